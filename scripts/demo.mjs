@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+console.log('hakit demo: see README.md')

@@ -1,0 +1,212 @@
+/**
+ * The typed model of a Pacemaker CIB: configuration and status.
+ * Shared by the CIB XML and crm shell readers/writers, the converters,
+ * `hakit diff crm`, the scheduler and the CRM runtime.
+ *
+ * Values are kept as the strings the CIB holds ("INFINITY", "60s"); helpers
+ * that interpret them (parseScore, parseInterval) live in ./values.ts.
+ * Optional `id`s are filled in by the writers with stable, readable ids.
+ */
+
+export interface NvPair {
+  id?: string
+  name: string
+  value?: string
+}
+
+/** A rule on node attributes (`#uname`, `pingd`, …), as in location constraints and nvsets. */
+export interface Rule {
+  id?: string
+  score?: string
+  scoreAttribute?: string
+  booleanOp?: 'and' | 'or'
+  role?: string
+  expressions: RuleExpression[]
+}
+
+export type RuleExpression =
+  | {kind: 'expression'; id?: string; attribute: string; operation: string; value?: string; type?: string; valueSource?: string}
+  | {kind: 'date_expression'; id?: string; operation: string; start?: string; end?: string; attributes?: Record<string, string>}
+  | {kind: 'rule'; rule: Rule}
+
+/** instance_attributes / meta_attributes / utilization / cluster_property_set. */
+export interface NvSet {
+  id?: string
+  score?: string
+  rule?: Rule
+  pairs: NvPair[]
+}
+
+export interface Operation {
+  id?: string
+  name: string
+  interval: string
+  /** Other XML attributes of <op>: timeout, role, on-fail, start-delay, … */
+  attributes: Record<string, string>
+  instanceAttributes: NvSet[]
+  metaAttributes: NvSet[]
+}
+
+export interface Primitive {
+  kind: 'primitive'
+  id: string
+  class: string
+  provider?: string
+  type: string
+  instanceAttributes: NvSet[]
+  metaAttributes: NvSet[]
+  utilization: NvSet[]
+  operations: Operation[]
+  description?: string
+}
+
+export interface Group {
+  kind: 'group'
+  id: string
+  metaAttributes: NvSet[]
+  children: Primitive[]
+  description?: string
+}
+
+/**
+ * A clone. `promotable` is true for `<clone>` with meta promotable=true and
+ * for the Pacemaker 1.x `<master>` element, which sets `legacyMaster`.
+ */
+export interface Clone {
+  kind: 'clone'
+  id: string
+  promotable: boolean
+  legacyMaster: boolean
+  metaAttributes: NvSet[]
+  child: Primitive | Group
+  description?: string
+}
+
+export type Resource = Primitive | Group | Clone
+
+export interface ResourceSet {
+  id?: string
+  resources: string[]
+  sequential?: string
+  requireAll?: string
+  role?: string
+  action?: string
+  score?: string
+  /** Other attributes kept verbatim (ordering, kind, …). */
+  attributes?: Record<string, string>
+}
+
+export interface LocationConstraint {
+  kind: 'location'
+  id: string
+  rsc?: string
+  rscPattern?: string
+  resourceSets?: ResourceSet[]
+  role?: string
+  node?: string
+  score?: string
+  rules: Rule[]
+  resourceDiscovery?: string
+}
+
+export interface ColocationConstraint {
+  kind: 'colocation'
+  id: string
+  score: string
+  rsc?: string
+  withRsc?: string
+  rscRole?: string
+  withRscRole?: string
+  nodeAttribute?: string
+  resourceSets?: ResourceSet[]
+}
+
+export interface OrderConstraint {
+  kind: 'order'
+  id: string
+  first?: string
+  then?: string
+  firstAction?: string
+  thenAction?: string
+  /** Mandatory | Optional | Serialize */
+  orderKind?: string
+  score?: string
+  symmetrical?: string
+  resourceSets?: ResourceSet[]
+}
+
+export interface TicketConstraint {
+  kind: 'ticket'
+  id: string
+  attributes: Record<string, string>
+  resourceSets?: ResourceSet[]
+}
+
+export type Constraint = LocationConstraint | ColocationConstraint | OrderConstraint | TicketConstraint
+
+export interface Node {
+  id: string
+  uname: string
+  type?: string
+  instanceAttributes: NvSet[]
+  utilization: NvSet[]
+  description?: string
+}
+
+/** One entry of an lrm_resource's operation history (lrm_rsc_op). */
+export interface LrmOperation {
+  id: string
+  operation: string
+  /** All XML attributes verbatim: call-id, rc-code, op-status, interval, transition-key, … */
+  attributes: Record<string, string>
+}
+
+export interface LrmResource {
+  id: string
+  class: string
+  provider?: string
+  type: string
+  operations: LrmOperation[]
+}
+
+export interface NodeState {
+  id: string
+  uname?: string
+  /** All XML attributes verbatim: in_ccm, crmd, join, expected, crm-debug-origin, … */
+  attributes: Record<string, string>
+  transientAttributes: NvSet[]
+  lrmResources: LrmResource[]
+}
+
+/** Configuration sections hakit does not model yet (fencing-topology, alerts, tags, templates, acls): kept as raw XML so nothing is lost. */
+export interface RawSection {
+  name: string
+  xml: string
+}
+
+export interface Cib {
+  /** Attributes of <cib>: validate-with, epoch, admin_epoch, num_updates, have-quorum, dc-uuid, … */
+  attributes: Record<string, string>
+  crmConfig: NvSet[]
+  nodes: Node[]
+  resources: Resource[]
+  constraints: Constraint[]
+  rscDefaults: NvSet[]
+  opDefaults: NvSet[]
+  status: NodeState[]
+  otherSections: RawSection[]
+}
+
+export function emptyCib(): Cib {
+  return {
+    attributes: {'validate-with': 'pacemaker-3.9', epoch: '1', admin_epoch: '0', num_updates: '0'},
+    crmConfig: [],
+    nodes: [],
+    resources: [],
+    constraints: [],
+    rscDefaults: [],
+    opDefaults: [],
+    status: [],
+    otherSections: [],
+  }
+}
