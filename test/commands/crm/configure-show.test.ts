@@ -27,3 +27,11 @@ test('unreadable input: exit 2, one line', () => {
   assert.equal(r.status, 2)
   assert.match(r.stderr, /^hakit: \/nonexistent\/cib\.xml: no such file or directory\n$/)
 })
+
+test('colours by syntax role when asked (FORCE_COLOR), plain otherwise', () => {
+  const plain = runCli(['crm', 'configure', 'show', '--cib', sampleXml])
+  const r = runCli(['crm', 'configure', 'show', '--cib', sampleXml], {env: {NO_COLOR: '', FORCE_COLOR: '1'}})
+  assert.equal(r.status, 0)
+  assert.match(r.stdout, /\x1b\[33mprimitive\x1b\[39m vip/)
+  assert.equal(r.stdout.replace(/\x1b\[\d+m/g, ''), plain.stdout)
+})
