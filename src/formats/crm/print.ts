@@ -51,7 +51,7 @@ class CrmPrinter {
     for (const r of this.cib.resources) this.resource(r, entries)
     for (const c of this.cib.constraints) {
       const text = this.constraint(c)
-      entries.push({kind: c.kind === 'ticket' ? 'rsc_ticket' : text.startsWith('xml') ? 'xml' : 'constraint', id: c.id, text})
+      entries.push({kind: c.kind === 'ticket' ? 'rsc_ticket' : 'constraint', id: c.id, text})
     }
     const defaults: [string, NvSet[]][] = [
       ['property', this.cib.crmConfig],
@@ -197,7 +197,8 @@ class CrmPrinter {
   resource(r: Resource, entries: Entry[]): void {
     const text = this.resourceText(r)
     if (text === undefined) {
-      entries.push({kind: 'xml', id: r.id, text: this.xmlStatement(printConfigElementXml(r))})
+      // crmsh sorts an xml statement with the objects of its kind.
+      entries.push({kind: r.kind === 'clone' ? (r.legacyMaster ? 'ms' : 'clone') : r.kind, id: r.id, text: this.xmlStatement(printConfigElementXml(r))})
       return
     }
     entries.push({kind: r.kind === 'clone' ? (r.legacyMaster ? 'ms' : 'clone') : r.kind, id: r.id, text})
@@ -383,7 +384,8 @@ class CrmPrinter {
       } else {
         // Two bare sets in a row would read back as one.
         if (previousPlain) return undefined
-        if (set.sequential !== undefined || set.requireAll !== undefined) return undefined
+        // An explicit sequential=true / require-all=true is the default; crmsh prints such a set bare too.
+        if (!(seq ?? true) || !(all ?? true)) return undefined
         out.push(...refs)
         previousPlain = true
       }

@@ -74,3 +74,16 @@ test('CIB XML we write from crm text gets the same crm_verify verdict as crmsh\'
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('printing matches `crm configure show` line for line (but for agent names crmsh shortens)', {skip: !haveCommand('crm') && 'crmsh not installed'}, () => {
+  // crmsh prints `IPaddr2` for ocf:heartbeat:IPaddr2 when the name is unique among the agents installed; we always print it in full.
+  const shorten = (text: string) => text.replace(/^(primitive \S+) (?:ocf:[^:\s]+:|[a-z]+:)?(\S+)/gm, '$1 $2')
+  const mismatched: string[] = []
+  for (const f of SAMPLE.filter((s) => !/require-all|systemhealth/.test(s))) {
+    const r = spawnSync('crm', ['configure', 'show'], {encoding: 'utf8', env: {...process.env, CIB_file: f}, timeout: 60_000})
+    const theirs = r.stdout.split('\n').filter((l) => !/WARNING|ERROR/.test(l)).join('\n')
+    const ours = printCrm(parseCibXml(readFileSync(f, 'utf8'), f))
+    if (shorten(ours).trimEnd() !== shorten(theirs).trimEnd()) mismatched.push(`${f}\n--- crmsh\n${theirs}\n--- hakit\n${ours}`)
+  }
+  assert.deepEqual(mismatched, [])
+})
