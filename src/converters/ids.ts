@@ -1,9 +1,10 @@
 /**
  * Readable, valid and unique XML ids for converted resources and constraints
- * (an XML ID starts with a letter or `_` and holds letters, digits, `-`, `_`, `.`).
+ * (an XML ID starts with a letter or `_` and holds letters, digits, `-`, `_`, `.`; dots are turned into `_`
+ * too, so `ip_192_168_0_1` reads like the other ids).
  */
 export function sanitizeId(text: string): string {
-  let id = text.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/_+/g, '_')
+  let id = text.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/_+/g, '_')
   id = id.replace(/^_+(?=.)/, '').replace(/(?<=.)_+$/, '')
   if (id === '' || id === '_') return 'rsc'
   return /^[A-Za-z_]/.test(id) ? id : `r_${id}`
