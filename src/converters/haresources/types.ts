@@ -28,6 +28,8 @@ export interface DrbdResourceInfo {
   hosts: string[]
   /** DRBD minors (/dev/drbdN) of the resource's volumes. */
   minors: number[]
+  /** Replication address (without port) per host, when drbd.conf gives one. */
+  addresses?: Record<string, string>
   dualPrimary?: boolean
   /** Stacked on another resource (`stacked-on-top-of`). */
   stackedOn?: string
