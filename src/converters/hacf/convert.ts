@@ -362,7 +362,7 @@ function fencingResource(
       kind: 'location',
       id: locId,
       rsc: id,
-      rules: [{id: `${locId}-rule`, score: '-INFINITY', expressions: [{kind: 'expression', id: `${locId}-rule-expression`, attribute: '#uname', operation: 'ne', value: host}]}],
+      rules: [{id: `${locId}-rule`, score: '-INFINITY', expressions: [{kind: 'expression', id: `${locId}-rule-expr`, attribute: '#uname', operation: 'ne', value: host}]}],
     })
   }
   return [p]
@@ -430,7 +430,7 @@ export function addConnectivityRules(cib: Cib, units: readonly string[], ids: Id
       kind: 'location',
       id,
       rsc: unit,
-      rules: [{id: `${id}-rule`, scoreAttribute: 'pingd', expressions: [{kind: 'expression', id: `${id}-rule-expression`, attribute: 'pingd', operation: 'defined'}]}],
+      rules: [{id: `${id}-rule`, scoreAttribute: 'pingd', expressions: [{kind: 'expression', id: `${id}-rule-expr`, attribute: 'pingd', operation: 'defined'}]}],
     })
   }
 }
