@@ -459,6 +459,24 @@ function raw(el: XmlElement, parent: string): RawSection {
   return {name: el.name, xml: printXmlTree(el).trimEnd(), parent}
 }
 
+/** What a single configuration element (as in a crm `xml …` statement) reads as. */
+export type XmlFragment =
+  | {kind: 'resource'; resource: Resource}
+  | {kind: 'constraint'; constraint: Constraint}
+  | {kind: 'node'; node: Node}
+  | {kind: 'raw'; section: RawSection}
+
+/** Reads one configuration element: a resource, a constraint, a node, or anything else as raw XML. */
+export function readXmlFragment(el: XmlElement, file: string): XmlFragment {
+  const reader = new Reader(file)
+  if (isResourceElement(el.name)) return {kind: 'resource', resource: reader.resource(el)}
+  if (el.name === 'node') return {kind: 'node', node: reader.node(el)}
+  const constraint = el.name.startsWith('rsc_') ? reader.constraint(el) : undefined
+  if (constraint) return {kind: 'constraint', constraint}
+  const parent = ['bundle', 'template'].includes(el.name) ? 'resources' : el.name.startsWith('rsc_') ? 'constraints' : 'configuration'
+  return {kind: 'raw', section: raw(el, parent)}
+}
+
 /** Reads CIB XML text into the model; bad XML or structure → UserError naming the file (and line:col for syntax). */
 export function parseCibXml(text: string, file: string): Cib {
   return new Reader(file).cib(parseXmlTree(text, file))
@@ -793,6 +811,14 @@ function attrText(attrs: Record<string, string | undefined>): string {
   let s = ''
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) s += ` ${k}="${escapeAttr(v)}"`
   return s
+}
+
+/** One resource or constraint as an XML element (for crm `xml` statements); missing ids are filled in. */
+export function printConfigElementXml(item: Resource | Constraint): string {
+  const w = new Writer()
+  if (item.kind === 'primitive' || item.kind === 'group' || item.kind === 'clone') w.resource(0, item)
+  else w.constraint(0, item)
+  return w.out.join('\n') + '\n'
 }
 
 /** Writes the model as CIB XML, filling in readable ids where the model has none. */
