@@ -4,11 +4,12 @@
  * the line's node, drbddisk as ocf:linbit:drbd promotable clones with
  * colocation + order, auto_failback as resource-stickiness.
  */
-import {emptyCib, type Cib, type Clone, type Constraint, type Group, type Primitive} from '../../formats/cib/model.js'
+import {emptyCib, type Cib, type Constraint, type Group, type Primitive} from '../../formats/cib/model.js'
 import {finding, type Finding, type Severity, type SourceLocation} from '../../core/findings.js'
-import {drbdOps, fallbackOps, ocfAgentOps, serviceMonitor} from '../agents.js'
+import {fallbackOps, ocfAgentOps, serviceMonitor} from '../agents.js'
 import {agentName, nvSet, primitive, type OpSpec} from '../cib-build.js'
 import {IdAllocator} from '../ids.js'
+import {drbdPromotableClone} from '../drbd/convert.js'
 import {looksLikeBareIp} from './ipaddr-shorthand.js'
 import {findMapper, findMapperIgnoringCase, nearestScript, type MapContext, type MappedResource} from './scripts/index.js'
 import type {Agent} from './scripts/types.js'
@@ -227,35 +228,8 @@ class HaresourcesConverter {
       return existing
     }
     const info = this.drbdInfo.get(name)
-    const rscId = this.ids.allocate(`drbd_${name}`)
-    const cloneId = this.ids.allocate(`ms_drbd_${name}`)
-    const p = primitive(rscId, {class: 'ocf', provider: 'linbit', type: 'drbd'}, [['drbd_resource', name]], [
-      {name: 'monitor', ...drbdOps.promotedMonitor, role: 'Promoted'},
-      {name: 'monitor', ...drbdOps.unpromotedMonitor, role: 'Unpromoted'},
-      {name: 'start', interval: '0s', timeout: drbdOps.start},
-      {name: 'stop', interval: '0s', timeout: drbdOps.stop},
-      {name: 'promote', interval: '0s', timeout: drbdOps.promote},
-      {name: 'demote', interval: '0s', timeout: drbdOps.demote},
-      {name: 'notify', interval: '0s', timeout: drbdOps.notify},
-    ])
-    const hosts = info && info.hosts.length > 0 ? info.hosts.length : 2
-    const clone: Clone = {
-      kind: 'clone',
-      id: cloneId,
-      promotable: true,
-      legacyMaster: false,
-      child: p,
-      metaAttributes: [
-        nvSet(`${cloneId}-meta_attributes`, [
-          ['promotable', 'true'],
-          ['promoted-max', '1'],
-          ['promoted-node-max', '1'],
-          ['clone-max', String(hosts)],
-          ['clone-node-max', '1'],
-          ['notify', 'true'],
-        ]),
-      ],
-    }
+    const clone = drbdPromotableClone(name, info?.hosts.length ?? 2, this.ids)
+    const cloneId = clone.id
     if (info?.dualPrimary) {
       this.report('warning', 'convert-drbd-dual-primary', info.location ?? location, `DRBD resource '${name}': dual-primary settings ignored (promoted-max=1, haresources had one owner); remove become-primary-on.`)
     }
