@@ -20,6 +20,8 @@ import {IdAllocator} from './ids.js'
 
 export interface BundleInput {
   haresources?: Haresources
+  /** haresources read only for the node names it adds to the nodelist (convert hacf). */
+  extraNodesFrom?: Haresources
   hacf?: HaCf
   authkeys?: Authkeys
   drbd?: DrbdResourceInfo[]
@@ -67,7 +69,7 @@ export function convertBundle(input: BundleInput): Bundle {
   const selected = selectedAuthKey(input.authkeys)
 
   const extraNodes: string[] = []
-  for (const l of lines) if (!extraNodes.some((n) => n.toLowerCase() === l.node.toLowerCase())) extraNodes.push(l.node)
+  for (const l of [...lines, ...haresourcesLines(input.extraNodesFrom)]) if (!extraNodes.some((n) => n.toLowerCase() === l.node.toLowerCase())) extraNodes.push(l.node)
   const hacf = convertHaCf(input.hacf?.directives ?? [], {addresses, extraNodes, authkeys: selected, ids, file: input.hacf?.file})
   const hares = convertHaresources(lines, {
     nodes: hacf.nodes,
