@@ -6,7 +6,7 @@
  */
 import type {Authkeys} from '../formats/authkeys/model.js'
 import {activeKey} from '../formats/authkeys/model.js'
-import type {Cib, Node} from '../formats/cib/model.js'
+import type {Cib} from '../formats/cib/model.js'
 import type {CorosyncConf} from '../formats/corosync/model.js'
 import type {HaCf} from '../formats/hacf/model.js'
 import type {Haresources} from '../formats/haresources/model.js'
@@ -87,7 +87,8 @@ export function convertBundle(input: BundleInput): Bundle {
   cib.resources.push(...hacf.cib.resources)
   cib.constraints.push(...hacf.cib.constraints)
   if (hacf.connectivity) addConnectivityRules(cib, hares.units.map((u) => u.id), ids)
-  cib.nodes = hacf.nodes.map((uname, i): Node => ({id: String(i + 1), uname, instanceAttributes: [], utilization: []}))
+  // No <node> entries: Pacemaker adds them from corosync at run time (as pcs does), and in an
+  // offline file with fencing on, listed nodes that were never seen count as unclean (crm_verify warns).
 
   const authkey = convertAuthkeys(selected, {generate: input.generateKey})
   // ha.cf's conversion already said crypto is on with a new key; keep one copy.

@@ -14,7 +14,8 @@ export function printCibAs(cib: Cib, format: CibFormat, header: string[] = []): 
     case 'cib':
       return printCibXml(cib)
     case 'crm': {
-      const comments = header.map((l) => `# ${l}`.trimEnd()).join('\n')
+      // crmsh turns comments into XML comments, which may not contain `--`.
+      const comments = header.map((l) => `# ${l.replaceAll('--', '- -').replace(/-$/, '')}`.trimEnd()).join('\n')
       const body = printCrm(cib)
       return comments ? `${comments}\n${body}` : body
     }
