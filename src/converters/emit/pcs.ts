@@ -13,7 +13,7 @@ export interface PcsScriptOptions {
 }
 
 export function quoteShell(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./#-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
+  return /^[A-Za-z0-9_@%+=:,./-][A-Za-z0-9_@%+=:,./#-]*$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
 }
 
 export function printPcsScript(cib: Cib, options: PcsScriptOptions = {}): string {
