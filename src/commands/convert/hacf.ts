@@ -42,8 +42,8 @@ Exit 0, or 1 when a finding is an error, 2 when an input cannot be read.`
     const inputs = await loadLegacy({
       hacf: file,
       authkeys: flags.authkeys ?? (await besides('authkeys')),
-      drbd: flags.drbd,
-      haresources: flags.haresources,
+      drbd: flags.drbd ?? (await besides('drbd.conf')),
+      haresources: flags.haresources ?? (await besides('haresources')),
     })
     const bundle = convertBundle({...inputs, haresources: undefined, extraNodesFrom: inputs.haresources})
     const findings = [...inputs.findings, ...bundle.findings.filter((f) => !f.id.startsWith('convert-authkey'))]
