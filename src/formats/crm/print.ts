@@ -109,6 +109,8 @@ class CrmPrinter {
       if (r === undefined) return undefined
       parts.push(`${this.kw('rule')} ${r}`)
     }
+    // crmsh derives nvpair ids from names: a name that cannot be part of an id needs the xml form.
+    if (set.pairs.some((p) => !/^[\w.-]+$/.test(p.name))) return undefined
     for (const p of set.pairs) parts.push(this.pair(p.name, p.value))
     return parts.join(' ')
   }
@@ -181,7 +183,8 @@ class CrmPrinter {
 
   node(n: Node): string {
     let head = this.kw('node')
-    if (n.id !== n.uname) head += /^[\w.-]+$/.test(n.id) ? ` ${this.s('ident', n.id)}:` : ` ${this.pair('$id', n.id)}`
+    // crmsh reads `<id>:` only for ids of word characters and dashes.
+    if (n.id !== n.uname) head += /^[\w-]+$/.test(n.id) ? ` ${this.s('ident', n.id)}:` : ` ${this.pair('$id', n.id)}`
     head += ` ${this.s('ident', n.uname)}${n.type && n.type !== 'normal' ? `:${n.type}` : ''}`
     const lines = [head]
     if (n.description !== undefined) lines.push(this.pair('description', n.description))
@@ -309,7 +312,8 @@ class CrmPrinter {
         return `${this.kw('colocation')} ${this.s('ident', c.id)} ${this.score(c.score)} ${body}${tail}`
       }
       case 'order': {
-        if (c.otherAttributes || (c.orderKind !== undefined && c.score !== undefined)) return undefined
+        // crmsh turns require-all on a plain order into a resource set: keep the XML form.
+        if (c.otherAttributes || c.requireAll !== undefined || (c.orderKind !== undefined && c.score !== undefined)) return undefined
         let body: string | undefined
         if (c.resourceSets) {
           if (c.first !== undefined || c.then !== undefined) return undefined
@@ -389,7 +393,7 @@ class CrmPrinter {
 
   defaultsSet(keyword: string, set: NvSet, index: number): string {
     const id = set.id ?? (keyword === 'property' ? 'cib-bootstrap-options' : keyword === 'rsc_defaults' ? 'rsc-options' : 'op-options') + (index > 0 ? `-${index}` : '')
-    let head = `${this.kw(keyword)} ${this.s('ident', id)}:`
+    let head = /^[\w-]+$/.test(id) ? `${this.kw(keyword)} ${this.s('ident', id)}:` : `${this.kw(keyword)} ${this.pair('$id', id)}`
     if (set.idRef !== undefined) head += ` ${this.pair('$id-ref', set.idRef)}`
     if (set.score !== undefined) head += ` ${this.score(set.score)}`
     if (set.rule) {
