@@ -167,8 +167,8 @@ export function parseDevice(node: Statement): DrbdDevice {
 /** `internal`, `/dev/x[0]`, `/dev/x [0]`, `/dev/x;` (flexible), `flexible-meta-disk /dev/x;`. */
 export function parseMetaDisk(node: Statement): DrbdMetaDisk {
   const text = node.args.map((a) => a.value).join(' ')
-  if (node.keyword === 'flexible-meta-disk') return {kind: 'flexible', path: text, loc: node.loc}
   if (text === 'internal') return {kind: 'internal', loc: node.loc}
+  if (node.keyword === 'flexible-meta-disk') return {kind: 'flexible', path: text, loc: node.loc}
   const m = /^(.*?)\s*\[\s*(\d+)\s*\]$/.exec(text)
   if (m) return {kind: 'external', path: m[1], index: Number(m[2]), loc: node.loc}
   return {kind: 'flexible', path: text, loc: node.loc}

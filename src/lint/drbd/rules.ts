@@ -2,7 +2,7 @@ import {finding, type Finding} from '../../core/findings.js'
 import type {DrbdConfig, DrbdHost, DrbdResource, Node, Section, Statement} from '../../formats/drbd/index.js'
 import {describeSupport, type Evidence} from '../../formats/drbd/dialect.js'
 import {allKeywords, contextsOf, keywordsOf} from '../../formats/drbd/keywords.js'
-import {resourceOption, sections, statement} from '../../formats/drbd/model.js'
+import {resourceOption, sections} from '../../formats/drbd/model.js'
 
 /** Statements that may legitimately repeat inside one section. */
 const REPEATABLE = new Set(['host', 'include', 'hosts'])
@@ -394,4 +394,3 @@ function editDistance(a: string, b: string): number {
   return row[b.length]
 }
 
-export {statement}
