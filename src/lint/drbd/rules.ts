@@ -312,7 +312,7 @@ function dualPrimaryRules(r: DrbdResource, out: Finding[]): void {
   }
 }
 
-const PLACEHOLDER = /^<.*>$|^(changeme|change_me|xxx+|todo|fixme)$|(^|\.)x(\.|:|$)|your[-_]?(password|secret|ip|host)/i
+const PLACEHOLDER = /^<.*>$|^(changeme|change_me|xxx+|todo|fixme)$|^(\d{1,3}\.){1,3}x+(:\d+)?$|your[-_]?(password|secret|ip|host)/i
 
 function placeholders(section: Section, out: Finding[]): void {
   for (const node of section.body) {
