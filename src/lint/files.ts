@@ -1,5 +1,5 @@
 import {stat} from 'node:fs/promises'
-import {dirname, join} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 import {UserError} from '../core/errors.js'
 import {sortFindings, type Finding} from '../core/findings.js'
 import {readSource} from '../core/read-source.js'
@@ -147,10 +147,22 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
     findings.push(...parsed.findings, ...lintAuthkeys(parsed.model, {mode: s.mode, uid: s.uid}))
   }
 
-  const drbd = await lintDrbdIfPresent(options.drbdConf === undefined ? '/etc/drbd.conf' : options.drbdConf, haCf ? nodeNames(haCf) : undefined, options.drbdConf !== undefined)
+  const drbdConf = options.drbdConf === undefined ? await defaultDrbdConf(dir) : options.drbdConf
+  const drbd = await lintDrbdIfPresent(drbdConf, haCf ? nodeNames(haCf) : undefined, options.drbdConf !== undefined)
   findings.push(...drbd.findings)
   if (drbd.unreadable) unreadable = true
   return {findings: sortFindings(findings), unreadable}
+}
+
+/**
+ * The DRBD configuration that belongs with a Heartbeat directory: the
+ * system's /etc/drbd.conf for /etc/ha.d, else a drbd.conf inside the
+ * directory (copied trees keep it beside the Heartbeat files), else none.
+ */
+async function defaultDrbdConf(dir: string): Promise<string | null> {
+  if (resolve(dir) === '/etc/ha.d') return '/etc/drbd.conf'
+  const beside = join(dir, 'drbd.conf')
+  return (await exists(beside)) ? beside : null
 }
 
 /** DRBD is optional: a missing default /etc/drbd.conf is no finding; one named explicitly is. */
