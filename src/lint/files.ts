@@ -172,6 +172,12 @@ async function lintDrbdIfPresent(path: string | null, haNodes: string[] | undefi
     if (!explicit) return {findings: [], unreadable: false}
     return {findings: [{id: 'file-unreadable', severity: 'error', location: {file: path, line: 1, column: 1}, message: `${path}: no such file or directory`}], unreadable: true}
   }
-  void haNodes
-  return {findings: [], unreadable: false}
+  // Loaded only when there is a DRBD configuration to check.
+  const {lintDrbdPath} = await import('./drbd.js')
+  try {
+    return {findings: await lintDrbdPath(path, {haNodes}), unreadable: false}
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error
+    return {findings: [{id: 'file-unreadable', severity: 'error', location: {file: path, line: 1, column: 1}, message: error.message}], unreadable: true}
+  }
 }

@@ -1,6 +1,6 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
+import {chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fixturesDir} from '../helpers/cli.js'
@@ -71,13 +71,32 @@ test('the example cluster is clean', async () => {
   try {
     for (const f of ['ha.cf', 'haresources', 'authkeys']) copyFileSync(join(fixturesDir, 'example-cluster', f), join(dir, f))
     chmodSync(join(dir, 'authkeys'), 0o600)
-    const system = fakeSystem({scripts: ['IPaddr2', 'Filesystem', 'drbddisk', 'webapp'], interfaces: ['eth0', 'eth1']})
+    const system = fakeSystem({scripts: ['IPaddr2', 'Filesystem', 'drbddisk', 'webapp'], programs: ['/usr/libexec/heartbeat/dopd'], interfaces: ['eth0', 'eth1']})
     try {
       const {findings} = await lintAll(dir, {system, drbdConf: null})
       assert.deepEqual(findings, [])
     } finally {
       system.cleanup()
     }
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('lint all includes drbd.conf and checks its hosts against the ha.cf nodes', async () => {
+  const dir = copySeed('003-debian-drbd07')
+  try {
+    const clean = await lintAll(dir, {offline: true})
+    assert.ok(clean.findings.some((f) => f.location?.file === join(dir, 'drbd.conf')), 'drbd.conf beside the Heartbeat files is linted')
+    assert.ok(!clean.findings.some((f) => f.id === 'drbd-host-not-ha-node'))
+    const haCf = join(dir, 'ha.cf')
+    writeFileSync(haCf, readFileSync(haCf, 'utf8').replace('node debian-420 debian-566', 'node debian-420 debian-999'))
+    const mismatch = await lintAll(dir, {offline: true})
+    const hosts = mismatch.findings.filter((f) => f.id === 'drbd-host-not-ha-node')
+    assert.equal(hosts.length, 1)
+    assert.match(hosts[0].message, /debian-566/)
+    const without = await lintAll(dir, {offline: true, drbdConf: null})
+    assert.ok(!without.findings.some((f) => f.id.startsWith('drbd-')))
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }

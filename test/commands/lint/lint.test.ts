@@ -144,3 +144,16 @@ test('lint --help lists the subcommands', () => {
   assert.equal(r.status, 0)
   for (const cmd of ['lint all', 'lint authkeys', 'lint hacf', 'lint haresources']) assert.match(r.stdout, new RegExp(cmd))
 })
+
+test('lint all --drbd-conf adds the DRBD findings; a missing one named explicitly is exit 2', () => {
+  const dir = seedCopy('003-debian-drbd07')
+  const drbd = join(dir, 'drbd.conf')
+  const other = mkdtempSync(join(tmp, 'other-'))
+  copyFileSync(drbd, join(other, 'r0.conf'))
+  rmSync(drbd)
+  const r = runCli(['lint', 'all', dir, '--offline', '--drbd-conf', join(other, 'r0.conf'), '--json'])
+  assert.ok(JSON.parse(r.stdout).some((f: {file: string}) => f.file === join(other, 'r0.conf')))
+  const missing = runCli(['lint', 'all', dir, '--offline', '--drbd-conf', join(other, 'nope.conf')])
+  assert.equal(missing.status, 2)
+  assert.match(missing.stdout, /nope\.conf:1:1 error file-unreadable /)
+})
