@@ -39,10 +39,10 @@ export function lintHaCf(cf: HaCf, context: HaCfLintContext = {}): Finding[] {
   const top: SourceLocation = {file: cf.file, line: 1, column: 1}
   const haresourcesMode = !pacemakerEnabled(cf)
 
-  checkDirectives(cf, findings, haresourcesMode)
+  checkDirectives(cf, findings)
   checkOrdering(cf, findings)
   checkTiming(cf, findings)
-  checkMedia(cf, findings, top)
+  checkMedia(cf, findings, top, system)
   checkNodes(cf, findings, top)
   checkClients(cf, findings, system)
 
@@ -85,7 +85,7 @@ export function lintHaCf(cf: HaCf, context: HaCfLintContext = {}): Finding[] {
   return findings
 }
 
-function checkDirectives(cf: HaCf, findings: Finding[], haresourcesMode: boolean): void {
+function checkDirectives(cf: HaCf, findings: Finding[]): void {
   const lineCount = new Map<string, HaCfDirective>()
   for (const d of cf.directives) {
     const spec = directiveSpec(d.name)
@@ -114,7 +114,6 @@ function checkDirectives(cf: HaCf, findings: Finding[], haresourcesMode: boolean
       findings.push(report('hacf-multiple-values', d.args[1].location, `${d.name} has ${d.args.length} values; Heartbeat applies each in turn and keeps the last ("${d.args.at(-1)!.text}")`))
     }
   }
-  void haresourcesMode
 }
 
 function checkValue(d: HaCfDirective, arg: HaCfArg, findings: Finding[]): void {
@@ -246,14 +245,20 @@ function checkTiming(cf: HaCf, findings: Finding[]): void {
   }
 }
 
-function checkMedia(cf: HaCf, findings: Finding[], top: SourceLocation): void {
+function checkMedia(cf: HaCf, findings: Finding[], top: SourceLocation, system: SystemView): void {
   const list = media(cf)
   if (!list.some((m) => NODE_MEDIA.has(m.type))) {
     findings.push(report('hacf-no-media', top, 'no heartbeat medium (bcast, mcast, ucast or serial): Heartbeat refuses to start ("No heartbeat media defined")'))
   }
   if (list.length > 64) findings.push(report('hacf-too-many-media', list[64].location, `${list.length} media; Heartbeat allows at most 64`))
   const bad = (loc: SourceLocation, message: string) => findings.push(report('hacf-media-invalid', loc, message))
+  const interfaces = system.offline ? undefined : system.interfaces
   for (const m of list) {
+    if (interfaces && (m.type === 'bcast' || m.type === 'ucast' || m.type === 'ucast6' || m.type === 'mcast' || m.type === 'mcast6') && m.interface && !interfaces.includes(m.interface)) {
+      findings.push(
+        report('hacf-interface-missing', m.location, `interface ${m.interface} does not exist on this machine${didYouMean(m.interface, interfaces)}: Heartbeat refuses to start ("IP interface [${m.interface}] does not exist")`),
+      )
+    }
     switch (m.type) {
       case 'ucast':
       case 'ucast6':

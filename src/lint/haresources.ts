@@ -36,7 +36,8 @@ export function lintHaresources(model: Haresources, context: HaresourcesLintCont
   const scripts = system.offline ? [] : availableScripts(system)
   const checkedScripts = new Map<string, ReturnType<typeof findScript>>()
   const placeOf = new Map<string, HaresourcesResource>()
-  const multiHomed = !system.offline && (system.interfaces?.length ?? 0) > 1
+  const nics = (system.interfaces ?? []).filter((name) => name !== 'lo')
+  const multiHomed = !system.offline && nics.length > 1
 
   for (const group of model.groups) {
     if (context.haNodes && !context.haNodes.includes(group.node.toLowerCase())) {
@@ -51,7 +52,7 @@ export function lintHaresources(model: Haresources, context: HaresourcesLintCont
     }
 
     for (const resource of group.resources) {
-      checkIpResource(resource, findings, multiHomed, system.interfaces?.length ?? 0)
+      checkIpResource(resource, findings, multiHomed, nics.length)
 
       const identity = IP_SCRIPTS.has(resource.script) && resource.args[0] ? `ip ${parseIpaddrSpec(resource.args[0]).ip}` : resource.raw
       const earlier = placeOf.get(identity)

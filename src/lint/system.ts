@@ -15,7 +15,7 @@ export interface SystemView {
   root: string
   /** Places to suggest from when a respawn program is missing (relative to root). */
   programDirs: string[]
-  /** Network interfaces of this host without loopback; undefined when unknown. */
+  /** Network interface names of this host (loopback included); undefined when unknown. */
   interfaces?: string[]
 }
 
@@ -43,7 +43,7 @@ export const OFFLINE: SystemView = {offline: true, resourceDirs: [], root: '/', 
 
 function listInterfaces(): string[] | undefined {
   try {
-    return readdirSync('/sys/class/net').filter((name) => name !== 'lo')
+    return readdirSync('/sys/class/net')
   } catch {
     return undefined
   }

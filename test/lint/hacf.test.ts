@@ -87,6 +87,11 @@ test('auto_failback, nice_failback, autojoin, crm with haresources', () => {
   assert.deepEqual(ids(`${BASE}crmd_spawns_pengine yes\n`), ['hacf-pacemaker-only:info'])
 })
 
+test('a line longer than Heartbeat reads is reported', () => {
+  const {findings} = parseHaCf(`${BASE}# ${'x'.repeat(6000)}\n`, 'ha.cf')
+  assert.deepEqual(findings.map((f) => [f.id, f.location?.line]), [['hacf-line-too-long', 10]])
+})
+
 test('logging: logd fallback is info, no destination with use_logd off is an error', () => {
   assert.deepEqual(ids(BASE.replace('logfacility local0\n', '')), ['hacf-no-logging:info'])
   assert.deepEqual(ids(BASE.replace('logfacility local0\n', 'use_logd off\n')), ['hacf-no-logging:error'])
@@ -106,6 +111,9 @@ test('respawn, apiauth and stonith lines: syntax always, programs and users on t
     assert.deepEqual(findings.map((f) => f.id).sort(), ['hacf-apiauth-unknown-id', 'hacf-respawn-missing', 'hacf-respawn-user'])
     assert.match(findings.find((f) => f.id === 'hacf-respawn-missing')!.message, /did you mean "\/usr\/libexec\/heartbeat\/ipfail"/)
     assert.deepEqual(ids(text), [], 'offline: nothing checked on the machine')
+    const media = lint(`${BASE}bcast eht1\n`, {system: {...system, interfaces: ['lo', 'eth0', 'eth1']}})
+    assert.deepEqual(media.map((f) => [f.id, f.location?.line, f.location?.column]), [['hacf-interface-missing', 10, 7]])
+    assert.match(media[0].message, /did you mean "eth1"/)
   } finally {
     system.cleanup()
   }

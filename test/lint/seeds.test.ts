@@ -17,7 +17,7 @@ function copySeed(name: string): string {
 
 async function seedFindings(name: string): Promise<string[]> {
   const dir = copySeed(name)
-  const system = fakeSystem({interfaces: ['eth0']})
+  const system = fakeSystem({interfaces: ['lo', 'eth0', 'eth1', 'eth2']})
   try {
     const {findings} = await lintAll(dir, {system, drbdConf: null})
     return findings.map((f) => `${f.location?.file.slice(dir.length + 1)}:${f.location?.line} ${f.id}`)
@@ -33,6 +33,7 @@ test('000 centos: host1 is not declared (only "node host2"), crc, one node', asy
     'ha.cf:12 hacf-one-node',
     'ha.cf:14 hacf-respawn-missing',
     'haresources:1 haresources-node-undeclared',
+    'haresources:1 haresources-ipaddr-nic',
     'haresources:2 haresources-node-undeclared',
   ])
 })
@@ -54,6 +55,7 @@ test('003 debian: the drbdisk typo, md5 with the sample key, initdead left at it
     'authkeys:2 authkeys-md5',
     'authkeys:2 authkeys-placeholder-key',
     'ha.cf:5 hacf-initdead-short',
+    'haresources:1 haresources-ipaddr-nic',
     'haresources:1 haresources-script-missing',
   ])
 })
