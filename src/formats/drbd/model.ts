@@ -167,8 +167,8 @@ export function parseDevice(node: Statement): DrbdDevice {
 /** `internal`, `/dev/x[0]`, `/dev/x [0]`, `/dev/x;` (flexible), `flexible-meta-disk /dev/x;`. */
 export function parseMetaDisk(node: Statement): DrbdMetaDisk {
   const text = node.args.map((a) => a.value).join(' ')
-  if (node.keyword === 'flexible-meta-disk') return {kind: 'flexible', path: text, loc: node.loc}
   if (text === 'internal') return {kind: 'internal', loc: node.loc}
+  if (node.keyword === 'flexible-meta-disk') return {kind: 'flexible', path: text, loc: node.loc}
   const m = /^(.*?)\s*\[\s*(\d+)\s*\]$/.exec(text)
   if (m) return {kind: 'external', path: m[1], index: Number(m[2]), loc: node.loc}
   return {kind: 'flexible', path: text, loc: node.loc}
@@ -247,4 +247,34 @@ export function resourceOption(resource: DrbdResource, sectionName: string, keyw
 /** The host names of a resource's `on` sections. */
 export function hostNames(resource: DrbdResource): string[] {
   return resource.hosts.filter((h) => h.kind === 'on').flatMap((h) => h.names)
+}
+
+/** Dual-primary intent: `allow-two-primaries` (not `no`) or `become-primary-on both`. */
+export function isDualPrimary(resource: DrbdResource): boolean {
+  const two = resourceOption(resource, 'net', 'allow-two-primaries')
+  const become = resourceOption(resource, 'startup', 'become-primary-on')
+  return (two !== undefined && two.args[0]?.value !== 'no') || become?.args[0]?.value === 'both'
+}
+
+/** Stacked resources (`stacked-on-top-of`), driven by drbdupper in Heartbeat v1. */
+export function isStacked(resource: DrbdResource): boolean {
+  return resource.hosts.some((h) => h.kind === 'stacked-on-top-of')
+}
+
+/**
+ * The block devices a resource provides, over all hosts and volumes, without
+ * duplicates: the `/dev/drbdN` names (also when only `minor N` is given) and any
+ * explicit device path, plus udev's `/dev/drbd/by-res/NAME[/VOL]` links. For
+ * matching a Filesystem `device=` to the DRBD resource it sits on.
+ */
+export function resourceDevices(resource: DrbdResource): string[] {
+  const out = new Set<string>()
+  const volumes = resource.hosts.flatMap((h) => h.volumes)
+  for (const v of volumes) {
+    if (v.device?.path) out.add(v.device.path)
+    if (v.device?.minor != null) out.add(`/dev/drbd${v.device.minor}`)
+    out.add(`/dev/drbd/by-res/${resource.name}/${v.number ?? 0}`)
+  }
+  if (volumes.length <= 1) out.add(`/dev/drbd/by-res/${resource.name}`)
+  return [...out]
 }

@@ -36,7 +36,7 @@ function printNodes(nodes: readonly Node[], depth: number, lines: string[]): voi
 }
 
 /** Characters a bare word cannot hold (they end a word in the lexer). */
-const NEEDS_QUOTES = /[\s{};#"\\]|^$/
+const NEEDS_QUOTES = /[ \t\n\r\f\v\uFEFF{};#"]|^$/
 
 export function printWord(word: Pick<Word, 'value' | 'quoted'>): string {
   if (!word.quoted && !NEEDS_QUOTES.test(word.value)) return word.value

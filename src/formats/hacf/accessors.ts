@@ -150,11 +150,12 @@ export function autoFailback(cf: HaCf): AutoFailback {
   return mode
 }
 
-/** True when `crm`/`pacemaker` is set to anything but off: Heartbeat then ignores haresources. */
+/**
+ * True when `crm`/`pacemaker` (two names of one directive; the last one
+ * written wins) is set to anything but off: Heartbeat then ignores haresources.
+ */
 export function pacemakerEnabled(cf: HaCf): boolean {
-  const crm = lastValue(cf, 'crm')
-  const pacemaker = lastValue(cf, 'pacemaker')
-  const value = pacemaker ?? crm
+  const value = cf.directives.filter((d) => d.name === 'crm' || d.name === 'pacemaker').at(-1)?.args.at(-1)
   if (!value) return false
   return parseHeartbeatBoolean(value.text) !== false
 }

@@ -1,4 +1,4 @@
-import type {Finding, SourceLocation} from '../../core/findings.js'
+import {finding, type Finding, type SourceLocation} from '../../core/findings.js'
 import {directiveSpec, type HaCf, type HaCfArg, type HaCfDirective, type HaCfEntry} from './model.js'
 
 export interface ParseResult<T> {
@@ -11,20 +11,28 @@ const BLANK = /[ \t\f\v]/
 /** Option directives are split on commas as well as blanks. */
 const OPTION_SEPARATOR = /[, \t\f\v]/
 
+/** Heartbeat reads ha.cf with fgets into a buffer of this size. */
+const MAXLINE = 5120
+
 /**
  * Parses ha.cf text. Never throws: ha.cf has no syntax a line can break
- * (every non-comment line is "directive value"), so findings here are empty
- * and all judgement of the values is left to the linter.
+ * (every non-comment line is "directive value"); the only parse finding is
+ * a line too long for Heartbeat's buffer. Judging the values is left to
+ * the linter.
  */
 export function parseHaCf(text: string, file = 'ha.cf'): ParseResult<HaCf> {
   const entries: HaCfEntry[] = []
   const directives: HaCfDirective[] = []
+  const findings: Finding[] = []
   const physical = text.split('\n')
   if (physical.length > 1 && physical[physical.length - 1] === '') physical.pop()
   physical.forEach((lineText, index) => {
     // Heartbeat's reader ends a line at CR as well as LF.
     let column = 0
     for (const segment of lineText.split('\r')) {
+      if (Buffer.byteLength(segment) >= MAXLINE - 1) {
+        findings.push(finding('hacf-line-too-long', 'warning', {file, line: index + 1, column: column + 1}, `line is ${Buffer.byteLength(segment)} bytes long: Heartbeat reads at most ${MAXLINE - 2} bytes and takes the rest as another line`))
+      }
       const entry = parseLine(segment, file, index + 1, column)
       if (entry && !(entry.kind === 'blank' && column > 0)) {
         entries.push(entry)
@@ -33,7 +41,7 @@ export function parseHaCf(text: string, file = 'ha.cf'): ParseResult<HaCf> {
       column += segment.length + 1
     }
   })
-  return {model: {file, entries, directives}, findings: []}
+  return {model: {file, entries, directives}, findings}
 }
 
 function parseLine(text: string, file: string, line: number, offset: number): HaCfEntry | undefined {

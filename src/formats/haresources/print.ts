@@ -22,6 +22,13 @@ export function printHaresources(model: Haresources): string {
 
 export function printGroup(group: Pick<HaresourcesGroup, 'node' | 'resources' | 'comment'>): string[] {
   const words = group.resources.map((r) => r.raw)
+  if (group.node.includes('#')) {
+    // Only a continued line keeps "#": put the whole group on one.
+    const head = group.comment === undefined ? '\\' : `\\#${group.comment}`
+    let rest = [group.node, ...words].join(' ')
+    if (rest.endsWith('\\')) rest += ' '
+    return [head, rest]
+  }
   const split = words.findIndex((w) => w.includes('#'))
   const head = split < 0 ? words : words.slice(0, split)
   const tail = split < 0 ? [] : words.slice(split)
