@@ -16,6 +16,7 @@ import {checkCorosyncConf, sections, value} from '../../src/formats/corosync/ind
 import {parseCibXml} from '../../src/formats/cib/xml.js'
 import {fixturesDir, haveCommand, isRoot, sharedDir} from '../helpers/cli.js'
 import {normalizeCib} from './cib-compare.js'
+import {diffCibs} from '../../src/runtime/cib/diff.js'
 
 const seeds = join(sharedDir, 'fixtures', 'seeds')
 const fixtures: Array<{name: string; dir: string}> = [
@@ -125,9 +126,14 @@ for (const name of ['fencing']) {
     const r = run('sh', [script], {CIB: cib})
     assert.equal(r.status, 0, r.stderr)
     assert.equal(run('crm_verify', ['-x', cib]).status, 0)
+    const pcsCib = parseCibXml(readFileSync(cib, 'utf8'), cib)
     const ours = normalizeCib(bundle.cib, {skipProperties: ['cluster-name']})
-    const theirs = normalizeCib(parseCibXml(readFileSync(cib, 'utf8'), cib), {skipProperties: ['cluster-name']})
-    assert.deepEqual(theirs, ours)
+    assert.deepEqual(normalizeCib(pcsCib, {skipProperties: ['cluster-name']}), ours)
+    // and `hakit diff crm`'s semantic diff agrees (pcs cannot set cluster-name: pcs cluster setup does)
+    const expected = structuredClone(bundle.cib)
+    for (const set of expected.crmConfig) set.pairs = set.pairs.filter((p) => p.name !== 'cluster-name')
+    const d = diffCibs(expected, pcsCib)
+    assert.ok(d.equal, d.unified)
   })
 
   test(`${name}: the crm script loaded by crmsh gives the same configuration as cib.xml`, async (t) => {
@@ -143,6 +149,9 @@ for (const name of ['fencing']) {
     const r = run('crm', ['-F', 'configure', 'load', 'update', script], {CIB_file: cib})
     assert.equal(r.status, 0, r.stderr)
     assert.equal(run('crm_verify', ['-x', cib]).status, 0)
-    assert.deepEqual(normalizeCib(parseCibXml(readFileSync(cib, 'utf8'), cib)), normalizeCib(bundle.cib))
+    const crmCib = parseCibXml(readFileSync(cib, 'utf8'), cib)
+    assert.deepEqual(normalizeCib(crmCib), normalizeCib(bundle.cib))
+    const d = diffCibs(bundle.cib, crmCib)
+    assert.ok(d.equal, d.unified)
   })
 }
