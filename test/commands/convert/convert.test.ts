@@ -95,3 +95,15 @@ test('unreadable input: one line naming the file, exit 2, no stack', () => {
   assert.equal(dir.status, 2)
   assert.doesNotMatch(dir.stderr, /\n\s+at /)
 })
+
+test('MIGRATION.md lists every ha.cf directive and never prints secrets', () => {
+  const out = join(work, 'every')
+  const r = runCli(['convert', 'all', fixture('every-script'), '--out', out])
+  assert.equal(r.status, 1, 'the fixture has an OCF:: error finding')
+  const report = readFileSync(join(out, 'MIGRATION.md'), 'utf8')
+  const hacf = readFileSync(join(fixture('every-script'), 'ha.cf'), 'utf8').trim().split('\n')
+  for (let i = 1; i <= hacf.length; i++) assert.match(report, new RegExp(`ha\\.cf:${i}:1 \\|`), `ha.cf line ${i} in the table`)
+  assert.doesNotMatch(report, /secret/)
+  assert.doesNotMatch(report, /CorrectHorseBatteryStaple/)
+  assert.match(readFileSync(join(out, 'crm.txt'), 'utf8'), /passwd=secret/, 'the fencing parameters themselves are converted')
+})
