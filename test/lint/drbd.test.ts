@@ -129,3 +129,12 @@ test('crm-fence-peer script must match the DRBD major version', async () => {
   assert.deepEqual(at(f, 'drbd-fence-script-version'), [1])
   assert.match(f.find((x) => x.id === 'drbd-fence-script-version')!.message, /crm-fence-peer\.9\.sh/)
 })
+
+test('words longer than drbdadm allows', async () => {
+  const {parseDrbd} = await import('../../src/formats/drbd/index.js')
+  const {lintDrbdModel} = await import('../../src/lint/drbd.js')
+  const long = 'x'.repeat(81)
+  const {model} = parseDrbd(`resource r { protocol C; handlers { split-brain "${'y'.repeat(256)}"; local-io-error "${long}"; }\n on a { device /dev/drbd0; disk /dev/${long}; address 10.0.0.1:7788; meta-disk internal; }\n on b { device /dev/drbd0; disk /dev/sda; address 10.0.0.2:7788; meta-disk internal; } }`)
+  const f = lintDrbdModel(model).filter((x) => x.id === 'drbd-too-long')
+  assert.deepEqual(f.map((x) => x.location?.line), [1, 2])
+})

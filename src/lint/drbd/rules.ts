@@ -29,6 +29,7 @@ export function checkDrbd(model: DrbdConfig, options: {haNodes?: string[]}): Fin
   dialectRules(model, out)
   unknownKeywords(model, out)
   duplicates(model.nodes, out)
+  tooLong(model.nodes, out)
   const names = new Map<string, DrbdResource>()
   for (const r of model.resources) {
     const first = names.get(r.name)
@@ -98,6 +99,20 @@ function unknownKeywords(model: DrbdConfig, out: Finding[]): void {
       }
     }
     out.push(finding('drbd-unknown-keyword', 'error', u.loc, `unknown ${what} ${where}${hint}`))
+  }
+}
+
+/** drbdadm's scanner limits bare words to 80 characters and quoted strings to 255 (all versions). */
+function tooLong(nodes: readonly Node[], out: Finding[]): void {
+  for (const node of nodes) {
+    if (node.type === 'skip') continue
+    for (const word of node.args) {
+      const limit = word.quoted ? 255 : 80
+      if (word.value.length > limit) {
+        out.push(finding('drbd-too-long', 'error', word.loc, `${word.quoted ? 'quoted string' : 'word'} of ${word.value.length} characters; drbdadm allows at most ${limit}${word.quoted ? '' : ' (quote it: up to 255)'}`))
+      }
+    }
+    if (node.type === 'section') tooLong(node.body, out)
   }
 }
 

@@ -82,3 +82,23 @@ test('drbdadm 9 accepts every printed resource', {skip: !haveCommand('drbdadm') 
   }
   assert.ok(n >= 9)
 })
+
+test('whole configurations print as DRBD 9 that drbdadm accepts, with common inlined or separate', {skip: !haveCommand('drbdadm') && 'drbdadm not installed'}, async () => {
+  const {printDrbd9Config} = await import('../../../src/formats/drbd/index.js')
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-drbd9-all-'))
+  for (const source of sources) {
+    const {model} = await loadDrbd(source)
+    for (const inheritCommon of [true, false]) {
+      const {text, notes} = printDrbd9Config(model, {inheritCommon})
+      const file = join(dir, 'all.conf')
+      // the IP check would fail on a host named like one in the file
+      writeFileSync(file, text.includes('global {') ? text.replace('global {', 'global {\n  disable-ip-verification;') : wrap(text))
+      const r = spawnSync('drbdadm', ['-c', file, 'dump', 'all'], {encoding: 'utf8'})
+      assert.equal(r.status, 0, `${source} inheritCommon=${inheritCommon}\n${text}\n${r.stderr}`)
+      assert.equal(new Set(notes.map((n) => JSON.stringify(n))).size, notes.length, 'notes are not repeated')
+      const again = parseDrbd(text)
+      assert.deepEqual(again.model.resources.map((x) => x.name), model.resources.map((x) => x.name))
+      assert.equal(again.model.common !== undefined, !inheritCommon && model.common !== undefined)
+    }
+  }
+})
