@@ -23,7 +23,7 @@ export interface DrbdParseResult {
 }
 
 function assemble(nodes: Node[], files: DrbdFile[]): DrbdConfig {
-  return {...buildModel(nodes), nodes, files, dialect: detectDialect(nodes)}
+  return {...buildModel(nodes), nodes, files, dialect: detectDialect(nodes, files[0]?.file)}
 }
 
 /** Parses one text, without following includes. Never throws. */
