@@ -15,6 +15,12 @@ test('lint drbd on a clean file exits 0 and prints only info lines', () => {
   }
 })
 
+test('lint drbd says which dialect a file is in', () => {
+  const r = runCli(['lint', 'drbd', fx('seed-003-drbd07.conf')])
+  assert.equal(r.status, 0, r.stderr)
+  assert.match(r.stdout, /seed-003-drbd07\.conf:1:1 info drbd-dialect DRBD 0\.7 syntax — `incon-degr-cmd` in resource \(3:1\)/)
+})
+
 test('lint drbd on mistakes exits 1 with file:line:col severity rule-id message', () => {
   const r = runCli(['lint', 'drbd', fx('broken/mistakes.conf')])
   assert.equal(r.status, 1)
