@@ -94,9 +94,11 @@ function walk(nodes: readonly Node[], context: string, evidence: Evidence[], unk
       if (isSection) walk(node.body, 'unknown', evidence, unknown, within)
       continue
     }
-    const where = context === 'top' ? 'at top level' : `in ${context === 'host' ? 'on' : context}`
     const before = evidence.length
-    record(evidence, `\`${node.keyword}${isSection ? ' {}' : ''}\` ${where}`, spec.support, node.loc, within)
+    if (!spec.universal) {
+      const where = context === 'top' ? 'at top level' : `in ${context === 'host' ? 'on' : context}`
+      record(evidence, `\`${node.keyword}${isSection ? ' {}' : ''}\` ${where}`, spec.support, node.loc, within)
+    }
     if (node.type === 'statement') valueForms(node, evidence, within)
     else {
       sectionForms(node, evidence, within)
