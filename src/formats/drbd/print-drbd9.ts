@@ -48,9 +48,7 @@ export function printDrbd9Resource(resource: DrbdResource, options: Drbd9Options
   }
   for (const host of resource.hosts) {
     if (host.kind === 'stacked-on-top-of') {
-      note(host.loc, `stacked resource: 'stacked-on-top-of ${host.names.join(' ')}' copied unchanged; review it by hand`, 'drbd9-stacked', 'warning')
-      body.push(host.section)
-      continue
+      note(host.loc, `stacked resource on '${host.names.join(' ')}': converted, but DRBD 9 prefers more nodes over stacking; review it by hand`, 'drbd9-stacked', 'warning')
     }
     if (host.kind === 'on' && host.names.length > 1) {
       note(host.loc, `'on ${host.names.join(' ')}' (several names) is not DRBD 9 syntax; using '${host.names[0]}' only`, 'drbd9-dropped', 'warning')
@@ -154,7 +152,7 @@ function hostSection(host: DrbdHost, nodeId: number, resource: DrbdResource, not
     note(host.loc, 'floating section kept; DRBD 9 identifies it by its address')
     return section('floating', floatingArgs(host), body.filter((n) => n.type !== 'statement' || n.keyword !== 'address'))
   }
-  return section('on', [word(host.names[0] ?? '')], body)
+  return section(host.kind === 'stacked-on-top-of' ? 'stacked-on-top-of' : 'on', [word(host.names[0] ?? '')], body)
 }
 
 function floatingArgs(host: DrbdHost): Word[] {

@@ -230,8 +230,10 @@ function hostRules(model: DrbdConfig, r: DrbdResource, host: DrbdHost, out: Find
     else if (v.device.minor === null) {
       out.push(finding('drbd-device-invalid', 'error', v.device.loc, `device '${v.device.path ?? ''}' is neither /dev/drbdN nor given with 'minor N'`))
     }
-    if (!v.disk) out.push(finding('drbd-host-incomplete', 'error', v.loc ?? host.loc, `${label}${vlabel} of resource '${r.name}' has no disk`))
-    if (!v.metaDisk && !diskless && (dialect === '0.7' || dialect === '8.3')) {
+    // A stacked resource's disk is the lower resource's device.
+    const stacked = host.kind === 'stacked-on-top-of'
+    if (!v.disk && !stacked) out.push(finding('drbd-host-incomplete', 'error', v.loc ?? host.loc, `${label}${vlabel} of resource '${r.name}' has no disk`))
+    if (!v.metaDisk && !diskless && !stacked && (dialect === '0.7' || dialect === '8.3')) {
       out.push(finding('drbd-host-incomplete', 'error', v.loc ?? host.loc, `${label}${vlabel} of resource '${r.name}' has no meta-disk`))
     }
   }

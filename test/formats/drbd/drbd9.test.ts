@@ -10,7 +10,7 @@ import {fixturesDir, haveCommand, sharedDir} from '../../helpers/cli.js'
 
 const sources = [
   join(sharedDir, 'fixtures/seeds/003-debian-drbd07/drbd.conf'),
-  ...['drbd07.conf', 'drbd83.conf', 'drbd84.conf', 'drbd9-mesh.res', 'include/drbd.conf'].map((n) => join(fixturesDir, 'drbd', n)),
+  ...['drbd07.conf', 'drbd83.conf', 'drbd84.conf', 'drbd9-mesh.res', 'include/drbd.conf', 'floating-stacked.conf'].map((n) => join(fixturesDir, 'drbd', n)),
 ]
 
 /** drbdadm dump needs a global section; the IP check is off because the test host's name may be in the file. */
@@ -74,7 +74,9 @@ test('drbdadm 9 accepts every printed resource', {skip: !haveCommand('drbdadm') 
     for (const resource of model.resources) {
       const file = join(dir, `r${n++}.conf`)
       const {text} = printDrbd9Resource(resource)
-      writeFileSync(file, wrap(text))
+      // a stacked resource needs its lower resource in the same file
+      const lower = resource.hosts.filter((h) => h.kind === 'stacked-on-top-of').map((h) => model.resources.find((r) => r.name === h.names[0])!)
+      writeFileSync(file, wrap(lower.map((r) => printDrbd9Resource(r).text).join('') + text))
       const r = spawnSync('drbdadm', ['-c', file, 'dump', 'all'], {encoding: 'utf8'})
       assert.equal(r.status, 0, `${source} ${resource.name}\n${text}\n${r.stderr}`)
       assert.match(r.stdout, new RegExp(`resource ${resource.name} \\{`))
