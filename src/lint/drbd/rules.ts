@@ -211,7 +211,7 @@ function hostRules(model: DrbdConfig, r: DrbdResource, host: DrbdHost, out: Find
     out.push(finding('drbd-host-incomplete', 'error', host.loc, `${label} of resource '${r.name}' has no address`))
   } else if (host.address) {
     const a = host.address
-    if (a.isHostName) {
+    if (a.isHostName && !PLACEHOLDER.test(a.host)) {
       out.push(finding('drbd-address-hostname', 'error', a.loc, `address '${a.host}' is not an IP address: drbdadm accepts no host names in 'address'`))
     }
     if (a.port === null) out.push(finding('drbd-address-invalid', 'error', a.loc, `address '${a.host}' has no ':port'`))
