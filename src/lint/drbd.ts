@@ -17,10 +17,20 @@ export async function lintDrbdPath(path: string, options: {haNodes?: string[]}):
 /** The rules on an already parsed configuration (no I/O). */
 export function lintDrbdModel(model: DrbdConfig, options: {haNodes?: string[]} = {}): Finding[] {
   const out = checkDrbd(model, options)
+  if (model.files.length > 0) out.push(dialectFinding(model))
   if (model.resources.length === 0 && model.files.length > 0) {
     out.push(finding('drbd-no-resources', 'warning', {file: model.files[0].file, line: 1, column: 1}, 'no resource is defined'))
   }
   return dedupe(out)
+}
+
+/** Says which dialect the file is in, and why (an info line at the top of the report). */
+function dialectFinding(model: DrbdConfig): Finding {
+  const {dialect, compatible, reason} = model.dialect
+  const name = dialect === '8.3' ? '8.0–8.3' : dialect === '9' ? '9.x' : dialect
+  const others = compatible.filter((d) => d !== dialect).map((d) => (d === '8.3' ? '8.0–8.3' : d === '9' ? '9.x' : d))
+  const also = others.length ? `; also valid for ${others.join(', ')}` : compatible.length === 0 ? '; no single DRBD version accepts all of it' : ''
+  return finding('drbd-dialect', 'info', {file: model.files[0].file, line: 1, column: 1}, `DRBD ${name} syntax${also} — ${reason}`)
 }
 
 /** Options inherited from `common` would otherwise be reported once per resource. */

@@ -25,7 +25,7 @@ test('seed 003 against other node names reports both hosts', async () => {
 })
 
 test('clean 8.3, 8.4, 9 and include fixtures have no errors or warnings', async () => {
-  for (const name of ['drbd83.conf', 'drbd84.conf', 'drbd9-mesh.res', 'include/drbd.conf', 'drbd07.conf']) {
+  for (const name of ['drbd83.conf', 'drbd84.conf', 'drbd9-mesh.res', 'include/drbd.conf', 'drbd07.conf', 'floating-stacked.conf']) {
     const findings = await lintDrbdPath(fx(name), {})
     const bad = findings.filter((f) => f.severity !== 'info')
     assert.deepEqual(bad, [], name)
@@ -128,4 +128,13 @@ test('crm-fence-peer script must match the DRBD major version', async () => {
   const f = lintDrbdModel(model)
   assert.deepEqual(at(f, 'drbd-fence-script-version'), [1])
   assert.match(f.find((x) => x.id === 'drbd-fence-script-version')!.message, /crm-fence-peer\.9\.sh/)
+})
+
+test('words longer than drbdadm allows', async () => {
+  const {parseDrbd} = await import('../../src/formats/drbd/index.js')
+  const {lintDrbdModel} = await import('../../src/lint/drbd.js')
+  const long = 'x'.repeat(81)
+  const {model} = parseDrbd(`resource r { protocol C; handlers { split-brain "${'y'.repeat(256)}"; local-io-error "${long}"; }\n on a { device /dev/drbd0; disk /dev/${long}; address 10.0.0.1:7788; meta-disk internal; }\n on b { device /dev/drbd0; disk /dev/sda; address 10.0.0.2:7788; meta-disk internal; } }`)
+  const f = lintDrbdModel(model).filter((x) => x.id === 'drbd-too-long')
+  assert.deepEqual(f.map((x) => x.location?.line), [1, 2])
 })

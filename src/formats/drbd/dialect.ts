@@ -1,3 +1,4 @@
+import {dirname, relative} from 'node:path'
 import type {Loc, Node, Section, Statement} from './ast.js'
 import {DIALECTS, type Dialect, type Support, describeSupport, keywordSpec, support} from './keywords.js'
 
@@ -45,7 +46,7 @@ const FLAG_OPTIONS = new Set(['allow-two-primaries', 'always-asbp', 'discard-my-
  * compatibility crutch; remaining ties go 8.4 > 8.3 > 9 > 0.7 (9 and 0.7
  * need positive evidence).
  */
-export function detectDialect(nodes: readonly Node[]): DialectReport {
+export function detectDialect(nodes: readonly Node[], mainFile?: string): DialectReport {
   const evidence: Evidence[] = []
   const unknown: UnknownKeyword[] = []
   walk(nodes, 'top', evidence, unknown)
@@ -60,18 +61,23 @@ export function detectDialect(nodes: readonly Node[]): DialectReport {
   const compatible = DIALECTS.filter((d) => conflictsOf(d).length === 0)
   const conflicts = conflictsOf(dialect)
   const deprecated = evidence.filter((e) => e.support[dialect] === 'compat')
-  // The most telling constructs first: those fewest versions accept.
+  // The most telling constructs first: those the runner-up dialect lacks, then those fewest versions accept; each construct once.
+  const runnerUp = ranked[1]
   const breadth = (e: Evidence) => DIALECTS.filter((d) => e.support[d]).length
+  const tellsApart = (e: Evidence) => (e.support[runnerUp] === 'ok' ? 1 : 0)
+  const seen = new Set<string>()
   const decisive = evidence
     .filter((e) => e.support[dialect] === 'ok' && DIALECTS.some((d) => e.support[d] !== 'ok'))
+    .filter((e) => !seen.has(e.construct) && seen.add(e.construct) !== undefined)
     .map((e, i) => ({e, i}))
-    .sort((a, b) => breadth(a.e) - breadth(b.e) || a.i - b.i)
+    .sort((a, b) => tellsApart(a.e) - tellsApart(b.e) || breadth(a.e) - breadth(b.e) || a.i - b.i)
     .map(({e}) => e)
   let reason: string
   if (evidence.length === 0) reason = 'no version-specific keyword: any DRBD version accepts it; assumed 8.4'
   else if (decisive.length === 0) reason = `only constructs every version accepts; assumed ${dialect}`
   else {
-    const shown = decisive.slice(0, 3).map((e) => `${e.construct} (${e.loc.line}:${e.loc.column})`)
+    const where = (loc: Loc) => `${mainFile !== undefined && loc.file !== mainFile ? `${relative(dirname(mainFile), loc.file)}:` : ''}${loc.line}:${loc.column}`
+    const shown = decisive.slice(0, 3).map((e) => `${e.construct} (${where(e.loc)})`)
     reason = `${shown.join(', ')}${decisive.length > 3 ? ` and ${decisive.length - 3} more` : ''}`
     if (conflicts.length > 0) reason += `; mixes in ${conflicts.length} construct(s) of other versions`
   }
@@ -88,9 +94,11 @@ function walk(nodes: readonly Node[], context: string, evidence: Evidence[], unk
       if (isSection) walk(node.body, 'unknown', evidence, unknown, within)
       continue
     }
-    const where = context === 'top' ? 'at top level' : `in ${context === 'host' ? 'on' : context}`
     const before = evidence.length
-    record(evidence, `\`${node.keyword}${isSection ? ' {}' : ''}\` ${where}`, spec.support, node.loc, within)
+    if (!spec.universal) {
+      const where = context === 'top' ? 'at top level' : `in ${context === 'host' ? 'on' : context}`
+      record(evidence, `\`${node.keyword}${isSection ? ' {}' : ''}\` ${where}`, spec.support, node.loc, within)
+    }
     if (node.type === 'statement') valueForms(node, evidence, within)
     else {
       sectionForms(node, evidence, within)

@@ -23,7 +23,7 @@ export interface DrbdParseResult {
 }
 
 function assemble(nodes: Node[], files: DrbdFile[]): DrbdConfig {
-  return {...buildModel(nodes), nodes, files, dialect: detectDialect(nodes)}
+  return {...buildModel(nodes), nodes, files, dialect: detectDialect(nodes, files[0]?.file)}
 }
 
 /** Parses one text, without following includes. Never throws. */
@@ -50,4 +50,4 @@ export type {Dialect} from './keywords.js'
 export type {DrbdAddress, DrbdDevice, DrbdHost, DrbdMetaDisk, DrbdModel, DrbdResource, DrbdVolume} from './model.js'
 export {hostNames, isDualPrimary, isStacked, resourceDevices, resourceOption, statement, section, sections} from './model.js'
 export {printDrbd, printDrbdFile} from './print.js'
-export {printDrbd9Resource, type Drbd9Output, type Drbd9Options} from './print-drbd9.js'
+export {printDrbd9Config, printDrbd9Resource, type Drbd9Output, type Drbd9Options} from './print-drbd9.js'

@@ -28,6 +28,8 @@ export function support(spec: string): Support {
 
 export interface KeywordSpec {
   support: Support
+  /** Every version accepts it: not evidence of any dialect. */
+  universal: boolean
   /** For sections: the context their body is checked in. */
   context?: string
   /** Free-form contents (drbd-proxy, plugins): children are not checked. */
@@ -258,8 +260,10 @@ const compiled = new Map<string, Map<string, KeywordSpec>>()
 for (const [context, entries] of Object.entries(TABLE)) {
   const map = new Map<string, KeywordSpec>()
   for (const [key, value] of Object.entries(entries)) {
-    if (typeof value === 'string') map.set(key, {support: support(value)})
-    else map.set(key, {support: support(value[0]), context: value[1], opaque: value[2] === 'opaque'})
+    const s = support(typeof value === 'string' ? value : value[0])
+    const universal = DIALECTS.every((d) => s[d] === 'ok')
+    if (typeof value === 'string') map.set(key, {support: s, universal})
+    else map.set(key, {support: s, universal, context: value[1], opaque: value[2] === 'opaque'})
   }
   compiled.set(context, map)
 }

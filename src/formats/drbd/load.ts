@@ -105,9 +105,10 @@ async function expandInclude(
 }
 
 /**
- * readSource, except that invalid UTF-8 (old configs carry Latin-1 or GBK
- * comments) is decoded leniently with a `drbd-encoding` warning: drbdadm
- * itself reads bytes and only cares about ASCII keywords.
+ * readSource, except that invalid UTF-8 inside comments (old configs carry
+ * Latin-1 or GBK comments) is read with replacement characters and a
+ * `drbd-encoding` warning: drbdadm itself only cares about the ASCII
+ * keywords. Invalid UTF-8 anywhere else means the file is not a drbd.conf.
  */
 async function readDrbdSource(path: string, findings: Finding[]): Promise<{text: string}> {
   try {
@@ -117,11 +118,30 @@ async function readDrbdSource(path: string, findings: Finding[]): Promise<{text:
     if (!m || path === '-') throw error
     const {readFile} = await import('node:fs/promises')
     const text = new TextDecoder('utf-8', {fatal: false}).decode(await readFile(path))
+    const outside = replacementOutsideComment(text)
+    if (outside) throw new UserError(`${path}:${outside.line}:${outside.column}: invalid UTF-8 outside a comment; not a drbd.conf text file`)
     findings.push(
-      finding('drbd-encoding', 'warning', {file: path, line: Number(m[2]), column: Number(m[3])}, 'invalid UTF-8 (legacy encoding?); read with replacement characters'),
+      finding('drbd-encoding', 'warning', {file: path, line: Number(m[2]), column: Number(m[3])}, 'invalid UTF-8 in comments (legacy encoding?); read with replacement characters'),
     )
     return {text}
   }
+}
+
+/** The first U+FFFD that is not inside a `#` comment, if any. */
+function replacementOutsideComment(text: string): {line: number; column: number} | undefined {
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    let inQuotes = false
+    for (let j = 0; j < line.length; j++) {
+      const ch = line[j]
+      if (ch === '"') inQuotes = !inQuotes
+      else if (ch === '\\' && inQuotes) j++
+      else if (ch === '#' && !inQuotes) break
+      else if (ch === '\uFFFD') return {line: i + 1, column: j + 1}
+    }
+  }
+  return undefined
 }
 
 function hasGlobChars(pattern: string): boolean {

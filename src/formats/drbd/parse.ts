@@ -18,8 +18,12 @@ export function parseDrbdText(text: string, file: string): ParseTextResult {
   return new Parser(text, file).parse()
 }
 
+/** Real files nest five levels deep; beyond this, a block is skipped unread (and recursion stays bounded). */
+const MAX_DEPTH = 50
+
 class Parser {
   private readonly lexer: Lexer
+  private depth = 0
   private readonly findings: Finding[] = []
 
   constructor(
@@ -71,7 +75,7 @@ class Parser {
       if (token.kind === '{') {
         this.error(token, `unexpected '{': a section needs a keyword before its brace`)
         const anonymous: Section = {type: 'section', keyword: '', args: [], body: [], loc: this.loc(token)}
-        this.parseNodes('unknown', anonymous)
+        this.parseBody(anonymous, 'unknown')
         continue
       }
       if (token.kind === 'string') {
@@ -112,14 +116,27 @@ class Parser {
         this.lexer.next()
         const section: Section = {type: 'section', keyword, args, body: [], loc}
         const spec = keywordSpec(context, keyword, true)
-        const childContext = spec?.opaque ? 'opaque' : (spec?.context ?? 'unknown')
-        section.body = this.parseNodes(childContext, section)
+        this.parseBody(section, spec?.opaque ? 'opaque' : (spec?.context ?? 'unknown'))
         return section
       }
       // '}' or end of file: the statement was never terminated.
       this.error(keywordToken, `missing ';' after '${[keyword, ...args.map((a) => a.value)].join(' ')}'`)
       return {type: 'statement', keyword, args, loc}
     }
+  }
+
+  /** Reads a section's body after its `{`, or skips it when nesting is absurdly deep. */
+  private parseBody(section: Section, context: string): void {
+    if (this.depth >= MAX_DEPTH) {
+      this.findings.push(finding('drbd-syntax', 'error', section.loc, `sections nested more than ${MAX_DEPTH} deep; the block is skipped`))
+      if (this.lexer.skipBlock() < 0) {
+        this.findings.push(finding('drbd-syntax', 'error', section.loc, `'${describeSection(section)}' is not closed: missing '}' before the end of the file`))
+      }
+      return
+    }
+    this.depth++
+    section.body = this.parseNodes(context, section)
+    this.depth--
   }
 
   /** `skip [anything] { … }` — kept verbatim. */

@@ -1,7 +1,7 @@
 import {finding, type Finding} from '../../core/findings.js'
 import type {Loc, Node, Section, Statement, Word} from './ast.js'
 import {keywordSpec} from './keywords.js'
-import {sections, type DrbdHost, type DrbdResource, type DrbdVolume} from './model.js'
+import {sections, type DrbdHost, type DrbdModel, type DrbdResource, type DrbdVolume} from './model.js'
 import {printDrbd} from './print.js'
 
 export interface Drbd9Output {
@@ -35,35 +35,9 @@ interface Mapped {
  */
 export function printDrbd9Resource(resource: DrbdResource, options: Drbd9Options = {}): Drbd9Output {
   const notes: Finding[] = []
-  const note = (loc: Loc, message: string, id = 'drbd9-mapped', severity: 'info' | 'warning' = 'info') => notes.push(finding(id, severity, loc, message))
-  const collected = new Map<OptionSection, Map<string, Statement>>(OPTION_SECTIONS.map((s) => [s, new Map()]))
-  const put = (m: Mapped, loc: Loc) => collected.get(m.section)!.set(m.keyword, {type: 'statement', keyword: m.keyword, args: m.args, loc})
-
+  const note: Note = (loc, message, id = 'drbd9-mapped', severity = 'info') => notes.push(finding(id, severity, loc, message))
   const scopes = [options.inheritCommon === false ? undefined : resource.common, resource.section].filter((s): s is Section => s !== undefined)
-  for (const scope of scopes) {
-    for (const node of scope.body) {
-      if (node.type === 'statement' && node.keyword === 'protocol') {
-        put({section: 'net', keyword: 'protocol', args: node.args}, node.loc)
-        if (scope === resource.section) note(node.loc, 'protocol moved into net')
-      } else if (node.type === 'statement' && node.keyword === 'incon-degr-cmd') {
-        put({section: 'handlers', keyword: 'pri-on-incon-degr', args: node.args}, node.loc)
-        note(node.loc, 'incon-degr-cmd (0.7) became the pri-on-incon-degr handler')
-      } else if (node.type === 'section' && (['syncer', 'net', 'disk', 'startup', 'handlers', 'options'] as string[]).includes(node.keyword)) {
-        for (const s of node.body) {
-          if (s.type !== 'statement') continue
-          const mapped = mapOption(node.keyword, s, note)
-          if (mapped) put(mapped, s.loc)
-        }
-      }
-    }
-  }
-
-  const body: Node[] = []
-  for (const name of OPTION_SECTIONS) {
-    const statements = [...collected.get(name)!.values()]
-    if (statements.length > 0) body.push(section(name, [], statements))
-  }
-
+  const body = optionSections(scopes, note)
   const onHosts = resource.hosts.filter((h) => h.kind === 'on')
   const used = new Set(resource.hosts.map((h) => h.nodeId).filter((id): id is number => id !== undefined))
   let nextId = 0
@@ -74,9 +48,7 @@ export function printDrbd9Resource(resource: DrbdResource, options: Drbd9Options
   }
   for (const host of resource.hosts) {
     if (host.kind === 'stacked-on-top-of') {
-      note(host.loc, `stacked resource: 'stacked-on-top-of ${host.names.join(' ')}' copied unchanged; review it by hand`, 'drbd9-stacked', 'warning')
-      body.push(host.section)
-      continue
+      note(host.loc, `stacked resource on '${host.names.join(' ')}': converted, but DRBD 9 prefers more nodes over stacking; review it by hand`, 'drbd9-stacked', 'warning')
     }
     if (host.kind === 'on' && host.names.length > 1) {
       note(host.loc, `'on ${host.names.join(' ')}' (several names) is not DRBD 9 syntax; using '${host.names[0]}' only`, 'drbd9-dropped', 'warning')
@@ -100,7 +72,75 @@ export function printDrbd9Resource(resource: DrbdResource, options: Drbd9Options
   return {text: printDrbd([resourceNode]), notes}
 }
 
-function hostSection(host: DrbdHost, nodeId: number, resource: DrbdResource, note: (loc: Loc, message: string, id?: string, severity?: 'info' | 'warning') => void): Section {
+/**
+ * The DRBD 9 option sections (options, net, disk, startup, handlers) for the
+ * given scopes, later scopes overriding earlier ones option by option.
+ */
+function optionSections(scopes: Section[], note: Note): Section[] {
+  const collected = new Map<OptionSection, Map<string, Statement>>(OPTION_SECTIONS.map((s) => [s, new Map()]))
+  const put = (m: Mapped, loc: Loc) => collected.get(m.section)!.set(m.keyword, {type: 'statement', keyword: m.keyword, args: m.args, loc})
+  for (const scope of scopes) {
+    for (const node of scope.body) {
+      if (node.type === 'statement' && node.keyword === 'protocol') {
+        put({section: 'net', keyword: 'protocol', args: node.args}, node.loc)
+        note(node.loc, 'protocol moved into net')
+      } else if (node.type === 'statement' && node.keyword === 'incon-degr-cmd') {
+        put({section: 'handlers', keyword: 'pri-on-incon-degr', args: node.args}, node.loc)
+        note(node.loc, 'incon-degr-cmd (0.7) became the pri-on-incon-degr handler')
+      } else if (node.type === 'section' && (['syncer', 'net', 'disk', 'startup', 'handlers', 'options'] as string[]).includes(node.keyword)) {
+        for (const s of node.body) {
+          if (s.type !== 'statement') continue
+          const mapped = mapOption(node.keyword, s, note)
+          if (mapped) put(mapped, s.loc)
+        }
+      }
+    }
+  }
+  const out: Section[] = []
+  for (const name of OPTION_SECTIONS) {
+    const statements = [...collected.get(name)!.values()]
+    if (statements.length > 0) out.push(section(name, [], statements))
+  }
+  return out
+}
+
+/**
+ * A whole configuration in DRBD 9 syntax: the global section (options DRBD 9
+ * knows), then either a converted `common` and the resources without it
+ * (`inheritCommon: false`), or every resource standing alone (default).
+ */
+export function printDrbd9Config(model: DrbdModel, options: Drbd9Options = {}): Drbd9Output {
+  const notes: Finding[] = []
+  const note: Note = (loc, message, id = 'drbd9-mapped', severity = 'info') => notes.push(finding(id, severity, loc, message))
+  const nodes: Node[] = []
+  if (model.global) {
+    const kept: Node[] = []
+    for (const s of model.global.body) {
+      if (s.type !== 'statement') continue
+      const keyword = s.keyword === 'minor_count' ? 'minor-count' : s.keyword
+      if (keywordSpec('global', keyword, false)?.support['9']) kept.push({...s, keyword})
+      else note(s.loc, `global { ${s.keyword} } dropped: not a DRBD 9 option`, 'drbd9-dropped', 'warning')
+    }
+    nodes.push(section('global', [], kept))
+  }
+  const separateCommon = options.inheritCommon === false
+  if (separateCommon && model.common) nodes.push(section('common', [], optionSections([model.common], note)))
+  const parts = [nodes.length ? printDrbd(nodes) : '']
+  for (const resource of model.resources) {
+    const out = printDrbd9Resource(resource, {inheritCommon: !separateCommon})
+    parts.push(out.text)
+    notes.push(...out.notes)
+  }
+  // Notes about common's options come once per resource that inherits them: keep one.
+  const seen = new Set<string>()
+  const unique = notes.filter((n) => {
+    const key = `${n.id}|${n.location?.file}:${n.location?.line}:${n.location?.column}|${n.message}`
+    return seen.has(key) ? false : (seen.add(key), true)
+  })
+  return {text: parts.filter(Boolean).join('\n'), notes: unique}
+}
+
+function hostSection(host: DrbdHost, nodeId: number, resource: DrbdResource, note: Note): Section {
   const body: Node[] = [statement('node-id', [word(String(nodeId))])]
   if (host.address) {
     const a = host.address
@@ -112,7 +152,7 @@ function hostSection(host: DrbdHost, nodeId: number, resource: DrbdResource, not
     note(host.loc, 'floating section kept; DRBD 9 identifies it by its address')
     return section('floating', floatingArgs(host), body.filter((n) => n.type !== 'statement' || n.keyword !== 'address'))
   }
-  return section('on', [word(host.names[0] ?? '')], body)
+  return section(host.kind === 'stacked-on-top-of' ? 'stacked-on-top-of' : 'on', [word(host.names[0] ?? '')], body)
 }
 
 function floatingArgs(host: DrbdHost): Word[] {

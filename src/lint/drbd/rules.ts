@@ -29,13 +29,26 @@ export function checkDrbd(model: DrbdConfig, options: {haNodes?: string[]}): Fin
   dialectRules(model, out)
   unknownKeywords(model, out)
   duplicates(model.nodes, out)
+  tooLong(model.nodes, out)
   const names = new Map<string, DrbdResource>()
+  const unfenced: DrbdResource[] = []
   for (const r of model.resources) {
     const first = names.get(r.name)
     if (first) {
       out.push(finding('drbd-duplicate-resource', 'error', r.loc, `resource '${r.name}' is defined twice (first at line ${first.loc.line} of ${first.loc.file})`))
     } else names.set(r.name, r)
-    resourceRules(model, r, out)
+    resourceRules(model, r, unfenced, out)
+  }
+  if (unfenced.length > 0) {
+    const list = unfenced.slice(0, 5).map((r) => `'${r.name}'`).join(', ') + (unfenced.length > 5 ? ` and ${unfenced.length - 5} more` : '')
+    out.push(
+      finding(
+        'drbd-no-fencing',
+        'info',
+        unfenced[0].loc,
+        `no fencing policy for ${unfenced.length === 1 ? 'resource' : `${unfenced.length} resources:`} ${list}: under a cluster manager set 'fencing resource-only' (or resource-and-stonith) with the crm-fence-peer handlers to avoid split brain`,
+      ),
+    )
   }
   crossResource(model, out)
   if (options.haNodes) haNodeRules(model, options.haNodes, out)
@@ -62,14 +75,19 @@ function dialectRules(model: DrbdConfig, out: Finding[]): void {
     out.push(finding('drbd-deprecated', 'warning', e.loc, `${e.construct} is deprecated in ${name}; drbdadm only accepts it for compatibility${instead}`))
   }
   if (dialect === '8.3' || dialect === '8.4') {
-    const rejected = evidence.filter((e: Evidence) => !e.support['9'] && e.support[dialect])
-    for (const e of rejected) {
+    // One line per construct (the first place), so a 2 000-resource file does not print 2 000 of them.
+    const rejected = new Map<string, Evidence[]>()
+    for (const e of evidence.filter((x: Evidence) => !x.support['9'] && x.support[dialect])) {
+      rejected.set(e.construct, [...(rejected.get(e.construct) ?? []), e])
+    }
+    for (const [construct, places] of rejected) {
+      const more = places.length > 1 ? ` (and ${places.length - 1} more place${places.length > 2 ? 's' : ''})` : ''
       out.push(
         finding(
           'drbd-drbd9-rejects',
           'info',
-          e.loc,
-          `${e.construct}: drbdadm 9 before drbd-utils 9.29 rejects this; rewrite it before upgrading to DRBD 9 (\`hakit convert drbd --to drbd9\`)`,
+          places[0].loc,
+          `${construct}${more}: drbdadm 9 before drbd-utils 9.29 rejects this; rewrite it before upgrading to DRBD 9 (\`hakit convert drbd --to drbd9\`)`,
         ),
       )
     }
@@ -101,6 +119,20 @@ function unknownKeywords(model: DrbdConfig, out: Finding[]): void {
   }
 }
 
+/** drbdadm's scanner limits bare words to 80 characters and quoted strings to 255 (all versions). */
+function tooLong(nodes: readonly Node[], out: Finding[]): void {
+  for (const node of nodes) {
+    if (node.type === 'skip') continue
+    for (const word of node.args) {
+      const limit = word.quoted ? 255 : 80
+      if (word.value.length > limit) {
+        out.push(finding('drbd-too-long', 'error', word.loc, `${word.quoted ? 'quoted string' : 'word'} of ${word.value.length} characters; drbdadm allows at most ${limit}${word.quoted ? '' : ' (quote it: up to 255)'}`))
+      }
+    }
+    if (node.type === 'section') tooLong(node.body, out)
+  }
+}
+
 /** Options and sections given twice in one place: drbdadm refuses redefinitions. */
 function duplicates(nodes: readonly Node[], out: Finding[]): void {
   const seen = new Map<string, Node>()
@@ -124,7 +156,7 @@ function duplicates(nodes: readonly Node[], out: Finding[]): void {
   }
 }
 
-function resourceRules(model: DrbdConfig, r: DrbdResource, out: Finding[]): void {
+function resourceRules(model: DrbdConfig, r: DrbdResource, unfenced: DrbdResource[], out: Finding[]): void {
   const dialect = model.dialect.dialect
   const on = r.hosts.filter((h) => h.kind === 'on')
   const replicas = r.hosts.length
@@ -156,7 +188,7 @@ function resourceRules(model: DrbdConfig, r: DrbdResource, out: Finding[]): void
   }
   for (const host of r.hosts) hostRules(model, r, host, out)
   if (dialect === '9') drbd9Topology(r, on, out)
-  fencingRules(r, dialect, out)
+  fencingRules(r, dialect, unfenced, out)
   dualPrimaryRules(r, out)
   placeholders(r.section, out)
   const cram = resourceOption(r, 'net', 'cram-hmac-alg')
@@ -179,7 +211,7 @@ function hostRules(model: DrbdConfig, r: DrbdResource, host: DrbdHost, out: Find
     out.push(finding('drbd-host-incomplete', 'error', host.loc, `${label} of resource '${r.name}' has no address`))
   } else if (host.address) {
     const a = host.address
-    if (a.isHostName) {
+    if (a.isHostName && !PLACEHOLDER.test(a.host)) {
       out.push(finding('drbd-address-hostname', 'error', a.loc, `address '${a.host}' is not an IP address: drbdadm accepts no host names in 'address'`))
     }
     if (a.port === null) out.push(finding('drbd-address-invalid', 'error', a.loc, `address '${a.host}' has no ':port'`))
@@ -198,8 +230,10 @@ function hostRules(model: DrbdConfig, r: DrbdResource, host: DrbdHost, out: Find
     else if (v.device.minor === null) {
       out.push(finding('drbd-device-invalid', 'error', v.device.loc, `device '${v.device.path ?? ''}' is neither /dev/drbdN nor given with 'minor N'`))
     }
-    if (!v.disk) out.push(finding('drbd-host-incomplete', 'error', v.loc ?? host.loc, `${label}${vlabel} of resource '${r.name}' has no disk`))
-    if (!v.metaDisk && !diskless && (dialect === '0.7' || dialect === '8.3')) {
+    // A stacked resource's disk is the lower resource's device.
+    const stacked = host.kind === 'stacked-on-top-of'
+    if (!v.disk && !stacked) out.push(finding('drbd-host-incomplete', 'error', v.loc ?? host.loc, `${label}${vlabel} of resource '${r.name}' has no disk`))
+    if (!v.metaDisk && !diskless && !stacked && (dialect === '0.7' || dialect === '8.3')) {
       out.push(finding('drbd-host-incomplete', 'error', v.loc ?? host.loc, `${label}${vlabel} of resource '${r.name}' has no meta-disk`))
     }
   }
@@ -242,19 +276,11 @@ function drbd9Topology(r: DrbdResource, on: DrbdHost[], out: Finding[]): void {
   }
 }
 
-function fencingRules(r: DrbdResource, dialect: string, out: Finding[]): void {
+function fencingRules(r: DrbdResource, dialect: string, unfenced: DrbdResource[], out: Finding[]): void {
   const fencing = resourceOption(r, 'disk', 'fencing') ?? resourceOption(r, 'net', 'fencing')
   const policy = fencing?.args[0]?.value
   if (!fencing || !policy || policy === 'dont-care') {
-    if (dialect === '0.7') return // 0.7 has no fencing at all
-    out.push(
-      finding(
-        'drbd-no-fencing',
-        'info',
-        r.loc,
-        `resource '${r.name}' has no fencing policy: under a cluster manager set 'fencing resource-only' (or resource-and-stonith) with the crm-fence-peer handlers to avoid split brain`,
-      ),
-    )
+    if (dialect !== '0.7') unfenced.push(r) // 0.7 has no fencing at all; reported once per file
     return
   }
   const fencePeer = resourceOption(r, 'handlers', 'fence-peer') ?? resourceOption(r, 'handlers', 'outdate-peer')

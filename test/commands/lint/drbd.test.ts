@@ -15,6 +15,12 @@ test('lint drbd on a clean file exits 0 and prints only info lines', () => {
   }
 })
 
+test('lint drbd says which dialect a file is in', () => {
+  const r = runCli(['lint', 'drbd', fx('seed-003-drbd07.conf')])
+  assert.equal(r.status, 0, r.stderr)
+  assert.match(r.stdout, /seed-003-drbd07\.conf:1:1 info drbd-dialect DRBD 0\.7 syntax — `incon-degr-cmd` in resource \(3:1\)/)
+})
+
 test('lint drbd on mistakes exits 1 with file:line:col severity rule-id message', () => {
   const r = runCli(['lint', 'drbd', fx('broken/mistakes.conf')])
   assert.equal(r.status, 1)
@@ -42,7 +48,9 @@ test('unreadable input: one line on stderr, exit 2, no stack', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hakit-drbd-cli-'))
   const binary = join(dir, 'junk.conf')
   writeFileSync(binary, Buffer.from([0x72, 0x65, 0x73, 0x00, 0xff, 0x01]))
-  for (const target of [join(dir, 'missing.conf'), dir, binary]) {
+  const junk = join(dir, 'junk.conf') // no NUL, but invalid UTF-8 outside any comment
+  writeFileSync(junk, Buffer.from([0x72, 0x65, 0x73, 0x20, 0xff, 0xfe, 0x81, 0x7b, 0x0a]))
+  for (const target of [join(dir, 'missing.conf'), dir, binary, junk]) {
     const r = runCli(['lint', 'drbd', target])
     assert.equal(r.status, 2, target)
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)

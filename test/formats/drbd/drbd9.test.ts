@@ -10,7 +10,7 @@ import {fixturesDir, haveCommand, sharedDir} from '../../helpers/cli.js'
 
 const sources = [
   join(sharedDir, 'fixtures/seeds/003-debian-drbd07/drbd.conf'),
-  ...['drbd07.conf', 'drbd83.conf', 'drbd84.conf', 'drbd9-mesh.res', 'include/drbd.conf'].map((n) => join(fixturesDir, 'drbd', n)),
+  ...['drbd07.conf', 'drbd83.conf', 'drbd84.conf', 'drbd9-mesh.res', 'include/drbd.conf', 'floating-stacked.conf'].map((n) => join(fixturesDir, 'drbd', n)),
 ]
 
 /** drbdadm dump needs a global section; the IP check is off because the test host's name may be in the file. */
@@ -74,11 +74,33 @@ test('drbdadm 9 accepts every printed resource', {skip: !haveCommand('drbdadm') 
     for (const resource of model.resources) {
       const file = join(dir, `r${n++}.conf`)
       const {text} = printDrbd9Resource(resource)
-      writeFileSync(file, wrap(text))
+      // a stacked resource needs its lower resource in the same file
+      const lower = resource.hosts.filter((h) => h.kind === 'stacked-on-top-of').map((h) => model.resources.find((r) => r.name === h.names[0])!)
+      writeFileSync(file, wrap(lower.map((r) => printDrbd9Resource(r).text).join('') + text))
       const r = spawnSync('drbdadm', ['-c', file, 'dump', 'all'], {encoding: 'utf8'})
       assert.equal(r.status, 0, `${source} ${resource.name}\n${text}\n${r.stderr}`)
       assert.match(r.stdout, new RegExp(`resource ${resource.name} \\{`))
     }
   }
   assert.ok(n >= 9)
+})
+
+test('whole configurations print as DRBD 9 that drbdadm accepts, with common inlined or separate', {skip: !haveCommand('drbdadm') && 'drbdadm not installed'}, async () => {
+  const {printDrbd9Config} = await import('../../../src/formats/drbd/index.js')
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-drbd9-all-'))
+  for (const source of sources) {
+    const {model} = await loadDrbd(source)
+    for (const inheritCommon of [true, false]) {
+      const {text, notes} = printDrbd9Config(model, {inheritCommon})
+      const file = join(dir, 'all.conf')
+      // the IP check would fail on a host named like one in the file
+      writeFileSync(file, text.includes('global {') ? text.replace('global {', 'global {\n  disable-ip-verification;') : wrap(text))
+      const r = spawnSync('drbdadm', ['-c', file, 'dump', 'all'], {encoding: 'utf8'})
+      assert.equal(r.status, 0, `${source} inheritCommon=${inheritCommon}\n${text}\n${r.stderr}`)
+      assert.equal(new Set(notes.map((n) => JSON.stringify(n))).size, notes.length, 'notes are not repeated')
+      const again = parseDrbd(text)
+      assert.deepEqual(again.model.resources.map((x) => x.name), model.resources.map((x) => x.name))
+      assert.equal(again.model.common !== undefined, !inheritCommon && model.common !== undefined)
+    }
+  }
 })

@@ -63,3 +63,15 @@ test('property: arbitrary text never throws (parse, model, lint), and findings h
     {numRuns: 500},
   )
 })
+
+test('pathological input: deep nesting, huge token counts, lone quotes do not throw', () => {
+  const deep = parseDrbd('a {'.repeat(100_000), 'deep')
+  assert.ok(deep.findings.some((f) => /nested more than/.test(f.message)))
+  const closed = parseDrbd('resource r {' + ' x {'.repeat(200) + ' }'.repeat(200) + ' }', 'deep2')
+  assert.ok(closed.findings.some((f) => /nested more than/.test(f.message)))
+  assert.equal(closed.model.resources.length, 1)
+  printDrbd(deep.model.nodes)
+  lintDrbdModel(deep.model)
+  const quotes = parseDrbd('"'.repeat(10_001) + '\n;;;}}}{{{', 'q')
+  assert.ok(quotes.findings.length > 0)
+})
