@@ -107,3 +107,21 @@ test('MIGRATION.md lists every ha.cf directive and never prints secrets', () => 
   assert.doesNotMatch(report, /CorrectHorseBatteryStaple/)
   assert.match(readFileSync(join(out, 'crm.txt'), 'utf8'), /passwd=secret/, 'the fencing parameters themselves are converted')
 })
+
+test('convert drbd --to drbd9: drbdadm 9 accepts what it rejected before', (t) => {
+  if (!haveCommand('drbdadm')) {
+    t.skip('drbd-utils not installed')
+    return
+  }
+  for (const file of ['v07.conf', 'v83.conf', 'v84.res', 'v9.res']) {
+    const out = join(work, `${file}.drbd9`)
+    const r = runCli(['convert', 'drbd', join(fixture('drbd'), file), '--to', 'drbd9', '--out', out])
+    assert.equal(r.status, 0, `${file}: ${r.stderr}`)
+    const dump = spawnSync('drbdadm', ['-c', out, 'dump', 'all'], {encoding: 'utf8'})
+    assert.equal(dump.status, 0, `${file}: ${dump.stderr}`)
+  }
+  // the 0.7 and 8.3 originals are refused by drbdadm 9.22 (incon-degr-cmd, syncer rate, disk fencing)
+  for (const file of ['v07.conf', 'v83.conf']) {
+    assert.notEqual(spawnSync('drbdadm', ['-c', join(fixture('drbd'), file), 'dump', 'all'], {encoding: 'utf8'}).status, 0, file)
+  }
+})
