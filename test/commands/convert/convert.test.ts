@@ -125,3 +125,10 @@ test('convert drbd --to drbd9: drbdadm 9 accepts what it rejected before', (t) =
     assert.notEqual(spawnSync('drbdadm', ['-c', join(fixture('drbd'), file), 'dump', 'all'], {encoding: 'utf8'}).status, 0, file)
   }
 })
+
+test('convert all on a directory without haresources or ha.cf refuses (exit 2)', () => {
+  const r = runCli(['convert', 'all', fixture('drbd'), '--out', join(work, 'nothing')])
+  assert.equal(r.status, 2)
+  assert.match(r.stderr, /neither haresources nor ha\.cf/)
+  assert.ok(!existsSync(join(work, 'nothing')))
+})
