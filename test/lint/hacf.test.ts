@@ -118,3 +118,15 @@ test('respawn, apiauth and stonith lines: syntax always, programs and users on t
     system.cleanup()
   }
 })
+
+test('a file using every directive with valid values gives only the udp and nice_failback notes', async () => {
+  const {readFileSync} = await import('node:fs')
+  const {join} = await import('node:path')
+  const {fixturesDir} = await import('../helpers/cli.js')
+  const {HACF_DIRECTIVES} = await import('../../src/formats/hacf/model.js')
+  const text = readFileSync(join(fixturesDir, 'hacf', 'every-directive.ha.cf'), 'utf8')
+  const model = parseHaCf(text, 'ha.cf').model
+  const used = new Set(model.directives.map((d) => d.name))
+  for (const name of Object.keys(HACF_DIRECTIVES)) if (name !== 'pacemaker') assert.ok(used.has(name), `${name} is not in the fixture`)
+  assert.deepEqual(ids(text), ['hacf-deprecated:info', 'hacf-nice-failback:warning'])
+})
