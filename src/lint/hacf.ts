@@ -247,8 +247,10 @@ function checkTiming(cf: HaCf, findings: Finding[]): void {
 
 function checkMedia(cf: HaCf, findings: Finding[], top: SourceLocation, system: SystemView): void {
   const list = media(cf)
-  if (!list.some((m) => NODE_MEDIA.has(m.type))) {
+  if (list.length === 0) {
     findings.push(report('hacf-no-media', top, 'no heartbeat medium (bcast, mcast, ucast or serial): Heartbeat refuses to start ("No heartbeat media defined")'))
+  } else if (!list.some((m) => NODE_MEDIA.has(m.type))) {
+    findings.push(report('hacf-no-media', list[0].location, 'only ping media: the nodes have no path to exchange heartbeats and each will declare the others dead; add a bcast, mcast, ucast or serial line'))
   }
   if (list.length > 64) findings.push(report('hacf-too-many-media', list[64].location, `${list.length} media; Heartbeat allows at most 64`))
   const bad = (loc: SourceLocation, message: string) => findings.push(report('hacf-media-invalid', loc, message))

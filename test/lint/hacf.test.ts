@@ -64,6 +64,8 @@ test('udpport and baud after media lines', () => {
 
 test('media, nodes and values', () => {
   assert.deepEqual(ids(BASE.replace('ucast eth0 10.0.0.2\n', 'ping 10.0.0.254\n')), ['hacf-no-media:error'])
+  assert.match(lint(BASE.replace('ucast eth0 10.0.0.2\n', 'ping 10.0.0.254\n'))[0].message, /only ping media/)
+  assert.match(lint(BASE.replace('ucast eth0 10.0.0.2\n', ''))[0].message, /refuses to start/)
   assert.deepEqual(ids(`${BASE}ucast eth1\nmcast eth0 225.0.0.1 694 5 0\nmcast eth0 10.0.0.1 694 1 0\nping_group g\n`), Array(4).fill('hacf-media-invalid:error'))
   assert.deepEqual(ids(BASE.replace('node n1 n2', '')), ['hacf-no-nodes:error'])
   assert.deepEqual(ids(BASE.replace('node n1 n2', 'node n1')), ['hacf-one-node:warning'])
