@@ -64,7 +64,7 @@ export function lintHaCf(cf: HaCf, context: HaCfLintContext = {}): Finding[] {
     findings.push(report('hacf-autojoin-haresources', autojoin.location, `autojoin ${autojoin.text} conflicts with haresources management: Heartbeat refuses to start; unset it or use Pacemaker`))
   }
   if (!haresourcesMode && context.haresourcesPresent) {
-    const crm = [...directivesNamed(cf, 'crm'), ...directivesNamed(cf, 'pacemaker')].at(-1)!
+    const crm = cf.directives.filter((d) => d.name === 'crm' || d.name === 'pacemaker').at(-1)!
     findings.push(report('hacf-crm-with-haresources', crm.location, `${crm.name} ${crm.value} makes Heartbeat ignore the haresources file next to this ha.cf; remove one of them`))
   }
   if (haresourcesMode) {
