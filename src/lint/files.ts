@@ -7,10 +7,13 @@ import {parseAuthkeys} from '../formats/authkeys/parse.js'
 import {nodeNames, pacemakerEnabled} from '../formats/hacf/accessors.js'
 import {parseHaCf} from '../formats/hacf/parse.js'
 import type {HaCf} from '../formats/hacf/model.js'
+import type {Haresources} from '../formats/haresources/model.js'
 import {parseHaresources} from '../formats/haresources/parse.js'
 import {lintAuthkeys} from './authkeys.js'
 import {lintHaCf} from './hacf.js'
 import {lintHaresources} from './haresources.js'
+import {report} from './rules.js'
+import {didYouMean} from './suggest.js'
 import {OFFLINE, systemViewFor, type SystemView} from './system.js'
 
 export interface LintPathOptions {
@@ -120,6 +123,7 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
   const authkeysText = await load('authkeys')
 
   let haCf: HaCf | undefined
+  let haresources: Haresources | undefined
   if (haCfText === null) {
     findings.push({id: 'all-missing-file', severity: 'error', location: {file: haCfPath, line: 1, column: 1}, message: 'no ha.cf: Heartbeat cannot start'})
   } else if (haCfText !== undefined) {
@@ -135,6 +139,7 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
     }
   } else if (haresourcesText !== undefined) {
     const parsed = parseHaresources(haresourcesText, haresourcesPath)
+    haresources = parsed.model
     const haNodes = haCf ? nodeNames(haCf) : undefined
     findings.push(...parsed.findings, ...lintHaresources(parsed.model, {haNodes, haCfFile: haCfPath, system}))
   }
@@ -151,6 +156,9 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
   const drbd = await lintDrbdIfPresent(drbdConf, haCf ? nodeNames(haCf) : undefined, options.drbdConf !== undefined)
   findings.push(...drbd.findings)
   if (drbd.unreadable) unreadable = true
+  if (drbdConf !== null && haresources && !drbd.unreadable && (await exists(drbdConf))) {
+    findings.push(...(await checkDrbddiskResources(haresources, drbdConf)))
+  }
   return {findings: sortFindings(findings), unreadable}
 }
 
@@ -163,6 +171,27 @@ async function defaultDrbdConf(dir: string): Promise<string | null> {
   if (resolve(dir) === '/etc/ha.d') return '/etc/drbd.conf'
   const beside = join(dir, 'drbd.conf')
   return (await exists(beside)) ? beside : null
+}
+
+/** drbddisk::NAME (and drbdupper::NAME) must name a resource of the DRBD configuration. */
+async function checkDrbddiskResources(haresources: Haresources, drbdConf: string): Promise<Finding[]> {
+  const {loadDrbd} = await import('../formats/drbd/index.js')
+  let names: string[]
+  try {
+    names = (await loadDrbd(drbdConf)).model.resources.map((r) => r.name)
+  } catch {
+    return []
+  }
+  const out: Finding[] = []
+  for (const group of haresources.groups) {
+    for (const r of group.resources) {
+      if (r.script !== 'drbddisk' && r.script !== 'drbdupper') continue
+      const name = r.args[0]
+      if (name === undefined || name === 'all' || names.includes(name)) continue
+      out.push(report('haresources-drbd-resource-unknown', r.location, `${r.raw}: ${drbdConf} defines no DRBD resource "${name}"${didYouMean(name, names)}`))
+    }
+  }
+  return out
 }
 
 /** DRBD is optional: a missing default /etc/drbd.conf is no finding; one named explicitly is. */

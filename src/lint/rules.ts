@@ -87,6 +87,7 @@ export const RULES = {
   'haresources-ip-trailing-slash': {severity: 'info', summary: 'IPaddr spec ending in `/`: ignored by IPaddr, but converters and readers may trip on it'},
   'haresources-ipaddr-args': {severity: 'error', summary: 'IPaddr/IPaddr2 resource without exactly one address argument'},
   'haresources-ipaddr-nic': {severity: 'info', live: true, summary: 'IPaddr without a nic on a host with several interfaces: the interface is picked from the routing table'},
+  'haresources-drbd-resource-unknown': {severity: 'error', summary: '`drbddisk::NAME` names no resource of the DRBD configuration (`lint all`, did-you-mean)'},
   'haresources-duplicate-resource': {severity: 'error', summary: 'the same resource (or IP address) in two places: groups fight over it'},
 
   // cross-file (`lint all`)
