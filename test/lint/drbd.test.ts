@@ -101,3 +101,31 @@ test('unreadable input throws UserError', async () => {
   await assert.rejects(lintDrbdPath(fx('no-such-file.conf'), {}), UserError)
   await assert.rejects(lintDrbdPath(fixturesDir, {}), UserError)
 })
+
+test('9-only keywords in an 8.4 file, and deprecated 8.3 forms, are reported once each', async () => {
+  const {parseDrbd} = await import('../../src/formats/drbd/index.js')
+  const {lintDrbdModel} = await import('../../src/lint/drbd.js')
+  const {model} = parseDrbd(`common { disk { fencing resource-only; no-disk-flushes; } handlers { fence-peer "/x/crm-fence-peer.sh"; after-resync-target "/x/crm-unfence-peer.sh"; }
+  syncer { rate 10M; al-extents 257; } }
+resource r { options { quorum majority; cpu-mask 0; }
+  volume 0 { device minor 0; disk /dev/sda; meta-disk internal; }
+  on a { address 10.0.0.1:7788; } on b { address 10.0.0.2:7788; } }`)
+  assert.equal(model.dialect.dialect, '8.4')
+  const f = lintDrbdModel(model)
+  assert.deepEqual(at(f, 'drbd-other-dialect'), [3])
+  assert.match(f.find((x) => x.id === 'drbd-other-dialect')!.message, /`quorum` in options is only valid in 9\.x/)
+  assert.deepEqual(at(f, 'drbd-deprecated'), [1, 2])
+  assert.match(f.filter((x) => x.id === 'drbd-deprecated')[0].message, /disk-flushes no/)
+})
+
+test('crm-fence-peer script must match the DRBD major version', async () => {
+  const {parseDrbd} = await import('../../src/formats/drbd/index.js')
+  const {lintDrbdModel} = await import('../../src/lint/drbd.js')
+  const {model} = parseDrbd(`resource r { net { fencing resource-only; } handlers { fence-peer "/usr/lib/drbd/crm-fence-peer.sh"; unfence-peer "/usr/lib/drbd/crm-unfence-peer.9.sh"; }
+  device minor 1; disk /dev/sdb; meta-disk internal;
+  on a { node-id 0; address 10.0.0.1:7000; } on b { node-id 1; address 10.0.0.2:7000; } }`)
+  assert.equal(model.dialect.dialect, '9')
+  const f = lintDrbdModel(model)
+  assert.deepEqual(at(f, 'drbd-fence-script-version'), [1])
+  assert.match(f.find((x) => x.id === 'drbd-fence-script-version')!.message, /crm-fence-peer\.9\.sh/)
+})

@@ -7,6 +7,8 @@ export interface Evidence {
   construct: string
   support: Support
   loc: Loc
+  /** Support of the nearest version-specific section around it (e.g. `syncer {}`), if any. */
+  within?: Support
 }
 
 export interface UnknownKeyword {
@@ -76,52 +78,58 @@ export function detectDialect(nodes: readonly Node[]): DialectReport {
   return {dialect, compatible, evidence, conflicts, deprecated, unknown, reason}
 }
 
-function walk(nodes: readonly Node[], context: string, evidence: Evidence[], unknown: UnknownKeyword[]): void {
+function walk(nodes: readonly Node[], context: string, evidence: Evidence[], unknown: UnknownKeyword[], within?: Support): void {
   for (const node of nodes) {
     if (node.type === 'skip') continue
     const isSection = node.type === 'section'
     const spec = keywordSpec(context, node.keyword, isSection)
     if (!spec) {
       if (context !== 'opaque' && context !== 'unknown') unknown.push({keyword: node.keyword, context, isSection, loc: node.loc})
-      if (isSection) walk(node.body, 'unknown', evidence, unknown)
+      if (isSection) walk(node.body, 'unknown', evidence, unknown, within)
       continue
     }
     const where = context === 'top' ? 'at top level' : `in ${context === 'host' ? 'on' : context}`
-    record(evidence, `\`${node.keyword}${isSection ? ' {}' : ''}\` ${where}`, spec.support, node.loc)
-    if (node.type === 'statement') valueForms(node, context, evidence)
+    const before = evidence.length
+    record(evidence, `\`${node.keyword}${isSection ? ' {}' : ''}\` ${where}`, spec.support, node.loc, within)
+    if (node.type === 'statement') valueForms(node, evidence, within)
     else {
-      sectionForms(node, evidence)
-      walk(node.body, spec.opaque ? 'opaque' : (spec.context ?? 'unknown'), evidence, unknown)
+      sectionForms(node, evidence, within)
+      const specific = evidence.length > before ? spec.support : within
+      walk(node.body, spec.opaque ? 'opaque' : (spec.context ?? 'unknown'), evidence, unknown, specific)
     }
   }
 }
 
-function record(evidence: Evidence[], construct: string, s: Support, loc: Loc): void {
+const recordIn = (evidence: Evidence[], construct: string, s: Support, loc: Loc, within?: Support) => record(evidence, construct, s, loc, within)
+
+function record(evidence: Evidence[], construct: string, s: Support, loc: Loc, within?: Support): void {
   // Constructs every version accepts tell nothing about the version.
   if (DIALECTS.every((d) => s[d] === 'ok')) return
-  evidence.push({construct, support: s, loc})
+  evidence.push(within ? {construct, support: s, loc, within} : {construct, support: s, loc})
 }
 
 /** Value forms that changed between versions. */
-function valueForms(node: Statement, context: string, evidence: Evidence[]): void {
+function valueForms(node: Statement, evidence: Evidence[], within: Support | undefined): void {
+  const record = (construct: string, s: Support, loc: Loc) => recordIn(evidence, construct, s, loc, within)
   const words = node.args.map((a) => a.value)
   const first = words[0]
-  if (node.keyword === 'device' && words.includes('minor')) record(evidence, '`device … minor N`', support('8.3 8.4 9'), node.loc)
+  if (node.keyword === 'device' && words.includes('minor')) record('`device … minor N`', support('8.3 8.4 9'), node.loc)
   if (node.keyword === 'meta-disk' && first !== undefined && first !== 'internal' && !words.join('').includes('[')) {
-    record(evidence, '`meta-disk PATH` without an index', support('8.4 9'), node.loc)
+    record('`meta-disk PATH` without an index', support('8.4 9'), node.loc)
   }
-  if (node.keyword === 'disk' && context !== 'resource-options' && first === 'none') record(evidence, '`disk none` (diskless)', support('8.4 9'), node.loc)
-  if (node.keyword === 'address' && first === 'ipv6') record(evidence, '`address ipv6`', support('8.3 8.4 9'), node.loc)
-  if (node.keyword === 'on-io-error' && first === 'panic') record(evidence, '`on-io-error panic`', support('0.7 8.3 8.4'), node.loc)
-  if (node.keyword === 'on-io-error' && first === 'call-local-io-error') record(evidence, '`on-io-error call-local-io-error`', support('8.3 8.4 9'), node.loc)
+  if (node.keyword === 'disk' && first === 'none') record('`disk none` (diskless)', support('9'), node.loc)
+  if (node.keyword === 'address' && first === 'ipv6') record('`address ipv6`', support('8.3 8.4 9'), node.loc)
+  if (node.keyword === 'on-io-error' && first === 'panic') record('`on-io-error panic`', support('0.7 8.3 8.4'), node.loc)
+  if (node.keyword === 'on-io-error' && first === 'call-local-io-error') record('`on-io-error call-local-io-error`', support('8.3 8.4 9'), node.loc)
   if (FLAG_OPTIONS.has(node.keyword) && (first === 'yes' || first === 'no')) {
-    record(evidence, `\`${node.keyword} ${first}\` (explicit yes/no)`, support('8.4 9'), node.loc)
+    record(`\`${node.keyword} ${first}\` (explicit yes/no)`, support('8.4 9'), node.loc)
   }
-  if (node.keyword === 'usage-count' && first === 'ask') record(evidence, '`usage-count ask`', support('8.3 8.4 9'), node.loc)
+  if (node.keyword === 'usage-count' && first === 'ask') record('`usage-count ask`', support('8.3 8.4 9'), node.loc)
 }
 
-function sectionForms(node: Section, evidence: Evidence[]): void {
-  if (node.keyword === 'on' && node.args.length > 1) record(evidence, '`on` with several host names', support('8.3 8.4'), node.loc)
+function sectionForms(node: Section, evidence: Evidence[], within: Support | undefined): void {
+  const record = (construct: string, s: Support, loc: Loc) => recordIn(evidence, construct, s, loc, within)
+  if (node.keyword === 'on' && node.args.length > 1) record('`on` with several host names', support('8.3 8.4 9'), node.loc)
 }
 
 export {describeSupport}

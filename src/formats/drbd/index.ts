@@ -48,6 +48,6 @@ export type {DrbdFile, Node, Section, Statement, Word, Skip, Loc} from './ast.js
 export type {DialectReport, Evidence} from './dialect.js'
 export type {Dialect} from './keywords.js'
 export type {DrbdAddress, DrbdDevice, DrbdHost, DrbdMetaDisk, DrbdModel, DrbdResource, DrbdVolume} from './model.js'
-export {hostNames, resourceOption, statement, section, sections} from './model.js'
+export {hostNames, isDualPrimary, isStacked, resourceDevices, resourceOption, statement, section, sections} from './model.js'
 export {printDrbd, printDrbdFile} from './print.js'
 export {printDrbd9Resource, type Drbd9Output, type Drbd9Options} from './print-drbd9.js'

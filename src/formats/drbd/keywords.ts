@@ -1,7 +1,9 @@
 /**
  * Which keyword is valid where, per drbd.conf dialect. Sources: drbd.conf(5)
  * for 8.3, 8.4 and 9.0 (installed man pages), the 0.7 sample drbd.conf, the
- * drbdadm scanner of drbd-utils 9.22 and hakit's reference (converting.md 4.2/4.3).
+ * drbdadm scanner of drbd-utils 9.22 and hakit's reference (converting.md 4.2/4.3);
+ * checked against drbdadm 9.22 and its bundled drbdadm-84/-83 by
+ * test/formats/drbd/keywords-oracle.test.ts. 9.x means what drbd-utils 9.22 accepts.
  *
  * A support string lists dialects: `0.7 8.3 8.4 9`; a trailing `~` marks a
  * dialect whose drbdadm still accepts the keyword for compatibility (it
@@ -146,7 +148,6 @@ const TABLE: Table = {
     'rs-discard-granularity': '8.4 9',
     'disable-write-same': '8.4 9',
     'bitmap': '9',
-    'max-io-size': '9',
   },
   net: {
     'sndbuf-size': 'all',
@@ -174,20 +175,15 @@ const TABLE: Table = {
     'on-congestion': '8.3 8.4 9',
     'congestion-fill': '8.3 8.4 9',
     'congestion-extents': '8.3 8.4 9',
-    'discard-my-data': '8.3 8.4 9',
     protocol: '8.4 9',
     'verify-alg': '8.4 9',
     'csums-alg': '8.4 9',
     'use-rle': '8.4 9',
     'socket-check-timeout': '8.4 9',
     fencing: '9',
-    'csums-after-crash-only': '9',
+    'csums-after-crash-only': '8.4 9',
     transport: '9',
     'allow-remote-read': '9',
-    'max-io-size': '9',
-    'load-balance-paths': '9',
-    'rdma-ctrl-rcvbuf-size': '9',
-    'rdma-ctrl-sndbuf-size': '9',
   },
   syncer: {
     rate: '0.7 8.3 8.4~',
@@ -221,12 +217,10 @@ const TABLE: Table = {
     'before-resync-target': '8.3 8.4 9',
     'after-resync-target': '8.3 8.4 9',
     'out-of-sync': '8.3 8.4 9',
-    'emergency-shutdown': '8.4',
     'unfence-peer': '9',
     'before-resync-source': '9',
     'quorum-lost': '9',
     'disconnected': '9',
-    'mount': '9',
   },
   options: {
     'cpu-mask': '8.4 9',
@@ -241,10 +235,11 @@ const TABLE: Table = {
     'peer-ack-delay': '9',
     'twopc-timeout': '9',
     'twopc-retry-timeout': '9',
-    'max-io-size': '9',
+    'max-io-depth': '9',
   },
   connection: {
     host: '9',
+    'host{}': ['9', 'proxy', 'opaque'],
     'path{}': ['9', 'path'],
     'net{}': ['9', 'net'],
     'disk{}': ['9', 'disk'],

@@ -248,3 +248,33 @@ export function resourceOption(resource: DrbdResource, sectionName: string, keyw
 export function hostNames(resource: DrbdResource): string[] {
   return resource.hosts.filter((h) => h.kind === 'on').flatMap((h) => h.names)
 }
+
+/** Dual-primary intent: `allow-two-primaries` (not `no`) or `become-primary-on both`. */
+export function isDualPrimary(resource: DrbdResource): boolean {
+  const two = resourceOption(resource, 'net', 'allow-two-primaries')
+  const become = resourceOption(resource, 'startup', 'become-primary-on')
+  return (two !== undefined && two.args[0]?.value !== 'no') || become?.args[0]?.value === 'both'
+}
+
+/** Stacked resources (`stacked-on-top-of`), driven by drbdupper in Heartbeat v1. */
+export function isStacked(resource: DrbdResource): boolean {
+  return resource.hosts.some((h) => h.kind === 'stacked-on-top-of')
+}
+
+/**
+ * The block devices a resource provides, over all hosts and volumes, without
+ * duplicates: the `/dev/drbdN` names (also when only `minor N` is given) and any
+ * explicit device path, plus udev's `/dev/drbd/by-res/NAME[/VOL]` links. For
+ * matching a Filesystem `device=` to the DRBD resource it sits on.
+ */
+export function resourceDevices(resource: DrbdResource): string[] {
+  const out = new Set<string>()
+  const volumes = resource.hosts.flatMap((h) => h.volumes)
+  for (const v of volumes) {
+    if (v.device?.path) out.add(v.device.path)
+    if (v.device?.minor != null) out.add(`/dev/drbd${v.device.minor}`)
+    out.add(`/dev/drbd/by-res/${resource.name}/${v.number ?? 0}`)
+  }
+  if (volumes.length <= 1) out.add(`/dev/drbd/by-res/${resource.name}`)
+  return [...out]
+}

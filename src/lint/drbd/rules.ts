@@ -7,7 +7,20 @@ import {resourceOption, sections} from '../../formats/drbd/model.js'
 /** Statements that may legitimately repeat inside one section. */
 const REPEATABLE = new Set(['host', 'include', 'hosts'])
 /** Sections that may repeat inside one parent. */
-const REPEATABLE_SECTIONS = new Set(['resource', 'on', 'floating', 'stacked-on-top-of', 'volume', 'connection', 'path', 'skip'])
+const REPEATABLE_SECTIONS = new Set(['resource', 'on', 'floating', 'stacked-on-top-of', 'volume', 'connection', 'path', 'skip', 'host'])
+
+/** What replaces a deprecated keyword (shown with drbd-deprecated). */
+const REPLACEMENTS: Record<string, string> = {
+  syncer: 'rate → disk resync-rate, al-extents/after/c-* → disk, verify-alg/csums-alg → net, cpu-mask → options',
+  'outdate-peer': 'fence-peer',
+  'no-disk-barrier': 'disk-barrier no',
+  'no-disk-flushes': 'disk-flushes no',
+  'no-disk-drain': 'disk-drain no',
+  'no-md-flushes': 'md-flushes no',
+  'no-tcp-cork': 'tcp-cork no',
+  rate: 'disk { resync-rate }',
+  'use-bmbv': 'nothing (it was removed)',
+}
 
 const DIALECT_NAME: Record<string, string> = {'0.7': 'DRBD 0.7', '8.3': 'DRBD 8.0–8.3', '8.4': 'DRBD 8.4', '9': 'DRBD 9'}
 
@@ -42,8 +55,11 @@ function dialectRules(model: DrbdConfig, out: Finding[]): void {
       ),
     )
   }
-  for (const e of deprecated) {
-    out.push(finding('drbd-deprecated', 'warning', e.loc, `${e.construct} is deprecated in ${name}; drbdadm only accepts it for compatibility`))
+  // One warning for a deprecated section, not one per option in it.
+  for (const e of deprecated.filter((d) => d.within?.[dialect] !== 'compat')) {
+    const keyword = /^`([^` ]+)/.exec(e.construct)?.[1] ?? ''
+    const instead = REPLACEMENTS[keyword] ? `; use ${REPLACEMENTS[keyword]}` : ''
+    out.push(finding('drbd-deprecated', 'warning', e.loc, `${e.construct} is deprecated in ${name}; drbdadm only accepts it for compatibility${instead}`))
   }
   if (dialect === '8.3' || dialect === '8.4') {
     const rejected = evidence.filter((e: Evidence) => !e.support['9'] && e.support[dialect])
@@ -155,7 +171,10 @@ function resourceRules(model: DrbdConfig, r: DrbdResource, out: Finding[]): void
 function hostRules(model: DrbdConfig, r: DrbdResource, host: DrbdHost, out: Finding[]): void {
   const dialect = model.dialect.dialect
   const label = host.kind === 'floating' ? 'floating section' : `'${host.kind} ${host.names.join(' ')}'`
-  const hasPaths = sections(r.section.body, 'connection').some((c) => sections(c.body, 'path').length > 0 || c.body.some((n) => n.type === 'statement' && n.keyword === 'host' && n.args.length > 1))
+  // DRBD 9 may give addresses in connection { host NAME address …; } or path sections instead.
+  const hasPaths = sections(r.section.body, 'connection').some(
+    (c) => sections(c.body, 'path').length > 0 || c.body.some((n) => n.type !== 'skip' && n.keyword === 'host' && n.args.length > 1),
+  )
   if (!host.address && !hasPaths && host.kind !== 'stacked-on-top-of') {
     out.push(finding('drbd-host-incomplete', 'error', host.loc, `${label} of resource '${r.name}' has no address`))
   } else if (host.address) {
@@ -246,6 +265,16 @@ function fencingRules(r: DrbdResource, dialect: string, out: Finding[]): void {
     return
   }
   const command = fencePeer.args.map((a) => a.value).join(' ')
+  for (const handler of [fencePeer, resourceOption(r, 'handlers', 'after-resync-target'), resourceOption(r, 'handlers', 'unfence-peer')]) {
+    const text = handler?.args.map((a) => a.value).join(' ') ?? ''
+    const script = /crm-(un)?fence-peer(\.9)?\.sh/.exec(text)
+    if (!handler || !script) continue
+    if (dialect === '9' && !script[2]) {
+      out.push(finding('drbd-fence-script-version', 'warning', handler.loc, `${script[0]} is the DRBD 8 script; DRBD 9 needs ${script[0].replace(/\.sh$/, '.9.sh')}`))
+    } else if (dialect !== '9' && script[2]) {
+      out.push(finding('drbd-fence-script-version', 'warning', handler.loc, `${script[0]} is the DRBD 9 script; DRBD 8 needs ${script[0].replace(/\.9\.sh$/, '.sh')}`))
+    }
+  }
   if (/crm-fence-peer/.test(command)) {
     const unfence = [resourceOption(r, 'handlers', 'after-resync-target'), resourceOption(r, 'handlers', 'unfence-peer')].some((s) =>
       s?.args.some((a) => /unfence/.test(a.value)),
@@ -283,7 +312,7 @@ function dualPrimaryRules(r: DrbdResource, out: Finding[]): void {
   }
 }
 
-const PLACEHOLDER = /^<.*>$|^(changeme|change_me|xxx+|todo|fixme)$|(^|\.)x(\.|:|$)|your[-_]?(password|secret|ip|host)/i
+const PLACEHOLDER = /^<.*>$|^(changeme|change_me|xxx+|todo|fixme)$|^(\d{1,3}\.){1,3}x+(:\d+)?$|your[-_]?(password|secret|ip|host)/i
 
 function placeholders(section: Section, out: Finding[]): void {
   for (const node of section.body) {

@@ -127,3 +127,15 @@ test('syntax errors are findings with positions, recovery keeps later resources'
   )
   assert.deepEqual(model.resources.map((r) => r.name), ['a', 'b', 'c'])
 })
+
+test('converter helpers: devices, dual primary, stacked', async () => {
+  const {isDualPrimary, isStacked, resourceDevices} = await import('../../../src/formats/drbd/index.js')
+  const {model} = await loadDrbd(fx('drbd84.conf'))
+  const [data] = model.resources
+  assert.deepEqual(resourceDevices(data).sort(), ['/dev/drbd/by-res/data/0', '/dev/drbd/by-res/data/1', '/dev/drbd10', '/dev/drbd11'])
+  assert.equal(isDualPrimary(data), false, 'allow-two-primaries no')
+  const two = parseDrbd('resource r { net { allow-two-primaries; } startup { become-primary-on both; } on a { device /dev/drbd3; disk /dev/x; address 10.0.0.1:7788; meta-disk internal; } }').model.resources[0]
+  assert.equal(isDualPrimary(two), true)
+  assert.deepEqual(resourceDevices(two).sort(), ['/dev/drbd/by-res/r', '/dev/drbd/by-res/r/0', '/dev/drbd3'])
+  assert.equal(isStacked(two), false)
+})
