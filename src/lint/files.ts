@@ -110,7 +110,7 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
     } catch (error) {
       if (!(error instanceof UserError)) throw error
       unreadable = true
-      findings.push({id: 'file-unreadable', severity: 'error', location: {file: path, line: 1, column: 1}, message: error.message})
+      findings.push(report('file-unreadable', {file: path, line: 1, column: 1}, error.message))
       return undefined
     }
   }
@@ -125,7 +125,7 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
   let haCf: HaCf | undefined
   let haresources: Haresources | undefined
   if (haCfText === null) {
-    findings.push({id: 'all-missing-file', severity: 'error', location: {file: haCfPath, line: 1, column: 1}, message: 'no ha.cf: Heartbeat cannot start'})
+    findings.push(report('all-missing-file', {file: haCfPath, line: 1, column: 1}, 'no ha.cf: Heartbeat cannot start', 'error'))
   } else if (haCfText !== undefined) {
     const parsed = parseHaCf(haCfText, haCfPath)
     haCf = parsed.model
@@ -135,7 +135,7 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
   const pacemaker = haCf ? pacemakerEnabled(haCf) : false
   if (haresourcesText === null) {
     if (haCf && !pacemaker) {
-      findings.push({id: 'all-missing-file', severity: 'warning', location: {file: haresourcesPath, line: 1, column: 1}, message: 'no haresources: Heartbeat runs but manages no resources'})
+      findings.push(report('all-missing-file', {file: haresourcesPath, line: 1, column: 1}, 'no haresources: Heartbeat runs but manages no resources', 'warning'))
     }
   } else if (haresourcesText !== undefined) {
     const parsed = parseHaresources(haresourcesText, haresourcesPath)
@@ -145,7 +145,7 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
   }
 
   if (authkeysText === null) {
-    findings.push({id: 'all-missing-file', severity: 'error', location: {file: authkeysPath, line: 1, column: 1}, message: 'no authkeys: Heartbeat refuses to start ("No authentication specified")'})
+    findings.push(report('all-missing-file', {file: authkeysPath, line: 1, column: 1}, 'no authkeys: Heartbeat refuses to start ("No authentication specified")', 'error'))
   } else if (authkeysText !== undefined) {
     const s = await stat(authkeysPath)
     const parsed = parseAuthkeys(authkeysText, authkeysPath)
@@ -199,7 +199,7 @@ async function lintDrbdIfPresent(path: string | null, haNodes: string[] | undefi
   if (path === null) return {findings: [], unreadable: false}
   if (!(await exists(path))) {
     if (!explicit) return {findings: [], unreadable: false}
-    return {findings: [{id: 'file-unreadable', severity: 'error', location: {file: path, line: 1, column: 1}, message: `${path}: no such file or directory`}], unreadable: true}
+    return {findings: [report('file-unreadable', {file: path, line: 1, column: 1}, `${path}: no such file or directory`)], unreadable: true}
   }
   // Loaded only when there is a DRBD configuration to check.
   const {lintDrbdPath} = await import('./drbd.js')
@@ -207,6 +207,6 @@ async function lintDrbdIfPresent(path: string | null, haNodes: string[] | undefi
     return {findings: await lintDrbdPath(path, {haNodes}), unreadable: false}
   } catch (error) {
     if (!(error instanceof UserError)) throw error
-    return {findings: [{id: 'file-unreadable', severity: 'error', location: {file: path, line: 1, column: 1}, message: error.message}], unreadable: true}
+    return {findings: [report('file-unreadable', {file: path, line: 1, column: 1}, error.message)], unreadable: true}
   }
 }
