@@ -21,6 +21,31 @@ test('malformed XML names file:line:col', () => {
   )
 })
 
+test('XML syntax: entities, CDATA, comments, declaration; errors with positions', () => {
+  const cib = parseCibXml(
+    `<?xml version="1.0"?>\n<!-- head -->\n<cib><configuration><crm_config><cluster_property_set id="o"><nvpair id="o-1" name="a" value="&lt;&#65;&#x42;&apos;"/></cluster_property_set></crm_config>
+<nodes/><resources/><constraints/><alerts><alert id="al" path="/x"><![CDATA[<raw>]]></alert><!-- c --></alerts></configuration></cib>`,
+    'ok.xml',
+  )
+  assert.equal(cib.crmConfig[0].pairs[0].value, "<AB'")
+  assert.equal(cib.otherSections[0].name, 'alerts')
+  assert.match(cib.otherSections[0].xml, /<alert id="al" path="\/x">&lt;raw&gt;<\/alert>/)
+  const bad = (text: string) => {
+    try {
+      parseCibXml(text, 'b.xml')
+    } catch (e) {
+      assert.ok(e instanceof UserError)
+      return e.message
+    }
+    return 'no error'
+  }
+  assert.match(bad('<cib>\n  <configuration>\n  </cib>'), /^b\.xml:3:\d+: malformed XML/)
+  assert.match(bad('<cib a="1" a="2"/>'), /^b\.xml:1:\d+: malformed XML: .*[Aa]ttribute.*repeated/)
+  assert.match(bad('<cib>\n<x v="a & b"/></cib>'), /^b\.xml:2:\d+: malformed XML/)
+  assert.match(bad('<cib/><cib/>'), /^b\.xml:1:\d+: malformed XML/)
+  assert.match(bad('<nodes/>'), /^b\.xml: root element is <nodes>, expected <cib>/)
+})
+
 test('reads master, rules, sets, entities and fills in readable ids', () => {
   const cib = parseCibXml(
     `<cib validate-with="pacemaker-3.0" epoch="3" admin_epoch="0" num_updates="1"><configuration><crm_config/><nodes><node id="1" uname="n1"/></nodes>
