@@ -127,12 +127,11 @@ export function printDrbd9Config(model: DrbdModel & {dialect: DialectReport}, op
   const separateCommon = options.inheritCommon === false
   if (separateCommon && model.common) nodes.push(section('common', [], optionSections([model.common], note)))
   if (model.dialect.dialect !== '9' && model.resources[0]) {
-    note(
-      model.resources[0].loc,
-      `written for DRBD ${model.dialect.dialect === '8.3' ? '8.0–8.3' : model.dialect.dialect}: after installing DRBD 9, run 'drbdadm create-md RESOURCE' on each node to convert the on-disk metadata to v09 (it asks before converting)`,
-      'drbd9-metadata',
-      'warning',
-    )
+    const message =
+      model.dialect.dialect === '0.7'
+        ? `written for DRBD 0.7, whose v07 on-disk metadata is two formats old: convert it with drbdmeta (v07 → v08 → v09) or re-create it ('drbdadm create-md') and run a full resync`
+        : `written for DRBD ${model.dialect.dialect === '8.3' ? '8.0–8.3' : '8.4'}: after installing DRBD 9, run 'drbdadm create-md RESOURCE' on each node to convert the v08 on-disk metadata to v09 (it asks before converting)`
+    note(model.resources[0].loc, message, 'drbd9-metadata', 'warning')
   }
   const parts = [nodes.length ? printDrbd(nodes) : '']
   for (const resource of model.resources) {
