@@ -4,14 +4,17 @@
 // Pacemaker, and let the scheduler show where the groups would start.
 // Each step runs the real CLI; nothing outside a temp directory is touched.
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync, existsSync, readFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, existsSync, readFileSync, cpSync, chmodSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, dirname} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const example = join(root, 'test', 'fixtures', 'example-cluster')
 const work = mkdtempSync(join(tmpdir(), 'hakit-demo-'))
+// git does not keep file modes: work on a copy whose authkeys is 0600, as Heartbeat demands.
+const example = join(work, 'ha.d')
+cpSync(join(root, 'test', 'fixtures', 'example-cluster'), example, {recursive: true})
+chmodSync(join(example, 'authkeys'), 0o600)
 
 function hakit(title, args) {
   console.log(`\n\x1b[1m$ hakit ${args.join(' ')}\x1b[0m   # ${title}`)
