@@ -25,7 +25,7 @@ test('seed 003 against other node names reports both hosts', async () => {
 })
 
 test('clean 8.3, 8.4, 9 and include fixtures have no errors or warnings', async () => {
-  for (const name of ['drbd83.conf', 'drbd84.conf', 'drbd9-mesh.res', 'include/drbd.conf', 'drbd07.conf', 'floating-stacked.conf']) {
+  for (const name of ['drbd83.conf', 'drbd84.conf', 'drbd9-mesh.res', 'include/drbd.conf', 'drbd07.conf', 'floating-stacked.conf', 'drbd9-paths.res']) {
     const findings = await lintDrbdPath(fx(name), {})
     const bad = findings.filter((f) => f.severity !== 'info')
     assert.deepEqual(bad, [], name)

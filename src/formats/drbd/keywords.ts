@@ -58,6 +58,7 @@ const TABLE: Table = {
     'dialog-refresh': 'all',
     'disable-ip-verification': 'all',
     'disable-io-hints': '0.7',
+    disable_io_hints: '0.7',
     'usage-count': '8.3 8.4 9',
     'udev-always-use-vnr': '8.4 9',
     'cmd-timeout-short': '8.4 9',

@@ -1,5 +1,6 @@
 import {finding, type Finding} from '../../core/findings.js'
 import type {Loc, Node, Section, Statement, Word} from './ast.js'
+import type {DialectReport} from './dialect.js'
 import {keywordSpec} from './keywords.js'
 import {sections, type DrbdHost, type DrbdModel, type DrbdResource, type DrbdVolume} from './model.js'
 import {printDrbd} from './print.js'
@@ -109,7 +110,7 @@ function optionSections(scopes: Section[], note: Note): Section[] {
  * knows), then either a converted `common` and the resources without it
  * (`inheritCommon: false`), or every resource standing alone (default).
  */
-export function printDrbd9Config(model: DrbdModel, options: Drbd9Options = {}): Drbd9Output {
+export function printDrbd9Config(model: DrbdModel & {dialect: DialectReport}, options: Drbd9Options = {}): Drbd9Output {
   const notes: Finding[] = []
   const note: Note = (loc, message, id = 'drbd9-mapped', severity = 'info') => notes.push(finding(id, severity, loc, message))
   const nodes: Node[] = []
@@ -125,6 +126,13 @@ export function printDrbd9Config(model: DrbdModel, options: Drbd9Options = {}): 
   }
   const separateCommon = options.inheritCommon === false
   if (separateCommon && model.common) nodes.push(section('common', [], optionSections([model.common], note)))
+  if (model.dialect.dialect !== '9' && model.resources[0]) {
+    const message =
+      model.dialect.dialect === '0.7'
+        ? `written for DRBD 0.7, whose v07 on-disk metadata is two formats old: convert it with drbdmeta (v07 → v08 → v09) or re-create it ('drbdadm create-md') and run a full resync`
+        : `written for DRBD ${model.dialect.dialect === '8.3' ? '8.0–8.3' : '8.4'}: after installing DRBD 9, run 'drbdadm create-md RESOURCE' on each node to convert the v08 on-disk metadata to v09 (it asks before converting)`
+    note(model.resources[0].loc, message, 'drbd9-metadata', 'warning')
+  }
   const parts = [nodes.length ? printDrbd(nodes) : '']
   for (const resource of model.resources) {
     const out = printDrbd9Resource(resource, {inheritCommon: !separateCommon})

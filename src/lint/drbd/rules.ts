@@ -277,7 +277,7 @@ function drbd9Topology(r: DrbdResource, on: DrbdHost[], out: Finding[]): void {
 }
 
 function fencingRules(r: DrbdResource, dialect: string, unfenced: DrbdResource[], out: Finding[]): void {
-  const fencing = resourceOption(r, 'disk', 'fencing') ?? resourceOption(r, 'net', 'fencing')
+  const fencing = resourceOption(r, 'disk', 'fencing') ?? resourceOption(r, 'net', 'fencing') ?? connectionNetOption(r, 'fencing')
   const policy = fencing?.args[0]?.value
   if (!fencing || !policy || policy === 'dont-care') {
     if (dialect !== '0.7') unfenced.push(r) // 0.7 has no fencing at all; reported once per file
@@ -323,8 +323,19 @@ function fencingRules(r: DrbdResource, dialect: string, unfenced: DrbdResource[]
   }
 }
 
+/** A DRBD 9 net option set per connection (`connection { net {} }` or `connection-mesh { net {} }`). */
+function connectionNetOption(r: DrbdResource, keyword: string): Statement | undefined {
+  for (const c of [...sections(r.section.body, 'connection'), ...sections(r.section.body, 'connection-mesh')]) {
+    for (const net of sections(c.body, 'net')) {
+      const found = net.body.find((n): n is Statement => n.type === 'statement' && n.keyword === keyword)
+      if (found) return found
+    }
+  }
+  return undefined
+}
+
 function dualPrimaryRules(r: DrbdResource, out: Finding[]): void {
-  const two = resourceOption(r, 'net', 'allow-two-primaries')
+  const two = resourceOption(r, 'net', 'allow-two-primaries') ?? connectionNetOption(r, 'allow-two-primaries')
   if (two && two.args[0]?.value !== 'no') {
     out.push(
       finding('drbd-dual-primary', 'warning', two.loc, `allow-two-primaries: a Heartbeat v1 resource had one owner; dual-primary needs a cluster file system and fencing`),

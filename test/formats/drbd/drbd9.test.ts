@@ -10,7 +10,7 @@ import {fixturesDir, haveCommand, sharedDir} from '../../helpers/cli.js'
 
 const sources = [
   join(sharedDir, 'fixtures/seeds/003-debian-drbd07/drbd.conf'),
-  ...['drbd07.conf', 'drbd83.conf', 'drbd84.conf', 'drbd9-mesh.res', 'include/drbd.conf', 'floating-stacked.conf'].map((n) => join(fixturesDir, 'drbd', n)),
+  ...['drbd07.conf', 'drbd83.conf', 'drbd84.conf', 'drbd9-mesh.res', 'include/drbd.conf', 'floating-stacked.conf', 'drbd9-paths.res'].map((n) => join(fixturesDir, 'drbd', n)),
 ]
 
 /** drbdadm dump needs a global section; the IP check is off because the test host's name may be in the file. */

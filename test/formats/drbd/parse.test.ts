@@ -17,6 +17,7 @@ const DIALECTS: Record<string, string> = {
   'drbd9-mesh.res': '9',
   'include/drbd.conf': '8.4',
   'floating-stacked.conf': '8.4',
+  'drbd9-paths.res': '9',
 }
 
 test('each dialect fixture is detected with evidence, and parses without findings', async () => {
