@@ -226,3 +226,14 @@ test('init scripts get the conservative monitor; OCF agents get their advertised
     ['stop', '0s', '60s'],
   ])
 })
+
+test('a legacy directory as a CIB source converts on the fly', async () => {
+  const {heartbeatCibSource} = await import('../../src/converters/cib-source.js')
+  const {join} = await import('node:path')
+  const {fixturesDir} = await import('../helpers/cli.js')
+  const dir = join(fixturesDir, 'convert', 'two-lines')
+  assert.ok(await heartbeatCibSource.claims(dir, {isDirectory: true}))
+  assert.ok(!(await heartbeatCibSource.claims(join(fixturesDir, 'convert', 'drbd'), {isDirectory: true})))
+  const cib = await heartbeatCibSource.load(dir)
+  assert.deepEqual(cib.resources.map((r) => r.id), ['grp_NodeA_1', 'grp_NodeB_2'])
+})

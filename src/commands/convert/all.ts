@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../cli/base-command.js'
+import {UserError} from '../../core/errors.js'
 
 export default class ConvertAll extends HakitCommand {
   static override summary = 'Convert a whole Heartbeat v1 configuration into a Pacemaker/Corosync bundle'
@@ -8,6 +9,7 @@ export default class ConvertAll extends HakitCommand {
   static override examples = [
     '<%= config.bin %> convert all --out /root/pacemaker',
     '<%= config.bin %> convert all ./ha.d --drbd ./drbd.conf --out out --generate',
+    '<%= config.bin %> convert all --out /root/pacemaker --apply --dry-run',
   ]
 
   static override args = {
@@ -22,6 +24,8 @@ export default class ConvertAll extends HakitCommand {
     'location-score': Flags.integer({description: "score of the preference for the line's node", default: 100}),
     stickiness: Flags.integer({description: 'resource-stickiness used for auto_failback off', default: 200}),
     json: Flags.boolean({description: 'print the findings as JSON on stdout'}),
+    apply: Flags.boolean({description: 'load the result into the running cluster with cibadmin (honours CIB_file): properties merged, resources, constraints and rsc_defaults replaced'}),
+    'dry-run': Flags.boolean({description: 'with --apply: show the difference to the live CIB, change nothing', dependsOn: ['apply']}),
   }
 
   async run(): Promise<void> {
@@ -30,7 +34,7 @@ export default class ConvertAll extends HakitCommand {
       import('../../converters/write-bundle.js'),
       import('../../converters/command-support.js'),
     ])
-    const {findings} = await writeConversionBundle(args.dir, flags.out, {
+    const {bundle, findings} = await writeConversionBundle(args.dir, flags.out, {
       drbd: flags.drbd,
       initClass: flags.init as 'lsb' | 'systemd' | 'service',
       generateKey: flags.generate,
@@ -41,6 +45,19 @@ export default class ConvertAll extends HakitCommand {
     support.reportFindings(findings, flags.json)
     if (!flags.json) process.stderr.write(`wrote cib.xml, crm.txt, pcs.sh, corosync.conf, authkey, MIGRATION.md to ${flags.out}\n`)
     const {hasErrors} = await import('../../core/findings.js')
+    if (flags.apply) {
+      if (hasErrors(findings) && !flags['dry-run']) {
+        throw new UserError('not applying: the conversion has error findings (fix them, or look with --dry-run)', 1)
+      }
+      const [{applyCib}, {renderCibDiff}, {makeChalk}] = await Promise.all([
+        import('../../converters/apply.js'),
+        import('../../runtime/cib/render-diff.js'),
+        import('../../cli/color.js'),
+      ])
+      const result = await applyCib(bundle.cib, {dryRun: flags['dry-run']})
+      const text = result.diff.equal ? 'the live CIB already has this configuration' : renderCibDiff(result.diff, makeChalk(process.stderr))
+      process.stderr.write(`${text}\n${result.applied ? 'applied to the live CIB' : flags['dry-run'] ? 'dry run: nothing changed' : ''}\n`)
+    }
     process.exitCode = hasErrors(findings) ? 1 : 0
   }
 }
