@@ -4,7 +4,7 @@
  * the line's node, drbddisk as ocf:linbit:drbd promotable clones with
  * colocation + order, auto_failback as resource-stickiness.
  */
-import {emptyCib, type Cib, type Constraint, type Group, type Primitive} from '../../formats/cib/model.js'
+import {emptyCib, type Cib, type Group, type Primitive} from '../../formats/cib/model.js'
 import {finding, type Finding, type Severity, type SourceLocation} from '../../core/findings.js'
 import {fallbackOps, ocfAgentOps, serviceMonitor} from '../agents.js'
 import {agentName, nvSet, primitive, type OpSpec} from '../cib-build.js'
@@ -161,7 +161,7 @@ class HaresourcesConverter {
     }
     if (token.args.length === 0 && looksLikeBareIp(token.script)) {
       ctx.report('info', 'convert-ipaddr', `${text}: a bare IP means the IPaddr script; converted to ocf:heartbeat:IPaddr2.`)
-      return findMapper('IPaddr2')!.map([token.script], {...ctx, report: (s, id, m) => ctx.report(s, id, m)})
+      return findMapper('IPaddr2')!.map([token.script], ctx)
     }
     const exact = findMapper(token.script)
     if (exact) return exact.map(token.args, ctx)
@@ -282,5 +282,3 @@ export function opsFor(agent: Agent): OpSpec[] {
     {name: 'stop', interval: '0s', timeout: ops.stop},
   ]
 }
-
-export type {Constraint}

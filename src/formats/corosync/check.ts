@@ -56,7 +56,7 @@ const cryptoCiphers = ['none', 'aes256', 'aes192', 'aes128']
 export function checkCorosyncConf(conf: CorosyncConf, file = 'corosync.conf'): Finding[] {
   const findings: Finding[] = []
   const at = (item: {location?: {line: number; column: number}} | undefined) =>
-    item?.location ? {file: item.location ? file : file, line: item.location.line, column: item.location.column} : undefined
+    item?.location ? {file, line: item.location.line, column: item.location.column} : undefined
   const add = (id: string, severity: Finding['severity'], item: {location?: {line: number; column: number}} | undefined, message: string) =>
     findings.push(finding(id, severity, at(item), message))
 
