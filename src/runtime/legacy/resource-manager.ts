@@ -1,0 +1,266 @@
+/**
+ * The legacy (Heartbeat v1) resource manager: what /usr/share/heartbeat/
+ * ResourceManager does, without the shell. It runs a group's scripts in order,
+ * stops them in reverse, reads `status` output the way Heartbeat does, and
+ * gives a group up when one of its starts fails. Unlike Heartbeat, every
+ * action has a timeout that kills the script's whole process group, and a
+ * stop that cannot be made to work is reported to the caller instead of
+ * rebooting the machine.
+ */
+import {spawn} from 'node:child_process'
+import {closeSync, openSync, statSync, accessSync, constants} from 'node:fs'
+import {join} from 'node:path'
+import {groupLine, resourceToken, type LegacyGroup, type LegacyResource} from './types.js'
+
+export type LegacyAction = 'start' | 'stop' | 'status'
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'crit'
+export type Logger = (level: LogLevel, message: string) => void
+
+export interface ResourceManagerOptions {
+  /** Where scripts are looked up, in order. Heartbeat: /etc/ha.d/resource.d then /etc/init.d. */
+  resourceDirs: string[]
+  /** Per-action timeouts in ms (Heartbeat has none). */
+  timeouts?: Partial<Record<LegacyAction, number>>
+  /** After a timeout: SIGTERM to the process group, SIGKILL this many ms later. */
+  killGraceMs?: number
+  /** Failed stops are retried this many times, `stopRetryDelayMs` apart (HA_STOPRETRYMAX, 1 s). */
+  stopRetries?: number
+  stopRetryDelayMs?: number
+  /** Extra environment for scripts (HA_DIR, HA_CURHOST, OCF_ROOT, ...), on top of ours. */
+  env?: NodeJS.ProcessEnv
+  /** stdout/stderr of start and stop go to this file (Heartbeat: the debugfile); none: discarded. */
+  outputFile?: string
+  log?: Logger
+}
+
+export const DEFAULT_TIMEOUTS: Record<LegacyAction, number> = {start: 120_000, stop: 120_000, status: 30_000}
+
+export interface ActionResult {
+  /** Exit code; null when killed by a signal. */
+  code: number | null
+  signal: NodeJS.Signals | null
+  timedOut: boolean
+  /** stdout (status only). */
+  stdout: string
+  durationMs: number
+  /** The script was not found (Heartbeat: "Cannot locate resource script", rc 1). */
+  notFound?: boolean
+}
+
+export type ResourceStatus = 'running' | 'stopped' | 'unknown'
+
+export interface GroupResult {
+  ok: boolean
+  /** The resource whose start failed (acquire) or whose stop failed for good (release). */
+  failedResource?: string
+  /** A stop failed for good and `status` still said running (or could not tell): Heartbeat reboots here. */
+  stopFailed?: boolean
+}
+
+/**
+ * Heartbeat's reading of `status` output (exit code ignored): "not ... running"
+ * in any case → not running; else "running"/"Running" or upper-case "OK" → running.
+ */
+export function interpretStatusOutput(stdout: string): boolean {
+  if (/[Nn][Oo][Tt] [^]*[Rr]unning/.test(stdout)) return false
+  return /[Rr]unning/.test(stdout) || stdout.includes('OK')
+}
+
+export class ResourceManager {
+  private readonly timeouts: Record<LegacyAction, number>
+  private readonly log: Logger
+  /** Group operations run one at a time, as Heartbeat's resource-management child does. */
+  private queue: Promise<unknown> = Promise.resolve()
+  /** Children still running (for shutdown). */
+  private readonly running = new Set<number>()
+
+  constructor(private readonly options: ResourceManagerOptions) {
+    this.timeouts = {...DEFAULT_TIMEOUTS, ...options.timeouts}
+    this.log = options.log ?? (() => {})
+  }
+
+  /** Finds a script as Heartbeat does: a regular, executable file in the first directory that has one. */
+  locate(script: string): string | undefined {
+    if (script === '' || script.includes('/')) return undefined
+    for (const dir of this.options.resourceDirs) {
+      const path = join(dir, script)
+      try {
+        if (!statSync(path).isFile()) continue
+        accessSync(path, constants.X_OK)
+        return path
+      } catch {
+        continue
+      }
+    }
+    return undefined
+  }
+
+  /** Runs `<script> <args...> <action>` with a timeout that kills its whole process group. */
+  runAction(resource: LegacyResource, action: LegacyAction): Promise<ActionResult> {
+    const started = Date.now()
+    const path = this.locate(resource.script)
+    if (path === undefined) {
+      this.log('error', `Cannot locate resource script ${resource.script}`)
+      return Promise.resolve({code: 1, signal: null, timedOut: false, stdout: '', durationMs: 0, notFound: true})
+    }
+    if (action !== 'status') this.log('info', `Running ${path} ${[...resource.args, action].join(' ')}`)
+    const outFd = action !== 'status' && this.options.outputFile ? openSync(this.options.outputFile, 'a') : undefined
+    return new Promise((resolve) => {
+      const child = spawn(path, [...resource.args, action], {
+        detached: true, // its own process group, so a timeout can kill everything it started
+        stdio: ['ignore', action === 'status' ? 'pipe' : (outFd ?? 'ignore'), outFd ?? 'ignore'],
+        env: {...process.env, ...this.options.env},
+      })
+      if (outFd !== undefined) closeSync(outFd)
+      const pid = child.pid
+      if (pid !== undefined) this.running.add(pid)
+      let stdout = ''
+      let timedOut = false
+      let killTimer: NodeJS.Timeout | undefined
+      const killGroup = (signal: NodeJS.Signals) => {
+        if (pid === undefined) return
+        try {
+          process.kill(-pid, signal)
+        } catch {
+          // the group is already gone
+        }
+      }
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        if (stdout.length < 65_536) stdout += chunk
+      })
+      const timer = setTimeout(() => {
+        timedOut = true
+        this.log('error', `${resourceToken(resource)} ${action} timed out after ${this.timeouts[action]} ms: killing its process group`)
+        killGroup('SIGTERM')
+        killTimer = setTimeout(() => killGroup('SIGKILL'), this.options.killGraceMs ?? 2000)
+      }, this.timeouts[action])
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        clearTimeout(timer)
+        if (pid !== undefined) this.running.delete(pid)
+        if (timedOut) {
+          // stragglers that ignored SIGTERM go now
+          if (killTimer) clearTimeout(killTimer)
+          killGroup('SIGKILL')
+        }
+        const done = () => resolve({code, signal, timedOut, stdout, durationMs: Date.now() - started})
+        // A background child may keep stdout open; don't wait for it beyond a moment.
+        if (child.stdout && !child.stdout.readableEnded) {
+          const grace = setTimeout(() => {
+            child.stdout?.destroy()
+            done()
+          }, 100)
+          child.stdout.once('end', () => {
+            clearTimeout(grace)
+            done()
+          })
+        } else done()
+      }
+      child.once('error', (error) => {
+        this.log('error', `Cannot run ${path}: ${error.message}`)
+        clearTimeout(timer)
+        if (pid !== undefined) this.running.delete(pid)
+        resolve({code: 1, signal: null, timedOut: false, stdout, durationMs: Date.now() - started})
+      })
+      child.once('exit', finish)
+    })
+  }
+
+  /** Is the resource running here? `unknown` when status could not be run or hung. */
+  async status(resource: LegacyResource): Promise<ResourceStatus> {
+    const result = await this.runAction(resource, 'status')
+    if (result.notFound) return 'stopped'
+    if (result.timedOut || result.signal) return 'unknown'
+    return interpretStatusOutput(result.stdout) ? 'running' : 'stopped'
+  }
+
+  /** Heartbeat `takegroup`: start each resource that status does not report running, left to right. */
+  acquireGroup(group: LegacyGroup): Promise<GroupResult> {
+    return this.serialize(() => this.doAcquire(group))
+  }
+
+  /** Heartbeat `givegroup`: stop every resource of the group, right to left. */
+  releaseGroup(group: LegacyGroup): Promise<GroupResult> {
+    return this.serialize(() => this.doRelease(group))
+  }
+
+  /** Heartbeat `statgroup`: how much of the group runs here. */
+  async groupStatus(group: LegacyGroup): Promise<'ALL' | 'SOME' | 'NONE'> {
+    let running = 0
+    for (const resource of group.resources) if ((await this.status(resource)) === 'running') running++
+    return running === 0 ? 'NONE' : running === group.resources.length ? 'ALL' : 'SOME'
+  }
+
+  /** Resolves once every queued group operation has finished. */
+  idle(): Promise<void> {
+    return this.queue.then(() => {}, () => {})
+  }
+
+  /** Kills the process groups of scripts still running (daemon exit). */
+  killAll(): void {
+    for (const pid of this.running) {
+      try {
+        process.kill(-pid, 'SIGKILL')
+      } catch {
+        // gone already
+      }
+    }
+  }
+
+  private serialize<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation, operation)
+    this.queue = result.catch(() => {})
+    return result
+  }
+
+  private async doAcquire(group: LegacyGroup): Promise<GroupResult> {
+    this.log('info', `Acquiring resource group: ${groupLine(group)}`)
+    for (const resource of group.resources) {
+      // status before start, as Heartbeat does: a running resource is never started twice
+      if ((await this.status(resource)) === 'running') continue
+      const result = await this.runAction(resource, 'start')
+      if (result.code === 0 && !result.timedOut) continue
+      const token = resourceToken(resource)
+      const path = this.locate(resource.script) ?? resource.script
+      if (result.timedOut) this.log('error', `Timeout starting ${token} (${this.timeouts.start} ms) from ${path}`)
+      else this.log('error', `Return code ${result.code ?? result.signal} from ${path}`)
+      this.log('crit', `Giving up resources due to failure of ${token}`)
+      const release = await this.doRelease(group)
+      return {ok: false, failedResource: token, stopFailed: release.stopFailed}
+    }
+    return {ok: true}
+  }
+
+  private async doRelease(group: LegacyGroup): Promise<GroupResult> {
+    this.log('info', `Releasing resource group: ${groupLine(group)}`)
+    let failed: string | undefined
+    let stopFailed = false
+    // Every resource is stopped, owned or not (stop must be idempotent), right to left.
+    for (const resource of [...group.resources].reverse()) {
+      if (await this.stopWithRetries(resource)) continue
+      const token = resourceToken(resource)
+      const state = await this.status(resource)
+      if (state === 'stopped') {
+        this.log('error', `Resource script for ${token} probably not LSB-compliant.`)
+        this.log('warn', `it (${token}) MUST succeed on a stop when already stopped`)
+        continue
+      }
+      // Heartbeat kills itself and reboots here; hakit reports it and keeps the group marked held.
+      this.log('crit', `Resource STOP failure for ${token}: it may still be running. Manual intervention required.`)
+      failed ??= token
+      stopFailed = true
+    }
+    return failed === undefined ? {ok: true} : {ok: false, failedResource: failed, stopFailed}
+  }
+
+  private async stopWithRetries(resource: LegacyResource): Promise<boolean> {
+    const retries = this.options.stopRetries ?? 10
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.runAction(resource, 'stop')
+      if (result.code === 0 && !result.timedOut) return true
+      if (result.notFound) return true // nothing can be running without a script; the error is logged
+      if (attempt >= retries) return false
+      this.log('info', `Retrying failed stop operation [${resourceToken(resource)}]`)
+      await new Promise((r) => setTimeout(r, this.options.stopRetryDelayMs ?? 1000))
+    }
+  }
+}
