@@ -34,6 +34,8 @@ export interface FailoverConfig {
   autoFailback: AutoFailback
   /** A STONITH device is configured (stonith / stonith_host). */
   stonith: boolean
+  /** ipfail behaviour (ha.cf respawns ipfail): the node that sees fewer ping nodes goes standby. */
+  ipfail?: boolean
   /** 'heartbeat': behave exactly like Heartbeat even with hakit peers (no extensions used). */
   compat?: 'auto' | 'heartbeat'
   timers?: Partial<FailoverTimers>
@@ -71,6 +73,8 @@ export type FailoverEvent =
   /** SIGTERM: give everything up and leave. */
   | {type: 'shutdown'}
   | {type: 'tick'}
+  /** How many ping nodes / ping groups this node reaches now (ipfail). */
+  | {type: 'ping-count'; count: number}
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'crit'
 
@@ -160,6 +164,9 @@ export class FailoverMachine {
   private readonly me: string
   /** Resource set to hand to a Heartbeat peer after a failed start. */
   private pendingHandoff?: string
+  /** ipfail: ping nodes we reach, and what each peer last said it reaches. */
+  private pingCount?: number
+  private readonly peerPing = new Map<string, number>()
 
   constructor(private readonly config: FailoverConfig) {
     this.me = config.localNode.toLowerCase()
@@ -190,6 +197,7 @@ export class FailoverMachine {
       case 'takeover': this.requestTakeover(event.which); break
       case 'shutdown': this.onShutdown(); break
       case 'tick': this.onTick(); break
+      case 'ping-count': this.onPingCount(event.count); break
     }
     this.settle()
     return this.out
@@ -642,6 +650,7 @@ export class FailoverMachine {
       case 'ip-request': return this.onIpRequest(peer, msg.ipaddr ?? '')
       case 'ip-request-resp': return this.onIpRequestResp(msg)
       case 'shutdone': return this.onShutdone(peer)
+      case 'num_ping_nodes': return this.onPeerPingCount(peer, Number(msg.num_ping))
       default: return
     }
   }
@@ -654,6 +663,7 @@ export class FailoverMachine {
     if (this.phase === 'shutdown') return
     // Tell it what we hold (forced); while we start too, ask for its answer once.
     this.reportResources(true)
+    if (this.config.ipfail && this.pingCount !== undefined) this.send({t: 'num_ping_nodes', num_ping: String(this.pingCount)})
     if (this.phase === 'starting' && !peer.solicited) {
       peer.solicited = true
       this.send({t: 'starting'})
@@ -907,6 +917,42 @@ export class FailoverMachine {
     this.log('info', 'All HA resources relinquished.')
     this.send({t: 'shutdone', st: 'dead'})
     this.out.push({type: 'shutdown-complete', clean: true})
+  }
+
+  // ------------------------------------------------------------------ ipfail
+
+  private onPingCount(count: number): void {
+    if (!this.config.ipfail || count === this.pingCount) return
+    this.pingCount = count
+    if (this.phase === 'init' || this.phase === 'stopped') return
+    this.send({t: 'num_ping_nodes', num_ping: String(count)})
+    this.compareConnectivity()
+  }
+
+  private onPeerPingCount(peer: PeerState, count: number): void {
+    if (!this.config.ipfail || !Number.isFinite(count)) return
+    this.peerPing.set(peer.name, count)
+    this.compareConnectivity()
+  }
+
+  /**
+   * ipfail: fewer ping nodes than the peer → give everything to it (standby all);
+   * equal again with auto_failback on → hand foreign groups back to their owners.
+   */
+  private compareConnectivity(): void {
+    if (this.pingCount === undefined || this.phase !== 'stable' || this.standbyState.role !== 'idle') return
+    for (const peer of this.livePeers()) {
+      const theirs = this.peerPing.get(peer.name)
+      if (theirs === undefined || peer.status !== 'active') continue
+      if (this.pingCount < theirs && this.heldKeys().length > 0) {
+        this.log('info', `ipfail: ${peer.name} reaches ${theirs} ping nodes, we reach ${this.pingCount}: giving up resources.`)
+        this.requestStandby('all', false, 'ipfail')
+        return
+      }
+      if (this.pingCount === theirs && this.config.autoFailback === 'on') {
+        for (const g of this.groups.values()) if (g.owner === peer.name && g.want === 'held') g.failbackNeeded = true
+      }
+    }
   }
 
   // ------------------------------------------------------------------ timers

@@ -43,7 +43,7 @@ export class Sim {
   constructor(
     readonly names: string[],
     readonly groups: Array<{key: string; ownerNode: string}>,
-    private readonly options: {autoFailback?: AutoFailback; stonith?: boolean; perNode?: Record<string, SimNodeOptions>; timers?: FailoverConfig['timers']} = {},
+    private readonly options: {autoFailback?: AutoFailback; stonith?: boolean; ipfail?: boolean; perNode?: Record<string, SimNodeOptions>; timers?: FailoverConfig['timers']} = {},
   ) {
     for (const name of names) this.boot(name, false)
   }
@@ -58,6 +58,7 @@ export class Sim {
       groups: this.groups,
       autoFailback: this.options.autoFailback ?? 'on',
       stonith: this.options.stonith ?? false,
+      ipfail: this.options.ipfail,
       compat: impl === 'heartbeat' ? 'heartbeat' : 'auto',
       timers: this.options.timers,
     })
