@@ -7,10 +7,10 @@
  * stop that cannot be made to work is reported to the caller instead of
  * rebooting the machine.
  */
-import {spawn} from 'node:child_process'
-import {closeSync, openSync, statSync, accessSync, constants} from 'node:fs'
+import {statSync, accessSync, constants} from 'node:fs'
 import {join} from 'node:path'
 import {groupLine, resourceToken, type LegacyGroup, type LegacyResource} from './types.js'
+import {runProcess} from './process.js'
 
 export type LegacyAction = 'start' | 'stop' | 'status'
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'crit'
@@ -96,73 +96,26 @@ export class ResourceManager {
   }
 
   /** Runs `<script> <args...> <action>` with a timeout that kills its whole process group. */
-  runAction(resource: LegacyResource, action: LegacyAction): Promise<ActionResult> {
-    const started = Date.now()
+  async runAction(resource: LegacyResource, action: LegacyAction): Promise<ActionResult> {
     const path = this.locate(resource.script)
     if (path === undefined) {
       this.log('error', `Cannot locate resource script ${resource.script}`)
-      return Promise.resolve({code: 1, signal: null, timedOut: false, stdout: '', durationMs: 0, notFound: true})
+      return {code: 1, signal: null, timedOut: false, stdout: '', durationMs: 0, notFound: true}
     }
     if (action !== 'status') this.log('info', `Running ${path} ${[...resource.args, action].join(' ')}`)
-    const outFd = action !== 'status' && this.options.outputFile ? openSync(this.options.outputFile, 'a') : undefined
-    return new Promise((resolve) => {
-      const child = spawn(path, [...resource.args, action], {
-        detached: true, // its own process group, so a timeout can kill everything it started
-        stdio: ['ignore', action === 'status' ? 'pipe' : (outFd ?? 'ignore'), outFd ?? 'ignore'],
-        env: {...process.env, ...this.options.env},
-      })
-      if (outFd !== undefined) closeSync(outFd)
-      const pid = child.pid
-      if (pid !== undefined) this.running.add(pid)
-      let stdout = ''
-      let timedOut = false
-      let killTimer: NodeJS.Timeout | undefined
-      const killGroup = (signal: NodeJS.Signals) => {
-        if (pid === undefined) return
-        try {
-          process.kill(-pid, signal)
-        } catch {
-          // the group is already gone
-        }
-      }
-      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-        if (stdout.length < 65_536) stdout += chunk
-      })
-      const timer = setTimeout(() => {
-        timedOut = true
-        this.log('error', `${resourceToken(resource)} ${action} timed out after ${this.timeouts[action]} ms: killing its process group`)
-        killGroup('SIGTERM')
-        killTimer = setTimeout(() => killGroup('SIGKILL'), this.options.killGraceMs ?? 2000)
-      }, this.timeouts[action])
-      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
-        clearTimeout(timer)
-        if (pid !== undefined) this.running.delete(pid)
-        if (timedOut) {
-          // stragglers that ignored SIGTERM go now
-          if (killTimer) clearTimeout(killTimer)
-          killGroup('SIGKILL')
-        }
-        const done = () => resolve({code, signal, timedOut, stdout, durationMs: Date.now() - started})
-        // A background child may keep stdout open; don't wait for it beyond a moment.
-        if (child.stdout && !child.stdout.readableEnded) {
-          const grace = setTimeout(() => {
-            child.stdout?.destroy()
-            done()
-          }, 100)
-          child.stdout.once('end', () => {
-            clearTimeout(grace)
-            done()
-          })
-        } else done()
-      }
-      child.once('error', (error) => {
-        this.log('error', `Cannot run ${path}: ${error.message}`)
-        clearTimeout(timer)
-        if (pid !== undefined) this.running.delete(pid)
-        resolve({code: 1, signal: null, timedOut: false, stdout, durationMs: Date.now() - started})
-      })
-      child.once('exit', finish)
+    const timeoutMs = this.timeouts[action]
+    const result = await runProcess(path, [...resource.args, action], {
+      timeoutMs,
+      killGraceMs: this.options.killGraceMs,
+      env: this.options.env,
+      captureStdout: action === 'status',
+      outputFile: action === 'status' ? undefined : this.options.outputFile,
+      onSpawn: (pid) => this.running.add(pid),
+      onExit: (pid) => this.running.delete(pid),
     })
+    if (result.timedOut) this.log('error', `${resourceToken(resource)} ${action} timed out after ${timeoutMs} ms: killed its process group`)
+    if (result.spawnError) this.log('error', `Cannot run ${path}: ${result.spawnError}`)
+    return {code: result.spawnError ? 1 : result.code, signal: result.signal, timedOut: result.timedOut, stdout: result.stdout, durationMs: result.durationMs}
   }
 
   /** Is the resource running here? `unknown` when status could not be run or hung. */

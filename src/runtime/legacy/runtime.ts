@@ -18,7 +18,7 @@ export interface LegacyRuntimeOptions {
   resourceManager: ResourceManager
   /** Hands a message to the messaging layer: broadcast, or to `msg.dest` when set. */
   send(msg: Message): void
-  /** Resets a node with the configured STONITH device; resolves true when it is reset. */
+  /** Resets a node with the configured STONITH device (see stonith.ts `resetNode`); resolves true when it is reset. */
   fence?(node: string): Promise<boolean>
   log(level: LogLevel, text: string): void
   /** Called once the shutdown finished (clean: every group stopped and the notice sent). */
@@ -131,7 +131,6 @@ export class LegacyRuntime {
             queueMicrotask(() => this.feed({type: 'fence-done', node: action.node, ok: false}))
             break
           }
-          this.options.log('info', `Resetting node ${action.node}`)
           fence(action.node).then(
             (ok) => this.feed({type: 'fence-done', node: action.node, ok}),
             () => this.feed({type: 'fence-done', node: action.node, ok: false}),
