@@ -73,6 +73,8 @@ export type FailoverEvent =
   /** SIGTERM: give everything up and leave. */
   | {type: 'shutdown'}
   | {type: 'tick'}
+  /** Before comms-up: the group was found (partly) running here (a daemon restart after a crash). */
+  | {type: 'found-running'; key: string}
   /** How many ping nodes / ping groups this node reaches now (ipfail). */
   | {type: 'ping-count'; count: number}
 
@@ -158,6 +160,8 @@ export class FailoverMachine {
   private readonly owedReplies = new Map<string, string[]>()
   /** Own groups asked for with ip-request (legacy) and not answered yet. */
   private readonly requested = new Set<string>()
+  /** Groups found running at startup: kept (and completed) or released once we know who else holds them. */
+  private readonly leftovers = new Set<string>()
   /** Conflicts (group key) already being resolved, so a keeper restarts only once. */
   private readonly conflicts = new Set<string>()
   private readonly timers: FailoverTimers
@@ -198,6 +202,7 @@ export class FailoverMachine {
       case 'shutdown': this.onShutdown(); break
       case 'tick': this.onTick(); break
       case 'ping-count': this.onPingCount(event.count); break
+      case 'found-running': this.onFoundRunning(event.key); break
     }
     this.settle()
     return this.out
@@ -496,6 +501,7 @@ export class FailoverMachine {
       this.startDeadline = undefined
       const reason = this.livePeers().length === 0 ? 'mach_down' : timedOut ? 'T_RESOURCES(us)' : 'T_RESOURCES(them)'
       this.startDeadNodes()
+      this.settleLeftovers()
       this.place()
       const took = [...this.groups.values()].some((g) => g.want === 'held' && g.owner === this.me)
       this.log('info', took ? 'Local Resource acquisition completed.' : 'Local Resource acquisition completed. (none)')
@@ -506,6 +512,7 @@ export class FailoverMachine {
     // Legacy: ask for our own groups if a peer is active, else take them.
     this.phase = 'stable'
     this.startDeadNodes()
+    this.settleLeftovers()
     const asking = this.livePeers().some((p) => p.status === 'active')
     for (const g of this.groups.values()) {
       if (g.owner !== this.me || this.holdsHere(g)) continue
@@ -525,6 +532,27 @@ export class FailoverMachine {
       peer.status = 'dead'
       this.deadPeer(peer)
     }
+  }
+
+  private onFoundRunning(key: string): void {
+    const g = this.groups.get(key)
+    if (!g || this.phase !== 'init') return
+    this.log('warn', `Resource group ${key} is already (partly) running here.`)
+    g.want = 'held' // we hold it as far as anyone asks, until decided
+    this.leftovers.add(key)
+  }
+
+  /** At the start decision: a leftover another node holds is released; any other is completed here. */
+  private settleLeftovers(): void {
+    for (const key of this.leftovers) {
+      const g = this.groups.get(key)!
+      const elsewhere = [...this.peers.values()].some((p) => this.peerHolds(p, key))
+      if (elsewhere) this.log('warn', `Resource group ${key} runs elsewhere too: releasing it here.`)
+      // stop it, or acquire it to start whatever part of it is not running (running parts are skipped)
+      g.want = elsewhere ? 'held' : 'stopped'
+      this.setWant(g, elsewhere ? 'stopped' : 'held')
+    }
+    this.leftovers.clear()
   }
 
   // ------------------------------------------------------------- membership

@@ -48,6 +48,20 @@ export class LegacyRuntime {
     return actions
   }
 
+  /**
+   * Before comms come up: finds groups still (partly) running here, e.g. after
+   * a daemon crash, so they are reported as held and settled at the start decision.
+   */
+  async probeGroups(): Promise<string[]> {
+    const found: string[] = []
+    for (const group of this.groups.values()) {
+      if ((await this.options.resourceManager.groupStatus(group)) === 'NONE') continue
+      found.push(group.key)
+      this.feed({type: 'found-running', key: group.key})
+    }
+    return found
+  }
+
   standby(which: string): OperatorReply {
     return this.operatorResult(this.feed({type: 'standby', which}))
   }

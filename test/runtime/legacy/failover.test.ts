@@ -415,3 +415,32 @@ test('ipfail off: ping counts change nothing', () => {
   assert.deepEqual(sim.placement(), {g1: ['n1'], g2: ['n2']})
   assert.ok(sim.node('n1').sent.every((m) => m.t !== 'num_ping_nodes'))
 })
+
+test('groups found running at startup (daemon crash): released if the peer holds them, else kept and completed', () => {
+  const sim = new Sim(['n1', 'n2'], TWO)
+  coldStart(sim, 'n1', 'n2')
+  // n1's daemon crashes; its resources keep running; n2 takes over after deadtime
+  sim.kill('n1')
+  sim.node('n1').running.add('g1')
+  sim.run()
+  assert.deepEqual(sim.placement().g1, ['n2'])
+  // n1 restarts: it finds g1 running; n2 holds it, so n1 releases it
+  sim.boot('n1', true)
+  sim.node('n1').running.add('g1')
+  sim.event('n1', {type: 'found-running', key: 'g1'})
+  sim.event('n2', {type: 'peer-restarted', node: 'n1'})
+  sim.start('n1')
+  sim.run()
+  assert.ok(logged(sim, 'n1', /g1 runs elsewhere too: releasing it here/))
+  assert.deepEqual(sim.placement(), {g1: ['n1'], g2: ['n2']}, 'auto_failback on brings it back afterwards')
+
+  // alone: a found group is kept (acquire completes it; nothing is started twice)
+  const solo = new Sim(['n1', 'n2'], TWO)
+  solo.node('n1').up = true
+  solo.node('n1').running.add('g1')
+  solo.event('n1', {type: 'found-running', key: 'g1'})
+  solo.start('n1')
+  solo.run()
+  assert.deepEqual(solo.placement(), {g1: ['n1'], g2: ['n1']})
+  assert.deepEqual(solo.doubleAcquires, ['n1:g1'], 'the acquire only completes the already running group')
+})

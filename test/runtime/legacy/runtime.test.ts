@@ -167,3 +167,19 @@ test('runtime on real scripts: a failed start on the owner moves the group to th
     c.cleanup()
   }
 })
+
+test('runtime: groups still running from a crashed daemon are found before comms up and kept', async () => {
+  const c = cluster()
+  try {
+    const n1 = c.nodes.get('n1')!
+    await n1.rm.runAction(GROUPS[0]!.resources[0]!, 'start') // alpha left running, beta not
+    assert.deepEqual(await n1.runtime.probeGroups(), [GROUPS[0]!.key])
+    n1.runtime.feed({type: 'node-status', node: 'n2', status: 'dead'})
+    n1.runtime.feed({type: 'comms-up'})
+    await waitFor(() => c.running('n1', 'beta') && c.running('n1', 'gamma'), 'completion and takeover')
+    const starts = readFileSync(join(c.root, 'n1', 'calls.log'), 'utf8').split('\n').filter((l) => / start alpha /.test(l))
+    assert.equal(starts.length, 1, 'alpha was not started again')
+  } finally {
+    c.cleanup()
+  }
+})
