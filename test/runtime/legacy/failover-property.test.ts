@@ -25,10 +25,13 @@ const stepArb = fc.oneof(
   fc.record({op: fc.constant('wait' as const), ms: fc.integer({min: 100, max: 12_000})}),
 )
 
-function runHistory(nodeCount: number, autoFailback: 'on' | 'off' | 'legacy', failOn: string | undefined, steps: Step[]): void {
+function runHistory(nodeCount: number, autoFailback: 'on' | 'off' | 'legacy', failOn: string | undefined, steps: Step[], heartbeatNode?: string): void {
   const names = ['n1', 'n2', 'n3'].slice(0, nodeCount)
   const groups = names.map((n, i) => ({key: `g${i + 1}`, ownerNode: n}))
-  const sim = new Sim(names, groups, {autoFailback, perNode: failOn ? {[failOn]: {failStart: ['g1']}} : {}})
+  const perNode: Record<string, {failStart?: string[]; impl?: 'hakit' | 'heartbeat'}> = {}
+  if (failOn) perNode[failOn] = {failStart: ['g1']}
+  if (heartbeatNode) perNode[heartbeatNode] = {...perNode[heartbeatNode], impl: 'heartbeat'}
+  const sim = new Sim(names, groups, {autoFailback, perNode})
   for (const name of names) sim.start(name)
   sim.run()
   let partitioned = false
@@ -65,7 +68,7 @@ function runHistory(nodeCount: number, autoFailback: 'on' | 'off' | 'legacy', fa
   sim.run()
   sim.advance(25_000, 1000)
   const placement = sim.placement()
-  const context = JSON.stringify({nodeCount, autoFailback, failOn, steps, placement})
+  const context = JSON.stringify({nodeCount, autoFailback, failOn, heartbeatNode, steps, placement})
   assert.deepEqual(sim.doubleAcquires, [], context)
   for (const {key} of groups) {
     const holders = placement[key]!
@@ -90,5 +93,14 @@ test('random histories, 3 nodes: safe and live after settling', () => {
       runHistory(3, mode, failOn, steps)
     }),
     {numRuns: 100},
+  )
+})
+
+test('random histories, hakit paired with a Heartbeat-protocol node: safe and live after settling', () => {
+  fc.assert(
+    fc.property(fc.constantFrom('on' as const, 'off' as const), fc.constantFrom('n1', 'n2'), fc.array(stepArb, {maxLength: 8}), (mode, heartbeatNode, steps) => {
+      runHistory(2, mode, undefined, steps, heartbeatNode)
+    }),
+    {numRuns: 150},
   )
 })

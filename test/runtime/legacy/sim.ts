@@ -37,6 +37,8 @@ export class Sim {
   private side = new Map<string, number>()
   /** Every time a group ran on two nodes at once. */
   readonly dualHolds: string[] = []
+  /** Heartbeat-protocol nodes that restart once their shutdown completes (split-brain heal). */
+  private readonly restartAfterShutdown = new Set<string>()
   /** acquire issued while the group already ran there (should never happen). */
   readonly doubleAcquires: string[] = []
 
@@ -110,9 +112,17 @@ export class Sim {
     }
   }
 
+  /** Heals the partition. A Heartbeat-protocol node then does what real Heartbeat does: gives everything up and restarts. */
   heal(): void {
     const before = new Map(this.side)
     for (const name of this.names) this.side.set(name, 0)
+    for (const node of this.nodes.values()) {
+      const wasSplit = this.names.some((other) => before.get(other) !== before.get(node.name) && this.node(other).up)
+      if (node.up && node.impl === 'heartbeat' && wasSplit) {
+        this.restartAfterShutdown.add(node.name)
+        this.push(node.name, {type: 'shutdown'})
+      }
+    }
     for (const a of this.nodes.values()) {
       for (const b of this.nodes.values()) {
         if (a !== b && a.up && b.up && before.get(a.name) !== before.get(b.name)) this.push(a.name, {type: 'partition-healed', node: b.name})
@@ -142,6 +152,12 @@ export class Sim {
       this.checkDual()
     }
     if (this.queue.length > 0) throw new Error('simulation did not settle')
+    for (const name of [...this.restartAfterShutdown]) {
+      if (this.node(name).up) continue
+      this.restartAfterShutdown.delete(name)
+      this.reboot(name)
+      this.run(limit)
+    }
   }
 
   /** Moves the clock, delivering ticks to machines whose deadline passed. */
