@@ -28,6 +28,8 @@ export interface ResourceManagerOptions {
   stopRetryDelayMs?: number
   /** Extra environment for scripts (HA_DIR, HA_CURHOST, OCF_ROOT, ...), on top of ours. */
   env?: NodeJS.ProcessEnv
+  /** Check status right before each start, as Heartbeat does, instead of all at once up front. */
+  sequentialStatus?: boolean
   /** stdout/stderr of start and stop go to this file (Heartbeat: the debugfile); none: discarded. */
   outputFile?: string
   log?: Logger
@@ -167,9 +169,11 @@ export class ResourceManager {
 
   private async doAcquire(group: LegacyGroup): Promise<GroupResult> {
     this.log('info', `Acquiring resource group: ${groupLine(group)}`)
-    for (const resource of group.resources) {
-      // status before start, as Heartbeat does: a running resource is never started twice
-      if ((await this.status(resource)) === 'running') continue
+    // Status before start, as Heartbeat does, so a running resource is never started twice.
+    // Status is read-only, so all of them run at once up front (Heartbeat: one before each start).
+    const states = this.options.sequentialStatus ? undefined : await Promise.all(group.resources.map((r) => this.status(r)))
+    for (const [i, resource] of group.resources.entries()) {
+      if ((states ? states[i] : await this.status(resource)) === 'running') continue
       const result = await this.runAction(resource, 'start')
       if (result.code === 0 && !result.timedOut) continue
       const token = resourceToken(resource)

@@ -66,7 +66,9 @@ test('a group starts left to right with status before each start, and stops righ
     const group = groupFromFields(['n1', 'ok::a', 'ok::b', 'slow::c::30'])
     const result = await t.rm.acquireGroup(group)
     assert.deepEqual(result, {ok: true})
-    assert.deepEqual(t.calls(), ['ok status a a status', 'ok start a a start', 'ok status b b status', 'ok start b b start', 'slow status c c 30 status', 'slow start c c 30 start'])
+    const calls = t.calls()
+    assert.deepEqual(calls.slice(0, 3).sort(), ['ok status a a status', 'ok status b b status', 'slow status c c 30 status'], 'every status first (at once)')
+    assert.deepEqual(calls.slice(3), ['ok start a a start', 'ok start b b start', 'slow start c c 30 start'], 'then starts in order')
     assert.ok(t.running('a') && t.running('b') && t.running('c'))
     assert.ok(t.logs.some(([, m]) => m === 'Acquiring resource group: n1 ok::a ok::b slow::c::30'))
     assert.ok(t.logs.some(([, m]) => m === `Running ${scriptsDir}/ok a start`))
@@ -120,6 +122,17 @@ test('a hung start is killed with its whole process group and the group is given
     assert.equal(alive(child), false, 'background child of the hung script was killed')
     assert.ok(!t.running('a'), 'the group was released')
     assert.ok(t.logs.some(([l, m]) => l === 'error' && /timed out after 300 ms/.test(m)))
+  } finally {
+    t.cleanup()
+  }
+})
+
+test('sequentialStatus: status right before each start, as Heartbeat', async () => {
+  const t = setup()
+  try {
+    const rm = new ResourceManager({resourceDirs: [scriptsDir], env: {LEGACY_TEST_DIR: t.dir}, sequentialStatus: true})
+    await rm.acquireGroup(groupFromFields(['n1', 'ok::a', 'ok::b']))
+    assert.deepEqual(t.calls(), ['ok status a a status', 'ok start a a start', 'ok status b b status', 'ok start b b start'])
   } finally {
     t.cleanup()
   }
