@@ -7,15 +7,27 @@
  * with cl_status's wording and exit codes).
  */
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
-import {chmodSync, existsSync, unlinkSync} from 'node:fs'
-import {join} from 'node:path'
+import {chmodSync, existsSync, mkdirSync, unlinkSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 import type {FailoverSnapshot} from './failover.js'
 
 export const SOCKET_NAME = 'hakit-legacy.sock'
+/**
+ * Where operator commands look when not told: a fixed path under /run, so
+ * `hakit standby` works without flags (also inside hblab's node namespaces,
+ * where /run is private to the node). The daemon listens here and in its state dir.
+ */
+export const DEFAULT_SOCKET = '/run/hakit/legacy.sock'
 const MAX_REQUEST = 64 * 1024
 
 export function operatorSocketPath(stateDir: string): string {
   return join(stateDir, SOCKET_NAME)
+}
+
+/** Client side: `--socket`, else $HAKIT_LEGACY_SOCKET, else `--state-dir`'s socket, else DEFAULT_SOCKET. */
+export function resolveSocketPath(options: {socket?: string; stateDir?: string; env?: NodeJS.ProcessEnv} = {}): string {
+  const env = options.env ?? process.env
+  return options.socket ?? env.HAKIT_LEGACY_SOCKET ?? (options.stateDir ? operatorSocketPath(options.stateDir) : DEFAULT_SOCKET)
 }
 
 export type OperatorRequest = {cmd: 'standby' | 'takeover'; which: string} | {cmd: 'status'}
@@ -61,6 +73,7 @@ type Wire = {ok: true; reply?: OperatorReply; status?: StatusReport} | {ok: fals
  * running daemon still answers on is an error (two daemons on one state dir).
  */
 export async function startOperatorServer(socketPath: string, backend: OperatorBackend): Promise<Server> {
+  mkdirSync(dirname(socketPath), {recursive: true, mode: 0o755})
   if (existsSync(socketPath)) {
     if (await answers(socketPath)) throw new Error(`another hakit daemon is already listening on ${socketPath}`)
     unlinkSync(socketPath)

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {clStatus, operatorSocketPath, runStandbyCommand, runStatusCommand, startOperatorServer, type StatusReport} from '../../../src/runtime/legacy/operator.js'
+import {clStatus, DEFAULT_SOCKET, operatorSocketPath, resolveSocketPath, runStandbyCommand, runStatusCommand, startOperatorServer, type StatusReport} from '../../../src/runtime/legacy/operator.js'
 
 const report: StatusReport = {
   node: 'n1',
@@ -106,4 +106,11 @@ test('operator socket round trip: standby, takeover, status, cl_status', async (
   assert.equal((await runStatusCommand(socketPath, ['rscstatus'])).stdout, 'all\n')
   await new Promise((r) => again.close(r))
   rmSync(dir, {recursive: true, force: true})
+})
+
+test('socket path resolution for operator commands', () => {
+  assert.equal(resolveSocketPath({env: {}}), DEFAULT_SOCKET)
+  assert.equal(resolveSocketPath({stateDir: '/var/lib/hakit', env: {}}), '/var/lib/hakit/hakit-legacy.sock')
+  assert.equal(resolveSocketPath({stateDir: '/x', env: {HAKIT_LEGACY_SOCKET: '/y.sock'}}), '/y.sock')
+  assert.equal(resolveSocketPath({socket: '/z.sock', env: {HAKIT_LEGACY_SOCKET: '/y.sock'}}), '/z.sock')
 })
