@@ -48,3 +48,18 @@ export function groupFromFields(fields: string[]): LegacyGroup {
 export function groupLine(group: LegacyGroup): string {
   return [group.ownerNode, ...group.resources.map(resourceToken)].join(' ')
 }
+
+/**
+ * Maps the haresources parser's groups (`src/formats/haresources/model.ts`:
+ * `{node, resources: {raw, script, args}[]}`) onto the runtime's groups.
+ * Typed structurally so the runtime does not depend on the parser module.
+ */
+export function groupsFromModel(groups: ReadonlyArray<{node: string; resources: ReadonlyArray<{raw: string; script: string; args: string[]}>}>): LegacyGroup[] {
+  return groups
+    .filter((g) => g.resources.length > 0)
+    .map((g) => ({
+      key: g.resources[0]!.raw,
+      ownerNode: g.node.toLowerCase(),
+      resources: g.resources.map((r) => ({script: r.script, args: [...r.args], token: r.raw})),
+    }))
+}

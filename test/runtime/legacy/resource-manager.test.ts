@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {spawnSync} from 'node:child_process'
 import {ResourceManager, interpretStatusOutput, type LogLevel} from '../../../src/runtime/legacy/resource-manager.js'
-import {groupFromFields, resourceFromToken, type LegacyGroup} from '../../../src/runtime/legacy/types.js'
+import {groupFromFields, groupsFromModel, resourceFromToken, type LegacyGroup} from '../../../src/runtime/legacy/types.js'
 import {fixturesDir, isRoot, haveCommand} from '../../helpers/cli.js'
 
 const scriptsDir = join(fixturesDir, 'legacy-scripts')
@@ -55,6 +55,8 @@ test('tokens become scripts and arguments as in ResourceManager', () => {
   assert.deepEqual(resourceFromToken('Filesystem::/dev/sda1::/data1::ext2'), {script: 'Filesystem', args: ['/dev/sda1', '/data1', 'ext2'], token: 'Filesystem::/dev/sda1::/data1::ext2'})
   assert.deepEqual(resourceFromToken('10.0.0.5/24/eth0'), {script: 'IPaddr', args: ['10.0.0.5/24/eth0'], token: '10.0.0.5/24/eth0'})
   assert.deepEqual(resourceFromToken('httpd'), {script: 'httpd', args: [], token: 'httpd'})
+  const parsed = [{node: 'N1', resources: [{raw: '10.0.0.5', script: 'IPaddr', args: ['10.0.0.5']}, {raw: 'httpd', script: 'httpd', args: []}]}]
+  assert.deepEqual(groupsFromModel(parsed), [groupFromFields(['N1', '10.0.0.5', 'httpd'])])
   const group = groupFromFields(['N1', '10.0.0.5', 'httpd'])
   assert.equal(group.key, '10.0.0.5')
   assert.equal(group.ownerNode, 'n1')
