@@ -799,6 +799,10 @@ export class FailoverMachine {
     }
     // An explicit takeover lifts our start-failure bans.
     for (const g of this.groups.values()) g.failedHere = false
+    if (!this.livePeers().some((p) => p.status === 'active' && !p.leaving)) {
+      this.out.push({type: 'operator-result', ok: false, message: 'no active peer to take resources from.'})
+      return
+    }
     this.send({t: 'hb_takeover', rsc_hold: set})
     this.out.push({type: 'operator-result', ok: true, message: `Asked the peer to give up its resources [${set}].`})
   }
