@@ -460,8 +460,9 @@ export class FailoverMachine {
     const msg: Message = {t: 'resource', rsc_hold: this.phase === 'shutdown' ? 'none' : this.rscHold(), rtype: 'full', isstable: stable ? '1' : '0'}
     if (info) msg.info = info
     if (this.config.compat !== 'heartbeat') {
-      msg.hakit_held = this.heldKeys().join(' ')
-      msg.hakit_failed = [...this.groups.values()].filter((g) => g.failedHere).map((g) => g.key).join(' ')
+      // Space-separated keys; an empty list is sent as " " (as Heartbeat's delnodelist): empty values are not safe on its wire.
+      msg.hakit_held = this.heldKeys().join(' ') || ' '
+      msg.hakit_failed = [...this.groups.values()].filter((g) => g.failedHere).map((g) => g.key).join(' ') || ' '
     }
     return msg
   }
