@@ -221,3 +221,32 @@ export class ResourceManager {
     }
   }
 }
+
+/**
+ * The environment Heartbeat gives resource scripts (reference §0.2): the
+ * shell helpers (ha_log in ocf-shellfuncs) read these to find the log files.
+ */
+export function scriptEnvironment(options: {
+  configDir: string
+  node: string
+  logfile?: string
+  debugfile?: string
+  logfacility?: string
+  debug?: number
+  niceFailback?: boolean
+}): Record<string, string> {
+  const dir = options.configDir.endsWith('/') ? options.configDir : `${options.configDir}/`
+  const env: Record<string, string> = {
+    HA_DIR: dir,
+    HA_DATEFMT: '%Y/%m/%d_%T\t',
+    HA_FUNCS: `${dir}/shellfuncs`,
+    OCF_ROOT: '/usr/lib/ocf',
+    HA_CURHOST: options.node,
+    HA_LOGFILE: options.logfile ?? '',
+    HA_DEBUGLOG: options.debugfile ?? '',
+  }
+  if (options.logfacility && options.logfacility !== 'none') env.HA_LOGFACILITY = options.logfacility
+  if (options.debug) env.HA_debug = String(options.debug)
+  if (options.niceFailback) env.HA_NICEFAILBACK = 'yes'
+  return env
+}

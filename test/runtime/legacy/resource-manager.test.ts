@@ -4,7 +4,7 @@ import {mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync, chmodSync,
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {spawnSync} from 'node:child_process'
-import {ResourceManager, interpretStatusOutput, type LogLevel} from '../../../src/runtime/legacy/resource-manager.js'
+import {ResourceManager, interpretStatusOutput, scriptEnvironment, type LogLevel} from '../../../src/runtime/legacy/resource-manager.js'
 import {groupFromFields, groupsFromModel, resourceFromToken, type LegacyGroup} from '../../../src/runtime/legacy/types.js'
 import {fixturesDir, isRoot, haveCommand} from '../../helpers/cli.js'
 
@@ -243,4 +243,17 @@ test('IPaddr2 puts a real address up and down inside a network namespace', async
   } finally {
     sh(`ip netns del ${ns}`)
   }
+})
+
+test("scripts get Heartbeat's environment (HA_DIR with its trailing slash, log files, node)", () => {
+  const env = scriptEnvironment({configDir: '/etc/ha.d', node: 'n1', logfile: '/var/log/ha-log', logfacility: 'local0', debug: 1, niceFailback: true})
+  assert.equal(env.HA_DIR, '/etc/ha.d/')
+  assert.equal(env.HA_FUNCS, '/etc/ha.d//shellfuncs')
+  assert.equal(env.HA_CURHOST, 'n1')
+  assert.equal(env.HA_LOGFILE, '/var/log/ha-log')
+  assert.equal(env.HA_DEBUGLOG, '')
+  assert.equal(env.HA_LOGFACILITY, 'local0')
+  assert.equal(env.HA_debug, '1')
+  assert.equal(env.HA_NICEFAILBACK, 'yes')
+  assert.equal(scriptEnvironment({configDir: '/x', node: 'n', logfacility: 'none'}).HA_LOGFACILITY, undefined)
 })
