@@ -215,35 +215,38 @@ test("the heartbeat package's Delay script (OCF Delay through hto-mapfuncs)", as
   assert.ok(Date.now() - began < 2000)
 })
 
-test('IPaddr2 puts a real address up and down inside a network namespace', async (t) => {
-  if (!isRoot) return t.skip('needs root (network namespace)')
-  if (!haveCommand('ip') || !existsSync('/etc/ha.d/resource.d/IPaddr2')) return t.skip('iproute2 or heartbeat scripts missing')
-  const ns = `hakit-lrm-${process.pid}`
-  const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], {encoding: 'utf8'})
-  if (sh(`ip netns add ${ns}`).status !== 0) return t.skip('cannot create a network namespace')
-  try {
-    sh(`ip -n ${ns} link add hk0 type veth peer name hk1 && ip -n ${ns} link set hk0 up && ip -n ${ns} link set hk1 up && ip -n ${ns} link set lo up && ip -n ${ns} addr add 10.201.0.1/24 dev hk0`)
-    // Run the resource manager's scripts inside the namespace through a wrapper directory.
-    const wrapDir = mkdtempSync(join(tmpdir(), 'hakit-ipaddr2-'))
-    writeFileSync(join(wrapDir, 'IPaddr2'), `#!/bin/sh\nexec ip netns exec ${ns} /etc/ha.d/resource.d/IPaddr2 "$@"\n`)
-    chmodSync(join(wrapDir, 'IPaddr2'), 0o755)
-    const rm = new ResourceManager({resourceDirs: [wrapDir], env: {HA_LOGFILE: '', HA_DEBUGLOG: '', HA_RSCTMP: wrapDir}, timeouts: {start: 20_000, stop: 20_000, status: 10_000}})
-    const group = groupFromFields(['n1', 'IPaddr2::10.201.0.100/24/hk0'])
-    const addrs = () => sh(`ip -n ${ns} -o -4 addr show dev hk0`).stdout
-    assert.equal(await rm.status(group.resources[0]!), 'stopped')
-    const up = await rm.acquireGroup(group)
-    assert.deepEqual(up, {ok: true})
-    assert.match(addrs(), /10\.201\.0\.100\/24/)
-    assert.equal(await rm.status(group.resources[0]!), 'running')
-    await rm.acquireGroup(group) // already running: no second start, still one address
-    assert.equal(addrs().match(/10\.201\.0\.100/g)?.length, 1)
-    assert.deepEqual(await rm.releaseGroup(group), {ok: true})
-    assert.doesNotMatch(addrs(), /10\.201\.0\.100/)
-    rmSync(wrapDir, {recursive: true, force: true})
-  } finally {
-    sh(`ip netns del ${ns}`)
-  }
-})
+for (const script of ['IPaddr2', 'IPaddr']) {
+  test(`${script} puts a real address up and down inside a network namespace`, async (t) => {
+    if (!isRoot) return t.skip('needs root (network namespace)')
+    if (!haveCommand('ip') || !existsSync(`/etc/ha.d/resource.d/${script}`)) return t.skip('iproute2 or heartbeat scripts missing')
+    if (script === 'IPaddr' && !haveCommand('ifconfig')) return t.skip('IPaddr needs net-tools')
+    const ns = `hakit-lrm-${process.pid}-${script}`
+    const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], {encoding: 'utf8'})
+    if (sh(`ip netns add ${ns}`).status !== 0) return t.skip('cannot create a network namespace')
+    const wrapDir = mkdtempSync(join(tmpdir(), 'hakit-ipaddr-'))
+    try {
+      sh(`ip -n ${ns} link add hk0 type veth peer name hk1 && ip -n ${ns} link set hk0 up && ip -n ${ns} link set hk1 up && ip -n ${ns} link set lo up && ip -n ${ns} addr add 10.201.0.1/24 dev hk0`)
+      // Run the resource manager's scripts inside the namespace through a wrapper directory.
+      writeFileSync(join(wrapDir, script), `#!/bin/sh\nexec ip netns exec ${ns} /etc/ha.d/resource.d/${script} "$@"\n`)
+      chmodSync(join(wrapDir, script), 0o755)
+      const rm = new ResourceManager({resourceDirs: [wrapDir], env: {HA_LOGFILE: '', HA_DEBUGLOG: '', HA_RSCTMP: wrapDir}, timeouts: {start: 20_000, stop: 20_000, status: 10_000}})
+      const group = groupFromFields(['n1', `${script}::10.201.0.100/24/hk0`])
+      const addrs = () => sh(`ip -n ${ns} -o -4 addr show dev hk0`).stdout
+      assert.equal(await rm.status(group.resources[0]!), 'stopped')
+      assert.deepEqual(await rm.acquireGroup(group), {ok: true})
+      assert.match(addrs(), /10\.201\.0\.100\/24/)
+      assert.equal(await rm.status(group.resources[0]!), 'running')
+      await rm.acquireGroup(group) // already running: no second start, still one address
+      assert.equal(addrs().match(/10\.201\.0\.100/g)?.length, 1)
+      assert.deepEqual(await rm.releaseGroup(group), {ok: true})
+      assert.doesNotMatch(addrs(), /10\.201\.0\.100/)
+      assert.deepEqual(await rm.releaseGroup(group), {ok: true}, 'stop when stopped succeeds')
+    } finally {
+      sh(`ip netns del ${ns}`)
+      rmSync(wrapDir, {recursive: true, force: true})
+    }
+  })
+}
 
 test("scripts get Heartbeat's environment (HA_DIR with its trailing slash, log files, node)", () => {
   const env = scriptEnvironment({configDir: '/etc/ha.d', node: 'n1', logfile: '/var/log/ha-log', logfacility: 'local0', debug: 1, niceFailback: true})
