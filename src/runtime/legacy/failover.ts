@@ -604,6 +604,7 @@ export class FailoverMachine {
     peer.fencing = false
     peer.fenceRetryAt = undefined
     peer.healed = false
+    peer.solicited = false
     peer.failed.clear()
   }
 
