@@ -7,6 +7,7 @@ import {spawnSync} from 'node:child_process'
 import {ResourceManager, interpretStatusOutput, scriptEnvironment, type LogLevel} from '../../../src/runtime/legacy/resource-manager.js'
 import {groupFromFields, groupsFromModel, resourceFromToken, type LegacyGroup} from '../../../src/runtime/legacy/types.js'
 import {fixturesDir, isRoot, haveCommand} from '../../helpers/cli.js'
+import {parseHaresources} from '../../../src/formats/haresources/parse.js'
 
 const scriptsDir = join(fixturesDir, 'legacy-scripts')
 
@@ -60,6 +61,22 @@ test('tokens become scripts and arguments as in ResourceManager', () => {
   const group = groupFromFields(['N1', '10.0.0.5', 'httpd'])
   assert.equal(group.key, '10.0.0.5')
   assert.equal(group.ownerNode, 'n1')
+})
+
+test("the haresources parser's model maps onto the runtime's groups", () => {
+  const {model} = parseHaresources('# web\nN1 10.0.0.5/24/eth0 Filesystem::/dev/sda1::/data::ext3 \\\n   httpd\nn2 MailTo::root@example.com::Failover\n')
+  assert.deepEqual(groupsFromModel(model.groups), [
+    {key: '10.0.0.5/24/eth0', ownerNode: 'n1', resources: [
+      {script: 'IPaddr', args: ['10.0.0.5/24/eth0'], token: '10.0.0.5/24/eth0'},
+      {script: 'Filesystem', args: ['/dev/sda1', '/data', 'ext3'], token: 'Filesystem::/dev/sda1::/data::ext3'},
+      {script: 'httpd', args: [], token: 'httpd'},
+    ]},
+    {key: 'MailTo::root@example.com::Failover', ownerNode: 'n2', resources: [{script: 'MailTo', args: ['root@example.com', 'Failover'], token: 'MailTo::root@example.com::Failover'}]},
+  ])
+  // and it agrees with the runtime's own token reading
+  for (const group of groupsFromModel(model.groups)) {
+    for (const r of group.resources) assert.deepEqual(resourceFromToken(r.token!), r)
+  }
 })
 
 test('a group starts left to right with status before each start, and stops right to left', async () => {
