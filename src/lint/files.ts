@@ -7,10 +7,13 @@ import {parseAuthkeys} from '../formats/authkeys/parse.js'
 import {nodeNames, pacemakerEnabled} from '../formats/hacf/accessors.js'
 import {parseHaCf} from '../formats/hacf/parse.js'
 import type {HaCf} from '../formats/hacf/model.js'
+import type {Haresources} from '../formats/haresources/model.js'
 import {parseHaresources} from '../formats/haresources/parse.js'
 import {lintAuthkeys} from './authkeys.js'
 import {lintHaCf} from './hacf.js'
 import {lintHaresources} from './haresources.js'
+import {report} from './rules.js'
+import {didYouMean} from './suggest.js'
 import {OFFLINE, systemViewFor, type SystemView} from './system.js'
 
 export interface LintPathOptions {
@@ -107,7 +110,7 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
     } catch (error) {
       if (!(error instanceof UserError)) throw error
       unreadable = true
-      findings.push({id: 'file-unreadable', severity: 'error', location: {file: path, line: 1, column: 1}, message: error.message})
+      findings.push(report('file-unreadable', {file: path, line: 1, column: 1}, error.message))
       return undefined
     }
   }
@@ -120,8 +123,9 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
   const authkeysText = await load('authkeys')
 
   let haCf: HaCf | undefined
+  let haresources: Haresources | undefined
   if (haCfText === null) {
-    findings.push({id: 'all-missing-file', severity: 'error', location: {file: haCfPath, line: 1, column: 1}, message: 'no ha.cf: Heartbeat cannot start'})
+    findings.push(report('all-missing-file', {file: haCfPath, line: 1, column: 1}, 'no ha.cf: Heartbeat cannot start', 'error'))
   } else if (haCfText !== undefined) {
     const parsed = parseHaCf(haCfText, haCfPath)
     haCf = parsed.model
@@ -131,16 +135,17 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
   const pacemaker = haCf ? pacemakerEnabled(haCf) : false
   if (haresourcesText === null) {
     if (haCf && !pacemaker) {
-      findings.push({id: 'all-missing-file', severity: 'warning', location: {file: haresourcesPath, line: 1, column: 1}, message: 'no haresources: Heartbeat runs but manages no resources'})
+      findings.push(report('all-missing-file', {file: haresourcesPath, line: 1, column: 1}, 'no haresources: Heartbeat runs but manages no resources', 'warning'))
     }
   } else if (haresourcesText !== undefined) {
     const parsed = parseHaresources(haresourcesText, haresourcesPath)
+    haresources = parsed.model
     const haNodes = haCf ? nodeNames(haCf) : undefined
     findings.push(...parsed.findings, ...lintHaresources(parsed.model, {haNodes, haCfFile: haCfPath, system}))
   }
 
   if (authkeysText === null) {
-    findings.push({id: 'all-missing-file', severity: 'error', location: {file: authkeysPath, line: 1, column: 1}, message: 'no authkeys: Heartbeat refuses to start ("No authentication specified")'})
+    findings.push(report('all-missing-file', {file: authkeysPath, line: 1, column: 1}, 'no authkeys: Heartbeat refuses to start ("No authentication specified")', 'error'))
   } else if (authkeysText !== undefined) {
     const s = await stat(authkeysPath)
     const parsed = parseAuthkeys(authkeysText, authkeysPath)
@@ -151,6 +156,9 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
   const drbd = await lintDrbdIfPresent(drbdConf, haCf ? nodeNames(haCf) : undefined, options.drbdConf !== undefined)
   findings.push(...drbd.findings)
   if (drbd.unreadable) unreadable = true
+  if (drbdConf !== null && haresources && !drbd.unreadable && (await exists(drbdConf))) {
+    findings.push(...(await checkDrbddiskResources(haresources, drbdConf)))
+  }
   return {findings: sortFindings(findings), unreadable}
 }
 
@@ -165,12 +173,33 @@ async function defaultDrbdConf(dir: string): Promise<string | null> {
   return (await exists(beside)) ? beside : null
 }
 
+/** drbddisk::NAME (and drbdupper::NAME) must name a resource of the DRBD configuration. */
+async function checkDrbddiskResources(haresources: Haresources, drbdConf: string): Promise<Finding[]> {
+  const {loadDrbd} = await import('../formats/drbd/index.js')
+  let names: string[]
+  try {
+    names = (await loadDrbd(drbdConf)).model.resources.map((r) => r.name)
+  } catch {
+    return []
+  }
+  const out: Finding[] = []
+  for (const group of haresources.groups) {
+    for (const r of group.resources) {
+      if (r.script !== 'drbddisk' && r.script !== 'drbdupper') continue
+      const name = r.args[0]
+      if (name === undefined || name === 'all' || names.includes(name)) continue
+      out.push(report('haresources-drbd-resource-unknown', r.location, `${r.raw}: ${drbdConf} defines no DRBD resource "${name}"${didYouMean(name, names)}`))
+    }
+  }
+  return out
+}
+
 /** DRBD is optional: a missing default /etc/drbd.conf is no finding; one named explicitly is. */
 async function lintDrbdIfPresent(path: string | null, haNodes: string[] | undefined, explicit: boolean): Promise<LintAllResult> {
   if (path === null) return {findings: [], unreadable: false}
   if (!(await exists(path))) {
     if (!explicit) return {findings: [], unreadable: false}
-    return {findings: [{id: 'file-unreadable', severity: 'error', location: {file: path, line: 1, column: 1}, message: `${path}: no such file or directory`}], unreadable: true}
+    return {findings: [report('file-unreadable', {file: path, line: 1, column: 1}, `${path}: no such file or directory`)], unreadable: true}
   }
   // Loaded only when there is a DRBD configuration to check.
   const {lintDrbdPath} = await import('./drbd.js')
@@ -178,6 +207,6 @@ async function lintDrbdIfPresent(path: string | null, haNodes: string[] | undefi
     return {findings: await lintDrbdPath(path, {haNodes}), unreadable: false}
   } catch (error) {
     if (!(error instanceof UserError)) throw error
-    return {findings: [{id: 'file-unreadable', severity: 'error', location: {file: path, line: 1, column: 1}, message: error.message}], unreadable: true}
+    return {findings: [report('file-unreadable', {file: path, line: 1, column: 1}, error.message)], unreadable: true}
   }
 }

@@ -64,7 +64,7 @@ export function lintHaCf(cf: HaCf, context: HaCfLintContext = {}): Finding[] {
     findings.push(report('hacf-autojoin-haresources', autojoin.location, `autojoin ${autojoin.text} conflicts with haresources management: Heartbeat refuses to start; unset it or use Pacemaker`))
   }
   if (!haresourcesMode && context.haresourcesPresent) {
-    const crm = [...directivesNamed(cf, 'crm'), ...directivesNamed(cf, 'pacemaker')].at(-1)!
+    const crm = cf.directives.filter((d) => d.name === 'crm' || d.name === 'pacemaker').at(-1)!
     findings.push(report('hacf-crm-with-haresources', crm.location, `${crm.name} ${crm.value} makes Heartbeat ignore the haresources file next to this ha.cf; remove one of them`))
   }
   if (haresourcesMode) {
@@ -247,8 +247,10 @@ function checkTiming(cf: HaCf, findings: Finding[]): void {
 
 function checkMedia(cf: HaCf, findings: Finding[], top: SourceLocation, system: SystemView): void {
   const list = media(cf)
-  if (!list.some((m) => NODE_MEDIA.has(m.type))) {
+  if (list.length === 0) {
     findings.push(report('hacf-no-media', top, 'no heartbeat medium (bcast, mcast, ucast or serial): Heartbeat refuses to start ("No heartbeat media defined")'))
+  } else if (!list.some((m) => NODE_MEDIA.has(m.type))) {
+    findings.push(report('hacf-no-media', list[0].location, 'only ping media: the nodes have no path to exchange heartbeats and each will declare the others dead; add a bcast, mcast, ucast or serial line'))
   }
   if (list.length > 64) findings.push(report('hacf-too-many-media', list[64].location, `${list.length} media; Heartbeat allows at most 64`))
   const bad = (loc: SourceLocation, message: string) => findings.push(report('hacf-media-invalid', loc, message))

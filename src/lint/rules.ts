@@ -52,7 +52,7 @@ export const RULES = {
   'hacf-warntime-range': {severity: 'warning', summary: 'warntime not between keepalive and deadtime: late-heartbeat warnings are useless or constant'},
   'hacf-udpport-after-media': {severity: 'warning', varies: true, summary: 'udpport after a bcast/ucast line: those media keep the old port (error when the port differs, warning when it is the same)'},
   'hacf-baud-after-media': {severity: 'warning', varies: true, summary: 'baud after a media line: serial media before it keep 19200 (error when a serial line precedes a different baud rate)'},
-  'hacf-no-media': {severity: 'error', summary: 'no bcast/mcast/ucast/serial medium: Heartbeat refuses to start'},
+  'hacf-no-media': {severity: 'error', summary: 'no medium at all (Heartbeat refuses to start), or only ping media (nodes cannot hear each other)'},
   'hacf-media-invalid': {severity: 'error', summary: 'malformed media line (ucast without peer, mcast fields, ttl outside 0..4, ping_group without hosts)'},
   'hacf-interface-missing': {severity: 'error', live: true, summary: 'bcast/ucast/mcast interface that does not exist on this machine (did-you-mean): Heartbeat refuses to start'},
   'hacf-too-many-media': {severity: 'error', summary: 'more than 64 media'},
@@ -87,6 +87,7 @@ export const RULES = {
   'haresources-ip-trailing-slash': {severity: 'info', summary: 'IPaddr spec ending in `/`: ignored by IPaddr, but converters and readers may trip on it'},
   'haresources-ipaddr-args': {severity: 'error', summary: 'IPaddr/IPaddr2 resource without exactly one address argument'},
   'haresources-ipaddr-nic': {severity: 'info', live: true, summary: 'IPaddr without a nic on a host with several interfaces: the interface is picked from the routing table'},
+  'haresources-drbd-resource-unknown': {severity: 'error', summary: '`drbddisk::NAME` names no resource of the DRBD configuration (`lint all`, did-you-mean)'},
   'haresources-duplicate-resource': {severity: 'error', summary: 'the same resource (or IP address) in two places: groups fight over it'},
 
   // cross-file (`lint all`)

@@ -64,6 +64,8 @@ test('udpport and baud after media lines', () => {
 
 test('media, nodes and values', () => {
   assert.deepEqual(ids(BASE.replace('ucast eth0 10.0.0.2\n', 'ping 10.0.0.254\n')), ['hacf-no-media:error'])
+  assert.match(lint(BASE.replace('ucast eth0 10.0.0.2\n', 'ping 10.0.0.254\n'))[0].message, /only ping media/)
+  assert.match(lint(BASE.replace('ucast eth0 10.0.0.2\n', ''))[0].message, /refuses to start/)
   assert.deepEqual(ids(`${BASE}ucast eth1\nmcast eth0 225.0.0.1 694 5 0\nmcast eth0 10.0.0.1 694 1 0\nping_group g\n`), Array(4).fill('hacf-media-invalid:error'))
   assert.deepEqual(ids(BASE.replace('node n1 n2', '')), ['hacf-no-nodes:error'])
   assert.deepEqual(ids(BASE.replace('node n1 n2', 'node n1')), ['hacf-one-node:warning'])
@@ -117,4 +119,16 @@ test('respawn, apiauth and stonith lines: syntax always, programs and users on t
   } finally {
     system.cleanup()
   }
+})
+
+test('a file using every directive with valid values gives only the udp and nice_failback notes', async () => {
+  const {readFileSync} = await import('node:fs')
+  const {join} = await import('node:path')
+  const {fixturesDir} = await import('../helpers/cli.js')
+  const {HACF_DIRECTIVES} = await import('../../src/formats/hacf/model.js')
+  const text = readFileSync(join(fixturesDir, 'hacf', 'every-directive.ha.cf'), 'utf8')
+  const model = parseHaCf(text, 'ha.cf').model
+  const used = new Set(model.directives.map((d) => d.name))
+  for (const name of Object.keys(HACF_DIRECTIVES)) if (name !== 'pacemaker') assert.ok(used.has(name), `${name} is not in the fixture`)
+  assert.deepEqual(ids(text), ['hacf-deprecated:info', 'hacf-nice-failback:warning'])
 })

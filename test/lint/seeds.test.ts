@@ -103,3 +103,21 @@ test('lint all includes drbd.conf and checks its hosts against the ha.cf nodes',
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('lint all: drbddisk::NAME must be a DRBD resource', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-example-drbd-'))
+  try {
+    for (const f of ['ha.cf', 'haresources', 'authkeys', 'drbd.conf']) copyFileSync(join(fixturesDir, 'example-cluster', f), join(dir, f))
+    chmodSync(join(dir, 'authkeys'), 0o600)
+    const ok = await lintAll(dir, {offline: true})
+    assert.ok(!ok.findings.some((f) => f.id === 'haresources-drbd-resource-unknown'))
+    const hr = join(dir, 'haresources')
+    writeFileSync(hr, readFileSync(hr, 'utf8').replace('drbddisk::r0', 'drbddisk::r1'))
+    const bad = (await lintAll(dir, {offline: true})).findings.filter((f) => f.id === 'haresources-drbd-resource-unknown')
+    assert.equal(bad.length, 1)
+    assert.deepEqual([bad[0].location?.line, bad[0].location?.column], [5, 4])
+    assert.match(bad[0].message, /no DRBD resource "r1" \(did you mean "r0"\?\)/)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})

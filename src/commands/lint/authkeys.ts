@@ -21,12 +21,13 @@ ${LINT_ENVIRONMENT}`
     file: Args.string({description: 'authkeys file, - for standard input', default: '/etc/ha.d/authkeys'}),
   }
 
-  static override flags = lintFlags
+  // Nothing in authkeys depends on the machine, so no --offline here.
+  static override flags = {json: lintFlags.json, strict: lintFlags.strict}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(LintAuthkeys)
     const {lintAuthkeysPath} = await import('../../lint/files.js')
     const {emitFindings} = await import('../../lint/output.js')
-    emitFindings(await lintAuthkeysPath(args.file, {offline: flags.offline}), flags)
+    emitFindings(await lintAuthkeysPath(args.file), flags)
   }
 }

@@ -6,10 +6,11 @@ export interface ParseResult<T> {
   findings: Finding[]
 }
 
+/** A logical line: its text and where each physical piece of it starts. */
 interface Located {
   text: string
-  /** Location of every character of `text`. */
-  at: SourceLocation[]
+  /** Pieces in order: offset in `text` where the piece starts, its line, and the column of its first character. */
+  pieces: {offset: number; line: number; column: number}[]
 }
 
 /**
@@ -35,11 +36,10 @@ export function parseHaresources(text: string, file = 'haresources'): ParseResul
     const hash = raw.indexOf('#')
     const stripped = hash >= 0 ? raw.slice(0, hash) : raw
     const comment = hash >= 0 ? raw.slice(hash + 1) : undefined
-    const joined: Located = {text: stripped, at: Array.from({length: stripped.length}, (_, c) => loc(lineNo, c + 1))}
+    const joined: Located = {text: stripped, pieces: [{offset: 0, line: lineNo, column: 1}]}
     warnBrokenContinuation(stripped, lineNo)
     while (joined.text.endsWith('\\') && i + 1 < physical.length) {
       joined.text = joined.text.slice(0, -1)
-      joined.at.pop()
       i++
       const next = physical[i]
       const nextHash = next.indexOf('#')
@@ -54,14 +54,14 @@ export function parseHaresources(text: string, file = 'haresources'): ParseResul
         )
       }
       if (!next.endsWith('\\')) warnBrokenContinuation(next, i + 1)
+      joined.pieces.push({offset: joined.text.length, line: i + 1, column: 1})
       joined.text += next
-      for (let c = 0; c < next.length; c++) joined.at.push(loc(i + 1, c + 1))
     }
     if (joined.text.endsWith('\\') && i + 1 >= physical.length && joined.text.trim() !== '\\') {
-      findings.push(finding('haresources-trailing-backslash', 'warning', joined.at[joined.at.length - 1], 'the last line ends with "\\" but no line follows'))
+      findings.push(finding('haresources-trailing-backslash', 'warning', locate(joined, joined.text.length - 1), 'the last line ends with "\\" but no line follows'))
     }
 
-    const tokens = splitBlanks(joined)
+    const tokens = splitBlanks(joined.text)
     if (tokens.length === 0) {
       if (comment !== undefined && stripped.trim() === '') entries.push({kind: 'comment', text: comment, location: loc(lineNo, hash + 1)})
       else entries.push({kind: 'blank', location: loc(lineNo, 1)})
@@ -74,7 +74,7 @@ export function parseHaresources(text: string, file = 'haresources'): ParseResul
           finding(
             'haresources-crlf',
             'error',
-            token.at[token.text.indexOf('\r')],
+            locate(joined, token.offset + token.text.indexOf('\r')),
             'carriage return (DOS line ending): ResourceManager keeps it as part of the word, so the script or node name will not match',
           ),
         )
@@ -83,8 +83,8 @@ export function parseHaresources(text: string, file = 'haresources'): ParseResul
     const [nodeToken, ...resourceTokens] = tokens
     const group: HaresourcesGroup = {
       node: nodeToken.text,
-      location: nodeToken.at[0],
-      resources: resourceTokens.map((t) => resourceFromToken(t.text, t.at[0])),
+      location: locate(joined, nodeToken.offset),
+      resources: resourceTokens.map((t) => resourceFromToken(t.text, locate(joined, t.offset))),
       endLine: i + 1,
     }
     if (comment !== undefined) group.comment = comment
@@ -95,6 +95,13 @@ export function parseHaresources(text: string, file = 'haresources'): ParseResul
     groups.push(group)
   }
   return {model: {file, entries, groups}, findings}
+
+  /** Source position of character `offset` of a logical line. */
+  function locate(line: Located, offset: number): SourceLocation {
+    let piece = line.pieces[0]
+    for (const p of line.pieces) if (p.offset <= offset) piece = p
+    return loc(piece.line, piece.column + offset - piece.offset)
+  }
 
   function warnBrokenContinuation(lineText: string, lineNo: number): void {
     const m = /\\([ \t\r]+)$/.exec(lineText)
@@ -113,10 +120,10 @@ export function parseHaresources(text: string, file = 'haresources'): ParseResul
   }
 }
 
-function splitBlanks(line: Located): Located[] {
-  const out: Located[] = []
+function splitBlanks(text: string): {text: string; offset: number}[] {
+  const out: {text: string; offset: number}[] = []
   const re = /[^ \t]+/g
   let m: RegExpExecArray | null
-  while ((m = re.exec(line.text))) out.push({text: m[0], at: line.at.slice(m.index, m.index + m[0].length)})
+  while ((m = re.exec(text))) out.push({text: m[0], offset: m.index})
   return out
 }
