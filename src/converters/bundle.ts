@@ -10,7 +10,7 @@ import type {Cib} from '../formats/cib/model.js'
 import type {CorosyncConf} from '../formats/corosync/model.js'
 import type {HaCf} from '../formats/hacf/model.js'
 import type {Haresources} from '../formats/haresources/model.js'
-import {sortFindings, type Finding} from '../core/findings.js'
+import {finding, sortFindings, type Finding} from '../core/findings.js'
 import {convertAuthkeys, type AuthkeyResult} from './authkeys/convert.js'
 import {addConnectivityRules, convertHaCf, type DirectiveMapping} from './hacf/convert.js'
 import type {AuthkeysKey} from './hacf/types.js'
@@ -86,7 +86,10 @@ export function convertBundle(input: BundleInput): Bundle {
   cib.crmConfig = hacf.cib.crmConfig
   cib.resources.push(...hacf.cib.resources)
   cib.constraints.push(...hacf.cib.constraints)
-  if (hacf.connectivity) addConnectivityRules(cib, hares.units.map((u) => u.id), ids)
+  if (hacf.connectivity) {
+    addConnectivityRules(cib, hares.units.map((u) => u.id), ids)
+    checkPingWeight(cib, hares.findings)
+  }
   // No <node> entries: Pacemaker adds them from corosync at run time (as pcs does), and in an
   // offline file with fencing on, listed nodes that were never seen count as unclean (crm_verify warns).
 
@@ -105,5 +108,24 @@ export function convertBundle(input: BundleInput): Bundle {
     units: hares.units,
     nodes: hacf.nodes,
     drbd,
+  }
+}
+
+/**
+ * ipfail moved resources to the better-connected node. The ping attribute
+ * (multiplier 1000 per reachable host) only wins over staying put if it
+ * exceeds members × stickiness + the location score (stickiness adds up over
+ * a group's members).
+ */
+function checkPingWeight(cib: Cib, findings: Finding[]): void {
+  const stickiness = Number(cib.rscDefaults.flatMap((s) => s.pairs).find((p) => p.name === 'resource-stickiness')?.value ?? 0)
+  if (!(stickiness > 0)) return
+  for (const r of cib.resources) {
+    if (r.kind !== 'group') continue
+    const location = cib.constraints.find((c) => c.kind === 'location' && c.rsc === r.id && c.score !== undefined)
+    const weight = r.children.length * stickiness + Number(location?.kind === 'location' ? location.score : 0)
+    if (weight >= 1000) {
+      findings.push(finding('convert-ping-weight', 'warning', undefined, `group ${r.id}: ${r.children.length} members × stickiness ${stickiness} + location score = ${weight} ≥ the ping multiplier 1000, so losing a ping node will not move it (ipfail would have); raise the ping multiplier or lower the stickiness.`))
+    }
   }
 }

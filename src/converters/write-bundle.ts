@@ -2,6 +2,7 @@
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {writeFileAtomic} from '../core/atomic-write.js'
+import {UserError} from '../core/errors.js'
 import type {Finding} from '../core/findings.js'
 import {checkCorosyncConf, parseCorosyncConf, printCorosyncConf} from '../formats/corosync/index.js'
 import {AUTHKEY_MODE} from './authkeys/convert.js'
@@ -24,6 +25,7 @@ export const BUNDLE_FILES = ['cib.xml', 'crm.txt', 'pcs.sh', 'corosync.conf', 'a
 
 export async function writeConversionBundle(dir: string, outDir: string, options: WriteBundleOptions = {}): Promise<{bundle: Bundle; findings: Finding[]}> {
   const paths = await legacyPaths(dir, {drbd: options.drbd})
+  if (!paths.haresources && !paths.hacf) throw new UserError(`${dir}: neither haresources nor ha.cf is in this directory`)
   const inputs = await loadLegacy(paths)
   const bundle = convertBundle({...inputs, initClass: options.initClass, generateKey: options.generateKey, locationScore: options.locationScore, stickiness: options.stickiness})
   const corosyncText = printCorosyncConf(bundle.corosync)

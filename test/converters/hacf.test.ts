@@ -137,3 +137,13 @@ test('crypto always on with knet; crc gets a warning', () => {
   assert.equal(value(totem(crc), 'crypto_hash'), 'sha256')
   assert.ok(crc.findings.some((f) => f.id === 'convert-auth-crc'))
 })
+
+test('a big sticky group outweighs the ping attribute: warned', async () => {
+  const {convertBundle} = await import('../../src/converters/bundle.js')
+  const {parseHaresources} = await import('../../src/formats/haresources/index.js')
+  const cf = 'bcast eth0\nauto_failback off\nnode a b\nping 10.9.9.9\nrespawn hacluster /usr/lib/heartbeat/ipfail\n'
+  const big = convertBundle({haresources: parseHaresources('a 10.0.0.1 s1 s2 s3 s4\n', 'h').model, hacf: parseHaCf(cf, 'c').model})
+  assert.ok(big.findings.some((f) => f.id === 'convert-ping-weight'))
+  const small = convertBundle({haresources: parseHaresources('a 10.0.0.1 s1\n', 'h').model, hacf: parseHaCf(cf, 'c').model})
+  assert.ok(!small.findings.some((f) => f.id === 'convert-ping-weight'))
+})

@@ -3,11 +3,7 @@ import {HakitCommand} from '../../cli/base-command.js'
 
 export default class ConvertAll extends HakitCommand {
   static override summary = 'Convert a whole Heartbeat v1 configuration into a Pacemaker/Corosync bundle'
-  static override description = `Reads DIR/haresources, DIR/ha.cf, DIR/authkeys and drbd.conf (DIR/drbd.conf, or
-/etc/drbd.conf for /etc/ha.d, or --drbd) and writes into OUTDIR: cib.xml, crm.txt (crm shell),
-pcs.sh (pcs script), corosync.conf, authkey (mode 0400) and MIGRATION.md — every mapping, every
-warning, what behaves differently, and the cut-over steps. Every file is written atomically.
-Exit 0, or 1 when a finding is an error (the bundle is still written), 2 when an input cannot be read.`
+  static override description = `Reads DIR/haresources, DIR/ha.cf, DIR/authkeys and drbd.conf (DIR/drbd.conf, or /etc/drbd.conf for /etc/ha.d, or --drbd) and writes into OUTDIR: cib.xml, crm.txt (crm shell), pcs.sh (pcs script), corosync.conf, authkey (mode 0400) and MIGRATION.md — every mapping, every warning, what behaves differently, and the cut-over steps. Every file is written atomically. Exit 0, or 1 when a finding is an error (the bundle is still written), 2 when an input cannot be read.`
 
   static override examples = [
     '<%= config.bin %> convert all --out /root/pacemaker',

@@ -3,11 +3,7 @@ import {HakitCommand} from '../../cli/base-command.js'
 
 export default class ConvertHacf extends HakitCommand {
   static override summary = 'Convert ha.cf (+ authkeys) to corosync.conf for corosync 3, or to CIB properties'
-  static override description = `Reads ha.cf (a file, or the one in a directory) and prints corosync.conf for corosync 3
-(knet links, nodelist, two_node quorum, token from deadtime, crypto) — or, with --to cib|crm|pcs, the
-CIB part: cluster properties, resource-stickiness, ping clones, fencing resources.
-The corosync.conf is checked for keys corosync -t does not look at.
-Exit 0, or 1 when a finding is an error, 2 when an input cannot be read.`
+  static override description = `Reads ha.cf (a file, or the one in a directory) and prints corosync.conf for corosync 3 (knet links, nodelist, two_node quorum, token from deadtime, crypto) — or, with --to cib|crm|pcs, the CIB part: cluster properties, resource-stickiness, ping clones, fencing resources. The corosync.conf is checked for keys corosync -t does not look at. Exit 0, or 1 when a finding is an error, 2 when an input cannot be read.`
 
   static override examples = [
     '<%= config.bin %> convert hacf',
@@ -42,8 +38,8 @@ Exit 0, or 1 when a finding is an error, 2 when an input cannot be read.`
     const inputs = await loadLegacy({
       hacf: file,
       authkeys: flags.authkeys ?? (await besides('authkeys')),
-      drbd: flags.drbd,
-      haresources: flags.haresources,
+      drbd: flags.drbd ?? (await besides('drbd.conf')),
+      haresources: flags.haresources ?? (await besides('haresources')),
     })
     const bundle = convertBundle({...inputs, haresources: undefined, extraNodesFrom: inputs.haresources})
     const findings = [...inputs.findings, ...bundle.findings.filter((f) => !f.id.startsWith('convert-authkey'))]

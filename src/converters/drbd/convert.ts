@@ -94,7 +94,7 @@ export function convertDrbd(resources: readonly DrbdResourceInfo[]): {cib: Cib; 
     findings.push(finding('convert-drbd-stacked', 'warning', r.location, `DRBD resource '${r.name}' is stacked on '${r.stackedOn}': its clone is colocated with and ordered after the lower resource's promotion; review ordering with its IP.`))
     if (lower) {
       cib.constraints.push(
-        {kind: 'colocation', id: ids.allocate(`col_${upper}_with_${lower}`), rsc: upper, withRsc: lower, withRscRole: 'Promoted', score: 'INFINITY'},
+        {kind: 'colocation', id: ids.allocate(`col_${upper}_with_${lower}`), rsc: upper, rscRole: 'Started', withRsc: lower, withRscRole: 'Promoted', score: 'INFINITY'},
         {kind: 'order', id: ids.allocate(`ord_${lower}_before_${upper}`), first: lower, firstAction: 'promote', then: upper, thenAction: 'start', orderKind: 'Mandatory'},
       )
     }

@@ -13,7 +13,7 @@ export interface PcsScriptOptions {
 }
 
 export function quoteShell(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./#-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
+  return /^[A-Za-z0-9_@%+=:,./-][A-Za-z0-9_@%+=:,./#-]*$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
 }
 
 export function printPcsScript(cib: Cib, options: PcsScriptOptions = {}): string {
@@ -39,7 +39,12 @@ export function printPcsScript(cib: Cib, options: PcsScriptOptions = {}): string
   const defaults = cib.rscDefaults.flatMap((s) => s.pairs)
   if (defaults.length > 0) cmd('pcs resource defaults update', ...defaults.map((p) => quoteShell(`${p.name}=${p.value ?? ''}`)))
 
-  for (const r of cib.resources) emitResource(r, cmd)
+  for (const r of cib.resources) {
+    // pcs cannot set a resource description: carry the haresources comment as a script comment.
+    const description = r.description ?? (r.kind === 'clone' ? r.child.description : undefined)
+    if (description) out.push(`# ${r.id}: ${description.replaceAll('\n', ' ')}`)
+    emitResource(r, cmd)
+  }
   for (const c of cib.constraints) emitConstraint(c, cmd, out)
   return `${out.join('\n')}\n`
 }

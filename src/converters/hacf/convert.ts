@@ -59,7 +59,9 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   const cib = emptyCib()
   const report = (severity: Severity, id: string, location: SourceLocation | undefined, message: string) =>
     findings.push(finding(id, severity, location, message))
-  const map = (d: HaCfDirective, target: string) => mappings.push({location: d.location, directive: `${d.name} ${d.value}`.trim(), target})
+  // stonith lines hold passwords: the report names the plugin only.
+  const shown = (d: HaCfDirective) => (d.name.startsWith('stonith') ? `${d.name} ${d.value.trim().split(/\s+/).slice(0, 2).join(' ')} …` : `${d.name} ${d.value}`.trim())
+  const map = (d: HaCfDirective, target: string) => mappings.push({location: d.location, directive: shown(d), target})
   const words = (d: HaCfDirective) => d.value.split(/[\s,]+/).filter((w) => w !== '')
   const time = (d: HaCfDirective) => {
     const ms = parseHeartbeatTime(d.value)
@@ -212,6 +214,22 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
     }
   }
 
+  // Every directive appears in the report's table, also those only described by findings.
+  const described: Record<string, string> = {
+    deadtime: 'totem.token', warntime: 'totem.token_warning', initdead: 'CIB dc-deadtime (wait for peers at start-up)', deadping: 'ping resource dampen',
+    auto_failback: 'rsc_defaults resource-stickiness', nice_failback: 'rsc_defaults resource-stickiness',
+    ping: 'ocf:pacemaker:ping clone cl_ping', ping_group: 'ocf:pacemaker:ping clone per group',
+    stonith: 'stonith primitive (parameters not converted)', stonith_host: 'stonith primitive + stonith-enabled=true',
+    watchdog: 'commented hint in corosync.conf (not enabled)', serial: 'no equivalent (dropped)', hbaping: 'no equivalent (dropped)',
+    crm: 'none (see findings)', pacemaker: 'none (see findings)', autojoin: 'none: static nodelist', respawn: 'not converted (see findings)',
+  }
+  const mappedDirectives = new Set(mappings.map((m) => m.location))
+  for (const d of directives) {
+    if (d.location && mappedDirectives.has(d.location)) continue
+    map(d, described[d.name] ?? (ignoredDirectives.has(d.name) ? 'no equivalent (dropped)' : 'unknown directive (ignored)'))
+  }
+  mappings.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0))
+
   if (ignored.length > 0) {
     report('info', 'convert-hacf-ignored', undefined, `directives without an equivalent were dropped: ${[...new Set(ignored)].join(', ')}.`)
   }
@@ -281,7 +299,6 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   }
   if (initdead !== undefined) {
     props.push(['dc-deadtime', pacemakerDuration(initdead)])
-    map({name: 'initdead', value: String(initdead), location: directives.find((d) => d.name === 'initdead')?.location}, `dc-deadtime=${pacemakerDuration(initdead)}`)
   }
   props.push(['cluster-name', clusterName])
   cib.crmConfig.push(nvSet('cib-bootstrap-options', props))

@@ -135,7 +135,7 @@ class HaresourcesConverter {
       this.cib.constraints.push({kind: 'location', id: this.ids.allocate(`loc_${unit}_prefers_${node}`), rsc: unit, node, score: this.score, rules: []})
       for (const clone of clones) {
         this.cib.constraints.push(
-          {kind: 'colocation', id: this.ids.allocate(`col_${unit}_with_${clone}`), rsc: unit, withRsc: clone, withRscRole: 'Promoted', score: 'INFINITY'},
+          {kind: 'colocation', id: this.ids.allocate(`col_${unit}_with_${clone}`), rsc: unit, rscRole: 'Started', withRsc: clone, withRscRole: 'Promoted', score: 'INFINITY'},
           {kind: 'order', id: this.ids.allocate(`ord_${clone}_before_${unit}`), first: clone, firstAction: 'promote', then: unit, thenAction: 'start', orderKind: 'Mandatory'},
         )
       }

@@ -1,6 +1,6 @@
 import {dottedMaskToPrefix, isIpv4, isIpv6, splitIpShorthand} from '../ipaddr-shorthand.js'
 import type {Params} from '../../cib-build.js'
-import {checkArgCount, ocf, param, type MapContext, type MappedResource, type ScriptMapper} from './types.js'
+import {ocf, param, type MapContext, type MappedResource} from './types.js'
 
 /**
  * IPaddr, IPaddr2 and bare IPs → ocf:heartbeat:IPaddr2. The positional
@@ -49,70 +49,4 @@ export function mapIpShorthand(token: string, ctx: MapContext, allowV6: boolean)
     params.push(['broadcast', parts.broadcast])
   }
   return {kind: 'primitive', idBase: `ip_${parts.ip}`, agent: ocf('IPaddr2'), params}
-}
-
-export const IPaddr: ScriptMapper = {
-  script: 'IPaddr',
-  usage: 'IPaddr::ip[/mask[/nic[/broadcast]]]',
-  map(args, ctx) {
-    checkArgCount(args, ctx, this.usage, 1, 1)
-    ctx.report('info', 'convert-ipaddr', `${ctx.token}: IPaddr converted to ocf:heartbeat:IPaddr2.`)
-    return mapIpShorthand(args[0] ?? '', ctx, false)
-  },
-}
-
-export const IPaddr2: ScriptMapper = {
-  script: 'IPaddr2',
-  usage: 'IPaddr2::ip[/mask[/nic[/broadcast]]]',
-  map(args, ctx) {
-    checkArgCount(args, ctx, this.usage, 1, 1)
-    return mapIpShorthand(args[0] ?? '', ctx, true)
-  },
-}
-
-/** IPv6addr::addr[/prefix[/nic]] → IPaddr2, which handles IPv6 natively. */
-export const IPv6addr: ScriptMapper = {
-  script: 'IPv6addr',
-  usage: 'IPv6addr::addr[/prefix[/nic]]',
-  map(args, ctx) {
-    checkArgCount(args, ctx, this.usage, 1, 1)
-    const [addr = '', prefix, nic] = (args[0] ?? '').split('/')
-    if (!isIpv6(addr)) ctx.report('error', 'convert-ip-invalid', `${ctx.token}: '${addr}' is not an IPv6 address.`)
-    const params: Params = [['ip', addr]]
-    param(params, 'cidr_netmask', prefix)
-    param(params, 'nic', nic)
-    ctx.report('info', 'convert-ipv6addr', `${ctx.token}: IPv6addr converted to ocf:heartbeat:IPaddr2.`)
-    return {kind: 'primitive', idBase: `ip_${addr}`, agent: ocf('IPaddr2'), params}
-  },
-}
-
-export const IPsrcaddr: ScriptMapper = {
-  script: 'IPsrcaddr',
-  usage: 'IPsrcaddr::ip',
-  map(args, ctx) {
-    checkArgCount(args, ctx, this.usage, 1, 1)
-    const ip = args[0] ?? ''
-    if (!isIpv4(ip)) ctx.report('error', 'convert-ip-invalid', `${ctx.token}: '${ip}' is not an IPv4 address.`)
-    return {kind: 'primitive', idBase: `srcaddr_${ip}`, agent: ocf('IPsrcaddr'), params: [['ipaddress', ip]]}
-  },
-}
-
-export const SendArp: ScriptMapper = {
-  script: 'SendArp',
-  usage: 'SendArp::ip/nic',
-  map(args, ctx) {
-    checkArgCount(args, ctx, this.usage, 1, 1)
-    const token = args[0] ?? ''
-    const slash = token.indexOf('/')
-    const params: Params = []
-    let ip = token
-    if (slash < 0) {
-      ctx.report('error', 'convert-sendarp-nic', `${ctx.token}: no '/nic' part; the v1 wrapper passed the whole token as the interface. Set nic= by hand.`)
-    } else {
-      ip = token.slice(0, slash)
-    }
-    params.push(['ip', ip])
-    if (slash >= 0) param(params, 'nic', token.slice(slash + 1))
-    return {kind: 'primitive', idBase: `arp_${ip}`, agent: ocf('SendArp'), params}
-  },
 }

@@ -1,10 +1,5 @@
 import {checkArgCount, ocf, type ScriptMapper} from './types.js'
 
-/**
- * OCF::type::instance: the generic wrapper read OCF_RESKEY_* assignments from
- * /etc/ha.d/conf/OCF/<type>/<instance>, which a configuration-only conversion
- * does not have.
- */
 export const OCF: ScriptMapper = {
   script: 'OCF',
   usage: 'OCF::type::instance',
