@@ -309,6 +309,10 @@ class Reader {
         set.pairs.push(pair)
       } else if (c.name === 'rule') {
         set.rule = this.rule(c)
+      } else if (c.name === 'attributes') {
+        // Pacemaker 0.6 wrapped nvpairs in <attributes>: read them as direct children.
+        const inner = this.nvset({...c, name: el.name, attrs: {}})
+        set.pairs.push(...inner.pairs)
       } else {
         this.fail(`unsupported element <${c.name}> in <${el.name}${el.attrs.id ? ` id="${el.attrs.id}"` : ''}>`)
       }
@@ -325,7 +329,10 @@ class Reader {
     if (a['score-attribute'] !== undefined) rule.scoreAttribute = a['score-attribute']
     if (a['boolean-op'] !== undefined) rule.booleanOp = a['boolean-op'] === 'or' ? 'or' : 'and'
     if (a.role !== undefined) rule.role = a.role
-    for (const c of elements(el)) rule.expressions.push(this.expression(c))
+    for (const c of elements(el)) {
+      if (c.name === 'expression' || c.name === 'date_expression' || c.name === 'rule') rule.expressions.push(this.expression(c))
+      else (rule.otherElements ??= []).push(printXmlTree(c).trimEnd())
+    }
     return rule
   }
 
@@ -366,7 +373,7 @@ class Reader {
     for (const c of elements(el)) {
       if (c.name === 'instance_attributes') op.instanceAttributes.push(this.nvset(c))
       else if (c.name === 'meta_attributes') op.metaAttributes.push(this.nvset(c))
-      else this.fail(`unsupported element <${c.name}> in <op id="${id ?? ''}">`)
+      else (op.otherElements ??= []).push(printXmlTree(c).trimEnd())
     }
     return op
   }
@@ -397,7 +404,7 @@ class Reader {
       else if (c.name === 'meta_attributes') p.metaAttributes.push(this.nvset(c))
       else if (c.name === 'utilization') p.utilization.push(this.nvset(c))
       else if (c.name === 'operations') p.operations.push(...elements(c).filter((o) => o.name === 'op').map((o) => this.operation(o)))
-      else this.fail(`unsupported element <${c.name}> in <primitive id="${p.id}">`)
+      else (p.otherElements ??= []).push(printXmlTree(c).trimEnd())
     }
     return p
   }
@@ -411,7 +418,7 @@ class Reader {
       if (c.name === 'primitive') g.children.push(this.primitive(c))
       else if (c.name === 'meta_attributes') g.metaAttributes.push(this.nvset(c))
       else if (c.name === 'instance_attributes') (g.instanceAttributes ??= []).push(this.nvset(c))
-      else this.fail(`unsupported element <${c.name}> in <group id="${g.id}">`)
+      else (g.otherElements ??= []).push(printXmlTree(c).trimEnd())
     }
     return g
   }
@@ -421,18 +428,20 @@ class Reader {
     const metaAttributes: NvSet[] = []
     const instanceAttributes: NvSet[] = []
     let child: Primitive | Group | undefined
+    const otherElements: string[] = []
     for (const c of elements(el)) {
       if (c.name === 'primitive') child = this.primitive(c)
       else if (c.name === 'group') child = this.group(c)
       else if (c.name === 'meta_attributes') metaAttributes.push(this.nvset(c))
       else if (c.name === 'instance_attributes') instanceAttributes.push(this.nvset(c))
-      else this.fail(`unsupported element <${c.name}> in <${el.name} id="${id}">`)
+      else otherElements.push(printXmlTree(c).trimEnd())
     }
     if (!child) this.fail(`<${el.name} id="${id}"> has no primitive or group inside`)
     const legacyMaster = el.name === 'master'
     const promotable = legacyMaster || metaAttributes.some((s) => s.pairs.some((p) => p.name === 'promotable' && isTrueValue(p.value)))
     const clone: Clone = {kind: 'clone', id: id ?? this.need(el, 'id'), promotable, legacyMaster, metaAttributes, child}
     if (instanceAttributes.length > 0) clone.instanceAttributes = instanceAttributes
+    if (otherElements.length > 0) clone.otherElements = otherElements
     if (description !== undefined) clone.description = description
     if (Object.keys(rest).length > 0) clone.otherAttributes = rest
     return clone
@@ -520,7 +529,7 @@ class Reader {
     for (const c of elements(el)) {
       if (c.name === 'instance_attributes') n.instanceAttributes.push(this.nvset(c))
       else if (c.name === 'utilization') n.utilization.push(this.nvset(c))
-      else this.fail(`unsupported element <${c.name}> in <node id="${n.id}">`)
+      else (n.otherElements ??= []).push(printXmlTree(c).trimEnd())
     }
     return n
   }
@@ -572,6 +581,7 @@ export type XmlFragment =
   | {kind: 'resource'; resource: Resource}
   | {kind: 'constraint'; constraint: Constraint}
   | {kind: 'node'; node: Node}
+  | {kind: 'sets'; section: 'crmConfig' | 'rscDefaults' | 'opDefaults'; sets: NvSet[]}
   | {kind: 'raw'; section: RawSection}
 
 /** Reads one configuration element: a resource, a constraint, a node, or anything else as raw XML. */
@@ -579,6 +589,8 @@ export function readXmlFragment(el: XmlElement, file: string): XmlFragment {
   const reader = new Reader(file)
   if (isResourceElement(el.name)) return {kind: 'resource', resource: reader.resource(el)}
   if (el.name === 'node') return {kind: 'node', node: reader.node(el)}
+  const section = ({crm_config: 'crmConfig', rsc_defaults: 'rscDefaults', op_defaults: 'opDefaults'} as const)[el.name as 'crm_config']
+  if (section) return {kind: 'sets', section, sets: elements(el).map((e) => reader.nvset(e))}
   const constraint = el.name.startsWith('rsc_') ? reader.constraint(el) : undefined
   if (constraint) return {kind: 'constraint', constraint}
   const parent = ['bundle', 'template'].includes(el.name) ? 'resources' : el.name.startsWith('rsc_') ? 'constraints' : 'configuration'
@@ -683,6 +695,10 @@ class Writer {
     this.line(depth, `</${name}>`)
   }
 
+  rawLines(depth: number, xml: string[] | undefined): void {
+    for (const block of xml ?? []) for (const l of block.split('\n')) this.line(depth, l)
+  }
+
   nvset(depth: number, element: string, set: NvSet, idBase: string): void {
     if (set.idRef !== undefined && set.pairs.length === 0 && !set.rule) {
       this.open(depth, element, {'id-ref': set.idRef}, false)
@@ -710,8 +726,9 @@ class Writer {
     }
     const id = this.ids.take(rule.id, idBase)
     const attrs = {id, score: rule.score, 'score-attribute': rule.scoreAttribute, 'boolean-op': rule.booleanOp, role: rule.role}
-    this.open(depth, 'rule', attrs, rule.expressions.length > 0)
-    if (rule.expressions.length === 0) return
+    const hasChildren = rule.expressions.length + (rule.otherElements?.length ?? 0) > 0
+    this.open(depth, 'rule', attrs, hasChildren)
+    if (!hasChildren) return
     rule.expressions.forEach((e, i) => {
       const base = `${id}-expression${i === 0 ? '' : `-${i}`}`
       if (e.kind === 'rule') this.rule(depth + 1, e.rule, `${id}-rule${i === 0 ? '' : `-${i}`}`)
@@ -732,12 +749,13 @@ class Writer {
         this.close(depth + 1, 'date_expression')
       }
     })
+    this.rawLines(depth + 1, rule.otherElements)
     this.close(depth, 'rule')
   }
 
   primitive(depth: number, p: Primitive): void {
     const attrs = {id: p.id, class: p.class || undefined, provider: p.provider, type: p.type || undefined, description: p.description, ...p.otherAttributes}
-    const has = p.instanceAttributes.length + p.metaAttributes.length + p.utilization.length + p.operations.length > 0
+    const has = p.instanceAttributes.length + p.metaAttributes.length + p.utilization.length + p.operations.length + (p.otherElements?.length ?? 0) > 0
     this.open(depth, 'primitive', attrs, has)
     if (!has) return
     this.nvsets(depth + 1, 'instance_attributes', p.instanceAttributes, `${p.id}-instance_attributes`)
@@ -748,16 +766,18 @@ class Writer {
       for (const op of p.operations) this.operation(depth + 2, op, p.id)
       this.line(depth + 1, '</operations>')
     }
+    this.rawLines(depth + 1, p.otherElements)
     this.close(depth, 'primitive')
   }
 
   operation(depth: number, op: Operation, rscId: string): void {
     const id = this.ids.take(op.id, `${rscId}-${op.name}-${op.interval}`)
-    const has = op.instanceAttributes.length + op.metaAttributes.length > 0
+    const has = op.instanceAttributes.length + op.metaAttributes.length + (op.otherElements?.length ?? 0) > 0
     this.open(depth, 'op', {id, name: op.name, interval: op.interval, ...op.attributes}, has)
     if (!has) return
     this.nvsets(depth + 1, 'instance_attributes', op.instanceAttributes, `${id}-instance_attributes`)
     this.nvsets(depth + 1, 'meta_attributes', op.metaAttributes, `${id}-meta_attributes`)
+    this.rawLines(depth + 1, op.otherElements)
     this.close(depth, 'op')
   }
 
@@ -768,6 +788,7 @@ class Writer {
       this.nvsets(depth + 1, 'instance_attributes', r.instanceAttributes, `${r.id}-instance_attributes`)
       this.nvsets(depth + 1, 'meta_attributes', r.metaAttributes, `${r.id}-meta_attributes`)
       for (const c of r.children) this.primitive(depth + 1, c)
+      this.rawLines(depth + 1, r.otherElements)
       this.close(depth, 'group')
       return
     }
@@ -776,6 +797,7 @@ class Writer {
     this.nvsets(depth + 1, 'instance_attributes', r.instanceAttributes, `${r.id}-instance_attributes`)
     this.nvsets(depth + 1, 'meta_attributes', r.metaAttributes, `${r.id}-meta_attributes`)
     this.resource(depth + 1, r.child)
+    this.rawLines(depth + 1, r.otherElements)
     this.close(depth, element)
   }
 
@@ -824,11 +846,12 @@ class Writer {
   }
 
   node(depth: number, n: Node): void {
-    const has = n.instanceAttributes.length + n.utilization.length > 0
+    const has = n.instanceAttributes.length + n.utilization.length + (n.otherElements?.length ?? 0) > 0
     this.open(depth, 'node', {id: n.id, uname: n.uname, type: n.type, description: n.description, ...n.otherAttributes}, has)
     if (!has) return
     this.nvsets(depth + 1, 'instance_attributes', n.instanceAttributes, `nodes-${n.id}`)
     this.nvsets(depth + 1, 'utilization', n.utilization, `nodes-${n.id}-utilization`)
+    this.rawLines(depth + 1, n.otherElements)
     this.close(depth, 'node')
   }
 
@@ -926,6 +949,15 @@ export function printConfigElementXml(item: Resource | Constraint): string {
   const w = new Writer()
   if (item.kind === 'primitive' || item.kind === 'group' || item.kind === 'clone') w.resource(0, item)
   else w.constraint(0, item)
+  return w.out.join('\n') + '\n'
+}
+
+/** One attribute set wrapped in its section (`<rsc_defaults>`, `<op_defaults>`, `<crm_config>`), for crm `xml` statements. */
+export function printDefaultsSetXml(section: 'crm_config' | 'rsc_defaults' | 'op_defaults', set: NvSet, idBase: string): string {
+  const w = new Writer()
+  w.line(0, `<${section}>`)
+  w.nvset(1, section === 'crm_config' ? 'cluster_property_set' : 'meta_attributes', set, idBase)
+  w.line(0, `</${section}>`)
   return w.out.join('\n') + '\n'
 }
 

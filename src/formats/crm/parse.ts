@@ -636,6 +636,7 @@ class CrmParser {
     if (frag.kind === 'resource') this.addResource(frag.resource, head)
     else if (frag.kind === 'constraint') this.cib.constraints.push(frag.constraint)
     else if (frag.kind === 'node') this.cib.nodes.push(frag.node)
+    else if (frag.kind === 'sets') this.cib[frag.section].push(...frag.sets)
     else this.cib.otherSections.push(frag.section)
   }
 }

@@ -8,7 +8,7 @@
  * which crmsh also reads, so nothing is lost.
  */
 import type {Cib, Clone, Constraint, Group, Node, NvSet, Operation, Primitive, Resource, ResourceSet, Rule, RuleExpression} from '../cib/model.js'
-import {printConfigElementXml} from '../cib/xml.js'
+import {printConfigElementXml, printDefaultsSetXml} from '../cib/xml.js'
 import {isTrue} from '../cib/values.js'
 import {quoteValue} from './tokenize.js'
 
@@ -127,6 +127,7 @@ class CrmPrinter {
   /** A rule body; undefined when it nests rules (crm syntax has no way to say that). */
   rule(rule: Rule, inLocation: boolean): string | undefined {
     const parts: string[] = []
+    if (rule.otherElements) return undefined
     if (rule.idRef !== undefined) return rule.expressions.length === 0 ? this.pair('$id-ref', rule.idRef) : undefined
     if (rule.id !== undefined && this.referenced.has(rule.id)) parts.push(this.pair('$id', rule.id))
     if (rule.role !== undefined) parts.push(this.pair('$role', rule.role))
@@ -188,7 +189,7 @@ class CrmPrinter {
     head += ` ${this.s('ident', n.uname)}${n.type && n.type !== 'normal' ? `:${n.type}` : ''}`
     const lines = [head]
     if (n.description !== undefined) lines.push(this.pair('description', n.description))
-    const ok = !n.otherAttributes && this.nvsets('attributes', n.instanceAttributes, lines) && this.nvsets('utilization', n.utilization, lines)
+    const ok = !n.otherAttributes && !n.otherElements && this.nvsets('attributes', n.instanceAttributes, lines) && this.nvsets('utilization', n.utilization, lines)
     if (!ok || !/^[\w.-]+$/.test(n.uname)) return this.xmlStatement(nodeXml(n))
     return this.join(lines)
   }
@@ -211,7 +212,7 @@ class CrmPrinter {
   }
 
   container(r: Group | Clone, keyword: string, children: string[]): string | undefined {
-    if (r.otherAttributes) return undefined
+    if (r.otherAttributes || r.otherElements) return undefined
     const lines = [`${this.kw(keyword)} ${this.s('ident', r.id)} ${children.map((c) => this.s('rscref', c)).join(' ')}`]
     if (r.description !== undefined) lines.push(this.pair('description', r.description))
     if (!this.nvsets('meta', r.metaAttributes, lines)) return undefined
@@ -221,7 +222,7 @@ class CrmPrinter {
 
   primitive(p: Primitive): string | undefined {
     const {template, ...other} = p.otherAttributes ?? {}
-    if (Object.keys(other).length > 0) return undefined
+    if (Object.keys(other).length > 0 || p.otherElements) return undefined
     let spec: string
     if (template !== undefined) {
       if (p.class || p.type) return undefined
@@ -244,6 +245,7 @@ class CrmPrinter {
   }
 
   operation(op: Operation): string | undefined {
+    if (op.otherElements) return undefined
     const parts = [`${this.kw('op')} ${op.name}`, this.pair('interval', op.interval)]
     for (const [k, v] of Object.entries(op.attributes)) {
       if (k === 'name' || k === 'interval' || k === 'id') continue
@@ -398,7 +400,14 @@ class CrmPrinter {
     if (set.score !== undefined) head += ` ${this.score(set.score)}`
     if (set.rule) {
       const r = this.rule(set.rule, false)
-      if (r !== undefined) head += ` ${this.kw('rule')} ${r}`
+      if (r === undefined) {
+        const section = keyword === 'property' ? 'crm_config' : keyword
+        return this.xmlStatement(printDefaultsSetXml(section as 'crm_config', set, id))
+      }
+      head += ` ${this.kw('rule')} ${r}`
+    }
+    if (set.pairs.some((p) => !/^[\w.-]+$/.test(p.name))) {
+      return this.xmlStatement(printDefaultsSetXml((keyword === 'property' ? 'crm_config' : keyword) as 'crm_config', set, id))
     }
     return this.join([head, ...set.pairs.map((p) => this.pair(p.name, p.value))])
   }

@@ -45,7 +45,7 @@ test('--json gives the structured changes; stdin works as -', () => {
   assert.equal(out.apiVersion, 1)
   assert.equal(out.result.equal, false)
   assert.equal(out.result.b.format, 'crm')
-  assert.deepEqual(out.result.changes, [{kind: 'rsc_defaults', id: '', change: 'changed', fields: [{field: 'migration-threshold', old: '3', new: '5'}]}])
+  assert.deepEqual(out.result.changes, [{kind: 'rsc_defaults', id: 'rsc-options', change: 'changed', fields: [{field: 'migration-threshold', old: '3', new: '5'}]}])
 })
 
 test('--strict counts spellings and ids', () => {

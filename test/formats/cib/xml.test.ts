@@ -98,3 +98,35 @@ test('crm_verify -x accepts what we write (same verdict as on the original)', (t
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('elements hakit does not model are kept verbatim and survive XML and crm round trips', async (t) => {
+  const {parseCrm} = await import('../../../src/formats/crm/parse.js')
+  const {printCrm} = await import('../../../src/formats/crm/print.js')
+  const {diffCibs} = await import('../../../src/runtime/cib/diff.js')
+  const text = `<cib validate-with="pacemaker-3.7" epoch="1" admin_epoch="0" num_updates="0"><configuration>
+<crm_config><cluster_property_set id="o"><nvpair id="o-s" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+<nodes><node id="1" uname="n1"><utilization id="n1-u"><nvpair id="n1-u-cpu" name="cpu" value="4"/></utilization></node></nodes>
+<resources><group id="g"><primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/><utilization id="g-u"><nvpair id="g-u-cpu" name="cpu" value="1"/></utilization></group></resources>
+<constraints/>
+<rsc_defaults><meta_attributes id="rd"><rule id="rd-r" boolean-op="and" score="INFINITY"><rsc_expression id="rd-r-e" class="ocf" provider="heartbeat" type="Dummy"/></rule><nvpair id="rd-s" name="resource-stickiness" value="10"/></meta_attributes></rsc_defaults>
+</configuration><status/></cib>`
+  const cib = parseCibXml(text, 'x.xml')
+  const g = cib.resources[0]
+  assert.ok(g.kind === 'group' && g.otherElements?.[0].startsWith('<utilization id="g-u">'))
+  assert.match(cib.rscDefaults[0].rule?.otherElements?.[0] ?? '', /^<rsc_expression id="rd-r-e"/)
+  const xml = printCibXml(cib)
+  assert.ok(diffCibs(cib, parseCibXml(xml, 'y.xml'), {strict: true}).equal)
+  const crm = printCrm(cib)
+  assert.match(crm, /^xml <rsc_defaults> \\$/m)
+  assert.ok(diffCibs(cib, parseCrm(crm, 'x.crm')).equal, crm)
+  if (!haveCommand('crm_verify')) return t.skip('crm_verify not installed')
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-cib-'))
+  try {
+    // The schema has no <utilization> in groups: check the rest (rsc_expression in rsc_defaults) with crm_verify.
+    writeFileSync(join(dir, 'c.xml'), xml.replace(/\s*<utilization id="g-u">[\s\S]*?<\/utilization>/, ''))
+    const r = spawnSync('crm_verify', ['-x', join(dir, 'c.xml')], {encoding: 'utf8'})
+    assert.equal(r.status, 0, r.stderr)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
