@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {tmpdir} from 'node:os'
-import {fixturesDir, haveCommand, runCli} from '../../helpers/cli.js'
+import {fixturesDir, haveCommand, runCli, sharedDir} from '../../helpers/cli.js'
 
 const sampleCrm = join(fixturesDir, 'cib', 'sample.crm')
 const sampleXml = join(fixturesDir, 'cib', 'sample-crmsh.xml')
@@ -83,4 +83,15 @@ test('--live reads the CIB through cibadmin -Q (CIB_file)', {skip: !haveCommand(
     assert.equal(r.status, 2)
     assert.match(r.stderr, /^hakit: cannot read the live CIB/)
   })
+})
+
+test('a legacy Heartbeat directory is compared as the converter would write it', () => {
+  const legacy = join(sharedDir, 'fixtures', 'seeds', '000-centos-drbd-httpd')
+  const same = runCli(['diff', 'crm', legacy, legacy])
+  assert.equal(same.status, 0, same.stderr)
+  const r = runCli(['diff', 'crm', legacy, sampleCrm, '--json'])
+  assert.equal(r.status, 1, r.stderr)
+  const out = JSON.parse(r.stdout)
+  assert.equal(out.result.a.format, 'heartbeat')
+  assert.ok(out.result.changes.some((c: {change: string}) => c.change === 'removed'))
 })
