@@ -46,7 +46,7 @@ ENVIRONMENT
     const a = flags.live ? await loadLiveCib() : await loadCib(given[0])
     const b = await loadCib(flags.live ? given[0] : given[1])
     const {diffCibs} = await import('../../runtime/cib/diff.js')
-    const diff = diffCibs(a.cib, b.cib, {strict: flags.strict, labels: [a.label, b.label]})
+    const diff = diffCibs(a.cib, b.cib, {strict: flags.strict, labels: [a.label, b.label], unified: !flags.json})
     if (flags.json) {
       const result = {equal: diff.equal, a: {source: a.label, format: a.kind}, b: {source: b.label, format: b.kind}, changes: diff.changes}
       this.print(JSON.stringify({apiVersion: 1, command: 'diff crm', result}, null, 2))

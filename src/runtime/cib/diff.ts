@@ -35,7 +35,7 @@ export interface CibDiff {
 type Flat = Map<string, {kind: string; id: string; fields: Map<string, string>}>
 
 /** Compares two configurations; labels name the sides in the unified diff header. */
-export function diffCibs(a: Cib, b: Cib, options: NormalizeOptions & {labels?: [string, string]} = {}): CibDiff {
+export function diffCibs(a: Cib, b: Cib, options: NormalizeOptions & {labels?: [string, string]; unified?: boolean} = {}): CibDiff {
   const na = normalizeCib(a, options)
   const nb = normalizeCib(b, options)
   const fa = flatten(na, !!options.strict)
@@ -60,7 +60,7 @@ export function diffCibs(a: Cib, b: Cib, options: NormalizeOptions & {labels?: [
   changes.sort((x, y) => (x.kind === y.kind ? (x.id < y.id ? -1 : x.id > y.id ? 1 : 0) : x.kind < y.kind ? -1 : 1))
   const equal = changes.length === 0
   let unified = ''
-  if (!equal) {
+  if (!equal && options.unified !== false) {
     const [la, lb] = options.labels ?? ['a', 'b']
     unified = createTwoFilesPatch(la, lb, printCrm(na), printCrm(nb), undefined, undefined, {context: 3})
     unified = unified.replace(/^=+\n/, '')

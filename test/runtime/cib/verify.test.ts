@@ -50,6 +50,7 @@ location l a 100: n1
 `)
   assert.equal(found.filter((f) => f.includes('invalid-interval')).length, 2)
   assert.equal(found.filter((f) => f.includes('invalid-score')).length, 1)
+  assert.deepEqual(check('property stonith-enabled=false\nprimitive a Dummy meta priority=1.0\n'), ['2:score-trailing-characters:priority of a: "1.0" is read as 1'])
   const xml = check(`<cib><configuration><crm_config/><nodes/><resources><primitive id="f" class="stonith" type="x"/></resources>
 <constraints><rsc_location id="l" rsc="f" node="n" score="abc"/></constraints></configuration><status/></cib>`)
   assert.deepEqual(xml, ['2:invalid-score:location l: "abc" is not a score (an integer, INFINITY or -INFINITY)'])
