@@ -96,6 +96,8 @@ export interface ApplyResult {
   /** CIB version read (`admin_epoch.epoch.num_updates`), and after the change. */
   versionBefore: string
   versionAfter?: string
+  /** Patches sent (more than one when the status section moved on in between). */
+  attempts: number
 }
 
 export interface ApplyOptions {
@@ -125,7 +127,7 @@ export async function applyCib(ours: Cib, options: ApplyOptions = {}): Promise<A
   const readRoot = parseXmlTree(liveXml, 'live CIB')
   const versionBefore = cibVersion(readRoot)
   options.onDiff?.(diff)
-  if (options.dryRun || diff.equal) return {diff, applied: false, versionBefore}
+  if (options.dryRun || diff.equal) return {diff, applied: false, versionBefore, attempts: 0}
 
   const dir = await mkdtemp(join(tmpdir(), 'hakit-apply-'))
   try {
@@ -149,7 +151,7 @@ export async function applyCib(ours: Cib, options: ApplyOptions = {}): Promise<A
       const push = await run('cibadmin', ['--patch', '--xml-file', patchFile])
       if (push.status === 0) {
         const after = parseXmlTree(await queryLive(), 'live CIB')
-        return {diff, applied: true, versionBefore, versionAfter: cibVersion(after)}
+        return {diff, applied: true, versionBefore, versionAfter: cibVersion(after), attempts: attempt}
       }
       if (push.status !== EXIT_OLD) throw new UserError(`cibadmin --patch failed, nothing was changed: ${lastLine(push.stderr) || `exit ${push.status}`}`)
       // The live CIB is no longer the one we read. If its configuration moved

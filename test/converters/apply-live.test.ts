@@ -6,6 +6,7 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -13,6 +14,8 @@ import {projectRoot} from '../helpers/cli.js'
 import {pacemakerLabUnavailable, startPacemakerLab, type PacemakerLab} from '../helpers/pacemaker-lab.js'
 import {parseCibXml} from '../../src/formats/cib/xml.js'
 import {diffCibs} from '../../src/runtime/cib/diff.js'
+import {applyCib} from '../../src/converters/apply.js'
+import {UserError} from '../../src/core/errors.js'
 
 const HA_CF = `keepalive 1
 deadtime 5
@@ -122,6 +125,37 @@ test('convert all --apply loads the conversion into a running two-node cluster; 
     assert.equal(again.status, 0, again.stderr)
     assert.match(again.stderr, /already has this configuration/)
     assert.equal(epochOf(query()), epoch)
+
+    // a change made on n2 after hakit read the CIB: the push is refused, their change stays.
+    // hakit's library runs here with cibadmin/crm_diff/crm_verify wrapped to run inside n1.
+    const bin = join(work, 'bin')
+    mkdirSync(bin)
+    for (const cmd of ['cibadmin', 'crm_diff', 'crm_verify']) {
+      const real = spawnSync('sh', ['-c', `command -v ${cmd}`], {encoding: 'utf8'}).stdout.trim()
+      writeFileSync(join(bin, cmd), `#!/bin/sh\nexec nsenter -t ${n1.initPid} -m -u -n -p -- ${real} "$@"\n`, {mode: 0o755})
+    }
+    const savedPath = process.env.PATH
+    process.env.PATH = `${bin}:${savedPath}`
+    try {
+      const changed = structuredClone(converted)
+      changed.rscDefaults = []
+      const raceEpoch = epochOf(query())
+      await assert.rejects(
+        applyCib(changed, {
+          beforePush: async () => {
+            const r = lab!.exec(n2, ['crm_attribute', '--type', 'crm_config', '--name', 'cluster-name', '--update', 'theirs'])
+            assert.equal(r.status, 0, r.stderr)
+            await lab!.waitFor('the change to reach n1', 5000, () => epochOf(query()) > raceEpoch)
+          },
+        }),
+        (e: unknown) => e instanceof UserError && /live CIB changed after hakit read it .*nothing was changed/.test(e.message),
+      )
+    } finally {
+      process.env.PATH = savedPath
+    }
+    const raced = query()
+    assert.match(raced, /name="cluster-name" value="theirs"/)
+    assert.match(raced, /resource-stickiness/, 'our change was not pushed')
     t.diagnostic(`cluster up ${started} ms, apply ${applyMs} ms, groups placed ${placeMs} ms after apply, total ${Date.now() - t0} ms`)
   } finally {
     lab?.stop()

@@ -19,6 +19,7 @@ import {haveCommand, isRoot} from './cli.js'
 
 const NODE_INIT = join(dirname(fileURLToPath(import.meta.url)), 'pacemaker-lab-node.sh')
 const SUBNET = '10.78.0'
+const NODE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 export interface LabNode {
   name: string
@@ -122,7 +123,8 @@ export class PacemakerLab {
     if (node.initPid === undefined) throw new Error(`${node.name} is not running`)
     const r = spawnSync('nsenter', ['-t', String(node.initPid), '-m', '-u', '-n', '-p', '--', ...argv], {
       encoding: 'utf8',
-      env: {...process.env, ...options.env},
+      // a node's own standard PATH, whatever the test process has put in front of its own
+      env: {...process.env, PATH: NODE_PATH, ...options.env},
       timeout: options.timeoutMs ?? 30_000,
     })
     return {status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? ''}
@@ -173,7 +175,9 @@ export class PacemakerLab {
       for (let i = 0; i < 40 && n.initPid !== undefined && existsSync(`/proc/${n.initPid}`); i++) spawnSync('sleep', ['0.05'])
       spawnSync('ip', ['netns', 'del', n.netns])
     }
-    rmSync(this.dir, {recursive: true, force: true})
+    // HAKIT_LAB_KEEP=1 keeps the nodes' logs for a post-mortem
+    if (process.env.HAKIT_LAB_KEEP) process.stderr.write(`pacemaker lab: kept ${this.dir}\n`)
+    else rmSync(this.dir, {recursive: true, force: true})
   }
 }
 
