@@ -7,11 +7,12 @@
  * /var/log/pacemaker, /run, /etc/hosts and a tmpfs over /dev/shm. Nothing on
  * the host is touched; stop() (also run on exit and on SIGINT/SIGTERM) kills
  * each node's init by PID — which ends every process of the node — deletes
- * the network namespaces and removes the scratch directory.
+ * the network namespaces and removes the scratch directory. A run that was
+ * SIGKILLed cannot clean up: the next start removes what it left behind.
  * Needs root and Debian's corosync, pacemaker and pacemaker-cli-utils.
  */
 import {spawn, spawnSync} from 'node:child_process'
-import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir, userInfo} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -199,6 +200,39 @@ function prepareNode(node: LabNode, nodes: LabNode[]): void {
   chmodSync(d, 0o711)
 }
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Removes what a SIGKILLed earlier run left behind: the namespaces and scratch
+ * directories named after a test process that no longer exists (each node's
+ * processes are killed by PID, found with `ip netns pids`).
+ */
+function sweepStaleLabs(): void {
+  const list = spawnSync('ip', ['netns', 'list'], {encoding: 'utf8'}).stdout
+  for (const m of list.matchAll(/^(hakit-lab-(\d+)-n\d+)\b/gm)) {
+    if (pidAlive(Number(m[2]))) continue
+    for (const pid of spawnSync('ip', ['netns', 'pids', m[1]!], {encoding: 'utf8'}).stdout.split(/\s+/).filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL')
+      } catch {
+        // gone already
+      }
+    }
+    spawnSync('ip', ['netns', 'del', m[1]!])
+  }
+  for (const name of readdirSync(tmpdir())) {
+    const m = /^hakit-pcmk-lab-(\d+)-/.exec(name)
+    if (m && !pidAlive(Number(m[1]))) rmSync(join(tmpdir(), name), {recursive: true, force: true})
+  }
+}
+
 /**
  * Starts a cluster of `count` nodes (n1 10.78.0.1, n2 10.78.0.2 on hb0) and
  * waits until every node is online and a DC is elected. Throws with the
@@ -206,7 +240,8 @@ function prepareNode(node: LabNode, nodes: LabNode[]): void {
  */
 export async function startPacemakerLab(count: 1 | 2, timeoutMs = 40_000): Promise<PacemakerLab> {
   if (userInfo().uid !== 0) throw new Error('pacemaker lab needs root')
-  const dir = mkdtempSync(join(tmpdir(), 'hakit-pcmk-lab-'))
+  sweepStaleLabs()
+  const dir = mkdtempSync(join(tmpdir(), `hakit-pcmk-lab-${process.pid}-`))
   chmodSync(dir, 0o711) // the hacluster daemons must reach their directories
   const lab = new PacemakerLab(dir, count)
   try {
