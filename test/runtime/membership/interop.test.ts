@@ -1,0 +1,75 @@
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {join} from 'node:path'
+import {isRoot} from '../../helpers/cli.js'
+import type {MessagingConfig} from '../../../src/runtime/messaging/config.js'
+import {haveHeartbeat, Lab, until} from './netns.js'
+
+const haCf = ['keepalive 200ms', 'deadtime 2', 'warntime 1', 'initdead 4', 'udpport 694', 'ucast hb0 10.99.8.2', 'node n1 n2']
+const authkeys = 'auth 2\n2 sha1 interop-secret\n'
+
+function hakitConfig(lab: Lab, key: string): MessagingConfig {
+  return {
+    nodeName: 'n2', nodes: ['n1', 'n2'], keepaliveMs: 200, deadtimeMs: 2000, warntimeMs: 1000, initdeadMs: 4000, udpPort: 694,
+    media: [{kind: 'ucast', iface: 'hb0', peer: '10.99.8.1'}],
+    auth: {activeIndex: 2, keys: new Map([[2, {method: 'sha1', key}]])}, stateDir: join(lab.dir, 'n2-state'),
+  }
+}
+
+test('interop with the real heartbeat 3.0.6: both active, links up, kills detected within deadtime', {timeout: 60_000}, async (t) => {
+  if (!isRoot || !haveHeartbeat) return t.skip('needs root and heartbeat 3.0.6')
+  const lab = new Lab('hkint-')
+  try {
+    lab.addHost('n1', '10.99.8.1')
+    lab.addHost('n2', '10.99.8.2')
+    const probe = lab.startProbe('n2', hakitConfig(lab, 'interop-secret'))
+    const nd = lab.startHeartbeat('n1', haCf, authkeys)
+    const real = (): string => lab.heartbeatLog(nd)
+    assert.ok(await until(() => /Status update for node n2: status active/.test(real()), 15_000), `real heartbeat never saw n2 active:\n${real()}`)
+    assert.match(real(), /Link n2:hb0 up\./)
+    assert.ok(await until(() => probe.output.some((l) => /Status update for node n1: status active/.test(l)), 10_000), probe.output.join('\n'))
+    assert.ok(probe.output.some((l) => /Link n1:hb0 up\./.test(l)))
+    assert.doesNotMatch(real(), /authentication failed|authtoken does not match|replay/)
+
+    // the startup deadtime bump (+2 s) lasts 5 s on both sides; wait it out, then kill hakit
+    await new Promise((r) => setTimeout(r, 5500))
+    const killedAt = Date.now()
+    probe.kill('SIGKILL')
+    assert.ok(await until(() => /node n2: is dead/.test(real()), 6000), 'real heartbeat did not declare n2 dead')
+    const realLatency = Date.now() - killedAt
+    assert.ok(realLatency < 2000 + 1000, `real detected hakit death after ${realLatency} ms`)
+
+    // restart hakit, then power-cut the real node
+    const probe2 = lab.startProbe('n2', hakitConfig(lab, 'interop-secret'))
+    assert.ok(await until(() => probe2.output.some((l) => /Status update for node n1: status active/.test(l)), 10_000), probe2.output.join('\n'))
+    assert.ok(await until(() => /Heartbeat restart on node n2/.test(real()), 5000), 'real saw the restart')
+    await new Promise((r) => setTimeout(r, 5500))
+    const cutAt = Date.now()
+    lab.killHeartbeat(nd)
+    assert.ok(await until(() => probe2.output.some((l) => /node n1: is dead/.test(l)), 6000), probe2.output.join('\n'))
+    const hakitLatency = Date.now() - cutAt
+    assert.ok(hakitLatency < 2000 + 1000, `hakit detected real death after ${hakitLatency} ms`)
+    t.diagnostic(`detection latency: real heartbeat ${realLatency} ms, hakit ${hakitLatency} ms (deadtime 2000 ms)`)
+  } finally {
+    lab.close()
+  }
+})
+
+test('interop with a wrong key: neither side accepts the other', {timeout: 30_000}, async (t) => {
+  if (!isRoot || !haveHeartbeat) return t.skip('needs root and heartbeat 3.0.6')
+  const lab = new Lab('hkint-')
+  try {
+    lab.addHost('n1', '10.99.8.1')
+    lab.addHost('n2', '10.99.8.2')
+    const probe = lab.startProbe('n2', hakitConfig(lab, 'WRONG-secret'))
+    const nd = lab.startHeartbeat('n1', haCf, authkeys)
+    assert.ok(await until(() => /node n2: is dead/.test(lab.heartbeatLog(nd)), 12_000), lab.heartbeatLog(nd))
+    assert.ok(await until(() => probe.output.some((l) => /node n1: is dead/.test(l)), 6000), probe.output.join('\n'))
+    assert.match(lab.heartbeatLog(nd), /authtoken does not match|authentication failed/)
+    assert.doesNotMatch(lab.heartbeatLog(nd), /Status update for node n2/)
+    assert.ok(probe.output.some((l) => /bad-signature/.test(l)))
+    assert.ok(!probe.output.some((l) => /Status update for node n1/.test(l)))
+  } finally {
+    lab.close()
+  }
+})
