@@ -44,6 +44,8 @@ interface PeerState {
   deadtimeMs?: number
   generation?: number
   lastSeq?: number
+  /** Highest seq seen in the current generation; survives a death so old packets cannot revive the node. */
+  highestSeq?: number
   lastStatusSeq?: number
   missing: Map<number, NodeJS.Timeout>
   uuid?: Buffer
@@ -387,7 +389,8 @@ export class HeartbeatCluster extends EventEmitter {
       if (peer.generation !== undefined && gen < peer.generation) return this.reject('replay', `NS message with old generation ${gen} < ${peer.generation}`, src)
       if (ts + 60 < peer.lastTs) return this.reject('replay', `stale NS message ts ${ts}`, src)
       if (dest && dest !== this.nodeName) return this.reject('not-for-us', `dest ${dest}`, src)
-      this.alive(peer, mediumIndex, now)
+      // unsequenced packets cannot be told from replays: they never revive a dead node
+      if (peer.status !== 'dead') this.alive(peer, mediumIndex, now)
       this.handleControl(msg, peer, type)
       return
     }
@@ -413,8 +416,9 @@ export class HeartbeatCluster extends EventEmitter {
     const verdict = this.trackSequence(peer, seq!, src, now)
     if (verdict === 'duplicate') {
       // the same packet on another medium refreshes that link; an old copy is a replay
-      if (linkName && now - peer.lastAcceptedAt < this.timings.keepaliveMs * 2) this.refreshLink(peer, mediumIndex, now)
-      return this.reject('duplicate', `seq ${seq}`, src)
+      const fresh = peer.status !== 'dead' && now - peer.lastAcceptedAt < this.timings.keepaliveMs * 2
+      if (linkName && fresh) this.refreshLink(peer, mediumIndex, now)
+      return this.reject(fresh ? 'duplicate' : 'replay', `seq ${seq}`, src)
     }
     if (ts > peer.lastTs) peer.lastTs = ts
     if (verdict === 'in-order') peer.lastAcceptedAt = now
@@ -428,6 +432,7 @@ export class HeartbeatCluster extends EventEmitter {
 
   private resetTracking(peer: PeerState): void {
     peer.lastSeq = undefined
+    peer.highestSeq = undefined
     peer.lastStatusSeq = undefined
     peer.lastStatusAt = undefined
     peer.lastTs = 0
@@ -438,6 +443,8 @@ export class HeartbeatCluster extends EventEmitter {
   /** Heartbeat's per-sender sequence check; schedules retransmission requests for gaps. */
   private trackSequence(peer: PeerState, seq: number, src: string, now: number): 'in-order' | 'recovered' | 'duplicate' {
     const last = peer.lastSeq
+    if (last === undefined && peer.highestSeq !== undefined && seq <= peer.highestSeq) return 'duplicate'
+    if (peer.highestSeq === undefined || seq > peer.highestSeq) peer.highestSeq = seq
     if (last === undefined || seq === last + 1) {
       peer.lastSeq = seq
       this.maybeAck(peer, seq)
