@@ -96,3 +96,31 @@ test('no false deaths when the event loop stalls longer than deadtime', async ()
   await a.stop()
   await b.stop()
 })
+
+test('20% loss and 300 ms delay injected at the receiver: no false death, gaps retransmitted', async () => {
+  const port = randomPort()
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, port, {deadtimeMs: 1000}))
+  const b = new HeartbeatCluster(loopbackConfig(2, 1, port, {deadtimeMs: 1000}))
+  await a.start()
+  await b.start()
+  await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
+  let deaths = 0
+  a.on('node-dead', () => deaths++)
+  b.on('node-dead', () => deaths++)
+  const lossy = (node: HeartbeatCluster, drop: number, delayMs: number): void => {
+    const real = node.receive.bind(node)
+    node.receive = (buf, i) => {
+      if (Math.random() < drop) return
+      setTimeout(() => real(buf, i), delayMs)
+    }
+  }
+  lossy(a, 0.2, 0)
+  lossy(b, 0, 300)
+  await sleep(2500)
+  assert.equal(deaths, 0)
+  assert.ok(b.stats.retransmitted > 0, `n2 retransmitted ${b.stats.retransmitted}`)
+  assert.ok(a.stats.rexmitRequests > 0)
+  assert.equal(a.nodeStatus('n2'), 'active')
+  await a.stop()
+  await b.stop()
+})

@@ -46,8 +46,15 @@ export class Lab {
     ip('-n', `${this.prefix}sw`, 'link', 'set', `p-${name}`, up ? 'up' : 'down')
   }
 
-  netem(name: string, spec: string[]): void {
-    execFileSync('ip', ['netns', 'exec', `${this.prefix}${name}`, 'tc', 'qdisc', 'replace', 'dev', 'hb0', 'root', 'netem', ...spec])
+  /** tc netem on the host's hb0; false when the kernel has no sch_netem. */
+  netem(name: string, spec: string[]): boolean {
+    try {
+      execFileSync('ip', ['netns', 'exec', `${this.prefix}${name}`, 'tc', 'qdisc', 'replace', 'dev', 'hb0', 'root', 'netem', ...spec], {stdio: 'pipe'})
+      return true
+    } catch (error) {
+      if (/qdisc kind is unknown/.test(String((error as {stderr?: Buffer}).stderr))) return false
+      throw error
+    }
   }
 
   /** Starts a hakit messaging probe in the namespace; returns the process (stdout collected in .output). */
