@@ -3,6 +3,7 @@
  * from an ephemeral port and receives on the configured port; receive
  * sockets bound to the same address:port are shared between media.
  */
+import {execFileSync} from 'node:child_process'
 import dgram from 'node:dgram'
 import {EventEmitter} from 'node:events'
 import {networkInterfaces} from 'node:os'
@@ -14,9 +15,23 @@ interface Ipv4Info {
   netmask: string
 }
 
+/**
+ * IPv4 address of an interface. libuv hides interfaces without carrier, so a
+ * cable unplugged at start would look like a missing interface: fall back to `ip`.
+ */
 export function interfaceIpv4(iface: string): Ipv4Info | undefined {
   const entry = networkInterfaces()[iface]?.find((a) => a.family === 'IPv4')
-  return entry ? {address: entry.address, netmask: entry.netmask} : undefined
+  if (entry) return {address: entry.address, netmask: entry.netmask}
+  try {
+    const out = execFileSync('ip', ['-4', '-o', 'addr', 'show', 'dev', iface], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']})
+    const m = /inet (\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(out)
+    if (!m) return undefined
+    const bits = Number(m[2])
+    const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0
+    return {address: m[1]!, netmask: [24, 16, 8, 0].map((s) => (mask >>> s) & 255).join('.')}
+  } catch {
+    return undefined
+  }
 }
 
 export function broadcastAddress(info: Ipv4Info): string {
