@@ -73,3 +73,29 @@ test('interop with a wrong key: neither side accepts the other', {timeout: 30_00
     lab.close()
   }
 })
+
+test('interop over two media at once (ucast hb0 + bcast hb1): per-link status, one cable cut is not a death', {timeout: 45_000}, async (t) => {
+  if (!isRoot || !haveHeartbeat) return t.skip('needs root and heartbeat 3.0.6')
+  const lab = new Lab('hkint-')
+  try {
+    lab.addHost('n1', '10.99.8.1', '10.99.18.1')
+    lab.addHost('n2', '10.99.8.2', '10.99.18.2')
+    const cfg = hakitConfig(lab, 'interop-secret')
+    cfg.media.push({kind: 'bcast', iface: 'hb1'})
+    const probe = lab.startProbe('n2', cfg)
+    const nd = lab.startHeartbeat('n1', [...haCf, 'bcast hb1'], authkeys)
+    const real = (): string => lab.heartbeatLog(nd)
+    const hk = (re: RegExp): boolean => probe.output.some((l) => re.test(l))
+    assert.ok(await until(() => /Link n2:hb0 up\./.test(real()) && /Link n2:hb1 up\./.test(real()) && /node n2: status active/.test(real()), 15_000), real())
+    assert.ok(await until(() => hk(/Link n1:hb0 up\./) && hk(/Link n1:hb1 up\./) && hk(/node n1: status active/), 5000), probe.output.join('\n'))
+    await new Promise((r) => setTimeout(r, 5000)) // past the startup deadtime bump
+    lab.setCable('n2', false, 'hb1')
+    assert.ok(await until(() => /Link n2:hb1 dead\./.test(real()) && hk(/Link n1:hb1 dead\./), 6000), `${real()}\n${probe.output.join('\n')}`)
+    assert.doesNotMatch(real(), /node n2: is dead/)
+    assert.ok(!hk(/node n1: is dead/))
+    lab.setCable('n2', true, 'hb1')
+    assert.ok(await until(() => (real().match(/Link n2:hb1 up\./g) ?? []).length >= 2 && probe.output.filter((l) => /Link n1:hb1 up\./.test(l)).length >= 2, 5000), real())
+  } finally {
+    lab.close()
+  }
+})

@@ -28,8 +28,11 @@ export class Lab {
     this.namespaces.push(`${prefix}sw`)
   }
 
-  /** Adds namespace PREFIX+name with interface hb0 = address/24 on the bridge. */
-  addHost(name: string, address: string): string {
+  /**
+   * Adds namespace PREFIX+name with interface hb0 = address/24 on bridge br0 and, when
+   * `second` is given, hb1 = second/24 on bridge br1 (a second, independent cable).
+   */
+  addHost(name: string, address: string, second?: string): string {
     const ns = `${this.prefix}${name}`
     ip('netns', 'add', ns)
     this.namespaces.push(ns)
@@ -38,12 +41,23 @@ export class Lab {
     ip('-n', ns, 'addr', 'add', `${address}/24`, 'brd', '+', 'dev', 'hb0')
     ip('-n', ns, 'link', 'set', 'hb0', 'up')
     ip('-n', ns, 'link', 'set', 'lo', 'up')
+    if (second) {
+      const sw = `${this.prefix}sw`
+      if (!ip('-n', sw, 'link', 'show').includes('br1:')) {
+        ip('-n', sw, 'link', 'add', 'br1', 'type', 'bridge', 'mcast_snooping', '0')
+        ip('-n', sw, 'link', 'set', 'br1', 'up')
+      }
+      ip('link', 'add', 'hb1', 'netns', ns, 'type', 'veth', 'peer', 'name', `q-${name}`, 'netns', sw)
+      ip('-n', sw, 'link', 'set', `q-${name}`, 'master', 'br1', 'up')
+      ip('-n', ns, 'addr', 'add', `${second}/24`, 'brd', '+', 'dev', 'hb1')
+      ip('-n', ns, 'link', 'set', 'hb1', 'up')
+    }
     return ns
   }
 
-  /** Cuts (or restores) the host's cable: the bridge port goes down. */
-  setCable(name: string, up: boolean): void {
-    ip('-n', `${this.prefix}sw`, 'link', 'set', `p-${name}`, up ? 'up' : 'down')
+  /** Cuts (or restores) one of the host's cables: its bridge port goes down. */
+  setCable(name: string, up: boolean, iface: 'hb0' | 'hb1' = 'hb0'): void {
+    ip('-n', `${this.prefix}sw`, 'link', 'set', `${iface === 'hb0' ? 'p' : 'q'}-${name}`, up ? 'up' : 'down')
   }
 
   /** tc netem on the host's hb0; false when the kernel has no sch_netem. */
