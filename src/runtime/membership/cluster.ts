@@ -187,7 +187,9 @@ export class HeartbeatCluster extends EventEmitter {
     this.setLocalStatus('up')
     this.nextKeepaliveAt = now + this.timings.keepaliveMs
     this.scheduleKeepalive()
-    const checkMs = Math.max(10, Math.min(250, Math.floor(this.timings.keepaliveMs / 4)))
+    // Heartbeat checks every 250 ms; sub-second dead times need a finer check (a tenth of the shortest)
+    const shortest = Math.min(this.timings.deadtimeMs, this.timings.deadpingMs)
+    const checkMs = Math.max(10, Math.min(250, Math.floor(shortest / 10)))
     this.timers.push(setInterval(() => this.deadCheck(), checkMs))
   }
 
@@ -297,7 +299,7 @@ export class HeartbeatCluster extends EventEmitter {
   }
 
   private advertisedDeadtime(): number {
-    return this.timings.deadtimeMs + (performance.now() < this.bumpUntil ? 2000 : 0)
+    return this.timings.deadtimeMs + (performance.now() < this.bumpUntil ? (this.config.startupDeadtimeBumpMs ?? 2000) : 0)
   }
 
   private sendStatus(): void {
@@ -631,7 +633,7 @@ export class HeartbeatCluster extends EventEmitter {
       const deadline = this.deadInterval(peer)
       const since = peer.lastHeard ?? this.startedAt
       if (peer.status !== 'dead' && now - since > deadline) suspects.push(peer)
-      for (const [i, link] of peer.links.entries()) {
+      for (const link of peer.links) {
         if (link.status === 'up' && now - link.lastHeard > deadline) {
           // links also get the I/O-drain grace below
           setImmediate(() => {
@@ -640,7 +642,6 @@ export class HeartbeatCluster extends EventEmitter {
               this.log('info', `Link ${peer.name}:${link.name} dead.`)
               this.emit('link-status', {node: peer.name, link: link.name, status: 'dead'})
             }
-            void i
           })
         }
       }

@@ -45,6 +45,8 @@ export interface MessagingConfig {
   hopfudge?: number
   maxRexmitDelayMs?: number
   hbGenMethod?: 'file' | 'time'
+  /** Extra deadtime advertised during the first 5 s, as Heartbeat does (default 2000; tests may use 0). */
+  startupDeadtimeBumpMs?: number
   /** `log_badpack` (default true). */
   logBadPackets?: boolean
 }
