@@ -9,6 +9,10 @@ export type MediumConfig =
   | {kind: 'ucast'; iface: string; peer: string; localAddress?: string; port?: number}
   | {kind: 'bcast'; iface: string; localAddress?: string; broadcast?: string; port?: number}
   | {kind: 'mcast'; iface: string; group: string; port: number; ttl: number; loop: boolean; localAddress?: string}
+  /** `ucast6 iface addr` (port = udpport). */
+  | {kind: 'ucast6'; iface: string; peer: string; localAddress?: string; port?: number}
+  /** `mcast6 iface group port hops loop`. */
+  | {kind: 'mcast6'; iface: string; group: string; port: number; hops: number; loop: boolean; localAddress?: string}
   | {kind: 'serial'; device: string; baud: number}
 
 export interface PingGroupConfig {

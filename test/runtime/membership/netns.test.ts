@@ -57,3 +57,33 @@ test('mcast with three nodes in namespaces: SIGKILL of one is seen by both other
     lab.close()
   }
 })
+
+test('IPv6: ucast6 alone, then mcast6 alone, in namespaces: both nodes active; SIGKILL detected', {timeout: 40_000}, async (t) => {
+  if (!isRoot) return t.skip('needs root (network namespaces)')
+  const lab = new Lab('hkmsg6-')
+  try {
+    const names = ['n1', 'n2']
+    names.forEach((n, i) => {
+      lab.addHost(n, `10.99.12.${i + 1}`)
+      lab.addIpv6(n, `fd00:99::${i + 1}`)
+    })
+    for (const kind of ['ucast6', 'mcast6'] as const) {
+      const probes = names.map((n, i) => {
+        const medium: MediumConfig = kind === 'ucast6'
+          ? {kind, iface: 'hb0', peer: `fd00:99::${2 - i}`}
+          : {kind, iface: 'hb0', group: 'ff15::694', port: 695, hops: 1, loop: false}
+        const c = config(lab, n, names, medium)
+        c.stateDir += kind
+        return lab.startProbe(n, c)
+      })
+      assert.ok(await until(() => sees(probes[0]!.output, /node n2: status active/) && sees(probes[1]!.output, /node n1: status active/), 15_000),
+        `${kind}\n` + probes.map((p) => p.output.join('\n')).join('\n--\n'))
+      assert.ok(sees(probes[0]!.output, new RegExp(`${kind} hb0 .* started`)))
+      probes[1]!.kill('SIGKILL')
+      assert.ok(await until(() => sees(probes[0]!.output, /node n2: is dead/), 6000), `${kind}: death not seen`)
+      probes[0]!.kill('SIGKILL')
+    }
+  } finally {
+    lab.close()
+  }
+})

@@ -55,6 +55,10 @@ export class Lab {
     return ns
   }
 
+  addIpv6(name: string, address: string): void {
+    ip('-n', `${this.prefix}${name}`, '-6', 'addr', 'add', `${address}/64`, 'dev', 'hb0', 'nodad')
+  }
+
   /** Cuts (or restores) one of the host's cables: its bridge port goes down. */
   setCable(name: string, up: boolean, iface: 'hb0' | 'hb1' = 'hb0'): void {
     ip('-n', `${this.prefix}sw`, 'link', 'set', `${iface === 'hb0' ? 'p' : 'q'}-${name}`, up ? 'up' : 'down')

@@ -15,6 +15,15 @@ interface Ipv4Info {
   netmask: string
 }
 
+/** A global IPv6 address of an interface (link-local with %iface scope if it has no other). */
+export function interfaceIpv6(iface: string): string | undefined {
+  const all = networkInterfaces()[iface]?.filter((a) => a.family === 'IPv6') ?? []
+  const global = all.find((a) => !a.address.startsWith('fe80'))
+  if (global) return global.address
+  const local = all[0]
+  return local ? `${local.address}%${iface}` : undefined
+}
+
 /**
  * IPv4 address of an interface. libuv hides interfaces without carrier, so a
  * cable unplugged at start would look like a missing interface: fall back to `ip`.
@@ -53,7 +62,7 @@ class Receiver {
     if (!r) {
       r = new Receiver()
       Receiver.open.set(key, r)
-      const socket = dgram.createSocket({type: 'udp4', reuseAddr: true})
+      const socket = dgram.createSocket({type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: true, ipv6Only: address.includes(':')})
       r.socket = socket
       // several ucast lines on one interface share this socket: one delivery is enough
       socket.on('message', (buf, rinfo) => {
@@ -87,7 +96,7 @@ class Receiver {
   }
 }
 
-type UdpConfig = Extract<MediumConfig, {kind: 'ucast' | 'bcast' | 'mcast'}>
+type UdpConfig = Extract<MediumConfig, {kind: 'ucast' | 'bcast' | 'mcast' | 'ucast6' | 'mcast6'}>
 
 export class UdpMedium extends EventEmitter implements Medium {
   readonly name: string
@@ -108,7 +117,7 @@ export class UdpMedium extends EventEmitter implements Medium {
     super()
     this.name = config.iface
     this.kind = config.kind
-    this.port = config.kind === 'mcast' ? config.port : (config.port ?? udpPort)
+    this.port = config.kind === 'mcast' || config.kind === 'mcast6' ? config.port : (config.port ?? udpPort)
   }
 
   describe(): string {
@@ -116,6 +125,7 @@ export class UdpMedium extends EventEmitter implements Medium {
   }
 
   async start(): Promise<void> {
+    if (this.config.kind === 'ucast6' || this.config.kind === 'mcast6') return this.start6(this.config)
     const c = this.config
     const info = c.localAddress ? {address: c.localAddress, netmask: '255.255.255.255'} : interfaceIpv4(c.iface)
     if (!info) throw new Error(`IP interface [${c.iface}] does not exist`)
@@ -147,6 +157,36 @@ export class UdpMedium extends EventEmitter implements Medium {
     if (c.kind === 'mcast') {
       s.setMulticastInterface(info.address)
       s.setMulticastTTL(c.ttl)
+      s.setMulticastLoopback(c.loop)
+    }
+    this.sendSocket = s
+  }
+
+  private async start6(c: Extract<UdpConfig, {kind: 'ucast6' | 'mcast6'}>): Promise<void> {
+    const address = c.localAddress ?? interfaceIpv6(c.iface)
+    if (!address) throw new Error(`IPv6 interface [${c.iface}] does not exist or has no IPv6 address`)
+    const onError = (e: Error): void => void this.emit('error', e)
+    const scope = `::%${c.iface}`
+    if (c.kind === 'ucast6') {
+      this.destination = c.peer
+      this.receiver = await Receiver.acquire(address, this.port, [], onError)
+    } else {
+      this.destination = c.group
+      this.receiver = await Receiver.acquire('::', this.port, [{group: c.group, iface: scope}], onError)
+    }
+    this.receiver.listeners.add(this.onPacket)
+    const s = dgram.createSocket({type: 'udp6', ipv6Only: true})
+    s.on('error', onError)
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject)
+      s.bind({address, port: 0}, () => {
+        s.off('error', reject)
+        resolve()
+      })
+    })
+    if (c.kind === 'mcast6') {
+      s.setMulticastInterface(scope)
+      s.setMulticastTTL(c.hops)
       s.setMulticastLoopback(c.loop)
     }
     this.sendSocket = s
