@@ -104,6 +104,8 @@ export class HeartbeatCluster extends EventEmitter {
   private readonly peers = new Map<string, PeerState>()
   private readonly media: Medium[] = []
   private readonly pings: PingMedium[] = []
+  /** Index into a normal node's `links` for each medium. */
+  private readonly linkOfMedium: number[]
   private seq = 0
   private readonly history = new Map<number, {packet: OutboundPacket; lastSent: number}>()
   private timers: NodeJS.Timeout[] = []
@@ -127,8 +129,11 @@ export class HeartbeatCluster extends EventEmitter {
     this.timings = resolveTimings(config)
     this.nodeName = config.nodeName.toLowerCase()
     this.log = log ?? (() => {})
+    // Heartbeat names a link after the interface (or tty): media on the same interface share one link
     const mediaNames = config.media.map((m) => (m.kind === 'serial' ? m.device : m.iface))
-    for (const n of config.nodes) this.addPeer(n.toLowerCase(), 'normal', mediaNames)
+    const linkNames = [...new Set(mediaNames)]
+    this.linkOfMedium = mediaNames.map((n) => linkNames.indexOf(n))
+    for (const n of config.nodes) this.addPeer(n.toLowerCase(), 'normal', linkNames)
     for (const p of config.pingNodes ?? []) this.addPeer(p, 'ping', [p])
     for (const g of config.pingGroups ?? []) this.addPeer(g.name, 'ping', [g.name])
     if (!this.peers.has(this.nodeName)) throw new Error(`Current node [${this.nodeName}] not in configuration!`)
@@ -380,7 +385,7 @@ export class HeartbeatCluster extends EventEmitter {
 
     if (src === this.nodeName) {
       // our own broadcast/multicast coming back: it only proves the link works
-      if (gen === this.generation && linkName) this.refreshLink(peer, mediumIndex, now)
+      if (gen === this.generation && linkName) this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
       return
     }
     const dest = msg.get('dest')?.toLowerCase()
@@ -419,7 +424,7 @@ export class HeartbeatCluster extends EventEmitter {
     if (verdict === 'duplicate') {
       // the same packet on another medium refreshes that link; an old copy is a replay
       const fresh = peer.status !== 'dead' && now - peer.lastAcceptedAt < this.timings.keepaliveMs * 2
-      if (linkName && fresh) this.refreshLink(peer, mediumIndex, now)
+      if (linkName && fresh) this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
       return this.reject(fresh ? 'duplicate' : 'replay', `seq ${seq}`, src)
     }
     if (ts > peer.lastTs) peer.lastTs = ts
@@ -532,11 +537,11 @@ export class HeartbeatCluster extends EventEmitter {
       // back from the dead: its next status message sets the real state
       peer.status = 'init'
     }
-    this.refreshLink(peer, mediumIndex, now)
+    this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
   }
 
-  private refreshLink(peer: PeerState, mediumIndex: number, now: number): void {
-    const link = peer.links[mediumIndex]
+  private refreshLink(peer: PeerState, linkIndex: number, now: number): void {
+    const link = peer.links[linkIndex]
     if (!link) return
     link.lastHeard = now
     if (link.status !== 'up') {

@@ -99,3 +99,23 @@ test('interop over two media at once (ucast hb0 + bcast hb1): per-link status, o
     lab.close()
   }
 })
+
+test('interop over IPv6 (ucast6 + mcast6) with the real heartbeat: both active', {timeout: 30_000}, async (t) => {
+  if (!isRoot || !haveHeartbeat) return t.skip('needs root and heartbeat 3.0.6')
+  const lab = new Lab('hkint-')
+  try {
+    lab.addHost('n1', '10.99.8.1')
+    lab.addHost('n2', '10.99.8.2')
+    lab.addIpv6('n1', 'fd00:98::1')
+    lab.addIpv6('n2', 'fd00:98::2')
+    const cfg = hakitConfig(lab, 'interop-secret')
+    cfg.media = [{kind: 'ucast6', iface: 'hb0', peer: 'fd00:98::1'}, {kind: 'mcast6', iface: 'hb0', group: 'ff15::695', port: 695, hops: 1, loop: false}]
+    const probe = lab.startProbe('n2', cfg)
+    const v6 = ['keepalive 200ms', 'deadtime 2', 'warntime 1', 'initdead 4', 'udpport 694', 'ucast6 hb0 fd00:98::2', 'mcast6 hb0 ff15::695 695 1 0', 'node n1 n2']
+    const nd = lab.startHeartbeat('n1', v6, authkeys)
+    assert.ok(await until(() => /node n2: status active/.test(lab.heartbeatLog(nd)) && /Link n2:hb0 up\./.test(lab.heartbeatLog(nd)), 12_000), lab.heartbeatLog(nd))
+    assert.ok(await until(() => probe.output.some((l) => /node n1: status active/.test(l)), 5000), probe.output.join('\n'))
+  } finally {
+    lab.close()
+  }
+})
