@@ -532,11 +532,8 @@ export class HeartbeatCluster extends EventEmitter {
 
   /** Any accepted packet: the node is alive, its link is up. */
   private alive(peer: PeerState, mediumIndex: number, now: number): void {
+    // a dead node stays dead until its next status message says what it is
     peer.lastHeard = now
-    if (peer.status === 'dead') {
-      // back from the dead: its next status message sets the real state
-      peer.status = 'init'
-    }
     this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
   }
 

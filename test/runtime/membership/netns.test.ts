@@ -35,6 +35,10 @@ test('bcast in namespaces: survives 20% loss and 300 ms delay, a cut cable is de
     const latency = Date.now() - cutAt
     assert.ok(latency > 700 && latency < 1800, `cut detected after ${latency} ms (deadtime 1000)`)
     assert.ok(sees(p1!.output, /Link n2:hb0 dead/))
+    // healing the cut: same generation, higher seq → a healed partition, node back
+    lab.setCable('n2', true)
+    assert.ok(await until(() => sees(p1!.output, /Cluster node n2 returning after partition/), 4000), p1!.output.join('\n'))
+    assert.ok(await until(() => p1!.output.filter((l) => /Link n2:hb0 up/.test(l)).length >= 2, 3000))
   } finally {
     lab.close()
   }
