@@ -16,6 +16,7 @@ import {readFileSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
 import {openPacket, signClassic, signNetstring, type Rejection} from '../messaging/auth.js'
 import {type Logger, type MessagingConfig, resolveTimings, type ResolvedTimings} from '../messaging/config.js'
+import {expandCompressed} from '../messaging/codec.js'
 import {hex, HbMessage, parseDecimal, parseHex} from '../messaging/message.js'
 import type {Medium, OutboundPacket} from '../messaging/media/medium.js'
 import {PingMedium} from '../messaging/media/ping.js'
@@ -127,6 +128,11 @@ export class HeartbeatCluster extends EventEmitter {
   ) {
     super()
     this.timings = resolveTimings(config)
+    const t = this.timings
+    if (!(t.keepaliveMs > 0)) throw new Error(`keepalive must be > 0 (got ${t.keepaliveMs} ms)`)
+    if (!(t.deadtimeMs > 2 * t.keepaliveMs)) throw new Error(`Dead time [${t.deadtimeMs}] is too small compared to keeplive [${t.keepaliveMs}]`)
+    if (t.initdeadMs < t.deadtimeMs) throw new Error(`Initial dead time [${t.initdeadMs}] is smaller than deadtime [${t.deadtimeMs}]`)
+    if (!config.auth.keys.has(config.auth.activeIndex)) throw new Error(`Auth Key [${config.auth.activeIndex}] not found`)
     this.nodeName = config.nodeName.toLowerCase()
     this.log = log ?? (() => {})
     // Heartbeat names a link after the interface (or tty): media on the same interface share one link
@@ -366,7 +372,13 @@ export class HeartbeatCluster extends EventEmitter {
     this.stats.received++
     const opened = openPacket(buf, this.config.auth)
     if (!opened.ok) return this.reject(opened.reason, opened.detail)
-    const msg = opened.packet.msg
+    let msg = opened.packet.msg
+    try {
+      msg = expandCompressed(msg)
+    } catch (error) {
+      const e = error as {kind?: RejectReason; message: string}
+      return this.reject(e.kind ?? 'malformed', e.message)
+    }
     const type = msg.type
     const src = msg.get('src')?.toLowerCase()
     const ts = parseHex(msg.get('ts'))
@@ -651,6 +663,7 @@ export class HeartbeatCluster extends EventEmitter {
     if (suspects.length > 0) {
       // let the poll phase read whatever arrived while we were busy, then decide
       setImmediate(() => {
+        if (!this.running) return
         const later = performance.now()
         for (const peer of suspects) {
           const since = peer.lastHeard ?? this.startedAt

@@ -5,6 +5,7 @@
  * Decoders throw CodecError on anything malformed; callers on the receive path
  * catch it, count it and drop the packet (see PacketStats in receive.ts).
  */
+import {inflateSync} from 'node:zlib'
 import {Field, HbMessage} from './message.js'
 
 export const NETSTRING_START = Buffer.from('###\n')
@@ -286,4 +287,29 @@ function parseClassicLine(line: Buffer, depth: number): Field {
       return {name, type: 3, value: items}
     }
   }
+}
+
+// ---------------------------------------------------------------- compression
+
+/**
+ * Heartbeat replaces a huge message by `_compressed_payload` (zlib bytes of
+ * the encoded message) + `_compression_algorithm`. Returns the inner message,
+ * or `msg` itself when it is not compressed. Only zlib is supported (bz2 has
+ * no decoder in Node); the expanded size is capped at MAX_MESSAGE_BYTES.
+ */
+export function expandCompressed(msg: HbMessage): HbMessage {
+  const payload = msg.getBinary('_compressed_payload') ?? msg.fields.find((f) => f.name === '_compressed_payload' && f.type === 4)?.value
+  if (!payload || !Buffer.isBuffer(payload)) return msg
+  const algorithm = msg.get('_compression_algorithm') ?? 'zlib'
+  if (algorithm !== 'zlib') throw new CodecError(`compression ${algorithm} not supported`, 'unsupported')
+  let raw: Buffer
+  try {
+    raw = inflateSync(payload, {maxOutputLength: MAX_MESSAGE_BYTES})
+  } catch (error) {
+    throw new CodecError(`bad compressed payload: ${(error as Error).message}`, (error as {code?: string}).code === 'ERR_BUFFER_TOO_LARGE' ? 'oversized' : 'malformed')
+  }
+  const format = wireFormatOf(raw)
+  if (format === 'netstring') return decodeNetstringBody(raw).msg
+  if (format === 'classic') return decodeClassic(raw)
+  throw new CodecError('compressed payload is not a message')
 }

@@ -67,3 +67,15 @@ test('malformed, truncated and oversized input raises CodecError, never anything
   }
   assert.ok(codecErrors >= 9 + Math.floor(good.length / 7) - 2)
 })
+
+test('compressed messages (_compressed_payload, zlib) are expanded; bz2 and bombs are refused', async () => {
+  const {deflateSync} = await import('node:zlib')
+  const {expandCompressed} = await import('../../../src/runtime/messaging/codec.js')
+  const inner = new HbMessage({t: 'resource', rsc_hold: 'all', src: 'n2'})
+  const wrap = (payload: Buffer, algorithm = 'zlib'): HbMessage => new HbMessage().set('_compressed_payload', payload, 1).set('_compression_algorithm', algorithm)
+  assert.deepEqual(expandCompressed(wrap(deflateSync(encodeNetstringBody(inner)))).toJSON(), inner.toJSON())
+  assert.deepEqual(expandCompressed(wrap(deflateSync(encodeClassic(inner)))).toJSON(), inner.toJSON())
+  assert.throws(() => expandCompressed(wrap(Buffer.from('x'), 'bz2')), CodecError)
+  assert.throws(() => expandCompressed(wrap(deflateSync(Buffer.alloc(10 * 1024 * 1024)))), CodecError)
+  assert.equal(expandCompressed(inner), inner)
+})
