@@ -22,8 +22,8 @@ test('initdead: a peer that never shows up is declared dead after initdead, then
 
 test('warntime: a late heartbeat is reported as a warning, the node stays active', async () => {
   const port = randomPort()
-  const a = new HeartbeatCluster(loopbackConfig(2, 0, port, {deadtimeMs: 2000, warntimeMs: 300, startupDeadtimeBumpMs: 0}))
-  const b = new HeartbeatCluster(loopbackConfig(2, 1, port, {deadtimeMs: 2000, warntimeMs: 300, startupDeadtimeBumpMs: 0}))
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, port, {deadtimeMs: 2000, initdeadMs: 2000, warntimeMs: 300, startupDeadtimeBumpMs: 0}))
+  const b = new HeartbeatCluster(loopbackConfig(2, 1, port, {deadtimeMs: 2000, initdeadMs: 2000, warntimeMs: 300, startupDeadtimeBumpMs: 0}))
   await a.start()
   await b.start()
   await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
