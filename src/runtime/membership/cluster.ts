@@ -305,8 +305,9 @@ export class HeartbeatCluster extends EventEmitter {
 
   private transmit(packet: OutboundPacket): void {
     if (!this.running) return
-    for (const m of this.media) m.send(packet)
     this.stats.sent++
+    if (this.config.testLoss?.xmit && Math.random() < this.config.testLoss.xmit) return
+    for (const m of this.media) m.send(packet)
   }
 
   private advertisedDeadtime(): number {
@@ -361,6 +362,7 @@ export class HeartbeatCluster extends EventEmitter {
 
   /** One raw packet from medium `mediumIndex`. Never throws. */
   receive(buf: Buffer, mediumIndex: number): void {
+    if (this.config.testLoss?.rcv && Math.random() < this.config.testLoss.rcv) return
     try {
       this.receiveUnsafe(buf, mediumIndex)
     } catch (error) {

@@ -51,6 +51,8 @@ export interface MessagingConfig {
   hbGenMethod?: 'file' | 'time'
   /** Extra deadtime advertised during the first 5 s, as Heartbeat does (default 2000; tests may use 0). */
   startupDeadtimeBumpMs?: number
+  /** Random packet loss for tests, like Heartbeat's /etc/ha.d/OnlyForTesting `rcvloss`/`xmitloss` (0..1). */
+  testLoss?: {rcv?: number; xmit?: number}
   /** `log_badpack` (default true). */
   logBadPackets?: boolean
 }
