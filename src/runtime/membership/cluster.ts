@@ -434,7 +434,7 @@ export class HeartbeatCluster extends EventEmitter {
         this.emit('partition-healed', {node: src})
       }
     }
-    const verdict = this.trackSequence(peer, seq!, src, now)
+    const verdict = this.trackSequence(peer, seq!, src)
     if (verdict === 'duplicate') {
       // the same packet on another medium refreshes that link; an old copy is a replay
       const fresh = peer.status !== 'dead' && now - peer.lastAcceptedAt < this.timings.keepaliveMs * 2
@@ -462,7 +462,7 @@ export class HeartbeatCluster extends EventEmitter {
   }
 
   /** Heartbeat's per-sender sequence check; schedules retransmission requests for gaps. */
-  private trackSequence(peer: PeerState, seq: number, src: string, now: number): 'in-order' | 'recovered' | 'duplicate' {
+  private trackSequence(peer: PeerState, seq: number, src: string): 'in-order' | 'recovered' | 'duplicate' {
     const last = peer.lastSeq
     if (last === undefined && peer.highestSeq !== undefined && seq <= peer.highestSeq) return 'duplicate'
     if (peer.highestSeq === undefined || seq > peer.highestSeq) peer.highestSeq = seq
@@ -488,7 +488,6 @@ export class HeartbeatCluster extends EventEmitter {
     clearTimeout(timer)
     peer.missing.delete(seq)
     if (peer.missing.size === 0) this.log('info', `No pkts missing from ${src}!`)
-    void now
     return 'recovered'
   }
 
