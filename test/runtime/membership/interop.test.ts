@@ -1,7 +1,9 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
-import {isRoot} from '../../helpers/cli.js'
+import {haveCommand, isRoot} from '../../helpers/cli.js'
 import type {MessagingConfig} from '../../../src/runtime/messaging/config.js'
 import {haveHeartbeat, Lab, until} from './netns.js'
 
@@ -138,6 +140,29 @@ test('interop retransmission both ways with the real heartbeat (hakit-side test 
     assert.doesNotMatch(real(), /node n2: is dead|Cannot rexmit|Irretrievably/)
     assert.ok(!hk(/node n1: is dead/))
   } finally {
+    lab.close()
+  }
+})
+
+test('interop over a serial line (socat pty pair) with the real heartbeat: both active, links up', {timeout: 30_000}, async (t) => {
+  if (!isRoot || !haveHeartbeat || !haveCommand('socat')) return t.skip('needs root, heartbeat 3.0.6 and socat')
+  const lab = new Lab('hkint-')
+  const ttyA = join(lab.dir, 'ttyA')
+  const ttyB = join(lab.dir, 'ttyB')
+  const socat = spawn('socat', [`pty,raw,echo=0,link=${ttyA}`, `pty,raw,echo=0,link=${ttyB}`], {stdio: 'ignore'})
+  try {
+    lab.addHost('n1', '10.99.8.1')
+    lab.addHost('n2', '10.99.8.2')
+    assert.ok(await until(() => existsSync(ttyA) && existsSync(ttyB), 3000))
+    const cfg = hakitConfig(lab, 'interop-secret')
+    cfg.media = [{kind: 'serial', device: ttyB, baud: 19200}]
+    const probe = lab.startProbe('n2', cfg)
+    const nd = lab.startHeartbeat('n1', ['keepalive 200ms', 'deadtime 2', 'warntime 1', 'initdead 4', 'baud 19200', `serial ${ttyA}`, 'node n1 n2'], authkeys)
+    const real = (): string => lab.heartbeatLog(nd)
+    assert.ok(await until(() => /node n2: status active/.test(real()) && real().includes(`Link n2:${ttyA} up.`), 12_000), real())
+    assert.ok(await until(() => probe.output.some((l) => /node n1: status active/.test(l)) && probe.output.some((l) => l.includes(`Link n1:${ttyB} up.`)), 5000), probe.output.join('\n'))
+  } finally {
+    socat.kill('SIGKILL')
     lab.close()
   }
 })

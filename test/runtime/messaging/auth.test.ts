@@ -68,3 +68,19 @@ test('classic packets (serial form) are checked through their auth field', () =>
   const r = openPacket(tampered, withActive(2))
   assert.equal(!r.ok && r.reason, 'bad-signature')
 })
+
+test('classic frames the real heartbeat writes on a serial tty verify and re-sign byte for byte', async () => {
+  const {readFileSync} = await import('node:fs')
+  const {join} = await import('node:path')
+  const {fixturesDir} = await import('../../helpers/cli.js')
+  const {ClassicFramer} = await import('../../../src/runtime/messaging/media/serial.js')
+  const stream = readFileSync(join(fixturesDir, 'heartbeat-captures', 'real-serial-sha1.bin'))
+  const frames = new ClassicFramer().push(stream)
+  assert.ok(frames.length >= 10)
+  for (const frame of frames) {
+    const r = openPacket(frame, withActive(2))
+    assert.ok(r.ok, !r.ok ? r.detail : '')
+    assert.equal(r.packet.format, 'classic')
+    assert.deepEqual(signClassic(r.packet.msg.clone(), withActive(2)), frame)
+  }
+})
