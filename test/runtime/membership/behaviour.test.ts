@@ -74,3 +74,18 @@ test('ping node and ping_group: replies make them `ping`, an unreachable one is 
     await a.stop()
   }
 })
+
+test('a flood of garbage is counted per packet but logged at most about once a second', async () => {
+  const lines: string[] = []
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, randomPort()), (level, text) => {
+    if (level === 'error') lines.push(text)
+  })
+  for (let i = 0; i < 500; i++) a.receive(Buffer.from(`###\n${i}garbage`), 0)
+  assert.equal(a.stats.received, 500)
+  assert.equal((a.stats.rejected.malformed ?? 0) + (a.stats.rejected.truncated ?? 0), 500)
+  assert.equal(lines.length, 1)
+  await sleep(1050)
+  a.receive(Buffer.from('x'), 0)
+  assert.equal(lines.length, 2)
+  assert.match(lines[1]!, /499 more suppressed/)
+})
