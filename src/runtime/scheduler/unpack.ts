@@ -1,0 +1,627 @@
+/**
+ * Unpacking a CIB into the working set: cluster options, nodes and their
+ * state, and each resource's operation history (current role, location,
+ * failures) — Pacemaker's lib/pengine/unpack.c.
+ */
+import type * as M from '../../formats/cib/model.js'
+import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
+import {addCloneInstance, allPrimitives, nvsetValues} from './resources.js'
+import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
+import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+
+export function unpackOptions(cib: M.Cib): ClusterOptions {
+  const o = nvsetValues(cib.crmConfig)
+  const stonithEnabled = o.has('stonith-enabled') ? isTrue(o.get('stonith-enabled')) : true
+  const haveQuorum = isTrue(cib.attributes['have-quorum'])
+  let nqp = (o.get('no-quorum-policy') ?? 'stop').toLowerCase() as ClusterOptions['noQuorumPolicy']
+  if (!['stop', 'ignore', 'freeze', 'suicide', 'demote'].includes(nqp)) nqp = 'stop'
+  if (nqp === 'suicide' && (!stonithEnabled || (!haveQuorum && !isTrue(cib.attributes['no-quorum-panic'])))) nqp = 'stop'
+  let stonithAction = o.get('stonith-action') ?? 'reboot'
+  if (stonithAction === 'poweroff') stonithAction = 'off'
+  return {
+    stonithEnabled,
+    symmetric: o.has('symmetric-cluster') ? isTrue(o.get('symmetric-cluster')) : true,
+    noQuorumPolicy: nqp,
+    haveQuorum,
+    startFailureIsFatal: o.has('start-failure-is-fatal') ? isTrue(o.get('start-failure-is-fatal')) : true,
+    stopOrphanResources: o.has('stop-orphan-resources') ? isTrue(o.get('stop-orphan-resources')) : true,
+    startupFencing: o.has('startup-fencing') ? isTrue(o.get('startup-fencing')) : true,
+    stonithAction,
+    haveStonithResource: false,
+    dcUuid: cib.attributes['dc-uuid'],
+  }
+}
+
+export function unpackNodes(ws: WorkingSet): void {
+  const nodes: SNode[] = []
+  for (const n of ws.cib.nodes) {
+    if (n.type === 'remote' || n.type === 'ping') continue
+    const attrs = nvsetValues(n.instanceAttributes)
+    const node: SNode = {
+      id: n.id, uname: n.uname, attrs, online: false, unclean: ws.options.startupFencing, unseen: true,
+      standby: isTrue(attrs.get('standby')), standbyOnFail: false, pending: false, shutdown: false,
+      expectedUp: false, numResources: 0, countByClone: new Map(), running: [],
+    }
+    attrs.set('#uname', n.uname)
+    attrs.set('#id', n.id)
+    attrs.set('#kind', 'cluster')
+    attrs.set('#is_dc', ws.options.dcUuid === n.id ? 'true' : 'false')
+    nodes.push(node)
+  }
+  nodes.sort((a, b) => numericCompare(a.uname, b.uname))
+  ws.nodes = nodes
+  for (const n of nodes) {
+    ws.nodeById.set(n.id, n)
+    ws.nodeByName.set(n.uname, n)
+  }
+}
+
+function findNode(ws: WorkingSet, id: string, uname: string | undefined): SNode | undefined {
+  return ws.nodeById.get(id) ?? (uname !== undefined ? ws.nodeByName.get(uname) : undefined)
+}
+
+function nodeOnline(ws: WorkingSet, ns: M.NodeState, node: SNode): boolean {
+  const a = ns.attributes
+  const inCcm = a.in_ccm
+  const crmdOnline = (a.crmd ?? '').toLowerCase() === 'online'
+  const join = a.join
+  const exp = a.expected ?? 'down'
+  const shutdown = node.attrs.get('shutdown')
+  node.shutdown = shutdown !== undefined && shutdown !== '0'
+  node.expectedUp = !node.shutdown && exp === 'member'
+  if (!ws.options.stonithEnabled) {
+    if (!isTrue(inCcm)) return false
+    if (crmdOnline) return join === 'member'
+    if (!node.expectedUp) return false
+    fenceNode(ws, node, 'peer is unexpectedly down', false)
+    return false
+  }
+  const term = node.attrs.get('terminate')
+  const doTerminate = isTrue(term) || (term !== undefined && /^[1-9]/.test(term))
+  let online = isTrue(inCcm)
+  if (node.shutdown) {
+    online = crmdOnline
+  } else if (inCcm === undefined) {
+    fenceNode(ws, node, 'peer has not been seen by the cluster', false)
+  } else if (join === 'banned') {
+    fenceNode(ws, node, 'peer failed Pacemaker membership criteria', false)
+  } else if (!doTerminate && exp === 'down') {
+    if (isTrue(inCcm) || crmdOnline) { node.standby = true; node.pending = true }
+  } else if (doTerminate && join === 'down' && !isTrue(inCcm) && !crmdOnline) {
+    online = false
+  } else if (!isTrue(inCcm)) {
+    fenceNode(ws, node, 'peer is no longer part of the cluster', true)
+  } else if (!crmdOnline) {
+    fenceNode(ws, node, 'peer process is no longer available', false)
+  } else if (doTerminate) {
+    fenceNode(ws, node, 'termination was requested', false)
+  } else if (join === 'member') {
+    // active
+  } else if (join === 'pending' || join === 'down') {
+    node.standby = true
+    node.pending = true
+  } else {
+    fenceNode(ws, node, 'peer was in an unknown state', false)
+  }
+  return online
+}
+
+function unpackNodeState(ws: WorkingSet, ns: M.NodeState): void {
+  const node = findNode(ws, ns.id, ns.uname)
+  if (!node) return
+  for (const [k, v] of nvsetValues(ns.transientAttributes)) node.attrs.set(k, v)
+  if (isTrue(node.attrs.get('standby'))) node.standby = true
+  node.unclean = false
+  node.unseen = false
+  const online = nodeOnline(ws, ns, node)
+  node.online = online
+  if (!ws.options.haveQuorum && node.online && ws.options.noQuorumPolicy === 'suicide') {
+    fenceNode(ws, node, 'cluster does not have quorum', false)
+  }
+}
+
+// ------------------------------------------------------------ history ------
+
+interface OpEntry {
+  op: M.LrmOperation
+  task: string
+  callId: number
+  rc: number
+  status: number
+  intervalMs: number
+  targetRc: number
+  lastRcChange: number
+  key: string
+}
+
+function toEntry(op: M.LrmOperation): OpEntry {
+  const a = op.attributes
+  const tk = a['transition-key'] ?? a['transition-magic']?.split(';')[1]
+  let targetRc = -1
+  if (tk) {
+    const parts = tk.split(':')
+    if (parts.length >= 3) targetRc = Number(parts[2])
+  }
+  return {
+    op, task: a.operation ?? op.operation, callId: Number(a['call-id'] ?? 0), rc: Number(a['rc-code'] ?? 0),
+    status: Number(a['op-status'] ?? 0), intervalMs: Number(a.interval ?? 0), targetRc,
+    lastRcChange: Number(a['last-rc-change'] ?? a['last-run'] ?? 0), key: a.operation_key ?? op.id,
+  }
+}
+
+/** Sort by call-id like sort_op_by_callid (pending -1 entries last). */
+function sortOps(ops: OpEntry[]): OpEntry[] {
+  return ops.map((e, i) => ({e, i})).sort((x, y) => {
+    const a = x.e.callId
+    const b = y.e.callId
+    if (a === -1 && b === -1) return x.i - y.i
+    if (a === -1) return 1
+    if (b === -1) return -1
+    return a - b || x.i - y.i
+  }).map((x) => x.e)
+}
+
+const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7}
+const MIGRATE_RANK = 3
+type FailStrategy = OnFail | 'migrate'
+const rank = (f: FailStrategy) => (f === 'migrate' ? MIGRATE_RANK : FAIL_RANK[f])
+
+/** on-fail for an operation (unpack_operation + unpack_operation_on_fail). */
+export function actionOnFail(ws: WorkingSet, rsc: Rsc, task: string, interval: number): {onFail: FailStrategy; failRole: Role} {
+  const conf = rsc.ops.find((o) => o.name === task && o.intervalMs === interval)
+  const opDefaults = nvsetValues(ws.cib.opDefaults)
+  let value = conf?.onFail ?? opDefaults.get('on-fail')
+  if (task === 'stop' && value !== undefined && ['standby', 'demote', 'stop'].includes(value.toLowerCase())) value = undefined
+  else if (task === 'demote' && value === undefined) {
+    for (const o of rsc.ops) {
+      if (!o.onFail || !o.enabled || o.name !== 'monitor' || o.role !== Role.Promoted || o.intervalMs === 0 || o.onFail === 'demote') continue
+      value = o.onFail
+      break
+    }
+  } else if (value === 'demote' && task !== 'promote' && !(task === 'monitor' && conf?.role === Role.Promoted && interval > 0)) value = undefined
+  let onFail: FailStrategy | undefined
+  let failRole = Role.Unknown
+  switch (value?.toLowerCase()) {
+    case 'block': onFail = 'block'; break
+    case 'fence':
+      onFail = 'fence'
+      if (!ws.options.stonithEnabled) { onFail = 'stop'; failRole = Role.Stopped }
+      break
+    case 'standby': onFail = 'standby'; break
+    case 'ignore': case 'nothing': onFail = 'ignore'; break
+    case 'migrate': onFail = 'migrate'; break
+    case 'stop': onFail = 'stop'; failRole = Role.Stopped; break
+    case 'restart': onFail = 'restart'; break
+    case 'demote': onFail = 'demote'; break
+    default: onFail = undefined
+  }
+  if ((onFail === undefined || !rsc.managed) && task === 'stop') onFail = ws.options.stonithEnabled ? 'fence' : 'block'
+  else if (onFail === undefined) onFail = 'restart'
+  if (failRole === Role.Unknown) failRole = task === 'promote' ? Role.Unpromoted : Role.Started
+  return {onFail, failRole}
+}
+
+/** Bans a resource from a node (or all nodes) with a score (resource_location). */
+export function resourceLocation(ws: WorkingSet, rsc: Rsc, node: SNode | null, score: number): void {
+  const targets = node ? [node] : ws.nodes
+  const apply = (r: Rsc) => {
+    for (const n of targets) {
+      const cur = r.allowed.get(n)
+      r.allowed.set(n, cur === undefined ? score : addScore(cur, score))
+    }
+    for (const c of r.children) apply(c)
+  }
+  apply(rsc)
+}
+
+function addScore(a: number, b: number): number {
+  if (a <= -INFINITY || b <= -INFINITY) return -INFINITY
+  if (a >= INFINITY || b >= INFINITY) return INFINITY
+  return Math.max(-INFINITY, Math.min(INFINITY, a + b))
+}
+
+function setActive(rsc: Rsc): void {
+  const top = rsc.parent?.variant === 'clone' ? rsc.parent : rsc.parent?.parent?.variant === 'clone' ? rsc.parent.parent : undefined
+  rsc.role = top?.promotable ? Role.Unpromoted : Role.Started
+}
+
+interface HistoryState {
+  onFail: FailStrategy
+  lastFailure?: OpEntry
+}
+
+function clearPastFailure(rsc: Rsc, st: HistoryState): void {
+  switch (st.onFail) {
+    case 'stop': case 'fence': case 'migrate': case 'standby': break
+    default:
+      st.onFail = 'ignore'
+      if (!rsc.explicitNextRole) rsc.nextRole = Role.Unknown
+  }
+}
+
+function updateResourceState(rsc: Rsc, e: OpEntry, rc: number, st: HistoryState, masked: boolean): void {
+  let clear = false
+  if (rc === 5 || masked) rsc.role = Role.Stopped
+  else if (rc === 7) clear = true
+  else if (e.task === 'monitor') {
+    if (st.lastFailure && st.lastFailure.key === e.key) clear = true
+    if (rsc.role < Role.Started) setActive(rsc)
+  } else if (e.task === 'start') { rsc.role = Role.Started; clear = true }
+  else if (e.task === 'stop') { rsc.role = Role.Stopped; clear = true }
+  else if (e.task === 'promote') { rsc.role = Role.Promoted; clear = true }
+  else if (e.task === 'demote') {
+    if (st.onFail === 'demote') clear = true
+    rsc.role = Role.Unpromoted
+  } else if (e.task === 'migrate_from') { rsc.role = Role.Started; clear = true }
+  else if (rsc.role < Role.Started) setActive(rsc)
+  if (clear) clearPastFailure(rsc, st)
+}
+
+function isExpired(ws: WorkingSet, rsc: Rsc, e: OpEntry): boolean {
+  if (rsc.failureTimeoutMs <= 0) return false
+  return e.lastRcChange * 1000 + rsc.failureTimeoutMs <= ws.now
+}
+
+function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: HistoryState): void {
+  const task = e.task
+  if (task === 'notify' || task === 'meta-data') return
+  const parent = rsc.unique ? rsc : banTarget(rsc)
+  let rc = e.rc
+  let status = e.status
+  const target = e.targetRc
+  const isProbe = task === 'monitor' && e.intervalMs === 0
+  const expired = status !== 7 && isExpired(ws, rsc, e)
+  // remap_operation
+  if (task === 'monitor') {
+    if (rc === 190) rc = 0
+    else if (rc === 191) rc = 8
+  }
+  const masked = isProbe && (e.rc === 5 || e.rc === 2 || e.status === 7)
+  if (masked) { status = 0; rc = 7 }
+  if (status === 0 || status === 4) {
+    status = target < 0 || target !== rc ? 4 : 0
+    switch (rc) {
+      case 0:
+        if (isProbe && target === 7) status = 0
+        break
+      case 7:
+        if (isProbe || target === rc || !rsc.managed) {
+          rsc.role = Role.Stopped
+          if (!rsc.explicitNextRole) rsc.nextRole = Role.Unknown
+          status = 0
+        }
+        break
+      case 8:
+        if (isProbe && rc !== target) status = 0
+        rsc.role = Role.Promoted
+        break
+      case 9: case 191:
+        rsc.role = Role.Promoted
+        status = 4
+        break
+      case 6: status = 6; break
+      case 3:
+        status = e.intervalMs === 0 ? 5 : 3
+        checkRecoverable(ws, rsc, node, task)
+        break
+      case 5: case 2: case 4:
+        status = 5
+        checkRecoverable(ws, rsc, node, task)
+        break
+      default:
+        if (status === 0 && rc !== target) status = 4
+    }
+  }
+  const maskedProbe = masked
+  const maskable = masked
+  if (expired && maskedProbe && e.rc !== e.targetRc) {
+    if (rsc.role <= Role.Stopped) rsc.role = Role.Unknown
+    return
+  }
+  if (expired && rc !== target) {
+    if (e.intervalMs === 0) return
+    if (node.online && !node.unclean) return
+  }
+  if (maskable && maskedProbe) {
+    updateResourceState(rsc, e, target, st, true)
+    rsc.failedOn.add(node)
+    resourceLocation(ws, parent, node, -INFINITY)
+    return
+  }
+  switch (status) {
+    case 1: return // cancelled
+    case -1:
+      if (task === 'start') { setActive(rsc); rsc.pendingNode = node }
+      else if (task === 'promote') rsc.role = Role.Promoted
+      return
+    case 0:
+      updateResourceState(rsc, e, rc, st, false)
+      return
+    case 7: {
+      resourceLocation(ws, parent, node, -INFINITY)
+      unpackFailure(ws, rsc, node, e, rc, st)
+      return
+    }
+    default: break
+  }
+  const {onFail} = actionOnFail(ws, rsc, task, e.intervalMs)
+  if (onFail === 'ignore') {
+    updateResourceState(rsc, e, target, st, false)
+    rsc.failureIgnored = true
+    rsc.failedOn.add(node)
+  } else {
+    unpackFailure(ws, rsc, node, e, rc, st)
+    if (status === 5) resourceLocation(ws, parent, node, -INFINITY)
+    else if (status === 6) resourceLocation(ws, parent, null, -INFINITY)
+  }
+}
+
+function checkRecoverable(ws: WorkingSet, rsc: Rsc, node: SNode, task: string): void {
+  if (task !== 'stop') return
+  if (canFence(ws, node)) return
+  rsc.managed = false
+  rsc.block = true
+}
+
+function banTarget(rsc: Rsc): Rsc {
+  let r = rsc
+  while (r.parent) r = r.parent
+  return r
+}
+
+function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: number, st: HistoryState): void {
+  const task = e.task
+  const isProbe = task === 'monitor' && e.intervalMs === 0
+  st.lastFailure = e
+  rsc.failedOn.add(node)
+  const {onFail, failRole} = actionOnFail(ws, rsc, task, e.intervalMs)
+  if (rank(st.onFail) < rank(onFail)) st.onFail = onFail
+  if (task === 'stop') resourceLocation(ws, rsc, node, -INFINITY)
+  else if (task === 'promote') rsc.role = Role.Promoted
+  else if (task === 'demote') {
+    if (onFail === 'block') { rsc.role = Role.Promoted; rsc.nextRole = Role.Stopped }
+    else if (rc === 7) rsc.role = Role.Stopped
+    else rsc.role = Role.Unpromoted
+  }
+  if (isProbe && rc === 5) rsc.role = Role.Stopped
+  else if (rsc.role < Role.Started) setActive(rsc)
+  if (failRole !== Role.Started && rsc.nextRole < failRole) rsc.nextRole = failRole
+  if (failRole === Role.Stopped) {
+    let failRsc = rsc
+    const top = banTarget(rsc)
+    if (top.variant === 'clone' && !top.unique) failRsc = top
+    const ban = (r: Rsc) => {
+      r.allowed = new Map(ws.nodes.map((n) => [n, -INFINITY]))
+      for (const c of r.children) ban(c)
+    }
+    ban(failRsc)
+  }
+}
+
+function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
+  if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node)
+  if (!node.running.includes(rsc)) node.running.push(rsc)
+  // Parents (groups, clones) are active where their children are.
+  let p = rsc.parent
+  while (p) {
+    if (!p.runningOn.includes(node)) p.runningOn.push(node)
+    p = p.parent
+  }
+  if (rsc.runningOn.length > 1) {
+    // Multiply active: Pacemaker's default multiple-active=stop_start.
+  }
+  if (!rsc.managed) return
+  void ws
+}
+
+function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailStrategy): void {
+  if (rsc.role !== Role.Unknown) {
+    let it: Rsc | undefined = rsc
+    while (it) {
+      it.knownOn.add(node)
+      if (it.unique) break
+      it = it.parent
+    }
+  }
+  if (rsc.role > Role.Stopped && !node.online && rsc.managed) {
+    if (ws.options.stonithEnabled) fenceNode(ws, node, `${rsc.id} is thought to be active there`, false)
+  }
+  const saved = onFailIn
+  let onFail = onFailIn
+  if (node.unclean) onFail = 'ignore'
+  switch (onFail) {
+    case 'ignore': break
+    case 'demote':
+      rsc.failed = true
+      demoteAction(ws, rsc, node, false)
+      break
+    case 'fence':
+      fenceNode(ws, node, `${rsc.id} failed there`, false)
+      break
+    case 'standby':
+      node.standby = true
+      node.standbyOnFail = true
+      break
+    case 'block':
+      rsc.managed = false
+      rsc.block = true
+      break
+    case 'migrate':
+      resourceLocation(ws, rsc, node, -INFINITY)
+      break
+    case 'stop':
+      rsc.nextRole = Role.Stopped
+      break
+    case 'restart':
+      if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) {
+        rsc.failed = true
+        rsc.stopFlag = true
+        stopAction(ws, rsc, node, false)
+      }
+      break
+  }
+  if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) {
+    addRunning(ws, rsc, node)
+    void saved
+    switch (onFail) {
+      case 'ignore': break
+      case 'demote': case 'block': rsc.failed = true; break
+      default: rsc.failed = true; rsc.stopFlag = true
+    }
+  } else {
+    for (const a of rsc.actions) if (a.task === 'stop' && a.node === node && a.intervalMs === 0) a.optional = true
+  }
+}
+
+function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): void {
+  if (lrm.operations.length === 0) return
+  let rsc = findResourceForHistory(ws, node, lrm.id)
+  if (!rsc) rsc = orphanResource(ws, lrm)
+  const saved = rsc.role
+  rsc.role = Role.Unknown
+  const st: HistoryState = {onFail: 'ignore'}
+  const ops = sortOps(lrm.operations.map(toEntry))
+  for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
+  processRscState(ws, rsc, node, st.onFail)
+  const target = rsc.meta.get('target-role')
+  if (target !== undefined) {
+    const req = roleFromTarget(target)
+    if (req !== Role.Unknown && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) {
+      rsc.nextRole = req === Role.Started ? rsc.nextRole : req
+    }
+  }
+  if (saved > rsc.role) rsc.role = saved
+}
+
+function roleFromTarget(t: string): Role {
+  switch (t.toLowerCase()) {
+    case 'stopped': return Role.Stopped
+    case 'started': return Role.Started
+    case 'unpromoted': case 'slave': return Role.Unpromoted
+    case 'promoted': case 'master': return Role.Promoted
+    default: return Role.Unknown
+  }
+}
+
+function orphanResource(ws: WorkingSet, lrm: M.LrmResource): Rsc {
+  const prim: M.Primitive = {kind: 'primitive', id: lrm.id, class: lrm.class, provider: lrm.provider, type: lrm.type, instanceAttributes: [], metaAttributes: [], utilization: [], operations: []}
+  const meta = new Map<string, string>()
+  for (const [k, v] of nvsetValues(ws.cib.rscDefaults)) meta.set(k, v)
+  const rsc = makeOrphanPrimitive(ws, prim, meta)
+  rsc.orphan = true
+  rsc.configured = false
+  if (!ws.options.stopOrphanResources) rsc.managed = false
+  else resourceLocation(ws, rsc, null, -INFINITY)
+  ws.resources.push(rsc)
+  ws.orphans.push(rsc)
+  return rsc
+}
+
+/** Set by index.ts (needs resources.ts internals). */
+export let makeOrphanPrimitive: (ws: WorkingSet, prim: M.Primitive, meta: Map<string, string>) => Rsc
+export function setOrphanFactory(f: typeof makeOrphanPrimitive): void { makeOrphanPrimitive = f }
+
+function cloneLocations(child: Rsc): SNode[] {
+  return child.runningOn
+}
+
+function findInInstance(inst: Rsc, base: string): Rsc | undefined {
+  for (const p of allPrimitives(inst)) if (p.id.replace(/:\d+$/, '') === base) return p
+  return undefined
+}
+
+function findAnonymousClone(ws: WorkingSet, node: SNode, parent: Rsc, base: string, cloneCfg: M.Clone): Rsc {
+  let rsc: Rsc | undefined
+  let inactive: Rsc | undefined
+  let skipInactive = false
+  for (const child of parent.children) {
+    if (rsc) break
+    const locs = cloneLocations(child)
+    if (locs.length > 0) {
+      if (locs[0] === node) {
+        const r = findInInstance(child, base)
+        if (r) {
+          if (r.runningOn.length > 0) { skipInactive = true } else rsc = r
+        }
+      }
+    } else if (!skipInactive && !inactive && !child.block) {
+      inactive = findInInstance(child, base)
+      if (inactive?.pendingNode && inactive.pendingNode !== node) inactive = undefined
+    }
+  }
+  if (!rsc && !skipInactive && inactive) rsc = inactive
+  if (rsc && rsc.needs !== 'fencing' && (!node.online || node.unclean)) rsc = undefined
+  if (!rsc) {
+    const inst = addCloneInstance(ws, parent, cloneCfg, parent.children.length)
+    const mark = (r: Rsc) => { r.orphan = true; for (const c of r.children) mark(c) }
+    if (parent.children.length > parent.cloneMax) mark(inst)
+    initAllowed(ws, inst)
+    rsc = findInInstance(inst, base)!
+  }
+  return rsc
+}
+
+/** Set by index.ts: fills allowed nodes for a newly created resource. */
+export let initAllowed: (ws: WorkingSet, rsc: Rsc) => void = () => {}
+export function setInitAllowed(f: typeof initAllowed): void { initAllowed = f }
+
+function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | undefined {
+  let rsc = ws.byId.get(id)
+  let parent: Rsc | undefined
+  if (!rsc || rsc.orphan && !rsc.configured) {
+    const base = id.replace(/:\d+$/, '')
+    const zero = ws.byId.get(`${base}:0`)
+    if (zero && !zero.unique && !(zero.parent?.unique)) {
+      rsc = zero
+      parent = banTarget(zero)
+    } else if (!rsc) return undefined
+  } else if (rsc.variant !== 'primitive') {
+    return undefined
+  } else {
+    parent = banTarget(rsc)
+  }
+  if (parent && parent.variant === 'clone' && !parent.unique) {
+    const cfg = ws.cib.resources.find((r) => r.id === parent!.id) as M.Clone
+    rsc = findAnonymousClone(ws, node, parent, id.replace(/:\d+$/, ''), cfg)
+  }
+  return rsc
+}
+
+export function unpackStatus(ws: WorkingSet): void {
+  for (const ns of ws.cib.status) unpackNodeState(ws, ns)
+  const done = new Set<SNode>()
+  const pass = (fence: boolean) => {
+    for (const ns of ws.cib.status) {
+      const node = findNode(ws, ns.id, ns.uname)
+      if (!node || done.has(node)) continue
+      if (!fence && !ws.options.stonithEnabled && !node.online) continue
+      done.add(node)
+      for (const lrm of ns.lrmResources) unpackLrmResource(ws, node, lrm)
+    }
+  }
+  pass(false)
+  pass(ws.options.stonithEnabled)
+}
+
+// ------------------------------------------------------------ fail counts --
+
+/** Sum of a resource's fail counts on a node (pe_get_failcount, effective). */
+export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode): number {
+  const base = rsc.unique ? rsc.id : rsc.id.replace(/:\d+$/, '')
+  let total = 0
+  let lastFailure = 0
+  const re = new RegExp(`^fail-count-${escapeRe(base)}(:\\d+)?#.+_\\d+$`)
+  const legacy = `fail-count-${base}`
+  for (const [k, v] of node.attrs) {
+    if (re.test(k) || k === legacy) total = addScore(total, parseScoreText(v, 0))
+    if (k.startsWith(`last-failure-${base}`)) lastFailure = Math.max(lastFailure, Number(v) || 0)
+  }
+  if (total > 0 && rsc.failureTimeoutMs > 0 && lastFailure > 0 && lastFailure * 1000 + rsc.failureTimeoutMs <= ws.now) return 0
+  return total
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+export {intervalMs}
