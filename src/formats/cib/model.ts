@@ -17,6 +17,8 @@ export interface NvPair {
 /** A rule on node attributes (`#uname`, `pingd`, …), as in location constraints and nvsets. */
 export interface Rule {
   id?: string
+  /** `<rule id-ref="…"/>`: a reference to a rule defined elsewhere (then expressions is empty). */
+  idRef?: string
   score?: string
   scoreAttribute?: string
   booleanOp?: 'and' | 'or'
@@ -32,6 +34,8 @@ export type RuleExpression =
 /** instance_attributes / meta_attributes / utilization / cluster_property_set. */
 export interface NvSet {
   id?: string
+  /** `<meta_attributes id-ref="…"/>`: a reference to a set defined elsewhere (then pairs is empty). */
+  idRef?: string
   score?: string
   rule?: Rule
   pairs: NvPair[]
@@ -58,6 +62,8 @@ export interface Primitive {
   utilization: NvSet[]
   operations: Operation[]
   description?: string
+  /** Other XML attributes of <primitive> kept verbatim (template, …). */
+  otherAttributes?: Record<string, string>
 }
 
 export interface Group {
@@ -66,6 +72,9 @@ export interface Group {
   metaAttributes: NvSet[]
   children: Primitive[]
   description?: string
+  /** Pacemaker 1.x CIBs put instance_attributes on groups (passed down to the children). */
+  instanceAttributes?: NvSet[]
+  otherAttributes?: Record<string, string>
 }
 
 /**
@@ -80,6 +89,8 @@ export interface Clone {
   metaAttributes: NvSet[]
   child: Primitive | Group
   description?: string
+  instanceAttributes?: NvSet[]
+  otherAttributes?: Record<string, string>
 }
 
 export type Resource = Primitive | Group | Clone
@@ -107,6 +118,7 @@ export interface LocationConstraint {
   score?: string
   rules: Rule[]
   resourceDiscovery?: string
+  otherAttributes?: Record<string, string>
 }
 
 export interface ColocationConstraint {
@@ -119,6 +131,7 @@ export interface ColocationConstraint {
   withRscRole?: string
   nodeAttribute?: string
   resourceSets?: ResourceSet[]
+  otherAttributes?: Record<string, string>
 }
 
 export interface OrderConstraint {
@@ -132,7 +145,9 @@ export interface OrderConstraint {
   orderKind?: string
   score?: string
   symmetrical?: string
+  requireAll?: string
   resourceSets?: ResourceSet[]
+  otherAttributes?: Record<string, string>
 }
 
 export interface TicketConstraint {
@@ -151,6 +166,7 @@ export interface Node {
   instanceAttributes: NvSet[]
   utilization: NvSet[]
   description?: string
+  otherAttributes?: Record<string, string>
 }
 
 /** One entry of an lrm_resource's operation history (lrm_rsc_op). */
@@ -167,6 +183,8 @@ export interface LrmResource {
   provider?: string
   type: string
   operations: LrmOperation[]
+  /** Other XML attributes of <lrm_resource> kept verbatim (container, …). */
+  otherAttributes?: Record<string, string>
 }
 
 export interface NodeState {
@@ -182,6 +200,11 @@ export interface NodeState {
 export interface RawSection {
   name: string
   xml: string
+  /**
+   * The element it belongs in: 'configuration' (default), 'resources' (bundle, template),
+   * 'constraints', or 'cib'. Writers put it back at the end of that element.
+   */
+  parent?: string
 }
 
 export interface Cib {

@@ -1,0 +1,12 @@
+/**
+ * The CIB a crm command works on: --cib FILE, else the CIB_file environment
+ * variable (as the Pacemaker tools and crmsh read it), else the running
+ * cluster through cibadmin -Q.
+ */
+import type {LoadedCib} from '../runtime/cib/sources.js'
+
+export async function loadCibFromFlags(cibFlag: string | undefined): Promise<LoadedCib & {text?: string}> {
+  const {loadCib, loadLiveCib} = await import('../runtime/cib/sources.js')
+  const file = cibFlag ?? (process.env.CIB_file || undefined)
+  return file === undefined ? loadLiveCib() : loadCib(file)
+}

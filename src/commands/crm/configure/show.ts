@@ -1,0 +1,39 @@
+import {Flags} from '@oclif/core'
+import {HakitCommand} from '../../../cli/base-command.js'
+
+export default class CrmConfigureShow extends HakitCommand {
+  static override summary = 'Print a CIB as crm shell syntax (or normalised XML)'
+  static override description = `Reads a CIB XML file or a crm shell file (--cib, else $CIB_file, else the running cluster via cibadmin -Q) and prints it in the layout of \`crm configure show\`: objects sorted by kind then id, children on continuation lines. What crm syntax cannot express is printed as an \`xml …\` statement, which crmsh also loads.
+With --xml it prints the whole CIB as indented XML with readable ids filled in where missing.
+
+EXIT CODES
+  0  printed
+  2  the input cannot be read or parsed
+
+ENVIRONMENT
+  CIB_file               the CIB to read when --cib is not given
+  NO_COLOR, FORCE_COLOR  colour control (keywords, names, values and scores are coloured on a terminal)`
+
+  static override examples = ['<%= config.bin %> crm configure show --cib cib.xml', 'CIB_file=cib.xml <%= config.bin %> crm configure show --xml']
+
+  static override flags = {
+    cib: Flags.string({description: 'CIB XML or crm file to read (- for stdin)'}),
+    xml: Flags.boolean({description: 'print normalised CIB XML instead of crm syntax'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(CrmConfigureShow)
+    const {loadCibFromFlags} = await import('../../../cli/cib-input.js')
+    const {cib} = await loadCibFromFlags(flags.cib)
+    if (flags.xml) {
+      const {printCibXml} = await import('../../../formats/cib/xml.js')
+      this.print(printCibXml(cib))
+      return
+    }
+    const {printCrm} = await import('../../../formats/crm/print.js')
+    const {makeChalk} = await import('../../../cli/color.js')
+    const chalk = makeChalk()
+    const colours = {keyword: chalk.yellow, ident: (t: string) => t, attrName: chalk.cyan, attrValue: chalk.red, rscref: chalk.green, idref: chalk.green, score: chalk.magenta}
+    this.print(printCrm(cib, {style: chalk.level > 0 ? (role, text) => colours[role](text) : undefined}))
+  }
+}

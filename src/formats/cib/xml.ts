@@ -1,0 +1,827 @@
+/**
+ * CIB XML reader and writer.
+ *
+ * Reads what Pacemaker 1.0–2.1 write (ids, id-refs, rules, `<master>`,
+ * resource sets, the status section). What the model has no field for is
+ * kept (otherAttributes, RawSection) so a read → write round trip loses
+ * nothing that matters to Pacemaker. The writer emits indented XML that
+ * Pacemaker 2.1.5 accepts, filling in stable, readable ids where missing.
+ */
+import {XMLParser, XMLValidator} from 'fast-xml-parser'
+import {UserError} from '../../core/errors.js'
+import type {
+  Cib,
+  Clone,
+  ColocationConstraint,
+  Constraint,
+  Group,
+  LocationConstraint,
+  LrmResource,
+  Node,
+  NodeState,
+  NvPair,
+  NvSet,
+  Operation,
+  OrderConstraint,
+  Primitive,
+  RawSection,
+  Resource,
+  ResourceSet,
+  Rule,
+  RuleExpression,
+  TicketConstraint,
+} from './model.js'
+
+// ---------------------------------------------------------------------------
+// A small element tree over fast-xml-parser's ordered output
+
+export interface XmlElement {
+  name: string
+  attrs: Record<string, string>
+  children: XmlElement[]
+  /** Text content, when an element has any (descriptions, alert recipients…). */
+  text?: string
+  /** Comment text, for name === '#comment'. */
+  comment?: string
+}
+
+type OrderedNode = Record<string, unknown> & {':@'?: Record<string, string>}
+
+/** Parses XML into an element tree; malformed XML → UserError naming file:line:col. */
+export function parseXmlTree(text: string, file: string): XmlElement {
+  const check = XMLValidator.validate(text, {allowBooleanAttributes: false})
+  if (check !== true) {
+    const {line, col, msg} = check.err
+    throw new UserError(`malformed XML: ${msg}`, 2, {file, line, column: col})
+  }
+  const parser = new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    commentPropName: '#comment',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    processEntities: true,
+    htmlEntities: false,
+  })
+  const nodes = parser.parse(text) as OrderedNode[]
+  const roots = nodes.map(toElement).filter((e): e is XmlElement => e !== undefined && e.name !== '#comment')
+  if (roots.length !== 1) throw new UserError(`${file}: expected one root element, found ${roots.length}`)
+  return roots[0]
+}
+
+function toElement(node: OrderedNode): XmlElement | undefined {
+  const name = Object.keys(node).find((k) => k !== ':@')
+  if (name === undefined) return undefined
+  const body = node[name]
+  if (name === '#text') return {name, attrs: {}, children: [], text: String(body)}
+  if (name === '#comment') {
+    const parts = Array.isArray(body) ? body.map((b) => String((b as Record<string, unknown>)['#text'] ?? '')) : [String(body)]
+    return {name, attrs: {}, children: [], comment: parts.join('')}
+  }
+  const attrs: Record<string, string> = {}
+  for (const [k, v] of Object.entries(node[':@'] ?? {})) attrs[k] = String(v)
+  const children: XmlElement[] = []
+  let text: string | undefined
+  for (const child of (Array.isArray(body) ? body : []) as OrderedNode[]) {
+    const el = toElement(child)
+    if (!el) continue
+    if (el.name === '#text') text = (text ?? '') + el.text
+    else children.push(el)
+  }
+  return text === undefined ? {name, attrs, children} : {name, attrs, children, text}
+}
+
+/** Serialises an element tree (used for raw sections and by the writer). */
+export function printXmlTree(el: XmlElement, indent = ''): string {
+  if (el.name === '#comment') return `${indent}<!--${el.comment ?? ''}-->\n`
+  const attrs = Object.entries(el.attrs)
+    .map(([k, v]) => ` ${k}="${escapeAttr(v)}"`)
+    .join('')
+  const kids = el.children.filter((c) => c.name !== '#comment' || c.comment !== undefined)
+  if (kids.length === 0 && el.text === undefined) return `${indent}<${el.name}${attrs}/>\n`
+  if (kids.length === 0) return `${indent}<${el.name}${attrs}>${escapeText(el.text ?? '')}</${el.name}>\n`
+  let out = `${indent}<${el.name}${attrs}>\n`
+  if (el.text !== undefined) out += `${indent}  ${escapeText(el.text)}\n`
+  for (const c of kids) out += printXmlTree(c, indent + '  ')
+  return out + `${indent}</${el.name}>\n`
+}
+
+export function escapeAttr(v: string): string {
+  return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;')
+}
+
+function escapeText(v: string): string {
+  return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+// ---------------------------------------------------------------------------
+// Reading: element tree → model
+
+class Reader {
+  constructor(readonly file: string) {}
+
+  fail(message: string): never {
+    throw new UserError(`${this.file}: ${message}`)
+  }
+
+  need(el: XmlElement, attr: string): string {
+    const v = el.attrs[attr]
+    if (v === undefined) this.fail(`<${el.name}${el.attrs.id ? ` id="${el.attrs.id}"` : ''}> has no ${attr} attribute`)
+    return v
+  }
+
+  cib(root: XmlElement): Cib {
+    if (root.name !== 'cib') this.fail(`root element is <${root.name}>, expected <cib>`)
+    const cib: Cib = {
+      attributes: {...root.attrs},
+      crmConfig: [],
+      nodes: [],
+      resources: [],
+      constraints: [],
+      rscDefaults: [],
+      opDefaults: [],
+      status: [],
+      otherSections: [],
+    }
+    const configuration = elements(root).find((c) => c.name === 'configuration')
+    if (!configuration) this.fail('<cib> has no <configuration> section')
+    for (const child of elements(root)) {
+      if (child.name === 'configuration') continue
+      if (child.name === 'status') cib.status = elements(child).filter((e) => e.name === 'node_state').map((e) => this.nodeState(e))
+      else cib.otherSections.push(raw(child, 'cib'))
+    }
+    for (const section of elements(configuration)) {
+      switch (section.name) {
+        case 'crm_config':
+          cib.crmConfig = elements(section).map((e) => this.nvset(e))
+          break
+        case 'nodes':
+          cib.nodes = elements(section).filter((e) => e.name === 'node').map((e) => this.node(e))
+          break
+        case 'resources':
+          for (const e of elements(section)) {
+            if (isResourceElement(e.name)) cib.resources.push(this.resource(e))
+            else cib.otherSections.push(raw(e, 'resources'))
+          }
+          break
+        case 'constraints':
+          for (const e of elements(section)) {
+            const c = this.constraint(e)
+            if (c) cib.constraints.push(c)
+            else cib.otherSections.push(raw(e, 'constraints'))
+          }
+          break
+        case 'rsc_defaults':
+          cib.rscDefaults = elements(section).map((e) => this.nvset(e))
+          break
+        case 'op_defaults':
+          cib.opDefaults = elements(section).map((e) => this.nvset(e))
+          break
+        default:
+          cib.otherSections.push(raw(section, 'configuration'))
+      }
+    }
+    return cib
+  }
+
+  nvset(el: XmlElement): NvSet {
+    const set: NvSet = {pairs: []}
+    if (el.attrs.id !== undefined) set.id = el.attrs.id
+    if (el.attrs['id-ref'] !== undefined) set.idRef = el.attrs['id-ref']
+    if (el.attrs.score !== undefined) set.score = el.attrs.score
+    for (const c of elements(el)) {
+      if (c.name === 'nvpair') {
+        const pair: NvPair = {name: c.attrs.name ?? c.attrs['id-ref'] ?? this.need(c, 'name')}
+        if (c.attrs.id !== undefined) pair.id = c.attrs.id
+        if (c.attrs.value !== undefined) pair.value = c.attrs.value
+        set.pairs.push(pair)
+      } else if (c.name === 'rule') {
+        set.rule = this.rule(c)
+      } else {
+        this.fail(`unsupported element <${c.name}> in <${el.name}${el.attrs.id ? ` id="${el.attrs.id}"` : ''}>`)
+      }
+    }
+    return set
+  }
+
+  rule(el: XmlElement): Rule {
+    const rule: Rule = {expressions: []}
+    const a = el.attrs
+    if (a.id !== undefined) rule.id = a.id
+    if (a['id-ref'] !== undefined) rule.idRef = a['id-ref']
+    if (a.score !== undefined) rule.score = a.score
+    if (a['score-attribute'] !== undefined) rule.scoreAttribute = a['score-attribute']
+    if (a['boolean-op'] !== undefined) rule.booleanOp = a['boolean-op'] === 'or' ? 'or' : 'and'
+    if (a.role !== undefined) rule.role = a.role
+    for (const c of elements(el)) rule.expressions.push(this.expression(c))
+    return rule
+  }
+
+  expression(el: XmlElement): RuleExpression {
+    const a = el.attrs
+    if (el.name === 'expression') {
+      const e: RuleExpression = {kind: 'expression', attribute: this.need(el, 'attribute'), operation: this.need(el, 'operation')}
+      if (a.id !== undefined) e.id = a.id
+      if (a.value !== undefined) e.value = a.value
+      if (a.type !== undefined) e.type = a.type
+      if (a['value-source'] !== undefined) e.valueSource = a['value-source']
+      return e
+    }
+    if (el.name === 'date_expression') {
+      const e: RuleExpression = {kind: 'date_expression', operation: this.need(el, 'operation')}
+      if (a.id !== undefined) e.id = a.id
+      if (a.start !== undefined) e.start = a.start
+      if (a.end !== undefined) e.end = a.end
+      const extra: Record<string, string> = {}
+      for (const c of elements(el)) for (const [k, v] of Object.entries(c.attrs)) extra[`${c.name}.${k}`] = v
+      if (Object.keys(extra).length > 0) e.attributes = extra
+      return e
+    }
+    if (el.name === 'rule') return {kind: 'rule', rule: this.rule(el)}
+    this.fail(`unsupported rule element <${el.name}>`)
+  }
+
+  operation(el: XmlElement): Operation {
+    const {id, name, interval, ...rest} = el.attrs
+    const op: Operation = {
+      name: name ?? this.need(el, 'name'),
+      interval: interval ?? this.need(el, 'interval'),
+      attributes: rest,
+      instanceAttributes: [],
+      metaAttributes: [],
+    }
+    if (id !== undefined) op.id = id
+    for (const c of elements(el)) {
+      if (c.name === 'instance_attributes') op.instanceAttributes.push(this.nvset(c))
+      else if (c.name === 'meta_attributes') op.metaAttributes.push(this.nvset(c))
+      else this.fail(`unsupported element <${c.name}> in <op id="${id ?? ''}">`)
+    }
+    return op
+  }
+
+  resource(el: XmlElement): Resource {
+    if (el.name === 'primitive') return this.primitive(el)
+    if (el.name === 'group') return this.group(el)
+    return this.clone(el)
+  }
+
+  primitive(el: XmlElement): Primitive {
+    const {id, class: cls, provider, type, description, ...rest} = el.attrs
+    const p: Primitive = {
+      kind: 'primitive',
+      id: id ?? this.need(el, 'id'),
+      class: cls ?? (rest.template ? '' : this.need(el, 'class')),
+      type: type ?? (rest.template ? '' : this.need(el, 'type')),
+      instanceAttributes: [],
+      metaAttributes: [],
+      utilization: [],
+      operations: [],
+    }
+    if (provider !== undefined) p.provider = provider
+    if (description !== undefined) p.description = description
+    if (Object.keys(rest).length > 0) p.otherAttributes = rest
+    for (const c of elements(el)) {
+      if (c.name === 'instance_attributes') p.instanceAttributes.push(this.nvset(c))
+      else if (c.name === 'meta_attributes') p.metaAttributes.push(this.nvset(c))
+      else if (c.name === 'utilization') p.utilization.push(this.nvset(c))
+      else if (c.name === 'operations') p.operations.push(...elements(c).filter((o) => o.name === 'op').map((o) => this.operation(o)))
+      else this.fail(`unsupported element <${c.name}> in <primitive id="${p.id}">`)
+    }
+    return p
+  }
+
+  group(el: XmlElement): Group {
+    const {id, description, ...rest} = el.attrs
+    const g: Group = {kind: 'group', id: id ?? this.need(el, 'id'), metaAttributes: [], children: []}
+    if (description !== undefined) g.description = description
+    if (Object.keys(rest).length > 0) g.otherAttributes = rest
+    for (const c of elements(el)) {
+      if (c.name === 'primitive') g.children.push(this.primitive(c))
+      else if (c.name === 'meta_attributes') g.metaAttributes.push(this.nvset(c))
+      else if (c.name === 'instance_attributes') (g.instanceAttributes ??= []).push(this.nvset(c))
+      else this.fail(`unsupported element <${c.name}> in <group id="${g.id}">`)
+    }
+    return g
+  }
+
+  clone(el: XmlElement): Clone {
+    const {id, description, ...rest} = el.attrs
+    const metaAttributes: NvSet[] = []
+    const instanceAttributes: NvSet[] = []
+    let child: Primitive | Group | undefined
+    for (const c of elements(el)) {
+      if (c.name === 'primitive') child = this.primitive(c)
+      else if (c.name === 'group') child = this.group(c)
+      else if (c.name === 'meta_attributes') metaAttributes.push(this.nvset(c))
+      else if (c.name === 'instance_attributes') instanceAttributes.push(this.nvset(c))
+      else this.fail(`unsupported element <${c.name}> in <${el.name} id="${id}">`)
+    }
+    if (!child) this.fail(`<${el.name} id="${id}"> has no primitive or group inside`)
+    const legacyMaster = el.name === 'master'
+    const promotable = legacyMaster || metaAttributes.some((s) => s.pairs.some((p) => p.name === 'promotable' && isTrueValue(p.value)))
+    const clone: Clone = {kind: 'clone', id: id ?? this.need(el, 'id'), promotable, legacyMaster, metaAttributes, child}
+    if (instanceAttributes.length > 0) clone.instanceAttributes = instanceAttributes
+    if (description !== undefined) clone.description = description
+    if (Object.keys(rest).length > 0) clone.otherAttributes = rest
+    return clone
+  }
+
+  resourceSet(el: XmlElement): ResourceSet {
+    const {id, sequential, 'require-all': requireAll, role, action, score, ...rest} = el.attrs
+    const set: ResourceSet = {resources: elements(el).filter((r) => r.name === 'resource_ref').map((r) => this.need(r, 'id'))}
+    if (id !== undefined) set.id = id
+    if (sequential !== undefined) set.sequential = sequential
+    if (requireAll !== undefined) set.requireAll = requireAll
+    if (role !== undefined) set.role = role
+    if (action !== undefined) set.action = action
+    if (score !== undefined) set.score = score
+    if (Object.keys(rest).length > 0) set.attributes = rest
+    return set
+  }
+
+  sets(el: XmlElement): ResourceSet[] | undefined {
+    const sets = elements(el).filter((c) => c.name === 'resource_set').map((c) => this.resourceSet(c))
+    return sets.length > 0 ? sets : undefined
+  }
+
+  constraint(el: XmlElement): Constraint | undefined {
+    const id = this.need(el, 'id')
+    if (el.name === 'rsc_location') {
+      const {id: _id, rsc, 'rsc-pattern': rscPattern, role, node, score, 'resource-discovery': rd, ...rest} = el.attrs
+      const c: LocationConstraint = {kind: 'location', id, rules: elements(el).filter((r) => r.name === 'rule').map((r) => this.rule(r))}
+      if (rsc !== undefined) c.rsc = rsc
+      if (rscPattern !== undefined) c.rscPattern = rscPattern
+      const sets = this.sets(el)
+      if (sets) c.resourceSets = sets
+      if (role !== undefined) c.role = role
+      if (node !== undefined) c.node = node
+      if (score !== undefined) c.score = score
+      if (rd !== undefined) c.resourceDiscovery = rd
+      if (Object.keys(rest).length > 0) c.otherAttributes = rest
+      return c
+    }
+    if (el.name === 'rsc_colocation') {
+      const {id: _id, score, rsc, 'with-rsc': withRsc, 'rsc-role': rscRole, 'with-rsc-role': withRscRole, 'node-attribute': nodeAttribute, ...rest} = el.attrs
+      const c: ColocationConstraint = {kind: 'colocation', id, score: score ?? ''}
+      if (rsc !== undefined) c.rsc = rsc
+      if (withRsc !== undefined) c.withRsc = withRsc
+      if (rscRole !== undefined) c.rscRole = rscRole
+      if (withRscRole !== undefined) c.withRscRole = withRscRole
+      if (nodeAttribute !== undefined) c.nodeAttribute = nodeAttribute
+      const sets = this.sets(el)
+      if (sets) c.resourceSets = sets
+      if (Object.keys(rest).length > 0) c.otherAttributes = rest
+      return c
+    }
+    if (el.name === 'rsc_order') {
+      const {id: _id, first, then, 'first-action': fa, 'then-action': ta, kind, score, symmetrical, 'require-all': ra, ...rest} = el.attrs
+      const c: OrderConstraint = {kind: 'order', id}
+      if (first !== undefined) c.first = first
+      if (then !== undefined) c.then = then
+      if (fa !== undefined) c.firstAction = fa
+      if (ta !== undefined) c.thenAction = ta
+      if (kind !== undefined) c.orderKind = kind
+      if (score !== undefined) c.score = score
+      if (symmetrical !== undefined) c.symmetrical = symmetrical
+      if (ra !== undefined) c.requireAll = ra
+      const sets = this.sets(el)
+      if (sets) c.resourceSets = sets
+      if (Object.keys(rest).length > 0) c.otherAttributes = rest
+      return c
+    }
+    if (el.name === 'rsc_ticket') {
+      const {id: _id, ...rest} = el.attrs
+      const c: TicketConstraint = {kind: 'ticket', id, attributes: rest}
+      const sets = this.sets(el)
+      if (sets) c.resourceSets = sets
+      return c
+    }
+    return undefined
+  }
+
+  node(el: XmlElement): Node {
+    const {id, uname, type, description, ...rest} = el.attrs
+    const n: Node = {id: id ?? this.need(el, 'id'), uname: uname ?? id, instanceAttributes: [], utilization: []}
+    if (type !== undefined) n.type = type
+    if (description !== undefined) n.description = description
+    if (Object.keys(rest).length > 0) n.otherAttributes = rest
+    for (const c of elements(el)) {
+      if (c.name === 'instance_attributes') n.instanceAttributes.push(this.nvset(c))
+      else if (c.name === 'utilization') n.utilization.push(this.nvset(c))
+      else this.fail(`unsupported element <${c.name}> in <node id="${n.id}">`)
+    }
+    return n
+  }
+
+  nodeState(el: XmlElement): NodeState {
+    // Pacemaker's own test CIBs have node_states without id; keep them as they are
+    const state: NodeState = {id: el.attrs.id ?? '', attributes: {...el.attrs}, transientAttributes: [], lrmResources: []}
+    if (el.attrs.uname !== undefined) state.uname = el.attrs.uname
+    for (const c of elements(el)) {
+      if (c.name === 'transient_attributes') state.transientAttributes.push(...elements(c).map((s) => this.nvset(s)))
+      else if (c.name === 'lrm') {
+        for (const list of elements(c)) for (const r of elements(list)) if (r.name === 'lrm_resource') state.lrmResources.push(this.lrmResource(r))
+      }
+    }
+    return state
+  }
+
+  lrmResource(el: XmlElement): LrmResource {
+    const {id, class: cls, provider, type, ...rest} = el.attrs
+    const r: LrmResource = {id: id ?? this.need(el, 'id'), class: cls ?? '', type: type ?? '', operations: []}
+    if (provider !== undefined) r.provider = provider
+    if (Object.keys(rest).length > 0) r.otherAttributes = rest
+    for (const op of elements(el)) {
+      if (op.name !== 'lrm_rsc_op') continue
+      r.operations.push({id: this.need(op, 'id'), operation: op.attrs.operation ?? '', attributes: {...op.attrs}})
+    }
+    return r
+  }
+}
+
+function elements(el: XmlElement): XmlElement[] {
+  return el.children.filter((c) => c.name !== '#comment')
+}
+
+function isResourceElement(name: string): boolean {
+  return name === 'primitive' || name === 'group' || name === 'clone' || name === 'master'
+}
+
+function isTrueValue(v: string | undefined): boolean {
+  return v !== undefined && ['true', 'on', 'yes', 'y', '1'].includes(v.trim().toLowerCase())
+}
+
+function raw(el: XmlElement, parent: string): RawSection {
+  return {name: el.name, xml: printXmlTree(el).trimEnd(), parent}
+}
+
+/** What a single configuration element (as in a crm `xml …` statement) reads as. */
+export type XmlFragment =
+  | {kind: 'resource'; resource: Resource}
+  | {kind: 'constraint'; constraint: Constraint}
+  | {kind: 'node'; node: Node}
+  | {kind: 'raw'; section: RawSection}
+
+/** Reads one configuration element: a resource, a constraint, a node, or anything else as raw XML. */
+export function readXmlFragment(el: XmlElement, file: string): XmlFragment {
+  const reader = new Reader(file)
+  if (isResourceElement(el.name)) return {kind: 'resource', resource: reader.resource(el)}
+  if (el.name === 'node') return {kind: 'node', node: reader.node(el)}
+  const constraint = el.name.startsWith('rsc_') ? reader.constraint(el) : undefined
+  if (constraint) return {kind: 'constraint', constraint}
+  const parent = ['bundle', 'template'].includes(el.name) ? 'resources' : el.name.startsWith('rsc_') ? 'constraints' : 'configuration'
+  return {kind: 'raw', section: raw(el, parent)}
+}
+
+/** Reads CIB XML text into the model; bad XML or structure → UserError naming the file (and line:col for syntax). */
+export function parseCibXml(text: string, file: string): Cib {
+  return new Reader(file).cib(parseXmlTree(text, file))
+}
+
+// ---------------------------------------------------------------------------
+// Writing: model → XML
+
+/** Hands out readable ids, never reusing one already in the CIB. */
+export class IdAllocator {
+  private readonly used = new Set<string>()
+
+  reserve(id: string | undefined): void {
+    if (id !== undefined) this.used.add(id)
+  }
+
+  /** `wanted` if free, else wanted-1, wanted-2, …; characters XML ids cannot hold become `_`. */
+  take(existing: string | undefined, wanted: string): string {
+    if (existing !== undefined) return existing
+    let base = wanted.replace(/[^A-Za-z0-9_.-]/g, '_')
+    if (!/^[A-Za-z_]/.test(base)) base = `id-${base}`
+    let id = base
+    for (let n = 1; this.used.has(id); n++) id = `${base}-${n}`
+    this.used.add(id)
+    return id
+  }
+}
+
+/** Collects every id in the model so generated ids never collide with them. */
+function reserveIds(cib: Cib, ids: IdAllocator): void {
+  const sets = (list: NvSet[] | undefined) => {
+    for (const s of list ?? []) {
+      ids.reserve(s.id)
+      for (const p of s.pairs) ids.reserve(p.id)
+      if (s.rule) ruleIds(s.rule)
+    }
+  }
+  const ruleIds = (r: Rule) => {
+    ids.reserve(r.id)
+    for (const e of r.expressions) {
+      if (e.kind === 'rule') ruleIds(e.rule)
+      else ids.reserve(e.id)
+    }
+  }
+  const primitive = (p: Primitive) => {
+    ids.reserve(p.id)
+    sets(p.instanceAttributes)
+    sets(p.metaAttributes)
+    sets(p.utilization)
+    for (const op of p.operations) {
+      ids.reserve(op.id)
+      sets(op.instanceAttributes)
+      sets(op.metaAttributes)
+    }
+  }
+  const resource = (r: Resource) => {
+    ids.reserve(r.id)
+    sets(r.metaAttributes)
+    if (r.kind === 'primitive') primitive(r)
+    else if (r.kind === 'group') {
+      sets(r.instanceAttributes)
+      r.children.forEach(primitive)
+    } else {
+      sets(r.instanceAttributes)
+      resource(r.child)
+    }
+  }
+  sets(cib.crmConfig)
+  sets(cib.rscDefaults)
+  sets(cib.opDefaults)
+  for (const n of cib.nodes) {
+    sets(n.instanceAttributes)
+    sets(n.utilization)
+  }
+  cib.resources.forEach(resource)
+  for (const c of cib.constraints) {
+    ids.reserve(c.id)
+    for (const s of c.resourceSets ?? []) ids.reserve(s.id)
+    if (c.kind === 'location') c.rules.forEach(ruleIds)
+  }
+}
+
+class Writer {
+  readonly ids = new IdAllocator()
+  out: string[] = []
+
+  line(depth: number, text: string): void {
+    this.out.push(`${'  '.repeat(depth)}${text}`)
+  }
+
+  open(depth: number, name: string, attrs: Record<string, string | undefined>, hasChildren: boolean): void {
+    this.line(depth, `<${name}${attrText(attrs)}${hasChildren ? '' : '/'}>`)
+  }
+
+  close(depth: number, name: string): void {
+    this.line(depth, `</${name}>`)
+  }
+
+  nvset(depth: number, element: string, set: NvSet, idBase: string): void {
+    if (set.idRef !== undefined && set.pairs.length === 0 && !set.rule) {
+      this.open(depth, element, {'id-ref': set.idRef}, false)
+      return
+    }
+    const id = this.ids.take(set.id, idBase)
+    const has = set.pairs.length > 0 || set.rule !== undefined
+    this.open(depth, element, {id, score: set.score}, has)
+    if (!has) return
+    if (set.rule) this.rule(depth + 1, set.rule, `${id}-rule`)
+    for (const p of set.pairs) {
+      this.open(depth + 1, 'nvpair', {id: this.ids.take(p.id, `${id}-${p.name}`), name: p.name, value: p.value}, false)
+    }
+    this.close(depth, element)
+  }
+
+  nvsets(depth: number, element: string, sets: NvSet[] | undefined, idBase: string): void {
+    ;(sets ?? []).forEach((s, i) => this.nvset(depth, element, s, i === 0 ? idBase : `${idBase}-${i}`))
+  }
+
+  rule(depth: number, rule: Rule, idBase: string): void {
+    if (rule.idRef !== undefined && rule.expressions.length === 0) {
+      this.open(depth, 'rule', {'id-ref': rule.idRef}, false)
+      return
+    }
+    const id = this.ids.take(rule.id, idBase)
+    const attrs = {id, score: rule.score, 'score-attribute': rule.scoreAttribute, 'boolean-op': rule.booleanOp, role: rule.role}
+    this.open(depth, 'rule', attrs, rule.expressions.length > 0)
+    if (rule.expressions.length === 0) return
+    rule.expressions.forEach((e, i) => {
+      const base = `${id}-expression${i === 0 ? '' : `-${i}`}`
+      if (e.kind === 'rule') this.rule(depth + 1, e.rule, `${id}-rule${i === 0 ? '' : `-${i}`}`)
+      else if (e.kind === 'expression') {
+        this.open(depth + 1, 'expression', {id: this.ids.take(e.id, base), attribute: e.attribute, operation: e.operation, value: e.value, type: e.type, 'value-source': e.valueSource}, false)
+      } else {
+        const eid = this.ids.take(e.id, base)
+        const children = new Map<string, Record<string, string>>()
+        for (const [k, v] of Object.entries(e.attributes ?? {})) {
+          const dot = k.indexOf('.')
+          const child = dot > 0 ? k.slice(0, dot) : 'date_spec'
+          if (!children.has(child)) children.set(child, {})
+          children.get(child)![dot > 0 ? k.slice(dot + 1) : k] = v
+        }
+        this.open(depth + 1, 'date_expression', {id: eid, operation: e.operation, start: e.start, end: e.end}, children.size > 0)
+        if (children.size === 0) return
+        for (const [name, attrs] of children) this.open(depth + 2, name, {...attrs, id: this.ids.take(attrs.id, `${eid}-${name}`)}, false)
+        this.close(depth + 1, 'date_expression')
+      }
+    })
+    this.close(depth, 'rule')
+  }
+
+  primitive(depth: number, p: Primitive): void {
+    const attrs = {id: p.id, class: p.class || undefined, provider: p.provider, type: p.type || undefined, description: p.description, ...p.otherAttributes}
+    const has = p.instanceAttributes.length + p.metaAttributes.length + p.utilization.length + p.operations.length > 0
+    this.open(depth, 'primitive', attrs, has)
+    if (!has) return
+    this.nvsets(depth + 1, 'instance_attributes', p.instanceAttributes, `${p.id}-instance_attributes`)
+    this.nvsets(depth + 1, 'meta_attributes', p.metaAttributes, `${p.id}-meta_attributes`)
+    this.nvsets(depth + 1, 'utilization', p.utilization, `${p.id}-utilization`)
+    if (p.operations.length > 0) {
+      this.line(depth + 1, '<operations>')
+      for (const op of p.operations) this.operation(depth + 2, op, p.id)
+      this.line(depth + 1, '</operations>')
+    }
+    this.close(depth, 'primitive')
+  }
+
+  operation(depth: number, op: Operation, rscId: string): void {
+    const id = this.ids.take(op.id, `${rscId}-${op.name}-${op.interval}`)
+    const has = op.instanceAttributes.length + op.metaAttributes.length > 0
+    this.open(depth, 'op', {id, name: op.name, interval: op.interval, ...op.attributes}, has)
+    if (!has) return
+    this.nvsets(depth + 1, 'instance_attributes', op.instanceAttributes, `${id}-instance_attributes`)
+    this.nvsets(depth + 1, 'meta_attributes', op.metaAttributes, `${id}-meta_attributes`)
+    this.close(depth, 'op')
+  }
+
+  resource(depth: number, r: Resource): void {
+    if (r.kind === 'primitive') return this.primitive(depth, r)
+    if (r.kind === 'group') {
+      this.open(depth, 'group', {id: r.id, description: r.description, ...r.otherAttributes}, true)
+      this.nvsets(depth + 1, 'instance_attributes', r.instanceAttributes, `${r.id}-instance_attributes`)
+      this.nvsets(depth + 1, 'meta_attributes', r.metaAttributes, `${r.id}-meta_attributes`)
+      for (const c of r.children) this.primitive(depth + 1, c)
+      this.close(depth, 'group')
+      return
+    }
+    const element = r.legacyMaster ? 'master' : 'clone'
+    this.open(depth, element, {id: r.id, description: r.description, ...r.otherAttributes}, true)
+    this.nvsets(depth + 1, 'instance_attributes', r.instanceAttributes, `${r.id}-instance_attributes`)
+    this.nvsets(depth + 1, 'meta_attributes', r.metaAttributes, `${r.id}-meta_attributes`)
+    this.resource(depth + 1, r.child)
+    this.close(depth, element)
+  }
+
+  resourceSets(depth: number, sets: ResourceSet[] | undefined, idBase: string): void {
+    ;(sets ?? []).forEach((s, i) => {
+      const attrs = {id: this.ids.take(s.id, `${idBase}-${i}`), sequential: s.sequential, 'require-all': s.requireAll, role: s.role, action: s.action, score: s.score, ...s.attributes}
+      this.open(depth, 'resource_set', attrs, s.resources.length > 0)
+      if (s.resources.length === 0) return
+      for (const ref of s.resources) this.open(depth + 1, 'resource_ref', {id: ref}, false)
+      this.close(depth, 'resource_set')
+    })
+  }
+
+  constraint(depth: number, c: Constraint): void {
+    const sets = c.resourceSets ?? []
+    switch (c.kind) {
+      case 'location': {
+        const attrs = {id: c.id, rsc: c.rsc, 'rsc-pattern': c.rscPattern, role: c.role, node: c.node, score: c.score, 'resource-discovery': c.resourceDiscovery, ...c.otherAttributes}
+        const has = sets.length + c.rules.length > 0
+        this.open(depth, 'rsc_location', attrs, has)
+        if (!has) return
+        this.resourceSets(depth + 1, c.resourceSets, c.id)
+        c.rules.forEach((r, i) => this.rule(depth + 1, r, `${c.id}-rule${i === 0 ? '' : `-${i}`}`))
+        this.close(depth, 'rsc_location')
+        return
+      }
+      case 'colocation': {
+        const attrs = {id: c.id, score: c.score || undefined, rsc: c.rsc, 'rsc-role': c.rscRole, 'with-rsc': c.withRsc, 'with-rsc-role': c.withRscRole, 'node-attribute': c.nodeAttribute, ...c.otherAttributes}
+        return this.withSets(depth, 'rsc_colocation', attrs, c)
+      }
+      case 'order': {
+        const attrs = {id: c.id, first: c.first, 'first-action': c.firstAction, then: c.then, 'then-action': c.thenAction, kind: c.orderKind, score: c.score, symmetrical: c.symmetrical, 'require-all': c.requireAll, ...c.otherAttributes}
+        return this.withSets(depth, 'rsc_order', attrs, c)
+      }
+      case 'ticket':
+        return this.withSets(depth, 'rsc_ticket', {id: c.id, ...c.attributes}, c)
+    }
+  }
+
+  withSets(depth: number, element: string, attrs: Record<string, string | undefined>, c: Constraint): void {
+    const has = (c.resourceSets?.length ?? 0) > 0
+    this.open(depth, element, attrs, has)
+    if (!has) return
+    this.resourceSets(depth + 1, c.resourceSets, c.id)
+    this.close(depth, element)
+  }
+
+  node(depth: number, n: Node): void {
+    const has = n.instanceAttributes.length + n.utilization.length > 0
+    this.open(depth, 'node', {id: n.id, uname: n.uname, type: n.type, description: n.description, ...n.otherAttributes}, has)
+    if (!has) return
+    this.nvsets(depth + 1, 'instance_attributes', n.instanceAttributes, `nodes-${n.id}`)
+    this.nvsets(depth + 1, 'utilization', n.utilization, `nodes-${n.id}-utilization`)
+    this.close(depth, 'node')
+  }
+
+  nodeState(depth: number, s: NodeState): void {
+    const attrs = {...s.attributes, id: s.id || undefined, uname: s.uname ?? s.attributes.uname}
+    const has = s.transientAttributes.length + s.lrmResources.length > 0
+    this.open(depth, 'node_state', orderIdFirst(attrs), has)
+    if (!has) return
+    if (s.transientAttributes.length > 0) {
+      this.line(depth + 1, `<transient_attributes id="${escapeAttr(s.id)}">`)
+      this.nvsets(depth + 2, 'instance_attributes', s.transientAttributes, `status-${s.id}`)
+      this.line(depth + 1, '</transient_attributes>')
+    }
+    if (s.lrmResources.length > 0) {
+      this.line(depth + 1, `<lrm id="${escapeAttr(s.id)}">`)
+      this.line(depth + 2, '<lrm_resources>')
+      for (const r of s.lrmResources) {
+        this.open(depth + 3, 'lrm_resource', {id: r.id, class: r.class, provider: r.provider, type: r.type, ...r.otherAttributes}, r.operations.length > 0)
+        if (r.operations.length === 0) continue
+        for (const op of r.operations) this.open(depth + 4, 'lrm_rsc_op', orderIdFirst({...op.attributes, id: op.id, operation: op.operation}), false)
+        this.close(depth + 3, 'lrm_resource')
+      }
+      this.line(depth + 2, '</lrm_resources>')
+      this.line(depth + 1, '</lrm>')
+    }
+    this.close(depth, 'node_state')
+  }
+
+  raw(depth: number, sections: RawSection[], parent: string): void {
+    for (const s of sections) {
+      if ((s.parent ?? 'configuration') !== parent) continue
+      for (const l of s.xml.split('\n')) this.line(depth, l)
+    }
+  }
+
+  section(depth: number, name: string, body: () => void): void {
+    const start = this.out.length
+    this.line(depth, `<${name}>`)
+    body()
+    if (this.out.length === start + 1) this.out[start] = `${'  '.repeat(depth)}<${name}/>`
+    else this.close(depth, name)
+  }
+
+  cib(cib: Cib): string {
+    reserveIds(cib, this.ids)
+    const attrs = {...cib.attributes}
+    attrs['validate-with'] = schemaFor(attrs['validate-with'])
+    for (const k of ['epoch', 'admin_epoch', 'num_updates']) attrs[k] ??= '0'
+    this.line(0, `<cib${attrText(attrs)}>`)
+    this.line(1, '<configuration>')
+    this.section(2, 'crm_config', () => this.nvsets(3, 'cluster_property_set', cib.crmConfig, 'cib-bootstrap-options'))
+    this.section(2, 'nodes', () => cib.nodes.forEach((n) => this.node(3, n)))
+    this.section(2, 'resources', () => {
+      cib.resources.forEach((r) => this.resource(3, r))
+      this.raw(3, cib.otherSections, 'resources')
+    })
+    this.section(2, 'constraints', () => {
+      cib.constraints.forEach((c) => this.constraint(3, c))
+      this.raw(3, cib.otherSections, 'constraints')
+    })
+    if (cib.rscDefaults.length > 0) this.section(2, 'rsc_defaults', () => this.nvsets(3, 'meta_attributes', cib.rscDefaults, 'rsc-options'))
+    if (cib.opDefaults.length > 0) this.section(2, 'op_defaults', () => this.nvsets(3, 'meta_attributes', cib.opDefaults, 'op-options'))
+    this.raw(2, cib.otherSections, 'configuration')
+    this.line(1, '</configuration>')
+    this.section(1, 'status', () => cib.status.forEach((s) => this.nodeState(2, s)))
+    this.raw(1, cib.otherSections, 'cib')
+    this.line(0, '</cib>')
+    return this.out.join('\n') + '\n'
+  }
+}
+
+/**
+ * The schema named in validate-with. Pacemaker 2.1.5 validates pacemaker-1.0
+ * … pacemaker-3.9 and upgrades older ones on load; a missing or unknown value
+ * becomes pacemaker-3.0, the oldest 3.x schema (it still allows <master>).
+ */
+function schemaFor(validateWith: string | undefined): string {
+  if (validateWith && /^pacemaker-(\d+)\.(\d+)$/.test(validateWith)) return validateWith
+  return 'pacemaker-3.0'
+}
+
+function orderIdFirst(attrs: Record<string, string | undefined>): Record<string, string | undefined> {
+  const {id, ...rest} = attrs
+  return {id, ...rest}
+}
+
+function attrText(attrs: Record<string, string | undefined>): string {
+  let s = ''
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) s += ` ${k}="${escapeAttr(v)}"`
+  return s
+}
+
+/** One resource or constraint as an XML element (for crm `xml` statements); missing ids are filled in. */
+export function printConfigElementXml(item: Resource | Constraint): string {
+  const w = new Writer()
+  if (item.kind === 'primitive' || item.kind === 'group' || item.kind === 'clone') w.resource(0, item)
+  else w.constraint(0, item)
+  return w.out.join('\n') + '\n'
+}
+
+/** Writes the model as CIB XML, filling in readable ids where the model has none. */
+export function printCibXml(cib: Cib): string {
+  return new Writer().cib(cib)
+}

@@ -1,0 +1,100 @@
+/**
+ * Where a configuration to compare or show comes from: a CIB XML file, a
+ * crm shell file, `-` (standard input), the live cluster (`cibadmin -Q`), or
+ * — through the registry below — other kinds such as a legacy /etc/ha.d
+ * directory converted on the fly.
+ */
+import {spawn} from 'node:child_process'
+import {stat} from 'node:fs/promises'
+import {UserError} from '../../core/errors.js'
+import {readSource, describeFsError} from '../../core/read-source.js'
+import type {Cib} from '../../formats/cib/model.js'
+
+export interface LoadedCib {
+  cib: Cib
+  /** What the source was read as: 'xml', 'crm', 'live', or a registered kind. */
+  kind: string
+  /** How to name it to the user (file name, `-`, `live CIB`). */
+  label: string
+}
+
+/**
+ * A source kind that is not a plain file: it claims a path (usually a
+ * directory) and turns it into a CIB. Resolvers are tried in order before
+ * the path is read as a file.
+ */
+export interface CibSourceResolver {
+  kind: string
+  /** True when this resolver handles `spec` (called with the result of stat, or undefined when the path does not exist). */
+  claims(spec: string, info: {isDirectory: boolean} | undefined): Promise<boolean> | boolean
+  load(spec: string): Promise<Cib>
+}
+
+const resolvers: CibSourceResolver[] = [
+  // TODO(converter): register the legacy Heartbeat directory here, e.g.
+  //   {kind: 'heartbeat', claims: (p, i) => !!i?.isDirectory && existsSync(join(p, 'ha.cf')),
+  //    load: async (p) => (await import('../../converters/…')).convertHaDirToCib(p)}
+  // so `hakit diff crm /etc/ha.d new.crm` compares the converted view.
+]
+
+/** Adds a source kind (for example the legacy /etc/ha.d converter). */
+export function registerCibSource(resolver: CibSourceResolver): void {
+  if (!resolvers.some((r) => r.kind === resolver.kind)) resolvers.push(resolver)
+}
+
+/** True when the text looks like XML (a CIB) rather than crm shell syntax. */
+export function looksLikeXml(text: string): boolean {
+  return /^\s*</.test(text.replace(/^\uFEFF/, ''))
+}
+
+/** Parses text as CIB XML or crm syntax, detected by content. */
+export async function parseConfigText(text: string, file: string): Promise<{cib: Cib; kind: 'xml' | 'crm'}> {
+  if (looksLikeXml(text)) {
+    const {parseCibXml} = await import('../../formats/cib/xml.js')
+    return {cib: parseCibXml(text, file), kind: 'xml'}
+  }
+  const {parseCrm} = await import('../../formats/crm/parse.js')
+  return {cib: parseCrm(text, file), kind: 'crm'}
+}
+
+/** Loads a CIB from a file path, `-`, or a registered source kind. */
+export async function loadCib(spec: string): Promise<LoadedCib> {
+  if (spec !== '-') {
+    let info: {isDirectory: boolean} | undefined
+    try {
+      info = {isDirectory: (await stat(spec)).isDirectory()}
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`${spec}: ${describeFsError(error)}`)
+    }
+    for (const r of resolvers) {
+      if (await r.claims(spec, info)) return {cib: await r.load(spec), kind: r.kind, label: spec}
+    }
+    if (info?.isDirectory) throw new UserError(`${spec}: is a directory; expected a CIB XML or crm file`)
+  }
+  const {file, text} = await readSource(spec)
+  const parsed = await parseConfigText(text, file)
+  return {...parsed, label: file}
+}
+
+/** Reads the running cluster's CIB with `cibadmin -Q` (honours CIB_file like the Pacemaker tools do). */
+export async function loadLiveCib(): Promise<LoadedCib> {
+  const text = await new Promise<string>((resolve, reject) => {
+    const child = spawn('cibadmin', ['-Q'], {stdio: ['ignore', 'pipe', 'pipe']})
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (d: Buffer) => out.push(d))
+    child.stderr.on('data', (d: Buffer) => err.push(d))
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new UserError(e.code === 'ENOENT' ? 'cannot read the live CIB: cibadmin not found (is Pacemaker installed?)' : `cannot run cibadmin: ${e.message}`)),
+    )
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'))
+      else {
+        const msg = Buffer.concat(err).toString('utf8').trim().split('\n').pop() ?? ''
+        reject(new UserError(`cannot read the live CIB: cibadmin -Q exited ${code}${msg ? `: ${msg}` : ''}`))
+      }
+    })
+  })
+  const {parseCibXml} = await import('../../formats/cib/xml.js')
+  return {cib: parseCibXml(text, 'live CIB'), kind: 'live', label: 'live CIB'}
+}
