@@ -11,6 +11,7 @@ import {makeGroupMethods} from './group.js'
 import {applyOrderings} from './ordering.js'
 import {applyNodeCriteria} from './placement.js'
 import {makePrimitiveMethods} from './primitive.js'
+import {scheduleProbes} from './probes.js'
 import {buildResources, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
 import {type Rsc, type WorkingSet} from './types.js'
@@ -106,6 +107,7 @@ export function schedule(cib: M.Cib, opts: ScheduleOptions = {}): Transition {
     applyNodeCriteria(ws)
     for (const r of ws.resources) r.fns.internalConstraints(r)
     for (const r of ws.resources) r.fns.assign(r, null)
+    scheduleProbes(ws)
     for (const r of ws.resources) r.fns.createActions(r)
     scheduleFencing(ws)
     applyOrderings(ws)

@@ -24,7 +24,15 @@ export function anyNodeAvailable(nodes: Map<SNode, number>): boolean {
 
 /** Current node of a resource (pe__current_node: first of running_on). */
 export function currentNode(rsc: Rsc): SNode | null {
-  return rsc.runningOn[0] ?? null
+  let active: SNode | null = null
+  for (const node of rsc.runningOn) {
+    const happy = node.online && !node.unclean
+    if (rsc.needs !== 'fencing') {
+      if (happy && (!active || !active.online || active.unclean)) active = node
+    }
+    if (!active) active = node
+  }
+  return active
 }
 
 /** Sorts candidate nodes by preference (compare_nodes). */

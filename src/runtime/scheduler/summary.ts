@@ -4,6 +4,7 @@
  * lines and as corpus-shaped action records.
  */
 import {opKey} from './actions.js'
+import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
 
 export interface SummaryAction {
@@ -139,7 +140,7 @@ function outputActions(p: Printer, rsc: Rsc): void {
   const next = rsc.allocatedTo
   let current: SNode | null = null
   if (rsc.runningOn.length > 0) {
-    current = rsc.runningOn[0]
+    current = currentNode(rsc)
     if (rsc.role === Role.Stopped) rsc.role = Role.Started
   }
   if (!current && rsc.orphan) return

@@ -338,6 +338,8 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
       updateResourceState(rsc, e, rc, st, false)
       return
     case 7: {
+      // A missing agent cannot be ignored: treat on-fail=ignore as a ban
+      if (actionOnFail(ws, rsc, task, e.intervalMs).onFail === 'ignore') st.onFail = 'migrate'
       resourceLocation(ws, parent, node, -INFINITY)
       unpackFailure(ws, rsc, node, e, rc, st)
       return
@@ -407,11 +409,8 @@ function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
     if (!p.runningOn.includes(node)) p.runningOn.push(node)
     p = p.parent
   }
-  if (rsc.runningOn.length > 1) {
-    // Multiply active: Pacemaker's default multiple-active=stop_start.
-  }
-  if (!rsc.managed) return
-  void ws
+  // Unmanaged resources stay where they are
+  if (!rsc.managed) resourceLocation(ws, rsc, node, INFINITY)
 }
 
 function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailStrategy): void {
