@@ -126,13 +126,14 @@ export function applyColocToWeights(dependent: Rsc, primary: Rsc, c: Colocation)
 
 export function applyColocToPriority(dependent: Rsc, primary: Rsc, c: Colocation): void {
   if (!dependent.allocatedTo || !primary.allocatedTo) return
-  const attr = c.nodeAttribute ?? '#uname'
-  if (primary.allocatedTo.attrs.get(attr) !== dependent.allocatedTo.attrs.get(attr)) return
-  let score = 0
-  if (c.primaryRole === Role.Unknown || c.primaryRole === primary.nextRole) score = c.score
-  if (c.dependentRole === Role.Promoted) {
-    dependent.promotionPriority = addScores(score, dependent.promotionPriority)
+  const attr = c.nodeAttribute ?? '#id'
+  if (primary.allocatedTo.attrs.get(attr) !== dependent.allocatedTo.attrs.get(attr)) {
+    if (c.score === INFINITY && c.dependentRole === Role.Promoted) dependent.priority = -INFINITY
+    return
   }
+  if (c.primaryRole !== Role.Unknown && c.primaryRole !== primary.nextRole) return
+  const mult = c.dependentRole === Role.Unpromoted ? -1 : 1
+  dependent.priority = addScores(mult * c.score, dependent.priority)
 }
 
 function bestNodeScoreMatchingAttr(rsc: Rsc, attr: string, value: string | undefined): number {
@@ -223,6 +224,7 @@ export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | nul
     return false
   }
   rsc.allocatedTo = chosen
+  rsc.allocatedWeight = rsc.allowed.get(chosen) ?? 0
   chosen.numResources++
   void ws
   return true

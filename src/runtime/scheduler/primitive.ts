@@ -88,10 +88,6 @@ function scheduleRoleTransitionActions(ws: WorkingSet, rsc: Rsc): void {
 
 export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
   if (rsc.nextRole === Role.Unknown) rsc.nextRole = rsc.allocatedTo ? Role.Started : Role.Stopped
-  if (rsc.nextRole === Role.Started && isPromotableInstance(rsc)) {
-    // promotable instances settle at Unpromoted unless promoted
-    rsc.nextRole = Role.Unpromoted
-  }
   let needStop = false
   let needPromote = false
   const current = currentNode(rsc)
@@ -118,12 +114,6 @@ export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
   scheduleRestartActions(ws, rsc, current, needStop, needPromote)
   scheduleRoleTransitionActions(ws, rsc)
   createRecurringActions(ws, rsc)
-}
-
-function isPromotableInstance(rsc: Rsc): boolean {
-  let p = rsc.parent
-  while (p) { if (p.variant === 'clone') return p.promotable; p = p.parent }
-  return false
 }
 
 /** Recurring monitors for the role the resource will have (pcmk_sched_recurring.c, simplified). */

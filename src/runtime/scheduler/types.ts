@@ -185,6 +185,8 @@ export interface Rsc {
   knownOn: Set<SNode>
   allowed: Map<SNode, number>
   allocatedTo: SNode | null
+  /** the node score when it was assigned (promotable colocation merges it) */
+  allocatedWeight?: number
   thisWith: Colocation[]
   withThis: Colocation[]
   actions: Action[]
