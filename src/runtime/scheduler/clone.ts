@@ -589,7 +589,7 @@ export function cloneActionFlags(action: Action, node: SNode | null): Flags {
   const flags = {optional: true, runnable: true}
   let anyRunnable = false
   for (const child of clone.children) {
-    const ca = child.actions.find((a) => a.task === task && a.intervalMs === 0 && (child.children.length > 0 || node === null || a.node === node))
+    const ca = [...child.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (child.children.length > 0 || node === null || a.node === node))
     if (!ca) continue
     const cf = child.fns.actionFlags(ca, node)
     if (flags.optional && !cf.optional) { flags.optional = false; action.optional = false }
@@ -625,8 +625,8 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
         continue
       }
       const task = childTask(first.rsc!, first.task)
-      const fa = firstChild.actions.find((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
-      const ta = thenChild.actions.find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
+      const fa = [...firstChild.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
+      const ta = [...thenChild.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
       if (!fa || !ta) continue
       if (orderActions(fa, ta, type)) changed |= 3
       changed |= thenChild.fns.updateOrderedActions(fa, ta, node, firstChild.fns.actionFlags(fa, node), filter, type)
@@ -635,7 +635,7 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
   }
   changed |= updateOrderedActions(ws, first, then, node, flags, filter, type)
   for (const child of then.rsc!.children) {
-    const ca = child.actions.find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
+    const ca = [...child.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
     if (!ca) continue
     let cc = 0
     if (child.fns.actionFlags(ca, node).runnable) cc = child.fns.updateOrderedActions(first, ca, node, flags, filter, type)

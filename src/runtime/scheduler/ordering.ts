@@ -8,13 +8,21 @@ import {type Action, type Flags, O, type Ordering, type Rsc, Role, type SNode, t
 const CHANGED_THEN = 1
 const CHANGED_FIRST = 2
 
+/**
+ * Adds an edge first -> then. Pacemaker prepends edges to its lists; hakit
+ * appends and walks the lists backwards where the order matters.
+ */
 function orderActions(first: Action, then: Action, type: number): boolean {
   if (type === O.none || first === then) return false
-  // Pacemaker keeps one edge per pair and merges the flags
-  for (const e of first.after) if (e.action === then) { e.type |= type; for (const b of then.before) if (b.action === first) b.type |= type; return false }
+  for (const e of first.after) if (e.action === then && (e.type & type) !== 0) return false
   first.after.push({action: then, type})
   then.before.push({action: first, type})
   return true
+}
+
+/** A list in Pacemaker's (prepended, newest first) order. */
+function newestFirst<T>(list: T[]): T[] {
+  return [...list].reverse()
 }
 
 function actionsByTask(rsc: Rsc, task: string): Action[] {
@@ -62,8 +70,8 @@ function applyOne(ws: WorkingSet, o: Ordering): void {
 export function applyOrderings(ws: WorkingSet): void {
   // Pacemaker prepends new orderings and reverses the list before applying: creation order.
   for (const o of ws.orderings) applyOne(ws, o)
-  for (const a of [...ws.actions]) blockColocationDependents(ws, a)
-  for (const a of [...ws.actions]) updateActionForOrderings(ws, a)
+  for (const a of newestFirst(ws.actions)) blockColocationDependents(ws, a)
+  for (const a of newestFirst(ws.actions)) updateActionForOrderings(ws, a)
 }
 
 // ------------------------------------------------------------ propagation --
@@ -109,7 +117,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     if (then.requiredRunnableBefore === 0) then.requiredRunnableBefore = 1
     then.runnable = false
   }
-  for (const other of [...then.before]) {
+  for (const other of newestFirst(then.before)) {
     let first = other.action
     let thenNode = then.node ?? null
     let firstNode = first.node ?? null
@@ -127,7 +135,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
       other.type = O.none
     }
     if (changed & CHANGED_FIRST) {
-      for (const e of [...first.after]) updateActionForOrderings(ws, e.action, depth + 1)
+      for (const e of newestFirst(first.after)) updateActionForOrderings(ws, e.action, depth + 1)
       updateActionForOrderings(ws, first, depth + 1)
     }
   }
@@ -138,7 +146,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
   if (changed & CHANGED_THEN) {
     if (lastFlags.endsWith('true') && !then.runnable) blockColocationDependents(ws, then)
     updateActionForOrderings(ws, then, depth + 1)
-    for (const e of [...then.after]) updateActionForOrderings(ws, e.action, depth + 1)
+    for (const e of newestFirst(then.after)) updateActionForOrderings(ws, e.action, depth + 1)
   }
 }
 
@@ -241,11 +249,11 @@ export function updateOrderedActions(ws: WorkingSet, first: Action, then: Action
 // ------------------------------------------------------------ colocation blocking --
 
 function findFirstAction(rsc: Rsc, task: string): Action | undefined {
-  return rsc.actions.find((a) => a.task === task && a.intervalMs === 0)
+  return newestFirst(rsc.actions).find((a) => a.task === task && a.intervalMs === 0)
 }
 
 function markActionBlocked(ws: WorkingSet, rsc: Rsc, task: string, reason: Rsc): void {
-  for (const a of [...rsc.actions]) {
+  for (const a of newestFirst(rsc.actions)) {
     if (a.runnable && a.task === task && a.intervalMs === 0) {
       a.runnable = false
       setReason(a, `colocation with ${reason.id}`, false)
@@ -275,4 +283,4 @@ export function blockColocationDependents(ws: WorkingSet, action: Action): void 
   }
 }
 
-export {orderActions}
+export {orderActions, newestFirst}

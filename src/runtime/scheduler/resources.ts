@@ -50,6 +50,15 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
     }
   }
   if (parent && !parent.managed) rsc.managed = false
+  // Only clone instances can be anonymous; everything else is globally unique.
+  let top: Rsc | undefined = parent
+  while (top?.parent) top = top.parent
+  if (top?.variant === 'clone') {
+    rsc.unique = isTrue(meta.get('globally-unique'))
+    rsc.promotable = top.promotable
+  } else if (variant !== 'clone') {
+    rsc.unique = true
+  }
   ws.byId.set(id, rsc)
   return rsc
 }
@@ -112,6 +121,7 @@ function buildGroup(ws: WorkingSet, group: M.Group, parent: Rsc | undefined, idS
 
 function buildClone(ws: WorkingSet, clone: M.Clone): Rsc {
   const meta = mergedMeta(ws, clone.metaAttributes)
+  if (clone.promotable) meta.set('promotable', 'true')
   const rsc = newRsc(ws, clone.id, 'clone', meta)
   rsc.promotable = clone.promotable
   rsc.unique = isTrue(meta.get('globally-unique'))

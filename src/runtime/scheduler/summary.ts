@@ -29,12 +29,12 @@ interface Printer {
 
 function findActions(rsc: Rsc, task: string, node: SNode | null): Action | undefined {
   const key = opKey(rsc.id, task, 0)
-  let found: Action | undefined
+  // find_actions() returns matches oldest first
   for (const a of rsc.actions) {
     if (a.uuid !== key) continue
-    if (node === null || a.node === node) found = a
+    if (node === null || a.node === node) return a
   }
-  return found
+  return undefined
 }
 
 function item(p: Printer, change: string, rsc: Rsc, origin: SNode | null, destination: SNode | null, action: Action | undefined, sourceIn: Action | undefined): void {
