@@ -9,7 +9,13 @@ function topParent(rsc: Rsc): Rsc {
   return r
 }
 
+function instanceNumber(rsc: Rsc): number {
+  return Number(/:(\d+)$/.exec(rsc.id)?.[1] ?? 0)
+}
+
 function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
+  // Probing a clone puts its instances back in instance-number order (clone_create_probe)
+  if (rsc.variant === 'clone') rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
   if (rsc.variant === 'clone' && !rsc.unique) {
     for (const child of rsc.children) {
       if (child.knownOn.has(node) || child.children.some((m) => m.knownOn.has(node))) return false
