@@ -106,6 +106,18 @@ export const stopAction = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optiona
 export const promoteAction = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => customAction(ws, rsc, 'promote', node, optional)
 export const demoteAction = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => customAction(ws, rsc, 'demote', node, optional)
 
+/** A pseudo-action that belongs to no resource (e.g. "enough clone instances started"). */
+export function clusterPseudoAction(ws: WorkingSet, key: string): Action {
+  let a = ws.actions.find((x) => !x.rsc && x.uuid === key)
+  if (!a) {
+    a = newAction(ws, undefined, key, key, undefined, 0)
+    a.pseudo = true
+    a.runnable = true
+    a.needsNothing = true
+  }
+  return a
+}
+
 /** The fencing action for a node (created on first use; the first reason wins). */
 export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: string | undefined): Action {
   let a = ws.fenceActions.find((f) => f.node === node)

@@ -3,6 +3,7 @@
  * resource sets) into the working set.
  */
 import type * as M from '../../formats/cib/model.js'
+import {clusterPseudoAction} from './actions.js'
 import {evalRule} from './rules.js'
 import {addThisWith, addWithThis} from './placement.js'
 import {INFINITY, parseScoreText} from './scores.js'
@@ -128,6 +129,13 @@ function orderPair(ws: WorkingSet, first: Rsc, firstTask: string, then: Rsc, the
   }
 }
 
+function minimumFirstInstances(first: Rsc, c: M.OrderConstraint): number {
+  const min = first.meta.get('clone-min')
+  if (min !== undefined) return Math.max(0, parseScoreText(min, 0))
+  if (c.requireAll !== undefined && !/^(true|yes|1|on|y)$/i.test(c.requireAll)) return 1
+  return 0
+}
+
 function unpackOrder(ws: WorkingSet, c: M.OrderConstraint): void {
   const kind = orderKind(c)
   const symmetric = c.symmetrical === undefined ? kind !== 'Serialize' : /^(true|yes|1|on|y)$/i.test(c.symmetrical)
@@ -138,6 +146,21 @@ function unpackOrder(ws: WorkingSet, c: M.OrderConstraint): void {
     if (!first || !then) return
     const fa = c.firstAction ?? 'start'
     const ta = c.thenAction ?? fa
+    const minFirst = first.variant === 'clone' ? minimumFirstInstances(first, c) : 0
+    if (minFirst > 0) {
+      // "then" may run once enough instances of the clone can (clone-min / require-all=false)
+      const met = clusterPseudoAction(ws, `clone-one-or-more:${c.id}`)
+      met.requiresAny = true
+      met.requiredRunnableBefore = minFirst
+      for (const child of first.children) newOrdering(ws, {rsc: child, task: fa}, {action: met}, O.oneOrMore | O.impliesThenPrinted)
+      newOrdering(ws, {action: met}, {rsc: then, task: ta}, orderFlags(kind, fa, symmetric ? 'symmetric' : 'asymmetric') | O.runnableLeft)
+      if (symmetric) {
+        const f = INVERT[ta]
+        const t = INVERT[fa]
+        if (f && t) orderResourceActions(ws, then, f, first, t, orderFlags(kind, f, 'inverse'))
+      }
+      return
+    }
     orderPair(ws, first, fa, then, ta, kind, symmetric)
     return
   }
