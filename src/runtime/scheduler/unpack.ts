@@ -157,7 +157,13 @@ function sortOps(ops: OpEntry[]): OpEntry[] {
     if (a === -1 && b === -1) return x.i - y.i
     if (a === -1) return 1
     if (b === -1) return -1
-    return a - b || x.i - y.i
+    if (a !== b) return a - b
+    // the same operation as history entry and as last failure: order by last change
+    const la = x.e.lastRcChange
+    const lb = y.e.lastRcChange
+    if (la >= 0 && la < lb) return -1
+    if (lb >= 0 && la > lb) return 1
+    return x.i - y.i
   }).map((x) => x.e)
 }
 
@@ -610,13 +616,23 @@ export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode): number {
   let total = 0
   let lastFailure = 0
   const re = new RegExp(`^fail-count-${escapeRe(base)}(:\\d+)?#.+_\\d+$`)
-  const legacy = `fail-count-${base}`
+  // The single per-resource fail count of Pacemaker <= 1.1.16 counts only for old CIBs
+  const legacy = featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13]) ? `fail-count-${base}` : '\u0000'
   for (const [k, v] of node.attrs) {
     if (re.test(k) || k === legacy) total = addScore(total, parseScoreText(v, 0))
     if (k.startsWith(`last-failure-${base}`)) lastFailure = Math.max(lastFailure, Number(v) || 0)
   }
   if (total > 0 && rsc.failureTimeoutMs > 0 && lastFailure > 0 && lastFailure * 1000 + rsc.failureTimeoutMs <= ws.now) return 0
   return total
+}
+
+function featureSetBefore(v: string | undefined, ref: number[]): boolean {
+  if (!v) return true
+  const p = v.split('.').map((x) => Number(x) || 0)
+  for (let i = 0; i < ref.length; i++) {
+    if ((p[i] ?? 0) !== ref[i]) return (p[i] ?? 0) < ref[i]
+  }
+  return false
 }
 
 function escapeRe(s: string): string {
