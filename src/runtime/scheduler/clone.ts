@@ -8,7 +8,7 @@ import {findAction, pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
   addColocatedNodeScores, addThisWith, addWithThis, anyNodeAvailable, applyColocToPriority, applyLocation,
-  colocationAffects, currentNode, nodeAvailable, sortNodes,
+  colocationAffects, currentNode, finalizeAssignment, nodeAvailable, sortNodes,
 } from './placement.js'
 import {orderActions, updateActionForOrderings, updateOrderedActions} from './ordering.js'
 import {addScores, INFINITY, strcmp} from './scores.js'
@@ -617,9 +617,11 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
       const firstChild = findCompatibleChild(thenChild, first.rsc!, Role.Unknown, current)
       if (!firstChild) {
         if (!current && (type & (O.runnableLeft | O.impliesThen))) {
-          // Inhibit this instance from being active
+          // Inhibit this instance from being active: unassign it
           for (const p of thenChild.variant === 'primitive' ? [thenChild] : thenChild.children) {
-            for (const a of p.actions) if (a.task === 'start' && a.runnable) { a.runnable = false; changed |= 1 }
+            const was = p.allocatedTo
+            finalizeAssignment(ws, p, null, true)
+            if (was) changed |= 1
           }
         }
         continue
