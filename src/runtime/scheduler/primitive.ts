@@ -118,17 +118,18 @@ export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
 
 /** Recurring monitors for the role the resource will have (pcmk_sched_recurring.c, simplified). */
 function createRecurringActions(ws: WorkingSet, rsc: Rsc): void {
+  if (rsc.block) return
   const node = rsc.allocatedTo
-  if (!node || rsc.nextRole === Role.Stopped) return
+  // Pacemaker looks the start up again here, which re-applies "unmanaged means optional"
+  const start = node && (rsc.nextRole !== Role.Stopped || !rsc.managed) ? startAction(ws, rsc, node, true) : undefined
+  if (!start || !node) return
   for (const op of rsc.ops) {
     if (op.name !== 'monitor' || op.intervalMs === 0 || !op.enabled) continue
     if (op.role === Role.Stopped) continue
     const wantRole = rsc.nextRole === Role.Promoted ? Role.Promoted : Role.Unknown
     if (op.role !== Role.Unknown && op.role !== Role.Started && op.role !== wantRole && !(op.role === Role.Unpromoted && rsc.nextRole === Role.Unpromoted)) continue
-    const start = resourceActions(rsc, 'start', node)[0]
-    const optional = !start || start.optional
-    const mon = customAction(ws, rsc, 'monitor', node, optional, op.intervalMs)
-    if (start && !start.runnable) mon.runnable = false
+    const mon = customAction(ws, rsc, 'monitor', node, start.optional, op.intervalMs)
+    if (!start.runnable) mon.runnable = false
   }
 }
 

@@ -17,8 +17,8 @@ import {schedule} from '../../../src/runtime/scheduler/index.js'
 import {compareActions} from './compare.js'
 
 const fuzz = join(sharedDir, 'tools', 'scheduler', 'sched-fuzz.mjs')
-/** Exact-match rate the scheduler must keep on seed 1 (measured 80 % when written). */
-const MIN_RATE = 0.75
+/** Exact-match rate the scheduler must keep on seed 1 (20/20 when written; failures are reported as diagnostics). */
+const MIN_RATE = 0.9
 
 test('random CIBs: same transition summary as crm_simulate (seed 1, 20 cases)', (t) => {
   if (!haveCommand('crm_simulate') || !haveCommand('crm_verify')) {
