@@ -29,12 +29,15 @@ interface Printer {
 
 function findActions(rsc: Rsc, task: string, node: SNode | null): Action | undefined {
   const key = opKey(rsc.id, task, 0)
-  // find_actions() returns matches oldest first
-  for (const a of rsc.actions) {
+  // find_actions() returns matches oldest first, and gives a node-less action the node asked for
+  let found: Action | undefined
+  for (const a of [...rsc.actions].reverse()) {
     if (a.uuid !== key) continue
-    if (node === null || a.node === node) return a
+    if (node === null) found = a
+    else if (a.node === undefined) { a.node = node; found = a }
+    else if (a.node === node) found = a
   }
-  return undefined
+  return found
 }
 
 function item(p: Printer, change: string, rsc: Rsc, origin: SNode | null, destination: SNode | null, action: Action | undefined, sourceIn: Action | undefined): void {
