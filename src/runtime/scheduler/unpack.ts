@@ -555,7 +555,8 @@ function findAnonymousClone(ws: WorkingSet, node: SNode, parent: Rsc, base: stri
     }
   }
   if (!rsc && !skipInactive && inactive) rsc = inactive
-  if (rsc && rsc.needs !== 'fencing' && (!node.online || node.unclean)) rsc = undefined
+  // Without fencing, an unclean node should not use up an instance number (unless there is one per node anyway)
+  if (rsc && rsc.needs !== 'fencing' && (!node.online || node.unclean) && parent.cloneMax !== ws.nodes.length) rsc = undefined
   if (!rsc) {
     const inst = addCloneInstance(ws, parent, cloneCfg, parent.children.length)
     const mark = (r: Rsc) => { r.orphan = true; for (const c of r.children) mark(c) }
