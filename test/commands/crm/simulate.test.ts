@@ -7,6 +7,14 @@ import {join} from 'node:path'
 import {fixturesDir, haveCommand, runCli} from '../../helpers/cli.js'
 import {spawnSync} from 'node:child_process'
 
+/** The "Transition Summary:" item lines, whitespace squashed (crm_simulate pads columns). */
+function section(text: string): string[] {
+  const lines = text.split('\n')
+  const out: string[] = []
+  for (let i = lines.indexOf('Transition Summary:') + 1; i > 0 && i < lines.length && /^\s+\S/.test(lines[i]); i++) out.push(lines[i].trim().replace(/\s+/g, ' '))
+  return out
+}
+
 const unclean = join(fixturesDir, 'scheduler', 'node-unclean.xml')
 const groups = join(fixturesDir, 'scheduler', 'two-groups.xml')
 
@@ -24,8 +32,21 @@ test('the summary text equals crm_simulate -R on the same file (whitespace aside
   if (!haveCommand('crm_simulate')) { t.skip('crm_simulate not installed'); return }
   const ours = runCli(['crm', 'simulate', '--xml-file', groups])
   const theirs = spawnSync('crm_simulate', ['-x', groups, '-R'], {encoding: 'utf8'})
-  const section = (s: string) => s.split('Transition Summary:\n')[1].split('\n\n')[0].split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter(Boolean)
   assert.deepEqual(section(ours.stdout), section(theirs.stdout))
+})
+
+test('injections match crm_simulate (--node-fail, --op-fail as --op-inject)', (t) => {
+  if (!haveCommand('crm_simulate')) { t.skip('crm_simulate not installed'); return }
+  const cases: Array<[string, string[], string[]]> = [
+    [unclean, ['--node-fail', 'node2'], ['--node-fail', 'node2']],
+    [groups, ['--op-fail', 'child_rsc4_monitor_0@node1=1'], ['--op-inject', 'child_rsc4_monitor_0@node1=1']],
+    [groups, ['--node-down', 'node2'], ['--node-down', 'node2']],
+  ]
+  for (const [file, ours, theirs] of cases) {
+    const a = runCli(['crm', 'simulate', '--xml-file', file, ...ours])
+    const b = spawnSync('crm_simulate', ['-x', file, '-R', ...theirs], {encoding: 'utf8'})
+    assert.deepEqual(section(a.stdout), section(b.stdout), ours.join(' '))
+  }
 })
 
 test('--json gives the corpus action records', () => {
