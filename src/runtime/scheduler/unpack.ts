@@ -616,11 +616,12 @@ export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode): number {
   const base = rsc.unique ? rsc.id : rsc.id.replace(/:\d+$/, '')
   let total = 0
   let lastFailure = 0
-  const re = new RegExp(`^fail-count-${escapeRe(base)}(:\\d+)?#.+_\\d+$`)
+  const suffix = rsc.unique ? '' : '(:\\d+)?'
+  const re = new RegExp(`^fail-count-${escapeRe(base)}${suffix}#.+_\\d+$`)
   // The single per-resource fail count of Pacemaker <= 1.1.16 counts only for old CIBs
-  const legacy = featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13]) ? `fail-count-${base}` : '\u0000'
+  const legacy = featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13]) ? new RegExp(`^fail-count-${escapeRe(base)}${suffix}$`) : null
   for (const [k, v] of node.attrs) {
-    if (re.test(k) || k === legacy) total = addScore(total, parseScoreText(v, 0))
+    if (re.test(k) || legacy?.test(k)) total = addScore(total, parseScoreText(v, 0))
     if (k.startsWith(`last-failure-${base}`)) lastFailure = Math.max(lastFailure, Number(v) || 0)
   }
   if (total > 0 && rsc.failureTimeoutMs > 0 && lastFailure > 0 && lastFailure * 1000 + rsc.failureTimeoutMs <= ws.now) return 0
