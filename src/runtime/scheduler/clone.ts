@@ -251,7 +251,7 @@ function promotionScore(clone: Rsc, rsc: Rsc, node: SNode): {score: number; isDe
     return {score, isDefault}
   }
   if (!promotionScoreApplies(clone, rsc, node)) return {score: 0, isDefault: true}
-  let value = node.attrs.get(`master-${rsc.id}`)
+  let value = node.attrs.get(`master-${rsc.cloneName ?? rsc.id}`)
   if (value === undefined && !rsc.unique) value = node.attrs.get(`master-${rsc.id.replace(/:\d+$/, '')}`)
   if (value === undefined) return {score: 0, isDefault: true}
   const n = /^[+]?INFINITY$/i.test(value) ? INFINITY : /^-INFINITY$/i.test(value) ? -INFINITY : Number.parseInt(value, 10) || 0

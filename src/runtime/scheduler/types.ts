@@ -197,6 +197,8 @@ export interface Rsc {
   promotedNodeMax: number
   interleave: boolean
   ordered: boolean
+  /** the id the operation history uses for this instance, when it differs (Pacemaker's clone_name) */
+  cloneName?: string
   /** clone instance number (primitive/group inside a clone) */
   instance?: number
   /** promotion preference for promotable instances */

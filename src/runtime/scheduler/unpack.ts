@@ -473,6 +473,9 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
       case 'demote': case 'block': rsc.failed = true; break
       default: rsc.failed = true; rsc.stopFlag = true
     }
+  } else if (rsc.cloneName?.includes(':')) {
+    // only old status sections name instances; a stopped one must not keep that name
+    rsc.cloneName = undefined
   } else {
     for (const a of rsc.actions) if (a.task === 'stop' && a.node === node && a.intervalMs === 0) a.optional = true
   }
@@ -590,6 +593,7 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
     const cfg = ws.cib.resources.find((r) => r.id === parent!.id) as M.Clone
     rsc = findAnonymousClone(ws, node, parent, id.replace(/:\d+$/, ''), cfg)
   }
+  if (rsc && rsc.id !== id) rsc.cloneName = id
   return rsc
 }
 
