@@ -263,9 +263,17 @@ function updateResourceState(rsc: Rsc, e: OpEntry, rc: number, st: HistoryState,
   if (clear) clearPastFailure(rsc, st)
 }
 
-function isExpired(ws: WorkingSet, rsc: Rsc, e: OpEntry): boolean {
-  if (rsc.failureTimeoutMs <= 0) return false
-  return e.lastRcChange * 1000 + rsc.failureTimeoutMs <= ws.now
+/** check_operation_expiry: is this (failed) history entry older than failure-timeout? */
+function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
+  let expired = false
+  let unexpired = 0
+  if (rsc.failureTimeoutMs > 0) {
+    if (ws.now >= e.lastRcChange * 1000 + rsc.failureTimeoutMs) expired = true
+    unexpired = failCount(ws, rsc, node, true, e)
+  }
+  if (expired && failCount(ws, rsc, node, false, e) > 0 && unexpired !== 0) expired = false
+  if (expired && e.intervalMs === 0 && e.task === 'monitor' && [0, 7, 8, 190, 191].includes(e.rc)) expired = false
+  return expired
 }
 
 function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: HistoryState): void {
@@ -276,7 +284,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   let status = e.status
   const target = e.targetRc
   const isProbe = task === 'monitor' && e.intervalMs === 0
-  const expired = status !== 7 && isExpired(ws, rsc, e)
+  const expired = status !== 7 && isExpired(ws, rsc, node, e)
   // remap_operation
   if (task === 'monitor') {
     if (rc === 190) rc = 0
@@ -615,20 +623,52 @@ export function unpackStatus(ws: WorkingSet): void {
 
 // ------------------------------------------------------------ fail counts --
 
-/** Sum of a resource's fail counts on a node (pe_get_failcount, effective). */
-export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode): number {
+/**
+ * Whether a failure of this resource on the node is one of an operation
+ * with on-fail=block (such failures never expire: Pacemaker then drops the
+ * resource's failure-timeout).
+ */
+function blockFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e?: OpEntry): boolean {
+  const base = rsc.id.replace(/:\d+$/, '')
+  const matched = (conf: {name: string; intervalMs: number}, op: OpEntry) => {
+    if (conf.intervalMs !== op.intervalMs || conf.name !== op.task) return false
+    if (op.op.id === `${base}_last_failure_0`) return true
+    return op.op.id === `${base}_${conf.name}_${conf.intervalMs}` && op.rc !== op.targetRc
+  }
+  for (const conf of rsc.prim?.operations ?? []) {
+    if (conf.attributes['on-fail'] !== 'block') continue
+    const c = {name: conf.name, intervalMs: intervalMs(conf.interval) ?? 0}
+    if (e) {
+      if (matched(c, e)) return true
+      continue
+    }
+    const ns = ws.cib.status.find((x) => x.uname === node.uname)
+    for (const lrm of ns?.lrmResources ?? []) {
+      if (lrm.id !== base) continue
+      for (const op of lrm.operations) if (op.operation === c.name && matched(c, toEntry(op))) return true
+    }
+  }
+  return false
+}
+
+/** Sum of a resource's fail counts on a node (pe_get_failcount); `effective` drops expired ones. */
+export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = true, e?: OpEntry): number {
   const base = rsc.unique ? rsc.id : rsc.id.replace(/:\d+$/, '')
   let total = 0
   let lastFailure = 0
   const suffix = rsc.unique ? '' : '(:\\d+)?'
   const re = new RegExp(`^fail-count-${escapeRe(base)}${suffix}#.+_\\d+$`)
+  const lre = new RegExp(`^last-failure-${escapeRe(base)}${suffix}#.+_\\d+$`)
   // The single per-resource fail count of Pacemaker <= 1.1.16 counts only for old CIBs
-  const legacy = featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13]) ? new RegExp(`^fail-count-${escapeRe(base)}${suffix}$`) : null
+  const old = featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13])
+  const legacy = old ? new RegExp(`^fail-count-${escapeRe(base)}${suffix}$`) : null
+  const legacyLast = old ? new RegExp(`^last-failure-${escapeRe(base)}${suffix}$`) : null
   for (const [k, v] of node.attrs) {
     if (re.test(k) || legacy?.test(k)) total = addScore(total, parseScoreText(v, 0))
-    if (k.startsWith(`last-failure-${base}`)) lastFailure = Math.max(lastFailure, Number(v) || 0)
+    else if (lre.test(k) || legacyLast?.test(k)) lastFailure = Math.max(lastFailure, Number(v) || 0)
   }
-  if (total > 0 && rsc.failureTimeoutMs > 0 && lastFailure > 0 && lastFailure * 1000 + rsc.failureTimeoutMs <= ws.now) return 0
+  if (total > 0 && rsc.failureTimeoutMs > 0 && blockFailure(ws, rsc, node, e)) rsc.failureTimeoutMs = 0
+  if (effective && total > 0 && lastFailure > 0 && rsc.failureTimeoutMs > 0 && ws.now > lastFailure * 1000 + rsc.failureTimeoutMs) return 0
   return total
 }
 
