@@ -104,7 +104,28 @@ function cmpInstance(a: Rsc, b: Rsc): number {
   const f2 = isFailed(b)
   if (!f1 && f2) return -1
   if (f1 && !f2) return 1
+  const byColocation = cmpByColocation(a, currentNode(a)!, b, currentNode(b)!)
+  if (byColocation !== 0) return byColocation
   return instanceNumber(a) - instanceNumber(b)
+}
+
+/** The weight Pacemaker gives a node itself: -INFINITY once it is known to be down or leaving. */
+function nodeBaseWeight(n: SNode): number {
+  return !n.unseen && (!n.online || n.shutdown) ? -INFINITY : 0
+}
+
+/** Prefer the instance whose current node scores higher with the clone's colocations applied. */
+function cmpByColocation(a: Rsc, na: SNode, b: Rsc, nb: SNode): number {
+  const score = (inst: Rsc, node: SNode) => {
+    let table: Map<SNode, number> | null = new Map([[node, nodeBaseWeight(node)]])
+    const parent = inst.parent!
+    for (const c of parent.thisWith) table = addColocatedNodeScores(c.primary, table, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: false, nonNegative: false}) ?? table
+    for (const c of parent.withThis) table = addColocatedNodeScores(c.dependent, table, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: false, nonNegative: true}) ?? table
+    return table!.get(node) ?? 0
+  }
+  const w1 = score(a, na)
+  const w2 = score(b, nb)
+  return w1 < w2 ? 1 : w1 > w2 ? -1 : 0
 }
 
 // ------------------------------------------------------------ assignment --
