@@ -31,64 +31,75 @@ function agent(r: Rsc): string {
   return r.cls === 'ocf' ? `ocf:${r.provider ?? ''}:${r.type}` : `${r.cls}:${r.type}`
 }
 
+function disabled(r: Rsc): boolean {
+  return r.explicitNextRole && r.nextRole === Role.Stopped
+}
+
 function primitiveState(r: Rsc, revised: boolean): string {
-  const flags: string[] = []
-  if (!r.managed) flags.push('unmanaged')
   if (revised) {
     const node = r.allocatedTo ?? (!r.managed ? currentNode(r) : null)
     const role = r.managed ? r.nextRole : r.role
-    if (!node || role <= Role.Stopped) return 'Stopped'
+    if (!node || role <= Role.Stopped) return disabled(r) ? 'Stopped (disabled)' : 'Stopped'
+    const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : ''].filter(Boolean)
     return `${ROLE_NAMES[role === Role.Unknown ? Role.Started : role]} ${node.uname}${flags.length ? ` (${flags.join(', ')})` : ''}`
   }
-  if (r.runningOn.length === 0) return r.explicitNextRole && r.nextRole === Role.Stopped ? 'Stopped (disabled)' : 'Stopped'
+  if (r.runningOn.length === 0) return disabled(r) ? 'Stopped (disabled)' : 'Stopped'
+  const flags: string[] = []
+  if (r.runningOn.some((n) => n.unclean)) flags.push('UNCLEAN')
+  if (disabled(r)) flags.push('disabled')
   if (r.block) flags.push('blocked')
+  else if (!r.managed) flags.push('unmanaged')
   const where = r.runningOn.length > 1 ? `[ ${r.runningOn.map((n) => n.uname).join(' ')} ]` : r.runningOn[0].uname
   const state = r.failed ? 'FAILED' : ROLE_NAMES[r.role === Role.Unknown ? Role.Started : r.role]
   return `${state} ${where}${flags.length ? ` (${flags.join(', ')})` : ''}`
 }
 
-function resourceLines(r: Rsc, indent: string, revised: boolean): string[] {
+function instanceNumber(r: Rsc): number {
+  return Number(/:(\d+)$/.exec(r.id)?.[1] ?? 0)
+}
+
+function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean): string[] {
   if (r.variant === 'primitive') return [`${indent}* ${r.id}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
   if (r.variant === 'group') {
-    return [`${indent}* Resource Group: ${r.id}:`, ...r.children.flatMap((c) => resourceLines(c, `${indent}  `, revised))]
+    return [`${indent}* Resource Group: ${r.id}${disabled(r) ? ' (disabled)' : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]
   }
-  const child = r.children[0]
-  const childId = child ? child.id.replace(/:\d+$/, '') : ''
-  const head = `${indent}* Clone Set: ${r.id} [${childId}]${r.promotable ? ' (promotable)' : ''}:`
-  const byState = new Map<string, SNode[]>()
-  const stopped: string[] = []
-  for (const inst of [...r.children].sort((a, b) => Number(a.id.split(':').pop()) - Number(b.id.split(':').pop()))) {
-    const prims = inst.variant === 'group' ? inst.children : [inst]
-    const p = prims[0]
-    if (!p) continue
-    const node = revised ? p.allocatedTo : currentNode(p)
-    const role = revised ? p.nextRole : p.role
-    if (!node || role <= Role.Stopped) { if (!inst.orphan) stopped.push(inst.id); continue }
-    const label = p.failed && !revised ? 'FAILED' : ROLE_NAMES[role === Role.Started && r.promotable ? Role.Unpromoted : role]
+  const instances = [...r.children].filter((i) => !i.orphan || i.runningOn.length > 0).sort((a, b) => instanceNumber(a) - instanceNumber(b))
+  const childId = instances[0] ? instances[0].id.replace(/:\d+$/, '') : ''
+  const tags = [r.promotable ? 'promotable' : '', r.unique ? 'unique' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
+  const lines = [`${indent}* Clone Set: ${r.id} [${childId}]${tags.length ? ` (${tags.join(', ')})` : ''}:`]
+  if (r.unique) {
+    for (const inst of instances) lines.push(...resourceLines(ws, inst, `${indent}  `, revised))
+    return lines
+  }
+  const byState = new Map<string, string[]>()
+  const used = new Set<SNode>()
+  for (const group of instances) {
+    const inst = group.variant === 'group' ? group.children[0] : group
+    if (!inst) continue
+    const node = revised ? inst.allocatedTo : currentNode(inst)
+    const role = revised ? inst.nextRole : inst.role
+    if (!node || role <= Role.Stopped) continue
+    used.add(node)
+    const label = inst.failed && !revised ? 'FAILED' : ROLE_NAMES[role === Role.Started && r.promotable ? Role.Unpromoted : role === Role.Unknown ? Role.Started : role]
     if (!byState.has(label)) byState.set(label, [])
-    byState.get(label)!.push(node)
+    byState.get(label)!.push(node.uname)
   }
-  const lines = [head]
   for (const label of ['Promoted', 'Unpromoted', 'Started', 'FAILED']) {
     const nodes = byState.get(label)
-    if (nodes) lines.push(`${indent}  * ${label}: [ ${nodes.map((n) => n.uname).join(' ')} ]`)
+    if (nodes) lines.push(`${indent}  * ${label}: [ ${nodes.join(' ')} ]`)
   }
-  if (stopped.length) {
-    const avail = ws0 ? ws0.nodes.filter((n) => ![...byState.values()].flat().includes(n)).map((n) => n.uname) : []
-    lines.push(`${indent}  * Stopped: [ ${avail.join(' ')} ]`)
+  const stopped = ws.nodes.filter((n) => !used.has(n)).map((n) => n.uname)
+  if (stopped.length && instances.some((i) => (revised ? !(i.variant === 'group' ? i.children[0]?.allocatedTo : i.allocatedTo) : i.runningOn.length === 0))) {
+    lines.push(`${indent}  * Stopped${disabled(r) ? ' (disabled)' : ''}: [ ${stopped.join(' ')} ]`)
   }
   return lines
 }
 
-let ws0: WorkingSet | null = null
-
 export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
-  ws0 = ws
   const lines = ['  * Node List:', ...nodeLines(ws, revised), '', '  * Full List of Resources:']
   const resources = ws.resources.filter((r) => !r.orphan || (revised ? false : r.runningOn.length > 0))
   const order = [...ws.configOrder, ...resources.filter((r) => !ws.configOrder.includes(r))]
-  for (const r of order) if (resources.includes(r)) lines.push(...resourceLines(r, '    ', revised))
+  for (const r of order) if (resources.includes(r)) lines.push(...resourceLines(ws, r, '    ', revised))
   if (resources.length === 0) lines.push('    * No resources')
-  ws0 = null
   return lines
 }
