@@ -4,14 +4,13 @@
  * orderings (pcmk_sched_clone.c, pcmk_sched_promotable.c, multi-update in
  * pcmk_sched_bundle.c).
  */
-import {findAction, pseudoAction} from './actions.js'
+import {pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
-  addColocatedNodeScores, addThisWith, addWithThis, anyNodeAvailable, applyColocToPriority, applyLocation,
-  colocationAffects, currentNode, finalizeAssignment, nodeAvailable, sortNodes,
+  addColocatedNodeScores, addThisWith, addWithThis, applyLocation, currentNode, finalizeAssignment, nodeAvailable, sortNodes,
 } from './placement.js'
 import {orderActions, updateActionForOrderings, updateOrderedActions} from './ordering.js'
-import {addScores, INFINITY, strcmp} from './scores.js'
+import {addScores, INFINITY} from './scores.js'
 import {type Action, type Colocation, type Flags, O, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet} from './types.js'
 
 // ------------------------------------------------------------ helpers -----
@@ -288,7 +287,6 @@ function addPromotionScores(ws: WorkingSet, clone: Rsc): void {
       if (score > child.priority) child.priority = score
     }
   }
-  void ws
 }
 
 function setNextRoleUnpromoted(rsc: Rsc): void {
@@ -323,7 +321,6 @@ function setInstancePriority(ws: WorkingSet, clone: Rsc, inst: Rsc): void {
   }
   for (const c of [...inst.thisWith]) inst.fns.applyColocScore(inst, c.primary, c, true)
   inst.sortIndex = next === Role.Promoted ? INFINITY : inst.priority
-  void ws
 }
 
 function cmpPromotable(a: Rsc, b: Rsc): number {
@@ -362,7 +359,6 @@ function sortPromotableInstances(ws: WorkingSet, clone: Rsc): void {
   }
   clone.children = stableSort(clone.children, cmpPromotable)
   clone.merging = false
-  void ws
 }
 
 function nodeToBePromotedOn(clone: Rsc, rsc: Rsc): SNode | null {
@@ -483,7 +479,6 @@ function cloneApplyColocScore(ws: WorkingSet, dependent: Rsc, primary: Rsc, c: C
     return
   }
   for (const child of primary.children) child.fns.applyColocScore(dependent, child, c, false)
-  void ws
 }
 
 function allocatedWeight(inst: Rsc): number {
@@ -689,4 +684,3 @@ export function makeCloneMethods(ws: () => WorkingSet): VariantMethods {
   }
 }
 
-export {findAction, strcmp, anyNodeAvailable, colocationAffects, applyColocToPriority}

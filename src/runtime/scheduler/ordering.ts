@@ -44,7 +44,6 @@ function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: 
     if (first) orderActions(first, t, o.type)
     else t.runnable = false
   }
-  void ws
 }
 
 function applyOne(ws: WorkingSet, o: Ordering): void {
@@ -188,7 +187,6 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   if ((type & (O.impliesThen | O.impliesFirst | O.restart)) && first.rsc && !first.rsc.managed && first.rsc.block && !first.runnable && first.task === 'stop') {
     if (then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
   }
-  void tf
   return changed
 }
 

@@ -3,7 +3,6 @@
  * stickiness, failure thresholds, colocations (Pacemaker's
  * pcmk_sched_allocate.c, pcmk_sched_primitive.c assign, pcmk_sched_colocation.c).
  */
-import {resourceActions} from './actions.js'
 import {addScores, INFINITY, strcmp} from './scores.js'
 import {failCount, resourceLocation} from './unpack.js'
 import {type Colocation, type LocationRule, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
@@ -226,7 +225,6 @@ export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | nul
   rsc.allocatedTo = chosen
   rsc.allocatedWeight = rsc.allowed.get(chosen) ?? 0
   chosen.numResources++
-  void ws
   return true
 }
 
@@ -268,7 +266,6 @@ function applyThisWith(ws: WorkingSet, rsc: Rsc, c: Colocation): void {
   other.fns.assign(other, null)
   rsc.fns.applyColocScore(rsc, other, c, true)
   if (archive && !anyNodeAvailable(rsc.allowed)) rsc.allowed = archive
-  void ws
 }
 
 function applyWithThis(rsc: Rsc, c: Colocation): void {
@@ -350,7 +347,6 @@ export function groupAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNo
   rsc.allocating = false
   rsc.provisional = false
   rsc.allocatedTo = firstNode
-  void ws
   return firstNode
 }
 
@@ -404,4 +400,3 @@ export function addWithThis(rsc: Rsc, c: Colocation): void {
   insertSorted(rsc.withThis, c, (x) => x.dependent)
 }
 
-export {resourceActions}

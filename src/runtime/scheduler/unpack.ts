@@ -439,7 +439,6 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
   if (rsc.role > Role.Stopped && !node.online && rsc.managed) {
     if (ws.options.stonithEnabled) fenceNode(ws, node, `${rsc.id} is thought to be active there`, false)
   }
-  const saved = onFailIn
   let onFail = onFailIn
   if (node.unclean) onFail = 'ignore'
   switch (onFail) {
@@ -475,7 +474,6 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
   }
   if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) {
     addRunning(ws, rsc, node)
-    void saved
     switch (onFail) {
       case 'ignore': break
       case 'demote': case 'block': rsc.failed = true; break
@@ -685,4 +683,3 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-export {intervalMs}
