@@ -20,6 +20,7 @@ EXIT CODES
   static override flags = {
     'xml-file': Flags.string({char: 'x', description: 'CIB XML file to schedule (- for stdin)', required: true}),
     json: Flags.boolean({description: 'print the summary actions as JSON records {action, resource, node, from, to, role, …}'}),
+    graph: Flags.boolean({description: 'with --json: also print the action graph (scheduled actions, dependencies first) and the placement'}),
     'show-scores': Flags.boolean({char: 's', description: 'also print allocation scores'}),
     'node-up': Flags.string({description: 'bring NODE online before scheduling', multiple: true}),
     'node-down': Flags.string({description: 'take NODE down cleanly (its history is dropped)', multiple: true}),
@@ -40,7 +41,8 @@ EXIT CODES
     if (Object.values(inj).some((v) => v && v.length > 0)) cib = applyInjections(cib, inj)
     const tr = schedule(cib, {showScores: flags['show-scores']})
     if (flags.json) {
-      this.print(JSON.stringify({actions: tr.summary}, null, 2))
+      const extra = flags.graph ? {graph: tr.actions, placement: tr.placement} : {}
+      this.print(JSON.stringify({actions: tr.summary, ...extra}, null, 2))
       return
     }
     const {clusterStatus} = await import('../../runtime/scheduler/status-text.js')

@@ -125,12 +125,28 @@ export function schedule(cib: M.Cib, opts: ScheduleOptions = {}): Transition {
   }
 }
 
+/** The scheduled actions (required and runnable), dependencies first (a topological order). */
 function graphActions(ws: WorkingSet): GraphAction[] {
-  return ws.actions.filter((a) => !a.optional && a.runnable).map((a) => ({
+  const scheduled = ws.actions.filter((a) => !a.optional && a.runnable)
+  const ids = new Set(scheduled.map((a) => a.id))
+  const nodes = scheduled.map((a) => ({
     id: a.id, task: a.task, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
     pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}),
-    after: a.before.filter((e) => e.type !== 0 && !e.action.optional && e.action.runnable).map((e) => e.action.id),
+    after: [...new Set(a.before.filter((e) => e.type !== 0 && ids.has(e.action.id)).map((e) => e.action.id))].sort((x, y) => x - y),
   }))
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  const done = new Set<number>()
+  const out: GraphAction[] = []
+  const visit = (n: GraphAction, stack: Set<number>) => {
+    if (done.has(n.id) || stack.has(n.id)) return
+    stack.add(n.id)
+    for (const d of n.after) visit(byId.get(d)!, stack)
+    stack.delete(n.id)
+    done.add(n.id)
+    out.push(n)
+  }
+  for (const n of nodes) visit(n, new Set())
+  return out
 }
 
 const ROLE = ['Unknown', 'Stopped', 'Started', 'Unpromoted', 'Promoted']

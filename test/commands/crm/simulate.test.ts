@@ -66,6 +66,19 @@ test('injections: --node-fail, --standby and --op-fail change the transition', (
   assert.ok(opFail.actions.some((a: {action: string; resource: string}) => a.resource === 'child_rsc1' && a.action === 'recover'), JSON.stringify(opFail.actions))
 })
 
+test('--json --graph: scheduled actions come after what they depend on, plus the placement', () => {
+  const j = JSON.parse(runCli(['crm', 'simulate', '-x', unclean, '--json', '--graph']).stdout)
+  const seen = new Set<number>()
+  for (const a of j.graph as Array<{id: number; after: number[]}>) {
+    for (const d of a.after) assert.ok(seen.has(d), `action ${a.id} listed before its dependency ${d}`)
+    seen.add(a.id)
+  }
+  const fence = j.graph.find((a: {task: string}) => a.task === 'stonith')
+  const start = j.graph.find((a: {task: string; resource: string}) => a.task === 'start' && a.resource === 'rsc1')
+  assert.ok(start.after.includes(fence.id), 'rsc1 starts after node1 is fenced')
+  assert.deepEqual(j.placement.find((p: {resource: string}) => p.resource === 'rsc1'), {resource: 'rsc1', current: 'node1', next: 'node2', role: 'Started', nextRole: 'Started'})
+})
+
 test('--show-scores prints allocation scores', () => {
   const r = runCli(['crm', 'simulate', '-x', groups, '--show-scores'])
   assert.match(r.stdout, /pcmk__primitive_assign: child_rsc1 allocation score on node2: /)
