@@ -7,7 +7,7 @@
 import {pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
-  addColocatedNodeScores, addThisWith, addWithThis, applyLocation, currentNode, finalizeAssignment, nodeAvailable, sortNodes,
+  addColocatedNodeScores, addThisWith, addWithThis, applyLocation, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
 } from './placement.js'
 import {orderActions, updateActionForOrderings, updateOrderedActions} from './ordering.js'
 import {addScores, INFINITY} from './scores.js'
@@ -226,6 +226,10 @@ export function cloneAssign(ws: WorkingSet, clone: Rsc, prefer: SNode | null): S
   for (const c of clone.withThis) {
     const merged = addColocatedNodeScores(c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: true, nonNegative: true})
     if (merged) clone.allowed = merged
+  }
+  if (ws.showScores) {
+    logScores(ws, clone, 'pcmk__clone_allocate')
+    for (const c of clone.children) logScores(ws, c, 'pcmk__clone_allocate')
   }
   const nodes = sortNodes([...clone.allowed.entries()], null).map(([n]) => n)
   clone.children = stableSort(clone.children, cmpInstance)

@@ -299,9 +299,8 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
   return rsc.allocatedTo
 }
 
-function logScores(ws: WorkingSet, rsc: Rsc): void {
+export function logScores(ws: WorkingSet, rsc: Rsc, fn = 'pcmk__primitive_assign'): void {
   if (!ws.showScores) return
-  const fn = rsc.parent?.variant === 'clone' ? 'pcmk__clone_assign' : 'pcmk__primitive_assign'
   const sorted = [...rsc.allowed.entries()].sort(([a], [b]) => a.uname.localeCompare(b.uname, undefined, {numeric: true}))
   for (const [n, w] of sorted) ws.scoresLog.push(`${fn}: ${rsc.id} allocation score on ${n.uname}: ${w >= INFINITY ? 'INFINITY' : w <= -INFINITY ? '-INFINITY' : w}`)
 }
@@ -334,6 +333,10 @@ export function groupAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNo
     } else if (!member.managed) anyUnmanaged = true
   }
   rsc.thisWith = []
+  if (ws.showScores) {
+    logScores(ws, rsc, 'pcmk__group_assign')
+    for (const m of rsc.children) logScores(ws, m, 'pcmk__group_assign')
+  }
   const last = rsc.children[rsc.children.length - 1]
   for (const c of rsc.withThis) addWithThis(last, c)
   rsc.withThis = []
