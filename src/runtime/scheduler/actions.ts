@@ -5,13 +5,13 @@ export function opKey(rscId: string, task: string, intervalMs = 0): string {
   return `${rscId}_${task}_${intervalMs}`
 }
 
-const NEEDS_NOTHING = new Set(['stop', 'demote', 'notify', 'cancel', 'stopped', 'demoted', 'delete', 'lrm_delete', 'clear_failcount'])
 
 function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: string, node: SNode | undefined, intervalMs: number): Action {
   const a: Action = {
     id: ws.actionSeq++, rsc, task, uuid, node, intervalMs, optional: true, runnable: true, pseudo: false,
     requiresAny: false, runnableBefore: 0, requiredRunnableBefore: 0, before: [], after: [],
-    needsNothing: NEEDS_NOTHING.has(task) || (rsc?.needs === 'nothing'),
+    // only starts and promotes need quorum or fencing (unpack_operation)
+    needsNothing: !(task === 'start' || task === 'promote') || rsc?.needs === 'nothing',
   }
   ws.actions.push(a)
   if (rsc) rsc.actions.push(a)
@@ -54,15 +54,27 @@ export function updateRunnable(ws: WorkingSet, a: Action, forGraph: boolean): vo
   } else if (a.needsNothing) {
     a.reason = undefined
     a.runnable = true
-  } else if (!ws.options.haveQuorum && ws.options.noQuorumPolicy === 'stop') {
+  } else if (effectiveQuorumPolicy(ws, a.rsc) === 'stop') {
     if (a.runnable) { a.runnable = false; setReason(a, 'no quorum', true) }
-  } else if (!ws.options.haveQuorum && ws.options.noQuorumPolicy === 'freeze') {
+  } else if (effectiveQuorumPolicy(ws, a.rsc) === 'freeze') {
     if (a.rsc.runningOn.length === 0 || a.rsc.nextRole > a.rsc.role) {
       if (a.runnable) { a.runnable = false; setReason(a, 'quorum freeze', true) }
     }
   } else {
     a.runnable = true
   }
+}
+
+/** no-quorum-policy as it applies to one resource (demote: promotable ones keep running unpromoted). */
+function effectiveQuorumPolicy(ws: WorkingSet, rsc: Rsc): string {
+  if (ws.options.haveQuorum) return 'ignore'
+  const policy = ws.options.noQuorumPolicy
+  if (policy !== 'demote') return policy
+  if (rsc.role === Role.Promoted || rsc.role === Role.Unpromoted) {
+    if (rsc.nextRole > Role.Unpromoted) rsc.nextRole = Role.Unpromoted
+    return 'ignore'
+  }
+  return 'stop'
 }
 
 export function setReason(a: Action, reason: string | undefined, overwrite: boolean): void {
