@@ -10,10 +10,23 @@ import {type OpConfig, type Rsc, Role, type Variant, type VariantMethods, type W
 /** Filled in by index.ts to avoid import cycles. */
 export const variantMethods: Record<Variant, VariantMethods> = {} as Record<Variant, VariantMethods>
 
-export function nvsetValues(sets: M.NvSet[], into: Map<string, string> = new Map()): Map<string, string> {
-  // Earlier sets win (Pacemaker sorts by score, first value kept); rules in meta are out of scope.
-  for (const s of sets) {
-    for (const p of s.pairs) if (p.value !== undefined && !into.has(p.name)) into.set(p.name, p.value)
+/**
+ * Values of nvpair sets as Pacemaker merges them: sets by score (highest
+ * first; for equal scores the later set first, because the C code prepends
+ * them before a stable sort), the first value of a name wins. `alwaysFirst`
+ * names a set that goes first regardless (cib-bootstrap-options).
+ */
+export function nvsetValues(sets: M.NvSet[], into: Map<string, string> = new Map(), alwaysFirst?: string): Map<string, string> {
+  const score = (x: M.NvSet) => (x.score === undefined ? 0 : parseScoreText(x.score, 0))
+  const ordered = [...sets].reverse().map((set, i) => ({set, i})).sort((a, b) => {
+    if (alwaysFirst !== undefined) {
+      if (a.set.id === alwaysFirst) return -1
+      if (b.set.id === alwaysFirst) return 1
+    }
+    return score(b.set) - score(a.set) || a.i - b.i
+  })
+  for (const {set} of ordered) {
+    for (const p of set.pairs) if (p.value !== undefined && !into.has(p.name)) into.set(p.name, p.value)
   }
   return into
 }

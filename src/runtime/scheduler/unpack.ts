@@ -10,7 +10,7 @@ import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './sc
 import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 export function unpackOptions(cib: M.Cib): ClusterOptions {
-  const o = nvsetValues(cib.crmConfig)
+  const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options')
   const stonithEnabled = o.has('stonith-enabled') ? isTrue(o.get('stonith-enabled')) : true
   const haveQuorum = isTrue(cib.attributes['have-quorum'])
   let nqp = (o.get('no-quorum-policy') ?? 'stop').toLowerCase() as ClusterOptions['noQuorumPolicy']
