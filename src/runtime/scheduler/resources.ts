@@ -54,14 +54,6 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
   const managed = meta.get('is-managed')
   if (managed !== undefined) rsc.managed = isTrue(managed)
   if (isTrue(meta.get('critical') ?? 'true') === false) rsc.critical = false
-  const target = meta.get('target-role')
-  if (target !== undefined) {
-    const r = roleFromText(target)
-    if (r !== Role.Unknown) {
-      rsc.nextRole = r === Role.Started ? Role.Unknown : r
-      rsc.explicitNextRole = r !== Role.Started
-    }
-  }
   if (parent && !parent.managed) rsc.managed = false
   // Only clone instances can be anonymous; everything else is globally unique.
   let top: Rsc | undefined = parent
@@ -71,9 +63,33 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
     rsc.promotable = top.promotable
   } else if (variant !== 'clone') {
     rsc.unique = true
+  } else {
+    rsc.promotable = isTrue(meta.get('promotable'))
+  }
+  const target = targetRole(rsc)
+  if (target !== undefined) {
+    rsc.nextRole = target
+    rsc.explicitNextRole = true
   }
   ws.byId.set(id, rsc)
   return rsc
+}
+
+/**
+ * The role target-role asks for, if it restricts anything (get_target_role):
+ * Started, "default" and roles above Unpromoted are no restriction; roles
+ * above Started only mean something for promotable clones.
+ */
+export function targetRole(rsc: Rsc): Role | undefined {
+  const value = rsc.meta.get('target-role')
+  if (value === undefined || /^(started|default|#default)$/i.test(value)) return undefined
+  const role = roleFromText(value)
+  if (role === Role.Unknown) return undefined
+  if (role > Role.Started) {
+    if (!rsc.promotable) return undefined
+    if (role > Role.Unpromoted) return undefined
+  }
+  return role
 }
 
 function opConfigs(prim: M.Primitive, ws: WorkingSet): OpConfig[] {

@@ -5,7 +5,7 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
-import {addCloneInstance, allPrimitives, nvsetValues} from './resources.js'
+import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
 import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
@@ -497,24 +497,9 @@ function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): voi
   const ops = sortOps(lrm.operations.map(toEntry))
   for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
   processRscState(ws, rsc, node, st.onFail)
-  const target = rsc.meta.get('target-role')
-  if (target !== undefined) {
-    const req = roleFromTarget(target)
-    if (req !== Role.Unknown && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) {
-      rsc.nextRole = req === Role.Started ? rsc.nextRole : req
-    }
-  }
+  const req = targetRole(rsc)
+  if (req !== undefined && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) rsc.nextRole = req
   if (saved > rsc.role) rsc.role = saved
-}
-
-function roleFromTarget(t: string): Role {
-  switch (t.toLowerCase()) {
-    case 'stopped': return Role.Stopped
-    case 'started': return Role.Started
-    case 'unpromoted': case 'slave': return Role.Unpromoted
-    case 'promoted': case 'master': return Role.Promoted
-    default: return Role.Unknown
-  }
 }
 
 function orphanResource(ws: WorkingSet, lrm: M.LrmResource): Rsc {
