@@ -26,7 +26,12 @@ export function nvsetValues(sets: M.NvSet[], into: Map<string, string> = new Map
     return score(b.set) - score(a.set) || a.i - b.i
   })
   for (const {set} of ordered) {
-    for (const p of set.pairs) if (p.value !== undefined && !into.has(p.name)) into.set(p.name, p.value)
+    for (const p of set.pairs) {
+      if (p.value === undefined) continue
+      // "#default" removes an explicit value instead of setting one
+      if (p.value.toLowerCase() === '#default') into.delete(p.name)
+      else if (!into.has(p.name)) into.set(p.name, p.value)
+    }
   }
   return into
 }
