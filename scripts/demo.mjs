@@ -1,2 +1,47 @@
 #!/usr/bin/env node
-console.log('hakit demo: see README.md')
+// `npm start`: a self-contained tour of hakit on the bundled example cluster
+// (test/fixtures/example-cluster): lint the legacy files, convert them to
+// Pacemaker, and let the scheduler show where the groups would start.
+// Each step runs the real CLI; nothing outside a temp directory is touched.
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync, existsSync, readFileSync, cpSync, chmodSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, dirname} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const work = mkdtempSync(join(tmpdir(), 'hakit-demo-'))
+// git does not keep file modes: work on a copy whose authkeys is 0600, as Heartbeat demands.
+const example = join(work, 'ha.d')
+cpSync(join(root, 'test', 'fixtures', 'example-cluster'), example, {recursive: true})
+chmodSync(join(example, 'authkeys'), 0o600)
+
+function hakit(title, args) {
+  console.log(`\n\x1b[1m$ hakit ${args.join(' ')}\x1b[0m   # ${title}`)
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], {stdio: 'inherit', cwd: root})
+  return r.status
+}
+
+function hakitHas(command) {
+  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'))
+  return Object.hasOwn(manifest.commands, command)
+}
+
+try {
+  console.log(`hakit demo — example cluster in ${example}`)
+  for (const f of ['ha.cf', 'haresources']) {
+    const p = join(example, f)
+    if (existsSync(p)) console.log(`\n--- ${f} ---\n${readFileSync(p, 'utf8').trim()}`)
+  }
+  if (hakitHas('lint:all')) hakit('check the legacy files', ['lint', 'all', example])
+  if (hakitHas('convert:all')) {
+    const out = join(work, 'out')
+    hakit('convert to Pacemaker + Corosync', ['convert', 'all', example, '--out', out])
+    if (existsSync(join(out, 'cib.xml'))) {
+      if (hakitHas('crm:configure:show')) hakit('the converted configuration', ['crm', 'configure', 'show', '--cib', join(out, 'cib.xml')])
+      if (hakitHas('crm:simulate')) hakit('where the scheduler starts it', ['crm', 'simulate', '--xml-file', join(out, 'cib.xml')])
+    }
+  }
+} finally {
+  rmSync(work, {recursive: true, force: true})
+}

@@ -16,6 +16,7 @@ test('--help lists the topics', () => {
   assert.equal(r.status, 0)
   assert.match(r.stdout, /USAGE/)
   assert.match(r.stdout, /COMMANDS/)
+  assert.match(r.stdout, /^\s+lint\s/m)
 })
 
 test('an unknown command exits non-zero without a stack trace', () => {

@@ -25,7 +25,7 @@ ENVIRONMENT
 
   async run(): Promise<void> {
     const {flags} = await this.parse(CrmVerify)
-    const {loadCibFromFlags} = await import('../../cli/cib-input.js')
+    const {loadCibFromFlags} = await import('../../runtime/cib/cib-input.js')
     const {readSource} = await import('../../core/read-source.js')
     const loaded = await loadCibFromFlags(flags.cib)
     // The text lets findings point at the defining line; stdin and the live CIB have none to re-read.

@@ -4,7 +4,7 @@ import {UserError} from '../../core/errors.js'
 
 export default class DiffCrm extends HakitCommand {
   static override summary = 'Compare two Pacemaker configurations semantically'
-  static override description = `A and B may each be a CIB XML file, a crm shell file (detected by content), or - for standard input; --live compares the running cluster's CIB (cibadmin -Q) with one file.
+  static override description = `A and B may each be a CIB XML file, a crm shell file (detected by content), - for standard input, or a legacy Heartbeat directory (/etc/ha.d with haresources or ha.cf: compared as \`hakit convert\` would write it); --live compares the running cluster's CIB (cibadmin -Q) with one of those.
 Formats, element order, generated ids, quoting, 1/true/yes, 60/60s/1min, INFINITY/+INFINITY, Master/Promoted and <master> vs promotable clone do not count as differences unless --strict. The status section and <cib> version attributes are never compared.
 Output: one line per added, removed or changed object, with each changed field old → new, then a unified diff of the normalised crm text.
 
@@ -20,12 +20,13 @@ ENVIRONMENT
   static override examples = [
     '<%= config.bin %> diff crm old.xml new.crm',
     '<%= config.bin %> diff crm --live planned.crm',
+    '<%= config.bin %> diff crm --live /etc/ha.d',
     'cibadmin -Q | <%= config.bin %> diff crm - backup.xml --json',
   ]
 
   static override args = {
-    a: Args.string({description: 'first configuration (file or -)', required: false}),
-    b: Args.string({description: 'second configuration (file or -)', required: false}),
+    a: Args.string({description: 'first configuration (file, legacy directory or -)', required: false}),
+    b: Args.string({description: 'second configuration (file, legacy directory or -)', required: false}),
   }
 
   static override flags = {
@@ -45,7 +46,7 @@ ENVIRONMENT
     const a = flags.live ? await loadLiveCib() : await loadCib(given[0])
     const b = await loadCib(flags.live ? given[0] : given[1])
     const {diffCibs} = await import('../../runtime/cib/diff.js')
-    const diff = diffCibs(a.cib, b.cib, {strict: flags.strict, labels: [a.label, b.label]})
+    const diff = diffCibs(a.cib, b.cib, {strict: flags.strict, labels: [a.label, b.label], unified: !flags.json})
     if (flags.json) {
       const result = {equal: diff.equal, a: {source: a.label, format: a.kind}, b: {source: b.label, format: b.kind}, changes: diff.changes}
       this.print(JSON.stringify({apiVersion: 1, command: 'diff crm', result}, null, 2))

@@ -24,6 +24,8 @@ export interface Rule {
   booleanOp?: 'and' | 'or'
   role?: string
   expressions: RuleExpression[]
+  /** Expressions hakit does not model (rsc_expression, op_expression), as raw XML. */
+  otherElements?: string[]
 }
 
 export type RuleExpression =
@@ -49,6 +51,8 @@ export interface Operation {
   attributes: Record<string, string>
   instanceAttributes: NvSet[]
   metaAttributes: NvSet[]
+  /** Child elements hakit does not model, as raw XML, written back verbatim after the modelled children. */
+  otherElements?: string[]
 }
 
 export interface Primitive {
@@ -64,6 +68,8 @@ export interface Primitive {
   description?: string
   /** Other XML attributes of <primitive> kept verbatim (template, …). */
   otherAttributes?: Record<string, string>
+  /** Child elements hakit does not model, as raw XML, written back verbatim after the modelled children. */
+  otherElements?: string[]
 }
 
 export interface Group {
@@ -75,6 +81,8 @@ export interface Group {
   /** Pacemaker 1.x CIBs put instance_attributes on groups (passed down to the children). */
   instanceAttributes?: NvSet[]
   otherAttributes?: Record<string, string>
+  /** Child elements hakit does not model, as raw XML, written back verbatim after the modelled children. */
+  otherElements?: string[]
 }
 
 /**
@@ -91,6 +99,8 @@ export interface Clone {
   description?: string
   instanceAttributes?: NvSet[]
   otherAttributes?: Record<string, string>
+  /** Child elements hakit does not model, as raw XML, written back verbatim after the modelled children. */
+  otherElements?: string[]
 }
 
 export type Resource = Primitive | Group | Clone
@@ -167,6 +177,8 @@ export interface Node {
   utilization: NvSet[]
   description?: string
   otherAttributes?: Record<string, string>
+  /** Child elements hakit does not model, as raw XML, written back verbatim after the modelled children. */
+  otherElements?: string[]
 }
 
 /** One entry of an lrm_resource's operation history (lrm_rsc_op). */

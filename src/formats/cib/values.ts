@@ -27,6 +27,18 @@ export function parseScore(text: string | undefined, health?: {red?: number; yel
   return Math.max(-INFINITY, Math.min(INFINITY, n))
 }
 
+/**
+ * A score read as leniently as Pacemaker's char2score does where no schema
+ * checks it (meta attributes such as priority): a leading integer counts and
+ * the rest is ignored (`1.0` → 1), anything unreadable is 0.
+ */
+export function char2score(text: string | undefined): number {
+  const strict = parseScore(text)
+  if (strict !== undefined || text === undefined) return strict ?? 0
+  const m = /^\s*([+-]?\d+)/.exec(text)
+  return m ? Math.max(-INFINITY, Math.min(INFINITY, Number.parseInt(m[1], 10))) : 0
+}
+
 /** True when `text` is something Pacemaker reads as a score. */
 export function isScore(text: string): boolean {
   return parseScore(text) !== undefined

@@ -7,7 +7,7 @@
  * nothing that matters to Pacemaker. The writer emits indented XML that
  * Pacemaker 2.1.5 accepts, filling in stable, readable ids where missing.
  */
-import {XMLParser, XMLValidator} from 'fast-xml-parser'
+import {XMLValidator} from 'fast-xml-parser'
 import {UserError} from '../../core/errors.js'
 import type {
   Cib,
@@ -45,54 +45,162 @@ export interface XmlElement {
   comment?: string
 }
 
-type OrderedNode = Record<string, unknown> & {':@'?: Record<string, string>}
-
-/** Parses XML into an element tree; malformed XML → UserError naming file:line:col. */
+/**
+ * Parses XML into an element tree; malformed XML → UserError naming file:line:col.
+ * A small scanner does the work (CIBs are plain elements and attributes, and
+ * this is several times faster than a general parser on 5 000-resource CIBs);
+ * when it finds a problem, fast-xml-parser's validator names it precisely.
+ */
 export function parseXmlTree(text: string, file: string): XmlElement {
-  const check = XMLValidator.validate(text, {allowBooleanAttributes: false})
-  if (check !== true) {
-    const {line, col, msg} = check.err
-    throw new UserError(`malformed XML: ${msg}`, 2, {file, line, column: col})
+  try {
+    return new XmlScanner(text).document()
+  } catch (error) {
+    if (!(error instanceof XmlSyntaxError)) throw error
+    const check = XMLValidator.validate(text, {allowBooleanAttributes: false})
+    if (check !== true) {
+      const {line, col, msg} = check.err
+      throw new UserError(`malformed XML: ${msg}`, 2, {file, line, column: col})
+    }
+    const {line, column} = positionOf(text, error.offset)
+    throw new UserError(`malformed XML: ${error.message}`, 2, {file, line, column})
   }
-  const parser = new XMLParser({
-    preserveOrder: true,
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    commentPropName: '#comment',
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    processEntities: true,
-    htmlEntities: false,
-  })
-  const nodes = parser.parse(text) as OrderedNode[]
-  const roots = nodes.map(toElement).filter((e): e is XmlElement => e !== undefined && e.name !== '#comment')
-  if (roots.length !== 1) throw new UserError(`${file}: expected one root element, found ${roots.length}`)
-  return roots[0]
 }
 
-function toElement(node: OrderedNode): XmlElement | undefined {
-  const name = Object.keys(node).find((k) => k !== ':@')
-  if (name === undefined) return undefined
-  const body = node[name]
-  if (name === '#text') return {name, attrs: {}, children: [], text: String(body)}
-  if (name === '#comment') {
-    const parts = Array.isArray(body) ? body.map((b) => String((b as Record<string, unknown>)['#text'] ?? '')) : [String(body)]
-    return {name, attrs: {}, children: [], comment: parts.join('')}
+class XmlSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message)
   }
-  const attrs: Record<string, string> = {}
-  for (const [k, v] of Object.entries(node[':@'] ?? {})) attrs[k] = String(v)
-  const children: XmlElement[] = []
-  let text: string | undefined
-  for (const child of (Array.isArray(body) ? body : []) as OrderedNode[]) {
-    const el = toElement(child)
-    if (!el) continue
-    if (el.name === '#text') text = (text ?? '') + el.text
-    else children.push(el)
+}
+
+function positionOf(text: string, offset: number): {line: number; column: number} {
+  const before = text.slice(0, offset)
+  const line = before.split('\n').length
+  return {line, column: offset - before.lastIndexOf('\n')}
+}
+
+const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y
+const ATTRIBUTE = /\s+([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y
+const SPACE = /\s*/y
+const NAMED_ENTITIES: Record<string, string> = {lt: '<', gt: '>', amp: '&', quot: '"', apos: "'"}
+
+function decodeEntities(s: string, offset: number): string {
+  if (!s.includes('&')) return s
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|&/g, (_m, e: string | undefined) => {
+    if (e === undefined) throw new XmlSyntaxError('bare & (write &amp;)', offset)
+    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10))
+    const v = NAMED_ENTITIES[e]
+    if (v === undefined) throw new XmlSyntaxError(`unknown entity &${e};`, offset)
+    return v
+  })
+}
+
+class XmlScanner {
+  i = 0
+  constructor(readonly text: string) {}
+
+  fail(message: string, at = this.i): never {
+    throw new XmlSyntaxError(message, at)
   }
-  return text === undefined ? {name, attrs, children} : {name, attrs, children, text}
+
+  skipSpace(): void {
+    SPACE.lastIndex = this.i
+    SPACE.exec(this.text)
+    this.i = SPACE.lastIndex
+  }
+
+  document(): XmlElement {
+    let root: XmlElement | undefined
+    for (;;) {
+      this.skipMisc()
+      if (this.i >= this.text.length) break
+      if (root) this.fail('content after the root element')
+      if (this.text[this.i] !== '<') this.fail('text outside the root element')
+      root = this.element()
+    }
+    if (!root) this.fail('no root element')
+    return root
+  }
+
+  /** Whitespace, comments, processing instructions and a DOCTYPE around the root element. */
+  skipMisc(): void {
+    for (;;) {
+      this.skipSpace()
+      if (this.text.startsWith('\uFEFF', this.i)) this.i++
+      else if (this.text.startsWith('<?', this.i)) this.skipTo('?>')
+      else if (this.text.startsWith('<!--', this.i)) this.skipTo('-->')
+      else if (this.text.startsWith('<!DOCTYPE', this.i)) this.skipTo('>')
+      else return
+    }
+  }
+
+  skipTo(end: string): string {
+    const at = this.text.indexOf(end, this.i)
+    if (at < 0) this.fail(`missing ${end}`)
+    const body = this.text.slice(this.i, at)
+    this.i = at + end.length
+    return body
+  }
+
+  element(): XmlElement {
+    const start = this.i
+    this.i++ // <
+    NAME.lastIndex = this.i
+    const m = NAME.exec(this.text)
+    if (!m) this.fail('expected an element name')
+    const name = m[0]
+    this.i = NAME.lastIndex
+    const attrs: Record<string, string> = {}
+    for (;;) {
+      ATTRIBUTE.lastIndex = this.i
+      const a = ATTRIBUTE.exec(this.text)
+      if (!a) break
+      if (Object.hasOwn(attrs, a[1])) this.fail(`attribute ${a[1]} repeated`)
+      attrs[a[1]] = decodeEntities(a[2] ?? a[3], this.i)
+      this.i = ATTRIBUTE.lastIndex
+    }
+    this.skipSpace()
+    if (this.text.startsWith('/>', this.i)) {
+      this.i += 2
+      return {name, attrs, children: []}
+    }
+    if (this.text[this.i] !== '>') this.fail(`malformed tag <${name}>`)
+    this.i++
+    const children: XmlElement[] = []
+    let text = ''
+    for (;;) {
+      const lt = this.text.indexOf('<', this.i)
+      if (lt < 0) this.fail(`<${name}> is not closed`, start)
+      if (lt > this.i) text += decodeEntities(this.text.slice(this.i, lt), this.i)
+      this.i = lt
+      if (this.text.startsWith('</', lt)) {
+        this.i = lt + 2
+        NAME.lastIndex = this.i
+        const close = NAME.exec(this.text)
+        if (!close || close[0] !== name) this.fail(`expected </${name}>`, lt)
+        this.i = NAME.lastIndex
+        this.skipSpace()
+        if (this.text[this.i] !== '>') this.fail(`malformed closing tag </${name}>`)
+        this.i++
+        break
+      }
+      if (this.text.startsWith('<!--', lt)) {
+        this.i += 4
+        children.push({name: '#comment', attrs: {}, children: [], comment: this.skipTo('-->')})
+      } else if (this.text.startsWith('<![CDATA[', lt)) {
+        this.i += 9
+        text += this.skipTo(']]>')
+      } else if (this.text.startsWith('<?', lt)) {
+        this.skipTo('?>')
+      } else {
+        children.push(this.element())
+      }
+    }
+    const trimmed = text.trim()
+    return trimmed ? {name, attrs, children, text: trimmed} : {name, attrs, children}
+  }
 }
 
 /** Serialises an element tree (used for raw sections and by the writer). */
@@ -201,6 +309,10 @@ class Reader {
         set.pairs.push(pair)
       } else if (c.name === 'rule') {
         set.rule = this.rule(c)
+      } else if (c.name === 'attributes') {
+        // Pacemaker 0.6 wrapped nvpairs in <attributes>: read them as direct children.
+        const inner = this.nvset({...c, name: el.name, attrs: {}})
+        set.pairs.push(...inner.pairs)
       } else {
         this.fail(`unsupported element <${c.name}> in <${el.name}${el.attrs.id ? ` id="${el.attrs.id}"` : ''}>`)
       }
@@ -217,7 +329,10 @@ class Reader {
     if (a['score-attribute'] !== undefined) rule.scoreAttribute = a['score-attribute']
     if (a['boolean-op'] !== undefined) rule.booleanOp = a['boolean-op'] === 'or' ? 'or' : 'and'
     if (a.role !== undefined) rule.role = a.role
-    for (const c of elements(el)) rule.expressions.push(this.expression(c))
+    for (const c of elements(el)) {
+      if (c.name === 'expression' || c.name === 'date_expression' || c.name === 'rule') rule.expressions.push(this.expression(c))
+      else (rule.otherElements ??= []).push(printXmlTree(c).trimEnd())
+    }
     return rule
   }
 
@@ -258,7 +373,7 @@ class Reader {
     for (const c of elements(el)) {
       if (c.name === 'instance_attributes') op.instanceAttributes.push(this.nvset(c))
       else if (c.name === 'meta_attributes') op.metaAttributes.push(this.nvset(c))
-      else this.fail(`unsupported element <${c.name}> in <op id="${id ?? ''}">`)
+      else (op.otherElements ??= []).push(printXmlTree(c).trimEnd())
     }
     return op
   }
@@ -289,7 +404,7 @@ class Reader {
       else if (c.name === 'meta_attributes') p.metaAttributes.push(this.nvset(c))
       else if (c.name === 'utilization') p.utilization.push(this.nvset(c))
       else if (c.name === 'operations') p.operations.push(...elements(c).filter((o) => o.name === 'op').map((o) => this.operation(o)))
-      else this.fail(`unsupported element <${c.name}> in <primitive id="${p.id}">`)
+      else (p.otherElements ??= []).push(printXmlTree(c).trimEnd())
     }
     return p
   }
@@ -303,7 +418,7 @@ class Reader {
       if (c.name === 'primitive') g.children.push(this.primitive(c))
       else if (c.name === 'meta_attributes') g.metaAttributes.push(this.nvset(c))
       else if (c.name === 'instance_attributes') (g.instanceAttributes ??= []).push(this.nvset(c))
-      else this.fail(`unsupported element <${c.name}> in <group id="${g.id}">`)
+      else (g.otherElements ??= []).push(printXmlTree(c).trimEnd())
     }
     return g
   }
@@ -313,18 +428,20 @@ class Reader {
     const metaAttributes: NvSet[] = []
     const instanceAttributes: NvSet[] = []
     let child: Primitive | Group | undefined
+    const otherElements: string[] = []
     for (const c of elements(el)) {
       if (c.name === 'primitive') child = this.primitive(c)
       else if (c.name === 'group') child = this.group(c)
       else if (c.name === 'meta_attributes') metaAttributes.push(this.nvset(c))
       else if (c.name === 'instance_attributes') instanceAttributes.push(this.nvset(c))
-      else this.fail(`unsupported element <${c.name}> in <${el.name} id="${id}">`)
+      else otherElements.push(printXmlTree(c).trimEnd())
     }
     if (!child) this.fail(`<${el.name} id="${id}"> has no primitive or group inside`)
     const legacyMaster = el.name === 'master'
     const promotable = legacyMaster || metaAttributes.some((s) => s.pairs.some((p) => p.name === 'promotable' && isTrueValue(p.value)))
     const clone: Clone = {kind: 'clone', id: id ?? this.need(el, 'id'), promotable, legacyMaster, metaAttributes, child}
     if (instanceAttributes.length > 0) clone.instanceAttributes = instanceAttributes
+    if (otherElements.length > 0) clone.otherElements = otherElements
     if (description !== undefined) clone.description = description
     if (Object.keys(rest).length > 0) clone.otherAttributes = rest
     return clone
@@ -412,7 +529,7 @@ class Reader {
     for (const c of elements(el)) {
       if (c.name === 'instance_attributes') n.instanceAttributes.push(this.nvset(c))
       else if (c.name === 'utilization') n.utilization.push(this.nvset(c))
-      else this.fail(`unsupported element <${c.name}> in <node id="${n.id}">`)
+      else (n.otherElements ??= []).push(printXmlTree(c).trimEnd())
     }
     return n
   }
@@ -464,6 +581,7 @@ export type XmlFragment =
   | {kind: 'resource'; resource: Resource}
   | {kind: 'constraint'; constraint: Constraint}
   | {kind: 'node'; node: Node}
+  | {kind: 'sets'; section: 'crmConfig' | 'rscDefaults' | 'opDefaults'; sets: NvSet[]}
   | {kind: 'raw'; section: RawSection}
 
 /** Reads one configuration element: a resource, a constraint, a node, or anything else as raw XML. */
@@ -471,6 +589,8 @@ export function readXmlFragment(el: XmlElement, file: string): XmlFragment {
   const reader = new Reader(file)
   if (isResourceElement(el.name)) return {kind: 'resource', resource: reader.resource(el)}
   if (el.name === 'node') return {kind: 'node', node: reader.node(el)}
+  const section = ({crm_config: 'crmConfig', rsc_defaults: 'rscDefaults', op_defaults: 'opDefaults'} as const)[el.name as 'crm_config']
+  if (section) return {kind: 'sets', section, sets: elements(el).map((e) => reader.nvset(e))}
   const constraint = el.name.startsWith('rsc_') ? reader.constraint(el) : undefined
   if (constraint) return {kind: 'constraint', constraint}
   const parent = ['bundle', 'template'].includes(el.name) ? 'resources' : el.name.startsWith('rsc_') ? 'constraints' : 'configuration'
@@ -575,6 +695,10 @@ class Writer {
     this.line(depth, `</${name}>`)
   }
 
+  rawLines(depth: number, xml: string[] | undefined): void {
+    for (const block of xml ?? []) for (const l of block.split('\n')) this.line(depth, l)
+  }
+
   nvset(depth: number, element: string, set: NvSet, idBase: string): void {
     if (set.idRef !== undefined && set.pairs.length === 0 && !set.rule) {
       this.open(depth, element, {'id-ref': set.idRef}, false)
@@ -602,8 +726,9 @@ class Writer {
     }
     const id = this.ids.take(rule.id, idBase)
     const attrs = {id, score: rule.score, 'score-attribute': rule.scoreAttribute, 'boolean-op': rule.booleanOp, role: rule.role}
-    this.open(depth, 'rule', attrs, rule.expressions.length > 0)
-    if (rule.expressions.length === 0) return
+    const hasChildren = rule.expressions.length + (rule.otherElements?.length ?? 0) > 0
+    this.open(depth, 'rule', attrs, hasChildren)
+    if (!hasChildren) return
     rule.expressions.forEach((e, i) => {
       const base = `${id}-expression${i === 0 ? '' : `-${i}`}`
       if (e.kind === 'rule') this.rule(depth + 1, e.rule, `${id}-rule${i === 0 ? '' : `-${i}`}`)
@@ -624,12 +749,13 @@ class Writer {
         this.close(depth + 1, 'date_expression')
       }
     })
+    this.rawLines(depth + 1, rule.otherElements)
     this.close(depth, 'rule')
   }
 
   primitive(depth: number, p: Primitive): void {
     const attrs = {id: p.id, class: p.class || undefined, provider: p.provider, type: p.type || undefined, description: p.description, ...p.otherAttributes}
-    const has = p.instanceAttributes.length + p.metaAttributes.length + p.utilization.length + p.operations.length > 0
+    const has = p.instanceAttributes.length + p.metaAttributes.length + p.utilization.length + p.operations.length + (p.otherElements?.length ?? 0) > 0
     this.open(depth, 'primitive', attrs, has)
     if (!has) return
     this.nvsets(depth + 1, 'instance_attributes', p.instanceAttributes, `${p.id}-instance_attributes`)
@@ -640,16 +766,18 @@ class Writer {
       for (const op of p.operations) this.operation(depth + 2, op, p.id)
       this.line(depth + 1, '</operations>')
     }
+    this.rawLines(depth + 1, p.otherElements)
     this.close(depth, 'primitive')
   }
 
   operation(depth: number, op: Operation, rscId: string): void {
     const id = this.ids.take(op.id, `${rscId}-${op.name}-${op.interval}`)
-    const has = op.instanceAttributes.length + op.metaAttributes.length > 0
+    const has = op.instanceAttributes.length + op.metaAttributes.length + (op.otherElements?.length ?? 0) > 0
     this.open(depth, 'op', {id, name: op.name, interval: op.interval, ...op.attributes}, has)
     if (!has) return
     this.nvsets(depth + 1, 'instance_attributes', op.instanceAttributes, `${id}-instance_attributes`)
     this.nvsets(depth + 1, 'meta_attributes', op.metaAttributes, `${id}-meta_attributes`)
+    this.rawLines(depth + 1, op.otherElements)
     this.close(depth, 'op')
   }
 
@@ -660,6 +788,7 @@ class Writer {
       this.nvsets(depth + 1, 'instance_attributes', r.instanceAttributes, `${r.id}-instance_attributes`)
       this.nvsets(depth + 1, 'meta_attributes', r.metaAttributes, `${r.id}-meta_attributes`)
       for (const c of r.children) this.primitive(depth + 1, c)
+      this.rawLines(depth + 1, r.otherElements)
       this.close(depth, 'group')
       return
     }
@@ -668,6 +797,7 @@ class Writer {
     this.nvsets(depth + 1, 'instance_attributes', r.instanceAttributes, `${r.id}-instance_attributes`)
     this.nvsets(depth + 1, 'meta_attributes', r.metaAttributes, `${r.id}-meta_attributes`)
     this.resource(depth + 1, r.child)
+    this.rawLines(depth + 1, r.otherElements)
     this.close(depth, element)
   }
 
@@ -716,11 +846,12 @@ class Writer {
   }
 
   node(depth: number, n: Node): void {
-    const has = n.instanceAttributes.length + n.utilization.length > 0
+    const has = n.instanceAttributes.length + n.utilization.length + (n.otherElements?.length ?? 0) > 0
     this.open(depth, 'node', {id: n.id, uname: n.uname, type: n.type, description: n.description, ...n.otherAttributes}, has)
     if (!has) return
     this.nvsets(depth + 1, 'instance_attributes', n.instanceAttributes, `nodes-${n.id}`)
     this.nvsets(depth + 1, 'utilization', n.utilization, `nodes-${n.id}-utilization`)
+    this.rawLines(depth + 1, n.otherElements)
     this.close(depth, 'node')
   }
 
@@ -818,6 +949,15 @@ export function printConfigElementXml(item: Resource | Constraint): string {
   const w = new Writer()
   if (item.kind === 'primitive' || item.kind === 'group' || item.kind === 'clone') w.resource(0, item)
   else w.constraint(0, item)
+  return w.out.join('\n') + '\n'
+}
+
+/** One attribute set wrapped in its section (`<rsc_defaults>`, `<op_defaults>`, `<crm_config>`), for crm `xml` statements. */
+export function printDefaultsSetXml(section: 'crm_config' | 'rsc_defaults' | 'op_defaults', set: NvSet, idBase: string): string {
+  const w = new Writer()
+  w.line(0, `<${section}>`)
+  w.nvset(1, section === 'crm_config' ? 'cluster_property_set' : 'meta_attributes', set, idBase)
+  w.line(0, `</${section}>`)
   return w.out.join('\n') + '\n'
 }
 

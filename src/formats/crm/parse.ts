@@ -36,6 +36,8 @@ const SET_KEYWORDS: Record<string, 'instanceAttributes' | 'metaAttributes' | 'ut
   meta_attributes: 'metaAttributes',
   utilization: 'utilization',
 }
+/** Words that end a list of name=value pairs. */
+const RESERVED = new Set(['params', 'instance_attributes', 'attributes', 'meta', 'meta_attributes', 'utilization', 'op', 'operations', 'op_params', 'op_meta', 'rule', 'description', 'and', 'or'])
 const BINARY_OPS = new Set(['lt', 'gt', 'lte', 'gte', 'eq', 'ne'])
 const UNARY_OPS = new Set(['defined', 'not_defined'])
 const ORDER_KINDS = new Set(['mandatory', 'optional', 'serialize'])
@@ -148,9 +150,12 @@ class CrmParser {
 
   /** `name=value` pairs until the first token that is not one. */
   pairs(c: Cursor, set: NvSet): void {
-    for (let t = c.peek(); t && t.eq > 0; t = c.peek()) {
+    for (let t = c.peek(); t; t = c.peek()) {
+      if (t.eq > 0) set.pairs.push({name: t.text.slice(0, t.eq), value: t.text.slice(t.eq + 1)})
+      // A bare name is an nvpair without a value (crmsh prints them so).
+      else if (!t.quoted && /^[A-Za-z_][\w.-]*$/.test(t.text) && !RESERVED.has(t.text)) set.pairs.push({name: t.text})
+      else break
       c.i++
-      set.pairs.push({name: t.text.slice(0, t.eq), value: t.text.slice(t.eq + 1)})
     }
   }
 
@@ -631,6 +636,7 @@ class CrmParser {
     if (frag.kind === 'resource') this.addResource(frag.resource, head)
     else if (frag.kind === 'constraint') this.cib.constraints.push(frag.constraint)
     else if (frag.kind === 'node') this.cib.nodes.push(frag.node)
+    else if (frag.kind === 'sets') this.cib[frag.section].push(...frag.sets)
     else this.cib.otherSections.push(frag.section)
   }
 }

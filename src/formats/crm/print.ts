@@ -8,7 +8,7 @@
  * which crmsh also reads, so nothing is lost.
  */
 import type {Cib, Clone, Constraint, Group, Node, NvSet, Operation, Primitive, Resource, ResourceSet, Rule, RuleExpression} from '../cib/model.js'
-import {printConfigElementXml} from '../cib/xml.js'
+import {printConfigElementXml, printDefaultsSetXml} from '../cib/xml.js'
 import {isTrue} from '../cib/values.js'
 import {quoteValue} from './tokenize.js'
 
@@ -51,7 +51,7 @@ class CrmPrinter {
     for (const r of this.cib.resources) this.resource(r, entries)
     for (const c of this.cib.constraints) {
       const text = this.constraint(c)
-      entries.push({kind: c.kind === 'ticket' ? 'rsc_ticket' : text.startsWith('xml') ? 'xml' : 'constraint', id: c.id, text})
+      entries.push({kind: c.kind === 'ticket' ? 'rsc_ticket' : 'constraint', id: c.id, text})
     }
     const defaults: [string, NvSet[]][] = [
       ['property', this.cib.crmConfig],
@@ -109,6 +109,8 @@ class CrmPrinter {
       if (r === undefined) return undefined
       parts.push(`${this.kw('rule')} ${r}`)
     }
+    // crmsh derives nvpair ids from names: a name that cannot be part of an id needs the xml form.
+    if (set.pairs.some((p) => !/^[\w.-]+$/.test(p.name))) return undefined
     for (const p of set.pairs) parts.push(this.pair(p.name, p.value))
     return parts.join(' ')
   }
@@ -125,6 +127,7 @@ class CrmPrinter {
   /** A rule body; undefined when it nests rules (crm syntax has no way to say that). */
   rule(rule: Rule, inLocation: boolean): string | undefined {
     const parts: string[] = []
+    if (rule.otherElements) return undefined
     if (rule.idRef !== undefined) return rule.expressions.length === 0 ? this.pair('$id-ref', rule.idRef) : undefined
     if (rule.id !== undefined && this.referenced.has(rule.id)) parts.push(this.pair('$id', rule.id))
     if (rule.role !== undefined) parts.push(this.pair('$role', rule.role))
@@ -181,11 +184,12 @@ class CrmPrinter {
 
   node(n: Node): string {
     let head = this.kw('node')
-    if (n.id !== n.uname) head += /^[\w.-]+$/.test(n.id) ? ` ${this.s('ident', n.id)}:` : ` ${this.pair('$id', n.id)}`
+    // crmsh reads `<id>:` only for ids of word characters and dashes.
+    if (n.id !== n.uname) head += /^[\w-]+$/.test(n.id) ? ` ${this.s('ident', n.id)}:` : ` ${this.pair('$id', n.id)}`
     head += ` ${this.s('ident', n.uname)}${n.type && n.type !== 'normal' ? `:${n.type}` : ''}`
     const lines = [head]
     if (n.description !== undefined) lines.push(this.pair('description', n.description))
-    const ok = !n.otherAttributes && this.nvsets('attributes', n.instanceAttributes, lines) && this.nvsets('utilization', n.utilization, lines)
+    const ok = !n.otherAttributes && !n.otherElements && this.nvsets('attributes', n.instanceAttributes, lines) && this.nvsets('utilization', n.utilization, lines)
     if (!ok || !/^[\w.-]+$/.test(n.uname)) return this.xmlStatement(nodeXml(n))
     return this.join(lines)
   }
@@ -193,7 +197,8 @@ class CrmPrinter {
   resource(r: Resource, entries: Entry[]): void {
     const text = this.resourceText(r)
     if (text === undefined) {
-      entries.push({kind: 'xml', id: r.id, text: this.xmlStatement(printConfigElementXml(r))})
+      // crmsh sorts an xml statement with the objects of its kind.
+      entries.push({kind: r.kind === 'clone' ? (r.legacyMaster ? 'ms' : 'clone') : r.kind, id: r.id, text: this.xmlStatement(printConfigElementXml(r))})
       return
     }
     entries.push({kind: r.kind === 'clone' ? (r.legacyMaster ? 'ms' : 'clone') : r.kind, id: r.id, text})
@@ -208,7 +213,7 @@ class CrmPrinter {
   }
 
   container(r: Group | Clone, keyword: string, children: string[]): string | undefined {
-    if (r.otherAttributes) return undefined
+    if (r.otherAttributes || r.otherElements) return undefined
     const lines = [`${this.kw(keyword)} ${this.s('ident', r.id)} ${children.map((c) => this.s('rscref', c)).join(' ')}`]
     if (r.description !== undefined) lines.push(this.pair('description', r.description))
     if (!this.nvsets('meta', r.metaAttributes, lines)) return undefined
@@ -218,7 +223,7 @@ class CrmPrinter {
 
   primitive(p: Primitive): string | undefined {
     const {template, ...other} = p.otherAttributes ?? {}
-    if (Object.keys(other).length > 0) return undefined
+    if (Object.keys(other).length > 0 || p.otherElements) return undefined
     let spec: string
     if (template !== undefined) {
       if (p.class || p.type) return undefined
@@ -241,6 +246,7 @@ class CrmPrinter {
   }
 
   operation(op: Operation): string | undefined {
+    if (op.otherElements) return undefined
     const parts = [`${this.kw('op')} ${op.name}`, this.pair('interval', op.interval)]
     for (const [k, v] of Object.entries(op.attributes)) {
       if (k === 'name' || k === 'interval' || k === 'id') continue
@@ -309,7 +315,8 @@ class CrmPrinter {
         return `${this.kw('colocation')} ${this.s('ident', c.id)} ${this.score(c.score)} ${body}${tail}`
       }
       case 'order': {
-        if (c.otherAttributes || (c.orderKind !== undefined && c.score !== undefined)) return undefined
+        // crmsh turns require-all on a plain order into a resource set: keep the XML form.
+        if (c.otherAttributes || c.requireAll !== undefined || (c.orderKind !== undefined && c.score !== undefined)) return undefined
         let body: string | undefined
         if (c.resourceSets) {
           if (c.first !== undefined || c.then !== undefined) return undefined
@@ -377,7 +384,8 @@ class CrmPrinter {
       } else {
         // Two bare sets in a row would read back as one.
         if (previousPlain) return undefined
-        if (set.sequential !== undefined || set.requireAll !== undefined) return undefined
+        // An explicit sequential=true / require-all=true is the default; crmsh prints such a set bare too.
+        if (!(seq ?? true) || !(all ?? true)) return undefined
         out.push(...refs)
         previousPlain = true
       }
@@ -389,12 +397,19 @@ class CrmPrinter {
 
   defaultsSet(keyword: string, set: NvSet, index: number): string {
     const id = set.id ?? (keyword === 'property' ? 'cib-bootstrap-options' : keyword === 'rsc_defaults' ? 'rsc-options' : 'op-options') + (index > 0 ? `-${index}` : '')
-    let head = `${this.kw(keyword)} ${this.s('ident', id)}:`
+    let head = /^[\w-]+$/.test(id) ? `${this.kw(keyword)} ${this.s('ident', id)}:` : `${this.kw(keyword)} ${this.pair('$id', id)}`
     if (set.idRef !== undefined) head += ` ${this.pair('$id-ref', set.idRef)}`
     if (set.score !== undefined) head += ` ${this.score(set.score)}`
     if (set.rule) {
       const r = this.rule(set.rule, false)
-      if (r !== undefined) head += ` ${this.kw('rule')} ${r}`
+      if (r === undefined) {
+        const section = keyword === 'property' ? 'crm_config' : keyword
+        return this.xmlStatement(printDefaultsSetXml(section as 'crm_config', set, id))
+      }
+      head += ` ${this.kw('rule')} ${r}`
+    }
+    if (set.pairs.some((p) => !/^[\w.-]+$/.test(p.name))) {
+      return this.xmlStatement(printDefaultsSetXml((keyword === 'property' ? 'crm_config' : keyword) as 'crm_config', set, id))
     }
     return this.join([head, ...set.pairs.map((p) => this.pair(p.name, p.value))])
   }

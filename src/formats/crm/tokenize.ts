@@ -76,8 +76,18 @@ export function tokenize(text: string, file: string): Statement[] {
         continue
       }
       const tok: Token = {text: '', eq: -1, quoted: false, line, column: col}
-      while (i < n && !/[ \t\r\n]/.test(text[i])) {
+      while (i < n) {
+        // Fast path: a run of ordinary characters (no blanks, quotes, backslash or =).
+        PLAIN.lastIndex = i
+        const run = PLAIN.exec(text)
+        if (run) {
+          tok.text += run[0]
+          i += run[0].length
+          col += run[0].length
+          continue
+        }
         const c = text[i]
+        if (c === ' ' || c === '\t' || c === '\r' || c === '\n') break
         if (c === '\\' && isLineEnd(text, i + 1)) break
         if (c === '"' || c === "'") {
           const quote = c
@@ -115,6 +125,8 @@ export function tokenize(text: string, file: string): Statement[] {
   }
   return statements
 }
+
+const PLAIN = /[^ \t\r\n"'\\=]+/y
 
 function isLineEnd(text: string, i: number): boolean {
   while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i++

@@ -35,7 +35,7 @@ export interface CibDiff {
 type Flat = Map<string, {kind: string; id: string; fields: Map<string, string>}>
 
 /** Compares two configurations; labels name the sides in the unified diff header. */
-export function diffCibs(a: Cib, b: Cib, options: NormalizeOptions & {labels?: [string, string]} = {}): CibDiff {
+export function diffCibs(a: Cib, b: Cib, options: NormalizeOptions & {labels?: [string, string]; unified?: boolean} = {}): CibDiff {
   const na = normalizeCib(a, options)
   const nb = normalizeCib(b, options)
   const fa = flatten(na, !!options.strict)
@@ -60,7 +60,7 @@ export function diffCibs(a: Cib, b: Cib, options: NormalizeOptions & {labels?: [
   changes.sort((x, y) => (x.kind === y.kind ? (x.id < y.id ? -1 : x.id > y.id ? 1 : 0) : x.kind < y.kind ? -1 : 1))
   const equal = changes.length === 0
   let unified = ''
-  if (!equal) {
+  if (!equal && options.unified !== false) {
     const [la, lb] = options.labels ?? ['a', 'b']
     unified = createTwoFilesPatch(la, lb, printCrm(na), printCrm(nb), undefined, undefined, {context: 3})
     unified = unified.replace(/^=+\n/, '')
@@ -89,12 +89,16 @@ function flatten(cib: Cib, strict: boolean): Flat {
     sets.forEach((s, i) => {
       const f = new Map<string, string>()
       setFields(f, '', s, true)
-      add(kind, strict ? s.id ?? String(i) : i === 0 && !s.rule && s.score === undefined ? '' : setLabel(s) || String(i), f)
+      const unconditional = i === 0 && !s.rule && s.score === undefined && s.idRef === undefined
+      add(kind, strict ? s.id ?? String(i) : unconditional ? DEFAULT_SET_IDS[kind] : setLabel(s) || String(i), f)
     })
   }
   for (const raw of cib.otherSections) add('xml', `${raw.parent ?? 'configuration'}/${raw.name}`, new Map([['xml', raw.xml]]))
   return out
 }
+
+/** In non-strict mode the unconditional sets are merged and named like crmsh names them. */
+const DEFAULT_SET_IDS: Record<string, string> = {property: 'cib-bootstrap-options', rsc_defaults: 'rsc-options', op_defaults: 'op-options'}
 
 function setLabel(s: NvSet): string {
   const parts: string[] = []
@@ -127,6 +131,7 @@ function primitiveFields(p: Primitive, parent: string | undefined): Map<string, 
   if (parent) f.set('in', parent)
   if (p.description !== undefined) f.set('description', p.description)
   attrs(f, '', p.otherAttributes)
+  if (p.otherElements) f.set('xml', p.otherElements.join('\n'))
   setsFields(f, 'params', p.instanceAttributes)
   setsFields(f, 'meta', p.metaAttributes)
   setsFields(f, 'utilization', p.utilization)
@@ -145,6 +150,7 @@ function opFields(f: Map<string, string>, key: string, op: Operation): void {
   f.set(key, 'present')
   if (op.id !== undefined) f.set(`${key} id`, op.id)
   for (const [k, v] of Object.entries(op.attributes)) if (k !== 'role') f.set(`${key} ${k}`, v)
+  if (op.otherElements) f.set(`${key} xml`, op.otherElements.join('\n'))
   setsFields(f, `${key} params`, op.instanceAttributes)
   setsFields(f, `${key} meta`, op.metaAttributes)
 }
@@ -158,6 +164,7 @@ function resource(r: Resource, parent: string | undefined, add: (kind: string, i
   if (parent) f.set('in', parent)
   if (r.description !== undefined) f.set('description', r.description)
   attrs(f, '', r.otherAttributes)
+  if (r.otherElements) f.set('xml', r.otherElements.join('\n'))
   setsFields(f, 'meta', r.metaAttributes)
   setsFields(f, 'params', r.instanceAttributes)
   if (r.kind === 'group') {
@@ -179,7 +186,7 @@ export function ruleText(r: Rule): string {
   if (r.role !== undefined) parts.push(`role=${r.role}`)
   if (r.scoreAttribute !== undefined) parts.push(`${r.scoreAttribute}:`)
   if (r.score !== undefined) parts.push(`${r.score}:`)
-  parts.push(r.expressions.map(expressionText).join(` ${r.booleanOp ?? 'and'} `))
+  parts.push([...r.expressions.map(expressionText), ...(r.otherElements ?? [])].join(` ${r.booleanOp ?? 'and'} `))
   return parts.join(' ')
 }
 
@@ -236,6 +243,7 @@ function nodeFields(n: Node, strict: boolean): Map<string, string> {
   if (n.type !== undefined) f.set('type', n.type)
   if (n.description !== undefined) f.set('description', n.description)
   attrs(f, '', n.otherAttributes)
+  if (n.otherElements) f.set('xml', n.otherElements.join('\n'))
   setsFields(f, 'attributes', n.instanceAttributes)
   setsFields(f, 'utilization', n.utilization)
   return f

@@ -159,6 +159,7 @@ class Normalizer {
     if (r.booleanOp !== undefined && (this.strict || (r.booleanOp === 'or' && r.expressions.length > 1))) out.booleanOp = r.booleanOp
     if (r.role !== undefined) out.role = normalizeRole(r.role, this.strict)
     if (!this.strict) out.expressions.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
+    if (r.otherElements) out.otherElements = [...r.otherElements]
     return out
   }
 
@@ -184,6 +185,7 @@ class Normalizer {
       metaAttributes: this.sets(op.metaAttributes),
     }
     if (this.strict && op.id !== undefined) out.id = op.id
+    if (op.otherElements) out.otherElements = [...op.otherElements]
     return out
   }
 
@@ -202,6 +204,7 @@ class Normalizer {
     if (p.provider !== undefined) out.provider = p.provider
     if (p.description !== undefined) out.description = p.description
     if (p.otherAttributes) out.otherAttributes = {...p.otherAttributes}
+    if (p.otherElements) out.otherElements = [...p.otherElements]
     return out
   }
 
@@ -214,6 +217,7 @@ class Normalizer {
       if (instanceAttributes.length > 0) g.instanceAttributes = instanceAttributes
       if (r.description !== undefined) g.description = r.description
       if (r.otherAttributes) g.otherAttributes = {...r.otherAttributes}
+      if (r.otherElements) g.otherElements = [...r.otherElements]
       return g
     }
     const c: Resource = {kind: 'clone', id: r.id, promotable: r.promotable, legacyMaster: this.strict ? r.legacyMaster : false, metaAttributes: meta, child: this.resource(r.child) as Primitive}
@@ -230,6 +234,7 @@ class Normalizer {
     if (instanceAttributes.length > 0) c.instanceAttributes = instanceAttributes
     if (r.description !== undefined) c.description = r.description
     if (r.otherAttributes) c.otherAttributes = {...r.otherAttributes}
+    if (r.otherElements) c.otherElements = [...r.otherElements]
     return c
   }
 
@@ -307,6 +312,7 @@ class Normalizer {
     if (type !== undefined) out.type = type
     if (n.description !== undefined) out.description = n.description
     if (n.otherAttributes) out.otherAttributes = {...n.otherAttributes}
+    if (n.otherElements) out.otherElements = [...n.otherElements]
     return out
   }
 }

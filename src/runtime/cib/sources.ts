@@ -31,10 +31,13 @@ export interface CibSourceResolver {
 }
 
 const resolvers: CibSourceResolver[] = [
-  // TODO(converter): register the legacy Heartbeat directory here, e.g.
-  //   {kind: 'heartbeat', claims: (p, i) => !!i?.isDirectory && existsSync(join(p, 'ha.cf')),
-  //    load: async (p) => (await import('../../converters/…')).convertHaDirToCib(p)}
-  // so `hakit diff crm /etc/ha.d new.crm` compares the converted view.
+  // A legacy Heartbeat directory (/etc/ha.d with haresources or ha.cf): compared as the converter would write it.
+  // The converter is loaded only when a directory is given.
+  {
+    kind: 'heartbeat',
+    claims: async (spec, info) => !!info?.isDirectory && (await import('../../converters/cib-source.js')).heartbeatCibSource.claims(spec, info),
+    load: async (spec) => (await import('../../converters/cib-source.js')).heartbeatCibSource.load(spec),
+  },
 ]
 
 /** Adds a source kind (for example the legacy /etc/ha.d converter). */

@@ -8,7 +8,7 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {finding, type Finding, type SourceLocation} from '../../core/findings.js'
 import type {Cib, NvSet, Primitive, Resource, Rule} from '../../formats/cib/model.js'
-import {isInterval, isScore, parseBoolean} from '../../formats/cib/values.js'
+import {char2score, isInterval, isScore, parseBoolean} from '../../formats/cib/values.js'
 
 export interface VerifyOptions {
   /** File name for finding locations. */
@@ -192,7 +192,11 @@ class Verifier {
     for (const s of list ?? []) {
       this.score(owner, `attribute set score of ${owner}`, s.score)
       for (const p of s.pairs) {
-        if (SCORE_META.includes(p.name)) this.score(owner, `${p.name} of ${owner}`, p.value)
+        if (SCORE_META.includes(p.name) && p.value !== undefined && !isScore(p.value)) {
+          // No schema checks these: Pacemaker reads a leading integer and ignores the rest.
+          if (/^\s*[+-]?\d/.test(p.value)) this.add('score-trailing-characters', 'warning', owner, `${p.name} of ${owner}: "${p.value}" is read as ${char2score(p.value)}`)
+          else this.score(owner, `${p.name} of ${owner}`, p.value)
+        }
         if (DURATION_META.includes(p.name)) this.duration(owner, `${p.name} of ${owner}`, p.value)
       }
     }

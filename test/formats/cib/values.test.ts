@@ -1,6 +1,6 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {INFINITY, normalizeScore, parseBoolean, parseInterval, parseScore} from '../../../src/formats/cib/values.js'
+import {INFINITY, char2score, normalizeScore, parseBoolean, parseInterval, parseScore} from '../../../src/formats/cib/values.js'
 
 test('parseScore reads INFINITY spellings, integers and clamps', () => {
   assert.equal(parseScore('INFINITY'), INFINITY)
@@ -13,6 +13,10 @@ test('parseScore reads INFINITY spellings, integers and clamps', () => {
   assert.equal(parseScore('abc'), undefined)
   assert.equal(normalizeScore('+INFINITY'), 'INFINITY')
   assert.equal(normalizeScore('007'), '7')
+  assert.equal(char2score('1.0'), 1)
+  assert.equal(char2score('-INFINITY'), -INFINITY)
+  assert.equal(char2score('abc'), 0)
+  assert.equal(char2score('99999999'), INFINITY)
 })
 
 test('parseInterval reads units and ISO 8601 the way crm_get_msec does', () => {

@@ -1,0 +1,63 @@
+import {Args, Flags} from '@oclif/core'
+import {HakitCommand} from '../../cli/base-command.js'
+import {UserError} from '../../core/errors.js'
+
+export default class ConvertAll extends HakitCommand {
+  static override summary = 'Convert a whole Heartbeat v1 configuration into a Pacemaker/Corosync bundle'
+  static override description = `Reads DIR/haresources, DIR/ha.cf, DIR/authkeys and drbd.conf (DIR/drbd.conf, or /etc/drbd.conf for /etc/ha.d, or --drbd) and writes into OUTDIR: cib.xml, crm.txt (crm shell), pcs.sh (pcs script), corosync.conf, authkey (mode 0400) and MIGRATION.md — every mapping, every warning, what behaves differently, and the cut-over steps. Every file is written atomically. Exit 0, or 1 when a finding is an error (the bundle is still written), 2 when an input cannot be read.`
+
+  static override examples = [
+    '<%= config.bin %> convert all --out /root/pacemaker',
+    '<%= config.bin %> convert all ./ha.d --drbd ./drbd.conf --out out --generate',
+    '<%= config.bin %> convert all --out /root/pacemaker --apply --dry-run',
+  ]
+
+  static override args = {
+    dir: Args.string({description: 'directory with haresources, ha.cf, authkeys', default: '/etc/ha.d'}),
+  }
+
+  static override flags = {
+    out: Flags.string({description: 'output directory (created if missing)', required: true}),
+    drbd: Flags.string({description: 'drbd.conf to use'}),
+    init: Flags.string({description: 'class for init scripts and unknown scripts', options: ['lsb', 'systemd', 'service'], default: 'lsb'}),
+    generate: Flags.boolean({description: 'random corosync authkey instead of one derived from the authkeys passphrase'}),
+    'location-score': Flags.integer({description: "score of the preference for the line's node", default: 100}),
+    stickiness: Flags.integer({description: 'resource-stickiness used for auto_failback off', default: 200}),
+    json: Flags.boolean({description: 'print the findings as JSON on stdout'}),
+    apply: Flags.boolean({description: 'load the result into the running cluster with cibadmin (honours CIB_file): properties merged, resources, constraints and rsc_defaults replaced'}),
+    'dry-run': Flags.boolean({description: 'with --apply: show the difference to the live CIB, change nothing', dependsOn: ['apply']}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ConvertAll)
+    const [{writeConversionBundle}, support] = await Promise.all([
+      import('../../converters/write-bundle.js'),
+      import('../../converters/command-support.js'),
+    ])
+    const {bundle, findings} = await writeConversionBundle(args.dir, flags.out, {
+      drbd: flags.drbd,
+      initClass: flags.init as 'lsb' | 'systemd' | 'service',
+      generateKey: flags.generate,
+      locationScore: flags['location-score'],
+      stickiness: flags.stickiness,
+      header: support.generatorHeader(this.argv),
+    })
+    support.reportFindings(findings, flags.json)
+    if (!flags.json) process.stderr.write(`wrote cib.xml, crm.txt, pcs.sh, corosync.conf, authkey, MIGRATION.md to ${flags.out}\n`)
+    const {hasErrors} = await import('../../core/findings.js')
+    if (flags.apply) {
+      if (hasErrors(findings) && !flags['dry-run']) {
+        throw new UserError('not applying: the conversion has error findings (fix them, or look with --dry-run)', 1)
+      }
+      const [{applyCib}, {renderCibDiff}, {makeChalk}] = await Promise.all([
+        import('../../converters/apply.js'),
+        import('../../runtime/cib/render-diff.js'),
+        import('../../cli/color.js'),
+      ])
+      const result = await applyCib(bundle.cib, {dryRun: flags['dry-run']})
+      const text = result.diff.equal ? 'the live CIB already has this configuration' : renderCibDiff(result.diff, makeChalk(process.stderr))
+      process.stderr.write(`${text}\n${result.applied ? 'applied to the live CIB' : flags['dry-run'] ? 'dry run: nothing changed' : ''}\n`)
+    }
+    process.exitCode = hasErrors(findings) ? 1 : 0
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Readable, valid and unique XML ids for converted resources and constraints
+ * (an XML ID starts with a letter or `_` and holds letters, digits, `-`, `_`, `.`; dots are turned into `_`
+ * too, so `ip_192_168_0_1` reads like the other ids).
+ */
+export function sanitizeId(text: string): string {
+  let id = text.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/_+/g, '_')
+  id = id.replace(/^_+(?=.)/, '').replace(/(?<=.)_+$/, '')
+  if (id === '' || id === '_') return 'rsc'
+  return /^[A-Za-z_]/.test(id) ? id : `r_${id}`
+}
+
+/** Hands out ids, adding `_2`, `_3`, … when a base id is taken. */
+export class IdAllocator {
+  private readonly taken = new Set<string>()
+
+  /** Marks ids that exist already (from another part of the conversion). */
+  reserve(id: string): void {
+    this.taken.add(id)
+  }
+
+  has(id: string): boolean {
+    return this.taken.has(id)
+  }
+
+  allocate(base: string): string {
+    const clean = sanitizeId(base)
+    let id = clean
+    for (let n = 2; this.taken.has(id); n++) id = `${clean}_${n}`
+    this.taken.add(id)
+    return id
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Reads the legacy inputs of a conversion: a /etc/ha.d-like directory (or
+ * single files) and drbd.conf, parsed by the format parsers. Parse findings
+ * are kept; only an unreadable file is a UserError.
+ */
+import {stat} from 'node:fs/promises'
+import {join} from 'node:path'
+import {UserError} from '../core/errors.js'
+import type {Finding} from '../core/findings.js'
+import {readSource} from '../core/read-source.js'
+import {parseAuthkeys, type Authkeys} from '../formats/authkeys/index.js'
+import {loadDrbd} from '../formats/drbd/index.js'
+import {parseHaCf, type HaCf} from '../formats/hacf/index.js'
+import {parseHaresources, type Haresources} from '../formats/haresources/index.js'
+import {drbdResourceInfos} from './drbd/convert.js'
+import type {DrbdResourceInfo} from './haresources/types.js'
+
+export interface LegacyInputs {
+  haresources?: Haresources
+  hacf?: HaCf
+  authkeys?: Authkeys
+  drbd?: DrbdResourceInfo[]
+  findings: Finding[]
+  /** Files read, for the report. */
+  files: string[]
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export interface LoadOptions {
+  haresources?: string
+  hacf?: string
+  authkeys?: string
+  drbd?: string
+}
+
+/** Loads the named files; missing optional ones are skipped. */
+export async function loadLegacy(paths: LoadOptions): Promise<LegacyInputs> {
+  const result: LegacyInputs = {findings: [], files: []}
+  if (paths.haresources) {
+    const src = await readSource(paths.haresources)
+    const parsed = parseHaresources(src.text, src.file)
+    result.haresources = parsed.model
+    result.findings.push(...parsed.findings)
+    result.files.push(src.file)
+  }
+  if (paths.hacf) {
+    const src = await readSource(paths.hacf)
+    const parsed = parseHaCf(src.text, src.file)
+    result.hacf = parsed.model
+    result.findings.push(...parsed.findings)
+    result.files.push(src.file)
+  }
+  if (paths.authkeys) {
+    const src = await readSource(paths.authkeys)
+    const parsed = parseAuthkeys(src.text, src.file)
+    result.authkeys = parsed.model
+    result.findings.push(...parsed.findings)
+    result.files.push(src.file)
+  }
+  if (paths.drbd) {
+    const parsed = await loadDrbd(paths.drbd)
+    result.drbd = drbdResourceInfos(parsed.model)
+    result.findings.push(...parsed.findings)
+    result.files.push(...parsed.model.files.map((f) => f.file))
+  }
+  return result
+}
+
+/**
+ * The files of a legacy configuration directory: DIR/haresources, DIR/ha.cf,
+ * DIR/authkeys and a drbd.conf in DIR (or /etc/drbd.conf beside /etc/ha.d).
+ * `explicit` entries win over the directory's.
+ */
+export async function legacyPaths(dir: string, explicit: LoadOptions = {}): Promise<LoadOptions> {
+  if (!(await isDirectory(dir))) throw new UserError(`${dir}: not a directory`)
+  const pick = async (name: string) => ((await exists(join(dir, name))) ? join(dir, name) : undefined)
+  let drbd = explicit.drbd ?? (await pick('drbd.conf'))
+  if (!drbd && dir.replace(/\/+$/, '') === '/etc/ha.d' && (await exists('/etc/drbd.conf'))) drbd = '/etc/drbd.conf'
+  return {
+    haresources: explicit.haresources ?? (await pick('haresources')),
+    hacf: explicit.hacf ?? (await pick('ha.cf')),
+    authkeys: explicit.authkeys ?? (await pick('authkeys')),
+    drbd,
+  }
+}
+
+/** A FILE|DIR argument: the file itself, or `name` inside the directory. */
+export async function fileOrDirEntry(path: string, name: string): Promise<{file: string; dir?: string}> {
+  if (await isDirectory(path)) {
+    const file = join(path, name)
+    if (!(await exists(file))) throw new UserError(`${path}: no ${name} in this directory`)
+    return {file, dir: path}
+  }
+  return {file: path}
+}
+
+export {exists as pathExists}

@@ -1,0 +1,4 @@
+export * from './model.js'
+export * from './parse.js'
+export * from './print.js'
+export * from './check.js'

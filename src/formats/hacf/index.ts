@@ -1,0 +1,5 @@
+export * from './model.js'
+export * from './parse.js'
+export * from './print.js'
+export * from './values.js'
+export * from './accessors.js'

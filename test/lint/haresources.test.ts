@@ -1,0 +1,50 @@
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {parseHaresources} from '../../src/formats/haresources/parse.js'
+import {lintHaresources, type HaresourcesLintContext} from '../../src/lint/haresources.js'
+import {fakeSystem} from './fake-system.js'
+
+function lint(text: string, context: HaresourcesLintContext = {}) {
+  const {model, findings} = parseHaresources(text, 'haresources')
+  return [...findings, ...lintHaresources(model, context)]
+}
+const ids = (text: string, context: HaresourcesLintContext = {}) => lint(text, context).map((f) => `${f.id}:${f.severity}`).sort()
+
+test('a plain group is clean offline', () => {
+  assert.deepEqual(ids('n1 10.0.0.10/24/eth0 Filesystem::/dev/drbd0::/srv::ext4 httpd\n', {haNodes: ['n1', 'n2']}), [])
+})
+
+test('preferred node must be declared in ha.cf (case-insensitive), with did-you-mean', () => {
+  const findings = lint('Host1 10.0.0.10\nhost3 10.0.0.11\n', {haNodes: ['host1', 'host2']})
+  assert.deepEqual(findings.map((f) => [f.id, f.location?.line]), [['haresources-node-undeclared', 2]])
+  assert.match(findings[0].message, /did you mean "host1"|did you mean "host2"/)
+})
+
+test('IP addresses, netmasks and broadcasts are checked; trailing slash is info', () => {
+  assert.deepEqual(ids('n1 10.0.0.300\n'), ['haresources-ip-invalid:error'])
+  assert.deepEqual(ids('n1 IPaddr::10.0.0.1/33\n'), ['haresources-ip-invalid:error'])
+  assert.deepEqual(ids('n1 IPaddr2::10.0.0.1/255.255.0.255\n'), ['haresources-ip-invalid:error'])
+  assert.deepEqual(ids('n1 IPaddr::10.0.0.1/255.255.255.0/eth0/10.0.0.2555\n'), ['haresources-ip-invalid:error'])
+  assert.deepEqual(ids('n1 IPaddr::10.0.0.1/24/eth0/\n'), ['haresources-ip-trailing-slash:info'])
+  assert.deepEqual(ids('n1 IPaddr\n'), ['haresources-ipaddr-args:error'])
+  assert.deepEqual(ids('n1 IPaddr::10.0.0.1::extra\n'), ['haresources-ipaddr-args:error'])
+})
+
+test('a resource (or address) in two places', () => {
+  assert.deepEqual(ids('n1 10.0.0.1 httpd\nn2 IPaddr::10.0.0.1/24 httpd\n'), ['haresources-duplicate-resource:error', 'haresources-duplicate-resource:error'])
+})
+
+test('scripts are looked up in resource.d then init.d, with did-you-mean; nic advice on multi-homed hosts', () => {
+  const system = fakeSystem({interfaces: ['eth0', 'eth1']})
+  try {
+    const findings = lint('n1 10.0.0.1/24/eth0 drbdisk::r0 httpd notexec 10.0.0.2\n', {system})
+    assert.deepEqual(findings.map((f) => `${f.id}:${f.location?.column}`), [
+      'haresources-script-missing:21',
+      'haresources-script-not-executable:39',
+      'haresources-ipaddr-nic:47',
+    ])
+    assert.match(findings[0].message, /did you mean "drbddisk"/)
+  } finally {
+    system.cleanup()
+  }
+})
