@@ -75,9 +75,12 @@ function cmpInstance(a: Rsc, b: Rsc): number {
     if (n1 < n2) return -1
     if (n1 > n2) return 1
   }
+  // node_is_allowed(): a current node the instance may not stay on counts as no node
   const allowedOk = (r: Rsc, n: SNode | null) => n === null || (r.allowed.get(n) ?? -1) >= 0
   const can1 = allowedOk(a, node1)
   const can2 = allowedOk(b, node2)
+  if (!can1) node1 = null
+  if (!can2) node2 = null
   if (can1 && !can2) return -1
   if (!can1 && can2) return 1
   if (a.priority > b.priority) return -1
