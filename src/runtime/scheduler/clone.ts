@@ -9,7 +9,7 @@ import {orderResourceActions} from './constraints.js'
 import {
   addColocatedNodeScores, addThisWith, addWithThis, applyLocation, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
 } from './placement.js'
-import {orderActions, updateActionForOrderings, updateOrderedActions} from './ordering.js'
+import {newestFirst, orderActions, updateActionForOrderings, updateOrderedActions} from './ordering.js'
 import {addScores, INFINITY} from './scores.js'
 import {type Action, type Colocation, type Flags, O, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet} from './types.js'
 
@@ -665,7 +665,7 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
     let cc = 0
     if (child.fns.actionFlags(ca, node).runnable) cc = child.fns.updateOrderedActions(first, ca, node, flags, filter, type)
     changed |= cc
-    if (cc & 1) for (const e of [...ca.after]) updateActionForOrderings(ws, e.action)
+    if (cc & 1) for (const e of newestFirst(ca.after)) updateActionForOrderings(ws, e.action)
   }
   return changed
 }
