@@ -85,8 +85,8 @@ export function setReason(a: Action, reason: string | undefined, overwrite: bool
  * Finds or creates an action. `optional=false` makes an existing action required.
  * Non-recurring actions of unmanaged resources are always optional.
  */
-export function customAction(ws: WorkingSet, rsc: Rsc, task: string, node: SNode | undefined | null, optional: boolean, intervalMs = 0, save = true): Action {
-  const uuid = opKey(rsc.id, task, intervalMs)
+export function customAction(ws: WorkingSet, rsc: Rsc, task: string, node: SNode | undefined | null, optional: boolean, intervalMs = 0, save = true, key?: string): Action {
+  const uuid = key ?? opKey(rsc.id, task, intervalMs)
   let a = save ? findAction(rsc, uuid, node) : undefined
   if (!a) {
     a = newAction(ws, rsc, task, uuid, node ?? undefined, intervalMs)

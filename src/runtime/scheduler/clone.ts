@@ -4,7 +4,7 @@
  * orderings (pcmk_sched_clone.c, pcmk_sched_promotable.c, multi-update in
  * pcmk_sched_bundle.c).
  */
-import {pseudoAction} from './actions.js'
+import {customAction, pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
   addColocatedNodeScores, addThisWith, addWithThis, applyLocation, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
@@ -523,6 +523,31 @@ function newPseudo(ws: WorkingSet, rsc: Rsc, task: string, optional: boolean, ru
   return a
 }
 
+/** A clone-level notification pseudo-action ("notify" or "notified"), unrunnable unless made so. */
+function notifyPseudo(ws: WorkingSet, clone: Rsc, action: Action, task: 'notify' | 'notified', type: string): Action {
+  const a = customAction(ws, clone, task, null, action.optional, 0, true, `${clone.id}_${type}_notify_${action.task}_0`)
+  a.pseudo = true
+  return a
+}
+
+/** Notification boundaries around a clone action (pe__clone_notif_pseudo_ops). */
+function notificationOps(ws: WorkingSet, clone: Rsc, action: Action, complete: Action): {pre: Action; postDone: Action} {
+  const pre = notifyPseudo(ws, clone, action, 'notify', 'pre')
+  pre.runnable = true
+  const preDone = notifyPseudo(ws, clone, action, 'notified', 'confirmed-pre')
+  preDone.runnable = true
+  orderActions(pre, preDone, O.optional)
+  orderActions(preDone, action, O.optional)
+  const post = notifyPseudo(ws, clone, complete, 'notify', 'post')
+  post.runnable = complete.runnable
+  const postDone = notifyPseudo(ws, clone, complete, 'notified', 'confirmed-post')
+  postDone.runnable = complete.runnable
+  orderActions(complete, post, O.impliesThen)
+  orderActions(post, postDone, O.impliesThen)
+  orderActions(preDone, post, O.optional)
+  return {pre, postDone}
+}
+
 export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
   const st = {stopping: false, starting: false, active: false}
   for (const child of clone.children) {
@@ -533,11 +558,14 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
     st.starting ||= s.starting
     st.active ||= s.active
   }
-  newPseudo(ws, clone, 'start', !st.starting, true)
+  const start = newPseudo(ws, clone, 'start', !st.starting, true)
   const started = newPseudo(ws, clone, 'running', !st.starting, false)
   if (st.active || st.starting) started.runnable = true
-  newPseudo(ws, clone, 'stop', !st.stopping, true)
-  newPseudo(ws, clone, 'stopped', !st.stopping, true)
+  const startNotify = clone.notify ? notificationOps(ws, clone, start, started) : undefined
+  const stop = newPseudo(ws, clone, 'stop', !st.stopping, true)
+  const stopped = newPseudo(ws, clone, 'stopped', !st.stopping, true)
+  const stopNotify = clone.notify ? notificationOps(ws, clone, stop, stopped) : undefined
+  if (startNotify && stopNotify) orderActions(stopNotify.postDone, startNotify.pre, O.optional)
   if (clone.ordered) {
     let lastStop: Action | undefined
     let lastStart: Action | undefined
@@ -551,10 +579,12 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
   if (clone.promotable) {
     const rc = {promoting: false, demoting: false}
     for (const child of clone.children) { child.fns.createActions(child); roleChange(child, rc) }
-    newPseudo(ws, clone, 'promote', !rc.promoting, true)
-    newPseudo(ws, clone, 'promoted', !rc.promoting, true)
-    newPseudo(ws, clone, 'demote', !rc.demoting, true)
-    newPseudo(ws, clone, 'demoted', !rc.demoting, true)
+    const promote = newPseudo(ws, clone, 'promote', !rc.promoting, true)
+    const promoted = newPseudo(ws, clone, 'promoted', !rc.promoting, true)
+    if (clone.notify) notificationOps(ws, clone, promote, promoted)
+    const demote = newPseudo(ws, clone, 'demote', !rc.demoting, true)
+    const demoted = newPseudo(ws, clone, 'demoted', !rc.demoting, true)
+    if (clone.notify) notificationOps(ws, clone, demote, demoted)
     for (const child of clone.children) child.priority = clone.priority
   }
 }
@@ -600,15 +630,17 @@ export function cloneInternalConstraints(ws: WorkingSet, clone: Rsc): void {
 
 const CHILD_TASK: Record<string, string> = {running: 'start', stopped: 'stop', promoted: 'promote', demoted: 'demote'}
 
-function childTask(clone: Rsc, task: string): string {
+function childTask(clone: Rsc, task: string, uuid?: string): string {
   const child = clone.children[0]
+  // notifications name the operation they are about inside their key
+  if ((task === 'notify' || task === 'notified') && uuid) task = /_notify_([a-z]+)_0$/.exec(uuid)?.[1] ?? task
   if (child && child.variant === 'primitive') return CHILD_TASK[task] ?? task
   return task
 }
 
 export function cloneActionFlags(action: Action, node: SNode | null): Flags {
   const clone = action.rsc!
-  const task = childTask(clone, action.task)
+  const task = childTask(clone, action.task, action.uuid)
   const flags = {optional: true, runnable: true}
   let anyRunnable = false
   for (const child of clone.children) {
@@ -649,7 +681,7 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
         }
         continue
       }
-      const task = childTask(first.rsc!, first.task)
+      const task = childTask(first.rsc!, first.task, first.uuid)
       const fa = [...firstChild.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
       const ta = [...thenChild.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
       if (!fa || !ta) continue

@@ -88,11 +88,13 @@ function actionFlags(a: Action, node: SNode | null): Flags {
 function actionForOrdering(a: Action): Action {
   const rsc = a.rsc
   if (!rsc || rsc.variant === 'primitive') return a
-  if (a.intervalMs > 0) return a
+  if (a.intervalMs > 0 || a.uuid.includes('notify')) return a
   const remap: Record<string, string> = {stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted'}
   const task = remap[a.task]
   if (!task) return a
-  return rsc.actions.find((x) => x.task === task && x.intervalMs === 0 && !x.node) ?? a
+  // for clones with notifications, what follows waits for the notifications to be confirmed
+  const uuid = rsc.notify && !rsc.parent && rsc.variant === 'clone' ? `${rsc.id}_confirmed-post_notify_${task}_0` : `${rsc.id}_${task}_0`
+  return newestFirst(rsc.actions).find((x) => x.uuid === uuid) ?? a
 }
 
 function isParent(child: Rsc, parent: Rsc): boolean {

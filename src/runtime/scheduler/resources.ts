@@ -71,6 +71,7 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
   } else {
     rsc.promotable = isTrue(meta.get('promotable'))
   }
+  rsc.notify = isTrue(meta.get('notify'))
   const target = targetRole(rsc)
   if (target !== undefined) {
     rsc.nextRole = target

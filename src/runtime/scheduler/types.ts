@@ -217,6 +217,8 @@ export interface Rsc {
   failedOn: Set<SNode>
   /** on-fail=ignore failures seen (display "failure ignored") */
   failureIgnored: boolean
+  /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
+  notify?: boolean
 }
 
 export interface ClusterOptions {
