@@ -79,7 +79,8 @@ function unpackColocation(ws: WorkingSet, c: M.ColocationConstraint): void {
         let withR: Rsc | undefined
         for (const r of rs) { if (withR) newColocation(ws, set.id ?? c.id, undefined, local, r, withR, set.role, set.role); withR = r }
       } else if (local < 0) {
-        for (let i = 0; i < rs.length; i++) for (let j = i + 1; j < rs.length; j++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i], rs[j], set.role, set.role)
+        // every member anti-colocated with every member before it
+        for (let i = 0; i < rs.length; i++) for (let j = 0; j < i; j++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i], rs[j], set.role, set.role)
       }
     }
     if (last) {
