@@ -165,20 +165,64 @@ function unpackOrder(ws: WorkingSet, c: M.OrderConstraint): void {
     orderPair(ws, first, fa, then, ta, kind, symmetric)
     return
   }
-  let last: {rs: Rsc[]; action: string; sequential: boolean} | undefined
+  unpackOrderSets(ws, c, sets, kind)
+}
+
+type Symmetry = 'asymmetric' | 'symmetric' | 'inverse'
+
+/** get_ordering_symmetry: explicit symmetrical wins; Serialize orders are never symmetric. */
+function orderingSymmetry(kind: Kind, symmetrical: string | undefined): Symmetry {
+  if (kind === 'Serialize') return 'asymmetric'
+  if (symmetrical === undefined) return 'symmetric'
+  return /^(true|yes|1|on|y)$/i.test(symmetrical) ? 'symmetric' : 'asymmetric'
+}
+
+/** Orderings within and between resource sets (unpack_order_set, order_rsc_sets). */
+function unpackOrderSets(ws: WorkingSet, c: M.OrderConstraint, sets: M.ResourceSet[], kind: Kind): void {
+  const members = (set: M.ResourceSet) => set.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
+  const symmetry = orderingSymmetry(kind, c.symmetrical)
+  let last: M.ResourceSet | undefined
   for (const set of sets) {
-    const rs = set.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
+    const setKind = set.attributes?.kind !== undefined || set.score !== undefined ? orderKind({...c, orderKind: set.attributes?.kind, score: set.score}) : kind
+    const setSymmetry = orderingSymmetry(setKind, set.attributes?.symmetrical ?? c.symmetrical)
     const action = set.action ?? 'start'
-    const sequential = set.sequential === undefined || set.sequential === 'true'
-    const setKind = set.attributes?.kind ? (orderKind({...c, orderKind: set.attributes.kind})) : kind
-    if (sequential) for (let i = 1; i < rs.length; i++) orderPair(ws, rs[i - 1], action, rs[i], action, setKind, symmetric)
-    if (last) {
-      const firsts = last.sequential ? [last.rs[last.rs.length - 1]] : last.rs
-      const thens = sequential ? [rs[0]] : rs
-      for (const a of firsts) for (const b of thens) if (a && b) orderPair(ws, a, last.action, b, action, kind, symmetric)
+    const sequential = set.sequential === undefined || /^(true|yes|1|on|y)$/i.test(set.sequential)
+    const rs = members(set)
+    if (rs.length > 1 && sequential) {
+      const flags = orderFlags(setKind, action, setSymmetry)
+      for (let i = 1; i < rs.length; i++) orderResourceActions(ws, rs[i - 1], action, rs[i], action, flags)
+      const inverse = INVERT[action]
+      if (setSymmetry !== 'asymmetric' && inverse) {
+        const iflags = orderFlags(setKind, inverse, 'inverse')
+        for (let i = 1; i < rs.length; i++) orderResourceActions(ws, rs[i], inverse, rs[i - 1], inverse, iflags)
+      }
     }
-    last = {rs, action, sequential}
+    if (last) {
+      orderRscSets(ws, last, set, kind, symmetry, members)
+      if (symmetry === 'symmetric') orderRscSets(ws, set, last, kind, 'inverse', members)
+    }
+    last = set
   }
+}
+
+function orderRscSets(ws: WorkingSet, set1: M.ResourceSet, set2: M.ResourceSet, kind: Kind, symmetry: Symmetry, members: (s: M.ResourceSet) => Rsc[]): void {
+  let action1 = set1.action ?? 'start'
+  let action2 = set2.action ?? 'start'
+  if (symmetry === 'inverse') {
+    action1 = INVERT[action1] ?? action1
+    action2 = INVERT[action2] ?? action2
+  }
+  const flags = orderFlags(kind, action2, symmetry)
+  const r1 = members(set1)
+  const r2 = members(set2)
+  // only an explicit sequential="true" picks one end of the set here
+  const explicit = (s: M.ResourceSet) => s.sequential !== undefined && /^(true|yes|1|on|y)$/i.test(s.sequential)
+  const rsc1 = explicit(set1) ? (symmetry === 'inverse' ? r1[0] : r1[r1.length - 1]) : undefined
+  const rsc2 = explicit(set2) ? (symmetry === 'inverse' ? r2[r2.length - 1] : r2[0]) : undefined
+  if (rsc1 && rsc2) orderResourceActions(ws, rsc1, action1, rsc2, action2, flags)
+  else if (rsc1) for (const b of r2) orderResourceActions(ws, rsc1, action1, b, action2, flags)
+  else if (rsc2) for (const a of r1) orderResourceActions(ws, a, action1, rsc2, action2, flags)
+  else for (const a of r1) for (const b of r2) orderResourceActions(ws, a, action1, b, action2, flags)
 }
 
 export function unpackConstraints(ws: WorkingSet): void {
