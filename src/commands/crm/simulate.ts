@@ -9,7 +9,7 @@ Events can be injected first, as crm_simulate does: nodes coming up, going down 
 
 EXIT CODES
   0   the transition was computed
-  2   the input cannot be read or parsed, or an injection names an unknown node or resource`
+  2   the input cannot be read or parsed, or an injection names an unknown resource (an unknown node is added, as crm_simulate does)`
 
   static override examples = [
     '<%= config.bin %> crm simulate --xml-file cib.xml',
@@ -27,6 +27,7 @@ EXIT CODES
     'node-fail': Flags.string({description: 'make NODE fail (lost from the membership, needs fencing)', multiple: true}),
     standby: Flags.string({description: 'put NODE in standby', multiple: true}),
     'op-fail': Flags.string({description: 'record a failed result RESOURCE_TASK_INTERVAL@NODE[=RC]', multiple: true}),
+    quorum: Flags.boolean({char: 'q', description: 'set whether the cluster has quorum (--no-quorum: it has not)', allowNo: true}),
   }
 
   async run(): Promise<void> {
@@ -37,8 +38,8 @@ EXIT CODES
     const {schedule} = await import('../../runtime/scheduler/index.js')
     const src = await readSource(flags['xml-file'])
     let cib = parseCibXml(src.text, flags['xml-file'] === '-' ? '<stdin>' : flags['xml-file'])
-    const inj = {nodeUp: flags['node-up'], nodeDown: flags['node-down'], nodeFail: flags['node-fail'], standby: flags.standby, opFail: flags['op-fail']}
-    if (Object.values(inj).some((v) => v && v.length > 0)) cib = applyInjections(cib, inj)
+    const inj = {nodeUp: flags['node-up'], nodeDown: flags['node-down'], nodeFail: flags['node-fail'], standby: flags.standby, opFail: flags['op-fail'], quorum: flags.quorum}
+    if (Object.values(inj).some((v) => typeof v === 'boolean' || (v && v.length > 0))) cib = applyInjections(cib, inj)
     const tr = schedule(cib, {showScores: flags['show-scores']})
     if (flags.json) {
       const extra = flags.graph ? {graph: tr.actions, placement: tr.placement} : {}

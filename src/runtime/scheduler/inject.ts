@@ -13,12 +13,18 @@ export interface Injections {
   standby?: string[]
   /** RSC_TASK_INTERVAL@NODE[=RC], e.g. vip_monitor_10000@n1=7 (rc defaults to 1) */
   opFail?: string[]
+  /** Sets have-quorum, as crm_simulate's --quorum does. */
+  quorum?: boolean
   now?: number
 }
 
 function nodeState(cib: M.Cib, uname: string): M.NodeState {
-  const node = cib.nodes.find((n) => n.uname === uname)
-  if (!node) throw new UserError(`unknown node '${uname}'`)
+  let node = cib.nodes.find((n) => n.uname === uname)
+  if (!node) {
+    // crm_simulate adds a <node> entry (id = name) for a node the CIB does not list yet.
+    node = {id: uname, uname, instanceAttributes: [], utilization: []}
+    cib.nodes.push(node)
+  }
   let ns = cib.status.find((s) => s.uname === uname || s.id === node.id)
   if (!ns) {
     ns = {id: node.id, uname, attributes: {id: node.id, uname}, transientAttributes: [], lrmResources: []}
@@ -97,6 +103,7 @@ function injectOpFail(cib: M.Cib, spec: string, now: number): void {
 export function applyInjections(input: M.Cib, inj: Injections): M.Cib {
   const cib: M.Cib = structuredClone(input)
   const now = inj.now ?? Date.now()
+  if (inj.quorum !== undefined) cib.attributes['have-quorum'] = inj.quorum ? '1' : '0'
   for (const n of inj.nodeUp ?? []) setNodeUp(nodeState(cib, n), true)
   for (const n of inj.nodeDown ?? []) {
     const ns = nodeState(cib, n)

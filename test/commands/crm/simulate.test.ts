@@ -93,9 +93,38 @@ test('bad input: one line naming the file, exit 2', () => {
     assert.equal(r.status, 2)
     assert.match(r.stderr, /bad\.xml/)
     assert.equal(r.stderr.trim().split('\n').length, 1)
-    const unknown = runCli(['crm', 'simulate', '--xml-file', groups, '--node-fail', 'nosuch'])
+    const unknown = runCli(['crm', 'simulate', '--xml-file', groups, '--op-fail', 'nosuch_start_0@n1'])
     assert.equal(unknown.status, 2)
-    assert.match(unknown.stderr, /unknown node 'nosuch'/)
+    assert.match(unknown.stderr, /unknown resource 'nosuch'/)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('--node-up of a node the CIB does not list adds it, and --quorum sets quorum, as crm_simulate does', (t) => {
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-sim-'))
+  try {
+    // No <node> entries and no status: what `hakit convert` writes.
+    const cib = join(dir, 'cib.xml')
+    writeFileSync(cib, `<cib validate-with="pacemaker-3.9" epoch="1" admin_epoch="0" num_updates="0">
+  <configuration>
+    <crm_config><cluster_property_set id="o"><nvpair id="o-s" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+    <nodes/>
+    <resources><primitive id="vip" class="ocf" provider="heartbeat" type="IPaddr2"><instance_attributes id="vip-i"><nvpair id="vip-i-ip" name="ip" value="10.0.0.9"/></instance_attributes></primitive></resources>
+    <constraints><rsc_location id="vip-on-b" rsc="vip" node="b" score="100"/></constraints>
+  </configuration>
+  <status/>
+</cib>
+`)
+    const summary = (text: string) => text.split('\n').filter((l) => /^\s+\* (Start|Stop|Move)/.test(l)).map((l) => l.replace(/\s+/g, ' ').trim())
+    for (const quorum of [[], ['--quorum']]) {
+      const ours = runCli(['crm', 'simulate', '--xml-file', cib, '--node-up', 'a', '--node-up', 'b', ...quorum])
+      assert.equal(ours.status, 0, ours.stderr)
+      const real = spawnSync('crm_simulate', ['-x', cib, '-S', '--node-up', 'a', '--node-up', 'b', ...(quorum.length ? ['--quorum=1'] : [])], {encoding: 'utf8'})
+      assert.deepEqual(summary(ours.stdout), summary(real.stdout))
+      assert.ok(summary(ours.stdout).length > 0)
+    }
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
