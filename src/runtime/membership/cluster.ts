@@ -1,0 +1,718 @@
+/**
+ * Heartbeat-compatible membership: sends our status every keepalive on every
+ * medium, tracks every node's packets (sequence numbers, generations,
+ * retransmissions, ACKs), declares nodes and links dead after their dead
+ * time, and brings communications up (init → up → active) like Heartbeat
+ * 3.0.6. Other subsystems subscribe to its events and send messages with
+ * `send()`.
+ *
+ * Timing uses the monotonic clock (performance.now). A node found silent is
+ * only declared dead after one more pass of the event loop's I/O phase
+ * (setImmediate), so packets that queued up while this process was stalled
+ * (a loaded machine) are read before any verdict.
+ */
+import {EventEmitter} from 'node:events'
+import {readFileSync} from 'node:fs'
+import {performance} from 'node:perf_hooks'
+import {openPacket, signClassic, signNetstring, type Rejection} from '../messaging/auth.js'
+import {type Logger, type MessagingConfig, resolveTimings, type ResolvedTimings} from '../messaging/config.js'
+import {expandCompressed} from '../messaging/codec.js'
+import {hex, HbMessage, parseDecimal, parseHex} from '../messaging/message.js'
+import type {Medium, OutboundPacket} from '../messaging/media/medium.js'
+import {PingMedium} from '../messaging/media/ping.js'
+import {SerialMedium} from '../messaging/media/serial.js'
+import {UdpMedium} from '../messaging/media/udp.js'
+import {loadOrCreateUuid, nextGeneration} from './generation.js'
+
+export type NodeStatus = 'init' | 'up' | 'active' | 'dead' | 'ping'
+export type LinkStatus = 'up' | 'dead'
+export type NodeType = 'normal' | 'ping'
+
+export interface LinkState {
+  name: string
+  status: LinkStatus
+  lastHeard: number
+}
+
+interface PeerState {
+  name: string
+  type: NodeType
+  status: NodeStatus
+  /** Monotonic ms of the last accepted packet; undefined = never heard. */
+  lastHeard?: number
+  lastStatusAt?: number
+  /** Advertised `dt` (ms). */
+  deadtimeMs?: number
+  generation?: number
+  lastSeq?: number
+  /** Highest seq seen in the current generation; survives a death so old packets cannot revive the node. */
+  highestSeq?: number
+  lastStatusSeq?: number
+  missing: Map<number, NodeJS.Timeout>
+  uuid?: Buffer
+  links: LinkState[]
+  ackTrigger: number
+  /** Highest seq of ours this node acknowledged. */
+  ackedSeq: number
+  protocol: boolean
+  /** Highest `ts` seen (seconds), to refuse stale NS_ replays. */
+  lastTs: number
+  /** Monotonic ms when the newest in-order packet was first accepted (for duplicates on other media). */
+  lastAcceptedAt: number
+}
+
+export interface MessageInfo {
+  from: string
+  link?: string
+  /** Our own message, delivered back locally (Heartbeat processes its own messages too). */
+  self?: boolean
+}
+
+export type RejectReason = Rejection | 'missing-fields' | 'unknown-node' | 'replay' | 'duplicate' | 'not-for-us'
+
+export interface ClusterStats {
+  sent: number
+  received: number
+  accepted: number
+  rejected: Record<string, number>
+  retransmitted: number
+  rexmitRequests: number
+}
+
+/**
+ * Events:
+ *  'node-status'  ({node, status, previous})   every change
+ *  'node-up' / 'node-active' / 'node-dead'  ({node})
+ *  'link-status'  ({node, link, status})
+ *  'message'      (msg: HbMessage, info: MessageInfo)    every accepted message, NS_* control types excluded
+ *  'message:<t>'  (msg, info)                            the same, per type (e.g. 'message:ip-request')
+ *  'comms-up'     ()
+ *  'shutdown-notice' ({node})                            a peer sent `shutdone`
+ *  'node-restart' ({node, generation})
+ *  'partition-healed' ({node})
+ *  'late-heartbeat' ({node, intervalMs, critical})
+ *  'rejected'     ({reason, detail, from})
+ */
+export class HeartbeatCluster extends EventEmitter {
+  readonly timings: ResolvedTimings
+  readonly nodeName: string
+  generation = 0
+  uuid: Buffer = Buffer.alloc(16)
+  localStatus: NodeStatus = 'init'
+  commsUp = false
+  readonly stats: ClusterStats = {sent: 0, received: 0, accepted: 0, rejected: {}, retransmitted: 0, rexmitRequests: 0}
+
+  private readonly peers = new Map<string, PeerState>()
+  private readonly media: Medium[] = []
+  private readonly pings: PingMedium[] = []
+  /** Index into a normal node's `links` for each medium. */
+  private readonly linkOfMedium: number[]
+  private seq = 0
+  private readonly history = new Map<number, {packet: OutboundPacket; lastSent: number}>()
+  private timers: NodeJS.Timeout[] = []
+  private keepaliveTimer?: NodeJS.Timeout
+  private nextKeepaliveAt = 0
+  private startedAt = 0
+  private bumpUntil = 0
+  private reqnodesTarget?: string
+  private lastReqnodesAt = 0
+  private running = false
+  private readonly log: Logger
+  private lastBadLogAt = 0
+  private suppressedBadLogs = 0
+  private loadavgCache = {at: 0, text: 'n/a'}
+
+  constructor(
+    readonly config: MessagingConfig,
+    log?: Logger,
+  ) {
+    super()
+    this.timings = resolveTimings(config)
+    const t = this.timings
+    if (!(t.keepaliveMs > 0)) throw new Error(`keepalive must be > 0 (got ${t.keepaliveMs} ms)`)
+    if (!(t.deadtimeMs > 2 * t.keepaliveMs)) throw new Error(`Dead time [${t.deadtimeMs}] is too small compared to keeplive [${t.keepaliveMs}]`)
+    if (t.initdeadMs < t.deadtimeMs) throw new Error(`Initial dead time [${t.initdeadMs}] is smaller than deadtime [${t.deadtimeMs}]`)
+    if (!config.auth.keys.has(config.auth.activeIndex)) throw new Error(`Auth Key [${config.auth.activeIndex}] not found`)
+    this.nodeName = config.nodeName.toLowerCase()
+    this.log = log ?? (() => {})
+    // Heartbeat names a link after the interface (or tty): media on the same interface share one link
+    const mediaNames = config.media.map((m) => (m.kind === 'serial' ? m.device : m.iface))
+    const linkNames = [...new Set(mediaNames)]
+    this.linkOfMedium = mediaNames.map((n) => linkNames.indexOf(n))
+    for (const n of config.nodes) this.addPeer(n.toLowerCase(), 'normal', linkNames)
+    for (const p of config.pingNodes ?? []) this.addPeer(p, 'ping', [p])
+    for (const g of config.pingGroups ?? []) this.addPeer(g.name, 'ping', [g.name])
+    if (!this.peers.has(this.nodeName)) throw new Error(`Current node [${this.nodeName}] not in configuration!`)
+  }
+
+  private addPeer(name: string, type: NodeType, links: string[]): void {
+    this.peers.set(name, {
+      name,
+      type,
+      status: 'init',
+      missing: new Map(),
+      links: links.map((l) => ({name: l, status: 'dead', lastHeard: 0})),
+      ackTrigger: Math.floor(Math.random() * 10),
+      ackedSeq: 0,
+      protocol: true,
+      lastTs: 0,
+      lastAcceptedAt: 0,
+    })
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  async start(): Promise<void> {
+    const c = this.config
+    const gen = await nextGeneration(c.stateDir, c.hbGenMethod)
+    if (gen.fresh) this.log('warn', `No Previous generation - starting at ${gen.generation}`)
+    this.generation = gen.generation
+    this.log('info', `Heartbeat generation: ${this.generation}`)
+    this.uuid = await loadOrCreateUuid(c.stateDir)
+    for (const m of c.media) {
+      const medium: Medium = m.kind === 'serial' ? new SerialMedium(m.device, m.baud) : new UdpMedium(m, c.udpPort ?? 694)
+      const index = this.media.length
+      medium.on('packet', (buf: Buffer) => this.receive(buf, index))
+      medium.on('error', (e: Error) => this.log('error', `${medium.describe()}: ${e.message}`))
+      medium.on('write-error', (e: Error, n: number) => {
+        this.log('error', `write_child: write failure on ${medium.kind} ${medium.name}.: ${e.message}`)
+        if (n === 10) this.log('warn', `Temporarily Suppressing write error messages`)
+      })
+      await medium.start()
+      this.log('info', `${medium.describe()} started`)
+      this.media.push(medium)
+    }
+    for (const node of [...(c.pingNodes ?? []).map((h) => ({name: h, hosts: [h]})), ...(c.pingGroups ?? [])]) {
+      const p = new PingMedium(node.name, node.hosts, this.timings.keepaliveMs)
+      p.on('reply', () => this.pingReply(node.name))
+      p.on('error', (e: Error) => this.log('error', `ping ${node.name}: ${e.message}`))
+      p.start()
+      this.pings.push(p)
+    }
+    this.running = true
+    const now = performance.now()
+    this.startedAt = now
+    this.bumpUntil = now + 5000
+    this.peers.get(this.nodeName)!.lastHeard = now
+    this.sendStatus()
+    this.setLocalStatus('up')
+    this.nextKeepaliveAt = now + this.timings.keepaliveMs
+    this.scheduleKeepalive()
+    // Heartbeat checks every 250 ms; sub-second dead times need a finer check (a tenth of the shortest)
+    const shortest = Math.min(this.timings.deadtimeMs, this.timings.deadpingMs)
+    const checkMs = Math.max(10, Math.min(250, Math.floor(shortest / 10)))
+    this.timers.push(setInterval(() => this.deadCheck(), checkMs))
+  }
+
+  /** Stops timers and closes media. Send `sendShutdownNotice()` first for a graceful exit. */
+  async stop(): Promise<void> {
+    this.running = false
+    if (this.keepaliveTimer) clearTimeout(this.keepaliveTimer)
+    for (const t of this.timers) clearInterval(t)
+    this.timers = []
+    for (const p of this.peers.values()) for (const t of p.missing.values()) clearTimeout(t)
+    for (const p of this.pings) p.close()
+    await Promise.all(this.media.map((m) => m.close()))
+    this.media.length = 0
+  }
+
+  /** `t=shutdone st=dead`: tells peers we released our resources and are leaving. */
+  sendShutdownNotice(): number {
+    return this.send(new HbMessage({t: 'shutdone', st: 'dead'}))
+  }
+
+  // ------------------------------------------------------------ queries
+
+  nodeStatus(name: string): NodeStatus | undefined {
+    if (name.toLowerCase() === this.nodeName) return this.localStatus
+    return this.peers.get(name.toLowerCase())?.status ?? this.peers.get(name)?.status
+  }
+
+  nodeType(name: string): NodeType | undefined {
+    return this.peers.get(name.toLowerCase())?.type ?? this.peers.get(name)?.type
+  }
+
+  /** All nodes in configuration order: normal nodes, then ping nodes. */
+  nodeNames(): string[] {
+    return [...this.peers.keys()]
+  }
+
+  links(name: string): LinkState[] {
+    return (this.peers.get(name.toLowerCase()) ?? this.peers.get(name))?.links.map((l) => ({...l})) ?? []
+  }
+
+  /** The dead interval currently applied to a node (ms). */
+  deadIntervalFor(name: string): number {
+    const p = this.peers.get(name)
+    if (!p) return this.timings.deadtimeMs
+    return this.deadInterval(p)
+  }
+
+  // ------------------------------------------------------------ sending
+
+  private loadavg(): string {
+    const now = performance.now()
+    if (now - this.loadavgCache.at > 1000) {
+      try {
+        this.loadavgCache = {at: now, text: readFileSync('/proc/loadavg', 'latin1').split('\n')[0]!.trim()}
+      } catch {
+        this.loadavgCache = {at: now, text: 'n/a'}
+      }
+    }
+    return this.loadavgCache.text
+  }
+
+  /**
+   * Sends a message to the cluster (all media): adds Heartbeat's control
+   * fields (destuuid, src, srcuuid, seq, hg, ts, ld, ttl, auth) and signs it.
+   * Returns the sequence number (0 for NS_* types).
+   */
+  send(input: HbMessage | Record<string, string>): number {
+    const msg = input instanceof HbMessage ? input.clone() : new HbMessage(input)
+    const type = msg.type
+    if (!type) throw new Error('message without t=')
+    const noSeq = type.startsWith('NS_')
+    const setOnce = (name: string, value: string | Buffer, t: 0 | 1 = 0): void => {
+      if (!(noSeq && msg.has(name))) msg.set(name, value, t)
+    }
+    const dest = msg.get('dest')
+    const destUuid = dest ? this.peers.get(dest.toLowerCase())?.uuid : undefined
+    if (destUuid) msg.set('destuuid', destUuid, 1)
+    setOnce('src', this.nodeName)
+    setOnce('srcuuid', this.uuid, 1)
+    let seq = 0
+    if (!noSeq) {
+      seq = ++this.seq
+      msg.set('seq', hex(seq))
+    }
+    setOnce('hg', hex(this.generation))
+    setOnce('ts', hex(Date.now() / 1000))
+    if (!noSeq) msg.set('ld', this.loadavg())
+    setOnce('ttl', String((this.config.hopfudge ?? 1) + this.peers.size))
+    const netstring = signNetstring(msg, this.config.auth, {innerAuth: this.config.msgfmt !== 'netstring'})
+    const packet: OutboundPacket = {netstring, classic: () => signClassic(msg.clone(), this.config.auth)}
+    if (!noSeq) {
+      this.history.set(seq, {packet, lastSent: performance.now()})
+      if (this.history.size > 500) this.history.delete(this.history.keys().next().value!)
+    }
+    this.transmit(packet)
+    if (!noSeq && type !== 'status') {
+      const info: MessageInfo = {from: this.nodeName, self: true}
+      queueMicrotask(() => this.deliver(msg, info))
+    }
+    return seq
+  }
+
+  private transmit(packet: OutboundPacket): void {
+    if (!this.running) return
+    this.stats.sent++
+    if (this.config.testLoss?.xmit && Math.random() < this.config.testLoss.xmit) return
+    for (const m of this.media) m.send(packet)
+  }
+
+  private advertisedDeadtime(): number {
+    return this.timings.deadtimeMs + (performance.now() < this.bumpUntil ? (this.config.startupDeadtimeBumpMs ?? 2000) : 0)
+  }
+
+  private sendStatus(): void {
+    const st = this.localStatus === 'dead' ? 'active' : this.localStatus
+    this.send(new HbMessage([['t', 'status'], ['st', st], ['dt', hex(this.advertisedDeadtime())], ['protocol', '1']]))
+  }
+
+  private scheduleKeepalive(): void {
+    if (!this.running) return
+    const delay = Math.max(0, this.nextKeepaliveAt - performance.now())
+    this.keepaliveTimer = setTimeout(() => {
+      if (!this.running) return
+      this.sendStatus()
+      const now = performance.now()
+      // when we were late, send on time from now on rather than in a burst
+      this.nextKeepaliveAt = Math.max(this.nextKeepaliveAt + this.timings.keepaliveMs, now + this.timings.keepaliveMs / 2)
+      this.scheduleKeepalive()
+    }, delay)
+  }
+
+  setLocalStatus(status: 'up' | 'active'): void {
+    if (this.localStatus === status) return
+    const previous = this.localStatus
+    this.localStatus = status
+    this.peers.get(this.nodeName)!.status = status
+    this.log('info', `Local status now set to: '${status}'`)
+    this.emit('node-status', {node: this.nodeName, status, previous})
+    if (this.running) this.sendStatus()
+  }
+
+  // ------------------------------------------------------------ receiving
+
+  private reject(reason: RejectReason, detail: string, from = '?'): void {
+    this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1
+    this.emit('rejected', {reason, detail, from})
+    if (reason === 'duplicate' || reason === 'not-for-us' || this.config.logBadPackets === false) return
+    // rate limit: at most one line per second, with a count of what was skipped
+    const now = performance.now()
+    if (now - this.lastBadLogAt < 1000) {
+      this.suppressedBadLogs++
+      return
+    }
+    const skipped = this.suppressedBadLogs ? ` (${this.suppressedBadLogs} more suppressed)` : ''
+    this.lastBadLogAt = now
+    this.suppressedBadLogs = 0
+    this.log('error', `dropped packet from ${from}: ${reason}: ${detail}${skipped}`)
+  }
+
+  /** One raw packet from medium `mediumIndex`. Never throws. */
+  receive(buf: Buffer, mediumIndex: number): void {
+    if (this.config.testLoss?.rcv && Math.random() < this.config.testLoss.rcv) return
+    try {
+      this.receiveUnsafe(buf, mediumIndex)
+    } catch (error) {
+      this.reject('malformed', `internal: ${(error as Error).message}`)
+    }
+  }
+
+  private receiveUnsafe(buf: Buffer, mediumIndex: number): void {
+    this.stats.received++
+    const opened = openPacket(buf, this.config.auth)
+    if (!opened.ok) return this.reject(opened.reason, opened.detail)
+    let msg = opened.packet.msg
+    try {
+      msg = expandCompressed(msg)
+    } catch (error) {
+      const e = error as {kind?: RejectReason; message: string}
+      return this.reject(e.kind ?? 'malformed', e.message)
+    }
+    const type = msg.type
+    const src = msg.get('src')?.toLowerCase()
+    const ts = parseHex(msg.get('ts'))
+    if (!type || !src || msg.get('ts') === undefined) return this.reject('missing-fields', 'process_clustermsg: missing from/ts/type', src)
+    if (!ts) return this.reject('missing-fields', 'bad ts', src)
+    const noSeq = type.startsWith('NS_')
+    const seq = parseHex(msg.get('seq'))
+    if (!noSeq && seq === undefined) return this.reject('missing-fields', 'missing or bad seqno', src)
+    const gen = parseHex(msg.get('hg'))
+    if (gen === undefined) return this.reject('missing-fields', 'missing or bad hg', src)
+
+    const peer = this.peers.get(src)
+    if (!peer || peer.type !== 'normal') return this.reject('unknown-node', `bad node [${src}] in message`, src)
+    const now = performance.now()
+    const linkName = this.media[mediumIndex]?.name
+
+    if (src === this.nodeName) {
+      // our own broadcast/multicast coming back: it only proves the link works
+      if (gen === this.generation && linkName) this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
+      return
+    }
+    const dest = msg.get('dest')?.toLowerCase()
+    const uuid = msg.getBinary('srcuuid')
+    if (uuid?.length === 16) peer.uuid = Buffer.from(uuid)
+
+    if (noSeq) {
+      if (peer.generation !== undefined && gen < peer.generation) return this.reject('replay', `NS message with old generation ${gen} < ${peer.generation}`, src)
+      if (ts + 60 < peer.lastTs) return this.reject('replay', `stale NS message ts ${ts}`, src)
+      if (dest && dest !== this.nodeName) return this.reject('not-for-us', `dest ${dest}`, src)
+      // unsequenced packets cannot be told from replays: they never revive a dead node
+      if (peer.status !== 'dead') this.alive(peer, mediumIndex, now)
+      this.handleControl(msg, peer, type)
+      return
+    }
+
+    // sequenced message: generation / replay / order filter
+    if (peer.generation !== undefined && gen < peer.generation) {
+      return this.reject('replay', `should_drop_message: attempted replay attack [${src}]? [gen = ${gen}, curgen = ${peer.generation}]`, src)
+    }
+    if (peer.generation === undefined || gen > peer.generation) {
+      if (peer.generation !== undefined) {
+        this.log('info', `Heartbeat restart on node ${src}`)
+        this.emit('node-restart', {node: src, generation: gen})
+      }
+      peer.generation = gen
+      this.resetTracking(peer)
+    } else if (peer.status === 'dead' && type === 'status') {
+      if (peer.lastStatusSeq !== undefined && seq! <= peer.lastStatusSeq) return this.reject('replay', 'stale status of a dead node', src)
+      if (peer.lastStatusSeq !== undefined) {
+        this.log('crit', `Cluster node ${src} returning after partition.`)
+        this.emit('partition-healed', {node: src})
+      }
+    }
+    const verdict = this.trackSequence(peer, seq!, src)
+    if (verdict === 'duplicate') {
+      // the same packet on another medium refreshes that link; an old copy is a replay
+      const fresh = peer.status !== 'dead' && now - peer.lastAcceptedAt < this.timings.keepaliveMs * 2
+      if (linkName && fresh) this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
+      return this.reject(fresh ? 'duplicate' : 'replay', `seq ${seq}`, src)
+    }
+    if (ts > peer.lastTs) peer.lastTs = ts
+    if (verdict === 'in-order') peer.lastAcceptedAt = now
+    if (dest && dest !== this.nodeName) return this.reject('not-for-us', `dest ${dest}`, src)
+    this.stats.accepted++
+    if (type === 'status') this.handleStatus(msg, peer, seq!, now)
+    this.alive(peer, mediumIndex, now)
+    this.handleSequenced(msg, peer, type)
+    this.deliver(msg, {from: src, link: linkName})
+  }
+
+  private resetTracking(peer: PeerState): void {
+    peer.lastSeq = undefined
+    peer.highestSeq = undefined
+    peer.lastStatusSeq = undefined
+    peer.lastStatusAt = undefined
+    peer.lastTs = 0
+    for (const t of peer.missing.values()) clearTimeout(t)
+    peer.missing.clear()
+  }
+
+  /** Heartbeat's per-sender sequence check; schedules retransmission requests for gaps. */
+  private trackSequence(peer: PeerState, seq: number, src: string): 'in-order' | 'recovered' | 'duplicate' {
+    const last = peer.lastSeq
+    if (last === undefined && peer.highestSeq !== undefined && seq <= peer.highestSeq) return 'duplicate'
+    if (peer.highestSeq === undefined || seq > peer.highestSeq) peer.highestSeq = seq
+    if (last === undefined || seq === last + 1) {
+      peer.lastSeq = seq
+      this.maybeAck(peer, seq)
+      return 'in-order'
+    }
+    if (seq === last) return 'duplicate'
+    if (seq > last) {
+      const lost = seq - last - 1
+      this.log('warn', `${lost} lost packet(s) for [${src}] [${last}:${seq}]`)
+      if (lost > 250) {
+        this.log('error', 'lost a lot of packets!')
+        for (const t of peer.missing.values()) clearTimeout(t)
+        peer.missing.clear()
+      } else for (let s = last + 1; s < seq; s++) this.scheduleRexmit(peer, s)
+      peer.lastSeq = seq
+      return 'in-order'
+    }
+    const timer = peer.missing.get(seq)
+    if (!timer) return 'duplicate'
+    clearTimeout(timer)
+    peer.missing.delete(seq)
+    if (peer.missing.size === 0) this.log('info', `No pkts missing from ${src}!`)
+    return 'recovered'
+  }
+
+  private maybeAck(peer: PeerState, seq: number): void {
+    if (!peer.protocol || peer.missing.size > 0 || seq % 10 !== peer.ackTrigger) return
+    this.send(new HbMessage([['t', 'NS_ackmsg'], ['dest', peer.name], ['ackseq', hex(seq)]]))
+  }
+
+  private scheduleRexmit(peer: PeerState, seq: number): void {
+    const max = this.timings.maxRexmitDelayMs
+    const min = max < 100 ? 0 : 50
+    const fire = (): void => {
+      if (!this.running || !peer.missing.has(seq)) return
+      if (peer.status === 'up' || peer.status === 'active') {
+        this.stats.rexmitRequests++
+        this.send(new HbMessage([['t', 'NS_rexmit'], ['dest', peer.name], ['firstseq', String(seq)], ['lastseq', String(seq)]]))
+      }
+      peer.missing.set(seq, setTimeout(fire, max))
+    }
+    peer.missing.set(seq, setTimeout(fire, min + Math.random() * (max - min)))
+  }
+
+  private handleStatus(msg: HbMessage, peer: PeerState, seq: number, now: number): void {
+    const dt = parseHex(msg.get('dt'))
+    if (dt) peer.deadtimeMs = dt
+    peer.protocol = msg.has('protocol')
+    if (peer.lastStatusAt !== undefined) {
+      const interval = Math.round(now - peer.lastStatusAt)
+      const deadline = this.deadInterval(peer)
+      if (interval > deadline) {
+        this.log('crit', `Late heartbeat: Node ${peer.name}: interval ${interval} ms (> deadtime)`)
+        this.emit('late-heartbeat', {node: peer.name, intervalMs: interval, critical: true})
+        if (peer.status !== 'dead') this.declareDead(peer)
+      } else if (interval > this.timings.warntimeMs) {
+        this.log('warn', `Late heartbeat: Node ${peer.name}: interval ${interval} ms`)
+        this.emit('late-heartbeat', {node: peer.name, intervalMs: interval, critical: false})
+      }
+    }
+    peer.lastStatusAt = now
+    peer.lastStatusSeq = seq
+    const st = msg.get('st')
+    if (st === 'init' || st === 'up' || st === 'active') this.setPeerStatus(peer, st)
+  }
+
+  private setPeerStatus(peer: PeerState, status: NodeStatus): void {
+    if (peer.status === status) return
+    const previous = peer.status
+    peer.status = status
+    this.log('info', `Status update for node ${peer.name}: status ${status}`)
+    this.emit('node-status', {node: peer.name, status, previous})
+    if (status === 'up') this.emit('node-up', {node: peer.name})
+    if (status === 'active') this.emit('node-active', {node: peer.name})
+    if (status === 'ping') this.emit('node-up', {node: peer.name})
+  }
+
+  /** Any accepted packet: the node is alive, its link is up. */
+  private alive(peer: PeerState, mediumIndex: number, now: number): void {
+    // a dead node stays dead until its next status message says what it is
+    peer.lastHeard = now
+    this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
+  }
+
+  private refreshLink(peer: PeerState, linkIndex: number, now: number): void {
+    const link = peer.links[linkIndex]
+    if (!link) return
+    link.lastHeard = now
+    if (link.status !== 'up') {
+      link.status = 'up'
+      this.log('info', `Link ${peer.name}:${link.name} up.`)
+      this.emit('link-status', {node: peer.name, link: link.name, status: 'up'})
+    }
+  }
+
+  private pingReply(name: string): void {
+    const peer = this.peers.get(name)
+    if (!peer || !this.running) return
+    const now = performance.now()
+    peer.lastHeard = now
+    this.refreshLink(peer, 0, now)
+    this.setPeerStatus(peer, 'ping')
+  }
+
+  private handleControl(msg: HbMessage, peer: PeerState, type: string): void {
+    if (type === 'NS_ackmsg') {
+      const ack = parseHex(msg.get('ackseq'))
+      if (ack !== undefined && ack > peer.ackedSeq && ack <= this.seq) peer.ackedSeq = ack
+    } else if (type === 'NS_rexmit') {
+      const first = parseDecimal(msg.get('firstseq'))
+      const last = parseDecimal(msg.get('lastseq'))
+      if (first !== undefined && last !== undefined) this.retransmit(peer, first, Math.min(last, first + 49))
+    } else if (type === 'NS_nak_rexmit') {
+      const seq = parseHex(msg.get('firstseq'))
+      if (seq !== undefined && peer.missing.has(seq)) {
+        this.log('error', `Irretrievably lost packet: node ${peer.name} seq ${seq}`)
+        clearTimeout(peer.missing.get(seq)!)
+        peer.missing.delete(seq)
+      }
+    }
+  }
+
+  private retransmit(peer: PeerState, first: number, last: number): void {
+    const oldest = this.history.keys().next().value ?? this.seq + 1
+    for (let s = first; s <= last; s++) {
+      if (s <= peer.ackedSeq) continue
+      if (s > this.seq) {
+        this.log('warn', `Rexmit of seq ${s} requested. ${this.seq} is max.`)
+        continue
+      }
+      const entry = this.history.get(s)
+      if (!entry) {
+        const info = s < oldest ? 'seqno too low' : 'seqno not found'
+        this.log('error', `Cannot rexmit pkt ${s} for ${peer.name}: ${info}`)
+        this.send(new HbMessage([['t', 'NS_nak_rexmit'], ['firstseq', hex(s)], ['dest', peer.name], ['info', info]]))
+        continue
+      }
+      const now = performance.now()
+      if (now - entry.lastSent < this.timings.maxRexmitDelayMs - 10) continue
+      entry.lastSent = now
+      this.stats.retransmitted++
+      this.transmit(entry.packet)
+    }
+  }
+
+  private handleSequenced(msg: HbMessage, peer: PeerState, type: string): void {
+    const dest = msg.get('dest')?.toLowerCase()
+    if (type === 'reqnodes' && dest === this.nodeName) {
+      const normal = [...this.peers.values()].filter((p) => p.type === 'normal').map((p) => p.name)
+      this.send(new HbMessage([['t', 'repnodes'], ['dest', peer.name], ['nodelist', normal.map((n) => `${n} `).join('')], ['delnodelist', ' ']]))
+    } else if (type === 'repnodes' && dest === this.nodeName && !this.commsUp) {
+      this.commsNowUp()
+    } else if (type === 'shutdone') {
+      this.log('info', `Received shutdown notice from '${peer.name}'.`)
+      this.emit('shutdown-notice', {node: peer.name})
+    }
+  }
+
+  private deliver(msg: HbMessage, info: MessageInfo): void {
+    const type = msg.type!
+    if (type.startsWith('NS_')) return
+    this.emit('message', msg, info)
+    this.emit(`message:${type}`, msg, info)
+  }
+
+  // ------------------------------------------------------------ timers
+
+  private deadInterval(peer: PeerState): number {
+    if (!this.commsUp) return this.timings.initdeadMs
+    if (peer.type === 'ping') return this.timings.deadpingMs
+    return peer.deadtimeMs ?? this.timings.deadtimeMs
+  }
+
+  private deadCheck(): void {
+    if (!this.running) return
+    const now = performance.now()
+    const suspects: PeerState[] = []
+    for (const peer of this.peers.values()) {
+      if (peer.name === this.nodeName) continue
+      const deadline = this.deadInterval(peer)
+      const since = peer.lastHeard ?? this.startedAt
+      if (peer.status !== 'dead' && now - since > deadline) suspects.push(peer)
+      for (const link of peer.links) {
+        if (link.status === 'up' && now - link.lastHeard > deadline) {
+          // links also get the I/O-drain grace below
+          setImmediate(() => {
+            if (link.status === 'up' && performance.now() - link.lastHeard > deadline) {
+              link.status = 'dead'
+              this.log('info', `Link ${peer.name}:${link.name} dead.`)
+              this.emit('link-status', {node: peer.name, link: link.name, status: 'dead'})
+            }
+          })
+        }
+      }
+    }
+    if (suspects.length > 0) {
+      // let the poll phase read whatever arrived while we were busy, then decide
+      setImmediate(() => {
+        if (!this.running) return
+        const later = performance.now()
+        for (const peer of suspects) {
+          const since = peer.lastHeard ?? this.startedAt
+          if (peer.status !== 'dead' && later - since > this.deadInterval(peer)) this.declareDead(peer)
+        }
+        this.checkCommsUp()
+      })
+    } else this.checkCommsUp()
+  }
+
+  private declareDead(peer: PeerState): void {
+    const previous = peer.status
+    peer.status = 'dead'
+    this.log('warn', `node ${peer.name}: is dead`)
+    // sequence tracking restarts with its next packet
+    peer.lastSeq = undefined
+    for (const t of peer.missing.values()) clearTimeout(t)
+    peer.missing.clear()
+    this.emit('node-status', {node: peer.name, status: 'dead', previous})
+    this.emit('node-dead', {node: peer.name})
+    for (const link of peer.links) {
+      if (link.status === 'up') {
+        link.status = 'dead'
+        this.log('info', `Link ${peer.name}:${link.name} dead.`)
+        this.emit('link-status', {node: peer.name, link: link.name, status: 'dead'})
+      }
+    }
+  }
+
+  /** Heartbeat: comms are up once every node was heard from or is dead; then reqnodes/repnodes. */
+  private checkCommsUp(): void {
+    if (this.commsUp || !this.running) return
+    for (const p of this.peers.values()) if (p.lastHeard === undefined && p.status !== 'dead') return
+    const target = [...this.peers.values()].find((p) => p.type === 'normal' && p.name !== this.nodeName && p.status !== 'dead')
+    if (!target) return this.commsNowUp()
+    const now = performance.now()
+    if (target.name !== this.reqnodesTarget || now - this.lastReqnodesAt >= 1000) {
+      this.reqnodesTarget = target.name
+      this.lastReqnodesAt = now
+      this.send(new HbMessage([['t', 'reqnodes'], ['dest', target.name]]))
+    }
+  }
+
+  private commsNowUp(): void {
+    if (this.commsUp) return
+    this.commsUp = true
+    this.log('info', 'Comm_now_up(): updating status to active')
+    this.setLocalStatus('active')
+    this.emit('comms-up')
+  }
+}

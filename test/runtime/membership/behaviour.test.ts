@@ -1,0 +1,91 @@
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {performance} from 'node:perf_hooks'
+import {HeartbeatCluster} from '../../../src/runtime/membership/cluster.js'
+import type {AuthConfig} from '../../../src/runtime/messaging/auth.js'
+import {loopbackConfig, randomPort, sleep, waitFor} from './harness.js'
+import {until} from './netns.js'
+
+test('initdead: a peer that never shows up is declared dead after initdead, then comms come up', async () => {
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, randomPort(), {initdeadMs: 800}))
+  const started = performance.now()
+  const comms = waitFor(a, 'comms-up', () => true, 3000)
+  await a.start()
+  assert.equal(a.localStatus, 'up')
+  await waitFor(a, 'node-dead', (e: {node: string}) => e.node === 'n2', 3000)
+  const after = performance.now() - started
+  assert.ok(after >= 780 && after < 1300, `dead after ${after} ms`)
+  await comms
+  assert.equal(a.localStatus, 'active')
+  await a.stop()
+})
+
+test('warntime: a late heartbeat is reported as a warning, the node stays active', async () => {
+  const port = randomPort()
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, port, {deadtimeMs: 2000, initdeadMs: 2000, warntimeMs: 300, startupDeadtimeBumpMs: 0}))
+  const b = new HeartbeatCluster(loopbackConfig(2, 1, port, {deadtimeMs: 2000, initdeadMs: 2000, warntimeMs: 300, startupDeadtimeBumpMs: 0}))
+  await a.start()
+  await b.start()
+  await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
+  // silence b's only medium for 600 ms (more than warntime, less than deadtime)
+  const medium = (b as unknown as {media: Array<{send: (p: unknown) => void}>}).media[0]!
+  const send = medium.send.bind(medium)
+  medium.send = () => {}
+  const late = waitFor<{node: string; intervalMs: number; critical: boolean}>(a, 'late-heartbeat', () => true, 3000)
+  await sleep(600)
+  medium.send = send
+  const warning = await late
+  assert.equal(warning.node, 'n2')
+  assert.equal(warning.critical, false)
+  assert.ok(warning.intervalMs >= 550 && warning.intervalMs < 1000, `interval ${warning.intervalMs}`)
+  assert.equal(a.nodeStatus('n2'), 'active')
+  await a.stop()
+  await b.stop()
+})
+
+test('keys rotate one node at a time: different active keys interoperate when both are listed', async () => {
+  const port = randomPort()
+  const keys = new Map([[1, {method: 'sha1', key: 'old-key'}], [2, {method: 'md5', key: 'new-key'}]]) as AuthConfig['keys']
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, port, {auth: {activeIndex: 1, keys}}))
+  const b = new HeartbeatCluster(loopbackConfig(2, 1, port, {auth: {activeIndex: 2, keys}}))
+  await a.start()
+  await b.start()
+  await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
+  assert.ok(await until(() => b.nodeStatus('n1') === 'active', 3000))
+  assert.equal(a.stats.rejected['bad-signature'] ?? 0, 0)
+  await a.stop()
+  await b.stop()
+})
+
+test('ping node and ping_group: replies make them `ping`, an unreachable one is declared dead after deadping', {timeout: 15_000}, async () => {
+  const a = new HeartbeatCluster(loopbackConfig(1, 0, randomPort(), {
+    media: [], deadpingMs: 600, initdeadMs: 1000,
+    // 255.255.255.255: ping refuses it at once (no -b), so nothing leaves this host and it never answers
+    pingNodes: ['127.0.0.1', '255.255.255.255'],
+    pingGroups: [{name: 'group1', hosts: ['255.255.255.255', '127.0.0.3']}],
+  }))
+  await a.start()
+  try {
+    assert.ok(await until(() => a.nodeStatus('127.0.0.1') === 'ping' && a.nodeStatus('group1') === 'ping', 5000), `${a.nodeStatus('127.0.0.1')} ${a.nodeStatus('group1')}`)
+    assert.equal(a.nodeType('group1'), 'ping')
+    assert.equal(a.links('127.0.0.1')[0]!.status, 'up')
+    assert.ok(await until(() => a.nodeStatus('255.255.255.255') === 'dead', 5000))
+  } finally {
+    await a.stop()
+  }
+})
+
+test('a flood of garbage is counted per packet but logged at most about once a second', async () => {
+  const lines: string[] = []
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, randomPort()), (level, text) => {
+    if (level === 'error') lines.push(text)
+  })
+  for (let i = 0; i < 500; i++) a.receive(Buffer.from(`###\n${i}garbage`), 0)
+  assert.equal(a.stats.received, 500)
+  assert.equal((a.stats.rejected.malformed ?? 0) + (a.stats.rejected.truncated ?? 0), 500)
+  assert.equal(lines.length, 1)
+  await sleep(1050)
+  a.receive(Buffer.from('x'), 0)
+  assert.equal(lines.length, 2)
+  assert.match(lines[1]!, /499 more suppressed/)
+})
