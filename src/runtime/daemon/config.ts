@@ -116,6 +116,10 @@ export async function loadDaemonConfig(options: DaemonOptions): Promise<DaemonCo
   } catch (error) {
     throw new UserError(`refusing to start: ${(error as Error).message}`, CONFIG_ERROR_EXIT)
   }
+  // Heartbeat advertises deadtime + 2 s for 5 s after its start, to cover its own slow start. hakit's
+  // start is over before it sends its first heartbeat (scripts run in child processes): no bump, so a
+  // failure soon after a (fast) cold start is still seen within deadtime.
+  messaging.startupDeadtimeBumpMs = 0
   if (options.bindAddress) {
     messaging.media = messaging.media.map((m) => (m.kind === 'ucast' || m.kind === 'bcast' || m.kind === 'mcast' ? {...m, localAddress: options.bindAddress} : m))
   }
