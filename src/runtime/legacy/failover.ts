@@ -670,8 +670,12 @@ export class FailoverMachine {
     if (from === this.me) return
     const peer = this.peers.get(from)
     if (!peer) return
+    // First sign that a peer is hakit (e.g. one we never heard from before a partition healed): it has
+    // not had our report yet, and conflict resolution needs both sides to see each other's holdings.
+    const discovered = msg.hakit_held !== undefined && !peer.hakit && this.config.compat !== 'heartbeat'
     if (msg.hakit_held !== undefined) peer.hakit = true
     if (this.phase === 'init' || this.phase === 'stopped') return // resource messages only count once comms are up
+    if (discovered && this.phase === 'stable') this.reportResources(true)
     switch (msg.t) {
       case 'starting': return this.onStarting(peer)
       case 'resource': return this.onResource(peer, msg)

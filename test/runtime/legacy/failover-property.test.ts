@@ -17,6 +17,23 @@ type Step =
   | {op: 'heal'}
   | {op: 'wait'; ms: number}
 
+/**
+ * Runs a property a fixed number of times from a fresh random seed (or FC_SEED / FC_PATH
+ * to replay one); a failure names the seed, the path and the broken invariant.
+ */
+function checkProperty<T>(name: string, property: fc.IProperty<T>, numRuns: number): void {
+  const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31)
+  const path = process.env.FC_PATH
+  const details = fc.check(property, {numRuns, seed, ...(path ? {path} : {})})
+  if (!details.failed) return
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)
+  throw new Error(
+    `${name}: property failed (seed ${details.seed}, path "${details.counterexamplePath}"); ` +
+      `replay with FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath}\n` +
+      `counterexample: ${fc.stringify(details.counterexample)}\n${cause}`,
+  )
+}
+
 const stepArb = fc.oneof(
   fc.record({op: fc.constantFrom('kill' as const, 'reboot' as const, 'shutdown' as const), node: fc.nat(2)}),
   fc.record({op: fc.constantFrom('standby' as const, 'takeover' as const), node: fc.nat(2), which: fc.constantFrom('all', 'local', 'foreign')}),
@@ -79,28 +96,38 @@ function runHistory(nodeCount: number, autoFailback: 'on' | 'off' | 'legacy', fa
 }
 
 test('random histories, 2 nodes: safe and live after settling', () => {
-  fc.assert(
+  checkProperty(
+    '2 nodes',
     fc.property(fc.constantFrom('on' as const, 'off' as const), fc.constantFrom(undefined, 'n1', 'n2'), fc.array(stepArb, {maxLength: 8}), (mode, failOn, steps) => {
       runHistory(2, mode, failOn, steps)
     }),
-    {numRuns: 150},
+    150,
   )
 })
 
 test('random histories, 3 nodes: safe and live after settling', () => {
-  fc.assert(
+  checkProperty(
+    '3 nodes',
     fc.property(fc.constantFrom('on' as const, 'off' as const), fc.constantFrom(undefined, 'n1'), fc.array(stepArb, {maxLength: 8}), (mode, failOn, steps) => {
       runHistory(3, mode, failOn, steps)
     }),
-    {numRuns: 100},
+    100,
   )
 })
 
 test('random histories, hakit paired with a Heartbeat-protocol node: safe and live after settling', () => {
-  fc.assert(
+  checkProperty(
+    'hakit + Heartbeat',
     fc.property(fc.constantFrom('on' as const, 'off' as const), fc.constantFrom('n1', 'n2'), fc.array(stepArb, {maxLength: 8}), (mode, heartbeatNode, steps) => {
       runHistory(2, mode, undefined, steps, heartbeatNode)
     }),
-    {numRuns: 150},
+    150,
   )
+})
+
+test('regression: a peer first heard of when a partition heals gets our holdings (seeds 1640701213, 223942310)', () => {
+  // n2 rebooted inside its partition never learnt n1 was hakit; on heal neither side resolved g2.
+  runHistory(2, 'on', 'n2', [{op: 'partition', node: 1}, {op: 'kill', node: 1}, {op: 'reboot', node: 1}])
+  // Same with three nodes: n3 rebooted next to n1 and kept g3 while n2 still thought only it held g3.
+  runHistory(3, 'on', undefined, [{op: 'partition', node: 0}, {op: 'kill', node: 2}, {op: 'reboot', node: 2}])
 })
