@@ -38,6 +38,7 @@ Operator commands (hakit standby, takeover, status) reach the daemon through STA
       timeouts: {start: seconds(flags['start-timeout']), stop: seconds(flags['stop-timeout']), status: seconds(flags['status-timeout'])},
       sockets: flags.socket ? [flags.socket] : undefined,
       signals: true,
+      version: this.config.version,
     })
     const code = await daemon.done
     // respawned clients and the syslog pipe are gone; leave at once

@@ -4,7 +4,6 @@
  * (failover machine + resource manager), serves the operator socket, runs
  * respawn clients and the watchdog, and logs in Heartbeat's formats.
  */
-import {createRequire} from 'node:module'
 import {basename, join} from 'node:path'
 import type {Server} from 'node:net'
 import {HeartbeatCluster} from '../membership/cluster.js'
@@ -26,14 +25,6 @@ export interface RunningDaemon {
   stop(): void
 }
 
-function version(): string {
-  try {
-    const pkg = createRequire(import.meta.url)('../../../package.json') as {version?: string}
-    return `hakit ${pkg.version ?? '0'}`
-  } catch {
-    return 'hakit'
-  }
-}
 
 export interface StartOptions extends DaemonOptions {
   /** Operator sockets to listen on; default the state dir's and /run/hakit/legacy.sock when it can be used. */
@@ -42,6 +33,8 @@ export interface StartOptions extends DaemonOptions {
   signals?: boolean
   /** Write log lines to stderr too (default true). */
   stderr?: boolean
+  /** hakit's version, for the start-up log line. */
+  version?: string
 }
 
 export async function startDaemon(options: StartOptions): Promise<RunningDaemon> {
@@ -50,7 +43,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     node: config.node, logfile: config.logfile, debugfile: config.debugfile, logfacility: config.logfacility,
     debug: config.debug, syslogFormat: config.syslogFormat, stderr: options.stderr,
   })
-  const hbVersion = version()
+  const hbVersion = `hakit ${options.version ?? ''}`.trim()
   log.log('info', `**************************`)
   log.log('info', `Configuration validated. Starting heartbeat ${hbVersion} (legacy haresources runtime) on ${config.node}`)
   for (const f of config.warnings) log.log('warn', `config: ${formatFinding(f)}`)
