@@ -14,6 +14,7 @@ import {parseHaCf, type HaCf} from '../formats/hacf/index.js'
 import {parseHaresources, type Haresources} from '../formats/haresources/index.js'
 import {drbdResourceInfos} from './drbd/convert.js'
 import type {DrbdResourceInfo} from './haresources/types.js'
+import {isDirectory, pathExists} from '../core/fs-probe.js'
 
 export interface LegacyInputs {
   haresources?: Haresources
@@ -25,22 +26,7 @@ export interface LegacyInputs {
   files: string[]
 }
 
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory()
-  } catch {
-    return false
-  }
-}
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
-}
 
 export interface LoadOptions {
   haresources?: string
@@ -89,9 +75,9 @@ export async function loadLegacy(paths: LoadOptions): Promise<LegacyInputs> {
  */
 export async function legacyPaths(dir: string, explicit: LoadOptions = {}): Promise<LoadOptions> {
   if (!(await isDirectory(dir))) throw new UserError(`${dir}: not a directory`)
-  const pick = async (name: string) => ((await exists(join(dir, name))) ? join(dir, name) : undefined)
+  const pick = async (name: string) => ((await pathExists(join(dir, name))) ? join(dir, name) : undefined)
   let drbd = explicit.drbd ?? (await pick('drbd.conf'))
-  if (!drbd && dir.replace(/\/+$/, '') === '/etc/ha.d' && (await exists('/etc/drbd.conf'))) drbd = '/etc/drbd.conf'
+  if (!drbd && dir.replace(/\/+$/, '') === '/etc/ha.d' && (await pathExists('/etc/drbd.conf'))) drbd = '/etc/drbd.conf'
   return {
     haresources: explicit.haresources ?? (await pick('haresources')),
     hacf: explicit.hacf ?? (await pick('ha.cf')),
@@ -104,10 +90,10 @@ export async function legacyPaths(dir: string, explicit: LoadOptions = {}): Prom
 export async function fileOrDirEntry(path: string, name: string): Promise<{file: string; dir?: string}> {
   if (await isDirectory(path)) {
     const file = join(path, name)
-    if (!(await exists(file))) throw new UserError(`${path}: no ${name} in this directory`)
+    if (!(await pathExists(file))) throw new UserError(`${path}: no ${name} in this directory`)
     return {file, dir: path}
   }
   return {file: path}
 }
 
-export {exists as pathExists}
+export {pathExists}

@@ -15,6 +15,7 @@ import {lintHaresources} from './haresources.js'
 import {report} from './rules.js'
 import {didYouMean} from './suggest.js'
 import {OFFLINE, systemViewFor, type SystemView} from './system.js'
+import {pathExists} from '../core/fs-probe.js'
 
 export interface LintPathOptions {
   /** Skip every check against this machine (scripts, programs, users, interfaces). */
@@ -29,14 +30,6 @@ function viewFor(path: string, options: LintPathOptions): SystemView {
   return systemViewFor(path === '-' ? '.' : dirname(path))
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** Reads a sibling file if it can; a sibling that cannot be read is simply not used. */
 async function readSibling(path: string): Promise<string | undefined> {
@@ -59,7 +52,7 @@ export async function lintAuthkeysPath(path: string, _options: LintPathOptions =
 export async function lintHaCfPath(path: string, options: LintPathOptions = {}): Promise<Finding[]> {
   const source = await readSource(path)
   const {model, findings} = parseHaCf(source.text, path)
-  const haresourcesPresent = path !== '-' && (await exists(join(dirname(path), 'haresources')))
+  const haresourcesPresent = path !== '-' && (await pathExists(join(dirname(path), 'haresources')))
   return sortFindings([...findings, ...lintHaCf(model, {haresourcesPresent, system: viewFor(path, options)})])
 }
 
@@ -104,7 +97,7 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
 
   async function load(name: string): Promise<string | undefined | null> {
     const path = join(dir, name)
-    if (!(await exists(path))) return null
+    if (!(await pathExists(path))) return null
     try {
       return (await readSource(path)).text
     } catch (error) {
@@ -156,7 +149,7 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
   const drbd = await lintDrbdIfPresent(drbdConf, haCf ? nodeNames(haCf) : undefined, options.drbdConf !== undefined)
   findings.push(...drbd.findings)
   if (drbd.unreadable) unreadable = true
-  if (drbdConf !== null && haresources && !drbd.unreadable && (await exists(drbdConf))) {
+  if (drbdConf !== null && haresources && !drbd.unreadable && (await pathExists(drbdConf))) {
     findings.push(...(await checkDrbddiskResources(haresources, drbdConf)))
   }
   return {findings: sortFindings(findings), unreadable}
@@ -170,7 +163,7 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
 async function defaultDrbdConf(dir: string): Promise<string | null> {
   if (resolve(dir) === '/etc/ha.d') return '/etc/drbd.conf'
   const beside = join(dir, 'drbd.conf')
-  return (await exists(beside)) ? beside : null
+  return (await pathExists(beside)) ? beside : null
 }
 
 /** drbddisk::NAME (and drbdupper::NAME) must name a resource of the DRBD configuration. */
@@ -197,7 +190,7 @@ async function checkDrbddiskResources(haresources: Haresources, drbdConf: string
 /** DRBD is optional: a missing default /etc/drbd.conf is no finding; one named explicitly is. */
 async function lintDrbdIfPresent(path: string | null, haNodes: string[] | undefined, explicit: boolean): Promise<LintAllResult> {
   if (path === null) return {findings: [], unreadable: false}
-  if (!(await exists(path))) {
+  if (!(await pathExists(path))) {
     if (!explicit) return {findings: [], unreadable: false}
     return {findings: [report('file-unreadable', {file: path, line: 1, column: 1}, `${path}: no such file or directory`)], unreadable: true}
   }

@@ -54,9 +54,13 @@ export default class ConvertAll extends HakitCommand {
         import('../../runtime/cib/render-diff.js'),
         import('../../cli/color.js'),
       ])
-      const result = await applyCib(bundle.cib, {dryRun: flags['dry-run']})
-      const text = result.diff.equal ? 'the live CIB already has this configuration' : renderCibDiff(result.diff, makeChalk(process.stderr))
-      process.stderr.write(`${text}\n${result.applied ? 'applied to the live CIB' : flags['dry-run'] ? 'dry run: nothing changed' : ''}\n`)
+      const chalk = makeChalk(process.stderr)
+      const result = await applyCib(bundle.cib, {
+        dryRun: flags['dry-run'],
+        onDiff: (diff) => process.stderr.write(`${diff.equal ? 'the live CIB already has this configuration' : renderCibDiff(diff, chalk)}\n`),
+      })
+      if (result.applied) process.stderr.write(`applied to the live CIB (version ${result.versionBefore} → ${result.versionAfter})\n`)
+      else if (flags['dry-run']) process.stderr.write(`dry run: nothing changed (live CIB version ${result.versionBefore})\n`)
     }
     process.exitCode = hasErrors(findings) ? 1 : 0
   }

@@ -9,6 +9,7 @@
  */
 import {XMLValidator} from 'fast-xml-parser'
 import {UserError} from '../../core/errors.js'
+import {walkConfiguration} from './walk.js'
 import type {
   Cib,
   Clone,
@@ -627,56 +628,24 @@ export class IdAllocator {
 
 /** Collects every id in the model so generated ids never collide with them. */
 function reserveIds(cib: Cib, ids: IdAllocator): void {
-  const sets = (list: NvSet[] | undefined) => {
-    for (const s of list ?? []) {
-      ids.reserve(s.id)
-      for (const p of s.pairs) ids.reserve(p.id)
-      if (s.rule) ruleIds(s.rule)
-    }
-  }
-  const ruleIds = (r: Rule) => {
-    ids.reserve(r.id)
-    for (const e of r.expressions) {
-      if (e.kind === 'rule') ruleIds(e.rule)
-      else ids.reserve(e.id)
-    }
-  }
-  const primitive = (p: Primitive) => {
-    ids.reserve(p.id)
-    sets(p.instanceAttributes)
-    sets(p.metaAttributes)
-    sets(p.utilization)
-    for (const op of p.operations) {
-      ids.reserve(op.id)
-      sets(op.instanceAttributes)
-      sets(op.metaAttributes)
-    }
-  }
-  const resource = (r: Resource) => {
-    ids.reserve(r.id)
-    sets(r.metaAttributes)
-    if (r.kind === 'primitive') primitive(r)
-    else if (r.kind === 'group') {
-      sets(r.instanceAttributes)
-      r.children.forEach(primitive)
-    } else {
-      sets(r.instanceAttributes)
-      resource(r.child)
-    }
-  }
-  sets(cib.crmConfig)
-  sets(cib.rscDefaults)
-  sets(cib.opDefaults)
-  for (const n of cib.nodes) {
-    sets(n.instanceAttributes)
-    sets(n.utilization)
-  }
-  cib.resources.forEach(resource)
-  for (const c of cib.constraints) {
-    ids.reserve(c.id)
-    for (const s of c.resourceSets ?? []) ids.reserve(s.id)
-    if (c.kind === 'location') c.rules.forEach(ruleIds)
-  }
+  walkConfiguration(cib, {
+    nvsets(list) {
+      for (const s of list) {
+        ids.reserve(s.id)
+        for (const p of s.pairs) ids.reserve(p.id)
+      }
+    },
+    rule(r) {
+      ids.reserve(r.id)
+      for (const e of r.expressions) if (e.kind !== 'rule') ids.reserve(e.id)
+    },
+    resource: (r) => ids.reserve(r.id),
+    operation: (op) => ids.reserve(op.id),
+    constraint(c) {
+      ids.reserve(c.id)
+      for (const s of c.resourceSets ?? []) ids.reserve(s.id)
+    },
+  })
 }
 
 class Writer {

@@ -11,6 +11,7 @@ import type {Cib, Clone, Constraint, Group, Node, NvSet, Operation, Primitive, R
 import {printConfigElementXml, printDefaultsSetXml} from '../cib/xml.js'
 import {isTrue} from '../cib/values.js'
 import {quoteValue} from './tokenize.js'
+import {walkConfiguration} from '../cib/walk.js'
 
 /** Syntax roles, as crmsh's clidisplay names them; a renderer maps them to colours. */
 export type CrmRole = 'keyword' | 'ident' | 'attrName' | 'attrValue' | 'rscref' | 'idref' | 'score'
@@ -438,40 +439,12 @@ export function crmScore(score: string): string {
 }
 
 function collectReferences(cib: Cib, out: Set<string>): void {
-  const sets = (list: NvSet[] | undefined) => {
-    for (const s of list ?? []) {
-      if (s.idRef) out.add(s.idRef)
-      if (s.rule) rule(s.rule)
-    }
-  }
-  const rule = (r: Rule) => {
-    if (r.idRef) out.add(r.idRef)
-    for (const e of r.expressions) if (e.kind === 'rule') rule(e.rule)
-  }
-  const resource = (r: Resource) => {
-    sets(r.metaAttributes)
-    if (r.kind === 'primitive') {
-      sets(r.instanceAttributes)
-      sets(r.utilization)
-      for (const op of r.operations) {
-        sets(op.instanceAttributes)
-        sets(op.metaAttributes)
-      }
-    } else if (r.kind === 'group') {
-      sets(r.instanceAttributes)
-      r.children.forEach(resource)
-    } else {
-      sets(r.instanceAttributes)
-      resource(r.child)
-    }
-  }
-  sets(cib.crmConfig)
-  sets(cib.rscDefaults)
-  sets(cib.opDefaults)
-  for (const n of cib.nodes) {
-    sets(n.instanceAttributes)
-    sets(n.utilization)
-  }
-  cib.resources.forEach(resource)
-  for (const c of cib.constraints) if (c.kind === 'location') c.rules.forEach(rule)
+  walkConfiguration(cib, {
+    nvsets(list) {
+      for (const s of list) if (s.idRef) out.add(s.idRef)
+    },
+    rule(r) {
+      if (r.idRef) out.add(r.idRef)
+    },
+  })
 }

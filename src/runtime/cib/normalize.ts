@@ -271,8 +271,11 @@ class Normalizer {
         const out: Constraint = {kind: 'colocation', id: c.id, score: this.strict ? c.score : normalizeScore(c.score), ...other}
         if (c.rsc !== undefined) out.rsc = c.rsc
         if (c.withRsc !== undefined) out.withRsc = c.withRsc
-        if (c.rscRole !== undefined) out.rscRole = normalizeRole(c.rscRole, this.strict)
-        if (c.withRscRole !== undefined) out.withRscRole = normalizeRole(c.withRscRole, this.strict)
+        // rsc-role and with-rsc-role default to Started: saying so changes nothing.
+        const rscRole = this.colocationRole(c.rscRole)
+        const withRscRole = this.colocationRole(c.withRscRole)
+        if (rscRole !== undefined) out.rscRole = rscRole
+        if (withRscRole !== undefined) out.withRscRole = withRscRole
         if (c.nodeAttribute !== undefined) out.nodeAttribute = c.nodeAttribute
         if (sets) out.resourceSets = sets
         return out
@@ -304,6 +307,11 @@ class Normalizer {
         return out
       }
     }
+  }
+
+  colocationRole(role: string | undefined): string | undefined {
+    const r = normalizeRole(role, this.strict)
+    return !this.strict && r === 'Started' ? undefined : r
   }
 
   node(n: Node): Node {

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Bundles the compiled CLI (dist/cli/entry.js + every dist/commands/**/*.js)
+// into dist/bundle/ with shared chunks, so that startup loads a few files.
+// Lazy `await import()`s inside commands stay lazy (separate chunks).
+// Native or optional packages stay external.
+import {build} from 'esbuild'
+import {readdirSync, statSync} from 'node:fs'
+import {join, dirname} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const dist = join(root, 'dist')
+
+function jsFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return jsFiles(path)
+    return name.endsWith('.js') ? [path] : []
+  })
+}
+
+await build({
+  entryPoints: [join(dist, 'cli', 'entry.js'), ...jsFiles(join(dist, 'commands'))],
+  outdir: join(dist, 'bundle'),
+  outbase: dist,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  sourcemap: 'linked',
+  // serialport has native bindings; typescript/ts-node/tsx are only oclif's optional dev-mode loaders.
+  external: ['serialport', '@serialport/*', 'typescript', 'ts-node', 'tsx'],
+  // Bundled CommonJS (oclif) calls require() for Node built-ins.
+  banner: {js: "import {createRequire as __hakitCreateRequire} from 'node:module'; const require = __hakitCreateRequire(import.meta.url);"},
+  logLevel: 'warning',
+})

@@ -1,0 +1,166 @@
+/** Action creation and lookup (Pacemaker's custom_action and friends). */
+import {type Action, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+
+export function opKey(rscId: string, task: string, intervalMs = 0): string {
+  return `${rscId}_${task}_${intervalMs}`
+}
+
+
+function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: string, node: SNode | undefined, intervalMs: number): Action {
+  const a: Action = {
+    id: ws.actionSeq++, rsc, task, uuid, node, intervalMs, optional: true, runnable: true, pseudo: false,
+    requiresAny: false, runnableBefore: 0, requiredRunnableBefore: 0, before: [], after: [],
+    // only starts and promotes need quorum or fencing (unpack_operation)
+    needsNothing: !(task === 'start' || task === 'promote') || rsc?.needs === 'nothing',
+  }
+  ws.actions.push(a)
+  if (rsc) rsc.actions.push(a)
+  return a
+}
+
+export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | null): Action | undefined {
+  for (const a of rsc.actions) {
+    if (a.uuid !== uuid) continue
+    if (node === undefined || node === null) {
+      if (a.node === undefined) return a
+    } else if (a.node === node) return a
+  }
+  return undefined
+}
+
+/** Actions of rsc with this task (any node, or a given node). */
+export function resourceActions(rsc: Rsc, task: string, node?: SNode | null, requireNode = false): Action[] {
+  return rsc.actions.filter((a) => a.task === task && a.intervalMs === 0
+    && (node === undefined || node === null ? !requireNode || a.node === undefined : a.node === node))
+}
+
+export function firstAction(rsc: Rsc, task: string, node?: SNode | null): Action | undefined {
+  return rsc.actions.find((a) => a.task === task && a.intervalMs === 0 && (node === undefined || node === null || a.node === node))
+}
+
+/** Why an action cannot run on its node, if it cannot (update_resource_action_runnable). */
+export function updateRunnable(ws: WorkingSet, a: Action, forGraph: boolean): void {
+  if (a.pseudo || !a.rsc) return
+  const node = a.node
+  if (!node) {
+    a.runnable = false
+  } else if (!node.online) {
+    a.runnable = false
+    if (a.rsc.managed && forGraph && a.task === 'stop' && !node.unclean) {
+      fenceNode(ws, node, 'stop is unrunnable', false)
+    }
+  } else if (node.pending) {
+    a.runnable = false
+  } else if (a.needsNothing) {
+    a.reason = undefined
+    a.runnable = true
+  } else if (effectiveQuorumPolicy(ws, a.rsc) === 'stop') {
+    if (a.runnable) { a.runnable = false; setReason(a, 'no quorum', true) }
+  } else if (effectiveQuorumPolicy(ws, a.rsc) === 'freeze') {
+    if (a.rsc.runningOn.length === 0 || a.rsc.nextRole > a.rsc.role) {
+      if (a.runnable) { a.runnable = false; setReason(a, 'quorum freeze', true) }
+    }
+  } else {
+    a.runnable = true
+  }
+}
+
+/** no-quorum-policy as it applies to one resource (demote: promotable ones keep running unpromoted). */
+function effectiveQuorumPolicy(ws: WorkingSet, rsc: Rsc): string {
+  if (ws.options.haveQuorum) return 'ignore'
+  const policy = ws.options.noQuorumPolicy
+  if (policy !== 'demote') return policy
+  if (rsc.role === Role.Promoted || rsc.role === Role.Unpromoted) {
+    if (rsc.nextRole > Role.Unpromoted) rsc.nextRole = Role.Unpromoted
+    return 'ignore'
+  }
+  return 'stop'
+}
+
+export function setReason(a: Action, reason: string | undefined, overwrite: boolean): void {
+  if (a.reason === undefined || overwrite) a.reason = reason
+}
+
+/**
+ * Finds or creates an action. `optional=false` makes an existing action required.
+ * Non-recurring actions of unmanaged resources are always optional.
+ */
+export function customAction(ws: WorkingSet, rsc: Rsc, task: string, node: SNode | undefined | null, optional: boolean, intervalMs = 0, save = true, key?: string): Action {
+  const uuid = key ?? opKey(rsc.id, task, intervalMs)
+  let a = save ? findAction(rsc, uuid, node) : undefined
+  if (!a) {
+    a = newAction(ws, rsc, task, uuid, node ?? undefined, intervalMs)
+    if (!save) {
+      ws.actions.pop()
+      rsc.actions.pop()
+    }
+  }
+  if (a.node && !a.pseudo && !rsc.managed && intervalMs === 0) a.optional = true
+  else if (!optional) a.optional = false
+  updateRunnable(ws, a, save)
+  return a
+}
+
+export function pseudoAction(ws: WorkingSet, rsc: Rsc, task: string, optional: boolean): Action {
+  const uuid = opKey(rsc.id, task, 0)
+  let a = findAction(rsc, uuid, undefined)
+  if (!a) {
+    a = newAction(ws, rsc, task, uuid, undefined, 0)
+    a.pseudo = true
+    a.runnable = true
+  }
+  if (!optional) a.optional = false
+  return a
+}
+
+export const startAction = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => customAction(ws, rsc, 'start', node, optional)
+export const stopAction = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => customAction(ws, rsc, 'stop', node, optional)
+export const promoteAction = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => customAction(ws, rsc, 'promote', node, optional)
+export const demoteAction = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => customAction(ws, rsc, 'demote', node, optional)
+
+/** A pseudo-action that belongs to no resource (e.g. "enough clone instances started"). */
+export function clusterPseudoAction(ws: WorkingSet, key: string): Action {
+  let a = ws.actions.find((x) => !x.rsc && x.uuid === key)
+  if (!a) {
+    a = newAction(ws, undefined, key, key, undefined, 0)
+    a.pseudo = true
+    a.runnable = true
+    a.needsNothing = true
+  }
+  return a
+}
+
+/** The fencing action for a node (created on first use; the first reason wins). */
+export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: string | undefined): Action {
+  let a = ws.fenceActions.find((f) => f.node === node)
+  if (!a) {
+    a = newAction(ws, undefined, 'stonith', `stonith-${node.uname}-${ws.options.stonithAction}`, node, 0)
+    a.fenceOp = ws.options.stonithAction
+    a.needsNothing = true
+    a.runnable = true
+    ws.fenceActions.push(a)
+  }
+  if (reason !== undefined && a.reason === undefined) a.reason = reason
+  if (!optional) a.optional = false
+  return a
+}
+
+/** Marks a node unclean and schedules (optionally) its fencing (pe_fence_node). */
+export function fenceNode(ws: WorkingSet, node: SNode, reason: string, _priorityDelay: boolean): void {
+  if (node.unclean) return
+  node.unclean = true
+  if (node.fenceReason === undefined) node.fenceReason = reason
+  fenceOp(ws, node, true, reason)
+}
+
+export function canFence(ws: WorkingSet, node: SNode | null): boolean {
+  const o = ws.options
+  if (!o.stonithEnabled || !o.haveStonithResource) return false
+  if (o.haveQuorum || o.noQuorumPolicy === 'ignore') return true
+  if (!node) return false
+  return node.online
+}
+
+export function roleAfter(rsc: Rsc): Role {
+  return rsc.nextRole
+}

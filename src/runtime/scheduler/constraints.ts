@@ -1,0 +1,234 @@
+/**
+ * Unpacking location, colocation and order constraints (with simple
+ * resource sets) into the working set.
+ */
+import type * as M from '../../formats/cib/model.js'
+import {clusterPseudoAction} from './actions.js'
+import {evalRule} from './rules.js'
+import {addThisWith, addWithThis} from './placement.js'
+import {INFINITY, parseScoreText} from './scores.js'
+import {type Action, type Colocation, O, type Rsc, Role, roleFromText, type WorkingSet} from './types.js'
+
+export function newOrdering(ws: WorkingSet, first: {rsc?: Rsc; task?: string; action?: Action}, then: {rsc?: Rsc; task?: string; action?: Action}, type: number): void {
+  if (!first.rsc && !first.action) return
+  if (!then.rsc && !then.action) return
+  ws.orderings.push({id: ws.orderSeq++, firstRsc: first.rsc, firstTask: first.task, firstAction: first.action,
+    thenRsc: then.rsc, thenTask: then.task, thenAction: then.action, type})
+}
+
+export function orderResourceActions(ws: WorkingSet, first: Rsc, firstTask: string, then: Rsc, thenTask: string, type: number): void {
+  newOrdering(ws, {rsc: first, task: firstTask}, {rsc: then, task: thenTask}, type)
+}
+
+function roleOf(text: string | undefined): Role {
+  const r = roleFromText(text)
+  return r === Role.Started ? Role.Unknown : r
+}
+
+export function newColocation(ws: WorkingSet, id: string, nodeAttribute: string | undefined, score: number, dependent: Rsc | undefined, primary: Rsc | undefined, dRole: string | undefined, pRole: string | undefined): void {
+  if (score === 0 || !dependent || !primary) return
+  const c: Colocation = {id, dependent, primary, score, dependentRole: roleOf(dRole), primaryRole: roleOf(pRole), nodeAttribute}
+  addThisWith(dependent, c)
+  addWithThis(primary, c)
+  ws.colocations.push(c)
+  if (score <= -INFINITY) {
+    antiColocationOrder(ws, dependent, c.dependentRole, primary, c.primaryRole)
+    antiColocationOrder(ws, primary, c.primaryRole, dependent, c.dependentRole)
+  }
+}
+
+function antiColocationOrder(ws: WorkingSet, first: Rsc, firstRole: Role, then: Rsc, thenRole: Role): void {
+  const firstTasks = firstRole === Role.Promoted ? ['demote'] : firstRole === Role.Unpromoted ? ['stop', 'promote'] : ['stop']
+  const thenTasks = thenRole === Role.Promoted ? ['promote'] : thenRole === Role.Unpromoted ? ['start', 'demote'] : ['start']
+  for (const ft of firstTasks) for (const tt of thenTasks) orderResourceActions(ws, first, ft, then, tt, O.antiColocation)
+}
+
+function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
+  const targets: Rsc[] = []
+  if (c.rsc) { const r = ws.byId.get(c.rsc); if (r) targets.push(r) }
+  for (const s of c.resourceSets ?? []) for (const id of s.resources) { const r = ws.byId.get(id); if (r) targets.push(r) }
+  for (const rsc of targets) {
+    if (c.node !== undefined) {
+      const node = ws.nodeByName.get(c.node)
+      if (!node) continue
+      const score = parseScoreText(c.score, 0)
+      ws.locations.push({id: c.id, rsc, role: roleOf(c.role), nodes: [{node, score}]})
+    }
+    for (const rule of c.rules) {
+      const score = parseScoreText(rule.score ?? c.score, 0)
+      const role = roleOf(rule.role ?? c.role)
+      const nodes = ws.nodes.filter((n) => evalRule(rule, n)).map((node) => ({node, score}))
+      ws.locations.push({id: c.id, rsc, role, nodes})
+    }
+  }
+}
+
+function unpackColocation(ws: WorkingSet, c: M.ColocationConstraint): void {
+  const score = parseScoreText(c.score, 0)
+  const sets = c.resourceSets ?? []
+  if (sets.length === 0) {
+    newColocation(ws, c.id, c.nodeAttribute, score, ws.byId.get(c.rsc ?? ''), ws.byId.get(c.withRsc ?? ''), c.rscRole, c.withRscRole)
+    return
+  }
+  let last: M.ResourceSet | undefined
+  for (const set of sets) {
+    const local = set.score !== undefined ? parseScoreText(set.score, 0) : score
+    const rs = set.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
+    if (set.sequential === undefined || set.sequential === 'true') {
+      if (local > 0) {
+        let withR: Rsc | undefined
+        for (const r of rs) { if (withR) newColocation(ws, set.id ?? c.id, undefined, local, r, withR, set.role, set.role); withR = r }
+      } else if (local < 0) {
+        // every member anti-colocated with every member before it
+        for (let i = 0; i < rs.length; i++) for (let j = 0; j < i; j++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i], rs[j], set.role, set.role)
+      }
+    }
+    if (last) {
+      const s1 = last.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
+      const seq1 = last.sequential === undefined || last.sequential === 'true'
+      const seq2 = set.sequential === undefined || set.sequential === 'true'
+      const r1 = seq1 ? s1[0] : undefined
+      const r2 = seq2 ? rs[rs.length - 1] : undefined
+      if (r1 && r2) newColocation(ws, c.id, undefined, score, r1, r2, last.role, set.role)
+      else if (r1) for (const b of rs) newColocation(ws, c.id, undefined, score, r1, b, last.role, set.role)
+      else if (r2) for (const a of s1) newColocation(ws, c.id, undefined, score, a, r2, last.role, set.role)
+      else for (const a of s1) for (const b of rs) newColocation(ws, c.id, undefined, score, a, b, last.role, set.role)
+    }
+    last = set
+  }
+}
+
+const INVERT: Record<string, string> = {start: 'stop', stop: 'start', promote: 'demote', demote: 'promote', running: 'stopped', stopped: 'running', promoted: 'demoted', demoted: 'promoted'}
+
+type Kind = 'Mandatory' | 'Optional' | 'Serialize'
+
+function orderFlags(kind: Kind, firstTask: string, symmetry: 'asymmetric' | 'symmetric' | 'inverse'): number {
+  let flags: number = O.optional
+  if (kind === 'Mandatory') {
+    if (symmetry === 'asymmetric') flags |= O.asymmetrical
+    else if (symmetry === 'symmetric') {
+      flags |= O.impliesThen
+      if (firstTask === 'start' || firstTask === 'promote') flags |= O.runnableLeft
+    } else flags |= O.impliesFirst
+  }
+  return flags
+}
+
+function orderKind(c: M.OrderConstraint): Kind {
+  const k = c.orderKind
+  if (k) return (k.charAt(0).toUpperCase() + k.slice(1).toLowerCase()) as Kind
+  if (c.score !== undefined && parseScoreText(c.score, 0) === 0) return 'Optional'
+  return 'Mandatory'
+}
+
+function orderPair(ws: WorkingSet, first: Rsc, firstTask: string, then: Rsc, thenTask: string, kind: Kind, symmetric: boolean): void {
+  orderResourceActions(ws, first, firstTask, then, thenTask, orderFlags(kind, firstTask, symmetric ? 'symmetric' : 'asymmetric'))
+  if (symmetric) {
+    const f = INVERT[thenTask]
+    const t = INVERT[firstTask]
+    if (f && t) orderResourceActions(ws, then, f, first, t, orderFlags(kind, f, 'inverse'))
+  }
+}
+
+function minimumFirstInstances(first: Rsc, c: M.OrderConstraint): number {
+  const min = first.meta.get('clone-min')
+  if (min !== undefined) return Math.max(0, parseScoreText(min, 0))
+  if (c.requireAll !== undefined && !/^(true|yes|1|on|y)$/i.test(c.requireAll)) return 1
+  return 0
+}
+
+function unpackOrder(ws: WorkingSet, c: M.OrderConstraint): void {
+  const kind = orderKind(c)
+  const symmetric = c.symmetrical === undefined ? kind !== 'Serialize' : /^(true|yes|1|on|y)$/i.test(c.symmetrical)
+  const sets = c.resourceSets ?? []
+  if (sets.length === 0) {
+    const first = ws.byId.get(c.first ?? '')
+    const then = ws.byId.get(c.then ?? '')
+    if (!first || !then) return
+    const fa = c.firstAction ?? 'start'
+    const ta = c.thenAction ?? fa
+    const minFirst = first.variant === 'clone' ? minimumFirstInstances(first, c) : 0
+    if (minFirst > 0) {
+      // "then" may run once enough instances of the clone can (clone-min / require-all=false)
+      const met = clusterPseudoAction(ws, `clone-one-or-more:${c.id}`)
+      met.requiresAny = true
+      met.requiredRunnableBefore = minFirst
+      for (const child of first.children) newOrdering(ws, {rsc: child, task: fa}, {action: met}, O.oneOrMore | O.impliesThenPrinted)
+      newOrdering(ws, {action: met}, {rsc: then, task: ta}, orderFlags(kind, fa, symmetric ? 'symmetric' : 'asymmetric') | O.runnableLeft)
+      if (symmetric) {
+        const f = INVERT[ta]
+        const t = INVERT[fa]
+        if (f && t) orderResourceActions(ws, then, f, first, t, orderFlags(kind, f, 'inverse'))
+      }
+      return
+    }
+    orderPair(ws, first, fa, then, ta, kind, symmetric)
+    return
+  }
+  unpackOrderSets(ws, c, sets, kind)
+}
+
+type Symmetry = 'asymmetric' | 'symmetric' | 'inverse'
+
+/** get_ordering_symmetry: explicit symmetrical wins; Serialize orders are never symmetric. */
+function orderingSymmetry(kind: Kind, symmetrical: string | undefined): Symmetry {
+  if (kind === 'Serialize') return 'asymmetric'
+  if (symmetrical === undefined) return 'symmetric'
+  return /^(true|yes|1|on|y)$/i.test(symmetrical) ? 'symmetric' : 'asymmetric'
+}
+
+/** Orderings within and between resource sets (unpack_order_set, order_rsc_sets). */
+function unpackOrderSets(ws: WorkingSet, c: M.OrderConstraint, sets: M.ResourceSet[], kind: Kind): void {
+  const members = (set: M.ResourceSet) => set.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
+  const symmetry = orderingSymmetry(kind, c.symmetrical)
+  let last: M.ResourceSet | undefined
+  for (const set of sets) {
+    const setKind = set.attributes?.kind !== undefined || set.score !== undefined ? orderKind({...c, orderKind: set.attributes?.kind, score: set.score}) : kind
+    const setSymmetry = orderingSymmetry(setKind, set.attributes?.symmetrical ?? c.symmetrical)
+    const action = set.action ?? 'start'
+    const sequential = set.sequential === undefined || /^(true|yes|1|on|y)$/i.test(set.sequential)
+    const rs = members(set)
+    if (rs.length > 1 && sequential) {
+      const flags = orderFlags(setKind, action, setSymmetry)
+      for (let i = 1; i < rs.length; i++) orderResourceActions(ws, rs[i - 1], action, rs[i], action, flags)
+      const inverse = INVERT[action]
+      if (setSymmetry !== 'asymmetric' && inverse) {
+        const iflags = orderFlags(setKind, inverse, 'inverse')
+        for (let i = 1; i < rs.length; i++) orderResourceActions(ws, rs[i], inverse, rs[i - 1], inverse, iflags)
+      }
+    }
+    if (last) {
+      orderRscSets(ws, last, set, kind, symmetry, members)
+      if (symmetry === 'symmetric') orderRscSets(ws, set, last, kind, 'inverse', members)
+    }
+    last = set
+  }
+}
+
+function orderRscSets(ws: WorkingSet, set1: M.ResourceSet, set2: M.ResourceSet, kind: Kind, symmetry: Symmetry, members: (s: M.ResourceSet) => Rsc[]): void {
+  let action1 = set1.action ?? 'start'
+  let action2 = set2.action ?? 'start'
+  if (symmetry === 'inverse') {
+    action1 = INVERT[action1] ?? action1
+    action2 = INVERT[action2] ?? action2
+  }
+  const flags = orderFlags(kind, action2, symmetry)
+  const r1 = members(set1)
+  const r2 = members(set2)
+  // only an explicit sequential="true" picks one end of the set here
+  const explicit = (s: M.ResourceSet) => s.sequential !== undefined && /^(true|yes|1|on|y)$/i.test(s.sequential)
+  const rsc1 = explicit(set1) ? (symmetry === 'inverse' ? r1[0] : r1[r1.length - 1]) : undefined
+  const rsc2 = explicit(set2) ? (symmetry === 'inverse' ? r2[r2.length - 1] : r2[0]) : undefined
+  if (rsc1 && rsc2) orderResourceActions(ws, rsc1, action1, rsc2, action2, flags)
+  else if (rsc1) for (const b of r2) orderResourceActions(ws, rsc1, action1, b, action2, flags)
+  else if (rsc2) for (const a of r1) orderResourceActions(ws, a, action1, rsc2, action2, flags)
+  else for (const a of r1) for (const b of r2) orderResourceActions(ws, a, action1, b, action2, flags)
+}
+
+export function unpackConstraints(ws: WorkingSet): void {
+  for (const c of ws.cib.constraints) {
+    if (c.kind === 'location') unpackLocation(ws, c)
+    else if (c.kind === 'colocation') unpackColocation(ws, c)
+    else if (c.kind === 'order') unpackOrder(ws, c)
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The CRM scheduler as a pure function: CIB (configuration + status) in,
+ * transition (actions, orderings, placement, summary) out. The pipeline
+ * follows Pacemaker 2.1.5's pcmk__schedule_actions().
+ */
+import type * as M from '../../formats/cib/model.js'
+import {makeCloneMethods} from './clone.js'
+import {unpackConstraints} from './constraints.js'
+import {scheduleFencing} from './fencing.js'
+import {makeGroupMethods} from './group.js'
+import {applyOrderings} from './ordering.js'
+import {applyNodeCriteria} from './placement.js'
+import {makePrimitiveMethods} from './primitive.js'
+import {scheduleProbes} from './probes.js'
+import {buildResources, variantMethods} from './resources.js'
+import {type SummaryAction, transitionSummary} from './summary.js'
+import {type Rsc, type WorkingSet} from './types.js'
+import {setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
+
+export type {SummaryAction} from './summary.js'
+export {Role} from './types.js'
+
+export interface ScheduleOptions {
+  /** Current time in ms since the epoch (failure-timeout); defaults to Date.now(). */
+  now?: number
+  showScores?: boolean
+}
+
+export interface GraphAction {
+  id: number
+  task: string
+  resource: string | null
+  node: string | null
+  interval: number
+  pseudo: boolean
+  runnable: boolean
+  reason?: string
+  /** ids of actions that must complete first */
+  after: number[]
+}
+
+export interface Placement {
+  resource: string
+  /** node the resource is active on now (first, if several) */
+  current: string | null
+  /** node it is assigned to after the transition */
+  next: string | null
+  role: string
+  nextRole: string
+}
+
+export interface Transition {
+  summary: SummaryAction[]
+  summaryLines: string[]
+  actions: GraphAction[]
+  placement: Placement[]
+  scores: string[]
+  workingSet: WorkingSet
+}
+
+let current: WorkingSet | null = null
+const getWs = (): WorkingSet => current!
+variantMethods.primitive = makePrimitiveMethods(getWs)
+variantMethods.group = makeGroupMethods(getWs)
+variantMethods.clone = makeCloneMethods(getWs)
+
+function initAllowed(ws: WorkingSet, rsc: Rsc): void {
+  if (ws.options.symmetric) for (const n of ws.nodes) rsc.allowed.set(n, 0)
+  for (const c of rsc.children) initAllowed(ws, c)
+}
+
+setInitAllowed(initAllowed)
+setOrphanFactory((ws, prim, meta) => {
+  const rsc: Rsc = {
+    id: prim.id, variant: 'primitive', fns: variantMethods.primitive, children: [], cls: prim.class, provider: prim.provider, type: prim.type,
+    prim, meta, ops: [], priority: 0, stickiness: 0, migrationThreshold: 1_000_000, failureTimeoutMs: 0, managed: true, failed: false,
+    stopFlag: false, block: false, orphan: true, unique: false, promotable: false, critical: true, isFenceDevice: prim.class === 'stonith',
+    needs: ws.options.stonithEnabled && prim.class !== 'stonith' ? 'fencing' : 'quorum', provisional: true, allocating: false, merging: false,
+    restarting: false, role: 1, nextRole: 0, runningOn: [], knownOn: new Set(), allowed: new Map(), allocatedTo: null, thisWith: [],
+    withThis: [], actions: [], cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false,
+    promotionPriority: 0, sortIndex: ws.resources.length, explicitNextRole: false, promotedLocations: [], configured: false,
+    failedOn: new Set(), failureIgnored: false,
+  }
+  ws.byId.set(rsc.id, rsc)
+  initAllowed(ws, rsc)
+  return rsc
+})
+
+export function newWorkingSet(cib: M.Cib, opts: ScheduleOptions = {}): WorkingSet {
+  return {
+    cib, now: opts.now ?? Date.now(), options: unpackOptions(cib), nodes: [], nodeById: new Map(), nodeByName: new Map(),
+    resources: [], configOrder: [], byId: new Map(), colocations: [], locations: [], orderings: [], actions: [], actionSeq: 0, orderSeq: 0,
+    fenceActions: [], orphans: [], scoresLog: [], showScores: opts.showScores ?? false, errors: [],
+  }
+}
+
+/** Runs the whole pipeline on one CIB. */
+export function schedule(cib: M.Cib, opts: ScheduleOptions = {}): Transition {
+  const ws = newWorkingSet(cib, opts)
+  current = ws
+  try {
+    unpackNodes(ws)
+    buildResources(ws)
+    for (const r of ws.resources) initAllowed(ws, r)
+    unpackStatus(ws)
+    unpackConstraints(ws)
+    applyNodeCriteria(ws)
+    for (const r of ws.resources) r.fns.internalConstraints(r)
+    for (const r of ws.resources) r.fns.assign(r, null)
+    scheduleProbes(ws)
+    for (const r of ws.resources) r.fns.createActions(r)
+    scheduleFencing(ws)
+    applyOrderings(ws)
+    const summary = transitionSummary(ws)
+    return {
+      summary: summary.actions,
+      summaryLines: summary.lines,
+      actions: graphActions(ws),
+      placement: placements(ws),
+      scores: ws.scoresLog,
+      workingSet: ws,
+    }
+  } finally {
+    current = null
+  }
+}
+
+/** The scheduled actions (required and runnable), dependencies first (a topological order). */
+function graphActions(ws: WorkingSet): GraphAction[] {
+  const scheduled = ws.actions.filter((a) => !a.optional && a.runnable)
+  const ids = new Set(scheduled.map((a) => a.id))
+  const nodes = scheduled.map((a) => ({
+    id: a.id, task: a.task, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
+    pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}),
+    after: [...new Set(a.before.filter((e) => e.type !== 0 && ids.has(e.action.id)).map((e) => e.action.id))].sort((x, y) => x - y),
+  }))
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  const done = new Set<number>()
+  const out: GraphAction[] = []
+  const visit = (n: GraphAction, stack: Set<number>) => {
+    if (done.has(n.id) || stack.has(n.id)) return
+    stack.add(n.id)
+    for (const d of n.after) visit(byId.get(d)!, stack)
+    stack.delete(n.id)
+    done.add(n.id)
+    out.push(n)
+  }
+  for (const n of nodes) visit(n, new Set())
+  return out
+}
+
+const ROLE = ['Unknown', 'Stopped', 'Started', 'Unpromoted', 'Promoted']
+
+function placements(ws: WorkingSet): Placement[] {
+  const out: Placement[] = []
+  const visit = (r: Rsc) => {
+    if (r.children.length > 0) { r.children.forEach(visit); return }
+    out.push({resource: r.id, current: r.runningOn[0]?.uname ?? null, next: r.allocatedTo?.uname ?? null, role: ROLE[r.role], nextRole: ROLE[r.nextRole]})
+  }
+  ws.resources.forEach(visit)
+  return out
+}

@@ -1,0 +1,286 @@
+/**
+ * Applying orderings to actions and propagating "required" and "runnable"
+ * through them (pcmk_sched_ordering.c, pcmk_sched_actions.c).
+ */
+import {customAction, setReason} from './actions.js'
+import {type Action, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+
+const CHANGED_THEN = 1
+const CHANGED_FIRST = 2
+
+/**
+ * Adds an edge first -> then. Pacemaker prepends edges to its lists; hakit
+ * appends and walks the lists backwards where the order matters.
+ */
+function orderActions(first: Action, then: Action, type: number): boolean {
+  if (type === O.none || first === then) return false
+  for (const e of first.after) if (e.action === then && (e.type & type) !== 0) return false
+  first.after.push({action: then, type})
+  then.before.push({action: first, type})
+  return true
+}
+
+/** A list in Pacemaker's (prepended, newest first) order. */
+function newestFirst<T>(list: T[]): T[] {
+  return [...list].reverse()
+}
+
+function actionsByTask(rsc: Rsc, task: string): Action[] {
+  return rsc.actions.filter((a) => a.task === task && a.intervalMs === 0)
+}
+
+function rscState(rsc: Rsc): Role {
+  if (rsc.children.length === 0) return rsc.role
+  let best = Role.Unknown
+  for (const c of rsc.children) { const r = rscState(c); if (r > best) best = r }
+  return best
+}
+
+function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: Ordering): void {
+  const thens = o.thenAction ? [o.thenAction] : actionsByTask(thenRsc, o.thenTask ?? '')
+  if (thens.length === 0) return
+  if (!first && !(o.type & O.impliesThen)) return
+  for (const t of thens) {
+    if (first) orderActions(first, t, o.type)
+    else t.runnable = false
+  }
+}
+
+function applyOne(ws: WorkingSet, o: Ordering): void {
+  if (o.firstRsc) {
+    let firsts = o.firstAction ? [o.firstAction] : actionsByTask(o.firstRsc, o.firstTask ?? '')
+    if (firsts.length === 0) {
+      if (o.firstRsc === o.thenRsc) return
+      const state = rscState(o.firstRsc)
+      if (state === Role.Stopped && o.firstTask === 'stop') return
+      if (state === Role.Unpromoted && o.firstTask === 'demote') return
+      firsts = [customAction(ws, o.firstRsc, o.firstTask ?? '', null, true)]
+    }
+    const thenRsc = o.thenRsc ?? o.thenAction?.rsc
+    for (const f of firsts) {
+      if (!thenRsc) { if (o.thenAction) orderActions(f, o.thenAction, o.type) } else orderAfter(ws, f, thenRsc, o)
+    }
+    return
+  }
+  if (o.thenRsc) orderAfter(ws, o.firstAction, o.thenRsc, o)
+  else if (o.firstAction && o.thenAction) orderActions(o.firstAction, o.thenAction, o.type)
+}
+
+export function applyOrderings(ws: WorkingSet): void {
+  // Pacemaker prepends new orderings and reverses the list before applying: creation order.
+  for (const o of ws.orderings) applyOne(ws, o)
+  for (const a of newestFirst(ws.actions)) blockColocationDependents(ws, a)
+  for (const a of newestFirst(ws.actions)) updateActionForOrderings(ws, a)
+}
+
+// ------------------------------------------------------------ propagation --
+
+function actionFlags(a: Action, node: SNode | null): Flags {
+  if (!a.rsc) return {optional: a.optional, runnable: a.runnable}
+  const f = a.rsc.fns.actionFlags(a, null)
+  if (!node || a.rsc.variant !== 'clone') return f
+  const g = a.rsc.fns.actionFlags(a, node)
+  if (f.runnable && !g.runnable) g.runnable = true
+  return g
+}
+
+/** Group/clone start → running, stop → stopped, … for orderings from outside. */
+function actionForOrdering(a: Action): Action {
+  const rsc = a.rsc
+  if (!rsc || rsc.variant === 'primitive') return a
+  if (a.intervalMs > 0 || a.uuid.includes('notify')) return a
+  const remap: Record<string, string> = {stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted'}
+  const task = remap[a.task]
+  if (!task) return a
+  // for clones with notifications, what follows waits for the notifications to be confirmed
+  const uuid = rsc.notify && !rsc.parent && rsc.variant === 'clone' ? `${rsc.id}_confirmed-post_notify_${task}_0` : `${rsc.id}_${task}_0`
+  return newestFirst(rsc.actions).find((x) => x.uuid === uuid) ?? a
+}
+
+function isParent(child: Rsc, parent: Rsc): boolean {
+  let p = child.parent
+  while (p) { if (p === parent) return true; p = p.parent }
+  return false
+}
+
+function rscLocation(rsc: Rsc): SNode | null {
+  if (rsc.variant === 'primitive') return rsc.allocatedTo
+  for (const c of rsc.children) { const n = rscLocation(c); if (n) return n }
+  return null
+}
+
+export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0): void {
+  if (depth > 2000) return
+  let changed = 0
+  const lastFlags = `${then.optional}${then.runnable}`
+  if (then.requiresAny) {
+    then.runnableBefore = 0
+    if (then.requiredRunnableBefore === 0) then.requiredRunnableBefore = 1
+    then.runnable = false
+  }
+  for (const other of newestFirst(then.before)) {
+    let first = other.action
+    let thenNode = then.node ?? null
+    let firstNode = first.node ?? null
+    if (first.rsc?.variant === 'group' && first.task === 'start') firstNode = rscLocation(first.rsc) ?? firstNode
+    if (then.rsc?.variant === 'group' && then.task === 'start') thenNode = rscLocation(then.rsc) ?? thenNode
+    if ((other.type & O.sameNode) && firstNode && thenNode && firstNode !== thenNode) { other.type = O.none; continue }
+    changed &= ~CHANGED_FIRST
+    if (first.rsc && then.rsc && first.rsc !== then.rsc && !isParent(then.rsc, first.rsc)) first = actionForOrdering(first)
+    if (first === other.action) {
+      const ff = actionFlags(first, thenNode)
+      const tf = actionFlags(then, firstNode)
+      changed |= updateForOrderingFlags(ws, first, then, ff, tf, other.type)
+    } else if (orderActions(first, then, other.type)) {
+      changed |= CHANGED_THEN
+      other.type = O.none
+    }
+    if (changed & CHANGED_FIRST) {
+      for (const e of newestFirst(first.after)) updateActionForOrderings(ws, e.action, depth + 1)
+      updateActionForOrderings(ws, first, depth + 1)
+    }
+  }
+  if (then.requiresAny) {
+    if (lastFlags === `${then.optional}${then.runnable}`) changed &= ~CHANGED_THEN
+    else changed |= CHANGED_THEN
+  }
+  if (changed & CHANGED_THEN) {
+    if (lastFlags.endsWith('true') && !then.runnable) blockColocationDependents(ws, then)
+    updateActionForOrderings(ws, then, depth + 1)
+    for (const e of newestFirst(then.after)) updateActionForOrderings(ws, e.action, depth + 1)
+  }
+}
+
+function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff: Flags, tf: Flags, typeIn: number): number {
+  let changed = 0
+  let type = typeIn
+  let node = then.node ?? null
+  if (type & O.impliesThenOnNode) { type = (type & ~O.impliesThenOnNode) | O.impliesThen; node = first.node ?? null }
+  const upd = (filter: Flags, t: number, flags: Flags): number => {
+    if (then.rsc) return then.rsc.fns.updateOrderedActions(first, then, node, flags, filter, t)
+    return 0
+  }
+  if (type & O.impliesThen) {
+    if (then.rsc) changed |= upd({optional: true, runnable: false}, O.impliesThen, {optional: ff.optional, runnable: false})
+    else if (!ff.optional && then.optional) { then.optional = false; changed |= CHANGED_THEN }
+  }
+  if ((type & O.restart) && then.rsc) changed |= upd({optional: true, runnable: true}, O.restart, ff)
+  if (type & O.impliesFirst) {
+    if (first.rsc) changed |= first.rsc.fns.updateOrderedActions(first, then, node, ff, {optional: true, runnable: false}, O.impliesFirst)
+    else if (!ff.optional && first.runnable) { first.runnable = false; changed |= CHANGED_FIRST }
+  }
+  if ((type & O.promotedImpliesFirst) && then.rsc) changed |= upd({optional: true, runnable: false}, O.promotedImpliesFirst, {optional: ff.optional, runnable: false})
+  if (type & O.oneOrMore) {
+    if (then.rsc) changed |= upd({optional: false, runnable: true}, O.oneOrMore, ff)
+    else if (ff.runnable) {
+      then.runnableBefore++
+      if (then.runnableBefore >= then.requiredRunnableBefore && !then.runnable) { then.runnable = true; changed |= CHANGED_THEN }
+    }
+  }
+  if ((type & O.probe) && then.rsc) {
+    if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) { /* ignore: first is stopping */ } else changed |= upd({optional: false, runnable: true}, O.runnableLeft, ff)
+  }
+  if (type & O.runnableLeft) {
+    if (then.rsc) changed |= upd({optional: false, runnable: true}, O.runnableLeft, ff)
+    else if (!ff.runnable && then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
+  }
+  if ((type & O.optional) && then.rsc) changed |= upd({optional: false, runnable: true}, O.optional, ff)
+  if ((type & O.asymmetrical) && then.rsc) changed |= upd({optional: false, runnable: true}, O.asymmetrical, ff)
+  if ((type & (O.impliesThen | O.impliesFirst | O.restart)) && first.rsc && !first.rsc.managed && first.rsc.block && !first.runnable && first.task === 'stop') {
+    if (then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
+  }
+  return changed
+}
+
+function clearBecause(a: Action, flag: 'optional' | 'runnable', reason: Action): void {
+  if (!a[flag]) return
+  a[flag] = false
+  if (a.rsc !== reason.rsc) {
+    const what = flag === 'runnable' ? 'unrunnable' : 'required'
+    setReason(a, `${what}${reason.rsc ? ` ${reason.rsc.id}` : ''} ${reason.task}`, false)
+  }
+}
+
+function handleAsymmetric(first: Action, then: Action): void {
+  if (!then.rsc) return
+  const role = rscState(then.rsc)
+  if (role === Role.Stopped && then.task === 'stop') return
+  if (role >= Role.Started && then.optional && then.node && then.rsc.runningOn.length === 1 && then.node === then.rsc.runningOn[0] && then.task === 'start') return
+  if (!first.runnable) {
+    clearBecause(then, 'optional', first)
+    clearBecause(then, 'runnable', first)
+  }
+}
+
+function handleRestart(first: Action, then: Action, filter: Flags): void {
+  let reason = false
+  if (filter.optional && !then.optional) reason = true
+  if (filter.runnable && !then.runnable && then.rsc?.managed && first.rsc === then.rsc) reason = true
+  if (!reason) return
+  if (first.runnable) clearBecause(first, 'optional', then)
+  if (!then.optional) clearBecause(first, 'optional', then)
+  if (!first.optional && !first.runnable) clearBecause(then, 'runnable', first)
+}
+
+/** pcmk__update_ordered_actions: the generic (primitive) flag update. */
+export function updateOrderedActions(ws: WorkingSet, first: Action, then: Action, _node: SNode | null, flags: Flags, filter: Flags, type: number): number {
+  let changed = 0
+  const thenBefore = `${then.optional}${then.runnable}`
+  const firstBefore = `${first.optional}${first.runnable}`
+  const thenOptional0 = then.optional
+  if (type & O.asymmetrical) handleAsymmetric(first, then)
+  if ((type & O.impliesFirst) && !thenOptional0) {
+    if (filter.optional && !flags.optional && first.optional) clearBecause(first, 'optional', then)
+  }
+  if ((type & O.promotedImpliesFirst) && then.rsc && then.rsc.role === Role.Promoted && filter.optional && !then.optional) {
+    clearBecause(first, 'optional', then)
+  }
+  if ((type & O.runnableLeft) && filter.runnable && then.runnable && !flags.runnable) clearBecause(then, 'runnable', first)
+  if ((type & O.impliesThen) && filter.optional && then.optional && !flags.optional) clearBecause(then, 'optional', first)
+  if (type & O.restart) handleRestart(first, then, filter)
+  if (thenBefore !== `${then.optional}${then.runnable}`) {
+    changed |= CHANGED_THEN
+    if (then.rsc?.parent) updateActionForOrderings(ws, then)
+  }
+  if (firstBefore !== `${first.optional}${first.runnable}`) changed |= CHANGED_FIRST
+  return changed
+}
+
+// ------------------------------------------------------------ colocation blocking --
+
+function findFirstAction(rsc: Rsc, task: string): Action | undefined {
+  return newestFirst(rsc.actions).find((a) => a.task === task && a.intervalMs === 0)
+}
+
+function markActionBlocked(ws: WorkingSet, rsc: Rsc, task: string, reason: Rsc): void {
+  for (const a of newestFirst(rsc.actions)) {
+    if (a.runnable && a.task === task && a.intervalMs === 0) {
+      a.runnable = false
+      setReason(a, `colocation with ${reason.id}`, false)
+      blockColocationDependents(ws, a)
+      updateActionForOrderings(ws, a)
+    }
+  }
+  for (const c of rsc.children) markActionBlocked(ws, c, task, reason)
+}
+
+export function blockColocationDependents(ws: WorkingSet, action: Action): void {
+  if (action.runnable) return
+  const isStart = action.task === 'start'
+  if (!isStart && action.task !== 'promote') return
+  if (!action.rsc) return
+  let rsc = action.rsc
+  while (rsc.parent) rsc = rsc.parent
+  if (rsc.withThis.length === 0) return
+  for (const child of rsc.children) {
+    const ca = findFirstAction(child, action.task)
+    if (!ca || ca.runnable) return
+  }
+  for (const c of rsc.withThis) {
+    if (c.score < 1_000_000) continue
+    if (!isStart && c.primaryRole !== Role.Promoted) continue
+    markActionBlocked(ws, c.dependent, c.dependentRole === Role.Promoted ? 'promote' : 'start', action.rsc)
+  }
+}
+
+export {orderActions, newestFirst}

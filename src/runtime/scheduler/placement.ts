@@ -1,0 +1,405 @@
+/**
+ * Node scores and assignment of resources to nodes: location constraints,
+ * stickiness, failure thresholds, colocations (Pacemaker's
+ * pcmk_sched_allocate.c, pcmk_sched_primitive.c assign, pcmk_sched_colocation.c).
+ */
+import {addScores, INFINITY, strcmp} from './scores.js'
+import {failCount, resourceLocation} from './unpack.js'
+import {type Colocation, type LocationRule, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+
+/** Used to mark a node unusable while merging colocated scores. */
+const INFINITY_HACK = INFINITY * -100
+
+export function nodeAvailable(node: SNode, weight: number | undefined, considerScore: boolean): boolean {
+  if (!node.online || node.shutdown || node.unclean || node.standby) return false
+  if (considerScore && (weight ?? 0) < 0) return false
+  return true
+}
+
+export function anyNodeAvailable(nodes: Map<SNode, number>): boolean {
+  for (const [n, w] of nodes) if (w >= 0 && nodeAvailable(n, w, false)) return true
+  return false
+}
+
+/** Current node of a resource (pe__current_node: first of running_on). */
+export function currentNode(rsc: Rsc): SNode | null {
+  let active: SNode | null = null
+  for (const node of rsc.runningOn) {
+    const happy = node.online && !node.unclean
+    if (rsc.needs !== 'fencing') {
+      if (happy && (!active || !active.online || active.unclean)) active = node
+    }
+    if (!active) active = node
+  }
+  return active
+}
+
+/** Sorts candidate nodes by preference (compare_nodes). */
+export function sortNodes(nodes: Array<[SNode, number]>, active: SNode | null): Array<[SNode, number]> {
+  return nodes.sort(([n1, w1], [n2, w2]) => {
+    const a = nodeAvailable(n1, w1, false) ? w1 : -INFINITY
+    const b = nodeAvailable(n2, w2, false) ? w2 : -INFINITY
+    if (a > b) return -1
+    if (a < b) return 1
+    if (n1.numResources < n2.numResources) return -1
+    if (n1.numResources > n2.numResources) return 1
+    if (active) {
+      if (active === n1) return -1
+      if (active === n2) return 1
+    }
+    return strcmp(n1.uname, n2.uname)
+  })
+}
+
+export function applyLocation(rsc: Rsc, loc: LocationRule): void {
+  if (loc.role > Role.Unknown && loc.role !== rsc.nextRole) return
+  for (const {node, score} of loc.nodes) {
+    const cur = rsc.allowed.get(node)
+    rsc.allowed.set(node, cur === undefined ? score : addScores(cur, score))
+  }
+}
+
+function applyStickiness(ws: WorkingSet, rsc: Rsc): void {
+  if (rsc.children.length > 0) {
+    for (const c of rsc.children) applyStickiness(ws, c)
+    return
+  }
+  if (!rsc.managed || rsc.stickiness < 1 || rsc.runningOn.length !== 1) return
+  const node = rsc.runningOn[0]
+  if (!ws.options.symmetric && !rsc.allowed.has(node)) return
+  resourceLocation(ws, rsc, node, rsc.stickiness)
+}
+
+function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
+  if (rsc.children.length > 0) {
+    for (const c of rsc.children) checkFailureThreshold(ws, c, node)
+    return
+  }
+  if (rsc.migrationThreshold === 0 || rsc.failureIgnored) return
+  const fc = failCount(ws, rsc, node)
+  if (fc <= 0) return
+  let ban = rsc
+  if (!rsc.unique) { while (ban.parent) ban = ban.parent }
+  if (rsc.migrationThreshold - fc <= 0) resourceLocation(ws, ban, node, -INFINITY)
+}
+
+export function applyNodeCriteria(ws: WorkingSet): void {
+  for (const loc of ws.locations) loc.rsc.fns.applyLocation(loc.rsc, loc)
+  for (const r of ws.resources) applyStickiness(ws, r)
+  for (const node of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, r, node)
+}
+
+// ------------------------------------------------------------ colocation --
+
+export type CoLocAffects = 'nothing' | 'location' | 'role'
+
+export function colocationAffects(dependent: Rsc, primary: Rsc, c: Colocation, preview: boolean): CoLocAffects {
+  if (!preview && primary.provisional) return 'nothing'
+  if (c.dependentRole >= Role.Unpromoted && dependent.parent?.promotable && !dependent.provisional) return 'role'
+  if (!preview && !dependent.provisional) return 'nothing'
+  if (c.score > 0 && c.dependentRole !== Role.Unknown && c.dependentRole !== dependent.nextRole) return 'nothing'
+  if (c.score > 0 && c.primaryRole !== Role.Unknown && c.primaryRole !== primary.nextRole) return 'nothing'
+  if (c.score < 0 && c.dependentRole !== Role.Unknown && c.dependentRole === dependent.nextRole) return 'nothing'
+  if (c.score < 0 && c.primaryRole !== Role.Unknown && c.primaryRole === primary.nextRole) return 'nothing'
+  return 'location'
+}
+
+function nodeAttr(node: SNode, attr: string | undefined): string | undefined {
+  return node.attrs.get(attr ?? '#uname')
+}
+
+export function applyColocToWeights(dependent: Rsc, primary: Rsc, c: Colocation): void {
+  const attr = c.nodeAttribute ?? '#id'
+  let value: string | undefined
+  if (primary.allocatedTo) value = primary.allocatedTo.attrs.get(attr)
+  else if (c.score < 0) return
+  const work = new Map(dependent.allowed)
+  for (const [node, w] of work) {
+    if (!primary.allocatedTo) work.set(node, addScores(-c.score, w))
+    else if (node.attrs.get(attr) === value) {
+      if (c.score < INFINITY) work.set(node, addScores(c.score, w))
+    } else if (c.score >= INFINITY) work.set(node, addScores(-c.score, w))
+  }
+  if (c.score <= -INFINITY || c.score >= INFINITY || anyNodeAvailable(work)) dependent.allowed = work
+}
+
+export function applyColocToPriority(dependent: Rsc, primary: Rsc, c: Colocation): void {
+  if (!dependent.allocatedTo || !primary.allocatedTo) return
+  const attr = c.nodeAttribute ?? '#id'
+  if (primary.allocatedTo.attrs.get(attr) !== dependent.allocatedTo.attrs.get(attr)) {
+    if (c.score === INFINITY && c.dependentRole === Role.Promoted) dependent.priority = -INFINITY
+    return
+  }
+  if (c.primaryRole !== Role.Unknown && c.primaryRole !== primary.nextRole) return
+  const mult = c.dependentRole === Role.Unpromoted ? -1 : 1
+  dependent.priority = addScores(mult * c.score, dependent.priority)
+}
+
+function bestNodeScoreMatchingAttr(rsc: Rsc, attr: string, value: string | undefined): number {
+  let best = -INFINITY
+  for (const [node, w] of rsc.allowed) {
+    if (w > best && nodeAvailable(node, w, false) && value !== undefined && node.attrs.get(attr) === value) best = w
+  }
+  return best
+}
+
+function addNodeScoresMatchingAttr(nodes: Map<SNode, number>, rsc: Rsc, attr: string | undefined, factor: number, onlyPositive: boolean): void {
+  const a = attr ?? '#uname'
+  for (const [node, w] of nodes) {
+    const score = bestNodeScoreMatchingAttr(rsc, a, nodeAttr(node, a))
+    if (factor < 0 && score < 0) continue
+    if (w === INFINITY_HACK) continue
+    const f = factor * score
+    let weight = Math.trunc(f < 0 ? f - 0.5 : f + 0.5)
+    if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : factor < 0 ? -1 : 0
+    const ns = addScores(weight, w)
+    if (onlyPositive && ns < 0 && w > 0) { nodes.set(node, INFINITY_HACK); continue }
+    if (onlyPositive && ns < 0 && w === 0) continue
+    nodes.set(node, ns)
+  }
+}
+
+export interface MergeFlags {
+  thisWith: boolean
+  active: boolean
+  nonNegative: boolean
+}
+
+/** pcmk__add_colocated_node_scores */
+export function addColocatedNodeScores(rsc: Rsc, nodes: Map<SNode, number> | null, attr: string | undefined, factor: number, flags: MergeFlags): Map<SNode, number> | null {
+  if (rsc.merging) return nodes
+  rsc.merging = true
+  let work: Map<SNode, number> | null
+  if (rsc.variant === 'group') {
+    if (rsc.children.length === 0) { rsc.merging = false; return nodes }
+    const member = nodes === null ? rsc.children[rsc.children.length - 1] : rsc.children[0]
+    work = addColocatedNodeScores(member, nodes === null ? null : new Map(nodes), attr, factor, flags)
+    if (work === null) { rsc.merging = false; return nodes }
+  } else if (nodes === null) {
+    work = new Map(rsc.allowed)
+  } else {
+    work = new Map(nodes)
+    addNodeScoresMatchingAttr(work, rsc, attr, factor, flags.nonNegative)
+  }
+  if (anyNodeAvailable(work)) {
+    const multiplier = factor < 0 ? -1 : 1
+    let list: Colocation[]
+    if (flags.thisWith) list = rsc.thisWith
+    else if (rsc.variant === 'group') list = rsc.children[rsc.children.length - 1].withThis
+    else list = rsc.withThis
+    for (const c of list) {
+      const other = flags.thisWith ? c.primary : c.dependent
+      const f = multiplier * c.score / INFINITY
+      work = addColocatedNodeScores(other, work, c.nodeAttribute, f, {...flags, active: true}) ?? work
+    }
+  } else if (flags.active) {
+    rsc.merging = false
+    return nodes
+  }
+  if (flags.nonNegative) for (const [n, w] of work) if (w === INFINITY_HACK) work.set(n, 1)
+  rsc.merging = false
+  return work
+}
+
+// ------------------------------------------------------------ primitives --
+
+export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | null, force: boolean): boolean {
+  if (!force && chosen) {
+    const w = rsc.allowed.get(chosen) ?? 0
+    if (w < 0 || !nodeAvailable(chosen, w, true)) {
+      rsc.nextRole = Role.Stopped
+      chosen = null
+    }
+  }
+  unassign(rsc)
+  rsc.provisional = false
+  if (!chosen) {
+    rsc.nextRole = Role.Stopped
+    for (const a of rsc.actions) {
+      if (a.task === 'stop' && a.intervalMs === 0) a.optional = false
+      else if (a.task === 'start' && a.intervalMs === 0) a.runnable = false
+      else if (a.intervalMs > 0) a.runnable = false
+    }
+    return false
+  }
+  rsc.allocatedTo = chosen
+  rsc.allocatedWeight = rsc.allowed.get(chosen) ?? 0
+  chosen.numResources++
+  return true
+}
+
+function unassign(rsc: Rsc): void {
+  if (rsc.allocatedTo) {
+    rsc.allocatedTo.numResources--
+    rsc.allocatedTo = null
+  }
+}
+
+function assignBestNode(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): boolean {
+  if (!rsc.provisional) return rsc.allocatedTo !== null
+  const nodes = sortNodes([...rsc.allowed.entries()], currentNode(rsc))
+  const best = nodes[0]
+  let chosen: [SNode, number] | undefined
+  if (prefer && best) {
+    const w = rsc.allowed.get(prefer)
+    if (w !== undefined && w >= best[1] && nodeAvailable(prefer, w, true)) chosen = [prefer, w]
+  }
+  if (!chosen && best) {
+    chosen = best
+    const parentUnique = rsc.parent?.variant === 'clone' && rsc.parent.unique
+    if (!parentUnique && chosen[1] > 0 && nodeAvailable(chosen[0], chosen[1], false)) {
+      const running = currentNode(rsc)
+      if (running && nodeAvailable(running, rsc.allowed.get(running), true)) {
+        for (let i = 1; i < nodes.length; i++) {
+          if (nodes[i][1] !== chosen[1]) break
+          if (nodes[i][0] === running) chosen = nodes[i]
+        }
+      }
+    }
+  }
+  return finalizeAssignment(ws, rsc, chosen ? chosen[0] : null, false)
+}
+
+function applyThisWith(ws: WorkingSet, rsc: Rsc, c: Colocation): void {
+  const other = c.primary
+  const archive = c.dependentRole >= Role.Promoted || (c.score < 0 && c.score > -INFINITY) ? new Map(rsc.allowed) : null
+  other.fns.assign(other, null)
+  rsc.fns.applyColocScore(rsc, other, c, true)
+  if (archive && !anyNodeAvailable(rsc.allowed)) rsc.allowed = archive
+}
+
+function applyWithThis(rsc: Rsc, c: Colocation): void {
+  const other = c.dependent
+  const factor = c.score / INFINITY
+  const merged = addColocatedNodeScores(other, rsc.allowed, c.nodeAttribute, factor, {thisWith: false, active: true, nonNegative: false})
+  if (merged) rsc.allowed = merged
+}
+
+export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNode | null {
+  if (rsc.parent && !rsc.parent.allocating) rsc.parent.fns.assign(rsc.parent, prefer)
+  if (!rsc.provisional) return rsc.allocatedTo
+  if (rsc.allocating) return null
+  rsc.allocating = true
+  for (const c of [...rsc.thisWith]) applyThisWith(ws, rsc, c)
+  for (const c of [...rsc.withThis]) applyWithThis(rsc, c)
+  logScores(ws, rsc)
+  if (rsc.nextRole === Role.Stopped) {
+    resourceLocation(ws, rsc, null, -INFINITY)
+  } else if (rsc.nextRole > rsc.role && !ws.options.haveQuorum && ws.options.noQuorumPolicy === 'freeze') {
+    rsc.nextRole = rsc.role
+  }
+  if (ws.options.stonithEnabled && !ws.options.haveStonithResource) rsc.managed = false
+  if (!rsc.managed) {
+    rsc.nextRole = rsc.role
+    finalizeAssignment(ws, rsc, currentNode(rsc), true)
+  } else if (rsc.provisional && assignBestNode(ws, rsc, prefer)) {
+    // assigned
+  }
+  rsc.allocating = false
+  return rsc.allocatedTo
+}
+
+export function logScores(ws: WorkingSet, rsc: Rsc, fn = 'pcmk__primitive_assign'): void {
+  if (!ws.showScores) return
+  const sorted = [...rsc.allowed.entries()].sort(([a], [b]) => a.uname.localeCompare(b.uname, undefined, {numeric: true}))
+  for (const [n, w] of sorted) ws.scoresLog.push(`${fn}: ${rsc.id} allocation score on ${n.uname}: ${w >= INFINITY ? 'INFINITY' : w <= -INFINITY ? '-INFINITY' : w}`)
+}
+
+export function primitiveApplyColocScore(dependent: Rsc, primary: Rsc, c: Colocation, forDependent: boolean): void {
+  if (forDependent) {
+    primary.fns.applyColocScore(dependent, primary, c, false)
+    return
+  }
+  const f = colocationAffects(dependent, primary, c, false)
+  if (f === 'role') applyColocToPriority(dependent, primary, c)
+  else if (f === 'location') applyColocToWeights(dependent, primary, c)
+}
+
+// ------------------------------------------------------------ groups ------
+
+export function groupAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNode | null {
+  if (!rsc.provisional) return rsc.allocatedTo
+  if (rsc.allocating) return null
+  if (rsc.children.length === 0) { rsc.provisional = false; return null }
+  rsc.allocating = true
+  const first = rsc.children[0]
+  rsc.role = first.role
+  // "group with R" becomes "first member with R"; "R with group" becomes "R with last member".
+  for (const c of rsc.thisWith) addThisWith(first, c)
+  let anyUnmanaged = !first.managed
+  for (const member of rsc.children.slice(1)) {
+    if (anyUnmanaged) {
+      for (const c of rsc.thisWith) if (c.score === INFINITY) addThisWith(member, c)
+    } else if (!member.managed) anyUnmanaged = true
+  }
+  rsc.thisWith = []
+  if (ws.showScores) {
+    logScores(ws, rsc, 'pcmk__group_assign')
+    for (const m of rsc.children) logScores(ws, m, 'pcmk__group_assign')
+  }
+  const last = rsc.children[rsc.children.length - 1]
+  for (const c of rsc.withThis) addWithThis(last, c)
+  rsc.withThis = []
+  let firstNode: SNode | null = null
+  let firstDone = false
+  for (const member of rsc.children) {
+    const node = member.fns.assign(member, prefer)
+    if (!firstDone) { firstNode = node; firstDone = true }
+  }
+  rsc.nextRole = first.nextRole
+  rsc.allocating = false
+  rsc.provisional = false
+  rsc.allocatedTo = firstNode
+  return firstNode
+}
+
+export function groupApplyColocScore(dependent: Rsc, primary: Rsc, c: Colocation, forDependent: boolean): void {
+  if (forDependent) {
+    if (dependent.children.length === 0) return
+    const member = dependent.children[0]
+    member.fns.applyColocScore(member, primary, c, true)
+    return
+  }
+  // dependent is a primitive, colocated with this group
+  if (primary.provisional) return
+  const member = c.score >= INFINITY ? primary.children[primary.children.length - 1] : primary.children[0]
+  if (!member) return
+  member.fns.applyColocScore(dependent, member, c, false)
+}
+
+export function groupApplyLocation(rsc: Rsc, loc: LocationRule): void {
+  applyLocation(rsc, loc)
+  let reset = true
+  for (const member of rsc.children) {
+    member.fns.applyLocation(member, reset ? loc : {...loc, nodes: loc.nodes.map((x) => ({node: x.node, score: 0}))})
+    if (reset) reset = false
+  }
+}
+
+// ------------------------------------------------------------ lists -------
+
+function cmpPriority(a: Rsc, b: Rsc): number {
+  if (a.priority > b.priority) return -1
+  if (a.priority < b.priority) return 1
+  const va = a.variant === 'clone' ? 2 : a.variant === 'group' ? 1 : 0
+  const vb = b.variant === 'clone' ? 2 : b.variant === 'group' ? 1 : 0
+  if (va > vb) return -1
+  if (va < vb) return 1
+  if (a.variant === 'clone' && a.promotable !== b.promotable) return a.promotable ? -1 : 1
+  return strcmp(a.id, b.id)
+}
+
+function insertSorted(list: Colocation[], c: Colocation, key: (c: Colocation) => Rsc): void {
+  let i = 0
+  while (i < list.length && cmpPriority(key(c), key(list[i])) > 0) i++
+  list.splice(i, 0, c)
+}
+
+export function addThisWith(rsc: Rsc, c: Colocation): void {
+  insertSorted(rsc.thisWith, c, (x) => x.primary)
+}
+
+export function addWithThis(rsc: Rsc, c: Colocation): void {
+  insertSorted(rsc.withThis, c, (x) => x.dependent)
+}
+

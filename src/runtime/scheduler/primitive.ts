@@ -1,0 +1,157 @@
+/** Primitive resources: actions for role changes, implicit orderings (pcmk_sched_primitive.c). */
+import {customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
+import {orderResourceActions} from './constraints.js'
+import {applyLocation, currentNode, primitiveApplyColocScore, primitiveAssign} from './placement.js'
+import {updateOrderedActions} from './ordering.js'
+import {type Action, O, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet} from './types.js'
+
+type TransitionFn = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => void
+
+// rsc_state_matrix[current][target] = immediate next role
+const R = Role
+const STATE_MATRIX: Role[][] = [
+  [R.Unknown, R.Stopped, R.Stopped, R.Stopped, R.Stopped],
+  [R.Stopped, R.Stopped, R.Started, R.Unpromoted, R.Unpromoted],
+  [R.Stopped, R.Stopped, R.Started, R.Unpromoted, R.Promoted],
+  [R.Stopped, R.Stopped, R.Stopped, R.Unpromoted, R.Promoted],
+  [R.Stopped, R.Unpromoted, R.Unpromoted, R.Unpromoted, R.Promoted],
+]
+
+function stopResource(ws: WorkingSet, rsc: Rsc, _node: SNode | null, optional: boolean): void {
+  for (const current of rsc.runningOn) {
+    const stop = stopAction(ws, rsc, current, optional)
+    if (rsc.allocatedTo === null) setReason(stop, 'node availability', true)
+    if (!rsc.managed) stop.runnable = false
+  }
+}
+
+function startResource(ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean): void {
+  if (!node) return
+  const start = startAction(ws, rsc, node, true)
+  if (start.runnable && !optional) start.optional = false
+}
+
+function promoteResource(ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean): void {
+  if (!node) return
+  let runnable = true
+  for (const s of resourceActions(rsc, 'start', node)) if (!s.runnable) runnable = false
+  if (runnable) promoteAction(ws, rsc, node, optional)
+  else for (const p of resourceActions(rsc, 'promote', node)) p.runnable = false
+}
+
+function demoteResource(ws: WorkingSet, rsc: Rsc, _node: SNode | null, optional: boolean): void {
+  for (const current of rsc.runningOn) demoteAction(ws, rsc, current, optional)
+}
+
+function roleError(): void { /* invalid transition */ }
+
+const ACTION_MATRIX: Array<Array<TransitionFn | null>> = [
+  [roleError, stopResource, roleError, roleError, roleError],
+  [roleError, null, startResource, startResource, roleError],
+  [roleError, stopResource, null, null, promoteResource],
+  [roleError, stopResource, null, null, promoteResource],
+  [roleError, demoteResource, null, demoteResource, null],
+]
+
+function scheduleRestartActions(ws: WorkingSet, rsc: Rsc, current: SNode | null, needStop: boolean, needPromote: boolean): void {
+  let role = rsc.role
+  rsc.restarting = true
+  while (role !== Role.Stopped) {
+    const next = STATE_MATRIX[role][Role.Stopped]
+    const fn = ACTION_MATRIX[role][next]
+    if (!fn) break
+    fn(ws, rsc, current, !needStop)
+    role = next
+  }
+  while (rsc.role <= rsc.nextRole && role !== rsc.role && !rsc.block) {
+    let required = needStop
+    const next = STATE_MATRIX[role][rsc.role]
+    if (next === Role.Promoted && needPromote) required = true
+    const fn = ACTION_MATRIX[role][next]
+    if (!fn) break
+    fn(ws, rsc, rsc.allocatedTo, !required)
+    role = next
+  }
+  rsc.restarting = false
+}
+
+function scheduleRoleTransitionActions(ws: WorkingSet, rsc: Rsc): void {
+  let role = rsc.role
+  while (role !== rsc.nextRole) {
+    const next = STATE_MATRIX[role][rsc.nextRole]
+    const fn = ACTION_MATRIX[role][next]
+    if (!fn) break
+    fn(ws, rsc, rsc.allocatedTo, false)
+    role = next
+  }
+}
+
+export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
+  if (rsc.nextRole === Role.Unknown) rsc.nextRole = rsc.allocatedTo ? Role.Started : Role.Stopped
+  let needStop = false
+  let needPromote = false
+  const current = currentNode(rsc)
+  const numActive = rsc.runningOn.length
+  let isMoving = false
+  if (current && rsc.allocatedTo && current !== rsc.allocatedTo && rsc.nextRole >= Role.Started) {
+    isMoving = true
+    needStop = true
+  }
+  const cleanActive = rsc.runningOn.filter((n) => !n.unclean).length
+  const multiplyActive = rsc.needs === 'fencing' ? numActive > 1 : cleanActive > 1
+  if (multiplyActive) needStop = true
+  if (isMoving) {
+    // nothing more
+  } else if (rsc.failed) {
+    if (rsc.stopFlag) needStop = true
+    else if (rsc.nextRole === Role.Promoted) needPromote = true
+  } else if (rsc.block) {
+    needStop = true
+  } else if (rsc.role > Role.Started && current && rsc.allocatedTo) {
+    const start = startAction(ws, rsc, rsc.allocatedTo, true)
+    if (!start.optional) needStop = true
+  }
+  scheduleRestartActions(ws, rsc, current, needStop, needPromote)
+  scheduleRoleTransitionActions(ws, rsc)
+  createRecurringActions(ws, rsc)
+}
+
+/** Recurring monitors for the role the resource will have (pcmk_sched_recurring.c, simplified). */
+function createRecurringActions(ws: WorkingSet, rsc: Rsc): void {
+  if (rsc.block) return
+  const node = rsc.allocatedTo
+  // Pacemaker looks the start up again here, which re-applies "unmanaged means optional"
+  const start = node && (rsc.nextRole !== Role.Stopped || !rsc.managed) ? startAction(ws, rsc, node, true) : undefined
+  if (!start || !node) return
+  for (const op of rsc.ops) {
+    if (op.name !== 'monitor' || op.intervalMs === 0 || !op.enabled) continue
+    if (op.role === Role.Stopped) continue
+    const wantRole = rsc.nextRole === Role.Promoted ? Role.Promoted : Role.Unknown
+    if (op.role !== Role.Unknown && op.role !== Role.Started && op.role !== wantRole && !(op.role === Role.Unpromoted && rsc.nextRole === Role.Unpromoted)) continue
+    const mon = customAction(ws, rsc, 'monitor', node, start.optional, op.intervalMs)
+    if (!start.runnable) mon.runnable = false
+  }
+}
+
+export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
+  if (!rsc.managed) return
+  orderResourceActions(ws, rsc, 'stop', rsc, 'start', O.optional | O.impliesThen | O.restart)
+  let top = rsc
+  while (top.parent) top = top.parent
+  if (top.promotable || rsc.role > Role.Unpromoted) {
+    orderResourceActions(ws, rsc, 'demote', rsc, 'stop', O.promotedImpliesFirst)
+    orderResourceActions(ws, rsc, 'start', rsc, 'promote', O.runnableLeft)
+  }
+}
+
+export function makePrimitiveMethods(ws: () => WorkingSet): VariantMethods {
+  return {
+    assign: (rsc, prefer) => primitiveAssign(ws(), rsc, prefer),
+    createActions: (rsc) => primitiveCreateActions(ws(), rsc),
+    internalConstraints: (rsc) => primitiveInternalConstraints(ws(), rsc),
+    applyColocScore: primitiveApplyColocScore,
+    applyLocation,
+    actionFlags: (a: Action) => ({optional: a.optional, runnable: a.runnable}),
+    updateOrderedActions: (first, then, node, flags, filter, type) => updateOrderedActions(ws(), first, then, node, flags, filter, type),
+  }
+}

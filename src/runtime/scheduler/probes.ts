@@ -1,0 +1,50 @@
+/** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
+import {customAction} from './actions.js'
+import {newOrdering} from './constraints.js'
+import {O, type Rsc, type SNode, type WorkingSet} from './types.js'
+
+function topParent(rsc: Rsc): Rsc {
+  let r = rsc
+  while (r.parent) r = r.parent
+  return r
+}
+
+function instanceNumber(rsc: Rsc): number {
+  return Number(/:(\d+)$/.exec(rsc.id)?.[1] ?? 0)
+}
+
+function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
+  // Probing a clone puts its instances back in instance-number order (clone_create_probe)
+  if (rsc.variant === 'clone') rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
+  if (rsc.variant === 'clone' && !rsc.unique) {
+    for (const child of rsc.children) {
+      if (child.knownOn.has(node) || child.children.some((m) => m.knownOn.has(node))) return false
+    }
+    const child = rsc.children.find((c) => c.runningOn.includes(node)) ?? rsc.children[0]
+    return child ? probeOnNode(ws, child, node) : false
+  }
+  if (rsc.children.length > 0) {
+    let any = false
+    for (const c of rsc.children) if (probeOnNode(ws, c, node)) any = true
+    return any
+  }
+  if (rsc.orphan) return false
+  if (rsc.knownOn.has(node)) return false
+  const probe = customAction(ws, rsc, 'monitor', node, false, 0)
+  probe.optional = false
+  let top = topParent(rsc)
+  if (top.variant !== 'clone') top = rsc
+  let flags: number = O.optional
+  if (!probe.runnable && rsc.runningOn.length === 0) flags |= O.runnableLeft
+  newOrdering(ws, {rsc, action: probe}, {rsc: top, task: 'start'}, flags)
+  return true
+}
+
+export function scheduleProbes(ws: WorkingSet): void {
+  for (const node of ws.nodes) {
+    if (!node.online || node.unclean) continue
+    const probed = node.attrs.get('probe_complete')
+    if (probed !== undefined && !/^(true|yes|1|on|y)$/i.test(probed)) continue
+    for (const r of ws.resources) probeOnNode(ws, r, node)
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Builds the scheduler's resource tree from the CIB configuration:
+ * primitives, groups and clones (with their instances), meta attributes
+ * merged with rsc_defaults, and per-kind behaviour attached.
+ */
+import type * as M from '../../formats/cib/model.js'
+import {INFINITY, intervalMs, isTrue, parseScoreText} from './scores.js'
+import {type OpConfig, type Rsc, Role, type Variant, type VariantMethods, type WorkingSet, roleFromText} from './types.js'
+
+/** Filled in by index.ts to avoid import cycles. */
+export const variantMethods: Record<Variant, VariantMethods> = {} as Record<Variant, VariantMethods>
+
+/**
+ * Values of nvpair sets as Pacemaker merges them: sets by score (highest
+ * first; for equal scores the later set first, because the C code prepends
+ * them before a stable sort), the first value of a name wins. `alwaysFirst`
+ * names a set that goes first regardless (cib-bootstrap-options).
+ */
+export function nvsetValues(sets: M.NvSet[], into: Map<string, string> = new Map(), alwaysFirst?: string): Map<string, string> {
+  const score = (x: M.NvSet) => (x.score === undefined ? 0 : parseScoreText(x.score, 0))
+  const ordered = [...sets].reverse().map((set, i) => ({set, i})).sort((a, b) => {
+    if (alwaysFirst !== undefined) {
+      if (a.set.id === alwaysFirst) return -1
+      if (b.set.id === alwaysFirst) return 1
+    }
+    return score(b.set) - score(a.set) || a.i - b.i
+  })
+  for (const {set} of ordered) {
+    for (const p of set.pairs) {
+      if (p.value === undefined) continue
+      // "#default" removes an explicit value instead of setting one
+      if (p.value.toLowerCase() === '#default') into.delete(p.name)
+      else if (!into.has(p.name)) into.set(p.name, p.value)
+    }
+  }
+  return into
+}
+
+function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, string>, parent?: Rsc): Rsc {
+  const rsc: Rsc = {
+    id, variant, fns: variantMethods[variant], parent, children: [], cls: '', type: '', meta, ops: [],
+    priority: parseScoreText(meta.get('priority'), 0),
+    stickiness: 0, migrationThreshold: INFINITY, failureTimeoutMs: 0,
+    managed: true, failed: false, stopFlag: false, block: false, orphan: false, unique: false, promotable: false,
+    critical: true, isFenceDevice: false, needs: 'quorum',
+    provisional: true, allocating: false, merging: false, restarting: false,
+    role: Role.Stopped, nextRole: Role.Unknown, runningOn: [], knownOn: new Set(), allowed: new Map(), allocatedTo: null,
+    thisWith: [], withThis: [], actions: [],
+    cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false,
+    promotionPriority: 0, sortIndex: 0, explicitNextRole: false, promotedLocations: [], configured: true,
+    failedOn: new Set(), failureIgnored: false,
+  }
+  const stick = meta.get('resource-stickiness') ?? meta.get('resource_stickiness')
+  rsc.stickiness = stick !== undefined && stick !== 'default' ? parseScoreText(stick, 0) : 0
+  const mt = meta.get('migration-threshold')
+  if (mt !== undefined) rsc.migrationThreshold = parseScoreText(mt, INFINITY)
+  const ft = meta.get('failure-timeout')
+  if (ft !== undefined) rsc.failureTimeoutMs = intervalMs(ft) ?? 0
+  const managed = meta.get('is-managed')
+  if (managed !== undefined) rsc.managed = isTrue(managed)
+  if (isTrue(meta.get('critical') ?? 'true') === false) rsc.critical = false
+  if (parent && !parent.managed) rsc.managed = false
+  // Only clone instances can be anonymous; everything else is globally unique.
+  let top: Rsc | undefined = parent
+  while (top?.parent) top = top.parent
+  if (top?.variant === 'clone') {
+    rsc.unique = isTrue(meta.get('globally-unique'))
+    rsc.promotable = top.promotable
+  } else if (variant !== 'clone') {
+    rsc.unique = true
+  } else {
+    rsc.promotable = isTrue(meta.get('promotable'))
+  }
+  rsc.notify = isTrue(meta.get('notify'))
+  const target = targetRole(rsc)
+  if (target !== undefined) {
+    rsc.nextRole = target
+    rsc.explicitNextRole = true
+  }
+  ws.byId.set(id, rsc)
+  return rsc
+}
+
+/**
+ * The role target-role asks for, if it restricts anything (get_target_role):
+ * Started, "default" and roles above Unpromoted are no restriction; roles
+ * above Started only mean something for promotable clones.
+ */
+export function targetRole(rsc: Rsc): Role | undefined {
+  const value = rsc.meta.get('target-role')
+  if (value === undefined || /^(started|default|#default)$/i.test(value)) return undefined
+  const role = roleFromText(value)
+  if (role === Role.Unknown) return undefined
+  if (role > Role.Started) {
+    if (!rsc.promotable) return undefined
+    if (role > Role.Unpromoted) return undefined
+  }
+  return role
+}
+
+function opConfigs(prim: M.Primitive, ws: WorkingSet): OpConfig[] {
+  const opDefaults = nvsetValues(ws.cib.opDefaults)
+  return prim.operations.map((op) => {
+    const meta = nvsetValues(op.metaAttributes)
+    const get = (k: string) => op.attributes[k] ?? meta.get(k) ?? opDefaults.get(k)
+    return {
+      name: op.name,
+      intervalMs: intervalMs(op.interval) ?? 0,
+      role: roleFromText(get('role')),
+      onFail: get('on-fail'),
+      enabled: get('enabled') === undefined ? true : isTrue(get('enabled')),
+      timeout: get('timeout'),
+    }
+  })
+}
+
+function setupPrimitive(ws: WorkingSet, rsc: Rsc, prim: M.Primitive): void {
+  rsc.prim = prim
+  rsc.cls = prim.class
+  rsc.provider = prim.provider
+  rsc.type = prim.type
+  rsc.ops = opConfigs(prim, ws)
+  rsc.isFenceDevice = prim.class === 'stonith'
+  if (rsc.isFenceDevice) ws.options.haveStonithResource = true
+  const req = rsc.meta.get('requires')
+  if (rsc.isFenceDevice) rsc.needs = 'quorum'
+  else if (req === 'nothing') rsc.needs = 'nothing'
+  else if (req === 'quorum') rsc.needs = 'quorum'
+  else if (ws.options.stonithEnabled) rsc.needs = 'fencing'
+  else rsc.needs = 'quorum'
+  if (req === 'nothing') rsc.needs = 'nothing'
+}
+
+function mergedMeta(ws: WorkingSet, sets: M.NvSet[], parentMeta?: Map<string, string>): Map<string, string> {
+  const meta = nvsetValues(sets)
+  // Parent (clone/group) meta attributes are inherited by children.
+  if (parentMeta) for (const [k, v] of parentMeta) if (!meta.has(k)) meta.set(k, v)
+  for (const [k, v] of nvsetValues(ws.cib.rscDefaults)) if (!meta.has(k)) meta.set(k, v)
+  return meta
+}
+
+function buildPrimitive(ws: WorkingSet, prim: M.Primitive, parent: Rsc | undefined, idSuffix = ''): Rsc {
+  const meta = mergedMeta(ws, prim.metaAttributes, parent?.meta)
+  const rsc = newRsc(ws, prim.id + idSuffix, 'primitive', meta, parent)
+  setupPrimitive(ws, rsc, prim)
+  return rsc
+}
+
+function buildGroup(ws: WorkingSet, group: M.Group, parent: Rsc | undefined, idSuffix = ''): Rsc {
+  const meta = mergedMeta(ws, group.metaAttributes, parent?.meta)
+  const rsc = newRsc(ws, group.id + idSuffix, 'group', meta, parent)
+  // Group stickiness and target-role apply to members through meta inheritance.
+  for (const child of group.children) rsc.children.push(buildPrimitive(ws, child, rsc, idSuffix))
+  return rsc
+}
+
+function buildClone(ws: WorkingSet, clone: M.Clone): Rsc {
+  const meta = mergedMeta(ws, clone.metaAttributes)
+  if (clone.promotable) meta.set('promotable', 'true')
+  const rsc = newRsc(ws, clone.id, 'clone', meta)
+  rsc.promotable = clone.promotable
+  rsc.unique = isTrue(meta.get('globally-unique'))
+  rsc.interleave = isTrue(meta.get('interleave'))
+  rsc.ordered = isTrue(meta.get('ordered'))
+  const nodes = ws.nodes.length
+  rsc.cloneMax = parseScoreText(meta.get('clone-max'), nodes)
+  rsc.cloneNodeMax = parseScoreText(meta.get('clone-node-max'), 1)
+  rsc.promotedMax = parseScoreText(meta.get('promoted-max') ?? meta.get('master-max'), 1)
+  rsc.promotedNodeMax = parseScoreText(meta.get('promoted-node-max') ?? meta.get('master-node-max'), 1)
+  // Clones are slightly sticky by default (clone.c), and instances inherit it.
+  if (!meta.has('resource-stickiness') && !meta.has('resource_stickiness')) {
+    rsc.meta.set('resource-stickiness', '1')
+    rsc.stickiness = 1
+  }
+  for (let i = 0; i < rsc.cloneMax; i++) addCloneInstance(ws, rsc, clone, i)
+  return rsc
+}
+
+export function addCloneInstance(ws: WorkingSet, rsc: Rsc, clone: M.Clone, i: number): Rsc {
+  const child = clone.child.kind === 'group' ? buildGroup(ws, clone.child, rsc, `:${i}`) : buildPrimitive(ws, clone.child, rsc, `:${i}`)
+  child.instance = i
+  for (const m of child.children) m.instance = i
+  rsc.children.push(child)
+  return child
+}
+
+export function buildResources(ws: WorkingSet): void {
+  const top: Rsc[] = []
+  for (const r of ws.cib.resources) {
+    if (r.kind === 'primitive') top.push(buildPrimitive(ws, r, undefined))
+    else if (r.kind === 'group') top.push(buildGroup(ws, r, undefined))
+    else top.push(buildClone(ws, r))
+  }
+  top.forEach((r, i) => { r.sortIndex = i })
+  // Allocation order: priority (highest first), configuration order otherwise.
+  ws.resources = [...top].sort((a, b) => b.priority - a.priority || a.sortIndex - b.sortIndex)
+  ws.configOrder = top
+}
+
+/** The primitive that holds a clone instance's config (for history lookup). */
+export function topParent(rsc: Rsc): Rsc {
+  let r = rsc
+  while (r.parent) r = r.parent
+  return r
+}
+
+export function allPrimitives(rsc: Rsc): Rsc[] {
+  if (rsc.variant === 'primitive') return [rsc]
+  return rsc.children.flatMap(allPrimitives)
+}
+
+export function isCloneInstance(rsc: Rsc): boolean {
+  return rsc.parent?.variant === 'clone' || rsc.parent?.parent?.variant === 'clone'
+}
+
+export function cloneOf(rsc: Rsc): Rsc | undefined {
+  if (rsc.parent?.variant === 'clone') return rsc.parent
+  if (rsc.parent?.parent?.variant === 'clone') return rsc.parent.parent
+  return undefined
+}

@@ -1,0 +1,262 @@
+/**
+ * The scheduler's working set: nodes, resources, constraints and actions
+ * derived from one CIB. Mirrors the concepts of Pacemaker's scheduler
+ * (lib/pengine + lib/pacemaker) with plain objects.
+ */
+import type * as M from '../../formats/cib/model.js'
+
+export enum Role { Unknown = 0, Stopped = 1, Started = 2, Unpromoted = 3, Promoted = 4 }
+
+export const ROLE_NAMES = ['Unknown', 'Stopped', 'Started', 'Unpromoted', 'Promoted'] as const
+
+export function roleFromText(text: string | undefined): Role {
+  switch ((text ?? '').toLowerCase()) {
+    case 'stopped': return Role.Stopped
+    case 'started': return Role.Started
+    case 'unpromoted': case 'slave': return Role.Unpromoted
+    case 'promoted': case 'master': return Role.Promoted
+    default: return Role.Unknown
+  }
+}
+
+export interface SNode {
+  id: string
+  uname: string
+  /** Node attributes for rules: instance attributes, transient attributes, #uname, #id, #kind, #is_dc. */
+  attrs: Map<string, string>
+  online: boolean
+  unclean: boolean
+  unseen: boolean
+  standby: boolean
+  standbyOnFail: boolean
+  pending: boolean
+  shutdown: boolean
+  expectedUp: boolean
+  fenceReason?: string
+  /** Resources assigned so far (tie-break between equal scores). */
+  numResources: number
+  /** Instances assigned here, per clone (for clone-node-max). */
+  countByClone: Map<string, number>
+  running: Rsc[]
+}
+
+export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote'
+
+export interface OpConfig {
+  name: string
+  intervalMs: number
+  role: Role
+  onFail?: string
+  enabled: boolean
+  timeout?: string
+}
+
+export interface Colocation {
+  id: string
+  dependent: Rsc
+  primary: Rsc
+  score: number
+  dependentRole: Role
+  primaryRole: Role
+  nodeAttribute?: string
+}
+
+export interface LocationRule {
+  id: string
+  rsc: Rsc
+  role: Role
+  /** node -> score to add */
+  nodes: Array<{node: SNode; score: number}>
+}
+
+/** Flags of an ordering between two actions (pe_ordering). */
+export const O = {
+  none: 0,
+  optional: 1 << 0,
+  impliesThen: 1 << 4,
+  impliesFirst: 1 << 5,
+  promotedImpliesFirst: 1 << 6,
+  impliesThenPrinted: 1 << 7,
+  impliesFirstPrinted: 1 << 8,
+  runnableLeft: 1 << 9,
+  restart: 1 << 10,
+  oneOrMore: 1 << 11,
+  asymmetrical: 1 << 12,
+  sameNode: 1 << 13,
+  preserve: 1 << 14,
+  thenCancelsFirst: 1 << 15,
+  antiColocation: 1 << 16,
+  probe: 1 << 17,
+  impliesThenOnNode: 1 << 18,
+} as const
+
+export interface ActionEdge {
+  action: Action
+  type: number
+}
+
+export interface Action {
+  id: number
+  rsc?: Rsc
+  /** start, stop, promote, demote, monitor, running, stopped, promoted, demoted, stonith, … */
+  task: string
+  /** Operation key: rsc_task_interval (or task for node actions). */
+  uuid: string
+  node?: SNode
+  intervalMs: number
+  optional: boolean
+  runnable: boolean
+  pseudo: boolean
+  requiresAny: boolean
+  runnableBefore: number
+  requiredRunnableBefore: number
+  reason?: string
+  before: ActionEdge[]
+  after: ActionEdge[]
+  /** stonith only */
+  fenceOp?: string
+  /** Needs (quorum/fencing) do not apply (stop, demote, …). */
+  needsNothing: boolean
+}
+
+export interface Ordering {
+  id: number
+  firstRsc?: Rsc
+  firstTask?: string
+  firstAction?: Action
+  thenRsc?: Rsc
+  thenTask?: string
+  thenAction?: Action
+  type: number
+}
+
+export type Variant = 'primitive' | 'group' | 'clone'
+
+/** Per-kind behaviour (Pacemaker's resource_alloc_functions_t). */
+export interface VariantMethods {
+  assign(rsc: Rsc, prefer: SNode | null): SNode | null
+  createActions(rsc: Rsc): void
+  internalConstraints(rsc: Rsc): void
+  applyColocScore(dependent: Rsc, primary: Rsc, coloc: Colocation, forDependent: boolean): void
+  applyLocation(rsc: Rsc, loc: LocationRule): void
+  actionFlags(action: Action, node: SNode | null): {optional: boolean; runnable: boolean}
+  updateOrderedActions(first: Action, then: Action, node: SNode | null, flags: Flags, filter: Flags, type: number): number
+}
+
+export interface Flags {
+  optional: boolean
+  runnable: boolean
+}
+
+export interface Rsc {
+  id: string
+  variant: Variant
+  fns: VariantMethods
+  parent?: Rsc
+  children: Rsc[]
+  /** primitive config (for primitives and clone instances) */
+  prim?: M.Primitive
+  cls: string
+  provider?: string
+  type: string
+  meta: Map<string, string>
+  ops: OpConfig[]
+  priority: number
+  stickiness: number
+  migrationThreshold: number
+  failureTimeoutMs: number
+  managed: boolean
+  failed: boolean
+  stopFlag: boolean
+  block: boolean
+  orphan: boolean
+  unique: boolean
+  promotable: boolean
+  critical: boolean
+  isFenceDevice: boolean
+  needs: 'nothing' | 'quorum' | 'fencing'
+  provisional: boolean
+  allocating: boolean
+  merging: boolean
+  restarting: boolean
+  role: Role
+  nextRole: Role
+  runningOn: SNode[]
+  knownOn: Set<SNode>
+  allowed: Map<SNode, number>
+  allocatedTo: SNode | null
+  /** the node score when it was assigned (promotable colocation merges it) */
+  allocatedWeight?: number
+  thisWith: Colocation[]
+  withThis: Colocation[]
+  actions: Action[]
+  /** clone settings */
+  cloneMax: number
+  cloneNodeMax: number
+  promotedMax: number
+  promotedNodeMax: number
+  interleave: boolean
+  ordered: boolean
+  /** the id the operation history uses for this instance, when it differs (Pacemaker's clone_name) */
+  cloneName?: string
+  /** clone instance number (primitive/group inside a clone) */
+  instance?: number
+  /** promotion preference for promotable instances */
+  promotionPriority: number
+  sortIndex: number
+  /** node where a pending start/op was seen */
+  pendingNode?: SNode
+  /** target-role Stopped or similar explicit next role */
+  explicitNextRole: boolean
+  /** groups: members are ordered / colocated (always true for hakit) */
+  /** per-node location scores for the promoted role */
+  promotedLocations: LocationRule[]
+  /** resources with history on a node but unknown to the configuration */
+  configured: boolean
+  /** has a failed probe/monitor history; used for display */
+  failedOn: Set<SNode>
+  /** on-fail=ignore failures seen (display "failure ignored") */
+  failureIgnored: boolean
+  /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
+  notify?: boolean
+}
+
+export interface ClusterOptions {
+  stonithEnabled: boolean
+  symmetric: boolean
+  noQuorumPolicy: 'stop' | 'ignore' | 'freeze' | 'suicide' | 'demote'
+  haveQuorum: boolean
+  startFailureIsFatal: boolean
+  stopOrphanResources: boolean
+  startupFencing: boolean
+  stonithAction: string
+  haveStonithResource: boolean
+  dcUuid?: string
+}
+
+export interface WorkingSet {
+  cib: M.Cib
+  now: number
+  options: ClusterOptions
+  nodes: SNode[]
+  nodeById: Map<string, SNode>
+  nodeByName: Map<string, SNode>
+  /** top-level resources in allocation order */
+  resources: Rsc[]
+  /** top-level resources in configuration order (summary order) */
+  configOrder: Rsc[]
+  /** every resource by id (primitives, groups, clones, clone instances) */
+  byId: Map<string, Rsc>
+  colocations: Colocation[]
+  locations: LocationRule[]
+  orderings: Ordering[]
+  actions: Action[]
+  actionSeq: number
+  orderSeq: number
+  /** lazily filled index of actions by rsc/uuid */
+  fenceActions: Action[]
+  orphans: Rsc[]
+  scoresLog: string[]
+  showScores: boolean
+  errors: string[]
+}

@@ -1,0 +1,670 @@
+/**
+ * Unpacking a CIB into the working set: cluster options, nodes and their
+ * state, and each resource's operation history (current role, location,
+ * failures) — Pacemaker's lib/pengine/unpack.c.
+ */
+import type * as M from '../../formats/cib/model.js'
+import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
+import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
+import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
+import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+
+export function unpackOptions(cib: M.Cib): ClusterOptions {
+  const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options')
+  const stonithEnabled = o.has('stonith-enabled') ? isTrue(o.get('stonith-enabled')) : true
+  const haveQuorum = isTrue(cib.attributes['have-quorum'])
+  let nqp = (o.get('no-quorum-policy') ?? 'stop').toLowerCase() as ClusterOptions['noQuorumPolicy']
+  if (!['stop', 'ignore', 'freeze', 'suicide', 'demote'].includes(nqp)) nqp = 'stop'
+  if (nqp === 'suicide' && (!stonithEnabled || (!haveQuorum && !isTrue(cib.attributes['no-quorum-panic'])))) nqp = 'stop'
+  let stonithAction = o.get('stonith-action') ?? 'reboot'
+  if (stonithAction === 'poweroff') stonithAction = 'off'
+  return {
+    stonithEnabled,
+    symmetric: o.has('symmetric-cluster') ? isTrue(o.get('symmetric-cluster')) : true,
+    noQuorumPolicy: nqp,
+    haveQuorum,
+    startFailureIsFatal: o.has('start-failure-is-fatal') ? isTrue(o.get('start-failure-is-fatal')) : true,
+    stopOrphanResources: o.has('stop-orphan-resources') ? isTrue(o.get('stop-orphan-resources')) : true,
+    startupFencing: o.has('startup-fencing') ? isTrue(o.get('startup-fencing')) : true,
+    stonithAction,
+    haveStonithResource: false,
+    dcUuid: cib.attributes['dc-uuid'],
+  }
+}
+
+export function unpackNodes(ws: WorkingSet): void {
+  const nodes: SNode[] = []
+  for (const n of ws.cib.nodes) {
+    if (n.type === 'remote' || n.type === 'ping') continue
+    const attrs = nvsetValues(n.instanceAttributes)
+    const node: SNode = {
+      id: n.id, uname: n.uname, attrs, online: false, unclean: ws.options.startupFencing, unseen: true,
+      standby: isTrue(attrs.get('standby')), standbyOnFail: false, pending: false, shutdown: false,
+      expectedUp: false, numResources: 0, countByClone: new Map(), running: [],
+    }
+    attrs.set('#uname', n.uname)
+    attrs.set('#id', n.id)
+    attrs.set('#kind', 'cluster')
+    attrs.set('#is_dc', ws.options.dcUuid === n.id ? 'true' : 'false')
+    nodes.push(node)
+  }
+  nodes.sort((a, b) => numericCompare(a.uname, b.uname))
+  ws.nodes = nodes
+  for (const n of nodes) {
+    ws.nodeById.set(n.id, n)
+    ws.nodeByName.set(n.uname, n)
+  }
+}
+
+function findNode(ws: WorkingSet, id: string, uname: string | undefined): SNode | undefined {
+  return ws.nodeById.get(id) ?? (uname !== undefined ? ws.nodeByName.get(uname) : undefined)
+}
+
+function nodeOnline(ws: WorkingSet, ns: M.NodeState, node: SNode): boolean {
+  const a = ns.attributes
+  const inCcm = a.in_ccm
+  const crmdOnline = (a.crmd ?? '').toLowerCase() === 'online'
+  const join = a.join
+  const exp = a.expected ?? 'down'
+  const shutdown = node.attrs.get('shutdown')
+  node.shutdown = shutdown !== undefined && shutdown !== '0'
+  node.expectedUp = !node.shutdown && exp === 'member'
+  if (!ws.options.stonithEnabled) {
+    if (!isTrue(inCcm)) return false
+    if (crmdOnline) return join === 'member'
+    if (!node.expectedUp) return false
+    fenceNode(ws, node, 'peer is unexpectedly down', false)
+    return false
+  }
+  const term = node.attrs.get('terminate')
+  const doTerminate = isTrue(term) || (term !== undefined && /^[1-9]/.test(term))
+  let online = isTrue(inCcm)
+  if (node.shutdown) {
+    online = crmdOnline
+  } else if (inCcm === undefined) {
+    fenceNode(ws, node, 'peer has not been seen by the cluster', false)
+  } else if (join === 'banned') {
+    fenceNode(ws, node, 'peer failed Pacemaker membership criteria', false)
+  } else if (!doTerminate && exp === 'down') {
+    if (isTrue(inCcm) || crmdOnline) { node.standby = true; node.pending = true }
+  } else if (doTerminate && join === 'down' && !isTrue(inCcm) && !crmdOnline) {
+    online = false
+  } else if (!isTrue(inCcm)) {
+    fenceNode(ws, node, 'peer is no longer part of the cluster', true)
+  } else if (!crmdOnline) {
+    fenceNode(ws, node, 'peer process is no longer available', false)
+  } else if (doTerminate) {
+    fenceNode(ws, node, 'termination was requested', false)
+  } else if (join === 'member') {
+    // active
+  } else if (join === 'pending' || join === 'down') {
+    node.standby = true
+    node.pending = true
+  } else {
+    fenceNode(ws, node, 'peer was in an unknown state', false)
+  }
+  return online
+}
+
+function unpackNodeState(ws: WorkingSet, ns: M.NodeState): void {
+  const node = findNode(ws, ns.id, ns.uname)
+  if (!node) return
+  for (const [k, v] of nvsetValues(ns.transientAttributes)) node.attrs.set(k, v)
+  if (isTrue(node.attrs.get('standby'))) node.standby = true
+  node.unclean = false
+  node.unseen = false
+  const online = nodeOnline(ws, ns, node)
+  node.online = online
+  if (!ws.options.haveQuorum && node.online && ws.options.noQuorumPolicy === 'suicide') {
+    fenceNode(ws, node, 'cluster does not have quorum', false)
+  }
+}
+
+// ------------------------------------------------------------ history ------
+
+interface OpEntry {
+  op: M.LrmOperation
+  task: string
+  callId: number
+  rc: number
+  status: number
+  intervalMs: number
+  targetRc: number
+  lastRcChange: number
+  key: string
+}
+
+function toEntry(op: M.LrmOperation): OpEntry {
+  const a = op.attributes
+  const tk = a['transition-key'] ?? a['transition-magic']?.split(';')[1]
+  let targetRc = -1
+  if (tk) {
+    const parts = tk.split(':')
+    if (parts.length >= 3) targetRc = Number(parts[2])
+  }
+  return {
+    op, task: a.operation ?? op.operation, callId: Number(a['call-id'] ?? 0), rc: Number(a['rc-code'] ?? 0),
+    status: Number(a['op-status'] ?? 0), intervalMs: Number(a.interval ?? 0), targetRc,
+    lastRcChange: Number(a['last-rc-change'] ?? a['last-run'] ?? 0), key: a.operation_key ?? op.id,
+  }
+}
+
+/** Sort by call-id like sort_op_by_callid (pending -1 entries last). */
+function sortOps(ops: OpEntry[]): OpEntry[] {
+  return ops.map((e, i) => ({e, i})).sort((x, y) => {
+    const a = x.e.callId
+    const b = y.e.callId
+    if (a === -1 && b === -1) return x.i - y.i
+    if (a === -1) return 1
+    if (b === -1) return -1
+    if (a !== b) return a - b
+    // the same operation as history entry and as last failure: order by last change
+    const la = x.e.lastRcChange
+    const lb = y.e.lastRcChange
+    if (la >= 0 && la < lb) return -1
+    if (lb >= 0 && la > lb) return 1
+    return x.i - y.i
+  }).map((x) => x.e)
+}
+
+const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7}
+const MIGRATE_RANK = 3
+type FailStrategy = OnFail | 'migrate'
+const rank = (f: FailStrategy) => (f === 'migrate' ? MIGRATE_RANK : FAIL_RANK[f])
+
+/** on-fail for an operation (unpack_operation + unpack_operation_on_fail). */
+export function actionOnFail(ws: WorkingSet, rsc: Rsc, task: string, interval: number): {onFail: FailStrategy; failRole: Role} {
+  const conf = rsc.ops.find((o) => o.name === task && o.intervalMs === interval)
+  const opDefaults = nvsetValues(ws.cib.opDefaults)
+  let value = conf?.onFail ?? opDefaults.get('on-fail')
+  if (task === 'stop' && value !== undefined && ['standby', 'demote', 'stop'].includes(value.toLowerCase())) value = undefined
+  else if (task === 'demote' && value === undefined) {
+    for (const o of rsc.ops) {
+      if (!o.onFail || !o.enabled || o.name !== 'monitor' || o.role !== Role.Promoted || o.intervalMs === 0 || o.onFail === 'demote') continue
+      value = o.onFail
+      break
+    }
+  } else if (value === 'demote' && task !== 'promote' && !(task === 'monitor' && conf?.role === Role.Promoted && interval > 0)) value = undefined
+  let onFail: FailStrategy | undefined
+  let failRole = Role.Unknown
+  switch (value?.toLowerCase()) {
+    case 'block': onFail = 'block'; break
+    case 'fence':
+      onFail = 'fence'
+      if (!ws.options.stonithEnabled) { onFail = 'stop'; failRole = Role.Stopped }
+      break
+    case 'standby': onFail = 'standby'; break
+    case 'ignore': case 'nothing': onFail = 'ignore'; break
+    case 'migrate': onFail = 'migrate'; break
+    case 'stop': onFail = 'stop'; failRole = Role.Stopped; break
+    case 'restart': onFail = 'restart'; break
+    case 'demote': onFail = 'demote'; break
+    default: onFail = undefined
+  }
+  if ((onFail === undefined || !rsc.managed) && task === 'stop') onFail = ws.options.stonithEnabled ? 'fence' : 'block'
+  else if (onFail === undefined) onFail = 'restart'
+  if (failRole === Role.Unknown) failRole = task === 'promote' ? Role.Unpromoted : Role.Started
+  return {onFail, failRole}
+}
+
+/** Bans a resource from a node (or all nodes) with a score (resource_location). */
+export function resourceLocation(ws: WorkingSet, rsc: Rsc, node: SNode | null, score: number): void {
+  const targets = node ? [node] : ws.nodes
+  const apply = (r: Rsc) => {
+    for (const n of targets) {
+      const cur = r.allowed.get(n)
+      r.allowed.set(n, cur === undefined ? score : addScore(cur, score))
+    }
+    for (const c of r.children) apply(c)
+  }
+  apply(rsc)
+}
+
+function addScore(a: number, b: number): number {
+  if (a <= -INFINITY || b <= -INFINITY) return -INFINITY
+  if (a >= INFINITY || b >= INFINITY) return INFINITY
+  return Math.max(-INFINITY, Math.min(INFINITY, a + b))
+}
+
+function setActive(rsc: Rsc): void {
+  const top = rsc.parent?.variant === 'clone' ? rsc.parent : rsc.parent?.parent?.variant === 'clone' ? rsc.parent.parent : undefined
+  rsc.role = top?.promotable ? Role.Unpromoted : Role.Started
+}
+
+interface HistoryState {
+  onFail: FailStrategy
+  lastFailure?: OpEntry
+}
+
+function clearPastFailure(rsc: Rsc, st: HistoryState): void {
+  switch (st.onFail) {
+    case 'stop': case 'fence': case 'migrate': case 'standby': break
+    default:
+      st.onFail = 'ignore'
+      if (!rsc.explicitNextRole) rsc.nextRole = Role.Unknown
+  }
+}
+
+function updateResourceState(rsc: Rsc, e: OpEntry, rc: number, st: HistoryState, masked: boolean): void {
+  let clear = false
+  if (rc === 5 || masked) rsc.role = Role.Stopped
+  else if (rc === 7) clear = true
+  else if (e.task === 'monitor') {
+    if (st.lastFailure && st.lastFailure.key === e.key) clear = true
+    if (rsc.role < Role.Started) setActive(rsc)
+  } else if (e.task === 'start') { rsc.role = Role.Started; clear = true }
+  else if (e.task === 'stop') { rsc.role = Role.Stopped; clear = true }
+  else if (e.task === 'promote') { rsc.role = Role.Promoted; clear = true }
+  else if (e.task === 'demote') {
+    if (st.onFail === 'demote') clear = true
+    rsc.role = Role.Unpromoted
+  } else if (e.task === 'migrate_from') { rsc.role = Role.Started; clear = true }
+  else if (rsc.role < Role.Started) setActive(rsc)
+  if (clear) clearPastFailure(rsc, st)
+}
+
+/** check_operation_expiry: is this (failed) history entry older than failure-timeout? */
+function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
+  let expired = false
+  let unexpired = 0
+  if (rsc.failureTimeoutMs > 0) {
+    if (ws.now >= e.lastRcChange * 1000 + rsc.failureTimeoutMs) expired = true
+    unexpired = failCount(ws, rsc, node, true, e)
+  }
+  if (expired && failCount(ws, rsc, node, false, e) > 0 && unexpired !== 0) expired = false
+  if (expired && e.intervalMs === 0 && e.task === 'monitor' && [0, 7, 8, 190, 191].includes(e.rc)) expired = false
+  return expired
+}
+
+function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: HistoryState): void {
+  const task = e.task
+  if (task === 'notify' || task === 'meta-data') return
+  const parent = rsc.unique ? rsc : banTarget(rsc)
+  let rc = e.rc
+  let status = e.status
+  const target = e.targetRc
+  const isProbe = task === 'monitor' && e.intervalMs === 0
+  const expired = status !== 7 && isExpired(ws, rsc, node, e)
+  // remap_operation
+  if (task === 'monitor') {
+    if (rc === 190) rc = 0
+    else if (rc === 191) rc = 8
+  }
+  const masked = isProbe && (e.rc === 5 || e.rc === 2 || e.status === 7)
+  if (masked) { status = 0; rc = 7 }
+  if (status === 0 || status === 4) {
+    status = target < 0 || target !== rc ? 4 : 0
+    switch (rc) {
+      case 0:
+        if (isProbe && target === 7) status = 0
+        break
+      case 7:
+        if (isProbe || target === rc || !rsc.managed) {
+          rsc.role = Role.Stopped
+          if (!rsc.explicitNextRole) rsc.nextRole = Role.Unknown
+          status = 0
+        }
+        break
+      case 8:
+        if (isProbe && rc !== target) status = 0
+        rsc.role = Role.Promoted
+        break
+      case 9: case 191:
+        rsc.role = Role.Promoted
+        status = 4
+        break
+      case 6: status = 6; break
+      case 3:
+        status = e.intervalMs === 0 ? 5 : 3
+        checkRecoverable(ws, rsc, node, task)
+        break
+      case 5: case 2: case 4:
+        status = 5
+        checkRecoverable(ws, rsc, node, task)
+        break
+      default:
+        if (status === 0 && rc !== target) status = 4
+    }
+  }
+  const maskedProbe = masked
+  const maskable = masked
+  if (expired && maskedProbe && e.rc !== e.targetRc) {
+    if (rsc.role <= Role.Stopped) rsc.role = Role.Unknown
+    return
+  }
+  if (expired && rc !== target) {
+    if (e.intervalMs === 0) return
+    if (node.online && !node.unclean) return
+  }
+  if (maskable && maskedProbe) {
+    updateResourceState(rsc, e, target, st, true)
+    rsc.failedOn.add(node)
+    resourceLocation(ws, parent, node, -INFINITY)
+    return
+  }
+  switch (status) {
+    case 1: return // cancelled
+    case -1:
+      if (task === 'start') { setActive(rsc); rsc.pendingNode = node }
+      else if (task === 'promote') rsc.role = Role.Promoted
+      return
+    case 0:
+      updateResourceState(rsc, e, rc, st, false)
+      return
+    case 7: {
+      // A missing agent cannot be ignored: treat on-fail=ignore as a ban
+      if (actionOnFail(ws, rsc, task, e.intervalMs).onFail === 'ignore') st.onFail = 'migrate'
+      resourceLocation(ws, parent, node, -INFINITY)
+      unpackFailure(ws, rsc, node, e, rc, st)
+      return
+    }
+    default: break
+  }
+  const {onFail} = actionOnFail(ws, rsc, task, e.intervalMs)
+  if (onFail === 'ignore') {
+    updateResourceState(rsc, e, target, st, false)
+    rsc.failureIgnored = true
+    rsc.failedOn.add(node)
+  } else {
+    unpackFailure(ws, rsc, node, e, rc, st)
+    if (status === 5) resourceLocation(ws, parent, node, -INFINITY)
+    else if (status === 6) resourceLocation(ws, parent, null, -INFINITY)
+  }
+}
+
+function checkRecoverable(ws: WorkingSet, rsc: Rsc, node: SNode, task: string): void {
+  if (task !== 'stop') return
+  if (canFence(ws, node)) return
+  rsc.managed = false
+  rsc.block = true
+}
+
+function banTarget(rsc: Rsc): Rsc {
+  let r = rsc
+  while (r.parent) r = r.parent
+  return r
+}
+
+function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: number, st: HistoryState): void {
+  const task = e.task
+  const isProbe = task === 'monitor' && e.intervalMs === 0
+  st.lastFailure = e
+  rsc.failedOn.add(node)
+  const {onFail, failRole} = actionOnFail(ws, rsc, task, e.intervalMs)
+  if (rank(st.onFail) < rank(onFail)) st.onFail = onFail
+  if (task === 'stop') resourceLocation(ws, rsc, node, -INFINITY)
+  else if (task === 'promote') rsc.role = Role.Promoted
+  else if (task === 'demote') {
+    if (onFail === 'block') { rsc.role = Role.Promoted; rsc.nextRole = Role.Stopped }
+    else if (rc === 7) rsc.role = Role.Stopped
+    else rsc.role = Role.Unpromoted
+  }
+  if (isProbe && rc === 5) rsc.role = Role.Stopped
+  else if (rsc.role < Role.Started) setActive(rsc)
+  if (failRole !== Role.Started && rsc.nextRole < failRole) rsc.nextRole = failRole
+  if (failRole === Role.Stopped) {
+    let failRsc = rsc
+    const top = banTarget(rsc)
+    if (top.variant === 'clone' && !top.unique) failRsc = top
+    const ban = (r: Rsc) => {
+      r.allowed = new Map(ws.nodes.map((n) => [n, -INFINITY]))
+      for (const c of r.children) ban(c)
+    }
+    ban(failRsc)
+  }
+}
+
+function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
+  if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node)
+  if (!node.running.includes(rsc)) node.running.push(rsc)
+  // Parents (groups, clones) are active where their children are.
+  let p = rsc.parent
+  while (p) {
+    if (!p.runningOn.includes(node)) p.runningOn.push(node)
+    p = p.parent
+  }
+  // Unmanaged resources stay where they are
+  if (!rsc.managed) resourceLocation(ws, rsc, node, INFINITY)
+}
+
+function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailStrategy): void {
+  if (rsc.role !== Role.Unknown) {
+    let it: Rsc | undefined = rsc
+    while (it) {
+      it.knownOn.add(node)
+      if (it.unique) break
+      it = it.parent
+    }
+  }
+  if (rsc.role > Role.Stopped && !node.online && rsc.managed) {
+    if (ws.options.stonithEnabled) fenceNode(ws, node, `${rsc.id} is thought to be active there`, false)
+  }
+  let onFail = onFailIn
+  if (node.unclean) onFail = 'ignore'
+  switch (onFail) {
+    case 'ignore': break
+    case 'demote':
+      rsc.failed = true
+      demoteAction(ws, rsc, node, false)
+      break
+    case 'fence':
+      fenceNode(ws, node, `${rsc.id} failed there`, false)
+      break
+    case 'standby':
+      node.standby = true
+      node.standbyOnFail = true
+      break
+    case 'block':
+      rsc.managed = false
+      rsc.block = true
+      break
+    case 'migrate':
+      resourceLocation(ws, rsc, node, -INFINITY)
+      break
+    case 'stop':
+      rsc.nextRole = Role.Stopped
+      break
+    case 'restart':
+      if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) {
+        rsc.failed = true
+        rsc.stopFlag = true
+        stopAction(ws, rsc, node, false)
+      }
+      break
+  }
+  if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) {
+    addRunning(ws, rsc, node)
+    switch (onFail) {
+      case 'ignore': break
+      case 'demote': case 'block': rsc.failed = true; break
+      default: rsc.failed = true; rsc.stopFlag = true
+    }
+  } else if (rsc.cloneName?.includes(':')) {
+    // only old status sections name instances; a stopped one must not keep that name
+    rsc.cloneName = undefined
+  } else {
+    for (const a of rsc.actions) if (a.task === 'stop' && a.node === node && a.intervalMs === 0) a.optional = true
+  }
+}
+
+function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): void {
+  if (lrm.operations.length === 0) return
+  let rsc = findResourceForHistory(ws, node, lrm.id)
+  if (!rsc) rsc = orphanResource(ws, lrm)
+  const saved = rsc.role
+  rsc.role = Role.Unknown
+  const st: HistoryState = {onFail: 'ignore'}
+  const ops = sortOps(lrm.operations.map(toEntry))
+  for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
+  processRscState(ws, rsc, node, st.onFail)
+  const req = targetRole(rsc)
+  if (req !== undefined && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) rsc.nextRole = req
+  if (saved > rsc.role) rsc.role = saved
+}
+
+function orphanResource(ws: WorkingSet, lrm: M.LrmResource): Rsc {
+  const prim: M.Primitive = {kind: 'primitive', id: lrm.id, class: lrm.class, provider: lrm.provider, type: lrm.type, instanceAttributes: [], metaAttributes: [], utilization: [], operations: []}
+  const meta = new Map<string, string>()
+  for (const [k, v] of nvsetValues(ws.cib.rscDefaults)) meta.set(k, v)
+  const rsc = makeOrphanPrimitive(ws, prim, meta)
+  rsc.orphan = true
+  rsc.configured = false
+  if (!ws.options.stopOrphanResources) rsc.managed = false
+  else resourceLocation(ws, rsc, null, -INFINITY)
+  ws.resources.push(rsc)
+  ws.orphans.push(rsc)
+  return rsc
+}
+
+/** Set by index.ts (needs resources.ts internals). */
+export let makeOrphanPrimitive: (ws: WorkingSet, prim: M.Primitive, meta: Map<string, string>) => Rsc
+export function setOrphanFactory(f: typeof makeOrphanPrimitive): void { makeOrphanPrimitive = f }
+
+function cloneLocations(child: Rsc): SNode[] {
+  return child.runningOn
+}
+
+function findInInstance(inst: Rsc, base: string): Rsc | undefined {
+  for (const p of allPrimitives(inst)) if (p.id.replace(/:\d+$/, '') === base) return p
+  return undefined
+}
+
+function findAnonymousClone(ws: WorkingSet, node: SNode, parent: Rsc, base: string, cloneCfg: M.Clone): Rsc {
+  let rsc: Rsc | undefined
+  let inactive: Rsc | undefined
+  let skipInactive = false
+  for (const child of parent.children) {
+    if (rsc) break
+    const locs = cloneLocations(child)
+    if (locs.length > 0) {
+      if (locs[0] === node) {
+        const r = findInInstance(child, base)
+        if (r) {
+          if (r.runningOn.length > 0) { skipInactive = true } else rsc = r
+        }
+      }
+    } else if (!skipInactive && !inactive && !child.block) {
+      inactive = findInInstance(child, base)
+      if (inactive?.pendingNode && inactive.pendingNode !== node) inactive = undefined
+    }
+  }
+  if (!rsc && !skipInactive && inactive) rsc = inactive
+  // Without fencing, an unclean node should not use up an instance number (unless there is one per node anyway)
+  if (rsc && rsc.needs !== 'fencing' && (!node.online || node.unclean) && parent.cloneMax !== ws.nodes.length) rsc = undefined
+  if (!rsc) {
+    const inst = addCloneInstance(ws, parent, cloneCfg, parent.children.length)
+    const mark = (r: Rsc) => { r.orphan = true; for (const c of r.children) mark(c) }
+    if (parent.children.length > parent.cloneMax) mark(inst)
+    initAllowed(ws, inst)
+    rsc = findInInstance(inst, base)!
+  }
+  return rsc
+}
+
+/** Set by index.ts: fills allowed nodes for a newly created resource. */
+export let initAllowed: (ws: WorkingSet, rsc: Rsc) => void = () => {}
+export function setInitAllowed(f: typeof initAllowed): void { initAllowed = f }
+
+function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | undefined {
+  let rsc = ws.byId.get(id)
+  let parent: Rsc | undefined
+  if (!rsc || rsc.orphan && !rsc.configured) {
+    const base = id.replace(/:\d+$/, '')
+    const zero = ws.byId.get(`${base}:0`)
+    if (zero && !zero.unique && !(zero.parent?.unique)) {
+      rsc = zero
+      parent = banTarget(zero)
+    } else if (!rsc) return undefined
+  } else if (rsc.variant !== 'primitive') {
+    return undefined
+  } else {
+    parent = banTarget(rsc)
+  }
+  if (parent && parent.variant === 'clone' && !parent.unique) {
+    const cfg = ws.cib.resources.find((r) => r.id === parent!.id) as M.Clone
+    rsc = findAnonymousClone(ws, node, parent, id.replace(/:\d+$/, ''), cfg)
+  }
+  if (rsc && rsc.id !== id) rsc.cloneName = id
+  return rsc
+}
+
+export function unpackStatus(ws: WorkingSet): void {
+  for (const ns of ws.cib.status) unpackNodeState(ws, ns)
+  const done = new Set<SNode>()
+  const pass = (fence: boolean) => {
+    for (const ns of ws.cib.status) {
+      const node = findNode(ws, ns.id, ns.uname)
+      if (!node || done.has(node)) continue
+      if (!fence && !ws.options.stonithEnabled && !node.online) continue
+      done.add(node)
+      for (const lrm of ns.lrmResources) unpackLrmResource(ws, node, lrm)
+    }
+  }
+  pass(false)
+  pass(ws.options.stonithEnabled)
+}
+
+// ------------------------------------------------------------ fail counts --
+
+/**
+ * Whether a failure of this resource on the node is one of an operation
+ * with on-fail=block (such failures never expire: Pacemaker then drops the
+ * resource's failure-timeout).
+ */
+function blockFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e?: OpEntry): boolean {
+  const base = rsc.id.replace(/:\d+$/, '')
+  const matched = (conf: {name: string; intervalMs: number}, op: OpEntry) => {
+    if (conf.intervalMs !== op.intervalMs || conf.name !== op.task) return false
+    if (op.op.id === `${base}_last_failure_0`) return true
+    return op.op.id === `${base}_${conf.name}_${conf.intervalMs}` && op.rc !== op.targetRc
+  }
+  for (const conf of rsc.prim?.operations ?? []) {
+    if (conf.attributes['on-fail'] !== 'block') continue
+    const c = {name: conf.name, intervalMs: intervalMs(conf.interval) ?? 0}
+    if (e) {
+      if (matched(c, e)) return true
+      continue
+    }
+    const ns = ws.cib.status.find((x) => x.uname === node.uname)
+    for (const lrm of ns?.lrmResources ?? []) {
+      if (lrm.id !== base) continue
+      for (const op of lrm.operations) if (op.operation === c.name && matched(c, toEntry(op))) return true
+    }
+  }
+  return false
+}
+
+/** Sum of a resource's fail counts on a node (pe_get_failcount); `effective` drops expired ones. */
+export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = true, e?: OpEntry): number {
+  const base = rsc.unique ? rsc.id : rsc.id.replace(/:\d+$/, '')
+  let total = 0
+  let lastFailure = 0
+  const suffix = rsc.unique ? '' : '(:\\d+)?'
+  const re = new RegExp(`^fail-count-${escapeRe(base)}${suffix}#.+_\\d+$`)
+  const lre = new RegExp(`^last-failure-${escapeRe(base)}${suffix}#.+_\\d+$`)
+  // The single per-resource fail count of Pacemaker <= 1.1.16 counts only for old CIBs
+  const old = featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13])
+  const legacy = old ? new RegExp(`^fail-count-${escapeRe(base)}${suffix}$`) : null
+  const legacyLast = old ? new RegExp(`^last-failure-${escapeRe(base)}${suffix}$`) : null
+  for (const [k, v] of node.attrs) {
+    if (re.test(k) || legacy?.test(k)) total = addScore(total, parseScoreText(v, 0))
+    else if (lre.test(k) || legacyLast?.test(k)) lastFailure = Math.max(lastFailure, Number(v) || 0)
+  }
+  if (total > 0 && rsc.failureTimeoutMs > 0 && blockFailure(ws, rsc, node, e)) rsc.failureTimeoutMs = 0
+  if (effective && total > 0 && lastFailure > 0 && rsc.failureTimeoutMs > 0 && ws.now > lastFailure * 1000 + rsc.failureTimeoutMs) return 0
+  return total
+}
+
+function featureSetBefore(v: string | undefined, ref: number[]): boolean {
+  if (!v) return true
+  const p = v.split('.').map((x) => Number(x) || 0)
+  for (let i = 0; i < ref.length; i++) {
+    if ((p[i] ?? 0) !== ref[i]) return (p[i] ?? 0) < ref[i]
+  }
+  return false
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
