@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// `npm start`: a self-contained tour of hakit on the bundled example cluster
-// (test/fixtures/example-cluster): lint the legacy files, convert them to
-// Pacemaker, and let the scheduler show where the groups would start.
+// `npm start`: a self-contained tour of hakit.
+// 1. A two-node `hakit run --legacy` cluster on loopback serving HTTP on a
+//    floating 127.0.N.100 address: status, power cut of the primary, takeover,
+//    failback (scripts/demo-cluster.mjs; no root, host network untouched).
+// 2. The bundled example cluster (test/fixtures/example-cluster): lint the
+//    legacy files, convert them to Pacemaker, show and simulate the result.
 // Each step runs the real CLI; nothing outside a temp directory is touched.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, existsSync, readFileSync, cpSync, chmodSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, dirname} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {runDemoCluster} from './demo-cluster.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const work = mkdtempSync(join(tmpdir(), 'hakit-demo-'))
@@ -28,7 +32,9 @@ function hakitHas(command) {
 }
 
 try {
-  console.log(`hakit demo — example cluster in ${example}`)
+  console.log('\x1b[1m== 1. hakit run --legacy: a two-node Heartbeat v1 cluster on loopback ==\x1b[0m')
+  await runDemoCluster()
+  console.log(`\n\x1b[1m== 2. Migrating a Heartbeat v1 + DRBD cluster: ${example} ==\x1b[0m`)
   for (const f of ['ha.cf', 'haresources']) {
     const p = join(example, f)
     if (existsSync(p)) console.log(`\n--- ${f} ---\n${readFileSync(p, 'utf8').trim()}`)
