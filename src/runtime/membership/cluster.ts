@@ -100,6 +100,7 @@ export class HeartbeatCluster extends EventEmitter {
   uuid: Buffer = Buffer.alloc(16)
   localStatus: NodeStatus = 'init'
   commsUp = false
+  private readonly testLossCredit = {rcv: 0, xmit: 0}
   readonly stats: ClusterStats = {sent: 0, received: 0, accepted: 0, rejected: {}, retransmitted: 0, rexmitRequests: 0}
 
   private readonly peers = new Map<string, PeerState>()
@@ -303,11 +304,26 @@ export class HeartbeatCluster extends EventEmitter {
     return seq
   }
 
-  private transmit(packet: OutboundPacket): void {
+  private transmit(packet: OutboundPacket, retransmission = false): void {
     if (!this.running) return
     this.stats.sent++
-    if (this.config.testLoss?.xmit && Math.random() < this.config.testLoss.xmit) return
+    if (this.testDrop('xmit', retransmission)) return
     for (const m of this.media) m.send(packet)
+  }
+
+  /**
+   * Test-only packet loss (config.testLoss): random like Heartbeat's OnlyForTesting, or 'even': exactly that
+   * share of packets, evenly spread (0.25 → every 4th), retransmissions spared, so every run loses the same.
+   */
+  private testDrop(direction: 'rcv' | 'xmit', retransmission = false): boolean {
+    const rate = this.config.testLoss?.[direction]
+    if (!rate) return false
+    if (this.config.testLoss!.pattern !== 'even') return Math.random() < rate
+    if (retransmission) return false
+    this.testLossCredit[direction] += rate
+    if (this.testLossCredit[direction] < 1 - 1e-9) return false
+    this.testLossCredit[direction] -= 1
+    return true
   }
 
   private advertisedDeadtime(): number {
@@ -362,7 +378,7 @@ export class HeartbeatCluster extends EventEmitter {
 
   /** One raw packet from medium `mediumIndex`. Never throws. */
   receive(buf: Buffer, mediumIndex: number): void {
-    if (this.config.testLoss?.rcv && Math.random() < this.config.testLoss.rcv) return
+    if (this.testDrop('rcv')) return
     try {
       this.receiveUnsafe(buf, mediumIndex)
     } catch (error) {
@@ -607,7 +623,7 @@ export class HeartbeatCluster extends EventEmitter {
       if (now - entry.lastSent < this.timings.maxRexmitDelayMs - 10) continue
       entry.lastSent = now
       this.stats.retransmitted++
-      this.transmit(entry.packet)
+      this.transmit(entry.packet, true)
     }
   }
 

@@ -51,8 +51,12 @@ export interface MessagingConfig {
   hbGenMethod?: 'file' | 'time'
   /** Extra deadtime advertised during the first 5 s, as Heartbeat does (default 2000; tests may use 0). */
   startupDeadtimeBumpMs?: number
-  /** Random packet loss for tests, like Heartbeat's /etc/ha.d/OnlyForTesting `rcvloss`/`xmitloss` (0..1). */
-  testLoss?: {rcv?: number; xmit?: number}
+  /**
+   * Packet loss for tests, like Heartbeat's /etc/ha.d/OnlyForTesting `rcvloss`/`xmitloss` (0..1).
+   * `pattern`: 'random' (default, like Heartbeat) or 'even' — drops exactly that share of packets, evenly
+   * spread (0.25 → every 4th), never a retransmission, so a test sees the same losses on every run.
+   */
+  testLoss?: {rcv?: number; xmit?: number; pattern?: 'random' | 'even'}
   /** `log_badpack` (default true). */
   logBadPackets?: boolean
 }

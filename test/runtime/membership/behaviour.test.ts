@@ -3,44 +3,49 @@ import assert from 'node:assert/strict'
 import {performance} from 'node:perf_hooks'
 import {HeartbeatCluster} from '../../../src/runtime/membership/cluster.js'
 import type {AuthConfig} from '../../../src/runtime/messaging/auth.js'
-import {loopbackConfig, randomPort, sleep, waitFor} from './harness.js'
+import {loopbackConfig, randomPort, sleep, stopAll, waitFor} from './harness.js'
 import {until} from './netns.js'
 
 test('initdead: a peer that never shows up is declared dead after initdead, then comms come up', async () => {
   const a = new HeartbeatCluster(loopbackConfig(2, 0, randomPort(), {initdeadMs: 800}))
   const started = performance.now()
   const comms = waitFor(a, 'comms-up', () => true, 3000)
-  await a.start()
-  assert.equal(a.localStatus, 'up')
-  await waitFor(a, 'node-dead', (e: {node: string}) => e.node === 'n2', 3000)
-  const after = performance.now() - started
-  assert.ok(after >= 780 && after < 1300, `dead after ${after} ms`)
-  await comms
-  assert.equal(a.localStatus, 'active')
-  await a.stop()
+  try {
+    await a.start()
+    assert.equal(a.localStatus, 'up')
+    await waitFor(a, 'node-dead', (e: {node: string}) => e.node === 'n2', 3000)
+    const after = performance.now() - started
+    assert.ok(after >= 780 && after < 1300, `dead after ${after} ms`)
+    await comms
+    assert.equal(a.localStatus, 'active')
+  } finally {
+    await stopAll(a)
+  }
 })
 
 test('warntime: a late heartbeat is reported as a warning, the node stays active', async () => {
   const port = randomPort()
   const a = new HeartbeatCluster(loopbackConfig(2, 0, port, {deadtimeMs: 2000, initdeadMs: 2000, warntimeMs: 300, startupDeadtimeBumpMs: 0}))
   const b = new HeartbeatCluster(loopbackConfig(2, 1, port, {deadtimeMs: 2000, initdeadMs: 2000, warntimeMs: 300, startupDeadtimeBumpMs: 0}))
-  await a.start()
-  await b.start()
-  await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
-  // silence b's only medium for 600 ms (more than warntime, less than deadtime)
-  const medium = (b as unknown as {media: Array<{send: (p: unknown) => void}>}).media[0]!
-  const send = medium.send.bind(medium)
-  medium.send = () => {}
-  const late = waitFor<{node: string; intervalMs: number; critical: boolean}>(a, 'late-heartbeat', () => true, 3000)
-  await sleep(600)
-  medium.send = send
-  const warning = await late
-  assert.equal(warning.node, 'n2')
-  assert.equal(warning.critical, false)
-  assert.ok(warning.intervalMs >= 550 && warning.intervalMs < 1000, `interval ${warning.intervalMs}`)
-  assert.equal(a.nodeStatus('n2'), 'active')
-  await a.stop()
-  await b.stop()
+  try {
+    await a.start()
+    await b.start()
+    await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
+    // silence b's only medium for 600 ms (more than warntime, less than deadtime)
+    const medium = (b as unknown as {media: Array<{send: (p: unknown) => void}>}).media[0]!
+    const send = medium.send.bind(medium)
+    medium.send = () => {}
+    const late = waitFor<{node: string; intervalMs: number; critical: boolean}>(a, 'late-heartbeat', () => true, 3000)
+    await sleep(600)
+    medium.send = send
+    const warning = await late
+    assert.equal(warning.node, 'n2')
+    assert.equal(warning.critical, false)
+    assert.ok(warning.intervalMs >= 550 && warning.intervalMs < 1000, `interval ${warning.intervalMs}`)
+    assert.equal(a.nodeStatus('n2'), 'active')
+  } finally {
+    await stopAll(a, b)
+  }
 })
 
 test('keys rotate one node at a time: different active keys interoperate when both are listed', async () => {
@@ -48,13 +53,15 @@ test('keys rotate one node at a time: different active keys interoperate when bo
   const keys = new Map([[1, {method: 'sha1', key: 'old-key'}], [2, {method: 'md5', key: 'new-key'}]]) as AuthConfig['keys']
   const a = new HeartbeatCluster(loopbackConfig(2, 0, port, {auth: {activeIndex: 1, keys}}))
   const b = new HeartbeatCluster(loopbackConfig(2, 1, port, {auth: {activeIndex: 2, keys}}))
-  await a.start()
-  await b.start()
-  await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
-  assert.ok(await until(() => b.nodeStatus('n1') === 'active', 3000))
-  assert.equal(a.stats.rejected['bad-signature'] ?? 0, 0)
-  await a.stop()
-  await b.stop()
+  try {
+    await a.start()
+    await b.start()
+    await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
+    assert.ok(await until(() => b.nodeStatus('n1') === 'active', 3000))
+    assert.equal(a.stats.rejected['bad-signature'] ?? 0, 0)
+  } finally {
+    await stopAll(a, b)
+  }
 })
 
 test('ping node and ping_group: replies make them `ping`, an unreachable one is declared dead after deadping', {timeout: 15_000}, async () => {

@@ -47,3 +47,11 @@ export function waitFor<T = unknown>(emitter: HeartbeatCluster, event: string, p
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Stops every node whatever state it is in. Call it in `finally`: a failed assertion must not leave
+ * sockets and timers running, or the test file never exits.
+ */
+export async function stopAll(...nodes: HeartbeatCluster[]): Promise<void> {
+  await Promise.allSettled(nodes.map((n) => n.stop()))
+}

@@ -24,7 +24,7 @@ test('bcast in namespaces: survives 20% loss and 300 ms delay, a cut cable is de
     if (lab.netem('n1', ['loss', '20%']) && lab.netem('n2', ['delay', '300ms'])) {
       await new Promise((r) => setTimeout(r, 3000))
       assert.ok(!sees(p1!.output, /is dead/) && !sees(p2!.output, /is dead/), 'no false death under loss/delay')
-      assert.ok(sees(p1!.output, /lost packet\(s\) for \[n2\]/) || sees(p2!.output, /lost packet\(s\) for \[n1\]/), 'loss was seen')
+      assert.ok(await until(() => sees(p1!.output, /lost packet\(s\) for \[n2\]/) || sees(p2!.output, /lost packet\(s\) for \[n1\]/), 5000), 'loss was seen')
       lab.netem('n1', ['delay', '0ms'])
       lab.netem('n2', ['delay', '0ms'])
     } else t.diagnostic('tc netem unavailable in this kernel (no sch_netem): loss/delay covered by the loopback injection test')

@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {haveCommand} from '../../helpers/cli.js'
 import {HeartbeatCluster} from '../../../src/runtime/membership/cluster.js'
 import {ClassicFramer} from '../../../src/runtime/messaging/media/serial.js'
-import {loopbackConfig, randomPort, waitFor} from './harness.js'
+import {loopbackConfig, randomPort, stopAll, waitFor} from './harness.js'
 import {until} from './netns.js'
 
 test('classic framer: splits frames, skips line noise and cut frames', () => {
@@ -22,11 +22,11 @@ test('two nodes over a serial line (socat pty pair) see each other and detect a 
   const dir = mkdtempSync(join(tmpdir(), 'hakit-serial-'))
   const [ttyA, ttyB] = [join(dir, 'ttyA'), join(dir, 'ttyB')]
   const socat = spawn('socat', [`pty,raw,echo=0,link=${ttyA}`, `pty,raw,echo=0,link=${ttyB}`], {stdio: 'ignore'})
+  const port = randomPort()
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, port, {media: [{kind: 'serial', device: ttyA, baud: 19200}]}))
+  const b = new HeartbeatCluster(loopbackConfig(2, 1, port, {media: [{kind: 'serial', device: ttyB, baud: 19200}]}))
   try {
     assert.ok(await until(() => existsSync(ttyA) && existsSync(ttyB), 3000))
-    const port = randomPort()
-    const a = new HeartbeatCluster(loopbackConfig(2, 0, port, {media: [{kind: 'serial', device: ttyA, baud: 19200}]}))
-    const b = new HeartbeatCluster(loopbackConfig(2, 1, port, {media: [{kind: 'serial', device: ttyB, baud: 19200}]}))
     const active = waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2', 5000)
     await a.start()
     await b.start()
@@ -37,9 +37,8 @@ test('two nodes over a serial line (socat pty pair) see each other and detect a 
     socat.kill('SIGKILL') // the cable
     await dead
     assert.equal(a.links('n2')[0]!.status, 'dead')
-    await a.stop()
-    await b.stop()
   } finally {
     socat.kill('SIGKILL')
+    await stopAll(a, b)
   }
 })
