@@ -10,6 +10,7 @@
 import {XMLValidator} from 'fast-xml-parser'
 import {UserError} from '../../core/errors.js'
 import {walkConfiguration} from './walk.js'
+import {emptyCib} from './model.js'
 import type {
   Cib,
   Clone,
@@ -245,17 +246,7 @@ class Reader {
 
   cib(root: XmlElement): Cib {
     if (root.name !== 'cib') this.fail(`root element is <${root.name}>, expected <cib>`)
-    const cib: Cib = {
-      attributes: {...root.attrs},
-      crmConfig: [],
-      nodes: [],
-      resources: [],
-      constraints: [],
-      rscDefaults: [],
-      opDefaults: [],
-      status: [],
-      otherSections: [],
-    }
+    const cib: Cib = {...emptyCib(), attributes: {...root.attrs}}
     const configuration = elements(root).find((c) => c.name === 'configuration')
     if (!configuration) this.fail('<cib> has no <configuration> section')
     for (const child of elements(root)) {
