@@ -132,7 +132,8 @@ test('20% loss and 300 ms delay injected at the receiver: no false death, gaps r
     // wait until a gap seen after the injection has been filled by a retransmission from n2
     const recovered = (): boolean => b.stats.retransmitted > 0 && a.stats.rexmitRequests > 0 && aLog.slice(lostAt).some((l) => /No pkts missing from n2!/.test(l))
     assert.ok(await until(recovered, 10_000), `n2 retransmitted ${b.stats.retransmitted}, n1 asked ${a.stats.rexmitRequests}\n${aLog.join('\n')}`)
-    assert.ok(aLog.slice(lostAt).some((l) => /lost packet\(s\) for \[n2\]/.test(l)))
+    // (the gap itself may have been noticed just before the delay was switched on: loss runs from the start)
+    assert.ok(aLog.some((l) => /lost packet\(s\) for \[n2\]/.test(l)))
     // and stay a while under loss and delay (well past deadtime): nobody may be declared dead
     await sleep(Math.max(0, 2500 - (performance.now() - injectedAt)))
     assert.equal(deaths, 0)
