@@ -109,7 +109,8 @@ export class HeartbeatCluster extends EventEmitter {
   /** Index into a normal node's `links` for each medium. */
   private readonly linkOfMedium: number[]
   private seq = 0
-  private readonly history = new Map<number, {packet: OutboundPacket; lastSent: number}>()
+  /** Sent sequenced packets (500 kept) and when each was last RE-sent: the first retransmission is never held back, as in Heartbeat. */
+  private readonly history = new Map<number, {packet: OutboundPacket; lastRetransmit: number}>()
   private timers: NodeJS.Timeout[] = []
   private keepaliveTimer?: NodeJS.Timeout
   private nextKeepaliveAt = 0
@@ -293,7 +294,7 @@ export class HeartbeatCluster extends EventEmitter {
     const netstring = signNetstring(msg, this.config.auth, {innerAuth: this.config.msgfmt !== 'netstring'})
     const packet: OutboundPacket = {netstring, classic: () => signClassic(msg.clone(), this.config.auth)}
     if (!noSeq) {
-      this.history.set(seq, {packet, lastSent: performance.now()})
+      this.history.set(seq, {packet, lastRetransmit: -Infinity})
       if (this.history.size > 500) this.history.delete(this.history.keys().next().value!)
     }
     this.transmit(packet)
@@ -620,8 +621,8 @@ export class HeartbeatCluster extends EventEmitter {
         continue
       }
       const now = performance.now()
-      if (now - entry.lastSent < this.timings.maxRexmitDelayMs - 10) continue
-      entry.lastSent = now
+      if (now - entry.lastRetransmit < this.timings.maxRexmitDelayMs - 10) continue
+      entry.lastRetransmit = now
       this.stats.retransmitted++
       this.transmit(entry.packet, true)
     }
