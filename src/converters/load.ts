@@ -35,30 +35,25 @@ export interface LoadOptions {
   drbd?: string
 }
 
+/** Reads and parses one file, collecting its findings and name into `into`. */
+async function readParsed<M>(
+  path: string,
+  parse: (text: string, file: string) => {model: M; findings: Finding[]},
+  into: {findings: Finding[]; files: string[]},
+): Promise<M> {
+  const src = await readSource(path)
+  const parsed = parse(src.text, src.file)
+  into.findings.push(...parsed.findings)
+  into.files.push(src.file)
+  return parsed.model
+}
+
 /** Loads the named files; missing optional ones are skipped. */
 export async function loadLegacy(paths: LoadOptions): Promise<LegacyInputs> {
   const result: LegacyInputs = {findings: [], files: []}
-  if (paths.haresources) {
-    const src = await readSource(paths.haresources)
-    const parsed = parseHaresources(src.text, src.file)
-    result.haresources = parsed.model
-    result.findings.push(...parsed.findings)
-    result.files.push(src.file)
-  }
-  if (paths.hacf) {
-    const src = await readSource(paths.hacf)
-    const parsed = parseHaCf(src.text, src.file)
-    result.hacf = parsed.model
-    result.findings.push(...parsed.findings)
-    result.files.push(src.file)
-  }
-  if (paths.authkeys) {
-    const src = await readSource(paths.authkeys)
-    const parsed = parseAuthkeys(src.text, src.file)
-    result.authkeys = parsed.model
-    result.findings.push(...parsed.findings)
-    result.files.push(src.file)
-  }
+  if (paths.haresources) result.haresources = await readParsed(paths.haresources, parseHaresources, result)
+  if (paths.hacf) result.hacf = await readParsed(paths.hacf, parseHaCf, result)
+  if (paths.authkeys) result.authkeys = await readParsed(paths.authkeys, parseAuthkeys, result)
   if (paths.drbd) {
     const parsed = await loadDrbd(paths.drbd)
     result.drbd = drbdResourceInfos(parsed.model)
