@@ -125,13 +125,18 @@ function attrs(f: Map<string, string>, prefix: string, record: Record<string, st
   for (const [k, v] of Object.entries(record ?? {})) if (v !== undefined) f.set(`${prefix}${k}`, v)
 }
 
+/** Fields every resource kind has: its parent, description, unmodelled attributes and elements. */
+function commonResourceFields(f: Map<string, string>, r: Resource, parent: string | undefined): void {
+  if (parent) f.set('in', parent)
+  if (r.description !== undefined) f.set('description', r.description)
+  attrs(f, '', r.otherAttributes)
+  if (r.otherElements) f.set('xml', r.otherElements.join('\n'))
+}
+
 function primitiveFields(p: Primitive, parent: string | undefined): Map<string, string> {
   const f = new Map<string, string>()
   f.set('agent', [p.class, p.provider, p.type].filter((x) => x).join(':'))
-  if (parent) f.set('in', parent)
-  if (p.description !== undefined) f.set('description', p.description)
-  attrs(f, '', p.otherAttributes)
-  if (p.otherElements) f.set('xml', p.otherElements.join('\n'))
+  commonResourceFields(f, p, parent)
   setsFields(f, 'params', p.instanceAttributes)
   setsFields(f, 'meta', p.metaAttributes)
   setsFields(f, 'utilization', p.utilization)
@@ -161,10 +166,7 @@ function resource(r: Resource, parent: string | undefined, add: (kind: string, i
     return
   }
   const f = new Map<string, string>()
-  if (parent) f.set('in', parent)
-  if (r.description !== undefined) f.set('description', r.description)
-  attrs(f, '', r.otherAttributes)
-  if (r.otherElements) f.set('xml', r.otherElements.join('\n'))
+  commonResourceFields(f, r, parent)
   setsFields(f, 'meta', r.metaAttributes)
   setsFields(f, 'params', r.instanceAttributes)
   if (r.kind === 'group') {
