@@ -42,7 +42,7 @@ function startedOn(crmMonXml: string): Record<string, string> {
   return out
 }
 
-test('convert all --apply loads the conversion into a running two-node cluster; groups start on their haresources node', {timeout: 90_000}, async (t) => {
+test('convert all --apply loads the conversion into a running two-node cluster; groups start on their haresources node', {timeout: 240_000}, async (t) => {
   const why = pacemakerLabUnavailable()
   if (why) {
     t.skip(why)

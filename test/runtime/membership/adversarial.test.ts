@@ -21,16 +21,16 @@ test('forged, replayed, crc-downgraded and garbage packets are all rejected and 
     await a.start()
     await b.start()
     await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
-    await waitFor(b, 'comms-up', () => true, 3000).catch(() => undefined)
+    await waitFor(b, 'comms-up', () => true, 20_000).catch(() => undefined)
     const origReceive = a.receive.bind(a)
     a.receive = (buf: Buffer, i: number) => {
       captured.push(Buffer.from(buf))
       origReceive(buf, i)
     }
     const isSequenced = (p: Buffer): boolean => decodePacket(p).msg.has('seq')
-    assert.ok(await until(() => captured.filter(isSequenced).length >= 2, 5000), `captured ${captured.length}`)
+    assert.ok(await until(() => captured.filter(isSequenced).length >= 2, 20_000), `captured ${captured.length}`)
     await b.stop()
-    await waitFor(a, 'node-dead', (e: {node: string}) => e.node === 'n2', 4000)
+    await waitFor(a, 'node-dead', (e: {node: string}) => e.node === 'n2', 20_000)
     a.receive = origReceive
 
     const accepted: string[] = []
@@ -55,7 +55,7 @@ test('forged, replayed, crc-downgraded and garbage packets are all rejected and 
     const sequenced = captured.filter(isSequenced).length
     const rejectedAll = (): boolean => delta('bad-signature') + delta('unknown-key') + delta('weak-method') + delta('no-signature') === 4 &&
       delta('malformed') + delta('truncated') >= 2 && delta('replay') >= sequenced
-    await until(rejectedAll, 5000)
+    await until(rejectedAll, 20_000)
     await sleep(100) // a little more, for anything wrongly accepted to show up
     assert.deepEqual(accepted, [])
     assert.equal(a.nodeStatus('n2'), 'dead')
@@ -72,7 +72,7 @@ test('forged, replayed, crc-downgraded and garbage packets are all rejected and 
     await waitFor(a, 'node-restart')
     const replayBefore = a.stats.rejected.replay ?? 0
     await send(captured.at(-1)!)
-    await until(() => (a.stats.rejected.replay ?? 0) - replayBefore >= 1, 3000)
+    await until(() => (a.stats.rejected.replay ?? 0) - replayBefore >= 1, 20_000)
     assert.equal((a.stats.rejected.replay ?? 0) - replayBefore, 1)
   } finally {
     spy.close()
