@@ -115,6 +115,9 @@ export class HeartbeatCluster extends EventEmitter {
   private keepaliveTimer?: NodeJS.Timeout
   private nextKeepaliveAt = 0
   private startedAt = 0
+  /** when the dead check last ran, and until when a stall of our own suspends death verdicts */
+  private lastDeadCheckAt = 0
+  private stallGraceUntil = 0
   private bumpUntil = 0
   private reqnodesTarget?: string
   private lastReqnodesAt = 0
@@ -203,6 +206,7 @@ export class HeartbeatCluster extends EventEmitter {
     // Heartbeat checks every 250 ms; sub-second dead times need a finer check (a tenth of the shortest)
     const shortest = Math.min(this.timings.deadtimeMs, this.timings.deadpingMs)
     const checkMs = Math.max(10, Math.min(250, Math.floor(shortest / 10)))
+    this.lastDeadCheckAt = now
     this.timers.push(setInterval(() => this.deadCheck(), checkMs))
   }
 
@@ -659,6 +663,15 @@ export class HeartbeatCluster extends EventEmitter {
   private deadCheck(): void {
     if (!this.running) return
     const now = performance.now()
+    // A check that runs half a deadtime late means this process (or the whole host) was stalled:
+    // peers stalled with it have had no chance to send. Hear them for one more deadtime first.
+    const stalledMs = now - this.lastDeadCheckAt
+    this.lastDeadCheckAt = now
+    if (stalledMs > this.timings.deadtimeMs / 2) {
+      this.stallGraceUntil = now + this.timings.deadtimeMs
+      this.log('warn', `local stall of ${Math.round(stalledMs)} ms: no node declared dead for the next ${this.timings.deadtimeMs} ms`)
+    }
+    if (now < this.stallGraceUntil) return
     const suspects: PeerState[] = []
     for (const peer of this.peers.values()) {
       if (peer.name === this.nodeName) continue

@@ -21,7 +21,7 @@ test('forged, replayed, crc-downgraded and garbage packets are all rejected and 
     await a.start()
     await b.start()
     await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
-    await waitFor(b, 'comms-up', () => true, 20_000).catch(() => undefined)
+    await waitFor(b, 'comms-up', () => true, 3000).catch(() => undefined)
     const origReceive = a.receive.bind(a)
     a.receive = (buf: Buffer, i: number) => {
       captured.push(Buffer.from(buf))
