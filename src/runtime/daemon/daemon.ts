@@ -41,12 +41,15 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   const config = await loadDaemonConfig(options)
   const log = new DaemonLog({
     node: config.node, logfile: config.logfile, debugfile: config.debugfile, logfacility: config.logfacility,
-    debug: config.debug, syslogFormat: config.syslogFormat, stderr: options.stderr,
+    debug: config.debug, syslogFormat: config.syslogFormat, stderr: options.stderr, secrets: config.secrets,
   })
   const hbVersion = `hakit ${options.version ?? ''}`.trim()
   log.log('info', `**************************`)
   log.log('info', `Configuration validated. Starting heartbeat ${hbVersion} (legacy haresources runtime) on ${config.node}`)
   for (const f of config.warnings) log.log('warn', `config: ${formatFinding(f)}`)
+  for (const {file, mode} of log.readableByOthers()) {
+    log.log('warn', `log file ${file} is readable by other users (mode ${mode.toString(8).padStart(3, '0')}): chmod 600 it; hakit creates its log files 0600`)
+  }
 
   const resourceManager = new ResourceManager({
     resourceDirs: [join(config.configDir, 'resource.d'), '/etc/init.d'],
@@ -124,7 +127,9 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     }))
     const pids = respawn.pids()
     const clients = config.respawn.map((c, i) => ({node: config.node, name: basename(c.command.split(' ')[0]!), status: (pids[i] ? 'online' : 'offline') as 'online' | 'offline'}))
-    return {node: config.node, version: hbVersion, nodes, clients, parameters: config.parameters}
+    const stats = cluster.stats
+    const messaging = {sent: stats.sent, received: stats.received, accepted: stats.accepted, retransmitted: stats.retransmitted, rexmitRequests: stats.rexmitRequests, rejected: {...stats.rejected}}
+    return {node: config.node, version: hbVersion, nodes, clients, parameters: config.parameters, messaging}
   }
   const sockets = options.sockets ?? [operatorSocketPath(config.stateDir), DEFAULT_SOCKET]
   const servers: Server[] = []

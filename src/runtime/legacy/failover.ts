@@ -369,7 +369,13 @@ export class FailoverMachine {
     }
   }
 
-  /** hakit peers: a group held on two nodes (healed split brain) stays with its owner (else the first holder); the other releases. */
+  /**
+   * hakit peers: whenever a group we hold is also held by a live peer (a healed split brain, or a
+   * peer misled by a forged message), it stays with its owner (else the first holder in ha.cf
+   * order) and the other releases it. The keeper re-announces what it holds at once, so a peer
+   * with a wrong picture of it (e.g. a forged shutdown notice) learns the truth and releases.
+   * A departing peer still holding the group counts too: the two may not run it together.
+   */
   private resolveConflicts(): void {
     if (this.phase !== 'stable') return
     for (const g of this.groups.values()) {
@@ -377,19 +383,22 @@ export class FailoverMachine {
         this.conflicts.delete(g.key)
         continue
       }
-      const others = [...this.peers.values()].filter((p) => p.status === 'active' && this.extended(p) && p.holds.has(g.key) && !p.leaving)
+      const others = [...this.peers.values()].filter((p) => p.status === 'active' && this.extended(p) && !p.shutdone && p.holds.has(g.key))
       if (others.length === 0) {
         this.conflicts.delete(g.key)
         continue
       }
       if (this.conflicts.has(g.key)) continue
       this.conflicts.add(g.key)
+      // Heartbeat's audit wording (hb_resource.c AuditResources), then what hakit does about it
+      this.log('error', g.owner === this.me ? 'Both machines own our resources!' : 'Both machines own foreign resources!')
       const holders = [this.me, ...others.map((p) => p.name)]
       const keeper = holders.includes(g.owner) ? g.owner : this.config.nodes.map((n) => n.toLowerCase()).find((n) => holders.includes(n))
       const names = others.map((p) => p.name).join(', ')
       if (keeper === this.me) {
         this.log('warn', `Resource group ${g.key} is also held by ${names}: keeping it here and restarting it to re-announce it.`)
         this.restart(g)
+        this.reportResources(true)
       } else {
         this.log('warn', `Resource group ${g.key} is also held by ${names}: releasing it here (${keeper} keeps it).`)
         this.setWant(g, 'stopped')
@@ -705,12 +714,24 @@ export class FailoverMachine {
   }
 
   private onResource(peer: PeerState, msg: Message): void {
+    const before = peer.holds
     if (msg.hakit_held !== undefined) {
       peer.holds = new Set(msg.hakit_held.split(' ').filter(Boolean))
     } else {
       const named = this.keysOf(msg.rsc_hold ?? 'none', peer.name)
       if (msg.rsc_hold === 'none' || msg.rtype === 'full') peer.holds = named
       else for (const key of named) peer.holds.add(key)
+    }
+    if (peer.shutdone && peer.holds.size > 0 && msg.info !== 'shutdown') {
+      // A shutdown notice is a node's last message: one that still reports holding groups is
+      // running. The notice was not its own (forged or replayed): believe the report.
+      this.log('warn', `${peer.name} reports holding ${[...peer.holds].join(' ')} after its shutdown notice: it is still running; ignoring the notice.`)
+      peer.shutdone = false
+      peer.leaving = false
+    } else if (peer.leaving && !peer.shutdone && msg.info !== 'shutdown' && [...peer.holds].some((key) => !before.has(key))) {
+      // a departing node only gives groups up: one that reports a new group is not departing
+      this.log('warn', `${peer.name} reports taking a group while departing: it is not shutting down.`)
+      peer.leaving = false
     }
     if (msg.hakit_failed !== undefined) peer.failed = new Set(msg.hakit_failed.split(' ').filter(Boolean))
     peer.rscKnown = true

@@ -58,6 +58,18 @@ export interface StatusReport {
   /** ha.cf values as written, plus applied defaults (cl_status hbparameter). */
   parameters: Record<string, string>
   failover?: FailoverSnapshot
+  /** Packet counters of the membership layer: what was received, accepted, and dropped per reason. */
+  messaging?: MessagingReport
+}
+
+export interface MessagingReport {
+  sent: number
+  received: number
+  accepted: number
+  retransmitted: number
+  rexmitRequests: number
+  /** Dropped packets per reason (malformed, bad-signature, replay, stale-generation, dead-node, ...). */
+  rejected: Record<string, number>
 }
 
 export interface OperatorBackend {
@@ -73,7 +85,8 @@ type Wire = {ok: true; reply?: OperatorReply; status?: StatusReport} | {ok: fals
  * running daemon still answers on is an error (two daemons on one state dir).
  */
 export async function startOperatorServer(socketPath: string, backend: OperatorBackend): Promise<Server> {
-  mkdirSync(dirname(socketPath), {recursive: true, mode: 0o755})
+  // a directory we create is ours alone; an existing one keeps the mode its admin gave it
+  mkdirSync(dirname(socketPath), {recursive: true, mode: 0o700})
   if (existsSync(socketPath)) {
     if (await answers(socketPath)) throw new Error(`another hakit daemon is already listening on ${socketPath}`)
     unlinkSync(socketPath)
@@ -81,12 +94,18 @@ export async function startOperatorServer(socketPath: string, backend: OperatorB
   const server = createServer((socket) => serve(socket, backend))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    // umask-independent: only root (the daemon's user) may talk to it
-    server.listen(socketPath, () => {
-      chmodSync(socketPath, 0o600)
-      server.off('error', reject)
-      resolve()
-    })
+    // Only the daemon's user may talk to it. The socket file is created inside listen() (synchronously),
+    // so a tight umask around that call leaves no moment in which it is open to others; chmod for certainty.
+    const umask = process.umask(0o177)
+    try {
+      server.listen(socketPath, () => {
+        chmodSync(socketPath, 0o600)
+        server.off('error', reject)
+        resolve()
+      })
+    } finally {
+      process.umask(umask)
+    }
   })
   server.on('close', () => {
     try {
@@ -238,6 +257,13 @@ export function renderOverview(status: StatusReport): string {
       lines.push(`  ${g.key}  (owner ${g.owner})  held by ${held}${flags.length ? `  [${flags.join(', ')}]` : ''}`)
     }
     lines.push('', `auto_failback ${status.failover.autoFailback}; standby: ${status.failover.standby}`)
+  }
+  if (status.messaging) {
+    const m = status.messaging
+    const dropped = Object.entries(m.rejected).filter(([, n]) => n > 0)
+    const total = dropped.reduce((sum, [, n]) => sum + n, 0)
+    lines.push('', `Packets: ${m.received} received, ${m.accepted} accepted, ${total} dropped; ${m.sent} sent, ${m.retransmitted} retransmitted`)
+    lines.push(`  dropped by reason: ${dropped.length ? dropped.map(([reason, n]) => `${reason} ${n}`).join(', ') : 'none'}`)
   }
   return `${lines.join('\n')}\n`
 }

@@ -68,12 +68,39 @@ export interface MessageInfo {
   self?: boolean
 }
 
-export type RejectReason = Rejection | 'missing-fields' | 'unknown-node' | 'replay' | 'duplicate' | 'not-for-us'
+export type RejectReason = Rejection | 'missing-fields' | 'unknown-node' | 'replay' | 'duplicate' | 'not-for-us' | 'stale-generation' | 'dead-node'
+
+/**
+ * The counters of dropped packets, one per reason an admin needs to tell apart
+ * (`stats.rejected`, `hakit status`). Every received packet that is not accepted
+ * lands in exactly one.
+ */
+export const REJECT_COUNTERS = [
+  'malformed', // not a Heartbeat message, truncated, unsupported, required fields missing
+  'oversized', // over 256 KiB, too many fields, a compressed payload that expands too far
+  'no-signature',
+  'bad-signature',
+  'unknown-key', // names a key index we do not have
+  'weak-method', // crc-signed while our method is not crc
+  'replay', // an old packet of a live node, seen before
+  'duplicate', // the same packet again within 2 keepalives (normal with several media)
+  'stale-generation', // from an older generation of the sender (before its restart)
+  'dead-node', // from a node declared dead that it cannot bring back (old, duplicate or unsequenced)
+  'unknown-node', // signed correctly but from a node not in ha.cf
+  'not-for-us', // addressed to another node
+] as const
+export type RejectCounter = (typeof REJECT_COUNTERS)[number]
+
+/** The counter a rejection reason is counted under. */
+export function rejectCounter(reason: RejectReason): RejectCounter {
+  return reason === 'truncated' || reason === 'unsupported' || reason === 'missing-fields' ? 'malformed' : reason
+}
 
 export interface ClusterStats {
   sent: number
   received: number
   accepted: number
+  /** Dropped packets per counter (REJECT_COUNTERS, all present); see `rejectCounter`. */
   rejected: Record<string, number>
   retransmitted: number
   rexmitRequests: number
@@ -91,7 +118,7 @@ export interface ClusterStats {
  *  'node-restart' ({node, generation})
  *  'partition-healed' ({node})
  *  'late-heartbeat' ({node, intervalMs, critical})
- *  'rejected'     ({reason, detail, from})
+ *  'rejected'     ({reason, counter, detail, from})          every dropped packet (`counter`: its stats.rejected key)
  */
 export class HeartbeatCluster extends EventEmitter {
   readonly timings: ResolvedTimings
@@ -101,7 +128,7 @@ export class HeartbeatCluster extends EventEmitter {
   localStatus: NodeStatus = 'init'
   commsUp = false
   private readonly testLossCredit = {rcv: 0, xmit: 0}
-  readonly stats: ClusterStats = {sent: 0, received: 0, accepted: 0, rejected: {}, retransmitted: 0, rexmitRequests: 0}
+  readonly stats: ClusterStats = {sent: 0, received: 0, accepted: 0, rejected: Object.fromEntries(REJECT_COUNTERS.map((c) => [c, 0])), retransmitted: 0, rexmitRequests: 0}
 
   private readonly peers = new Map<string, PeerState>()
   private readonly media: Medium[] = []
@@ -366,8 +393,10 @@ export class HeartbeatCluster extends EventEmitter {
   // ------------------------------------------------------------ receiving
 
   private reject(reason: RejectReason, detail: string, from = '?'): void {
-    this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1
-    this.emit('rejected', {reason, detail, from})
+    const counter = rejectCounter(reason)
+    this.stats.rejected[counter] = (this.stats.rejected[counter] ?? 0) + 1
+    this.emit('rejected', {reason, counter, detail, from})
+    // duplicates are normal with several media, and packets for another node with broadcast media
     if (reason === 'duplicate' || reason === 'not-for-us' || this.config.logBadPackets === false) return
     // rate limit: at most one line per second, with a count of what was skipped
     const now = performance.now()
@@ -428,18 +457,20 @@ export class HeartbeatCluster extends EventEmitter {
     if (uuid?.length === 16) peer.uuid = Buffer.from(uuid)
 
     if (noSeq) {
-      if (peer.generation !== undefined && gen < peer.generation) return this.reject('replay', `NS message with old generation ${gen} < ${peer.generation}`, src)
+      if (peer.generation !== undefined && gen < peer.generation) return this.reject('stale-generation', `NS message with old generation ${gen} < ${peer.generation}`, src)
       if (ts + 60 < peer.lastTs) return this.reject('replay', `stale NS message ts ${ts}`, src)
       if (dest && dest !== this.nodeName) return this.reject('not-for-us', `dest ${dest}`, src)
-      // unsequenced packets cannot be told from replays: they never revive a dead node
-      if (peer.status !== 'dead') this.alive(peer, mediumIndex, now)
+      // unsequenced packets cannot be told from replays: they never revive a dead node, nor act for it
+      if (peer.status === 'dead') return this.reject('dead-node', `${type} from a dead node`, src)
+      this.stats.accepted++
+      this.alive(peer, mediumIndex, now)
       this.handleControl(msg, peer, type)
       return
     }
 
     // sequenced message: generation / replay / order filter
     if (peer.generation !== undefined && gen < peer.generation) {
-      return this.reject('replay', `should_drop_message: attempted replay attack [${src}]? [gen = ${gen}, curgen = ${peer.generation}]`, src)
+      return this.reject('stale-generation', `should_drop_message: attempted replay attack [${src}]? [gen = ${gen}, curgen = ${peer.generation}]`, src)
     }
     if (peer.generation === undefined || gen > peer.generation) {
       if (peer.generation !== undefined) {
@@ -449,7 +480,7 @@ export class HeartbeatCluster extends EventEmitter {
       peer.generation = gen
       this.resetTracking(peer)
     } else if (peer.status === 'dead' && type === 'status') {
-      if (peer.lastStatusSeq !== undefined && seq! <= peer.lastStatusSeq) return this.reject('replay', 'stale status of a dead node', src)
+      if (peer.lastStatusSeq !== undefined && seq! <= peer.lastStatusSeq) return this.reject('dead-node', 'stale status of a dead node', src)
       if (peer.lastStatusSeq !== undefined) {
         this.log('crit', `Cluster node ${src} returning after partition.`)
         this.emit('partition-healed', {node: src})
@@ -460,7 +491,7 @@ export class HeartbeatCluster extends EventEmitter {
       // the same packet on another medium refreshes that link; an old copy is a replay
       const fresh = peer.status !== 'dead' && now - peer.lastAcceptedAt < this.timings.keepaliveMs * 2
       if (linkName && fresh) this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
-      return this.reject(fresh ? 'duplicate' : 'replay', `seq ${seq}`, src)
+      return this.reject(fresh ? 'duplicate' : peer.status === 'dead' ? 'dead-node' : 'replay', `seq ${seq}`, src)
     }
     if (ts > peer.lastTs) peer.lastTs = ts
     if (verdict === 'in-order') peer.lastAcceptedAt = now

@@ -130,6 +130,14 @@ export class Sim {
     }
   }
 
+  /**
+   * An attacker's message: `to` receives `msg` as if `from` had sent it (a forged or replayed
+   * packet the messaging layer accepted); `from` knows nothing of it.
+   */
+  forge(from: string, to: string, msg: Message): void {
+    if (this.node(to).up && from !== to) this.push(to, {type: 'message', from, msg})
+  }
+
   event(name: string, event: FailoverEvent): void {
     this.push(name, event)
   }
