@@ -64,12 +64,19 @@ export function convertBundle(input: BundleInput): Bundle {
   const ids = new IdAllocator()
   const drbd = input.drbd ?? []
   const lines = haresourcesLines(input.haresources)
-  const addresses: Record<string, string> = {}
+  const addresses: Record<string, string> = Object.create(null) // host names such as "constructor" are keys too
   for (const r of drbd) for (const [host, addr] of Object.entries(r.addresses ?? {})) addresses[host] ??= addr
   const selected = selectedAuthKey(input.authkeys)
 
   const extraNodes: string[] = []
-  for (const l of [...lines, ...haresourcesLines(input.extraNodesFrom)]) if (!extraNodes.some((n) => n.toLowerCase() === l.node.toLowerCase())) extraNodes.push(l.node)
+  const seenNodes = new Set<string>() // lower-cased: a Set keeps this linear in the number of lines
+  for (const l of [...lines, ...haresourcesLines(input.extraNodesFrom)]) {
+    const key = l.node.toLowerCase()
+    if (!seenNodes.has(key)) {
+      seenNodes.add(key)
+      extraNodes.push(l.node)
+    }
+  }
   const hacf = convertHaCf(input.hacf?.directives ?? [], {addresses, extraNodes, authkeys: selected, ids, file: input.hacf?.file})
   const hares = convertHaresources(lines, {
     nodes: hacf.nodes,

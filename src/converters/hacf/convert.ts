@@ -70,6 +70,7 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   }
 
   const nodes: string[] = []
+  const nodeSet = new Set<string>() // membership in O(1): ha.cf may name thousands of nodes
   const ucast: Array<{dev: string; target: string; location?: SourceLocation}> = []
   const pings: string[] = []
   const pingGroups: Array<{name: string; hosts: string[]; location?: SourceLocation}> = []
@@ -89,7 +90,12 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   for (const d of directives) {
     switch (d.name) {
       case 'node':
-        for (const n of words(d)) if (!nodes.includes(n)) nodes.push(n)
+        for (const n of words(d)) {
+          if (!nodeSet.has(n)) {
+            nodeSet.add(n)
+            nodes.push(n)
+          }
+        }
         map(d, 'nodelist node entries')
         break
       case 'cluster':
@@ -235,8 +241,10 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   }
   if (!sawMedia) report('warning', 'convert-hacf-no-media', undefined, 'ha.cf declares no heartbeat medium (heartbeat refused to start); knet link 0 is used.')
 
+  const nodesLower = new Set(nodes.map((n) => n.toLowerCase()))
   for (const extra of options.extraNodes ?? []) {
-    if (!nodes.some((n) => n.toLowerCase() === extra.toLowerCase())) {
+    if (!nodesLower.has(extra.toLowerCase())) {
+      nodesLower.add(extra.toLowerCase())
       nodes.push(extra)
       report('warning', 'convert-hacf-node-added', undefined, `node ${extra} is named in haresources but not declared in ha.cf; added to the nodelist.`)
     }
@@ -397,26 +405,41 @@ function assignAddresses(
   known: Record<string, string>,
   report: (severity: Severity, id: string, location: SourceLocation | undefined, message: string) => void,
 ): string[][] {
-  const devs = [...new Set(ucast.map((u) => u.dev))]
-  const knownOf = (n: string) => known[n] ?? Object.entries(known).find(([k]) => k.toLowerCase() === n.toLowerCase())?.[1]
+  // Maps and per-node lookups computed once, so thousands of nodes or ucast lines stay linear.
+  const byDev = new Map<string, Array<{target: string; location?: SourceLocation}>>()
+  for (const u of ucast) {
+    const list = byDev.get(u.dev) ?? []
+    list.push(u)
+    byDev.set(u.dev, list)
+  }
+  const devs = [...byDev.keys()]
+  const knownLower = new Map<string, string>()
+  for (const [k, v] of Object.entries(known)) if (!knownLower.has(k.toLowerCase())) knownLower.set(k.toLowerCase(), v)
+  const knownOf = (n: string) => (Object.hasOwn(known, n) ? known[n] : knownLower.get(n.toLowerCase()))
+  const knownPerNode = nodes.map(knownOf)
+  const nodeByKnown = new Map<string, number>()
+  knownPerNode.forEach((a, i) => {
+    if (a !== undefined && !nodeByKnown.has(a)) nodeByKnown.set(a, i)
+  })
   const links: Array<Array<string | undefined>> = []
   for (const dev of devs.length > 0 ? devs : ['']) {
     const addrs: Array<string | undefined> = nodes.map(() => undefined)
-    const targets = ucast.filter((u) => u.dev === dev).map((u) => u.target)
+    const entries = byDev.get(dev) ?? []
+    const targets = new Set(entries.map((u) => u.target))
     const unmatched: string[] = []
-    for (const t of [...new Set(targets)]) {
-      const i = nodes.findIndex((n) => knownOf(n) === t)
+    for (const t of targets) {
+      const i = nodeByKnown.get(t) ?? -1
       if (i >= 0) addrs[i] = t
       else unmatched.push(t)
     }
     // A node whose known address is not among the targets is the local node of this ha.cf.
     if (unmatched.length > 0 && links.length === 0) {
-      for (const [i, n] of nodes.entries()) if (addrs[i] === undefined && knownOf(n) !== undefined && !targets.includes(knownOf(n)!)) addrs[i] = knownOf(n)
+      for (const [i, k] of knownPerNode.entries()) if (addrs[i] === undefined && k !== undefined && !targets.has(k)) addrs[i] = k
     }
     const free = addrs.flatMap((a, i) => (a === undefined ? [i] : []))
     if (unmatched.length === 1 && free.length === 1) addrs[free[0]!] = unmatched[0]
     else if (unmatched.length > 0) {
-      report('warning', 'convert-node-addr', ucast.find((u) => u.target === unmatched[0])?.location, `cannot tell which node owns ucast address(es) ${unmatched.join(', ')}; set ring addresses by hand.`)
+      report('warning', 'convert-node-addr', entries.find((u) => u.target === unmatched[0])?.location, `cannot tell which node owns ucast address(es) ${unmatched.join(', ')}; set ring addresses by hand.`)
     }
     links.push(addrs)
   }
@@ -425,7 +448,7 @@ function assignAddresses(
     if (link === 0) {
       result.push(addrs.map((a, i) => {
         if (a !== undefined) return a
-        const k = knownOf(nodes[i]!)
+        const k = knownPerNode[i]
         if (k !== undefined) return k
         report('warning', 'convert-node-addr', undefined, `no address known for ${nodes[i]}; ring0_addr set to the node name (it must resolve).`)
         return nodes[i]!

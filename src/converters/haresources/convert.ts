@@ -93,10 +93,21 @@ class HaresourcesConverter {
     this.findings.push(finding(id, severity, where && where.line > 0 ? where : undefined, message))
   }
 
+  private nodesLower?: Map<string, string>
+
+  /** ha.cf node names by lower-cased name (the first spelling wins), built once: one lookup per line. */
+  private nodeByLowerName(): Map<string, string> {
+    if (!this.nodesLower) {
+      this.nodesLower = new Map()
+      for (const n of this.options.nodes ?? []) if (!this.nodesLower.has(n.toLowerCase())) this.nodesLower.set(n.toLowerCase(), n)
+    }
+    return this.nodesLower
+  }
+
   private resolveNode(line: HaresourcesLine): string {
     const nodes = this.options.nodes
     if (!nodes || nodes.length === 0) return line.node
-    const match = nodes.find((n) => n.toLowerCase() === line.node.toLowerCase())
+    const match = this.nodeByLowerName().get(line.node.toLowerCase())
     if (match) return match
     this.report('warning', 'convert-node-unknown', line.location, `node '${line.node}' is not declared in ha.cf (heartbeat refused such files); the location preference uses it as written.`)
     return line.node

@@ -220,7 +220,10 @@ export function printXmlTree(el: XmlElement, indent = ''): string {
   return out + `${indent}</${el.name}>\n`
 }
 
+const attrSpecial = /[&<>"\n\t]/
+
 export function escapeAttr(v: string): string {
+  if (!attrSpecial.test(v)) return v // most values: no copy
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;')
 }
 
@@ -600,6 +603,7 @@ export function parseCibXml(text: string, file: string): Cib {
 /** Hands out readable ids, never reusing one already in the CIB. */
 export class IdAllocator {
   private readonly used = new Set<string>()
+  private readonly nextSuffix = new Map<string, number>()
 
   reserve(id: string | undefined): void {
     if (id !== undefined) this.used.add(id)
@@ -611,7 +615,12 @@ export class IdAllocator {
     let base = wanted.replace(/[^A-Za-z0-9_.-]/g, '_')
     if (!/^[A-Za-z_]/.test(base)) base = `id-${base}`
     let id = base
-    for (let n = 1; this.used.has(id); n++) id = `${base}-${n}`
+    if (this.used.has(id)) {
+      // Suffixes below the remembered one are taken already (the set only grows): linear, not O(N²).
+      let n = this.nextSuffix.get(base) ?? 1
+      while (this.used.has((id = `${base}-${n}`))) n++
+      this.nextSuffix.set(base, n + 1)
+    }
     this.used.add(id)
     return id
   }

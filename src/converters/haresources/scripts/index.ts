@@ -50,6 +50,8 @@ export function nearestScript(script: string): string | undefined {
   let best: string | undefined
   let bestDistance = 3
   for (const m of scriptMappers) {
+    // Lengths 3 apart mean a distance of 3 or more: skip, so a huge token costs nothing.
+    if (Math.abs(m.script.length - script.length) >= bestDistance) continue
     const d = editDistance(script.toLowerCase(), m.script.toLowerCase())
     if (d < bestDistance) {
       best = m.script
