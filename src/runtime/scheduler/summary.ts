@@ -151,7 +151,14 @@ function outputActions(p: Printer, rsc: Rsc): void {
 }
 
 export function transitionSummary(ws: WorkingSet): {lines: string[]; actions: SummaryAction[]} {
-  const p: Printer = {lines: [], actions: [], rscWidth: 5, detailWidth: 5}
+  // crm_simulate's column widths are static variables that only grow, and the scheduler logs every
+  // action (log_all_actions) before the summary is printed: the printed lines start with the widths
+  // that pass reached.
+  const log = printSummary(ws, {lines: [], actions: [], rscWidth: 5, detailWidth: 5})
+  return printSummary(ws, {lines: [], actions: [], rscWidth: log.rscWidth, detailWidth: log.detailWidth})
+}
+
+function printSummary(ws: WorkingSet, p: Printer): Printer {
   // Node actions: Pacemaker prepends to its action list, so the newest comes first.
   const nodeActions = ws.actions.filter((a) => !a.rsc && !a.optional && (a.task === 'stonith' || a.task === 'do_shutdown')).reverse()
   for (const a of nodeActions) {
