@@ -4,6 +4,7 @@
  * (lib/pengine + lib/pacemaker) with plain objects.
  */
 import type * as M from '../../formats/cib/model.js'
+import type {RscTicket} from './tickets.js'
 
 export enum Role { Unknown = 0, Stopped = 1, Started = 2, Unpromoted = 3, Promoted = 4 }
 
@@ -219,6 +220,8 @@ export interface Rsc {
   failureIgnored: boolean
   /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
   notify?: boolean
+  /** rsc_ticket dependencies */
+  tickets?: RscTicket[]
 }
 
 export interface ClusterOptions {
