@@ -22,6 +22,7 @@ const suite = join(shared, 'corpus', 'scheduler-full')
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const lib: any = await import(join(shared, 'tools', 'scheduler', 'sched-lib.mjs'))
 
+process.stdout.on('error', () => process.exit(0)) // piped into head
 const args = process.argv.slice(2)
 const listFeature = args.includes('--list') ? args[args.indexOf('--list') + 1] : undefined
 

@@ -4,6 +4,7 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {clusterPseudoAction} from './actions.js'
+import {orderMigrationEquivalents} from './migration.js'
 import {evalRule} from './rules.js'
 import {unpackRscTicket, unpackTicketStates} from './tickets.js'
 import {addThisWith, addWithThis} from './placement.js'
@@ -13,8 +14,10 @@ import {type Action, type Colocation, O, type Rsc, Role, roleFromText, type Work
 export function newOrdering(ws: WorkingSet, first: {rsc?: Rsc; task?: string; action?: Action}, then: {rsc?: Rsc; task?: string; action?: Action}, type: number): void {
   if (!first.rsc && !first.action) return
   if (!then.rsc && !then.action) return
-  ws.orderings.push({id: ws.orderSeq++, firstRsc: first.rsc, firstTask: first.task, firstAction: first.action,
-    thenRsc: then.rsc, thenTask: then.task, thenAction: then.action, type})
+  const order = {id: ws.orderSeq++, firstRsc: first.rsc, firstTask: first.task, firstAction: first.action,
+    thenRsc: then.rsc, thenTask: then.task, thenAction: then.action, type}
+  ws.orderings.push(order)
+  orderMigrationEquivalents(ws, order)
 }
 
 export function orderResourceActions(ws: WorkingSet, first: Rsc, firstTask: string, then: Rsc, thenTask: string, type: number): void {

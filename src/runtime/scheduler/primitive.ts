@@ -1,6 +1,7 @@
 /** Primitive resources: actions for role changes, implicit orderings (pcmk_sched_primitive.c). */
 import {customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
+import {canMigrate, createMigrationActions} from './migration.js'
 import {applyLocation, currentNode, primitiveApplyColocScore, primitiveAssign} from './placement.js'
 import {updateOrderedActions} from './ordering.js'
 import {type Action, O, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet} from './types.js'
@@ -93,8 +94,10 @@ export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
   const current = currentNode(rsc)
   const numActive = rsc.runningOn.length
   let isMoving = false
+  let allowMigrate = false
   if (current && rsc.allocatedTo && current !== rsc.allocatedTo && rsc.nextRole >= Role.Started) {
     isMoving = true
+    allowMigrate = canMigrate(rsc, current)
     needStop = true
   }
   const cleanActive = rsc.runningOn.filter((n) => !n.unclean).length
@@ -114,6 +117,7 @@ export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
   scheduleRestartActions(ws, rsc, current, needStop, needPromote)
   scheduleRoleTransitionActions(ws, rsc)
   createRecurringActions(ws, rsc)
+  if (allowMigrate && current) createMigrationActions(ws, rsc, current)
 }
 
 /** Recurring monitors for the role the resource will have (pcmk_sched_recurring.c, simplified). */
@@ -151,7 +155,7 @@ export function makePrimitiveMethods(ws: () => WorkingSet): VariantMethods {
     internalConstraints: (rsc) => primitiveInternalConstraints(ws(), rsc),
     applyColocScore: primitiveApplyColocScore,
     applyLocation,
-    actionFlags: (a: Action) => ({optional: a.optional, runnable: a.runnable}),
+    actionFlags: (a: Action) => ({optional: a.optional, runnable: a.runnable, migrateRunnable: a.migrateRunnable}),
     updateOrderedActions: (first, then, node, flags, filter, type) => updateOrderedActions(ws(), first, then, node, flags, filter, type),
   }
 }

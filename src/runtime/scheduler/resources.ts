@@ -72,6 +72,7 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
     rsc.promotable = isTrue(meta.get('promotable'))
   }
   rsc.notify = isTrue(meta.get('notify'))
+  rsc.allowMigrate = isTrue(meta.get('allow-migrate'))
   const target = targetRole(rsc)
   if (target !== undefined) {
     rsc.nextRole = target

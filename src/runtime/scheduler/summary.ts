@@ -102,7 +102,10 @@ function rscAction(p: Printer, rsc: Rsc, current: SNode | null, next: SNode | nu
   const demote = findActions(rsc, 'demote', next)
   if (rsc.role === rsc.nextRole) {
     if (!next) return
-    if (!start || start.optional) {
+    const migrateFrom = findActions(rsc, 'migrate_from', next)
+    if (migrateFrom && current && migrateFrom.runnable) {
+      item(p, 'Migrate', rsc, current, next, start, undefined)
+    } else if (!start || start.optional) {
       if (demote && promote && !demote.optional && !promote.optional) item(p, 'Re-promote', rsc, current, next, promote, demote)
     } else if (!start.runnable) {
       item(p, 'Stop', rsc, current, null, stop, stop?.reason ? stop : start)

@@ -89,6 +89,9 @@ export const O = {
   antiColocation: 1 << 16,
   probe: 1 << 17,
   impliesThenOnNode: 1 << 18,
+  impliesFirstMigratable: 1 << 19,
+  pseudoLeft: 1 << 20,
+  applyFirstNonMigratable: 1 << 21,
 } as const
 
 export interface ActionEdge {
@@ -118,6 +121,8 @@ export interface Action {
   fenceOp?: string
   /** Needs (quorum/fencing) do not apply (stop, demote, …). */
   needsNothing: boolean
+  /** part of a live migration that can still happen (pe_action_migrate_runnable) */
+  migrateRunnable?: boolean
 }
 
 export interface Ordering {
@@ -147,6 +152,7 @@ export interface VariantMethods {
 export interface Flags {
   optional: boolean
   runnable: boolean
+  migrateRunnable?: boolean
 }
 
 export interface Rsc {
@@ -220,6 +226,13 @@ export interface Rsc {
   failureIgnored: boolean
   /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
   notify?: boolean
+  /** meta allow-migrate: moves by migrate_to/migrate_from instead of stop/start */
+  allowMigrate?: boolean
+  /** a migration recorded half done (migrate_to succeeded, migrate_from not yet) */
+  partialMigrationSource?: SNode
+  partialMigrationTarget?: SNode
+  /** sources of migrations that completed but were never stopped there */
+  danglingMigrations?: SNode[]
   /** rsc_ticket dependencies */
   tickets?: RscTicket[]
 }
