@@ -4,9 +4,10 @@
  * pseudo-action) as long as every action involved stays migratable; orderings between
  * resources get migration equivalents.
  */
+import type * as M from '../../formats/cib/model.js'
 import {customAction, startAction, stopAction} from './actions.js'
 import {newOrdering} from './constraints.js'
-import {O, type Ordering, type Rsc, type SNode, type WorkingSet} from './types.js'
+import {O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 /** pcmk__rsc_can_migrate */
 export function canMigrate(rsc: Rsc, current: SNode | null): boolean {
@@ -80,4 +81,155 @@ export function orderMigrationEquivalents(ws: WorkingSet, order: Ordering): void
       if (then.partialMigrationTarget) add(first, 'demote', then, 'migrate_from', O.optional)
     }
   }
+}
+
+// ------------------------------------------------------------ history (unpack.c) --
+
+function lrmResource(ws: WorkingSet, rscId: string, nodeName: string): M.LrmResource | undefined {
+  const ns = ws.cib.status.find((s) => (s.uname ?? ws.nodeById.get(s.id)?.uname) === nodeName)
+  return ns?.lrmResources.find((l) => l.id === rscId)
+}
+
+/** find_lrm_op: an operation of rsc on a node (for migrations: with the other end given). */
+function findLrmOp(ws: WorkingSet, rscId: string, task: string, nodeName: string, other: string | undefined, targetRc: number): M.LrmOperation | undefined {
+  const lrm = lrmResource(ws, rscId, nodeName)
+  const op = lrm?.operations.find((o) => {
+    const a = o.attributes
+    if ((a.operation ?? o.operation) !== task) return false
+    if (other !== undefined && task === 'migrate_to') return a.migrate_target === other
+    if (other !== undefined && task === 'migrate_from') return a.migrate_source === other
+    return true
+  })
+  if (op && targetRc >= 0 && (Number(op.attributes['rc-code'] ?? 1) !== targetRc || Number(op.attributes['op-status'] ?? 1) !== 0)) return undefined
+  return op
+}
+
+function num(v: string | undefined, fallback: number): number {
+  return v === undefined || v === '' ? fallback : Number(v)
+}
+
+/** pe__is_newer_op(a, b) > 0, for operations that are not pending */
+function isNewerOp(a: M.LrmOperation, b: M.LrmOperation, sameNodeDefault: boolean): boolean {
+  const an = a.attributes.on_node
+  const bn = b.attributes.on_node
+  const sameNode = an === undefined || bn === undefined ? sameNodeDefault : an === bn
+  const ac = num(a.attributes['call-id'], -1)
+  const bc = num(b.attributes['call-id'], -1)
+  if (ac === -1 && bc === -1) return false
+  if (sameNode && ac >= 0 && ac < bc) return false
+  if (sameNode && bc >= 0 && ac > bc) return true
+  if (ac >= 0 && bc >= 0 && (!sameNode || ac === bc)) {
+    const la = num(a.attributes['last-rc-change'], -1)
+    const lb = num(b.attributes['last-rc-change'], -1)
+    return lb >= 0 && la > lb
+  }
+  // one is pending: a pending operation is the newest
+  return ac === -1
+}
+
+function nonMonitorAfter(ws: WorkingSet, rscId: string, nodeName: string, op: M.LrmOperation, sameNode: boolean): boolean {
+  const lrm = lrmResource(ws, rscId, nodeName)
+  if (!lrm) return false
+  return lrm.operations.some((o) => o !== op && ['start', 'stop', 'migrate_to', 'migrate_from'].includes(o.attributes.operation ?? o.operation) && isNewerOp(o, op, sameNode))
+}
+
+function monitorNotRunningAfter(ws: WorkingSet, rscId: string, nodeName: string, op: M.LrmOperation, sameNode: boolean): boolean {
+  const monitor = findLrmOp(ws, rscId, 'monitor', nodeName, undefined, 7)
+  return monitor !== undefined && isNewerOp(monitor, op, sameNode)
+}
+
+function newerStateAfterMigrate(ws: WorkingSet, rscId: string, nodeName: string, migrateTo: M.LrmOperation | undefined, migrateFrom: M.LrmOperation | undefined): boolean {
+  let op = (migrateFrom ?? migrateTo)!
+  const source = op.attributes.migrate_source
+  const target = op.attributes.migrate_target
+  let sameNode = false
+  if (nodeName === target) {
+    if (migrateFrom) { op = migrateFrom; sameNode = true } else op = migrateTo!
+  } else if (nodeName === source) {
+    if (migrateTo) { op = migrateTo; sameNode = true } else op = migrateFrom!
+  }
+  return nonMonitorAfter(ws, rscId, nodeName, op, sameNode) || monitorNotRunningAfter(ws, rscId, nodeName, op, sameNode)
+}
+
+function unknownOn(ws: WorkingSet, rscId: string, nodeName: string): boolean {
+  const lrm = lrmResource(ws, rscId, nodeName)
+  return !lrm || lrm.operations.length === 0
+}
+
+export interface MigrationHooks {
+  /** native_add_running */
+  addRunning(rsc: Rsc, node: SNode): void
+}
+
+/** unpack_migrate_to_success */
+export function unpackMigrateToSuccess(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation, hooks: MigrationHooks): void {
+  const source = op.attributes.migrate_source
+  const target = op.attributes.migrate_target
+  if (!source || !target || source !== node.uname) return
+  const sourceNewerOp = nonMonitorAfter(ws, rsc.id, source, op, true)
+  const migrateFrom = findLrmOp(ws, rsc.id, 'migrate_from', target, source, -1)
+  if (sourceNewerOp && migrateFrom) return
+  const targetNewerState = newerStateAfterMigrate(ws, rsc.id, target, op, migrateFrom)
+  if (sourceNewerOp && targetNewerState) return
+  rsc.role = Role.Started
+  const targetNode = ws.nodeByName.get(target)
+  const sourceNode = ws.nodeByName.get(source)
+  const fromRc = num(migrateFrom?.attributes['rc-code'], 0)
+  const fromStatus = num(migrateFrom?.attributes['op-status'], 0)
+  if (migrateFrom && fromRc === 0 && fromStatus === 0) {
+    // both halves done but never stopped on the source: a dangling migration
+    rsc.role = Role.Stopped
+    ;(rsc.danglingMigrations ??= []).unshift(node)
+  } else if (migrateFrom && fromStatus !== -1) {
+    if (!targetNewerState && targetNode?.online) hooks.addRunning(rsc, targetNode)
+    else {
+      rsc.failed = true
+      rsc.stopFlag = true
+      rsc.allowMigrate = false
+    }
+  } else if (!targetNewerState && targetNode?.online) {
+    hooks.addRunning(rsc, targetNode)
+    if (sourceNode?.online) {
+      rsc.partialMigrationTarget = targetNode
+      rsc.partialMigrationSource = sourceNode
+    }
+  } else if (!sourceNewerOp) {
+    rsc.failed = true
+    rsc.stopFlag = true
+    rsc.allowMigrate = false
+  }
+}
+
+/** unpack_migrate_to_failure */
+export function unpackMigrateToFailure(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation, hooks: MigrationHooks): void {
+  const source = op.attributes.migrate_source
+  const target = op.attributes.migrate_target
+  if (!source || !target || source !== node.uname) return
+  rsc.role = Role.Started
+  const targetMigrateFrom = findLrmOp(ws, rsc.id, 'migrate_from', target, source, 0)
+  if (!unknownOn(ws, rsc.id, target) && !newerStateAfterMigrate(ws, rsc.id, target, op, targetMigrateFrom)) {
+    const targetNode = ws.nodeByName.get(target)
+    if (targetNode?.online) hooks.addRunning(rsc, targetNode)
+  } else if (!nonMonitorAfter(ws, rsc.id, source, op, true)) {
+    ;(rsc.danglingMigrations ??= []).unshift(node)
+  }
+}
+
+/** unpack_migrate_from_failure */
+export function unpackMigrateFromFailure(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation, hooks: MigrationHooks): void {
+  const source = op.attributes.migrate_source
+  const target = op.attributes.migrate_target
+  if (!source || !target || target !== node.uname) return
+  rsc.role = Role.Started
+  const sourceMigrateTo = findLrmOp(ws, rsc.id, 'migrate_to', source, target, 0)
+  if (!unknownOn(ws, rsc.id, source) && !newerStateAfterMigrate(ws, rsc.id, source, sourceMigrateTo, op)) {
+    const sourceNode = ws.nodeByName.get(source)
+    if (sourceNode?.online) hooks.addRunning(rsc, sourceNode)
+  }
+}
+
+/** pcmk__abort_dangling_migration: stop what a completed migration left on its source. */
+export function abortDanglingMigration(ws: WorkingSet, rsc: Rsc, source: SNode): void {
+  const stop = stopAction(ws, rsc, source, false)
+  stop.dangling = true
 }

@@ -97,7 +97,9 @@ function rscAction(p: Printer, rsc: Rsc, current: SNode | null, next: SNode | nu
   const moving = current !== null && next !== null && current !== next
   const start = findActions(rsc, 'start', next)
   const startNode = !start || !start.runnable ? null : current
-  const stop = findActions(rsc, 'stop', startNode)
+  let stop = findActions(rsc, 'stop', startNode)
+  // multiple-active=stop_unexpected: the stop is elsewhere than where it stays
+  if (!stop && rsc.stopUnexpected) stop = findActions(rsc, 'stop', null)
   const promote = findActions(rsc, 'promote', next)
   const demote = findActions(rsc, 'demote', next)
   if (rsc.role === rsc.nextRole) {

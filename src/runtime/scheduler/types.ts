@@ -123,6 +123,8 @@ export interface Action {
   needsNothing: boolean
   /** part of a live migration that can still happen (pe_action_migrate_runnable) */
   migrateRunnable?: boolean
+  /** a stop that cleans up after a completed migration */
+  dangling?: boolean
 }
 
 export interface Ordering {
@@ -226,6 +228,10 @@ export interface Rsc {
   failureIgnored: boolean
   /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
   notify?: boolean
+  /** meta multiple-active: what to do when found active on several nodes */
+  recovery?: 'stop_start' | 'stop_only' | 'block' | 'stop_unexpected'
+  /** multiple-active=stop_unexpected is in effect: only the unexpected copies are stopped */
+  stopUnexpected?: boolean
   /** meta allow-migrate: moves by migrate_to/migrate_from instead of stop/start */
   allowMigrate?: boolean
   /** a migration recorded half done (migrate_to succeeded, migrate_from not yet) */
