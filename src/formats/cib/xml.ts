@@ -254,7 +254,12 @@ class Reader {
     if (!configuration) this.fail('<cib> has no <configuration> section')
     for (const child of elements(root)) {
       if (child.name === 'configuration') continue
-      if (child.name === 'status') cib.status = elements(child).filter((e) => e.name === 'node_state').map((e) => this.nodeState(e))
+      if (child.name === 'status') {
+        cib.status = elements(child).filter((e) => e.name === 'node_state').map((e) => this.nodeState(e))
+        // <tickets> and anything else the status may hold is kept verbatim
+        const other = elements(child).filter((e) => e.name !== 'node_state').map((e) => raw(e, 'status'))
+        if (other.length > 0) cib.statusSections = other
+      }
       else cib.otherSections.push(raw(child, 'cib'))
     }
     for (const section of elements(configuration)) {
@@ -885,7 +890,10 @@ class Writer {
     if (cib.opDefaults.length > 0) this.section(2, 'op_defaults', () => this.nvsets(3, 'meta_attributes', cib.opDefaults, 'op-options'))
     this.raw(2, cib.otherSections, 'configuration')
     this.line(1, '</configuration>')
-    this.section(1, 'status', () => cib.status.forEach((s) => this.nodeState(2, s)))
+    this.section(1, 'status', () => {
+      this.raw(2, cib.statusSections ?? [], 'status')
+      cib.status.forEach((s) => this.nodeState(2, s))
+    })
     this.raw(1, cib.otherSections, 'cib')
     this.line(0, '</cib>')
     return this.out.join('\n') + '\n'

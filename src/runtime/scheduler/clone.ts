@@ -4,6 +4,7 @@
  * orderings (pcmk_sched_clone.c, pcmk_sched_promotable.c, multi-update in
  * pcmk_sched_bundle.c).
  */
+import {requirePromotionTickets} from './tickets.js'
 import {customAction, pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
@@ -359,6 +360,7 @@ function sortPromotableInstances(ws: WorkingSet, clone: Rsc): void {
     const merged = addColocatedNodeScores(c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: true, nonNegative: true})
     if (merged) clone.allowed = merged
   }
+  requirePromotionTickets(ws, clone)
   for (const child of clone.children) {
     const chosen = instanceLocation(child)
     if (!child.managed && child.nextRole === Role.Promoted) child.sortIndex = INFINITY

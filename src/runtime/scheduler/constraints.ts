@@ -4,7 +4,9 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {clusterPseudoAction} from './actions.js'
+import {orderMigrationEquivalents} from './migration.js'
 import {evalRule} from './rules.js'
+import {unpackRscTicket, unpackTicketStates} from './tickets.js'
 import {addThisWith, addWithThis} from './placement.js'
 import {INFINITY, parseScoreText} from './scores.js'
 import {type Action, type Colocation, O, type Rsc, Role, roleFromText, type WorkingSet} from './types.js'
@@ -12,8 +14,10 @@ import {type Action, type Colocation, O, type Rsc, Role, roleFromText, type Work
 export function newOrdering(ws: WorkingSet, first: {rsc?: Rsc; task?: string; action?: Action}, then: {rsc?: Rsc; task?: string; action?: Action}, type: number): void {
   if (!first.rsc && !first.action) return
   if (!then.rsc && !then.action) return
-  ws.orderings.push({id: ws.orderSeq++, firstRsc: first.rsc, firstTask: first.task, firstAction: first.action,
-    thenRsc: then.rsc, thenTask: then.task, thenAction: then.action, type})
+  const order = {id: ws.orderSeq++, firstRsc: first.rsc, firstTask: first.task, firstAction: first.action,
+    thenRsc: then.rsc, thenTask: then.task, thenAction: then.action, type}
+  ws.orderings.push(order)
+  orderMigrationEquivalents(ws, order)
 }
 
 export function orderResourceActions(ws: WorkingSet, first: Rsc, firstTask: string, then: Rsc, thenTask: string, type: number): void {
@@ -226,7 +230,10 @@ function orderRscSets(ws: WorkingSet, set1: M.ResourceSet, set2: M.ResourceSet, 
 }
 
 export function unpackConstraints(ws: WorkingSet): void {
+  const tickets = unpackTicketStates(ws)
+  const lookup = (id: string): Rsc[] => { const r = ws.byId.get(id); return r ? [r] : [] }
   for (const c of ws.cib.constraints) {
+    if (c.kind === 'ticket') unpackRscTicket(ws, tickets, c, lookup)
     if (c.kind === 'location') unpackLocation(ws, c)
     else if (c.kind === 'colocation') unpackColocation(ws, c)
     else if (c.kind === 'order') unpackOrder(ws, c)

@@ -88,10 +88,16 @@ setOrphanFactory((ws, prim, meta) => {
 
 export function newWorkingSet(cib: M.Cib, opts: ScheduleOptions = {}): WorkingSet {
   return {
-    cib, now: opts.now ?? Date.now(), options: unpackOptions(cib), nodes: [], nodeById: new Map(), nodeByName: new Map(),
+    cib, now: opts.now ?? executionDate(cib) ?? Date.now(), options: unpackOptions(cib), nodes: [], nodeById: new Map(), nodeByName: new Map(),
     resources: [], configOrder: [], byId: new Map(), colocations: [], locations: [], orderings: [], actions: [], actionSeq: 0, orderSeq: 0,
     fenceActions: [], orphans: [], scoresLog: [], showScores: opts.showScores ?? false, errors: [],
   }
+}
+
+/** crm_simulate takes "now" from the CIB's execution-date (seconds since the epoch) when it has one. */
+function executionDate(cib: M.Cib): number | undefined {
+  const v = cib.attributes['execution-date']
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) * 1000 : undefined
 }
 
 /** Runs the whole pipeline on one CIB. */

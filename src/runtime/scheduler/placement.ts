@@ -26,7 +26,9 @@ export function currentNode(rsc: Rsc): SNode | null {
   let active: SNode | null = null
   for (const node of rsc.runningOn) {
     const happy = node.online && !node.unclean
-    if (rsc.needs !== 'fencing') {
+    if (rsc.partialMigrationSource) {
+      if (node === rsc.partialMigrationSource) active = node
+    } else if (rsc.needs !== 'fencing') {
       if (happy && (!active || !active.online || active.unclean)) active = node
     }
     if (!active) active = node

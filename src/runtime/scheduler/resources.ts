@@ -72,6 +72,9 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
     rsc.promotable = isTrue(meta.get('promotable'))
   }
   rsc.notify = isTrue(meta.get('notify'))
+  rsc.allowMigrate = isTrue(meta.get('allow-migrate'))
+  const multipleActive = (meta.get('multiple-active') ?? '').toLowerCase()
+  rsc.recovery = multipleActive === 'stop_only' || multipleActive === 'block' || multipleActive === 'stop_unexpected' ? multipleActive : 'stop_start'
   const target = targetRole(rsc)
   if (target !== undefined) {
     rsc.nextRole = target

@@ -4,6 +4,7 @@
  * (lib/pengine + lib/pacemaker) with plain objects.
  */
 import type * as M from '../../formats/cib/model.js'
+import type {RscTicket} from './tickets.js'
 
 export enum Role { Unknown = 0, Stopped = 1, Started = 2, Unpromoted = 3, Promoted = 4 }
 
@@ -88,6 +89,9 @@ export const O = {
   antiColocation: 1 << 16,
   probe: 1 << 17,
   impliesThenOnNode: 1 << 18,
+  impliesFirstMigratable: 1 << 19,
+  pseudoLeft: 1 << 20,
+  applyFirstNonMigratable: 1 << 21,
 } as const
 
 export interface ActionEdge {
@@ -117,6 +121,10 @@ export interface Action {
   fenceOp?: string
   /** Needs (quorum/fencing) do not apply (stop, demote, …). */
   needsNothing: boolean
+  /** part of a live migration that can still happen (pe_action_migrate_runnable) */
+  migrateRunnable?: boolean
+  /** a stop that cleans up after a completed migration */
+  dangling?: boolean
 }
 
 export interface Ordering {
@@ -146,6 +154,7 @@ export interface VariantMethods {
 export interface Flags {
   optional: boolean
   runnable: boolean
+  migrateRunnable?: boolean
 }
 
 export interface Rsc {
@@ -219,6 +228,19 @@ export interface Rsc {
   failureIgnored: boolean
   /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
   notify?: boolean
+  /** meta multiple-active: what to do when found active on several nodes */
+  recovery?: 'stop_start' | 'stop_only' | 'block' | 'stop_unexpected'
+  /** multiple-active=stop_unexpected is in effect: only the unexpected copies are stopped */
+  stopUnexpected?: boolean
+  /** meta allow-migrate: moves by migrate_to/migrate_from instead of stop/start */
+  allowMigrate?: boolean
+  /** a migration recorded half done (migrate_to succeeded, migrate_from not yet) */
+  partialMigrationSource?: SNode
+  partialMigrationTarget?: SNode
+  /** sources of migrations that completed but were never stopped there */
+  danglingMigrations?: SNode[]
+  /** rsc_ticket dependencies */
+  tickets?: RscTicket[]
 }
 
 export interface ClusterOptions {

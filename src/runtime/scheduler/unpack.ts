@@ -5,6 +5,7 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
+import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
 import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
@@ -245,7 +246,7 @@ function clearPastFailure(rsc: Rsc, st: HistoryState): void {
   }
 }
 
-function updateResourceState(rsc: Rsc, e: OpEntry, rc: number, st: HistoryState, masked: boolean): void {
+function updateResourceState(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: number, st: HistoryState, masked: boolean): void {
   let clear = false
   if (rc === 5 || masked) rsc.role = Role.Stopped
   else if (rc === 7) clear = true
@@ -259,6 +260,7 @@ function updateResourceState(rsc: Rsc, e: OpEntry, rc: number, st: HistoryState,
     if (st.onFail === 'demote') clear = true
     rsc.role = Role.Unpromoted
   } else if (e.task === 'migrate_from') { rsc.role = Role.Started; clear = true }
+  else if (e.task === 'migrate_to') unpackMigrateToSuccess(ws, rsc, node, e.op, migrationHooks(ws))
   else if (rsc.role < Role.Started) setActive(rsc)
   if (clear) clearPastFailure(rsc, st)
 }
@@ -337,7 +339,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     if (node.online && !node.unclean) return
   }
   if (maskable && maskedProbe) {
-    updateResourceState(rsc, e, target, st, true)
+    updateResourceState(ws, rsc, node, e, target, st, true)
     rsc.failedOn.add(node)
     resourceLocation(ws, parent, node, -INFINITY)
     return
@@ -349,7 +351,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
       else if (task === 'promote') rsc.role = Role.Promoted
       return
     case 0:
-      updateResourceState(rsc, e, rc, st, false)
+      updateResourceState(ws, rsc, node, e, rc, st, false)
       return
     case 7: {
       // A missing agent cannot be ignored: treat on-fail=ignore as a ban
@@ -362,7 +364,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   }
   const {onFail} = actionOnFail(ws, rsc, task, e.intervalMs)
   if (onFail === 'ignore') {
-    updateResourceState(rsc, e, target, st, false)
+    updateResourceState(ws, rsc, node, e, target, st, false)
     rsc.failureIgnored = true
     rsc.failedOn.add(node)
   } else {
@@ -393,6 +395,8 @@ function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: nu
   const {onFail, failRole} = actionOnFail(ws, rsc, task, e.intervalMs)
   if (rank(st.onFail) < rank(onFail)) st.onFail = onFail
   if (task === 'stop') resourceLocation(ws, rsc, node, -INFINITY)
+  else if (task === 'migrate_to') unpackMigrateToFailure(ws, rsc, node, e.op, migrationHooks(ws))
+  else if (task === 'migrate_from') unpackMigrateFromFailure(ws, rsc, node, e.op, migrationHooks(ws))
   else if (task === 'promote') rsc.role = Role.Promoted
   else if (task === 'demote') {
     if (onFail === 'block') { rsc.role = Role.Promoted; rsc.nextRole = Role.Stopped }
@@ -414,6 +418,10 @@ function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: nu
   }
 }
 
+function migrationHooks(ws: WorkingSet): MigrationHooks {
+  return {addRunning: (rsc, node) => addRunning(ws, rsc, node)}
+}
+
 function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node)
   if (!node.running.includes(rsc)) node.running.push(rsc)
@@ -424,7 +432,23 @@ function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
     p = p.parent
   }
   // Unmanaged resources stay where they are
-  if (!rsc.managed) resourceLocation(ws, rsc, node, INFINITY)
+  if (!rsc.managed) { resourceLocation(ws, rsc, node, INFINITY); return }
+  if (rsc.variant === 'primitive' && isMultiplyActive(rsc)) {
+    if (rsc.recovery === 'stop_only') {
+      // make sure it does not come up again
+      rsc.allowed = new Map(ws.nodes.map((n) => [n, -INFINITY]))
+    } else if (rsc.recovery === 'block') {
+      const block = (r: Rsc) => { r.managed = false; r.block = true }
+      block(rsc)
+      if (rsc.parent?.variant === 'group' && rsc.parent.recovery === 'block') rsc.parent.children.forEach(block)
+    }
+  }
+}
+
+/** is_multiply_active: active on more than one node (clean nodes only, unless it needs fencing) */
+function isMultiplyActive(rsc: Rsc): boolean {
+  const count = rsc.needs === 'fencing' ? rsc.runningOn.length : rsc.runningOn.filter((n) => n.online && !n.unclean).length
+  return count > 1
 }
 
 function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailStrategy): void {
@@ -485,6 +509,8 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
   } else {
     for (const a of rsc.actions) if (a.task === 'stop' && a.node === node && a.intervalMs === 0) a.optional = true
   }
+  // a stop on the source after migrate_to does not stop the partially migrated resource on the target
+  if (rsc.role === Role.Stopped && rsc.partialMigrationSource === node && rsc.partialMigrationTarget && rsc.runningOn.length > 0) rsc.role = Role.Started
 }
 
 function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): void {
