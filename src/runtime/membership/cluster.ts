@@ -24,6 +24,9 @@ import {SerialMedium} from '../messaging/media/serial.js'
 import {UdpMedium} from '../messaging/media/udp.js'
 import {loadOrCreateUuid, nextGeneration} from './generation.js'
 
+/** How many recent sequence numbers per node remember when they were first seen. */
+const RECENT_SEQS = 256
+
 export type NodeStatus = 'init' | 'up' | 'active' | 'dead' | 'ping'
 export type LinkStatus = 'up' | 'dead'
 export type NodeType = 'normal' | 'ping'
@@ -57,8 +60,8 @@ interface PeerState {
   protocol: boolean
   /** Highest `ts` seen (seconds), to refuse stale NS_ replays. */
   lastTs: number
-  /** Monotonic ms when the newest in-order packet was first accepted (for duplicates on other media). */
-  lastAcceptedAt: number
+  /** Monotonic ms at which each recent sequence number was first accepted: a copy within 2 keepalives is a duplicate (another medium), later a replay. */
+  firstSeen: Map<number, number>
 }
 
 export interface MessageInfo {
@@ -147,7 +150,7 @@ export class HeartbeatCluster extends EventEmitter {
   private lastReqnodesAt = 0
   private running = false
   private readonly log: Logger
-  private lastBadLogAt = 0
+  private lastBadLogAt = -Infinity
   private suppressedBadLogs = 0
   private loadavgCache = {at: 0, text: 'n/a'}
 
@@ -185,7 +188,7 @@ export class HeartbeatCluster extends EventEmitter {
       ackedSeq: 0,
       protocol: true,
       lastTs: 0,
-      lastAcceptedAt: 0,
+      firstSeen: new Map(),
     })
   }
 
@@ -485,12 +488,14 @@ export class HeartbeatCluster extends EventEmitter {
     const verdict = this.trackSequence(peer, seq!, src)
     if (verdict === 'duplicate') {
       // the same packet on another medium refreshes that link; an old copy is a replay
-      const fresh = peer.status !== 'dead' && now - peer.lastAcceptedAt < this.timings.keepaliveMs * 2
+      const firstSeen = peer.firstSeen.get(seq!)
+      const fresh = peer.status !== 'dead' && firstSeen !== undefined && now - firstSeen < this.timings.keepaliveMs * 2
       if (linkName && fresh) this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
       return this.reject(fresh ? 'duplicate' : peer.status === 'dead' ? 'dead-node' : 'replay', `seq ${seq}`, src)
     }
     if (ts > peer.lastTs) peer.lastTs = ts
-    if (verdict === 'in-order') peer.lastAcceptedAt = now
+    peer.firstSeen.set(seq!, now)
+    if (peer.firstSeen.size > RECENT_SEQS) peer.firstSeen.delete(peer.firstSeen.keys().next().value!)
     if (dest && dest !== this.nodeName) return this.reject('not-for-us', `dest ${dest}`, src)
     this.stats.accepted++
     if (type === 'status') this.handleStatus(msg, peer, seq!, now)
@@ -500,6 +505,7 @@ export class HeartbeatCluster extends EventEmitter {
   }
 
   private resetTracking(peer: PeerState): void {
+    peer.firstSeen.clear()
     peer.lastSeq = undefined
     peer.highestSeq = undefined
     peer.lastStatusSeq = undefined
