@@ -24,6 +24,11 @@ import {SerialMedium} from '../messaging/media/serial.js'
 import {UdpMedium} from '../messaging/media/udp.js'
 import {loadOrCreateUuid, nextGeneration} from './generation.js'
 
+/** Unauthenticated text for a log line: no control characters (no forged extra lines). */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?')
+}
+
 /** How many recent sequence numbers per node remember when they were first seen. */
 const RECENT_SEQS = 256
 
@@ -422,7 +427,8 @@ export class HeartbeatCluster extends EventEmitter {
   private receiveUnsafe(buf: Buffer, mediumIndex: number): void {
     this.stats.received++
     const opened = openPacket(buf, this.config.auth)
-    if (!opened.ok) return this.reject(opened.reason, opened.detail)
+    // the claimed sender is unauthenticated, but tells an admin which node (or impostor) to look at
+    if (!opened.ok) return this.reject(opened.reason, opened.detail, opened.claimedSrc === undefined ? '?' : `${printable(opened.claimedSrc.slice(0, 64))}?`)
     let msg = opened.packet.msg
     try {
       msg = expandCompressed(msg)

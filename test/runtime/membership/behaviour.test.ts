@@ -2,7 +2,8 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {performance} from 'node:perf_hooks'
 import {HeartbeatCluster} from '../../../src/runtime/membership/cluster.js'
-import type {AuthConfig} from '../../../src/runtime/messaging/auth.js'
+import {type AuthConfig, signNetstring} from '../../../src/runtime/messaging/auth.js'
+import {hex, HbMessage} from '../../../src/runtime/messaging/message.js'
 import {loopbackConfig, randomPort, sleep, stopAll, waitFor} from './harness.js'
 import {until} from './netns.js'
 
@@ -95,4 +96,17 @@ test('a flood of garbage is counted per packet but logged at most about once a s
   a.receive(Buffer.from('x'), 0)
   assert.equal(lines.length, 2)
   assert.match(lines[1]!, /499 more suppressed/)
+})
+
+test('a dropped packet is logged with its claimed sender, on one line whatever that field holds', () => {
+  const lines: string[] = []
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, randomPort()), (level, text) => {
+    if (level === 'error') lines.push(text)
+  })
+  const forged = new HbMessage([['t', 'shutdone'], ['src', 'n2\nDec  6 00:00:00 n1 heartbeat: [1]: info: all is well'], ['seq', '5'], ['hg', '5'], ['ts', hex(Date.now() / 1000)]])
+  a.receive(signNetstring(forged, {activeIndex: 1, keys: new Map([[1, {method: 'sha1', key: 'a guess'}]])}), 0)
+  assert.equal(a.stats.rejected['bad-signature'], 1)
+  assert.equal(lines.length, 1)
+  assert.ok(!lines[0]!.includes('\n'), lines[0])
+  assert.match(lines[0]!, /^dropped packet from n2\?Dec {2}6 .*\?: bad-signature: authtoken does not match, authtoken=[0-9a-f]{40}$/)
 })
