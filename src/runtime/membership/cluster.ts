@@ -11,12 +11,13 @@
  * (setImmediate), so packets that queued up while this process was stalled
  * (a loaded machine) are read before any verdict.
  */
+import {createHash} from 'node:crypto'
 import {EventEmitter} from 'node:events'
 import {readFileSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
 import {openPacket, signClassic, signNetstring, type Rejection} from '../messaging/auth.js'
 import {type Logger, type MessagingConfig, resolveTimings, type ResolvedTimings} from '../messaging/config.js'
-import {expandCompressed} from '../messaging/codec.js'
+import {classicAuthText, expandCompressed} from '../messaging/codec.js'
 import {hex, HbMessage, parseDecimal, parseHex} from '../messaging/message.js'
 import type {Medium, OutboundPacket} from '../messaging/media/medium.js'
 import {PingMedium} from '../messaging/media/ping.js'
@@ -66,7 +67,7 @@ interface PeerState {
   /** Highest `ts` seen (seconds), to refuse stale NS_ replays. */
   lastTs: number
   /** Monotonic ms at which each recent sequence number was first accepted: a copy within 2 keepalives is a duplicate (another medium), later a replay. */
-  firstSeen: Map<number, number>
+  firstSeen: Map<number, {at: number; signature: string}>
 }
 
 export interface MessageInfo {
@@ -491,16 +492,23 @@ export class HeartbeatCluster extends EventEmitter {
         this.emit('partition-healed', {node: src})
       }
     }
+    // what the packet says, whatever its form (netstring or classic frame, with or without inner auth)
+    const signature = createHash('sha1').update(classicAuthText(msg)).digest('base64')
     const verdict = this.trackSequence(peer, seq!, src)
     if (verdict === 'duplicate') {
       // the same packet on another medium refreshes that link; an old copy is a replay
       const firstSeen = peer.firstSeen.get(seq!)
-      const fresh = peer.status !== 'dead' && firstSeen !== undefined && now - firstSeen < this.timings.keepaliveMs * 2
+      if (firstSeen && firstSeen.signature !== signature) {
+        // Two different, correctly signed packets with one sequence number: someone else holds our key
+        // (or replays an older incarnation). The later one is dropped, as Heartbeat does: say so loudly.
+        this.log('crit', `Two different packets from ${src} with seq ${seq}: one of them is forged (is the cluster key known outside the cluster?); the later one was dropped.`)
+      }
+      const fresh = peer.status !== 'dead' && firstSeen !== undefined && now - firstSeen.at < this.timings.keepaliveMs * 2
       if (linkName && fresh) this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
       return this.reject(fresh ? 'duplicate' : peer.status === 'dead' ? 'dead-node' : 'replay', `seq ${seq}`, src)
     }
     if (ts > peer.lastTs) peer.lastTs = ts
-    peer.firstSeen.set(seq!, now)
+    peer.firstSeen.set(seq!, {at: now, signature})
     if (peer.firstSeen.size > RECENT_SEQS) peer.firstSeen.delete(peer.firstSeen.keys().next().value!)
     if (dest && dest !== this.nodeName) return this.reject('not-for-us', `dest ${dest}`, src)
     this.stats.accepted++

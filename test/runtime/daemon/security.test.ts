@@ -119,6 +119,8 @@ test('forged packets: no valid signature in any log, private files, a forged shu
     assert.deepEqual([lab.holders('alpha'), lab.holders('beta')], [['n1'], ['n1']], lab.describe())
     assert.ok(lab.running('n1') && lab.running('n2'))
     assert.equal(lab.cli('n2', ['status', 'nodestatus', 'n1']).stdout.trim(), 'active')
+    // n1's own packet with the sequence number the forgery took arrived later: n2 says the key is out
+    await lab.waitFor('n2 reports the forgery', () => /CRIT: Two different packets from n1 with seq \d+: one of them is forged/.test(lab.log('n2')))
     assert.match(lab.log('n1'), /ERROR: Both machines own our resources!/)
     assert.match(lab.log('n2'), /ERROR: Both machines own foreign resources!/)
     assert.deepEqual(lab.doubleStarts(), [])

@@ -110,3 +110,23 @@ test('a dropped packet is logged with its claimed sender, on one line whatever t
   assert.ok(!lines[0]!.includes('\n'), lines[0])
   assert.match(lines[0]!, /^dropped packet from n2\?Dec {2}6 .*\?: bad-signature: authtoken does not match, authtoken=[0-9a-f]{40}$/)
 })
+
+test('two different correctly signed packets with one sequence number: the later is dropped and reported as a forgery', () => {
+  const lines: string[] = []
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, randomPort()), (level, text) => {
+    if (level === 'crit') lines.push(text)
+  })
+  const delivered: string[] = []
+  a.on('message', (m: HbMessage) => delivered.push(m.type!))
+  const packet = (t: string, seq: number): Buffer =>
+    signNetstring(new HbMessage([['t', t], ['src', 'n2'], ['seq', hex(seq)], ['hg', '5'], ['ts', hex(Date.now() / 1000)]]), a.config.auth)
+  const genuine = packet('resource', 7)
+  a.receive(genuine, 0)
+  a.receive(genuine, 0) // the same packet again (another medium): a plain duplicate
+  assert.deepEqual(lines, [])
+  a.receive(packet('shutdone', 7), 0)
+  assert.deepEqual(delivered, ['resource'])
+  assert.equal(a.stats.rejected.duplicate, 2)
+  assert.equal(lines.length, 1)
+  assert.match(lines[0]!, /^Two different packets from n2 with seq 7: one of them is forged/)
+})
