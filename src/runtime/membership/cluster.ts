@@ -29,9 +29,18 @@ function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?')
 }
 
-/** Two packet identities can be compared only when both come from the same kind of signature. */
-function sameKind(a: string, b: string): boolean {
-  return a !== '' && a.slice(0, 5) === b.slice(0, 5)
+/**
+ * What a packet says, identified at no cost by a signature it already carries: the inner `auth`
+ * field (an HMAC of the fields, the same on a UDP medium and a serial line), else the netstring
+ * trailer's digest. Two identities can be compared only when they are of the same kind.
+ */
+interface PacketIdentity {
+  kind: 'inner' | 'outer' | 'none'
+  digest: string
+}
+
+function differentPackets(a: PacketIdentity, b: PacketIdentity): boolean {
+  return a.kind !== 'none' && a.kind === b.kind && a.digest !== b.digest
 }
 
 /** How many recent sequence numbers per node remember when they were first seen. */
@@ -70,8 +79,11 @@ interface PeerState {
   protocol: boolean
   /** Highest `ts` seen (seconds), to refuse stale NS_ replays. */
   lastTs: number
-  /** Monotonic ms at which each recent sequence number was first accepted: a copy within 2 keepalives is a duplicate (another medium), later a replay. */
-  firstSeen: Map<number, {at: number; signature: string}>
+  /**
+   * Each recent sequence number: when it was first accepted (a copy within 2 keepalives is a
+   * duplicate from another medium, later a replay) and what that packet said.
+   */
+  firstSeen: Map<number, {at: number; identity: PacketIdentity}>
 }
 
 export interface MessageInfo {
@@ -496,15 +508,14 @@ export class HeartbeatCluster extends EventEmitter {
         this.emit('partition-healed', {node: src})
       }
     }
-    // Identifies the packet's contents at no cost: the inner auth field (an HMAC of the fields, the
-    // same on a UDP medium and a serial line), else the netstring trailer's digest.
     const inner = opened.packet.msg.get('auth')
-    const signature = inner !== undefined ? `inner ${inner}` : opened.packet.trailer ? `outer ${opened.packet.trailer.digest}` : ''
+    const trailer = opened.packet.trailer
+    const identity: PacketIdentity = inner !== undefined ? {kind: 'inner', digest: inner} : trailer ? {kind: 'outer', digest: trailer.digest} : {kind: 'none', digest: ''}
     const verdict = this.trackSequence(peer, seq!, src)
     if (verdict === 'duplicate') {
       // the same packet on another medium refreshes that link; an old copy is a replay
       const firstSeen = peer.firstSeen.get(seq!)
-      if (firstSeen && firstSeen.signature !== signature && sameKind(firstSeen.signature, signature)) {
+      if (firstSeen && differentPackets(firstSeen.identity, identity)) {
         // Two different, correctly signed packets with one sequence number: someone else holds our key
         // (or replays an older incarnation). The later one is dropped, as Heartbeat does: say so loudly.
         this.log('crit', `Two different packets from ${src} with seq ${seq}: one of them is forged (is the cluster key known outside the cluster?); the later one was dropped.`)
@@ -514,7 +525,7 @@ export class HeartbeatCluster extends EventEmitter {
       return this.reject(fresh ? 'duplicate' : peer.status === 'dead' ? 'dead-node' : 'replay', `seq ${seq}`, src)
     }
     if (ts > peer.lastTs) peer.lastTs = ts
-    peer.firstSeen.set(seq!, {at: now, signature})
+    peer.firstSeen.set(seq!, {at: now, identity})
     if (peer.firstSeen.size > RECENT_SEQS) peer.firstSeen.delete(peer.firstSeen.keys().next().value!)
     if (dest && dest !== this.nodeName) return this.reject('not-for-us', `dest ${dest}`, src)
     this.stats.accepted++
