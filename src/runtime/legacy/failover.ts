@@ -49,9 +49,11 @@ export interface FailoverTimers {
   /** How long the accepting side of a standby waits for the requester's "done". */
   standbyOtherMs: number
   fenceRetryMs: number
+  /** While a group we keep is also held by a peer, our resource report is repeated this often (a lost one must not leave both holding it). */
+  conflictReportMs: number
 }
 
-const DEFAULT_TIMERS: FailoverTimers = {rqstDelayMs: 10_000, standbyReplyMs: 10_000, standbyOtherMs: 3_600_000, fenceRetryMs: 5_000}
+const DEFAULT_TIMERS: FailoverTimers = {rqstDelayMs: 10_000, standbyReplyMs: 10_000, standbyOtherMs: 3_600_000, fenceRetryMs: 5_000, conflictReportMs: 2_000}
 
 export type FailoverEvent =
   /** Membership: every node heard from or declared dead (initdead applied). */
@@ -164,6 +166,8 @@ export class FailoverMachine {
   private readonly leftovers = new Set<string>()
   /** Conflicts (group key) already being resolved, so a keeper restarts only once. */
   private readonly conflicts = new Set<string>()
+  /** When to repeat our resource report while we keep a group a peer also holds. */
+  private conflictReportAt?: number
   private readonly timers: FailoverTimers
   private readonly me: string
   /** Resource set to hand to a Heartbeat peer after a failed start. */
@@ -214,6 +218,7 @@ export class FailoverMachine {
     if (this.phase === 'starting' && this.startDeadline !== undefined) deadlines.push(this.startDeadline)
     if (this.standbyState.role !== 'idle') deadlines.push(this.standbyState.deadline)
     for (const peer of this.peers.values()) if (peer.fenceRetryAt !== undefined) deadlines.push(peer.fenceRetryAt)
+    if (this.conflictReportAt !== undefined) deadlines.push(this.conflictReportAt)
     return deadlines.length ? Math.min(...deadlines) : undefined
   }
 
@@ -377,7 +382,11 @@ export class FailoverMachine {
    * A departing peer still holding the group counts too: the two may not run it together.
    */
   private resolveConflicts(): void {
-    if (this.phase !== 'stable') return
+    if (this.phase !== 'stable') {
+      this.conflictReportAt = undefined
+      return
+    }
+    let keeping = false
     for (const g of this.groups.values()) {
       if (!this.holdsHere(g) || g.want !== 'held') {
         this.conflicts.delete(g.key)
@@ -388,12 +397,13 @@ export class FailoverMachine {
         this.conflicts.delete(g.key)
         continue
       }
+      const holders = [this.me, ...others.map((p) => p.name)]
+      const keeper = holders.includes(g.owner) ? g.owner : this.config.nodes.map((n) => n.toLowerCase()).find((n) => holders.includes(n))
+      if (keeper === this.me) keeping = true
       if (this.conflicts.has(g.key)) continue
       this.conflicts.add(g.key)
       // Heartbeat's audit wording (hb_resource.c AuditResources), then what hakit does about it
       this.log('error', g.owner === this.me ? 'Both machines own our resources!' : 'Both machines own foreign resources!')
-      const holders = [this.me, ...others.map((p) => p.name)]
-      const keeper = holders.includes(g.owner) ? g.owner : this.config.nodes.map((n) => n.toLowerCase()).find((n) => holders.includes(n))
       const names = others.map((p) => p.name).join(', ')
       if (keeper === this.me) {
         this.log('warn', `Resource group ${g.key} is also held by ${names}: keeping it here and restarting it to re-announce it.`)
@@ -404,6 +414,8 @@ export class FailoverMachine {
         this.setWant(g, 'stopped')
       }
     }
+    if (!keeping) this.conflictReportAt = undefined
+    else this.conflictReportAt ??= this.now + this.timers.conflictReportMs
   }
 
   /** auto_failback on: hand groups taken over from a node back once it is stable again. */
@@ -1018,6 +1030,11 @@ export class FailoverMachine {
 
   private onTick(): void {
     if (this.phase === 'starting' && this.startDeadline !== undefined && this.now >= this.startDeadline) this.tryStart(true)
+    if (this.conflictReportAt !== undefined && this.now >= this.conflictReportAt) {
+      // the peer still holds what we keep: say again what we hold (our last report may have been lost)
+      this.conflictReportAt = this.now + this.timers.conflictReportMs
+      this.reportResources(true)
+    }
     for (const peer of this.peers.values()) {
       if (peer.fenceRetryAt !== undefined && this.now >= peer.fenceRetryAt && peer.fencing) {
         peer.fenceRetryAt = undefined

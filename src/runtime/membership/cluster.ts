@@ -24,6 +24,28 @@ import {SerialMedium} from '../messaging/media/serial.js'
 import {UdpMedium} from '../messaging/media/udp.js'
 import {loadOrCreateUuid, nextGeneration} from './generation.js'
 
+/** Unauthenticated text for a log line: no control characters (no forged extra lines). */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?')
+}
+
+/**
+ * What a packet says, identified at no cost by a signature it already carries: the inner `auth`
+ * field (an HMAC of the fields, the same on a UDP medium and a serial line), else the netstring
+ * trailer's digest. Two identities can be compared only when they are of the same kind.
+ */
+interface PacketIdentity {
+  kind: 'inner' | 'outer' | 'none'
+  digest: string
+}
+
+function differentPackets(a: PacketIdentity, b: PacketIdentity): boolean {
+  return a.kind !== 'none' && a.kind === b.kind && a.digest !== b.digest
+}
+
+/** How many recent sequence numbers per node remember when they were first seen. */
+const RECENT_SEQS = 256
+
 export type NodeStatus = 'init' | 'up' | 'active' | 'dead' | 'ping'
 export type LinkStatus = 'up' | 'dead'
 export type NodeType = 'normal' | 'ping'
@@ -57,8 +79,11 @@ interface PeerState {
   protocol: boolean
   /** Highest `ts` seen (seconds), to refuse stale NS_ replays. */
   lastTs: number
-  /** Monotonic ms when the newest in-order packet was first accepted (for duplicates on other media). */
-  lastAcceptedAt: number
+  /**
+   * Each recent sequence number: when it was first accepted (a copy within 2 keepalives is a
+   * duplicate from another medium, later a replay) and what that packet said.
+   */
+  firstSeen: Map<number, {at: number; identity: PacketIdentity}>
 }
 
 export interface MessageInfo {
@@ -150,7 +175,7 @@ export class HeartbeatCluster extends EventEmitter {
   private lastReqnodesAt = 0
   private running = false
   private readonly log: Logger
-  private lastBadLogAt = 0
+  private lastBadLogAt = -Infinity
   private suppressedBadLogs = 0
   private loadavgCache = {at: 0, text: 'n/a'}
 
@@ -188,7 +213,7 @@ export class HeartbeatCluster extends EventEmitter {
       ackedSeq: 0,
       protocol: true,
       lastTs: 0,
-      lastAcceptedAt: 0,
+      firstSeen: new Map(),
     })
   }
 
@@ -423,7 +448,8 @@ export class HeartbeatCluster extends EventEmitter {
   private receiveUnsafe(buf: Buffer, mediumIndex: number): void {
     this.stats.received++
     const opened = openPacket(buf, this.config.auth)
-    if (!opened.ok) return this.reject(opened.reason, opened.detail)
+    // the claimed sender is unauthenticated, but tells an admin which node (or impostor) to look at
+    if (!opened.ok) return this.reject(opened.reason, opened.detail, opened.claimedSrc === undefined ? '?' : `${printable(opened.claimedSrc.slice(0, 64))}?`)
     let msg = opened.packet.msg
     try {
       msg = expandCompressed(msg)
@@ -486,15 +512,25 @@ export class HeartbeatCluster extends EventEmitter {
         this.emit('partition-healed', {node: src})
       }
     }
+    const inner = opened.packet.msg.get('auth')
+    const trailer = opened.packet.trailer
+    const identity: PacketIdentity = inner !== undefined ? {kind: 'inner', digest: inner} : trailer ? {kind: 'outer', digest: trailer.digest} : {kind: 'none', digest: ''}
     const verdict = this.trackSequence(peer, seq!, src)
     if (verdict === 'duplicate') {
       // the same packet on another medium refreshes that link; an old copy is a replay
-      const fresh = peer.status !== 'dead' && now - peer.lastAcceptedAt < this.timings.keepaliveMs * 2
+      const firstSeen = peer.firstSeen.get(seq!)
+      if (firstSeen && differentPackets(firstSeen.identity, identity)) {
+        // Two different, correctly signed packets with one sequence number: someone else holds our key
+        // (or replays an older incarnation). The later one is dropped, as Heartbeat does: say so loudly.
+        this.log('crit', `Two different packets from ${src} with seq ${seq}: one of them is forged (is the cluster key known outside the cluster?); the later one was dropped.`)
+      }
+      const fresh = peer.status !== 'dead' && firstSeen !== undefined && now - firstSeen.at < this.timings.keepaliveMs * 2
       if (linkName && fresh) this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
       return this.reject(fresh ? 'duplicate' : peer.status === 'dead' ? 'dead-node' : 'replay', `seq ${seq}`, src)
     }
     if (ts > peer.lastTs) peer.lastTs = ts
-    if (verdict === 'in-order') peer.lastAcceptedAt = now
+    peer.firstSeen.set(seq!, {at: now, identity})
+    if (peer.firstSeen.size > RECENT_SEQS) peer.firstSeen.delete(peer.firstSeen.keys().next().value!)
     if (dest && dest !== this.nodeName) return this.reject('not-for-us', `dest ${dest}`, src)
     this.stats.accepted++
     if (type === 'status') this.handleStatus(msg, peer, seq!, now)
@@ -504,6 +540,7 @@ export class HeartbeatCluster extends EventEmitter {
   }
 
   private resetTracking(peer: PeerState): void {
+    peer.firstSeen.clear()
     peer.lastSeq = undefined
     peer.highestSeq = undefined
     peer.lastStatusSeq = undefined

@@ -89,10 +89,20 @@ export function signClassic(msg: HbMessage, auth: AuthConfig): Buffer {
 
 export type Rejection = 'malformed' | 'truncated' | 'oversized' | 'unsupported' | 'no-signature' | 'bad-signature' | 'unknown-key' | 'weak-method'
 
-export type VerifyResult = {ok: true; packet: DecodedPacket; keyIndex: number} | {ok: false; reason: Rejection; detail: string}
+export type VerifyResult =
+  | {ok: true; packet: DecodedPacket; keyIndex: number}
+  /** `claimedSrc`: the packet's unauthenticated `src` field, when it could be decoded (for the log). */
+  | {ok: false; reason: Rejection; detail: string; claimedSrc?: string}
 
 /** Checks one decoded packet. Never throws. */
 export function verifyPacket(packet: DecodedPacket, auth: AuthConfig): VerifyResult {
+  const result = checkSignature(packet, auth)
+  if (result.ok) return result
+  const src = packet.msg.get('src')
+  return src === undefined ? result : {...result, claimedSrc: src}
+}
+
+function checkSignature(packet: DecodedPacket, auth: AuthConfig): VerifyResult {
   let token
   let signed: Buffer
   if (packet.format === 'netstring') {

@@ -197,3 +197,25 @@ test('forged messages never leave a group held twice between connected hakit nod
     }
   }
 })
+
+test('the owner repeats its report while the conflict lasts: a lost report does not leave the group held twice', () => {
+  // The forged shutdone took a sequence number of n1: n1's genuine packet with that number (its
+  // resource report) is then dropped by n2 as a duplicate. Seen in the loopback daemon test.
+  const sim = new Sim(['n1', 'n2'], [{key: 'g1', ownerNode: 'n1'}], {autoFailback: 'on'})
+  sim.start('n1')
+  sim.start('n2')
+  sim.run()
+  sim.advance(12_000, 500)
+  assert.deepEqual(sim.placement(), {g1: ['n1']})
+  sim.loseNext('n1', 'n2', (m) => m.t === 'resource')
+  sim.forge('n1', 'n2', {t: 'shutdone', st: 'dead'})
+  sim.run()
+  assert.deepEqual(sim.placement().g1!.sort(), ['n1', 'n2'], 'the first report was lost: both hold it for now')
+  sim.advance(5000, 500)
+  assert.deepEqual(sim.placement(), {g1: ['n1']})
+  // the repetition stops once the conflict is over
+  const reports = (): number => sim.node('n1').sent.filter((m) => m.t === 'resource').length
+  const settled = reports()
+  sim.advance(10_000, 500)
+  assert.equal(reports(), settled)
+})

@@ -41,6 +41,8 @@ export class Sim {
   private readonly restartAfterShutdown = new Set<string>()
   /** acquire issued while the group already ran there (should never happen). */
   readonly doubleAcquires: string[] = []
+  /** Messages to lose on the way (each rule loses one matching message). */
+  private losses: Array<{from: string; to: string; match: (msg: Message) => boolean}> = []
 
   constructor(
     readonly names: string[],
@@ -138,6 +140,18 @@ export class Sim {
     if (this.node(to).up && from !== to) this.push(to, {type: 'message', from, msg})
   }
 
+  /** The next message from `from` to `to` that matches is lost (e.g. its sequence number was taken by a forged packet). */
+  loseNext(from: string, to: string, match: (msg: Message) => boolean): void {
+    this.losses.push({from, to, match})
+  }
+
+  private lost(from: string, to: string, msg: Message): boolean {
+    const i = this.losses.findIndex((l) => l.from === from && l.to === to && l.match(msg))
+    if (i < 0) return false
+    this.losses.splice(i, 1)
+    return true
+  }
+
   event(name: string, event: FailoverEvent): void {
     this.push(name, event)
   }
@@ -190,7 +204,7 @@ export class Sim {
         case 'send': {
           node.sent.push(action.msg)
           for (const other of this.nodes.values()) {
-            if (other !== node && other.up && this.connected(node.name, other.name)) this.push(other.name, {type: 'message', from: node.name, msg: action.msg})
+            if (other !== node && other.up && this.connected(node.name, other.name) && !this.lost(node.name, other.name, action.msg)) this.push(other.name, {type: 'message', from: node.name, msg: action.msg})
           }
           if (action.msg.t === 'shutdone') {
             // the daemon exits after its notice; peers declare it dead later
