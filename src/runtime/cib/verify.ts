@@ -4,8 +4,9 @@
  * missing from an agent directory, no STONITH resource while stonith-enabled
  * is true, and scores or durations Pacemaker cannot read.
  */
-import {existsSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
+import {closest} from '../../lint/suggest.js'
 import {finding, type Finding, type SourceLocation} from '../../core/findings.js'
 import type {Cib, NvSet, Primitive, Resource, Rule} from '../../formats/cib/model.js'
 import {char2score, isInterval, isScore, parseBoolean} from '../../formats/cib/values.js'
@@ -17,6 +18,20 @@ export interface VerifyOptions {
   text?: string
   /** OCF agent root (…/resource.d): when given, ocf agents must exist under it. */
   agentDir?: string
+}
+
+/** The installed OCF agent root ($OCF_ROOT/resource.d, else /usr/lib/ocf/resource.d), when it exists. */
+export function installedAgentDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = env.OCF_ROOT ? join(env.OCF_ROOT, 'resource.d') : '/usr/lib/ocf/resource.d'
+  return existsSync(dir) ? dir : undefined
+}
+
+function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
 }
 
 export function verifyCib(cib: Cib, options: VerifyOptions): Finding[] {
@@ -245,12 +260,28 @@ class Verifier {
   checkAgents(): void {
     const dir = this.options.agentDir
     if (!dir) return
+    const providers = entries(dir)
     for (const p of this.primitives()) {
       if (p.class !== 'ocf' || !p.provider) continue
       if (!existsSync(join(dir, p.provider, p.type))) {
-        this.add('unknown-agent', 'error', p.id, `${p.id}: resource agent ocf:${p.provider}:${p.type} is not installed in ${dir}`)
+        this.add('unknown-agent', 'error', p.id, `${p.id}: resource agent ocf:${p.provider}:${p.type} is not installed in ${dir}${this.agentHint(dir, providers, p.provider, p.type)}`)
       }
     }
+  }
+
+  /** ` (did you mean ocf:P:T?)`: the type among the provider's agents, else the same type elsewhere, else the provider. */
+  agentHint(dir: string, providers: string[], provider: string, type: string): string {
+    const own = providers.includes(provider) ? closest(type, entries(join(dir, provider))) : undefined
+    if (own) return ` (did you mean ocf:${provider}:${own}?)`
+    const elsewhere = providers.find((other) => existsSync(join(dir, other, type)))
+    if (elsewhere) return ` (did you mean ocf:${elsewhere}:${type}?)`
+    const otherProvider = closest(provider, providers)
+    if (otherProvider && existsSync(join(dir, otherProvider, type))) return ` (did you mean ocf:${otherProvider}:${type}?)`
+    for (const other of providers) {
+      const near = closest(type, entries(join(dir, other)))
+      if (near) return ` (did you mean ocf:${other}:${near}?)`
+    }
+    return ''
   }
 
   checkStonith(): void {
