@@ -7,6 +7,7 @@
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {closest} from '../../lint/suggest.js'
+import {CLUSTER_OPTIONS, INTERNAL_OPTIONS, RETIRED_META, RETIRED_OPTIONS, underscoreSpelling} from '../../converters/cib/options.js'
 import {finding, type Finding, type SourceLocation} from '../../core/findings.js'
 import type {Cib, NvSet, Primitive, Resource, Rule} from '../../formats/cib/model.js'
 import {char2score, isInterval, isScore, parseBoolean} from '../../formats/cib/values.js'
@@ -58,7 +59,7 @@ class Verifier {
     if (!text || !id) return {file, line: 1, column: 1}
     let at = text.indexOf(`id="${id}"`)
     if (at < 0) {
-      const m = new RegExp(`(^|[\\s:"'])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s:"'])`, 'm').exec(text)
+      const m = new RegExp(`(^|[\\s:"'])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s:"'=])`, 'm').exec(text)
       at = m ? m.index + m[1].length : -1
     }
     if (at < 0) return {file, line: 1, column: 1}
@@ -84,6 +85,7 @@ class Verifier {
     this.checkValues()
     this.checkAgents()
     this.checkStonith()
+    this.checkRetired()
     return this.findings
   }
 
@@ -282,6 +284,34 @@ class Verifier {
       if (near) return ` (did you mean ocf:${other}:${near}?)`
     }
     return ''
+  }
+
+  /**
+   * Cluster options Pacemaker 2.1.5 does not know, as crmsh reports them ("cib-bootstrap-options:
+   * unknown attribute 'X'"), saying what the option became; retired resource meta attributes.
+   */
+  checkRetired(): void {
+    for (const set of this.cib.crmConfig) {
+      for (const p of set.pairs) {
+        if (CLUSTER_OPTIONS.has(p.name) || INTERNAL_OPTIONS.has(p.name)) continue
+        const spelled = underscoreSpelling(p.name)
+        const retired = RETIRED_OPTIONS[spelled ?? p.name]
+        const now = retired?.kind === 'renamed' ? `renamed ${retired.to} in Pacemaker 2.0`
+          : retired?.kind === 'moved' ? `now ${retired.section} ${retired.to}`
+          : retired ? retired.why
+          : spelled ? `write ${spelled}`
+          : undefined
+        const hint = now ?? (closest(p.name, CLUSTER_OPTIONS) ? `did you mean ${closest(p.name, CLUSTER_OPTIONS)}?` : undefined)
+        this.add(retired || spelled ? 'retired-option' : 'unknown-option', 'warning', p.id ?? p.name, `${set.id ?? 'crm_config'}: unknown attribute '${p.name}'${hint ? `: ${hint}` : ''}`)
+      }
+    }
+    for (const r of this.resources.values()) {
+      for (const s of r.metaAttributes) {
+        for (const p of s.pairs) {
+          if (p.name in RETIRED_META) this.add('retired-option', 'warning', p.id ?? r.id, `${r.id}: attribute ${p.name} does not exist: ${RETIRED_META[p.name]}`)
+        }
+      }
+    }
   }
 
   checkStonith(): void {
