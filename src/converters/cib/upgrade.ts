@@ -81,7 +81,9 @@ class CibUpgrader {
     if (id) {
       const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
       for (const {file, text} of sources) {
-        let at = text.indexOf(`id="${id}"`)
+        // `id="X"` as an attribute of its own (not the tail of dc-uuid="X"), else name="X", else the word.
+        let at = new RegExp(`(^|\\s)id="${escaped}"`).exec(text)?.index ?? -1
+        if (at >= 0) at += /^\s/.test(text.slice(at)) ? 1 : 0
         if (at < 0) at = text.indexOf(`name="${id}"`)
         if (at < 0) {
           const m = new RegExp(`(^|[\\s:"'$=])${escaped}(?=$|[\\s:"'=])`, 'm').exec(text)
@@ -182,9 +184,16 @@ class CibUpgrader {
       const name = order.find((o) => o.toLowerCase() === n.uname.toLowerCase())!
       const id = nodeIds[name]!
       if (n.id !== id) this.note('info', 'upgrade-node-id', n.id, `node ${n.uname}: id ${n.id} → ${id} (its corosync nodeid${this.options.nodeOrder ? ', from the ha.cf node order' : ''})`)
-      const node: Node = {...n, id, uname: name}
+      const node: Node = {...n, id}
       if (node.type === 'normal') delete node.type
-      // Node attributes of the old cluster are kept (standby, maintenance, custom attributes).
+      // A node with nothing but default attributes is left out: Pacemaker adds it from corosync, and an
+      // offline CIB that lists nodes never seen makes crm_verify warn about fencing them.
+      const meaningful = [...n.instanceAttributes, ...n.utilization].some((set) => set.rule || set.idRef || set.pairs.some((p) => !isDefaultNodeAttribute(p)))
+      if (!meaningful && !n.description) {
+        this.note('info', 'upgrade-node-dropped', n.id, `node ${n.uname} (id ${n.id}) left out: it has no attribute worth keeping; Pacemaker adds it with corosync nodeid ${id}`)
+        continue
+      }
+      this.note('info', 'upgrade-node-kept', n.id, `node ${n.uname} kept for its attributes, as corosync nodeid ${id}`)
       upgraded.push(node)
     }
     this.cib.nodes = upgraded
@@ -328,4 +337,9 @@ class CibUpgrader {
       delete c.score
     }
   }
+}
+
+/** standby/maintenance off: what a node is anyway. */
+function isDefaultNodeAttribute(p: NvPair): boolean {
+  return ['standby', 'maintenance'].includes(p.name) && /^(off|false|no|n|0)$/i.test(p.value ?? '')
 }
