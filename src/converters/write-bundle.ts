@@ -21,6 +21,8 @@ export interface WriteBundleOptions {
   header?: string[]
   /** Do not look at this machine (scripts in resource.d and /etc/init.d; lint's machine checks). */
   offline?: boolean
+  /** A Pacemaker-on-Heartbeat site: the old cluster's CIB XML / crm files, upgraded instead of haresources. */
+  cib?: string[]
 }
 
 export const BUNDLE_FILES = ['cib.xml', 'crm.txt', 'pcs.sh', 'corosync.conf', 'authkey', 'MIGRATION.md'] as const
@@ -28,8 +30,10 @@ export const BUNDLE_FILES = ['cib.xml', 'crm.txt', 'pcs.sh', 'corosync.conf', 'a
 export async function writeConversionBundle(dir: string, outDir: string, options: WriteBundleOptions = {}): Promise<{bundle: Bundle; findings: Finding[]}> {
   const paths = await legacyPaths(dir, {drbd: options.drbd})
   if (!paths.haresources && !paths.hacf) throw new UserError(`${dir}: neither haresources nor ha.cf is in this directory`)
-  const inputs = await loadLegacy({...paths, lookUpScripts: !options.offline})
-  const bundle = convertBundle({...inputs, initClass: options.initClass, generateKey: options.generateKey, locationScore: options.locationScore, stickiness: options.stickiness, expectResources: true})
+  const oldCib = options.cib && options.cib.length > 0
+  const inputs = await loadLegacy({...paths, ...(oldCib ? {haresources: undefined} : {}), lookUpScripts: !options.offline})
+  let bundle = convertBundle({...inputs, initClass: options.initClass, generateKey: options.generateKey, locationScore: options.locationScore, stickiness: options.stickiness, expectResources: !oldCib})
+  if (oldCib) bundle = await upgradeSiteCib(bundle, options.cib!, options)
   const lint = await lintForReport(dir, options)
   const corosyncText = printCorosyncConf(bundle.corosync)
   const findings = [...inputs.findings, ...bundle.findings, ...checkCorosyncConf(parseCorosyncConf(corosyncText, 'corosync.conf'))]
@@ -51,4 +55,15 @@ async function lintForReport(dir: string, options: WriteBundleOptions): Promise<
   const result = await lintAll(dir, {offline: options.offline, ...(options.drbd ? {drbdConf: options.drbd} : {})})
   const flags = [options.drbd ? `--drbd-conf ${options.drbd}` : '', options.offline ? '--offline' : ''].filter((f) => f !== '').join(' ')
   return {command: `hakit lint all ${dir}${flags ? ` ${flags}` : ''}`, findings: result.findings}
+}
+
+async function upgradeSiteCib(bundle: Bundle, files: string[], options: WriteBundleOptions): Promise<Bundle> {
+  const [{readOldCib, convertOldCib}, {withOldCib, bundleClusterName}, {installedAgentDir}] = await Promise.all([
+    import('./cib/convert.js'),
+    import('./cib/site.js'),
+    import('../runtime/cib/verify.js'),
+  ])
+  const {cib, sources} = await readOldCib(files)
+  const old = convertOldCib(cib, sources, {nodeOrder: bundle.nodes, clusterName: bundleClusterName(bundle), agentDir: options.offline ? undefined : installedAgentDir()})
+  return withOldCib(bundle, old, sources.map((s) => s.file))
 }

@@ -24,6 +24,7 @@ export default class ConvertAll extends HakitCommand {
     'location-score': Flags.integer({description: "score of the preference for the line's node", default: 100}),
     stickiness: Flags.integer({description: 'resource-stickiness used for auto_failback off', default: 200}),
     json: Flags.boolean({description: 'print the findings as JSON on stdout'}),
+    cib: Flags.string({description: 'Pacemaker on Heartbeat (crm on): the old CIB XML or crm file(s) to upgrade instead of converting haresources (repeatable)', multiple: true}),
     offline: Flags.boolean({description: "do not look at this machine: scripts are not looked up in DIR/resource.d and /etc/init.d (use for files copied from another host)"}),
     apply: Flags.boolean({description: 'load the result into the running cluster with cibadmin (honours CIB_file): properties merged, resources, constraints and rsc_defaults replaced'}),
     'dry-run': Flags.boolean({description: 'with --apply: show the difference to the live CIB, change nothing', dependsOn: ['apply']}),
@@ -43,6 +44,7 @@ export default class ConvertAll extends HakitCommand {
       stickiness: flags.stickiness,
       header: support.generatorHeader(this.argv),
       offline: flags.offline,
+      cib: flags.cib,
     })
     support.reportFindings(findings, flags.json)
     if (!flags.json) process.stderr.write(`wrote cib.xml, crm.txt, pcs.sh, corosync.conf, authkey, MIGRATION.md to ${flags.out}\n`)
