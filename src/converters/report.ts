@@ -5,6 +5,7 @@
 import {formatLocation, type Finding} from '../core/findings.js'
 import {sections, value} from '../formats/corosync/model.js'
 import type {Bundle} from './bundle.js'
+import {behaviourSection, type BehaviourReport} from './behaviour/index.js'
 
 /** What `hakit lint all` said about the same directory, for the report's first step. */
 export interface LintSummary {
@@ -19,6 +20,8 @@ export interface ReportInputs {
   /** The legacy configuration directory (for the commands shown). */
   dir?: string
   lint?: LintSummary
+  /** The behaviour-equivalence check (v1 machine vs scheduler), for "Behaviour changes". */
+  behaviour?: BehaviourReport
 }
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
@@ -108,6 +111,7 @@ export function migrationReport(bundle: Bundle, inputs: ReportInputs): string {
   push('')
   }
 
+  if (inputs.behaviour) push(...behaviourSection(inputs.behaviour))
   push(...beforeYouStart(inputs))
   push(...cutOverSteps(bundle, {hasDrbd, dir: inputs.dir ?? '/etc/ha.d'}))
   push('')
