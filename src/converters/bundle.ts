@@ -48,6 +48,8 @@ export interface Bundle {
   units: PlacementUnit[]
   nodes: string[]
   drbd: DrbdResourceInfo[]
+  /** Set when the CIB is an old Pacemaker-on-Heartbeat configuration, upgraded (convert cib). */
+  oldCib?: {files: string[]; dialect: string[]; nodeIds: Record<string, string>}
 }
 
 /** The key `auth N` selects, in the converters' terms. */
