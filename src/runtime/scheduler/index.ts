@@ -9,7 +9,8 @@ import {unpackConstraints} from './constraints.js'
 import {scheduleFencing} from './fencing.js'
 import {makeGroupMethods} from './group.js'
 import {applyOrderings} from './ordering.js'
-import {applyNodeCriteria} from './placement.js'
+import {addColocatedNodeScores, applyNodeCriteria, currentNode, sortNodes} from './placement.js'
+import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
 import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
 import {buildResources, variantMethods} from './resources.js'
@@ -106,12 +107,15 @@ export function schedule(cib: M.Cib, opts: ScheduleOptions = {}): Transition {
   current = ws
   try {
     unpackNodes(ws)
+    unpackNodeUtilization(ws)
     buildResources(ws)
     for (const r of ws.resources) initAllowed(ws, r)
     unpackStatus(ws)
     unpackConstraints(ws)
     applyNodeCriteria(ws)
     for (const r of ws.resources) r.fns.internalConstraints(r)
+    sortResourcesForUtilization(ws, (r) => addColocatedNodeScores(r, null, undefined, 1, {thisWith: true, active: false, nonNegative: false}) ?? new Map(), currentNode,
+      (nodes) => sortNodes(nodes.map((n) => [n, 0] as [typeof n, number]), null).map(([n]) => n))
     for (const r of ws.resources) r.fns.assign(r, null)
     scheduleProbes(ws)
     for (const r of ws.resources) r.fns.createActions(r)

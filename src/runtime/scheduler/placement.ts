@@ -3,6 +3,7 @@
  * stickiness, failure thresholds, colocations (Pacemaker's
  * pcmk_sched_allocate.c, pcmk_sched_primitive.c assign, pcmk_sched_colocation.c).
  */
+import {banInsufficientCapacity, compareNodeCapacities, consumeCapacity, releaseCapacity} from './utilization.js'
 import {addScores, INFINITY, strcmp} from './scores.js'
 import {failCount, resourceLocation} from './unpack.js'
 import {type Colocation, type LocationRule, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
@@ -43,6 +44,12 @@ export function sortNodes(nodes: Array<[SNode, number]>, active: SNode | null): 
     const b = nodeAvailable(n2, w2, false) ? w2 : -INFINITY
     if (a > b) return -1
     if (a < b) return 1
+    const strategy = n1.strategy
+    if (strategy === 'minimal') return strcmp(n1.uname, n2.uname)
+    if (strategy === 'balanced') {
+      const c = compareNodeCapacities(n1, n2)
+      if (c !== 0) return c < 0 ? -1 : 1
+    }
     if (n1.numResources < n2.numResources) return -1
     if (n1.numResources > n2.numResources) return 1
     if (active) {
@@ -227,17 +234,21 @@ export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | nul
   rsc.allocatedTo = chosen
   rsc.allocatedWeight = rsc.allowed.get(chosen) ?? 0
   chosen.numResources++
+  consumeCapacity(chosen, rsc)
   return true
 }
 
 function unassign(rsc: Rsc): void {
   if (rsc.allocatedTo) {
     rsc.allocatedTo.numResources--
+    releaseCapacity(rsc.allocatedTo, rsc)
     rsc.allocatedTo = null
   }
 }
 
-function assignBestNode(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): boolean {
+function assignBestNode(ws: WorkingSet, rsc: Rsc, preferIn: SNode | null): boolean {
+  const mostFree = banInsufficientCapacity(ws, rsc, (n, w) => nodeAvailable(n, w, true), (d, p, c) => colocationAffects(d, p, c, true) === 'location')
+  const prefer = preferIn ?? mostFree
   if (!rsc.provisional) return rsc.allocatedTo !== null
   const nodes = sortNodes([...rsc.allowed.entries()], currentNode(rsc))
   const best = nodes[0]

@@ -4,6 +4,7 @@
  * merged with rsc_defaults, and per-kind behaviour attached.
  */
 import type * as M from '../../formats/cib/model.js'
+import {primitiveUtilization} from './utilization.js'
 import {INFINITY, intervalMs, isTrue, parseScoreText} from './scores.js'
 import {type OpConfig, type Rsc, Role, type Variant, type VariantMethods, type WorkingSet, roleFromText} from './types.js'
 
@@ -123,6 +124,7 @@ function setupPrimitive(ws: WorkingSet, rsc: Rsc, prim: M.Primitive): void {
   rsc.provider = prim.provider
   rsc.type = prim.type
   rsc.ops = opConfigs(prim, ws)
+  rsc.utilization = primitiveUtilization(rsc)
   rsc.isFenceDevice = prim.class === 'stonith'
   if (rsc.isFenceDevice) ws.options.haveStonithResource = true
   const req = rsc.meta.get('requires')

@@ -39,6 +39,10 @@ export interface SNode {
   /** Instances assigned here, per clone (for clone-node-max). */
   countByClone: Map<string, number>
   running: Rsc[]
+  /** the cluster's placement-strategy (node comparisons need it) */
+  strategy?: string
+  /** remaining capacity (utilization attributes) */
+  utilization?: Map<string, number>
 }
 
 export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote'
@@ -228,6 +232,8 @@ export interface Rsc {
   failureIgnored: boolean
   /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
   notify?: boolean
+  /** utilization attributes (primitives) */
+  utilization?: Map<string, number>
   /** meta multiple-active: what to do when found active on several nodes */
   recovery?: 'stop_start' | 'stop_only' | 'block' | 'stop_unexpected'
   /** multiple-active=stop_unexpected is in effect: only the unexpected copies are stopped */
@@ -254,6 +260,8 @@ export interface ClusterOptions {
   stonithAction: string
   haveStonithResource: boolean
   dcUuid?: string
+  /** default, utilization, minimal or balanced */
+  placementStrategy: string
 }
 
 export interface WorkingSet {

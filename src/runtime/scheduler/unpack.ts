@@ -30,6 +30,7 @@ export function unpackOptions(cib: M.Cib): ClusterOptions {
     stonithAction,
     haveStonithResource: false,
     dcUuid: cib.attributes['dc-uuid'],
+    placementStrategy: (o.get('placement-strategy') ?? 'default').toLowerCase(),
   }
 }
 
@@ -41,7 +42,7 @@ export function unpackNodes(ws: WorkingSet): void {
     const node: SNode = {
       id: n.id, uname: n.uname, attrs, online: false, unclean: ws.options.startupFencing, unseen: true,
       standby: isTrue(attrs.get('standby')), standbyOnFail: false, pending: false, shutdown: false,
-      expectedUp: false, numResources: 0, countByClone: new Map(), running: [],
+      expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy,
     }
     attrs.set('#uname', n.uname)
     attrs.set('#id', n.id)
