@@ -5,6 +5,7 @@
 import type * as M from '../../formats/cib/model.js'
 import {clusterPseudoAction} from './actions.js'
 import {orderMigrationEquivalents} from './migration.js'
+import {expandConstraintReferences} from './references.js'
 import {evalRule} from './rules.js'
 import {unpackRscTicket, unpackTicketStates} from './tickets.js'
 import {addThisWith, addWithThis} from './placement.js'
@@ -232,7 +233,7 @@ function orderRscSets(ws: WorkingSet, set1: M.ResourceSet, set2: M.ResourceSet, 
 export function unpackConstraints(ws: WorkingSet): void {
   const tickets = unpackTicketStates(ws)
   const lookup = (id: string): Rsc[] => { const r = ws.byId.get(id); return r ? [r] : [] }
-  for (const c of ws.cib.constraints) {
+  for (const c of expandConstraintReferences(ws.cib.constraints, ws.references ?? new Map())) {
     if (c.kind === 'ticket') unpackRscTicket(ws, tickets, c, lookup)
     if (c.kind === 'location') unpackLocation(ws, c)
     else if (c.kind === 'colocation') unpackColocation(ws, c)

@@ -9,6 +9,7 @@ import {unpackConstraints} from './constraints.js'
 import {scheduleFencing} from './fencing.js'
 import {makeGroupMethods} from './group.js'
 import {applyOrderings} from './ordering.js'
+import {expandTemplates} from './references.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, sortNodes} from './placement.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
 import {makePrimitiveMethods} from './primitive.js'
@@ -102,8 +103,10 @@ function executionDate(cib: M.Cib): number | undefined {
 }
 
 /** Runs the whole pipeline on one CIB. */
-export function schedule(cib: M.Cib, opts: ScheduleOptions = {}): Transition {
+export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
+  const {cib, references} = expandTemplates(input)
   const ws = newWorkingSet(cib, opts)
+  ws.references = references
   current = ws
   try {
     unpackNodes(ws)

@@ -289,4 +289,6 @@ export interface WorkingSet {
   scoresLog: string[]
   showScores: boolean
   errors: string[]
+  /** templates and tags constraints may name, with the resources they stand for */
+  references?: Map<string, string[]>
 }
