@@ -48,7 +48,10 @@ function antiColocationOrder(ws: WorkingSet, first: Rsc, firstRole: Role, then: 
   for (const ft of firstTasks) for (const tt of thenTasks) orderResourceActions(ws, first, ft, then, tt, O.antiColocation)
 }
 
+const DISCOVERY: Record<string, number> = {always: 0, never: 1, exclusive: 2}
+
 function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
+  const discover = DISCOVERY[(c.resourceDiscovery ?? 'always').toLowerCase()] ?? 0
   const targets: Rsc[] = []
   if (c.rsc) { const r = ws.byId.get(c.rsc); if (r) targets.push(r) }
   for (const s of c.resourceSets ?? []) for (const id of s.resources) { const r = ws.byId.get(id); if (r) targets.push(r) }
@@ -57,13 +60,15 @@ function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
       const node = ws.nodeByName.get(c.node)
       if (!node) continue
       const score = parseScoreText(c.score, 0)
-      ws.locations.push({id: c.id, rsc, role: roleOf(c.role), nodes: [{node, score}]})
+      if (discover === 2) rsc.exclusiveDiscover = true
+      ws.locations.push({id: c.id, rsc, role: roleOf(c.role), nodes: [{node, score}], discover})
     }
     for (const rule of c.rules) {
       const score = parseScoreText(rule.score ?? c.score, 0)
       const role = roleOf(rule.role ?? c.role)
       const nodes = ws.nodes.filter((n) => evalRule(rule, n)).map((node) => ({node, score}))
-      ws.locations.push({id: c.id, rsc, role, nodes})
+      if (discover === 2) rsc.exclusiveDiscover = true
+      ws.locations.push({id: c.id, rsc, role, nodes, discover})
     }
   }
 }

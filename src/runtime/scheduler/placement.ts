@@ -12,7 +12,7 @@ import {type Colocation, type LocationRule, type Rsc, Role, type SNode, type Wor
 const INFINITY_HACK = INFINITY * -100
 
 export function nodeAvailable(node: SNode, weight: number | undefined, considerScore: boolean): boolean {
-  if (!node.online || node.shutdown || node.unclean || node.standby) return false
+  if (!node.online || node.shutdown || node.unclean || node.standby || node.maintenance) return false
   if (considerScore && (weight ?? 0) < 0) return false
   return true
 }
@@ -65,7 +65,21 @@ export function applyLocation(rsc: Rsc, loc: LocationRule): void {
   for (const {node, score} of loc.nodes) {
     const cur = rsc.allowed.get(node)
     rsc.allowed.set(node, cur === undefined ? score : addScores(cur, score))
+    const discover = loc.discover ?? 0
+    if ((rsc.discoverMode?.get(node) ?? 0) < discover) {
+      if (discover === 2) rsc.exclusiveDiscover = true
+      ;(rsc.discoverMode ??= new Map()).set(node, discover)
+    }
   }
+}
+
+/** apply_exclusive_discovery: with resource-discovery=exclusive, only the nodes named for discovery may run it */
+function applyExclusiveDiscovery(rsc: Rsc, node: SNode): void {
+  let top = rsc
+  while (top.parent) top = top.parent
+  if (!rsc.exclusiveDiscover && !top.exclusiveDiscover) return
+  for (const c of rsc.children) applyExclusiveDiscovery(c, node)
+  if (rsc.allowed.has(node) && rsc.discoverMode?.get(node) !== 2) rsc.allowed.set(node, -INFINITY)
 }
 
 function applyStickiness(ws: WorkingSet, rsc: Rsc): void {
@@ -95,7 +109,12 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
 export function applyNodeCriteria(ws: WorkingSet): void {
   for (const loc of ws.locations) loc.rsc.fns.applyLocation(loc.rsc, loc)
   for (const r of ws.resources) applyStickiness(ws, r)
-  for (const node of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, r, node)
+  for (const node of ws.nodes) {
+    for (const r of ws.resources) {
+      checkFailureThreshold(ws, r, node)
+      applyExclusiveDiscovery(r, node)
+    }
+  }
 }
 
 // ------------------------------------------------------------ colocation --

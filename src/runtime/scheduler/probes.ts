@@ -30,6 +30,9 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   }
   if (rsc.orphan) return false
   if (rsc.knownOn.has(node)) return false
+  const top0 = topParent(rsc)
+  if ((rsc.exclusiveDiscover || top0.exclusiveDiscover) && (!rsc.allowed.has(node) || rsc.discoverMode?.get(node) !== 2)) return false
+  if (rsc.discoverMode?.get(node) === 1) return false
   const probe = customAction(ws, rsc, 'monitor', node, false, 0)
   probe.optional = false
   let top = topParent(rsc)

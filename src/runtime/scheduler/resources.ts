@@ -61,6 +61,10 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
   if (managed !== undefined) rsc.managed = isTrue(managed)
   if (isTrue(meta.get('critical') ?? 'true') === false) rsc.critical = false
   if (parent && !parent.managed) rsc.managed = false
+  if (isTrue(meta.get('maintenance')) || ws.options.maintenanceMode) {
+    rsc.managed = false
+    rsc.maintenance = true
+  }
   // Only clone instances can be anonymous; everything else is globally unique.
   let top: Rsc | undefined = parent
   while (top?.parent) top = top.parent

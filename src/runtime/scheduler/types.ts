@@ -39,6 +39,8 @@ export interface SNode {
   /** Instances assigned here, per clone (for clone-node-max). */
   countByClone: Map<string, number>
   running: Rsc[]
+  /** maintenance mode: resources on it are left alone */
+  maintenance?: boolean
   /** the cluster's placement-strategy (node comparisons need it) */
   strategy?: string
   /** remaining capacity (utilization attributes) */
@@ -70,6 +72,8 @@ export interface LocationRule {
   id: string
   rsc: Rsc
   role: Role
+  /** resource-discovery: 0 always, 1 never, 2 exclusive */
+  discover?: number
   /** node -> score to add */
   nodes: Array<{node: SNode; score: number}>
 }
@@ -232,6 +236,12 @@ export interface Rsc {
   failureIgnored: boolean
   /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
   notify?: boolean
+  /** maintenance (resource meta or cluster maintenance-mode): unmanaged, nothing scheduled */
+  maintenance?: boolean
+  /** resource-discovery of location constraints per node: 0 always, 1 never, 2 exclusive */
+  discoverMode?: Map<SNode, number>
+  /** some location constraint has resource-discovery=exclusive */
+  exclusiveDiscover?: boolean
   /** utilization attributes (primitives) */
   utilization?: Map<string, number>
   /** meta multiple-active: what to do when found active on several nodes */
@@ -260,6 +270,7 @@ export interface ClusterOptions {
   stonithAction: string
   haveStonithResource: boolean
   dcUuid?: string
+  maintenanceMode: boolean
   /** default, utilization, minimal or balanced */
   placementStrategy: string
 }

@@ -30,6 +30,7 @@ export function unpackOptions(cib: M.Cib): ClusterOptions {
     stonithAction,
     haveStonithResource: false,
     dcUuid: cib.attributes['dc-uuid'],
+    maintenanceMode: isTrue(o.get('maintenance-mode')),
     placementStrategy: (o.get('placement-strategy') ?? 'default').toLowerCase(),
   }
 }
@@ -44,6 +45,7 @@ export function unpackNodes(ws: WorkingSet): void {
       standby: isTrue(attrs.get('standby')), standbyOnFail: false, pending: false, shutdown: false,
       expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy,
     }
+    if (isTrue(attrs.get('maintenance'))) node.maintenance = true
     attrs.set('#uname', n.uname)
     attrs.set('#id', n.id)
     attrs.set('#kind', 'cluster')
@@ -113,6 +115,7 @@ function unpackNodeState(ws: WorkingSet, ns: M.NodeState): void {
   if (!node) return
   for (const [k, v] of nvsetValues(ns.transientAttributes)) node.attrs.set(k, v)
   if (isTrue(node.attrs.get('standby'))) node.standby = true
+  if (isTrue(node.attrs.get('maintenance'))) node.maintenance = true
   node.unclean = false
   node.unseen = false
   const online = nodeOnline(ws, ns, node)
@@ -432,6 +435,7 @@ function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
     if (!p.runningOn.includes(node)) p.runningOn.push(node)
     p = p.parent
   }
+  if (rsc.variant === 'primitive' && node.maintenance) rsc.managed = false
   // Unmanaged resources stay where they are
   if (!rsc.managed) { resourceLocation(ws, rsc, node, INFINITY); return }
   if (rsc.variant === 'primitive' && isMultiplyActive(rsc)) {
@@ -461,7 +465,7 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
       it = it.parent
     }
   }
-  if (rsc.role > Role.Stopped && !node.online && rsc.managed) {
+  if (rsc.role > Role.Stopped && !node.online && !node.maintenance && rsc.managed) {
     if (ws.options.stonithEnabled) fenceNode(ws, node, `${rsc.id} is thought to be active there`, false)
   }
   let onFail = onFailIn
