@@ -8,6 +8,7 @@ import {makeCloneMethods} from './clone.js'
 import {unpackConstraints} from './constraints.js'
 import {scheduleFencing} from './fencing.js'
 import {makeGroupMethods} from './group.js'
+import {applyNodeHealth} from './health.js'
 import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, sortNodes} from './placement.js'
@@ -114,6 +115,7 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     buildResources(ws)
     for (const r of ws.resources) initAllowed(ws, r)
     unpackStatus(ws)
+    applyNodeHealth(ws)
     unpackConstraints(ws)
     applyNodeCriteria(ws)
     for (const r of ws.resources) r.fns.internalConstraints(r)
