@@ -131,12 +131,17 @@ function orderKind(c: M.OrderConstraint): Kind {
   return 'Mandatory'
 }
 
+/** The deprecated restart-type=restart makes an optional ordering restart its 'then' resource. */
+function restartTypeFlag(kind: Kind, then: Rsc, flag: number): number {
+  return kind === 'Optional' && (then.meta.get('restart-type') ?? '').toLowerCase() === 'restart' ? flag : 0
+}
+
 function orderPair(ws: WorkingSet, first: Rsc, firstTask: string, then: Rsc, thenTask: string, kind: Kind, symmetric: boolean): void {
-  orderResourceActions(ws, first, firstTask, then, thenTask, orderFlags(kind, firstTask, symmetric ? 'symmetric' : 'asymmetric'))
+  orderResourceActions(ws, first, firstTask, then, thenTask, orderFlags(kind, firstTask, symmetric ? 'symmetric' : 'asymmetric') | restartTypeFlag(kind, then, O.impliesThen))
   if (symmetric) {
     const f = INVERT[thenTask]
     const t = INVERT[firstTask]
-    if (f && t) orderResourceActions(ws, then, f, first, t, orderFlags(kind, f, 'inverse'))
+    if (f && t) orderResourceActions(ws, then, f, first, t, orderFlags(kind, f, 'inverse') | restartTypeFlag(kind, then, O.impliesFirst))
   }
 }
 
