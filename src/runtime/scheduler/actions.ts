@@ -24,6 +24,11 @@ export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | nul
     if (node === undefined || node === null) {
       if (a.node === undefined) return a
     } else if (a.node === node) return a
+    else if (a.node === undefined && !a.pseudo) {
+      // an action created without a node is taken over by the first lookup that names one (find_actions)
+      a.node = node
+      return a
+    }
   }
   return undefined
 }

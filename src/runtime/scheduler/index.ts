@@ -11,7 +11,8 @@ import {makeGroupMethods} from './group.js'
 import {applyNodeHealth} from './health.js'
 import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
-import {addColocatedNodeScores, applyNodeCriteria, currentNode, sortNodes} from './placement.js'
+import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
+import {handleRscConfigChanges} from './digests.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
 import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
@@ -119,6 +120,7 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     unpackConstraints(ws)
     applyNodeCriteria(ws)
     for (const r of ws.resources) r.fns.internalConstraints(r)
+    handleRscConfigChanges(ws, (n) => nodeAvailable(n, 0, false))
     sortResourcesForUtilization(ws, (r) => addColocatedNodeScores(r, null, undefined, 1, {thisWith: true, active: false, nonNegative: false}) ?? new Map(), currentNode,
       (nodes) => sortNodes(nodes.map((n) => [n, 0] as [typeof n, number]), null).map(([n]) => n))
     for (const r of ws.resources) r.fns.assign(r, null)

@@ -107,6 +107,8 @@ function rscAction(p: Printer, rsc: Rsc, current: SNode | null, next: SNode | nu
     const migrateFrom = findActions(rsc, 'migrate_from', next)
     if (migrateFrom && current && migrateFrom.runnable) {
       item(p, 'Migrate', rsc, current, next, start, undefined)
+    } else if (rsc.reload) {
+      item(p, 'Reload', rsc, current, next, start, undefined)
     } else if (!start || start.optional) {
       if (demote && promote && !demote.optional && !promote.optional) item(p, 'Re-promote', rsc, current, next, promote, demote)
     } else if (!start.runnable) {
@@ -129,6 +131,8 @@ function rscAction(p: Printer, rsc: Rsc, current: SNode | null, next: SNode | nu
     item(p, 'Recover', rsc, current, next, stop, start)
   } else if (moving) {
     item(p, 'Move', rsc, current, next, stop, undefined)
+  } else if (rsc.reload) {
+    item(p, 'Reload', rsc, current, next, start, undefined)
   } else if (stop && !stop.optional) {
     item(p, 'Restart', rsc, current, next, start, undefined)
   } else if (rsc.role === Role.Promoted) {

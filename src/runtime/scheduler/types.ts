@@ -244,6 +244,8 @@ export interface Rsc {
   exclusiveDiscover?: boolean
   /** utilization attributes (primitives) */
   utilization?: Map<string, number>
+  /** an agent reload is scheduled instead of a restart (pe_rsc_reload) */
+  reload?: boolean
   /** meta multiple-active: what to do when found active on several nodes */
   recovery?: 'stop_start' | 'stop_only' | 'block' | 'stop_unexpected'
   /** multiple-active=stop_unexpected is in effect: only the unexpected copies are stopped */
