@@ -15,10 +15,13 @@ function prim(id: string, meta: Record<string, string> = {}): M.Primitive {
 }
 
 const KEY = (target: number) => `1:1:${target}:test`
+/** The digests Pacemaker records for an agent without parameters: start, and a monitor with the default 20 s timeout. */
+const DIGEST_NO_PARAMS = 'f2317cad3d54cec5d7d7aa7d0bf35cf8'
+const DIGEST_NO_PARAMS_TIMEOUT_20S = '4811cef7f7f94e3a35a70be7916cb2fd'
 
 function op(rsc: string, task: string, interval: number, rc: number, callId: number, target = 0): M.LrmOperation {
   const id = interval ? `${rsc}_${task}_${interval}` : `${rsc}_last_0`
-  return {id, operation: task, attributes: {id, operation_key: `${rsc}_${task}_${interval}`, operation: task, 'call-id': String(callId), 'rc-code': String(rc), 'op-status': '0', interval: String(interval), 'transition-key': KEY(target), 'last-rc-change': '1700000000'}}
+  return {id, operation: task, attributes: {id, operation_key: `${rsc}_${task}_${interval}`, operation: task, 'call-id': String(callId), 'rc-code': String(rc), 'op-status': '0', interval: String(interval), 'transition-key': KEY(target), 'last-rc-change': '1700000000', 'op-digest': interval ? DIGEST_NO_PARAMS_TIMEOUT_20S : DIGEST_NO_PARAMS}}
 }
 
 function cluster(nodes: string[], resources: M.Resource[], opts: {running?: Record<string, string>; attrs?: Record<string, Record<string, string>>; constraints?: M.Constraint[]} = {}): M.Cib {
