@@ -23,8 +23,11 @@ export function operationDigest(params: Map<string, string>): string {
   return createHash('md5').update(` <parameters${attrs}/>\n`).digest('hex')
 }
 
+/** pe_rsc_params: the resource's instance attributes, then its parents' (old clones kept clone-max there) */
 function resourceParams(rsc: Rsc): Map<string, string> {
-  return nvsetValues(rsc.prim?.instanceAttributes ?? [])
+  const params = nvsetValues(rsc.prim?.instanceAttributes ?? [])
+  for (let p = rsc.parent; p; p = p.parent) for (const [k, v] of nvsetValues(p.instanceSets ?? [])) if (!params.has(k)) params.set(k, v)
+  return params
 }
 
 /** The parameters an operation is digested over (calculate_main_digest, pcmk__filter_op_for_digest). */

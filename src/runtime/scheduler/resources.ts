@@ -158,6 +158,7 @@ function buildPrimitive(ws: WorkingSet, prim: M.Primitive, parent: Rsc | undefin
 function buildGroup(ws: WorkingSet, group: M.Group, parent: Rsc | undefined, idSuffix = ''): Rsc {
   const meta = mergedMeta(ws, group.metaAttributes, parent?.meta)
   const rsc = newRsc(ws, group.id + idSuffix, 'group', meta, parent)
+  rsc.instanceSets = group.instanceAttributes
   // Group stickiness and target-role apply to members through meta inheritance.
   for (const child of group.children) rsc.children.push(buildPrimitive(ws, child, rsc, idSuffix))
   return rsc
@@ -167,6 +168,7 @@ function buildClone(ws: WorkingSet, clone: M.Clone): Rsc {
   const meta = mergedMeta(ws, clone.metaAttributes)
   if (clone.promotable) meta.set('promotable', 'true')
   const rsc = newRsc(ws, clone.id, 'clone', meta)
+  rsc.instanceSets = clone.instanceAttributes
   rsc.promotable = clone.promotable
   rsc.unique = isTrue(meta.get('globally-unique'))
   rsc.interleave = isTrue(meta.get('interleave'))

@@ -244,6 +244,8 @@ export interface Rsc {
   exclusiveDiscover?: boolean
   /** utilization attributes (primitives) */
   utilization?: Map<string, number>
+  /** instance attributes of a group or clone (its members' parameters include them) */
+  instanceSets?: M.NvSet[]
   /** an agent reload is scheduled instead of a restart (pe_rsc_reload) */
   reload?: boolean
   /** meta multiple-active: what to do when found active on several nodes */
