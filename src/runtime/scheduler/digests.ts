@@ -141,7 +141,7 @@ function forceRestart(ws: WorkingSet, rsc: Rsc, task: string, interval: number):
 /** schedule_reload */
 function scheduleReload(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   if (!rsc.managed || rsc.failed) return
-  if (rsc.pendingNode) {
+  if (rsc.pendingNode || rsc.startPending) {
     customAction(ws, rsc, 'stop', node, false)
     return
   }
@@ -171,8 +171,18 @@ function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
   }
 }
 
+/** pcmk__rsc_agent_changed: a resource whose class, provider or type changed is restarted */
+function agentChanged(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource, active: boolean): void {
+  const now = [rsc.cls, rsc.provider ?? '', rsc.type]
+  const then = [lrm.class, lrm.provider ?? '', lrm.type]
+  if (now.every((v, i) => v === then[i]) || !active) return
+  customAction(ws, rsc, 'stop', node, false)
+  rsc.startPending = true
+}
+
 function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource): void {
   if (rsc.orphan || !rsc.runningOn.includes(node)) return
+  agentChanged(ws, rsc, node, lrm, true)
   const ops = sortedByCallId(lrm.operations)
   const {start, stop} = activeOps(ops)
   if (start < stop) return

@@ -246,6 +246,8 @@ export interface Rsc {
   utilization?: Map<string, number>
   /** instance attributes of a group or clone (its members' parameters include them) */
   instanceSets?: M.NvSet[]
+  /** a start is pending or forced (pe_rsc_start_pending): no migration, no reload */
+  startPending?: boolean
   /** an agent reload is scheduled instead of a restart (pe_rsc_reload) */
   reload?: boolean
   /** meta multiple-active: what to do when found active on several nodes */
