@@ -24,6 +24,12 @@ function op(rsc: string, task: string, interval: number, rc: number, callId: num
   return {id, operation: task, attributes: {id, operation_key: `${rsc}_${task}_${interval}`, operation: task, 'call-id': String(callId), 'rc-code': String(rc), 'op-status': '0', interval: String(interval), 'transition-key': KEY(target), 'last-rc-change': '1700000000', 'op-digest': interval ? DIGEST_NO_PARAMS_TIMEOUT_20S : DIGEST_NO_PARAMS}}
 }
 
+/** The agent the history records for a resource: the configured one (a different one means the agent changed). */
+function agentOf(resources: M.Resource[], id: string): {class: string; provider?: string; type: string} {
+  const p = resources.find((r): r is M.Primitive => r.kind === 'primitive' && r.id === id)
+  return p ? {class: p.class, provider: p.provider, type: p.type} : {class: 'ocf', provider: 'pacemaker', type: 'Dummy'}
+}
+
 function cluster(nodes: string[], resources: M.Resource[], opts: {running?: Record<string, string>; attrs?: Record<string, Record<string, string>>; constraints?: M.Constraint[]} = {}): M.Cib {
   const cib = emptyCib()
   cib.attributes['have-quorum'] = '1'
@@ -36,7 +42,7 @@ function cluster(nodes: string[], resources: M.Resource[], opts: {running?: Reco
     attributes: {id: String(i + 1), uname, in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member'},
     transientAttributes: opts.attrs?.[uname] ? [{pairs: Object.entries(opts.attrs[uname]).map(([name, value]) => ({name, value}))}] : [],
     lrmResources: Object.entries(opts.running ?? {}).filter(([, n]) => n === uname).map(([rsc], k) => ({
-      id: rsc, class: 'ocf', provider: 'pacemaker', type: 'Dummy',
+      id: rsc, ...agentOf(resources, rsc),
       operations: [op(rsc, 'start', 0, 0, 10 + k), op(rsc, 'monitor', 10000, 0, 20 + k)],
     })),
   }))
