@@ -230,6 +230,15 @@ function orderRscSets(ws: WorkingSet, set1: M.ResourceSet, set2: M.ResourceSet, 
   const flags = orderFlags(kind, action2, symmetry)
   const r1 = members(set1)
   const r2 = members(set2)
+  // require-all=false: set2 may start once any member of set1 can (only while starting or promoting)
+  const requireAll = set1.requireAll === undefined || /^(true|yes|1|on|y)$/i.test(set1.requireAll) || action1 === 'stop' || action1 === 'demote'
+  if (!requireAll) {
+    const any = clusterPseudoAction(ws, `one-or-more:${set1.id ?? ''}`)
+    any.requiresAny = true
+    for (const a of r1) newOrdering(ws, {rsc: a, task: action1}, {action: any}, O.oneOrMore | O.impliesThenPrinted)
+    for (const b of r2) newOrdering(ws, {action: any}, {rsc: b, task: action2}, flags | O.runnableLeft)
+    return
+  }
   // only an explicit sequential="true" picks one end of the set here
   const explicit = (s: M.ResourceSet) => s.sequential !== undefined && /^(true|yes|1|on|y)$/i.test(s.sequential)
   const rsc1 = explicit(set1) ? (symmetry === 'inverse' ? r1[0] : r1[r1.length - 1]) : undefined
