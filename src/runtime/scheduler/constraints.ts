@@ -5,6 +5,7 @@
 import type * as M from '../../formats/cib/model.js'
 import {clusterPseudoAction} from './actions.js'
 import {orderMigrationEquivalents} from './migration.js'
+import {resourceParams} from './resources.js'
 import {expandConstraintReferences} from './references.js'
 import {evalRule} from './rules.js'
 import {unpackRscTicket, unpackTicketStates} from './tickets.js'
@@ -54,6 +55,14 @@ function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
   const discover = DISCOVERY[(c.resourceDiscovery ?? 'always').toLowerCase()] ?? 0
   const targets: Rsc[] = []
   if (c.rsc) { const r = ws.byId.get(c.rsc); if (r) targets.push(r) }
+  if (c.rscPattern !== undefined) {
+    // rsc-pattern: a regular expression over top-level resource ids, "!" inverts it
+    const invert = c.rscPattern.startsWith('!')
+    try {
+      const re = new RegExp(invert ? c.rscPattern.slice(1) : c.rscPattern)
+      for (const r of ws.resources) if (re.test(r.id) !== invert && !r.orphan) targets.push(r)
+    } catch { /* an invalid pattern matches nothing */ }
+  }
   for (const s of c.resourceSets ?? []) for (const id of s.resources) { const r = ws.byId.get(id); if (r) targets.push(r) }
   for (const rsc of targets) {
     if (c.node !== undefined) {
@@ -66,7 +75,13 @@ function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
     for (const rule of c.rules) {
       const score = parseScoreText(rule.score ?? c.score, 0)
       const role = roleOf(rule.role ?? c.role)
-      const nodes = ws.nodes.filter((n) => evalRule(rule, n)).map((node) => ({node, score}))
+      // score-attribute: the score is the node's value of that attribute (-INFINITY without one)
+      const scoreOn = (n: typeof ws.nodes[number]) => {
+        if (rule.scoreAttribute === undefined) return score
+        const v = n.attrs.get(rule.scoreAttribute)
+        return v === undefined ? -INFINITY : parseScoreText(v, 0)
+      }
+      const nodes = ws.nodes.filter((n) => evalRule(rule, n, {now: ws.now, params: resourceParams(ws, rsc, n), meta: rsc.meta})).map((node) => ({node, score: scoreOn(node)}))
       if (discover === 2) rsc.exclusiveDiscover = true
       ws.locations.push({id: c.id, rsc, role, nodes, discover})
     }

@@ -9,7 +9,7 @@ import {createHash} from 'node:crypto'
 import type * as M from '../../formats/cib/model.js'
 import {customAction} from './actions.js'
 import {newOrdering} from './constraints.js'
-import {nvsetValues} from './resources.js'
+import {nvsetValues, resourceParams} from './resources.js'
 import {intervalMs} from './scores.js'
 import {O, type Rsc, type SNode, type WorkingSet} from './types.js'
 
@@ -23,16 +23,10 @@ export function operationDigest(params: Map<string, string>): string {
   return createHash('md5').update(` <parameters${attrs}/>\n`).digest('hex')
 }
 
-/** pe_rsc_params: the resource's instance attributes, then its parents' (old clones kept clone-max there) */
-function resourceParams(rsc: Rsc): Map<string, string> {
-  const params = nvsetValues(rsc.prim?.instanceAttributes ?? [])
-  for (let p = rsc.parent; p; p = p.parent) for (const [k, v] of nvsetValues(p.instanceSets ?? [])) if (!params.has(k)) params.set(k, v)
-  return params
-}
 
 /** The parameters an operation is digested over (calculate_main_digest, pcmk__filter_op_for_digest). */
-function digestParams(ws: WorkingSet, rsc: Rsc, task: string, interval: number): Map<string, string> {
-  const params = resourceParams(rsc)
+function digestParams(ws: WorkingSet, rsc: Rsc, node: SNode, task: string, interval: number): Map<string, string> {
+  const params = resourceParams(ws, rsc, node)
   const opCfg = rsc.prim?.operations.find((o) => o.name === task && (intervalMs(o.interval) ?? 0) === interval)
   if (opCfg) for (const [k, v] of nvsetValues(opCfg.instanceAttributes)) params.set(k, v)
   for (const k of [...params.keys()]) if (k.startsWith('CRM_meta_')) params.delete(k)
@@ -70,12 +64,12 @@ function isFenceParam(name: string): boolean {
  * calculate_secure_digest: the digest without the sensitive parameters. crm_simulate works on
  * sanitized CIBs, so a change that leaves this digest equal is no change.
  */
-function secureDigestMatches(ws: WorkingSet, rsc: Rsc, op: M.LrmOperation, all: Map<string, string>, interval: number): boolean {
+function secureDigestMatches(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation, all: Map<string, string>, interval: number): boolean {
   const recorded = op.attributes['op-secure-digest']
   if (recorded === undefined) return false
   const version = op.attributes.crm_feature_set ?? ws.cib.attributes.crm_feature_set ?? '3.16.2'
   const old = versionBelow(version, '3.16.0')
-  const secure = old ? resourceParams(rsc) : new Map(all)
+  const secure = old ? resourceParams(ws, rsc, node) : new Map(all)
   const list = op.attributes['op-secure-params']
   if (list !== undefined) for (const k of [...secure.keys()]) if (list.includes(` ${k} `)) secure.delete(k)
   if (old && rsc.cls === 'stonith') for (const k of [...secure.keys()]) if (isFenceParam(k)) secure.delete(k)
@@ -84,11 +78,11 @@ function secureDigestMatches(ws: WorkingSet, rsc: Rsc, op: M.LrmOperation, all: 
 }
 
 /** rsc_action_digest_cmp */
-function compareDigests(ws: WorkingSet, rsc: Rsc, op: M.LrmOperation): DigestResult {
+function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): DigestResult {
   const a = op.attributes
   const task = a.operation ?? op.operation
   const interval = Number(a.interval ?? 0)
-  const all = digestParams(ws, rsc, task, interval)
+  const all = digestParams(ws, rsc, node, task, interval)
   const opCfg = rsc.prim?.operations.find((o) => o.name === task && (intervalMs(o.interval) ?? 0) === interval)
   const hasExtra = interval === 0 && opCfg !== undefined && nvsetValues(opCfg.instanceAttributes).size > 0
   let result: DigestResult = 'match'
@@ -100,7 +94,7 @@ function compareDigests(ws: WorkingSet, rsc: Rsc, op: M.LrmOperation): DigestRes
   if (recordedRestart !== undefined && operationDigest(restart) !== recordedRestart) result = 'restart'
   else if (recorded === undefined) result = 'unknown'
   else if (recorded !== operationDigest(all)) result = hasExtra ? 'restart' : 'all'
-  if (result !== 'match' && secureDigestMatches(ws, rsc, op, all, interval)) return 'match'
+  if (result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
   return result
 }
 
@@ -158,7 +152,7 @@ function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
   const interval = Number(op.attributes.interval ?? 0)
   if (interval > 0 && !rsc.ops.some((o) => o.name === task && o.intervalMs === interval && o.enabled)) return
   const digestTask = interval === 0 && ['monitor', 'migrate_from', 'promote'].includes(task) ? 'start' : task
-  switch (compareDigests(ws, rsc, op)) {
+  switch (compareDigests(ws, rsc, node, op)) {
     case 'restart':
       forceRestart(ws, rsc, digestTask, interval)
       break

@@ -91,8 +91,9 @@ setOrphanFactory((ws, prim, meta) => {
 })
 
 export function newWorkingSet(cib: M.Cib, opts: ScheduleOptions = {}): WorkingSet {
+  const now = opts.now ?? executionDate(cib) ?? Date.now()
   return {
-    cib, now: opts.now ?? executionDate(cib) ?? Date.now(), options: unpackOptions(cib), nodes: [], nodeById: new Map(), nodeByName: new Map(),
+    cib, now, options: unpackOptions(cib, now), nodes: [], nodeById: new Map(), nodeByName: new Map(),
     resources: [], configOrder: [], byId: new Map(), colocations: [], locations: [], orderings: [], actions: [], actionSeq: 0, orderSeq: 0,
     fenceActions: [], orphans: [], scoresLog: [], showScores: opts.showScores ?? false, errors: [],
   }

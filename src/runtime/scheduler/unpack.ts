@@ -7,11 +7,12 @@ import type * as M from '../../formats/cib/model.js'
 import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
+import {evalRule} from './rules.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
 import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
-export function unpackOptions(cib: M.Cib): ClusterOptions {
-  const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options')
+export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
+  const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options', (rule) => evalRule(rule, null, {now}))
   const stonithEnabled = o.has('stonith-enabled') ? isTrue(o.get('stonith-enabled')) : true
   const haveQuorum = isTrue(cib.attributes['have-quorum'])
   let nqp = (o.get('no-quorum-policy') ?? 'stop').toLowerCase() as ClusterOptions['noQuorumPolicy']
@@ -39,7 +40,7 @@ export function unpackNodes(ws: WorkingSet): void {
   const nodes: SNode[] = []
   for (const n of ws.cib.nodes) {
     if (n.type === 'remote' || n.type === 'ping') continue
-    const attrs = nvsetValues(n.instanceAttributes)
+    const attrs = nvsetValues(n.instanceAttributes, new Map(), undefined, (rule) => evalRule(rule, null, {now: ws.now}))
     const node: SNode = {
       id: n.id, uname: n.uname, attrs, online: false, unclean: ws.options.startupFencing, unseen: true,
       standby: isTrue(attrs.get('standby')), standbyOnFail: false, pending: false, shutdown: false,

@@ -5,6 +5,7 @@
  * prefers the node with the most free capacity.
  */
 import {nvsetValues} from './resources.js'
+import {evalRule} from './rules.js'
 import {INFINITY} from './scores.js'
 import {type Colocation, type Rsc, type SNode, type WorkingSet} from './types.js'
 import {resourceLocation} from './unpack.js'
@@ -15,21 +16,21 @@ function value(text: string): number {
   return Number.isNaN(n) ? 0 : n
 }
 
-function utilizationOf(sets: Parameters<typeof nvsetValues>[0]): Map<string, number> {
+function utilizationOf(sets: Parameters<typeof nvsetValues>[0], now: number): Map<string, number> {
   const out = new Map<string, number>()
-  for (const [k, v] of nvsetValues(sets)) out.set(k, value(v))
+  for (const [k, v] of nvsetValues(sets, new Map(), undefined, (rule) => evalRule(rule, null, {now}))) out.set(k, value(v))
   return out
 }
 
 export function unpackNodeUtilization(ws: WorkingSet): void {
   for (const n of ws.cib.nodes) {
     const node = ws.nodeById.get(n.id)
-    if (node) node.utilization = utilizationOf(n.utilization)
+    if (node) node.utilization = utilizationOf(n.utilization, ws.now)
   }
 }
 
-export function primitiveUtilization(rsc: Rsc): Map<string, number> {
-  return rsc.prim ? utilizationOf(rsc.prim.utilization) : new Map()
+export function primitiveUtilization(ws: WorkingSet, rsc: Rsc): Map<string, number> {
+  return rsc.prim ? utilizationOf(rsc.prim.utilization, ws.now) : new Map()
 }
 
 function usesUtilization(ws: WorkingSet): boolean {
