@@ -63,6 +63,13 @@ function evalExpression(e: Extract<M.RuleExpression, {kind: 'expression'}>, node
 
 /** An ISO 8601 date and time ("2019-09-23 09:00:00 -05:00"), ms since the epoch; no offset means UTC. */
 export function parseIsoTime(text: string): number | undefined {
+  // ordinal dates: YYYY-DDD
+  const o = /^\s*(\d{4})-(\d{3})(?:[ T](.*))?$/.exec(text)
+  if (o) {
+    const day = new Date(Date.UTC(Number(o[1]), 0, Number(o[2])))
+    const iso = `${day.toISOString().slice(0, 10)}${o[3] !== undefined ? ` ${o[3]}` : ''}`
+    return parseIsoTime(iso)
+  }
   const m = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/.exec(text)
   if (!m) return undefined
   let ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0))
