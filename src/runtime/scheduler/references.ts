@@ -93,6 +93,8 @@ export function expandConstraintReferences(constraints: M.Constraint[], refs: Re
     }
     if (c.kind === 'colocation' && ((c.rsc !== undefined && refs.has(c.rsc)) || (c.withRsc !== undefined && refs.has(c.withRsc)))) {
       const {rsc, withRsc, rscRole, withRscRole, ...rest} = c
+      // two templates or tags cannot be colocated: Pacemaker ignores the constraint
+      if (refs.has(rsc ?? '') && refs.has(withRsc ?? '')) return {...rest, resourceSets: []}
       return {...rest, resourceSets: [sideAsSet(rsc ?? '', refs, rscRole), sideAsSet(withRsc ?? '', refs, withRscRole)]}
     }
     if (c.kind === 'order' && ((c.first !== undefined && refs.has(c.first)) || (c.then !== undefined && refs.has(c.then)))) {
