@@ -136,11 +136,11 @@ export function clusterPseudoAction(ws: WorkingSet, key: string): Action {
 }
 
 /** The fencing action for a node (created on first use; the first reason wins). */
-export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: string | undefined): Action {
-  let a = ws.fenceActions.find((f) => f.node === node)
+export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: string | undefined, op = ws.options.stonithAction): Action {
+  let a = ws.fenceActions.find((f) => f.node === node && f.fenceOp === op)
   if (!a) {
-    a = newAction(ws, undefined, 'stonith', `stonith-${node.uname}-${ws.options.stonithAction}`, node, 0)
-    a.fenceOp = ws.options.stonithAction
+    a = newAction(ws, undefined, 'stonith', `stonith-${node.uname}-${op}`, node, 0)
+    a.fenceOp = op
     a.needsNothing = true
     a.runnable = true
     ws.fenceActions.push(a)

@@ -8,6 +8,7 @@
 import {createHash} from 'node:crypto'
 import type * as M from '../../formats/cib/model.js'
 import {customAction} from './actions.js'
+import {triggerUnfencing} from './fencing.js'
 import {newOrdering} from './constraints.js'
 import {nvsetValues, resourceParams} from './resources.js'
 import {intervalMs} from './scores.js'
@@ -127,9 +128,10 @@ function sortedByCallId(ops: M.LrmOperation[]): M.LrmOperation[] {
 }
 
 /** force_restart: the operation (a start, usually) is required again */
-function forceRestart(ws: WorkingSet, rsc: Rsc, task: string, interval: number): void {
+function forceRestart(ws: WorkingSet, rsc: Rsc, task: string, interval: number, node: SNode): void {
   const a = customAction(ws, rsc, task, null, false, interval)
   a.reason = 'resource definition change'
+  triggerUnfencing(ws, rsc, node, 'Device parameters changed')
 }
 
 /** schedule_reload */
@@ -154,12 +156,15 @@ function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
   const digestTask = interval === 0 && ['monitor', 'migrate_from', 'promote'].includes(task) ? 'start' : task
   switch (compareDigests(ws, rsc, node, op)) {
     case 'restart':
-      forceRestart(ws, rsc, digestTask, interval)
+      forceRestart(ws, rsc, digestTask, interval, node)
       break
     case 'all': case 'unknown':
       if (interval > 0) break // recurring monitors are just rescheduled
-      if (op.attributes['op-restart-digest'] !== undefined) scheduleReload(ws, rsc, node)
-      else forceRestart(ws, rsc, digestTask, interval)
+      if (op.attributes['op-restart-digest'] !== undefined) {
+        triggerUnfencing(ws, rsc, node, 'Device parameters changed (reload)')
+        scheduleReload(ws, rsc, node)
+      }
+      else forceRestart(ws, rsc, digestTask, interval, node)
       break
     default:
   }
@@ -169,13 +174,19 @@ function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
 function agentChanged(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource, active: boolean): void {
   const now = [rsc.cls, rsc.provider ?? '', rsc.type]
   const then = [lrm.class, lrm.provider ?? '', lrm.type]
-  if (now.every((v, i) => v === then[i]) || !active) return
+  if (now.every((v, i) => v === then[i])) return
+  triggerUnfencing(ws, rsc, node, 'Device definition changed')
+  if (!active) return
   customAction(ws, rsc, 'stop', node, false)
   rsc.startPending = true
 }
 
 function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource): void {
-  if (rsc.orphan || !rsc.runningOn.includes(node)) return
+  if (rsc.orphan) return
+  if (!rsc.runningOn.includes(node)) {
+    agentChanged(ws, rsc, node, lrm, false)
+    return
+  }
   agentChanged(ws, rsc, node, lrm, true)
   const ops = sortedByCallId(lrm.operations)
   const {start, stop} = activeOps(ops)

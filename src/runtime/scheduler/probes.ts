@@ -1,6 +1,7 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
 import {customAction} from './actions.js'
 import {newOrdering} from './constraints.js'
+import {orderVsUnfence} from './fencing.js'
 import {O, type Rsc, type SNode, type WorkingSet} from './types.js'
 
 function topParent(rsc: Rsc): Rsc {
@@ -35,6 +36,7 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   if (rsc.discoverMode?.get(node) === 1) return false
   const probe = customAction(ws, rsc, 'monitor', node, false, 0)
   probe.optional = false
+  orderVsUnfence(ws, rsc, node, probe, O.optional)
   let top = topParent(rsc)
   if (top.variant !== 'clone') top = rsc
   let flags: number = O.optional

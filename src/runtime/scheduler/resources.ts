@@ -140,8 +140,11 @@ function setupPrimitive(ws: WorkingSet, rsc: Rsc, prim: M.Primitive): void {
   if (rsc.isFenceDevice) rsc.needs = 'quorum'
   else if (req === 'nothing') rsc.needs = 'nothing'
   else if (req === 'quorum') rsc.needs = 'quorum'
-  else if (req === 'fencing' || req === 'unfencing') rsc.needs = ws.options.stonithEnabled || req === 'fencing' ? 'fencing' : 'quorum'
-  else if (ws.options.stonithEnabled) rsc.needs = 'fencing'
+  else if (req === 'fencing') rsc.needs = 'fencing'
+  else if (req === 'unfencing' || (ws.options.enableUnfencing && req === undefined)) {
+    // requires=unfencing (the default once a device provides unfencing) needs fencing and unfencing
+    if (ws.options.stonithEnabled) { rsc.needs = 'fencing'; rsc.needsUnfencing = true } else rsc.needs = 'quorum'
+  } else if (ws.options.stonithEnabled) rsc.needs = 'fencing'
   // without fencing and with no-quorum-policy=ignore, nothing is required to start (unpack_requires)
   else if (ws.options.noQuorumPolicy === 'ignore') rsc.needs = 'nothing'
   else rsc.needs = 'quorum'

@@ -248,6 +248,8 @@ export interface Rsc {
   instanceSets?: M.NvSet[]
   /** a start is pending or forced (pe_rsc_start_pending): no migration, no reload */
   startPending?: boolean
+  /** requires=unfencing (explicit, or the default when a device provides unfencing) */
+  needsUnfencing?: boolean
   /** an agent reload is scheduled instead of a restart (pe_rsc_reload) */
   reload?: boolean
   /** meta multiple-active: what to do when found active on several nodes */
@@ -277,6 +279,8 @@ export interface ClusterOptions {
   haveStonithResource: boolean
   dcUuid?: string
   maintenanceMode: boolean
+  /** some fence device provides unfencing */
+  enableUnfencing: boolean
   /** default, utilization, minimal or balanced */
   placementStrategy: string
 }

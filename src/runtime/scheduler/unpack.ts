@@ -32,6 +32,7 @@ export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
     haveStonithResource: false,
     dcUuid: cib.attributes['dc-uuid'],
     maintenanceMode: isTrue(o.get('maintenance-mode')),
+    enableUnfencing: providesUnfencing(cib),
     placementStrategy: (o.get('placement-strategy') ?? 'default').toLowerCase(),
   }
 }
@@ -700,3 +701,12 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
+
+/** Any meta attribute provides=unfencing in the resources or rsc_defaults enables unfencing (XPATH_ENABLE_UNFENCING). */
+function providesUnfencing(cib: M.Cib): boolean {
+  const inSets = (sets: M.NvSet[]) => sets.some((s) => s.pairs.some((p) => p.name === 'provides' && p.value === 'unfencing'))
+  const inResource = (r: M.Resource): boolean => inSets(r.metaAttributes)
+    || (r.kind === 'group' && r.children.some(inResource)) || (r.kind === 'clone' && inResource(r.child))
+  return cib.resources.some(inResource) || inSets(cib.rscDefaults)
+    || cib.otherSections.some((s) => s.name === 'template' && /name="provides"\s+value="unfencing"|value="unfencing"\s+name="provides"/.test(s.xml))
+}
