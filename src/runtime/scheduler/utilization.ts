@@ -92,8 +92,8 @@ export function sortResourcesForUtilization(ws: WorkingSet, colocatedScores: (r:
 /** colocated_resources: rsc and everything mandatorily colocated with it, transitively */
 function colocatedResources(rsc: Rsc, orig: Rsc, list: Rsc[], affectsLocation: (d: Rsc, p: Rsc, c: Colocation) => boolean): Rsc[] {
   if (rsc.variant === 'group') {
+    // the members (colocated with each other), then what is colocated with the group itself
     for (const m of rsc.children) colocatedResources(m, orig, list, affectsLocation)
-    return list
   }
   if (list.includes(rsc)) return list
   list.push(rsc)
