@@ -141,7 +141,11 @@ function orderFlags(kind: Kind, firstTask: string, symmetry: 'asymmetric' | 'sym
 
 function orderKind(c: M.OrderConstraint): Kind {
   const k = c.orderKind
-  if (k) return (k.charAt(0).toUpperCase() + k.slice(1).toLowerCase()) as Kind
+  if (k) {
+    const kind = k.charAt(0).toUpperCase() + k.slice(1).toLowerCase()
+    // an invalid kind is reset to Mandatory
+    return kind === 'Optional' || kind === 'Serialize' ? kind : 'Mandatory'
+  }
   if (c.score !== undefined && parseScoreText(c.score, 0) === 0) return 'Optional'
   return 'Mandatory'
 }
