@@ -6,6 +6,7 @@
 import {banInsufficientCapacity, compareNodeCapacities, consumeCapacity, releaseCapacity} from './utilization.js'
 import {addScores, INFINITY, strcmp} from './scores.js'
 import {failCount, resourceLocation} from './unpack.js'
+import {applyShutdownLocks} from './shutdown-lock.js'
 import {type Colocation, type LocationRule, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 /** Used to mark a node unusable while merging colocated scores. */
@@ -107,6 +108,7 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
 }
 
 export function applyNodeCriteria(ws: WorkingSet): void {
+  applyShutdownLocks(ws)
   for (const loc of ws.locations) loc.rsc.fns.applyLocation(loc.rsc, loc)
   for (const r of ws.resources) applyStickiness(ws, r)
   for (const node of ws.nodes) {

@@ -250,6 +250,8 @@ export interface Rsc {
   startPending?: boolean
   /** requires=unfencing (explicit, or the default when a device provides unfencing) */
   needsUnfencing?: boolean
+  /** the node a shutdown lock keeps it on */
+  lockNode?: SNode
   /** an agent reload is scheduled instead of a restart (pe_rsc_reload) */
   reload?: boolean
   /** meta multiple-active: what to do when found active on several nodes */
@@ -279,6 +281,8 @@ export interface ClusterOptions {
   haveStonithResource: boolean
   dcUuid?: string
   maintenanceMode: boolean
+  shutdownLock: boolean
+  shutdownLockLimitMs: number
   /** some fence device provides unfencing */
   enableUnfencing: boolean
   /** default, utilization, minimal or balanced */

@@ -8,6 +8,7 @@ import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
+import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
 import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
@@ -32,6 +33,8 @@ export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
     haveStonithResource: false,
     dcUuid: cib.attributes['dc-uuid'],
     maintenanceMode: isTrue(o.get('maintenance-mode')),
+    shutdownLock: isTrue(o.get('shutdown-lock')),
+    shutdownLockLimitMs: intervalMs(o.get('shutdown-lock-limit')) ?? 0,
     enableUnfencing: providesUnfencing(cib),
     placementStrategy: (o.get('placement-strategy') ?? 'default').toLowerCase(),
   }
@@ -521,9 +524,14 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
 }
 
 function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): void {
-  if (lrm.operations.length === 0) return
+  // with shutdown locks, even an entry without operations may carry a lock
+  if (lrm.operations.length === 0 && !ws.options.shutdownLock) return
   let rsc = findResourceForHistory(ws, node, lrm.id)
-  if (!rsc) rsc = orphanResource(ws, lrm)
+  if (!rsc) {
+    if (lrm.operations.length === 0) return
+    rsc = orphanResource(ws, lrm)
+  }
+  if (ws.options.shutdownLock) unpackShutdownLock(ws, lrm, rsc, node)
   const saved = rsc.role
   rsc.role = Role.Unknown
   const st: HistoryState = {onFail: 'ignore'}
@@ -628,7 +636,7 @@ export function unpackStatus(ws: WorkingSet): void {
     for (const ns of ws.cib.status) {
       const node = findNode(ws, ns.id, ns.uname)
       if (!node || done.has(node)) continue
-      if (!fence && !ws.options.stonithEnabled && !node.online) continue
+      if (!fence && !ws.options.stonithEnabled && !ws.options.shutdownLock && !node.online) continue
       done.add(node)
       for (const lrm of ns.lrmResources) unpackLrmResource(ws, node, lrm)
     }
