@@ -11,6 +11,7 @@ import {makeGroupMethods} from './group.js'
 import {applyNodeHealth} from './health.js'
 import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
+import {linkRemoteConnections} from './remote.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
 import {handleRscConfigChanges} from './digests.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
@@ -115,6 +116,7 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     unpackNodes(ws)
     unpackNodeUtilization(ws)
     buildResources(ws)
+    linkRemoteConnections(ws)
     for (const r of ws.resources) initAllowed(ws, r)
     unpackStatus(ws)
     applyNodeHealth(ws)

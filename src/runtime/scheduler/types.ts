@@ -39,6 +39,10 @@ export interface SNode {
   /** Instances assigned here, per clone (for clone-node-max). */
   countByClone: Map<string, number>
   running: Rsc[]
+  /** a Pacemaker Remote node, and its connection resource */
+  remote?: boolean
+  remoteRsc?: Rsc
+  remoteRequiresReset?: boolean
   /** maintenance mode: resources on it are left alone */
   maintenance?: boolean
   /** the cluster's placement-strategy (node comparisons need it) */
@@ -252,6 +256,8 @@ export interface Rsc {
   needsUnfencing?: boolean
   /** the node a shutdown lock keeps it on */
   lockNode?: SNode
+  /** an ocf:pacemaker:remote connection */
+  isRemoteConnection?: boolean
   /** an agent reload is scheduled instead of a restart (pe_rsc_reload) */
   reload?: boolean
   /** meta multiple-active: what to do when found active on several nodes */

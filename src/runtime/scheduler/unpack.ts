@@ -8,6 +8,7 @@ import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
+import {remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
 import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
@@ -55,6 +56,19 @@ export function unpackNodes(ws: WorkingSet): void {
     attrs.set('#id', n.id)
     attrs.set('#kind', 'cluster')
     attrs.set('#is_dc', ws.options.dcUuid === n.id ? 'true' : 'false')
+    nodes.push(node)
+  }
+  for (const r of remoteNodeNames(ws.cib)) {
+    const attrs = nvsetValues(r.node?.instanceAttributes ?? [], new Map(), undefined, (rule) => evalRule(rule, null, {now: ws.now}))
+    const node: SNode = {
+      id: r.id, uname: r.uname, attrs, online: false, unclean: false, unseen: true,
+      standby: isTrue(attrs.get('standby')), standbyOnFail: false, pending: false, shutdown: false,
+      expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy, remote: true,
+    }
+    attrs.set('#uname', r.uname)
+    attrs.set('#id', r.id)
+    attrs.set('#kind', 'remote')
+    attrs.set('#is_dc', 'false')
     nodes.push(node)
   }
   nodes.sort((a, b) => numericCompare(a.uname, b.uname))
@@ -117,7 +131,8 @@ function nodeOnline(ws: WorkingSet, ns: M.NodeState, node: SNode): boolean {
 
 function unpackNodeState(ws: WorkingSet, ns: M.NodeState): void {
   const node = findNode(ws, ns.id, ns.uname)
-  if (!node) return
+  // remote nodes are unpacked with their history, once their connection's state is known
+  if (!node || node.remote) return
   for (const [k, v] of nvsetValues(ns.transientAttributes)) node.attrs.set(k, v)
   if (isTrue(node.attrs.get('standby'))) node.standby = true
   if (isTrue(node.attrs.get('maintenance'))) node.maintenance = true
@@ -632,17 +647,32 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
 export function unpackStatus(ws: WorkingSet): void {
   for (const ns of ws.cib.status) unpackNodeState(ws, ns)
   const done = new Set<SNode>()
-  const pass = (fence: boolean) => {
+  // unpack_node_history: a remote node's history waits until its connection is known to run
+  const pass = (fence: boolean): boolean => {
+    let progress = false
     for (const ns of ws.cib.status) {
       const node = findNode(ws, ns.id, ns.uname)
       if (!node || done.has(node)) continue
-      if (!fence && !ws.options.stonithEnabled && !ws.options.shutdownLock && !node.online) continue
+      if (fence) { /* every remaining node */ } else if (node.remote) {
+        if (!node.remoteRsc || (!ws.options.shutdownLock && node.remoteRsc.role !== Role.Started)) continue
+      } else if (!ws.options.stonithEnabled && !ws.options.shutdownLock && !node.online) continue
+      if (node.remote) {
+        remoteOnlineStatus(node)
+        remoteAttributes(ws, node, ns, nvsetValues(ns.transientAttributes))
+      }
       done.add(node)
       for (const lrm of ns.lrmResources) unpackLrmResource(ws, node, lrm)
+      progress = true
     }
+    return progress
   }
-  pass(false)
+  while (pass(false)) { /* another pass: remote histories may depend on this one */ }
   pass(ws.options.stonithEnabled)
+  for (const node of ws.nodes) {
+    if (!node.remote) continue
+    if (node.shutdown && node.remoteRsc) node.remoteRsc.nextRole = Role.Stopped
+    if (!done.has(node)) remoteOnlineStatus(node)
+  }
 }
 
 // ------------------------------------------------------------ fail counts --

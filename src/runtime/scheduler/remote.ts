@@ -1,0 +1,66 @@
+/**
+ * Pacemaker Remote nodes (unpack.c remote handling, pcmk_sched_remote.c, partially): an
+ * ocf:pacemaker:remote primitive defines a remote node of the same name, which is online while
+ * its connection resource runs; connections and fence devices never run on remote nodes.
+ * Guest nodes, bundles and the orderings of actions on remote nodes relative to their
+ * connections are not modelled yet.
+ */
+import type * as M from '../../formats/cib/model.js'
+import {isTrue} from './scores.js'
+import {INFINITY} from './scores.js'
+import {type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+
+export function isRemoteConnection(p: M.Primitive): boolean {
+  return p.class === 'ocf' && p.provider === 'pacemaker' && p.type === 'remote'
+}
+
+/** The remote nodes the configuration defines: <node type="remote"> entries and top-level connection primitives. */
+export function remoteNodeNames(cib: M.Cib): Array<{id: string; uname: string; node?: M.Node}> {
+  const out: Array<{id: string; uname: string; node?: M.Node}> = []
+  for (const n of cib.nodes) if (n.type === 'remote') out.push({id: n.id, uname: n.uname, node: n})
+  for (const r of cib.resources) {
+    if (r.kind === 'primitive' && isRemoteConnection(r) && !out.some((x) => x.uname === r.id) && !cib.nodes.some((n) => n.uname === r.id)) out.push({id: r.id, uname: r.id})
+  }
+  return out
+}
+
+/** link_rsc2remotenode: the connection resource of each remote node; startup fencing applies to it */
+export function linkRemoteConnections(ws: WorkingSet): void {
+  for (const rsc of ws.resources) {
+    if (rsc.variant !== 'primitive' || !rsc.prim || !isRemoteConnection(rsc.prim)) continue
+    rsc.isRemoteConnection = true
+    const node = ws.nodeByName.get(rsc.id)
+    if (!node || !node.remote) continue
+    node.remoteRsc = rsc
+    node.unclean = ws.options.startupFencing
+    node.unseen = true
+  }
+}
+
+/** determine_remote_online_status */
+export function remoteOnlineStatus(node: SNode): void {
+  const rsc = node.remoteRsc
+  if (!rsc) { node.online = false; return }
+  if (rsc.role === Role.Started) node.online = true
+  if (rsc.role === Role.Started && rsc.nextRole === Role.Stopped) node.shutdown = true
+  if (rsc.failed) node.online = false
+  else if (rsc.role === Role.Stopped) { node.online = false; node.remoteRequiresReset = false }
+}
+
+/** unpack_handle_remote_attrs */
+export function remoteAttributes(ws: WorkingSet, node: SNode, ns: M.NodeState, transient: Map<string, string>): void {
+  if (!node.remoteRequiresReset) { node.unclean = false; node.unseen = false }
+  for (const [k, v] of transient) node.attrs.set(k, v)
+  const shutdown = node.attrs.get('shutdown')
+  if (shutdown !== undefined && shutdown !== '0') node.shutdown = true
+  if (isTrue(node.attrs.get('standby'))) node.standby = true
+  if (isTrue(node.attrs.get('maintenance')) || (node.remoteRsc && !node.remoteRsc.managed)) node.maintenance = true
+  void ns
+  void ws
+}
+
+/** Remote connections and fence devices may not run on remote nodes (rsc_avoids_remote_nodes). */
+export function avoidRemoteNodes(ws: WorkingSet, rsc: Rsc): void {
+  if (!rsc.isRemoteConnection && !rsc.isFenceDevice) return
+  for (const node of ws.nodes) if (node.remote && rsc.allowed.has(node)) rsc.allowed.set(node, -INFINITY)
+}
