@@ -126,7 +126,9 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     handleRscConfigChanges(ws, (n) => nodeAvailable(n, 0, false))
     sortResourcesForUtilization(ws, (r) => addColocatedNodeScores(r, null, undefined, 1, {thisWith: true, active: false, nonNegative: false}) ?? new Map(), currentNode,
       (nodes) => sortNodes(nodes.map((n) => [n, 0] as [typeof n, number]), null).map(([n]) => n))
-    for (const r of ws.resources) r.fns.assign(r, null)
+    // remote connections are placed first (a partial migration keeps its target)
+    if (ws.nodes.some((n) => n.remote)) for (const r of ws.resources) if (r.isRemoteConnection) r.fns.assign(r, r.partialMigrationTarget ?? null)
+    for (const r of ws.resources) if (!r.isRemoteConnection) r.fns.assign(r, null)
     scheduleProbes(ws)
     for (const r of ws.resources) r.fns.createActions(r)
     scheduleFencing(ws)

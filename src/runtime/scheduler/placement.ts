@@ -7,6 +7,7 @@ import {banInsufficientCapacity, compareNodeCapacities, consumeCapacity, release
 import {addScores, INFINITY, strcmp} from './scores.js'
 import {failCount, resourceLocation} from './unpack.js'
 import {applyShutdownLocks} from './shutdown-lock.js'
+import {remoteConnectionAssigned} from './remote.js'
 import {type Colocation, type LocationRule, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 /** Used to mark a node unusable while merging colocated scores. */
@@ -330,6 +331,7 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
     // assigned
   }
   rsc.allocating = false
+  if (rsc.isRemoteConnection) remoteConnectionAssigned(ws, rsc)
   return rsc.allocatedTo
 }
 

@@ -64,3 +64,16 @@ export function avoidRemoteNodes(ws: WorkingSet, rsc: Rsc): void {
   if (!rsc.isRemoteConnection && !rsc.isFenceDevice) return
   for (const node of ws.nodes) if (node.remote && rsc.allowed.has(node)) rsc.allowed.set(node, -INFINITY)
 }
+
+/** remote_connection_assigned: a remote node whose connection is placed will be online, otherwise it shuts down */
+export function remoteConnectionAssigned(ws: WorkingSet, rsc: Rsc): void {
+  const node = ws.nodeByName.get(rsc.id)
+  if (!node?.remote) return
+  if (rsc.allocatedTo && rsc.nextRole !== Role.Stopped) {
+    node.online = true
+    // no need to fence a node we are about to connect to
+    if (node.unseen) node.unclean = false
+  } else {
+    node.shutdown = true
+  }
+}

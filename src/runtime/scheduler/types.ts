@@ -43,6 +43,8 @@ export interface SNode {
   remote?: boolean
   remoteRsc?: Rsc
   remoteRequiresReset?: boolean
+  /** node_fenced recorded for a remote node */
+  remoteWasFenced?: boolean
   /** maintenance mode: resources on it are left alone */
   maintenance?: boolean
   /** the cluster's placement-strategy (node comparisons need it) */
@@ -51,7 +53,7 @@ export interface SNode {
   utilization?: Map<string, number>
 }
 
-export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote'
+export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote' | 'reset_remote'
 
 export interface OpConfig {
   name: string

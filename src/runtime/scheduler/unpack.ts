@@ -131,8 +131,12 @@ function nodeOnline(ws: WorkingSet, ns: M.NodeState, node: SNode): boolean {
 
 function unpackNodeState(ws: WorkingSet, ns: M.NodeState): void {
   const node = findNode(ws, ns.id, ns.uname)
+  if (!node) return
   // remote nodes are unpacked with their history, once their connection's state is known
-  if (!node || node.remote) return
+  if (node.remote) {
+    node.remoteWasFenced = Number(ns.attributes.node_fenced ?? 0) !== 0
+    return
+  }
   for (const [k, v] of nvsetValues(ns.transientAttributes)) node.attrs.set(k, v)
   if (isTrue(node.attrs.get('standby'))) node.standby = true
   if (isTrue(node.attrs.get('maintenance'))) node.maintenance = true
@@ -192,7 +196,7 @@ function sortOps(ops: OpEntry[]): OpEntry[] {
   }).map((x) => x.e)
 }
 
-const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7}
+const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7, reset_remote: 9}
 const MIGRATE_RANK = 3
 type FailStrategy = OnFail | 'migrate'
 const rank = (f: FailStrategy) => (f === 'migrate' ? MIGRATE_RANK : FAIL_RANK[f])
@@ -226,7 +230,14 @@ export function actionOnFail(ws: WorkingSet, rsc: Rsc, task: string, interval: n
     case 'demote': onFail = 'demote'; break
     default: onFail = undefined
   }
-  if ((onFail === undefined || !rsc.managed) && task === 'stop') onFail = ws.options.stonithEnabled ? 'fence' : 'block'
+  const isProbe = task === 'monitor' && interval === 0
+  if ((onFail === undefined || !rsc.managed) && rsc.isRemoteConnection && !isProbe && task !== 'start') {
+    // a lost remote connection means the remote node has to be fenced (or the connection recovered)
+    if (!rsc.managed) { onFail = 'stop'; failRole = Role.Stopped } else {
+      onFail = 'reset_remote'
+      if (rsc.meta.get('reconnect_interval') !== undefined && (intervalMs(rsc.meta.get('reconnect_interval')) ?? 0) > 0) failRole = Role.Stopped
+    }
+  } else if ((onFail === undefined || !rsc.managed) && task === 'stop') onFail = ws.options.stonithEnabled ? 'fence' : 'block'
   else if (onFail === undefined) onFail = 'restart'
   if (failRole === Role.Unknown) failRole = task === 'promote' ? Role.Unpromoted : Role.Started
   return {onFail, failRole}
@@ -486,7 +497,15 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
     }
   }
   if (rsc.role > Role.Stopped && !node.online && !node.maintenance && rsc.managed) {
-    if (ws.options.stonithEnabled) fenceNode(ws, node, `${rsc.id} is thought to be active there`, false)
+    if (ws.options.stonithEnabled) {
+      let reason = `${rsc.id} is thought to be active there`
+      if (node.remote && node.remoteRsc && !node.remoteRsc.failed) {
+        // fencing happens only if the connection cannot be re-established elsewhere
+        node.unseen = true
+        reason = `${rsc.id} is active there (fencing will be revoked if remote connection can be re-established elsewhere)`
+      }
+      fenceNode(ws, node, reason, false)
+    }
   }
   let onFail = onFailIn
   if (node.unclean) onFail = 'ignore'
@@ -513,6 +532,15 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
     case 'stop':
       rsc.nextRole = Role.Stopped
       break
+    case 'reset_remote': {
+      rsc.failed = true
+      rsc.stopFlag = true
+      const remote = ws.nodeByName.get(rsc.id)
+      if (ws.options.stonithEnabled && remote?.remote && !remote.remoteWasFenced) fenceNode(ws, remote, 'remote connection is unrecoverable', false)
+      if (rsc.role > Role.Stopped) stopAction(ws, rsc, node, false)
+      if ((intervalMs(rsc.meta.get('reconnect_interval')) ?? 0) > 0) rsc.nextRole = Role.Stopped
+      break
+    }
     case 'restart':
       if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) {
         rsc.failed = true
@@ -520,6 +548,11 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
         stopAction(ws, rsc, node, false)
       }
       break
+  }
+  if (rsc.failed && rsc.isRemoteConnection) {
+    // a failed connection means its remote node is fenced even if it reconnects elsewhere
+    const remote = ws.nodeByName.get(rsc.id)
+    if (remote?.remote && remote.unclean) remote.unseen = false
   }
   if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) {
     addRunning(ws, rsc, node)
