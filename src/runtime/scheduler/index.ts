@@ -11,7 +11,9 @@ import {makeGroupMethods} from './group.js'
 import {applyNodeHealth} from './health.js'
 import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
-import {linkRemoteConnections} from './remote.js'
+import {linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
+import {newOrdering} from './constraints.js'
+import {fenceNode} from './actions.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
 import {handleRscConfigChanges} from './digests.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
@@ -131,6 +133,11 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     for (const r of ws.resources) if (!r.isRemoteConnection) r.fns.assign(r, null)
     scheduleProbes(ws)
     for (const r of ws.resources) r.fns.createActions(r)
+    orderRemoteConnectionActions(ws, {
+      current: currentNode,
+      order: (first, then, type) => newOrdering(ws, first, then, type),
+      fence: (node, reason) => fenceNode(ws, node, reason, false),
+    })
     scheduleFencing(ws)
     applyOrderings(ws)
     const summary = transitionSummary(ws)

@@ -8,7 +8,7 @@
 import type * as M from '../../formats/cib/model.js'
 import {isTrue} from './scores.js'
 import {INFINITY} from './scores.js'
-import {type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 export function isRemoteConnection(p: M.Primitive): boolean {
   return p.class === 'ocf' && p.provider === 'pacemaker' && p.type === 'remote'
@@ -75,5 +75,74 @@ export function remoteConnectionAssigned(ws: WorkingSet, rsc: Rsc): void {
     if (node.unseen) node.unclean = false
   } else {
     node.shutdown = true
+  }
+}
+
+type RemoteState = 'alive' | 'resting' | 'failed' | 'stopped' | 'unknown'
+
+/** get_remote_node_state */
+function remoteNodeState(node: SNode, current: (r: Rsc) => SNode | null): RemoteState {
+  const conn = node.remoteRsc!
+  const clusterNode = current(conn)
+  if (conn.nextRole === Role.Stopped || !conn.allocatedTo) {
+    if (clusterNode?.unclean) return 'failed'
+    if (!conn.failed) return 'stopped'
+    const shutdown = node.attrs.get('shutdown')
+    if (conn.nextRole === Role.Stopped && (conn.meta.get('reconnect_interval') ?? '0') !== '0' && node.remoteWasFenced && (shutdown === undefined || shutdown === '0')) return 'unknown'
+    return 'failed'
+  }
+  if (!clusterNode) return 'unknown'
+  if (clusterNode.unclean || !clusterNode.online) return 'resting'
+  if (conn.runningOn.length > 1 && conn.partialMigrationSource && conn.partialMigrationTarget) return 'resting'
+  return 'alive'
+}
+
+export interface RemoteOrderingHooks {
+  current(r: Rsc): SNode | null
+  order(first: {rsc?: Rsc; task?: string; action?: Action}, then: {rsc?: Rsc; task?: string; action?: Action}, type: number): void
+  fence(node: SNode, reason: string): void
+}
+
+/** apply_remote_ordering: an action on a remote node relative to the node's connection */
+function applyRemoteOrdering(action: Action, hooks: RemoteOrderingHooks): void {
+  const node = action.node!
+  const conn = node.remoteRsc!
+  const state = remoteNodeState(node, hooks.current)
+  const startThen = (extra: number) => hooks.order({rsc: conn, task: 'start'}, {rsc: action.rsc, action}, O.preserve | O.runnableLeft | extra)
+  const thenStop = (extra: number) => hooks.order({rsc: action.rsc, action}, {rsc: conn, task: 'stop'}, O.preserve | extra)
+  const task = action.task === 'migrate_to' || action.task === 'migrate_from' ? 'stop' : action.task
+  if (task === 'start' || task === 'promote') {
+    startThen(state === 'failed' ? O.impliesThen : O.none)
+  } else if (task === 'stop') {
+    if (state === 'alive') thenStop(O.impliesFirst)
+    else if (state === 'failed') hooks.fence(node, 'resources are active but connection is unrecoverable')
+    else if (conn.nextRole === Role.Stopped) thenStop(O.impliesFirst)
+    else startThen(O.none)
+  } else if (task === 'demote') {
+    if (state === 'resting' || state === 'unknown') startThen(O.none)
+  } else if (action.intervalMs > 0) {
+    startThen(O.impliesThen)
+  } else {
+    const clusterNode = hooks.current(conn)
+    if (task === 'monitor' && state === 'failed') hooks.fence(node, 'resources are in unknown state and connection is unrecoverable')
+    if (clusterNode && state === 'stopped') thenStop(O.runnableLeft)
+    else startThen(O.none)
+  }
+}
+
+/** pcmk__order_remote_connection_actions (remote nodes; guest containers are not modelled) */
+export function orderRemoteConnectionActions(ws: WorkingSet, hooks: RemoteOrderingHooks): void {
+  if (!ws.nodes.some((n) => n.remote)) return
+  // Pacemaker walks its (newest-first) action list
+  for (const action of [...ws.actions].reverse()) {
+    if (!action.rsc || !action.node || !action.node.remote || action.pseudo) continue
+    const conn = action.node.remoteRsc
+    if (!conn) continue
+    if (action.task === 'start') {
+      for (const other of action.rsc.actions) {
+        if (other.node !== action.node && other.task === 'stop') hooks.order({rsc: conn, task: 'start'}, {rsc: action.rsc, action: other}, O.optional)
+      }
+    }
+    applyRemoteOrdering(action, hooks)
   }
 }
