@@ -152,6 +152,13 @@ export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: 
 
 /** Marks a node unclean and schedules (optionally) its fencing (pe_fence_node). */
 export function fenceNode(ws: WorkingSet, node: SNode, reason: string, _priorityDelay: boolean): void {
+  if (node.remote) {
+    // a remote node is (re)marked each time; the first reason given wins
+    if (!(node.remoteRsc && !node.remoteRsc.managed)) node.remoteRequiresReset = true
+    node.unclean = true
+    fenceOp(ws, node, true, reason)
+    return
+  }
   if (node.unclean) return
   node.unclean = true
   if (node.fenceReason === undefined) node.fenceReason = reason
