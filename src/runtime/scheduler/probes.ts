@@ -15,6 +15,8 @@ function instanceNumber(rsc: Rsc): number {
 }
 
 function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
+  // remote nodes run neither fence devices nor remote connections
+  if (node.remote && (rsc.isFenceDevice || rsc.isRemoteConnection)) return false
   // Probing a clone puts its instances back in instance-number order (clone_create_probe)
   if (rsc.variant === 'clone') rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
   if (rsc.variant === 'clone' && !rsc.unique) {
