@@ -1,4 +1,5 @@
 /** Action creation and lookup (Pacemaker's custom_action and friends). */
+import {fenceGuest} from './remote.js'
 import {type Action, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 export function opKey(rscId: string, task: string, intervalMs = 0): string {
@@ -152,6 +153,11 @@ export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: 
 
 /** Marks a node unclean and schedules (optionally) its fencing (pe_fence_node). */
 export function fenceNode(ws: WorkingSet, node: SNode, reason: string, _priorityDelay: boolean): void {
+  if (node.guest) {
+    // a guest node is fenced by recovering its container
+    fenceGuest(node)
+    return
+  }
   if (node.remote) {
     // a remote node is (re)marked each time; the first reason given wins
     if (!(node.remoteRsc && !node.remoteRsc.managed)) node.remoteRequiresReset = true

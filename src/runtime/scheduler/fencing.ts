@@ -54,9 +54,39 @@ function rscStonithOrdering(rsc: Rsc, stonith: Action): void {
   }
 }
 
+/** Guest nodes can be "fenced" while their container's hosts are up or fenceable. */
+function canFenceGuest(ws: WorkingSet, node: SNode): boolean {
+  const container = node.remoteRsc?.container
+  return !container || container.runningOn.every((n) => n.online || canFence(ws, n))
+}
+
+/** pcmk__fence_guest: a pseudo fencing action, done once the container is stopped (or its host fenced) */
+function fenceGuestNode(ws: WorkingSet, node: SNode): Action {
+  const container = node.remoteRsc!.container!
+  const stop = container.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
+  const op = container.actions.some((a) => a.task === 'start' && a.intervalMs === 0) ? 'reboot' : 'off'
+  const f = fenceOp(ws, node, false, 'guest is unclean', op)
+  f.pseudo = true
+  f.runnable = true
+  if (stop && stop.pseudo && stop.node) orderActions(fenceOp(ws, stop.node, false, undefined), f, O.runnableLeft | O.impliesThen)
+  else if (stop) orderActions(stop, f, O.runnableLeft | O.impliesThen)
+  else {
+    const connStop = node.remoteRsc!.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
+    if (connStop) orderActions(connStop, f, O.optional)
+  }
+  return f
+}
+
 export function scheduleFencing(ws: WorkingSet): void {
   const haveManaged = ws.resources.some(anyManaged)
   for (const node of ws.nodes) {
+    if (node.guest) {
+      if (node.remoteRequiresReset && haveManaged && canFenceGuest(ws, node)) {
+        const f = fenceGuestNode(ws, node)
+        for (const r of ws.resources) rscStonithOrdering(r, f)
+      }
+      continue
+    }
     if (haveManaged && node.unclean && canFence(ws, node)) {
       const f = fenceOp(ws, node, false, 'node is unclean')
       for (const r of ws.resources) rscStonithOrdering(r, f)

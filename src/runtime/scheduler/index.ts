@@ -11,7 +11,7 @@ import {makeGroupMethods} from './group.js'
 import {applyNodeHealth} from './health.js'
 import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
-import {linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
+import {expandGuestNodes, linkContainers, linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
 import {newOrdering} from './constraints.js'
 import {fenceNode} from './actions.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
@@ -110,7 +110,9 @@ function executionDate(cib: M.Cib): number | undefined {
 
 /** Runs the whole pipeline on one CIB. */
 export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
-  const {cib, references} = expandTemplates(input)
+  const expanded = expandTemplates(input)
+  const references = expanded.references
+  const cib = expandGuestNodes(expanded.cib)
   const ws = newWorkingSet(cib, opts)
   ws.references = references
   current = ws
@@ -118,6 +120,7 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     unpackNodes(ws)
     unpackNodeUtilization(ws)
     buildResources(ws)
+    linkContainers(ws)
     linkRemoteConnections(ws)
     for (const r of ws.resources) initAllowed(ws, r)
     unpackStatus(ws)

@@ -1,7 +1,7 @@
 /** Primitive resources: actions for role changes, implicit orderings (pcmk_sched_primitive.c). */
 import {customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
-import {orderResourceActions} from './constraints.js'
-import {avoidRemoteNodes} from './remote.js'
+import {newColocation, orderResourceActions} from './constraints.js'
+import {avoidRemoteNodes, containerConstraints} from './remote.js'
 import {orderRestartVsUnfence, orderStopVsUnfence, orderVsUnfence} from './fencing.js'
 import {abortDanglingMigration, canMigrate, createMigrationActions} from './migration.js'
 import {applyLocation, currentNode, primitiveApplyColocScore, primitiveAssign} from './placement.js'
@@ -179,6 +179,10 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   if (!rsc.managed) return
   orderResourceActions(ws, rsc, 'stop', rsc, 'start', O.optional | O.impliesThen | O.restart)
   orderRestartVsUnfence(ws, rsc)
+  containerConstraints(ws, rsc, {
+    order: (f, ft, t, tt, type) => orderResourceActions(ws, f, ft, t, tt, type),
+    colocate: (d, p, score) => newColocation(ws, 'resource-with-container', undefined, score, d, p, undefined, undefined),
+  })
   avoidRemoteNodes(ws, rsc)
   let top = rsc
   while (top.parent) top = top.parent

@@ -14,7 +14,7 @@ export function isRemoteConnection(p: M.Primitive): boolean {
   return p.class === 'ocf' && p.provider === 'pacemaker' && p.type === 'remote'
 }
 
-/** The remote nodes the configuration defines: <node type="remote"> entries and top-level connection primitives. */
+/** The remote nodes the configuration defines: <node type="remote"> entries and top-level connection primitives (guest connections included, once expanded). */
 export function remoteNodeNames(cib: M.Cib): Array<{id: string; uname: string; node?: M.Node}> {
   const out: Array<{id: string; uname: string; node?: M.Node}> = []
   for (const n of cib.nodes) if (n.type === 'remote') out.push({id: n.id, uname: n.uname, node: n})
@@ -22,6 +22,53 @@ export function remoteNodeNames(cib: M.Cib): Array<{id: string; uname: string; n
     if (r.kind === 'primitive' && isRemoteConnection(r) && !out.some((x) => x.uname === r.id) && !cib.nodes.some((n) => n.uname === r.id)) out.push({id: r.id, uname: r.id})
   }
   return out
+}
+
+function metaOf(p: M.Primitive): Map<string, string> {
+  const m = new Map<string, string>()
+  for (const set of p.metaAttributes) for (const pair of set.pairs) if (pair.value !== undefined && !m.has(pair.name)) m.set(pair.name, pair.value)
+  return m
+}
+
+/**
+ * expand_remote_rsc_meta: a primitive with meta remote-node=NAME runs a guest node NAME; its
+ * connection is an implicit ocf:pacemaker:remote primitive added after the configured resources.
+ */
+export function expandGuestNodes(cib: M.Cib): M.Cib {
+  const added: M.Primitive[] = []
+  const consider = (p: M.Primitive) => {
+    const meta = metaOf(p)
+    const name = meta.get('remote-node')
+    if (name === undefined) return
+    const pair = (n: string, v: string | undefined) => (v === undefined ? [] : [{name: n, value: v}])
+    added.push({
+      kind: 'primitive', id: name, class: 'ocf', provider: 'pacemaker', type: 'remote',
+      metaAttributes: [{id: `${name}-meta_attributes`, pairs: [{name: 'internal_rsc', value: 'true'}, {name: 'container', value: p.id},
+        ...pair('allow-migrate', meta.get('remote-allow-migrate')), ...pair('is-managed', meta.get('is-managed'))]}],
+      instanceAttributes: meta.has('remote-addr') || meta.has('remote-port')
+        ? [{id: `${name}-instance_attributes`, pairs: [...pair('addr', meta.get('remote-addr')), ...pair('port', meta.get('remote-port'))]}] : [],
+      utilization: [],
+      operations: [
+        {name: 'monitor', interval: '30s', attributes: {timeout: '30s'}, instanceAttributes: [], metaAttributes: []},
+        {name: 'start', interval: '0', attributes: {timeout: meta.get('remote-connect-timeout') ?? '60s'}, instanceAttributes: [], metaAttributes: []},
+      ],
+    })
+  }
+  for (const r of cib.resources) {
+    if (r.kind === 'primitive') consider(r)
+    else if (r.kind === 'group') r.children.forEach(consider)
+  }
+  return added.length === 0 ? cib : {...cib, resources: [...cib.resources, ...added]}
+}
+
+/** The meta attribute container: a resource runs inside another (guest connections inside their VM). */
+export function linkContainers(ws: WorkingSet): void {
+  for (const rsc of ws.resources) {
+    const id = rsc.meta.get('container')
+    if (id === undefined) continue
+    const container = ws.byId.get(id)
+    if (container) rsc.container = container
+  }
 }
 
 /** link_rsc2remotenode: the connection resource of each remote node; startup fencing applies to it */
@@ -32,8 +79,13 @@ export function linkRemoteConnections(ws: WorkingSet): void {
     const node = ws.nodeByName.get(rsc.id)
     if (!node || !node.remote) continue
     node.remoteRsc = rsc
-    node.unclean = ws.options.startupFencing
-    node.unseen = true
+    if (rsc.container) {
+      node.guest = true
+      node.attrs.set('#kind', 'container')
+    } else {
+      node.unclean = ws.options.startupFencing
+      node.unseen = true
+    }
   }
 }
 
@@ -41,10 +93,14 @@ export function linkRemoteConnections(ws: WorkingSet): void {
 export function remoteOnlineStatus(node: SNode): void {
   const rsc = node.remoteRsc
   if (!rsc) { node.online = false; return }
+  const container = rsc.container
+  const host = container && rsc.runningOn.length === 1 ? rsc.runningOn[0] : undefined
   if (rsc.role === Role.Started) node.online = true
   if (rsc.role === Role.Started && rsc.nextRole === Role.Stopped) node.shutdown = true
-  if (rsc.failed) node.online = false
-  else if (rsc.role === Role.Stopped) { node.online = false; node.remoteRequiresReset = false }
+  if (container?.failed) { node.online = false; node.remoteRequiresReset = true }
+  else if (rsc.failed) node.online = false
+  else if (rsc.role === Role.Stopped || container?.role === Role.Stopped) { node.online = false; node.remoteRequiresReset = false }
+  else if (host && !host.online && host.unclean) { node.online = false; node.remoteRequiresReset = true }
 }
 
 /** unpack_handle_remote_attrs */
@@ -59,10 +115,38 @@ export function remoteAttributes(ws: WorkingSet, node: SNode, ns: M.NodeState, t
   void ws
 }
 
-/** Remote connections and fence devices may not run on remote nodes (rsc_avoids_remote_nodes). */
-export function avoidRemoteNodes(ws: WorkingSet, rsc: Rsc): void {
-  if (!rsc.isRemoteConnection && !rsc.isFenceDevice) return
+function avoidRemote(ws: WorkingSet, rsc: Rsc): void {
   for (const node of ws.nodes) if (node.remote && rsc.allowed.has(node)) rsc.allowed.set(node, -INFINITY)
+}
+
+/** Remote connections and fence devices may not run on remote nodes, nor guests' containers (rsc_avoids_remote_nodes). */
+export function avoidRemoteNodes(ws: WorkingSet, rsc: Rsc): void {
+  if (rsc.isRemoteConnection && rsc.container) avoidRemote(ws, rsc.container)
+  if (rsc.isRemoteConnection || rsc.isFenceDevice) avoidRemote(ws, rsc)
+}
+
+/** A resource in a container starts after it, stops before it and runs with it (guest connections, fillers). */
+export function containerConstraints(ws: WorkingSet, rsc: Rsc, hooks: {order(f: Rsc, ft: string, t: Rsc, tt: string, type: number): void; colocate(d: Rsc, p: Rsc, score: number): void}): void {
+  const container = rsc.container
+  if (!container) return
+  if (rsc.isRemoteConnection) hooks.order(container, 'monitor', rsc, 'stop', O.optional)
+  else if (container.isRemoteConnection) {
+    // container=<remote connection>: the resource must run on that remote node
+    for (const node of rsc.allowed.keys()) if (node.remoteRsc !== container) rsc.allowed.set(node, -INFINITY)
+    return
+  }
+  hooks.order(container, 'start', rsc, 'start', O.impliesThen | O.runnableLeft)
+  hooks.order(rsc, 'stop', container, 'stop', O.impliesFirst)
+  hooks.colocate(rsc, container, INFINITY)
+}
+
+/** pe_fence_node for a guest node: it is "fenced" by recovering its container */
+export function fenceGuest(node: SNode): void {
+  const container = node.remoteRsc?.container
+  if (!container || container.failed || !container.managed) return
+  node.remoteRequiresReset = true
+  container.failed = true
+  container.stopFlag = true
 }
 
 /** remote_connection_assigned: a remote node whose connection is placed will be online, otherwise it shuts down */
@@ -130,6 +214,26 @@ function applyRemoteOrdering(action: Action, hooks: RemoteOrderingHooks): void {
   }
 }
 
+/** apply_container_ordering: an action on a guest node relative to its connection and container */
+function applyContainerOrdering(action: Action, hooks: RemoteOrderingHooks): void {
+  const node = action.node!
+  const conn = node.remoteRsc!
+  const container = conn.container!
+  if (container.failed) hooks.fence(node, 'container failed')
+  const task = action.task === 'migrate_to' || action.task === 'migrate_from' ? 'stop' : action.task
+  const startThen = (first: Rsc, extra: number) => hooks.order({rsc: first, task: 'start'}, {rsc: action.rsc, action}, O.preserve | O.runnableLeft | extra)
+  if (task === 'start' || task === 'promote') {
+    startThen(container, O.impliesThen)
+    startThen(conn, O.none)
+  } else if (task === 'stop' || task === 'demote') {
+    if (!container.failed) hooks.order({rsc: action.rsc, action}, {rsc: conn, task: 'stop'}, O.preserve)
+  } else if (action.intervalMs > 0) {
+    startThen(conn, O.impliesThen)
+  } else {
+    startThen(conn, O.none)
+  }
+}
+
 /** pcmk__order_remote_connection_actions (remote nodes; guest containers are not modelled) */
 export function orderRemoteConnectionActions(ws: WorkingSet, hooks: RemoteOrderingHooks): void {
   if (!ws.nodes.some((n) => n.remote)) return
@@ -143,6 +247,7 @@ export function orderRemoteConnectionActions(ws: WorkingSet, hooks: RemoteOrderi
         if (other.node !== action.node && other.task === 'stop') hooks.order({rsc: conn, task: 'start'}, {rsc: action.rsc, action: other}, O.optional)
       }
     }
-    applyRemoteOrdering(action, hooks)
+    if (conn.container) applyContainerOrdering(action, hooks)
+    else applyRemoteOrdering(action, hooks)
   }
 }

@@ -173,7 +173,9 @@ function printSummary(ws: WorkingSet, p: Printer): Printer {
   for (const a of nodeActions) {
     if (a.task === 'stonith') {
       const op = a.fenceOp ?? 'reboot'
-      if (a.reason) p.lines.push(`  * Fence (${op}) ${a.node!.uname} '${a.reason}'`)
+      const container = a.node!.guest ? a.node!.remoteRsc?.container : undefined
+      const target = container ? `${a.node!.uname} (resource: ${container.id})` : a.node!.uname
+      if (a.reason) p.lines.push(`  * Fence (${op}) ${target} '${a.reason}'`)
       p.actions.push({action: 'fence', resource: null, node: a.node!.uname, from: null, to: null, op, ...(a.reason ? {reason: a.reason} : {})})
     } else if (a.reason) {
       p.lines.push(`  * Shutdown ${a.node!.uname} '${a.reason}'`)

@@ -43,6 +43,8 @@ export interface SNode {
   remote?: boolean
   remoteRsc?: Rsc
   remoteRequiresReset?: boolean
+  /** a guest node (its connection runs in a container resource) */
+  guest?: boolean
   /** node_fenced recorded for a remote node */
   remoteWasFenced?: boolean
   /** maintenance mode: resources on it are left alone */
@@ -258,6 +260,8 @@ export interface Rsc {
   needsUnfencing?: boolean
   /** the node a shutdown lock keeps it on */
   lockNode?: SNode
+  /** the resource this one runs inside (meta container) */
+  container?: Rsc
   /** an ocf:pacemaker:remote connection */
   isRemoteConnection?: boolean
   /** an agent reload is scheduled instead of a restart (pe_rsc_reload) */

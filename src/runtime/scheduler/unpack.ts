@@ -497,7 +497,9 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
     }
   }
   if (rsc.role > Role.Stopped && !node.online && !node.maintenance && rsc.managed) {
-    if (ws.options.stonithEnabled) {
+    if (node.guest) {
+      fenceNode(ws, node, `${rsc.id} is thought to be active there`, false)
+    } else if (ws.options.stonithEnabled) {
       let reason = `${rsc.id} is thought to be active there`
       if (node.remote && node.remoteRsc && !node.remoteRsc.failed) {
         // fencing happens only if the connection cannot be re-established elsewhere
@@ -686,7 +688,9 @@ export function unpackStatus(ws: WorkingSet): void {
     for (const ns of ws.cib.status) {
       const node = findNode(ws, ns.id, ns.uname)
       if (!node || done.has(node)) continue
-      if (fence) { /* every remaining node */ } else if (node.remote) {
+      if (fence) { /* every remaining node */ } else if (node.guest) {
+        if (node.remoteRsc?.role !== Role.Started || node.remoteRsc.container?.role !== Role.Started) continue
+      } else if (node.remote) {
         if (!node.remoteRsc || (!ws.options.shutdownLock && node.remoteRsc.role !== Role.Started)) continue
       } else if (!ws.options.stonithEnabled && !ws.options.shutdownLock && !node.online) continue
       if (node.remote) {
