@@ -498,6 +498,9 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
   }
   if (rsc.role > Role.Stopped && !node.online && !node.maintenance && rsc.managed) {
     if (node.guest) {
+      // the resource will be recovered along with the guest's container
+      rsc.failed = true
+      rsc.stopFlag = true
       fenceNode(ws, node, `${rsc.id} is thought to be active there`, false)
     } else if (ws.options.stonithEnabled) {
       let reason = `${rsc.id} is thought to be active there`
