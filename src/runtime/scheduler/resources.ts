@@ -138,7 +138,7 @@ function setupPrimitive(ws: WorkingSet, rsc: Rsc, prim: M.Primitive): void {
   if (rsc.isFenceDevice) ws.options.haveStonithResource = true
   const req = rsc.meta.get('requires')
   // remote connections migrate unless told otherwise, and need only quorum
-  if (prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote' && rsc.meta.get('allow-migrate') === undefined) rsc.allowMigrate = true
+  if (prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote' && rsc.meta.get('allow-migrate') === undefined && rsc.meta.get('container') === undefined) rsc.allowMigrate = true
   if (rsc.isFenceDevice || (prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote' && req === undefined)) rsc.needs = 'quorum'
   else if (req === 'nothing') rsc.needs = 'nothing'
   else if (req === 'quorum') rsc.needs = 'quorum'
