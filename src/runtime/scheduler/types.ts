@@ -55,7 +55,7 @@ export interface SNode {
   utilization?: Map<string, number>
 }
 
-export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote' | 'reset_remote'
+export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote' | 'reset_remote' | 'restart_container'
 
 export interface OpConfig {
   name: string

@@ -196,7 +196,7 @@ function sortOps(ops: OpEntry[]): OpEntry[] {
   }).map((x) => x.e)
 }
 
-const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7, reset_remote: 9}
+const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7, restart_container: 8, reset_remote: 9}
 const MIGRATE_RANK = 3
 type FailStrategy = OnFail | 'migrate'
 const rank = (f: FailStrategy) => (f === 'migrate' ? MIGRATE_RANK : FAIL_RANK[f])
@@ -228,8 +228,11 @@ export function actionOnFail(ws: WorkingSet, rsc: Rsc, task: string, interval: n
     case 'stop': onFail = 'stop'; failRole = Role.Stopped; break
     case 'restart': onFail = 'restart'; break
     case 'demote': onFail = 'demote'; break
+    case 'restart-container': onFail = rsc.container ? 'restart_container' : undefined; break
     default: onFail = undefined
   }
+  // a resource inside a container is recovered by restarting the container
+  if (onFail === undefined && rsc.container) onFail = 'restart_container'
   const isProbe = task === 'monitor' && interval === 0
   if ((onFail === undefined || !rsc.managed) && rsc.isRemoteConnection && !isProbe && task !== 'start') {
     // a lost remote connection means the remote node has to be fenced (or the connection recovered)
@@ -536,6 +539,12 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
       break
     case 'stop':
       rsc.nextRole = Role.Stopped
+      break
+    case 'restart_container':
+      rsc.failed = true
+      rsc.stopFlag = true
+      if (rsc.container) stopAction(ws, rsc.container, node, false)
+      else if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) stopAction(ws, rsc, node, false)
       break
     case 'reset_remote': {
       rsc.failed = true
