@@ -327,6 +327,8 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
   if (!rsc.managed) {
     rsc.nextRole = rsc.role
     finalizeAssignment(ws, rsc, currentNode(rsc), true)
+  } else if (ws.options.stopAll) {
+    finalizeAssignment(ws, rsc, null, true)
   } else if (rsc.provisional && assignBestNode(ws, rsc, prefer)) {
     // assigned
   }

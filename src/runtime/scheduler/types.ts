@@ -294,6 +294,8 @@ export interface ClusterOptions {
   dcUuid?: string
   maintenanceMode: boolean
   shutdownLock: boolean
+  /** stop-all-resources */
+  stopAll: boolean
   shutdownLockLimitMs: number
   /** some fence device provides unfencing */
   enableUnfencing: boolean

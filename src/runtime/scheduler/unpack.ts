@@ -35,6 +35,7 @@ export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
     dcUuid: cib.attributes['dc-uuid'],
     maintenanceMode: isTrue(o.get('maintenance-mode')),
     shutdownLock: isTrue(o.get('shutdown-lock')),
+    stopAll: isTrue(o.get('stop-all-resources')),
     shutdownLockLimitMs: intervalMs(o.get('shutdown-lock-limit')) ?? 0,
     enableUnfencing: providesUnfencing(cib),
     placementStrategy: (o.get('placement-strategy') ?? 'default').toLowerCase(),
