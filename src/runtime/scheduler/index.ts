@@ -72,7 +72,9 @@ variantMethods.group = makeGroupMethods(getWs)
 variantMethods.clone = makeCloneMethods(getWs)
 
 function initAllowed(ws: WorkingSet, rsc: Rsc): void {
-  if (ws.options.symmetric) for (const n of ws.nodes) rsc.allowed.set(n, 0)
+  // guest connections may run wherever their container can, even in an asymmetric cluster
+  const guestConnection = rsc.prim?.class === 'ocf' && rsc.prim.provider === 'pacemaker' && rsc.prim.type === 'remote' && rsc.meta.has('container')
+  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, 0)
   for (const c of rsc.children) initAllowed(ws, c)
 }
 
