@@ -6,7 +6,8 @@
  * connections are not modelled yet.
  */
 import type * as M from '../../formats/cib/model.js'
-import {isTrue} from './scores.js'
+import {intervalMs, isTrue} from './scores.js'
+import {resourceParams} from './resources.js'
 import {INFINITY} from './scores.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
@@ -76,6 +77,12 @@ export function linkRemoteConnections(ws: WorkingSet): void {
   for (const rsc of ws.resources) {
     if (rsc.variant !== 'primitive' || !rsc.prim || !isRemoteConnection(rsc.prim)) continue
     rsc.isRemoteConnection = true
+    // reconnect_interval (a parameter) delays reconnecting: the failure has to expire first
+    const reconnect = intervalMs(resourceParams(ws, rsc, null).get('reconnect_interval'))
+    if (reconnect && !rsc.container) {
+      rsc.remoteReconnectMs = reconnect
+      rsc.failureTimeoutMs = reconnect
+    }
     const node = ws.nodeByName.get(rsc.id)
     if (!node || !node.remote) continue
     node.remoteRsc = rsc
@@ -172,7 +179,7 @@ function remoteNodeState(node: SNode, current: (r: Rsc) => SNode | null): Remote
     if (clusterNode?.unclean) return 'failed'
     if (!conn.failed) return 'stopped'
     const shutdown = node.attrs.get('shutdown')
-    if (conn.nextRole === Role.Stopped && (conn.meta.get('reconnect_interval') ?? '0') !== '0' && node.remoteWasFenced && (shutdown === undefined || shutdown === '0')) return 'unknown'
+    if (conn.nextRole === Role.Stopped && (conn.remoteReconnectMs ?? 0) > 0 && node.remoteWasFenced && (shutdown === undefined || shutdown === '0')) return 'unknown'
     return 'failed'
   }
   if (!clusterNode) return 'unknown'

@@ -264,6 +264,8 @@ export interface Rsc {
   container?: Rsc
   /** an ocf:pacemaker:remote connection */
   isRemoteConnection?: boolean
+  /** its reconnect_interval parameter */
+  remoteReconnectMs?: number
   /** an agent reload is scheduled instead of a restart (pe_rsc_reload) */
   reload?: boolean
   /** meta multiple-active: what to do when found active on several nodes */

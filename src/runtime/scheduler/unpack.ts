@@ -239,7 +239,7 @@ export function actionOnFail(ws: WorkingSet, rsc: Rsc, task: string, interval: n
     // a lost remote connection means the remote node has to be fenced (or the connection recovered)
     if (!rsc.managed) { onFail = 'stop'; failRole = Role.Stopped } else {
       onFail = 'reset_remote'
-      if (rsc.meta.get('reconnect_interval') !== undefined && (intervalMs(rsc.meta.get('reconnect_interval')) ?? 0) > 0) failRole = Role.Stopped
+      if ((rsc.remoteReconnectMs ?? 0) > 0) failRole = Role.Stopped
     }
   } else if ((onFail === undefined || !rsc.managed) && task === 'stop') onFail = ws.options.stonithEnabled ? 'fence' : 'block'
   else if (onFail === undefined) onFail = 'restart'
@@ -553,7 +553,7 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
       const remote = ws.nodeByName.get(rsc.id)
       if (ws.options.stonithEnabled && remote?.remote && !remote.remoteWasFenced) fenceNode(ws, remote, 'remote connection is unrecoverable', false)
       if (rsc.role > Role.Stopped) stopAction(ws, rsc, node, false)
-      if ((intervalMs(rsc.meta.get('reconnect_interval')) ?? 0) > 0) rsc.nextRole = Role.Stopped
+      if ((rsc.remoteReconnectMs ?? 0) > 0) rsc.nextRole = Role.Stopped
       break
     }
     case 'restart':
