@@ -8,7 +8,7 @@ import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
-import {remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
+import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
 import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
@@ -617,7 +617,29 @@ function orphanResource(ws: WorkingSet, lrm: M.LrmResource): Rsc {
   else resourceLocation(ws, rsc, null, -INFINITY)
   ws.resources.push(rsc)
   ws.orphans.push(rsc)
+  if (isRemoteConnection(prim)) orphanRemoteNode(ws, rsc)
   return rsc
+}
+
+/** An orphaned remote connection still defines its remote node, which is shutting down (create_fake_resource). */
+function orphanRemoteNode(ws: WorkingSet, rsc: Rsc): void {
+  let node = ws.nodeByName.get(rsc.id)
+  if (!node) {
+    const attrs = new Map<string, string>([['#uname', rsc.id], ['#id', rsc.id], ['#kind', 'remote'], ['#is_dc', 'false']])
+    node = {
+      id: rsc.id, uname: rsc.id, attrs, online: false, unclean: false, unseen: true, standby: false, standbyOnFail: false, pending: false,
+      shutdown: false, expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy, remote: true,
+    }
+    ws.nodes.push(node)
+    ws.nodes.sort((a, b) => numericCompare(a.uname, b.uname))
+    ws.nodeById.set(node.id, node)
+    ws.nodeByName.set(node.uname, node)
+  }
+  rsc.isRemoteConnection = true
+  node.remoteRsc = rsc
+  node.unclean = ws.options.startupFencing
+  node.unseen = true
+  node.shutdown = true
 }
 
 /** Set by index.ts (needs resources.ts internals). */
