@@ -65,6 +65,9 @@ for (const r of rows) {
 }
 const ok = rows.filter((r) => r.ok).length
 console.log(`exact match: ${ok}/${rows.length} (${((100 * ok) / rows.length).toFixed(1)} %)`)
+const local = rows.filter((r) => !r.features.some((f) => ['remote-node', 'guest-node', 'bundle', 'container'].includes(f)))
+const localOk = local.filter((r) => r.ok).length
+console.log(`without remote/guest/bundle/container resources: ${localOk}/${local.length} (${((100 * localOk) / local.length).toFixed(1)} %)`)
 console.log(`${'feature'.padEnd(28)} ${'match'.padStart(9)}  failing with only this feature`)
 for (const [f, s] of [...byFeature].sort((a, b) => (b[1].total - b[1].ok) - (a[1].total - a[1].ok))) {
   console.log(`${f.padEnd(28)} ${`${s.ok}/${s.total}`.padStart(9)}  ${s.onlyThis}`)

@@ -11,7 +11,7 @@ import {O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './t
 
 /** pcmk__rsc_can_migrate */
 export function canMigrate(rsc: Rsc, current: SNode | null): boolean {
-  if (!rsc.allowMigrate || !rsc.managed || rsc.failed || rsc.pendingNode) return false
+  if (!rsc.allowMigrate || !rsc.managed || rsc.failed || rsc.pendingNode || rsc.startPending) return false
   if (!current || current.unclean) return false
   return rsc.allocatedTo !== null && !rsc.allocatedTo.unclean
 }

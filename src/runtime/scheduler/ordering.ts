@@ -127,6 +127,11 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     if (then.rsc?.variant === 'group' && then.task === 'start') thenNode = rscLocation(then.rsc) ?? thenNode
     if ((other.type & O.sameNode) && firstNode && thenNode && firstNode !== thenNode) { other.type = O.none; continue }
     changed &= ~CHANGED_FIRST
+    if (first.rsc && (other.type & O.thenCancelsFirst) && !then.optional) {
+      // a required 'then' (a stop) cancels 'first' (an agent reload)
+      other.action.optional = true
+      if (first.task === 'reload-agent') first.rsc.reload = false
+    }
     if (first.rsc && then.rsc && first.rsc !== then.rsc && !isParent(then.rsc, first.rsc)) first = actionForOrdering(first)
     if (first === other.action) {
       const ff = actionFlags(first, thenNode)

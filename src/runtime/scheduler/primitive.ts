@@ -1,6 +1,8 @@
 /** Primitive resources: actions for role changes, implicit orderings (pcmk_sched_primitive.c). */
 import {customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
-import {orderResourceActions} from './constraints.js'
+import {newColocation, orderResourceActions} from './constraints.js'
+import {avoidRemoteNodes, containerConstraints} from './remote.js'
+import {orderRestartVsUnfence, orderStopVsUnfence, orderVsUnfence} from './fencing.js'
 import {abortDanglingMigration, canMigrate, createMigrationActions} from './migration.js'
 import {applyLocation, currentNode, primitiveApplyColocScore, primitiveAssign} from './placement.js'
 import {updateOrderedActions} from './ordering.js'
@@ -36,12 +38,14 @@ function stopResource(ws: WorkingSet, rsc: Rsc, _node: SNode | null, optionalIn:
     if (rsc.allocatedTo === null) setReason(stop, 'node availability', true)
     else if (rsc.restarting && rsc.stopUnexpected) setReason(stop, 'being multiply active', true)
     if (!rsc.managed) stop.runnable = false
+    orderStopVsUnfence(ws, rsc, current, stop)
   }
 }
 
 function startResource(ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean): void {
   if (!node) return
   const start = startAction(ws, rsc, node, true)
+  orderVsUnfence(ws, rsc, node, start, O.impliesThen)
   if (start.runnable && !optional) start.optional = false
   if (isExpectedNode(rsc, node)) start.pseudo = true
 }
@@ -174,6 +178,12 @@ function createRecurringActions(ws: WorkingSet, rsc: Rsc): void {
 export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   if (!rsc.managed) return
   orderResourceActions(ws, rsc, 'stop', rsc, 'start', O.optional | O.impliesThen | O.restart)
+  orderRestartVsUnfence(ws, rsc)
+  containerConstraints(ws, rsc, {
+    order: (f, ft, t, tt, type) => orderResourceActions(ws, f, ft, t, tt, type),
+    colocate: (d, p, score) => newColocation(ws, 'resource-with-container', undefined, score, d, p, undefined, undefined),
+  })
+  avoidRemoteNodes(ws, rsc)
   let top = rsc
   while (top.parent) top = top.parent
   if (top.promotable || rsc.role > Role.Unpromoted) {

@@ -107,6 +107,8 @@ function rscAction(p: Printer, rsc: Rsc, current: SNode | null, next: SNode | nu
     const migrateFrom = findActions(rsc, 'migrate_from', next)
     if (migrateFrom && current && migrateFrom.runnable) {
       item(p, 'Migrate', rsc, current, next, start, undefined)
+    } else if (rsc.reload) {
+      item(p, 'Reload', rsc, current, next, start, undefined)
     } else if (!start || start.optional) {
       if (demote && promote && !demote.optional && !promote.optional) item(p, 'Re-promote', rsc, current, next, promote, demote)
     } else if (!start.runnable) {
@@ -129,6 +131,8 @@ function rscAction(p: Printer, rsc: Rsc, current: SNode | null, next: SNode | nu
     item(p, 'Recover', rsc, current, next, stop, start)
   } else if (moving) {
     item(p, 'Move', rsc, current, next, stop, undefined)
+  } else if (rsc.reload) {
+    item(p, 'Reload', rsc, current, next, start, undefined)
   } else if (stop && !stop.optional) {
     item(p, 'Restart', rsc, current, next, start, undefined)
   } else if (rsc.role === Role.Promoted) {
@@ -169,7 +173,9 @@ function printSummary(ws: WorkingSet, p: Printer): Printer {
   for (const a of nodeActions) {
     if (a.task === 'stonith') {
       const op = a.fenceOp ?? 'reboot'
-      if (a.reason) p.lines.push(`  * Fence (${op}) ${a.node!.uname} '${a.reason}'`)
+      const container = a.node!.guest ? a.node!.remoteRsc?.container : undefined
+      const target = container ? `${a.node!.uname} (resource: ${container.id})` : a.node!.uname
+      if (a.reason) p.lines.push(`  * Fence (${op}) ${target} '${a.reason}'`)
       p.actions.push({action: 'fence', resource: null, node: a.node!.uname, from: null, to: null, op, ...(a.reason ? {reason: a.reason} : {})})
     } else if (a.reason) {
       p.lines.push(`  * Shutdown ${a.node!.uname} '${a.reason}'`)
