@@ -62,7 +62,7 @@ export interface OpDigests {
 
 /** " a b " as Pacemaker lists words it later searches for as " WORD ". */
 function wordList(words: string[]): string {
-  return ` ${words.map((w) => ` ${w}`).join('')} `
+  return ` ${words.map((w) => ` ${w}`).join('')}  `
 }
 
 /**
