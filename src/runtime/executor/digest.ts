@@ -34,9 +34,9 @@ function escapeForDigest(value: string): string {
   return out
 }
 
-/** MD5 of `" <parameters a="1" b="2"/>\n"`, attributes sorted by name; empty values are left out (libxml2 has no text node for them). */
+/** MD5 of `" <parameters a="1" b="2"/>\n"`, attributes sorted by name (empty values included, as `a=""`). */
 export function digestOfParameters(params: Record<string, string>): string {
-  const names = Object.keys(params).filter((n) => params[n] !== '').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const names = Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   const attrs = names.map((n) => ` ${n}="${escapeForDigest(params[n])}"`).join('')
   return createHash('md5').update(` <parameters${attrs}/>\n`).digest('hex')
 }
