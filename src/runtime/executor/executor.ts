@@ -318,7 +318,7 @@ export class LocalExecutor implements Executor {
       queueTimeMs,
       lastRun,
       lastRcChange: since,
-      ...operationDigests(request.action, request.params, request.intervalMs, request.timeoutMs, this.cachedMetadata(request.agent)),
+      ...operationDigests(request, this.cachedMetadata(request.agent)),
       transitionKey: request.transitionKey,
       targetRc,
       classification: classify(request.action, request.intervalMs, outcome.rc, outcome.status, targetRc),

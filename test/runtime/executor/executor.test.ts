@@ -114,7 +114,7 @@ describe('LocalExecutor', () => {
     assert.ok(b.callId > a.callId)
     assert.equal(a.operationKey, 'rec_start_0')
     assert.match(a.opDigest, /^[0-9a-f]{32}$/)
-    assert.equal(a.opForceRestart, '  dir secret  ')
+    assert.equal(a.opForceRestart, '  secret dir  ', 'reverse document order, as controld lists them')
     assert.equal(a.opSecureParams, '  secret  ')
     assert.ok(a.opRestartDigest && a.opSecureDigest)
     assert.equal(b.opRestartDigest, undefined, 'no restart digest for stop')
