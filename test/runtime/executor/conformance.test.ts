@@ -150,6 +150,21 @@ describe('conformance with crm_resource --force-*', {skip}, () => {
     assert.deepEqual(attr.hakit.effects, ['1', '1', '0', '0'], 'active value, then inactive value after stop')
   })
 
+  test('a small HTTP service through ocf:heartbeat:anything (python3 -m http.server on loopback): serves after start, gone after stop', {skip: haveCommand('python3') ? false : 'python3 not installed'}, async () => {
+    const port = 18_000 + (process.pid % 1000)
+    // GET / until it answers (the server needs a moment to bind) or 3 s pass.
+    const httpStatus = () => {
+      const script = `const t=Date.now();(async function go(){try{const r=await fetch('http://127.0.0.1:${port}/');process.stdout.write(String(r.status))}catch{if(Date.now()-t<3000)setTimeout(go,100);else process.stdout.write('down')}})()`
+      return spawnSync(process.execPath, ['-e', script], {encoding: 'utf8'}).stdout
+    }
+    const r = await both('web', (side) => primitive('web', 'ocf:heartbeat:anything', {
+      binfile: '/usr/bin/python3', cmdline_options: `-m http.server ${port} --bind 127.0.0.1 --directory ${work}`, pidfile: join(work, `web-${side}.pid`),
+    }), ['force-check', 'force-start', 'force-check', 'force-stop', 'force-check'], httpStatus)
+    assert.deepEqual(r.real.rcs, [7, 0, 0, 0, 7])
+    assert.deepEqual(r.real.effects, ['down', '200', '200', 'down', 'down'])
+    assert.deepEqual(r.hakit, r.real)
+  })
+
   test('lsb script: start, check, stop, check', async () => {
     const state = '/tmp/hakit-lsb.state'
     rmSync(state, {force: true})
