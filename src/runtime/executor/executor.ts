@@ -71,6 +71,8 @@ export class LocalExecutor implements Executor {
   /** First time the current rc was seen, per operation key (last-rc-change). */
   private readonly rcSince = new Map<string, {rc: number; status: ExecStatus; since: number}>()
   private readonly metadataCache = new Map<string, Promise<string>>()
+  /** Parsed meta-data per agent once prepare() has run (undefined: none to read, e.g. LSB). */
+  private readonly parsedCache = new Map<string, AgentMetadata | undefined>()
   /** stonith devices "started" here (Pacemaker: registered with the fencer). */
   private readonly registeredDevices = new Set<string>()
   private readonly baseEnv: NodeJS.ProcessEnv
@@ -209,7 +211,12 @@ export class LocalExecutor implements Executor {
       const startedAt = Date.now()
       const queueTimeMs = startedAt - item.submittedAt
       if (controller.signal.aborted) return this.finish(request, {rc: OcfRc.Ok, status: ExecStatus.Cancelled, exitReason: ''}, startedAt, 0, queueTimeMs, '', '')
-      return await this.runNow(request, controller.signal, startedAt, queueTimeMs)
+      try {
+        return await this.runNow(request, controller.signal, startedAt, queueTimeMs)
+      } catch (error) {
+        // A bug or an unexpected system error must still give the caller a result, never a wedged queue.
+        return this.finish(request, {rc: OcfRc.ErrGeneric, status: ExecStatus.Error, exitReason: `hakit executor: ${(error as Error).message}`}, startedAt, 0, queueTimeMs, '', '')
+      }
     } finally {
       this.inFlight.delete(item)
     }
@@ -327,7 +334,6 @@ export class LocalExecutor implements Executor {
     }
   }
 
-  private readonly parsedCache = new Map<string, AgentMetadata | undefined>()
   /** Metadata already fetched (digests must not run agents on their own). */
   private cachedMetadata(agent: AgentRef): AgentMetadata | undefined {
     return this.parsedCache.get(agentName(agent))
