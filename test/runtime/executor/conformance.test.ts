@@ -114,6 +114,23 @@ describe('conformance with crm_resource --force-*', {skip}, () => {
     }
   })
 
+  test('clone instances: the clone id, the primitive id and id:N give the environment crm_resource gives', async () => {
+    for (const name of ['ms', 'sf', 'sf:1']) {
+      const envs: Record<string, Record<string, string>> = {}
+      for (const side of ['real', 'hakit']) {
+        const dir = join(work, `clone-${side}`)
+        mkdirSync(dir, {recursive: true})
+        const cib = makeCib(`<clone id="ms"><meta_attributes id="ms-m"><nvpair id="ms-n" name="notify" value="true"/><nvpair id="ms-cm" name="clone-max" value="2"/></meta_attributes>` +
+          primitive('sf', `ocf:${tag}:Recorder`, {dir}).replace('</primitive>', '<meta_attributes id="sf-m"><nvpair id="sf-x" name="foo" value="bar"/></meta_attributes></primitive>') + '</clone>')
+        const rc = side === 'real' ? realRun(cib, 'force-start', name) : await hakitRun(cib, 'force-start', name)
+        assert.equal(rc, 0, `${side} ${name}`)
+        envs[side] = agentVars(envOf(join(dir, 'start.env')))
+        envs[side].OCF_RESKEY_dir = '(dir)'
+      }
+      assert.deepEqual(envs.hakit, envs.real, name)
+    }
+  })
+
   test('ocf:heartbeat:Dummy: start, check, stop, check — rc and state file', async () => {
     const r = await both('d', (side) => primitive('d', 'ocf:heartbeat:Dummy', {state: join(work, `dummy-${side}.state`)}),
       ['force-check', 'force-start', 'force-check', 'force-stop', 'force-check'], (side) => String(existsSync(join(work, `dummy-${side}.state`))))

@@ -27,10 +27,10 @@ function readEnv(file: string): {argv: string; env: Map<string, string>} {
   return {argv: first.replace(/^ARGV: /, ''), env}
 }
 
+/** Running (a zombie waiting for a busy init to reap it counts as gone). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0)
-    return true
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
   } catch {
     return false
   }
