@@ -31,6 +31,8 @@ export interface LocalExecutorOptions {
   killGraceMs?: number
   maxCaptureBytes?: number
   drainMs?: number
+  /** One-shot use (`force-*`): no fence-device registration to remember, so a stonith monitor always asks the agent. */
+  oneShot?: boolean
 }
 
 interface Queued {
@@ -241,7 +243,7 @@ export class LocalExecutor implements Executor {
       this.registeredDevices.delete(request.rscId)
       return this.finish(request, {rc: OcfRc.Ok, status: ExecStatus.Done, exitReason: ''}, startedAt, 0, queueTimeMs, '', '')
     }
-    if (isFence && request.action === 'monitor' && !this.registeredDevices.has(request.rscId)) {
+    if (isFence && request.action === 'monitor' && !this.options.oneShot && !this.registeredDevices.has(request.rscId)) {
       return this.finish(request, {rc: OcfRc.NotRunning, status: ExecStatus.Done, exitReason: ''}, startedAt, 0, queueTimeMs, '', '')
     }
     if (request.action === 'meta-data' || (isFence && request.action === 'metadata')) {

@@ -124,7 +124,7 @@ export interface ForceRun {
 /** Runs one force-* operation with a fresh executor; crm_resource refuses classes other than ocf and lsb, hakit runs them all. */
 export async function runForceAction(cib: Cib, rscId: string, action: ForceAction, options: LocalExecutorOptions = {}): Promise<ForceRun> {
   const request = forceRequest(cib, rscId, action)
-  const executor = new LocalExecutor(options)
+  const executor = new LocalExecutor({oneShot: true, ...options})
   try {
     const result = await executor.execute(request)
     const {agent} = request

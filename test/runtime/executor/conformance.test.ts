@@ -218,7 +218,8 @@ describe('conformance with crm_resource --force-*', {skip}, () => {
     const f = await both('fd', () => primitive('fd', 'stonith:fence_dummy', {type: 'file'}), ['force-check', 'force-start', 'force-check', 'force-stop'])
     assert.deepEqual(f.real.rcs, [3, 3, 3, 3])
     const direct = spawnSync('/usr/sbin/fence_dummy', [], {input: 'action=monitor\ntype=file\n'}).status
-    assert.equal(f.hakit.rcs[1], direct === 0 ? 0 : 1, 'start = the agent\'s monitor over stdin')
+    const expected = direct === 0 ? 0 : 1
+    assert.deepEqual(f.hakit.rcs, [expected, expected, expected, 0], 'check and start = the agent\'s monitor over stdin; stop = unregister')
   })
 
   test('ocf:heartbeat:IPaddr2 in a network namespace: the address appears and goes', {skip: !existsSync(join(projectRoot, 'dist/bundle')) ? 'needs `npm run build` (hakit runs inside the namespace through bin/run.js)' : false}, async () => {
