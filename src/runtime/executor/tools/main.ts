@@ -85,7 +85,7 @@ function crmAttribute(argv: string[], io: Io, tool = 'crm_attribute'): number {
       io.err(`${tool}: Error: Promotion score requires a resource (OCF_RESOURCE_INSTANCE is not set)`)
       return EXIT.usage
     }
-    name = `master-${rsc.replace(/:[0-9]+$/, '')}`
+    name = `master-${rsc}` // not stripped of :N (agents pass OCF_RESOURCE_INSTANCE, which anonymous clones get without it)
     lifetime ??= 'reboot'
   }
   if (!name) {
@@ -106,7 +106,9 @@ function crmAttribute(argv: string[], io: Io, tool = 'crm_attribute'): number {
   const life: AttributeLifetime = scope === 'status' ? 'reboot' : 'forever'
   const attrs = store(io.env)
   if (has(p, 'delete')) {
+    const existed = attrs.getSync(where, name, life) !== undefined
     attrs.deleteSync(where, name, life)
+    if (existed && !has(p, 'quiet')) io.out(`Deleted ${scope} attribute: id=${nvpairId(scope, where, name, io.env)} name=${name}`)
     return EXIT.ok
   }
   const value = str(p, 'update')
@@ -123,6 +125,14 @@ function crmAttribute(argv: string[], io: Io, tool = 'crm_attribute'): number {
   return EXIT.ok
 }
 
+/** The nvpair id Pacemaker would give the attribute (`status-1-foo`, `nodes-1-foo`, `cib-bootstrap-options-foo`; `:` and `#` become `.`). */
+function nvpairId(scope: Scope, node: string, name: string, env: NodeJS.ProcessEnv): string {
+  const safe = name.replace(/[:#]/g, '.')
+  if (scope === 'crm_config') return `cib-bootstrap-options-${safe}`
+  const id = node === localNode(env) ? env.HAKIT_NODE_ID || '1' : node
+  return `${scope}-${id}-${safe}`
+}
+
 function crmMaster(argv: string[], io: Io): number {
   // Pacemaker's crm_master script: crm_attribute --promotion, lifetime forever unless -l says otherwise.
   const p = getopt(argv, CRM_ATTRIBUTE)
@@ -133,7 +143,7 @@ function crmMaster(argv: string[], io: Io): number {
     const spec = CRM_ATTRIBUTE.find((s) => s.name === key && s.long)!
     args.push(value === true ? `--${spec.long![0]}` : `--${spec.long![0]}=${value}`)
   }
-  return crmAttribute(args, io, 'crm_master')
+  return crmAttribute(args, io) // messages say crm_attribute, as Pacemaker's crm_master script runs it
 }
 
 // ---------------------------------------------------------------------------
