@@ -272,7 +272,8 @@ export class LocalExecutor implements Executor {
     })
     const outcome = interpretExit(request, located.via, invocation, run)
     if (isFence && request.action === 'start' && outcome.rc === OcfRc.Ok) this.registeredDevices.add(request.rscId)
-    const execTime = outcome.status === ExecStatus.Timeout ? 0 : run.durationMs
+    // A timed-out operation ran until the timeout fired (execd records that, not 0, as observed in the lab).
+    const execTime = run.timedOutAfterMs ?? run.durationMs
     const result = this.finish(request, outcome, startedAt, execTime, queueTimeMs, run.stdout, run.stderr)
     if (invocation.wantsFullOutput) result.output = run.stdout
     if (run.droppedBytes > 0) result.hint = `agent output truncated: ${run.droppedBytes} bytes dropped`
