@@ -10,7 +10,7 @@ import {interpretExit, planInvocation, type Invocation} from './classes.js'
 import {classify, defaultTargetRc} from './rc.js'
 import {operationDigests} from './digest.js'
 import {parseMetadata, type AgentMetadata} from './metadata.js'
-import {heartbeatMetadata, lsbMetadata} from './lsb-metadata.js'
+import {fenceMetadata, heartbeatMetadata, lsbMetadata} from './derived-metadata.js'
 import {runAgentProcess} from './run-agent.js'
 import {agentToolsEnvironment} from './tools/shims.js'
 import {ExecStatus, OcfRc, type AgentRef, type Executor, type OpRequest, type OpResult, type RecurringHandle, type RecurringOptions} from './types.js'
@@ -189,7 +189,7 @@ export class LocalExecutor implements Executor {
     if (run.exitCode !== 0 || !run.stdout.includes('<resource-agent')) {
       throw new Error(`${agentName(agent)} meta-data failed (${run.timedOut ? 'timed out' : `exit ${run.exitCode ?? run.signal}`})`)
     }
-    return run.stdout
+    return located.via === 'fence' ? fenceMetadata(run.stdout, agentName(agent)) : run.stdout
   }
 
   /** Parsed meta-data, or undefined when the agent has none we can read (digests then cover op-digest only). */
