@@ -47,7 +47,7 @@ describe('hakit crm ra', () => {
   test('meta of an LSB script is synthesized from its INIT INFO block', () => {
     const r = runCli(['crm', 'ra', 'meta', 'lsb:procps'])
     assert.equal(r.status, 0, r.stderr)
-    assert.match(r.stdout, /<resource-agent name="procps"/)
+    assert.match(r.stdout, /<resource-agent name='procps'/)
     assert.match(r.stdout, /<version>1.0<\/version>/)
   })
 })

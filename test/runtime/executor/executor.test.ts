@@ -212,7 +212,7 @@ describe('LocalExecutor', () => {
     assert.equal((await executor.execute(lsb('monitor'))).rc, 0)
     assert.equal((await executor.execute(lsb('stop'))).rc, 0)
     const md = await executor.execute(lsb('meta-data'))
-    assert.match(md.output ?? '', /<shortdesc lang="en">hakit LSB test service<\/shortdesc>/)
+    assert.match(md.output ?? '', /<shortdesc lang='en'> *hakit LSB test service\n<\/shortdesc>/)
   })
 
   test('heartbeat class: positional arguments, status read from output, found in the config dir resource.d', async () => {
