@@ -226,6 +226,42 @@ describe('LocalExecutor', () => {
     assert.ok(!existsSync(state))
   })
 
+  test('recurring monitor and cancel for every class that has one (lsb, heartbeat, stonith)', async () => {
+    const requests: OpRequest[] = [
+      {rscId: 'l2', agent: {class: 'lsb', type: 'hakit-lsb'}, action: 'monitor', intervalMs: 100, timeoutMs: 20_000, params: {}, env: {HAKIT_LSB_STATE: join(dir, 'lsb2.state')}},
+      {rscId: 'h2', agent: {class: 'heartbeat', type: 'hbstate'}, action: 'monitor', intervalMs: 100, timeoutMs: 20_000, params: {'1': join(dir, 'hb2.state')}},
+    ]
+    if (existsSync('/usr/sbin/fence_dummy')) requests.push({rscId: 'f2', agent: {class: 'stonith', type: 'fence_dummy'}, action: 'monitor', intervalMs: 100, timeoutMs: 20_000, params: {type: 'file'}})
+    for (const request of requests) {
+      if (request.agent.class === 'stonith') assert.equal((await executor.execute({...request, action: 'start', intervalMs: 0})).rc, 0)
+      const results: OpResult[] = []
+      const handle = executor.startRecurring(request, (r) => results.push(r))
+      await until(() => results.length >= 2)
+      await executor.cancel(handle)
+      const count = results.length
+      const expected = request.agent.class === 'stonith' ? 0 : 7
+      assert.ok(results.slice(0, -1).every((r) => r.rc === expected && r.status === ExecStatus.Done), `${request.agent.class}: ${results.map((r) => r.rc)}`)
+      assert.equal(results.at(-1)!.status, ExecStatus.Cancelled)
+      await new Promise((r) => setTimeout(r, 300))
+      assert.equal(results.length, count, `${request.agent.class}: nothing after cancel`)
+    }
+  })
+
+  test('stonith: a fence agent gets key=value on stdin; cluster-glue plugins run through stonith(8); only fence_* names are fence agents', async (t) => {
+    const reboot = await executor.execute({rscId: 'x', agent: {class: 'stonith', type: 'reboot'}, action: 'start', intervalMs: 0, timeoutMs: 20_000, params: {}})
+    assert.equal(reboot.status, ExecStatus.NotInstalled, 'stonith:reboot does not run /usr/sbin/reboot')
+    if (!existsSync('/usr/sbin/stonith')) return t.skip('cluster-glue stonith not installed')
+    const glue = (action: string, extra: Partial<OpRequest> = {}): Promise<OpResult> =>
+      executor.execute({rscId: 'g', agent: {class: 'stonith', type: 'null'}, action, intervalMs: 0, timeoutMs: 20_000, params: {hostlist: 'n1 n2', pcmk_host_check: 'static-list'}, ...extra})
+    assert.equal((await glue('start')).rc, 0)
+    assert.equal((await glue('monitor')).rc, 0)
+    const list = await glue('list')
+    assert.equal(list.rc, 0)
+    assert.deepEqual(list.output?.trim().split('\n'), ['n1', 'n2'])
+    assert.equal((await glue('reboot', {fenceTarget: 'n2'})).rc, 0)
+    assert.match((await glue('meta-data')).output ?? '', /<resource-agent name="null"/)
+  })
+
   test('systemd without systemd as PID 1: a clear unavailable result', async (t) => {
     if (readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd') return t.skip('systemd is PID 1 here')
     const r = await executor.execute({rscId: 's', agent: {class: 'systemd', type: 'sshd'}, action: 'start', intervalMs: 0, timeoutMs: 20_000, params: {}})
