@@ -39,6 +39,8 @@ interface Queued {
   request: OpRequest
   submittedAt: number
   controller: AbortController
+  /** Wait start-delay first (a recurring op's later runs do not, though CRM_meta_start_delay stays in their environment, as execd). */
+  applyStartDelay: boolean
 }
 
 interface RecurringState {
@@ -97,7 +99,7 @@ export class LocalExecutor implements Executor {
 
   execute(request: OpRequest): Promise<OpResult> {
     if (this.closed) return Promise.resolve(this.immediateResult(request, OcfRc.ErrGeneric, ExecStatus.Invalid, 'Executor is shutting down', Date.now()))
-    return this.enqueue({request, submittedAt: Date.now(), controller: new AbortController()})
+    return this.enqueue({request, submittedAt: Date.now(), controller: new AbortController(), applyStartDelay: true})
   }
 
   private enqueue(item: Queued): Promise<OpResult> {
@@ -128,8 +130,7 @@ export class LocalExecutor implements Executor {
     state.timer = setTimeout(() => {
       state.timer = undefined
       if (state.cancelled) return
-      const request = first ? state.request : {...state.request, startDelayMs: undefined}
-      const item: Queued = {request, submittedAt: Date.now(), controller: new AbortController()}
+      const item: Queued = {request: state.request, submittedAt: Date.now(), controller: new AbortController(), applyStartDelay: first}
       state.current = item
       state.running = this.enqueue(item).then((result) => {
         state.current = undefined
@@ -209,7 +210,7 @@ export class LocalExecutor implements Executor {
     const {request, controller} = item
     this.inFlight.add(item)
     try {
-      if (request.startDelayMs && request.startDelayMs > 0) await abortableSleep(request.startDelayMs, controller.signal)
+      if (item.applyStartDelay && request.startDelayMs && request.startDelayMs > 0) await abortableSleep(request.startDelayMs, controller.signal)
       const startedAt = Date.now()
       const queueTimeMs = startedAt - item.submittedAt
       if (controller.signal.aborted) return this.finish(request, {rc: OcfRc.Ok, status: ExecStatus.Cancelled, exitReason: ''}, startedAt, 0, queueTimeMs, '', '')

@@ -177,10 +177,17 @@ describe('LocalExecutor', () => {
     assert.ok(o.queueTimeMs < m.queueTimeMs, 'another resource did not wait')
   })
 
-  test('start-delay is passed and honoured', async () => {
+  test('start-delay is passed and honoured; a recurring op waits only before its first run but keeps the variable', async () => {
     const r = await executor.execute(req('monitor', {}, {startDelayMs: 300, intervalMs: 1000}))
     assert.equal(readEnv(join(dir, 'monitor.env')).env.get('OCF_RESKEY_CRM_meta_start_delay'), '300')
     assert.ok(r.queueTimeMs >= 250, `queued ${r.queueTimeMs} ms (timers may round a millisecond early)`)
+    const results: OpResult[] = []
+    const handle = executor.startRecurring(req('monitor', {}, {startDelayMs: 300, intervalMs: 50}), (x) => results.push(x))
+    await until(() => results.length >= 3)
+    await executor.cancel(handle)
+    assert.ok(results[0].queueTimeMs >= 250)
+    assert.ok(results[1].queueTimeMs < 250 && results[2].queueTimeMs < 250, `later runs: ${results.map((x) => x.queueTimeMs)}`)
+    assert.equal(readEnv(join(dir, 'monitor.env')).env.get('OCF_RESKEY_CRM_meta_start_delay'), '300')
   })
 
   test('recurring monitor: repeated results, last-rc-change kept while rc is unchanged, cancel stops it (in-flight run killed)', async () => {
