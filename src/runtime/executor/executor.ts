@@ -152,7 +152,8 @@ export class LocalExecutor implements Executor {
     if (state.timer) clearTimeout(state.timer)
     if (state.current) {
       state.current.controller.abort()
-      await state.running
+      // Running now: wait until its process group is gone. Still queued behind another op: it will never run, no need to wait.
+      if (this.inFlight.has(state.current)) await state.running
     }
     state.onResult(this.immediateResult(state.request, OcfRc.Ok, ExecStatus.Cancelled, '', Date.now()))
   }

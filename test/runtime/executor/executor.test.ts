@@ -211,6 +211,23 @@ describe('LocalExecutor', () => {
     await until(() => !alive(child))
   })
 
+  test('cancel of a recurring op queued behind a long operation of its resource returns at once and it never runs', async () => {
+    writeFileSync(join(dir, 'timeline'), '')
+    const start = executor.execute(req('start', {sleep: '1'}))
+    let startDone = false
+    void start.then(() => (startDone = true))
+    const results: OpResult[] = []
+    const handle = executor.startRecurring(req('monitor', {}, {intervalMs: 100}), (r) => results.push(r))
+    await new Promise((r) => setTimeout(r, 100))
+    await executor.cancel(handle)
+    assert.equal(startDone, false, 'cancel did not wait for the start')
+    assert.deepEqual(results.map((r) => r.status), [ExecStatus.Cancelled])
+    assert.equal((await start).rc, 0, 'the start was not disturbed')
+    await new Promise((r) => setTimeout(r, 200))
+    const actions = readFileSync(join(dir, 'timeline'), 'utf8').trim().split('\n').map((l) => l.split(' ')[1])
+    assert.deepEqual(actions, ['start', 'start'], 'the monitor never ran')
+  })
+
   test('LSB: monitor runs status; status 3 is not running; meta-data synthesized from INIT INFO', async () => {
     const state = join(dir, 'lsb.state')
     const lsb = (action: string): OpRequest => ({rscId: 'l', agent: {class: 'lsb', type: 'hakit-lsb'}, action, intervalMs: 0, timeoutMs: 20_000, params: {}, env: {HAKIT_LSB_STATE: state}})
