@@ -196,12 +196,14 @@ describe('conformance with crm_resource --force-*', {skip}, () => {
     assert.deepEqual(r.hakit, r.real)
   })
 
-  test('lsb script: start, check, stop, check', async () => {
+  test('lsb script, as lsb: and as service: — start, check, stop, check', async () => {
     const state = '/tmp/hakit-lsb.state'
     rmSync(state, {force: true})
-    const r = await both('l', () => primitive('l', `lsb:${tag}`, {}), ['force-check', 'force-start', 'force-check', 'force-stop', 'force-check'], () => String(existsSync(state)))
-    assert.deepEqual(r.real.rcs, [7, 0, 0, 0, 7])
-    assert.deepEqual(r.hakit, r.real)
+    for (const cls of ['lsb', 'service']) {
+      const r = await both('l', () => primitive('l', `${cls}:${tag}`, {}), ['force-check', 'force-start', 'force-check', 'force-stop', 'force-check'], () => String(existsSync(state)))
+      assert.deepEqual(r.real.rcs, [7, 0, 0, 0, 7], cls)
+      assert.deepEqual(r.hakit, r.real, cls)
+    }
   })
 
   test('agent not installed: both exit 5', async () => {
