@@ -211,6 +211,27 @@ describe('LocalExecutor', () => {
     await until(() => !alive(child))
   })
 
+  test('recurring monitor with changesOnly: reported when rc changes, last-rc-change moves with it', async () => {
+    const rcFile = join(dir, 'rc-file')
+    writeFileSync(rcFile, '')
+    const results: OpResult[] = []
+    let runs = 0
+    const handle = executor.startRecurring(req('monitor', {rc_file: rcFile}, {rscId: 'chg', intervalMs: 50}), (r) => results.push(r), {changesOnly: true})
+    await until(() => results.length === 1)
+    // let it run a few more times unchanged
+    const timeline = () => readFileSync(join(dir, 'timeline'), 'utf8').split('\n').filter((l) => l.startsWith('end monitor')).length
+    runs = timeline()
+    await until(() => timeline() >= runs + 3)
+    assert.equal(results.length, 1, 'unchanged results are not reported')
+    writeFileSync(rcFile, '7')
+    await until(() => results.length === 2)
+    await until(() => timeline() >= runs + 8)
+    await executor.cancel(handle)
+    assert.deepEqual(results.map((r) => [r.rc, r.status]), [[0, ExecStatus.Done], [7, ExecStatus.Done], [0, ExecStatus.Cancelled]])
+    assert.ok(results[1].lastRcChange >= results[0].lastRcChange)
+    assert.equal(results[1].lastRcChange, results[1].lastRun, 'a new rc starts its last-rc-change')
+  })
+
   test('cancel of a recurring op queued behind a long operation of its resource returns at once and it never runs', async () => {
     writeFileSync(join(dir, 'timeline'), '')
     const start = executor.execute(req('start', {sleep: '1'}))
