@@ -33,6 +33,8 @@ export interface LocalExecutorOptions {
   drainMs?: number
   /** One-shot use (`force-*`): no fence-device registration to remember, so a stonith monitor always asks the agent. */
   oneShot?: boolean
+  /** The cluster's members for the agents' crm_node -l/-p/-N (default: this node alone). */
+  clusterNodes?: {id: string; name: string}[]
 }
 
 interface Queued {
@@ -89,6 +91,7 @@ export class LocalExecutor implements Executor {
       nodeName: this.nodeName,
       nodeId: options.nodeId ?? '1',
       path: (options.baseEnv ?? process.env).PATH,
+      clusterNodes: options.clusterNodes,
     })
     this.baseEnv = {...(options.baseEnv ?? process.env), ...tools}
   }
