@@ -753,19 +753,28 @@ export class Controller {
       if (f) this.fenceResult(id, false, 'Timer expired', undefined)
       return
     }
-    for (const [id, op] of this.inflight) {
+    for (const op of this.inflight.values()) {
       if (op.timer !== timer) continue
       const ms = now
       this.log('error', `Node ${op.node} did not send ${op.task} result (via controller) within the action timeout plus cluster-delay`)
+      // Pacemaker records call-id -1 here, which its scheduler sorts after every later result of that
+      // node; the node's latest call-id keeps the timeout after what came before and before what follows.
       this.opResult(op.node, {
-        rscId: op.rscId, action: op.task, intervalMs: op.interval, operationKey: `${op.rscId}_${op.task}_${op.interval}`, callId: -1, rc: 1,
+        rscId: op.rscId, action: op.task, intervalMs: op.interval, operationKey: `${op.rscId}_${op.task}_${op.interval}`, callId: this.latestCallId(op.node), rc: 1,
         status: ExecStatus.Timeout, exitReason: 'Action timeout plus cluster-delay expired', execTimeMs: 0, queueTimeMs: 0, lastRun: Math.floor(ms / 1000),
         lastRcChange: Math.floor(ms / 1000), opDigest: op.digest, transitionKey: op.key, targetRc: parseTransitionKey(op.key)?.targetRc ?? 0,
         classification: {class: 'soft', failed: true, text: 'Timed Out'}, stdoutTail: '', stderrTail: '',
       }, now)
-      void id
       return
     }
+  }
+
+  private latestCallId(node: string): number {
+    let max = 0
+    for (const r of findNodeState(this.view!, node)?.lrmResources ?? []) {
+      for (const o of r.operations) max = Math.max(max, Number(o.attributes['call-id'] ?? 0) || 0)
+    }
+    return max
   }
 
   private fenceResult(id: string, ok: boolean, reason: string | undefined, executedBy: string | undefined): void {

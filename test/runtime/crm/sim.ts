@@ -95,6 +95,10 @@ export class SimCluster {
   readonly fenced: string[] = []
   readonly shutdownsSent: string[] = []
   readonly failRules: FailRule[] = []
+  /** operations the node's executor loses (never reports): the controller's action timer must catch them */
+  readonly lostOps: FailRule[] = []
+  /** when each fencing request was sent */
+  readonly fenceTimes: number[] = []
   /** fence devices that fail */
   readonly brokenDevices = new Set<string>()
   /** resources that were active on a node when it was lost, until that node is fenced */
@@ -165,6 +169,7 @@ export class SimCluster {
       }
       case 'fence':
         this.executed.push(`fence ${a.target}`)
+        this.fenceTimes.push(this.now)
         this.queue.push({kind: 'fence', id: a.id, target: a.target, levels: a.levels, executor: a.executor})
         break
       case 'shutdown-node': {
@@ -181,6 +186,10 @@ export class SimCluster {
         break
       }
     }
+  }
+
+  private isFenceDevice(rscId: string): boolean {
+    return this.agentType(rscId).cls === 'stonith'
   }
 
   private isCloneInstance(rscId: string): boolean {
@@ -207,7 +216,8 @@ export class SimCluster {
       for (const other of this.nodes.values()) {
         if (other.name !== node && other.active.has(request.rscId)) this.violations.push(`start of ${request.rscId} on ${node} while active on ${other.name}`)
       }
-      if (this.stonithEnabled) {
+      // fence devices need only quorum: they may start before the lost node is fenced
+      if (this.stonithEnabled && !this.isFenceDevice(request.rscId)) {
         for (const [lost, rscs] of this.lostUnfenced) {
           if (lost !== node && rscs.has(request.rscId)) this.violations.push(`start of ${request.rscId} on ${node} before ${lost} was fenced`)
         }
@@ -217,6 +227,12 @@ export class SimCluster {
       const key = `${request.rscId}_${request.action}_${request.intervalMs}`
       n.monitors.set(key, {request, lastRc: -1, lastRcChange: 0})
       this.queue.push({kind: 'monitor', node, key})
+      return
+    }
+    const lost = this.lostOps.findIndex((f) => f.rscId === request.rscId && f.action === request.action && (f.node === undefined || f.node === node))
+    if (lost >= 0) {
+      this.lostOps.splice(lost, 1)
+      n.busy.delete(request.rscId)
       return
     }
     this.queue.push({kind: 'op', node, request})
@@ -466,9 +482,9 @@ export class SimCluster {
     return cib
   }
 
-  /** What hakit's scheduler would still do with the recorded CIB (empty once settled). */
-  pendingSummary(): string[] {
-    return schedule(this.recordedCib(), {now: this.now}).summaryLines
+  /** What hakit's scheduler would still do with the recorded CIB (empty once settled): runnable graph actions. */
+  pendingActions(): string[] {
+    return schedule(this.recordedCib(), {now: this.now}).actions.filter((a) => !a.pseudo).map((a) => `${a.task} ${a.resource ?? ''} ${a.interval} ${a.node ?? ''}`)
   }
 }
 

@@ -1,0 +1,49 @@
+/**
+ * "The cluster has settled": what the controller recorded in the CIB is what
+ * the simulated nodes really run, and neither hakit's scheduler nor the real
+ * crm_simulate (when installed) wants to do anything more with it.
+ */
+import assert from 'node:assert/strict'
+import {type SimCluster, crmSimulate} from './sim.js'
+
+/** Parses crm_simulate's "Current cluster status" resource list into rsc → ["node:Role"]. */
+export function crmSimulatePlacements(output: string): Map<string, string[]> {
+  const lines = output.split('\n')
+  const start = lines.findIndex((l) => l.startsWith('Current cluster status:'))
+  const end = lines.findIndex((l, i) => i > start && /^(Transition Summary|Revised Cluster Status)/.test(l))
+  const out = new Map<string, string[]>()
+  const add = (rsc: string, entry: string): void => { out.set(rsc, [...(out.get(rsc) ?? []), entry].sort()) }
+  let clonePrim: string | undefined
+  for (const line of lines.slice(start, end)) {
+    const clone = /\* Clone Set: \S+ \[(\S+)\]/.exec(line)
+    if (clone) { clonePrim = clone[1]; continue }
+    const set = /^\s+\* (Promoted|Unpromoted|Started|Stopped): \[ (.*) \]/.exec(line)
+    if (set && clonePrim) {
+      if (set[1] !== 'Stopped') for (const n of set[2].trim().split(/\s+/)) add(clonePrim, `${n}:${set[1]}`)
+      continue
+    }
+    const prim = /^\s+\* (\S+)\s+\([^)]*\):\s+(Started|Promoted|Unpromoted|FAILED) (\S+)/.exec(line)
+    if (prim) {
+      const id = prim[1].replace(/:\d+$/, '')
+      add(id, `${prim[3]}:${prim[2] === 'FAILED' ? 'FAILED' : prim[2]}`)
+      continue
+    }
+    if (/^\s+\* Resource Group:/.test(line) || /^\s+\* Node List:/.test(line) || /Online:|OFFLINE:/.test(line)) clonePrim = undefined
+  }
+  return out
+}
+
+function sorted(m: Map<string, string[]>): Array<[string, string[]]> {
+  return [...m.entries()].sort((a, b) => a[0].localeCompare(b[0]))
+}
+
+export function assertSettled(sim: SimCluster): void {
+  assert.deepEqual(sim.violations, [], 'invariants held')
+  assert.deepEqual(sim.pendingActions(), [], "hakit's scheduler plans nothing further on the recorded CIB")
+  const real = crmSimulate(sim.recordedCib())
+  if (!real) return
+  // actions the cluster cannot take (no quorum, …) are listed as "(blocked)"
+  assert.deepEqual(real.summary.filter((l) => !l.endsWith('(blocked)')), [], `crm_simulate plans nothing further:\n${real.output}`)
+  assert.deepEqual(real.executing, [], `crm_simulate executes nothing further (monitors included):\n${real.output}`)
+  assert.deepEqual(sorted(crmSimulatePlacements(real.output)), sorted(sim.placements()), `crm_simulate reads the recorded CIB as what runs:\n${real.output}`)
+}
