@@ -288,7 +288,9 @@ export class Controller {
     this.shuttingDown.delete(node)
     this.shutdownSent.delete(node)
     this.fenceFailures.delete(node)
+    this.forgetPendingAttrs(node)
     this.update([
+      {kind: 'erase-attributes', node},
       {kind: 'replace-history', node, resources: history},
       {kind: 'node-state', node, attributes: {id: nodeIdOf(this.view!, node), uname: node, in_ccm: 'true', crmd: 'online', 'crm-debug-origin': 'do_lrm_query_internal', join: 'member', expected: 'member'}},
     ])
@@ -315,14 +317,17 @@ export class Controller {
     } else {
       // attrd drops a lost peer's attributes; its history stays until it is fenced or rejoins
       changes.push({kind: 'node-state', node, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'peer_update_callback', join: 'down'}})
-      const ns = findNodeState(this.view!, node)
-      if (ns) ns.transientAttributes = []
-      for (const key of [...this.pendingAttrs.keys()]) if (key.startsWith(`${node}\0`)) this.pendingAttrs.delete(key)
+      changes.push({kind: 'erase-attributes', node})
     }
+    this.forgetPendingAttrs(node)
     this.shuttingDown.delete(node)
     this.shutdownSent.delete(node)
     this.update(changes)
     this.abort(`Node ${node} left the membership`)
+  }
+
+  private forgetPendingAttrs(node: string): void {
+    for (const key of [...this.pendingAttrs.keys()]) if (key.startsWith(`${node}\0`)) this.pendingAttrs.delete(key)
   }
 
   private shutdownRequest(node: string, now: number): void {
@@ -788,7 +793,7 @@ export class Controller {
       this.fenceFailures.delete(f.target)
       this.members.delete(f.target)
       this.recurring.delete(f.target)
-      for (const key of [...this.pendingAttrs.keys()]) if (key.startsWith(`${f.target}\0`)) this.pendingAttrs.delete(key)
+      this.forgetPendingAttrs(f.target)
       for (const [opId, op] of this.inflight) {
         if (op.node !== f.target) continue
         this.inflight.delete(opId)

@@ -394,32 +394,36 @@ export class SimCluster {
     }
   }
 
+  /** One delivery, or the next timer due before `until`; false when there is nothing to do. */
+  step(until: number): boolean {
+    this.rerunMonitors()
+    if (this.queue.length > 0) {
+      const i = this.random ? Math.floor(this.random() * this.queue.length) : 0
+      const [d] = this.queue.splice(i, 1)
+      this.now += 1
+      this.process(d)
+      return true
+    }
+    let next: [string, number] | undefined
+    for (const t of this.timers) if (!next || t[1] < next[1]) next = t
+    if (!next || next[1] > until) return false
+    this.timers.delete(next[0])
+    this.now = Math.max(this.now, next[1])
+    this.deliver({type: 'timer-fired', now: this.now, timer: next[0]})
+    return true
+  }
+
   /** Processes deliveries (and timers due within `horizonMs`) until nothing is left. */
   run(horizonMs = 120_000, maxSteps = 20_000): void {
     const until = this.now + horizonMs
-    for (let step = 0; step < maxSteps; step++) {
-      this.rerunMonitors()
-      if (this.queue.length > 0) {
-        const i = this.random ? Math.floor(this.random() * this.queue.length) : 0
-        const [d] = this.queue.splice(i, 1)
-        this.now += 1
-        this.process(d)
-        continue
-      }
-      let next: [string, number] | undefined
-      for (const t of this.timers) if (!next || t[1] < next[1]) next = t
-      if (!next || next[1] > until) return
-      this.timers.delete(next[0])
-      this.now = Math.max(this.now, next[1])
-      this.deliver({type: 'timer-fired', now: this.now, timer: next[0]})
-    }
+    for (let step = 0; step < maxSteps; step++) if (!this.step(until)) return
     throw new Error(`simulation did not settle in ${maxSteps} steps; last logs:\n${this.logs.slice(-30).join('\n')}`)
   }
 
-  /** Advances the clock by ms, firing due timers and processing what follows. */
-  advance(ms: number): void {
-    this.run(ms)
-    this.now = Math.max(this.now, this.now + 0)
+  /** At most `steps` deliveries (an event may then arrive mid-transition). */
+  runSteps(steps: number, horizonMs = 120_000): void {
+    const until = this.now + horizonMs
+    for (let i = 0; i < steps; i++) if (!this.step(until)) return
   }
 
   // ----------------------------------------------------------------- events
@@ -440,6 +444,8 @@ export class SimCluster {
     const n = this.nodes.get(node)!
     n.up = true
     n.callId = 0
+    // it came back empty (a fresh executor): recovering its resources elsewhere is safe now
+    this.lostUnfenced.delete(node)
     this.deliver({type: 'node-joined', now: this.now, node, history: []})
     this.updateQuorum()
   }
