@@ -12,7 +12,12 @@ import {applyInjections} from '../../../src/runtime/scheduler/inject.js'
 import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {cibXml, drbdPattern, dummy, fenceDevice, meta} from './cibs.js'
 import {SimCluster} from './sim.js'
-import {assertSettled} from './settled.js'
+import {assertSettled, crmSimulatePrediction, sorted} from './settled.js'
+
+/** The simulated cluster ended where the real crm_simulate predicted (when it is installed). */
+function assertPredicted(sim: SimCluster, predicted: Map<string, string[]> | undefined): void {
+  if (predicted) assert.deepEqual(sorted(sim.placements()), sorted(predicted), 'placements as crm_simulate predicts')
+}
 
 function op(sim: SimCluster, node: string, rsc: string, id: string): Record<string, string> | undefined {
   return findNodeState(sim.cib, node)?.lrmResources.find((r) => r.id === rsc)?.operations.find((o) => o.id === id)?.attributes
@@ -49,9 +54,11 @@ test('node loss without fencing: the lost node\'s resources start on the survivo
   sim.start()
   sim.run()
   const victim = sim.activeOn('d1')[0]
+  const predicted = crmSimulatePrediction(sim, ['--node-fail', victim])
   sim.crash(victim)
   sim.run()
   const survivor = victim === 'n1' ? 'n2' : 'n1'
+  assertPredicted(sim, predicted)
   assert.deepEqual(sim.activeOn('d1'), [survivor])
   assert.deepEqual(sim.activeOn('d2'), [survivor])
   assert.equal(findNodeState(sim.cib, victim)?.attributes.in_ccm, 'false')
@@ -63,15 +70,19 @@ test('monitor failure: fail-count 1 and local restart; at migration-threshold th
   sim.start()
   sim.run()
   const first = sim.activeOn('d1')[0]
+  const predicted = crmSimulatePrediction(sim, ['--op-inject', `d1_monitor_10000@${first}=7`])
   sim.kill(first, 'd1')
   sim.run()
+  assertPredicted(sim, predicted)
   assert.equal(getTransientAttr(sim.cib, first, 'fail-count-d1#monitor_10000'), '1')
   assert.match(getTransientAttr(sim.cib, first, 'last-failure-d1#monitor_10000') ?? '', /^\d+$/)
   assert.equal(op(sim, first, 'd1', 'd1_last_failure_0')?.['rc-code'], '7', 'the failed monitor is the last failure')
   assert.deepEqual(sim.activeOn('d1'), [first], 'recovered in place')
   assertSettled(sim)
+  const predicted2 = crmSimulatePrediction(sim, ['--op-inject', `d1_monitor_10000@${first}=7`])
   sim.kill(first, 'd1')
   sim.run()
+  assertPredicted(sim, predicted2)
   assert.equal(getTransientAttr(sim.cib, first, 'fail-count-d1#monitor_10000'), '2')
   assert.deepEqual(sim.activeOn('d1'), [first === 'n1' ? 'n2' : 'n1'], 'moved at migration-threshold=2')
   assertSettled(sim)
@@ -108,8 +119,10 @@ test('fencing: a lost node is fenced before its resources start elsewhere', () =
   const victim = sim.activeOn('d1')[0]
   const survivor = victim === 'n1' ? 'n2' : 'n1'
   const before = sim.executed.length
+  const predicted = crmSimulatePrediction(sim, ['--node-fail', victim])
   sim.crash(victim)
   sim.run()
+  assertPredicted(sim, predicted)
   const after = sim.executed.slice(before)
   const fenceAt = after.indexOf(`fence ${victim}`)
   assert.ok(fenceAt >= 0, 'fenced')
@@ -211,8 +224,10 @@ test('promotable clone with Stateful promotion scores and a group colocated with
   assert.ok(op(sim, promoted[0], 'state', 'state_monitor_10000'), 'promoted monitor (role=Promoted) running')
   assertSettled(sim)
   // the promoted node dies: the other instance is promoted and the group follows
+  const predicted = crmSimulatePrediction(sim, ['--node-fail', promoted[0]])
   sim.crash(promoted[0])
   sim.run()
+  assertPredicted(sim, predicted)
   assert.equal(sim.roleOn(other, 'state'), 'Promoted')
   assert.deepEqual(sim.activeOn('fs'), [other])
   assertSettled(sim)

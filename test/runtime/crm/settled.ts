@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict'
 import {type SimCluster, crmSimulate} from './sim.js'
 
-/** Parses crm_simulate's "Current cluster status" resource list into rsc → ["node:Role"]. */
-export function crmSimulatePlacements(output: string): Map<string, string[]> {
+/** Parses crm_simulate's "Current cluster status" (or "Revised Cluster Status") resource list into rsc → ["node:Role"]. */
+export function crmSimulatePlacements(output: string, which: 'current' | 'revised' = 'current'): Map<string, string[]> {
   const lines = output.split('\n')
-  const start = lines.findIndex((l) => l.startsWith('Current cluster status:'))
-  const end = lines.findIndex((l, i) => i > start && /^(Transition Summary|Revised Cluster Status)/.test(l))
+  const start = lines.findIndex((l) => l.startsWith(which === 'current' ? 'Current cluster status:' : 'Revised Cluster Status:'))
+  let end = lines.findIndex((l, i) => i > start && /^(Transition Summary|Revised Cluster Status)/.test(l))
+  if (end < 0) end = lines.length
   const out = new Map<string, string[]>()
   const add = (rsc: string, entry: string): void => { out.set(rsc, [...(out.get(rsc) ?? []), entry].sort()) }
   let clonePrim: string | undefined
@@ -33,7 +34,7 @@ export function crmSimulatePlacements(output: string): Map<string, string[]> {
   return out
 }
 
-function sorted(m: Map<string, string[]>): Array<[string, string[]]> {
+export function sorted(m: Map<string, string[]>): Array<[string, string[]]> {
   return [...m.entries()].sort((a, b) => a[0].localeCompare(b[0]))
 }
 
@@ -46,4 +47,14 @@ export function assertSettled(sim: SimCluster): void {
   assert.deepEqual(real.summary.filter((l) => !l.endsWith('(blocked)')), [], `crm_simulate plans nothing further:\n${real.output}`)
   assert.deepEqual(real.executing, [], `crm_simulate executes nothing further (monitors included):\n${real.output}`)
   assert.deepEqual(sorted(crmSimulatePlacements(real.output)), sorted(sim.placements()), `crm_simulate reads the recorded CIB as what runs:\n${real.output}`)
+}
+
+/**
+ * What the real crm_simulate predicts for an event injected into the settled CIB (e.g.
+ * `--node-fail n1`, `--op-fail d1_monitor_10000@n1=7`): its revised placements — compared with
+ * where the simulated cluster ends after the same event. Undefined when crm_simulate is missing.
+ */
+export function crmSimulatePrediction(sim: SimCluster, args: string[]): Map<string, string[]> | undefined {
+  const real = crmSimulate(sim.recordedCib(), args)
+  return real && crmSimulatePlacements(real.output, 'revised')
 }

@@ -508,13 +508,13 @@ function section(lines: string[], title: string): string[] {
  * Runs the real crm_simulate on a CIB: its Transition Summary and the actions it would execute
  * (recurring monitors included), or undefined if it is not installed.
  */
-export function crmSimulate(cib: M.Cib): {summary: string[]; executing: string[]; output: string} | undefined {
+export function crmSimulate(cib: M.Cib, extraArgs: string[] = []): {summary: string[]; executing: string[]; output: string} | undefined {
   if (spawnSync('sh', ['-c', 'command -v crm_simulate'], {encoding: 'utf8'}).status !== 0) return undefined
   const dir = mkdtempSync(join(tmpdir(), 'hakit-crm2-'))
   try {
     const file = join(dir, 'cib.xml')
     writeFileSync(file, printCibXml(cib))
-    const r = spawnSync('crm_simulate', ['-x', file, '-S'], {encoding: 'utf8', timeout: 60_000})
+    const r = spawnSync('crm_simulate', ['-x', file, '-S', ...extraArgs], {encoding: 'utf8', timeout: 60_000})
     const lines = r.stdout.split('\n')
     return {summary: section(lines, 'Transition Summary:'), executing: section(lines, 'Executing Cluster Transition:'), output: r.stdout + r.stderr}
   } finally {
