@@ -319,3 +319,84 @@ test('a configuration change aborts and re-plans: target-role=Stopped stops the 
   assert.deepEqual(sim.activeOn('d1'), [])
   assertSettled(sim)
 })
+
+test('stop failure with fencing: the node is fenced and the resource recovered elsewhere', () => {
+  const sim = new SimCluster({cib: cibXml({stonith: true, resources: fenceDevice('st', ['n1', 'n2']) + dummy('d1', meta('d1', {'migration-threshold': '1'}))})})
+  sim.start()
+  sim.run()
+  const first = sim.activeOn('d1')[0]
+  const other = first === 'n1' ? 'n2' : 'n1'
+  sim.failRules.push({node: first, rscId: 'd1', action: 'stop', rc: 1})
+  sim.kill(first, 'd1')
+  sim.run()
+  assert.deepEqual(sim.fenced, [first], 'stop failure ⇒ on-fail=fence')
+  assert.deepEqual(sim.activeOn('d1'), [other])
+  sim.join(first)
+  sim.run()
+  assertSettled(sim)
+})
+
+test('stop failure without fencing: the resource is blocked, nothing more is tried', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1', meta('d1', {'migration-threshold': '1'}))})})
+  sim.start()
+  sim.run()
+  const first = sim.activeOn('d1')[0]
+  sim.failRules.push({node: first, rscId: 'd1', action: 'stop', rc: 1})
+  sim.kill(first, 'd1')
+  sim.run()
+  assert.equal(getTransientAttr(sim.cib, first, 'fail-count-d1#stop_0'), 'INFINITY')
+  const starts = sim.executed.filter((e) => e.endsWith('d1 start 0')).length
+  sim.run(600_000)
+  assert.equal(sim.executed.filter((e) => e.endsWith('d1 start 0')).length, starts, 'no further start (blocked)')
+  assert.deepEqual(sim.violations, [])
+  assert.deepEqual(sim.pendingActions(), [])
+})
+
+test('batch-limit caps the operations in flight', () => {
+  const sim = new SimCluster({cib: cibXml({resources: ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => dummy(x)).join(''), options: {'batch-limit': '2'}}), seed: 7})
+  sim.start()
+  sim.run()
+  assert.equal(sim.maxInFlight, 2)
+  assert.equal(sim.placements().size, 6)
+  assertSettled(sim)
+})
+
+test('transition-delay: the scheduler runs only when the delay has passed after the last event', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1'), options: {'transition-delay': '2s'}})})
+  sim.start()
+  assert.equal(sim.executed.length, 0, 'nothing before the delay')
+  const t0 = sim.now
+  assert.equal(sim.timers.get('transition-delay'), t0 + 2000)
+  sim.run()
+  assert.ok(sim.logs.some((l) => l.startsWith('info: New Transition Timer just popped')))
+  assert.equal(sim.activeOn('d1').length, 1)
+  assertSettled(sim)
+})
+
+test('lost-dc: a controller that is no longer DC drops its transitions and timers', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1') + dummy('d2')})})
+  sim.start()
+  sim.runSteps(3)
+  assert.ok(sim.controller.snapshot().inFlight.length > 0)
+  sim.deliver({type: 'lost-dc', now: sim.now})
+  assert.equal(sim.timers.size, 0, 'every timer cancelled')
+  const snap = sim.controller.snapshot()
+  assert.equal(snap.isDc, false)
+  assert.equal(snap.state, 'S_NOT_DC')
+  assert.deepEqual(snap.inFlight, [])
+  const before = sim.executed.length
+  sim.run()
+  assert.equal(sim.executed.length, before, 'results after losing DC start nothing')
+})
+
+test('a new DC takes over a running cluster: it adopts the recorded history and plans nothing new', () => {
+  const sim = new SimCluster({cib: cibXml({nodes: ['n1', 'n2', 'n3'], resources: dummy('d1') + dummy('d2') + dummy('d3')})})
+  sim.start()
+  sim.run()
+  const executed = sim.executed.length
+  sim.deliver({type: 'lost-dc', now: sim.now})
+  sim.deliver({type: 'became-dc', now: sim.now, cib: structuredClone(sim.cib), members: ['n1', 'n2', 'n3'], quorate: true})
+  sim.run()
+  assert.equal(sim.executed.length, executed, 'no operation: the monitors it knows from the history keep running')
+  assertSettled(sim)
+})

@@ -133,8 +133,12 @@ export class SimCluster {
 
   // ---------------------------------------------------------------- driving
 
+  /** The most operations/fencings the controller had in flight at once. */
+  maxInFlight = 0
+
   deliver(event: ControllerEvent): void {
     for (const a of this.controller.handle(event)) this.apply(a)
+    this.maxInFlight = Math.max(this.maxInFlight, this.controller.snapshot().inFlight.length)
   }
 
   start(): void {
