@@ -61,6 +61,11 @@ export type ControllerEvent =
   | {type: 'op-result'; now: number; node: string; result: OpResult}
   /** A timer set with `set-timer` expired. */
   | {type: 'timer-fired'; now: number; timer: string}
+  /**
+   * crm_resource --cleanup / --refresh: forget a resource's history (and fail counts) on a node, or
+   * everywhere; the scheduler probes it again. Without `refresh` only resources with failures.
+   */
+  | {type: 'cleanup'; now: number; rscId?: string; node?: string; refresh?: boolean}
   /** The outcome of a `fence` action. */
   | {type: 'fence-result'; now: number; id: string; target: string; ok: boolean; reason?: string; executedBy?: string}
 

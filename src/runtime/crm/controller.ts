@@ -195,6 +195,7 @@ export class Controller {
         case 'op-result': this.opResult(event.node, event.result, event.now); break
         case 'timer-fired': this.timerFired(event.timer, event.now); break
         case 'fence-result': this.fenceResult(event.id, event.ok, event.reason, event.executedBy); break
+        case 'cleanup': this.cleanup(event.rscId, event.node, event.refresh === true); break
       }
     }
     if (this.isDc) this.drive(event.now)
@@ -319,7 +320,7 @@ export class Controller {
       changes.push({kind: 'node-state', node, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'peer_update_callback', join: 'down'}})
       changes.push({kind: 'erase-attributes', node})
     }
-    this.forgetPendingAttrs(node)
+    this.eraseAttrsPending(node)
     this.shuttingDown.delete(node)
     this.shutdownSent.delete(node)
     this.update(changes)
@@ -328,6 +329,33 @@ export class Controller {
 
   private forgetPendingAttrs(node: string): void {
     for (const key of [...this.pendingAttrs.keys()]) if (key.startsWith(`${node}\0`)) this.pendingAttrs.delete(key)
+  }
+
+  /** A node that left keeps no attributes: until the daemon's CIB shows that, ours says so. */
+  private eraseAttrsPending(node: string): void {
+    this.forgetPendingAttrs(node)
+    for (const [name] of transientAttrs(this.view!, node)) this.pendingAttrs.set(`${node}\0${name}`, null)
+  }
+
+  private cleanup(rscId: string | undefined, node: string | undefined, refresh: boolean): void {
+    const changes: StatusChange[] = []
+    for (const ns of this.view!.status) {
+      const uname = ns.uname ?? ns.id
+      if (node !== undefined && node !== uname) continue
+      const attrs = transientAttrs(this.view!, uname)
+      for (const r of ns.lrmResources) {
+        if (rscId !== undefined && r.id !== rscId && r.id.replace(/:\d+$/, '') !== rscId) continue
+        const failCounts = [...attrs.keys()].filter((n) => n.startsWith(`fail-count-${r.id}#`) || n.startsWith(`last-failure-${r.id}#`))
+        const failed = failCounts.length > 0 || r.operations.some((o) => o.id.endsWith('_last_failure_0'))
+        if (!failed && !refresh) continue
+        this.log('notice', `Forgetting ${r.id} on ${uname}: ${refresh ? 'refresh' : 'cleanup'} requested`)
+        changes.push(...this.cancelRecurring(uname, r.id))
+        changes.push({kind: 'delete-resource', node: uname, rscId: r.id})
+        for (const name of failCounts) this.setAttr(uname, name, null)
+      }
+    }
+    this.update(changes)
+    if (changes.length > 0) this.abort('Resource history deleted')
   }
 
   private shutdownRequest(node: string, now: number): void {
@@ -342,6 +370,17 @@ export class Controller {
 
   private cibChanged(cib: M.Cib): void {
     const next = structuredClone(cib)
+    // The executor history and node states are the DC's own records, and a CIB from the daemon may
+    // predate the last updates we sent: keep ours (history is deleted through the `cleanup` event).
+    for (const mine of this.view!.status) {
+      const theirs = next.status.find((ns) => ns.id === mine.id)
+      if (theirs) {
+        theirs.lrmResources = structuredClone(mine.lrmResources)
+        theirs.attributes = {...mine.attributes}
+      } else {
+        next.status.push({...structuredClone(mine), transientAttributes: []})
+      }
+    }
     for (const [key, value] of [...this.pendingAttrs]) {
       const [node, name] = key.split('\0')
       if ((getTransientAttr(next, node, name) ?? null) === value) this.pendingAttrs.delete(key)
@@ -793,7 +832,7 @@ export class Controller {
       this.fenceFailures.delete(f.target)
       this.members.delete(f.target)
       this.recurring.delete(f.target)
-      this.forgetPendingAttrs(f.target)
+      this.eraseAttrsPending(f.target)
       for (const [opId, op] of this.inflight) {
         if (op.node !== f.target) continue
         this.inflight.delete(opId)

@@ -400,3 +400,21 @@ test('a new DC takes over a running cluster: it adopts the recorded history and 
   assert.equal(sim.executed.length, executed, 'no operation: the monitors it knows from the history keep running')
   assertSettled(sim)
 })
+
+test('cleanup: fail counts and the failed history are forgotten, the resource is probed again', () => {
+  const xml = cibXml({resources: dummy('d1')})
+  const planned = schedule(applyInjections(parseCibXml(xml, 'x'), {nodeUp: ['n1', 'n2'], quorum: true}), {now: 0}).placement[0].next!
+  const sim = new SimCluster({cib: xml})
+  sim.failRules.push({node: planned, rscId: 'd1', action: 'start', rc: 1})
+  sim.start()
+  sim.run()
+  assert.equal(getTransientAttr(sim.cib, planned, 'fail-count-d1#start_0'), 'INFINITY')
+  const probes = sim.executed.filter((e) => e === `${planned} d1 monitor 0`).length
+  sim.deliver({type: 'cleanup', now: sim.now, rscId: 'd1'})
+  sim.run()
+  assert.equal(getTransientAttr(sim.cib, planned, 'fail-count-d1#start_0'), undefined)
+  assert.equal(op(sim, planned, 'd1', 'd1_last_failure_0'), undefined)
+  assert.equal(sim.executed.filter((e) => e === `${planned} d1 monitor 0`).length, probes + 1, 'probed again')
+  assert.equal(sim.activeOn('d1').length, 1)
+  assertSettled(sim)
+})

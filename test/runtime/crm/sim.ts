@@ -45,7 +45,8 @@ type Delivery =
   | {kind: 'op'; node: string; request: OpRequest}
   | {kind: 'monitor'; node: string; key: string}
   | {kind: 'fence'; id: string; target: string; levels: FenceLevel[]; executor: string}
-  | {kind: 'cib-changed'}
+  /** the CIB as it is when delivered, or an older copy (a daemon whose CIB lags behind the DC's updates) */
+  | {kind: 'cib-changed'; snapshot?: M.Cib}
 
 export interface FailRule {
   node?: string
@@ -152,9 +153,11 @@ export class SimCluster {
         this.logs.push(`${a.level}: ${a.message}`)
         break
       case 'cib-update':
+        this.maybeStaleEcho()
         applyStatusChanges(this.cib, a.changes)
         break
       case 'attr-update':
+        this.maybeStaleEcho()
         setTransientAttr(this.cib, a.node, a.name, a.value)
         break
       case 'set-timer':
@@ -190,6 +193,11 @@ export class SimCluster {
         break
       }
     }
+  }
+
+  /** In random mode, sometimes hand the controller a CIB from before its latest update, later. */
+  private maybeStaleEcho(): void {
+    if (this.random && this.random() < 0.15) this.queue.push({kind: 'cib-changed', snapshot: structuredClone(this.cib)})
   }
 
   private isFenceDevice(rscId: string): boolean {
@@ -345,7 +353,7 @@ export class SimCluster {
   private process(d: Delivery): void {
     switch (d.kind) {
       case 'cib-changed':
-        this.deliver({type: 'cib-changed', now: this.now, cib: structuredClone(this.cib)})
+        this.deliver({type: 'cib-changed', now: this.now, cib: d.snapshot ?? structuredClone(this.cib)})
         return
       case 'op': {
         const n = this.nodes.get(d.node)!
