@@ -289,6 +289,8 @@ export class Controller {
     this.shuttingDown.delete(node)
     this.shutdownSent.delete(node)
     this.fenceFailures.delete(node)
+    this.fenceBackoff.delete(node)
+    this.cancelTimer(`fence-retry:${node}`)
     this.forgetPendingAttrs(node)
     this.update([
       {kind: 'erase-attributes', node},
