@@ -4,7 +4,7 @@
  * crm_simulate (when installed) wants to do anything more with it.
  */
 import assert from 'node:assert/strict'
-import {type SimCluster, crmSimulate} from './sim.js'
+import {type SimCluster, crmSimulate, crmVerify} from './sim.js'
 
 /** Parses crm_simulate's "Current cluster status" (or "Revised Cluster Status") resource list into rsc → ["node:Role"]. */
 export function crmSimulatePlacements(output: string, which: 'current' | 'revised' = 'current'): Map<string, string[]> {
@@ -41,6 +41,12 @@ export function sorted(m: Map<string, string[]>): Array<[string, string[]]> {
 export function assertSettled(sim: SimCluster): void {
   assert.deepEqual(sim.violations, [], 'invariants held')
   assert.deepEqual(sim.pendingActions(), [], "hakit's scheduler plans nothing further on the recorded CIB")
+  const verify = crmVerify(sim.recordedCib())
+  if (verify) {
+    // crm_verify does not validate the status section against the schema, but unpacks it: errors show in its log
+    assert.equal(verify.status, 0, `crm_verify accepts the recorded CIB:\n${verify.output}`)
+    assert.doesNotMatch(verify.output, /error/i, `crm_verify unpacks the recorded status without errors:\n${verify.output}`)
+  }
   const real = crmSimulate(sim.recordedCib())
   if (!real) return
   // actions the cluster cannot take (no quorum, …) are listed as "(blocked)"

@@ -533,3 +533,17 @@ export function crmSimulate(cib: M.Cib, extraArgs: string[] = []): {summary: str
     rmSync(dir, {recursive: true, force: true})
   }
 }
+
+/** crm_verify -x on a CIB: exit status and output (undefined when it is not installed). */
+export function crmVerify(cib: M.Cib): {status: number | null; output: string} | undefined {
+  if (spawnSync('sh', ['-c', 'command -v crm_verify'], {encoding: 'utf8'}).status !== 0) return undefined
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-crm2-'))
+  try {
+    const file = join(dir, 'cib.xml')
+    writeFileSync(file, printCibXml(cib))
+    const r = spawnSync('crm_verify', ['-x', file, '-V'], {encoding: 'utf8', timeout: 60_000})
+    return {status: r.status, output: r.stdout + r.stderr}
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
