@@ -35,7 +35,7 @@ import type {
 import {historyId, missingMonitors, notifyInfo, notifyTargets, onFailFor, opRequest} from './controller-ops.js'
 import {fenceExecutor, fencePlan, fenceRetryDelay} from './fencer.js'
 import {
-  applyStatusChanges, entryFromResult, failCountName, findNodeState, getTransientAttr, historyEntry, judgeResult, lastFailureName,
+  applyStatusChanges, CRM_FEATURE_SET, entryFromResult, failCountName, findNodeState, getTransientAttr, historyEntry, judgeResult, lastFailureName,
   nodeIdOf, normalisedRc, opDigest, parseTransitionKey, pendingEntry, setTransientAttr, transientAttrs, transitionKey,
 } from './history.js'
 
@@ -431,7 +431,9 @@ export class Controller {
 
   private schedulerInput(): M.Cib {
     const v = this.view!
-    return {...v, attributes: {...v.attributes, 'have-quorum': this.quorate ? '1' : '0', 'dc-uuid': nodeIdOf(v, this.config.localNode)}}
+    // The running cluster stamps its feature set on the CIB (a file may lack it; Pacemaker then reads
+    // fail counts the pre-1.1.17 way and would miss ours).
+    return {...v, attributes: {...v.attributes, crm_feature_set: CRM_FEATURE_SET, 'have-quorum': this.quorate ? '1' : '0', 'dc-uuid': nodeIdOf(v, this.config.localNode)}}
   }
 
   private runScheduler(now: number): Transition | null {

@@ -259,16 +259,23 @@ export class SimCluster {
 
   // ----------------------------------------------------------------- agents
 
-  private agentType(rscId: string): {cls: string; type: string} {
+  /** The agent behind a history id; `promotable` when it is in a promotable clone (then it behaves like Stateful). */
+  private agentType(rscId: string): {cls: string; type: string; promotable: boolean} {
     const id = rscId.replace(/:\d+$/, '')
     let found: M.Primitive | undefined
-    const visit = (r: M.Resource): void => {
-      if (r.kind === 'primitive') { if (r.id === id) found = r }
-      else if (r.kind === 'group') r.children.forEach(visit)
-      else visit(r.child)
+    let promotable = false
+    const visit = (r: M.Resource, inPromotable: boolean): void => {
+      if (r.kind === 'primitive') {
+        if (r.id === id) { found = r; promotable = inPromotable }
+      } else if (r.kind === 'group') {
+        r.children.forEach((c) => visit(c, inPromotable))
+      } else {
+        const metaPromotable = r.metaAttributes.some((set) => set.pairs.some((p) => p.name === 'promotable' && /^(true|1|yes|on)$/i.test(p.value ?? '')))
+        visit(r.child, r.promotable || metaPromotable)
+      }
     }
-    this.cib.resources.forEach(visit)
-    return {cls: found?.class ?? 'ocf', type: found?.type ?? 'Dummy'}
+    this.cib.resources.forEach((r) => visit(r, false))
+    return {cls: found?.class ?? 'ocf', type: found?.type ?? 'Dummy', promotable}
   }
 
   private takeFailRule(node: string, request: OpRequest): FailRule | undefined {
@@ -291,8 +298,8 @@ export class SimCluster {
   /** Runs one operation on a simulated agent: its rc, and the effect on the node. */
   private runAgent(n: SimNode, request: OpRequest): {rc: number; status: ExecStatus} {
     const rule = this.takeFailRule(n.name, request)
-    const {type} = this.agentType(request.rscId)
-    const stateful = type === 'Stateful'
+    const agent = this.agentType(request.rscId)
+    const stateful = agent.type === 'Stateful' || agent.promotable
     const role = n.active.get(request.rscId)
     if (request.action === 'monitor') {
       if (rule) return {rc: rule.rc ?? 1, status: rule.status ?? ExecStatus.Done}
@@ -466,6 +473,12 @@ export class SimCluster {
     this.deliver({type: 'shutdown-request', now: this.now, node})
   }
 
+  /** A transient attribute set on a node by an agent or attrd_updater (ocf:pacemaker:ping's pingd, …). */
+  setAttribute(node: string, name: string, value: string | null): void {
+    setTransientAttr(this.cib, node, name, value)
+    this.queue.push({kind: 'cib-changed'})
+  }
+
   /** Replaces the configuration (as a configuration change replicated from another node would). */
   reconfigure(edit: (cib: M.Cib) => void): void {
     edit(this.cib)
@@ -495,6 +508,8 @@ export class SimCluster {
   /** The recorded CIB as the scheduler would read it (quorum and DC as the cluster has them). */
   recordedCib(): M.Cib {
     const cib = structuredClone(this.cib)
+    // as the daemon keeps the live CIB: the cluster's feature set, quorum and DC
+    cib.attributes.crm_feature_set = '3.16.1'
     cib.attributes['have-quorum'] = this.quorate ? '1' : '0'
     cib.attributes['dc-uuid'] = nodeIdOf(cib, this.dc)
     return cib
