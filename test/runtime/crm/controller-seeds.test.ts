@@ -12,6 +12,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {convertHaDirToCib} from '../../../src/converters/cib-source.js'
 import {parseCrm} from '../../../src/formats/crm/parse.js'
 import type * as M from '../../../src/formats/cib/model.js'
 import {getTransientAttr} from '../../../src/runtime/crm/history.js'
@@ -123,3 +124,33 @@ test('sample.crm: pingd rule, promotable Stateful with the group on the promoted
   assert.equal(sim.roleOn('alpha', 'db'), 'Unpromoted')
   assertSettled(sim)
 })
+
+/** The seeds' haresources, converted by hakit's converter, run by the controller. */
+for (const [seed, nodes, preferred] of [
+  ['000-centos-drbd-httpd', ['host1', 'host2'], 'host1'],
+  ['001-annotated-node1', ['node1', 'node2'], 'node1'],
+  ['003-debian-drbd07', ['debian-420', 'debian-566'], 'debian-420'],
+] as const) {
+  test(`converted seed ${seed}: cold start on the preferred node, failover when it dies, failback when it returns`, async () => {
+    const cib = withNodes(await convertHaDirToCib(join(fixturesDir, 'seeds', seed)), [...nodes])
+    const sim = new SimCluster({cib})
+    sim.start()
+    sim.run()
+    const groups = cib.resources.filter((r) => r.kind === 'group')
+    assert.ok(groups.length > 0)
+    const members = groups.flatMap((g) => (g.kind === 'group' ? g.children.map((c) => c.id) : []))
+    for (const m of members) assert.deepEqual(sim.activeOn(m), [preferred], `${m} on ${preferred}`)
+    assertSettled(sim)
+    const other = nodes.find((n) => n !== preferred)!
+    const predicted = crmSimulatePrediction(sim, ['--node-fail', preferred])
+    sim.crash(preferred)
+    sim.run()
+    for (const m of members) assert.deepEqual(sim.activeOn(m), [other], `${m} failed over`)
+    if (predicted) assert.deepEqual(sorted(sim.placements()), sorted(predicted), 'as crm_simulate predicts')
+    assertSettled(sim)
+    sim.join(preferred)
+    sim.run()
+    for (const m of members) assert.deepEqual(sim.activeOn(m), [preferred], `${m} back (stickiness 0, prefers ${preferred})`)
+    assertSettled(sim)
+  })
+}

@@ -311,14 +311,20 @@ export class SimCluster {
       if (request.action === 'start') n.active.delete(request.rscId)
       return {rc: rule.rc ?? 1, status: rule.status ?? ExecStatus.Done}
     }
+    // ocf:pacemaker:ping sets its attribute (default pingd) to multiplier × reachable hosts: here all of them
+    const ping = agent.type === 'ping'
+    const pingAttr = request.params.name ?? 'pingd'
+    const pingValue = String(Number(request.params.multiplier ?? 1) * (request.params.host_list ?? '').split(/\s+/).filter(Boolean).length)
     switch (request.action) {
       case 'start':
         n.active.set(request.rscId, stateful ? 'Unpromoted' : 'Started')
         if (stateful) this.setPromotionScore(n.name, request.rscId, '5')
+        if (ping) this.setAttribute(n.name, pingAttr, pingValue)
         break
       case 'stop':
         n.active.delete(request.rscId)
         if (stateful) this.setPromotionScore(n.name, request.rscId, null)
+        if (ping) this.setAttribute(n.name, pingAttr, null)
         break
       case 'promote':
         n.active.set(request.rscId, 'Promoted')
