@@ -120,13 +120,13 @@ function settingsOf(cib: M.Cib): ClusterSettings {
   }
 }
 
-/** What the scheduler reads, minus what only records the past or changes on every write. */
+/**
+ * What others can change that the scheduler reads: the configuration and the transient node
+ * attributes (the history and node states are the DC's own records, see cibChanged).
+ */
 function fingerprint(cib: M.Cib): string {
-  const status = cib.status.map((ns) => {
-    const {['crm-debug-origin']: _origin, ...attributes} = ns.attributes
-    return {...ns, attributes}
-  })
-  return JSON.stringify([cib.crmConfig, cib.nodes, cib.resources, cib.constraints, cib.rscDefaults, cib.opDefaults, cib.otherSections, status])
+  const attrs = cib.status.map((ns) => [ns.id, ns.transientAttributes])
+  return JSON.stringify([cib.crmConfig, cib.nodes, cib.resources, cib.constraints, cib.rscDefaults, cib.opDefaults, cib.otherSections, attrs])
 }
 
 function resultText(rc: number, status: number): string {
@@ -376,11 +376,12 @@ export class Controller {
     // predate the last updates we sent: keep ours (history is deleted through the `cleanup` event).
     for (const mine of this.view!.status) {
       const theirs = next.status.find((ns) => ns.id === mine.id)
+      // our old view is dropped: its records move over without copying
       if (theirs) {
-        theirs.lrmResources = structuredClone(mine.lrmResources)
-        theirs.attributes = {...mine.attributes}
+        theirs.lrmResources = mine.lrmResources
+        theirs.attributes = mine.attributes
       } else {
-        next.status.push({...structuredClone(mine), transientAttributes: []})
+        next.status.push({...mine, transientAttributes: []})
       }
     }
     for (const [key, value] of [...this.pendingAttrs]) {
