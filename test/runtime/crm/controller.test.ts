@@ -418,3 +418,39 @@ test('cleanup: fail counts and the failed history are forgotten, the resource is
   assert.equal(sim.activeOn('d1').length, 1)
   assertSettled(sim)
 })
+
+test('partition without fencing, then heal: the resource active on both sides is stopped everywhere and started once', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1') + dummy('d2')})})
+  sim.start()
+  sim.run()
+  // cut off the node that is not the DC, whichever of d1/d2 it runs
+  const cut = sim.dc === 'n1' ? 'n2' : 'n1'
+  const other = sim.dc
+  const rsc = sim.activeOn('d1')[0] === cut ? 'd1' : 'd2'
+  assert.deepEqual(sim.activeOn(rsc), [cut])
+  sim.partition(cut)
+  sim.run()
+  assert.deepEqual(sim.activeOn(rsc).sort(), ['n1', 'n2'], 'both sides run it while they cannot talk')
+  sim.heal(cut)
+  sim.run()
+  assert.equal(sim.activeOn('d1').length, 1, 'multiple-active recovery: one copy left')
+  assert.equal(sim.activeOn('d2').length, 1)
+  assert.ok(sim.executed.includes(`${cut} ${rsc} stop 0`) && sim.executed.includes(`${other} ${rsc} stop 0`), 'stop_start: every copy stopped')
+  assertSettled(sim)
+})
+
+test('partition with fencing: the cut-off node is fenced before anything of it runs elsewhere', () => {
+  const sim = new SimCluster({cib: cibXml({stonith: true, resources: fenceDevice('st', ['n1', 'n2']) + dummy('d1') + dummy('d2')})})
+  sim.start()
+  sim.run()
+  const cut = sim.activeOn('d1')[0] === sim.dc ? sim.activeOn('d2')[0] : sim.activeOn('d1')[0]
+  assert.notEqual(cut, sim.dc)
+  sim.partition(cut)
+  sim.run()
+  assert.deepEqual(sim.fenced, [cut])
+  assert.equal(sim.activeOn('d1').length + sim.activeOn('d2').length, 2)
+  assert.ok(!sim.activeOn('d1').includes(cut) && !sim.activeOn('d2').includes(cut))
+  sim.join(cut)
+  sim.run()
+  assertSettled(sim)
+})

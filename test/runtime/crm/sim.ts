@@ -104,6 +104,8 @@ export class SimCluster {
   readonly brokenDevices = new Set<string>()
   /** resources that were active on a node when it was lost, until that node is fenced */
   private readonly lostUnfenced = new Map<string, Set<string>>()
+  /** nodes cut off from the DC but still running (a partition), with the history they had */
+  readonly isolated = new Map<string, M.LrmResource[]>()
   private readonly random: (() => number) | undefined
   private quorate = true
 
@@ -128,7 +130,7 @@ export class SimCluster {
 
   private computeQuorum(): boolean {
     const total = this.nodes.size
-    const up = this.upNodes().length
+    const up = this.upNodes().filter((n) => !this.isolated.has(n)).length
     return total === 2 ? up >= 1 : up * 2 > total
   }
 
@@ -216,8 +218,8 @@ export class SimCluster {
   private dispatch(node: string, request: OpRequest): void {
     const n = this.nodes.get(node)
     this.executed.push(`${node} ${request.rscId} ${request.action} ${request.intervalMs}`)
-    if (!n || !n.up) {
-      this.violations.push(`operation ${request.rscId}_${request.action} sent to ${node}, which is down`)
+    if (!n || !n.up || this.isolated.has(node)) {
+      this.violations.push(`operation ${request.rscId}_${request.action} sent to ${node}, which is ${n?.up ? 'cut off' : 'down'}`)
       return
     }
     if (request.intervalMs === 0 && request.action !== 'notify') {
@@ -226,7 +228,7 @@ export class SimCluster {
     }
     if (request.action === 'start' && !this.isCloneInstance(request.rscId)) {
       for (const other of this.nodes.values()) {
-        if (other.name !== node && other.active.has(request.rscId)) this.violations.push(`start of ${request.rscId} on ${node} while active on ${other.name}`)
+        if (other.name !== node && !this.isolated.has(other.name) && other.active.has(request.rscId)) this.violations.push(`start of ${request.rscId} on ${node} while active on ${other.name}`)
       }
       // fence devices need only quorum: they may start before the lost node is fenced
       if (this.stonithEnabled && !this.isFenceDevice(request.rscId)) {
@@ -352,7 +354,7 @@ export class SimCluster {
   /** Recurring monitors report only when their rc changes (as pacemaker-execd does for the controller). */
   private rerunMonitors(): void {
     for (const n of this.nodes.values()) {
-      if (!n.up) continue
+      if (!n.up || this.isolated.has(n.name)) continue
       for (const [key, m] of n.monitors) {
         const role = n.active.get(m.request.rscId)
         const rc = !role ? 7 : role === 'Promoted' ? 8 : 0
@@ -395,7 +397,13 @@ export class SimCluster {
         }
         this.deliver({type: 'fence-result', now: this.now, id: d.id, target: d.target, ok, executedBy: d.executor, ...(ok ? {} : {reason: 'Agent returned error'})})
         const n = this.nodes.get(d.target)
-        if (ok && n?.up) this.powerOff(n)
+        if (ok && n && this.isolated.delete(d.target)) {
+          n.up = false
+          n.active.clear()
+          n.monitors.clear()
+        } else if (ok && n?.up) {
+          this.powerOff(n)
+        }
         return
       }
     }
@@ -456,8 +464,35 @@ export class SimCluster {
   /** Power cut of a node (an unclean loss). */
   crash(node: string): void {
     const n = this.nodes.get(node)!
+    if (this.isolated.delete(node)) {
+      n.up = false
+      n.active.clear()
+      n.monitors.clear()
+      return
+    }
     if (this.stonithEnabled && n.active.size > 0) this.lostUnfenced.set(node, new Set(n.active.keys()))
     this.powerOff(n)
+  }
+
+  /** The node loses contact with the DC but keeps running what it runs (no fencing: both sides act). */
+  partition(node: string): void {
+    const n = this.nodes.get(node)!
+    this.isolated.set(node, structuredClone(this.cib.status.find((ns) => ns.uname === node)?.lrmResources ?? []))
+    this.dropDeliveries(node)
+    n.busy.clear()
+    if (this.stonithEnabled && n.active.size > 0) this.lostUnfenced.set(node, new Set(n.active.keys()))
+    this.deliver({type: 'node-lost', now: this.now, node})
+    this.updateQuorum()
+  }
+
+  /** The partition heals: the node joins again and reports the history its executor kept. */
+  heal(node: string): void {
+    const history = this.isolated.get(node)
+    if (!history) return
+    this.isolated.delete(node)
+    if (!this.nodes.get(node)!.up) return
+    this.deliver({type: 'node-joined', now: this.now, node, history})
+    this.updateQuorum()
   }
 
   /** The node's resource dies (the next monitor sees it). */
