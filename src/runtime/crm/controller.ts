@@ -129,6 +129,20 @@ function fingerprint(cib: M.Cib): string {
   return JSON.stringify([cib.crmConfig, cib.nodes, cib.resources, cib.constraints, cib.rscDefaults, cib.opDefaults, cib.otherSections, attrs])
 }
 
+function versionOf(cib: M.Cib): number[] {
+  return ['admin_epoch', 'epoch', 'num_updates'].map((k) => Number(cib.attributes[k] ?? 0) || 0)
+}
+
+/** admin_epoch, then epoch, then num_updates (reference §5.2). */
+function compareVersions(a: M.Cib, b: M.Cib): number {
+  const x = versionOf(a)
+  const y = versionOf(b)
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i]
+  return 0
+}
+
+const versionText = (cib: M.Cib): string => versionOf(cib).join('.')
+
 function resultText(rc: number, status: number): string {
   if (status === ExecStatus.Timeout) return 'Timed Out'
   if (status === ExecStatus.Cancelled) return 'Cancelled'
@@ -371,6 +385,11 @@ export class Controller {
   // -------------------------------------------------------------------- CIB
 
   private cibChanged(cib: M.Cib): void {
+    if (compareVersions(cib, this.view!) < 0) {
+      // replication delivers CIBs in order; an older one is a leftover
+      this.log('info', `Ignoring CIB ${versionText(cib)}: older than ${versionText(this.view!)}`)
+      return
+    }
     const next = structuredClone(cib)
     // The executor history and node states are the DC's own records, and a CIB from the daemon may
     // predate the last updates we sent: keep ours (history is deleted through the `cleanup` event).
@@ -714,6 +733,19 @@ export class Controller {
     const matched = inf !== undefined && (r.transitionKey === undefined || r.transitionKey === inf.key)
     const key = r.transitionKey ?? inf?.key ?? ''
     const target = r.targetRc ?? parseTransitionKey(key)?.targetRc ?? 0
+    if (!matched && !this.members.has(node)) {
+      // a node that left (or was fenced) has no say in the history any more
+      this.log('info', `Ignoring result of ${r.operationKey} from ${node}: not a cluster member`)
+      return
+    }
+    if (!matched && r.intervalMs > 0) {
+      const running = this.recurring.get(node)?.get(r.rscId)?.get(`${r.action}_${r.intervalMs}`)
+      if (running === undefined || (r.transitionKey !== undefined && running !== '' && running !== r.transitionKey)) {
+        // the result of a recurring operation we cancelled (or replaced), still in flight when we did
+        this.log('info', `Ignoring result of cancelled operation ${r.operationKey} on ${node}`)
+        return
+      }
+    }
     const verdict = judgeResult(r.action, r.intervalMs, r.rc, r.status, target)
     const text = resultText(r.rc, r.status)
     if (matched) {

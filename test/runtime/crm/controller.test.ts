@@ -454,3 +454,35 @@ test('partition with fencing: the cut-off node is fenced before anything of it r
   sim.run()
   assertSettled(sim)
 })
+
+test('a late result of a cancelled monitor, and results from a node that left, are ignored', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1')})})
+  sim.start()
+  sim.run()
+  const where = sim.activeOn('d1')[0]
+  const monitorKey = op(sim, where, 'd1', 'd1_monitor_10000')!['transition-key']
+  sim.reconfigure((cib) => {
+    const p = cib.resources[0]
+    if (p.kind === 'primitive') p.metaAttributes.push({id: 'd1-meta', pairs: [{id: 'd1-meta-tr', name: 'target-role', value: 'Stopped'}]})
+  })
+  sim.run()
+  assert.deepEqual(sim.activeOn('d1'), [])
+  const executed = sim.executed.length
+  const late = (node: string) => ({
+    rscId: 'd1', action: 'monitor', intervalMs: 10_000, operationKey: 'd1_monitor_10000', callId: 999, rc: 7, status: 0, exitReason: '',
+    execTimeMs: 1, queueTimeMs: 0, lastRun: Math.floor(sim.now / 1000), lastRcChange: Math.floor(sim.now / 1000), opDigest: '', transitionKey: monitorKey,
+    targetRc: 0, classification: {class: 'soft' as const, failed: true, text: 'not running'}, stdoutTail: '', stderrTail: '',
+  })
+  sim.deliver({type: 'op-result', now: sim.now, node: where, result: late(where)})
+  sim.run()
+  assert.equal(getTransientAttr(sim.cib, where, 'fail-count-d1#monitor_10000'), undefined, 'no failure counted')
+  assert.equal(op(sim, where, 'd1', 'd1_monitor_10000'), undefined, 'not recorded')
+  assert.equal(sim.executed.length, executed, 'nothing done')
+  assert.ok(sim.logs.some((l) => l.includes('Ignoring result of cancelled operation d1_monitor_10000')))
+  const gone = sim.dc === 'n1' ? 'n2' : 'n1'
+  sim.crash(gone)
+  sim.run()
+  sim.deliver({type: 'op-result', now: sim.now, node: gone, result: late(gone)})
+  assert.ok(sim.logs.some((l) => l.includes(`Ignoring result of d1_monitor_10000 from ${gone}: not a cluster member`)))
+  assertSettled(sim)
+})

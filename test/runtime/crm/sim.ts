@@ -37,6 +37,8 @@ interface SimNode {
   active: Map<string, SimRole>
   callId: number
   monitors: Map<string, SimMonitor>
+  /** monitors cancelled while a run may still report (random mode delivers such late results) */
+  cancelled: Map<string, SimMonitor>
   /** history ids with an operation in flight */
   busy: Set<string>
 }
@@ -45,8 +47,7 @@ type Delivery =
   | {kind: 'op'; node: string; request: OpRequest}
   | {kind: 'monitor'; node: string; key: string}
   | {kind: 'fence'; id: string; target: string; levels: FenceLevel[]; executor: string}
-  /** the CIB as it is when delivered, or an older copy (a daemon whose CIB lags behind the DC's updates) */
-  | {kind: 'cib-changed'; snapshot?: M.Cib}
+  | {kind: 'cib-changed'}
 
 export interface FailRule {
   node?: string
@@ -114,7 +115,7 @@ export class SimCluster {
     this.now = opts.now ?? 1_800_000_000_000
     this.random = opts.seed === undefined ? undefined : mulberry32(opts.seed)
     const up = new Set(opts.up ?? this.cib.nodes.map((n) => n.uname))
-    for (const n of this.cib.nodes) this.nodes.set(n.uname, {name: n.uname, up: up.has(n.uname), active: new Map(), callId: 0, monitors: new Map(), busy: new Set()})
+    for (const n of this.cib.nodes) this.nodes.set(n.uname, {name: n.uname, up: up.has(n.uname), active: new Map(), callId: 0, monitors: new Map(), cancelled: new Map(), busy: new Set()})
     this.dc = opts.dc ?? [...up][0]
     this.controller = new Controller({localNode: this.dc, controllerUuid: 'sim-dc-uuid', timers: {fenceRetryMs: 2_000, fenceRetryMaxMs: 30_000}})
   }
@@ -157,10 +158,12 @@ export class SimCluster {
       case 'cib-update':
         this.maybeStaleEcho()
         applyStatusChanges(this.cib, a.changes)
+        this.bumpUpdates()
         break
       case 'attr-update':
         this.maybeStaleEcho()
         setTransientAttr(this.cib, a.node, a.name, a.value)
+        this.bumpUpdates()
         break
       case 'set-timer':
         this.timers.set(a.timer, a.at)
@@ -173,7 +176,14 @@ export class SimCluster {
         break
       case 'cancel-recurring': {
         const n = this.nodes.get(a.node)
-        n?.monitors.delete(`${a.rscId}_${a.action}_${a.intervalMs}`)
+        const key = `${a.rscId}_${a.action}_${a.intervalMs}`
+        const m = n?.monitors.get(key)
+        n?.monitors.delete(key)
+        if (n && m && this.random && this.random() < 0.5) {
+          // a run already under way reports after the cancel
+          n.cancelled.set(key, m)
+          this.queue.push({kind: 'monitor', node: n.name, key})
+        }
         break
       }
       case 'fence':
@@ -197,9 +207,17 @@ export class SimCluster {
     }
   }
 
-  /** In random mode, sometimes hand the controller a CIB from before its latest update, later. */
+  /**
+   * In random mode, sometimes hand the controller, right away, the CIB as it is before this update
+   * is applied — as a daemon does that announces each applied change while later updates of the
+   * same batch are still being submitted.
+   */
   private maybeStaleEcho(): void {
-    if (this.random && this.random() < 0.15) this.queue.push({kind: 'cib-changed', snapshot: structuredClone(this.cib)})
+    if (this.random && this.random() < 0.15) this.deliver({type: 'cib-changed', now: this.now, cib: structuredClone(this.cib)})
+  }
+
+  private bumpUpdates(): void {
+    this.cib.attributes.num_updates = String(Number(this.cib.attributes.num_updates ?? 0) + 1)
   }
 
   private isFenceDevice(rscId: string): boolean {
@@ -294,6 +312,7 @@ export class SimCluster {
   private setPromotionScore(node: string, rscId: string, value: string | null): void {
     // crm_master -l reboot: a transient attribute through attrd, which the DC sees as a CIB change
     setTransientAttr(this.cib, node, `master-${rscId.replace(/:\d+$/, '')}`, value)
+    this.bumpUpdates()
     this.queue.push({kind: 'cib-changed'})
   }
 
@@ -368,7 +387,7 @@ export class SimCluster {
   private process(d: Delivery): void {
     switch (d.kind) {
       case 'cib-changed':
-        this.deliver({type: 'cib-changed', now: this.now, cib: d.snapshot ?? structuredClone(this.cib)})
+        this.deliver({type: 'cib-changed', now: this.now, cib: structuredClone(this.cib)})
         return
       case 'op': {
         const n = this.nodes.get(d.node)!
@@ -380,6 +399,13 @@ export class SimCluster {
       }
       case 'monitor': {
         const n = this.nodes.get(d.node)!
+        const late = n.monitors.has(d.key) ? undefined : n.cancelled.get(d.key)
+        if (late) {
+          n.cancelled.delete(d.key)
+          const rc = !n.active.get(late.request.rscId) ? 7 : n.active.get(late.request.rscId) === 'Promoted' ? 8 : 0
+          this.deliver({type: 'op-result', now: this.now, node: d.node, result: this.result(n, late.request, rc, ExecStatus.Done, Math.floor(this.now / 1000))})
+          return
+        }
         const m = n.monitors.get(d.key)
         if (!m) return
         const {rc, status} = this.runAgent(n, m.request)
@@ -413,6 +439,7 @@ export class SimCluster {
     n.up = false
     n.active.clear()
     n.monitors.clear()
+    n.cancelled.clear()
     n.busy.clear()
     this.dropDeliveries(n.name)
     this.deliver({type: 'node-lost', now: this.now, node: n.name})
@@ -517,6 +544,7 @@ export class SimCluster {
   /** A transient attribute set on a node by an agent or attrd_updater (ocf:pacemaker:ping's pingd, …). */
   setAttribute(node: string, name: string, value: string | null): void {
     setTransientAttr(this.cib, node, name, value)
+    this.bumpUpdates()
     this.queue.push({kind: 'cib-changed'})
   }
 
@@ -524,6 +552,7 @@ export class SimCluster {
   reconfigure(edit: (cib: M.Cib) => void): void {
     edit(this.cib)
     this.cib.attributes.epoch = String(Number(this.cib.attributes.epoch ?? 0) + 1)
+    this.cib.attributes.num_updates = '0'
     this.queue.push({kind: 'cib-changed'})
   }
 
