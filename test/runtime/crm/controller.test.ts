@@ -221,6 +221,14 @@ test('promotable clone with Stateful promotion scores and a group colocated with
   assert.ok(promoteAt >= 0 && sim.executed.indexOf(`${promoted[0]} fs start 0`) > promoteAt)
   // notify=true: instances were notified around start and promote
   assert.ok(sim.executed.filter((e) => e.endsWith('state notify 0')).length >= 4)
+  const postPromote = sim.requests.filter((r) => r.request.action === 'notify' && r.request.notify?.type === 'post' && r.request.notify.operation === 'promote')
+  assert.deepEqual(postPromote.map((r) => r.node).sort(), ['n1', 'n2'], 'post-promote notification to both instances')
+  const sets = postPromote[0].request.notify!.sets
+  assert.deepEqual(sets.promote?.unames, promoted, 'CRM_meta_notify_promote_uname')
+  assert.match(sets.promote?.resources?.[0] ?? '', /^state:\d$/, 'instance names')
+  assert.equal(sets.active?.resources?.length, 2)
+  assert.equal(postPromote[0].request.opMeta?.notify_type, 'post')
+  assert.equal(postPromote[0].request.clone?.notify, true)
   assert.ok(op(sim, promoted[0], 'state', 'state_monitor_10000'), 'promoted monitor (role=Promoted) running')
   assertSettled(sim)
   // the promoted node dies: the other instance is promoted and the group follows

@@ -94,6 +94,8 @@ export class SimCluster {
   readonly violations: string[] = []
   /** every operation dispatched: "node rsc action interval" */
   readonly executed: string[] = []
+  /** the requests behind `executed` (operations only) */
+  readonly requests: Array<{node: string; request: OpRequest}> = []
   readonly fenced: string[] = []
   readonly shutdownsSent: string[] = []
   readonly failRules: FailRule[] = []
@@ -236,6 +238,7 @@ export class SimCluster {
   private dispatch(node: string, request: OpRequest): void {
     const n = this.nodes.get(node)
     this.executed.push(`${node} ${request.rscId} ${request.action} ${request.intervalMs}`)
+    this.requests.push({node, request})
     if (!n || !n.up || this.isolated.has(node)) {
       this.violations.push(`operation ${request.rscId}_${request.action} sent to ${node}, which is ${n?.up ? 'cut off' : 'down'}`)
       return
