@@ -37,9 +37,13 @@ export type NotifySet =
   | 'start' | 'stop' | 'promote' | 'demote'
   | 'promoted' | 'unpromoted' | 'master' | 'slave'
 
+/**
+ * Notification data. A `notify` action has type and operation; every other action of a clone
+ * with notify=true carries the sets only (observed with pacemaker-execd 2.1.5).
+ */
 export interface NotifyInfo {
-  type: 'pre' | 'post'
-  operation: 'start' | 'stop' | 'promote' | 'demote'
+  type?: 'pre' | 'post'
+  operation?: 'start' | 'stop' | 'promote' | 'demote'
   /** Instance names (`p:0 p:1`) and node names per set; missing or empty sets are exported as " ". */
   sets: Partial<Record<NotifySet, {resources?: string[]; unames?: string[]}>>
 }
@@ -79,6 +83,8 @@ export interface OpRequest {
   targetRc?: number
   /** Extra environment on top of the executor's (tests, tracing). */
   env?: Record<string, string>
+  /** stonith class, fencing actions (on, off, reboot, status): the node to act on. */
+  fenceTarget?: string
 }
 
 /** Pacemaker's PCMK_EXEC_* (the lrm_rsc_op `op-status`). */
@@ -150,7 +156,7 @@ export interface OpResult {
   status: ExecStatus
   /** From the agent's `ocf-exit-reason:` stderr line, or the executor's own reason (timeout, not installed). */
   exitReason: string
-  /** Agent run time (ms); 0 for timeouts, as Pacemaker records. */
+  /** Agent run time (ms); for a timeout, the time until it fired (as pacemaker-execd records). */
   execTimeMs: number
   /** Time queued behind other operations of the resource plus start-delay (ms). */
   queueTimeMs: number
@@ -174,6 +180,8 @@ export interface OpResult {
   stderrTail: string
   /** Full stdout of meta-data / list actions (bounded); same as stdoutTail otherwise. */
   output?: string
+  /** For people, not for the CIB: a did-you-mean for a missing agent, why a class is unavailable. */
+  hint?: string
 }
 
 export interface RecurringHandle {
