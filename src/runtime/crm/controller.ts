@@ -25,7 +25,7 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {type GraphAction, schedule, type Transition} from '../scheduler/index.js'
-import {nvsetValues} from '../scheduler/resources.js'
+import {cloneOf, nvsetValues} from '../scheduler/resources.js'
 import {intervalMs, isTrue, parseScoreText} from '../scheduler/scores.js'
 import type {Action, Rsc, WorkingSet} from '../scheduler/types.js'
 import {ExecStatus, type NotifyInfo, type OpResult} from '../executor/types.js'
@@ -609,7 +609,9 @@ export class Controller {
     const task = a.g.task
     const interval = a.g.interval
     const rscId = historyId(rsc)
-    const request = opRequest(t.ws, rsc, task, interval, node, '', undefined)
+    const clone = cloneOf(rsc)
+    const notify = clone?.notify ? notifyInfo(t.ws, clone, new Set(t.actions.keys())) : undefined
+    const request = opRequest(t.ws, rsc, task, interval, node, '', notify)
     const key = transitionKey(a.g.id, t.id, request.targetRc ?? 0, this.config.controllerUuid)
     request.transitionKey = key
     const ref: LrmResourceRef = {id: rscId, class: request.agent.class, ...(request.agent.provider !== undefined ? {provider: request.agent.provider} : {}), type: request.agent.type}
