@@ -175,6 +175,10 @@ export class Controller {
   private readonly shuttingDown = new Set<string>()
   private readonly shutdownSent = new Set<string>()
   private readonly activeTimers = new Set<string>()
+  /** the working set of the last scheduler run (resource settings for results outside a transition) */
+  private lastWs: WorkingSet | null = null
+  /** the time of the event being handled */
+  private now = 0
   private out: ControllerAction[] = []
 
   constructor(private readonly config: ControllerConfig) {
@@ -191,7 +195,7 @@ export class Controller {
 
   handle(event: ControllerEvent): ControllerAction[] {
     this.out = []
-    this.lastNow = event.now
+    this.now = event.now
     if (event.type === 'became-dc') this.becomeDc(event.cib, event.members, event.quorate)
     else if (event.type === 'lost-dc') this.loseDc()
     else if (this.isDc && this.view) {
@@ -433,7 +437,7 @@ export class Controller {
       if (this.transition) {
         this.fire(this.transition, now)
         if (this.transitionInFlight(this.transition.id) > 0) return
-        this.finishTransition(this.transition, now)
+        this.finishTransition(this.transition)
       }
       if (!this.replanNeeded) return
       const delay = this.settings!.transitionDelayMs
@@ -472,7 +476,7 @@ export class Controller {
       t = this.runScheduler(now)
       if (!t) return
     }
-    this.lastWsCache = t.workingSet
+    this.lastWs = t.workingSet
     this.armRecheck(t.workingSet, now)
     this.transitionId++
     const id = this.transitionId
@@ -519,7 +523,7 @@ export class Controller {
     return n
   }
 
-  private finishTransition(t: RunningTransition, now: number): void {
+  private finishTransition(t: RunningTransition): void {
     let complete = 0
     let failed = 0
     let waiting = 0
@@ -536,7 +540,6 @@ export class Controller {
       if (++this.settleRounds <= MAX_SETTLE_ROUNDS) this.replanNeeded = true
       else this.log('error', `Transition ${t.id} completed ${MAX_SETTLE_ROUNDS} times in a row with more to do; waiting for the next event`)
     }
-    void now
   }
 
   private depsDone(t: RunningTransition, a: RunAction): boolean {
@@ -718,15 +721,14 @@ export class Controller {
   // ---------------------------------------------------------------- results
 
   private failureRsc(rscId: string): Rsc | undefined {
-    const ws = this.transition?.ws ?? this.lastWs()
+    const ws = this.workingSet()
     if (!ws) return undefined
     return ws.byId.get(rscId) ?? [...ws.byId.values()].find((r) => r.variant === 'primitive' && historyId(r) === rscId)
   }
 
-  private lastWsCache: WorkingSet | null = null
-  private lastWs(): WorkingSet | null {
-    if (!this.lastWsCache) this.lastWsCache = this.runScheduler(this.lastNow)?.workingSet ?? null
-    return this.lastWsCache
+  private workingSet(): WorkingSet | null {
+    this.lastWs ??= this.runScheduler(this.now)?.workingSet ?? null
+    return this.transition?.ws ?? this.lastWs
   }
 
   private opResult(node: string, r: OpResult, now: number): void {
@@ -797,7 +799,7 @@ export class Controller {
   /** fail-count and last-failure as the DC asks attrd to set them (reference §3.3). */
   private countFailure(node: string, r: OpResult, onFail: string | undefined, now: number): void {
     const rsc = this.failureRsc(r.rscId)
-    const ws = this.transition?.ws ?? this.lastWsCache
+    const ws = this.workingSet()
     const effectiveOnFail = onFail ?? (rsc && ws ? onFailFor(ws, rsc, r.action, r.intervalMs) : 'restart')
     const nowSec = String(Math.floor(now / 1000))
     if (effectiveOnFail !== 'ignore') {
@@ -895,12 +897,7 @@ export class Controller {
       return
     }
     const delay = fenceRetryDelay(failures, this.timers.fenceRetryMs, this.timers.fenceRetryMaxMs)
-    this.setTimer(`fence-retry:${f.target}`, this.nowOf() + delay)
-  }
-
-  private lastNow = 0
-  private nowOf(): number {
-    return this.lastNow
+    this.setTimer(`fence-retry:${f.target}`, this.now + delay)
   }
 
   // ----------------------------------------------------- failures and timers
