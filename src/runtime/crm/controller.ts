@@ -162,7 +162,10 @@ export class Controller {
   private transitionId = -1
   private transition: RunningTransition | null = null
   private replanNeeded = false
+  /** the re-plan after a completed transition (a self-check: no transition-delay, no state change logged unless it finds work) */
+  private settleCheck = false
   private delayPassed = false
+  private fsaState: 'S_NOT_DC' | 'S_IDLE' | 'S_POLICY_ENGINE' | 'S_TRANSITION_ENGINE' = 'S_NOT_DC'
   private settleRounds = 0
   private readonly inflight = new Map<string, InFlightOp>()
   private readonly inflightFences = new Map<string, InFlightFence>()
@@ -188,9 +191,7 @@ export class Controller {
   snapshot(): ControllerSnapshot {
     const inFlight = [...this.inflight.values()].map((o) => `${o.rscId}_${o.task}_${o.interval}@${o.node}`)
     for (const f of this.inflightFences.values()) inFlight.push(`stonith-${f.target}-${f.action}`)
-    let state = 'S_NOT_DC'
-    if (this.isDc) state = this.transition ? 'S_TRANSITION_ENGINE' : this.replanNeeded ? 'S_POLICY_ENGINE' : 'S_IDLE'
-    return {isDc: this.isDc, state, transitionId: this.transitionId, inFlight: inFlight.sort(), cib: this.view}
+    return {isDc: this.isDc, state: this.fsaState, transitionId: this.transitionId, inFlight: inFlight.sort(), cib: this.view}
   }
 
   handle(event: ControllerEvent): ControllerAction[] {
@@ -248,10 +249,24 @@ export class Controller {
     this.out.push({type: 'cancel-timer', timer})
   }
 
+  private static readonly FSA_INPUTS = {
+    S_POLICY_ENGINE: 'input=I_PE_CALC cause=C_FSA_INTERNAL origin=abort_transition_graph',
+    S_TRANSITION_ENGINE: 'input=I_PE_SUCCESS cause=C_IPC_MESSAGE origin=handle_response',
+    S_IDLE: 'input=I_TE_SUCCESS cause=C_FSA_INTERNAL origin=notify_crmd',
+    S_NOT_DC: 'input=I_RELEASE_DC cause=C_FSA_INTERNAL origin=do_dc_release',
+  }
+
+  private setState(next: Controller['fsaState']): void {
+    if (next === this.fsaState) return
+    this.log('notice', `State transition ${this.fsaState} -> ${next} | ${Controller.FSA_INPUTS[next]}`)
+    this.fsaState = next
+  }
+
   // ------------------------------------------------------------- membership
 
   private becomeDc(cib: M.Cib, members: string[], quorate: boolean): void {
     this.isDc = true
+    this.fsaState = 'S_IDLE'
     this.view = structuredClone(cib)
     this.members = new Set(members)
     this.quorate = quorate
@@ -277,6 +292,7 @@ export class Controller {
     if (!this.isDc) return
     this.log('info', 'Releasing DC status')
     for (const t of [...this.activeTimers]) this.cancelTimer(t)
+    this.setState('S_NOT_DC')
     this.isDc = false
     this.transition = null
     this.inflight.clear()
@@ -423,7 +439,11 @@ export class Controller {
 
   private abort(reason: string): void {
     this.settleRounds = 0
+    this.settleCheck = false
     this.replanNeeded = true
+    // every new event restarts transition-delay
+    this.delayPassed = false
+    this.cancelTimer('transition-delay')
     if (this.transition && !this.transition.aborted) {
       this.transition.aborted = true
       this.transition.abortReason = reason
@@ -439,16 +459,26 @@ export class Controller {
         if (this.transitionInFlight(this.transition.id) > 0) return
         this.finishTransition(this.transition)
       }
-      if (!this.replanNeeded) return
-      const delay = this.settings!.transitionDelayMs
-      if (delay > 0 && !this.delayPassed) {
-        if (!this.activeTimers.has('transition-delay')) this.setTimer('transition-delay', now + delay)
+      if (!this.replanNeeded) {
+        this.setState('S_IDLE')
         return
       }
+      const delay = this.settings!.transitionDelayMs
+      if (delay > 0 && !this.delayPassed && !this.settleCheck) {
+        if (!this.activeTimers.has('transition-delay')) this.setTimer('transition-delay', now + delay)
+        this.setState('S_IDLE')
+        return
+      }
+      if (!this.settleCheck) this.setState('S_POLICY_ENGINE')
       this.delayPassed = false
       this.replanNeeded = false
       this.plan(now)
-      if (!this.transition) return
+      this.settleCheck = false
+      if (!this.transition) {
+        this.setState('S_IDLE')
+        return
+      }
+      this.setState('S_TRANSITION_ENGINE')
     }
     this.log('error', 'Too many transitions in a row without progress; waiting for the next event')
   }
@@ -478,19 +508,26 @@ export class Controller {
     }
     this.lastWs = t.workingSet
     this.armRecheck(t.workingSet, now)
-    this.transitionId++
-    const id = this.transitionId
-    this.log('notice', `Calculated transition ${id}${t.summaryLines.length === 0 ? '' : `: ${t.summaryLines.map((l) => l.trim().replace(/\s+/g, ' ')).join('; ')}`}`)
     this.sendShutdowns(t)
     let nextId = Math.max(t.workingSet.actionSeq, ...t.actions.map((g) => g.id + 1))
     const graph: GraphAction[] = [...t.actions]
-    for (const m of missingMonitors(t.workingSet, t.actions, (node, rscId, key) => this.recurring.get(node)?.get(rscId)?.has(key) === true)) {
-      this.log('info', `Scheduling missing recurring monitor ${historyId(m.rsc)}_monitor_${m.intervalMs} on ${m.node}`)
+    const missing = missingMonitors(t.workingSet, t.actions, (node, rscId, key) => this.recurring.get(node)?.get(rscId)?.has(key) === true)
+    for (const m of missing) {
       graph.push({id: nextId++, task: 'monitor', resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
     }
+    if (graph.length === 0 && this.settleCheck) {
+      // the check after a completed transition found nothing: as Pacemaker, nothing was computed
+      this.transition = null
+      this.log('debug', 'Scheduler confirms the cluster has settled')
+      return
+    }
+    this.transitionId++
+    const id = this.transitionId
+    this.log('notice', `Calculated transition ${id}${t.summaryLines.length === 0 ? '' : `: ${t.summaryLines.map((l) => l.trim().replace(/\s+/g, ' ')).join('; ')}`}`)
+    for (const m of missing) this.log('info', `Scheduling missing recurring monitor ${historyId(m.rsc)}_monitor_${m.intervalMs} on ${m.node}`)
     if (graph.length === 0) {
       this.transition = null
-      this.log('info', `Transition ${id} (Complete=0, Pending=0, Fired=0, Skipped=0, Incomplete=0): Complete`)
+      this.log('notice', `Transition ${id} (Complete=0, Pending=0, Fired=0, Skipped=0, Incomplete=0): Complete`)
       return
     }
     const wsActions = new Map<number, Action>(t.workingSet.actions.map((a) => [a.id, a]))
@@ -513,6 +550,7 @@ export class Controller {
       actions.set(g.id, {g, kind, deps: deps.filter((d) => graphIds.has(d)), state: 'waiting', ...(g.node ? {node: g.node} : {}), ...(rsc ? {rsc} : {})})
     }
     this.transition = {id, ws: t.workingSet, actions, order: graph.map((g) => g.id), aborted: false}
+    this.setState('S_TRANSITION_ENGINE')
     this.fire(this.transition, now)
   }
 
@@ -537,7 +575,10 @@ export class Controller {
     this.transition = null
     if (ok) {
       // Pacemaker goes idle here; we ask the scheduler once more, which must find nothing to do once settled.
-      if (++this.settleRounds <= MAX_SETTLE_ROUNDS) this.replanNeeded = true
+      if (++this.settleRounds <= MAX_SETTLE_ROUNDS) {
+        this.replanNeeded = true
+        this.settleCheck = true
+      }
       else this.log('error', `Transition ${t.id} completed ${MAX_SETTLE_ROUNDS} times in a row with more to do; waiting for the next event`)
     }
   }

@@ -379,6 +379,18 @@ test('transition-delay: the scheduler runs only when the delay has passed after 
   assert.ok(sim.logs.some((l) => l.startsWith('info: New Transition Timer just popped')))
   assert.equal(sim.activeOn('d1').length, 1)
   assertSettled(sim)
+  // each new event restarts the delay
+  sim.setAttribute('n1', 'pingd', '1')
+  sim.runSteps(1)
+  const first = sim.timers.get('transition-delay')!
+  assert.equal(first, sim.now + 2000)
+  sim.now += 1000
+  sim.setAttribute('n2', 'pingd', '1')
+  sim.runSteps(1)
+  assert.equal(sim.timers.get('transition-delay'), sim.now + 2000, 'restarted by the second change')
+  assert.ok(sim.timers.get('transition-delay')! > first)
+  sim.run()
+  assertSettled(sim)
 })
 
 test('lost-dc: a controller that is no longer DC drops its transitions and timers', () => {
