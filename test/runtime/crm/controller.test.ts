@@ -506,3 +506,22 @@ test('a late result of a cancelled monitor, and results from a node that left, a
   assert.ok(sim.logs.some((l) => l.includes(`Ignoring result of d1_monitor_10000 from ${gone}: not a cluster member`)))
   assertSettled(sim)
 })
+
+test('stonith-max-attempts: after that many failed fencings the DC stops trying until the node comes back', () => {
+  const sim = new SimCluster({cib: cibXml({stonith: true, resources: fenceDevice('st', ['n1', 'n2']) + dummy('d1'), options: {'stonith-max-attempts': '3'}})})
+  sim.start()
+  sim.run()
+  const victim = sim.dc === 'n1' ? 'n2' : 'n1'
+  sim.brokenDevices.add('st')
+  const origin = sim.executed.length
+  sim.crash(victim)
+  sim.run(600_000)
+  assert.equal(sim.executed.slice(origin).filter((e) => e === `fence ${victim}`).length, 3, 'three attempts, then no more')
+  assert.ok(sim.logs.some((l) => l.includes(`Too many failures (3) to fence ${victim}, giving up`)))
+  assert.equal(sim.timers.has(`fence-retry:${victim}`), false)
+  sim.join(victim)
+  sim.run()
+  assert.deepEqual(sim.violations, [])
+  assert.equal(sim.activeOn('d1').length, 1)
+  assertSettled(sim)
+})
