@@ -79,6 +79,8 @@ export interface OpRequest {
   targetRc?: number
   /** Extra environment on top of the executor's (tests, tracing). */
   env?: Record<string, string>
+  /** stonith class, fencing actions (on, off, reboot, status): the node to act on. */
+  fenceTarget?: string
 }
 
 /** Pacemaker's PCMK_EXEC_* (the lrm_rsc_op `op-status`). */
@@ -174,6 +176,8 @@ export interface OpResult {
   stderrTail: string
   /** Full stdout of meta-data / list actions (bounded); same as stdoutTail otherwise. */
   output?: string
+  /** For people, not for the CIB: a did-you-mean for a missing agent, why a class is unavailable. */
+  hint?: string
 }
 
 export interface RecurringHandle {

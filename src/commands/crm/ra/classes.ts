@@ -1,0 +1,14 @@
+import {HakitCommand} from '../../../cli/base-command.js'
+
+export default class CrmRaClasses extends HakitCommand {
+  static override summary = 'List resource agent classes (and OCF providers) usable here'
+  static override description = `As crmsh "ra classes": ocf with its providers, lsb, service, stonith, heartbeat (Heartbeat v1 resource.d scripts, run by hakit), and systemd where PID 1 is systemd.`
+  static override examples = ['<%= config.bin %> crm ra classes']
+
+  async run(): Promise<void> {
+    await this.parse(CrmRaClasses)
+    const {raClasses} = await import('../../../runtime/executor/ra.js')
+    const {renderClasses} = await import('../../../cli/render-exec.js')
+    this.print(renderClasses(raClasses()))
+  }
+}

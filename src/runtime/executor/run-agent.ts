@@ -1,0 +1,165 @@
+/**
+ * Runs one agent process so that nothing it does can wedge the executor:
+ * its own process group (a timeout or cancel kills everything it forked:
+ * SIGTERM, then SIGKILL after a grace period), bounded capture of stdout
+ * and stderr (an agent printing megabytes keeps only the tail), and no
+ * waiting for EOF beyond a short drain once the agent itself has exited (a
+ * daemon it started may keep the pipes open forever).
+ */
+import {spawn} from 'node:child_process'
+
+export interface AgentProcessOptions {
+  env: NodeJS.ProcessEnv
+  cwd?: string
+  /** Written to stdin, which is then closed (fence agents); else stdin is /dev/null. */
+  input?: string
+  timeoutMs: number
+  /** SIGTERM to the group at the timeout, SIGKILL this much later. */
+  killGraceMs?: number
+  /** Bytes kept of each stream (the tail; the head too for meta-data-like output when `keepHead`). */
+  maxCaptureBytes?: number
+  /** Keep the first maxCaptureBytes instead of the last (meta-data, list output). */
+  keepHead?: boolean
+  /** After the agent exits, read leftovers from pipes still held open by its children this long. */
+  drainMs?: number
+  signal?: AbortSignal
+}
+
+export interface AgentProcessResult {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  timedOut: boolean
+  cancelled: boolean
+  durationMs: number
+  stdout: string
+  stderr: string
+  /** Bytes the agent wrote beyond what was kept. */
+  droppedBytes: number
+  /** The process could not be started (errno code: ENOENT, EACCES, ...). */
+  spawnError?: string
+}
+
+/** Keeps the head or the tail of a byte stream, counting what it drops. */
+class BoundedBuffer {
+  private chunks: Buffer[] = []
+  private size = 0
+  dropped = 0
+  constructor(private readonly limit: number, private readonly keepHead: boolean) {}
+
+  push(chunk: Buffer): void {
+    if (this.keepHead) {
+      const room = this.limit - this.size
+      if (room <= 0) {
+        this.dropped += chunk.length
+        return
+      }
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk
+      this.dropped += chunk.length - part.length
+      this.chunks.push(part)
+      this.size += part.length
+      return
+    }
+    this.chunks.push(chunk)
+    this.size += chunk.length
+    while (this.size - this.chunks[0].length >= this.limit) {
+      const first = this.chunks.shift()!
+      this.size -= first.length
+      this.dropped += first.length
+    }
+  }
+
+  text(): string {
+    let all = Buffer.concat(this.chunks)
+    if (all.length > this.limit) {
+      this.dropped += all.length - this.limit
+      all = all.subarray(all.length - this.limit)
+    }
+    return all.toString('utf8')
+  }
+}
+
+export function runAgentProcess(file: string, args: string[], options: AgentProcessOptions): Promise<AgentProcessResult> {
+  const started = performance.now()
+  const limit = options.maxCaptureBytes ?? 64 * 1024
+  const out = new BoundedBuffer(limit, options.keepHead ?? false)
+  const err = new BoundedBuffer(limit, false)
+  return new Promise((resolve) => {
+    let timedOut = false
+    let cancelled = false
+    let settled = false
+    let exitTimer: NodeJS.Timeout | undefined
+    let killTimer: NodeJS.Timeout | undefined
+    const child = spawn(file, args, {
+      detached: true,
+      cwd: options.cwd,
+      env: options.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    })
+    const pid = child.pid
+    const killGroup = (signal: NodeJS.Signals) => {
+      if (pid === undefined) return
+      try {
+        process.kill(-pid, signal)
+      } catch {
+        // the group is gone
+      }
+    }
+    const terminate = () => {
+      killGroup('SIGTERM')
+      killTimer ??= setTimeout(() => killGroup('SIGKILL'), options.killGraceMs ?? 1000)
+    }
+    const timer = setTimeout(() => {
+      timedOut = true
+      terminate()
+    }, options.timeoutMs)
+    const onAbort = () => {
+      cancelled = true
+      terminate()
+    }
+    options.signal?.addEventListener('abort', onAbort, {once: true})
+    if (options.signal?.aborted) onAbort()
+
+    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk))
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk))
+    if (options.input !== undefined) {
+      child.stdin!.on('error', () => {}) // the agent may exit without reading
+      child.stdin!.end(options.input)
+    }
+
+    const finish = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      clearTimeout(exitTimer)
+      options.signal?.removeEventListener('abort', onAbort)
+      child.stdout!.destroy()
+      child.stderr!.destroy()
+      // Leftovers of a killed group (children that ignored SIGTERM) go now.
+      if (timedOut || cancelled) {
+        clearTimeout(killTimer)
+        killGroup('SIGKILL')
+      }
+      const stdout = out.text()
+      const stderr = err.text()
+      resolve({
+        exitCode, signal, timedOut, cancelled, spawnError, stdout, stderr,
+        durationMs: Math.round(performance.now() - started),
+        droppedBytes: out.dropped + err.dropped,
+      })
+    }
+    child.once('error', (error: NodeJS.ErrnoException) => finish(null, null, error.code ?? error.message))
+    child.once('exit', (code, signal) => {
+      // Both pipes at EOF: done. Otherwise a background child holds them; drain briefly, then stop reading.
+      let open = 2
+      const closed = () => {
+        if (--open === 0) finish(code, signal)
+      }
+      if (child.stdout!.readableEnded) open--
+      else child.stdout!.once('end', closed)
+      if (child.stderr!.readableEnded) open--
+      else child.stderr!.once('end', closed)
+      if (open === 0) finish(code, signal)
+      else exitTimer = setTimeout(() => finish(code, signal), options.drainMs ?? 200)
+    })
+  })
+}
