@@ -78,6 +78,8 @@ export type StatusChange =
   | {kind: 'node-state'; node: string; attributes: Record<string, string>}
   /** Erase a node's history and transient attributes (after it was fenced or left cleanly). */
   | {kind: 'erase-node'; node: string; keepAttributes?: boolean}
+  /** Set (value) or delete (null) one transient attribute (attrd's write-out; nvpair id status-<id>-<name>). */
+  | {kind: 'transient-attr'; node: string; name: string; value: string | null}
 
 export interface LrmResourceRef {
   /** History id: the primitive id, with `:N` only for globally unique clone instances. */

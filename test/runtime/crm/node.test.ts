@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {cibDigest, cibVersion, clusterOption, formatVersion, setCibVersion} from '../../../src/runtime/crm/cib-ops.js'
-import {CrmSim} from './sim.js'
+import {CrmSim} from './cluster-sim.js'
 
 /** Invariants of a settled, fully connected cluster; returns the DC. */
 function assertSettled(sim: CrmSim, label: string): string {

@@ -1,18 +1,75 @@
 /**
- * A simulated cluster of CrmNode machines: virtual time, a network that
- * delivers each sender's messages to each receiver in order (as Heartbeat's
- * sequence numbers and retransmissions do) after a random delay, membership
- * events after a detection delay, partitions, kills, restarts from the
- * persisted CIB. No sockets, no timers: everything runs in one call.
+ * A small in-memory cluster that drives the DC's controller without sockets
+ * or agents: every action the controller emits is applied to simulated nodes
+ * (agents that behave like ocf:pacemaker:Dummy / Stateful and fence devices),
+ * results come back as events, timers fire when the clock is advanced. Used
+ * by the controller scenario and property tests.
+ *
+ * It also watches the invariants the tests assert:
+ *  - no operation for a resource on a node while another one is in flight there;
+ *  - no start of a (non-clone) resource that is active on another node;
+ *  - with fencing, no start of a lost node's resource before that node is fenced.
  */
-import type {Cib} from '../../../src/formats/cib/model.js'
-import {emptyCib} from '../../../src/formats/cib/model.js'
-import {cibVersion, setCibVersion, type CibOp} from '../../../src/runtime/crm/cib-ops.js'
-import {CrmNode, type CrmNodeAction, type CrmNodeConfig} from '../../../src/runtime/crm/node.js'
-import {decodeCrmMessage, encodeCrmMessage, type CrmMessage} from '../../../src/runtime/crm/protocol.js'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import type * as M from '../../../src/formats/cib/model.js'
+import {parseCibXml, printCibXml} from '../../../src/formats/cib/xml.js'
+import {Controller} from '../../../src/runtime/crm/controller.js'
+import type {ControllerAction, ControllerEvent, FenceLevel, OpRequest, OpResult} from '../../../src/runtime/crm/controller-types.js'
+import {applyStatusChanges, nodeIdOf, opDigest, setTransientAttr} from '../../../src/runtime/crm/history.js'
+import {ExecStatus} from '../../../src/runtime/executor/types.js'
+import {schedule} from '../../../src/runtime/scheduler/index.js'
 
-/** Small deterministic PRNG (mulberry32) so a failing seed replays. */
-export function prng(seed: number): () => number {
+export type SimRole = 'Started' | 'Unpromoted' | 'Promoted'
+
+interface SimMonitor {
+  request: OpRequest
+  lastRc: number
+  lastRcChange: number
+}
+
+interface SimNode {
+  name: string
+  up: boolean
+  /** history id → role */
+  active: Map<string, SimRole>
+  callId: number
+  monitors: Map<string, SimMonitor>
+  /** history ids with an operation in flight */
+  busy: Set<string>
+}
+
+type Delivery =
+  | {kind: 'op'; node: string; request: OpRequest}
+  | {kind: 'monitor'; node: string; key: string}
+  | {kind: 'fence'; id: string; target: string; levels: FenceLevel[]; executor: string}
+  | {kind: 'cib-changed'}
+
+export interface FailRule {
+  node?: string
+  rscId: string
+  action: string
+  intervalMs?: number
+  rc?: number
+  status?: ExecStatus
+  /** how many times (default once; Infinity = always) */
+  times?: number
+}
+
+export interface SimOptions {
+  cib: M.Cib | string
+  /** nodes up at the start (default: every node of the configuration) */
+  up?: string[]
+  now?: number
+  /** pick the next delivery at random (property tests) with this seed; FIFO otherwise */
+  seed?: number
+  /** the DC (default: the first node up) */
+  dc?: string
+}
+
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -23,202 +80,422 @@ export function prng(seed: number): () => number {
   }
 }
 
-interface SimNode {
-  name: string
-  up: boolean
-  machine?: CrmNode
-  /** The persisted configuration (what a restart loads). */
-  disk?: Cib
-  cpuMs: number
-  partition: number
-  replies: Map<string, {ok: boolean; error?: string}>
-  dcReady: number
-  log: string[]
-}
-
-type Pending =
-  | {at: number; seq: number; kind: 'deliver'; from: string; to: string; fields: Record<string, string>}
-  | {at: number; seq: number; kind: 'membership'; node: string}
-  | {at: number; seq: number; kind: 'tick'; node: string}
-
-export interface SimOptions {
-  seed?: number
-  /** Message delay range (ms). */
-  delay?: [number, number]
-  /** Time for membership to notice a change (ms). */
-  detectMs?: number
-  config?: Partial<CrmNodeConfig>
-  /** Initial CIB for a node's first start. */
-  initialCib?: (node: string) => Cib
-}
-
-export class CrmSim {
-  now = 0
+export class SimCluster {
+  now: number
+  readonly cib: M.Cib
+  readonly controller: Controller
   readonly nodes = new Map<string, SimNode>()
-  readonly random: () => number
-  private queue: Pending[] = []
-  private seq = 0
-  private lastDelivery = new Map<string, number>()
-  private reqSeq = 0
-  private tickAt = new Map<string, number>()
-  /** Every version each running node held, to check they never go backwards. */
+  readonly dc: string
+  readonly timers = new Map<string, number>()
+  readonly queue: Delivery[] = []
+  readonly logs: string[] = []
   readonly violations: string[] = []
+  /** every operation dispatched: "node rsc action interval" */
+  readonly executed: string[] = []
+  readonly fenced: string[] = []
+  readonly shutdownsSent: string[] = []
+  readonly failRules: FailRule[] = []
+  /** fence devices that fail */
+  readonly brokenDevices = new Set<string>()
+  /** resources that were active on a node when it was lost, until that node is fenced */
+  private readonly lostUnfenced = new Map<string, Set<string>>()
+  private readonly random: (() => number) | undefined
+  private quorate = true
 
-  constructor(
-    readonly names: string[],
-    readonly options: SimOptions = {},
-  ) {
-    this.random = prng(options.seed ?? 1)
-    for (const name of names) this.nodes.set(name, {name, up: false, cpuMs: 0, partition: 0, replies: new Map(), dcReady: 0, log: []})
+  constructor(opts: SimOptions) {
+    this.cib = typeof opts.cib === 'string' ? parseCibXml(opts.cib, 'sim.xml') : structuredClone(opts.cib)
+    this.now = opts.now ?? 1_800_000_000_000
+    this.random = opts.seed === undefined ? undefined : mulberry32(opts.seed)
+    const up = new Set(opts.up ?? this.cib.nodes.map((n) => n.uname))
+    for (const n of this.cib.nodes) this.nodes.set(n.uname, {name: n.uname, up: up.has(n.uname), active: new Map(), callId: 0, monitors: new Map(), busy: new Set()})
+    this.dc = opts.dc ?? [...up][0]
+    this.controller = new Controller({localNode: this.dc, controllerUuid: 'sim-dc-uuid', timers: {fenceRetryMs: 2_000, fenceRetryMaxMs: 30_000}})
   }
 
-  node(name: string): SimNode {
-    return this.nodes.get(name)!
+  get stonithEnabled(): boolean {
+    for (const s of this.cib.crmConfig) for (const p of s.pairs) if (p.name === 'stonith-enabled') return /^(true|1|yes|on)$/i.test(p.value ?? '')
+    return true
   }
 
-  private push(p: Omit<Pending, 'seq'>): void {
-    this.queue.push({...p, seq: this.seq++} as Pending)
+  upNodes(): string[] {
+    return [...this.nodes.values()].filter((n) => n.up).map((n) => n.name)
   }
 
-  private connected(a: string, b: string): boolean {
-    const x = this.node(a)
-    const y = this.node(b)
-    return x.up && y.up && x.partition === y.partition
+  private computeQuorum(): boolean {
+    const total = this.nodes.size
+    const up = this.upNodes().length
+    return total === 2 ? up >= 1 : up * 2 > total
   }
 
-  live(name: string): string[] {
-    return this.names.filter((n) => n !== name && this.connected(name, n))
+  // ---------------------------------------------------------------- driving
+
+  deliver(event: ControllerEvent): void {
+    for (const a of this.controller.handle(event)) this.apply(a)
   }
 
-  start(name: string): void {
-    const n = this.node(name)
-    if (n.up) return
-    n.up = true
-    n.cpuMs = Math.floor(this.random() * 50)
-    const cib = n.disk ? structuredClone(n.disk) : (this.options.initialCib?.(name) ?? emptyCib())
-    n.machine = new CrmNode({localNode: name, nodes: this.names, dcVersion: 'sim', dcDeadtimeMs: 2000, electionTimeoutMs: 5000, ...this.options.config}, cib)
-    this.apply(n, n.machine.feed({type: 'start', cib, now: this.now, cpuMs: n.cpuMs}))
-    this.membershipChanged()
+  start(): void {
+    this.quorate = this.computeQuorum()
+    this.deliver({type: 'became-dc', now: this.now, cib: structuredClone(this.cib), members: this.upNodes(), quorate: this.quorate})
   }
 
-  kill(name: string): void {
-    const n = this.node(name)
-    if (!n.up) return
+  private apply(a: ControllerAction): void {
+    switch (a.type) {
+      case 'log':
+        this.logs.push(`${a.level}: ${a.message}`)
+        break
+      case 'cib-update':
+        applyStatusChanges(this.cib, a.changes)
+        break
+      case 'attr-update':
+        setTransientAttr(this.cib, a.node, a.name, a.value)
+        break
+      case 'set-timer':
+        this.timers.set(a.timer, a.at)
+        break
+      case 'cancel-timer':
+        this.timers.delete(a.timer)
+        break
+      case 'execute':
+        this.dispatch(a.node, a.request)
+        break
+      case 'cancel-recurring': {
+        const n = this.nodes.get(a.node)
+        n?.monitors.delete(`${a.rscId}_${a.action}_${a.intervalMs}`)
+        break
+      }
+      case 'fence':
+        this.executed.push(`fence ${a.target}`)
+        this.queue.push({kind: 'fence', id: a.id, target: a.target, levels: a.levels, executor: a.executor})
+        break
+      case 'shutdown-node': {
+        this.shutdownsSent.push(a.node)
+        const n = this.nodes.get(a.node)
+        if (n && n.active.size > 0) this.violations.push(`${a.node} told to shut down with ${[...n.active.keys()].join(',')} active`)
+        if (n) {
+          n.up = false
+          n.monitors.clear()
+          this.dropDeliveries(a.node)
+          this.deliver({type: 'node-lost', now: this.now, node: a.node})
+          this.updateQuorum()
+        }
+        break
+      }
+    }
+  }
+
+  private isCloneInstance(rscId: string): boolean {
+    const visit = (r: M.Resource, inClone: boolean): boolean => {
+      if (r.kind === 'primitive') return r.id === rscId.replace(/:\d+$/, '') && inClone
+      if (r.kind === 'group') return r.children.some((c) => visit(c, inClone))
+      return visit(r.child, true)
+    }
+    return this.cib.resources.some((r) => visit(r, false))
+  }
+
+  private dispatch(node: string, request: OpRequest): void {
+    const n = this.nodes.get(node)
+    this.executed.push(`${node} ${request.rscId} ${request.action} ${request.intervalMs}`)
+    if (!n || !n.up) {
+      this.violations.push(`operation ${request.rscId}_${request.action} sent to ${node}, which is down`)
+      return
+    }
+    if (request.intervalMs === 0 && request.action !== 'notify') {
+      if (n.busy.has(request.rscId)) this.violations.push(`${request.rscId}_${request.action} on ${node} while another operation is in flight there`)
+      n.busy.add(request.rscId)
+    }
+    if (request.action === 'start' && !this.isCloneInstance(request.rscId)) {
+      for (const other of this.nodes.values()) {
+        if (other.name !== node && other.active.has(request.rscId)) this.violations.push(`start of ${request.rscId} on ${node} while active on ${other.name}`)
+      }
+      if (this.stonithEnabled) {
+        for (const [lost, rscs] of this.lostUnfenced) {
+          if (lost !== node && rscs.has(request.rscId)) this.violations.push(`start of ${request.rscId} on ${node} before ${lost} was fenced`)
+        }
+      }
+    }
+    if (request.intervalMs > 0) {
+      const key = `${request.rscId}_${request.action}_${request.intervalMs}`
+      n.monitors.set(key, {request, lastRc: -1, lastRcChange: 0})
+      this.queue.push({kind: 'monitor', node, key})
+      return
+    }
+    this.queue.push({kind: 'op', node, request})
+  }
+
+  private dropDeliveries(node: string): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const d = this.queue[i]
+      if ((d.kind === 'op' || d.kind === 'monitor') && d.node === node) this.queue.splice(i, 1)
+    }
+  }
+
+  // ----------------------------------------------------------------- agents
+
+  private agentType(rscId: string): {cls: string; type: string} {
+    const id = rscId.replace(/:\d+$/, '')
+    let found: M.Primitive | undefined
+    const visit = (r: M.Resource): void => {
+      if (r.kind === 'primitive') { if (r.id === id) found = r }
+      else if (r.kind === 'group') r.children.forEach(visit)
+      else visit(r.child)
+    }
+    this.cib.resources.forEach(visit)
+    return {cls: found?.class ?? 'ocf', type: found?.type ?? 'Dummy'}
+  }
+
+  private takeFailRule(node: string, request: OpRequest): FailRule | undefined {
+    const i = this.failRules.findIndex((f) => f.rscId === request.rscId && f.action === request.action && (f.node === undefined || f.node === node)
+      && (f.intervalMs === undefined || f.intervalMs === request.intervalMs))
+    if (i < 0) return undefined
+    const rule = this.failRules[i]
+    const times = (rule.times ?? 1) - 1
+    if (times <= 0) this.failRules.splice(i, 1)
+    else rule.times = times
+    return rule
+  }
+
+  private setPromotionScore(node: string, rscId: string, value: string | null): void {
+    // crm_master -l reboot: a transient attribute through attrd, which the DC sees as a CIB change
+    setTransientAttr(this.cib, node, `master-${rscId.replace(/:\d+$/, '')}`, value)
+    this.queue.push({kind: 'cib-changed'})
+  }
+
+  /** Runs one operation on a simulated agent: its rc, and the effect on the node. */
+  private runAgent(n: SimNode, request: OpRequest): {rc: number; status: ExecStatus} {
+    const rule = this.takeFailRule(n.name, request)
+    const {type} = this.agentType(request.rscId)
+    const stateful = type === 'Stateful'
+    const role = n.active.get(request.rscId)
+    if (request.action === 'monitor') {
+      if (rule) return {rc: rule.rc ?? 1, status: rule.status ?? ExecStatus.Done}
+      if (!role) return {rc: 7, status: ExecStatus.Done}
+      return {rc: role === 'Promoted' ? 8 : 0, status: ExecStatus.Done}
+    }
+    if (rule) {
+      // a failed start leaves the agent in an unknown state; model it as not running
+      if (request.action === 'start') n.active.delete(request.rscId)
+      return {rc: rule.rc ?? 1, status: rule.status ?? ExecStatus.Done}
+    }
+    switch (request.action) {
+      case 'start':
+        n.active.set(request.rscId, stateful ? 'Unpromoted' : 'Started')
+        if (stateful) this.setPromotionScore(n.name, request.rscId, '5')
+        break
+      case 'stop':
+        n.active.delete(request.rscId)
+        if (stateful) this.setPromotionScore(n.name, request.rscId, null)
+        break
+      case 'promote':
+        n.active.set(request.rscId, 'Promoted')
+        this.setPromotionScore(n.name, request.rscId, '10')
+        break
+      case 'demote':
+        n.active.set(request.rscId, 'Unpromoted')
+        this.setPromotionScore(n.name, request.rscId, '5')
+        break
+    }
+    return {rc: 0, status: ExecStatus.Done}
+  }
+
+  private result(n: SimNode, request: OpRequest, rc: number, status: ExecStatus, lastRcChange: number): OpResult {
+    n.callId++
+    return {
+      rscId: request.rscId, action: request.action, intervalMs: request.intervalMs, operationKey: `${request.rscId}_${request.action}_${request.intervalMs}`,
+      callId: n.callId, rc, status, exitReason: '', execTimeMs: 1, queueTimeMs: 0, lastRun: Math.floor(this.now / 1000), lastRcChange,
+      opDigest: opDigest(request.params, request.intervalMs, request.timeoutMs), transitionKey: request.transitionKey, targetRc: request.targetRc ?? 0,
+      classification: {class: rc === (request.targetRc ?? 0) ? 'ok' : 'soft', failed: rc !== (request.targetRc ?? 0), text: String(rc)},
+      stdoutTail: '', stderrTail: '',
+    }
+  }
+
+  /** Recurring monitors report only when their rc changes (as pacemaker-execd does for the controller). */
+  private rerunMonitors(): void {
+    for (const n of this.nodes.values()) {
+      if (!n.up) continue
+      for (const [key, m] of n.monitors) {
+        const role = n.active.get(m.request.rscId)
+        const rc = !role ? 7 : role === 'Promoted' ? 8 : 0
+        if (m.lastRc !== -1 && rc !== m.lastRc && !this.queue.some((d) => d.kind === 'monitor' && d.node === n.name && d.key === key)) {
+          this.queue.push({kind: 'monitor', node: n.name, key})
+        }
+      }
+    }
+  }
+
+  private process(d: Delivery): void {
+    switch (d.kind) {
+      case 'cib-changed':
+        this.deliver({type: 'cib-changed', now: this.now, cib: structuredClone(this.cib)})
+        return
+      case 'op': {
+        const n = this.nodes.get(d.node)!
+        n.busy.delete(d.request.rscId)
+        const {rc, status} = this.runAgent(n, d.request)
+        const lastRcChange = Math.floor(this.now / 1000)
+        this.deliver({type: 'op-result', now: this.now, node: d.node, result: this.result(n, d.request, rc, status, lastRcChange)})
+        return
+      }
+      case 'monitor': {
+        const n = this.nodes.get(d.node)!
+        const m = n.monitors.get(d.key)
+        if (!m) return
+        const {rc, status} = this.runAgent(n, m.request)
+        if (rc === m.lastRc) return
+        m.lastRc = rc
+        m.lastRcChange = Math.floor(this.now / 1000)
+        this.deliver({type: 'op-result', now: this.now, node: d.node, result: this.result(n, m.request, rc, status, m.lastRcChange)})
+        return
+      }
+      case 'fence': {
+        const ok = d.levels.some((l) => l.devices.every((dev) => !this.brokenDevices.has(dev.device)))
+        if (ok) {
+          this.fenced.push(d.target)
+          this.lostUnfenced.delete(d.target)
+        }
+        this.deliver({type: 'fence-result', now: this.now, id: d.id, target: d.target, ok, executedBy: d.executor, ...(ok ? {} : {reason: 'Agent returned error'})})
+        const n = this.nodes.get(d.target)
+        if (ok && n?.up) this.powerOff(n)
+        return
+      }
+    }
+  }
+
+  private powerOff(n: SimNode): void {
     n.up = false
-    n.machine = undefined
-    this.membershipChanged()
+    n.active.clear()
+    n.monitors.clear()
+    n.busy.clear()
+    this.dropDeliveries(n.name)
+    this.deliver({type: 'node-lost', now: this.now, node: n.name})
+    this.updateQuorum()
   }
 
-  /** Graceful stop: the machine says it is leaving, then the node goes. */
-  stop(name: string): void {
-    const n = this.node(name)
-    if (!n.up || !n.machine) return
-    this.apply(n, n.machine.feed({type: 'shutdown', now: this.now, cpuMs: n.cpuMs}))
-    this.run(200)
-    this.kill(name)
-  }
-
-  partition(groups: string[][]): void {
-    groups.forEach((g, i) => g.forEach((n) => (this.node(n).partition = i + 1)))
-    this.membershipChanged()
-  }
-
-  heal(): void {
-    for (const n of this.nodes.values()) n.partition = 0
-    this.membershipChanged()
-  }
-
-  private membershipChanged(): void {
-    const detect = this.options.detectMs ?? 50
-    for (const n of this.names) if (this.node(n).up) this.push({at: this.now + detect + Math.floor(this.random() * detect), kind: 'membership', node: n})
-  }
-
-  submit(name: string, op: CibOp): string {
-    const n = this.node(name)
-    const id = `r${++this.reqSeq}`
-    if (n.machine) this.apply(n, n.machine.feed({type: 'submit', id, op, client: 'sim', now: this.now, cpuMs: n.cpuMs}))
-    return id
-  }
-
-  private apply(n: SimNode, actions: CrmNodeAction[]): void {
-    const [lo, hi] = this.options.delay ?? [1, 5]
-    for (const a of actions) {
-      switch (a.type) {
-        case 'send': {
-          const fields = encodeCrmMessage(a.msg, a.to)
-          for (const to of this.names) {
-            if (to === n.name || (a.to && a.to !== to) || !this.connected(n.name, to)) continue
-            const key = `${n.name}>${to}`
-            const at = Math.max(this.now + lo + Math.floor(this.random() * (hi - lo + 1)), this.lastDelivery.get(key) ?? 0)
-            this.lastDelivery.set(key, at)
-            this.push({at, kind: 'deliver', from: n.name, to, fields})
-          }
-          break
-        }
-        case 'persist': {
-          const disk = structuredClone(a.cib)
-          disk.status = []
-          setCibVersion(disk, {...cibVersion(disk), numUpdates: 0})
-          delete disk.attributes['dc-uuid']
-          n.disk = disk
-          break
-        }
-        case 'reply':
-          n.replies.set(a.id, {ok: a.ok, ...(a.error ? {error: a.error} : {})})
-          break
-        case 'dc-ready':
-          n.dcReady++
-          break
-        case 'log':
-          n.log.push(`${this.now} ${a.level} ${a.text}`)
-          break
-        default:
-          break
-      }
-    }
-    if (n.machine) {
-      const deadline = Math.max(n.machine.nextDeadline(), this.now)
-      if (Number.isFinite(deadline) && this.tickAt.get(n.name) !== deadline) {
-        this.tickAt.set(n.name, deadline)
-        this.push({at: deadline, kind: 'tick', node: n.name})
-      }
+  private updateQuorum(): void {
+    const q = this.computeQuorum()
+    if (q !== this.quorate) {
+      this.quorate = q
+      this.deliver({type: 'quorum', now: this.now, quorate: q})
     }
   }
 
-  /** Processes events for `ms` of virtual time (or until nothing is left). */
-  run(ms = 30_000): void {
-    const until = this.now + ms
-    for (;;) {
-      this.queue.sort((a, b) => a.at - b.at || a.seq - b.seq)
-      const next = this.queue[0]
-      if (!next || next.at > until) break
-      this.queue.shift()
-      this.now = Math.max(this.now, next.at)
-      const target = this.node(next.kind === 'deliver' ? next.to : next.node)
-      if (!target.up || !target.machine) continue
-      target.cpuMs += 1 + Math.floor(this.random() * 3)
-      const before = cibVersion(target.machine.cib)
-      const clock = {now: this.now, cpuMs: target.cpuMs}
-      if (next.kind === 'deliver') {
-        if (!this.connected(next.from, next.to)) continue
-        const msg = decodeCrmMessage((k) => next.fields[k]) as CrmMessage
-        this.apply(target, target.machine.feed({type: 'message', from: next.from, msg, ...clock}))
-      } else if (next.kind === 'membership') {
-        this.apply(target, target.machine.feed({type: 'membership', live: this.live(target.name), ...clock}))
-      } else {
-        if (this.tickAt.get(target.name) === next.at) this.tickAt.delete(target.name)
-        if (target.machine.nextDeadline() > this.now) continue
-        this.apply(target, target.machine.feed({type: 'tick', ...clock}))
+  /** Processes deliveries (and timers due within `horizonMs`) until nothing is left. */
+  run(horizonMs = 120_000, maxSteps = 20_000): void {
+    const until = this.now + horizonMs
+    for (let step = 0; step < maxSteps; step++) {
+      this.rerunMonitors()
+      if (this.queue.length > 0) {
+        const i = this.random ? Math.floor(this.random() * this.queue.length) : 0
+        const [d] = this.queue.splice(i, 1)
+        this.now += 1
+        this.process(d)
+        continue
       }
-      if (!target.machine) continue
-      const after = cibVersion(target.machine.cib)
-      const back = after.adminEpoch < before.adminEpoch || (after.adminEpoch === before.adminEpoch && (after.epoch < before.epoch || (after.epoch === before.epoch && after.numUpdates < before.numUpdates)))
-      if (back) this.violations.push(`${target.name}: CIB went back from ${JSON.stringify(before)} to ${JSON.stringify(after)} at ${this.now}`)
+      let next: [string, number] | undefined
+      for (const t of this.timers) if (!next || t[1] < next[1]) next = t
+      if (!next || next[1] > until) return
+      this.timers.delete(next[0])
+      this.now = Math.max(this.now, next[1])
+      this.deliver({type: 'timer-fired', now: this.now, timer: next[0]})
     }
-    this.now = Math.max(this.now, until)
+    throw new Error(`simulation did not settle in ${maxSteps} steps; last logs:\n${this.logs.slice(-30).join('\n')}`)
   }
 
-  up(): SimNode[] {
-    return [...this.nodes.values()].filter((n) => n.up)
+  /** Advances the clock by ms, firing due timers and processing what follows. */
+  advance(ms: number): void {
+    this.run(ms)
+    this.now = Math.max(this.now, this.now + 0)
+  }
+
+  // ----------------------------------------------------------------- events
+
+  /** Power cut of a node (an unclean loss). */
+  crash(node: string): void {
+    const n = this.nodes.get(node)!
+    if (this.stonithEnabled && n.active.size > 0) this.lostUnfenced.set(node, new Set(n.active.keys()))
+    this.powerOff(n)
+  }
+
+  /** The node's resource dies (the next monitor sees it). */
+  kill(node: string, rscId: string): void {
+    this.nodes.get(node)!.active.delete(rscId)
+  }
+
+  join(node: string): void {
+    const n = this.nodes.get(node)!
+    n.up = true
+    n.callId = 0
+    this.deliver({type: 'node-joined', now: this.now, node, history: []})
+    this.updateQuorum()
+  }
+
+  shutdown(node: string): void {
+    this.deliver({type: 'shutdown-request', now: this.now, node})
+  }
+
+  /** Replaces the configuration (as a configuration change replicated from another node would). */
+  reconfigure(edit: (cib: M.Cib) => void): void {
+    edit(this.cib)
+    this.cib.attributes.epoch = String(Number(this.cib.attributes.epoch ?? 0) + 1)
+    this.queue.push({kind: 'cib-changed'})
+  }
+
+  // ------------------------------------------------------------- inspection
+
+  /** Where each resource (history id) is active, from the simulated nodes: "rsc" → ["n1:Started"]. */
+  placements(): Map<string, string[]> {
+    const out = new Map<string, string[]>()
+    for (const n of this.nodes.values()) {
+      for (const [rsc, role] of n.active) out.set(rsc, [...(out.get(rsc) ?? []), `${n.name}:${role}`].sort())
+    }
+    return out
+  }
+
+  activeOn(rscId: string): string[] {
+    return [...this.nodes.values()].filter((n) => n.active.has(rscId)).map((n) => n.name)
+  }
+
+  roleOn(node: string, rscId: string): SimRole | undefined {
+    return this.nodes.get(node)?.active.get(rscId)
+  }
+
+  /** The recorded CIB as the scheduler would read it (quorum and DC as the cluster has them). */
+  recordedCib(): M.Cib {
+    const cib = structuredClone(this.cib)
+    cib.attributes['have-quorum'] = this.quorate ? '1' : '0'
+    cib.attributes['dc-uuid'] = nodeIdOf(cib, this.dc)
+    return cib
+  }
+
+  /** What hakit's scheduler would still do with the recorded CIB (empty once settled). */
+  pendingSummary(): string[] {
+    return schedule(this.recordedCib(), {now: this.now}).summaryLines
+  }
+}
+
+function section(lines: string[], title: string): string[] {
+  const start = lines.findIndex((l) => l.startsWith(title))
+  const out: string[] = []
+  for (let i = start + 1; start >= 0 && i < lines.length; i++) {
+    if (lines[i].trim() === '' || /^[A-Z]/.test(lines[i])) break
+    out.push(lines[i].trim())
+  }
+  return out
+}
+
+/**
+ * Runs the real crm_simulate on a CIB: its Transition Summary and the actions it would execute
+ * (recurring monitors included), or undefined if it is not installed.
+ */
+export function crmSimulate(cib: M.Cib): {summary: string[]; executing: string[]; output: string} | undefined {
+  if (spawnSync('sh', ['-c', 'command -v crm_simulate'], {encoding: 'utf8'}).status !== 0) return undefined
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-crm2-'))
+  try {
+    const file = join(dir, 'cib.xml')
+    writeFileSync(file, printCibXml(cib))
+    const r = spawnSync('crm_simulate', ['-x', file, '-S'], {encoding: 'utf8', timeout: 60_000})
+    const lines = r.stdout.split('\n')
+    return {summary: section(lines, 'Transition Summary:'), executing: section(lines, 'Executing Cluster Transition:'), output: r.stdout + r.stderr}
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
   }
 }

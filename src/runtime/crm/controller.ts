@@ -1,0 +1,885 @@
+/**
+ * The DC's controller (pacemaker-controld's transition engine), as a pure
+ * state machine: events in, actions out (types in ./controller-types.ts).
+ *
+ * On every relevant change (configuration, node attributes, membership,
+ * quorum, an unexpected operation result) it runs the scheduler on its view
+ * of the CIB and executes the transition graph: actions fire when every
+ * input is confirmed, pseudo-actions confirm at once, batch-limit caps what
+ * is in flight, every operation has a timer of its timeout + cluster-delay.
+ * A new event aborts the running transition: no new action fires, the ones
+ * in flight finish and are recorded, then the scheduler runs again (after
+ * transition-delay when set). Every result is written to the status section
+ * as Pacemaker writes it (history.ts), failures set fail-count/last-failure
+ * through attrd, failure-timeout expiry is re-checked on a timer set for the
+ * exact instant, lost nodes are fenced (fencer.ts) before the scheduler
+ * recovers their resources, and a node asking to shut down is told it may
+ * go once nothing runs on it.
+ *
+ * Two things the scheduler's graph lacks are added here, as Pacemaker's
+ * controller and graph have them: a recurring monitor waits for the
+ * start/promote/demote of its resource on that node, and a resource's
+ * recurring operations are cancelled before it is stopped, promoted or
+ * demoted. After a transition completes the scheduler runs once more to
+ * confirm that nothing further is planned (Pacemaker goes idle directly).
+ */
+import type * as M from '../../formats/cib/model.js'
+import {type GraphAction, schedule, type Transition} from '../scheduler/index.js'
+import {nvsetValues} from '../scheduler/resources.js'
+import {intervalMs, isTrue, parseScoreText} from '../scheduler/scores.js'
+import type {Action, Rsc, WorkingSet} from '../scheduler/types.js'
+import {ExecStatus, type NotifyInfo, type OpResult} from '../executor/types.js'
+import type {
+  ControllerAction, ControllerConfig, ControllerEvent, ControllerSnapshot, ControllerTimers, LogLevel, LrmResourceRef, StatusChange,
+} from './controller-types.js'
+import {historyId, missingMonitors, notifyInfo, notifyTargets, onFailFor, opRequest} from './controller-ops.js'
+import {fenceExecutor, fencePlan, fenceRetryDelay} from './fencer.js'
+import {
+  applyStatusChanges, entryFromResult, failCountName, findNodeState, getTransientAttr, historyEntry, judgeResult, lastFailureName,
+  nodeIdOf, normalisedRc, opDigest, parseTransitionKey, pendingEntry, setTransientAttr, transientAttrs, transitionKey,
+} from './history.js'
+
+const DEFAULT_TIMERS: ControllerTimers = {fenceRetryMs: 1_000, fenceRetryMaxMs: 60_000}
+const INFINITY_TEXT = 'INFINITY'
+/** Consecutive "complete, plan again" rounds without an outside event before we stop trusting the loop. */
+const MAX_SETTLE_ROUNDS = 10
+
+type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster'
+
+interface RunAction {
+  g: GraphAction
+  kind: RunKind
+  deps: number[]
+  state: 'waiting' | 'in-flight' | 'done' | 'failed'
+  /** op: where and on what (history id) it runs */
+  node?: string
+  rsc?: Rsc
+  /** notify: the notification ops still running */
+  parts?: Set<string>
+  /** fence: the request id */
+  fenceId?: string
+}
+
+interface RunningTransition {
+  id: number
+  ws: WorkingSet
+  actions: Map<number, RunAction>
+  order: number[]
+  aborted: boolean
+  abortReason?: string
+}
+
+interface InFlightOp {
+  node: string
+  rscId: string
+  ref: LrmResourceRef
+  task: string
+  interval: number
+  key: string
+  transitionId: number
+  actionId: number
+  digest: string
+  onFail: string
+  timer: string
+  notify: boolean
+}
+
+interface InFlightFence {
+  id: string
+  target: string
+  action: string
+  transitionId: number
+  actionId: number
+  timer: string
+}
+
+interface ClusterSettings {
+  clusterDelayMs: number
+  transitionDelayMs: number
+  batchLimit: number
+  stonithTimeoutMs: number
+  stonithMaxAttempts: number
+  recheckIntervalMs: number
+  recordPending: boolean
+  startFailureIsFatal: boolean
+}
+
+function settingsOf(cib: M.Cib): ClusterSettings {
+  const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options')
+  const ms = (name: string, dflt: number) => intervalMs(o.get(name)) ?? dflt
+  const opDefaults = nvsetValues(cib.opDefaults)
+  return {
+    clusterDelayMs: ms('cluster-delay', 60_000),
+    transitionDelayMs: intervalMs(o.get('transition-delay') ?? o.get('crmd-transition-delay')) ?? 0,
+    batchLimit: parseScoreText(o.get('batch-limit'), 0),
+    stonithTimeoutMs: ms('stonith-timeout', 60_000),
+    stonithMaxAttempts: parseScoreText(o.get('stonith-max-attempts'), 10),
+    recheckIntervalMs: ms('cluster-recheck-interval', 15 * 60_000),
+    recordPending: opDefaults.has('record-pending') ? isTrue(opDefaults.get('record-pending')) : true,
+    startFailureIsFatal: o.has('start-failure-is-fatal') ? isTrue(o.get('start-failure-is-fatal')) : true,
+  }
+}
+
+/** What the scheduler reads, minus what only records the past or changes on every write. */
+function fingerprint(cib: M.Cib): string {
+  const status = cib.status.map((ns) => {
+    const {['crm-debug-origin']: _origin, ...attributes} = ns.attributes
+    return {...ns, attributes}
+  })
+  return JSON.stringify([cib.crmConfig, cib.nodes, cib.resources, cib.constraints, cib.rscDefaults, cib.opDefaults, cib.otherSections, status])
+}
+
+function resultText(rc: number, status: number): string {
+  if (status === ExecStatus.Timeout) return 'Timed Out'
+  if (status === ExecStatus.Cancelled) return 'Cancelled'
+  if (status === ExecStatus.NotInstalled) return 'Not installed'
+  if (status !== ExecStatus.Done && status !== ExecStatus.Error) return 'Error'
+  return ({0: 'ok', 1: 'error', 2: 'invalid parameter', 3: 'unimplemented feature', 4: 'insufficient privileges', 5: 'not installed',
+    6: 'not configured', 7: 'not running', 8: 'promoted', 9: 'promoted (failed)', 190: 'degraded', 191: 'promoted (degraded)'} as Record<number, string>)[rc] ?? 'error'
+}
+
+export class Controller {
+  private readonly timers: ControllerTimers
+  private isDc = false
+  private view: M.Cib | null = null
+  private members = new Set<string>()
+  private quorate = false
+  private settings: ClusterSettings | null = null
+  private transitionId = -1
+  private transition: RunningTransition | null = null
+  private replanNeeded = false
+  private delayPassed = false
+  private settleRounds = 0
+  private readonly inflight = new Map<string, InFlightOp>()
+  private readonly inflightFences = new Map<string, InFlightFence>()
+  /** node → history id → "task_interval" → the transition key it was started with */
+  private readonly recurring = new Map<string, Map<string, Map<string, string>>>()
+  /** attribute writes asked of attrd and not yet seen in a CIB from the daemon: "node\0name" → value */
+  private readonly pendingAttrs = new Map<string, string | null>()
+  private readonly fenceFailures = new Map<string, number>()
+  private readonly fenceBackoff = new Set<string>()
+  private readonly shuttingDown = new Set<string>()
+  private readonly shutdownSent = new Set<string>()
+  private readonly activeTimers = new Set<string>()
+  private out: ControllerAction[] = []
+
+  constructor(private readonly config: ControllerConfig) {
+    this.timers = {...DEFAULT_TIMERS, ...config.timers}
+  }
+
+  snapshot(): ControllerSnapshot {
+    const inFlight = [...this.inflight.values()].map((o) => `${o.rscId}_${o.task}_${o.interval}@${o.node}`)
+    for (const f of this.inflightFences.values()) inFlight.push(`stonith-${f.target}-${f.action}`)
+    let state = 'S_NOT_DC'
+    if (this.isDc) state = this.transition ? 'S_TRANSITION_ENGINE' : this.replanNeeded ? 'S_POLICY_ENGINE' : 'S_IDLE'
+    return {isDc: this.isDc, state, transitionId: this.transitionId, inFlight: inFlight.sort(), cib: this.view}
+  }
+
+  handle(event: ControllerEvent): ControllerAction[] {
+    this.out = []
+    this.lastNow = event.now
+    if (event.type === 'became-dc') this.becomeDc(event.cib, event.members, event.quorate)
+    else if (event.type === 'lost-dc') this.loseDc()
+    else if (this.isDc && this.view) {
+      switch (event.type) {
+        case 'cib-changed': this.cibChanged(event.cib); break
+        case 'node-joined': this.nodeJoined(event.node, event.history); break
+        case 'node-lost': this.nodeLost(event.node); break
+        case 'shutdown-request': this.shutdownRequest(event.node, event.now); break
+        case 'quorum':
+          if (this.quorate !== event.quorate) {
+            this.quorate = event.quorate
+            this.abort(event.quorate ? 'Quorum gained' : 'Quorum lost')
+          }
+          break
+        case 'op-result': this.opResult(event.node, event.result, event.now); break
+        case 'timer-fired': this.timerFired(event.timer, event.now); break
+        case 'fence-result': this.fenceResult(event.id, event.ok, event.reason, event.executedBy); break
+      }
+    }
+    if (this.isDc) this.drive(event.now)
+    return this.out
+  }
+
+  // ----------------------------------------------------------------- output
+
+  private log(level: LogLevel, message: string): void {
+    this.out.push({type: 'log', level, message})
+  }
+
+  private update(changes: StatusChange[]): void {
+    if (changes.length === 0) return
+    applyStatusChanges(this.view!, changes)
+    this.out.push({type: 'cib-update', changes})
+  }
+
+  private setAttr(node: string, name: string, value: string | null): void {
+    setTransientAttr(this.view!, node, name, value)
+    this.pendingAttrs.set(`${node}\0${name}`, value)
+    this.out.push({type: 'attr-update', node, name, value})
+  }
+
+  private setTimer(timer: string, at: number): void {
+    this.activeTimers.add(timer)
+    this.out.push({type: 'set-timer', timer, at})
+  }
+
+  private cancelTimer(timer: string): void {
+    if (!this.activeTimers.delete(timer)) return
+    this.out.push({type: 'cancel-timer', timer})
+  }
+
+  // ------------------------------------------------------------- membership
+
+  private becomeDc(cib: M.Cib, members: string[], quorate: boolean): void {
+    this.isDc = true
+    this.view = structuredClone(cib)
+    this.members = new Set(members)
+    this.quorate = quorate
+    this.settings = settingsOf(this.view)
+    this.log('notice', `Taking over DC status for this partition`)
+    const changes: StatusChange[] = []
+    for (const m of members) {
+      changes.push({kind: 'node-state', node: m, attributes: {id: nodeIdOf(this.view, m), uname: m, in_ccm: 'true', crmd: 'online', 'crm-debug-origin': 'do_state_transition', join: 'member', expected: 'member'}})
+      this.registerRecurringFromHistory(m, findNodeState(this.view, m)?.lrmResources ?? [])
+    }
+    for (const ns of this.view.status) {
+      const uname = ns.uname ?? ns.id
+      if (this.members.has(uname)) continue
+      if (ns.attributes.in_ccm === 'true' || ns.attributes.crmd === 'online') {
+        changes.push({kind: 'node-state', node: uname, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'do_state_transition', join: 'down'}})
+      }
+    }
+    this.update(changes)
+    this.replanNeeded = true
+  }
+
+  private loseDc(): void {
+    if (!this.isDc) return
+    this.log('info', 'Releasing DC status')
+    for (const t of [...this.activeTimers]) this.cancelTimer(t)
+    this.isDc = false
+    this.transition = null
+    this.inflight.clear()
+    this.inflightFences.clear()
+    this.recurring.clear()
+    this.pendingAttrs.clear()
+    this.replanNeeded = false
+    this.view = null
+  }
+
+  private registerRecurringFromHistory(node: string, history: M.LrmResource[]): void {
+    const perNode = new Map<string, Map<string, string>>()
+    for (const r of history) {
+      for (const op of r.operations) {
+        const interval = Number(op.attributes.interval ?? 0)
+        if (interval <= 0 || op.attributes['op-status'] === '-1' || op.attributes['op-status'] === '1') continue
+        if (!op.id.endsWith(`_${interval}`) || op.id.endsWith('_last_failure_0')) continue
+        const m = perNode.get(r.id) ?? new Map<string, string>()
+        m.set(`${op.operation}_${interval}`, op.attributes['transition-key'] ?? '')
+        perNode.set(r.id, m)
+      }
+    }
+    this.recurring.set(node, perNode)
+  }
+
+  private nodeJoined(node: string, history: M.LrmResource[]): void {
+    this.members.add(node)
+    this.shuttingDown.delete(node)
+    this.shutdownSent.delete(node)
+    this.fenceFailures.delete(node)
+    this.update([
+      {kind: 'replace-history', node, resources: history},
+      {kind: 'node-state', node, attributes: {id: nodeIdOf(this.view!, node), uname: node, in_ccm: 'true', crmd: 'online', 'crm-debug-origin': 'do_lrm_query_internal', join: 'member', expected: 'member'}},
+    ])
+    this.registerRecurringFromHistory(node, history)
+    this.abort(`Node ${node} joined`)
+  }
+
+  private nodeLost(node: string): void {
+    if (!this.members.delete(node)) return
+    const clean = this.shutdownSent.has(node)
+    this.log(clean ? 'info' : 'notice', clean ? `Node ${node} left the cluster after shutting down` : `Node ${node} state is now lost`)
+    this.recurring.delete(node)
+    for (const [id, op] of this.inflight) {
+      if (op.node !== node) continue
+      this.inflight.delete(id)
+      this.cancelTimer(op.timer)
+      this.log('warning', `Action ${op.actionId} (${op.rscId}_${op.task}_${op.interval}) was pending on ${node} (offline)`)
+      this.failRunAction(op.transitionId, op.actionId)
+    }
+    const changes: StatusChange[] = []
+    if (clean) {
+      changes.push({kind: 'node-state', node, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'peer_update_callback', join: 'down', expected: 'down'}})
+      changes.push({kind: 'erase-node', node})
+    } else {
+      // attrd drops a lost peer's attributes; its history stays until it is fenced or rejoins
+      changes.push({kind: 'node-state', node, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'peer_update_callback', join: 'down'}})
+      const ns = findNodeState(this.view!, node)
+      if (ns) ns.transientAttributes = []
+      for (const key of [...this.pendingAttrs.keys()]) if (key.startsWith(`${node}\0`)) this.pendingAttrs.delete(key)
+    }
+    this.shuttingDown.delete(node)
+    this.shutdownSent.delete(node)
+    this.update(changes)
+    this.abort(`Node ${node} left the membership`)
+  }
+
+  private shutdownRequest(node: string, now: number): void {
+    if (!this.members.has(node) || this.shuttingDown.has(node)) return
+    this.shuttingDown.add(node)
+    this.log('info', `Creating shutdown request for ${node}`)
+    this.setAttr(node, 'shutdown', String(Math.floor(now / 1000)))
+    this.abort('Shutdown request')
+  }
+
+  // -------------------------------------------------------------------- CIB
+
+  private cibChanged(cib: M.Cib): void {
+    const next = structuredClone(cib)
+    for (const [key, value] of [...this.pendingAttrs]) {
+      const [node, name] = key.split('\0')
+      if ((getTransientAttr(next, node, name) ?? null) === value) this.pendingAttrs.delete(key)
+      else setTransientAttr(next, node, name, value)
+    }
+    const before = fingerprint(this.view!)
+    const configBefore = JSON.stringify([this.view!.crmConfig, this.view!.opDefaults])
+    this.view = next
+    if (JSON.stringify([next.crmConfig, next.opDefaults]) !== configBefore) this.settings = settingsOf(next)
+    if (fingerprint(next) !== before) this.abort('Configuration or status change')
+  }
+
+  // ------------------------------------------------------------- scheduling
+
+  private abort(reason: string): void {
+    this.settleRounds = 0
+    this.replanNeeded = true
+    if (this.transition && !this.transition.aborted) {
+      this.transition.aborted = true
+      this.transition.abortReason = reason
+      this.log('info', `Transition ${this.transition.id} aborted: ${reason}`)
+    }
+  }
+
+  /** Fire what can fire; when the transition is over, plan the next one if anything asked for it. */
+  private drive(now: number): void {
+    for (let guard = 0; guard < 100; guard++) {
+      if (this.transition) {
+        this.fire(this.transition, now)
+        if (this.transitionInFlight(this.transition.id) > 0) return
+        this.finishTransition(this.transition, now)
+      }
+      if (!this.replanNeeded) return
+      const delay = this.settings!.transitionDelayMs
+      if (delay > 0 && !this.delayPassed) {
+        if (!this.activeTimers.has('transition-delay')) this.setTimer('transition-delay', now + delay)
+        return
+      }
+      this.delayPassed = false
+      this.replanNeeded = false
+      this.plan(now)
+      if (!this.transition) return
+    }
+    this.log('error', 'Too many transitions in a row without progress; waiting for the next event')
+  }
+
+  private schedulerInput(): M.Cib {
+    const v = this.view!
+    return {...v, attributes: {...v.attributes, 'have-quorum': this.quorate ? '1' : '0', 'dc-uuid': nodeIdOf(v, this.config.localNode)}}
+  }
+
+  private runScheduler(now: number): Transition | null {
+    try {
+      return schedule(this.schedulerInput(), {now})
+    } catch (err) {
+      this.log('error', `Scheduler failed: ${(err as Error).message}`)
+      return null
+    }
+  }
+
+  private plan(now: number): void {
+    let t = this.runScheduler(now)
+    if (!t) return
+    if (this.expireFailures(t.workingSet, now)) {
+      t = this.runScheduler(now)
+      if (!t) return
+    }
+    this.lastWsCache = t.workingSet
+    this.armRecheck(t.workingSet, now)
+    this.transitionId++
+    const id = this.transitionId
+    this.log('notice', `Calculated transition ${id}${t.summaryLines.length === 0 ? '' : `: ${t.summaryLines.map((l) => l.trim().replace(/\s+/g, ' ')).join('; ')}`}`)
+    this.sendShutdowns(t)
+    let nextId = Math.max(t.workingSet.actionSeq, ...t.actions.map((g) => g.id + 1))
+    const graph: GraphAction[] = [...t.actions]
+    for (const m of missingMonitors(t.workingSet, t.actions, (node, rscId, key) => this.recurring.get(node)?.get(rscId)?.has(key) === true)) {
+      this.log('info', `Scheduling missing recurring monitor ${historyId(m.rsc)}_monitor_${m.intervalMs} on ${m.node}`)
+      graph.push({id: nextId++, task: 'monitor', resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
+    }
+    if (graph.length === 0) {
+      this.transition = null
+      this.log('info', `Transition ${id} (Complete=0, Pending=0, Fired=0, Skipped=0, Incomplete=0): Complete`)
+      return
+    }
+    const wsActions = new Map<number, Action>(t.workingSet.actions.map((a) => [a.id, a]))
+    const actions = new Map<number, RunAction>()
+    const graphIds = new Set(graph.map((g) => g.id))
+    for (const g of graph) {
+      const wa = wsActions.get(g.id)
+      const rsc = g.resource ? t.workingSet.byId.get(g.resource) : undefined
+      let kind: RunKind = 'cluster'
+      if (g.task === 'stonith') kind = 'fence'
+      else if (g.pseudo) kind = g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
+      else if (rsc && rsc.variant === 'primitive' && g.node) kind = 'op'
+      const deps = [...g.after]
+      if (kind === 'op' && g.interval > 0) {
+        // a recurring monitor runs after the start/promote/demote of its resource on that node
+        for (const o of graph) {
+          if (o.resource === g.resource && o.node === g.node && o.interval === 0 && ['start', 'promote', 'demote', 'migrate_from'].includes(o.task)) deps.push(o.id)
+        }
+      }
+      actions.set(g.id, {g, kind, deps: deps.filter((d) => graphIds.has(d)), state: 'waiting', ...(g.node ? {node: g.node} : {}), ...(rsc ? {rsc} : {})})
+    }
+    this.transition = {id, ws: t.workingSet, actions, order: graph.map((g) => g.id), aborted: false}
+    this.fire(this.transition, now)
+  }
+
+  private transitionInFlight(id: number): number {
+    let n = 0
+    for (const o of this.inflight.values()) if (o.transitionId === id) n++
+    for (const f of this.inflightFences.values()) if (f.transitionId === id) n++
+    return n
+  }
+
+  private finishTransition(t: RunningTransition, now: number): void {
+    let complete = 0
+    let failed = 0
+    let waiting = 0
+    for (const a of t.actions.values()) {
+      if (a.state === 'done') complete++
+      else if (a.state === 'failed') failed++
+      else waiting++
+    }
+    const ok = !t.aborted && failed === 0 && waiting === 0
+    this.log('notice', `Transition ${t.id} (Complete=${complete}, Pending=0, Fired=0, Skipped=${waiting}, Incomplete=${failed}): ${ok ? 'Complete' : 'Stopped'}`)
+    this.transition = null
+    if (ok) {
+      // Pacemaker goes idle here; we ask the scheduler once more, which must find nothing to do once settled.
+      if (++this.settleRounds <= MAX_SETTLE_ROUNDS) this.replanNeeded = true
+      else this.log('error', `Transition ${t.id} completed ${MAX_SETTLE_ROUNDS} times in a row with more to do; waiting for the next event`)
+    }
+    void now
+  }
+
+  private depsDone(t: RunningTransition, a: RunAction): boolean {
+    return a.deps.every((d) => t.actions.get(d)?.state === 'done')
+  }
+
+  private busy(node: string, rscId: string): boolean {
+    for (const o of this.inflight.values()) if (o.node === node && o.rscId === rscId) return true
+    return false
+  }
+
+  private fire(t: RunningTransition, now: number): void {
+    let progress = true
+    while (progress && !t.aborted) {
+      progress = false
+      for (const id of t.order) {
+        if (t.aborted) return
+        const a = t.actions.get(id)!
+        if (a.state !== 'waiting' || !this.depsDone(t, a)) continue
+        const inFlight = this.inflight.size + this.inflightFences.size
+        switch (a.kind) {
+          case 'pseudo':
+          case 'cluster':
+            a.state = 'done'
+            progress = true
+            break
+          case 'notify':
+            this.fireNotify(t, a, now)
+            progress = true
+            break
+          case 'op': {
+            const rscId = historyId(a.rsc!)
+            if (this.busy(a.node!, rscId)) break
+            if (this.settings!.batchLimit > 0 && inFlight >= this.settings!.batchLimit) break
+            this.fireOp(t, a, now)
+            progress = true
+            break
+          }
+          case 'fence':
+            if (this.fenceBackoff.has(a.g.node!)) break
+            if (this.settings!.batchLimit > 0 && inFlight >= this.settings!.batchLimit) break
+            this.fireFence(t, a, now)
+            progress = true
+            break
+        }
+      }
+    }
+  }
+
+  private cancelRecurring(node: string, rscId: string, except?: string): StatusChange[] {
+    const ops = this.recurring.get(node)?.get(rscId)
+    if (!ops) return []
+    const changes: StatusChange[] = []
+    for (const taskInterval of [...ops.keys()]) {
+      if (taskInterval === except) continue
+      const i = taskInterval.lastIndexOf('_')
+      const task = taskInterval.slice(0, i)
+      const interval = Number(taskInterval.slice(i + 1))
+      ops.delete(taskInterval)
+      this.out.push({type: 'cancel-recurring', node, rscId, action: task, intervalMs: interval})
+      // the controller erases a cancelled recurring op's history entry
+      changes.push({kind: 'delete-op', node, rscId, opId: `${rscId}_${task}_${interval}`})
+    }
+    return changes
+  }
+
+  private fireOp(t: RunningTransition, a: RunAction, now: number): void {
+    const rsc = a.rsc!
+    const node = a.node!
+    const task = a.g.task
+    const interval = a.g.interval
+    const rscId = historyId(rsc)
+    const request = opRequest(t.ws, rsc, task, interval, node, '', undefined)
+    const key = transitionKey(a.g.id, t.id, request.targetRc ?? 0, this.config.controllerUuid)
+    request.transitionKey = key
+    const ref: LrmResourceRef = {id: rscId, class: request.agent.class, ...(request.agent.provider !== undefined ? {provider: request.agent.provider} : {}), type: request.agent.type}
+    const changes: StatusChange[] = []
+    if (task === 'stop' || task === 'promote' || task === 'demote' || task === 'migrate_to') changes.push(...this.cancelRecurring(node, rscId))
+    if (interval > 0) {
+      const existing = this.recurring.get(node)?.get(rscId)
+      if (existing?.has(`${task}_${interval}`)) {
+        existing.delete(`${task}_${interval}`)
+        this.out.push({type: 'cancel-recurring', node, rscId, action: task, intervalMs: interval})
+      }
+      const perNode = this.recurring.get(node) ?? new Map<string, Map<string, string>>()
+      const perRsc = perNode.get(rscId) ?? new Map<string, string>()
+      perRsc.set(`${task}_${interval}`, key)
+      perNode.set(rscId, perRsc)
+      this.recurring.set(node, perNode)
+    }
+    const digest = opDigest(request.params, interval, request.timeoutMs)
+    if (this.settings!.recordPending && interval === 0) {
+      changes.push({kind: 'record-op', node, resource: ref, op: pendingEntry(rscId, node, task, interval, key, digest, Math.floor(now / 1000))})
+    }
+    this.update(changes)
+    const timer = `action:${t.id}:${a.g.id}`
+    this.inflight.set(`${node}|${rscId}|${task}|${interval}`, {
+      node, rscId, ref, task, interval, key, transitionId: t.id, actionId: a.g.id, digest, onFail: onFailFor(t.ws, rsc, task, interval), timer, notify: false,
+    })
+    a.state = 'in-flight'
+    const where = node === this.config.localNode ? 'locally on' : 'on'
+    this.log('notice', `Initiating ${task} operation ${rscId}_${task}_${interval} ${where} ${node} | action ${a.g.id}`)
+    this.setTimer(timer, now + request.timeoutMs + (request.startDelayMs ?? 0) + this.settings!.clusterDelayMs)
+    this.out.push({type: 'execute', node, request})
+  }
+
+  private fireNotify(t: RunningTransition, a: RunAction, now: number): void {
+    const clone = a.rsc!
+    const uuid = t.ws.actions.find((x) => x.id === a.g.id)?.uuid ?? ''
+    const m = /_(pre|post)_notify_([a-z]+)_0$/.exec(uuid)
+    const type = (m?.[1] ?? 'pre') as 'pre' | 'post'
+    const opName = ({running: 'start', stopped: 'stop', promoted: 'promote', demoted: 'demote'} as Record<string, string>)[m?.[2] ?? ''] ?? m?.[2] ?? 'start'
+    const info: NotifyInfo = notifyInfo(t.ws, clone, new Set(t.actions.keys()), type, opName as NotifyInfo['operation'])
+    a.parts = new Set()
+    for (const {rsc, node} of notifyTargets(clone, type, this.members)) {
+      const rscId = historyId(rsc)
+      const id = `${node}|${rscId}|notify|0`
+      if (this.inflight.has(id)) continue
+      const key = transitionKey(a.g.id, t.id, 0, this.config.controllerUuid)
+      const request = opRequest(t.ws, rsc, 'notify', 0, node, key, info)
+      request.opMeta = {...request.opMeta, notify_type: type, notify_operation: opName}
+      const timer = `action:${t.id}:${a.g.id}:${node}:${rscId}`
+      this.inflight.set(id, {
+        node, rscId, ref: {id: rscId, class: request.agent.class, type: request.agent.type}, task: 'notify', interval: 0, key, transitionId: t.id,
+        actionId: a.g.id, digest: '', onFail: 'ignore', timer, notify: true,
+      })
+      a.parts.add(id)
+      this.setTimer(timer, now + request.timeoutMs + this.settings!.clusterDelayMs)
+      this.out.push({type: 'execute', node, request})
+    }
+    a.state = a.parts.size > 0 ? 'in-flight' : 'done'
+  }
+
+  private fireFence(t: RunningTransition, a: RunAction, now: number): void {
+    const target = a.g.node!
+    const wa = t.ws.actions.find((x) => x.id === a.g.id)
+    const action = (wa?.fenceOp ?? t.ws.options.stonithAction) === 'off' ? 'off' : 'reboot'
+    const timeoutMs = this.settings!.stonithTimeoutMs
+    const levels = fencePlan(this.view!, target, action, timeoutMs)
+    const executor = fenceExecutor(this.members, this.config.localNode, target)
+    const id = `${t.id}:${a.g.id}:stonith-${target}-${action}`
+    this.log('notice', `Requesting fencing (${action}) of node ${target} | action=${a.g.id} timeout=${timeoutMs}`)
+    a.fenceId = id
+    a.state = 'in-flight'
+    if (levels.length === 0 || executor === undefined) {
+      this.log('error', `No devices found in cluster to fence ${target}`)
+      this.inflightFences.set(id, {id, target, action, transitionId: t.id, actionId: a.g.id, timer: ''})
+      this.fenceResult(id, false, 'No fence device', undefined)
+      return
+    }
+    const timer = `fence:${id}`
+    this.inflightFences.set(id, {id, target, action, transitionId: t.id, actionId: a.g.id, timer})
+    this.setTimer(timer, now + Math.round(timeoutMs * 1.2) + this.settings!.clusterDelayMs)
+    this.out.push({type: 'fence', id, target, action, levels, executor, timeoutMs})
+  }
+
+  private failRunAction(transitionId: number, actionId: number): void {
+    const t = this.transition
+    if (!t || t.id !== transitionId) return
+    const a = t.actions.get(actionId)
+    if (a && a.state !== 'done') a.state = 'failed'
+    this.abort('Action failed')
+  }
+
+  private confirmRunAction(transitionId: number, actionId: number, partId?: string): void {
+    const t = this.transition
+    if (!t || t.id !== transitionId) return
+    const a = t.actions.get(actionId)
+    if (!a || a.state !== 'in-flight') return
+    if (partId !== undefined && a.parts) {
+      a.parts.delete(partId)
+      if (a.parts.size > 0) return
+    }
+    a.state = 'done'
+  }
+
+  // ---------------------------------------------------------------- results
+
+  private failureRsc(rscId: string): Rsc | undefined {
+    const ws = this.transition?.ws ?? this.lastWs()
+    if (!ws) return undefined
+    return ws.byId.get(rscId) ?? [...ws.byId.values()].find((r) => r.variant === 'primitive' && historyId(r) === rscId)
+  }
+
+  private lastWsCache: WorkingSet | null = null
+  private lastWs(): WorkingSet | null {
+    if (!this.lastWsCache) this.lastWsCache = this.runScheduler(this.lastNow)?.workingSet ?? null
+    return this.lastWsCache
+  }
+
+  private opResult(node: string, r: OpResult, now: number): void {
+    const id = `${node}|${r.rscId}|${r.action}|${r.intervalMs}`
+    const inf = this.inflight.get(id)
+    const matched = inf !== undefined && (r.transitionKey === undefined || r.transitionKey === inf.key)
+    const key = r.transitionKey ?? inf?.key ?? ''
+    const target = r.targetRc ?? parseTransitionKey(key)?.targetRc ?? 0
+    const verdict = judgeResult(r.action, r.intervalMs, r.rc, r.status, target)
+    const text = resultText(r.rc, r.status)
+    if (matched) {
+      this.inflight.delete(id)
+      this.cancelTimer(inf.timer)
+    }
+    if (r.action === 'notify') {
+      if (matched) this.confirmRunAction(inf.transitionId, inf.actionId, id)
+      return
+    }
+    if (r.status === ExecStatus.Cancelled) return
+    const ref = inf?.ref ?? this.resourceRef(node, r.rscId)
+    this.log(verdict === 'failed' ? 'warning' : 'notice', `Result of ${r.action} operation for ${r.rscId} on ${node}: ${text}${r.exitReason ? ` (${r.exitReason})` : ''} | call=${r.callId} key=${r.operationKey} rc=${r.rc}`)
+    const changes: StatusChange[] = []
+    if (ref) {
+      const input = entryFromResult(r, node, key)
+      if (!input.opDigest) input.opDigest = inf?.digest ?? ''
+      changes.push({kind: 'record-op', node, resource: ref, op: historyEntry(input)})
+      const failedOp = r.status !== ExecStatus.Done || normalisedRc(r.action, r.rc) !== target
+      if (failedOp) changes.push({kind: 'record-op', node, resource: ref, op: historyEntry(input, `${r.rscId}_last_failure_0`)})
+    }
+    this.update(changes)
+    const isProbe = r.action === 'monitor' && r.intervalMs === 0
+    if (verdict === 'failed' && !isProbe) this.countFailure(node, r, inf?.onFail, now)
+    if (matched) {
+      if (verdict === 'expected') {
+        this.confirmRunAction(inf.transitionId, inf.actionId)
+      } else {
+        const expected = resultText(target, ExecStatus.Done)
+        this.log('warning', `Transition ${inf.transitionId} action ${inf.actionId} (${r.operationKey} on ${node}): expected '${expected}' but got '${text}' | target-rc=${target} rc=${r.rc} call-id=${r.callId}`)
+        this.failRunAction(inf.transitionId, inf.actionId)
+        this.abort(`Event failed`)
+      }
+    } else if (verdict !== 'expected') {
+      this.abort(`${r.operationKey} on ${node}: ${text}`)
+    }
+  }
+
+  private resourceRef(node: string, rscId: string): LrmResourceRef | undefined {
+    const r = findNodeState(this.view!, node)?.lrmResources.find((x) => x.id === rscId)
+    if (r) return {id: r.id, class: r.class, ...(r.provider !== undefined ? {provider: r.provider} : {}), type: r.type}
+    const rsc = this.failureRsc(rscId)
+    if (rsc?.prim) return {id: rscId, class: rsc.prim.class, ...(rsc.prim.provider !== undefined ? {provider: rsc.prim.provider} : {}), type: rsc.prim.type}
+    return undefined
+  }
+
+  /** fail-count and last-failure as the DC asks attrd to set them (reference §3.3). */
+  private countFailure(node: string, r: OpResult, onFail: string | undefined, now: number): void {
+    const rsc = this.failureRsc(r.rscId)
+    const ws = this.transition?.ws ?? this.lastWsCache
+    const effectiveOnFail = onFail ?? (rsc && ws ? onFailFor(ws, rsc, r.action, r.intervalMs) : 'restart')
+    const nowSec = String(Math.floor(now / 1000))
+    if (effectiveOnFail !== 'ignore') {
+      const name = failCountName(r.rscId, r.action, r.intervalMs)
+      const old = getTransientAttr(this.view!, node, name)
+      let value: string
+      if (r.action === 'stop' || (r.action === 'start' && this.settings!.startFailureIsFatal)) value = INFINITY_TEXT
+      else if (old !== undefined && /^\+?INFINITY$/i.test(old)) value = INFINITY_TEXT
+      else value = String(Math.min(1_000_000, (Number.parseInt(old ?? '0', 10) || 0) + 1))
+      this.log('info', `Setting ${name}[${node}]: ${old ?? '(unset)'} -> ${value === INFINITY_TEXT ? 'INFINITY' : value} | from ${this.config.localNode} with no write delay`)
+      this.setAttr(node, name, value)
+    }
+    this.setAttr(node, lastFailureName(r.rscId, r.action, r.intervalMs), nowSec)
+  }
+
+  private timerFired(timer: string, now: number): void {
+    if (!this.activeTimers.delete(timer)) return
+    if (timer === 'transition-delay') {
+      this.delayPassed = true
+      this.log('info', `New Transition Timer just popped | input=I_PE_CALC time=${this.settings!.transitionDelayMs}ms`)
+      return
+    }
+    if (timer === 'recheck') {
+      this.log('info', 'Cluster Recheck Timer just popped | input=I_PE_CALC')
+      this.abort('Recheck timer')
+      return
+    }
+    if (timer.startsWith('fence-retry:')) {
+      this.fenceBackoff.delete(timer.slice('fence-retry:'.length))
+      this.abort('Fencing retry')
+      return
+    }
+    if (timer.startsWith('fence:')) {
+      const id = timer.slice('fence:'.length)
+      const f = this.inflightFences.get(id)
+      if (f) this.fenceResult(id, false, 'Timer expired', undefined)
+      return
+    }
+    for (const [id, op] of this.inflight) {
+      if (op.timer !== timer) continue
+      const ms = now
+      this.log('error', `Node ${op.node} did not send ${op.task} result (via controller) within the action timeout plus cluster-delay`)
+      this.opResult(op.node, {
+        rscId: op.rscId, action: op.task, intervalMs: op.interval, operationKey: `${op.rscId}_${op.task}_${op.interval}`, callId: -1, rc: 1,
+        status: ExecStatus.Timeout, exitReason: 'Action timeout plus cluster-delay expired', execTimeMs: 0, queueTimeMs: 0, lastRun: Math.floor(ms / 1000),
+        lastRcChange: Math.floor(ms / 1000), opDigest: op.digest, transitionKey: op.key, targetRc: parseTransitionKey(op.key)?.targetRc ?? 0,
+        classification: {class: 'soft', failed: true, text: 'Timed Out'}, stdoutTail: '', stderrTail: '',
+      }, now)
+      void id
+      return
+    }
+  }
+
+  private fenceResult(id: string, ok: boolean, reason: string | undefined, executedBy: string | undefined): void {
+    const f = this.inflightFences.get(id)
+    if (!f) return
+    this.inflightFences.delete(id)
+    if (f.timer) this.cancelTimer(f.timer)
+    const by = executedBy ?? this.config.localNode
+    if (ok) {
+      this.log('notice', `Peer ${f.target} was terminated (${f.action}) by ${by} on behalf of pacemaker-controld.${this.config.localNode}: OK`)
+      this.fenceFailures.delete(f.target)
+      this.members.delete(f.target)
+      this.recurring.delete(f.target)
+      for (const key of [...this.pendingAttrs.keys()]) if (key.startsWith(`${f.target}\0`)) this.pendingAttrs.delete(key)
+      for (const [opId, op] of this.inflight) {
+        if (op.node !== f.target) continue
+        this.inflight.delete(opId)
+        this.cancelTimer(op.timer)
+        this.failRunAction(op.transitionId, op.actionId)
+      }
+      this.update([
+        {kind: 'node-state', node: f.target, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'send_stonith_update', join: 'down', expected: 'down'}},
+        {kind: 'erase-node', node: f.target},
+      ])
+      this.confirmRunAction(f.transitionId, f.actionId)
+      return
+    }
+    const failures = (this.fenceFailures.get(f.target) ?? 0) + 1
+    this.fenceFailures.set(f.target, failures)
+    this.log('error', `Peer ${f.target} was not terminated (${f.action}) by ${executedBy ?? 'anyone'} on behalf of pacemaker-controld.${this.config.localNode}: ${reason ?? 'Error'}`)
+    this.failRunAction(f.transitionId, f.actionId)
+    this.fenceBackoff.add(f.target)
+    if (failures >= this.settings!.stonithMaxAttempts) {
+      this.log('crit', `Too many failures (${failures}) to fence ${f.target}, giving up`)
+      return
+    }
+    const delay = fenceRetryDelay(failures, this.timers.fenceRetryMs, this.timers.fenceRetryMaxMs)
+    this.setTimer(`fence-retry:${f.target}`, this.nowOf() + delay)
+  }
+
+  private lastNow = 0
+  private nowOf(): number {
+    return this.lastNow
+  }
+
+  // ----------------------------------------------------- failures and timers
+
+  /** Clears fail counts whose failure-timeout has passed (the scheduler's clear_failcount). */
+  private expireFailures(ws: WorkingSet, now: number): boolean {
+    let cleared = false
+    for (const ns of this.view!.status) {
+      const node = ns.uname ?? ns.id
+      for (const [name] of transientAttrs(this.view!, node)) {
+        const m = /^fail-count-(.+)#(.+)_(\d+)$/.exec(name)
+        if (!m) continue
+        const [, rscId, task, interval] = m
+        const ft = this.failureTimeout(ws, rscId)
+        const last = Number(getTransientAttr(this.view!, node, `last-failure-${rscId}#${task}_${interval}`) ?? 0)
+        if (ft <= 0 || last <= 0 || now <= last * 1000 + ft) continue
+        this.log('notice', `Clearing failure of ${rscId} on ${node} because it expired`)
+        this.setAttr(node, name, null)
+        this.setAttr(node, `last-failure-${rscId}#${task}_${interval}`, null)
+        const lrm = ns.lrmResources.find((r) => r.id === rscId)
+        const changes: StatusChange[] = []
+        for (const op of lrm?.operations ?? []) {
+          if (op.attributes.operation_key !== `${rscId}_${task}_${interval}`) continue
+          if (op.id === `${rscId}_last_failure_0`) changes.push({kind: 'delete-op', node, rscId, opId: op.id})
+          else if (Number(interval) > 0 && op.attributes['rc-code'] !== String(parseTransitionKey(op.attributes['transition-key'])?.targetRc ?? 0)) {
+            // an expired failed recurring monitor is scheduled again
+            changes.push({kind: 'delete-op', node, rscId, opId: op.id})
+            const ops = this.recurring.get(node)?.get(rscId)
+            if (ops?.delete(`${task}_${interval}`)) this.out.push({type: 'cancel-recurring', node, rscId, action: task, intervalMs: Number(interval)})
+          }
+        }
+        this.update(changes)
+        cleared = true
+      }
+    }
+    return cleared
+  }
+
+  private failureTimeout(ws: WorkingSet, rscId: string): number {
+    const rsc = ws.byId.get(rscId) ?? ws.byId.get(`${rscId}:0`)
+    return rsc?.failureTimeoutMs ?? 0
+  }
+
+  /** The recheck timer: the earliest failure expiry, else cluster-recheck-interval. */
+  private armRecheck(ws: WorkingSet, now: number): void {
+    let next = Number.POSITIVE_INFINITY
+    for (const ns of this.view!.status) {
+      const node = ns.uname ?? ns.id
+      for (const [name] of transientAttrs(this.view!, node)) {
+        const m = /^fail-count-(.+)#(.+_\d+)$/.exec(name)
+        if (!m) continue
+        const ft = this.failureTimeout(ws, m[1])
+        const last = Number(getTransientAttr(this.view!, node, `last-failure-${m[1]}#${m[2]}`) ?? 0)
+        if (ft > 0 && last > 0) next = Math.min(next, last * 1000 + ft + 1)
+      }
+    }
+    const interval = this.settings!.recheckIntervalMs
+    if (interval > 0) next = Math.min(next, now + interval)
+    if (Number.isFinite(next)) this.setTimer('recheck', Math.max(next, now + 1))
+  }
+
+  /** Nodes that asked to leave and run nothing any more may go (crm_event do_shutdown). */
+  private sendShutdowns(t: Transition): void {
+    for (const node of this.shuttingDown) {
+      if (this.shutdownSent.has(node) || !this.members.has(node)) continue
+      const sn = t.workingSet.nodeByName.get(node)
+      if (!sn || sn.running.length > 0) continue
+      if (t.actions.some((a) => a.node === node && !a.pseudo)) continue
+      this.shutdownSent.add(node)
+      this.log('notice', `Initiating do_shutdown operation on ${node}`)
+      this.out.push({type: 'shutdown-node', node})
+    }
+  }
+}

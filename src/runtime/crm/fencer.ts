@@ -1,0 +1,170 @@
+/**
+ * Fencing decisions (pacemaker-fenced's part the DC needs), pure:
+ *  - which devices can fence a node and in which order (fencing-topology
+ *    levels, else every capable device as a level of its own), with the
+ *    fence agent's stdin parameters (reference §6.2);
+ *  - which node runs them (never the target while another member is up);
+ *  - retry back-off after a failed fencing (the DC recovers nothing of that
+ *    node's meanwhile: its stops are implied by the fence);
+ *  - FenceRun: stepping through the levels of one request, for the driver.
+ * Reference: shared/reference/pacemaker-runtime.md §6.
+ */
+import type * as M from '../../formats/cib/model.js'
+import {parseXmlTree, type XmlElement} from '../../formats/cib/xml.js'
+import {nvsetValues} from '../scheduler/resources.js'
+import {intervalMs} from '../scheduler/scores.js'
+import type {ResourceClass, OpRequest} from '../executor/types.js'
+import type {FenceLevel} from './controller-types.js'
+
+export interface FencingTopologyLevel {
+  index: number
+  /** target="n1"; target-pattern; target-attribute=name + target-value */
+  target?: string
+  targetPattern?: string
+  targetAttribute?: string
+  targetValue?: string
+  devices: string[]
+}
+
+/** The fencing-topology section (kept as raw XML by the CIB model). */
+export function fencingTopology(cib: M.Cib): FencingTopologyLevel[] {
+  const raw = cib.otherSections.find((s) => s.name === 'fencing-topology')
+  if (!raw) return []
+  let root: XmlElement
+  try {
+    root = parseXmlTree(raw.xml, 'fencing-topology')
+  } catch {
+    return []
+  }
+  const levels: FencingTopologyLevel[] = []
+  for (const el of root.children) {
+    if (el.name !== 'fencing-level') continue
+    const a = el.attrs
+    levels.push({
+      index: Number(a.index ?? 0), target: a.target, targetPattern: a['target-pattern'],
+      targetAttribute: a['target-attribute'], targetValue: a['target-value'],
+      devices: (a.devices ?? '').split(',').map((d) => d.trim()).filter(Boolean),
+    })
+  }
+  return levels.sort((x, y) => x.index - y.index)
+}
+
+function stonithPrimitives(cib: M.Cib): M.Primitive[] {
+  const out: M.Primitive[] = []
+  const visit = (r: M.Resource): void => {
+    if (r.kind === 'primitive') { if (r.class === 'stonith') out.push(r) }
+    else if (r.kind === 'group') r.children.forEach(visit)
+    else visit(r.child)
+  }
+  cib.resources.forEach(visit)
+  return out
+}
+
+/** pcmk_host_map "n1:p1;n2:p2,p3" → the port(s) for a node. */
+function hostMapPort(map: string | undefined, node: string): string | undefined {
+  for (const entry of (map ?? '').split(/[;\s]+/)) {
+    const i = entry.indexOf(':') >= 0 ? entry.indexOf(':') : entry.indexOf('=')
+    if (i > 0 && entry.slice(0, i) === node) return entry.slice(i + 1)
+  }
+  return undefined
+}
+
+/** Can this device fence the node (pcmk_host_check)? Without a list we assume it can (dynamic-list is the agent's business). */
+export function deviceCanFence(params: Map<string, string>, node: string): boolean {
+  const check = params.get('pcmk_host_check')
+  const list = params.get('pcmk_host_list')
+  const map = params.get('pcmk_host_map')
+  if (check === 'none') return true
+  if (check === 'static-list' || ((list !== undefined || map !== undefined) && check === undefined)) {
+    return (list ?? '').split(/[\s,;]+/).includes(node) || hostMapPort(map, node) !== undefined
+  }
+  return true
+}
+
+function levelMatches(level: FencingTopologyLevel, cib: M.Cib, node: string): boolean {
+  if (level.target !== undefined) return level.target === node
+  if (level.targetPattern !== undefined) {
+    try { return new RegExp(level.targetPattern).test(node) } catch { return false }
+  }
+  if (level.targetAttribute !== undefined) {
+    const n = cib.nodes.find((x) => x.uname === node)
+    return nvsetValues(n?.instanceAttributes ?? []).get(level.targetAttribute) === level.targetValue
+  }
+  return false
+}
+
+/** The fence agent's parameters: device instance attributes (no pcmk_*), the target under pcmk_host_argument. */
+export function fenceRequest(device: M.Primitive, target: string, action: string, timeoutMs: number, nodeId?: string): OpRequest {
+  const params = nvsetValues(device.instanceAttributes)
+  const agentParams: Record<string, string> = {}
+  for (const [k, v] of params) if (!k.startsWith('pcmk_')) agentParams[k] = v
+  const hostArg = params.get('pcmk_host_argument') ?? 'port'
+  if (hostArg !== 'none') agentParams[hostArg] = hostMapPort(params.get('pcmk_host_map'), target) ?? target
+  agentParams.nodename = target
+  if (nodeId !== undefined) agentParams.nodeid = nodeId
+  const renamed = params.get(`pcmk_${action}_action`) ?? action
+  const perAction = intervalMs(params.get(`pcmk_${action}_timeout`))
+  return {
+    rscId: device.id, agent: {class: 'stonith' as ResourceClass, type: device.type}, action: renamed, intervalMs: 0,
+    timeoutMs: perAction ?? timeoutMs, params: agentParams,
+  }
+}
+
+/** The levels to try, in order, to fence `target`. Empty when no device can. */
+export function fencePlan(cib: M.Cib, target: string, action: string, timeoutMs: number): FenceLevel[] {
+  const devices = new Map(stonithPrimitives(cib).map((p) => [p.id, p]))
+  const nodeId = cib.nodes.find((n) => n.uname === target)?.id
+  const topology = fencingTopology(cib).filter((l) => levelMatches(l, cib, target))
+  if (topology.length > 0) {
+    return topology
+      .map((l) => ({index: l.index, devices: l.devices.filter((d) => devices.has(d)).map((d) => ({device: d, request: fenceRequest(devices.get(d)!, target, action, timeoutMs, nodeId)}))}))
+      .filter((l) => l.devices.length > 0)
+  }
+  const capable = [...devices.values()].filter((p) => deviceCanFence(nvsetValues(p.instanceAttributes), target))
+  // Without a topology, the fencer tries capable devices one by one (by pcmk_priority, then configuration order).
+  capable.sort((a, b) => Number(nvsetValues(b.instanceAttributes).get('pcmk_priority') ?? 0) - Number(nvsetValues(a.instanceAttributes).get('pcmk_priority') ?? 0))
+  return capable.map((p, i) => ({index: i + 1, devices: [{device: p.id, request: fenceRequest(p, target, action, timeoutMs, nodeId)}]}))
+}
+
+/** The node that runs the fence devices: the DC itself unless it is the target, else the first other member. */
+export function fenceExecutor(members: Iterable<string>, dc: string, target: string): string | undefined {
+  if (dc !== target) return dc
+  for (const m of members) if (m !== target) return m
+  return undefined
+}
+
+/** Delay before fencing `target` again after `failures` consecutive failures (doubling, capped). */
+export function fenceRetryDelay(failures: number, firstMs: number, maxMs: number): number {
+  return Math.min(maxMs, firstMs * 2 ** Math.max(0, failures - 1))
+}
+
+/**
+ * One fencing request, level by level: every device of a level must succeed;
+ * a failing device moves on to the next level; the request fails when no
+ * level is left. The driver runs `next()`'s request and reports `result()`.
+ */
+export class FenceRun {
+  private level = 0
+  private device = 0
+
+  constructor(readonly levels: FenceLevel[]) {}
+
+  /** The next device operation to run, or the outcome when there is none. */
+  next(): {request: OpRequest; device: string; level: number} | {done: true; ok: boolean} {
+    if (this.levels.length === 0) return {done: true, ok: false}
+    if (this.level >= this.levels.length) return {done: true, ok: false}
+    const lvl = this.levels[this.level]
+    if (this.device >= lvl.devices.length) return {done: true, ok: true}
+    const d = lvl.devices[this.device]
+    return {request: d.request, device: d.device, level: lvl.index}
+  }
+
+  result(ok: boolean): void {
+    if (ok) {
+      this.device++
+      return
+    }
+    this.level++
+    this.device = 0
+  }
+}
