@@ -8,6 +8,8 @@
 import {createHash} from 'node:crypto'
 import type {Cib, LrmOperation, LrmResource, NodeState, NvSet} from '../../formats/cib/model.js'
 import {escapeAttr, parseCibXml, parseXmlTree, printCibXml, type XmlElement} from '../../formats/cib/xml.js'
+import type {StatusChange} from './controller-types.js'
+import {applyStatusChanges} from './history.js'
 
 export interface CibVersion {
   adminEpoch: number
@@ -103,6 +105,8 @@ export type CibOp =
   | {op: 'transient-attributes'; id: string; uname: string; attributes: Record<string, string | undefined>}
   /** Drop every transient attribute of a node (node left or restarted). */
   | {op: 'clear-transient'; id: string}
+  /** The controller's status changes (history, node_state, attributes), applied as history.ts does. */
+  | {op: 'status-changes'; changes: StatusChange[]}
 
 /** Who made a change and when: the DC decides it once, every replica writes the same. */
 export interface ChangeMeta {
@@ -297,6 +301,10 @@ function applyWithoutVersion(cib: Cib, op: CibOp): boolean {
       state.transientAttributes = []
       return true
     }
+    case 'status-changes':
+      if (op.changes.length === 0) return false
+      applyStatusChanges(cib, op.changes)
+      return true
   }
 }
 

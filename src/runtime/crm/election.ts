@@ -125,6 +125,12 @@ export class Election {
 
   private onVote(e: Extract<ElectionEvent, {type: 'vote'}>): ElectionAction[] {
     if (e.from === this.localNode) return []
+    if (this.phase === 'conceded' && this.winner?.name === e.from) {
+      // the node we conceded to voted again (a new round): it still has our vote
+      this.winner = {name: e.from, creds: e.creds}
+      this.deadline = e.now + this.timeoutMs
+      return [{type: 'no-vote', to: e.from, round: e.round}]
+    }
     const own = this.phase === 'candidate' && this.mine ? this.mine : e.mine
     const {result, reason} = compareCredentials(e.creds, own)
     if (result > 0) {

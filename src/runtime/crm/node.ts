@@ -62,8 +62,6 @@ export type CrmNodeEvent = Clock &
     | {type: 'message'; from: string; msg: CrmMessage}
     /** A local client (controller, operator socket) asks for a change; answered by a `reply` action with the same id. */
     | {type: 'submit'; id: string; op: CibOp; client: string}
-    /** This node's executor history changed (sent with the next join confirmation). */
-    | {type: 'local-lrm'; lrm: LrmResource[]}
     | {type: 'tick'}
     | {type: 'shutdown'}
   )
@@ -81,6 +79,10 @@ export type CrmNodeAction =
   | {type: 'reply'; id: string; ok: boolean; error?: string; version?: CibVersion}
   /** DC only: every member has joined; the controller may schedule. */
   | {type: 'dc-ready'; members: string[]}
+  /** DC only: a node confirmed its join with this executor history. */
+  | {type: 'node-joined'; node: string; lrm: LrmResource[]}
+  /** DC only: a member left (dead, or gone after saying it leaves). */
+  | {type: 'node-lost'; node: string; clean: boolean}
   | {type: 'quorum'; have: boolean}
 
 export class CrmNode {
@@ -96,6 +98,8 @@ export class CrmNode {
   /** Nodes heard on the CRM protocol since they came up, with their last announced state. */
   private readonly peers = new Map<string, CrmState | 'unknown'>()
   private readonly leaving = new Set<string>()
+  /** Nodes that said they leave (for node-lost's clean flag), until they come back. */
+  private readonly leftCleanly = new Set<string>()
   private dcDeadline = Infinity
   private joinCounter = 0
   private round?: JoinRound
@@ -103,7 +107,10 @@ export class CrmNode {
   private readonly heldRequests: Array<{op: CibOp; origin: string; client: string; id?: string}> = []
   /** Our requests the DC has not answered yet, resent to a new DC. */
   private readonly pending = new Map<string, {op: CibOp; client: string}>()
-  private localLrm: LrmResource[] = []
+  /** Member: the DC's whole CIB arrived since we accepted its offer (updates before it are skipped). */
+  private synced = false
+  /** Has this process confirmed a join yet? Its first confirmation reports no history (a new executor ran nothing). */
+  private joinedOnce = false
   private out: CrmNodeAction[] = []
   private clock: Clock = {now: 0, cpuMs: 0}
 
@@ -151,9 +158,6 @@ export class CrmNode {
         break
       case 'submit':
         this.submit(e.id, e.op, e.client)
-        break
-      case 'local-lrm':
-        this.localLrm = e.lrm
         break
       case 'tick':
         this.tick()
@@ -234,6 +238,7 @@ export class CrmNode {
     if (this.state === 'dc') {
       for (const n of lost) {
         this.round?.remove(n)
+        this.out.push({type: 'node-lost', node: n, clean: this.leftCleanly.has(n)})
         const id = nodeIdOf(this.cib, n)
         this.dcApply({op: 'node-state', id, uname: n, attributes: {in_ccm: 'false', crmd: 'offline', join: 'down'}}, this.localNode, 'crmd')
         this.dcApply({op: 'clear-transient', id}, this.localNode, 'attrd')
@@ -358,8 +363,20 @@ export class CrmNode {
       round.finalize(n)
       if (n !== this.localNode) this.send({crm: 'join-ack', join: round.id}, n)
     }
-    this.confirm(this.localNode, round.id, this.localLrm)
+    this.confirm(this.localNode, round.id, this.localHistory())
     for (const held of this.heldRequests.splice(0)) this.dcApply(held.op, held.origin, held.client, held.id)
+  }
+
+  /**
+   * The executor history this node reports at join: nothing the first time (this process ran
+   * nothing yet; probes will find what runs), afterwards the replica's record of it.
+   */
+  private localHistory(): LrmResource[] {
+    if (!this.joinedOnce) {
+      this.joinedOnce = true
+      return []
+    }
+    return structuredClone(this.cib.status.find((s) => s.id === nodeIdOf(this.cib, this.localNode))?.lrmResources ?? [])
   }
 
   private confirm(node: string, join: number, lrm: LrmResource[]): void {
@@ -368,6 +385,7 @@ export class CrmNode {
     const id = nodeIdOf(this.cib, node)
     this.dcApply({op: 'node-lrm', id, uname: node, lrm}, this.localNode, 'crmd')
     this.dcApply({op: 'node-state', id, uname: node, attributes: {in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member'}}, this.localNode, 'crmd')
+    this.out.push({type: 'node-joined', node, lrm})
     this.advanceJoin()
   }
 
@@ -467,6 +485,7 @@ export class CrmNode {
     }
     const configBefore = printCibXml({...this.cib, status: []})
     this.cib = incoming
+    this.synced = true
     if (cibDigest(this.cib) !== digest) this.log('warn', `CIB ${formatVersion(theirs)} from ${from} arrived with a different digest`)
     const configChanged = printCibXml({...this.cib, status: []}) !== configBefore
     if (compareVersions(theirs, mine) !== 0) this.log('info', `Replaced ${formatVersion(mine)} with ${formatVersion(theirs)} from ${from}`)
@@ -479,9 +498,16 @@ export class CrmNode {
   private message(from: string, msg: CrmMessage): void {
     if (from === this.localNode) return
     if (!this.config.nodes.includes(from)) return
+    // a node we hear from is alive, even if the messaging layer has not reported it up yet;
+    // like any newly seen node it learns our state
+    if (!this.live.has(from)) {
+      this.live.add(from)
+      this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})})
+    }
     const known = this.peers.has(from)
     if (msg.crm === 'announce') {
       const previous = this.peers.get(from)
+      this.leftCleanly.delete(from)
       this.peers.set(from, msg.state)
       if (this.leaving.delete(from) || !known) this.updateMembers()
       this.onAnnounce(from, msg, previous)
@@ -518,7 +544,7 @@ export class CrmNode {
         return
       case 'join-ack':
         if (from !== this.dc) return
-        this.send({crm: 'join-confirm', join: msg.join, lrm: this.localLrm}, from)
+        this.send({crm: 'join-confirm', join: msg.join, lrm: this.localHistory()}, from)
         for (const [id, p] of this.pending) this.send({crm: 'cib-request', id, op: p.op, client: p.client}, from)
         return
       case 'join-confirm':
@@ -529,7 +555,7 @@ export class CrmNode {
         else this.send({crm: 'cib-reply', id: msg.id, ok: false, error: `${this.localNode} is not the DC`}, from)
         return
       case 'cib-update':
-        if (from === this.dc && this.state !== 'dc') this.applyUpdate(from, msg)
+        if (from === this.dc && this.state !== 'dc' && this.synced) this.applyUpdate(from, msg)
         return
       case 'cib-reply':
         if (this.pending.delete(msg.id)) this.out.push({type: 'reply', id: msg.id, ok: msg.ok, ...(msg.error ? {error: msg.error} : {})})
@@ -547,6 +573,9 @@ export class CrmNode {
 
   private onAnnounce(from: string, msg: Extract<CrmMessage, {crm: 'announce'}>, previous: CrmState | 'unknown' | undefined): void {
     const restarted = msg.state === 'pending' && previous !== undefined && previous !== 'pending' && previous !== 'starting'
+    // a node that starts (or restarts faster than the messaging layer noticed) learns who is here
+    // (two pending nodes answer each other once: no reply to a pending node already known as pending)
+    if (msg.state === 'pending' && !(this.state === 'pending' && previous === 'pending')) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})}, from)
     if (from === this.dc && restarted) {
       this.log('warn', `Our DC node (${from}) restarted`)
       this.callElection('DC restarted')
@@ -571,6 +600,7 @@ export class CrmNode {
     this.log('info', `Node ${from} is leaving the cluster (shutdown)`)
     if (this.state === 'dc') this.dcApply({op: 'node-state', id: nodeIdOf(this.cib, from), uname: from, attributes: {expected: 'down'}}, this.localNode, 'crmd')
     this.leaving.add(from)
+    this.leftCleanly.add(from)
     this.updateMembers()
   }
 
@@ -580,7 +610,10 @@ export class CrmNode {
       this.callElection('two DCs')
       return
     }
-    if (this.dc !== from) this.log('info', `Set DC to ${from}`)
+    if (this.dc !== from) {
+      this.log('info', `Set DC to ${from}`)
+      this.synced = false
+    }
     this.electionActions(this.election.feed({type: 'dc-found'}))
     this.setState('not-dc', from)
     this.send({crm: 'join-request', join, version: cibVersion(this.cib)}, from)

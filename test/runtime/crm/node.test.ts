@@ -15,6 +15,8 @@ function assertSettled(sim: CrmSim, label: string): string {
     assert.equal(n.machine!.dc, dc, `${label}: ${n.name} follows ${dc}`)
     if (n.name !== dc) assert.equal(n.machine!.state, 'not-dc', `${label}: ${n.name} is not-dc`)
   }
+  const upNames = up.map((n) => n.name).sort()
+  for (const n of up) assert.deepEqual([...n.machine!.members].sort(), upNames, `${label}: ${n.name}'s members are the running nodes`)
   const digests = new Set(up.map((n) => cibDigest(n.machine!.cib)))
   assert.equal(digests.size, 1, `${label}: CIBs converge (${up.map((n) => `${n.name}:${formatVersion(cibVersion(n.machine!.cib))}`).join(' ')})`)
   const cib = sim.node(dc).machine!.cib
