@@ -364,13 +364,20 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   }
 
   // ---- membership and messages
-  const liveNodes = (): string[] => config.nodes.filter((n) => n !== config.node && ['up', 'active'].includes(cluster.nodeStatus(n) ?? 'init'))
+  const membership = (): {type: 'membership'; live: string[]; dead: string[]} => {
+    const others = config.nodes.filter((n) => n !== config.node)
+    return {
+      type: 'membership',
+      live: others.filter((n) => ['up', 'active'].includes(cluster.nodeStatus(n) ?? 'init')),
+      dead: others.filter((n) => cluster.nodeStatus(n) === 'dead'),
+    }
+  }
   cluster.on('node-status', (e: {node: string}) => {
-    if (e.node !== config.node) feed({type: 'membership', live: liveNodes()})
+    if (e.node !== config.node) feed(membership())
   })
   cluster.on('comms-up', () => {
     cluster.setLocalStatus('active')
-    feed({type: 'membership', live: liveNodes()})
+    feed(membership())
   })
   cluster.on(`message:${CRM_MESSAGE_TYPE}`, (msg: HbMessage, info: {from: string; self?: boolean}) => {
     if (info.self || finished) return
@@ -472,6 +479,6 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     return {config, done, stop, status}
   }
   feed({type: 'start', cib})
-  feed({type: 'membership', live: liveNodes()})
+  feed(membership())
   return {config, done, stop, status}
 }

@@ -155,8 +155,8 @@ export class Election {
     if (!this.members.every((m) => m === this.localNode || this.noVotes.has(m))) return []
     this.phase = 'idle'
     return [
-      {type: 'won', round: this.round},
       {type: 'log', level: 'info', text: `election-DC won by local node`},
+      {type: 'won', round: this.round},
     ]
   }
 }

@@ -57,8 +57,12 @@ interface Clock {
 export type CrmNodeEvent = Clock &
   (
     | {type: 'start'; cib: Cib}
-    /** Nodes the messaging layer reports alive (the local node need not be listed). */
-    | {type: 'membership'; live: string[]}
+    /**
+     * Nodes the messaging layer reports alive (the local node need not be listed). With `dead`,
+     * only those nodes are taken as gone (a node not yet reported either way, but heard on this
+     * protocol, stays); without it every node not listed is gone.
+     */
+    | {type: 'membership'; live: string[]; dead?: string[]}
     | {type: 'message'; from: string; msg: CrmMessage}
     /** A local client (controller, operator socket) asks for a change; answered by a `reply` action with the same id. */
     | {type: 'submit'; id: string; op: CibOp; client: string}
@@ -139,8 +143,10 @@ export class CrmNode {
         this.start(e.cib)
         break
       case 'membership': {
-        const live = new Set(e.live.map((n) => n.toLowerCase()).filter((n) => n !== this.localNode))
-        const gone = [...this.live].filter((n) => !live.has(n))
+        const reported = e.live.map((n) => n.toLowerCase()).filter((n) => n !== this.localNode)
+        const dead = e.dead?.map((n) => n.toLowerCase())
+        const gone = [...this.live].filter((n) => (dead ? dead.includes(n) : !reported.includes(n)))
+        const live = new Set([...(dead ? [...this.live].filter((n) => !gone.includes(n)) : []), ...reported])
         const arrived = [...live].filter((n) => !this.live.has(n))
         this.live = live
         // a node that died must speak the protocol again before it counts as a member

@@ -31,15 +31,18 @@ interface SimNode {
   disk?: Cib
   cpuMs: number
   partition: number
+  /** Virtual time it started: the membership layer reports it alive only a while later (Heartbeat's init → up). */
+  upSince: number
   replies: Map<string, {ok: boolean; error?: string}>
   dcReady: number
   log: string[]
 }
 
-type Pending =
-  | {at: number; seq: number; kind: 'deliver'; from: string; to: string; fields: Record<string, string>}
-  | {at: number; seq: number; kind: 'membership'; node: string}
-  | {at: number; seq: number; kind: 'tick'; node: string}
+type Event =
+  | {at: number; kind: 'deliver'; from: string; to: string; fields: Record<string, string>}
+  | {at: number; kind: 'membership'; node: string}
+  | {at: number; kind: 'tick'; node: string}
+type Pending = Event & {seq: number}
 
 export interface SimOptions {
   seed?: number
@@ -69,15 +72,15 @@ export class CrmSim {
     readonly options: SimOptions = {},
   ) {
     this.random = prng(options.seed ?? 1)
-    for (const name of names) this.nodes.set(name, {name, up: false, cpuMs: 0, partition: 0, replies: new Map(), dcReady: 0, log: []})
+    for (const name of names) this.nodes.set(name, {name, up: false, cpuMs: 0, partition: 0, upSince: 0, replies: new Map(), dcReady: 0, log: []})
   }
 
   node(name: string): SimNode {
     return this.nodes.get(name)!
   }
 
-  private push(p: Omit<Pending, 'seq'>): void {
-    this.queue.push({...p, seq: this.seq++} as Pending)
+  private push(p: Event): void {
+    this.queue.push({...p, seq: this.seq++})
   }
 
   private connected(a: string, b: string): boolean {
@@ -94,6 +97,7 @@ export class CrmSim {
     const n = this.node(name)
     if (n.up) return
     n.up = true
+    n.upSince = this.now
     n.cpuMs = Math.floor(this.random() * 50)
     const cib = n.disk ? structuredClone(n.disk) : (this.options.initialCib?.(name) ?? emptyCib())
     n.machine = new CrmNode({localNode: name, nodes: this.names, dcVersion: 'sim', dcDeadtimeMs: 2000, electionTimeoutMs: 5000, ...this.options.config}, cib)
@@ -130,7 +134,22 @@ export class CrmSim {
 
   private membershipChanged(): void {
     const detect = this.options.detectMs ?? 50
-    for (const n of this.names) if (this.node(n).up) this.push({at: this.now + detect + Math.floor(this.random() * detect), kind: 'membership', node: n})
+    for (const n of this.names) {
+      if (!this.node(n).up) continue
+      this.push({at: this.now + detect + Math.floor(this.random() * detect), kind: 'membership', node: n})
+      // and once more after a newly started node counts as up
+      this.push({at: this.now + 3 * detect + Math.floor(this.random() * detect), kind: 'membership', node: n})
+    }
+  }
+
+  /** Membership as the messaging layer reports it: nodes up for a while are live, unreachable ones dead, new ones neither. */
+  private membershipOf(name: string): {live: string[]; dead: string[]} {
+    const lag = 2 * (this.options.detectMs ?? 50)
+    const others = this.names.filter((n) => n !== name)
+    return {
+      live: others.filter((n) => this.connected(name, n) && this.now - this.node(n).upSince >= lag),
+      dead: others.filter((n) => !this.connected(name, n)),
+    }
   }
 
   submit(name: string, op: CibOp): string {
@@ -204,7 +223,7 @@ export class CrmSim {
         const msg = decodeCrmMessage((k) => next.fields[k]) as CrmMessage
         this.apply(target, target.machine.feed({type: 'message', from: next.from, msg, ...clock}))
       } else if (next.kind === 'membership') {
-        this.apply(target, target.machine.feed({type: 'membership', live: this.live(target.name), ...clock}))
+        this.apply(target, target.machine.feed({type: 'membership', ...this.membershipOf(target.name), ...clock}))
       } else {
         if (this.tickAt.get(target.name) === next.at) this.tickAt.delete(target.name)
         if (target.machine.nextDeadline() > this.now) continue

@@ -70,7 +70,7 @@ export class CrmLab {
       `keepalive ${o.keepalive ?? '100ms'}`,
       `deadtime ${o.deadtime ?? '1'}`,
       `warntime ${'500ms'}`,
-      `initdead 2`,
+      `initdead 10`,
       `udpport ${this.port}`,
       ...[...this.nodes.values()].map((n) => `ucast lo ${n.address}`),
       'crm respawn',

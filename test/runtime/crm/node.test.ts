@@ -224,7 +224,7 @@ test('property: random kills, restarts, stops, partitions and changes: once heal
           const id = sim.submit(name, {op: 'set-cluster-options', options: {[key]: 'yes'}})
           sim.run()
           if (sim.node(name).replies.get(id)?.ok) acknowledged.push(key)
-        } else sim.run(step.ms)
+        } else if (step.op === 'wait') sim.run(step.ms)
       }
       sim.heal()
       for (const n of names) sim.start(n)
