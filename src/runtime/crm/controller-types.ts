@@ -61,6 +61,11 @@ export type ControllerEvent =
   | {type: 'op-result'; now: number; node: string; result: OpResult}
   /** A timer set with `set-timer` expired. */
   | {type: 'timer-fired'; now: number; timer: string}
+  /**
+   * crm_resource --cleanup / --refresh: forget a resource's history (and fail counts) on a node, or
+   * everywhere; the scheduler probes it again. Without `refresh` only resources with failures.
+   */
+  | {type: 'cleanup'; now: number; rscId?: string; node?: string; refresh?: boolean}
   /** The outcome of a `fence` action. */
   | {type: 'fence-result'; now: number; id: string; target: string; ok: boolean; reason?: string; executedBy?: string}
 
@@ -78,6 +83,8 @@ export type StatusChange =
   | {kind: 'node-state'; node: string; attributes: Record<string, string>}
   /** Erase a node's history and transient attributes (after it was fenced or left cleanly). */
   | {kind: 'erase-node'; node: string; keepAttributes?: boolean}
+  /** Erase a node's transient attributes only (it left: attrd forgets them; its history stays until it is fenced or rejoins). */
+  | {kind: 'erase-attributes'; node: string}
   /** Set (value) or delete (null) one transient attribute (attrd's write-out; nvpair id status-<id>-<name>). */
   | {kind: 'transient-attr'; node: string; name: string; value: string | null}
 

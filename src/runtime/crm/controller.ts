@@ -195,6 +195,7 @@ export class Controller {
         case 'op-result': this.opResult(event.node, event.result, event.now); break
         case 'timer-fired': this.timerFired(event.timer, event.now); break
         case 'fence-result': this.fenceResult(event.id, event.ok, event.reason, event.executedBy); break
+        case 'cleanup': this.cleanup(event.rscId, event.node, event.refresh === true); break
       }
     }
     if (this.isDc) this.drive(event.now)
@@ -288,7 +289,11 @@ export class Controller {
     this.shuttingDown.delete(node)
     this.shutdownSent.delete(node)
     this.fenceFailures.delete(node)
+    this.fenceBackoff.delete(node)
+    this.cancelTimer(`fence-retry:${node}`)
+    this.forgetPendingAttrs(node)
     this.update([
+      {kind: 'erase-attributes', node},
       {kind: 'replace-history', node, resources: history},
       {kind: 'node-state', node, attributes: {id: nodeIdOf(this.view!, node), uname: node, in_ccm: 'true', crmd: 'online', 'crm-debug-origin': 'do_lrm_query_internal', join: 'member', expected: 'member'}},
     ])
@@ -315,14 +320,44 @@ export class Controller {
     } else {
       // attrd drops a lost peer's attributes; its history stays until it is fenced or rejoins
       changes.push({kind: 'node-state', node, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'peer_update_callback', join: 'down'}})
-      const ns = findNodeState(this.view!, node)
-      if (ns) ns.transientAttributes = []
-      for (const key of [...this.pendingAttrs.keys()]) if (key.startsWith(`${node}\0`)) this.pendingAttrs.delete(key)
+      changes.push({kind: 'erase-attributes', node})
     }
+    this.eraseAttrsPending(node)
     this.shuttingDown.delete(node)
     this.shutdownSent.delete(node)
     this.update(changes)
     this.abort(`Node ${node} left the membership`)
+  }
+
+  private forgetPendingAttrs(node: string): void {
+    for (const key of [...this.pendingAttrs.keys()]) if (key.startsWith(`${node}\0`)) this.pendingAttrs.delete(key)
+  }
+
+  /** A node that left keeps no attributes: until the daemon's CIB shows that, ours says so. */
+  private eraseAttrsPending(node: string): void {
+    this.forgetPendingAttrs(node)
+    for (const [name] of transientAttrs(this.view!, node)) this.pendingAttrs.set(`${node}\0${name}`, null)
+  }
+
+  private cleanup(rscId: string | undefined, node: string | undefined, refresh: boolean): void {
+    const changes: StatusChange[] = []
+    for (const ns of this.view!.status) {
+      const uname = ns.uname ?? ns.id
+      if (node !== undefined && node !== uname) continue
+      const attrs = transientAttrs(this.view!, uname)
+      for (const r of ns.lrmResources) {
+        if (rscId !== undefined && r.id !== rscId && r.id.replace(/:\d+$/, '') !== rscId) continue
+        const failCounts = [...attrs.keys()].filter((n) => n.startsWith(`fail-count-${r.id}#`) || n.startsWith(`last-failure-${r.id}#`))
+        const failed = failCounts.length > 0 || r.operations.some((o) => o.id.endsWith('_last_failure_0'))
+        if (!failed && !refresh) continue
+        this.log('notice', `Forgetting ${r.id} on ${uname}: ${refresh ? 'refresh' : 'cleanup'} requested`)
+        changes.push(...this.cancelRecurring(uname, r.id))
+        changes.push({kind: 'delete-resource', node: uname, rscId: r.id})
+        for (const name of failCounts) this.setAttr(uname, name, null)
+      }
+    }
+    this.update(changes)
+    if (changes.length > 0) this.abort('Resource history deleted')
   }
 
   private shutdownRequest(node: string, now: number): void {
@@ -337,6 +372,17 @@ export class Controller {
 
   private cibChanged(cib: M.Cib): void {
     const next = structuredClone(cib)
+    // The executor history and node states are the DC's own records, and a CIB from the daemon may
+    // predate the last updates we sent: keep ours (history is deleted through the `cleanup` event).
+    for (const mine of this.view!.status) {
+      const theirs = next.status.find((ns) => ns.id === mine.id)
+      if (theirs) {
+        theirs.lrmResources = structuredClone(mine.lrmResources)
+        theirs.attributes = {...mine.attributes}
+      } else {
+        next.status.push({...structuredClone(mine), transientAttributes: []})
+      }
+    }
     for (const [key, value] of [...this.pendingAttrs]) {
       const [node, name] = key.split('\0')
       if ((getTransientAttr(next, node, name) ?? null) === value) this.pendingAttrs.delete(key)
@@ -753,19 +799,28 @@ export class Controller {
       if (f) this.fenceResult(id, false, 'Timer expired', undefined)
       return
     }
-    for (const [id, op] of this.inflight) {
+    for (const op of this.inflight.values()) {
       if (op.timer !== timer) continue
       const ms = now
       this.log('error', `Node ${op.node} did not send ${op.task} result (via controller) within the action timeout plus cluster-delay`)
+      // Pacemaker records call-id -1 here, which its scheduler sorts after every later result of that
+      // node; the node's latest call-id keeps the timeout after what came before and before what follows.
       this.opResult(op.node, {
-        rscId: op.rscId, action: op.task, intervalMs: op.interval, operationKey: `${op.rscId}_${op.task}_${op.interval}`, callId: -1, rc: 1,
+        rscId: op.rscId, action: op.task, intervalMs: op.interval, operationKey: `${op.rscId}_${op.task}_${op.interval}`, callId: this.latestCallId(op.node), rc: 1,
         status: ExecStatus.Timeout, exitReason: 'Action timeout plus cluster-delay expired', execTimeMs: 0, queueTimeMs: 0, lastRun: Math.floor(ms / 1000),
         lastRcChange: Math.floor(ms / 1000), opDigest: op.digest, transitionKey: op.key, targetRc: parseTransitionKey(op.key)?.targetRc ?? 0,
         classification: {class: 'soft', failed: true, text: 'Timed Out'}, stdoutTail: '', stderrTail: '',
       }, now)
-      void id
       return
     }
+  }
+
+  private latestCallId(node: string): number {
+    let max = 0
+    for (const r of findNodeState(this.view!, node)?.lrmResources ?? []) {
+      for (const o of r.operations) max = Math.max(max, Number(o.attributes['call-id'] ?? 0) || 0)
+    }
+    return max
   }
 
   private fenceResult(id: string, ok: boolean, reason: string | undefined, executedBy: string | undefined): void {
@@ -779,7 +834,7 @@ export class Controller {
       this.fenceFailures.delete(f.target)
       this.members.delete(f.target)
       this.recurring.delete(f.target)
-      for (const key of [...this.pendingAttrs.keys()]) if (key.startsWith(`${f.target}\0`)) this.pendingAttrs.delete(key)
+      this.eraseAttrsPending(f.target)
       for (const [opId, op] of this.inflight) {
         if (op.node !== f.target) continue
         this.inflight.delete(opId)

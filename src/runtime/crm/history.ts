@@ -230,6 +230,11 @@ export function applyStatusChanges(cib: M.Cib, changes: readonly StatusChange[])
       case 'node-state':
         Object.assign(ensureNodeState(cib, c.node).attributes, c.attributes)
         break
+      case 'erase-attributes': {
+        const ns = findNodeState(cib, c.node)
+        if (ns) ns.transientAttributes = []
+        break
+      }
       case 'transient-attr':
         setTransientAttr(cib, c.node, c.name, c.value)
         break

@@ -45,7 +45,8 @@ type Delivery =
   | {kind: 'op'; node: string; request: OpRequest}
   | {kind: 'monitor'; node: string; key: string}
   | {kind: 'fence'; id: string; target: string; levels: FenceLevel[]; executor: string}
-  | {kind: 'cib-changed'}
+  /** the CIB as it is when delivered, or an older copy (a daemon whose CIB lags behind the DC's updates) */
+  | {kind: 'cib-changed'; snapshot?: M.Cib}
 
 export interface FailRule {
   node?: string
@@ -95,6 +96,10 @@ export class SimCluster {
   readonly fenced: string[] = []
   readonly shutdownsSent: string[] = []
   readonly failRules: FailRule[] = []
+  /** operations the node's executor loses (never reports): the controller's action timer must catch them */
+  readonly lostOps: FailRule[] = []
+  /** when each fencing request was sent */
+  readonly fenceTimes: number[] = []
   /** fence devices that fail */
   readonly brokenDevices = new Set<string>()
   /** resources that were active on a node when it was lost, until that node is fenced */
@@ -129,8 +134,12 @@ export class SimCluster {
 
   // ---------------------------------------------------------------- driving
 
+  /** The most operations/fencings the controller had in flight at once. */
+  maxInFlight = 0
+
   deliver(event: ControllerEvent): void {
     for (const a of this.controller.handle(event)) this.apply(a)
+    this.maxInFlight = Math.max(this.maxInFlight, this.controller.snapshot().inFlight.length)
   }
 
   start(): void {
@@ -144,9 +153,11 @@ export class SimCluster {
         this.logs.push(`${a.level}: ${a.message}`)
         break
       case 'cib-update':
+        this.maybeStaleEcho()
         applyStatusChanges(this.cib, a.changes)
         break
       case 'attr-update':
+        this.maybeStaleEcho()
         setTransientAttr(this.cib, a.node, a.name, a.value)
         break
       case 'set-timer':
@@ -165,6 +176,7 @@ export class SimCluster {
       }
       case 'fence':
         this.executed.push(`fence ${a.target}`)
+        this.fenceTimes.push(this.now)
         this.queue.push({kind: 'fence', id: a.id, target: a.target, levels: a.levels, executor: a.executor})
         break
       case 'shutdown-node': {
@@ -181,6 +193,15 @@ export class SimCluster {
         break
       }
     }
+  }
+
+  /** In random mode, sometimes hand the controller a CIB from before its latest update, later. */
+  private maybeStaleEcho(): void {
+    if (this.random && this.random() < 0.15) this.queue.push({kind: 'cib-changed', snapshot: structuredClone(this.cib)})
+  }
+
+  private isFenceDevice(rscId: string): boolean {
+    return this.agentType(rscId).cls === 'stonith'
   }
 
   private isCloneInstance(rscId: string): boolean {
@@ -207,7 +228,8 @@ export class SimCluster {
       for (const other of this.nodes.values()) {
         if (other.name !== node && other.active.has(request.rscId)) this.violations.push(`start of ${request.rscId} on ${node} while active on ${other.name}`)
       }
-      if (this.stonithEnabled) {
+      // fence devices need only quorum: they may start before the lost node is fenced
+      if (this.stonithEnabled && !this.isFenceDevice(request.rscId)) {
         for (const [lost, rscs] of this.lostUnfenced) {
           if (lost !== node && rscs.has(request.rscId)) this.violations.push(`start of ${request.rscId} on ${node} before ${lost} was fenced`)
         }
@@ -217,6 +239,12 @@ export class SimCluster {
       const key = `${request.rscId}_${request.action}_${request.intervalMs}`
       n.monitors.set(key, {request, lastRc: -1, lastRcChange: 0})
       this.queue.push({kind: 'monitor', node, key})
+      return
+    }
+    const lost = this.lostOps.findIndex((f) => f.rscId === request.rscId && f.action === request.action && (f.node === undefined || f.node === node))
+    if (lost >= 0) {
+      this.lostOps.splice(lost, 1)
+      n.busy.delete(request.rscId)
       return
     }
     this.queue.push({kind: 'op', node, request})
@@ -325,7 +353,7 @@ export class SimCluster {
   private process(d: Delivery): void {
     switch (d.kind) {
       case 'cib-changed':
-        this.deliver({type: 'cib-changed', now: this.now, cib: structuredClone(this.cib)})
+        this.deliver({type: 'cib-changed', now: this.now, cib: d.snapshot ?? structuredClone(this.cib)})
         return
       case 'op': {
         const n = this.nodes.get(d.node)!
@@ -378,32 +406,36 @@ export class SimCluster {
     }
   }
 
+  /** One delivery, or the next timer due before `until`; false when there is nothing to do. */
+  step(until: number): boolean {
+    this.rerunMonitors()
+    if (this.queue.length > 0) {
+      const i = this.random ? Math.floor(this.random() * this.queue.length) : 0
+      const [d] = this.queue.splice(i, 1)
+      this.now += 1
+      this.process(d)
+      return true
+    }
+    let next: [string, number] | undefined
+    for (const t of this.timers) if (!next || t[1] < next[1]) next = t
+    if (!next || next[1] > until) return false
+    this.timers.delete(next[0])
+    this.now = Math.max(this.now, next[1])
+    this.deliver({type: 'timer-fired', now: this.now, timer: next[0]})
+    return true
+  }
+
   /** Processes deliveries (and timers due within `horizonMs`) until nothing is left. */
   run(horizonMs = 120_000, maxSteps = 20_000): void {
     const until = this.now + horizonMs
-    for (let step = 0; step < maxSteps; step++) {
-      this.rerunMonitors()
-      if (this.queue.length > 0) {
-        const i = this.random ? Math.floor(this.random() * this.queue.length) : 0
-        const [d] = this.queue.splice(i, 1)
-        this.now += 1
-        this.process(d)
-        continue
-      }
-      let next: [string, number] | undefined
-      for (const t of this.timers) if (!next || t[1] < next[1]) next = t
-      if (!next || next[1] > until) return
-      this.timers.delete(next[0])
-      this.now = Math.max(this.now, next[1])
-      this.deliver({type: 'timer-fired', now: this.now, timer: next[0]})
-    }
+    for (let step = 0; step < maxSteps; step++) if (!this.step(until)) return
     throw new Error(`simulation did not settle in ${maxSteps} steps; last logs:\n${this.logs.slice(-30).join('\n')}`)
   }
 
-  /** Advances the clock by ms, firing due timers and processing what follows. */
-  advance(ms: number): void {
-    this.run(ms)
-    this.now = Math.max(this.now, this.now + 0)
+  /** At most `steps` deliveries (an event may then arrive mid-transition). */
+  runSteps(steps: number, horizonMs = 120_000): void {
+    const until = this.now + horizonMs
+    for (let i = 0; i < steps; i++) if (!this.step(until)) return
   }
 
   // ----------------------------------------------------------------- events
@@ -424,6 +456,8 @@ export class SimCluster {
     const n = this.nodes.get(node)!
     n.up = true
     n.callId = 0
+    // it came back empty (a fresh executor): recovering its resources elsewhere is safe now
+    this.lostUnfenced.delete(node)
     this.deliver({type: 'node-joined', now: this.now, node, history: []})
     this.updateQuorum()
   }
@@ -466,9 +500,9 @@ export class SimCluster {
     return cib
   }
 
-  /** What hakit's scheduler would still do with the recorded CIB (empty once settled). */
-  pendingSummary(): string[] {
-    return schedule(this.recordedCib(), {now: this.now}).summaryLines
+  /** What hakit's scheduler would still do with the recorded CIB (empty once settled): runnable graph actions. */
+  pendingActions(): string[] {
+    return schedule(this.recordedCib(), {now: this.now}).actions.filter((a) => !a.pseudo).map((a) => `${a.task} ${a.resource ?? ''} ${a.interval} ${a.node ?? ''}`)
   }
 }
 
@@ -486,15 +520,29 @@ function section(lines: string[], title: string): string[] {
  * Runs the real crm_simulate on a CIB: its Transition Summary and the actions it would execute
  * (recurring monitors included), or undefined if it is not installed.
  */
-export function crmSimulate(cib: M.Cib): {summary: string[]; executing: string[]; output: string} | undefined {
+export function crmSimulate(cib: M.Cib, extraArgs: string[] = []): {summary: string[]; executing: string[]; output: string} | undefined {
   if (spawnSync('sh', ['-c', 'command -v crm_simulate'], {encoding: 'utf8'}).status !== 0) return undefined
   const dir = mkdtempSync(join(tmpdir(), 'hakit-crm2-'))
   try {
     const file = join(dir, 'cib.xml')
     writeFileSync(file, printCibXml(cib))
-    const r = spawnSync('crm_simulate', ['-x', file, '-S'], {encoding: 'utf8', timeout: 60_000})
+    const r = spawnSync('crm_simulate', ['-x', file, '-S', ...extraArgs], {encoding: 'utf8', timeout: 60_000})
     const lines = r.stdout.split('\n')
     return {summary: section(lines, 'Transition Summary:'), executing: section(lines, 'Executing Cluster Transition:'), output: r.stdout + r.stderr}
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+/** crm_verify -x on a CIB: exit status and output (undefined when it is not installed). */
+export function crmVerify(cib: M.Cib): {status: number | null; output: string} | undefined {
+  if (spawnSync('sh', ['-c', 'command -v crm_verify'], {encoding: 'utf8'}).status !== 0) return undefined
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-crm2-'))
+  try {
+    const file = join(dir, 'cib.xml')
+    writeFileSync(file, printCibXml(cib))
+    const r = spawnSync('crm_verify', ['-x', file, '-V'], {encoding: 'utf8', timeout: 60_000})
+    return {status: r.status, output: r.stdout + r.stderr}
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
