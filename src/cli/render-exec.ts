@@ -66,7 +66,7 @@ export function renderAgentInfo(label: string, md: AgentMetadata): string {
     out.push('Parameters (*: required, []: default):', '')
     for (const p of md.parameters) {
       const flags = `${p.required ? '*' : ''}`
-      const dflt = p.default !== undefined ? `, [${p.default}]` : ''
+      const dflt = p.default ? `, [${p.default}]` : ''
       out.push(`${p.name}${flags} (${p.type ?? 'string'}${dflt}): ${p.shortdesc ?? ''}${p.deprecated ? ' (deprecated)' : ''}`)
       if (p.longdesc && p.longdesc !== p.shortdesc) out.push(wrap(p.longdesc, '    '))
       out.push('')

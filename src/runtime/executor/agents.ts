@@ -107,7 +107,7 @@ export function listAgents(cls: ResourceClass, provider?: string, paths: AgentPa
   switch (cls) {
     case 'ocf': {
       const providers = provider ? [provider] : ocfProviders(paths)
-      return [...new Set(providers.flatMap((p) => executablesIn(join(paths.ocfRoot, 'resource.d', p)).filter((n) => !n.endsWith('.sh') || provider)))].sort()
+      return [...new Set(providers.flatMap((p) => executablesIn(join(paths.ocfRoot, 'resource.d', p))))].sort()
     }
     case 'lsb': return executablesIn(paths.initDir)
     case 'systemd': return systemdUnits()

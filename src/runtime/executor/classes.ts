@@ -30,7 +30,10 @@ export interface Outcome {
   exitReason: string
 }
 
-const NOTIFY_SETS: NotifySet[] = ['active', 'inactive', 'start', 'stop', 'promote', 'demote', 'promoted', 'unpromoted', 'master', 'slave']
+/** Sets exported with both _resource and _uname; `inactive` has only _resource, `all`/`available` only _uname (as execd 2.1.5). */
+const NOTIFY_SETS: NotifySet[] = ['active', 'start', 'stop', 'promote', 'demote', 'promoted', 'unpromoted', 'master', 'slave']
+
+const POST_KEY_OPERATION = {start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted'} as const
 
 /** OCF_RESKEY_CRM_meta_* values of an operation (without the OCF_RESKEY_ prefix), as the executor passes them. */
 export function crmMeta(request: OpRequest): Record<string, string> {
@@ -57,13 +60,18 @@ export function crmMeta(request: OpRequest): Record<string, string> {
   }
   const notify = request.notify
   if (notify) {
-    meta.CRM_meta_notify_type = meta.CRM_meta_notify_key_type = notify.type
-    meta.CRM_meta_notify_operation = meta.CRM_meta_notify_key_operation = notify.operation
+    if (notify.type) meta.CRM_meta_notify_type = meta.CRM_meta_notify_key_type = notify.type
+    if (notify.operation) {
+      meta.CRM_meta_notify_operation = notify.operation
+      // The key names the notification pseudo-action: post-notifications follow the "done" action (start → running).
+      meta.CRM_meta_notify_key_operation = notify.type === 'post' ? POST_KEY_OPERATION[notify.operation] : notify.operation
+    }
     const list = (items: string[] | undefined) => (items && items.length > 0 ? items.join(' ') : ' ')
     for (const set of NOTIFY_SETS) {
       meta[`CRM_meta_notify_${set}_resource`] = list(notify.sets[set]?.resources)
       meta[`CRM_meta_notify_${set}_uname`] = list(notify.sets[set]?.unames)
     }
+    meta.CRM_meta_notify_inactive_resource = list(notify.sets.inactive?.resources)
     for (const set of ['all', 'available'] as const) meta[`CRM_meta_notify_${set}_uname`] = list(notify.sets[set]?.unames)
   }
   return meta

@@ -7,6 +7,7 @@
  */
 import {createHash} from 'node:crypto'
 import type {AgentMetadata} from './metadata.js'
+import type {OpRequest} from './types.js'
 
 /** Attributes dropped before hashing (pcmk__filter_op_for_digest). */
 const FILTERED = new Set(['id', 'crm_feature_set', 'op-digest', 'on_node', 'on_node_uuid', 'pcmk_external_ip'])
@@ -34,9 +35,9 @@ function escapeForDigest(value: string): string {
   return out
 }
 
-/** MD5 of `" <parameters a="1" b="2"/>\n"`, attributes sorted by name; empty values are left out (libxml2 has no text node for them). */
+/** MD5 of `" <parameters a="1" b="2"/>\n"`, attributes sorted by name (empty values included, as `a=""`). */
 export function digestOfParameters(params: Record<string, string>): string {
-  const names = Object.keys(params).filter((n) => params[n] !== '').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const names = Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   const attrs = names.map((n) => ` ${n}="${escapeForDigest(params[n])}"`).join('')
   return createHash('md5').update(` <parameters${attrs}/>\n`).digest('hex')
 }
@@ -62,34 +63,35 @@ export interface OpDigests {
 
 /** " a b " as Pacemaker lists words it later searches for as " WORD ". */
 function wordList(words: string[]): string {
-  return ` ${words.map((w) => ` ${w}`).join('')} `
+  return ` ${words.map((w) => ` ${w}`).join('')}  `
 }
 
 /**
  * All digests of one operation. `metadata` (when the class has parameters and
  * the agent's meta-data could be read) adds the restart and secure digests.
+ * The op's OCF_CHECK_LEVEL is one of its parameters for Pacemaker, so it is digested too.
  */
 export function operationDigests(
-  action: string,
-  params: Record<string, string>,
-  intervalMs: number,
-  timeoutMs: number,
+  request: Pick<OpRequest, 'action' | 'params' | 'intervalMs' | 'timeoutMs' | 'checkLevel'>,
   metadata?: AgentMetadata,
 ): OpDigests {
-  const base = digestInput(params, intervalMs, timeoutMs)
+  const {action, params, intervalMs, timeoutMs} = request
+  const opParams = request.checkLevel === undefined ? params : {...params, OCF_CHECK_LEVEL: request.checkLevel}
+  const base = digestInput(opParams, intervalMs, timeoutMs)
   const result: OpDigests = {opDigest: digestOfParameters(base)}
   // controld records the extra digests only for actions that can lead to a reload decision.
   const needsMetadata = ['start', 'monitor', 'promote', 'demote', 'reload', 'reload-agent', 'migrate_to', 'migrate_from', 'notify'].includes(action)
   if (!metadata || !needsMetadata) return result
   if (intervalMs === 0 && (metadata.supportsReloadAgent || metadata.supportsLegacyReload)) {
     // OCF 1.1 reload-agent: everything not reloadable forces a restart; legacy reload: unique params do.
-    const forcing = metadata.parameters.filter((p) => (metadata.supportsReloadAgent ? !p.reloadable : p.unique))
+    // controld keeps meta-data parameters in a prepended list: the words come out in reverse document order.
+    const forcing = [...metadata.parameters].reverse().filter((p) => (metadata.supportsReloadAgent ? !p.reloadable : p.unique))
     const restart: Record<string, string> = {}
     for (const p of forcing) if (params[p.name] !== undefined) restart[p.name] = params[p.name]
     result.opForceRestart = forcing.length > 0 ? wordList(forcing.map((p) => p.name)) : ''
     result.opRestartDigest = digestOfParameters(restart)
   }
-  const secret = metadata.parameters.filter((p) => p.private)
+  const secret = [...metadata.parameters].reverse().filter((p) => p.private)
   if (secret.length > 0) {
     const secure = {...base}
     for (const p of secret) delete secure[p.name]

@@ -31,6 +31,8 @@ export interface LocalExecutorOptions {
   killGraceMs?: number
   maxCaptureBytes?: number
   drainMs?: number
+  /** One-shot use (`force-*`): no fence-device registration to remember, so a stonith monitor always asks the agent. */
+  oneShot?: boolean
 }
 
 interface Queued {
@@ -71,6 +73,8 @@ export class LocalExecutor implements Executor {
   /** First time the current rc was seen, per operation key (last-rc-change). */
   private readonly rcSince = new Map<string, {rc: number; status: ExecStatus; since: number}>()
   private readonly metadataCache = new Map<string, Promise<string>>()
+  /** Parsed meta-data per agent once prepare() has run (undefined: none to read, e.g. LSB). */
+  private readonly parsedCache = new Map<string, AgentMetadata | undefined>()
   /** stonith devices "started" here (Pacemaker: registered with the fencer). */
   private readonly registeredDevices = new Set<string>()
   private readonly baseEnv: NodeJS.ProcessEnv
@@ -209,7 +213,12 @@ export class LocalExecutor implements Executor {
       const startedAt = Date.now()
       const queueTimeMs = startedAt - item.submittedAt
       if (controller.signal.aborted) return this.finish(request, {rc: OcfRc.Ok, status: ExecStatus.Cancelled, exitReason: ''}, startedAt, 0, queueTimeMs, '', '')
-      return await this.runNow(request, controller.signal, startedAt, queueTimeMs)
+      try {
+        return await this.runNow(request, controller.signal, startedAt, queueTimeMs)
+      } catch (error) {
+        // A bug or an unexpected system error must still give the caller a result, never a wedged queue.
+        return this.finish(request, {rc: OcfRc.ErrGeneric, status: ExecStatus.Error, exitReason: `hakit executor: ${(error as Error).message}`}, startedAt, 0, queueTimeMs, '', '')
+      }
     } finally {
       this.inFlight.delete(item)
     }
@@ -234,7 +243,7 @@ export class LocalExecutor implements Executor {
       this.registeredDevices.delete(request.rscId)
       return this.finish(request, {rc: OcfRc.Ok, status: ExecStatus.Done, exitReason: ''}, startedAt, 0, queueTimeMs, '', '')
     }
-    if (isFence && request.action === 'monitor' && !this.registeredDevices.has(request.rscId)) {
+    if (isFence && request.action === 'monitor' && !this.options.oneShot && !this.registeredDevices.has(request.rscId)) {
       return this.finish(request, {rc: OcfRc.NotRunning, status: ExecStatus.Done, exitReason: ''}, startedAt, 0, queueTimeMs, '', '')
     }
     if (request.action === 'meta-data' || (isFence && request.action === 'metadata')) {
@@ -318,7 +327,7 @@ export class LocalExecutor implements Executor {
       queueTimeMs,
       lastRun,
       lastRcChange: since,
-      ...operationDigests(request.action, request.params, request.intervalMs, request.timeoutMs, this.cachedMetadata(request.agent)),
+      ...operationDigests(request, this.cachedMetadata(request.agent)),
       transitionKey: request.transitionKey,
       targetRc,
       classification: classify(request.action, request.intervalMs, outcome.rc, outcome.status, targetRc),
@@ -327,7 +336,6 @@ export class LocalExecutor implements Executor {
     }
   }
 
-  private readonly parsedCache = new Map<string, AgentMetadata | undefined>()
   /** Metadata already fetched (digests must not run agents on their own). */
   private cachedMetadata(agent: AgentRef): AgentMetadata | undefined {
     return this.parsedCache.get(agentName(agent))

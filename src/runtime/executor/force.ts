@@ -87,12 +87,22 @@ export function forceRequest(cib: Cib, rscId: string, action: ForceAction): OpRe
   meta.id = primitive.id
   if (primitive.provider) meta.provider = primitive.provider
   meta.type = primitive.type
+  const clone = parents.find((p) => p.kind === 'clone')
+  let instanceName = primitive.id
+  if (clone) {
+    // The clone's unpacked meta: the instance number, and the defaults Pacemaker fills in for clones.
+    const instance = /:([0-9]+)$/.exec(rscId)?.[1] ?? '0'
+    meta.clone = instance
+    meta['globally-unique'] ??= 'false'
+    meta['resource-stickiness'] ??= '1'
+    // crm_resource passes anonymous clones the name it was given (clone id, primitive id or id:N).
+    instanceName = meta['globally-unique'] === 'true' ? `${primitive.id}:${instance}` : rscId
+  }
   const op = primitive.operations.find((o) => o.name === name && o.attributes.timeout !== undefined)
   const timeoutText = op?.attributes.timeout ?? pairs(cib.opDefaults).timeout
   const timeoutMs = parseDuration(timeoutText) ?? DEFAULT_OP_TIMEOUT_MS
-  const isClone = parents.some((p) => p.kind === 'clone')
   return {
-    rscId: isClone && rscId !== parents.find((p) => p.kind === 'clone')!.id ? rscId : primitive.id,
+    rscId: instanceName,
     agent: {class: primitive.class as ResourceClass, provider: primitive.provider, type: primitive.type},
     action: name,
     intervalMs: 0,
@@ -114,7 +124,7 @@ export interface ForceRun {
 /** Runs one force-* operation with a fresh executor; crm_resource refuses classes other than ocf and lsb, hakit runs them all. */
 export async function runForceAction(cib: Cib, rscId: string, action: ForceAction, options: LocalExecutorOptions = {}): Promise<ForceRun> {
   const request = forceRequest(cib, rscId, action)
-  const executor = new LocalExecutor(options)
+  const executor = new LocalExecutor({oneShot: true, ...options})
   try {
     const result = await executor.execute(request)
     const {agent} = request

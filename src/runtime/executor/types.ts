@@ -37,9 +37,13 @@ export type NotifySet =
   | 'start' | 'stop' | 'promote' | 'demote'
   | 'promoted' | 'unpromoted' | 'master' | 'slave'
 
+/**
+ * Notification data. A `notify` action has type and operation; every other action of a clone
+ * with notify=true carries the sets only (observed with pacemaker-execd 2.1.5).
+ */
 export interface NotifyInfo {
-  type: 'pre' | 'post'
-  operation: 'start' | 'stop' | 'promote' | 'demote'
+  type?: 'pre' | 'post'
+  operation?: 'start' | 'stop' | 'promote' | 'demote'
   /** Instance names (`p:0 p:1`) and node names per set; missing or empty sets are exported as " ". */
   sets: Partial<Record<NotifySet, {resources?: string[]; unames?: string[]}>>
 }

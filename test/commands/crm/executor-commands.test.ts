@@ -1,0 +1,119 @@
+/**
+ * `hakit crm ra …` and `hakit crm resource force-*` through the built CLI:
+ * output and exit codes as crmsh / crm_resource, did-you-mean, bad input.
+ */
+import {test, describe, before, after} from 'node:test'
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {haveCommand, runCli} from '../../helpers/cli.js'
+
+describe('hakit crm ra', () => {
+  test('classes lists the OCF providers and the heartbeat class', () => {
+    const r = runCli(['crm', 'ra', 'classes'])
+    assert.equal(r.status, 0, r.stderr)
+    assert.match(r.stdout, /^ocf \/ .*\bheartbeat\b.*\bpacemaker\b/m)
+    assert.match(r.stdout, /^heartbeat\b/m)
+    assert.match(r.stdout, /^lsb$/m)
+  })
+
+  test('list CLASS:PROVIDER; unknown provider → 105 with a did-you-mean', () => {
+    const r = runCli(['crm', 'ra', 'list', 'ocf:pacemaker'])
+    assert.equal(r.status, 0)
+    assert.ok(r.stdout.split('\n').includes('Stateful'))
+    const bad = runCli(['crm', 'ra', 'list', 'ocf:pacemakr'])
+    assert.equal(bad.status, 105)
+    assert.equal(bad.stderr.trim(), 'hakit: unknown OCF provider "pacemakr" (did you mean "pacemaker"?)')
+  })
+
+  test('info: parameters with required mark and default, advertised timeouts', () => {
+    const r = runCli(['crm', 'ra', 'info', 'ocf:heartbeat:IPaddr2'])
+    assert.equal(r.status, 0, r.stderr)
+    assert.match(r.stdout, /\(ocf:heartbeat:IPaddr2\)/)
+    assert.match(r.stdout, /^ip\* \(string\): /m)
+    assert.match(r.stdout, /^    start\s+timeout=20s$/m)
+    assert.match(r.stdout, /^    monitor\s+timeout=20s interval=10s$/m)
+  })
+
+  test('unknown agent → 105 with a did-you-mean, one line', () => {
+    const r = runCli(['crm', 'ra', 'info', 'ocf:heartbeat:IPadr2'])
+    assert.equal(r.status, 105)
+    assert.match(r.stderr, /did you mean "IPaddr2"\?/)
+    assert.equal(r.stderr.trim().split('\n').length, 1)
+  })
+
+  test('meta of an LSB script is synthesized from its INIT INFO block', () => {
+    const r = runCli(['crm', 'ra', 'meta', 'lsb:procps'])
+    assert.equal(r.status, 0, r.stderr)
+    assert.match(r.stdout, /<resource-agent name="procps"/)
+    assert.match(r.stdout, /<version>1.0<\/version>/)
+  })
+})
+
+describe('hakit crm resource force-*', () => {
+  let dir: string
+  let cib: string
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hakit-force-'))
+    cib = join(dir, 'cib.xml')
+    writeFileSync(cib, `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration><crm_config/><nodes/>
+    <resources>
+      <primitive id="d" class="ocf" provider="heartbeat" type="Dummy">
+        <instance_attributes id="d-ia"><nvpair id="d-state" name="state" value="${join(dir, 'd.state')}"/></instance_attributes>
+      </primitive>
+      <group id="g"><primitive id="gd" class="ocf" provider="heartbeat" type="Dummy"/></group>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+`)
+  })
+  after(() => rmSync(dir, {recursive: true, force: true}))
+
+  test('start, check, stop, check: crm_resource wording and exit codes', () => {
+    const seq: [string, number, string][] = [
+      ['force-start', 0, 'Operation force-start for d (ocf:heartbeat:Dummy) returned 0 (ok)'],
+      ['force-check', 0, 'Operation force-check for d (ocf:heartbeat:Dummy) returned 0 (ok)'],
+      ['force-stop', 0, 'Operation force-stop for d (ocf:heartbeat:Dummy) returned 0 (ok)'],
+      ['force-check', 7, 'Operation force-check for d (ocf:heartbeat:Dummy) returned 7 (not running)'],
+    ]
+    for (const [action, status, line] of seq) {
+      const r = runCli(['crm', 'resource', action, 'd', '--cib', cib])
+      assert.equal(r.status, status, `${action}: ${r.stderr}`)
+      assert.equal(r.stdout.split('\n')[0], line)
+      if (haveCommand('crm_resource')) {
+        const real = spawnSync('crm_resource', [`--${action}`, '-r', 'd'], {encoding: 'utf8', env: {...process.env, CIB_file: cib}})
+        assert.equal(real.status, status, `crm_resource ${action}`)
+        assert.equal(real.stdout.split('\n')[0], line, 'same first line as crm_resource')
+      }
+    }
+  })
+
+  test('CIB_file is honoured like the Pacemaker tools do', () => {
+    const r = runCli(['crm', 'resource', 'validate', 'd'], {env: {CIB_file: cib}})
+    assert.equal(r.status, 0, r.stderr)
+    assert.equal(r.stdout.trim(), 'Operation validate for d (ocf:heartbeat:Dummy) returned 0 (ok)')
+  })
+
+  test('unknown resource → 105 with a did-you-mean; group → 3', () => {
+    const missing = runCli(['crm', 'resource', 'force-start', 'dd', '--cib', cib])
+    assert.equal(missing.status, 105)
+    assert.equal(missing.stderr.trim(), `hakit: Resource 'dd' not found (did you mean "d"?)`)
+    const group = runCli(['crm', 'resource', 'force-start', 'g', '--cib', cib])
+    assert.equal(group.status, 3)
+    assert.match(group.stderr, /doesn't support group resources/)
+  })
+
+  test('unreadable CIB → exit 2, one line naming file:line:column', () => {
+    const bad = join(dir, 'bad.xml')
+    writeFileSync(bad, '<cib>\n  <configuration>\n</cib>\n')
+    const r = runCli(['crm', 'resource', 'force-start', 'd', '--cib', bad])
+    assert.equal(r.status, 2)
+    assert.match(r.stderr.trim(), new RegExp(`^hakit: ${bad.replace(/[.]/g, '\\.')}:\\d+:\\d+: `))
+    assert.equal(r.stderr.trim().split('\n').length, 1)
+  })
+})

@@ -1,0 +1,253 @@
+/**
+ * The executor on test agents: results, environment, classes, and the bad
+ * cases that must never wedge it (hang, megabytes of output, a daemon that
+ * keeps stdout open, missing or non-executable agents), plus queueing,
+ * start-delay and recurring monitors with cancel.
+ */
+import {test, describe, before, after} from 'node:test'
+import assert from 'node:assert/strict'
+import {mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {LocalExecutor} from '../../../src/runtime/executor/executor.js'
+import {ExecStatus, type OpRequest, type OpResult} from '../../../src/runtime/executor/types.js'
+import {FileAttributeStore} from '../../../src/runtime/executor/attribute-store.js'
+import {fixturesDir} from '../../helpers/cli.js'
+
+const fx = join(fixturesDir, 'executor')
+const recorder = {class: 'ocf', provider: 'hakit-test', type: 'Recorder'} as const
+
+function readEnv(file: string): {argv: string; env: Map<string, string>} {
+  const [first, ...lines] = readFileSync(file, 'utf8').trimEnd().split('\n')
+  const env = new Map<string, string>()
+  for (const line of lines) {
+    const eq = line.indexOf('=')
+    if (eq > 0) env.set(line.slice(0, eq), line.slice(eq + 1))
+  }
+  return {argv: first.replace(/^ARGV: /, ''), env}
+}
+
+/** Running (a zombie waiting for a busy init to reap it counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+async function until(condition: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('LocalExecutor', () => {
+  let dir: string
+  let executor: LocalExecutor
+  const req = (action: string, params: Record<string, string> = {}, extra: Partial<OpRequest> = {}): OpRequest => ({
+    rscId: 'rec', agent: recorder, action, intervalMs: 0, timeoutMs: 20_000, params: {dir, ...params}, ...extra,
+  })
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hakit-exec-'))
+    executor = new LocalExecutor({
+      paths: {ocfRoot: join(fx, 'ocf'), initDir: join(fx, 'init.d'), heartbeatConfigDir: join(fx, 'ha.d')},
+      nodeName: 'n1', nodeId: '1', attributeStore: join(dir, 'attrs.json'), killGraceMs: 300,
+    })
+  })
+  after(async () => {
+    await executor.shutdown()
+    rmSync(dir, {recursive: true, force: true})
+  })
+
+  test('OCF environment as pacemaker-execd sets it', async () => {
+    const result = await executor.execute(req('monitor', {'tag': 'hello world'}, {
+      intervalMs: 10_000, timeoutMs: 33_000, checkLevel: '10', node: {name: 'n1', id: '1'}, opMeta: {name: 'monitor', 'on-fail': 'block'},
+      clone: {instance: 1, cloneMax: 2, cloneNodeMax: 1, globallyUnique: false, notify: false, promotedMax: 1, promotedNodeMax: 1},
+    }))
+    assert.equal(result.rc, 0)
+    const {argv, env} = readEnv(join(dir, 'monitor.env'))
+    assert.equal(argv, 'monitor')
+    const expected: Record<string, string> = {
+      OCF_ROOT: join(fx, 'ocf'), OCF_RA_VERSION_MAJOR: '1', OCF_RA_VERSION_MINOR: '1', OCF_RESOURCE_INSTANCE: 'rec',
+      OCF_RESOURCE_TYPE: 'Recorder', OCF_RESOURCE_PROVIDER: 'hakit-test', OCF_EXIT_REASON_PREFIX: 'ocf-exit-reason:',
+      OCF_RESKEY_tag: 'hello world', OCF_RESKEY_crm_feature_set: '3.16.1', OCF_RESKEY_CRM_meta_timeout: '33000',
+      OCF_RESKEY_CRM_meta_interval: '10000', OCF_RESKEY_CRM_meta_name: 'monitor', OCF_RESKEY_CRM_meta_on_fail: 'block',
+      OCF_RESKEY_CRM_meta_on_node: 'n1', OCF_RESKEY_CRM_meta_on_node_uuid: '1', OCF_CHECK_LEVEL: '10',
+      OCF_RESKEY_CRM_meta_clone: '1', OCF_RESKEY_CRM_meta_clone_max: '2', OCF_RESKEY_CRM_meta_promoted_max: '1', OCF_RESKEY_CRM_meta_master_max: '1',
+    }
+    for (const [k, v] of Object.entries(expected)) assert.equal(env.get(k), v, k)
+    assert.ok(!env.has('OCF_RESKEY_OCF_CHECK_LEVEL'))
+    assert.ok(env.get('PATH')!.split(':')[0] === env.get('HA_SBIN_DIR'), 'hakit tools first on PATH and in HA_SBIN_DIR')
+  })
+
+  test('probe has no CRM_meta_interval; not running on a probe is not a failure', async () => {
+    const result = await executor.execute(req('monitor', {rc: '7'}))
+    assert.equal(result.rc, 7)
+    assert.equal(result.classification.class, 'not-running')
+    assert.equal(result.classification.failed, false)
+    assert.ok(!readEnv(join(dir, 'monitor.env')).env.has('OCF_RESKEY_CRM_meta_interval'))
+    const recurring = await executor.execute(req('monitor', {rc: '7'}, {intervalMs: 5000}))
+    assert.equal(recurring.classification.failed, true, 'a recurring monitor finding it stopped is a failure')
+  })
+
+  test('exit reason from stderr; rc classes', async () => {
+    const cases: [string, string, boolean][] = [['1', 'soft', true], ['2', 'hard', true], ['5', 'hard', true], ['6', 'fatal', true], ['190', 'soft', true]]
+    for (const [rc, cls, failed] of cases) {
+      const r = await executor.execute(req('start', {rc}))
+      assert.equal(r.rc, Number(rc))
+      assert.equal(r.exitReason, `asked to return ${rc}`)
+      assert.equal(r.classification.class, cls, `rc ${rc}`)
+      assert.equal(r.classification.failed, failed)
+    }
+    const degraded = await executor.execute(req('monitor', {rc: '190'}, {intervalMs: 1000}))
+    assert.equal(degraded.classification.class, 'degraded')
+    assert.equal(degraded.classification.failed, false)
+  })
+
+  test('history record: call ids increase, digests as Pacemaker (restart digest for a reload-agent agent, secure digest)', async () => {
+    const a = await executor.execute(req('start', {secret: 'pw'}))
+    const b = await executor.execute(req('stop', {secret: 'pw'}))
+    assert.ok(b.callId > a.callId)
+    assert.equal(a.operationKey, 'rec_start_0')
+    assert.match(a.opDigest, /^[0-9a-f]{32}$/)
+    assert.equal(a.opForceRestart, '  secret dir  ', 'reverse document order, as controld lists them')
+    assert.equal(a.opSecureParams, '  secret  ')
+    assert.ok(a.opRestartDigest && a.opSecureDigest)
+    assert.equal(b.opRestartDigest, undefined, 'no restart digest for stop')
+  })
+
+  test('timeout: TERM then KILL of the whole process group, Timed Out, exec time 0', async () => {
+    const r = await executor.execute(req('start', {mode: 'hang'}, {timeoutMs: 1000}))
+    assert.equal(r.status, ExecStatus.Timeout)
+    assert.equal(r.rc, 1)
+    assert.equal(r.execTimeMs, 0)
+    assert.equal(r.exitReason, 'Resource agent did not complete within 1000ms')
+    assert.equal(r.classification.failed, true)
+    const child = Number(readFileSync(join(dir, 'hang.child'), 'utf8'))
+    await until(() => !alive(child))
+  })
+
+  test('megabytes of output: bounded capture, the run completes', async () => {
+    const r = await executor.execute(req('start', {mode: 'chatty', mb: '16'}))
+    assert.equal(r.status, ExecStatus.Done)
+    assert.equal(r.rc, 0)
+    assert.equal(r.exitReason, 'printed a lot')
+    assert.ok(r.stdoutTail.length <= 4096)
+    assert.match(r.hint ?? '', /bytes dropped/)
+  })
+
+  test('a daemon holding stdout open does not wedge the executor', async () => {
+    const r = await executor.execute(req('start', {mode: 'daemon'}, {timeoutMs: 15_000}))
+    assert.equal(r.status, ExecStatus.Done, 'finished before its timeout')
+    assert.equal(r.rc, 0)
+    const child = Number(readFileSync(join(dir, 'daemon.child'), 'utf8'))
+    assert.ok(alive(child), 'the daemon keeps running')
+    process.kill(child, 'SIGKILL')
+  })
+
+  test('missing agent: not installed with a did-you-mean; non-executable: insufficient privileges', async () => {
+    const missing = await executor.execute({...req('start'), agent: {class: 'ocf', provider: 'hakit-test', type: 'Recordr'}})
+    assert.equal(missing.status, ExecStatus.NotInstalled)
+    assert.equal(missing.rc, 5)
+    assert.equal(missing.exitReason, 'Recordr: No such file or directory')
+    assert.match(missing.hint ?? '', /did you mean "Recorder"/)
+    const probe = await executor.execute({...req('monitor'), agent: {class: 'ocf', provider: 'hakit-test', type: 'Recordr'}})
+    assert.equal(probe.classification.failed, false, 'a probe of a missing agent is masked')
+    const provider = await executor.execute({...req('start'), agent: {class: 'ocf', provider: 'hakit-tst', type: 'Recorder'}})
+    assert.match(provider.hint ?? '', /did you mean "hakit-test"/)
+    const noexec = await executor.execute({...req('start'), agent: {class: 'ocf', provider: 'hakit-test', type: 'NotExecutable'}})
+    assert.equal(noexec.rc, 4)
+    assert.equal(noexec.exitReason, 'Child process was unable to execute file')
+  })
+
+  test('in-flight collision: one operation at a time per resource, in submission order', async () => {
+    writeFileSync(join(dir, 'timeline'), '')
+    const start = executor.execute(req('start', {sleep: '0.4'}))
+    const monitor = executor.execute(req('monitor'))
+    const other = executor.execute({...req('monitor', {dir: mkdtempSync(join(dir, 'o-'))}), rscId: 'other'})
+    const [s, m, o] = await Promise.all([start, monitor, other])
+    const lines = readFileSync(join(dir, 'timeline'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0] + ' ' + l.split(' ')[1])
+    assert.deepEqual(lines, ['begin start', 'end start', 'begin monitor', 'end monitor'])
+    assert.ok(m.callId > s.callId)
+    assert.ok(m.queueTimeMs >= 300, 'the monitor waited behind the start')
+    assert.ok(o.queueTimeMs < m.queueTimeMs, 'another resource did not wait')
+  })
+
+  test('start-delay is passed and honoured', async () => {
+    const r = await executor.execute(req('monitor', {}, {startDelayMs: 300, intervalMs: 1000}))
+    assert.equal(readEnv(join(dir, 'monitor.env')).env.get('OCF_RESKEY_CRM_meta_start_delay'), '300')
+    assert.ok(r.queueTimeMs >= 250, `queued ${r.queueTimeMs} ms (timers may round a millisecond early)`)
+  })
+
+  test('recurring monitor: repeated results, last-rc-change kept while rc is unchanged, cancel stops it (in-flight run killed)', async () => {
+    const results: OpResult[] = []
+    const handle = executor.startRecurring(req('monitor', {}, {intervalMs: 100}), (r) => results.push(r))
+    await until(() => results.length >= 3)
+    assert.ok(results.every((r) => r.rc === 0 && r.operationKey === 'rec_monitor_100'))
+    assert.equal(results[2].lastRcChange, results[0].lastRcChange)
+    await executor.cancel(handle)
+    const count = results.length
+    assert.equal(results.at(-1)!.status, ExecStatus.Cancelled)
+    await new Promise((r) => setTimeout(r, 400))
+    assert.equal(results.length, count, 'no result after cancel')
+
+    const slow: OpResult[] = []
+    const h2 = executor.startRecurring(req('monitor', {mode: 'hang'}, {intervalMs: 100, timeoutMs: 60_000}), (r) => slow.push(r))
+    await until(() => existsSync(join(dir, 'hang.child')) && alive(Number(readFileSync(join(dir, 'hang.child'), 'utf8'))))
+    const child = Number(readFileSync(join(dir, 'hang.child'), 'utf8'))
+    await executor.cancel(h2)
+    assert.deepEqual(slow.map((r) => r.status), [ExecStatus.Cancelled])
+    await until(() => !alive(child))
+  })
+
+  test('LSB: monitor runs status; status 3 is not running; meta-data synthesized from INIT INFO', async () => {
+    const state = join(dir, 'lsb.state')
+    const lsb = (action: string): OpRequest => ({rscId: 'l', agent: {class: 'lsb', type: 'hakit-lsb'}, action, intervalMs: 0, timeoutMs: 20_000, params: {}, env: {HAKIT_LSB_STATE: state}})
+    assert.equal((await executor.execute(lsb('monitor'))).rc, 7)
+    assert.equal((await executor.execute(lsb('start'))).rc, 0)
+    assert.equal((await executor.execute(lsb('monitor'))).rc, 0)
+    assert.equal((await executor.execute(lsb('stop'))).rc, 0)
+    const md = await executor.execute(lsb('meta-data'))
+    assert.match(md.output ?? '', /<shortdesc lang="en">hakit LSB test service<\/shortdesc>/)
+  })
+
+  test('heartbeat class: positional arguments, status read from output, found in the config dir resource.d', async () => {
+    const state = join(dir, 'hb.state')
+    const hb = (action: string): OpRequest => ({rscId: 'h', agent: {class: 'heartbeat', type: 'hbstate'}, action, intervalMs: 0, timeoutMs: 20_000, params: {'1': state}})
+    assert.equal((await executor.execute(hb('monitor'))).rc, 7, '"stopped" with exit 0 is not running')
+    assert.equal((await executor.execute(hb('start'))).rc, 0)
+    assert.equal(readFileSync(state, 'utf8').trim(), 'n1', 'HA_CURHOST passed')
+    assert.equal((await executor.execute(hb('monitor'))).rc, 0)
+    assert.equal((await executor.execute(hb('stop'))).rc, 0)
+    assert.ok(!existsSync(state))
+  })
+
+  test('systemd without systemd as PID 1: a clear unavailable result', async (t) => {
+    if (readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd') return t.skip('systemd is PID 1 here')
+    const r = await executor.execute({rscId: 's', agent: {class: 'systemd', type: 'sshd'}, action: 'start', intervalMs: 0, timeoutMs: 20_000, params: {}})
+    assert.equal(r.status, ExecStatus.NotInstalled)
+    assert.match(r.exitReason, /systemd is not PID 1/)
+  })
+
+  test('agent-facing tools: Stateful sets its promotion score through hakit crm_attribute', async () => {
+    const store = new FileAttributeStore(join(dir, 'attrs.json'))
+    const stateful = (action: string): OpRequest => ({rscId: 'st', agent: {class: 'ocf', provider: 'pacemaker', type: 'Stateful'}, action, intervalMs: 0, timeoutMs: 20_000, params: {state: join(dir, 'st.state')}})
+    const ex = new LocalExecutor({nodeName: 'n1', attributeStore: join(dir, 'attrs.json')})
+    try {
+      assert.equal((await ex.execute(stateful('start'))).rc, 0)
+      assert.equal(store.getSync('n1', 'master-st', 'reboot'), '5')
+      assert.equal((await ex.execute(stateful('promote'))).rc, 0)
+      assert.equal(store.getSync('n1', 'master-st', 'reboot'), '10')
+      assert.equal((await ex.execute(stateful('monitor'))).rc, 8)
+      assert.equal((await ex.execute(stateful('demote'))).rc, 0)
+      assert.equal((await ex.execute(stateful('stop'))).rc, 0)
+      assert.equal(store.getSync('n1', 'master-st', 'reboot'), undefined, 'stop removes the score')
+    } finally {
+      await ex.shutdown()
+    }
+  })
+})
