@@ -85,10 +85,11 @@ export class CrmLab {
     return this.nodes.get(name)!
   }
 
-  start(name: string): void {
+  /** Starts a node's daemon; `crmFlag: false` leaves the runtime to ha.cf's `crm respawn`. */
+  start(name: string, options: {crmFlag?: boolean} = {}): void {
     const node = this.node(name)
     node.output = ''
-    const args = ['run', '--crm', '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', node.socket, '--cib', this.cibFile]
+    const args = ['run', ...(options.crmFlag === false ? [] : ['--crm']), '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', node.socket, '--cib', this.cibFile]
     const proc = spawn(process.execPath, [join(projectRoot, 'bin', 'run.js'), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {...process.env, NO_COLOR: '1', HA_VARRUN: node.runDir},
@@ -176,6 +177,13 @@ export class CrmLab {
 
   describe(): string {
     return [...this.nodes.values()].map((n) => `--- ${n.name} active [${this.active(n.name).join(' ')}] running=${this.running(n.name)}\n${n.output.split('\n').slice(-50).join('\n')}`).join('\n')
+  }
+
+  /** Resolves with the exit code when the node's daemon exits. */
+  exited(name: string): Promise<number | null> {
+    const proc = this.node(name).proc
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc?.exitCode ?? null)
+    return new Promise((resolve) => proc.once('exit', (code) => resolve(code)))
   }
 
   async cleanup(): Promise<void> {
