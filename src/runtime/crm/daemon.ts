@@ -32,7 +32,7 @@ import {loadCrmDaemonConfig, type CrmDaemonConfig, type CrmDaemonOptions} from '
 import {Controller} from './controller.js'
 import type {ControllerAction, ControllerEvent, FenceLevel} from './controller-types.js'
 import {CrmNode, type CrmNodeAction, type CrmNodeEvent} from './node.js'
-import {CRM_MESSAGE_TYPE, decodeCrmMessage, encodeCrmMessage, type CrmMessage, type CrmState} from './protocol.js'
+import {CRM_MESSAGE_TYPE, encodeCrmMessages, Reassembler, type CrmMessage, type CrmState} from './protocol.js'
 import {crmSocketPath, DEFAULT_CRM_SOCKET, startCrmSocket, type CrmStatus} from './socket.js'
 
 export interface CrmStartOptions extends CrmDaemonOptions {
@@ -71,8 +71,6 @@ type ControllerWire =
 const FSA_STATE: Record<CrmState, string> = {
   starting: 'S_STARTING', pending: 'S_PENDING', election: 'S_ELECTION', dc: 'S_INTEGRATION', 'not-dc': 'S_NOT_DC', stopping: 'S_STOPPING',
 }
-/** One datagram: bigger CRM messages cannot be sent over Heartbeat media. */
-const MAX_DATAGRAM = 64_000
 
 /** The CIB for a node's very first start: --cib, else haresources converted, else empty. */
 async function initialCib(config: CrmDaemonConfig, log: (level: DaemonLogLevel, text: string) => void): Promise<Cib> {
@@ -143,14 +141,10 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   // ---- sending
   const send = (msg: CrmMessage, to?: string): void => {
     if (finished) return
-    const fields = encodeCrmMessage(msg, to)
-    const size = Object.values(fields).reduce((n, v) => n + v.length, 0)
-    if (size > MAX_DATAGRAM) {
-      log('error', `Cannot send ${msg.crm}${to ? ` to ${to}` : ''}: ${size} bytes exceed one datagram`)
-      return
-    }
+    const messages = encodeCrmMessages(msg, to)
+    if (messages.length > 1) log('debug', `Sending ${msg.crm}${to ? ` to ${to}` : ''} in ${messages.length} fragments`)
     try {
-      cluster.send(new HbMessage(Object.entries(fields)))
+      for (const fields of messages) cluster.send(new HbMessage(Object.entries(fields)))
     } catch (error) {
       log('error', `Cannot send ${msg.crm}: ${(error as Error).message}`)
     }
@@ -364,6 +358,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   }
 
   // ---- membership and messages
+  const reassembler = new Reassembler()
   const membership = (): {type: 'membership'; live: string[]; dead: string[]} => {
     const others = config.nodes.filter((n) => n !== config.node)
     return {
@@ -381,9 +376,10 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   })
   cluster.on(`message:${CRM_MESSAGE_TYPE}`, (msg: HbMessage, info: {from: string; self?: boolean}) => {
     if (info.self || finished) return
-    const crm = decodeCrmMessage((name) => msg.get(name))
+    const fragment = msg.has('fragid')
+    const crm = reassembler.accept(info.from.toLowerCase(), (name) => msg.get(name))
     if (!crm) {
-      log('warn', `Ignoring a malformed CRM message from ${info.from}`)
+      if (!fragment) log('warn', `Ignoring a malformed CRM message from ${info.from}`)
       return
     }
     if (crm.crm === 'controller') {

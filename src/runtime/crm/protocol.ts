@@ -1,7 +1,10 @@
 /**
  * The CRM protocol on hakit's Heartbeat-compatible messaging: one message
  * type `t=hakit-crm`, the kind in `crm`, the body as JSON in `data` (zlib +
- * base64 in `dataz` when large, since one message is one UDP datagram).
+ * base64 in `dataz` when large). One Heartbeat message is one UDP datagram,
+ * so a body that is still too big (a whole CIB of many resources) is cut into
+ * fragments (`fragid`, `frag=i/n`, a slice of `dataz` each), which the
+ * receiver reassembles: Heartbeat delivers each sender's messages in order.
  * Directed messages carry Heartbeat's `dest` field, so the messaging layer
  * drops them on other nodes.
  */
@@ -68,5 +71,63 @@ export function decodeCrmMessage(get: (name: string) => string | undefined): Crm
     return {...body, crm} as CrmMessage
   } catch {
     return undefined
+  }
+}
+
+/** Payload bytes per fragment: well under one datagram with Heartbeat's own fields and signature. */
+export const FRAGMENT_BYTES = 48_000
+
+let fragmentCounter = 0
+
+/** One message, or its fragments when the compressed body exceeds one datagram. */
+export function encodeCrmMessages(msg: CrmMessage, dest?: string, fragmentBytes = FRAGMENT_BYTES): Array<Record<string, string>> {
+  const whole = encodeCrmMessage(msg, dest)
+  const z = whole.dataz
+  if (z === undefined || z.length <= fragmentBytes) return [whole]
+  const n = Math.ceil(z.length / fragmentBytes)
+  const fragid = `${process.pid}.${++fragmentCounter}`
+  const parts: Array<Record<string, string>> = []
+  for (let i = 0; i < n; i++) {
+    const fields: Record<string, string> = {t: CRM_MESSAGE_TYPE, crm: msg.crm}
+    if (dest) fields.dest = dest
+    fields.fragid = fragid
+    fields.frag = `${i + 1}/${n}`
+    fields.dataz = z.slice(i * fragmentBytes, (i + 1) * fragmentBytes)
+    parts.push(fields)
+  }
+  return parts
+}
+
+/**
+ * Puts fragments back together, per sender. A new fragment series from a
+ * sender drops that sender's unfinished one (its messages arrive in order,
+ * so the rest of it is lost for good).
+ */
+export class Reassembler {
+  private readonly partial = new Map<string, {fragid: string; parts: string[]; got: number}>()
+
+  /** The whole message once complete, undefined while fragments are missing or when it is not a CRM message. */
+  accept(from: string, get: (name: string) => string | undefined): CrmMessage | undefined {
+    const fragid = get('fragid')
+    if (fragid === undefined) return decodeCrmMessage(get)
+    const m = /^(\d+)\/(\d+)$/.exec(get('frag') ?? '')
+    const part = get('dataz')
+    if (!m || part === undefined) return undefined
+    const index = Number(m[1]) - 1
+    const total = Number(m[2])
+    if (total < 1 || total > 10_000 || index < 0 || index >= total) return undefined
+    let entry = this.partial.get(from)
+    if (!entry || entry.fragid !== fragid || entry.parts.length !== total) {
+      entry = {fragid, parts: new Array<string>(total), got: 0}
+      this.partial.set(from, entry)
+    }
+    if (entry.parts[index] === undefined) {
+      entry.parts[index] = part
+      entry.got++
+    }
+    if (entry.got < total) return undefined
+    this.partial.delete(from)
+    const joined = entry.parts.join('')
+    return decodeCrmMessage((name) => (name === 'dataz' ? joined : name === 'fragid' || name === 'frag' ? undefined : get(name)))
   }
 }

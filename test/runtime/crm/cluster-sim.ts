@@ -9,7 +9,7 @@ import type {Cib} from '../../../src/formats/cib/model.js'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {cibVersion, setCibVersion, type CibOp} from '../../../src/runtime/crm/cib-ops.js'
 import {CrmNode, type CrmNodeAction, type CrmNodeConfig} from '../../../src/runtime/crm/node.js'
-import {decodeCrmMessage, encodeCrmMessage, type CrmMessage} from '../../../src/runtime/crm/protocol.js'
+import {encodeCrmMessages, Reassembler} from '../../../src/runtime/crm/protocol.js'
 
 /** Small deterministic PRNG (mulberry32) so a failing seed replays. */
 export function prng(seed: number): () => number {
@@ -34,6 +34,7 @@ interface SimNode {
   /** Virtual time it started: the membership layer reports it alive only a while later (Heartbeat's init → up). */
   upSince: number
   replies: Map<string, {ok: boolean; error?: string}>
+  reassembler: Reassembler
   dcReady: number
   log: string[]
 }
@@ -51,6 +52,8 @@ export interface SimOptions {
   /** Time for membership to notice a change (ms). */
   detectMs?: number
   config?: Partial<CrmNodeConfig>
+  /** Fragment size for CRM messages (small by default, to exercise reassembly). */
+  fragmentBytes?: number
   /** Initial CIB for a node's first start. */
   initialCib?: (node: string) => Cib
 }
@@ -72,7 +75,7 @@ export class CrmSim {
     readonly options: SimOptions = {},
   ) {
     this.random = prng(options.seed ?? 1)
-    for (const name of names) this.nodes.set(name, {name, up: false, cpuMs: 0, partition: 0, upSince: 0, replies: new Map(), dcReady: 0, log: []})
+    for (const name of names) this.nodes.set(name, {name, up: false, cpuMs: 0, partition: 0, upSince: 0, replies: new Map(), reassembler: new Reassembler(), dcReady: 0, log: []})
   }
 
   node(name: string): SimNode {
@@ -98,6 +101,7 @@ export class CrmSim {
     if (n.up) return
     n.up = true
     n.upSince = this.now
+    n.reassembler = new Reassembler()
     n.cpuMs = Math.floor(this.random() * 50)
     const cib = n.disk ? structuredClone(n.disk) : (this.options.initialCib?.(name) ?? emptyCib())
     n.machine = new CrmNode({localNode: name, nodes: this.names, dcVersion: 'sim', dcDeadtimeMs: 2000, electionTimeoutMs: 5000, ...this.options.config}, cib)
@@ -164,13 +168,15 @@ export class CrmSim {
     for (const a of actions) {
       switch (a.type) {
         case 'send': {
-          const fields = encodeCrmMessage(a.msg, a.to)
-          for (const to of this.names) {
-            if (to === n.name || (a.to && a.to !== to) || !this.connected(n.name, to)) continue
-            const key = `${n.name}>${to}`
-            const at = Math.max(this.now + lo + Math.floor(this.random() * (hi - lo + 1)), this.lastDelivery.get(key) ?? 0)
-            this.lastDelivery.set(key, at)
-            this.push({at, kind: 'deliver', from: n.name, to, fields})
+          // small fragments, so whole CIBs travel in pieces as large ones do on real media
+          for (const fields of encodeCrmMessages(a.msg, a.to, this.options.fragmentBytes ?? 400)) {
+            for (const to of this.names) {
+              if (to === n.name || (a.to && a.to !== to) || !this.connected(n.name, to)) continue
+              const key = `${n.name}>${to}`
+              const at = Math.max(this.now + lo + Math.floor(this.random() * (hi - lo + 1)), this.lastDelivery.get(key) ?? 0)
+              this.lastDelivery.set(key, at)
+              this.push({at, kind: 'deliver', from: n.name, to, fields})
+            }
           }
           break
         }
@@ -220,8 +226,8 @@ export class CrmSim {
       const clock = {now: this.now, cpuMs: target.cpuMs}
       if (next.kind === 'deliver') {
         if (!this.connected(next.from, next.to)) continue
-        const msg = decodeCrmMessage((k) => next.fields[k]) as CrmMessage
-        this.apply(target, target.machine.feed({type: 'message', from: next.from, msg, ...clock}))
+        const msg = target.reassembler.accept(next.from, (k) => next.fields[k])
+        if (msg) this.apply(target, target.machine.feed({type: 'message', from: next.from, msg, ...clock}))
       } else if (next.kind === 'membership') {
         this.apply(target, target.machine.feed({type: 'membership', ...this.membershipOf(target.name), ...clock}))
       } else {
