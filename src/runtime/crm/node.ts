@@ -31,6 +31,8 @@ import {Quorum} from './quorum.js'
 
 export const CRM_FEATURE_SET = '3.16.1'
 export const DEFAULT_DC_DEADTIME_MS = 20_000
+/** The cib-bootstrap-options `cluster-infrastructure` the DC writes. */
+export const CLUSTER_INFRASTRUCTURE = 'hakit'
 export const DEFAULT_ELECTION_TIMEOUT_MS = 120_000
 
 export interface CrmNodeConfig {
@@ -357,7 +359,8 @@ export class CrmNode {
     const meta = this.meta(this.localNode, 'crmd')
     const takeover: CibOp[] = [
       {op: 'ensure-nodes', nodes: this.config.nodes.map((uname) => ({id: nodeIdOf(this.cib, uname), uname}))},
-      {op: 'set-cluster-options', options: {'dc-version': this.config.dcVersion, 'cluster-infrastructure': 'heartbeat'}},
+      // not "heartbeat": Pacemaker 2's schema refuses that value (its tools would reject the CIB)
+      {op: 'set-cluster-options', options: {'dc-version': this.config.dcVersion, 'cluster-infrastructure': CLUSTER_INFRASTRUCTURE}},
       {op: 'cib-attributes', attributes: {'dc-uuid': nodeIdOf(this.cib, this.localNode), 'have-quorum': this.quorum.state.have ? '1' : '0'}},
     ]
     for (const op of takeover) configChanged = applyCibOp(this.cib, op, meta).configChanged || configChanged

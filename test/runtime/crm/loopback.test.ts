@@ -7,14 +7,15 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Cib} from '../../../src/formats/cib/model.js'
 import {parseCrm} from '../../../src/formats/crm/parse.js'
 import {printCibXml} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
 import {clusterOption} from '../../../src/runtime/crm/cib-ops.js'
-import {projectRoot, runCli} from '../../helpers/cli.js'
+import {haveCommand, projectRoot, runCli} from '../../helpers/cli.js'
 import {CrmLab} from './crm-lab.js'
 
 const haveDummy = existsSync('/usr/lib/ocf/resource.d/pacemaker/Dummy')
@@ -84,10 +85,21 @@ test('two nodes, cold start: one DC, CIBs converge, resources where the schedule
     const cib = await lab.cib('n1')
     assert.equal(cib.attributes['dc-uuid'], dc)
     assert.equal(cib.attributes['have-quorum'], '1')
-    assert.equal(clusterOption(cib, 'cluster-infrastructure'), 'heartbeat')
+    assert.equal(clusterOption(cib, 'cluster-infrastructure'), 'hakit')
     for (const n of ['n1', 'n2']) assert.equal(cib.status.find((s) => s.id === n)?.attributes.join, 'member')
-    // the live CIB's history makes the scheduler plan nothing more (as crm_simulate would read it)
+    // the live CIB's history makes the scheduler plan nothing more — hakit's and Pacemaker's own
     assert.deepEqual(schedule(cib).summaryLines.filter((l) => /Start|Stop|Move|Recover/.test(l)), [])
+    if (haveCommand('crm_simulate')) {
+      const file = join(lab.root, 'live.xml')
+      writeFileSync(file, await lab.cibXml('n1'))
+      const sim = spawnSync('crm_simulate', ['-S', '-x', file], {encoding: 'utf8'})
+      assert.equal(sim.status, 0, sim.stderr)
+      const summary = sim.stdout.slice(sim.stdout.indexOf('Transition Summary:'))
+      assert.doesNotMatch(summary.split('Executing Cluster Transition')[0]!, /\* (Start|Stop|Move|Recover|Restart)/, `crm_simulate plans nothing on the live CIB:\n${sim.stdout}`)
+      for (const r of resources) assert.match(sim.stdout, new RegExp(`\\* ${r}\\s+\\(ocf:pacemaker:Dummy\\):\\s+Started ${lab.placement().get(r)![0]}`), `crm_simulate sees ${r} where it runs`)
+      const verify = spawnSync('crm_verify', ['-x', file], {encoding: 'utf8'})
+      assert.equal(verify.status, 0, `crm_verify accepts the live CIB: ${verify.stdout}${verify.stderr}`)
+    }
 
     const shown = runCli(['crm', 'configure', 'show'], {env: {HAKIT_CRM_SOCKET: lab.node('n2').socket, CIB_file: undefined}})
     assert.equal(shown.status, 0, shown.stderr)

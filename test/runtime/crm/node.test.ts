@@ -40,7 +40,7 @@ test('cold start of 2 and 3 nodes: one DC, every node joined, CIBs equal, nodes 
       const cib = sim.node(dc).machine!.cib
       assert.deepEqual(cib.nodes.map((n) => n.uname), names)
       assert.equal(cib.attributes['have-quorum'], '1')
-      assert.equal(clusterOption(cib, 'cluster-infrastructure'), 'heartbeat')
+      assert.equal(clusterOption(cib, 'cluster-infrastructure'), 'hakit')
       assert.ok(sim.node(dc).dcReady >= 1, 'dc-ready emitted')
     }
   }
