@@ -6,7 +6,9 @@ export default class Run extends HakitCommand {
   static override summary = 'Run the cluster daemon: `--legacy` replaces Heartbeat v1 on an unchanged /etc/ha.d'
   static override description = `Reads ha.cf, haresources and authkeys from the configuration directory, refuses to start on what Heartbeat refuses (the same findings as "hakit lint all", exit 6), joins the cluster with Heartbeat's protocol (real Heartbeat peers included) and runs the haresources groups as Heartbeat does, with the deliberate differences listed in docs/run-legacy.md. Runs in the foreground; SIGTERM releases every group, tells the peers and exits. Logs go to ha.cf's logfile/debugfile/logfacility in Heartbeat's formats and to stderr.
 
-Operator commands (hakit standby, takeover, status) reach the daemon through STATE_DIR/hakit-legacy.sock and /run/hakit/legacy.sock.`
+After "hakit detach" (the cut-over to Pacemaker, docs/cutover.md) SIGTERM leaves every group running and tells the peers nothing.
+
+Operator commands (hakit standby, takeover, detach, status) reach the daemon through STATE_DIR/hakit-legacy.sock and /run/hakit/legacy.sock.`
 
   static override examples = [
     {description: 'As the heartbeat service would run', command: '<%= config.bin %> <%= command.id %> --legacy'},

@@ -1,0 +1,124 @@
+/**
+ * `hakit detach` in the pure failover machine: a detached node starts and
+ * stops nothing, and leaves without giving anything up or sending the
+ * shutdown notice, so a cut-over to Pacemaker keeps every group running.
+ */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {FailoverMachine, type FailoverAction} from '../../src/runtime/legacy/failover.js'
+import {Sim} from '../runtime/legacy/sim.js'
+
+const TWO = [{key: 'g1', ownerNode: 'n1'}, {key: 'g2', ownerNode: 'n2'}]
+
+function stableCluster(): Sim {
+  const sim = new Sim(['n1', 'n2'], TWO)
+  sim.start('n1')
+  sim.start('n2')
+  sim.run()
+  assert.deepEqual(sim.placement(), {g1: ['n1'], g2: ['n2']})
+  return sim
+}
+
+/** The daemon exits without a word: peers only notice its silence (dead after deadtime). */
+function exitQuietly(sim: Sim, name: string): void {
+  sim.event(name, {type: 'shutdown'})
+  sim.run()
+  sim.node(name).up = false
+  for (const other of sim.nodes.values()) if (other.up) sim.event(other.name, {type: 'node-status', node: name, status: 'dead'})
+  sim.run()
+}
+
+const lastReply = (sim: Sim, name: string) => sim.node(name).operator.at(-1)
+
+test('detach every node, then stop every daemon: every group keeps running where it was, nothing started or stopped', () => {
+  const sim = stableCluster()
+  const startsBefore = JSON.stringify([...sim.nodes.values()].map((n) => [...n.starts]))
+  for (const name of ['n1', 'n2']) {
+    sim.event(name, {type: 'detach'})
+    sim.run()
+    assert.equal(lastReply(sim, name)?.ok, true, `${name} detached`)
+    assert.equal(sim.node(name).machine.snapshot().phase, 'detached')
+  }
+  assert.equal(sim.node('n1').machine.snapshot().rscstatus, 'local', 'detached node still reports what it holds')
+  exitQuietly(sim, 'n1')
+  assert.equal(sim.node('n1').shutdownComplete, true)
+  assert.ok(!sim.node('n1').sent.some((m) => m.t === 'shutdone'), 'no shutdown notice')
+  assert.deepEqual([...sim.node('n2').running], ['g2'], 'n2 took nothing over')
+  exitQuietly(sim, 'n2')
+  assert.deepEqual([...sim.node('n1').running], ['g1'], 'g1 left running on n1')
+  assert.deepEqual([...sim.node('n2').running], ['g2'], 'g2 left running on n2')
+  assert.equal(JSON.stringify([...sim.nodes.values()].map((n) => [...n.starts])), startsBefore, 'no start during the cut-over')
+  assert.deepEqual(sim.dualHolds, [])
+})
+
+test('a peer that is not detached takes over a detached node that left (why every node is detached first)', () => {
+  const sim = stableCluster()
+  sim.event('n1', {type: 'detach'})
+  sim.run()
+  exitQuietly(sim, 'n1')
+  // n1 left g1 running; n2, still managing, sees n1 dead and starts g1 too
+  assert.ok(sim.node('n1').running.has('g1'))
+  assert.ok(sim.node('n2').running.has('g1'))
+})
+
+test('a detached node ignores deaths, standby and takeover requests of peers', () => {
+  const sim = stableCluster()
+  sim.event('n2', {type: 'detach'})
+  sim.run()
+  sim.event('n2', {type: 'standby', which: 'all'})
+  sim.run()
+  assert.equal(lastReply(sim, 'n2')?.ok, false)
+  sim.event('n2', {type: 'takeover', which: 'all'})
+  sim.run()
+  assert.equal(lastReply(sim, 'n2')?.ok, false)
+  sim.event('n2', {type: 'detach'})
+  sim.run()
+  assert.deepEqual(lastReply(sim, 'n2'), {ok: true, message: 'already detached'})
+  // n1 asks n2 to take everything (hb_standby on n1): n2 does not answer, n1 keeps g1
+  sim.event('n1', {type: 'standby', which: 'all'})
+  sim.run()
+  sim.advance(15_000)
+  assert.deepEqual([...sim.node('n1').running], ['g1'])
+  assert.deepEqual([...sim.node('n2').running], ['g2'])
+  // n1 is powered off: the detached n2 does not take g1
+  sim.kill('n1')
+  sim.run()
+  assert.deepEqual([...sim.node('n2').running], ['g2'])
+})
+
+test('a restarted peer asking who holds what is told by the detached node, so it does not start those groups', () => {
+  const sim = stableCluster()
+  sim.event('n2', {type: 'detach'})
+  sim.run()
+  const sentBefore = sim.node('n2').sent.length
+  sim.event('n2', {type: 'message', from: 'n1', msg: {t: 'starting'}})
+  sim.run()
+  const answer = sim.node('n2').sent.slice(sentBefore).find((m) => m.t === 'resource')
+  assert.equal(answer?.hakit_held, 'g2')
+  assert.equal(answer?.isstable, '1')
+})
+
+test('detach is refused while a group is starting, and accepted once it runs', () => {
+  const machine = new FailoverMachine({localNode: 'n1', nodes: ['n1', 'n2'], groups: TWO, autoFailback: 'on', stonith: false})
+  machine.handle({type: 'node-status', node: 'n2', status: 'dead'}, 0)
+  const started = machine.handle({type: 'comms-up'}, 0)
+  assert.ok(started.some((a) => a.type === 'acquire' && a.key === 'g1'))
+  const reply = (actions: FailoverAction[]) => actions.find((a) => a.type === 'operator-result')
+  const refused = reply(machine.handle({type: 'detach'}, 1))
+  assert.equal(refused?.type === 'operator-result' && refused.ok, false)
+  assert.match(refused?.type === 'operator-result' ? refused.message : '', /resource activity in progress/)
+  machine.handle({type: 'acquire-done', key: 'g1', ok: true}, 2)
+  machine.handle({type: 'acquire-done', key: 'g2', ok: true}, 2)
+  const accepted = reply(machine.handle({type: 'detach'}, 3))
+  assert.equal(accepted?.type === 'operator-result' && accepted.ok, true)
+  // nothing moves any more, whatever happens
+  const later = [
+    ...machine.handle({type: 'node-status', node: 'n2', status: 'active'}, 4),
+    ...machine.handle({type: 'message', from: 'n2', msg: {t: 'ask_resources', rsc_hold: 'foreign', info: 'me'}}, 5),
+    ...machine.handle({type: 'tick'}, 60_000),
+  ]
+  assert.ok(!later.some((a) => a.type === 'acquire' || a.type === 'release' || a.type === 'fence'))
+  const shutdown = machine.handle({type: 'shutdown'}, 61_000)
+  assert.ok(!shutdown.some((a) => a.type === 'release' || (a.type === 'send' && a.msg.t === 'shutdone')))
+  assert.deepEqual(shutdown.filter((a) => a.type === 'shutdown-complete'), [{type: 'shutdown-complete', clean: true}])
+})
