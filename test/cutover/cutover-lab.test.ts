@@ -9,15 +9,17 @@
  * no probe failed, that Pacemaker manages the resources on the node v1 ran
  * them on, and that nothing was started or stopped (only probes and
  * monitors in the CIB's operation history, the web server's process the
- * same). Then the rollback after the cut-over, the same way.
+ * same). Then the rollback after the cut-over, the same way. The same with
+ * a real Heartbeat 3.0.6 as the v1 runtime (in the node's own PID and mount
+ * namespaces), where the generated freeze-and-kill steps replace `hakit detach`.
  *
  * `systemctl` does not exist in the lab: its commands are replaced by what
  * the units do (start corosync and pacemakerd, SIGTERM the hakit daemon);
  * `systemctl enable/disable` are skipped. Needs root.
  */
-import {test} from 'node:test'
+import {test, type TestContext} from 'node:test'
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {convertBundle} from '../../src/converters/bundle.js'
 import {cutoverPlan, stepCommands, type CutoverPlan, type CutoverStep} from '../../src/converters/emit/cutover.js'
@@ -104,16 +106,31 @@ function webPid(lab: CutoverLab, node: LabNode): string {
   return lab.sh(node, 'cat /run/hakitweb.pid 2>/dev/null').stdout.trim()
 }
 
-test('cut-over from hakit run --legacy to Pacemaker with the generated steps: no failed probe, resources adopted in place, and back', async (t) => {
-  const why = cutoverLabUnavailable()
-  if (why) return t.skip(why)
+type V1 = 'hakit' | 'heartbeat'
+
+/**
+ * Whether each node's v1 runtime is out of transition and reports the group held on n1 (n1: local,
+ * n2: none; Heartbeat's cl_status says "local" on a node that owns no group once its acquisition ran).
+ */
+function v1Settled(lab: CutoverLab, impl: V1): boolean {
+  return lab.nodes.every((node) => {
+    const held = impl === 'hakit' ? /resources held here: (\S+)/.exec(lab.sh(node, 'hakit status').stdout)?.[1] : lab.exec(node, ['cl_status', 'rscstatus']).stdout.trim()
+    return node.name === 'n1' ? held === 'local' : held === 'none' || (impl === 'heartbeat' && held === 'local')
+  })
+}
+
+async function cutover(t: TestContext, impl: V1): Promise<void> {
+  const why = cutoverLabUnavailable() ?? (impl === 'heartbeat' && !existsSync('/usr/libexec/heartbeat/heartbeat') ? 'heartbeat 3.0.6 not installed' : undefined)
+  if (why) return void t.skip(why)
   const lab = await startCutoverLab(HARESOURCES)
   const log: string[] = []
+  const startV1 = (node: LabNode) => (impl === 'hakit' ? lab.startLegacy(node) : lab.startHeartbeat(node))
+  const v1Log = (node: LabNode) => (impl === 'hakit' ? lab.legacyLog(node) : lab.haLog(node))
   try {
     const [n1, n2] = lab.nodes as [LabNode, LabNode]
-    lab.startLegacy(n1)
-    lab.startLegacy(n2)
-    await lab.waitFor('the v1 runtime to start the group on n1', 90_000, () => lab.hasVip(n1) && webPid(lab, n1) !== '')
+    startV1(n1)
+    startV1(n2)
+    await lab.waitFor('the v1 runtime to start the group on n1', 120_000, () => lab.hasVip(n1) && webPid(lab, n1) !== '' && v1Settled(lab, impl))
     lab.startProber(PROBE_EVERY_MS, 300)
     await lab.waitFor('the client to be served by n1', 30_000, () => lab.probes().some((p) => p.ok && p.detail === 'n1'))
     const servedFrom = lab.probes().find((p) => p.ok)!.start
@@ -154,10 +171,20 @@ test('cut-over from hakit run --legacy to Pacemaker with the generated steps: no
       assert.deepEqual({id, ...r}, {id, role: 'Started', managed: false, nodes: ['n1']}, 'found running on n1, unmanaged')
     }
 
-    await runStep(lab, plan, step(plan, 'detach'), log)
-    for (const node of lab.nodes) assert.match(lab.sh(node, 'hakit status').stdout, /DETACHED/)
+    if (impl === 'hakit') {
+      await runStep(lab, plan, step(plan, 'detach'), log)
+      for (const node of lab.nodes) assert.match(lab.sh(node, 'hakit status').stdout, /DETACHED/)
+    } else {
+      await runStep(lab, plan, plan.heartbeatDetach[0]!, log)
+      // pkill on every node, then ps on every node
+      const listed = (await runStep(lab, plan, plan.heartbeatDetach[1]!, log)).slice(lab.nodes.length).join('')
+      assert.ok(listed.trim().split('\n').length >= 2 * 4, `heartbeat's processes listed:\n${listed}`)
+      assert.ok(listed.trim().split('\n').every((line) => / T/.test(line)), `every heartbeat process stopped:\n${listed}`)
+      await runStep(lab, plan, plan.heartbeatDetach[2]!, log)
+      for (const node of lab.nodes) assert.equal(lab.exec(node, ['pidof', 'heartbeat']).stdout.trim(), '', `no heartbeat left on ${node.name}`)
+    }
     await runStep(lab, plan, step(plan, 'maintenance-off'), log)
-    await runStep(lab, plan, step(plan, 'stop-v1'), log)
+    if (impl === 'hakit') await runStep(lab, plan, step(plan, 'stop-v1'), log)
     await runStep(lab, plan, step(plan, 'finish'), log)
     const cutoverEnd = Date.now()
     // a few more probes after the last step
@@ -175,8 +202,8 @@ test('cut-over from hakit run --legacy to Pacemaker with the generated steps: no
     for (const node of lab.nodes) {
       const pcmkLog = readFileSync(join(node.dir, 'log', 'pacemaker.log'), 'utf8')
       assert.doesNotMatch(pcmkLog, /Initiating (start|stop) operation/, `${node.name}: Pacemaker started or stopped something`)
-      assert.match(lab.legacyLog(node), /Leaving the cluster detached/)
-      assert.doesNotMatch(lab.legacyLog(node), /Giving up all HA resources/)
+      if (impl === 'hakit') assert.match(v1Log(node), /Leaving the cluster detached/)
+      assert.doesNotMatch(v1Log(node), /Giving up all HA resources|Resources being acquired/)
     }
     assert.equal(lab.hasVip(n1), true)
     assert.equal(lab.hasVip(n2), false)
@@ -185,29 +212,33 @@ test('cut-over from hakit run --legacy to Pacemaker with the generated steps: no
 
     const cutoverProbes = lab.probes().filter((p) => p.start >= servedFrom)
     const failed = cutoverProbes.filter((p) => !p.ok)
-    t.diagnostic(`cut-over: ${Math.round((cutoverEnd - cutoverStart) / 1000)} s, ${cutoverProbes.length} probes every ${PROBE_EVERY_MS} ms, ${failed.length} failed, outage ${outageMs(cutoverProbes)} ms`)
+    t.diagnostic(`${impl} → Pacemaker cut-over: ${Math.round((cutoverEnd - cutoverStart) / 1000)} s, ${cutoverProbes.length} probes every ${PROBE_EVERY_MS} ms, ${failed.length} failed, outage ${outageMs(cutoverProbes)} ms`)
     assert.deepEqual(failed, [], 'no probe failed during the cut-over')
     assert.ok(cutoverProbes.every((p) => p.detail === 'n1'), 'always served by n1')
     assert.ok(cutoverProbes.filter((p) => p.start >= cutoverStart && p.start <= cutoverEnd).length * PROBE_EVERY_MS >= (cutoverEnd - cutoverStart) * 0.5, 'the client probed through the whole cut-over')
 
     // Rollback after the cut-over (2c): back to hakit run --legacy, with the steps MIGRATION.md prints
+    const v1LogBefore = lab.nodes.map((node) => v1Log(node).length)
     const rollbackStart = Date.now()
     const placed = await runStep(lab, plan, {...step(plan, 'rollback-late-place'), commands: step(plan, 'rollback-late-place').commands.filter((c) => !c.run.includes('--move'))}, log)
     assert.deepEqual(locatedOn(placed[0]!), ['n1'], 'already on its haresources node: no move needed')
     await runStep(lab, plan, step(plan, 'rollback-late-maintenance'), log)
-    await runStep(lab, plan, {...step(plan, 'rollback-late-v1'), commands: step(plan, 'rollback-late-v1').commands.filter((c) => !c.run.startsWith('hakit status'))}, log)
-    await lab.waitFor('both v1 daemons stable again', 90_000, () => lab.nodes.every((node) => /resources held here: (local|none)/.test(lab.sh(node, 'hakit status').stdout)))
+    log.push(`[rollback-late-v1] start the ${impl} daemons`)
+    for (const node of lab.nodes) startV1(node)
+    await lab.waitFor('both v1 daemons stable again', 120_000, () => v1Settled(lab, impl))
     await runStep(lab, plan, step(plan, 'rollback-late-pacemaker'), log)
     const rollbackEnd = Date.now()
     await new Promise((r) => setTimeout(r, 2000))
-    assert.match(lab.sh(n1, 'hakit status').stdout, /resources held here: local/)
+    assert.ok(v1Settled(lab, impl), 'n1 holds its group again under v1, n2 nothing')
     assert.equal(lab.hasVip(n1), true)
     assert.equal(lab.hasVip(n2), false)
     assert.equal(webPid(lab, n1), pidBefore, 'the web server was not restarted by the rollback')
-    assert.doesNotMatch(lab.legacyLog(n1).split('Leaving the cluster detached')[1] ?? '', /Running \/etc\/init.d\/hakitweb start/, 'v1 adopted the running group')
+    for (const [i, node] of lab.nodes.entries()) {
+      assert.doesNotMatch(v1Log(node).slice(v1LogBefore[i]), /hakitweb +start/, `${node.name}: v1 adopted the running group without starting it`)
+    }
     const all = await lab.stopProber()
     const rollbackProbes = all.filter((p) => p.start >= rollbackStart)
-    t.diagnostic(`rollback: ${Math.round((rollbackEnd - rollbackStart) / 1000)} s, ${rollbackProbes.length} probes, ${rollbackProbes.filter((p) => !p.ok).length} failed, outage ${outageMs(rollbackProbes)} ms`)
+    t.diagnostic(`rollback to ${impl}: ${Math.round((rollbackEnd - rollbackStart) / 1000)} s, ${rollbackProbes.length} probes, ${rollbackProbes.filter((p) => !p.ok).length} failed, outage ${outageMs(rollbackProbes)} ms`)
     assert.deepEqual(all.filter((p) => p.start >= servedFrom && !p.ok), [], 'no probe failed during the rollback')
   } catch (error) {
     process.stderr.write(`${log.join('\n')}\n`)
@@ -216,4 +247,8 @@ test('cut-over from hakit run --legacy to Pacemaker with the generated steps: no
     await lab.stopProber()
     lab.stop()
   }
-})
+}
+
+test('cut-over from hakit run --legacy to Pacemaker with the generated steps: no failed probe, resources adopted in place, and back', (t) => cutover(t, 'hakit'))
+
+test('cut-over from a real Heartbeat 3.0.6 to Pacemaker (freeze and kill instead of detach): no failed probe, and back', (t) => cutover(t, 'heartbeat'))

@@ -7,7 +7,8 @@
  * the client hang on a bridge in the client's namespace. Nothing on the host
  * is touched; stop() SIGKILLs each node's init by PID (ending every process
  * of the node), deletes the namespaces and the scratch directory. Needs root,
- * heartbeat's resource.d scripts, resource-agents, corosync and pacemaker.
+ * heartbeat (its resource.d scripts; the daemon for the real-Heartbeat case),
+ * resource-agents, corosync and pacemaker.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -50,7 +51,7 @@ export function cutoverLabUnavailable(): string | undefined {
     if (!haveCommand(cmd)) return `${cmd} not installed`
   }
   if (spawnSync('id', ['hacluster']).status !== 0) return 'no hacluster user (pacemaker package not installed)'
-  for (const path of ['/etc/ha.d/resource.d/IPaddr', '/usr/lib/ocf/resource.d/heartbeat/IPaddr2', '/etc/init.d', '/etc/corosync', '/var/lib/corosync', '/var/lib/pacemaker', '/var/log/pacemaker']) {
+  for (const path of ['/etc/ha.d/resource.d/IPaddr', '/usr/lib/ocf/resource.d/heartbeat/IPaddr2', '/etc/init.d', '/etc/corosync', '/var/lib/corosync', '/var/lib/pacemaker', '/var/log/pacemaker', '/var/lib/heartbeat']) {
     if (!existsSync(path)) return `${path} missing (heartbeat, resource-agents, corosync or pacemaker not installed)`
   }
   if (!existsSync(join(projectRoot, 'dist', 'bundle'))) return 'hakit is not built (npm run build)'
@@ -162,6 +163,18 @@ export class CutoverLab {
     this.daemon(node, `echo $$ >/run/hakit-legacy.pid; exec hakit run --legacy --config-dir /etc/ha.d --state-dir ${join(node.dir, 'state')}`, join(node.dir, 'legacy.out'))
   }
 
+  /** The real Heartbeat 3.0.6 on the node's /etc/ha.d (it daemonizes), as its init script starts it. */
+  startHeartbeat(node: LabNode): void {
+    const r = this.sh(node, `/usr/libexec/heartbeat/heartbeat </dev/null >>${join(node.dir, 'heartbeat.out')} 2>&1`)
+    if (r.status !== 0) throw new Error(`heartbeat on ${node.name}: ${r.stderr}${r.stdout}`)
+  }
+
+  /** The v1 daemon's log file (ha.cf's logfile). */
+  haLog(node: LabNode): string {
+    const path = join(node.dir, 'log', 'ha-log')
+    return existsSync(path) ? readFileSync(path, 'utf8') : ''
+  }
+
   /** What `systemctl stop hakit-legacy` does: SIGTERM, then wait until the daemon has exited. */
   async stopLegacy(node: LabNode): Promise<void> {
     const pid = readFileSync(join(node.dir, 'run', 'hakit-legacy.pid'), 'utf8').trim()
@@ -230,7 +243,7 @@ export class CutoverLab {
   logTail(): string {
     const out: string[] = []
     for (const n of this.nodes) {
-      for (const f of ['init.err', 'legacy.out', 'corosync.out', 'pacemakerd.out', 'log/corosync.log', 'log/pacemaker.log']) {
+      for (const f of ['init.err', 'legacy.out', 'heartbeat.out', 'log/ha-log', 'blocked.log', 'corosync.out', 'pacemakerd.out', 'log/corosync.log', 'log/pacemaker.log']) {
         const p = join(n.dir, f)
         if (!existsSync(p)) continue
         const lines = readFileSync(p, 'utf8').trim().split('\n').slice(-10)
@@ -267,7 +280,7 @@ export class CutoverLab {
 
 function prepareNode(lab: CutoverLab, node: LabNode): void {
   const d = node.dir
-  for (const sub of ['corosync', 'corosync-lib', 'pacemaker/cib', 'pacemaker/pengine', 'pacemaker/blackbox', 'pacemaker/cores', 'log', 'run/bin', 'init.d', 'state']) {
+  for (const sub of ['corosync', 'corosync-lib', 'pacemaker/cib', 'pacemaker/pengine', 'pacemaker/blackbox', 'pacemaker/cores', 'log', 'run/bin', 'init.d', 'state', 'hblib']) {
     mkdirSync(join(d, sub), {recursive: true})
   }
   // the node's /etc/ha.d: the installed scripts (resource.d, shellfuncs, harc, rc.d) and this site's configuration
@@ -279,6 +292,7 @@ function prepareNode(lab: CutoverLab, node: LabNode): void {
   chmodSync(join(d, 'ha.d', 'authkeys'), 0o600)
   writeFileSync(join(d, 'init.d', 'hakitweb'), webInitScript(), {mode: 0o755})
   writeFileSync(join(d, 'run', 'bin', 'hakit'), `#!/bin/sh\nexec ${process.execPath} ${join(projectRoot, 'bin', 'run.js')} "$@"\n`, {mode: 0o755})
+  writeFileSync(join(d, 'blocked.sh'), `#!/bin/sh\necho "blocked: $0 $*" >>${join(d, 'blocked.log')}\nexit 1\n`, {mode: 0o755})
   writeFileSync(join(d, 'hosts'), `127.0.0.1\tlocalhost\n${lab.nodes.map((n) => `${n.address}\t${n.name}`).join('\n')}\n`)
   const uid = Number(spawnSync('id', ['-u', 'hacluster'], {encoding: 'utf8'}).stdout.trim())
   const gid = Number(spawnSync('getent', ['group', 'haclient'], {encoding: 'utf8'}).stdout.split(':')[2])

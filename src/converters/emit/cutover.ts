@@ -31,6 +31,8 @@ export interface CutoverPlan {
   /** Placement unit (group, primitive or clone id) → the node haresources gives it. */
   units: Array<{id: string; node: string}>
   steps: CutoverStep[]
+  /** With a real Heartbeat 3.0.6: replaces steps `detach` and `stop-v1`. */
+  heartbeatDetach: CutoverStep[]
   /** Rollback while Pacemaker is still in maintenance mode (before `maintenance-off`). */
   rollbackEarly: CutoverStep[]
   /** Rollback once Pacemaker manages the resources. */
@@ -111,6 +113,26 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
     },
   ]
 
+  const heartbeatDetach: CutoverStep[] = [
+    {
+      id: 'heartbeat-disable',
+      text: 'Keep Heartbeat from starting at boot (a rebooted node must not bring it back).',
+      commands: [{on: 'every', run: 'systemctl disable heartbeat'}],
+    },
+    {
+      id: 'heartbeat-freeze',
+      text: `Freeze every node's Heartbeat, all nodes at once (e.g. in parallel from one shell: ${parallelFreeze(nodes)}): a frozen Heartbeat sends nothing and decides nothing, so no node can see another die and take its groups over.`,
+      commands: [{on: 'every', run: 'pkill -STOP -x heartbeat'}, {on: 'every', run: 'ps -o pid=,stat=,args= -C heartbeat'}],
+      check: 'every heartbeat process is listed with state `T` (stopped), on every node.',
+    },
+    {
+      id: 'heartbeat-kill',
+      text: 'Kill them. The resources Heartbeat started are other processes and keep running.',
+      commands: [{on: 'every', run: 'pkill -KILL -x heartbeat; rm -f /run/heartbeat.pid'}],
+      check: '`pidof heartbeat` prints nothing; the service still answers.',
+    },
+  ]
+
   const rollbackEarly: CutoverStep[] = [
     {
       id: 'rollback-early-pacemaker',
@@ -139,9 +161,9 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
     },
     {
       id: 'rollback-late-v1',
-      text: 'Start the v1 runtime on every node. `hakit run --legacy` probes each group at start-up and keeps the ones it finds running (no restart). A real Heartbeat runs `status` before `start` and does not start what runs already.',
+      text: 'Start the v1 runtime on every node (real Heartbeat: `systemctl enable --now heartbeat`). `hakit run --legacy` probes each group at start-up and keeps the ones it finds running (no restart). A real Heartbeat runs `status` before `start` and does not start what runs already.',
       commands: [{on: 'every', run: 'systemctl enable --now hakit-legacy'}, {on: 'every', run: 'hakit status'}],
-      check: '`hakit status` shows each group held by the node it runs on.',
+      check: '`hakit status` (real Heartbeat: `cl_status rscstatus`) shows each group held by the node it runs on.',
     },
     {
       id: 'rollback-late-pacemaker',
@@ -149,7 +171,11 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
       commands: [{on: 'every', run: 'systemctl stop pacemaker corosync'}, {on: 'every', run: 'systemctl disable corosync pacemaker'}],
     },
   ]
-  return {nodes, units, steps, rollbackEarly, rollbackLate}
+  return {nodes, units, steps, heartbeatDetach, rollbackEarly, rollbackLate}
+}
+
+function parallelFreeze(nodes: string[]): string {
+  return `${(nodes.length > 0 ? nodes : ['NODE']).map((n) => `\`ssh root@${n} pkill -STOP -x heartbeat &\``).join(' ')} \`wait\``
 }
 
 /** The commands of a step as they are run: 'every' expands to one entry per node. */
@@ -177,21 +203,16 @@ export function cutoverSection(bundle: Bundle, site: CutoverSite): string[] {
   render(plan.steps)
   out.push('### Real Heartbeat 3.0.6 (instead of `hakit detach`)', '',
     'Heartbeat has no way to leave without releasing its resources: SIGTERM, `heartbeat -k` and the init script',
-    'all give every group up (an outage) and make the peer take over. What leaves resources running is killing',
-    'every heartbeat process on every node with SIGKILL — Heartbeat\'s own ResourceManager does that on a failed',
-    'stop — and it must happen on all nodes within deadtime of each other, or a surviving Heartbeat declares',
-    'the killed node dead and starts its groups a second time. Do it in step **detach**, in this order:', '',
-    `1. On every node: \`systemctl disable heartbeat\` (a reboot must not bring it back).`,
-    '2. Freeze every node\'s Heartbeat at once, so none of them can act any more (run in parallel from one shell):',
-    `   ${plan.nodes.map((n) => `\`ssh root@${n} pkill -STOP -x heartbeat &\``).join(' ') || '`ssh root@NODE pkill -STOP -x heartbeat &`'} \`wait\`.`,
-    '   Check on each node that every heartbeat process is stopped: `ps -o pid,stat,cmd -C heartbeat` shows `T`.',
-    '3. Kill them: on every node `pkill -KILL -x heartbeat; rm -f /run/heartbeat.pid`. Resources started by Heartbeat are other processes and keep running.',
-    '4. Go on with step **maintenance-off**; skip **stop-v1**.', '',
-    'Do not use this with a `watchdog` line in ha.cf: the watchdog reboots a node whose Heartbeat is killed',
-    '(remove the line and restart Heartbeat first, which is an outage of its own — or accept a maintenance window).',
-    'If something goes wrong between 2 and 3, `pkill -CONT -x heartbeat` on every node resumes Heartbeat as it was',
-    '(its peers may then report late heartbeats). These steps follow Heartbeat\'s documented behaviour; the',
-    'outage was measured with `hakit run --legacy` only.', '')
+    'all give every group up (an outage) and make the peer take over. What leaves the resources running is',
+    'killing every heartbeat process with SIGKILL (Heartbeat\'s own ResourceManager does that after a failed stop),',
+    'on all nodes within deadtime of each other, or a surviving Heartbeat declares the killed node dead and starts',
+    'its groups a second time. Freezing them all first (SIGSTOP) removes that race. Do these instead of step',
+    '**detach**, then go on with **maintenance-off** and skip **stop-v1**:', '')
+  render(plan.heartbeatDetach)
+  out.push('Not with a `watchdog` line in ha.cf: the watchdog reboots a node whose Heartbeat is frozen or killed',
+    '(remove the line and restart Heartbeat first — an outage of its own — or take a maintenance window).',
+    'If something goes wrong between freeze and kill, `pkill -CONT -x heartbeat` on every node resumes Heartbeat',
+    'as it was (its peers may log late heartbeats).', '')
   out.push('## Rollback', '',
     '### Before maintenance mode is switched off (steps start-pacemaker to detach)', '')
   render(plan.rollbackEarly)
