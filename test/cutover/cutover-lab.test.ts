@@ -249,6 +249,6 @@ async function cutover(t: TestContext, impl: V1): Promise<void> {
   }
 }
 
-test('cut-over from hakit run --legacy to Pacemaker with the generated steps: no failed probe, resources adopted in place, and back', (t) => cutover(t, 'hakit'))
+test('cut-over from hakit run --legacy to Pacemaker with the generated steps: no failed probe, resources adopted in place, and back', {timeout: 600_000}, (t) => cutover(t, 'hakit'))
 
-test('cut-over from a real Heartbeat 3.0.6 to Pacemaker (freeze and kill instead of detach): no failed probe, and back', (t) => cutover(t, 'heartbeat'))
+test('cut-over from a real Heartbeat 3.0.6 to Pacemaker (freeze and kill instead of detach): no failed probe, and back', {timeout: 600_000}, (t) => cutover(t, 'heartbeat'))

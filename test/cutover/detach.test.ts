@@ -5,7 +5,11 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {FailoverMachine, type FailoverAction} from '../../src/runtime/legacy/failover.js'
+import {runDetachCommand, startOperatorServer, type OperatorBackend, type StatusReport} from '../../src/runtime/legacy/operator.js'
 import {Sim} from '../runtime/legacy/sim.js'
 
 const TWO = [{key: 'g1', ownerNode: 'n1'}, {key: 'g2', ownerNode: 'n2'}]
@@ -121,4 +125,30 @@ test('detach is refused while a group is starting, and accepted once it runs', (
   const shutdown = machine.handle({type: 'shutdown'}, 61_000)
   assert.ok(!shutdown.some((a) => a.type === 'release' || (a.type === 'send' && a.msg.t === 'shutdone')))
   assert.deepEqual(shutdown.filter((a) => a.type === 'shutdown-complete'), [{type: 'shutdown-complete', clean: true}])
+})
+
+test('hakit detach over the operator socket: the answer, a refusal, an older daemon, no daemon', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-detach-'))
+  const socket = join(dir, 'op.sock')
+  const status = (): StatusReport => ({node: 'n1', version: 'test', nodes: [], rscstatus: 'local', clients: [], parameters: {}})
+  let answer = {ok: true, message: 'Detached: g1 keep running here.'}
+  const backend: OperatorBackend = {standby: () => answer, takeover: () => answer, status, detach: () => answer}
+  try {
+    let server = await startOperatorServer(socket, backend)
+    assert.deepEqual(await runDetachCommand(socket), {stdout: 'Detached: g1 keep running here.\n', stderr: '', exitCode: 0})
+    answer = {ok: false, message: 'not detached: resource activity in progress (g1); try again in a moment'}
+    const refused = await runDetachCommand(socket)
+    assert.equal(refused.exitCode, 1)
+    assert.equal(refused.stderr, 'hakit detach: not detached: resource activity in progress (g1); try again in a moment\n')
+    server.close()
+    server = await startOperatorServer(socket, {standby: () => answer, takeover: () => answer, status})
+    assert.deepEqual(await runDetachCommand(socket), {stdout: '', stderr: 'hakit detach: this daemon cannot detach\n', exitCode: 1})
+    server.close()
+    await new Promise((r) => setTimeout(r, 50))
+    const none = await runDetachCommand(socket)
+    assert.equal(none.exitCode, 1)
+    assert.match(none.stderr, /^hakit detach: hakit is not running/)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
 })
