@@ -8,7 +8,7 @@ export default class Run extends HakitCommand {
 
 After "hakit detach" (the cut-over to Pacemaker, docs/cutover.md) SIGTERM leaves every group running and tells the peers nothing.
 
-Operator commands (hakit standby, takeover, detach, status) reach the daemon through STATE_DIR/hakit-legacy.sock and /run/hakit/legacy.sock.`
+Operator commands (hakit standby, takeover, detach, attach, status) reach the daemon through STATE_DIR/hakit-legacy.sock and /run/hakit/legacy.sock.`
 
   static override examples = [
     {description: 'As the heartbeat service would run', command: '<%= config.bin %> <%= command.id %> --legacy'},

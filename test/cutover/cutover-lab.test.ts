@@ -119,7 +119,11 @@ function v1Settled(lab: CutoverLab, impl: V1): boolean {
   })
 }
 
-async function cutover(t: TestContext, impl: V1): Promise<void> {
+/**
+ * `through`: the whole cut-over, then the rollback once Pacemaker manages the resources.
+ * `early-rollback`: the cut-over up to `detach`, then the rollback for that stage.
+ */
+async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollback' = 'through'): Promise<void> {
   const why = cutoverLabUnavailable() ?? (impl === 'heartbeat' && !existsSync('/usr/libexec/heartbeat/heartbeat') ? 'heartbeat 3.0.6 not installed' : undefined)
   if (why) return void t.skip(why)
   const lab = await startCutoverLab(HARESOURCES)
@@ -182,6 +186,33 @@ async function cutover(t: TestContext, impl: V1): Promise<void> {
       assert.ok(listed.trim().split('\n').every((line) => / T/.test(line)), `every heartbeat process stopped:\n${listed}`)
       await runStep(lab, plan, plan.heartbeatDetach[2]!, log)
       for (const node of lab.nodes) assert.equal(lab.exec(node, ['pidof', 'heartbeat']).stdout.trim(), '', `no heartbeat left on ${node.name}`)
+    }
+    if (path === 'early-rollback') {
+      // Back to v1 while Pacemaker is still frozen: Pacemaker goes away, the detached daemons attach again
+      const v1LogBefore = lab.nodes.map((node) => v1Log(node).length)
+      const rollbackStart = Date.now()
+      for (const s of plan.rollbackEarly) await runStep(lab, plan, s, log)
+      await lab.waitFor('both v1 daemons stable again', 120_000, () => v1Settled(lab, impl))
+      const rollbackEnd = Date.now()
+      await new Promise((r) => setTimeout(r, 2000))
+      for (const node of lab.nodes) {
+        assert.equal(lab.exec(node, ['pidof', 'pacemakerd', 'corosync']).stdout.trim(), '', `Pacemaker gone from ${node.name}`)
+        const status = lab.sh(node, 'hakit status').stdout
+        assert.doesNotMatch(status, /DETACHED/, `${node.name} manages again`)
+      }
+      assert.ok(v1Settled(lab, impl), 'n1 holds its group under v1 again, n2 nothing')
+      assert.equal(lab.hasVip(n1), true)
+      assert.equal(lab.hasVip(n2), false)
+      assert.equal(webPid(lab, n1), pidBefore, 'the web server was never restarted')
+      for (const [i, node] of lab.nodes.entries()) {
+        assert.doesNotMatch(v1Log(node).slice(v1LogBefore[i]), /hakitweb +start|Resources being acquired/, `${node.name}: the attached daemon kept what runs`)
+      }
+      const all = await lab.stopProber()
+      const probes = all.filter((p) => p.start >= servedFrom)
+      t.diagnostic(`${impl}: cut-over to detach, then rollback before maintenance-off: ${Math.round((rollbackEnd - cutoverStart) / 1000)} s, ${probes.length} probes, ${probes.filter((p) => !p.ok).length} failed, outage ${outageMs(probes)} ms`)
+      assert.deepEqual(probes.filter((p) => !p.ok), [], 'no probe failed')
+      assert.ok(probes.every((p) => p.detail === 'n1'))
+      return
     }
     await runStep(lab, plan, step(plan, 'maintenance-off'), log)
     if (impl === 'hakit') await runStep(lab, plan, step(plan, 'stop-v1'), log)
@@ -252,3 +283,5 @@ async function cutover(t: TestContext, impl: V1): Promise<void> {
 test('cut-over from hakit run --legacy to Pacemaker with the generated steps: no failed probe, resources adopted in place, and back', {timeout: 600_000}, (t) => cutover(t, 'hakit'))
 
 test('cut-over from a real Heartbeat 3.0.6 to Pacemaker (freeze and kill instead of detach): no failed probe, and back', {timeout: 600_000}, (t) => cutover(t, 'heartbeat'))
+
+test('rollback before maintenance mode is off: Pacemaker stopped, hakit attach on the detached daemons: no failed probe, nothing restarted', {timeout: 600_000}, (t) => cutover(t, 'hakit', 'early-rollback'))

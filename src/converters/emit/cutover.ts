@@ -140,10 +140,10 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
       commands: [{on: 'every', run: 'systemctl stop pacemaker corosync'}, {on: 'every', run: 'rm -f /var/lib/pacemaker/cib/cib.xml*'}],
     },
     {
-      id: 'rollback-early-reattach',
-      text: 'If `hakit detach` already ran, restart each v1 daemon, one node at a time (a restart, not a stop and a later start: a peer that is no longer detached would take over the groups of a node that stays away longer than deadtime). At start-up the daemon finds the groups running here and keeps them; nothing is restarted.',
-      commands: [{on: 'every', run: 'systemctl restart hakit-legacy'}, {on: 'every', run: 'hakit status'}],
-      check: '`hakit status` on each node shows the groups held where they run, no DETACHED line.',
+      id: 'rollback-early-attach',
+      text: 'If `hakit detach` already ran: on every node `hakit attach`. The daemon asks its peers what they hold, as at start-up, keeps the groups running here and manages them again; nothing is restarted. A v1 daemon that was already stopped: start it first (`systemctl start hakit-legacy`: at start-up it adopts the groups it finds running), then attach the others — an attached node takes over the groups of a peer it sees dead. (Real Heartbeat: if its processes are only frozen, `pkill -CONT -x heartbeat` on every node; once killed, `systemctl start heartbeat` on every node, as in the late rollback below.)',
+      commands: [{on: 'every', run: 'hakit attach'}, {on: 'every', run: 'hakit status'}],
+      check: '`hakit status` on each node shows the groups held where they run and no DETACHED line.',
     },
   ]
 

@@ -79,6 +79,12 @@ export type FailoverEvent =
    * anything and without the shutdown notice that would make a peer take over.
    */
   | {type: 'detach'}
+  /**
+   * Operator (`hakit attach`): undo `detach` without a restart. The node negotiates
+   * as at start-up — it says `starting`, waits for every live peer's report — keeping
+   * what runs here (released only if a peer holds it too), then manages again.
+   */
+  | {type: 'attach'}
   | {type: 'tick'}
   /** Before comms-up: the group was found (partly) running here (a daemon restart after a crash). */
   | {type: 'found-running'; key: string}
@@ -215,6 +221,7 @@ export class FailoverMachine {
       case 'ping-count': this.onPingCount(event.count); break
       case 'found-running': this.onFoundRunning(event.key); break
       case 'detach': this.onDetach(); break
+      case 'attach': this.out.push({type: 'operator-result', ok: false, message: 'not detached'}); break
     }
     this.settle()
     return this.out
@@ -1010,7 +1017,23 @@ export class FailoverMachine {
     this.out.push({type: 'operator-result', ok: true, message: text})
   }
 
-  /** Detached: only the shutdown and a peer's start-up question get an answer; nothing is acquired or released. */
+  private onAttach(): void {
+    const held = this.heldKeys()
+    // What we hold is kept like groups found running at start-up; peers are asked again what they hold.
+    for (const key of held) this.leftovers.add(key)
+    for (const peer of this.peers.values()) {
+      peer.rscKnown = false
+      peer.solicited = false
+      peer.stable = false
+    }
+    this.phase = 'init'
+    this.log('info', `Attached again: ${held.length > 0 ? `keeping ${held.join(' ')}` : 'holding no group'}; asking the peers what they hold.`)
+    this.out.push({type: 'operator-result', ok: true, message: `attached: resources are managed here again${held.length > 0 ? ` (keeping ${held.join(' ')})` : ''}`})
+    this.onCommsUp()
+    this.settle()
+  }
+
+  /** Detached: only the shutdown, attach and a peer's start-up question get an answer; nothing is acquired or released. */
   private whileDetached(event: FailoverEvent): void {
     switch (event.type) {
       case 'shutdown': {
@@ -1022,6 +1045,9 @@ export class FailoverMachine {
       }
       case 'detach':
         this.out.push({type: 'operator-result', ok: true, message: 'already detached'})
+        return
+      case 'attach':
+        this.onAttach()
         return
       case 'standby':
       case 'takeover':

@@ -75,6 +75,11 @@ export class LegacyRuntime {
     return this.operatorResult(this.feed({type: 'detach'}))
   }
 
+  /** `hakit attach`: undo `detach` (see the `attach` event). */
+  attach(): OperatorReply {
+    return this.operatorResult(this.feed({type: 'attach'}))
+  }
+
   /** Gives every group up (and sends the shutdown notice); resolves with `clean`. */
   shutdown(): Promise<boolean> {
     if (this.finished !== undefined) return Promise.resolve(this.finished)
@@ -93,6 +98,7 @@ export class LegacyRuntime {
       standby: (which) => this.standby(which),
       takeover: (which) => this.takeover(which),
       detach: () => this.detach(),
+      attach: () => this.attach(),
       status: () => {
         const failover = this.snapshot()
         return {...base(), rscstatus: failover.rscstatus, failover}
