@@ -6,6 +6,7 @@ import {formatLocation, type Finding} from '../core/findings.js'
 import {sections, value} from '../formats/corosync/model.js'
 import type {Bundle} from './bundle.js'
 import {behaviourSection, type BehaviourReport} from './behaviour/index.js'
+import {cutoverSection} from './emit/cutover.js'
 
 /** What `hakit lint all` said about the same directory, for the report's first step. */
 export interface LintSummary {
@@ -114,7 +115,7 @@ export function migrationReport(bundle: Bundle, inputs: ReportInputs): string {
   if (inputs.behaviour) push(...behaviourSection(inputs.behaviour))
   push(...beforeYouStart(inputs))
   push(...cutOverSteps(bundle, {hasDrbd, dir: inputs.dir ?? '/etc/ha.d'}))
-  push('')
+  push('', ...cutoverSection(bundle, {dir: inputs.dir ?? '/etc/ha.d'}))
   return out.join('\n')
 }
 

@@ -164,7 +164,9 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   const stop = (): void => {
     if (stopping) return
     stopping = true
-    log.log('info', 'Received SIGTERM: giving up resources and leaving the cluster.')
+    // a detached daemon (hakit detach, the cut-over) leaves its groups running and sends no shutdown notice
+    if (runtime.snapshot().phase === 'detached') log.log('info', 'Received SIGTERM while detached: leaving the cluster, resources stay as they are.')
+    else log.log('info', 'Received SIGTERM: giving up resources and leaving the cluster.')
     void runtime.shutdown().then(async (clean) => {
       // let the shutdone notice (and a retransmission request, if any) go out before the sockets close
       await new Promise((r) => setTimeout(r, Math.min(300, config.messaging.keepaliveMs)))

@@ -72,8 +72,21 @@ export type FailoverEvent =
   | {type: 'standby'; which: string}
   /** Operator: hb_takeover. */
   | {type: 'takeover'; which: string}
-  /** SIGTERM: give everything up and leave. */
+  /** SIGTERM: give everything up and leave (when detached: leave, giving nothing up). */
   | {type: 'shutdown'}
+  /**
+   * Operator (`hakit detach`, the cut-over to Pacemaker): stop managing resources
+   * for good. What runs keeps running and nothing is started or stopped any more
+   * (no takeover, failback or standby); a later shutdown leaves without giving up
+   * anything and without the shutdown notice that would make a peer take over.
+   */
+  | {type: 'detach'}
+  /**
+   * Operator (`hakit attach`): undo `detach` without a restart. The node negotiates
+   * as at start-up — it says `starting`, waits for every live peer's report — keeping
+   * what runs here (released only if a peer holds it too), then manages again.
+   */
+  | {type: 'attach'}
   | {type: 'tick'}
   /** Before comms-up: the group was found (partly) running here (a daemon restart after a crash). */
   | {type: 'found-running'; key: string}
@@ -93,7 +106,7 @@ export type FailoverAction =
   /** Shutdown finished: `clean` false when a stop failed (no shutdown notice was sent). */
   | {type: 'shutdown-complete'; clean: boolean}
 
-type Phase = 'init' | 'starting' | 'stable' | 'shutdown' | 'stopped'
+type Phase = 'init' | 'starting' | 'stable' | 'detached' | 'shutdown' | 'stopped'
 
 interface GroupState {
   key: string
@@ -192,6 +205,10 @@ export class FailoverMachine {
   handle(event: FailoverEvent, now: number): FailoverAction[] {
     this.now = now
     this.out = []
+    if (this.phase === 'detached') {
+      this.whileDetached(event)
+      return this.out
+    }
     switch (event.type) {
       case 'comms-up': this.onCommsUp(); break
       case 'node-status': this.onNodeStatus(event.node.toLowerCase(), event.status, event.impl); break
@@ -207,6 +224,8 @@ export class FailoverMachine {
       case 'tick': this.onTick(); break
       case 'ping-count': this.onPingCount(event.count); break
       case 'found-running': this.onFoundRunning(event.key); break
+      case 'detach': this.onDetach(); break
+      case 'attach': this.out.push({type: 'operator-result', ok: false, message: 'not detached'}); break
     }
     this.settle()
     return this.out
@@ -226,7 +245,7 @@ export class FailoverMachine {
     return {
       node: this.me,
       phase: this.phase,
-      rscstatus: this.phase === 'stable' && this.standbyState.role === 'idle' && ![...this.groups.values()].some((g) => g.busy > 0) ? this.rscHold() : this.phase === 'init' || this.phase === 'stopped' ? 'none' : 'transition',
+      rscstatus: (this.phase === 'stable' || this.phase === 'detached') && this.standbyState.role === 'idle' && ![...this.groups.values()].some((g) => g.busy > 0) ? this.rscHold() : this.phase === 'init' || this.phase === 'stopped' ? 'none' : 'transition',
       autoFailback: this.config.autoFailback,
       groups: [...this.groups.values()].map((g) => ({
         key: g.key,
@@ -477,7 +496,7 @@ export class FailoverMachine {
   }
 
   private resourceMessage(info?: string): Message {
-    const stable = this.phase === 'stable' && this.standbyState.role === 'idle'
+    const stable = (this.phase === 'stable' || this.phase === 'detached') && this.standbyState.role === 'idle'
     const msg: Message = {t: 'resource', rsc_hold: this.phase === 'shutdown' ? 'none' : this.rscHold(), rtype: 'full', isstable: stable ? '1' : '0'}
     if (info) msg.info = info
     if (this.config.compat !== 'heartbeat') {
@@ -988,6 +1007,76 @@ export class FailoverMachine {
     this.log('info', 'All HA resources relinquished.')
     this.send({t: 'shutdone', st: 'dead'})
     this.out.push({type: 'shutdown-complete', clean: true})
+  }
+
+  // ------------------------------------------------------------------ detach
+
+  private onDetach(): void {
+    const refuse = (why: string): void => void this.out.push({type: 'operator-result', ok: false, message: `not detached: ${why}`})
+    if (this.phase === 'shutdown' || this.phase === 'stopped') return refuse('shutdown in progress')
+    if (this.phase !== 'stable') return refuse('the start-up resource negotiation is not finished; try again in a moment')
+    const busy = [...this.groups.values()].filter((g) => g.busy > 0).map((g) => g.key)
+    if (busy.length > 0) return refuse(`resource activity in progress (${busy.join(' ')}); try again in a moment`)
+    if (this.standbyState.role !== 'idle') return refuse('a standby is in progress; try again in a moment')
+    const failed = [...this.groups.values()].filter((g) => g.stopFailed).map((g) => g.key)
+    if (failed.length > 0) return refuse(`a stop failed for ${failed.join(' ')}: settle that first`)
+    // Peers must know what we hold while we no longer act: it is the last report until we leave.
+    this.reportResources(true)
+    this.phase = 'detached'
+    const held = this.heldKeys()
+    const text = `Detached: no resource is started or stopped here any more; ${held.length > 0 ? `${held.join(' ')} keep running here` : 'this node holds no group'}. Stopping the daemon now leaves them running and sends no shutdown notice.`
+    this.log('info', text)
+    this.out.push({type: 'operator-result', ok: true, message: text})
+  }
+
+  private onAttach(): void {
+    const held = this.heldKeys()
+    // What we hold is kept like groups found running at start-up; peers are asked again what they hold.
+    for (const key of held) this.leftovers.add(key)
+    for (const peer of this.peers.values()) {
+      peer.rscKnown = false
+      peer.solicited = false
+      peer.stable = false
+    }
+    this.phase = 'init'
+    this.log('info', `Attached again: ${held.length > 0 ? `keeping ${held.join(' ')}` : 'holding no group'}; asking the peers what they hold.`)
+    this.out.push({type: 'operator-result', ok: true, message: `attached: resources are managed here again${held.length > 0 ? ` (keeping ${held.join(' ')})` : ''}`})
+    this.onCommsUp()
+    this.settle()
+  }
+
+  /** Detached: only the shutdown, attach and a peer's start-up question get an answer; nothing is acquired or released. */
+  private whileDetached(event: FailoverEvent): void {
+    switch (event.type) {
+      case 'shutdown': {
+        this.phase = 'stopped'
+        const held = this.heldKeys()
+        this.log('info', `Leaving the cluster detached: ${held.length > 0 ? `${held.join(' ')} left running` : 'no group held'}; no shutdown notice sent.`)
+        this.out.push({type: 'shutdown-complete', clean: true})
+        return
+      }
+      case 'detach':
+        this.out.push({type: 'operator-result', ok: true, message: 'already detached'})
+        return
+      case 'attach':
+        this.onAttach()
+        return
+      case 'standby':
+      case 'takeover':
+        this.out.push({type: 'operator-result', ok: false, message: 'detached: this node no longer moves resources'})
+        return
+      case 'node-status': {
+        const peer = this.peers.get(event.node.toLowerCase())
+        if (peer) peer.status = event.status
+        return
+      }
+      case 'message':
+        // a restarted peer asks who holds what: tell it, so it does not start what runs here
+        if (event.msg.t === 'starting' && this.peers.has(event.from.toLowerCase())) this.send(this.resourceMessage())
+        return
+      default:
+        return
+    }
   }
 
   // ------------------------------------------------------------------ ipfail

@@ -30,7 +30,7 @@ export function resolveSocketPath(options: {socket?: string; stateDir?: string; 
   return options.socket ?? env.HAKIT_LEGACY_SOCKET ?? (options.stateDir ? operatorSocketPath(options.stateDir) : DEFAULT_SOCKET)
 }
 
-export type OperatorRequest = {cmd: 'standby' | 'takeover'; which: string} | {cmd: 'status'}
+export type OperatorRequest = {cmd: 'standby' | 'takeover'; which: string} | {cmd: 'status'} | {cmd: 'detach'} | {cmd: 'attach'}
 
 export interface OperatorReply {
   ok: boolean
@@ -76,6 +76,10 @@ export interface OperatorBackend {
   standby(which: string): OperatorReply | Promise<OperatorReply>
   takeover(which: string): OperatorReply | Promise<OperatorReply>
   status(): StatusReport | Promise<StatusReport>
+  /** `hakit detach` (cut-over): stop managing resources, leave them running. Optional: older backends lack it. */
+  detach?(): OperatorReply | Promise<OperatorReply>
+  /** `hakit attach`: undo detach. */
+  attach?(): OperatorReply | Promise<OperatorReply>
 }
 
 type Wire = {ok: true; reply?: OperatorReply; status?: StatusReport} | {ok: false; error: string}
@@ -145,6 +149,8 @@ async function answer(line: string, backend: OperatorBackend): Promise<Wire> {
     case 'standby': return {ok: true, reply: await backend.standby(String(request.which ?? 'all'))}
     case 'takeover': return {ok: true, reply: await backend.takeover(String(request.which ?? 'all'))}
     case 'status': return {ok: true, status: await backend.status()}
+    case 'detach': return backend.detach ? {ok: true, reply: await backend.detach()} : {ok: false, error: 'this daemon cannot detach'}
+    case 'attach': return backend.attach ? {ok: true, reply: await backend.attach()} : {ok: false, error: 'this daemon cannot attach'}
     default: return {ok: false, error: 'unknown request'}
   }
 }
@@ -219,6 +225,18 @@ export async function runStandbyCommand(socketPath: string, cmd: 'standby' | 'ta
   }
 }
 
+/** `hakit detach` (the daemon stops managing resources and leaves them running: the cut-over to Pacemaker) and `hakit attach` (undo). */
+export async function runDetachCommand(socketPath: string, cmd: 'detach' | 'attach' = 'detach'): Promise<CommandOutput> {
+  try {
+    const wire = await operatorRequest(socketPath, {cmd})
+    if (!wire.ok) return {stdout: '', stderr: `hakit ${cmd}: ${wire.error}\n`, exitCode: 1}
+    const reply = wire.reply!
+    return reply.ok ? {stdout: `${reply.message}\n`, stderr: '', exitCode: 0} : {stdout: '', stderr: `hakit ${cmd}: ${reply.message}\n`, exitCode: 1}
+  } catch (error) {
+    return {stdout: '', stderr: `hakit ${cmd}: ${(error as Error).message}\n`, exitCode: 1}
+  }
+}
+
 /**
  * `hakit status [--json]` (overview) and `hakit status <cl_status sub-command> ...`.
  * A daemon that is not running gives cl_status's answers for that case.
@@ -257,6 +275,7 @@ export function renderOverview(status: StatusReport): string {
       lines.push(`  ${g.key}  (owner ${g.owner})  held by ${held}${flags.length ? `  [${flags.join(', ')}]` : ''}`)
     }
     lines.push('', `auto_failback ${status.failover.autoFailback}; standby: ${status.failover.standby}`)
+    if (status.failover.phase === 'detached') lines.push('DETACHED (hakit detach): resources are left as they are; stopping the daemon leaves them running.')
   }
   if (status.messaging) {
     const m = status.messaging
