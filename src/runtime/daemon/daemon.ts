@@ -101,6 +101,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   })
   cluster.on('node-restart', (e: {node: string}) => runtime.feed({type: 'peer-restarted', node: e.node}))
   cluster.on('partition-healed', (e: {node: string}) => runtime.feed({type: 'partition-healed', node: e.node}))
+  cluster.on('shutdown-notice-contradicted', (e: {node: string}) => runtime.feed({type: 'notice-contradicted', node: e.node}))
   cluster.on('comms-up', () => {
     // Comms can come up on a peer's repnodes before its first status packet was read: a peer we
     // hear on some link is alive (up), not dead, for the start decision.

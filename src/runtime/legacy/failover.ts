@@ -64,6 +64,8 @@ export type FailoverEvent =
   | {type: 'partition-healed'; node: string}
   /** Membership: a node came back with a new generation (it restarted). */
   | {type: 'peer-restarted'; node: string}
+  /** Membership: a node was still heard a dead time after its `shutdone` (the notice was forged or replayed). */
+  | {type: 'notice-contradicted'; node: string}
   | {type: 'message'; from: string; msg: Message}
   | {type: 'acquire-done'; key: string; ok: boolean}
   | {type: 'release-done'; key: string; ok: boolean}
@@ -142,6 +144,8 @@ interface PeerState {
   solicited: boolean
   /** It came back after a partition; what it held meanwhile may overlap with us. */
   healed: boolean
+  /** At its `shutdone`: what it held, whether it was stable, and what we took over because of it. */
+  notice?: {held: Set<string>; stable: boolean; took: Set<string>}
 }
 
 type Standby =
@@ -214,6 +218,7 @@ export class FailoverMachine {
       case 'node-status': this.onNodeStatus(event.node.toLowerCase(), event.status, event.impl); break
       case 'partition-healed': this.onPartitionHealed(event.node.toLowerCase()); break
       case 'peer-restarted': this.onPeerRestarted(event.node.toLowerCase()); break
+      case 'notice-contradicted': this.onNoticeContradicted(event.node.toLowerCase()); break
       case 'message': this.onMessage(event.from.toLowerCase(), event.msg); break
       case 'acquire-done': this.onAcquireDone(event.key, event.ok); break
       case 'release-done': this.onReleaseDone(event.key, event.ok); break
@@ -636,6 +641,7 @@ export class FailoverMachine {
   private onPeerRestarted(node: string): void {
     const peer = this.peers.get(node)
     if (!peer) return
+    peer.notice = undefined
     this.log('info', `Heartbeat restart on node ${node}`)
     peer.stable = false
     peer.rscKnown = false
@@ -649,6 +655,7 @@ export class FailoverMachine {
   }
 
   private deadPeer(peer: PeerState): void {
+    peer.notice = undefined
     const wasKnownEmpty = peer.heardFrom && (peer.shutdone || ((this.nice || this.extended(peer)) && peer.rscKnown && peer.holds.size === 0 && !peer.leaving))
     peer.stable = false
     peer.rscKnown = false
@@ -745,7 +752,7 @@ export class FailoverMachine {
   }
 
   private onResource(peer: PeerState, msg: Message): void {
-    const before = peer.holds
+    const before = new Set(peer.holds)
     if (msg.hakit_held !== undefined) {
       peer.holds = new Set(msg.hakit_held.split(' ').filter(Boolean))
     } else {
@@ -759,6 +766,7 @@ export class FailoverMachine {
       this.log('warn', `${peer.name} reports holding ${[...peer.holds].join(' ')} after its shutdown notice: it is still running; ignoring the notice.`)
       peer.shutdone = false
       peer.leaving = false
+      peer.notice = undefined
     } else if (peer.leaving && !peer.shutdone && msg.info !== 'shutdown' && [...peer.holds].some((key) => !before.has(key))) {
       // a departing node only gives groups up: one that reports a new group is not departing
       this.log('warn', `${peer.name} reports taking a group while departing: it is not shutting down.`)
@@ -780,6 +788,7 @@ export class FailoverMachine {
     // What it held and we hold too (a Heartbeat peer leaving after a split brain): re-announce it here.
     // (A Heartbeat peer returning from a partition first releases everything it took meanwhile.)
     const dual = [...this.groups.values()].filter((g) => g.want === 'held' && (peer.holds.has(g.key) || peer.healed))
+    const notice = {held: new Set(peer.holds), stable: peer.stable, took: new Set<string>()}
     peer.healed = false
     peer.shutdone = true
     peer.leaving = true
@@ -792,7 +801,36 @@ export class FailoverMachine {
     }
     if (this.phase !== 'stable') return
     if (this.config.compat !== 'heartbeat') for (const g of dual) this.restart(g)
+    const heldBefore = new Set(this.heldKeys())
     this.takeoverFrom(peer)
+    for (const key of this.heldKeys()) if (!heldBefore.has(key)) notice.took.add(key)
+    peer.notice = notice
+  }
+
+  /**
+   * The node is still running after its `shutdone` (the membership layer heard it a dead time
+   * later): the notice was not its own. Back to what it held before; what we took over because of
+   * the notice and it still holds is released here (a Heartbeat peer does not report again, and
+   * never gives a group up for us). A hakit peer has already corrected us with its own report.
+   */
+  private onNoticeContradicted(node: string): void {
+    const peer = this.peers.get(node)
+    const notice = peer?.notice
+    if (!peer || !notice || !peer.shutdone) return
+    this.log('warn', `${node} is still running after its shutdown notice: the notice was not its own; undoing the takeover.`)
+    peer.notice = undefined
+    peer.shutdone = false
+    peer.leaving = false
+    peer.stable = notice.stable
+    peer.holds = new Set([...notice.held, ...peer.holds])
+    if (this.phase !== 'stable' || this.extended(peer)) return
+    for (const key of notice.took) {
+      const g = this.groups.get(key)!
+      if (g.want !== 'held' || !peer.holds.has(key)) continue
+      this.log('error', g.owner === this.me ? 'Both machines own our resources!' : 'Both machines own foreign resources!')
+      this.log('warn', `Resource group ${key} is still held by ${node}: releasing it here.`)
+      this.setWant(g, 'stopped')
+    }
   }
 
   private onIpRequest(peer: PeerState, key: string): void {

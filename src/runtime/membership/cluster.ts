@@ -84,6 +84,8 @@ interface PeerState {
    * duplicate from another medium, later a replay) and what that packet said.
    */
   firstSeen: Map<number, {at: number; identity: PacketIdentity}>
+  /** Monotonic ms of its `shutdone`, while it has not died or restarted since. */
+  noticeAt?: number
 }
 
 export interface MessageInfo {
@@ -140,6 +142,7 @@ export interface ClusterStats {
  *  'message:<t>'  (msg, info)                            the same, per type (e.g. 'message:ip-request')
  *  'comms-up'     ()
  *  'shutdown-notice' ({node})                            a peer sent `shutdone`
+ *  'shutdown-notice-contradicted' ({node})               …and was still heard a dead time later (the notice was forged)
  *  'node-restart' ({node, generation})
  *  'partition-healed' ({node})
  *  'late-heartbeat' ({node, intervalMs, critical})
@@ -541,6 +544,7 @@ export class HeartbeatCluster extends EventEmitter {
 
   private resetTracking(peer: PeerState): void {
     peer.firstSeen.clear()
+    peer.noticeAt = undefined
     peer.lastSeq = undefined
     peer.highestSeq = undefined
     peer.lastStatusSeq = undefined
@@ -709,6 +713,7 @@ export class HeartbeatCluster extends EventEmitter {
       this.commsNowUp()
     } else if (type === 'shutdone') {
       this.log('info', `Received shutdown notice from '${peer.name}'.`)
+      peer.noticeAt = performance.now()
       this.emit('shutdown-notice', {node: peer.name})
     }
   }
@@ -743,6 +748,7 @@ export class HeartbeatCluster extends EventEmitter {
     const suspects: PeerState[] = []
     for (const peer of this.peers.values()) {
       if (peer.name === this.nodeName) continue
+      this.checkNotice(peer)
       const deadline = this.deadInterval(peer)
       const since = peer.lastHeard ?? this.startedAt
       if (peer.status !== 'dead' && now - since > deadline) suspects.push(peer)
@@ -773,9 +779,23 @@ export class HeartbeatCluster extends EventEmitter {
     } else this.checkCommsUp()
   }
 
+  /**
+   * A node that sent `shutdone` stops: it is declared dead one dead time after its last packet.
+   * Still heard a whole dead time after its notice, it is running: the notice was not its own
+   * (forged or replayed). Said once; the failover layer undoes what it did on the notice.
+   */
+  private checkNotice(peer: PeerState): void {
+    if (peer.noticeAt === undefined || peer.status === 'dead' || peer.lastHeard === undefined) return
+    if (peer.lastHeard - peer.noticeAt <= this.deadInterval(peer)) return
+    peer.noticeAt = undefined
+    this.log('warn', `${peer.name} is still running a dead time after its shutdown notice: the notice was not its own.`)
+    this.emit('shutdown-notice-contradicted', {node: peer.name})
+  }
+
   private declareDead(peer: PeerState): void {
     const previous = peer.status
     peer.status = 'dead'
+    peer.noticeAt = undefined
     this.log('warn', `node ${peer.name}: is dead`)
     // sequence tracking restarts with its next packet
     peer.lastSeq = undefined

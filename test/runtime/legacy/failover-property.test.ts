@@ -60,15 +60,12 @@ const stepArb = fc.oneof(
   fc.record({op: fc.constant('wait' as const), ms: fc.integer({min: 100, max: 12_000})}),
 )
 
-const forgeArb = fc.record({
-  op: fc.constant('forge' as const),
-  node: fc.nat(2),
-  to: fc.nat(2),
-  kind: fc.constantFrom<ForgeKind>('shutdone', 'departing', 'holds-nothing', 'failed-all', 'starting'),
-})
+const forgeArb = (...kinds: ForgeKind[]) => fc.record({op: fc.constant('forge' as const), node: fc.nat(2), to: fc.nat(2), kind: fc.constantFrom(...kinds)})
 
 /** Histories between hakit nodes: failures, operator commands and forged messages. */
-const hakitStepArb = fc.oneof(stepArb, forgeArb)
+const hakitStepArb = fc.oneof(stepArb, forgeArb('shutdone', 'departing', 'holds-nothing', 'failed-all', 'starting'))
+/** With a Heartbeat-protocol node: only messages Heartbeat itself sends (it ignores hakit's fields). */
+const mixedStepArb = fc.oneof(stepArb, forgeArb('shutdone', 'starting'))
 
 function runHistory(nodeCount: number, autoFailback: 'on' | 'off' | 'legacy', failOn: string | undefined, steps: Step[], heartbeatNode?: string): void {
   const names = ['n1', 'n2', 'n3'].slice(0, nodeCount)
@@ -147,7 +144,7 @@ test('random histories, 3 nodes: safe and live after settling', () => {
 test('random histories, hakit paired with a Heartbeat-protocol node: safe and live after settling', () => {
   checkProperty(
     'hakit + Heartbeat',
-    fc.property(fc.constantFrom('on' as const, 'off' as const), fc.constantFrom('n1', 'n2'), fc.array(stepArb, {maxLength: 8}), (mode, heartbeatNode, steps) => {
+    fc.property(fc.constantFrom('on' as const, 'off' as const), fc.constantFrom('n1', 'n2'), fc.array(mixedStepArb, {maxLength: 8}), (mode, heartbeatNode, steps) => {
       runHistory(2, mode, undefined, steps, heartbeatNode)
     }),
     150,
@@ -218,4 +215,27 @@ test('the owner repeats its report while the conflict lasts: a lost report does 
   const settled = reports()
   sim.advance(10_000, 500)
   assert.equal(reports(), settled)
+})
+
+test('a forged shutdone of a live Heartbeat peer is undone once the peer is still heard a dead time later', () => {
+  // Heartbeat reports what it holds only when that changes: no report corrects n2, the membership layer does
+  for (const mode of ['on', 'off'] as const) {
+    const sim = new Sim(['n1', 'n2'], [{key: 'g1', ownerNode: 'n1'}], {autoFailback: mode, perNode: {n1: {impl: 'heartbeat'}}})
+    sim.start('n1')
+    sim.start('n2')
+    sim.run()
+    sim.advance(12_000, 500)
+    assert.deepEqual(sim.placement(), {g1: ['n1']})
+    sim.forge('n1', 'n2', {t: 'shutdone', st: 'dead'})
+    sim.run()
+    assert.deepEqual(sim.placement().g1!.sort(), ['n1', 'n2'], 'the attack worked')
+    sim.advance(Sim.DEADTIME_MS + 2000, 500)
+    assert.deepEqual(sim.placement(), {g1: ['n1']}, mode)
+    assert.ok(sim.node('n2').logs.includes('error: Both machines own foreign resources!'), sim.node('n2').logs.join('\n'))
+    assert.deepEqual(sim.doubleAcquires, [])
+    // and the peer counts as running again: a later power cut of n1 still moves g1 to n2
+    sim.kill('n1')
+    sim.run()
+    assert.deepEqual(sim.placement(), {g1: ['n2']}, mode)
+  }
 })

@@ -132,3 +132,33 @@ test('two different correctly signed packets with one sequence number: the later
   assert.equal(lines.length, 1)
   assert.match(lines[0]!, /^Two different packets from n2 with seq 7: one of them is forged/)
 })
+
+test('a shutdown notice of a node still heard a dead time later is reported as contradicted; a genuine one is not', {timeout: 30_000}, async () => {
+  const port = randomPort()
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, port))
+  const b = new HeartbeatCluster(loopbackConfig(2, 1, port))
+  const contradicted: string[] = []
+  a.on('shutdown-notice-contradicted', (e: {node: string}) => contradicted.push(e.node))
+  try {
+    await a.start()
+    await b.start()
+    await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2', 10_000)
+    // n2 says it leaves but keeps running (what a forged or replayed shutdone looks like)
+    const notice = waitFor(a, 'shutdown-notice', () => true, 10_000)
+    b.sendShutdownNotice()
+    await notice
+    await waitFor(a, 'shutdown-notice-contradicted', () => true, 15_000)
+    assert.deepEqual(contradicted, ['n2'])
+    assert.equal(a.nodeStatus('n2'), 'active')
+    // a genuine notice: n2 leaves right after it
+    const dead = waitFor(a, 'node-dead', (e: {node: string}) => e.node === 'n2', 15_000)
+    b.sendShutdownNotice()
+    await sleep(50)
+    await b.stop()
+    await dead
+    await sleep(a.deadIntervalFor('n2'))
+    assert.deepEqual(contradicted, ['n2'], 'the genuine notice was not contradicted')
+  } finally {
+    await stopAll(a, b)
+  }
+})
