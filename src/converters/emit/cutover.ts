@@ -92,7 +92,7 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
       id: 'detach',
       text: 'On every node, tell the v1 runtime to stop managing resources. `hakit detach` (for `hakit run --legacy`): the daemon keeps running but starts, stops and takes over nothing any more, and when it is stopped later it leaves every resource running and sends no shutdown notice. Detach EVERY node before stopping any daemon: a daemon that is not detached takes over the groups of a peer that left. With a real Heartbeat 3.0.6 there is no such command: see "Real Heartbeat" below and do its steps here instead.',
       commands: [{on: 'every', run: 'hakit detach'}, {on: 'every', run: 'hakit status'}],
-      check: '`hakit status` on each node ends with `DETACHED`.',
+      check: '`hakit status` on each node shows a `DETACHED` line.',
     },
     {
       id: 'maintenance-off',
@@ -191,7 +191,7 @@ export function cutoverSection(bundle: Bundle, site: CutoverSite): string[] {
   const render = (steps: CutoverStep[], first = 1) =>
     steps.forEach((step, i) => {
       out.push(`${first + i}. **${step.id}** — ${step.text}`, '')
-      for (const c of step.commands) out.push(`   ${where(c.on)}: \`${c.run}\``)
+      for (const c of step.commands) out.push(`   - ${where(c.on)}: \`${c.run}\``)
       if (step.check) out.push('', `   Check: ${step.check}`)
       out.push('')
     })
