@@ -154,8 +154,8 @@ export class CutoverLab {
     return Date.now() - start
   }
 
-  hasVip(node: LabNode): boolean {
-    return spawnSync('ip', ['-n', node.netns, '-o', '-4', 'addr', 'show', 'dev', 'hb0'], {encoding: 'utf8'}).stdout.includes(` ${VIP}/`)
+  hasVip(node: LabNode, address = VIP): boolean {
+    return spawnSync('ip', ['-n', node.netns, '-o', '-4', 'addr', 'show', 'dev', 'hb0'], {encoding: 'utf8'}).stdout.includes(` ${address}/`)
   }
 
   /** `hakit run --legacy` on the node's /etc/ha.d, as the hakit-legacy service runs it. */
