@@ -58,6 +58,10 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
   const out = site.out ?? '/root/hakit-pacemaker'
   const locate = units.map((u) => ({on: 'one', run: `crm_resource --locate --resource ${u.id}`}))
   const where = units.map((u) => `\`${u.id}\` → \`${u.node}\``).join(', ')
+  const drbd = bundle.cib.resources.filter((r) => r.kind === 'clone' && r.promotable).map((r) => r.id)
+  const drbdProbe = drbd.length > 0
+    ? ` DRBD (${drbd.map((id) => `\`${id}\``).join(', ')}): the probes find it on every node where the drbd service runs it, "Promoted" where v1 made it primary and "Unpromoted" elsewhere; \`crm_mon -1 -r\` must show exactly that (not tested in hakit's lab).`
+    : ''
 
   const steps: CutoverStep[] = [
     {
@@ -79,12 +83,12 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
     },
     {
       id: 'load',
-      text: `Load the converted configuration as one versioned patch (it keeps maintenance-mode=true: properties are merged, resources and constraints replaced). \`crm configure load update crm.txt\` does the same, but first check it has no \`maintenance-mode\` line.`,
+      text: `Load the converted configuration as one versioned patch: properties are merged, so maintenance-mode stays true; resources and constraints are replaced. It refuses while the conversion has error findings: fix them first. With crmsh instead, add \`maintenance-mode=true\` to the \`property\` line of crm.txt before \`crm configure load update crm.txt\`, so no load can drop it.`,
       commands: [{on: 'one', run: `hakit convert all ${site.dir} --out ${out} --apply`}],
     },
     {
       id: 'probe',
-      text: `Wait for the probes: every resource is looked for on every node. Each group must be found running, complete, exactly where the v1 runtime runs it (${where || 'no groups'}, unless v1 moved it: \`hakit status\` or \`cl_status rscstatus\` on each node tells). \`crm_mon -1 -r\` must show every resource "Started NODE (unmanaged)" — a resource shown Stopped means its converted agent or parameters do not detect what v1 started: stop here (rollback below), fix the resource (\`crm configure edit\`), then \`crm_resource --refresh\`.`,
+      text: `Wait for the probes: every resource is looked for on every node. Each group must be found running, complete, exactly where the v1 runtime runs it (${where || 'no groups'}, unless v1 moved it: \`hakit status\` or \`cl_status rscstatus\` on each node tells). \`crm_mon -1 -r\` must show every resource "Started NODE (unmanaged)" — a resource shown Stopped means its converted agent or parameters do not detect what v1 started: stop here (rollback below), fix the resource (\`crm configure edit\`), then \`crm_resource --refresh\`.${drbdProbe}`,
       commands: [{on: 'one', run: WAIT_IDLE}, ...locate, {on: 'one', run: 'crm_mon -1 -r'}],
       check: `each \`crm_resource --locate\` prints \`resource ID is running on: NODE\` (a group: once per member) with the node v1 runs it on, and no other node.`,
     },
@@ -108,8 +112,8 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
     },
     {
       id: 'finish',
-      text: "Start Corosync and Pacemaker at boot, close Heartbeat's 694/udp, and disable in the init system the services Pacemaker now manages.",
-      commands: [{on: 'every', run: 'systemctl enable corosync pacemaker'}],
+      text: `Start Corosync and Pacemaker at boot, close Heartbeat's 694/udp, and disable at boot (do not stop them: they run the resources now managed by Pacemaker) the init services Pacemaker now manages${drbd.length > 0 ? ', the drbd service included' : ''}.`,
+      commands: [{on: 'every', run: 'systemctl enable corosync pacemaker'}, ...(drbd.length > 0 ? [{on: 'every', run: 'systemctl disable drbd'}] : [])],
     },
   ]
 
