@@ -125,7 +125,7 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
     },
     {
       id: 'heartbeat-freeze',
-      text: `Freeze every node's Heartbeat, all nodes at once (e.g. in parallel from one shell: ${parallelFreeze(nodes)}): a frozen Heartbeat sends nothing and decides nothing, so no node can see another die and take its groups over.`,
+      text: `Freeze every node's Heartbeat, all nodes at once, well within deadtime (e.g. in parallel from one shell: ${parallelFreeze(nodes)}). A frozen Heartbeat sends nothing and decides nothing; the freeze lets you check, before the kill that cannot be undone, that every heartbeat process on every node is stopped. Do not resume a frozen Heartbeat (\`pkill -CONT\`) once deadtime has passed: every node then declares the others dead and takes their groups (measured: split brain and restarts, about 20 s of lost service). To go back, kill anyway and start Heartbeat again (rollback below).`,
       commands: [{on: 'every', run: 'pkill -STOP -x heartbeat'}, {on: 'every', run: 'ps -o pid=,stat=,args= -C heartbeat'}],
       check: 'every heartbeat process is listed with state `T` (stopped), on every node.',
     },
@@ -145,7 +145,7 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
     },
     {
       id: 'rollback-early-attach',
-      text: 'If `hakit detach` already ran: on every node `hakit attach`. The daemon asks its peers what they hold, as at start-up, keeps the groups running here and manages them again; nothing is restarted. A v1 daemon that was already stopped: start it first (`systemctl start hakit-legacy`: at start-up it adopts the groups it finds running), then attach the others — an attached node takes over the groups of a peer it sees dead. (Real Heartbeat: if its processes are only frozen, `pkill -CONT -x heartbeat` on every node; once killed, `systemctl start heartbeat` on every node, as in the late rollback below.)',
+      text: 'If `hakit detach` already ran: on every node `hakit attach`. The daemon asks its peers what they hold, as at start-up, keeps the groups running here and manages them again; nothing is restarted. A v1 daemon that was already stopped: start it first (`systemctl start hakit-legacy`: at start-up it adopts the groups it finds running), then attach the others — an attached node takes over the groups of a peer it sees dead. (Real Heartbeat after the freeze: do not resume it; kill it as in **heartbeat-kill** if not done yet, then `systemctl start heartbeat` on every node: it runs `status` before `start` and starts nothing that runs.)',
       commands: [{on: 'every', run: 'hakit attach'}, {on: 'every', run: 'hakit status'}],
       check: '`hakit status` on each node shows the groups held where they run and no DETACHED line.',
     },
@@ -210,13 +210,12 @@ export function cutoverSection(bundle: Bundle, site: CutoverSite): string[] {
     'all give every group up (an outage) and make the peer take over. What leaves the resources running is',
     'killing every heartbeat process with SIGKILL (Heartbeat\'s own ResourceManager does that after a failed stop),',
     'on all nodes within deadtime of each other, or a surviving Heartbeat declares the killed node dead and starts',
-    'its groups a second time. Freezing them all first (SIGSTOP) removes that race. Do these instead of step',
+    'its groups a second time; the freeze (SIGSTOP) first has the same deadline. Do these instead of step',
     '**detach**, then go on with **maintenance-off** and skip **stop-v1**:', '')
   render(plan.heartbeatDetach)
   out.push('Not with a `watchdog` line in ha.cf: the watchdog reboots a node whose Heartbeat is frozen or killed',
     '(remove the line and restart Heartbeat first — an outage of its own — or take a maintenance window).',
-    'If something goes wrong between freeze and kill, `pkill -CONT -x heartbeat` on every node resumes Heartbeat',
-    'as it was (its peers may log late heartbeats).', '')
+    'There is no way back to a running Heartbeat from the freeze other than kill and start again (see Rollback).', '')
   out.push('## Rollback', '',
     '### Before maintenance mode is switched off (steps start-pacemaker to detach)', '')
   render(plan.rollbackEarly)
