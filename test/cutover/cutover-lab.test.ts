@@ -28,7 +28,11 @@ import {parseHaresources} from '../../src/formats/haresources/parse.js'
 import {parseAuthkeys} from '../../src/formats/authkeys/parse.js'
 import {cutoverLabUnavailable, startCutoverLab, VIP, type CutoverLab, type LabNode, type Probe} from './lab.js'
 
-const HARESOURCES = `n1 IPaddr::${VIP}/24/hb0 hakitweb`
+// n1 serves the probed web service; n2 holds a second address (IPaddr2 shorthand), so both nodes hold a group
+const VIP2 = '10.204.0.101'
+const HARESOURCES = `n1 IPaddr::${VIP}/24/hb0 hakitweb\nn2 IPaddr2::${VIP2}/24/hb0`
+/** Where each converted primitive must run: where v1 runs it. */
+const EXPECTED_NODE: Record<string, string> = {ip_10_204_0_100: 'n1', svc_hakitweb: 'n1', ip_10_204_0_101: 'n2'}
 const PROBE_EVERY_MS = 50
 
 /** Lost service: from each failed probe's launch to the launch of the next successful one, summed. */
@@ -108,15 +112,18 @@ function webPid(lab: CutoverLab, node: LabNode): string {
 
 type V1 = 'hakit' | 'heartbeat'
 
-/**
- * Whether each node's v1 runtime is out of transition and reports the group held on n1 (n1: local,
- * n2: none; Heartbeat's cl_status says "local" on a node that owns no group once its acquisition ran).
- */
+/** Whether each node's v1 runtime is out of transition and holds its own group (rscstatus local). */
 function v1Settled(lab: CutoverLab, impl: V1): boolean {
   return lab.nodes.every((node) => {
     const held = impl === 'hakit' ? /resources held here: (\S+)/.exec(lab.sh(node, 'hakit status').stdout)?.[1] : lab.exec(node, ['cl_status', 'rscstatus']).stdout.trim()
-    return node.name === 'n1' ? held === 'local' : held === 'none' || (impl === 'heartbeat' && held === 'local')
+    return held === 'local'
   })
+}
+
+/** Each address on the node v1 gave it, and only there. */
+function addressesInPlace(lab: CutoverLab): boolean {
+  const [n1, n2] = lab.nodes as [LabNode, LabNode]
+  return lab.hasVip(n1) && !lab.hasVip(n2) && lab.hasVip(n2, VIP2) && !lab.hasVip(n1, VIP2)
 }
 
 /**
@@ -134,7 +141,7 @@ async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollba
     const [n1, n2] = lab.nodes as [LabNode, LabNode]
     startV1(n1)
     startV1(n2)
-    await lab.waitFor('the v1 runtime to start the group on n1', 120_000, () => lab.hasVip(n1) && webPid(lab, n1) !== '' && v1Settled(lab, impl))
+    await lab.waitFor('the v1 runtime to start each group on its node', 120_000, () => addressesInPlace(lab) && webPid(lab, n1) !== '' && v1Settled(lab, impl))
     lab.startProber(PROBE_EVERY_MS, 300)
     await lab.waitFor('the client to be served by n1', 30_000, () => lab.probes().some((p) => p.ok && p.detail === 'n1'))
     const servedFrom = lab.probes().find((p) => p.ok)!.start
@@ -151,7 +158,7 @@ async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollba
     })
     const plan = cutoverPlan(bundle, {dir: '/etc/ha.d', out: '/run/hakit-pacemaker'})
     assert.deepEqual(plan.nodes, ['n1', 'n2'])
-    assert.deepEqual(plan.units, [{id: 'grp_n1_1', node: 'n1'}])
+    assert.deepEqual(plan.units.map((u) => u.node), ['n1', 'n2'])
 
     // "prepare": the corosync.conf and authkey of the conversion on every node (logging to the node's own file)
     const conf = lab.sh(n1, 'hakit convert all /etc/ha.d --out /run/hakit-bundle >/dev/null 2>&1; cat /run/hakit-bundle/corosync.conf')
@@ -170,9 +177,11 @@ async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollba
     assert.match(maintenance!, /value=true/)
     await runStep(lab, plan, step(plan, 'load'), log)
     const probed = await runStep(lab, plan, step(plan, 'probe'), log)
-    assert.deepEqual(locatedOn(probed[1]!), ['n1'], 'the probes found the group where v1 runs it')
-    for (const [id, r] of resources(crmMonXml(lab, n1))) {
-      assert.deepEqual({id, ...r}, {id, role: 'Started', managed: false, nodes: ['n1']}, 'found running on n1, unmanaged')
+    plan.units.forEach((u, i) => assert.deepEqual(locatedOn(probed[1 + i]!), [u.node], `the probes found ${u.id} where v1 runs it`))
+    const found = resources(crmMonXml(lab, n1))
+    assert.deepEqual([...found.keys()].sort(), Object.keys(EXPECTED_NODE).sort())
+    for (const [id, r] of found) {
+      assert.deepEqual({id, ...r}, {id, role: 'Started', managed: false, nodes: [EXPECTED_NODE[id]]}, 'found running where v1 runs it, unmanaged')
     }
 
     if (impl === 'hakit') {
@@ -200,9 +209,8 @@ async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollba
         const status = lab.sh(node, 'hakit status').stdout
         assert.doesNotMatch(status, /DETACHED/, `${node.name} manages again`)
       }
-      assert.ok(v1Settled(lab, impl), 'n1 holds its group under v1 again, n2 nothing')
-      assert.equal(lab.hasVip(n1), true)
-      assert.equal(lab.hasVip(n2), false)
+      assert.ok(v1Settled(lab, impl), 'each node holds its group under v1 again')
+      assert.ok(addressesInPlace(lab))
       assert.equal(webPid(lab, n1), pidBefore, 'the web server was never restarted')
       for (const [i, node] of lab.nodes.entries()) {
         assert.doesNotMatch(v1Log(node).slice(v1LogBefore[i]), /hakitweb +start|Resources being acquired/, `${node.name}: the attached daemon kept what runs`)
@@ -223,8 +231,8 @@ async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollba
 
     // Pacemaker manages both resources on n1, nothing was started or stopped
     const managed = resources(crmMonXml(lab, n1))
-    assert.deepEqual([...managed.keys()].sort(), ['ip_10_204_0_100', 'svc_hakitweb'])
-    for (const [id, r] of managed) assert.deepEqual({id, ...r}, {id, role: 'Started', managed: true, nodes: ['n1']})
+    assert.deepEqual([...managed.keys()].sort(), Object.keys(EXPECTED_NODE).sort())
+    for (const [id, r] of managed) assert.deepEqual({id, ...r}, {id, role: 'Started', managed: true, nodes: [EXPECTED_NODE[id]]})
     const status = lab.exec(n1, ['cibadmin', '-Q', '-o', 'status']).stdout
     const ops = [...status.matchAll(/<lrm_rsc_op [^>]*operation="([^"]+)"[^>]*interval="(\d+)"/g)].map((m) => `${m[1]}/${m[2]}`)
     assert.ok(ops.length >= 4, `probes on both nodes recorded: ${ops.join(' ')}`)
@@ -236,8 +244,7 @@ async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollba
       if (impl === 'hakit') assert.match(v1Log(node), /Leaving the cluster detached/)
       assert.doesNotMatch(v1Log(node), /Giving up all HA resources|Resources being acquired/)
     }
-    assert.equal(lab.hasVip(n1), true)
-    assert.equal(lab.hasVip(n2), false)
+    assert.ok(addressesInPlace(lab))
     assert.equal(webPid(lab, n1), pidBefore, 'the web server was never restarted')
     assert.equal(webPid(lab, n2), '')
 
@@ -252,7 +259,7 @@ async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollba
     const v1LogBefore = lab.nodes.map((node) => v1Log(node).length)
     const rollbackStart = Date.now()
     const placed = await runStep(lab, plan, {...step(plan, 'rollback-late-place'), commands: step(plan, 'rollback-late-place').commands.filter((c) => !c.run.includes('--move'))}, log)
-    assert.deepEqual(locatedOn(placed[0]!), ['n1'], 'already on its haresources node: no move needed')
+    plan.units.forEach((u, i) => assert.deepEqual(locatedOn(placed[i]!), [u.node], `${u.id} already on its haresources node: no move needed`))
     await runStep(lab, plan, step(plan, 'rollback-late-maintenance'), log)
     log.push(`[rollback-late-v1] start the ${impl} daemons`)
     for (const node of lab.nodes) startV1(node)
@@ -260,9 +267,8 @@ async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollba
     await runStep(lab, plan, step(plan, 'rollback-late-pacemaker'), log)
     const rollbackEnd = Date.now()
     await new Promise((r) => setTimeout(r, 2000))
-    assert.ok(v1Settled(lab, impl), 'n1 holds its group again under v1, n2 nothing')
-    assert.equal(lab.hasVip(n1), true)
-    assert.equal(lab.hasVip(n2), false)
+    assert.ok(v1Settled(lab, impl), 'each node holds its own group again under v1')
+    assert.ok(addressesInPlace(lab))
     assert.equal(webPid(lab, n1), pidBefore, 'the web server was not restarted by the rollback')
     for (const [i, node] of lab.nodes.entries()) {
       assert.doesNotMatch(v1Log(node).slice(v1LogBefore[i]), /hakitweb +start/, `${node.name}: v1 adopted the running group without starting it`)

@@ -18,7 +18,7 @@ import {applyCib} from '../../src/converters/apply.js'
 import {parseHaCf} from '../../src/formats/hacf/parse.js'
 import {parseHaresources} from '../../src/formats/haresources/parse.js'
 import {parseAuthkeys} from '../../src/formats/authkeys/parse.js'
-import {haveCommand} from '../helpers/cli.js'
+import {fixturesDir, haveCommand} from '../helpers/cli.js'
 
 const HA_CF = `keepalive 1
 deadtime 10
@@ -109,4 +109,18 @@ test('loaded the way the plan says, the configuration keeps maintenance-mode=tru
     else process.env.CIB_file = saved
     rmSync(dir, {recursive: true, force: true})
   }
+})
+
+test('a DRBD site: the probe step says what crm_mon must show for the promotable clone, and the drbd service is disabled, not stopped', async () => {
+  const {legacyPaths, loadLegacy} = await import('../../src/converters/load.js')
+  const dir = join(fixturesDir, 'example-cluster')
+  const bundle = convertBundle(await loadLegacy({...(await legacyPaths(dir)), lookUpScripts: false}))
+  const plan = cutoverPlan(bundle, {dir})
+  const probe = plan.steps.find((s) => s.id === 'probe')!
+  assert.match(probe.text, /DRBD \(`[^`]+`\).*"Promoted" where v1 made it primary and "Unpromoted" elsewhere/)
+  const finish = plan.steps.find((s) => s.id === 'finish')!
+  assert.ok(finish.commands.some((c) => c.run === 'systemctl disable drbd'))
+  assert.ok(!plan.steps.some((s) => s.commands.some((c) => /systemctl stop drbd/.test(c.run))))
+  // and a site without DRBD says nothing about it
+  assert.doesNotMatch(cutoverPlan(site(), {dir: '/etc/ha.d'}).steps.map((s) => s.text).join(' '), /DRBD|drbd/)
 })

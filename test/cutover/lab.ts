@@ -6,12 +6,13 @@
  * /etc/init.d, /etc/corosync, /var/lib/pacemaker, /run, ...); the nodes and
  * the client hang on a bridge in the client's namespace. Nothing on the host
  * is touched; stop() SIGKILLs each node's init by PID (ending every process
- * of the node), deletes the namespaces and the scratch directory. Needs root,
+ * of the node), deletes the namespaces and the scratch directory; a run that
+ * was SIGKILLed is cleaned up by the next one. Needs root,
  * heartbeat (its resource.d scripts; the daemon for the real-Heartbeat case),
  * resource-agents, corosync and pacemaker.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -154,8 +155,8 @@ export class CutoverLab {
     return Date.now() - start
   }
 
-  hasVip(node: LabNode): boolean {
-    return spawnSync('ip', ['-n', node.netns, '-o', '-4', 'addr', 'show', 'dev', 'hb0'], {encoding: 'utf8'}).stdout.includes(` ${VIP}/`)
+  hasVip(node: LabNode, address = VIP): boolean {
+    return spawnSync('ip', ['-n', node.netns, '-o', '-4', 'addr', 'show', 'dev', 'hb0'], {encoding: 'utf8'}).stdout.includes(` ${address}/`)
   }
 
   /** `hakit run --legacy` on the node's /etc/ha.d, as the hakit-legacy service runs it. */
@@ -301,8 +302,41 @@ function prepareNode(lab: CutoverLab, node: LabNode): void {
   chmodSync(d, 0o711)
 }
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Removes what a SIGKILLed earlier run left behind: namespaces and scratch directories named after
+ * a test process that no longer exists (their processes are killed by PID, from `ip netns pids`).
+ */
+function sweepStaleLabs(): void {
+  const list = spawnSync('ip', ['netns', 'list'], {encoding: 'utf8'}).stdout
+  for (const m of list.matchAll(/^(hkco(\d+)-\w+)\b/gm)) {
+    if (pidAlive(Number(m[2]))) continue
+    for (const pid of spawnSync('ip', ['netns', 'pids', m[1]!], {encoding: 'utf8'}).stdout.split(/\s+/).filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL')
+      } catch {
+        // gone already
+      }
+    }
+    spawnSync('ip', ['netns', 'del', m[1]!])
+  }
+  for (const name of readdirSync(tmpdir())) {
+    const m = /^hakit-cutover-lab-(\d+)-/.exec(name)
+    if (m && !pidAlive(Number(m[1]))) rmSync(join(tmpdir(), name), {recursive: true, force: true})
+  }
+}
+
 /** Builds the topology and boots both nodes (no daemon running yet). */
 export async function startCutoverLab(haresources: string): Promise<CutoverLab> {
+  sweepStaleLabs()
   const dir = mkdtempSync(join(tmpdir(), `hakit-cutover-lab-${process.pid}-`))
   chmodSync(dir, 0o711)
   const lab = new CutoverLab(dir, haresources)

@@ -58,6 +58,10 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
   const out = site.out ?? '/root/hakit-pacemaker'
   const locate = units.map((u) => ({on: 'one', run: `crm_resource --locate --resource ${u.id}`}))
   const where = units.map((u) => `\`${u.id}\` → \`${u.node}\``).join(', ')
+  const drbd = bundle.cib.resources.filter((r) => r.kind === 'clone' && r.promotable).map((r) => r.id)
+  const drbdProbe = drbd.length > 0
+    ? ` DRBD (${drbd.map((id) => `\`${id}\``).join(', ')}): the probes find it on every node where the drbd service runs it, "Promoted" where v1 made it primary and "Unpromoted" elsewhere; \`crm_mon -1 -r\` must show exactly that (not tested in hakit's lab).`
+    : ''
 
   const steps: CutoverStep[] = [
     {
@@ -79,12 +83,12 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
     },
     {
       id: 'load',
-      text: `Load the converted configuration as one versioned patch (it keeps maintenance-mode=true: properties are merged, resources and constraints replaced). \`crm configure load update crm.txt\` does the same, but first check it has no \`maintenance-mode\` line.`,
+      text: `Load the converted configuration as one versioned patch: properties are merged, so maintenance-mode stays true; resources and constraints are replaced. It refuses while the conversion has error findings: fix them first. With crmsh instead, add \`maintenance-mode=true\` to the \`property\` line of crm.txt before \`crm configure load update crm.txt\`, so no load can drop it.`,
       commands: [{on: 'one', run: `hakit convert all ${site.dir} --out ${out} --apply`}],
     },
     {
       id: 'probe',
-      text: `Wait for the probes: every resource is looked for on every node. Each group must be found running, complete, exactly where the v1 runtime runs it (${where || 'no groups'}, unless v1 moved it: \`hakit status\` or \`cl_status rscstatus\` on each node tells). \`crm_mon -1 -r\` must show every resource "Started NODE (unmanaged)" — a resource shown Stopped means its converted agent or parameters do not detect what v1 started: stop here (rollback below), fix the resource (\`crm configure edit\`), then \`crm_resource --refresh\`.`,
+      text: `Wait for the probes: every resource is looked for on every node. Each group must be found running, complete, exactly where the v1 runtime runs it (${where || 'no groups'}, unless v1 moved it: \`hakit status\` or \`cl_status rscstatus\` on each node tells). \`crm_mon -1 -r\` must show every resource "Started NODE (unmanaged)" — a resource shown Stopped means its converted agent or parameters do not detect what v1 started: stop here (rollback below), fix the resource (\`crm configure edit\`), then \`crm_resource --refresh\`.${drbdProbe}`,
       commands: [{on: 'one', run: WAIT_IDLE}, ...locate, {on: 'one', run: 'crm_mon -1 -r'}],
       check: `each \`crm_resource --locate\` prints \`resource ID is running on: NODE\` (a group: once per member) with the node v1 runs it on, and no other node.`,
     },
@@ -92,7 +96,7 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
       id: 'detach',
       text: 'On every node, tell the v1 runtime to stop managing resources. `hakit detach` (for `hakit run --legacy`): the daemon keeps running but starts, stops and takes over nothing any more, and when it is stopped later it leaves every resource running and sends no shutdown notice. Detach EVERY node before stopping any daemon: a daemon that is not detached takes over the groups of a peer that left. With a real Heartbeat 3.0.6 there is no such command: see "Real Heartbeat" below and do its steps here instead.',
       commands: [{on: 'every', run: 'hakit detach'}, {on: 'every', run: 'hakit status'}],
-      check: '`hakit status` on each node ends with `DETACHED`.',
+      check: '`hakit status` on each node shows a `DETACHED` line.',
     },
     {
       id: 'maintenance-off',
@@ -108,8 +112,8 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
     },
     {
       id: 'finish',
-      text: "Start Corosync and Pacemaker at boot, close Heartbeat's 694/udp, and disable in the init system the services Pacemaker now manages.",
-      commands: [{on: 'every', run: 'systemctl enable corosync pacemaker'}],
+      text: `Start Corosync and Pacemaker at boot, close Heartbeat's 694/udp, and disable at boot (do not stop them: they run the resources now managed by Pacemaker) the init services Pacemaker now manages${drbd.length > 0 ? ', the drbd service included' : ''}.`,
+      commands: [{on: 'every', run: 'systemctl enable corosync pacemaker'}, ...(drbd.length > 0 ? [{on: 'every', run: 'systemctl disable drbd'}] : [])],
     },
   ]
 
@@ -121,7 +125,7 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
     },
     {
       id: 'heartbeat-freeze',
-      text: `Freeze every node's Heartbeat, all nodes at once (e.g. in parallel from one shell: ${parallelFreeze(nodes)}): a frozen Heartbeat sends nothing and decides nothing, so no node can see another die and take its groups over.`,
+      text: `Freeze every node's Heartbeat, all nodes at once, well within deadtime (e.g. in parallel from one shell: ${parallelFreeze(nodes)}). A frozen Heartbeat sends nothing and decides nothing; the freeze lets you check, before the kill that cannot be undone, that every heartbeat process on every node is stopped. Do not resume a frozen Heartbeat (\`pkill -CONT\`) once deadtime has passed: every node then declares the others dead and takes their groups (measured: split brain and restarts, about 20 s of lost service). To go back, kill anyway and start Heartbeat again (rollback below).`,
       commands: [{on: 'every', run: 'pkill -STOP -x heartbeat'}, {on: 'every', run: 'ps -o pid=,stat=,args= -C heartbeat'}],
       check: 'every heartbeat process is listed with state `T` (stopped), on every node.',
     },
@@ -141,7 +145,7 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
     },
     {
       id: 'rollback-early-attach',
-      text: 'If `hakit detach` already ran: on every node `hakit attach`. The daemon asks its peers what they hold, as at start-up, keeps the groups running here and manages them again; nothing is restarted. A v1 daemon that was already stopped: start it first (`systemctl start hakit-legacy`: at start-up it adopts the groups it finds running), then attach the others — an attached node takes over the groups of a peer it sees dead. (Real Heartbeat: if its processes are only frozen, `pkill -CONT -x heartbeat` on every node; once killed, `systemctl start heartbeat` on every node, as in the late rollback below.)',
+      text: 'If `hakit detach` already ran: on every node `hakit attach`. The daemon asks its peers what they hold, as at start-up, keeps the groups running here and manages them again; nothing is restarted. A v1 daemon that was already stopped: start it first (`systemctl start hakit-legacy`: at start-up it adopts the groups it finds running), then attach the others — an attached node takes over the groups of a peer it sees dead. (Real Heartbeat after the freeze: do not resume it; kill it as in **heartbeat-kill** if not done yet, then `systemctl start heartbeat` on every node: it runs `status` before `start` and starts nothing that runs.)',
       commands: [{on: 'every', run: 'hakit attach'}, {on: 'every', run: 'hakit status'}],
       check: '`hakit status` on each node shows the groups held where they run and no DETACHED line.',
     },
@@ -191,7 +195,7 @@ export function cutoverSection(bundle: Bundle, site: CutoverSite): string[] {
   const render = (steps: CutoverStep[], first = 1) =>
     steps.forEach((step, i) => {
       out.push(`${first + i}. **${step.id}** — ${step.text}`, '')
-      for (const c of step.commands) out.push(`   ${where(c.on)}: \`${c.run}\``)
+      for (const c of step.commands) out.push(`   - ${where(c.on)}: \`${c.run}\``)
       if (step.check) out.push('', `   Check: ${step.check}`)
       out.push('')
     })
@@ -206,13 +210,12 @@ export function cutoverSection(bundle: Bundle, site: CutoverSite): string[] {
     'all give every group up (an outage) and make the peer take over. What leaves the resources running is',
     'killing every heartbeat process with SIGKILL (Heartbeat\'s own ResourceManager does that after a failed stop),',
     'on all nodes within deadtime of each other, or a surviving Heartbeat declares the killed node dead and starts',
-    'its groups a second time. Freezing them all first (SIGSTOP) removes that race. Do these instead of step',
+    'its groups a second time; the freeze (SIGSTOP) first has the same deadline. Do these instead of step',
     '**detach**, then go on with **maintenance-off** and skip **stop-v1**:', '')
   render(plan.heartbeatDetach)
   out.push('Not with a `watchdog` line in ha.cf: the watchdog reboots a node whose Heartbeat is frozen or killed',
     '(remove the line and restart Heartbeat first — an outage of its own — or take a maintenance window).',
-    'If something goes wrong between freeze and kill, `pkill -CONT -x heartbeat` on every node resumes Heartbeat',
-    'as it was (its peers may log late heartbeats).', '')
+    'There is no way back to a running Heartbeat from the freeze other than kill and start again (see Rollback).', '')
   out.push('## Rollback', '',
     '### Before maintenance mode is switched off (steps start-pacemaker to detach)', '')
   render(plan.rollbackEarly)
