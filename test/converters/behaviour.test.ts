@@ -114,3 +114,12 @@ test('a conversion that loses auto_failback is caught: an undocumented differenc
   assert.equal(missing.status, 2)
   assert.match(missing.stderr, /no resource grp_n1_1 \(haresources line \d+\)/)
 })
+
+test('with fencing on both sides a partition is played as the fenced node being lost; the fixtures with every script pass', async () => {
+  const r = await check(fixture('fencing'))
+  const partition = r.scenarios.find((s) => s.kind === 'partition')!
+  assert.match(partition.name, /fencing: alpha is fenced/)
+  assert.ok(partition.groups.every((g) => g.same && g.v1.join() === 'beta'), rows(r).join('\n'))
+  assert.equal(r.undocumented, 0, rows(r).join('\n'))
+  assert.equal((await check(fixture('every-script'))).undocumented, 0)
+})

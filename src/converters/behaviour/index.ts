@@ -104,7 +104,17 @@ export function checkBehaviour(input: BehaviourInput): BehaviourReport {
   }
 
   // A partition: the first node alone against the others.
-  if (all.length >= 2) {
+  const pmFencing = input.cib.crmConfig.some((set) => set.pairs.some((p) => p.name === 'stonith-enabled' && /^(true|yes|on|1)$/i.test(p.value ?? '')))
+  if (all.length >= 2 && input.stonith && pmFencing) {
+    // With fencing on both sides a partition ends in a fencing race; both are played with the same
+    // outcome assumed (the bigger side, else the later nodes, fence the first node), which is the
+    // node being lost — what matters is who takes its groups.
+    const [alone, ...others] = all as [string, ...string[]]
+    const sim = cold()
+    sim.kill(alone)
+    sim.settle()
+    add('partition', `partition: ${alone} | ${others.join(', ')} (fencing: ${alone} is fenced)`, heartbeatTakeover(sim.placement(), v1Start, alone, others), pm({online: others, running: pmStart}))
+  } else if (all.length >= 2) {
     const [alone, ...others] = all as [string, ...string[]]
     const sim = cold()
     sim.partition([[alone], others])
