@@ -48,7 +48,7 @@ test('a failed start on the owner: real Heartbeat and real Pacemaker end where t
     mkdirSync(dir)
     for (const [name, text] of Object.entries(LAB)) writeFileSync(join(dir, name), text, {mode: name === 'authkeys' ? 0o600 : 0o644})
     const out = join(work, 'out')
-    const {bundle, behaviour} = await writeConversionBundle(dir, out, {offline: true})
+    const {bundle, behaviour} = await writeConversionBundle(dir, out, {offline: true, check: true})
     const scenario = behaviour!.scenarios.find((s) => s.kind === 'start-failure')!
     const [group] = scenario.groups
     assert.deepEqual([group!.v1, group!.pacemaker], [[], ['n2']], 'the prediction')
