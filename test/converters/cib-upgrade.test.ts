@@ -200,6 +200,7 @@ test('convert all --cib: a Pacemaker-on-Heartbeat site gets corosync.conf from h
   assert.match(report, /Dialect recognised: Pacemaker 1\.0\.13, cluster-infrastructure=Heartbeat, Heartbeat UUID node ids/)
   assert.match(report, /Node ids \(Heartbeat UUID → corosync nodeid\): s1 → 1, s2 → 2/)
   for (const f of cibFiles) assert.ok(report.includes(`\`${f}\``), f)
+  assert.ok(report.includes(`hakit convert all ${dir} ${cibFiles.map((f) => `--cib ${f}`).join(' ')} --out DIR --apply --dry-run`), 'the load step names the CIB files')
   const cib = parseCibXml(readFileSync(join(out, 'cib.xml'), 'utf8'), 'cib.xml')
   assert.deepEqual(cib.resources.map((x) => x.id).sort(), ['samba', 'web', 'webapp'])
   const corosync = readFileSync(join(out, 'corosync.conf'), 'utf8')
