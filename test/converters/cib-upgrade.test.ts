@@ -213,3 +213,21 @@ test('convert all --cib: a Pacemaker-on-Heartbeat site gets corosync.conf from h
   assert.equal(plain.status, 1)
   assert.match(plain.stderr, /ha\.cf:1:1 error convert-no-resources .*hakit convert cib/)
 })
+
+test('the rarer dialect bits: 0.6 underscore spellings, unknown options, optional orders, group ordered=false, heartbeat:drbddisk', () => {
+  const text = `<cib validate-with="pacemaker-1.0"><configuration><crm_config><cluster_property_set id="o">
+<nvpair id="o-1" name="stonith_enabled" value="false"/><nvpair id="o-2" name="frobnicate" value="1"/></cluster_property_set></crm_config><nodes/>
+<resources><group id="g"><meta_attributes id="g-m"><nvpair id="g-m-1" name="ordered" value="false"/></meta_attributes>
+<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/><primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/></group>
+<primitive id="d" class="heartbeat" type="drbddisk"><instance_attributes id="d-i"><nvpair id="d-i-1" name="1" value="r0"/></instance_attributes></primitive></resources>
+<constraints><rsc_order id="o1" first="g" then="d" score="0"/></constraints></configuration><status/></cib>`
+  const r = convertOldCib(parseCibXml(text, 'c.xml'), [{file: 'c.xml', text}])
+  assert.deepEqual(r.cib.crmConfig.flatMap((s) => s.pairs).map((p) => p.name), ['stonith-enabled', 'frobnicate'])
+  const ids = r.findings.map((f) => `${f.location?.line}:${f.id}:${f.severity}`)
+  for (const expected of ['2:upgrade-option-spelling:info', '2:upgrade-option-unknown:warning', '3:upgrade-group-option:warning', '5:upgrade-heartbeat-class:error', '6:upgrade-order-score:info']) {
+    assert.ok(ids.includes(expected), `${expected} in ${ids.join(' ')}`)
+  }
+  const order = r.cib.constraints[0]
+  assert.ok(order?.kind === 'order' && order.orderKind === 'Optional' && order.score === undefined)
+  assert.deepEqual(r.cib.resources[0]!.metaAttributes.flatMap((s) => s.pairs), [])
+})
