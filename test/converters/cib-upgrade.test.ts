@@ -170,9 +170,9 @@ test('a node attribute worth keeping keeps its node, under the corosync nodeid',
 })
 
 test('hakit convert cib: the command, its findings and exit codes', async (t) => {
+  if (!existsSync(join(seeds, '004-pacemaker-vagrant'))) return t.skip('seed 004 missing')
   const out = join(work, 'cmd.xml')
   const r = runCli(['convert', 'cib', ...['crm-configure-show.txt', 'pacemaker.sh.crm'].map((f) => join(seeds, '004-pacemaker-vagrant', f)), '--hacf', join(seeds, '004-pacemaker-vagrant', 'ha.cf'), '--out', out, '--no-agent-check'])
-  if (!existsSync(join(seeds, '004-pacemaker-vagrant'))) return t.skip('seed 004 missing')
   assert.equal(r.status, 0, r.stderr)
   assert.match(r.stderr, /crm-configure-show\.txt:5:\d+ info upgrade-option-dropped cluster-infrastructure=Heartbeat dropped/)
   assert.match(r.stderr, /crm-configure-show\.txt:1:\d+ info upgrade-node-dropped node s1 \(id b7cf0247-85a1-472a-8430-fb38728488fd\)/)
