@@ -22,6 +22,8 @@ export interface WriteBundleOptions {
   header?: string[]
   /** Do not look at this machine (scripts in resource.d and /etc/init.d; lint's machine checks). */
   offline?: boolean
+  /** Play the failover scenarios on both sides (one scheduler run per scenario: off unless asked). */
+  check?: boolean
   /** A Pacemaker-on-Heartbeat site: the old cluster's CIB XML / crm files, upgraded instead of haresources. */
   cib?: string[]
 }
@@ -36,7 +38,7 @@ export async function writeConversionBundle(dir: string, outDir: string, options
   let bundle = convertBundle({...inputs, initClass: options.initClass, generateKey: options.generateKey, locationScore: options.locationScore, stickiness: options.stickiness, expectResources: !oldCib})
   if (oldCib) bundle = await upgradeSiteCib(bundle, options.cib!, options)
   const lint = await lintForReport(dir, options)
-  const behaviour = oldCib ? undefined : behaviourOf(bundle, inputs.hacf?.directives ?? [])
+  const behaviour = oldCib || !options.check ? undefined : behaviourOf(bundle, inputs.hacf?.directives ?? [])
   const corosyncText = printCorosyncConf(bundle.corosync)
   const findings = [...inputs.findings, ...bundle.findings, ...checkCorosyncConf(parseCorosyncConf(corosyncText, 'corosync.conf'))]
   const header = options.header ?? []

@@ -58,10 +58,13 @@ test('two lines, auto_failback legacy: same everywhere but standby and a failed 
   assert.match(failed.reason!, /Pacemaker moves a group whose start failed.*Heartbeat leaves it stopped/)
 })
 
-test('DRBD example with auto_failback on: Heartbeat hands a failed group to the peer too (hb_standby foreign), so all the same', async () => {
+test('DRBD example, auto_failback on: the same everywhere except the failed start (Heartbeat\'s hb_standby foreign moves nothing)', async () => {
   const r = await check(join(fixturesDir, 'example-cluster'))
-  assert.equal(r.scenarios.flatMap((s) => s.groups).filter((g) => !g.same).length, 0, rows(r).join('\n'))
-  assert.ok(rows(r).includes('grp_n1_1 fails to start on n1 / grp_n1_1: n2 = n2'))
+  assert.deepEqual(r.scenarios.flatMap((s) => s.groups.map((g) => ({s, g}))).filter(({g}) => !g.same).map(({s}) => s.kind), ['start-failure'], rows(r).join('\n'))
+  assert.ok(rows(r).includes('grp_n1_1 fails to start on n1 / grp_n1_1: - ~ n2'))
+  assert.ok(rows(r).includes('n1 lost / grp_n1_1: n2 = n2'))
+  assert.ok(rows(r).includes('n1 back (auto_failback on) / grp_n1_1: n1 = n1'))
+  assert.equal(r.undocumented, 0)
 })
 
 test('three nodes: a minority partition stops under Pacemaker; the choice of survivor differs (documented)', async () => {
@@ -73,6 +76,9 @@ test('three nodes: a minority partition stops under Pacemaker; the choice of sur
     'grp_charlie_3: alpha+charlie → charlie',
   ])
   assert.ok(partition.groups.every((g) => g.documented && /without quorum/.test(g.reason!)))
+  // Heartbeat starts a dead node's group on every survivor (hblab: "both n2 and n3"); Pacemaker on one.
+  const lost = r.scenarios.find((s) => s.name === 'alpha lost')!.groups.find((g) => g.unit === 'grp_alpha_1')!
+  assert.deepEqual([lost.v1, lost.pacemaker.length, lost.documented], [['bravo', 'charlie'], 1, true])
   assert.equal(r.undocumented, 0)
 })
 
@@ -107,4 +113,13 @@ test('a conversion that loses auto_failback is caught: an undocumented differenc
   const missing = runCli(['diff', 'behaviour', join(fixturesDir, 'example-cluster'), file])
   assert.equal(missing.status, 2)
   assert.match(missing.stderr, /no resource grp_n1_1 \(haresources line \d+\)/)
+})
+
+test('with fencing on both sides a partition is played as the fenced node being lost; the fixtures with every script pass', async () => {
+  const r = await check(fixture('fencing'))
+  const partition = r.scenarios.find((s) => s.kind === 'partition')!
+  assert.match(partition.name, /fencing: alpha is fenced/)
+  assert.ok(partition.groups.every((g) => g.same && g.v1.join() === 'beta'), rows(r).join('\n'))
+  assert.equal(r.undocumented, 0, rows(r).join('\n'))
+  assert.equal((await check(fixture('every-script'))).undocumented, 0)
 })

@@ -170,9 +170,9 @@ test('a node attribute worth keeping keeps its node, under the corosync nodeid',
 })
 
 test('hakit convert cib: the command, its findings and exit codes', async (t) => {
+  if (!existsSync(join(seeds, '004-pacemaker-vagrant'))) return t.skip('seed 004 missing')
   const out = join(work, 'cmd.xml')
   const r = runCli(['convert', 'cib', ...['crm-configure-show.txt', 'pacemaker.sh.crm'].map((f) => join(seeds, '004-pacemaker-vagrant', f)), '--hacf', join(seeds, '004-pacemaker-vagrant', 'ha.cf'), '--out', out, '--no-agent-check'])
-  if (!existsSync(join(seeds, '004-pacemaker-vagrant'))) return t.skip('seed 004 missing')
   assert.equal(r.status, 0, r.stderr)
   assert.match(r.stderr, /crm-configure-show\.txt:5:\d+ info upgrade-option-dropped cluster-infrastructure=Heartbeat dropped/)
   assert.match(r.stderr, /crm-configure-show\.txt:1:\d+ info upgrade-node-dropped node s1 \(id b7cf0247-85a1-472a-8430-fb38728488fd\)/)
@@ -200,6 +200,7 @@ test('convert all --cib: a Pacemaker-on-Heartbeat site gets corosync.conf from h
   assert.match(report, /Dialect recognised: Pacemaker 1\.0\.13, cluster-infrastructure=Heartbeat, Heartbeat UUID node ids/)
   assert.match(report, /Node ids \(Heartbeat UUID → corosync nodeid\): s1 → 1, s2 → 2/)
   for (const f of cibFiles) assert.ok(report.includes(`\`${f}\``), f)
+  assert.ok(report.includes(`hakit convert all ${dir} ${cibFiles.map((f) => `--cib ${f}`).join(' ')} --out DIR --apply --dry-run`), 'the load step names the CIB files')
   const cib = parseCibXml(readFileSync(join(out, 'cib.xml'), 'utf8'), 'cib.xml')
   assert.deepEqual(cib.resources.map((x) => x.id).sort(), ['samba', 'web', 'webapp'])
   const corosync = readFileSync(join(out, 'corosync.conf'), 'utf8')
@@ -211,4 +212,22 @@ test('convert all --cib: a Pacemaker-on-Heartbeat site gets corosync.conf from h
   const plain = runCli(['convert', 'all', dir, '--out', join(work, 'site-004-plain')])
   assert.equal(plain.status, 1)
   assert.match(plain.stderr, /ha\.cf:1:1 error convert-no-resources .*hakit convert cib/)
+})
+
+test('the rarer dialect bits: 0.6 underscore spellings, unknown options, optional orders, group ordered=false, heartbeat:drbddisk', () => {
+  const text = `<cib validate-with="pacemaker-1.0"><configuration><crm_config><cluster_property_set id="o">
+<nvpair id="o-1" name="stonith_enabled" value="false"/><nvpair id="o-2" name="frobnicate" value="1"/></cluster_property_set></crm_config><nodes/>
+<resources><group id="g"><meta_attributes id="g-m"><nvpair id="g-m-1" name="ordered" value="false"/></meta_attributes>
+<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/><primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/></group>
+<primitive id="d" class="heartbeat" type="drbddisk"><instance_attributes id="d-i"><nvpair id="d-i-1" name="1" value="r0"/></instance_attributes></primitive></resources>
+<constraints><rsc_order id="o1" first="g" then="d" score="0"/></constraints></configuration><status/></cib>`
+  const r = convertOldCib(parseCibXml(text, 'c.xml'), [{file: 'c.xml', text}])
+  assert.deepEqual(r.cib.crmConfig.flatMap((s) => s.pairs).map((p) => p.name), ['stonith-enabled', 'frobnicate'])
+  const ids = r.findings.map((f) => `${f.location?.line}:${f.id}:${f.severity}`)
+  for (const expected of ['2:upgrade-option-spelling:info', '2:upgrade-option-unknown:warning', '3:upgrade-group-option:warning', '5:upgrade-heartbeat-class:error', '6:upgrade-order-score:info']) {
+    assert.ok(ids.includes(expected), `${expected} in ${ids.join(' ')}`)
+  }
+  const order = r.cib.constraints[0]
+  assert.ok(order?.kind === 'order' && order.orderKind === 'Optional' && order.score === undefined)
+  assert.deepEqual(r.cib.resources[0]!.metaAttributes.flatMap((s) => s.pairs), [])
 })

@@ -46,6 +46,7 @@ export default class ConvertAll extends HakitCommand {
       header: support.generatorHeader(this.argv),
       offline: flags.offline,
       cib: flags.cib,
+      check: flags.check,
     })
     support.reportFindings(findings, flags.json)
     if (!flags.json) process.stderr.write(`wrote cib.xml, crm.txt, pcs.sh, corosync.conf, authkey, MIGRATION.md to ${flags.out}\n`)

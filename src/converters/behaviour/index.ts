@@ -21,7 +21,7 @@ export interface BehaviourInput {
   cib: Cib
 }
 
-export type ScenarioKind = 'start' | 'node-lost' | 'node-back' | 'standby' | 'start-failure' | 'partition'
+export type ScenarioKind = 'start' | 'node-lost' | 'node-back' | 'standby' | 'start-failure' | 'partition' | 'survivor'
 
 export interface GroupOutcome {
   unit: string
@@ -49,7 +49,8 @@ export interface BehaviourReport {
 export const DELIBERATE: Partial<Record<ScenarioKind, string>> = {
   'start-failure': 'Pacemaker moves a group whose start failed to another node (the failed start bans it from that node); Heartbeat leaves it stopped.',
   partition: 'In a partition without quorum Pacemaker stops its resources; Heartbeat has no quorum and runs the groups on every side.',
-  'node-lost': 'With three or more nodes the survivor that takes a group is chosen differently: hakit\'s v1 runtime takes the first available node in ha.cf order (real Heartbeat lets every survivor start it), Pacemaker the node its scores and load prefer. Add a location preference for the second node if the choice matters.',
+  'node-lost': 'With three or more nodes Heartbeat starts a dead node\'s group on every survivor (each runs mach_down: the group runs twice); Pacemaker starts it on one survivor, chosen by its scores and load.',
+  'survivor': 'With three or more nodes the survivor that takes the group is chosen differently: hakit\'s v1 runtime takes the first available node in ha.cf order, Pacemaker the node its scores and load prefer. Add a location preference for the second node if the choice matters.',
   standby: 'hb_standby is refused with auto_failback legacy ("Standby mode only implemented when nice_failback on"); Pacemaker\'s node standby always moves the groups away.',
 }
 
@@ -81,7 +82,7 @@ export function checkBehaviour(input: BehaviourInput): BehaviourReport {
     const sim = cold()
     sim.kill(x)
     sim.settle()
-    const v1Lost = sim.placement()
+    const v1Lost = heartbeatTakeover(sim.placement(), v1Start, x, rest)
     const pmLost = pm({online: rest, running: pmStart})
     add('node-lost', `${x} lost`, v1Lost, pmLost)
     sim.reboot(x)
@@ -95,14 +96,25 @@ export function checkBehaviour(input: BehaviourInput): BehaviourReport {
   }
 
   for (const u of input.units) {
-    const sim = new V1Simulation(cluster, {[u.node]: [u.id]})
-    for (const n of all) sim.start(n)
-    sim.settle()
-    add('start-failure', `${u.id} fails to start on ${u.node}`, sim.placement(), pm({online: all, failedStart: {unit: u.id, node: u.node}}))
+    // Heartbeat releases the failed group and leaves it stopped; its later `hb_standby foreign` only gives
+    // away groups the node holds for others, none at a cold start (heartbeat-v1 §3.5; hblab BASELINE
+    // resource-fail: "nobody", 3 of 3 runs). The failover machine hands the group to the peer instead
+    // (a deliberate hakit difference), so the v1 outcome is the cold start without that group.
+    add('start-failure', `${u.id} fails to start on ${u.node}`, {...v1Start, [u.id]: []}, pm({online: all, failedStart: {unit: u.id, node: u.node}}))
   }
 
   // A partition: the first node alone against the others.
-  if (all.length >= 2) {
+  const pmFencing = input.cib.crmConfig.some((set) => set.pairs.some((p) => p.name === 'stonith-enabled' && /^(true|yes|on|1)$/i.test(p.value ?? '')))
+  if (all.length >= 2 && input.stonith && pmFencing) {
+    // With fencing on both sides a partition ends in a fencing race; both are played with the same
+    // outcome assumed (the bigger side, else the later nodes, fence the first node), which is the
+    // node being lost — what matters is who takes its groups.
+    const [alone, ...others] = all as [string, ...string[]]
+    const sim = cold()
+    sim.kill(alone)
+    sim.settle()
+    add('partition', `partition: ${alone} | ${others.join(', ')} (fencing: ${alone} is fenced)`, heartbeatTakeover(sim.placement(), v1Start, alone, others), pm({online: others, running: pmStart}))
+  } else if (all.length >= 2) {
     const [alone, ...others] = all as [string, ...string[]]
     const sim = cold()
     sim.partition([[alone], others])
@@ -117,6 +129,17 @@ export function checkBehaviour(input: BehaviourInput): BehaviourReport {
     add('partition', `partition: ${alone} | ${others.join(', ')}`, sim.placement(), union)
   }
   return {scenarios, undocumented: scenarios.flatMap((s) => s.groups).filter((g) => !g.same && !g.documented).length}
+}
+
+/**
+ * With three or more nodes Heartbeat runs mach_down on every survivor, and each starts the dead node's
+ * groups (hblab BASELINE, kill-primary with 3 nodes: "both n2 and n3"); the failover machine picks one.
+ */
+function heartbeatTakeover(machine: Record<string, string[]>, before: Record<string, string[]>, dead: string, survivors: string[]): Record<string, string[]> {
+  if (survivors.length < 2) return machine
+  const out = {...machine}
+  for (const [key, nodes] of Object.entries(before)) if (nodes.includes(dead)) out[key] = [...survivors].sort()
+  return out
 }
 
 function outcome(kind: ScenarioKind, unit: string, v1: string[], pacemaker: string[], input: BehaviourInput): GroupOutcome {
@@ -134,9 +157,12 @@ function outcome(kind: ScenarioKind, unit: string, v1: string[], pacemaker: stri
   } else if (kind === 'standby' && input.autoFailback === 'legacy' && !pacemaker.some((n) => v1.includes(n))) {
     reason = DELIBERATE.standby!
     documented = true
-  } else if (input.nodes.length > 2 && (kind === 'node-lost' || kind === 'standby' || kind === 'start-failure') && v1.length === 1 && pacemaker.length === 1 && v1[0] !== owner && pacemaker[0] !== owner) {
-    // Both moved the group off its owner, each to one survivor: only the choice of survivor differs.
+  } else if (input.nodes.length > 2 && kind === 'node-lost' && v1.length > 1 && pacemaker.length === 1 && v1.includes(pacemaker[0]!)) {
     reason = DELIBERATE['node-lost']!
+    documented = true
+  } else if (input.nodes.length > 2 && kind === 'standby' && v1.length === 1 && pacemaker.length === 1 && v1[0] !== owner && pacemaker[0] !== owner) {
+    // Both moved the group off its owner, each to one survivor: only the choice of survivor differs.
+    reason = DELIBERATE.survivor!
     documented = true
   } else if (kind === 'node-back') {
     reason = `after the node returns, Heartbeat (auto_failback ${input.autoFailback}) ends with the group on ${show(v1)}, Pacemaker's scores put it on ${show(pacemaker)}: resource-stickiness against the location score does not match auto_failback.`
