@@ -101,7 +101,9 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
     return
   }
   if (rsc.migrationThreshold === 0 || rsc.failureIgnored) return
-  const fc = failCount(ws, rsc, node)
+  // a container's fail count includes the failures of the resources inside it (pe_fc_fillers)
+  let fc = failCount(ws, rsc, node)
+  for (const filler of ws.resources) if (filler.container === rsc) fc = addScores(fc, failCount(ws, filler, node))
   if (fc <= 0) return
   let ban = rsc
   if (!rsc.unique) { while (ban.parent) ban = ban.parent }
