@@ -103,7 +103,7 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   if (rsc.migrationThreshold === 0 || rsc.failureIgnored) return
   // a container's fail count includes the failures of the resources inside it (pe_fc_fillers)
   let fc = failCount(ws, rsc, node)
-  for (const filler of ws.resources) if (filler.container === rsc) fc = addScores(fc, failCount(ws, filler, node))
+  for (const filler of rsc.fillers ?? []) fc = addScores(fc, failCount(ws, filler, node))
   if (fc <= 0) return
   let ban = rsc
   if (!rsc.unique) { while (ban.parent) ban = ban.parent }

@@ -64,12 +64,18 @@ export function expandGuestNodes(cib: M.Cib): M.Cib {
 
 /** The meta attribute container: a resource runs inside another (guest connections inside their VM). */
 export function linkContainers(ws: WorkingSet): void {
-  for (const rsc of ws.resources) {
+  // setup_container: primitives (group members inherit the group's meta)
+  const setup = (rsc: Rsc) => {
+    if (rsc.children.length > 0) { rsc.children.forEach(setup); return }
     const id = rsc.meta.get('container')
-    if (id === undefined) continue
+    if (id === undefined || id === rsc.id) return
     const container = ws.byId.get(id)
-    if (container) rsc.container = container
+    if (container) {
+      rsc.container = container
+      ;(container.fillers ??= []).push(rsc)
+    }
   }
+  ws.resources.forEach(setup)
 }
 
 /** link_rsc2remotenode: the connection resource of each remote node; startup fencing applies to it */
@@ -137,10 +143,13 @@ export function containerConstraints(ws: WorkingSet, rsc: Rsc, hooks: {order(f: 
   const container = rsc.container
   if (!container) return
   if (rsc.isRemoteConnection) hooks.order(container, 'monitor', rsc, 'stop', O.optional)
-  else if (container.isRemoteConnection) {
-    // container=<remote connection>: the resource must run on that remote node
-    for (const node of rsc.allowed.keys()) if (node.remoteRsc !== container) rsc.allowed.set(node, -INFINITY)
-    return
+  else {
+    // container=<remote connection> or <a guest's container>: the resource must run on that remote/guest node
+    const conn = container.isRemoteConnection ? container : ws.resources.find((r) => r.isRemoteConnection && r.container === container)
+    if (conn) {
+      for (const node of rsc.allowed.keys()) if (node.remoteRsc !== conn) rsc.allowed.set(node, -INFINITY)
+      return
+    }
   }
   hooks.order(container, 'start', rsc, 'start', O.impliesThen | O.runnableLeft)
   hooks.order(rsc, 'stop', container, 'stop', O.impliesFirst)

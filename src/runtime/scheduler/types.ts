@@ -262,6 +262,8 @@ export interface Rsc {
   lockNode?: SNode
   /** the resource this one runs inside (meta container) */
   container?: Rsc
+  /** the resources that run inside this one */
+  fillers?: Rsc[]
   /** an ocf:pacemaker:remote connection */
   isRemoteConnection?: boolean
   /** its reconnect_interval parameter */
