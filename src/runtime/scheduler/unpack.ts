@@ -304,12 +304,19 @@ function updateResourceState(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, 
   if (clear) clearPastFailure(rsc, st)
 }
 
+/** should_ignore_failure_timeout: a remote connection's monitor failure stays until its node has been fenced */
+function waitForRemoteFencing(ws: WorkingSet, rsc: Rsc, e: OpEntry): boolean {
+  if (!rsc.remoteReconnectMs || !ws.options.stonithEnabled || e.intervalMs === 0 || e.task !== 'monitor') return false
+  const remote = ws.nodeByName.get(rsc.id)
+  return remote !== undefined && remote.remote === true && !remote.remoteWasFenced
+}
+
 /** check_operation_expiry: is this (failed) history entry older than failure-timeout? */
 function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
   let expired = false
   let unexpired = 0
   if (rsc.failureTimeoutMs > 0) {
-    if (ws.now >= e.lastRcChange * 1000 + rsc.failureTimeoutMs) expired = true
+    if (ws.now >= e.lastRcChange * 1000 + rsc.failureTimeoutMs && !waitForRemoteFencing(ws, rsc, e)) expired = true
     unexpired = failCount(ws, rsc, node, true, e)
   }
   if (expired && failCount(ws, rsc, node, false, e) > 0 && unexpired !== 0) expired = false
