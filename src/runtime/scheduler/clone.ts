@@ -5,6 +5,7 @@
  * pcmk_sched_bundle.c).
  */
 import {requirePromotionTickets} from './tickets.js'
+import {releaseCapacity} from './utilization.js'
 import {customAction, pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
@@ -155,6 +156,7 @@ function appendParentColocation(clone: Rsc, child: Rsc, all: boolean): void {
 function unassign(rsc: Rsc): void {
   if (rsc.variant !== 'primitive' || !rsc.allocatedTo) return
   rsc.allocatedTo.numResources--
+  releaseCapacity(rsc.allocatedTo, rsc)
   rsc.allocatedTo = null
   rsc.provisional = true
 }
