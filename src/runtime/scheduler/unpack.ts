@@ -409,10 +409,12 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     default: break
   }
   const {onFail} = actionOnFail(ws, rsc, task, e.intervalMs)
-  if (onFail === 'ignore') {
+  if (onFail === 'ignore' || (onFail === 'restart_container' && task === 'stop')) {
+    // pretend it succeeded (a failed stop inside a container is dealt with by restarting the container)
     updateResourceState(ws, rsc, node, e, target, st, false)
     rsc.failureIgnored = true
     rsc.failedOn.add(node)
+    if (onFail === 'restart_container' && rank(st.onFail) <= rank('restart')) st.onFail = 'restart_container'
   } else {
     unpackFailure(ws, rsc, node, e, rc, st)
     if (status === 5) resourceLocation(ws, parent, node, -INFINITY)
