@@ -7,23 +7,51 @@
 import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
 import {isFenced} from './fencing.js'
+import {nodeHealth} from './health.js'
+import {numericCompare} from './scores.js'
 
+function allPrimitivesOf(ws: WorkingSet): Rsc[] {
+  const out: Rsc[] = []
+  const walk = (r: Rsc) => { if (r.variant === 'primitive') out.push(r); r.children.forEach(walk) }
+  ws.resources.forEach(walk)
+  return out
+}
+
+/** node_text_status */
+function nodeStatus(n: SNode, unclean: boolean): string {
+  if (unclean) return n.online ? 'UNCLEAN (online)' : n.pending ? 'UNCLEAN (pending)' : 'UNCLEAN (offline)'
+  if (n.pending) return 'pending'
+  if (n.standbyOnFail && n.online) return 'standby (on-fail)'
+  if (n.standby) return n.online ? (n.running.length > 0 ? 'standby (with active resources)' : 'standby') : 'OFFLINE (standby)'
+  if (n.maintenance) return n.online ? 'maintenance' : 'OFFLINE (maintenance)'
+  return n.online ? 'online' : 'OFFLINE'
+}
+
+/** node_list_text: nodes in a special state one per line, the others in Online/OFFLINE/Remote/Guest lists */
 function nodeLines(ws: WorkingSet, revised: boolean): string[] {
-  const online: string[] = []
-  const offline: string[] = []
-  const special: string[] = []
+  const lists = {Online: [] as string[], OFFLINE: [] as string[], RemoteOnline: [] as string[], RemoteOFFLINE: [] as string[], GuestOnline: [] as string[]}
+  const out: string[] = []
   for (const n of ws.nodes) {
-    if (revised && isFenced(ws, n)) { offline.push(n.uname); continue }
-    if (n.unclean && !revised) special.push(`    * Node ${n.uname}: UNCLEAN (${n.online ? 'online' : 'offline'})`)
-    else if (n.pending && !revised) special.push(`    * Node ${n.uname}: pending`)
-    else if (!n.online) offline.push(n.uname)
-    else if (n.shutdown) special.push(`    * Node ${n.uname}: shutting down`)
-    else if (n.standby) special.push(`    * Node ${n.uname}: standby${n.standbyOnFail ? ' (on-fail)' : ''}`)
-    else online.push(n.uname)
+    const fenced = revised && isFenced(ws, n)
+    const unclean = !revised && n.unclean
+    const pending = !revised && n.pending
+    const online = fenced ? false : n.online
+    const health = nodeHealth(ws, n)
+    if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
+      const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
+      // after the transition, "with active resources" means what still runs there
+      const running = revised ? allPrimitivesOf(ws).filter((r) => revisedState(r).nodes.includes(n)) : n.running
+      const status = nodeStatus({...n, online, pending, running}, unclean)
+      out.push(`    * ${kind} ${n.uname}: ${status}${health < 0 ? ' (health is RED)' : health === 0 ? ' (health is YELLOW)' : ''}`)
+    } else if (online) {
+      (n.guest ? lists.GuestOnline : n.remote ? lists.RemoteOnline : lists.Online).push(n.uname)
+    } else if (n.remote && !n.guest) {
+      lists.RemoteOFFLINE.push(n.uname)
+    } else if (!n.guest) {
+      lists.OFFLINE.push(n.uname)
+    }
   }
-  const out = [...special]
-  if (online.length) out.push(`    * Online: [ ${online.join(' ')} ]`)
-  if (offline.length) out.push(`    * OFFLINE: [ ${offline.join(' ')} ]`)
+  for (const [label, names] of Object.entries(lists)) if (names.length) out.push(`    * ${label}: [ ${names.join(' ')} ]`)
   return out
 }
 
@@ -115,7 +143,8 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   }
   for (const label of ['Promoted', 'Unpromoted', 'Started', 'FAILED']) {
     const nodes = byState.get(label)
-    if (nodes) lines.push(`${indent}  * ${label}: [ ${nodes.join(' ')} ]`)
+    // crm_mon sorts each list by node name
+    if (nodes) lines.push(`${indent}  * ${label}: [ ${[...nodes].sort(numericCompare).join(' ')} ]`)
   }
   const stopped = ws.nodes.filter((n) => !used.has(n)).map((n) => n.uname)
   const first = (i: Rsc) => (i.variant === 'group' ? i.children[0] : i)
