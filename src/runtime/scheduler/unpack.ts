@@ -29,7 +29,8 @@ export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
     haveQuorum,
     startFailureIsFatal: o.has('start-failure-is-fatal') ? isTrue(o.get('start-failure-is-fatal')) : true,
     stopOrphanResources: o.has('stop-orphan-resources') ? isTrue(o.get('stop-orphan-resources')) : true,
-    startupFencing: o.has('startup-fencing') ? isTrue(o.get('startup-fencing')) : true,
+    // startup-fencing only applies when fencing is enabled
+    startupFencing: stonithEnabled && (o.has('startup-fencing') ? isTrue(o.get('startup-fencing')) : true),
     stonithAction,
     haveStonithResource: false,
     dcUuid: cib.attributes['dc-uuid'],
