@@ -99,15 +99,29 @@ function primitiveState(r: Rsc, revised: boolean): string {
     const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : ''].filter(Boolean)
     return `${ROLE_NAMES[role === Role.Unknown ? Role.Started : role]} ${node.uname}${flags.length ? ` (${flags.join(', ')})` : ''}`
   }
-  if (r.runningOn.length === 0) return disabled(r) ? 'Stopped (disabled)' : 'Stopped'
+  // pcmk__native_output_string
+  const multiple = r.runningOn.length > 1
+  const node = multiple ? undefined : (r.runningOn[0] ?? r.lockNode)
+  const words: string[] = []
+  if (r.orphan) words.push('ORPHANED')
+  if (r.failed) {
+    words.push('FAILED')
+    if (r.role > Role.Unpromoted) words.push(ROLE_NAMES[r.role])
+  } else {
+    words.push(r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role])
+  }
+  if (node) words.push(node.uname)
   const flags: string[] = []
-  if (r.runningOn.some((n) => n.unclean)) flags.push('UNCLEAN')
+  if (node && !node.online && node.unclean) flags.push('UNCLEAN')
+  if (node && node === r.lockNode) flags.push('LOCKED')
   if (disabled(r)) flags.push('disabled')
   if (r.block) flags.push('blocked')
   else if (!r.managed) flags.push('unmanaged')
-  const where = r.runningOn.length > 1 ? `[ ${r.runningOn.map((n) => n.uname).join(' ')} ]` : r.runningOn[0].uname
-  const state = r.failed ? 'FAILED' : ROLE_NAMES[r.role === Role.Unknown ? Role.Started : r.role]
-  return `${state} ${where}${flags.length ? ` (${flags.join(', ')})` : ''}`
+  if (r.failureIgnored) flags.push('failure ignored')
+  let out = words.join(' ')
+  if (flags.length) out += ` (${flags.join(', ')})`
+  if (multiple) out += ` [ ${r.runningOn.map((n) => n.uname).join(' ')} ]`
+  return out
 }
 
 function instanceNumber(r: Rsc): number {
