@@ -129,7 +129,8 @@ function instanceNumber(r: Rsc): number {
 }
 
 function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean): string[] {
-  if (r.variant === 'primitive') return [`${indent}* ${r.id}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
+  // anonymous clone instances print under their configured id (rsc_printable_id)
+  if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
   if (r.variant === 'group') {
     return [`${indent}* Resource Group: ${r.id}${disabled(r) ? ' (disabled)' : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]
   }
@@ -141,29 +142,41 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     for (const inst of instances) lines.push(...resourceLines(ws, inst, `${indent}  `, revised))
     return lines
   }
-  const byState = new Map<string, string[]>()
+  // pe__clone_default: troubled instances one by one, the others as Promoted/Started lists, then Stopped nodes
+  const prims = (i: Rsc): Rsc[] => (i.variant === 'group' ? i.children : [i])
+  const where = (p: Rsc): SNode[] => (revised ? revisedState(p).nodes : p.runningOn)
+  const roleOf = (p: Rsc): Role => (revised ? revisedState(p).role : p.role)
+  const promoted: SNode[] = []
+  const started: SNode[] = []
   const used = new Set<SNode>()
-  for (const group of instances) {
-    const inst = group.variant === 'group' ? group.children[0] : group
-    if (!inst) continue
-    const after = revised ? revisedState(inst) : undefined
-    const node = after ? after.nodes[0] ?? null : currentNode(inst)
-    const role = after ? after.role : inst.role
-    if (!node || role <= Role.Stopped) continue
-    used.add(node)
-    const label = inst.failed && !revised ? 'FAILED' : ROLE_NAMES[role === Role.Started && r.promotable ? Role.Unpromoted : role === Role.Unknown ? Role.Started : role]
-    if (!byState.has(label)) byState.set(label, [])
-    byState.get(label)!.push(node.uname)
+  let activeInstances = 0
+  for (const inst of instances) {
+    const members = prims(inst)
+    const partiallyActive = members.some((m) => where(m).length > 0)
+    if (!partiallyActive) continue
+    for (const m of members) for (const n of where(m)) used.add(n)
+    const troubled = !revised && (members.some((m) => m.orphan || m.failed) || members.some((m) => !m.managed))
+    const fullyActive = members.every((m) => where(m).length > 0)
+    const nodes = new Set(members.flatMap(where))
+    const location = fullyActive && nodes.size === 1 ? [...nodes][0] : undefined
+    if (!troubled && location && !(!location.online && location.unclean)) {
+      const role = Math.max(...members.map(roleOf))
+      if (role > Role.Unpromoted) promoted.push(location)
+      else started.push(location)
+    } else {
+      lines.push(...resourceLines(ws, inst, `${indent}  `, revised))
+    }
   }
-  for (const label of ['Promoted', 'Unpromoted', 'Started', 'FAILED']) {
-    const nodes = byState.get(label)
-    // crm_mon sorts each list by node name
-    if (nodes) lines.push(`${indent}  * ${label}: [ ${[...nodes].sort(numericCompare).join(' ')} ]`)
+  if (promoted.length) { lines.push(`${indent}  * Promoted: [ ${promoted.map((n) => n.uname).sort(numericCompare).join(' ')} ]`); activeInstances += promoted.length }
+  if (started.length) {
+    lines.push(`${indent}  * ${r.promotable ? 'Unpromoted' : 'Started'}: [ ${started.map((n) => n.uname).sort(numericCompare).join(' ')} ]`)
+    activeInstances += started.length
   }
-  const stopped = ws.nodes.filter((n) => !used.has(n)).map((n) => n.uname)
-  const first = (i: Rsc) => (i.variant === 'group' ? i.children[0] : i)
-  if (stopped.length && instances.some((i) => (revised ? first(i) && revisedState(first(i)!).nodes.length === 0 : i.runningOn.length === 0))) {
-    lines.push(`${indent}  * Stopped${disabled(r) ? ' (disabled)' : ''}: [ ${stopped.join(' ')} ]`)
+  if (r.cloneMax > activeInstances) {
+    // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
+    const candidates = ws.options.symmetric ? ws.nodes : [...r.knownOn]
+    const stopped = candidates.filter((n) => !(revised ? used.has(n) : r.runningOn.includes(n))).map((n) => n.uname).sort(numericCompare)
+    if (stopped.length) lines.push(`${indent}  * Stopped${disabled(r) ? ' (disabled)' : ''}: [ ${stopped.join(' ')} ]`)
   }
   return lines
 }
@@ -171,7 +184,9 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
 export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
   const lines = ['  * Node List:', ...nodeLines(ws, revised), '', '  * Full List of Resources:']
   const resources = ws.resources.filter((r) => !r.orphan || (revised ? false : r.runningOn.length > 0))
-  const order = [...ws.configOrder, ...resources.filter((r) => !ws.configOrder.includes(r))]
+  // crm_simulate lists resources as unpacked: by priority (stable), then orphans
+  const byPriority = ws.configOrder.map((r, i) => ({r, i})).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i).map((x) => x.r)
+  const order = [...byPriority, ...resources.filter((r) => !ws.configOrder.includes(r))]
   for (const r of order) if (resources.includes(r)) lines.push(...resourceLines(ws, r, '    ', revised))
   if (resources.length === 0) lines.push('    * No resources')
   return lines
