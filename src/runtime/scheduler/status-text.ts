@@ -33,9 +33,9 @@ function nodeLines(ws: WorkingSet, revised: boolean): string[] {
   const out: string[] = []
   for (const n of ws.nodes) {
     const fenced = revised && isFenced(ws, n)
-    const unclean = !revised && n.unclean
+    const unclean = !revised && (n.unpackedUnclean ?? n.unclean)
     const pending = !revised && n.pending
-    const online = fenced ? false : n.online
+    const online = fenced ? false : revised ? n.online : (n.unpackedOnline ?? n.online)
     const health = nodeHealth(ws, n)
     if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
@@ -59,8 +59,9 @@ function agent(r: Rsc): string {
   return r.cls === 'ocf' ? `ocf:${r.provider ?? ''}:${r.type}` : `${r.cls}:${r.type}`
 }
 
+/** target-role Stopped (meta attributes include what a parent sets) */
 function disabled(r: Rsc): boolean {
-  return r.explicitNextRole && r.nextRole === Role.Stopped
+  return /^stopped$/i.test(r.meta.get('target-role') ?? '')
 }
 
 /** An action the transition executes: required and runnable (pseudo-actions complete too). */
@@ -132,11 +133,12 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   // anonymous clone instances print under their configured id (rsc_printable_id)
   if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
   if (r.variant === 'group') {
-    return [`${indent}* Resource Group: ${r.id}${disabled(r) ? ' (disabled)' : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]
+    const flags = [disabled(r) ? 'disabled' : '', r.maintenance ? 'maintenance' : !r.managed ? 'unmanaged' : ''].filter(Boolean)
+    return [`${indent}* Resource Group: ${r.id}${flags.length ? ` (${flags.join(', ')})` : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]
   }
   const instances = [...r.children].filter((i) => !i.orphan || i.runningOn.length > 0).sort((a, b) => instanceNumber(a) - instanceNumber(b))
   const childId = instances[0] ? instances[0].id.replace(/:\d+$/, '') : ''
-  const tags = [r.promotable ? 'promotable' : '', r.unique ? 'unique' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
+  const tags = [r.promotable ? 'promotable' : '', r.unique ? 'unique' : '', disabled(r) ? 'disabled' : '', r.maintenance ? 'maintenance' : !r.managed ? 'unmanaged' : ''].filter(Boolean)
   const lines = [`${indent}* Clone Set: ${r.id} [${childId}]${tags.length ? ` (${tags.join(', ')})` : ''}:`]
   if (r.unique) {
     for (const inst of instances) lines.push(...resourceLines(ws, inst, `${indent}  `, revised))

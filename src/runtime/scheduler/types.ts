@@ -43,6 +43,9 @@ export interface SNode {
   remote?: boolean
   remoteRsc?: Rsc
   remoteRequiresReset?: boolean
+  /** online/unclean as unpacked, before scheduling changes them (what the current status shows) */
+  unpackedOnline?: boolean
+  unpackedUnclean?: boolean
   /** a guest node (its connection runs in a container resource) */
   guest?: boolean
   /** node_fenced recorded for a remote node */

@@ -755,6 +755,7 @@ export function unpackStatus(ws: WorkingSet): void {
     if (node.shutdown && node.remoteRsc) node.remoteRsc.nextRole = Role.Stopped
     if (!done.has(node)) remoteOnlineStatus(node)
   }
+  for (const node of ws.nodes) { node.unpackedOnline = node.online; node.unpackedUnclean = node.unclean }
 }
 
 // ------------------------------------------------------------ fail counts --
