@@ -91,7 +91,13 @@ export function revisedState(r: Rsc): {nodes: SNode[]; role: Role} {
   return {nodes, role}
 }
 
+/** No executed action changes the resource: the revised status shows it as it was. */
+function unchanged(r: Rsc): boolean {
+  return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
+}
+
 function primitiveState(r: Rsc, revised: boolean): string {
+  if (revised && unchanged(r)) return primitiveState(r, false)
   if (revised) {
     const state = revisedState(r)
     const node = state.nodes[0]
@@ -157,7 +163,7 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     const partiallyActive = members.some((m) => where(m).length > 0)
     if (!partiallyActive) continue
     for (const m of members) for (const n of where(m)) used.add(n)
-    const troubled = !revised && (members.some((m) => m.orphan || m.failed) || members.some((m) => !m.managed))
+    const troubled = (!revised || members.every(unchanged)) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !m.managed))
     const fullyActive = members.every((m) => where(m).length > 0)
     const nodes = new Set(members.flatMap(where))
     const location = fullyActive && nodes.size === 1 ? [...nodes][0] : undefined
