@@ -108,22 +108,24 @@ function primitiveState(r: Rsc, revised: boolean): string {
   }
   // pcmk__native_output_string
   const multiple = r.runningOn.length > 1
-  const node = multiple ? undefined : (r.runningOn[0] ?? r.lockNode)
+  const was = r.unpacked ?? {managed: r.managed, block: r.block, lockNode: r.lockNode}
+  const node = multiple ? undefined : (r.runningOn[0] ?? was.lockNode)
   const words: string[] = []
   if (r.orphan) words.push('ORPHANED')
   if (r.failed) {
     words.push('FAILED')
     if (r.role > Role.Unpromoted) words.push(ROLE_NAMES[r.role])
   } else {
-    words.push(r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role])
+    // a start still in progress shows as Starting
+    words.push(r.pendingNode && r.runningOn.length > 0 ? 'Starting' : r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role])
   }
   if (node) words.push(node.uname)
   const flags: string[] = []
-  if (node && !node.online && node.unclean) flags.push('UNCLEAN')
-  if (node && node === r.lockNode) flags.push('LOCKED')
+  if (node && !(node.unpackedOnline ?? node.online) && (node.unpackedUnclean ?? node.unclean)) flags.push('UNCLEAN')
+  if (node && node === was.lockNode) flags.push('LOCKED')
   if (disabled(r)) flags.push('disabled')
-  if (r.block) flags.push('blocked')
-  else if (!r.managed) flags.push('unmanaged')
+  if (was.block) flags.push('blocked')
+  else if (!was.managed) flags.push('unmanaged')
   if (r.failureIgnored) flags.push('failure ignored')
   let out = words.join(' ')
   if (flags.length) out += ` (${flags.join(', ')})`
@@ -139,12 +141,12 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   // anonymous clone instances print under their configured id (rsc_printable_id)
   if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
   if (r.variant === 'group') {
-    const flags = [disabled(r) ? 'disabled' : '', r.maintenance ? 'maintenance' : !r.managed ? 'unmanaged' : ''].filter(Boolean)
+    const flags = [!(r.unpacked?.managed ?? r.managed) ? 'unmanaged' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
     return [`${indent}* Resource Group: ${r.id}${flags.length ? ` (${flags.join(', ')})` : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]
   }
   const instances = [...r.children].filter((i) => !i.orphan || i.runningOn.length > 0).sort((a, b) => instanceNumber(a) - instanceNumber(b))
   const childId = instances[0] ? instances[0].id.replace(/:\d+$/, '') : ''
-  const tags = [r.promotable ? 'promotable' : '', r.unique ? 'unique' : '', disabled(r) ? 'disabled' : '', r.maintenance ? 'maintenance' : !r.managed ? 'unmanaged' : ''].filter(Boolean)
+  const tags = [r.promotable ? 'promotable' : '', r.unique ? 'unique' : '', !(r.unpacked?.managed ?? r.managed) ? 'unmanaged' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
   const lines = [`${indent}* Clone Set: ${r.id} [${childId}]${tags.length ? ` (${tags.join(', ')})` : ''}:`]
   if (r.unique) {
     for (const inst of instances) lines.push(...resourceLines(ws, inst, `${indent}  `, revised))
@@ -163,7 +165,7 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     const partiallyActive = members.some((m) => where(m).length > 0)
     if (!partiallyActive) continue
     for (const m of members) for (const n of where(m)) used.add(n)
-    const troubled = (!revised || members.every(unchanged)) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !m.managed))
+    const troubled = (!revised || members.every(unchanged)) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !(m.unpacked?.managed ?? m.managed)))
     const fullyActive = members.every((m) => where(m).length > 0)
     const nodes = new Set(members.flatMap(where))
     const location = fullyActive && nodes.size === 1 ? [...nodes][0] : undefined

@@ -756,6 +756,8 @@ export function unpackStatus(ws: WorkingSet): void {
     if (!done.has(node)) remoteOnlineStatus(node)
   }
   for (const node of ws.nodes) { node.unpackedOnline = node.online; node.unpackedUnclean = node.unclean }
+  const snapshot = (r: Rsc) => { r.unpacked = {managed: r.managed, block: r.block, lockNode: r.lockNode}; r.children.forEach(snapshot) }
+  ws.resources.forEach(snapshot)
 }
 
 // ------------------------------------------------------------ fail counts --
