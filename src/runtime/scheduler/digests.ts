@@ -227,3 +227,11 @@ export function handleRscConfigChanges(ws: WorkingSet, nodeAvailable: (n: SNode)
   }
 }
 
+
+/** should_clear_for_param_change: a start or monitor failure recorded with other parameters */
+export function lastFailureParamsChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
+  const task = op.attributes.operation ?? op.operation
+  if (task !== 'start' && task !== 'monitor') return false
+  const result = compareDigests(ws, rsc, node, op)
+  return result === 'restart' || result === 'all'
+}

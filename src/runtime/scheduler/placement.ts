@@ -101,6 +101,8 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
     return
   }
   if (rsc.migrationThreshold === 0 || rsc.failureIgnored) return
+  // a fail count about to be cleared does not force the resource away
+  if (rsc.failcountCleared?.has(node)) return
   // a container's fail count includes the failures of the resources inside it (pe_fc_fillers)
   let fc = failCount(ws, rsc, node)
   for (const filler of rsc.fillers ?? []) fc = addScores(fc, failCount(ws, filler, node))

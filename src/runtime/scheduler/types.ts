@@ -261,6 +261,8 @@ export interface Rsc {
   startPending?: boolean
   /** requires=unfencing (explicit, or the default when a device provides unfencing) */
   needsUnfencing?: boolean
+  /** nodes where its fail count is being cleared (the failure's parameters changed) */
+  failcountCleared?: Set<SNode>
   /** the node a shutdown lock keeps it on */
   lockNode?: SNode
   /** flags as unpacked from the status, before constraints and scheduling change them (the current status shows these) */

@@ -8,6 +8,7 @@ import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
+import {lastFailureParamsChanged} from './digests.js'
 import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
@@ -334,6 +335,8 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   const target = e.targetRc
   const isProbe = task === 'monitor' && e.intervalMs === 0
   const expired = status !== 7 && isExpired(ws, rsc, node, e)
+  // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
+  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) (rsc.failcountCleared ??= new Set()).add(node)
   // remap_operation
   if (task === 'monitor') {
     if (rc === 190) rc = 0
