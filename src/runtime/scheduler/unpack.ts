@@ -33,7 +33,8 @@ export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
     // startup-fencing only applies when fencing is enabled
     startupFencing: stonithEnabled && (o.has('startup-fencing') ? isTrue(o.get('startup-fencing')) : true),
     stonithAction,
-    haveStonithResource: false,
+    // watchdog-based self-fencing (SBD) counts as a fencing device
+    haveStonithResource: isTrue(o.get('have-watchdog')),
     dcUuid: cib.attributes['dc-uuid'],
     maintenanceMode: isTrue(o.get('maintenance-mode')),
     shutdownLock: isTrue(o.get('shutdown-lock')),
