@@ -321,12 +321,13 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
   rsc.allocating = true
   for (const c of [...rsc.thisWith]) applyThisWith(ws, rsc, c)
   for (const c of [...rsc.withThis]) applyWithThis(rsc, c)
-  logScores(ws, rsc)
   if (rsc.nextRole === Role.Stopped) {
     resourceLocation(ws, rsc, null, -INFINITY)
   } else if (rsc.nextRole > rsc.role && !ws.options.haveQuorum && ws.options.noQuorumPolicy === 'freeze') {
     rsc.nextRole = rsc.role
   }
+  // the scores crm_simulate shows are those after the target-role ban
+  logScores(ws, rsc)
   if (ws.options.stonithEnabled && !ws.options.haveStonithResource) rsc.managed = false
   if (!rsc.managed) {
     rsc.nextRole = rsc.role
