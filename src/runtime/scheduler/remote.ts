@@ -6,9 +6,8 @@
  * connections are not modelled yet.
  */
 import type * as M from '../../formats/cib/model.js'
-import {intervalMs, isTrue} from './scores.js'
 import {resourceParams} from './resources.js'
-import {INFINITY} from './scores.js'
+import {INFINITY, intervalMs, isTrue} from './scores.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 export function isRemoteConnection(p: M.Primitive): boolean {
@@ -117,15 +116,13 @@ export function remoteOnlineStatus(node: SNode): void {
 }
 
 /** unpack_handle_remote_attrs */
-export function remoteAttributes(ws: WorkingSet, node: SNode, ns: M.NodeState, transient: Map<string, string>): void {
+export function remoteAttributes(node: SNode, transient: Map<string, string>): void {
   if (!node.remoteRequiresReset) { node.unclean = false; node.unseen = false }
   for (const [k, v] of transient) node.attrs.set(k, v)
   const shutdown = node.attrs.get('shutdown')
   if (shutdown !== undefined && shutdown !== '0') node.shutdown = true
   if (isTrue(node.attrs.get('standby'))) node.standby = true
   if (isTrue(node.attrs.get('maintenance')) || (node.remoteRsc && !node.remoteRsc.managed)) node.maintenance = true
-  void ns
-  void ws
 }
 
 function avoidRemote(ws: WorkingSet, rsc: Rsc): void {

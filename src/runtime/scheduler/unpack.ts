@@ -744,7 +744,7 @@ export function unpackStatus(ws: WorkingSet): void {
       } else if (!ws.options.stonithEnabled && !ws.options.shutdownLock && !node.online) continue
       if (node.remote) {
         remoteOnlineStatus(node)
-        remoteAttributes(ws, node, ns, nvsetValues(ns.transientAttributes))
+        remoteAttributes(node, nvsetValues(ns.transientAttributes))
       }
       done.add(node)
       for (const lrm of ns.lrmResources) unpackLrmResource(ws, node, lrm)
