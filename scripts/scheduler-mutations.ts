@@ -5,6 +5,7 @@
 import {join} from 'node:path'
 import {runMutations} from '../test/runtime/scheduler/mutation-run.js'
 
+process.stdout.on('error', () => process.exit(0)) // piped into head
 const args = process.argv.slice(2)
 const opt = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback)
 const suite = join(new URL('..', import.meta.url).pathname, '..', 'shared', 'corpus', 'scheduler-full')

@@ -5,6 +5,8 @@
  * pcmk_sched_bundle.c).
  */
 import {requirePromotionTickets} from './tickets.js'
+import {scoreText} from './scores.js'
+import {releaseCapacity} from './utilization.js'
 import {customAction, pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
@@ -155,6 +157,7 @@ function appendParentColocation(clone: Rsc, child: Rsc, all: boolean): void {
 function unassign(rsc: Rsc): void {
   if (rsc.variant !== 'primitive' || !rsc.allocatedTo) return
   rsc.allocatedTo.numResources--
+  releaseCapacity(rsc.allocatedTo, rsc)
   rsc.allocatedTo = null
   rsc.provisional = true
 }
@@ -389,6 +392,8 @@ function setInstanceRoles(ws: WorkingSet, clone: Rsc): void {
   sortPromotableInstances(ws, clone)
   let promoted = 0
   for (const inst of clone.children) {
+    // show_promotion_score
+    if (ws.showScores) ws.scoresLog.push(`${inst.id} promotion score on ${instanceLocation(inst)?.uname ?? 'none'}: ${scoreText(inst.sortIndex)}`)
     let chosen: SNode | null = null
     if (inst.sortIndex < 0) {
       // cannot be promoted

@@ -81,7 +81,9 @@ function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
         const v = n.attrs.get(rule.scoreAttribute)
         return v === undefined ? -INFINITY : parseScoreText(v, 0)
       }
-      const nodes = ws.nodes.filter((n) => evalRule(rule, n, {now: ws.now, params: resourceParams(ws, rsc, n), meta: rsc.meta})).map((node) => ({node, score: scoreOn(node)}))
+      // resource parameters are only needed for value-source="param"
+      const needsParams = JSON.stringify(rule).includes('"valueSource":"param"')
+      const nodes = ws.nodes.filter((n) => evalRule(rule, n, {now: ws.now, params: needsParams ? resourceParams(ws, rsc, n) : undefined, meta: rsc.meta})).map((node) => ({node, score: scoreOn(node)}))
       if (discover === 2) rsc.exclusiveDiscover = true
       ws.locations.push({id: c.id, rsc, role, nodes, discover})
     }

@@ -208,14 +208,30 @@ function primitives(rsc: Rsc, out: Rsc[] = []): Rsc[] {
 
 /** pcmk__handle_rsc_config_changes */
 export function handleRscConfigChanges(ws: WorkingSet, nodeAvailable: (n: SNode) => boolean): void {
-  const all = ws.resources.flatMap((r) => primitives(r))
+  // pcmk__rscs_matching_id: by id or by the id the history uses (clone_name)
+  const byHistoryId = new Map<string, Rsc[]>()
+  const add = (id: string, r: Rsc) => { const l = byHistoryId.get(id); if (l) { if (!l.includes(r)) l.push(r) } else byHistoryId.set(id, [r]) }
+  for (const rsc of ws.resources.flatMap((r) => primitives(r))) {
+    add(rsc.id, rsc)
+    if (rsc.cloneName) add(rsc.cloneName, rsc)
+  }
+  const statusByNode = new Map<string, M.NodeState>()
+  for (const s of ws.cib.status) { statusByNode.set(s.id, s); if (s.uname) statusByNode.set(s.uname, s) }
   for (const node of ws.nodes) {
     if (!node.maintenance && !nodeAvailable(node)) continue
-    const ns = ws.cib.status.find((s) => s.id === node.id || s.uname === node.uname)
+    const ns = statusByNode.get(node.id) ?? statusByNode.get(node.uname)
     for (const lrm of ns?.lrmResources ?? []) {
       if (lrm.operations.length === 0) continue
-      for (const rsc of all) if (rsc.id === lrm.id || rsc.cloneName === lrm.id) processRscHistory(ws, rsc, node, lrm)
+      for (const rsc of byHistoryId.get(lrm.id) ?? []) processRscHistory(ws, rsc, node, lrm)
     }
   }
 }
 
+
+/** should_clear_for_param_change: a start or monitor failure recorded with other parameters */
+export function lastFailureParamsChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
+  const task = op.attributes.operation ?? op.operation
+  if (task !== 'start' && task !== 'monitor') return false
+  const result = compareDigests(ws, rsc, node, op)
+  return result === 'restart' || result === 'all'
+}

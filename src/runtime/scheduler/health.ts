@@ -4,7 +4,7 @@
  * every resource on that node (negative ones spare resources with allow-unhealthy-nodes=true).
  */
 import {addScores, INFINITY, isTrue, parseScoreText} from './scores.js'
-import {type WorkingSet} from './types.js'
+import {type SNode, type WorkingSet} from './types.js'
 import {nvsetValues} from './resources.js'
 
 /** char2score with the red/yellow/green values of the strategy */
@@ -15,6 +15,33 @@ function healthScore(text: string | undefined, colors: {red: number; yellow: num
   if (t === 'yellow') return colors.yellow
   if (t === 'green') return colors.green
   return parseScoreText(text, 0)
+}
+
+function strategyColors(ws: WorkingSet): {strategy: string; colors: {red: number; yellow: number; green: number}} {
+  const config = nvsetValues(ws.cib.crmConfig, new Map(), 'cib-bootstrap-options')
+  const strategy = (config.get('node-health-strategy') ?? 'none').toLowerCase()
+  const option = (name: string, fallback: string) => parseScoreText(config.get(name) ?? fallback, 0)
+  const colors = strategy === 'migrate-on-red' ? {red: -INFINITY, yellow: 0, green: 0}
+    : strategy === 'only-green' ? {red: -INFINITY, yellow: -INFINITY, green: 0}
+      : {red: option('node-health-red', '-INFINITY'), yellow: option('node-health-yellow', '0'), green: option('node-health-green', '0')}
+  return {strategy, colors}
+}
+
+/** pe__node_health: -1 red, 0 yellow, 1 green (always green without a strategy) */
+export function nodeHealth(ws: WorkingSet, node: SNode): number {
+  const {strategy, colors} = strategyColors(ws)
+  if (!['migrate-on-red', 'only-green', 'progressive', 'custom'].includes(strategy)) return 1
+  let rc = 1
+  for (const [k, v] of node.attrs) {
+    if (!k.startsWith('#health')) continue
+    const t = v.toLowerCase()
+    if (t === 'red') return -1
+    if (t === 'yellow') { rc = 0; continue }
+    const score = parseScoreText(v, 0)
+    if (score <= colors.red) return -1
+    if (score <= colors.yellow && colors.yellow !== colors.green) rc = 0
+  }
+  return rc
 }
 
 /** Adds the node health location scores (before the configured constraints, as Pacemaker does). */

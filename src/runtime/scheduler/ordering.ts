@@ -39,9 +39,11 @@ function rscState(rsc: Rsc): Role {
 function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: Ordering): void {
   const thens = o.thenAction ? [o.thenAction] : actionsByTask(thenRsc, o.thenTask ?? '')
   if (thens.length === 0) return
-  if (!first && !(o.type & O.impliesThen)) return
+  // the stop that cleans up a dangling migration does not force the resource's own start
+  const type = first?.dangling && first.rsc === thenRsc ? o.type & ~O.impliesThen : o.type
+  if (!first && !(type & O.impliesThen)) return
   for (const t of thens) {
-    if (first) orderActions(first, t, o.type)
+    if (first) orderActions(first, t, type)
     else t.runnable = false
   }
 }

@@ -101,7 +101,11 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
     return
   }
   if (rsc.migrationThreshold === 0 || rsc.failureIgnored) return
-  const fc = failCount(ws, rsc, node)
+  // a fail count about to be cleared does not force the resource away
+  if (rsc.failcountCleared?.has(node)) return
+  // a container's fail count includes the failures of the resources inside it (pe_fc_fillers)
+  let fc = failCount(ws, rsc, node)
+  for (const filler of rsc.fillers ?? []) fc = addScores(fc, failCount(ws, filler, node))
   if (fc <= 0) return
   let ban = rsc
   if (!rsc.unique) { while (ban.parent) ban = ban.parent }
@@ -317,12 +321,13 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
   rsc.allocating = true
   for (const c of [...rsc.thisWith]) applyThisWith(ws, rsc, c)
   for (const c of [...rsc.withThis]) applyWithThis(rsc, c)
-  logScores(ws, rsc)
   if (rsc.nextRole === Role.Stopped) {
     resourceLocation(ws, rsc, null, -INFINITY)
   } else if (rsc.nextRole > rsc.role && !ws.options.haveQuorum && ws.options.noQuorumPolicy === 'freeze') {
     rsc.nextRole = rsc.role
   }
+  // the scores crm_simulate shows are those after the target-role ban
+  logScores(ws, rsc)
   if (ws.options.stonithEnabled && !ws.options.haveStonithResource) rsc.managed = false
   if (!rsc.managed) {
     rsc.nextRole = rsc.role

@@ -6,9 +6,8 @@
  * connections are not modelled yet.
  */
 import type * as M from '../../formats/cib/model.js'
-import {intervalMs, isTrue} from './scores.js'
 import {resourceParams} from './resources.js'
-import {INFINITY} from './scores.js'
+import {INFINITY, intervalMs, isTrue} from './scores.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 export function isRemoteConnection(p: M.Primitive): boolean {
@@ -64,12 +63,18 @@ export function expandGuestNodes(cib: M.Cib): M.Cib {
 
 /** The meta attribute container: a resource runs inside another (guest connections inside their VM). */
 export function linkContainers(ws: WorkingSet): void {
-  for (const rsc of ws.resources) {
+  // setup_container: primitives (group members inherit the group's meta)
+  const setup = (rsc: Rsc) => {
+    if (rsc.children.length > 0) { rsc.children.forEach(setup); return }
     const id = rsc.meta.get('container')
-    if (id === undefined) continue
+    if (id === undefined || id === rsc.id) return
     const container = ws.byId.get(id)
-    if (container) rsc.container = container
+    if (container) {
+      rsc.container = container
+      ;(container.fillers ??= []).push(rsc)
+    }
   }
+  ws.resources.forEach(setup)
 }
 
 /** link_rsc2remotenode: the connection resource of each remote node; startup fencing applies to it */
@@ -111,15 +116,13 @@ export function remoteOnlineStatus(node: SNode): void {
 }
 
 /** unpack_handle_remote_attrs */
-export function remoteAttributes(ws: WorkingSet, node: SNode, ns: M.NodeState, transient: Map<string, string>): void {
+export function remoteAttributes(node: SNode, transient: Map<string, string>): void {
   if (!node.remoteRequiresReset) { node.unclean = false; node.unseen = false }
   for (const [k, v] of transient) node.attrs.set(k, v)
   const shutdown = node.attrs.get('shutdown')
   if (shutdown !== undefined && shutdown !== '0') node.shutdown = true
   if (isTrue(node.attrs.get('standby'))) node.standby = true
   if (isTrue(node.attrs.get('maintenance')) || (node.remoteRsc && !node.remoteRsc.managed)) node.maintenance = true
-  void ns
-  void ws
 }
 
 function avoidRemote(ws: WorkingSet, rsc: Rsc): void {
@@ -137,10 +140,13 @@ export function containerConstraints(ws: WorkingSet, rsc: Rsc, hooks: {order(f: 
   const container = rsc.container
   if (!container) return
   if (rsc.isRemoteConnection) hooks.order(container, 'monitor', rsc, 'stop', O.optional)
-  else if (container.isRemoteConnection) {
-    // container=<remote connection>: the resource must run on that remote node
-    for (const node of rsc.allowed.keys()) if (node.remoteRsc !== container) rsc.allowed.set(node, -INFINITY)
-    return
+  else {
+    // container=<remote connection> or <a guest's container>: the resource must run on that remote/guest node
+    const conn = container.isRemoteConnection ? container : ws.resources.find((r) => r.isRemoteConnection && r.container === container)
+    if (conn) {
+      for (const node of rsc.allowed.keys()) if (node.remoteRsc !== conn) rsc.allowed.set(node, -INFINITY)
+      return
+    }
   }
   hooks.order(container, 'start', rsc, 'start', O.impliesThen | O.runnableLeft)
   hooks.order(rsc, 'stop', container, 'stop', O.impliesFirst)

@@ -198,6 +198,11 @@ function buildClone(ws: WorkingSet, clone: M.Clone): Rsc {
     rsc.stickiness = 1
   }
   for (let i = 0; i < rsc.cloneMax; i++) addCloneInstance(ws, rsc, clone, i)
+  if (rsc.cloneMax === 0) {
+    // even with clone-max=0 there is an (orphan) instance :0 for the history to match
+    const orphan = (r: Rsc) => { r.orphan = true; r.children.forEach(orphan) }
+    orphan(addCloneInstance(ws, rsc, clone, 0))
+  }
   return rsc
 }
 

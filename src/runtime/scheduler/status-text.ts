@@ -7,23 +7,51 @@
 import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
 import {isFenced} from './fencing.js'
+import {nodeHealth} from './health.js'
+import {numericCompare} from './scores.js'
 
+function allPrimitivesOf(ws: WorkingSet): Rsc[] {
+  const out: Rsc[] = []
+  const walk = (r: Rsc) => { if (r.variant === 'primitive') out.push(r); r.children.forEach(walk) }
+  ws.resources.forEach(walk)
+  return out
+}
+
+/** node_text_status */
+function nodeStatus(n: SNode, unclean: boolean): string {
+  if (unclean) return n.online ? 'UNCLEAN (online)' : n.pending ? 'UNCLEAN (pending)' : 'UNCLEAN (offline)'
+  if (n.pending) return 'pending'
+  if (n.standbyOnFail && n.online) return 'standby (on-fail)'
+  if (n.standby) return n.online ? (n.running.length > 0 ? 'standby (with active resources)' : 'standby') : 'OFFLINE (standby)'
+  if (n.maintenance) return n.online ? 'maintenance' : 'OFFLINE (maintenance)'
+  return n.online ? 'online' : 'OFFLINE'
+}
+
+/** node_list_text: nodes in a special state one per line, the others in Online/OFFLINE/Remote/Guest lists */
 function nodeLines(ws: WorkingSet, revised: boolean): string[] {
-  const online: string[] = []
-  const offline: string[] = []
-  const special: string[] = []
+  const lists = {Online: [] as string[], OFFLINE: [] as string[], RemoteOnline: [] as string[], RemoteOFFLINE: [] as string[], GuestOnline: [] as string[]}
+  const out: string[] = []
   for (const n of ws.nodes) {
-    if (revised && isFenced(ws, n)) { offline.push(n.uname); continue }
-    if (n.unclean && !revised) special.push(`    * Node ${n.uname}: UNCLEAN (${n.online ? 'online' : 'offline'})`)
-    else if (n.pending && !revised) special.push(`    * Node ${n.uname}: pending`)
-    else if (!n.online) offline.push(n.uname)
-    else if (n.shutdown) special.push(`    * Node ${n.uname}: shutting down`)
-    else if (n.standby) special.push(`    * Node ${n.uname}: standby${n.standbyOnFail ? ' (on-fail)' : ''}`)
-    else online.push(n.uname)
+    const fenced = revised && isFenced(ws, n)
+    const unclean = !revised && (n.unpackedUnclean ?? n.unclean)
+    const pending = !revised && n.pending
+    const online = fenced ? false : revised ? n.online : (n.unpackedOnline ?? n.online)
+    const health = nodeHealth(ws, n)
+    if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
+      const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
+      // after the transition, "with active resources" means what still runs there
+      const running = revised ? allPrimitivesOf(ws).filter((r) => revisedState(r).nodes.includes(n)) : n.running
+      const status = nodeStatus({...n, online, pending, running}, unclean)
+      out.push(`    * ${kind} ${n.uname}: ${status}${health < 0 ? ' (health is RED)' : health === 0 ? ' (health is YELLOW)' : ''}`)
+    } else if (online) {
+      (n.guest ? lists.GuestOnline : n.remote ? lists.RemoteOnline : lists.Online).push(n.uname)
+    } else if (n.remote && !n.guest) {
+      lists.RemoteOFFLINE.push(n.uname)
+    } else if (!n.guest) {
+      lists.OFFLINE.push(n.uname)
+    }
   }
-  const out = [...special]
-  if (online.length) out.push(`    * Online: [ ${online.join(' ')} ]`)
-  if (offline.length) out.push(`    * OFFLINE: [ ${offline.join(' ')} ]`)
+  for (const [label, names] of Object.entries(lists)) if (names.length) out.push(`    * ${label}: [ ${names.join(' ')} ]`)
   return out
 }
 
@@ -31,8 +59,9 @@ function agent(r: Rsc): string {
   return r.cls === 'ocf' ? `ocf:${r.provider ?? ''}:${r.type}` : `${r.cls}:${r.type}`
 }
 
+/** target-role Stopped (meta attributes include what a parent sets) */
 function disabled(r: Rsc): boolean {
-  return r.explicitNextRole && r.nextRole === Role.Stopped
+  return /^stopped$/i.test(r.meta.get('target-role') ?? '')
 }
 
 /** An action the transition executes: required and runnable (pseudo-actions complete too). */
@@ -62,7 +91,13 @@ export function revisedState(r: Rsc): {nodes: SNode[]; role: Role} {
   return {nodes, role}
 }
 
+/** No executed action changes the resource: the revised status shows it as it was. */
+function unchanged(r: Rsc): boolean {
+  return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
+}
+
 function primitiveState(r: Rsc, revised: boolean): string {
+  if (revised && unchanged(r)) return primitiveState(r, false)
   if (revised) {
     const state = revisedState(r)
     const node = state.nodes[0]
@@ -71,15 +106,31 @@ function primitiveState(r: Rsc, revised: boolean): string {
     const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : ''].filter(Boolean)
     return `${ROLE_NAMES[role === Role.Unknown ? Role.Started : role]} ${node.uname}${flags.length ? ` (${flags.join(', ')})` : ''}`
   }
-  if (r.runningOn.length === 0) return disabled(r) ? 'Stopped (disabled)' : 'Stopped'
+  // pcmk__native_output_string
+  const multiple = r.runningOn.length > 1
+  const was = r.unpacked ?? {managed: r.managed, block: r.block, lockNode: r.lockNode}
+  const node = multiple ? undefined : (r.runningOn[0] ?? was.lockNode)
+  const words: string[] = []
+  if (r.orphan) words.push('ORPHANED')
+  if (r.failed) {
+    words.push('FAILED')
+    if (r.role > Role.Unpromoted) words.push(ROLE_NAMES[r.role])
+  } else {
+    // a start still in progress shows as Starting
+    words.push(r.pendingNode && r.runningOn.length > 0 ? 'Starting' : r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role])
+  }
+  if (node) words.push(node.uname)
   const flags: string[] = []
-  if (r.runningOn.some((n) => n.unclean)) flags.push('UNCLEAN')
+  if (node && !(node.unpackedOnline ?? node.online) && (node.unpackedUnclean ?? node.unclean)) flags.push('UNCLEAN')
+  if (node && node === was.lockNode) flags.push('LOCKED')
   if (disabled(r)) flags.push('disabled')
-  if (r.block) flags.push('blocked')
-  else if (!r.managed) flags.push('unmanaged')
-  const where = r.runningOn.length > 1 ? `[ ${r.runningOn.map((n) => n.uname).join(' ')} ]` : r.runningOn[0].uname
-  const state = r.failed ? 'FAILED' : ROLE_NAMES[r.role === Role.Unknown ? Role.Started : r.role]
-  return `${state} ${where}${flags.length ? ` (${flags.join(', ')})` : ''}`
+  if (was.block) flags.push('blocked')
+  else if (!was.managed) flags.push('unmanaged')
+  if (r.failureIgnored) flags.push('failure ignored')
+  let out = words.join(' ')
+  if (flags.length) out += ` (${flags.join(', ')})`
+  if (multiple) out += ` [ ${r.runningOn.map((n) => n.uname).join(' ')} ]`
+  return out
 }
 
 function instanceNumber(r: Rsc): number {
@@ -87,40 +138,55 @@ function instanceNumber(r: Rsc): number {
 }
 
 function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean): string[] {
-  if (r.variant === 'primitive') return [`${indent}* ${r.id}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
+  // anonymous clone instances print under their configured id (rsc_printable_id)
+  if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
   if (r.variant === 'group') {
-    return [`${indent}* Resource Group: ${r.id}${disabled(r) ? ' (disabled)' : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]
+    const flags = [!(r.unpacked?.managed ?? r.managed) ? 'unmanaged' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
+    return [`${indent}* Resource Group: ${r.id}${flags.length ? ` (${flags.join(', ')})` : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]
   }
   const instances = [...r.children].filter((i) => !i.orphan || i.runningOn.length > 0).sort((a, b) => instanceNumber(a) - instanceNumber(b))
   const childId = instances[0] ? instances[0].id.replace(/:\d+$/, '') : ''
-  const tags = [r.promotable ? 'promotable' : '', r.unique ? 'unique' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
+  const tags = [r.promotable ? 'promotable' : '', r.unique ? 'unique' : '', !(r.unpacked?.managed ?? r.managed) ? 'unmanaged' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
   const lines = [`${indent}* Clone Set: ${r.id} [${childId}]${tags.length ? ` (${tags.join(', ')})` : ''}:`]
   if (r.unique) {
     for (const inst of instances) lines.push(...resourceLines(ws, inst, `${indent}  `, revised))
     return lines
   }
-  const byState = new Map<string, string[]>()
+  // pe__clone_default: troubled instances one by one, the others as Promoted/Started lists, then Stopped nodes
+  const prims = (i: Rsc): Rsc[] => (i.variant === 'group' ? i.children : [i])
+  const where = (p: Rsc): SNode[] => (revised ? revisedState(p).nodes : p.runningOn)
+  const roleOf = (p: Rsc): Role => (revised ? revisedState(p).role : p.role)
+  const promoted: SNode[] = []
+  const started: SNode[] = []
   const used = new Set<SNode>()
-  for (const group of instances) {
-    const inst = group.variant === 'group' ? group.children[0] : group
-    if (!inst) continue
-    const after = revised ? revisedState(inst) : undefined
-    const node = after ? after.nodes[0] ?? null : currentNode(inst)
-    const role = after ? after.role : inst.role
-    if (!node || role <= Role.Stopped) continue
-    used.add(node)
-    const label = inst.failed && !revised ? 'FAILED' : ROLE_NAMES[role === Role.Started && r.promotable ? Role.Unpromoted : role === Role.Unknown ? Role.Started : role]
-    if (!byState.has(label)) byState.set(label, [])
-    byState.get(label)!.push(node.uname)
+  let activeInstances = 0
+  for (const inst of instances) {
+    const members = prims(inst)
+    const partiallyActive = members.some((m) => where(m).length > 0)
+    if (!partiallyActive) continue
+    for (const m of members) for (const n of where(m)) used.add(n)
+    const troubled = (!revised || members.every(unchanged)) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !(m.unpacked?.managed ?? m.managed)))
+    const fullyActive = members.every((m) => where(m).length > 0)
+    const nodes = new Set(members.flatMap(where))
+    const location = fullyActive && nodes.size === 1 ? [...nodes][0] : undefined
+    if (!troubled && location && !(!location.online && location.unclean)) {
+      const role = Math.max(...members.map(roleOf))
+      if (role > Role.Unpromoted) promoted.push(location)
+      else started.push(location)
+    } else {
+      lines.push(...resourceLines(ws, inst, `${indent}  `, revised))
+    }
   }
-  for (const label of ['Promoted', 'Unpromoted', 'Started', 'FAILED']) {
-    const nodes = byState.get(label)
-    if (nodes) lines.push(`${indent}  * ${label}: [ ${nodes.join(' ')} ]`)
+  if (promoted.length) { lines.push(`${indent}  * Promoted: [ ${promoted.map((n) => n.uname).sort(numericCompare).join(' ')} ]`); activeInstances += promoted.length }
+  if (started.length) {
+    lines.push(`${indent}  * ${r.promotable ? 'Unpromoted' : 'Started'}: [ ${started.map((n) => n.uname).sort(numericCompare).join(' ')} ]`)
+    activeInstances += started.length
   }
-  const stopped = ws.nodes.filter((n) => !used.has(n)).map((n) => n.uname)
-  const first = (i: Rsc) => (i.variant === 'group' ? i.children[0] : i)
-  if (stopped.length && instances.some((i) => (revised ? first(i) && revisedState(first(i)!).nodes.length === 0 : i.runningOn.length === 0))) {
-    lines.push(`${indent}  * Stopped${disabled(r) ? ' (disabled)' : ''}: [ ${stopped.join(' ')} ]`)
+  if (r.cloneMax > activeInstances) {
+    // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
+    const candidates = ws.options.symmetric ? ws.nodes : [...r.knownOn]
+    const stopped = candidates.filter((n) => !(revised ? used.has(n) : r.runningOn.includes(n))).map((n) => n.uname).sort(numericCompare)
+    if (stopped.length) lines.push(`${indent}  * Stopped${disabled(r) ? ' (disabled)' : ''}: [ ${stopped.join(' ')} ]`)
   }
   return lines
 }
@@ -128,7 +194,9 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
 export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
   const lines = ['  * Node List:', ...nodeLines(ws, revised), '', '  * Full List of Resources:']
   const resources = ws.resources.filter((r) => !r.orphan || (revised ? false : r.runningOn.length > 0))
-  const order = [...ws.configOrder, ...resources.filter((r) => !ws.configOrder.includes(r))]
+  // crm_simulate lists resources as unpacked: by priority (stable), then orphans
+  const byPriority = ws.configOrder.map((r, i) => ({r, i})).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i).map((x) => x.r)
+  const order = [...byPriority, ...resources.filter((r) => !ws.configOrder.includes(r))]
   for (const r of order) if (resources.includes(r)) lines.push(...resourceLines(ws, r, '    ', revised))
   if (resources.length === 0) lines.push('    * No resources')
   return lines

@@ -43,6 +43,9 @@ export interface SNode {
   remote?: boolean
   remoteRsc?: Rsc
   remoteRequiresReset?: boolean
+  /** online/unclean as unpacked, before scheduling changes them (what the current status shows) */
+  unpackedOnline?: boolean
+  unpackedUnclean?: boolean
   /** a guest node (its connection runs in a container resource) */
   guest?: boolean
   /** node_fenced recorded for a remote node */
@@ -258,10 +261,16 @@ export interface Rsc {
   startPending?: boolean
   /** requires=unfencing (explicit, or the default when a device provides unfencing) */
   needsUnfencing?: boolean
+  /** nodes where its fail count is being cleared (the failure's parameters changed) */
+  failcountCleared?: Set<SNode>
   /** the node a shutdown lock keeps it on */
   lockNode?: SNode
+  /** flags as unpacked from the status, before constraints and scheduling change them (the current status shows these) */
+  unpacked?: {managed: boolean; block: boolean; lockNode?: SNode}
   /** the resource this one runs inside (meta container) */
   container?: Rsc
+  /** the resources that run inside this one */
+  fillers?: Rsc[]
   /** an ocf:pacemaker:remote connection */
   isRemoteConnection?: boolean
   /** its reconnect_interval parameter */

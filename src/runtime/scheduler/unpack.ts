@@ -8,6 +8,7 @@ import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
+import {lastFailureParamsChanged} from './digests.js'
 import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
@@ -29,9 +30,11 @@ export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
     haveQuorum,
     startFailureIsFatal: o.has('start-failure-is-fatal') ? isTrue(o.get('start-failure-is-fatal')) : true,
     stopOrphanResources: o.has('stop-orphan-resources') ? isTrue(o.get('stop-orphan-resources')) : true,
-    startupFencing: o.has('startup-fencing') ? isTrue(o.get('startup-fencing')) : true,
+    // startup-fencing only applies when fencing is enabled
+    startupFencing: stonithEnabled && (o.has('startup-fencing') ? isTrue(o.get('startup-fencing')) : true),
     stonithAction,
-    haveStonithResource: false,
+    // watchdog-based self-fencing (SBD) counts as a fencing device
+    haveStonithResource: isTrue(o.get('have-watchdog')),
     dcUuid: cib.attributes['dc-uuid'],
     maintenanceMode: isTrue(o.get('maintenance-mode')),
     shutdownLock: isTrue(o.get('shutdown-lock')),
@@ -304,12 +307,19 @@ function updateResourceState(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, 
   if (clear) clearPastFailure(rsc, st)
 }
 
+/** should_ignore_failure_timeout: a remote connection's monitor failure stays until its node has been fenced */
+function waitForRemoteFencing(ws: WorkingSet, rsc: Rsc, e: OpEntry): boolean {
+  if (!rsc.remoteReconnectMs || !ws.options.stonithEnabled || e.intervalMs === 0 || e.task !== 'monitor') return false
+  const remote = ws.nodeByName.get(rsc.id)
+  return remote !== undefined && remote.remote === true && !remote.remoteWasFenced
+}
+
 /** check_operation_expiry: is this (failed) history entry older than failure-timeout? */
 function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
   let expired = false
   let unexpired = 0
   if (rsc.failureTimeoutMs > 0) {
-    if (ws.now >= e.lastRcChange * 1000 + rsc.failureTimeoutMs) expired = true
+    if (ws.now >= e.lastRcChange * 1000 + rsc.failureTimeoutMs && !waitForRemoteFencing(ws, rsc, e)) expired = true
     unexpired = failCount(ws, rsc, node, true, e)
   }
   if (expired && failCount(ws, rsc, node, false, e) > 0 && unexpired !== 0) expired = false
@@ -326,6 +336,8 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   const target = e.targetRc
   const isProbe = task === 'monitor' && e.intervalMs === 0
   const expired = status !== 7 && isExpired(ws, rsc, node, e)
+  // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
+  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) (rsc.failcountCleared ??= new Set()).add(node)
   // remap_operation
   if (task === 'monitor') {
     if (rc === 190) rc = 0
@@ -402,10 +414,12 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     default: break
   }
   const {onFail} = actionOnFail(ws, rsc, task, e.intervalMs)
-  if (onFail === 'ignore') {
+  if (onFail === 'ignore' || (onFail === 'restart_container' && task === 'stop')) {
+    // pretend it succeeded (a failed stop inside a container is dealt with by restarting the container)
     updateResourceState(ws, rsc, node, e, target, st, false)
     rsc.failureIgnored = true
     rsc.failedOn.add(node)
+    if (onFail === 'restart_container' && rank(st.onFail) <= rank('restart')) st.onFail = 'restart_container'
   } else {
     unpackFailure(ws, rsc, node, e, rc, st)
     if (status === 5) resourceLocation(ws, parent, node, -INFINITY)
@@ -730,7 +744,7 @@ export function unpackStatus(ws: WorkingSet): void {
       } else if (!ws.options.stonithEnabled && !ws.options.shutdownLock && !node.online) continue
       if (node.remote) {
         remoteOnlineStatus(node)
-        remoteAttributes(ws, node, ns, nvsetValues(ns.transientAttributes))
+        remoteAttributes(node, nvsetValues(ns.transientAttributes))
       }
       done.add(node)
       for (const lrm of ns.lrmResources) unpackLrmResource(ws, node, lrm)
@@ -745,6 +759,9 @@ export function unpackStatus(ws: WorkingSet): void {
     if (node.shutdown && node.remoteRsc) node.remoteRsc.nextRole = Role.Stopped
     if (!done.has(node)) remoteOnlineStatus(node)
   }
+  for (const node of ws.nodes) { node.unpackedOnline = node.online; node.unpackedUnclean = node.unclean }
+  const snapshot = (r: Rsc) => { r.unpacked = {managed: r.managed, block: r.block, lockNode: r.lockNode}; r.children.forEach(snapshot) }
+  ws.resources.forEach(snapshot)
 }
 
 // ------------------------------------------------------------ fail counts --
