@@ -182,6 +182,8 @@ export class Controller {
   private lastWs: WorkingSet | null = null
   /** the time of the event being handled */
   private now = 0
+  /** when the recheck timer fires */
+  private recheckAt: number | undefined
   private out: ControllerAction[] = []
 
   constructor(private readonly config: ControllerConfig) {
@@ -984,7 +986,7 @@ export class Controller {
 
   /** The recheck timer: the earliest failure expiry, else cluster-recheck-interval. */
   private armRecheck(ws: WorkingSet, now: number): void {
-    let next = Number.POSITIVE_INFINITY
+    let expiry = Number.POSITIVE_INFINITY
     for (const ns of this.view!.status) {
       const node = ns.uname ?? ns.id
       for (const [name] of transientAttrs(this.view!, node)) {
@@ -992,12 +994,19 @@ export class Controller {
         if (!m) continue
         const ft = this.failureTimeout(ws, m[1])
         const last = Number(getTransientAttr(this.view!, node, `last-failure-${m[1]}#${m[2]}`) ?? 0)
-        if (ft > 0 && last > 0) next = Math.min(next, last * 1000 + ft + 1)
+        // the scheduler drops a failure once now > last-failure + failure-timeout
+        if (ft > 0 && last > 0) expiry = Math.min(expiry, last * 1000 + ft + 1)
       }
     }
     const interval = this.settings!.recheckIntervalMs
-    if (interval > 0) next = Math.min(next, now + interval)
-    if (Number.isFinite(next)) this.setTimer('recheck', Math.max(next, now + 1))
+    const armed = this.activeTimers.has('recheck') && this.recheckAt !== undefined && this.recheckAt > now
+    let at: number
+    if (Number.isFinite(expiry) && (interval <= 0 || expiry < now + interval)) at = Math.max(expiry, now + 1)
+    else if (interval > 0) at = armed && this.recheckAt! <= now + interval ? this.recheckAt! : now + interval
+    else return
+    if (armed && at === this.recheckAt) return
+    this.recheckAt = at
+    this.setTimer('recheck', at)
   }
 
   /** Nodes that asked to leave and run nothing any more may go (crm_event do_shutdown). */
