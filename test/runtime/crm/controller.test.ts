@@ -525,3 +525,25 @@ test('stonith-max-attempts: after that many failed fencings the DC stops trying 
   assert.equal(sim.activeOn('d1').length, 1)
   assertSettled(sim)
 })
+
+for (const [onFail, expectActive] of [['stop', 0], ['block', 0], ['restart', 1]] as const) {
+  test(`monitor failure with on-fail=${onFail}: ${expectActive ? 'recovered' : 'left stopped, nothing more tried'}`, () => {
+    const rsc = `<primitive id="d1" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="d1-m" name="monitor" interval="10s" on-fail="${onFail}"/></operations></primitive>`
+    const sim = new SimCluster({cib: cibXml({resources: rsc})})
+    sim.start()
+    sim.run()
+    const where = sim.activeOn('d1')[0]
+    const predicted = crmSimulatePrediction(sim, ['--op-inject', `d1_monitor_10000@${where}=7`])
+    sim.kill(where, 'd1')
+    sim.run()
+    assert.equal(getTransientAttr(sim.cib, where, 'fail-count-d1#monitor_10000'), '1')
+    assert.equal(sim.activeOn('d1').length, expectActive)
+    // on-fail=block: Pacemaker no longer knows what runs; it shows the resource FAILED (blocked) where it failed
+    if (onFail === 'block') { if (predicted) assert.deepEqual(sorted(predicted), [['d1', [`${where}:FAILED`]]]) }
+    else assertPredicted(sim, predicted)
+    const before = sim.executed.length
+    sim.run(600_000)
+    assert.equal(sim.executed.length, before, 'nothing further')
+    assert.deepEqual(sim.violations, [])
+  })
+}
