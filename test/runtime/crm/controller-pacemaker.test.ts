@@ -5,8 +5,9 @@
  * each step. Cold start of two Dummies and the DRBD pattern (promotable
  * Stateful, a group colocated with the promoted instance and ordered after
  * promote), then a Dummy dies on its node (its state file removed; its monitor
- * notices) and migration-threshold=1 moves it, then the node with the
- * promoted instance goes into standby. Root only; skipped elsewhere.
+ * notices) and migration-threshold=1 moves it, the node with the promoted
+ * instance goes into standby and back, and finally the other node loses
+ * power (no fencing). Root only; skipped elsewhere.
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -37,7 +38,7 @@ function placementsFromMon(output: string): Array<[string, string[]]> {
   return sorted(crmSimulatePlacements(`Current cluster status:\n${output}\nTranscript end\n`))
 }
 
-test('real Pacemaker and hakit\'s controller end in the same placements: cold start, a Dummy dies (migration-threshold=1), standby of the promoted node', {skip: unavailable ?? false, timeout: 300_000}, async (t) => {
+test('real Pacemaker and hakit\'s controller end in the same placements: cold start, a Dummy dies (migration-threshold=1), standby and back, power cut', {skip: unavailable ?? false, timeout: 300_000}, async (t) => {
   const lab = await startPacemakerLab(2)
   try {
     const n1 = lab.nodes[0]!
@@ -105,6 +106,40 @@ test('real Pacemaker and hakit\'s controller end in the same placements: cold st
     })
     sim.run()
     assert.deepEqual(sorted(sim.placements()), realStandby, 'standby: the same placements as real Pacemaker')
+
+    // back online: what prefers it returns
+    assert.equal(lab.exec(n1, ['crm_attribute', '-t', 'nodes', '-N', promotedOn, '-n', 'standby', '-v', 'off']).status, 0)
+    const realOnline = await settledReal(`${promotedOn} online again on real Pacemaker`, (p) => {
+      const m = new Map(p)
+      return (m.get('state') ?? []).length === 2 && (m.get('state') ?? []).includes(`${promotedOn}:Promoted`)
+    })
+    t.diagnostic(`real Pacemaker with ${promotedOn} online again: ${JSON.stringify(realOnline)}`)
+    sim.reconfigure((c) => {
+      const n = c.nodes.find((x) => x.uname === promotedOn)!
+      n.instanceAttributes = []
+    })
+    sim.run()
+    assert.deepEqual(sorted(sim.placements()), realOnline, 'standby off: the same placements as real Pacemaker')
+
+    // power cut of the node that is not the simulated DC (no fencing): the survivor takes over
+    const cut = lab.nodes.find((n) => n.name !== sim.dc)!
+    process.kill(cut.initPid!, 'SIGKILL')
+    const survivor = sim.dc
+    const monSurvivor = () => lab.exec(lab.nodes.find((n) => n.name === survivor)!, ['crm_mon', '-1', '-r']).stdout
+    let realCut: Array<[string, string[]]> = []
+    await lab.waitFor(`recovery on ${survivor} after ${cut.name}'s power cut`, 120_000, () => {
+      const out = monSurvivor()
+      if (!/OFFLINE: \[ \S+ \]/.test(out) || /\b(Starting|Stopping|Promoting|Demoting)\b/.test(out)) return false
+      realCut = placementsFromMon(out)
+      const m = new Map(realCut)
+      return (m.get('state') ?? []).join() === `${survivor}:Promoted`
+    })
+    await new Promise((r) => setTimeout(r, 5_000))
+    realCut = placementsFromMon(monSurvivor())
+    t.diagnostic(`real Pacemaker after ${cut.name}'s power cut: ${JSON.stringify(realCut)}`)
+    sim.crash(cut.name)
+    sim.run()
+    assert.deepEqual(sorted(sim.placements()), realCut, 'power cut: the same placements as real Pacemaker')
     assert.deepEqual(sim.violations, [])
   } finally {
     lab.stop()
