@@ -4,7 +4,7 @@
 # drbd-utils, socat) when they are missing. Needs root and apt; elsewhere it
 # says what is missing and the tests that need those tools skip.
 set -u
-packages=(pacemaker-cli-utils pacemaker crmsh pcs corosync heartbeat resource-agents drbd-utils socat iproute2 net-tools iputils-ping)
+packages=(pacemaker-cli-utils pacemaker pacemaker-resource-agents fence-agents crmsh pcs corosync heartbeat resource-agents drbd-utils socat iproute2 net-tools iputils-ping)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

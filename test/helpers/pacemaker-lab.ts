@@ -238,7 +238,7 @@ function sweepStaleLabs(): void {
  * waits until every node is online and a DC is elected. Throws with the
  * nodes' log tails when it cannot (the caller reports that).
  */
-export async function startPacemakerLab(count: 1 | 2, timeoutMs = 40_000): Promise<PacemakerLab> {
+export async function startPacemakerLab(count: 1 | 2, timeoutMs = 120_000): Promise<PacemakerLab> {
   if (userInfo().uid !== 0) throw new Error('pacemaker lab needs root')
   sweepStaleLabs()
   const dir = mkdtempSync(join(tmpdir(), `hakit-pcmk-lab-${process.pid}-`))

@@ -79,8 +79,14 @@ export async function loadCib(spec: string): Promise<LoadedCib> {
   return {...parsed, label: file}
 }
 
-/** Reads the running cluster's CIB with `cibadmin -Q` (honours CIB_file like the Pacemaker tools do). */
+/**
+ * Reads the running cluster's CIB: from a running `hakit run --crm` through its
+ * local socket ($HAKIT_CRM_SOCKET, else /run/hakit/crm.sock when it exists),
+ * else with `cibadmin -Q` (honours CIB_file like the Pacemaker tools do).
+ */
 export async function loadLiveCib(): Promise<LoadedCib> {
+  const hakit = await loadHakitLiveCib()
+  if (hakit) return hakit
   const text = await new Promise<string>((resolve, reject) => {
     const child = spawn('cibadmin', ['-Q'], {stdio: ['ignore', 'pipe', 'pipe']})
     const out: Buffer[] = []
@@ -100,4 +106,19 @@ export async function loadLiveCib(): Promise<LoadedCib> {
   })
   const {parseCibXml} = await import('../../formats/cib/xml.js')
   return {cib: parseCibXml(text, 'live CIB'), kind: 'live', label: 'live CIB'}
+}
+
+/** The live CIB of a running `hakit run --crm`, or undefined when none is reachable the default way. */
+export async function loadHakitLiveCib(env: NodeJS.ProcessEnv = process.env): Promise<LoadedCib | undefined> {
+  const {DEFAULT_CRM_SOCKET, queryLiveCibXml} = await import('../crm/socket.js')
+  const path = env.HAKIT_CRM_SOCKET || DEFAULT_CRM_SOCKET
+  if (!env.HAKIT_CRM_SOCKET) {
+    try {
+      if (!(await stat(path)).isSocket()) return undefined
+    } catch {
+      return undefined
+    }
+  }
+  const {parseCibXml} = await import('../../formats/cib/xml.js')
+  return {cib: parseCibXml(await queryLiveCibXml(path), 'live CIB'), kind: 'live', label: `live CIB (${path})`}
 }

@@ -33,12 +33,16 @@ export interface LocalExecutorOptions {
   drainMs?: number
   /** One-shot use (`force-*`): no fence-device registration to remember, so a stonith monitor always asks the agent. */
   oneShot?: boolean
+  /** The cluster's members for the agents' crm_node -l/-p/-N (default: this node alone). */
+  clusterNodes?: {id: string; name: string}[]
 }
 
 interface Queued {
   request: OpRequest
   submittedAt: number
   controller: AbortController
+  /** Wait start-delay first (a recurring op's later runs do not, though CRM_meta_start_delay stays in their environment, as execd). */
+  applyStartDelay: boolean
 }
 
 interface RecurringState {
@@ -87,6 +91,7 @@ export class LocalExecutor implements Executor {
       nodeName: this.nodeName,
       nodeId: options.nodeId ?? '1',
       path: (options.baseEnv ?? process.env).PATH,
+      clusterNodes: options.clusterNodes,
     })
     this.baseEnv = {...(options.baseEnv ?? process.env), ...tools}
   }
@@ -97,7 +102,7 @@ export class LocalExecutor implements Executor {
 
   execute(request: OpRequest): Promise<OpResult> {
     if (this.closed) return Promise.resolve(this.immediateResult(request, OcfRc.ErrGeneric, ExecStatus.Invalid, 'Executor is shutting down', Date.now()))
-    return this.enqueue({request, submittedAt: Date.now(), controller: new AbortController()})
+    return this.enqueue({request, submittedAt: Date.now(), controller: new AbortController(), applyStartDelay: true})
   }
 
   private enqueue(item: Queued): Promise<OpResult> {
@@ -128,8 +133,7 @@ export class LocalExecutor implements Executor {
     state.timer = setTimeout(() => {
       state.timer = undefined
       if (state.cancelled) return
-      const request = first ? state.request : {...state.request, startDelayMs: undefined}
-      const item: Queued = {request, submittedAt: Date.now(), controller: new AbortController()}
+      const item: Queued = {request: state.request, submittedAt: Date.now(), controller: new AbortController(), applyStartDelay: first}
       state.current = item
       state.running = this.enqueue(item).then((result) => {
         state.current = undefined
@@ -151,7 +155,8 @@ export class LocalExecutor implements Executor {
     if (state.timer) clearTimeout(state.timer)
     if (state.current) {
       state.current.controller.abort()
-      await state.running
+      // Running now: wait until its process group is gone. Still queued behind another op: it will never run, no need to wait.
+      if (this.inFlight.has(state.current)) await state.running
     }
     state.onResult(this.immediateResult(state.request, OcfRc.Ok, ExecStatus.Cancelled, '', Date.now()))
   }
@@ -209,7 +214,7 @@ export class LocalExecutor implements Executor {
     const {request, controller} = item
     this.inFlight.add(item)
     try {
-      if (request.startDelayMs && request.startDelayMs > 0) await abortableSleep(request.startDelayMs, controller.signal)
+      if (item.applyStartDelay && request.startDelayMs && request.startDelayMs > 0) await abortableSleep(request.startDelayMs, controller.signal)
       const startedAt = Date.now()
       const queueTimeMs = startedAt - item.submittedAt
       if (controller.signal.aborted) return this.finish(request, {rc: OcfRc.Ok, status: ExecStatus.Cancelled, exitReason: ''}, startedAt, 0, queueTimeMs, '', '')

@@ -55,7 +55,7 @@ export class Lab {
   private writeConfig(node: LabNode): void {
     const o = this.options
     mkdirSync(join(node.configDir, 'resource.d'), {recursive: true})
-    mkdirSync(node.stateDir, {recursive: true})
+    // the state dir is left to the daemon, which creates it 0700
     const lines = [
       `logfile ${join(node.root, 'ha-log')}`,
       `debugfile ${join(node.root, 'ha-debug')}`,
@@ -105,7 +105,7 @@ export class Lab {
   }
 
   /** SIGTERM and wait for the exit; returns the exit code. */
-  async stop(name: string, timeoutMs = 15_000): Promise<number | null> {
+  async stop(name: string, timeoutMs = 60_000): Promise<number | null> {
     const proc = this.node(name).proc
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return proc?.exitCode ?? null
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
@@ -159,7 +159,7 @@ export class Lab {
   }
 
   /** Polls until `check` holds or the timeout passes. */
-  async waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  async waitFor(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
     const end = Date.now() + timeoutMs
     while (Date.now() < end) {
       if (check()) return

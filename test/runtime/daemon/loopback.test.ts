@@ -26,15 +26,13 @@ async function settle(ms = 800): Promise<void> {
   await new Promise((r) => setTimeout(r, ms))
 }
 
-test('cold start: the group comes up on its owner once, without a 10 s wait', async () => {
+// How fast a cold start is (no 10 s RQSTDELAY wait) is measured by bench/legacy-hblab.mjs, not here.
+test('cold start: the group comes up on its owner once', async () => {
   const lab = new Lab({haresources: GROUP})
   try {
-    const t0 = Date.now()
     await coldStart(lab)
-    const upMs = Date.now() - t0
     await settle()
     assertPlacement(lab, 'n1')
-    assert.ok(upMs < 8000, `group up after ${upMs} ms`)
     assert.equal(lab.events('n2').length, 0, 'n2 ran no start/stop')
     assert.match(lab.log('n1'), /Initial resource acquisition complete/)
     // Heartbeat's log format: "Mon dd HH:MM:SS node heartbeat: [pid]: info: ..." and ResourceManager lines
@@ -80,12 +78,11 @@ test('graceful stop: the holder releases, tells the peer, exits 0; the peer take
   const lab = new Lab({haresources: GROUP})
   try {
     await coldStart(lab)
-    const t0 = Date.now()
     assert.equal(await lab.stop('n1'), 0)
     await lab.waitFor('takeover by n2', () => lab.holders('beta').join() === 'n2')
-    const ms = Date.now() - t0
-    // far below deadtime + detection: the shutdown notice (or hakit_held) moved it
-    assert.ok(ms < 3000, `takeover ${ms} ms after SIGTERM`)
+    // the shutdown notice moved the group, not dead-node detection
+    assert.match(lab.log('n2'), /Received shutdown notice from 'n1'/)
+    assert.doesNotMatch(lab.log('n2'), /node n1: is dead/)
     assert.match(lab.log('n1'), /All HA resources relinquished\./)
     await settle()
     assertPlacement(lab, 'n2')

@@ -196,12 +196,14 @@ describe('conformance with crm_resource --force-*', {skip}, () => {
     assert.deepEqual(r.hakit, r.real)
   })
 
-  test('lsb script: start, check, stop, check', async () => {
+  test('lsb script, as lsb: and as service: — start, check, stop, check', async () => {
     const state = '/tmp/hakit-lsb.state'
     rmSync(state, {force: true})
-    const r = await both('l', () => primitive('l', `lsb:${tag}`, {}), ['force-check', 'force-start', 'force-check', 'force-stop', 'force-check'], () => String(existsSync(state)))
-    assert.deepEqual(r.real.rcs, [7, 0, 0, 0, 7])
-    assert.deepEqual(r.hakit, r.real)
+    for (const cls of ['lsb', 'service']) {
+      const r = await both('l', () => primitive('l', `${cls}:${tag}`, {}), ['force-check', 'force-start', 'force-check', 'force-stop', 'force-check'], () => String(existsSync(state)))
+      assert.deepEqual(r.real.rcs, [7, 0, 0, 0, 7], cls)
+      assert.deepEqual(r.hakit, r.real, cls)
+    }
   })
 
   test('agent not installed: both exit 5', async () => {
@@ -258,6 +260,27 @@ describe('conformance with crm_resource --force-*', {skip}, () => {
       assert.deepEqual(rcs.hakit, rcs.real)
       assert.deepEqual(seen.real, [false, true, true, false, false])
       assert.deepEqual(seen.hakit, seen.real)
+    } finally {
+      sh(`ip netns del ${ns}`)
+    }
+  })
+
+  test('heartbeat class: the v1 IPaddr script with its positional argument in a network namespace, judged by running it as Heartbeat does', {skip: !existsSync(join(projectRoot, 'dist/bundle')) ? 'needs `npm run build`' : !existsSync('/etc/ha.d/resource.d/IPaddr') ? 'heartbeat resource.d/IPaddr not installed' : false}, async () => {
+    const ns = `hkv${process.pid}`
+    const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], {encoding: 'utf8'})
+    assert.equal(sh(`ip netns add ${ns} && ip -n ${ns} link add hk0 type veth peer name hk1 && ip -n ${ns} link set hk0 up && ip -n ${ns} link set hk1 up && ip -n ${ns} addr add 10.213.9.1/24 dev hk0 && ip -n ${ns} link set lo up`).status, 0)
+    try {
+      const arg = '10.213.9.100/24/hk0'
+      const cib = makeCib(primitive('v1ip', 'heartbeat:IPaddr', {'1': arg}))
+      // Heartbeat's own reading of `IPaddr ARG status`: its output, not its exit code.
+      const heartbeatSays = () => (/[Nn][Oo][Tt] [^]*[Rr]unning|stopped/.test(sh(`ip netns exec ${ns} /etc/ha.d/resource.d/IPaddr ${arg} status`).stdout) ? 7 : 0)
+      const hakit = (action: string) => spawnSync('ip', ['netns', 'exec', ns, process.execPath, join(projectRoot, 'bin/run.js'), 'crm', 'resource', action, 'v1ip', '--cib', cib], {encoding: 'utf8', timeout: 60_000}).status
+      const has = () => sh(`ip -n ${ns} -4 addr show dev hk0`).stdout.includes('10.213.9.100/24')
+      const steps: [string, number | null, boolean, number][] = []
+      for (const action of ['force-check', 'force-start', 'force-check', 'force-stop', 'force-check']) steps.push([action, hakit(action), has(), heartbeatSays()])
+      assert.deepEqual(steps.map(([, rc]) => rc), [7, 0, 0, 0, 7])
+      assert.deepEqual(steps.map(([, , up]) => up), [false, true, true, false, false])
+      assert.deepEqual(steps.filter(([a]) => a === 'force-check').map(([, rc, , hb]) => rc === hb), [true, true, true], 'monitor agrees with Heartbeat\'s status reading')
     } finally {
       sh(`ip netns del ${ns}`)
     }

@@ -177,10 +177,17 @@ describe('LocalExecutor', () => {
     assert.ok(o.queueTimeMs < m.queueTimeMs, 'another resource did not wait')
   })
 
-  test('start-delay is passed and honoured', async () => {
+  test('start-delay is passed and honoured; a recurring op waits only before its first run but keeps the variable', async () => {
     const r = await executor.execute(req('monitor', {}, {startDelayMs: 300, intervalMs: 1000}))
     assert.equal(readEnv(join(dir, 'monitor.env')).env.get('OCF_RESKEY_CRM_meta_start_delay'), '300')
     assert.ok(r.queueTimeMs >= 250, `queued ${r.queueTimeMs} ms (timers may round a millisecond early)`)
+    const results: OpResult[] = []
+    const handle = executor.startRecurring(req('monitor', {}, {startDelayMs: 300, intervalMs: 50}), (x) => results.push(x))
+    await until(() => results.length >= 3)
+    await executor.cancel(handle)
+    assert.ok(results[0].queueTimeMs >= 250)
+    assert.ok(results[1].queueTimeMs < 250 && results[2].queueTimeMs < 250, `later runs: ${results.map((x) => x.queueTimeMs)}`)
+    assert.equal(readEnv(join(dir, 'monitor.env')).env.get('OCF_RESKEY_CRM_meta_start_delay'), '300')
   })
 
   test('recurring monitor: repeated results, last-rc-change kept while rc is unchanged, cancel stops it (in-flight run killed)', async () => {
@@ -202,6 +209,44 @@ describe('LocalExecutor', () => {
     await executor.cancel(h2)
     assert.deepEqual(slow.map((r) => r.status), [ExecStatus.Cancelled])
     await until(() => !alive(child))
+  })
+
+  test('recurring monitor with changesOnly: reported when rc changes, last-rc-change moves with it', async () => {
+    const rcFile = join(dir, 'rc-file')
+    writeFileSync(rcFile, '')
+    const results: OpResult[] = []
+    let runs = 0
+    const handle = executor.startRecurring(req('monitor', {rc_file: rcFile}, {rscId: 'chg', intervalMs: 50}), (r) => results.push(r), {changesOnly: true})
+    await until(() => results.length === 1)
+    // let it run a few more times unchanged
+    const timeline = () => readFileSync(join(dir, 'timeline'), 'utf8').split('\n').filter((l) => l.startsWith('end monitor')).length
+    runs = timeline()
+    await until(() => timeline() >= runs + 3)
+    assert.equal(results.length, 1, 'unchanged results are not reported')
+    writeFileSync(rcFile, '7')
+    await until(() => results.length === 2)
+    await until(() => timeline() >= runs + 8)
+    await executor.cancel(handle)
+    assert.deepEqual(results.map((r) => [r.rc, r.status]), [[0, ExecStatus.Done], [7, ExecStatus.Done], [0, ExecStatus.Cancelled]])
+    assert.ok(results[1].lastRcChange >= results[0].lastRcChange)
+    assert.equal(results[1].lastRcChange, results[1].lastRun, 'a new rc starts its last-rc-change')
+  })
+
+  test('cancel of a recurring op queued behind a long operation of its resource returns at once and it never runs', async () => {
+    writeFileSync(join(dir, 'timeline'), '')
+    const start = executor.execute(req('start', {sleep: '1'}))
+    let startDone = false
+    void start.then(() => (startDone = true))
+    const results: OpResult[] = []
+    const handle = executor.startRecurring(req('monitor', {}, {intervalMs: 100}), (r) => results.push(r))
+    await new Promise((r) => setTimeout(r, 100))
+    await executor.cancel(handle)
+    assert.equal(startDone, false, 'cancel did not wait for the start')
+    assert.deepEqual(results.map((r) => r.status), [ExecStatus.Cancelled])
+    assert.equal((await start).rc, 0, 'the start was not disturbed')
+    await new Promise((r) => setTimeout(r, 200))
+    const actions = readFileSync(join(dir, 'timeline'), 'utf8').trim().split('\n').map((l) => l.split(' ')[1])
+    assert.deepEqual(actions, ['start', 'start'], 'the monitor never ran')
   })
 
   test('LSB: monitor runs status; status 3 is not running; meta-data synthesized from INIT INFO', async () => {

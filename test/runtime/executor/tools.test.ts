@@ -110,6 +110,10 @@ describe('agent-facing tools', () => {
     assert.equal(hakit('crm_node', ['-q']).stdout, '1\n')
     assert.equal(hakit('crm_node', ['-N', '1']).stdout, 'n1\n')
     assert.equal(hakit('crm_node', ['-N', '2']).status, 105)
+    const cluster = {HAKIT_CLUSTER_NODES: '1:n1 2:n2'}
+    assert.equal(hakit('crm_node', ['-l'], cluster).stdout, '1 n1 member\n2 n2 member\n')
+    assert.equal(hakit('crm_node', ['-p'], cluster).stdout, 'n1 n2 \n')
+    assert.equal(hakit('crm_node', ['-N', '2'], cluster).stdout, 'n2\n')
   })
 
   test('cluster-only tools answer "not connected" (102) as Pacemaker does without a cluster', () => {

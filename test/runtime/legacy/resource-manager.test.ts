@@ -133,7 +133,8 @@ test('a hung start is killed with its whole process group and the group is given
     const took = Date.now() - began
     assert.equal(result.ok, false)
     assert.equal(result.failedResource, 'hang::h')
-    assert.ok(took < 3000, `took ${took} ms`)
+    // ended by the 300 ms start timeout, not waited out (the script never ends by itself)
+    assert.ok(took < 60_000, `took ${took} ms`)
     const child = Number(readFileSync(join(t.dir, 'state', 'h.child'), 'utf8'))
     assert.ok(child > 0)
     // the grandchild the script left in its process group is gone too
@@ -229,7 +230,8 @@ test("the heartbeat package's Delay script (OCF Delay through hto-mapfuncs)", as
   const hung = new ResourceManager({resourceDirs: ['/etc/ha.d/resource.d'], timeouts: {status: 300}, killGraceMs: 100})
   const began = Date.now()
   assert.equal(await hung.status(resource), 'unknown')
-  assert.ok(Date.now() - began < 2000)
+  // ended by the 300 ms status timeout, not Delay's own 30 s
+  assert.ok(Date.now() - began < 25_000)
 })
 
 for (const script of ['IPaddr2', 'IPaddr']) {

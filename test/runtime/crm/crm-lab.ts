@@ -1,0 +1,194 @@
+/**
+ * A loopback lab for `hakit run --crm` (no root): one ha.d and state dir per
+ * node under a temp dir, ucast on `lo` with each node bound to its own
+ * 127.0.x.y, a random UDP port, and the real ocf:pacemaker:Dummy agent with
+ * a per-node HA_VARRUN (Dummy keeps its state file there), so "where does
+ * Dummy run" is "which node's run dir has its state file". Daemons are real
+ * processes (bin/run.js over dist/); everything started is killed by PID.
+ */
+import {spawn, type ChildProcess} from 'node:child_process'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import type {Cib} from '../../../src/formats/cib/model.js'
+import {parseCibXml} from '../../../src/formats/cib/xml.js'
+import {crmStatus, queryLiveCibXml, submitCibChange, type CrmStatus} from '../../../src/runtime/crm/socket.js'
+import type {CibOp} from '../../../src/runtime/crm/cib-ops.js'
+import {projectRoot} from '../../helpers/cli.js'
+
+export interface CrmLabOptions {
+  nodes?: string[]
+  /** The CIB every node starts from (crm syntax or XML). */
+  cib: string
+  keepalive?: string
+  deadtime?: string
+  net?: number
+}
+
+export interface CrmLabNode {
+  name: string
+  address: string
+  root: string
+  configDir: string
+  stateDir: string
+  runDir: string
+  socket: string
+  proc?: ChildProcess
+  output: string
+}
+
+export class CrmLab {
+  readonly root: string
+  readonly nodes = new Map<string, CrmLabNode>()
+  readonly port: number
+  readonly cibFile: string
+
+  constructor(readonly options: CrmLabOptions) {
+    this.root = mkdtempSync(join(tmpdir(), 'hakit-crmlab-'))
+    this.port = 20_000 + Math.floor(Math.random() * 20_000)
+    const names = options.nodes ?? ['n1', 'n2']
+    const net = options.net ?? 1 + Math.floor(Math.random() * 200)
+    this.cibFile = join(this.root, 'cluster.cib')
+    writeFileSync(this.cibFile, options.cib)
+    names.forEach((name, i) => {
+      const root = join(this.root, name)
+      this.nodes.set(name, {
+        name, address: `127.0.${net}.${i + 2}`, root, configDir: join(root, 'ha.d'), stateDir: join(root, 'state'), runDir: join(root, 'run'),
+        socket: join(root, 'state', 'hakit-crm.sock'), output: '',
+      })
+    })
+    for (const node of this.nodes.values()) this.writeConfig(node)
+  }
+
+  private writeConfig(node: CrmLabNode): void {
+    const o = this.options
+    mkdirSync(node.configDir, {recursive: true})
+    mkdirSync(node.stateDir, {recursive: true})
+    mkdirSync(node.runDir, {recursive: true})
+    const lines = [
+      `logfile ${join(node.root, 'ha-log')}`,
+      `keepalive ${o.keepalive ?? '100ms'}`,
+      `deadtime ${o.deadtime ?? '1'}`,
+      `warntime ${'500ms'}`,
+      `initdead 10`,
+      `udpport ${this.port}`,
+      ...[...this.nodes.values()].map((n) => `ucast lo ${n.address}`),
+      'crm respawn',
+      ...[...this.nodes.keys()].map((n) => `node ${n}`),
+    ]
+    writeFileSync(join(node.configDir, 'ha.cf'), `${lines.join('\n')}\n`)
+    writeFileSync(join(node.configDir, 'authkeys'), 'auth 1\n1 sha1 hakit-crm-lab-secret\n')
+    chmodSync(join(node.configDir, 'authkeys'), 0o600)
+  }
+
+  node(name: string): CrmLabNode {
+    return this.nodes.get(name)!
+  }
+
+  /** Starts a node's daemon; `crmFlag: false` leaves the runtime to ha.cf's `crm respawn`. */
+  start(name: string, options: {crmFlag?: boolean} = {}): void {
+    const node = this.node(name)
+    node.output = ''
+    const args = ['run', ...(options.crmFlag === false ? [] : ['--crm']), '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', node.socket, '--cib', this.cibFile]
+    const proc = spawn(process.execPath, [join(projectRoot, 'bin', 'run.js'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {...process.env, NO_COLOR: '1', HA_VARRUN: node.runDir},
+    })
+    proc.stdout!.on('data', (d: Buffer) => (node.output += d.toString()))
+    proc.stderr!.on('data', (d: Buffer) => (node.output += d.toString()))
+    node.proc = proc
+  }
+
+  kill9(name: string): void {
+    this.node(name).proc?.kill('SIGKILL')
+  }
+
+  /** A power cut: the daemon dies and the node's resources vanish with it. */
+  powerOff(name: string): void {
+    this.kill9(name)
+    for (const f of readdirSync(this.node(name).runDir)) rmSync(join(this.node(name).runDir, f), {force: true})
+  }
+
+  async stop(name: string, timeoutMs = 90_000): Promise<number | null> {
+    const proc = this.node(name).proc
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return proc?.exitCode ?? null
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
+    proc.kill('SIGTERM')
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs)
+    const code = await exited
+    clearTimeout(timer)
+    return code
+  }
+
+  running(name: string): boolean {
+    const proc = this.node(name).proc
+    return proc !== undefined && proc.exitCode === null && proc.signalCode === null
+  }
+
+  /** Dummy resources active on a node (their state files in its HA_VARRUN). */
+  active(name: string): string[] {
+    const dir = this.node(name).runDir
+    if (!existsSync(dir)) return []
+    return readdirSync(dir).map((f) => /^Dummy-(.+)\.state$/.exec(f)?.[1]).filter((r): r is string => r !== undefined).sort()
+  }
+
+  /** resource → nodes it is active on. */
+  placement(): Map<string, string[]> {
+    const map = new Map<string, string[]>()
+    for (const n of this.nodes.keys()) for (const r of this.active(n)) map.set(r, [...(map.get(r) ?? []), n])
+    return map
+  }
+
+  async status(name: string): Promise<CrmStatus | undefined> {
+    try {
+      return await crmStatus(this.node(name).socket)
+    } catch {
+      return undefined
+    }
+  }
+
+  async cib(name: string): Promise<Cib> {
+    return parseCibXml(await queryLiveCibXml(this.node(name).socket), `live CIB of ${name}`)
+  }
+
+  async cibXml(name: string): Promise<string> {
+    return queryLiveCibXml(this.node(name).socket)
+  }
+
+  async submit(name: string, change: CibOp): Promise<string | undefined> {
+    return submitCibChange(this.node(name).socket, change)
+  }
+
+  log(name: string): string {
+    const file = join(this.node(name).root, 'ha-log')
+    return existsSync(file) ? readFileSync(file, 'utf8') : ''
+  }
+
+  /** Polls until `check` holds or the timeout passes. */
+  async waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+    const end = Date.now() + timeoutMs
+    while (Date.now() < end) {
+      if (await check()) return
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    if (await check()) return
+    throw new Error(`timed out waiting for ${what}\n${this.describe()}`)
+  }
+
+  describe(): string {
+    return [...this.nodes.values()].map((n) => `--- ${n.name} active [${this.active(n.name).join(' ')}] running=${this.running(n.name)}\n${n.output.split('\n').slice(-50).join('\n')}`).join('\n')
+  }
+
+  /** Resolves with the exit code when the node's daemon exits. */
+  exited(name: string): Promise<number | null> {
+    const proc = this.node(name).proc
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc?.exitCode ?? null)
+    return new Promise((resolve) => proc.once('exit', (code) => resolve(code)))
+  }
+
+  async cleanup(): Promise<void> {
+    for (const node of this.nodes.values()) if (this.running(node.name)) node.proc!.kill('SIGKILL')
+    await new Promise((r) => setTimeout(r, 50))
+    if (!process.env.HAKIT_KEEP_LAB) rmSync(this.root, {recursive: true, force: true})
+  }
+}

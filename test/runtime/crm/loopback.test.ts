@@ -1,0 +1,190 @@
+/**
+ * Two and three real `hakit run --crm` daemons on loopback (127.0.x.y, no
+ * root) running the real ocf:pacemaker:Dummy agent: cold start, kill -9 of
+ * the DC and of a non-DC, graceful stop, a configuration change while a node
+ * is down. Each asserts placements and invariants (one DC, equal CIBs, every
+ * resource active exactly once), never times. Needs `npm run build` (dist/).
+ */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import type {Cib} from '../../../src/formats/cib/model.js'
+import {parseCrm} from '../../../src/formats/crm/parse.js'
+import {printCibXml} from '../../../src/formats/cib/xml.js'
+import {schedule} from '../../../src/runtime/scheduler/index.js'
+import {clusterOption} from '../../../src/runtime/crm/cib-ops.js'
+import {haveCommand, projectRoot, runCli} from '../../helpers/cli.js'
+import {CrmLab} from './crm-lab.js'
+
+const haveDummy = existsSync('/usr/lib/ocf/resource.d/pacemaker/Dummy')
+const built = existsSync(join(projectRoot, 'dist', 'bundle'))
+const skip = !haveDummy ? 'ocf:pacemaker:Dummy is not installed (pacemaker-resource-agents)' : !built ? 'dist/ is not built (npm run build)' : false
+
+function config(nodes: string[], resources: string[], extra = ''): string {
+  return [
+    ...nodes.map((n) => `node ${n}`),
+    ...resources.map((r) => `primitive ${r} ocf:pacemaker:Dummy op monitor interval=2s timeout=20s`),
+    'property stonith-enabled=false',
+    'property dc-deadtime=5s',
+    extra,
+  ].join('\n') + '\n'
+}
+
+/** Where the scheduler places everything when exactly `online` are up and nothing runs yet. */
+function predictedPlacement(crm: string, online: string[]): Map<string, string> {
+  const cib: Cib = parseCrm(crm, 'config.crm')
+  cib.attributes['have-quorum'] = '1'
+  cib.status = online.map((n) => ({id: n, uname: n, attributes: {id: n, uname: n, in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member'}, transientAttributes: [], lrmResources: []}))
+  const t = schedule(cib, {now: Date.now()})
+  return new Map(t.placement.filter((p) => p.next).map((p) => [p.resource, p.next!]))
+}
+
+/** Waits until the running nodes agree on one DC and one CIB, and every resource runs exactly once on a running node. */
+async function settled(lab: CrmLab, resources: string[], label: string): Promise<string> {
+  let dc = ''
+  let why = ''
+  try {
+    await lab.waitFor(`${label}: one DC, equal CIBs, every resource active once`, async () => {
+      const up = [...lab.nodes.keys()].filter((n) => lab.running(n))
+      const statuses = await Promise.all(up.map((n) => lab.status(n)))
+      why = `statuses ${JSON.stringify(statuses)}`
+      if (statuses.some((s) => !s || !s.dc || s.dc !== statuses[0]!.dc || s.members.length !== up.length)) return false
+      dc = statuses[0]!.dc!
+      if (!up.includes(dc)) return false
+      const xmls = await Promise.all(up.map((n) => lab.cibXml(n)))
+      why = `CIBs differ: ${statuses.map((s) => `${s!.node} ${s!.version}`).join(', ')}`
+      if (new Set(xmls).size !== 1) return false
+      const placement = lab.placement()
+      why = `placement ${JSON.stringify([...placement])}`
+      return resources.every((r) => placement.get(r)?.length === 1 && up.includes(placement.get(r)![0]!))
+    })
+  } catch (error) {
+    throw new Error(`${why}\n${(error as Error).message}`)
+  }
+  return dc
+}
+
+function assertNoDoubles(lab: CrmLab): void {
+  for (const [r, nodes] of lab.placement()) assert.equal(nodes.length, 1, `${r} active on ${nodes.join(', ')}\n${lab.describe()}`)
+}
+
+test('two nodes, cold start: one DC, CIBs converge, resources where the scheduler predicts, live CIB readable with hakit crm configure show', {skip}, async () => {
+  const resources = ['d1', 'd2', 'd3', 'd4']
+  const crm = config(['n1', 'n2'], resources)
+  const lab = new CrmLab({cib: crm})
+  try {
+    lab.start('n1')
+    lab.start('n2')
+    const dc = await settled(lab, resources, 'cold start')
+    assert.ok(['n1', 'n2'].includes(dc))
+    const predicted = predictedPlacement(crm, ['n1', 'n2'])
+    for (const r of resources) assert.deepEqual(lab.placement().get(r), [predicted.get(r)], `${r} placed as the scheduler predicts`)
+
+    const cib = await lab.cib('n1')
+    assert.equal(cib.attributes['dc-uuid'], dc)
+    assert.equal(cib.attributes['have-quorum'], '1')
+    assert.equal(clusterOption(cib, 'cluster-infrastructure'), 'hakit')
+    for (const n of ['n1', 'n2']) assert.equal(cib.status.find((s) => s.id === n)?.attributes.join, 'member')
+    // the live CIB's history makes the scheduler plan nothing more — hakit's and Pacemaker's own
+    assert.deepEqual(schedule(cib).summaryLines.filter((l) => /Start|Stop|Move|Recover/.test(l)), [])
+    if (haveCommand('crm_simulate')) {
+      const file = join(lab.root, 'live.xml')
+      writeFileSync(file, await lab.cibXml('n1'))
+      const sim = spawnSync('crm_simulate', ['-S', '-x', file], {encoding: 'utf8'})
+      assert.equal(sim.status, 0, sim.stderr)
+      const summary = sim.stdout.slice(sim.stdout.indexOf('Transition Summary:'))
+      assert.doesNotMatch(summary.split('Executing Cluster Transition')[0]!, /\* (Start|Stop|Move|Recover|Restart)/, `crm_simulate plans nothing on the live CIB:\n${sim.stdout}`)
+      for (const r of resources) assert.match(sim.stdout, new RegExp(`\\* ${r}\\s+\\(ocf:pacemaker:Dummy\\):\\s+Started ${lab.placement().get(r)![0]}`), `crm_simulate sees ${r} where it runs`)
+      const verify = spawnSync('crm_verify', ['-x', file], {encoding: 'utf8'})
+      assert.equal(verify.status, 0, `crm_verify accepts the live CIB: ${verify.stdout}${verify.stderr}`)
+    }
+
+    const shown = runCli(['crm', 'configure', 'show'], {env: {HAKIT_CRM_SOCKET: lab.node('n2').socket, CIB_file: undefined}})
+    assert.equal(shown.status, 0, shown.stderr)
+    for (const r of resources) assert.match(shown.stdout, new RegExp(`primitive ${r} ocf:pacemaker:Dummy`))
+    assert.match(shown.stdout, /dc-version=/)
+
+    // persisted: cib.xml without status, its digest beside it
+    const disk = readFileSync(join(lab.node('n1').stateDir, 'cib', 'cib.xml'), 'utf8')
+    assert.doesNotMatch(disk, /<node_state/)
+    assert.ok(existsSync(join(lab.node('n1').stateDir, 'cib', 'cib.xml.sig')))
+  } finally {
+    await lab.cleanup()
+  }
+})
+
+test('two nodes: power cut of the DC, then of the other node (kill -9): the survivor takes everything; the node that comes back rejoins', {skip}, async () => {
+  const resources = ['d1', 'd2', 'd3']
+  const lab = new CrmLab({cib: config(['n1', 'n2'], resources)})
+  try {
+    lab.start('n1')
+    lab.start('n2')
+    const dc = await settled(lab, resources, 'cold start')
+    const other = dc === 'n1' ? 'n2' : 'n1'
+    lab.powerOff(dc)
+    await settled(lab, resources, 'DC lost')
+    assert.deepEqual([...lab.placement().values()].flat().filter((n) => n !== other), [], 'everything on the survivor')
+    const cib = await lab.cib(other)
+    assert.equal(cib.attributes['dc-uuid'], other)
+    assert.equal(cib.attributes['have-quorum'], '1', 'two_node: the survivor keeps quorum')
+    assert.equal(cib.status.find((s) => s.id === dc)?.attributes.crmd, 'offline')
+
+    lab.start(dc)
+    await settled(lab, resources, 'old DC back')
+    assertNoDoubles(lab)
+    assert.equal((await lab.status(dc))?.dc, other, 'the running DC stays DC when a node rejoins')
+
+    lab.powerOff(dc)
+    await settled(lab, resources, 'non-DC lost')
+    assert.equal((await lab.status(other))?.dc, other)
+    assert.deepEqual([...lab.placement().values()].flat().filter((n) => n !== other), [])
+  } finally {
+    await lab.cleanup()
+  }
+})
+
+test('three nodes: kill -9 of the DC, graceful stop of a node, configuration change while a node is down: the newer CIB wins at rejoin', {skip}, async () => {
+  const resources = ['d1', 'd2', 'd3', 'd4', 'd5', 'd6']
+  const crm = config(['n1', 'n2', 'n3'], resources)
+  const lab = new CrmLab({nodes: ['n1', 'n2', 'n3'], cib: crm})
+  try {
+    for (const n of ['n1', 'n2', 'n3']) lab.start(n)
+    const dc = await settled(lab, resources, 'cold start')
+    const predicted = predictedPlacement(crm, ['n1', 'n2', 'n3'])
+    for (const r of resources) assert.deepEqual(lab.placement().get(r), [predicted.get(r)], `${r} placed as the scheduler predicts`)
+
+    // kill -9 of the DC (its resources vanish with the "machine")
+    lab.powerOff(dc)
+    const dc2 = await settled(lab, resources, 'DC killed')
+    assert.notEqual(dc2, dc)
+    assert.equal((await lab.cib(dc2)).attributes['have-quorum'], '1', 'two of three keep quorum')
+    lab.start(dc)
+    await settled(lab, resources, 'killed DC back')
+    assertNoDoubles(lab)
+
+    // graceful stop of a node that runs something: its resources move first, it exits 0 and leaves nothing running
+    const victim = ['n1', 'n2', 'n3'].find((n) => n !== dc2 && lab.active(n).length > 0) ?? ['n1', 'n2', 'n3'].find((n) => n !== dc2)!
+    assert.equal(await lab.stop(victim), 0, lab.describe())
+    assert.deepEqual(lab.active(victim), [], 'the stopped node stopped its resources')
+    await settled(lab, resources, 'after graceful stop')
+    const cib = await lab.cib(dc2)
+    assert.equal(cib.status.find((s) => s.id === victim)?.attributes.expected, 'down', 'a clean leave is recorded as expected down')
+
+    // change the configuration while it is down: a new resource and a cluster option
+    const before = (await lab.cib(dc2)).attributes.epoch
+    const version = await lab.submit(dc2, {op: 'replace-configuration', xml: printCibXml(parseCrm(config(['n1', 'n2', 'n3'], [...resources, 'd7'], 'property changed-while-down=yes'), 'new.crm'))})
+    assert.ok(version && Number(version.split('.')[1]) > Number(before), `epoch bumped (${before} -> ${version})`)
+    await settled(lab, [...resources, 'd7'], 'after the change')
+    lab.start(victim)
+    await settled(lab, [...resources, 'd7'], 'stopped node back')
+    const rejoined = await lab.cib(victim)
+    assert.equal(clusterOption(rejoined, 'changed-while-down'), 'yes', 'the rejoining node took the newer CIB')
+    assert.ok(rejoined.resources.some((r) => r.id === 'd7'))
+    await lab.waitFor('the rejoined node persisted the newer CIB', () => readFileSync(join(lab.node(victim).stateDir, 'cib', 'cib.xml'), 'utf8').includes('changed-while-down'))
+    assertNoDoubles(lab)
+  } finally {
+    await lab.cleanup()
+  }
+})
