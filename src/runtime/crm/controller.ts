@@ -82,6 +82,8 @@ interface InFlightOp {
   onFail: string
   timer: string
   notify: boolean
+  /** extra lrm_rsc_op attributes (migrate_source / migrate_target of a live migration) */
+  extra?: Record<string, string>
 }
 
 interface InFlightFence {
@@ -675,14 +677,27 @@ export class Controller {
       perNode.set(rscId, perRsc)
       this.recurring.set(node, perNode)
     }
+    // a live migration names both ends (CRM_meta_migrate_source/_target; recorded in the history too)
+    let extra: Record<string, string> | undefined
+    if (task === 'migrate_to' || task === 'migrate_from') {
+      const source = rsc.partialMigrationSource?.uname ?? rsc.runningOn[0]?.uname
+      const target = rsc.partialMigrationTarget?.uname ?? rsc.allocatedTo?.uname
+      if (source !== undefined && target !== undefined) {
+        extra = {migrate_source: source, migrate_target: target}
+        request.opMeta = {...request.opMeta, ...extra}
+      }
+    }
     const digest = opDigest(request.params, interval, request.timeoutMs)
     if (this.settings!.recordPending && interval === 0) {
-      changes.push({kind: 'record-op', node, resource: ref, op: pendingEntry(rscId, node, task, interval, key, digest, Math.floor(now / 1000))})
+      const pending = pendingEntry(rscId, node, task, interval, key, digest, Math.floor(now / 1000))
+      Object.assign(pending.attributes, extra)
+      changes.push({kind: 'record-op', node, resource: ref, op: pending})
     }
     this.update(changes)
     const timer = `action:${t.id}:${a.g.id}`
     this.inflight.set(`${node}|${rscId}|${task}|${interval}`, {
       node, rscId, ref, task, interval, key, transitionId: t.id, actionId: a.g.id, digest, onFail: onFailFor(t.ws, rsc, task, interval), timer, notify: false,
+      ...(extra ? {extra} : {}),
     })
     a.state = 'in-flight'
     const where = node === this.config.localNode ? 'locally on' : 'on'
@@ -810,9 +825,15 @@ export class Controller {
     if (ref) {
       const input = entryFromResult(r, node, key)
       if (!input.opDigest) input.opDigest = inf?.digest ?? ''
-      changes.push({kind: 'record-op', node, resource: ref, op: historyEntry(input)})
+      const entry = historyEntry(input)
+      Object.assign(entry.attributes, inf?.extra)
+      changes.push({kind: 'record-op', node, resource: ref, op: entry})
       const failedOp = r.status !== ExecStatus.Done || normalisedRc(r.action, r.rc) !== target
-      if (failedOp) changes.push({kind: 'record-op', node, resource: ref, op: historyEntry(input, `${r.rscId}_last_failure_0`)})
+      if (failedOp) {
+        const failure = historyEntry(input, `${r.rscId}_last_failure_0`)
+        Object.assign(failure.attributes, inf?.extra)
+        changes.push({kind: 'record-op', node, resource: ref, op: failure})
+      }
     }
     this.update(changes)
     const isProbe = r.action === 'monitor' && r.intervalMs === 0

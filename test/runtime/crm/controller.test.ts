@@ -547,3 +547,25 @@ for (const [onFail, expectActive] of [['stop', 0], ['block', 0], ['restart', 1]]
     assert.deepEqual(sim.violations, [])
   })
 }
+
+test('allow-migrate: a move is a live migration (migrate_to, migrate_from, stop), recorded with its source and target', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1', meta('d1', {'allow-migrate': 'true'})), constraints: `<rsc_location id="d1-on-n1" rsc="d1" node="n1" score="100"/>`})})
+  sim.start()
+  sim.run()
+  assert.deepEqual(sim.activeOn('d1'), ['n1'])
+  const before = sim.executed.length
+  sim.reconfigure((cib) => {
+    cib.nodes[0].instanceAttributes.push({id: 'nodes-1', pairs: [{id: 'nodes-1-standby', name: 'standby', value: 'on'}]})
+  })
+  sim.run()
+  const ops = sim.executed.slice(before).filter((e) => / d1 (migrate_to|migrate_from|stop|start) /.test(e))
+  assert.deepEqual(ops, ['n1 d1 migrate_to 0', 'n2 d1 migrate_from 0', 'n1 d1 stop 0'])
+  assert.deepEqual(sim.activeOn('d1'), ['n2'])
+  const from = op(sim, 'n2', 'd1', 'd1_last_0')!
+  assert.equal(from.operation, 'migrate_from')
+  assert.equal(from.migrate_source, 'n1')
+  assert.equal(from.migrate_target, 'n2')
+  const request = sim.requests.find((r) => r.request.action === 'migrate_to')!.request
+  assert.deepEqual([request.opMeta?.migrate_source, request.opMeta?.migrate_target], ['n1', 'n2'], 'CRM_meta_migrate_source/_target')
+  assertSettled(sim)
+})

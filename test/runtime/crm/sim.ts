@@ -367,6 +367,12 @@ export class SimCluster {
         if (stateful) this.setPromotionScore(n.name, request.rscId, null)
         if (ping) this.setAttribute(n.name, pingAttr, null)
         break
+      case 'migrate_to':
+        // the source keeps running it until the stop that follows migrate_from
+        break
+      case 'migrate_from':
+        n.active.set(request.rscId, 'Started')
+        break
       case 'promote':
         n.active.set(request.rscId, 'Promoted')
         this.setPromotionScore(n.name, request.rscId, '10')
