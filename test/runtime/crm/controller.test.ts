@@ -569,3 +569,17 @@ test('allow-migrate: a move is a live migration (migrate_to, migrate_from, stop)
   assert.deepEqual([request.opMeta?.migrate_source, request.opMeta?.migrate_target], ['n1', 'n2'], 'CRM_meta_migrate_source/_target')
   assertSettled(sim)
 })
+
+test('instance attributes chosen by a rule per node: the operation gets that node\'s values and its digest matches', () => {
+  const rsc = `<primitive id="d1" class="ocf" provider="pacemaker" type="Dummy">
+    <instance_attributes id="d1-on-n1" score="2"><rule id="d1-on-n1-r" score="0"><expression id="d1-on-n1-e" attribute="#uname" operation="eq" value="n2"/></rule><nvpair id="d1-fake-n2" name="fake" value="two"/></instance_attributes>
+    <instance_attributes id="d1-default" score="1"><nvpair id="d1-fake" name="fake" value="other"/></instance_attributes>
+    <operations><op id="d1-m" name="monitor" interval="10s" timeout="20s"/></operations></primitive>`
+  const sim = new SimCluster({cib: cibXml({resources: rsc, constraints: `<rsc_location id="d1-prefers-n1" rsc="d1" node="n1" score="100"/>`})})
+  sim.start()
+  sim.run()
+  assert.deepEqual(sim.activeOn('d1'), ['n1'])
+  const start = sim.requests.find((r) => r.request.action === 'start')!
+  assert.equal(start.request.params.fake, 'other', 'the rule for n2 does not apply on n1')
+  assertSettled(sim)
+})
