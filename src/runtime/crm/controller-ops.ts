@@ -5,7 +5,7 @@
  * Pacemaker's controller puts in a graph synapse's <attributes>.
  */
 import type * as M from '../../formats/cib/model.js'
-import {nvsetValues, cloneOf} from '../scheduler/resources.js'
+import {cloneOf, nvsetValues, resourceParams} from '../scheduler/resources.js'
 import {intervalMs} from '../scheduler/scores.js'
 import {type Action, type OpConfig, type Rsc, Role, type WorkingSet} from '../scheduler/types.js'
 import type {NotifyInfo, NotifySet, OpRequest, ResourceClass} from '../executor/types.js'
@@ -55,12 +55,12 @@ export function onFailFor(ws: WorkingSet, rsc: Rsc, task: string, interval: numb
   return 'restart'
 }
 
-export function instanceParams(rsc: Rsc): Record<string, string> {
-  const out: Record<string, string> = {}
-  // Group and clone instance_attributes are inherited by their primitives (Pacemaker 1.x CIBs use them).
-  const sets: M.NvSet[] = [...(rsc.prim?.instanceAttributes ?? [])]
-  for (const [k, v] of nvsetValues(sets)) out[k] = v
-  return out
+/**
+ * The resource's instance attributes on that node as the scheduler reads them (rules evaluated,
+ * group/clone sets inherited) — the same values its op-digest check is computed from.
+ */
+export function instanceParams(ws: WorkingSet, rsc: Rsc, node: string): Record<string, string> {
+  return Object.fromEntries(resourceParams(ws, rsc, ws.nodeByName.get(node) ?? null))
 }
 
 /** An OpRequest for a resource action of the graph. */
@@ -83,7 +83,7 @@ export function opRequest(ws: WorkingSet, rsc: Rsc, task: string, interval: numb
     action: task,
     intervalMs: interval,
     timeoutMs: opTimeoutMs(ws, rsc, task, interval),
-    params: instanceParams(rsc),
+    params: instanceParams(ws, rsc, node),
     node: {name: node, id: nodeId},
     transitionKey: key,
     targetRc: targetRc(rsc, task, interval),

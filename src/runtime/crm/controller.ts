@@ -82,6 +82,8 @@ interface InFlightOp {
   onFail: string
   timer: string
   notify: boolean
+  /** extra lrm_rsc_op attributes (migrate_source / migrate_target of a live migration) */
+  extra?: Record<string, string>
 }
 
 interface InFlightFence {
@@ -182,6 +184,8 @@ export class Controller {
   private lastWs: WorkingSet | null = null
   /** the time of the event being handled */
   private now = 0
+  /** when the recheck timer fires */
+  private recheckAt: number | undefined
   private out: ControllerAction[] = []
 
   constructor(private readonly config: ControllerConfig) {
@@ -673,14 +677,27 @@ export class Controller {
       perNode.set(rscId, perRsc)
       this.recurring.set(node, perNode)
     }
+    // a live migration names both ends (CRM_meta_migrate_source/_target; recorded in the history too)
+    let extra: Record<string, string> | undefined
+    if (task === 'migrate_to' || task === 'migrate_from') {
+      const source = rsc.partialMigrationSource?.uname ?? rsc.runningOn[0]?.uname
+      const target = rsc.partialMigrationTarget?.uname ?? rsc.allocatedTo?.uname
+      if (source !== undefined && target !== undefined) {
+        extra = {migrate_source: source, migrate_target: target}
+        request.opMeta = {...request.opMeta, ...extra}
+      }
+    }
     const digest = opDigest(request.params, interval, request.timeoutMs)
     if (this.settings!.recordPending && interval === 0) {
-      changes.push({kind: 'record-op', node, resource: ref, op: pendingEntry(rscId, node, task, interval, key, digest, Math.floor(now / 1000))})
+      const pending = pendingEntry(rscId, node, task, interval, key, digest, Math.floor(now / 1000))
+      Object.assign(pending.attributes, extra)
+      changes.push({kind: 'record-op', node, resource: ref, op: pending})
     }
     this.update(changes)
     const timer = `action:${t.id}:${a.g.id}`
     this.inflight.set(`${node}|${rscId}|${task}|${interval}`, {
       node, rscId, ref, task, interval, key, transitionId: t.id, actionId: a.g.id, digest, onFail: onFailFor(t.ws, rsc, task, interval), timer, notify: false,
+      ...(extra ? {extra} : {}),
     })
     a.state = 'in-flight'
     const where = node === this.config.localNode ? 'locally on' : 'on'
@@ -808,9 +825,15 @@ export class Controller {
     if (ref) {
       const input = entryFromResult(r, node, key)
       if (!input.opDigest) input.opDigest = inf?.digest ?? ''
-      changes.push({kind: 'record-op', node, resource: ref, op: historyEntry(input)})
+      const entry = historyEntry(input)
+      Object.assign(entry.attributes, inf?.extra)
+      changes.push({kind: 'record-op', node, resource: ref, op: entry})
       const failedOp = r.status !== ExecStatus.Done || normalisedRc(r.action, r.rc) !== target
-      if (failedOp) changes.push({kind: 'record-op', node, resource: ref, op: historyEntry(input, `${r.rscId}_last_failure_0`)})
+      if (failedOp) {
+        const failure = historyEntry(input, `${r.rscId}_last_failure_0`)
+        Object.assign(failure.attributes, inf?.extra)
+        changes.push({kind: 'record-op', node, resource: ref, op: failure})
+      }
     }
     this.update(changes)
     const isProbe = r.action === 'monitor' && r.intervalMs === 0
@@ -984,7 +1007,7 @@ export class Controller {
 
   /** The recheck timer: the earliest failure expiry, else cluster-recheck-interval. */
   private armRecheck(ws: WorkingSet, now: number): void {
-    let next = Number.POSITIVE_INFINITY
+    let expiry = Number.POSITIVE_INFINITY
     for (const ns of this.view!.status) {
       const node = ns.uname ?? ns.id
       for (const [name] of transientAttrs(this.view!, node)) {
@@ -992,12 +1015,19 @@ export class Controller {
         if (!m) continue
         const ft = this.failureTimeout(ws, m[1])
         const last = Number(getTransientAttr(this.view!, node, `last-failure-${m[1]}#${m[2]}`) ?? 0)
-        if (ft > 0 && last > 0) next = Math.min(next, last * 1000 + ft + 1)
+        // the scheduler drops a failure once now > last-failure + failure-timeout
+        if (ft > 0 && last > 0) expiry = Math.min(expiry, last * 1000 + ft + 1)
       }
     }
     const interval = this.settings!.recheckIntervalMs
-    if (interval > 0) next = Math.min(next, now + interval)
-    if (Number.isFinite(next)) this.setTimer('recheck', Math.max(next, now + 1))
+    const armed = this.activeTimers.has('recheck') && this.recheckAt !== undefined && this.recheckAt > now
+    let at: number
+    if (Number.isFinite(expiry) && (interval <= 0 || expiry < now + interval)) at = Math.max(expiry, now + 1)
+    else if (interval > 0) at = armed && this.recheckAt! <= now + interval ? this.recheckAt! : now + interval
+    else return
+    if (armed && at === this.recheckAt) return
+    this.recheckAt = at
+    this.setTimer('recheck', at)
   }
 
   /** Nodes that asked to leave and run nothing any more may go (crm_event do_shutdown). */

@@ -525,3 +525,61 @@ test('stonith-max-attempts: after that many failed fencings the DC stops trying 
   assert.equal(sim.activeOn('d1').length, 1)
   assertSettled(sim)
 })
+
+for (const [onFail, expectActive] of [['stop', 0], ['block', 0], ['restart', 1]] as const) {
+  test(`monitor failure with on-fail=${onFail}: ${expectActive ? 'recovered' : 'left stopped, nothing more tried'}`, () => {
+    const rsc = `<primitive id="d1" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="d1-m" name="monitor" interval="10s" on-fail="${onFail}"/></operations></primitive>`
+    const sim = new SimCluster({cib: cibXml({resources: rsc})})
+    sim.start()
+    sim.run()
+    const where = sim.activeOn('d1')[0]
+    const predicted = crmSimulatePrediction(sim, ['--op-inject', `d1_monitor_10000@${where}=7`])
+    sim.kill(where, 'd1')
+    sim.run()
+    assert.equal(getTransientAttr(sim.cib, where, 'fail-count-d1#monitor_10000'), '1')
+    assert.equal(sim.activeOn('d1').length, expectActive)
+    // on-fail=block: Pacemaker no longer knows what runs; it shows the resource FAILED (blocked) where it failed
+    if (onFail === 'block') { if (predicted) assert.deepEqual(sorted(predicted), [['d1', [`${where}:FAILED`]]]) }
+    else assertPredicted(sim, predicted)
+    const before = sim.executed.length
+    sim.run(600_000)
+    assert.equal(sim.executed.length, before, 'nothing further')
+    assert.deepEqual(sim.violations, [])
+  })
+}
+
+test('allow-migrate: a move is a live migration (migrate_to, migrate_from, stop), recorded with its source and target', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1', meta('d1', {'allow-migrate': 'true'})), constraints: `<rsc_location id="d1-on-n1" rsc="d1" node="n1" score="100"/>`})})
+  sim.start()
+  sim.run()
+  assert.deepEqual(sim.activeOn('d1'), ['n1'])
+  const before = sim.executed.length
+  sim.reconfigure((cib) => {
+    cib.nodes[0].instanceAttributes.push({id: 'nodes-1', pairs: [{id: 'nodes-1-standby', name: 'standby', value: 'on'}]})
+  })
+  sim.run()
+  const ops = sim.executed.slice(before).filter((e) => / d1 (migrate_to|migrate_from|stop|start) /.test(e))
+  assert.deepEqual(ops, ['n1 d1 migrate_to 0', 'n2 d1 migrate_from 0', 'n1 d1 stop 0'])
+  assert.deepEqual(sim.activeOn('d1'), ['n2'])
+  const from = op(sim, 'n2', 'd1', 'd1_last_0')!
+  assert.equal(from.operation, 'migrate_from')
+  assert.equal(from.migrate_source, 'n1')
+  assert.equal(from.migrate_target, 'n2')
+  const request = sim.requests.find((r) => r.request.action === 'migrate_to')!.request
+  assert.deepEqual([request.opMeta?.migrate_source, request.opMeta?.migrate_target], ['n1', 'n2'], 'CRM_meta_migrate_source/_target')
+  assertSettled(sim)
+})
+
+test('instance attributes chosen by a rule per node: the operation gets that node\'s values and its digest matches', () => {
+  const rsc = `<primitive id="d1" class="ocf" provider="pacemaker" type="Dummy">
+    <instance_attributes id="d1-on-n1" score="2"><rule id="d1-on-n1-r" score="0"><expression id="d1-on-n1-e" attribute="#uname" operation="eq" value="n2"/></rule><nvpair id="d1-fake-n2" name="fake" value="two"/></instance_attributes>
+    <instance_attributes id="d1-default" score="1"><nvpair id="d1-fake" name="fake" value="other"/></instance_attributes>
+    <operations><op id="d1-m" name="monitor" interval="10s" timeout="20s"/></operations></primitive>`
+  const sim = new SimCluster({cib: cibXml({resources: rsc, constraints: `<rsc_location id="d1-prefers-n1" rsc="d1" node="n1" score="100"/>`})})
+  sim.start()
+  sim.run()
+  assert.deepEqual(sim.activeOn('d1'), ['n1'])
+  const start = sim.requests.find((r) => r.request.action === 'start')!
+  assert.equal(start.request.params.fake, 'other', 'the rule for n2 does not apply on n1')
+  assertSettled(sim)
+})

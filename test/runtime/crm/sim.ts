@@ -142,9 +142,26 @@ export class SimCluster {
   /** The most operations/fencings the controller had in flight at once. */
   maxInFlight = 0
 
+  private delivering = false
+  private readonly backlog: ControllerEvent[] = []
+
+  /**
+   * Feeds an event and carries out the actions. Events that arise while actions are carried out
+   * (a CIB announced during an update) wait until the batch is done: the controller is never
+   * re-entered, so actions are performed in the order it emitted them.
+   */
   deliver(event: ControllerEvent): void {
-    for (const a of this.controller.handle(event)) this.apply(a)
-    this.maxInFlight = Math.max(this.maxInFlight, this.controller.snapshot().inFlight.length)
+    this.backlog.push(event)
+    if (this.delivering) return
+    this.delivering = true
+    try {
+      for (let next = this.backlog.shift(); next; next = this.backlog.shift()) {
+        for (const a of this.controller.handle(next)) this.apply(a)
+        this.maxInFlight = Math.max(this.maxInFlight, this.controller.snapshot().inFlight.length)
+      }
+    } finally {
+      this.delivering = false
+    }
   }
 
   start(): void {
@@ -210,9 +227,9 @@ export class SimCluster {
   }
 
   /**
-   * In random mode, sometimes hand the controller, right away, the CIB as it is before this update
-   * is applied — as a daemon does that announces each applied change while later updates of the
-   * same batch are still being submitted.
+   * In random mode, sometimes announce the CIB as it is before this update is applied — as a daemon
+   * does that announces each applied change while later updates of the same batch are still being
+   * submitted. It reaches the controller after the batch.
    */
   private maybeStaleEcho(): void {
     if (this.random && this.random() < 0.15) this.deliver({type: 'cib-changed', now: this.now, cib: structuredClone(this.cib)})
@@ -349,6 +366,12 @@ export class SimCluster {
         n.active.delete(request.rscId)
         if (stateful) this.setPromotionScore(n.name, request.rscId, null)
         if (ping) this.setAttribute(n.name, pingAttr, null)
+        break
+      case 'migrate_to':
+        // the source keeps running it until the stop that follows migrate_from
+        break
+      case 'migrate_from':
+        n.active.set(request.rscId, 'Started')
         break
       case 'promote':
         n.active.set(request.rscId, 'Promoted')
@@ -521,6 +544,8 @@ export class SimCluster {
     if (!history) return
     this.isolated.delete(node)
     if (!this.nodes.get(node)!.up) return
+    // the DC sees its resources again and stops what must not run there
+    this.lostUnfenced.delete(node)
     this.deliver({type: 'node-joined', now: this.now, node, history})
     this.updateQuorum()
   }
