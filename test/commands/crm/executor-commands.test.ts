@@ -28,6 +28,14 @@ describe('hakit crm ra', () => {
     assert.equal(bad.stderr.trim(), 'hakit: unknown OCF provider "pacemakr" (did you mean "pacemaker"?)')
   })
 
+  test('list gives what crm_resource --list-agents gives', {skip: haveCommand('crm_resource') ? false : 'crm_resource not installed'}, () => {
+    for (const spec of ['ocf:heartbeat', 'ocf:pacemaker', 'lsb', 'stonith']) {
+      const ours = runCli(['crm', 'ra', 'list', spec])
+      const real = spawnSync('crm_resource', ['--list-agents', spec], {encoding: 'utf8'})
+      assert.equal(ours.stdout, real.stdout, spec)
+    }
+  })
+
   test('info: parameters with required mark and default, advertised timeouts', () => {
     const r = runCli(['crm', 'ra', 'info', 'ocf:heartbeat:IPaddr2'])
     assert.equal(r.status, 0, r.stderr)
