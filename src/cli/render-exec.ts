@@ -44,8 +44,10 @@ function exitCodeText(code: number): string {
   return texts[code] ?? (code > 128 && code < 193 ? 'Interrupted by signal' : 'Unknown exit status')
 }
 
+/** crmsh's layout (`ocf / heartbeat pacemaker`); classes unusable here are left out, as crmsh does. */
 export function renderClasses(classes: ClassInfo[]): string {
   return classes
+    .filter((c) => c.available)
     .map((c) => {
       let line = c.class
       if (c.providers) line += ` / ${c.providers.join(' ')}`
