@@ -45,7 +45,15 @@ describe('hakit crm ra', () => {
     assert.match(r.stdout, /\(ocf:heartbeat:IPaddr2\)/)
     assert.match(r.stdout, /^ip\* \(string\): /m)
     assert.match(r.stdout, /^    start\s+timeout=20s$/m)
-    assert.match(r.stdout, /^    monitor\s+timeout=20s interval=10s$/m)
+    assert.match(r.stdout, /^    monitor\s+timeout=20s interval=10s depth=0$/m)
+  })
+
+  test('info: the same text as crmsh\'s crm ra info', {skip: haveCommand('crm') ? false : 'crmsh not installed'}, () => {
+    for (const agent of ['ocf:heartbeat:Dummy', 'ocf:heartbeat:IPaddr2', 'ocf:pacemaker:Stateful', 'ocf:linbit:drbd', 'lsb:procps']) {
+      const ours = runCli(['crm', 'ra', 'info', agent])
+      const crmsh = spawnSync('crm', ['ra', 'info', agent], {encoding: 'utf8', timeout: 60_000})
+      assert.equal(ours.stdout, crmsh.stdout, agent)
+    }
   })
 
   test('unknown agent → 105 with a did-you-mean, one line', () => {
