@@ -2,7 +2,7 @@
  * What the convert commands share: writing the result (stdout or an atomic
  * file), reporting findings (stderr text or JSON on stdout) and the exit code.
  */
-import {writeFileAtomic} from '../core/atomic-write.js'
+import {writeOutputFile} from '../core/output-path.js'
 import {UserError} from '../core/errors.js'
 import {hasErrors, type Finding} from '../core/findings.js'
 import {findingsToJson, renderFindingsText} from '../cli/render-findings.js'
@@ -19,8 +19,8 @@ export interface Emitted {
 
 /** Writes the result and the findings; returns the exit code (1 when a finding is an error). */
 export async function emitConversion(e: Emitted): Promise<number> {
-  if (e.json && !e.out) throw new UserError('--json prints the findings on stdout: give --out FILE for the converted output')
-  if (e.out) await writeFileAtomic(e.out, e.data, e.mode ?? 0o644)
+  if (e.json && e.out === undefined) throw new UserError('--json prints the findings on stdout: give --out FILE for the converted output')
+  if (e.out !== undefined) await writeOutputFile(e.out, e.data, e.mode ?? 0o644)
   else process.stdout.write(e.data)
   reportFindings(e.findings, e.json)
   return hasErrors(e.findings) ? 1 : 0

@@ -136,8 +136,25 @@ export function describeFsError(error: unknown): string {
       return 'is a directory, expected a file'
     case 'ENOTDIR':
       return 'a component of the path is not a directory'
+    case 'ENAMETOOLONG':
+      return 'file name too long'
+    case 'ELOOP':
+      return 'too many levels of symbolic links'
+    case 'EROFS':
+      return 'read-only file system'
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no space left on the device'
+    case 'EEXIST':
+      return 'already exists'
+    case 'EXDEV':
+      return 'crosses file systems'
+    case 'EBUSY':
+      return 'device or resource busy'
+    case 'EINVAL':
+      return 'invalid argument (this file system does not take such files)'
     default:
-      return (error as Error)?.message ?? String(error)
+      return code ? `${code}` : ((error as Error)?.message ?? String(error))
   }
 }
 
