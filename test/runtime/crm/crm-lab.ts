@@ -92,7 +92,7 @@ export class CrmLab {
     const args = ['run', ...(options.crmFlag === false ? [] : ['--crm']), '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', node.socket, '--cib', this.cibFile]
     const proc = spawn(process.execPath, [join(projectRoot, 'bin', 'run.js'), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {...process.env, NO_COLOR: '1', HA_VARRUN: node.runDir},
+      env: {...process.env, NO_COLOR: '1', HA_VARRUN: node.runDir, HAKIT_PE_INPUTS: join(node.root, 'pe')},
     })
     proc.stdout!.on('data', (d: Buffer) => (node.output += d.toString()))
     proc.stderr!.on('data', (d: Buffer) => (node.output += d.toString()))
