@@ -99,15 +99,18 @@ for (const n of sizes) {
     crm = performance.now() - t0
   }
   let fresh = base
-  for (const kind of ['node lost', 'monitor failed']) {
+  for (const kind of ['node lost', 'monitor failed', 'config change']) {
     const times = []
     for (let i = 0; i < runs; i++) {
       const {dc, now} = fresh ?? settle(n)
       fresh = undefined
       const victim = dc.snapshot().cib.status.find((s) => s.uname === 'n3').lrmResources
         .find((r) => r.operations.some((o) => o.id === `${r.id}_last_0` && o.operation === 'start')).id
+      // a replicated configuration change (target-role=Stopped on one resource) together with a node attribute
+      const withAttr = () => { const c = structuredClone(dc.snapshot().cib); setTransientAttr(c, 'n3', 'pingd', '1000'); c.resources[0].metaAttributes.push({id: 'r0-m', pairs: [{id: 'r0-m-tr', name: 'target-role', value: 'Stopped'}]}); return c }
       const event = kind === 'node lost'
         ? {type: 'node-lost', now: now + 1000, node: 'n3'}
+        : kind === 'config change' ? {type: 'cib-changed', now: now + 1000, cib: withAttr()}
         : {type: 'op-result', now: now + 1000, node: 'n3', result: {
           rscId: victim, action: 'monitor', intervalMs: 10000, operationKey: `${victim}_monitor_10000`, callId: 99999, rc: 7, status: 0, exitReason: '',
           execTimeMs: 1, queueTimeMs: 0, lastRun: Math.floor(now / 1000), lastRcChange: Math.floor(now / 1000), opDigest: '', targetRc: 0,

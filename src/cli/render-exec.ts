@@ -29,7 +29,19 @@ export function renderForceRun(run: ForceRun, action: string, verbose: boolean):
     if (result.stdoutTail) stdout += `${result.stdoutTail}\n`
     if (result.stderrTail) stdout += `${result.stderrTail}\n`
   }
+  // crm_resource ends a failed run with the meaning of its exit code.
+  if (result.rc !== 0) stderr += `hakit: Error performing operation: ${exitCodeText(result.rc)}\n`
   return {stdout, stderr, exitCode: result.rc}
+}
+
+/** crm_exit_str() for the codes a force-* run can exit with. */
+function exitCodeText(code: number): string {
+  const texts: Record<number, string> = {
+    1: 'Error occurred', 2: 'Invalid parameter', 3: 'Unimplemented', 4: 'Insufficient privileges', 5: 'Not installed',
+    6: 'Not configured', 7: 'Not running', 8: 'Promoted', 9: 'Failed in promoted role',
+    190: 'Service is active but might fail soon', 191: 'Service is promoted but might fail soon',
+  }
+  return texts[code] ?? (code > 128 && code < 193 ? 'Interrupted by signal' : 'Unknown exit status')
 }
 
 export function renderClasses(classes: ClassInfo[]): string {

@@ -6,7 +6,9 @@ export default class Run extends HakitCommand {
   static override summary = 'Run the cluster daemon: `--legacy` replaces Heartbeat v1 on an unchanged /etc/ha.d, `--crm` runs a Pacemaker-style cluster from a CIB'
   static override description = `Reads ha.cf, haresources and authkeys from the configuration directory, refuses to start on what Heartbeat refuses (the same findings as "hakit lint all", exit 6), joins the cluster with Heartbeat's protocol (real Heartbeat peers included) and runs the haresources groups as Heartbeat does, with the deliberate differences listed in docs/run-legacy.md. Runs in the foreground; SIGTERM releases every group, tells the peers and exits. Logs go to ha.cf's logfile/debugfile/logfacility in Heartbeat's formats and to stderr.
 
-Operator commands (hakit standby, takeover, status) reach the daemon through STATE_DIR/hakit-legacy.sock and /run/hakit/legacy.sock.
+After "hakit detach" (the cut-over to Pacemaker, docs/cutover.md) SIGTERM leaves every group running and tells the peers nothing.
+
+Operator commands (hakit standby, takeover, detach, attach, status) reach the daemon through STATE_DIR/hakit-legacy.sock and /run/hakit/legacy.sock.
 
 With --crm (or ha.cf \`crm yes|on|respawn\` / \`pacemaker on|respawn\` and no --legacy) it runs the CRM runtime instead: the same messaging (ha.cf media, authkeys), a DC elected as Pacemaker elects it, the CIB replicated to every node and kept in STATE_DIR/cib (cib.xml + digest + numbered backups), Pacemaker's scheduler deciding placements, the resource agents run by hakit's executor. The first start takes --cib FILE (CIB XML or crm syntax) or converts haresources; later starts use the stored CIB, and the newest CIB in the cluster wins at join. The live CIB is read with \`hakit crm configure show\` through STATE_DIR/hakit-crm.sock or /run/hakit/crm.sock (see docs/crm-runtime.md).
 

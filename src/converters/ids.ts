@@ -13,6 +13,8 @@ export function sanitizeId(text: string): string {
 /** Hands out ids, adding `_2`, `_3`, … when a base id is taken. */
 export class IdAllocator {
   private readonly taken = new Set<string>()
+  /** Per base id, the suffix to try next: without it, N uses of one base cost O(N²). */
+  private readonly nextSuffix = new Map<string, number>()
 
   /** Marks ids that exist already (from another part of the conversion). */
   reserve(id: string): void {
@@ -26,7 +28,12 @@ export class IdAllocator {
   allocate(base: string): string {
     const clean = sanitizeId(base)
     let id = clean
-    for (let n = 2; this.taken.has(id); n++) id = `${clean}_${n}`
+    let n = this.nextSuffix.get(clean) ?? 2
+    // Suffixes below n are taken already (the set only grows), so the search resumes at n.
+    if (this.taken.has(id)) {
+      while (this.taken.has((id = `${clean}_${n}`))) n++
+      this.nextSuffix.set(clean, n + 1)
+    }
     this.taken.add(id)
     return id
   }

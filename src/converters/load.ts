@@ -3,8 +3,8 @@
  * single files) and drbd.conf, parsed by the format parsers. Parse findings
  * are kept; only an unreadable file is a UserError.
  */
-import {stat} from 'node:fs/promises'
-import {join} from 'node:path'
+import {access, constants, stat} from 'node:fs/promises'
+import {dirname, join, resolve} from 'node:path'
 import {UserError} from '../core/errors.js'
 import type {Finding} from '../core/findings.js'
 import {readSource} from '../core/read-source.js'
@@ -14,6 +14,8 @@ import {parseHaCf, type HaCf} from '../formats/hacf/index.js'
 import {parseHaresources, type Haresources} from '../formats/haresources/index.js'
 import {drbdResourceInfos} from './drbd/convert.js'
 import type {DrbdResourceInfo} from './haresources/types.js'
+import type {InstalledScript} from './haresources/init-scripts.js'
+import {looksLikeBareIp} from './haresources/ipaddr-shorthand.js'
 import {isDirectory, pathExists} from '../core/fs-probe.js'
 
 export interface LegacyInputs {
@@ -24,6 +26,8 @@ export interface LegacyInputs {
   findings: Finding[]
   /** Files read, for the report. */
   files: string[]
+  /** Scripts haresources names, as found on this machine; undefined when not looked up (offline). */
+  scripts?: Map<string, InstalledScript | null>
 }
 
 
@@ -33,7 +37,15 @@ export interface LoadOptions {
   hacf?: string
   authkeys?: string
   drbd?: string
+  /**
+   * Look the haresources scripts up on this machine: in the configuration's own resource.d
+   * (the haresources file's directory) and in /etc/init.d. Off for --offline.
+   */
+  lookUpScripts?: boolean
 }
+
+/** Where Pacemaker runs lsb: scripts from. */
+export const INIT_D = '/etc/init.d'
 
 /** Reads and parses one file, collecting its findings and name into `into`. */
 async function readParsed<M>(
@@ -54,6 +66,12 @@ export async function loadLegacy(paths: LoadOptions): Promise<LegacyInputs> {
   if (paths.haresources) result.haresources = await readParsed(paths.haresources, parseHaresources, result)
   if (paths.hacf) result.hacf = await readParsed(paths.hacf, parseHaCf, result)
   if (paths.authkeys) result.authkeys = await readParsed(paths.authkeys, parseAuthkeys, result)
+  if (paths.haresources && paths.lookUpScripts && result.haresources) {
+    const names = result.haresources.groups.flatMap((g) => g.resources.filter((r) => !(r.args.length === 0 && looksLikeBareIp(r.script))).map((r) => r.script))
+    // /etc/init.d first: that is the script Pacemaker's lsb: class runs.
+    const dirs = paths.haresources === '-' ? [INIT_D] : [INIT_D, join(resolve(dirname(paths.haresources)), 'resource.d')]
+    result.scripts = await lookUpScripts(names, dirs)
+  }
   if (paths.drbd) {
     const parsed = await loadDrbd(paths.drbd)
     result.drbd = drbdResourceInfos(parsed.model)
@@ -92,3 +110,26 @@ export async function fileOrDirEntry(path: string, name: string): Promise<{file:
 }
 
 export {pathExists}
+
+/**
+ * Finds each script in `dirs` (first match wins), with its text when it
+ * is a readable text file. Names with a slash are never looked up.
+ */
+export async function lookUpScripts(names: readonly string[], dirs: readonly string[]): Promise<Map<string, InstalledScript | null>> {
+  const found = new Map<string, InstalledScript | null>()
+  for (const name of new Set(names)) {
+    if (name === '' || name.includes('/') || name === '.' || name === '..') continue
+    let hit: InstalledScript | null = null
+    for (const dir of dirs) {
+      const path = join(dir, name)
+      const info = await stat(path).catch(() => undefined)
+      if (!info?.isFile()) continue
+      const executable = await access(path, constants.X_OK).then(() => true, () => false)
+      const text = info.size <= 1024 * 1024 ? await readSource(path).then((s) => s.text, () => undefined) : undefined
+      hit = {path, initD: resolve(dir) === INIT_D, executable, ...(text !== undefined ? {text} : {})}
+      break
+    }
+    found.set(name, hit)
+  }
+  return found
+}

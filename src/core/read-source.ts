@@ -1,4 +1,4 @@
-import {readFile, stat} from 'node:fs/promises'
+import {constants, type FileHandle, open} from 'node:fs/promises'
 import {UserError} from './errors.js'
 
 /** Configuration files larger than this are refused: no real ha.cf or CIB is near it. */
@@ -10,32 +10,73 @@ export interface SourceText {
 }
 
 /**
- * Reads a text configuration file, refusing directories, huge files,
+ * Reads a text configuration file, refusing directories, devices, huge files,
  * binary content (NUL bytes) and invalid UTF-8 with a one-line UserError
  * (exit code 2: input cannot be read). `-` reads standard input.
  */
 export async function readSource(file: string): Promise<SourceText> {
-  let bytes: Buffer
-  if (file === '-') {
-    bytes = await readStdin()
-  } else {
-    let info
-    try {
-      info = await stat(file)
-    } catch (error) {
-      throw new UserError(`${file}: ${describeFsError(error)}`)
-    }
-    if (info.isDirectory()) throw new UserError(`${file}: is a directory, expected a file`)
-    if (info.size > MAX_SOURCE_BYTES) {
-      throw new UserError(`${file}: file is too large (${info.size} bytes; limit ${MAX_SOURCE_BYTES})`)
-    }
-    try {
-      bytes = await readFile(file)
-    } catch (error) {
-      throw new UserError(`${file}: ${describeFsError(error)}`)
-    }
+  return {file, text: decodeText(file, await readSourceBytes(file))}
+}
+
+/**
+ * The bytes of a configuration file, at most MAX_SOURCE_BYTES of them.
+ * Only regular files and pipes (`-`, `<(…)`, a FIFO) are read: a device such
+ * as /dev/zero never ends, and a size from stat cannot be trusted (/proc files
+ * say 0, devices say 0), so the read itself is bounded.
+ */
+export async function readSourceBytes(file: string, limit = MAX_SOURCE_BYTES): Promise<Buffer> {
+  if (file === '-') return readStdin(limit)
+  let handle: FileHandle
+  try {
+    // O_NONBLOCK: opening a FIFO without a writer would otherwise wait here before we can look at it.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
+  } catch (error) {
+    throw new UserError(`${file}: ${describeFsError(error)}`)
   }
-  return {file, text: decodeText(file, bytes)}
+  try {
+    const info = await handle.stat()
+    if (info.isDirectory()) throw new UserError(`${file}: is a directory, expected a file`)
+    if (info.isFIFO()) {
+      // A pipe is read like standard input; reopened blocking so reads wait for the writer.
+      await handle.close()
+      handle = await open(file, constants.O_RDONLY)
+    } else if (!info.isFile()) {
+      throw new UserError(`${file}: is a ${kindOf(info)}, expected a regular file`)
+    }
+    return await readBounded(file, handle, limit)
+  } catch (error) {
+    if (error instanceof UserError) throw error
+    throw new UserError(`${file}: ${describeFsError(error)}`)
+  } finally {
+    await handle.close().catch(() => {})
+  }
+}
+
+function kindOf(info: {isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean}): string {
+  if (info.isCharacterDevice()) return 'character device'
+  if (info.isBlockDevice()) return 'block device'
+  if (info.isSocket()) return 'socket'
+  return 'special file'
+}
+
+/** Reads until end of file, refusing (with the position where the limit was crossed) past `limit` bytes. */
+async function readBounded(file: string, handle: FileHandle, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit + 1 - total))
+    const {bytesRead} = await handle.read(chunk, 0, chunk.length, null)
+    if (bytesRead === 0) break
+    chunks.push(chunk.subarray(0, bytesRead))
+    total += bytesRead
+    if (total > limit) throw tooLarge(file, Buffer.concat(chunks), limit, 'file')
+  }
+  return Buffer.concat(chunks, total)
+}
+
+function tooLarge(file: string, bytes: Buffer, limit: number, what: string): UserError {
+  const {line, column} = positionOfByte(bytes, limit)
+  return new UserError(`${what} is too large: it goes past the ${limit}-byte limit here`, 2, {file, line, column})
 }
 
 /** Decodes UTF-8 strictly, naming the line and column of the first bad byte. */
@@ -100,13 +141,13 @@ export function describeFsError(error: unknown): string {
   }
 }
 
-async function readStdin(): Promise<Buffer> {
+async function readStdin(limit: number): Promise<Buffer> {
   const chunks: Buffer[] = []
   let total = 0
   for await (const chunk of process.stdin) {
-    total += (chunk as Buffer).length
-    if (total > MAX_SOURCE_BYTES) throw new UserError(`-: standard input is too large (limit ${MAX_SOURCE_BYTES} bytes)`)
     chunks.push(chunk as Buffer)
+    total += (chunk as Buffer).length
+    if (total > limit) throw tooLarge('-', Buffer.concat(chunks), limit, 'standard input')
   }
   return Buffer.concat(chunks)
 }

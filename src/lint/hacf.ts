@@ -180,6 +180,7 @@ function checkOrdering(cf: HaCf, findings: Finding[]): void {
   let firstMedium: HaCfDirective | undefined
   let firstSerial: HaCfDirective | undefined
   let portInUse = DEFAULT_UDP_PORT
+  const hasSerial = cf.directives.some((d) => d.name === 'serial')
   for (const d of cf.directives) {
     if (UDP_MEDIA.has(d.name) && !firstUdpMedium) firstUdpMedium = d
     if (MEDIA.has(d.name) && !firstMedium) firstMedium = d
@@ -199,7 +200,8 @@ function checkOrdering(cf: HaCf, findings: Finding[]): void {
         )
       } else if (port !== undefined) portInUse = port
     }
-    if (d.name === 'baud' && value !== undefined && firstMedium) {
+    // Without any serial line the baud rate is unused: its position cannot matter.
+    if (d.name === 'baud' && value !== undefined && firstMedium && hasSerial) {
       const differs = Number(value) !== DEFAULT_BAUD
       const serialBefore = firstSerial !== undefined
       findings.push(

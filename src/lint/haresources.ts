@@ -3,6 +3,12 @@ import {parseIpaddrSpec, type Haresources, type HaresourcesResource} from '../fo
 import {report} from './rules.js'
 import {closest, didYouMean} from './suggest.js'
 import {availableScripts, findScript, OFFLINE, type SystemView} from './system.js'
+import {nearMissScript} from '../converters/haresources/scripts/index.js'
+
+/** File text quoted in a message, with invisible characters shown (a CRLF file's CR as `\r`). */
+export function visible(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => ({'\r': '\\r', '\t': '\\t', '\n': '\\n'})[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+}
 
 export interface HaresourcesLintContext {
   /** Node names declared in ha.cf (lowercase); omitted when no ha.cf is known. */
@@ -66,7 +72,14 @@ export function lintHaresources(model: Haresources, context: HaresourcesLintCont
         )
       } else placeOf.set(identity, resource)
 
-      if (system.offline) continue
+      if (system.offline) {
+        // The script cannot be looked up, but a near-miss of a shipped script name is still a typo.
+        const shipped = resource.args.length === 0 && isIpv4(resource.script.split('/')[0] ?? '') ? undefined : nearMissScript(resource.script)
+        if (shipped) {
+          findings.push(report('haresources-script-near-miss', resource.location, `"${visible(resource.script)}" is not a Heartbeat resource script (did you mean "${shipped}"?); not looked up on this machine (--offline): unless such an init script exists on the nodes, ResourceManager cannot start this group`))
+        }
+        continue
+      }
       let found = checkedScripts.get(resource.script)
       if (!found) {
         found = findScript(system, resource.script)
@@ -78,7 +91,7 @@ export function lintHaresources(model: Haresources, context: HaresourcesLintCont
           report(
             'haresources-script-missing',
             resource.location,
-            `resource script "${resource.script}" not found in ${system.resourceDirs.join(' or ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}: ResourceManager cannot start this group`,
+            `resource script "${visible(resource.script)}" not found in ${system.resourceDirs.join(' or ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}: ResourceManager cannot start this group`,
           ),
         )
       } else if (found.state === 'not-executable') {
@@ -96,10 +109,11 @@ function checkIpResource(resource: HaresourcesResource, findings: Finding[], mul
     if (resource.args.length === 0) return
   }
   const spec = parseIpaddrSpec(resource.args[0])
-  const bad = (what: string) => findings.push(report('haresources-ip-invalid', resource.location, `${resource.raw}: ${what}`))
-  if (!isIpv4(spec.ip)) bad(`"${spec.ip}" is not an IPv4 address`)
-  if (spec.netmask !== undefined && !isNetmask(spec.netmask)) bad(`"${spec.netmask}" is not a netmask (CIDR bits 0..32 or a dotted mask)`)
-  if (spec.broadcast !== undefined && !isIpv4(spec.broadcast)) bad(`"${spec.broadcast}" is not a broadcast address`)
+  const bad = (what: string) => findings.push(report('haresources-ip-invalid', resource.location, `${visible(resource.raw)}: ${what}`))
+  const crNote = (text: string) => (text.includes('\r') ? ' (the \\r is a DOS line ending: convert the file with dos2unix)' : '')
+  if (!isIpv4(spec.ip)) bad(`"${visible(spec.ip)}" is not an IPv4 address${crNote(spec.ip)}`)
+  if (spec.netmask !== undefined && !isNetmask(spec.netmask)) bad(`"${visible(spec.netmask)}" is not a netmask (CIDR bits 0..32 or a dotted mask)${crNote(spec.netmask)}`)
+  if (spec.broadcast !== undefined && !isIpv4(spec.broadcast)) bad(`"${visible(spec.broadcast)}" is not a broadcast address${crNote(spec.broadcast)}`)
   if (spec.trailingSlash) {
     findings.push(report('haresources-ip-trailing-slash', resource.location, `${resource.raw} ends with "/": IPaddr ignores it; drop it so other tools read the spec the same way`))
   }

@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCli} from '../helpers/cli.js'
 import {Lab} from '../runtime/daemon/lab.js'
+import {REJECT_COUNTERS} from '../../src/runtime/membership/cluster.js'
 
 test('hakit status without a daemon: cl_status answers and exit codes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hakit-status-'))
@@ -40,6 +41,11 @@ test('hakit status against a running daemon: overview, --json and cl_status sub-
     assert.equal(json.node, 'n1')
     assert.equal(json.rscstatus, 'local')
     assert.deepEqual(json.failover.groups.map((g: {key: string; heldBy: string[]}) => [g.key, g.heldBy]), [['Marker::alpha', ['n1']]])
+    // packet counters: one per reason, all present (issue 15); n1 hears only its own echoes here
+    assert.deepEqual(Object.keys(json.messaging.rejected), [...REJECT_COUNTERS])
+    assert.ok(Object.values(json.messaging.rejected).every((n) => n === 0), JSON.stringify(json.messaging))
+    assert.ok(json.messaging.sent > 0 && json.messaging.received > 0)
+    assert.match(overview.stdout, /^Packets: \d+ received, \d+ accepted, 0 dropped; \d+ sent, 0 retransmitted\n {2}dropped by reason: none$/m)
 
     const cl = (...args: string[]) => lab.cli('n1', ['status', ...args])
     assert.deepEqual([cl('hbstatus').stdout, cl('hbstatus').status], ['Heartbeat is running on this machine.\n', 0])

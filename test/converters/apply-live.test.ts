@@ -112,7 +112,7 @@ test('convert all --apply loads the conversion into a running two-node cluster; 
     })
     // ground truth: the addresses are up in the right node's network namespace
     for (const node of [n1, n2]) {
-      const addrs = lab.exec(node, ['ip', '-o', 'addr', 'show', 'dev', 'hb0']).stdout
+      const addrs: string = lab.exec(node, ['ip', '-o', 'addr', 'show', 'dev', 'hb0']).stdout
       for (const [id, where] of Object.entries(EXPECTED_NODE)) {
         const ip = id.replace(/^ip_/, '').replaceAll('_', '.')
         assert.equal(addrs.includes(`inet ${ip}/`), where === node.name, `${ip} on ${node.name}: ${addrs}`)

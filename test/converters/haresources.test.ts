@@ -104,7 +104,10 @@ test('--init systemd makes systemd primitives', () => {
 
 test('a misspelt script gets a "did you mean"; a case typo is mapped with a warning', () => {
   const typo = one('drbdisk::drbd0')
-  assert.match(typo.findings.find((f) => f.id === 'convert-custom-script')!.message, /drbddisk/)
+  // Nothing says a script `drbdisk` exists: a typo that cannot work is an error.
+  const error = typo.findings.find((f) => f.id === 'convert-script-near-miss')!
+  assert.equal(error.severity, 'error')
+  assert.match(error.message, /did you mean the shipped script 'drbddisk'/)
   const cased = one('IPAddr::10.0.0.1')
   assert.equal(cased.agent, 'ocf:heartbeat:IPaddr2')
   assert.ok(cased.findings.some((f) => f.id === 'convert-script-case'))

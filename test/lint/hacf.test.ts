@@ -55,7 +55,10 @@ test('udpport and baud after media lines', () => {
   assert.deepEqual(ids(moved), ['hacf-udpport-after-media:warning'])
   const changed = BASE.replace('udpport 694\n', '') + 'udpport 700\n'
   assert.deepEqual(ids(changed), ['hacf-udpport-after-media:error'])
-  assert.deepEqual(ids(`${BASE}baud 19200\n`), ['hacf-baud-after-media:warning'])
+  // No serial line at all: the baud rate is unused, its position is no finding (it was noise).
+  assert.deepEqual(ids(`${BASE}baud 19200\n`), [])
+  assert.deepEqual(ids(`${BASE}baud 38400\n#serial /dev/ttyS0\n`), [])
+  assert.deepEqual(ids(`${BASE}baud 19200\nserial /dev/ttyS0\n`), ['hacf-baud-after-media:warning'])
   assert.deepEqual(ids(`${BASE}serial /dev/ttyS0\nbaud 38400\n`), ['hacf-baud-after-media:error'])
   assert.deepEqual(ids(`baud 38400\nserial /dev/ttyS0\n${BASE}`), [])
   // mcast carries its own port: a later udpport does not matter to it.

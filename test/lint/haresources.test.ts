@@ -48,3 +48,20 @@ test('scripts are looked up in resource.d then init.d, with did-you-mean; nic ad
     system.cleanup()
   }
 })
+
+test('a CRLF file: the CR in an address is shown as \\r, not printed raw', () => {
+  const findings = lint('n1 10.0.0.1\r\nn2 IPaddr::10.0.0.2/24/eth0/10.0.0.255\r\n')
+  const ip = findings.filter((f) => f.id === 'haresources-ip-invalid')
+  assert.equal(ip.length, 2)
+  for (const f of ip) {
+    assert.ok(!f.message.includes('\r'), `raw CR in: ${JSON.stringify(f.message)}`)
+    assert.match(f.message, /\\r" is not an? (IPv4|broadcast) address/)
+    assert.match(f.message, /DOS line ending/)
+  }
+})
+
+test('--offline still recognises a near-miss of a shipped script (drbdisk), but not another program (apache2, nfs)', () => {
+  const findings = lint('n1 10.0.0.1 drbdisk::r0 apache2 nfs Filesystem::/dev/drbd0::/srv::ext4\n')
+  assert.deepEqual(findings.map((f) => `${f.id}:${f.location?.column}`), ['haresources-script-near-miss:13'])
+  assert.match(findings[0]!.message, /did you mean "drbddisk"/)
+})

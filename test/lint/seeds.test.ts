@@ -38,11 +38,10 @@ test('000 centos: host1 is not declared (only "node host2"), crc, one node', asy
   ])
 })
 
-test('001 annotated: media before udpport and baud, trailing slash, crc', async () => {
+test('001 annotated: media before udpport (baud too, but no serial line uses it), trailing slash, crc', async () => {
   assert.deepEqual(await seedFindings('001-annotated-node1'), [
     'authkeys:2 authkeys-crc',
     'ha.cf:9 hacf-udpport-after-media',
-    'ha.cf:10 hacf-baud-after-media',
     'ha.cf:20 hacf-respawn-missing',
     'haresources:1 haresources-ip-trailing-slash',
     'haresources:1 haresources-script-missing',

@@ -4,7 +4,7 @@ import {UserError} from '../../core/errors.js'
 
 export default class ConvertAll extends HakitCommand {
   static override summary = 'Convert a whole Heartbeat v1 configuration into a Pacemaker/Corosync bundle'
-  static override description = `Reads DIR/haresources, DIR/ha.cf, DIR/authkeys and drbd.conf (DIR/drbd.conf, or /etc/drbd.conf for /etc/ha.d, or --drbd) and writes into OUTDIR: cib.xml, crm.txt (crm shell), pcs.sh (pcs script), corosync.conf, authkey (mode 0400) and MIGRATION.md — every mapping, every warning, what behaves differently, and the cut-over steps. Every file is written atomically. Exit 0, or 1 when a finding is an error (the bundle is still written), 2 when an input cannot be read.`
+  static override description = `Reads DIR/haresources, DIR/ha.cf, DIR/authkeys and drbd.conf (DIR/drbd.conf, or /etc/drbd.conf for /etc/ha.d, or --drbd) and writes into OUTDIR: cib.xml, crm.txt (crm shell), pcs.sh (pcs script), corosync.conf, authkey (mode 0400) and MIGRATION.md — every mapping, every warning, what behaves differently, and the cut-over steps. Every file is written atomically. --check plays the failover scenarios (every node starting, each node lost and back, standby, a failed start, a partition) with the v1 failover machine on the old files and the scheduler on cib.xml, prints the per-scenario table and puts the differences into MIGRATION.md "Behaviour changes". Exit 0, or 1 when a finding is an error (the bundle is still written) or --check finds a difference that is not a documented one, 2 when an input cannot be read.`
 
   static override examples = [
     '<%= config.bin %> convert all --out /root/pacemaker',
@@ -24,6 +24,9 @@ export default class ConvertAll extends HakitCommand {
     'location-score': Flags.integer({description: "score of the preference for the line's node", default: 100}),
     stickiness: Flags.integer({description: 'resource-stickiness used for auto_failback off', default: 200}),
     json: Flags.boolean({description: 'print the findings as JSON on stdout'}),
+    cib: Flags.string({description: 'Pacemaker on Heartbeat (crm on): the old CIB XML or crm file(s) to upgrade instead of converting haresources (repeatable)', multiple: true}),
+    check: Flags.boolean({description: 'play the failover scenarios on both sides (v1 machine, Pacemaker scheduler), print the per-scenario table; exit 1 when a difference is not a documented one'}),
+    offline: Flags.boolean({description: "do not look at this machine: scripts are not looked up in DIR/resource.d and /etc/init.d (use for files copied from another host)"}),
     apply: Flags.boolean({description: 'load the result into the running cluster with cibadmin (honours CIB_file): properties merged, resources, constraints and rsc_defaults replaced'}),
     'dry-run': Flags.boolean({description: 'with --apply: show the difference to the live CIB, change nothing', dependsOn: ['apply']}),
   }
@@ -34,13 +37,15 @@ export default class ConvertAll extends HakitCommand {
       import('../../converters/write-bundle.js'),
       import('../../converters/command-support.js'),
     ])
-    const {bundle, findings} = await writeConversionBundle(args.dir, flags.out, {
+    const {bundle, findings, behaviour} = await writeConversionBundle(args.dir, flags.out, {
       drbd: flags.drbd,
       initClass: flags.init as 'lsb' | 'systemd' | 'service',
       generateKey: flags.generate,
       locationScore: flags['location-score'],
       stickiness: flags.stickiness,
       header: support.generatorHeader(this.argv),
+      offline: flags.offline,
+      cib: flags.cib,
     })
     support.reportFindings(findings, flags.json)
     if (!flags.json) process.stderr.write(`wrote cib.xml, crm.txt, pcs.sh, corosync.conf, authkey, MIGRATION.md to ${flags.out}\n`)
@@ -62,6 +67,14 @@ export default class ConvertAll extends HakitCommand {
       if (result.applied) process.stderr.write(`applied to the live CIB (version ${result.versionBefore} → ${result.versionAfter})\n`)
       else if (flags['dry-run']) process.stderr.write(`dry run: nothing changed (live CIB version ${result.versionBefore})\n`)
     }
-    process.exitCode = hasErrors(findings) ? 1 : 0
+    let undocumented = false
+    if (flags.check) {
+      if (!behaviour) throw new UserError('--check: nothing to compare (no haresources group was converted)', 1)
+      const {behaviourTable} = await import('../../converters/behaviour/index.js')
+      ;(flags.json ? process.stderr : process.stdout).write(`${behaviourTable(behaviour).join('\n')}\n`)
+      undocumented = behaviour.undocumented > 0
+      process.stderr.write(undocumented ? `${behaviour.undocumented} undocumented difference(s) between Heartbeat and the conversion: see MIGRATION.md "Behaviour changes"\n` : 'behaviour check: no undocumented difference\n')
+    }
+    process.exitCode = hasErrors(findings) || undocumented ? 1 : 0
   }
 }

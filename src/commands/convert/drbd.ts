@@ -19,7 +19,7 @@ export default class ConvertDrbd extends HakitCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ConvertDrbd)
-    const [{loadLegacy}, {convertDrbd}, {printCibAs}, support] = await Promise.all([
+    const [{loadLegacy}, {convertDrbd, dopdHandlerFindings}, {printCibAs}, support] = await Promise.all([
       import('../../converters/load.js'),
       import('../../converters/drbd/convert.js'),
       import('../../converters/outputs.js'),
@@ -30,11 +30,11 @@ export default class ConvertDrbd extends HakitCommand {
       const parsed = await loadDrbd(args.file)
       const out = printDrbd9Config(parsed.model)
       const header = support.generatorHeader(this.argv).map((l) => `# ${l}`).join('\n')
-      process.exitCode = await support.emitConversion({data: `${header}\n${out.text}`, out: flags.out, json: flags.json, findings: [...parsed.findings, ...out.notes]})
+      process.exitCode = await support.emitConversion({data: `${header}\n${out.text}`, out: flags.out, json: flags.json, findings: [...parsed.findings, ...out.notes, ...dopdHandlerFindings(parsed.model)]})
       return
     }
     const inputs = await loadLegacy({drbd: args.file})
-    const result = convertDrbd(inputs.drbd ?? [])
+    const result = convertDrbd(inputs.drbd ?? [], {file: args.file})
     const text = printCibAs(result.cib, flags.to as 'cib' | 'crm' | 'pcs', support.generatorHeader(this.argv))
     process.exitCode = await support.emitConversion({data: text, out: flags.out, json: flags.json, findings: [...inputs.findings, ...result.findings]})
   }

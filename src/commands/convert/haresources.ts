@@ -24,6 +24,7 @@ export default class ConvertHaresources extends HakitCommand {
     init: Flags.string({description: 'class for init scripts and unknown scripts', options: ['lsb', 'systemd', 'service'], default: 'lsb'}),
     'location-score': Flags.integer({description: 'score of the preference for the line\'s node', default: 100}),
     stickiness: Flags.integer({description: 'resource-stickiness used for auto_failback off', default: 200}),
+    offline: Flags.boolean({description: 'do not look scripts up in resource.d and /etc/init.d on this machine (files copied from another host)'}),
   }
 
   async run(): Promise<void> {
@@ -40,9 +41,10 @@ export default class ConvertHaresources extends HakitCommand {
       ? await legacyPaths(args.path, {hacf: flags.hacf, drbd: flags.drbd})
       : {haresources: args.path, hacf: flags.hacf, drbd: flags.drbd}
     if (!paths.haresources) throw new (await import('../../core/errors.js')).UserError(`${args.path}: no haresources in this directory`)
-    const inputs = await loadLegacy({haresources: paths.haresources, hacf: paths.hacf, drbd: paths.drbd})
+    const inputs = await loadLegacy({haresources: paths.haresources, hacf: paths.hacf, drbd: paths.drbd, lookUpScripts: !flags.offline})
     const bundle = convertBundle({
       ...inputs,
+      expectResources: true,
       initClass: flags.init as 'lsb' | 'systemd' | 'service',
       locationScore: flags['location-score'],
       stickiness: flags.stickiness,

@@ -3,7 +3,7 @@ import {HakitCommand} from '../../cli/base-command.js'
 
 export default class CrmVerify extends HakitCommand {
   static override summary = 'Check a CIB for the configuration errors crm_verify reports'
-  static override description = `Reads a CIB XML or crm file (--cib, else $CIB_file, else the running cluster via cibadmin -Q) and checks: duplicate ids; constraints and id-refs that name resources or sets that do not exist; OCF agents missing from --agent-dir; no STONITH resource while stonith-enabled is true; scores and durations (intervals, timeouts) Pacemaker cannot read.
+  static override description = `Reads a CIB XML or crm file (--cib, else $CIB_file, else the running cluster via cibadmin -Q) and checks: duplicate ids; constraints and id-refs that name resources or sets that do not exist; OCF agents missing from the installed agent root (--agent-dir, default $OCF_ROOT/resource.d or /usr/lib/ocf/resource.d), with a did-you-mean; no STONITH resource while stonith-enabled is true; scores and durations (intervals, timeouts) Pacemaker cannot read.
 
 EXIT CODES
   0   no errors (warnings may be printed)
@@ -18,7 +18,8 @@ ENVIRONMENT
 
   static override flags = {
     cib: Flags.string({description: 'CIB XML or crm file to check (- for stdin)'}),
-    'agent-dir': Flags.string({description: 'OCF agent root (e.g. /usr/lib/ocf/resource.d); ocf agents must exist there'}),
+    'agent-dir': Flags.string({description: 'OCF agent root; ocf agents must exist there (default: the installed one, $OCF_ROOT/resource.d or /usr/lib/ocf/resource.d)'}),
+    'no-agent-check': Flags.boolean({description: 'do not check that OCF agents are installed (a CIB for other machines)'}),
     strict: Flags.boolean({description: 'exit 78 on warnings as well'}),
     json: Flags.boolean({description: 'print the findings as JSON'}),
   }
@@ -31,9 +32,10 @@ ENVIRONMENT
     // The text lets findings point at the defining line; stdin and the live CIB have none to re-read.
     const file = flags.cib ?? process.env.CIB_file
     const text = file && file !== '-' ? (await readSource(file)).text : undefined
-    const {verifyCib} = await import('../../runtime/cib/verify.js')
+    const {verifyCib, installedAgentDir} = await import('../../runtime/cib/verify.js')
+    const agentDir = flags['no-agent-check'] ? undefined : (flags['agent-dir'] ?? installedAgentDir())
     const {hasErrors, sortFindings} = await import('../../core/findings.js')
-    const findings = sortFindings(verifyCib(loaded.cib, {file: loaded.label, text, agentDir: flags['agent-dir']}))
+    const findings = sortFindings(verifyCib(loaded.cib, {file: loaded.label, text, agentDir}))
     const failed = hasErrors(findings, flags.strict)
     if (flags.json) {
       const {findingsToJson} = await import('../../cli/render-findings.js')

@@ -71,7 +71,7 @@ export function drbdPromotableClone(name: string, hostCount: number, ids: IdAllo
 }
 
 /** `hakit convert drbd`: a promotable clone for every DRBD resource, stacked ones colocated with their lower resource. */
-export function convertDrbd(resources: readonly DrbdResourceInfo[]): {cib: Cib; findings: Finding[]} {
+export function convertDrbd(resources: readonly DrbdResourceInfo[], options: {file?: string} = {}): {cib: Cib; findings: Finding[]} {
   const cib = emptyCib()
   const findings: Finding[] = []
   const ids = new IdAllocator()
@@ -100,7 +100,32 @@ export function convertDrbd(resources: readonly DrbdResourceInfo[]): {cib: Cib; 
     }
   }
   if (resources.length > 0) {
-    findings.push(finding('convert-drbd-service', 'warning', undefined, 'disable the drbd init/systemd service: Pacemaker now starts and promotes DRBD.'))
+    findings.push(finding('convert-drbd-service', 'warning', resources[0]!.location, 'disable the drbd init/systemd service: Pacemaker now starts and promotes DRBD.'))
+  } else {
+    findings.push(finding('convert-drbd-none', 'error', options.file ? {file: options.file, line: 1, column: 1} : undefined, 'the DRBD configuration defines no resource: the converted CIB has no resources.'))
   }
+  // A CIB on its own must pass crm_verify, which refuses stonith-enabled (the default) without a device.
+  cib.crmConfig.push(nvSet('cib-bootstrap-options', [['stonith-enabled', 'false']]))
+  findings.push(finding('convert-no-fencing', 'warning', resources[0]?.location ?? (options.file ? {file: options.file, line: 1, column: 1} : undefined), 'no fencing in this CIB: stonith-enabled=false (DRBD without fencing risks split brain and data divergence); configure a fence device, or convert ha.cf too (convert all) for its stonith lines.'))
   return {cib, findings}
+}
+
+/**
+ * dopd's handler (`outdate-peer`/`fence-peer … drbd-peer-outdater`): dopd talked to Heartbeat,
+ * which is gone after the migration; DRBD would call a helper that can no longer reach its peer.
+ */
+export function dopdHandlerFindings(model: DrbdModel): Finding[] {
+  const findings: Finding[] = []
+  const bodies = [model.common?.body ?? [], ...model.resources.map((r) => r.section.body)]
+  for (const body of bodies) {
+    for (const handlers of body) {
+      if (handlers.type !== 'section' || handlers.keyword !== 'handlers') continue
+      for (const s of handlers.body) {
+        if (s.type !== 'statement' || !['outdate-peer', 'fence-peer'].includes(s.keyword)) continue
+        if (!s.args.some((a) => /drbd-peer-outdater/.test(a.value))) continue
+        findings.push(finding('convert-drbd-dopd', 'warning', s.loc, `${s.keyword} runs dopd's drbd-peer-outdater, which needs Heartbeat (dopd is respawned by heartbeat): after the migration it can never outdate the peer. Use fence-peer "/usr/lib/drbd/crm-fence-peer.9.sh" and unfence-peer "/usr/lib/drbd/crm-unfence-peer.9.sh" (DRBD 8.4: crm-fence-peer.sh / after-resync-target crm-unfence-peer.sh) with fencing resource-only.`))
+      }
+    }
+  }
+  return findings
 }

@@ -21,20 +21,28 @@ export function printPcsScript(cib: Cib, options: PcsScriptOptions = {}): string
     '#!/bin/sh',
     ...(options.header ?? []).map((l) => `# ${l}`.trimEnd()),
     '#',
-    '# Builds the configuration in the CIB file $CIB (default ./cib.xml).',
-    '# Offline:      cibadmin --empty > cib.xml && CIB=cib.xml sh this-script',
-    '# Live cluster: pcs cluster cib cib.xml && CIB=cib.xml sh this-script && pcs cluster cib-push cib.xml --config',
+    '# Builds the configuration in the CIB file $CIB (default ./pcs-cib.xml: never the cib.xml',
+    '# that hakit writes beside this script).',
+    '# Offline:      cibadmin --empty > pcs-cib.xml && sh this-script',
+    '# Live cluster: pcs cluster cib pcs-cib.xml && sh this-script && pcs cluster cib-push pcs-cib.xml diff-against=<copy taken before>',
+    '#               (or load cib.xml with `hakit convert all … --apply`, which pushes one versioned patch)',
     'set -e',
-    'CIB="${CIB:-cib.xml}"',
+    'CIB="${CIB:-pcs-cib.xml}"',
     'pcs() { command pcs -f "$CIB" "$@"; }',
     '',
   ]
   const cmd = (...words: string[]) => out.push(words.join(' '))
 
-  // pcs refuses cluster-name here: `pcs cluster setup NAME …` sets it from corosync.conf.
-  const props = cib.crmConfig.flatMap((s) => s.pairs).filter((p) => p.name !== 'cluster-name')
+  // pcs refuses cluster-name (`pcs cluster setup NAME …` sets it on a live cluster); crm_attribute
+  // writes it into the same CIB file, so the file matches cib.xml.
+  const pairs = cib.crmConfig.flatMap((s) => s.pairs)
+  const props = pairs.filter((p) => p.name !== 'cluster-name')
   if (props.length > 0) {
     cmd('pcs property set', ...props.map((p) => quoteShell(`${p.name}=${p.value ?? ''}`)), '--force')
+  }
+  const clusterName = pairs.find((p) => p.name === 'cluster-name')?.value
+  if (clusterName !== undefined) {
+    cmd('CIB_file="$CIB" crm_attribute --type crm_config --name cluster-name --update', quoteShell(clusterName))
   }
   const defaults = cib.rscDefaults.flatMap((s) => s.pairs)
   if (defaults.length > 0) cmd('pcs resource defaults update', ...defaults.map((p) => quoteShell(`${p.name}=${p.value ?? ''}`)))

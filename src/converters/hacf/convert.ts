@@ -16,8 +16,8 @@ import type {AuthkeysKey, HaCfDirective} from './types.js'
 export interface HaCfOptions {
   /** Known addresses per node (from drbd.conf `on host { address … }`), used to place ucast targets. */
   addresses?: Record<string, string>
-  /** Nodes that must be in the nodelist although ha.cf lacks them (named in haresources). */
-  extraNodes?: string[]
+  /** Nodes that must be in the nodelist although ha.cf lacks them (named in haresources), with the line naming them. */
+  extraNodes?: Array<string | {name: string; location?: SourceLocation}>
   /** The selected authkeys key; undefined = no authkeys given. */
   authkeys?: AuthkeysKey
   /** Path corosync reads the key from (default /etc/corosync/authkey). */
@@ -40,6 +40,8 @@ export interface HaCfConversion {
   autoFailback?: {value: string; location?: SourceLocation}
   /** True when ipfail was respawned with ping nodes: add connectivity rules to every group. */
   connectivity: boolean
+  /** Where ha.cf says `crm on`/`pacemaker on` (heartbeat then ignored haresources). */
+  crmMode?: SourceLocation
   findings: Finding[]
   mappings: DirectiveMapping[]
 }
@@ -57,8 +59,10 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   const mappings: DirectiveMapping[] = []
   const ids = options.ids ?? new IdAllocator()
   const cib = emptyCib()
+  // A finding about the file as a whole (nothing on one line caused it) points at its first line.
+  const fileStart: SourceLocation | undefined = options.file ? {file: options.file, line: 1, column: 1} : undefined
   const report = (severity: Severity, id: string, location: SourceLocation | undefined, message: string) =>
-    findings.push(finding(id, severity, location, message))
+    findings.push(finding(id, severity, location ?? fileStart, message))
   // stonith lines hold passwords: the report names the plugin only.
   const shown = (d: HaCfDirective) => (d.name.startsWith('stonith') ? `${d.name} ${d.value.trim().split(/\s+/).slice(0, 2).join(' ')} …` : `${d.name} ${d.value}`.trim())
   const map = (d: HaCfDirective, target: string) => mappings.push({location: d.location, directive: shown(d), target})
@@ -70,6 +74,10 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   }
 
   const nodes: string[] = []
+  const nodeSet = new Set<string>() // membership in O(1): ha.cf may name thousands of nodes
+  /** Where each node was declared: what a finding about the node points at. */
+  const nodeLocations = new Map<string, SourceLocation | undefined>()
+  let crmMode: SourceLocation | undefined
   const ucast: Array<{dev: string; target: string; location?: SourceLocation}> = []
   const pings: string[] = []
   const pingGroups: Array<{name: string; hosts: string[]; location?: SourceLocation}> = []
@@ -81,6 +89,7 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   let initdead: number | undefined
   let deadping: number | undefined
   let ipfail = false
+  let ipfailLocation: SourceLocation | undefined
   let autoFailback: HaCfConversion['autoFailback']
   let watchdog: HaCfDirective | undefined
   const logging: CorosyncItem[] = []
@@ -89,7 +98,12 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   for (const d of directives) {
     switch (d.name) {
       case 'node':
-        for (const n of words(d)) if (!nodes.includes(n)) nodes.push(n)
+        for (const n of words(d)) {
+          if (nodeSet.has(n)) continue
+          nodeSet.add(n)
+          nodes.push(n)
+          nodeLocations.set(n, d.location)
+        }
         map(d, 'nodelist node entries')
         break
       case 'cluster':
@@ -159,6 +173,7 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
         const base = program.split('/').pop() ?? ''
         if (base === 'ipfail') {
           ipfail = true
+          ipfailLocation = d.location
           map(d, 'connectivity rule on pingd for every converted group')
         } else if (base === 'dopd') {
           report('warning', 'convert-hacf-dopd', d.location, 'dopd (DRBD outdate-peer daemon) does not exist any more: configure fence-peer "/usr/lib/drbd/crm-fence-peer.sh" (DRBD 9: crm-fence-peer.9.sh) and the unfence handler in drbd.conf.')
@@ -187,7 +202,8 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
       case 'crm':
       case 'pacemaker':
         if (!/^(off|no|false|n|0)$/i.test(d.value.trim())) {
-          report('warning', 'convert-hacf-crm-mode', d.location, `${d.name} ${d.value.trim()}: heartbeat ignored haresources in this mode; convert the CIB from /var/lib/heartbeat/crm/cib.xml instead.`)
+          crmMode = d.location
+          report('warning', 'convert-hacf-crm-mode', d.location, `${d.name} ${d.value.trim()}: this cluster ran Pacemaker on Heartbeat, its resources are in the CIB (/var/lib/heartbeat/crm/cib.xml): convert that with 'hakit convert cib'; haresources is ignored in this mode.`)
         }
         break
       case 'autojoin':
@@ -231,15 +247,25 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   mappings.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0))
 
   if (ignored.length > 0) {
-    report('info', 'convert-hacf-ignored', undefined, `directives without an equivalent were dropped: ${[...new Set(ignored)].join(', ')}.`)
+    report('info', 'convert-hacf-ignored', directives.find((d) => ignored.includes(d.name))?.location, `directives without an equivalent were dropped: ${[...new Set(ignored)].join(', ')}.`)
   }
   if (!sawMedia) report('warning', 'convert-hacf-no-media', undefined, 'ha.cf declares no heartbeat medium (heartbeat refused to start); knet link 0 is used.')
 
-  for (const extra of options.extraNodes ?? []) {
-    if (!nodes.some((n) => n.toLowerCase() === extra.toLowerCase())) {
-      nodes.push(extra)
-      report('warning', 'convert-hacf-node-added', undefined, `node ${extra} is named in haresources but not declared in ha.cf; added to the nodelist.`)
+  const nodesLower = new Set(nodes.map((n) => n.toLowerCase()))
+  for (const entry of options.extraNodes ?? []) {
+    const extra = typeof entry === 'string' ? {name: entry} : entry
+    if (!nodesLower.has(extra.name.toLowerCase())) {
+      nodesLower.add(extra.name.toLowerCase())
+      nodes.push(extra.name)
+      nodeLocations.set(extra.name, extra.location)
+      report('warning', 'convert-hacf-node-added', extra.location, `node ${extra.name} is named in haresources but not declared in ha.cf; added to the nodelist.`)
     }
+  }
+  if (directives.length === 0 && options.file) {
+    report('error', 'convert-hacf-empty', undefined, 'ha.cf has no directives (heartbeat refused to start with it): no nodes, no media; the corosync.conf written from it is not usable.')
+  }
+  if (nodes.length === 0) {
+    report('error', 'convert-hacf-no-nodes', undefined, "no node is declared (no 'node' line in ha.cf, no haresources line): corosync.conf gets an empty nodelist and will not start; add 'node NAME' lines.")
   }
 
   // --- corosync.conf
@@ -264,7 +290,7 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
     report('info', 'convert-auth', auth.location, `authkeys ${auth.method}: heartbeat signed messages (no encryption); Corosync uses crypto_cipher aes256 + crypto_hash sha256 with an authkey derived from or replacing the ${auth.method} key.`)
   }
 
-  const links = assignAddresses(nodes, ucast, options.addresses ?? {}, report)
+  const links = assignAddresses(nodes, ucast, options.addresses ?? {}, report, (n) => nodeLocations.get(n), firstUcastOrMedium(directives))
   const linkCount = links.length
   const interfaces = Array.from({length: linkCount}, (_, i) => section('interface', [pair('linknumber', i)]))
   totem.push(...interfaces)
@@ -285,10 +311,10 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
     items: [section('totem', totem), nodelist, quorum, section('logging', logging)],
   }
   if (watchdog) {
-    corosync.items.push(section('resources', [], [
-      `heartbeat used 'watchdog ${watchdog.value.trim()}'. Either uncomment the next line`,
-      'or configure sbd (SBD_WATCHDOG_DEV) — never both:',
-      `watchdog_device: ${watchdog.value.trim()}`,
+    // The hint is the key itself, inside resources {} where corosync reads it; "off" keeps it disabled.
+    corosync.items.push(section('resources', [pair('watchdog_device', 'off')], [
+      `heartbeat used 'watchdog ${watchdog.value.trim()}'. To use it, set watchdog_device: ${watchdog.value.trim()}`,
+      'below, or configure sbd (SBD_WATCHDOG_DEV) instead — never both.',
     ]))
   }
 
@@ -321,7 +347,7 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
     report('warning', 'convert-ping-no-ipfail', pingLocation, 'ping nodes only affected placement through ipfail, which is not respawned; the ping clone is emitted without a connectivity rule.')
   }
   if (ipfail && pings.length === 0 && pingGroups.length === 0) {
-    report('warning', 'convert-ipfail-no-ping', undefined, 'ipfail is respawned but no ping nodes are declared; no connectivity rule.')
+    report('warning', 'convert-ipfail-no-ping', ipfailLocation, 'ipfail is respawned but no ping nodes are declared; no connectivity rule.')
   }
   if (pingGroups.length > 0 && connectivity) {
     report('info', 'convert-ping-group', pingGroups[0]!.location, 'ping_group attributes (pingd_<group>) are published but only the pingd attribute of the plain ping clone drives the connectivity rule; add rules for the groups if needed.')
@@ -330,7 +356,7 @@ export function convertHaCf(directives: readonly HaCfDirective[], options: HaCfO
   // --- stonith → fencing resources
   for (const s of stonith) cib.resources.push(...fencingResource(ids, s, nodes, cib, report))
 
-  return {corosync, cib, nodes, autoFailback, connectivity, findings, mappings}
+  return {corosync, cib, nodes, autoFailback, connectivity, crmMode, findings, mappings}
 }
 
 function pingClone(ids: IdAllocator, base: string, hosts: string[], dampen: string, attribute: string | undefined): Resource {
@@ -396,27 +422,44 @@ function assignAddresses(
   ucast: Array<{dev: string; target: string; location?: SourceLocation}>,
   known: Record<string, string>,
   report: (severity: Severity, id: string, location: SourceLocation | undefined, message: string) => void,
+  nodeLocation: (node: string) => SourceLocation | undefined,
+  mediumLocation: SourceLocation | undefined,
 ): string[][] {
-  const devs = [...new Set(ucast.map((u) => u.dev))]
-  const knownOf = (n: string) => known[n] ?? Object.entries(known).find(([k]) => k.toLowerCase() === n.toLowerCase())?.[1]
+  // Maps and per-node lookups computed once, so thousands of nodes or ucast lines stay linear.
+  const byDev = new Map<string, Array<{target: string; location?: SourceLocation}>>()
+  for (const u of ucast) {
+    const list = byDev.get(u.dev) ?? []
+    list.push(u)
+    byDev.set(u.dev, list)
+  }
+  const devs = [...byDev.keys()]
+  const knownLower = new Map<string, string>()
+  for (const [k, v] of Object.entries(known)) if (!knownLower.has(k.toLowerCase())) knownLower.set(k.toLowerCase(), v)
+  const knownOf = (n: string) => (Object.hasOwn(known, n) ? known[n] : knownLower.get(n.toLowerCase()))
+  const knownPerNode = nodes.map(knownOf)
+  const nodeByKnown = new Map<string, number>()
+  knownPerNode.forEach((a, i) => {
+    if (a !== undefined && !nodeByKnown.has(a)) nodeByKnown.set(a, i)
+  })
   const links: Array<Array<string | undefined>> = []
   for (const dev of devs.length > 0 ? devs : ['']) {
     const addrs: Array<string | undefined> = nodes.map(() => undefined)
-    const targets = ucast.filter((u) => u.dev === dev).map((u) => u.target)
+    const entries = byDev.get(dev) ?? []
+    const targets = new Set(entries.map((u) => u.target))
     const unmatched: string[] = []
-    for (const t of [...new Set(targets)]) {
-      const i = nodes.findIndex((n) => knownOf(n) === t)
+    for (const t of targets) {
+      const i = nodeByKnown.get(t) ?? -1
       if (i >= 0) addrs[i] = t
       else unmatched.push(t)
     }
     // A node whose known address is not among the targets is the local node of this ha.cf.
     if (unmatched.length > 0 && links.length === 0) {
-      for (const [i, n] of nodes.entries()) if (addrs[i] === undefined && knownOf(n) !== undefined && !targets.includes(knownOf(n)!)) addrs[i] = knownOf(n)
+      for (const [i, k] of knownPerNode.entries()) if (addrs[i] === undefined && k !== undefined && !targets.has(k)) addrs[i] = k
     }
     const free = addrs.flatMap((a, i) => (a === undefined ? [i] : []))
     if (unmatched.length === 1 && free.length === 1) addrs[free[0]!] = unmatched[0]
     else if (unmatched.length > 0) {
-      report('warning', 'convert-node-addr', ucast.find((u) => u.target === unmatched[0])?.location, `cannot tell which node owns ucast address(es) ${unmatched.join(', ')}; set ring addresses by hand.`)
+      report('warning', 'convert-node-addr', entries.find((u) => u.target === unmatched[0])?.location, `cannot tell which node owns ucast address(es) ${unmatched.join(', ')}; set ring addresses by hand.`)
     }
     links.push(addrs)
   }
@@ -425,15 +468,15 @@ function assignAddresses(
     if (link === 0) {
       result.push(addrs.map((a, i) => {
         if (a !== undefined) return a
-        const k = knownOf(nodes[i]!)
+        const k = knownPerNode[i]
         if (k !== undefined) return k
-        report('warning', 'convert-node-addr', undefined, `no address known for ${nodes[i]}; ring0_addr set to the node name (it must resolve).`)
+        report('warning', 'convert-node-addr', nodeLocation(nodes[i]!), `no address known for ${nodes[i]}; ring0_addr set to the node name (it must resolve).`)
         return nodes[i]!
       }))
     } else if (addrs.every((a) => a !== undefined)) {
       result.push(addrs as string[])
     } else {
-      report('warning', 'convert-node-addr', undefined, `ucast on ${devs[link]} does not give every node an address; knet link ${link} was left out — add ring${link}_addr for every node by hand.`)
+      report('warning', 'convert-node-addr', ucast.find((u) => u.dev === devs[link])?.location ?? mediumLocation, `ucast on ${devs[link]} does not give every node an address; knet link ${link} was left out — add ring${link}_addr for every node by hand.`)
     }
   })
   return result
@@ -450,4 +493,10 @@ export function addConnectivityRules(cib: Cib, units: readonly string[], ids: Id
       rules: [{id: `${id}-rule`, scoreAttribute: 'pingd', expressions: [{kind: 'expression', id: `${id}-rule-expr`, attribute: 'pingd', operation: 'defined'}]}],
     })
   }
+}
+
+/** The first ucast line, else the first medium line: where findings about link addresses point. */
+function firstUcastOrMedium(directives: readonly HaCfDirective[]): SourceLocation | undefined {
+  const media = ['ucast', 'ucast6', 'bcast', 'mcast', 'mcast6', 'udp', 'serial']
+  return (directives.find((d) => d.name === 'ucast' || d.name === 'ucast6') ?? directives.find((d) => media.includes(d.name)))?.location
 }

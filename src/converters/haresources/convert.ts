@@ -11,8 +11,9 @@ import {agentName, nvSet, primitive, type OpSpec} from '../cib-build.js'
 import {IdAllocator} from '../ids.js'
 import {drbdPromotableClone} from '../drbd/convert.js'
 import {looksLikeBareIp} from './ipaddr-shorthand.js'
-import {findMapper, findMapperIgnoringCase, nearestScript, type MapContext, type MappedResource} from './scripts/index.js'
+import {findMapper, findMapperIgnoringCase, nearestScript, nearMissScript, type MapContext, type MappedResource} from './scripts/index.js'
 import type {Agent} from './scripts/types.js'
+import {checkInstalledScript, type ScriptLookup} from './init-scripts.js'
 import type {DrbdResourceInfo, HaresourcesLine, HaresourcesToken, InitClass} from './types.js'
 
 export interface HaresourcesOptions {
@@ -34,6 +35,11 @@ export interface HaresourcesOptions {
   ids?: IdAllocator
   /** File name used in findings without a token location. */
   file?: string
+  /**
+   * Scripts found on this machine (the configuration's resource.d, /etc/init.d), by name;
+   * undefined when the conversion must not look at the machine (--offline).
+   */
+  scripts?: ScriptLookup
 }
 
 /** One line of the conversion report: which token became which resource. */
@@ -50,7 +56,17 @@ export interface HaresourcesConversion {
   findings: Finding[]
   mappings: MappingRecord[]
   /** Placement unit (group/primitive/clone id) of each line, in line order. */
-  units: Array<{id: string; node: string; line: number}>
+  units: PlacementUnit[]
+}
+
+/** What one haresources line became: `line` is the line number in the file (the ordinal when unknown). */
+export interface PlacementUnit {
+  id: string
+  node: string
+  line: number
+  /** 1-based position among the haresources lines (the n of grp_<node>_<n>). */
+  ordinal: number
+  location?: SourceLocation
 }
 
 export function convertHaresources(lines: readonly HaresourcesLine[], options: HaresourcesOptions = {}): HaresourcesConversion {
@@ -67,6 +83,7 @@ class HaresourcesConverter {
   /** DRBD resource name → promotable clone id, so two lines share one clone. */
   private readonly drbdClones = new Map<string, string>()
   private readonly drbdInfo: Map<string, DrbdResourceInfo>
+  private firstService: SourceLocation | undefined
   private usedServices = false
 
   constructor(private readonly options: HaresourcesOptions) {
@@ -79,24 +96,36 @@ class HaresourcesConverter {
     lines.forEach((line, index) => this.convertLine(line, index + 1))
     this.setStickiness()
     if (this.usedServices) {
-      this.report('info', 'convert-lsb-monitor', undefined, 'init scripts are now monitored (heartbeat never ran "status"): their status action must follow the LSB exit codes, or Pacemaker will restart or move them. Disable them in the init system (systemctl disable), Pacemaker owns them now.')
+      this.report('info', 'convert-lsb-monitor', this.firstService, 'init scripts: Heartbeat ran "status" and read its output ("running"/"OK" = running, anything else = stopped), ignoring the exit code; Pacemaker probes and monitors them with "status" and reads only the exit code (0 running, 3 stopped). A status that prints "stopped" but exits 0 looks running to Pacemaker. Disable them in the init system (systemctl disable), Pacemaker owns them now.')
     }
-    const unused = [...this.drbdInfo.keys()].filter((name) => !this.drbdClones.has(name))
+    const unused = [...this.drbdInfo.values()].filter((r) => !this.drbdClones.has(r.name))
     if (unused.length > 0) {
-      this.report('info', 'convert-drbd-unused', undefined, `DRBD resource(s) ${unused.join(', ')} are not used in haresources: no Pacemaker resource was made; they were started by the drbd init script only.`)
+      this.report('info', 'convert-drbd-unused', unused[0]!.location, `DRBD resource(s) ${unused.map((r) => r.name).join(', ')} are not used in haresources: no Pacemaker resource was made; they were started by the drbd init script only.`)
     }
+
     return {cib: this.cib, findings: this.findings, mappings: this.mappings, units: this.units}
   }
 
   private report(severity: Severity, id: string, location: SourceLocation | undefined, message: string): void {
-    const where = location ?? (this.options.file ? {file: this.options.file, line: 0, column: 0} : undefined)
-    this.findings.push(finding(id, severity, where && where.line > 0 ? where : undefined, message))
+    const where = location ?? (this.options.file ? {file: this.options.file, line: 1, column: 1} : undefined)
+    this.findings.push(finding(id, severity, where, message))
+  }
+
+  private nodesLower?: Map<string, string>
+
+  /** ha.cf node names by lower-cased name (the first spelling wins), built once: one lookup per line. */
+  private nodeByLowerName(): Map<string, string> {
+    if (!this.nodesLower) {
+      this.nodesLower = new Map()
+      for (const n of this.options.nodes ?? []) if (!this.nodesLower.has(n.toLowerCase())) this.nodesLower.set(n.toLowerCase(), n)
+    }
+    return this.nodesLower
   }
 
   private resolveNode(line: HaresourcesLine): string {
     const nodes = this.options.nodes
     if (!nodes || nodes.length === 0) return line.node
-    const match = nodes.find((n) => n.toLowerCase() === line.node.toLowerCase())
+    const match = this.nodeByLowerName().get(line.node.toLowerCase())
     if (match) return match
     this.report('warning', 'convert-node-unknown', line.location, `node '${line.node}' is not declared in ha.cf (heartbeat refused such files); the location preference uses it as written.`)
     return line.node
@@ -139,16 +168,20 @@ class HaresourcesConverter {
           {kind: 'order', id: this.ids.allocate(`ord_${clone}_before_${unit}`), first: clone, firstAction: 'promote', then: unit, thenAction: 'start', orderKind: 'Mandatory'},
         )
       }
-      this.units.push({id: unit, node, line: ordinal})
+      this.units.push(this.placementUnit(unit, node, ordinal, line.location))
     } else if (clones.length > 0) {
       // A line of drbddisk only: prefer promoting there.
       for (const clone of clones) {
         this.cib.constraints.push({kind: 'location', id: this.ids.allocate(`loc_${clone}_prefers_${node}`), rsc: clone, role: 'Promoted', node, score: this.score, rules: []})
       }
-      this.units.push({id: clones[0]!, node, line: ordinal})
+      this.units.push(this.placementUnit(clones[0]!, node, ordinal, line.location))
     } else {
       this.report('warning', 'convert-empty-line', line.location, `line for node '${line.node}' names no resources; nothing converted.`)
     }
+  }
+
+  private placementUnit(id: string, node: string, ordinal: number, location: SourceLocation | undefined): PlacementUnit {
+    return location ? {id, node, line: location.line, ordinal, location} : {id, node, line: ordinal, ordinal}
   }
 
   private mapToken(token: HaresourcesToken, node: string, ordinal: number): MappedResource {
@@ -177,9 +210,21 @@ class HaresourcesConverter {
   private mapService(token: HaresourcesToken, ctx: MapContext): MappedResource {
     const cls = this.options.initClass ?? 'lsb'
     this.usedServices = true
+    this.firstService ??= token.location
     const hint = nearestScript(token.script)
-    const didYouMean = hint ? ` Did you mean the shipped script '${hint}'?` : ''
-    ctx.report('warning', 'convert-custom-script', `${ctx.token}: '${token.script}' is not a shipped resource script: emitted as ${cls}:${token.script}. It must be an ${cls === 'lsb' ? 'LSB init script' : `${cls} service`} on every node (install custom resource.d scripts as init scripts, or replace them).${didYouMean}`)
+    const typo = nearMissScript(token.script)
+    const installed = this.options.scripts?.get(token.script)
+    if (typo && !installed) {
+      // A typo of a shipped script that is not an installed script either: v1 failed this group
+      // ("Cannot locate resource script"), and the lsb: resource would fail its probe.
+      ctx.report('error', 'convert-script-near-miss', `${ctx.token}: '${token.script}' is not a resource script${this.options.scripts ? ' and no such script is installed here' : ''}; did you mean the shipped script '${typo}'? Heartbeat could not start this group; emitted as ${cls}:${token.script}, which cannot work. Fix the name in haresources and convert again.`)
+    } else {
+      const didYouMean = hint ? ` Did you mean the shipped script '${hint}'?` : ''
+      ctx.report('warning', 'convert-custom-script', `${ctx.token}: '${token.script}' is not a shipped resource script: emitted as ${cls}:${token.script}. It must be an ${cls === 'lsb' ? 'LSB init script' : `${cls} service`} on every node (install custom resource.d scripts as init scripts, or replace them).${didYouMean}`)
+      for (const problem of checkInstalledScript(token.script, installed, cls)) {
+        this.report(problem.severity, problem.id, problem.location ?? token.location, problem.message)
+      }
+    }
     if (token.args.length > 0) {
       ctx.report('warning', 'convert-custom-script-args', `${ctx.token}: arguments ${token.args.join(' ')} cannot be passed to an ${cls} resource and were dropped; bake them into the script.`)
     }
@@ -209,7 +254,7 @@ class HaresourcesConverter {
       return [mapped.resource]
     }
     if (this.drbdInfo.size === 0) {
-      this.report('warning', 'convert-drbd-all', token.location, `${source}: bare drbddisk means every DRBD resource, but no drbd.conf was given; emitted drbd_resource=all as a placeholder — convert with the drbd configuration or set the resource name.`)
+      this.report('error', 'convert-drbd-all', token.location, `${source}: bare drbddisk means every DRBD resource, but no drbd.conf was given; emitted drbd_resource=all as a placeholder, which ocf:linbit:drbd cannot start — convert with the drbd configuration (--drbd) or write drbddisk::NAME.`)
       this.mappings.push({location: token.location, source, id: 'ms_drbd_all', target: 'ocf:linbit:drbd (promotable clone)', params: 'drbd_resource=all (placeholder)'})
       return ['all']
     }

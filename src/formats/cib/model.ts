@@ -230,6 +230,8 @@ export interface Cib {
   opDefaults: NvSet[]
   status: NodeState[]
   otherSections: RawSection[]
+  /** Children of <status> other than node_state (<tickets>), kept verbatim. */
+  statusSections?: RawSection[]
 }
 
 export function emptyCib(): Cib {

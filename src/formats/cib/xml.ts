@@ -58,7 +58,8 @@ export function parseXmlTree(text: string, file: string): XmlElement {
     return new XmlScanner(text).document()
   } catch (error) {
     if (!(error instanceof XmlSyntaxError)) throw error
-    const check = XMLValidator.validate(text, {allowBooleanAttributes: false})
+    // The validator names most problems better; it knows nothing of our depth and character limits.
+    const check = error.ours ? true : validateQuietly(text)
     if (check !== true) {
       const {line, col, msg} = check.err
       throw new UserError(`malformed XML: ${msg}`, 2, {file, line, column: col})
@@ -68,13 +69,40 @@ export function parseXmlTree(text: string, file: string): XmlElement {
   }
 }
 
+/** fast-xml-parser's verdict; should it fail itself, our scanner's message stands. */
+function validateQuietly(text: string): ReturnType<typeof XMLValidator.validate> {
+  try {
+    return XMLValidator.validate(text, {allowBooleanAttributes: false})
+  } catch {
+    return true
+  }
+}
+
 class XmlSyntaxError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    /** A limit of this reader rather than an XML syntax error: report it as is. */
+    readonly ours = false,
   ) {
     super(message)
   }
+}
+
+/**
+ * Elements nested deeper than this are refused, as libxml2 (which Pacemaker
+ * uses) refuses more than 256 levels; a real CIB is about 10 deep. Keeps the
+ * recursive reader, writer and printers far from the stack limit.
+ */
+export const MAX_XML_DEPTH = 256
+
+/** Where each parsed element starts in its text, for messages about it; a side table keeps the tree plain data. */
+const elementOffsets = new WeakMap<XmlElement, number>()
+
+/** The source position of an element from parseXmlTree, if known. */
+export function elementPosition(text: string, el: XmlElement): {line: number; column: number} | undefined {
+  const offset = elementOffsets.get(el)
+  return offset === undefined ? undefined : positionOf(text, offset)
 }
 
 function positionOf(text: string, offset: number): {line: number; column: number} {
@@ -90,17 +118,29 @@ const NAMED_ENTITIES: Record<string, string> = {lt: '<', gt: '>', amp: '&', quot
 
 function decodeEntities(s: string, offset: number): string {
   if (!s.includes('&')) return s
-  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|&/g, (_m, e: string | undefined) => {
-    if (e === undefined) throw new XmlSyntaxError('bare & (write &amp;)', offset)
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10))
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|&/g, (m: string, e: string | undefined, at: number) => {
+    if (e === undefined) throw new XmlSyntaxError('bare & (write &amp;)', offset + at)
+    if (e[0] === '#') {
+      const code = e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10)
+      if (!isXmlChar(code)) throw new XmlSyntaxError(`character reference ${m} is not a character XML allows`, offset + at, true)
+      return String.fromCodePoint(code)
+    }
     const v = NAMED_ENTITIES[e]
-    if (v === undefined) throw new XmlSyntaxError(`unknown entity &${e};`, offset)
+    if (v === undefined) throw new XmlSyntaxError(`unknown entity &${e};`, offset + at)
     return v
   })
 }
 
+/** XML 1.0's Char production: what a character reference may name. */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
+  )
+}
+
 class XmlScanner {
   i = 0
+  depth = 0
   constructor(readonly text: string) {}
 
   fail(message: string, at = this.i): never {
@@ -148,6 +188,14 @@ class XmlScanner {
 
   element(): XmlElement {
     const start = this.i
+    if (++this.depth > MAX_XML_DEPTH) throw new XmlSyntaxError(`elements nested more than ${MAX_XML_DEPTH} deep`, start, true)
+    const el = this.elementBody(start)
+    this.depth--
+    elementOffsets.set(el, start)
+    return el
+  }
+
+  elementBody(start: number): XmlElement {
     this.i++ // <
     NAME.lastIndex = this.i
     const m = NAME.exec(this.text)
@@ -160,7 +208,8 @@ class XmlScanner {
       const a = ATTRIBUTE.exec(this.text)
       if (!a) break
       if (Object.hasOwn(attrs, a[1])) this.fail(`attribute ${a[1]} repeated`)
-      attrs[a[1]] = decodeEntities(a[2] ?? a[3], this.i)
+      const value = a[2] ?? a[3]
+      attrs[a[1]] = decodeEntities(value, ATTRIBUTE.lastIndex - 1 - value.length)
       this.i = ATTRIBUTE.lastIndex
     }
     this.skipSpace()
@@ -220,7 +269,10 @@ export function printXmlTree(el: XmlElement, indent = ''): string {
   return out + `${indent}</${el.name}>\n`
 }
 
+const attrSpecial = /[&<>"\n\t]/
+
 export function escapeAttr(v: string): string {
+  if (!attrSpecial.test(v)) return v // most values: no copy
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;')
 }
 
@@ -232,26 +284,37 @@ function escapeText(v: string): string {
 // Reading: element tree → model
 
 class Reader {
-  constructor(readonly file: string) {}
+  /** `text` is what the elements were parsed from, to name the line and column of a problem. */
+  constructor(
+    readonly file: string,
+    readonly text?: string,
+  ) {}
 
-  fail(message: string): never {
-    throw new UserError(`${this.file}: ${message}`)
+  /** A structural problem at element `el` (line 1, column 1 when its position is unknown). */
+  fail(message: string, el?: XmlElement): never {
+    const at = (el && this.text !== undefined && elementPosition(this.text, el)) || {line: 1, column: 1}
+    throw new UserError(message, 2, {file: this.file, ...at})
   }
 
   need(el: XmlElement, attr: string): string {
     const v = el.attrs[attr]
-    if (v === undefined) this.fail(`<${el.name}${el.attrs.id ? ` id="${el.attrs.id}"` : ''}> has no ${attr} attribute`)
+    if (v === undefined) this.fail(`<${el.name}${el.attrs.id ? ` id="${el.attrs.id}"` : ''}> has no ${attr} attribute`, el)
     return v
   }
 
   cib(root: XmlElement): Cib {
-    if (root.name !== 'cib') this.fail(`root element is <${root.name}>, expected <cib>`)
+    if (root.name !== 'cib') this.fail(`root element is <${root.name}>, expected <cib>`, root)
     const cib: Cib = {...emptyCib(), attributes: {...root.attrs}}
     const configuration = elements(root).find((c) => c.name === 'configuration')
-    if (!configuration) this.fail('<cib> has no <configuration> section')
+    if (!configuration) this.fail('<cib> has no <configuration> section', root)
     for (const child of elements(root)) {
       if (child.name === 'configuration') continue
-      if (child.name === 'status') cib.status = elements(child).filter((e) => e.name === 'node_state').map((e) => this.nodeState(e))
+      if (child.name === 'status') {
+        cib.status = elements(child).filter((e) => e.name === 'node_state').map((e) => this.nodeState(e))
+        // <tickets> and anything else the status may hold is kept verbatim
+        const other = elements(child).filter((e) => e.name !== 'node_state').map((e) => raw(e, 'status'))
+        if (other.length > 0) cib.statusSections = other
+      }
       else cib.otherSections.push(raw(child, 'cib'))
     }
     for (const section of elements(configuration)) {
@@ -306,7 +369,7 @@ class Reader {
         const inner = this.nvset({...c, name: el.name, attrs: {}})
         set.pairs.push(...inner.pairs)
       } else {
-        this.fail(`unsupported element <${c.name}> in <${el.name}${el.attrs.id ? ` id="${el.attrs.id}"` : ''}>`)
+        this.fail(`unsupported element <${c.name}> in <${el.name}${el.attrs.id ? ` id="${el.attrs.id}"` : ''}>`, c)
       }
     }
     return set
@@ -349,7 +412,7 @@ class Reader {
       return e
     }
     if (el.name === 'rule') return {kind: 'rule', rule: this.rule(el)}
-    this.fail(`unsupported rule element <${el.name}>`)
+    this.fail(`unsupported rule element <${el.name}>`, el)
   }
 
   operation(el: XmlElement): Operation {
@@ -428,7 +491,7 @@ class Reader {
       else if (c.name === 'instance_attributes') instanceAttributes.push(this.nvset(c))
       else otherElements.push(printXmlTree(c).trimEnd())
     }
-    if (!child) this.fail(`<${el.name} id="${id}"> has no primitive or group inside`)
+    if (!child) this.fail(`<${el.name} id="${id}"> has no primitive or group inside`, el)
     const legacyMaster = el.name === 'master'
     const promotable = legacyMaster || metaAttributes.some((s) => s.pairs.some((p) => p.name === 'promotable' && isTrueValue(p.value)))
     const clone: Clone = {kind: 'clone', id: id ?? this.need(el, 'id'), promotable, legacyMaster, metaAttributes, child}
@@ -577,8 +640,8 @@ export type XmlFragment =
   | {kind: 'raw'; section: RawSection}
 
 /** Reads one configuration element: a resource, a constraint, a node, or anything else as raw XML. */
-export function readXmlFragment(el: XmlElement, file: string): XmlFragment {
-  const reader = new Reader(file)
+export function readXmlFragment(el: XmlElement, file: string, text?: string): XmlFragment {
+  const reader = new Reader(file, text)
   if (isResourceElement(el.name)) return {kind: 'resource', resource: reader.resource(el)}
   if (el.name === 'node') return {kind: 'node', node: reader.node(el)}
   const section = ({crm_config: 'crmConfig', rsc_defaults: 'rscDefaults', op_defaults: 'opDefaults'} as const)[el.name as 'crm_config']
@@ -591,7 +654,7 @@ export function readXmlFragment(el: XmlElement, file: string): XmlFragment {
 
 /** Reads CIB XML text into the model; bad XML or structure → UserError naming the file (and line:col for syntax). */
 export function parseCibXml(text: string, file: string): Cib {
-  return new Reader(file).cib(parseXmlTree(text, file))
+  return new Reader(file, text).cib(parseXmlTree(text, file))
 }
 
 // ---------------------------------------------------------------------------
@@ -600,6 +663,7 @@ export function parseCibXml(text: string, file: string): Cib {
 /** Hands out readable ids, never reusing one already in the CIB. */
 export class IdAllocator {
   private readonly used = new Set<string>()
+  private readonly nextSuffix = new Map<string, number>()
 
   reserve(id: string | undefined): void {
     if (id !== undefined) this.used.add(id)
@@ -611,7 +675,12 @@ export class IdAllocator {
     let base = wanted.replace(/[^A-Za-z0-9_.-]/g, '_')
     if (!/^[A-Za-z_]/.test(base)) base = `id-${base}`
     let id = base
-    for (let n = 1; this.used.has(id); n++) id = `${base}-${n}`
+    if (this.used.has(id)) {
+      // Suffixes below the remembered one are taken already (the set only grows): linear, not O(N²).
+      let n = this.nextSuffix.get(base) ?? 1
+      while (this.used.has((id = `${base}-${n}`))) n++
+      this.nextSuffix.set(base, n + 1)
+    }
     this.used.add(id)
     return id
   }
@@ -876,7 +945,10 @@ class Writer {
     if (cib.opDefaults.length > 0) this.section(2, 'op_defaults', () => this.nvsets(3, 'meta_attributes', cib.opDefaults, 'op-options'))
     this.raw(2, cib.otherSections, 'configuration')
     this.line(1, '</configuration>')
-    this.section(1, 'status', () => cib.status.forEach((s) => this.nodeState(2, s)))
+    this.section(1, 'status', () => {
+      this.raw(2, cib.statusSections ?? [], 'status')
+      cib.status.forEach((s) => this.nodeState(2, s))
+    })
     this.raw(1, cib.otherSections, 'cib')
     this.line(0, '</cib>')
     return this.out.join('\n') + '\n'

@@ -632,7 +632,13 @@ class CrmParser {
     } catch (error) {
       this.fail(head, `bad xml statement: ${(error as Error).message.replace(/^[^:]*:\d+:\d+: /, '')}`)
     }
-    const frag = readXmlFragment(tree, this.file)
+    let frag
+    try {
+      frag = readXmlFragment(tree, this.file)
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error
+      this.fail(head, `bad xml statement: ${error.message.replace(/^[^:]*:\d+:\d+: /, '')}`)
+    }
     if (frag.kind === 'resource') this.addResource(frag.resource, head)
     else if (frag.kind === 'constraint') this.cib.constraints.push(frag.constraint)
     else if (frag.kind === 'node') this.cib.nodes.push(frag.node)

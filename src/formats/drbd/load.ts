@@ -2,7 +2,7 @@ import {readdir, stat} from 'node:fs/promises'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {UserError} from '../../core/errors.js'
 import {finding, type Finding} from '../../core/findings.js'
-import {readSource} from '../../core/read-source.js'
+import {readSource, readSourceBytes} from '../../core/read-source.js'
 import type {DrbdFile, Node, Statement} from './ast.js'
 import {parseDrbdText} from './parse.js'
 
@@ -116,8 +116,7 @@ async function readDrbdSource(path: string, findings: Finding[]): Promise<{text:
   } catch (error) {
     const m = error instanceof UserError ? /^(.*):(\d+):(\d+): invalid UTF-8$/.exec(error.message) : null
     if (!m || path === '-') throw error
-    const {readFile} = await import('node:fs/promises')
-    const text = new TextDecoder('utf-8', {fatal: false}).decode(await readFile(path))
+    const text = new TextDecoder('utf-8', {fatal: false}).decode(await readSourceBytes(path))
     const outside = replacementOutsideComment(text)
     if (outside) throw new UserError(`${path}:${outside.line}:${outside.column}: invalid UTF-8 outside a comment; not a drbd.conf text file`)
     findings.push(

@@ -4,8 +4,10 @@
  * missing from an agent directory, no STONITH resource while stonith-enabled
  * is true, and scores or durations Pacemaker cannot read.
  */
-import {existsSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
+import {closest} from '../../lint/suggest.js'
+import {CLUSTER_OPTIONS, INTERNAL_OPTIONS, RETIRED_META, RETIRED_OPTIONS, underscoreSpelling} from '../../converters/cib/options.js'
 import {finding, type Finding, type SourceLocation} from '../../core/findings.js'
 import type {Cib, NvSet, Primitive, Resource, Rule} from '../../formats/cib/model.js'
 import {char2score, isInterval, isScore, parseBoolean} from '../../formats/cib/values.js'
@@ -17,6 +19,20 @@ export interface VerifyOptions {
   text?: string
   /** OCF agent root (…/resource.d): when given, ocf agents must exist under it. */
   agentDir?: string
+}
+
+/** The installed OCF agent root ($OCF_ROOT/resource.d, else /usr/lib/ocf/resource.d), when it exists. */
+export function installedAgentDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = env.OCF_ROOT ? join(env.OCF_ROOT, 'resource.d') : '/usr/lib/ocf/resource.d'
+  return existsSync(dir) ? dir : undefined
+}
+
+function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
 }
 
 export function verifyCib(cib: Cib, options: VerifyOptions): Finding[] {
@@ -43,7 +59,7 @@ class Verifier {
     if (!text || !id) return {file, line: 1, column: 1}
     let at = text.indexOf(`id="${id}"`)
     if (at < 0) {
-      const m = new RegExp(`(^|[\\s:"'])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s:"'])`, 'm').exec(text)
+      const m = new RegExp(`(^|[\\s:"'])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s:"'=])`, 'm').exec(text)
       at = m ? m.index + m[1].length : -1
     }
     if (at < 0) return {file, line: 1, column: 1}
@@ -69,6 +85,7 @@ class Verifier {
     this.checkValues()
     this.checkAgents()
     this.checkStonith()
+    this.checkRetired()
     return this.findings
   }
 
@@ -245,10 +262,54 @@ class Verifier {
   checkAgents(): void {
     const dir = this.options.agentDir
     if (!dir) return
+    const providers = entries(dir)
     for (const p of this.primitives()) {
       if (p.class !== 'ocf' || !p.provider) continue
       if (!existsSync(join(dir, p.provider, p.type))) {
-        this.add('unknown-agent', 'error', p.id, `${p.id}: resource agent ocf:${p.provider}:${p.type} is not installed in ${dir}`)
+        this.add('unknown-agent', 'error', p.id, `${p.id}: resource agent ocf:${p.provider}:${p.type} is not installed in ${dir}${this.agentHint(dir, providers, p.provider, p.type)}`)
+      }
+    }
+  }
+
+  /** ` (did you mean ocf:P:T?)`: the type among the provider's agents, else the same type elsewhere, else the provider. */
+  agentHint(dir: string, providers: string[], provider: string, type: string): string {
+    const own = providers.includes(provider) ? closest(type, entries(join(dir, provider))) : undefined
+    if (own) return ` (did you mean ocf:${provider}:${own}?)`
+    const elsewhere = providers.find((other) => existsSync(join(dir, other, type)))
+    if (elsewhere) return ` (did you mean ocf:${elsewhere}:${type}?)`
+    const otherProvider = closest(provider, providers)
+    if (otherProvider && existsSync(join(dir, otherProvider, type))) return ` (did you mean ocf:${otherProvider}:${type}?)`
+    for (const other of providers) {
+      const near = closest(type, entries(join(dir, other)))
+      if (near) return ` (did you mean ocf:${other}:${near}?)`
+    }
+    return ''
+  }
+
+  /**
+   * Cluster options Pacemaker 2.1.5 does not know, as crmsh reports them ("cib-bootstrap-options:
+   * unknown attribute 'X'"), saying what the option became; retired resource meta attributes.
+   */
+  checkRetired(): void {
+    for (const set of this.cib.crmConfig) {
+      for (const p of set.pairs) {
+        if (CLUSTER_OPTIONS.has(p.name) || INTERNAL_OPTIONS.has(p.name)) continue
+        const spelled = underscoreSpelling(p.name)
+        const retired = RETIRED_OPTIONS[spelled ?? p.name]
+        const now = retired?.kind === 'renamed' ? `renamed ${retired.to} in Pacemaker 2.0`
+          : retired?.kind === 'moved' ? `now ${retired.section} ${retired.to}`
+          : retired ? retired.why
+          : spelled ? `write ${spelled}`
+          : undefined
+        const hint = now ?? (closest(p.name, CLUSTER_OPTIONS) ? `did you mean ${closest(p.name, CLUSTER_OPTIONS)}?` : undefined)
+        this.add(retired || spelled ? 'retired-option' : 'unknown-option', 'warning', p.id ?? p.name, `${set.id ?? 'crm_config'}: unknown attribute '${p.name}'${hint ? `: ${hint}` : ''}`)
+      }
+    }
+    for (const r of this.resources.values()) {
+      for (const s of r.metaAttributes) {
+        for (const p of s.pairs) {
+          if (p.name in RETIRED_META) this.add('retired-option', 'warning', p.id ?? r.id, `${r.id}: attribute ${p.name} does not exist: ${RETIRED_META[p.name]}`)
+        }
       }
     }
   }

@@ -115,7 +115,7 @@ export function cloneInstances(clone: Rsc): Rsc[] {
  * from the scheduler's view: who is active, inactive, being started, stopped,
  * promoted or demoted in this transition.
  */
-export function notifyInfo(ws: WorkingSet, clone: Rsc, graph: ReadonlySet<number>, type: 'pre' | 'post', operation: NotifyInfo['operation']): NotifyInfo {
+export function notifyInfo(ws: WorkingSet, clone: Rsc, graph: ReadonlySet<number>, type?: 'pre' | 'post', operation?: NotifyInfo['operation']): NotifyInfo {
   const sets: NotifyInfo['sets'] = {}
   const add = (set: NotifySet, rsc: Rsc, uname: string): void => {
     const s = (sets[set] ??= {resources: [], unames: []})
@@ -138,7 +138,8 @@ export function notifyInfo(ws: WorkingSet, clone: Rsc, graph: ReadonlySet<number
       if (a.task === 'start' || a.task === 'stop' || a.task === 'promote' || a.task === 'demote') add(a.task, inst, a.node.uname)
     }
   }
-  return {type, operation, sets}
+  // every action of a notify=true clone carries the sets; only notify actions carry type and operation
+  return type !== undefined && operation !== undefined ? {type, operation, sets} : {sets}
 }
 
 /** Where a clone's notify goes: pre — instances active now; post — instances active after the transition. */

@@ -25,7 +25,7 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {type GraphAction, schedule, type Transition} from '../scheduler/index.js'
-import {nvsetValues} from '../scheduler/resources.js'
+import {cloneOf, nvsetValues} from '../scheduler/resources.js'
 import {intervalMs, isTrue, parseScoreText} from '../scheduler/scores.js'
 import type {Action, Rsc, WorkingSet} from '../scheduler/types.js'
 import {ExecStatus, type NotifyInfo, type OpResult} from '../executor/types.js'
@@ -35,7 +35,7 @@ import type {
 import {historyId, missingMonitors, notifyInfo, notifyTargets, onFailFor, opRequest} from './controller-ops.js'
 import {fenceExecutor, fencePlan, fenceRetryDelay} from './fencer.js'
 import {
-  applyStatusChanges, entryFromResult, failCountName, findNodeState, getTransientAttr, historyEntry, judgeResult, lastFailureName,
+  applyStatusChanges, CRM_FEATURE_SET, entryFromResult, failCountName, findNodeState, getTransientAttr, historyEntry, judgeResult, lastFailureName,
   nodeIdOf, normalisedRc, opDigest, parseTransitionKey, pendingEntry, setTransientAttr, transientAttrs, transitionKey,
 } from './history.js'
 
@@ -82,6 +82,8 @@ interface InFlightOp {
   onFail: string
   timer: string
   notify: boolean
+  /** extra lrm_rsc_op attributes (migrate_source / migrate_target of a live migration) */
+  extra?: Record<string, string>
 }
 
 interface InFlightFence {
@@ -120,14 +122,28 @@ function settingsOf(cib: M.Cib): ClusterSettings {
   }
 }
 
-/** What the scheduler reads, minus what only records the past or changes on every write. */
+/**
+ * What others can change that the scheduler reads: the configuration and the transient node
+ * attributes (the history and node states are the DC's own records, see cibChanged).
+ */
 function fingerprint(cib: M.Cib): string {
-  const status = cib.status.map((ns) => {
-    const {['crm-debug-origin']: _origin, ...attributes} = ns.attributes
-    return {...ns, attributes}
-  })
-  return JSON.stringify([cib.crmConfig, cib.nodes, cib.resources, cib.constraints, cib.rscDefaults, cib.opDefaults, cib.otherSections, status])
+  const attrs = cib.status.map((ns) => [ns.id, ns.transientAttributes])
+  return JSON.stringify([cib.crmConfig, cib.nodes, cib.resources, cib.constraints, cib.rscDefaults, cib.opDefaults, cib.otherSections, attrs])
 }
+
+function versionOf(cib: M.Cib): number[] {
+  return ['admin_epoch', 'epoch', 'num_updates'].map((k) => Number(cib.attributes[k] ?? 0) || 0)
+}
+
+/** admin_epoch, then epoch, then num_updates (reference §5.2). */
+function compareVersions(a: M.Cib, b: M.Cib): number {
+  const x = versionOf(a)
+  const y = versionOf(b)
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i]
+  return 0
+}
+
+const versionText = (cib: M.Cib): string => versionOf(cib).join('.')
 
 function resultText(rc: number, status: number): string {
   if (status === ExecStatus.Timeout) return 'Timed Out'
@@ -148,7 +164,10 @@ export class Controller {
   private transitionId = -1
   private transition: RunningTransition | null = null
   private replanNeeded = false
+  /** the re-plan after a completed transition (a self-check: no transition-delay, no state change logged unless it finds work) */
+  private settleCheck = false
   private delayPassed = false
+  private fsaState: 'S_NOT_DC' | 'S_IDLE' | 'S_POLICY_ENGINE' | 'S_TRANSITION_ENGINE' = 'S_NOT_DC'
   private settleRounds = 0
   private readonly inflight = new Map<string, InFlightOp>()
   private readonly inflightFences = new Map<string, InFlightFence>()
@@ -161,6 +180,12 @@ export class Controller {
   private readonly shuttingDown = new Set<string>()
   private readonly shutdownSent = new Set<string>()
   private readonly activeTimers = new Set<string>()
+  /** the working set of the last scheduler run (resource settings for results outside a transition) */
+  private lastWs: WorkingSet | null = null
+  /** the time of the event being handled */
+  private now = 0
+  /** when the recheck timer fires */
+  private recheckAt: number | undefined
   private out: ControllerAction[] = []
 
   constructor(private readonly config: ControllerConfig) {
@@ -170,14 +195,12 @@ export class Controller {
   snapshot(): ControllerSnapshot {
     const inFlight = [...this.inflight.values()].map((o) => `${o.rscId}_${o.task}_${o.interval}@${o.node}`)
     for (const f of this.inflightFences.values()) inFlight.push(`stonith-${f.target}-${f.action}`)
-    let state = 'S_NOT_DC'
-    if (this.isDc) state = this.transition ? 'S_TRANSITION_ENGINE' : this.replanNeeded ? 'S_POLICY_ENGINE' : 'S_IDLE'
-    return {isDc: this.isDc, state, transitionId: this.transitionId, inFlight: inFlight.sort(), cib: this.view}
+    return {isDc: this.isDc, state: this.fsaState, transitionId: this.transitionId, inFlight: inFlight.sort(), cib: this.view}
   }
 
   handle(event: ControllerEvent): ControllerAction[] {
     this.out = []
-    this.lastNow = event.now
+    this.now = event.now
     if (event.type === 'became-dc') this.becomeDc(event.cib, event.members, event.quorate)
     else if (event.type === 'lost-dc') this.loseDc()
     else if (this.isDc && this.view) {
@@ -230,10 +253,24 @@ export class Controller {
     this.out.push({type: 'cancel-timer', timer})
   }
 
+  private static readonly FSA_INPUTS = {
+    S_POLICY_ENGINE: 'input=I_PE_CALC cause=C_FSA_INTERNAL origin=abort_transition_graph',
+    S_TRANSITION_ENGINE: 'input=I_PE_SUCCESS cause=C_IPC_MESSAGE origin=handle_response',
+    S_IDLE: 'input=I_TE_SUCCESS cause=C_FSA_INTERNAL origin=notify_crmd',
+    S_NOT_DC: 'input=I_RELEASE_DC cause=C_FSA_INTERNAL origin=do_dc_release',
+  }
+
+  private setState(next: Controller['fsaState']): void {
+    if (next === this.fsaState) return
+    this.log('notice', `State transition ${this.fsaState} -> ${next} | ${Controller.FSA_INPUTS[next]}`)
+    this.fsaState = next
+  }
+
   // ------------------------------------------------------------- membership
 
   private becomeDc(cib: M.Cib, members: string[], quorate: boolean): void {
     this.isDc = true
+    this.fsaState = 'S_IDLE'
     this.view = structuredClone(cib)
     this.members = new Set(members)
     this.quorate = quorate
@@ -259,6 +296,7 @@ export class Controller {
     if (!this.isDc) return
     this.log('info', 'Releasing DC status')
     for (const t of [...this.activeTimers]) this.cancelTimer(t)
+    this.setState('S_NOT_DC')
     this.isDc = false
     this.transition = null
     this.inflight.clear()
@@ -371,16 +409,22 @@ export class Controller {
   // -------------------------------------------------------------------- CIB
 
   private cibChanged(cib: M.Cib): void {
+    if (compareVersions(cib, this.view!) < 0) {
+      // replication delivers CIBs in order; an older one is a leftover
+      this.log('info', `Ignoring CIB ${versionText(cib)}: older than ${versionText(this.view!)}`)
+      return
+    }
     const next = structuredClone(cib)
     // The executor history and node states are the DC's own records, and a CIB from the daemon may
     // predate the last updates we sent: keep ours (history is deleted through the `cleanup` event).
     for (const mine of this.view!.status) {
       const theirs = next.status.find((ns) => ns.id === mine.id)
+      // our old view is dropped: its records move over without copying
       if (theirs) {
-        theirs.lrmResources = structuredClone(mine.lrmResources)
-        theirs.attributes = {...mine.attributes}
+        theirs.lrmResources = mine.lrmResources
+        theirs.attributes = mine.attributes
       } else {
-        next.status.push({...structuredClone(mine), transientAttributes: []})
+        next.status.push({...mine, transientAttributes: []})
       }
     }
     for (const [key, value] of [...this.pendingAttrs]) {
@@ -399,7 +443,11 @@ export class Controller {
 
   private abort(reason: string): void {
     this.settleRounds = 0
+    this.settleCheck = false
     this.replanNeeded = true
+    // every new event restarts transition-delay
+    this.delayPassed = false
+    this.cancelTimer('transition-delay')
     if (this.transition && !this.transition.aborted) {
       this.transition.aborted = true
       this.transition.abortReason = reason
@@ -413,25 +461,37 @@ export class Controller {
       if (this.transition) {
         this.fire(this.transition, now)
         if (this.transitionInFlight(this.transition.id) > 0) return
-        this.finishTransition(this.transition, now)
+        this.finishTransition(this.transition)
       }
-      if (!this.replanNeeded) return
-      const delay = this.settings!.transitionDelayMs
-      if (delay > 0 && !this.delayPassed) {
-        if (!this.activeTimers.has('transition-delay')) this.setTimer('transition-delay', now + delay)
+      if (!this.replanNeeded) {
+        this.setState('S_IDLE')
         return
       }
+      const delay = this.settings!.transitionDelayMs
+      if (delay > 0 && !this.delayPassed && !this.settleCheck) {
+        if (!this.activeTimers.has('transition-delay')) this.setTimer('transition-delay', now + delay)
+        this.setState('S_IDLE')
+        return
+      }
+      if (!this.settleCheck) this.setState('S_POLICY_ENGINE')
       this.delayPassed = false
       this.replanNeeded = false
       this.plan(now)
-      if (!this.transition) return
+      this.settleCheck = false
+      if (!this.transition) {
+        this.setState('S_IDLE')
+        return
+      }
+      this.setState('S_TRANSITION_ENGINE')
     }
     this.log('error', 'Too many transitions in a row without progress; waiting for the next event')
   }
 
   private schedulerInput(): M.Cib {
     const v = this.view!
-    return {...v, attributes: {...v.attributes, 'have-quorum': this.quorate ? '1' : '0', 'dc-uuid': nodeIdOf(v, this.config.localNode)}}
+    // The running cluster stamps its feature set on the CIB (a file may lack it; Pacemaker then reads
+    // fail counts the pre-1.1.17 way and would miss ours).
+    return {...v, attributes: {...v.attributes, crm_feature_set: CRM_FEATURE_SET, 'have-quorum': this.quorate ? '1' : '0', 'dc-uuid': nodeIdOf(v, this.config.localNode)}}
   }
 
   private runScheduler(now: number): Transition | null {
@@ -450,21 +510,28 @@ export class Controller {
       t = this.runScheduler(now)
       if (!t) return
     }
-    this.lastWsCache = t.workingSet
+    this.lastWs = t.workingSet
     this.armRecheck(t.workingSet, now)
-    this.transitionId++
-    const id = this.transitionId
-    this.log('notice', `Calculated transition ${id}${t.summaryLines.length === 0 ? '' : `: ${t.summaryLines.map((l) => l.trim().replace(/\s+/g, ' ')).join('; ')}`}`)
     this.sendShutdowns(t)
     let nextId = Math.max(t.workingSet.actionSeq, ...t.actions.map((g) => g.id + 1))
     const graph: GraphAction[] = [...t.actions]
-    for (const m of missingMonitors(t.workingSet, t.actions, (node, rscId, key) => this.recurring.get(node)?.get(rscId)?.has(key) === true)) {
-      this.log('info', `Scheduling missing recurring monitor ${historyId(m.rsc)}_monitor_${m.intervalMs} on ${m.node}`)
+    const missing = missingMonitors(t.workingSet, t.actions, (node, rscId, key) => this.recurring.get(node)?.get(rscId)?.has(key) === true)
+    for (const m of missing) {
       graph.push({id: nextId++, task: 'monitor', resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
     }
+    if (graph.length === 0 && this.settleCheck) {
+      // the check after a completed transition found nothing: as Pacemaker, nothing was computed
+      this.transition = null
+      this.log('debug', 'Scheduler confirms the cluster has settled')
+      return
+    }
+    this.transitionId++
+    const id = this.transitionId
+    this.log('notice', `Calculated transition ${id}${t.summaryLines.length === 0 ? '' : `: ${t.summaryLines.map((l) => l.trim().replace(/\s+/g, ' ')).join('; ')}`}`)
+    for (const m of missing) this.log('info', `Scheduling missing recurring monitor ${historyId(m.rsc)}_monitor_${m.intervalMs} on ${m.node}`)
     if (graph.length === 0) {
       this.transition = null
-      this.log('info', `Transition ${id} (Complete=0, Pending=0, Fired=0, Skipped=0, Incomplete=0): Complete`)
+      this.log('notice', `Transition ${id} (Complete=0, Pending=0, Fired=0, Skipped=0, Incomplete=0): Complete`)
       return
     }
     const wsActions = new Map<number, Action>(t.workingSet.actions.map((a) => [a.id, a]))
@@ -487,6 +554,7 @@ export class Controller {
       actions.set(g.id, {g, kind, deps: deps.filter((d) => graphIds.has(d)), state: 'waiting', ...(g.node ? {node: g.node} : {}), ...(rsc ? {rsc} : {})})
     }
     this.transition = {id, ws: t.workingSet, actions, order: graph.map((g) => g.id), aborted: false}
+    this.setState('S_TRANSITION_ENGINE')
     this.fire(this.transition, now)
   }
 
@@ -497,7 +565,7 @@ export class Controller {
     return n
   }
 
-  private finishTransition(t: RunningTransition, now: number): void {
+  private finishTransition(t: RunningTransition): void {
     let complete = 0
     let failed = 0
     let waiting = 0
@@ -511,10 +579,12 @@ export class Controller {
     this.transition = null
     if (ok) {
       // Pacemaker goes idle here; we ask the scheduler once more, which must find nothing to do once settled.
-      if (++this.settleRounds <= MAX_SETTLE_ROUNDS) this.replanNeeded = true
+      if (++this.settleRounds <= MAX_SETTLE_ROUNDS) {
+        this.replanNeeded = true
+        this.settleCheck = true
+      }
       else this.log('error', `Transition ${t.id} completed ${MAX_SETTLE_ROUNDS} times in a row with more to do; waiting for the next event`)
     }
-    void now
   }
 
   private depsDone(t: RunningTransition, a: RunAction): boolean {
@@ -587,7 +657,9 @@ export class Controller {
     const task = a.g.task
     const interval = a.g.interval
     const rscId = historyId(rsc)
-    const request = opRequest(t.ws, rsc, task, interval, node, '', undefined)
+    const clone = cloneOf(rsc)
+    const notify = clone?.notify ? notifyInfo(t.ws, clone, new Set(t.actions.keys())) : undefined
+    const request = opRequest(t.ws, rsc, task, interval, node, '', notify)
     const key = transitionKey(a.g.id, t.id, request.targetRc ?? 0, this.config.controllerUuid)
     request.transitionKey = key
     const ref: LrmResourceRef = {id: rscId, class: request.agent.class, ...(request.agent.provider !== undefined ? {provider: request.agent.provider} : {}), type: request.agent.type}
@@ -605,14 +677,27 @@ export class Controller {
       perNode.set(rscId, perRsc)
       this.recurring.set(node, perNode)
     }
+    // a live migration names both ends (CRM_meta_migrate_source/_target; recorded in the history too)
+    let extra: Record<string, string> | undefined
+    if (task === 'migrate_to' || task === 'migrate_from') {
+      const source = rsc.partialMigrationSource?.uname ?? rsc.runningOn[0]?.uname
+      const target = rsc.partialMigrationTarget?.uname ?? rsc.allocatedTo?.uname
+      if (source !== undefined && target !== undefined) {
+        extra = {migrate_source: source, migrate_target: target}
+        request.opMeta = {...request.opMeta, ...extra}
+      }
+    }
     const digest = opDigest(request.params, interval, request.timeoutMs)
     if (this.settings!.recordPending && interval === 0) {
-      changes.push({kind: 'record-op', node, resource: ref, op: pendingEntry(rscId, node, task, interval, key, digest, Math.floor(now / 1000))})
+      const pending = pendingEntry(rscId, node, task, interval, key, digest, Math.floor(now / 1000))
+      Object.assign(pending.attributes, extra)
+      changes.push({kind: 'record-op', node, resource: ref, op: pending})
     }
     this.update(changes)
     const timer = `action:${t.id}:${a.g.id}`
     this.inflight.set(`${node}|${rscId}|${task}|${interval}`, {
       node, rscId, ref, task, interval, key, transitionId: t.id, actionId: a.g.id, digest, onFail: onFailFor(t.ws, rsc, task, interval), timer, notify: false,
+      ...(extra ? {extra} : {}),
     })
     a.state = 'in-flight'
     const where = node === this.config.localNode ? 'locally on' : 'on'
@@ -694,15 +779,14 @@ export class Controller {
   // ---------------------------------------------------------------- results
 
   private failureRsc(rscId: string): Rsc | undefined {
-    const ws = this.transition?.ws ?? this.lastWs()
+    const ws = this.workingSet()
     if (!ws) return undefined
     return ws.byId.get(rscId) ?? [...ws.byId.values()].find((r) => r.variant === 'primitive' && historyId(r) === rscId)
   }
 
-  private lastWsCache: WorkingSet | null = null
-  private lastWs(): WorkingSet | null {
-    if (!this.lastWsCache) this.lastWsCache = this.runScheduler(this.lastNow)?.workingSet ?? null
-    return this.lastWsCache
+  private workingSet(): WorkingSet | null {
+    this.lastWs ??= this.runScheduler(this.now)?.workingSet ?? null
+    return this.transition?.ws ?? this.lastWs
   }
 
   private opResult(node: string, r: OpResult, now: number): void {
@@ -711,6 +795,19 @@ export class Controller {
     const matched = inf !== undefined && (r.transitionKey === undefined || r.transitionKey === inf.key)
     const key = r.transitionKey ?? inf?.key ?? ''
     const target = r.targetRc ?? parseTransitionKey(key)?.targetRc ?? 0
+    if (!matched && !this.members.has(node)) {
+      // a node that left (or was fenced) has no say in the history any more
+      this.log('info', `Ignoring result of ${r.operationKey} from ${node}: not a cluster member`)
+      return
+    }
+    if (!matched && r.intervalMs > 0) {
+      const running = this.recurring.get(node)?.get(r.rscId)?.get(`${r.action}_${r.intervalMs}`)
+      if (running === undefined || (r.transitionKey !== undefined && running !== '' && running !== r.transitionKey)) {
+        // the result of a recurring operation we cancelled (or replaced), still in flight when we did
+        this.log('info', `Ignoring result of cancelled operation ${r.operationKey} on ${node}`)
+        return
+      }
+    }
     const verdict = judgeResult(r.action, r.intervalMs, r.rc, r.status, target)
     const text = resultText(r.rc, r.status)
     if (matched) {
@@ -728,9 +825,15 @@ export class Controller {
     if (ref) {
       const input = entryFromResult(r, node, key)
       if (!input.opDigest) input.opDigest = inf?.digest ?? ''
-      changes.push({kind: 'record-op', node, resource: ref, op: historyEntry(input)})
+      const entry = historyEntry(input)
+      Object.assign(entry.attributes, inf?.extra)
+      changes.push({kind: 'record-op', node, resource: ref, op: entry})
       const failedOp = r.status !== ExecStatus.Done || normalisedRc(r.action, r.rc) !== target
-      if (failedOp) changes.push({kind: 'record-op', node, resource: ref, op: historyEntry(input, `${r.rscId}_last_failure_0`)})
+      if (failedOp) {
+        const failure = historyEntry(input, `${r.rscId}_last_failure_0`)
+        Object.assign(failure.attributes, inf?.extra)
+        changes.push({kind: 'record-op', node, resource: ref, op: failure})
+      }
     }
     this.update(changes)
     const isProbe = r.action === 'monitor' && r.intervalMs === 0
@@ -760,7 +863,7 @@ export class Controller {
   /** fail-count and last-failure as the DC asks attrd to set them (reference §3.3). */
   private countFailure(node: string, r: OpResult, onFail: string | undefined, now: number): void {
     const rsc = this.failureRsc(r.rscId)
-    const ws = this.transition?.ws ?? this.lastWsCache
+    const ws = this.workingSet()
     const effectiveOnFail = onFail ?? (rsc && ws ? onFailFor(ws, rsc, r.action, r.intervalMs) : 'restart')
     const nowSec = String(Math.floor(now / 1000))
     if (effectiveOnFail !== 'ignore') {
@@ -858,12 +961,7 @@ export class Controller {
       return
     }
     const delay = fenceRetryDelay(failures, this.timers.fenceRetryMs, this.timers.fenceRetryMaxMs)
-    this.setTimer(`fence-retry:${f.target}`, this.nowOf() + delay)
-  }
-
-  private lastNow = 0
-  private nowOf(): number {
-    return this.lastNow
+    this.setTimer(`fence-retry:${f.target}`, this.now + delay)
   }
 
   // ----------------------------------------------------- failures and timers
@@ -909,7 +1007,7 @@ export class Controller {
 
   /** The recheck timer: the earliest failure expiry, else cluster-recheck-interval. */
   private armRecheck(ws: WorkingSet, now: number): void {
-    let next = Number.POSITIVE_INFINITY
+    let expiry = Number.POSITIVE_INFINITY
     for (const ns of this.view!.status) {
       const node = ns.uname ?? ns.id
       for (const [name] of transientAttrs(this.view!, node)) {
@@ -917,12 +1015,19 @@ export class Controller {
         if (!m) continue
         const ft = this.failureTimeout(ws, m[1])
         const last = Number(getTransientAttr(this.view!, node, `last-failure-${m[1]}#${m[2]}`) ?? 0)
-        if (ft > 0 && last > 0) next = Math.min(next, last * 1000 + ft + 1)
+        // the scheduler drops a failure once now > last-failure + failure-timeout
+        if (ft > 0 && last > 0) expiry = Math.min(expiry, last * 1000 + ft + 1)
       }
     }
     const interval = this.settings!.recheckIntervalMs
-    if (interval > 0) next = Math.min(next, now + interval)
-    if (Number.isFinite(next)) this.setTimer('recheck', Math.max(next, now + 1))
+    const armed = this.activeTimers.has('recheck') && this.recheckAt !== undefined && this.recheckAt > now
+    let at: number
+    if (Number.isFinite(expiry) && (interval <= 0 || expiry < now + interval)) at = Math.max(expiry, now + 1)
+    else if (interval > 0) at = armed && this.recheckAt! <= now + interval ? this.recheckAt! : now + interval
+    else return
+    if (armed && at === this.recheckAt) return
+    this.recheckAt = at
+    this.setTimer('recheck', at)
   }
 
   /** Nodes that asked to leave and run nothing any more may go (crm_event do_shutdown). */

@@ -93,21 +93,28 @@ function levelMatches(level: FencingTopologyLevel, cib: M.Cib, node: string): bo
   return false
 }
 
-/** The fence agent's parameters: device instance attributes (no pcmk_*), the target under pcmk_host_argument. */
+/**
+ * The request for one fence device: the device's parameters as configured (the executor leaves
+ * pcmk_* off the agent's stdin and passes the target as `nodename` and under pcmk_host_argument —
+ * or `plug` when the agent's meta-data says so — mapped through pcmk_host_map), the target,
+ * `nodeid`, and pcmk_<action>_action / pcmk_<action>_timeout applied.
+ */
 export function fenceRequest(device: M.Primitive, target: string, action: string, timeoutMs: number, nodeId?: string): OpRequest {
-  const params = nvsetValues(device.instanceAttributes)
-  const agentParams: Record<string, string> = {}
-  for (const [k, v] of params) if (!k.startsWith('pcmk_')) agentParams[k] = v
-  const hostArg = params.get('pcmk_host_argument') ?? 'port'
-  if (hostArg !== 'none') agentParams[hostArg] = hostMapPort(params.get('pcmk_host_map'), target) ?? target
-  agentParams.nodename = target
-  if (nodeId !== undefined) agentParams.nodeid = nodeId
-  const renamed = params.get(`pcmk_${action}_action`) ?? action
-  const perAction = intervalMs(params.get(`pcmk_${action}_timeout`))
+  const params: Record<string, string> = {}
+  for (const [k, v] of nvsetValues(device.instanceAttributes)) params[k] = v
+  if (nodeId !== undefined) params.nodeid = nodeId
+  const renamed = params[`pcmk_${action}_action`] ?? action
+  const perAction = intervalMs(params[`pcmk_${action}_timeout`])
   return {
     rscId: device.id, agent: {class: 'stonith' as ResourceClass, type: device.type}, action: renamed, intervalMs: 0,
-    timeoutMs: perAction ?? timeoutMs, params: agentParams,
+    timeoutMs: perAction ?? timeoutMs, params, fenceTarget: target,
   }
+}
+
+/** The port a device uses for a node (pcmk_host_map), else the node name. */
+export function fencePort(request: OpRequest): string | undefined {
+  if (request.fenceTarget === undefined) return undefined
+  return hostMapPort(request.params.pcmk_host_map, request.fenceTarget) ?? request.fenceTarget
 }
 
 /** The levels to try, in order, to fence `target`. Empty when no device can. */

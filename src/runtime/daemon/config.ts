@@ -23,6 +23,7 @@ import type {AutoFailback} from '../legacy/failover.js'
 import {deviceFromConfig, type StonithDevice} from '../legacy/stonith.js'
 import type {RespawnClient} from '../legacy/respawn.js'
 import {groupsFromModel, type LegacyGroup} from '../legacy/types.js'
+import {scrubSecrets} from './log.js'
 
 export interface DaemonOptions {
   configDir: string
@@ -58,6 +59,8 @@ export interface DaemonConfig {
   watchdog?: string
   /** ha.cf values for `cl_status hbparameter`. */
   parameters: Record<string, string>
+  /** Key material from authkeys: never written to a log line (DaemonLog scrubs it). */
+  secrets: string[]
   /** Lint errors Heartbeat does not refuse to start on (logged as warnings). */
   warnings: Finding[]
   timeouts: {start?: number; stop?: number; status?: number}
@@ -80,13 +83,39 @@ export function formatFinding(f: Finding): string {
 /** Exit code for configuration errors (Heartbeat's LSB "not configured", and the unit's RestartPreventExitStatus). */
 export const CONFIG_ERROR_EXIT = 6
 
+/**
+ * Every word of an authkeys file that may be key material: the third word onwards of each
+ * non-comment line other than `auth N`, read leniently (also from lines the parser refuses),
+ * so that no message quoting the file can carry a key.
+ */
+export function authkeysSecrets(text: string): string[] {
+  const secrets = new Set<string>()
+  for (const line of text.split(/\r?\n/)) {
+    const words = line.trim().split(/\s+/)
+    if (!words[0] || words[0].startsWith('#') || words[0] === 'auth') continue
+    for (const word of words.slice(2)) secrets.add(word)
+  }
+  return [...secrets]
+}
+
+async function readSecrets(authPath: string): Promise<string[]> {
+  try {
+    return authkeysSecrets((await readSource(authPath)).text)
+  } catch {
+    return [] // unreadable: lint reports it, and it quotes nothing from it
+  }
+}
+
 export async function loadDaemonConfig(options: DaemonOptions): Promise<DaemonConfig> {
   const configDir = resolve(options.configDir)
   const stateDir = resolve(options.stateDir)
+  const authPath = join(configDir, 'authkeys')
+  const secrets = await readSecrets(authPath)
   const lint = await lintAll(configDir, {drbdConf: null, offline: options.offlineLint})
   const fatal = lint.findings.filter(refusesToStart)
   if (fatal.length > 0 || lint.unreadable) {
-    const lines = (fatal.length ? fatal : lint.findings.filter((f) => f.severity === 'error')).map(formatFinding)
+    // some findings quote the line they are about (an authkeys line holds the key)
+    const lines = (fatal.length ? fatal : lint.findings.filter((f) => f.severity === 'error')).map((f) => scrubSecrets(formatFinding(f), secrets))
     throw new UserError(`refusing to start: the configuration in ${configDir} has errors (see hakit lint all ${configDir}):\n${lines.join('\n')}`, CONFIG_ERROR_EXIT)
   }
   const warnings = lint.findings.filter((f) => f.severity === 'error')
@@ -94,7 +123,6 @@ export async function loadDaemonConfig(options: DaemonOptions): Promise<DaemonCo
   const haCfPath = join(configDir, 'ha.cf')
   const haCf = parseHaCf((await readSource(haCfPath)).text, haCfPath).model
   if (pacemakerEnabled(haCf)) throw new UserError(`${haCfPath}: crm/pacemaker is on: hakit run --legacy runs haresources clusters only`, CONFIG_ERROR_EXIT)
-  const authPath = join(configDir, 'authkeys')
   const authkeys = parseAuthkeys((await readSource(authPath)).text, authPath).model
   const haresPath = join(configDir, 'haresources')
   let groups: LegacyGroup[] = []
@@ -114,7 +142,7 @@ export async function loadDaemonConfig(options: DaemonOptions): Promise<DaemonCo
   try {
     messaging = messagingConfigFrom(haCf, authkeys, {nodeName: node, stateDir})
   } catch (error) {
-    throw new UserError(`refusing to start: ${(error as Error).message}`, CONFIG_ERROR_EXIT)
+    throw new UserError(`refusing to start: ${scrubSecrets((error as Error).message, secrets)}`, CONFIG_ERROR_EXIT)
   }
   // Heartbeat advertises deadtime + 2 s for 5 s after its start, to cover its own slow start. hakit's
   // start is over before it sends its first heartbeat (scripts run in child processes): no bump, so a
@@ -173,6 +201,7 @@ export async function loadDaemonConfig(options: DaemonOptions): Promise<DaemonCo
     watchdog: stringValue(haCf, 'watchdog'),
     parameters,
     warnings,
+    secrets,
     // unset entries keep the resource manager's defaults
     timeouts: Object.fromEntries(Object.entries(options.timeouts ?? {}).filter(([, v]) => v !== undefined)),
   }

@@ -41,12 +41,15 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   const config = await loadDaemonConfig(options)
   const log = new DaemonLog({
     node: config.node, logfile: config.logfile, debugfile: config.debugfile, logfacility: config.logfacility,
-    debug: config.debug, syslogFormat: config.syslogFormat, stderr: options.stderr,
+    debug: config.debug, syslogFormat: config.syslogFormat, stderr: options.stderr, secrets: config.secrets,
   })
   const hbVersion = `hakit ${options.version ?? ''}`.trim()
   log.log('info', `**************************`)
   log.log('info', `Configuration validated. Starting heartbeat ${hbVersion} (legacy haresources runtime) on ${config.node}`)
   for (const f of config.warnings) log.log('warn', `config: ${formatFinding(f)}`)
+  for (const {file, mode} of log.readableByOthers()) {
+    log.log('warn', `log file ${file} is readable by other users (mode ${mode.toString(8).padStart(3, '0')}): chmod 600 it; hakit creates its log files 0600`)
+  }
 
   const resourceManager = new ResourceManager({
     resourceDirs: [join(config.configDir, 'resource.d'), '/etc/init.d'],
@@ -98,6 +101,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   })
   cluster.on('node-restart', (e: {node: string}) => runtime.feed({type: 'peer-restarted', node: e.node}))
   cluster.on('partition-healed', (e: {node: string}) => runtime.feed({type: 'partition-healed', node: e.node}))
+  cluster.on('shutdown-notice-contradicted', (e: {node: string}) => runtime.feed({type: 'notice-contradicted', node: e.node}))
   cluster.on('comms-up', () => {
     // Comms can come up on a peer's repnodes before its first status packet was read: a peer we
     // hear on some link is alive (up), not dead, for the start decision.
@@ -124,7 +128,9 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     }))
     const pids = respawn.pids()
     const clients = config.respawn.map((c, i) => ({node: config.node, name: basename(c.command.split(' ')[0]!), status: (pids[i] ? 'online' : 'offline') as 'online' | 'offline'}))
-    return {node: config.node, version: hbVersion, nodes, clients, parameters: config.parameters}
+    const stats = cluster.stats
+    const messaging = {sent: stats.sent, received: stats.received, accepted: stats.accepted, retransmitted: stats.retransmitted, rexmitRequests: stats.rexmitRequests, rejected: {...stats.rejected}}
+    return {node: config.node, version: hbVersion, nodes, clients, parameters: config.parameters, messaging}
   }
   const sockets = options.sockets ?? [operatorSocketPath(config.stateDir), DEFAULT_SOCKET]
   const servers: Server[] = []
@@ -159,7 +165,9 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   const stop = (): void => {
     if (stopping) return
     stopping = true
-    log.log('info', 'Received SIGTERM: giving up resources and leaving the cluster.')
+    // a detached daemon (hakit detach, the cut-over) leaves its groups running and sends no shutdown notice
+    if (runtime.snapshot().phase === 'detached') log.log('info', 'Received SIGTERM while detached: leaving the cluster, resources stay as they are.')
+    else log.log('info', 'Received SIGTERM: giving up resources and leaving the cluster.')
     void runtime.shutdown().then(async (clean) => {
       // let the shutdone notice (and a retransmission request, if any) go out before the sockets close
       await new Promise((r) => setTimeout(r, Math.min(300, config.messaging.keepaliveMs)))

@@ -10,9 +10,12 @@
  *    long-lived `logger --prio-prefix` process (Node has no unix datagram sockets for /dev/log);
  *  - stderr (journald, hblab's daemon.out): the logfile format.
  * Files are opened in append mode per write batch and re-opened when replaced (logrotate).
+ * A log file (and its directory) that hakit creates is readable by the daemon's user only
+ * (0600 / 0700); an existing one keeps the mode its admin gave it. Every line is scrubbed of
+ * the authkeys words it is given (`secrets`), whatever code produced the text.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
-import {appendFileSync, mkdirSync} from 'node:fs'
+import {appendFileSync, mkdirSync, statSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 export type DaemonLogLevel = 'debug' | 'info' | 'notice' | 'warn' | 'error' | 'crit'
@@ -41,6 +44,18 @@ export interface DaemonLogOptions {
   entity?: string
   now?: () => Date
   pid?: number
+  /** Key material (authkeys keys) that must never appear in a log line: replaced by `[secret]`. */
+  secrets?: string[]
+}
+
+/** Shorter words are not scrubbed: they would mangle ordinary text (and such a key protects nothing). */
+const MIN_SCRUBBED_SECRET = 4
+
+/** Replaces every occurrence of a secret in `text`. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text
+  for (const secret of secrets) if (secret.length >= MIN_SCRUBBED_SECRET && out.includes(secret)) out = out.split(secret).join('[secret]')
+  return out
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
@@ -64,14 +79,16 @@ export class DaemonLog {
   private readonly failedFiles = new Set<string>()
   private lastLine = ''
   private lastAt = 0
+  private readonly secrets: string[]
 
   constructor(private readonly options: DaemonLogOptions) {
     this.pid = options.pid ?? process.pid
     this.entity = options.entity ?? 'heartbeat'
+    this.secrets = (options.secrets ?? []).filter((s) => s.length >= MIN_SCRUBBED_SECRET)
     for (const file of [options.logfile, options.debugfile]) {
       if (file) {
         try {
-          mkdirSync(dirname(file), {recursive: true})
+          mkdirSync(dirname(file), {recursive: true, mode: 0o700})
         } catch {
           // reported on the first write
         }
@@ -79,9 +96,25 @@ export class DaemonLog {
     }
   }
 
+  /** Log files that exist and that other users can read (mode & 0o044): worth a warning at start. */
+  readableByOthers(): Array<{file: string; mode: number}> {
+    const found: Array<{file: string; mode: number}> = []
+    for (const file of new Set([this.options.logfile, this.options.debugfile])) {
+      if (!file) continue
+      try {
+        const mode = statSync(file).mode & 0o777
+        if (mode & 0o044) found.push({file, mode})
+      } catch {
+        // not created yet: it will be 0600
+      }
+    }
+    return found
+  }
+
   /** The daemon's own lines (membership, failover decisions). */
-  log = (level: DaemonLogLevel, text: string): void => {
+  log = (level: DaemonLogLevel, raw: string): void => {
     if (level === 'debug' && !this.options.debug) return
+    const text = this.scrub(raw)
     // membership and failover both report a few events (restart, shutdown notice): log them once
     const key = `${level} ${text}`
     const at = Date.now()
@@ -98,13 +131,18 @@ export class DaemonLog {
   }
 
   /** Lines of the resource manager, in the format of Heartbeat's ResourceManager script (ha_log). */
-  script = (level: DaemonLogLevel, text: string, tag = 'ResourceManager(default)'): void => {
+  script = (level: DaemonLogLevel, raw: string, tag = 'ResourceManager(default)'): void => {
     if (level === 'debug' && !this.options.debug) return
+    const text = this.scrub(raw)
     const now = (this.options.now ?? (() => new Date()))()
     const prio = PRIO[level]
     const fullTag = `${tag}[${this.pid}]`
     this.write(level, `${fileStamp(now)}  ${fullTag}:    ${prio}: ${text}\n`, `${fullTag}:\t${fileStamp(now)} ${prio}: ${text}\n`)
     this.toSyslog(level, `${prio}: ${text}`, fullTag)
+  }
+
+  private scrub(text: string): string {
+    return this.secrets.length ? scrubSecrets(text, this.secrets) : text
   }
 
   close(): void {
@@ -122,7 +160,7 @@ export class DaemonLog {
   private append(file: string, line: string): void {
     try {
       // appendFileSync opens by name each time: a rotated file is followed at once
-      appendFileSync(file, line)
+      appendFileSync(file, line, {mode: 0o600})
       this.failedFiles.delete(file)
     } catch (error) {
       if (this.failedFiles.has(file)) return

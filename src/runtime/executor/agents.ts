@@ -162,7 +162,8 @@ export function locateAgent(agent: AgentRef, paths: AgentPaths = DEFAULT_PATHS):
       return missing(`heartbeat resource script "${type}" (searched ${heartbeatDirs(paths).join(', ')})`, type, listAgents('heartbeat', undefined, paths))
     }
     case 'stonith': {
-      if (!type.includes('/')) {
+      // Only fence_* names: stonith:reboot must never run /usr/sbin/reboot.
+      if (/^fence_[A-Za-z0-9_.-]+$/.test(type)) {
         const path = join(paths.fenceDir, type)
         const state = fileState(path)
         if (state === 'ok') return {state, path, via: 'fence'}

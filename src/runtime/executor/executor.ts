@@ -10,7 +10,7 @@ import {interpretExit, planInvocation, type Invocation} from './classes.js'
 import {classify, defaultTargetRc} from './rc.js'
 import {operationDigests} from './digest.js'
 import {parseMetadata, type AgentMetadata} from './metadata.js'
-import {heartbeatMetadata, lsbMetadata} from './lsb-metadata.js'
+import {fenceMetadata, heartbeatMetadata, lsbMetadata} from './derived-metadata.js'
 import {runAgentProcess} from './run-agent.js'
 import {agentToolsEnvironment} from './tools/shims.js'
 import {ExecStatus, OcfRc, type AgentRef, type Executor, type OpRequest, type OpResult, type RecurringHandle, type RecurringOptions} from './types.js'
@@ -33,12 +33,16 @@ export interface LocalExecutorOptions {
   drainMs?: number
   /** One-shot use (`force-*`): no fence-device registration to remember, so a stonith monitor always asks the agent. */
   oneShot?: boolean
+  /** The cluster's members for the agents' crm_node -l/-p/-N (default: this node alone). */
+  clusterNodes?: {id: string; name: string}[]
 }
 
 interface Queued {
   request: OpRequest
   submittedAt: number
   controller: AbortController
+  /** Wait start-delay first (a recurring op's later runs do not, though CRM_meta_start_delay stays in their environment, as execd). */
+  applyStartDelay: boolean
 }
 
 interface RecurringState {
@@ -87,6 +91,7 @@ export class LocalExecutor implements Executor {
       nodeName: this.nodeName,
       nodeId: options.nodeId ?? '1',
       path: (options.baseEnv ?? process.env).PATH,
+      clusterNodes: options.clusterNodes,
     })
     this.baseEnv = {...(options.baseEnv ?? process.env), ...tools}
   }
@@ -97,7 +102,7 @@ export class LocalExecutor implements Executor {
 
   execute(request: OpRequest): Promise<OpResult> {
     if (this.closed) return Promise.resolve(this.immediateResult(request, OcfRc.ErrGeneric, ExecStatus.Invalid, 'Executor is shutting down', Date.now()))
-    return this.enqueue({request, submittedAt: Date.now(), controller: new AbortController()})
+    return this.enqueue({request, submittedAt: Date.now(), controller: new AbortController(), applyStartDelay: true})
   }
 
   private enqueue(item: Queued): Promise<OpResult> {
@@ -128,8 +133,7 @@ export class LocalExecutor implements Executor {
     state.timer = setTimeout(() => {
       state.timer = undefined
       if (state.cancelled) return
-      const request = first ? state.request : {...state.request, startDelayMs: undefined}
-      const item: Queued = {request, submittedAt: Date.now(), controller: new AbortController()}
+      const item: Queued = {request: state.request, submittedAt: Date.now(), controller: new AbortController(), applyStartDelay: first}
       state.current = item
       state.running = this.enqueue(item).then((result) => {
         state.current = undefined
@@ -151,7 +155,8 @@ export class LocalExecutor implements Executor {
     if (state.timer) clearTimeout(state.timer)
     if (state.current) {
       state.current.controller.abort()
-      await state.running
+      // Running now: wait until its process group is gone. Still queued behind another op: it will never run, no need to wait.
+      if (this.inFlight.has(state.current)) await state.running
     }
     state.onResult(this.immediateResult(state.request, OcfRc.Ok, ExecStatus.Cancelled, '', Date.now()))
   }
@@ -189,7 +194,7 @@ export class LocalExecutor implements Executor {
     if (run.exitCode !== 0 || !run.stdout.includes('<resource-agent')) {
       throw new Error(`${agentName(agent)} meta-data failed (${run.timedOut ? 'timed out' : `exit ${run.exitCode ?? run.signal}`})`)
     }
-    return run.stdout
+    return located.via === 'fence' ? fenceMetadata(run.stdout, agentName(agent)) : run.stdout
   }
 
   /** Parsed meta-data, or undefined when the agent has none we can read (digests then cover op-digest only). */
@@ -209,7 +214,7 @@ export class LocalExecutor implements Executor {
     const {request, controller} = item
     this.inFlight.add(item)
     try {
-      if (request.startDelayMs && request.startDelayMs > 0) await abortableSleep(request.startDelayMs, controller.signal)
+      if (item.applyStartDelay && request.startDelayMs && request.startDelayMs > 0) await abortableSleep(request.startDelayMs, controller.signal)
       const startedAt = Date.now()
       const queueTimeMs = startedAt - item.submittedAt
       if (controller.signal.aborted) return this.finish(request, {rc: OcfRc.Ok, status: ExecStatus.Cancelled, exitReason: ''}, startedAt, 0, queueTimeMs, '', '')
@@ -272,7 +277,8 @@ export class LocalExecutor implements Executor {
     })
     const outcome = interpretExit(request, located.via, invocation, run)
     if (isFence && request.action === 'start' && outcome.rc === OcfRc.Ok) this.registeredDevices.add(request.rscId)
-    const execTime = outcome.status === ExecStatus.Timeout ? 0 : run.durationMs
+    // A timed-out operation ran until the timeout fired (execd records that, not 0, as observed in the lab).
+    const execTime = run.timedOutAfterMs ?? run.durationMs
     const result = this.finish(request, outcome, startedAt, execTime, queueTimeMs, run.stdout, run.stderr)
     if (invocation.wantsFullOutput) result.output = run.stdout
     if (run.droppedBytes > 0) result.hint = `agent output truncated: ${run.droppedBytes} bytes dropped`

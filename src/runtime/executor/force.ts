@@ -12,7 +12,7 @@ import {closest} from '../../lint/suggest.js'
 import {parseDuration} from '../../formats/cib/values.js'
 import type {Cib, NvSet, Primitive, Resource} from '../../formats/cib/model.js'
 import {LocalExecutor, DEFAULT_OP_TIMEOUT_MS, type LocalExecutorOptions} from './executor.js'
-import {RESOURCE_CLASSES, type OpRequest, type OpResult, type ResourceClass} from './types.js'
+import {ExecStatus, RESOURCE_CLASSES, type OpRequest, type OpResult, type ResourceClass} from './types.js'
 
 export type ForceAction = 'force-start' | 'force-stop' | 'force-check' | 'force-promote' | 'force-demote' | 'validate'
 
@@ -127,6 +127,8 @@ export async function runForceAction(cib: Cib, rscId: string, action: ForceActio
   const executor = new LocalExecutor({oneShot: true, ...options})
   try {
     const result = await executor.execute(request)
+    // crm_resource runs agents through the services library, whose timeout text differs from execd's.
+    if (result.status === ExecStatus.Timeout) result.exitReason = 'Resource agent did not exit within specified timeout'
     const {agent} = request
     return {request, result, agentLabel: `${agent.class}${agent.provider ? `:${agent.provider}` : ''}:${agent.type}`}
   } finally {

@@ -35,6 +35,8 @@ export interface AgentProcessResult {
   stderr: string
   /** Bytes the agent wrote beyond what was kept. */
   droppedBytes: number
+  /** When the timeout fired (ms after the start), if it did. */
+  timedOutAfterMs?: number
   /** The process could not be started (errno code: ENOENT, EACCES, ...). */
   spawnError?: string
 }
@@ -85,6 +87,7 @@ export function runAgentProcess(file: string, args: string[], options: AgentProc
   const err = new BoundedBuffer(limit, false)
   return new Promise((resolve) => {
     let timedOut = false
+    let timedOutAfterMs: number | undefined
     let cancelled = false
     let settled = false
     let exitTimer: NodeJS.Timeout | undefined
@@ -110,6 +113,7 @@ export function runAgentProcess(file: string, args: string[], options: AgentProc
     }
     const timer = setTimeout(() => {
       timedOut = true
+      timedOutAfterMs = Math.round(performance.now() - started)
       terminate()
     }, options.timeoutMs)
     const onAbort = () => {
@@ -142,7 +146,7 @@ export function runAgentProcess(file: string, args: string[], options: AgentProc
       const stdout = out.text()
       const stderr = err.text()
       resolve({
-        exitCode, signal, timedOut, cancelled, spawnError, stdout, stderr,
+        exitCode, signal, timedOut, timedOutAfterMs, cancelled, spawnError, stdout, stderr,
         durationMs: Math.round(performance.now() - started),
         droppedBytes: out.dropped + err.dropped,
       })

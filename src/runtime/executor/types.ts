@@ -156,7 +156,7 @@ export interface OpResult {
   status: ExecStatus
   /** From the agent's `ocf-exit-reason:` stderr line, or the executor's own reason (timeout, not installed). */
   exitReason: string
-  /** Agent run time (ms); 0 for timeouts, as Pacemaker records. */
+  /** Agent run time (ms); for a timeout, the time until it fired (as pacemaker-execd records). */
   execTimeMs: number
   /** Time queued behind other operations of the resource plus start-delay (ms). */
   queueTimeMs: number

@@ -49,9 +49,11 @@ export interface FailoverTimers {
   /** How long the accepting side of a standby waits for the requester's "done". */
   standbyOtherMs: number
   fenceRetryMs: number
+  /** While a group we keep is also held by a peer, our resource report is repeated this often (a lost one must not leave both holding it). */
+  conflictReportMs: number
 }
 
-const DEFAULT_TIMERS: FailoverTimers = {rqstDelayMs: 10_000, standbyReplyMs: 10_000, standbyOtherMs: 3_600_000, fenceRetryMs: 5_000}
+const DEFAULT_TIMERS: FailoverTimers = {rqstDelayMs: 10_000, standbyReplyMs: 10_000, standbyOtherMs: 3_600_000, fenceRetryMs: 5_000, conflictReportMs: 2_000}
 
 export type FailoverEvent =
   /** Membership: every node heard from or declared dead (initdead applied). */
@@ -62,6 +64,8 @@ export type FailoverEvent =
   | {type: 'partition-healed'; node: string}
   /** Membership: a node came back with a new generation (it restarted). */
   | {type: 'peer-restarted'; node: string}
+  /** Membership: a node was still heard a dead time after its `shutdone` (the notice was forged or replayed). */
+  | {type: 'notice-contradicted'; node: string}
   | {type: 'message'; from: string; msg: Message}
   | {type: 'acquire-done'; key: string; ok: boolean}
   | {type: 'release-done'; key: string; ok: boolean}
@@ -70,8 +74,21 @@ export type FailoverEvent =
   | {type: 'standby'; which: string}
   /** Operator: hb_takeover. */
   | {type: 'takeover'; which: string}
-  /** SIGTERM: give everything up and leave. */
+  /** SIGTERM: give everything up and leave (when detached: leave, giving nothing up). */
   | {type: 'shutdown'}
+  /**
+   * Operator (`hakit detach`, the cut-over to Pacemaker): stop managing resources
+   * for good. What runs keeps running and nothing is started or stopped any more
+   * (no takeover, failback or standby); a later shutdown leaves without giving up
+   * anything and without the shutdown notice that would make a peer take over.
+   */
+  | {type: 'detach'}
+  /**
+   * Operator (`hakit attach`): undo `detach` without a restart. The node negotiates
+   * as at start-up — it says `starting`, waits for every live peer's report — keeping
+   * what runs here (released only if a peer holds it too), then manages again.
+   */
+  | {type: 'attach'}
   | {type: 'tick'}
   /** Before comms-up: the group was found (partly) running here (a daemon restart after a crash). */
   | {type: 'found-running'; key: string}
@@ -91,7 +108,7 @@ export type FailoverAction =
   /** Shutdown finished: `clean` false when a stop failed (no shutdown notice was sent). */
   | {type: 'shutdown-complete'; clean: boolean}
 
-type Phase = 'init' | 'starting' | 'stable' | 'shutdown' | 'stopped'
+type Phase = 'init' | 'starting' | 'stable' | 'detached' | 'shutdown' | 'stopped'
 
 interface GroupState {
   key: string
@@ -127,6 +144,8 @@ interface PeerState {
   solicited: boolean
   /** It came back after a partition; what it held meanwhile may overlap with us. */
   healed: boolean
+  /** At its `shutdone`: what it held, whether it was stable, and what we took over because of it. */
+  notice?: {held: Set<string>; stable: boolean; took: Set<string>}
 }
 
 type Standby =
@@ -164,6 +183,8 @@ export class FailoverMachine {
   private readonly leftovers = new Set<string>()
   /** Conflicts (group key) already being resolved, so a keeper restarts only once. */
   private readonly conflicts = new Set<string>()
+  /** When to repeat our resource report while we keep a group a peer also holds. */
+  private conflictReportAt?: number
   private readonly timers: FailoverTimers
   private readonly me: string
   /** Resource set to hand to a Heartbeat peer after a failed start. */
@@ -188,11 +209,16 @@ export class FailoverMachine {
   handle(event: FailoverEvent, now: number): FailoverAction[] {
     this.now = now
     this.out = []
+    if (this.phase === 'detached') {
+      this.whileDetached(event)
+      return this.out
+    }
     switch (event.type) {
       case 'comms-up': this.onCommsUp(); break
       case 'node-status': this.onNodeStatus(event.node.toLowerCase(), event.status, event.impl); break
       case 'partition-healed': this.onPartitionHealed(event.node.toLowerCase()); break
       case 'peer-restarted': this.onPeerRestarted(event.node.toLowerCase()); break
+      case 'notice-contradicted': this.onNoticeContradicted(event.node.toLowerCase()); break
       case 'message': this.onMessage(event.from.toLowerCase(), event.msg); break
       case 'acquire-done': this.onAcquireDone(event.key, event.ok); break
       case 'release-done': this.onReleaseDone(event.key, event.ok); break
@@ -203,6 +229,8 @@ export class FailoverMachine {
       case 'tick': this.onTick(); break
       case 'ping-count': this.onPingCount(event.count); break
       case 'found-running': this.onFoundRunning(event.key); break
+      case 'detach': this.onDetach(); break
+      case 'attach': this.out.push({type: 'operator-result', ok: false, message: 'not detached'}); break
     }
     this.settle()
     return this.out
@@ -214,6 +242,7 @@ export class FailoverMachine {
     if (this.phase === 'starting' && this.startDeadline !== undefined) deadlines.push(this.startDeadline)
     if (this.standbyState.role !== 'idle') deadlines.push(this.standbyState.deadline)
     for (const peer of this.peers.values()) if (peer.fenceRetryAt !== undefined) deadlines.push(peer.fenceRetryAt)
+    if (this.conflictReportAt !== undefined) deadlines.push(this.conflictReportAt)
     return deadlines.length ? Math.min(...deadlines) : undefined
   }
 
@@ -221,7 +250,7 @@ export class FailoverMachine {
     return {
       node: this.me,
       phase: this.phase,
-      rscstatus: this.phase === 'stable' && this.standbyState.role === 'idle' && ![...this.groups.values()].some((g) => g.busy > 0) ? this.rscHold() : this.phase === 'init' || this.phase === 'stopped' ? 'none' : 'transition',
+      rscstatus: (this.phase === 'stable' || this.phase === 'detached') && this.standbyState.role === 'idle' && ![...this.groups.values()].some((g) => g.busy > 0) ? this.rscHold() : this.phase === 'init' || this.phase === 'stopped' ? 'none' : 'transition',
       autoFailback: this.config.autoFailback,
       groups: [...this.groups.values()].map((g) => ({
         key: g.key,
@@ -369,32 +398,48 @@ export class FailoverMachine {
     }
   }
 
-  /** hakit peers: a group held on two nodes (healed split brain) stays with its owner (else the first holder); the other releases. */
+  /**
+   * hakit peers: whenever a group we hold is also held by a live peer (a healed split brain, or a
+   * peer misled by a forged message), it stays with its owner (else the first holder in ha.cf
+   * order) and the other releases it. The keeper re-announces what it holds at once, so a peer
+   * with a wrong picture of it (e.g. a forged shutdown notice) learns the truth and releases.
+   * A departing peer still holding the group counts too: the two may not run it together.
+   */
   private resolveConflicts(): void {
-    if (this.phase !== 'stable') return
+    if (this.phase !== 'stable') {
+      this.conflictReportAt = undefined
+      return
+    }
+    let keeping = false
     for (const g of this.groups.values()) {
       if (!this.holdsHere(g) || g.want !== 'held') {
         this.conflicts.delete(g.key)
         continue
       }
-      const others = [...this.peers.values()].filter((p) => p.status === 'active' && this.extended(p) && p.holds.has(g.key) && !p.leaving)
+      const others = [...this.peers.values()].filter((p) => p.status === 'active' && this.extended(p) && !p.shutdone && p.holds.has(g.key))
       if (others.length === 0) {
         this.conflicts.delete(g.key)
         continue
       }
-      if (this.conflicts.has(g.key)) continue
-      this.conflicts.add(g.key)
       const holders = [this.me, ...others.map((p) => p.name)]
       const keeper = holders.includes(g.owner) ? g.owner : this.config.nodes.map((n) => n.toLowerCase()).find((n) => holders.includes(n))
+      if (keeper === this.me) keeping = true
+      if (this.conflicts.has(g.key)) continue
+      this.conflicts.add(g.key)
+      // Heartbeat's audit wording (hb_resource.c AuditResources), then what hakit does about it
+      this.log('error', g.owner === this.me ? 'Both machines own our resources!' : 'Both machines own foreign resources!')
       const names = others.map((p) => p.name).join(', ')
       if (keeper === this.me) {
         this.log('warn', `Resource group ${g.key} is also held by ${names}: keeping it here and restarting it to re-announce it.`)
         this.restart(g)
+        this.reportResources(true)
       } else {
         this.log('warn', `Resource group ${g.key} is also held by ${names}: releasing it here (${keeper} keeps it).`)
         this.setWant(g, 'stopped')
       }
     }
+    if (!keeping) this.conflictReportAt = undefined
+    else this.conflictReportAt ??= this.now + this.timers.conflictReportMs
   }
 
   /** auto_failback on: hand groups taken over from a node back once it is stable again. */
@@ -456,7 +501,7 @@ export class FailoverMachine {
   }
 
   private resourceMessage(info?: string): Message {
-    const stable = this.phase === 'stable' && this.standbyState.role === 'idle'
+    const stable = (this.phase === 'stable' || this.phase === 'detached') && this.standbyState.role === 'idle'
     const msg: Message = {t: 'resource', rsc_hold: this.phase === 'shutdown' ? 'none' : this.rscHold(), rtype: 'full', isstable: stable ? '1' : '0'}
     if (info) msg.info = info
     if (this.config.compat !== 'heartbeat') {
@@ -596,6 +641,7 @@ export class FailoverMachine {
   private onPeerRestarted(node: string): void {
     const peer = this.peers.get(node)
     if (!peer) return
+    peer.notice = undefined
     this.log('info', `Heartbeat restart on node ${node}`)
     peer.stable = false
     peer.rscKnown = false
@@ -609,6 +655,7 @@ export class FailoverMachine {
   }
 
   private deadPeer(peer: PeerState): void {
+    peer.notice = undefined
     const wasKnownEmpty = peer.heardFrom && (peer.shutdone || ((this.nice || this.extended(peer)) && peer.rscKnown && peer.holds.size === 0 && !peer.leaving))
     peer.stable = false
     peer.rscKnown = false
@@ -705,12 +752,25 @@ export class FailoverMachine {
   }
 
   private onResource(peer: PeerState, msg: Message): void {
+    const before = new Set(peer.holds)
     if (msg.hakit_held !== undefined) {
       peer.holds = new Set(msg.hakit_held.split(' ').filter(Boolean))
     } else {
       const named = this.keysOf(msg.rsc_hold ?? 'none', peer.name)
       if (msg.rsc_hold === 'none' || msg.rtype === 'full') peer.holds = named
       else for (const key of named) peer.holds.add(key)
+    }
+    if (peer.shutdone && peer.holds.size > 0 && msg.info !== 'shutdown') {
+      // A shutdown notice is a node's last message: one that still reports holding groups is
+      // running. The notice was not its own (forged or replayed): believe the report.
+      this.log('warn', `${peer.name} reports holding ${[...peer.holds].join(' ')} after its shutdown notice: it is still running; ignoring the notice.`)
+      peer.shutdone = false
+      peer.leaving = false
+      peer.notice = undefined
+    } else if (peer.leaving && !peer.shutdone && msg.info !== 'shutdown' && [...peer.holds].some((key) => !before.has(key))) {
+      // a departing node only gives groups up: one that reports a new group is not departing
+      this.log('warn', `${peer.name} reports taking a group while departing: it is not shutting down.`)
+      peer.leaving = false
     }
     if (msg.hakit_failed !== undefined) peer.failed = new Set(msg.hakit_failed.split(' ').filter(Boolean))
     peer.rscKnown = true
@@ -728,6 +788,7 @@ export class FailoverMachine {
     // What it held and we hold too (a Heartbeat peer leaving after a split brain): re-announce it here.
     // (A Heartbeat peer returning from a partition first releases everything it took meanwhile.)
     const dual = [...this.groups.values()].filter((g) => g.want === 'held' && (peer.holds.has(g.key) || peer.healed))
+    const notice = {held: new Set(peer.holds), stable: peer.stable, took: new Set<string>()}
     peer.healed = false
     peer.shutdone = true
     peer.leaving = true
@@ -740,7 +801,36 @@ export class FailoverMachine {
     }
     if (this.phase !== 'stable') return
     if (this.config.compat !== 'heartbeat') for (const g of dual) this.restart(g)
+    const heldBefore = new Set(this.heldKeys())
     this.takeoverFrom(peer)
+    for (const key of this.heldKeys()) if (!heldBefore.has(key)) notice.took.add(key)
+    peer.notice = notice
+  }
+
+  /**
+   * The node is still running after its `shutdone` (the membership layer heard it a dead time
+   * later): the notice was not its own. Back to what it held before; what we took over because of
+   * the notice and it still holds is released here (a Heartbeat peer does not report again, and
+   * never gives a group up for us). A hakit peer has already corrected us with its own report.
+   */
+  private onNoticeContradicted(node: string): void {
+    const peer = this.peers.get(node)
+    const notice = peer?.notice
+    if (!peer || !notice || !peer.shutdone) return
+    this.log('warn', `${node} is still running after its shutdown notice: the notice was not its own; undoing the takeover.`)
+    peer.notice = undefined
+    peer.shutdone = false
+    peer.leaving = false
+    peer.stable = notice.stable
+    peer.holds = new Set([...notice.held, ...peer.holds])
+    if (this.phase !== 'stable' || this.extended(peer)) return
+    for (const key of notice.took) {
+      const g = this.groups.get(key)!
+      if (g.want !== 'held' || !peer.holds.has(key)) continue
+      this.log('error', g.owner === this.me ? 'Both machines own our resources!' : 'Both machines own foreign resources!')
+      this.log('warn', `Resource group ${key} is still held by ${node}: releasing it here.`)
+      this.setWant(g, 'stopped')
+    }
   }
 
   private onIpRequest(peer: PeerState, key: string): void {
@@ -957,6 +1047,76 @@ export class FailoverMachine {
     this.out.push({type: 'shutdown-complete', clean: true})
   }
 
+  // ------------------------------------------------------------------ detach
+
+  private onDetach(): void {
+    const refuse = (why: string): void => void this.out.push({type: 'operator-result', ok: false, message: `not detached: ${why}`})
+    if (this.phase === 'shutdown' || this.phase === 'stopped') return refuse('shutdown in progress')
+    if (this.phase !== 'stable') return refuse('the start-up resource negotiation is not finished; try again in a moment')
+    const busy = [...this.groups.values()].filter((g) => g.busy > 0).map((g) => g.key)
+    if (busy.length > 0) return refuse(`resource activity in progress (${busy.join(' ')}); try again in a moment`)
+    if (this.standbyState.role !== 'idle') return refuse('a standby is in progress; try again in a moment')
+    const failed = [...this.groups.values()].filter((g) => g.stopFailed).map((g) => g.key)
+    if (failed.length > 0) return refuse(`a stop failed for ${failed.join(' ')}: settle that first`)
+    // Peers must know what we hold while we no longer act: it is the last report until we leave.
+    this.reportResources(true)
+    this.phase = 'detached'
+    const held = this.heldKeys()
+    const text = `Detached: no resource is started or stopped here any more; ${held.length > 0 ? `${held.join(' ')} keep running here` : 'this node holds no group'}. Stopping the daemon now leaves them running and sends no shutdown notice.`
+    this.log('info', text)
+    this.out.push({type: 'operator-result', ok: true, message: text})
+  }
+
+  private onAttach(): void {
+    const held = this.heldKeys()
+    // What we hold is kept like groups found running at start-up; peers are asked again what they hold.
+    for (const key of held) this.leftovers.add(key)
+    for (const peer of this.peers.values()) {
+      peer.rscKnown = false
+      peer.solicited = false
+      peer.stable = false
+    }
+    this.phase = 'init'
+    this.log('info', `Attached again: ${held.length > 0 ? `keeping ${held.join(' ')}` : 'holding no group'}; asking the peers what they hold.`)
+    this.out.push({type: 'operator-result', ok: true, message: `attached: resources are managed here again${held.length > 0 ? ` (keeping ${held.join(' ')})` : ''}`})
+    this.onCommsUp()
+    this.settle()
+  }
+
+  /** Detached: only the shutdown, attach and a peer's start-up question get an answer; nothing is acquired or released. */
+  private whileDetached(event: FailoverEvent): void {
+    switch (event.type) {
+      case 'shutdown': {
+        this.phase = 'stopped'
+        const held = this.heldKeys()
+        this.log('info', `Leaving the cluster detached: ${held.length > 0 ? `${held.join(' ')} left running` : 'no group held'}; no shutdown notice sent.`)
+        this.out.push({type: 'shutdown-complete', clean: true})
+        return
+      }
+      case 'detach':
+        this.out.push({type: 'operator-result', ok: true, message: 'already detached'})
+        return
+      case 'attach':
+        this.onAttach()
+        return
+      case 'standby':
+      case 'takeover':
+        this.out.push({type: 'operator-result', ok: false, message: 'detached: this node no longer moves resources'})
+        return
+      case 'node-status': {
+        const peer = this.peers.get(event.node.toLowerCase())
+        if (peer) peer.status = event.status
+        return
+      }
+      case 'message':
+        // a restarted peer asks who holds what: tell it, so it does not start what runs here
+        if (event.msg.t === 'starting' && this.peers.has(event.from.toLowerCase())) this.send(this.resourceMessage())
+        return
+      default:
+        return
+    }
+  }
+
   // ------------------------------------------------------------------ ipfail
 
   private onPingCount(count: number): void {
@@ -997,6 +1157,11 @@ export class FailoverMachine {
 
   private onTick(): void {
     if (this.phase === 'starting' && this.startDeadline !== undefined && this.now >= this.startDeadline) this.tryStart(true)
+    if (this.conflictReportAt !== undefined && this.now >= this.conflictReportAt) {
+      // the peer still holds what we keep: say again what we hold (our last report may have been lost)
+      this.conflictReportAt = this.now + this.timers.conflictReportMs
+      this.reportResources(true)
+    }
     for (const peer of this.peers.values()) {
       if (peer.fenceRetryAt !== undefined && this.now >= peer.fenceRetryAt && peer.fencing) {
         peer.fenceRetryAt = undefined

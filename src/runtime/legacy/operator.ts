@@ -30,7 +30,7 @@ export function resolveSocketPath(options: {socket?: string; stateDir?: string; 
   return options.socket ?? env.HAKIT_LEGACY_SOCKET ?? (options.stateDir ? operatorSocketPath(options.stateDir) : DEFAULT_SOCKET)
 }
 
-export type OperatorRequest = {cmd: 'standby' | 'takeover'; which: string} | {cmd: 'status'}
+export type OperatorRequest = {cmd: 'standby' | 'takeover'; which: string} | {cmd: 'status'} | {cmd: 'detach'} | {cmd: 'attach'}
 
 export interface OperatorReply {
   ok: boolean
@@ -58,12 +58,28 @@ export interface StatusReport {
   /** ha.cf values as written, plus applied defaults (cl_status hbparameter). */
   parameters: Record<string, string>
   failover?: FailoverSnapshot
+  /** Packet counters of the membership layer: what was received, accepted, and dropped per reason. */
+  messaging?: MessagingReport
+}
+
+export interface MessagingReport {
+  sent: number
+  received: number
+  accepted: number
+  retransmitted: number
+  rexmitRequests: number
+  /** Dropped packets per reason (malformed, bad-signature, replay, stale-generation, dead-node, ...). */
+  rejected: Record<string, number>
 }
 
 export interface OperatorBackend {
   standby(which: string): OperatorReply | Promise<OperatorReply>
   takeover(which: string): OperatorReply | Promise<OperatorReply>
   status(): StatusReport | Promise<StatusReport>
+  /** `hakit detach` (cut-over): stop managing resources, leave them running. Optional: older backends lack it. */
+  detach?(): OperatorReply | Promise<OperatorReply>
+  /** `hakit attach`: undo detach. */
+  attach?(): OperatorReply | Promise<OperatorReply>
 }
 
 type Wire = {ok: true; reply?: OperatorReply; status?: StatusReport} | {ok: false; error: string}
@@ -73,7 +89,8 @@ type Wire = {ok: true; reply?: OperatorReply; status?: StatusReport} | {ok: fals
  * running daemon still answers on is an error (two daemons on one state dir).
  */
 export async function startOperatorServer(socketPath: string, backend: OperatorBackend): Promise<Server> {
-  mkdirSync(dirname(socketPath), {recursive: true, mode: 0o755})
+  // a directory we create is ours alone; an existing one keeps the mode its admin gave it
+  mkdirSync(dirname(socketPath), {recursive: true, mode: 0o700})
   if (existsSync(socketPath)) {
     if (await answers(socketPath)) throw new Error(`another hakit daemon is already listening on ${socketPath}`)
     unlinkSync(socketPath)
@@ -81,12 +98,18 @@ export async function startOperatorServer(socketPath: string, backend: OperatorB
   const server = createServer((socket) => serve(socket, backend))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    // umask-independent: only root (the daemon's user) may talk to it
-    server.listen(socketPath, () => {
-      chmodSync(socketPath, 0o600)
-      server.off('error', reject)
-      resolve()
-    })
+    // Only the daemon's user may talk to it. The socket file is created inside listen() (synchronously),
+    // so a tight umask around that call leaves no moment in which it is open to others; chmod for certainty.
+    const umask = process.umask(0o177)
+    try {
+      server.listen(socketPath, () => {
+        chmodSync(socketPath, 0o600)
+        server.off('error', reject)
+        resolve()
+      })
+    } finally {
+      process.umask(umask)
+    }
   })
   server.on('close', () => {
     try {
@@ -126,6 +149,8 @@ async function answer(line: string, backend: OperatorBackend): Promise<Wire> {
     case 'standby': return {ok: true, reply: await backend.standby(String(request.which ?? 'all'))}
     case 'takeover': return {ok: true, reply: await backend.takeover(String(request.which ?? 'all'))}
     case 'status': return {ok: true, status: await backend.status()}
+    case 'detach': return backend.detach ? {ok: true, reply: await backend.detach()} : {ok: false, error: 'this daemon cannot detach'}
+    case 'attach': return backend.attach ? {ok: true, reply: await backend.attach()} : {ok: false, error: 'this daemon cannot attach'}
     default: return {ok: false, error: 'unknown request'}
   }
 }
@@ -200,6 +225,18 @@ export async function runStandbyCommand(socketPath: string, cmd: 'standby' | 'ta
   }
 }
 
+/** `hakit detach` (the daemon stops managing resources and leaves them running: the cut-over to Pacemaker) and `hakit attach` (undo). */
+export async function runDetachCommand(socketPath: string, cmd: 'detach' | 'attach' = 'detach'): Promise<CommandOutput> {
+  try {
+    const wire = await operatorRequest(socketPath, {cmd})
+    if (!wire.ok) return {stdout: '', stderr: `hakit ${cmd}: ${wire.error}\n`, exitCode: 1}
+    const reply = wire.reply!
+    return reply.ok ? {stdout: `${reply.message}\n`, stderr: '', exitCode: 0} : {stdout: '', stderr: `hakit ${cmd}: ${reply.message}\n`, exitCode: 1}
+  } catch (error) {
+    return {stdout: '', stderr: `hakit ${cmd}: ${(error as Error).message}\n`, exitCode: 1}
+  }
+}
+
 /**
  * `hakit status [--json]` (overview) and `hakit status <cl_status sub-command> ...`.
  * A daemon that is not running gives cl_status's answers for that case.
@@ -238,6 +275,14 @@ export function renderOverview(status: StatusReport): string {
       lines.push(`  ${g.key}  (owner ${g.owner})  held by ${held}${flags.length ? `  [${flags.join(', ')}]` : ''}`)
     }
     lines.push('', `auto_failback ${status.failover.autoFailback}; standby: ${status.failover.standby}`)
+    if (status.failover.phase === 'detached') lines.push('DETACHED (hakit detach): resources are left as they are; stopping the daemon leaves them running.')
+  }
+  if (status.messaging) {
+    const m = status.messaging
+    const dropped = Object.entries(m.rejected).filter(([, n]) => n > 0)
+    const total = dropped.reduce((sum, [, n]) => sum + n, 0)
+    lines.push('', `Packets: ${m.received} received, ${m.accepted} accepted, ${total} dropped; ${m.sent} sent, ${m.retransmitted} retransmitted`)
+    lines.push(`  dropped by reason: ${dropped.length ? dropped.map(([reason, n]) => `${reason} ${n}`).join(', ') : 'none'}`)
   }
   return `${lines.join('\n')}\n`
 }

@@ -36,7 +36,7 @@ export interface ProcessResult {
 
 export function runProcess(file: string, args: string[], options: ProcessOptions): Promise<ProcessResult> {
   const started = Date.now()
-  const outFd = options.outputFile ? openSync(options.outputFile, 'a') : undefined
+  const outFd = options.outputFile ? openSync(options.outputFile, 'a', 0o600) : undefined
   return new Promise((resolve) => {
     const child = spawn(file, args, {
       detached: true, // its own process group, so a timeout can kill everything it started

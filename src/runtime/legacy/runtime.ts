@@ -70,6 +70,16 @@ export class LegacyRuntime {
     return this.operatorResult(this.feed({type: 'takeover', which}))
   }
 
+  /** `hakit detach`: stop managing resources, leave them running (see the `detach` event). */
+  detach(): OperatorReply {
+    return this.operatorResult(this.feed({type: 'detach'}))
+  }
+
+  /** `hakit attach`: undo `detach` (see the `attach` event). */
+  attach(): OperatorReply {
+    return this.operatorResult(this.feed({type: 'attach'}))
+  }
+
   /** Gives every group up (and sends the shutdown notice); resolves with `clean`. */
   shutdown(): Promise<boolean> {
     if (this.finished !== undefined) return Promise.resolve(this.finished)
@@ -87,6 +97,8 @@ export class LegacyRuntime {
     return {
       standby: (which) => this.standby(which),
       takeover: (which) => this.takeover(which),
+      detach: () => this.detach(),
+      attach: () => this.attach(),
       status: () => {
         const failover = this.snapshot()
         return {...base(), rscstatus: failover.rscstatus, failover}

@@ -24,6 +24,28 @@ import {SerialMedium} from '../messaging/media/serial.js'
 import {UdpMedium} from '../messaging/media/udp.js'
 import {loadOrCreateUuid, nextGeneration} from './generation.js'
 
+/** Unauthenticated text for a log line: no control characters (no forged extra lines). */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?')
+}
+
+/**
+ * What a packet says, identified at no cost by a signature it already carries: the inner `auth`
+ * field (an HMAC of the fields, the same on a UDP medium and a serial line), else the netstring
+ * trailer's digest. Two identities can be compared only when they are of the same kind.
+ */
+interface PacketIdentity {
+  kind: 'inner' | 'outer' | 'none'
+  digest: string
+}
+
+function differentPackets(a: PacketIdentity, b: PacketIdentity): boolean {
+  return a.kind !== 'none' && a.kind === b.kind && a.digest !== b.digest
+}
+
+/** How many recent sequence numbers per node remember when they were first seen. */
+const RECENT_SEQS = 256
+
 export type NodeStatus = 'init' | 'up' | 'active' | 'dead' | 'ping'
 export type LinkStatus = 'up' | 'dead'
 export type NodeType = 'normal' | 'ping'
@@ -57,8 +79,13 @@ interface PeerState {
   protocol: boolean
   /** Highest `ts` seen (seconds), to refuse stale NS_ replays. */
   lastTs: number
-  /** Monotonic ms when the newest in-order packet was first accepted (for duplicates on other media). */
-  lastAcceptedAt: number
+  /**
+   * Each recent sequence number: when it was first accepted (a copy within 2 keepalives is a
+   * duplicate from another medium, later a replay) and what that packet said.
+   */
+  firstSeen: Map<number, {at: number; identity: PacketIdentity}>
+  /** Monotonic ms of its `shutdone`, while it has not died or restarted since. */
+  noticeAt?: number
 }
 
 export interface MessageInfo {
@@ -68,12 +95,39 @@ export interface MessageInfo {
   self?: boolean
 }
 
-export type RejectReason = Rejection | 'missing-fields' | 'unknown-node' | 'replay' | 'duplicate' | 'not-for-us'
+export type RejectReason = Rejection | 'missing-fields' | 'unknown-node' | 'replay' | 'duplicate' | 'not-for-us' | 'stale-generation' | 'dead-node'
+
+/**
+ * The counters of dropped packets, one per reason an admin needs to tell apart
+ * (`stats.rejected`, `hakit status`). Every received packet that is not accepted
+ * lands in exactly one.
+ */
+export const REJECT_COUNTERS = [
+  'malformed', // not a Heartbeat message, truncated, unsupported, required fields missing
+  'oversized', // over 256 KiB, too many fields, a compressed payload that expands too far
+  'no-signature',
+  'bad-signature',
+  'unknown-key', // names a key index we do not have
+  'weak-method', // crc-signed while our method is not crc
+  'replay', // an old packet of a live node, seen before
+  'duplicate', // the same packet again within 2 keepalives (normal with several media)
+  'stale-generation', // from an older generation of the sender (before its restart)
+  'dead-node', // from a node declared dead that it cannot bring back (old, duplicate or unsequenced)
+  'unknown-node', // signed correctly but from a node not in ha.cf
+  'not-for-us', // addressed to another node
+] as const
+export type RejectCounter = (typeof REJECT_COUNTERS)[number]
+
+/** The counter a rejection reason is counted under. */
+export function rejectCounter(reason: RejectReason): RejectCounter {
+  return reason === 'truncated' || reason === 'unsupported' || reason === 'missing-fields' ? 'malformed' : reason
+}
 
 export interface ClusterStats {
   sent: number
   received: number
   accepted: number
+  /** Dropped packets per counter (REJECT_COUNTERS, all present); see `rejectCounter`. */
   rejected: Record<string, number>
   retransmitted: number
   rexmitRequests: number
@@ -88,10 +142,11 @@ export interface ClusterStats {
  *  'message:<t>'  (msg, info)                            the same, per type (e.g. 'message:ip-request')
  *  'comms-up'     ()
  *  'shutdown-notice' ({node})                            a peer sent `shutdone`
+ *  'shutdown-notice-contradicted' ({node})               …and was still heard a dead time later (the notice was forged)
  *  'node-restart' ({node, generation})
  *  'partition-healed' ({node})
  *  'late-heartbeat' ({node, intervalMs, critical})
- *  'rejected'     ({reason, detail, from})
+ *  'rejected'     ({reason, counter, detail, from})          every dropped packet (`counter`: its stats.rejected key)
  */
 export class HeartbeatCluster extends EventEmitter {
   readonly timings: ResolvedTimings
@@ -101,7 +156,7 @@ export class HeartbeatCluster extends EventEmitter {
   localStatus: NodeStatus = 'init'
   commsUp = false
   private readonly testLossCredit = {rcv: 0, xmit: 0}
-  readonly stats: ClusterStats = {sent: 0, received: 0, accepted: 0, rejected: {}, retransmitted: 0, rexmitRequests: 0}
+  readonly stats: ClusterStats = {sent: 0, received: 0, accepted: 0, rejected: Object.fromEntries(REJECT_COUNTERS.map((c) => [c, 0])), retransmitted: 0, rexmitRequests: 0}
 
   private readonly peers = new Map<string, PeerState>()
   private readonly media: Medium[] = []
@@ -115,12 +170,15 @@ export class HeartbeatCluster extends EventEmitter {
   private keepaliveTimer?: NodeJS.Timeout
   private nextKeepaliveAt = 0
   private startedAt = 0
+  /** when the dead check last ran, and until when a stall of our own suspends death verdicts */
+  private lastDeadCheckAt = 0
+  private stallGraceUntil = 0
   private bumpUntil = 0
   private reqnodesTarget?: string
   private lastReqnodesAt = 0
   private running = false
   private readonly log: Logger
-  private lastBadLogAt = 0
+  private lastBadLogAt = -Infinity
   private suppressedBadLogs = 0
   private loadavgCache = {at: 0, text: 'n/a'}
 
@@ -158,7 +216,7 @@ export class HeartbeatCluster extends EventEmitter {
       ackedSeq: 0,
       protocol: true,
       lastTs: 0,
-      lastAcceptedAt: 0,
+      firstSeen: new Map(),
     })
   }
 
@@ -203,6 +261,7 @@ export class HeartbeatCluster extends EventEmitter {
     // Heartbeat checks every 250 ms; sub-second dead times need a finer check (a tenth of the shortest)
     const shortest = Math.min(this.timings.deadtimeMs, this.timings.deadpingMs)
     const checkMs = Math.max(10, Math.min(250, Math.floor(shortest / 10)))
+    this.lastDeadCheckAt = now
     this.timers.push(setInterval(() => this.deadCheck(), checkMs))
   }
 
@@ -362,8 +421,10 @@ export class HeartbeatCluster extends EventEmitter {
   // ------------------------------------------------------------ receiving
 
   private reject(reason: RejectReason, detail: string, from = '?'): void {
-    this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1
-    this.emit('rejected', {reason, detail, from})
+    const counter = rejectCounter(reason)
+    this.stats.rejected[counter] = (this.stats.rejected[counter] ?? 0) + 1
+    this.emit('rejected', {reason, counter, detail, from})
+    // duplicates are normal with several media, and packets for another node with broadcast media
     if (reason === 'duplicate' || reason === 'not-for-us' || this.config.logBadPackets === false) return
     // rate limit: at most one line per second, with a count of what was skipped
     const now = performance.now()
@@ -390,7 +451,8 @@ export class HeartbeatCluster extends EventEmitter {
   private receiveUnsafe(buf: Buffer, mediumIndex: number): void {
     this.stats.received++
     const opened = openPacket(buf, this.config.auth)
-    if (!opened.ok) return this.reject(opened.reason, opened.detail)
+    // the claimed sender is unauthenticated, but tells an admin which node (or impostor) to look at
+    if (!opened.ok) return this.reject(opened.reason, opened.detail, opened.claimedSrc === undefined ? '?' : `${printable(opened.claimedSrc.slice(0, 64))}?`)
     let msg = opened.packet.msg
     try {
       msg = expandCompressed(msg)
@@ -424,18 +486,20 @@ export class HeartbeatCluster extends EventEmitter {
     if (uuid?.length === 16) peer.uuid = Buffer.from(uuid)
 
     if (noSeq) {
-      if (peer.generation !== undefined && gen < peer.generation) return this.reject('replay', `NS message with old generation ${gen} < ${peer.generation}`, src)
+      if (peer.generation !== undefined && gen < peer.generation) return this.reject('stale-generation', `NS message with old generation ${gen} < ${peer.generation}`, src)
       if (ts + 60 < peer.lastTs) return this.reject('replay', `stale NS message ts ${ts}`, src)
       if (dest && dest !== this.nodeName) return this.reject('not-for-us', `dest ${dest}`, src)
-      // unsequenced packets cannot be told from replays: they never revive a dead node
-      if (peer.status !== 'dead') this.alive(peer, mediumIndex, now)
+      // unsequenced packets cannot be told from replays: they never revive a dead node, nor act for it
+      if (peer.status === 'dead') return this.reject('dead-node', `${type} from a dead node`, src)
+      this.stats.accepted++
+      this.alive(peer, mediumIndex, now)
       this.handleControl(msg, peer, type)
       return
     }
 
     // sequenced message: generation / replay / order filter
     if (peer.generation !== undefined && gen < peer.generation) {
-      return this.reject('replay', `should_drop_message: attempted replay attack [${src}]? [gen = ${gen}, curgen = ${peer.generation}]`, src)
+      return this.reject('stale-generation', `should_drop_message: attempted replay attack [${src}]? [gen = ${gen}, curgen = ${peer.generation}]`, src)
     }
     if (peer.generation === undefined || gen > peer.generation) {
       if (peer.generation !== undefined) {
@@ -445,21 +509,31 @@ export class HeartbeatCluster extends EventEmitter {
       peer.generation = gen
       this.resetTracking(peer)
     } else if (peer.status === 'dead' && type === 'status') {
-      if (peer.lastStatusSeq !== undefined && seq! <= peer.lastStatusSeq) return this.reject('replay', 'stale status of a dead node', src)
+      if (peer.lastStatusSeq !== undefined && seq! <= peer.lastStatusSeq) return this.reject('dead-node', 'stale status of a dead node', src)
       if (peer.lastStatusSeq !== undefined) {
         this.log('crit', `Cluster node ${src} returning after partition.`)
         this.emit('partition-healed', {node: src})
       }
     }
+    const inner = opened.packet.msg.get('auth')
+    const trailer = opened.packet.trailer
+    const identity: PacketIdentity = inner !== undefined ? {kind: 'inner', digest: inner} : trailer ? {kind: 'outer', digest: trailer.digest} : {kind: 'none', digest: ''}
     const verdict = this.trackSequence(peer, seq!, src)
     if (verdict === 'duplicate') {
       // the same packet on another medium refreshes that link; an old copy is a replay
-      const fresh = peer.status !== 'dead' && now - peer.lastAcceptedAt < this.timings.keepaliveMs * 2
+      const firstSeen = peer.firstSeen.get(seq!)
+      if (firstSeen && differentPackets(firstSeen.identity, identity)) {
+        // Two different, correctly signed packets with one sequence number: someone else holds our key
+        // (or replays an older incarnation). The later one is dropped, as Heartbeat does: say so loudly.
+        this.log('crit', `Two different packets from ${src} with seq ${seq}: one of them is forged (is the cluster key known outside the cluster?); the later one was dropped.`)
+      }
+      const fresh = peer.status !== 'dead' && firstSeen !== undefined && now - firstSeen.at < this.timings.keepaliveMs * 2
       if (linkName && fresh) this.refreshLink(peer, this.linkOfMedium[mediumIndex]!, now)
-      return this.reject(fresh ? 'duplicate' : 'replay', `seq ${seq}`, src)
+      return this.reject(fresh ? 'duplicate' : peer.status === 'dead' ? 'dead-node' : 'replay', `seq ${seq}`, src)
     }
     if (ts > peer.lastTs) peer.lastTs = ts
-    if (verdict === 'in-order') peer.lastAcceptedAt = now
+    peer.firstSeen.set(seq!, {at: now, identity})
+    if (peer.firstSeen.size > RECENT_SEQS) peer.firstSeen.delete(peer.firstSeen.keys().next().value!)
     if (dest && dest !== this.nodeName) return this.reject('not-for-us', `dest ${dest}`, src)
     this.stats.accepted++
     if (type === 'status') this.handleStatus(msg, peer, seq!, now)
@@ -469,6 +543,8 @@ export class HeartbeatCluster extends EventEmitter {
   }
 
   private resetTracking(peer: PeerState): void {
+    peer.firstSeen.clear()
+    peer.noticeAt = undefined
     peer.lastSeq = undefined
     peer.highestSeq = undefined
     peer.lastStatusSeq = undefined
@@ -637,6 +713,7 @@ export class HeartbeatCluster extends EventEmitter {
       this.commsNowUp()
     } else if (type === 'shutdone') {
       this.log('info', `Received shutdown notice from '${peer.name}'.`)
+      peer.noticeAt = performance.now()
       this.emit('shutdown-notice', {node: peer.name})
     }
   }
@@ -659,9 +736,19 @@ export class HeartbeatCluster extends EventEmitter {
   private deadCheck(): void {
     if (!this.running) return
     const now = performance.now()
+    // A check that runs half a deadtime late means this process (or the whole host) was stalled:
+    // peers stalled with it have had no chance to send. Hear them for one more deadtime first.
+    const stalledMs = now - this.lastDeadCheckAt
+    this.lastDeadCheckAt = now
+    if (stalledMs > this.timings.deadtimeMs / 2) {
+      this.stallGraceUntil = now + this.timings.deadtimeMs
+      this.log('warn', `local stall of ${Math.round(stalledMs)} ms: no node declared dead for the next ${this.timings.deadtimeMs} ms`)
+    }
+    if (now < this.stallGraceUntil) return
     const suspects: PeerState[] = []
     for (const peer of this.peers.values()) {
       if (peer.name === this.nodeName) continue
+      this.checkNotice(peer)
       const deadline = this.deadInterval(peer)
       const since = peer.lastHeard ?? this.startedAt
       if (peer.status !== 'dead' && now - since > deadline) suspects.push(peer)
@@ -692,9 +779,23 @@ export class HeartbeatCluster extends EventEmitter {
     } else this.checkCommsUp()
   }
 
+  /**
+   * A node that sent `shutdone` stops: it is declared dead one dead time after its last packet.
+   * Still heard a whole dead time after its notice, it is running: the notice was not its own
+   * (forged or replayed). Said once; the failover layer undoes what it did on the notice.
+   */
+  private checkNotice(peer: PeerState): void {
+    if (peer.noticeAt === undefined || peer.status === 'dead' || peer.lastHeard === undefined) return
+    if (peer.lastHeard - peer.noticeAt <= this.deadInterval(peer)) return
+    peer.noticeAt = undefined
+    this.log('warn', `${peer.name} is still running a dead time after its shutdown notice: the notice was not its own.`)
+    this.emit('shutdown-notice-contradicted', {node: peer.name})
+  }
+
   private declareDead(peer: PeerState): void {
     const previous = peer.status
     peer.status = 'dead'
+    peer.noticeAt = undefined
     this.log('warn', `node ${peer.name}: is dead`)
     // sequence tracking restarts with its next packet
     peer.lastSeq = undefined

@@ -1,7 +1,8 @@
 /**
  * Persistent identity of a node across restarts, in Heartbeat's formats:
  * hb_generation (decimal right-aligned in 15 columns + LF, +1 per start,
- * first = time()+1) and hb_uuid (16 raw bytes).
+ * first = time()+1) and hb_uuid (16 raw bytes). A state directory we create
+ * is 0700 and both files 0600: only the daemon's user reads them.
  */
 import {randomUUID} from 'node:crypto'
 import {mkdir, readFile} from 'node:fs/promises'
@@ -17,7 +18,7 @@ export interface GenerationResult {
 export async function nextGeneration(stateDir: string, method: 'file' | 'time' = 'file'): Promise<GenerationResult> {
   const now = Math.floor(Date.now() / 1000)
   if (method === 'time') return {generation: now, fresh: false}
-  await mkdir(stateDir, {recursive: true})
+  await mkdir(stateDir, {recursive: true, mode: 0o700})
   const file = join(stateDir, 'hb_generation')
   let previous: number | undefined
   try {
@@ -27,12 +28,12 @@ export async function nextGeneration(stateDir: string, method: 'file' | 'time' =
     // missing: first start
   }
   const generation = previous === undefined ? now + 1 : previous + 1
-  await writeFileAtomic(file, `${String(generation).padStart(15)}\n`, 0o644)
+  await writeFileAtomic(file, `${String(generation).padStart(15)}\n`, 0o600)
   return {generation, fresh: previous === undefined}
 }
 
 export async function loadOrCreateUuid(stateDir: string): Promise<Buffer> {
-  await mkdir(stateDir, {recursive: true})
+  await mkdir(stateDir, {recursive: true, mode: 0o700})
   const file = join(stateDir, 'hb_uuid')
   try {
     const raw = await readFile(file)
@@ -41,6 +42,6 @@ export async function loadOrCreateUuid(stateDir: string): Promise<Buffer> {
     // create below
   }
   const uuid = Buffer.from(randomUUID().replace(/-/g, ''), 'hex')
-  await writeFileAtomic(file, uuid, 0o644)
+  await writeFileAtomic(file, uuid, 0o600)
   return uuid
 }

@@ -1,4 +1,5 @@
 /** Action creation and lookup (Pacemaker's custom_action and friends). */
+import {fenceGuest} from './remote.js'
 import {type Action, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 export function opKey(rscId: string, task: string, intervalMs = 0): string {
@@ -24,6 +25,11 @@ export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | nul
     if (node === undefined || node === null) {
       if (a.node === undefined) return a
     } else if (a.node === node) return a
+    else if (a.node === undefined && !a.pseudo) {
+      // an action created without a node is taken over by the first lookup that names one (find_actions)
+      a.node = node
+      return a
+    }
   }
   return undefined
 }
@@ -131,11 +137,11 @@ export function clusterPseudoAction(ws: WorkingSet, key: string): Action {
 }
 
 /** The fencing action for a node (created on first use; the first reason wins). */
-export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: string | undefined): Action {
-  let a = ws.fenceActions.find((f) => f.node === node)
+export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: string | undefined, op = ws.options.stonithAction): Action {
+  let a = ws.fenceActions.find((f) => f.node === node && f.fenceOp === op)
   if (!a) {
-    a = newAction(ws, undefined, 'stonith', `stonith-${node.uname}-${ws.options.stonithAction}`, node, 0)
-    a.fenceOp = ws.options.stonithAction
+    a = newAction(ws, undefined, 'stonith', `stonith-${node.uname}-${op}`, node, 0)
+    a.fenceOp = op
     a.needsNothing = true
     a.runnable = true
     ws.fenceActions.push(a)
@@ -147,6 +153,18 @@ export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: 
 
 /** Marks a node unclean and schedules (optionally) its fencing (pe_fence_node). */
 export function fenceNode(ws: WorkingSet, node: SNode, reason: string, _priorityDelay: boolean): void {
+  if (node.guest) {
+    // a guest node is fenced by recovering its container
+    fenceGuest(node)
+    return
+  }
+  if (node.remote) {
+    // a remote node is (re)marked each time; the first reason given wins
+    if (!(node.remoteRsc && !node.remoteRsc.managed)) node.remoteRequiresReset = true
+    node.unclean = true
+    fenceOp(ws, node, true, reason)
+    return
+  }
   if (node.unclean) return
   node.unclean = true
   if (node.fenceReason === undefined) node.fenceReason = reason

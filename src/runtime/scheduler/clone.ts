@@ -4,6 +4,7 @@
  * orderings (pcmk_sched_clone.c, pcmk_sched_promotable.c, multi-update in
  * pcmk_sched_bundle.c).
  */
+import {requirePromotionTickets} from './tickets.js'
 import {customAction, pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
@@ -359,6 +360,7 @@ function sortPromotableInstances(ws: WorkingSet, clone: Rsc): void {
     const merged = addColocatedNodeScores(c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: true, nonNegative: true})
     if (merged) clone.allowed = merged
   }
+  requirePromotionTickets(ws, clone)
   for (const child of clone.children) {
     const chosen = instanceLocation(child)
     if (!child.managed && child.nextRole === Role.Promoted) child.sortIndex = INFINITY
@@ -550,10 +552,13 @@ function notificationOps(ws: WorkingSet, clone: Rsc, action: Action, complete: A
 
 export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
   const st = {stopping: false, starting: false, active: false}
+  // migrations of resources ordered after this clone can go ahead unless an instance restarts
+  let allowDependentMigrations = true
   for (const child of clone.children) {
     child.fns.createActions(child)
     const s = {stopping: false, starting: false, active: false}
     instanceStatus(child, s)
+    if (s.stopping && s.starting) allowDependentMigrations = false
     st.stopping ||= s.stopping
     st.starting ||= s.starting
     st.active ||= s.active
@@ -563,6 +568,7 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
   if (st.active || st.starting) started.runnable = true
   const startNotify = clone.notify ? notificationOps(ws, clone, start, started) : undefined
   const stop = newPseudo(ws, clone, 'stop', !st.stopping, true)
+  if (allowDependentMigrations) stop.migrateRunnable = true
   const stopped = newPseudo(ws, clone, 'stopped', !st.stopping, true)
   const stopNotify = clone.notify ? notificationOps(ws, clone, stop, stopped) : undefined
   if (startNotify && stopNotify) orderActions(stopNotify.postDone, startNotify.pre, O.optional)

@@ -4,7 +4,11 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {clusterPseudoAction} from './actions.js'
+import {orderMigrationEquivalents} from './migration.js'
+import {resourceParams} from './resources.js'
+import {expandConstraintReferences} from './references.js'
 import {evalRule} from './rules.js'
+import {unpackRscTicket, unpackTicketStates} from './tickets.js'
 import {addThisWith, addWithThis} from './placement.js'
 import {INFINITY, parseScoreText} from './scores.js'
 import {type Action, type Colocation, O, type Rsc, Role, roleFromText, type WorkingSet} from './types.js'
@@ -12,8 +16,10 @@ import {type Action, type Colocation, O, type Rsc, Role, roleFromText, type Work
 export function newOrdering(ws: WorkingSet, first: {rsc?: Rsc; task?: string; action?: Action}, then: {rsc?: Rsc; task?: string; action?: Action}, type: number): void {
   if (!first.rsc && !first.action) return
   if (!then.rsc && !then.action) return
-  ws.orderings.push({id: ws.orderSeq++, firstRsc: first.rsc, firstTask: first.task, firstAction: first.action,
-    thenRsc: then.rsc, thenTask: then.task, thenAction: then.action, type})
+  const order = {id: ws.orderSeq++, firstRsc: first.rsc, firstTask: first.task, firstAction: first.action,
+    thenRsc: then.rsc, thenTask: then.task, thenAction: then.action, type}
+  ws.orderings.push(order)
+  orderMigrationEquivalents(ws, order)
 }
 
 export function orderResourceActions(ws: WorkingSet, first: Rsc, firstTask: string, then: Rsc, thenTask: string, type: number): void {
@@ -43,22 +49,41 @@ function antiColocationOrder(ws: WorkingSet, first: Rsc, firstRole: Role, then: 
   for (const ft of firstTasks) for (const tt of thenTasks) orderResourceActions(ws, first, ft, then, tt, O.antiColocation)
 }
 
+const DISCOVERY: Record<string, number> = {always: 0, never: 1, exclusive: 2}
+
 function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
+  const discover = DISCOVERY[(c.resourceDiscovery ?? 'always').toLowerCase()] ?? 0
   const targets: Rsc[] = []
   if (c.rsc) { const r = ws.byId.get(c.rsc); if (r) targets.push(r) }
+  if (c.rscPattern !== undefined) {
+    // rsc-pattern: a regular expression over top-level resource ids, "!" inverts it
+    const invert = c.rscPattern.startsWith('!')
+    try {
+      const re = new RegExp(invert ? c.rscPattern.slice(1) : c.rscPattern)
+      for (const r of ws.resources) if (re.test(r.id) !== invert && !r.orphan) targets.push(r)
+    } catch { /* an invalid pattern matches nothing */ }
+  }
   for (const s of c.resourceSets ?? []) for (const id of s.resources) { const r = ws.byId.get(id); if (r) targets.push(r) }
   for (const rsc of targets) {
     if (c.node !== undefined) {
       const node = ws.nodeByName.get(c.node)
       if (!node) continue
       const score = parseScoreText(c.score, 0)
-      ws.locations.push({id: c.id, rsc, role: roleOf(c.role), nodes: [{node, score}]})
+      if (discover === 2) rsc.exclusiveDiscover = true
+      ws.locations.push({id: c.id, rsc, role: roleOf(c.role), nodes: [{node, score}], discover})
     }
     for (const rule of c.rules) {
       const score = parseScoreText(rule.score ?? c.score, 0)
       const role = roleOf(rule.role ?? c.role)
-      const nodes = ws.nodes.filter((n) => evalRule(rule, n)).map((node) => ({node, score}))
-      ws.locations.push({id: c.id, rsc, role, nodes})
+      // score-attribute: the score is the node's value of that attribute (-INFINITY without one)
+      const scoreOn = (n: typeof ws.nodes[number]) => {
+        if (rule.scoreAttribute === undefined) return score
+        const v = n.attrs.get(rule.scoreAttribute)
+        return v === undefined ? -INFINITY : parseScoreText(v, 0)
+      }
+      const nodes = ws.nodes.filter((n) => evalRule(rule, n, {now: ws.now, params: resourceParams(ws, rsc, n), meta: rsc.meta})).map((node) => ({node, score: scoreOn(node)}))
+      if (discover === 2) rsc.exclusiveDiscover = true
+      ws.locations.push({id: c.id, rsc, role, nodes, discover})
     }
   }
 }
@@ -116,17 +141,26 @@ function orderFlags(kind: Kind, firstTask: string, symmetry: 'asymmetric' | 'sym
 
 function orderKind(c: M.OrderConstraint): Kind {
   const k = c.orderKind
-  if (k) return (k.charAt(0).toUpperCase() + k.slice(1).toLowerCase()) as Kind
+  if (k) {
+    const kind = k.charAt(0).toUpperCase() + k.slice(1).toLowerCase()
+    // an invalid kind is reset to Mandatory
+    return kind === 'Optional' || kind === 'Serialize' ? kind : 'Mandatory'
+  }
   if (c.score !== undefined && parseScoreText(c.score, 0) === 0) return 'Optional'
   return 'Mandatory'
 }
 
+/** The deprecated restart-type=restart makes an optional ordering restart its 'then' resource. */
+function restartTypeFlag(kind: Kind, then: Rsc, flag: number): number {
+  return kind === 'Optional' && (then.meta.get('restart-type') ?? '').toLowerCase() === 'restart' ? flag : 0
+}
+
 function orderPair(ws: WorkingSet, first: Rsc, firstTask: string, then: Rsc, thenTask: string, kind: Kind, symmetric: boolean): void {
-  orderResourceActions(ws, first, firstTask, then, thenTask, orderFlags(kind, firstTask, symmetric ? 'symmetric' : 'asymmetric'))
+  orderResourceActions(ws, first, firstTask, then, thenTask, orderFlags(kind, firstTask, symmetric ? 'symmetric' : 'asymmetric') | restartTypeFlag(kind, then, O.impliesThen))
   if (symmetric) {
     const f = INVERT[thenTask]
     const t = INVERT[firstTask]
-    if (f && t) orderResourceActions(ws, then, f, first, t, orderFlags(kind, f, 'inverse'))
+    if (f && t) orderResourceActions(ws, then, f, first, t, orderFlags(kind, f, 'inverse') | restartTypeFlag(kind, then, O.impliesFirst))
   }
 }
 
@@ -215,6 +249,15 @@ function orderRscSets(ws: WorkingSet, set1: M.ResourceSet, set2: M.ResourceSet, 
   const flags = orderFlags(kind, action2, symmetry)
   const r1 = members(set1)
   const r2 = members(set2)
+  // require-all=false: set2 may start once any member of set1 can (only while starting or promoting)
+  const requireAll = set1.requireAll === undefined || /^(true|yes|1|on|y)$/i.test(set1.requireAll) || action1 === 'stop' || action1 === 'demote'
+  if (!requireAll) {
+    const any = clusterPseudoAction(ws, `one-or-more:${set1.id ?? ''}`)
+    any.requiresAny = true
+    for (const a of r1) newOrdering(ws, {rsc: a, task: action1}, {action: any}, O.oneOrMore | O.impliesThenPrinted)
+    for (const b of r2) newOrdering(ws, {action: any}, {rsc: b, task: action2}, flags | O.runnableLeft)
+    return
+  }
   // only an explicit sequential="true" picks one end of the set here
   const explicit = (s: M.ResourceSet) => s.sequential !== undefined && /^(true|yes|1|on|y)$/i.test(s.sequential)
   const rsc1 = explicit(set1) ? (symmetry === 'inverse' ? r1[0] : r1[r1.length - 1]) : undefined
@@ -226,7 +269,10 @@ function orderRscSets(ws: WorkingSet, set1: M.ResourceSet, set2: M.ResourceSet, 
 }
 
 export function unpackConstraints(ws: WorkingSet): void {
-  for (const c of ws.cib.constraints) {
+  const tickets = unpackTicketStates(ws)
+  const lookup = (id: string): Rsc[] => { const r = ws.byId.get(id); return r ? [r] : [] }
+  for (const c of expandConstraintReferences(ws.cib.constraints, ws.references ?? new Map())) {
+    if (c.kind === 'ticket') unpackRscTicket(ws, tickets, c, lookup)
     if (c.kind === 'location') unpackLocation(ws, c)
     else if (c.kind === 'colocation') unpackColocation(ws, c)
     else if (c.kind === 'order') unpackOrder(ws, c)

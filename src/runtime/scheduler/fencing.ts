@@ -1,5 +1,6 @@
 /** Fencing of unclean nodes and what it implies for resources on them (pcmk_sched_fencing.c). */
 import {canFence, fenceOp} from './actions.js'
+import {newOrdering} from './constraints.js'
 import {orderActions} from './ordering.js'
 import {O, type Action, type Rsc, type SNode, type WorkingSet} from './types.js'
 
@@ -53,9 +54,39 @@ function rscStonithOrdering(rsc: Rsc, stonith: Action): void {
   }
 }
 
+/** Guest nodes can be "fenced" while their container's hosts are up or fenceable. */
+function canFenceGuest(ws: WorkingSet, node: SNode): boolean {
+  const container = node.remoteRsc?.container
+  return !container || container.runningOn.every((n) => n.online || canFence(ws, n))
+}
+
+/** pcmk__fence_guest: a pseudo fencing action, done once the container is stopped (or its host fenced) */
+function fenceGuestNode(ws: WorkingSet, node: SNode): Action {
+  const container = node.remoteRsc!.container!
+  const stop = container.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
+  const op = container.actions.some((a) => a.task === 'start' && a.intervalMs === 0) ? 'reboot' : 'off'
+  const f = fenceOp(ws, node, false, 'guest is unclean', op)
+  f.pseudo = true
+  f.runnable = true
+  if (stop && stop.pseudo && stop.node) orderActions(fenceOp(ws, stop.node, false, undefined), f, O.runnableLeft | O.impliesThen)
+  else if (stop) orderActions(stop, f, O.runnableLeft | O.impliesThen)
+  else {
+    const connStop = node.remoteRsc!.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
+    if (connStop) orderActions(connStop, f, O.optional)
+  }
+  return f
+}
+
 export function scheduleFencing(ws: WorkingSet): void {
   const haveManaged = ws.resources.some(anyManaged)
   for (const node of ws.nodes) {
+    if (node.guest) {
+      if (node.remoteRequiresReset && haveManaged && canFenceGuest(ws, node)) {
+        const f = fenceGuestNode(ws, node)
+        for (const r of ws.resources) rscStonithOrdering(r, f)
+      }
+      continue
+    }
     if (haveManaged && node.unclean && canFence(ws, node)) {
       const f = fenceOp(ws, node, false, 'node is unclean')
       for (const r of ws.resources) rscStonithOrdering(r, f)
@@ -64,5 +95,52 @@ export function scheduleFencing(ws: WorkingSet): void {
 }
 
 export function isFenced(ws: WorkingSet, node: SNode): boolean {
-  return ws.fenceActions.some((a) => a.node === node && !a.optional)
+  return ws.fenceActions.some((a) => a.node === node && !a.optional && a.fenceOp !== 'on')
+}
+
+// ------------------------------------------------------------ unfencing --
+
+/** #node-unfenced: unset or "0" means the node was never unfenced (pcmk__node_unfenced) */
+function nodeUnfenced(node: SNode): boolean {
+  const v = node.attrs.get('#node-unfenced')
+  return v !== undefined && v !== '0'
+}
+
+/** trigger_unfencing: unfence a node (or every node a fence device may run on) */
+export function triggerUnfencing(ws: WorkingSet, rsc: Rsc | null, node: SNode | null, reason: string): void {
+  if (!ws.options.enableUnfencing) return
+  if (rsc && !rsc.isFenceDevice) return
+  if (node && node.online && !node.unclean && !node.shutdown) {
+    fenceOp(ws, node, false, reason, 'on')
+  } else if (rsc) {
+    for (const n of rsc.allowed.keys()) if (n.online && !n.unclean && !n.shutdown) triggerUnfencing(ws, rsc, n, reason)
+  }
+}
+
+function usesUnfencing(ws: WorkingSet, rsc: Rsc): boolean {
+  return (rsc.isFenceDevice && ws.options.enableUnfencing) || rsc.needsUnfencing === true
+}
+
+/** pcmk__order_vs_unfence: probes and starts wait for the node's unfencing, which is required if it never happened */
+export function orderVsUnfence(ws: WorkingSet, rsc: Rsc, node: SNode, action: Action, type: number): void {
+  if (!usesUnfencing(ws, rsc)) return
+  const unfence = fenceOp(ws, node, true, undefined, 'on')
+  orderActions(unfence, action, type)
+  if (!nodeUnfenced(node)) triggerUnfencing(ws, null, node, `required by ${rsc.id} ${action.task}`)
+}
+
+/** pcmk__order_restart_vs_unfence: stops before a node's unfencing, starts after it */
+export function orderRestartVsUnfence(ws: WorkingSet, rsc: Rsc): void {
+  if (rsc.isFenceDevice || !ws.options.enableUnfencing || !rsc.needsUnfencing) return
+  for (const node of rsc.allowed.keys()) {
+    const unfence = fenceOp(ws, node, true, undefined, 'on')
+    newOrdering(ws, {rsc, task: 'stop'}, {action: unfence}, O.optional | O.sameNode)
+    newOrdering(ws, {action: unfence}, {rsc, task: 'start'}, O.impliesThenOnNode | O.sameNode)
+  }
+}
+
+/** Orders a stop of a resource that needs unfencing before the node's unfencing. */
+export function orderStopVsUnfence(ws: WorkingSet, rsc: Rsc, node: SNode, stop: Action): void {
+  if (!rsc.needsUnfencing) return
+  orderActions(stop, fenceOp(ws, node, true, undefined, 'on'), O.impliesFirst)
 }

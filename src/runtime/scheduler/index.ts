@@ -8,8 +8,15 @@ import {makeCloneMethods} from './clone.js'
 import {unpackConstraints} from './constraints.js'
 import {scheduleFencing} from './fencing.js'
 import {makeGroupMethods} from './group.js'
+import {applyNodeHealth} from './health.js'
 import {applyOrderings} from './ordering.js'
-import {applyNodeCriteria} from './placement.js'
+import {expandTemplates} from './references.js'
+import {expandGuestNodes, linkContainers, linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
+import {newOrdering} from './constraints.js'
+import {fenceNode} from './actions.js'
+import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
+import {handleRscConfigChanges} from './digests.js'
+import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
 import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
 import {buildResources, variantMethods} from './resources.js'
@@ -65,7 +72,9 @@ variantMethods.group = makeGroupMethods(getWs)
 variantMethods.clone = makeCloneMethods(getWs)
 
 function initAllowed(ws: WorkingSet, rsc: Rsc): void {
-  if (ws.options.symmetric) for (const n of ws.nodes) rsc.allowed.set(n, 0)
+  // guest connections may run wherever their container can, even in an asymmetric cluster
+  const guestConnection = rsc.prim?.class === 'ocf' && rsc.prim.provider === 'pacemaker' && rsc.prim.type === 'remote' && rsc.meta.has('container')
+  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, 0)
   for (const c of rsc.children) initAllowed(ws, c)
 }
 
@@ -87,28 +96,53 @@ setOrphanFactory((ws, prim, meta) => {
 })
 
 export function newWorkingSet(cib: M.Cib, opts: ScheduleOptions = {}): WorkingSet {
+  const now = opts.now ?? executionDate(cib) ?? Date.now()
   return {
-    cib, now: opts.now ?? Date.now(), options: unpackOptions(cib), nodes: [], nodeById: new Map(), nodeByName: new Map(),
+    cib, now, options: unpackOptions(cib, now), nodes: [], nodeById: new Map(), nodeByName: new Map(),
     resources: [], configOrder: [], byId: new Map(), colocations: [], locations: [], orderings: [], actions: [], actionSeq: 0, orderSeq: 0,
     fenceActions: [], orphans: [], scoresLog: [], showScores: opts.showScores ?? false, errors: [],
   }
 }
 
+/** crm_simulate takes "now" from the CIB's execution-date (seconds since the epoch) when it has one. */
+function executionDate(cib: M.Cib): number | undefined {
+  const v = cib.attributes['execution-date']
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) * 1000 : undefined
+}
+
 /** Runs the whole pipeline on one CIB. */
-export function schedule(cib: M.Cib, opts: ScheduleOptions = {}): Transition {
+export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
+  const expanded = expandTemplates(input)
+  const references = expanded.references
+  const cib = expandGuestNodes(expanded.cib)
   const ws = newWorkingSet(cib, opts)
+  ws.references = references
   current = ws
   try {
     unpackNodes(ws)
+    unpackNodeUtilization(ws)
     buildResources(ws)
+    linkContainers(ws)
+    linkRemoteConnections(ws)
     for (const r of ws.resources) initAllowed(ws, r)
     unpackStatus(ws)
+    applyNodeHealth(ws)
     unpackConstraints(ws)
     applyNodeCriteria(ws)
     for (const r of ws.resources) r.fns.internalConstraints(r)
-    for (const r of ws.resources) r.fns.assign(r, null)
+    handleRscConfigChanges(ws, (n) => nodeAvailable(n, 0, false))
+    sortResourcesForUtilization(ws, (r) => addColocatedNodeScores(r, null, undefined, 1, {thisWith: true, active: false, nonNegative: false}) ?? new Map(), currentNode,
+      (nodes) => sortNodes(nodes.map((n) => [n, 0] as [typeof n, number]), null).map(([n]) => n))
+    // remote connections are placed first (a partial migration keeps its target)
+    if (ws.nodes.some((n) => n.remote)) for (const r of ws.resources) if (r.isRemoteConnection) r.fns.assign(r, r.partialMigrationTarget ?? null)
+    for (const r of ws.resources) if (!r.isRemoteConnection) r.fns.assign(r, null)
     scheduleProbes(ws)
     for (const r of ws.resources) r.fns.createActions(r)
+    orderRemoteConnectionActions(ws, {
+      current: currentNode,
+      order: (first, then, type) => newOrdering(ws, first, then, type),
+      fence: (node, reason) => fenceNode(ws, node, reason, false),
+    })
     scheduleFencing(ws)
     applyOrderings(ws)
     const summary = transitionSummary(ws)

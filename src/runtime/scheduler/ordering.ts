@@ -112,7 +112,8 @@ function rscLocation(rsc: Rsc): SNode | null {
 export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0): void {
   if (depth > 2000) return
   let changed = 0
-  const lastFlags = `${then.optional}${then.runnable}`
+  const lastFlags = flagState(then)
+  const wasRunnable = then.runnable
   if (then.requiresAny) {
     then.runnableBefore = 0
     if (then.requiredRunnableBefore === 0) then.requiredRunnableBefore = 1
@@ -126,6 +127,11 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     if (then.rsc?.variant === 'group' && then.task === 'start') thenNode = rscLocation(then.rsc) ?? thenNode
     if ((other.type & O.sameNode) && firstNode && thenNode && firstNode !== thenNode) { other.type = O.none; continue }
     changed &= ~CHANGED_FIRST
+    if (first.rsc && (other.type & O.thenCancelsFirst) && !then.optional) {
+      // a required 'then' (a stop) cancels 'first' (an agent reload)
+      other.action.optional = true
+      if (first.task === 'reload-agent') first.rsc.reload = false
+    }
     if (first.rsc && then.rsc && first.rsc !== then.rsc && !isParent(then.rsc, first.rsc)) first = actionForOrdering(first)
     if (first === other.action) {
       const ff = actionFlags(first, thenNode)
@@ -141,11 +147,11 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     }
   }
   if (then.requiresAny) {
-    if (lastFlags === `${then.optional}${then.runnable}`) changed &= ~CHANGED_THEN
+    if (lastFlags === flagState(then)) changed &= ~CHANGED_THEN
     else changed |= CHANGED_THEN
   }
   if (changed & CHANGED_THEN) {
-    if (lastFlags.endsWith('true') && !then.runnable) blockColocationDependents(ws, then)
+    if (wasRunnable && !then.runnable) blockColocationDependents(ws, then)
     updateActionForOrderings(ws, then, depth + 1)
     for (const e of newestFirst(then.after)) updateActionForOrderings(ws, e.action, depth + 1)
   }
@@ -184,6 +190,8 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
     if (then.rsc) changed |= upd({optional: false, runnable: true}, O.runnableLeft, ff)
     else if (!ff.runnable && then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
   }
+  if ((type & O.impliesFirstMigratable) && then.rsc) changed |= upd({optional: true, runnable: false}, O.impliesFirstMigratable, ff)
+  if ((type & O.pseudoLeft) && then.rsc) changed |= upd({optional: true, runnable: false}, O.pseudoLeft, ff)
   if ((type & O.optional) && then.rsc) changed |= upd({optional: false, runnable: true}, O.optional, ff)
   if ((type & O.asymmetrical) && then.rsc) changed |= upd({optional: false, runnable: true}, O.asymmetrical, ff)
   if ((type & (O.impliesThen | O.impliesFirst | O.restart)) && first.rsc && !first.rsc.managed && first.rsc.block && !first.runnable && first.task === 'stop') {
@@ -192,13 +200,18 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   return changed
 }
 
-function clearBecause(a: Action, flag: 'optional' | 'runnable', reason: Action): void {
+function clearBecause(a: Action, flag: 'optional' | 'runnable' | 'migrateRunnable', reason: Action): void {
   if (!a[flag]) return
   a[flag] = false
   if (a.rsc !== reason.rsc) {
-    const what = flag === 'runnable' ? 'unrunnable' : 'required'
-    setReason(a, `${what}${reason.rsc ? ` ${reason.rsc.id}` : ''} ${reason.task}`, false)
+    const what = flag === 'optional' ? 'required' : 'unrunnable'
+    setReason(a, `${what}${reason.rsc ? ` ${reason.rsc.id}` : ''} ${reason.task}`, flag === 'migrateRunnable')
   }
+}
+
+/** The flags whose change makes Pacemaker re-process an action's orderings. */
+function flagState(a: Action): string {
+  return `${a.optional}${a.runnable}${a.migrateRunnable === true}${a.pseudo}`
 }
 
 function handleAsymmetric(first: Action, then: Action): void {
@@ -219,30 +232,44 @@ function handleRestart(first: Action, then: Action, filter: Flags): void {
   if (!reason) return
   if (first.runnable) clearBecause(first, 'optional', then)
   if (!then.optional) clearBecause(first, 'optional', then)
+  if (!then.migrateRunnable) clearBecause(first, 'migrateRunnable', then)
   if (!first.optional && !first.runnable) clearBecause(then, 'runnable', first)
 }
 
 /** pcmk__update_ordered_actions: the generic (primitive) flag update. */
 export function updateOrderedActions(ws: WorkingSet, first: Action, then: Action, _node: SNode | null, flags: Flags, filter: Flags, type: number): number {
   let changed = 0
-  const thenBefore = `${then.optional}${then.runnable}`
-  const firstBefore = `${first.optional}${first.runnable}`
+  const thenBefore = flagState(then)
+  const firstBefore = flagState(first)
   const thenOptional0 = then.optional
   if (type & O.asymmetrical) handleAsymmetric(first, then)
   if ((type & O.impliesFirst) && !thenOptional0) {
     if (filter.optional && !flags.optional && first.optional) clearBecause(first, 'optional', then)
+    if (flags.migrateRunnable && !then.migrateRunnable) clearBecause(first, 'migrateRunnable', then)
   }
   if ((type & O.promotedImpliesFirst) && then.rsc && then.rsc.role === Role.Promoted && filter.optional && !then.optional) {
     clearBecause(first, 'optional', then)
+    if (first.migrateRunnable && !then.migrateRunnable) clearBecause(first, 'migrateRunnable', then)
   }
-  if ((type & O.runnableLeft) && filter.runnable && then.runnable && !flags.runnable) clearBecause(then, 'runnable', first)
-  if ((type & O.impliesThen) && filter.optional && then.optional && !flags.optional) clearBecause(then, 'optional', first)
+  if ((type & O.impliesFirstMigratable) && filter.optional) {
+    if (!(then.migrateRunnable && then.runnable)) clearBecause(first, 'runnable', then)
+    if (!then.optional) clearBecause(first, 'optional', then)
+  }
+  if ((type & O.pseudoLeft) && filter.optional && !first.runnable) {
+    clearBecause(then, 'migrateRunnable', first)
+    then.pseudo = false
+  }
+  if ((type & O.runnableLeft) && filter.runnable && then.runnable && !flags.runnable) {
+    clearBecause(then, 'runnable', first)
+    clearBecause(then, 'migrateRunnable', first)
+  }
+  if ((type & O.impliesThen) && filter.optional && then.optional && !flags.optional && !first.migrateRunnable) clearBecause(then, 'optional', first)
   if (type & O.restart) handleRestart(first, then, filter)
-  if (thenBefore !== `${then.optional}${then.runnable}`) {
+  if (thenBefore !== flagState(then)) {
     changed |= CHANGED_THEN
     if (then.rsc?.parent) updateActionForOrderings(ws, then)
   }
-  if (firstBefore !== `${first.optional}${first.runnable}`) changed |= CHANGED_FIRST
+  if (firstBefore !== flagState(first)) changed |= CHANGED_FIRST
   return changed
 }
 

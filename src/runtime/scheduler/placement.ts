@@ -3,15 +3,18 @@
  * stickiness, failure thresholds, colocations (Pacemaker's
  * pcmk_sched_allocate.c, pcmk_sched_primitive.c assign, pcmk_sched_colocation.c).
  */
+import {banInsufficientCapacity, compareNodeCapacities, consumeCapacity, releaseCapacity} from './utilization.js'
 import {addScores, INFINITY, strcmp} from './scores.js'
 import {failCount, resourceLocation} from './unpack.js'
+import {applyShutdownLocks} from './shutdown-lock.js'
+import {remoteConnectionAssigned} from './remote.js'
 import {type Colocation, type LocationRule, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 /** Used to mark a node unusable while merging colocated scores. */
 const INFINITY_HACK = INFINITY * -100
 
 export function nodeAvailable(node: SNode, weight: number | undefined, considerScore: boolean): boolean {
-  if (!node.online || node.shutdown || node.unclean || node.standby) return false
+  if (!node.online || node.shutdown || node.unclean || node.standby || node.maintenance) return false
   if (considerScore && (weight ?? 0) < 0) return false
   return true
 }
@@ -26,7 +29,9 @@ export function currentNode(rsc: Rsc): SNode | null {
   let active: SNode | null = null
   for (const node of rsc.runningOn) {
     const happy = node.online && !node.unclean
-    if (rsc.needs !== 'fencing') {
+    if (rsc.partialMigrationSource) {
+      if (node === rsc.partialMigrationSource) active = node
+    } else if (rsc.needs !== 'fencing') {
       if (happy && (!active || !active.online || active.unclean)) active = node
     }
     if (!active) active = node
@@ -41,6 +46,12 @@ export function sortNodes(nodes: Array<[SNode, number]>, active: SNode | null): 
     const b = nodeAvailable(n2, w2, false) ? w2 : -INFINITY
     if (a > b) return -1
     if (a < b) return 1
+    const strategy = n1.strategy
+    if (strategy === 'minimal') return strcmp(n1.uname, n2.uname)
+    if (strategy === 'balanced') {
+      const c = compareNodeCapacities(n1, n2)
+      if (c !== 0) return c < 0 ? -1 : 1
+    }
     if (n1.numResources < n2.numResources) return -1
     if (n1.numResources > n2.numResources) return 1
     if (active) {
@@ -56,7 +67,21 @@ export function applyLocation(rsc: Rsc, loc: LocationRule): void {
   for (const {node, score} of loc.nodes) {
     const cur = rsc.allowed.get(node)
     rsc.allowed.set(node, cur === undefined ? score : addScores(cur, score))
+    const discover = loc.discover ?? 0
+    if ((rsc.discoverMode?.get(node) ?? 0) < discover) {
+      if (discover === 2) rsc.exclusiveDiscover = true
+      ;(rsc.discoverMode ??= new Map()).set(node, discover)
+    }
   }
+}
+
+/** apply_exclusive_discovery: with resource-discovery=exclusive, only the nodes named for discovery may run it */
+function applyExclusiveDiscovery(rsc: Rsc, node: SNode): void {
+  let top = rsc
+  while (top.parent) top = top.parent
+  if (!rsc.exclusiveDiscover && !top.exclusiveDiscover) return
+  for (const c of rsc.children) applyExclusiveDiscovery(c, node)
+  if (rsc.allowed.has(node) && rsc.discoverMode?.get(node) !== 2) rsc.allowed.set(node, -INFINITY)
 }
 
 function applyStickiness(ws: WorkingSet, rsc: Rsc): void {
@@ -84,9 +109,15 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
 }
 
 export function applyNodeCriteria(ws: WorkingSet): void {
+  applyShutdownLocks(ws)
   for (const loc of ws.locations) loc.rsc.fns.applyLocation(loc.rsc, loc)
   for (const r of ws.resources) applyStickiness(ws, r)
-  for (const node of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, r, node)
+  for (const node of ws.nodes) {
+    for (const r of ws.resources) {
+      checkFailureThreshold(ws, r, node)
+      applyExclusiveDiscovery(r, node)
+    }
+  }
 }
 
 // ------------------------------------------------------------ colocation --
@@ -225,17 +256,21 @@ export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | nul
   rsc.allocatedTo = chosen
   rsc.allocatedWeight = rsc.allowed.get(chosen) ?? 0
   chosen.numResources++
+  consumeCapacity(chosen, rsc)
   return true
 }
 
 function unassign(rsc: Rsc): void {
   if (rsc.allocatedTo) {
     rsc.allocatedTo.numResources--
+    releaseCapacity(rsc.allocatedTo, rsc)
     rsc.allocatedTo = null
   }
 }
 
-function assignBestNode(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): boolean {
+function assignBestNode(ws: WorkingSet, rsc: Rsc, preferIn: SNode | null): boolean {
+  const mostFree = banInsufficientCapacity(ws, rsc, (n, w) => nodeAvailable(n, w, true), (d, p, c) => colocationAffects(d, p, c, true) === 'location')
+  const prefer = preferIn ?? mostFree
   if (!rsc.provisional) return rsc.allocatedTo !== null
   const nodes = sortNodes([...rsc.allowed.entries()], currentNode(rsc))
   const best = nodes[0]
@@ -292,10 +327,13 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
   if (!rsc.managed) {
     rsc.nextRole = rsc.role
     finalizeAssignment(ws, rsc, currentNode(rsc), true)
+  } else if (ws.options.stopAll) {
+    finalizeAssignment(ws, rsc, null, true)
   } else if (rsc.provisional && assignBestNode(ws, rsc, prefer)) {
     // assigned
   }
   rsc.allocating = false
+  if (rsc.isRemoteConnection) remoteConnectionAssigned(ws, rsc)
   return rsc.allocatedTo
 }
 

@@ -1,6 +1,9 @@
 /** Primitive resources: actions for role changes, implicit orderings (pcmk_sched_primitive.c). */
 import {customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
-import {orderResourceActions} from './constraints.js'
+import {newColocation, orderResourceActions} from './constraints.js'
+import {avoidRemoteNodes, containerConstraints} from './remote.js'
+import {orderRestartVsUnfence, orderStopVsUnfence, orderVsUnfence} from './fencing.js'
+import {abortDanglingMigration, canMigrate, createMigrationActions} from './migration.js'
 import {applyLocation, currentNode, primitiveApplyColocScore, primitiveAssign} from './placement.js'
 import {updateOrderedActions} from './ordering.js'
 import {type Action, O, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet} from './types.js'
@@ -17,30 +20,48 @@ const STATE_MATRIX: Role[][] = [
   [R.Stopped, R.Unpromoted, R.Unpromoted, R.Unpromoted, R.Promoted],
 ]
 
-function stopResource(ws: WorkingSet, rsc: Rsc, _node: SNode | null, optional: boolean): void {
+/** With multiple-active=stop_unexpected, the node where a multiply active resource stays (is_expected_node). */
+function isExpectedNode(rsc: Rsc, node: SNode): boolean {
+  return rsc.stopUnexpected === true && rsc.restarting && rsc.nextRole > Role.Stopped && rsc.allocatedTo === node
+}
+
+function stopResource(ws: WorkingSet, rsc: Rsc, _node: SNode | null, optionalIn: boolean): void {
+  let optional = optionalIn
   for (const current of rsc.runningOn) {
+    if (isExpectedNode(rsc, current)) continue
+    if (rsc.partialMigrationTarget) {
+      // a partial migration to the node it is still assigned to continues there
+      if (current === rsc.partialMigrationTarget && current === rsc.allocatedTo) continue
+      optional = false
+    }
     const stop = stopAction(ws, rsc, current, optional)
     if (rsc.allocatedTo === null) setReason(stop, 'node availability', true)
+    else if (rsc.restarting && rsc.stopUnexpected) setReason(stop, 'being multiply active', true)
     if (!rsc.managed) stop.runnable = false
+    orderStopVsUnfence(ws, rsc, current, stop)
   }
 }
 
 function startResource(ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean): void {
   if (!node) return
   const start = startAction(ws, rsc, node, true)
+  orderVsUnfence(ws, rsc, node, start, O.impliesThen)
   if (start.runnable && !optional) start.optional = false
+  if (isExpectedNode(rsc, node)) start.pseudo = true
 }
 
 function promoteResource(ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean): void {
   if (!node) return
   let runnable = true
   for (const s of resourceActions(rsc, 'start', node)) if (!s.runnable) runnable = false
-  if (runnable) promoteAction(ws, rsc, node, optional)
-  else for (const p of resourceActions(rsc, 'promote', node)) p.runnable = false
+  if (runnable) {
+    const promote = promoteAction(ws, rsc, node, optional)
+    if (isExpectedNode(rsc, node)) promote.pseudo = true
+  } else for (const p of resourceActions(rsc, 'promote', node)) p.runnable = false
 }
 
 function demoteResource(ws: WorkingSet, rsc: Rsc, _node: SNode | null, optional: boolean): void {
-  for (const current of rsc.runningOn) demoteAction(ws, rsc, current, optional)
+  for (const current of rsc.runningOn) if (!isExpectedNode(rsc, current)) demoteAction(ws, rsc, current, optional)
 }
 
 function roleError(): void { /* invalid transition */ }
@@ -93,13 +114,33 @@ export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
   const current = currentNode(rsc)
   const numActive = rsc.runningOn.length
   let isMoving = false
+  let allowMigrate = false
   if (current && rsc.allocatedTo && current !== rsc.allocatedTo && rsc.nextRole >= Role.Started) {
     isMoving = true
+    allowMigrate = canMigrate(rsc, current)
     needStop = true
   }
-  const cleanActive = rsc.runningOn.filter((n) => !n.unclean).length
-  const multiplyActive = rsc.needs === 'fencing' ? numActive > 1 : cleanActive > 1
-  if (multiplyActive) needStop = true
+  for (const source of rsc.danglingMigrations ?? []) abortDanglingMigration(ws, rsc, source)
+  const cleanActive = rsc.runningOn.filter((n) => n.online && !n.unclean).length
+  let multiplyActive = false
+  if (rsc.partialMigrationSource && rsc.partialMigrationTarget && allowMigrate && numActive === 2
+    && current === rsc.partialMigrationSource && rsc.allocatedTo === rsc.partialMigrationTarget) {
+    // the partial migration continues
+  } else if (rsc.partialMigrationSource || rsc.partialMigrationTarget) {
+    // a partial migration that cannot continue: recover
+    needStop = true
+    rsc.partialMigrationSource = undefined
+    rsc.partialMigrationTarget = undefined
+    allowMigrate = false
+  } else {
+    multiplyActive = rsc.needs === 'fencing' ? numActive > 1 : cleanActive > 1
+  }
+  if (multiplyActive) {
+    if (rsc.recovery === 'stop_start' || rsc.recovery === undefined) needStop = true
+    else if (rsc.recovery === 'stop_unexpected') { needStop = true; rsc.stopUnexpected = true }
+  } else {
+    rsc.stopUnexpected = false
+  }
   if (isMoving) {
     // nothing more
   } else if (rsc.failed) {
@@ -114,6 +155,7 @@ export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
   scheduleRestartActions(ws, rsc, current, needStop, needPromote)
   scheduleRoleTransitionActions(ws, rsc)
   createRecurringActions(ws, rsc)
+  if (allowMigrate && current) createMigrationActions(ws, rsc, current)
 }
 
 /** Recurring monitors for the role the resource will have (pcmk_sched_recurring.c, simplified). */
@@ -136,6 +178,12 @@ function createRecurringActions(ws: WorkingSet, rsc: Rsc): void {
 export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   if (!rsc.managed) return
   orderResourceActions(ws, rsc, 'stop', rsc, 'start', O.optional | O.impliesThen | O.restart)
+  orderRestartVsUnfence(ws, rsc)
+  containerConstraints(ws, rsc, {
+    order: (f, ft, t, tt, type) => orderResourceActions(ws, f, ft, t, tt, type),
+    colocate: (d, p, score) => newColocation(ws, 'resource-with-container', undefined, score, d, p, undefined, undefined),
+  })
+  avoidRemoteNodes(ws, rsc)
   let top = rsc
   while (top.parent) top = top.parent
   if (top.promotable || rsc.role > Role.Unpromoted) {
@@ -151,7 +199,7 @@ export function makePrimitiveMethods(ws: () => WorkingSet): VariantMethods {
     internalConstraints: (rsc) => primitiveInternalConstraints(ws(), rsc),
     applyColocScore: primitiveApplyColocScore,
     applyLocation,
-    actionFlags: (a: Action) => ({optional: a.optional, runnable: a.runnable}),
+    actionFlags: (a: Action) => ({optional: a.optional, runnable: a.runnable, migrateRunnable: a.migrateRunnable}),
     updateOrderedActions: (first, then, node, flags, filter, type) => updateOrderedActions(ws(), first, then, node, flags, filter, type),
   }
 }

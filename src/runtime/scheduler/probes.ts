@@ -1,6 +1,7 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
 import {customAction} from './actions.js'
 import {newOrdering} from './constraints.js'
+import {orderVsUnfence} from './fencing.js'
 import {O, type Rsc, type SNode, type WorkingSet} from './types.js'
 
 function topParent(rsc: Rsc): Rsc {
@@ -14,6 +15,8 @@ function instanceNumber(rsc: Rsc): number {
 }
 
 function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
+  // remote nodes run neither fence devices nor remote connections
+  if (node.remote && (rsc.isFenceDevice || rsc.isRemoteConnection)) return false
   // Probing a clone puts its instances back in instance-number order (clone_create_probe)
   if (rsc.variant === 'clone') rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
   if (rsc.variant === 'clone' && !rsc.unique) {
@@ -30,8 +33,12 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   }
   if (rsc.orphan) return false
   if (rsc.knownOn.has(node)) return false
+  const top0 = topParent(rsc)
+  if ((rsc.exclusiveDiscover || top0.exclusiveDiscover) && (!rsc.allowed.has(node) || rsc.discoverMode?.get(node) !== 2)) return false
+  if (rsc.discoverMode?.get(node) === 1) return false
   const probe = customAction(ws, rsc, 'monitor', node, false, 0)
   probe.optional = false
+  orderVsUnfence(ws, rsc, node, probe, O.optional)
   let top = topParent(rsc)
   if (top.variant !== 'clone') top = rsc
   let flags: number = O.optional

@@ -4,8 +4,10 @@
  * merged with rsc_defaults, and per-kind behaviour attached.
  */
 import type * as M from '../../formats/cib/model.js'
+import {primitiveUtilization} from './utilization.js'
+import {evalRule, type RuleContext} from './rules.js'
 import {INFINITY, intervalMs, isTrue, parseScoreText} from './scores.js'
-import {type OpConfig, type Rsc, Role, type Variant, type VariantMethods, type WorkingSet, roleFromText} from './types.js'
+import {type OpConfig, type Rsc, Role, type SNode, type Variant, type VariantMethods, type WorkingSet, roleFromText} from './types.js'
 
 /** Filled in by index.ts to avoid import cycles. */
 export const variantMethods: Record<Variant, VariantMethods> = {} as Record<Variant, VariantMethods>
@@ -16,7 +18,7 @@ export const variantMethods: Record<Variant, VariantMethods> = {} as Record<Vari
  * them before a stable sort), the first value of a name wins. `alwaysFirst`
  * names a set that goes first regardless (cib-bootstrap-options).
  */
-export function nvsetValues(sets: M.NvSet[], into: Map<string, string> = new Map(), alwaysFirst?: string): Map<string, string> {
+export function nvsetValues(sets: M.NvSet[], into: Map<string, string> = new Map(), alwaysFirst?: string, accept?: (rule: M.Rule) => boolean): Map<string, string> {
   const score = (x: M.NvSet) => (x.score === undefined ? 0 : parseScoreText(x.score, 0))
   const ordered = [...sets].reverse().map((set, i) => ({set, i})).sort((a, b) => {
     if (alwaysFirst !== undefined) {
@@ -26,6 +28,8 @@ export function nvsetValues(sets: M.NvSet[], into: Map<string, string> = new Map
     return score(b.set) - score(a.set) || a.i - b.i
   })
   for (const {set} of ordered) {
+    // a set whose rule does not hold contributes nothing
+    if (set.rule && accept && !accept(set.rule)) continue
     for (const p of set.pairs) {
       if (p.value === undefined) continue
       // "#default" removes an explicit value instead of setting one
@@ -60,6 +64,10 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
   if (managed !== undefined) rsc.managed = isTrue(managed)
   if (isTrue(meta.get('critical') ?? 'true') === false) rsc.critical = false
   if (parent && !parent.managed) rsc.managed = false
+  if (isTrue(meta.get('maintenance')) || ws.options.maintenanceMode) {
+    rsc.managed = false
+    rsc.maintenance = true
+  }
   // Only clone instances can be anonymous; everything else is globally unique.
   let top: Rsc | undefined = parent
   while (top?.parent) top = top.parent
@@ -72,6 +80,9 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
     rsc.promotable = isTrue(meta.get('promotable'))
   }
   rsc.notify = isTrue(meta.get('notify'))
+  rsc.allowMigrate = isTrue(meta.get('allow-migrate'))
+  const multipleActive = (meta.get('multiple-active') ?? '').toLowerCase()
+  rsc.recovery = multipleActive === 'stop_only' || multipleActive === 'block' || multipleActive === 'stop_unexpected' ? multipleActive : 'stop_start'
   const target = targetRole(rsc)
   if (target !== undefined) {
     rsc.nextRole = target
@@ -99,9 +110,11 @@ export function targetRole(rsc: Rsc): Role | undefined {
 }
 
 function opConfigs(prim: M.Primitive, ws: WorkingSet): OpConfig[] {
-  const opDefaults = nvsetValues(ws.cib.opDefaults)
   return prim.operations.map((op) => {
-    const meta = nvsetValues(op.metaAttributes)
+    const ctx: RuleContext = {now: ws.now, rsc: {cls: prim.class, provider: prim.provider, type: prim.type}, op: {name: op.name, intervalMs: intervalMs(op.interval) ?? 0}}
+    const accept = (rule: M.Rule) => evalRule(rule, null, ctx)
+    const opDefaults = nvsetValues(ws.cib.opDefaults, new Map(), undefined, accept)
+    const meta = nvsetValues(op.metaAttributes, new Map(), undefined, accept)
     const get = (k: string) => op.attributes[k] ?? meta.get(k) ?? opDefaults.get(k)
     return {
       name: op.name,
@@ -120,27 +133,37 @@ function setupPrimitive(ws: WorkingSet, rsc: Rsc, prim: M.Primitive): void {
   rsc.provider = prim.provider
   rsc.type = prim.type
   rsc.ops = opConfigs(prim, ws)
+  rsc.utilization = primitiveUtilization(ws, rsc)
   rsc.isFenceDevice = prim.class === 'stonith'
   if (rsc.isFenceDevice) ws.options.haveStonithResource = true
   const req = rsc.meta.get('requires')
-  if (rsc.isFenceDevice) rsc.needs = 'quorum'
+  // remote connections migrate unless told otherwise, and need only quorum
+  if (prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote' && rsc.meta.get('allow-migrate') === undefined && rsc.meta.get('container') === undefined) rsc.allowMigrate = true
+  if (rsc.isFenceDevice || (prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote' && req === undefined)) rsc.needs = 'quorum'
   else if (req === 'nothing') rsc.needs = 'nothing'
   else if (req === 'quorum') rsc.needs = 'quorum'
-  else if (ws.options.stonithEnabled) rsc.needs = 'fencing'
+  else if (req === 'fencing') rsc.needs = 'fencing'
+  else if (req === 'unfencing' || (ws.options.enableUnfencing && req === undefined)) {
+    // requires=unfencing (the default once a device provides unfencing) needs fencing and unfencing
+    if (ws.options.stonithEnabled) { rsc.needs = 'fencing'; rsc.needsUnfencing = true } else rsc.needs = 'quorum'
+  } else if (ws.options.stonithEnabled) rsc.needs = 'fencing'
+  // without fencing and with no-quorum-policy=ignore, nothing is required to start (unpack_requires)
+  else if (ws.options.noQuorumPolicy === 'ignore') rsc.needs = 'nothing'
   else rsc.needs = 'quorum'
   if (req === 'nothing') rsc.needs = 'nothing'
 }
 
-function mergedMeta(ws: WorkingSet, sets: M.NvSet[], parentMeta?: Map<string, string>): Map<string, string> {
-  const meta = nvsetValues(sets)
+function mergedMeta(ws: WorkingSet, sets: M.NvSet[], parentMeta?: Map<string, string>, agent?: RuleContext['rsc']): Map<string, string> {
+  const accept = (rule: M.Rule) => evalRule(rule, null, {now: ws.now, rsc: agent})
+  const meta = nvsetValues(sets, new Map(), undefined, accept)
   // Parent (clone/group) meta attributes are inherited by children.
   if (parentMeta) for (const [k, v] of parentMeta) if (!meta.has(k)) meta.set(k, v)
-  for (const [k, v] of nvsetValues(ws.cib.rscDefaults)) if (!meta.has(k)) meta.set(k, v)
+  for (const [k, v] of nvsetValues(ws.cib.rscDefaults, new Map(), undefined, accept)) if (!meta.has(k)) meta.set(k, v)
   return meta
 }
 
 function buildPrimitive(ws: WorkingSet, prim: M.Primitive, parent: Rsc | undefined, idSuffix = ''): Rsc {
-  const meta = mergedMeta(ws, prim.metaAttributes, parent?.meta)
+  const meta = mergedMeta(ws, prim.metaAttributes, parent?.meta, {cls: prim.class, provider: prim.provider, type: prim.type})
   const rsc = newRsc(ws, prim.id + idSuffix, 'primitive', meta, parent)
   setupPrimitive(ws, rsc, prim)
   return rsc
@@ -149,6 +172,7 @@ function buildPrimitive(ws: WorkingSet, prim: M.Primitive, parent: Rsc | undefin
 function buildGroup(ws: WorkingSet, group: M.Group, parent: Rsc | undefined, idSuffix = ''): Rsc {
   const meta = mergedMeta(ws, group.metaAttributes, parent?.meta)
   const rsc = newRsc(ws, group.id + idSuffix, 'group', meta, parent)
+  rsc.instanceSets = group.instanceAttributes
   // Group stickiness and target-role apply to members through meta inheritance.
   for (const child of group.children) rsc.children.push(buildPrimitive(ws, child, rsc, idSuffix))
   return rsc
@@ -158,6 +182,7 @@ function buildClone(ws: WorkingSet, clone: M.Clone): Rsc {
   const meta = mergedMeta(ws, clone.metaAttributes)
   if (clone.promotable) meta.set('promotable', 'true')
   const rsc = newRsc(ws, clone.id, 'clone', meta)
+  rsc.instanceSets = clone.instanceAttributes
   rsc.promotable = clone.promotable
   rsc.unique = isTrue(meta.get('globally-unique'))
   rsc.interleave = isTrue(meta.get('interleave'))
@@ -217,4 +242,12 @@ export function cloneOf(rsc: Rsc): Rsc | undefined {
   if (rsc.parent?.variant === 'clone') return rsc.parent
   if (rsc.parent?.parent?.variant === 'clone') return rsc.parent.parent
   return undefined
+}
+
+/** pe_rsc_params: a resource's instance attributes as they apply on a node, then its parents' */
+export function resourceParams(ws: WorkingSet, rsc: Rsc, node: SNode | null): Map<string, string> {
+  const accept = (rule: M.Rule) => evalRule(rule, node, {now: ws.now})
+  const params = nvsetValues(rsc.prim?.instanceAttributes ?? rsc.instanceSets ?? [], new Map(), undefined, accept)
+  for (let p = rsc.parent; p; p = p.parent) for (const [k, v] of nvsetValues(p.instanceSets ?? [], new Map(), undefined, accept)) if (!params.has(k)) params.set(k, v)
+  return params
 }

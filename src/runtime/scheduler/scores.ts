@@ -40,8 +40,12 @@ export function intervalMs(text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const t = text.trim()
   if (t === '') return undefined
-  const iso = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(t)
-  if (iso) return ((Number(iso[1] ?? 0) * 24 + Number(iso[2] ?? 0)) * 3600 + Number(iso[3] ?? 0) * 60 + Number(iso[4] ?? 0)) * 1000
+  // ISO 8601 durations; like Pacemaker, hours and seconds are also read before the "T" ("P30S")
+  const iso = /^P(?:(\d+)W)?(?:(\d+)D)?(?:(\d+)H)?(?:(\d+)S)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(t)
+  if (iso && t.length > 1) {
+    const n = (i: number) => Number(iso[i] ?? 0)
+    return (((n(1) * 7 + n(2)) * 24 + n(3) + n(5)) * 3600 + n(6) * 60 + n(4) + n(7)) * 1000
+  }
   const m = /^(\d+)\s*(ms|msec|s|sec|m|min|h|hr)?$/i.exec(t)
   if (!m) return undefined
   const n = Number(m[1])

@@ -5,7 +5,7 @@
  * ("Revised Cluster Status").
  */
 import {currentNode} from './placement.js'
-import {type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
+import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
 import {isFenced} from './fencing.js'
 
 function nodeLines(ws: WorkingSet, revised: boolean): string[] {
@@ -35,10 +35,38 @@ function disabled(r: Rsc): boolean {
   return r.explicitNextRole && r.nextRole === Role.Stopped
 }
 
+/** An action the transition executes: required and runnable (pseudo-actions complete too). */
+function executes(a: Action): boolean {
+  return !a.optional && a.runnable
+}
+
+/**
+ * Where a primitive is, and in which role, once the transition has run: only the actions that
+ * actually execute count — a blocked start leaves it stopped, a blocked stop leaves it running.
+ */
+export function revisedState(r: Rsc): {nodes: SNode[]; role: Role} {
+  if (!r.managed) return {nodes: [...r.runningOn], role: r.role}
+  const done = (task: string, node?: SNode) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && executes(a) && (!node || a.node === node))
+  const nodes = r.runningOn.filter((n) => !done('stop', n) && !(done('migrate_to', n)))
+  for (const a of r.actions) {
+    if (a.intervalMs !== 0 || !executes(a) || !a.node) continue
+    if ((a.task === 'start' && !a.pseudo) || a.task === 'migrate_from') if (!nodes.includes(a.node)) nodes.push(a.node)
+  }
+  // a migration whose start is a pseudo-action ends on the migration target
+  for (const a of r.actions) if (a.task === 'start' && a.pseudo && executes(a) && a.node && done('migrate_from', a.node) && !nodes.includes(a.node)) nodes.push(a.node)
+  if (nodes.length === 0) return {nodes, role: Role.Stopped}
+  let role = r.role <= Role.Stopped || !r.runningOn.some((n) => nodes.includes(n)) ? Role.Started : r.role
+  if (done('demote')) role = Role.Unpromoted
+  if (done('promote')) role = Role.Promoted
+  if (role === Role.Started && (r.role === Role.Unpromoted || r.role === Role.Promoted || r.nextRole === Role.Unpromoted || r.nextRole === Role.Promoted)) role = Role.Unpromoted
+  return {nodes, role}
+}
+
 function primitiveState(r: Rsc, revised: boolean): string {
   if (revised) {
-    const node = r.allocatedTo ?? (!r.managed ? currentNode(r) : null)
-    const role = r.managed ? r.nextRole : r.role
+    const state = revisedState(r)
+    const node = state.nodes[0]
+    const role = state.role
     if (!node || role <= Role.Stopped) return disabled(r) ? 'Stopped (disabled)' : 'Stopped'
     const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : ''].filter(Boolean)
     return `${ROLE_NAMES[role === Role.Unknown ? Role.Started : role]} ${node.uname}${flags.length ? ` (${flags.join(', ')})` : ''}`
@@ -76,8 +104,9 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   for (const group of instances) {
     const inst = group.variant === 'group' ? group.children[0] : group
     if (!inst) continue
-    const node = revised ? inst.allocatedTo : currentNode(inst)
-    const role = revised ? inst.nextRole : inst.role
+    const after = revised ? revisedState(inst) : undefined
+    const node = after ? after.nodes[0] ?? null : currentNode(inst)
+    const role = after ? after.role : inst.role
     if (!node || role <= Role.Stopped) continue
     used.add(node)
     const label = inst.failed && !revised ? 'FAILED' : ROLE_NAMES[role === Role.Started && r.promotable ? Role.Unpromoted : role === Role.Unknown ? Role.Started : role]
@@ -89,7 +118,8 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     if (nodes) lines.push(`${indent}  * ${label}: [ ${nodes.join(' ')} ]`)
   }
   const stopped = ws.nodes.filter((n) => !used.has(n)).map((n) => n.uname)
-  if (stopped.length && instances.some((i) => (revised ? !(i.variant === 'group' ? i.children[0]?.allocatedTo : i.allocatedTo) : i.runningOn.length === 0))) {
+  const first = (i: Rsc) => (i.variant === 'group' ? i.children[0] : i)
+  if (stopped.length && instances.some((i) => (revised ? first(i) && revisedState(first(i)!).nodes.length === 0 : i.runningOn.length === 0))) {
     lines.push(`${indent}  * Stopped${disabled(r) ? ' (disabled)' : ''}: [ ${stopped.join(' ')} ]`)
   }
   return lines

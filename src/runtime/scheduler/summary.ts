@@ -97,12 +97,19 @@ function rscAction(p: Printer, rsc: Rsc, current: SNode | null, next: SNode | nu
   const moving = current !== null && next !== null && current !== next
   const start = findActions(rsc, 'start', next)
   const startNode = !start || !start.runnable ? null : current
-  const stop = findActions(rsc, 'stop', startNode)
+  let stop = findActions(rsc, 'stop', startNode)
+  // multiple-active=stop_unexpected: the stop is elsewhere than where it stays
+  if (!stop && rsc.stopUnexpected) stop = findActions(rsc, 'stop', null)
   const promote = findActions(rsc, 'promote', next)
   const demote = findActions(rsc, 'demote', next)
   if (rsc.role === rsc.nextRole) {
     if (!next) return
-    if (!start || start.optional) {
+    const migrateFrom = findActions(rsc, 'migrate_from', next)
+    if (migrateFrom && current && migrateFrom.runnable) {
+      item(p, 'Migrate', rsc, current, next, start, undefined)
+    } else if (rsc.reload) {
+      item(p, 'Reload', rsc, current, next, start, undefined)
+    } else if (!start || start.optional) {
       if (demote && promote && !demote.optional && !promote.optional) item(p, 'Re-promote', rsc, current, next, promote, demote)
     } else if (!start.runnable) {
       item(p, 'Stop', rsc, current, null, stop, stop?.reason ? stop : start)
@@ -124,6 +131,8 @@ function rscAction(p: Printer, rsc: Rsc, current: SNode | null, next: SNode | nu
     item(p, 'Recover', rsc, current, next, stop, start)
   } else if (moving) {
     item(p, 'Move', rsc, current, next, stop, undefined)
+  } else if (rsc.reload) {
+    item(p, 'Reload', rsc, current, next, start, undefined)
   } else if (stop && !stop.optional) {
     item(p, 'Restart', rsc, current, next, start, undefined)
   } else if (rsc.role === Role.Promoted) {
@@ -151,13 +160,22 @@ function outputActions(p: Printer, rsc: Rsc): void {
 }
 
 export function transitionSummary(ws: WorkingSet): {lines: string[]; actions: SummaryAction[]} {
-  const p: Printer = {lines: [], actions: [], rscWidth: 5, detailWidth: 5}
+  // crm_simulate's column widths are static variables that only grow, and the scheduler logs every
+  // action (log_all_actions) before the summary is printed: the printed lines start with the widths
+  // that pass reached.
+  const log = printSummary(ws, {lines: [], actions: [], rscWidth: 5, detailWidth: 5})
+  return printSummary(ws, {lines: [], actions: [], rscWidth: log.rscWidth, detailWidth: log.detailWidth})
+}
+
+function printSummary(ws: WorkingSet, p: Printer): Printer {
   // Node actions: Pacemaker prepends to its action list, so the newest comes first.
   const nodeActions = ws.actions.filter((a) => !a.rsc && !a.optional && (a.task === 'stonith' || a.task === 'do_shutdown')).reverse()
   for (const a of nodeActions) {
     if (a.task === 'stonith') {
       const op = a.fenceOp ?? 'reboot'
-      if (a.reason) p.lines.push(`  * Fence (${op}) ${a.node!.uname} '${a.reason}'`)
+      const container = a.node!.guest ? a.node!.remoteRsc?.container : undefined
+      const target = container ? `${a.node!.uname} (resource: ${container.id})` : a.node!.uname
+      if (a.reason) p.lines.push(`  * Fence (${op}) ${target} '${a.reason}'`)
       p.actions.push({action: 'fence', resource: null, node: a.node!.uname, from: null, to: null, op, ...(a.reason ? {reason: a.reason} : {})})
     } else if (a.reason) {
       p.lines.push(`  * Shutdown ${a.node!.uname} '${a.reason}'`)

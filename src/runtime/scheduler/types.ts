@@ -4,6 +4,7 @@
  * (lib/pengine + lib/pacemaker) with plain objects.
  */
 import type * as M from '../../formats/cib/model.js'
+import type {RscTicket} from './tickets.js'
 
 export enum Role { Unknown = 0, Stopped = 1, Started = 2, Unpromoted = 3, Promoted = 4 }
 
@@ -38,9 +39,23 @@ export interface SNode {
   /** Instances assigned here, per clone (for clone-node-max). */
   countByClone: Map<string, number>
   running: Rsc[]
+  /** a Pacemaker Remote node, and its connection resource */
+  remote?: boolean
+  remoteRsc?: Rsc
+  remoteRequiresReset?: boolean
+  /** a guest node (its connection runs in a container resource) */
+  guest?: boolean
+  /** node_fenced recorded for a remote node */
+  remoteWasFenced?: boolean
+  /** maintenance mode: resources on it are left alone */
+  maintenance?: boolean
+  /** the cluster's placement-strategy (node comparisons need it) */
+  strategy?: string
+  /** remaining capacity (utilization attributes) */
+  utilization?: Map<string, number>
 }
 
-export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote'
+export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote' | 'reset_remote' | 'restart_container'
 
 export interface OpConfig {
   name: string
@@ -65,6 +80,8 @@ export interface LocationRule {
   id: string
   rsc: Rsc
   role: Role
+  /** resource-discovery: 0 always, 1 never, 2 exclusive */
+  discover?: number
   /** node -> score to add */
   nodes: Array<{node: SNode; score: number}>
 }
@@ -88,6 +105,9 @@ export const O = {
   antiColocation: 1 << 16,
   probe: 1 << 17,
   impliesThenOnNode: 1 << 18,
+  impliesFirstMigratable: 1 << 19,
+  pseudoLeft: 1 << 20,
+  applyFirstNonMigratable: 1 << 21,
 } as const
 
 export interface ActionEdge {
@@ -117,6 +137,10 @@ export interface Action {
   fenceOp?: string
   /** Needs (quorum/fencing) do not apply (stop, demote, …). */
   needsNothing: boolean
+  /** part of a live migration that can still happen (pe_action_migrate_runnable) */
+  migrateRunnable?: boolean
+  /** a stop that cleans up after a completed migration */
+  dangling?: boolean
 }
 
 export interface Ordering {
@@ -146,6 +170,7 @@ export interface VariantMethods {
 export interface Flags {
   optional: boolean
   runnable: boolean
+  migrateRunnable?: boolean
 }
 
 export interface Rsc {
@@ -219,6 +244,43 @@ export interface Rsc {
   failureIgnored: boolean
   /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
   notify?: boolean
+  /** maintenance (resource meta or cluster maintenance-mode): unmanaged, nothing scheduled */
+  maintenance?: boolean
+  /** resource-discovery of location constraints per node: 0 always, 1 never, 2 exclusive */
+  discoverMode?: Map<SNode, number>
+  /** some location constraint has resource-discovery=exclusive */
+  exclusiveDiscover?: boolean
+  /** utilization attributes (primitives) */
+  utilization?: Map<string, number>
+  /** instance attributes of a group or clone (its members' parameters include them) */
+  instanceSets?: M.NvSet[]
+  /** a start is pending or forced (pe_rsc_start_pending): no migration, no reload */
+  startPending?: boolean
+  /** requires=unfencing (explicit, or the default when a device provides unfencing) */
+  needsUnfencing?: boolean
+  /** the node a shutdown lock keeps it on */
+  lockNode?: SNode
+  /** the resource this one runs inside (meta container) */
+  container?: Rsc
+  /** an ocf:pacemaker:remote connection */
+  isRemoteConnection?: boolean
+  /** its reconnect_interval parameter */
+  remoteReconnectMs?: number
+  /** an agent reload is scheduled instead of a restart (pe_rsc_reload) */
+  reload?: boolean
+  /** meta multiple-active: what to do when found active on several nodes */
+  recovery?: 'stop_start' | 'stop_only' | 'block' | 'stop_unexpected'
+  /** multiple-active=stop_unexpected is in effect: only the unexpected copies are stopped */
+  stopUnexpected?: boolean
+  /** meta allow-migrate: moves by migrate_to/migrate_from instead of stop/start */
+  allowMigrate?: boolean
+  /** a migration recorded half done (migrate_to succeeded, migrate_from not yet) */
+  partialMigrationSource?: SNode
+  partialMigrationTarget?: SNode
+  /** sources of migrations that completed but were never stopped there */
+  danglingMigrations?: SNode[]
+  /** rsc_ticket dependencies */
+  tickets?: RscTicket[]
 }
 
 export interface ClusterOptions {
@@ -232,6 +294,15 @@ export interface ClusterOptions {
   stonithAction: string
   haveStonithResource: boolean
   dcUuid?: string
+  maintenanceMode: boolean
+  shutdownLock: boolean
+  /** stop-all-resources */
+  stopAll: boolean
+  shutdownLockLimitMs: number
+  /** some fence device provides unfencing */
+  enableUnfencing: boolean
+  /** default, utilization, minimal or balanced */
+  placementStrategy: string
 }
 
 export interface WorkingSet {
@@ -259,4 +330,6 @@ export interface WorkingSet {
   scoresLog: string[]
   showScores: boolean
   errors: string[]
+  /** templates and tags constraints may name, with the resources they stand for */
+  references?: Map<string, string[]>
 }

@@ -5,12 +5,16 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
+import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
+import {evalRule} from './rules.js'
+import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
+import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
 import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
-export function unpackOptions(cib: M.Cib): ClusterOptions {
-  const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options')
+export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
+  const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options', (rule) => evalRule(rule, null, {now}))
   const stonithEnabled = o.has('stonith-enabled') ? isTrue(o.get('stonith-enabled')) : true
   const haveQuorum = isTrue(cib.attributes['have-quorum'])
   let nqp = (o.get('no-quorum-policy') ?? 'stop').toLowerCase() as ClusterOptions['noQuorumPolicy']
@@ -29,6 +33,12 @@ export function unpackOptions(cib: M.Cib): ClusterOptions {
     stonithAction,
     haveStonithResource: false,
     dcUuid: cib.attributes['dc-uuid'],
+    maintenanceMode: isTrue(o.get('maintenance-mode')),
+    shutdownLock: isTrue(o.get('shutdown-lock')),
+    stopAll: isTrue(o.get('stop-all-resources')),
+    shutdownLockLimitMs: intervalMs(o.get('shutdown-lock-limit')) ?? 0,
+    enableUnfencing: providesUnfencing(cib),
+    placementStrategy: (o.get('placement-strategy') ?? 'default').toLowerCase(),
   }
 }
 
@@ -36,16 +46,30 @@ export function unpackNodes(ws: WorkingSet): void {
   const nodes: SNode[] = []
   for (const n of ws.cib.nodes) {
     if (n.type === 'remote' || n.type === 'ping') continue
-    const attrs = nvsetValues(n.instanceAttributes)
+    const attrs = nvsetValues(n.instanceAttributes, new Map(), undefined, (rule) => evalRule(rule, null, {now: ws.now}))
     const node: SNode = {
       id: n.id, uname: n.uname, attrs, online: false, unclean: ws.options.startupFencing, unseen: true,
       standby: isTrue(attrs.get('standby')), standbyOnFail: false, pending: false, shutdown: false,
-      expectedUp: false, numResources: 0, countByClone: new Map(), running: [],
+      expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy,
     }
+    if (isTrue(attrs.get('maintenance'))) node.maintenance = true
     attrs.set('#uname', n.uname)
     attrs.set('#id', n.id)
     attrs.set('#kind', 'cluster')
     attrs.set('#is_dc', ws.options.dcUuid === n.id ? 'true' : 'false')
+    nodes.push(node)
+  }
+  for (const r of remoteNodeNames(ws.cib)) {
+    const attrs = nvsetValues(r.node?.instanceAttributes ?? [], new Map(), undefined, (rule) => evalRule(rule, null, {now: ws.now}))
+    const node: SNode = {
+      id: r.id, uname: r.uname, attrs, online: false, unclean: false, unseen: true,
+      standby: isTrue(attrs.get('standby')), standbyOnFail: false, pending: false, shutdown: false,
+      expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy, remote: true,
+    }
+    attrs.set('#uname', r.uname)
+    attrs.set('#id', r.id)
+    attrs.set('#kind', 'remote')
+    attrs.set('#is_dc', 'false')
     nodes.push(node)
   }
   nodes.sort((a, b) => numericCompare(a.uname, b.uname))
@@ -109,8 +133,14 @@ function nodeOnline(ws: WorkingSet, ns: M.NodeState, node: SNode): boolean {
 function unpackNodeState(ws: WorkingSet, ns: M.NodeState): void {
   const node = findNode(ws, ns.id, ns.uname)
   if (!node) return
+  // remote nodes are unpacked with their history, once their connection's state is known
+  if (node.remote) {
+    node.remoteWasFenced = Number(ns.attributes.node_fenced ?? 0) !== 0
+    return
+  }
   for (const [k, v] of nvsetValues(ns.transientAttributes)) node.attrs.set(k, v)
   if (isTrue(node.attrs.get('standby'))) node.standby = true
+  if (isTrue(node.attrs.get('maintenance'))) node.maintenance = true
   node.unclean = false
   node.unseen = false
   const online = nodeOnline(ws, ns, node)
@@ -167,7 +197,7 @@ function sortOps(ops: OpEntry[]): OpEntry[] {
   }).map((x) => x.e)
 }
 
-const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7}
+const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7, restart_container: 8, reset_remote: 9}
 const MIGRATE_RANK = 3
 type FailStrategy = OnFail | 'migrate'
 const rank = (f: FailStrategy) => (f === 'migrate' ? MIGRATE_RANK : FAIL_RANK[f])
@@ -199,9 +229,19 @@ export function actionOnFail(ws: WorkingSet, rsc: Rsc, task: string, interval: n
     case 'stop': onFail = 'stop'; failRole = Role.Stopped; break
     case 'restart': onFail = 'restart'; break
     case 'demote': onFail = 'demote'; break
+    case 'restart-container': onFail = rsc.container ? 'restart_container' : undefined; break
     default: onFail = undefined
   }
-  if ((onFail === undefined || !rsc.managed) && task === 'stop') onFail = ws.options.stonithEnabled ? 'fence' : 'block'
+  // a resource inside a container is recovered by restarting the container
+  if (onFail === undefined && rsc.container) onFail = 'restart_container'
+  const isProbe = task === 'monitor' && interval === 0
+  if ((onFail === undefined || !rsc.managed) && rsc.isRemoteConnection && !isProbe && task !== 'start') {
+    // a lost remote connection means the remote node has to be fenced (or the connection recovered)
+    if (!rsc.managed) { onFail = 'stop'; failRole = Role.Stopped } else {
+      onFail = 'reset_remote'
+      if ((rsc.remoteReconnectMs ?? 0) > 0) failRole = Role.Stopped
+    }
+  } else if ((onFail === undefined || !rsc.managed) && task === 'stop') onFail = ws.options.stonithEnabled ? 'fence' : 'block'
   else if (onFail === undefined) onFail = 'restart'
   if (failRole === Role.Unknown) failRole = task === 'promote' ? Role.Unpromoted : Role.Started
   return {onFail, failRole}
@@ -245,7 +285,7 @@ function clearPastFailure(rsc: Rsc, st: HistoryState): void {
   }
 }
 
-function updateResourceState(rsc: Rsc, e: OpEntry, rc: number, st: HistoryState, masked: boolean): void {
+function updateResourceState(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: number, st: HistoryState, masked: boolean): void {
   let clear = false
   if (rc === 5 || masked) rsc.role = Role.Stopped
   else if (rc === 7) clear = true
@@ -259,6 +299,7 @@ function updateResourceState(rsc: Rsc, e: OpEntry, rc: number, st: HistoryState,
     if (st.onFail === 'demote') clear = true
     rsc.role = Role.Unpromoted
   } else if (e.task === 'migrate_from') { rsc.role = Role.Started; clear = true }
+  else if (e.task === 'migrate_to') unpackMigrateToSuccess(ws, rsc, node, e.op, migrationHooks(ws))
   else if (rsc.role < Role.Started) setActive(rsc)
   if (clear) clearPastFailure(rsc, st)
 }
@@ -337,7 +378,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     if (node.online && !node.unclean) return
   }
   if (maskable && maskedProbe) {
-    updateResourceState(rsc, e, target, st, true)
+    updateResourceState(ws, rsc, node, e, target, st, true)
     rsc.failedOn.add(node)
     resourceLocation(ws, parent, node, -INFINITY)
     return
@@ -349,7 +390,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
       else if (task === 'promote') rsc.role = Role.Promoted
       return
     case 0:
-      updateResourceState(rsc, e, rc, st, false)
+      updateResourceState(ws, rsc, node, e, rc, st, false)
       return
     case 7: {
       // A missing agent cannot be ignored: treat on-fail=ignore as a ban
@@ -362,7 +403,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   }
   const {onFail} = actionOnFail(ws, rsc, task, e.intervalMs)
   if (onFail === 'ignore') {
-    updateResourceState(rsc, e, target, st, false)
+    updateResourceState(ws, rsc, node, e, target, st, false)
     rsc.failureIgnored = true
     rsc.failedOn.add(node)
   } else {
@@ -393,6 +434,8 @@ function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: nu
   const {onFail, failRole} = actionOnFail(ws, rsc, task, e.intervalMs)
   if (rank(st.onFail) < rank(onFail)) st.onFail = onFail
   if (task === 'stop') resourceLocation(ws, rsc, node, -INFINITY)
+  else if (task === 'migrate_to') unpackMigrateToFailure(ws, rsc, node, e.op, migrationHooks(ws))
+  else if (task === 'migrate_from') unpackMigrateFromFailure(ws, rsc, node, e.op, migrationHooks(ws))
   else if (task === 'promote') rsc.role = Role.Promoted
   else if (task === 'demote') {
     if (onFail === 'block') { rsc.role = Role.Promoted; rsc.nextRole = Role.Stopped }
@@ -414,6 +457,10 @@ function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: nu
   }
 }
 
+function migrationHooks(ws: WorkingSet): MigrationHooks {
+  return {addRunning: (rsc, node) => addRunning(ws, rsc, node)}
+}
+
 function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node)
   if (!node.running.includes(rsc)) node.running.push(rsc)
@@ -423,8 +470,25 @@ function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
     if (!p.runningOn.includes(node)) p.runningOn.push(node)
     p = p.parent
   }
+  if (rsc.variant === 'primitive' && node.maintenance) rsc.managed = false
   // Unmanaged resources stay where they are
-  if (!rsc.managed) resourceLocation(ws, rsc, node, INFINITY)
+  if (!rsc.managed) { resourceLocation(ws, rsc, node, INFINITY); return }
+  if (rsc.variant === 'primitive' && isMultiplyActive(rsc)) {
+    if (rsc.recovery === 'stop_only') {
+      // make sure it does not come up again
+      rsc.allowed = new Map(ws.nodes.map((n) => [n, -INFINITY]))
+    } else if (rsc.recovery === 'block') {
+      const block = (r: Rsc) => { r.managed = false; r.block = true }
+      block(rsc)
+      if (rsc.parent?.variant === 'group' && rsc.parent.recovery === 'block') rsc.parent.children.forEach(block)
+    }
+  }
+}
+
+/** is_multiply_active: active on more than one node (clean nodes only, unless it needs fencing) */
+function isMultiplyActive(rsc: Rsc): boolean {
+  const count = rsc.needs === 'fencing' ? rsc.runningOn.length : rsc.runningOn.filter((n) => n.online && !n.unclean).length
+  return count > 1
 }
 
 function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailStrategy): void {
@@ -436,8 +500,21 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
       it = it.parent
     }
   }
-  if (rsc.role > Role.Stopped && !node.online && rsc.managed) {
-    if (ws.options.stonithEnabled) fenceNode(ws, node, `${rsc.id} is thought to be active there`, false)
+  if (rsc.role > Role.Stopped && !node.online && !node.maintenance && rsc.managed) {
+    if (node.guest) {
+      // the resource will be recovered along with the guest's container
+      rsc.failed = true
+      rsc.stopFlag = true
+      fenceNode(ws, node, `${rsc.id} is thought to be active there`, false)
+    } else if (ws.options.stonithEnabled) {
+      let reason = `${rsc.id} is thought to be active there`
+      if (node.remote && node.remoteRsc && !node.remoteRsc.failed) {
+        // fencing happens only if the connection cannot be re-established elsewhere
+        node.unseen = true
+        reason = `${rsc.id} is active there (fencing will be revoked if remote connection can be re-established elsewhere)`
+      }
+      fenceNode(ws, node, reason, false)
+    }
   }
   let onFail = onFailIn
   if (node.unclean) onFail = 'ignore'
@@ -464,6 +541,21 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
     case 'stop':
       rsc.nextRole = Role.Stopped
       break
+    case 'restart_container':
+      rsc.failed = true
+      rsc.stopFlag = true
+      if (rsc.container) stopAction(ws, rsc.container, node, false)
+      else if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) stopAction(ws, rsc, node, false)
+      break
+    case 'reset_remote': {
+      rsc.failed = true
+      rsc.stopFlag = true
+      const remote = ws.nodeByName.get(rsc.id)
+      if (ws.options.stonithEnabled && remote?.remote && !remote.remoteWasFenced) fenceNode(ws, remote, 'remote connection is unrecoverable', false)
+      if (rsc.role > Role.Stopped) stopAction(ws, rsc, node, false)
+      if ((rsc.remoteReconnectMs ?? 0) > 0) rsc.nextRole = Role.Stopped
+      break
+    }
     case 'restart':
       if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) {
         rsc.failed = true
@@ -471,6 +563,11 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
         stopAction(ws, rsc, node, false)
       }
       break
+  }
+  if (rsc.failed && rsc.isRemoteConnection) {
+    // a failed connection means its remote node is fenced even if it reconnects elsewhere
+    const remote = ws.nodeByName.get(rsc.id)
+    if (remote?.remote && remote.unclean) remote.unseen = false
   }
   if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) {
     addRunning(ws, rsc, node)
@@ -485,12 +582,19 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
   } else {
     for (const a of rsc.actions) if (a.task === 'stop' && a.node === node && a.intervalMs === 0) a.optional = true
   }
+  // a stop on the source after migrate_to does not stop the partially migrated resource on the target
+  if (rsc.role === Role.Stopped && rsc.partialMigrationSource === node && rsc.partialMigrationTarget && rsc.runningOn.length > 0) rsc.role = Role.Started
 }
 
 function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): void {
-  if (lrm.operations.length === 0) return
+  // with shutdown locks, even an entry without operations may carry a lock
+  if (lrm.operations.length === 0 && !ws.options.shutdownLock) return
   let rsc = findResourceForHistory(ws, node, lrm.id)
-  if (!rsc) rsc = orphanResource(ws, lrm)
+  if (!rsc) {
+    if (lrm.operations.length === 0) return
+    rsc = orphanResource(ws, lrm)
+  }
+  if (ws.options.shutdownLock) unpackShutdownLock(ws, lrm, rsc, node)
   const saved = rsc.role
   rsc.role = Role.Unknown
   const st: HistoryState = {onFail: 'ignore'}
@@ -513,7 +617,29 @@ function orphanResource(ws: WorkingSet, lrm: M.LrmResource): Rsc {
   else resourceLocation(ws, rsc, null, -INFINITY)
   ws.resources.push(rsc)
   ws.orphans.push(rsc)
+  if (isRemoteConnection(prim)) orphanRemoteNode(ws, rsc)
   return rsc
+}
+
+/** An orphaned remote connection still defines its remote node, which is shutting down (create_fake_resource). */
+function orphanRemoteNode(ws: WorkingSet, rsc: Rsc): void {
+  let node = ws.nodeByName.get(rsc.id)
+  if (!node) {
+    const attrs = new Map<string, string>([['#uname', rsc.id], ['#id', rsc.id], ['#kind', 'remote'], ['#is_dc', 'false']])
+    node = {
+      id: rsc.id, uname: rsc.id, attrs, online: false, unclean: false, unseen: true, standby: false, standbyOnFail: false, pending: false,
+      shutdown: false, expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy, remote: true,
+    }
+    ws.nodes.push(node)
+    ws.nodes.sort((a, b) => numericCompare(a.uname, b.uname))
+    ws.nodeById.set(node.id, node)
+    ws.nodeByName.set(node.uname, node)
+  }
+  rsc.isRemoteConnection = true
+  node.remoteRsc = rsc
+  node.unclean = ws.options.startupFencing
+  node.unseen = true
+  node.shutdown = true
 }
 
 /** Set by index.ts (needs resources.ts internals). */
@@ -591,17 +717,34 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
 export function unpackStatus(ws: WorkingSet): void {
   for (const ns of ws.cib.status) unpackNodeState(ws, ns)
   const done = new Set<SNode>()
-  const pass = (fence: boolean) => {
+  // unpack_node_history: a remote node's history waits until its connection is known to run
+  const pass = (fence: boolean): boolean => {
+    let progress = false
     for (const ns of ws.cib.status) {
       const node = findNode(ws, ns.id, ns.uname)
       if (!node || done.has(node)) continue
-      if (!fence && !ws.options.stonithEnabled && !node.online) continue
+      if (fence) { /* every remaining node */ } else if (node.guest) {
+        if (node.remoteRsc?.role !== Role.Started || node.remoteRsc.container?.role !== Role.Started) continue
+      } else if (node.remote) {
+        if (!node.remoteRsc || (!ws.options.shutdownLock && node.remoteRsc.role !== Role.Started)) continue
+      } else if (!ws.options.stonithEnabled && !ws.options.shutdownLock && !node.online) continue
+      if (node.remote) {
+        remoteOnlineStatus(node)
+        remoteAttributes(ws, node, ns, nvsetValues(ns.transientAttributes))
+      }
       done.add(node)
       for (const lrm of ns.lrmResources) unpackLrmResource(ws, node, lrm)
+      progress = true
     }
+    return progress
   }
-  pass(false)
+  while (pass(false)) { /* another pass: remote histories may depend on this one */ }
   pass(ws.options.stonithEnabled)
+  for (const node of ws.nodes) {
+    if (!node.remote) continue
+    if (node.shutdown && node.remoteRsc) node.remoteRsc.nextRole = Role.Stopped
+    if (!done.has(node)) remoteOnlineStatus(node)
+  }
 }
 
 // ------------------------------------------------------------ fail counts --
@@ -668,3 +811,12 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
+
+/** Any meta attribute provides=unfencing in the resources or rsc_defaults enables unfencing (XPATH_ENABLE_UNFENCING). */
+function providesUnfencing(cib: M.Cib): boolean {
+  const inSets = (sets: M.NvSet[]) => sets.some((s) => s.pairs.some((p) => p.name === 'provides' && p.value === 'unfencing'))
+  const inResource = (r: M.Resource): boolean => inSets(r.metaAttributes)
+    || (r.kind === 'group' && r.children.some(inResource)) || (r.kind === 'clone' && inResource(r.child))
+  return cib.resources.some(inResource) || inSets(cib.rscDefaults)
+    || cib.otherSections.some((s) => s.name === 'template' && /name="provides"\s+value="unfencing"|value="unfencing"\s+name="provides"/.test(s.xml))
+}

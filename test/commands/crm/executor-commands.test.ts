@@ -47,7 +47,7 @@ describe('hakit crm ra', () => {
   test('meta of an LSB script is synthesized from its INIT INFO block', () => {
     const r = runCli(['crm', 'ra', 'meta', 'lsb:procps'])
     assert.equal(r.status, 0, r.stderr)
-    assert.match(r.stdout, /<resource-agent name="procps"/)
+    assert.match(r.stdout, /<resource-agent name='procps'/)
     assert.match(r.stdout, /<version>1.0<\/version>/)
   })
 })
@@ -65,6 +65,14 @@ describe('hakit crm resource force-*', () => {
         <instance_attributes id="d-ia"><nvpair id="d-state" name="state" value="${join(dir, 'd.state')}"/></instance_attributes>
       </primitive>
       <group id="g"><primitive id="gd" class="ocf" provider="heartbeat" type="Dummy"/></group>
+      <primitive id="slow1" class="ocf" provider="heartbeat" type="Delay">
+        <instance_attributes id="s1-ia"><nvpair id="s1-d" name="startdelay" value="10"/></instance_attributes>
+        <operations><op id="s1-start" name="start" interval="0" timeout="1s"/></operations>
+      </primitive>
+      <primitive id="slow2" class="ocf" provider="heartbeat" type="Delay">
+        <instance_attributes id="s2-ia"><nvpair id="s2-d" name="startdelay" value="10"/></instance_attributes>
+        <operations><op id="s2-start" name="start" interval="0" timeout="1s"/></operations>
+      </primitive>
     </resources>
     <constraints/>
   </configuration>
@@ -91,6 +99,20 @@ describe('hakit crm resource force-*', () => {
         assert.equal(real.stdout.split('\n')[0], line, 'same first line as crm_resource')
       }
     }
+  })
+
+  test('a start timeout: the message and exit code of crm_resource', () => {
+    const r = runCli(['crm', 'resource', 'force-start', 'slow1', '--cib', cib])
+    assert.equal(r.status, 1)
+    const lines = r.stderr.trim().split('\n')
+    assert.equal(lines[0], 'Operation force-start for slow1 (ocf:heartbeat:Delay) could not be executed (Timed Out: Resource agent did not exit within specified timeout)')
+    assert.equal(lines.at(-1), 'hakit: Error performing operation: Error occurred')
+    if (haveCommand('crm_resource')) {
+      const real = spawnSync('crm_resource', ['--force-start', '-r', 'slow2'], {encoding: 'utf8', env: {...process.env, CIB_file: cib}})
+      assert.equal(real.status, 1)
+      assert.equal(real.stderr.split('\n')[0], lines[0].replace(/slow1/, 'slow2'))
+    }
+    for (const id of ['slow1', 'slow2']) runCli(['crm', 'resource', 'force-stop', id, '--cib', cib])
   })
 
   test('CIB_file is honoured like the Pacemaker tools do', () => {

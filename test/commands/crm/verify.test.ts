@@ -1,6 +1,6 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {tmpdir} from 'node:os'
 import {fixturesDir, runCli} from '../../helpers/cli.js'
@@ -25,6 +25,22 @@ test('exit 0 for a valid configuration, 78 with errors (as crm_verify), 2 for un
     const b = runCli(['crm', 'verify', '--cib', broken])
     assert.equal(b.status, 2)
     assert.match(b.stderr, /^hakit: .*broken\.xml:1:\d+: malformed XML/)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('agents are checked against the installed OCF root by default, with a did-you-mean; --no-agent-check skips it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-verify-agents-'))
+  try {
+    mkdirSync(join(dir, 'resource.d', 'heartbeat'), {recursive: true})
+    writeFileSync(join(dir, 'resource.d', 'heartbeat', 'IPaddr2'), '#!/bin/sh\n')
+    const file = join(dir, 'c.crm')
+    writeFileSync(file, 'property stonith-enabled=false\nprimitive vip ocf:heartbeat:IPadr2 params ip=10.0.0.1\n')
+    const r = runCli(['crm', 'verify', '--cib', file], {env: {OCF_ROOT: dir}})
+    assert.equal(r.status, 78, r.stdout + r.stderr)
+    assert.match(r.stdout, /c\.crm:2:\d+ error unknown-agent vip: resource agent ocf:heartbeat:IPadr2 is not installed in .*resource\.d \(did you mean ocf:heartbeat:IPaddr2\?\)/)
+    assert.equal(runCli(['crm', 'verify', '--cib', file, '--no-agent-check'], {env: {OCF_ROOT: dir}}).status, 0)
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }

@@ -43,7 +43,16 @@ test('XML syntax: entities, CDATA, comments, declaration; errors with positions'
   assert.match(bad('<cib a="1" a="2"/>'), /^b\.xml:1:\d+: malformed XML: .*[Aa]ttribute.*repeated/)
   assert.match(bad('<cib>\n<x v="a & b"/></cib>'), /^b\.xml:2:\d+: malformed XML/)
   assert.match(bad('<cib/><cib/>'), /^b\.xml:1:\d+: malformed XML/)
-  assert.match(bad('<nodes/>'), /^b\.xml: root element is <nodes>, expected <cib>/)
+  assert.match(bad('<nodes/>'), /^b\.xml:1:1: root element is <nodes>, expected <cib>/)
+  // structural errors name the element's line and column
+  assert.match(bad('<cib><configuration><resources>\n  <primitive id="p" type="Dummy"/></resources></configuration></cib>'), /^b\.xml:2:3: <primitive id="p"> has no class attribute/)
+  assert.match(bad('<cib><configuration><crm_config><cluster_property_set id="c">\n <bogus/></cluster_property_set></crm_config></configuration></cib>'), /^b\.xml:2:2: unsupported element <bogus>/)
+  // limits of the reader, not exceptions: nesting and character references
+  const deep = `<cib>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</cib>`
+  assert.match(bad(deep), /^b\.xml:1:\d+: malformed XML: elements nested more than 256 deep/)
+  assert.match(bad('<cib>\n<x v="&#x110000;"/></cib>'), /^b\.xml:2:7: malformed XML: character reference &#x110000; is not/)
+  assert.match(bad('<cib>&#0;</cib>'), /^b\.xml:1:6: malformed XML: character reference &#0; is not/)
+  assert.match(bad('<cib>&#xD800;</cib>'), /^b\.xml:1:6: malformed XML: character reference/)
 })
 
 test('reads master, rules, sets, entities and fills in readable ids', () => {

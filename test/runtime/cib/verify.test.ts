@@ -68,3 +68,22 @@ test('unknown OCF agents when an agent directory is given', () => {
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('an unknown agent gets a did-you-mean: a misspelt type, the type under another provider, a misspelt provider', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-agents-'))
+  try {
+    mkdirSync(join(dir, 'heartbeat'))
+    mkdirSync(join(dir, 'linbit'))
+    for (const a of ['IPaddr2', 'Filesystem']) writeFileSync(join(dir, 'heartbeat', a), '#!/bin/sh\n')
+    writeFileSync(join(dir, 'linbit', 'drbd'), '#!/bin/sh\n')
+    const found = check('property stonith-enabled=false\nprimitive a ocf:heartbeat:IPadr2\nprimitive b ocf:heartbeat:drbd\nprimitive c ocf:hearbeat:Filesystem\nprimitive d ocf:heartbeat:Nothing\n', dir)
+    assert.deepEqual(found.map((f) => f.replace(/ is not installed in \S+/, '')), [
+      '2:unknown-agent:a: resource agent ocf:heartbeat:IPadr2 (did you mean ocf:heartbeat:IPaddr2?)',
+      '3:unknown-agent:b: resource agent ocf:heartbeat:drbd (did you mean ocf:linbit:drbd?)',
+      '4:unknown-agent:c: resource agent ocf:hearbeat:Filesystem (did you mean ocf:heartbeat:Filesystem?)',
+      '5:unknown-agent:d: resource agent ocf:heartbeat:Nothing',
+    ])
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})

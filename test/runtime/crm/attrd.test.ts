@@ -8,6 +8,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {Attrd, type AttrdAction, type AttrdMessage} from '../../../src/runtime/crm/attrd.js'
+import {AttrdAttributeStore} from '../../../src/runtime/crm/attrd-store.js'
 import {applyStatusChanges, transientAttrs} from '../../../src/runtime/crm/history.js'
 import type {StatusChange} from '../../../src/runtime/crm/controller-types.js'
 
@@ -132,4 +133,31 @@ test('property: random updates on three nodes converge, and the writer\'s CIB eq
     const inCib = names.flatMap((n) => [...transientAttrs(cib, n)].map(([name, value]) => ({node: n, name, value})))
     assert.deepEqual(inCib.sort((x, y) => x.name.localeCompare(y.name) || x.node.localeCompare(y.node)), reference.map(({node, name, value}) => ({node, name, value})), `seed ${seed}: the CIB holds the writer's table`)
   }
+})
+
+test('AttrdAttributeStore: the agent tools\' store on attrd — transient through attrd (dampened), permanent to the configuration', async () => {
+  const attrd = new Attrd({localNode: 'n1'})
+  attrd.handle({type: 'writer', now: 0, isWriter: true})
+  const performed: AttrdAction[] = []
+  const permanent = new Map<string, string>()
+  let now = 1000
+  const store = new AttrdAttributeStore(attrd, {
+    perform: (actions) => performed.push(...actions),
+    now: () => now,
+    getPermanent: (node, name) => permanent.get(`${node}/${name}`),
+    setPermanent: async (node, name, value) => { if (value === null) permanent.delete(`${node}/${name}`); else permanent.set(`${node}/${name}`, value) },
+    listPermanent: () => [...permanent].map(([k, value]) => ({node: k.split('/')[0], name: k.split('/')[1], value, lifetime: 'forever' as const})),
+  })
+  await store.set('n1', 'pingd', '1000', 'reboot', 5000)
+  assert.equal(await store.get('n1', 'pingd', 'reboot'), '1000', 'readers see it at once')
+  assert.ok(performed.some((a) => a.type === 'broadcast'), 'replicated')
+  assert.deepEqual(changesOf(performed), [], 'not written before the dampening delay')
+  assert.deepEqual(timerOf(performed), {timer: 'attrd-dampen:pingd', at: 6000})
+  now = 6000
+  assert.deepEqual(changesOf(attrd.handle({type: 'timer-fired', now, timer: 'attrd-dampen:pingd'})), [{kind: 'transient-attr', node: 'n1', name: 'pingd', value: '1000'}])
+  await store.set('n2', 'site', 'east', 'forever')
+  assert.equal(await store.get('n2', 'site', 'forever'), 'east')
+  assert.deepEqual((await store.list()).map((e) => `${e.node} ${e.name}=${e.value} ${e.lifetime}`), ['n1 pingd=1000 reboot', 'n2 site=east forever'])
+  await store.delete('n1', 'pingd', 'reboot')
+  assert.equal(await store.get('n1', 'pingd', 'reboot'), undefined)
 })

@@ -1,7 +1,7 @@
 /**
  * Property tests of the DC's controller: random clusters, random event
- * sequences (crashes, rejoins, resource deaths, failing starts, shutdown
- * requests, broken fence devices, configuration changes) arriving at random
+ * sequences (crashes, rejoins, partitions and heals, resource deaths, failing
+ * starts, shutdown requests, broken fence devices, configuration changes) arriving at random
  * points of a transition, results delivered in random order. Throughout:
  *  - never an operation for a resource on a node while one is in flight there;
  *  - never a start of a resource active on another node;
@@ -65,8 +65,8 @@ export function randomHistory(seed: number, dump?: (sim: SimCluster) => void): v
   sim.start()
   sim.runSteps(Math.floor(r() * 60))
   for (let i = 0; i < 8; i++) {
-    const up = sim.upNodes()
-    const down = [...sim.nodes.keys()].filter((n) => !up.includes(n))
+    const up = sim.upNodes().filter((n) => !sim.isolated.has(n))
+    const down = [...sim.nodes.keys()].filter((n) => !sim.nodes.get(n)!.up)
     const x = r()
     if (x < 0.2 && up.length > 1) {
       sim.crash(pick(up.filter((n) => n !== sim.dc)))
@@ -83,7 +83,12 @@ export function randomHistory(seed: number, dump?: (sim: SimCluster) => void): v
     } else if (x < 0.8) {
       if (sim.brokenDevices.has('st')) sim.brokenDevices.delete('st')
       else sim.brokenDevices.add('st')
-    } else if (x < 0.88) {
+    } else if (x < 0.84 && up.length > 1) {
+      const candidates = up.filter((n) => n !== sim.dc && !sim.isolated.has(n))
+      if (candidates.length > 0) sim.partition(pick(candidates))
+    } else if (x < 0.88 && sim.isolated.size > 0) {
+      sim.heal(pick([...sim.isolated.keys()]))
+    } else if (x < 0.92) {
       // not on clone members: hakit's scheduler and crm_simulate still differ there (see docs/crm-controller.md)
       const rsc = pick(resources.filter((id) => id !== 'state' && id !== 'c'))
       const node = pick([...sim.nodes.keys()])
@@ -97,6 +102,8 @@ export function randomHistory(seed: number, dump?: (sim: SimCluster) => void): v
   // repair and bring everyone back, then let it settle
   sim.brokenDevices.clear()
   sim.failRules.length = 0
+  sim.run(300_000)
+  for (const n of [...sim.isolated.keys()]) sim.heal(n)
   sim.run(300_000)
   for (const n of sim.nodes.keys()) if (!sim.nodes.get(n)!.up) sim.join(n)
   sim.run(300_000)

@@ -221,6 +221,14 @@ test('promotable clone with Stateful promotion scores and a group colocated with
   assert.ok(promoteAt >= 0 && sim.executed.indexOf(`${promoted[0]} fs start 0`) > promoteAt)
   // notify=true: instances were notified around start and promote
   assert.ok(sim.executed.filter((e) => e.endsWith('state notify 0')).length >= 4)
+  const postPromote = sim.requests.filter((r) => r.request.action === 'notify' && r.request.notify?.type === 'post' && r.request.notify.operation === 'promote')
+  assert.deepEqual(postPromote.map((r) => r.node).sort(), ['n1', 'n2'], 'post-promote notification to both instances')
+  const sets = postPromote[0].request.notify!.sets
+  assert.deepEqual(sets.promote?.unames, promoted, 'CRM_meta_notify_promote_uname')
+  assert.match(sets.promote?.resources?.[0] ?? '', /^state:\d$/, 'instance names')
+  assert.equal(sets.active?.resources?.length, 2)
+  assert.equal(postPromote[0].request.opMeta?.notify_type, 'post')
+  assert.equal(postPromote[0].request.clone?.notify, true)
   assert.ok(op(sim, promoted[0], 'state', 'state_monitor_10000'), 'promoted monitor (role=Promoted) running')
   assertSettled(sim)
   // the promoted node dies: the other instance is promoted and the group follows
@@ -371,6 +379,18 @@ test('transition-delay: the scheduler runs only when the delay has passed after 
   assert.ok(sim.logs.some((l) => l.startsWith('info: New Transition Timer just popped')))
   assert.equal(sim.activeOn('d1').length, 1)
   assertSettled(sim)
+  // each new event restarts the delay
+  sim.setAttribute('n1', 'pingd', '1')
+  sim.runSteps(1)
+  const first = sim.timers.get('transition-delay')!
+  assert.equal(first, sim.now + 2000)
+  sim.now += 1000
+  sim.setAttribute('n2', 'pingd', '1')
+  sim.runSteps(1)
+  assert.equal(sim.timers.get('transition-delay'), sim.now + 2000, 'restarted by the second change')
+  assert.ok(sim.timers.get('transition-delay')! > first)
+  sim.run()
+  assertSettled(sim)
 })
 
 test('lost-dc: a controller that is no longer DC drops its transitions and timers', () => {
@@ -416,5 +436,136 @@ test('cleanup: fail counts and the failed history are forgotten, the resource is
   assert.equal(op(sim, planned, 'd1', 'd1_last_failure_0'), undefined)
   assert.equal(sim.executed.filter((e) => e === `${planned} d1 monitor 0`).length, probes + 1, 'probed again')
   assert.equal(sim.activeOn('d1').length, 1)
+  assertSettled(sim)
+})
+
+test('partition without fencing, then heal: the resource active on both sides is stopped everywhere and started once', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1') + dummy('d2')})})
+  sim.start()
+  sim.run()
+  // cut off the node that is not the DC, whichever of d1/d2 it runs
+  const cut = sim.dc === 'n1' ? 'n2' : 'n1'
+  const other = sim.dc
+  const rsc = sim.activeOn('d1')[0] === cut ? 'd1' : 'd2'
+  assert.deepEqual(sim.activeOn(rsc), [cut])
+  sim.partition(cut)
+  sim.run()
+  assert.deepEqual(sim.activeOn(rsc).sort(), ['n1', 'n2'], 'both sides run it while they cannot talk')
+  sim.heal(cut)
+  sim.run()
+  assert.equal(sim.activeOn('d1').length, 1, 'multiple-active recovery: one copy left')
+  assert.equal(sim.activeOn('d2').length, 1)
+  assert.ok(sim.executed.includes(`${cut} ${rsc} stop 0`) && sim.executed.includes(`${other} ${rsc} stop 0`), 'stop_start: every copy stopped')
+  assertSettled(sim)
+})
+
+test('partition with fencing: the cut-off node is fenced before anything of it runs elsewhere', () => {
+  const sim = new SimCluster({cib: cibXml({stonith: true, resources: fenceDevice('st', ['n1', 'n2']) + dummy('d1') + dummy('d2')})})
+  sim.start()
+  sim.run()
+  const cut = sim.activeOn('d1')[0] === sim.dc ? sim.activeOn('d2')[0] : sim.activeOn('d1')[0]
+  assert.notEqual(cut, sim.dc)
+  sim.partition(cut)
+  sim.run()
+  assert.deepEqual(sim.fenced, [cut])
+  assert.equal(sim.activeOn('d1').length + sim.activeOn('d2').length, 2)
+  assert.ok(!sim.activeOn('d1').includes(cut) && !sim.activeOn('d2').includes(cut))
+  sim.join(cut)
+  sim.run()
+  assertSettled(sim)
+})
+
+test('a late result of a cancelled monitor, and results from a node that left, are ignored', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1')})})
+  sim.start()
+  sim.run()
+  const where = sim.activeOn('d1')[0]
+  const monitorKey = op(sim, where, 'd1', 'd1_monitor_10000')!['transition-key']
+  sim.reconfigure((cib) => {
+    const p = cib.resources[0]
+    if (p.kind === 'primitive') p.metaAttributes.push({id: 'd1-meta', pairs: [{id: 'd1-meta-tr', name: 'target-role', value: 'Stopped'}]})
+  })
+  sim.run()
+  assert.deepEqual(sim.activeOn('d1'), [])
+  const executed = sim.executed.length
+  const late = (node: string) => ({
+    rscId: 'd1', action: 'monitor', intervalMs: 10_000, operationKey: 'd1_monitor_10000', callId: 999, rc: 7, status: 0, exitReason: '',
+    execTimeMs: 1, queueTimeMs: 0, lastRun: Math.floor(sim.now / 1000), lastRcChange: Math.floor(sim.now / 1000), opDigest: '', transitionKey: monitorKey,
+    targetRc: 0, classification: {class: 'soft' as const, failed: true, text: 'not running'}, stdoutTail: '', stderrTail: '',
+  })
+  sim.deliver({type: 'op-result', now: sim.now, node: where, result: late(where)})
+  sim.run()
+  assert.equal(getTransientAttr(sim.cib, where, 'fail-count-d1#monitor_10000'), undefined, 'no failure counted')
+  assert.equal(op(sim, where, 'd1', 'd1_monitor_10000'), undefined, 'not recorded')
+  assert.equal(sim.executed.length, executed, 'nothing done')
+  assert.ok(sim.logs.some((l) => l.includes('Ignoring result of cancelled operation d1_monitor_10000')))
+  const gone = sim.dc === 'n1' ? 'n2' : 'n1'
+  sim.crash(gone)
+  sim.run()
+  sim.deliver({type: 'op-result', now: sim.now, node: gone, result: late(gone)})
+  assert.ok(sim.logs.some((l) => l.includes(`Ignoring result of d1_monitor_10000 from ${gone}: not a cluster member`)))
+  assertSettled(sim)
+})
+
+test('stonith-max-attempts: after that many failed fencings the DC stops trying until the node comes back', () => {
+  const sim = new SimCluster({cib: cibXml({stonith: true, resources: fenceDevice('st', ['n1', 'n2']) + dummy('d1'), options: {'stonith-max-attempts': '3'}})})
+  sim.start()
+  sim.run()
+  const victim = sim.dc === 'n1' ? 'n2' : 'n1'
+  sim.brokenDevices.add('st')
+  const origin = sim.executed.length
+  sim.crash(victim)
+  sim.run(600_000)
+  assert.equal(sim.executed.slice(origin).filter((e) => e === `fence ${victim}`).length, 3, 'three attempts, then no more')
+  assert.ok(sim.logs.some((l) => l.includes(`Too many failures (3) to fence ${victim}, giving up`)))
+  assert.equal(sim.timers.has(`fence-retry:${victim}`), false)
+  sim.join(victim)
+  sim.run()
+  assert.deepEqual(sim.violations, [])
+  assert.equal(sim.activeOn('d1').length, 1)
+  assertSettled(sim)
+})
+
+for (const [onFail, expectActive] of [['stop', 0], ['block', 0], ['restart', 1]] as const) {
+  test(`monitor failure with on-fail=${onFail}: ${expectActive ? 'recovered' : 'left stopped, nothing more tried'}`, () => {
+    const rsc = `<primitive id="d1" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="d1-m" name="monitor" interval="10s" on-fail="${onFail}"/></operations></primitive>`
+    const sim = new SimCluster({cib: cibXml({resources: rsc})})
+    sim.start()
+    sim.run()
+    const where = sim.activeOn('d1')[0]
+    const predicted = crmSimulatePrediction(sim, ['--op-inject', `d1_monitor_10000@${where}=7`])
+    sim.kill(where, 'd1')
+    sim.run()
+    assert.equal(getTransientAttr(sim.cib, where, 'fail-count-d1#monitor_10000'), '1')
+    assert.equal(sim.activeOn('d1').length, expectActive)
+    // on-fail=block: Pacemaker no longer knows what runs; it shows the resource FAILED (blocked) where it failed
+    if (onFail === 'block') { if (predicted) assert.deepEqual(sorted(predicted), [['d1', [`${where}:FAILED`]]]) }
+    else assertPredicted(sim, predicted)
+    const before = sim.executed.length
+    sim.run(600_000)
+    assert.equal(sim.executed.length, before, 'nothing further')
+    assert.deepEqual(sim.violations, [])
+  })
+}
+
+test('allow-migrate: a move is a live migration (migrate_to, migrate_from, stop), recorded with its source and target', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1', meta('d1', {'allow-migrate': 'true'})), constraints: `<rsc_location id="d1-on-n1" rsc="d1" node="n1" score="100"/>`})})
+  sim.start()
+  sim.run()
+  assert.deepEqual(sim.activeOn('d1'), ['n1'])
+  const before = sim.executed.length
+  sim.reconfigure((cib) => {
+    cib.nodes[0].instanceAttributes.push({id: 'nodes-1', pairs: [{id: 'nodes-1-standby', name: 'standby', value: 'on'}]})
+  })
+  sim.run()
+  const ops = sim.executed.slice(before).filter((e) => / d1 (migrate_to|migrate_from|stop|start) /.test(e))
+  assert.deepEqual(ops, ['n1 d1 migrate_to 0', 'n2 d1 migrate_from 0', 'n1 d1 stop 0'])
+  assert.deepEqual(sim.activeOn('d1'), ['n2'])
+  const from = op(sim, 'n2', 'd1', 'd1_last_0')!
+  assert.equal(from.operation, 'migrate_from')
+  assert.equal(from.migrate_source, 'n1')
+  assert.equal(from.migrate_target, 'n2')
+  const request = sim.requests.find((r) => r.request.action === 'migrate_to')!.request
+  assert.deepEqual([request.opMeta?.migrate_source, request.opMeta?.migrate_target], ['n1', 'n2'], 'CRM_meta_migrate_source/_target')
   assertSettled(sim)
 })

@@ -6,7 +6,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {parseCibXml} from '../../../src/formats/cib/xml.js'
-import {FenceRun, fenceExecutor, fencePlan, fenceRetryDelay, fencingTopology} from '../../../src/runtime/crm/fencer.js'
+import {FenceRun, fenceExecutor, fencePlan, fencePort, fenceRetryDelay, fencingTopology} from '../../../src/runtime/crm/fencer.js'
 import {cibXml} from './cibs.js'
 
 const device = (id: string, attrs: Record<string, string>, type = 'fence_dummy') =>
@@ -23,15 +23,17 @@ test('without a topology every capable device is a level of its own; host lists 
   assert.equal(req.agent.class, 'stonith')
   assert.equal(req.agent.type, 'fence_dummy')
   assert.equal(req.action, 'reboot')
-  assert.deepEqual(req.params, {ipaddr: '10.0.0.9', port: 'plug2', nodename: 'n2', nodeid: '2'}, 'pcmk_* removed, target mapped through pcmk_host_map')
+  assert.equal(req.fenceTarget, 'n2')
+  assert.deepEqual(req.params, {pcmk_host_map: 'n2:plug2;n3:plug3', ipaddr: '10.0.0.9', nodeid: '2'}, 'the device as configured: the executor maps the target')
+  assert.equal(fencePort(req), 'plug2', 'through pcmk_host_map')
   assert.deepEqual(fencePlan(cib, 'n1', 'off', 60_000).map((l) => l.devices[0].device), ['st_n1', 'st_any'])
 })
 
-test('pcmk_host_argument, per-action renames and timeouts', () => {
+test('pcmk_host_argument is the executor\'s; per-action renames and timeouts are applied here', () => {
   const cib = parseCibXml(cibXml({stonith: true, resources: device('ipmi', {pcmk_host_list: 'n1 n2', pcmk_host_argument: 'plug', pcmk_reboot_action: 'off', pcmk_reboot_timeout: '90s'}, 'fence_ipmilan')}), 'x')
   const req = fencePlan(cib, 'n1', 'reboot', 60_000)[0].devices[0].request
-  assert.equal(req.params.plug, 'n1')
-  assert.equal(req.params.port, undefined)
+  assert.equal(req.params.pcmk_host_argument, 'plug', 'left to the executor, which puts the target under it')
+  assert.equal(req.fenceTarget, 'n1')
   assert.equal(req.action, 'off')
   assert.equal(req.timeoutMs, 90_000)
 })

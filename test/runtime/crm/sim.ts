@@ -37,6 +37,8 @@ interface SimNode {
   active: Map<string, SimRole>
   callId: number
   monitors: Map<string, SimMonitor>
+  /** monitors cancelled while a run may still report (random mode delivers such late results) */
+  cancelled: Map<string, SimMonitor>
   /** history ids with an operation in flight */
   busy: Set<string>
 }
@@ -45,8 +47,7 @@ type Delivery =
   | {kind: 'op'; node: string; request: OpRequest}
   | {kind: 'monitor'; node: string; key: string}
   | {kind: 'fence'; id: string; target: string; levels: FenceLevel[]; executor: string}
-  /** the CIB as it is when delivered, or an older copy (a daemon whose CIB lags behind the DC's updates) */
-  | {kind: 'cib-changed'; snapshot?: M.Cib}
+  | {kind: 'cib-changed'}
 
 export interface FailRule {
   node?: string
@@ -93,6 +94,8 @@ export class SimCluster {
   readonly violations: string[] = []
   /** every operation dispatched: "node rsc action interval" */
   readonly executed: string[] = []
+  /** the requests behind `executed` (operations only) */
+  readonly requests: Array<{node: string; request: OpRequest}> = []
   readonly fenced: string[] = []
   readonly shutdownsSent: string[] = []
   readonly failRules: FailRule[] = []
@@ -104,6 +107,8 @@ export class SimCluster {
   readonly brokenDevices = new Set<string>()
   /** resources that were active on a node when it was lost, until that node is fenced */
   private readonly lostUnfenced = new Map<string, Set<string>>()
+  /** nodes cut off from the DC but still running (a partition), with the history they had */
+  readonly isolated = new Map<string, M.LrmResource[]>()
   private readonly random: (() => number) | undefined
   private quorate = true
 
@@ -112,7 +117,7 @@ export class SimCluster {
     this.now = opts.now ?? 1_800_000_000_000
     this.random = opts.seed === undefined ? undefined : mulberry32(opts.seed)
     const up = new Set(opts.up ?? this.cib.nodes.map((n) => n.uname))
-    for (const n of this.cib.nodes) this.nodes.set(n.uname, {name: n.uname, up: up.has(n.uname), active: new Map(), callId: 0, monitors: new Map(), busy: new Set()})
+    for (const n of this.cib.nodes) this.nodes.set(n.uname, {name: n.uname, up: up.has(n.uname), active: new Map(), callId: 0, monitors: new Map(), cancelled: new Map(), busy: new Set()})
     this.dc = opts.dc ?? [...up][0]
     this.controller = new Controller({localNode: this.dc, controllerUuid: 'sim-dc-uuid', timers: {fenceRetryMs: 2_000, fenceRetryMaxMs: 30_000}})
   }
@@ -128,7 +133,7 @@ export class SimCluster {
 
   private computeQuorum(): boolean {
     const total = this.nodes.size
-    const up = this.upNodes().length
+    const up = this.upNodes().filter((n) => !this.isolated.has(n)).length
     return total === 2 ? up >= 1 : up * 2 > total
   }
 
@@ -137,9 +142,26 @@ export class SimCluster {
   /** The most operations/fencings the controller had in flight at once. */
   maxInFlight = 0
 
+  private delivering = false
+  private readonly backlog: ControllerEvent[] = []
+
+  /**
+   * Feeds an event and carries out the actions. Events that arise while actions are carried out
+   * (a CIB announced during an update) wait until the batch is done: the controller is never
+   * re-entered, so actions are performed in the order it emitted them.
+   */
   deliver(event: ControllerEvent): void {
-    for (const a of this.controller.handle(event)) this.apply(a)
-    this.maxInFlight = Math.max(this.maxInFlight, this.controller.snapshot().inFlight.length)
+    this.backlog.push(event)
+    if (this.delivering) return
+    this.delivering = true
+    try {
+      for (let next = this.backlog.shift(); next; next = this.backlog.shift()) {
+        for (const a of this.controller.handle(next)) this.apply(a)
+        this.maxInFlight = Math.max(this.maxInFlight, this.controller.snapshot().inFlight.length)
+      }
+    } finally {
+      this.delivering = false
+    }
   }
 
   start(): void {
@@ -155,10 +177,12 @@ export class SimCluster {
       case 'cib-update':
         this.maybeStaleEcho()
         applyStatusChanges(this.cib, a.changes)
+        this.bumpUpdates()
         break
       case 'attr-update':
         this.maybeStaleEcho()
         setTransientAttr(this.cib, a.node, a.name, a.value)
+        this.bumpUpdates()
         break
       case 'set-timer':
         this.timers.set(a.timer, a.at)
@@ -171,7 +195,14 @@ export class SimCluster {
         break
       case 'cancel-recurring': {
         const n = this.nodes.get(a.node)
-        n?.monitors.delete(`${a.rscId}_${a.action}_${a.intervalMs}`)
+        const key = `${a.rscId}_${a.action}_${a.intervalMs}`
+        const m = n?.monitors.get(key)
+        n?.monitors.delete(key)
+        if (n && m && this.random && this.random() < 0.5) {
+          // a run already under way reports after the cancel
+          n.cancelled.set(key, m)
+          this.queue.push({kind: 'monitor', node: n.name, key})
+        }
         break
       }
       case 'fence':
@@ -195,9 +226,17 @@ export class SimCluster {
     }
   }
 
-  /** In random mode, sometimes hand the controller a CIB from before its latest update, later. */
+  /**
+   * In random mode, sometimes announce the CIB as it is before this update is applied — as a daemon
+   * does that announces each applied change while later updates of the same batch are still being
+   * submitted. It reaches the controller after the batch.
+   */
   private maybeStaleEcho(): void {
-    if (this.random && this.random() < 0.15) this.queue.push({kind: 'cib-changed', snapshot: structuredClone(this.cib)})
+    if (this.random && this.random() < 0.15) this.deliver({type: 'cib-changed', now: this.now, cib: structuredClone(this.cib)})
+  }
+
+  private bumpUpdates(): void {
+    this.cib.attributes.num_updates = String(Number(this.cib.attributes.num_updates ?? 0) + 1)
   }
 
   private isFenceDevice(rscId: string): boolean {
@@ -216,8 +255,9 @@ export class SimCluster {
   private dispatch(node: string, request: OpRequest): void {
     const n = this.nodes.get(node)
     this.executed.push(`${node} ${request.rscId} ${request.action} ${request.intervalMs}`)
-    if (!n || !n.up) {
-      this.violations.push(`operation ${request.rscId}_${request.action} sent to ${node}, which is down`)
+    this.requests.push({node, request})
+    if (!n || !n.up || this.isolated.has(node)) {
+      this.violations.push(`operation ${request.rscId}_${request.action} sent to ${node}, which is ${n?.up ? 'cut off' : 'down'}`)
       return
     }
     if (request.intervalMs === 0 && request.action !== 'notify') {
@@ -226,7 +266,7 @@ export class SimCluster {
     }
     if (request.action === 'start' && !this.isCloneInstance(request.rscId)) {
       for (const other of this.nodes.values()) {
-        if (other.name !== node && other.active.has(request.rscId)) this.violations.push(`start of ${request.rscId} on ${node} while active on ${other.name}`)
+        if (other.name !== node && !this.isolated.has(other.name) && other.active.has(request.rscId)) this.violations.push(`start of ${request.rscId} on ${node} while active on ${other.name}`)
       }
       // fence devices need only quorum: they may start before the lost node is fenced
       if (this.stonithEnabled && !this.isFenceDevice(request.rscId)) {
@@ -259,16 +299,23 @@ export class SimCluster {
 
   // ----------------------------------------------------------------- agents
 
-  private agentType(rscId: string): {cls: string; type: string} {
+  /** The agent behind a history id; `promotable` when it is in a promotable clone (then it behaves like Stateful). */
+  private agentType(rscId: string): {cls: string; type: string; promotable: boolean} {
     const id = rscId.replace(/:\d+$/, '')
     let found: M.Primitive | undefined
-    const visit = (r: M.Resource): void => {
-      if (r.kind === 'primitive') { if (r.id === id) found = r }
-      else if (r.kind === 'group') r.children.forEach(visit)
-      else visit(r.child)
+    let promotable = false
+    const visit = (r: M.Resource, inPromotable: boolean): void => {
+      if (r.kind === 'primitive') {
+        if (r.id === id) { found = r; promotable = inPromotable }
+      } else if (r.kind === 'group') {
+        r.children.forEach((c) => visit(c, inPromotable))
+      } else {
+        const metaPromotable = r.metaAttributes.some((set) => set.pairs.some((p) => p.name === 'promotable' && /^(true|1|yes|on)$/i.test(p.value ?? '')))
+        visit(r.child, r.promotable || metaPromotable)
+      }
     }
-    this.cib.resources.forEach(visit)
-    return {cls: found?.class ?? 'ocf', type: found?.type ?? 'Dummy'}
+    this.cib.resources.forEach((r) => visit(r, false))
+    return {cls: found?.class ?? 'ocf', type: found?.type ?? 'Dummy', promotable}
   }
 
   private takeFailRule(node: string, request: OpRequest): FailRule | undefined {
@@ -285,14 +332,15 @@ export class SimCluster {
   private setPromotionScore(node: string, rscId: string, value: string | null): void {
     // crm_master -l reboot: a transient attribute through attrd, which the DC sees as a CIB change
     setTransientAttr(this.cib, node, `master-${rscId.replace(/:\d+$/, '')}`, value)
+    this.bumpUpdates()
     this.queue.push({kind: 'cib-changed'})
   }
 
   /** Runs one operation on a simulated agent: its rc, and the effect on the node. */
   private runAgent(n: SimNode, request: OpRequest): {rc: number; status: ExecStatus} {
     const rule = this.takeFailRule(n.name, request)
-    const {type} = this.agentType(request.rscId)
-    const stateful = type === 'Stateful'
+    const agent = this.agentType(request.rscId)
+    const stateful = agent.type === 'Stateful' || agent.promotable
     const role = n.active.get(request.rscId)
     if (request.action === 'monitor') {
       if (rule) return {rc: rule.rc ?? 1, status: rule.status ?? ExecStatus.Done}
@@ -304,14 +352,26 @@ export class SimCluster {
       if (request.action === 'start') n.active.delete(request.rscId)
       return {rc: rule.rc ?? 1, status: rule.status ?? ExecStatus.Done}
     }
+    // ocf:pacemaker:ping sets its attribute (default pingd) to multiplier × reachable hosts: here all of them
+    const ping = agent.type === 'ping'
+    const pingAttr = request.params.name ?? 'pingd'
+    const pingValue = String(Number(request.params.multiplier ?? 1) * (request.params.host_list ?? '').split(/\s+/).filter(Boolean).length)
     switch (request.action) {
       case 'start':
         n.active.set(request.rscId, stateful ? 'Unpromoted' : 'Started')
         if (stateful) this.setPromotionScore(n.name, request.rscId, '5')
+        if (ping) this.setAttribute(n.name, pingAttr, pingValue)
         break
       case 'stop':
         n.active.delete(request.rscId)
         if (stateful) this.setPromotionScore(n.name, request.rscId, null)
+        if (ping) this.setAttribute(n.name, pingAttr, null)
+        break
+      case 'migrate_to':
+        // the source keeps running it until the stop that follows migrate_from
+        break
+      case 'migrate_from':
+        n.active.set(request.rscId, 'Started')
         break
       case 'promote':
         n.active.set(request.rscId, 'Promoted')
@@ -339,7 +399,7 @@ export class SimCluster {
   /** Recurring monitors report only when their rc changes (as pacemaker-execd does for the controller). */
   private rerunMonitors(): void {
     for (const n of this.nodes.values()) {
-      if (!n.up) continue
+      if (!n.up || this.isolated.has(n.name)) continue
       for (const [key, m] of n.monitors) {
         const role = n.active.get(m.request.rscId)
         const rc = !role ? 7 : role === 'Promoted' ? 8 : 0
@@ -353,7 +413,7 @@ export class SimCluster {
   private process(d: Delivery): void {
     switch (d.kind) {
       case 'cib-changed':
-        this.deliver({type: 'cib-changed', now: this.now, cib: d.snapshot ?? structuredClone(this.cib)})
+        this.deliver({type: 'cib-changed', now: this.now, cib: structuredClone(this.cib)})
         return
       case 'op': {
         const n = this.nodes.get(d.node)!
@@ -365,6 +425,13 @@ export class SimCluster {
       }
       case 'monitor': {
         const n = this.nodes.get(d.node)!
+        const late = n.monitors.has(d.key) ? undefined : n.cancelled.get(d.key)
+        if (late) {
+          n.cancelled.delete(d.key)
+          const rc = !n.active.get(late.request.rscId) ? 7 : n.active.get(late.request.rscId) === 'Promoted' ? 8 : 0
+          this.deliver({type: 'op-result', now: this.now, node: d.node, result: this.result(n, late.request, rc, ExecStatus.Done, Math.floor(this.now / 1000))})
+          return
+        }
         const m = n.monitors.get(d.key)
         if (!m) return
         const {rc, status} = this.runAgent(n, m.request)
@@ -382,7 +449,13 @@ export class SimCluster {
         }
         this.deliver({type: 'fence-result', now: this.now, id: d.id, target: d.target, ok, executedBy: d.executor, ...(ok ? {} : {reason: 'Agent returned error'})})
         const n = this.nodes.get(d.target)
-        if (ok && n?.up) this.powerOff(n)
+        if (ok && n && this.isolated.delete(d.target)) {
+          n.up = false
+          n.active.clear()
+          n.monitors.clear()
+        } else if (ok && n?.up) {
+          this.powerOff(n)
+        }
         return
       }
     }
@@ -392,6 +465,7 @@ export class SimCluster {
     n.up = false
     n.active.clear()
     n.monitors.clear()
+    n.cancelled.clear()
     n.busy.clear()
     this.dropDeliveries(n.name)
     this.deliver({type: 'node-lost', now: this.now, node: n.name})
@@ -443,8 +517,37 @@ export class SimCluster {
   /** Power cut of a node (an unclean loss). */
   crash(node: string): void {
     const n = this.nodes.get(node)!
+    if (this.isolated.delete(node)) {
+      n.up = false
+      n.active.clear()
+      n.monitors.clear()
+      return
+    }
     if (this.stonithEnabled && n.active.size > 0) this.lostUnfenced.set(node, new Set(n.active.keys()))
     this.powerOff(n)
+  }
+
+  /** The node loses contact with the DC but keeps running what it runs (no fencing: both sides act). */
+  partition(node: string): void {
+    const n = this.nodes.get(node)!
+    this.isolated.set(node, structuredClone(this.cib.status.find((ns) => ns.uname === node)?.lrmResources ?? []))
+    this.dropDeliveries(node)
+    n.busy.clear()
+    if (this.stonithEnabled && n.active.size > 0) this.lostUnfenced.set(node, new Set(n.active.keys()))
+    this.deliver({type: 'node-lost', now: this.now, node})
+    this.updateQuorum()
+  }
+
+  /** The partition heals: the node joins again and reports the history its executor kept. */
+  heal(node: string): void {
+    const history = this.isolated.get(node)
+    if (!history) return
+    this.isolated.delete(node)
+    if (!this.nodes.get(node)!.up) return
+    // the DC sees its resources again and stops what must not run there
+    this.lostUnfenced.delete(node)
+    this.deliver({type: 'node-joined', now: this.now, node, history})
+    this.updateQuorum()
   }
 
   /** The node's resource dies (the next monitor sees it). */
@@ -466,10 +569,18 @@ export class SimCluster {
     this.deliver({type: 'shutdown-request', now: this.now, node})
   }
 
+  /** A transient attribute set on a node by an agent or attrd_updater (ocf:pacemaker:ping's pingd, …). */
+  setAttribute(node: string, name: string, value: string | null): void {
+    setTransientAttr(this.cib, node, name, value)
+    this.bumpUpdates()
+    this.queue.push({kind: 'cib-changed'})
+  }
+
   /** Replaces the configuration (as a configuration change replicated from another node would). */
   reconfigure(edit: (cib: M.Cib) => void): void {
     edit(this.cib)
     this.cib.attributes.epoch = String(Number(this.cib.attributes.epoch ?? 0) + 1)
+    this.cib.attributes.num_updates = '0'
     this.queue.push({kind: 'cib-changed'})
   }
 
@@ -495,6 +606,8 @@ export class SimCluster {
   /** The recorded CIB as the scheduler would read it (quorum and DC as the cluster has them). */
   recordedCib(): M.Cib {
     const cib = structuredClone(this.cib)
+    // as the daemon keeps the live CIB: the cluster's feature set, quorum and DC
+    cib.attributes.crm_feature_set = '3.16.1'
     cib.attributes['have-quorum'] = this.quorate ? '1' : '0'
     cib.attributes['dc-uuid'] = nodeIdOf(cib, this.dc)
     return cib

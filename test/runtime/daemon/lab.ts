@@ -55,7 +55,7 @@ export class Lab {
   private writeConfig(node: LabNode): void {
     const o = this.options
     mkdirSync(join(node.configDir, 'resource.d'), {recursive: true})
-    mkdirSync(node.stateDir, {recursive: true})
+    // the state dir is left to the daemon, which creates it 0700
     const lines = [
       `logfile ${join(node.root, 'ha-log')}`,
       `debugfile ${join(node.root, 'ha-debug')}`,

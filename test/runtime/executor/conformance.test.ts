@@ -12,7 +12,7 @@ import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {haveCommand, isRoot, fixturesDir, projectRoot} from '../../helpers/cli.js'
 import {parseCibXml} from '../../../src/formats/cib/xml.js'
@@ -26,11 +26,19 @@ const lsbScript = `/etc/init.d/${tag}`
 
 let work: string
 
-function makeCib(primitive: string): string {
+/** A CIB file holding `primitive`; with `localNode`, this host as node 1 with a node_state (so Pacemaker's crm_attribute can store transient attributes in it). */
+function makeCib(primitive: string, localNode = false): string {
   const file = join(work, `cib-${Math.random().toString(36).slice(2)}.xml`)
   writeFileSync(file, spawnSync('cibadmin', ['--empty'], {encoding: 'utf8'}).stdout)
-  const r = spawnSync('cibadmin', ['-C', '-o', 'resources', '-X', primitive], {encoding: 'utf8', env: {...process.env, CIB_file: file}})
-  assert.equal(r.status, 0, r.stderr)
+  const create = (section: string, xml: string) => {
+    const r = spawnSync('cibadmin', ['-C', '-o', section, '-X', xml], {encoding: 'utf8', env: {...process.env, CIB_file: file}})
+    assert.equal(r.status, 0, r.stderr)
+  }
+  create('resources', primitive)
+  if (localNode) {
+    create('nodes', `<node id="1" uname="${hostname()}"/>`)
+    create('status', `<node_state id="1" uname="${hostname()}"/>`)
+  }
   return file
 }
 
@@ -40,8 +48,8 @@ function realRun(cib: string, action: ForceAction, rsc: string, wrap: string[] =
   return r.status ?? -1
 }
 
-async function hakitRun(cib: string, action: ForceAction, rsc: string): Promise<number> {
-  const run = await runForceAction(parseCibXml(readFileSync(cib, 'utf8'), cib), rsc, action, {attributeStore: join(work, 'attrs.json'), nodeName: 'n1'})
+async function hakitRun(cib: string, action: ForceAction, rsc: string, nodeName = 'n1'): Promise<number> {
+  const run = await runForceAction(parseCibXml(readFileSync(cib, 'utf8'), cib), rsc, action, {attributeStore: join(work, 'attrs.json'), nodeName})
   return run.result.rc
 }
 
@@ -53,13 +61,13 @@ function primitive(id: string, agent: string, params: Record<string, string>, op
 }
 
 /** Runs the sequence through crm_resource, then through hakit; returns both rc lists and the side-effect probes taken after each step. */
-async function both(id: string, agentSpec: (side: string) => string, sequence: ForceAction[], probe: (side: string) => string = () => '') {
+async function both(id: string, agentSpec: (side: string) => string, sequence: ForceAction[], probe: (side: string, cib: string) => string = () => '', localNode = false) {
   const out: Record<'real' | 'hakit', {rcs: number[]; effects: string[]}> = {real: {rcs: [], effects: []}, hakit: {rcs: [], effects: []}}
   for (const side of ['real', 'hakit'] as const) {
-    const cib = makeCib(agentSpec(side))
+    const cib = makeCib(agentSpec(side), localNode)
     for (const action of sequence) {
-      out[side].rcs.push(side === 'real' ? realRun(cib, action, id) : await hakitRun(cib, action, id))
-      out[side].effects.push(probe(side))
+      out[side].rcs.push(side === 'real' ? realRun(cib, action, id) : await hakitRun(cib, action, id, localNode ? hostname() : 'n1'))
+      out[side].effects.push(probe(side, cib))
     }
   }
   return out
@@ -146,11 +154,17 @@ describe('conformance with crm_resource --force-*', {skip}, () => {
     assert.deepEqual(mail.hakit.rcs, mail.real.rcs)
   })
 
-  test('ocf:pacemaker:Stateful: start, promote, check (8), demote, stop', async () => {
+  test('ocf:pacemaker:Stateful: start, promote, check (8), demote, stop — and the promotion score it sets after each step', async () => {
+    // Pacemaker's crm_attribute writes master-st into the CIB file's status (this host has a node_state there); hakit's into its store.
+    const store = new FileAttributeStore(join(work, 'attrs.json'))
+    const score = (side: string, cib: string) => side === 'real'
+      ? spawnSync('crm_attribute', ['-N', hostname(), '-n', 'master-st', '-l', 'reboot', '-G', '-q'], {encoding: 'utf8', env: {...process.env, CIB_file: cib}}).stdout.trim() || 'none'
+      : store.getSync(hostname(), 'master-st', 'reboot') ?? 'none'
     const r = await both('st', (side) => primitive('st', 'ocf:pacemaker:Stateful', {state: join(work, `st-${side}.state`)}),
-      ['force-start', 'force-check', 'force-promote', 'force-check', 'force-demote', 'force-stop', 'force-check'])
-    assert.deepEqual(r.hakit.rcs, r.real.rcs)
+      ['force-start', 'force-check', 'force-promote', 'force-check', 'force-demote', 'force-stop', 'force-check'], score, true)
     assert.deepEqual(r.real.rcs, [0, 0, 0, 8, 0, 0, 7])
+    assert.deepEqual(r.real.effects, ['5', '5', '10', '10', '5', 'none', 'none'])
+    assert.deepEqual(r.hakit, r.real)
   })
 
   test('ocf:pacemaker:ping and ocf:pacemaker:attribute: crm_resource has no attrd to reach (start fails, rc 1); hakit records the attribute (rc 0)', async () => {
@@ -182,12 +196,14 @@ describe('conformance with crm_resource --force-*', {skip}, () => {
     assert.deepEqual(r.hakit, r.real)
   })
 
-  test('lsb script: start, check, stop, check', async () => {
+  test('lsb script, as lsb: and as service: — start, check, stop, check', async () => {
     const state = '/tmp/hakit-lsb.state'
     rmSync(state, {force: true})
-    const r = await both('l', () => primitive('l', `lsb:${tag}`, {}), ['force-check', 'force-start', 'force-check', 'force-stop', 'force-check'], () => String(existsSync(state)))
-    assert.deepEqual(r.real.rcs, [7, 0, 0, 0, 7])
-    assert.deepEqual(r.hakit, r.real)
+    for (const cls of ['lsb', 'service']) {
+      const r = await both('l', () => primitive('l', `${cls}:${tag}`, {}), ['force-check', 'force-start', 'force-check', 'force-stop', 'force-check'], () => String(existsSync(state)))
+      assert.deepEqual(r.real.rcs, [7, 0, 0, 0, 7], cls)
+      assert.deepEqual(r.hakit, r.real, cls)
+    }
   })
 
   test('agent not installed: both exit 5', async () => {
@@ -244,6 +260,27 @@ describe('conformance with crm_resource --force-*', {skip}, () => {
       assert.deepEqual(rcs.hakit, rcs.real)
       assert.deepEqual(seen.real, [false, true, true, false, false])
       assert.deepEqual(seen.hakit, seen.real)
+    } finally {
+      sh(`ip netns del ${ns}`)
+    }
+  })
+
+  test('heartbeat class: the v1 IPaddr script with its positional argument in a network namespace, judged by running it as Heartbeat does', {skip: !existsSync(join(projectRoot, 'dist/bundle')) ? 'needs `npm run build`' : !existsSync('/etc/ha.d/resource.d/IPaddr') ? 'heartbeat resource.d/IPaddr not installed' : false}, async () => {
+    const ns = `hkv${process.pid}`
+    const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], {encoding: 'utf8'})
+    assert.equal(sh(`ip netns add ${ns} && ip -n ${ns} link add hk0 type veth peer name hk1 && ip -n ${ns} link set hk0 up && ip -n ${ns} link set hk1 up && ip -n ${ns} addr add 10.213.9.1/24 dev hk0 && ip -n ${ns} link set lo up`).status, 0)
+    try {
+      const arg = '10.213.9.100/24/hk0'
+      const cib = makeCib(primitive('v1ip', 'heartbeat:IPaddr', {'1': arg}))
+      // Heartbeat's own reading of `IPaddr ARG status`: its output, not its exit code.
+      const heartbeatSays = () => (/[Nn][Oo][Tt] [^]*[Rr]unning|stopped/.test(sh(`ip netns exec ${ns} /etc/ha.d/resource.d/IPaddr ${arg} status`).stdout) ? 7 : 0)
+      const hakit = (action: string) => spawnSync('ip', ['netns', 'exec', ns, process.execPath, join(projectRoot, 'bin/run.js'), 'crm', 'resource', action, 'v1ip', '--cib', cib], {encoding: 'utf8', timeout: 60_000}).status
+      const has = () => sh(`ip -n ${ns} -4 addr show dev hk0`).stdout.includes('10.213.9.100/24')
+      const steps: [string, number | null, boolean, number][] = []
+      for (const action of ['force-check', 'force-start', 'force-check', 'force-stop', 'force-check']) steps.push([action, hakit(action), has(), heartbeatSays()])
+      assert.deepEqual(steps.map(([, rc]) => rc), [7, 0, 0, 0, 7])
+      assert.deepEqual(steps.map(([, , up]) => up), [false, true, true, false, false])
+      assert.deepEqual(steps.filter(([a]) => a === 'force-check').map(([, rc, , hb]) => rc === hb), [true, true, true], 'monitor agrees with Heartbeat\'s status reading')
     } finally {
       sh(`ip netns del ${ns}`)
     }

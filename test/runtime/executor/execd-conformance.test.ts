@@ -84,15 +84,42 @@ describe('conformance with pacemaker-execd (real cluster)', {skip: unavailable ?
       `<nvpair id="sf-r" name="rc_monitor_0" value="7"/><nvpair id="sf-r2" name="rc_monitor_9000" value="8"/></instance_attributes><operations>` +
       `<op id="sf-mp" name="monitor" interval="9s" role="Promoted" timeout="21s"/><op id="sf-mu" name="monitor" interval="10s" role="Unpromoted" timeout="22s"/>` +
       `</operations></primitive></clone>`)
+    // A start that outlives its timeout: execd's timeout result ends up in the CIB as slow_last_failure_0.
+    cib('resources', `<primitive id="slow" class="ocf" provider="${provider}" type="Recorder"><instance_attributes id="slow-ia">` +
+      `<nvpair id="slow-r" name="rc_monitor_0" value="7"/><nvpair id="slow-s" name="sleep_start" value="30"/></instance_attributes>` +
+      `<operations><op id="slow-start" name="start" interval="0" timeout="2s"/></operations></primitive>`)
     await lab.waitFor('the operations to run', 90_000, () => readdirSync(join(dir, 'rec')).includes('monitor_7000.env') && readdirSync(join(dir, 'sf')).includes('monitor_9000.env'))
     // the controller records the monitor results a moment later
-    await lab.waitFor('history in the CIB', 30_000, () => /rec_monitor_7000[^>]*op-digest/.test(lab.exec(n1, ['cibadmin', '-Q', '-o', 'status']).stdout) && /sf_monitor_9000[^>]*op-digest/.test(lab.exec(n1, ['cibadmin', '-Q', '-o', 'status']).stdout))
+    await lab.waitFor('history in the CIB', 60_000, () => {
+      const status = lab.exec(n1, ['cibadmin', '-Q', '-o', 'status']).stdout
+      return /rec_monitor_7000[^>]*op-digest/.test(status) && /sf_monitor_9000[^>]*op-digest/.test(status) && /id="slow_last_failure_0"/.test(status)
+    })
   })
 
   after(() => {
     lab?.stop()
     rmSync(ocfDir, {recursive: true, force: true})
     if (dir) rmSync(dir, {recursive: true, force: true})
+  })
+
+  test('a start timeout: the same rc-code, op-status, exit-reason and op-digest as execd recorded; exec-time is the time to the timeout', async () => {
+    const status = lab.exec(lab.nodes[0], ['cibadmin', '-Q', '-o', 'status']).stdout
+    const record = /<lrm_rsc_op id="slow_last_failure_0"[^>]*>/.exec(status)?.[0] ?? ''
+    const attr = (name: string) => new RegExp(` ${name}="([^"]*)"`).exec(record)?.[1]
+    const executor = new LocalExecutor({nodeName: 'n1', attributeStore: join(dir, 'attrs.json'), killGraceMs: 200})
+    try {
+      const r = await executor.execute({rscId: 'slow', agent: {class: 'ocf', provider, type: 'Recorder'}, action: 'start', intervalMs: 0, timeoutMs: 2000,
+        params: {rc_monitor_0: '7', sleep_start: '30'}, opMeta: {name: 'start'}, node})
+      assert.equal(attr('operation_key'), 'slow_start_0')
+      assert.equal(String(r.rc), attr('rc-code'))
+      assert.equal(String(r.status), attr('op-status'))
+      assert.equal(r.exitReason, attr('exit-reason'))
+      // exec-time is the time until the timeout fired, not 0: both record at least the 2 s timeout
+      assert.ok(Number(attr('exec-time')) >= 2000 && r.execTimeMs >= 2000, `execd ${attr('exec-time')} ms, hakit ${r.execTimeMs} ms`)
+      assert.equal(r.opDigest, attr('op-digest'))
+    } finally {
+      await executor.shutdown()
+    }
   })
 
   test('same agent environment and the same lrm_rsc_op digests', async () => {

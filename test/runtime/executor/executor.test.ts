@@ -120,11 +120,11 @@ describe('LocalExecutor', () => {
     assert.equal(b.opRestartDigest, undefined, 'no restart digest for stop')
   })
 
-  test('timeout: TERM then KILL of the whole process group, Timed Out, exec time 0', async () => {
+  test('timeout: TERM then KILL of the whole process group, Timed Out', async () => {
     const r = await executor.execute(req('start', {mode: 'hang'}, {timeoutMs: 1000}))
     assert.equal(r.status, ExecStatus.Timeout)
     assert.equal(r.rc, 1)
-    assert.equal(r.execTimeMs, 0)
+    assert.ok(r.execTimeMs >= 1000, 'exec time runs to the timeout, as execd records it')
     assert.equal(r.exitReason, 'Resource agent did not complete within 1000ms')
     assert.equal(r.classification.failed, true)
     const child = Number(readFileSync(join(dir, 'hang.child'), 'utf8'))
@@ -177,10 +177,17 @@ describe('LocalExecutor', () => {
     assert.ok(o.queueTimeMs < m.queueTimeMs, 'another resource did not wait')
   })
 
-  test('start-delay is passed and honoured', async () => {
+  test('start-delay is passed and honoured; a recurring op waits only before its first run but keeps the variable', async () => {
     const r = await executor.execute(req('monitor', {}, {startDelayMs: 300, intervalMs: 1000}))
     assert.equal(readEnv(join(dir, 'monitor.env')).env.get('OCF_RESKEY_CRM_meta_start_delay'), '300')
     assert.ok(r.queueTimeMs >= 250, `queued ${r.queueTimeMs} ms (timers may round a millisecond early)`)
+    const results: OpResult[] = []
+    const handle = executor.startRecurring(req('monitor', {}, {startDelayMs: 300, intervalMs: 50}), (x) => results.push(x))
+    await until(() => results.length >= 3)
+    await executor.cancel(handle)
+    assert.ok(results[0].queueTimeMs >= 250)
+    assert.ok(results[1].queueTimeMs < 250 && results[2].queueTimeMs < 250, `later runs: ${results.map((x) => x.queueTimeMs)}`)
+    assert.equal(readEnv(join(dir, 'monitor.env')).env.get('OCF_RESKEY_CRM_meta_start_delay'), '300')
   })
 
   test('recurring monitor: repeated results, last-rc-change kept while rc is unchanged, cancel stops it (in-flight run killed)', async () => {
@@ -204,6 +211,44 @@ describe('LocalExecutor', () => {
     await until(() => !alive(child))
   })
 
+  test('recurring monitor with changesOnly: reported when rc changes, last-rc-change moves with it', async () => {
+    const rcFile = join(dir, 'rc-file')
+    writeFileSync(rcFile, '')
+    const results: OpResult[] = []
+    let runs = 0
+    const handle = executor.startRecurring(req('monitor', {rc_file: rcFile}, {rscId: 'chg', intervalMs: 50}), (r) => results.push(r), {changesOnly: true})
+    await until(() => results.length === 1)
+    // let it run a few more times unchanged
+    const timeline = () => readFileSync(join(dir, 'timeline'), 'utf8').split('\n').filter((l) => l.startsWith('end monitor')).length
+    runs = timeline()
+    await until(() => timeline() >= runs + 3)
+    assert.equal(results.length, 1, 'unchanged results are not reported')
+    writeFileSync(rcFile, '7')
+    await until(() => results.length === 2)
+    await until(() => timeline() >= runs + 8)
+    await executor.cancel(handle)
+    assert.deepEqual(results.map((r) => [r.rc, r.status]), [[0, ExecStatus.Done], [7, ExecStatus.Done], [0, ExecStatus.Cancelled]])
+    assert.ok(results[1].lastRcChange >= results[0].lastRcChange)
+    assert.equal(results[1].lastRcChange, results[1].lastRun, 'a new rc starts its last-rc-change')
+  })
+
+  test('cancel of a recurring op queued behind a long operation of its resource returns at once and it never runs', async () => {
+    writeFileSync(join(dir, 'timeline'), '')
+    const start = executor.execute(req('start', {sleep: '1'}))
+    let startDone = false
+    void start.then(() => (startDone = true))
+    const results: OpResult[] = []
+    const handle = executor.startRecurring(req('monitor', {}, {intervalMs: 100}), (r) => results.push(r))
+    await new Promise((r) => setTimeout(r, 100))
+    await executor.cancel(handle)
+    assert.equal(startDone, false, 'cancel did not wait for the start')
+    assert.deepEqual(results.map((r) => r.status), [ExecStatus.Cancelled])
+    assert.equal((await start).rc, 0, 'the start was not disturbed')
+    await new Promise((r) => setTimeout(r, 200))
+    const actions = readFileSync(join(dir, 'timeline'), 'utf8').trim().split('\n').map((l) => l.split(' ')[1])
+    assert.deepEqual(actions, ['start', 'start'], 'the monitor never ran')
+  })
+
   test('LSB: monitor runs status; status 3 is not running; meta-data synthesized from INIT INFO', async () => {
     const state = join(dir, 'lsb.state')
     const lsb = (action: string): OpRequest => ({rscId: 'l', agent: {class: 'lsb', type: 'hakit-lsb'}, action, intervalMs: 0, timeoutMs: 20_000, params: {}, env: {HAKIT_LSB_STATE: state}})
@@ -212,7 +257,7 @@ describe('LocalExecutor', () => {
     assert.equal((await executor.execute(lsb('monitor'))).rc, 0)
     assert.equal((await executor.execute(lsb('stop'))).rc, 0)
     const md = await executor.execute(lsb('meta-data'))
-    assert.match(md.output ?? '', /<shortdesc lang="en">hakit LSB test service<\/shortdesc>/)
+    assert.match(md.output ?? '', /<shortdesc lang='en'> *hakit LSB test service\n<\/shortdesc>/)
   })
 
   test('heartbeat class: positional arguments, status read from output, found in the config dir resource.d', async () => {
@@ -224,6 +269,42 @@ describe('LocalExecutor', () => {
     assert.equal((await executor.execute(hb('monitor'))).rc, 0)
     assert.equal((await executor.execute(hb('stop'))).rc, 0)
     assert.ok(!existsSync(state))
+  })
+
+  test('recurring monitor and cancel for every class that has one (lsb, heartbeat, stonith)', async () => {
+    const requests: OpRequest[] = [
+      {rscId: 'l2', agent: {class: 'lsb', type: 'hakit-lsb'}, action: 'monitor', intervalMs: 100, timeoutMs: 20_000, params: {}, env: {HAKIT_LSB_STATE: join(dir, 'lsb2.state')}},
+      {rscId: 'h2', agent: {class: 'heartbeat', type: 'hbstate'}, action: 'monitor', intervalMs: 100, timeoutMs: 20_000, params: {'1': join(dir, 'hb2.state')}},
+    ]
+    if (existsSync('/usr/sbin/fence_dummy')) requests.push({rscId: 'f2', agent: {class: 'stonith', type: 'fence_dummy'}, action: 'monitor', intervalMs: 100, timeoutMs: 20_000, params: {type: 'file'}})
+    for (const request of requests) {
+      if (request.agent.class === 'stonith') assert.equal((await executor.execute({...request, action: 'start', intervalMs: 0})).rc, 0)
+      const results: OpResult[] = []
+      const handle = executor.startRecurring(request, (r) => results.push(r))
+      await until(() => results.length >= 2)
+      await executor.cancel(handle)
+      const count = results.length
+      const expected = request.agent.class === 'stonith' ? 0 : 7
+      assert.ok(results.slice(0, -1).every((r) => r.rc === expected && r.status === ExecStatus.Done), `${request.agent.class}: ${results.map((r) => r.rc)}`)
+      assert.equal(results.at(-1)!.status, ExecStatus.Cancelled)
+      await new Promise((r) => setTimeout(r, 300))
+      assert.equal(results.length, count, `${request.agent.class}: nothing after cancel`)
+    }
+  })
+
+  test('stonith: a fence agent gets key=value on stdin; cluster-glue plugins run through stonith(8); only fence_* names are fence agents', async (t) => {
+    const reboot = await executor.execute({rscId: 'x', agent: {class: 'stonith', type: 'reboot'}, action: 'start', intervalMs: 0, timeoutMs: 20_000, params: {}})
+    assert.equal(reboot.status, ExecStatus.NotInstalled, 'stonith:reboot does not run /usr/sbin/reboot')
+    if (!existsSync('/usr/sbin/stonith')) return t.skip('cluster-glue stonith not installed')
+    const glue = (action: string, extra: Partial<OpRequest> = {}): Promise<OpResult> =>
+      executor.execute({rscId: 'g', agent: {class: 'stonith', type: 'null'}, action, intervalMs: 0, timeoutMs: 20_000, params: {hostlist: 'n1 n2', pcmk_host_check: 'static-list'}, ...extra})
+    assert.equal((await glue('start')).rc, 0)
+    assert.equal((await glue('monitor')).rc, 0)
+    const list = await glue('list')
+    assert.equal(list.rc, 0)
+    assert.deepEqual(list.output?.trim().split('\n'), ['n1', 'n2'])
+    assert.equal((await glue('reboot', {fenceTarget: 'n2'})).rc, 0)
+    assert.match((await glue('meta-data')).output ?? '', /<resource-agent name="null"/)
   })
 
   test('systemd without systemd as PID 1: a clear unavailable result', async (t) => {

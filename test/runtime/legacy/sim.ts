@@ -25,6 +25,8 @@ interface SimNode {
   fenceOk: boolean
   fenced: string[]
   shutdownComplete?: boolean
+  /** Counts (re)boots: a new daemon, a new generation. */
+  boot: number
 }
 
 type Queued = {node: string; event: FailoverEvent}
@@ -41,6 +43,8 @@ export class Sim {
   private readonly restartAfterShutdown = new Set<string>()
   /** acquire issued while the group already ran there (should never happen). */
   readonly doubleAcquires: string[] = []
+  /** Messages to lose on the way (each rule loses one matching message). */
+  private losses: Array<{from: string; to: string; match: (msg: Message) => boolean}> = []
 
   constructor(
     readonly names: string[],
@@ -65,7 +69,7 @@ export class Sim {
       timers: this.options.timers,
     })
     const previous = this.nodes.get(name)
-    this.nodes.set(name, {name, impl, machine, running: previous?.running ?? new Set(), starts: previous?.starts ?? new Map(), failStart: new Set(options.failStart ?? []), up, logs: [], sent: [], operator: [], fenceOk: true, fenced: []})
+    this.nodes.set(name, {name, impl, machine, running: previous?.running ?? new Set(), starts: previous?.starts ?? new Map(), failStart: new Set(options.failStart ?? []), up, logs: [], sent: [], operator: [], fenceOk: true, fenced: [], boot: (previous?.boot ?? 0) + 1})
     this.side.set(name, 0)
   }
 
@@ -130,6 +134,44 @@ export class Sim {
     }
   }
 
+  /**
+   * An attacker's message: `to` receives `msg` as if `from` had sent it (a forged or replayed
+   * packet the messaging layer accepted); `from` knows nothing of it.
+   */
+  forge(from: string, to: string, msg: Message): void {
+    if (!this.node(to).up || from === to) return
+    this.push(to, {type: 'message', from, msg})
+    // the membership layer: a node still heard a dead time after its shutdone contradicts the notice
+    if (msg.t === 'shutdone') this.later.push({at: this.now + Sim.DEADTIME_MS, from, to, boot: this.node(from).boot})
+  }
+
+  /** The dead time the simulated membership layer applies. */
+  static readonly DEADTIME_MS = 1000
+  /** Forged shutdown notices to contradict once the sender has been heard a dead time later. */
+  private later: Array<{at: number; from: string; to: string; boot: number}> = []
+
+  private deliverLater(): void {
+    const due = this.later.filter((l) => l.at <= this.now)
+    this.later = this.later.filter((l) => l.at > this.now)
+    for (const {from, to, boot} of due) {
+      const sender = this.node(from)
+      // only while the sender runs the same daemon (a restart is a new generation) and is heard
+      if (sender.up && sender.boot === boot && this.node(to).up && this.connected(from, to)) this.push(to, {type: 'notice-contradicted', node: from})
+    }
+  }
+
+  /** The next message from `from` to `to` that matches is lost (e.g. its sequence number was taken by a forged packet). */
+  loseNext(from: string, to: string, match: (msg: Message) => boolean): void {
+    this.losses.push({from, to, match})
+  }
+
+  private lost(from: string, to: string, msg: Message): boolean {
+    const i = this.losses.findIndex((l) => l.from === from && l.to === to && l.match(msg))
+    if (i < 0) return false
+    this.losses.splice(i, 1)
+    return true
+  }
+
   event(name: string, event: FailoverEvent): void {
     this.push(name, event)
   }
@@ -169,6 +211,7 @@ export class Sim {
         const deadline = node.machine.nextDeadline()
         if (node.up && deadline !== undefined && deadline <= this.now) this.push(node.name, {type: 'tick'})
       }
+      this.deliverLater()
       this.run()
     }
   }
@@ -182,7 +225,7 @@ export class Sim {
         case 'send': {
           node.sent.push(action.msg)
           for (const other of this.nodes.values()) {
-            if (other !== node && other.up && this.connected(node.name, other.name)) this.push(other.name, {type: 'message', from: node.name, msg: action.msg})
+            if (other !== node && other.up && this.connected(node.name, other.name) && !this.lost(node.name, other.name, action.msg)) this.push(other.name, {type: 'message', from: node.name, msg: action.msg})
           }
           if (action.msg.t === 'shutdone') {
             // the daemon exits after its notice; peers declare it dead later

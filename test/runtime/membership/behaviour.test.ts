@@ -2,7 +2,8 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {performance} from 'node:perf_hooks'
 import {HeartbeatCluster} from '../../../src/runtime/membership/cluster.js'
-import type {AuthConfig} from '../../../src/runtime/messaging/auth.js'
+import {type AuthConfig, signNetstring} from '../../../src/runtime/messaging/auth.js'
+import {hex, HbMessage} from '../../../src/runtime/messaging/message.js'
 import {loopbackConfig, randomPort, sleep, stopAll, waitFor} from './harness.js'
 import {until} from './netns.js'
 
@@ -97,4 +98,67 @@ test('a flood of garbage is counted per packet but logged at most about once a s
   a.receive(Buffer.from('x'), 0)
   assert.equal(lines.length, 2)
   assert.match(lines[1]!, /499 more suppressed/)
+})
+
+test('a dropped packet is logged with its claimed sender, on one line whatever that field holds', () => {
+  const lines: string[] = []
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, randomPort()), (level, text) => {
+    if (level === 'error') lines.push(text)
+  })
+  const forged = new HbMessage([['t', 'shutdone'], ['src', 'n2\nDec  6 00:00:00 n1 heartbeat: [1]: info: all is well'], ['seq', '5'], ['hg', '5'], ['ts', hex(Date.now() / 1000)]])
+  a.receive(signNetstring(forged, {activeIndex: 1, keys: new Map([[1, {method: 'sha1', key: 'a guess'}]])}), 0)
+  assert.equal(a.stats.rejected['bad-signature'], 1)
+  assert.equal(lines.length, 1)
+  assert.ok(!lines[0]!.includes('\n'), lines[0])
+  assert.match(lines[0]!, /^dropped packet from n2\?Dec {2}6 .*\?: bad-signature: authtoken does not match, authtoken=[0-9a-f]{40}$/)
+})
+
+test('two different correctly signed packets with one sequence number: the later is dropped and reported as a forgery', () => {
+  const lines: string[] = []
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, randomPort()), (level, text) => {
+    if (level === 'crit') lines.push(text)
+  })
+  const delivered: string[] = []
+  a.on('message', (m: HbMessage) => delivered.push(m.type!))
+  const packet = (t: string, seq: number): Buffer =>
+    signNetstring(new HbMessage([['t', t], ['src', 'n2'], ['seq', hex(seq)], ['hg', '5'], ['ts', hex(Date.now() / 1000)]]), a.config.auth)
+  const genuine = packet('resource', 7)
+  a.receive(genuine, 0)
+  a.receive(genuine, 0) // the same packet again (another medium): a plain duplicate
+  assert.deepEqual(lines, [])
+  a.receive(packet('shutdone', 7), 0)
+  assert.deepEqual(delivered, ['resource'])
+  assert.equal(a.stats.rejected.duplicate, 2)
+  assert.equal(lines.length, 1)
+  assert.match(lines[0]!, /^Two different packets from n2 with seq 7: one of them is forged/)
+})
+
+test('a shutdown notice of a node still heard a dead time later is reported as contradicted; a genuine one is not', {timeout: 30_000}, async () => {
+  const port = randomPort()
+  const a = new HeartbeatCluster(loopbackConfig(2, 0, port))
+  const b = new HeartbeatCluster(loopbackConfig(2, 1, port))
+  const contradicted: string[] = []
+  a.on('shutdown-notice-contradicted', (e: {node: string}) => contradicted.push(e.node))
+  try {
+    await a.start()
+    await b.start()
+    await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2', 10_000)
+    // n2 says it leaves but keeps running (what a forged or replayed shutdone looks like)
+    const notice = waitFor(a, 'shutdown-notice', () => true, 10_000)
+    b.sendShutdownNotice()
+    await notice
+    await waitFor(a, 'shutdown-notice-contradicted', () => true, 15_000)
+    assert.deepEqual(contradicted, ['n2'])
+    assert.equal(a.nodeStatus('n2'), 'active')
+    // a genuine notice: n2 leaves right after it
+    const dead = waitFor(a, 'node-dead', (e: {node: string}) => e.node === 'n2', 15_000)
+    b.sendShutdownNotice()
+    await sleep(50)
+    await b.stop()
+    await dead
+    await sleep(a.deadIntervalFor('n2'))
+    assert.deepEqual(contradicted, ['n2'], 'the genuine notice was not contradicted')
+  } finally {
+    await stopAll(a, b)
+  }
 })

@@ -96,6 +96,8 @@ test('interop over two media at once (ucast hb0 + bcast hb1): per-link status, o
     assert.ok(await until(() => /Link n2:hb1 dead\./.test(real()) && hk(/Link n1:hb1 dead\./), 20_000), `${real()}\n${probe.output.join('\n')}`)
     assert.doesNotMatch(real(), /node n2: is dead/)
     assert.ok(!hk(/node n1: is dead/))
+    // every packet arrives on both media: the copies are the same message, not a forgery
+    assert.ok(!hk(/Two different packets/), probe.output.join('\n'))
     lab.setCable('n2', true, 'hb1')
     assert.ok(await until(() => (real().match(/Link n2:hb1 up\./g) ?? []).length >= 2 && probe.output.filter((l) => /Link n1:hb1 up\./.test(l)).length >= 2, 20_000), real())
   } finally {
@@ -143,6 +145,8 @@ test('interop retransmission both ways with the real heartbeat (hakit-side test 
     assert.ok(await until(() => hk(/lost packet\(s\) for \[n1\]/) && hk(/No pkts missing from n1!/), 15_000), probe.output.join('\n'))
     assert.doesNotMatch(real(), /node n2: is dead|Cannot rexmit|Irretrievably/)
     assert.ok(!hk(/node n1: is dead/))
+    // Heartbeat's retransmissions carry the same message as the original
+    assert.ok(!hk(/Two different packets/), probe.output.join('\n'))
   } finally {
     lab.close()
   }

@@ -17,7 +17,7 @@ test('two nodes on loopback: up, active, messages, SIGKILL-like stop detected af
     await a.start()
     await b.start()
     await aSeesB
-    await waitFor(b, 'comms-up', () => true, 20_000).catch(() => undefined)
+    await waitFor(b, 'comms-up', () => true, 3000).catch(() => undefined)
     assert.equal(b.nodeStatus('n1'), 'active')
     assert.equal(a.links('n2')[0]!.status, 'up')
     const got = waitFor<HbMessage>(b, 'message:ip-request')
@@ -93,7 +93,7 @@ test('no false deaths when the event loop stalls longer than deadtime', async ()
     await a.start()
     await b.start()
     await waitFor(a, 'node-active', (e: {node: string}) => e.node === 'n2')
-    await waitFor(b, 'comms-up', () => true, 20_000).catch(() => undefined)
+    await waitFor(b, 'comms-up', () => true, 3000).catch(() => undefined)
     let deaths = 0
     a.on('node-dead', () => deaths++)
     // both nodes live in this process; simulate a stalled daemon for b only by stopping b's sender? Here the whole

@@ -84,3 +84,19 @@ test('classic frames the real heartbeat writes on a serial tty verify and re-sig
     assert.deepEqual(signClassic(r.packet.msg.clone(), withActive(2)), frame)
   }
 })
+
+test('a bad signature is reported without the signature the packet should have had (issue 15)', () => {
+  const msg = new HbMessage([['t', 'shutdone'], ['st', 'dead'], ['src', 'n1'], ['seq', '10'], ['hg', '5'], ['ts', '6000']])
+  const forged = signNetstring(msg.clone(), {activeIndex: 2, keys: new Map([[2, {method: 'sha1', key: 'attacker-guess'}]])})
+  const r = openPacket(forged, withActive(2))
+  assert.ok(!r.ok)
+  assert.equal(r.reason, 'bad-signature')
+  assert.match(r.detail, /authtoken does not match/)
+  // the valid outer and inner signatures for exactly this packet, under our key
+  const body = forged.subarray(0, forged.indexOf('%%%\n') + 4)
+  const validOuter = digest(keys.get(2)!, body)
+  const validInner = digest(keys.get(2)!, classicAuthText(decodePacket(forged).msg))
+  assert.ok(!r.detail.includes(validOuter), r.detail)
+  assert.ok(!r.detail.includes(validInner), r.detail)
+  assert.ok(!r.detail.includes('SecretKey!'))
+})

@@ -15,10 +15,19 @@ function prim(id: string, meta: Record<string, string> = {}): M.Primitive {
 }
 
 const KEY = (target: number) => `1:1:${target}:test`
+/** The digests Pacemaker records for an agent without parameters: start, and a monitor with the default 20 s timeout. */
+const DIGEST_NO_PARAMS = 'f2317cad3d54cec5d7d7aa7d0bf35cf8'
+const DIGEST_NO_PARAMS_TIMEOUT_20S = '4811cef7f7f94e3a35a70be7916cb2fd'
 
 function op(rsc: string, task: string, interval: number, rc: number, callId: number, target = 0): M.LrmOperation {
   const id = interval ? `${rsc}_${task}_${interval}` : `${rsc}_last_0`
-  return {id, operation: task, attributes: {id, operation_key: `${rsc}_${task}_${interval}`, operation: task, 'call-id': String(callId), 'rc-code': String(rc), 'op-status': '0', interval: String(interval), 'transition-key': KEY(target), 'last-rc-change': '1700000000'}}
+  return {id, operation: task, attributes: {id, operation_key: `${rsc}_${task}_${interval}`, operation: task, 'call-id': String(callId), 'rc-code': String(rc), 'op-status': '0', interval: String(interval), 'transition-key': KEY(target), 'last-rc-change': '1700000000', 'op-digest': interval ? DIGEST_NO_PARAMS_TIMEOUT_20S : DIGEST_NO_PARAMS}}
+}
+
+/** The agent the history records for a resource: the configured one (a different one means the agent changed). */
+function agentOf(resources: M.Resource[], id: string): {class: string; provider?: string; type: string} {
+  const p = resources.find((r): r is M.Primitive => r.kind === 'primitive' && r.id === id)
+  return p ? {class: p.class, provider: p.provider, type: p.type} : {class: 'ocf', provider: 'pacemaker', type: 'Dummy'}
 }
 
 function cluster(nodes: string[], resources: M.Resource[], opts: {running?: Record<string, string>; attrs?: Record<string, Record<string, string>>; constraints?: M.Constraint[]} = {}): M.Cib {
@@ -33,7 +42,7 @@ function cluster(nodes: string[], resources: M.Resource[], opts: {running?: Reco
     attributes: {id: String(i + 1), uname, in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member'},
     transientAttributes: opts.attrs?.[uname] ? [{pairs: Object.entries(opts.attrs[uname]).map(([name, value]) => ({name, value}))}] : [],
     lrmResources: Object.entries(opts.running ?? {}).filter(([, n]) => n === uname).map(([rsc], k) => ({
-      id: rsc, class: 'ocf', provider: 'pacemaker', type: 'Dummy',
+      id: rsc, ...agentOf(resources, rsc),
       operations: [op(rsc, 'start', 0, 0, 10 + k), op(rsc, 'monitor', 10000, 0, 20 + k)],
     })),
   }))

@@ -50,7 +50,32 @@ export function nearestScript(script: string): string | undefined {
   let best: string | undefined
   let bestDistance = 3
   for (const m of scriptMappers) {
+    // Lengths 3 apart mean a distance of 3 or more: skip, so a huge token costs nothing.
+    if (Math.abs(m.script.length - script.length) >= bestDistance) continue
     const d = editDistance(script.toLowerCase(), m.script.toLowerCase())
+    if (d < bestDistance) {
+      best = m.script
+      bestDistance = d
+    }
+  }
+  return best
+}
+
+/**
+ * A likely typo of a shipped script (`drbdisk` → drbddisk): within a third of the word's length
+ * in edits (at least 1, at most 2). A longer name that starts with the shipped one (`apache2`,
+ * `LVM-activate`) is another program, not a typo.
+ */
+export function nearMissScript(script: string): string | undefined {
+  if (findMapper(script)) return undefined
+  const word = script.toLowerCase()
+  const limit = Math.min(2, Math.max(1, Math.floor(word.length / 3)))
+  let best: string | undefined
+  let bestDistance = limit + 1
+  for (const m of scriptMappers) {
+    const name = m.script.toLowerCase()
+    if (word.startsWith(name) || name === word) continue
+    const d = editDistance(word, name)
     if (d < bestDistance) {
       best = m.script
       bestDistance = d

@@ -85,7 +85,7 @@ function crmAttribute(argv: string[], io: Io, tool = 'crm_attribute'): number {
       io.err(`${tool}: Error: Promotion score requires a resource (OCF_RESOURCE_INSTANCE is not set)`)
       return EXIT.usage
     }
-    name = `master-${rsc.replace(/:[0-9]+$/, '')}`
+    name = `master-${rsc}` // not stripped of :N (agents pass OCF_RESOURCE_INSTANCE, which anonymous clones get without it)
     lifetime ??= 'reboot'
   }
   if (!name) {
@@ -106,7 +106,9 @@ function crmAttribute(argv: string[], io: Io, tool = 'crm_attribute'): number {
   const life: AttributeLifetime = scope === 'status' ? 'reboot' : 'forever'
   const attrs = store(io.env)
   if (has(p, 'delete')) {
+    const existed = attrs.getSync(where, name, life) !== undefined
     attrs.deleteSync(where, name, life)
+    if (existed && !has(p, 'quiet')) io.out(`Deleted ${scope} attribute: id=${nvpairId(scope, where, name, io.env)} name=${name}`)
     return EXIT.ok
   }
   const value = str(p, 'update')
@@ -123,6 +125,14 @@ function crmAttribute(argv: string[], io: Io, tool = 'crm_attribute'): number {
   return EXIT.ok
 }
 
+/** The nvpair id Pacemaker would give the attribute (`status-1-foo`, `nodes-1-foo`, `cib-bootstrap-options-foo`; `:` and `#` become `.`). */
+function nvpairId(scope: Scope, node: string, name: string, env: NodeJS.ProcessEnv): string {
+  const safe = name.replace(/[:#]/g, '.')
+  if (scope === 'crm_config') return `cib-bootstrap-options-${safe}`
+  const id = node === localNode(env) ? env.HAKIT_NODE_ID || '1' : node
+  return `${scope}-${id}-${safe}`
+}
+
 function crmMaster(argv: string[], io: Io): number {
   // Pacemaker's crm_master script: crm_attribute --promotion, lifetime forever unless -l says otherwise.
   const p = getopt(argv, CRM_ATTRIBUTE)
@@ -133,7 +143,7 @@ function crmMaster(argv: string[], io: Io): number {
     const spec = CRM_ATTRIBUTE.find((s) => s.name === key && s.long)!
     args.push(value === true ? `--${spec.long![0]}` : `--${spec.long![0]}=${value}`)
   }
-  return crmAttribute(args, io, 'crm_master')
+  return crmAttribute(args, io) // messages say crm_attribute, as Pacemaker's crm_master script runs it
 }
 
 // ---------------------------------------------------------------------------
@@ -214,21 +224,32 @@ const CRM_NODE: OptionSpec[] = [
   {name: 'help', short: 'h', long: ['help'], arg: 'none'},
 ]
 
+/** The cluster's members: HAKIT_CLUSTER_NODES ("1:n1 2:n2", set by the CRM daemon), else this node alone. */
+function members(env: NodeJS.ProcessEnv): {id: string; name: string}[] {
+  const listed = (env.HAKIT_CLUSTER_NODES ?? '').split(/[\s,]+/).filter(Boolean).map((entry) => {
+    const at = entry.indexOf(':')
+    return {id: entry.slice(0, at), name: entry.slice(at + 1)}
+  }).filter((m) => m.id !== '' && m.name !== '')
+  return listed.length > 0 ? listed : [{id: env.HAKIT_NODE_ID || '1', name: localNode(env)}]
+}
+
 function crmNode(argv: string[], io: Io): number {
   const p = getopt(argv, CRM_NODE)
   const name = localNode(io.env)
   const id = io.env.HAKIT_NODE_ID || '1'
-  if (has(p, 'help')) io.out('Usage: crm_node -n|-i|-l|-p|-q|-N ID  (hakit subset: this node only)')
+  const nodes = members(io.env)
+  if (has(p, 'help')) io.out('Usage: crm_node -n|-i|-l|-p|-q|-N ID  (hakit subset)')
   else if (has(p, 'id')) io.out(id)
-  else if (has(p, 'list')) io.out(`${id} ${name} member`)
-  else if (has(p, 'partition')) io.out(`${name} `)
+  else if (has(p, 'list')) for (const m of nodes) io.out(`${m.id} ${m.name} member`)
+  else if (has(p, 'partition')) io.out(nodes.map((m) => `${m.name} `).join(''))
   else if (has(p, 'quorum')) io.out('1')
   else if (str(p, 'name-for-id') !== undefined) {
-    if (str(p, 'name-for-id') !== id) {
+    const member = nodes.find((m) => m.id === str(p, 'name-for-id'))
+    if (!member) {
       io.err(`crm_node: Could not find node with ID ${str(p, 'name-for-id')}`)
       return EXIT.noSuch
     }
-    io.out(name)
+    io.out(member.name)
   } else if (has(p, 'remove')) {
     io.err('crm_node: node removal needs the cluster (not available to agents run by hakit)')
     return EXIT.notConnected

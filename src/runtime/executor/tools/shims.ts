@@ -60,13 +60,15 @@ export function ensureToolsDir(): string {
 }
 
 /** Environment that sends an agent's tool calls to hakit's tools and store. */
-export function agentToolsEnvironment(options: {storePath?: string; nodeName: string; nodeId: string; path?: string}): Record<string, string> {
+export function agentToolsEnvironment(options: {storePath?: string; nodeName: string; nodeId: string; path?: string; clusterNodes?: {id: string; name: string}[]}): Record<string, string> {
   const dir = ensureToolsDir()
-  return {
+  const env: Record<string, string> = {
     PATH: `${dir}:${options.path ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`,
     HA_SBIN_DIR: dir,
     HAKIT_ATTRIBUTE_STORE: options.storePath ?? defaultAttributeStorePath(),
     HAKIT_NODE_NAME: options.nodeName,
     HAKIT_NODE_ID: options.nodeId,
   }
+  if (options.clusterNodes?.length) env.HAKIT_CLUSTER_NODES = options.clusterNodes.map((n) => `${n.id}:${n.name}`).join(' ')
+  return env
 }

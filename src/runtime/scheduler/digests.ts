@@ -1,0 +1,221 @@
+/**
+ * Configuration changes since an operation ran (pe_digest.c, pcmk__check_action_config,
+ * pcmk__handle_rsc_config_changes): the parameters an operation ran with are recorded as MD5
+ * digests; when today's configuration gives another digest, the resource is restarted
+ * ("resource definition change"), or reloaded when its agent supports reload and no
+ * restart-relevant parameter changed.
+ */
+import {createHash} from 'node:crypto'
+import type * as M from '../../formats/cib/model.js'
+import {customAction} from './actions.js'
+import {triggerUnfencing} from './fencing.js'
+import {newOrdering} from './constraints.js'
+import {nvsetValues, resourceParams} from './resources.js'
+import {intervalMs} from './scores.js'
+import {O, type Rsc, type SNode, type WorkingSet} from './types.js'
+
+function escapeAttr(v: string): string {
+  return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+/** calculate_operation_digest: MD5 of the sorted <parameters/> element as Pacemaker prints it */
+export function operationDigest(params: Map<string, string>): string {
+  const attrs = [...params.keys()].sort().map((k) => ` ${k}="${escapeAttr(params.get(k)!)}"`).join('')
+  return createHash('md5').update(` <parameters${attrs}/>\n`).digest('hex')
+}
+
+
+/** The parameters an operation is digested over (calculate_main_digest, pcmk__filter_op_for_digest). */
+function digestParams(ws: WorkingSet, rsc: Rsc, node: SNode, task: string, interval: number): Map<string, string> {
+  const params = resourceParams(ws, rsc, node)
+  const opCfg = rsc.prim?.operations.find((o) => o.name === task && (intervalMs(o.interval) ?? 0) === interval)
+  if (opCfg) for (const [k, v] of nvsetValues(opCfg.instanceAttributes)) params.set(k, v)
+  for (const k of [...params.keys()]) if (k.startsWith('CRM_meta_')) params.delete(k)
+  if (interval > 0) {
+    // recurring operations keep their timeout in the digest
+    const cfg = rsc.ops.find((o) => o.name === task && o.intervalMs === interval)
+    const timeout = cfg?.timeout ?? nvsetValues(ws.cib.opDefaults).get('timeout') ?? '20s'
+    params.set('CRM_meta_timeout', String(intervalMs(timeout) ?? 20000))
+  }
+  return params
+}
+
+type DigestResult = 'match' | 'restart' | 'all' | 'unknown'
+
+function versionBelow(v: string, than: string): boolean {
+  const a = v.split('.').map(Number)
+  const b = than.split('.').map(Number)
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0)
+  }
+  return false
+}
+
+/** Pacemaker's own fencing parameters (pcmk_stonith_param) */
+function isFenceParam(name: string): boolean {
+  if (name === 'provides' || name === 'stonith-timeout') return true
+  if (!name.startsWith('pcmk_')) return false
+  if (['pcmk_action_limit', 'pcmk_delay_base', 'pcmk_delay_max', 'pcmk_host_argument', 'pcmk_host_check', 'pcmk_host_list', 'pcmk_host_map'].includes(name)) return true
+  const rest = name.slice(5)
+  const i = rest.indexOf('_')
+  return i >= 0 && ['_action', '_timeout', '_retries'].includes(rest.slice(i))
+}
+
+/**
+ * calculate_secure_digest: the digest without the sensitive parameters. crm_simulate works on
+ * sanitized CIBs, so a change that leaves this digest equal is no change.
+ */
+function secureDigestMatches(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation, all: Map<string, string>, interval: number): boolean {
+  const recorded = op.attributes['op-secure-digest']
+  if (recorded === undefined) return false
+  const version = op.attributes.crm_feature_set ?? ws.cib.attributes.crm_feature_set ?? '3.16.2'
+  const old = versionBelow(version, '3.16.0')
+  const secure = old ? resourceParams(ws, rsc, node) : new Map(all)
+  const list = op.attributes['op-secure-params']
+  if (list !== undefined) for (const k of [...secure.keys()]) if (list.includes(` ${k} `)) secure.delete(k)
+  if (old && rsc.cls === 'stonith') for (const k of [...secure.keys()]) if (isFenceParam(k)) secure.delete(k)
+  for (const k of [...secure.keys()]) if (k.startsWith('CRM_meta_') && !(k === 'CRM_meta_timeout' && interval > 0 && !old)) secure.delete(k)
+  return operationDigest(secure) === recorded
+}
+
+/** rsc_action_digest_cmp */
+function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): DigestResult {
+  const a = op.attributes
+  const task = a.operation ?? op.operation
+  const interval = Number(a.interval ?? 0)
+  const all = digestParams(ws, rsc, node, task, interval)
+  const opCfg = rsc.prim?.operations.find((o) => o.name === task && (intervalMs(o.interval) ?? 0) === interval)
+  const hasExtra = interval === 0 && opCfg !== undefined && nvsetValues(opCfg.instanceAttributes).size > 0
+  let result: DigestResult = 'match'
+  const recordedRestart = a['op-restart-digest']
+  const restart = new Map(all)
+  const keep = a['op-force-restart']
+  if (keep !== undefined) for (const k of [...restart.keys()]) if (!keep.includes(` ${k} `)) restart.delete(k)
+  const recorded = a['op-digest']
+  if (recordedRestart !== undefined && operationDigest(restart) !== recordedRestart) result = 'restart'
+  else if (recorded === undefined) result = 'unknown'
+  else if (recorded !== operationDigest(all)) result = hasExtra ? 'restart' : 'all'
+  if (result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
+  return result
+}
+
+/** calculate_active_ops: indexes of the last start and last successful stop */
+function activeOps(ops: M.LrmOperation[]): {start: number; stop: number} {
+  let start = -1
+  let stop = -1
+  let impliedMonitorStart = -1
+  let impliedCloneStart = -1
+  ops.forEach((op, i) => {
+    const task = op.attributes.operation ?? op.operation
+    const status = op.attributes['op-status']
+    if (task === 'stop' && status === '0') stop = i
+    else if (task === 'start' || task === 'migrate_from') start = i
+    else if (impliedMonitorStart <= stop && task === 'monitor') {
+      if (['0', '8'].includes(op.attributes['rc-code'] ?? '')) impliedMonitorStart = i
+    } else if (task === 'promote' || task === 'demote') impliedCloneStart = i
+  })
+  if (start === -1) start = impliedCloneStart !== -1 ? impliedCloneStart : impliedMonitorStart
+  return {start, stop}
+}
+
+function sortedByCallId(ops: M.LrmOperation[]): M.LrmOperation[] {
+  return ops.map((op, i) => ({op, i, id: Number(op.attributes['call-id'] ?? 0)})).sort((x, y) => {
+    if (x.id === -1 && y.id === -1) return x.i - y.i
+    if (x.id === -1) return 1
+    if (y.id === -1) return -1
+    return x.id - y.id || x.i - y.i
+  }).map((x) => x.op)
+}
+
+/** force_restart: the operation (a start, usually) is required again */
+function forceRestart(ws: WorkingSet, rsc: Rsc, task: string, interval: number, node: SNode): void {
+  const a = customAction(ws, rsc, task, null, false, interval)
+  a.reason = 'resource definition change'
+  triggerUnfencing(ws, rsc, node, 'Device parameters changed')
+}
+
+/** schedule_reload */
+function scheduleReload(ws: WorkingSet, rsc: Rsc, node: SNode): void {
+  if (!rsc.managed || rsc.failed) return
+  if (rsc.pendingNode || rsc.startPending) {
+    customAction(ws, rsc, 'stop', node, false)
+    return
+  }
+  rsc.reload = true
+  const reload = customAction(ws, rsc, 'reload-agent', node, false)
+  if (reload.reason === undefined) reload.reason = 'resource definition change'
+  newOrdering(ws, {action: reload}, {rsc, task: 'stop'}, O.optional | O.thenCancelsFirst)
+  newOrdering(ws, {action: reload}, {rsc, task: 'demote'}, O.optional | O.thenCancelsFirst)
+}
+
+/** pcmk__check_action_config */
+function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): void {
+  const task = op.attributes.operation ?? op.operation
+  const interval = Number(op.attributes.interval ?? 0)
+  if (interval > 0 && !rsc.ops.some((o) => o.name === task && o.intervalMs === interval && o.enabled)) return
+  const digestTask = interval === 0 && ['monitor', 'migrate_from', 'promote'].includes(task) ? 'start' : task
+  switch (compareDigests(ws, rsc, node, op)) {
+    case 'restart':
+      forceRestart(ws, rsc, digestTask, interval, node)
+      break
+    case 'all': case 'unknown':
+      if (interval > 0) break // recurring monitors are just rescheduled
+      if (op.attributes['op-restart-digest'] !== undefined) {
+        triggerUnfencing(ws, rsc, node, 'Device parameters changed (reload)')
+        scheduleReload(ws, rsc, node)
+      }
+      else forceRestart(ws, rsc, digestTask, interval, node)
+      break
+    default:
+  }
+}
+
+/** pcmk__rsc_agent_changed: a resource whose class, provider or type changed is restarted */
+function agentChanged(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource, active: boolean): void {
+  const now = [rsc.cls, rsc.provider ?? '', rsc.type]
+  const then = [lrm.class, lrm.provider ?? '', lrm.type]
+  if (now.every((v, i) => v === then[i])) return
+  triggerUnfencing(ws, rsc, node, 'Device definition changed')
+  if (!active) return
+  customAction(ws, rsc, 'stop', node, false)
+  rsc.startPending = true
+}
+
+function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource): void {
+  if (rsc.orphan) return
+  if (!rsc.runningOn.includes(node)) {
+    agentChanged(ws, rsc, node, lrm, false)
+    return
+  }
+  agentChanged(ws, rsc, node, lrm, true)
+  const ops = sortedByCallId(lrm.operations)
+  const {start, stop} = activeOps(ops)
+  if (start < stop) return
+  ops.forEach((op, i) => {
+    if (i < start) return
+    const task = op.attributes.operation ?? op.operation
+    const interval = Number(op.attributes.interval ?? 0)
+    if (interval > 0 && (rsc.maintenance || node.maintenance)) return
+    if (interval > 0 || ['monitor', 'start', 'promote', 'migrate_from'].includes(task)) checkActionConfig(ws, rsc, node, op)
+  })
+}
+
+function primitives(rsc: Rsc, out: Rsc[] = []): Rsc[] {
+  if (rsc.variant === 'primitive') out.push(rsc)
+  for (const c of rsc.children) primitives(c, out)
+  return out
+}
+
+/** pcmk__handle_rsc_config_changes */
+export function handleRscConfigChanges(ws: WorkingSet, nodeAvailable: (n: SNode) => boolean): void {
+  const all = ws.resources.flatMap((r) => primitives(r))
+  for (const node of ws.nodes) {
+    if (!node.maintenance && !nodeAvailable(node)) continue
+    const ns = ws.cib.status.find((s) => s.id === node.id || s.uname === node.uname)
+    for (const lrm of ns?.lrmResources ?? []) {
+      if (lrm.operations.length === 0) continue
+      for (const rsc of all) if (rsc.id === lrm.id || rsc.cloneName === lrm.id) processRscHistory(ws, rsc, node, lrm)
+    }
+  }
+}
+

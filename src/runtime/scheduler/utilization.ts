@@ -1,0 +1,158 @@
+/**
+ * Utilization and placement strategies (pcmk_sched_utilization.c): with placement-strategy
+ * utilization, minimal or balanced, nodes without the capacity a resource (and what is
+ * colocated with it) needs are banned, assignment consumes node capacity, and "balanced"
+ * prefers the node with the most free capacity.
+ */
+import {nvsetValues} from './resources.js'
+import {evalRule} from './rules.js'
+import {INFINITY} from './scores.js'
+import {type Colocation, type Rsc, type SNode, type WorkingSet} from './types.js'
+import {resourceLocation} from './unpack.js'
+
+/** utilization_value: an integer, 0 when invalid */
+function value(text: string): number {
+  const n = Number.parseInt(text, 10)
+  return Number.isNaN(n) ? 0 : n
+}
+
+function utilizationOf(sets: Parameters<typeof nvsetValues>[0], now: number): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const [k, v] of nvsetValues(sets, new Map(), undefined, (rule) => evalRule(rule, null, {now}))) out.set(k, value(v))
+  return out
+}
+
+export function unpackNodeUtilization(ws: WorkingSet): void {
+  for (const n of ws.cib.nodes) {
+    const node = ws.nodeById.get(n.id)
+    if (node) node.utilization = utilizationOf(n.utilization, ws.now)
+  }
+}
+
+export function primitiveUtilization(ws: WorkingSet, rsc: Rsc): Map<string, number> {
+  return rsc.prim ? utilizationOf(rsc.prim.utilization, ws.now) : new Map()
+}
+
+function usesUtilization(ws: WorkingSet): boolean {
+  return ws.options.placementStrategy !== 'default'
+}
+
+/** pcmk__consume_node_capacity / pcmk__release_node_capacity */
+function adjust(capacity: Map<string, number>, rsc: Rsc, sign: 1 | -1): void {
+  for (const [k, v] of rsc.utilization ?? []) {
+    const cur = capacity.get(k)
+    capacity.set(k, sign > 0 ? (cur ?? 0) + v : cur === undefined ? 0 : cur - v)
+  }
+}
+
+export function consumeCapacity(node: SNode, rsc: Rsc): void {
+  if (node.utilization) adjust(node.utilization, rsc, -1)
+}
+
+export function releaseCapacity(node: SNode, rsc: Rsc): void {
+  if (node.utilization) adjust(node.utilization, rsc, 1)
+}
+
+/** pcmk__compare_node_capacities: negative when node1 has more free capacity */
+export function compareNodeCapacities(node1: SNode, node2: SNode): number {
+  let result = 0
+  const u1 = node1.utilization ?? new Map<string, number>()
+  const u2 = node2.utilization ?? new Map<string, number>()
+  const cmp = (c1: number, c2: number) => { if (c1 > c2) result--; else if (c1 < c2) result++ }
+  for (const [k, v] of u1) cmp(v, u2.get(k) ?? 0)
+  for (const [k, v] of u2) if (!u1.has(k)) cmp(0, v)
+  return result
+}
+
+/**
+ * pcmk__sort_resources (non-default strategies only): after priority, the resource with the
+ * higher score on its current node, then on the nodes in preference order, is assigned first.
+ */
+export function sortResourcesForUtilization(ws: WorkingSet, colocatedScores: (r: Rsc) => Map<SNode, number>, current: (r: Rsc) => SNode | null, sortNodes: (nodes: SNode[]) => SNode[]): void {
+  if (!usesUtilization(ws)) return
+  const nodes = sortNodes([...ws.nodes])
+  const scores = new Map(ws.resources.map((r) => [r, colocatedScores(r)]))
+  const weight = (r: Rsc, n: SNode | null) => (n ? scores.get(r)!.get(n) ?? -INFINITY : -INFINITY)
+  ws.resources = ws.resources.map((r, i) => ({r, i})).sort((x, y) => {
+    const a = x.r
+    const b = y.r
+    if (a.priority !== b.priority) return b.priority - a.priority
+    const wa = weight(a, a.runningOn.length > 0 ? current(a) : null)
+    const wb = weight(b, b.runningOn.length > 0 ? current(b) : null)
+    if (wa !== wb) return wa > wb ? -1 : 1
+    for (const n of nodes) {
+      const na = weight(a, n)
+      const nb = weight(b, n)
+      if (na !== nb) return na > nb ? -1 : 1
+    }
+    return x.i - y.i
+  }).map((x) => x.r)
+}
+
+/** colocated_resources: rsc and everything mandatorily colocated with it, transitively */
+function colocatedResources(rsc: Rsc, orig: Rsc, list: Rsc[], affectsLocation: (d: Rsc, p: Rsc, c: Colocation) => boolean): Rsc[] {
+  if (rsc.variant === 'group') {
+    // the members (colocated with each other), then what is colocated with the group itself
+    for (const m of rsc.children) colocatedResources(m, orig, list, affectsLocation)
+  }
+  if (list.includes(rsc)) return list
+  list.push(rsc)
+  for (const c of rsc.thisWith) {
+    if (c.primary === orig) continue
+    if (c.score >= INFINITY && affectsLocation(rsc, c.primary, c)) colocatedResources(c.primary, orig, list, affectsLocation)
+  }
+  for (const c of rsc.withThis) {
+    if (c.dependent === orig) continue
+    if (rsc.variant === 'clone' && c.dependent.variant !== 'clone') continue
+    if (c.score >= INFINITY && affectsLocation(c.dependent, rsc, c)) colocatedResources(c.dependent, orig, list, affectsLocation)
+  }
+  return list
+}
+
+/** add_utilization: what still-unassigned resources in the list need */
+function addUtilization(rsc: Rsc, all: Rsc[], into: Map<string, number>): void {
+  if (!rsc.provisional) return
+  if (rsc.variant === 'primitive') {
+    for (const [k, v] of rsc.utilization ?? []) into.set(k, (into.get(k) ?? 0) + v)
+  } else if (rsc.variant === 'group') {
+    for (const m of rsc.children) if (m.provisional && !all.includes(m)) addUtilization(m, all, into)
+  } else {
+    let existing = false
+    for (const child of rsc.children) {
+      if (all.includes(child)) existing = true
+      else if (child.children.some((m) => all.includes(m))) { addUtilization(child, all, into); existing = true }
+    }
+    if (!existing && rsc.children.length > 0) addUtilization(rsc.children[0], all, into)
+  }
+}
+
+function haveEnoughCapacity(node: SNode, needed: Map<string, number>): boolean {
+  for (const [k, v] of needed) if (v > (node.utilization?.get(k) ?? 0)) return false
+  return true
+}
+
+/**
+ * pcmk__ban_insufficient_capacity: bans rsc from nodes that cannot hold it (with what is
+ * colocated with it, if some node can); returns the node with the most free capacity when
+ * none can hold them all.
+ */
+export function banInsufficientCapacity(ws: WorkingSet, rsc: Rsc, available: (n: SNode, w: number) => boolean, affectsLocation: (d: Rsc, p: Rsc, c: Colocation) => boolean): SNode | null {
+  if (!usesUtilization(ws)) return null
+  const colocated = colocatedResources(rsc, rsc, [], affectsLocation)
+  if (!colocated.includes(rsc)) colocated.push(rsc)
+  const needed = new Map<string, number>()
+  for (const r of colocated) addUtilization(r, colocated, needed)
+  let anyCapable = false
+  let mostCapable: SNode | null = null
+  for (const [node, w] of rsc.allowed) {
+    if (!available(node, w)) continue
+    if (haveEnoughCapacity(node, needed)) anyCapable = true
+    if (!mostCapable || compareNodeCapacities(node, mostCapable) < 0) mostCapable = node
+  }
+  const own = new Map(rsc.utilization ?? [])
+  for (const [node, w] of [...rsc.allowed]) {
+    if (!available(node, w)) continue
+    if (!haveEnoughCapacity(node, anyCapable ? needed : own)) resourceLocation(ws, rsc, node, -INFINITY)
+  }
+  return anyCapable ? null : mostCapable
+}

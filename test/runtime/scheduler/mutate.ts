@@ -1,0 +1,107 @@
+/**
+ * Random mutations of scheduler-suite CIBs for differential testing against crm_simulate:
+ * each mutation changes one input the newer scheduler features depend on (node availability,
+ * tickets, maintenance, placement strategy and capacities, target roles, resource parameters)
+ * on the XML tree, so that both schedulers read exactly the same file.
+ */
+import {type XmlElement} from '../../../src/formats/cib/xml.js'
+
+/** A small deterministic PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function* walk(el: XmlElement): Generator<XmlElement> {
+  yield el
+  for (const c of el.children) yield* walk(c)
+}
+
+function child(el: XmlElement, name: string): XmlElement | undefined {
+  return el.children.find((c) => c.name === name)
+}
+
+function pick<T>(rnd: () => number, list: T[]): T | undefined {
+  return list.length === 0 ? undefined : list[Math.floor(rnd() * list.length)]
+}
+
+function setNvpair(parent: XmlElement, setName: string, setId: string, name: string, value: string): void {
+  let set = parent.children.find((c) => c.name === setName)
+  if (!set) {
+    set = {name: setName, attrs: {id: setId}, children: []}
+    parent.children.unshift(set)
+  }
+  const existing = set.children.find((c) => c.name === 'nvpair' && c.attrs.name === name)
+  if (existing) existing.attrs.value = value
+  else set.children.push({name: 'nvpair', attrs: {id: `${setId}-${name}`, name, value}, children: []})
+}
+
+export interface Mutation {
+  name: string
+  apply(cib: XmlElement, rnd: () => number): boolean
+}
+
+const primitives = (cib: XmlElement) => [...walk(cib)].filter((e) => e.name === 'primitive' && e.attrs.id && e.attrs.class !== undefined)
+const nodes = (cib: XmlElement) => [...walk(child(cib, 'configuration') ?? cib)].filter((e) => e.name === 'node' && e.attrs.type !== 'remote')
+const crmConfig = (cib: XmlElement) => child(child(cib, 'configuration')!, 'crm_config')
+
+export const MUTATIONS: Mutation[] = [
+  {name: 'node standby', apply(cib, rnd) {
+    const n = pick(rnd, nodes(cib))
+    if (!n) return false
+    setNvpair(n, 'instance_attributes', `${n.attrs.id}-mut`, 'standby', rnd() < 0.8 ? 'on' : 'off')
+    return true
+  }},
+  {name: 'ticket flipped', apply(cib, rnd) {
+    const t = pick(rnd, [...walk(cib)].filter((e) => e.name === 'ticket_state'))
+    if (!t) return false
+    t.attrs.granted = t.attrs.granted === 'true' ? 'false' : 'true'
+    return true
+  }},
+  {name: 'resource maintenance', apply(cib, rnd) {
+    const p = pick(rnd, primitives(cib))
+    if (!p) return false
+    setNvpair(p, 'meta_attributes', `${p.attrs.id}-mut-meta`, 'maintenance', 'true')
+    return true
+  }},
+  {name: 'placement strategy', apply(cib, rnd) {
+    const cfg = crmConfig(cib)
+    const set = cfg?.children.find((c) => c.name === 'cluster_property_set')
+    if (!set) return false
+    const value = pick(rnd, ['default', 'utilization', 'minimal', 'balanced'])!
+    setNvpair(cfg!, 'cluster_property_set', set.attrs.id ?? 'cib-bootstrap-options', 'placement-strategy', value)
+    return true
+  }},
+  {name: 'node capacity', apply(cib, rnd) {
+    const n = pick(rnd, nodes(cib).filter((x) => child(x, 'utilization')))
+    const u = n && child(n, 'utilization')
+    const pair = u && pick(rnd, u.children.filter((c) => c.name === 'nvpair'))
+    if (!pair) return false
+    pair.attrs.value = String(Math.floor(rnd() * 16))
+    return true
+  }},
+  {name: 'target-role Stopped', apply(cib, rnd) {
+    const p = pick(rnd, primitives(cib))
+    if (!p) return false
+    setNvpair(p, 'meta_attributes', `${p.attrs.id}-mut-meta`, 'target-role', 'Stopped')
+    return true
+  }},
+  {name: 'parameter changed', apply(cib, rnd) {
+    const p = pick(rnd, primitives(cib).filter((x) => x.attrs.class !== 'stonith'))
+    if (!p) return false
+    setNvpair(p, 'instance_attributes', `${p.attrs.id}-mut-params`, 'mutated', String(Math.floor(rnd() * 1000)))
+    return true
+  }},
+  {name: 'allow-migrate', apply(cib, rnd) {
+    const p = pick(rnd, primitives(cib))
+    if (!p) return false
+    setNvpair(p, 'meta_attributes', `${p.attrs.id}-mut-meta`, 'allow-migrate', rnd() < 0.5 ? 'true' : 'false')
+    return true
+  }},
+]
