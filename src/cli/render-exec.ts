@@ -4,7 +4,7 @@
  */
 import type {ForceRun} from '../runtime/executor/force.js'
 import type {ClassInfo} from '../runtime/executor/ra.js'
-import type {AgentMetadata} from '../runtime/executor/metadata.js'
+import {parseXmlTree, type XmlElement} from '../formats/cib/xml.js'
 import {ExecStatus} from '../runtime/executor/types.js'
 import {execStatusText, rcText} from '../runtime/executor/rc.js'
 
@@ -44,8 +44,10 @@ function exitCodeText(code: number): string {
   return texts[code] ?? (code > 128 && code < 193 ? 'Interrupted by signal' : 'Unknown exit status')
 }
 
+/** crmsh's layout (`ocf / heartbeat pacemaker`); classes unusable here are left out, as crmsh does. */
 export function renderClasses(classes: ClassInfo[]): string {
   return classes
+    .filter((c) => c.available)
     .map((c) => {
       let line = c.class
       if (c.providers) line += ` / ${c.providers.join(' ')}`
@@ -55,43 +57,51 @@ export function renderClasses(classes: ClassInfo[]): string {
     .join('\n')
 }
 
-function wrap(text: string, indent: string, width = 78): string {
-  const words = text.replace(/\s+/g, ' ').trim().split(' ')
-  const lines: string[] = []
-  let line = ''
-  for (const w of words) {
-    if (line && indent.length + line.length + 1 + w.length > width) {
-      lines.push(indent + line)
-      line = w
-    } else line = line ? `${line} ${w}` : w
-  }
-  if (line) lines.push(indent + line)
-  return lines.join('\n')
+const TAB = '    '
+
+/** crmsh's get_shortdesc(): the shortdesc unless it only repeats the name, the longdesc or the agent type. */
+function shortdescOf(el: XmlElement, agentType: string): string {
+  const short = el.children.find((c) => c.name === 'shortdesc')?.text?.trim() ?? ''
+  const long = el.children.find((c) => c.name === 'longdesc')?.text?.trim() ?? ''
+  return short && ![el.attrs.name, long, agentType].includes(short) ? short : ''
 }
 
-/** crmsh `ra info`: title, description, parameters (*: required, []: default), advertised operation defaults. */
-export function renderAgentInfo(label: string, md: AgentMetadata): string {
-  const out: string[] = []
-  out.push(`${md.shortdesc ?? md.name} (${label})`, '')
-  if (md.longdesc) out.push(wrap(md.longdesc, ''), '')
-  if (md.parameters.length > 0) {
-    out.push('Parameters (*: required, []: default):', '')
-    for (const p of md.parameters) {
-      const flags = `${p.required ? '*' : ''}`
-      const dflt = p.default ? `, [${p.default}]` : ''
-      out.push(`${p.name}${flags} (${p.type ?? 'string'}${dflt}): ${p.shortdesc ?? ''}${p.deprecated ? ' (deprecated)' : ''}`)
-      if (p.longdesc && p.longdesc !== p.shortdesc) out.push(wrap(p.longdesc, '    '))
-      out.push('')
-    }
+function findAll(el: XmlElement, path: [string, string]): XmlElement[] {
+  const out: XmlElement[] = []
+  const walk = (e: XmlElement) => {
+    if (e.name === path[0]) out.push(...e.children.filter((c) => c.name === path[1]))
+    else e.children.forEach(walk)
   }
-  if (md.actions.length > 0) {
-    out.push("Operations' defaults (advisory minimum):", '')
-    for (const a of md.actions) {
-      if (a.name === 'meta-data' || a.name === 'validate-all' || a.name === 'metadata') continue
-      const name = a.role ? `${a.name}_${a.role}` : a.name
-      const bits = [a.timeout ? `timeout=${a.timeout}` : '', a.interval ? `interval=${a.interval}` : '', a.depth && a.depth !== '0' ? `depth=${a.depth}` : '']
-      out.push(`    ${name.padEnd(18)}${bits.filter(Boolean).join(' ')}`)
-    }
+  walk(el)
+  return out
+}
+
+/** crmsh 4.4.1 `ra info` (RAInfo.meta_pretty), line for line. */
+export function renderAgentInfo(label: string, xml: string, agent: {class: string; type: string}): string {
+  const root = parseXmlTree(xml, label)
+  const ra = root.name === 'resource-agent' ? root : (root.children.find((c) => c.name === 'resource-agent') ?? root)
+  const sections: string[] = []
+  const title = shortdescOf(ra, agent.type)
+  sections.push(title ? `${title} (${label})` : label)
+  const longdesc = ra.children.find((c) => c.name === 'longdesc')?.text?.trim()
+  if (longdesc) sections.push(longdesc)
+  if (agent.class !== 'heartbeat') {
+    const params = findAll(ra, ['parameters', 'parameter']).filter((p) => p.attrs.name).map((p) => {
+      const content = p.children.find((c) => c.name === 'content')
+      const type = content?.attrs.type
+      const dflt = content?.attrs.default
+      let head = p.attrs.name! + (p.attrs.required === '1' ? '*' : '')
+      if (type && dflt) head += ` (${type}, [${dflt}])`
+      else if (type) head += ` (${type})`
+      head += `: ${shortdescOf(p, agent.type)}`
+      const long = p.children.find((c) => c.name === 'longdesc')?.text?.trim()
+      return long ? `${head}\n${TAB}${long.replace(/\n/g, `\n${TAB}`)}\n` : head
+    })
+    if (params.length > 0) sections.push(`Parameters (*: required, []: default):\n\n${params.join('\n')}`.trimEnd())
   }
-  return out.join('\n').trimEnd()
+  const actions = findAll(ra, ['actions', 'action'])
+    .filter((a) => a.attrs.name && a.attrs.name !== 'meta-data' && a.attrs.name !== 'validate-all')
+    .map((a) => TAB + Object.entries(a.attrs).reduce((line, [k, v]) => (k === 'name' || !v ? line : `${line} ${k}=${v}`), a.attrs.name!.padEnd(13)))
+  if (actions.length > 0) sections.push(`Operations' defaults (advisory minimum):\n\n${actions.join('\n')}`)
+  return sections.join('\n\n')
 }

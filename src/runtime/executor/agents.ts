@@ -113,7 +113,8 @@ export function listAgents(cls: ResourceClass, provider?: string, paths: AgentPa
     case 'systemd': return systemdUnits()
     case 'service': return [...new Set([...executablesIn(paths.initDir), ...systemdUnits()])].sort()
     case 'heartbeat': return [...new Set(heartbeatDirs(paths).flatMap(executablesIn))].sort()
-    case 'stonith': return [...new Set([...executablesIn(paths.fenceDir).filter((n) => n.startsWith('fence_')), ...glueStonithTypes()])].sort()
+    // As crm_resource --list-agents stonith: the cluster-glue plugins, then the fence agents.
+    case 'stonith': return [...new Set([...[...glueStonithTypes()].sort(), ...executablesIn(paths.fenceDir).filter((n) => n.startsWith('fence_'))])]
   }
 }
 

@@ -19,13 +19,14 @@ export interface ClassInfo {
   note?: string
 }
 
+/** The classes usable here, sorted as crmsh's `ra classes` prints them (plus hakit's heartbeat class). */
 export function raClasses(paths: AgentPaths = DEFAULT_PATHS): ClassInfo[] {
   const available = new Set(availableClasses())
-  return RESOURCE_CLASSES.map((c) => ({
+  return [...RESOURCE_CLASSES].sort().map((c) => ({
     class: c,
     providers: c === 'ocf' ? ocfProviders(paths) : undefined,
     available: available.has(c),
-    note: c === 'systemd' && !systemdAvailable() ? 'unavailable: systemd is not PID 1' : c === 'heartbeat' ? 'Heartbeat v1 resource.d scripts (hakit)' : undefined,
+    note: c === 'systemd' && !systemdAvailable() ? 'unavailable: systemd is not PID 1' : undefined,
   }))
 }
 

@@ -11,12 +11,15 @@ import {join} from 'node:path'
 import {haveCommand, runCli} from '../../helpers/cli.js'
 
 describe('hakit crm ra', () => {
-  test('classes lists the OCF providers and the heartbeat class', () => {
+  test('classes: crmsh\'s output plus the heartbeat class', () => {
     const r = runCli(['crm', 'ra', 'classes'])
     assert.equal(r.status, 0, r.stderr)
     assert.match(r.stdout, /^ocf \/ .*\bheartbeat\b.*\bpacemaker\b/m)
-    assert.match(r.stdout, /^heartbeat\b/m)
-    assert.match(r.stdout, /^lsb$/m)
+    assert.match(r.stdout, /^heartbeat$/m)
+    if (haveCommand('crm')) {
+      const crmsh = spawnSync('crm', ['ra', 'classes'], {encoding: 'utf8', timeout: 60_000})
+      if (crmsh.status === 0) assert.equal(r.stdout.replace(/^heartbeat\n/m, ''), crmsh.stdout)
+    }
   })
 
   test('list CLASS:PROVIDER; unknown provider → 105 with a did-you-mean', () => {
@@ -28,13 +31,29 @@ describe('hakit crm ra', () => {
     assert.equal(bad.stderr.trim(), 'hakit: unknown OCF provider "pacemakr" (did you mean "pacemaker"?)')
   })
 
+  test('list gives what crm_resource --list-agents gives', {skip: haveCommand('crm_resource') ? false : 'crm_resource not installed'}, () => {
+    for (const spec of ['ocf:heartbeat', 'ocf:pacemaker', 'lsb', 'stonith']) {
+      const ours = runCli(['crm', 'ra', 'list', spec])
+      const real = spawnSync('crm_resource', ['--list-agents', spec], {encoding: 'utf8'})
+      assert.equal(ours.stdout, real.stdout, spec)
+    }
+  })
+
   test('info: parameters with required mark and default, advertised timeouts', () => {
     const r = runCli(['crm', 'ra', 'info', 'ocf:heartbeat:IPaddr2'])
     assert.equal(r.status, 0, r.stderr)
     assert.match(r.stdout, /\(ocf:heartbeat:IPaddr2\)/)
     assert.match(r.stdout, /^ip\* \(string\): /m)
     assert.match(r.stdout, /^    start\s+timeout=20s$/m)
-    assert.match(r.stdout, /^    monitor\s+timeout=20s interval=10s$/m)
+    assert.match(r.stdout, /^    monitor\s+timeout=20s interval=10s depth=0$/m)
+  })
+
+  test('info: the same text as crmsh\'s crm ra info', {skip: haveCommand('crm') ? false : 'crmsh not installed'}, () => {
+    for (const agent of ['ocf:heartbeat:Dummy', 'ocf:heartbeat:IPaddr2', 'ocf:pacemaker:Stateful', 'ocf:linbit:drbd', 'lsb:procps']) {
+      const ours = runCli(['crm', 'ra', 'info', agent])
+      const crmsh = spawnSync('crm', ['ra', 'info', agent], {encoding: 'utf8', timeout: 60_000})
+      assert.equal(ours.stdout, crmsh.stdout, agent)
+    }
   })
 
   test('unknown agent → 105 with a did-you-mean, one line', () => {

@@ -2,7 +2,7 @@ import {HakitCommand} from '../../../cli/base-command.js'
 
 export default class CrmRaClasses extends HakitCommand {
   static override summary = 'List resource agent classes (and OCF providers) usable here'
-  static override description = `As crmsh "ra classes": ocf with its providers, lsb, service, stonith, heartbeat (Heartbeat v1 resource.d scripts, run by hakit), and systemd where PID 1 is systemd.`
+  static override description = `As crmsh "ra classes": lsb, ocf with its providers, service, stonith, and systemd where PID 1 is systemd — plus heartbeat (Heartbeat v1 resource.d scripts, which hakit runs and Pacemaker 2 no longer does).`
   static override examples = ['<%= config.bin %> crm ra classes']
 
   async run(): Promise<void> {

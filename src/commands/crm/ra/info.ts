@@ -3,7 +3,7 @@ import {HakitCommand} from '../../../cli/base-command.js'
 
 export default class CrmRaInfo extends HakitCommand {
   static override summary = "Show an agent's parameters, defaults and advertised operation timeouts"
-  static override description = `AGENT is CLASS:[PROVIDER:]TYPE, PROVIDER:TYPE or TYPE (ocf:heartbeat), as crmsh "ra info".
+  static override description = `AGENT is CLASS:[PROVIDER:]TYPE, PROVIDER:TYPE or TYPE (ocf:heartbeat); the layout is crmsh's "ra info".
 
 EXIT CODES
   0    shown
@@ -17,7 +17,7 @@ EXIT CODES
     const {raMetadata} = await import('../../../runtime/executor/ra.js')
     const {agentName} = await import('../../../runtime/executor/agents.js')
     const {renderAgentInfo} = await import('../../../cli/render-exec.js')
-    const {agent, metadata} = await raMetadata(args.agent)
-    this.print(renderAgentInfo(agentName(agent), metadata))
+    const {agent, xml} = await raMetadata(args.agent)
+    this.print(renderAgentInfo(agentName(agent), xml, agent))
   }
 }

@@ -3,7 +3,8 @@
  * that the executor puts first on agents' PATH and in HA_SBIN_DIR, so that
  * agents calling Pacemaker's tools reach hakit's AttributeStore instead —
  * /usr/sbin is never touched. Each shim execs node on tools/main.js (or,
- * when hakit runs from its TypeScript sources, main.ts through tsx).
+ * when hakit runs from its TypeScript sources, main.ts through tsx) with
+ * absolute paths, so it works whatever PATH the agent has.
  */
 import {existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {createHash} from 'node:crypto'
@@ -34,19 +35,7 @@ function shellQuote(s: string): string {
 
 let cached: string | undefined
 
-/** Creates (once per process) the shim directory and returns its path. */
-export function ensureToolsDir(): string {
-  if (cached) return cached
-  const main = findToolsMain()
-  const command = [process.execPath]
-  if (main.endsWith('.ts')) command.push('--import', createRequire(import.meta.url).resolve('tsx'))
-  command.push(main)
-  const prefix = command.map(shellQuote).join(' ')
-  const uid = process.getuid?.() ?? 0
-  const dir = join(tmpdir(), `hakit-agent-tools-${uid}-${createHash('sha1').update(prefix).digest('hex').slice(0, 12)}`)
-  mkdirSync(dir, {recursive: true, mode: 0o700})
-  const info = lstatSync(dir)
-  if (!info.isDirectory() || info.uid !== uid) throw new Error(`${dir}: not a directory owned by uid ${uid}`)
+function writeShims(dir: string, prefix: string): void {
   for (const tool of TOOL_NAMES) {
     const path = join(dir, tool)
     const content = `#!/bin/sh\n# hakit agent tool shim (see docs/executor.md)\nexec ${prefix} ${tool} "$@"\n`
@@ -55,8 +44,39 @@ export function ensureToolsDir(): string {
     writeFileSync(temp, content, {mode: 0o755})
     renameSync(temp, path)
   }
-  cached = dir
-  return dir
+}
+
+/**
+ * Creates (once per process) the shim directory and returns its path: beside
+ * the built tools (dist/…/tools/shims, where a package can execute files) when
+ * that is writable, else a private directory under $TMPDIR (running from the
+ * sources under tsx, or a read-only install; a noexec /tmp would stop agents'
+ * tool calls there, so the first place is preferred).
+ */
+export function ensureToolsDir(): string {
+  if (cached) return cached
+  const main = findToolsMain()
+  const command = [process.execPath]
+  if (main.endsWith('.ts')) command.push('--import', createRequire(import.meta.url).resolve('tsx'))
+  command.push(main)
+  const prefix = command.map(shellQuote).join(' ')
+  if (main.endsWith('.js')) {
+    const beside = join(dirname(main), 'shims')
+    try {
+      mkdirSync(beside, {recursive: true, mode: 0o755})
+      writeShims(beside, prefix)
+      return (cached = beside)
+    } catch {
+      // read-only install: fall back to $TMPDIR
+    }
+  }
+  const uid = process.getuid?.() ?? 0
+  const dir = join(tmpdir(), `hakit-agent-tools-${uid}-${createHash('sha1').update(prefix).digest('hex').slice(0, 12)}`)
+  mkdirSync(dir, {recursive: true, mode: 0o700})
+  const info = lstatSync(dir)
+  if (!info.isDirectory() || info.uid !== uid) throw new Error(`${dir}: not a directory owned by uid ${uid}`)
+  writeShims(dir, prefix)
+  return (cached = dir)
 }
 
 /** Environment that sends an agent's tool calls to hakit's tools and store. */
