@@ -239,7 +239,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   }
 
   // HAKIT_PE_INPUTS=DIR: keep the controller's view at every calculated transition as DIR/pe-input-N.xml
-  // (Pacemaker keeps pe-input-N.bz2; `crm_simulate -x` / `hakit crm simulate --cib` replay them)
+  // (Pacemaker keeps pe-input-N.bz2; `crm_simulate -x` / `hakit crm simulate --xml-file` replay them)
   const peInputs = process.env.HAKIT_PE_INPUTS
   function savePeInputs(actions: ControllerAction[]): void {
     for (const a of actions) {
