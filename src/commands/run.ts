@@ -32,9 +32,9 @@ EXIT CODES
     'state-dir': Flags.string({description: 'state (hb_generation, hb_uuid, operator socket)', default: '/var/lib/hakit'}),
     socket: Flags.string({description: 'the only operator socket to listen on (default: STATE_DIR/hakit-legacy.sock and /run/hakit/legacy.sock; --crm: STATE_DIR/hakit-crm.sock and /run/hakit/crm.sock)'}),
     bind: Flags.string({description: 'local IPv4 address for every ucast/bcast/mcast medium (several nodes on one host)'}),
-    'start-timeout': Flags.integer({description: 'seconds a resource script may take to start (default 120)', min: 1}),
-    'stop-timeout': Flags.integer({description: 'seconds a resource script may take to stop (default 120)', min: 1}),
-    'status-timeout': Flags.integer({description: 'seconds a resource status check may take (default 30)', min: 1}),
+    'start-timeout': Flags.integer({description: '--legacy: seconds a resource script may take to start (default 120; --crm takes op timeouts from the CIB)', min: 1}),
+    'stop-timeout': Flags.integer({description: '--legacy: seconds a resource script may take to stop (default 120)', min: 1}),
+    'status-timeout': Flags.integer({description: '--legacy: seconds a resource status check may take (default 30)', min: 1}),
   }
 
   async run(): Promise<void> {

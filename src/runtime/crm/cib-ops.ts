@@ -89,6 +89,8 @@ export type CibOp =
   | {op: 'replace-configuration'; xml: string}
   /** Set (or with value undefined delete) cluster options in cib-bootstrap-options. */
   | {op: 'set-cluster-options'; options: Record<string, string | undefined>}
+  /** Set or (value undefined) delete permanent node attributes (`crm_attribute -l forever`): configuration. */
+  | {op: 'node-attributes'; uname: string; attributes: Record<string, string | undefined>}
   /** Add `<node>` entries for nodes not listed yet. */
   | {op: 'ensure-nodes'; nodes: Array<{id: string; uname: string}>}
   /** Attributes of <cib> that are not versions: have-quorum, dc-uuid (status-like: num_updates+1). */
@@ -117,7 +119,7 @@ export interface ChangeMeta {
 }
 
 export function isConfigurationOp(op: CibOp): boolean {
-  return op.op === 'replace-configuration' || op.op === 'set-cluster-options' || op.op === 'ensure-nodes'
+  return op.op === 'replace-configuration' || op.op === 'set-cluster-options' || op.op === 'ensure-nodes' || op.op === 'node-attributes'
 }
 
 export function ctimeString(ms: number): string {
@@ -213,6 +215,35 @@ function applyWithoutVersion(cib: Cib, op: CibOp): boolean {
         if (cib.nodes.some((x) => x.uname.toLowerCase() === n.uname.toLowerCase())) continue
         cib.nodes.push({id: n.id, uname: n.uname, instanceAttributes: [], utilization: []})
         changed = true
+      }
+      return changed
+    }
+    case 'node-attributes': {
+      let node = cib.nodes.find((n) => n.uname.toLowerCase() === op.uname.toLowerCase())
+      if (!node) {
+        node = {id: op.uname, uname: op.uname, instanceAttributes: [], utilization: []}
+        cib.nodes.push(node)
+      }
+      let set = node.instanceAttributes[0]
+      if (!set) {
+        set = {id: `nodes-${node.id}`, pairs: []}
+        node.instanceAttributes.push(set)
+      }
+      let changed = false
+      for (const [name, value] of Object.entries(op.attributes)) {
+        const i = set.pairs.findIndex((p) => p.name === name)
+        if (value === undefined) {
+          if (i >= 0) {
+            set.pairs.splice(i, 1)
+            changed = true
+          }
+        } else if (i < 0) {
+          set.pairs.push({id: `nodes-${node.id}-${name}`, name, value})
+          changed = true
+        } else if (set.pairs[i]!.value !== value) {
+          set.pairs[i]!.value = value
+          changed = true
+        }
       }
       return changed
     }

@@ -14,6 +14,7 @@
  * Pacemaker 1.x's daemon names (`crmd:`, `cib:`) and Pacemaker's wording.
  */
 import {randomUUID} from 'node:crypto'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Server} from 'node:net'
 import {pathExists} from '../../core/fs-probe.js'
@@ -30,6 +31,8 @@ import {cibVersion, formatVersion, normalizeCib, type CibOp} from './cib-ops.js'
 import {CibStore} from './cib-store.js'
 import {loadCrmDaemonConfig, type CrmDaemonConfig, type CrmDaemonOptions} from './config.js'
 import {Controller} from './controller.js'
+import {Attrd, type AttrdAction, type AttrdEvent, type AttrdMessage} from './attrd.js'
+import {FileAttributeStore} from '../executor/attribute-store.js'
 import type {ControllerAction, ControllerEvent, FenceLevel} from './controller-types.js'
 import {CrmNode, type CrmNodeAction, type CrmNodeEvent} from './node.js'
 import {CRM_MESSAGE_TYPE, encodeCrmMessages, Reassembler, type CrmMessage, type CrmState} from './protocol.js'
@@ -67,6 +70,7 @@ type ControllerWire =
   | {kind: 'fence-result'; id: string; target: string; ok: boolean; reason?: string; executedBy: string}
   | {kind: 'shutdown-request'}
   | {kind: 'shutdown-ok'}
+  | {kind: 'attrd'; message: AttrdMessage}
 
 const FSA_STATE: Record<CrmState, string> = {
   starting: 'S_STARTING', pending: 'S_PENDING', election: 'S_ELECTION', dc: 'S_INTEGRATION', 'not-dc': 'S_NOT_DC', stopping: 'S_STOPPING',
@@ -122,7 +126,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   }
 
   const cluster = new HeartbeatCluster(config.messaging, log)
-  const executor: Executor = options.executor ?? new LocalExecutor({nodeName: config.node, nodeId: config.node, attributeStore: join(config.stateDir, 'attributes.json')})
+  const attributeFile = join(config.stateDir, 'attributes.json')
+  const executor: Executor = options.executor ?? new LocalExecutor({nodeName: config.node, nodeId: config.node, attributeStore: attributeFile})
   const machine = new CrmNode({localNode: config.node, nodes: config.nodes, dcVersion: version, dcDeadtimeMs: options.dcDeadtimeMs}, cib)
   const controller = new Controller({localNode: config.node, controllerUuid: randomUUID()})
   let controllerActive = false
@@ -149,7 +154,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
       log('error', `Cannot send ${msg.crm}: ${(error as Error).message}`)
     }
   }
-  const sendController = (to: string, payload: ControllerWire): void => send({crm: 'controller', payload}, to)
+  const sendController = (to: string | undefined, payload: ControllerWire): void => send({crm: 'controller', payload}, to)
 
   // ---- the cluster layer
   const feed = (event: CrmNodeEvent extends infer E ? (E extends unknown ? Omit<E, 'now' | 'cpuMs'> : never) : never): void => {
@@ -166,6 +171,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   }
 
   const perform = async (actions: CrmNodeAction[]): Promise<void> => {
+    attrdMembership()
     for (const a of actions) {
       switch (a.type) {
         case 'send':
@@ -184,6 +190,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           if (a.previous === 'dc' && a.state !== 'dc' && controllerActive) {
             controllerActive = false
             controllerFeed({type: 'lost-dc'}, true)
+            attrdFeed({type: 'writer', isWriter: false})
           }
           if (shutdownWanted && a.dc && a.dc !== config.node && a.state === 'not-dc') sendController(a.dc, {kind: 'shutdown-request'})
           break
@@ -199,6 +206,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
             log('notice', `State transition S_FINALIZE_JOIN -> S_POLICY_ENGINE | input=I_FINALIZED`)
             controllerActive = true
             controllerFeed({type: 'became-dc', cib: structuredClone(machine.cib), members: [...machine.members], quorate: machine.quorum.state.have})
+            attrdFeed({type: 'writer', isWriter: true})
             if (shutdownWanted) controllerFeed({type: 'shutdown-request', node: config.node})
           }
           break
@@ -226,7 +234,25 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   function controllerFeed(event: ControllerEvent extends infer E ? (E extends unknown ? Omit<E, 'now'> : never) : never, force = false): void {
     if (!controllerActive && !force) return
     const actions = controller.handle({...event, now: Date.now()} as ControllerEvent)
+    if (peInputs) savePeInputs(actions)
     performController(actions)
+  }
+
+  // HAKIT_PE_INPUTS=DIR: keep the controller's view at every calculated transition as DIR/pe-input-N.xml
+  // (Pacemaker keeps pe-input-N.bz2; `crm_simulate -x` / `hakit crm simulate --xml-file` replay them)
+  const peInputs = process.env.HAKIT_PE_INPUTS
+  function savePeInputs(actions: ControllerAction[]): void {
+    for (const a of actions) {
+      const m = a.type === 'log' ? /^Calculated transition (\d+)/.exec(a.message) : null
+      const view = controller.snapshot().cib
+      if (!m || !view) continue
+      try {
+        mkdirSync(peInputs!, {recursive: true})
+        writeFileSync(join(peInputs!, `pe-input-${m[1]}.xml`), printCibXml(view))
+      } catch (error) {
+        log('warn', `cannot save pe-input-${m[1]}: ${(error as Error).message}`)
+      }
+    }
   }
 
   const performController = (actions: ControllerAction[]): void => {
@@ -244,7 +270,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           void submit({op: 'status-changes', changes: a.changes}, 'crmd')
           break
         case 'attr-update':
-          void submit({op: 'status-changes', changes: [{kind: 'transient-attr', node: a.node, name: a.name, value: a.value}]}, 'attrd')
+          attrdFeed({type: 'update', node: a.node, name: a.name, value: a.value, origin: config.node})
           break
         case 'fence':
           if (a.executor === config.node) void fenceLocal(a.id, a.target, a.levels).then((r) => controllerFeed({type: 'fence-result', id: a.id, target: a.target, ...r, executedBy: config.node}))
@@ -348,6 +374,9 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
       case 'shutdown-request':
         controllerFeed({type: 'shutdown-request', node: from})
         break
+      case 'attrd':
+        attrdFeed({type: 'peer-message', from, message: payload.message})
+        break
       case 'shutdown-ok':
         if (from === machine.dc) {
           log('notice', `Shutting down controller after confirmation from ${from}`)
@@ -356,6 +385,105 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
         break
     }
   }
+
+  // ---- node attributes (attrd): replicated among the members, written to the CIB by the DC
+  const attrd = new Attrd({localNode: config.node})
+  let attrdMembers = new Set<string>([config.node])
+  function attrdFeed(event: AttrdEvent extends infer E ? (E extends unknown ? Omit<E, 'now'> : never) : never): void {
+    if (finished) return
+    performAttrd(attrd.handle({...event, now: Date.now()} as AttrdEvent))
+  }
+  function performAttrd(actions: AttrdAction[]): void {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'broadcast':
+          sendController(undefined, {kind: 'attrd', message: a.message})
+          break
+        case 'send':
+          sendController(a.to, {kind: 'attrd', message: a.message})
+          break
+        case 'cib-update':
+          void submit({op: 'status-changes', changes: a.changes}, 'attrd')
+          break
+        case 'set-timer':
+          clearTimeout(timers.get(a.timer))
+          timers.set(a.timer, setTimeout(() => {
+            timers.delete(a.timer)
+            attrdFeed({type: 'timer-fired', timer: a.timer})
+          }, Math.max(0, a.at - Date.now())))
+          break
+        case 'cancel-timer':
+          clearTimeout(timers.get(a.timer))
+          timers.delete(a.timer)
+          break
+        case 'log':
+          log(a.level === 'warning' ? 'warn' : a.level, `attrd: ${a.message}`)
+          break
+      }
+    }
+    mirrorAttributes()
+  }
+  /** Members that came or went since the last look: attrd syncs newcomers and forgets the lost. */
+  function attrdMembership(): void {
+    const now = new Set(machine.members)
+    for (const n of now) if (!attrdMembers.has(n)) attrdFeed({type: 'peer-joined', node: n})
+    for (const n of attrdMembers) if (!now.has(n)) attrdFeed({type: 'peer-lost', node: n})
+    attrdMembers = now
+  }
+
+  // The agents' tools (crm_attribute, crm_master, attrd_updater) keep node attributes in
+  // STATE_DIR/attributes.json (the executor's file store). The daemon bridges that file and attrd:
+  // what a tool writes there goes to attrd (transient) or the CIB's nodes section (permanent),
+  // and attrd's replicated table is written back, so tools read the cluster's values.
+  const attributeStore = new FileAttributeStore(attributeFile)
+  let mirrored = new Map<string, string>()
+  const key = (e: {node: string; name: string; lifetime: string}) => `${e.lifetime}\0${e.node}\0${e.name}`
+  let mirroring = false
+  function mirrorAttributes(): void {
+    if (finished || mirroring) return
+    mirroring = true
+    // take in what tools wrote since the last look first, so it is not overwritten
+    readToolWrites()
+    const want = new Map(attrd.query().filter((v) => !v.private).map((v) => [key({...v, lifetime: 'reboot'}), v.value]))
+    const have = new Map(attributeStore.listSync().filter((e) => e.lifetime === 'reboot').map((e) => [key(e), e.value]))
+    try {
+      for (const [k, value] of want) {
+        if (have.get(k) === value) continue
+        const [, node, name] = k.split('\0')
+        attributeStore.setSync(node!, name!, value, 'reboot')
+      }
+      for (const k of have.keys()) {
+        if (want.has(k)) continue
+        const [, node, name] = k.split('\0')
+        attributeStore.deleteSync(node!, name!, 'reboot')
+      }
+    } catch (error) {
+      log('warn', `attrd: cannot update ${attributeFile}: ${(error as Error).message}`)
+    }
+    mirrored = new Map(attributeStore.listSync().map((e) => [key(e), e.value]))
+    mirroring = false
+  }
+  function readToolWrites(): void {
+    if (finished) return
+    const now = new Map(attributeStore.listSync().map((e) => [key(e), e.value]))
+    const changed: Array<{node: string; name: string; lifetime: string; value: string | null}> = []
+    for (const [k, value] of now) if (mirrored.get(k) !== value) changed.push({...split(k), value})
+    for (const k of mirrored.keys()) if (!now.has(k)) changed.push({...split(k), value: null})
+    mirrored = now
+    for (const c of changed) {
+      if (c.lifetime === 'reboot') attrdFeed({type: 'update', node: c.node, name: c.name, value: c.value})
+      else void submit({op: 'node-attributes', uname: c.node, attributes: {[c.name]: c.value ?? undefined}}, 'crm_attribute')
+    }
+  }
+  const split = (k: string): {lifetime: string; node: string; name: string} => {
+    const [lifetime, node, name] = k.split('\0')
+    return {lifetime: lifetime!, node: node!, name: name!}
+  }
+  // transient attributes left in the file by an earlier run are not this run's writes: they are erased
+  mirrored = new Map(attributeStore.listSync().map((e) => [key(e), e.value]))
+  mirrorAttributes()
+  const attributePoll = setInterval(mirrorAttributes, 500)
+  attributePoll.unref()
 
   // ---- membership and messages
   const reassembler = new Reassembler()
@@ -419,6 +547,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     if (finished) return
     finished = true
     if (tickTimer) clearTimeout(tickTimer)
+    clearInterval(attributePoll)
     for (const t of timers.values()) clearTimeout(t)
     await executor.shutdown().catch(() => {})
     await cluster.stop().catch(() => {})

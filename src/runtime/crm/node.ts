@@ -106,6 +106,8 @@ export class CrmNode {
   private readonly leaving = new Set<string>()
   /** Nodes that said they leave (for node-lost's clean flag), until they come back. */
   private readonly leftCleanly = new Set<string>()
+  /** DC: nodes that joined under this DC and have not left or restarted since (a re-confirmation in a later round is not a new join). */
+  private readonly joined = new Set<string>()
   private dcDeadline = Infinity
   private joinCounter = 0
   private round?: JoinRound
@@ -246,6 +248,7 @@ export class CrmNode {
     if (this.state === 'dc') {
       for (const n of lost) {
         this.round?.remove(n)
+        this.joined.delete(n)
         this.out.push({type: 'node-lost', node: n, clean: this.leftCleanly.has(n)})
         const id = nodeIdOf(this.cib, n)
         this.dcApply({op: 'node-state', id, uname: n, attributes: {in_ccm: 'false', crmd: 'offline', join: 'down'}}, this.localNode, 'crmd')
@@ -287,6 +290,7 @@ export class CrmNode {
   private releaseDc(): void {
     this.log('info', `Releasing DC status on ${this.localNode}`)
     this.round = undefined
+    this.joined.clear()
   }
 
   private electionActions(actions: ElectionAction[]): void {
@@ -314,6 +318,7 @@ export class CrmNode {
 
   private becomeDc(): void {
     this.log('info', `Taking over DC status for this partition`)
+    this.joined.clear()
     this.setState('dc', this.localNode)
     this.startJoin('election won')
   }
@@ -363,6 +368,13 @@ export class CrmNode {
       {op: 'set-cluster-options', options: {'dc-version': this.config.dcVersion, 'cluster-infrastructure': CLUSTER_INFRASTRUCTURE}},
       {op: 'cib-attributes', attributes: {'dc-uuid': nodeIdOf(this.cib, this.localNode), 'have-quorum': this.quorum.state.have ? '1' : '0'}},
     ]
+    // nodes the CIB still shows but that are not members (lost while there was no DC, or before
+    // this node's time): offline, and their transient attributes gone, as the old DC would have done
+    for (const state of this.cib.status) {
+      const uname = state.uname ?? state.attributes.uname ?? state.id
+      if (this.members.includes(uname.toLowerCase())) continue
+      takeover.push({op: 'node-state', id: state.id, uname, attributes: {in_ccm: 'false', crmd: 'offline', join: 'down'}}, {op: 'clear-transient', id: state.id})
+    }
     for (const op of takeover) configChanged = applyCibOp(this.cib, op, meta).configChanged || configChanged
     if (configChanged) this.persist()
     round.phase = 'finalizing'
@@ -394,7 +406,10 @@ export class CrmNode {
     const id = nodeIdOf(this.cib, node)
     this.dcApply({op: 'node-lrm', id, uname: node, lrm}, this.localNode, 'crmd')
     this.dcApply({op: 'node-state', id, uname: node, attributes: {in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member'}}, this.localNode, 'crmd')
-    this.out.push({type: 'node-joined', node, lrm})
+    if (!this.joined.has(node)) {
+      this.joined.add(node)
+      this.out.push({type: 'node-joined', node, lrm})
+    }
     this.advanceJoin()
   }
 
@@ -597,7 +612,10 @@ export class CrmNode {
         return
       }
       if (msg.state === 'pending' && this.members.includes(from)) {
-        if (restarted) this.dcApply({op: 'clear-transient', id: nodeIdOf(this.cib, from)}, this.localNode, 'attrd')
+        if (restarted) {
+          this.joined.delete(from)
+          this.dcApply({op: 'clear-transient', id: nodeIdOf(this.cib, from)}, this.localNode, 'attrd')
+        }
         this.startJoin(`${from} is pending`)
       }
       return

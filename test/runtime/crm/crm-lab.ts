@@ -18,8 +18,10 @@ import {projectRoot} from '../../helpers/cli.js'
 
 export interface CrmLabOptions {
   nodes?: string[]
-  /** The CIB every node starts from (crm syntax or XML). */
-  cib: string
+  /** The CIB every node starts from (crm syntax or XML); without it no --cib is given. */
+  cib?: string
+  /** haresources lines written to every node's ha.d (converted at the first start when no --cib). */
+  haresources?: string[]
   keepalive?: string
   deadtime?: string
   net?: number
@@ -49,7 +51,7 @@ export class CrmLab {
     const names = options.nodes ?? ['n1', 'n2']
     const net = options.net ?? 1 + Math.floor(Math.random() * 200)
     this.cibFile = join(this.root, 'cluster.cib')
-    writeFileSync(this.cibFile, options.cib)
+    if (options.cib !== undefined) writeFileSync(this.cibFile, options.cib)
     names.forEach((name, i) => {
       const root = join(this.root, name)
       this.nodes.set(name, {
@@ -78,6 +80,7 @@ export class CrmLab {
     ]
     writeFileSync(join(node.configDir, 'ha.cf'), `${lines.join('\n')}\n`)
     writeFileSync(join(node.configDir, 'authkeys'), 'auth 1\n1 sha1 hakit-crm-lab-secret\n')
+    if (o.haresources) writeFileSync(join(node.configDir, 'haresources'), `${o.haresources.join('\n')}\n`)
     chmodSync(join(node.configDir, 'authkeys'), 0o600)
   }
 
@@ -89,10 +92,10 @@ export class CrmLab {
   start(name: string, options: {crmFlag?: boolean} = {}): void {
     const node = this.node(name)
     node.output = ''
-    const args = ['run', ...(options.crmFlag === false ? [] : ['--crm']), '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', node.socket, '--cib', this.cibFile]
+    const args = ['run', ...(options.crmFlag === false ? [] : ['--crm']), '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', node.socket, ...(this.options.cib !== undefined ? ['--cib', this.cibFile] : [])]
     const proc = spawn(process.execPath, [join(projectRoot, 'bin', 'run.js'), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {...process.env, NO_COLOR: '1', HA_VARRUN: node.runDir},
+      env: {...process.env, NO_COLOR: '1', HA_VARRUN: node.runDir, HAKIT_PE_INPUTS: join(node.root, 'pe')},
     })
     proc.stdout!.on('data', (d: Buffer) => (node.output += d.toString()))
     proc.stderr!.on('data', (d: Buffer) => (node.output += d.toString()))

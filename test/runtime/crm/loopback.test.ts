@@ -188,3 +188,49 @@ test('three nodes: kill -9 of the DC, graceful stop of a node, configuration cha
     await lab.cleanup()
   }
 })
+
+test('promotable clone (ocf:pacemaker:Stateful, promotion scores through crm_master → attrd → CIB) with a group colocated with the promoted instance and ordered after promote: cold start, power cut of the promoted node', {skip}, async () => {
+  const crm = [
+    'node n1', 'node n2',
+    'primitive st ocf:pacemaker:Stateful op monitor interval=3s role=Promoted op monitor interval=4s role=Unpromoted',
+    'clone ms st meta promotable=true promoted-max=1',
+    'primitive fs ocf:pacemaker:Dummy op monitor interval=3s',
+    'primitive app ocf:pacemaker:Dummy op monitor interval=3s',
+    'group services fs app',
+    'colocation services-with-promoted inf: services ms:Promoted',
+    'order services-after-promote Mandatory: ms:promote services:start',
+    'property stonith-enabled=false', 'property dc-deadtime=5s',
+  ].join('\n') + '\n'
+  const lab = new CrmLab({cib: crm})
+  const role = (n: string): string => {
+    const f = join(lab.node(n).runDir, 'Stateful-st.state')
+    return existsSync(f) ? readFileSync(f, 'utf8').trim() : 'Stopped'
+  }
+  const promotedWithServices = (up: string[]) => () => {
+    const promoted = up.filter((n) => role(n) === 'Promoted')
+    if (promoted.length !== 1) return false
+    const p = lab.placement()
+    return p.get('fs')?.join() === promoted[0] && p.get('app')?.join() === promoted[0] && up.every((n) => n === promoted[0] || role(n) === 'Unpromoted')
+  }
+  try {
+    lab.start('n1')
+    lab.start('n2')
+    await lab.waitFor('one Promoted, one Unpromoted, the group with the Promoted', promotedWithServices(['n1', 'n2']))
+    const promoted = ['n1', 'n2'].find((n) => role(n) === 'Promoted')!
+    const other = promoted === 'n1' ? 'n2' : 'n1'
+    // the promotion scores Stateful set with crm_master are in the live CIB (written by attrd on the DC)
+    await lab.waitFor('master-st of both nodes in the CIB', async () => {
+      const cib = await lab.cib(other)
+      return ['n1', 'n2'].every((n) => cib.status.find((s) => s.id === n)?.transientAttributes.some((t) => t.pairs.some((p) => p.name === 'master-st')))
+    })
+
+    lab.powerOff(promoted)
+    await lab.waitFor('the survivor promoted, the group with it', promotedWithServices([other]))
+    lab.start(promoted)
+    await lab.waitFor('the returning node runs Unpromoted', () => role(promoted) === 'Unpromoted' && promotedWithServices(['n1', 'n2'])())
+    assert.equal(role(other), 'Promoted', 'no needless promotion change when the old node returns')
+    assertNoDoubles(lab)
+  } finally {
+    await lab.cleanup()
+  }
+})

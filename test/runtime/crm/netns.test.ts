@@ -89,7 +89,7 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, de
   throw new Error(`timed out waiting for ${what}\n${describe()}`)
 }
 
-test('two nodes in network namespaces: IPaddr2 + an HTTP server follow the cluster (cold start, power cut, graceful stop)', {skip}, async () => {
+test('two nodes in network namespaces: IPaddr2 + an HTTP server follow the cluster (cold start, power cut, graceful stop, partition and heal)', {skip}, async () => {
   const work = mkdtempSync(join(tmpdir(), 'hakit-crm-netns-'))
   const procs = new Map<Name, ChildProcess & {output: string}>()
   try {
@@ -149,6 +149,21 @@ test('two nodes in network namespaces: IPaddr2 + an HTTP server follow the clust
     assert.equal(await exited, 0, describe())
     assert.deepEqual(vipHolders(), ['n2'])
     await waitFor('HTTP from n2', () => http() === 'n2', describe)
+
+    // partition and heal: n1 back, then its cable cut. Each side has quorum (two_node) and no fencing,
+    // so each runs the group (the split brain two_node without fencing allows); once the cable is back:
+    // one DC, equal CIBs, the group active exactly once and serving
+    start('n1')
+    await waitFor('web on n1 again', async () => vipHolders().join() === 'n1' && http() === 'n1' && (await status('n2'))?.members.length === 2, describe)
+    sh(`ip -n ${NS.client} link set p-n1 down`)
+    await waitFor('one DC per side', async () => (await status('n1'))?.dc === 'n1' && (await status('n2'))?.dc === 'n2', describe)
+    await waitFor('each side runs the group', () => vipHolders().length === 2, describe)
+    sh(`ip -n ${NS.client} link set p-n1 up`)
+    await waitFor('one DC, both members, the group active once and serving', async () => {
+      const [a, b] = [await status('n1'), await status('n2')]
+      if (!a?.dc || a.dc !== b?.dc || a.members.length !== 2 || b.members.length !== 2 || a.version !== b.version) return false
+      return vipHolders().length === 1 && http() === vipHolders()[0]
+    }, describe)
   } finally {
     teardown()
     if (!process.env.HAKIT_KEEP_LAB) rmSync(work, {recursive: true, force: true})

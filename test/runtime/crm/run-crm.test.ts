@@ -147,3 +147,23 @@ test('a CIB bigger than one datagram (compressed) reaches the other node in frag
     await lab.cleanup()
   }
 })
+
+test('a first start without --cib converts haresources in memory (findings logged) and runs the converted group', {skip}, async () => {
+  const lab = new CrmLab({haresources: ['n1 Delay::1::0']})
+  try {
+    lab.start('n1')
+    lab.start('n2')
+    await lab.waitFor('the converted Delay resource started on n1', async () => {
+      const cib = await lab.cib('n1').catch(() => undefined)
+      const history = cib?.status.find((s) => s.id === 'n1')?.lrmResources.find((r) => r.type === 'Delay')
+      return !!history?.operations.some((o) => o.attributes.operation_key?.endsWith('_start_0') && o.attributes['rc-code'] === '0')
+    })
+    const cib = await lab.cib('n2')
+    const delay = cib.resources.flatMap((r) => (r.kind === 'group' ? r.children : r.kind === 'primitive' ? [r] : [])).find((p) => p.type === 'Delay')
+    assert.ok(delay, 'the converted primitive is in the replicated CIB')
+    assert.equal(delay!.class, 'ocf')
+    assert.match(lab.node('n1').output, /Initial CIB converted from .*haresources \(1 resource\(s\)\)/)
+  } finally {
+    await lab.cleanup()
+  }
+})
