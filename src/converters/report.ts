@@ -115,7 +115,8 @@ export function migrationReport(bundle: Bundle, inputs: ReportInputs): string {
   if (inputs.behaviour) push(...behaviourSection(inputs.behaviour))
   push(...beforeYouStart(inputs))
   push(...cutOverSteps(bundle, {hasDrbd, dir: inputs.dir ?? '/etc/ha.d'}))
-  push('', ...cutoverSection(bundle, {dir: inputs.dir ?? '/etc/ha.d'}))
+  // the no-outage steps detach a v1 (haresources) runtime; a Pacemaker-on-Heartbeat site has none to detach
+  if (!bundle.oldCib) push('', ...cutoverSection(bundle, {dir: inputs.dir ?? '/etc/ha.d'}))
   return out.join('\n')
 }
 
