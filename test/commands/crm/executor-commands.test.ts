@@ -45,7 +45,7 @@ describe('hakit crm ra', () => {
     assert.match(r.stdout, /\(ocf:heartbeat:IPaddr2\)/)
     assert.match(r.stdout, /^ip\* \(string\): /m)
     assert.match(r.stdout, /^    start\s+timeout=20s$/m)
-    assert.match(r.stdout, /^    monitor\s+timeout=20s interval=10s depth=0$/m)
+    assert.match(r.stdout, /^    monitor       depth=0 timeout=20s interval=10s$/m)
   })
 
   test('info: the same text as crmsh\'s crm ra info', {skip: haveCommand('crm') ? false : 'crmsh not installed'}, () => {

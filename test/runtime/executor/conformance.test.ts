@@ -89,8 +89,17 @@ function agentVars(env: Map<string, string>): Record<string, string> {
   return out
 }
 
+/** Removes network namespaces an earlier, killed run of this file left behind (named after a test pid that is gone). */
+function sweepStaleNamespaces(): void {
+  for (const m of spawnSync('ip', ['netns', 'list'], {encoding: 'utf8'}).stdout.matchAll(/^(hk[xv](\d+))\b/gm)) {
+    if (existsSync(`/proc/${m[2]}`)) continue
+    if (spawnSync('ip', ['netns', 'pids', m[1]!], {encoding: 'utf8'}).stdout.trim() === '') spawnSync('ip', ['netns', 'del', m[1]!])
+  }
+}
+
 describe('conformance with crm_resource --force-*', {skip}, () => {
   before(() => {
+    sweepStaleNamespaces()
     work = mkdtempSync(join(tmpdir(), 'hakit-conf-'))
     mkdirSync(ocfDir, {recursive: true})
     copyFileSync(join(fixturesDir, 'executor/ocf/resource.d/hakit-test/Recorder'), join(ocfDir, 'Recorder'))
