@@ -183,7 +183,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           break
         }
         case 'log':
-          ;(a.text.startsWith('Wrote') || a.text.includes('CIB') ? cibd : crmd).log(a.level, a.text)
+          ;(a.daemon === 'cib' ? cibd : crmd).log(a.level, a.text)
           break
         case 'state':
           log('notice', `State transition ${FSA_STATE[a.previous]} -> ${FSA_STATE[a.state]}${a.dc ? ` (DC is ${a.dc})` : ''}`)

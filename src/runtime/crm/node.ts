@@ -78,7 +78,8 @@ export type CrmNodeAction =
   | {type: 'send'; to?: string; msg: CrmMessage}
   /** Write this configuration to disk before doing the actions that follow. */
   | {type: 'persist'; cib: Cib; time: string}
-  | {type: 'log'; level: LogLevel; text: string}
+  /** `daemon`: which of Pacemaker 1.x's daemons would have said it (the CIB manager, or the controller). */
+  | {type: 'log'; level: LogLevel; text: string; daemon: 'cib' | 'crmd'}
   | {type: 'state'; state: CrmState; previous: CrmState; dc?: string}
   /** The local replica changed. */
   | {type: 'cib-changed'; configChanged: boolean; version: CibVersion}
@@ -183,7 +184,12 @@ export class CrmNode {
   // ------------------------------------------------------------------ helpers
 
   private log(level: LogLevel, text: string): void {
-    this.out.push({type: 'log', level, text})
+    this.out.push({type: 'log', level, text, daemon: 'crmd'})
+  }
+
+  /** A line of the CIB manager's (replication, versions, syncs). */
+  private cibLog(level: LogLevel, text: string): void {
+    this.out.push({type: 'log', level, text, daemon: 'cib'})
   }
 
   private send(msg: CrmMessage, to?: string): void {
@@ -219,7 +225,7 @@ export class CrmNode {
   private start(cib: Cib): void {
     this.cib = cib
     this.setState('pending')
-    this.log('info', `Starting CRM on ${this.localNode} with CIB ${formatVersion(cibVersion(cib))}`)
+    this.cibLog('info', `Starting CRM on ${this.localNode} with CIB ${formatVersion(cibVersion(cib))}`)
     this.dcDeadline = this.clock.now + this.dcDeadtimeMs()
     this.send({crm: 'announce', state: 'pending'})
     this.updateMembers()
@@ -342,7 +348,7 @@ export class CrmNode {
       if (best !== this.localNode) {
         round.phase = 'syncing'
         round.source = best
-        this.log('info', `Requested CIB version ${formatVersion(round.versions.get(best)!)} from ${best} (ours is ${formatVersion(cibVersion(this.cib))})`)
+        this.cibLog('info', `Requested CIB version ${formatVersion(round.versions.get(best)!)} from ${best} (ours is ${formatVersion(cibVersion(this.cib))})`)
         this.send({crm: 'sync-request', join: round.id}, best)
         return
       }
@@ -358,7 +364,7 @@ export class CrmNode {
 
   private finalizeJoin(): void {
     const round = this.round!
-    this.log('info', `Finalizing join-${round.id} for ${round.nodes.size} node(s) (sync'ing CIB ${formatVersion(cibVersion(this.cib))} from ${round.source ?? this.localNode})`)
+    this.cibLog('info', `Finalizing join-${round.id} for ${round.nodes.size} node(s) (sync'ing CIB ${formatVersion(cibVersion(this.cib))} from ${round.source ?? this.localNode})`)
     // the DC's own entries, written before the CIB goes out to everyone
     let configChanged = false
     const meta = this.meta(this.localNode, 'crmd')
@@ -427,7 +433,7 @@ export class CrmNode {
       result = applyCibOp(this.cib, op, this.meta(origin, client))
     } catch (error) {
       const message = (error as Error).message
-      this.log('warn', `Rejected ${op.op} from ${origin}/${client}: ${message}`)
+      this.cibLog('warn', `Rejected ${op.op} from ${origin}/${client}: ${message}`)
       if (id) this.answer(origin, id, false, message)
       return
     }
@@ -437,7 +443,7 @@ export class CrmNode {
     }
     const to = cibVersion(this.cib)
     if (result.configChanged) this.persist()
-    this.log('debug', `Completed ${op.op} from ${origin}/${client}: version=${formatVersion(to)}`)
+    this.cibLog('debug', `Completed ${op.op} from ${origin}/${client}: version=${formatVersion(to)}`)
     this.send({crm: 'cib-update', from, to, op, meta: this.meta(origin, client), digest: cibDigest(this.cib), ...(id ? {origin, id} : {})})
     this.out.push({type: 'cib-changed', configChanged: result.configChanged, version: to})
     if (id && origin === this.localNode) this.out.push({type: 'reply', id, ok: true, version: to})
@@ -464,7 +470,7 @@ export class CrmNode {
       return
     }
     if (compareVersions(mine, msg.from) !== 0) {
-      this.log('warn', `Update ${formatVersion(msg.from)} -> ${formatVersion(msg.to)} does not apply to our ${formatVersion(mine)}: requesting the CIB from ${from}`)
+      this.cibLog('warn', `Update ${formatVersion(msg.from)} -> ${formatVersion(msg.to)} does not apply to our ${formatVersion(mine)}: requesting the CIB from ${from}`)
       this.send({crm: 'resync-request', version: mine}, from)
       return
     }
@@ -472,13 +478,13 @@ export class CrmNode {
     try {
       configChanged = applyCibOp(this.cib, msg.op, msg.meta).configChanged
     } catch (error) {
-      this.log('warn', `Cannot apply ${msg.op.op} from ${from}: ${(error as Error).message}: requesting the CIB`)
+      this.cibLog('warn', `Cannot apply ${msg.op.op} from ${from}: ${(error as Error).message}: requesting the CIB`)
       this.send({crm: 'resync-request', version: mine}, from)
       return
     }
     setCibVersion(this.cib, msg.to)
     if (cibDigest(this.cib) !== msg.digest) {
-      this.log('warn', `Local CIB ${formatVersion(msg.to)} differs from ${from}'s: requesting a full copy`)
+      this.cibLog('warn', `Local CIB ${formatVersion(msg.to)} differs from ${from}'s: requesting a full copy`)
       this.send({crm: 'resync-request', version: msg.from}, from)
     }
     if (configChanged) this.persist()
@@ -497,22 +503,22 @@ export class CrmNode {
     try {
       incoming = parseCibXml(xml, `CIB from ${from}`)
     } catch (error) {
-      this.log('error', `Unusable CIB from ${from}: ${(error as Error).message}`)
+      this.cibLog('error', `Unusable CIB from ${from}: ${(error as Error).message}`)
       return
     }
     const mine = cibVersion(this.cib)
     const theirs = cibVersion(incoming)
     if (compareVersions(theirs, mine) < 0) {
-      this.log('warn', `Not replacing our CIB ${formatVersion(mine)} with the older ${formatVersion(theirs)} from ${from}: asking for a new join`)
+      this.cibLog('warn', `Not replacing our CIB ${formatVersion(mine)} with the older ${formatVersion(theirs)} from ${from}: asking for a new join`)
       this.send({crm: 'announce', state: 'pending'})
       return
     }
     const configBefore = printCibXml({...this.cib, status: []})
     this.cib = incoming
     this.synced = true
-    if (cibDigest(this.cib) !== digest) this.log('warn', `CIB ${formatVersion(theirs)} from ${from} arrived with a different digest`)
+    if (cibDigest(this.cib) !== digest) this.cibLog('warn', `CIB ${formatVersion(theirs)} from ${from} arrived with a different digest`)
     const configChanged = printCibXml({...this.cib, status: []}) !== configBefore
-    if (compareVersions(theirs, mine) !== 0) this.log('info', `Replaced ${formatVersion(mine)} with ${formatVersion(theirs)} from ${from}`)
+    if (compareVersions(theirs, mine) !== 0) this.cibLog('info', `Replaced ${formatVersion(mine)} with ${formatVersion(theirs)} from ${from}`)
     if (configChanged) this.persist()
     this.out.push({type: 'cib-changed', configChanged, version: theirs})
   }
@@ -586,7 +592,7 @@ export class CrmNode {
         return
       case 'resync-request':
         if (this.state === 'dc') {
-          this.log('info', `Sending the whole CIB ${formatVersion(cibVersion(this.cib))} to ${from} (it has ${formatVersion(msg.version)})`)
+          this.cibLog('info', `Sending the whole CIB ${formatVersion(cibVersion(this.cib))} to ${from} (it has ${formatVersion(msg.version)})`)
           this.send({crm: 'cib-full', xml: printCibXml(this.cib), digest: cibDigest(this.cib)}, from)
         }
         return
@@ -653,14 +659,14 @@ export class CrmNode {
     try {
       incoming = parseCibXml(xml, `CIB from ${from}`)
     } catch (error) {
-      this.log('error', `Unusable CIB from ${from}: ${(error as Error).message}; keeping ours`)
+      this.cibLog('error', `Unusable CIB from ${from}: ${(error as Error).message}; keeping ours`)
       this.finalizeJoin()
       return
     }
     const mine = cibVersion(this.cib)
     const theirs = cibVersion(incoming)
     if (compareVersions(theirs, mine) > 0) {
-      this.log('info', `Replaced ${formatVersion(mine)} with ${formatVersion(theirs)} from ${from}`)
+      this.cibLog('info', `Replaced ${formatVersion(mine)} with ${formatVersion(theirs)} from ${from}`)
       // the status is the DC's: every member re-confirms its history in this round
       this.cib = {...incoming, status: this.cib.status}
       this.persist()
