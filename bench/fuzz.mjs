@@ -32,6 +32,7 @@ function campaign(from) {
     if (other) args.push(other)
     const child = spawn(process.execPath, args, {cwd: root, stdio: ['ignore', 'pipe', 'pipe']})
     let current
+    let lastIndex = from - 1
     let timer
     let stderr = ''
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
@@ -54,12 +55,17 @@ function campaign(from) {
         return // output of a command that escaped the harness's capture
       }
       if (msg.phase === 'start') return arm(msg)
+      lastIndex = msg.i
       clearTimeout(timer)
       current = undefined
       record(msg)
     })
-    child.on('exit', () => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer)
+      if (!current && (code !== 0 || signal) && resumeAt === runs) {
+        // died between cases: while generating the next one
+        current = {i: lastIndex + 1, target: '(generating the case)'}
+      }
       if (current) {
         record({i: current.i, target: current.target, verdict: 'crash', detail: `case ${current.i} (${current.target}): the campaign process died\n${stderr}`})
         resumeAt = current.i + 1

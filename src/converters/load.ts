@@ -63,7 +63,10 @@ async function readParsed<M>(
 /** Loads the named files; missing optional ones are skipped. */
 export async function loadLegacy(paths: LoadOptions): Promise<LegacyInputs> {
   const result: LegacyInputs = {findings: [], files: []}
-  if (paths.haresources) result.haresources = await readParsed(paths.haresources, parseHaresources, result)
+  if (paths.haresources) {
+    result.haresources = await readParsed(paths.haresources, parseHaresources, result)
+    refuseTooManyResources(result.haresources)
+  }
   if (paths.hacf) result.hacf = await readParsed(paths.hacf, parseHaCf, result)
   if (paths.authkeys) result.authkeys = await readParsed(paths.authkeys, parseAuthkeys, result)
   if (paths.haresources && paths.lookUpScripts && result.haresources) {
@@ -79,6 +82,24 @@ export async function loadLegacy(paths: LoadOptions): Promise<LegacyInputs> {
     result.files.push(...parsed.model.files.map((f) => f.file))
   }
   return result
+}
+
+/**
+ * More haresources resources than this are refused: each becomes a primitive of
+ * a few kilobytes in every output, so a pathological file would otherwise need
+ * gigabytes. A real cluster has tens.
+ */
+export const MAX_CONVERTED_RESOURCES = 20_000
+
+function refuseTooManyResources(model: Haresources): void {
+  let count = 0
+  for (const group of model.groups) {
+    for (const resource of group.resources) {
+      if (++count > MAX_CONVERTED_RESOURCES) {
+        throw new UserError(`more than ${MAX_CONVERTED_RESOURCES} resources, more than hakit converts (a real cluster has tens); this is resource ${count}`, 2, resource.location ?? group.location)
+      }
+    }
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import {constants, type FileHandle, open} from 'node:fs/promises'
+import {constants, type FileHandle, open, stat} from 'node:fs/promises'
 import {UserError} from './errors.js'
 
 /** Configuration files larger than this are refused: no real ha.cf or CIB is near it. */
@@ -20,29 +20,27 @@ export async function readSource(file: string): Promise<SourceText> {
 
 /**
  * The bytes of a configuration file, at most MAX_SOURCE_BYTES of them.
- * Only regular files and pipes (`-`, `<(…)`, a FIFO) are read: a device such
+ * Only regular files and pipes (`-`, `<(…)`, a FIFO, a socket as /dev/stdin) are read: a device such
  * as /dev/zero never ends, and a size from stat cannot be trusted (/proc files
  * say 0, devices say 0), so the read itself is bounded.
  */
 export async function readSourceBytes(file: string, limit = MAX_SOURCE_BYTES): Promise<Buffer> {
-  if (file === '-') return readStdin(limit)
+  // /dev/stdin may be a socket (a parent's pipe), which cannot be opened by name: read the stream.
+  if (file === '-' || file === '/dev/stdin') return readStdin(limit)
   let handle: FileHandle
   try {
-    // O_NONBLOCK: opening a FIFO without a writer would otherwise wait here before we can look at it.
-    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
+    // A pipe is read like standard input (blocking until its writer is done). Anything else is opened
+    // O_NONBLOCK so that a device is looked at, not waited on, before it is refused.
+    const pre = await stat(file)
+    const isPipe = pre.isFIFO() || pre.isSocket() // a socket too: what a parent process's pipe to our stdin often is
+    handle = await open(file, isPipe ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
   } catch (error) {
     throw new UserError(`${file}: ${describeFsError(error)}`)
   }
   try {
     const info = await handle.stat()
     if (info.isDirectory()) throw new UserError(`${file}: is a directory, expected a file`)
-    if (info.isFIFO()) {
-      // A pipe is read like standard input; reopened blocking so reads wait for the writer.
-      await handle.close()
-      handle = await open(file, constants.O_RDONLY)
-    } else if (!info.isFile()) {
-      throw new UserError(`${file}: is a ${kindOf(info)}, expected a regular file`)
-    }
+    if (!info.isFile() && !info.isFIFO() && !info.isSocket()) throw new UserError(`${file}: is a ${kindOf(info)}, expected a regular file`)
     return await readBounded(file, handle, limit)
   } catch (error) {
     if (error instanceof UserError) throw error
@@ -149,6 +147,8 @@ export function describeFsError(error: unknown): string {
       return 'already exists'
     case 'EXDEV':
       return 'crosses file systems'
+    case 'ENXIO':
+      return 'no such device or address (a socket cannot be read by name)'
     case 'EBUSY':
       return 'device or resource busy'
     case 'EINVAL':

@@ -29,7 +29,7 @@ export function parseCorosyncConf(text: string, file: string): CorosyncConf {
       stack.push({items: sec.items, section: sec})
       return
     }
-    const kv = /^([^\s:{}]+)\s*:\s*(.*)$/.exec(line)
+    const kv = /^([^\s:{}]+)\s*:\s*([\s\S]*)$/.exec(line) // a value may hold a lone \r or U+2028, as corosync reads it
     if (kv) {
       top.items.push({kind: 'pair', key: kv[1]!, value: kv[2]!.trim(), location})
       return

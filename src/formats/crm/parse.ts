@@ -93,7 +93,8 @@ class CrmParser {
   constructor(readonly file: string) {}
 
   fail(token: Token | undefined, message: string, columnOffset = 0): never {
-    throw new UserError(message, 2, {file: this.file, line: token?.line ?? 1, column: (token?.column ?? 1) + columnOffset})
+    // One line: a quoted token can span lines.
+    throw new UserError(message.replace(/\r?\n/g, '\\n'), 2, {file: this.file, line: token?.line ?? 1, column: (token?.column ?? 1) + columnOffset})
   }
 
   parse(text: string): Cib {
