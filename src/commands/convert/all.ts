@@ -57,7 +57,7 @@ export default class ConvertAll extends HakitCommand {
       }
       const [{applyCib}, {renderCibDiff}, {makeChalk}] = await Promise.all([
         import('../../converters/apply.js'),
-        import('../../runtime/cib/render-diff.js'),
+        import('../../cib/render-diff.js'),
         import('../../cli/color.js'),
       ])
       const chalk = makeChalk(process.stderr)

@@ -31,7 +31,7 @@ export default class ConvertCib extends HakitCommand {
       import('../../converters/cib/convert.js'),
       import('../../converters/outputs.js'),
       import('../../converters/command-support.js'),
-      import('../../runtime/cib/verify.js'),
+      import('../../cib/verify.js'),
       import('../../converters/load.js'),
     ])
     const files = argv as string[]

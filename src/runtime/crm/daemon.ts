@@ -79,7 +79,7 @@ const FSA_STATE: Record<CrmState, string> = {
 /** The CIB for a node's very first start: --cib, else haresources converted, else empty. */
 async function initialCib(config: CrmDaemonConfig, log: (level: DaemonLogLevel, text: string) => void): Promise<Cib> {
   if (config.cibFile) {
-    const {loadCib} = await import('../cib/sources.js')
+    const {loadCib} = await import('../../cib/sources.js')
     const loaded = await loadCib(config.cibFile)
     log('info', `Initial CIB from ${loaded.label} (${loaded.kind})`)
     return {...normalizeCib(loaded.cib), status: []}
