@@ -15,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const {parseCibXml, printCibXml} = await import(join(root, 'dist/formats/cib/xml.js'))
 const {parseCrm} = await import(join(root, 'dist/formats/crm/parse.js'))
 const {printCrm} = await import(join(root, 'dist/formats/crm/print.js'))
-const {diffCibs} = await import(join(root, 'dist/runtime/cib/diff.js'))
+const {diffCibs} = await import(join(root, 'dist/cib/diff.js'))
 
 const N = 5000
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0

@@ -2,7 +2,7 @@
 import type {ForceAction} from '../runtime/executor/force.js'
 
 export async function runForceCommand(action: ForceAction, resource: string, cib: string | undefined, verbose: boolean): Promise<void> {
-  const {loadCibFromFlags} = await import('../runtime/cib/cib-input.js')
+  const {loadCibFromFlags} = await import('../cib/cib-input.js')
   const {runForceAction} = await import('../runtime/executor/force.js')
   const {renderForceRun} = await import('./render-exec.js')
   const loaded = await loadCibFromFlags(cib)

@@ -60,7 +60,7 @@ EXIT CODES
       process.exit(await daemon.done)
     }
     if (flags.cib) throw new UserError('--cib is for the CRM runtime (--crm)')
-    const {startDaemon} = await import('../runtime/daemon/daemon.js')
+    const {startDaemon} = await import('../runtime/legacy/daemon/daemon.js')
     const seconds = (s: number | undefined) => (s === undefined ? undefined : s * 1000)
     const daemon = await startDaemon({
       configDir: flags['config-dir'],

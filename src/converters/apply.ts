@@ -21,7 +21,7 @@ import {join} from 'node:path'
 import {UserError} from '../core/errors.js'
 import type {Cib, NvSet} from '../formats/cib/model.js'
 import {parseCibXml, parseXmlTree, printCibXml, printXmlTree, type XmlElement} from '../formats/cib/xml.js'
-import {diffCibs, type CibDiff} from '../runtime/cib/diff.js'
+import {diffCibs, type CibDiff} from '../cib/diff.js'
 
 interface RunResult {
   status: number | null

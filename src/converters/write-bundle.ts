@@ -65,7 +65,7 @@ async function upgradeSiteCib(bundle: Bundle, files: string[], options: WriteBun
   const [{readOldCib, convertOldCib}, {withOldCib, bundleClusterName}, {installedAgentDir}] = await Promise.all([
     import('./cib/convert.js'),
     import('./cib/site.js'),
-    import('../runtime/cib/verify.js'),
+    import('../cib/verify.js'),
   ])
   const {cib, sources} = await readOldCib(files)
   const old = convertOldCib(cib, sources, {nodeOrder: bundle.nodes, clusterName: bundleClusterName(bundle), agentDir: options.offline ? undefined : installedAgentDir()})

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {chmodSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {runCli} from '../helpers/cli.js'
-import {Lab} from '../runtime/daemon/lab.js'
+import {Lab} from '../runtime/legacy/daemon/lab.js'
 
 function run(lab: Lab, node: string, as = node) {
   const n = lab.node(node)

@@ -4,7 +4,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCli} from '../helpers/cli.js'
-import {Lab} from '../runtime/daemon/lab.js'
+import {Lab} from '../runtime/legacy/daemon/lab.js'
 import {REJECT_COUNTERS} from '../../src/runtime/membership/cluster.js'
 
 test('hakit status without a daemon: cl_status answers and exit codes', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {join} from 'node:path'
 import {tmpdir} from 'node:os'
 import {runCli} from '../helpers/cli.js'
-import {Lab} from '../runtime/daemon/lab.js'
+import {Lab} from '../runtime/legacy/daemon/lab.js'
 
 test('hakit takeover: argument checks and no daemon', () => {
   const socket = ['--socket', join(tmpdir(), `hakit-none-${process.pid}.sock`)]

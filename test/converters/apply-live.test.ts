@@ -13,7 +13,7 @@ import {join} from 'node:path'
 import {projectRoot} from '../helpers/cli.js'
 import {pacemakerLabUnavailable, startPacemakerLab, type PacemakerLab} from '../helpers/pacemaker-lab.js'
 import {parseCibXml} from '../../src/formats/cib/xml.js'
-import {diffCibs} from '../../src/runtime/cib/diff.js'
+import {diffCibs} from '../../src/cib/diff.js'
 import {applyCib} from '../../src/converters/apply.js'
 import {UserError} from '../../src/core/errors.js'
 

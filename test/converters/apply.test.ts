@@ -14,7 +14,7 @@ import {haveCommand} from '../helpers/cli.js'
 import {applyCib, targetDocument, mergeIntoLive} from '../../src/converters/apply.js'
 import {UserError} from '../../src/core/errors.js'
 import {parseCibXml, parseXmlTree} from '../../src/formats/cib/xml.js'
-import {diffCibs} from '../../src/runtime/cib/diff.js'
+import {diffCibs} from '../../src/cib/diff.js'
 
 const work = mkdtempSync(join(tmpdir(), 'hakit-apply-unit-'))
 test.after(() => rmSync(work, {recursive: true, force: true}))

@@ -16,7 +16,7 @@ import {checkCorosyncConf, sections, value} from '../../src/formats/corosync/ind
 import {parseCibXml} from '../../src/formats/cib/xml.js'
 import {fixturesDir, haveCommand, isRoot, sharedDir} from '../helpers/cli.js'
 import {normalizeCib} from './cib-compare.js'
-import {diffCibs} from '../../src/runtime/cib/diff.js'
+import {diffCibs} from '../../src/cib/diff.js'
 
 const seeds = join(sharedDir, 'fixtures', 'seeds')
 const fixtures: Array<{name: string; dir: string}> = [

@@ -35,7 +35,7 @@ export default class ConvertAll extends HakitCommand {
     const {args, flags} = await this.parse(ConvertAll)
     const [{writeConversionBundle}, support] = await Promise.all([
       import('../../converters/write-bundle.js'),
-      import('../../converters/command-support.js'),
+      import('../../cli/convert-output.js'),
     ])
     const {bundle, findings, behaviour} = await writeConversionBundle(args.dir, flags.out, {
       drbd: flags.drbd,
@@ -57,7 +57,7 @@ export default class ConvertAll extends HakitCommand {
       }
       const [{applyCib}, {renderCibDiff}, {makeChalk}] = await Promise.all([
         import('../../converters/apply.js'),
-        import('../../runtime/cib/render-diff.js'),
+        import('../../cib/render-diff.js'),
         import('../../cli/color.js'),
       ])
       const chalk = makeChalk(process.stderr)

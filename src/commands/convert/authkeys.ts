@@ -26,7 +26,7 @@ export default class ConvertAuthkeys extends HakitCommand {
       import('../../converters/load.js'),
       import('../../converters/bundle.js'),
       import('../../converters/authkeys/convert.js'),
-      import('../../converters/command-support.js'),
+      import('../../cli/convert-output.js'),
     ])
     const inputs = await loadLegacy({authkeys: args.file})
     const result = convertAuthkeys(selectedAuthKey(inputs.authkeys), {generate: flags.generate})

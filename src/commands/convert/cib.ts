@@ -30,8 +30,8 @@ export default class ConvertCib extends HakitCommand {
     const [{readOldCib, convertOldCib}, {printCibAs}, support, {installedAgentDir}, {loadLegacy}] = await Promise.all([
       import('../../converters/cib/convert.js'),
       import('../../converters/outputs.js'),
-      import('../../converters/command-support.js'),
-      import('../../runtime/cib/verify.js'),
+      import('../../cli/convert-output.js'),
+      import('../../cib/verify.js'),
       import('../../converters/load.js'),
     ])
     const files = argv as string[]

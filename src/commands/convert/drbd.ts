@@ -23,7 +23,7 @@ export default class ConvertDrbd extends HakitCommand {
       import('../../converters/load.js'),
       import('../../converters/drbd/convert.js'),
       import('../../converters/outputs.js'),
-      import('../../converters/command-support.js'),
+      import('../../cli/convert-output.js'),
     ])
     if (flags.to === 'drbd9') {
       const {loadDrbd, printDrbd9Config} = await import('../../formats/drbd/index.js')

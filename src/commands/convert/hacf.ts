@@ -30,7 +30,7 @@ export default class ConvertHacf extends HakitCommand {
       import('../../converters/load.js'),
       import('../../converters/bundle.js'),
       import('../../converters/outputs.js'),
-      import('../../converters/command-support.js'),
+      import('../../cli/convert-output.js'),
       import('../../formats/corosync/index.js'),
     ])
     const {file, dir} = args.path === '-' ? {file: '-', dir: undefined} : await fileOrDirEntry(args.path, 'ha.cf')

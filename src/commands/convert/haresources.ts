@@ -33,7 +33,7 @@ export default class ConvertHaresources extends HakitCommand {
       import('../../converters/load.js'),
       import('../../converters/bundle.js'),
       import('../../converters/outputs.js'),
-      import('../../converters/command-support.js'),
+      import('../../cli/convert-output.js'),
       import('node:fs/promises'),
     ])
     const isDir = args.path !== '-' && (await pathExists(args.path)) && (await stat(args.path)).isDirectory()

@@ -26,13 +26,13 @@ ENVIRONMENT
 
   async run(): Promise<void> {
     const {flags} = await this.parse(CrmVerify)
-    const {loadCibFromFlags} = await import('../../runtime/cib/cib-input.js')
+    const {loadCibFromFlags} = await import('../../cib/cib-input.js')
     const {readSource} = await import('../../core/read-source.js')
     const loaded = await loadCibFromFlags(flags.cib)
     // The text lets findings point at the defining line; stdin and the live CIB have none to re-read.
     const file = flags.cib ?? process.env.CIB_file
     const text = file && file !== '-' ? (await readSource(file)).text : undefined
-    const {verifyCib, installedAgentDir} = await import('../../runtime/cib/verify.js')
+    const {verifyCib, installedAgentDir} = await import('../../cib/verify.js')
     const agentDir = flags['no-agent-check'] ? undefined : (flags['agent-dir'] ?? installedAgentDir())
     const {hasErrors, sortFindings} = await import('../../core/findings.js')
     const findings = sortFindings(verifyCib(loaded.cib, {file: loaded.label, text, agentDir}))

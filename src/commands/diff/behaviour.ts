@@ -24,7 +24,7 @@ EXIT CODES
   async run(): Promise<void> {
     const {args, flags} = await this.parse(DiffBehaviour)
     const [{loadCib}, {diffBehaviour}, {behaviourTable}] = await Promise.all([
-      import('../../runtime/cib/sources.js'),
+      import('../../cib/sources.js'),
       import('../../converters/behaviour/diff.js'),
       import('../../converters/behaviour/index.js'),
     ])

@@ -37,7 +37,7 @@ ENVIRONMENT
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(DiffCrm)
-    const {loadCib, loadLiveCib} = await import('../../runtime/cib/sources.js')
+    const {loadCib, loadLiveCib} = await import('../../cib/sources.js')
     const given = [args.a, args.b].filter((x): x is string => x !== undefined)
     if (flags.live ? given.length !== 1 : given.length !== 2) {
       throw new UserError(flags.live ? 'with --live give exactly one configuration to compare with' : 'give two configurations to compare (or --live and one)')
@@ -45,14 +45,14 @@ ENVIRONMENT
     if (given.filter((g) => g === '-').length > 1) throw new UserError('standard input (-) can be used only once')
     const a = flags.live ? await loadLiveCib() : await loadCib(given[0])
     const b = await loadCib(flags.live ? given[0] : given[1])
-    const {diffCibs} = await import('../../runtime/cib/diff.js')
+    const {diffCibs} = await import('../../cib/diff.js')
     const diff = diffCibs(a.cib, b.cib, {strict: flags.strict, labels: [a.label, b.label], unified: !flags.json})
     if (flags.json) {
       const result = {equal: diff.equal, a: {source: a.label, format: a.kind}, b: {source: b.label, format: b.kind}, changes: diff.changes}
       this.print(JSON.stringify({apiVersion: 1, command: 'diff crm', result}, null, 2))
     } else if (!diff.equal) {
       const {makeChalk} = await import('../../cli/color.js')
-      const {renderCibDiff} = await import('../../runtime/cib/render-diff.js')
+      const {renderCibDiff} = await import('../../cib/render-diff.js')
       this.print(renderCibDiff(diff, makeChalk()))
     }
     process.exitCode = diff.equal ? 0 : 1

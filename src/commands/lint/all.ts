@@ -30,7 +30,7 @@ ${LINT_ENVIRONMENT}`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(LintAll)
     const {lintAll} = await import('../../lint/files.js')
-    const {emitFindings} = await import('../../lint/output.js')
+    const {emitFindings} = await import('../../cli/lint-output.js')
     const drbdConf = flags['no-drbd'] ? null : flags['drbd-conf']
     const result = await lintAll(args.dir, {offline: flags.offline, drbdConf})
     emitFindings(result.findings, flags, result.unreadable)

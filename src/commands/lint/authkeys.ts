@@ -27,7 +27,7 @@ ${LINT_ENVIRONMENT}`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(LintAuthkeys)
     const {lintAuthkeysPath} = await import('../../lint/files.js')
-    const {emitFindings} = await import('../../lint/output.js')
+    const {emitFindings} = await import('../../cli/lint-output.js')
     emitFindings(await lintAuthkeysPath(args.file), flags)
   }
 }

@@ -26,7 +26,7 @@ ${LINT_ENVIRONMENT}`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(LintHacf)
     const {lintHaCfPath} = await import('../../lint/files.js')
-    const {emitFindings} = await import('../../lint/output.js')
+    const {emitFindings} = await import('../../cli/lint-output.js')
     emitFindings(await lintHaCfPath(args.file, {offline: flags.offline}), flags)
   }
 }

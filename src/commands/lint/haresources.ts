@@ -26,7 +26,7 @@ ${LINT_ENVIRONMENT}`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(LintHaresources)
     const {lintHaresourcesPath} = await import('../../lint/files.js')
-    const {emitFindings} = await import('../../lint/output.js')
+    const {emitFindings} = await import('../../cli/lint-output.js')
     emitFindings(await lintHaresourcesPath(args.file, {offline: flags.offline}), flags)
   }
 }

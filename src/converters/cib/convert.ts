@@ -6,8 +6,8 @@
 import {readSource} from '../../core/read-source.js'
 import {sortFindings, type Finding} from '../../core/findings.js'
 import type {Cib} from '../../formats/cib/model.js'
-import {parseConfigText} from '../../runtime/cib/sources.js'
-import {verifyCib} from '../../runtime/cib/verify.js'
+import {parseConfigText} from '../../cib/sources.js'
+import {verifyCib} from '../../cib/verify.js'
 import {mergeCibs} from './merge.js'
 import {upgradeCib, type CibUpgrade} from './upgrade.js'
 

@@ -22,7 +22,7 @@ import {UserError} from '../../core/errors.js'
 import type {Cib} from '../../formats/cib/model.js'
 import {emptyCib} from '../../formats/cib/model.js'
 import {printCibXml} from '../../formats/cib/xml.js'
-import {DaemonLog, type DaemonLogLevel} from '../daemon/log.js'
+import {DaemonLog, type DaemonLogLevel} from '../daemon-log.js'
 import {HeartbeatCluster} from '../membership/cluster.js'
 import {HbMessage} from '../messaging/message.js'
 import {LocalExecutor} from '../executor/executor.js'
@@ -79,7 +79,7 @@ const FSA_STATE: Record<CrmState, string> = {
 /** The CIB for a node's very first start: --cib, else haresources converted, else empty. */
 async function initialCib(config: CrmDaemonConfig, log: (level: DaemonLogLevel, text: string) => void): Promise<Cib> {
   if (config.cibFile) {
-    const {loadCib} = await import('../cib/sources.js')
+    const {loadCib} = await import('../../cib/sources.js')
     const loaded = await loadCib(config.cibFile)
     log('info', `Initial CIB from ${loaded.label} (${loaded.kind})`)
     return {...normalizeCib(loaded.cib), status: []}

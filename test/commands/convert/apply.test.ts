@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fixturesDir, haveCommand, runCli} from '../../helpers/cli.js'
 import {parseCibXml} from '../../../src/formats/cib/xml.js'
-import {diffCibs} from '../../../src/runtime/cib/diff.js'
+import {diffCibs} from '../../../src/cib/diff.js'
 
 const work = mkdtempSync(join(tmpdir(), 'hakit-apply-'))
 test.after(() => rmSync(work, {recursive: true, force: true}))

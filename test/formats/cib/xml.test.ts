@@ -111,7 +111,7 @@ test('crm_verify -x accepts what we write (same verdict as on the original)', (t
 test('elements hakit does not model are kept verbatim and survive XML and crm round trips', async (t) => {
   const {parseCrm} = await import('../../../src/formats/crm/parse.js')
   const {printCrm} = await import('../../../src/formats/crm/print.js')
-  const {diffCibs} = await import('../../../src/runtime/cib/diff.js')
+  const {diffCibs} = await import('../../../src/cib/diff.js')
   const text = `<cib validate-with="pacemaker-3.7" epoch="1" admin_epoch="0" num_updates="0"><configuration>
 <crm_config><cluster_property_set id="o"><nvpair id="o-s" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
 <nodes><node id="1" uname="n1"><utilization id="n1-u"><nvpair id="n1-u-cpu" name="cpu" value="4"/></utilization></node></nodes>

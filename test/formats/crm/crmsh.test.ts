@@ -15,7 +15,7 @@ import {parseCibXml, printCibXml} from '../../../src/formats/cib/xml.js'
 import {parseCrm} from '../../../src/formats/crm/parse.js'
 import {printCrm} from '../../../src/formats/crm/print.js'
 import type {Cib} from '../../../src/formats/cib/model.js'
-import {diffCibs} from '../../../src/runtime/cib/diff.js'
+import {diffCibs} from '../../../src/cib/diff.js'
 import {fixturesDir, haveCommand, sharedDir} from '../../helpers/cli.js'
 import {corpusCibFiles} from '../cib/corpus.js'
 

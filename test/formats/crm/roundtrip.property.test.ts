@@ -7,7 +7,7 @@ import {emptyCib} from '../../../src/formats/cib/model.js'
 import {parseCrm} from '../../../src/formats/crm/parse.js'
 import {printCrm} from '../../../src/formats/crm/print.js'
 import {parseCibXml, printCibXml} from '../../../src/formats/cib/xml.js'
-import {diffCibs} from '../../../src/runtime/cib/diff.js'
+import {diffCibs} from '../../../src/cib/diff.js'
 
 const ident = fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/)
 // Values with everything quoting has to survive: spaces, quotes, backslashes, =, #, unicode, empty.

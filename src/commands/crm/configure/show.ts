@@ -23,7 +23,7 @@ ENVIRONMENT
 
   async run(): Promise<void> {
     const {flags} = await this.parse(CrmConfigureShow)
-    const {loadCibFromFlags} = await import('../../../runtime/cib/cib-input.js')
+    const {loadCibFromFlags} = await import('../../../cib/cib-input.js')
     const {cib} = await loadCibFromFlags(flags.cib)
     if (flags.xml) {
       const {printCibXml} = await import('../../../formats/cib/xml.js')

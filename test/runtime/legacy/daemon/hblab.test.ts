@@ -11,7 +11,7 @@ import {spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {isRoot, projectRoot, sharedDir} from '../../helpers/cli.js'
+import {isRoot, projectRoot, sharedDir} from '../../../helpers/cli.js'
 
 const hblab = join(sharedDir, 'tools', 'hblab', 'hblab')
 

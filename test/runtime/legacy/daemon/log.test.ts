@@ -8,9 +8,9 @@ import assert from 'node:assert/strict'
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {authkeysSecrets, loadDaemonConfig} from '../../../src/runtime/daemon/config.js'
-import {DaemonLog, scrubSecrets} from '../../../src/runtime/daemon/log.js'
-import {UserError} from '../../../src/core/errors.js'
+import {authkeysSecrets, loadDaemonConfig} from '../../../../src/runtime/legacy/daemon/config.js'
+import {DaemonLog, scrubSecrets} from '../../../../src/runtime/daemon-log.js'
+import {UserError} from '../../../../src/core/errors.js'
 
 const mode = (path: string): number => statSync(path).mode & 0o777
 

@@ -1,5 +1,5 @@
 /**
- * Logging for `hakit run --legacy` in Heartbeat 3.0.6's formats (reference §8):
+ * Logging for both daemons (`hakit run --legacy` and the CRM runtime) in Heartbeat 3.0.6's formats (reference §8):
  *  - logfile: every message but debug; debugfile: everything;
  *  - daemon lines `Mon dd HH:MM:SS NODE heartbeat: [PID]: PRIO: text`
  *    (syslogmsgfmt true, the default) or `heartbeat[PID]: YYYY/MM/DD_HH:MM:SS PRIO: text`;

@@ -5,8 +5,8 @@
 import {writeOutputFile} from '../core/output-path.js'
 import {UserError} from '../core/errors.js'
 import {hasErrors, type Finding} from '../core/findings.js'
-import {findingsToJson, renderFindingsText} from '../cli/render-findings.js'
-import {makeChalk} from '../cli/color.js'
+import {findingsToJson, renderFindingsText} from './render-findings.js'
+import {makeChalk} from './color.js'
 
 export interface Emitted {
   /** Text (or bytes) the command produced. */

@@ -6,11 +6,11 @@
  */
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {closest} from '../../lint/suggest.js'
-import {CLUSTER_OPTIONS, INTERNAL_OPTIONS, RETIRED_META, RETIRED_OPTIONS, underscoreSpelling} from '../../converters/cib/options.js'
-import {finding, type Finding, type SourceLocation} from '../../core/findings.js'
-import type {Cib, NvSet, Primitive, Resource, Rule} from '../../formats/cib/model.js'
-import {char2score, isInterval, isScore, parseBoolean} from '../../formats/cib/values.js'
+import {closest} from '../lint/suggest.js'
+import {CLUSTER_OPTIONS, INTERNAL_OPTIONS, RETIRED_META, RETIRED_OPTIONS, underscoreSpelling} from '../converters/cib/options.js'
+import {finding, type Finding, type SourceLocation} from '../core/findings.js'
+import type {Cib, NvSet, Primitive, Resource, Rule} from '../formats/cib/model.js'
+import {char2score, isInterval, isScore, parseBoolean} from '../formats/cib/values.js'
 
 export interface VerifyOptions {
   /** File name for finding locations. */

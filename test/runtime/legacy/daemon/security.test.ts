@@ -18,9 +18,9 @@ import dgram from 'node:dgram'
 import {createHmac} from 'node:crypto'
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
-import {signNetstring, type AuthConfig} from '../../../src/runtime/messaging/auth.js'
-import {classicAuthText, decodePacket} from '../../../src/runtime/messaging/codec.js'
-import {hex, HbMessage, parseHex} from '../../../src/runtime/messaging/message.js'
+import {signNetstring, type AuthConfig} from '../../../../src/runtime/messaging/auth.js'
+import {classicAuthText, decodePacket} from '../../../../src/runtime/messaging/codec.js'
+import {hex, HbMessage, parseHex} from '../../../../src/runtime/messaging/message.js'
 import {Lab} from './lab.js'
 
 const KEY = 'hakit-lab-secret-key' // lab.ts writes it to every node's authkeys

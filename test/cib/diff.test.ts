@@ -2,12 +2,12 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {parseCibXml, printCibXml} from '../../../src/formats/cib/xml.js'
-import {parseCrm} from '../../../src/formats/crm/parse.js'
-import type {Cib, Primitive, Resource} from '../../../src/formats/cib/model.js'
-import {diffCibs} from '../../../src/runtime/cib/diff.js'
-import {fixturesDir} from '../../helpers/cli.js'
-import {corpusCibFiles} from '../../formats/cib/corpus.js'
+import {parseCibXml, printCibXml} from '../../src/formats/cib/xml.js'
+import {parseCrm} from '../../src/formats/crm/parse.js'
+import type {Cib, Primitive, Resource} from '../../src/formats/cib/model.js'
+import {diffCibs} from '../../src/cib/diff.js'
+import {fixturesDir} from '../helpers/cli.js'
+import {corpusCibFiles} from '../formats/cib/corpus.js'
 
 const sampleCrm = () => parseCrm(readFileSync(join(fixturesDir, 'cib', 'sample.crm'), 'utf8'), 'sample.crm')
 

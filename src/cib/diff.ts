@@ -5,8 +5,8 @@
  * field. The text view is a unified diff of the normalised crm text.
  */
 import {createTwoFilesPatch} from 'diff'
-import type {Cib, Constraint, Node, NvSet, Operation, Primitive, Resource, ResourceSet, Rule, RuleExpression} from '../../formats/cib/model.js'
-import {printCrm} from '../../formats/crm/print.js'
+import type {Cib, Constraint, Node, NvSet, Operation, Primitive, Resource, ResourceSet, Rule, RuleExpression} from '../formats/cib/model.js'
+import {printCrm} from '../formats/crm/print.js'
 import {normalizeCib, opKey, type NormalizeOptions} from './normalize.js'
 
 export interface FieldChange {

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict'
 import {mkdtempSync, mkdirSync, writeFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {tmpdir} from 'node:os'
-import {parseCrm} from '../../../src/formats/crm/parse.js'
-import {parseCibXml} from '../../../src/formats/cib/xml.js'
-import {verifyCib} from '../../../src/runtime/cib/verify.js'
+import {parseCrm} from '../../src/formats/crm/parse.js'
+import {parseCibXml} from '../../src/formats/cib/xml.js'
+import {verifyCib} from '../../src/cib/verify.js'
 
 const check = (text: string, agentDir?: string) => {
   const cib = text.trimStart().startsWith('<') ? parseCibXml(text, 'c.xml') : parseCrm(text, 'c.crm')

@@ -6,9 +6,12 @@
  */
 import {spawn} from 'node:child_process'
 import {stat} from 'node:fs/promises'
-import {UserError} from '../../core/errors.js'
-import {readSource, describeFsError} from '../../core/read-source.js'
-import type {Cib} from '../../formats/cib/model.js'
+import {UserError} from '../core/errors.js'
+import {readSource, describeFsError} from '../core/read-source.js'
+import type {Cib} from '../formats/cib/model.js'
+import type {CibSourceResolver} from './source-resolver.js'
+
+export type {CibSourceResolver} from './source-resolver.js'
 
 export interface LoadedCib {
   cib: Cib
@@ -18,25 +21,13 @@ export interface LoadedCib {
   label: string
 }
 
-/**
- * A source kind that is not a plain file: it claims a path (usually a
- * directory) and turns it into a CIB. Resolvers are tried in order before
- * the path is read as a file.
- */
-export interface CibSourceResolver {
-  kind: string
-  /** True when this resolver handles `spec` (called with the result of stat, or undefined when the path does not exist). */
-  claims(spec: string, info: {isDirectory: boolean} | undefined): Promise<boolean> | boolean
-  load(spec: string): Promise<Cib>
-}
-
 const resolvers: CibSourceResolver[] = [
   // A legacy Heartbeat directory (/etc/ha.d with haresources or ha.cf): compared as the converter would write it.
   // The converter is loaded only when a directory is given.
   {
     kind: 'heartbeat',
-    claims: async (spec, info) => !!info?.isDirectory && (await import('../../converters/cib-source.js')).heartbeatCibSource.claims(spec, info),
-    load: async (spec) => (await import('../../converters/cib-source.js')).heartbeatCibSource.load(spec),
+    claims: async (spec, info) => !!info?.isDirectory && (await import('../converters/cib-source.js')).heartbeatCibSource.claims(spec, info),
+    load: async (spec) => (await import('../converters/cib-source.js')).heartbeatCibSource.load(spec),
   },
 ]
 
@@ -53,10 +44,10 @@ export function looksLikeXml(text: string): boolean {
 /** Parses text as CIB XML or crm syntax, detected by content. */
 export async function parseConfigText(text: string, file: string): Promise<{cib: Cib; kind: 'xml' | 'crm'}> {
   if (looksLikeXml(text)) {
-    const {parseCibXml} = await import('../../formats/cib/xml.js')
+    const {parseCibXml} = await import('../formats/cib/xml.js')
     return {cib: parseCibXml(text, file), kind: 'xml'}
   }
-  const {parseCrm} = await import('../../formats/crm/parse.js')
+  const {parseCrm} = await import('../formats/crm/parse.js')
   return {cib: parseCrm(text, file), kind: 'crm'}
 }
 
@@ -104,13 +95,13 @@ export async function loadLiveCib(): Promise<LoadedCib> {
       }
     })
   })
-  const {parseCibXml} = await import('../../formats/cib/xml.js')
+  const {parseCibXml} = await import('../formats/cib/xml.js')
   return {cib: parseCibXml(text, 'live CIB'), kind: 'live', label: 'live CIB'}
 }
 
 /** The live CIB of a running `hakit run --crm`, or undefined when none is reachable the default way. */
 export async function loadHakitLiveCib(env: NodeJS.ProcessEnv = process.env): Promise<LoadedCib | undefined> {
-  const {DEFAULT_CRM_SOCKET, queryLiveCibXml} = await import('../crm/socket.js')
+  const {DEFAULT_CRM_SOCKET, queryLiveCibXml} = await import('../runtime/crm/socket.js')
   const path = env.HAKIT_CRM_SOCKET || DEFAULT_CRM_SOCKET
   if (!env.HAKIT_CRM_SOCKET) {
     try {
@@ -119,6 +110,6 @@ export async function loadHakitLiveCib(env: NodeJS.ProcessEnv = process.env): Pr
       return undefined
     }
   }
-  const {parseCibXml} = await import('../../formats/cib/xml.js')
+  const {parseCibXml} = await import('../formats/cib/xml.js')
   return {cib: parseCibXml(await queryLiveCibXml(path), 'live CIB'), kind: 'live', label: `live CIB (${path})`}
 }

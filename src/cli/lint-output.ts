@@ -1,6 +1,6 @@
 import {hasErrors, type Finding} from '../core/findings.js'
-import {makeChalk} from '../cli/color.js'
-import {findingsToJson, renderFindingsSummary, renderFindingsText} from '../cli/render-findings.js'
+import {makeChalk} from './color.js'
+import {findingsToJson, renderFindingsSummary, renderFindingsText} from './render-findings.js'
 
 export interface LintOutputFlags {
   json: boolean

@@ -9,8 +9,8 @@
  * of expressions in a rule. Strict mode keeps all of that (the status section
  * and `<cib>` attributes such as epoch are never compared).
  */
-import type {Cib, Constraint, Node, NvSet, Operation, Primitive, Resource, ResourceSet, Rule, RuleExpression} from '../../formats/cib/model.js'
-import {normalizeScore, parseBoolean, parseInterval} from '../../formats/cib/values.js'
+import type {Cib, Constraint, Node, NvSet, Operation, Primitive, Resource, ResourceSet, Rule, RuleExpression} from '../formats/cib/model.js'
+import {normalizeScore, parseBoolean, parseInterval} from '../formats/cib/values.js'
 
 export interface NormalizeOptions {
   strict?: boolean

@@ -8,7 +8,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fixturesDir, projectRoot, runCli, type CliResult} from '../../helpers/cli.js'
+import {fixturesDir, projectRoot, runCli, type CliResult} from '../../../helpers/cli.js'
 
 export interface LabOptions {
   nodes?: string[]

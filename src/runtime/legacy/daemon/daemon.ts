@@ -6,16 +6,16 @@
  */
 import {basename, join} from 'node:path'
 import type {Server} from 'node:net'
-import {HeartbeatCluster} from '../membership/cluster.js'
-import {HbMessage} from '../messaging/message.js'
-import {LegacyRuntime} from '../legacy/runtime.js'
-import {ResourceManager, scriptEnvironment} from '../legacy/resource-manager.js'
-import {DEFAULT_SOCKET, operatorSocketPath, startOperatorServer, type NodeReport, type StatusReport} from '../legacy/operator.js'
-import {resetNode} from '../legacy/stonith.js'
-import {RespawnSupervisor} from '../legacy/respawn.js'
-import {Watchdog} from '../legacy/watchdog.js'
+import {HeartbeatCluster} from '../../membership/cluster.js'
+import {HbMessage} from '../../messaging/message.js'
+import {LegacyRuntime} from '../runtime.js'
+import {ResourceManager, scriptEnvironment} from '../resource-manager.js'
+import {DEFAULT_SOCKET, operatorSocketPath, startOperatorServer, type NodeReport, type StatusReport} from '../operator.js'
+import {resetNode} from '../stonith.js'
+import {RespawnSupervisor} from '../respawn.js'
+import {Watchdog} from '../watchdog.js'
 import {loadDaemonConfig, formatFinding, type DaemonConfig, type DaemonOptions} from './config.js'
-import {DaemonLog} from './log.js'
+import {DaemonLog} from '../../daemon-log.js'
 
 export interface RunningDaemon {
   config: DaemonConfig
