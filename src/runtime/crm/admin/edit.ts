@@ -383,7 +383,14 @@ function failAttributeDeletions(cib: Cib, prims: string[], node?: string): CibOp
   return ops
 }
 
-const SUCCESS_RC = new Set(['0', '7', '8'])
+/** A recorded failure: a last_failure entry, an unexpected rc (7 is expected only from a probe), or an execution error. */
+function isFailedOp(o: {id: string; attributes: Record<string, string>}): boolean {
+  if (o.id.endsWith('_last_failure_0')) return true
+  const rc = o.attributes['rc-code'] ?? '0'
+  const probe = (o.attributes.interval ?? '0') === '0' && o.attributes.operation === 'monitor'
+  if (!(rc === '0' || rc === '8' || (rc === '7' && probe))) return true
+  return !['0', '-1'].includes(o.attributes['op-status'] ?? '0')
+}
 
 /**
  * `crm resource cleanup|refresh [RSC] [NODE]` (§7.3.5): works on the top-level
@@ -406,7 +413,7 @@ export function cleanupResource(cib: Cib, id: string | undefined, node: string |
     for (const lrm of s.lrmResources) {
       const base = lrm.id.replace(/:\d+$/, '')
       if (!prims.includes(base)) continue
-      const failed = lrm.operations.some((o) => (o.attributes['rc-code'] !== undefined && !SUCCESS_RC.has(o.attributes['rc-code'])) || (o.attributes['op-status'] ?? '0') !== '0')
+      const failed = lrm.operations.some((o) => isFailedOp({id: o.id, attributes: {...o.attributes, operation: o.operation}}))
       if (refresh || failed) e.statusOps.push({op: 'lrm-delete', id: s.id, resource: lrm.id})
       e.notes.push(`Cleaned up ${lrm.id} on ${uname}`)
     }
