@@ -68,7 +68,75 @@ export async function renderStatus(cib: Cib, options: StatusOptions): Promise<st
   const nodeList = body.slice(0, split)
   let resources = body.slice(split + 1)
   if (!options.inactive) resources = activeOnly(resources)
-  return [...summaryLines(cib, ws, options.now), '', ...nodeList, '', ...resources].join('\n') + '\n'
+  const failed = failedActionLines(cib)
+  const sections = [summaryLines(cib, ws, options.now), nodeList, resources]
+  if (failed.length > 0) sections.push(['Failed Resource Actions:', ...failed])
+  return sections.map((s) => s.join('\n')).join('\n\n') + '\n'
+}
+
+const RC_TEXT: Record<string, string> = {
+  0: 'ok', 1: 'error', 2: 'invalid parameter', 3: 'unimplemented feature', 4: 'insufficient privileges', 5: 'not installed',
+  6: 'not configured', 7: 'not running', 8: 'promoted', 9: 'promoted (failed)', 190: 'OCF_DEGRADED', 191: 'promoted (degraded)',
+}
+/** Pacemaker 2.1.5's execution statuses (PCMK_EXEC_*) as crm_mon names them. */
+const EXEC_TEXT: Record<string, string> = {
+  1: 'Cancelled', 2: 'Timed Out', 3: 'Unsupported', 4: 'Error', 5: 'Hard error', 6: 'Fatal error', 7: 'Not installed',
+  8: 'Internal communication failure', 9: 'Cannot execute now', 10: 'No fence device', 11: 'No secrets',
+}
+
+/** crm_mon's durations: d/h/m/s/ms pieces, each unit used only when strictly exceeded (10000 ⇒ 10s, 1000 ⇒ 1000ms). */
+export function formatDuration(ms: number): string {
+  if (ms <= 1000) return `${ms}ms`
+  if (ms <= 60_000) return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(3)}s`
+  const parts: string[] = []
+  let rest = ms
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+    if (rest > size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`)
+      rest %= size
+    }
+  }
+  if (rest > 0) parts.push(rest % 1000 === 0 ? `${rest / 1000}s` : rest > 1000 ? `${(rest / 1000).toFixed(3)}s` : `${rest}ms`)
+  return parts.join(' ')
+}
+
+/**
+ * "Failed Resource Actions": every history entry whose result is a failure
+ * (execution status not done, or an rc other than the one the transition
+ * expected), once per operation key and node, in call order.
+ */
+export function failedActionLines(cib: Cib): string[] {
+  const lines: string[] = []
+  for (const state of cib.status) {
+    const node = state.uname ?? state.attributes.uname ?? state.id
+    for (const rsc of state.lrmResources) {
+      const seen = new Set<string>()
+      const ops = [...rsc.operations].sort((a, b) => Number(a.attributes['call-id'] ?? 0) - Number(b.attributes['call-id'] ?? 0))
+      for (const op of ops) {
+        const a = op.attributes
+        const status = a['op-status'] ?? '0'
+        const rc = a['rc-code'] ?? '0'
+        const expected = (a['transition-key'] ?? '').split(':')[2] ?? '0'
+        if (status === '-1' || (status === '0' && rc === expected)) continue
+        const key = a['operation_key'] ?? op.id
+        if (seen.has(key)) continue
+        seen.add(key)
+        const interval = Number(a.interval ?? 0)
+        const task = op.operation === 'monitor' && interval === 0 ? 'probe' : op.operation
+        const what = `${rsc.id} ${interval > 0 ? `${formatDuration(interval)}-interval ` : ''}${task} on ${node}`
+        const reason = a['exit-reason']
+        const result = status === '0'
+          ? `returned '${RC_TEXT[rc] ?? 'error'}'${reason ? ` (${reason})` : ''}`
+          : `could not be executed (${EXEC_TEXT[status] ?? 'Error'}${reason ? `: ${reason}` : ''})`
+        const changed = a['last-rc-change']
+        const at = changed !== undefined && /^\d+$/.test(changed) && changed !== '0' ? ` at ${ctimeString(Number(changed) * 1000)}` : ''
+        const exec = Number(a['exec-time'] ?? 0)
+        const after = at && exec > 0 ? ` after ${formatDuration(exec)}` : ''
+        lines.push(`  * ${what} ${result}${at}${after}`)
+      }
+    }
+  }
+  return lines
 }
 
 /** Puts nodes back into the `Online: [ … ]` line, in node order. */
