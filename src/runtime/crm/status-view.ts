@@ -12,6 +12,10 @@ import {clusterOption, ctimeString} from './cib-ops.js'
 export interface StatusOptions {
   /** -r: Full List of Resources (inactive too) instead of Active Resources. */
   inactive?: boolean
+  /** -A: Node Attributes. */
+  attributes?: boolean
+  /** -f: Migration Summary (fail counts). */
+  failcounts?: boolean
   /** Milliseconds since the epoch, for "Last updated". */
   now: number
 }
@@ -70,6 +74,11 @@ export async function renderStatus(cib: Cib, options: StatusOptions): Promise<st
   if (!options.inactive) resources = activeOnly(resources)
   const failed = failedActionLines(cib)
   const sections = [summaryLines(cib, ws, options.now), nodeList, resources]
+  if (options.attributes) {
+    const attrs = nodeAttributeLines(cib, ws)
+    if (attrs.length > 0) sections.push(['Node Attributes:', ...attrs])
+  }
+  if (options.failcounts) sections.push(['Migration Summary:', ...migrationSummaryLines(cib, ws)])
   if (failed.length > 0) sections.push(['Failed Resource Actions:', ...failed])
   return sections.map((s) => s.join('\n')).join('\n\n') + '\n'
 }
@@ -176,4 +185,52 @@ function activeOnly(lines: string[]): string[] {
   }
   if (out.length === 1) out.push('  * No active resources')
   return out
+}
+
+/** Attributes crm_mon -A never shows (its own bookkeeping). */
+const HIDDEN_ATTRIBUTE = /^(fail-count-|last-failure-|shutdown|terminate|standby|#)/
+
+/** `-A`: per online node, its permanent and transient attributes sorted by name, name padded to 32 and value to 10. */
+export function nodeAttributeLines(cib: Cib, ws: WorkingSet): string[] {
+  const lines: string[] = []
+  for (const n of ws.nodes) {
+    if (!n.online) continue
+    const attrs = new Map<string, string>()
+    const node = cib.nodes.find((x) => x.id === n.id)
+    for (const set of node?.instanceAttributes ?? []) if (!set.rule) for (const p of set.pairs) attrs.set(p.name, p.value ?? '')
+    for (const set of cib.status.find((x) => x.id === n.id)?.transientAttributes ?? []) for (const p of set.pairs) attrs.set(p.name, p.value ?? '')
+    const shown = [...attrs].filter(([name]) => !HIDDEN_ATTRIBUTE.test(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    if (shown.length === 0) continue
+    lines.push(`  * Node: ${n.uname}:`)
+    for (const [name, value] of shown) lines.push(`    * ${name.padEnd(32)}\t: ${value.padEnd(10)}`)
+  }
+  return lines
+}
+
+/** `-f`: per node with failures, each resource's migration-threshold, summed fail count and latest failure. */
+export function migrationSummaryLines(cib: Cib, ws: WorkingSet): string[] {
+  const lines: string[] = []
+  for (const n of ws.nodes) {
+    const pairs = (cib.status.find((x) => x.id === n.id)?.transientAttributes ?? []).flatMap((s) => s.pairs)
+    const byRsc = new Map<string, {count: number; last: number}>()
+    for (const p of pairs) {
+      const m = /^(fail-count|last-failure)-(.+?)(#.*)?$/.exec(p.name)
+      if (!m) continue
+      const entry = byRsc.get(m[2]!) ?? {count: 0, last: 0}
+      const value = p.value === 'INFINITY' || p.value === '+INFINITY' ? Infinity : Number(p.value ?? 0)
+      if (m[1] === 'fail-count') entry.count = Math.min(entry.count + value, Infinity)
+      else entry.last = Math.max(entry.last, value)
+      byRsc.set(m[2]!, entry)
+    }
+    const failing = [...byRsc].filter(([, e]) => e.count > 0)
+    if (failing.length === 0) continue
+    lines.push(`  * Node: ${n.uname}:`)
+    for (const [rsc, e] of failing) {
+      const threshold = ws.byId.get(rsc)?.migrationThreshold ?? 1_000_000
+      // crm_mon prints INFINITY as its numeric value, 1000000
+      const count = String(Math.min(e.count, 1_000_000))
+      lines.push(`    * ${rsc}: migration-threshold=${threshold} fail-count=${count}${e.last > 0 ? ` last-failure='${ctimeString(e.last * 1000)}'` : ''}`)
+    }
+  }
+  return lines
 }

@@ -16,6 +16,7 @@ const skip = haveCommand('crm_mon') ? false : 'crm_mon not installed (the judge)
 const cases = [
   'group/group1', 'group/bug-5028', 'clone/inc0', 'promotable/promoted-1', 'failures/monitor-onfail-restart',
   'failures/unmanaged-stop-1', 'nodes/simple7', 'constraints/node-maintenance-2', 'failures/quorum-1', 'failures/ocf_degraded-remap-ocf_ok',
+  'basic/per-node-attrs', 'nodes/systemhealth2',
 ]
 
 function sections(text: string): Map<string, string> {
@@ -28,7 +29,7 @@ function sections(text: string): Map<string, string> {
 }
 
 for (const name of cases) {
-  for (const flags of [['-1'], ['-1', '-r']]) {
+  for (const flags of [['-1'], ['-1', '-r'], ['-1', '-r', '-A', '-f']]) {
     test(`crm status ${flags.join(' ')} on ${name} equals crm_mon's, section by section`, {skip}, () => {
       const file = join(corpus, `${name}.xml`)
       const real = spawnSync('crm_mon', flags, {encoding: 'utf8', env: {...process.env, CIB_file: file}})
