@@ -28,6 +28,15 @@ function isTrue(v: string | undefined): boolean {
   return v !== undefined && ['true', 'on', 'yes', 'y', '1'].includes(v.toLowerCase())
 }
 
+/** target-role Stopped on the resource or a parent (what crm_mon counts as DISABLED). */
+function isDisabled(r: Rsc): boolean {
+  for (let x: Rsc | undefined = r; x; x = x.parent) {
+    const role = x.meta.get('target-role')
+    if (role !== undefined) return role.toLowerCase() === 'stopped'
+  }
+  return false
+}
+
 export function summaryLines(cib: Cib, ws: WorkingSet, now: number): string[] {
   const lines = ['Cluster Summary:']
   lines.push(`  * Stack: ${clusterOption(cib, 'cluster-infrastructure') ?? 'unknown'}`)
@@ -44,7 +53,7 @@ export function summaryLines(cib: Cib, ws: WorkingSet, now: number): string[] {
   const nodes = ws.nodes.length
   lines.push(`  * ${nodes} node${nodes === 1 ? '' : 's'} configured`)
   const instances = ws.resources.filter((r) => !r.orphan).flatMap(leaves)
-  const disabledCount = instances.filter((r) => r.explicitNextRole && r.nextRole === 1).length
+  const disabledCount = instances.filter(isDisabled).length
   const blocked = instances.filter((r) => r.block).length
   const extra = [disabledCount ? `${disabledCount} DISABLED` : '', blocked ? `${blocked} BLOCKED from further action due to failure` : ''].filter(Boolean).join(', ')
   lines.push(`  * ${instances.length} resource instance${instances.length === 1 ? '' : 's'} configured${extra ? ` (${extra})` : ''}`)
@@ -68,6 +77,12 @@ export async function renderStatus(cib: Cib, options: StatusOptions): Promise<st
     .filter((l) => !/^ {2}\* Node \S+: shutting down$/.test(l))
   const shuttingDown = ws.nodes.filter((n) => n.online && n.shutdown && !n.unclean && !n.pending && !n.standby).map((n) => n.uname)
   if (shuttingDown.length > 0) mergeOnline(body, ws.nodes.map((n) => n.uname), shuttingDown)
+  // a standby node that still holds resources says so
+  for (const n of ws.nodes) {
+    if (!n.standby || n.standbyOnFail || !ws.resources.flatMap(leaves).some((r) => r.runningOn.includes(n))) continue
+    const i = body.indexOf(`  * Node ${n.uname}: standby`)
+    if (i >= 0) body[i] = `  * Node ${n.uname}: standby (with active resources)`
+  }
   const split = body.indexOf('')
   const nodeList = body.slice(0, split)
   let resources = body.slice(split + 1)
