@@ -58,3 +58,9 @@ test('an unreadable CIB file: exit 2, one line, no stack', () => {
   assert.equal(r.status, 2)
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
 })
+
+test('no cluster on the socket: exit 102 like crm_mon, one line', () => {
+  const r = runCli(['crm', 'status', '--socket', join('/tmp', `hakit-ops-${process.pid}-none.sock`)], {env: {CIB_file: ''}})
+  assert.equal(r.status, 102)
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
+})

@@ -24,7 +24,16 @@ export async function loadTarget(target: AdminTarget): Promise<Cib> {
   }
   const {queryLiveCibXml} = await import('../socket.js')
   const {parseCibXml} = await import('../../../formats/cib/xml.js')
-  return parseCibXml(await queryLiveCibXml(target.socket), 'live CIB')
+  const {UserError} = await import('../../../core/errors.js')
+  let xml: string
+  try {
+    xml = await queryLiveCibXml(target.socket)
+  } catch (error) {
+    // no cluster to talk to: Pacemaker tools' "disconnected" exit code
+    if (error instanceof UserError) throw new UserError(error.message, 102)
+    throw error
+  }
+  return parseCibXml(xml, 'live CIB')
 }
 
 /** The CIB file contents after an edit: configuration change ⇒ epoch+1, each status change ⇒ num_updates+1. */
