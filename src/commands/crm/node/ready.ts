@@ -17,8 +17,6 @@ ${ADMIN_EXIT_CODES}`
     const edit = await import('../../../runtime/crm/admin/edit.js')
     const {hostname} = await import('node:os')
     const node = (args as {node?: string}).node ?? hostname()
-    const lifetime = ((args as {lifetime?: string}).lifetime ?? 'forever') as 'forever' | 'reboot'
-    void lifetime
     await runAdminEdit(flags, (cib) => edit.nodeMaintenance(cib, node, false))
   }
 }

@@ -18,7 +18,6 @@ ${ADMIN_EXIT_CODES}`
     const {hostname} = await import('node:os')
     const node = (args as {node?: string}).node ?? hostname()
     const lifetime = ((args as {lifetime?: string}).lifetime ?? 'forever') as 'forever' | 'reboot'
-    void lifetime
     await runAdminEdit(flags, (cib) => edit.standbyNode(cib, node, lifetime))
   }
 }
