@@ -1,0 +1,22 @@
+import {Args} from '@oclif/core'
+import {HakitCommand} from '../../../cli/base-command.js'
+import {ADMIN_EXIT_CODES, adminFlags} from '../../../cli/crm-admin.js'
+
+export default class CrmNodeReady extends HakitCommand {
+  static override summary = "Take a node out of maintenance: node attribute maintenance=off (crm node ready)"
+  static override description = `Take a node out of maintenance: node attribute maintenance=off (crm node ready).
+
+${ADMIN_EXIT_CODES}`
+  static override examples = ['<%= config.bin %> crm node ready n2']
+  static override args = {node: Args.string({description: 'node (default: this host)'})}
+  static override flags = adminFlags
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(CrmNodeReady)
+    const {runAdminEdit} = await import('../../../cli/crm-admin.js')
+    const edit = await import('../../../runtime/crm/admin/edit.js')
+    const {hostname} = await import('node:os')
+    const node = (args as {node?: string}).node ?? hostname()
+    await runAdminEdit(flags, (cib) => edit.nodeMaintenance(cib, node, false))
+  }
+}
