@@ -13,7 +13,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {haveCommand, runCli, sharedDir} from '../../helpers/cli.js'
 import {parseCibXml} from '../../../src/formats/cib/xml.js'
-import {diffCibs} from '../../../src/runtime/cib/diff.js'
+import {diffCibs} from '../../../src/cib/diff.js'
 import type {Cib} from '../../../src/formats/cib/model.js'
 
 const corpus = join(sharedDir, 'corpus', 'scheduler')

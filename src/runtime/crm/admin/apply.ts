@@ -19,7 +19,7 @@ export async function resolveAdminTarget(cibFlag: string | undefined, socketFlag
 
 export async function loadTarget(target: AdminTarget): Promise<Cib> {
   if (target.kind === 'file') {
-    const {loadCib} = await import('../../cib/sources.js')
+    const {loadCib} = await import('../../../cib/sources.js')
     return (await loadCib(target.path)).cib
   }
   const {queryLiveCibXml} = await import('../socket.js')
