@@ -2,7 +2,8 @@
  * Shared shell of `hakit crm resource …` / `hakit crm node …`: find the target
  * (CIB file or live cluster), run one pure edit, commit it, print crmsh's notes.
  */
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {UserError} from '../core/errors.js'
 import type {Cib} from '../formats/cib/model.js'
 import type {AdminEdit} from '../runtime/crm/admin/edit.js'
 
@@ -44,4 +45,33 @@ export async function runAdminEdit(flags: {cib?: string; socket?: string}, makeE
 export async function readAdminCib(flags: {cib?: string; socket?: string}): Promise<Cib> {
   const {resolveAdminTarget, loadTarget} = await import('../runtime/crm/admin/apply.js')
   return loadTarget(await resolveAdminTarget(flags.cib, flags.socket))
+}
+
+/** The positional arguments `crm resource param|meta|utilization` share. */
+export const resourceAttributeArgs = {
+  resource: Args.string({description: 'resource id', required: true}),
+  action: Args.string({description: 'get, set, delete or show', required: true, options: ['get', 'set', 'delete', 'show']}),
+  name: Args.string({description: 'attribute name', required: true}),
+  value: Args.string({description: 'value (set)'}),
+}
+
+/**
+ * `crm resource param|meta|utilization RSC get|set|delete NAME [VALUE]`: get prints the value
+ * (exit 105 when unset); set and delete change the CIB file or the live cluster.
+ */
+export async function runResourceAttribute(
+  kind: 'param' | 'meta' | 'utilization',
+  args: {resource: string; action: string; name: string; value?: string},
+  flags: {cib?: string; socket?: string},
+  print: (text: string) => void,
+): Promise<void> {
+  const edit = await import('../runtime/crm/admin/edit.js')
+  if (args.action === 'get' || args.action === 'show') {
+    const value = edit.getResourceAttribute(await readAdminCib(flags), args.resource, kind, args.name)
+    if (value === undefined) throw new UserError(`${args.resource} has no ${kind} ${args.name}`, edit.EXIT_NO_SUCH_OBJECT)
+    print(value)
+    return
+  }
+  if (args.action === 'set' && args.value === undefined) throw new UserError('set needs a VALUE', 64)
+  await runAdminEdit(flags, (cib) => (args.action === 'set' ? edit.setResourceAttribute(cib, args.resource, kind, args.name, args.value!) : edit.deleteResourceAttribute(cib, args.resource, kind, args.name)))
 }

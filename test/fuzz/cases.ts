@@ -8,18 +8,8 @@
 import {readFileSync, readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {fixturesDir} from '../helpers/cli.js'
+import {prng} from '../helpers/prng.js'
 
-/** mulberry32: small, fast, good enough to pick mutations. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export type Kind = 'hacf' | 'haresources' | 'authkeys' | 'drbd' | 'cib' | 'crm' | 'corosync'
 

@@ -10,18 +10,8 @@ import {emptyCib} from '../../../src/formats/cib/model.js'
 import {cibVersion, setCibVersion, type CibOp} from '../../../src/runtime/crm/cib-ops.js'
 import {CrmNode, type CrmNodeAction, type CrmNodeConfig} from '../../../src/runtime/crm/node.js'
 import {encodeCrmMessages, Reassembler} from '../../../src/runtime/crm/protocol.js'
+import {prng} from '../../helpers/prng.js'
 
-/** Small deterministic PRNG (mulberry32) so a failing seed replays. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface SimNode {
   name: string

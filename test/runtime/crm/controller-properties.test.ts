@@ -14,17 +14,8 @@ import assert from 'node:assert/strict'
 import {cibXml, drbdPattern, dummy, fenceDevice, meta} from './cibs.js'
 import {SimCluster} from './sim.js'
 import {assertSettled} from './settled.js'
+import {prng as rng} from '../../helpers/prng.js'
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function randomCluster(seed: number): {sim: SimCluster; resources: string[]} {
   const r = rng(seed * 7919)

@@ -21,6 +21,7 @@ import type {ControllerAction, ControllerEvent, FenceLevel, OpRequest, OpResult}
 import {applyStatusChanges, nodeIdOf, opDigest, setTransientAttr} from '../../../src/runtime/crm/history.js'
 import {ExecStatus} from '../../../src/runtime/executor/types.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
+import {prng as mulberry32} from '../../helpers/prng.js'
 
 export type SimRole = 'Started' | 'Unpromoted' | 'Promoted'
 
@@ -71,16 +72,6 @@ export interface SimOptions {
   dc?: string
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export class SimCluster {
   now: number

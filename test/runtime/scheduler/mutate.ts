@@ -5,18 +5,8 @@
  * on the XML tree, so that both schedulers read exactly the same file.
  */
 import {type XmlElement} from '../../../src/formats/cib/xml.js'
+import {prng} from '../../helpers/prng.js'
 
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function* walk(el: XmlElement): Generator<XmlElement> {
   yield el

@@ -5,7 +5,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseCibXml, parseXmlTree, printXmlTree} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
-import {MUTATIONS, prng} from './mutate.js'
+import {MUTATIONS} from './mutate.js'
+import {prng} from '../../helpers/prng.js'
 import {transitionSummaryLines} from './summary-lines.js'
 
 /** Suite cases whose names say they exercise the newer features (bundles excluded: not modelled). */
