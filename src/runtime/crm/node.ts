@@ -643,6 +643,13 @@ export class CrmNode {
       this.callElection('two DCs')
       return
     }
+    if (this.election.phase === 'candidate') {
+      // An offer sent before its sender saw our vote (two DCs merging after one missed the other's
+      // heartbeats). Taking it would drop our candidacy while the sender concedes to us: no DC at all
+      // until election-timeout. Our vote decides: the sender concedes, or out-votes us and offers again.
+      this.log('info', `Ignoring join-${join} offer from ${from}: our election round ${this.election.round} is open`)
+      return
+    }
     if (this.dc !== from) {
       this.log('info', `Set DC to ${from}`)
       this.synced = false

@@ -226,9 +226,19 @@ test('promotable clone (ocf:pacemaker:Stateful, promotion scores through crm_mas
 
     lab.powerOff(promoted)
     await lab.waitFor('the survivor promoted, the group with it', promotedWithServices([other]))
+    const logSize = new Map(['n1', 'n2'].map((n) => [n, lab.log(n).length]))
     lab.start(promoted)
-    await lab.waitFor('the returning node runs Unpromoted', () => role(promoted) === 'Unpromoted' && promotedWithServices(['n1', 'n2'])())
-    assert.equal(role(other), 'Promoted', 'no needless promotion change when the old node returns')
+    await lab.waitFor('one Promoted, one Unpromoted, the group with the Promoted, after the return', promotedWithServices(['n1', 'n2']))
+    // With deadtime 1s a busy machine can stall a daemon past deadtime right after the return: each
+    // node then takes the other for dead, and (stonith disabled, two_node quorum) each promotes its
+    // own instance. When they merge both are Promoted with equal scores (master-st 10) and Pacemaker
+    // keeps one by its tie-break, not the survivor: crm_simulate on that merged state demotes n2,
+    // whichever node came back. "Stays put" is only guaranteed when no node was lost after the return.
+    const lostAfterReturn = ['n1', 'n2'].filter((n) => /state is now lost|: is dead/.test(lab.log(n).slice(logSize.get(n))))
+    if (lostAfterReturn.length === 0) {
+      await lab.waitFor('the returning node runs Unpromoted', () => role(promoted) === 'Unpromoted' && promotedWithServices(['n1', 'n2'])())
+      assert.equal(role(other), 'Promoted', 'no needless promotion change when the old node returns')
+    }
     assertNoDoubles(lab)
   } finally {
     await lab.cleanup()
