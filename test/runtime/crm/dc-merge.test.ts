@@ -14,7 +14,7 @@ import assert from 'node:assert/strict'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {CrmNode, DEFAULT_ELECTION_TIMEOUT_MS, type CrmNodeAction, type CrmNodeEvent} from '../../../src/runtime/crm/node.js'
 import type {CrmMessage} from '../../../src/runtime/crm/protocol.js'
-import {prng} from './cluster-sim.js'
+import {prng} from '../../helpers/prng.js'
 
 type Input = CrmNodeEvent extends infer E ? (E extends unknown ? Omit<E, 'now' | 'cpuMs'> : never) : never
 
