@@ -42,9 +42,7 @@ test('a fence agent gets key=value lines on stdin; a hung one is killed', async 
   const hung = join(dir, 'fence_hung')
   writeFileSync(hung, '#!/bin/sh\nsleep 100\n')
   chmodSync(hung, 0o755)
-  const began = Date.now()
+  // the agent would sleep 100 s and then succeed: false means its 200 ms timeout killed it
   assert.equal(await resetNode({kind: 'fence-agent', agent: hung, options: {}}, 'n2', {timeoutMs: 200}), false)
-  // killed by its timeout, not waited out: the agent would sleep 100 s
-  assert.ok(Date.now() - began < 50_000)
   rmSync(dir, {recursive: true, force: true})
 })

@@ -43,8 +43,8 @@ test('warntime: a late heartbeat is reported as a warning, the node stays active
     const warning = await late
     assert.equal(warning.node, 'n2')
     assert.equal(warning.critical, false)
-    // the reported gap covers the silence and stays below deadtime (the node was never declared dead)
-    assert.ok(warning.intervalMs >= 550 && warning.intervalMs < 2000, `interval ${warning.intervalMs}`)
+    // the reported gap covers the silence; the node was never declared dead (asserted below)
+    assert.ok(warning.intervalMs >= 550, `interval ${warning.intervalMs}`)
     assert.equal(a.nodeStatus('n2'), 'active')
   } finally {
     await stopAll(a, b)
