@@ -138,6 +138,18 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   let requestCounter = 0
   const recurring = new Map<string, RecurringHandle>()
   const timers = new Map<string, NodeJS.Timeout>()
+  /** The machines' set-timer/cancel-timer actions: one named timer each, re-armed by a new set. */
+  const armTimer = (name: string, at: number, fire: () => void): void => {
+    clearTimeout(timers.get(name))
+    timers.set(name, setTimeout(() => {
+      timers.delete(name)
+      fire()
+    }, Math.max(0, at - Date.now())))
+  }
+  const cancelTimer = (name: string): void => {
+    clearTimeout(timers.get(name))
+    timers.delete(name)
+  }
   let tickTimer: NodeJS.Timeout | undefined
   let chain: Promise<void> = Promise.resolve()
 
@@ -280,17 +292,11 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           if (a.node === config.node) void leave()
           else sendController(a.node, {kind: 'shutdown-ok'})
           break
-        case 'set-timer': {
-          clearTimeout(timers.get(a.timer))
-          timers.set(a.timer, setTimeout(() => {
-            timers.delete(a.timer)
-            controllerFeed({type: 'timer-fired', timer: a.timer})
-          }, Math.max(0, a.at - Date.now())))
+        case 'set-timer':
+          armTimer(a.timer, a.at, () => controllerFeed({type: 'timer-fired', timer: a.timer}))
           break
-        }
         case 'cancel-timer':
-          clearTimeout(timers.get(a.timer))
-          timers.delete(a.timer)
+          cancelTimer(a.timer)
           break
         case 'log':
           log(a.level === 'warning' ? 'warn' : a.level, a.message)
@@ -406,15 +412,10 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           void submit({op: 'status-changes', changes: a.changes}, 'attrd')
           break
         case 'set-timer':
-          clearTimeout(timers.get(a.timer))
-          timers.set(a.timer, setTimeout(() => {
-            timers.delete(a.timer)
-            attrdFeed({type: 'timer-fired', timer: a.timer})
-          }, Math.max(0, a.at - Date.now())))
+          armTimer(a.timer, a.at, () => attrdFeed({type: 'timer-fired', timer: a.timer}))
           break
         case 'cancel-timer':
-          clearTimeout(timers.get(a.timer))
-          timers.delete(a.timer)
+          cancelTimer(a.timer)
           break
         case 'log':
           log(a.level === 'warning' ? 'warn' : a.level, `attrd: ${a.message}`)

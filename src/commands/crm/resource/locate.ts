@@ -2,9 +2,10 @@ import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../../cli/base-command.js'
 import {ADMIN_EXIT_CODES, adminFlags} from '../../../cli/crm-admin.js'
 
-/** `crm resource locate [RSC…]` (crm_resource --locate) */
+/** `crm resource locate|status [RSC…]` (crm_resource --locate) */
 export default class CrmResourceLocate extends HakitCommand {
-  static override summary = 'Where resources are running (crm resource locate, crm_resource --locate)'
+  static override summary = 'Where resources are running (crm resource locate|status, crm_resource --locate)'
+  static override aliases = ['crm:resource:status']
   static override description = `Prints \`resource RSC is running on: NODE\` per node (\` Promoted\` added for a promoted instance) or \`resource RSC is NOT running\` on stderr; without names, every top-level resource.
 
 ${ADMIN_EXIT_CODES}`
