@@ -229,22 +229,7 @@ function applyWithoutVersion(cib: Cib, op: CibOp): boolean {
         set = {id: `nodes-${node.id}`, pairs: []}
         node.instanceAttributes.push(set)
       }
-      let changed = false
-      for (const [name, value] of Object.entries(op.attributes)) {
-        const i = set.pairs.findIndex((p) => p.name === name)
-        if (value === undefined) {
-          if (i >= 0) {
-            set.pairs.splice(i, 1)
-            changed = true
-          }
-        } else if (i < 0) {
-          set.pairs.push({id: `nodes-${node.id}-${name}`, name, value})
-          changed = true
-        } else if (set.pairs[i]!.value !== value) {
-          set.pairs[i]!.value = value
-          changed = true
-        }
-      }
+      const changed = setPairs(set, op.attributes, (name) => `nodes-${node.id}-${name}`)
       return changed
     }
     case 'cib-attributes': {
@@ -307,22 +292,7 @@ function applyWithoutVersion(cib: Cib, op: CibOp): boolean {
         set = {id: `status-${op.id}`, pairs: []}
         state.transientAttributes.push(set)
       }
-      let changed = false
-      for (const [name, value] of Object.entries(op.attributes)) {
-        const i = set.pairs.findIndex((p) => p.name === name)
-        if (value === undefined) {
-          if (i >= 0) {
-            set.pairs.splice(i, 1)
-            changed = true
-          }
-        } else if (i < 0) {
-          set.pairs.push({id: `status-${op.id}-${name.replace(/#/g, '.')}`, name, value})
-          changed = true
-        } else if (set.pairs[i]!.value !== value) {
-          set.pairs[i]!.value = value
-          changed = true
-        }
-      }
+      const changed = setPairs(set, op.attributes, (name) => `status-${op.id}-${name.replace(/#/g, '.')}`)
       if (set.pairs.length === 0) state.transientAttributes = []
       return changed
     }
@@ -347,4 +317,25 @@ export function nodeIdOf(cib: Cib, uname: string): string {
 export function clusterOption(cib: Cib, name: string): string | undefined {
   for (const set of cib.crmConfig) for (const p of set.pairs) if (p.name === name) return p.value
   return undefined
+}
+
+/** Sets (a value) or removes (undefined) each attribute in an nvpair set; true when anything changed. */
+function setPairs(set: NvSet, attributes: Record<string, string | undefined>, idFor: (name: string) => string): boolean {
+  let changed = false
+  for (const [name, value] of Object.entries(attributes)) {
+    const i = set.pairs.findIndex((p) => p.name === name)
+    if (value === undefined) {
+      if (i >= 0) {
+        set.pairs.splice(i, 1)
+        changed = true
+      }
+    } else if (i < 0) {
+      set.pairs.push({id: idFor(name), name, value})
+      changed = true
+    } else if (set.pairs[i]!.value !== value) {
+      set.pairs[i]!.value = value
+      changed = true
+    }
+  }
+  return changed
 }
