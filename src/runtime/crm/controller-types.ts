@@ -57,6 +57,13 @@ export type ControllerEvent =
   /** A node's controller asked to leave (SIGTERM on that node: req_shutdown). */
   | {type: 'shutdown-request'; now: number; node: string}
   | {type: 'quorum'; now: number; quorate: boolean}
+  /**
+   * A join round started (a node joined, or asked to): until `join-complete` nothing new is
+   * planned or fired — the joining nodes' executor histories are not in the CIB yet — while the
+   * actions in flight finish and their results are recorded (Pacemaker's S_INTEGRATION).
+   */
+  | {type: 'join-started'; now: number}
+  | {type: 'join-complete'; now: number}
   /** A result from a node's executor: one-shot operations, and recurring monitors when their rc/status changes. */
   | {type: 'op-result'; now: number; node: string; result: OpResult}
   /** A timer set with `set-timer` expired. */

@@ -164,6 +164,8 @@ export class Controller {
   private transitionId = -1
   private transition: RunningTransition | null = null
   private replanNeeded = false
+  /** a join round is integrating nodes: plan nothing until it completes */
+  private integrating = false
   /** the re-plan after a completed transition (a self-check: no transition-delay, no state change logged unless it finds work) */
   private settleCheck = false
   private delayPassed = false
@@ -214,6 +216,14 @@ export class Controller {
             this.quorate = event.quorate
             this.abort(event.quorate ? 'Quorum gained' : 'Quorum lost')
           }
+          break
+        case 'join-started':
+          this.integrating = true
+          this.abort('Join in progress')
+          break
+        case 'join-complete':
+          this.integrating = false
+          this.abort('Join complete')
           break
         case 'op-result': this.opResult(event.node, event.result, event.now); break
         case 'timer-fired': this.timerFired(event.timer, event.now); break
@@ -270,6 +280,7 @@ export class Controller {
 
   private becomeDc(cib: M.Cib, members: string[], quorate: boolean): void {
     this.isDc = true
+    this.integrating = false
     this.fsaState = 'S_IDLE'
     this.view = structuredClone(cib)
     this.members = new Set(members)
@@ -293,6 +304,7 @@ export class Controller {
   }
 
   private loseDc(): void {
+    this.integrating = false
     if (!this.isDc) return
     this.log('info', 'Releasing DC status')
     for (const t of [...this.activeTimers]) this.cancelTimer(t)
@@ -463,6 +475,7 @@ export class Controller {
         if (this.transitionInFlight(this.transition.id) > 0) return
         this.finishTransition(this.transition)
       }
+      if (this.integrating) return
       if (!this.replanNeeded) {
         this.setState('S_IDLE')
         return

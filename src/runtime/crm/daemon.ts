@@ -213,7 +213,11 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           replies.get(a.id)?.({ok: a.ok, ...(a.error ? {error: a.error} : {}), ...(a.version ? {version: formatVersion(a.version)} : {})})
           replies.delete(a.id)
           break
+        case 'join-started':
+          if (controllerActive) controllerFeed({type: 'join-started'})
+          break
         case 'dc-ready':
+          if (controllerActive) controllerFeed({type: 'join-complete'})
           if (!controllerActive && machine.state === 'dc') {
             log('notice', `State transition S_FINALIZE_JOIN -> S_POLICY_ENGINE | input=I_FINALIZED`)
             controllerActive = true

@@ -86,6 +86,8 @@ export type CrmNodeAction =
   | {type: 'reply'; id: string; ok: boolean; error?: string; version?: CibVersion}
   /** DC only: every member has joined; the controller may schedule. */
   | {type: 'dc-ready'; members: string[]}
+  /** The DC opened a join round: no new transition until it completes (dc-ready), as Pacemaker's S_INTEGRATION. */
+  | {type: 'join-started'}
   /** DC only: a node confirmed its join with this executor history. */
   | {type: 'node-joined'; node: string; lrm: LrmResource[]}
   /** DC only: a member left (dead, or gone after saying it leaves). */
@@ -242,6 +244,9 @@ export class CrmNode {
     for (const n of lost) this.log('info', `Node ${n} state is now lost`)
     this.electionActions(this.election.feed({type: 'members', members: next, now: this.clock.now, mine: this.creds()}))
     const q = this.quorum.update(next)
+    // a node that joins must be integrated (its executor history read) before anything is planned
+    // with the quorum it brings: the controller holds from here until the join round completes
+    if (this.state === 'dc' && joined.length > 0) this.out.push({type: 'join-started'})
     if (q.changed) {
       this.log('notice', q.state.have ? `Quorum acquired (${q.state.totalVotes} of ${q.state.expectedVotes} votes)` : `Quorum lost${q.state.waiting ? ' (waiting for all nodes: two_node/wait_for_all)' : ''} (${q.state.totalVotes} of ${q.state.expectedVotes} votes)`)
       this.out.push({type: 'quorum', have: q.state.have})
@@ -334,6 +339,7 @@ export class CrmNode {
   private startJoin(reason: string): void {
     const round = new JoinRound(++this.joinCounter, this.localNode, this.members)
     this.round = round
+    this.out.push({type: 'join-started'})
     this.log('info', `Making join-${round.id} offers (${reason})`)
     for (const n of this.members) if (n !== this.localNode) this.send({crm: 'join-offer', join: round.id}, n)
     round.request(this.localNode, cibVersion(this.cib))
