@@ -197,6 +197,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       const versions = new Set(statuses.map((s) => s!.version))
       if (versions.size !== 1) { unsettled.push(`${comp.join(',')}: versions ${[...versions].join(' ')}`); continue }
       const dc = [...dcs][0] as Node
+      const dcStatus = statuses[comp.indexOf(dc)]!
+      if (dcStatus.controller !== 'S_IDLE') { unsettled.push(`${comp.join(',')}: the DC's controller is ${dcStatus.controller ?? 'not running (join)'}`); continue }
       const cib = parseCibXml(await lab.cibXml(dc), `CIB of ${dc}`)
       const transition = schedule(cib)
       const pending = transition.summary.filter((a) => !(a as {blocked?: boolean}).blocked)

@@ -141,7 +141,7 @@ export type ControllerAction =
 /** What the controller is doing, for tests and `crmadmin`-like queries. */
 export interface ControllerSnapshot {
   isDc: boolean
-  /** S_IDLE, S_POLICY_ENGINE, S_TRANSITION_ENGINE, S_NOT_DC. */
+  /** S_IDLE, S_POLICY_ENGINE, S_TRANSITION_ENGINE, S_INTEGRATION (a join round is open), S_NOT_DC. */
   state: string
   transitionId: number
   /** Actions dispatched and not yet confirmed: `rsc_task_interval@node` or `stonith-node-reboot`. */

@@ -197,7 +197,7 @@ export class Controller {
   snapshot(): ControllerSnapshot {
     const inFlight = [...this.inflight.values()].map((o) => `${o.rscId}_${o.task}_${o.interval}@${o.node}`)
     for (const f of this.inflightFences.values()) inFlight.push(`stonith-${f.target}-${f.action}`)
-    return {isDc: this.isDc, state: this.fsaState, transitionId: this.transitionId, inFlight: inFlight.sort(), cib: this.view}
+    return {isDc: this.isDc, state: this.integrating ? 'S_INTEGRATION' : this.fsaState, transitionId: this.transitionId, inFlight: inFlight.sort(), cib: this.view}
   }
 
   handle(event: ControllerEvent): ControllerAction[] {

@@ -32,6 +32,8 @@ export interface CrmStatus {
   members: string[]
   quorum: boolean
   version: string
+  /** On the DC once its controller runs: its state (S_IDLE when nothing is planned or running). */
+  controller?: string
 }
 
 export type CrmRequest = {op: 'query'} | {op: 'status'} | {op: 'submit'; change: CibOp}
