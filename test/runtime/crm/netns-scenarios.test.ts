@@ -1,0 +1,98 @@
+/**
+ * Scenarios on real `hakit run --crm` daemons in network namespaces
+ * (netns-lab.ts), with real agents: ocf:heartbeat:IPaddr2 (a virtual IP on
+ * hb0) and ocf:heartbeat:anything (python3's HTTP server on that IP) probed
+ * from a client namespace, a test fence agent (test/fixtures/crm/fence-agents)
+ * that records who fenced whom, ocf:pacemaker:ping with a location rule on
+ * pingd. Each asserts final placements and invariants, never timings. Root only.
+ */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {projectRoot, haveCommand} from '../../helpers/cli.js'
+import {NetnsCrmLab, netnsLabUnavailable} from './netns-lab.js'
+import {crmSimulatePlacements} from './settled.js'
+
+const skip = netnsLabUnavailable()
+const FENCE_DIR = join(projectRoot, 'test', 'fixtures', 'crm', 'fence-agents')
+
+/** The web group: a virtual IP and an HTTP server answering with the serving node's name. */
+function webGroup(vip: string, extra: {httpdParams?: string; groupMeta?: string} = {}): string[] {
+  return [
+    `primitive vip ocf:heartbeat:IPaddr2 params ip=${vip} cidr_netmask=24 nic=hb0 op monitor interval=2s`,
+    // $HA_VARRUN is per node (the agent evals the command line and the hook): the answer names the server;
+    // the hook fails while the node's run dir holds "broken" (a start or monitor failure on demand)
+    `primitive httpd ocf:heartbeat:anything params binfile=/usr/bin/python3 cmdline_options="-m http.server 8080 --bind ${vip} --directory $HA_VARRUN/www" ` +
+      `monitor_hook="test ! -e $HA_VARRUN/broken"${extra.httpdParams ?? ''} op monitor interval=2s`,
+    `group web vip httpd${extra.groupMeta ? ` meta ${extra.groupMeta}` : ''}`,
+  ]
+}
+
+/** The live CIB as crm_simulate reads it: placements, and the nodes' lines (Online / OFFLINE / UNCLEAN). */
+function simulate(lab: NetnsCrmLab, xml: string): {placements: Map<string, string[]>; nodes: string; summary: string[]} {
+  const file = join(lab.work, `live-${Date.now()}.xml`)
+  writeFileSync(file, xml)
+  const out = spawnSync('crm_simulate', ['-S', '-x', file], {encoding: 'utf8'}).stdout ?? ''
+  rmSync(file, {force: true})
+  const nodes = out.split('\n').filter((l) => /Online:|OFFLINE:|UNCLEAN/.test(l)).join('\n')
+  const summary = (out.split('Transition Summary:')[1]?.split('Executing Cluster Transition')[0] ?? '').split('\n').filter((l) => /\* (Start|Stop|Move|Recover|Promote|Demote|Restart)/.test(l))
+  return {placements: crmSimulatePlacements(out), nodes, summary}
+}
+
+const records = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : [])
+
+test('fencing: a power cut of the holder is fenced first, then the group starts on the survivor; a failing device recovers nothing until it works', {skip, timeout: 900_000}, async () => {
+  const lab = new NetnsCrmLab({nodes: ['n1', 'n2'], cib: '', env: {HAKIT_FENCE_AGENT_DIR: FENCE_DIR}})
+  try {
+    const vip = lab.ip(100)
+    const record = join(lab.work, 'fenced.log')
+    const failFlag = join(lab.work, 'fence-device-broken')
+    writeFileSync(join(lab.work, 'cluster.cib'), [
+      'node n1', 'node n2', ...webGroup(vip),
+      `primitive fencing stonith:fence_hakit_test params record=${record} fail_flag=${failFlag} vip=${vip} pcmk_host_list="n1 n2" op monitor interval=10s`,
+      'location web-prefers-n1 web 50: n1',
+      'property stonith-enabled=true', 'property dc-deadtime=5s',
+    ].join('\n') + '\n')
+    lab.start('n1')
+    lab.start('n2')
+    await lab.waitFor('web on n1 and serving', () => lab.holders(vip).join() === 'n1' && lab.http(vip) === 'n1')
+    const before = records(record).length
+
+    // power cut of n1: n2 must fence it before it takes the group
+    lab.powerOff('n1')
+    await lab.waitFor('web on n2 and serving', () => lab.holders(vip).join() === 'n2' && lab.http(vip) === 'n2', 120_000, () => records(record).join('\n'))
+    const fenced = records(record).slice(before)
+    assert.equal(fenced.length, 1, `one fencing of n1: ${fenced.join(' | ')}`)
+    assert.match(fenced[0]!, /^ok (reboot|off) n1 by=n2 vip-here=no$/, 'n1 fenced by n2 while n2 did not hold the address yet')
+    // the DC records the fencing: n1 is cleanly down (not UNCLEAN), its history is gone
+    const afterFence = simulate(lab, await lab.cibXml('n2'))
+    assert.match(afterFence.nodes, /OFFLINE: \[ n1 \]/, afterFence.nodes)
+    assert.doesNotMatch(afterFence.nodes, /UNCLEAN/, afterFence.nodes)
+    assert.deepEqual(afterFence.summary, [], 'nothing more to do after the fencing and recovery')
+
+    // n1 returns: it joins (no second fencing), is probed, and web goes home
+    lab.start('n1')
+    await lab.waitFor('web back on n1', async () => lab.holders(vip).join() === 'n1' && lab.http(vip) === 'n1' && (await lab.status('n2'))?.members.length === 2)
+    assert.equal(records(record).length, before + 1, 'no fencing when the fenced node comes back')
+
+    // a broken fence device: n1 loses power again; n2 retries fencing and recovers nothing meanwhile
+    writeFileSync(failFlag, '')
+    lab.powerOff('n1')
+    await lab.waitFor('three failed fencing attempts', () => {
+      assert.deepEqual(lab.holders(vip), [], 'nothing of the unfenced node is recovered')
+      return records(record).filter((l) => l.startsWith('failed ') && l.includes(' n1 ')).length >= 3
+    })
+    assert.deepEqual(lab.holders(vip), [], 'still nothing recovered')
+    assert.equal(lab.http(vip), 'down')
+    assert.match(lab.log('n2'), /Fencing of n1 failed/, 'the failures are logged')
+    // the device works again: the next retry fences n1, then the group starts on n2
+    rmSync(failFlag)
+    await lab.waitFor('web on n2 after the device works again', () => lab.holders(vip).join() === 'n2' && lab.http(vip) === 'n2')
+    const last = records(record).filter((l) => l.startsWith('ok '))
+    assert.match(last.at(-1)!, /^ok (reboot|off) n1 by=n2 vip-here=no$/)
+  } finally {
+    lab.teardown()
+  }
+})
