@@ -372,7 +372,9 @@ export class CrmNode {
       {op: 'ensure-nodes', nodes: this.config.nodes.map((uname) => ({id: nodeIdOf(this.cib, uname), uname}))},
       // not "heartbeat": Pacemaker 2's schema refuses that value (its tools would reject the CIB)
       {op: 'set-cluster-options', options: {'dc-version': this.config.dcVersion, 'cluster-infrastructure': CLUSTER_INFRASTRUCTURE}},
-      {op: 'cib-attributes', attributes: {'dc-uuid': nodeIdOf(this.cib, this.localNode), 'have-quorum': this.quorum.state.have ? '1' : '0'}},
+      // crm_feature_set as Pacemaker 2.1.5's DC stamps it: without it Pacemaker's tools take the CIB for a
+      // pre-1.1.17 one and count only per-resource fail counts (fail-count-RSC), not hakit's per-operation ones
+      {op: 'cib-attributes', attributes: {crm_feature_set: CRM_FEATURE_SET, 'dc-uuid': nodeIdOf(this.cib, this.localNode), 'have-quorum': this.quorum.state.have ? '1' : '0'}},
     ]
     // nodes the CIB still shows but that are not members (lost while there was no DC, or before
     // this node's time): offline, and their transient attributes gone, as the old DC would have done

@@ -12,7 +12,7 @@ import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {projectRoot, haveCommand} from '../../helpers/cli.js'
-import {NetnsCrmLab, netnsLabUnavailable} from './netns-lab.js'
+import {NetnsCrmLab, netnsLabUnavailable, sh} from './netns-lab.js'
 import {crmSimulatePlacements} from './settled.js'
 
 const skip = netnsLabUnavailable()
@@ -92,6 +92,105 @@ test('fencing: a power cut of the holder is fenced first, then the group starts 
     await lab.waitFor('web on n2 after the device works again', () => lab.holders(vip).join() === 'n2' && lab.http(vip) === 'n2')
     const last = records(record).filter((l) => l.startsWith('ok '))
     assert.match(last.at(-1)!, /^ok (reboot|off) n1 by=n2 vip-here=no$/)
+  } finally {
+    lab.teardown()
+  }
+})
+
+/** A transient attribute of a node in a live CIB XML (fail counts, pingd), or undefined. */
+function transientAttr(xml: string, node: string, name: string): string | undefined {
+  const state = new RegExp(`<node_state [^>]*\\buname="${node}"[\\s\\S]*?</node_state>`).exec(xml)?.[0] ?? ''
+  const attrs = /<transient_attributes[\s\S]*?<\/transient_attributes>/.exec(state)?.[0] ?? ''
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`name="${escaped}" value="([^"]*)"`).exec(attrs)?.[1]
+}
+
+test('monitor failure: the HTTP server dies → restarted in place; at migration-threshold the group moves to the peer', {skip, timeout: 900_000}, async () => {
+  const lab = new NetnsCrmLab({nodes: ['n1', 'n2'], cib: ''})
+  try {
+    const vip = lab.ip(101)
+    writeFileSync(join(lab.work, 'cluster.cib'), ['node n1', 'node n2', ...webGroup(vip, {groupMeta: 'migration-threshold=2'}),
+      'location web-prefers-n1 web 50: n1', 'property stonith-enabled=false', 'property dc-deadtime=5s'].join('\n') + '\n')
+    lab.start('n1')
+    lab.start('n2')
+    await lab.waitFor('web on n1 and serving', () => lab.holders(vip).join() === 'n1' && lab.http(vip) === 'n1')
+    const failCount = async () => transientAttr(await lab.cibXml('n2').catch(() => ''), 'n1', 'fail-count-httpd#monitor_2000')
+
+    // the server dies once: the monitor fails, the DC restarts it on n1 (fail-count 1 < 2)
+    const first = lab.pids('n1', 'http.server')
+    assert.equal(first.length, 1, 'one HTTP server on n1')
+    process.kill(first[0]!, 'SIGKILL')
+    await lab.waitFor('httpd restarted on n1 (fail-count 1)', async () =>
+      (await failCount()) === '1' && lab.http(vip) === 'n1' && lab.pids('n1', 'http.server').some((p) => p !== first[0]))
+    assert.deepEqual(lab.holders(vip), ['n1'], 'the address stayed on n1')
+    assert.deepEqual(lab.pids('n2', 'http.server'), [], 'nothing started on n2')
+
+    // it dies again: fail-count 2 reaches migration-threshold, the whole group moves to n2
+    const second = lab.pids('n1', 'http.server')
+    process.kill(second[0]!, 'SIGKILL')
+    await lab.waitFor('web on n2 and serving', () => lab.holders(vip).join() === 'n2' && lab.http(vip) === 'n2')
+    assert.equal(await failCount(), '2')
+    assert.deepEqual(lab.pids('n1', 'http.server'), [], 'n1 runs no HTTP server any more')
+    const sim = simulate(lab, await lab.cibXml('n1'))
+    assert.deepEqual(sim.summary, [], 'crm_simulate plans nothing more on the live CIB')
+    assert.deepEqual(sim.placements.get('httpd'), ['n2:Started'])
+  } finally {
+    lab.teardown()
+  }
+})
+
+test('start failure: the group\'s server cannot start on the preferred node → it runs on the peer (start-failure-is-fatal)', {skip, timeout: 900_000}, async () => {
+  const lab = new NetnsCrmLab({nodes: ['n1', 'n2'], cib: ''})
+  try {
+    const vip = lab.ip(102)
+    writeFileSync(join(lab.work, 'cluster.cib'), ['node n1', 'node n2', ...webGroup(vip),
+      'location web-prefers-n1 web 50: n1', 'property stonith-enabled=false', 'property dc-deadtime=5s'].join('\n') + '\n')
+    // n1's server will fail its start (the monitor hook at the end of start fails there)
+    lab.start('n1')
+    lab.start('n2')
+    writeFileSync(join(lab.runDir('n1'), 'broken'), '')
+    await lab.waitFor('web on n2 and serving', () => lab.holders(vip).join() === 'n2' && lab.http(vip) === 'n2')
+    const xml = await lab.cibXml('n1')
+    assert.equal(transientAttr(xml, 'n1', 'fail-count-httpd#start_0'), 'INFINITY', 'a failed start counts as INFINITY')
+    assert.deepEqual(lab.pids('n1', 'http.server'), [], 'the failed start was cleaned up on n1 (stopped)')
+    const sim = simulate(lab, xml)
+    assert.deepEqual(sim.summary, [], 'crm_simulate plans nothing more on the live CIB')
+    assert.deepEqual(sim.placements.get('vip'), ['n2:Started'])
+  } finally {
+    lab.teardown()
+  }
+})
+
+test('ocf:pacemaker:ping clone: pingd through attrd (the agent\'s dampening, repeated values coalesced); the node that loses the ping target loses the group', {skip: skip || (!haveCommand('ping') ? 'ping not installed' : false), timeout: 900_000}, async () => {
+  const lab = new NetnsCrmLab({nodes: ['n1', 'n2'], cib: ''})
+  try {
+    const vip = lab.ip(103)
+    const target = lab.ip(50) // the client namespace's address: the "gateway" both nodes ping
+    writeFileSync(join(lab.work, 'cluster.cib'), ['node n1', 'node n2', ...webGroup(vip),
+      `primitive ping ocf:pacemaker:ping params host_list=${target} multiplier=1000 dampen=4s attempts=1 timeout=1 use_fping=0 op monitor interval=2s`,
+      'clone ping-clone ping',
+      'location web-prefers-n1 web 50: n1',
+      'location web-on-connected web rule -inf: not_defined pingd or pingd lte 0',
+      'property stonith-enabled=false', 'property dc-deadtime=5s'].join('\n') + '\n')
+    lab.start('n1')
+    lab.start('n2')
+    const pingd = async (node: string) => transientAttr(await lab.cibXml('n2').catch(() => ''), node, 'pingd')
+    await lab.waitFor('pingd 1000 on both nodes in the CIB, web on n1', async () =>
+      (await pingd('n1')) === '1000' && (await pingd('n2')) === '1000' && lab.holders(vip).join() === 'n1' && lab.http(vip) === 'n1')
+
+    // n1 loses its route to the ping target (the cluster link stays): pingd 0 → web moves to n2
+    assert.equal(sh(`ip -n ${lab.ns.get('n1')} route add blackhole ${target}/32`).status, 0)
+    await lab.waitFor('pingd 0 on n1, web on n2', async () => (await pingd('n1')) === '0' && lab.holders(vip).join() === 'n2' && lab.http(vip) === 'n2')
+    // the route is back: pingd 1000 → web returns to n1 (its preference)
+    assert.equal(sh(`ip -n ${lab.ns.get('n1')} route del blackhole ${target}/32`).status, 0)
+    await lab.waitFor('pingd 1000 on n1, web back on n1', async () => (await pingd('n1')) === '1000' && lab.holders(vip).join() === 'n1' && lab.http(vip) === 'n1')
+
+    // attrd saw exactly the changes (1000, 0, 1000 for n1; 1000 for n2), although every 2 s monitor
+    // re-sends the same value (attrd_updater -v), each with the agent's 4 s dampening (-d 4s)
+    const setting = (node: string) => lab.log('n2').split('\n').filter((l) => l.includes(`attrd: Setting pingd[${node}]:`))
+    assert.deepEqual(setting('n1').map((l) => /: (\S+ -> \S+) \|/.exec(l)?.[1]), ['(unset) -> 1000', '1000 -> 0', '0 -> 1000'], setting('n1').join('\n'))
+    assert.deepEqual(setting('n2').map((l) => /: (\S+ -> \S+) \|/.exec(l)?.[1]), ['(unset) -> 1000'])
+    for (const line of [...setting('n1'), ...setting('n2')]) assert.match(line, /with write delay of 4000ms/)
   } finally {
     lab.teardown()
   }
