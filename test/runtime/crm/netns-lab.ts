@@ -16,6 +16,7 @@ import {join} from 'node:path'
 import {crmStatus, queryLiveCibXml, submitCibChange, type CrmStatus} from '../../../src/runtime/crm/socket.js'
 import type {CibOp} from '../../../src/runtime/crm/cib-ops.js'
 import {haveCommand, isRoot, projectRoot} from '../../helpers/cli.js'
+import {crmSimulatePlacements} from './settled.js'
 
 export const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], {encoding: 'utf8'})
 
@@ -231,4 +232,16 @@ function killNamespace(ns: string): void {
       // already gone
     }
   }
+}
+
+/** A node's live CIB as the real crm_simulate reads it: placements, the nodes' lines, what it would still do. */
+export async function simulateLive(lab: NetnsCrmLab, node: string): Promise<{placements: Map<string, string[]>; nodes: string; summary: string[]}> {
+  const xml = await lab.cibXml(node)
+  const file = join(lab.work, `live-${process.pid}-${Date.now()}.xml`)
+  writeFileSync(file, xml)
+  const out = spawnSync('crm_simulate', ['-S', '-x', file], {encoding: 'utf8'}).stdout ?? ''
+  rmSync(file, {force: true})
+  const nodes = out.split('\n').filter((l) => /Online:|OFFLINE:|UNCLEAN/.test(l)).join('\n')
+  const summary = (out.split('Transition Summary:')[1]?.split('Executing Cluster Transition')[0] ?? '').split('\n').filter((l) => /\* (Start|Stop|Move|Recover|Promote|Demote|Restart|Migrate)/.test(l))
+  return {placements: crmSimulatePlacements(out), nodes, summary}
 }

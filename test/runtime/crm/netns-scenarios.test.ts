@@ -8,12 +8,10 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {projectRoot, haveCommand} from '../../helpers/cli.js'
-import {NetnsCrmLab, netnsLabUnavailable, sh} from './netns-lab.js'
-import {crmSimulatePlacements} from './settled.js'
+import {NetnsCrmLab, netnsLabUnavailable, sh, simulateLive} from './netns-lab.js'
 
 const skip = netnsLabUnavailable()
 const FENCE_DIR = join(projectRoot, 'test', 'fixtures', 'crm', 'fence-agents')
@@ -28,17 +26,6 @@ function webGroup(vip: string, extra: {httpdParams?: string; groupMeta?: string}
       `monitor_hook="test ! -e $HA_VARRUN/broken"${extra.httpdParams ?? ''} op monitor interval=2s`,
     `group web vip httpd${extra.groupMeta ? ` meta ${extra.groupMeta}` : ''}`,
   ]
-}
-
-/** The live CIB as crm_simulate reads it: placements, and the nodes' lines (Online / OFFLINE / UNCLEAN). */
-function simulate(lab: NetnsCrmLab, xml: string): {placements: Map<string, string[]>; nodes: string; summary: string[]} {
-  const file = join(lab.work, `live-${Date.now()}.xml`)
-  writeFileSync(file, xml)
-  const out = spawnSync('crm_simulate', ['-S', '-x', file], {encoding: 'utf8'}).stdout ?? ''
-  rmSync(file, {force: true})
-  const nodes = out.split('\n').filter((l) => /Online:|OFFLINE:|UNCLEAN/.test(l)).join('\n')
-  const summary = (out.split('Transition Summary:')[1]?.split('Executing Cluster Transition')[0] ?? '').split('\n').filter((l) => /\* (Start|Stop|Move|Recover|Promote|Demote|Restart)/.test(l))
-  return {placements: crmSimulatePlacements(out), nodes, summary}
 }
 
 const records = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : [])
@@ -67,7 +54,7 @@ test('fencing: a power cut of the holder is fenced first, then the group starts 
     assert.equal(fenced.length, 1, `one fencing of n1: ${fenced.join(' | ')}`)
     assert.match(fenced[0]!, /^ok (reboot|off) n1 by=n2 vip-here=no$/, 'n1 fenced by n2 while n2 did not hold the address yet')
     // the DC records the fencing: n1 is cleanly down (not UNCLEAN), its history is gone
-    const afterFence = simulate(lab, await lab.cibXml('n2'))
+    const afterFence = await simulateLive(lab, 'n2')
     assert.match(afterFence.nodes, /OFFLINE: \[ n1 \]/, afterFence.nodes)
     assert.doesNotMatch(afterFence.nodes, /UNCLEAN/, afterFence.nodes)
     assert.deepEqual(afterFence.summary, [], 'nothing more to do after the fencing and recovery')
@@ -131,7 +118,7 @@ test('monitor failure: the HTTP server dies → restarted in place; at migration
     await lab.waitFor('web on n2 and serving', () => lab.holders(vip).join() === 'n2' && lab.http(vip) === 'n2')
     assert.equal(await failCount(), '2')
     assert.deepEqual(lab.pids('n1', 'http.server'), [], 'n1 runs no HTTP server any more')
-    const sim = simulate(lab, await lab.cibXml('n1'))
+    const sim = await simulateLive(lab, 'n1')
     assert.deepEqual(sim.summary, [], 'crm_simulate plans nothing more on the live CIB')
     assert.deepEqual(sim.placements.get('httpd'), ['n2:Started'])
   } finally {
@@ -150,10 +137,9 @@ test('start failure: the group\'s server cannot start on the preferred node → 
     lab.start('n2')
     writeFileSync(join(lab.runDir('n1'), 'broken'), '')
     await lab.waitFor('web on n2 and serving', () => lab.holders(vip).join() === 'n2' && lab.http(vip) === 'n2')
-    const xml = await lab.cibXml('n1')
-    assert.equal(transientAttr(xml, 'n1', 'fail-count-httpd#start_0'), 'INFINITY', 'a failed start counts as INFINITY')
+    assert.equal(transientAttr(await lab.cibXml('n1'), 'n1', 'fail-count-httpd#start_0'), 'INFINITY', 'a failed start counts as INFINITY')
     assert.deepEqual(lab.pids('n1', 'http.server'), [], 'the failed start was cleaned up on n1 (stopped)')
-    const sim = simulate(lab, xml)
+    const sim = await simulateLive(lab, 'n1')
     assert.deepEqual(sim.summary, [], 'crm_simulate plans nothing more on the live CIB')
     assert.deepEqual(sim.placements.get('vip'), ['n2:Started'])
   } finally {
