@@ -181,3 +181,43 @@ test('ocf:pacemaker:ping clone: pingd through attrd (the agent\'s dampening, rep
     lab.teardown()
   }
 })
+
+test('three nodes: partition (one DC per side, the quorate side runs everything, the lone node stops) and heal (one DC, CIBs equal, everything active once)', {skip, timeout: 900_000}, async () => {
+  const nodes = ['n1', 'n2', 'n3']
+  const lab = new NetnsCrmLab({nodes, cib: ''})
+  try {
+    const vip = lab.ip(104)
+    const dummies = ['d1', 'd2', 'd3']
+    writeFileSync(join(lab.work, 'cluster.cib'), [...nodes.map((n) => `node ${n}`), ...webGroup(vip),
+      ...dummies.map((d) => `primitive ${d} ocf:pacemaker:Dummy op monitor interval=3s`),
+      'location web-prefers-n1 web 50: n1', 'property stonith-enabled=false', 'property no-quorum-policy=stop', 'property dc-deadtime=5s'].join('\n') + '\n')
+    for (const n of nodes) lab.start(n)
+    const activeOnce = (up: string[]) => dummies.every((d) => up.filter((n) => lab.dummies(n).includes(d)).length === 1) && lab.holders(vip).length === 1
+    const oneCluster = async () => {
+      const s = await Promise.all(nodes.map((n) => lab.status(n)))
+      return s.every((x) => x?.dc !== undefined && x.dc === s[0]?.dc && x.members.length === 3 && x.version === s[0]?.version)
+    }
+    await lab.waitFor('one cluster, web on n1, each Dummy once', async () => (await oneCluster()) && activeOnce(nodes) && lab.holders(vip).join() === 'n1' && lab.http(vip) === 'n1')
+
+    // n1's cable is cut: {n1} has no quorum (1 of 3) and stops what it runs; {n2, n3} elect a DC and take it all
+    lab.cut('n1')
+    await lab.waitFor('two partitions, each with its DC; the quorate one runs everything', async () => {
+      const [a, b, c] = await Promise.all(nodes.map((n) => lab.status(n)))
+      if (a?.dc !== 'n1' || a.quorum || !b?.dc || b.dc === 'n1' || b.dc !== c?.dc || !b.quorum) return false
+      return lab.dummies('n1').length === 0 && lab.holders(vip).length === 1 && lab.holders(vip)[0] !== 'n1' && activeOnce(['n2', 'n3'])
+    })
+    const majority = lab.holders(vip)[0]!
+    await lab.waitFor(`HTTP served by ${majority}`, () => lab.http(vip) === majority)
+
+    // the cable is back: one DC, equal CIBs, everything active exactly once, web home on n1 (its preference)
+    lab.heal('n1')
+    await lab.waitFor('one cluster again, everything once, web on n1', async () =>
+      (await oneCluster()) && activeOnce(nodes) && lab.holders(vip).join() === 'n1' && lab.http(vip) === 'n1')
+    const dcs = new Set((await Promise.all(nodes.map((n) => lab.status(n)))).map((x) => x?.dc))
+    assert.equal(dcs.size, 1, 'one DC after the heal')
+    const cibs = await Promise.all(nodes.map(async (n) => (await simulateLive(lab, n)).summary))
+    for (const summary of cibs) assert.deepEqual(summary, [], 'every replica: crm_simulate plans nothing')
+  } finally {
+    lab.teardown()
+  }
+})
