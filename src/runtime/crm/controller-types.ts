@@ -57,6 +57,12 @@ export type ControllerEvent =
   /** A node's controller asked to leave (SIGTERM on that node: req_shutdown). */
   | {type: 'shutdown-request'; now: number; node: string}
   | {type: 'quorum'; now: number; quorate: boolean}
+  /**
+   * The DC opened (true) or completed (false) a join round. While it is open no new transition
+   * starts (the running one is aborted: in-flight operations finish), as Pacemaker's DC computes
+   * nothing in S_INTEGRATION/S_FINALIZE_JOIN: the joining nodes' histories are not known yet.
+   */
+  | {type: 'join'; now: number; open: boolean}
   /** A result from a node's executor: one-shot operations, and recurring monitors when their rc/status changes. */
   | {type: 'op-result'; now: number; node: string; result: OpResult}
   /** A timer set with `set-timer` expired. */

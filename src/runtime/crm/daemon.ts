@@ -72,6 +72,9 @@ type ControllerWire =
   | {kind: 'shutdown-ok'}
   | {kind: 'attrd'; message: AttrdMessage}
 
+/** How long a join round may hold the DC's scheduling (Pacemaker's crmd-integration-timeout, 3 min). */
+const JOIN_HOLD_LIMIT_MS = 180_000
+
 const FSA_STATE: Record<CrmState, string> = {
   starting: 'S_STARTING', pending: 'S_PENDING', election: 'S_ELECTION', dc: 'S_INTEGRATION', 'not-dc': 'S_NOT_DC', stopping: 'S_STOPPING',
 }
@@ -219,7 +222,19 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           replies.get(a.id)?.({ok: a.ok, ...(a.error ? {error: a.error} : {}), ...(a.version ? {version: formatVersion(a.version)} : {})})
           replies.delete(a.id)
           break
+        case 'join-started':
+          if (controllerActive) {
+            controllerFeed({type: 'join', open: true})
+            // Pacemaker's crmd-integration-timeout: a join round that never completes must not hold the DC forever
+            armTimer('join-hold', Date.now() + JOIN_HOLD_LIMIT_MS, () => {
+              log('warn', `Join not complete after ${JOIN_HOLD_LIMIT_MS / 1000}s: scheduling with the nodes that joined`)
+              controllerFeed({type: 'join', open: false})
+            })
+          }
+          break
         case 'dc-ready':
+          cancelTimer('join-hold')
+          if (controllerActive) controllerFeed({type: 'join', open: false})
           if (!controllerActive && machine.state === 'dc') {
             log('notice', `State transition S_FINALIZE_JOIN -> S_POLICY_ENGINE | input=I_FINALIZED`)
             controllerActive = true

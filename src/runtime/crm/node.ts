@@ -84,6 +84,8 @@ export type CrmNodeAction =
   /** The local replica changed. */
   | {type: 'cib-changed'; configChanged: boolean; version: CibVersion}
   | {type: 'reply'; id: string; ok: boolean; error?: string; version?: CibVersion}
+  /** DC only: a join round opened; the controller schedules nothing until the next dc-ready. */
+  | {type: 'join-started'}
   /** DC only: every member has joined; the controller may schedule. */
   | {type: 'dc-ready'; members: string[]}
   /** DC only: a node confirmed its join with this executor history. */
@@ -242,10 +244,11 @@ export class CrmNode {
     for (const n of lost) this.log('info', `Node ${n} state is now lost`)
     this.electionActions(this.election.feed({type: 'members', members: next, now: this.clock.now, mine: this.creds()}))
     const q = this.quorum.update(next)
-    if (q.changed) {
-      this.log('notice', q.state.have ? `Quorum acquired (${q.state.totalVotes} of ${q.state.expectedVotes} votes)` : `Quorum lost${q.state.waiting ? ' (waiting for all nodes: two_node/wait_for_all)' : ''} (${q.state.totalVotes} of ${q.state.expectedVotes} votes)`)
-      this.out.push({type: 'quorum', have: q.state.have})
-    }
+    if (q.changed) this.log('notice', q.state.have ? `Quorum acquired (${q.state.totalVotes} of ${q.state.expectedVotes} votes)` : `Quorum lost${q.state.waiting ? ' (waiting for all nodes: two_node/wait_for_all)' : ''} (${q.state.totalVotes} of ${q.state.expectedVotes} votes)`)
+    // a DC that gains members opens the join round before it hears of the quorum: it must not schedule
+    // on the new quorum with the newcomers' histories still unknown (it would start what they run)
+    if (this.state === 'dc' && joined.length > 0) this.out.push({type: 'join-started'})
+    if (q.changed) this.out.push({type: 'quorum', have: q.state.have})
     if (this.dc && lost.includes(this.dc) && this.dc !== this.localNode) {
       this.log('warn', `Our DC node (${this.dc}) left the cluster`)
       this.callElection('DC lost')
@@ -303,7 +306,7 @@ export class CrmNode {
     for (const a of actions) {
       switch (a.type) {
         case 'vote':
-          this.send({crm: 'vote', round: a.round, creds: a.creds})
+          this.send({crm: 'vote', round: a.round, creds: a.creds}, a.to)
           break
         case 'no-vote':
           this.send({crm: 'no-vote', round: a.round}, a.to)
@@ -334,6 +337,7 @@ export class CrmNode {
   private startJoin(reason: string): void {
     const round = new JoinRound(++this.joinCounter, this.localNode, this.members)
     this.round = round
+    this.out.push({type: 'join-started'})
     this.log('info', `Making join-${round.id} offers (${reason})`)
     for (const n of this.members) if (n !== this.localNode) this.send({crm: 'join-offer', join: round.id}, n)
     round.request(this.localNode, cibVersion(this.cib))
