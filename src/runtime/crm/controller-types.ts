@@ -58,12 +58,11 @@ export type ControllerEvent =
   | {type: 'shutdown-request'; now: number; node: string}
   | {type: 'quorum'; now: number; quorate: boolean}
   /**
-   * A join round started (a node joined, or asked to): until `join-complete` nothing new is
-   * planned or fired — the joining nodes' executor histories are not in the CIB yet — while the
-   * actions in flight finish and their results are recorded (Pacemaker's S_INTEGRATION).
+   * The DC opened (true) or completed (false) a join round. While it is open no new transition
+   * starts (the running one is aborted: in-flight operations finish), as Pacemaker's DC computes
+   * nothing in S_INTEGRATION/S_FINALIZE_JOIN: the joining nodes' histories are not known yet.
    */
-  | {type: 'join-started'; now: number}
-  | {type: 'join-complete'; now: number}
+  | {type: 'join'; now: number; open: boolean}
   /** A result from a node's executor: one-shot operations, and recurring monitors when their rc/status changes. */
   | {type: 'op-result'; now: number; node: string; result: OpResult}
   /** A timer set with `set-timer` expired. */

@@ -164,7 +164,7 @@ export class Controller {
   private transitionId = -1
   private transition: RunningTransition | null = null
   private replanNeeded = false
-  /** a join round is integrating nodes: plan nothing until it completes */
+  /** a join round is open: plan nothing until it completes */
   private integrating = false
   /** the re-plan after a completed transition (a self-check: no transition-delay, no state change logged unless it finds work) */
   private settleCheck = false
@@ -217,13 +217,9 @@ export class Controller {
             this.abort(event.quorate ? 'Quorum gained' : 'Quorum lost')
           }
           break
-        case 'join-started':
-          this.integrating = true
-          this.abort('Join in progress')
-          break
-        case 'join-complete':
-          this.integrating = false
-          this.abort('Join complete')
+        case 'join':
+          if (event.open && !this.integrating) this.abort('Node join')
+          this.integrating = event.open
           break
         case 'op-result': this.opResult(event.node, event.result, event.now); break
         case 'timer-fired': this.timerFired(event.timer, event.now); break
@@ -304,12 +300,12 @@ export class Controller {
   }
 
   private loseDc(): void {
-    this.integrating = false
     if (!this.isDc) return
     this.log('info', 'Releasing DC status')
     for (const t of [...this.activeTimers]) this.cancelTimer(t)
     this.setState('S_NOT_DC')
     this.isDc = false
+    this.integrating = false
     this.transition = null
     this.inflight.clear()
     this.inflightFences.clear()
@@ -475,11 +471,12 @@ export class Controller {
         if (this.transitionInFlight(this.transition.id) > 0) return
         this.finishTransition(this.transition)
       }
-      if (this.integrating) return
       if (!this.replanNeeded) {
         this.setState('S_IDLE')
         return
       }
+      // the join completes first (then node-joined brings the histories and this runs again)
+      if (this.integrating) return
       const delay = this.settings!.transitionDelayMs
       if (delay > 0 && !this.delayPassed && !this.settleCheck) {
         if (!this.activeTimers.has('transition-delay')) this.setTimer('transition-delay', now + delay)

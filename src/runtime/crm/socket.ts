@@ -5,6 +5,8 @@
  *   {"op":"query"}                      → {"ok":true,"xml":"<cib …>"}  (this node's replica, as cibadmin -Q)
  *   {"op":"status"}                     → {"ok":true,"status":{node,state,dc,members,quorum,version}}
  *   {"op":"submit","change":{…CibOp}}   → {"ok":true,"version":"0.7.0"} once the DC applied it
+ *   {"op":"attribute","request":{…}}    → {"ok":true,"value":…|"entries":[…]}: node attributes for the
+ *                                          agents' tools (attrd_updater, crm_attribute), through attrd
  * The socket is mode 0600: only the daemon's user (root) may change the CIB.
  */
 import {chmodSync, existsSync, mkdirSync, unlinkSync} from 'node:fs'
@@ -12,6 +14,7 @@ import {createConnection, createServer, type Server, type Socket} from 'node:net
 import {dirname, join} from 'node:path'
 import {UserError} from '../../core/errors.js'
 import type {CibOp} from './cib-ops.js'
+import type {AttributeEntry, AttributeLifetime} from '../executor/types.js'
 
 export const DEFAULT_CRM_SOCKET = '/run/hakit/crm.sock'
 const MAX_REQUEST = 4 * 1024 * 1024
@@ -36,15 +39,25 @@ export interface CrmStatus {
   controller?: string
 }
 
-export type CrmRequest = {op: 'query'} | {op: 'status'} | {op: 'submit'; change: CibOp}
+/** A node-attribute request from the agents' tools; transient ones (`reboot`) go through attrd with its dampening. */
+export type AttributeRequest =
+  | {action: 'get'; node: string; name: string; lifetime: AttributeLifetime}
+  | {action: 'set'; node: string; name: string; value: string; lifetime: AttributeLifetime; dampenMs?: number}
+  | {action: 'delete'; node: string; name: string; lifetime: AttributeLifetime; dampenMs?: number}
+  | {action: 'list'; node?: string}
+
+export type AttributeAnswer = {value?: string; entries?: AttributeEntry[]}
+
+export type CrmRequest = {op: 'query'} | {op: 'status'} | {op: 'submit'; change: CibOp} | {op: 'attribute'; request: AttributeRequest}
 
 export interface CrmBackend {
   query(): string
   status(): CrmStatus
   submit(change: CibOp): Promise<{ok: boolean; error?: string; version?: string}>
+  attribute?(request: AttributeRequest): Promise<AttributeAnswer>
 }
 
-type Wire = {ok: true; xml?: string; status?: CrmStatus; version?: string} | {ok: false; error: string}
+type Wire = {ok: true; xml?: string; status?: CrmStatus; version?: string} & AttributeAnswer | {ok: false; error: string}
 
 async function answers(path: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -115,6 +128,9 @@ async function answer(line: string, backend: CrmBackend): Promise<Wire> {
       const r = await backend.submit(request.change)
       return r.ok ? {ok: true, ...(r.version ? {version: r.version} : {})} : {ok: false, error: r.error ?? 'refused'}
     }
+    case 'attribute':
+      if (!backend.attribute) return {ok: false, error: 'node attributes are not served here'}
+      return {ok: true, ...(await backend.attribute(request.request))}
     default:
       return {ok: false, error: `unknown request ${(request as {op?: string}).op}`}
   }
@@ -167,4 +183,11 @@ export async function submitCibChange(path: string, change: CibOp, timeoutMs?: n
   const wire = await crmRequest(path, {op: 'submit', change}, timeoutMs)
   if (!wire.ok) throw new UserError(`CIB change refused: ${wire.error}`)
   return wire.version
+}
+
+/** One node-attribute request (the agents' tools while a CRM daemon runs). */
+export async function attributeRequest(path: string, request: AttributeRequest, timeoutMs = 30_000): Promise<AttributeAnswer> {
+  const wire = await crmRequest(path, {op: 'attribute', request}, timeoutMs)
+  if (!wire.ok) throw new UserError(`node attribute request refused: ${wire.error}`)
+  return {...(wire.value !== undefined ? {value: wire.value} : {}), ...(wire.entries ? {entries: wire.entries} : {})}
 }

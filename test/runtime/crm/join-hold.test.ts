@@ -26,11 +26,11 @@ test('controller: quorum gained during a join plans nothing until the join compl
   // the DC alone in its partition, without quorum: nothing may start
   assert.deepEqual(starts(feed({type: 'became-dc', cib: alone, members: ['n1'], quorate: false})), [])
   // the partition heals: the returning nodes bring quorum, but their histories are not in yet
-  assert.deepEqual(starts(feed({type: 'join-started'})), [])
+  assert.deepEqual(starts(feed({type: 'join', open: true})), [])
   assert.deepEqual(starts(feed({type: 'quorum', quorate: true})), [], 'nothing started on a quorum whose members are not integrated')
   assert.deepEqual(starts(feed({type: 'cib-changed', cib: healed})), [], 'nor on the returning node\'s node_state')
   assert.deepEqual(starts(feed({type: 'node-joined', node: 'n2', history: []})), [], 'nothing started before the whole round confirmed')
-  const planned = feed({type: 'join-complete'}).filter((a) => a.type === 'execute')
+  const planned = feed({type: 'join', open: false}).filter((a) => a.type === 'execute')
   assert.ok(planned.length > 0, 'the join completed: the DC plans again')
 })
 
