@@ -10,7 +10,7 @@ import {expandConstraintReferences} from './references.js'
 import {evalRule} from './rules.js'
 import {unpackRscTicket, unpackTicketStates} from './tickets.js'
 import {addThisWith, addWithThis} from './placement.js'
-import {INFINITY, parseScoreText} from './scores.js'
+import {INFINITY, isFalse, parseScoreText} from './scores.js'
 import {type Action, type Colocation, O, type Rsc, Role, roleFromText, type WorkingSet} from './types.js'
 
 export function newOrdering(ws: WorkingSet, first: {rsc?: Rsc; task?: string; action?: Action}, then: {rsc?: Rsc; task?: string; action?: Action}, type: number): void {
@@ -90,6 +90,11 @@ function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
   }
 }
 
+/** A set is sequential unless its sequential attribute is a valid false (pcmk__xe_get_bool_attr). */
+function isSequential(set: M.ResourceSet): boolean {
+  return !isFalse(set.sequential)
+}
+
 function unpackColocation(ws: WorkingSet, c: M.ColocationConstraint): void {
   const score = parseScoreText(c.score, 0)
   const sets = c.resourceSets ?? []
@@ -101,19 +106,23 @@ function unpackColocation(ws: WorkingSet, c: M.ColocationConstraint): void {
   for (const set of sets) {
     const local = set.score !== undefined ? parseScoreText(set.score, 0) : score
     const rs = set.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
-    if (set.sequential === undefined || set.sequential === 'true') {
-      if (local > 0) {
+    // ordering="group" (the default): each member with the one before it; "listed": each with the one after it
+    const listed = (set.attributes?.ordering ?? 'group').toLowerCase() !== 'group'
+    if (local !== 0 && isSequential(set)) {
+      if (local > 0 && !listed) {
         let withR: Rsc | undefined
         for (const r of rs) { if (withR) newColocation(ws, set.id ?? c.id, undefined, local, r, withR, set.role, set.role); withR = r }
-      } else if (local < 0) {
+      } else if (local > 0) {
+        for (let i = 1; i < rs.length; i++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i - 1], rs[i], set.role, set.role)
+      } else {
         // every member anti-colocated with every member before it
         for (let i = 0; i < rs.length; i++) for (let j = 0; j < i; j++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i], rs[j], set.role, set.role)
       }
     }
     if (last) {
       const s1 = last.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
-      const seq1 = last.sequential === undefined || last.sequential === 'true'
-      const seq2 = set.sequential === undefined || set.sequential === 'true'
+      const seq1 = isSequential(last)
+      const seq2 = isSequential(set)
       const r1 = seq1 ? s1[0] : undefined
       const r2 = seq2 ? rs[rs.length - 1] : undefined
       if (r1 && r2) newColocation(ws, c.id, undefined, score, r1, r2, last.role, set.role)

@@ -392,19 +392,26 @@ export function groupAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNo
   rsc.nextRole = first.nextRole
   rsc.allocating = false
   rsc.provisional = false
-  rsc.allocatedTo = firstNode
-  return firstNode
+  // members of a non-colocated group may each end up anywhere
+  rsc.allocatedTo = rsc.colocated ? firstNode : null
+  return rsc.allocatedTo
 }
 
 export function groupApplyColocScore(dependent: Rsc, primary: Rsc, c: Colocation, forDependent: boolean): void {
   if (forDependent) {
     if (dependent.children.length === 0) return
-    const member = dependent.children[0]
-    member.fns.applyColocScore(member, primary, c, true)
+    // colocated: the first member (the internal colocations do the rest); otherwise each member
+    // (a mandatory colocation of a non-colocated group is a configuration error, ignored)
+    if (dependent.colocated) dependent.children[0].fns.applyColocScore(dependent.children[0], primary, c, true)
+    else if (c.score < INFINITY) for (const member of dependent.children) member.fns.applyColocScore(member, primary, c, true)
     return
   }
   // dependent is a primitive, colocated with this group
   if (primary.provisional) return
+  if (!primary.colocated) {
+    if (c.score < INFINITY) for (const member of primary.children) member.fns.applyColocScore(dependent, member, c, false)
+    return
+  }
   const member = c.score >= INFINITY ? primary.children[primary.children.length - 1] : primary.children[0]
   if (!member) return
   member.fns.applyColocScore(dependent, member, c, false)
@@ -412,7 +419,8 @@ export function groupApplyColocScore(dependent: Rsc, primary: Rsc, c: Colocation
 
 export function groupApplyLocation(rsc: Rsc, loc: LocationRule): void {
   applyLocation(rsc, loc)
-  let reset = true
+  // only the first member of a colocated group gets the scores; later ones follow it
+  let reset = rsc.colocated
   for (const member of rsc.children) {
     member.fns.applyLocation(member, reset ? loc : {...loc, nodes: loc.nodes.map((x) => ({node: x.node, score: 0}))})
     if (reset) reset = false

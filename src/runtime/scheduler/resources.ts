@@ -6,7 +6,7 @@
 import type * as M from '../../formats/cib/model.js'
 import {primitiveUtilization} from './utilization.js'
 import {evalRule, type RuleContext} from './rules.js'
-import {INFINITY, intervalMs, isTrue, parseScoreText} from './scores.js'
+import {INFINITY, intervalMs, isFalse, isTrue, parseScoreText} from './scores.js'
 import {type OpConfig, type Rsc, Role, type SNode, type Variant, type VariantMethods, type WorkingSet, roleFromText} from './types.js'
 
 /** Filled in by index.ts to avoid import cycles. */
@@ -50,7 +50,7 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
     provisional: true, allocating: false, merging: false, restarting: false,
     role: Role.Stopped, nextRole: Role.Unknown, runningOn: [], knownOn: new Set(), allowed: new Map(), allocatedTo: null,
     thisWith: [], withThis: [], actions: [],
-    cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false,
+    cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false, colocated: true,
     promotionPriority: 0, sortIndex: 0, explicitNextRole: false, promotedLocations: [], configured: true,
     failedOn: new Set(), failureIgnored: false,
   }
@@ -173,6 +173,9 @@ function buildGroup(ws: WorkingSet, group: M.Group, parent: Rsc | undefined, idS
   const meta = mergedMeta(ws, group.metaAttributes, parent?.meta)
   const rsc = newRsc(ws, group.id + idSuffix, 'group', meta, parent)
   rsc.instanceSets = group.instanceAttributes
+  // deprecated since 2.1.5; only a valid false turns them off (set_group_flag)
+  rsc.ordered = !isFalse(meta.get('ordered'))
+  rsc.colocated = !isFalse(meta.get('collocated'))
   // Group stickiness and target-role apply to members through meta inheritance.
   for (const child of group.children) rsc.children.push(buildPrimitive(ws, child, rsc, idSuffix))
   return rsc

@@ -224,7 +224,10 @@ export interface Rsc {
   promotedMax: number
   promotedNodeMax: number
   interleave: boolean
+  /** clones: instances ordered; groups: members ordered (deprecated group meta, default true) */
   ordered: boolean
+  /** groups: members colocated (deprecated `collocated` meta, default true) */
+  colocated: boolean
   /** the id the operation history uses for this instance, when it differs (Pacemaker's clone_name) */
   cloneName?: string
   /** clone instance number (primitive/group inside a clone) */
@@ -236,7 +239,6 @@ export interface Rsc {
   pendingNode?: SNode
   /** target-role Stopped or similar explicit next role */
   explicitNextRole: boolean
-  /** groups: members are ordered / colocated (always true for hakit) */
   /** per-node location scores for the promoted role */
   promotedLocations: LocationRule[]
   /** resources with history on a node but unknown to the configuration */

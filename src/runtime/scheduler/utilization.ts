@@ -92,8 +92,9 @@ export function sortResourcesForUtilization(ws: WorkingSet, colocatedScores: (r:
 /** colocated_resources: rsc and everything mandatorily colocated with it, transitively */
 function colocatedResources(rsc: Rsc, orig: Rsc, list: Rsc[], affectsLocation: (d: Rsc, p: Rsc, c: Colocation) => boolean): Rsc[] {
   if (rsc.variant === 'group') {
-    // the members (colocated with each other), then what is colocated with the group itself
-    for (const m of rsc.children) colocatedResources(m, orig, list, affectsLocation)
+    // the members (colocated with each other, else only the first), then what is colocated with the group itself
+    const members = rsc.colocated || rsc.parent?.variant === 'clone' ? rsc.children : rsc.children.slice(0, 1)
+    for (const m of members) colocatedResources(m, orig, list, affectsLocation)
   }
   if (list.includes(rsc)) return list
   list.push(rsc)
@@ -115,7 +116,9 @@ function addUtilization(rsc: Rsc, all: Rsc[], into: Map<string, number>): void {
   if (rsc.variant === 'primitive') {
     for (const [k, v] of rsc.utilization ?? []) into.set(k, (into.get(k) ?? 0) + v)
   } else if (rsc.variant === 'group') {
-    for (const m of rsc.children) if (m.provisional && !all.includes(m)) addUtilization(m, all, into)
+    // every member of a colocated group ends up on the same node; otherwise only the first counts
+    const members = rsc.colocated || rsc.parent?.variant === 'clone' ? rsc.children : rsc.children.slice(0, 1)
+    for (const m of members) if (m.provisional && !all.includes(m)) addUtilization(m, all, into)
   } else {
     let existing = false
     for (const child of rsc.children) {
