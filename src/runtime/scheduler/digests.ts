@@ -12,7 +12,7 @@ import {triggerUnfencing} from './fencing.js'
 import {newOrdering} from './constraints.js'
 import {nvsetValues, resourceParams} from './resources.js'
 import {intervalMs} from './scores.js'
-import {O, type Rsc, type SNode, type WorkingSet} from './types.js'
+import {O, type Rsc, type SNode, type WorkingSet, recurringKey} from './types.js'
 
 function escapeAttr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -159,7 +159,12 @@ function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
       forceRestart(ws, rsc, digestTask, interval, node)
       break
     case 'all': case 'unknown':
-      if (interval > 0) break // recurring monitors are just rescheduled
+      if (interval > 0) {
+        // recurring operations are not reloaded, just scheduled again with the new parameters
+        triggerUnfencing(ws, rsc, node, 'Device parameters changed (reschedule)')
+        ;(rsc.rescheduleRecurring ??= new Set()).add(recurringKey(task, interval, node))
+        break
+      }
       if (op.attributes['op-restart-digest'] !== undefined) {
         triggerUnfencing(ws, rsc, node, 'Device parameters changed (reload)')
         scheduleReload(ws, rsc, node)

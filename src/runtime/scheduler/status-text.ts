@@ -6,7 +6,6 @@
  */
 import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
-import {isFenced} from './fencing.js'
 import {nodeHealth} from './health.js'
 import {numericCompare} from './scores.js'
 
@@ -27,15 +26,24 @@ function nodeStatus(n: SNode, unclean: boolean): string {
   return n.online ? 'online' : 'OFFLINE'
 }
 
+/** A node's state as unpacked, or once the transition has run. */
+function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean; unclean: boolean; pending: boolean; online: boolean} {
+  // only an executed fencing changes a node's state: an unclean node nobody fences stays unclean
+  const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && a.fenceOp !== 'on')
+  // a Pacemaker Remote or guest node is up exactly when its connection runs
+  const connectionUp = revised && n.remoteRsc ? revisedState(n.remoteRsc).nodes.length > 0 : undefined
+  const unclean = !fenced && connectionUp !== true && (n.unpackedUnclean ?? n.unclean)
+  const pending = !fenced && n.pending
+  const online = fenced ? false : connectionUp ?? (revised ? n.online : (n.unpackedOnline ?? n.online))
+  return {fenced, unclean, pending, online}
+}
+
 /** node_list_text: nodes in a special state one per line, the others in Online/OFFLINE/Remote/Guest lists */
 function nodeLines(ws: WorkingSet, revised: boolean): string[] {
   const lists = {Online: [] as string[], OFFLINE: [] as string[], RemoteOnline: [] as string[], RemoteOFFLINE: [] as string[], GuestOnline: [] as string[]}
   const out: string[] = []
   for (const n of ws.nodes) {
-    const fenced = revised && isFenced(ws, n)
-    const unclean = !revised && (n.unpackedUnclean ?? n.unclean)
-    const pending = !revised && n.pending
-    const online = fenced ? false : revised ? n.online : (n.unpackedOnline ?? n.online)
+    const {fenced, unclean, pending, online} = nodeState(ws, n, revised)
     const health = nodeHealth(ws, n)
     if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
@@ -96,14 +104,30 @@ function unchanged(r: Rsc): boolean {
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
 }
 
-function primitiveState(r: Rsc, revised: boolean): string {
-  if (revised && unchanged(r)) return primitiveState(r, false)
+const PENDING_STATE: Record<string, string> = {start: 'Starting', stop: 'Stopping', migrate_to: 'Migrating', migrate_from: 'Migrating', promote: 'Promoting', demote: 'Demoting'}
+
+function promotableParent(r: Rsc): boolean {
+  let top = r
+  while (top.parent) top = top.parent
+  return top.promotable
+}
+
+/** The pending operation shown for a primitive; once the transition ran, an action executed where it was pending supersedes it. */
+function pendingTask(r: Rsc, revised: boolean): string | undefined {
+  const p = r.pendingTask
+  if (!p) return undefined
+  if (revised && r.actions.some((a) => a.node === p.node && executes(a) && !a.pseudo)) return undefined
+  return p.task
+}
+
+function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised = revised): string {
+  if (revised && unchanged(r)) return primitiveState(ws, r, false, true)
   if (revised) {
     const state = revisedState(r)
     const node = state.nodes[0]
     const role = state.role
     if (!node || role <= Role.Stopped) return disabled(r) ? 'Stopped (disabled)' : 'Stopped'
-    const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : ''].filter(Boolean)
+    const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : '', r.failureIgnored ? 'failure ignored' : ''].filter(Boolean)
     return `${ROLE_NAMES[role === Role.Unknown ? Role.Started : role]} ${node.uname}${flags.length ? ` (${flags.join(', ')})` : ''}`
   }
   // pcmk__native_output_string
@@ -116,13 +140,17 @@ function primitiveState(r: Rsc, revised: boolean): string {
     words.push('FAILED')
     if (r.role > Role.Unpromoted) words.push(ROLE_NAMES[r.role])
   } else {
-    // a start still in progress shows as Starting
-    words.push(r.pendingNode && r.runningOn.length > 0 ? 'Starting' : r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role])
+    // an operation still in progress shows as Starting, Stopping … (native_pending_state)
+    const pending = pendingTask(r, nodesRevised)
+    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role === Role.Started && promotableParent(r) ? Role.Unpromoted : r.role]
+    words.push(PENDING_STATE[pending ?? ''] ?? roleText)
   }
   if (node) words.push(node.uname)
   const flags: string[] = []
-  if (node && !(node.unpackedOnline ?? node.online) && (node.unpackedUnclean ?? node.unclean)) flags.push('UNCLEAN')
+  const nodeNow = node && nodeState(ws, node, nodesRevised)
+  if (nodeNow && !nodeNow.online && nodeNow.unclean) flags.push('UNCLEAN')
   if (node && node === was.lockNode) flags.push('LOCKED')
+  if (pendingTask(r, nodesRevised) === 'monitor') flags.push('Monitoring')
   if (disabled(r)) flags.push('disabled')
   if (was.block) flags.push('blocked')
   else if (!was.managed) flags.push('unmanaged')
@@ -139,7 +167,7 @@ function instanceNumber(r: Rsc): number {
 
 function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean): string[] {
   // anonymous clone instances print under their configured id (rsc_printable_id)
-  if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
+  if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(ws, r, revised)}`]
   if (r.variant === 'group') {
     const flags = [!(r.unpacked?.managed ?? r.managed) ? 'unmanaged' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
     return [`${indent}* Resource Group: ${r.id}${flags.length ? ` (${flags.join(', ')})` : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]

@@ -12,7 +12,7 @@ import {lastFailureParamsChanged} from './digests.js'
 import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
-import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet, recurringKey} from './types.js'
 
 export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
   const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options', (rule) => evalRule(rule, null, {now}))
@@ -400,6 +400,8 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     case -1:
       if (task === 'start') { setActive(rsc); rsc.pendingNode = node }
       else if (task === 'promote') rsc.role = Role.Promoted
+      // pending probes are not shown
+      if (!rsc.pendingTask && (e.intervalMs !== 0 || task !== 'monitor')) rsc.pendingTask = {task, node}
       return
     case 0:
       updateResourceState(ws, rsc, node, e, rc, st, false)
@@ -614,10 +616,39 @@ function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): voi
   const st: HistoryState = {onFail: 'ignore'}
   const ops = sortOps(lrm.operations.map(toEntry))
   for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
+  processRecurring(rsc, node, ops)
   processRscState(ws, rsc, node, st.onFail)
   const req = targetRole(rsc)
   if (req !== undefined && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) rsc.nextRole = req
   if (saved > rsc.role) rsc.role = saved
+}
+
+/** calculate_active_ops: indexes of the last start and of the last successful stop */
+function activeOpIndexes(ops: OpEntry[]): {start: number; stop: number} {
+  let start = -1
+  let stop = -1
+  let impliedMonitorStart = -1
+  let impliedCloneStart = -1
+  ops.forEach((e, i) => {
+    if (e.task === 'stop' && e.op.attributes['op-status'] === '0') stop = i
+    else if (e.task === 'start' || e.task === 'migrate_from') start = i
+    else if (impliedMonitorStart <= stop && e.task === 'monitor') {
+      if (['0', '8'].includes(e.op.attributes['rc-code'] ?? '')) impliedMonitorStart = i
+    } else if (e.task === 'promote' || e.task === 'demote') impliedCloneStart = i
+  })
+  if (start === -1) start = impliedCloneStart !== -1 ? impliedCloneStart : impliedMonitorStart
+  return {start, stop}
+}
+
+/** process_recurring: the recurring operations still active on an online node (not pending, not before the last start/stop) */
+function processRecurring(rsc: Rsc, node: SNode, ops: OpEntry[]): void {
+  if (!node.online) return
+  const {start, stop} = activeOpIndexes(ops)
+  ops.forEach((e, i) => {
+    if ((start < stop && i <= stop) || i < start) return
+    if (e.intervalMs === 0 || e.op.attributes['op-status'] === '-1') return
+    ;(rsc.activeRecurring ??= new Set()).add(recurringKey(e.task, e.intervalMs, node))
+  })
 }
 
 function orphanResource(ws: WorkingSet, lrm: M.LrmResource): Rsc {
