@@ -54,7 +54,7 @@ const DISCOVERY: Record<string, number> = {always: 0, never: 1, exclusive: 2}
 function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
   const discover = DISCOVERY[(c.resourceDiscovery ?? 'always').toLowerCase()] ?? 0
   const targets: Rsc[] = []
-  if (c.rsc) { const r = ws.byId.get(c.rsc); if (r) targets.push(r) }
+  if (c.rsc) { const r = findConstraintResource(ws, c.rsc); if (r) targets.push(r) }
   if (c.rscPattern !== undefined) {
     // rsc-pattern: a regular expression over top-level resource ids, "!" inverts it
     const invert = c.rscPattern.startsWith('!')
@@ -63,7 +63,7 @@ function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
       for (const r of ws.resources) if (re.test(r.id) !== invert && !r.orphan) targets.push(r)
     } catch { /* an invalid pattern matches nothing */ }
   }
-  for (const s of c.resourceSets ?? []) for (const id of s.resources) { const r = ws.byId.get(id); if (r) targets.push(r) }
+  for (const s of c.resourceSets ?? []) for (const id of s.resources) { const r = findConstraintResource(ws, id); if (r) targets.push(r) }
   for (const rsc of targets) {
     if (c.node !== undefined) {
       const node = ws.nodeByName.get(c.node)
@@ -90,6 +90,20 @@ function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
   }
 }
 
+/**
+ * pcmk__find_constraint_resource: a resource by id, or, when the id is the name the history uses
+ * for an anonymous clone instance (its clone_name), the clone it belongs to.
+ */
+function findConstraintResource(ws: WorkingSet, id: string): Rsc | undefined {
+  const exact = ws.byId.get(id)
+  if (exact) return exact
+  const renamed = [...ws.byId.values()].find((r) => r.cloneName === id)
+  if (!renamed) return undefined
+  let top = renamed
+  while (top.parent) top = top.parent
+  return top
+}
+
 /** A set is sequential unless its sequential attribute is a valid false (pcmk__xe_get_bool_attr). */
 function isSequential(set: M.ResourceSet): boolean {
   return !isFalse(set.sequential)
@@ -99,13 +113,13 @@ function unpackColocation(ws: WorkingSet, c: M.ColocationConstraint): void {
   const score = parseScoreText(c.score, 0)
   const sets = c.resourceSets ?? []
   if (sets.length === 0) {
-    newColocation(ws, c.id, c.nodeAttribute, score, ws.byId.get(c.rsc ?? ''), ws.byId.get(c.withRsc ?? ''), c.rscRole, c.withRscRole)
+    newColocation(ws, c.id, c.nodeAttribute, score, findConstraintResource(ws, c.rsc ?? ''), findConstraintResource(ws, c.withRsc ?? ''), c.rscRole, c.withRscRole)
     return
   }
   let last: M.ResourceSet | undefined
   for (const set of sets) {
     const local = set.score !== undefined ? parseScoreText(set.score, 0) : score
-    const rs = set.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
+    const rs = set.resources.map((id) => findConstraintResource(ws, id)).filter((r): r is Rsc => !!r)
     // ordering="group" (the default): each member with the one before it; "listed": each with the one after it
     const listed = (set.attributes?.ordering ?? 'group').toLowerCase() !== 'group'
     if (local !== 0 && isSequential(set)) {
@@ -120,7 +134,7 @@ function unpackColocation(ws: WorkingSet, c: M.ColocationConstraint): void {
       }
     }
     if (last) {
-      const s1 = last.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
+      const s1 = last.resources.map((id) => findConstraintResource(ws, id)).filter((r): r is Rsc => !!r)
       const seq1 = isSequential(last)
       const seq2 = isSequential(set)
       const r1 = seq1 ? s1[0] : undefined
@@ -187,8 +201,8 @@ function unpackOrder(ws: WorkingSet, c: M.OrderConstraint): void {
   const symmetric = c.symmetrical === undefined ? kind !== 'Serialize' : /^(true|yes|1|on|y)$/i.test(c.symmetrical)
   const sets = c.resourceSets ?? []
   if (sets.length === 0) {
-    const first = ws.byId.get(c.first ?? '')
-    const then = ws.byId.get(c.then ?? '')
+    const first = findConstraintResource(ws, c.first ?? '')
+    const then = findConstraintResource(ws, c.then ?? '')
     if (!first || !then) return
     const fa = c.firstAction ?? 'start'
     const ta = c.thenAction ?? fa
@@ -224,7 +238,7 @@ function orderingSymmetry(kind: Kind, symmetrical: string | undefined): Symmetry
 
 /** Orderings within and between resource sets (unpack_order_set, order_rsc_sets). */
 function unpackOrderSets(ws: WorkingSet, c: M.OrderConstraint, sets: M.ResourceSet[], kind: Kind): void {
-  const members = (set: M.ResourceSet) => set.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
+  const members = (set: M.ResourceSet) => set.resources.map((id) => findConstraintResource(ws, id)).filter((r): r is Rsc => !!r)
   const symmetry = orderingSymmetry(kind, c.symmetrical)
   let last: M.ResourceSet | undefined
   for (const set of sets) {
@@ -281,7 +295,7 @@ function orderRscSets(ws: WorkingSet, set1: M.ResourceSet, set2: M.ResourceSet, 
 
 export function unpackConstraints(ws: WorkingSet): void {
   const tickets = unpackTicketStates(ws)
-  const lookup = (id: string): Rsc[] => { const r = ws.byId.get(id); return r ? [r] : [] }
+  const lookup = (id: string): Rsc[] => { const r = findConstraintResource(ws, id); return r ? [r] : [] }
   for (const c of expandConstraintReferences(ws.cib.constraints, ws.references ?? new Map())) {
     if (c.kind === 'ticket') unpackRscTicket(ws, tickets, c, lookup)
     if (c.kind === 'location') unpackLocation(ws, c)

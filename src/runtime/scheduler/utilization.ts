@@ -4,6 +4,7 @@
  * colocated with it) needs are banned, assignment consumes node capacity, and "balanced"
  * prefers the node with the most free capacity.
  */
+import {hashTableOrder} from './ghash.js'
 import {nvsetValues} from './resources.js'
 import {evalRule} from './rules.js'
 import {INFINITY} from './scores.js'
@@ -147,7 +148,11 @@ export function banInsufficientCapacity(ws: WorkingSet, rsc: Rsc, available: (n:
   for (const r of colocated) addUtilization(r, colocated, needed)
   let anyCapable = false
   let mostCapable: SNode | null = null
-  for (const [node, w] of rsc.allowed) {
+  // the first of equally capable nodes wins: walk them in Pacemaker's table order
+  const byId = new Map([...rsc.allowed.keys()].map((n) => [n.id, n]))
+  const inTableOrder = hashTableOrder([...byId.keys()]).map((id) => byId.get(id)!)
+  for (const node of inTableOrder) {
+    const w = rsc.allowed.get(node)!
     if (!available(node, w)) continue
     if (haveEnoughCapacity(node, needed)) anyCapable = true
     if (!mostCapable || compareNodeCapacities(node, mostCapable) < 0) mostCapable = node
