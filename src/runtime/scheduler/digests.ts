@@ -7,12 +7,13 @@
  */
 import {createHash} from 'node:crypto'
 import type * as M from '../../formats/cib/model.js'
-import {customAction} from './actions.js'
+import {clearFailcount, customAction} from './actions.js'
+import {failCount} from './unpack.js'
 import {triggerUnfencing} from './fencing.js'
 import {newOrdering} from './constraints.js'
 import {nvsetValues, resourceParams} from './resources.js'
 import {intervalMs} from './scores.js'
-import {O, type Rsc, type SNode, type WorkingSet, recurringKey} from './types.js'
+import {O, type Rsc, type SNode, type WorkingSet} from './types.js'
 
 function escapeAttr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -148,6 +149,14 @@ function scheduleReload(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   newOrdering(ws, {action: reload}, {rsc, task: 'demote'}, O.optional | O.thenCancelsFirst)
 }
 
+/** Whether pcmk__check_action_config reports a change: a recurring operation no longer configured, or other digests. */
+function definitionChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
+  const task = op.attributes.operation ?? op.operation
+  const interval = Number(op.attributes.interval ?? 0)
+  if (interval > 0 && !rsc.ops.some((o) => o.name === task && o.intervalMs === interval && o.enabled)) return true
+  return compareDigests(ws, rsc, node, op) !== 'match'
+}
+
 /** pcmk__check_action_config */
 function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): void {
   const task = op.attributes.operation ?? op.operation
@@ -159,12 +168,7 @@ function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
       forceRestart(ws, rsc, digestTask, interval, node)
       break
     case 'all': case 'unknown':
-      if (interval > 0) {
-        // recurring operations are not reloaded, just scheduled again with the new parameters
-        triggerUnfencing(ws, rsc, node, 'Device parameters changed (reschedule)')
-        ;(rsc.rescheduleRecurring ??= new Set()).add(recurringKey(task, interval, node))
-        break
-      }
+      if (interval > 0) break // recurring monitors are just rescheduled
       if (op.attributes['op-restart-digest'] !== undefined) {
         triggerUnfencing(ws, rsc, node, 'Device parameters changed (reload)')
         scheduleReload(ws, rsc, node)
@@ -201,7 +205,11 @@ function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmReso
     const task = op.attributes.operation ?? op.operation
     const interval = Number(op.attributes.interval ?? 0)
     if (interval > 0 && (rsc.maintenance || node.maintenance)) return
-    if (interval > 0 || ['monitor', 'start', 'promote', 'migrate_from'].includes(task)) checkActionConfig(ws, rsc, node, op)
+    if (interval > 0 || ['monitor', 'start', 'promote', 'migrate_from'].includes(task)) {
+      checkActionConfig(ws, rsc, node, op)
+      // a fail count from before an operation's definition changed is cleared
+      if (failCount(ws, rsc, node) !== 0 && definitionChanged(ws, rsc, node, op)) clearFailcount(ws, rsc, node)
+    }
   })
 }
 

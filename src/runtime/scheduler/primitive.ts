@@ -6,7 +6,7 @@ import {orderRestartVsUnfence, orderStopVsUnfence, orderVsUnfence} from './fenci
 import {abortDanglingMigration, canMigrate, createMigrationActions} from './migration.js'
 import {applyLocation, currentNode, primitiveApplyColocScore, primitiveAssign} from './placement.js'
 import {updateOrderedActions} from './ordering.js'
-import {type Action, O, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet, recurringKey} from './types.js'
+import {type Action, O, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet} from './types.js'
 
 type TransitionFn = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => void
 
@@ -170,10 +170,7 @@ function createRecurringActions(ws: WorkingSet, rsc: Rsc): void {
     if (op.role === Role.Stopped) continue
     const wantRole = rsc.nextRole === Role.Promoted ? Role.Promoted : Role.Unknown
     if (op.role !== Role.Unknown && op.role !== Role.Started && op.role !== wantRole && !(op.role === Role.Unpromoted && rsc.nextRole === Role.Unpromoted)) continue
-    // optional only when the start is and the monitor already runs there with unchanged parameters
-    const key = recurringKey('monitor', op.intervalMs, node)
-    const optional = start.optional && !!rsc.activeRecurring?.has(key) && !rsc.rescheduleRecurring?.has(key)
-    const mon = customAction(ws, rsc, 'monitor', node, optional, op.intervalMs)
+    const mon = customAction(ws, rsc, 'monitor', node, start.optional, op.intervalMs)
     if (!start.runnable) mon.runnable = false
   }
 }

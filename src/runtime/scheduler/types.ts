@@ -239,10 +239,6 @@ export interface Rsc {
   pendingNode?: SNode
   /** the first pending operation in the history (probes aside): shown as Starting, (Monitoring) … */
   pendingTask?: {task: string; node: SNode}
-  /** recurring operations the history shows active, as `task:interval@node-id` (process_recurring) */
-  activeRecurring?: Set<string>
-  /** recurring operations whose parameters changed: scheduled again (pcmk__reschedule_recurring) */
-  rescheduleRecurring?: Set<string>
   /** target-role Stopped or similar explicit next role */
   explicitNextRole: boolean
   /** per-node location scores for the promoted role */
@@ -349,9 +345,4 @@ export interface WorkingSet {
   errors: string[]
   /** templates and tags constraints may name, with the resources they stand for */
   references?: Map<string, string[]>
-}
-
-/** The key of a recurring operation on a node (Rsc.activeRecurring, Rsc.rescheduleRecurring). */
-export function recurringKey(task: string, intervalMs: number, node: SNode): string {
-  return `${task}:${intervalMs}@${node.id}`
 }

@@ -4,7 +4,7 @@
  * failures) — Pacemaker's lib/pengine/unpack.c.
  */
 import type * as M from '../../formats/cib/model.js'
-import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
+import {canFence, clearFailcount, demoteAction, fenceNode, stopAction} from './actions.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
@@ -12,7 +12,7 @@ import {lastFailureParamsChanged} from './digests.js'
 import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
-import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet, recurringKey} from './types.js'
+import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
   const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options', (rule) => evalRule(rule, null, {now}))
@@ -314,15 +314,28 @@ function waitForRemoteFencing(ws: WorkingSet, rsc: Rsc, e: OpEntry): boolean {
   return remote !== undefined && remote.remote === true && !remote.remoteWasFenced
 }
 
-/** check_operation_expiry: is this (failed) history entry older than failure-timeout? */
+/**
+ * check_operation_expiry: is this (failed) history entry older than failure-timeout? A fail count
+ * that has expired, or a last failure of a connection with a reconnect interval, is cleared.
+ */
 function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
   let expired = false
   let unexpired = 0
-  if (rsc.failureTimeoutMs > 0) {
+  // only an entry that says when it happened can expire
+  if (rsc.failureTimeoutMs > 0 && e.op.attributes['last-rc-change'] !== undefined) {
     if (ws.now >= e.lastRcChange * 1000 + rsc.failureTimeoutMs && !waitForRemoteFencing(ws, rsc, e)) expired = true
     unexpired = failCount(ws, rsc, node, true, e)
   }
-  if (expired && failCount(ws, rsc, node, false, e) > 0 && unexpired !== 0) expired = false
+  let clear = false
+  if (expired) {
+    if (failCount(ws, rsc, node, false, e) > 0) {
+      if (unexpired === 0) clear = true // "it expired"
+      else expired = false
+    } else if (e.op.id.endsWith('_last_failure_0') && rsc.remoteReconnectMs) {
+      clear = true // "reconnect interval is set"
+    }
+  }
+  if (clear) clearFailcount(ws, rsc, node)
   if (expired && e.intervalMs === 0 && e.task === 'monitor' && [0, 7, 8, 190, 191].includes(e.rc)) expired = false
   return expired
 }
@@ -337,7 +350,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   const isProbe = task === 'monitor' && e.intervalMs === 0
   const expired = status !== 7 && isExpired(ws, rsc, node, e)
   // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
-  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) (rsc.failcountCleared ??= new Set()).add(node)
+  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) clearFailcount(ws, rsc, node)
   // remap_operation
   if (task === 'monitor') {
     if (rc === 190) rc = 0
@@ -616,39 +629,10 @@ function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): voi
   const st: HistoryState = {onFail: 'ignore'}
   const ops = sortOps(lrm.operations.map(toEntry))
   for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
-  processRecurring(rsc, node, ops)
   processRscState(ws, rsc, node, st.onFail)
   const req = targetRole(rsc)
   if (req !== undefined && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) rsc.nextRole = req
   if (saved > rsc.role) rsc.role = saved
-}
-
-/** calculate_active_ops: indexes of the last start and of the last successful stop */
-function activeOpIndexes(ops: OpEntry[]): {start: number; stop: number} {
-  let start = -1
-  let stop = -1
-  let impliedMonitorStart = -1
-  let impliedCloneStart = -1
-  ops.forEach((e, i) => {
-    if (e.task === 'stop' && e.op.attributes['op-status'] === '0') stop = i
-    else if (e.task === 'start' || e.task === 'migrate_from') start = i
-    else if (impliedMonitorStart <= stop && e.task === 'monitor') {
-      if (['0', '8'].includes(e.op.attributes['rc-code'] ?? '')) impliedMonitorStart = i
-    } else if (e.task === 'promote' || e.task === 'demote') impliedCloneStart = i
-  })
-  if (start === -1) start = impliedCloneStart !== -1 ? impliedCloneStart : impliedMonitorStart
-  return {start, stop}
-}
-
-/** process_recurring: the recurring operations still active on an online node (not pending, not before the last start/stop) */
-function processRecurring(rsc: Rsc, node: SNode, ops: OpEntry[]): void {
-  if (!node.online) return
-  const {start, stop} = activeOpIndexes(ops)
-  ops.forEach((e, i) => {
-    if ((start < stop && i <= stop) || i < start) return
-    if (e.intervalMs === 0 || e.op.attributes['op-status'] === '-1') return
-    ;(rsc.activeRecurring ??= new Set()).add(recurringKey(e.task, e.intervalMs, node))
-  })
 }
 
 function orphanResource(ws: WorkingSet, lrm: M.LrmResource): Rsc {
@@ -831,8 +815,8 @@ export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = tru
   let total = 0
   let lastFailure = 0
   const suffix = rsc.unique ? '' : '(:\\d+)?'
-  const re = new RegExp(`^fail-count-${escapeRe(base)}${suffix}#.+_\\d+$`)
-  const lre = new RegExp(`^last-failure-${escapeRe(base)}${suffix}#.+_\\d+$`)
+  const re = new RegExp(`^fail-count-${escapeRe(base)}${suffix}${operationPattern(ws)}$`)
+  const lre = new RegExp(`^last-failure-${escapeRe(base)}${suffix}${operationPattern(ws)}$`)
   // The single per-resource fail count of Pacemaker <= 1.1.16 counts only for old CIBs
   const old = featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13])
   const legacy = old ? new RegExp(`^fail-count-${escapeRe(base)}${suffix}$`) : null
@@ -844,6 +828,15 @@ export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = tru
   if (total > 0 && rsc.failureTimeoutMs > 0 && blockFailure(ws, rsc, node, e)) rsc.failureTimeoutMs = 0
   if (effective && total > 0 && lastFailure > 0 && rsc.failureTimeoutMs > 0 && ws.now > lastFailure * 1000 + rsc.failureTimeoutMs) return 0
   return total
+}
+
+/**
+ * The operation part of fail-count/last-failure attribute names (generate_fail_regex): DCs before
+ * crm_feature_set 3.0.13 kept one count per resource (no part), later ones one per operation —
+ * only the naming of the CIB's feature set counts.
+ */
+function operationPattern(ws: WorkingSet): string {
+  return featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13]) ? '' : '#.+_\\d+'
 }
 
 function featureSetBefore(v: string | undefined, ref: number[]): boolean {
