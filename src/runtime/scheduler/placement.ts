@@ -343,9 +343,12 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
 }
 
 export function logScores(ws: WorkingSet, rsc: Rsc, fn = 'pcmk__primitive_assign'): void {
-  if (!ws.showScores) return
+  // no scores are shown for orphans (pe__show_node_weights_as)
+  if (!ws.showScores || rsc.orphan) return
   const sorted = [...rsc.allowed.entries()].sort(([a], [b]) => a.uname.localeCompare(b.uname, undefined, {numeric: true}))
   for (const [n, w] of sorted) ws.scoresLog.push(`${fn}: ${rsc.id} allocation score on ${n.uname}: ${w >= INFINITY ? 'INFINITY' : w <= -INFINITY ? '-INFINITY' : w}`)
+  // and the same for every descendant, depth first
+  for (const child of rsc.children) logScores(ws, child, fn)
 }
 
 export function primitiveApplyColocScore(dependent: Rsc, primary: Rsc, c: Colocation, forDependent: boolean): void {
@@ -378,7 +381,6 @@ export function groupAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNo
   rsc.thisWith = []
   if (ws.showScores) {
     logScores(ws, rsc, 'pcmk__group_assign')
-    for (const m of rsc.children) logScores(ws, m, 'pcmk__group_assign')
   }
   const last = rsc.children[rsc.children.length - 1]
   for (const c of rsc.withThis) addWithThis(last, c)
