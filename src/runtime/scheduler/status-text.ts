@@ -7,7 +7,7 @@
 import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
 import {nodeHealth} from './health.js'
-import {numericCompare} from './scores.js'
+import {isTrue, numericCompare} from './scores.js'
 
 function allPrimitivesOf(ws: WorkingSet): Rsc[] {
   const out: Rsc[] = []
@@ -29,7 +29,8 @@ function nodeStatus(n: SNode, unclean: boolean): string {
 /** A node's state as unpacked, or once the transition has run. */
 function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean; unclean: boolean; pending: boolean; online: boolean} {
   // only an executed fencing changes a node's state: an unclean node nobody fences stays unclean
-  const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && a.fenceOp !== 'on')
+  // (a guest node's "fencing" is a pseudo-action: its container's recovery)
+  const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
   // a Pacemaker Remote or guest node is up exactly when its connection runs
   const connectionUp = revised && n.remoteRsc ? revisedState(n.remoteRsc).nodes.length > 0 : undefined
   const unclean = !fenced && connectionUp !== true && (n.unpackedUnclean ?? n.unclean)
@@ -167,6 +168,8 @@ function instanceNumber(r: Rsc): number {
 
 function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean): string[] {
   // anonymous clone instances print under their configured id (rsc_printable_id)
+  // implicit resources (a guest node's connection) are not listed
+  if (r.variant === 'primitive' && isTrue(r.meta.get('internal_rsc'))) return []
   if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(ws, r, revised)}`]
   if (r.variant === 'group') {
     const flags = [!(r.unpacked?.managed ?? r.managed) ? 'unmanaged' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
