@@ -195,6 +195,15 @@ function buildClone(ws: WorkingSet, clone: M.Clone): Rsc {
   rsc.cloneNodeMax = parseScoreText(meta.get('clone-node-max'), 1)
   rsc.promotedMax = parseScoreText(meta.get('promoted-max') ?? meta.get('master-max'), 1)
   rsc.promotedNodeMax = parseScoreText(meta.get('promoted-node-max') ?? meta.get('master-node-max'), 1)
+  // pe__force_anon: only ocf and stonith agents can be globally unique clones; a clone of any other
+  // class is anonymous, at most one instance per node
+  const members = clone.child.kind === 'group' ? clone.child.children : [clone.child]
+  if (rsc.unique && members.some((p) => !['ocf', 'stonith'].includes(p.class.toLowerCase()))) {
+    rsc.unique = false
+    meta.set('globally-unique', 'false')
+    rsc.cloneNodeMax = 1
+    rsc.cloneMax = Math.min(rsc.cloneMax, nodes)
+  }
   // Clones are slightly sticky by default (clone.c), and instances inherit it.
   if (!meta.has('resource-stickiness') && !meta.has('resource_stickiness')) {
     rsc.meta.set('resource-stickiness', '1')

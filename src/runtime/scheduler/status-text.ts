@@ -105,6 +105,42 @@ function unchanged(r: Rsc): boolean {
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
 }
 
+const OCF_RESULT: Record<number, string> = {
+  0: 'ok', 1: 'error', 2: 'invalid parameter', 3: 'unimplemented feature', 4: 'insufficient privileges', 5: 'not installed',
+  6: 'not configured', 7: 'not running', 8: 'promoted', 9: 'promoted (failed)', 190: 'OCF_DEGRADED', 191: 'promoted (degraded)',
+}
+
+/**
+ * pe__failed_probe_for_rsc: the result of a probe that found the agent missing or misconfigured
+ * (a masked probe failure, recorded while unexpired on an online node) for this resource (a
+ * clone's: its configured child), on a node or anywhere. Only entries naming their node (on_node)
+ * can match.
+ */
+function failedProbeResult(ws: WorkingSet, r: Rsc, node?: SNode): string | undefined {
+  let top = r
+  while (top.parent) top = top.parent
+  const id = top.variant === 'clone' ? (top.children[0]?.id.replace(/:\d+$/, '') ?? top.id) : r.id
+  for (const ns of ws.cib.status) {
+    const host = ws.nodeByName.get(ns.uname ?? '')
+    if (!host || !(host.unpackedOnline ?? host.online)) continue
+    for (const lrm of ns.lrmResources) {
+      for (const op of lrm.operations) {
+        const a = op.attributes
+        if ((a.operation ?? op.operation) !== 'monitor' || Number(a.interval ?? 0) !== 0) continue
+        const rc = Number(a['rc-code'] ?? 0)
+        if (rc !== 5 && rc !== 2 && a['op-status'] !== '7') continue
+        const on = a.on_node
+        if (on === undefined || (node && on.toLowerCase() !== node.uname.toLowerCase())) continue
+        if ((a.operation_key ?? op.id).replace(/_monitor_0$/, '') !== id) continue
+        const changed = a['last-rc-change']
+        if (r.failureTimeoutMs > 0 && changed !== undefined && ws.now >= Number(changed) * 1000 + r.failureTimeoutMs) continue
+        return OCF_RESULT[rc] ?? 'unknown'
+      }
+    }
+  }
+  return undefined
+}
+
 const PENDING_STATE: Record<string, string> = {start: 'Starting', stop: 'Stopping', migrate_to: 'Migrating', migrate_from: 'Migrating', promote: 'Promoting', demote: 'Demoting'}
 
 function promotableParent(r: Rsc): boolean {
@@ -127,7 +163,10 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
     const state = revisedState(r)
     const node = state.nodes[0]
     const role = state.role
-    if (!node || role <= Role.Stopped) return disabled(r) ? 'Stopped (disabled)' : 'Stopped'
+    if (!node || role <= Role.Stopped) {
+      const probe = failedProbeResult(ws, r)
+      return `Stopped${probe ? ` (${probe}) ` : ''}${disabled(r) ? ' (disabled)' : ''}`
+    }
     const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : '', r.failureIgnored ? 'failure ignored' : ''].filter(Boolean)
     return `${ROLE_NAMES[role === Role.Unknown ? Role.Started : role]} ${node.uname}${flags.length ? ` (${flags.join(', ')})` : ''}`
   }
@@ -147,6 +186,7 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
     words.push(PENDING_STATE[pending ?? ''] ?? roleText)
   }
   if (node) words.push(node.uname)
+  const probe = r.runningOn.length === 0 ? failedProbeResult(ws, r, node) : undefined
   const flags: string[] = []
   const nodeNow = node && nodeState(ws, node, nodesRevised)
   if (nodeNow && !nodeNow.online && nodeNow.unclean) flags.push('UNCLEAN')
@@ -157,6 +197,7 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
   else if (!was.managed) flags.push('unmanaged')
   if (r.failureIgnored) flags.push('failure ignored')
   let out = words.join(' ')
+  if (probe) out += ` (${probe}) `
   if (flags.length) out += ` (${flags.join(', ')})`
   if (multiple) out += ` [ ${r.runningOn.map((n) => n.uname).join(' ')} ]`
   return out
@@ -216,8 +257,15 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   if (r.cloneMax > activeInstances) {
     // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
     const candidates = ws.options.symmetric ? ws.nodes : [...r.knownOn]
-    const stopped = candidates.filter((n) => !(revised ? used.has(n) : r.runningOn.includes(n))).map((n) => n.uname).sort(numericCompare)
-    if (stopped.length) lines.push(`${indent}  * Stopped${disabled(r) ? ' (disabled)' : ''}: [ ${stopped.join(' ')} ]`)
+    const stopped = candidates.filter((n) => !(revised ? used.has(n) : r.runningOn.includes(n))).sort((a, b) => numericCompare(a.uname, b.uname))
+    // one list per state, a failed probe's result naming its own (the states in order)
+    const byState = new Map<string, string[]>()
+    for (const n of stopped) {
+      const probe = failedProbeResult(ws, r, n)
+      const state = probe ? `Stopped (${probe})` : disabled(r) ? 'Stopped (disabled)' : 'Stopped'
+      byState.set(state, [...(byState.get(state) ?? []), n.uname])
+    }
+    for (const state of [...byState.keys()].sort()) lines.push(`${indent}  * ${state}: [ ${byState.get(state)!.join(' ')} ]`)
   }
   return lines
 }
