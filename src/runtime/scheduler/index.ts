@@ -74,7 +74,7 @@ variantMethods.clone = makeCloneMethods(getWs)
 function initAllowed(ws: WorkingSet, rsc: Rsc): void {
   // guest connections may run wherever their container can, even in an asymmetric cluster
   const guestConnection = rsc.prim?.class === 'ocf' && rsc.prim.provider === 'pacemaker' && rsc.prim.type === 'remote' && rsc.meta.has('container')
-  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, 0)
+  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, n.weight ?? 0)
   for (const c of rsc.children) initAllowed(ws, c)
 }
 

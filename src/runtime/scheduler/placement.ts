@@ -4,7 +4,7 @@
  * pcmk_sched_allocate.c, pcmk_sched_primitive.c assign, pcmk_sched_colocation.c).
  */
 import {banInsufficientCapacity, compareNodeCapacities, consumeCapacity, releaseCapacity} from './utilization.js'
-import {addScores, INFINITY, strcmp} from './scores.js'
+import {addScores, INFINITY, numericCompare, strcmp} from './scores.js'
 import {failCount, resourceLocation} from './unpack.js'
 import {applyShutdownLocks} from './shutdown-lock.js'
 import {remoteConnectionAssigned} from './remote.js'
@@ -345,7 +345,8 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
 export function logScores(ws: WorkingSet, rsc: Rsc, fn = 'pcmk__primitive_assign'): void {
   // no scores are shown for orphans (pe__show_node_weights_as)
   if (!ws.showScores || rsc.orphan) return
-  const sorted = [...rsc.allowed.entries()].sort(([a], [b]) => a.uname.localeCompare(b.uname, undefined, {numeric: true}))
+  // sorted by name as pe__cmp_node_name does (pcmk__numeric_strcasecmp)
+  const sorted = [...rsc.allowed.entries()].sort(([a], [b]) => numericCompare(a.uname, b.uname))
   for (const [n, w] of sorted) ws.scoresLog.push(`${fn}: ${rsc.id} allocation score on ${n.uname}: ${w >= INFINITY ? 'INFINITY' : w <= -INFINITY ? '-INFINITY' : w}`)
   // and the same for every descendant, depth first
   for (const child of rsc.children) logScores(ws, child, fn)

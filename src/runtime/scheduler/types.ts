@@ -23,6 +23,8 @@ export function roleFromText(text: string | undefined): Role {
 export interface SNode {
   id: string
   uname: string
+  /** the node's own score (the deprecated `score` attribute of <node>): where every resource's score on it starts */
+  weight?: number
   /** Node attributes for rules: instance attributes, transient attributes, #uname, #id, #kind, #is_dc. */
   attrs: Map<string, string>
   online: boolean

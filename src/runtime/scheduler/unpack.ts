@@ -56,6 +56,7 @@ export function unpackNodes(ws: WorkingSet): void {
       expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy,
     }
     if (isTrue(attrs.get('maintenance'))) node.maintenance = true
+    if (n.otherAttributes?.score !== undefined) node.weight = parseScoreText(n.otherAttributes.score, 0)
     attrs.set('#uname', n.uname)
     attrs.set('#id', n.id)
     attrs.set('#kind', 'cluster')
@@ -256,7 +257,7 @@ export function resourceLocation(ws: WorkingSet, rsc: Rsc, node: SNode | null, s
   const apply = (r: Rsc) => {
     for (const n of targets) {
       const cur = r.allowed.get(n)
-      r.allowed.set(n, cur === undefined ? score : addScore(cur, score))
+      r.allowed.set(n, addScore(cur ?? n.weight ?? 0, score))
     }
     for (const c of r.children) apply(c)
   }
