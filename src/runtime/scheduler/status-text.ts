@@ -262,7 +262,9 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     const byState = new Map<string, string[]>()
     for (const n of stopped) {
       const probe = failedProbeResult(ws, r, n)
-      const state = probe ? `Stopped (${probe})` : disabled(r) ? 'Stopped (disabled)' : 'Stopped'
+      // configured_role: the clone's target-role, else its first instance's
+      const configuredStopped = r.meta.has('target-role') ? disabled(r) : !!r.children[0] && disabled(r.children[0])
+      const state = probe ? `Stopped (${probe})` : configuredStopped ? 'Stopped (disabled)' : 'Stopped'
       byState.set(state, [...(byState.get(state) ?? []), n.uname])
     }
     for (const state of [...byState.keys()].sort()) lines.push(`${indent}  * ${state}: [ ${byState.get(state)!.join(' ')} ]`)

@@ -50,12 +50,13 @@ export function unpackNodes(ws: WorkingSet): void {
   for (const n of ws.cib.nodes) {
     if (n.type === 'remote' || n.type === 'ping') continue
     const attrs = nvsetValues(n.instanceAttributes, new Map(), undefined, (rule) => evalRule(rule, null, {now: ws.now}))
+    // standby and maintenance are read with the node's state entry (unpack_transient_attributes):
+    // a node the status does not know is neither
     const node: SNode = {
       id: n.id, uname: n.uname, attrs, online: false, unclean: ws.options.startupFencing, unseen: true,
-      standby: isTrue(attrs.get('standby')), standbyOnFail: false, pending: false, shutdown: false,
+      standby: false, standbyOnFail: false, pending: false, shutdown: false,
       expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy,
     }
-    if (isTrue(attrs.get('maintenance'))) node.maintenance = true
     if (n.otherAttributes?.score !== undefined) node.weight = parseScoreText(n.otherAttributes.score, 0)
     attrs.set('#uname', n.uname)
     attrs.set('#id', n.id)
