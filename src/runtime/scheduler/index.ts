@@ -13,7 +13,7 @@ import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
 import {expandGuestNodes, linkContainers, linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
 import {newOrdering} from './constraints.js'
-import {fenceNode} from './actions.js'
+import {clearFailcount, fenceNode} from './actions.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
 import {handleRscConfigChanges} from './digests.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
@@ -21,8 +21,8 @@ import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
 import {buildResources, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
-import {type Rsc, type WorkingSet} from './types.js'
-import {setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
+import {O, type Rsc, type WorkingSet} from './types.js'
+import {failCount, setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
 
 export type {SummaryAction} from './summary.js'
 export {Role} from './types.js'
@@ -74,7 +74,7 @@ variantMethods.clone = makeCloneMethods(getWs)
 function initAllowed(ws: WorkingSet, rsc: Rsc): void {
   // guest connections may run wherever their container can, even in an asymmetric cluster
   const guestConnection = rsc.prim?.class === 'ocf' && rsc.prim.provider === 'pacemaker' && rsc.prim.type === 'remote' && rsc.meta.has('container')
-  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, 0)
+  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, n.weight ?? 0)
   for (const c of rsc.children) initAllowed(ws, c)
 }
 
@@ -86,7 +86,7 @@ setOrphanFactory((ws, prim, meta) => {
     stopFlag: false, block: false, orphan: true, unique: false, promotable: false, critical: true, isFenceDevice: prim.class === 'stonith',
     needs: ws.options.stonithEnabled && prim.class !== 'stonith' ? 'fencing' : 'quorum', provisional: true, allocating: false, merging: false,
     restarting: false, role: 1, nextRole: 0, runningOn: [], knownOn: new Set(), allowed: new Map(), allocatedTo: null, thisWith: [],
-    withThis: [], actions: [], cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false,
+    withThis: [], actions: [], cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false, colocated: true,
     promotionPriority: 0, sortIndex: ws.resources.length, explicitNextRole: false, promotedLocations: [], configured: false,
     failedOn: new Set(), failureIgnored: false,
   }
@@ -137,6 +137,7 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     if (ws.nodes.some((n) => n.remote)) for (const r of ws.resources) if (r.isRemoteConnection) r.fns.assign(r, r.partialMigrationTarget ?? null)
     for (const r of ws.resources) if (!r.isRemoteConnection) r.fns.assign(r, null)
     scheduleProbes(ws)
+    if (ws.options.stopOrphanResources) for (const r of ws.resources) clearFailcountsIfOrphaned(ws, r)
     for (const r of ws.resources) r.fns.createActions(r)
     orderRemoteConnectionActions(ws, {
       current: currentNode,
@@ -156,6 +157,16 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     }
   } finally {
     current = null
+  }
+}
+
+/** clear_failcounts_if_orphaned: an orphan's fail counts are cleared on every online node, before it stops */
+function clearFailcountsIfOrphaned(ws: WorkingSet, rsc: Rsc): void {
+  if (!rsc.orphan) return
+  for (const node of ws.nodes) {
+    if (!node.online || failCount(ws, rsc, node) === 0) continue
+    const clear = clearFailcount(ws, rsc, node)
+    newOrdering(ws, {action: clear}, {rsc, task: 'stop'}, O.optional)
   }
 }
 
