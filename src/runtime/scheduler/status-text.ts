@@ -96,7 +96,7 @@ function unchanged(r: Rsc): boolean {
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
 }
 
-function primitiveState(r: Rsc, revised: boolean): string {
+function primitiveState(r: Rsc, revised: boolean, showNode = true): string {
   if (revised && unchanged(r)) return primitiveState(r, false)
   if (revised) {
     const state = revisedState(r)
@@ -119,7 +119,7 @@ function primitiveState(r: Rsc, revised: boolean): string {
     // a start still in progress shows as Starting
     words.push(r.pendingNode && r.runningOn.length > 0 ? 'Starting' : r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role])
   }
-  if (node) words.push(node.uname)
+  if (node && showNode) words.push(node.uname)
   const flags: string[] = []
   if (node && !(node.unpackedOnline ?? node.online) && (node.unpackedUnclean ?? node.unclean)) flags.push('UNCLEAN')
   if (node && node === was.lockNode) flags.push('LOCKED')
@@ -135,6 +135,16 @@ function primitiveState(r: Rsc, revised: boolean): string {
 
 function instanceNumber(r: Rsc): number {
   return Number(/:(\d+)$/.exec(r.id)?.[1] ?? 0)
+}
+
+/** crm_mon -n: a primitive listed under the node it runs on, without the node name (pcmk_show_rsc_only). */
+export function primitiveLineWithoutNode(r: Rsc, indent: string): string {
+  return `${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(r, false, false)}`
+}
+
+/** One top-level resource as the status lists print it (crm_mon -n uses it for the inactive ones). */
+export function resourceStatusLines(ws: WorkingSet, r: Rsc, indent: string): string[] {
+  return resourceLines(ws, r, indent, false)
 }
 
 function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean): string[] {
