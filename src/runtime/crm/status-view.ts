@@ -79,7 +79,7 @@ export async function renderStatusFrom(cib: Cib, ws: WorkingSet, options: Status
   let nodeList = body.slice(0, split)
   let resources: string[] | undefined = body.slice(split + 1)
   if (options.byNode) {
-    nodeList = byNodeLines(ws, nodeList, primitiveLineWithoutNode)
+    nodeList = byNodeLines(ws, nodeList, (r, indent) => primitiveLineWithoutNode(ws, r, indent))
     resources = options.inactive ? inactiveLines(ws, resourceStatusLines) : undefined
   } else if (!options.inactive) resources = activeOnly(resources)
   const sections = [summaryLines(cib, ws, options.now), nodeList]

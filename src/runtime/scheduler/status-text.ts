@@ -96,8 +96,33 @@ function unchanged(r: Rsc): boolean {
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
 }
 
-function primitiveState(r: Rsc, revised: boolean, showNode = true): string {
-  if (revised && unchanged(r)) return primitiveState(r, false)
+/** OCF result names for masked probe failures */
+const PROBE_RESULT: Record<string, string> = {2: 'invalid parameter', 5: 'not installed'}
+
+/**
+ * pe__failed_probe_for_rsc: the result of a masked probe failure (not installed, invalid
+ * parameter) of this resource — on the node, or anywhere without one. Only known when the
+ * unpacking recorded failures (crm_mon does; crm_simulate's status does not need it).
+ */
+function failedProbeResult(ws: WorkingSet, r: Rsc, nodeName: string | undefined): string | undefined {
+  if (!ws.failedOps) return undefined
+  let top = r
+  while (top.parent) top = top.parent
+  const id = top.variant === 'clone' ? (top.children[0]?.id ?? top.id).replace(/:\d+$/, '') : r.id
+  for (const {op, node} of ws.failedOps) {
+    const a = op.attributes
+    if ((a.operation ?? op.operation) !== 'monitor' || Number(a.interval ?? 0) !== 0) continue
+    if (!(a['rc-code'] === '5' || a['rc-code'] === '2' || a['op-status'] === '7')) continue
+    if (nodeName !== undefined && node.uname.toLowerCase() !== nodeName.toLowerCase()) continue
+    const key = /^(.+)_(migrate_to|migrate_from|[^_]+)_(\d+)$/.exec(a.operation_key || op.id)
+    if (key?.[1] !== id) continue
+    return PROBE_RESULT[a['rc-code'] ?? ''] ?? 'not installed'
+  }
+  return undefined
+}
+
+function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, showNode = true): string {
+  if (revised && unchanged(r)) return primitiveState(ws, r, false)
   if (revised) {
     const state = revisedState(r)
     const node = state.nodes[0]
@@ -117,9 +142,13 @@ function primitiveState(r: Rsc, revised: boolean, showNode = true): string {
     if (r.role > Role.Unpromoted) words.push(ROLE_NAMES[r.role])
   } else {
     // a start still in progress shows as Starting
-    words.push(r.pendingNode && r.runningOn.length > 0 ? 'Starting' : r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role])
+    // native_displayable_role: Started inside a promotable clone reads Unpromoted
+    const promotable = (() => { let t = r; while (t.parent) t = t.parent; return t.promotable })()
+    const role = r.role <= Role.Stopped ? Role.Started : r.role
+    words.push(r.pendingNode && r.runningOn.length > 0 ? 'Starting' : r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[role === Role.Started && promotable ? Role.Unpromoted : role])
   }
   if (node && showNode) words.push(node.uname)
+  const probe = r.runningOn.length === 0 && !r.failed && (r.role <= Role.Stopped) ? failedProbeResult(ws, r, node?.uname) : undefined
   const flags: string[] = []
   if (node && !(node.unpackedOnline ?? node.online) && (node.unpackedUnclean ?? node.unclean)) flags.push('UNCLEAN')
   if (node && node === was.lockNode) flags.push('LOCKED')
@@ -128,6 +157,7 @@ function primitiveState(r: Rsc, revised: boolean, showNode = true): string {
   else if (!was.managed) flags.push('unmanaged')
   if (r.failureIgnored) flags.push('failure ignored')
   let out = words.join(' ')
+  if (probe) out += ` (${probe}) `
   if (flags.length) out += ` (${flags.join(', ')})`
   if (multiple) out += ` [ ${r.runningOn.map((n) => n.uname).join(' ')} ]`
   return out
@@ -138,8 +168,8 @@ function instanceNumber(r: Rsc): number {
 }
 
 /** crm_mon -n: a primitive listed under the node it runs on, without the node name (pcmk_show_rsc_only). */
-export function primitiveLineWithoutNode(r: Rsc, indent: string): string {
-  return `${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(r, false, false)}`
+export function primitiveLineWithoutNode(ws: WorkingSet, r: Rsc, indent: string): string {
+  return `${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(ws, r, false, false)}`
 }
 
 /** One top-level resource as the status lists print it (crm_mon -n uses it for the inactive ones). */
@@ -149,7 +179,7 @@ export function resourceStatusLines(ws: WorkingSet, r: Rsc, indent: string): str
 
 function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean): string[] {
   // anonymous clone instances print under their configured id (rsc_printable_id)
-  if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
+  if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(ws, r, revised)}`]
   if (r.variant === 'group') {
     const flags = [!(r.unpacked?.managed ?? r.managed) ? 'unmanaged' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
     return [`${indent}* Resource Group: ${r.id}${flags.length ? ` (${flags.join(', ')})` : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]
@@ -196,7 +226,14 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
     const candidates = ws.options.symmetric ? ws.nodes : [...r.knownOn]
     const stopped = candidates.filter((n) => !(revised ? used.has(n) : r.runningOn.includes(n))).map((n) => n.uname).sort(numericCompare)
-    if (stopped.length) lines.push(`${indent}  * Stopped${disabled(r) ? ' (disabled)' : ''}: [ ${stopped.join(' ')} ]`)
+    // nodes where a masked probe failed read "Stopped (not installed)" (known only when failures were recorded)
+    const byState = new Map<string, string[]>()
+    for (const n of stopped) {
+      const probe = failedProbeResult(ws, r, n)
+      const state = probe ? `Stopped (${probe})` : `Stopped${disabled(r) ? ' (disabled)' : ''}`
+      byState.set(state, [...(byState.get(state) ?? []), n])
+    }
+    for (const state of [...byState.keys()].sort()) lines.push(`${indent}  * ${state}: [ ${byState.get(state)!.join(' ')} ]`)
   }
   return lines
 }
