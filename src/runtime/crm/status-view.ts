@@ -205,8 +205,18 @@ function activeOnly(lines: string[]): string[] {
       if (!/\t Stopped/.test(head) && !/^\s*\* No resources$/.test(head)) out.push(head)
       continue
     }
-    const kept = block.slice(1).filter((l) => !/\t Stopped/.test(l) && !/^\s*\* Stopped( \(disabled\))?: \[/.test(l))
-    if (kept.length > 0) out.push(head, ...kept)
+    const kept = block.slice(1).filter((l) => !/\t Stopped/.test(l) && !/^\s*\* Stopped( \([^)]*\))?: \[/.test(l))
+    if (kept.length === 0) continue
+    // a unique clone lists every instance, stopped ones too
+    if (/^\s*\* Clone Set: .*\(.*\bunique\b.*\):$/.test(head)) {
+      out.push(...block)
+      continue
+    }
+    // a partly active group says how many members it hides
+    const hidden = block.length - 1 - kept.length
+    const group = /^(\s*\* Resource Group: \S+?)(?: \((.*)\))?:$/.exec(head)
+    if (group && hidden > 0) out.push(`${group[1]} (${[`${hidden} member${hidden === 1 ? '' : 's'} inactive`, ...(group[2] ? [group[2]] : [])].join(', ')}):`, ...kept)
+    else out.push(head, ...kept)
   }
   if (out.length === 1) out.push('  * No active resources')
   return out
