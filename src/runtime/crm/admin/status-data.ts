@@ -136,7 +136,8 @@ export function summaryData(cib: Cib, ws: WorkingSet, now: number): StatusSummar
   const currentDc: CurrentDc = dc
     ? {present: true, version: clusterOption(cib, 'dc-version') ?? 'unknown', name: dc.uname, id: dc.id, withQuorum: isTrue(cib.attributes['have-quorum']), mixedVersion: new Set(sets).size > 1}
     : {present: false}
-  const instances = ws.resources.filter((r) => !r.orphan).flatMap(leaves)
+  // pe__count_common: every primitive, orphans only while active
+  const instances = ws.resources.flatMap(leaves).filter((r) => !r.orphan || r.role > Role.Stopped)
   const a = cib.attributes
   const ms = (name: string, fallback: number) => intervalMs(clusterOption(cib, name)) ?? fallback
   return {
