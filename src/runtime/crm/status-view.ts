@@ -8,7 +8,7 @@
 import type {Cib} from '../../formats/cib/model.js'
 import type {Rsc, WorkingSet} from '../scheduler/types.js'
 import {ctimeString} from './cib-ops.js'
-import {displayOrder, type FailureData, failures, isActive, leaves, nodeAttributes, nodeHistory, summaryData} from './admin/status-data.js'
+import {displayOrder, type FailureData, failures, isActive, leaves, nodeAttributes, nodeHistory, statusData, summaryData} from './admin/status-data.js'
 
 export interface StatusOptions {
   /** -r: Full List of Resources (inactive too) instead of Active Resources. */
@@ -23,6 +23,10 @@ export interface StatusOptions {
   timing?: boolean
   /** -n: resources listed under the node they run on. */
   byNode?: boolean
+  /** text (crm_mon's default), xml (crm_mon --output-as xml) or json (the same data as one object) */
+  format?: 'text' | 'xml' | 'json'
+  /** the command line, echoed in the XML's request attribute */
+  request?: string
   /** Milliseconds since the epoch, for "Last updated". */
   now: number
 }
@@ -38,7 +42,7 @@ export function summaryLines(cib: Cib, ws: WorkingSet, now: number): string[] {
   const lines = ['Cluster Summary:', `  * Stack: ${s.stack}`]
   const dc = s.currentDc
   if (dc.present) {
-    lines.push(`  * Current DC: ${dc.name} (version ${dc.version}) - ${dc.mixedVersion ? 'MIXED-VERSION ' : ''}partition ${dc.withQuorum ? 'with' : 'WITHOUT'} quorum`)
+    lines.push(`  * Current DC: ${dc.name} (version ${dc.version || 'unknown'}) - ${dc.mixedVersion ? 'MIXED-VERSION ' : ''}partition ${dc.withQuorum ? 'with' : 'WITHOUT'} quorum`)
   } else lines.push('  * Current DC: NONE')
   lines.push(`  * Last updated: ${s.lastUpdate}`)
   const c = s.lastChange
@@ -61,6 +65,12 @@ export async function renderStatus(cib: Cib, options: StatusOptions): Promise<st
 }
 
 export async function renderStatusFrom(cib: Cib, ws: WorkingSet, options: StatusOptions): Promise<string> {
+  if (options.format === 'xml' || options.format === 'json') {
+    const data = statusData(cib, ws, options.now)
+    if (options.format === 'json') return JSON.stringify(data, null, 2) + '\n'
+    const {statusXml} = await import('./admin/status-xml.js')
+    return statusXml(data, options.request ?? 'crm_mon --output-as xml')
+  }
   const {clusterStatus, primitiveLineWithoutNode, resourceStatusLines} = await import('../scheduler/status-text.js')
   // crm_simulate nests the lists one level under its own heading: lift them to crm_mon's top level
   const body = clusterStatus(ws, false)
@@ -161,7 +171,7 @@ export function formatDuration(ms: number): string {
 
 /** failed_action_friendly */
 function failureLine(f: FailureData): string {
-  const [, task, interval] = /^.+_(migrate_to|migrate_from|[^_]+)_(\d+)$/.exec(f.opKey) ?? []
+  const [, task, interval] = /^.+_(migrate_to|migrate_from|[^_]+)_(\d+)$/.exec(f.opKey ?? f.id ?? '') ?? []
   const ms = Number(interval ?? 0)
   const what = `${f.rscId} ${ms > 0 ? `${formatDuration(ms)}-interval ` : ''}${task === 'monitor' && ms === 0 ? 'probe' : task} on ${f.node}`
   const reason = f.exitreason === 'none' ? '' : f.exitreason

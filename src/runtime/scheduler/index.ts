@@ -131,6 +131,7 @@ export function unpackCluster(input: M.Cib, opts: ScheduleOptions = {}): Working
     for (const r of ws.resources) initAllowed(ws, r)
     unpackStatus(ws)
     applyNodeHealth(ws)
+    unpackConstraints(ws)
     return ws
   } finally {
     current = null

@@ -55,7 +55,8 @@ export interface ResourceHistoryData {
 }
 
 export interface FailureData {
-  opKey: string; node: string; exitstatus: string; exitreason: string; exitcode: number; call: string; status: string
+  /** the operation key, or (opKey absent) the history entry's id */
+  opKey?: string; id?: string; node: string; exitstatus: string; exitreason: string; exitcode: number; call: string; status: string
   lastRcChange?: string; queued?: string; exec?: string; interval?: number; task?: string
   /** for the text view */
   rscId: string; lastRcChangeEpoch?: number; execMs?: number
@@ -68,7 +69,8 @@ export interface StatusData {
   nodes: NodeData[]
   resources: ResourceData[]
   nodeAttributes: {node: string; attributes: {name: string; value: string}[]}[]
-  nodeHistory: {node: string; resources: ResourceHistoryData[]}[]
+  /** absent when no online node has a status entry */
+  nodeHistory?: {node: string; resources: ResourceHistoryData[]}[]
   failures: FailureData[]
   bans: BanData[]
 }
@@ -134,7 +136,7 @@ export function summaryData(cib: Cib, ws: WorkingSet, now: number): StatusSummar
   const dc = dcId === undefined ? undefined : ws.nodes.find((n) => n.id === dcId)
   const sets = ws.nodes.map(featureSet).filter((f): f is string => f !== undefined)
   const currentDc: CurrentDc = dc
-    ? {present: true, version: clusterOption(cib, 'dc-version') ?? 'unknown', name: dc.uname, id: dc.id, withQuorum: isTrue(cib.attributes['have-quorum']), mixedVersion: new Set(sets).size > 1}
+    ? {present: true, version: clusterOption(cib, 'dc-version') ?? '', name: dc.uname, id: dc.id, withQuorum: isTrue(cib.attributes['have-quorum']), mixedVersion: new Set(sets).size > 1}
     : {present: false}
   // pe__count_common: every primitive, orphans only while active
   const instances = ws.resources.flatMap(leaves).filter((r) => !r.orphan || r.role > Role.Stopped)
@@ -193,11 +195,9 @@ function resourceData(r: Rsc): ResourceData {
   if (r.variant === 'group') {
     return {kind: 'group', id: r.id, numberResources: r.children.length, managed, disabled: isDisabled(r), resources: r.children.map(primitiveData)}
   }
-  const failed = (x: Rsc): boolean => x.failed || x.children.some(failed)
-  const ignored = (x: Rsc): boolean => x.failureIgnored || x.children.some(ignored)
   return {
-    kind: 'clone', id: r.id, multiState: r.promotable, unique: r.unique, managed, disabled: isDisabled(r), failed: failed(r),
-    failureIgnored: ignored(r), targetRole: r.meta.get('target-role'),
+    kind: 'clone', id: r.id, multiState: r.promotable, unique: r.unique, managed, disabled: isDisabled(r), failed: r.failed,
+    failureIgnored: r.failureIgnored, targetRole: r.meta.get('target-role'),
     resources: r.children.filter((c) => !c.orphan || c.runningOn.length > 0).map((c) => resourceData(c) as PrimitiveData | GroupData),
   }
 }
@@ -240,7 +240,9 @@ function lastFailure(r: Rsc, n: SNode): number {
 }
 
 function findHistoryResource(ws: WorkingSet, id: string): Rsc | undefined {
-  return ws.byId.get(id) ?? ws.byId.get(`${id}:0`)
+  // an anonymous clone's history may name an instance number it no longer has
+  const base = id.replace(/:\d+$/, '')
+  return ws.byId.get(id) ?? ws.byId.get(`${id}:0`) ?? (base !== id ? (ws.byId.get(base) ?? ws.byId.get(`${base}:0`)) : undefined)
 }
 
 /** get_operation_list: no notifies, no probes that found the resource stopped, in call order. */
@@ -351,13 +353,14 @@ export function failures(ws: WorkingSet): FailureData[] {
     const a = op.attributes
     const key = a.operation_key || op.id
     const parsed = parseOpKey(key)
+    const named = a.operation_key ? {opKey: key} : {id: op.id}
     if (!parsed) continue
     const rc = Number(a['rc-code'] ?? 0)
     const status = a['op-status'] ?? '0'
     const changed = a['last-rc-change']
     const epoch = changed !== undefined && /^\d+$/.test(changed) && changed !== '0' ? Number(changed) : undefined
     const f: FailureData = {
-      opKey: key, node: node.uname, exitstatus: rcText(rc), exitreason: a['exit-reason'] || 'none', exitcode: rc,
+      ...named, node: node.uname, exitstatus: rcText(rc), exitreason: a['exit-reason'] || 'none', exitcode: rc,
       call: a['call-id'] ?? '', status: EXEC_TEXT[status] ?? 'Error', rscId: parsed.rsc,
     }
     if (epoch !== undefined) {
@@ -374,14 +377,26 @@ export function failures(ws: WorkingSet): FailureData[] {
   return out
 }
 
-/** Location constraints that keep a resource off a node (negative score on a node). */
+/**
+ * Location constraints that keep a resource off a node (negative score), in unpacking order:
+ * what crm_mon -L lists and its XML always carries. A rule's entry is named by the rule's id.
+ */
 export function bans(cib: Cib, ws: WorkingSet): BanData[] {
   const out: BanData[] = []
-  for (const c of cib.constraints) {
-    if (c.kind !== 'location' || !c.rsc || !c.node || c.score === undefined) continue
-    const weight = /^-inf(inity)?$/i.test(c.score) ? -1_000_000 : Number(c.score)
-    if (!(weight < 0) || !ws.nodeByName.has(c.node)) continue
-    out.push({id: c.id, resource: c.rsc, node: c.node, weight, promotedOnly: /^(promoted|master)$/i.test(c.role ?? '')})
+  const byId = new Map(cib.constraints.filter((c) => c.kind === 'location').map((c) => [c.id, c]))
+  const seen = new Map<string, number>()
+  for (const loc of ws.locations) {
+    const c = byId.get(loc.id)
+    if (!c || c.kind !== 'location') continue
+    const k = `${loc.id}\0${loc.rsc.id}`
+    const n = seen.get(k) ?? 0
+    seen.set(k, n + 1)
+    const ruleIndex = c.node !== undefined ? n - 1 : n
+    const id = ruleIndex >= 0 ? (c.rules[ruleIndex]?.id ?? loc.id) : loc.id
+    // a rule's matching nodes are listed last node first (as Pacemaker builds that list)
+    for (const {node, score} of ruleIndex >= 0 ? [...loc.nodes].reverse() : loc.nodes) {
+      if (score < 0) out.push({id, resource: printableId(loc.rsc), node: node.uname, weight: Math.max(score, -1_000_000), promotedOnly: loc.role === Role.Promoted})
+    }
   }
   return out
 }
@@ -393,7 +408,7 @@ export function statusData(cib: Cib, ws: WorkingSet, now: number, timing = true)
     nodes: ws.nodes.map((n) => nodeData(ws, n, dcId)),
     resources: displayOrder(ws).map(resourceData),
     nodeAttributes: nodeAttributes(cib, ws),
-    nodeHistory: (nodeHistory(cib, ws, true, timing) ?? []).filter((h) => h.resources.length > 0),
+    nodeHistory: nodeHistory(cib, ws, true, timing)?.filter((h) => h.resources.length > 0),
     failures: failures(ws),
     bans: bans(cib, ws),
   }
