@@ -36,7 +36,7 @@ import {FileAttributeStore} from '../executor/attribute-store.js'
 import type {ControllerAction, ControllerEvent, FenceLevel} from './controller-types.js'
 import {CrmNode, type CrmNodeAction, type CrmNodeEvent} from './node.js'
 import {CRM_MESSAGE_TYPE, encodeCrmMessages, Reassembler, type CrmMessage, type CrmState} from './protocol.js'
-import {crmSocketPath, DEFAULT_CRM_SOCKET, startCrmSocket, type CrmStatus} from './socket.js'
+import {crmSocketPath, DEFAULT_CRM_SOCKET, startCrmSocket, type CrmStatus, type CrmWatchEvent} from './socket.js'
 
 export interface CrmStartOptions extends CrmDaemonOptions {
   /** Sockets to listen on; default STATE_DIR/hakit-crm.sock and /run/hakit/crm.sock when usable. */
@@ -129,6 +129,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   const attributeFile = join(config.stateDir, 'attributes.json')
   const executor: Executor = options.executor ?? new LocalExecutor({nodeName: config.node, nodeId: config.node, attributeStore: attributeFile})
   const machine = new CrmNode({localNode: config.node, nodes: config.nodes, dcVersion: version, dcDeadtimeMs: options.dcDeadtimeMs}, cib)
+  /** crm status live views subscribed over the socket (the watch request) */
+  const watchers = new Set<(event: CrmWatchEvent) => void>()
   const controller = new Controller({localNode: config.node, controllerUuid: randomUUID()})
   let controllerActive = false
   let finished = false
@@ -208,6 +210,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           break
         case 'cib-changed':
           if (controllerActive) controllerFeed({type: 'cib-changed', cib: structuredClone(machine.cib)})
+          notifyWatchers()
           break
         case 'reply':
           replies.get(a.id)?.({ok: a.ok, ...(a.error ? {error: a.error} : {}), ...(a.version ? {version: formatVersion(a.version)} : {})})
@@ -520,6 +523,15 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   })
 
   // ---- socket
+  function watchEvent(): CrmWatchEvent {
+    const snap = controllerActive ? controller.snapshot() : undefined
+    return {version: formatVersion(cibVersion(machine.cib)), ...(snap ? {transition: {id: snap.transitionId, inFlight: snap.inFlight}} : {})}
+  }
+  function notifyWatchers(): void {
+    if (watchers.size === 0) return
+    const event = watchEvent()
+    for (const w of watchers) w(event)
+  }
   const status = (): CrmStatus => ({
     node: config.node, state: machine.state, ...(machine.dc ? {dc: machine.dc} : {}), members: [...machine.members],
     quorum: machine.quorum.state.have, version: formatVersion(cibVersion(machine.cib)),
@@ -528,6 +540,11 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     query: () => printCibXml(machine.cib),
     status,
     submit: (change: CibOp) => submit(change, 'cibadmin'),
+    watch: (listener: (event: CrmWatchEvent) => void) => {
+      watchers.add(listener)
+      listener(watchEvent())
+      return () => watchers.delete(listener)
+    },
   }
   const sockets = options.sockets ?? [crmSocketPath(config.stateDir), DEFAULT_CRM_SOCKET]
   const servers: Server[] = []

@@ -360,7 +360,7 @@ export function failures(ws: WorkingSet): FailureData[] {
     const changed = a['last-rc-change']
     const epoch = changed !== undefined && /^\d+$/.test(changed) && changed !== '0' ? Number(changed) : undefined
     const f: FailureData = {
-      ...named, node: node.uname, exitstatus: rcText(rc), exitreason: a['exit-reason'] || 'none', exitcode: rc,
+      ...named, node: node.uname, exitstatus: rcText(rc), exitreason: a['exit-reason'] ?? 'none', exitcode: rc,
       call: a['call-id'] ?? '', status: EXEC_TEXT[status] ?? 'Error', rscId: parsed.rsc,
     }
     if (epoch !== undefined) {
