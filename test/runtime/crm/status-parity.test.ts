@@ -24,7 +24,6 @@ const KNOWN = new Set([
   'group/994|*|Failed Resource Actions:', 'promotable/stonith-0|*|Failed Resource Actions:',
   'group/994|xml|failures', 'promotable/stonith-0|xml|failures',
   // fail counts of a resource whose failures Pacemaker counts under another name
-  'clone/clone-fail-block-colocation|-1 -r -A -f|Migration Summary:',
   'clone/clone-fail-block-colocation|-1 -o -t -r|Operations:', 'clone/clone-fail-block-colocation|xml|node_history',
   'clone/cloned-group-stop|-1 -o -t -r|Operations:', 'clone/cloned-group-stop|xml|node_history',
   'failures/failcount-block|-1 -o -t -r|Operations:', 'failures/failcount-block|xml|node_history',
