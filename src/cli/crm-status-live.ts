@@ -47,11 +47,14 @@ export interface LiveSource {
   /** Starts calling onChange (once at once, then on every change); returns the stopper. */
   subscribe(onChange: (event?: CrmWatchEvent) => void, onEnd: (error?: Error) => void): Promise<() => void>
   read(): Promise<Cib>
+  /** A read may catch the source half-written (a file being rewritten): skip that frame, the next change redraws. */
+  readMayBePartial?: boolean
 }
 
 export function fileSource(path: string, read: () => Promise<Cib>): LiveSource {
   return {
     read,
+    readMayBePartial: true,
     async subscribe(onChange) {
       onChange()
       // watch the directory: editors and atomic writers replace the file
@@ -104,7 +107,13 @@ export async function runLiveStatus(source: LiveSource, options: Omit<StatusOpti
     try {
       do {
         again = false
-        const cib = await source.read()
+        let cib: Cib
+        try {
+          cib = await source.read()
+        } catch (error) {
+          if (source.readMayBePartial && previous !== undefined) continue
+          throw error
+        }
         const text = await renderStatus(cib, {...options, now: Date.now()})
         const a = cib.attributes
         if (!lastEvent?.transition) lastEvent = {version: `${a.admin_epoch ?? 0}.${a.epoch ?? 0}.${a.num_updates ?? 0}`}
