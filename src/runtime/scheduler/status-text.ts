@@ -134,7 +134,8 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, showNode = tru
   // pcmk__native_output_string
   const multiple = r.runningOn.length > 1
   const was = r.unpacked ?? {managed: r.managed, block: r.block, lockNode: r.lockNode}
-  const node = multiple ? undefined : (r.runningOn[0] ?? was.lockNode)
+  // crm_mon -n (showNode false) names no node at all: no UNCLEAN/LOCKED flag, no node list
+  const node = multiple || !showNode ? undefined : (r.runningOn[0] ?? was.lockNode)
   const words: string[] = []
   if (r.orphan) words.push('ORPHANED')
   if (r.failed) {
@@ -147,7 +148,7 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, showNode = tru
     const role = r.role <= Role.Stopped ? Role.Started : r.role
     words.push(r.pendingNode && r.runningOn.length > 0 ? 'Starting' : r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[role === Role.Started && promotable ? Role.Unpromoted : role])
   }
-  if (node && showNode) words.push(node.uname)
+  if (node) words.push(node.uname)
   const probe = r.runningOn.length === 0 && !r.failed && (r.role <= Role.Stopped) ? failedProbeResult(ws, r, node?.uname) : undefined
   const flags: string[] = []
   if (node && !(node.unpackedOnline ?? node.online) && (node.unpackedUnclean ?? node.unclean)) flags.push('UNCLEAN')
@@ -159,7 +160,7 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, showNode = tru
   let out = words.join(' ')
   if (probe) out += ` (${probe}) `
   if (flags.length) out += ` (${flags.join(', ')})`
-  if (multiple) out += ` [ ${r.runningOn.map((n) => n.uname).join(' ')} ]`
+  if (multiple && showNode) out += ` [ ${r.runningOn.map((n) => n.uname).join(' ')} ]`
   return out
 }
 

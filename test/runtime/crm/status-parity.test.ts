@@ -30,10 +30,6 @@ const KNOWN = new Set([
   'failures/unmanaged-stop-1|-1 -o -t -r|Operations:', 'failures/unmanaged-stop-1|xml|node_history',
   'failures/failcount-block|-1 -r -A -f|Migration Summary:',
   'failures/unmanaged-stop-2|-1 -o -t -r|Operations:', 'failures/unmanaged-stop-2|xml|node_history',
-  // -n: primitives under their node (running_rsc order, multiply-active and remote cases)
-  'basic/multi1|-1 -n -r|Node List:', 'basic/stopped-monitor-02|-1 -n -r|Node List:', 'basic/stopped-monitor-10|-1 -n -r|Node List:',
-  'clone/829|-1 -n -r|Node List:', 'clone/interleave-pseudo-stop|-1 -n -r|Node List:', 'failures/multiply-active-stonith|-1 -n -r|Node List:',
-  'promotable/promoted-7|-1 -n -r|Node List:', 'promotable/stonith-0|-1 -n -r|Node List:',
   // XML bans: the order of a rule's nodes, clone-instance and role-specific constraints
   'clone/bug-lf-2213|xml|bans', 'clone/clone-require-all-5|xml|bans', 'clone/clone-require-all-6|xml|bans', 'clone/clone-require-all-7|xml|bans',
   'promotable/colocation_constraint_stops_unpromoted|xml|bans', 'promotable/failed-demote-recovery-promoted|xml|bans', 'promotable/promoted-stop|xml|bans',
