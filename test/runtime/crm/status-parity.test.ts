@@ -23,13 +23,9 @@ const KNOWN = new Set([
   // failures recorded by Pacemaker's unpacking that hakit's differs on (ops after a failed stop, a recurring monitor of a failed probe)
   'group/994|*|Failed Resource Actions:', 'promotable/stonith-0|*|Failed Resource Actions:',
   'group/994|xml|failures', 'promotable/stonith-0|xml|failures',
-  // fail counts of a resource whose failures Pacemaker counts under another name
-  'clone/clone-fail-block-colocation|-1 -o -t -r|Operations:', 'clone/clone-fail-block-colocation|xml|node_history',
-  'clone/cloned-group-stop|-1 -o -t -r|Operations:', 'clone/cloned-group-stop|xml|node_history',
+  // a fail count hakit's scheduler takes as expired (failure-timeout with on-fail=block) where Pacemaker's does not
   'failures/failcount-block|-1 -o -t -r|Operations:', 'failures/failcount-block|xml|node_history',
-  'failures/unmanaged-stop-1|-1 -o -t -r|Operations:', 'failures/unmanaged-stop-1|xml|node_history',
   'failures/failcount-block|-1 -r -A -f|Migration Summary:',
-  'failures/unmanaged-stop-2|-1 -o -t -r|Operations:', 'failures/unmanaged-stop-2|xml|node_history',
   // XML bans: the order of a rule's nodes, clone-instance and role-specific constraints
   'clone/bug-lf-2213|xml|bans', 'clone/clone-require-all-5|xml|bans', 'clone/clone-require-all-6|xml|bans', 'clone/clone-require-all-7|xml|bans',
   'promotable/colocation_constraint_stops_unpromoted|xml|bans', 'promotable/failed-demote-recovery-promoted|xml|bans', 'promotable/promoted-stop|xml|bans',

@@ -286,7 +286,8 @@ export function nodeHistory(cib: Cib, ws: WorkingSet, operations: boolean, timin
         continue
       }
       const count = failCount(ws, r, n)
-      const last = count > 0 || operations ? lastFailure(r, n) : 0
+      // pe_get_failcount reports the last failure only with a fail count
+      const last = count > 0 ? lastFailure(r, n) : 0
       const history = (id: string): ResourceHistoryData => ({
         id, orphan: false, migrationThreshold: r.migrationThreshold,
         ...(count > 0 ? {failCount: Math.min(count, 1_000_000)} : {}),
