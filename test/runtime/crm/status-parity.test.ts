@@ -26,9 +26,6 @@ const KNOWN = new Set([
   // a fail count hakit's scheduler takes as expired (failure-timeout with on-fail=block) where Pacemaker's does not
   'failures/failcount-block|-1 -o -t -r|Operations:', 'failures/failcount-block|xml|node_history',
   'failures/failcount-block|-1 -r -A -f|Migration Summary:',
-  // XML bans: the order of a rule's nodes, clone-instance and role-specific constraints
-  'clone/bug-lf-2213|xml|bans', 'clone/clone-require-all-5|xml|bans', 'clone/clone-require-all-6|xml|bans', 'clone/clone-require-all-7|xml|bans',
-  'promotable/colocation_constraint_stops_unpromoted|xml|bans', 'promotable/failed-demote-recovery-promoted|xml|bans', 'promotable/promoted-stop|xml|bans',
   // XML resources: inactive orphans and clone instances beyond those hakit unpacks
   'clone/interleave-pseudo-stop|xml|resources', 'promotable/bug-1685|xml|resources', 'promotable/novell-239082|xml|resources', 'promotable/promoted-12|xml|resources',
   'clone/bug-lf-2574|xml|node_attributes',

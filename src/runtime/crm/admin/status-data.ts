@@ -386,6 +386,7 @@ export function bans(cib: Cib, ws: WorkingSet): BanData[] {
   const out: BanData[] = []
   const byId = new Map(cib.constraints.filter((c) => c.kind === 'location').map((c) => [c.id, c]))
   const seen = new Map<string, number>()
+  const entries: BanData[][] = []
   for (const loc of ws.locations) {
     const c = byId.get(loc.id)
     if (!c || c.kind !== 'location') continue
@@ -394,11 +395,18 @@ export function bans(cib: Cib, ws: WorkingSet): BanData[] {
     seen.set(k, n + 1)
     const ruleIndex = c.node !== undefined ? n - 1 : n
     const id = ruleIndex >= 0 ? (c.rules[ruleIndex]?.id ?? loc.id) : loc.id
-    // a rule's matching nodes are listed last node first (as Pacemaker builds that list)
-    for (const {node, score} of ruleIndex >= 0 ? [...loc.nodes].reverse() : loc.nodes) {
-      if (score < 0) out.push({id, resource: printableId(loc.rsc), node: node.uname, weight: Math.max(score, -1_000_000), promotedOnly: loc.role === Role.Promoted})
+    // generate_location_rule: an "and" rule starts from a copy of the node list (g_list_prepend: reversed),
+    // an "or" rule appends the nodes that match (in order)
+    const rule = ruleIndex >= 0 ? c.rules[ruleIndex] : undefined
+    const nodes = rule && (rule.booleanOp ?? 'and') === 'and' ? [...loc.nodes].reverse() : loc.nodes
+    const bansHere: BanData[] = []
+    for (const {node, score} of nodes) {
+      if (score < 0) bansHere.push({id, resource: printableId(loc.rsc), node: node.uname, weight: Math.max(score, -1_000_000), promotedOnly: loc.role === Role.Promoted})
     }
+    entries.push(bansHere)
   }
+  // Pacemaker prepends each new location to its list: the last configured comes first
+  for (const e of entries.reverse()) out.push(...e)
   return out
 }
 
