@@ -96,7 +96,7 @@ export async function renderStatusFrom(cib: Cib, ws: WorkingSet, options: Status
   if (resources) sections.push(resources)
   if (options.attributes) {
     const attrs = nodeAttributes(cib, ws)
-    if (attrs.length > 0) sections.push(['Node Attributes:', ...attrs.flatMap((a) => [`  * Node: ${a.node}:`, ...a.attributes.map(({name, value}) => `    * ${name.padEnd(32)}\t: ${value.padEnd(10)}`)])])
+    if (attrs.length > 0) sections.push(['Node Attributes:', ...attrs.flatMap((a) => [`  * Node: ${a.node}:`, ...a.attributes.map(attributeLine)])])
   }
   if (options.operations || options.failcounts) {
     const history = nodeHistory(cib, ws, !!options.operations, !!options.timing)
@@ -105,6 +105,16 @@ export async function renderStatusFrom(cib: Cib, ws: WorkingSet, options: Status
   const failed = failures(ws)
   if (failed.length > 0) sections.push(['Failed Resource Actions:', ...failed.map(failureLine)])
   return sections.map((s) => s.join('\n')).join('\n\n') + '\n'
+}
+
+/** node_attribute: name padded to 32, value to 10, and for a ping attribute how connectivity stands */
+function attributeLine(a: {name: string; value: string; expected?: number}): string {
+  const line = `    * ${a.name.padEnd(32)}\t: ${a.value.padEnd(10)}`
+  if (a.expected === undefined) return line
+  const v = parseInt(a.value, 10)
+  if (!(v > 0)) return `${line}\t: Connectivity is lost`
+  if (v < a.expected) return `${line}\t: Connectivity is degraded (Expected=${a.expected})`
+  return line
 }
 
 /** -n: every node on its own line with the primitives it runs, without node names. */

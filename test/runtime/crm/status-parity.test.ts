@@ -28,7 +28,6 @@ const KNOWN = new Set([
   'failures/failcount-block|-1 -r -A -f|Migration Summary:',
   // XML resources: inactive orphans and clone instances beyond those hakit unpacks
   'clone/interleave-pseudo-stop|xml|resources', 'promotable/bug-1685|xml|resources', 'promotable/novell-239082|xml|resources', 'promotable/promoted-12|xml|resources',
-  'clone/bug-lf-2574|xml|node_attributes',
 ])
 
 function sections(text: string, xml: boolean): Map<string, string> {

@@ -62,13 +62,16 @@ export interface FailureData {
   rscId: string; lastRcChangeEpoch?: number; execMs?: number
 }
 
+/** expected: for the attribute a ping resource maintains, the score when every host answers */
+export interface NodeAttributeData {name: string; value: string; expected?: number}
+
 export interface BanData {id: string; resource: string; node: string; weight: number; promotedOnly: boolean}
 
 export interface StatusData {
   summary: StatusSummary
   nodes: NodeData[]
   resources: ResourceData[]
-  nodeAttributes: {node: string; attributes: {name: string; value: string}[]}[]
+  nodeAttributes: {node: string; attributes: NodeAttributeData[]}[]
   /** absent when no online node has a status entry */
   nodeHistory?: {node: string; resources: ResourceHistoryData[]}[]
   failures: FailureData[]
@@ -212,9 +215,29 @@ export function displayOrder(ws: WorkingSet): Rsc[] {
 /** Attributes crm_mon never shows (its own bookkeeping). */
 const HIDDEN_ATTRIBUTE = /^(fail-count-|last-failure-|shutdown|terminate|standby|#)/
 
+/**
+ * add_extra_info: the score a ping resource (type ping or pingd) writes into the attribute named
+ * by its `name` parameter (default pingd) when all its hosts answer: multiplier × hosts.
+ */
+function pingExpected(resources: Rsc[], attribute: string): number | undefined {
+  for (const r of resources) {
+    const inChildren = pingExpected(r.children, attribute)
+    if (inChildren !== undefined) return inChildren
+    if (!['ping', 'pingd'].includes((r.type ?? '').toLowerCase()) || !r.prim) continue
+    const params = new Map<string, string>()
+    for (const set of r.prim.instanceAttributes) if (!set.rule) for (const p of set.pairs) if (!params.has(p.name)) params.set(p.name, p.value ?? '')
+    if ((params.get('name') ?? 'pingd').toLowerCase() !== attribute.toLowerCase()) continue
+    const hosts = params.get('host_list')
+    const count = hosts === undefined ? 0 : hosts.split(' ').length
+    const multiplier = /^-?\d+/.test(params.get('multiplier') ?? '') ? parseInt(params.get('multiplier')!, 10) : 1
+    return multiplier * count
+  }
+  return undefined
+}
+
 /** Per online node: its permanent and transient attributes, sorted by name. */
-export function nodeAttributes(cib: Cib, ws: WorkingSet): {node: string; attributes: {name: string; value: string}[]}[] {
-  const out: {node: string; attributes: {name: string; value: string}[]}[] = []
+export function nodeAttributes(cib: Cib, ws: WorkingSet): {node: string; attributes: NodeAttributeData[]}[] {
+  const out: {node: string; attributes: NodeAttributeData[]}[] = []
   for (const n of ws.nodes) {
     if (!(n.unpackedOnline ?? n.online)) continue
     const attrs = new Map<string, string>()
@@ -222,7 +245,12 @@ export function nodeAttributes(cib: Cib, ws: WorkingSet): {node: string; attribu
     for (const set of node?.instanceAttributes ?? []) if (!set.rule) for (const p of set.pairs) attrs.set(p.name, p.value ?? '')
     for (const set of cib.status.find((x) => x.id === n.id)?.transientAttributes ?? []) for (const p of set.pairs) attrs.set(p.name, p.value ?? '')
     const shown = [...attrs].filter(([name]) => !HIDDEN_ATTRIBUTE.test(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    if (shown.length > 0) out.push({node: n.uname, attributes: shown.map(([name, value]) => ({name, value}))})
+    if (shown.length > 0) {
+      out.push({node: n.uname, attributes: shown.map(([name, value]) => {
+        const expected = pingExpected(ws.resources, name)
+        return expected === undefined ? {name, value} : {name, value, expected}
+      })})
+    }
   }
   return out
 }

@@ -85,7 +85,7 @@ export function statusXml(d: StatusData, request: string): string {
   if (d.nodeAttributes.length > 0) {
     lines.push(...list('node_attributes', d.nodeAttributes.flatMap((n) => [
       tag('    ', 'node', [['name', n.node]], false),
-      ...n.attributes.map((a) => tag('      ', 'attribute', [['name', a.name], ['value', a.value]], true)),
+      ...n.attributes.map((a) => tag('      ', 'attribute', [['name', a.name], ['value', a.value], ['expected', a.expected]], true)),
       '    </node>',
     ])))
   }
