@@ -26,8 +26,6 @@ const KNOWN = new Set([
   // a fail count hakit's scheduler takes as expired (failure-timeout with on-fail=block) where Pacemaker's does not
   'failures/failcount-block|-1 -o -t -r|Operations:', 'failures/failcount-block|xml|node_history',
   'failures/failcount-block|-1 -r -A -f|Migration Summary:',
-  // XML resources: inactive orphans and clone instances beyond those hakit unpacks
-  'clone/interleave-pseudo-stop|xml|resources', 'promotable/bug-1685|xml|resources', 'promotable/novell-239082|xml|resources', 'promotable/promoted-12|xml|resources',
 ])
 
 function sections(text: string, xml: boolean): Map<string, string> {

@@ -201,7 +201,8 @@ function resourceData(r: Rsc): ResourceData {
   return {
     kind: 'clone', id: r.id, multiState: r.promotable, unique: r.unique, managed, disabled: isDisabled(r), failed: r.failed,
     failureIgnored: r.failureIgnored, targetRole: r.meta.get('target-role'),
-    resources: r.children.filter((c) => !c.orphan || c.runningOn.length > 0).map((c) => resourceData(c) as PrimitiveData | GroupData),
+    // the XML lists every instance, inactive orphans too (the text leaves those out)
+    resources: r.children.map((c) => resourceData(c) as PrimitiveData | GroupData),
   }
 }
 
