@@ -36,6 +36,19 @@ export function fit(line: string, width: number): string {
   return out
 }
 
+/**
+ * What fits the screen's height, as a full-screen view must: the first lines, and when some are
+ * cut, a last line saying how many and how many of those changed.
+ */
+export function fitHeight(shown: string[], lines: string[], previous: string[] | undefined, rows: number, width: number): string[] {
+  if (shown.length <= rows) return shown
+  const keep = Math.max(0, rows - 1)
+  const before = new Set(previous ?? [])
+  const cut = lines.slice(keep)
+  const changed = previous === undefined ? 0 : cut.filter((l) => l.trim() !== '' && !before.has(l) && !l.startsWith('  * Last updated: ')).length
+  return [...shown.slice(0, keep), fit(`… ${cut.length} more line${cut.length === 1 ? '' : 's'}${changed ? ` (${changed} changed)` : ''}: enlarge the terminal, or use -1`, width)]
+}
+
 export function progressLine(event: CrmWatchEvent | undefined, width: number): string {
   const t = event?.transition
   if (!t) return fit(`CIB ${event?.version ?? '?'}`, width)
@@ -98,6 +111,7 @@ export async function runLiveStatus(source: LiveSource, options: Omit<StatusOpti
   })
 
   const width = () => out.columns || Number(process.env.COLUMNS) || 80
+  const height = () => out.rows || Number(process.env.LINES) || 24
   const draw = async (): Promise<void> => {
     if (drawing) {
       again = true
@@ -119,7 +133,8 @@ export async function runLiveStatus(source: LiveSource, options: Omit<StatusOpti
         if (!lastEvent?.transition) lastEvent = {version: `${a.admin_epoch ?? 0}.${a.epoch ?? 0}.${a.num_updates ?? 0}`}
         const lines = text.replace(/\n$/, '').split('\n')
         const shown = frameLines(lines, previous, width(), mark)
-        out.write(HOME_CLEAR + [...shown, '', progressLine(lastEvent, width()), 'Press q or Ctrl-C to quit'].join('\n'))
+        const footer = ['', progressLine(lastEvent, width()), 'Press q or Ctrl-C to quit']
+        out.write(HOME_CLEAR + [...fitHeight(shown, lines, previous, height() - footer.length, width()), ...footer].join('\n'))
         previous = lines
       } while (again)
     } catch (error) {

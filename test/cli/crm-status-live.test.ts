@@ -10,7 +10,7 @@ import {copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'no
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {haveCommand, projectRoot, sharedDir} from '../helpers/cli.js'
-import {fit, frameLines, progressLine} from '../../src/cli/crm-status-live.js'
+import {fit, fitHeight, frameLines, progressLine} from '../../src/cli/crm-status-live.js'
 
 test('fit cuts to the width, counting tabs to the next stop', () => {
   assert.equal(fit('abcdef', 4), 'abc…')
@@ -25,6 +25,12 @@ test('frameLines marks only lines that changed, never the clock', () => {
   const after = ['Cluster Summary:', '  * Last updated: B', '  * p\tStarted n2']
   assert.deepEqual(frameLines(after, before, 80, mark), ['Cluster Summary:', '  * Last updated: B', '[  * p\tStarted n2]'])
   assert.deepEqual(frameLines(after, undefined, 80, mark), after, 'the first frame marks nothing')
+})
+
+test('fitHeight keeps what fits and says how many lines, and how many changed ones, are cut', () => {
+  const lines = ['a', 'b', 'c', 'd', 'e']
+  assert.deepEqual(fitHeight(lines, lines, undefined, 10, 80), lines)
+  assert.deepEqual(fitHeight(lines, lines, ['a', 'b', 'c', 'd', 'x'], 3, 80), ['a', 'b', '… 3 more lines (1 changed): enlarge the terminal, or use -1'])
 })
 
 test('progressLine shows the transition in flight', () => {
