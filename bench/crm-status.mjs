@@ -83,7 +83,7 @@ async function redraw(resources) {
   const file = join(work, `live-${resources}.xml`)
   let epoch = 1
   writeFileSync(file, cib(resources, epoch))
-  const log = join(work, 'typescript')
+  const log = join(work, `typescript-${resources}`)
   const child = spawn('script', ['-qfc', `${process.execPath} ${join(root, 'bin', 'run.js')} crm status`, log], {
     env: {...process.env, CIB_file: file, NO_COLOR: '1', COLUMNS: '120', LINES: '50'}, stdio: ['pipe', 'ignore', 'ignore'],
   })
