@@ -17,7 +17,7 @@ ENVIRONMENT
   CIB_file          read this CIB file instead of the running cluster
   HAKIT_CRM_SOCKET  the local daemon's socket
   NO_COLOR          live view: mark changed lines with '>' instead of reverse video
-  COLUMNS           live view: the width when the terminal does not say`
+  COLUMNS, LINES    live view: the size when the terminal does not say (frames are cut to it)`
 
   static override aliases = ['crm:mon', 'crm_mon']
   static override examples = [
