@@ -306,6 +306,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           break
       }
     }
+    // live status views show the transition's actions in flight as soon as they are sent
+    if (actions.some((a) => a.type === 'execute')) notifyWatchers()
   }
 
   // ---- the local executor
