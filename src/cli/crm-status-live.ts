@@ -5,7 +5,7 @@
  * previous frame are highlighted; the DC's transition in flight is shown as
  * a progress line. q or Ctrl-C ends it and restores the terminal.
  */
-import {watch as watchFile} from 'node:fs'
+import {statSync, watch as watchFile} from 'node:fs'
 import type {ChalkInstance} from 'chalk'
 import type {Cib} from '../formats/cib/model.js'
 import type {CrmWatchEvent} from '../runtime/crm/socket.js'
@@ -73,8 +73,23 @@ export function fileSource(path: string, read: () => Promise<Cib>): LiveSource {
       // watch the directory: editors and atomic writers replace the file
       const {dirname, basename} = await import('node:path')
       const name = basename(path)
+      // one change often comes as several events (write, rename): redraw once per new file version
+      let last = ''
+      const version = () => {
+        try {
+          const s = statSync(path)
+          return `${s.ino}:${s.size}:${s.mtimeMs}`
+        } catch {
+          return ''
+        }
+      }
+      last = version()
       const watcher = watchFile(dirname(path), (_event, file) => {
-        if (file === null || file === name) onChange()
+        if (file !== null && file !== name) return
+        const now = version()
+        if (now === last) return
+        last = now
+        onChange()
       })
       return () => watcher.close()
     },
