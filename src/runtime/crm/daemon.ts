@@ -36,7 +36,7 @@ import {AttrdAttributeStore} from './attrd-store.js'
 import type {ControllerAction, ControllerEvent, FenceLevel} from './controller-types.js'
 import {CrmNode, type CrmNodeAction, type CrmNodeEvent} from './node.js'
 import {CRM_MESSAGE_TYPE, encodeCrmMessages, Reassembler, type CrmMessage, type CrmState} from './protocol.js'
-import {crmSocketPath, DEFAULT_CRM_SOCKET, startCrmSocket, type AttributeAnswer, type AttributeRequest, type CrmStatus} from './socket.js'
+import {crmSocketPath, DEFAULT_CRM_SOCKET, startCrmSocket, type AttributeAnswer, type AttributeRequest, type CrmStatus, type CrmWatchEvent} from './socket.js'
 
 export interface CrmStartOptions extends CrmDaemonOptions {
   /** Sockets to listen on; default STATE_DIR/hakit-crm.sock and /run/hakit/crm.sock when usable. */
@@ -138,6 +138,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     ...(process.env.HAKIT_FENCE_AGENT_DIR ? {paths: {fenceDir: process.env.HAKIT_FENCE_AGENT_DIR}} : {}),
   })
   const machine = new CrmNode({localNode: config.node, nodes: config.nodes, dcVersion: version, dcDeadtimeMs: options.dcDeadtimeMs}, cib)
+  /** crm status live views subscribed over the socket (the watch request) */
+  const watchers = new Set<(event: CrmWatchEvent) => void>()
   const controller = new Controller({localNode: config.node, controllerUuid: randomUUID()})
   let controllerActive = false
   let finished = false
@@ -217,6 +219,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           break
         case 'cib-changed':
           if (controllerActive) controllerFeed({type: 'cib-changed', cib: structuredClone(machine.cib)})
+          notifyWatchers()
           break
         case 'reply':
           replies.get(a.id)?.({ok: a.ok, ...(a.error ? {error: a.error} : {}), ...(a.version ? {version: formatVersion(a.version)} : {})})
@@ -324,6 +327,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           break
       }
     }
+    // live status views show the transition's actions in flight as soon as they are sent
+    if (actions.some((a) => a.type === 'execute')) notifyWatchers()
   }
 
   // ---- the local executor
@@ -523,6 +528,15 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   })
 
   // ---- socket
+  function watchEvent(): CrmWatchEvent {
+    const snap = controllerActive ? controller.snapshot() : undefined
+    return {version: formatVersion(cibVersion(machine.cib)), ...(snap ? {transition: {id: snap.transitionId, inFlight: snap.inFlight}} : {})}
+  }
+  function notifyWatchers(): void {
+    if (watchers.size === 0) return
+    const event = watchEvent()
+    for (const w of watchers) w(event)
+  }
   const status = (): CrmStatus => ({
     node: config.node, state: machine.state, ...(machine.dc ? {dc: machine.dc} : {}), members: [...machine.members],
     quorum: machine.quorum.state.have, version: formatVersion(cibVersion(machine.cib)),
@@ -533,6 +547,11 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     status,
     submit: (change: CibOp) => submit(change, 'cibadmin'),
     attribute: attributeRequestFromTools,
+    watch: (listener: (event: CrmWatchEvent) => void) => {
+      watchers.add(listener)
+      listener(watchEvent())
+      return () => watchers.delete(listener)
+    },
   }
   const servers: Server[] = []
   for (const socket of sockets) {

@@ -31,6 +31,8 @@ export interface ScheduleOptions {
   /** Current time in ms since the epoch (failure-timeout); defaults to Date.now(). */
   now?: number
   showScores?: boolean
+  /** Collect failed operations as unpacking records them (ws.failedOps, crm_mon's Failed Resource Actions). */
+  recordFailures?: boolean
 }
 
 export interface GraphAction {
@@ -101,6 +103,7 @@ export function newWorkingSet(cib: M.Cib, opts: ScheduleOptions = {}): WorkingSe
     cib, now, options: unpackOptions(cib, now), nodes: [], nodeById: new Map(), nodeByName: new Map(),
     resources: [], configOrder: [], byId: new Map(), colocations: [], locations: [], orderings: [], actions: [], actionSeq: 0, orderSeq: 0,
     fenceActions: [], orphans: [], scoresLog: [], showScores: opts.showScores ?? false, errors: [],
+    ...(opts.recordFailures ? {failedOps: []} : {}),
   }
 }
 
@@ -108,6 +111,31 @@ export function newWorkingSet(cib: M.Cib, opts: ScheduleOptions = {}): WorkingSe
 function executionDate(cib: M.Cib): number | undefined {
   const v = cib.attributes['execution-date']
   return v !== undefined && /^\d+$/.test(v) ? Number(v) * 1000 : undefined
+}
+
+/**
+ * Only the unpacking of configuration and status (cluster_status), no placement: what crm_mon
+ * shows. Cheaper than schedule() on large CIBs.
+ */
+export function unpackCluster(input: M.Cib, opts: ScheduleOptions = {}): WorkingSet {
+  const expanded = expandTemplates(input)
+  const ws = newWorkingSet(expandGuestNodes(expanded.cib), opts)
+  ws.references = expanded.references
+  current = ws
+  try {
+    unpackNodes(ws)
+    unpackNodeUtilization(ws)
+    buildResources(ws)
+    linkContainers(ws)
+    linkRemoteConnections(ws)
+    for (const r of ws.resources) initAllowed(ws, r)
+    unpackStatus(ws)
+    applyNodeHealth(ws)
+    unpackConstraints(ws)
+    return ws
+  } finally {
+    current = null
+  }
 }
 
 /** Runs the whole pipeline on one CIB. */

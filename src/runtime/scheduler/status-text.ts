@@ -157,8 +157,8 @@ function pendingTask(r: Rsc, revised: boolean): string | undefined {
   return p.task
 }
 
-function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised = revised): string {
-  if (revised && unchanged(r)) return primitiveState(ws, r, false, true)
+function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised = revised, showNode = true): string {
+  if (revised && unchanged(r)) return primitiveState(ws, r, false, true, showNode)
   if (revised) {
     const state = revisedState(r)
     const node = state.nodes[0]
@@ -173,7 +173,8 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
   // pcmk__native_output_string
   const multiple = r.runningOn.length > 1
   const was = r.unpacked ?? {managed: r.managed, block: r.block, lockNode: r.lockNode}
-  const node = multiple ? undefined : (r.runningOn[0] ?? was.lockNode)
+  // crm_mon -n (showNode false) names no node at all: no UNCLEAN/LOCKED flag, no node list
+  const node = multiple || !showNode ? undefined : (r.runningOn[0] ?? was.lockNode)
   const words: string[] = []
   if (r.orphan) words.push('ORPHANED')
   if (r.failed) {
@@ -199,12 +200,22 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
   let out = words.join(' ')
   if (probe) out += ` (${probe}) `
   if (flags.length) out += ` (${flags.join(', ')})`
-  if (multiple) out += ` [ ${r.runningOn.map((n) => n.uname).join(' ')} ]`
+  if (multiple && showNode) out += ` [ ${r.runningOn.map((n) => n.uname).join(' ')} ]`
   return out
 }
 
 function instanceNumber(r: Rsc): number {
   return Number(/:(\d+)$/.exec(r.id)?.[1] ?? 0)
+}
+
+/** crm_mon -n: a primitive listed under the node it runs on, without the node name (pcmk_show_rsc_only). */
+export function primitiveLineWithoutNode(ws: WorkingSet, r: Rsc, indent: string): string {
+  return `${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(ws, r, false, false, false)}`
+}
+
+/** One top-level resource as the status lists print it (crm_mon -n uses it for the inactive ones). */
+export function resourceStatusLines(ws: WorkingSet, r: Rsc, indent: string): string[] {
+  return resourceLines(ws, r, indent, false)
 }
 
 function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean): string[] {

@@ -342,6 +342,8 @@ export interface WorkingSet {
   /** lazily filled index of actions by rsc/uuid */
   fenceActions: Action[]
   orphans: Rsc[]
+  /** Failed operations as unpacking records them (record_failed_op), for crm_mon's Failed Resource Actions; filled only when an array is given. */
+  failedOps?: {op: M.LrmOperation; node: SNode; rsc: Rsc}[]
   scoresLog: string[]
   showScores: boolean
   errors: string[]

@@ -354,9 +354,9 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
   if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) clearFailcount(ws, rsc, node)
   // remap_operation
-  if (task === 'monitor') {
-    if (rc === 190) rc = 0
-    else if (rc === 191) rc = 8
+  if (task === 'monitor' && (rc === 190 || rc === 191)) {
+    if (!node.shutdown || node.online) recordFailedOp(ws, e.op, node, rsc)
+    rc = rc === 190 ? 0 : 8
   }
   const masked = isProbe && (e.rc === 5 || e.rc === 2 || e.status === 7)
   if (masked) { status = 0; rc = 7 }
@@ -406,6 +406,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   }
   if (maskable && maskedProbe) {
     updateResourceState(ws, rsc, node, e, target, st, true)
+    recordFailedOp(ws, e.op, node, rsc)
     rsc.failedOn.add(node)
     resourceLocation(ws, parent, node, -INFINITY)
     return
@@ -436,12 +437,21 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     updateResourceState(ws, rsc, node, e, target, st, false)
     rsc.failureIgnored = true
     rsc.failedOn.add(node)
+    recordFailedOp(ws, e.op, node, rsc)
     if (onFail === 'restart_container' && rank(st.onFail) <= rank('restart')) st.onFail = 'restart_container'
   } else {
     unpackFailure(ws, rsc, node, e, rc, st)
     if (status === 5) resourceLocation(ws, parent, node, -INFINITY)
     else if (status === 6) resourceLocation(ws, parent, null, -INFINITY)
   }
+}
+
+/** record_failed_op: once per operation key and node, online nodes only (what crm_mon lists as failed). */
+function recordFailedOp(ws: WorkingSet, op: M.LrmOperation, node: SNode, rsc: Rsc): void {
+  if (!ws.failedOps || !node.online) return
+  const key = op.attributes.operation_key ?? op.id
+  if (ws.failedOps.some((f) => f.node === node && (f.op.attributes.operation_key ?? f.op.id).toLowerCase() === key.toLowerCase())) return
+  ws.failedOps.push({op, node, rsc})
 }
 
 function checkRecoverable(ws: WorkingSet, rsc: Rsc, node: SNode, task: string): void {
@@ -462,6 +472,7 @@ function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: nu
   const isProbe = task === 'monitor' && e.intervalMs === 0
   st.lastFailure = e
   rsc.failedOn.add(node)
+  if (ws.options.symmetric || rc !== 5) recordFailedOp(ws, e.op, node, rsc)
   const {onFail, failRole} = actionOnFail(ws, rsc, task, e.intervalMs)
   if (rank(st.onFail) < rank(onFail)) st.onFail = onFail
   if (task === 'stop') resourceLocation(ws, rsc, node, -INFINITY)
