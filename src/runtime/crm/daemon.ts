@@ -225,6 +225,14 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           replies.get(a.id)?.({ok: a.ok, ...(a.error ? {error: a.error} : {}), ...(a.version ? {version: formatVersion(a.version)} : {})})
           replies.delete(a.id)
           break
+        case 'history-deleted': {
+          // the controller keeps its own records of the executor history: a tool's deletion reaches
+          // it as a cleanup, so it forgets the resource there and probes it again (as Pacemaker's
+          // controller does on crm_resource --cleanup)
+          const uname = machine.cib.status.find((ns) => ns.id === a.nodeId)?.uname ?? a.nodeId
+          if (controllerActive) controllerFeed({type: 'cleanup', rscId: a.rscId, node: uname, refresh: true})
+          break
+        }
         case 'join-started':
           if (controllerActive) {
             controllerFeed({type: 'join', open: true})

@@ -84,6 +84,8 @@ export type CrmNodeAction =
   /** The local replica changed. */
   | {type: 'cib-changed'; configChanged: boolean; version: CibVersion}
   | {type: 'reply'; id: string; ok: boolean; error?: string; version?: CibVersion}
+  /** DC only: a tool deleted a resource's history (crm resource cleanup/refresh): the controller must forget and re-probe it. */
+  | {type: 'history-deleted'; nodeId: string; rscId: string}
   /** DC only: a join round opened; the controller schedules nothing until the next dc-ready. */
   | {type: 'join-started'}
   /** DC only: every member has joined; the controller may schedule. */
@@ -452,6 +454,7 @@ export class CrmNode {
     this.cibLog('debug', `Completed ${op.op} from ${origin}/${client}: version=${formatVersion(to)}`)
     this.send({crm: 'cib-update', from, to, op, meta: this.meta(origin, client), digest: cibDigest(this.cib), ...(id ? {origin, id} : {})})
     this.out.push({type: 'cib-changed', configChanged: result.configChanged, version: to})
+    if (op.op === 'lrm-delete') this.out.push({type: 'history-deleted', nodeId: op.id, rscId: op.resource})
     if (id && origin === this.localNode) this.out.push({type: 'reply', id, ok: true, version: to})
   }
 
