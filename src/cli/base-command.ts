@@ -26,8 +26,8 @@ export abstract class HakitCommand extends Command {
   }
 
   /** Prints the one JSON envelope (src/cli/json.ts) for this command and sets the exit code. */
-  protected printJson(result: unknown, options: {findings?: readonly Finding[]; exitCode?: number} = {}): void {
-    emitJson({command: this.commandId(), result, findings: options.findings, exitCode: options.exitCode})
+  protected printJson(result: unknown, options: {findings?: readonly Finding[]; exitCode?: number; error?: string} = {}): void {
+    emitJson({command: this.commandId(), result, findings: options.findings, exitCode: options.exitCode, error: options.error})
   }
 
   /** The id as typed (`crm resource move`); aliases report the command's own id. */

@@ -49,6 +49,11 @@ Option -m gives cl_status's human-readable wording.`
     }
     const {resolveSocketPath, runStatusCommand} = await import('../runtime/legacy/operator.js')
     const out = await runStatusCommand(resolveSocketPath({socket, stateDir}), rest, {json})
+    if (json && rest.length === 0) {
+      // The overview as the envelope; without a daemon, the error (exit 3, as cl_status).
+      const ok = out.exitCode === 0
+      return this.printJson(ok ? JSON.parse(out.stdout) : null, {exitCode: out.exitCode, error: ok ? undefined : out.stderr.trim()})
+    }
     process.stdout.write(out.stdout)
     process.stderr.write(out.stderr)
     process.exitCode = out.exitCode

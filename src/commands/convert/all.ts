@@ -48,9 +48,13 @@ export default class ConvertAll extends HakitCommand {
       cib: flags.cib,
       check: flags.check,
     })
-    support.reportFindings(findings, flags.json)
-    if (!flags.json) process.stderr.write(`wrote cib.xml, crm.txt, pcs.sh, corosync.conf, authkey, MIGRATION.md to ${flags.out}\n`)
+    const files = ['cib.xml', 'crm.txt', 'pcs.sh', 'corosync.conf', 'authkey', 'MIGRATION.md']
+    if (!flags.json) {
+      support.reportFindings(findings)
+      process.stderr.write(`wrote ${files.join(', ')} to ${flags.out}\n`)
+    }
     const {hasErrors} = await import('../../core/findings.js')
+    let applied: {applied: boolean; versionBefore: string; versionAfter: string | null} | null = null
     if (flags.apply) {
       if (hasErrors(findings) && !flags['dry-run']) {
         throw new UserError('not applying: the conversion has error findings (fix them, or look with --dry-run)', 1)
@@ -65,6 +69,7 @@ export default class ConvertAll extends HakitCommand {
         dryRun: flags['dry-run'],
         onDiff: (diff) => process.stderr.write(`${diff.equal ? 'the live CIB already has this configuration' : renderCibDiff(diff, chalk)}\n`),
       })
+      applied = {applied: result.applied, versionBefore: result.versionBefore, versionAfter: result.versionAfter ?? null}
       if (result.applied) process.stderr.write(`applied to the live CIB (version ${result.versionBefore} → ${result.versionAfter})\n`)
       else if (flags['dry-run']) process.stderr.write(`dry run: nothing changed (live CIB version ${result.versionBefore})\n`)
     }
@@ -76,6 +81,8 @@ export default class ConvertAll extends HakitCommand {
       undocumented = behaviour.undocumented > 0
       process.stderr.write(undocumented ? `${behaviour.undocumented} undocumented difference(s) between Heartbeat and the conversion: see MIGRATION.md "Behaviour changes"\n` : 'behaviour check: no undocumented difference\n')
     }
-    process.exitCode = hasErrors(findings) || undocumented ? 1 : 0
+    const exitCode = hasErrors(findings) || undocumented ? 1 : 0
+    if (flags.json) return this.printJson({out: flags.out, files, apply: applied, behaviour: behaviour ?? null}, {findings, exitCode})
+    process.exitCode = exitCode
   }
 }

@@ -31,6 +31,6 @@ export default class ConvertAuthkeys extends HakitCommand {
     const inputs = await loadLegacy({authkeys: args.file})
     const result = convertAuthkeys(selectedAuthKey(inputs.authkeys), {generate: flags.generate})
     const findings = [...inputs.findings, ...result.findings]
-    process.exitCode = await support.emitConversion({data: result.key, out: flags.out, mode: AUTHKEY_MODE, json: flags.json, findings})
+    await support.emitConversion({command: this.id!, data: result.key, out: flags.out, mode: AUTHKEY_MODE, json: flags.json, findings})
   }
 }

@@ -45,6 +45,6 @@ export default class ConvertCib extends HakitCommand {
       agentDir: flags['no-agent-check'] ? undefined : (flags['agent-dir'] ?? installedAgentDir()),
     })
     const text = printCibAs(result.cib, flags.to as 'cib' | 'crm' | 'pcs', support.generatorHeader(this.argv))
-    process.exitCode = await support.emitConversion({data: text, out: flags.out, json: flags.json, findings: result.findings})
+    await support.emitConversion({command: this.id!, data: text, out: flags.out, json: flags.json, findings: result.findings})
   }
 }

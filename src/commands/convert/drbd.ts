@@ -30,12 +30,12 @@ export default class ConvertDrbd extends HakitCommand {
       const parsed = await loadDrbd(args.file)
       const out = printDrbd9Config(parsed.model)
       const header = support.generatorHeader(this.argv).map((l) => `# ${l}`).join('\n')
-      process.exitCode = await support.emitConversion({data: `${header}\n${out.text}`, out: flags.out, json: flags.json, findings: [...parsed.findings, ...out.notes, ...dopdHandlerFindings(parsed.model)]})
+      await support.emitConversion({command: this.id!, data: `${header}\n${out.text}`, out: flags.out, json: flags.json, findings: [...parsed.findings, ...out.notes, ...dopdHandlerFindings(parsed.model)]})
       return
     }
     const inputs = await loadLegacy({drbd: args.file})
     const result = convertDrbd(inputs.drbd ?? [], {file: args.file})
     const text = printCibAs(result.cib, flags.to as 'cib' | 'crm' | 'pcs', support.generatorHeader(this.argv))
-    process.exitCode = await support.emitConversion({data: text, out: flags.out, json: flags.json, findings: [...inputs.findings, ...result.findings]})
+    await support.emitConversion({command: this.id!, data: text, out: flags.out, json: flags.json, findings: [...inputs.findings, ...result.findings]})
   }
 }

@@ -50,6 +50,6 @@ export default class ConvertHacf extends HakitCommand {
     } else {
       text = printCibAs(bundle.cib, flags.to as 'cib' | 'crm' | 'pcs', support.generatorHeader(this.argv))
     }
-    process.exitCode = await support.emitConversion({data: text, out: flags.out, json: flags.json, findings})
+    await support.emitConversion({command: this.id!, data: text, out: flags.out, json: flags.json, findings})
   }
 }

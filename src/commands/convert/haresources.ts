@@ -52,6 +52,6 @@ export default class ConvertHaresources extends HakitCommand {
     // corosync and authkey findings belong to `convert hacf` / `convert authkeys`.
     const findings = [...inputs.findings, ...bundle.findings.filter((f) => !/^convert-(auth|hacf-token|node-addr|hacf-watchdog)/.test(f.id))]
     const text = printCibAs(bundle.cib, flags.to as 'cib' | 'crm' | 'pcs', support.generatorHeader(this.argv))
-    process.exitCode = await support.emitConversion({data: text, out: flags.out, json: flags.json, findings})
+    await support.emitConversion({command: this.id!, data: text, out: flags.out, json: flags.json, findings})
   }
 }

@@ -43,8 +43,7 @@ EXIT CODES
     const tr = schedule(cib, {showScores: flags['show-scores']})
     if (flags.json) {
       const extra = flags.graph ? {graph: tr.actions, placement: tr.placement} : {}
-      this.print(JSON.stringify({actions: tr.summary, ...extra}, null, 2))
-      return
+      return this.printJson({actions: tr.summary, ...extra})
     }
     const {clusterStatus} = await import('../../runtime/scheduler/status-text.js')
     const out = ['Current cluster status:', ...clusterStatus(tr.workingSet, false), '']

@@ -14,22 +14,23 @@ One finding a line: file:line:col severity rule-id message. Exit 0 without error
   }
 
   static override flags = {
-    json: Flags.boolean({description: 'print the findings as a JSON array'}),
+    json: Flags.boolean({description: 'print the findings as JSON (docs/json.md)'}),
     strict: Flags.boolean({description: 'count warnings as errors for the exit code'}),
     'ha-node': Flags.string({description: 'a cluster node name; DRBD hosts outside this list are reported (repeatable)', multiple: true}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(LintDrbd)
-    const [{lintDrbdPath}, {hasErrors}, render, {makeChalk}] = await Promise.all([
+    const [{lintDrbdPath}, {lintExitCode, lintResult}, render, {makeChalk}] = await Promise.all([
       import('../../lint/drbd.js'),
-      import('../../core/findings.js'),
+      import('../../cli/lint-output.js'),
       import('../../cli/render-findings.js'),
       import('../../cli/color.js'),
     ])
     const findings = await lintDrbdPath(args.file, {haNodes: flags['ha-node']})
-    if (flags.json) this.print(JSON.stringify(render.findingsToJson(findings), null, 2))
-    else this.print(render.renderFindingsText(findings, makeChalk()))
-    process.exitCode = hasErrors(findings, flags.strict) ? 1 : 0
+    const exitCode = lintExitCode(findings, flags.strict)
+    if (flags.json) return this.printJson(lintResult(findings), {findings, exitCode})
+    this.print(render.renderFindingsText(findings, makeChalk()))
+    process.exitCode = exitCode
   }
 }
