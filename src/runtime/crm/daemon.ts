@@ -127,7 +127,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
 
   const cluster = new HeartbeatCluster(config.messaging, log)
   const attributeFile = join(config.stateDir, 'attributes.json')
-  const executor: Executor = options.executor ?? new LocalExecutor({nodeName: config.node, nodeId: config.node, attributeStore: attributeFile})
+  // heartbeat-class scripts live in CONFIG_DIR/resource.d (HA_DIR), as for Heartbeat's own lrmd
+  const executor: Executor = options.executor ?? new LocalExecutor({nodeName: config.node, nodeId: config.node, attributeStore: attributeFile, paths: {heartbeatConfigDir: config.configDir}})
   const machine = new CrmNode({localNode: config.node, nodes: config.nodes, dcVersion: version, dcDeadtimeMs: options.dcDeadtimeMs}, cib)
   const controller = new Controller({localNode: config.node, controllerUuid: randomUUID()})
   let controllerActive = false
