@@ -4,7 +4,12 @@ import {UserError} from '../../core/errors.js'
 
 export default class ConvertAll extends HakitCommand {
   static override summary = 'Convert a whole Heartbeat v1 configuration into a Pacemaker/Corosync bundle'
-  static override description = `Reads DIR/haresources, DIR/ha.cf, DIR/authkeys and drbd.conf (DIR/drbd.conf, or /etc/drbd.conf for /etc/ha.d, or --drbd) and writes into OUTDIR: cib.xml, crm.txt (crm shell), pcs.sh (pcs script), corosync.conf, authkey (mode 0400) and MIGRATION.md — every mapping, every warning, what behaves differently, and the cut-over steps. Every file is written atomically. --check plays the failover scenarios (every node starting, each node lost and back, standby, a failed start, a partition) with the v1 failover machine on the old files and the scheduler on cib.xml, prints the per-scenario table and puts the differences into MIGRATION.md "Behaviour changes". Exit 0, or 1 when a finding is an error (the bundle is still written) or --check finds a difference that is not a documented one, 2 when an input cannot be read.`
+  static override description = `Reads DIR/haresources, DIR/ha.cf, DIR/authkeys and drbd.conf (DIR/drbd.conf, or /etc/drbd.conf for /etc/ha.d, or --drbd) and writes into OUTDIR: cib.xml, crm.txt (crm shell), pcs.sh (pcs script), corosync.conf, authkey (mode 0400) and MIGRATION.md — every mapping, every warning, what behaves differently, and the cut-over steps. Every file is written atomically. --check plays the failover scenarios (every node starting, each node lost and back, standby, a failed start, a partition) with the v1 failover machine on the old files and the scheduler on cib.xml, prints the per-scenario table and puts the differences into MIGRATION.md "Behaviour changes".
+
+EXIT CODES
+  0  converted; no finding is an error (and with --check no undocumented difference)
+  1  a finding is an error (the bundle is still written), --check found a difference that is not a documented one, or --apply was refused
+  2  an input cannot be read or parsed, or the flags are wrong`
 
   static override examples = [
     '<%= config.bin %> convert all --out /root/pacemaker',

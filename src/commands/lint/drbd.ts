@@ -1,11 +1,16 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../cli/base-command.js'
+import {LINT_ENVIRONMENT, LINT_EXIT_CODES} from '../../lint/flags.js'
 
 export default class LintDrbd extends HakitCommand {
   static override summary = 'Check a drbd.conf (0.7, 8.x or 9.x) and the files it includes'
   static override description = `Reads the file and its includes, says which DRBD dialect it is written in, and reports syntax errors, keywords of another DRBD version, duplicate minors, ports and disks, resources with one host, missing node-ids, and fencing set-ups that fail under Pacemaker.
 
-One finding a line: file:line:col severity rule-id message. Exit 0 without errors, 1 with errors (or warnings with --strict), 2 when the file cannot be read.`
+One finding a line: file:line:col severity rule-id message.
+
+${LINT_EXIT_CODES}
+
+${LINT_ENVIRONMENT}`
 
   static override examples = ['<%= config.bin %> lint drbd', '<%= config.bin %> lint drbd /etc/drbd.d/r0.res --json', '<%= config.bin %> lint drbd drbd.conf --ha-node alpha --ha-node beta']
 
