@@ -1,0 +1,88 @@
+/**
+ * `hakit completion bash|zsh`: the bash script is sourced in a real bash and
+ * its function called the way bash calls it (COMP_WORDS/COMP_CWORD): commands,
+ * subcommands, flags, flag choices, files and directories — also after a path
+ * argument, which broke oclif's script (a sed expression built from the typed
+ * words). zsh: the script parses and registers the completion.
+ */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {haveCommand, projectRoot, runCli} from '../helpers/cli.js'
+import {completionTable} from '../../src/cli/completion.js'
+
+const built = existsSync(join(projectRoot, 'dist', 'bundle'))
+const skip = built ? false : 'dist/ is not built (npm run build)'
+
+test('the table: one line per command and alias, value flags with their choices', () => {
+  const lines = completionTable([
+    {id: 'convert:hacf', flags: [{name: 'to', value: true, options: ['corosync', 'crm']}, {name: 'out', value: true}, {name: 'json', value: false}]},
+    {id: 'crm:status', aliases: ['crm_mon'], flags: [{name: 'inactive', char: 'r', value: false}]},
+    {id: 'secret', hidden: true, flags: []},
+  ])
+  assert.deepEqual(lines, [
+    'convert:hacf|--to=corosync,crm --out= --json -h --help',
+    'crm:status|--inactive -r -h --help',
+    'crm_mon|--inactive -r -h --help',
+  ])
+})
+
+test('bash: commands, subcommands, flags, choices, files and directories', {skip}, () => {
+  const script = runCli(['completion', 'bash'])
+  assert.equal(script.status, 0, script.stderr)
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-completion-'))
+  try {
+    const scriptFile = join(dir, 'hakit.bash')
+    writeFileSync(scriptFile, script.stdout)
+    const cwd = join(dir, 'cwd')
+    mkdirSync(join(cwd, 'ha.d'), {recursive: true})
+    for (const f of ['ha.cf', 'haresources', 'authkeys']) writeFileSync(join(cwd, 'ha.d', f), '')
+    writeFileSync(join(cwd, 'cib.xml'), '')
+    const complete = (...words: string[]): string[] => {
+      const r = spawnSync('bash', ['-c', `source ${scriptFile}; COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _hakit_complete; printf "%s\\n" "\${COMPREPLY[@]}"`, '_', 'hakit', ...words], {cwd, encoding: 'utf8'})
+      assert.equal(r.stderr, '', `bash printed errors for ${words.join(' ')}`)
+      return r.stdout.split('\n').filter((l) => l !== '').sort()
+    }
+    assert.ok(complete('').includes('lint') && complete('').includes('crm'))
+    assert.deepEqual(complete('cr'), ['crm', 'crm_mon'])
+    assert.deepEqual(complete('crm', 'resourc'), ['resource'])
+    assert.deepEqual(complete('crm', 'resource', 'mo'), ['move'])
+    assert.deepEqual(complete('lint', 'h'), ['hacf', 'haresources'])
+    // a path argument: files and directories, then the command's flags (oclif's script failed here)
+    assert.deepEqual(complete('lint', 'hacf', 'ha.d/'), ['ha.d/authkeys', 'ha.d/ha.cf', 'ha.d/haresources'])
+    assert.deepEqual(complete('lint', 'hacf', 'ha.d/ha.cf', '--'), ['--help', '--json', '--offline', '--strict'])
+    assert.deepEqual(complete('lint', 'all', '/nonexistent/dir/', '--js'), ['--json'])
+    assert.deepEqual(complete('convert', 'all', 'h'), ['ha.d'])
+    // flag values: the choices, else files
+    assert.deepEqual(complete('convert', 'hacf', 'ha.d', '--to', 'c'), ['cib', 'corosync', 'crm'])
+    assert.deepEqual(complete('crm', 'verify', '--cib', 'ci'), ['cib.xml'])
+    assert.deepEqual(complete('crm_mon', '-'), complete('crm', 'status', '-'))
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('zsh: the script parses and registers a completion for hakit', {skip: skip || (haveCommand('zsh') ? false : 'zsh is not installed')}, () => {
+  const script = runCli(['completion', 'zsh'])
+  assert.equal(script.status, 0, script.stderr)
+  assert.match(script.stdout, /^#compdef hakit$/m)
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-completion-'))
+  try {
+    writeFileSync(join(dir, '_hakit'), script.stdout)
+    const syntax = spawnSync('zsh', ['-n', join(dir, '_hakit')], {encoding: 'utf8'})
+    assert.equal(syntax.status, 0, syntax.stderr)
+    const r = spawnSync('zsh', ['-f', '-c', `fpath=(${dir} $fpath); autoload -Uz compinit; compinit -u -d ${dir}/zcompdump; print -r -- $_comps[hakit]`], {encoding: 'utf8'})
+    assert.equal(r.status, 0, r.stderr)
+    assert.equal(r.stdout.trim(), '_hakit')
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('completion: -h, EXIT CODES, an unknown shell is exit 2', {skip}, () => {
+  assert.equal(runCli(['completion', 'fish']).status, 2)
+  assert.equal(runCli(['autocomplete', 'bash']).stdout, runCli(['completion', 'bash']).stdout)
+})
