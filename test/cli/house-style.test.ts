@@ -6,20 +6,14 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {existsSync, readdirSync, statSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
 import {projectRoot, runCli} from '../helpers/cli.js'
+import {commandIds} from '../helpers/commands.js'
 import {editDistance, suggestCommand} from '../../src/cli/not-found.js'
 
 const built = existsSync(join(projectRoot, 'dist', 'bundle'))
 const skip = built ? false : 'dist/ is not built (npm run build)'
-
-/** Every command id (space-separated words) from the files under src/commands. */
-export function commandIds(): string[][] {
-  const dir = join(projectRoot, 'src', 'commands')
-  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith('.ts') ? [join(d, n)] : []))
-  return walk(dir).map((f) => relative(dir, f).replace(/\.ts$/, '').split('/')).sort()
-}
 
 test('the commands dir is walked (a sanity check that this test covers something)', () => {
   const ids = commandIds().map((w) => w.join(' '))
