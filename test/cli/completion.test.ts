@@ -65,7 +65,7 @@ test('bash: commands, subcommands, flags, choices, files and directories', {skip
   }
 })
 
-test('zsh: the script parses and registers a completion for hakit', {skip: skip || (haveCommand('zsh') ? false : 'zsh is not installed')}, () => {
+test('zsh: the script parses, registers a completion for hakit, and completes like the bash one', {skip: skip || (haveCommand('zsh') ? false : 'zsh is not installed')}, () => {
   const script = runCli(['completion', 'zsh'])
   assert.equal(script.status, 0, script.stderr)
   assert.match(script.stdout, /^#compdef hakit$/m)
@@ -77,6 +77,18 @@ test('zsh: the script parses and registers a completion for hakit', {skip: skip 
     const r = spawnSync('zsh', ['-f', '-c', `fpath=(${dir} $fpath); autoload -Uz compinit; compinit -u -d ${dir}/zcompdump; print -r -- $_comps[hakit]`], {encoding: 'utf8'})
     assert.equal(r.status, 0, r.stderr)
     assert.equal(r.stdout.trim(), '_hakit')
+    // the function itself in zsh, with compadd and _files recorded (zsh filters by the typed prefix itself)
+    const complete = (...words: string[]): string[] => {
+      const z = spawnSync('zsh', ['-f', '-c', `compadd() { [[ $1 == -- ]] && shift; print -l -- "$@"; }; _files() { print -- '<files>'; }; compdef() {}; source ${join(dir, '_hakit')}; words=("$@"); CURRENT=$#words; _hakit`, '_', 'hakit', ...words], {encoding: 'utf8'})
+      assert.equal(z.stderr, '', `zsh errors for ${words.join(' ')}`)
+      return z.stdout.split('\n').filter((l) => l !== '')
+    }
+    assert.ok(complete('crm', 'resourc').includes('resource'))
+    assert.ok(complete('crm', 'resource', 'mo').includes('move'))
+    assert.deepEqual(complete('lint', 'hacf', '/etc/ha.d/'), ['<files>'])
+    assert.deepEqual(complete('lint', 'hacf', '/etc/ha.d/ha.cf', '--'), ['--json', '--strict', '--offline', '-h', '--help'])
+    assert.deepEqual(complete('convert', 'hacf', 'x', '--to', ''), ['corosync', 'cib', 'crm', 'pcs'])
+    assert.deepEqual(complete('crm', 'verify', '--cib', 'ci'), ['<files>'])
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
