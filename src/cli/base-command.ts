@@ -32,7 +32,9 @@ export abstract class HakitCommand extends Command {
 
   /** The id as typed (`crm resource move`); aliases report the command's own id. */
   protected commandId(): string {
-    return this.id ?? (this.constructor as typeof Command).id ?? 'hakit'
+    const id = this.id ?? (this.constructor as typeof Command).id ?? 'hakit'
+    // oclif lists an alias as a command of its own: the canonical one is not among its aliases
+    return this.config.commands.find((c) => c.aliases.includes(id) && !c.aliases.includes(c.id))?.id ?? id
   }
 
   private wantsJson(): boolean {

@@ -117,6 +117,15 @@ test('every command with --json prints a valid envelope', {skip}, () => {
     if (found.length === 0 && !recipe.result(JSON.parse(r.stdout).result)) found.push(`unexpected result: ${JSON.stringify(JSON.parse(r.stdout).result).slice(0, 300)}`)
     problems.push(...found.map((p) => `${id}: ${p}${r.stderr ? ` (stderr: ${r.stderr.trim().split('\n')[0]})` : ''}`))
   }
+  // an alias reports the command's own name
+  for (const id of withJson) {
+    const aliases = (manifest.commands[id.replaceAll(' ', ':')] as {aliases?: string[]}).aliases ?? []
+    for (const alias of aliases) {
+      const argv = [...alias.split(':'), ...recipes[id]!.argv.slice(id.split(' ').length), '--json']
+      const r = runCli(argv, {env: recipes[id]!.env})
+      problems.push(...envelopeProblems(r.stdout, id, r.status).map((p) => `${alias.replaceAll(':', ' ')} (alias of ${id}): ${p}`))
+    }
+  }
   assert.deepEqual(problems, [])
 })
 
