@@ -123,7 +123,7 @@ function overviewPage(commands) {
     '.SH JSON OUTPUT',
     'Every \\fB\\-\\-json\\fR prints one envelope: {"hakit": "json/1", "command", "ok", "exitCode", "result", "findings", "error"?}; see docs/json.md.',
     '.SH EXIT STATUS',
-    'Each command lists its own. Common to all: 2 for a usage error or unreadable input, 127 for an unknown command (with the nearest known one suggested).',
+    'Each command lists its own in its page. An unknown command exits 127 (with the nearest known one suggested), as a shell does; an unknown or missing flag is a usage error (exit 2).',
     '.SH ENVIRONMENT',
     '.TP', '\\fBNO_COLOR\\fR', 'no colour', '.TP', '\\fBFORCE_COLOR\\fR', 'colour even when not on a terminal',
     '.TP', '\\fBCIB_file\\fR', 'the crm commands work on this CIB file instead of the running cluster',
