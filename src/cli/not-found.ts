@@ -51,10 +51,15 @@ const hook: Hook<'command_not_found'> = async function (options) {
     ...config.topics.filter((t) => !t.hidden).map((t) => t.name),
   ].map((id) => id.split(':'))
   const typed = options.id.split(':')
+  const bin = config.bin
+  if (typed[0]!.startsWith('-')) {
+    // `hakit --frobnicate`: a usage error, not a command name
+    process.stderr.write(`${bin}: unknown option '${typed[0]}'. See '${bin} --help'.\n`)
+    this.exit(2)
+  }
   // the words after the command may be its arguments: try the longest prefix first
   let suggestion: string[] | undefined
   for (let depth = typed.length; depth > 0 && !suggestion; depth--) suggestion = suggestCommand(typed.slice(0, depth), known)
-  const bin = config.bin
   process.stderr.write(`${bin}: '${typed.join(' ')}' is not a ${bin} command.${suggestion ? ` Did you mean '${suggestion.join(' ')}'?` : ''} See '${bin} --help'.\n`)
   this.exit(COMMAND_NOT_FOUND_EXIT)
 }

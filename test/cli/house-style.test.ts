@@ -61,6 +61,9 @@ test('an unknown command or subcommand: one line, a did-you-mean, exit 127', {sk
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr)
     assert.equal(r.stdout, '')
   }
+  const option = runCli(['--frobnicate'])
+  assert.equal(option.status, 2)
+  assert.equal(option.stderr, "hakit: unknown option '--frobnicate'. See 'hakit --help'.\n")
   const far = runCli(['qqqqqqqq'])
   assert.equal(far.status, 127)
   assert.doesNotMatch(far.stderr, /Did you mean/)
