@@ -61,6 +61,8 @@ ${quoted(completionTable(commands))}
   )
   local cur=\${COMP_WORDS[COMP_CWORD]} prev= cmd= next= word line id spec flag i found
   ((COMP_CWORD > 1)) && prev=\${COMP_WORDS[COMP_CWORD-1]}
+  # bash splits --to=crm at the '=' (COMP_WORDBREAKS): complete the value after it
+  if [[ $cur == = ]]; then cur=; elif [[ $prev == = ]] && ((COMP_CWORD > 2)); then prev=\${COMP_WORDS[COMP_CWORD-2]}; fi
   # the command: the longest run of words that names a command or topic
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=\${COMP_WORDS[i]}
@@ -152,6 +154,12 @@ ${quoted(completionTable(commands))}
   for line in $table; do
     if [[ \${line%%|*} == "$cmd" ]]; then spec=\${line#*|}; break; fi
   done
+  if [[ -n $spec && $cur == -*=* ]]; then
+    # --to=<TAB>: the value after the '='
+    prev=\${cur%%=*}
+    compset -P '*='
+    cur=\${cur#*=}
+  fi
   if [[ -n $spec && $prev == -* && $cur != -* ]]; then
     for flag in \${=spec}; do
       if [[ $flag == "$prev="* ]]; then

@@ -59,7 +59,46 @@ test('bash: commands, subcommands, flags, choices, files and directories', {skip
     // flag values: the choices, else files
     assert.deepEqual(complete('convert', 'hacf', 'ha.d', '--to', 'c'), ['cib', 'corosync', 'crm'])
     assert.deepEqual(complete('crm', 'verify', '--cib', 'ci'), ['cib.xml'])
+    // --to=VALUE: bash hands the '=' over as a word of its own
+    assert.deepEqual(complete('convert', 'hacf', 'ha.d', '--to', '='), ['cib', 'corosync', 'crm', 'pcs'])
+    assert.deepEqual(complete('convert', 'hacf', 'ha.d', '--to', '=', 'p'), ['pcs'])
     assert.deepEqual(complete('crm_mon', '-'), complete('crm', 'status', '-'))
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+/** Types `line` + TAB into an interactive bash (a pseudo-terminal, via python3's pty) and returns what bash echoed. */
+const TYPE_IN_BASH = `
+import os, pty, select, sys, time
+script, lines = sys.argv[1], sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp('bash', ['bash', '--norc', '--noprofile', '-i'])
+def read(seconds):
+    out, end = b'', time.time() + seconds
+    while time.time() < end:
+        if select.select([fd], [], [], 0.1)[0]:
+            try: out += os.read(fd, 4096)
+            except OSError: break
+    return out.decode(errors='replace')
+os.write(fd, ("PS1='$ '; source " + script + "\\n").encode()); read(1.5)
+for line in lines:
+    os.write(fd, b'\\x15' + line.encode() + b'\\t'); print(repr(read(2.5)))
+os.write(fd, b'\\x15exit\\n'); read(0.5)
+`
+
+test('bash, interactive: TAB completes --to=VALUE, a topic and a directory as a user sees it', {skip: skip || (haveCommand('python3') ? false : 'python3 is not installed (pseudo-terminal)')}, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-completion-'))
+  try {
+    writeFileSync(join(dir, 'hakit.bash'), runCli(['completion', 'bash']).stdout)
+    mkdirSync(join(dir, 'ha.d'))
+    const r = spawnSync('python3', ['-c', TYPE_IN_BASH, join(dir, 'hakit.bash'), 'hakit convert hacf x --to=co', 'hakit crm resourc', `hakit lint hacf ${dir}/ha.`], {encoding: 'utf8', timeout: 60_000})
+    assert.equal(r.status, 0, r.stderr)
+    const [to, topic, path] = r.stdout.trim().split('\n')
+    assert.match(to!, /--to=corosync /)
+    assert.match(topic!, /hakit crm resource /)
+    assert.ok(path!.includes(`${dir}/ha.d/`), path)
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
@@ -79,7 +118,7 @@ test('zsh: the script parses, registers a completion for hakit, and completes li
     assert.equal(r.stdout.trim(), '_hakit')
     // the function itself in zsh, with compadd and _files recorded (zsh filters by the typed prefix itself)
     const complete = (...words: string[]): string[] => {
-      const z = spawnSync('zsh', ['-f', '-c', `compadd() { [[ $1 == -- ]] && shift; print -l -- "$@"; }; _files() { print -- '<files>'; }; compdef() {}; source ${join(dir, '_hakit')}; words=("$@"); CURRENT=$#words; _hakit`, '_', 'hakit', ...words], {encoding: 'utf8'})
+      const z = spawnSync('zsh', ['-f', '-c', `compadd() { [[ $1 == -- ]] && shift; print -l -- "$@"; }; _files() { print -- '<files>'; }; compdef() {}; compset() {}; source ${join(dir, '_hakit')}; words=("$@"); CURRENT=$#words; _hakit`, '_', 'hakit', ...words], {encoding: 'utf8'})
       assert.equal(z.stderr, '', `zsh errors for ${words.join(' ')}`)
       return z.stdout.split('\n').filter((l) => l !== '')
     }
@@ -89,6 +128,7 @@ test('zsh: the script parses, registers a completion for hakit, and completes li
     assert.deepEqual(complete('lint', 'hacf', '/etc/ha.d/ha.cf', '--'), ['--json', '--strict', '--offline', '-h', '--help'])
     assert.deepEqual(complete('convert', 'hacf', 'x', '--to', ''), ['corosync', 'cib', 'crm', 'pcs'])
     assert.deepEqual(complete('crm', 'verify', '--cib', 'ci'), ['<files>'])
+    assert.deepEqual(complete('convert', 'hacf', 'x', '--to=c'), ['corosync', 'cib', 'crm', 'pcs'])
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
