@@ -55,8 +55,9 @@ EXIT CODES
     const out = await runStatusCommand(resolveSocketPath({socket, stateDir}), rest, {json})
     if (json && rest.length === 0) {
       // The overview as the envelope; without a daemon, the error (exit 3, as cl_status).
-      const ok = out.exitCode === 0
-      return this.printJson(ok ? JSON.parse(out.stdout) : null, {exitCode: out.exitCode, error: ok ? undefined : out.stderr.trim()})
+      if (out.exitCode === 0) return this.printJson(JSON.parse(out.stdout))
+      process.stderr.write(out.stderr)
+      return this.printJson(null, {exitCode: out.exitCode, error: out.stderr.trim().replace(/^hakit status: /, '')})
     }
     process.stdout.write(out.stdout)
     process.stderr.write(out.stderr)
