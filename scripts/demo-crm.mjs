@@ -61,6 +61,7 @@ export async function runCrmDemo({out = (line) => console.log(line)} = {}) {
     boot(nodes[1])
     if (!(await probe.waitServed('n1', 60_000))) return false
     crm(nodes[1], ['status', '-1'])
+    crm(nodes[1], ['configure', 'show'])
 
     out(bold(`  ${stamp()} power cut of n1 (SIGKILL its daemon and its service)`))
     const cutAt = Date.now()
