@@ -4,9 +4,11 @@
  *
  *   crm:resource:move|--cib= --socket= --force --lifetime= -h --help
  *   convert:hacf|--to=corosync,cib,crm,pcs --out= --json …
+ *   completion|-h --help @1=bash,zsh
  *
  * A flag ending in `=` takes a value (files and directories are completed,
- * or its fixed choices after the `=`). The scripts find the command by
+ * or its fixed choices after the `=`); `@N=a,b` are the choices of the Nth
+ * argument. The scripts find the command by
  * comparing the typed words with the table as plain strings (never as a
  * regex or sed expression: a path such as /etc/ha.d/ is just a word), then
  * complete subcommands, flags, flag values, or files and directories for the
@@ -24,12 +26,14 @@ export interface CompletionFlag {
 export interface CompletionCommand {
   /** oclif id, `crm:resource:move`. */
   id: string
+  /** The positional arguments in order; those with fixed choices complete them (else files). */
+  args?: ReadonlyArray<{options?: readonly string[]}>
   aliases?: readonly string[]
   hidden?: boolean
   flags: readonly CompletionFlag[]
 }
 
-/** The table both scripts read: one `id|flags` line per command and alias. */
+/** The table both scripts read: one `id|flags and argument choices` line per command and alias. */
 export function completionTable(commands: readonly CompletionCommand[]): string[] {
   const lines: string[] = []
   for (const c of commands) {
@@ -41,6 +45,9 @@ export function completionTable(commands: readonly CompletionCommand[]): string[
       if (f.char) flags.push(`-${f.char}${value}`)
     }
     flags.push('-h', '--help')
+    c.args?.forEach((a, i) => {
+      if (a.options?.length) flags.push(`@${i + 1}=${a.options.join(',')}`)
+    })
     for (const id of [c.id, ...(c.aliases ?? [])]) lines.push(`${id}|${flags.join(' ')}`)
   }
   return [...new Set(lines)].sort()
@@ -98,7 +105,7 @@ ${quoted(completionTable(commands))}
   fi
   if [[ $cur == -* ]]; then
     local names=()
-    for flag in $spec; do names+=("\${flag%%=*}"); done
+    for flag in $spec; do [[ $flag == @* ]] || names+=("\${flag%%=*}"); done
     COMPREPLY=($(compgen -W "\${names[*]:--h --help}" -- "$cur"))
     return 0
   fi
@@ -113,8 +120,27 @@ ${quoted(completionTable(commands))}
   if ((\${#subs[@]} > 0)); then
     COMPREPLY=($(compgen -W "\${subs[*]}" -- "$cur" | sort -u))
   fi
-  # a command's arguments: files and directories
+  # a command's arguments: the choices of this one, else files and directories
   if [[ -n $spec ]]; then
+    # which argument is being typed: words after the command, less flags and their values
+    local pos=1 value= j
+    for ((j = i; j < COMP_CWORD; j++)); do
+      word=\${COMP_WORDS[j]}
+      if [[ $word == = ]]; then value=1; continue; fi
+      if [[ -n $value ]]; then value=; continue; fi
+      if [[ $word == -* ]]; then
+        for flag in $spec; do [[ $flag == "$word="* ]] && value=1; done
+        continue
+      fi
+      ((pos++))
+    done
+    for flag in $spec; do
+      if [[ $flag == "@$pos="* ]]; then
+        local argChoices=\${flag#*=}
+        COMPREPLY+=($(compgen -W "\${argChoices//,/ }" -- "$cur"))
+        return 0
+      fi
+    done
     compopt -o filenames 2>/dev/null
     local files=()
     mapfile -t files < <(compgen -f -- "$cur")
@@ -171,7 +197,7 @@ ${quoted(completionTable(commands))}
   fi
   if [[ $cur == -* ]]; then
     names=()
-    for flag in \${=spec:--h --help}; do names+=(\${flag%%=*}); done
+    for flag in \${=spec:--h --help}; do [[ $flag == @* ]] || names+=(\${flag%%=*}); done
     compadd -- $names
     return
   fi
@@ -183,7 +209,27 @@ ${quoted(completionTable(commands))}
     fi
   done
   (( \${#subs} )) && compadd -- \${(u)subs}
-  [[ -n $spec ]] && _files
+  [[ -n $spec ]] || return 0
+  # which argument is being typed: words after the command, less flags and their values
+  local pos=1 value= j
+  for ((j = i; j < CURRENT; j++)); do
+    word=\${words[j]}
+    if [[ -n $value ]]; then value=; continue; fi
+    if [[ $word == -* ]]; then
+      [[ $word == *=* ]] && continue
+      for flag in \${=spec}; do [[ $flag == "$word="* ]] && value=1; done
+      continue
+    fi
+    ((pos++))
+  done
+  for flag in \${=spec}; do
+    if [[ $flag == "@$pos="* ]]; then
+      choices=(\${(s:,:)flag#*=})
+      compadd -- $choices
+      return
+    fi
+  done
+  _files
   return 0
 }
 if [[ $zsh_eval_context[-1] == loadautofunc ]]; then

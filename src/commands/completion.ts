@@ -30,6 +30,7 @@ EXIT CODES
       id: c.id,
       aliases: c.aliases,
       hidden: c.hidden,
+      args: Object.values(c.args ?? {}).map((a) => ({options: a.options})),
       flags: Object.entries(c.flags ?? {}).filter(([, f]) => !f.hidden).map(([name, f]) => ({
         name,
         char: f.char,

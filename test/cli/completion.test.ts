@@ -21,10 +21,12 @@ test('the table: one line per command and alias, value flags with their choices'
   const lines = completionTable([
     {id: 'convert:hacf', flags: [{name: 'to', value: true, options: ['corosync', 'crm']}, {name: 'out', value: true}, {name: 'json', value: false}]},
     {id: 'crm:status', aliases: ['crm_mon'], flags: [{name: 'inactive', char: 'r', value: false}]},
+    {id: 'crm:resource:param', flags: [], args: [{}, {options: ['get', 'set']}, {}]},
     {id: 'secret', hidden: true, flags: []},
   ])
   assert.deepEqual(lines, [
     'convert:hacf|--to=corosync,crm --out= --json -h --help',
+    'crm:resource:param|-h --help @2=get,set',
     'crm:status|--inactive -r -h --help',
     'crm_mon|--inactive -r -h --help',
   ])
@@ -59,6 +61,11 @@ test('bash: commands, subcommands, flags, choices, files and directories', {skip
     // flag values: the choices, else files
     assert.deepEqual(complete('convert', 'hacf', 'ha.d', '--to', 'c'), ['cib', 'corosync', 'crm'])
     assert.deepEqual(complete('crm', 'verify', '--cib', 'ci'), ['cib.xml'])
+    // an argument with fixed choices: after the resource, param's action; flags and their values do not count
+    assert.deepEqual(complete('crm', 'resource', 'param', 'web', ''), ['delete', 'get', 'set', 'show'])
+    assert.deepEqual(complete('crm', 'resource', 'param', '--cib', 'cib.xml', 'web', 's'), ['set', 'show'])
+    assert.deepEqual(complete('crm', 'resource', 'param', 'ci'), ['cib.xml'])
+    assert.deepEqual(complete('completion', ''), ['bash', 'zsh'])
     // --to=VALUE: bash hands the '=' over as a word of its own
     assert.deepEqual(complete('convert', 'hacf', 'ha.d', '--to', '='), ['cib', 'corosync', 'crm', 'pcs'])
     assert.deepEqual(complete('convert', 'hacf', 'ha.d', '--to', '=', 'p'), ['pcs'])
@@ -129,6 +136,8 @@ test('zsh: the script parses, registers a completion for hakit, and completes li
     assert.deepEqual(complete('convert', 'hacf', 'x', '--to', ''), ['corosync', 'cib', 'crm', 'pcs'])
     assert.deepEqual(complete('crm', 'verify', '--cib', 'ci'), ['<files>'])
     assert.deepEqual(complete('convert', 'hacf', 'x', '--to=c'), ['corosync', 'cib', 'crm', 'pcs'])
+    assert.deepEqual(complete('crm', 'resource', 'param', '--cib', 'x.xml', 'web', ''), ['get', 'set', 'delete', 'show'])
+    assert.deepEqual(complete('crm', 'resource', 'param', ''), ['<files>'])
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
