@@ -78,7 +78,7 @@ const recipes: Record<string, {argv: string[]; result: (r: Json) => boolean; env
   'convert hacf': {argv: ['convert', 'hacf', example, '--out', out('corosync.conf')], result: (r) => isObject(r) && r.out === out('corosync.conf')},
   'convert haresources': {argv: ['convert', 'haresources', example, '--out', out('cib.xml'), '--offline'], result: (r) => isObject(r) && r.out === out('cib.xml')},
   'crm verify': {argv: ['crm', 'verify', '--cib', sampleXml, '--no-agent-check'], result: (r) => isObject(r) && typeof r.valid === 'boolean'},
-  // crm status --json comes with h/ops-status: its result is the status data object
+  // the status data object (crm_mon's XML as JSON)
   'crm status': {argv: ['crm', 'status', '--cib', schedulerXml], result: (r) => isObject(r)},
   'crm simulate': {argv: ['crm', 'simulate', '-x', schedulerXml], result: (r) => isObject(r) && Array.isArray(r.actions)},
   'diff crm': {argv: ['diff', 'crm', sampleXml, sampleCrm], result: (r) => isObject(r) && typeof r.equal === 'boolean' && Array.isArray(r.changes)},
