@@ -14,7 +14,7 @@ const status = (...args: string[]) => runCli(['crm', 'status', ...args], {env: {
 test('--json: the XML\'s status as one object', () => {
   const json = status('-1', '--json')
   assert.equal(json.status, 0, json.stderr)
-  const data = JSON.parse(json.stdout) as {
+  const data = JSON.parse(json.stdout).result as {
     summary: {currentDc: {name: string}; resourcesConfigured: {number: number}}
     nodes: {name: string; online: boolean}[]
     resources: {id: string; failed: boolean}[]

@@ -58,8 +58,7 @@ EXIT CODES
     if (flags.json) {
       const tr = simulation.transition
       const extra = flags.graph ? {graph: tr.actions, placement: tr.placement} : {}
-      this.print(JSON.stringify({actions: tr.summary, ...extra, ...(simulation.failed.length ? {failed: simulation.failed} : {})}, null, 2))
-      return
+      return this.printJson({actions: tr.summary, ...extra, ...(simulation.failed.length ? {failed: simulation.failed} : {})})
     }
     this.print(render())
   }

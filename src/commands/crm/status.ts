@@ -66,6 +66,8 @@ ENVIRONMENT
       return
     }
     const {renderStatus} = await import('../../runtime/crm/status-view.js')
-    process.stdout.write(await renderStatus(await readAdminCib(flags), {...options, now: Date.now()}))
+    const rendered = await renderStatus(await readAdminCib(flags), {...options, now: Date.now()})
+    if (format === 'json') return this.printJson(JSON.parse(rendered))
+    process.stdout.write(rendered)
   }
 }

@@ -131,11 +131,12 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   const cluster = new HeartbeatCluster(config.messaging, log)
   const sockets = options.sockets ?? [crmSocketPath(config.stateDir), DEFAULT_CRM_SOCKET]
   // agents' attrd_updater/crm_attribute talk to this daemon over its first socket; fence agents may live
-  // elsewhere than /usr/sbin (HAKIT_FENCE_AGENT_DIR, e.g. /usr/local/sbin or a test's own agent)
+  // elsewhere than /usr/sbin (HAKIT_FENCE_AGENT_DIR, e.g. /usr/local/sbin or a test's own agent);
+  // heartbeat-class scripts live in CONFIG_DIR/resource.d (HA_DIR), as for Heartbeat's own lrmd
   const executor: Executor = options.executor ?? new LocalExecutor({
     nodeName: config.node, nodeId: config.node, attributeStore: join(config.stateDir, 'attributes.json'),
     baseEnv: {...process.env, HAKIT_ATTRD_SOCKET: sockets[0]!},
-    ...(process.env.HAKIT_FENCE_AGENT_DIR ? {paths: {fenceDir: process.env.HAKIT_FENCE_AGENT_DIR}} : {}),
+    paths: {heartbeatConfigDir: config.configDir, ...(process.env.HAKIT_FENCE_AGENT_DIR ? {fenceDir: process.env.HAKIT_FENCE_AGENT_DIR} : {})},
   })
   const machine = new CrmNode({localNode: config.node, nodes: config.nodes, dcVersion: version, dcDeadtimeMs: options.dcDeadtimeMs}, cib)
   /** crm status live views subscribed over the socket (the watch request) */

@@ -52,22 +52,22 @@ test('injections match crm_simulate (--node-fail, --op-inject)', (t) => {
 test('--json gives the corpus action records', () => {
   const r = runCli(['crm', 'simulate', '--xml-file', unclean, '--json'])
   assert.equal(r.status, 0, r.stderr)
-  const j = JSON.parse(r.stdout)
+  const j = JSON.parse(r.stdout).result
   assert.deepEqual(j.actions[0], {action: 'fence', resource: null, node: 'node1', from: null, to: null, op: 'reboot', reason: 'peer process is no longer available'})
   assert.deepEqual(j.actions.map((a: {action: string; resource: string}) => `${a.action} ${a.resource}`), ['fence null', 'start stonith-1', 'move rsc1', 'move rsc2'])
 })
 
 test('injections: --node-fail, --standby and --op-inject change the transition', () => {
-  const fail = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--node-fail', 'node2', '--json']).stdout)
+  const fail = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--node-fail', 'node2', '--json']).stdout).result
   assert.deepEqual(fail.actions, [], 'two-groups prefers node2; failing it keeps everything on node1 (no fencing device)')
-  const standby = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--standby', 'node2', '--json']).stdout)
+  const standby = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--standby', 'node2', '--json']).stdout).result
   assert.deepEqual(standby.actions, [])
-  const opFail = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--standby', 'node2', '--op-inject', 'child_rsc1_monitor_0@node1=1', '--json']).stdout)
+  const opFail = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--standby', 'node2', '--op-inject', 'child_rsc1_monitor_0@node1=1', '--json']).stdout).result
   assert.ok(opFail.actions.some((a: {action: string; resource: string}) => a.resource === 'child_rsc1' && a.action === 'recover'), JSON.stringify(opFail.actions))
 })
 
 test('--json --graph: scheduled actions come after what they depend on, plus the placement', () => {
-  const j = JSON.parse(runCli(['crm', 'simulate', '-x', unclean, '--json', '--graph']).stdout)
+  const j = JSON.parse(runCli(['crm', 'simulate', '-x', unclean, '--json', '--graph']).stdout).result
   const seen = new Set<number>()
   for (const a of j.graph as Array<{id: number; after: number[]}>) {
     for (const d of a.after) assert.ok(seen.has(d), `action ${a.id} listed before its dependency ${d}`)

@@ -40,7 +40,7 @@ test('live view on the DC: a move redraws with the resource on its new node, mar
     assert.match(xml.stdout, /<resource id="d1" resource_agent="ocf:pacemaker:Dummy" role="Started" active="true"/)
     const json = runCli(['crm', 'status', '-1', '--json', '--socket', socket], {env: {CIB_file: ''}})
     assert.equal(json.status, 0, json.stderr)
-    const data = JSON.parse(json.stdout) as {nodes: {name: string; online: boolean}[]; resources: {id: string; nodes: {name: string}[]}[]}
+    const data = JSON.parse(json.stdout).result as {nodes: {name: string; online: boolean}[]; resources: {id: string; nodes: {name: string}[]}[]}
     assert.deepEqual(data.nodes.map((n) => [n.name, n.online]), [['n1', true], ['n2', true]])
     assert.equal(data.resources.find((r) => r.id === 'd1')?.nodes.length, 1)
 
