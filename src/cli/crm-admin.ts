@@ -12,13 +12,27 @@ export const adminFlags = {
   socket: Flags.string({description: 'socket of the local hakit CRM daemon (default: $HAKIT_CRM_SOCKET, else /run/hakit/crm.sock)'}),
 }
 
+/** The `--wait` flags of the resource and node commands that change the live cluster. */
+export const waitFlags = {
+  wait: Flags.boolean({description: 'wait until the transition the change causes is complete (running cluster only), then list the actions that ran'}),
+  'wait-timeout': Flags.integer({description: 'seconds --wait waits at most', default: 300}),
+}
+
+/** The flags of the configuration-changing commands (crm configure …). */
+export const configureFlags = {
+  ...adminFlags,
+  force: Flags.boolean({char: 'F', description: 'commit even when the result has new verification errors (crmsh: commit force)'}),
+}
+
 export const ADMIN_EXIT_CODES = `EXIT CODES
   0    done
   1    refused (crmsh's ERROR)
   2    the CIB cannot be read or parsed
   102  no running cluster answers on the socket
+  103  the CIB changed between reading and committing (nothing was changed: repeat the command)
   105  no such resource or node
   108  the resource is already there (move)
+  124  --wait: the cluster did not settle before the deadline
 
 ENVIRONMENT
   CIB_file          work on this CIB file instead of the running cluster
@@ -30,15 +44,66 @@ export interface AdminContext {
   activeOn(id: string): Promise<string[]>
 }
 
-export async function runAdminEdit(flags: {cib?: string; socket?: string}, makeEdit: (cib: Cib, ctx: AdminContext) => AdminEdit | Promise<AdminEdit>): Promise<void> {
+export interface AdminRunOptions {
+  /** Refuse a configuration that gains verification errors (crmsh verifies before every commit) unless forced. */
+  verify?: boolean
+  force?: boolean
+  /** Show the semantic diff of the configuration before committing (configure edit). */
+  showDiff?: boolean
+  /** --wait: after the commit, wait for the transition it causes and report what ran (live cluster only). */
+  wait?: boolean
+}
+
+export async function runAdminEdit(
+  flags: {cib?: string; socket?: string; wait?: boolean; 'wait-timeout'?: number},
+  makeEdit: (cib: Cib, ctx: AdminContext) => AdminEdit | Promise<AdminEdit>,
+  options: AdminRunOptions = {},
+): Promise<void> {
   const {resolveAdminTarget, loadTarget, commitEdit} = await import('../runtime/crm/admin/apply.js')
   const {locateResource} = await import('../runtime/crm/admin/edit.js')
   const target = await resolveAdminTarget(flags.cib, flags.socket)
   const cib = await loadTarget(target)
   const ctx: AdminContext = {now: Date.now(), activeOn: async (id) => (await locateResource(cib, id)).map((l) => l.node)}
   const edit = await makeEdit(cib, ctx)
+  if (options.verify && edit.configChanged) await refuseNewErrors(cib, edit.cib, options.force ?? false)
+  if (options.showDiff && edit.configChanged) await printConfigurationDiff(cib, edit.cib)
+  const waiter = (options.wait ?? flags.wait) ? await startWait(target, cib, flags['wait-timeout'] ?? 300) : undefined
   await commitEdit(target, edit, ctx.now)
   if (edit.notes.length > 0) process.stdout.write(edit.notes.join('\n') + '\n')
+  if (waiter) await waiter()
+}
+
+/** --wait: returns what to run after the commit (waits for the cluster to settle, prints what ran). */
+async function startWait(target: {kind: 'file'; path: string} | {kind: 'live'; socket: string}, before: Cib, timeoutSeconds: number): Promise<() => Promise<void>> {
+  if (target.kind === 'file') throw new UserError('--wait needs a running cluster, not a CIB file', 1)
+  const {waitForIdle, describeTransition} = await import('../runtime/crm/admin/wait.js')
+  return async () => {
+    const after = await waitForIdle(target.socket, {timeoutMs: timeoutSeconds * 1000})
+    process.stdout.write(describeTransition(before, after).join('\n') + '\n')
+  }
+}
+
+/** crmsh verifies before committing and refuses on errors; only errors the change introduces count here. */
+async function refuseNewErrors(before: Cib, after: Cib, force: boolean): Promise<void> {
+  const {verifyCib, installedAgentDir} = await import('../cib/verify.js')
+  const options = {file: 'configuration', agentDir: installedAgentDir()}
+  const known = new Set(verifyCib(before, options).filter((f) => f.severity === 'error').map((f) => f.message))
+  const fresh = verifyCib(after, options).filter((f) => f.severity === 'error' && !known.has(f.message))
+  if (fresh.length === 0) return
+  process.stderr.write(fresh.map((f) => `ERROR: ${f.message}`).join('\n') + '\n')
+  if (force) {
+    process.stderr.write('INFO: commit forced\n')
+    return
+  }
+  throw new UserError(`the change was not committed: ${fresh.length} verification error${fresh.length > 1 ? 's' : ''} (--force commits anyway)`, 1)
+}
+
+async function printConfigurationDiff(before: Cib, after: Cib): Promise<void> {
+  const {diffCibs} = await import('../cib/diff.js')
+  const {renderCibDiff} = await import('../cib/render-diff.js')
+  const {makeChalk} = await import('./color.js')
+  const d = diffCibs(before, after, {labels: ['live', 'edited']})
+  if (!d.equal) process.stdout.write(renderCibDiff(d, makeChalk()))
 }
 
 /** Reads the CIB of the target without changing it (status, locate, get, list). */
@@ -74,4 +139,38 @@ export async function runResourceAttribute(
   }
   if (args.action === 'set' && args.value === undefined) throw new UserError('set needs a VALUE', 64)
   await runAdminEdit(flags, (cib) => (args.action === 'set' ? edit.setResourceAttribute(cib, args.resource, kind, args.name, args.value!) : edit.deleteResourceAttribute(cib, args.resource, kind, args.name)))
+}
+
+export const CONFIGURE_HELP = `EXIT CODES
+  0    committed (or nothing to change)
+  1    refused (crmsh's ERROR: an id that exists, a member of another group, new verification errors, a running resource)
+  2    the statement or the CIB cannot be read or parsed (file:line:column)
+  102  no running cluster answers on the socket
+  103  the CIB changed between reading and committing: nothing was changed, repeat the command
+
+ENVIRONMENT
+  CIB_file          work on this CIB file instead of the running cluster
+  HAKIT_CRM_SOCKET  the local daemon's socket`
+
+/** `crm configure primitive|group|…|property …`: one statement from the command line. */
+export async function runConfigureStatement(flags: {cib?: string; socket?: string; force?: boolean}, kind: string, words: string[]): Promise<void> {
+  const {loadConfiguration, statementFromArgs} = await import('../runtime/crm/admin/configure.js')
+  const text = `${kind} ${statementFromArgs(words)}\n`
+  // the defaults statements merge into an existing set; objects are created
+  const mode = kind === 'property' || kind === 'rsc_defaults' || kind === 'op_defaults' ? 'update' : 'create'
+  await runAdminEdit(flags, (cib) => loadConfiguration(cib, text, 'command line', mode), {verify: true, force: flags.force})
+}
+
+/** The resources active now (crmsh does not delete or rename a running resource). */
+export async function runningResources(cib: Cib, ids: string[]): Promise<Set<string>> {
+  const {locateResource} = await import('../runtime/crm/admin/edit.js')
+  const running = new Set<string>()
+  for (const id of ids) {
+    try {
+      if ((await locateResource(cib, id)).length > 0) running.add(id)
+    } catch {
+      // not a resource (a constraint or a set)
+    }
+  }
+  return running
 }

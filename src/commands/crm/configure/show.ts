@@ -19,11 +19,13 @@ ENVIRONMENT
   static override flags = {
     cib: Flags.string({description: 'CIB XML or crm file to read (- for stdin)'}),
     xml: Flags.boolean({description: 'print normalised CIB XML instead of crm syntax'}),
+    socket: Flags.string({description: 'socket of the local hakit CRM daemon to read the live CIB from (default: $HAKIT_CRM_SOCKET, else /run/hakit/crm.sock)'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(CrmConfigureShow)
     const {loadCibFromFlags} = await import('../../../cib/cib-input.js')
+    if (flags.socket) process.env.HAKIT_CRM_SOCKET = flags.socket
     const {cib} = await loadCibFromFlags(flags.cib)
     if (flags.xml) {
       const {printCibXml} = await import('../../../formats/cib/xml.js')
