@@ -40,6 +40,8 @@ ENVIRONMENT
 
 export interface AdminContext {
   now: number
+  /** True on the running cluster, false on a CIB file. */
+  live: boolean
   /** Nodes a resource is active on now, from the CIB's status. */
   activeOn(id: string): Promise<string[]>
 }
@@ -63,7 +65,7 @@ export async function runAdminEdit(
   const {locateResource} = await import('../runtime/crm/admin/edit.js')
   const target = await resolveAdminTarget(flags.cib, flags.socket)
   const cib = await loadTarget(target)
-  const ctx: AdminContext = {now: Date.now(), activeOn: async (id) => (await locateResource(cib, id)).map((l) => l.node)}
+  const ctx: AdminContext = {now: Date.now(), live: target.kind === 'live', activeOn: async (id) => (await locateResource(cib, id)).map((l) => l.node)}
   const edit = await makeEdit(cib, ctx)
   if (options.verify && edit.configChanged) await refuseNewErrors(cib, edit.cib, options.force ?? false)
   if (options.showDiff && edit.configChanged) await printConfigurationDiff(cib, edit.cib)
@@ -152,8 +154,30 @@ ENVIRONMENT
   CIB_file          work on this CIB file instead of the running cluster
   HAKIT_CRM_SOCKET  the local daemon's socket`
 
+/**
+ * Splits a statement command's raw words into hakit's flags and the crm statement. oclif would
+ * take a negative score (`-inf:`) for a flag and does not keep the order of repeated words, so
+ * the statement is taken verbatim: everything that is not one of the command's flags.
+ */
+export function splitStatementArgv(raw: string[]): {flagArgs: string[]; words: string[]} {
+  const flagArgs: string[] = []
+  const words: string[] = []
+  for (let i = 0; i < raw.length; i++) {
+    const w = raw[i]!
+    if (w === '--') {
+      words.push(...raw.slice(i + 1))
+      break
+    }
+    if (w === '--cib' || w === '--socket') flagArgs.push(w, raw[++i] ?? '')
+    else if (/^--(cib|socket)=/.test(w) || w === '--force' || w === '-F' || w === '--help' || w === '-h') flagArgs.push(w)
+    else words.push(w)
+  }
+  return {flagArgs, words}
+}
+
 /** `crm configure primitive|group|…|property …`: one statement from the command line. */
 export async function runConfigureStatement(flags: {cib?: string; socket?: string; force?: boolean}, kind: string, words: string[]): Promise<void> {
+  if (words.length === 0) throw new UserError(`crm configure ${kind} needs a statement (see --help)`, 64)
   const {loadConfiguration, statementFromArgs} = await import('../runtime/crm/admin/configure.js')
   const text = `${kind} ${statementFromArgs(words)}\n`
   // the defaults statements merge into an existing set; objects are created
@@ -161,7 +185,7 @@ export async function runConfigureStatement(flags: {cib?: string; socket?: strin
   await runAdminEdit(flags, (cib) => loadConfiguration(cib, text, 'command line', mode), {verify: true, force: flags.force})
 }
 
-/** The resources active now (crmsh does not delete or rename a running resource). */
+/** The resources active now (crmsh does not delete or rename a running resource; it checks only on a live cluster). */
 export async function runningResources(cib: Cib, ids: string[]): Promise<Set<string>> {
   const {locateResource} = await import('../runtime/crm/admin/edit.js')
   const running = new Set<string>()
