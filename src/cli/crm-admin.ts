@@ -198,3 +198,18 @@ export async function runningResources(cib: Cib, ids: string[]): Promise<Set<str
   }
   return running
 }
+
+/** crmsh's utils.ask: y/n on a terminal; without one the answer cannot be given, so refuse (exit 1). */
+export async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new UserError(`${question} (stdin is not a terminal: use --force)`, 1)
+  const {createInterface} = await import('node:readline/promises')
+  const rl = createInterface({input: process.stdin, output: process.stderr})
+  try {
+    const answer = await rl.question(`${question} (y/n)? `)
+    if (/^y(es)?$/i.test(answer.trim())) return true
+    process.exitCode = 1
+    return false
+  } finally {
+    rl.close()
+  }
+}
