@@ -19,6 +19,7 @@ import {setResourceAttribute} from '../../../src/runtime/crm/admin/edit.js'
 import {applyCibOp, cibVersion, formatVersion} from '../../../src/runtime/crm/cib-ops.js'
 import {parseCrm} from '../../../src/formats/crm/parse.js'
 import {printCibXml} from '../../../src/formats/cib/xml.js'
+import {schedule} from '../../../src/runtime/scheduler/index.js'
 
 const haveDummy = existsSync('/usr/lib/ocf/resource.d/pacemaker/Dummy')
 const built = existsSync(join(projectRoot, 'dist', 'bundle'))
@@ -140,7 +141,15 @@ test('live: configure statements, --wait, restart; delete refuses a running reso
     const moved = ok('resource', 'move', 'd1', other, '--wait')
     assert.deepEqual(lab.placement().get('d1'), [other], moved)
     assert.deepEqual(lab.placement().get('d2'), [other], moved)
-    ok('resource', 'clear', 'd1')
+    ok('resource', 'clear', 'd1', '--wait')
+
+    // a location statement: the cluster converges to the placement the scheduler predicts on the committed CIB
+    const from = lab.placement().get('d1')![0]!
+    const to = from === 'n1' ? 'n2' : 'n1'
+    ok('configure', 'location', 'prefer-to', 'd1', '200:', to)
+    const predicted = schedule(await lab.cib('n2')).placement.filter((p) => p.resource === 'd1' || p.resource === 'd2')
+    assert.deepEqual(predicted.map((p) => [p.resource, p.next]).sort(), [['d1', to], ['d2', to]])
+    await lab.waitFor('d1 and d2 where the scheduler predicted', () => lab.placement().get('d1')?.join() === to && lab.placement().get('d2')?.join() === to)
 
     // on a CIB file there is nothing to wait for
     const file = runCli(['crm', 'resource', 'restart', 'd1'], {env: {CIB_file: join(lab.root, 'cluster.cib')}})
