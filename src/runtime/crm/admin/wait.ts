@@ -66,6 +66,7 @@ interface RecordedOp {
   rc: number
   status: number
   at: number
+  callId: number
 }
 
 function recordedOps(cib: Cib): Map<string, RecordedOp> {
@@ -78,7 +79,7 @@ function recordedOps(cib: Cib): Map<string, RecordedOp> {
         // one entry per run: the same op id is rewritten by each new run (new call-id)
         ops.set(`${node}/${r.id}/${op.id}/${a['call-id'] ?? ''}`, {
           node, resource: r.id, task: a.operation ?? op.operation, interval: Number(a.interval ?? '0'),
-          rc: Number(a['rc-code'] ?? '0'), status: Number(a['op-status'] ?? '0'), at: Number(a['last-rc-change'] ?? a['last-run'] ?? '0'),
+          rc: Number(a['rc-code'] ?? '0'), status: Number(a['op-status'] ?? '0'), at: Number(a['last-rc-change'] ?? a['last-run'] ?? '0'), callId: Number(a['call-id'] ?? '0'),
         })
       }
     }
@@ -92,7 +93,8 @@ const RC_TEXT: Record<number, string> = {0: 'ok', 7: 'not running', 8: 'promoted
 export function operationsSince(before: Cib, after: Cib): string[] {
   const old = recordedOps(before)
   const fresh = [...recordedOps(after)].filter(([key]) => !old.has(key)).map(([, op]) => op)
-  fresh.sort((a, b) => a.at - b.at || a.node.localeCompare(b.node) || a.resource.localeCompare(b.resource))
+  // times have a resolution of seconds: on one node the call-id gives the order
+  fresh.sort((a, b) => a.at - b.at || a.node.localeCompare(b.node) || a.callId - b.callId)
   return fresh.map((op) => {
     const task = op.task === 'monitor' && op.interval === 0 ? 'probe' : op.interval > 0 ? `${op.task} ${op.interval / 1000}s` : op.task
     const result = op.status !== 0 ? `failed (op-status ${op.status})` : (RC_TEXT[op.rc] ?? `rc=${op.rc}`)
