@@ -21,6 +21,7 @@ export const waitFlags = {
 /** The flags of the configuration-changing commands (crm configure …). */
 export const configureFlags = {
   ...adminFlags,
+  ...waitFlags,
   force: Flags.boolean({char: 'F', description: 'commit even when the result has new verification errors (crmsh: commit force)'}),
 }
 
@@ -149,6 +150,7 @@ export const CONFIGURE_HELP = `EXIT CODES
   2    the statement or the CIB cannot be read or parsed (file:line:column)
   102  no running cluster answers on the socket
   103  the CIB changed between reading and committing: nothing was changed, repeat the command
+  124  --wait: the cluster did not settle before the deadline
 
 ENVIRONMENT
   CIB_file          work on this CIB file instead of the running cluster
@@ -168,15 +170,15 @@ export function splitStatementArgv(raw: string[]): {flagArgs: string[]; words: s
       words.push(...raw.slice(i + 1))
       break
     }
-    if (w === '--cib' || w === '--socket') flagArgs.push(w, raw[++i] ?? '')
-    else if (/^--(cib|socket)=/.test(w) || w === '--force' || w === '-F' || w === '--help' || w === '-h') flagArgs.push(w)
+    if (w === '--cib' || w === '--socket' || w === '--wait-timeout') flagArgs.push(w, raw[++i] ?? '')
+    else if (/^--(cib|socket|wait-timeout)=/.test(w) || ['--force', '-F', '--wait', '--help', '-h'].includes(w)) flagArgs.push(w)
     else words.push(w)
   }
   return {flagArgs, words}
 }
 
 /** `crm configure primitive|group|…|property …`: one statement from the command line. */
-export async function runConfigureStatement(flags: {cib?: string; socket?: string; force?: boolean}, kind: string, words: string[]): Promise<void> {
+export async function runConfigureStatement(flags: {cib?: string; socket?: string; force?: boolean; wait?: boolean; 'wait-timeout'?: number}, kind: string, words: string[]): Promise<void> {
   if (words.length === 0) throw new UserError(`crm configure ${kind} needs a statement (see --help)`, 64)
   const {loadConfiguration, statementFromArgs} = await import('../runtime/crm/admin/configure.js')
   const text = `${kind} ${statementFromArgs(words)}\n`
