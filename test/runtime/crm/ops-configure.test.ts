@@ -100,6 +100,7 @@ const cases: Array<{name: string; steps: Step[]; files?: Record<string, string>}
   {name: 'rename a group and its constraint references', steps: [['configure', 'rename', 'group_1', 'grp1']]},
   {name: 'rename a constraint', steps: [['configure', 'rename', 'rsc_location_group_1', 'loc-g1']]},
   {name: 'load update: a member replaced in place, new objects, property pairs merged', steps: [['configure', 'load', 'update', '@DIR/update.crm']], files: {'update.crm': updateFile}},
+  {name: 'load update of a group with fewer members: the dropped member stays at the top level', steps: [['configure', 'load', 'update', '@DIR/group.crm']], files: {'group.crm': 'group group_1 apache_2\n'}},
   {name: 'load replace: the configuration becomes the file, nodes stay', steps: [['configure', 'load', 'replace', '@DIR/replace.crm']], files: {'replace.crm': replaceFile}},
 ]
 

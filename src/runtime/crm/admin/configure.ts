@@ -124,6 +124,10 @@ function parseWithMembers(cib: Cib, text: string, file: string): {parsed: Cib; b
   return {parsed, borrowed: new Set(borrowed.keys())}
 }
 
+function childrenOf(r: AnyResource): AnyResource[] {
+  return r.kind === 'group' ? r.children : r.kind === 'clone' ? [r.child] : []
+}
+
 function idsOf(r: AnyResource): string[] {
   const ids: string[] = []
   walk([r], (x) => ids.push(x.id))
@@ -175,8 +179,12 @@ export function loadConfiguration(cib: Cib, text: string, file: string, mode: Lo
       }
       // borrowed members leave their old place (the top level, or the container being redefined)
       const moving = new Set(idsOf(r).filter((id) => id !== r.id))
+      // members a redefined container no longer names stay, at the top level
+      const old = findWithParent(next, r.id)?.rsc
+      const dropped = old ? childrenOf(old).filter((c) => !moving.has(c.id)) : []
       next.resources = next.resources.filter((x) => !moving.has(x.id))
       if (!replaceInTree(next.resources, r)) next.resources.push(r)
+      next.resources.push(...(dropped as Resource[]))
     }
     for (const c of parsed.constraints) {
       const i = next.constraints.findIndex((x) => x.id === c.id)
@@ -295,7 +303,7 @@ export function deleteObjects(cib: Cib, ids: string[], options: DeleteOptions): 
 
 function deleteResource(cib: Cib, rsc: AnyResource, parent: AnyResource | undefined, notes: string[]): void {
   // a container's children are not deleted: they go to the top level
-  const children: AnyResource[] = rsc.kind === 'group' ? rsc.children : rsc.kind === 'clone' ? [rsc.child] : []
+  const children = childrenOf(rsc)
   if (parent?.kind === 'group') parent.children = parent.children.filter((c) => c.id !== rsc.id)
   else if (parent?.kind === 'clone') throw new UserError(`${rsc.id} is the child of clone ${parent.id}: delete the clone first`, REFUSED)
   const at = cib.resources.findIndex((r) => r.id === rsc.id)
