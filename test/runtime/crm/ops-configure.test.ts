@@ -77,8 +77,16 @@ const cases: Array<{name: string; steps: Step[]; files?: Record<string, string>}
     ['configure', 'primitive', 'd8', 'ocf:pacemaker:Dummy'], ['configure', 'primitive', 'd9', 'ocf:pacemaker:Dummy'],
     ['configure', 'group', 'g2', 'd8', 'd9', 'meta', 'target-role=Stopped'],
   ]},
+  {name: 'group of existing primitives takes over their constraints (a colocation between them goes)', steps: [
+    ['configure', 'primitive', 'd8', 'ocf:pacemaker:Dummy'], ['configure', 'primitive', 'd9', 'ocf:pacemaker:Dummy'],
+    ['configure', 'colocation', 'c89', 'inf:', 'd8', 'd9'], ['configure', 'location', 'l8', 'd8', '10:', 'xen-b'],
+    ['configure', 'group', 'g89', 'd8', 'd9'],
+  ]},
   {name: 'clone', steps: [['configure', 'primitive', 'd9', 'ocf:pacemaker:Dummy'], ['configure', 'clone', 'cl-d9', 'd9', 'meta', 'clone-max=2']]},
   {name: 'ms', steps: [['configure', 'primitive', 'st', 'ocf:pacemaker:Stateful', 'op', 'monitor', 'interval=10s', 'role=Master', 'timeout=20s'], ['configure', 'ms', 'ms-st', 'st', 'meta', 'notify=true']]},
+  {name: 'clone of an existing (stopped) group', steps: [['configure', 'clone', 'cl-g1', 'group_1', 'meta', 'interleave=true']]},
+  {name: 'delete a clone: its group goes back to the top level, constraints pass to it', steps: [['configure', 'clone', 'cl-g1', 'group_1'], ['configure', 'colocation', 'c-cl', 'inf:', 'group_11', 'cl-g1'], ['configure', 'delete', 'cl-g1']]},
+  {name: 'rename a group member referenced by a constraint', steps: [['configure', 'order', 'o-a', 'Mandatory:', 'apache_2', 'group_11'], ['configure', 'rename', 'apache_2', 'web2']]},
   {name: 'location with a score', steps: [['configure', 'location', 'l1', 'group_11', '100:', 'xen-b']]},
   {name: 'location with a rule and a negative score', steps: [['configure', 'location', 'l2', 'group_1', 'rule', '-inf:', 'not_defined', 'pingd', 'or', 'pingd', 'lte', '0']]},
   {name: 'colocation', steps: [['configure', 'colocation', 'c1', 'inf:', 'group_1', 'group_11']]},
@@ -101,6 +109,7 @@ const cases: Array<{name: string; steps: Step[]; files?: Record<string, string>}
   {name: 'rename a constraint', steps: [['configure', 'rename', 'rsc_location_group_1', 'loc-g1']]},
   {name: 'load update: a member replaced in place, new objects, property pairs merged', steps: [['configure', 'load', 'update', '@DIR/update.crm']], files: {'update.crm': updateFile}},
   {name: 'load update of a group with fewer members: the dropped member stays at the top level', steps: [['configure', 'load', 'update', '@DIR/group.crm']], files: {'group.crm': 'group group_1 apache_2\n'}},
+  {name: 'load update from CIB XML', steps: [['configure', 'load', 'xml', 'update', '@DIR/update.xml']], files: {'update.xml': '<cib><configuration><crm_config/><nodes/><resources><primitive id="x1" class="ocf" provider="pacemaker" type="Dummy"/></resources><constraints><rsc_location id="l-x1" rsc="x1" node="xen-b" score="10"/></constraints></configuration></cib>\n'}},
   {name: 'load replace: the configuration becomes the file, nodes stay', steps: [['configure', 'load', 'replace', '@DIR/replace.crm']], files: {'replace.crm': replaceFile}},
 ]
 

@@ -11,22 +11,28 @@ export default class CrmConfigureLoad extends HakitCommand {
 The result is verified (new errors refuse the commit unless --force) and committed as one versioned change (one epoch bump).
 
 ${CONFIGURE_HELP}`
-  static override examples = ['<%= config.bin %> crm configure load update new.crm', '<%= config.bin %> crm configure load replace cluster.crm --cib cib.xml', 'cat extra.crm | <%= config.bin %> crm configure load update -']
+  static override examples = ['<%= config.bin %> crm configure load update new.crm', '<%= config.bin %> crm configure load replace cluster.crm --cib cib.xml', 'cat extra.crm | <%= config.bin %> crm configure load update -', '<%= config.bin %> crm configure load xml update extra.xml']
   static override args = {
-    method: Args.string({description: 'update or replace', required: true, options: ['update', 'replace']}),
+    method: Args.string({description: 'update or replace (crmsh\'s `xml` before it is accepted: the form is told by content anyway)', required: true, options: ['update', 'replace', 'xml']}),
     file: Args.string({description: 'crm or CIB XML file (- for stdin)', required: true}),
+    xmlFile: Args.string({description: 'the file, after `xml METHOD`'}),
   }
   static override flags = configureFlags
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(CrmConfigureLoad)
     const {runAdminEdit} = await import('../../../cli/crm-admin.js')
+    const {UserError} = await import('../../../core/errors.js')
     const {readSource} = await import('../../../core/read-source.js')
     const {looksLikeXml} = await import('../../../cib/sources.js')
     const {loadConfiguration} = await import('../../../runtime/crm/admin/configure.js')
-    const {text, file} = await readSource(args.file)
+    // crmsh: load [xml] METHOD FILE
+    const [method, path] = args.method === 'xml' ? [args.file, args.xmlFile] : [args.method, args.file]
+    if (method !== 'update' && method !== 'replace') throw new UserError(`load: method must be update or replace, not "${method}"`, 64)
+    if (!path) throw new UserError('load: no file given', 64)
+    const {text, file} = await readSource(path)
     const crm = looksLikeXml(text) ? await xmlAsCrm(text, file) : text
-    await runAdminEdit(flags, (cib) => loadConfiguration(cib, crm, file, args.method as 'update' | 'replace'), {verify: true, force: flags.force})
+    await runAdminEdit(flags, (cib) => loadConfiguration(cib, crm, file, method), {verify: true, force: flags.force})
   }
 }
 

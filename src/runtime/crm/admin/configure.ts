@@ -121,7 +121,8 @@ function parseWithMembers(cib: Cib, text: string, file: string): {parsed: Cib; b
   const extra = [...borrowed.values()].map((r) => printCrm({...emptyCib(), resources: [structuredClone(r) as Resource]})).join('\n')
   const parsed = parseCrm(extra ? `${text}\n${extra}\n` : text, file)
   for (const r of borrowed.values()) replaceInTree(parsed.resources, structuredClone(r))
-  return {parsed, borrowed: new Set(borrowed.keys())}
+  // a borrowed group brings its members: none of them is new
+  return {parsed, borrowed: new Set([...borrowed.values()].flatMap(idsOf))}
 }
 
 function childrenOf(r: AnyResource): AnyResource[] {
@@ -183,7 +184,10 @@ export function loadConfiguration(cib: Cib, text: string, file: string, mode: Lo
       const old = findWithParent(next, r.id)?.rsc
       const dropped = old ? childrenOf(old).filter((c) => !moving.has(c.id)) : []
       next.resources = next.resources.filter((x) => !moving.has(x.id))
-      if (!replaceInTree(next.resources, r)) next.resources.push(r)
+      if (!replaceInTree(next.resources, r)) {
+        next.resources.push(r)
+        redirectChildConstraints(next, r, notes)
+      }
       next.resources.push(...(dropped as Resource[]))
     }
     for (const c of parsed.constraints) {
@@ -263,6 +267,22 @@ function dropReference(c: Constraint, id: string): boolean {
     return c.kind === 'location' || c.kind === 'ticket' ? left < 1 : left <= 1
   }
   return references(c).includes(id)
+}
+
+/**
+ * A new container takes over its members' constraints (crmsh's _redirect_children_constraints):
+ * references to a direct member now name the container; a constraint left naming the container
+ * twice is dropped.
+ */
+function redirectChildConstraints(cib: Cib, container: AnyResource, notes: string[]): void {
+  for (const child of childrenOf(container)) {
+    for (const c of cib.constraints) if (renameReference(c, child.id, container.id)) notes.push(`INFO: modified ${constraintLabel(c)} from ${child.id} to ${container.id}`)
+  }
+  cib.constraints = cib.constraints.filter((c) => {
+    if (c.kind === 'location' || c.kind === 'ticket' || c.resourceSets?.length) return true
+    const refs = references(c)
+    return !(refs.length === 2 && refs[0] === container.id && refs[1] === container.id)
+  })
 }
 
 // ------------------------------------------------------------------ delete, rename
