@@ -13,6 +13,7 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {projectRoot, runCli} from '../../helpers/cli.js'
 import {CrmLab} from './crm-lab.js'
+import {CrmSim} from './cluster-sim.js'
 import {UserError} from '../../../src/core/errors.js'
 import {commitEdit, loadTarget} from '../../../src/runtime/crm/admin/apply.js'
 import {setResourceAttribute} from '../../../src/runtime/crm/admin/edit.js'
@@ -44,6 +45,28 @@ test('the versioned replace is pure: refused once the configuration moved on, wh
   stale.attributes.epoch = '8'
   assert.throws(() => applyCibOp(stale, {op: 'replace-configuration', xml, ifVersion: '0.7.3'}, meta), /CIB changed in the meantime: the change was made from version 0\.7\.3, the cluster's configuration is now at 0\.8\.3/)
   assert.equal(stale.resources[0]!.id, 'a', 'nothing applied')
+})
+
+test('the node machines: three concurrent versioned replaces from three nodes (one the DC) — exactly one applies, on every replica', () => {
+  const names = ['n1', 'n2', 'n3']
+  for (let seed = 1; seed <= 10; seed++) {
+    const sim = new CrmSim(names, {seed})
+    for (const n of names) sim.start(n)
+    sim.run()
+    const base = sim.node('n1').machine!.cib
+    const version = formatVersion(cibVersion(base))
+    const ids = names.map((n) => {
+      const mine = parseCrm(`primitive from-${n} ocf:pacemaker:Dummy\n`, n)
+      const xml = printCibXml({...base, resources: mine.resources, status: []})
+      return [n, sim.submit(n, {op: 'replace-configuration', xml, ifVersion: version})] as const
+    })
+    sim.run()
+    const replies = ids.map(([n, id]) => sim.node(n).replies.get(id))
+    assert.equal(replies.filter((r) => r?.ok).length, 1, `seed ${seed}: one winner: ${JSON.stringify(replies)}`)
+    for (const r of replies.filter((x) => !x?.ok)) assert.match(r!.error ?? '', new RegExp(`^CIB changed in the meantime: the change was made from version ${version.replace(/\./g, '\\.')}, the cluster's configuration is now at `))
+    const winner = ids[replies.findIndex((r) => r?.ok)]![0]
+    for (const n of names) assert.deepEqual(sim.node(n).machine!.cib.resources.map((r) => r.id), [`from-${winner}`], `seed ${seed}: ${n} holds the winner's configuration only`)
+  }
 })
 
 test('live: two concurrent edits from the same version — one commits, the other is refused (103) and can be redone: both changes end in the CIB', {skip}, async () => {
