@@ -7,6 +7,8 @@
  *   {"op":"submit","change":{…CibOp}}   → {"ok":true,"version":"0.7.0"} once the DC applied it
  *     (a replace-configuration with "ifVersion" is refused once the configuration moved on:
  *      {"ok":false,"error":"CIB changed in the meantime: …"})
+ *   {"op":"attribute","request":{…}}    → {"ok":true,"value":…|"entries":[…]}: node attributes for the
+ *                                          agents' tools (attrd_updater, crm_attribute), through attrd
  * The socket is mode 0600: only the daemon's user (root) may change the CIB.
  */
 import {chmodSync, existsSync, mkdirSync, unlinkSync} from 'node:fs'
@@ -14,6 +16,7 @@ import {createConnection, createServer, type Server, type Socket} from 'node:net
 import {dirname, join} from 'node:path'
 import {UserError} from '../../core/errors.js'
 import {VERSION_CONFLICT, type CibOp} from './cib-ops.js'
+import type {AttributeEntry, AttributeLifetime} from '../executor/types.js'
 
 /** CRM_EX_OLD: cibadmin's exit code when the CIB moved on under a change. */
 export const EXIT_CIB_CHANGED = 103
@@ -37,17 +40,29 @@ export interface CrmStatus {
   members: string[]
   quorum: boolean
   version: string
+  /** On the DC once its controller runs: its state (S_IDLE when nothing is planned or running). */
+  controller?: string
 }
 
-export type CrmRequest = {op: 'query'} | {op: 'status'} | {op: 'submit'; change: CibOp}
+/** A node-attribute request from the agents' tools; transient ones (`reboot`) go through attrd with its dampening. */
+export type AttributeRequest =
+  | {action: 'get'; node: string; name: string; lifetime: AttributeLifetime}
+  | {action: 'set'; node: string; name: string; value: string; lifetime: AttributeLifetime; dampenMs?: number}
+  | {action: 'delete'; node: string; name: string; lifetime: AttributeLifetime; dampenMs?: number}
+  | {action: 'list'; node?: string}
+
+export type AttributeAnswer = {value?: string; entries?: AttributeEntry[]}
+
+export type CrmRequest = {op: 'query'} | {op: 'status'} | {op: 'submit'; change: CibOp} | {op: 'attribute'; request: AttributeRequest}
 
 export interface CrmBackend {
   query(): string
   status(): CrmStatus
   submit(change: CibOp): Promise<{ok: boolean; error?: string; version?: string}>
+  attribute?(request: AttributeRequest): Promise<AttributeAnswer>
 }
 
-type Wire = {ok: true; xml?: string; status?: CrmStatus; version?: string} | {ok: false; error: string}
+type Wire = {ok: true; xml?: string; status?: CrmStatus; version?: string} & AttributeAnswer | {ok: false; error: string}
 
 async function answers(path: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -118,6 +133,9 @@ async function answer(line: string, backend: CrmBackend): Promise<Wire> {
       const r = await backend.submit(request.change)
       return r.ok ? {ok: true, ...(r.version ? {version: r.version} : {})} : {ok: false, error: r.error ?? 'refused'}
     }
+    case 'attribute':
+      if (!backend.attribute) return {ok: false, error: 'node attributes are not served here'}
+      return {ok: true, ...(await backend.attribute(request.request))}
     default:
       return {ok: false, error: `unknown request ${(request as {op?: string}).op}`}
   }
@@ -171,4 +189,11 @@ export async function submitCibChange(path: string, change: CibOp, timeoutMs?: n
   // a versioned replace that lost the race: cibadmin's "Update was older than existing configuration" (103)
   if (!wire.ok) throw new UserError(`CIB change refused: ${wire.error}`, wire.error.startsWith(VERSION_CONFLICT) ? EXIT_CIB_CHANGED : 1)
   return wire.version
+}
+
+/** One node-attribute request (the agents' tools while a CRM daemon runs). */
+export async function attributeRequest(path: string, request: AttributeRequest, timeoutMs = 30_000): Promise<AttributeAnswer> {
+  const wire = await crmRequest(path, {op: 'attribute', request}, timeoutMs)
+  if (!wire.ok) throw new UserError(`node attribute request refused: ${wire.error}`)
+  return {...(wire.value !== undefined ? {value: wire.value} : {}), ...(wire.entries ? {entries: wire.entries} : {})}
 }

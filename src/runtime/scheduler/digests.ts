@@ -40,6 +40,11 @@ function digestParams(ws: WorkingSet, rsc: Rsc, node: SNode, task: string, inter
   return params
 }
 
+/** The op-digest the controller records for an operation run with today's configuration. */
+export function recordedOpDigest(ws: WorkingSet, rsc: Rsc, node: SNode, task: string, interval: number): string {
+  return operationDigest(digestParams(ws, rsc, node, task, interval))
+}
+
 type DigestResult = 'match' | 'restart' | 'all' | 'unknown'
 
 function versionBelow(v: string, than: string): boolean {
