@@ -2,8 +2,9 @@
  * `--wait` of the resource and node commands (crm_resource --wait, crmsh's wait4dc):
  * the cluster has settled when it has a DC and the scheduler, run on the live CIB,
  * has nothing left to do — every action of the transition the change caused is
- * recorded in the status section. Any node can judge this from its CIB replica,
- * so the waiting tool needs only the local socket.
+ * recorded in the status section — and, asked on the DC, its controller is
+ * S_IDLE. Any node can judge the first from its CIB replica, so the waiting
+ * tool needs only the local socket.
  * What happened is read from the status section afterwards: the operations
  * recorded since the change, and where each resource runs now.
  */
@@ -41,20 +42,23 @@ export async function waitForIdle(socket: string, options: WaitOptions): Promise
   let lastVersion: string | undefined
   let pending: GraphAction[] = []
   let dc: string | undefined
+  let controller: string | undefined
   for (;;) {
     const status = await crmStatus(socket)
     dc = status.dc
+    // on the DC the controller says itself whether a transition runs; elsewhere the CIB tells
+    controller = status.controller
     const cib = parseCibXml(await queryLiveCibXml(socket), 'live CIB')
     pending = dc ? await pendingActions(cib) : []
     const version = `${cib.attributes.admin_epoch}.${cib.attributes.epoch}.${cib.attributes.num_updates}`
-    if (dc && pending.length === 0) {
+    if (dc && pending.length === 0 && (controller === undefined || controller === 'S_IDLE')) {
       if (version === lastVersion) return cib
       lastVersion = version
     } else lastVersion = undefined
     if (Date.now() >= deadline) break
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 300))
   }
-  const why = !dc ? 'there is no DC' : `still pending: ${pending.map(describeAction).join(', ')}`
+  const why = !dc ? 'there is no DC' : pending.length > 0 ? `still pending: ${pending.map(describeAction).join(', ')}` : `the DC's controller is in ${controller}`
   throw new UserError(`the cluster did not settle within ${Math.round(options.timeoutMs / 1000)}s (${why})`, EXIT_WAIT_TIMEOUT)
 }
 
