@@ -368,3 +368,39 @@ export function renameObject(cib: Cib, from: string, to: string, options: Delete
   }
   return {cib: next, configChanged: true, statusOps: [], notes}
 }
+
+// ------------------------------------------------------------------ show ID…
+
+/** A printed configuration cut into statements (a statement's continuation lines start with a tab). */
+function statements(text: string): string[] {
+  const out: string[] = []
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    if (/^\s/.test(line) && out.length > 0) out[out.length - 1] += `\n${line}`
+    else out.push(line)
+  }
+  return out
+}
+
+/**
+ * `crm configure show ID…`: the statements of the given objects (a node also by name), in the
+ * printed order. `plain` and `styled` are the same print without and with colours.
+ */
+export function selectStatements(plain: string, styled: string, ids: string[]): string {
+  const names = statements(plain)
+  const shown = statements(styled)
+  const wanted = new Set(ids)
+  const found = new Set<string>()
+  const keep: string[] = []
+  names.forEach((statement, i) => {
+    const words = statement.split(/\s+/)
+    const keys = [words[1]?.replace(/:$/, ''), words[0] === 'node' ? words[2]?.replace(/:.*$/, '') : undefined].filter((k): k is string => !!k)
+    const hit = keys.find((k) => wanted.has(k))
+    if (hit === undefined) return
+    found.add(hit)
+    keep.push(shown[i] ?? statement)
+  })
+  const missing = ids.filter((id) => !found.has(id))
+  if (missing.length > 0) throw new UserError(`object ${missing.join(', ')} does not exist`, REFUSED)
+  return keep.join('\n') + '\n'
+}
