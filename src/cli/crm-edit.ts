@@ -11,27 +11,30 @@ import {join} from 'node:path'
 import {UserError} from '../core/errors.js'
 import type {Cib} from '../formats/cib/model.js'
 import type {AdminEdit} from '../runtime/crm/admin/edit.js'
-import type {AdminRunOptions} from './crm-admin.js'
+import type {AdminContext, AdminRunOptions} from './crm-admin.js'
 
-type RunAdminEdit = (flags: {cib?: string; socket?: string; force?: boolean}, makeEdit: (cib: Cib) => AdminEdit | Promise<AdminEdit>, options: AdminRunOptions) => Promise<void>
+type RunAdminEdit = (flags: {cib?: string; socket?: string; force?: boolean}, makeEdit: (cib: Cib, ctx: AdminContext) => AdminEdit | Promise<AdminEdit>, options: AdminRunOptions) => Promise<void>
 
-export async function editConfiguration(flags: {cib?: string; socket?: string; force?: boolean}, runAdminEdit: RunAdminEdit): Promise<void> {
+export async function editConfiguration(flags: {cib?: string; socket?: string; force?: boolean}, ids: string[], runAdminEdit: RunAdminEdit): Promise<void> {
   const {printCrm} = await import('../formats/crm/print.js')
-  const {loadConfiguration} = await import('../runtime/crm/admin/configure.js')
+  const {applyEditedText, selectStatements} = await import('../runtime/crm/admin/configure.js')
+  const {runningResources} = await import('./crm-admin.js')
   const dir = mkdtempSync(join(tmpdir(), 'hakit-edit-'))
   const file = join(dir, 'configuration.crm')
   let unchanged = false
   try {
     await runAdminEdit(
       flags,
-      (cib) => {
-        const original = printCrm(cib)
+      async (cib, ctx) => {
+        const whole = printCrm(cib)
+        const original = ids.length > 0 ? selectStatements(whole, whole, ids) : whole
         writeFileSync(file, original)
         openEditor(file)
         const text = readFileSync(file, 'utf8')
         unchanged = text === original
         if (unchanged) return {cib, configChanged: false, statusOps: [], notes: ['INFO: apparently there is nothing to commit']}
-        return loadConfiguration(cib, text, file, 'replace')
+        const objects = [...cib.resources.map((r) => r.id), ...cib.constraints.map((c) => c.id)]
+        return applyEditedText(cib, original, text, file, {running: ctx.live ? await runningResources(cib, objects) : new Set(), force: flags.force})
       },
       {verify: true, force: flags.force, showDiff: true},
     )

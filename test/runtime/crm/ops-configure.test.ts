@@ -166,8 +166,8 @@ test('edit: EDITOR is a script; the semantic diff is shown and the change commit
     const cib = join(dir, 'cib.xml')
     copyFileSync(groupCib, cib)
     const editor = join(dir, 'editor.sh')
-    // the "user" changes group_11's location score and adds a property
-    writeFileSync(editor, `#!/bin/sh\nsed -i 's/rule 100: #uname eq xen-c/rule 200: #uname eq xen-c/' "$1"\necho 'property cib-bootstrap-options: maintenance-mode=true' >> "$1"\n`, {mode: 0o755})
+    // the "user" changes group_11's location score and adds a cluster option
+    writeFileSync(editor, `#!/bin/sh\nsed -i -e 's/rule 100: #uname eq xen-c/rule 200: #uname eq xen-c/' -e 's/^property cib-bootstrap-options: \\\\$/property cib-bootstrap-options: maintenance-mode=true \\\\/' "$1"\n`, {mode: 0o755})
     const r = runCli(['crm', 'configure', 'edit'], {env: {CIB_file: cib, EDITOR: editor, VISUAL: ''}})
     assert.equal(r.status, 0, r.stderr)
     assert.match(r.stdout, /changed location rsc_location_group_11/)
@@ -176,12 +176,39 @@ test('edit: EDITOR is a script; the semantic diff is shown and the change commit
     assert.equal(cibVersion(after).epoch, cibVersion(readCib(groupCib)).epoch + 1)
     const loc = after.constraints.find((c) => c.id === 'rsc_location_group_11')
     assert.ok(loc?.kind === 'location' && loc.rules[0]?.score === '200')
+    // objects the user did not touch keep their XML, generated ids included
+    const xml = readFileSync(cib, 'utf8')
+    assert.ok(after.crmConfig.some((set) => set.pairs.some((p) => p.name === 'maintenance-mode' && p.value === 'true')))
+    assert.ok(after.crmConfig.some((set) => set.pairs.some((p) => p.name === 'stonith-enabled' && p.value === 'false')), 'the other options stay')
+    for (const id of ['preferred_location_group_1', 'expression.id22223']) assert.ok(xml.includes(`id="${id}"`), `${id} kept`)
     // an editor that changes nothing commits nothing
     writeFileSync(editor, '#!/bin/sh\ntrue\n', {mode: 0o755})
     const same = runCli(['crm', 'configure', 'edit'], {env: {CIB_file: cib, EDITOR: editor, VISUAL: ''}})
     assert.equal(same.status, 0)
     assert.match(same.stdout, /nothing to commit/)
     assert.deepEqual(cibVersion(readCib(cib)), cibVersion(after))
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('edit ID…: only those objects are in the editor; a removed statement deletes its object', () => {
+  const dir = mkdtempSync(join(tmpdir(), `hakit-ops-edit-${process.pid}-`))
+  try {
+    const cib = join(dir, 'cib.xml')
+    copyFileSync(groupCib, cib)
+    const editor = join(dir, 'editor.sh')
+    const seen = join(dir, 'seen.crm')
+    // keep a copy of what the editor showed, then drop the location of group_1 and raise group_11's score
+    writeFileSync(editor, `#!/bin/sh\ncp "$1" '${seen}'\nsed -i -e '/^location rsc_location_group_1 /,+1d' -e 's/rule 100: #uname eq xen-c/rule 300: #uname eq xen-c/' "$1"\n`, {mode: 0o755})
+    const r = runCli(['crm', 'configure', 'edit', 'rsc_location_group_1', 'rsc_location_group_11'], {env: {CIB_file: cib, EDITOR: editor, VISUAL: ''}})
+    assert.equal(r.status, 0, r.stderr)
+    assert.deepEqual(readFileSync(seen, 'utf8').split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(' ').slice(0, 2).join(' ')), ['location rsc_location_group_1', 'location rsc_location_group_11'])
+    const after = readCib(cib)
+    assert.ok(!after.constraints.some((c) => c.id === 'rsc_location_group_1'), 'removed statement → deleted')
+    const loc = after.constraints.find((c) => c.id === 'rsc_location_group_11')
+    assert.ok(loc?.kind === 'location' && loc.rules[0]?.score === '300')
+    assert.equal(after.resources.length, readCib(groupCib).resources.length)
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }

@@ -155,7 +155,7 @@ function mergeSets(into: NvSet[], sets: NvSet[], replace: boolean): void {
 }
 
 /** The configuration with the statements of `text` applied (create, load update, load replace). */
-export function loadConfiguration(cib: Cib, text: string, file: string, mode: LoadMode): AdminEdit {
+export function loadConfiguration(cib: Cib, text: string, file: string, mode: LoadMode, options: {replaceSets?: boolean} = {}): AdminEdit {
   const {parsed, borrowed} = parseWithMembers(cib, text, file)
   const next = structuredClone(cib)
   const notes: string[] = []
@@ -197,9 +197,10 @@ export function loadConfiguration(cib: Cib, text: string, file: string, mode: Lo
       else if (existingIds.has(c.id)) throw new UserError(`Cannot create ${c.kind} with ID '${c.id}': the id is used by a resource`, REFUSED)
       else next.constraints.push(c)
     }
-    mergeSets(next.crmConfig, parsed.crmConfig, false)
-    mergeSets(next.rscDefaults, parsed.rscDefaults, false)
-    mergeSets(next.opDefaults, parsed.opDefaults, false)
+    const replaceSets = options.replaceSets ?? false
+    mergeSets(next.crmConfig, parsed.crmConfig, replaceSets)
+    mergeSets(next.rscDefaults, parsed.rscDefaults, replaceSets)
+    mergeSets(next.opDefaults, parsed.opDefaults, replaceSets)
     next.otherSections.push(...parsed.otherSections)
   }
   for (const node of parsed.nodes) {
@@ -367,6 +368,46 @@ export function renameObject(cib: Cib, from: string, to: string, options: Delete
     c.id = to
   }
   return {cib: next, configChanged: true, statusOps: [], notes}
+}
+
+// ------------------------------------------------------------------ edit
+
+/** Statement key → its words (formatting and continuations do not count). */
+function statementsByKey(text: string, file: string): Map<string, {words: string; head: string; id: string}> {
+  const out = new Map<string, {words: string; head: string; id: string}>()
+  for (const st of tokenize(text, file)) {
+    const head = st.tokens[0]?.text ?? ''
+    const words = st.tokens.map((t) => JSON.stringify(t.text)).join(' ')
+    // an xml statement has no id of its own: its text is its key
+    const id = head === 'xml' ? words : (st.tokens[1]?.text ?? '').replace(/:$/, '')
+    out.set(`${head} ${id}`, {words, head, id})
+  }
+  return out
+}
+
+/**
+ * `crm configure edit`: only the statements the user changed or added are applied (as load update,
+ * attribute sets replaced rather than merged); objects whose statement was removed are deleted.
+ * Unchanged objects keep their XML as it was (ids included). `edited` is parsed whole first, so
+ * errors point at the user's file.
+ */
+export function applyEditedText(cib: Cib, original: string, edited: string, file: string, options: DeleteOptions): AdminEdit {
+  parseWithMembers(cib, edited, file)
+  const before = statementsByKey(original, 'original')
+  const after = statementsByKey(edited, file)
+  const changed = tokenize(edited, file).filter((st) => {
+    const head = st.tokens[0]?.text ?? ''
+    const key = head === 'xml' ? `xml ${st.tokens.map((t) => JSON.stringify(t.text)).join(' ')}` : `${head} ${(st.tokens[1]?.text ?? '').replace(/:$/, '')}`
+    return before.get(key)?.words !== after.get(key)?.words
+  })
+  const removed = [...before.entries()].filter(([key, st]) => !after.has(key) && st.head !== 'node' && st.head !== 'xml').map(([, st]) => st.id)
+  let edit: AdminEdit = {cib, configChanged: false, statusOps: [], notes: []}
+  if (changed.length > 0) edit = loadConfiguration(cib, changed.map((st) => st.source).join('\n') + '\n', file, 'update', {replaceSets: true})
+  if (removed.length > 0) {
+    const gone = deleteObjects(edit.cib, removed, options)
+    edit = {...gone, notes: [...edit.notes, ...gone.notes]}
+  }
+  return {...edit, configChanged: configurationText(edit.cib) !== configurationText(cib)}
 }
 
 // ------------------------------------------------------------------ show ID…
