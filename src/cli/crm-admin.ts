@@ -1,6 +1,8 @@
 /**
- * Shared shell of `hakit crm resource …` / `hakit crm node …`: find the target
- * (CIB file or live cluster), run one pure edit, commit it, print crmsh's notes.
+ * Shared shell of `hakit crm resource …` / `hakit crm node …` / `hakit crm configure …`:
+ * find the target (CIB file or live cluster), run one pure edit, verify it
+ * (configure), commit it as one versioned change, print crmsh's notes, and
+ * with --wait wait for the transition it causes.
  */
 import {Args, Flags} from '@oclif/core'
 import {UserError} from '../core/errors.js'

@@ -2,14 +2,16 @@
  * `crm configure …` statements as pure CIB edits, with crmsh 4.4.1's rules:
  *  - create (`configure primitive|group|clone|ms|location|colocation|order …`): an id that exists
  *    is refused; group and clone members may be resources that exist at the top level (they move
- *    into the new container), never members of another container;
+ *    into the new container, which takes over their constraints), never members of another container;
  *  - update (`load update`): objects with the same id are replaced in place (a primitive stays in
  *    its group), new ones added; `property`, `rsc_defaults`, `op_defaults` merge their pairs into
  *    the set with the same id (crmsh's cib-bootstrap-options, rsc-options, op-options);
  *  - replace (`load replace`): the configuration becomes the text's; nodes are kept;
  *  - delete: a container's children stay (top level), constraints on a deleted container pass to
  *    its first child, constraints left without their resource are deleted ("hanging");
- *  - rename: the id and every constraint reference.
+ *  - rename: the id and every constraint reference;
+ *  - edit: the statements the user changed are applied as update, removed ones deleted;
+ *  - show ID…: the printed statements of some objects.
  * A running resource is not deleted or renamed (crmsh's check) unless forced.
  * Reference: pacemaker-runtime.md §7.3.1; crmsh cibconfig.py (observed with CIB_file).
  */
