@@ -186,7 +186,16 @@ export async function runConfigureStatement(flags: {cib?: string; socket?: strin
   const text = `${kind} ${statementFromArgs(words)}\n`
   // the defaults statements merge into an existing set; objects are created
   const mode = kind === 'property' || kind === 'rsc_defaults' || kind === 'op_defaults' ? 'update' : 'create'
-  await runAdminEdit(flags, (cib) => loadConfiguration(cib, text, 'command line', mode), {verify: true, force: flags.force})
+  await runAdminEdit(
+    flags,
+    (cib) => {
+      const edit = loadConfiguration(cib, text, 'command line', mode)
+      // crmsh 4.4.1 still writes <master>, and says so
+      if (kind === 'ms' && words.length >= 2) edit.notes.unshift(`WARNING: "ms" is deprecated. Please use "clone ${words[0]} ${words[1]} meta promotable=true"`)
+      return edit
+    },
+    {verify: true, force: flags.force},
+  )
 }
 
 /** The resources active now (crmsh does not delete or rename a running resource; it checks only on a live cluster). */
