@@ -5,6 +5,8 @@
  *   {"op":"query"}                      → {"ok":true,"xml":"<cib …>"}  (this node's replica, as cibadmin -Q)
  *   {"op":"status"}                     → {"ok":true,"status":{node,state,dc,members,quorum,version}}
  *   {"op":"submit","change":{…CibOp}}   → {"ok":true,"version":"0.7.0"} once the DC applied it
+ *     (a replace-configuration with "ifVersion" is refused once the configuration moved on:
+ *      {"ok":false,"error":"CIB changed in the meantime: …"})
  *   {"op":"attribute","request":{…}}    → {"ok":true,"value":…|"entries":[…]}: node attributes for the
  *                                          agents' tools (attrd_updater, crm_attribute), through attrd
  *   {"op":"watch"}                      → one {"ok":true,"watch":{…}} line now and one on every CIB change,
@@ -15,8 +17,11 @@ import {chmodSync, existsSync, mkdirSync, unlinkSync} from 'node:fs'
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
 import {dirname, join} from 'node:path'
 import {UserError} from '../../core/errors.js'
-import type {CibOp} from './cib-ops.js'
+import {VERSION_CONFLICT, type CibOp} from './cib-ops.js'
 import type {AttributeEntry, AttributeLifetime} from '../executor/types.js'
+
+/** CRM_EX_OLD: cibadmin's exit code when the CIB moved on under a change. */
+export const EXIT_CIB_CHANGED = 103
 
 export const DEFAULT_CRM_SOCKET = '/run/hakit/crm.sock'
 const MAX_REQUEST = 4 * 1024 * 1024
@@ -238,7 +243,8 @@ export async function crmStatus(path: string): Promise<CrmStatus> {
 
 export async function submitCibChange(path: string, change: CibOp, timeoutMs?: number): Promise<string | undefined> {
   const wire = await crmRequest(path, {op: 'submit', change}, timeoutMs)
-  if (!wire.ok) throw new UserError(`CIB change refused: ${wire.error}`)
+  // a versioned replace that lost the race: cibadmin's "Update was older than existing configuration" (103)
+  if (!wire.ok) throw new UserError(`CIB change refused: ${wire.error}`, wire.error.startsWith(VERSION_CONFLICT) ? EXIT_CIB_CHANGED : 1)
   return wire.version
 }
 
