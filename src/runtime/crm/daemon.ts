@@ -522,7 +522,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   // ---- socket
   const status = (): CrmStatus => ({
     node: config.node, state: machine.state, ...(machine.dc ? {dc: machine.dc} : {}), members: [...machine.members],
-    quorum: machine.quorum.state.have, version: formatVersion(cibVersion(machine.cib)),
+    quorum: machine.quorum.state.have, version: formatVersion(cibVersion(machine.cib)), pid: process.pid,
   })
   const backend = {
     query: () => printCibXml(machine.cib),

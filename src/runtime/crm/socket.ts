@@ -32,6 +32,8 @@ export interface CrmStatus {
   members: string[]
   quorum: boolean
   version: string
+  /** The daemon's PID (hakit cutover stops it by PID). */
+  pid?: number
 }
 
 export type CrmRequest = {op: 'query'} | {op: 'status'} | {op: 'submit'; change: CibOp}

@@ -130,7 +130,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     const clients = config.respawn.map((c, i) => ({node: config.node, name: basename(c.command.split(' ')[0]!), status: (pids[i] ? 'online' : 'offline') as 'online' | 'offline'}))
     const stats = cluster.stats
     const messaging = {sent: stats.sent, received: stats.received, accepted: stats.accepted, retransmitted: stats.retransmitted, rexmitRequests: stats.rexmitRequests, rejected: {...stats.rejected}}
-    return {node: config.node, version: hbVersion, nodes, clients, parameters: config.parameters, messaging}
+    return {node: config.node, version: hbVersion, pid: process.pid, nodes, clients, parameters: config.parameters, messaging}
   }
   const sockets = options.sockets ?? [operatorSocketPath(config.stateDir), DEFAULT_SOCKET]
   const servers: Server[] = []

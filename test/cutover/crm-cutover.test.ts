@@ -1,0 +1,247 @@
+/**
+ * The cut-over from `hakit run --legacy` to `hakit run --crm` on the same
+ * nodes and the same /etc/ha.d (issue 14, 2b), end to end in the namespace
+ * lab: two nodes run the legacy daemon with an IPaddr (v1 shorthand) address
+ * and an LSB web service on it (n1) and a second address (n2); a client
+ * namespace probes the service over HTTP every 50 ms. The admin's steps:
+ * `hakit detach` on both nodes, `hakit cutover --to crm` on n1, then on n2,
+ * `hakit cutover --finish`. The test asserts: no failed probe, the web
+ * server's PID unchanged, a CRM daemon that does not count the node still
+ * running the legacy daemon as a member, every resource where v1 ran it and
+ * managed, only probes and monitors in the CRM's operation history. Then a
+ * power failure of n1 (every process killed, its link down) moves the
+ * group to n2: the CRM cluster really manages it.
+ *
+ * The rollback test goes the other way after the cut-over
+ * (`hakit cutover --to legacy` on each node) with the same probe.
+ *
+ * `systemctl` does not exist in the lab: `--start`/`--start-legacy` are the
+ * commands the units run. Needs root.
+ */
+import {test, type TestContext} from 'node:test'
+import assert from 'node:assert/strict'
+import {join} from 'node:path'
+import type {Cib} from '../../src/formats/cib/model.js'
+import {parseCibXml} from '../../src/formats/cib/xml.js'
+import {clusterOption} from '../../src/runtime/crm/cib-ops.js'
+import {crmStatus, queryLiveCibXml, type CrmStatus} from '../../src/runtime/crm/socket.js'
+import {schedule} from '../../src/runtime/scheduler/index.js'
+import {cutoverLabUnavailable, startCutoverLab, VIP, type CutoverLab, type LabNode, type Probe} from './lab.js'
+
+const VIP2 = '10.204.0.101'
+const HARESOURCES = `n1 IPaddr::${VIP}/24/hb0 hakitweb\nn2 IPaddr2::${VIP2}/24/hb0`
+/** Where each converted primitive must run: where v1 runs it. */
+const EXPECTED_NODE: Record<string, string> = {ip_10_204_0_100: 'n1', svc_hakitweb: 'n1', ip_10_204_0_101: 'n2'}
+const PROBE_EVERY_MS = 50
+
+const shq = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`
+
+function outageMs(probes: Probe[]): number {
+  let total = 0
+  let downSince: number | undefined
+  for (const p of probes) {
+    if (!p.ok) downSince ??= p.start
+    else if (downSince !== undefined) {
+      total += p.start - downSince
+      downSince = undefined
+    }
+  }
+  if (downSince !== undefined) total += probes.at(-1)!.end - downSince
+  return total
+}
+
+function webPid(lab: CutoverLab, node: LabNode): string {
+  return lab.sh(node, 'cat /run/hakitweb.pid 2>/dev/null').stdout.trim()
+}
+
+function addressesInPlace(lab: CutoverLab): boolean {
+  const [n1, n2] = lab.nodes as [LabNode, LabNode]
+  return lab.hasVip(n1) && !lab.hasVip(n2) && lab.hasVip(n2, VIP2) && !lab.hasVip(n1, VIP2)
+}
+
+function legacySettled(lab: CutoverLab): boolean {
+  return lab.nodes.every((node) => /resources held here: local/.test(lab.sh(node, 'hakit status').stdout))
+}
+
+const crmSocket = (node: LabNode): string => join(node.dir, 'state', 'hakit-crm.sock')
+
+async function liveCib(node: LabNode): Promise<Cib> {
+  return parseCibXml(await queryLiveCibXml(crmSocket(node)), 'live CIB')
+}
+
+async function crmState(node: LabNode): Promise<CrmStatus | undefined> {
+  return crmStatus(crmSocket(node)).catch(() => undefined)
+}
+
+/** resource → nodes it is active on, as the scheduler reads the live CIB's history. */
+function activeOn(cib: Cib): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const p of schedule(cib).placement) {
+    if (!(p.resource in EXPECTED_NODE)) continue
+    out[p.resource] = p.current ? [p.current] : []
+  }
+  return out
+}
+
+/** Every operation in the status section: `rsc operation/interval@node`. */
+function history(cib: Cib): string[] {
+  return cib.status.flatMap((ns) => ns.lrmResources.flatMap((r) => r.operations.map((op) => `${r.id} ${op.operation}/${op.attributes.interval ?? '0'}@${ns.uname}`)))
+}
+
+/** Runs a hakit command in a node; asserts exit 0; returns stdout. */
+function hakit(lab: CutoverLab, node: LabNode, args: string, log: string[]): string {
+  log.push(`${node.name}# hakit ${args}`)
+  const r = lab.sh(node, `hakit ${args}`, 330_000)
+  log.push(r.stdout.trimEnd(), r.stderr.trimEnd())
+  assert.equal(r.status, 0, `hakit ${args} on ${node.name}:\n${r.stdout}\n${r.stderr}\n${lab.logTail()}`)
+  return r.stdout
+}
+
+async function detachAll(lab: CutoverLab, log: string[]): Promise<void> {
+  for (const node of lab.nodes) {
+    // refused while a transition runs: try again, as the admin would
+    await lab.waitFor(`hakit detach on ${node.name}`, 60_000, () => lab.sh(node, 'hakit detach').status === 0)
+    assert.match(lab.sh(node, 'hakit status').stdout, /DETACHED/)
+    log.push(`${node.name}# hakit detach`)
+  }
+}
+
+async function startLegacyCluster(t: TestContext): Promise<{lab: CutoverLab; servedFrom: number; pidBefore: string} | undefined> {
+  const why = cutoverLabUnavailable()
+  if (why) {
+    t.skip(why)
+    return undefined
+  }
+  const lab = await startCutoverLab(HARESOURCES)
+  const [n1, n2] = lab.nodes as [LabNode, LabNode]
+  lab.startLegacy(n1)
+  lab.startLegacy(n2)
+  await lab.waitFor('the legacy runtime to start each group on its node', 120_000, () => addressesInPlace(lab) && webPid(lab, n1) !== '' && legacySettled(lab))
+  lab.startProber(PROBE_EVERY_MS, 300)
+  await lab.waitFor('the client to be served by n1', 30_000, () => lab.probes().some((p) => p.ok && p.detail === 'n1'))
+  return {lab, servedFrom: lab.probes().find((p) => p.ok)!.start, pidBefore: webPid(lab, n1)}
+}
+
+/** detach, then `hakit cutover --to crm` on n1 and n2, then --check and --finish. Returns when maintenance is off. */
+async function cutOver(lab: CutoverLab, log: string[]): Promise<void> {
+  const [n1, n2] = lab.nodes as [LabNode, LabNode]
+  const cutover = (node: LabNode): string => `cutover --to crm --state-dir ${join(node.dir, 'state')} --start ${shq(lab.crmStartCommand(node))} --wait 240`
+
+  // refused before the local legacy daemon is detached
+  const refused = lab.sh(n1, `hakit ${cutover(n1)}`)
+  assert.equal(refused.status, 1, refused.stdout + refused.stderr)
+  assert.match(refused.stderr, /not detached.*hakit detach.*EVERY node/)
+
+  await detachAll(lab, log)
+  const first = hakit(lab, n1, cutover(n1), log)
+  assert.match(first, /the probes found running here: (ip_10_204_0_100, svc_hakitweb|svc_hakitweb, ip_10_204_0_100)/)
+  // n2 still runs the (detached) legacy daemon: not a CRM member, and it did not take n1's group
+  const alone = await crmState(n1)
+  assert.deepEqual(alone?.members, ['n1'], 'a node running the legacy daemon is not a CRM member')
+  assert.match(lab.sh(n2, 'hakit status').stdout, /DETACHED/)
+  assert.ok(addressesInPlace(lab), 'each address where v1 put it while n1 runs the CRM and n2 the legacy daemon')
+
+  // --check refuses while n2 has not switched
+  const early = lab.sh(n1, `hakit cutover --check --state-dir ${join(n1.dir, 'state')}`)
+  assert.equal(early.status, 1)
+  assert.match(early.stderr, /n2 is not a member of the CRM cluster/)
+
+  const second = hakit(lab, n2, cutover(n2), log)
+  assert.match(second, /the probes found running here: ip_10_204_0_101/)
+  const ready = hakit(lab, n2, `cutover --check --state-dir ${join(n2.dir, 'state')}`, log)
+  assert.match(ready, /ready: maintenance off would start, stop and move nothing/)
+  hakit(lab, n1, `cutover --finish --state-dir ${join(n1.dir, 'state')}`, log)
+}
+
+test('cut-over from hakit run --legacy to hakit run --crm, one node at a time: no failed probe, groups adopted in place, then a power failure moves the group', {timeout: 900_000}, async (t) => {
+  const started = await startLegacyCluster(t)
+  if (!started) return
+  const {lab, servedFrom, pidBefore} = started
+  const [n1, n2] = lab.nodes as [LabNode, LabNode]
+  const log: string[] = []
+  try {
+    const cutoverStart = Date.now()
+    await cutOver(lab, log)
+    const cutoverEnd = Date.now()
+
+    // managed now: recurring monitors on every resource, where v1 ran it
+    const monitored = (c: Cib): boolean => Object.keys(EXPECTED_NODE).every((id) => history(c).some((h) => h.startsWith(`${id} monitor/`) && !/monitor\/0@/.test(h)))
+    let cib = await liveCib(n1)
+    for (const deadline = Date.now() + 120_000; !monitored(cib); cib = await liveCib(n1)) {
+      assert.ok(Date.now() < deadline, `no recurring monitor on every resource within 120 s: ${history(cib).join(', ')}\n${lab.logTail()}`)
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    assert.equal(clusterOption(cib, 'maintenance-mode'), 'false')
+    assert.deepEqual(activeOn(cib), Object.fromEntries(Object.entries(EXPECTED_NODE).map(([id, n]) => [id, [n]])))
+    const ops = history(cib)
+    assert.ok(ops.filter((h) => /monitor\/0@/.test(h)).length >= 6, `every resource probed on both nodes: ${ops.join(', ')}`)
+    assert.deepEqual(ops.filter((h) => !/ monitor\//.test(h)), [], 'only probes and monitors in the operation history')
+    for (const node of lab.nodes) {
+      assert.match(lab.legacyLog(node), /Leaving the cluster detached/)
+      assert.doesNotMatch(lab.crmLog(node), /Initiating (start|stop) operation|\* (Start|Stop|Move|Recover|Restart) /, `${node.name}: the CRM started or stopped something`)
+    }
+    assert.ok(addressesInPlace(lab))
+    assert.equal(webPid(lab, n1), pidBefore, 'the web server kept its PID')
+    await new Promise((r) => setTimeout(r, 2000))
+    const probes = lab.probes().filter((p) => p.start >= servedFrom)
+    const failed = probes.filter((p) => !p.ok)
+    t.diagnostic(`hakit run --legacy → hakit run --crm cut-over: ${Math.round((cutoverEnd - cutoverStart) / 1000)} s, ${probes.length} probes every ${PROBE_EVERY_MS} ms, ${failed.length} failed, outage ${outageMs(probes)} ms`)
+    assert.deepEqual(failed, [], 'no probe failed during the cut-over')
+    assert.ok(probes.every((p) => p.detail === 'n1'), 'always served by n1')
+    assert.ok(probes.filter((p) => p.start >= cutoverStart && p.start <= cutoverEnd).length * PROBE_EVERY_MS >= (cutoverEnd - cutoverStart) * 0.5, 'the client probed through the whole cut-over')
+
+    // the CRM cluster manages the group: n1 loses power, n2 takes the web service over
+    const lostAt = Date.now()
+    await lab.powerOff(n1)
+    await lab.waitFor('n2 to serve the web service', 180_000, () => lab.probes().some((p) => p.start > lostAt && p.ok && p.detail === 'n2'))
+    const after = await liveCib(n2)
+    const placed = activeOn(after)
+    assert.deepEqual(placed, {ip_10_204_0_100: ['n2'], svc_hakitweb: ['n2'], ip_10_204_0_101: ['n2']})
+    assert.ok(lab.hasVip(n2) && lab.hasVip(n2, VIP2))
+    const served = lab.probes().filter((p) => p.start > lostAt)
+    t.diagnostic(`power failure of n1 after the cut-over: the group moved to n2 (${served.filter((p) => !p.ok).length} of ${served.length} probes failed meanwhile: the failover, deadtime 4 s)`)
+  } catch (error) {
+    process.stderr.write(`${log.join('\n')}\n`)
+    throw error
+  } finally {
+    await lab.stopProber()
+    lab.stop()
+  }
+})
+
+test('rollback after the cut-over: hakit cutover --to legacy on each node, no failed probe, nothing restarted', {timeout: 900_000}, async (t) => {
+  const started = await startLegacyCluster(t)
+  if (!started) return
+  const {lab, servedFrom, pidBefore} = started
+  const [n1] = lab.nodes as [LabNode, LabNode]
+  const log: string[] = []
+  try {
+    await cutOver(lab, log)
+    const legacyLogBefore = lab.nodes.map((node) => lab.legacyLog(node).length)
+    const rollbackStart = Date.now()
+    for (const node of lab.nodes) {
+      const out = hakit(lab, node, `cutover --to legacy --state-dir ${join(node.dir, 'state')} --start-legacy ${shq(lab.legacyStartCommand(node))} --wait 240`, log)
+      assert.match(out, /the legacy daemon runs/)
+    }
+    await lab.waitFor('both legacy daemons to hold their own group', 120_000, () => legacySettled(lab))
+    const rollbackEnd = Date.now()
+    await new Promise((r) => setTimeout(r, 2000))
+    assert.ok(addressesInPlace(lab))
+    assert.equal(webPid(lab, n1), pidBefore, 'the web server kept its PID')
+    for (const [i, node] of lab.nodes.entries()) {
+      assert.doesNotMatch(lab.legacyLog(node).slice(legacyLogBefore[i]), /hakitweb +start/, `${node.name}: the legacy daemon adopted the running group without starting it`)
+      assert.equal((await crmState(node)), undefined, `no CRM daemon left on ${node.name}`)
+    }
+    const probes = (await lab.stopProber()).filter((p) => p.start >= servedFrom)
+    const rollback = probes.filter((p) => p.start >= rollbackStart)
+    t.diagnostic(`hakit run --crm → hakit run --legacy rollback: ${Math.round((rollbackEnd - rollbackStart) / 1000)} s, ${rollback.length} probes, ${rollback.filter((p) => !p.ok).length} failed, outage ${outageMs(rollback)} ms`)
+    assert.deepEqual(probes.filter((p) => !p.ok), [], 'no probe failed, cut-over and rollback')
+    assert.ok(probes.every((p) => p.detail === 'n1'))
+  } catch (error) {
+    process.stderr.write(`${log.join('\n')}\n`)
+    throw error
+  } finally {
+    await lab.stopProber()
+    lab.stop()
+  }
+})
