@@ -10,7 +10,7 @@ export default class Cutover extends HakitCommand {
   2. "hakit cutover --to crm" on one node at a time: writes the CRM daemon's first CIB (haresources converted, maintenance-mode=true), stops the detached legacy daemon (the resources keep running), starts the CRM daemon (--start, default "systemctl start hakit-crm.service") and waits until it has joined a cluster with a DC and its probes found what runs here. A node that still runs the legacy daemon is not a CRM member: nobody recovers or fences it.
   3. "hakit cutover --finish" once, on any node, when every node runs the CRM daemon: checks that every node is a CRM member and every resource probed everywhere, and that the scheduler, with maintenance off, would start, stop or move nothing; then sets maintenance-mode=false. The CRM cluster manages the resources where they run. "--check" does the checks only.
 
-Rollback: "hakit cutover --to legacy" on one node at a time sets maintenance-mode=true, stops the CRM daemon (in maintenance it stops nothing) and starts the legacy daemon (--start-legacy, default "systemctl start hakit-legacy.service"), which adopts the groups it finds running.
+Rollback: "hakit cutover --to legacy" on one node at a time sets maintenance-mode=true, stops the CRM daemon (in maintenance it stops nothing) and starts the legacy daemon detached (--start-legacy, default "systemctl start hakit-legacy.service"; a one-shot marker STATE_DIR/legacy-start-detached makes that start detached): it holds the groups it finds running here and takes nothing over, not even from a peer that still runs the CRM daemon. Then "hakit attach" on every node: the legacy daemons manage the groups where they run.
 
 Afterwards make the switch survive a reboot: "systemctl disable hakit-legacy; systemctl enable hakit-crm" (or the reverse after a rollback).
 
@@ -24,7 +24,7 @@ EXIT CODES
     {description: 'Then on each node in turn', command: '<%= config.bin %> <%= command.id %> --to crm'},
     {description: 'Would switching maintenance off move anything?', command: '<%= config.bin %> <%= command.id %> --check'},
     {description: 'Once every node runs the CRM daemon', command: '<%= config.bin %> <%= command.id %> --finish'},
-    {description: 'Rollback, on each node in turn', command: '<%= config.bin %> <%= command.id %> --to legacy'},
+    {description: 'Rollback, on each node in turn, then "hakit attach" on every node', command: '<%= config.bin %> <%= command.id %> --to legacy'},
     {description: 'Without systemd (the CRM daemon started by a command of yours)', command: '<%= config.bin %> <%= command.id %> --to crm --start "setsid hakit run --crm </dev/null >>/var/log/hakit-crm.out 2>&1 &"'},
   ]
 

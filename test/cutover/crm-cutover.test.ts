@@ -221,15 +221,17 @@ test('rollback after the cut-over: hakit cutover --to legacy on each node, no fa
     const rollbackStart = Date.now()
     for (const node of lab.nodes) {
       const out = hakit(lab, node, `cutover --to legacy --state-dir ${join(node.dir, 'state')} --start-legacy ${shq(lab.legacyStartCommand(node))} --wait 240`, log)
-      assert.match(out, /the legacy daemon runs/)
+      assert.match(out, /the legacy daemon runs detached and holds/)
+      assert.match(lab.sh(node, 'hakit status').stdout, /DETACHED/)
     }
+    for (const node of lab.nodes) hakit(lab, node, 'attach', log)
     await lab.waitFor('both legacy daemons to hold their own group', 120_000, () => legacySettled(lab))
     const rollbackEnd = Date.now()
     await new Promise((r) => setTimeout(r, 2000))
     assert.ok(addressesInPlace(lab))
     assert.equal(webPid(lab, n1), pidBefore, 'the web server kept its PID')
     for (const [i, node] of lab.nodes.entries()) {
-      assert.doesNotMatch(lab.legacyLog(node).slice(legacyLogBefore[i]), /hakitweb +start/, `${node.name}: the legacy daemon adopted the running group without starting it`)
+      assert.doesNotMatch(lab.legacyLog(node).slice(legacyLogBefore[i]), /Acquiring resource group|Releasing resource group|Taking over|Running \S+ .* (start|stop)$/m, `${node.name}: the legacy daemon adopted the running groups, started, stopped and took over nothing`)
       assert.equal((await crmState(node)), undefined, `no CRM daemon left on ${node.name}`)
     }
     const probes = (await lab.stopProber()).filter((p) => p.start >= servedFrom)

@@ -13,18 +13,22 @@
  * maintenance off starts, stops and moves nothing, and only then switches it
  * off: the CRM cluster manages the resources where they run.
  *
- * Rollback (`toLegacy`): maintenance-mode=true, each CRM daemon stopped (in
- * maintenance it stops no resource on the way out), the legacy daemon
- * started (at start-up it adopts the groups it finds running).
+ * Rollback (`switchNodeToLegacy`, one node at a time): maintenance-mode=true,
+ * the CRM daemon stopped (in maintenance it stops no resource on the way
+ * out), the legacy daemon started detached (it holds what it finds running
+ * here and takes nothing over, even from a peer that runs no legacy daemon
+ * yet); then `hakit attach` on every node.
  */
 import {spawn} from 'node:child_process'
 import {join} from 'node:path'
 import {UserError} from '../../core/errors.js'
+import {writeFileAtomic} from '../../core/atomic-write.js'
 import type {Cib} from '../../formats/cib/model.js'
 import {parseCibXml} from '../../formats/cib/xml.js'
 import {applyCibOp, clusterOption, ctimeString, normalizeCib} from '../crm/cib-ops.js'
 import {CibStore} from '../crm/cib-store.js'
 import {crmSocketPath, crmStatus, queryLiveCibXml, submitCibChange, type CrmStatus} from '../crm/socket.js'
+import {START_DETACHED_MARKER} from '../legacy/daemon/daemon.js'
 import {DaemonNotRunning, operatorRequest, operatorSocketPath, type StatusReport} from '../legacy/operator.js'
 import {schedule} from '../scheduler/index.js'
 
@@ -179,7 +183,12 @@ export async function switchNodeToCrm(options: CutoverOptions, say: Say): Promis
   say(`${crm.node}: the CRM daemon runs (${crm.state === 'dc' ? 'DC' : `DC is ${crm.dc}`}; members: ${crm.members.join(', ')}; maintenance-mode=true)`)
   const found = await poll(`the probes on ${crm.node}`, waitMs, async () => {
     const cib = parseCibXml(await queryLiveCibXml(crmSocket), 'live CIB')
+    // probed: this node has joined (its node_state says member) and has a history entry for every resource
+    const here = cib.status.find((ns) => ns.uname?.toLowerCase() === crm.node)
+    if (here?.attributes.join !== 'member' || here.attributes.crmd !== 'online') return undefined
     const plan = schedule(cib)
+    const recorded = new Set(here.lrmResources.map((r) => r.id))
+    if (plan.placement.some((p) => !recorded.has(p.resource.replace(/:\d+$/, '')))) return undefined
     if (plan.actions.some((a) => a.task === 'monitor' && a.interval === 0 && a.node === crm.node && !a.pseudo)) return undefined
     return plan.placement.filter((p) => p.current === crm.node).map((p) => p.resource)
   })
@@ -204,14 +213,27 @@ export function cutoverReadiness(cib: Cib, nodes: readonly string[], members: re
   const problems: string[] = []
   for (const n of nodes) if (!members.includes(n)) problems.push(`${n} is not a member of the CRM cluster yet (run hakit cutover --to crm there)`)
   if (clusterOption(cib, 'maintenance-mode') !== 'true') problems.push('maintenance-mode is not true: the cut-over was finished already, or not started by hakit cutover')
+  const resources = schedule(cib).placement.map((p) => p.resource.replace(/:\d+$/, ''))
+  for (const n of nodes) {
+    if (!members.includes(n)) continue
+    const ns = cib.status.find((s) => s.uname?.toLowerCase() === n)
+    if (ns?.attributes.join !== 'member' || ns.attributes.crmd !== 'online') {
+      problems.push(`${n} has not completed its join yet`)
+      continue
+    }
+    const recorded = new Set(ns.lrmResources.map((r) => r.id))
+    for (const r of new Set(resources)) if (!recorded.has(r)) problems.push(`${r} has not been probed on ${n} yet`)
+  }
   const managed = structuredClone(cib)
   applyCibOp(managed, {op: 'set-cluster-options', options: {'maintenance-mode': 'false'}}, {origin: 'hakit-cutover', client: 'hakit-cutover', time: ctimeString(Date.now())})
   const plan = schedule(managed)
   for (const a of plan.actions) {
-    if (a.task === 'monitor' && a.interval === 0 && !a.pseudo) problems.push(`${a.resource} has not been probed on ${a.node} yet`)
+    const problem = `${a.resource} has not been probed on ${a.node} yet`
+    if (a.task === 'monitor' && a.interval === 0 && !a.pseudo && !problems.includes(problem)) problems.push(problem)
   }
   for (const s of plan.summary) {
-    problems.push(`maintenance off would ${s.action.toLowerCase()} ${s.resource ?? ''}${s.from ? ` from ${s.from}` : ''}${s.to ? ` to ${s.to}` : s.node ? ` on ${s.node}` : ''}${s.reason ? ` (${s.reason})` : ''}`.replace(/\s+/g, ' ').trim())
+    const where = s.from && s.to && s.from !== s.to ? `from ${s.from} to ${s.to}` : `on ${s.to ?? s.node ?? s.from ?? '?'}`
+    problems.push(`maintenance off would ${s.action.toLowerCase()} ${s.resource ?? 'the node'} ${where}${s.reason ? ` (${s.reason})` : ''}`)
   }
   const placement = schedule(cib).placement.map((p) => ({resource: p.resource, node: p.current}))
   return {ready: problems.length === 0, problems, placement}
@@ -237,7 +259,7 @@ export async function finishCutover(options: CutoverOptions, nodes: readonly str
 /**
  * Rollback on this node: maintenance-mode=true (the whole cluster), the CRM
  * daemon stopped (it stops nothing in maintenance), the legacy daemon started
- * (it adopts the groups it finds running).
+ * detached (it holds the groups it finds running here, takes nothing over).
  */
 export async function switchNodeToLegacy(options: CutoverOptions, say: Say): Promise<void> {
   const waitMs = options.waitMs ?? DEFAULT_WAIT_MS
@@ -257,14 +279,19 @@ export async function switchNodeToLegacy(options: CutoverOptions, say: Say): Pro
     say('the legacy daemon already runs here; nothing to do')
     return
   }
+  // the legacy daemon starts detached (one-shot marker, so that `systemctl start` needs no extra flag):
+  // it holds what it finds running here and takes nothing over until `hakit attach`
+  const marker = join(options.stateDir, START_DETACHED_MARKER)
+  await writeFileAtomic(marker, 'written by hakit cutover --to legacy: the next hakit run --legacy starts detached\n')
   const command = options.startLegacyCommand ?? DEFAULT_START_LEGACY
   const started = await runShell(command)
   if (started.code !== 0) throw new UserError(`"${command}" failed (exit ${started.code})${started.output ? `: ${started.output}` : ''}`, 1)
-  const legacy = await poll(`the legacy daemon on ${legacySocketOf(options)} to settle`, waitMs, async () => {
+  const legacy = await poll(`the legacy daemon on ${legacySocketOf(options)} to start detached`, waitMs, async () => {
     const s = await legacyStatus(legacySocketOf(options)).catch(() => undefined)
-    return s && s.failover?.phase === 'stable' ? s : undefined
+    return s && s.failover?.phase === 'detached' ? s : undefined
   })
-  say(`${legacy.node}: the legacy daemon runs and holds ${heldHere(legacy).join(', ') || 'no group'}`)
+  say(`${legacy.node}: the legacy daemon runs detached and holds ${heldHere(legacy).join(', ') || 'no group'}`)
+  say('when every node runs the legacy daemon: "hakit attach" on every node (it then manages the groups where they run)')
 }
 
 /** ha.cf's node names, lower-cased as the daemons use them. */

@@ -39,6 +39,12 @@ export interface FailoverConfig {
   /** 'heartbeat': behave exactly like Heartbeat even with hakit peers (no extensions used). */
   compat?: 'auto' | 'heartbeat'
   timers?: Partial<FailoverTimers>
+  /**
+   * Start detached (`hakit run --legacy --detached`, the rollback from the CRM runtime): the
+   * groups found running here are held, reported to the peers and left alone; nothing is
+   * started, stopped or taken over until `hakit attach`.
+   */
+  startDetached?: boolean
 }
 
 export interface FailoverTimers {
@@ -181,6 +187,8 @@ export class FailoverMachine {
   private readonly requested = new Set<string>()
   /** Groups found running at startup: kept (and completed) or released once we know who else holds them. */
   private readonly leftovers = new Set<string>()
+  /** config.startDetached, until the first comms-up has used it (a later attach negotiates normally). */
+  private startDetachedPending: boolean
   /** Conflicts (group key) already being resolved, so a keeper restarts only once. */
   private readonly conflicts = new Set<string>()
   /** When to repeat our resource report while we keep a group a peer also holds. */
@@ -196,6 +204,7 @@ export class FailoverMachine {
   constructor(private readonly config: FailoverConfig) {
     this.me = config.localNode.toLowerCase()
     this.timers = {...DEFAULT_TIMERS, ...config.timers}
+    this.startDetachedPending = config.startDetached ?? false
     for (const group of config.groups) {
       this.groups.set(group.key, {key: group.key, owner: group.ownerNode.toLowerCase(), want: 'stopped', busy: 0, failedHere: false, stopFailed: false, failbackNeeded: false})
     }
@@ -529,6 +538,7 @@ export class FailoverMachine {
 
   private onCommsUp(): void {
     if (this.phase !== 'init') return
+    if (this.startDetachedPending) return this.startDetached()
     this.phase = 'starting'
     if (this.nice) {
       this.send({t: 'starting'})
@@ -1065,6 +1075,16 @@ export class FailoverMachine {
     const text = `Detached: no resource is started or stopped here any more; ${held.length > 0 ? `${held.join(' ')} keep running here` : 'this node holds no group'}. Stopping the daemon now leaves them running and sends no shutdown notice.`
     this.log('info', text)
     this.out.push({type: 'operator-result', ok: true, message: text})
+  }
+
+  /** Comms up with startDetached: hold what was found running, tell the peers, manage nothing. */
+  private startDetached(): void {
+    this.startDetachedPending = false
+    this.leftovers.clear()
+    this.phase = 'detached'
+    this.reportResources(true)
+    const held = this.heldKeys()
+    this.log('info', `Started detached: ${held.length > 0 ? `${held.join(' ')} found running here and left alone` : 'no group runs here'}; nothing is started, stopped or taken over until "hakit attach".`)
   }
 
   private onAttach(): void {
