@@ -231,7 +231,7 @@ test('rollback after the cut-over: hakit cutover --to legacy on each node, no fa
     assert.ok(addressesInPlace(lab))
     assert.equal(webPid(lab, n1), pidBefore, 'the web server kept its PID')
     for (const [i, node] of lab.nodes.entries()) {
-      assert.doesNotMatch(lab.legacyLog(node).slice(legacyLogBefore[i]), /Acquiring resource group|Releasing resource group|Taking over|Running \S+ .* (start|stop)$/m, `${node.name}: the legacy daemon adopted the running groups, started, stopped and took over nothing`)
+      assert.doesNotMatch(lab.legacyLog(node).slice(legacyLogBefore[i]), /Releasing resource group|Taking over|Resources being acquired|Running \S+ .* (start|stop)$/m, `${node.name}: the legacy daemon adopted the running groups, started, stopped and took over nothing`)
       assert.equal((await crmState(node)), undefined, `no CRM daemon left on ${node.name}`)
     }
     const probes = (await lab.stopProber()).filter((p) => p.start >= servedFrom)
