@@ -20,7 +20,13 @@
  */
 import {test, type TestContext} from 'node:test'
 import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {convertBundle} from '../../src/converters/bundle.js'
+import {cutoverPlan, stepCommands, type CutoverPlan, type CutoverStep} from '../../src/converters/emit/cutover.js'
+import {parseHaCf} from '../../src/formats/hacf/parse.js'
+import {parseHaresources} from '../../src/formats/haresources/parse.js'
+import {parseAuthkeys} from '../../src/formats/authkeys/parse.js'
 import type {Cib} from '../../src/formats/cib/model.js'
 import {parseCibXml} from '../../src/formats/cib/xml.js'
 import {clusterOption} from '../../src/runtime/crm/cib-ops.js'
@@ -97,15 +103,6 @@ function hakit(lab: CutoverLab, node: LabNode, args: string, log: string[]): str
   return r.stdout
 }
 
-async function detachAll(lab: CutoverLab, log: string[]): Promise<void> {
-  for (const node of lab.nodes) {
-    // refused while a transition runs: try again, as the admin would
-    await lab.waitFor(`hakit detach on ${node.name}`, 60_000, () => lab.sh(node, 'hakit detach').status === 0)
-    assert.match(lab.sh(node, 'hakit status').stdout, /DETACHED/)
-    log.push(`${node.name}# hakit detach`)
-  }
-}
-
 async function startLegacyCluster(t: TestContext): Promise<{lab: CutoverLab; servedFrom: number; pidBefore: string} | undefined> {
   const why = cutoverLabUnavailable()
   if (why) {
@@ -122,35 +119,80 @@ async function startLegacyCluster(t: TestContext): Promise<{lab: CutoverLab; ser
   return {lab, servedFrom: lab.probes().find((p) => p.ok)!.start, pidBefore: webPid(lab, n1)}
 }
 
-/** detach, then `hakit cutover --to crm` on n1 and n2, then --check and --finish. Returns when maintenance is off. */
-async function cutOver(lab: CutoverLab, log: string[]): Promise<void> {
-  const [n1, n2] = lab.nodes as [LabNode, LabNode]
-  const cutover = (node: LabNode): string => `cutover --to crm --state-dir ${join(node.dir, 'state')} --start ${shq(lab.crmStartCommand(node))} --wait 240`
+/** The site's generated plan (what MIGRATION.md prints), converted from n1's /etc/ha.d. */
+function sitePlan(lab: CutoverLab): CutoverPlan {
+  const haDir = join(lab.nodes[0]!.dir, 'ha.d')
+  const read = (f: string) => ({text: readFileSync(join(haDir, f), 'utf8'), file: join('/etc/ha.d', f)})
+  const bundle = convertBundle({
+    haresources: parseHaresources(read('haresources').text, read('haresources').file).model,
+    hacf: parseHaCf(read('ha.cf').text, read('ha.cf').file).model,
+    authkeys: parseAuthkeys(read('authkeys').text, read('authkeys').file).model,
+    expectResources: true,
+  })
+  return cutoverPlan(bundle, {dir: '/etc/ha.d'})
+}
 
+/**
+ * Runs the plan's commands on the nodes, as the admin would. The lab has no systemd: the
+ * `systemctl` lines are skipped and `hakit cutover` gets the commands the units would run
+ * (--start/--start-legacy) and the lab's state directory.
+ */
+async function runSteps(lab: CutoverLab, plan: CutoverPlan, steps: CutoverStep[], log: string[], after?: (step: CutoverStep) => Promise<void>): Promise<void> {
+  for (const step of steps) {
+    for (const {node: name, run} of stepCommands(plan, step)) {
+      const node = lab.node(name ?? plan.nodes[0]!)
+      const state = join(node.dir, 'state')
+      if (run.startsWith('systemctl ') || run.startsWith('mv /var/lib/hakit/cib')) {
+        log.push(`[${step.id}] ${node.name}# ${run} (skipped: no systemd in the lab; the state dir is ${state})`)
+        continue
+      }
+      if (run === 'hakit detach') {
+        // refused while a transition runs: try again, as the admin would
+        await lab.waitFor(`hakit detach on ${node.name}`, 60_000, () => lab.sh(node, 'hakit detach').status === 0)
+        log.push(`[${step.id}] ${node.name}# hakit detach`)
+        continue
+      }
+      let args = run.replace(/^hakit /, '')
+      if (args === 'cutover --to crm') args += ` --state-dir ${state} --start ${shq(lab.crmStartCommand(node))} --wait 240`
+      else if (args === 'cutover --to legacy') args += ` --state-dir ${state} --start-legacy ${shq(lab.legacyStartCommand(node))} --wait 240`
+      else if (args.startsWith('cutover ')) args += ` --state-dir ${state}`
+      const out = hakit(lab, node, args, log)
+      if (args.startsWith('cutover --to crm')) assert.match(out, /the probes found running here: /)
+      if (args.startsWith('cutover --to legacy')) assert.match(out, /the legacy daemon runs detached and holds/)
+      if (args === 'crm status -r') assert.ok(/Started n1/.test(out) && /Started n2/.test(out) && !/unmanaged/.test(out), `the CRM cluster manages the resources:\n${out}`)
+      if (args === 'status' && step.id === 'crm-detach') assert.match(out, /DETACHED/)
+      if (args === 'status' && step.id === 'crm-rollback-attach') assert.doesNotMatch(out, /DETACHED/)
+    }
+    await after?.(step)
+  }
+}
+
+/** The plan's cut-over to the CRM runtime, with checks between the steps. Returns when maintenance is off. */
+async function cutOver(lab: CutoverLab, plan: CutoverPlan, log: string[]): Promise<void> {
+  const [n1, n2] = lab.nodes as [LabNode, LabNode]
+  assert.deepEqual(plan.nodes, ['n1', 'n2'])
   // refused before the local legacy daemon is detached
-  const refused = lab.sh(n1, `hakit ${cutover(n1)}`)
+  const refused = lab.sh(n1, `hakit cutover --to crm --state-dir ${join(n1.dir, 'state')} --start true`)
   assert.equal(refused.status, 1, refused.stdout + refused.stderr)
   assert.match(refused.stderr, /not detached.*hakit detach.*EVERY node/)
 
-  await detachAll(lab, log)
-  const first = hakit(lab, n1, cutover(n1), log)
-  assert.match(first, /the probes found running here: (ip_10_204_0_100, svc_hakitweb|svc_hakitweb, ip_10_204_0_100)/)
-  // n2 still runs the (detached) legacy daemon: not a CRM member, and it did not take n1's group
-  const alone = await crmState(n1)
-  assert.deepEqual(alone?.members, ['n1'], 'a node running the legacy daemon is not a CRM member')
-  assert.match(lab.sh(n2, 'hakit status').stdout, /DETACHED/)
-  assert.ok(addressesInPlace(lab), 'each address where v1 put it while n1 runs the CRM and n2 the legacy daemon')
-
-  // --check refuses while n2 has not switched
-  const early = lab.sh(n1, `hakit cutover --check --state-dir ${join(n1.dir, 'state')}`)
-  assert.equal(early.status, 1)
-  assert.match(early.stderr, /n2 is not a member of the CRM cluster/)
-
-  const second = hakit(lab, n2, cutover(n2), log)
-  assert.match(second, /the probes found running here: ip_10_204_0_101/)
-  const ready = hakit(lab, n2, `cutover --check --state-dir ${join(n2.dir, 'state')}`, log)
-  assert.match(ready, /ready: maintenance off would start, stop and move nothing/)
-  hakit(lab, n1, `cutover --finish --state-dir ${join(n1.dir, 'state')}`, log)
+  await runSteps(lab, plan, plan.toCrm, log, async (step) => {
+    if (step.id === 'crm-switch-n1') {
+      // n2 still runs the (detached) legacy daemon: not a CRM member, and it did not take n1's group
+      assert.match(log.join('\n'), /the probes found running here: (ip_10_204_0_100, svc_hakitweb|svc_hakitweb, ip_10_204_0_100)/)
+      assert.deepEqual((await crmState(n1))?.members, ['n1'], 'a node running the legacy daemon is not a CRM member')
+      assert.match(lab.sh(n2, 'hakit status').stdout, /DETACHED/)
+      assert.ok(addressesInPlace(lab), 'each address where v1 put it while n1 runs the CRM and n2 the legacy daemon')
+      const early = lab.sh(n1, `hakit cutover --check --state-dir ${join(n1.dir, 'state')}`)
+      assert.equal(early.status, 1, 'not ready while n2 has not switched')
+      assert.match(early.stderr, /n2 is not a member of the CRM cluster/)
+    }
+    if (step.id === 'crm-switch-n2') assert.match(log.join('\n'), /the probes found running here: ip_10_204_0_101/)
+    if (step.id === 'crm-finish') {
+      assert.match(log.join('\n'), /ready: maintenance off would start, stop and move nothing/)
+      assert.match(log.join('\n'), /maintenance-mode=false: the CRM cluster manages the resources where they run/)
+    }
+  })
 }
 
 test('cut-over from hakit run --legacy to hakit run --crm, one node at a time: no failed probe, groups adopted in place, then a power failure moves the group', {timeout: 900_000}, async (t) => {
@@ -161,7 +203,7 @@ test('cut-over from hakit run --legacy to hakit run --crm, one node at a time: n
   const log: string[] = []
   try {
     const cutoverStart = Date.now()
-    await cutOver(lab, log)
+    await cutOver(lab, sitePlan(lab), log)
     const cutoverEnd = Date.now()
 
     // managed now: recurring monitors on every resource, where v1 ran it
@@ -216,15 +258,11 @@ test('rollback after the cut-over: hakit cutover --to legacy on each node, no fa
   const [n1] = lab.nodes as [LabNode, LabNode]
   const log: string[] = []
   try {
-    await cutOver(lab, log)
+    const plan = sitePlan(lab)
+    await cutOver(lab, plan, log)
     const legacyLogBefore = lab.nodes.map((node) => lab.legacyLog(node).length)
     const rollbackStart = Date.now()
-    for (const node of lab.nodes) {
-      const out = hakit(lab, node, `cutover --to legacy --state-dir ${join(node.dir, 'state')} --start-legacy ${shq(lab.legacyStartCommand(node))} --wait 240`, log)
-      assert.match(out, /the legacy daemon runs detached and holds/)
-      assert.match(lab.sh(node, 'hakit status').stdout, /DETACHED/)
-    }
-    for (const node of lab.nodes) hakit(lab, node, 'attach', log)
+    await runSteps(lab, plan, plan.crmRollback, log)
     await lab.waitFor('both legacy daemons to hold their own group', 120_000, () => legacySettled(lab))
     const rollbackEnd = Date.now()
     await new Promise((r) => setTimeout(r, 2000))
