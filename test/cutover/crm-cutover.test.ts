@@ -80,10 +80,10 @@ async function crmState(node: LabNode): Promise<CrmStatus | undefined> {
 }
 
 /** resource → nodes it is active on, as the scheduler reads the live CIB's history. */
-function activeOn(cib: Cib): Record<string, string[]> {
+function activeOn(cib: Cib, expected: Record<string, string> = EXPECTED_NODE): Record<string, string[]> {
   const out: Record<string, string[]> = {}
   for (const p of schedule(cib).placement) {
-    if (!(p.resource in EXPECTED_NODE)) continue
+    if (!(p.resource in expected)) continue
     out[p.resource] = p.current ? [p.current] : []
   }
   return out
@@ -276,6 +276,63 @@ test('rollback after the cut-over: hakit cutover --to legacy on each node, no fa
     const rollback = probes.filter((p) => p.start >= rollbackStart)
     t.diagnostic(`hakit run --crm → hakit run --legacy rollback: ${Math.round((rollbackEnd - rollbackStart) / 1000)} s, ${rollback.length} probes, ${rollback.filter((p) => !p.ok).length} failed, outage ${outageMs(rollback)} ms`)
     assert.deepEqual(probes.filter((p) => !p.ok), [], 'no probe failed, cut-over and rollback')
+    assert.ok(probes.every((p) => p.detail === 'n1'))
+  } catch (error) {
+    process.stderr.write(`${log.join('\n')}\n`)
+    throw error
+  } finally {
+    await lab.stopProber()
+    lab.stop()
+  }
+})
+
+test('three nodes: hakit cutover one node at a time while the others still run the legacy daemon; no failed probe, every group managed where it ran', {timeout: 900_000}, async (t) => {
+  const why = cutoverLabUnavailable()
+  if (why) return void t.skip(why)
+  const VIP3 = '10.204.0.102'
+  const expected: Record<string, string> = {...EXPECTED_NODE, ip_10_204_0_102: 'n3'}
+  const lab = await startCutoverLab(`${HARESOURCES}\nn3 IPaddr2::${VIP3}/24/hb0`, ['n1', 'n2', 'n3'])
+  const [n1, n2, n3] = lab.nodes as [LabNode, LabNode, LabNode]
+  const inPlace = (): boolean => lab.nodes.every((node) => [VIP, VIP2, VIP3].every((vip, i) => lab.hasVip(node, vip) === (node === lab.nodes[i])))
+  const log: string[] = []
+  try {
+    for (const node of lab.nodes) lab.startLegacy(node)
+    await lab.waitFor('the legacy runtime to start each group on its node', 120_000, () => inPlace() && webPid(lab, n1) !== '' && legacySettled(lab))
+    lab.startProber(PROBE_EVERY_MS, 300)
+    await lab.waitFor('the client to be served by n1', 30_000, () => lab.probes().some((p) => p.ok && p.detail === 'n1'))
+    const servedFrom = lab.probes().find((p) => p.ok)!.start
+    const pidBefore = webPid(lab, n1)
+    const plan = sitePlan(lab)
+    assert.deepEqual(plan.toCrm.map((s) => s.id), ['crm-detach', 'crm-switch-n1', 'crm-switch-n2', 'crm-switch-n3', 'crm-finish', 'crm-boot'])
+    const start = Date.now()
+    await runSteps(lab, plan, plan.toCrm, log, async (step) => {
+      const switched = {'crm-switch-n1': ['n1'], 'crm-switch-n2': ['n1', 'n2'], 'crm-switch-n3': ['n1', 'n2', 'n3']}[step.id]
+      if (!switched) return
+      // the nodes still on the legacy daemon are no CRM members; nothing moved
+      const status = await crmState(lab.node(switched.at(-1)!))
+      assert.deepEqual(status?.members.slice().sort(), switched, `${step.id}: CRM members`)
+      assert.equal(status?.quorum, switched.length >= 2, `${step.id}: quorum with ${switched.length} of 3`)
+      assert.ok(inPlace(), `${step.id}: every address where v1 put it`)
+    })
+    const end = Date.now()
+    const monitored = (c: Cib): boolean => Object.keys(expected).every((id) => history(c).some((h) => h.startsWith(`${id} monitor/`) && !/monitor\/0@/.test(h)))
+    let cib = await liveCib(n3)
+    for (const deadline = Date.now() + 120_000; !monitored(cib); cib = await liveCib(n3)) {
+      assert.ok(Date.now() < deadline, `no recurring monitor on every resource within 120 s: ${history(cib).join(', ')}\n${lab.logTail()}`)
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    assert.deepEqual(activeOn(cib, expected), Object.fromEntries(Object.entries(expected).map(([id, n]) => [id, [n]])))
+    assert.deepEqual(history(cib).filter((h) => !/ monitor\//.test(h)), [], 'only probes and monitors in the operation history')
+    // a probe that finds a resource running is recorded twice, as Pacemaker does (_last_0 and _last_failure_0: it expected "not running")
+    const probed = new Set(history(cib).filter((h) => /monitor\/0@/.test(h)).map((h) => h.replace(/ monitor\/0/, '')))
+    assert.equal(probed.size, 4 * 3, `every resource probed on every node: ${[...probed].join(', ')}`)
+    assert.ok(inPlace())
+    assert.equal(webPid(lab, n1), pidBefore, 'the web server kept its PID')
+    for (const node of [n1, n2, n3]) assert.doesNotMatch(lab.crmLog(node), /Initiating (start|stop) operation/)
+    const probes = (await lab.stopProber()).filter((p) => p.start >= servedFrom)
+    const failed = probes.filter((p) => !p.ok)
+    t.diagnostic(`three nodes, hakit run --legacy → hakit run --crm: ${Math.round((end - start) / 1000)} s, ${probes.length} probes, ${failed.length} failed, outage ${outageMs(probes)} ms`)
+    assert.deepEqual(failed, [], 'no probe failed')
     assert.ok(probes.every((p) => p.detail === 'n1'))
   } catch (error) {
     process.stderr.write(`${log.join('\n')}\n`)

@@ -112,10 +112,10 @@ export class CutoverLab {
     process.exit(130)
   }
 
-  constructor(readonly dir: string, readonly haresources: string) {
+  constructor(readonly dir: string, readonly haresources: string, names: string[] = ['n1', 'n2']) {
     const tag = `hkco${process.pid}`
     this.client = `${tag}-c`
-    this.nodes = ['n1', 'n2'].map((name, i) => ({name, address: `${SUBNET}.${i + 1}`, netns: `${tag}-${name}`, dir: join(dir, name)}))
+    this.nodes = names.map((name, i) => ({name, address: `${SUBNET}.${i + 1}`, netns: `${tag}-${name}`, dir: join(dir, name)}))
     process.on('exit', this.onExit)
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
@@ -358,12 +358,12 @@ function sweepStaleLabs(): void {
   }
 }
 
-/** Builds the topology and boots both nodes (no daemon running yet). */
-export async function startCutoverLab(haresources: string): Promise<CutoverLab> {
+/** Builds the topology and boots the nodes (default n1 and n2; no daemon running yet). */
+export async function startCutoverLab(haresources: string, names?: string[]): Promise<CutoverLab> {
   sweepStaleLabs()
   const dir = mkdtempSync(join(tmpdir(), `hakit-cutover-lab-${process.pid}-`))
   chmodSync(dir, 0o711)
-  const lab = new CutoverLab(dir, haresources)
+  const lab = new CutoverLab(dir, haresources, names)
   try {
     const c = lab.client
     run('ip', ['netns', 'add', c])
