@@ -20,6 +20,7 @@
  * yet); then `hakit attach` on every node.
  */
 import {spawn} from 'node:child_process'
+import {rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {UserError} from '../../core/errors.js'
 import {writeFileAtomic} from '../../core/atomic-write.js'
@@ -242,7 +243,8 @@ export function cutoverReadiness(cib: Cib, nodes: readonly string[], members: re
 /** The readiness of the live CRM cluster, from this node's CRM socket. */
 export async function liveReadiness(options: CutoverOptions, nodes: readonly string[]): Promise<Readiness> {
   const socket = crmSocketOf(options)
-  const status = await crmStatus(socket)
+  const status = await crmStatusOrUndefined(socket)
+  if (!status) throw new UserError(`no CRM daemon answers on ${socket}: run "hakit cutover --to crm" on this node first`, 1)
   const cib = parseCibXml(await queryLiveCibXml(socket), 'live CIB')
   return cutoverReadiness(cib, nodes, status.members)
 }
@@ -285,7 +287,11 @@ export async function switchNodeToLegacy(options: CutoverOptions, say: Say): Pro
   await writeFileAtomic(marker, 'written by hakit cutover --to legacy: the next hakit run --legacy starts detached\n')
   const command = options.startLegacyCommand ?? DEFAULT_START_LEGACY
   const started = await runShell(command)
-  if (started.code !== 0) throw new UserError(`"${command}" failed (exit ${started.code})${started.output ? `: ${started.output}` : ''}`, 1)
+  if (started.code !== 0) {
+    // a marker left behind would make some later, unrelated start detached
+    await rm(marker, {force: true})
+    throw new UserError(`"${command}" failed (exit ${started.code})${started.output ? `: ${started.output}` : ''}`, 1)
+  }
   const legacy = await poll(`the legacy daemon on ${legacySocketOf(options)} to start detached`, waitMs, async () => {
     const s = await legacyStatus(legacySocketOf(options)).catch(() => undefined)
     return s && s.failover?.phase === 'detached' ? s : undefined
