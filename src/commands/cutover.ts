@@ -23,6 +23,7 @@ EXIT CODES
     {description: 'On every node first', command: '<%= config.bin %> detach'},
     {description: 'Then on each node in turn', command: '<%= config.bin %> <%= command.id %> --to crm'},
     {description: 'Would switching maintenance off move anything?', command: '<%= config.bin %> <%= command.id %> --check'},
+    {description: 'From an edited conversion (the same file on every node)', command: '<%= config.bin %> <%= command.id %> --to crm --cib /root/hakit-pacemaker/crm.txt'},
     {description: 'Once every node runs the CRM daemon', command: '<%= config.bin %> <%= command.id %> --finish'},
     {description: 'Rollback, on each node in turn, then "hakit attach" on every node', command: '<%= config.bin %> <%= command.id %> --to legacy'},
     {description: 'Without systemd (the CRM daemon started by a command of yours)', command: '<%= config.bin %> <%= command.id %> --to crm --start "setsid hakit run --crm </dev/null >>/var/log/hakit-crm.out 2>&1 &"'},
@@ -38,6 +39,7 @@ EXIT CODES
     'crm-socket': Flags.string({description: 'the CRM daemon\'s socket (default STATE_DIR/hakit-crm.sock)'}),
     start: Flags.string({description: 'shell command that starts the CRM daemon', default: 'systemctl start hakit-crm.service'}),
     'start-legacy': Flags.string({description: 'shell command that starts the legacy daemon (rollback)', default: 'systemctl start hakit-legacy.service'}),
+    cib: Flags.string({description: '--to crm: start the CRM from this CIB (XML or crm syntax; for example the conversion, edited) instead of converting haresources; maintenance-mode=true is added. Give the same file on every node'}),
     wait: Flags.integer({description: 'seconds to wait for a daemon to stop, start, join, or probe', default: 120, min: 1}),
   }
 
@@ -53,6 +55,7 @@ EXIT CODES
       startCommand: flags.start,
       startLegacyCommand: flags['start-legacy'],
       waitMs: flags.wait * 1000,
+      cibFile: flags.cib,
     }
     const say = (line: string): void => this.print(line)
     if (flags.to === 'crm') return cutover.switchNodeToCrm(options, say)

@@ -20,7 +20,7 @@
  */
 import {test, type TestContext} from 'node:test'
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {convertBundle} from '../../src/converters/bundle.js'
 import {cutoverPlan, stepCommands, type CutoverPlan, type CutoverStep} from '../../src/converters/emit/cutover.js'
@@ -153,8 +153,8 @@ async function runSteps(lab: CutoverLab, plan: CutoverPlan, steps: CutoverStep[]
         continue
       }
       let args = run.replace(/^hakit /, '')
-      if (args === 'cutover --to crm') args += ` --state-dir ${state} --start ${shq(lab.crmStartCommand(node))} --wait 240`
-      else if (args === 'cutover --to legacy') args += ` --state-dir ${state} --start-legacy ${shq(lab.legacyStartCommand(node))} --wait 240`
+      if (args.startsWith('cutover --to crm')) args += ` --state-dir ${state} --start ${shq(lab.crmStartCommand(node))} --wait 240`
+      else if (args.startsWith('cutover --to legacy')) args += ` --state-dir ${state} --start-legacy ${shq(lab.legacyStartCommand(node))} --wait 240`
       else if (args.startsWith('cutover ')) args += ` --state-dir ${state}`
       const out = hakit(lab, node, args, log)
       if (args.startsWith('cutover --to crm')) assert.match(out, /the probes found running here: /)
@@ -334,6 +334,93 @@ test('three nodes: hakit cutover one node at a time while the others still run t
     t.diagnostic(`three nodes, hakit run --legacy → hakit run --crm: ${Math.round((end - start) / 1000)} s, ${probes.length} probes, ${failed.length} failed, outage ${outageMs(probes)} ms`)
     assert.deepEqual(failed, [], 'no probe failed')
     assert.ok(probes.every((p) => p.detail === 'n1'))
+  } catch (error) {
+    process.stderr.write(`${log.join('\n')}\n`)
+    throw error
+  } finally {
+    await lab.stopProber()
+    lab.stop()
+  }
+})
+
+/** The admin's edited conversion for the DRBD-style site: the disk (statefuldisk here, drbddisk on a real site) is a promotable clone the group follows. */
+function promotableCibXml(): string {
+  const ip = (id: string, addr: string) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="IPaddr2"><instance_attributes id="${id}-ia"><nvpair id="${id}-ia-ip" name="ip" value="${addr}"/><nvpair id="${id}-ia-cidr" name="cidr_netmask" value="24"/><nvpair id="${id}-ia-nic" name="nic" value="hb0"/></instance_attributes><operations><op id="${id}-monitor-10s" name="monitor" interval="10s" timeout="20s"/></operations></primitive>`
+  return `<cib validate-with="pacemaker-3.9" epoch="1" admin_epoch="0" num_updates="0"><configuration>
+  <crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="o-stonith" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+  <nodes/>
+  <resources>
+    <clone id="ms_disk"><meta_attributes id="ms_disk-meta"><nvpair id="ms_disk-meta-promotable" name="promotable" value="true"/><nvpair id="ms_disk-meta-notify" name="notify" value="true"/></meta_attributes>
+      <primitive id="disk" class="ocf" provider="pacemaker" type="Stateful"><instance_attributes id="disk-ia"><nvpair id="disk-ia-state" name="state" value="/run/hakit-disk"/></instance_attributes>
+        <operations><op id="disk-monitor-10" name="monitor" interval="10s" role="Promoted" timeout="20s"/><op id="disk-monitor-11" name="monitor" interval="11s" role="Unpromoted" timeout="20s"/></operations></primitive></clone>
+    <group id="grp_n1_1">${ip('ip_10_204_0_100', VIP)}<primitive id="svc_hakitweb" class="lsb" type="hakitweb"><operations><op id="svc_hakitweb-monitor-15s" name="monitor" interval="15s" timeout="15s"/></operations></primitive></group>
+    ${ip('ip_10_204_0_101', VIP2)}
+  </resources>
+  <constraints>
+    <rsc_location id="loc_grp_n1_1_prefers_n1" rsc="grp_n1_1" node="n1" score="100"/>
+    <rsc_location id="loc_ip_10_204_0_101_prefers_n2" rsc="ip_10_204_0_101" node="n2" score="100"/>
+    <rsc_colocation id="grp_with_promoted_disk" score="INFINITY" rsc="grp_n1_1" with-rsc="ms_disk" with-rsc-role="Promoted"/>
+    <rsc_order id="disk_promote_then_grp" kind="Mandatory" first="ms_disk" first-action="promote" then="grp_n1_1" then-action="start"/>
+  </constraints>
+  <rsc_defaults><meta_attributes id="rsc-options"><nvpair id="rsc-options-resource-stickiness" name="resource-stickiness" value="0"/></meta_attributes></rsc_defaults>
+</configuration><status/></cib>
+`
+}
+
+test('a DRBD-style site (a promotable disk, Stateful in place of drbd): the CRM finds it Promoted where v1 made it primary and keeps it there', {timeout: 900_000}, async (t) => {
+  const why = cutoverLabUnavailable()
+  if (why) return void t.skip(why)
+  // v1: a Heartbeat resource script that makes the disk primary (as drbddisk does) under the group
+  const lab = await startCutoverLab(`n1 statefuldisk::/run/hakit-disk IPaddr::${VIP}/24/hb0 hakitweb\nn2 IPaddr2::${VIP2}/24/hb0`)
+  const [n1, n2] = lab.nodes as [LabNode, LabNode]
+  const disk = (node: LabNode): string => lab.sh(node, 'cat /run/hakit-disk 2>/dev/null').stdout.trim()
+  const log: string[] = []
+  try {
+    for (const node of lab.nodes) {
+      writeFileSync(join(node.dir, 'ha.d', 'resource.d', 'statefuldisk'), `#!/bin/sh
+# statefuldisk FILE start|stop|status: the disk's role in FILE, as Stateful reads it (drbddisk: drbdadm primary/secondary)
+case "$2" in
+start) echo Promoted >"$1" ;;
+stop) echo Unpromoted >"$1" ;;
+status) if [ "$(cat "$1" 2>/dev/null)" = Promoted ]; then echo running; else echo stopped; fi ;;
+esac
+exit 0
+`, {mode: 0o755})
+      // the drbd service at boot: every node's disk is there, secondary
+      writeFileSync(join(node.dir, 'run', 'hakit-disk'), 'Unpromoted\n')
+      lab.startLegacy(node)
+    }
+    await lab.waitFor('the legacy runtime to start each group on its node', 120_000, () => addressesInPlace(lab) && webPid(lab, n1) !== '' && legacySettled(lab))
+    assert.deepEqual([disk(n1), disk(n2)], ['Promoted', 'Unpromoted'])
+    lab.startProber(PROBE_EVERY_MS, 300)
+    await lab.waitFor('the client to be served by n1', 30_000, () => lab.probes().some((p) => p.ok && p.detail === 'n1'))
+    const servedFrom = lab.probes().find((p) => p.ok)!.start
+    const pidBefore = webPid(lab, n1)
+    const cibFile = join(lab.dir, 'edited-cib.xml')
+    writeFileSync(cibFile, promotableCibXml())
+    const plan = sitePlan(lab)
+    const start = Date.now()
+    await runSteps(lab, plan, plan.toCrm.map((s) => ({...s, commands: s.commands.map((c) => (c.run === 'hakit cutover --to crm' ? {...c, run: `hakit cutover --to crm --cib ${cibFile}`} : c))})), log)
+    const end = Date.now()
+    const expected: Record<string, string> = {ip_10_204_0_100: 'n1', svc_hakitweb: 'n1', ip_10_204_0_101: 'n2'}
+    const settled = (c: Cib): boolean => Object.keys(expected).every((id) => history(c).some((h) => h.startsWith(`${id} monitor/`) && !/monitor\/0@/.test(h))) &&
+      ['n1', 'n2'].every((n) => history(c).some((h) => /^disk monitor\/1[01]000@/.test(h) && h.endsWith(`@${n}`)))
+    let cib = await liveCib(n1)
+    for (const deadline = Date.now() + 120_000; !settled(cib); cib = await liveCib(n1)) {
+      assert.ok(Date.now() < deadline, `no recurring monitors within 120 s: ${history(cib).join(', ')}\n${lab.logTail()}`)
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    const placement = schedule(cib).placement
+    const roles = Object.fromEntries(placement.filter((p) => p.resource.startsWith('disk')).map((p) => [p.current ?? '-', p.role]))
+    assert.deepEqual(roles, {n1: 'Promoted', n2: 'Unpromoted'}, 'the disk Promoted where v1 made it primary')
+    assert.deepEqual(activeOn(cib, expected), Object.fromEntries(Object.entries(expected).map(([id, n]) => [id, [n]])))
+    assert.deepEqual(history(cib).filter((h) => !/ monitor\//.test(h)), [], 'no start, stop, promote or demote: only probes and monitors')
+    assert.deepEqual([disk(n1), disk(n2)], ['Promoted', 'Unpromoted'])
+    assert.equal(webPid(lab, n1), pidBefore, 'the web server kept its PID')
+    const probes = (await lab.stopProber()).filter((p) => p.start >= servedFrom)
+    const failed = probes.filter((p) => !p.ok)
+    t.diagnostic(`promotable disk, hakit run --legacy → hakit run --crm: ${Math.round((end - start) / 1000)} s, ${probes.length} probes, ${failed.length} failed, outage ${outageMs(probes)} ms`)
+    assert.deepEqual(failed, [], 'no probe failed')
   } catch (error) {
     process.stderr.write(`${log.join('\n')}\n`)
     throw error

@@ -46,6 +46,8 @@ export interface CutoverOptions {
   startLegacyCommand?: string
   /** How long to wait for a daemon to stop, start, or for the probes (ms). */
   waitMs?: number
+  /** The CIB to start the CRM from (XML or crm syntax) instead of haresources converted: an edited conversion. */
+  cibFile?: string
 }
 
 export const DEFAULT_START_CRM = 'systemctl start hakit-crm.service'
@@ -106,8 +108,14 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** haresources converted as `run --crm` converts it at a first start, with maintenance-mode=true. */
-export async function maintenanceCib(configDir: string): Promise<{cib: Cib; warnings: string[]}> {
+/** haresources converted as `run --crm` converts it at a first start (or `cibFile`), with maintenance-mode=true. */
+export async function maintenanceCib(configDir: string, cibFile?: string): Promise<{cib: Cib; warnings: string[]}> {
+  if (cibFile) {
+    const {loadCib} = await import('../../cib/sources.js')
+    const cib: Cib = {...normalizeCib((await loadCib(cibFile)).cib), status: []}
+    applyCibOp(cib, {op: 'set-cluster-options', options: {'maintenance-mode': 'true'}}, {origin: 'hakit-cutover', client: 'hakit-cutover', time: ctimeString(Date.now())})
+    return {cib, warnings: []}
+  }
   const {convertBundle} = await import('../../converters/bundle.js')
   const {legacyPaths, loadLegacy} = await import('../../converters/load.js')
   const {formatFinding} = await import('../legacy/daemon/config.js')
@@ -161,10 +169,10 @@ export async function switchNodeToCrm(options: CutoverOptions, say: Say): Promis
     }
     say(`${legacy.node}: ${store.file} already holds a maintenance-mode CIB (an earlier try); keeping it`)
   } else {
-    const {cib, warnings} = await maintenanceCib(options.configDir)
+    const {cib, warnings} = await maintenanceCib(options.configDir, options.cibFile)
     for (const w of warnings) say(`convert: ${w}`)
     await store.write(cib, new Date().toString())
-    say(`${legacy.node}: wrote ${store.file}: ${cib.resources.length} resource(s) converted from ${join(options.configDir, 'haresources')}, maintenance-mode=true`)
+    say(`${legacy.node}: wrote ${store.file}: ${cib.resources.length} resource(s) ${options.cibFile ? `from ${options.cibFile}` : `converted from ${join(options.configDir, 'haresources')}`}, maintenance-mode=true`)
   }
 
   // the detached daemon leaves every group running and sends no shutdown notice
