@@ -175,6 +175,11 @@ async function cutOver(lab: CutoverLab, plan: CutoverPlan, log: string[]): Promi
   const refused = lab.sh(n1, `hakit cutover --to crm --state-dir ${join(n1.dir, 'state')} --start true`)
   assert.equal(refused.status, 1, refused.stdout + refused.stderr)
   assert.match(refused.stderr, /not detached.*hakit detach.*EVERY node/)
+  // n1 detached but n2 still managing: refused too (n2 would take n1's group over)
+  await lab.waitFor('hakit detach on n1', 60_000, () => lab.sh(n1, 'hakit detach').status === 0)
+  const half = lab.sh(n1, `hakit cutover --to crm --state-dir ${join(n1.dir, 'state')} --start true`)
+  assert.equal(half.status, 1, half.stdout + half.stderr)
+  assert.match(half.stderr, /n2 still runs a legacy daemon that manages resources: run "hakit detach" there first/)
 
   await runSteps(lab, plan, plan.toCrm, log, async (step) => {
     if (step.id === 'crm-switch-n1') {

@@ -244,3 +244,20 @@ test('why --detached: a legacy daemon started normally while its peer runs no le
   sim.run()
   assert.ok(sim.node('n1').running.has('g2') && sim.node('n2').running.has('g2'), 'g2 now runs twice')
 })
+
+test('peers learn who is detached (hakit cutover refuses while a live peer still manages): from the report, reset by a restart', () => {
+  const sim = stableCluster()
+  const seen = (by: string, peer: string) => sim.node(by).machine.snapshot().peers.find((p) => p.node === peer)?.detached
+  assert.equal(seen('n1', 'n2'), false, 'a managing peer says so in its reports')
+  sim.event('n2', {type: 'detach'})
+  sim.run()
+  assert.equal(seen('n1', 'n2'), true)
+  // a detached node still learns about the others
+  sim.event('n1', {type: 'detach'})
+  sim.run()
+  assert.equal(seen('n2', 'n1'), true)
+  // n1 restarts as another daemon (the CRM runtime): nothing is known about it any more
+  sim.event('n2', {type: 'peer-restarted', node: 'n1'})
+  sim.run()
+  assert.equal(seen('n2', 'n1'), undefined)
+})

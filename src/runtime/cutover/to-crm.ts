@@ -157,6 +157,11 @@ export async function switchNodeToCrm(options: CutoverOptions, say: Say): Promis
   if (phase !== 'detached') {
     throw new UserError(`the legacy daemon on ${legacy.node} is not detached (${phase ?? 'unknown'}): run "hakit detach" on EVERY node first, then "hakit cutover --to crm" on one node at a time (a node that is not detached takes over the groups of a node that switches)`, 1)
   }
+  // a live peer whose legacy daemon still manages would take over what this node leaves running
+  const managing = (legacy.failover?.peers ?? []).filter((p) => (p.status === 'up' || p.status === 'active') && p.detached === false)
+  if (managing.length > 0) {
+    throw new UserError(`${managing.map((p) => p.node).join(', ')} still ${managing.length > 1 ? 'run legacy daemons that manage' : 'runs a legacy daemon that manages'} resources: run "hakit detach" there first (it would take over the groups of this node when it switches)`, 1)
+  }
   if (legacy.pid === undefined) throw new UserError(`the legacy daemon on ${legacySocket} does not report its PID (an older hakit): stop it with systemctl stop hakit-legacy, then start hakit-crm`, 1)
   say(`${legacy.node}: the legacy daemon (PID ${legacy.pid}) is detached; it holds ${heldHere(legacy).join(', ') || 'no group'}`)
 
