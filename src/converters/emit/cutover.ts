@@ -191,7 +191,7 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
       const here = units.filter((u) => u.node === node).map((u) => `\`${u.id}\``)
       return {
         id: `crm-switch-${node}`,
-        text: `On ${node}: \`hakit cutover --to crm\` writes the CRM daemon's first CIB (haresources converted, maintenance-mode=true), stops the detached legacy daemon (the resources keep running), starts the CRM daemon (\`systemctl start hakit-crm\`) and waits until it has joined a cluster with a DC and probed every resource here. The CRM daemon counts only nodes that run it as members: a node still running the legacy daemon is not recovered, fenced or probed. One node at a time: wait for the command to finish before the next node.`,
+        text: `On ${node}: \`hakit cutover --to crm\` writes the CRM daemon's first CIB (haresources converted, maintenance-mode=true), stops the detached legacy daemon (the resources keep running), starts the CRM daemon (\`systemctl start hakit-crm\`) and waits until it has joined a cluster with a DC and probed every resource here. The CRM daemon counts only nodes that run it as members: a node still running the legacy daemon is not recovered, fenced or probed. It refuses while this node or a live peer still manages resources (not detached). One node at a time: wait for the command to finish before the next node.`,
         commands: [{on: node, run: `hakit cutover --to crm${dirFlag}`}],
         check: `the last line says the probes found running on ${node} what v1 runs there (${here.join(', ') || 'nothing, unless v1 moved a group here'}).`,
       }
