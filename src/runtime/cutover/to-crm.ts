@@ -188,12 +188,15 @@ export async function switchNodeToCrm(options: CutoverOptions, say: Say): Promis
   const command = options.startCommand ?? DEFAULT_START_CRM
   const started = await runShell(command)
   if (started.code !== 0) {
-    throw new UserError(`"${command}" failed (exit ${started.code})${started.output ? `: ${started.output}` : ''}. Nothing was stopped: start the CRM daemon by hand (hakit run --crm), or go back with "${DEFAULT_START_LEGACY}" (the legacy daemon adopts the running groups)`, 1)
+    throw new UserError(`"${command}" failed (exit ${started.code})${started.output ? `: ${started.output}` : ''}. Nothing was stopped: start the CRM daemon by hand (hakit run --crm), or go back with "hakit cutover --to legacy" (the legacy daemon starts detached and holds the running groups; "hakit attach" once every node is back)`, 1)
+  }
+  const stuck = (what: string) => (error: unknown): never => {
+    throw new UserError(`${(error as Error).message}. ${what} The resources keep running, managed by nobody on this node: see the CRM daemon's log (ha.cf's logfile), or go back with "hakit cutover --to legacy"`, 1)
   }
   const crm = await poll(`the CRM daemon on ${crmSocket} to join a cluster with a DC`, waitMs, async () => {
     const s = await crmStatusOrUndefined(crmSocket)
     return s && (s.state === 'dc' || s.state === 'not-dc') && s.dc ? s : undefined
-  })
+  }).catch(stuck(`"${command}" ran, but the CRM daemon did not join.`))
   say(`${crm.node}: the CRM daemon runs (${crm.state === 'dc' ? 'DC' : `DC is ${crm.dc}`}; members: ${crm.members.join(', ')}; maintenance-mode=true)`)
   const found = await poll(`the probes on ${crm.node}`, waitMs, async () => {
     const cib = parseCibXml(await queryLiveCibXml(crmSocket), 'live CIB')
@@ -205,7 +208,7 @@ export async function switchNodeToCrm(options: CutoverOptions, say: Say): Promis
     if (plan.placement.some((p) => !recorded.has(p.resource.replace(/:\d+$/, '')))) return undefined
     if (plan.actions.some((a) => a.task === 'monitor' && a.interval === 0 && a.node === crm.node && !a.pseudo)) return undefined
     return plan.placement.filter((p) => p.current === crm.node).map((p) => p.resource)
-  })
+  }).catch(stuck('The CRM daemon runs, but its probes did not finish.'))
   say(`${crm.node}: the probes found running here: ${found.join(', ') || 'nothing'}`)
 }
 
