@@ -158,7 +158,7 @@ async function runSteps(lab: CutoverLab, plan: CutoverPlan, steps: CutoverStep[]
       else if (args.startsWith('cutover ')) args += ` --state-dir ${state}`
       const out = hakit(lab, node, args, log)
       if (args.startsWith('cutover --to crm')) assert.match(out, /the probes found running here: /)
-      if (args.startsWith('cutover --to legacy')) assert.match(out, /the legacy daemon runs detached and holds/)
+      if (args.startsWith('cutover --to legacy')) assert.match(out, /the legacy daemon runs detached and holds|the legacy daemon already runs here/)
       if (args === 'crm status -r') assert.ok(/Started n1/.test(out) && /Started n2/.test(out) && !/unmanaged/.test(out), `the CRM cluster manages the resources:\n${out}`)
       if (args === 'status' && step.id === 'crm-detach') assert.match(out, /DETACHED/)
       if (args === 'status' && step.id === 'crm-rollback-attach') assert.doesNotMatch(out, /DETACHED/)
@@ -281,6 +281,42 @@ test('rollback after the cut-over: hakit cutover --to legacy on each node, no fa
     const rollback = probes.filter((p) => p.start >= rollbackStart)
     t.diagnostic(`hakit run --crm → hakit run --legacy rollback: ${Math.round((rollbackEnd - rollbackStart) / 1000)} s, ${rollback.length} probes, ${rollback.filter((p) => !p.ok).length} failed, outage ${outageMs(rollback)} ms`)
     assert.deepEqual(probes.filter((p) => !p.ok), [], 'no probe failed, cut-over and rollback')
+    assert.ok(probes.every((p) => p.detail === 'n1'))
+  } catch (error) {
+    process.stderr.write(`${log.join('\n')}\n`)
+    throw error
+  } finally {
+    await lab.stopProber()
+    lab.stop()
+  }
+})
+
+test('rollback half way: n1 already on the CRM runtime, n2 still on the detached legacy daemon; back to legacy with no failed probe', {timeout: 900_000}, async (t) => {
+  const started = await startLegacyCluster(t)
+  if (!started) return
+  const {lab, servedFrom, pidBefore} = started
+  const [n1] = lab.nodes as [LabNode, LabNode]
+  const log: string[] = []
+  try {
+    const plan = sitePlan(lab)
+    await runSteps(lab, plan, plan.toCrm.filter((s) => s.id === 'crm-detach' || s.id === 'crm-switch-n1'), log)
+    assert.deepEqual((await crmState(n1))?.members, ['n1'])
+    const legacyLogBefore = lab.nodes.map((node) => lab.legacyLog(node).length)
+    const rollbackStart = Date.now()
+    await runSteps(lab, plan, plan.crmRollback, log)
+    await lab.waitFor('both legacy daemons to hold their own group', 120_000, () => legacySettled(lab))
+    const rollbackEnd = Date.now()
+    await new Promise((r) => setTimeout(r, 2000))
+    assert.ok(addressesInPlace(lab))
+    assert.equal(webPid(lab, n1), pidBefore, 'the web server kept its PID')
+    for (const [i, node] of lab.nodes.entries()) {
+      assert.doesNotMatch(lab.legacyLog(node).slice(legacyLogBefore[i]), /Releasing resource group|Taking over|Resources being acquired|Running \S+ .* (start|stop)$/m, `${node.name}: nothing started, stopped or taken over`)
+      assert.equal(await crmState(node), undefined, `no CRM daemon left on ${node.name}`)
+    }
+    const probes = (await lab.stopProber()).filter((p) => p.start >= servedFrom)
+    const rollback = probes.filter((p) => p.start >= rollbackStart)
+    t.diagnostic(`half-way rollback (n1 on the CRM runtime) to hakit run --legacy: ${Math.round((rollbackEnd - rollbackStart) / 1000)} s, ${rollback.length} probes, ${rollback.filter((p) => !p.ok).length} failed, outage ${outageMs(rollback)} ms`)
+    assert.deepEqual(probes.filter((p) => !p.ok), [], 'no probe failed')
     assert.ok(probes.every((p) => p.detail === 'n1'))
   } catch (error) {
     process.stderr.write(`${log.join('\n')}\n`)
