@@ -47,7 +47,7 @@ try {
       if (hakitHas('crm:configure:show')) hakit('the converted configuration', ['crm', 'configure', 'show', '--cib', join(out, 'cib.xml')])
       if (hakitHas('crm:simulate')) {
         hakit('what Pacemaker would do first when n1 and n2 join (DRBD starts; the group follows once DRBD sets its promotion scores)',
-          ['crm', 'simulate', '--xml-file', join(out, 'cib.xml'), '--quorum', '--node-up', 'n1', '--node-up', 'n2'])
+          ['crm', 'simulate', '--xml-file', join(out, 'cib.xml'), '--quorum', '1', '--node-up', 'n1', '--node-up', 'n2'])
       }
     }
   }
