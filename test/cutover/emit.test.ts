@@ -121,6 +121,8 @@ test('a DRBD site: the probe step says what crm_mon must show for the promotable
   const finish = plan.steps.find((s) => s.id === 'finish')!
   assert.ok(finish.commands.some((c) => c.run === 'systemctl disable drbd'))
   assert.ok(!plan.steps.some((s) => s.commands.some((c) => /systemctl stop drbd/.test(c.run))))
+  // the cut-over to the CRM runtime says what its status must show for the clone
+  assert.match(plan.toCrm.find((s) => s.id.startsWith('crm-switch-'))!.check!, /DRBD \(`[^`]+`\): `hakit crm status -r` shows it Promoted where v1 made it primary/)
   // and a site without DRBD says nothing about it
   assert.doesNotMatch(cutoverPlan(site(), {dir: '/etc/ha.d'}).steps.map((s) => s.text).join(' '), /DRBD|drbd/)
 })

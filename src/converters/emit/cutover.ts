@@ -193,7 +193,7 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
         id: `crm-switch-${node}`,
         text: `On ${node}: \`hakit cutover --to crm\` writes the CRM daemon's first CIB (haresources converted, maintenance-mode=true), stops the detached legacy daemon (the resources keep running), starts the CRM daemon (\`systemctl start hakit-crm\`) and waits until it has joined a cluster with a DC and probed every resource here. The CRM daemon counts only nodes that run it as members: a node still running the legacy daemon is not recovered, fenced or probed. It refuses while this node or a live peer still manages resources (not detached). One node at a time: wait for the command to finish before the next node.`,
         commands: [{on: node, run: `hakit cutover --to crm${dirFlag}`}],
-        check: `the last line says the probes found running on ${node} what v1 runs there (${here.join(', ') || 'nothing, unless v1 moved a group here'}).`,
+        check: `the last line lists, as running on ${node}, what v1 runs there (${here.length > 0 ? `the resources of ${here.join(', ')}` : 'nothing, unless v1 moved a group here'})${drbd.length > 0 ? `; DRBD (${drbd.map((id) => `\`${id}\``).join(', ')}): \`hakit crm status -r\` shows it Promoted where v1 made it primary and Unpromoted elsewhere (the lab tests this with ocf:pacemaker:Stateful in place of drbd; give an edited conversion with \`--cib FILE\` when a resource script does not convert one to one)` : ''}.`,
       }
     }),
     {
