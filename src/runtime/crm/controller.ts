@@ -1040,12 +1040,16 @@ export class Controller {
     this.setTimer('recheck', at)
   }
 
-  /** Nodes that asked to leave and run nothing any more may go (crm_event do_shutdown). */
+  /**
+   * Nodes that asked to leave and run no managed resource any more may go (crm_event do_shutdown).
+   * Unmanaged ones (maintenance-mode, is-managed=false) stay running, as with Pacemaker: that is
+   * how a node leaves without touching its services (hakit cutover --to legacy).
+   */
   private sendShutdowns(t: Transition): void {
     for (const node of this.shuttingDown) {
       if (this.shutdownSent.has(node) || !this.members.has(node)) continue
       const sn = t.workingSet.nodeByName.get(node)
-      if (!sn || sn.running.length > 0) continue
+      if (!sn || sn.running.some((r) => r.managed)) continue
       if (t.actions.some((a) => a.node === node && !a.pseudo)) continue
       this.shutdownSent.add(node)
       this.log('notice', `Initiating do_shutdown operation on ${node}`)

@@ -548,7 +548,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   }
   const status = (): CrmStatus => ({
     node: config.node, state: machine.state, ...(machine.dc ? {dc: machine.dc} : {}), members: [...machine.members],
-    quorum: machine.quorum.state.have, version: formatVersion(cibVersion(machine.cib)),
+    quorum: machine.quorum.state.have, version: formatVersion(cibVersion(machine.cib)), pid: process.pid,
     ...(controllerActive ? {controller: controller.snapshot().state} : {}),
   })
   const backend = {

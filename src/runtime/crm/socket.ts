@@ -44,6 +44,8 @@ export interface CrmStatus {
   version: string
   /** On the DC once its controller runs: its state (S_IDLE when nothing is planned or running). */
   controller?: string
+  /** The daemon's PID (hakit cutover stops it by PID). */
+  pid?: number
 }
 
 /** A node-attribute request from the agents' tools; transient ones (`reboot`) go through attrd with its dampening. */
