@@ -659,6 +659,13 @@ export class CrmNode {
       this.log('info', `Ignoring join-${join} offer from ${from}: our election round ${this.election.round} is open`)
       return
     }
+    if (this.state === 'not-dc' && this.dc !== undefined && this.dc !== from && this.members.includes(this.dc)) {
+      // Pacemaker's update_dc: a node that follows a DC it still hears discards another node's offer.
+      // Taking it would put this node in two partitions at once (after a partial heal the other DC
+      // would count it for quorum and start what our DC runs); the two DCs meet and elect instead.
+      this.log('warn', `New DC ${from} is not ${this.dc}: discarding its join-${join} offer`)
+      return
+    }
     if (this.dc !== from) {
       this.log('info', `Set DC to ${from}`)
       this.synced = false
