@@ -94,9 +94,12 @@ export function revisedState(r: Rsc): {nodes: SNode[]; role: Role} {
   for (const a of r.actions) if (a.task === 'start' && a.pseudo && executes(a) && a.node && done('migrate_from', a.node) && !nodes.includes(a.node)) nodes.push(a.node)
   if (nodes.length === 0) return {nodes, role: Role.Stopped}
   let role = r.role <= Role.Stopped || !r.runningOn.some((n) => nodes.includes(n)) ? Role.Started : r.role
+  // in execution order: a demote, a (re)start from scratch, a promote
   if (done('demote')) role = Role.Unpromoted
+  if (nodes.some((n) => done('start', n))) role = Role.Started
   if (done('promote')) role = Role.Promoted
-  if (role === Role.Started && (r.role === Role.Unpromoted || r.role === Role.Promoted || r.nextRole === Role.Unpromoted || r.nextRole === Role.Promoted)) role = Role.Unpromoted
+  // a started instance of a promotable clone is shown as Unpromoted (native_displayable_role)
+  if (role === Role.Started && promotableParent(r)) role = Role.Unpromoted
   return {nodes, role}
 }
 
