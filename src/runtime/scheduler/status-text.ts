@@ -238,6 +238,12 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   for (const inst of instances) {
     const members = prims(inst)
     const partiallyActive = members.some((m) => where(m).length > 0)
+    // an instance with an operation in progress is shown on its own
+    if (inst.variant === 'primitive' && pendingTask(inst, revised) !== undefined) {
+      for (const n of where(inst)) used.add(n)
+      lines.push(...resourceLines(ws, inst, `${indent}  `, revised))
+      continue
+    }
     if (!partiallyActive) continue
     for (const m of members) for (const n of where(m)) used.add(n)
     const troubled = (!revised || members.every(unchanged)) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !(m.unpacked?.managed ?? m.managed)))
