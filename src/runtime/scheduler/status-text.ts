@@ -245,7 +245,8 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
       continue
     }
     if (!partiallyActive) continue
-    for (const m of members) for (const n of where(m)) used.add(n)
+    // (an unmanaged instance on an offline node does not count, as in native_add_running)
+    for (const m of members) for (const n of where(m)) if ((m.unpacked?.managed ?? m.managed) || nodeState(ws, n, revised).online) used.add(n)
     const troubled = (!revised || members.every(unchanged)) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !(m.unpacked?.managed ?? m.managed)))
     const fullyActive = members.every((m) => where(m).length > 0)
     const nodes = new Set(members.flatMap(where))
@@ -266,7 +267,10 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   if (r.cloneMax > activeInstances) {
     // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
     const candidates = ws.options.symmetric ? ws.nodes : [...r.knownOn]
-    const stopped = candidates.filter((n) => !(revised ? used.has(n) : r.runningOn.includes(n))).sort((a, b) => numericCompare(a.uname, b.uname))
+    // native_add_running: an unmanaged instance on an offline node does not make the clone active there
+    const clonePrimitives = instances.flatMap(prims)
+    const cloneActiveOn = (n: SNode) => clonePrimitives.some((p) => p.runningOn.includes(n) && ((p.unpacked?.managed ?? p.managed) || (n.unpackedOnline ?? n.online)))
+    const stopped = candidates.filter((n) => !(revised ? used.has(n) : cloneActiveOn(n))).sort((a, b) => numericCompare(a.uname, b.uname))
     // one list per state, a failed probe's result naming its own (the states in order)
     const byState = new Map<string, string[]>()
     for (const n of stopped) {
