@@ -33,10 +33,14 @@ function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean
   const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
   // a Pacemaker Remote or guest node is up exactly when its connection runs
   const connectionUp = revised && n.remoteRsc ? revisedState(n.remoteRsc).nodes.length > 0 : undefined
-  const unclean = !fenced && connectionUp !== true && (n.unpackedUnclean ?? n.unclean)
+  // a remote node whose connection failed stays unclean while the connection is down, fenced or not
+  // (the failure stays in the connection's history: determine_remote_online_status)
+  const failedConnection = revised && !n.guest && n.remoteRsc?.failed === true
+  const unclean = connectionUp !== true && (failedConnection || (!fenced && (n.unpackedUnclean ?? n.unclean)))
   const pending = !fenced && n.pending
-  const online = fenced ? false : connectionUp ?? (revised ? n.online : (n.unpackedOnline ?? n.online))
-  return {fenced, unclean, pending, online}
+  // (a fenced remote node whose connection comes back is up again)
+  const online = connectionUp ?? (fenced ? false : revised ? n.online : (n.unpackedOnline ?? n.online))
+  return {fenced: fenced && !connectionUp && !failedConnection, unclean, pending, online}
 }
 
 /** node_list_text: nodes in a special state one per line, the others in Online/OFFLINE/Remote/Guest lists */
