@@ -8,13 +8,15 @@
  * Prints one row per feature: cases using it, cases matching, failing cases whose ONLY feature
  * outside the basic subset is this one (what implementing it alone would gain at most).
  * --write-known-failures rewrites test/runtime/scheduler/full-known-failures.json (reason = the
- * case's features outside the basic subset, or the first differing line).
+ * case's features outside the basic subset, or the first differing line) and
+ * full-known-failures-status.json (the first differing line of each status section).
  */
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseCibXml} from '../src/formats/cib/xml.js'
 import {schedule} from '../src/runtime/scheduler/index.js'
-import {transitionSummaryLines} from '../test/runtime/scheduler/summary-lines.js'
+import {clusterStatus} from '../src/runtime/scheduler/status-text.js'
+import {sectionLines, transitionSummaryLines} from '../test/runtime/scheduler/summary-lines.js'
 
 const root = new URL('..', import.meta.url).pathname
 const shared = join(root, '..', 'shared')
@@ -26,7 +28,22 @@ process.stdout.on('error', () => process.exit(0)) // piped into head
 const args = process.argv.slice(2)
 const listFeature = args.includes('--list') ? args[args.indexOf('--list') + 1] : undefined
 
-interface Row {name: string; ok: boolean; features: string[]; detail: string}
+interface Row {name: string; ok: boolean; features: string[]; detail: string; current: string; revised: string}
+
+/** The first differing line of two line lists, or '' when they are equal. */
+function firstDifference(expected: string[], got: string[]): string {
+  const i = got.findIndex((l, k) => l !== expected[k])
+  if (got.length === expected.length && i < 0) return ''
+  const k = i < 0 ? got.length : i
+  return `line ${k + 1}: expected ${JSON.stringify(expected[k] ?? '(end)')}, got ${JSON.stringify(got[k] ?? '(end)')}`
+}
+
+function trimBlank(lines: string[]): string[] {
+  const out = lines.map((l) => l.trimEnd())
+  while (out.length > 0 && out[0] === '') out.shift()
+  while (out.length > 0 && out[out.length - 1] === '') out.pop()
+  return out
+}
 const rows: Row[] = []
 for (const name of readdirSync(suite).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4)).sort()) {
   const summaryFile = join(suite, `${name}.summary`)
@@ -38,17 +55,22 @@ for (const name of readdirSync(suite).filter((f) => f.endsWith('.xml')).map((f) 
   const parsed = lib.parseSummaryText(summaryText)
   const features: string[] = lib.classifyCib(lib.parseXml(xml), parsed.actions, {name}).exclude
   let detail = ''
+  let current = ''
+  let revised = ''
   try {
-    const got = schedule(parseCibXml(xml, name)).summaryLines
+    const t = schedule(parseCibXml(xml, name))
+    current = firstDifference(sectionLines(summaryText, 'Current cluster status:') ?? [], trimBlank(clusterStatus(t.workingSet, false)))
+    revised = firstDifference(sectionLines(summaryText, 'Revised Cluster Status:') ?? [], trimBlank(clusterStatus(t.workingSet, true)))
+    const got = t.summaryLines
     const i = got.findIndex((l, k) => l !== expected[k])
     if (got.length !== expected.length || i >= 0) {
       const k = i < 0 ? got.length : i
       detail = `line ${k + 1}: expected ${JSON.stringify((expected[k] ?? '(end)').trim())}, got ${JSON.stringify((got[k] ?? '(end)').trim())}`
     }
   } catch (error) {
-    detail = `threw ${(error as Error).message}`
+    detail = current = revised = `threw ${(error as Error).message}`
   }
-  rows.push({name, ok: detail === '', features, detail})
+  rows.push({name, ok: detail === '', features, detail, current, revised})
 }
 
 const byFeature = new Map<string, {total: number; ok: number; onlyThis: number}>()
@@ -68,6 +90,21 @@ console.log(`exact match: ${ok}/${rows.length} (${((100 * ok) / rows.length).toF
 const local = rows.filter((r) => !r.features.some((f) => ['remote-node', 'guest-node', 'bundle', 'container'].includes(f)))
 const localOk = local.filter((r) => r.ok).length
 console.log(`without remote/guest/bundle/container resources: ${localOk}/${local.length} (${((100 * localOk) / local.length).toFixed(1)} %)`)
+console.log(`status sections: "Current cluster status" ${rows.filter((r) => !r.current).length}/${rows.length}, "Revised Cluster Status" ${rows.filter((r) => !r.revised).length}/${rows.length}`)
+// cases whose .summary is a harness artifact (see full-known-failures.json) are judged by the installed crm_simulate
+const known: Record<string, string> = JSON.parse(readFileSync(join(root, 'test', 'runtime', 'scheduler', 'full-known-failures.json'), 'utf8'))
+const artifacts = rows.filter((r) => !r.ok && known[r.name]?.startsWith('suite artifact:'))
+if (artifacts.length > 0) {
+  const {spawnSync} = await import('node:child_process')
+  let same = 0
+  for (const r of artifacts) {
+    const file = join(suite, `${r.name}.xml`)
+    const real = spawnSync('crm_simulate', ['-x', file, '-S'], {encoding: 'utf8'})
+    const expected = real.status === 0 ? transitionSummaryLines(real.stdout) : null
+    if (expected && JSON.stringify(expected) === JSON.stringify(schedule(parseCibXml(readFileSync(file, 'utf8'), file)).summaryLines)) same++
+  }
+  console.log(`suite artifacts judged by the installed crm_simulate instead: ${same}/${artifacts.length} identical (${artifacts.map((r) => r.name).join(', ')})`)
+}
 console.log(`${'feature'.padEnd(28)} ${'match'.padStart(9)}  failing with only this feature`)
 for (const [f, s] of [...byFeature].sort((a, b) => (b[1].total - b[1].ok) - (a[1].total - a[1].ok))) {
   console.log(`${f.padEnd(28)} ${`${s.ok}/${s.total}`.padStart(9)}  ${s.onlyThis}`)
@@ -86,4 +123,11 @@ if (args.includes('--write-known-failures')) {
     out[r.name] = old?.startsWith('suite artifact:') ? old : r.features.length > 0 ? `uses: ${r.features.join(', ')}` : r.detail
   }
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`)
+  // the status sections' lists: the first differing line of each failing case
+  const status = {current: {} as Record<string, string>, revised: {} as Record<string, string>}
+  for (const r of rows) {
+    if (r.current) status.current[r.name] = r.current
+    if (r.revised) status.revised[r.name] = r.revised
+  }
+  writeFileSync(join(root, 'test', 'runtime', 'scheduler', 'full-known-failures-status.json'), `${JSON.stringify(status, null, 2)}\n`)
 }

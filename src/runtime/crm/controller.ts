@@ -551,7 +551,9 @@ export class Controller {
       const wa = wsActions.get(g.id)
       const rsc = g.resource ? t.workingSet.byId.get(g.resource) : undefined
       let kind: RunKind = 'cluster'
-      if (g.task === 'stonith') kind = 'fence'
+      // clear_failcount is a controller task, not an agent operation (expired counts are cleared by expireFailures)
+      if (g.task === 'clear_failcount') kind = 'cluster'
+      else if (g.task === 'stonith') kind = 'fence'
       else if (g.pseudo) kind = g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
       else if (rsc && rsc.variant === 'primitive' && g.node) kind = 'op'
       const deps = [...g.after]

@@ -1,6 +1,8 @@
 /** Action creation and lookup (Pacemaker's custom_action and friends). */
+import {newOrdering} from './constraints.js'
 import {fenceGuest} from './remote.js'
-import {type Action, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {failCount} from './unpack.js'
 
 export function opKey(rscId: string, task: string, intervalMs = 0): string {
   return `${rscId}_${task}_${intervalMs}`
@@ -190,4 +192,14 @@ export function roleAfter(rsc: Rsc): Role {
 export function clearFailcount(ws: WorkingSet, rsc: Rsc, node: SNode): Action {
   ;(rsc.failcountCleared ??= new Set()).add(node)
   return customAction(ws, rsc, 'clear_failcount', node, false)
+}
+
+/** clear_failcounts_if_orphaned: an orphan's fail counts are cleared on every online node, before it stops */
+export function clearFailcountsIfOrphaned(ws: WorkingSet, rsc: Rsc): void {
+  if (!rsc.orphan) return
+  for (const node of ws.nodes) {
+    if (!node.online || failCount(ws, rsc, node) === 0) continue
+    const clear = clearFailcount(ws, rsc, node)
+    newOrdering(ws, {action: clear}, {rsc, task: 'stop'}, O.optional)
+  }
 }

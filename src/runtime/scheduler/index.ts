@@ -13,7 +13,7 @@ import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
 import {expandGuestNodes, linkContainers, linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
 import {newOrdering} from './constraints.js'
-import {clearFailcount, fenceNode} from './actions.js'
+import {clearFailcountsIfOrphaned, fenceNode} from './actions.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
 import {handleRscConfigChanges} from './digests.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
@@ -21,8 +21,8 @@ import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
 import {buildResources, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
-import {O, type Rsc, type WorkingSet} from './types.js'
-import {failCount, setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
+import {type Rsc, type WorkingSet} from './types.js'
+import {setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
 
 export type {SummaryAction} from './summary.js'
 export {Role} from './types.js'
@@ -185,16 +185,6 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     }
   } finally {
     current = null
-  }
-}
-
-/** clear_failcounts_if_orphaned: an orphan's fail counts are cleared on every online node, before it stops */
-function clearFailcountsIfOrphaned(ws: WorkingSet, rsc: Rsc): void {
-  if (!rsc.orphan) return
-  for (const node of ws.nodes) {
-    if (!node.online || failCount(ws, rsc, node) === 0) continue
-    const clear = clearFailcount(ws, rsc, node)
-    newOrdering(ws, {action: clear}, {rsc, task: 'stop'}, O.optional)
   }
 }
 

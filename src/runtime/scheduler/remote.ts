@@ -126,7 +126,8 @@ export function remoteAttributes(node: SNode, transient: Map<string, string>): v
 }
 
 function avoidRemote(ws: WorkingSet, rsc: Rsc): void {
-  for (const node of ws.nodes) if (node.remote && rsc.allowed.has(node)) rsc.allowed.set(node, -INFINITY)
+  // only nodes with a connection resource (a stale remote node entry has none)
+  for (const node of ws.nodes) if (node.remote && node.remoteRsc && rsc.allowed.has(node)) rsc.allowed.set(node, -INFINITY)
 }
 
 /** Remote connections and fence devices may not run on remote nodes, nor guests' containers (rsc_avoids_remote_nodes). */

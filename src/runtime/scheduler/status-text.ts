@@ -33,10 +33,14 @@ function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean
   const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
   // a Pacemaker Remote or guest node is up exactly when its connection runs
   const connectionUp = revised && n.remoteRsc ? revisedState(n.remoteRsc).nodes.length > 0 : undefined
-  const unclean = !fenced && connectionUp !== true && (n.unpackedUnclean ?? n.unclean)
+  // a remote node whose connection failed stays unclean while the connection is down, fenced or not
+  // (the failure stays in the connection's history: determine_remote_online_status)
+  const failedConnection = revised && !n.guest && n.remoteRsc?.failed === true
+  const unclean = connectionUp !== true && (failedConnection || (!fenced && (n.unpackedUnclean ?? n.unclean)))
   const pending = !fenced && n.pending
-  const online = fenced ? false : connectionUp ?? (revised ? n.online : (n.unpackedOnline ?? n.online))
-  return {fenced, unclean, pending, online}
+  // (a fenced remote node whose connection comes back is up again)
+  const online = connectionUp ?? (fenced ? false : revised ? n.online : (n.unpackedOnline ?? n.online))
+  return {fenced: fenced && !connectionUp && !failedConnection, unclean, pending, online}
 }
 
 /** node_list_text: nodes in a special state one per line, the others in Online/OFFLINE/Remote/Guest lists */
@@ -94,9 +98,12 @@ export function revisedState(r: Rsc): {nodes: SNode[]; role: Role} {
   for (const a of r.actions) if (a.task === 'start' && a.pseudo && executes(a) && a.node && done('migrate_from', a.node) && !nodes.includes(a.node)) nodes.push(a.node)
   if (nodes.length === 0) return {nodes, role: Role.Stopped}
   let role = r.role <= Role.Stopped || !r.runningOn.some((n) => nodes.includes(n)) ? Role.Started : r.role
+  // in execution order: a demote, a (re)start from scratch, a promote
   if (done('demote')) role = Role.Unpromoted
+  if (nodes.some((n) => done('start', n))) role = Role.Started
   if (done('promote')) role = Role.Promoted
-  if (role === Role.Started && (r.role === Role.Unpromoted || r.role === Role.Promoted || r.nextRole === Role.Unpromoted || r.nextRole === Role.Promoted)) role = Role.Unpromoted
+  // a started instance of a promotable clone is shown as Unpromoted (native_displayable_role)
+  if (role === Role.Started && promotableParent(r)) role = Role.Unpromoted
   return {nodes, role}
 }
 
@@ -246,8 +253,15 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   for (const inst of instances) {
     const members = prims(inst)
     const partiallyActive = members.some((m) => where(m).length > 0)
+    // an instance with an operation in progress is shown on its own
+    if (inst.variant === 'primitive' && pendingTask(inst, revised) !== undefined) {
+      for (const n of where(inst)) used.add(n)
+      lines.push(...resourceLines(ws, inst, `${indent}  `, revised))
+      continue
+    }
     if (!partiallyActive) continue
-    for (const m of members) for (const n of where(m)) used.add(n)
+    // (an unmanaged instance on an offline node does not count, as in native_add_running)
+    for (const m of members) for (const n of where(m)) if ((m.unpacked?.managed ?? m.managed) || nodeState(ws, n, revised).online) used.add(n)
     const troubled = (!revised || members.every(unchanged)) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !(m.unpacked?.managed ?? m.managed)))
     const fullyActive = members.every((m) => where(m).length > 0)
     const nodes = new Set(members.flatMap(where))
@@ -268,7 +282,10 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   if (r.cloneMax > activeInstances) {
     // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
     const candidates = ws.options.symmetric ? ws.nodes : [...r.knownOn]
-    const stopped = candidates.filter((n) => !(revised ? used.has(n) : r.runningOn.includes(n))).sort((a, b) => numericCompare(a.uname, b.uname))
+    // native_add_running: an unmanaged instance on an offline node does not make the clone active there
+    const clonePrimitives = instances.flatMap(prims)
+    const cloneActiveOn = (n: SNode) => clonePrimitives.some((p) => p.runningOn.includes(n) && ((p.unpacked?.managed ?? p.managed) || (n.unpackedOnline ?? n.online)))
+    const stopped = candidates.filter((n) => !(revised ? used.has(n) : cloneActiveOn(n))).sort((a, b) => numericCompare(a.uname, b.uname))
     // one list per state, a failed probe's result naming its own (the states in order)
     const byState = new Map<string, string[]>()
     for (const n of stopped) {

@@ -282,12 +282,11 @@ interface HistoryState {
 }
 
 function clearPastFailure(rsc: Rsc, st: HistoryState): void {
-  switch (st.onFail) {
-    case 'stop': case 'fence': case 'migrate': case 'standby': break
-    default:
-      st.onFail = 'ignore'
-      if (!rsc.explicitNextRole) rsc.nextRole = Role.Unknown
-  }
+  if (['stop', 'fence', 'migrate', 'standby'].includes(st.onFail)) return
+  // with a reconnect interval, a connection waits until its failure is cleared entirely
+  if (st.onFail === 'reset_remote' && (rsc.remoteReconnectMs ?? 0) > 0) return
+  st.onFail = 'ignore'
+  if (!rsc.explicitNextRole) rsc.nextRole = Role.Unknown
 }
 
 function updateResourceState(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: number, st: HistoryState, masked: boolean): void {
