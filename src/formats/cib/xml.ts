@@ -328,7 +328,8 @@ class Reader {
         case 'resources':
           for (const e of elements(section)) {
             if (isResourceElement(e.name)) cib.resources.push(this.resource(e))
-            else cib.otherSections.push(raw(e, 'resources'))
+            // a bundle's place among the resources decides its order for the scheduler
+            else cib.otherSections.push({...raw(e, 'resources'), position: cib.resources.length})
           }
           break
         case 'constraints':

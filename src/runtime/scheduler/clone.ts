@@ -26,10 +26,14 @@ function setCloneCount(clone: Rsc, node: SNode, n: number): void {
   node.countByClone.set(clone.id, n)
 }
 
+/** A clone's instances; a bundle's are its replicas' containers (get_containers_or_children). */
+export function instancesOf(rsc: Rsc): Rsc[] {
+  return rsc.bundle ? rsc.bundle.replicas.map((r) => r.container) : rsc.children
+}
+
+/** The clone (or bundle) an instance belongs to: instances (and bundle containers) are its direct children. */
 function topParent(rsc: Rsc): Rsc {
-  let r = rsc
-  while (r.parent) r = r.parent
-  return r
+  return rsc.parent ?? rsc
 }
 
 /** Node an instance is assigned to (groups: their members' common node). */
@@ -69,7 +73,7 @@ function instanceNumber(rsc: Rsc): number {
   return m ? Number(m[1]) : 0
 }
 
-function cmpInstance(a: Rsc, b: Rsc): number {
+export function cmpInstance(a: Rsc, b: Rsc): number {
   const n1 = a.runningOn.length
   const n2 = b.runningOn.length
   let node1 = currentNode(a)
@@ -194,7 +198,7 @@ function restoreAllowed(rsc: Rsc, backup: Map<Rsc, Map<SNode, number>>): void {
   rsc.allowed = backup.get(rsc) ?? rsc.allowed
 }
 
-function distributeChildren(ws: WorkingSet, clone: Rsc, nodes: SNode[], max: number, perHostMax: number): void {
+export function distributeChildren(ws: WorkingSet, clone: Rsc, nodes: SNode[], max: number, perHostMax: number, children = clone.children): void {
   let available = 0
   for (const n of nodes) {
     setCloneCount(clone, n, 0)
@@ -203,7 +207,7 @@ function distributeChildren(ws: WorkingSet, clone: Rsc, nodes: SNode[], max: num
   const allColoc = max < available
   const loopMax = Math.max(1, available ? Math.floor(max / available) : 1)
   let allocated = 0
-  for (const child of clone.children) {
+  for (const child of children) {
     if (allocated >= max) break
     if (child.runningOn.length === 0 || !child.provisional || isFailed(child)) continue
     const childNode = currentNode(child)!
@@ -212,7 +216,7 @@ function distributeChildren(ws: WorkingSet, clone: Rsc, nodes: SNode[], max: num
     if (local && cloneCount(clone, local) >= loopMax) continue
     if (allocateInstance(ws, child, childNode, allColoc, perHostMax)) allocated++
   }
-  for (const child of clone.children) {
+  for (const child of children) {
     if (!child.provisional) continue
     if (allocated >= max) {
       banEverywhere(ws, child)
@@ -247,7 +251,7 @@ export function cloneAssign(ws: WorkingSet, clone: Rsc, prefer: SNode | null): S
   return null
 }
 
-function stableSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
+export function stableSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
   return list.map((v, i) => ({v, i})).sort((x, y) => cmp(x.v, y.v) || x.i - y.i).map((x) => x.v)
 }
 
@@ -424,7 +428,7 @@ function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: SNode; 
 
 function findCompatibleChild(local: Rsc, clone: Rsc, filter: Role, current: boolean): Rsc | undefined {
   const localNode = current ? currentNode(local) : instanceLocation(local)
-  const byNode = (node: SNode) => clone.children.find((c) => {
+  const byNode = (node: SNode) => instancesOf(clone).find((c) => {
     const n = isBlocked(c) ? null : current ? currentNode(c) : instanceLocation(c)
     if (filter !== Role.Unknown && rscRole(c, current) !== filter) return false
     return n === node
@@ -502,7 +506,7 @@ function allocatedWeight(inst: Rsc): number {
 
 // ------------------------------------------------------------ actions -----
 
-function instanceStatus(rsc: Rsc, st: {stopping: boolean; starting: boolean; active: boolean}): void {
+export function instanceStatus(rsc: Rsc, st: {stopping: boolean; starting: boolean; active: boolean}): void {
   if (rsc.children.length > 0) { rsc.children.forEach((c) => instanceStatus(c, st)); return }
   if (rsc.runningOn.length > 0) st.active = true
   for (const a of rsc.actions) {
@@ -523,7 +527,7 @@ function roleChange(rsc: Rsc, st: {promoting: boolean; demoting: boolean}): void
   }
 }
 
-function newPseudo(ws: WorkingSet, rsc: Rsc, task: string, optional: boolean, runnable: boolean): Action {
+export function newPseudo(ws: WorkingSet, rsc: Rsc, task: string, optional: boolean, runnable: boolean): Action {
   const a = pseudoAction(ws, rsc, task, optional)
   a.optional = optional
   a.runnable = runnable
@@ -641,7 +645,7 @@ export function cloneInternalConstraints(ws: WorkingSet, clone: Rsc): void {
 
 const CHILD_TASK: Record<string, string> = {running: 'start', stopped: 'stop', promoted: 'promote', demoted: 'demote'}
 
-function childTask(clone: Rsc, task: string, uuid?: string): string {
+export function childTask(clone: Rsc, task: string, uuid?: string): string {
   const child = clone.children[0]
   // notifications name the operation they are about inside their key
   if ((task === 'notify' || task === 'notified') && uuid) task = /_notify_([a-z]+)_0$/.exec(uuid)?.[1] ?? task
@@ -651,10 +655,14 @@ function childTask(clone: Rsc, task: string, uuid?: string): string {
 
 export function cloneActionFlags(action: Action, node: SNode | null): Flags {
   const clone = action.rsc!
-  const task = childTask(clone, action.task, action.uuid)
+  return summaryActionFlags(action, clone.children, node, childTask(clone, action.task, action.uuid))
+}
+
+/** summary_action_flags: a clone or bundle action is optional/runnable as its instances' actions are */
+export function summaryActionFlags(action: Action, children: Rsc[], node: SNode | null, task: string): Flags {
   const flags = {optional: true, runnable: true}
   let anyRunnable = false
-  for (const child of clone.children) {
+  for (const child of children) {
     const ca = [...child.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (child.children.length > 0 || node === null || a.node === node))
     if (!ca) continue
     const cf = child.fns.actionFlags(ca, node)
@@ -670,7 +678,8 @@ export function cloneActionFlags(action: Action, node: SNode | null): Flags {
 
 function canInterleave(first: Action, then: Action): boolean {
   if (!first.rsc || !then.rsc || first.rsc === then.rsc) return false
-  if (first.rsc.variant !== 'clone' || then.rsc.variant !== 'clone') return false
+  const multi = (r: Rsc) => r.variant === 'clone' || r.variant === 'bundle'
+  if (!multi(first.rsc) || !multi(then.rsc)) return false
   const rsc = then.uuid.endsWith('_stop_0') || then.uuid.endsWith('_demote_0') ? first.rsc : then.rsc
   return rsc.interleave
 }
@@ -679,7 +688,7 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
   let changed = 0
   if (canInterleave(first, then)) {
     const current = first.uuid.endsWith('_stopped_0') || first.uuid.endsWith('_demoted_0')
-    for (const thenChild of then.rsc!.children) {
+    for (const thenChild of instancesOf(then.rsc!)) {
       const firstChild = findCompatibleChild(thenChild, first.rsc!, Role.Unknown, current)
       if (!firstChild) {
         if (!current && (type & (O.runnableLeft | O.impliesThen))) {
@@ -693,8 +702,13 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
         continue
       }
       const task = childTask(first.rsc!, first.task, first.uuid)
-      const fa = [...firstChild.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
-      const ta = [...thenChild.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
+      // bundles: a stop waits for the child inside the container, and promote/demote happen on the child
+      const firstReplica = replicaOfContainer(first.rsc!, firstChild, node)
+      const thenReplica = replicaOfContainer(then.rsc!, thenChild, node)
+      const firstRsc = first.task.includes('stop') && firstReplica?.child ? firstReplica.child : firstChild
+      const thenRsc = then.task.includes('mote') && thenReplica?.child ? thenReplica.child : thenChild
+      const fa = [...firstRsc.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
+      const ta = [...thenRsc.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
       if (!fa || !ta) continue
       if (orderActions(fa, ta, type)) changed |= 3
       changed |= thenChild.fns.updateOrderedActions(fa, ta, node, firstChild.fns.actionFlags(fa, node), filter, type)
@@ -702,7 +716,7 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
     return changed
   }
   changed |= updateOrderedActions(ws, first, then, node, flags, filter, type)
-  for (const child of then.rsc!.children) {
+  for (const child of instancesOf(then.rsc!)) {
     const ca = [...child.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
     if (!ca) continue
     let cc = 0
@@ -711,6 +725,11 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
     if (cc & 1) for (const e of newestFirst(ca.after)) updateActionForOrderings(ws, e.action)
   }
   return changed
+}
+
+/** replica_for_container: the replica of a bundle with this container and a child, whose guest node is `node` */
+function replicaOfContainer(rsc: Rsc, container: Rsc, node: SNode | null) {
+  return node === null ? undefined : rsc.bundle?.replicas.find((r) => r.child && r.container === container && r.node === node)
 }
 
 export function cloneApplyLocation(rsc: Rsc, loc: Parameters<typeof applyLocation>[1]): void {

@@ -299,7 +299,7 @@ export function blockColocationDependents(ws: WorkingSet, action: Action): void 
   if (!isStart && action.task !== 'promote') return
   if (!action.rsc) return
   let rsc = action.rsc
-  while (rsc.parent) rsc = rsc.parent
+  while (rsc.parent && rsc.parent.variant !== 'bundle') rsc = rsc.parent
   if (rsc.withThis.length === 0) return
   for (const child of rsc.children) {
     const ca = findFirstAction(child, action.task)

@@ -78,7 +78,7 @@ export function applyLocation(rsc: Rsc, loc: LocationRule): void {
 /** apply_exclusive_discovery: with resource-discovery=exclusive, only the nodes named for discovery may run it */
 function applyExclusiveDiscovery(rsc: Rsc, node: SNode): void {
   let top = rsc
-  while (top.parent) top = top.parent
+  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
   if (!rsc.exclusiveDiscover && !top.exclusiveDiscover) return
   for (const c of rsc.children) applyExclusiveDiscovery(c, node)
   if (rsc.allowed.has(node) && rsc.discoverMode?.get(node) !== 2) rsc.allowed.set(node, -INFINITY)
@@ -108,7 +108,7 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   for (const filler of rsc.fillers ?? []) fc = addScores(fc, failCount(ws, filler, node))
   if (fc <= 0) return
   let ban = rsc
-  if (!rsc.unique) { while (ban.parent) ban = ban.parent }
+  if (!rsc.unique) { while (ban.parent && ban.parent.variant !== 'bundle') ban = ban.parent }
   if (rsc.migrationThreshold - fc <= 0) resourceLocation(ws, ban, node, -INFINITY)
 }
 

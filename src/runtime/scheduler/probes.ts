@@ -1,12 +1,13 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
 import {customAction} from './actions.js'
+import {bundleCreateProbe} from './bundle.js'
 import {newOrdering} from './constraints.js'
 import {orderVsUnfence} from './fencing.js'
 import {O, type Rsc, type SNode, type WorkingSet} from './types.js'
 
 function topParent(rsc: Rsc): Rsc {
   let r = rsc
-  while (r.parent) r = r.parent
+  while (r.parent && r.parent.variant !== 'bundle') r = r.parent
   return r
 }
 
@@ -17,6 +18,9 @@ function instanceNumber(rsc: Rsc): number {
 function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   // remote nodes run neither fence devices nor remote connections
   if (node.remote && (rsc.isFenceDevice || rsc.isRemoteConnection)) return false
+  if (rsc.bundle) return bundleCreateProbe(ws, rsc, node, (part) => probeOnNode(ws, part, node))
+  // a bundle's guest node is discovered for the replica's child only
+  if (node.bundleReplica && rsc.children.length === 0 && rsc.discoverMode?.get(node) !== 2) return false
   // Probing a clone puts its instances back in instance-number order (clone_create_probe)
   if (rsc.variant === 'clone') rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
   if (rsc.variant === 'clone' && !rsc.unique) {

@@ -6,6 +6,7 @@
  * connections are not modelled yet.
  */
 import type * as M from '../../formats/cib/model.js'
+import {bundleNodeNames} from './bundle.js'
 import {resourceParams} from './resources.js'
 import {INFINITY, intervalMs, isTrue} from './scores.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
@@ -21,6 +22,7 @@ export function remoteNodeNames(cib: M.Cib): Array<{id: string; uname: string; n
   for (const r of cib.resources) {
     if (r.kind === 'primitive' && isRemoteConnection(r) && !out.some((x) => x.uname === r.id) && !cib.nodes.some((n) => n.uname === r.id)) out.push({id: r.id, uname: r.id})
   }
+  for (const name of bundleNodeNames(cib)) if (!out.some((x) => x.uname === name) && !cib.nodes.some((n) => n.uname === name)) out.push({id: name, uname: name})
   return out
 }
 

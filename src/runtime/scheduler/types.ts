@@ -56,6 +56,8 @@ export interface SNode {
   strategy?: string
   /** remaining capacity (utilization attributes) */
   utilization?: Map<string, number>
+  /** the guest node of a bundle replica: no resource but the replica's child may run or be probed there */
+  bundleReplica?: boolean
 }
 
 export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote' | 'reset_remote' | 'restart_container'
@@ -157,7 +159,7 @@ export interface Ordering {
   type: number
 }
 
-export type Variant = 'primitive' | 'group' | 'clone'
+export type Variant = 'primitive' | 'group' | 'clone' | 'bundle'
 
 /** Per-kind behaviour (Pacemaker's resource_alloc_functions_t). */
 export interface VariantMethods {
@@ -290,6 +292,32 @@ export interface Rsc {
   danglingMigrations?: SNode[]
   /** rsc_ticket dependencies */
   tickets?: RscTicket[]
+  /** bundles: the replicas and their implicit resources (bundle.ts) */
+  bundle?: BundleData
+}
+
+/** One replica of a bundle: its container, optional IP and remote connection, and the child instance inside. */
+export interface BundleReplica {
+  offset: number
+  ipaddr?: string
+  ip?: Rsc
+  container: Rsc
+  remote?: Rsc
+  child?: Rsc
+  /** the guest node the remote connection creates */
+  node?: SNode
+}
+
+export interface BundleData {
+  /** docker, podman or rkt */
+  agent: string
+  image: string
+  replicasPerHost: number
+  nreplicas: number
+  promotedMax: number
+  /** the clone of the configured primitive over the replicas */
+  child?: Rsc
+  replicas: BundleReplica[]
 }
 
 export interface ClusterOptions {
