@@ -61,7 +61,8 @@ export function updateRunnable(ws: WorkingSet, a: Action, forGraph: boolean): vo
     a.reason = undefined
     a.runnable = true
   } else if (effectiveQuorumPolicy(ws, a.rsc) === 'stop') {
-    if (a.runnable) { a.runnable = false; setReason(a, 'no quorum', true) }
+    a.runnable = false
+    setReason(a, 'no quorum', true)
   } else if (effectiveQuorumPolicy(ws, a.rsc) === 'freeze') {
     if (a.rsc.runningOn.length === 0 || a.rsc.nextRole > a.rsc.role) {
       if (a.runnable) { a.runnable = false; setReason(a, 'quorum freeze', true) }

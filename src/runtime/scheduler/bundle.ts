@@ -16,8 +16,8 @@ import {
   childTask, cloneUpdateOrderedActions, cmpInstance, distributeChildren, instanceStatus, newPseudo, rscRole, stableSort, summaryActionFlags,
 } from './clone.js'
 import {newColocation, newOrdering, orderResourceActions} from './constraints.js'
-import {applyLocation, logScores, sortNodes} from './placement.js'
-import {buildClone, buildPrimitive, mergedMeta, newRsc} from './resources.js'
+import {applyLocation, currentNode, logScores, sortNodes} from './placement.js'
+import {buildClone, buildPrimitive, mergedMeta, newRsc, resourceParams} from './resources.js'
 import {addScores, INFINITY, isTrue} from './scores.js'
 import {failCount} from './unpack.js'
 import {
@@ -243,7 +243,7 @@ function buildBundle(ws: WorkingSet, cfg: BundleConfig): Rsc {
   for (let i = 0; i < count; i++) {
     const ipaddr = addresses[i]
     const child = clone?.children[i]
-    const container = buildPrimitive(ws, containerPrimitive(cfg, i, ipaddr, hostOptions.trimStart(), child !== undefined), bundle)
+    const container = buildPrimitive(ws, containerPrimitive(cfg, i, ipaddr, hostOptions, child !== undefined), bundle)
     bundle.children.push(container)
     const replica: BundleReplica = {offset: i, container, ...(ipaddr !== undefined ? {ipaddr} : {})}
     if (ipaddr !== undefined) {
@@ -563,6 +563,22 @@ export function bundleCreateProbe(ws: WorkingSet, rsc: Rsc, node: SNode, probe: 
 
 function probeAction(rsc: Rsc, node: SNode): Action | undefined {
   return rsc.actions.find((a) => a.task === 'monitor' && a.intervalMs === 0 && a.node === node)
+}
+
+// ------------------------------------------------------------ addresses ---
+
+/** pe__bundle_needs_remote_name: a bundle's connection whose address is the magic "#uname" */
+export function needsBundleRemoteName(ws: WorkingSet, rsc: Rsc): boolean {
+  if (!rsc.isRemoteConnection || rsc.parent?.variant !== 'bundle') return false
+  return (resourceParams(ws, rsc, null).get('addr') ?? '').toLowerCase() === '#uname'
+}
+
+/** pe__add_bundle_remote_name: the node its container will run on (or runs on now) */
+export function bundleRemoteName(rsc: Rsc): string | undefined {
+  if (!rsc.isRemoteConnection || rsc.parent?.variant !== 'bundle' || !rsc.container) return undefined
+  const addr = rsc.prim?.instanceAttributes[0]?.pairs.find((p) => p.name === 'addr')?.value
+  if (addr?.toLowerCase() !== '#uname') return undefined
+  return (rsc.container.allocatedTo ?? currentNode(rsc.container))?.uname
 }
 
 // ------------------------------------------------------------ summary -----

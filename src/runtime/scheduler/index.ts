@@ -16,7 +16,7 @@ import {expandGuestNodes, linkContainers, linkRemoteConnections, orderRemoteConn
 import {newOrdering} from './constraints.js'
 import {fenceNode} from './actions.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
-import {handleRscConfigChanges} from './digests.js'
+import {handleRscConfigChanges, runDeferredParamChecks} from './digests.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
 import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
@@ -140,6 +140,7 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     // remote connections are placed first (a partial migration keeps its target)
     if (ws.nodes.some((n) => n.remote)) for (const r of ws.resources) if (r.isRemoteConnection) r.fns.assign(r, r.partialMigrationTarget ?? null)
     for (const r of ws.resources) if (!r.isRemoteConnection) r.fns.assign(r, null)
+    runDeferredParamChecks(ws)
     scheduleProbes(ws)
     for (const r of ws.resources) r.fns.createActions(r)
     orderRemoteConnectionActions(ws, {

@@ -369,4 +369,6 @@ export interface WorkingSet {
   errors: string[]
   /** templates and tags constraints may name, with the resources they stand for */
   references?: Map<string, string[]>
+  /** configuration checks that wait until resources are assigned (bundle connections addressed by their host's name) */
+  deferredParamChecks?: Array<{rsc: Rsc; node: SNode; op: M.LrmOperation}>
 }
