@@ -291,6 +291,7 @@ function linkGuestNode(ws: WorkingSet, replica: BundleReplica): void {
   node.remoteRsc = remote
   node.attrs.set('#kind', 'container')
   remote.isRemoteConnection = true
+  remote.allowRemoteRemotes = true
   remote.container = replica.container
 }
 

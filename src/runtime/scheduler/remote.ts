@@ -133,7 +133,7 @@ function avoidRemote(ws: WorkingSet, rsc: Rsc): void {
 
 /** Remote connections and fence devices may not run on remote nodes, nor guests' containers (rsc_avoids_remote_nodes). */
 export function avoidRemoteNodes(ws: WorkingSet, rsc: Rsc): void {
-  if (rsc.isRemoteConnection && rsc.container) avoidRemote(ws, rsc.container)
+  if (rsc.isRemoteConnection && rsc.container && !rsc.allowRemoteRemotes) avoidRemote(ws, rsc.container)
   if (rsc.isRemoteConnection || rsc.isFenceDevice) avoidRemote(ws, rsc)
 }
 
@@ -152,7 +152,8 @@ export function containerConstraints(ws: WorkingSet, rsc: Rsc, hooks: {order(f: 
   }
   hooks.order(container, 'start', rsc, 'start', O.impliesThen | O.runnableLeft)
   hooks.order(rsc, 'stop', container, 'stop', O.impliesFirst)
-  hooks.colocate(rsc, container, INFINITY)
+  // a bundle's connection only prefers its container's host (it may be nested on a remote node)
+  hooks.colocate(rsc, container, rsc.allowRemoteRemotes ? 10000 : INFINITY)
 }
 
 /** pe_fence_node for a guest node: it is "fenced" by recovering its container */

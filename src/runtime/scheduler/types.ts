@@ -292,6 +292,8 @@ export interface Rsc {
   danglingMigrations?: SNode[]
   /** rsc_ticket dependencies */
   tickets?: RscTicket[]
+  /** a bundle's connection: may run on a remote node, and only prefers its container's host (pe_rsc_allow_remote_remotes) */
+  allowRemoteRemotes?: boolean
   /** bundles: the replicas and their implicit resources (bundle.ts) */
   bundle?: BundleData
 }
