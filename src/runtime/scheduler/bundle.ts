@@ -262,7 +262,12 @@ function buildBundle(ws: WorkingSet, cfg: BundleConfig): Rsc {
     }
     data.replicas.push(replica)
   }
-  if (clone) bundle.children.push(clone)
+  if (clone) {
+    bundle.children.push(clone)
+    // the child's container-attribute-target applies to the bundle and the clone too
+    const target = clone.children.at(-1)?.meta.get('container-attribute-target')
+    if (target !== undefined) { bundle.meta.set('container-attribute-target', target); clone.meta.set('container-attribute-target', target) }
+  }
   return bundle
 }
 

@@ -286,11 +286,20 @@ function promotionScore(clone: Rsc, rsc: Rsc, node: SNode): {score: number; isDe
     return {score, isDefault}
   }
   if (!promotionScoreApplies(clone, rsc, node)) return {score: 0, isDefault: true}
-  let value = node.attrs.get(`master-${rsc.cloneName ?? rsc.id}`)
-  if (value === undefined && !rsc.unique) value = node.attrs.get(`master-${rsc.id.replace(/:\d+$/, '')}`)
+  let value = nodeAttribute(node, `master-${rsc.cloneName ?? rsc.id}`, rsc)
+  if (value === undefined && !rsc.unique) value = nodeAttribute(node, `master-${rsc.id.replace(/:\d+$/, '')}`, rsc)
   if (value === undefined) return {score: 0, isDefault: true}
   const n = /^[+]?INFINITY$/i.test(value) ? INFINITY : /^-INFINITY$/i.test(value) ? -INFINITY : Number.parseInt(value, 10) || 0
   return {score: n, isDefault: false}
+}
+
+/**
+ * pe_node_attribute_calculated: with container-attribute-target=host, a resource in a container
+ * reads the attributes of the node its container runs on.
+ */
+function nodeAttribute(node: SNode, name: string, rsc: Rsc): string | undefined {
+  if ((rsc.meta.get('container-attribute-target') ?? '').toLowerCase() !== 'host' || !node.remoteRsc?.container) return node.attrs.get(name)
+  return node.remoteRsc.container.runningOn[0]?.attrs.get(name)
 }
 
 function addPromotionScores(ws: WorkingSet, clone: Rsc): void {
