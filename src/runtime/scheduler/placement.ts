@@ -241,7 +241,8 @@ export function addColocatedNodeScores(rsc: Rsc, nodes: Map<SNode, number> | nul
 export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | null, force: boolean): boolean {
   if (!force && chosen) {
     const w = rsc.allowed.get(chosen) ?? 0
-    if (w < 0 || !nodeAvailable(chosen, w, true)) {
+    // the graph may assume that a guest node's connection will come up
+    if (w < 0 || (!nodeAvailable(chosen, w, true) && !chosen.guest)) {
       rsc.nextRole = Role.Stopped
       chosen = null
     }
