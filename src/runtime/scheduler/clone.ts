@@ -394,6 +394,8 @@ function nodeToBePromotedOn(clone: Rsc, rsc: Rsc): SNode | null {
     if (rscRole(rsc, true) !== Role.Promoted) return null
   } else if (rsc.priority < 0) return null
   else if (!nodeAvailable(node, 0, false)) return null
+  // nor on a guest node whose container will not run
+  else if (node.guest && node.remoteRsc?.container && !node.remoteRsc.container.allocatedTo) return null
   if (!clone.allowed.has(node)) return null
   if (cloneCount(clone, node) >= clone.promotedNodeMax && rsc.managed) return null
   return node
