@@ -10,7 +10,7 @@ import {releaseCapacity} from './utilization.js'
 import {customAction, pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
-  addColocatedNodeScores, addThisWith, addWithThis, applyLocation, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
+  addColocatedNodeScores, addThisWith, colocationHasInfluence, addWithThis, applyLocation, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
 } from './placement.js'
 import {newestFirst, orderActions, updateActionForOrderings, updateOrderedActions} from './ordering.js'
 import {addScores, INFINITY} from './scores.js'
@@ -155,7 +155,7 @@ function canRunInstance(ws: WorkingSet, rsc: Rsc, node: SNode | null, limit: num
 
 function appendParentColocation(clone: Rsc, child: Rsc, all: boolean): void {
   for (const c of clone.thisWith) if (all || c.score < 0 || c.score === INFINITY) addThisWith(child, c)
-  for (const c of clone.withThis) if (all || c.score < 0) addWithThis(child, c)
+  for (const c of clone.withThis) if (colocationHasInfluence(c, child) && (all || c.score < 0)) addWithThis(child, c)
 }
 
 function unassign(rsc: Rsc): void {
@@ -235,6 +235,7 @@ export function cloneAssign(ws: WorkingSet, clone: Rsc, prefer: SNode | null): S
   clone.allocating = true
   for (const c of clone.thisWith) c.primary.fns.assign(c.primary, prefer)
   for (const c of clone.withThis) {
+    if (!colocationHasInfluence(c)) continue
     const merged = addColocatedNodeScores(c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: true, nonNegative: true})
     if (merged) clone.allowed = merged
   }
@@ -372,7 +373,7 @@ function sortPromotableInstances(ws: WorkingSet, clone: Rsc): void {
     if (merged) clone.allowed = merged
   }
   for (const c of clone.withThis) {
-    if (c.primaryRole !== Role.Promoted) continue
+    if (c.primaryRole !== Role.Promoted || !colocationHasInfluence(c)) continue
     const merged = addColocatedNodeScores(c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: true, nonNegative: true})
     if (merged) clone.allowed = merged
   }

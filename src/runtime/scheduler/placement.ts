@@ -223,6 +223,7 @@ export function addColocatedNodeScores(rsc: Rsc, nodes: Map<SNode, number> | nul
     else if (rsc.variant === 'group') list = rsc.children[rsc.children.length - 1].withThis
     else list = rsc.withThis
     for (const c of list) {
+      if (!flags.thisWith && !colocationHasInfluence(c)) continue
       const other = flags.thisWith ? c.primary : c.dependent
       const f = multiplier * c.score / INFINITY
       work = addColocatedNodeScores(other, work, c.nodeAttribute, f, {...flags, active: true}) ?? work
@@ -308,7 +309,17 @@ function applyThisWith(ws: WorkingSet, rsc: Rsc, c: Colocation): void {
   if (archive && !anyNodeAvailable(rsc.allowed)) rsc.allowed = archive
 }
 
+/**
+ * pcmk__colocation_has_influence: a bundle's connection does not move its clean, active
+ * container (moving the container interrupts the service, moving the connection does not).
+ */
+export function colocationHasInfluence(c: Colocation, rsc: Rsc = c.primary): boolean {
+  if (c.dependent.allowRemoteRemotes && !rsc.failed && rsc.runningOn.length === 1) return false
+  return true
+}
+
 function applyWithThis(rsc: Rsc, c: Colocation): void {
+  if (!colocationHasInfluence(c)) return
   const other = c.dependent
   const factor = c.score / INFINITY
   const merged = addColocatedNodeScores(other, rsc.allowed, c.nodeAttribute, factor, {thisWith: false, active: true, nonNegative: false})
