@@ -587,6 +587,24 @@ export function bundleRemoteName(rsc: Rsc): string | undefined {
   return (rsc.container.allocatedTo ?? currentNode(rsc.container))?.uname
 }
 
+// ------------------------------------------------------------ status ------
+
+/**
+ * pe__bundle_text: "Container bundle[ set]: NAME [IMAGE]" and a line per replica, named after its
+ * connection (or container) and address, showing the child (or container) where the container is.
+ * `describe(rsc, container)` gives the "(agent):\t state" part.
+ */
+export function bundleStatusLines(rsc: Rsc, indent: string, describe: (shown: Rsc, container: Rsc) => string): string[] {
+  const data = rsc.bundle!
+  const flags = `${rsc.unique ? ' (unique)' : ''}${(rsc.unpacked?.managed ?? rsc.managed) ? '' : ' (unmanaged)'}`
+  const lines = [`${indent}* Container bundle${data.nreplicas > 1 ? ' set' : ''}: ${rsc.id} [${data.image}]${flags}:`]
+  for (const replica of data.replicas) {
+    const name = `${(replica.remote ?? replica.container).id}${replica.ipaddr !== undefined ? ` (${replica.ipaddr})` : ''}`
+    lines.push(`${indent}  * ${name}\t${describe(replica.child ?? replica.container, replica.container)}`)
+  }
+  return lines
+}
+
 // ------------------------------------------------------------ summary -----
 
 /** pcmk__output_bundle_actions: per replica, its IP, container, connection and child. */

@@ -4,6 +4,7 @@
  * status") or as it will be once every runnable action succeeded
  * ("Revised Cluster Status").
  */
+import {bundleStatusLines} from './bundle.js'
 import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
 import {isFenced} from './fencing.js'
@@ -35,7 +36,9 @@ function nodeLines(ws: WorkingSet, revised: boolean): string[] {
     const fenced = revised && isFenced(ws, n)
     const unclean = !revised && (n.unpackedUnclean ?? n.unclean)
     const pending = !revised && n.pending
-    const online = fenced ? false : revised ? n.online : (n.unpackedOnline ?? n.online)
+    // after the transition, a guest node is up while its connection runs
+    const guestUp = (g: SNode) => g.remoteRsc !== undefined && revisedState(g.remoteRsc).nodes.length > 0
+    const online = fenced ? false : revised ? (n.guest ? guestUp(n) : n.online) : (n.unpackedOnline ?? n.online)
     const health = nodeHealth(ws, n)
     if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
@@ -96,12 +99,14 @@ function unchanged(r: Rsc): boolean {
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
 }
 
-function primitiveState(r: Rsc, revised: boolean): string {
-  if (revised && unchanged(r)) return primitiveState(r, false)
+/** `at`: the node to show (a bundle shows its child where the replica's container is). */
+function primitiveState(r: Rsc, revised: boolean, at?: SNode | null): string {
+  if (revised && unchanged(r) && at === undefined) return primitiveState(r, false)
   if (revised) {
     const state = revisedState(r)
-    const node = state.nodes[0]
+    const node = at !== undefined ? at : state.nodes[0]
     const role = state.role
+    if (at && role <= Role.Stopped) return `Stopped ${at.uname}${disabled(r) ? ' (disabled)' : ''}`
     if (!node || role <= Role.Stopped) return disabled(r) ? 'Stopped (disabled)' : 'Stopped'
     const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : ''].filter(Boolean)
     return `${ROLE_NAMES[role === Role.Unknown ? Role.Started : role]} ${node.uname}${flags.length ? ` (${flags.join(', ')})` : ''}`
@@ -109,7 +114,7 @@ function primitiveState(r: Rsc, revised: boolean): string {
   // pcmk__native_output_string
   const multiple = r.runningOn.length > 1
   const was = r.unpacked ?? {managed: r.managed, block: r.block, lockNode: r.lockNode}
-  const node = multiple ? undefined : (r.runningOn[0] ?? was.lockNode)
+  const node = multiple ? undefined : ((at !== undefined ? at : r.runningOn[0]) ?? was.lockNode)
   const words: string[] = []
   if (r.orphan) words.push('ORPHANED')
   if (r.failed) {
@@ -138,6 +143,10 @@ function instanceNumber(r: Rsc): number {
 }
 
 function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean): string[] {
+  if (r.bundle) {
+    const where = (c: Rsc) => (revised ? revisedState(c).nodes[0] : c.runningOn[0]) ?? null
+    return bundleStatusLines(r, indent, (rsc, container) => `(${agent(rsc)}):\t ${primitiveState(rsc, revised, where(container))}`)
+  }
   // anonymous clone instances print under their configured id (rsc_printable_id)
   if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
   if (r.variant === 'group') {
