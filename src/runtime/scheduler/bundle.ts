@@ -290,6 +290,8 @@ function linkGuestNode(ws: WorkingSet, replica: BundleReplica): void {
   const node = ws.nodeByName.get(remote.id)
   if (!node) return
   replica.node = node
+  node.bundleOwner = remote.parent
+  node.bundleNodeConfigured = ws.cib.nodes.some((n) => n.uname === node.uname)
   node.remote = true
   node.guest = true
   node.bundleReplica = true

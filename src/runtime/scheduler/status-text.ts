@@ -193,7 +193,9 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   }
   if (r.cloneMax > activeInstances) {
     // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
-    const candidates = ws.options.symmetric ? ws.nodes : [...r.knownOn]
+    // a bundle's guest node is never discovered: a resource has it by default only if <nodes> had it before the bundle was unpacked
+    const byDefault = (n: SNode) => !n.bundleOwner || (n.bundleNodeConfigured === true && ws.configOrder.indexOf(n.bundleOwner) > ws.configOrder.indexOf(r))
+    const candidates = ws.options.symmetric ? ws.nodes.filter(byDefault) : [...r.knownOn]
     const stopped = candidates.filter((n) => !(revised ? used.has(n) : r.runningOn.includes(n))).map((n) => n.uname).sort(numericCompare)
     if (stopped.length) lines.push(`${indent}  * Stopped${disabled(r) ? ' (disabled)' : ''}: [ ${stopped.join(' ')} ]`)
   }

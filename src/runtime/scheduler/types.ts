@@ -58,6 +58,9 @@ export interface SNode {
   utilization?: Map<string, number>
   /** the guest node of a bundle replica: no resource but the replica's child may run or be probed there */
   bundleReplica?: boolean
+  /** a bundle's guest node: its bundle, and whether <nodes> configures it too (resources get it by default only then, and only before the bundle) */
+  bundleOwner?: Rsc
+  bundleNodeConfigured?: boolean
 }
 
 export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote' | 'reset_remote' | 'restart_container'
