@@ -33,12 +33,12 @@ function nodeLines(ws: WorkingSet, revised: boolean): string[] {
   const lists = {Online: [] as string[], OFFLINE: [] as string[], RemoteOnline: [] as string[], RemoteOFFLINE: [] as string[], GuestOnline: [] as string[]}
   const out: string[] = []
   for (const n of ws.nodes) {
-    const fenced = revised && isFenced(ws, n)
+    // after the transition, a guest node is up while its connection runs (a recovered guest comes back)
+    const guestUp = n.guest === true && n.remoteRsc !== undefined && revisedState(n.remoteRsc).nodes.length > 0
+    const fenced = revised && isFenced(ws, n) && !guestUp
     const unclean = !revised && (n.unpackedUnclean ?? n.unclean)
     const pending = !revised && n.pending
-    // after the transition, a guest node is up while its connection runs
-    const guestUp = (g: SNode) => g.remoteRsc !== undefined && revisedState(g.remoteRsc).nodes.length > 0
-    const online = fenced ? false : revised ? (n.guest ? guestUp(n) : n.online) : (n.unpackedOnline ?? n.online)
+    const online = fenced ? false : revised ? (n.guest ? guestUp : n.online) : (n.unpackedOnline ?? n.online)
     const health = nodeHealth(ws, n)
     if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
@@ -101,7 +101,7 @@ function unchanged(r: Rsc): boolean {
 
 /** `at`: the node to show (a bundle shows its child where the replica's container is). */
 function primitiveState(r: Rsc, revised: boolean, at?: SNode | null): string {
-  if (revised && unchanged(r) && at === undefined) return primitiveState(r, false)
+  if (revised && unchanged(r)) return primitiveState(r, false, at)
   if (revised) {
     const state = revisedState(r)
     const node = at !== undefined ? at : state.nodes[0]
