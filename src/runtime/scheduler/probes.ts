@@ -1,5 +1,7 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
-import {customAction} from './actions.js'
+import {customAction, fenceNode} from './actions.js'
+import {currentNode} from './placement.js'
+import {isFailedRemoteNode} from './remote.js'
 import {bundleCreateProbe} from './bundle.js'
 import {newOrdering} from './constraints.js'
 import {orderVsUnfence} from './fencing.js'
@@ -53,7 +55,11 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
 
 export function scheduleProbes(ws: WorkingSet): void {
   for (const node of ws.nodes) {
-    if (!node.online || node.unclean) continue
+    if (!node.online) {
+      if (isFailedRemoteNode(node, currentNode)) fenceNode(ws, node, 'the connection is unrecoverable', false)
+      continue
+    }
+    if (node.unclean) continue
     const probed = node.attrs.get('probe_complete')
     if (probed !== undefined && !/^(true|yes|1|on|y)$/i.test(probed)) continue
     for (const r of ws.resources) probeOnNode(ws, r, node)

@@ -197,6 +197,11 @@ function remoteNodeState(node: SNode, current: (r: Rsc) => SNode | null): Remote
   return 'alive'
 }
 
+/** pcmk__is_failed_remote_node: a remote (not guest) node whose connection cannot be recovered */
+export function isFailedRemoteNode(node: SNode, current: (r: Rsc) => SNode | null): boolean {
+  return node.remote === true && !node.guest && node.remoteRsc !== undefined && remoteNodeState(node, current) === 'failed'
+}
+
 export interface RemoteOrderingHooks {
   current(r: Rsc): SNode | null
   order(first: {rsc?: Rsc; task?: string; action?: Action}, then: {rsc?: Rsc; task?: string; action?: Action}, type: number): void

@@ -376,7 +376,8 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
         checkRecoverable(ws, rsc, node, task)
         break
       default:
-        if (status === 0 && rc !== target) status = 4
+        // an unknown exit status is a failure even when it was the expected one
+        if (status === 0) status = 4
     }
   }
   const maskedProbe = masked
