@@ -204,7 +204,8 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
 
 export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
   const lines = ['  * Node List:', ...nodeLines(ws, revised), '', '  * Full List of Resources:']
-  const resources = ws.resources.filter((r) => !r.orphan || (revised ? false : r.runningOn.length > 0))
+  // the implicit connections of guest nodes (meta internal_rsc) are not listed
+  const resources = ws.resources.filter((r) => (!r.orphan || (revised ? false : r.runningOn.length > 0)) && r.meta.get('internal_rsc') !== 'true')
   // crm_simulate lists resources as unpacked: by priority (stable), then orphans
   const byPriority = ws.configOrder.map((r, i) => ({r, i})).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i).map((x) => x.r)
   const order = [...byPriority, ...resources.filter((r) => !ws.configOrder.includes(r))]
