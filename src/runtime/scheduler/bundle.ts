@@ -202,7 +202,7 @@ function ipPrimitive(cfg: BundleConfig, ipaddr: string): M.Primitive {
 /** pe_create_remote_xml: the connection to the guest node inside a container */
 function remotePrimitive(cfg: BundleConfig, offset: number, containerId: string, ipaddr: string | undefined): M.Primitive {
   const params = [pair('addr', ipaddr ?? '#uname'), pair('port', cfg.controlPort ?? DEFAULT_REMOTE_PORT)]
-  return implicitPrimitive(`${cfg.id}-${offset}`, 'pacemaker', 'remote', params, [pair('internal', 'true'), pair('container', containerId)], [op('monitor', '30s', '30s')])
+  return implicitPrimitive(`${cfg.id}-${offset}`, 'pacemaker', 'remote', params, [pair('internal_rsc', 'true'), pair('container', containerId)], [op('monitor', '30s', '30s')])
 }
 
 /** The child clone's meta attributes (pe__unpack_bundle). */

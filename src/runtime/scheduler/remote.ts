@@ -2,8 +2,8 @@
  * Pacemaker Remote nodes (unpack.c remote handling, pcmk_sched_remote.c, partially): an
  * ocf:pacemaker:remote primitive defines a remote node of the same name, which is online while
  * its connection resource runs; connections and fence devices never run on remote nodes.
- * Guest nodes, bundles and the orderings of actions on remote nodes relative to their
- * connections are not modelled yet.
+ * Guest nodes (remote-node meta, and the replicas of bundles: bundle.ts) run in a container
+ * resource; actions on remote and guest nodes are ordered relative to their connections.
  */
 import type * as M from '../../formats/cib/model.js'
 import {bundleNodeNames} from './bundle.js'
