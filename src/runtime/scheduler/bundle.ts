@@ -116,6 +116,13 @@ export function bundleNodeNames(cib: M.Cib): string[] {
   return bundleConfigs(cib).filter((b) => b.primitive).flatMap((b) => Array.from({length: b.nreplicas}, (_, i) => `${b.id}-${i}`))
 }
 
+/** Guest nodes that bundles placed after this resource position create (and <nodes> does not configure). */
+export function bundleNodesAfter(ws: WorkingSet, position: number): number {
+  const configured = new Set(ws.cib.nodes.map((n) => n.uname))
+  return bundleConfigs(ws.cib).filter((b) => b.primitive && b.position > position)
+    .reduce((sum, b) => sum + Array.from({length: b.nreplicas}, (_, i) => `${b.id}-${i}`).filter((name) => !configured.has(name)).length, 0)
+}
+
 function nextIp(last: string): string | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(last)
   if (!m) return undefined
@@ -226,7 +233,7 @@ function buildBundle(ws: WorkingSet, cfg: BundleConfig): Rsc {
   let last: string | undefined
   let clone: Rsc | undefined
   if (cfg.primitive) {
-    clone = buildClone(ws, childClone(cfg, cfg.primitive), bundle)
+    clone = buildClone(ws, childClone(cfg, cfg.primitive), bundle, cfg.position)
     data.child = clone
   }
   const count = clone ? clone.children.length : cfg.nreplicas

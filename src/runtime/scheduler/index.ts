@@ -4,7 +4,7 @@
  * follows Pacemaker 2.1.5's pcmk__schedule_actions().
  */
 import type * as M from '../../formats/cib/model.js'
-import {bundleAllowedNodes, buildBundles, defaultNodeScore, makeBundleMethods} from './bundle.js'
+import {bundleAllowedNodes, bundleNodesAfter, buildBundles, defaultNodeScore, makeBundleMethods} from './bundle.js'
 import {makeCloneMethods} from './clone.js'
 import {unpackConstraints} from './constraints.js'
 import {scheduleFencing} from './fencing.js'
@@ -72,7 +72,7 @@ variantMethods.primitive = makePrimitiveMethods(getWs)
 variantMethods.group = makeGroupMethods(getWs)
 variantMethods.clone = makeCloneMethods(getWs)
 variantMethods.bundle = makeBundleMethods(getWs)
-setBundleBuilder(buildBundles)
+setBundleBuilder(buildBundles, bundleNodesAfter)
 
 function initAllowed(ws: WorkingSet, rsc: Rsc): void {
   // guest connections may run wherever their container can, even in an asymmetric cluster

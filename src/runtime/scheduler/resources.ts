@@ -178,7 +178,7 @@ function buildGroup(ws: WorkingSet, group: M.Group, parent: Rsc | undefined, idS
   return rsc
 }
 
-export function buildClone(ws: WorkingSet, clone: M.Clone, parent?: Rsc): Rsc {
+export function buildClone(ws: WorkingSet, clone: M.Clone, parent?: Rsc, position = ws.cib.resources.indexOf(clone)): Rsc {
   const meta = mergedMeta(ws, clone.metaAttributes, parent?.meta)
   if (clone.promotable) meta.set('promotable', 'true')
   const rsc = newRsc(ws, clone.id, 'clone', meta, parent)
@@ -187,7 +187,8 @@ export function buildClone(ws: WorkingSet, clone: M.Clone, parent?: Rsc): Rsc {
   rsc.unique = isTrue(meta.get('globally-unique'))
   rsc.interleave = isTrue(meta.get('interleave'))
   rsc.ordered = isTrue(meta.get('ordered'))
-  const nodes = ws.nodes.length
+  // clone-max defaults to the nodes known when the clone is unpacked: guest nodes of later bundles do not count yet
+  const nodes = ws.nodes.length - bundleNodesAfter(ws, position)
   rsc.cloneMax = parseScoreText(meta.get('clone-max'), nodes)
   rsc.cloneNodeMax = parseScoreText(meta.get('clone-node-max'), 1)
   rsc.promotedMax = parseScoreText(meta.get('promoted-max') ?? meta.get('master-max'), 1)
@@ -216,7 +217,12 @@ export function addCloneInstance(ws: WorkingSet, rsc: Rsc, clone: M.Clone, i: nu
 
 /** Set by index.ts: builds the bundles, each at its place among the configured resources (bundle.ts). */
 export let buildBundles: (ws: WorkingSet, top: Rsc[]) => void = () => {}
-export function setBundleBuilder(f: typeof buildBundles): void { buildBundles = f }
+/** Set by index.ts: how many guest nodes bundles configured after a resource position create (bundle.ts). */
+export let bundleNodesAfter: (ws: WorkingSet, position: number) => number = () => 0
+export function setBundleBuilder(build: typeof buildBundles, nodesAfter: typeof bundleNodesAfter): void {
+  buildBundles = build
+  bundleNodesAfter = nodesAfter
+}
 
 export function buildResources(ws: WorkingSet): void {
   const top: Rsc[] = []
