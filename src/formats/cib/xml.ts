@@ -935,8 +935,11 @@ class Writer {
     this.section(2, 'crm_config', () => this.nvsets(3, 'cluster_property_set', cib.crmConfig, 'cib-bootstrap-options'))
     this.section(2, 'nodes', () => cib.nodes.forEach((n) => this.node(3, n)))
     this.section(2, 'resources', () => {
-      cib.resources.forEach((r) => this.resource(3, r))
-      this.raw(3, cib.otherSections, 'resources')
+      // bundles and templates go back where they were among the resources (their order matters)
+      const raws = cib.otherSections.filter((s) => (s.parent ?? 'configuration') === 'resources')
+      const rawAt = (i: number) => this.raw(3, raws.filter((s) => s.position === i), 'resources')
+      cib.resources.forEach((r, i) => { rawAt(i); this.resource(3, r) })
+      this.raw(3, raws.filter((s) => s.position === undefined || s.position >= cib.resources.length), 'resources')
     })
     this.section(2, 'constraints', () => {
       cib.constraints.forEach((c) => this.constraint(3, c))
