@@ -101,7 +101,7 @@ try {
     if (g.length) console.log(`growth ${name}: ${g.join('; ')}`)
   }
   if (fuzzCount > 0) {
-    const r = spawnSync(process.execPath, [path.join(shared, 'sched-fuzz.mjs'), '--seed', '1', '--count', String(fuzzCount), '--no-xml-check', '--cmd', `${process.execPath} ${path.join(root, 'bin', 'run.js')} crm simulate`], {encoding: 'utf8', maxBuffer: 1 << 28})
+    const r = spawnSync(process.execPath, [path.join(shared, 'sched-fuzz.mjs'), '--seed', '1', '--count', String(fuzzCount), '--no-xml-check', '--cmd', `${process.execPath} ${path.join(root, 'scripts', 'json-result.mjs')} crm simulate`], {encoding: 'utf8', maxBuffer: 1 << 28})
     console.log(r.stdout.split('\n').filter((l) => /exact match|different order|different actions/.test(l)).join('\n'))
   }
 } finally {

@@ -327,9 +327,9 @@ export function bundleAllowedNodes(ws: WorkingSet): void {
   }
 }
 
-/** What initAllowed gives a node: -INFINITY for a bundle's guest node. */
-export function defaultNodeScore(node: SNode): number {
-  return node.bundleReplica ? -INFINITY : 0
+/** What initAllowed gives a node: -INFINITY for a bundle's guest node, `otherwise` for the others. */
+export function defaultNodeScore(node: SNode, otherwise = 0): number {
+  return node.bundleReplica ? -INFINITY : otherwise
 }
 
 // ------------------------------------------------------------ assignment --

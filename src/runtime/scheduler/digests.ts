@@ -7,8 +7,9 @@
  */
 import {createHash} from 'node:crypto'
 import type * as M from '../../formats/cib/model.js'
-import {customAction} from './actions.js'
+import {clearFailcount, customAction} from './actions.js'
 import {bundleRemoteName, needsBundleRemoteName} from './bundle.js'
+import {failCount} from './unpack.js'
 import {triggerUnfencing} from './fencing.js'
 import {newOrdering} from './constraints.js'
 import {nvsetValues, resourceParams} from './resources.js'
@@ -42,6 +43,11 @@ function digestParams(ws: WorkingSet, rsc: Rsc, node: SNode, task: string, inter
     params.set('CRM_meta_timeout', String(intervalMs(timeout) ?? 20000))
   }
   return params
+}
+
+/** The op-digest the controller records for an operation run with today's configuration. */
+export function recordedOpDigest(ws: WorkingSet, rsc: Rsc, node: SNode, task: string, interval: number): string {
+  return operationDigest(digestParams(ws, rsc, node, task, interval))
 }
 
 type DigestResult = 'match' | 'restart' | 'all' | 'unknown'
@@ -152,6 +158,14 @@ function scheduleReload(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   newOrdering(ws, {action: reload}, {rsc, task: 'demote'}, O.optional | O.thenCancelsFirst)
 }
 
+/** Whether pcmk__check_action_config reports a change: a recurring operation no longer configured, or other digests. */
+function definitionChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
+  const task = op.attributes.operation ?? op.operation
+  const interval = Number(op.attributes.interval ?? 0)
+  if (interval > 0 && !rsc.ops.some((o) => o.name === task && o.intervalMs === interval && o.enabled)) return true
+  return compareDigests(ws, rsc, node, op) !== 'match'
+}
+
 /** pcmk__check_action_config */
 function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): void {
   const task = op.attributes.operation ?? op.operation
@@ -203,14 +217,20 @@ function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmReso
     if (interval > 0 || ['monitor', 'start', 'promote', 'migrate_from'].includes(task)) {
       // the host's name is known only once resources are assigned
       if (needsBundleRemoteName(ws, rsc)) (ws.deferredParamChecks ??= []).push({rsc, node, op})
-      else checkActionConfig(ws, rsc, node, op)
+      else checkActiveOp(ws, rsc, node, op)
     }
   })
 }
 
+/** check_params(pe_check_active): the configuration check, and a fail count from before an operation's definition changed is cleared */
+function checkActiveOp(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): void {
+  checkActionConfig(ws, rsc, node, op)
+  if (failCount(ws, rsc, node) !== 0 && definitionChanged(ws, rsc, node, op)) clearFailcount(ws, rsc, node)
+}
+
 /** The checks deferred until resources are assigned (pe__foreach_param_check). */
 export function runDeferredParamChecks(ws: WorkingSet): void {
-  for (const {rsc, node, op} of ws.deferredParamChecks ?? []) checkActionConfig(ws, rsc, node, op)
+  for (const {rsc, node, op} of ws.deferredParamChecks ?? []) checkActiveOp(ws, rsc, node, op)
   ws.deferredParamChecks = []
 }
 
