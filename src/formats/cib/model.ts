@@ -217,6 +217,8 @@ export interface RawSection {
    * 'constraints', or 'cib'. Writers put it back at the end of that element.
    */
   parent?: string
+  /** Under 'resources': how many modelled resources came before it (bundles are scheduled in configuration order). */
+  position?: number
 }
 
 export interface Cib {

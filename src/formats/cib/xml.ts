@@ -328,7 +328,8 @@ class Reader {
         case 'resources':
           for (const e of elements(section)) {
             if (isResourceElement(e.name)) cib.resources.push(this.resource(e))
-            else cib.otherSections.push(raw(e, 'resources'))
+            // a bundle's place among the resources decides its order for the scheduler
+            else cib.otherSections.push({...raw(e, 'resources'), position: cib.resources.length})
           }
           break
         case 'constraints':
@@ -934,8 +935,11 @@ class Writer {
     this.section(2, 'crm_config', () => this.nvsets(3, 'cluster_property_set', cib.crmConfig, 'cib-bootstrap-options'))
     this.section(2, 'nodes', () => cib.nodes.forEach((n) => this.node(3, n)))
     this.section(2, 'resources', () => {
-      cib.resources.forEach((r) => this.resource(3, r))
-      this.raw(3, cib.otherSections, 'resources')
+      // bundles and templates go back where they were among the resources (their order matters)
+      const raws = cib.otherSections.filter((s) => (s.parent ?? 'configuration') === 'resources')
+      const rawAt = (i: number) => this.raw(3, raws.filter((s) => s.position === i), 'resources')
+      cib.resources.forEach((r, i) => { rawAt(i); this.resource(3, r) })
+      this.raw(3, raws.filter((s) => s.position === undefined || s.position >= cib.resources.length), 'resources')
     })
     this.section(2, 'constraints', () => {
       cib.constraints.forEach((c) => this.constraint(3, c))

@@ -61,9 +61,11 @@ export function updateRunnable(ws: WorkingSet, a: Action, forGraph: boolean): vo
     a.runnable = false
   } else if (a.needsNothing) {
     a.reason = undefined
-    a.runnable = true
+    // nothing is needed, except that a guest node's unclean host must be fenceable for it to complete
+    a.runnable = !(node.guest && !canFence(ws, node))
   } else if (effectiveQuorumPolicy(ws, a.rsc) === 'stop') {
-    if (a.runnable) { a.runnable = false; setReason(a, 'no quorum', true) }
+    a.runnable = false
+    setReason(a, 'no quorum', true)
   } else if (effectiveQuorumPolicy(ws, a.rsc) === 'freeze') {
     if (a.rsc.runningOn.length === 0 || a.rsc.nextRole > a.rsc.role) {
       if (a.runnable) { a.runnable = false; setReason(a, 'quorum freeze', true) }
@@ -174,6 +176,9 @@ export function fenceNode(ws: WorkingSet, node: SNode, reason: string, _priority
 }
 
 export function canFence(ws: WorkingSet, node: SNode | null): boolean {
+  // a guest node is fenced by stopping its container: possible while its host is online or fenceable
+  const container = node?.guest ? node.remoteRsc?.container : undefined
+  if (container) return container.runningOn.every((host) => host.online || canFence(ws, host))
   const o = ws.options
   if (!o.stonithEnabled || !o.haveStonithResource) return false
   if (o.haveQuorum || o.noQuorumPolicy === 'ignore') return true

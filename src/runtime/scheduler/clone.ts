@@ -10,7 +10,7 @@ import {releaseCapacity} from './utilization.js'
 import {customAction, pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
-  addColocatedNodeScores, addThisWith, addWithThis, applyLocation, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
+  addColocatedNodeScores, addThisWith, colocationHasInfluence, addWithThis, applyLocation, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
 } from './placement.js'
 import {newestFirst, orderActions, updateActionForOrderings, updateOrderedActions} from './ordering.js'
 import {addScores, INFINITY} from './scores.js'
@@ -26,10 +26,14 @@ function setCloneCount(clone: Rsc, node: SNode, n: number): void {
   node.countByClone.set(clone.id, n)
 }
 
+/** A clone's instances; a bundle's are its replicas' containers (get_containers_or_children). */
+export function instancesOf(rsc: Rsc): Rsc[] {
+  return rsc.bundle ? rsc.bundle.replicas.map((r) => r.container) : rsc.children
+}
+
+/** The clone (or bundle) an instance belongs to: instances (and bundle containers) are its direct children. */
 function topParent(rsc: Rsc): Rsc {
-  let r = rsc
-  while (r.parent) r = r.parent
-  return r
+  return rsc.parent ?? rsc
 }
 
 /** Node an instance is assigned to (groups: their members' common node). */
@@ -69,7 +73,7 @@ function instanceNumber(rsc: Rsc): number {
   return m ? Number(m[1]) : 0
 }
 
-function cmpInstance(a: Rsc, b: Rsc): number {
+export function cmpInstance(a: Rsc, b: Rsc): number {
   const n1 = a.runningOn.length
   const n2 = b.runningOn.length
   let node1 = currentNode(a)
@@ -151,7 +155,7 @@ function canRunInstance(ws: WorkingSet, rsc: Rsc, node: SNode | null, limit: num
 
 function appendParentColocation(clone: Rsc, child: Rsc, all: boolean): void {
   for (const c of clone.thisWith) if (all || c.score < 0 || c.score === INFINITY) addThisWith(child, c)
-  for (const c of clone.withThis) if (all || c.score < 0) addWithThis(child, c)
+  for (const c of clone.withThis) if (colocationHasInfluence(c, child) && (all || c.score < 0)) addWithThis(child, c)
 }
 
 function unassign(rsc: Rsc): void {
@@ -194,7 +198,7 @@ function restoreAllowed(rsc: Rsc, backup: Map<Rsc, Map<SNode, number>>): void {
   rsc.allowed = backup.get(rsc) ?? rsc.allowed
 }
 
-function distributeChildren(ws: WorkingSet, clone: Rsc, nodes: SNode[], max: number, perHostMax: number): void {
+export function distributeChildren(ws: WorkingSet, clone: Rsc, nodes: SNode[], max: number, perHostMax: number, children = clone.children): void {
   let available = 0
   for (const n of nodes) {
     setCloneCount(clone, n, 0)
@@ -203,7 +207,7 @@ function distributeChildren(ws: WorkingSet, clone: Rsc, nodes: SNode[], max: num
   const allColoc = max < available
   const loopMax = Math.max(1, available ? Math.floor(max / available) : 1)
   let allocated = 0
-  for (const child of clone.children) {
+  for (const child of children) {
     if (allocated >= max) break
     if (child.runningOn.length === 0 || !child.provisional || isFailed(child)) continue
     const childNode = currentNode(child)!
@@ -212,7 +216,7 @@ function distributeChildren(ws: WorkingSet, clone: Rsc, nodes: SNode[], max: num
     if (local && cloneCount(clone, local) >= loopMax) continue
     if (allocateInstance(ws, child, childNode, allColoc, perHostMax)) allocated++
   }
-  for (const child of clone.children) {
+  for (const child of children) {
     if (!child.provisional) continue
     if (allocated >= max) {
       banEverywhere(ws, child)
@@ -231,6 +235,7 @@ export function cloneAssign(ws: WorkingSet, clone: Rsc, prefer: SNode | null): S
   clone.allocating = true
   for (const c of clone.thisWith) c.primary.fns.assign(c.primary, prefer)
   for (const c of clone.withThis) {
+    if (!colocationHasInfluence(c)) continue
     const merged = addColocatedNodeScores(c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: true, nonNegative: true})
     if (merged) clone.allowed = merged
   }
@@ -246,7 +251,7 @@ export function cloneAssign(ws: WorkingSet, clone: Rsc, prefer: SNode | null): S
   return null
 }
 
-function stableSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
+export function stableSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
   return list.map((v, i) => ({v, i})).sort((x, y) => cmp(x.v, y.v) || x.i - y.i).map((x) => x.v)
 }
 
@@ -281,11 +286,20 @@ function promotionScore(clone: Rsc, rsc: Rsc, node: SNode): {score: number; isDe
     return {score, isDefault}
   }
   if (!promotionScoreApplies(clone, rsc, node)) return {score: 0, isDefault: true}
-  let value = node.attrs.get(`master-${rsc.cloneName ?? rsc.id}`)
-  if (value === undefined && !rsc.unique) value = node.attrs.get(`master-${rsc.id.replace(/:\d+$/, '')}`)
+  let value = nodeAttribute(node, `master-${rsc.cloneName ?? rsc.id}`, rsc)
+  if (value === undefined && !rsc.unique) value = nodeAttribute(node, `master-${rsc.id.replace(/:\d+$/, '')}`, rsc)
   if (value === undefined) return {score: 0, isDefault: true}
   const n = /^[+]?INFINITY$/i.test(value) ? INFINITY : /^-INFINITY$/i.test(value) ? -INFINITY : Number.parseInt(value, 10) || 0
   return {score: n, isDefault: false}
+}
+
+/**
+ * pe_node_attribute_calculated: with container-attribute-target=host, a resource in a container
+ * reads the attributes of the node its container runs on.
+ */
+function nodeAttribute(node: SNode, name: string, rsc: Rsc): string | undefined {
+  if ((rsc.meta.get('container-attribute-target') ?? '').toLowerCase() !== 'host' || !node.remoteRsc?.container) return node.attrs.get(name)
+  return node.remoteRsc.container.runningOn[0]?.attrs.get(name)
 }
 
 function addPromotionScores(ws: WorkingSet, clone: Rsc): void {
@@ -358,7 +372,7 @@ function sortPromotableInstances(ws: WorkingSet, clone: Rsc): void {
     if (merged) clone.allowed = merged
   }
   for (const c of clone.withThis) {
-    if (c.primaryRole !== Role.Promoted) continue
+    if (c.primaryRole !== Role.Promoted || !colocationHasInfluence(c)) continue
     const merged = addColocatedNodeScores(c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: true, nonNegative: true})
     if (merged) clone.allowed = merged
   }
@@ -380,6 +394,8 @@ function nodeToBePromotedOn(clone: Rsc, rsc: Rsc): SNode | null {
     if (rscRole(rsc, true) !== Role.Promoted) return null
   } else if (rsc.priority < 0) return null
   else if (!nodeAvailable(node, 0, false)) return null
+  // nor on a guest node whose container will not run
+  else if (node.guest && node.remoteRsc?.container && !node.remoteRsc.container.allocatedTo) return null
   if (!clone.allowed.has(node)) return null
   if (cloneCount(clone, node) >= clone.promotedNodeMax && rsc.managed) return null
   return node
@@ -423,7 +439,7 @@ function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: SNode; 
 
 function findCompatibleChild(local: Rsc, clone: Rsc, filter: Role, current: boolean): Rsc | undefined {
   const localNode = current ? currentNode(local) : instanceLocation(local)
-  const byNode = (node: SNode) => clone.children.find((c) => {
+  const byNode = (node: SNode) => instancesOf(clone).find((c) => {
     const n = isBlocked(c) ? null : current ? currentNode(c) : instanceLocation(c)
     if (filter !== Role.Unknown && rscRole(c, current) !== filter) return false
     return n === node
@@ -501,7 +517,7 @@ function allocatedWeight(inst: Rsc): number {
 
 // ------------------------------------------------------------ actions -----
 
-function instanceStatus(rsc: Rsc, st: {stopping: boolean; starting: boolean; active: boolean}): void {
+export function instanceStatus(rsc: Rsc, st: {stopping: boolean; starting: boolean; active: boolean}): void {
   if (rsc.children.length > 0) { rsc.children.forEach((c) => instanceStatus(c, st)); return }
   if (rsc.runningOn.length > 0) st.active = true
   for (const a of rsc.actions) {
@@ -522,7 +538,7 @@ function roleChange(rsc: Rsc, st: {promoting: boolean; demoting: boolean}): void
   }
 }
 
-function newPseudo(ws: WorkingSet, rsc: Rsc, task: string, optional: boolean, runnable: boolean): Action {
+export function newPseudo(ws: WorkingSet, rsc: Rsc, task: string, optional: boolean, runnable: boolean): Action {
   const a = pseudoAction(ws, rsc, task, optional)
   a.optional = optional
   a.runnable = runnable
@@ -640,7 +656,7 @@ export function cloneInternalConstraints(ws: WorkingSet, clone: Rsc): void {
 
 const CHILD_TASK: Record<string, string> = {running: 'start', stopped: 'stop', promoted: 'promote', demoted: 'demote'}
 
-function childTask(clone: Rsc, task: string, uuid?: string): string {
+export function childTask(clone: Rsc, task: string, uuid?: string): string {
   const child = clone.children[0]
   // notifications name the operation they are about inside their key
   if ((task === 'notify' || task === 'notified') && uuid) task = /_notify_([a-z]+)_0$/.exec(uuid)?.[1] ?? task
@@ -650,10 +666,14 @@ function childTask(clone: Rsc, task: string, uuid?: string): string {
 
 export function cloneActionFlags(action: Action, node: SNode | null): Flags {
   const clone = action.rsc!
-  const task = childTask(clone, action.task, action.uuid)
+  return summaryActionFlags(action, clone.children, node, childTask(clone, action.task, action.uuid))
+}
+
+/** summary_action_flags: a clone or bundle action is optional/runnable as its instances' actions are */
+export function summaryActionFlags(action: Action, children: Rsc[], node: SNode | null, task: string): Flags {
   const flags = {optional: true, runnable: true}
   let anyRunnable = false
-  for (const child of clone.children) {
+  for (const child of children) {
     const ca = [...child.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (child.children.length > 0 || node === null || a.node === node))
     if (!ca) continue
     const cf = child.fns.actionFlags(ca, node)
@@ -669,7 +689,8 @@ export function cloneActionFlags(action: Action, node: SNode | null): Flags {
 
 function canInterleave(first: Action, then: Action): boolean {
   if (!first.rsc || !then.rsc || first.rsc === then.rsc) return false
-  if (first.rsc.variant !== 'clone' || then.rsc.variant !== 'clone') return false
+  const multi = (r: Rsc) => r.variant === 'clone' || r.variant === 'bundle'
+  if (!multi(first.rsc) || !multi(then.rsc)) return false
   const rsc = then.uuid.endsWith('_stop_0') || then.uuid.endsWith('_demote_0') ? first.rsc : then.rsc
   return rsc.interleave
 }
@@ -678,7 +699,7 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
   let changed = 0
   if (canInterleave(first, then)) {
     const current = first.uuid.endsWith('_stopped_0') || first.uuid.endsWith('_demoted_0')
-    for (const thenChild of then.rsc!.children) {
+    for (const thenChild of instancesOf(then.rsc!)) {
       const firstChild = findCompatibleChild(thenChild, first.rsc!, Role.Unknown, current)
       if (!firstChild) {
         if (!current && (type & (O.runnableLeft | O.impliesThen))) {
@@ -692,8 +713,13 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
         continue
       }
       const task = childTask(first.rsc!, first.task, first.uuid)
-      const fa = [...firstChild.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
-      const ta = [...thenChild.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
+      // bundles: a stop waits for the child inside the container, and promote/demote happen on the child
+      const firstReplica = replicaOfContainer(first.rsc!, firstChild, node)
+      const thenReplica = replicaOfContainer(then.rsc!, thenChild, node)
+      const firstRsc = first.task.includes('stop') && firstReplica?.child ? firstReplica.child : firstChild
+      const thenRsc = then.task.includes('mote') && thenReplica?.child ? thenReplica.child : thenChild
+      const fa = [...firstRsc.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
+      const ta = [...thenRsc.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
       if (!fa || !ta) continue
       if (orderActions(fa, ta, type)) changed |= 3
       changed |= thenChild.fns.updateOrderedActions(fa, ta, node, firstChild.fns.actionFlags(fa, node), filter, type)
@@ -701,7 +727,7 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
     return changed
   }
   changed |= updateOrderedActions(ws, first, then, node, flags, filter, type)
-  for (const child of then.rsc!.children) {
+  for (const child of instancesOf(then.rsc!)) {
     const ca = [...child.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
     if (!ca) continue
     let cc = 0
@@ -710,6 +736,11 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
     if (cc & 1) for (const e of newestFirst(ca.after)) updateActionForOrderings(ws, e.action)
   }
   return changed
+}
+
+/** replica_for_container: the replica of a bundle with this container and a child, whose guest node is `node` */
+function replicaOfContainer(rsc: Rsc, container: Rsc, node: SNode | null) {
+  return node === null ? undefined : rsc.bundle?.replicas.find((r) => r.child && r.container === container && r.node === node)
 }
 
 export function cloneApplyLocation(rsc: Rsc, loc: Parameters<typeof applyLocation>[1]): void {

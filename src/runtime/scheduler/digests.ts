@@ -8,6 +8,7 @@
 import {createHash} from 'node:crypto'
 import type * as M from '../../formats/cib/model.js'
 import {clearFailcount, customAction} from './actions.js'
+import {bundleRemoteName, needsBundleRemoteName} from './bundle.js'
 import {failCount} from './unpack.js'
 import {triggerUnfencing} from './fencing.js'
 import {newOrdering} from './constraints.js'
@@ -29,6 +30,9 @@ export function operationDigest(params: Map<string, string>): string {
 /** The parameters an operation is digested over (calculate_main_digest, pcmk__filter_op_for_digest). */
 function digestParams(ws: WorkingSet, rsc: Rsc, node: SNode, task: string, interval: number): Map<string, string> {
   const params = resourceParams(ws, rsc, node)
+  // a bundle's connection without an address of its own is reached at its container's host
+  const host = bundleRemoteName(rsc)
+  if (host !== undefined) params.set('addr', host)
   const opCfg = rsc.prim?.operations.find((o) => o.name === task && (intervalMs(o.interval) ?? 0) === interval)
   if (opCfg) for (const [k, v] of nvsetValues(opCfg.instanceAttributes)) params.set(k, v)
   for (const k of [...params.keys()]) if (k.startsWith('CRM_meta_')) params.delete(k)
@@ -211,11 +215,23 @@ function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmReso
     const interval = Number(op.attributes.interval ?? 0)
     if (interval > 0 && (rsc.maintenance || node.maintenance)) return
     if (interval > 0 || ['monitor', 'start', 'promote', 'migrate_from'].includes(task)) {
-      checkActionConfig(ws, rsc, node, op)
-      // a fail count from before an operation's definition changed is cleared
-      if (failCount(ws, rsc, node) !== 0 && definitionChanged(ws, rsc, node, op)) clearFailcount(ws, rsc, node)
+      // the host's name is known only once resources are assigned
+      if (needsBundleRemoteName(ws, rsc)) (ws.deferredParamChecks ??= []).push({rsc, node, op})
+      else checkActiveOp(ws, rsc, node, op)
     }
   })
+}
+
+/** check_params(pe_check_active): the configuration check, and a fail count from before an operation's definition changed is cleared */
+function checkActiveOp(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): void {
+  checkActionConfig(ws, rsc, node, op)
+  if (failCount(ws, rsc, node) !== 0 && definitionChanged(ws, rsc, node, op)) clearFailcount(ws, rsc, node)
+}
+
+/** The checks deferred until resources are assigned (pe__foreach_param_check). */
+export function runDeferredParamChecks(ws: WorkingSet): void {
+  for (const {rsc, node, op} of ws.deferredParamChecks ?? []) checkActiveOp(ws, rsc, node, op)
+  ws.deferredParamChecks = []
 }
 
 function primitives(rsc: Rsc, out: Rsc[] = []): Rsc[] {

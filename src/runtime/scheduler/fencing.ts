@@ -13,7 +13,7 @@ function orderStopVsFencing(rsc: Rsc, stonith: Action): void {
   const target = stonith.node!
   const implicit = rsc.needs === 'fencing'
   let top = rsc
-  while (top.parent) top = top.parent
+  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
   const stops = rsc.actions.filter((a) => a.task === 'stop' && a.node === target && a.intervalMs === 0)
   const parentStop = top.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
   for (const a of stops) {

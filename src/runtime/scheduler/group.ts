@@ -17,7 +17,7 @@ export function groupInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   orderResourceActions(ws, rsc, 'stopped', rsc, 'start', O.optional)
   orderResourceActions(ws, rsc, 'start', rsc, 'running', O.runnableLeft)
   let top = rsc
-  while (top.parent) top = top.parent
+  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
   const promotable = top.promotable
   let previous: Rsc | undefined
   let lastActive: Rsc | undefined

@@ -4,6 +4,7 @@
  * follows Pacemaker 2.1.5's pcmk__schedule_actions().
  */
 import type * as M from '../../formats/cib/model.js'
+import {bundleAllowedNodes, bundleNodesAfter, buildBundles, defaultNodeScore, makeBundleMethods} from './bundle.js'
 import {makeCloneMethods} from './clone.js'
 import {unpackConstraints} from './constraints.js'
 import {scheduleFencing} from './fencing.js'
@@ -15,11 +16,11 @@ import {expandGuestNodes, linkContainers, linkRemoteConnections, orderRemoteConn
 import {newOrdering} from './constraints.js'
 import {clearFailcountsIfOrphaned, fenceNode} from './actions.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
-import {handleRscConfigChanges} from './digests.js'
+import {handleRscConfigChanges, runDeferredParamChecks} from './digests.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
 import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
-import {buildResources, variantMethods} from './resources.js'
+import {buildResources, setBundleBuilder, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
 import {type Rsc, type WorkingSet} from './types.js'
 import {setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
@@ -72,11 +73,13 @@ const getWs = (): WorkingSet => current!
 variantMethods.primitive = makePrimitiveMethods(getWs)
 variantMethods.group = makeGroupMethods(getWs)
 variantMethods.clone = makeCloneMethods(getWs)
+variantMethods.bundle = makeBundleMethods(getWs)
+setBundleBuilder(buildBundles, bundleNodesAfter)
 
 function initAllowed(ws: WorkingSet, rsc: Rsc): void {
   // guest connections may run wherever their container can, even in an asymmetric cluster
   const guestConnection = rsc.prim?.class === 'ocf' && rsc.prim.provider === 'pacemaker' && rsc.prim.type === 'remote' && rsc.meta.has('container')
-  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, n.weight ?? 0)
+  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, defaultNodeScore(n, n.weight ?? 0))
   for (const c of rsc.children) initAllowed(ws, c)
 }
 
@@ -153,6 +156,7 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     linkContainers(ws)
     linkRemoteConnections(ws)
     for (const r of ws.resources) initAllowed(ws, r)
+    bundleAllowedNodes(ws)
     unpackStatus(ws)
     applyNodeHealth(ws)
     unpackConstraints(ws)
@@ -164,6 +168,7 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     // remote connections are placed first (a partial migration keeps its target)
     if (ws.nodes.some((n) => n.remote)) for (const r of ws.resources) if (r.isRemoteConnection) r.fns.assign(r, r.partialMigrationTarget ?? null)
     for (const r of ws.resources) if (!r.isRemoteConnection) r.fns.assign(r, null)
+    runDeferredParamChecks(ws)
     scheduleProbes(ws)
     if (ws.options.stopOrphanResources) for (const r of ws.resources) clearFailcountsIfOrphaned(ws, r)
     for (const r of ws.resources) r.fns.createActions(r)

@@ -78,7 +78,7 @@ export function applyLocation(rsc: Rsc, loc: LocationRule): void {
 /** apply_exclusive_discovery: with resource-discovery=exclusive, only the nodes named for discovery may run it */
 function applyExclusiveDiscovery(rsc: Rsc, node: SNode): void {
   let top = rsc
-  while (top.parent) top = top.parent
+  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
   if (!rsc.exclusiveDiscover && !top.exclusiveDiscover) return
   for (const c of rsc.children) applyExclusiveDiscovery(c, node)
   if (rsc.allowed.has(node) && rsc.discoverMode?.get(node) !== 2) rsc.allowed.set(node, -INFINITY)
@@ -108,7 +108,7 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   for (const filler of rsc.fillers ?? []) fc = addScores(fc, failCount(ws, filler, node))
   if (fc <= 0) return
   let ban = rsc
-  if (!rsc.unique) { while (ban.parent) ban = ban.parent }
+  if (!rsc.unique) { while (ban.parent && ban.parent.variant !== 'bundle') ban = ban.parent }
   if (rsc.migrationThreshold - fc <= 0) resourceLocation(ws, ban, node, -INFINITY)
 }
 
@@ -223,6 +223,7 @@ export function addColocatedNodeScores(rsc: Rsc, nodes: Map<SNode, number> | nul
     else if (rsc.variant === 'group') list = rsc.children[rsc.children.length - 1].withThis
     else list = rsc.withThis
     for (const c of list) {
+      if (!flags.thisWith && !colocationHasInfluence(c)) continue
       const other = flags.thisWith ? c.primary : c.dependent
       const f = multiplier * c.score / INFINITY
       work = addColocatedNodeScores(other, work, c.nodeAttribute, f, {...flags, active: true}) ?? work
@@ -241,7 +242,8 @@ export function addColocatedNodeScores(rsc: Rsc, nodes: Map<SNode, number> | nul
 export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | null, force: boolean): boolean {
   if (!force && chosen) {
     const w = rsc.allowed.get(chosen) ?? 0
-    if (w < 0 || !nodeAvailable(chosen, w, true)) {
+    // the graph may assume that a guest node's connection will come up
+    if (w < 0 || (!nodeAvailable(chosen, w, true) && !chosen.guest)) {
       rsc.nextRole = Role.Stopped
       chosen = null
     }
@@ -307,7 +309,17 @@ function applyThisWith(ws: WorkingSet, rsc: Rsc, c: Colocation): void {
   if (archive && !anyNodeAvailable(rsc.allowed)) rsc.allowed = archive
 }
 
+/**
+ * pcmk__colocation_has_influence: a bundle's connection does not move its clean, active
+ * container (moving the container interrupts the service, moving the connection does not).
+ */
+export function colocationHasInfluence(c: Colocation, rsc: Rsc = c.primary): boolean {
+  if (c.dependent.allowRemoteRemotes && !rsc.failed && rsc.runningOn.length === 1) return false
+  return true
+}
+
 function applyWithThis(rsc: Rsc, c: Colocation): void {
+  if (!colocationHasInfluence(c)) return
   const other = c.dependent
   const factor = c.score / INFINITY
   const merged = addColocatedNodeScores(other, rsc.allowed, c.nodeAttribute, factor, {thisWith: false, active: true, nonNegative: false})

@@ -185,7 +185,7 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   })
   avoidRemoteNodes(ws, rsc)
   let top = rsc
-  while (top.parent) top = top.parent
+  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
   if (top.promotable || rsc.role > Role.Unpromoted) {
     orderResourceActions(ws, rsc, 'demote', rsc, 'stop', O.promotedImpliesFirst)
     orderResourceActions(ws, rsc, 'start', rsc, 'promote', O.runnableLeft)

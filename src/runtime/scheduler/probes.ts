@@ -1,12 +1,15 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
-import {customAction} from './actions.js'
+import {customAction, fenceNode} from './actions.js'
+import {currentNode} from './placement.js'
+import {isFailedRemoteNode} from './remote.js'
+import {bundleCreateProbe} from './bundle.js'
 import {newOrdering} from './constraints.js'
 import {orderVsUnfence} from './fencing.js'
 import {O, type Rsc, type SNode, type WorkingSet} from './types.js'
 
 function topParent(rsc: Rsc): Rsc {
   let r = rsc
-  while (r.parent) r = r.parent
+  while (r.parent && r.parent.variant !== 'bundle') r = r.parent
   return r
 }
 
@@ -17,6 +20,9 @@ function instanceNumber(rsc: Rsc): number {
 function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   // remote nodes run neither fence devices nor remote connections
   if (node.remote && (rsc.isFenceDevice || rsc.isRemoteConnection)) return false
+  if (rsc.bundle) return bundleCreateProbe(ws, rsc, node, (part) => probeOnNode(ws, part, node))
+  // a bundle's guest node is discovered for the replica's child only
+  if (node.bundleReplica && rsc.children.length === 0 && rsc.discoverMode?.get(node) !== 2) return false
   // Probing a clone puts its instances back in instance-number order (clone_create_probe)
   if (rsc.variant === 'clone') rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
   if (rsc.variant === 'clone' && !rsc.unique) {
@@ -49,7 +55,11 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
 
 export function scheduleProbes(ws: WorkingSet): void {
   for (const node of ws.nodes) {
-    if (!node.online || node.unclean) continue
+    if (!node.online) {
+      if (isFailedRemoteNode(node, currentNode)) fenceNode(ws, node, 'the connection is unrecoverable', false)
+      continue
+    }
+    if (node.unclean) continue
     const probed = node.attrs.get('probe_complete')
     if (probed !== undefined && !/^(true|yes|1|on|y)$/i.test(probed)) continue
     for (const r of ws.resources) probeOnNode(ws, r, node)

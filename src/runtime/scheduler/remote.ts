@@ -2,10 +2,11 @@
  * Pacemaker Remote nodes (unpack.c remote handling, pcmk_sched_remote.c, partially): an
  * ocf:pacemaker:remote primitive defines a remote node of the same name, which is online while
  * its connection resource runs; connections and fence devices never run on remote nodes.
- * Guest nodes, bundles and the orderings of actions on remote nodes relative to their
- * connections are not modelled yet.
+ * Guest nodes (remote-node meta, and the replicas of bundles: bundle.ts) run in a container
+ * resource; actions on remote and guest nodes are ordered relative to their connections.
  */
 import type * as M from '../../formats/cib/model.js'
+import {bundleNodeNames} from './bundle.js'
 import {resourceParams} from './resources.js'
 import {INFINITY, intervalMs, isTrue} from './scores.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
@@ -21,6 +22,7 @@ export function remoteNodeNames(cib: M.Cib): Array<{id: string; uname: string; n
   for (const r of cib.resources) {
     if (r.kind === 'primitive' && isRemoteConnection(r) && !out.some((x) => x.uname === r.id) && !cib.nodes.some((n) => n.uname === r.id)) out.push({id: r.id, uname: r.id})
   }
+  for (const name of bundleNodeNames(cib)) if (!out.some((x) => x.uname === name) && !cib.nodes.some((n) => n.uname === name)) out.push({id: name, uname: name})
   return out
 }
 
@@ -132,7 +134,7 @@ function avoidRemote(ws: WorkingSet, rsc: Rsc): void {
 
 /** Remote connections and fence devices may not run on remote nodes, nor guests' containers (rsc_avoids_remote_nodes). */
 export function avoidRemoteNodes(ws: WorkingSet, rsc: Rsc): void {
-  if (rsc.isRemoteConnection && rsc.container) avoidRemote(ws, rsc.container)
+  if (rsc.isRemoteConnection && rsc.container && !rsc.allowRemoteRemotes) avoidRemote(ws, rsc.container)
   if (rsc.isRemoteConnection || rsc.isFenceDevice) avoidRemote(ws, rsc)
 }
 
@@ -151,7 +153,8 @@ export function containerConstraints(ws: WorkingSet, rsc: Rsc, hooks: {order(f: 
   }
   hooks.order(container, 'start', rsc, 'start', O.impliesThen | O.runnableLeft)
   hooks.order(rsc, 'stop', container, 'stop', O.impliesFirst)
-  hooks.colocate(rsc, container, INFINITY)
+  // a bundle's connection only prefers its container's host (it may be nested on a remote node)
+  hooks.colocate(rsc, container, rsc.allowRemoteRemotes ? 10000 : INFINITY)
 }
 
 /** pe_fence_node for a guest node: it is "fenced" by recovering its container */
@@ -193,6 +196,11 @@ function remoteNodeState(node: SNode, current: (r: Rsc) => SNode | null): Remote
   if (clusterNode.unclean || !clusterNode.online) return 'resting'
   if (conn.runningOn.length > 1 && conn.partialMigrationSource && conn.partialMigrationTarget) return 'resting'
   return 'alive'
+}
+
+/** pcmk__is_failed_remote_node: a remote (not guest) node whose connection cannot be recovered */
+export function isFailedRemoteNode(node: SNode, current: (r: Rsc) => SNode | null): boolean {
+  return node.remote === true && !node.guest && node.remoteRsc !== undefined && remoteNodeState(node, current) === 'failed'
 }
 
 export interface RemoteOrderingHooks {

@@ -40,7 +40,7 @@ export function nvsetValues(sets: M.NvSet[], into: Map<string, string> = new Map
   return into
 }
 
-function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, string>, parent?: Rsc): Rsc {
+export function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, string>, parent?: Rsc): Rsc {
   const rsc: Rsc = {
     id, variant, fns: variantMethods[variant], parent, children: [], cls: '', type: '', meta, ops: [],
     priority: parseScoreText(meta.get('priority'), 0),
@@ -70,7 +70,7 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
   }
   // Only clone instances can be anonymous; everything else is globally unique.
   let top: Rsc | undefined = parent
-  while (top?.parent) top = top.parent
+  while (top?.parent && top.parent.variant !== 'bundle') top = top.parent
   if (top?.variant === 'clone') {
     rsc.unique = isTrue(meta.get('globally-unique'))
     rsc.promotable = top.promotable
@@ -153,7 +153,7 @@ function setupPrimitive(ws: WorkingSet, rsc: Rsc, prim: M.Primitive): void {
   if (req === 'nothing') rsc.needs = 'nothing'
 }
 
-function mergedMeta(ws: WorkingSet, sets: M.NvSet[], parentMeta?: Map<string, string>, agent?: RuleContext['rsc']): Map<string, string> {
+export function mergedMeta(ws: WorkingSet, sets: M.NvSet[], parentMeta?: Map<string, string>, agent?: RuleContext['rsc']): Map<string, string> {
   const accept = (rule: M.Rule) => evalRule(rule, null, {now: ws.now, rsc: agent})
   const meta = nvsetValues(sets, new Map(), undefined, accept)
   // Parent (clone/group) meta attributes are inherited by children.
@@ -162,7 +162,7 @@ function mergedMeta(ws: WorkingSet, sets: M.NvSet[], parentMeta?: Map<string, st
   return meta
 }
 
-function buildPrimitive(ws: WorkingSet, prim: M.Primitive, parent: Rsc | undefined, idSuffix = ''): Rsc {
+export function buildPrimitive(ws: WorkingSet, prim: M.Primitive, parent: Rsc | undefined, idSuffix = ''): Rsc {
   const meta = mergedMeta(ws, prim.metaAttributes, parent?.meta, {cls: prim.class, provider: prim.provider, type: prim.type})
   const rsc = newRsc(ws, prim.id + idSuffix, 'primitive', meta, parent)
   setupPrimitive(ws, rsc, prim)
@@ -181,16 +181,17 @@ function buildGroup(ws: WorkingSet, group: M.Group, parent: Rsc | undefined, idS
   return rsc
 }
 
-function buildClone(ws: WorkingSet, clone: M.Clone): Rsc {
-  const meta = mergedMeta(ws, clone.metaAttributes)
+export function buildClone(ws: WorkingSet, clone: M.Clone, parent?: Rsc, position = ws.cib.resources.indexOf(clone)): Rsc {
+  const meta = mergedMeta(ws, clone.metaAttributes, parent?.meta)
   if (clone.promotable) meta.set('promotable', 'true')
-  const rsc = newRsc(ws, clone.id, 'clone', meta)
+  const rsc = newRsc(ws, clone.id, 'clone', meta, parent)
   rsc.instanceSets = clone.instanceAttributes
   rsc.promotable = clone.promotable
   rsc.unique = isTrue(meta.get('globally-unique'))
   rsc.interleave = isTrue(meta.get('interleave'))
   rsc.ordered = isTrue(meta.get('ordered'))
-  const nodes = ws.nodes.length
+  // clone-max defaults to the nodes known when the clone is unpacked: guest nodes of later bundles do not count yet
+  const nodes = ws.nodes.length - bundleNodesAfter(ws, position)
   rsc.cloneMax = parseScoreText(meta.get('clone-max'), nodes)
   rsc.cloneNodeMax = parseScoreText(meta.get('clone-node-max'), 1)
   rsc.promotedMax = parseScoreText(meta.get('promoted-max') ?? meta.get('master-max'), 1)
@@ -226,6 +227,15 @@ export function addCloneInstance(ws: WorkingSet, rsc: Rsc, clone: M.Clone, i: nu
   return child
 }
 
+/** Set by index.ts: builds the bundles, each at its place among the configured resources (bundle.ts). */
+export let buildBundles: (ws: WorkingSet, top: Rsc[]) => void = () => {}
+/** Set by index.ts: how many guest nodes bundles configured after a resource position create (bundle.ts). */
+export let bundleNodesAfter: (ws: WorkingSet, position: number) => number = () => 0
+export function setBundleBuilder(build: typeof buildBundles, nodesAfter: typeof bundleNodesAfter): void {
+  buildBundles = build
+  bundleNodesAfter = nodesAfter
+}
+
 export function buildResources(ws: WorkingSet): void {
   const top: Rsc[] = []
   for (const r of ws.cib.resources) {
@@ -233,6 +243,7 @@ export function buildResources(ws: WorkingSet): void {
     else if (r.kind === 'group') top.push(buildGroup(ws, r, undefined))
     else top.push(buildClone(ws, r))
   }
+  buildBundles(ws, top)
   top.forEach((r, i) => { r.sortIndex = i })
   // Allocation order: priority (highest first), configuration order otherwise.
   ws.resources = [...top].sort((a, b) => b.priority - a.priority || a.sortIndex - b.sortIndex)
@@ -242,7 +253,7 @@ export function buildResources(ws: WorkingSet): void {
 /** The primitive that holds a clone instance's config (for history lookup). */
 export function topParent(rsc: Rsc): Rsc {
   let r = rsc
-  while (r.parent) r = r.parent
+  while (r.parent && r.parent.variant !== 'bundle') r = r.parent
   return r
 }
 

@@ -4,6 +4,7 @@
  * status") or as it will be once every runnable action succeeded
  * ("Revised Cluster Status").
  */
+import {bundleStatusLines} from './bundle.js'
 import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
 import {nodeHealth} from './health.js'
@@ -164,12 +165,14 @@ function pendingTask(r: Rsc, revised: boolean): string | undefined {
   return p.task
 }
 
-function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised = revised, showNode = true): string {
-  if (revised && unchanged(r)) return primitiveState(ws, r, false, true, showNode)
+/** `at`: the node to show (a bundle shows its child where the replica's container is). */
+function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised = revised, showNode = true, at?: SNode | null): string {
+  if (revised && unchanged(r)) return primitiveState(ws, r, false, true, showNode, at)
   if (revised) {
     const state = revisedState(r)
-    const node = state.nodes[0]
+    const node = at !== undefined ? at : state.nodes[0]
     const role = state.role
+    if (at && role <= Role.Stopped) return `Stopped ${at.uname}${disabled(r) ? ' (disabled)' : ''}`
     if (!node || role <= Role.Stopped) {
       const probe = failedProbeResult(ws, r)
       return `Stopped${probe ? ` (${probe}) ` : ''}${disabled(r) ? ' (disabled)' : ''}`
@@ -181,7 +184,7 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
   const multiple = r.runningOn.length > 1
   const was = r.unpacked ?? {managed: r.managed, block: r.block, lockNode: r.lockNode}
   // crm_mon -n (showNode false) names no node at all: no UNCLEAN/LOCKED flag, no node list
-  const node = multiple || !showNode ? undefined : (r.runningOn[0] ?? was.lockNode)
+  const node = multiple || !showNode ? undefined : ((at !== undefined ? at : r.runningOn[0]) ?? was.lockNode)
   const words: string[] = []
   if (r.orphan) words.push('ORPHANED')
   if (r.failed) {
@@ -229,6 +232,10 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   // anonymous clone instances print under their configured id (rsc_printable_id)
   // implicit resources (a guest node's connection) are not listed
   if (r.variant === 'primitive' && isTrue(r.meta.get('internal_rsc'))) return []
+  if (r.bundle) {
+    const where = (c: Rsc) => (revised ? revisedState(c).nodes[0] : c.runningOn[0]) ?? null
+    return bundleStatusLines(r, indent, (rsc, container) => `(${agent(rsc)}):\t ${primitiveState(ws, rsc, revised, revised, true, where(container))}`)
+  }
   if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(ws, r, revised)}`]
   if (r.variant === 'group') {
     const flags = [!(r.unpacked?.managed ?? r.managed) ? 'unmanaged' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
@@ -281,7 +288,9 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   }
   if (r.cloneMax > activeInstances) {
     // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
-    const candidates = ws.options.symmetric ? ws.nodes : [...r.knownOn]
+    // a bundle's guest node is never discovered: a resource has it by default only if <nodes> had it before the bundle was unpacked
+    const byDefault = (n: SNode) => !n.bundleOwner || (n.bundleNodeConfigured === true && ws.configOrder.indexOf(n.bundleOwner) > ws.configOrder.indexOf(r))
+    const candidates = ws.options.symmetric ? ws.nodes.filter(byDefault) : [...r.knownOn]
     // native_add_running: an unmanaged instance on an offline node does not make the clone active there
     const clonePrimitives = instances.flatMap(prims)
     const cloneActiveOn = (n: SNode) => clonePrimitives.some((p) => p.runningOn.includes(n) && ((p.unpacked?.managed ?? p.managed) || (n.unpackedOnline ?? n.online)))
@@ -302,7 +311,8 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
 
 export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
   const lines = ['  * Node List:', ...nodeLines(ws, revised), '', '  * Full List of Resources:']
-  const resources = ws.resources.filter((r) => !r.orphan || (revised ? false : r.runningOn.length > 0))
+  // the implicit connections of guest nodes (meta internal_rsc) are not listed
+  const resources = ws.resources.filter((r) => (!r.orphan || (revised ? false : r.runningOn.length > 0)) && r.meta.get('internal_rsc') !== 'true')
   // crm_simulate lists resources as unpacked: by priority (stable), then orphans
   const byPriority = ws.configOrder.map((r, i) => ({r, i})).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i).map((x) => x.r)
   const order = [...byPriority, ...resources.filter((r) => !ws.configOrder.includes(r))]

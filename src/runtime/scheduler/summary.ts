@@ -4,6 +4,7 @@
  * lines and as corpus-shaped action records.
  */
 import {opKey} from './actions.js'
+import {bundleSummaryOrder} from './bundle.js'
 import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
 
@@ -146,7 +147,7 @@ function rscAction(p: Printer, rsc: Rsc, current: SNode | null, next: SNode | nu
 
 function outputActions(p: Printer, rsc: Rsc): void {
   if (rsc.children.length > 0) {
-    for (const c of rsc.children) outputActions(p, c)
+    for (const c of rsc.bundle ? bundleSummaryOrder(rsc) : rsc.children) outputActions(p, c)
     return
   }
   const next = rsc.allocatedTo

@@ -58,6 +58,11 @@ export interface SNode {
   strategy?: string
   /** remaining capacity (utilization attributes) */
   utilization?: Map<string, number>
+  /** the guest node of a bundle replica: no resource but the replica's child may run or be probed there */
+  bundleReplica?: boolean
+  /** a bundle's guest node: its bundle, and whether <nodes> configures it too (resources get it by default only then, and only before the bundle) */
+  bundleOwner?: Rsc
+  bundleNodeConfigured?: boolean
 }
 
 export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote' | 'reset_remote' | 'restart_container'
@@ -159,7 +164,7 @@ export interface Ordering {
   type: number
 }
 
-export type Variant = 'primitive' | 'group' | 'clone'
+export type Variant = 'primitive' | 'group' | 'clone' | 'bundle'
 
 /** Per-kind behaviour (Pacemaker's resource_alloc_functions_t). */
 export interface VariantMethods {
@@ -296,6 +301,34 @@ export interface Rsc {
   danglingMigrations?: SNode[]
   /** rsc_ticket dependencies */
   tickets?: RscTicket[]
+  /** a bundle's connection: may run on a remote node, and only prefers its container's host (pe_rsc_allow_remote_remotes) */
+  allowRemoteRemotes?: boolean
+  /** bundles: the replicas and their implicit resources (bundle.ts) */
+  bundle?: BundleData
+}
+
+/** One replica of a bundle: its container, optional IP and remote connection, and the child instance inside. */
+export interface BundleReplica {
+  offset: number
+  ipaddr?: string
+  ip?: Rsc
+  container: Rsc
+  remote?: Rsc
+  child?: Rsc
+  /** the guest node the remote connection creates */
+  node?: SNode
+}
+
+export interface BundleData {
+  /** docker, podman or rkt */
+  agent: string
+  image: string
+  replicasPerHost: number
+  nreplicas: number
+  promotedMax: number
+  /** the clone of the configured primitive over the replicas */
+  child?: Rsc
+  replicas: BundleReplica[]
 }
 
 export interface ClusterOptions {
@@ -349,4 +382,6 @@ export interface WorkingSet {
   errors: string[]
   /** templates and tags constraints may name, with the resources they stand for */
   references?: Map<string, string[]>
+  /** configuration checks that wait until resources are assigned (bundle connections addressed by their host's name) */
+  deferredParamChecks?: Array<{rsc: Rsc; node: SNode; op: M.LrmOperation}>
 }

@@ -390,7 +390,8 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
         checkRecoverable(ws, rsc, node, task)
         break
       default:
-        if (status === 0 && rc !== target) status = 4
+        // an unknown exit status is a failure even when it was the expected one
+        if (status === 0) status = 4
     }
   }
   const maskedProbe = masked
@@ -462,7 +463,7 @@ function checkRecoverable(ws: WorkingSet, rsc: Rsc, node: SNode, task: string): 
 
 function banTarget(rsc: Rsc): Rsc {
   let r = rsc
-  while (r.parent) r = r.parent
+  while (r.parent && r.parent.variant !== 'bundle') r = r.parent
   return r
 }
 
@@ -747,7 +748,12 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
   } else {
     parent = banTarget(rsc)
   }
-  if (parent && parent.variant === 'clone' && !parent.unique) {
+  if (parent && parent.variant === 'clone' && !parent.unique && parent.parent?.bundle) {
+    // a bundle's child: the instance of the replica whose guest node this is
+    rsc = parent.parent.bundle.replicas.find((r) => r.node === node)?.child
+    if (rsc && rsc.variant !== 'primitive') rsc = findInInstance(rsc, id.replace(/:\d+$/, ''))
+    if (!rsc) return undefined
+  } else if (parent && parent.variant === 'clone' && !parent.unique) {
     const cfg = ws.cib.resources.find((r) => r.id === parent!.id) as M.Clone
     rsc = findAnonymousClone(ws, node, parent, id.replace(/:\d+$/, ''), cfg)
   }

@@ -9,7 +9,7 @@ import {MUTATIONS} from './mutate.js'
 import {prng} from '../../helpers/prng.js'
 import {transitionSummaryLines} from './summary-lines.js'
 
-/** Suite cases whose names say they exercise the newer features (bundles excluded: not modelled). */
+/** Suite cases whose names say they exercise the newer features (bundles have their own list). */
 const FEATURE_CASE = /^(ticket-|migrate-|utilization|balanced|maintenance|node-maintenance|rsc-maintenance|params-|unfence-|shutdown-lock|remote-|whitebox-|systemhealth|template-|tags-|reload-|date-|location-date|nvpair-date|rule-|rsc-defaults|colocated-utilization|load-stopped|[0-9]+-a)/
 
 export interface MutationResult {
@@ -18,9 +18,12 @@ export interface MutationResult {
   mismatches: Array<{case: string; mutation: string; expected: string[]; got: string[]; cib: string}>
 }
 
-export function runMutations(suite: string, seed: number, count: number): MutationResult {
+/** Suite cases with bundles (bundle.test.ts). */
+export const BUNDLE_CASE = /^(bundle-|nested-remote-recovery|notifs-for-unrunnable|notify-behind-stopping-remote|on_fail_demote[14]|route-remote-notify|guest-host-not-fenceable|no-promote-on-unrunnable-guest|remote-connection-shutdown|order-expired-failure|year-2038|cancel-behind-moving-remote|utilization-complex)/
+
+export function runMutations(suite: string, seed: number, count: number, cases_ = FEATURE_CASE): MutationResult {
   const rnd = prng(seed)
-  const cases = readdirSync(suite).filter((f) => f.endsWith('.xml') && FEATURE_CASE.test(f)).sort()
+  const cases = readdirSync(suite).filter((f) => f.endsWith('.xml') && cases_.test(f)).sort()
   const dir = mkdtempSync(join(tmpdir(), `hakit-sched-mut-${process.pid}-`))
   const result: MutationResult = {total: 0, ok: 0, mismatches: []}
   try {
