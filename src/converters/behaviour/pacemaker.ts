@@ -6,6 +6,7 @@
  */
 import type {Cib, Primitive, Resource} from '../../formats/cib/model.js'
 import {applyInjections} from '../../runtime/scheduler/inject.js'
+import {CRM_FEATURE_SET} from '../../runtime/crm/history.js'
 import {schedule} from '../../runtime/scheduler/index.js'
 
 export interface ClusterState {
@@ -65,7 +66,10 @@ export function placeWithPacemaker(cib: Cib, nodes: readonly string[], units: re
     const r = byId.get(state.failedStart.unit)
     if (r) opFail.push(`${primitivesOf(r)[0]!.id}_start_0@${state.failedStart.node}=1`)
   }
-  const withStatus = applyInjections({...cib, status: []}, {
+  // as on a running cluster, whose DC stamps its feature set: fail counts are then named per
+  // operation (fail-count-RSC#start_0), the naming the injected failures use
+  const live = {...cib, attributes: {...cib.attributes, crm_feature_set: cib.attributes.crm_feature_set ?? CRM_FEATURE_SET}}
+  const withStatus = applyInjections({...live, status: []}, {
     nodeUp: state.online,
     nodeDown: nodes.filter((n) => !state.online.includes(n)),
     standby: state.standby,
