@@ -122,6 +122,12 @@ export class CrmNode {
   private synced = false
   /** Has this process confirmed a join yet? Its first confirmation reports no history (a new executor ran nothing). */
   private joinedOnce = false
+  /**
+   * Our history as it was when we accepted a join offer: the DC may push its CIB (with its own, possibly
+   * stale, view of our node) before it asks for our confirmation, and the confirmation must report what
+   * this node runs (Pacemaker's join_ack carries the executor's history, not the CIB's).
+   */
+  private offerHistory?: {join: number; dc: string; lrm: LrmResource[]}
   private out: CrmNodeAction[] = []
   private clock: Clock = {now: 0, cpuMs: 0}
 
@@ -580,7 +586,11 @@ export class CrmNode {
         return
       case 'join-ack':
         if (from !== this.dc) return
-        this.send({crm: 'join-confirm', join: msg.join, lrm: this.localHistory()}, from)
+        {
+          const snapshot = this.offerHistory
+          const lrm = snapshot && snapshot.join === msg.join && snapshot.dc === from ? snapshot.lrm : this.localHistory()
+          this.send({crm: 'join-confirm', join: msg.join, lrm}, from)
+        }
         for (const [id, p] of this.pending) this.send({crm: 'cib-request', id, op: p.op, client: p.client}, from)
         return
       case 'join-confirm':
@@ -656,12 +666,19 @@ export class CrmNode {
       this.log('info', `Ignoring join-${join} offer from ${from}: our election round ${this.election.round} is open`)
       return
     }
+    if (this.state === 'not-dc' && this.dc && this.dc !== from && this.members.includes(this.dc)) {
+      // Another partition's DC (a heal): ours is alive, so it is not our DC. Pacemaker discards such an
+      // offer too; the two DCs see each other's offers and hold an election, which makes us choose.
+      this.log('warn', `Discarding join-${join} offer from ${from} (our DC is ${this.dc})`)
+      return
+    }
     if (this.dc !== from) {
       this.log('info', `Set DC to ${from}`)
       this.synced = false
     }
     this.electionActions(this.election.feed({type: 'dc-found'}))
     this.setState('not-dc', from)
+    this.offerHistory = {join, dc: from, lrm: this.localHistory()}
     this.send({crm: 'join-request', join, version: cibVersion(this.cib)}, from)
   }
 
