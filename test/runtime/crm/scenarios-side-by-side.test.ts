@@ -1,0 +1,76 @@
+/**
+ * Failure scenarios side by side (side-by-side.ts): real Pacemaker 2.1.5 and
+ * hakit's daemons in namespaces run the same web group (ocf:heartbeat:IPaddr2
+ * + python3's HTTP server under ocf:heartbeat:anything) and must end in the
+ * same placements: the server dies (monitor failure → restart in place, then
+ * migration-threshold=2 → the group moves), and a start that fails on the
+ * preferred node (→ the peer). The server is killed by the PID in the agent's
+ * pid file. Root only.
+ */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import type {PacemakerLab} from '../../helpers/pacemaker-lab.js'
+import {haveCommand} from '../../helpers/cli.js'
+import {netnsLabUnavailable, type NetnsCrmLab} from './netns-lab.js'
+import {nodeOf, runSideBySide, type Placements} from './side-by-side.js'
+
+const skip = netnsLabUnavailable() || (!haveCommand('crm_simulate') ? 'crm_simulate not installed' : false)
+
+const web = (meta: string) => (net: string) => [
+  'node n1', 'node n2',
+  `primitive vip ocf:heartbeat:IPaddr2 params ip=${net}.101 cidr_netmask=24 nic=hb0 op monitor interval=2s`,
+  `primitive httpd ocf:heartbeat:anything params binfile=/usr/bin/python3 cmdline_options="-m http.server 8080 --bind ${net}.101 --directory $HA_VARRUN/www" ` +
+    'monitor_hook="test ! -e $HA_VARRUN/broken" op monitor interval=2s',
+  `group web vip httpd${meta}`,
+  'location web-prefers-n1 web 50: n1', 'property stonith-enabled=false',
+].join('\n') + '\n'
+
+const onN = (node: string) => (p: Placements) => nodeOf(p, 'vip') === node && nodeOf(p, 'httpd') === node
+
+async function poll(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+/** hakit: kill n1's server by PID, then wait until the DC recorded fail-count N for it. */
+async function killHakit(lab: NetnsCrmLab, count: string): Promise<void> {
+  const pids = lab.pids('n1', 'http.server')
+  assert.equal(pids.length, 1, 'one HTTP server on n1')
+  process.kill(pids[0]!, 'SIGKILL')
+  await poll(`fail-count ${count} (hakit)`, async () => {
+    const xml = await lab.cibXml('n2').catch(() => '')
+    return new RegExp(`name="fail-count-httpd#monitor_2000" value="${count}"`).test(xml)
+  })
+}
+
+/** Pacemaker: the same, on the lab's n1 (the agent's pid file is in the node's private /run). */
+async function killPacemaker(lab: PacemakerLab, count: string): Promise<void> {
+  const n1 = lab.nodes[0]!
+  const r = lab.exec(n1, ['sh', '-c', 'kill -9 "$(cat /var/run/anything_httpd.pid)"'])
+  assert.equal(r.status, 0, r.stderr)
+  await poll(`fail-count ${count} (Pacemaker)`, () =>
+    lab.exec(n1, ['crm_attribute', '-t', 'status', '-N', 'n1', '-n', 'fail-count-httpd#monitor_2000', '-G', '-q']).stdout.trim() === count)
+}
+
+test('side by side: the HTTP server dies → restarted on n1; dies again → migration-threshold=2 moves the group to n2', {skip, timeout: 1_200_000}, async (t) => {
+  await runSideBySide(t, web(' meta migration-threshold=2'), [
+    {name: 'cold start', done: onN('n1')},
+    {name: 'server killed once', hakit: (lab) => killHakit(lab, '1'), pacemaker: (lab) => killPacemaker(lab, '1'), done: onN('n1')},
+    {name: 'server killed twice', hakit: (lab) => killHakit(lab, '2'), pacemaker: (lab) => killPacemaker(lab, '2'), done: onN('n2')},
+  ])
+})
+
+test('side by side: the server cannot start on the preferred node → the group runs on the peer', {skip, timeout: 1_200_000}, async (t) => {
+  await runSideBySide(t, web(''), [{name: 'cold start with n1 broken', done: onN('n2')}], {
+    hakit: (lab) => {
+      mkdirSync(lab.runDir('n1'), {recursive: true})
+      writeFileSync(join(lab.runDir('n1'), 'broken'), '')
+    },
+    pacemaker: (lab) => assert.equal(lab.exec(lab.nodes[0]!, ['touch', '/var/run/broken']).status, 0),
+  })
+})
