@@ -13,8 +13,8 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {PacemakerLab} from '../../helpers/pacemaker-lab.js'
 import {haveCommand} from '../../helpers/cli.js'
-import {netnsLabUnavailable, type NetnsCrmLab} from './netns-lab.js'
-import {nodeOf, runSideBySide, type Placements} from './side-by-side.js'
+import {netnsLabUnavailable, sh, type NetnsCrmLab} from './netns-lab.js'
+import {nodeOf, PACEMAKER_NET, runSideBySide, type Placements} from './side-by-side.js'
 
 const skip = netnsLabUnavailable() || (!haveCommand('crm_simulate') ? 'crm_simulate not installed' : false)
 
@@ -73,4 +73,24 @@ test('side by side: the server cannot start on the preferred node → the group 
     },
     pacemaker: (lab) => assert.equal(lab.exec(lab.nodes[0]!, ['touch', '/var/run/broken']).status, 0),
   })
+})
+
+test('side by side: ocf:pacemaker:ping clone and a pingd rule: n1 loses the ping target → the group moves to n2, and back when it returns', {skip: skip || (!haveCommand('ping') ? 'ping not installed' : false), timeout: 1_200_000}, async (t) => {
+  // the ping target: the client namespace on hakit's side (.50), a second address of n2 on Pacemaker's
+  // (its two nodes share one veth): n1 reaches it over the cluster link, and a blackhole route cuts only it
+  const crm = (net: string) => web('')(net) + [
+    `primitive ping ocf:pacemaker:ping params host_list=${net}.50 multiplier=1000 dampen=3s attempts=1 timeout=1 use_fping=0 op monitor interval=2s`,
+    'clone ping-clone ping',
+    'location web-on-connected web rule -inf: not_defined pingd or pingd lte 0',
+  ].join('\n') + '\n'
+  const bothPinging = (p: Placements) => JSON.stringify(p.find(([r]) => r === 'ping')?.[1]) === JSON.stringify(['n1:Started', 'n2:Started'])
+  const route = (action: 'add' | 'del') => ({
+    hakit: (lab: NetnsCrmLab) => assert.equal(sh(`ip -n ${lab.ns.get('n1')} route ${action} blackhole ${lab.net}.50/32`).status, 0),
+    pacemaker: (lab: PacemakerLab) => assert.equal(lab.exec(lab.nodes[0]!, ['ip', 'route', action, 'blackhole', `${PACEMAKER_NET}.50/32`]).status, 0),
+  })
+  await runSideBySide(t, crm, [
+    {name: 'cold start', done: (p) => onN('n1')(p) && bothPinging(p)},
+    {name: 'n1 cannot reach the ping target', ...route('add'), done: (p) => onN('n2')(p) && bothPinging(p)},
+    {name: 'the route is back', ...route('del'), done: (p) => onN('n1')(p) && bothPinging(p)},
+  ], {pacemaker: (lab) => assert.equal(lab.exec(lab.nodes[1]!, ['ip', 'addr', 'add', `${PACEMAKER_NET}.50/24`, 'dev', 'hb0']).status, 0)})
 })
