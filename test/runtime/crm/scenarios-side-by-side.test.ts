@@ -9,10 +9,11 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdirSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
 import type {PacemakerLab} from '../../helpers/pacemaker-lab.js'
-import {haveCommand} from '../../helpers/cli.js'
+import {haveCommand, projectRoot} from '../../helpers/cli.js'
 import {netnsLabUnavailable, sh, type NetnsCrmLab} from './netns-lab.js'
 import {nodeOf, PACEMAKER_NET, runSideBySide, type Placements} from './side-by-side.js'
 
@@ -93,4 +94,58 @@ test('side by side: ocf:pacemaker:ping clone and a pingd rule: n1 loses the ping
     {name: 'n1 cannot reach the ping target', ...route('add'), done: (p) => onN('n2')(p) && bothPinging(p)},
     {name: 'the route is back', ...route('del'), done: (p) => onN('n1')(p) && bothPinging(p)},
   ], {pacemaker: (lab) => assert.equal(lab.exec(lab.nodes[1]!, ['ip', 'addr', 'add', `${PACEMAKER_NET}.50/24`, 'dev', 'hb0']).status, 0)})
+})
+
+test('side by side: fencing — power cut of the holder with a broken fence device recovers nothing; once the device works the holder is fenced first, then the group runs on n2', {skip, timeout: 1_200_000}, async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'hakit-fence-sbs-'))
+  const agent = join(projectRoot, 'test', 'fixtures', 'crm', 'fence-agents', 'fence_hakit_test')
+  // Pacemaker's fencer only looks in /usr/sbin: inside each lab node (a private mount namespace) the
+  // test agent is bind-mounted over fence_dummy; hakit's daemons find it through HAKIT_FENCE_AGENT_DIR
+  const side = (net: string) => (net === PACEMAKER_NET ? 'pacemaker' : 'hakit')
+  const record = (net: string) => join(work, `${side(net)}.log`)
+  const flag = (net: string) => join(work, `${side(net)}.broken`)
+  const crm = (net: string) => web('')(net) + [
+    `primitive fencing stonith:${side(net) === 'pacemaker' ? 'fence_dummy' : 'fence_hakit_test'} params record=${record(net)} fail_flag=${flag(net)} vip=${net}.101 pcmk_host_list="n1 n2" op monitor interval=10s`,
+    'property stonith-enabled=true', 'property stonith-max-attempts=1000',
+  ].join('\n') + '\n'
+  const lines = (net: string) => (existsSync(record(net)) ? readFileSync(record(net), 'utf8').trim().split('\n').filter(Boolean) : [])
+  const failedThree = async (net: string, vipOnN2: () => boolean) => {
+    writeFileSync(flag(net), '')
+    await poll(`three failed fencing attempts (${side(net)})`, () => {
+      assert.equal(vipOnN2(), false, `${side(net)}: nothing of n1's recovered while it is not fenced`)
+      return lines(net).filter((l) => l.startsWith('failed ') && l.includes(' n1 ')).length >= 3
+    })
+    assert.equal(vipOnN2(), false)
+    rmSync(flag(net))
+  }
+  try {
+    await runSideBySide(t, crm, [
+      {name: 'cold start', done: onN('n1')},
+      {
+        name: 'power cut of n1 with the device broken, then repaired',
+        hakit: async (lab) => {
+          lab.powerOff('n1')
+          await failedThree(lab.net, () => lab.holders(`${lab.net}.101`).length > 0)
+        },
+        pacemaker: async (lab) => {
+          process.kill(lab.nodes[0]!.initPid!, 'SIGKILL')
+          await failedThree(PACEMAKER_NET, () => lab.exec(lab.nodes[1]!, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'hb0']).stdout.includes(` ${PACEMAKER_NET}.101/`))
+        },
+        done: onN('n2'),
+      },
+    ], {
+      hakitEnv: {HAKIT_FENCE_AGENT_DIR: dirname(agent)},
+      pacemaker: (lab) => {
+        for (const n of lab.nodes) assert.equal(lab.exec(n, ['mount', '--bind', agent, '/usr/sbin/fence_dummy']).status, 0)
+      },
+    })
+    for (const net of [PACEMAKER_NET, 'hakit']) {
+      if (net === PACEMAKER_NET && !existsSync(record(net))) continue // Pacemaker's lab did not run
+      const ok = lines(net).filter((l) => l.startsWith('ok '))
+      assert.equal(ok.length, 1, `${side(net)}: one successful fencing: ${lines(net).join(' | ')}`)
+      assert.match(ok[0]!, /^ok (reboot|off) n1 by=\S+ vip-here=no$/, `${side(net)}: n1 fenced before the address moved`)
+    }
+  } finally {
+    rmSync(work, {recursive: true, force: true})
+  }
 })

@@ -34,6 +34,8 @@ export interface Step {
 
 /** What to do on each stack before its cluster gets the configuration (hakit: before the daemons start). */
 export interface Prepare {
+  /** Extra environment of hakit's daemons (e.g. HAKIT_FENCE_AGENT_DIR). */
+  hakitEnv?: Record<string, string>
   hakit?: (lab: NetnsCrmLab) => void
   pacemaker?: (lab: PacemakerLab) => void
 }
@@ -88,7 +90,7 @@ export async function runSideBySide(t: {diagnostic: (m: string) => void}, crm: (
     }
   }
 
-  const lab = new NetnsCrmLab({nodes: ['n1', 'n2'], cib: ''})
+  const lab = new NetnsCrmLab({nodes: ['n1', 'n2'], cib: '', ...(prepare.hakitEnv ? {env: prepare.hakitEnv} : {})})
   try {
     const cibText = crm(lab.net)
     writeFileSync(join(lab.work, 'cluster.cib'), cibText)
