@@ -667,9 +667,11 @@ export class CrmNode {
       return
     }
     if (this.state === 'not-dc' && this.dc && this.dc !== from && this.members.includes(this.dc)) {
-      // Another partition's DC (a heal): ours is alive, so it is not our DC. Pacemaker discards such an
-      // offer too; the two DCs see each other's offers and hold an election, which makes us choose.
-      this.log('warn', `Discarding join-${join} offer from ${from} (our DC is ${this.dc})`)
+      // Two nodes act as our DC (a heal). Taking the offer would move us between DCs (Pacemaker discards
+      // it); only discarding it can leave us bound to a DC that has since lost an election we missed.
+      // An election settles it: every member votes, and the winner's offer is the one we take.
+      this.log('warn', `Discarding join-${join} offer from ${from} (our DC is ${this.dc}): calling an election`)
+      this.callElection('join offer from a second DC')
       return
     }
     if (this.dc !== from) {
