@@ -13,7 +13,8 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {PacemakerLab} from '../../helpers/pacemaker-lab.js'
 import {haveCommand, runCli} from '../../helpers/cli.js'
@@ -78,7 +79,8 @@ test('seed 002 (IPaddr2, stickiness INFINITY, migration-threshold=1, crmd-transi
   ])
 })
 
-test('seed 004 (web, webapp and samba groups): cold start, crm resource move web n2 force, standby n1, online n1, power cut of n2 (web banned from n1 by the forced move: stopped)', {skip, timeout: 1_200_000}, async (t) => {
+/** Seed 004's steps: cold start, `crm resource move web n2 force`, standby n1, online n1, power cut of n2. */
+async function seed004Steps(t: {diagnostic: (m: string) => void}, crm: (net: string) => string): Promise<void> {
   const groups = {web: ['vip_httpd', 'httpd'], webapp: ['vip_tomcat', 'tomcat'], samba: ['vip_samba', 'nmb', 'smb']}
   const together = (p: Placements) => Object.values(groups).every((members) => members.every((m) => where(p, m).length === 1 && nodeOf(p, m) === nodeOf(p, members[0]!)))
   const allOn = (node: string) => (p: Placements) => together(p) && Object.values(groups).every((m) => nodeOf(p, m[0]!) === node)
@@ -90,7 +92,7 @@ test('seed 004 (web, webapp and samba groups): cold start, crm resource move web
     const r = runCli(args, {env: {...process.env, HAKIT_CRM_SOCKET: lab.socket('n1')}})
     assert.equal(r.status, 0, `hakit ${args.join(' ')}: ${r.stdout}${r.stderr}`)
   }
-  await runSideBySide(t, seed004, [
+  await runSideBySide(t, crm, [
     {name: 'cold start', done: together},
     {
       name: 'crm resource move web n2 force',
@@ -120,4 +122,24 @@ test('seed 004 (web, webapp and samba groups): cold start, crm resource move web
         ['vip_tomcat', 'tomcat', 'vip_samba', 'nmb', 'smb'].every((r) => nodeOf(p, r) === 'n1' && where(p, r).length === 1),
     },
   ])
+}
+
+test('seed 004 (web, webapp and samba groups): cold start, crm resource move web n2 force, standby n1, online n1, power cut of n2 (web banned from n1 by the forced move: stopped)', {skip, timeout: 1_200_000}, async (t) => {
+  await seed004Steps(t, seed004)
+})
+
+test('seed 004 converted by `hakit convert cib` (Pacemaker 1.0 → 2.1.5 CIB XML): the same steps end in the same placements on both', {skip, timeout: 1_200_000}, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-seed004-'))
+  try {
+    await seed004Steps(t, (net) => {
+      const file = join(dir, `seed004-${net}.crm`)
+      writeFileSync(file, seed004(net))
+      const r = runCli(['convert', 'cib', file, '--no-agent-check'])
+      assert.equal(r.status, 0, r.stderr)
+      assert.match(r.stdout, /^<cib /)
+      return r.stdout
+    })
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
 })

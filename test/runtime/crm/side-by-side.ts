@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseCrm} from '../../../src/formats/crm/parse.js'
-import {printCibXml} from '../../../src/formats/cib/xml.js'
+import {parseCibXml, printCibXml} from '../../../src/formats/cib/xml.js'
 import {pacemakerLabUnavailable, startPacemakerLab, type PacemakerLab} from '../../helpers/pacemaker-lab.js'
 import {NetnsCrmLab, simulateLive} from './netns-lab.js'
 import {crmSimulatePlacements, sorted} from './settled.js'
@@ -42,8 +42,10 @@ export interface Prepare {
 
 /** The configuration into a running Pacemaker: properties merged, resources/constraints replaced, rsc_defaults created. */
 function loadIntoPacemaker(lab: PacemakerLab, crm: string): void {
-  // the Pacemaker 1.0 properties its own DC wrote (dc-version, cluster-infrastructure=Heartbeat) are not configuration
-  const xml = printCibXml({...parseCrm(crm, 'seed.crm'), nodes: []}).replace(/\s*<nvpair [^>]*name="(dc-version|cluster-infrastructure)"[^>]*\/>/g, '')
+  // crm syntax or CIB XML; the Pacemaker 1.0 properties its own DC wrote (dc-version,
+  // cluster-infrastructure=Heartbeat) are not configuration
+  const parsed = crm.trimStart().startsWith('<') ? parseCibXml(crm, 'seed.xml') : parseCrm(crm, 'seed.crm')
+  const xml = printCibXml({...parsed, nodes: []}).replace(/\s*<nvpair [^>]*name="(dc-version|cluster-infrastructure)"[^>]*\/>/g, '')
   const section = (name: string) => new RegExp(`<${name}>[\\s\\S]*?</${name}>|<${name}/>`).exec(xml)?.[0]
   const n1 = lab.nodes[0]!
   const run = (argv: string[]) => {
@@ -94,7 +96,7 @@ export async function runSideBySide(t: {diagnostic: (m: string) => void}, crm: (
   try {
     const cibText = crm(lab.net)
     writeFileSync(join(lab.work, 'cluster.cib'), cibText)
-    const vips = [...cibText.matchAll(/ip="([\d.]+)"/g)].map((m) => m[1]!)
+    const vips = [...cibText.matchAll(/(?:ip="|name="ip" value=")([\d.]+)"/g)].map((m) => m[1]!)
     prepare.hakit?.(lab)
     lab.start('n1')
     lab.start('n2')
