@@ -124,6 +124,12 @@ export class CrmNode {
   private synced = false
   /** Has this process confirmed a join yet? Its first confirmation reports no history (a new executor ran nothing). */
   private joinedOnce = false
+  /**
+   * Our history as it was when we accepted a join offer: the DC may push its CIB (with its own, possibly
+   * stale, view of our node) before it asks for our confirmation, and the confirmation must report what
+   * this node runs (Pacemaker's join_ack carries the executor's history, not the CIB's).
+   */
+  private offerHistory?: {join: number; dc: string; lrm: LrmResource[]}
   private out: CrmNodeAction[] = []
   private clock: Clock = {now: 0, cpuMs: 0}
 
@@ -583,7 +589,11 @@ export class CrmNode {
         return
       case 'join-ack':
         if (from !== this.dc) return
-        this.send({crm: 'join-confirm', join: msg.join, lrm: this.localHistory()}, from)
+        {
+          const snapshot = this.offerHistory
+          const lrm = snapshot && snapshot.join === msg.join && snapshot.dc === from ? snapshot.lrm : this.localHistory()
+          this.send({crm: 'join-confirm', join: msg.join, lrm}, from)
+        }
         for (const [id, p] of this.pending) this.send({crm: 'cib-request', id, op: p.op, client: p.client}, from)
         return
       case 'join-confirm':
@@ -659,11 +669,12 @@ export class CrmNode {
       this.log('info', `Ignoring join-${join} offer from ${from}: our election round ${this.election.round} is open`)
       return
     }
-    if (this.state === 'not-dc' && this.dc !== undefined && this.dc !== from && this.members.includes(this.dc)) {
-      // Pacemaker's update_dc: a node that follows a DC it still hears discards another node's offer.
-      // Taking it would put this node in two partitions at once (after a partial heal the other DC
-      // would count it for quorum and start what our DC runs); the two DCs meet and elect instead.
-      this.log('warn', `New DC ${from} is not ${this.dc}: discarding its join-${join} offer`)
+    if (this.state === 'not-dc' && this.dc && this.dc !== from && this.members.includes(this.dc)) {
+      // Two nodes act as our DC (a heal). Taking the offer would move us between DCs (Pacemaker discards
+      // it); only discarding it can leave us bound to a DC that has since lost an election we missed.
+      // An election settles it: every member votes, and the winner's offer is the one we take.
+      this.log('warn', `Discarding join-${join} offer from ${from} (our DC is ${this.dc}): calling an election`)
+      this.callElection('join offer from a second DC')
       return
     }
     if (this.dc !== from) {
@@ -672,6 +683,7 @@ export class CrmNode {
     }
     this.electionActions(this.election.feed({type: 'dc-found'}))
     this.setState('not-dc', from)
+    this.offerHistory = {join, dc: from, lrm: this.localHistory()}
     this.send({crm: 'join-request', join, version: cibVersion(this.cib)}, from)
   }
 

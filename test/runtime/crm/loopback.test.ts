@@ -244,3 +244,28 @@ test('promotable clone (ocf:pacemaker:Stateful, promotion scores through crm_mas
     await lab.cleanup()
   }
 })
+
+test('a daemon frozen past deadtime (SIGSTOP 2.5 s): each side takes the other\'s resources; after the merge everything runs exactly once', {skip}, async () => {
+  // Both nodes then run everything. At the merge the new DC sends its CIB (its stale view of the other
+  // node) before it asks for confirmations; the other node must report what it runs, not that view,
+  // or the DC never learns of the doubles (the "group active on both nodes" case of an earlier session).
+  const resources = ['d1', 'd2', 'd3', 'd4']
+  const lab = new CrmLab({cib: config(['n1', 'n2'], resources, 'location d1-on-n1 d1 50: n1\nlocation d2-on-n2 d2 50: n2')})
+  try {
+    lab.start('n1')
+    lab.start('n2')
+    await settled(lab, resources, 'cold start')
+    for (const frozen of ['n2', 'n1']) {
+      const pid = lab.node(frozen).proc!.pid!
+      process.kill(pid, 'SIGSTOP')
+      const other = frozen === 'n1' ? 'n2' : 'n1'
+      // the other side declares it dead and takes everything (no fencing, two_node quorum)
+      await lab.waitFor(`${other} runs everything while ${frozen} is frozen`, () => resources.every((r) => lab.active(other).includes(r)), 60_000)
+        .finally(() => process.kill(pid, 'SIGCONT'))
+      await settled(lab, resources, `after ${frozen}'s freeze`)
+      assertNoDoubles(lab)
+    }
+  } finally {
+    await lab.cleanup()
+  }
+})

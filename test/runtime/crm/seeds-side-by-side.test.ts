@@ -13,25 +13,16 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {parseCrm} from '../../../src/formats/crm/parse.js'
-import {printCibXml} from '../../../src/formats/cib/xml.js'
-import {pacemakerLabUnavailable, startPacemakerLab, type PacemakerLab} from '../../helpers/pacemaker-lab.js'
+import type {PacemakerLab} from '../../helpers/pacemaker-lab.js'
 import {haveCommand, runCli} from '../../helpers/cli.js'
-import {NetnsCrmLab, netnsLabUnavailable, sh, simulateLive} from './netns-lab.js'
-import {crmSimulatePlacements, sorted} from './settled.js'
+import {NetnsCrmLab, netnsLabUnavailable, sh} from './netns-lab.js'
+import {nodeOf, PACEMAKER_NET, runSideBySide, where, type Placements} from './side-by-side.js'
 
 const SEEDS = '/work/shared/fixtures/seeds'
 const skip = netnsLabUnavailable() || (!haveCommand('crm_simulate') ? 'crm_simulate not installed' : false)
-/** Pacemaker's side runs when its lab can; otherwise hakit's placements are checked against the steps' expectations only. */
-const pacemakerSkip = pacemakerLabUnavailable()
-const PACEMAKER_NET = '10.78.0' // test/helpers/pacemaker-lab.ts: n1 10.78.0.1, n2 10.78.0.2 on hb0
-
-type Placements = Array<[string, string[]]>
-const where = (p: Placements, rsc: string): string[] => new Map(p).get(rsc) ?? []
-const nodeOf = (p: Placements, rsc: string): string | undefined => where(p, rsc)[0]?.split(':')[0]
-
 /** An HTTP server on the address (port 8080) under ocf:heartbeat:anything, with the ops the seed gave its service. */
 const httpServer = (id: string, vip: string, ops: string) =>
   `primitive ${id} ocf:heartbeat:anything params binfile=/usr/bin/python3 cmdline_options="-m http.server 8080 --bind ${vip} --directory $HA_VARRUN/www" ${ops}`
@@ -57,107 +48,12 @@ function seed004(net: string): string {
   }).join('\n')
 }
 
-interface Step {
-  name: string
-  /** The placements this step must end in (on both stacks). */
-  done: (p: Placements) => boolean
-  hakit?: (lab: NetnsCrmLab, before: Placements) => Promise<void> | void
-  pacemaker?: (lab: PacemakerLab, before: Placements) => void
-}
-
-/** The configuration into a running Pacemaker: properties merged, resources/constraints replaced, rsc_defaults created. */
-function loadIntoPacemaker(lab: PacemakerLab, crm: string): void {
-  // the Pacemaker 1.0 properties its own DC wrote (dc-version, cluster-infrastructure=Heartbeat) are not configuration
-  const xml = printCibXml({...parseCrm(crm, 'seed.crm'), nodes: []}).replace(/\s*<nvpair [^>]*name="(dc-version|cluster-infrastructure)"[^>]*\/>/g, '')
-  const section = (name: string) => new RegExp(`<${name}>[\\s\\S]*?</${name}>|<${name}/>`).exec(xml)?.[0]
-  const n1 = lab.nodes[0]!
-  const run = (argv: string[]) => {
-    const r = lab.exec(n1, argv)
-    assert.equal(r.status, 0, `${argv.join(' ')}: ${r.stderr}`)
-  }
-  run(['cibadmin', '-M', '-o', 'crm_config', '-X', section('crm_config')!])
-  run(['cibadmin', '--replace', '-o', 'resources', '-X', section('resources')!])
-  run(['cibadmin', '--replace', '-o', 'constraints', '-X', section('constraints') ?? '<constraints/>'])
-  const defaults = section('rsc_defaults')
-  if (defaults) run(['cibadmin', '-C', '-o', 'configuration', '-X', defaults])
-}
-
-async function runSeed(t: {diagnostic: (m: string) => void}, crm: (net: string) => string, steps: Step[]): Promise<void> {
-  const real: Placements[] = []
-  if (!pacemakerSkip) {
-    const lab = await startPacemakerLab(2)
-    try {
-      loadIntoPacemaker(lab, crm(PACEMAKER_NET))
-      let live = lab.nodes[0]!
-      const placements = (): Placements => sorted(crmSimulatePlacements(`Current cluster status:\n${lab.exec(live, ['crm_mon', '-1', '-r']).stdout}\nTranscript end\n`))
-      let before: Placements = []
-      for (const step of steps) {
-        step.pacemaker?.(lab, before)
-        // a powered-off node cannot be asked: read the survivor
-        if (lab.exec(live, ['true']).status !== 0) live = lab.nodes.find((n) => lab.exec(n, ['true']).status === 0)!
-        let last = ''
-        await lab.waitFor(`${step.name} (Pacemaker)`, 180_000, () => {
-          const out = lab.exec(live, ['crm_mon', '-1', '-r']).stdout
-          last = out
-          return !/\b(Starting|Stopping|Promoting|Demoting|FAILED|UNCLEAN)\b/.test(out) && step.done(placements())
-        }).catch((e: Error) => {
-          throw new Error(`${e.message}\n${last}`)
-        })
-        await new Promise((r) => setTimeout(r, 6_000))
-        before = placements()
-        assert.ok(step.done(before), `${step.name} (Pacemaker) still holds after settling: ${JSON.stringify(before)}`)
-        real.push(before)
-      }
-      t.diagnostic(`real Pacemaker: ${JSON.stringify(real)}`)
-    } finally {
-      lab.stop()
-    }
-  }
-
-  const lab = new NetnsCrmLab({nodes: ['n1', 'n2'], cib: ''})
-  try {
-    const cibText = crm(lab.net)
-    writeFileSync(join(lab.work, 'cluster.cib'), cibText)
-    const vips = [...cibText.matchAll(/ip="([\d.]+)"/g)].map((m) => m[1]!)
-    lab.start('n1')
-    lab.start('n2')
-    let live = 'n1'
-    let before: Placements = []
-    for (const [i, step] of steps.entries()) {
-      await step.hakit?.(lab, before)
-      if (!lab.running(live)) live = ['n1', 'n2'].find((n) => lab.running(n))!
-      let last = ''
-      const read = async (): Promise<Placements | undefined> => {
-        const s = await simulateLive(lab, live).catch(() => undefined)
-        if (!s) return undefined
-        last = `${JSON.stringify(sorted(s.placements))} pending: ${s.summary.join('; ')}\n${s.nodes}`
-        return s.summary.length === 0 && !/UNCLEAN/.test(s.nodes) ? sorted(s.placements) : undefined
-      }
-      await lab.waitFor(`${step.name} (hakit)`, async () => {
-        const first = await read()
-        if (!first || !step.done(first)) return false
-        await new Promise((r) => setTimeout(r, 3_000))
-        const again = await read()
-        return again !== undefined && JSON.stringify(again) === JSON.stringify(first)
-      }, 180_000, () => last)
-      await new Promise((r) => setTimeout(r, 4_000))
-      before = (await read())!
-      assert.ok(before && step.done(before), `${step.name} (hakit) still holds after settling: ${last}`)
-      // nothing active twice, and each address where the CIB says
-      for (const vip of vips) assert.ok(lab.holders(vip).length <= 1, `${vip} held once at most: ${lab.holders(vip).join()}`)
-      if (real[i]) assert.deepEqual(before, real[i], `${step.name}: the same placements as real Pacemaker`)
-    }
-    t.diagnostic(`hakit ran every step${real.length ? ', placements equal to real Pacemaker\'s' : ' (Pacemaker lab unavailable: ' + pacemakerSkip + ')'}`)
-  } finally {
-    lab.teardown()
-  }
-}
 
 test('seed 002 (IPaddr2, stickiness INFINITY, migration-threshold=1, crmd-transition-delay): cold start, the address vanishes (monitor failure → moves, stays), power cut of its holder', {skip, timeout: 900_000}, async (t) => {
   let holder = ''
   let other = ''
   const vipOf = (net: string) => `${net}.200`
-  await runSeed(t, seed002, [
+  await runSideBySide(t, seed002, [
     {name: 'cold start', done: (p) => where(p, 'p_ip').length === 1},
     {
       name: 'monitor failure (the address removed by hand)',
@@ -183,7 +79,8 @@ test('seed 002 (IPaddr2, stickiness INFINITY, migration-threshold=1, crmd-transi
   ])
 })
 
-test('seed 004 (web, webapp and samba groups): cold start, crm resource move web n2 force, standby n1, online n1, power cut of n2 (web banned from n1 by the forced move: stopped)', {skip, timeout: 1_200_000}, async (t) => {
+/** Seed 004's steps: cold start, `crm resource move web n2 force`, standby n1, online n1, power cut of n2. */
+async function seed004Steps(t: {diagnostic: (m: string) => void}, crm: (net: string) => string): Promise<void> {
   const groups = {web: ['vip_httpd', 'httpd'], webapp: ['vip_tomcat', 'tomcat'], samba: ['vip_samba', 'nmb', 'smb']}
   const together = (p: Placements) => Object.values(groups).every((members) => members.every((m) => where(p, m).length === 1 && nodeOf(p, m) === nodeOf(p, members[0]!)))
   const allOn = (node: string) => (p: Placements) => together(p) && Object.values(groups).every((m) => nodeOf(p, m[0]!) === node)
@@ -195,7 +92,7 @@ test('seed 004 (web, webapp and samba groups): cold start, crm resource move web
     const r = runCli(args, {env: {...process.env, HAKIT_CRM_SOCKET: lab.socket('n1')}})
     assert.equal(r.status, 0, `hakit ${args.join(' ')}: ${r.stdout}${r.stderr}`)
   }
-  await runSeed(t, seed004, [
+  await runSideBySide(t, crm, [
     {name: 'cold start', done: together},
     {
       name: 'crm resource move web n2 force',
@@ -225,4 +122,24 @@ test('seed 004 (web, webapp and samba groups): cold start, crm resource move web
         ['vip_tomcat', 'tomcat', 'vip_samba', 'nmb', 'smb'].every((r) => nodeOf(p, r) === 'n1' && where(p, r).length === 1),
     },
   ])
+}
+
+test('seed 004 (web, webapp and samba groups): cold start, crm resource move web n2 force, standby n1, online n1, power cut of n2 (web banned from n1 by the forced move: stopped)', {skip, timeout: 1_200_000}, async (t) => {
+  await seed004Steps(t, seed004)
+})
+
+test('seed 004 converted by `hakit convert cib` (Pacemaker 1.0 → 2.1.5 CIB XML): the same steps end in the same placements on both', {skip, timeout: 1_200_000}, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hakit-seed004-'))
+  try {
+    await seed004Steps(t, (net) => {
+      const file = join(dir, `seed004-${net}.crm`)
+      writeFileSync(file, seed004(net))
+      const r = runCli(['convert', 'cib', file, '--no-agent-check'])
+      assert.equal(r.status, 0, r.stderr)
+      assert.match(r.stdout, /^<cib /)
+      return r.stdout
+    })
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
 })
