@@ -517,7 +517,7 @@ export class Controller {
     const graph: GraphAction[] = [...t.actions]
     const missing = missingMonitors(t.workingSet, t.actions, (node, rscId, key) => this.recurring.get(node)?.get(rscId)?.has(key) === true)
     for (const m of missing) {
-      graph.push({id: nextId++, task: 'monitor', resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
+      graph.push({id: nextId++, task: 'monitor', key: `${m.rsc.id}_monitor_${m.intervalMs}`, resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
     }
     if (graph.length === 0 && this.settleCheck) {
       // the check after a completed transition found nothing: as Pacemaker, nothing was computed

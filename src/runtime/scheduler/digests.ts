@@ -159,7 +159,12 @@ function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
       forceRestart(ws, rsc, digestTask, interval, node)
       break
     case 'all': case 'unknown':
-      if (interval > 0) break // recurring monitors are just rescheduled
+      if (interval > 0) {
+        // recurring operations are just rescheduled, so that the next run uses the new parameters
+        triggerUnfencing(ws, rsc, node, 'Device parameters changed (reschedule)')
+        customAction(ws, rsc, task, node, true, interval).reschedule = true
+        break
+      }
       if (op.attributes['op-restart-digest'] !== undefined) {
         triggerUnfencing(ws, rsc, node, 'Device parameters changed (reload)')
         scheduleReload(ws, rsc, node)

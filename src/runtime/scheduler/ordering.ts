@@ -52,7 +52,8 @@ function applyOne(ws: WorkingSet, o: Ordering): void {
   if (o.firstRsc) {
     let firsts = o.firstAction ? [o.firstAction] : actionsByTask(o.firstRsc, o.firstTask ?? '')
     if (firsts.length === 0) {
-      if (o.firstRsc === o.thenRsc) return
+      // (pcmk__new_ordering takes 'then's resource from its action when none is named)
+      if (o.firstRsc === (o.thenRsc ?? o.thenAction?.rsc)) return
       const state = rscState(o.firstRsc)
       if (state === Role.Stopped && o.firstTask === 'stop') return
       if (state === Role.Unpromoted && o.firstTask === 'demote') return
@@ -196,6 +197,9 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   if ((type & O.pseudoLeft) && then.rsc) changed |= upd({optional: true, runnable: false}, O.pseudoLeft, ff)
   if ((type & O.optional) && then.rsc) changed |= upd({optional: false, runnable: true}, O.optional, ff)
   if ((type & O.asymmetrical) && then.rsc) changed |= upd({optional: false, runnable: true}, O.asymmetrical, ff)
+  // a required 'first' puts 'then' in the graph even when it stays optional (and the other way round)
+  if (first.runnable && (typeIn & O.impliesThenPrinted) && !ff.optional) then.printAlways = true
+  if ((typeIn & O.impliesFirstPrinted) && !tf.optional) first.printAlways = true
   if ((type & (O.impliesThen | O.impliesFirst | O.restart)) && first.rsc && !first.rsc.managed && first.rsc.block && !first.runnable && first.task === 'stop') {
     if (then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
   }

@@ -64,6 +64,8 @@ export interface OpConfig {
   name: string
   intervalMs: number
   role: Role
+  /** the role the op element names, when it names one (recurring actions tell "none" from Started) */
+  configuredRole?: Role
   onFail?: string
   enabled: boolean
   timeout?: string
@@ -144,6 +146,10 @@ export interface Action {
   migrateRunnable?: boolean
   /** a stop that cleans up after a completed migration */
   dangling?: boolean
+  /** in the graph even when optional (pe_action_print_always) */
+  printAlways?: boolean
+  /** a recurring operation to restart with new parameters (pe_action_reschedule) */
+  reschedule?: boolean
 }
 
 export interface Ordering {
@@ -288,6 +294,8 @@ export interface Rsc {
   partialMigrationTarget?: SNode
   /** sources of migrations that completed but were never stopped there */
   danglingMigrations?: SNode[]
+  /** recurring operations (task_interval) the history shows active, per node (process_recurring) */
+  activeRecurring?: Map<SNode, Set<string>>
   /** rsc_ticket dependencies */
   tickets?: RscTicket[]
 }

@@ -614,10 +614,45 @@ function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): voi
   const st: HistoryState = {onFail: 'ignore'}
   const ops = sortOps(lrm.operations.map(toEntry))
   for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
+  recordActiveRecurring(rsc, node, ops)
   processRscState(ws, rsc, node, st.onFail)
   const req = targetRole(rsc)
   if (req !== undefined && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) rsc.nextRole = req
   if (saved > rsc.role) rsc.role = saved
+}
+
+/** Where the last start (or what implies one) and the last successful stop are in the sorted history (calculate_active_ops). */
+function activeRange(ops: OpEntry[]): {start: number; stop: number} {
+  let start = -1
+  let stop = -1
+  let impliedMonitorStart = -1
+  let impliedCloneStart = -1
+  ops.forEach((e, i) => {
+    if (e.task === 'stop' && e.status === 0) stop = i
+    else if (e.task === 'start' || e.task === 'migrate_from') start = i
+    else if (impliedMonitorStart <= stop && e.task === 'monitor') {
+      if (e.rc === 0 || e.rc === 8) impliedMonitorStart = i
+    } else if (e.task === 'promote' || e.task === 'demote') impliedCloneStart = i
+  })
+  if (start === -1) start = impliedCloneStart !== -1 ? impliedCloneStart : impliedMonitorStart
+  return {start, stop}
+}
+
+/**
+ * The recurring operations the history shows active on a node (process_recurring): they make the
+ * scheduler's recurring monitors optional there, and cancellable.
+ */
+function recordActiveRecurring(rsc: Rsc, node: SNode, ops: OpEntry[]): void {
+  if (!node.online) return
+  const {start, stop} = activeRange(ops)
+  ops.forEach((e, i) => {
+    if (start < stop && i <= stop) return
+    if (i < start || e.intervalMs === 0 || e.status === -1) return
+    rsc.activeRecurring ??= new Map()
+    let keys = rsc.activeRecurring.get(node)
+    if (!keys) rsc.activeRecurring.set(node, keys = new Set())
+    keys.add(`${e.task}_${e.intervalMs}`)
+  })
 }
 
 function orphanResource(ws: WorkingSet, lrm: M.LrmResource): Rsc {

@@ -1,0 +1,83 @@
+/**
+ * Compares hakit's action graph with crm_simulate's transition graph (-G). Ids differ between
+ * the two, so an action is named by its operation key and node (`rsc:0_start_0@node1`; pseudo
+ * events carry no node in Pacemaker's graph, fencing names its target) and an edge by the pair
+ * of names "first -> then".
+ */
+import type {XmlElement} from '../../../src/formats/cib/xml.js'
+import {parseXmlTree} from '../../../src/formats/cib/xml.js'
+import type {GraphAction} from '../../../src/runtime/scheduler/index.js'
+
+export interface NamedGraph {
+  actions: Set<string>
+  edges: Set<string>
+}
+
+function oracleName(el: XmlElement): string {
+  const key = el.attrs.internal_operation_key ?? el.attrs.operation_key ?? el.attrs.operation
+  const node = el.name === 'pseudo_event' && el.attrs.operation !== 'stonith' ? '' : el.attrs.on_node ?? ''
+  return `${el.attrs.operation}:${key}@${node}`
+}
+
+/** crm_simulate's graph XML → names (an empty text is an empty graph). */
+export function oracleNamedGraph(xml: string): NamedGraph {
+  const g: NamedGraph = {actions: new Set(), edges: new Set()}
+  if (xml.trim() === '') return g
+  const root = parseXmlTree(xml, 'graph.xml')
+  for (const synapse of root.children.filter((c) => c.name === 'synapse')) {
+    const set = synapse.children.find((c) => c.name === 'action_set')
+    const action = set?.children.find((c) => c.name !== '#comment')
+    if (!action) continue
+    const then = oracleName(action)
+    g.actions.add(then)
+    for (const trigger of synapse.children.find((c) => c.name === 'inputs')?.children ?? []) {
+      for (const first of trigger.children) if (first.name !== '#comment') g.edges.add(`${oracleName(first)} -> ${then}`)
+    }
+  }
+  return g
+}
+
+export function hakitName(a: GraphAction): string {
+  return `${a.task}:${a.key}@${a.pseudo && a.task !== 'stonith' ? '' : a.node ?? ''}`
+}
+
+export function hakitNamedGraph(actions: GraphAction[]): NamedGraph {
+  const byId = new Map(actions.map((a) => [a.id, a]))
+  const g: NamedGraph = {actions: new Set(), edges: new Set()}
+  for (const a of actions) {
+    g.actions.add(hakitName(a))
+    for (const d of a.after) g.edges.add(`${hakitName(byId.get(d)!)} -> ${hakitName(a)}`)
+  }
+  return g
+}
+
+export interface GraphDiff {
+  missingActions: string[]
+  extraActions: string[]
+  missingEdges: string[]
+  extraEdges: string[]
+}
+
+/** What hakit lacks (missing) and adds (extra) against the oracle. */
+export function diffGraphs(expected: NamedGraph, got: NamedGraph): GraphDiff {
+  const minus = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x)).sort()
+  return {
+    missingActions: minus(expected.actions, got.actions),
+    extraActions: minus(got.actions, expected.actions),
+    missingEdges: minus(expected.edges, got.edges),
+    extraEdges: minus(got.edges, expected.edges),
+  }
+}
+
+export const sameGraph = (d: GraphDiff): boolean =>
+  d.missingActions.length + d.extraActions.length + d.missingEdges.length + d.extraEdges.length === 0
+
+/** One line: the first difference of each kind. */
+export function describeDiff(d: GraphDiff): string {
+  const parts: string[] = []
+  if (d.missingActions.length) parts.push(`missing ${d.missingActions.length} action(s), e.g. ${d.missingActions[0]}`)
+  if (d.extraActions.length) parts.push(`extra ${d.extraActions.length} action(s), e.g. ${d.extraActions[0]}`)
+  if (d.missingEdges.length) parts.push(`missing ${d.missingEdges.length} edge(s), e.g. ${d.missingEdges[0]}`)
+  if (d.extraEdges.length) parts.push(`extra ${d.extraEdges.length} edge(s), e.g. ${d.extraEdges[0]}`)
+  return parts.join('; ')
+}
