@@ -44,7 +44,7 @@ const INFINITY_TEXT = 'INFINITY'
 /** Consecutive "complete, plan again" rounds without an outside event before we stop trusting the loop. */
 const MAX_SETTLE_ROUNDS = 10
 
-type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster'
+type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster' | 'cancel'
 
 interface RunAction {
   g: GraphAction
@@ -543,6 +543,7 @@ export class Controller {
       let kind: RunKind = 'cluster'
       if (g.task === 'stonith') kind = 'fence'
       else if (g.pseudo) kind = g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
+      else if (g.task === 'cancel' && rsc && g.node) kind = 'cancel'
       else if (rsc && rsc.variant === 'primitive' && g.node) kind = 'op'
       const deps = [...g.after]
       if (kind === 'op' && g.interval > 0) {
@@ -611,6 +612,12 @@ export class Controller {
             a.state = 'done'
             progress = true
             break
+          case 'cancel':
+            // the scheduler's cancellation of a recurring operation: done as soon as asked
+            this.update(this.cancelRecurringOp(a.node!, historyId(a.rsc!), a.g.key, a.g.interval))
+            a.state = 'done'
+            progress = true
+            break
           case 'notify':
             this.fireNotify(t, a, now)
             progress = true
@@ -649,6 +656,15 @@ export class Controller {
       changes.push({kind: 'delete-op', node, rscId, opId: `${rscId}_${task}_${interval}`})
     }
     return changes
+  }
+
+  /** Cancels one recurring operation, named by its key (rsc_task_interval). */
+  private cancelRecurringOp(node: string, rscId: string, key: string, interval: number): StatusChange[] {
+    const task = /^.*_([^_]+)_\d+$/.exec(key)?.[1] ?? 'monitor'
+    const ops = this.recurring.get(node)?.get(rscId)
+    if (!ops?.delete(`${task}_${interval}`)) return []
+    this.out.push({type: 'cancel-recurring', node, rscId, action: task, intervalMs: interval})
+    return [{kind: 'delete-op', node, rscId, opId: `${rscId}_${task}_${interval}`}]
   }
 
   private fireOp(t: RunningTransition, a: RunAction, now: number): void {

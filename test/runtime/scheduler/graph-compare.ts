@@ -6,7 +6,7 @@
  */
 import type {XmlElement} from '../../../src/formats/cib/xml.js'
 import {parseXmlTree} from '../../../src/formats/cib/xml.js'
-import type {GraphAction} from '../../../src/runtime/scheduler/index.js'
+import type {GraphAction, Transition} from '../../../src/runtime/scheduler/index.js'
 
 export interface NamedGraph {
   actions: Set<string>
@@ -37,16 +37,20 @@ export function oracleNamedGraph(xml: string): NamedGraph {
   return g
 }
 
-export function hakitName(a: GraphAction): string {
+export function hakitName(a: Pick<GraphAction, 'key' | 'task' | 'pseudo' | 'node'>): string {
   return `${a.task}:${a.key}@${a.pseudo && a.task !== 'stonith' ? '' : a.node ?? ''}`
 }
 
-export function hakitNamedGraph(actions: GraphAction[]): NamedGraph {
-  const byId = new Map(actions.map((a) => [a.id, a]))
+/** hakit's graph → names; an input may be an action outside the graph (one that cannot run), named from the working set. */
+export function hakitNamedGraph(t: Transition): NamedGraph {
+  const byId = new Map<number, string>()
+  for (const a of t.workingSet.actions) {
+    byId.set(a.id, hakitName({key: a.uuid, task: a.task, pseudo: a.pseudo, node: a.node?.uname ?? null}))
+  }
   const g: NamedGraph = {actions: new Set(), edges: new Set()}
-  for (const a of actions) {
+  for (const a of t.actions) {
     g.actions.add(hakitName(a))
-    for (const d of a.after) g.edges.add(`${hakitName(byId.get(d)!)} -> ${hakitName(a)}`)
+    for (const d of a.after) g.edges.add(`${byId.get(d) ?? `#${d}`} -> ${hakitName(a)}`)
   }
   return g
 }
