@@ -136,6 +136,14 @@ export function clusterPseudoAction(ws: WorkingSet, key: string): Action {
   return a
 }
 
+/** A node's clean shutdown (pcmk__new_shutdown_action); it waits for the stops there. */
+export function shutdownAction(ws: WorkingSet, node: SNode): Action {
+  const a = newAction(ws, undefined, 'do_shutdown', `do_shutdown-${node.uname}`, node, 0)
+  a.optional = false
+  a.needsNothing = true
+  return a
+}
+
 /** The fencing action for a node (created on first use; the first reason wins). */
 export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: string | undefined, op = ws.options.stonithAction): Action {
   let a = ws.fenceActions.find((f) => f.node === node && f.fenceOp === op)

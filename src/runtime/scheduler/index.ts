@@ -148,10 +148,12 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     scheduleFencing(ws)
     applyOrderings(ws)
     const summary = transitionSummary(ws)
+    let graph: GraphAction[] | undefined
     return {
       summary: summary.actions,
       summaryLines: summary.lines,
-      actions: graphActions(ws),
+      // built when first asked for: the text output does not need it
+      get actions() { return graph ??= graphActions(ws) },
       placement: placements(ws),
       scores: ws.scoresLog,
       workingSet: ws,

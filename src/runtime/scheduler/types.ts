@@ -320,6 +320,8 @@ export interface ClusterOptions {
   enableUnfencing: boolean
   /** default, utilization, minimal or balanced */
   placementStrategy: string
+  /** concurrent-fencing (2.1.5 default false: fencing actions are chained) */
+  concurrentFencing: boolean
 }
 
 export interface WorkingSet {

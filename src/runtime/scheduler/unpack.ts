@@ -42,6 +42,7 @@ export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
     shutdownLockLimitMs: intervalMs(o.get('shutdown-lock-limit')) ?? 0,
     enableUnfencing: providesUnfencing(cib),
     placementStrategy: (o.get('placement-strategy') ?? 'default').toLowerCase(),
+    concurrentFencing: isTrue(o.get('concurrent-fencing')),
   }
 }
 
@@ -830,8 +831,21 @@ function blockFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e?: OpEntry): boole
 }
 
 /** Sum of a resource's fail counts on a node (pe_get_failcount); `effective` drops expired ones. */
+/** A node's fail-count and last-failure attribute names (most nodes have none: failCount is asked for every resource on every node). */
+const failureKeysCache = new WeakMap<Map<string, string>, {size: number; keys: string[]}>()
+function failureAttrs(node: SNode): Array<[string, string]> {
+  let cached = failureKeysCache.get(node.attrs)
+  if (!cached || cached.size !== node.attrs.size) {
+    cached = {size: node.attrs.size, keys: [...node.attrs.keys()].filter((k) => k.startsWith('fail-count-') || k.startsWith('last-failure-'))}
+    failureKeysCache.set(node.attrs, cached)
+  }
+  return cached.keys.map((k) => [k, node.attrs.get(k) ?? ''])
+}
+
 export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = true, e?: OpEntry): number {
   const base = rsc.unique ? rsc.id : rsc.id.replace(/:\d+$/, '')
+  const attrs = failureAttrs(node).filter(([k]) => k.includes(base))
+  if (attrs.length === 0) return 0
   let total = 0
   let lastFailure = 0
   const suffix = rsc.unique ? '' : '(:\\d+)?'
@@ -841,7 +855,7 @@ export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = tru
   const old = featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13])
   const legacy = old ? new RegExp(`^fail-count-${escapeRe(base)}${suffix}$`) : null
   const legacyLast = old ? new RegExp(`^last-failure-${escapeRe(base)}${suffix}$`) : null
-  for (const [k, v] of node.attrs) {
+  for (const [k, v] of attrs) {
     if (re.test(k) || legacy?.test(k)) total = addScore(total, parseScoreText(v, 0))
     else if (lre.test(k) || legacyLast?.test(k)) lastFailure = Math.max(lastFailure, Number(v) || 0)
   }
