@@ -422,7 +422,7 @@ function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: SNode; 
   for (const x of list) if (!allowed.has(x.node)) allowed.set(x.node, -INFINITY)
 }
 
-function findCompatibleChild(local: Rsc, clone: Rsc, filter: Role, current: boolean): Rsc | undefined {
+export function findCompatibleChild(local: Rsc, clone: Rsc, filter: Role, current: boolean): Rsc | undefined {
   const localNode = current ? currentNode(local) : instanceLocation(local)
   const byNode = (node: SNode) => clone.children.find((c) => {
     const n = isBlocked(c) ? null : current ? currentNode(c) : instanceLocation(c)
@@ -626,8 +626,10 @@ export function cloneInternalConstraints(ws: WorkingSet, clone: Rsc): void {
     last = child
   }
   if (clone.promotable) {
+    promotableRestartOrdering(ws, clone)
     let prev: Rsc | undefined
     for (const child of clone.children) {
+      orderResourceActions(ws, child, 'demote', child, 'promote', O.optional)
       orderResourceActions(ws, clone, 'promote', child, 'promote', O.optional)
       orderResourceActions(ws, child, 'promote', clone, 'promoted', O.optional)
       if (prev && clone.ordered) orderResourceActions(ws, prev, 'promote', child, 'promote', O.optional)
@@ -637,6 +639,17 @@ export function cloneInternalConstraints(ws: WorkingSet, clone: Rsc): void {
       prev = child
     }
   }
+}
+
+/** pcmk__promotable_restart_ordering: the clone-level pseudo-actions of a restart, in order */
+function promotableRestartOrdering(ws: WorkingSet, clone: Rsc): void {
+  orderResourceActions(ws, clone, 'stopped', clone, 'start', O.optional)
+  orderResourceActions(ws, clone, 'stopped', clone, 'promote', O.optional)
+  orderResourceActions(ws, clone, 'demoted', clone, 'stop', O.optional)
+  orderResourceActions(ws, clone, 'demoted', clone, 'start', O.optional)
+  orderResourceActions(ws, clone, 'demoted', clone, 'promote', O.optional)
+  orderResourceActions(ws, clone, 'running', clone, 'promote', O.optional)
+  orderResourceActions(ws, clone, 'demote', clone, 'demoted', O.optional)
 }
 
 const CHILD_TASK: Record<string, string> = {running: 'start', stopped: 'stop', promoted: 'promote', demoted: 'demote'}

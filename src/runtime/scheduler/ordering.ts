@@ -3,6 +3,7 @@
  * through them (pcmk_sched_ordering.c, pcmk_sched_actions.c).
  */
 import {customAction, setReason} from './actions.js'
+import {orderProbes} from './probes.js'
 import {type Action, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 const CHANGED_THEN = 1
@@ -73,6 +74,7 @@ export function applyOrderings(ws: WorkingSet): void {
   // Pacemaker prepends new orderings and reverses the list before applying: creation order.
   for (const o of ws.orderings) applyOne(ws, o)
   for (const a of newestFirst(ws.actions)) blockColocationDependents(ws, a)
+  orderProbes(ws)
   for (const a of newestFirst(ws.actions)) updateActionForOrderings(ws, a)
 }
 
