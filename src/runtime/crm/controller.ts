@@ -514,7 +514,8 @@ export class Controller {
     this.armRecheck(t.workingSet, now)
     this.sendShutdowns(t)
     let nextId = Math.max(t.workingSet.actionSeq, ...t.actions.map((g) => g.id + 1))
-    const graph: GraphAction[] = [...t.actions]
+    // a node's shutdown is sent by sendShutdowns once nothing runs there; the scheduler's do_shutdown is not executed
+    const graph: GraphAction[] = t.actions.filter((g) => g.task !== 'do_shutdown')
     const missing = missingMonitors(t.workingSet, t.actions, (node, rscId, key) => this.recurring.get(node)?.get(rscId)?.has(key) === true)
     for (const m of missing) {
       graph.push({id: nextId++, task: 'monitor', key: `${m.rsc.id}_monitor_${m.intervalMs}`, resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
@@ -1052,7 +1053,7 @@ export class Controller {
       if (this.shutdownSent.has(node) || !this.members.has(node)) continue
       const sn = t.workingSet.nodeByName.get(node)
       if (!sn || sn.running.length > 0) continue
-      if (t.actions.some((a) => a.node === node && !a.pseudo)) continue
+      if (t.actions.some((a) => a.node === node && !a.pseudo && a.task !== 'do_shutdown')) continue
       this.shutdownSent.add(node)
       this.log('notice', `Initiating do_shutdown operation on ${node}`)
       this.out.push({type: 'shutdown-node', node})

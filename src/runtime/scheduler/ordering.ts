@@ -26,8 +26,25 @@ function newestFirst<T>(list: T[]): T[] {
   return [...list].reverse()
 }
 
+/**
+ * A resource's one-off actions by task, indexed: orderings look them up once each, and big
+ * clusters have many orderings. Actions are only ever appended, so the index is rebuilt when the
+ * list has grown.
+ */
+const taskIndex = new WeakMap<Rsc, {length: number; byTask: Map<string, Action[]>}>()
 function actionsByTask(rsc: Rsc, task: string): Action[] {
-  return rsc.actions.filter((a) => a.task === task && a.intervalMs === 0)
+  let index = taskIndex.get(rsc)
+  if (!index || index.length !== rsc.actions.length) {
+    index = {length: rsc.actions.length, byTask: new Map()}
+    for (const a of rsc.actions) {
+      if (a.intervalMs !== 0) continue
+      const list = index.byTask.get(a.task)
+      if (list) list.push(a)
+      else index.byTask.set(a.task, [a])
+    }
+    taskIndex.set(rsc, index)
+  }
+  return index.byTask.get(task) ?? []
 }
 
 function rscState(rsc: Rsc): Role {

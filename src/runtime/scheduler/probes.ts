@@ -60,8 +60,12 @@ export function scheduleProbes(ws: WorkingSet): void {
 
 // ------------------------------------------------------------ probe orderings (pcmk__order_probes) --
 
+/** A resource's probes; orderProbes asks for them once per ordering, so they are kept for its run. */
+let probeCache = new Map<Rsc, Action[]>()
 function probesOf(rsc: Rsc): Action[] {
-  return rsc.actions.filter((a) => a.task === 'monitor' && a.intervalMs === 0)
+  let list = probeCache.get(rsc)
+  if (!list) probeCache.set(rsc, list = rsc.actions.filter((a) => a.task === 'monitor' && a.intervalMs === 0))
+  return list
 }
 
 /** Probes on a node come after its unfencing, and only the node's own probes before its shutdown. */
@@ -126,6 +130,12 @@ function addRestartOrderingsForRsc(rsc: Rsc): void {
 
 /** pcmk__order_probes */
 export function orderProbes(ws: WorkingSet): void {
-  for (const r of ws.resources) addRestartOrderingsForRsc(r)
-  addProbeOrderingsForStops(ws)
+  // no action is created while probes are ordered
+  probeCache = new Map()
+  try {
+    for (const r of ws.resources) addRestartOrderingsForRsc(r)
+    addProbeOrderingsForStops(ws)
+  } finally {
+    probeCache = new Map()
+  }
 }
