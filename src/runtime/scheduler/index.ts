@@ -181,6 +181,11 @@ function inputInGraph(then: Action, first: Action, type: number): boolean {
   if (!first.runnable && (!canChange || (type & O.oneOrMore) || (type & O.impliesFirstMigratable))) return false
   if ((type & O.applyFirstNonMigratable) && first.migrateRunnable) return false
   if (type === O.optional && first.migrateRunnable && first.uuid.endsWith('_stop_0')) return false
+  if (type === O.load) {
+    // relevant only on one node: where 'then' runs (for a migrate_to, where the resource goes)
+    const node = then.rsc && then.task === 'migrate_to' ? then.rsc.allocatedTo : then.node
+    if (!first.node || !node || first.node !== node || first.optional) return false
+  }
   if (type === O.antiColocation) {
     if (first.node && then.node && first.node !== then.node) return false
     if (first.optional) return false
@@ -188,6 +193,25 @@ function inputInGraph(then: Action, first: Action, type: number): boolean {
   if (first.rsc && first.rsc !== then.rsc && first.rsc.failed && !first.rsc.managed && first.uuid.endsWith('_stop_0') && then.rsc?.variant === 'clone') return false
   if (first.optional && !first.printAlways && !inGraph(first)) return false
   return true
+}
+
+/**
+ * A load ordering into a migrate_to that closes a loop (two resources migrating past each other)
+ * is dropped, as pcmk__disable_invalid_orderings does: the graph must stay acyclic.
+ */
+function loadLoop(then: Action, first: Action, type: number): boolean {
+  if (type !== O.load || then.task !== 'migrate_to') return false
+  const seen = new Set<Action>()
+  const reaches = (from: Action): boolean => {
+    if (from === then) return true
+    if (seen.has(from)) return false
+    seen.add(from)
+    const merged = new Map<Action, number>()
+    for (const e of from.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
+    for (const [input, t] of merged) if (inputInGraph(from, input, t) && reaches(input)) return true
+    return false
+  }
+  return reaches(first)
 }
 
 /**
@@ -201,7 +225,7 @@ function graphActions(ws: WorkingSet): GraphAction[] {
     // duplicate orderings between the same two actions count as one, their flags merged
     const merged = new Map<Action, number>()
     for (const e of a.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
-    const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type)).map(([first]) => first.id)
+    const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type) && !loadLoop(a, first, type)).map(([first]) => first.id)
     return {
       id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
       pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),

@@ -1,5 +1,5 @@
 /** Primitive resources: actions for role changes, implicit orderings (pcmk_sched_primitive.c). */
-import {customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
+import {clusterPseudoAction, customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
 import {newColocation, newOrdering, orderResourceActions} from './constraints.js'
 import {avoidRemoteNodes, containerConstraints} from './remote.js'
 import {orderRestartVsUnfence, orderStopVsUnfence, orderVsUnfence} from './fencing.js'
@@ -260,11 +260,31 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
     colocate: (d, p, score) => newColocation(ws, 'resource-with-container', undefined, score, d, p, undefined, undefined),
   })
   avoidRemoteNodes(ws, rsc)
+  if ((rsc.utilization?.size ?? 0) > 0 && ws.options.placementStrategy !== 'default') utilizationConstraints(ws, rsc)
   let top = rsc
   while (top.parent) top = top.parent
   if (top.promotable || rsc.role > Role.Unpromoted) {
     orderResourceActions(ws, rsc, 'demote', rsc, 'stop', O.promotedImpliesFirst)
     orderResourceActions(ws, rsc, 'start', rsc, 'promote', O.runnableLeft)
+  }
+}
+
+/**
+ * With a placement strategy, stops on a node come before starts (and migrations) that need its
+ * capacity: stop -> load_stopped_NODE -> start (pcmk__create_utilization_constraints). These
+ * orderings only shape the graph.
+ */
+function utilizationConstraints(ws: WorkingSet, rsc: Rsc): void {
+  const loadStopped = (node: SNode) => {
+    const a = clusterPseudoAction(ws, `load_stopped_${node.uname}`)
+    if (!a.node) { a.node = node; a.optional = false }
+    return a
+  }
+  for (const node of rsc.runningOn) newOrdering(ws, {rsc, task: 'stop'}, {action: loadStopped(node)}, O.load)
+  for (const node of rsc.allowed.keys()) {
+    const a = loadStopped(node)
+    newOrdering(ws, {action: a}, {rsc, task: 'start'}, O.load)
+    newOrdering(ws, {action: a}, {rsc, task: 'migrate_to'}, O.load)
   }
 }
 

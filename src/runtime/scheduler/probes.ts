@@ -2,7 +2,7 @@
 import {customAction} from './actions.js'
 import {newOrdering} from './constraints.js'
 import {orderVsUnfence} from './fencing.js'
-import {findCompatibleChild} from './clone.js'
+import {findCompatibleChild, instanceLocation} from './clone.js'
 import {orderActions} from './ordering.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
@@ -25,7 +25,8 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
     for (const child of rsc.children) {
       if (child.knownOn.has(node) || child.children.some((m) => m.knownOn.has(node))) return false
     }
-    const child = rsc.children.find((c) => c.runningOn.includes(node)) ?? rsc.children[0]
+    // the instance probed here last time, else the one to be started here, else the first (probe_anonymous_clone)
+    const child = rsc.children.find((c) => c.runningOn.includes(node)) ?? rsc.children.find((c) => instanceLocation(c) === node) ?? rsc.children[0]
     return child ? probeOnNode(ws, child, node) : false
   }
   if (rsc.children.length > 0) {

@@ -113,6 +113,8 @@ export const O = {
   impliesFirstMigratable: 1 << 19,
   pseudoLeft: 1 << 20,
   applyFirstNonMigratable: 1 << 21,
+  /** utilization: a stop frees capacity before a start on that node (pe_order_load; graph only) */
+  load: 1 << 22,
 } as const
 
 export interface ActionEdge {

@@ -85,3 +85,31 @@ export function describeDiff(d: GraphDiff): string {
   if (d.extraEdges.length) parts.push(`extra ${d.extraEdges.length} edge(s), e.g. ${d.extraEdges[0]}`)
   return parts.join('; ')
 }
+
+/**
+ * The oracle graph without its per-instance notification operations (`rsc:0_pre_notify_start_0`
+ * on a node), each replaced by edges from its inputs to what waits for it: hakit's controller
+ * sends those notifications itself when it executes the clone-level notify pseudo-action, so
+ * this is the graph hakit is meant to equal apart from them (a diagnostic figure).
+ */
+export function withoutInstanceNotifications(g: NamedGraph): NamedGraph {
+  const isInstanceNotify = (name: string) => name.startsWith('notify:') && !name.endsWith('@')
+  const before = new Map<string, string[]>()
+  const after = new Map<string, string[]>()
+  for (const e of g.edges) {
+    const [first, then] = e.split(' -> ')
+    ;(after.get(first) ?? after.set(first, []).get(first)!).push(then)
+    ;(before.get(then) ?? before.set(then, []).get(then)!).push(first)
+  }
+  // what a contracted action leads to, through chains of contracted actions
+  const successors = (name: string, seen = new Set<string>()): string[] =>
+    (after.get(name) ?? []).flatMap((s) => (!isInstanceNotify(s) ? [s] : seen.has(s) ? [] : (seen.add(s), successors(s, seen))))
+  const out: NamedGraph = {actions: new Set([...g.actions].filter((a) => !isInstanceNotify(a))), edges: new Set()}
+  for (const e of g.edges) {
+    const [first, then] = e.split(' -> ')
+    if (isInstanceNotify(first)) continue
+    if (!isInstanceNotify(then)) out.edges.add(e)
+    else for (const s of successors(then)) out.edges.add(`${first} -> ${s}`)
+  }
+  return out
+}
