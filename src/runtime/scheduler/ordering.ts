@@ -3,6 +3,7 @@
  * through them (pcmk_sched_ordering.c, pcmk_sched_actions.c).
  */
 import {customAction, setReason} from './actions.js'
+import {orderForLoad} from './primitive.js'
 import {orderProbes} from './probes.js'
 import {type Action, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
@@ -90,6 +91,7 @@ function applyOne(ws: WorkingSet, o: Ordering): void {
 export function applyOrderings(ws: WorkingSet): void {
   // Pacemaker prepends new orderings and reverses the list before applying: creation order.
   for (const o of ws.orderings) applyOne(ws, o)
+  orderForLoad(ws)
   for (const a of newestFirst(ws.actions)) blockColocationDependents(ws, a)
   orderProbes(ws)
   for (const a of newestFirst(ws.actions)) updateActionForOrderings(ws, a)

@@ -271,20 +271,31 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
 
 /**
  * With a placement strategy, stops on a node come before starts (and migrations) that need its
- * capacity: stop -> load_stopped_NODE -> start (pcmk__create_utilization_constraints). These
- * orderings only shape the graph.
+ * capacity: stop -> load_stopped_NODE -> start (pcmk__create_utilization_constraints). The
+ * pseudo-actions are made here; their edges, which only shape the graph and only count on one
+ * node, are added when orderings are applied (orderForLoad), one per node instead of one per
+ * allowed node.
  */
 function utilizationConstraints(ws: WorkingSet, rsc: Rsc): void {
-  const loadStopped = (node: SNode) => {
-    const a = clusterPseudoAction(ws, `load_stopped_${node.uname}`)
-    if (!a.node) { a.node = node; a.optional = false }
-    return a
-  }
-  for (const node of rsc.runningOn) newOrdering(ws, {rsc, task: 'stop'}, {action: loadStopped(node)}, O.load)
-  for (const node of rsc.allowed.keys()) {
-    const a = loadStopped(node)
-    newOrdering(ws, {action: a}, {rsc, task: 'start'}, O.load)
-    newOrdering(ws, {action: a}, {rsc, task: 'migrate_to'}, O.load)
+  for (const node of new Set([...rsc.runningOn, ...rsc.allowed.keys()])) loadStopped(ws, node)
+  ;(ws.loadOrdered ??= []).push(rsc)
+}
+
+function loadStopped(ws: WorkingSet, node: SNode): Action {
+  const a = clusterPseudoAction(ws, `load_stopped_${node.uname}`)
+  if (!a.node) { a.node = node; a.optional = false }
+  return a
+}
+
+/** The load orderings' edges, on the node each is about (graph-only: they change no flags). */
+export function orderForLoad(ws: WorkingSet): void {
+  for (const rsc of ws.loadOrdered ?? []) {
+    for (const a of rsc.actions) {
+      if (a.intervalMs !== 0 || !a.node) continue
+      if (a.task === 'stop' && rsc.runningOn.includes(a.node)) orderActions(a, loadStopped(ws, a.node), O.load)
+      else if (a.task === 'start' && rsc.allowed.has(a.node)) orderActions(loadStopped(ws, a.node), a, O.load)
+      else if (a.task === 'migrate_to' && rsc.allocatedTo && rsc.allowed.has(rsc.allocatedTo)) orderActions(loadStopped(ws, rsc.allocatedTo), a, O.load)
+    }
   }
 }
 

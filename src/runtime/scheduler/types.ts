@@ -351,6 +351,8 @@ export interface WorkingSet {
   scoresLog: string[]
   showScores: boolean
   errors: string[]
+  /** primitives whose stops and starts are ordered through load_stopped_NODE (placement strategies) */
+  loadOrdered?: Rsc[]
   /** templates and tags constraints may name, with the resources they stand for */
   references?: Map<string, string[]>
 }
