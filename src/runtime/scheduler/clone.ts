@@ -592,10 +592,18 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
     for (const child of clone.children) { child.fns.createActions(child); roleChange(child, rc) }
     const promote = newPseudo(ws, clone, 'promote', !rc.promoting, true)
     const promoted = newPseudo(ws, clone, 'promoted', !rc.promoting, true)
-    if (clone.notify) notificationOps(ws, clone, promote, promoted)
+    const promoteNotify = clone.notify ? notificationOps(ws, clone, promote, promoted) : undefined
     const demote = newPseudo(ws, clone, 'demote', !rc.demoting, true)
     const demoted = newPseudo(ws, clone, 'demoted', !rc.demoting, true)
-    if (clone.notify) notificationOps(ws, clone, demote, demoted)
+    const demoteNotify = clone.notify ? notificationOps(ws, clone, demote, demoted) : undefined
+    if (promoteNotify && demoteNotify && startNotify && stopNotify) {
+      // one notification round after the other: stops, starts and demotions before promotions (pe__create_promotable_pseudo_ops)
+      orderActions(stopNotify.postDone, promoteNotify.pre, O.optional)
+      orderActions(startNotify.postDone, promoteNotify.pre, O.optional)
+      orderActions(demoteNotify.postDone, promoteNotify.pre, O.optional)
+      orderActions(demoteNotify.postDone, startNotify.pre, O.optional)
+      orderActions(demoteNotify.postDone, stopNotify.pre, O.optional)
+    }
     for (const child of clone.children) child.priority = clone.priority
   }
 }

@@ -21,7 +21,8 @@ import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
 import {buildResources, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
-import {type Action, O, type Rsc, type WorkingSet} from './types.js'
+import {type Action, O, Role, type Rsc, type WorkingSet} from './types.js'
+import {orderActions} from './ordering.js'
 import {setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
 
 export type {SummaryAction} from './summary.js'
@@ -163,6 +164,40 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
   }
 }
 
+const NOTIFY_COMPLETE: Record<string, string> = {start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted'}
+
+function leaves(rsc: Rsc): Rsc[] {
+  return rsc.children.length === 0 ? [rsc] : rsc.children.flatMap(leaves)
+}
+
+/**
+ * A clone instance's recurring monitors wait for the clone's "post" notifications to be
+ * confirmed, for each instance that is notified afterwards (new_post_notify_action, called when
+ * Pacemaker puts a clone's notifications into the graph).
+ */
+function orderMonitorsAfterNotifications(clone: Rsc): void {
+  const instances = leaves(clone)
+  for (const [task, complete] of Object.entries(NOTIFY_COMPLETE)) {
+    const postDone = clone.actions.find((a) => a.uuid === `${clone.id}_confirmed-post_notify_${complete}_0`)
+    if (!postDone) continue
+    // no start (promote, demote) anywhere: no notification for it
+    if (task !== 'stop' && !instances.some((r) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && !a.optional && a.node))) continue
+    for (const rsc of instances) {
+      let notified = false
+      if ((task === 'stop' || task === 'demote') && rsc.role !== Role.Stopped) {
+        const stop = rsc.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
+        for (const node of rsc.runningOn) {
+          if (stop?.pseudo && (node.unclean || node.remoteRequiresReset)) continue
+          if (task === 'demote' || !stop || stop.optional) notified = true
+        }
+      }
+      if ((task === 'start' || task === 'promote') && rsc.nextRole !== Role.Stopped && rsc.allocatedTo) notified = true
+      if (!notified) continue
+      for (const mon of rsc.actions) if (mon.intervalMs > 0 && mon.task !== 'cancel') orderActions(postDone, mon, O.optional)
+    }
+  }
+}
+
 /** Whether an action goes into the transition graph (should_add_action_to_graph). */
 function inGraph(a: Action): boolean {
   if (!a.runnable || (a.optional && !a.printAlways)) return false
@@ -220,6 +255,7 @@ function loadLoop(then: Action, first: Action, type: number): boolean {
  * (a required action that cannot run): 'then' then never fires, as in Pacemaker.
  */
 function graphActions(ws: WorkingSet): GraphAction[] {
+  for (const clone of ws.byId.values()) if (clone.variant === 'clone' && clone.notify && !clone.parent) orderMonitorsAfterNotifications(clone)
   const scheduled = ws.actions.filter(inGraph)
   const nodes = scheduled.map((a) => {
     // duplicate orderings between the same two actions count as one, their flags merged
