@@ -12,11 +12,11 @@
 // Printed: hakit's scheduler in process (parse + schedule, CPU time, median of 3 after a warm-up) at
 // every size; crm_simulate -R once per CIB up to --oracle-max primitives (it is slow: minutes at
 // 2 000 on a loaded machine); whether the Transition Summaries agree; hakit as a fresh CLI
-// process (`node bin/run.js crm simulate -x F`, what an admin runs; median of 3) at the sizes
+// process (`node bin/run.js crm simulate -x F -R`, what an admin runs; median of 3) at the sizes
 // crm_simulate runs, against that crm_simulate -R run (wall, and CPU time via /usr/bin/time);
 // the growth per doubling. All ratios are same-run figures: the machine is shared, absolute times are noise.
 //
-// Usage: npm run -s build && node bench/scheduler.mjs [--sizes 500,1000,2000,8000] [--oracle-max 1000] [--keep DIR]
+// Usage: npm run -s build && node bench/scheduler.mjs [--sizes 500,1000,2000,8000] [--oracle-max 1000] [--keep DIR] [--fuzz COUNT]
 
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
@@ -30,6 +30,8 @@ const args = process.argv.slice(2)
 const opt = (k, d) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : d }
 const sizes = opt('sizes', '500,1000,2000,8000').split(',').map(Number).filter((n) => n > 0)
 const oracleMax = Number(opt('oracle-max', '1000'))
+// --fuzz COUNT: also the random differential (sched-fuzz --seed 1 --count COUNT) through the CLI
+const fuzzCount = Number(opt('fuzz', '0'))
 
 const {parseCibXml} = await import(path.join(root, 'dist', 'formats', 'cib', 'xml.js'))
 const {schedule} = await import(path.join(root, 'dist', 'runtime', 'scheduler', 'index.js'))
@@ -180,7 +182,7 @@ try {
         row.match = !cmp ? 'no oracle output' : cmp.ordered ? 'exact' : cmp.unordered ? 'order' : `DIFF (${cmp.missing.length} missing, ${cmp.extra.length} extra)`
         // the CLI as a fresh process (CPU time where /usr/bin/time exists)
         const cli = []
-        for (let i = 0; i < 3; i++) cli.push(timeProcess(process.execPath, [path.join(root, 'bin', 'run.js'), 'crm', 'simulate', '-x', file]))
+        for (let i = 0; i < 3; i++) cli.push(timeProcess(process.execPath, [path.join(root, 'bin', 'run.js'), 'crm', 'simulate', '-x', file, '-R']))
         row.cliWall = median(cli.map((c) => c.wall))
         row.cliCpu = haveTime ? median(cli.map((c) => c.cpu)) : undefined
       }
@@ -197,7 +199,7 @@ try {
   }
   const cliRows = rows.filter((r) => r.cliWall !== undefined)
   if (cliRows.length) {
-    console.log('\nfresh CLI process (node bin/run.js crm simulate -x F, median of 3) vs crm_simulate -x F -R (once), same run')
+    console.log('\nfresh CLI process (node bin/run.js crm simulate -x F -R, median of 3) vs crm_simulate -x F -R (once), same run')
     console.log('primitives  scenario           hakit wall  crm_sim wall  ratio   hakit cpu  crm_sim cpu  ratio')
     for (const r of cliRows) {
       const cpuRatio = r.cliCpu !== undefined && r.oracleCpu ? (r.cliCpu / r.oracleCpu).toFixed(3) : '-'
@@ -213,6 +215,10 @@ try {
       g.push(`${list[i - 1].n}->${list[i].n}: x${(list[i].hakitMs / list[i - 1].hakitMs).toFixed(2)} (exponent ${(Math.log(list[i].hakitMs / list[i - 1].hakitMs) / k).toFixed(2)})`)
     }
     if (g.length) console.log(`growth, hakit in process, ${name}: ${g.join('; ')}`)
+  }
+  if (fuzzCount > 0) {
+    const r = spawnSync(process.execPath, [path.join(shared, 'sched-fuzz.mjs'), '--seed', '1', '--count', String(fuzzCount), '--no-xml-check', '--cmd', `${process.execPath} ${path.join(root, 'scripts', 'json-result.mjs')} crm simulate`], {encoding: 'utf8', maxBuffer: 1 << 28})
+    console.log(r.stdout.split('\n').filter((l) => /exact match|different order|different actions/.test(l)).join('\n'))
   }
 } finally {
   if (!keep) fs.rmSync(tmp, {recursive: true, force: true})

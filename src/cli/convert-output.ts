@@ -5,10 +5,13 @@
 import {writeOutputFile} from '../core/output-path.js'
 import {UserError} from '../core/errors.js'
 import {hasErrors, type Finding} from '../core/findings.js'
-import {findingsToJson, renderFindingsText} from './render-findings.js'
+import {renderFindingsText} from './render-findings.js'
+import {emitJson} from './json.js'
 import {makeChalk} from './color.js'
 
 export interface Emitted {
+  /** The command id, for the JSON envelope. */
+  command: string
   /** Text (or bytes) the command produced. */
   data: string | Uint8Array
   out?: string
@@ -17,21 +20,23 @@ export interface Emitted {
   findings: Finding[]
 }
 
-/** Writes the result and the findings; returns the exit code (1 when a finding is an error). */
-export async function emitConversion(e: Emitted): Promise<number> {
+/**
+ * Writes the result and the findings, sets the exit code (1 when a finding is
+ * an error). With --json the envelope's result is {out: FILE}.
+ */
+export async function emitConversion(e: Emitted): Promise<void> {
   if (e.json && e.out === undefined) throw new UserError('--json prints the findings on stdout: give --out FILE for the converted output')
   if (e.out !== undefined) await writeOutputFile(e.out, e.data, e.mode ?? 0o644)
   else process.stdout.write(e.data)
-  reportFindings(e.findings, e.json)
-  return hasErrors(e.findings) ? 1 : 0
+  const exitCode = hasErrors(e.findings) ? 1 : 0
+  if (e.json) emitJson({command: e.command, result: {out: e.out ?? null}, findings: e.findings, exitCode})
+  else reportFindings(e.findings)
+  process.exitCode = exitCode
 }
 
-export function reportFindings(findings: Finding[], json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(findingsToJson(findings), null, 2)}\n`)
-  } else if (findings.length > 0) {
-    process.stderr.write(`${renderFindingsText(findings, makeChalk(process.stderr))}\n`)
-  }
+/** The findings as text on stderr. */
+export function reportFindings(findings: readonly Finding[]): void {
+  if (findings.length > 0) process.stderr.write(`${renderFindingsText(findings, makeChalk(process.stderr))}\n`)
 }
 
 export function generatorHeader(argv: string[]): string[] {

@@ -17,8 +17,18 @@ export function renderFindingsSummary(findings: readonly Finding[]): string {
   return `${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info`
 }
 
+/** A finding in JSON output: flat fields, null where a finding has no place. */
+export interface JsonFinding {
+  file: string | null
+  line: number | null
+  column: number | null
+  severity: Finding['severity']
+  id: string
+  message: string
+}
+
 /** The JSON form: an array of findings with flat fields. */
-export function findingsToJson(findings: readonly Finding[]): object[] {
+export function findingsToJson(findings: readonly Finding[]): JsonFinding[] {
   return findings.map((f) => ({
     file: f.location?.file ?? null,
     line: f.location?.line ?? null,

@@ -6,7 +6,7 @@ export default class Run extends HakitCommand {
   static override summary = 'Run the cluster daemon: `--legacy` replaces Heartbeat v1 on an unchanged /etc/ha.d, `--crm` runs a Pacemaker-style cluster from a CIB'
   static override description = `Reads ha.cf, haresources and authkeys from the configuration directory, refuses to start on what Heartbeat refuses (the same findings as "hakit lint all", exit 6), joins the cluster with Heartbeat's protocol (real Heartbeat peers included) and runs the haresources groups as Heartbeat does, with the deliberate differences listed in docs/run-legacy.md. Runs in the foreground; SIGTERM releases every group, tells the peers and exits. Logs go to ha.cf's logfile/debugfile/logfacility in Heartbeat's formats and to stderr.
 
-After "hakit detach" (the cut-over to Pacemaker, docs/cutover.md) SIGTERM leaves every group running and tells the peers nothing.
+After "hakit detach" (the cut-over to Pacemaker or to --crm, docs/cutover.md) SIGTERM leaves every group running and tells the peers nothing. --detached starts in that state (the rollback from --crm): the groups found running here are held and left alone until "hakit attach".
 
 Operator commands (hakit standby, takeover, detach, attach, status) reach the daemon through STATE_DIR/hakit-legacy.sock and /run/hakit/legacy.sock.
 
@@ -32,6 +32,7 @@ EXIT CODES
     'state-dir': Flags.string({description: 'state (hb_generation, hb_uuid, operator socket)', default: '/var/lib/hakit'}),
     socket: Flags.string({description: 'the only operator socket to listen on (default: STATE_DIR/hakit-legacy.sock and /run/hakit/legacy.sock; --crm: STATE_DIR/hakit-crm.sock and /run/hakit/crm.sock)'}),
     bind: Flags.string({description: 'local IPv4 address for every ucast/bcast/mcast medium (several nodes on one host)'}),
+    detached: Flags.boolean({description: '--legacy: start detached: hold the groups found running here, start/stop/take over nothing until "hakit attach" (the rollback from --crm, docs/cutover.md)'}),
     'start-timeout': Flags.integer({description: '--legacy: seconds a resource script may take to start (default 120; --crm takes op timeouts from the CIB)', min: 1}),
     'stop-timeout': Flags.integer({description: '--legacy: seconds a resource script may take to stop (default 120)', min: 1}),
     'status-timeout': Flags.integer({description: '--legacy: seconds a resource status check may take (default 30)', min: 1}),
@@ -46,6 +47,7 @@ EXIT CODES
       if (!crm) throw new UserError(`choose a runtime: hakit run --legacy (haresources) or --crm (a CIB); ${flags['config-dir']}/ha.cf does not say crm/pacemaker on`)
     }
     if (crm) {
+      if (flags.detached) throw new UserError('--detached is for the legacy runtime (--legacy)')
       const {startCrmDaemon} = await import('../runtime/crm/daemon.js')
       const daemon = await startCrmDaemon({
         configDir: flags['config-dir'],
@@ -71,6 +73,7 @@ EXIT CODES
       sockets: flags.socket ? [flags.socket] : undefined,
       signals: true,
       version: this.config.version,
+      startDetached: flags.detached,
     })
     const code = await daemon.done
     // respawned clients and the syslog pipe are gone; leave at once

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../cli/base-command.js'
+import {OPERATOR_EXIT_CODES} from '../cli/exit-codes.js'
 
 export const socketFlags = {
   socket: Flags.string({description: 'operator socket of the daemon (default $HAKIT_LEGACY_SOCKET, else STATE_DIR/hakit-legacy.sock, else /run/hakit/legacy.sock)'}),
@@ -8,7 +9,15 @@ export const socketFlags = {
 
 export default class Standby extends HakitCommand {
   static override summary = 'hb_standby: hand this node\'s resource groups to the peer'
-  static override description = `Asks the running "hakit run --legacy" daemon to go standby for a set of groups, relative to this node: all (default), local (groups this node owns in haresources), foreign (the others), failback (= foreign). Uses Heartbeat's standby handshake, so it works with a real Heartbeat peer. Exits 0 when the daemon accepted the request (it does not wait for the move), 1 with the reason otherwise.`
+  static override description = `Asks the running "hakit run --legacy" daemon to go standby for a set of groups, relative to this node: all (default), local (groups this node owns in haresources), foreign (the others), failback (= foreign). Uses Heartbeat's standby handshake, so it works with a real Heartbeat peer. It does not wait for the move: watch it with "hakit status".
+
+${OPERATOR_EXIT_CODES}`
+
+  static override examples = [
+    {description: 'Hand every group to the peer (maintenance of this node)', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Hand back only the groups this node does not own (manual failback)', command: '<%= config.bin %> <%= command.id %> foreign'},
+    {description: 'A second daemon on the same host', command: '<%= config.bin %> <%= command.id %> all --state-dir ./n2/state'},
+  ]
 
   static override args = {which: Args.string({description: 'all | local | foreign | failback', required: false})}
   static override flags = socketFlags

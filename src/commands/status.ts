@@ -15,7 +15,11 @@ With a cl_status sub-command, cl_status's output and exit codes:
   rscstatus                     none | local | foreign | all | transition
   clientstatus NODE CLIENT      online 0, offline 1, join 2, leave 3
   hbparameter -p NAME, nodeweight NODE, nodesite NODE
-Option -m gives cl_status's human-readable wording.`
+Option -m gives cl_status's human-readable wording. --json prints the overview in hakit's JSON envelope (docs/json.md).
+
+EXIT CODES
+  overview  0 the daemon answered, 3 no daemon runs
+  sub-commands: cl_status's codes above (hbstatus 1 when stopped, 11/13 for an unknown node/link, …)`
 
   static override strict = false
   static override flags = {
@@ -49,6 +53,12 @@ Option -m gives cl_status's human-readable wording.`
     }
     const {resolveSocketPath, runStatusCommand} = await import('../runtime/legacy/operator.js')
     const out = await runStatusCommand(resolveSocketPath({socket, stateDir}), rest, {json})
+    if (json && rest.length === 0) {
+      // The overview as the envelope; without a daemon, the error (exit 3, as cl_status).
+      if (out.exitCode === 0) return this.printJson(JSON.parse(out.stdout))
+      process.stderr.write(out.stderr)
+      return this.printJson(null, {exitCode: out.exitCode, error: out.stderr.trim().replace(/^hakit status: /, '')})
+    }
     process.stdout.write(out.stdout)
     process.stderr.write(out.stderr)
     process.exitCode = out.exitCode

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 /** Flags shared by every `hakit lint` command. */
 export const lintFlags = {
-  json: Flags.boolean({description: 'print the findings as a JSON array of {file, line, column, severity, id, message}'}),
+  json: Flags.boolean({description: 'print the findings as JSON: the envelope of docs/json.md, findings {file, line, column, severity, id, message}'}),
   strict: Flags.boolean({description: 'count warnings as errors for the exit code'}),
   offline: Flags.boolean({
     description: 'skip checks against this machine (resource scripts, respawn programs, users, interfaces): use for files copied from another host',

@@ -37,7 +37,7 @@ test('hakit status against a running daemon: overview, --json and cl_status sub-
     assert.equal(overview.status, 0, overview.stderr)
     assert.match(overview.stdout, /n1 +active +normal \(this node\)/)
     assert.match(overview.stdout, /Marker::alpha +\(owner n1\) +held by n1/)
-    const json = JSON.parse(lab.cli('n1', ['status', '--json']).stdout)
+    const json = JSON.parse(lab.cli('n1', ['status', '--json']).stdout).result
     assert.equal(json.node, 'n1')
     assert.equal(json.rscstatus, 'local')
     assert.deepEqual(json.failover.groups.map((g: {key: string; heldBy: string[]}) => [g.key, g.heldBy]), [['Marker::alpha', ['n1']]])

@@ -198,3 +198,66 @@ test('rollback when a detached daemon was already stopped: start it first (it ad
   assert.equal(startsOf(sim), before)
   assert.deepEqual(sim.dualHolds, [])
 })
+
+/** The node's daemon restarted with `--detached` (the rollback from the CRM runtime): a fresh machine that finds `found` running. */
+function bootDetached(sim: Sim, name: string, found: string[]): void {
+  sim.boot(name, true)
+  sim.node(name).machine = new FailoverMachine({localNode: name, nodes: sim.names, groups: sim.groups, autoFailback: 'on', stonith: false, startDetached: true})
+  for (const key of found) sim.event(name, {type: 'found-running', key})
+}
+
+test('rollback from the CRM runtime: legacy daemons started --detached one at a time adopt nothing, take over nothing; attach then manages in place', () => {
+  const sim = stableCluster()
+  const before = startsOf(sim)
+  // the CRM runtime ran the groups; its daemons are gone (the legacy machines with them)
+  for (const name of ['n1', 'n2']) sim.node(name).up = false
+  // n1's legacy daemon starts detached while n2 has none yet: it does not take g2
+  bootDetached(sim, 'n1', ['g1'])
+  sim.start('n1')
+  sim.run()
+  assert.equal(sim.node('n1').machine.snapshot().phase, 'detached')
+  assert.deepEqual(sim.node('n1').machine.snapshot().groups.filter((g) => g.state === 'held').map((g) => g.key), ['g1'])
+  assert.deepEqual([...sim.node('n1').running], ['g1'], 'n1 took nothing')
+  assert.ok(sim.node('n2').running.has('g2'), 'n2 still runs g2 without a daemon')
+  bootDetached(sim, 'n2', ['g2'])
+  sim.start('n2')
+  sim.run()
+  for (const name of ['n1', 'n2']) {
+    sim.event(name, {type: 'attach'})
+    sim.run()
+    assert.equal(sim.node(name).machine.snapshot().phase, 'stable', `${name} manages again`)
+  }
+  assert.deepEqual(sim.placement(), {g1: ['n1'], g2: ['n2']})
+  assert.equal(startsOf(sim), before, 'nothing started again')
+  assert.deepEqual(sim.dualHolds, [])
+  sim.kill('n2')
+  sim.run()
+  assert.deepEqual(sim.placement(), {g1: ['n1'], g2: ['n1']}, 'managed again: n2 lost, g2 moves to n1')
+})
+
+test('why --detached: a legacy daemon started normally while its peer runs no legacy daemon takes the peer\'s group too', () => {
+  const sim = stableCluster()
+  for (const name of ['n1', 'n2']) sim.node(name).up = false
+  sim.boot('n1', true)
+  sim.event('n1', {type: 'found-running', key: 'g1'})
+  sim.start('n1')
+  sim.run()
+  assert.ok(sim.node('n1').running.has('g2') && sim.node('n2').running.has('g2'), 'g2 now runs twice')
+})
+
+test('peers learn who is detached (hakit cutover refuses while a live peer still manages): from the report, reset by a restart', () => {
+  const sim = stableCluster()
+  const seen = (by: string, peer: string) => sim.node(by).machine.snapshot().peers.find((p) => p.node === peer)?.detached
+  assert.equal(seen('n1', 'n2'), false, 'a managing peer says so in its reports')
+  sim.event('n2', {type: 'detach'})
+  sim.run()
+  assert.equal(seen('n1', 'n2'), true)
+  // a detached node still learns about the others
+  sim.event('n1', {type: 'detach'})
+  sim.run()
+  assert.equal(seen('n2', 'n1'), true)
+  // n1 restarts as another daemon (the CRM runtime): nothing is known about it any more
+  sim.event('n2', {type: 'peer-restarted', node: 'n1'})
+  sim.run()
+  assert.equal(seen('n2', 'n1'), undefined)
+})

@@ -121,6 +121,29 @@ test('a DRBD site: the probe step says what crm_mon must show for the promotable
   const finish = plan.steps.find((s) => s.id === 'finish')!
   assert.ok(finish.commands.some((c) => c.run === 'systemctl disable drbd'))
   assert.ok(!plan.steps.some((s) => s.commands.some((c) => /systemctl stop drbd/.test(c.run))))
+  // the cut-over to the CRM runtime says what its status must show for the clone
+  assert.match(plan.toCrm.find((s) => s.id.startsWith('crm-switch-'))!.check!, /DRBD \(`[^`]+`\): `hakit crm status -r` shows it Promoted where v1 made it primary/)
   // and a site without DRBD says nothing about it
   assert.doesNotMatch(cutoverPlan(site(), {dir: '/etc/ha.d'}).steps.map((s) => s.text).join(' '), /DRBD|drbd/)
+})
+
+test("the cut-over to hakit's CRM runtime: every node detached first, then one node at a time, finish once; the rollback starts detached, then attaches", () => {
+  const plan = cutoverPlan(site(), {dir: '/etc/ha.d'})
+  assert.deepEqual(plan.toCrm.map((s) => s.id), ['crm-detach', 'crm-switch-alpha.example.com', 'crm-switch-beta.example.com', 'crm-finish', 'crm-boot'])
+  const commands = plan.toCrm.flatMap((s) => stepCommands(plan, s))
+  const detaches = commands.flatMap((c, i) => (c.run === 'hakit detach' ? [i] : []))
+  const switches = commands.flatMap((c, i) => (c.run === 'hakit cutover --to crm' ? [i] : []))
+  assert.deepEqual(commands.filter((c) => c.run === 'hakit detach').map((c) => c.node), plan.nodes)
+  assert.deepEqual(commands.filter((c) => c.run === 'hakit cutover --to crm').map((c) => c.node), plan.nodes)
+  assert.ok(Math.max(...detaches) < Math.min(...switches), 'every node is detached before any switches')
+  assert.ok(commands.findIndex((c) => c.run === 'hakit cutover --finish') > Math.max(...switches))
+  // each switch names the groups its probes must find on that node
+  for (const u of plan.units) assert.match(plan.toCrm.find((s) => s.id === `crm-switch-${u.node}`)!.check!, new RegExp(`\`${u.id}\``))
+  const back = plan.crmRollback.flatMap((s) => stepCommands(plan, s)).map((c) => c.run)
+  assert.ok(back.lastIndexOf('hakit cutover --to legacy') < back.indexOf('hakit attach'), 'every node back on the legacy daemon before any attaches')
+  // another configuration directory is passed on
+  assert.ok(cutoverPlan(site(), {dir: '/srv/ha.d'}).toCrm.some((s) => s.commands.some((c) => c.run === 'hakit cutover --to crm --config-dir /srv/ha.d')))
+  const report = migrationReport(site(), {files: ['/etc/ha.d/haresources'], dir: '/etc/ha.d'})
+  assert.match(report, /### To hakit's CRM runtime instead/)
+  assert.match(report, /on alpha\.example\.com: `hakit cutover --to crm`/)
 })

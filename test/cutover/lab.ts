@@ -112,10 +112,10 @@ export class CutoverLab {
     process.exit(130)
   }
 
-  constructor(readonly dir: string, readonly haresources: string) {
+  constructor(readonly dir: string, readonly haresources: string, names: string[] = ['n1', 'n2']) {
     const tag = `hkco${process.pid}`
     this.client = `${tag}-c`
-    this.nodes = ['n1', 'n2'].map((name, i) => ({name, address: `${SUBNET}.${i + 1}`, netns: `${tag}-${name}`, dir: join(dir, name)}))
+    this.nodes = names.map((name, i) => ({name, address: `${SUBNET}.${i + 1}`, netns: `${tag}-${name}`, dir: join(dir, name)}))
     process.on('exit', this.onExit)
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
@@ -183,6 +183,30 @@ export class CutoverLab {
     await this.waitFor(`hakit on ${node.name} to exit`, 60_000, () => this.sh(node, `kill -0 ${pid} 2>/dev/null`).status !== 0)
   }
 
+  /** The shell command that starts `hakit run --crm` on the node, as the hakit-crm service runs it (for `hakit cutover --start`). */
+  crmStartCommand(node: LabNode): string {
+    return `setsid sh -c 'echo $$ >/run/hakit-crm.pid; exec hakit run --crm --config-dir /etc/ha.d --state-dir ${join(node.dir, 'state')}' </dev/null >>${join(node.dir, 'crm.out')} 2>&1 &`
+  }
+
+  /** The shell command that starts `hakit run --legacy` on the node (for `hakit cutover --to legacy --start-legacy`). */
+  legacyStartCommand(node: LabNode): string {
+    return `setsid sh -c 'echo $$ >/run/hakit-legacy.pid; exec hakit run --legacy --config-dir /etc/ha.d --state-dir ${join(node.dir, 'state')}' </dev/null >>${join(node.dir, 'legacy.out')} 2>&1 &`
+  }
+
+  crmLog(node: LabNode): string {
+    const path = join(node.dir, 'crm.out')
+    return existsSync(path) ? readFileSync(path, 'utf8') : ''
+  }
+
+  /** A power failure: every process of the node killed at once (SIGKILL to its PID 1), its link down (its addresses leave the network). */
+  async powerOff(node: LabNode): Promise<void> {
+    const pid = node.initPid!
+    process.kill(pid, 'SIGKILL')
+    await this.waitFor(`${node.name} to die`, 30_000, () => !existsSync(`/proc/${pid}`))
+    node.initPid = undefined
+    run('ip', ['-n', node.netns, 'link', 'set', 'hb0', 'down'])
+  }
+
   legacyLog(node: LabNode): string {
     const path = join(node.dir, 'legacy.out')
     return existsSync(path) ? readFileSync(path, 'utf8') : ''
@@ -244,7 +268,7 @@ export class CutoverLab {
   logTail(): string {
     const out: string[] = []
     for (const n of this.nodes) {
-      for (const f of ['init.err', 'legacy.out', 'heartbeat.out', 'log/ha-log', 'blocked.log', 'corosync.out', 'pacemakerd.out', 'log/corosync.log', 'log/pacemaker.log']) {
+      for (const f of ['init.err', 'legacy.out', 'crm.out', 'heartbeat.out', 'log/ha-log', 'blocked.log', 'corosync.out', 'pacemakerd.out', 'log/corosync.log', 'log/pacemaker.log']) {
         const p = join(n.dir, f)
         if (!existsSync(p)) continue
         const lines = readFileSync(p, 'utf8').trim().split('\n').slice(-10)
@@ -334,12 +358,12 @@ function sweepStaleLabs(): void {
   }
 }
 
-/** Builds the topology and boots both nodes (no daemon running yet). */
-export async function startCutoverLab(haresources: string): Promise<CutoverLab> {
+/** Builds the topology and boots the nodes (default n1 and n2; no daemon running yet). */
+export async function startCutoverLab(haresources: string, names?: string[]): Promise<CutoverLab> {
   sweepStaleLabs()
   const dir = mkdtempSync(join(tmpdir(), `hakit-cutover-lab-${process.pid}-`))
   chmodSync(dir, 0o711)
-  const lab = new CutoverLab(dir, haresources)
+  const lab = new CutoverLab(dir, haresources, names)
   try {
     const c = lab.client
     run('ip', ['netns', 'add', c])

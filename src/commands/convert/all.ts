@@ -4,7 +4,12 @@ import {UserError} from '../../core/errors.js'
 
 export default class ConvertAll extends HakitCommand {
   static override summary = 'Convert a whole Heartbeat v1 configuration into a Pacemaker/Corosync bundle'
-  static override description = `Reads DIR/haresources, DIR/ha.cf, DIR/authkeys and drbd.conf (DIR/drbd.conf, or /etc/drbd.conf for /etc/ha.d, or --drbd) and writes into OUTDIR: cib.xml, crm.txt (crm shell), pcs.sh (pcs script), corosync.conf, authkey (mode 0400) and MIGRATION.md — every mapping, every warning, what behaves differently, and the cut-over steps. Every file is written atomically. --check plays the failover scenarios (every node starting, each node lost and back, standby, a failed start, a partition) with the v1 failover machine on the old files and the scheduler on cib.xml, prints the per-scenario table and puts the differences into MIGRATION.md "Behaviour changes". Exit 0, or 1 when a finding is an error (the bundle is still written) or --check finds a difference that is not a documented one, 2 when an input cannot be read.`
+  static override description = `Reads DIR/haresources, DIR/ha.cf, DIR/authkeys and drbd.conf (DIR/drbd.conf, or /etc/drbd.conf for /etc/ha.d, or --drbd) and writes into OUTDIR: cib.xml, crm.txt (crm shell), pcs.sh (pcs script), corosync.conf, authkey (mode 0400) and MIGRATION.md — every mapping, every warning, what behaves differently, and the cut-over steps. Every file is written atomically. --check plays the failover scenarios (every node starting, each node lost and back, standby, a failed start, a partition) with the v1 failover machine on the old files and the scheduler on cib.xml, prints the per-scenario table and puts the differences into MIGRATION.md "Behaviour changes".
+
+EXIT CODES
+  0  converted; no finding is an error (and with --check no undocumented difference)
+  1  a finding is an error (the bundle is still written), --check found a difference that is not a documented one, or --apply was refused
+  2  an input cannot be read or parsed, or the flags are wrong`
 
   static override examples = [
     '<%= config.bin %> convert all --out /root/pacemaker',
@@ -48,9 +53,13 @@ export default class ConvertAll extends HakitCommand {
       cib: flags.cib,
       check: flags.check,
     })
-    support.reportFindings(findings, flags.json)
-    if (!flags.json) process.stderr.write(`wrote cib.xml, crm.txt, pcs.sh, corosync.conf, authkey, MIGRATION.md to ${flags.out}\n`)
+    const files = ['cib.xml', 'crm.txt', 'pcs.sh', 'corosync.conf', 'authkey', 'MIGRATION.md']
+    if (!flags.json) {
+      support.reportFindings(findings)
+      process.stderr.write(`wrote ${files.join(', ')} to ${flags.out}\n`)
+    }
     const {hasErrors} = await import('../../core/findings.js')
+    let applied: {applied: boolean; versionBefore: string; versionAfter: string | null} | null = null
     if (flags.apply) {
       if (hasErrors(findings) && !flags['dry-run']) {
         throw new UserError('not applying: the conversion has error findings (fix them, or look with --dry-run)', 1)
@@ -65,6 +74,7 @@ export default class ConvertAll extends HakitCommand {
         dryRun: flags['dry-run'],
         onDiff: (diff) => process.stderr.write(`${diff.equal ? 'the live CIB already has this configuration' : renderCibDiff(diff, chalk)}\n`),
       })
+      applied = {applied: result.applied, versionBefore: result.versionBefore, versionAfter: result.versionAfter ?? null}
       if (result.applied) process.stderr.write(`applied to the live CIB (version ${result.versionBefore} → ${result.versionAfter})\n`)
       else if (flags['dry-run']) process.stderr.write(`dry run: nothing changed (live CIB version ${result.versionBefore})\n`)
     }
@@ -76,6 +86,8 @@ export default class ConvertAll extends HakitCommand {
       undocumented = behaviour.undocumented > 0
       process.stderr.write(undocumented ? `${behaviour.undocumented} undocumented difference(s) between Heartbeat and the conversion: see MIGRATION.md "Behaviour changes"\n` : 'behaviour check: no undocumented difference\n')
     }
-    process.exitCode = hasErrors(findings) || undocumented ? 1 : 0
+    const exitCode = hasErrors(findings) || undocumented ? 1 : 0
+    if (flags.json) return this.printJson({out: flags.out, files, apply: applied, behaviour: behaviour ?? null}, {findings, exitCode})
+    process.exitCode = exitCode
   }
 }

@@ -1,9 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../cli/base-command.js'
+import {CONVERT_EXIT_CODES} from '../../cli/exit-codes.js'
 
 export default class ConvertAuthkeys extends HakitCommand {
   static override summary = 'Make a corosync authkey from heartbeat authkeys'
-  static override description = `Writes the binary corosync authkey (256 bytes, mode 0400). By default it is derived reproducibly from the sha1/md5 passphrase that "auth N" selects (HKDF-SHA256 with a fixed salt), so every node gets the same key from the same authkeys; --generate makes a random key instead (then copy that one file to every node). crc (no authentication) and files without a usable key always get a random key, with a warning. The key is never printed.`
+  static override description = `Writes the binary corosync authkey (256 bytes, mode 0400). By default it is derived reproducibly from the sha1/md5 passphrase that "auth N" selects (HKDF-SHA256 with a fixed salt), so every node gets the same key from the same authkeys; --generate makes a random key instead (then copy that one file to every node). crc (no authentication) and files without a usable key always get a random key, with a warning. The key is never printed.
+
+${CONVERT_EXIT_CODES}`
 
   static override examples = [
     '<%= config.bin %> convert authkeys --out /etc/corosync/authkey',
@@ -31,6 +34,6 @@ export default class ConvertAuthkeys extends HakitCommand {
     const inputs = await loadLegacy({authkeys: args.file})
     const result = convertAuthkeys(selectedAuthKey(inputs.authkeys), {generate: flags.generate})
     const findings = [...inputs.findings, ...result.findings]
-    process.exitCode = await support.emitConversion({data: result.key, out: flags.out, mode: AUTHKEY_MODE, json: flags.json, findings})
+    await support.emitConversion({command: this.id!, data: result.key, out: flags.out, mode: AUTHKEY_MODE, json: flags.json, findings})
   }
 }

@@ -1,9 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../cli/base-command.js'
+import {CONVERT_EXIT_CODES} from '../../cli/exit-codes.js'
 
 export default class ConvertCib extends HakitCommand {
   static override summary = 'Upgrade the CIB of a Pacemaker 1.0/1.1 cluster on Heartbeat to one Pacemaker 2.1.5 accepts'
-  static override description = `Reads the old cluster's configuration — a CIB XML (/var/lib/heartbeat/crm/cib.xml, cibadmin -Q output; pacemaker-1.0/1.2 schemas) and/or crm shell files (crm configure show output, crm command files), merged in order as "crm configure load update" would — and writes a CIB for Pacemaker 2.1.5 with the same placements: retired cluster options renamed (crmd-transition-delay → transition-delay), moved (default-resource-stickiness → rsc_defaults) or dropped (dc-version, cluster-infrastructure=Heartbeat, expected-quorum-votes); Heartbeat's UUID node ids replaced by corosync nodeids (ha.cf node order with --hacf); master resources as promotable clones with Promoted/Unpromoted roles; order scores as kinds; resource-failure-stickiness as migration-threshold; renamed agents and heartbeat-class resources mapped; the status section dropped. Every change is a finding. The result is checked like crm_verify (and agents against the installed OCF root). Exit 0, or 1 when a finding is an error (the output is still written), 2 when an input cannot be read.`
+  static override description = `Reads the old cluster's configuration — a CIB XML (/var/lib/heartbeat/crm/cib.xml, cibadmin -Q output; pacemaker-1.0/1.2 schemas) and/or crm shell files (crm configure show output, crm command files), merged in order as "crm configure load update" would — and writes a CIB for Pacemaker 2.1.5 with the same placements: retired cluster options renamed (crmd-transition-delay → transition-delay), moved (default-resource-stickiness → rsc_defaults) or dropped (dc-version, cluster-infrastructure=Heartbeat, expected-quorum-votes); Heartbeat's UUID node ids replaced by corosync nodeids (ha.cf node order with --hacf); master resources as promotable clones with Promoted/Unpromoted roles; order scores as kinds; resource-failure-stickiness as migration-threshold; renamed agents and heartbeat-class resources mapped; the status section dropped. Every change is a finding. The result is checked like crm_verify (and agents against the installed OCF root).
+
+${CONVERT_EXIT_CODES}`
 
   static override examples = [
     '<%= config.bin %> convert cib /var/lib/heartbeat/crm/cib.xml --hacf /etc/ha.d/ha.cf --out cib.xml',
@@ -45,6 +48,6 @@ export default class ConvertCib extends HakitCommand {
       agentDir: flags['no-agent-check'] ? undefined : (flags['agent-dir'] ?? installedAgentDir()),
     })
     const text = printCibAs(result.cib, flags.to as 'cib' | 'crm' | 'pcs', support.generatorHeader(this.argv))
-    process.exitCode = await support.emitConversion({data: text, out: flags.out, json: flags.json, findings: result.findings})
+    await support.emitConversion({command: this.id!, data: text, out: flags.out, json: flags.json, findings: result.findings})
   }
 }

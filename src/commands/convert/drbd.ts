@@ -1,9 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../cli/base-command.js'
+import {CONVERT_EXIT_CODES} from '../../cli/exit-codes.js'
 
 export default class ConvertDrbd extends HakitCommand {
   static override summary = 'Convert drbd.conf resources to Pacemaker promotable clones'
-  static override description = `Reads drbd.conf (any dialect: 0.7, 8.x, 9.x) and its includes, and prints an ocf:linbit:drbd promotable clone for every DRBD resource (notify=true, one monitor per role with different intervals, the agent's timeouts; clone-max = number of hosts). Stacked resources are colocated with and ordered after their lower resource. --to drbd9 prints the configuration rewritten for DRBD 9 instead (for sites upgrading DRBD too; check it with drbdadm -c FILE dump all). Exit 0, or 1 when a finding is an error, 2 when the file cannot be read.`
+  static override description = `Reads drbd.conf (any dialect: 0.7, 8.x, 9.x) and its includes, and prints an ocf:linbit:drbd promotable clone for every DRBD resource (notify=true, one monitor per role with different intervals, the agent's timeouts; clone-max = number of hosts). Stacked resources are colocated with and ordered after their lower resource. --to drbd9 prints the configuration rewritten for DRBD 9 instead (for sites upgrading DRBD too; check it with drbdadm -c FILE dump all).
+
+${CONVERT_EXIT_CODES}`
 
   static override examples = ['<%= config.bin %> convert drbd', '<%= config.bin %> convert drbd /etc/drbd.d/r0.res --to crm', '<%= config.bin %> convert drbd /etc/drbd.conf --to drbd9 --out /tmp/drbd9.conf']
 
@@ -30,12 +33,12 @@ export default class ConvertDrbd extends HakitCommand {
       const parsed = await loadDrbd(args.file)
       const out = printDrbd9Config(parsed.model)
       const header = support.generatorHeader(this.argv).map((l) => `# ${l}`).join('\n')
-      process.exitCode = await support.emitConversion({data: `${header}\n${out.text}`, out: flags.out, json: flags.json, findings: [...parsed.findings, ...out.notes, ...dopdHandlerFindings(parsed.model)]})
+      await support.emitConversion({command: this.id!, data: `${header}\n${out.text}`, out: flags.out, json: flags.json, findings: [...parsed.findings, ...out.notes, ...dopdHandlerFindings(parsed.model)]})
       return
     }
     const inputs = await loadLegacy({drbd: args.file})
     const result = convertDrbd(inputs.drbd ?? [], {file: args.file})
     const text = printCibAs(result.cib, flags.to as 'cib' | 'crm' | 'pcs', support.generatorHeader(this.argv))
-    process.exitCode = await support.emitConversion({data: text, out: flags.out, json: flags.json, findings: [...inputs.findings, ...result.findings]})
+    await support.emitConversion({command: this.id!, data: text, out: flags.out, json: flags.json, findings: [...inputs.findings, ...result.findings]})
   }
 }

@@ -1,9 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../cli/base-command.js'
+import {CONVERT_EXIT_CODES} from '../../cli/exit-codes.js'
 
 export default class ConvertHacf extends HakitCommand {
   static override summary = 'Convert ha.cf (+ authkeys) to corosync.conf for corosync 3, or to CIB properties'
-  static override description = `Reads ha.cf (a file, or the one in a directory) and prints corosync.conf for corosync 3 (knet links, nodelist, two_node quorum, token from deadtime, crypto) — or, with --to cib|crm|pcs, the CIB part: cluster properties, resource-stickiness, ping clones, fencing resources. The corosync.conf is checked for keys corosync -t does not look at. Exit 0, or 1 when a finding is an error, 2 when an input cannot be read.`
+  static override description = `Reads ha.cf (a file, or the one in a directory) and prints corosync.conf for corosync 3 (knet links, nodelist, two_node quorum, token from deadtime, crypto) — or, with --to cib|crm|pcs, the CIB part: cluster properties, resource-stickiness, ping clones, fencing resources. The corosync.conf is checked for keys corosync -t does not look at.
+
+${CONVERT_EXIT_CODES}`
 
   static override examples = [
     '<%= config.bin %> convert hacf',
@@ -50,6 +53,6 @@ export default class ConvertHacf extends HakitCommand {
     } else {
       text = printCibAs(bundle.cib, flags.to as 'cib' | 'crm' | 'pcs', support.generatorHeader(this.argv))
     }
-    process.exitCode = await support.emitConversion({data: text, out: flags.out, json: flags.json, findings})
+    await support.emitConversion({command: this.id!, data: text, out: flags.out, json: flags.json, findings})
   }
 }

@@ -1,9 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../cli/base-command.js'
+import {CONVERT_EXIT_CODES} from '../../cli/exit-codes.js'
 
 export default class ConvertHaresources extends HakitCommand {
   static override summary = 'Convert haresources (+ ha.cf) to a Pacemaker configuration'
-  static override description = `Reads a haresources file, or a directory holding haresources and ha.cf (and drbd.conf), and prints the Pacemaker configuration: one group per line in file order, each v1 script mapped to its OCF agent, init scripts as lsb: (or systemd:), a location preference for the named node, auto_failback as resource-stickiness, drbddisk as an ocf:linbit:drbd promotable clone. Findings go to stderr (or stdout as JSON with --json). Exit 0, or 1 when a finding is an error (the output is still written), 2 when an input cannot be read.`
+  static override description = `Reads a haresources file, or a directory holding haresources and ha.cf (and drbd.conf), and prints the Pacemaker configuration: one group per line in file order, each v1 script mapped to its OCF agent, init scripts as lsb: (or systemd:), a location preference for the named node, auto_failback as resource-stickiness, drbddisk as an ocf:linbit:drbd promotable clone. Findings go to stderr (or stdout as JSON with --json).
+
+${CONVERT_EXIT_CODES}`
 
   static override examples = [
     '<%= config.bin %> convert haresources',
@@ -52,6 +55,6 @@ export default class ConvertHaresources extends HakitCommand {
     // corosync and authkey findings belong to `convert hacf` / `convert authkeys`.
     const findings = [...inputs.findings, ...bundle.findings.filter((f) => !/^convert-(auth|hacf-token|node-addr|hacf-watchdog)/.test(f.id))]
     const text = printCibAs(bundle.cib, flags.to as 'cib' | 'crm' | 'pcs', support.generatorHeader(this.argv))
-    process.exitCode = await support.emitConversion({data: text, out: flags.out, json: flags.json, findings})
+    await support.emitConversion({command: this.id!, data: text, out: flags.out, json: flags.json, findings})
   }
 }

@@ -37,10 +37,8 @@ ENVIRONMENT
     const {hasErrors, sortFindings} = await import('../../core/findings.js')
     const findings = sortFindings(verifyCib(loaded.cib, {file: loaded.label, text, agentDir}))
     const failed = hasErrors(findings, flags.strict)
-    if (flags.json) {
-      const {findingsToJson} = await import('../../cli/render-findings.js')
-      this.print(JSON.stringify({apiVersion: 1, command: 'crm verify', result: {valid: !failed, findings: findingsToJson(findings)}}, null, 2))
-    } else if (findings.length > 0) {
+    if (flags.json) return this.printJson({valid: !failed}, {findings, exitCode: failed ? 78 : 0})
+    if (findings.length > 0) {
       const {makeChalk} = await import('../../cli/color.js')
       const {renderFindingsText, renderFindingsSummary} = await import('../../cli/render-findings.js')
       this.print(renderFindingsText(findings, makeChalk()))

@@ -30,12 +30,10 @@ EXIT CODES
     ])
     const loaded = await loadCib(args.cib)
     const report = await diffBehaviour(args.dir, loaded.cib, loaded.label)
-    if (flags.json) {
-      this.print(JSON.stringify({apiVersion: 1, command: 'diff behaviour', result: report}, null, 2))
-    } else {
-      this.print(behaviourTable(report).join('\n'))
-      for (const s of report.scenarios) for (const g of s.groups) if (!g.same) this.print(`${s.name}, ${g.unit}: ${g.reason}${g.documented ? '' : ' (not a documented difference)'}`)
-    }
-    process.exitCode = report.undocumented > 0 ? 1 : 0
+    const exitCode = report.undocumented > 0 ? 1 : 0
+    if (flags.json) return this.printJson(report, {exitCode})
+    this.print(behaviourTable(report).join('\n'))
+    for (const s of report.scenarios) for (const g of s.groups) if (!g.same) this.print(`${s.name}, ${g.unit}: ${g.reason}${g.documented ? '' : ' (not a documented difference)'}`)
+    process.exitCode = exitCode
   }
 }

@@ -49,8 +49,9 @@ ENVIRONMENT
     const diff = diffCibs(a.cib, b.cib, {strict: flags.strict, labels: [a.label, b.label], unified: !flags.json})
     if (flags.json) {
       const result = {equal: diff.equal, a: {source: a.label, format: a.kind}, b: {source: b.label, format: b.kind}, changes: diff.changes}
-      this.print(JSON.stringify({apiVersion: 1, command: 'diff crm', result}, null, 2))
-    } else if (!diff.equal) {
+      return this.printJson(result, {exitCode: diff.equal ? 0 : 1})
+    }
+    if (!diff.equal) {
       const {makeChalk} = await import('../../cli/color.js')
       const {renderCibDiff} = await import('../../cib/render-diff.js')
       this.print(renderCibDiff(diff, makeChalk()))

@@ -33,6 +33,6 @@ ${LINT_ENVIRONMENT}`
     const {emitFindings} = await import('../../cli/lint-output.js')
     const drbdConf = flags['no-drbd'] ? null : flags['drbd-conf']
     const result = await lintAll(args.dir, {offline: flags.offline, drbdConf})
-    emitFindings(result.findings, flags, result.unreadable)
+    emitFindings(this.id!, result.findings, flags, result.unreadable)
   }
 }

@@ -28,6 +28,6 @@ ${LINT_ENVIRONMENT}`
     const {args, flags} = await this.parse(LintAuthkeys)
     const {lintAuthkeysPath} = await import('../../lint/files.js')
     const {emitFindings} = await import('../../cli/lint-output.js')
-    emitFindings(await lintAuthkeysPath(args.file), flags)
+    emitFindings(this.id!, await lintAuthkeysPath(args.file), flags)
   }
 }

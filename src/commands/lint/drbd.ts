@@ -1,11 +1,16 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../cli/base-command.js'
+import {LINT_ENVIRONMENT, LINT_EXIT_CODES} from '../../lint/flags.js'
 
 export default class LintDrbd extends HakitCommand {
   static override summary = 'Check a drbd.conf (0.7, 8.x or 9.x) and the files it includes'
   static override description = `Reads the file and its includes, says which DRBD dialect it is written in, and reports syntax errors, keywords of another DRBD version, duplicate minors, ports and disks, resources with one host, missing node-ids, and fencing set-ups that fail under Pacemaker.
 
-One finding a line: file:line:col severity rule-id message. Exit 0 without errors, 1 with errors (or warnings with --strict), 2 when the file cannot be read.`
+One finding a line: file:line:col severity rule-id message.
+
+${LINT_EXIT_CODES}
+
+${LINT_ENVIRONMENT}`
 
   static override examples = ['<%= config.bin %> lint drbd', '<%= config.bin %> lint drbd /etc/drbd.d/r0.res --json', '<%= config.bin %> lint drbd drbd.conf --ha-node alpha --ha-node beta']
 
@@ -14,22 +19,23 @@ One finding a line: file:line:col severity rule-id message. Exit 0 without error
   }
 
   static override flags = {
-    json: Flags.boolean({description: 'print the findings as a JSON array'}),
+    json: Flags.boolean({description: 'print the findings as JSON (docs/json.md)'}),
     strict: Flags.boolean({description: 'count warnings as errors for the exit code'}),
     'ha-node': Flags.string({description: 'a cluster node name; DRBD hosts outside this list are reported (repeatable)', multiple: true}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(LintDrbd)
-    const [{lintDrbdPath}, {hasErrors}, render, {makeChalk}] = await Promise.all([
+    const [{lintDrbdPath}, {lintExitCode, lintResult}, render, {makeChalk}] = await Promise.all([
       import('../../lint/drbd.js'),
-      import('../../core/findings.js'),
+      import('../../cli/lint-output.js'),
       import('../../cli/render-findings.js'),
       import('../../cli/color.js'),
     ])
     const findings = await lintDrbdPath(args.file, {haNodes: flags['ha-node']})
-    if (flags.json) this.print(JSON.stringify(render.findingsToJson(findings), null, 2))
-    else this.print(render.renderFindingsText(findings, makeChalk()))
-    process.exitCode = hasErrors(findings, flags.strict) ? 1 : 0
+    const exitCode = lintExitCode(findings, flags.strict)
+    if (flags.json) return this.printJson(lintResult(findings), {findings, exitCode})
+    this.print(render.renderFindingsText(findings, makeChalk()))
+    process.exitCode = exitCode
   }
 }

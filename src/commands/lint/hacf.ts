@@ -27,6 +27,6 @@ ${LINT_ENVIRONMENT}`
     const {args, flags} = await this.parse(LintHacf)
     const {lintHaCfPath} = await import('../../lint/files.js')
     const {emitFindings} = await import('../../cli/lint-output.js')
-    emitFindings(await lintHaCfPath(args.file, {offline: flags.offline}), flags)
+    emitFindings(this.id!, await lintHaCfPath(args.file, {offline: flags.offline}), flags)
   }
 }

@@ -27,6 +27,6 @@ ${LINT_ENVIRONMENT}`
     const {args, flags} = await this.parse(LintHaresources)
     const {lintHaresourcesPath} = await import('../../lint/files.js')
     const {emitFindings} = await import('../../cli/lint-output.js')
-    emitFindings(await lintHaresourcesPath(args.file, {offline: flags.offline}), flags)
+    emitFindings(this.id!, await lintHaresourcesPath(args.file, {offline: flags.offline}), flags)
   }
 }

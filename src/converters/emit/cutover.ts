@@ -37,6 +37,10 @@ export interface CutoverPlan {
   rollbackEarly: CutoverStep[]
   /** Rollback once Pacemaker manages the resources. */
   rollbackLate: CutoverStep[]
+  /** To hakit's CRM runtime (`hakit run --crm`) on the same nodes and /etc/ha.d, one node at a time. */
+  toCrm: CutoverStep[]
+  /** From the CRM runtime back to `hakit run --legacy`. */
+  crmRollback: CutoverStep[]
 }
 
 export interface CutoverSite {
@@ -175,7 +179,50 @@ export function cutoverPlan(bundle: Bundle, site: CutoverSite): CutoverPlan {
       commands: [{on: 'every', run: 'systemctl stop pacemaker corosync'}, {on: 'every', run: 'systemctl disable corosync pacemaker'}],
     },
   ]
-  return {nodes, units, steps, heartbeatDetach, rollbackEarly, rollbackLate}
+  const dirFlag = site.dir === '/etc/ha.d' ? '' : ` --config-dir ${site.dir}`
+  const toCrm: CutoverStep[] = [
+    {
+      id: 'crm-detach',
+      text: 'On every node, tell the legacy daemon to stop managing resources (`hakit detach`): it keeps running and keeps answering its peers, but starts, stops and takes over nothing any more. Detach EVERY node before switching any: a node that still manages takes over the groups of a node that switches.',
+      commands: [{on: 'every', run: 'hakit detach'}, {on: 'every', run: 'hakit status'}],
+      check: '`hakit status` on each node shows a `DETACHED` line.',
+    },
+    ...nodes.map((node): CutoverStep => {
+      const here = units.filter((u) => u.node === node).map((u) => `\`${u.id}\``)
+      return {
+        id: `crm-switch-${node}`,
+        text: `On ${node}: \`hakit cutover --to crm\` writes the CRM daemon's first CIB (haresources converted, maintenance-mode=true), stops the detached legacy daemon (the resources keep running), starts the CRM daemon (\`systemctl start hakit-crm\`) and waits until it has joined a cluster with a DC and probed every resource here. The CRM daemon counts only nodes that run it as members: a node still running the legacy daemon is not recovered, fenced or probed. It refuses while this node or a live peer still manages resources (not detached). One node at a time: wait for the command to finish before the next node.`,
+        commands: [{on: node, run: `hakit cutover --to crm${dirFlag}`}],
+        check: `the last line lists, as running on ${node}, what v1 runs there (${here.length > 0 ? `the resources of ${here.join(', ')}` : 'nothing, unless v1 moved a group here'})${drbd.length > 0 ? `; DRBD (${drbd.map((id) => `\`${id}\``).join(', ')}): \`hakit crm status -r\` shows it Promoted where v1 made it primary and Unpromoted elsewhere (the lab tests this with ocf:pacemaker:Stateful in place of drbd; give an edited conversion with \`--cib FILE\` when a resource script does not convert one to one)` : ''}.`,
+      }
+    }),
+    {
+      id: 'crm-finish',
+      text: 'When every node runs the CRM daemon: `hakit cutover --check` lists where every resource runs and whether switching maintenance off would start, stop or move anything (it asks the scheduler); `--finish` does the same checks and only then sets maintenance-mode=false. The CRM cluster then manages the resources where they run: nothing is restarted, only the recurring monitors start. If the check refuses (for example a group that runs away from its haresources node while auto_failback is on would move back), fix that first or roll back.',
+      commands: [{on: 'one', run: 'hakit cutover --check'}, {on: 'one', run: 'hakit cutover --finish'}, {on: 'one', run: 'hakit crm status -r'}],
+      check: '`hakit crm status -r` shows every resource Started on the node it ran on, not unmanaged.',
+    },
+    {
+      id: 'crm-boot',
+      text: 'Make the switch survive a reboot.',
+      commands: [{on: 'every', run: 'systemctl disable hakit-legacy && systemctl enable hakit-crm'}],
+    },
+  ]
+  const crmRollback: CutoverStep[] = [
+    {
+      id: 'crm-rollback-switch',
+      text: 'On each node in turn: `hakit cutover --to legacy` sets maintenance-mode=true (the CRM cluster starts and stops nothing any more), stops the CRM daemon (in maintenance it stops nothing on the way out) and starts the legacy daemon DETACHED: it holds the groups it finds running here and takes over nothing, not even from a peer that still runs the CRM daemon.',
+      commands: [{on: 'every', run: `hakit cutover --to legacy${dirFlag}`}],
+      check: 'each run ends with `the legacy daemon runs detached and holds …` naming the groups that run there.',
+    },
+    {
+      id: 'crm-rollback-attach',
+      text: 'When every node runs the legacy daemon: `hakit attach` on every node. Each asks its peers what they hold, keeps what runs here and manages again. Then keep the legacy runtime at boot, and move the CRM\'s CIB aside so that a later cut-over starts from haresources again.',
+      commands: [{on: 'every', run: 'hakit attach'}, {on: 'every', run: 'hakit status'}, {on: 'every', run: 'systemctl disable hakit-crm && systemctl enable hakit-legacy'}, {on: 'every', run: 'mv /var/lib/hakit/cib /var/lib/hakit/cib.rolled-back'}],
+      check: '`hakit status` on each node shows the groups held where they run and no DETACHED line.',
+    },
+  ]
+  return {nodes, units, steps, heartbeatDetach, rollbackEarly, rollbackLate, toCrm, crmRollback}
 }
 
 function parallelFreeze(nodes: string[]): string {
@@ -216,6 +263,13 @@ export function cutoverSection(bundle: Bundle, site: CutoverSite): string[] {
   out.push('Not with a `watchdog` line in ha.cf: the watchdog reboots a node whose Heartbeat is frozen or killed',
     '(remove the line and restart Heartbeat first — an outage of its own — or take a maintenance window).',
     'There is no way back to a running Heartbeat from the freeze other than kill and start again (see Rollback).', '')
+  out.push('### To hakit\'s CRM runtime instead (`hakit run --crm`, same nodes, same /etc/ha.d)', '',
+    'No Corosync or Pacemaker packages: each node switches from `hakit run --legacy` to `hakit run --crm` in turn,',
+    'the resources keep running (measured in the lab: no failed probe, the web server keeps its PID). Instead of all',
+    'the steps above:', '')
+  render(plan.toCrm)
+  out.push('Rollback to `hakit run --legacy`, also without an outage:', '')
+  render(plan.crmRollback)
   out.push('## Rollback', '',
     '### Before maintenance mode is switched off (steps start-pacemaker to detach)', '')
   render(plan.rollbackEarly)

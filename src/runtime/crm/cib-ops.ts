@@ -85,8 +85,13 @@ export function cloneCib(cib: Cib): Cib {
 
 /** A change to the CIB. Configuration changes bump epoch; status changes bump num_updates (§5.2). */
 export type CibOp =
-  /** Replace the whole configuration (crm `configure load replace`, cibadmin --replace of configuration). */
-  | {op: 'replace-configuration'; xml: string}
+  /**
+   * Replace the whole configuration (crm `configure load replace`, cibadmin --replace of configuration).
+   * With `ifVersion` (`admin_epoch.epoch.num_updates` of the CIB the edit was made from) the change is
+   * refused when the configuration changed since then: an admin's read-modify-replace never overwrites
+   * a concurrent change (checkVersion).
+   */
+  | {op: 'replace-configuration'; xml: string; ifVersion?: string}
   /** Set (or with value undefined delete) cluster options in cib-bootstrap-options. */
   | {op: 'set-cluster-options'; options: Record<string, string | undefined>}
   /** Set or (value undefined) delete permanent node attributes (`crm_attribute -l forever`): configuration. */
@@ -172,9 +177,27 @@ export function applyCibOp(cib: Cib, op: CibOp, meta: ChangeMeta): ApplyResult {
   return {changed: true, configChanged}
 }
 
+/** Starts the error of a versioned replace whose CIB moved on; clients map it to cibadmin's exit code 103. */
+export const VERSION_CONFLICT = 'CIB changed in the meantime'
+
+/**
+ * A versioned replace applies only to the configuration it was made from. Only admin_epoch and
+ * epoch count (as crmsh's "CIB changed in the meantime" check): num_updates moves with every status
+ * update, which a configuration replace never touches, so it cannot lose one.
+ */
+function checkVersion(cib: Cib, ifVersion: string): void {
+  const base = parseVersion(ifVersion)
+  if (!base) throw new Error(`malformed CIB version "${ifVersion}" (admin_epoch.epoch.num_updates)`)
+  const now = cibVersion(cib)
+  if (now.adminEpoch !== base.adminEpoch || now.epoch !== base.epoch) {
+    throw new Error(`${VERSION_CONFLICT}: the change was made from version ${ifVersion}, the cluster's configuration is now at ${formatVersion(now)}; nothing was changed (re-read the CIB and repeat the edit)`)
+  }
+}
+
 function applyWithoutVersion(cib: Cib, op: CibOp): boolean {
   switch (op.op) {
     case 'replace-configuration': {
+      if (op.ifVersion !== undefined) checkVersion(cib, op.ifVersion)
       const next = parseCibXml(op.xml, 'configuration')
       const before = printCibXml({...cib, status: []})
       cib.crmConfig = next.crmConfig

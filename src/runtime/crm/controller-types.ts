@@ -57,6 +57,12 @@ export type ControllerEvent =
   /** A node's controller asked to leave (SIGTERM on that node: req_shutdown). */
   | {type: 'shutdown-request'; now: number; node: string}
   | {type: 'quorum'; now: number; quorate: boolean}
+  /**
+   * The DC opened (true) or completed (false) a join round. While it is open no new transition
+   * starts (the running one is aborted: in-flight operations finish), as Pacemaker's DC computes
+   * nothing in S_INTEGRATION/S_FINALIZE_JOIN: the joining nodes' histories are not known yet.
+   */
+  | {type: 'join'; now: number; open: boolean}
   /** A result from a node's executor: one-shot operations, and recurring monitors when their rc/status changes. */
   | {type: 'op-result'; now: number; node: string; result: OpResult}
   /** A timer set with `set-timer` expired. */
@@ -134,7 +140,7 @@ export type ControllerAction =
 /** What the controller is doing, for tests and `crmadmin`-like queries. */
 export interface ControllerSnapshot {
   isDc: boolean
-  /** S_IDLE, S_POLICY_ENGINE, S_TRANSITION_ENGINE, S_NOT_DC. */
+  /** S_IDLE, S_POLICY_ENGINE, S_TRANSITION_ENGINE, S_INTEGRATION (a join round is open), S_NOT_DC. */
   state: string
   transitionId: number
   /** Actions dispatched and not yet confirmed: `rsc_task_interval@node` or `stonith-node-reboot`. */

@@ -164,6 +164,8 @@ export class Controller {
   private transitionId = -1
   private transition: RunningTransition | null = null
   private replanNeeded = false
+  /** a join round is open: plan nothing until it completes */
+  private integrating = false
   /** the re-plan after a completed transition (a self-check: no transition-delay, no state change logged unless it finds work) */
   private settleCheck = false
   private delayPassed = false
@@ -195,7 +197,7 @@ export class Controller {
   snapshot(): ControllerSnapshot {
     const inFlight = [...this.inflight.values()].map((o) => `${o.rscId}_${o.task}_${o.interval}@${o.node}`)
     for (const f of this.inflightFences.values()) inFlight.push(`stonith-${f.target}-${f.action}`)
-    return {isDc: this.isDc, state: this.fsaState, transitionId: this.transitionId, inFlight: inFlight.sort(), cib: this.view}
+    return {isDc: this.isDc, state: this.integrating ? 'S_INTEGRATION' : this.fsaState, transitionId: this.transitionId, inFlight: inFlight.sort(), cib: this.view}
   }
 
   handle(event: ControllerEvent): ControllerAction[] {
@@ -214,6 +216,10 @@ export class Controller {
             this.quorate = event.quorate
             this.abort(event.quorate ? 'Quorum gained' : 'Quorum lost')
           }
+          break
+        case 'join':
+          if (event.open && !this.integrating) this.abort('Node join')
+          this.integrating = event.open
           break
         case 'op-result': this.opResult(event.node, event.result, event.now); break
         case 'timer-fired': this.timerFired(event.timer, event.now); break
@@ -270,6 +276,7 @@ export class Controller {
 
   private becomeDc(cib: M.Cib, members: string[], quorate: boolean): void {
     this.isDc = true
+    this.integrating = false
     this.fsaState = 'S_IDLE'
     this.view = structuredClone(cib)
     this.members = new Set(members)
@@ -298,6 +305,7 @@ export class Controller {
     for (const t of [...this.activeTimers]) this.cancelTimer(t)
     this.setState('S_NOT_DC')
     this.isDc = false
+    this.integrating = false
     this.transition = null
     this.inflight.clear()
     this.inflightFences.clear()
@@ -467,6 +475,8 @@ export class Controller {
         this.setState('S_IDLE')
         return
       }
+      // the join completes first (then node-joined brings the histories and this runs again)
+      if (this.integrating) return
       const delay = this.settings!.transitionDelayMs
       if (delay > 0 && !this.delayPassed && !this.settleCheck) {
         if (!this.activeTimers.has('transition-delay')) this.setTimer('transition-delay', now + delay)
@@ -1047,12 +1057,16 @@ export class Controller {
     this.setTimer('recheck', at)
   }
 
-  /** Nodes that asked to leave and run nothing any more may go (crm_event do_shutdown). */
+  /**
+   * Nodes that asked to leave and run no managed resource any more may go (crm_event do_shutdown).
+   * Unmanaged ones (maintenance-mode, is-managed=false) stay running, as with Pacemaker: that is
+   * how a node leaves without touching its services (hakit cutover --to legacy).
+   */
   private sendShutdowns(t: Transition): void {
     for (const node of this.shuttingDown) {
       if (this.shutdownSent.has(node) || !this.members.has(node)) continue
       const sn = t.workingSet.nodeByName.get(node)
-      if (!sn || sn.running.length > 0) continue
+      if (!sn || sn.running.some((r) => r.managed)) continue
       if (t.actions.some((a) => a.node === node && !a.pseudo && a.task !== 'do_shutdown')) continue
       this.shutdownSent.add(node)
       this.log('notice', `Initiating do_shutdown operation on ${node}`)

@@ -32,11 +32,11 @@ import {CibStore} from './cib-store.js'
 import {loadCrmDaemonConfig, type CrmDaemonConfig, type CrmDaemonOptions} from './config.js'
 import {Controller} from './controller.js'
 import {Attrd, type AttrdAction, type AttrdEvent, type AttrdMessage} from './attrd.js'
-import {FileAttributeStore} from '../executor/attribute-store.js'
+import {AttrdAttributeStore} from './attrd-store.js'
 import type {ControllerAction, ControllerEvent, FenceLevel} from './controller-types.js'
 import {CrmNode, type CrmNodeAction, type CrmNodeEvent} from './node.js'
 import {CRM_MESSAGE_TYPE, encodeCrmMessages, Reassembler, type CrmMessage, type CrmState} from './protocol.js'
-import {crmSocketPath, DEFAULT_CRM_SOCKET, startCrmSocket, type CrmStatus} from './socket.js'
+import {crmSocketPath, DEFAULT_CRM_SOCKET, startCrmSocket, type AttributeAnswer, type AttributeRequest, type CrmStatus, type CrmWatchEvent} from './socket.js'
 
 export interface CrmStartOptions extends CrmDaemonOptions {
   /** Sockets to listen on; default STATE_DIR/hakit-crm.sock and /run/hakit/crm.sock when usable. */
@@ -71,6 +71,9 @@ type ControllerWire =
   | {kind: 'shutdown-request'}
   | {kind: 'shutdown-ok'}
   | {kind: 'attrd'; message: AttrdMessage}
+
+/** How long a join round may hold the DC's scheduling (Pacemaker's crmd-integration-timeout, 3 min). */
+const JOIN_HOLD_LIMIT_MS = 180_000
 
 const FSA_STATE: Record<CrmState, string> = {
   starting: 'S_STARTING', pending: 'S_PENDING', election: 'S_ELECTION', dc: 'S_INTEGRATION', 'not-dc': 'S_NOT_DC', stopping: 'S_STOPPING',
@@ -126,9 +129,18 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   }
 
   const cluster = new HeartbeatCluster(config.messaging, log)
-  const attributeFile = join(config.stateDir, 'attributes.json')
-  const executor: Executor = options.executor ?? new LocalExecutor({nodeName: config.node, nodeId: config.node, attributeStore: attributeFile})
+  const sockets = options.sockets ?? [crmSocketPath(config.stateDir), DEFAULT_CRM_SOCKET]
+  // agents' attrd_updater/crm_attribute talk to this daemon over its first socket; fence agents may live
+  // elsewhere than /usr/sbin (HAKIT_FENCE_AGENT_DIR, e.g. /usr/local/sbin or a test's own agent);
+  // heartbeat-class scripts live in CONFIG_DIR/resource.d (HA_DIR), as for Heartbeat's own lrmd
+  const executor: Executor = options.executor ?? new LocalExecutor({
+    nodeName: config.node, nodeId: config.node, attributeStore: join(config.stateDir, 'attributes.json'),
+    baseEnv: {...process.env, HAKIT_ATTRD_SOCKET: sockets[0]!},
+    paths: {heartbeatConfigDir: config.configDir, ...(process.env.HAKIT_FENCE_AGENT_DIR ? {fenceDir: process.env.HAKIT_FENCE_AGENT_DIR} : {})},
+  })
   const machine = new CrmNode({localNode: config.node, nodes: config.nodes, dcVersion: version, dcDeadtimeMs: options.dcDeadtimeMs}, cib)
+  /** crm status live views subscribed over the socket (the watch request) */
+  const watchers = new Set<(event: CrmWatchEvent) => void>()
   const controller = new Controller({localNode: config.node, controllerUuid: randomUUID()})
   let controllerActive = false
   let finished = false
@@ -208,12 +220,33 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           break
         case 'cib-changed':
           if (controllerActive) controllerFeed({type: 'cib-changed', cib: structuredClone(machine.cib)})
+          notifyWatchers()
           break
         case 'reply':
           replies.get(a.id)?.({ok: a.ok, ...(a.error ? {error: a.error} : {}), ...(a.version ? {version: formatVersion(a.version)} : {})})
           replies.delete(a.id)
           break
+        case 'history-deleted': {
+          // the controller keeps its own records of the executor history: a tool's deletion reaches
+          // it as a cleanup, so it forgets the resource there and probes it again (as Pacemaker's
+          // controller does on crm_resource --cleanup)
+          const uname = machine.cib.status.find((ns) => ns.id === a.nodeId)?.uname ?? a.nodeId
+          if (controllerActive) controllerFeed({type: 'cleanup', rscId: a.rscId, node: uname, refresh: true})
+          break
+        }
+        case 'join-started':
+          if (controllerActive) {
+            controllerFeed({type: 'join', open: true})
+            // Pacemaker's crmd-integration-timeout: a join round that never completes must not hold the DC forever
+            armTimer('join-hold', Date.now() + JOIN_HOLD_LIMIT_MS, () => {
+              log('warn', `Join not complete after ${JOIN_HOLD_LIMIT_MS / 1000}s: scheduling with the nodes that joined`)
+              controllerFeed({type: 'join', open: false})
+            })
+          }
+          break
         case 'dc-ready':
+          cancelTimer('join-hold')
+          if (controllerActive) controllerFeed({type: 'join', open: false})
           if (!controllerActive && machine.state === 'dc') {
             log('notice', `State transition S_FINALIZE_JOIN -> S_POLICY_ENGINE | input=I_FINALIZED`)
             controllerActive = true
@@ -303,6 +336,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           break
       }
     }
+    // live status views show the transition's actions in flight as soon as they are sent
+    if (actions.some((a) => a.type === 'execute')) notifyWatchers()
   }
 
   // ---- the local executor
@@ -422,7 +457,6 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           break
       }
     }
-    mirrorAttributes()
   }
   /** Members that came or went since the last look: attrd syncs newcomers and forgets the lost. */
   function attrdMembership(): void {
@@ -432,59 +466,42 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     attrdMembers = now
   }
 
-  // The agents' tools (crm_attribute, crm_master, attrd_updater) keep node attributes in
-  // STATE_DIR/attributes.json (the executor's file store). The daemon bridges that file and attrd:
-  // what a tool writes there goes to attrd (transient) or the CIB's nodes section (permanent),
-  // and attrd's replicated table is written back, so tools read the cluster's values.
-  const attributeStore = new FileAttributeStore(attributeFile)
-  let mirrored = new Map<string, string>()
-  const key = (e: {node: string; name: string; lifetime: string}) => `${e.lifetime}\0${e.node}\0${e.name}`
-  let mirroring = false
-  function mirrorAttributes(): void {
-    if (finished || mirroring) return
-    mirroring = true
-    // take in what tools wrote since the last look first, so it is not overwritten
-    readToolWrites()
-    const want = new Map(attrd.query().filter((v) => !v.private).map((v) => [key({...v, lifetime: 'reboot'}), v.value]))
-    const have = new Map(attributeStore.listSync().filter((e) => e.lifetime === 'reboot').map((e) => [key(e), e.value]))
-    try {
-      for (const [k, value] of want) {
-        if (have.get(k) === value) continue
-        const [, node, name] = k.split('\0')
-        attributeStore.setSync(node!, name!, value, 'reboot')
+  // The agents' tools (crm_attribute, crm_master, attrd_updater) reach attrd over the local socket
+  // (HAKIT_ATTRD_SOCKET in the agents' environment), as Pacemaker's reach pacemaker-attrd over IPC:
+  // transient attributes go through attrd (replicated, dampened), permanent ones are CIB changes.
+  const nodePairs = (node: string) => node === '#cluster'
+    ? machine.cib.crmConfig.flatMap((set) => set.pairs)
+    : machine.cib.nodes.find((n) => n.uname === node)?.instanceAttributes.flatMap((set) => set.pairs) ?? []
+  const attributeStore = new AttrdAttributeStore(attrd, {
+    perform: performAttrd,
+    now: () => Date.now(),
+    getPermanent: (node, name) => nodePairs(node).find((p) => p.name === name)?.value,
+    setPermanent: async (node, name, value) => {
+      const change: CibOp = node === '#cluster'
+        ? {op: 'set-cluster-options', options: {[name]: value ?? undefined}}
+        : {op: 'node-attributes', uname: node, attributes: {[name]: value ?? undefined}}
+      const r = await submit(change, 'crm_attribute')
+      if (!r.ok) throw new Error(r.error ?? 'refused')
+    },
+    listPermanent: (node) => machine.cib.nodes.filter((n) => node === undefined || n.uname === node)
+      .flatMap((n) => n.instanceAttributes.flatMap((set) => set.pairs.map((p) => ({node: n.uname, name: p.name, value: p.value ?? '', lifetime: 'forever' as const})))),
+  })
+  const attributeRequestFromTools = async (r: AttributeRequest): Promise<AttributeAnswer> => {
+    switch (r.action) {
+      case 'get': {
+        const value = await attributeStore.get(r.node, r.name, r.lifetime)
+        return value === undefined ? {} : {value}
       }
-      for (const k of have.keys()) {
-        if (want.has(k)) continue
-        const [, node, name] = k.split('\0')
-        attributeStore.deleteSync(node!, name!, 'reboot')
-      }
-    } catch (error) {
-      log('warn', `attrd: cannot update ${attributeFile}: ${(error as Error).message}`)
-    }
-    mirrored = new Map(attributeStore.listSync().map((e) => [key(e), e.value]))
-    mirroring = false
-  }
-  function readToolWrites(): void {
-    if (finished) return
-    const now = new Map(attributeStore.listSync().map((e) => [key(e), e.value]))
-    const changed: Array<{node: string; name: string; lifetime: string; value: string | null}> = []
-    for (const [k, value] of now) if (mirrored.get(k) !== value) changed.push({...split(k), value})
-    for (const k of mirrored.keys()) if (!now.has(k)) changed.push({...split(k), value: null})
-    mirrored = now
-    for (const c of changed) {
-      if (c.lifetime === 'reboot') attrdFeed({type: 'update', node: c.node, name: c.name, value: c.value})
-      else void submit({op: 'node-attributes', uname: c.node, attributes: {[c.name]: c.value ?? undefined}}, 'crm_attribute')
+      case 'set':
+        await attributeStore.set(r.node, r.name, r.value, r.lifetime, r.dampenMs)
+        return {}
+      case 'delete':
+        await attributeStore.delete(r.node, r.name, r.lifetime, r.dampenMs)
+        return {}
+      case 'list':
+        return {entries: await attributeStore.list(r.node)}
     }
   }
-  const split = (k: string): {lifetime: string; node: string; name: string} => {
-    const [lifetime, node, name] = k.split('\0')
-    return {lifetime: lifetime!, node: node!, name: name!}
-  }
-  // transient attributes left in the file by an earlier run are not this run's writes: they are erased
-  mirrored = new Map(attributeStore.listSync().map((e) => [key(e), e.value]))
-  mirrorAttributes()
-  const attributePoll = setInterval(mirrorAttributes, 500)
-  attributePoll.unref()
 
   // ---- membership and messages
   const reassembler = new Reassembler()
@@ -520,16 +537,31 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   })
 
   // ---- socket
+  function watchEvent(): CrmWatchEvent {
+    const snap = controllerActive ? controller.snapshot() : undefined
+    return {version: formatVersion(cibVersion(machine.cib)), ...(snap ? {transition: {id: snap.transitionId, inFlight: snap.inFlight}} : {})}
+  }
+  function notifyWatchers(): void {
+    if (watchers.size === 0) return
+    const event = watchEvent()
+    for (const w of watchers) w(event)
+  }
   const status = (): CrmStatus => ({
     node: config.node, state: machine.state, ...(machine.dc ? {dc: machine.dc} : {}), members: [...machine.members],
-    quorum: machine.quorum.state.have, version: formatVersion(cibVersion(machine.cib)),
+    quorum: machine.quorum.state.have, version: formatVersion(cibVersion(machine.cib)), pid: process.pid,
+    ...(controllerActive ? {controller: controller.snapshot().state} : {}),
   })
   const backend = {
     query: () => printCibXml(machine.cib),
     status,
     submit: (change: CibOp) => submit(change, 'cibadmin'),
+    attribute: attributeRequestFromTools,
+    watch: (listener: (event: CrmWatchEvent) => void) => {
+      watchers.add(listener)
+      listener(watchEvent())
+      return () => watchers.delete(listener)
+    },
   }
-  const sockets = options.sockets ?? [crmSocketPath(config.stateDir), DEFAULT_CRM_SOCKET]
   const servers: Server[] = []
   for (const socket of sockets) {
     try {
@@ -548,7 +580,6 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     if (finished) return
     finished = true
     if (tickTimer) clearTimeout(tickTimer)
-    clearInterval(attributePoll)
     for (const t of timers.values()) clearTimeout(t)
     await executor.shutdown().catch(() => {})
     await cluster.stop().catch(() => {})

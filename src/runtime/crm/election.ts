@@ -53,7 +53,8 @@ export type ElectionEvent =
   | {type: 'tick'; now: number; mine: Credentials}
 
 export type ElectionAction =
-  | {type: 'vote'; round: number; creds: Credentials}
+  /** Broadcast our vote; with `to`, only to that node (an answer to its losing vote). */
+  | {type: 'vote'; round: number; creds: Credentials; to?: string}
   | {type: 'no-vote'; to: string; round: number}
   | {type: 'won'; round: number}
   /** We conceded to `to` (we now wait for its join offer). */
@@ -147,6 +148,9 @@ export class Election {
       ]
     }
     if (this.phase === 'idle') return [{type: 'log', level: 'info', text: `election-DC: vote from ${e.from} loses to us (${reason}): voting`}, ...this.vote(e.now, e.mine)]
+    // A candidate out-votes a weaker voter, as Pacemaker's election_count_vote answers with a vote: our
+    // own broadcast may predate the voter's round (it then waits for an answer until election-timeout).
+    if (this.phase === 'candidate' && this.mine) return [{type: 'vote', round: this.round, creds: this.mine, to: e.from}]
     return []
   }
 

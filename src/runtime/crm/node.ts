@@ -84,6 +84,10 @@ export type CrmNodeAction =
   /** The local replica changed. */
   | {type: 'cib-changed'; configChanged: boolean; version: CibVersion}
   | {type: 'reply'; id: string; ok: boolean; error?: string; version?: CibVersion}
+  /** DC only: a tool deleted a resource's history (crm resource cleanup/refresh): the controller must forget and re-probe it. */
+  | {type: 'history-deleted'; nodeId: string; rscId: string}
+  /** DC only: a join round opened; the controller schedules nothing until the next dc-ready. */
+  | {type: 'join-started'}
   /** DC only: every member has joined; the controller may schedule. */
   | {type: 'dc-ready'; members: string[]}
   /** DC only: a node confirmed its join with this executor history. */
@@ -242,10 +246,11 @@ export class CrmNode {
     for (const n of lost) this.log('info', `Node ${n} state is now lost`)
     this.electionActions(this.election.feed({type: 'members', members: next, now: this.clock.now, mine: this.creds()}))
     const q = this.quorum.update(next)
-    if (q.changed) {
-      this.log('notice', q.state.have ? `Quorum acquired (${q.state.totalVotes} of ${q.state.expectedVotes} votes)` : `Quorum lost${q.state.waiting ? ' (waiting for all nodes: two_node/wait_for_all)' : ''} (${q.state.totalVotes} of ${q.state.expectedVotes} votes)`)
-      this.out.push({type: 'quorum', have: q.state.have})
-    }
+    if (q.changed) this.log('notice', q.state.have ? `Quorum acquired (${q.state.totalVotes} of ${q.state.expectedVotes} votes)` : `Quorum lost${q.state.waiting ? ' (waiting for all nodes: two_node/wait_for_all)' : ''} (${q.state.totalVotes} of ${q.state.expectedVotes} votes)`)
+    // a DC that gains members opens the join round before it hears of the quorum: it must not schedule
+    // on the new quorum with the newcomers' histories still unknown (it would start what they run)
+    if (this.state === 'dc' && joined.length > 0) this.out.push({type: 'join-started'})
+    if (q.changed) this.out.push({type: 'quorum', have: q.state.have})
     if (this.dc && lost.includes(this.dc) && this.dc !== this.localNode) {
       this.log('warn', `Our DC node (${this.dc}) left the cluster`)
       this.callElection('DC lost')
@@ -303,7 +308,7 @@ export class CrmNode {
     for (const a of actions) {
       switch (a.type) {
         case 'vote':
-          this.send({crm: 'vote', round: a.round, creds: a.creds})
+          this.send({crm: 'vote', round: a.round, creds: a.creds}, a.to)
           break
         case 'no-vote':
           this.send({crm: 'no-vote', round: a.round}, a.to)
@@ -334,6 +339,7 @@ export class CrmNode {
   private startJoin(reason: string): void {
     const round = new JoinRound(++this.joinCounter, this.localNode, this.members)
     this.round = round
+    this.out.push({type: 'join-started'})
     this.log('info', `Making join-${round.id} offers (${reason})`)
     for (const n of this.members) if (n !== this.localNode) this.send({crm: 'join-offer', join: round.id}, n)
     round.request(this.localNode, cibVersion(this.cib))
@@ -372,7 +378,9 @@ export class CrmNode {
       {op: 'ensure-nodes', nodes: this.config.nodes.map((uname) => ({id: nodeIdOf(this.cib, uname), uname}))},
       // not "heartbeat": Pacemaker 2's schema refuses that value (its tools would reject the CIB)
       {op: 'set-cluster-options', options: {'dc-version': this.config.dcVersion, 'cluster-infrastructure': CLUSTER_INFRASTRUCTURE}},
-      {op: 'cib-attributes', attributes: {'dc-uuid': nodeIdOf(this.cib, this.localNode), 'have-quorum': this.quorum.state.have ? '1' : '0'}},
+      // crm_feature_set as Pacemaker 2.1.5's DC stamps it: without it Pacemaker's tools take the CIB for a
+      // pre-1.1.17 one and count only per-resource fail counts (fail-count-RSC), not hakit's per-operation ones
+      {op: 'cib-attributes', attributes: {crm_feature_set: CRM_FEATURE_SET, 'dc-uuid': nodeIdOf(this.cib, this.localNode), 'have-quorum': this.quorum.state.have ? '1' : '0'}},
     ]
     // nodes the CIB still shows but that are not members (lost while there was no DC, or before
     // this node's time): offline, and their transient attributes gone, as the old DC would have done
@@ -446,6 +454,7 @@ export class CrmNode {
     this.cibLog('debug', `Completed ${op.op} from ${origin}/${client}: version=${formatVersion(to)}`)
     this.send({crm: 'cib-update', from, to, op, meta: this.meta(origin, client), digest: cibDigest(this.cib), ...(id ? {origin, id} : {})})
     this.out.push({type: 'cib-changed', configChanged: result.configChanged, version: to})
+    if (op.op === 'lrm-delete') this.out.push({type: 'history-deleted', nodeId: op.id, rscId: op.resource})
     if (id && origin === this.localNode) this.out.push({type: 'reply', id, ok: true, version: to})
   }
 

@@ -5,13 +5,23 @@
  *   {"op":"query"}                      → {"ok":true,"xml":"<cib …>"}  (this node's replica, as cibadmin -Q)
  *   {"op":"status"}                     → {"ok":true,"status":{node,state,dc,members,quorum,version}}
  *   {"op":"submit","change":{…CibOp}}   → {"ok":true,"version":"0.7.0"} once the DC applied it
+ *     (a replace-configuration with "ifVersion" is refused once the configuration moved on:
+ *      {"ok":false,"error":"CIB changed in the meantime: …"})
+ *   {"op":"attribute","request":{…}}    → {"ok":true,"value":…|"entries":[…]}: node attributes for the
+ *                                          agents' tools (attrd_updater, crm_attribute), through attrd
+ *   {"op":"watch"}                      → one {"ok":true,"watch":{…}} line now and one on every CIB change,
+ *                                         the connection kept open (crm_mon's live view)
  * The socket is mode 0600: only the daemon's user (root) may change the CIB.
  */
 import {chmodSync, existsSync, mkdirSync, unlinkSync} from 'node:fs'
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
 import {dirname, join} from 'node:path'
 import {UserError} from '../../core/errors.js'
-import type {CibOp} from './cib-ops.js'
+import {VERSION_CONFLICT, type CibOp} from './cib-ops.js'
+import type {AttributeEntry, AttributeLifetime} from '../executor/types.js'
+
+/** CRM_EX_OLD: cibadmin's exit code when the CIB moved on under a change. */
+export const EXIT_CIB_CHANGED = 103
 
 export const DEFAULT_CRM_SOCKET = '/run/hakit/crm.sock'
 const MAX_REQUEST = 4 * 1024 * 1024
@@ -32,17 +42,40 @@ export interface CrmStatus {
   members: string[]
   quorum: boolean
   version: string
+  /** On the DC once its controller runs: its state (S_IDLE when nothing is planned or running). */
+  controller?: string
+  /** The daemon's PID (hakit cutover stops it by PID). */
+  pid?: number
 }
 
-export type CrmRequest = {op: 'query'} | {op: 'status'} | {op: 'submit'; change: CibOp}
+/** A node-attribute request from the agents' tools; transient ones (`reboot`) go through attrd with its dampening. */
+export type AttributeRequest =
+  | {action: 'get'; node: string; name: string; lifetime: AttributeLifetime}
+  | {action: 'set'; node: string; name: string; value: string; lifetime: AttributeLifetime; dampenMs?: number}
+  | {action: 'delete'; node: string; name: string; lifetime: AttributeLifetime; dampenMs?: number}
+  | {action: 'list'; node?: string}
+
+export type AttributeAnswer = {value?: string; entries?: AttributeEntry[]}
+
+
+/** What a watcher is told on every change: the CIB version and, on the DC, the transition in progress. */
+export interface CrmWatchEvent {
+  version: string
+  transition?: {id: number; inFlight: string[]}
+}
+
+export type CrmRequest = {op: 'query'} | {op: 'status'} | {op: 'submit'; change: CibOp} | {op: 'attribute'; request: AttributeRequest} | {op: 'watch'}
 
 export interface CrmBackend {
   query(): string
   status(): CrmStatus
   submit(change: CibOp): Promise<{ok: boolean; error?: string; version?: string}>
+  attribute?(request: AttributeRequest): Promise<AttributeAnswer>
+  /** Calls the listener now and on every CIB change; returns the unsubscribe function. */
+  watch?(listener: (event: CrmWatchEvent) => void): () => void
 }
 
-type Wire = {ok: true; xml?: string; status?: CrmStatus; version?: string} | {ok: false; error: string}
+type Wire = {ok: true; xml?: string; status?: CrmStatus; version?: string; watch?: CrmWatchEvent} & AttributeAnswer | {ok: false; error: string}
 
 async function answers(path: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -92,6 +125,13 @@ function serve(socket: Socket, backend: CrmBackend): void {
     if (newline < 0) return
     const line = buffer.slice(0, newline)
     buffer = ''
+    if (/"op"\s*:\s*"watch"/.test(line) && backend.watch) {
+      // a watcher keeps its connection: one line per change until it goes away
+      socket.setTimeout(0)
+      const stop = backend.watch((event) => socket.write(JSON.stringify({ok: true, watch: event}) + '\n'))
+      socket.on('close', stop)
+      return
+    }
     socket.pause()
     answer(line, backend).then((wire) => reply(socket, wire), (error: Error) => reply(socket, {ok: false, error: error.message}))
   })
@@ -113,6 +153,9 @@ async function answer(line: string, backend: CrmBackend): Promise<Wire> {
       const r = await backend.submit(request.change)
       return r.ok ? {ok: true, ...(r.version ? {version: r.version} : {})} : {ok: false, error: r.error ?? 'refused'}
     }
+    case 'attribute':
+      if (!backend.attribute) return {ok: false, error: 'node attributes are not served here'}
+      return {ok: true, ...(await backend.attribute(request.request))}
     default:
       return {ok: false, error: `unknown request ${(request as {op?: string}).op}`}
   }
@@ -149,6 +192,45 @@ export async function crmRequest(path: string, request: CrmRequest, timeoutMs = 
   })
 }
 
+/**
+ * Subscribes to the daemon's changes: onEvent for the first state and every change after it.
+ * Resolves once subscribed; returns the function that ends the subscription.
+ */
+export async function watchCrm(path: string, onEvent: (event: CrmWatchEvent) => void, onEnd: (error?: Error) => void): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(path)
+    let buffer = ''
+    let subscribed = false
+    socket.setEncoding('utf8')
+    socket.on('connect', () => {
+      socket.write(JSON.stringify({op: 'watch'}) + '\n')
+      subscribed = true
+      resolve(() => socket.destroy())
+    })
+    socket.on('data', (chunk: string) => {
+      buffer += chunk
+      let newline
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline)
+        buffer = buffer.slice(newline + 1)
+        try {
+          const wire = JSON.parse(line) as Wire
+          if (wire.ok && wire.watch) onEvent(wire.watch)
+          else if (!wire.ok) onEnd(new UserError(`the CRM daemon on ${path} refused to be watched: ${wire.error}`))
+        } catch {
+          onEnd(new UserError(`malformed answer from the CRM daemon on ${path}`))
+        }
+      }
+    })
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      const e = new UserError(`cannot reach the CRM daemon on ${path}: ${error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 'not running (no socket)' : error.message}`, 102)
+      if (subscribed) onEnd(e)
+      else reject(e)
+    })
+    socket.on('close', () => subscribed && onEnd())
+  })
+}
+
 export async function queryLiveCibXml(path: string): Promise<string> {
   const wire = await crmRequest(path, {op: 'query'})
   if (!wire.ok || wire.xml === undefined) throw new UserError(`cannot read the live CIB from ${path}: ${wire.ok ? 'empty answer' : wire.error}`)
@@ -163,6 +245,14 @@ export async function crmStatus(path: string): Promise<CrmStatus> {
 
 export async function submitCibChange(path: string, change: CibOp, timeoutMs?: number): Promise<string | undefined> {
   const wire = await crmRequest(path, {op: 'submit', change}, timeoutMs)
-  if (!wire.ok) throw new UserError(`CIB change refused: ${wire.error}`)
+  // a versioned replace that lost the race: cibadmin's "Update was older than existing configuration" (103)
+  if (!wire.ok) throw new UserError(`CIB change refused: ${wire.error}`, wire.error.startsWith(VERSION_CONFLICT) ? EXIT_CIB_CHANGED : 1)
   return wire.version
+}
+
+/** One node-attribute request (the agents' tools while a CRM daemon runs). */
+export async function attributeRequest(path: string, request: AttributeRequest, timeoutMs = 30_000): Promise<AttributeAnswer> {
+  const wire = await crmRequest(path, {op: 'attribute', request}, timeoutMs)
+  if (!wire.ok) throw new UserError(`node attribute request refused: ${wire.error}`)
+  return {...(wire.value !== undefined ? {value: wire.value} : {}), ...(wire.entries ? {entries: wire.entries} : {})}
 }

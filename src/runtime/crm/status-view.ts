@@ -7,7 +7,8 @@
  */
 import type {Cib} from '../../formats/cib/model.js'
 import type {Rsc, WorkingSet} from '../scheduler/types.js'
-import {clusterOption, ctimeString} from './cib-ops.js'
+import {ctimeString} from './cib-ops.js'
+import {displayOrder, type FailureData, failures, isActive, leaves, nodeAttributes, nodeHistory, statusData, summaryData} from './admin/status-data.js'
 
 export interface StatusOptions {
   /** -r: Full List of Resources (inactive too) instead of Active Resources. */
@@ -16,60 +17,61 @@ export interface StatusOptions {
   attributes?: boolean
   /** -f: Migration Summary (fail counts). */
   failcounts?: boolean
+  /** -o: Operations (every resource's operation history) instead of the Migration Summary. */
+  operations?: boolean
+  /** -t: timing details in the operation history. */
+  timing?: boolean
+  /** -n: resources listed under the node they run on. */
+  byNode?: boolean
+  /** text (crm_mon's default), xml (crm_mon --output-as xml) or json (the same data as one object) */
+  format?: 'text' | 'xml' | 'json'
+  /** the command line, echoed in the XML's request attribute */
+  request?: string
   /** Milliseconds since the epoch, for "Last updated". */
   now: number
 }
 
-function leaves(r: Rsc): Rsc[] {
-  return r.children.length === 0 ? [r] : r.children.flatMap(leaves)
-}
-
-function isTrue(v: string | undefined): boolean {
-  return v !== undefined && ['true', 'on', 'yes', 'y', '1'].includes(v.toLowerCase())
-}
-
-/** target-role Stopped on the resource or a parent (what crm_mon counts as DISABLED). */
-function isDisabled(r: Rsc): boolean {
-  for (let x: Rsc | undefined = r; x; x = x.parent) {
-    const role = x.meta.get('target-role')
-    if (role !== undefined) return role.toLowerCase() === 'stopped'
-  }
-  return false
+/** The unpacked cluster crm_mon shows: configuration and status, no placement. */
+export async function unpackForStatus(cib: Cib, now: number): Promise<WorkingSet> {
+  const {unpackCluster} = await import('../scheduler/index.js')
+  return unpackCluster(cib, {now, recordFailures: true})
 }
 
 export function summaryLines(cib: Cib, ws: WorkingSet, now: number): string[] {
-  const lines = ['Cluster Summary:']
-  lines.push(`  * Stack: ${clusterOption(cib, 'cluster-infrastructure') ?? 'unknown'}`)
-  const dcId = cib.attributes['dc-uuid']
-  const dc = dcId === undefined ? undefined : ws.nodes.find((n) => n.id === dcId)
-  if (dc) {
-    const quorum = isTrue(cib.attributes['have-quorum']) ? 'with' : 'WITHOUT'
-    lines.push(`  * Current DC: ${dc.uname} (version ${clusterOption(cib, 'dc-version') ?? 'unknown'}) - partition ${quorum} quorum`)
+  const s = summaryData(cib, ws, now)
+  const lines = ['Cluster Summary:', `  * Stack: ${s.stack}`]
+  const dc = s.currentDc
+  if (dc.present) {
+    lines.push(`  * Current DC: ${dc.name} (version ${dc.version || 'unknown'}) - ${dc.mixedVersion ? 'MIXED-VERSION ' : ''}partition ${dc.withQuorum ? 'with' : 'WITHOUT'} quorum`)
   } else lines.push('  * Current DC: NONE')
-  lines.push(`  * Last updated: ${ctimeString(now)}`)
-  const a = cib.attributes
-  const change = `${a['cib-last-written'] ?? ''}${a['update-user'] ? ` by ${a['update-user']}` : ''}${a['update-client'] ? ` via ${a['update-client']}` : ''}${a['update-origin'] ? ` on ${a['update-origin']}` : ''}`
-  lines.push(`  * Last change:  ${change}`)
-  const nodes = ws.nodes.length
-  lines.push(`  * ${nodes} node${nodes === 1 ? '' : 's'} configured`)
-  const instances = ws.resources.filter((r) => !r.orphan).flatMap(leaves)
-  const disabledCount = instances.filter(isDisabled).length
-  const blocked = instances.filter((r) => r.block).length
-  const extra = [disabledCount ? `${disabledCount} DISABLED` : '', blocked ? `${blocked} BLOCKED from further action due to failure` : ''].filter(Boolean).join(', ')
-  lines.push(`  * ${instances.length} resource instance${instances.length === 1 ? '' : 's'} configured${extra ? ` (${extra})` : ''}`)
-  if (ws.options.maintenanceMode) {
+  lines.push(`  * Last updated: ${s.lastUpdate}`)
+  const c = s.lastChange
+  lines.push(`  * Last change:  ${c.time}${c.user ? ` by ${c.user}` : ''}${c.client ? ` via ${c.client}` : ''}${c.origin ? ` on ${c.origin}` : ''}`)
+  lines.push(`  * ${s.nodesConfigured} node${s.nodesConfigured === 1 ? '' : 's'} configured`)
+  const r = s.resourcesConfigured
+  const extra = [r.disabled ? `${r.disabled} DISABLED` : '', r.blocked ? `${r.blocked} BLOCKED from further action due to failure` : ''].filter(Boolean).join(', ')
+  lines.push(`  * ${r.number} resource instance${r.number === 1 ? '' : 's'} configured${extra ? ` (${extra})` : ''}`)
+  if (s.clusterOptions.maintenanceMode) {
     lines.push('', '              *** Resource management is DISABLED ***', '  The cluster will not attempt to start, stop or recover services')
-  } else if (ws.options.stopAll) {
+  } else if (s.clusterOptions.stopAllResources) {
     lines.push('', '    *** Resource management is DISABLED ***', '  The cluster will keep all resources stopped')
   }
   return lines
 }
 
-/** The whole one-shot view, as `crm_mon -1 [-r]` prints it with CIB_file. */
+/** The whole one-shot view, as `crm_mon -1 [-r -A -f -o -t -n]` prints it with CIB_file. */
 export async function renderStatus(cib: Cib, options: StatusOptions): Promise<string> {
-  const {schedule} = await import('../scheduler/index.js')
-  const {clusterStatus} = await import('../scheduler/status-text.js')
-  const ws = schedule(cib, {now: options.now}).workingSet
+  return renderStatusFrom(cib, await unpackForStatus(cib, options.now), options)
+}
+
+export async function renderStatusFrom(cib: Cib, ws: WorkingSet, options: StatusOptions): Promise<string> {
+  if (options.format === 'xml' || options.format === 'json') {
+    const data = statusData(cib, ws, options.now)
+    if (options.format === 'json') return JSON.stringify(data, null, 2) + '\n'
+    const {statusXml} = await import('./admin/status-xml.js')
+    return statusXml(data, options.request ?? 'crm_mon --output-as xml')
+  }
+  const {clusterStatus, primitiveLineWithoutNode, resourceStatusLines} = await import('../scheduler/status-text.js')
   // crm_simulate nests the lists one level under its own heading: lift them to crm_mon's top level
   const body = clusterStatus(ws, false)
     .map((l) => l.replace(/^ {2}/, '').replace(/^\* (Node List:|Full List of Resources:)$/, '$1'))
@@ -84,28 +86,81 @@ export async function renderStatus(cib: Cib, options: StatusOptions): Promise<st
     if (i >= 0) body[i] = `  * Node ${n.uname}: standby (with active resources)`
   }
   const split = body.indexOf('')
-  const nodeList = body.slice(0, split)
-  let resources = body.slice(split + 1)
-  if (!options.inactive) resources = activeOnly(resources)
-  const failed = failedActionLines(cib)
-  const sections = [summaryLines(cib, ws, options.now), nodeList, resources]
+  let nodeList = body.slice(0, split)
+  let resources: string[] | undefined = body.slice(split + 1)
+  if (options.byNode) {
+    nodeList = byNodeLines(ws, nodeList, (r, indent) => primitiveLineWithoutNode(ws, r, indent))
+    resources = options.inactive ? inactiveLines(ws, resourceStatusLines) : undefined
+  } else if (!options.inactive) resources = activeOnly(resources)
+  const sections = [summaryLines(cib, ws, options.now), nodeList]
+  if (resources) sections.push(resources)
   if (options.attributes) {
-    const attrs = nodeAttributeLines(cib, ws)
-    if (attrs.length > 0) sections.push(['Node Attributes:', ...attrs])
+    const attrs = nodeAttributes(cib, ws)
+    if (attrs.length > 0) sections.push(['Node Attributes:', ...attrs.flatMap((a) => [`  * Node: ${a.node}:`, ...a.attributes.map(attributeLine)])])
   }
-  if (options.failcounts) sections.push(['Migration Summary:', ...migrationSummaryLines(cib, ws)])
-  if (failed.length > 0) sections.push(['Failed Resource Actions:', ...failed])
+  if (options.operations || options.failcounts) {
+    const history = nodeHistory(cib, ws, !!options.operations, !!options.timing)
+    if (history) sections.push([options.operations ? 'Operations:' : 'Migration Summary:', ...historyLines(history, !!options.operations, !!options.timing)])
+  }
+  const failed = failures(ws)
+  if (failed.length > 0) sections.push(['Failed Resource Actions:', ...failed.map(failureLine)])
   return sections.map((s) => s.join('\n')).join('\n\n') + '\n'
 }
 
-const RC_TEXT: Record<string, string> = {
-  0: 'ok', 1: 'error', 2: 'invalid parameter', 3: 'unimplemented feature', 4: 'insufficient privileges', 5: 'not installed',
-  6: 'not configured', 7: 'not running', 8: 'promoted', 9: 'promoted (failed)', 190: 'OCF_DEGRADED', 191: 'promoted (degraded)',
+/** node_attribute: name padded to 32, value to 10, and for a ping attribute how connectivity stands */
+function attributeLine(a: {name: string; value: string; expected?: number}): string {
+  const line = `    * ${a.name.padEnd(32)}\t: ${a.value.padEnd(10)}`
+  if (a.expected === undefined) return line
+  const v = parseInt(a.value, 10)
+  if (!(v > 0)) return `${line}\t: Connectivity is lost`
+  if (v < a.expected) return `${line}\t: Connectivity is degraded (Expected=${a.expected})`
+  return line
 }
-/** Pacemaker 2.1.5's execution statuses (PCMK_EXEC_*) as crm_mon names them. */
-const EXEC_TEXT: Record<string, string> = {
-  1: 'Cancelled', 2: 'Timed Out', 3: 'Unsupported', 4: 'Error', 5: 'Hard error', 6: 'Fatal error', 7: 'Not installed',
-  8: 'Internal communication failure', 9: 'Cannot execute now', 10: 'No fence device', 11: 'No secrets',
+
+/** -n: every node on its own line with the primitives it runs, without node names. */
+function byNodeLines(ws: WorkingSet, nodeList: string[], line: (r: Rsc, indent: string) => string): string[] {
+  const out = ['Node List:']
+  for (const n of ws.nodes) {
+    const own = nodeList.find((l) => l.startsWith(`  * ${n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'} ${n.uname}: `))
+    const state = own ? own.replace(/^ {2}\* /, '') : `${n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'} ${n.uname}: ${(n.unpackedOnline ?? n.online) ? 'online' : 'OFFLINE'}`
+    out.push(`  * ${state}:`, '    * Resources:', ...n.running.map((r) => line(r, '      ')))
+  }
+  return out
+}
+
+/** -n -r: the resources not fully active, in full. */
+function inactiveLines(ws: WorkingSet, lines: (ws: WorkingSet, r: Rsc, indent: string) => string[]): string[] {
+  const out = ['Inactive Resources:']
+  for (const r of displayOrder(ws)) {
+    if (r.orphan && !isActive(r, true)) continue
+    if (isActive(r, true)) continue
+    out.push(...lines(ws, r, '  '))
+  }
+  if (out.length === 1) out.push('  * No inactive resources')
+  return out
+}
+
+function historyLines(history: NonNullable<ReturnType<typeof nodeHistory>>, operations: boolean, timing: boolean): string[] {
+  const lines: string[] = []
+  for (const h of history) {
+    if (h.resources.length === 0) continue
+    lines.push(`  * Node: ${h.node}:`)
+    for (const r of h.resources) {
+      const head = r.orphan ? `${r.id}: orphan` : `${r.id}: migration-threshold=${r.migrationThreshold}${r.failCount ? ` fail-count=${r.failCount}` : ''}${r.lastFailure ? ` last-failure='${r.lastFailure}'` : ''}`
+      if (!operations) {
+        lines.push(`    * ${head}`)
+        continue
+      }
+      lines.push(`    * ${head}:`)
+      for (const op of r.operations) {
+        const interval = op.interval ? ` interval="${op.interval}"` : ''
+        lines.push(timing
+          ? `      * (${op.call}) ${op.task}:${interval}${op.lastRcChange ? ` last-rc-change="${op.lastRcChange}"` : ''}${op.execTime ? ` exec-time="${op.execTime}"` : ''}${op.queueTime ? ` queue-time="${op.queueTime}"` : ''} rc=${op.rc} (${op.rcText})`
+          : `      * (${op.call}) ${op.task}${interval ? `:${interval}` : ''}`)
+      }
+    }
+  }
+  return lines
 }
 
 /** crm_mon's durations: d/h/m/s/ms pieces, each unit used only when strictly exceeded (10000 ⇒ 10s, 1000 ⇒ 1000ms). */
@@ -124,43 +179,18 @@ export function formatDuration(ms: number): string {
   return parts.join(' ')
 }
 
-/**
- * "Failed Resource Actions": every history entry whose result is a failure
- * (execution status not done, or an rc other than the one the transition
- * expected), once per operation key and node, in call order.
- */
-export function failedActionLines(cib: Cib): string[] {
-  const lines: string[] = []
-  for (const state of cib.status) {
-    const node = state.uname ?? state.attributes.uname ?? state.id
-    for (const rsc of state.lrmResources) {
-      const seen = new Set<string>()
-      const ops = [...rsc.operations].sort((a, b) => Number(a.attributes['call-id'] ?? 0) - Number(b.attributes['call-id'] ?? 0))
-      for (const op of ops) {
-        const a = op.attributes
-        const status = a['op-status'] ?? '0'
-        const rc = a['rc-code'] ?? '0'
-        const expected = (a['transition-key'] ?? '').split(':')[2] ?? '0'
-        if (status === '-1' || (status === '0' && rc === expected)) continue
-        const key = a['operation_key'] ?? op.id
-        if (seen.has(key)) continue
-        seen.add(key)
-        const interval = Number(a.interval ?? 0)
-        const task = op.operation === 'monitor' && interval === 0 ? 'probe' : op.operation
-        const what = `${rsc.id} ${interval > 0 ? `${formatDuration(interval)}-interval ` : ''}${task} on ${node}`
-        const reason = a['exit-reason']
-        const result = status === '0'
-          ? `returned '${RC_TEXT[rc] ?? 'error'}'${reason ? ` (${reason})` : ''}`
-          : `could not be executed (${EXEC_TEXT[status] ?? 'Error'}${reason ? `: ${reason}` : ''})`
-        const changed = a['last-rc-change']
-        const at = changed !== undefined && /^\d+$/.test(changed) && changed !== '0' ? ` at ${ctimeString(Number(changed) * 1000)}` : ''
-        const exec = Number(a['exec-time'] ?? 0)
-        const after = at && exec > 0 ? ` after ${formatDuration(exec)}` : ''
-        lines.push(`  * ${what} ${result}${at}${after}`)
-      }
-    }
-  }
-  return lines
+/** failed_action_friendly */
+function failureLine(f: FailureData): string {
+  const [, task, interval] = /^.+_(migrate_to|migrate_from|[^_]+)_(\d+)$/.exec(f.opKey ?? f.id ?? '') ?? []
+  const ms = Number(interval ?? 0)
+  const what = `${f.rscId} ${ms > 0 ? `${formatDuration(ms)}-interval ` : ''}${task === 'monitor' && ms === 0 ? 'probe' : task} on ${f.node}`
+  const reason = f.exitreason === 'none' ? '' : f.exitreason
+  const result = f.status === 'complete'
+    ? `returned '${f.exitstatus}'${reason ? ` (${reason})` : ''}`
+    : `could not be executed (${f.status}${reason ? `: ${reason}` : ''})`
+  const at = f.lastRcChangeEpoch !== undefined ? ` at ${ctimeString(f.lastRcChangeEpoch * 1000)}` : ''
+  const after = f.execMs !== undefined && f.execMs > 0 ? ` after ${formatDuration(f.execMs)}` : ''
+  return `  * ${what} ${result}${at}${after}`
 }
 
 /** Puts nodes back into the `Online: [ … ]` line, in node order. */
@@ -195,57 +225,19 @@ function activeOnly(lines: string[]): string[] {
       if (!/\t Stopped/.test(head) && !/^\s*\* No resources$/.test(head)) out.push(head)
       continue
     }
-    const kept = block.slice(1).filter((l) => !/\t Stopped/.test(l) && !/^\s*\* Stopped( \(disabled\))?: \[/.test(l))
-    if (kept.length > 0) out.push(head, ...kept)
+    const kept = block.slice(1).filter((l) => !/\t Stopped/.test(l) && !/^\s*\* Stopped( \([^)]*\))?: \[/.test(l))
+    if (kept.length === 0) continue
+    // a unique clone lists every instance, stopped ones too
+    if (/^\s*\* Clone Set: .*\(.*\bunique\b.*\):$/.test(head)) {
+      out.push(...block)
+      continue
+    }
+    // a partly active group says how many members it hides
+    const hidden = block.length - 1 - kept.length
+    const group = /^(\s*\* Resource Group: \S+?)(?: \((.*)\))?:$/.exec(head)
+    if (group && hidden > 0) out.push(`${group[1]} (${[`${hidden} member${hidden === 1 ? '' : 's'} inactive`, ...(group[2] ? [group[2]] : [])].join(', ')}):`, ...kept)
+    else out.push(head, ...kept)
   }
   if (out.length === 1) out.push('  * No active resources')
   return out
-}
-
-/** Attributes crm_mon -A never shows (its own bookkeeping). */
-const HIDDEN_ATTRIBUTE = /^(fail-count-|last-failure-|shutdown|terminate|standby|#)/
-
-/** `-A`: per online node, its permanent and transient attributes sorted by name, name padded to 32 and value to 10. */
-export function nodeAttributeLines(cib: Cib, ws: WorkingSet): string[] {
-  const lines: string[] = []
-  for (const n of ws.nodes) {
-    if (!n.online) continue
-    const attrs = new Map<string, string>()
-    const node = cib.nodes.find((x) => x.id === n.id)
-    for (const set of node?.instanceAttributes ?? []) if (!set.rule) for (const p of set.pairs) attrs.set(p.name, p.value ?? '')
-    for (const set of cib.status.find((x) => x.id === n.id)?.transientAttributes ?? []) for (const p of set.pairs) attrs.set(p.name, p.value ?? '')
-    const shown = [...attrs].filter(([name]) => !HIDDEN_ATTRIBUTE.test(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    if (shown.length === 0) continue
-    lines.push(`  * Node: ${n.uname}:`)
-    for (const [name, value] of shown) lines.push(`    * ${name.padEnd(32)}\t: ${value.padEnd(10)}`)
-  }
-  return lines
-}
-
-/** `-f`: per node with failures, each resource's migration-threshold, summed fail count and latest failure. */
-export function migrationSummaryLines(cib: Cib, ws: WorkingSet): string[] {
-  const lines: string[] = []
-  for (const n of ws.nodes) {
-    const pairs = (cib.status.find((x) => x.id === n.id)?.transientAttributes ?? []).flatMap((s) => s.pairs)
-    const byRsc = new Map<string, {count: number; last: number}>()
-    for (const p of pairs) {
-      const m = /^(fail-count|last-failure)-(.+?)(#.*)?$/.exec(p.name)
-      if (!m) continue
-      const entry = byRsc.get(m[2]!) ?? {count: 0, last: 0}
-      const value = p.value === 'INFINITY' || p.value === '+INFINITY' ? Infinity : Number(p.value ?? 0)
-      if (m[1] === 'fail-count') entry.count = Math.min(entry.count + value, Infinity)
-      else entry.last = Math.max(entry.last, value)
-      byRsc.set(m[2]!, entry)
-    }
-    const failing = [...byRsc].filter(([, e]) => e.count > 0)
-    if (failing.length === 0) continue
-    lines.push(`  * Node: ${n.uname}:`)
-    for (const [rsc, e] of failing) {
-      const threshold = ws.byId.get(rsc)?.migrationThreshold ?? 1_000_000
-      // crm_mon prints INFINITY as its numeric value, 1000000
-      const count = String(Math.min(e.count, 1_000_000))
-      lines.push(`    * ${rsc}: migration-threshold=${threshold} fail-count=${count}${e.last > 0 ? ` last-failure='${ctimeString(e.last * 1000)}'` : ''}`)
-    }
-  }
-  return lines
 }

@@ -39,6 +39,12 @@ export interface FailoverConfig {
   /** 'heartbeat': behave exactly like Heartbeat even with hakit peers (no extensions used). */
   compat?: 'auto' | 'heartbeat'
   timers?: Partial<FailoverTimers>
+  /**
+   * Start detached (`hakit run --legacy --detached`, the rollback from the CRM runtime): the
+   * groups found running here are held, reported to the peers and left alone; nothing is
+   * started, stopped or taken over until `hakit attach`.
+   */
+  startDetached?: boolean
 }
 
 export interface FailoverTimers {
@@ -144,6 +150,8 @@ interface PeerState {
   solicited: boolean
   /** It came back after a partition; what it held meanwhile may overlap with us. */
   healed: boolean
+  /** Its last resource report since it (re)started said it is detached (undefined: no report yet). */
+  detached?: boolean
   /** At its `shutdone`: what it held, whether it was stable, and what we took over because of it. */
   notice?: {held: Set<string>; stable: boolean; took: Set<string>}
 }
@@ -160,7 +168,8 @@ export interface FailoverSnapshot {
   rscstatus: RscHold | 'transition'
   autoFailback: AutoFailback
   groups: Array<{key: string; owner: string; state: 'held' | 'stopped' | 'starting' | 'stopping' | 'stop-failed'; failedHere: boolean; heldBy: string[]}>
-  peers: Array<{node: string; status: NodeStatus; impl: 'hakit' | 'heartbeat'; stable: boolean; holds: string[]}>
+  /** `detached`: what the peer's last resource report since it (re)started said (undefined: no report; hakit cutover checks it). */
+  peers: Array<{node: string; status: NodeStatus; impl: 'hakit' | 'heartbeat'; stable: boolean; holds: string[]; detached?: boolean}>
   standby: string
 }
 
@@ -181,6 +190,8 @@ export class FailoverMachine {
   private readonly requested = new Set<string>()
   /** Groups found running at startup: kept (and completed) or released once we know who else holds them. */
   private readonly leftovers = new Set<string>()
+  /** config.startDetached, until the first comms-up has used it (a later attach negotiates normally). */
+  private startDetachedPending: boolean
   /** Conflicts (group key) already being resolved, so a keeper restarts only once. */
   private readonly conflicts = new Set<string>()
   /** When to repeat our resource report while we keep a group a peer also holds. */
@@ -196,6 +207,7 @@ export class FailoverMachine {
   constructor(private readonly config: FailoverConfig) {
     this.me = config.localNode.toLowerCase()
     this.timers = {...DEFAULT_TIMERS, ...config.timers}
+    this.startDetachedPending = config.startDetached ?? false
     for (const group of config.groups) {
       this.groups.set(group.key, {key: group.key, owner: group.ownerNode.toLowerCase(), want: 'stopped', busy: 0, failedHere: false, stopFailed: false, failbackNeeded: false})
     }
@@ -259,7 +271,7 @@ export class FailoverMachine {
         failedHere: g.failedHere,
         heldBy: [...(this.holdsHere(g) ? [this.me] : []), ...[...this.peers.values()].filter((p) => p.status !== 'dead' && p.holds.has(g.key)).map((p) => p.name)],
       })),
-      peers: [...this.peers.values()].map((p) => ({node: p.name, status: p.status, impl: p.hakit ? 'hakit' : 'heartbeat', stable: p.stable, holds: [...p.holds]})),
+      peers: [...this.peers.values()].map((p) => ({node: p.name, status: p.status, impl: p.hakit ? 'hakit' : 'heartbeat', stable: p.stable, holds: [...p.holds], ...(p.detached === undefined ? {} : {detached: p.detached})})),
       standby: this.standbyState.role === 'idle' ? 'idle' : `${this.standbyState.role} [${this.standbyState.set}] ${this.standbyState.stage}`,
     }
   }
@@ -508,6 +520,8 @@ export class FailoverMachine {
       // Space-separated keys; an empty list is sent as " " (as Heartbeat's delnodelist): empty values are not safe on its wire.
       msg.hakit_held = this.heldKeys().join(' ') || ' '
       msg.hakit_failed = [...this.groups.values()].filter((g) => g.failedHere).map((g) => g.key).join(' ') || ' '
+      // hakit cutover on a peer checks that every live legacy daemon is detached before it switches
+      msg.hakit_detached = this.phase === 'detached' ? '1' : '0'
     }
     return msg
   }
@@ -529,6 +543,7 @@ export class FailoverMachine {
 
   private onCommsUp(): void {
     if (this.phase !== 'init') return
+    if (this.startDetachedPending) return this.startDetached()
     this.phase = 'starting'
     if (this.nice) {
       this.send({t: 'starting'})
@@ -642,6 +657,7 @@ export class FailoverMachine {
     const peer = this.peers.get(node)
     if (!peer) return
     peer.notice = undefined
+    peer.detached = undefined
     this.log('info', `Heartbeat restart on node ${node}`)
     peer.stable = false
     peer.rscKnown = false
@@ -737,6 +753,7 @@ export class FailoverMachine {
   }
 
   private onStarting(peer: PeerState): void {
+    peer.detached = undefined
     peer.stable = false
     peer.rscKnown = false
     peer.leaving = false
@@ -752,6 +769,7 @@ export class FailoverMachine {
   }
 
   private onResource(peer: PeerState, msg: Message): void {
+    if (msg.hakit_detached !== undefined) peer.detached = msg.hakit_detached === '1'
     const before = new Set(peer.holds)
     if (msg.hakit_held !== undefined) {
       peer.holds = new Set(msg.hakit_held.split(' ').filter(Boolean))
@@ -1058,13 +1076,23 @@ export class FailoverMachine {
     if (this.standbyState.role !== 'idle') return refuse('a standby is in progress; try again in a moment')
     const failed = [...this.groups.values()].filter((g) => g.stopFailed).map((g) => g.key)
     if (failed.length > 0) return refuse(`a stop failed for ${failed.join(' ')}: settle that first`)
-    // Peers must know what we hold while we no longer act: it is the last report until we leave.
-    this.reportResources(true)
+    // Peers must know what we hold while we no longer act (and that we are detached): it is the last report until we leave.
     this.phase = 'detached'
+    this.reportResources(true)
     const held = this.heldKeys()
     const text = `Detached: no resource is started or stopped here any more; ${held.length > 0 ? `${held.join(' ')} keep running here` : 'this node holds no group'}. Stopping the daemon now leaves them running and sends no shutdown notice.`
     this.log('info', text)
     this.out.push({type: 'operator-result', ok: true, message: text})
+  }
+
+  /** Comms up with startDetached: hold what was found running, tell the peers, manage nothing. */
+  private startDetached(): void {
+    this.startDetachedPending = false
+    this.leftovers.clear()
+    this.phase = 'detached'
+    this.reportResources(true)
+    const held = this.heldKeys()
+    this.log('info', `Started detached: ${held.length > 0 ? `${held.join(' ')} found running here and left alone` : 'no group runs here'}; nothing is started, stopped or taken over until "hakit attach".`)
   }
 
   private onAttach(): void {
@@ -1108,10 +1136,19 @@ export class FailoverMachine {
         if (peer) peer.status = event.status
         return
       }
-      case 'message':
+      case 'peer-restarted': {
+        const peer = this.peers.get(event.node.toLowerCase())
+        if (peer) peer.detached = undefined
+        return
+      }
+      case 'message': {
+        const peer = this.peers.get(event.from.toLowerCase())
+        if (peer && event.msg.t === 'resource' && event.msg.hakit_detached !== undefined) peer.detached = event.msg.hakit_detached === '1'
+        if (peer && event.msg.t === 'starting') peer.detached = undefined
         // a restarted peer asks who holds what: tell it, so it does not start what runs here
         if (event.msg.t === 'starting' && this.peers.has(event.from.toLowerCase())) this.send(this.resourceMessage())
         return
+      }
       default:
         return
     }

@@ -50,6 +50,8 @@ export interface NodeReport {
 export interface StatusReport {
   node: string
   version: string
+  /** The daemon's PID (hakit cutover stops a detached daemon by PID). */
+  pid?: number
   /** Node order as in ha.cf (cl_status listnodes prints it reversed). */
   nodes: NodeReport[]
   rscstatus: FailoverSnapshot['rscstatus']

@@ -195,3 +195,12 @@ export function canFence(ws: WorkingSet, node: SNode | null): boolean {
 export function roleAfter(rsc: Rsc): Role {
   return rsc.nextRole
 }
+
+/**
+ * pe__clear_failcount: a clear_failcount action for a resource on a node. While it is scheduled
+ * the fail count no longer bans the resource from the node (failcount_clear_action_exists).
+ */
+export function clearFailcount(ws: WorkingSet, rsc: Rsc, node: SNode): Action {
+  ;(rsc.failcountCleared ??= new Set()).add(node)
+  return customAction(ws, rsc, 'clear_failcount', node, false)
+}

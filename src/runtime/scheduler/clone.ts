@@ -236,7 +236,6 @@ export function cloneAssign(ws: WorkingSet, clone: Rsc, prefer: SNode | null): S
   }
   if (ws.showScores) {
     logScores(ws, clone, 'pcmk__clone_allocate')
-    for (const c of clone.children) logScores(ws, c, 'pcmk__clone_allocate')
   }
   const nodes = sortNodes([...clone.allowed.entries()], null).map(([n]) => n)
   clone.children = stableSort(clone.children, cmpInstance)

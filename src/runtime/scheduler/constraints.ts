@@ -10,7 +10,7 @@ import {expandConstraintReferences} from './references.js'
 import {evalRule} from './rules.js'
 import {unpackRscTicket, unpackTicketStates} from './tickets.js'
 import {addThisWith, addWithThis} from './placement.js'
-import {INFINITY, parseScoreText} from './scores.js'
+import {INFINITY, isFalse, parseScoreText} from './scores.js'
 import {type Action, type Colocation, O, type Rsc, Role, roleFromText, type WorkingSet} from './types.js'
 
 export function newOrdering(ws: WorkingSet, first: {rsc?: Rsc; task?: string; action?: Action}, then: {rsc?: Rsc; task?: string; action?: Action}, type: number): void {
@@ -54,7 +54,7 @@ const DISCOVERY: Record<string, number> = {always: 0, never: 1, exclusive: 2}
 function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
   const discover = DISCOVERY[(c.resourceDiscovery ?? 'always').toLowerCase()] ?? 0
   const targets: Rsc[] = []
-  if (c.rsc) { const r = ws.byId.get(c.rsc); if (r) targets.push(r) }
+  if (c.rsc) { const r = findConstraintResource(ws, c.rsc); if (r) targets.push(r) }
   if (c.rscPattern !== undefined) {
     // rsc-pattern: a regular expression over top-level resource ids, "!" inverts it
     const invert = c.rscPattern.startsWith('!')
@@ -63,7 +63,7 @@ function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
       for (const r of ws.resources) if (re.test(r.id) !== invert && !r.orphan) targets.push(r)
     } catch { /* an invalid pattern matches nothing */ }
   }
-  for (const s of c.resourceSets ?? []) for (const id of s.resources) { const r = ws.byId.get(id); if (r) targets.push(r) }
+  for (const s of c.resourceSets ?? []) for (const id of s.resources) { const r = findConstraintResource(ws, id); if (r) targets.push(r) }
   for (const rsc of targets) {
     if (c.node !== undefined) {
       const node = ws.nodeByName.get(c.node)
@@ -90,30 +90,53 @@ function unpackLocation(ws: WorkingSet, c: M.LocationConstraint): void {
   }
 }
 
+/**
+ * pcmk__find_constraint_resource: a resource by id, or, when the id is the name the history uses
+ * for an anonymous clone instance (its clone_name), the clone it belongs to.
+ */
+function findConstraintResource(ws: WorkingSet, id: string): Rsc | undefined {
+  const exact = ws.byId.get(id)
+  if (exact) return exact
+  const renamed = [...ws.byId.values()].find((r) => r.cloneName === id)
+  if (!renamed) return undefined
+  let top = renamed
+  while (top.parent) top = top.parent
+  return top
+}
+
+/** A set is sequential unless its sequential attribute is a valid false (pcmk__xe_get_bool_attr). */
+function isSequential(set: M.ResourceSet): boolean {
+  return !isFalse(set.sequential)
+}
+
 function unpackColocation(ws: WorkingSet, c: M.ColocationConstraint): void {
   const score = parseScoreText(c.score, 0)
   const sets = c.resourceSets ?? []
   if (sets.length === 0) {
-    newColocation(ws, c.id, c.nodeAttribute, score, ws.byId.get(c.rsc ?? ''), ws.byId.get(c.withRsc ?? ''), c.rscRole, c.withRscRole)
+    newColocation(ws, c.id, c.nodeAttribute, score, findConstraintResource(ws, c.rsc ?? ''), findConstraintResource(ws, c.withRsc ?? ''), c.rscRole, c.withRscRole)
     return
   }
   let last: M.ResourceSet | undefined
   for (const set of sets) {
     const local = set.score !== undefined ? parseScoreText(set.score, 0) : score
-    const rs = set.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
-    if (set.sequential === undefined || set.sequential === 'true') {
-      if (local > 0) {
+    const rs = set.resources.map((id) => findConstraintResource(ws, id)).filter((r): r is Rsc => !!r)
+    // ordering="group" (the default): each member with the one before it; "listed": each with the one after it
+    const listed = (set.attributes?.ordering ?? 'group').toLowerCase() !== 'group'
+    if (local !== 0 && isSequential(set)) {
+      if (local > 0 && !listed) {
         let withR: Rsc | undefined
         for (const r of rs) { if (withR) newColocation(ws, set.id ?? c.id, undefined, local, r, withR, set.role, set.role); withR = r }
-      } else if (local < 0) {
+      } else if (local > 0) {
+        for (let i = 1; i < rs.length; i++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i - 1], rs[i], set.role, set.role)
+      } else {
         // every member anti-colocated with every member before it
         for (let i = 0; i < rs.length; i++) for (let j = 0; j < i; j++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i], rs[j], set.role, set.role)
       }
     }
     if (last) {
-      const s1 = last.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
-      const seq1 = last.sequential === undefined || last.sequential === 'true'
-      const seq2 = set.sequential === undefined || set.sequential === 'true'
+      const s1 = last.resources.map((id) => findConstraintResource(ws, id)).filter((r): r is Rsc => !!r)
+      const seq1 = isSequential(last)
+      const seq2 = isSequential(set)
       const r1 = seq1 ? s1[0] : undefined
       const r2 = seq2 ? rs[rs.length - 1] : undefined
       if (r1 && r2) newColocation(ws, c.id, undefined, score, r1, r2, last.role, set.role)
@@ -178,8 +201,8 @@ function unpackOrder(ws: WorkingSet, c: M.OrderConstraint): void {
   const symmetric = c.symmetrical === undefined ? kind !== 'Serialize' : /^(true|yes|1|on|y)$/i.test(c.symmetrical)
   const sets = c.resourceSets ?? []
   if (sets.length === 0) {
-    const first = ws.byId.get(c.first ?? '')
-    const then = ws.byId.get(c.then ?? '')
+    const first = findConstraintResource(ws, c.first ?? '')
+    const then = findConstraintResource(ws, c.then ?? '')
     if (!first || !then) return
     const fa = c.firstAction ?? 'start'
     const ta = c.thenAction ?? fa
@@ -215,7 +238,7 @@ function orderingSymmetry(kind: Kind, symmetrical: string | undefined): Symmetry
 
 /** Orderings within and between resource sets (unpack_order_set, order_rsc_sets). */
 function unpackOrderSets(ws: WorkingSet, c: M.OrderConstraint, sets: M.ResourceSet[], kind: Kind): void {
-  const members = (set: M.ResourceSet) => set.resources.map((id) => ws.byId.get(id)).filter((r): r is Rsc => !!r)
+  const members = (set: M.ResourceSet) => set.resources.map((id) => findConstraintResource(ws, id)).filter((r): r is Rsc => !!r)
   const symmetry = orderingSymmetry(kind, c.symmetrical)
   let last: M.ResourceSet | undefined
   for (const set of sets) {
@@ -272,7 +295,7 @@ function orderRscSets(ws: WorkingSet, set1: M.ResourceSet, set2: M.ResourceSet, 
 
 export function unpackConstraints(ws: WorkingSet): void {
   const tickets = unpackTicketStates(ws)
-  const lookup = (id: string): Rsc[] => { const r = ws.byId.get(id); return r ? [r] : [] }
+  const lookup = (id: string): Rsc[] => { const r = findConstraintResource(ws, id); return r ? [r] : [] }
   for (const c of expandConstraintReferences(ws.cib.constraints, ws.references ?? new Map())) {
     if (c.kind === 'ticket') unpackRscTicket(ws, tickets, c, lookup)
     if (c.kind === 'location') unpackLocation(ws, c)

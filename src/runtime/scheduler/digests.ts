@@ -7,7 +7,8 @@
  */
 import {createHash} from 'node:crypto'
 import type * as M from '../../formats/cib/model.js'
-import {customAction} from './actions.js'
+import {clearFailcount, customAction} from './actions.js'
+import {failCount} from './unpack.js'
 import {triggerUnfencing} from './fencing.js'
 import {newOrdering} from './constraints.js'
 import {nvsetValues, resourceParams} from './resources.js'
@@ -38,6 +39,11 @@ function digestParams(ws: WorkingSet, rsc: Rsc, node: SNode, task: string, inter
     params.set('CRM_meta_timeout', String(intervalMs(timeout) ?? 20000))
   }
   return params
+}
+
+/** The op-digest the controller records for an operation run with today's configuration. */
+export function recordedOpDigest(ws: WorkingSet, rsc: Rsc, node: SNode, task: string, interval: number): string {
+  return operationDigest(digestParams(ws, rsc, node, task, interval))
 }
 
 type DigestResult = 'match' | 'restart' | 'all' | 'unknown'
@@ -148,6 +154,14 @@ function scheduleReload(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   newOrdering(ws, {action: reload}, {rsc, task: 'demote'}, O.optional | O.thenCancelsFirst)
 }
 
+/** Whether pcmk__check_action_config reports a change: a recurring operation no longer configured, or other digests. */
+function definitionChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
+  const task = op.attributes.operation ?? op.operation
+  const interval = Number(op.attributes.interval ?? 0)
+  if (interval > 0 && !rsc.ops.some((o) => o.name === task && o.intervalMs === interval && o.enabled)) return true
+  return compareDigests(ws, rsc, node, op) !== 'match'
+}
+
 /** pcmk__check_action_config */
 function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): void {
   const task = op.attributes.operation ?? op.operation
@@ -201,7 +215,11 @@ function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmReso
     const task = op.attributes.operation ?? op.operation
     const interval = Number(op.attributes.interval ?? 0)
     if (interval > 0 && (rsc.maintenance || node.maintenance)) return
-    if (interval > 0 || ['monitor', 'start', 'promote', 'migrate_from'].includes(task)) checkActionConfig(ws, rsc, node, op)
+    if (interval > 0 || ['monitor', 'start', 'promote', 'migrate_from'].includes(task)) {
+      checkActionConfig(ws, rsc, node, op)
+      // a fail count from before an operation's definition changed is cleared
+      if (failCount(ws, rsc, node) !== 0 && definitionChanged(ws, rsc, node, op)) clearFailcount(ws, rsc, node)
+    }
   })
 }
 

@@ -26,9 +26,11 @@ export function groupInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
     let postDownFlags: number = O.impliesThenPrinted
     member.fns.internalConstraints(member)
     if (!previous) {
-      downFlags |= O.optional
-      postDownFlags = O.impliesThen
-    } else {
+      if (rsc.ordered) {
+        downFlags |= O.optional
+        postDownFlags = O.impliesThen
+      }
+    } else if (rsc.colocated) {
       newColocation(ws, 'group:internal_colocation', undefined, INFINITY, member, previous, undefined, undefined)
     }
     if (promotable) {
@@ -41,7 +43,11 @@ export function groupInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
     orderResourceActions(ws, member, 'stop', rsc, 'stopped', postDownFlags)
     orderResourceActions(ws, rsc, 'start', member, 'start', O.impliesFirstPrinted)
     orderResourceActions(ws, member, 'start', rsc, 'running', O.runnableLeft | O.impliesThen | O.impliesThenPrinted)
-    if (!previous) {
+    if (!rsc.ordered) {
+      // unordered members each start as soon as the group may
+      orderResourceActions(ws, rsc, 'start', member, 'start', O.impliesThen | O.runnableLeft | O.impliesFirstPrinted)
+      if (promotable) orderResourceActions(ws, rsc, 'promote', member, 'promote', O.impliesThen | O.runnableLeft | O.impliesFirstPrinted)
+    } else if (!previous) {
       orderResourceActions(ws, rsc, 'start', member, 'start', O.none)
       if (promotable) orderResourceActions(ws, rsc, 'promote', member, 'promote', O.none)
     } else {
@@ -53,7 +59,7 @@ export function groupInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
       }
     }
     if (member.runningOn.length > 0) {
-      if (previous && previous.runningOn.length === 0 && lastActive && lastActive.runningOn.length > 0) {
+      if (rsc.ordered && previous && previous.runningOn.length === 0 && lastActive && lastActive.runningOn.length > 0) {
         orderResourceActions(ws, member, 'stop', lastActive, 'stop', O.optional)
       }
       lastActive = member

@@ -13,7 +13,7 @@ import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
 import {expandGuestNodes, linkContainers, linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
 import {newOrdering} from './constraints.js'
-import {fenceNode} from './actions.js'
+import {clearFailcount, fenceNode} from './actions.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
 import {handleRscConfigChanges} from './digests.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
@@ -23,7 +23,7 @@ import {buildResources, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
 import {type Action, O, Role, type Rsc, type WorkingSet} from './types.js'
 import {orderActions} from './ordering.js'
-import {setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
+import {failCount, setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
 
 export type {SummaryAction} from './summary.js'
 export {Role} from './types.js'
@@ -32,6 +32,8 @@ export interface ScheduleOptions {
   /** Current time in ms since the epoch (failure-timeout); defaults to Date.now(). */
   now?: number
   showScores?: boolean
+  /** Collect failed operations as unpacking records them (ws.failedOps, crm_mon's Failed Resource Actions). */
+  recordFailures?: boolean
 }
 
 export interface GraphAction {
@@ -77,7 +79,7 @@ variantMethods.clone = makeCloneMethods(getWs)
 function initAllowed(ws: WorkingSet, rsc: Rsc): void {
   // guest connections may run wherever their container can, even in an asymmetric cluster
   const guestConnection = rsc.prim?.class === 'ocf' && rsc.prim.provider === 'pacemaker' && rsc.prim.type === 'remote' && rsc.meta.has('container')
-  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, 0)
+  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, n.weight ?? 0)
   for (const c of rsc.children) initAllowed(ws, c)
 }
 
@@ -89,7 +91,7 @@ setOrphanFactory((ws, prim, meta) => {
     stopFlag: false, block: false, orphan: true, unique: false, promotable: false, critical: true, isFenceDevice: prim.class === 'stonith',
     needs: ws.options.stonithEnabled && prim.class !== 'stonith' ? 'fencing' : 'quorum', provisional: true, allocating: false, merging: false,
     restarting: false, role: 1, nextRole: 0, runningOn: [], knownOn: new Set(), allowed: new Map(), allocatedTo: null, thisWith: [],
-    withThis: [], actions: [], cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false,
+    withThis: [], actions: [], cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false, colocated: true,
     promotionPriority: 0, sortIndex: ws.resources.length, explicitNextRole: false, promotedLocations: [], configured: false,
     failedOn: new Set(), failureIgnored: false,
   }
@@ -104,6 +106,7 @@ export function newWorkingSet(cib: M.Cib, opts: ScheduleOptions = {}): WorkingSe
     cib, now, options: unpackOptions(cib, now), nodes: [], nodeById: new Map(), nodeByName: new Map(),
     resources: [], configOrder: [], byId: new Map(), colocations: [], locations: [], orderings: [], actions: [], actionSeq: 0, orderSeq: 0,
     fenceActions: [], orphans: [], scoresLog: [], showScores: opts.showScores ?? false, errors: [],
+    ...(opts.recordFailures ? {failedOps: []} : {}),
   }
 }
 
@@ -111,6 +114,31 @@ export function newWorkingSet(cib: M.Cib, opts: ScheduleOptions = {}): WorkingSe
 function executionDate(cib: M.Cib): number | undefined {
   const v = cib.attributes['execution-date']
   return v !== undefined && /^\d+$/.test(v) ? Number(v) * 1000 : undefined
+}
+
+/**
+ * Only the unpacking of configuration and status (cluster_status), no placement: what crm_mon
+ * shows. Cheaper than schedule() on large CIBs.
+ */
+export function unpackCluster(input: M.Cib, opts: ScheduleOptions = {}): WorkingSet {
+  const expanded = expandTemplates(input)
+  const ws = newWorkingSet(expandGuestNodes(expanded.cib), opts)
+  ws.references = expanded.references
+  current = ws
+  try {
+    unpackNodes(ws)
+    unpackNodeUtilization(ws)
+    buildResources(ws)
+    linkContainers(ws)
+    linkRemoteConnections(ws)
+    for (const r of ws.resources) initAllowed(ws, r)
+    unpackStatus(ws)
+    applyNodeHealth(ws)
+    unpackConstraints(ws)
+    return ws
+  } finally {
+    current = null
+  }
 }
 
 /** Runs the whole pipeline on one CIB. */
@@ -140,6 +168,7 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     if (ws.nodes.some((n) => n.remote)) for (const r of ws.resources) if (r.isRemoteConnection) r.fns.assign(r, r.partialMigrationTarget ?? null)
     for (const r of ws.resources) if (!r.isRemoteConnection) r.fns.assign(r, null)
     scheduleProbes(ws)
+    if (ws.options.stopOrphanResources) for (const r of ws.resources) clearFailcountsIfOrphaned(ws, r)
     for (const r of ws.resources) r.fns.createActions(r)
     orderRemoteConnectionActions(ws, {
       current: currentNode,
@@ -161,6 +190,16 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     }
   } finally {
     current = null
+  }
+}
+
+/** clear_failcounts_if_orphaned: an orphan's fail counts are cleared on every online node, before it stops */
+function clearFailcountsIfOrphaned(ws: WorkingSet, rsc: Rsc): void {
+  if (!rsc.orphan) return
+  for (const node of ws.nodes) {
+    if (!node.online || failCount(ws, rsc, node) === 0) continue
+    const clear = clearFailcount(ws, rsc, node)
+    newOrdering(ws, {action: clear}, {rsc, task: 'stop'}, O.optional)
   }
 }
 

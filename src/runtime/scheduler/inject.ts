@@ -15,6 +15,8 @@ export interface Injections {
   opFail?: string[]
   /** Sets have-quorum, as crm_simulate's --quorum does. */
   quorum?: boolean
+  /** Sets have-watchdog, as crm_simulate's --watchdog does. */
+  watchdog?: boolean
   now?: number
 }
 
@@ -65,7 +67,7 @@ function findPrimitive(cib: M.Cib, id: string): M.Primitive | undefined {
   return undefined
 }
 
-function injectOpFail(cib: M.Cib, spec: string, now: number): void {
+function injectOpFail(cib: M.Cib, spec: string, now: number, report: string[]): void {
   const m = /^(.+)_([a-z_-]+)_(\d+)@([^=]+)(?:=(-?\d+))?$/.exec(spec)
   if (!m) throw new UserError(`--op-fail '${spec}': expected RESOURCE_TASK_INTERVAL@NODE[=RC], e.g. vip_monitor_10000@node1=7`)
   const [, rscId, task, interval, uname, rcText] = m
@@ -90,33 +92,74 @@ function injectOpFail(cib: M.Cib, spec: string, now: number): void {
     'last-rc-change': ts, 'exec-time': '0', 'queue-time': '0', on_node: uname,
   }
   lrm.operations.push({id: attributes.id, operation: task, attributes})
+  report.push(`Injecting ${spec} into the configuration`)
   if (rc !== target && !(target === 7 && rc === 7)) {
     const name = `fail-count-${rscId}#${task}_${interval}`
     const old = getTransient(ns, name)
     const next = task === 'start' || task === 'stop' ? 'INFINITY' : old === 'INFINITY' ? 'INFINITY' : String((Number(old) || 0) + 1)
     setTransient(ns, name, next)
     setTransient(ns, `last-failure-${rscId}#${task}_${interval}`, ts)
+    report.push(`Injecting attribute ${name}=value++ into /node_state '${ns.id}'`, `Injecting attribute last-failure-${rscId}#${task}_${interval}=${ts} into /node_state '${ns.id}'`)
   }
 }
 
 /** Returns a new CIB with the injected events applied. */
 export function applyInjections(input: M.Cib, inj: Injections): M.Cib {
+  return injectEvents(input, inj).cib
+}
+
+/** True when any injection is requested. */
+export function hasInjections(inj: Injections): boolean {
+  return inj.quorum !== undefined || inj.watchdog !== undefined || [inj.nodeUp, inj.nodeDown, inj.nodeFail, inj.standby, inj.opFail].some((l) => (l?.length ?? 0) > 0)
+}
+
+/**
+ * Applies the injected events and reports them in crm_simulate's words (its
+ * "Performing Requested Modifications" list), in crm_simulate's order.
+ */
+export function injectEvents(input: M.Cib, inj: Injections): {cib: M.Cib; report: string[]} {
   const cib: M.Cib = structuredClone(input)
+  const report: string[] = []
   const now = inj.now ?? Date.now()
-  if (inj.quorum !== undefined) cib.attributes['have-quorum'] = inj.quorum ? '1' : '0'
-  for (const n of inj.nodeUp ?? []) setNodeUp(nodeState(cib, n), true)
+  if (inj.quorum !== undefined) {
+    cib.attributes['have-quorum'] = inj.quorum ? '1' : '0'
+    report.push(`Setting quorum: ${inj.quorum ? 1 : 0}`)
+  }
+  if (inj.watchdog !== undefined) {
+    setClusterOption(cib, 'have-watchdog', inj.watchdog ? 'true' : 'false')
+    report.push(`Setting watchdog: ${inj.watchdog ? 1 : 0}`)
+  }
+  for (const n of inj.nodeUp ?? []) {
+    report.push(`Bringing node ${n} online`)
+    setNodeUp(nodeState(cib, n), true)
+  }
   for (const n of inj.nodeDown ?? []) {
+    report.push(`Taking node ${n} offline`)
     const ns = nodeState(cib, n)
     setNodeUp(ns, false)
     ns.lrmResources = []
     ns.transientAttributes = []
   }
   for (const n of inj.nodeFail ?? []) {
+    report.push(`Failing node ${n}`)
     const ns = nodeState(cib, n)
     setNodeUp(ns, true)
     ns.attributes.in_ccm = 'false'
   }
-  for (const n of inj.standby ?? []) setTransient(nodeState(cib, n), 'standby', 'on')
-  for (const spec of inj.opFail ?? []) injectOpFail(cib, spec, now)
-  return cib
+  for (const n of inj.standby ?? []) {
+    report.push(`Putting node ${n} in standby`)
+    setTransient(nodeState(cib, n), 'standby', 'on')
+  }
+  for (const spec of inj.opFail ?? []) injectOpFail(cib, spec, now, report)
+  return {cib, report}
+}
+
+/** crm_simulate --watchdog sets have-watchdog in the cluster options. */
+function setClusterOption(cib: M.Cib, name: string, value: string): void {
+  for (const set of cib.crmConfig) {
+    const p = set.pairs.find((x) => x.name === name)
+    if (p) { p.value = value; return }
+  }
+  if (cib.crmConfig.length === 0) cib.crmConfig.push({id: 'cib-bootstrap-options', pairs: []})
+  cib.crmConfig[0].pairs.push({id: `cib-bootstrap-options-${name}`, name, value})
 }

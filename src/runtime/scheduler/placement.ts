@@ -4,7 +4,7 @@
  * pcmk_sched_allocate.c, pcmk_sched_primitive.c assign, pcmk_sched_colocation.c).
  */
 import {banInsufficientCapacity, compareNodeCapacities, consumeCapacity, releaseCapacity} from './utilization.js'
-import {addScores, INFINITY, strcmp} from './scores.js'
+import {addScores, INFINITY, numericCompare, strcmp} from './scores.js'
 import {failCount, resourceLocation} from './unpack.js'
 import {applyShutdownLocks} from './shutdown-lock.js'
 import {remoteConnectionAssigned} from './remote.js'
@@ -343,9 +343,13 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
 }
 
 export function logScores(ws: WorkingSet, rsc: Rsc, fn = 'pcmk__primitive_assign'): void {
-  if (!ws.showScores) return
-  const sorted = [...rsc.allowed.entries()].sort(([a], [b]) => a.uname.localeCompare(b.uname, undefined, {numeric: true}))
+  // no scores are shown for orphans (pe__show_node_weights_as)
+  if (!ws.showScores || rsc.orphan) return
+  // sorted by name as pe__cmp_node_name does (pcmk__numeric_strcasecmp)
+  const sorted = [...rsc.allowed.entries()].sort(([a], [b]) => numericCompare(a.uname, b.uname))
   for (const [n, w] of sorted) ws.scoresLog.push(`${fn}: ${rsc.id} allocation score on ${n.uname}: ${w >= INFINITY ? 'INFINITY' : w <= -INFINITY ? '-INFINITY' : w}`)
+  // and the same for every descendant, depth first
+  for (const child of rsc.children) logScores(ws, child, fn)
 }
 
 export function primitiveApplyColocScore(dependent: Rsc, primary: Rsc, c: Colocation, forDependent: boolean): void {
@@ -378,7 +382,6 @@ export function groupAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNo
   rsc.thisWith = []
   if (ws.showScores) {
     logScores(ws, rsc, 'pcmk__group_assign')
-    for (const m of rsc.children) logScores(ws, m, 'pcmk__group_assign')
   }
   const last = rsc.children[rsc.children.length - 1]
   for (const c of rsc.withThis) addWithThis(last, c)
@@ -392,19 +395,26 @@ export function groupAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNo
   rsc.nextRole = first.nextRole
   rsc.allocating = false
   rsc.provisional = false
-  rsc.allocatedTo = firstNode
-  return firstNode
+  // members of a non-colocated group may each end up anywhere
+  rsc.allocatedTo = rsc.colocated ? firstNode : null
+  return rsc.allocatedTo
 }
 
 export function groupApplyColocScore(dependent: Rsc, primary: Rsc, c: Colocation, forDependent: boolean): void {
   if (forDependent) {
     if (dependent.children.length === 0) return
-    const member = dependent.children[0]
-    member.fns.applyColocScore(member, primary, c, true)
+    // colocated: the first member (the internal colocations do the rest); otherwise each member
+    // (a mandatory colocation of a non-colocated group is a configuration error, ignored)
+    if (dependent.colocated) dependent.children[0].fns.applyColocScore(dependent.children[0], primary, c, true)
+    else if (c.score < INFINITY) for (const member of dependent.children) member.fns.applyColocScore(member, primary, c, true)
     return
   }
   // dependent is a primitive, colocated with this group
   if (primary.provisional) return
+  if (!primary.colocated) {
+    if (c.score < INFINITY) for (const member of primary.children) member.fns.applyColocScore(dependent, member, c, false)
+    return
+  }
   const member = c.score >= INFINITY ? primary.children[primary.children.length - 1] : primary.children[0]
   if (!member) return
   member.fns.applyColocScore(dependent, member, c, false)
@@ -412,7 +422,8 @@ export function groupApplyColocScore(dependent: Rsc, primary: Rsc, c: Colocation
 
 export function groupApplyLocation(rsc: Rsc, loc: LocationRule): void {
   applyLocation(rsc, loc)
-  let reset = true
+  // only the first member of a colocated group gets the scores; later ones follow it
+  let reset = rsc.colocated
   for (const member of rsc.children) {
     member.fns.applyLocation(member, reset ? loc : {...loc, nodes: loc.nodes.map((x) => ({node: x.node, score: 0}))})
     if (reset) reset = false

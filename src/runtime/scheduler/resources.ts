@@ -6,7 +6,7 @@
 import type * as M from '../../formats/cib/model.js'
 import {primitiveUtilization} from './utilization.js'
 import {evalRule, type RuleContext} from './rules.js'
-import {INFINITY, intervalMs, isTrue, parseScoreText} from './scores.js'
+import {INFINITY, intervalMs, isFalse, isTrue, parseScoreText} from './scores.js'
 import {type OpConfig, type Rsc, Role, type SNode, type Variant, type VariantMethods, type WorkingSet, roleFromText} from './types.js'
 
 /** Filled in by index.ts to avoid import cycles. */
@@ -50,7 +50,7 @@ function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, 
     provisional: true, allocating: false, merging: false, restarting: false,
     role: Role.Stopped, nextRole: Role.Unknown, runningOn: [], knownOn: new Set(), allowed: new Map(), allocatedTo: null,
     thisWith: [], withThis: [], actions: [],
-    cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false,
+    cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false, colocated: true,
     promotionPriority: 0, sortIndex: 0, explicitNextRole: false, promotedLocations: [], configured: true,
     failedOn: new Set(), failureIgnored: false,
   }
@@ -174,6 +174,9 @@ function buildGroup(ws: WorkingSet, group: M.Group, parent: Rsc | undefined, idS
   const meta = mergedMeta(ws, group.metaAttributes, parent?.meta)
   const rsc = newRsc(ws, group.id + idSuffix, 'group', meta, parent)
   rsc.instanceSets = group.instanceAttributes
+  // deprecated since 2.1.5; only a valid false turns them off (set_group_flag)
+  rsc.ordered = !isFalse(meta.get('ordered'))
+  rsc.colocated = !isFalse(meta.get('collocated'))
   // Group stickiness and target-role apply to members through meta inheritance.
   for (const child of group.children) rsc.children.push(buildPrimitive(ws, child, rsc, idSuffix))
   return rsc
@@ -193,6 +196,15 @@ function buildClone(ws: WorkingSet, clone: M.Clone): Rsc {
   rsc.cloneNodeMax = parseScoreText(meta.get('clone-node-max'), 1)
   rsc.promotedMax = parseScoreText(meta.get('promoted-max') ?? meta.get('master-max'), 1)
   rsc.promotedNodeMax = parseScoreText(meta.get('promoted-node-max') ?? meta.get('master-node-max'), 1)
+  // pe__force_anon: only ocf and stonith agents can be globally unique clones; a clone of any other
+  // class is anonymous, at most one instance per node
+  const members = clone.child.kind === 'group' ? clone.child.children : [clone.child]
+  if (rsc.unique && members.some((p) => !['ocf', 'stonith'].includes(p.class.toLowerCase()))) {
+    rsc.unique = false
+    meta.set('globally-unique', 'false')
+    rsc.cloneNodeMax = 1
+    rsc.cloneMax = Math.min(rsc.cloneMax, nodes)
+  }
   // Clones are slightly sticky by default (clone.c), and instances inherit it.
   if (!meta.has('resource-stickiness') && !meta.has('resource_stickiness')) {
     rsc.meta.set('resource-stickiness', '1')

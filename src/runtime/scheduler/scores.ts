@@ -35,6 +35,11 @@ export function isTrue(v: string | undefined): boolean {
   return v !== undefined && /^(true|on|yes|y|1)$/i.test(v.trim())
 }
 
+/** A valid false boolean (crm_str_to_boolean); anything else, including no value, is not false. */
+export function isFalse(v: string | undefined): boolean {
+  return v !== undefined && /^(false|off|no|n|0)$/i.test(v.trim())
+}
+
 /** Interval/duration text to milliseconds ("10", "10s", "1min", "PT5M"); undefined if invalid. */
 export function intervalMs(text: string | undefined): number | undefined {
   if (text === undefined) return undefined

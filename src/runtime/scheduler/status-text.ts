@@ -6,9 +6,8 @@
  */
 import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
-import {isFenced} from './fencing.js'
 import {nodeHealth} from './health.js'
-import {numericCompare} from './scores.js'
+import {isTrue, numericCompare} from './scores.js'
 
 function allPrimitivesOf(ws: WorkingSet): Rsc[] {
   const out: Rsc[] = []
@@ -27,15 +26,25 @@ function nodeStatus(n: SNode, unclean: boolean): string {
   return n.online ? 'online' : 'OFFLINE'
 }
 
+/** A node's state as unpacked, or once the transition has run. */
+function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean; unclean: boolean; pending: boolean; online: boolean} {
+  // only an executed fencing changes a node's state: an unclean node nobody fences stays unclean
+  // (a guest node's "fencing" is a pseudo-action: its container's recovery)
+  const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
+  // a Pacemaker Remote or guest node is up exactly when its connection runs
+  const connectionUp = revised && n.remoteRsc ? revisedState(n.remoteRsc).nodes.length > 0 : undefined
+  const unclean = !fenced && connectionUp !== true && (n.unpackedUnclean ?? n.unclean)
+  const pending = !fenced && n.pending
+  const online = fenced ? false : connectionUp ?? (revised ? n.online : (n.unpackedOnline ?? n.online))
+  return {fenced, unclean, pending, online}
+}
+
 /** node_list_text: nodes in a special state one per line, the others in Online/OFFLINE/Remote/Guest lists */
 function nodeLines(ws: WorkingSet, revised: boolean): string[] {
   const lists = {Online: [] as string[], OFFLINE: [] as string[], RemoteOnline: [] as string[], RemoteOFFLINE: [] as string[], GuestOnline: [] as string[]}
   const out: string[] = []
   for (const n of ws.nodes) {
-    const fenced = revised && isFenced(ws, n)
-    const unclean = !revised && (n.unpackedUnclean ?? n.unclean)
-    const pending = !revised && n.pending
-    const online = fenced ? false : revised ? n.online : (n.unpackedOnline ?? n.online)
+    const {fenced, unclean, pending, online} = nodeState(ws, n, revised)
     const health = nodeHealth(ws, n)
     if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
@@ -96,40 +105,102 @@ function unchanged(r: Rsc): boolean {
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
 }
 
-function primitiveState(r: Rsc, revised: boolean): string {
-  if (revised && unchanged(r)) return primitiveState(r, false)
+const OCF_RESULT: Record<number, string> = {
+  0: 'ok', 1: 'error', 2: 'invalid parameter', 3: 'unimplemented feature', 4: 'insufficient privileges', 5: 'not installed',
+  6: 'not configured', 7: 'not running', 8: 'promoted', 9: 'promoted (failed)', 190: 'OCF_DEGRADED', 191: 'promoted (degraded)',
+}
+
+/**
+ * pe__failed_probe_for_rsc: the result of a probe that found the agent missing or misconfigured
+ * (a masked probe failure, recorded while unexpired on an online node) for this resource (a
+ * clone's: its configured child), on a node or anywhere. Only entries naming their node (on_node)
+ * can match.
+ */
+function failedProbeResult(ws: WorkingSet, r: Rsc, node?: SNode): string | undefined {
+  let top = r
+  while (top.parent) top = top.parent
+  const id = top.variant === 'clone' ? (top.children[0]?.id.replace(/:\d+$/, '') ?? top.id) : r.id
+  for (const ns of ws.cib.status) {
+    const host = ws.nodeByName.get(ns.uname ?? '')
+    if (!host || !(host.unpackedOnline ?? host.online)) continue
+    for (const lrm of ns.lrmResources) {
+      for (const op of lrm.operations) {
+        const a = op.attributes
+        if ((a.operation ?? op.operation) !== 'monitor' || Number(a.interval ?? 0) !== 0) continue
+        const rc = Number(a['rc-code'] ?? 0)
+        if (rc !== 5 && rc !== 2 && a['op-status'] !== '7') continue
+        const on = a.on_node
+        if (on === undefined || (node && on.toLowerCase() !== node.uname.toLowerCase())) continue
+        if ((a.operation_key ?? op.id).replace(/_monitor_0$/, '') !== id) continue
+        const changed = a['last-rc-change']
+        if (r.failureTimeoutMs > 0 && changed !== undefined && ws.now >= Number(changed) * 1000 + r.failureTimeoutMs) continue
+        return OCF_RESULT[rc] ?? 'unknown'
+      }
+    }
+  }
+  return undefined
+}
+
+const PENDING_STATE: Record<string, string> = {start: 'Starting', stop: 'Stopping', migrate_to: 'Migrating', migrate_from: 'Migrating', promote: 'Promoting', demote: 'Demoting'}
+
+function promotableParent(r: Rsc): boolean {
+  let top = r
+  while (top.parent) top = top.parent
+  return top.promotable
+}
+
+/** The pending operation shown for a primitive; once the transition ran, an action executed where it was pending supersedes it. */
+function pendingTask(r: Rsc, revised: boolean): string | undefined {
+  const p = r.pendingTask
+  if (!p) return undefined
+  if (revised && r.actions.some((a) => a.node === p.node && executes(a) && !a.pseudo)) return undefined
+  return p.task
+}
+
+function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised = revised, showNode = true): string {
+  if (revised && unchanged(r)) return primitiveState(ws, r, false, true, showNode)
   if (revised) {
     const state = revisedState(r)
     const node = state.nodes[0]
     const role = state.role
-    if (!node || role <= Role.Stopped) return disabled(r) ? 'Stopped (disabled)' : 'Stopped'
-    const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : ''].filter(Boolean)
+    if (!node || role <= Role.Stopped) {
+      const probe = failedProbeResult(ws, r)
+      return `Stopped${probe ? ` (${probe}) ` : ''}${disabled(r) ? ' (disabled)' : ''}`
+    }
+    const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : '', r.failureIgnored ? 'failure ignored' : ''].filter(Boolean)
     return `${ROLE_NAMES[role === Role.Unknown ? Role.Started : role]} ${node.uname}${flags.length ? ` (${flags.join(', ')})` : ''}`
   }
   // pcmk__native_output_string
   const multiple = r.runningOn.length > 1
   const was = r.unpacked ?? {managed: r.managed, block: r.block, lockNode: r.lockNode}
-  const node = multiple ? undefined : (r.runningOn[0] ?? was.lockNode)
+  // crm_mon -n (showNode false) names no node at all: no UNCLEAN/LOCKED flag, no node list
+  const node = multiple || !showNode ? undefined : (r.runningOn[0] ?? was.lockNode)
   const words: string[] = []
   if (r.orphan) words.push('ORPHANED')
   if (r.failed) {
     words.push('FAILED')
     if (r.role > Role.Unpromoted) words.push(ROLE_NAMES[r.role])
   } else {
-    // a start still in progress shows as Starting
-    words.push(r.pendingNode && r.runningOn.length > 0 ? 'Starting' : r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role])
+    // an operation still in progress shows as Starting, Stopping … (native_pending_state)
+    const pending = pendingTask(r, nodesRevised)
+    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role === Role.Started && promotableParent(r) ? Role.Unpromoted : r.role]
+    words.push(PENDING_STATE[pending ?? ''] ?? roleText)
   }
   if (node) words.push(node.uname)
+  const probe = r.runningOn.length === 0 ? failedProbeResult(ws, r, node) : undefined
   const flags: string[] = []
-  if (node && !(node.unpackedOnline ?? node.online) && (node.unpackedUnclean ?? node.unclean)) flags.push('UNCLEAN')
+  const nodeNow = node && nodeState(ws, node, nodesRevised)
+  if (nodeNow && !nodeNow.online && nodeNow.unclean) flags.push('UNCLEAN')
   if (node && node === was.lockNode) flags.push('LOCKED')
+  if (pendingTask(r, nodesRevised) === 'monitor') flags.push('Monitoring')
   if (disabled(r)) flags.push('disabled')
   if (was.block) flags.push('blocked')
   else if (!was.managed) flags.push('unmanaged')
   if (r.failureIgnored) flags.push('failure ignored')
   let out = words.join(' ')
+  if (probe) out += ` (${probe}) `
   if (flags.length) out += ` (${flags.join(', ')})`
-  if (multiple) out += ` [ ${r.runningOn.map((n) => n.uname).join(' ')} ]`
+  if (multiple && showNode) out += ` [ ${r.runningOn.map((n) => n.uname).join(' ')} ]`
   return out
 }
 
@@ -137,9 +208,21 @@ function instanceNumber(r: Rsc): number {
   return Number(/:(\d+)$/.exec(r.id)?.[1] ?? 0)
 }
 
+/** crm_mon -n: a primitive listed under the node it runs on, without the node name (pcmk_show_rsc_only). */
+export function primitiveLineWithoutNode(ws: WorkingSet, r: Rsc, indent: string): string {
+  return `${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(ws, r, false, false, false)}`
+}
+
+/** One top-level resource as the status lists print it (crm_mon -n uses it for the inactive ones). */
+export function resourceStatusLines(ws: WorkingSet, r: Rsc, indent: string): string[] {
+  return resourceLines(ws, r, indent, false)
+}
+
 function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean): string[] {
   // anonymous clone instances print under their configured id (rsc_printable_id)
-  if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(r, revised)}`]
+  // implicit resources (a guest node's connection) are not listed
+  if (r.variant === 'primitive' && isTrue(r.meta.get('internal_rsc'))) return []
+  if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(ws, r, revised)}`]
   if (r.variant === 'group') {
     const flags = [!(r.unpacked?.managed ?? r.managed) ? 'unmanaged' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
     return [`${indent}* Resource Group: ${r.id}${flags.length ? ` (${flags.join(', ')})` : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]
@@ -185,8 +268,17 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   if (r.cloneMax > activeInstances) {
     // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
     const candidates = ws.options.symmetric ? ws.nodes : [...r.knownOn]
-    const stopped = candidates.filter((n) => !(revised ? used.has(n) : r.runningOn.includes(n))).map((n) => n.uname).sort(numericCompare)
-    if (stopped.length) lines.push(`${indent}  * Stopped${disabled(r) ? ' (disabled)' : ''}: [ ${stopped.join(' ')} ]`)
+    const stopped = candidates.filter((n) => !(revised ? used.has(n) : r.runningOn.includes(n))).sort((a, b) => numericCompare(a.uname, b.uname))
+    // one list per state, a failed probe's result naming its own (the states in order)
+    const byState = new Map<string, string[]>()
+    for (const n of stopped) {
+      const probe = failedProbeResult(ws, r, n)
+      // configured_role: the clone's target-role, else its first instance's
+      const configuredStopped = r.meta.has('target-role') ? disabled(r) : !!r.children[0] && disabled(r.children[0])
+      const state = probe ? `Stopped (${probe})` : configuredStopped ? 'Stopped (disabled)' : 'Stopped'
+      byState.set(state, [...(byState.get(state) ?? []), n.uname])
+    }
+    for (const state of [...byState.keys()].sort()) lines.push(`${indent}  * ${state}: [ ${byState.get(state)!.join(' ')} ]`)
   }
   return lines
 }

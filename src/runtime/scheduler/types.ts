@@ -23,6 +23,8 @@ export function roleFromText(text: string | undefined): Role {
 export interface SNode {
   id: string
   uname: string
+  /** the node's own score (the deprecated `score` attribute of <node>): where every resource's score on it starts */
+  weight?: number
   /** Node attributes for rules: instance attributes, transient attributes, #uname, #id, #kind, #is_dc. */
   attrs: Map<string, string>
   online: boolean
@@ -232,7 +234,10 @@ export interface Rsc {
   promotedMax: number
   promotedNodeMax: number
   interleave: boolean
+  /** clones: instances ordered; groups: members ordered (deprecated group meta, default true) */
   ordered: boolean
+  /** groups: members colocated (deprecated `collocated` meta, default true) */
+  colocated: boolean
   /** the id the operation history uses for this instance, when it differs (Pacemaker's clone_name) */
   cloneName?: string
   /** clone instance number (primitive/group inside a clone) */
@@ -242,9 +247,10 @@ export interface Rsc {
   sortIndex: number
   /** node where a pending start/op was seen */
   pendingNode?: SNode
+  /** the first pending operation in the history (probes aside): shown as Starting, (Monitoring) … */
+  pendingTask?: {task: string; node: SNode}
   /** target-role Stopped or similar explicit next role */
   explicitNextRole: boolean
-  /** groups: members are ordered / colocated (always true for hakit) */
   /** per-node location scores for the promoted role */
   promotedLocations: LocationRule[]
   /** resources with history on a node but unknown to the configuration */
@@ -348,6 +354,8 @@ export interface WorkingSet {
   /** lazily filled index of actions by rsc/uuid */
   fenceActions: Action[]
   orphans: Rsc[]
+  /** Failed operations as unpacking records them (record_failed_op), for crm_mon's Failed Resource Actions; filled only when an array is given. */
+  failedOps?: {op: M.LrmOperation; node: SNode; rsc: Rsc}[]
   scoresLog: string[]
   showScores: boolean
   errors: string[]

@@ -4,7 +4,7 @@
  * failures) — Pacemaker's lib/pengine/unpack.c.
  */
 import type * as M from '../../formats/cib/model.js'
-import {canFence, demoteAction, fenceNode, stopAction} from './actions.js'
+import {canFence, clearFailcount, demoteAction, fenceNode, stopAction} from './actions.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
@@ -51,12 +51,14 @@ export function unpackNodes(ws: WorkingSet): void {
   for (const n of ws.cib.nodes) {
     if (n.type === 'remote' || n.type === 'ping') continue
     const attrs = nvsetValues(n.instanceAttributes, new Map(), undefined, (rule) => evalRule(rule, null, {now: ws.now}))
+    // standby and maintenance are read with the node's state entry (unpack_transient_attributes):
+    // a node the status does not know is neither
     const node: SNode = {
       id: n.id, uname: n.uname, attrs, online: false, unclean: ws.options.startupFencing, unseen: true,
-      standby: isTrue(attrs.get('standby')), standbyOnFail: false, pending: false, shutdown: false,
+      standby: false, standbyOnFail: false, pending: false, shutdown: false,
       expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy,
     }
-    if (isTrue(attrs.get('maintenance'))) node.maintenance = true
+    if (n.otherAttributes?.score !== undefined) node.weight = parseScoreText(n.otherAttributes.score, 0)
     attrs.set('#uname', n.uname)
     attrs.set('#id', n.id)
     attrs.set('#kind', 'cluster')
@@ -257,7 +259,7 @@ export function resourceLocation(ws: WorkingSet, rsc: Rsc, node: SNode | null, s
   const apply = (r: Rsc) => {
     for (const n of targets) {
       const cur = r.allowed.get(n)
-      r.allowed.set(n, cur === undefined ? score : addScore(cur, score))
+      r.allowed.set(n, addScore(cur ?? n.weight ?? 0, score))
     }
     for (const c of r.children) apply(c)
   }
@@ -315,15 +317,28 @@ function waitForRemoteFencing(ws: WorkingSet, rsc: Rsc, e: OpEntry): boolean {
   return remote !== undefined && remote.remote === true && !remote.remoteWasFenced
 }
 
-/** check_operation_expiry: is this (failed) history entry older than failure-timeout? */
+/**
+ * check_operation_expiry: is this (failed) history entry older than failure-timeout? A fail count
+ * that has expired, or a last failure of a connection with a reconnect interval, is cleared.
+ */
 function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
   let expired = false
   let unexpired = 0
-  if (rsc.failureTimeoutMs > 0) {
+  // only an entry that says when it happened can expire
+  if (rsc.failureTimeoutMs > 0 && e.op.attributes['last-rc-change'] !== undefined) {
     if (ws.now >= e.lastRcChange * 1000 + rsc.failureTimeoutMs && !waitForRemoteFencing(ws, rsc, e)) expired = true
     unexpired = failCount(ws, rsc, node, true, e)
   }
-  if (expired && failCount(ws, rsc, node, false, e) > 0 && unexpired !== 0) expired = false
+  let clear = false
+  if (expired) {
+    if (failCount(ws, rsc, node, false, e) > 0) {
+      if (unexpired === 0) clear = true // "it expired"
+      else expired = false
+    } else if (e.op.id.endsWith('_last_failure_0') && rsc.remoteReconnectMs) {
+      clear = true // "reconnect interval is set"
+    }
+  }
+  if (clear) clearFailcount(ws, rsc, node)
   if (expired && e.intervalMs === 0 && e.task === 'monitor' && [0, 7, 8, 190, 191].includes(e.rc)) expired = false
   return expired
 }
@@ -338,11 +353,11 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   const isProbe = task === 'monitor' && e.intervalMs === 0
   const expired = status !== 7 && isExpired(ws, rsc, node, e)
   // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
-  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) (rsc.failcountCleared ??= new Set()).add(node)
+  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) clearFailcount(ws, rsc, node)
   // remap_operation
-  if (task === 'monitor') {
-    if (rc === 190) rc = 0
-    else if (rc === 191) rc = 8
+  if (task === 'monitor' && (rc === 190 || rc === 191)) {
+    if (!node.shutdown || node.online) recordFailedOp(ws, e.op, node, rsc)
+    rc = rc === 190 ? 0 : 8
   }
   const masked = isProbe && (e.rc === 5 || e.rc === 2 || e.status === 7)
   if (masked) { status = 0; rc = 7 }
@@ -392,6 +407,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   }
   if (maskable && maskedProbe) {
     updateResourceState(ws, rsc, node, e, target, st, true)
+    recordFailedOp(ws, e.op, node, rsc)
     rsc.failedOn.add(node)
     resourceLocation(ws, parent, node, -INFINITY)
     return
@@ -401,6 +417,8 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     case -1:
       if (task === 'start') { setActive(rsc); rsc.pendingNode = node }
       else if (task === 'promote') rsc.role = Role.Promoted
+      // pending probes are not shown
+      if (!rsc.pendingTask && (e.intervalMs !== 0 || task !== 'monitor')) rsc.pendingTask = {task, node}
       return
     case 0:
       updateResourceState(ws, rsc, node, e, rc, st, false)
@@ -420,12 +438,21 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     updateResourceState(ws, rsc, node, e, target, st, false)
     rsc.failureIgnored = true
     rsc.failedOn.add(node)
+    recordFailedOp(ws, e.op, node, rsc)
     if (onFail === 'restart_container' && rank(st.onFail) <= rank('restart')) st.onFail = 'restart_container'
   } else {
     unpackFailure(ws, rsc, node, e, rc, st)
     if (status === 5) resourceLocation(ws, parent, node, -INFINITY)
     else if (status === 6) resourceLocation(ws, parent, null, -INFINITY)
   }
+}
+
+/** record_failed_op: once per operation key and node, online nodes only (what crm_mon lists as failed). */
+function recordFailedOp(ws: WorkingSet, op: M.LrmOperation, node: SNode, rsc: Rsc): void {
+  if (!ws.failedOps || !node.online) return
+  const key = op.attributes.operation_key ?? op.id
+  if (ws.failedOps.some((f) => f.node === node && (f.op.attributes.operation_key ?? f.op.id).toLowerCase() === key.toLowerCase())) return
+  ws.failedOps.push({op, node, rsc})
 }
 
 function checkRecoverable(ws: WorkingSet, rsc: Rsc, node: SNode, task: string): void {
@@ -446,6 +473,7 @@ function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: nu
   const isProbe = task === 'monitor' && e.intervalMs === 0
   st.lastFailure = e
   rsc.failedOn.add(node)
+  if (ws.options.symmetric || rc !== 5) recordFailedOp(ws, e.op, node, rsc)
   const {onFail, failRole} = actionOnFail(ws, rsc, task, e.intervalMs)
   if (rank(st.onFail) < rank(onFail)) st.onFail = onFail
   if (task === 'stop') resourceLocation(ws, rsc, node, -INFINITY)
@@ -849,8 +877,8 @@ export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = tru
   let total = 0
   let lastFailure = 0
   const suffix = rsc.unique ? '' : '(:\\d+)?'
-  const re = new RegExp(`^fail-count-${escapeRe(base)}${suffix}#.+_\\d+$`)
-  const lre = new RegExp(`^last-failure-${escapeRe(base)}${suffix}#.+_\\d+$`)
+  const re = new RegExp(`^fail-count-${escapeRe(base)}${suffix}${operationPattern(ws)}$`)
+  const lre = new RegExp(`^last-failure-${escapeRe(base)}${suffix}${operationPattern(ws)}$`)
   // The single per-resource fail count of Pacemaker <= 1.1.16 counts only for old CIBs
   const old = featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13])
   const legacy = old ? new RegExp(`^fail-count-${escapeRe(base)}${suffix}$`) : null
@@ -862,6 +890,15 @@ export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = tru
   if (total > 0 && rsc.failureTimeoutMs > 0 && blockFailure(ws, rsc, node, e)) rsc.failureTimeoutMs = 0
   if (effective && total > 0 && lastFailure > 0 && rsc.failureTimeoutMs > 0 && ws.now > lastFailure * 1000 + rsc.failureTimeoutMs) return 0
   return total
+}
+
+/**
+ * The operation part of fail-count/last-failure attribute names (generate_fail_regex): DCs before
+ * crm_feature_set 3.0.13 kept one count per resource (no part), later ones one per operation —
+ * only the naming of the CIB's feature set counts.
+ */
+function operationPattern(ws: WorkingSet): string {
+  return featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13]) ? '' : '#.+_\\d+'
 }
 
 function featureSetBefore(v: string | undefined, ref: number[]): boolean {

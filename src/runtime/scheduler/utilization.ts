@@ -4,6 +4,7 @@
  * colocated with it) needs are banned, assignment consumes node capacity, and "balanced"
  * prefers the node with the most free capacity.
  */
+import {hashTableOrder} from './ghash.js'
 import {nvsetValues} from './resources.js'
 import {evalRule} from './rules.js'
 import {INFINITY} from './scores.js'
@@ -92,8 +93,9 @@ export function sortResourcesForUtilization(ws: WorkingSet, colocatedScores: (r:
 /** colocated_resources: rsc and everything mandatorily colocated with it, transitively */
 function colocatedResources(rsc: Rsc, orig: Rsc, list: Rsc[], affectsLocation: (d: Rsc, p: Rsc, c: Colocation) => boolean): Rsc[] {
   if (rsc.variant === 'group') {
-    // the members (colocated with each other), then what is colocated with the group itself
-    for (const m of rsc.children) colocatedResources(m, orig, list, affectsLocation)
+    // the members (colocated with each other, else only the first), then what is colocated with the group itself
+    const members = rsc.colocated || rsc.parent?.variant === 'clone' ? rsc.children : rsc.children.slice(0, 1)
+    for (const m of members) colocatedResources(m, orig, list, affectsLocation)
   }
   if (list.includes(rsc)) return list
   list.push(rsc)
@@ -115,7 +117,9 @@ function addUtilization(rsc: Rsc, all: Rsc[], into: Map<string, number>): void {
   if (rsc.variant === 'primitive') {
     for (const [k, v] of rsc.utilization ?? []) into.set(k, (into.get(k) ?? 0) + v)
   } else if (rsc.variant === 'group') {
-    for (const m of rsc.children) if (m.provisional && !all.includes(m)) addUtilization(m, all, into)
+    // every member of a colocated group ends up on the same node; otherwise only the first counts
+    const members = rsc.colocated || rsc.parent?.variant === 'clone' ? rsc.children : rsc.children.slice(0, 1)
+    for (const m of members) if (m.provisional && !all.includes(m)) addUtilization(m, all, into)
   } else {
     let existing = false
     for (const child of rsc.children) {
@@ -144,7 +148,11 @@ export function banInsufficientCapacity(ws: WorkingSet, rsc: Rsc, available: (n:
   for (const r of colocated) addUtilization(r, colocated, needed)
   let anyCapable = false
   let mostCapable: SNode | null = null
-  for (const [node, w] of rsc.allowed) {
+  // the first of equally capable nodes wins: walk them in Pacemaker's table order
+  const byId = new Map([...rsc.allowed.keys()].map((n) => [n.id, n]))
+  const inTableOrder = hashTableOrder([...byId.keys()]).map((id) => byId.get(id)!)
+  for (const node of inTableOrder) {
+    const w = rsc.allowed.get(node)!
     if (!available(node, w)) continue
     if (haveEnoughCapacity(node, needed)) anyCapable = true
     if (!mostCapable || compareNodeCapacities(node, mostCapable) < 0) mostCapable = node

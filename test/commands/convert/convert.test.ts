@@ -47,7 +47,7 @@ test('--out writes atomically; --json prints the findings on stdout', () => {
   const file = join(work, 'cib.xml')
   const r = runCli(['convert', 'haresources', fixture('every-script'), '--out', file, '--json'])
   assert.equal(r.status, 1, 'OCF:: without its instance file is an error finding')
-  const findings = JSON.parse(r.stdout) as Array<{id: string; severity: string; line: number | null}>
+  const {findings} = JSON.parse(r.stdout) as {findings: Array<{id: string; severity: string; line: number | null}>}
   assert.ok(findings.some((f) => f.id === 'convert-ocf-instance' && f.severity === 'error' && f.line === 7))
   assert.match(readFileSync(file, 'utf8'), /<cib /)
   const noOut = runCli(['convert', 'haresources', fixture('every-script'), '--json'])

@@ -35,11 +35,11 @@ test('the summary text equals crm_simulate -R on the same file (whitespace aside
   assert.deepEqual(section(ours.stdout), section(theirs.stdout))
 })
 
-test('injections match crm_simulate (--node-fail, --op-fail as --op-inject)', (t) => {
+test('injections match crm_simulate (--node-fail, --op-inject)', (t) => {
   if (!haveCommand('crm_simulate')) { t.skip('crm_simulate not installed'); return }
   const cases: Array<[string, string[], string[]]> = [
     [unclean, ['--node-fail', 'node2'], ['--node-fail', 'node2']],
-    [groups, ['--op-fail', 'child_rsc4_monitor_0@node1=1'], ['--op-inject', 'child_rsc4_monitor_0@node1=1']],
+    [groups, ['-i', 'child_rsc4_monitor_0@node1=1'], ['--op-inject', 'child_rsc4_monitor_0@node1=1']],
     [groups, ['--node-down', 'node2'], ['--node-down', 'node2']],
   ]
   for (const [file, ours, theirs] of cases) {
@@ -52,22 +52,22 @@ test('injections match crm_simulate (--node-fail, --op-fail as --op-inject)', (t
 test('--json gives the corpus action records', () => {
   const r = runCli(['crm', 'simulate', '--xml-file', unclean, '--json'])
   assert.equal(r.status, 0, r.stderr)
-  const j = JSON.parse(r.stdout)
+  const j = JSON.parse(r.stdout).result
   assert.deepEqual(j.actions[0], {action: 'fence', resource: null, node: 'node1', from: null, to: null, op: 'reboot', reason: 'peer process is no longer available'})
   assert.deepEqual(j.actions.map((a: {action: string; resource: string}) => `${a.action} ${a.resource}`), ['fence null', 'start stonith-1', 'move rsc1', 'move rsc2'])
 })
 
-test('injections: --node-fail, --standby and --op-fail change the transition', () => {
-  const fail = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--node-fail', 'node2', '--json']).stdout)
+test('injections: --node-fail, --standby and --op-inject change the transition', () => {
+  const fail = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--node-fail', 'node2', '--json']).stdout).result
   assert.deepEqual(fail.actions, [], 'two-groups prefers node2; failing it keeps everything on node1 (no fencing device)')
-  const standby = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--standby', 'node2', '--json']).stdout)
+  const standby = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--standby', 'node2', '--json']).stdout).result
   assert.deepEqual(standby.actions, [])
-  const opFail = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--standby', 'node2', '--op-fail', 'child_rsc1_monitor_0@node1=1', '--json']).stdout)
+  const opFail = JSON.parse(runCli(['crm', 'simulate', '-x', groups, '--standby', 'node2', '--op-inject', 'child_rsc1_monitor_0@node1=1', '--json']).stdout).result
   assert.ok(opFail.actions.some((a: {action: string; resource: string}) => a.resource === 'child_rsc1' && a.action === 'recover'), JSON.stringify(opFail.actions))
 })
 
 test('--json --graph: scheduled actions come after what they depend on, plus the placement', () => {
-  const j = JSON.parse(runCli(['crm', 'simulate', '-x', unclean, '--json', '--graph']).stdout)
+  const j = JSON.parse(runCli(['crm', 'simulate', '-x', unclean, '--json', '--graph']).stdout).result
   const seen = new Set<number>()
   for (const a of j.graph as Array<{id: number; after: number[]}>) {
     for (const d of a.after) assert.ok(seen.has(d), `action ${a.id} listed before its dependency ${d}`)
@@ -93,7 +93,7 @@ test('bad input: one line naming the file, exit 2', () => {
     assert.equal(r.status, 2)
     assert.match(r.stderr, /bad\.xml/)
     assert.equal(r.stderr.trim().split('\n').length, 1)
-    const unknown = runCli(['crm', 'simulate', '--xml-file', groups, '--op-fail', 'nosuch_start_0@n1'])
+    const unknown = runCli(['crm', 'simulate', '--xml-file', groups, '--op-inject', 'nosuch_start_0@n1'])
     assert.equal(unknown.status, 2)
     assert.match(unknown.stderr, /unknown resource 'nosuch'/)
   } finally {
@@ -118,7 +118,7 @@ test('--node-up of a node the CIB does not list adds it, and --quorum sets quoru
 </cib>
 `)
     const summary = (text: string) => text.split('\n').filter((l) => /^\s+\* (Start|Stop|Move)/.test(l)).map((l) => l.replace(/\s+/g, ' ').trim())
-    for (const quorum of [[], ['--quorum']]) {
+    for (const quorum of [[], ['--quorum', '1']]) {
       const ours = runCli(['crm', 'simulate', '--xml-file', cib, '--node-up', 'a', '--node-up', 'b', ...quorum])
       assert.equal(ours.status, 0, ours.stderr)
       const real = spawnSync('crm_simulate', ['-x', cib, '-S', '--node-up', 'a', '--node-up', 'b', ...(quorum.length ? ['--quorum=1'] : [])], {encoding: 'utf8'})

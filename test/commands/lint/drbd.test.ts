@@ -28,10 +28,11 @@ test('lint drbd on mistakes exits 1 with file:line:col severity rule-id message'
   assert.match(r.stdout, /mistakes\.conf:16:1 error drbd-duplicate-resource /)
 })
 
-test('--json gives an array of findings with flat fields', () => {
+test('--json gives the envelope with findings in flat fields', () => {
   const r = runCli(['lint', 'drbd', fx('broken/mistakes.conf'), '--json'])
   assert.equal(r.status, 1)
-  const findings = JSON.parse(r.stdout)
+  const {findings, exitCode} = JSON.parse(r.stdout)
+  assert.equal(exitCode, 1)
   assert.ok(Array.isArray(findings) && findings.length > 5)
   assert.deepEqual(Object.keys(findings[0]).sort(), ['column', 'file', 'id', 'line', 'message', 'severity'])
 })

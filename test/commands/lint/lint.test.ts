@@ -44,10 +44,11 @@ test('findings are one a line: file:line:col severity rule-id message; errors ex
   assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour when piped')
 })
 
-test('--json prints an array of findings with the same fields', () => {
+test('--json prints the envelope: the counts, and the findings with the same fields', () => {
   const r = runCli(['lint', 'authkeys', file('crc', 'auth 1\n1 crc\n'), '--json'])
   assert.equal(r.status, 0, 'warnings only')
-  const findings = JSON.parse(r.stdout)
+  const {result, findings} = JSON.parse(r.stdout)
+  assert.deepEqual(result, {errors: 0, warnings: 1, infos: 0})
   assert.deepEqual(findings, [{file: join(tmp, 'crc'), line: 2, column: 3, severity: 'warning', id: 'authkeys-crc', message: findings[0].message}])
 })
 
@@ -124,7 +125,7 @@ test('lint all: every file in one report, missing directory is exit 2', () => {
   const dir = seedCopy('000-centos-drbd-httpd')
   const r = runCli(['lint', 'all', dir, '--offline', '--json'])
   assert.equal(r.status, 1)
-  const files = new Set(JSON.parse(r.stdout).map((f: {file: string}) => f.file.slice(dir.length + 1)))
+  const files = new Set(JSON.parse(r.stdout).findings.map((f: {file: string}) => f.file.slice(dir.length + 1)))
   assert.deepEqual([...files].sort(), ['authkeys', 'ha.cf', 'haresources'])
   const missing = runCli(['lint', 'all', join(tmp, 'nope')])
   assert.equal(missing.status, 2)
@@ -153,7 +154,7 @@ test('lint all --drbd-conf adds the DRBD findings; a missing one named explicitl
   copyFileSync(drbd, join(other, 'r0.conf'))
   rmSync(drbd)
   const r = runCli(['lint', 'all', dir, '--offline', '--drbd-conf', join(other, 'r0.conf'), '--json'])
-  assert.ok(JSON.parse(r.stdout).some((f: {file: string}) => f.file === join(other, 'r0.conf')))
+  assert.ok(JSON.parse(r.stdout).findings.some((f: {file: string}) => f.file === join(other, 'r0.conf')))
   const missing = runCli(['lint', 'all', dir, '--offline', '--drbd-conf', join(other, 'nope.conf')])
   assert.equal(missing.status, 2)
   assert.match(missing.stdout, /nope\.conf:1:1 error file-unreadable /)

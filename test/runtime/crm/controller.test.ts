@@ -203,6 +203,22 @@ test('clean shutdown: resources move away, the node is told to go, no fencing', 
   assertSettled(sim)
 })
 
+test('shutdown in maintenance mode: the node is told to go at once, its resources keep running', () => {
+  const sim = new SimCluster({cib: cibXml({resources: dummy('d1') + dummy('d2')})})
+  sim.start()
+  sim.run()
+  const before = sim.placements()
+  const leaving = sim.activeOn('d1')[0]!
+  sim.reconfigure((cib) => {
+    cib.crmConfig[0]!.pairs.push({id: 'opt-maintenance-mode', name: 'maintenance-mode', value: 'true'})
+  })
+  sim.run()
+  sim.shutdown(leaving)
+  sim.run()
+  assert.deepEqual(sim.shutdownsSent, [leaving])
+  assert.deepEqual(sim.placements(), before, 'nothing stopped or moved')
+})
+
 test('promotable clone with Stateful promotion scores and a group colocated with the promoted instance', () => {
   const d = drbdPattern()
   const sim = new SimCluster({cib: cibXml({resources: d.resources, constraints: d.constraints})})

@@ -25,6 +25,12 @@ export interface CrmLabOptions {
   keepalive?: string
   deadtime?: string
   net?: number
+  /** Node addresses (default 127.0.NET.2, .3, … on lo). */
+  addresses?: string[]
+  /** The interface ha.cf's ucast lines use (default lo). */
+  iface?: string
+  /** Wraps a node's daemon command, e.g. to run it inside the node's network namespace. */
+  launch?: (node: string, command: string[]) => string[]
 }
 
 export interface CrmLabNode {
@@ -55,7 +61,7 @@ export class CrmLab {
     names.forEach((name, i) => {
       const root = join(this.root, name)
       this.nodes.set(name, {
-        name, address: `127.0.${net}.${i + 2}`, root, configDir: join(root, 'ha.d'), stateDir: join(root, 'state'), runDir: join(root, 'run'),
+        name, address: options.addresses?.[i] ?? `127.0.${net}.${i + 2}`, root, configDir: join(root, 'ha.d'), stateDir: join(root, 'state'), runDir: join(root, 'run'),
         socket: join(root, 'state', 'hakit-crm.sock'), output: '',
       })
     })
@@ -74,7 +80,7 @@ export class CrmLab {
       `warntime ${'500ms'}`,
       `initdead 10`,
       `udpport ${this.port}`,
-      ...[...this.nodes.values()].map((n) => `ucast lo ${n.address}`),
+      ...[...this.nodes.values()].map((n) => `ucast ${o.iface ?? 'lo'} ${n.address}`),
       'crm respawn',
       ...[...this.nodes.keys()].map((n) => `node ${n}`),
     ]
@@ -93,7 +99,9 @@ export class CrmLab {
     const node = this.node(name)
     node.output = ''
     const args = ['run', ...(options.crmFlag === false ? [] : ['--crm']), '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', node.socket, ...(this.options.cib !== undefined ? ['--cib', this.cibFile] : [])]
-    const proc = spawn(process.execPath, [join(projectRoot, 'bin', 'run.js'), ...args], {
+    const command = [process.execPath, join(projectRoot, 'bin', 'run.js'), ...args]
+    const [file, ...argv] = this.options.launch ? this.options.launch(name, command) : command
+    const proc = spawn(file, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {...process.env, NO_COLOR: '1', HA_VARRUN: node.runDir, HAKIT_PE_INPUTS: join(node.root, 'pe')},
     })

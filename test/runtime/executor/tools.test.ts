@@ -18,10 +18,10 @@ import {getopt} from '../../../src/runtime/executor/tools/getopt.js'
 
 let dir: string
 
-function hakit(tool: string, argv: string[], env: Record<string, string> = {}) {
+async function hakit(tool: string, argv: string[], env: Record<string, string> = {}) {
   const out: string[] = []
   const err: string[] = []
-  const status = runTool(tool, argv, {
+  const status = await runTool(tool, argv, {
     out: (l) => out.push(l), err: (l) => err.push(l),
     env: {HAKIT_ATTRIBUTE_STORE: join(dir, 'attrs.json'), HAKIT_NODE_NAME: 'n1', HAKIT_NODE_ID: '1', ...env},
   })
@@ -34,7 +34,7 @@ describe('agent-facing tools', () => {
   })
   after(() => rmSync(dir, {recursive: true, force: true}))
 
-  test('getopt: short clusters, attached values, long =values, optional arguments', () => {
+  test('getopt: short clusters, attached values, long =values, optional arguments', async () => {
     const specs = [
       {name: 'quiet', short: 'q', arg: 'none' as const}, {name: 'query', short: 'G', arg: 'none' as const},
       {name: 'name', short: 'n', long: ['name'], arg: 'required' as const}, {name: 'promotion', short: 'p', long: ['promotion'], arg: 'optional' as const},
@@ -48,7 +48,7 @@ describe('agent-facing tools', () => {
     assert.equal(getopt(['--promotion=rsc'], specs).options.get('promotion'), 'rsc')
   })
 
-  test('crm_attribute and crm_master: same output and exit codes as Pacemaker\'s on a CIB file', {skip: haveCommand('crm_attribute') && haveCommand('cibadmin') ? false : 'pacemaker-cli-utils not installed'}, () => {
+  test('crm_attribute and crm_master: same output and exit codes as Pacemaker\'s on a CIB file', {skip: haveCommand('crm_attribute') && haveCommand('cibadmin') ? false : 'pacemaker-cli-utils not installed'}, async () => {
     const cib = join(dir, 'cib.xml')
     writeFileSync(cib, spawnSync('cibadmin', ['--empty'], {encoding: 'utf8'}).stdout)
     const env = {...process.env, CIB_file: cib}
@@ -78,7 +78,7 @@ describe('agent-facing tools', () => {
     ]
     for (const [tool, argv, extra] of sequence) {
       const real = spawnSync(tool, argv, {encoding: 'utf8', env: {...env, ...extra}})
-      const ours = hakit(tool, argv, extra)
+      const ours = (await hakit(tool, argv, extra))
       const what = `${tool} ${argv.join(' ')}`
       assert.equal(ours.status, real.status, what)
       assert.equal(ours.stdout, real.stdout, what)
@@ -86,38 +86,38 @@ describe('agent-facing tools', () => {
     }
   })
 
-  test('attrd_updater: -U/-B/-v set, -Q prints name/host/value, -D removes, missing → 105', () => {
-    assert.equal(hakit('attrd_updater', ['-n', 'pingd', '-B', '1000', '-d', '5s']).status, 0)
-    assert.equal(hakit('attrd_updater', ['-n', 'pingd', '-Q']).stdout, 'name="pingd" host="n1" value="1000"\n')
-    assert.equal(hakit('attrd_updater', ['-n', 'pingd', '-v', '2000', '-d', '5s']).status, 0)
-    assert.equal(hakit('attrd_updater', ['--query', '-n', 'pingd', '-N', 'n1']).stdout, 'name="pingd" host="n1" value="2000"\n')
-    assert.equal(hakit('attrd_updater', ['-n', '#health-smart', '-U', 'red', '-d', '1s']).status, 0)
-    assert.equal(hakit('attrd_updater', ['-n', 'pingd', '-D']).status, 0)
-    const missing = hakit('attrd_updater', ['-n', 'pingd', '-Q'])
+  test('attrd_updater: -U/-B/-v set, -Q prints name/host/value, -D removes, missing → 105', async () => {
+    assert.equal((await hakit('attrd_updater', ['-n', 'pingd', '-B', '1000', '-d', '5s'])).status, 0)
+    assert.equal((await hakit('attrd_updater', ['-n', 'pingd', '-Q'])).stdout, 'name="pingd" host="n1" value="1000"\n')
+    assert.equal((await hakit('attrd_updater', ['-n', 'pingd', '-v', '2000', '-d', '5s'])).status, 0)
+    assert.equal((await hakit('attrd_updater', ['--query', '-n', 'pingd', '-N', 'n1'])).stdout, 'name="pingd" host="n1" value="2000"\n')
+    assert.equal((await hakit('attrd_updater', ['-n', '#health-smart', '-U', 'red', '-d', '1s'])).status, 0)
+    assert.equal((await hakit('attrd_updater', ['-n', 'pingd', '-D'])).status, 0)
+    const missing = (await hakit('attrd_updater', ['-n', 'pingd', '-Q']))
     assert.equal(missing.status, 105)
     assert.equal(missing.stdout, '')
     assert.equal(new FileAttributeStore(join(dir, 'attrs.json')).getSync('n1', '#health-smart', 'reboot'), 'red')
-    assert.equal(hakit('attrd_updater', ['-Q']).status, 64, 'no name: usage error')
-    assert.equal(hakit('attrd_updater', ['-n', 'x', '--bogus']).status, 64)
+    assert.equal((await hakit('attrd_updater', ['-Q'])).status, 64, 'no name: usage error')
+    assert.equal((await hakit('attrd_updater', ['-n', 'x', '--bogus'])).status, 64)
   })
 
-  test('crm_node: -n, -i, -l, -p, -q, -N as Pacemaker prints them', () => {
-    assert.equal(hakit('crm_node', ['-n']).stdout, 'n1\n')
-    assert.equal(hakit('crm_node', []).stdout, 'n1\n')
-    assert.equal(hakit('crm_node', ['-i']).stdout, '1\n')
-    assert.equal(hakit('crm_node', ['-l']).stdout, '1 n1 member\n')
-    assert.equal(hakit('crm_node', ['-p']).stdout, 'n1 \n')
-    assert.equal(hakit('crm_node', ['-q']).stdout, '1\n')
-    assert.equal(hakit('crm_node', ['-N', '1']).stdout, 'n1\n')
-    assert.equal(hakit('crm_node', ['-N', '2']).status, 105)
+  test('crm_node: -n, -i, -l, -p, -q, -N as Pacemaker prints them', async () => {
+    assert.equal((await hakit('crm_node', ['-n'])).stdout, 'n1\n')
+    assert.equal((await hakit('crm_node', [])).stdout, 'n1\n')
+    assert.equal((await hakit('crm_node', ['-i'])).stdout, '1\n')
+    assert.equal((await hakit('crm_node', ['-l'])).stdout, '1 n1 member\n')
+    assert.equal((await hakit('crm_node', ['-p'])).stdout, 'n1 \n')
+    assert.equal((await hakit('crm_node', ['-q'])).stdout, '1\n')
+    assert.equal((await hakit('crm_node', ['-N', '1'])).stdout, 'n1\n')
+    assert.equal((await hakit('crm_node', ['-N', '2'])).status, 105)
     const cluster = {HAKIT_CLUSTER_NODES: '1:n1 2:n2'}
-    assert.equal(hakit('crm_node', ['-l'], cluster).stdout, '1 n1 member\n2 n2 member\n')
-    assert.equal(hakit('crm_node', ['-p'], cluster).stdout, 'n1 n2 \n')
-    assert.equal(hakit('crm_node', ['-N', '2'], cluster).stdout, 'n2\n')
+    assert.equal((await hakit('crm_node', ['-l'], cluster)).stdout, '1 n1 member\n2 n2 member\n')
+    assert.equal((await hakit('crm_node', ['-p'], cluster)).stdout, 'n1 n2 \n')
+    assert.equal((await hakit('crm_node', ['-N', '2'], cluster)).stdout, 'n2\n')
   })
 
-  test('cluster-only tools answer "not connected" (102) as Pacemaker does without a cluster', () => {
-    for (const tool of ['crm_resource', 'cibadmin', 'crm_mon']) assert.equal(hakit(tool, ['-Q']).status, 102)
+  test('cluster-only tools answer "not connected" (102) as Pacemaker does without a cluster', async () => {
+    for (const tool of ['crm_resource', 'cibadmin', 'crm_mon']) assert.equal((await hakit(tool, ['-Q'])).status, 102)
   })
 
   test('concurrent writers do not lose updates (lock file)', async () => {

@@ -1,55 +1,132 @@
 /**
  * Pacemaker 2.1.5's whole scheduler regression suite (../shared/corpus/scheduler-full): every
- * input is scheduled in this process and the "Transition Summary:" lines compared exactly
- * (column padding included) with the suite's own .summary file, which is what crm_simulate -S
- * printed. Cases that do not match yet are listed in full-known-failures.json; a failure not in
- * that list fails the test, and so does a listed case that now passes (the list may only shrink).
+ * input is scheduled in this process and compared exactly (column padding included) with the
+ * suite's own .summary file, which is what crm_simulate -S printed:
+ *   - the "Transition Summary:" lines (known failures: full-known-failures.json);
+ *   - the "Current cluster status:" and "Revised Cluster Status:" sections
+ *     (known failures: full-known-failures-status.json, one list per section).
+ * A failure not in its list fails the test, and so does a listed case that now passes (the lists
+ * may only shrink). A summary entry whose reason starts with "suite artifact:" is a case where the
+ * .summary is not what the released crm_simulate 2.1.5 prints; it is judged against the
+ * installed crm_simulate instead.
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {sharedDir} from '../../helpers/cli.js'
+import {haveCommand, sharedDir} from '../../helpers/cli.js'
 import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
-import {transitionSummaryLines} from './summary-lines.js'
+import {clusterStatus} from '../../../src/runtime/scheduler/status-text.js'
+import {sectionLines, transitionSummaryLines} from './summary-lines.js'
 
 const suite = join(sharedDir, 'corpus', 'scheduler-full')
 const knownFailures: Record<string, string> = JSON.parse(readFileSync(new URL('full-known-failures.json', import.meta.url), 'utf8'))
+const knownStatus: {current: Record<string, string>; revised: Record<string, string>} = JSON.parse(readFileSync(new URL('full-known-failures-status.json', import.meta.url), 'utf8'))
+const ARTIFACT = 'suite artifact:'
+
+/** The first differing line of two line lists, or '' when they are equal. */
+function firstDifference(expected: string[], got: string[]): string {
+  const i = got.findIndex((l, k) => l !== expected[k])
+  if (got.length === expected.length && i < 0) return ''
+  const k = i < 0 ? got.length : i
+  return `line ${k + 1}: expected ${JSON.stringify(expected[k] ?? '(end)')}, got ${JSON.stringify(got[k] ?? '(end)')}`
+}
+
+function trimBlank(lines: string[]): string[] {
+  const out = lines.map((l) => l.trimEnd())
+  while (out.length > 0 && out[0] === '') out.shift()
+  while (out.length > 0 && out[out.length - 1] === '') out.pop()
+  return out
+}
+
+interface Outcome {summary: string; current: string; revised: string}
+
+function runSuite(): Map<string, Outcome> {
+  const out = new Map<string, Outcome>()
+  for (const name of readdirSync(suite).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4)).sort()) {
+    const summaryFile = join(suite, `${name}.summary`)
+    if (!existsSync(summaryFile)) continue
+    const text = readFileSync(summaryFile, 'utf8')
+    const expected = transitionSummaryLines(text)
+    if (expected === null) continue
+    try {
+      const file = join(suite, `${name}.xml`)
+      const t = schedule(parseCibXml(readFileSync(file, 'utf8'), file))
+      out.set(name, {
+        summary: firstDifference(expected, t.summaryLines),
+        current: firstDifference(sectionLines(text, 'Current cluster status:') ?? [], trimBlank(clusterStatus(t.workingSet, false))),
+        revised: firstDifference(sectionLines(text, 'Revised Cluster Status:') ?? [], trimBlank(clusterStatus(t.workingSet, true))),
+      })
+    } catch (error) {
+      const detail = `threw ${(error as Error).stack}`
+      out.set(name, {summary: detail, current: detail, revised: detail})
+    }
+  }
+  return out
+}
+
+let cached: Map<string, Outcome> | undefined
+const outcomes = () => (cached ??= runSuite())
+
+/** Checks one comparison against its known-failures list, both ways. */
+function checkList(t: {diagnostic: (m: string) => void}, what: keyof Outcome, known: Record<string, string>, label: string): void {
+  const unexpected: string[] = []
+  const nowPassing: string[] = []
+  let ok = 0
+  for (const [name, o] of outcomes()) {
+    const detail = o[what]
+    if (detail === '') ok++
+    if (detail === '' && name in known) nowPassing.push(name)
+    if (detail !== '' && !(name in known)) unexpected.push(`${name}: ${detail}`)
+  }
+  const total = outcomes().size
+  t.diagnostic(`${label}: ${ok}/${total} (${((100 * ok) / total).toFixed(1)}%)`)
+  assert.deepEqual(unexpected, [], `cases whose ${label} differs and are not in the known-failures list`)
+  assert.deepEqual(nowPassing, [], `cases whose ${label} now matches: remove them from the known-failures list`)
+}
 
 test('full scheduler suite: exact Transition Summary match with Pacemaker 2.1.5', (t) => {
   if (!existsSync(suite)) {
     t.skip('scheduler-full corpus not present')
     return
   }
-  const names = readdirSync(suite).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4)).sort()
-  const unexpected: string[] = []
-  const nowPassing: string[] = []
-  let ok = 0
-  let total = 0
-  for (const name of names) {
-    const summaryFile = join(suite, `${name}.summary`)
-    if (!existsSync(summaryFile)) continue
-    const expected = transitionSummaryLines(readFileSync(summaryFile, 'utf8'))
-    if (expected === null) continue
-    total++
-    let detail = ''
-    try {
-      const file = join(suite, `${name}.xml`)
-      const got = schedule(parseCibXml(readFileSync(file, 'utf8'), file)).summaryLines
-      const firstDiff = got.findIndex((l, i) => l !== expected[i])
-      if (got.length === expected.length && firstDiff < 0) ok++
-      else {
-        const i = firstDiff < 0 ? got.length : firstDiff
-        detail = `line ${i + 1}: expected ${JSON.stringify(expected[i] ?? '(end)')}, got ${JSON.stringify(got[i] ?? '(end)')}`
-      }
-    } catch (error) {
-      detail = `threw ${(error as Error).stack}`
-    }
-    if (detail === '' && name in knownFailures) nowPassing.push(name)
-    if (detail !== '' && !(name in knownFailures)) unexpected.push(`${name}: ${detail}`)
+  checkList(t, 'summary', knownFailures, 'Transition Summary')
+})
+
+test('full scheduler suite: "Current cluster status" section as crm_simulate prints it', (t) => {
+  if (!existsSync(suite)) {
+    t.skip('scheduler-full corpus not present')
+    return
   }
-  t.diagnostic(`exact match: ${ok}/${total} (${((100 * ok) / total).toFixed(1)}%)`)
-  assert.deepEqual(unexpected, [], 'cases that fail and are not in full-known-failures.json')
-  assert.deepEqual(nowPassing, [], 'cases that now pass: remove them from full-known-failures.json')
+  checkList(t, 'current', knownStatus.current, 'Current cluster status')
+})
+
+test('full scheduler suite: "Revised Cluster Status" section as crm_simulate prints it', (t) => {
+  if (!existsSync(suite)) {
+    t.skip('scheduler-full corpus not present')
+    return
+  }
+  checkList(t, 'revised', knownStatus.revised, 'Revised Cluster Status')
+})
+
+test('full scheduler suite: cases whose .summary is a harness artifact match the installed crm_simulate', (t) => {
+  const artifacts = Object.entries(knownFailures).filter(([, reason]) => reason.startsWith(ARTIFACT)).map(([name]) => name)
+  if (!existsSync(suite) || artifacts.length === 0) {
+    t.skip('scheduler-full corpus not present or no artifact cases')
+    return
+  }
+  if (!haveCommand('crm_simulate')) {
+    t.skip('crm_simulate not installed')
+    return
+  }
+  for (const name of artifacts) {
+    const file = join(suite, `${name}.xml`)
+    const real = spawnSync('crm_simulate', ['-x', file, '-S'], {encoding: 'utf8'})
+    const expected = transitionSummaryLines(real.stdout)
+    assert.ok(expected, `${name}: crm_simulate printed no Transition Summary: ${real.stderr}`)
+    const got = schedule(parseCibXml(readFileSync(file, 'utf8'), file)).summaryLines
+    assert.deepEqual(got, expected, `${name}: hakit differs from the installed crm_simulate`)
+  }
 })

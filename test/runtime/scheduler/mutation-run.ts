@@ -15,7 +15,7 @@ const FEATURE_CASE = /^(ticket-|migrate-|utilization|balanced|maintenance|node-m
 export interface MutationResult {
   total: number
   ok: number
-  mismatches: Array<{case: string; mutation: string; expected: string[]; got: string[]}>
+  mismatches: Array<{case: string; mutation: string; expected: string[]; got: string[]; cib: string}>
 }
 
 export function runMutations(suite: string, seed: number, count: number): MutationResult {
@@ -44,7 +44,7 @@ export function runMutations(suite: string, seed: number, count: number): Mutati
         got = [`threw ${(error as Error).message}`]
       }
       if (got.length === expected.length && got.every((l, k) => l === expected[k])) result.ok++
-      else result.mismatches.push({case: file, mutation: mutation.name, expected, got})
+      else result.mismatches.push({case: file, mutation: mutation.name, expected, got, cib: text})
     }
   } finally {
     rmSync(dir, {recursive: true, force: true})

@@ -33,6 +33,8 @@ function agentOf(resources: M.Resource[], id: string): {class: string; provider?
 function cluster(nodes: string[], resources: M.Resource[], opts: {running?: Record<string, string>; attrs?: Record<string, Record<string, string>>; constraints?: M.Constraint[]} = {}): M.Cib {
   const cib = emptyCib()
   cib.attributes['have-quorum'] = '1'
+  // the feature set decides how fail counts are named (per operation since 3.0.13)
+  cib.attributes.crm_feature_set = '3.16.2'
   cib.crmConfig = [{pairs: [{name: 'stonith-enabled', value: 'false'}]}]
   cib.nodes = nodes.map((uname, i) => ({id: String(i + 1), uname, instanceAttributes: [], utilization: []}))
   cib.resources = resources

@@ -1,15 +1,15 @@
 import {Args} from '@oclif/core'
 import {HakitCommand} from '../../../cli/base-command.js'
-import {ADMIN_EXIT_CODES, adminFlags} from '../../../cli/crm-admin.js'
+import {ADMIN_EXIT_CODES, adminFlags, waitFlags} from '../../../cli/crm-admin.js'
 
 export default class CrmNodeClearstate extends HakitCommand {
   static override summary = "Forget a node's status: history and transient attributes, as after fencing (crm node clearstate)"
   static override description = `Forget a node's status: history and transient attributes, as after fencing (crm node clearstate).
 
 ${ADMIN_EXIT_CODES}`
-  static override examples = ['<%= config.bin %> crm node clearstate n2']
+  static override examples = ['<%= config.bin %> crm node clearstate n2', '<%= config.bin %> crm node clearstate n2 --wait']
   static override args = {node: Args.string({description: 'node', required: true})}
-  static override flags = adminFlags
+  static override flags = {...adminFlags, ...waitFlags}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(CrmNodeClearstate)

@@ -1,15 +1,15 @@
 import {Args} from '@oclif/core'
 import {HakitCommand} from '../../../cli/base-command.js'
-import {ADMIN_EXIT_CODES, adminFlags} from '../../../cli/crm-admin.js'
+import {ADMIN_EXIT_CODES, adminFlags, waitFlags} from '../../../cli/crm-admin.js'
 
 export default class CrmNodeOnline extends HakitCommand {
   static override summary = "Bring a standby node back: every standby attribute of the node set to off (crm node online)"
   static override description = `Bring a standby node back: every standby attribute of the node set to off (crm node online).
 
 ${ADMIN_EXIT_CODES}`
-  static override examples = ['<%= config.bin %> crm node online n2']
+  static override examples = ['<%= config.bin %> crm node online n2', '<%= config.bin %> crm node online n2 --wait']
   static override args = {node: Args.string({description: 'node (default: this host)'})}
-  static override flags = adminFlags
+  static override flags = {...adminFlags, ...waitFlags}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(CrmNodeOnline)

@@ -1,15 +1,15 @@
 import {Args} from '@oclif/core'
 import {HakitCommand} from '../../../cli/base-command.js'
-import {ADMIN_EXIT_CODES, adminFlags} from '../../../cli/crm-admin.js'
+import {ADMIN_EXIT_CODES, adminFlags, waitFlags} from '../../../cli/crm-admin.js'
 
 export default class CrmNodeStandby extends HakitCommand {
   static override summary = "Put a node in standby: resources move away (crm node standby)"
   static override description = `Put a node in standby: resources move away (crm node standby).
 
 ${ADMIN_EXIT_CODES}`
-  static override examples = ['<%= config.bin %> crm node standby n2']
+  static override examples = ['<%= config.bin %> crm node standby n2', '<%= config.bin %> crm node standby n2 --wait']
   static override args = {node: Args.string({description: 'node (default: this host)'}), lifetime: Args.string({description: 'forever (default) or reboot', options: ['forever', 'reboot']})}
-  static override flags = adminFlags
+  static override flags = {...adminFlags, ...waitFlags}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(CrmNodeStandby)

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../../cli/base-command.js'
-import {ADMIN_EXIT_CODES, adminFlags} from '../../../cli/crm-admin.js'
+import {ADMIN_EXIT_CODES, adminFlags, waitFlags} from '../../../cli/crm-admin.js'
 
 /** `crm resource clear RSC [NODE]` */
 export default class CrmResourceClear extends HakitCommand {
@@ -9,9 +9,9 @@ export default class CrmResourceClear extends HakitCommand {
 
 ${ADMIN_EXIT_CODES}`
   static override aliases = ['crm:resource:unmove', 'crm:resource:unmigrate', 'crm:resource:unban']
-  static override examples = ['<%= config.bin %> crm resource clear web']
+  static override examples = ['<%= config.bin %> crm resource clear web', '<%= config.bin %> crm resource clear web --wait']
   static override args = {resource: Args.string({description: 'resource id', required: true}), node: Args.string({description: 'only this node'})}
-  static override flags = adminFlags
+  static override flags = {...adminFlags, ...waitFlags}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(CrmResourceClear)

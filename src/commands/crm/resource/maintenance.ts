@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../../cli/base-command.js'
-import {ADMIN_EXIT_CODES, adminFlags} from '../../../cli/crm-admin.js'
+import {ADMIN_EXIT_CODES, adminFlags, waitFlags} from '../../../cli/crm-admin.js'
 
 /** `crm resource maintenance RSC [on|off]` */
 export default class CrmResourceMaintenance extends HakitCommand {
@@ -8,9 +8,9 @@ export default class CrmResourceMaintenance extends HakitCommand {
   static override description = `The cluster neither starts, stops nor monitors a resource in maintenance.
 
 ${ADMIN_EXIT_CODES}`
-  static override examples = ['<%= config.bin %> crm resource maintenance web on']
+  static override examples = ['<%= config.bin %> crm resource maintenance web on', '<%= config.bin %> crm resource maintenance web on --wait']
   static override args = {resource: Args.string({description: 'resource id', required: true}), state: Args.string({description: 'on (default) or off', options: ['on', 'off', 'true', 'false'], default: 'on'})}
-  static override flags = adminFlags
+  static override flags = {...adminFlags, ...waitFlags}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(CrmResourceMaintenance)

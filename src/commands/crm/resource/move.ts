@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../../cli/base-command.js'
-import {ADMIN_EXIT_CODES, adminFlags} from '../../../cli/crm-admin.js'
+import {ADMIN_EXIT_CODES, adminFlags, waitFlags} from '../../../cli/crm-admin.js'
 
 /** `crm resource move RSC [NODE] [LIFETIME] [force]` */
 export default class CrmResourceMove extends HakitCommand {
@@ -9,13 +9,13 @@ export default class CrmResourceMove extends HakitCommand {
 
 ${ADMIN_EXIT_CODES}`
   static override aliases = ['crm:resource:migrate']
-  static override examples = ['<%= config.bin %> crm resource move web n2 force', '<%= config.bin %> crm resource move web n2 PT1H --cib cib.xml']
+  static override examples = ['<%= config.bin %> crm resource move web n2 force', '<%= config.bin %> crm resource move web n2 PT1H --cib cib.xml', '<%= config.bin %> crm resource move web n2 force --wait']
   static override strict = false
   static override args = {
     resource: Args.string({description: 'resource id', required: true}),
     rest: Args.string({description: '[NODE] [LIFETIME] [force]'}),
   }
-  static override flags = {...adminFlags, lifetime: Flags.string({char: 'u', description: 'ISO 8601 duration, e.g. PT1H'}), force: Flags.boolean({char: 'f', description: 'also ban the current node'})}
+  static override flags = {...adminFlags, ...waitFlags, lifetime: Flags.string({char: 'u', description: 'ISO 8601 duration, e.g. PT1H'}), force: Flags.boolean({char: 'f', description: 'also ban the current node'})}
 
   async run(): Promise<void> {
     const {args, argv, flags} = await this.parse(CrmResourceMove)

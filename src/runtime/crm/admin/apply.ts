@@ -4,7 +4,7 @@
  * local socket as the same CibOps every replica applies).
  */
 import type {Cib} from '../../../formats/cib/model.js'
-import {applyCibOp, cibVersion, ctimeString, setCibVersion} from '../cib-ops.js'
+import {applyCibOp, cibVersion, ctimeString, formatVersion, setCibVersion, VERSION_CONFLICT} from '../cib-ops.js'
 import type {AdminEdit} from './edit.js'
 
 export type AdminTarget = {kind: 'file'; path: string} | {kind: 'live'; socket: string}
@@ -50,17 +50,36 @@ export function editedFileCib(edit: AdminEdit, now: number): Cib {
   return cib
 }
 
-/** Writes or submits an edit; returns false when it changed nothing. */
+/**
+ * Writes or submits an edit; returns false when it changed nothing. The edit's CIB still carries the
+ * version it was made from: a configuration change is committed only if the CIB is still at that
+ * configuration version (a versioned replace on the live cluster, a re-read of the file), so a
+ * concurrent change is never overwritten — the commit is refused with exit 103 instead.
+ */
 export async function commitEdit(target: AdminTarget, edit: AdminEdit, now = Date.now()): Promise<boolean> {
   if (!edit.configChanged && edit.statusOps.length === 0) return false
   const {printCibXml} = await import('../../../formats/cib/xml.js')
+  const base = formatVersion(cibVersion(edit.cib))
   if (target.kind === 'file') {
     const {writeFileAtomic} = await import('../../../core/atomic-write.js')
+    if (edit.configChanged) await checkFileVersion(target.path, edit.cib)
     await writeFileAtomic(target.path, printCibXml(editedFileCib(edit, now)))
     return true
   }
   const {submitCibChange} = await import('../socket.js')
-  if (edit.configChanged) await submitCibChange(target.socket, {op: 'replace-configuration', xml: printCibXml({...edit.cib, status: []})})
+  if (edit.configChanged) await submitCibChange(target.socket, {op: 'replace-configuration', xml: printCibXml({...edit.cib, status: []}), ifVersion: base})
   for (const op of edit.statusOps) await submitCibChange(target.socket, op)
   return true
+}
+
+/** The file's configuration must still be the one the edit was made from (another tool may have written it). */
+async function checkFileVersion(path: string, edited: Cib): Promise<void> {
+  const {loadCib} = await import('../../../cib/sources.js')
+  const {UserError} = await import('../../../core/errors.js')
+  const {EXIT_CIB_CHANGED} = await import('../socket.js')
+  const was = cibVersion(edited)
+  const now = cibVersion((await loadCib(path)).cib)
+  if (now.adminEpoch !== was.adminEpoch || now.epoch !== was.epoch) {
+    throw new UserError(`${path}: ${VERSION_CONFLICT}: the change was made from version ${formatVersion(was)}, the file is now at ${formatVersion(now)}; nothing was changed`, EXIT_CIB_CHANGED)
+  }
 }

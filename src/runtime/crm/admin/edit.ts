@@ -8,7 +8,7 @@
 import type {Cib, Constraint, LocationConstraint, Node, NvSet, Primitive, Resource} from '../../../formats/cib/model.js'
 import {UserError} from '../../../core/errors.js'
 import type {CibOp} from '../cib-ops.js'
-import {nodeIdOf} from '../cib-ops.js'
+import {clusterOption, nodeIdOf} from '../cib-ops.js'
 
 /** The result of an edit: the new configuration, status operations to apply after it, and crmsh-style notes. */
 export interface AdminEdit {
@@ -463,6 +463,22 @@ export function standbyNode(cib: Cib, uname: string, lifetime: Lifetime = 'forev
   if (lifetime === 'reboot') e.configChanged = deletePair(node.instanceAttributes, 'standby')
   else if (getNodeAttribute(e.cib, uname, 'standby', 'reboot') !== undefined) e.statusOps.push({op: 'transient-attributes', id: node.id, uname: node.uname, attributes: {standby: undefined}})
   e.notes.push(`INFO: standby node ${node.uname}`)
+  return e
+}
+
+/**
+ * `crm node fence NODE`: crmsh sets the transient attribute terminate=true (crm_attribute -t status);
+ * the DC's scheduler then fences the node ("termination was requested") with its fencer, and the
+ * fencing erases the node's transient attributes again. With stonith-enabled=false the scheduler
+ * ignores the request, so it is refused here instead of being silently dropped.
+ */
+export function fenceNode(cib: Cib, uname: string): AdminEdit {
+  const e = edit(cib)
+  const node = requireNode(e.cib, uname)
+  const enabled = clusterOption(e.cib, 'stonith-enabled')
+  if (enabled !== undefined && /^(false|no|off|0|n)$/i.test(enabled)) throw new UserError(`stonith-enabled is false: the cluster cannot fence ${node.uname}`, 1)
+  e.statusOps.push({op: 'transient-attributes', id: node.id, uname: node.uname, attributes: {terminate: 'true'}})
+  e.notes.push(`INFO: fencing of ${node.uname} requested (terminate=true)`)
   return e
 }
 

@@ -2,15 +2,19 @@
  * hakit's own crm_attribute, crm_master, attrd_updater, crm_node,
  * crm_resource, cibadmin and crm_mon — the subset resource agents call —
  * run by the shims that the executor puts first on agents' PATH (and in
- * HA_SBIN_DIR). They read and write node attributes through the
- * AttributeStore named by HAKIT_ATTRIBUTE_STORE; output formats and exit
- * codes are Pacemaker 2.1.5's. See docs/executor.md for the list.
+ * HA_SBIN_DIR). They read and write node attributes through the running CRM
+ * daemon's socket when HAKIT_ATTRD_SOCKET names one (attrd then dampens and
+ * replicates, as pacemaker-attrd does), else through the local file store
+ * named by HAKIT_ATTRIBUTE_STORE; output formats and exit codes are
+ * Pacemaker 2.1.5's. See docs/executor.md for the list.
  *
  * Usage: main.js TOOL [ARGS...]
  */
 import {hostname} from 'node:os'
 import {FileAttributeStore} from '../attribute-store.js'
-import type {AttributeLifetime} from '../types.js'
+import type {AttributeEntry, AttributeLifetime, AttributeStore} from '../types.js'
+import {attributeRequest} from '../../crm/socket.js'
+import {intervalMs} from '../../scheduler/scores.js'
 import {getopt, UsageError, type OptionSpec, type Parsed} from './getopt.js'
 
 /** Pacemaker exit codes (crm_exit_t). */
@@ -26,8 +30,29 @@ function localNode(env: NodeJS.ProcessEnv): string {
   return env.HAKIT_NODE_NAME || hostname()
 }
 
-function store(env: NodeJS.ProcessEnv): FileAttributeStore {
-  return new FileAttributeStore(env.HAKIT_ATTRIBUTE_STORE)
+/** The CRM daemon's attrd, reached over its socket (what attrd_updater reaches over Pacemaker's IPC). */
+class DaemonAttributeStore implements AttributeStore {
+  constructor(private readonly socket: string) {}
+
+  async get(node: string, name: string, lifetime: AttributeLifetime): Promise<string | undefined> {
+    return (await attributeRequest(this.socket, {action: 'get', node, name, lifetime})).value
+  }
+
+  async set(node: string, name: string, value: string, lifetime: AttributeLifetime, dampenMs?: number): Promise<void> {
+    await attributeRequest(this.socket, {action: 'set', node, name, value, lifetime, ...(dampenMs !== undefined ? {dampenMs} : {})})
+  }
+
+  async delete(node: string, name: string, lifetime: AttributeLifetime, dampenMs?: number): Promise<void> {
+    await attributeRequest(this.socket, {action: 'delete', node, name, lifetime, ...(dampenMs !== undefined ? {dampenMs} : {})})
+  }
+
+  async list(node?: string): Promise<AttributeEntry[]> {
+    return (await attributeRequest(this.socket, {action: 'list', ...(node !== undefined ? {node} : {})})).entries ?? []
+  }
+}
+
+function store(env: NodeJS.ProcessEnv): AttributeStore {
+  return env.HAKIT_ATTRD_SOCKET ? new DaemonAttributeStore(env.HAKIT_ATTRD_SOCKET) : new FileAttributeStore(env.HAKIT_ATTRIBUTE_STORE)
 }
 
 function str(parsed: Parsed, name: string): string | undefined {
@@ -64,7 +89,7 @@ const CRM_ATTRIBUTE: OptionSpec[] = [
 
 type Scope = 'status' | 'nodes' | 'crm_config'
 
-function crmAttribute(argv: string[], io: Io, tool = 'crm_attribute'): number {
+async function crmAttribute(argv: string[], io: Io, tool = 'crm_attribute'): Promise<number> {
   const p = getopt(argv, CRM_ATTRIBUTE)
   if (has(p, 'help')) {
     io.out(`Usage: ${tool} -n NAME [-N NODE] [-l reboot|forever] [-G|-v VALUE|-D] [-q] [-d DEFAULT] [-p [RSC]]  (hakit subset)`)
@@ -106,17 +131,17 @@ function crmAttribute(argv: string[], io: Io, tool = 'crm_attribute'): number {
   const life: AttributeLifetime = scope === 'status' ? 'reboot' : 'forever'
   const attrs = store(io.env)
   if (has(p, 'delete')) {
-    const existed = attrs.getSync(where, name, life) !== undefined
-    attrs.deleteSync(where, name, life)
+    const existed = (await attrs.get(where, name, life)) !== undefined
+    await attrs.delete(where, name, life)
     if (existed && !has(p, 'quiet')) io.out(`Deleted ${scope} attribute: id=${nvpairId(scope, where, name, io.env)} name=${name}`)
     return EXIT.ok
   }
   const value = str(p, 'update')
   if (value !== undefined) {
-    attrs.setSync(where, name, value, life)
+    await attrs.set(where, name, value, life)
     return EXIT.ok
   }
-  const current = attrs.getSync(where, name, life) ?? str(p, 'default')
+  const current = (await attrs.get(where, name, life)) ?? str(p, 'default')
   if (current === undefined) {
     io.err(`${tool}: Error performing operation: No such device or address`)
     return EXIT.noSuch
@@ -133,7 +158,7 @@ function nvpairId(scope: Scope, node: string, name: string, env: NodeJS.ProcessE
   return `${scope}-${id}-${safe}`
 }
 
-function crmMaster(argv: string[], io: Io): number {
+async function crmMaster(argv: string[], io: Io): Promise<number> {
   // Pacemaker's crm_master script: crm_attribute --promotion, lifetime forever unless -l says otherwise.
   const p = getopt(argv, CRM_ATTRIBUTE)
   const args = [`--promotion${str(p, 'resource') ? `=${str(p, 'resource')}` : ''}`]
@@ -170,7 +195,7 @@ const ATTRD_UPDATER: OptionSpec[] = [
   {name: 'help', short: 'h', long: ['help'], arg: 'none'},
 ]
 
-function attrdUpdater(argv: string[], io: Io): number {
+async function attrdUpdater(argv: string[], io: Io): Promise<number> {
   const p = getopt(argv, ATTRD_UPDATER)
   if (has(p, 'help')) {
     io.out('Usage: attrd_updater -n NAME (-U VALUE|-B VALUE -d DELAY|-Y -d DELAY|-Q [-A]|-D|-R) [-N NODE]  (hakit subset)')
@@ -184,7 +209,7 @@ function attrdUpdater(argv: string[], io: Io): number {
   }
   const attrs = store(io.env)
   if (has(p, 'query')) {
-    const entries = attrs.listSync().filter((e) => e.lifetime === 'reboot' && e.name === name && (has(p, 'all') || e.node === (str(p, 'node') ?? localNode(io.env))))
+    const entries = (await attrs.list()).filter((e) => e.lifetime === 'reboot' && e.name === name && (has(p, 'all') || e.node === (str(p, 'node') ?? localNode(io.env))))
     if (entries.length === 0) {
       io.err(`attrd_updater: Could not query value of ${name}: attribute does not exist`)
       return EXIT.noSuch
@@ -194,15 +219,27 @@ function attrdUpdater(argv: string[], io: Io): number {
   }
   const node = str(p, 'node') ?? localNode(io.env)
   const value = str(p, 'update') ?? str(p, 'both')
+  // -d: the write delay (crm_get_msec: a bare number is seconds)
+  const delay = str(p, 'delay')
+  const dampenMs = delay === undefined ? undefined : intervalMs(delay)
+  if (delay !== undefined && dampenMs === undefined) {
+    io.err(`attrd_updater: Error: invalid delay "${delay}"`)
+    return EXIT.usage
+  }
   if (has(p, 'delete') || value === '') {
-    attrs.deleteSync(node, name, 'reboot')
+    await attrs.delete(node, name, 'reboot', dampenMs)
     return EXIT.ok
   }
   if (value !== undefined) {
-    attrs.setSync(node, name, value, 'reboot')
+    await attrs.set(node, name, value, 'reboot', dampenMs)
     return EXIT.ok
   }
-  if (has(p, 'delay-only')) return EXIT.ok // dampening only: nothing to delay in a one-node local store
+  if (has(p, 'delay-only')) {
+    // -Y: only the delay changes; attrd keeps the value (nothing to do without one)
+    const current = await attrs.get(node, name, 'reboot')
+    if (current !== undefined && dampenMs !== undefined) await attrs.set(node, name, current, 'reboot', dampenMs)
+    return EXIT.ok
+  }
   io.err('attrd_updater: Error: must specify a command (-U, -B, -Y, -Q, -D or -R)')
   return EXIT.usage
 }
@@ -265,7 +302,7 @@ function notConnected(tool: string, io: Io): number {
   return EXIT.notConnected
 }
 
-const TOOLS: Record<string, (argv: string[], io: Io) => number> = {
+const TOOLS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = {
   crm_attribute: (argv, io) => crmAttribute(argv, io),
   crm_master: crmMaster,
   attrd_updater: attrdUpdater,
@@ -277,15 +314,15 @@ const TOOLS: Record<string, (argv: string[], io: Io) => number> = {
 
 export const AGENT_TOOLS = Object.keys(TOOLS)
 
-/** Runs one tool; returns its exit code. */
-export function runTool(tool: string, argv: string[], io: Io): number {
+/** Runs one tool; resolves with its exit code. */
+export async function runTool(tool: string, argv: string[], io: Io): Promise<number> {
   const impl = TOOLS[tool]
   if (!impl) {
     io.err(`hakit agent tools: unknown tool "${tool}"`)
     return EXIT.usage
   }
   try {
-    return impl(argv, io)
+    return await impl(argv, io)
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`${tool}: ${error.message}`)
@@ -299,9 +336,9 @@ export function runTool(tool: string, argv: string[], io: Io): number {
 const isMain = process.argv[1] !== undefined && /[\\/]tools[\\/]main\.(js|ts)$/.test(process.argv[1])
 if (isMain) {
   const [tool, ...argv] = process.argv.slice(2)
-  process.exitCode = runTool(tool ?? '', argv, {
+  void runTool(tool ?? '', argv, {
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),
     env: process.env,
-  })
+  }).then((code) => (process.exitCode = code))
 }

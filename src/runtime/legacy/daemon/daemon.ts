@@ -4,6 +4,7 @@
  * (failover machine + resource manager), serves the operator socket, runs
  * respawn clients and the watchdog, and logs in Heartbeat's formats.
  */
+import {existsSync, rmSync} from 'node:fs'
 import {basename, join} from 'node:path'
 import type {Server} from 'node:net'
 import {HeartbeatCluster} from '../../membership/cluster.js'
@@ -35,7 +36,12 @@ export interface StartOptions extends DaemonOptions {
   stderr?: boolean
   /** hakit's version, for the start-up log line. */
   version?: string
+  /** Start detached (`--detached`; also when STATE_DIR/legacy-start-detached exists, a one-shot marker left by `hakit cutover --to legacy`). */
+  startDetached?: boolean
 }
+
+/** One-shot marker: the next legacy daemon start is detached (the rollback from the CRM runtime under systemd). */
+export const START_DETACHED_MARKER = 'legacy-start-detached'
 
 export async function startDaemon(options: StartOptions): Promise<RunningDaemon> {
   const config = await loadDaemonConfig(options)
@@ -49,6 +55,15 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   for (const f of config.warnings) log.log('warn', `config: ${formatFinding(f)}`)
   for (const {file, mode} of log.readableByOthers()) {
     log.log('warn', `log file ${file} is readable by other users (mode ${mode.toString(8).padStart(3, '0')}): chmod 600 it; hakit creates its log files 0600`)
+  }
+
+  let startDetached = options.startDetached ?? false
+  const marker = join(config.stateDir, START_DETACHED_MARKER)
+  if (existsSync(marker)) {
+    // consumed at once: a later restart (reboot) starts normally
+    rmSync(marker, {force: true})
+    startDetached = true
+    log.log('info', `${marker} found (hakit cutover --to legacy): starting detached`)
   }
 
   const resourceManager = new ResourceManager({
@@ -68,7 +83,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   const done = new Promise<number>((resolve) => (resolveDone = resolve))
 
   const runtime = new LegacyRuntime({
-    config: {localNode: config.node, nodes: config.nodes, autoFailback: config.autoFailback, stonith: config.stonith !== undefined, ipfail: config.ipfail},
+    config: {localNode: config.node, nodes: config.nodes, autoFailback: config.autoFailback, stonith: config.stonith !== undefined, ipfail: config.ipfail, startDetached},
     groups: config.groups,
     resourceManager,
     log: log.log,
@@ -130,7 +145,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     const clients = config.respawn.map((c, i) => ({node: config.node, name: basename(c.command.split(' ')[0]!), status: (pids[i] ? 'online' : 'offline') as 'online' | 'offline'}))
     const stats = cluster.stats
     const messaging = {sent: stats.sent, received: stats.received, accepted: stats.accepted, retransmitted: stats.retransmitted, rexmitRequests: stats.rexmitRequests, rejected: {...stats.rejected}}
-    return {node: config.node, version: hbVersion, nodes, clients, parameters: config.parameters, messaging}
+    return {node: config.node, version: hbVersion, pid: process.pid, nodes, clients, parameters: config.parameters, messaging}
   }
   const sockets = options.sockets ?? [operatorSocketPath(config.stateDir), DEFAULT_SOCKET]
   const servers: Server[] = []

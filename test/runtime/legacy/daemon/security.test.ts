@@ -96,7 +96,7 @@ test('forged packets: no valid signature in any log, private files, a forged shu
     const json = lab.cli('n2', ['status', '--json'])
     assert.equal(json.status, 0, json.stderr)
     assert.ok(!json.stdout.includes(KEY))
-    const report = JSON.parse(json.stdout) as {messaging: {received: number; accepted: number; rejected: Record<string, number>}}
+    const report = JSON.parse(json.stdout).result as {messaging: {received: number; accepted: number; rejected: Record<string, number>}}
     assert.equal(report.messaging.rejected['bad-signature'], 1, json.stdout)
     for (const reason of ['malformed', 'oversized', 'no-signature', 'unknown-key', 'weak-method', 'replay', 'stale-generation', 'dead-node']) {
       assert.equal(report.messaging.rejected[reason], 0, reason)

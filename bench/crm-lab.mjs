@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// hakit's CRM runtime against real Corosync 3 + Pacemaker 2.1.5, same hblab scenarios, same run
+// (issue 13 item 1). Both stacks run the same CIB (hblab's lib/pcmk.py: group of IPaddr2 +
+// ocf:hblab:Probe alpha, beta + ocf:hblab:HttpVip, location 100 on n1) and agents, in network
+// namespaces with a client probing HTTP on the virtual IP; hakit through bench/hblab-crm-shim.sh.
+// The same detection timeout on both: hakit deadtime = Corosync token + consensus.
+//
+//   npm run bench -- crm-lab                 coldstart, kill-primary, graceful-stop, standby, 1 run each
+//   node bench/crm-lab.mjs --full            + resource-fail, split-brain
+//   node bench/crm-lab.mjs --runs 3          medians over N runs (interleaved hakit / pacemaker)
+//   node bench/crm-lab.mjs --token 1000      Corosync token (ms; consensus 1.2 × token); hakit deadtime follows
+//
+// Needs root, corosync + pacemaker and hblab (../shared/tools/hblab); otherwise it says why and exits 0.
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const hblab = process.env.HBLAB ?? join(root, '..', 'shared', 'tools', 'hblab', 'hblab')
+const args = process.argv.slice(2)
+const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
+const full = args.includes('--full')
+const runs = Number(flag('--runs', 1))
+const token = Number(flag('--token', 3000))
+const consensus = Math.round(token * 1.2)
+const deadtimeMs = token + consensus
+const shim = join(root, 'bench', 'hblab-crm-shim.sh')
+
+// scenario → metrics worth comparing (hblab's scenario files name them)
+const SCENARIOS = {
+  coldstart: ['resources_up_ms', 'vip_reachable_ms'],
+  'kill-primary': ['detect_ms', 'takeover_ms', 'vip_reachable_ms', 'detect_to_rsc_ms'],
+  'graceful-stop': ['release_ms', 'takeover_ms', 'vip_reachable_ms', 'outage_ms'],
+  standby: ['standby_ms', 'vip_switch_ms', 'standby_outage_ms'],
+  'resource-fail': ['fail_ms', 'failover_ms', 'vip_reachable_ms'],
+  'split-brain': ['detect_ms', 'dual_hold_ms', 'settled_ms'],
+}
+const QUICK = ['coldstart', 'kill-primary', 'graceful-stop', 'standby']
+const chosen = full ? Object.keys(SCENARIOS) : QUICK
+
+function skip(why) {
+  console.log(`crm-lab: skipped (${why})`)
+  process.exit(0)
+}
+
+function runScenario(impl, scenario) {
+  const out = mkdtempSync(join(tmpdir(), `bench-crmlab-${impl}-`))
+  // heartbeat syntax for hakit's ha.cf; for Pacemaker they only size hblab's waits
+  const timing = ['--keepalive', `${Math.max(100, Math.round(token / 4))}ms`, '--deadtime', `${deadtimeMs}ms`, '--warntime', `${Math.round(deadtimeMs / 2)}ms`, '--initdead', String(Math.ceil((2 * deadtimeMs) / 1000))]
+  const implArgs = impl === 'pacemaker' ? ['--impl', 'pacemaker', '--token', String(token), '--consensus', String(consensus)] : ['--impl', 'hakit', '--hakit-cmd', shim]
+  const r = spawnSync(hblab, ['run', scenario, ...timing, ...implArgs, '-q', '--out', out], {
+    encoding: 'utf8',
+    env: {...process.env, HBLAB_PREFIX: process.env.HBLAB_PREFIX ?? 'hblabcrm'},
+    timeout: 600_000,
+  })
+  let result
+  try {
+    result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))
+  } catch {
+    result = undefined
+  }
+  if (!process.env.CRM_LAB_KEEP) rmSync(out, {recursive: true, force: true})
+  if (!result) return {ok: false, exit: r.status, holder: '?', metrics: {}, why: r.stderr.split('\n').slice(-3).join(' ')}
+  return {ok: result.summary.ok, exit: r.status, holder: result.summary.holder, metrics: {...result.summary}}
+}
+
+function median(values) {
+  const v = values.filter((x) => typeof x === 'number').sort((a, b) => a - b)
+  if (v.length === 0) return null
+  return v.length % 2 ? v[(v.length - 1) / 2] : Math.round((v[v.length / 2 - 1] + v[v.length / 2]) / 2)
+}
+
+if (process.getuid?.() !== 0) skip('hblab needs root')
+if (!existsSync(hblab)) skip(`no hblab at ${hblab}`)
+if (!existsSync(join(root, 'dist', 'bundle'))) skip('dist/ not built: npm run build')
+for (const bin of ['/usr/sbin/corosync', '/usr/sbin/pacemakerd']) if (!existsSync(bin)) skip(`${bin} missing (corosync and pacemaker packages)`)
+
+const results = {}
+for (const scenario of chosen) {
+  results[scenario] = {hakit: [], pacemaker: []}
+  for (let i = 0; i < runs; i++) {
+    for (const impl of ['hakit', 'pacemaker']) {
+      const t0 = Date.now()
+      const r = runScenario(impl, scenario)
+      results[scenario][impl].push(r)
+      process.stderr.write(`  ${scenario} ${impl} run ${i + 1}: holder ${r.holder}${r.ok ? '' : ` (expectation failed, exit ${r.exit}${r.why ? `: ${r.why}` : ''})`} in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`)
+    }
+  }
+}
+
+const rows = [['scenario', 'metric (ms)', 'hakit', 'pacemaker', 'hakit/pacemaker']]
+for (const scenario of chosen) {
+  const hk = results[scenario].hakit
+  const pm = results[scenario].pacemaker
+  rows.push([scenario, 'final placement', hk.map((r) => r.holder).join(','), pm.map((r) => r.holder).join(','), hk.every((r, i) => r.holder === pm[i]?.holder) ? 'same' : 'DIFFERENT'])
+  for (const metric of SCENARIOS[scenario]) {
+    const a = median(hk.map((r) => r.metrics[metric]))
+    const b = median(pm.map((r) => r.metrics[metric]))
+    const ratio = a !== null && b !== null && b > 0 ? (a / b).toFixed(2) : '–'
+    rows.push(['', metric, a ?? 'never', b ?? 'never', ratio])
+  }
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)))
+console.log(`\ncrm-lab: hblab scenarios, hakit CRM vs Corosync + Pacemaker, median of ${runs} run(s) each; detection: Corosync token ${token} ms + consensus ${consensus} ms = hakit deadtime ${deadtimeMs} ms; host load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`)
+for (const row of rows) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join('  '))

@@ -1,0 +1,175 @@
+/**
+ * Simulated execution of a transition, as crm_simulate -S does it: the graph
+ * is walked in passes (every synapse whose inputs are confirmed fires, in
+ * graph order, and confirms at once), every resource action's result is
+ * written into the status section as the controller would record it, fencing
+ * takes the node offline and clears its history, and an action listed in
+ * `failures` (crm_simulate's --op-fail) fails, which stops the transition.
+ * Pure: returns a new CIB and the "Executing Cluster Transition" lines.
+ */
+import type * as M from '../../formats/cib/model.js'
+import {recordedOpDigest} from './digests.js'
+import type {Action, WorkingSet} from './types.js'
+
+/** A graph action as the executor needs it: its id and the ids that must complete first. */
+export interface GraphStep {
+  id: number
+  after: number[]
+}
+
+export interface ExecutionResult {
+  /** The CIB with every executed action's result recorded. */
+  cib: M.Cib
+  /** The lines of crm_simulate's "Executing Cluster Transition:" list, as it prints them. */
+  lines: string[]
+  /** Operation keys (rsc_task_interval@node) of the actions that were made to fail. */
+  failed: string[]
+  /** Actions left unexecuted because the transition stopped at a failure. */
+  skipped: number
+}
+
+/** Parses a --op-fail spec RSC_TASK_INTERVAL@NODE=RC. */
+export function parseOpFailSpec(spec: string): {key: string; node: string; rc: number} | undefined {
+  const m = /^(.+_[a-z_-]+_\d+)@([^=]+)=(-?\d+)$/.exec(spec)
+  return m ? {key: m[1], node: m[2], rc: Number(m[3])} : undefined
+}
+
+export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep[], opts: {failures?: string[]; now?: number} = {}): ExecutionResult {
+  const cib: M.Cib = structuredClone(input)
+  const byId = new Map(ws.actions.map((a) => [a.id, a]))
+  const failures = (opts.failures ?? []).map((spec) => ({spec, parsed: parseOpFailSpec(spec)}))
+  const now = Math.floor((opts.now ?? ws.now) / 1000)
+  const lines: string[] = []
+  const failed: string[] = []
+  const confirmed = new Set<number>()
+  let callId = maxCallId(cib)
+  let aborted = false
+
+  const fire = (action: Action): void => {
+    if (action.pseudo) {
+      lines.push(`  * Pseudo action:   ${action.uuid}${action.node ? ` on ${action.node.uname}` : ''}`)
+    } else if (action.task === 'stonith') {
+      const target = action.node!.uname
+      lines.push(`  * Fencing ${target} (${action.fenceOp ?? 'reboot'})`)
+      if (action.fenceOp !== 'on') fenceNode(cib, target)
+    } else if (!action.rsc) {
+      lines.push(`  * Cluster action:  ${action.task} on ${action.node?.uname ?? ''}`)
+    } else {
+      const name = action.rsc.id
+      const node = action.node!.uname
+      lines.push(`  * Resource action: ${name.padEnd(15)} ${action.task}${action.intervalMs > 0 ? `=${action.intervalMs}` : ''} on ${node}`)
+      if (['delete', 'meta-data', 'notify', 'clear_failcount'].includes(action.task)) return
+      const target = action.task === 'monitor' && action.intervalMs === 0 ? expectedProbeResult(action) : 0
+      const key = `${name}_${action.task}_${action.intervalMs}`
+      const failure = failures.find((f) => f.parsed && f.parsed.node === node && (f.parsed.key === key || f.parsed.key === `${name.replace(/:\d+$/, '')}_${action.task}_${action.intervalMs}`))
+      const rc = failure ? failure.parsed!.rc : target
+      if (failure) lines.push(`Pretending action ${action.id} failed with rc=${rc}`)
+      const digest = recordedOpDigest(ws, action.rsc, action.node!, action.task, action.intervalMs)
+      const injected = recordResult(cib, action, {rc, target, callId: ++callId, now, digest})
+      lines.push(...injected.map((l) => `  * ${l}`))
+      if (failure && rc !== target) {
+        failed.push(`${key}@${node}`)
+        aborted = true
+      }
+    }
+  }
+
+  // crm_simulate's passes over the graph: a synapse fires once all its inputs are confirmed.
+  let progress = true
+  while (progress && !aborted) {
+    progress = false
+    for (const step of graph) {
+      if (aborted) break
+      if (confirmed.has(step.id) || !step.after.every((d) => confirmed.has(d))) continue
+      const action = byId.get(step.id)
+      if (!action) continue
+      fire(action)
+      confirmed.add(step.id)
+      progress = true
+    }
+  }
+  return {cib, lines, failed, skipped: graph.length - confirmed.size}
+}
+
+/** A probe expects "not running" unless the resource is known to run there (as the graph's target rc says). */
+function expectedProbeResult(action: Action): number {
+  const rsc = action.rsc!
+  if (!rsc.runningOn.includes(action.node!)) return 7
+  return rsc.role === 4 ? 8 : 0
+}
+
+function maxCallId(cib: M.Cib): number {
+  let max = 0
+  for (const s of cib.status) for (const r of s.lrmResources) for (const o of r.operations) max = Math.max(max, Number(o.attributes['call-id'] ?? 0) || 0)
+  return max
+}
+
+function nodeState(cib: M.Cib, uname: string): M.NodeState {
+  let ns = cib.status.find((s) => s.uname === uname)
+  if (!ns) {
+    const id = cib.nodes.find((n) => n.uname === uname)?.id ?? uname
+    ns = {id, uname, attributes: {id, uname, in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member'}, transientAttributes: [], lrmResources: []}
+    cib.status.push(ns)
+  }
+  return ns
+}
+
+function fenceNode(cib: M.Cib, uname: string): void {
+  const ns = nodeState(cib, uname)
+  Object.assign(ns.attributes, {in_ccm: 'false', crmd: 'offline', join: 'down', expected: 'down'})
+  ns.lrmResources = []
+  ns.transientAttributes = []
+}
+
+/** Writes an action's result as the controller records it (pcmk__create_history_xml's ids). */
+function recordResult(cib: M.Cib, action: Action, r: {rc: number; target: number; callId: number; now: number; digest: string}): string[] {
+  const rsc = action.rsc!
+  const node = action.node!.uname
+  const ns = nodeState(cib, node)
+  let lrm = ns.lrmResources.find((x) => x.id === rsc.id)
+  if (!lrm) {
+    lrm = {id: rsc.id, class: rsc.cls ?? rsc.prim?.class ?? 'ocf', provider: rsc.provider ?? rsc.prim?.provider, type: rsc.type ?? rsc.prim?.type ?? '', operations: []}
+    ns.lrmResources.push(lrm)
+  }
+  const key = `${rsc.id}_${action.task}_${action.intervalMs}`
+  const fails = r.rc !== r.target
+  const ids = action.task === 'migrate_to' || action.task === 'migrate_from' ? [key]
+    : fails ? (action.intervalMs === 0 ? [`${rsc.id}_last_failure_0`, `${rsc.id}_last_0`] : [`${rsc.id}_last_failure_0`])
+    : action.intervalMs > 0 ? [key] : [`${rsc.id}_last_0`]
+  const transitionKey = `0:${r.callId}:${r.target}:hakit-simulate`
+  for (const id of ids) {
+    const attributes: Record<string, string> = {
+      id, operation_key: key, operation: action.task, 'crm-debug-origin': 'crm_simulate', 'transition-key': transitionKey,
+      'transition-magic': `0:${r.rc};${transitionKey}`, 'exit-reason': '', on_node: node, 'call-id': String(r.callId), 'rc-code': String(r.rc),
+      'op-status': '0', interval: String(action.intervalMs), 'last-rc-change': String(r.now), 'exec-time': '0', 'queue-time': '0', 'op-digest': r.digest,
+    }
+    if (action.task === 'migrate_to' || action.task === 'migrate_from') {
+      const source = action.task === 'migrate_to' ? node : rsc.runningOn[0]?.uname
+      const target = action.task === 'migrate_from' ? node : rsc.allocatedTo?.uname
+      if (source) attributes.migrate_source = source
+      if (target) attributes.migrate_target = target
+    }
+    const op = {id, operation: action.task, attributes}
+    const i = lrm.operations.findIndex((o) => o.id === id)
+    if (i >= 0) lrm.operations[i] = op
+    else lrm.operations.push(op)
+  }
+  // crm_simulate counts a failure unless the agent said "running" or a probe "not running"
+  return r.rc === 0 || (r.rc === 7 && action.intervalMs === 0) ? [] : injectFailCount(ns, rsc.id, action.task, action.intervalMs, r.now)
+}
+
+/** Bumps the fail count as crm_simulate does ("value++") and reports it in its words. */
+function injectFailCount(ns: M.NodeState, rscId: string, task: string, intervalMs: number, now: number): string[] {
+  if (ns.transientAttributes.length === 0) ns.transientAttributes.push({id: `status-${ns.id}`, pairs: []})
+  const set = ns.transientAttributes[0]
+  const put = (name: string, value: (old: string | undefined) => string) => {
+    const p = set.pairs.find((x) => x.name === name)
+    if (p) p.value = value(p.value)
+    else set.pairs.push({id: `status-${ns.id}-${name}`, name, value: value(undefined)})
+  }
+  const failCount = `fail-count-${rscId}#${task}_${intervalMs}`
+  const lastFailure = `last-failure-${rscId}#${task}_${intervalMs}`
+  put(failCount, (old) => old === 'INFINITY' ? old : String((Number(old) || 0) + 1))
+  put(lastFailure, () => String(now))
+  return [`Injecting attribute ${failCount}=value++ into /node_state '${ns.id}'`, `Injecting attribute ${lastFailure}=${now} into /node_state '${ns.id}'`]
+}

@@ -1,0 +1,52 @@
+/**
+ * The transition graph in Pacemaker's XML (crm_simulate -G): one <synapse> per
+ * scheduled action, its <inputs> the actions that must complete first.
+ */
+import {escapeAttr} from '../../formats/cib/xml.js'
+import type {GraphStep} from './execute.js'
+import type {Action, WorkingSet} from './types.js'
+
+export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): string {
+  const byId = new Map(ws.actions.map((a) => [a.id, a]))
+  const option = (name: string, fallback: string) => {
+    for (const set of ws.cib.crmConfig) for (const p of set.pairs) if (p.name === name) return p.value
+    return fallback
+  }
+  const attrs = (pairs: Record<string, string | undefined>) =>
+    Object.entries(pairs).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${escapeAttr(v!)}"`).join('')
+  const head = (a: Action) => {
+    const element = a.pseudo ? 'pseudo_event' : a.rsc ? 'rsc_op' : 'crm_event'
+    const on = a.pseudo && !a.node ? {} : {on_node: a.node?.uname, on_node_uuid: a.node?.id}
+    return {element, open: `<${element}${attrs({id: String(a.id), operation: a.task, operation_key: a.uuid, ...on})}`}
+  }
+  const lines = [`<transition_graph${attrs({
+    'cluster-delay': option('cluster-delay', '60s'), 'stonith-timeout': option('stonith-timeout', '60s'),
+    'failed-stop-offset': 'INFINITY', 'failed-start-offset': 'INFINITY', 'batch-limit': option('batch-limit', '0'), transition_id: '0',
+  })}>`]
+  graph.forEach((step, i) => {
+    const a = byId.get(step.id)
+    if (!a) return
+    const {element, open} = head(a)
+    const meta: Record<string, string | undefined> = {}
+    if (a.node && !a.pseudo) meta.CRM_meta_on_node = a.node.uname
+    if (a.node && !a.pseudo) meta.CRM_meta_on_node_uuid = a.node.id
+    if (a.intervalMs > 0) meta.CRM_meta_interval = String(a.intervalMs)
+    if (a.task === 'stonith') meta.CRM_meta_stonith_action = a.fenceOp ?? 'reboot'
+    lines.push(`  <synapse id="${i}">`, '    <action_set>', `      ${open}>`)
+    if (a.rsc && !a.pseudo) {
+      const prim = a.rsc.prim
+      lines.push(`        <primitive${attrs({id: a.rsc.id, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)
+    }
+    lines.push(`        <attributes${attrs(meta)}/>`, `      </${element}>`, '    </action_set>')
+    const inputs = step.after.map((d) => byId.get(d)).filter((d): d is Action => d !== undefined)
+    if (inputs.length === 0) lines.push('    <inputs/>')
+    else {
+      lines.push('    <inputs>')
+      for (const d of inputs) lines.push('      <trigger>', `        ${head(d).open}/>`, '      </trigger>')
+      lines.push('    </inputs>')
+    }
+    lines.push('  </synapse>')
+  })
+  lines.push('</transition_graph>', '')
+  return lines.join('\n')
+}

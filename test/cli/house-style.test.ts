@@ -1,0 +1,80 @@
+/**
+ * The CLI house style, over every command in src/commands (walked, so a new
+ * command is covered without touching this test): -h is --help, the help has
+ * EXAMPLES and an EXIT CODES section; an unknown command is one line and exit
+ * 127 with a did-you-mean, as a shell says "command not found".
+ */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+import {projectRoot, runCli} from '../helpers/cli.js'
+import {commandIds} from '../helpers/commands.js'
+import {editDistance, suggestCommand} from '../../src/cli/not-found.js'
+
+const built = existsSync(join(projectRoot, 'dist', 'bundle'))
+const skip = built ? false : 'dist/ is not built (npm run build)'
+
+test('the commands dir is walked (a sanity check that this test covers something)', () => {
+  const ids = commandIds().map((w) => w.join(' '))
+  for (const id of ['lint hacf', 'convert all', 'crm resource move', 'crm status', 'run', 'status']) assert.ok(ids.includes(id), id)
+})
+
+test('every command: --help has EXAMPLES and EXIT CODES, and -h prints the same', {skip}, () => {
+  const missing: string[] = []
+  for (const words of commandIds()) {
+    const long = runCli([...words, '--help'])
+    const id = words.join(' ')
+    assert.equal(long.status, 0, `${id} --help: ${long.stderr}`)
+    if (!/^EXAMPLES$/m.test(long.stdout)) missing.push(`${id}: no EXAMPLES`)
+    if (!/^\s*EXIT CODES$/m.test(long.stdout)) missing.push(`${id}: no EXIT CODES section`)
+    const short = runCli([...words, '-h'])
+    assert.equal(short.status, 0, `${id} -h: ${short.stderr}`)
+    assert.equal(short.stdout, long.stdout, `${id}: -h differs from --help`)
+  }
+  assert.deepEqual(missing, [])
+})
+
+test('hakit -h and hakit crm -h are --help', {skip}, () => {
+  for (const words of [[], ['crm'], ['crm', 'resource'], ['lint']]) {
+    const long = runCli([...words, '--help'])
+    const short = runCli([...words, '-h'])
+    assert.equal(long.status, 0)
+    assert.equal(short.status, 0, short.stderr)
+    assert.equal(short.stdout, long.stdout, `hakit ${words.join(' ')} -h`)
+    assert.match(long.stdout, /USAGE/)
+  }
+})
+
+test('an unknown command or subcommand: one line, a did-you-mean, exit 127', {skip}, () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['lnt'], /^hakit: 'lnt' is not a hakit command\. Did you mean 'lint'\?/],
+    [['crm', 'resourc'], /^hakit: 'crm resourc' is not a hakit command\. Did you mean 'crm resource'\?/],
+    [['crm', 'resource', 'mvoe', 'web', 'n2'], /Did you mean 'crm resource move'\?/],
+    [['conver', 'all'], /Did you mean 'convert all'\?/],
+    [['crm_mn'], /Did you mean 'crm_mon'\?/],
+  ]
+  for (const [argv, expected] of cases) {
+    const r = runCli(argv)
+    assert.equal(r.status, 127, `${argv.join(' ')}: ${r.stderr}`)
+    assert.match(r.stderr, expected)
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr)
+    assert.equal(r.stdout, '')
+  }
+  const option = runCli(['--frobnicate'])
+  assert.equal(option.status, 2)
+  assert.equal(option.stderr, "hakit: unknown option '--frobnicate'. See 'hakit --help'.\n")
+  const far = runCli(['qqqqqqqq'])
+  assert.equal(far.status, 127)
+  assert.doesNotMatch(far.stderr, /Did you mean/)
+})
+
+test('suggestCommand compares word by word at the typed depth', () => {
+  const known = ['lint:hacf', 'lint:all', 'crm:resource:move', 'crm:resource:ban', 'crm:status', 'crm_mon'].map((id) => id.split(':'))
+  assert.deepEqual(suggestCommand(['crm', 'resourc'], known), ['crm', 'resource'])
+  assert.deepEqual(suggestCommand(['crm', 'resource', 'bna'], known), ['crm', 'resource', 'ban'])
+  assert.deepEqual(suggestCommand(['lint', 'hcaf'], known), ['lint', 'hacf'])
+  assert.equal(suggestCommand(['xyz'], known), undefined)
+  assert.equal(editDistance('move', 'mvoe'), 1)
+  assert.equal(editDistance('', 'abc'), 3)
+})

@@ -1,0 +1,352 @@
+/**
+ * A CTS-style fault campaign for the CRM runtime (issue 13 item 3): three real
+ * `hakit run --crm` daemons, each in its own network namespace (and UTS
+ * namespace, so `uname -n` is the node name) on a bridge, running
+ * ocf:pacemaker:Dummy resources and a group. A seeded random sequence of
+ * faults — power cut (kill -9), restart, graceful stop, link cut and re-plug,
+ * partition and heal, standby/online, a monitor failure (the resource's state
+ * vanishes: rc 7), a start failure (Dummy's fail_start_on), a CIB change from
+ * a random node, a reboot with a stale CIB, cleanup — and after every step,
+ * once the cluster settles, the audits of Pacemaker's CTS:
+ *   - every partition has exactly one DC, and its members agree on it;
+ *   - no primitive is active on two nodes (no-quorum-policy=stop: only the
+ *     quorate partition runs resources);
+ *   - the CIBs of a partition are equal, and a heal never lets an older
+ *     version win;
+ *   - the cluster settles within the bound (its DC's CIB plans nothing);
+ *   - every active resource is one the cluster knows it started (the DC's
+ *     status section shows it active there);
+ *   - no error-level log line that the injected fault does not explain.
+ * A violation carries the seed and the step list to replay it.
+ * Root only (namespaces); the namespaces carry this process's pid.
+ */
+import {spawnSync} from 'node:child_process'
+import {cpSync, existsSync, readdirSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {parseCibXml} from '../../src/formats/cib/xml.js'
+import {schedule} from '../../src/runtime/scheduler/index.js'
+import {prng} from '../helpers/prng.js'
+import {runCli} from '../helpers/cli.js'
+import {CrmLab} from '../runtime/crm/crm-lab.js'
+
+export const NODES = ['n1', 'n2', 'n3'] as const
+type Node = (typeof NODES)[number]
+type Link = 'br0' | 'br1' | 'down'
+
+export interface CampaignOptions {
+  seed: number
+  steps: number
+  /** How long one step may take to settle (ms). */
+  settleBoundMs?: number
+  log?: (line: string) => void
+}
+
+export interface CampaignReport {
+  seed: number
+  steps: string[]
+  faults: Record<string, number>
+  violations: string[]
+  settleMs: number[]
+  errorLines: number
+}
+
+const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], {encoding: 'utf8'})
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+const CIB = `node n1
+node n2
+node n3
+primitive d1 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
+primitive d2 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
+primitive d3 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
+primitive d4 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
+primitive d5 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
+primitive d6 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
+group g d5 d6
+location d1-prefers-n1 d1 50: n1
+property stonith-enabled=false
+property no-quorum-policy=stop
+property dc-deadtime=5s
+rsc_defaults resource-stickiness=10
+`
+const PRIMITIVES = ['d1', 'd2', 'd3', 'd4', 'd5', 'd6']
+
+/** Error lines a fault explains: the resource failures it injects, and a node's peers going away. */
+const EXPLAINED = [
+  /not running|Result of (monitor|start|probe)|fail_start_on|unknown error|failed|Failed|fail count|fail-count/,
+  /lost|dead|Dead|partition|no quorum|quorum|timed out|Timed out|Node .* left|retransmit|not a member/,
+]
+
+/** Whether a command line tool is present (the campaign needs ip and unshare). */
+export function campaignSkipReason(isRoot: boolean, built: boolean): string | false {
+  if (!isRoot) return 'needs root (network and UTS namespaces)'
+  if (!built) return 'dist/ is not built (npm run build)'
+  for (const tool of ['ip', 'unshare', 'hostname']) if (sh(`command -v ${tool}`).status !== 0) return `needs ${tool}`
+  if (!existsSync('/usr/lib/ocf/resource.d/pacemaker/Dummy')) return 'ocf:pacemaker:Dummy is not installed (pacemaker-resource-agents)'
+  return false
+}
+
+class Network {
+  readonly id = `hf${process.pid % 100000}`
+  readonly sw = `${this.id}-sw`
+  readonly net = `10.${150 + (process.pid % 50)}.${process.pid % 250}`
+  readonly ns: Record<Node, string> = {n1: `${this.id}-n1`, n2: `${this.id}-n2`, n3: `${this.id}-n3`}
+  readonly link: Record<Node, Link> = {n1: 'br0', n2: 'br0', n3: 'br0'}
+
+  address(n: Node): string {
+    return `${this.net}.${NODES.indexOf(n) + 1}`
+  }
+
+  create(): void {
+    const cmds = [`ip netns add ${this.sw}`, `ip -n ${this.sw} link set lo up`]
+    for (const br of ['br0', 'br1']) cmds.push(`ip -n ${this.sw} link add ${br} type bridge`, `ip -n ${this.sw} link set ${br} up`)
+    for (const n of NODES) {
+      cmds.push(
+        `ip netns add ${this.ns[n]}`,
+        `ip -n ${this.ns[n]} link add hb0 type veth peer name p-${n} netns ${this.sw}`,
+        `ip -n ${this.sw} link set p-${n} master br0 up`,
+        `ip -n ${this.ns[n]} link set hb0 up`, `ip -n ${this.ns[n]} link set lo up`,
+        `ip -n ${this.ns[n]} addr add ${this.address(n)}/24 dev hb0`,
+      )
+    }
+    for (const c of cmds) {
+      const r = sh(c)
+      if (r.status !== 0) throw new Error(`${c}: ${r.stderr}`)
+    }
+  }
+
+  /** Moves a node's port: to a bridge, or down (cable pulled). */
+  set(n: Node, link: Link): void {
+    const port = `p-${n}`
+    const cmd = link === 'down' ? `ip -n ${this.sw} link set ${port} down`
+      : `ip -n ${this.sw} link set ${port} master ${link} && ip -n ${this.sw} link set ${port} up`
+    const r = sh(cmd)
+    if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`)
+    this.link[n] = link
+  }
+
+  destroy(): void {
+    for (const ns of [...Object.values(this.ns), this.sw]) {
+      for (const pid of sh(`ip netns pids ${ns}`).stdout.split(/\s+/).filter(Boolean)) {
+        try {
+          process.kill(Number(pid), 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+      sh(`ip netns del ${ns}`)
+    }
+  }
+}
+
+interface Model {
+  up: Set<Node>
+  /** node → resource whose start is made to fail there */
+  startFails: Map<Node, string>
+  /** a copy of a node's CIB directory from earlier in the campaign */
+  snapshot?: {node: Node; dir: string; epoch: number}
+  /** highest (admin_epoch, epoch) any node reported */
+  highest: [number, number]
+}
+
+const versionOf = (v: string | undefined): [number, number, number] => (v ?? '0.0.0').split('.').map(Number) as [number, number, number]
+const older = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1])
+
+export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
+  const random = prng(options.seed)
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
+  const log = options.log ?? (() => {})
+  const bound = options.settleBoundMs ?? 120_000
+  const report: CampaignReport = {seed: options.seed, steps: [], faults: {}, violations: [], settleMs: [], errorLines: 0}
+  const network = new Network()
+  network.destroy()
+  network.create()
+  const lab = new CrmLab({
+    nodes: [...NODES], cib: CIB, iface: 'hb0', addresses: NODES.map((n) => network.address(n)), keepalive: '200ms', deadtime: '2',
+    launch: (node, command) => ['ip', 'netns', 'exec', network.ns[node as Node], 'unshare', '--uts', 'sh', '-c', `hostname ${node} && exec "$0" "$@"`, ...command],
+  })
+  const model: Model = {up: new Set(), startFails: new Map(), highest: [0, 0]}
+  const logOffsets = new Map<Node, number>()
+  const violation = (text: string) => {
+    report.violations.push(`${text}\n  replay: seed ${options.seed}, steps:\n${report.steps.map((s, i) => `    ${i + 1}. ${s}`).join('\n')}`)
+  }
+  const crm = (node: Node, ...args: string[]) => runCli(['crm', ...args, '--socket', lab.node(node).socket], {env: {CIB_file: ''}})
+
+  /** The groups of running nodes that can talk to each other. */
+  const components = (): Node[][] => {
+    const groups = new Map<string, Node[]>()
+    for (const n of NODES) {
+      if (!model.up.has(n)) continue
+      const key = network.link[n] === 'down' ? `down-${n}` : network.link[n]
+      groups.set(key, [...(groups.get(key) ?? []), n])
+    }
+    return [...groups.values()]
+  }
+
+  /** One audit pass; returns what is not (yet) right, or [] when settled and sound. */
+  const audit = async (): Promise<{unsettled: string[]; broken: string[]}> => {
+    const unsettled: string[] = []
+    const broken: string[] = []
+    for (const comp of components()) {
+      const statuses = await Promise.all(comp.map((n) => lab.status(n)))
+      if (statuses.some((s) => !s)) { unsettled.push(`${comp.join(',')}: a node does not answer`); continue }
+      const dcs = new Set(statuses.map((s) => s!.dc))
+      if (dcs.size !== 1 || !comp.includes([...dcs][0] as Node)) { unsettled.push(`${comp.join(',')}: DC ${[...dcs].join('/')}`); continue }
+      if (statuses.some((s) => [...s!.members].sort().join() !== [...comp].sort().join())) { unsettled.push(`${comp.join(',')}: membership ${statuses.map((s) => s!.members.join('+')).join(' / ')}`); continue }
+      const versions = new Set(statuses.map((s) => s!.version))
+      if (versions.size !== 1) { unsettled.push(`${comp.join(',')}: versions ${[...versions].join(' ')}`); continue }
+      const dc = [...dcs][0] as Node
+      const dcStatus = statuses[comp.indexOf(dc)]!
+      if (dcStatus.controller !== 'S_IDLE') { unsettled.push(`${comp.join(',')}: the DC's controller is ${dcStatus.controller ?? 'not running (join)'}`); continue }
+      const cib = parseCibXml(await lab.cibXml(dc), `CIB of ${dc}`)
+      const transition = schedule(cib)
+      const pending = transition.summary.filter((a) => !(a as {blocked?: boolean}).blocked)
+      if (pending.length > 0) { unsettled.push(`${comp.join(',')}: the DC still plans ${pending.map((a) => `${a.action} ${a.resource}`).join(', ')}`); continue }
+      // the status section knows every active resource
+      for (const n of comp) {
+        for (const rsc of lab.active(n)) {
+          const known = transition.workingSet.byId.get(rsc)?.runningOn.some((x) => x.uname === n)
+          if (!known) broken.push(`${rsc} is active on ${n} but the DC ${dc}'s status does not show it there`)
+        }
+      }
+    }
+    // nothing active twice (only the quorate partition runs resources) — and nothing on a stopped node
+    for (const [rsc, where] of lab.placement()) {
+      if (where.length > 1) broken.push(`${rsc} active on ${where.join(' and ')}`)
+      for (const n of where) if (!model.up.has(n as Node)) broken.push(`${rsc} active on ${n}, which is down`)
+    }
+    return {unsettled, broken}
+  }
+
+  const settle = async (step: string): Promise<void> => {
+    const start = Date.now()
+    let last: {unsettled: string[]; broken: string[]} = {unsettled: ['not audited'], broken: []}
+    while (Date.now() - start < bound) {
+      last = await audit()
+      if (last.unsettled.length === 0) break
+      await sleep(300)
+    }
+    report.settleMs.push(Date.now() - start)
+    if (last.unsettled.length > 0) { violation(`after "${step}" the cluster did not settle within ${bound / 1000} s: ${last.unsettled.join('; ')}`); return }
+    for (const b of last.broken) violation(`after "${step}": ${b}`)
+    // versions: equal inside a partition; after a heal never older than what any side had
+    const comps = components()
+    for (const comp of comps) {
+      const v = versionOf((await lab.status(comp[0]))?.version)
+      const ae: [number, number] = [v[0], v[1]]
+      if (comps.length === 1 && comp.length === model.up.size && older(ae, model.highest)) violation(`after "${step}": the joined cluster runs CIB ${v.join('.')}, older than ${model.highest.join('.')} seen before`)
+      if (older(model.highest, ae)) model.highest = ae
+    }
+    // error lines the faults do not explain
+    for (const n of NODES) {
+      const text = lab.log(n)
+      const from = logOffsets.get(n) ?? 0
+      logOffsets.set(n, text.length)
+      for (const line of text.slice(from).split('\n')) {
+        // the log level field of the Heartbeat-stack format: "crmd: [pid]: ERROR: …"
+        if (!/\]: (ERROR|error|crit|CRIT|emerg):/.test(line)) continue
+        report.errorLines++
+        if (!EXPLAINED.some((re) => re.test(line))) violation(`after "${step}": unexplained error on ${n}: ${line.trim()}`)
+      }
+    }
+  }
+
+  const snapshot = (n: Node) => {
+    const dir = join(lab.root, `snapshot-${n}`)
+    rmSync(dir, {recursive: true, force: true})
+    cpSync(join(lab.node(n).stateDir, 'cib'), dir, {recursive: true})
+    model.snapshot = {node: n, dir, epoch: model.highest[1]}
+  }
+
+  type Step = {name: string; weight: number; when: () => boolean; run: () => Promise<string>}
+  const upNodes = () => NODES.filter((n) => model.up.has(n))
+  const downNodes = () => NODES.filter((n) => !model.up.has(n))
+  const allOnMain = () => NODES.every((n) => network.link[n] === 'br0')
+  const steps: Step[] = [
+    {name: 'power cut', weight: 3, when: () => upNodes().length >= 2, run: async () => {
+      const n = pick(upNodes()); lab.powerOff(n); await lab.exited(n); model.up.delete(n); return `power cut of ${n} (kill -9)` }},
+    {name: 'restart', weight: 4, when: () => downNodes().length > 0, run: async () => {
+      const n = pick(downNodes()); lab.start(n); model.up.add(n); return `restart ${n}` }},
+    {name: 'graceful stop', weight: 2, when: () => upNodes().length >= 2, run: async () => {
+      const n = pick(upNodes()); await lab.stop(n); model.up.delete(n)
+      for (const f of readdirSync(lab.node(n).runDir)) if (/^Dummy-/.test(f)) return `graceful stop of ${n} (left ${f} behind)`
+      return `graceful stop of ${n}` }},
+    {name: 'link cut', weight: 2, when: () => allOnMain() && upNodes().length === 3, run: async () => {
+      const n = pick(upNodes()); network.set(n, 'down'); return `link of ${n} cut` }},
+    {name: 'partition', weight: 2, when: () => allOnMain() && upNodes().length === 3, run: async () => {
+      const n = pick(upNodes()); network.set(n, 'br1'); return `partition ${n} | the others` }},
+    {name: 'heal', weight: 5, when: () => !allOnMain(), run: async () => {
+      const moved = NODES.filter((n) => network.link[n] !== 'br0'); for (const n of moved) network.set(n, 'br0'); return `heal (${moved.join(', ')} back)` }},
+    {name: 'standby', weight: 2, when: () => upNodes().length >= 2, run: async () => {
+      const n = pick(NODES); const via = pick(upNodes()); const on = random() < 0.5
+      const r = crm(via, 'node', on ? 'standby' : 'online', n)
+      return `${on ? 'standby' : 'online'} ${n} (from ${via}: exit ${r.status})` }},
+    {name: 'monitor failure', weight: 3, when: () => upNodes().some((n) => lab.active(n).length > 0), run: async () => {
+      const n = pick(upNodes().filter((x) => lab.active(x).length > 0)); const rsc = pick(lab.active(n))
+      rmSync(join(lab.node(n).runDir, `Dummy-${rsc}.state`), {force: true}); return `monitor failure of ${rsc} on ${n} (state file removed)` }},
+    {name: 'start failure', weight: 2, when: () => model.startFails.size === 0 && upNodes().length >= 2, run: async () => {
+      const n = pick(NODES); const rsc = pick(['d2', 'd3', 'd4']); const via = pick(upNodes())
+      const r = crm(via, 'resource', 'param', rsc, 'set', 'fail_start_on', n)
+      if (r.status === 0) model.startFails.set(n, rsc)
+      return `start of ${rsc} fails on ${n} (fail_start_on, from ${via}: exit ${r.status})` }},
+    {name: 'start failure cleared', weight: 3, when: () => model.startFails.size > 0 && upNodes().length >= 2, run: async () => {
+      const [n, rsc] = [...model.startFails][0]; const via = pick(upNodes())
+      const a = crm(via, 'resource', 'param', rsc, 'delete', 'fail_start_on'); const b = crm(via, 'resource', 'cleanup', rsc)
+      if (a.status === 0) model.startFails.delete(n)
+      return `start failure of ${rsc} on ${n} cleared and cleaned up (from ${via}: exit ${a.status}/${b.status})` }},
+    {name: 'CIB change', weight: 3, when: () => upNodes().length >= 1, run: async () => {
+      const via = pick(upNodes()); const mark = String(report.steps.length + 1)
+      try { await lab.submit(via, {op: 'set-cluster-options', options: {'campaign-mark': mark}}); return `CIB change campaign-mark=${mark} from ${via}` }
+      catch (error) { return `CIB change from ${via} refused: ${(error as Error).message}` } }},
+    {name: 'cleanup', weight: 1, when: () => upNodes().length >= 2, run: async () => {
+      const via = pick(upNodes()); const r = crm(via, 'resource', 'cleanup'); return `cleanup of every resource (from ${via}: exit ${r.status})` }},
+    {name: 'stale reboot', weight: 1, when: () => model.snapshot !== undefined && model.up.has(model.snapshot.node) && upNodes().length >= 2, run: async () => {
+      const {node: n, dir, epoch} = model.snapshot!
+      lab.powerOff(n); await lab.exited(n)
+      rmSync(join(lab.node(n).stateDir, 'cib'), {recursive: true, force: true})
+      cpSync(dir, join(lab.node(n).stateDir, 'cib'), {recursive: true})
+      lab.start(n); model.snapshot = undefined
+      return `reboot of ${n} with a stale CIB (epoch ${epoch} from earlier)` }},
+  ]
+
+  try {
+    for (const n of NODES) { lab.start(n); model.up.add(n) }
+    report.steps.push('cold start of n1, n2, n3')
+    await settle('cold start')
+    snapshot(pick(NODES))
+    for (let i = 0; i < options.steps && report.violations.length === 0; i++) {
+      const candidates = steps.filter((s) => s.when())
+      let r = random() * candidates.reduce((t, s) => t + s.weight, 0)
+      const step = candidates.find((s) => (r -= s.weight) < 0) ?? candidates[candidates.length - 1]
+      const text = await step.run()
+      report.steps.push(text)
+      report.faults[step.name] = (report.faults[step.name] ?? 0) + 1
+      log(`step ${i + 1}: ${text}`)
+      await settle(text)
+      if (!model.snapshot && random() < 0.2) {
+        const live = upNodes()
+        if (live.length > 0) snapshot(pick(live))
+      }
+    }
+    // the end: everything back, healed and settled
+    for (const n of NODES) if (network.link[n] !== 'br0') network.set(n, 'br0')
+    for (const n of downNodes()) { lab.start(n); model.up.add(n) }
+    report.steps.push('final: every node up and connected')
+    await settle('final: every node up and connected')
+    const versions = new Set(await Promise.all(NODES.map(async (n) => (await lab.status(n))?.version)))
+    if (versions.size !== 1) violation(`at the end the CIBs differ: ${[...versions].join(' ')}`)
+  } finally {
+    if (report.violations.length > 0) {
+      // keep the evidence: every node's log and state, named by the seed
+      const keep = join(tmpdir(), `hakit-faults-seed-${options.seed}`)
+      rmSync(keep, {recursive: true, force: true})
+      cpSync(lab.root, keep, {recursive: true, filter: (src) => !src.endsWith('.sock')})
+      log(`logs and state kept in ${keep}`)
+      log(lab.describe())
+    }
+    await lab.cleanup()
+    network.destroy()
+  }
+  return report
+}

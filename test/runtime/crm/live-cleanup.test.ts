@@ -1,0 +1,45 @@
+/**
+ * crm resource cleanup/refresh on a running cluster: the tool deletes the history
+ * in the CIB, and the DC's controller forgets it too and probes again, so the
+ * status section shows the resource where it runs (found by the fault campaign:
+ * the controller kept its own records, the CIB lost the running resource's
+ * history, and the cluster "planned" a start that never came).
+ */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+import {schedule} from '../../../src/runtime/scheduler/index.js'
+import {projectRoot, runCli} from '../../helpers/cli.js'
+import {CrmLab} from './crm-lab.js'
+
+const haveDummy = existsSync('/usr/lib/ocf/resource.d/pacemaker/Dummy')
+const built = existsSync(join(projectRoot, 'dist', 'bundle'))
+const skip = !haveDummy ? 'ocf:pacemaker:Dummy is not installed (pacemaker-resource-agents)' : !built ? 'dist/ is not built (npm run build)' : false
+
+const crm = ['node n1', 'node n2', 'primitive d1 ocf:pacemaker:Dummy op monitor interval=10s timeout=20s', 'property stonith-enabled=false', 'property dc-deadtime=5s'].join('\n') + '\n'
+
+test('live refresh: the history comes back through a new probe, and nothing is left to do', {skip}, async () => {
+  const lab = new CrmLab({cib: crm})
+  try {
+    lab.start('n1')
+    lab.start('n2')
+    await lab.waitFor('d1 active once', () => (lab.placement().get('d1') ?? []).length === 1)
+    const holder = lab.placement().get('d1')![0]!
+    const knownOnHolder = async () => {
+      const cib = await lab.cib('n1')
+      const t = schedule(cib)
+      return t.workingSet.byId.get('d1')?.runningOn.some((n) => n.uname === holder) === true && t.summary.length === 0
+    }
+    await lab.waitFor('the CIB shows d1 where it runs, nothing planned', knownOnHolder)
+    const r = runCli(['crm', 'resource', 'refresh', 'd1', '--socket', lab.node('n1').socket], {env: {CIB_file: ''}})
+    assert.equal(r.status, 0, r.stderr)
+    await lab.waitFor('d1 re-probed on its node after the refresh', async () => {
+      const dc = (await lab.status('n1'))?.dc
+      return !!dc && /Forgetting d1 on/.test(lab.log(dc)) && (await knownOnHolder())
+    })
+    assert.deepEqual(lab.placement().get('d1'), [holder], 'd1 stayed where it was')
+  } finally {
+    await lab.cleanup()
+  }
+})

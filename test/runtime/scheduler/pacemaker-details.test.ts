@@ -1,0 +1,151 @@
+/**
+ * Details where hakit follows Pacemaker 2.1.5 to the letter, each on a small CIB: the expected
+ * outcome is asserted, and where crm_simulate is installed hakit's Transition Summary must also
+ * equal the real one on the same file.
+ */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fixturesDir, haveCommand} from '../../helpers/cli.js'
+import {parseCibXml} from '../../../src/formats/cib/xml.js'
+import {schedule} from '../../../src/runtime/scheduler/index.js'
+import {hashTableOrder} from '../../../src/runtime/scheduler/ghash.js'
+import {clusterStatus} from '../../../src/runtime/scheduler/status-text.js'
+import {transitionSummaryLines} from './summary-lines.js'
+
+const dummy = (id: string, inner = '') => `<primitive id="${id}" class="ocf" provider="pacemaker" type="Dummy">${inner}</primitive>`
+const util = (id: string, cpu: number) => `<utilization id="${id}-u"><nvpair id="${id}-u-cpu" name="cpu" value="${cpu}"/></utilization>`
+const meta = (id: string, pairs: Record<string, string>) =>
+  `<meta_attributes id="${id}-m">${Object.entries(pairs).map(([k, v]) => `<nvpair id="${id}-m-${k}" name="${k}" value="${v}"/>`).join('')}</meta_attributes>`
+
+interface CibSpec {nodes?: string[]; options?: Record<string, string>; featureSet?: string; nodeXml?: Record<string, string>; resources: string; constraints?: string; status?: string}
+
+function cibXml(s: CibSpec): string {
+  const nodes = s.nodes ?? ['node1', 'node2']
+  const options = {'stonith-enabled': 'false', ...s.options}
+  return `<cib ${s.featureSet === '' ? '' : `crm_feature_set="${s.featureSet ?? '3.16.2'}" `}validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1">
+<configuration><crm_config><cluster_property_set id="opts">${Object.entries(options).map(([k, v]) => `<nvpair id="opt-${k}" name="${k}" value="${v}"/>`).join('')}</cluster_property_set></crm_config>
+<nodes>${nodes.map((n) => `<node id="${n}" uname="${n}">${s.nodeXml?.[n] ?? ''}</node>`).join('')}</nodes>
+<resources>${s.resources}</resources><constraints>${s.constraints ?? ''}</constraints></configuration>
+<status>${s.status ?? nodes.map((n) => `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"/>`).join('')}</status></cib>`
+}
+
+/** hakit's summary lines; when crm_simulate is installed, also checked against it. */
+function summary(xml: string): string[] {
+  const got = schedule(parseCibXml(xml, 'test.xml')).summaryLines
+  if (haveCommand('crm_simulate')) {
+    const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+    try {
+      writeFileSync(join(dir, 'cib.xml'), xml)
+      const real = spawnSync('crm_simulate', ['-x', join(dir, 'cib.xml'), '-S'], {encoding: 'utf8'})
+      assert.deepEqual(got, transitionSummaryLines(real.stdout), 'hakit and crm_simulate differ')
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  }
+  return got
+}
+
+const words = (lines: string[]) => lines.map((l) => l.trim().split(/\s+/).filter((w) => w !== '*' && w !== '(' && w !== ')').join(' '))
+
+test("hash-table order: GLib's GHashTable with pcmk__str_hash, as libglib 2.74 iterates it", () => {
+  // orders printed by a C program inserting these keys into g_hash_table_new_full(pcmk__str_hash, g_str_equal)
+  assert.deepEqual(hashTableOrder(['node1', 'node2']), ['node2', 'node1'])
+  assert.deepEqual(hashTableOrder(['node1', 'node2', 'node3', 'node4', 'node5']), ['node2', 'node4', 'node1', 'node3', 'node5'])
+  const twenty = Array.from({length: 20}, (_, i) => `n${String(i + 1).padStart(2, '0')}`)
+  assert.deepEqual(hashTableOrder(twenty).join(' '), 'n10 n20 n03 n13 n16 n06 n09 n19 n01 n11 n04 n14 n07 n17 n02 n12 n15 n05 n08 n18')
+  // insertion order only matters for colliding keys
+  assert.deepEqual(hashTableOrder(['node5', 'node4', 'node3', 'node2', 'node1']), ['node2', 'node4', 'node1', 'node3', 'node5'])
+})
+
+test('equal free capacity: the first node in table order is the most capable (pcmk__ban_insufficient_capacity)', () => {
+  const xml = cibXml({
+    options: {'placement-strategy': 'utilization'},
+    nodeXml: {node1: util('node1', 3), node2: util('node2', 3)},
+    resources: dummy('rsc1', util('rsc1', 2)) + `<group id="g1">${dummy('rsc2', util('rsc2', 2))}${dummy('rsc3', util('rsc3', 2))}</group>`,
+    constraints: '<rsc_colocation id="g1-with-rsc1" rsc="g1" with-rsc="rsc1" score="INFINITY"/>',
+  })
+  assert.deepEqual(words(summary(xml)), ['Start rsc1 node2'])
+})
+
+test('colocation set with ordering="listed": each member is colocated with the next one', () => {
+  const set = (ordering: string) => cibXml({
+    resources: dummy('a') + dummy('b', meta('b', {'target-role': 'Stopped'})) + dummy('c'),
+    constraints: `<rsc_colocation id="col" score="INFINITY"><resource_set id="s"${ordering}><resource_ref id="a"/><resource_ref id="b"/><resource_ref id="c"/></resource_set></rsc_colocation>`,
+  })
+  // group ordering (default): b with a, c with b — c cannot run without b
+  assert.deepEqual(words(summary(set(''))), ['Start a node1'])
+  // listed: a with b, b with c — a cannot run without b
+  assert.deepEqual(words(summary(set(' ordering="listed"'))), ['Start c node1'])
+})
+
+test('a group with ordered=false and collocated=false: members start independently of each other', () => {
+  const xml = (extra: Record<string, string>) => cibXml({
+    resources: `<group id="g">${meta('g', extra)}${dummy('m1')}${dummy('m2', meta('m2', {'target-role': 'Stopped'}))}${dummy('m3')}</group>`,
+  })
+  assert.deepEqual(words(summary(xml({}))), ['Start m1 node1'])
+  const loose = words(summary(xml({ordered: 'false', collocated: 'false'})))
+  assert.deepEqual(loose.map((l) => l.split(' ').slice(0, 2).join(' ')), ['Start m1', 'Start m3'])
+})
+
+function historyOp(rsc: string, task: string, interval: number, rc: number, callId: number, extra = ''): string {
+  const id = interval ? `${rsc}_${task}_${interval}` : rc === 0 || (task === 'monitor' && rc === 7) ? `${rsc}_last_0` : `${rsc}_last_failure_0`
+  return `<lrm_rsc_op id="${id}" operation_key="${rsc}_${task}_${interval}" operation="${task}" crm_feature_set="3.16.2" transition-key="1:1:0:x" transition-magic="0:${rc};1:1:0:x" call-id="${callId}" rc-code="${rc}" op-status="0" interval="${interval}" last-rc-change="1700000000" exec-time="1" queue-time="0" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8"${extra}/>`
+}
+
+function runningOn(node: string, rsc: string, attrs: Record<string, string>, others: string[]): string {
+  const nvs = Object.entries(attrs).map(([k, v]) => `<nvpair id="${node}-${k}" name="${k}" value="${v}"/>`).join('')
+  return `<node_state id="${node}" uname="${node}" in_ccm="true" crmd="online" join="member" expected="member">
+<transient_attributes id="${node}"><instance_attributes id="${node}-ta">${nvs}</instance_attributes></transient_attributes>
+<lrm id="${node}"><lrm_resources><lrm_resource id="${rsc}" class="ocf" provider="pacemaker" type="Dummy">${historyOp(rsc, 'start', 0, 0, 2)}</lrm_resource></lrm_resources></lrm></node_state>` +
+    others.map((n) => `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"/>`).join('')
+}
+
+test('fail counts are named per the CIB feature set: per operation since 3.0.13, per resource before', () => {
+  const xml = (featureSet: string, name: string) => cibXml({
+    featureSet,
+    resources: dummy('rsc1', meta('rsc1', {'migration-threshold': '1'})),
+    status: runningOn('node1', 'rsc1', {[name]: '1'}, ['node2']),
+  })
+  // a count the feature set's naming does not know is not counted: the resource stays
+  assert.deepEqual(words(summary(xml('3.16.2', 'fail-count-rsc1#monitor_10000'))), ['Move rsc1 node1 -> node2'])
+  assert.deepEqual(words(summary(xml('3.16.2', 'fail-count-rsc1'))), [])
+  assert.deepEqual(words(summary(xml('3.0.5', 'fail-count-rsc1'))), ['Move rsc1 node1 -> node2'])
+  assert.deepEqual(words(summary(xml('3.0.5', 'fail-count-rsc1#monitor_10000'))), [])
+})
+
+test('an expired failure has its fail count cleared (clear_failcount in the graph)', () => {
+  const xml = cibXml({
+    resources: dummy('rsc1', meta('rsc1', {'failure-timeout': '60s'})),
+    status: runningOn('node1', 'rsc1', {'fail-count-rsc1#monitor_10000': '1', 'last-failure-rsc1#monitor_10000': '1700000000'}, ['node2']),
+  })
+  const t = schedule(parseCibXml(xml, 'test.xml'))
+  assert.deepEqual(t.actions.filter((a) => a.task === 'clear_failcount').map((a) => `${a.resource}@${a.node}`), ['rsc1@node1'])
+  // not expired yet: nothing to clear
+  const fresh = schedule(parseCibXml(xml.replace(/1700000000/g, String(Math.floor(Date.now() / 1000))), 'test.xml'))
+  assert.deepEqual(fresh.actions.filter((a) => a.task === 'clear_failcount'), [])
+})
+
+test("a location on an anonymous clone instance's history name applies to the clone (the promotion moves)", () => {
+  const file = join(fixturesDir, 'crm', 'scheduler-gap-promotable-location.xml')
+  const lines = words(summary(readFileSync(file, 'utf8')))
+  assert.ok(lines.includes('Promote state:2 Unpromoted -> Promoted n3'), lines.join('\n'))
+  assert.ok(lines.includes('Demote state:0 Promoted -> Unpromoted n1'), lines.join('\n'))
+})
+
+test('revised status: an unclean node no device can fence stays UNCLEAN, a fenced one goes OFFLINE', () => {
+  const xml = (device: boolean) => cibXml({
+    nodes: ['node1', 'node2', 'node3'],
+    options: {'stonith-enabled': 'true'},
+    resources: device ? '<primitive id="fence" class="stonith" type="fence_xvm"/>' : '',
+    status: '<node_state id="node1" uname="node1" in_ccm="false" crmd="offline" join="down" expected="member"/>' +
+      ['node2', 'node3'].map((n) => `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"/>`).join(''),
+  })
+  // (the full suite compares this section with crm_simulate: quorum-4, rec-node-5 … keep an unclean node)
+  const revised = (x: string) => clusterStatus(schedule(parseCibXml(x, 'test.xml')).workingSet, true).join('\n')
+  assert.match(revised(xml(false)), /Node node1: UNCLEAN \(offline\)/)
+  assert.match(revised(xml(true)), /OFFLINE: \[ node1 \]/)
+})
