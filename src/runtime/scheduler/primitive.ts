@@ -278,7 +278,8 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
  */
 function utilizationConstraints(ws: WorkingSet, rsc: Rsc): void {
   for (const node of new Set([...rsc.runningOn, ...rsc.allowed.keys()])) loadStopped(ws, node)
-  ;(ws.loadOrdered ??= []).push(rsc)
+  ws.loadOrdered ??= []
+  ws.loadOrdered.push(rsc)
 }
 
 function loadStopped(ws: WorkingSet, node: SNode): Action {

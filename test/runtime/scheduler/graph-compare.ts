@@ -94,12 +94,15 @@ export function describeDiff(d: GraphDiff): string {
  */
 export function withoutInstanceNotifications(g: NamedGraph): NamedGraph {
   const isInstanceNotify = (name: string) => name.startsWith('notify:') && !name.endsWith('@')
-  const before = new Map<string, string[]>()
   const after = new Map<string, string[]>()
+  const push = (map: Map<string, string[]>, key: string, value: string) => {
+    const list = map.get(key)
+    if (list) list.push(value)
+    else map.set(key, [value])
+  }
   for (const e of g.edges) {
     const [first, then] = e.split(' -> ')
-    ;(after.get(first) ?? after.set(first, []).get(first)!).push(then)
-    ;(before.get(then) ?? before.set(then, []).get(then)!).push(first)
+    push(after, first, then)
   }
   // what a contracted action leads to, through chains of contracted actions
   const successors = (name: string, seen = new Set<string>()): string[] =>
