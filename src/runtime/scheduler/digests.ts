@@ -133,6 +133,13 @@ function sortedByCallId(ops: M.LrmOperation[]): M.LrmOperation[] {
   }).map((x) => x.op)
 }
 
+/** pcmk__schedule_cancel: stop a recurring operation on a node, after any stop there */
+function scheduleCancel(ws: WorkingSet, rsc: Rsc, task: string, interval: number, node: SNode): void {
+  const cancel = customAction(ws, rsc, 'cancel', node, false, interval, true, `${rsc.id}_${task}_${interval}`)
+  cancel.task = 'cancel'
+  newOrdering(ws, {rsc, task: 'stop'}, {action: cancel}, O.optional)
+}
+
 /** force_restart: the operation (a start, usually) is required again */
 function forceRestart(ws: WorkingSet, rsc: Rsc, task: string, interval: number, node: SNode): void {
   const a = customAction(ws, rsc, task, null, false, interval)
@@ -166,7 +173,11 @@ function definitionChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
 function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): void {
   const task = op.attributes.operation ?? op.operation
   const interval = Number(op.attributes.interval ?? 0)
-  if (interval > 0 && !rsc.ops.some((o) => o.name === task && o.intervalMs === interval && o.enabled)) return
+  if (interval > 0 && !rsc.ops.some((o) => o.name === task && o.intervalMs === interval && o.enabled)) {
+    // a recurring operation no longer configured (or disabled) is cancelled
+    if (ws.options.stopOrphanActions) scheduleCancel(ws, rsc, task, interval, node)
+    return
+  }
   const digestTask = interval === 0 && ['monitor', 'migrate_from', 'promote'].includes(task) ? 'start' : task
   switch (compareDigests(ws, rsc, node, op)) {
     case 'restart':
@@ -214,7 +225,11 @@ function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmReso
     if (i < start) return
     const task = op.attributes.operation ?? op.operation
     const interval = Number(op.attributes.interval ?? 0)
-    if (interval > 0 && (rsc.maintenance || node.maintenance)) return
+    if (interval > 0 && (rsc.maintenance || node.maintenance)) {
+      // maintenance mode cancels recurring operations
+      scheduleCancel(ws, rsc, task, interval, node)
+      return
+    }
     if (interval > 0 || ['monitor', 'start', 'promote', 'migrate_from'].includes(task)) {
       checkActionConfig(ws, rsc, node, op)
       // a fail count from before an operation's definition changed is cleared

@@ -330,6 +330,8 @@ export interface ClusterOptions {
   placementStrategy: string
   /** concurrent-fencing (2.1.5 default false: fencing actions are chained) */
   concurrentFencing: boolean
+  /** stop-orphan-actions: cancel recurring operations no longer configured */
+  stopOrphanActions: boolean
 }
 
 export interface WorkingSet {

@@ -43,6 +43,7 @@ export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
     enableUnfencing: providesUnfencing(cib),
     placementStrategy: (o.get('placement-strategy') ?? 'default').toLowerCase(),
     concurrentFencing: isTrue(o.get('concurrent-fencing')),
+    stopOrphanActions: o.has('stop-orphan-actions') ? isTrue(o.get('stop-orphan-actions')) : true,
   }
 }
 
