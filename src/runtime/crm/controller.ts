@@ -44,7 +44,7 @@ const INFINITY_TEXT = 'INFINITY'
 /** Consecutive "complete, plan again" rounds without an outside event before we stop trusting the loop. */
 const MAX_SETTLE_ROUNDS = 10
 
-type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster' | 'cancel'
+type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster' | 'cancel' | 'delete'
 
 interface RunAction {
   g: GraphAction
@@ -555,6 +555,7 @@ export class Controller {
       if (g.task === 'stonith') kind = 'fence'
       else if (g.pseudo) kind = g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
       else if (g.task === 'cancel' && rsc && g.node) kind = 'cancel'
+      else if (g.task === 'delete' && rsc && g.node) kind = 'delete'
       else if (rsc && rsc.variant === 'primitive' && g.node) kind = 'op'
       const deps = [...g.after]
       if (kind === 'op' && g.interval > 0) {
@@ -623,6 +624,15 @@ export class Controller {
             a.state = 'done'
             progress = true
             break
+          case 'delete': {
+            // the scheduler's clean-up (an orphan after its stop, a changed agent): the node's history of it is forgotten
+            const rscId = historyId(a.rsc!)
+            this.log('notice', `Forgetting ${rscId} on ${a.node!}: clean-up scheduled`)
+            this.update([...this.cancelRecurring(a.node!, rscId), {kind: 'delete-resource', node: a.node!, rscId}])
+            a.state = 'done'
+            progress = true
+            break
+          }
           case 'cancel':
             // the scheduler's cancellation of a recurring operation: done as soon as asked
             this.update(this.cancelRecurringOp(a.node!, historyId(a.rsc!), a.g.key, a.g.interval))

@@ -201,23 +201,38 @@ function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
 }
 
 /** pcmk__rsc_agent_changed: a resource whose class, provider or type changed is restarted */
-function agentChanged(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource, active: boolean): void {
+function agentChanged(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource, active: boolean): boolean {
   const now = [rsc.cls, rsc.provider ?? '', rsc.type]
   const then = [lrm.class, lrm.provider ?? '', lrm.type]
-  if (now.every((v, i) => v === then[i])) return
+  if (now.every((v, i) => v === then[i])) return false
   triggerUnfencing(ws, rsc, node, 'Device definition changed')
-  if (!active) return
+  if (!active) return true
   customAction(ws, rsc, 'stop', node, false)
   rsc.startPending = true
+  return true
+}
+
+/** pcmk__schedule_cleanup: forget the resource's history on a node (the executor's delete), after its stop there, before a start */
+function scheduleCleanup(ws: WorkingSet, rsc: Rsc, node: SNode): void {
+  if (rsc.failed || node.unclean || !node.online) return
+  customAction(ws, rsc, 'delete', node, false)
+  newOrdering(ws, {rsc, task: 'stop'}, {rsc, task: 'delete'}, O.optional)
+  newOrdering(ws, {rsc, task: 'delete'}, {rsc, task: 'start'}, O.optional)
 }
 
 function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource): void {
-  if (rsc.orphan) return
-  if (!rsc.runningOn.includes(node)) {
-    agentChanged(ws, rsc, node, lrm, false)
+  if (rsc.orphan) {
+    // an orphan's history is cleaned up, except an anonymous clone instance's
+    let top = rsc
+    while (top.parent) top = top.parent
+    if (!(top.variant === 'clone' && !top.unique)) scheduleCleanup(ws, rsc, node)
     return
   }
-  agentChanged(ws, rsc, node, lrm, true)
+  if (!rsc.runningOn.includes(node)) {
+    if (agentChanged(ws, rsc, node, lrm, false)) scheduleCleanup(ws, rsc, node)
+    return
+  }
+  if (agentChanged(ws, rsc, node, lrm, true)) scheduleCleanup(ws, rsc, node)
   const ops = sortedByCallId(lrm.operations)
   const {start, stop} = activeOps(ops)
   if (start < stop) return
