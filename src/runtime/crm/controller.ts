@@ -44,7 +44,7 @@ const INFINITY_TEXT = 'INFINITY'
 /** Consecutive "complete, plan again" rounds without an outside event before we stop trusting the loop. */
 const MAX_SETTLE_ROUNDS = 10
 
-type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster'
+type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster' | 'cancel' | 'delete'
 
 interface RunAction {
   g: GraphAction
@@ -524,10 +524,11 @@ export class Controller {
     this.armRecheck(t.workingSet, now)
     this.sendShutdowns(t)
     let nextId = Math.max(t.workingSet.actionSeq, ...t.actions.map((g) => g.id + 1))
-    const graph: GraphAction[] = [...t.actions]
+    // a node's shutdown is sent by sendShutdowns once nothing runs there; the scheduler's do_shutdown is not executed
+    const graph: GraphAction[] = t.actions.filter((g) => g.task !== 'do_shutdown')
     const missing = missingMonitors(t.workingSet, t.actions, (node, rscId, key) => this.recurring.get(node)?.get(rscId)?.has(key) === true)
     for (const m of missing) {
-      graph.push({id: nextId++, task: 'monitor', resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
+      graph.push({id: nextId++, task: 'monitor', key: `${m.rsc.id}_monitor_${m.intervalMs}`, resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
     }
     if (graph.length === 0 && this.settleCheck) {
       // the check after a completed transition found nothing: as Pacemaker, nothing was computed
@@ -555,6 +556,8 @@ export class Controller {
       if (g.task === 'clear_failcount') kind = 'cluster'
       else if (g.task === 'stonith') kind = 'fence'
       else if (g.pseudo) kind = g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
+      else if (g.task === 'cancel' && rsc && g.node) kind = 'cancel'
+      else if (g.task === 'delete' && rsc && g.node) kind = 'delete'
       else if (rsc && rsc.variant === 'primitive' && g.node) kind = 'op'
       const deps = [...g.after]
       if (kind === 'op' && g.interval > 0) {
@@ -623,6 +626,21 @@ export class Controller {
             a.state = 'done'
             progress = true
             break
+          case 'delete': {
+            // the scheduler's clean-up (an orphan after its stop, a changed agent): the node's history of it is forgotten
+            const rscId = historyId(a.rsc!)
+            this.log('notice', `Forgetting ${rscId} on ${a.node!}: clean-up scheduled`)
+            this.update([...this.cancelRecurring(a.node!, rscId), {kind: 'delete-resource', node: a.node!, rscId}])
+            a.state = 'done'
+            progress = true
+            break
+          }
+          case 'cancel':
+            // the scheduler's cancellation of a recurring operation: done as soon as asked
+            this.update(this.cancelRecurringOp(a.node!, historyId(a.rsc!), a.g.key, a.g.interval))
+            a.state = 'done'
+            progress = true
+            break
           case 'notify':
             this.fireNotify(t, a, now)
             progress = true
@@ -661,6 +679,15 @@ export class Controller {
       changes.push({kind: 'delete-op', node, rscId, opId: `${rscId}_${task}_${interval}`})
     }
     return changes
+  }
+
+  /** Cancels one recurring operation, named by its key (rsc_task_interval). */
+  private cancelRecurringOp(node: string, rscId: string, key: string, interval: number): StatusChange[] {
+    const task = /^.*_([^_]+)_\d+$/.exec(key)?.[1] ?? 'monitor'
+    const ops = this.recurring.get(node)?.get(rscId)
+    if (!ops?.delete(`${task}_${interval}`)) return []
+    this.out.push({type: 'cancel-recurring', node, rscId, action: task, intervalMs: interval})
+    return [{kind: 'delete-op', node, rscId, opId: `${rscId}_${task}_${interval}`}]
   }
 
   private fireOp(t: RunningTransition, a: RunAction, now: number): void {
@@ -1052,7 +1079,7 @@ export class Controller {
       if (this.shutdownSent.has(node) || !this.members.has(node)) continue
       const sn = t.workingSet.nodeByName.get(node)
       if (!sn || sn.running.some((r) => r.managed)) continue
-      if (t.actions.some((a) => a.node === node && !a.pseudo)) continue
+      if (t.actions.some((a) => a.node === node && !a.pseudo && a.task !== 'do_shutdown')) continue
       this.shutdownSent.add(node)
       this.log('notice', `Initiating do_shutdown operation on ${node}`)
       this.out.push({type: 'shutdown-node', node})

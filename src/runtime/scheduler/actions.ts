@@ -130,13 +130,26 @@ export const demoteAction = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optio
 
 /** A pseudo-action that belongs to no resource (e.g. "enough clone instances started"). */
 export function clusterPseudoAction(ws: WorkingSet, key: string): Action {
-  let a = ws.actions.find((x) => !x.rsc && x.uuid === key)
+  // looked up by key: big clusters ask for load_stopped_NODE once per resource and node
+  let byKey = clusterPseudoActions.get(ws)
+  if (!byKey) clusterPseudoActions.set(ws, byKey = new Map())
+  let a = byKey.get(key)
   if (!a) {
     a = newAction(ws, undefined, key, key, undefined, 0)
     a.pseudo = true
     a.runnable = true
     a.needsNothing = true
+    byKey.set(key, a)
   }
+  return a
+}
+const clusterPseudoActions = new WeakMap<WorkingSet, Map<string, Action>>()
+
+/** A node's clean shutdown (pcmk__new_shutdown_action); it waits for the stops there. */
+export function shutdownAction(ws: WorkingSet, node: SNode): Action {
+  const a = newAction(ws, undefined, 'do_shutdown', `do_shutdown-${node.uname}`, node, 0)
+  a.optional = false
+  a.needsNothing = true
   return a
 }
 

@@ -437,7 +437,7 @@ function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: SNode; 
   for (const x of list) if (!allowed.has(x.node)) allowed.set(x.node, -INFINITY)
 }
 
-function findCompatibleChild(local: Rsc, clone: Rsc, filter: Role, current: boolean): Rsc | undefined {
+export function findCompatibleChild(local: Rsc, clone: Rsc, filter: Role, current: boolean): Rsc | undefined {
   const localNode = current ? currentNode(local) : instanceLocation(local)
   const byNode = (node: SNode) => instancesOf(clone).find((c) => {
     const n = isBlocked(c) ? null : current ? currentNode(c) : instanceLocation(c)
@@ -607,10 +607,18 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
     for (const child of clone.children) { child.fns.createActions(child); roleChange(child, rc) }
     const promote = newPseudo(ws, clone, 'promote', !rc.promoting, true)
     const promoted = newPseudo(ws, clone, 'promoted', !rc.promoting, true)
-    if (clone.notify) notificationOps(ws, clone, promote, promoted)
+    const promoteNotify = clone.notify ? notificationOps(ws, clone, promote, promoted) : undefined
     const demote = newPseudo(ws, clone, 'demote', !rc.demoting, true)
     const demoted = newPseudo(ws, clone, 'demoted', !rc.demoting, true)
-    if (clone.notify) notificationOps(ws, clone, demote, demoted)
+    const demoteNotify = clone.notify ? notificationOps(ws, clone, demote, demoted) : undefined
+    if (promoteNotify && demoteNotify && startNotify && stopNotify) {
+      // one notification round after the other: stops, starts and demotions before promotions (pe__create_promotable_pseudo_ops)
+      orderActions(stopNotify.postDone, promoteNotify.pre, O.optional)
+      orderActions(startNotify.postDone, promoteNotify.pre, O.optional)
+      orderActions(demoteNotify.postDone, promoteNotify.pre, O.optional)
+      orderActions(demoteNotify.postDone, startNotify.pre, O.optional)
+      orderActions(demoteNotify.postDone, stopNotify.pre, O.optional)
+    }
     for (const child of clone.children) child.priority = clone.priority
   }
 }
@@ -641,8 +649,10 @@ export function cloneInternalConstraints(ws: WorkingSet, clone: Rsc): void {
     last = child
   }
   if (clone.promotable) {
+    promotableRestartOrdering(ws, clone)
     let prev: Rsc | undefined
     for (const child of clone.children) {
+      orderResourceActions(ws, child, 'demote', child, 'promote', O.optional)
       orderResourceActions(ws, clone, 'promote', child, 'promote', O.optional)
       orderResourceActions(ws, child, 'promote', clone, 'promoted', O.optional)
       if (prev && clone.ordered) orderResourceActions(ws, prev, 'promote', child, 'promote', O.optional)
@@ -652,6 +662,17 @@ export function cloneInternalConstraints(ws: WorkingSet, clone: Rsc): void {
       prev = child
     }
   }
+}
+
+/** pcmk__promotable_restart_ordering: the clone-level pseudo-actions of a restart, in order */
+function promotableRestartOrdering(ws: WorkingSet, clone: Rsc): void {
+  orderResourceActions(ws, clone, 'stopped', clone, 'start', O.optional)
+  orderResourceActions(ws, clone, 'stopped', clone, 'promote', O.optional)
+  orderResourceActions(ws, clone, 'demoted', clone, 'stop', O.optional)
+  orderResourceActions(ws, clone, 'demoted', clone, 'start', O.optional)
+  orderResourceActions(ws, clone, 'demoted', clone, 'promote', O.optional)
+  orderResourceActions(ws, clone, 'running', clone, 'promote', O.optional)
+  orderResourceActions(ws, clone, 'demote', clone, 'demoted', O.optional)
 }
 
 const CHILD_TASK: Record<string, string> = {running: 'start', stopped: 'stop', promoted: 'promote', demoted: 'demote'}

@@ -137,6 +137,13 @@ function sortedByCallId(ops: M.LrmOperation[]): M.LrmOperation[] {
   }).map((x) => x.op)
 }
 
+/** pcmk__schedule_cancel: stop a recurring operation on a node, after any stop there */
+function scheduleCancel(ws: WorkingSet, rsc: Rsc, task: string, interval: number, node: SNode): void {
+  const cancel = customAction(ws, rsc, 'cancel', node, false, interval, true, `${rsc.id}_${task}_${interval}`)
+  cancel.task = 'cancel'
+  newOrdering(ws, {rsc, task: 'stop'}, {action: cancel}, O.optional)
+}
+
 /** force_restart: the operation (a start, usually) is required again */
 function forceRestart(ws: WorkingSet, rsc: Rsc, task: string, interval: number, node: SNode): void {
   const a = customAction(ws, rsc, task, null, false, interval)
@@ -170,14 +177,23 @@ function definitionChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
 function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): void {
   const task = op.attributes.operation ?? op.operation
   const interval = Number(op.attributes.interval ?? 0)
-  if (interval > 0 && !rsc.ops.some((o) => o.name === task && o.intervalMs === interval && o.enabled)) return
+  if (interval > 0 && !rsc.ops.some((o) => o.name === task && o.intervalMs === interval && o.enabled)) {
+    // a recurring operation no longer configured (or disabled) is cancelled
+    if (ws.options.stopOrphanActions) scheduleCancel(ws, rsc, task, interval, node)
+    return
+  }
   const digestTask = interval === 0 && ['monitor', 'migrate_from', 'promote'].includes(task) ? 'start' : task
   switch (compareDigests(ws, rsc, node, op)) {
     case 'restart':
       forceRestart(ws, rsc, digestTask, interval, node)
       break
     case 'all': case 'unknown':
-      if (interval > 0) break // recurring monitors are just rescheduled
+      if (interval > 0) {
+        // recurring operations are just rescheduled, so that the next run uses the new parameters
+        triggerUnfencing(ws, rsc, node, 'Device parameters changed (reschedule)')
+        customAction(ws, rsc, task, node, true, interval).reschedule = true
+        break
+      }
       if (op.attributes['op-restart-digest'] !== undefined) {
         triggerUnfencing(ws, rsc, node, 'Device parameters changed (reload)')
         scheduleReload(ws, rsc, node)
@@ -189,23 +205,38 @@ function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
 }
 
 /** pcmk__rsc_agent_changed: a resource whose class, provider or type changed is restarted */
-function agentChanged(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource, active: boolean): void {
+function agentChanged(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource, active: boolean): boolean {
   const now = [rsc.cls, rsc.provider ?? '', rsc.type]
   const then = [lrm.class, lrm.provider ?? '', lrm.type]
-  if (now.every((v, i) => v === then[i])) return
+  if (now.every((v, i) => v === then[i])) return false
   triggerUnfencing(ws, rsc, node, 'Device definition changed')
-  if (!active) return
+  if (!active) return true
   customAction(ws, rsc, 'stop', node, false)
   rsc.startPending = true
+  return true
+}
+
+/** pcmk__schedule_cleanup: forget the resource's history on a node (the executor's delete), after its stop there, before a start */
+function scheduleCleanup(ws: WorkingSet, rsc: Rsc, node: SNode): void {
+  if (rsc.failed || node.unclean || !node.online) return
+  customAction(ws, rsc, 'delete', node, false)
+  newOrdering(ws, {rsc, task: 'stop'}, {rsc, task: 'delete'}, O.optional)
+  newOrdering(ws, {rsc, task: 'delete'}, {rsc, task: 'start'}, O.optional)
 }
 
 function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource): void {
-  if (rsc.orphan) return
-  if (!rsc.runningOn.includes(node)) {
-    agentChanged(ws, rsc, node, lrm, false)
+  if (rsc.orphan) {
+    // an orphan's history is cleaned up, except an anonymous clone instance's
+    let top = rsc
+    while (top.parent) top = top.parent
+    if (!(top.variant === 'clone' && !top.unique)) scheduleCleanup(ws, rsc, node)
     return
   }
-  agentChanged(ws, rsc, node, lrm, true)
+  if (!rsc.runningOn.includes(node)) {
+    if (agentChanged(ws, rsc, node, lrm, false)) scheduleCleanup(ws, rsc, node)
+    return
+  }
+  if (agentChanged(ws, rsc, node, lrm, true)) scheduleCleanup(ws, rsc, node)
   const ops = sortedByCallId(lrm.operations)
   const {start, stop} = activeOps(ops)
   if (start < stop) return
@@ -213,7 +244,11 @@ function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmReso
     if (i < start) return
     const task = op.attributes.operation ?? op.operation
     const interval = Number(op.attributes.interval ?? 0)
-    if (interval > 0 && (rsc.maintenance || node.maintenance)) return
+    if (interval > 0 && (rsc.maintenance || node.maintenance)) {
+      // maintenance mode cancels recurring operations
+      scheduleCancel(ws, rsc, task, interval, node)
+      return
+    }
     if (interval > 0 || ['monitor', 'start', 'promote', 'migrate_from'].includes(task)) {
       // the host's name is known only once resources are assigned
       if (needsBundleRemoteName(ws, rsc)) (ws.deferredParamChecks ??= []).push({rsc, node, op})

@@ -1,5 +1,5 @@
 /** Fencing of unclean nodes and what it implies for resources on them (pcmk_sched_fencing.c). */
-import {canFence, fenceOp} from './actions.js'
+import {canFence, fenceOp, shutdownAction} from './actions.js'
 import {newOrdering} from './constraints.js'
 import {orderActions} from './ordering.js'
 import {O, type Action, type Rsc, type SNode, type WorkingSet} from './types.js'
@@ -77,8 +77,24 @@ function fenceGuestNode(ws: WorkingSet, node: SNode): Action {
   return f
 }
 
+/** Stops on a node before its shutdown, except what is in maintenance, unmanaged or blocked (pcmk__order_stops_before_shutdown). */
+function orderStopsBeforeShutdown(ws: WorkingSet, node: SNode, down: Action): void {
+  for (const stop of ws.actions) {
+    const rsc = stop.rsc
+    if (!rsc || stop.node !== node || stop.task !== 'stop') continue
+    if (rsc.maintenance || node.maintenance || (!rsc.managed && !rsc.block)) continue
+    stop.optional = false
+    newOrdering(ws, {rsc, action: stop}, {action: down}, O.optional | O.runnableLeft)
+  }
+}
+
+/** schedule_fencing_and_shutdowns: fence unclean nodes, shut down the ones leaving, the DC last. */
 export function scheduleFencing(ws: WorkingSet): void {
   const haveManaged = ws.resources.some(anyManaged)
+  let dcDown: Action | undefined
+  // newest first, as Pacemaker prepends
+  const fencingOps: Action[] = []
+  const shutdownOps: Action[] = []
   for (const node of ws.nodes) {
     if (node.guest) {
       if (node.remoteRequiresReset && haveManaged && canFenceGuest(ws, node)) {
@@ -87,11 +103,28 @@ export function scheduleFencing(ws: WorkingSet): void {
       }
       continue
     }
+    const isDc = ws.options.dcUuid === node.id
     if (haveManaged && node.unclean && canFence(ws, node)) {
       const f = fenceOp(ws, node, false, 'node is unclean')
       for (const r of ws.resources) rscStonithOrdering(r, f)
+      if (isDc) dcDown = f
+      else {
+        // without concurrent fencing, one fencing after the other
+        if (!ws.options.concurrentFencing && fencingOps.length > 0) orderActions(fencingOps[0], f, O.optional)
+        fencingOps.unshift(f)
+      }
+    } else if (!node.remote && node.online && node.shutdown) {
+      const down = shutdownAction(ws, node)
+      orderStopsBeforeShutdown(ws, node, down)
+      if (isDc) dcDown = down
+      else shutdownOps.unshift(down)
     }
   }
+  if (!dcDown) return
+  // the DC goes last: no repeated elections
+  if (dcDown.task === 'do_shutdown') for (const s of shutdownOps) orderActions(s, dcDown, O.optional)
+  if (ws.options.concurrentFencing) for (const f of fencingOps) orderActions(f, dcDown, O.optional)
+  else if (fencingOps.length > 0) orderActions(fencingOps[0], dcDown, O.optional)
 }
 
 export function isFenced(ws: WorkingSet, node: SNode): boolean {

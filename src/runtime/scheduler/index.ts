@@ -22,8 +22,9 @@ import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
 import {buildResources, setBundleBuilder, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
-import {type Rsc, type WorkingSet} from './types.js'
-import {setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
+import {type Action, O, Role, type Rsc, type WorkingSet} from './types.js'
+import {orderActions} from './ordering.js'
+import {failCount, setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
 
 export type {SummaryAction} from './summary.js'
 export {Role} from './types.js'
@@ -39,6 +40,8 @@ export interface ScheduleOptions {
 export interface GraphAction {
   id: number
   task: string
+  /** Pacemaker's operation key (rsc_task_interval; clone instances as rsc:N; stonith-NODE-reboot; set and clone pseudo-actions by name) */
+  key: string
   resource: string | null
   node: string | null
   interval: number
@@ -180,10 +183,12 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     scheduleFencing(ws)
     applyOrderings(ws)
     const summary = transitionSummary(ws)
+    let graph: GraphAction[] | undefined
     return {
       summary: summary.actions,
       summaryLines: summary.lines,
-      actions: graphActions(ws),
+      // built when first asked for: the text output does not need it
+      get actions() { return graph ??= graphActions(ws) },
       placement: placements(ws),
       scores: ws.scoresLog,
       workingSet: ws,
@@ -193,22 +198,116 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
   }
 }
 
-/** The scheduled actions (required and runnable), dependencies first (a topological order). */
+const NOTIFY_COMPLETE: Record<string, string> = {start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted'}
+
+function leaves(rsc: Rsc): Rsc[] {
+  return rsc.children.length === 0 ? [rsc] : rsc.children.flatMap(leaves)
+}
+
+/**
+ * A clone instance's recurring monitors wait for the clone's "post" notifications to be
+ * confirmed, for each instance that is notified afterwards (new_post_notify_action, called when
+ * Pacemaker puts a clone's notifications into the graph).
+ */
+function orderMonitorsAfterNotifications(clone: Rsc): void {
+  const instances = leaves(clone)
+  for (const [task, complete] of Object.entries(NOTIFY_COMPLETE)) {
+    const postDone = clone.actions.find((a) => a.uuid === `${clone.id}_confirmed-post_notify_${complete}_0`)
+    if (!postDone) continue
+    // no start (promote, demote) anywhere: no notification for it
+    if (task !== 'stop' && !instances.some((r) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && !a.optional && a.node))) continue
+    for (const rsc of instances) {
+      let notified = false
+      if ((task === 'stop' || task === 'demote') && rsc.role !== Role.Stopped) {
+        const stop = rsc.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
+        for (const node of rsc.runningOn) {
+          if (stop?.pseudo && (node.unclean || node.remoteRequiresReset)) continue
+          if (task === 'demote' || !stop || stop.optional) notified = true
+        }
+      }
+      if ((task === 'start' || task === 'promote') && rsc.nextRole !== Role.Stopped && rsc.allocatedTo) notified = true
+      if (!notified) continue
+      for (const mon of rsc.actions) if (mon.intervalMs > 0 && mon.task !== 'cancel') orderActions(postDone, mon, O.optional)
+    }
+  }
+}
+
+/** Whether an action goes into the transition graph (should_add_action_to_graph). */
+function inGraph(a: Action): boolean {
+  if (!a.runnable || (a.optional && !a.printAlways)) return false
+  // an unmanaged resource's one-off actions are not run; its monitors and cancellations are
+  if (a.rsc && !a.rsc.managed && a.task !== 'monitor' && a.intervalMs === 0) return false
+  if (a.pseudo || a.task === 'stonith' || a.task === 'do_shutdown') return true
+  if (!a.node) return false
+  if (a.node.guest && !a.node.remoteRequiresReset) return true
+  return a.node.online && !a.node.unclean
+}
+
+/** Whether an ordering becomes an input of 'then' in the graph (should_add_input_to_graph), given its merged flags. */
+function inputInGraph(then: Action, first: Action, type: number): boolean {
+  if (type === O.none) return false
+  const canChange = (type & ~(O.impliesFirstPrinted | O.impliesThenPrinted | O.optional)) !== 0
+  if (!first.runnable && (!canChange || (type & O.oneOrMore) || (type & O.impliesFirstMigratable))) return false
+  if ((type & O.applyFirstNonMigratable) && first.migrateRunnable) return false
+  if (type === O.optional && first.migrateRunnable && first.uuid.endsWith('_stop_0')) return false
+  if (type === O.load) {
+    // relevant only on one node: where 'then' runs (for a migrate_to, where the resource goes)
+    const node = then.rsc && then.task === 'migrate_to' ? then.rsc.allocatedTo : then.node
+    if (!first.node || !node || first.node !== node || first.optional) return false
+  }
+  if (type === O.antiColocation) {
+    if (first.node && then.node && first.node !== then.node) return false
+    if (first.optional) return false
+  }
+  if (first.rsc && first.rsc !== then.rsc && first.rsc.failed && !first.rsc.managed && first.uuid.endsWith('_stop_0') && then.rsc?.variant === 'clone') return false
+  if (first.optional && !first.printAlways && !inGraph(first)) return false
+  return true
+}
+
+/**
+ * A load ordering into a migrate_to that closes a loop (two resources migrating past each other)
+ * is dropped, as pcmk__disable_invalid_orderings does: the graph must stay acyclic.
+ */
+function loadLoop(then: Action, first: Action, type: number): boolean {
+  if (type !== O.load || then.task !== 'migrate_to') return false
+  const seen = new Set<Action>()
+  const reaches = (from: Action): boolean => {
+    if (from === then) return true
+    if (seen.has(from)) return false
+    seen.add(from)
+    const merged = new Map<Action, number>()
+    for (const e of from.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
+    for (const [input, t] of merged) if (inputInGraph(from, input, t) && reaches(input)) return true
+    return false
+  }
+  return reaches(first)
+}
+
+/**
+ * The transition graph (pcmk__create_graph): the actions to execute, each with the ids it waits
+ * for, dependencies first (a topological order). An input may name an action outside the graph
+ * (a required action that cannot run): 'then' then never fires, as in Pacemaker.
+ */
 function graphActions(ws: WorkingSet): GraphAction[] {
-  const scheduled = ws.actions.filter((a) => !a.optional && a.runnable)
-  const ids = new Set(scheduled.map((a) => a.id))
-  const nodes = scheduled.map((a) => ({
-    id: a.id, task: a.task, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
-    pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}),
-    after: [...new Set(a.before.filter((e) => e.type !== 0 && ids.has(e.action.id)).map((e) => e.action.id))].sort((x, y) => x - y),
-  }))
+  for (const clone of ws.byId.values()) if (clone.variant === 'clone' && clone.notify && !clone.parent) orderMonitorsAfterNotifications(clone)
+  const scheduled = ws.actions.filter(inGraph)
+  const nodes = scheduled.map((a) => {
+    // duplicate orderings between the same two actions count as one, their flags merged
+    const merged = new Map<Action, number>()
+    for (const e of a.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
+    const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type) && !loadLoop(a, first, type)).map(([first]) => first.id)
+    return {
+      id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
+      pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),
+    }
+  })
   const byId = new Map(nodes.map((n) => [n.id, n]))
   const done = new Set<number>()
   const out: GraphAction[] = []
   const visit = (n: GraphAction, stack: Set<number>) => {
     if (done.has(n.id) || stack.has(n.id)) return
     stack.add(n.id)
-    for (const d of n.after) visit(byId.get(d)!, stack)
+    for (const d of n.after) { const dep = byId.get(d); if (dep) visit(dep, stack) }
     stack.delete(n.id)
     done.add(n.id)
     out.push(n)

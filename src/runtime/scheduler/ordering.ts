@@ -3,6 +3,8 @@
  * through them (pcmk_sched_ordering.c, pcmk_sched_actions.c).
  */
 import {customAction, setReason} from './actions.js'
+import {orderForLoad} from './primitive.js'
+import {orderProbes} from './probes.js'
 import {type Action, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 const CHANGED_THEN = 1
@@ -25,8 +27,25 @@ function newestFirst<T>(list: T[]): T[] {
   return [...list].reverse()
 }
 
+/**
+ * A resource's one-off actions by task, indexed: orderings look them up once each, and big
+ * clusters have many orderings. Actions are only ever appended, so the index is rebuilt when the
+ * list has grown.
+ */
+const taskIndex = new WeakMap<Rsc, {length: number; byTask: Map<string, Action[]>}>()
 function actionsByTask(rsc: Rsc, task: string): Action[] {
-  return rsc.actions.filter((a) => a.task === task && a.intervalMs === 0)
+  let index = taskIndex.get(rsc)
+  if (!index || index.length !== rsc.actions.length) {
+    index = {length: rsc.actions.length, byTask: new Map()}
+    for (const a of rsc.actions) {
+      if (a.intervalMs !== 0) continue
+      const list = index.byTask.get(a.task)
+      if (list) list.push(a)
+      else index.byTask.set(a.task, [a])
+    }
+    taskIndex.set(rsc, index)
+  }
+  return index.byTask.get(task) ?? []
 }
 
 function rscState(rsc: Rsc): Role {
@@ -52,7 +71,8 @@ function applyOne(ws: WorkingSet, o: Ordering): void {
   if (o.firstRsc) {
     let firsts = o.firstAction ? [o.firstAction] : actionsByTask(o.firstRsc, o.firstTask ?? '')
     if (firsts.length === 0) {
-      if (o.firstRsc === o.thenRsc) return
+      // (pcmk__new_ordering takes 'then's resource from its action when none is named)
+      if (o.firstRsc === (o.thenRsc ?? o.thenAction?.rsc)) return
       const state = rscState(o.firstRsc)
       if (state === Role.Stopped && o.firstTask === 'stop') return
       if (state === Role.Unpromoted && o.firstTask === 'demote') return
@@ -71,7 +91,9 @@ function applyOne(ws: WorkingSet, o: Ordering): void {
 export function applyOrderings(ws: WorkingSet): void {
   // Pacemaker prepends new orderings and reverses the list before applying: creation order.
   for (const o of ws.orderings) applyOne(ws, o)
+  orderForLoad(ws)
   for (const a of newestFirst(ws.actions)) blockColocationDependents(ws, a)
+  orderProbes(ws)
   for (const a of newestFirst(ws.actions)) updateActionForOrderings(ws, a)
 }
 
@@ -196,6 +218,9 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   if ((type & O.pseudoLeft) && then.rsc) changed |= upd({optional: true, runnable: false}, O.pseudoLeft, ff)
   if ((type & O.optional) && then.rsc) changed |= upd({optional: false, runnable: true}, O.optional, ff)
   if ((type & O.asymmetrical) && then.rsc) changed |= upd({optional: false, runnable: true}, O.asymmetrical, ff)
+  // a required 'first' puts 'then' in the graph even when it stays optional (and the other way round)
+  if (first.runnable && (typeIn & O.impliesThenPrinted) && !ff.optional) then.printAlways = true
+  if ((typeIn & O.impliesFirstPrinted) && !tf.optional) first.printAlways = true
   if ((type & (O.impliesThen | O.impliesFirst | O.restart)) && first.rsc && !first.rsc.managed && first.rsc.block && !first.runnable && first.task === 'stop') {
     if (then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
   }

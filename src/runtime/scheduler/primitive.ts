@@ -1,12 +1,12 @@
 /** Primitive resources: actions for role changes, implicit orderings (pcmk_sched_primitive.c). */
-import {customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
-import {newColocation, orderResourceActions} from './constraints.js'
+import {clusterPseudoAction, customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
+import {newColocation, newOrdering, orderResourceActions} from './constraints.js'
 import {avoidRemoteNodes, containerConstraints} from './remote.js'
 import {orderRestartVsUnfence, orderStopVsUnfence, orderVsUnfence} from './fencing.js'
 import {abortDanglingMigration, canMigrate, createMigrationActions} from './migration.js'
 import {applyLocation, currentNode, primitiveApplyColocScore, primitiveAssign} from './placement.js'
-import {updateOrderedActions} from './ordering.js'
-import {type Action, O, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet} from './types.js'
+import {orderActions, updateOrderedActions} from './ordering.js'
+import {type Action, O, type OpConfig, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet} from './types.js'
 
 type TransitionFn = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => void
 
@@ -158,21 +158,97 @@ export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
   if (allowMigrate && current) createMigrationActions(ws, rsc, current)
 }
 
-/** Recurring monitors for the role the resource will have (pcmk_sched_recurring.c, simplified). */
+/** Recurring operations for the role the resource will have, and for the Stopped role elsewhere (pcmk_sched_recurring.c). */
 function createRecurringActions(ws: WorkingSet, rsc: Rsc): void {
-  if (rsc.block) return
+  if (rsc.block || rsc.maintenance) return
   const node = rsc.allocatedTo
   // Pacemaker looks the start up again here, which re-applies "unmanaged means optional"
-  const start = node && (rsc.nextRole !== Role.Stopped || !rsc.managed) ? startAction(ws, rsc, node, true) : undefined
-  if (!start || !node) return
+  const start = node && !node.maintenance && (rsc.nextRole !== Role.Stopped || !rsc.managed) ? startAction(ws, rsc, node, true) : undefined
   for (const op of rsc.ops) {
-    if (op.name !== 'monitor' || op.intervalMs === 0 || !op.enabled) continue
-    if (op.role === Role.Stopped) continue
-    const wantRole = rsc.nextRole === Role.Promoted ? Role.Promoted : Role.Unknown
-    if (op.role !== Role.Unknown && op.role !== Role.Started && op.role !== wantRole && !(op.role === Role.Unpromoted && rsc.nextRole === Role.Unpromoted)) continue
-    const mon = customAction(ws, rsc, 'monitor', node, start.optional, op.intervalMs)
-    if (!start.runnable) mon.runnable = false
+    if (!isRecurring(rsc, op)) continue
+    if (start && node) recurringForActive(ws, rsc, start, node, op)
+    recurringForInactive(ws, rsc, node, op)
   }
+}
+
+const CANNOT_RECUR = new Set(['stop', 'start', 'demote', 'promote', 'reload-agent', 'migrate_to', 'migrate_from'])
+
+/** is_recurring_history: an enabled recurring operation, configured once for its name and interval */
+function isRecurring(rsc: Rsc, op: OpConfig): boolean {
+  if (op.intervalMs === 0 || CANNOT_RECUR.has(op.name)) return false
+  if (rsc.ops.filter((o) => o.name === op.name && o.intervalMs === op.intervalMs).length > 1) return false
+  return op.enabled
+}
+
+/** The recurring operation already runs there (from the history, or an action asked for earlier). */
+function recurringActions(rsc: Rsc, key: string, node: SNode): Action[] {
+  return rsc.actions.filter((a) => a.uuid === key && a.node === node)
+}
+
+function activeOnNode(rsc: Rsc, op: OpConfig, node: SNode): boolean {
+  return rsc.activeRecurring?.get(node)?.has(`${op.name}_${op.intervalMs}`) === true
+}
+
+function recurringForActive(ws: WorkingSet, rsc: Rsc, start: Action, node: SNode, op: OpConfig): void {
+  if (op.role === Role.Stopped) return
+  const key = `${rsc.id}_${op.name}_${op.intervalMs}`
+  const existing = recurringActions(rsc, key, node)
+  const optional = !rsc.fns.actionFlags(start, null).optional ? false
+    : !activeOnNode(rsc, op, node) && existing.length === 0 ? false
+      : !existing.some((a) => a.reschedule)
+  const roleMismatch = op.configuredRole !== undefined ? rsc.nextRole !== op.configuredRole : rsc.nextRole === Role.Promoted
+  if (roleMismatch) {
+    if (optional) {
+      // it runs for the role the resource leaves: cancel it before that change
+      const cancel = cancelAction(ws, rsc, op, node)
+      const after = rsc.role === Role.Promoted ? 'demote'
+        : rsc.role === Role.Started || rsc.role === Role.Unpromoted ? (rsc.nextRole === Role.Promoted ? 'promote' : rsc.nextRole === Role.Stopped ? 'stop' : undefined)
+          : undefined
+      if (after) newOrdering(ws, {action: cancel}, {rsc, task: after}, O.runnableLeft)
+    }
+    return
+  }
+  const mon = customAction(ws, rsc, op.name, node, optional, op.intervalMs)
+  if (!start.runnable || !node.online || node.unclean) mon.runnable = false
+  if (rsc.managed) {
+    newOrdering(ws, {rsc, task: 'start'}, {action: mon}, O.impliesThen | O.runnableLeft)
+    newOrdering(ws, {rsc, task: 'reload-agent'}, {action: mon}, O.impliesThen | O.runnableLeft)
+    if (rsc.nextRole === Role.Promoted) newOrdering(ws, {rsc, task: 'promote'}, {action: mon}, O.optional | O.runnableLeft)
+    else if (rsc.role === Role.Promoted) newOrdering(ws, {rsc, task: 'demote'}, {action: mon}, O.optional | O.runnableLeft)
+  }
+}
+
+function recurringForInactive(ws: WorkingSet, rsc: Rsc, node: SNode | null, op: OpConfig): void {
+  if (op.configuredRole !== Role.Stopped || !rsc.unique) return
+  const key = `${rsc.id}_${op.name}_${op.intervalMs}`
+  for (const stopNode of ws.nodes) {
+    if (node === stopNode) {
+      // where it will run, a Stopped-role monitor still running is cancelled before the start
+      if (activeOnNode(rsc, op, node) || recurringActions(rsc, key, node).length > 0) {
+        const cancel = cancelAction(ws, rsc, op, node)
+        if (rsc.nextRole === Role.Started || rsc.nextRole === Role.Unpromoted) newOrdering(ws, {action: cancel}, {rsc, task: 'start'}, O.runnableLeft)
+      }
+      continue
+    }
+    const optional = activeOnNode(rsc, op, stopNode) || recurringActions(rsc, key, stopNode).length > 0
+    const mon = customAction(ws, rsc, op.name, stopNode, optional, op.intervalMs)
+    if (rsc.managed) for (const probe of rsc.actions.filter((a) => a.task === 'monitor' && a.intervalMs === 0 && a.node === stopNode)) orderActions(probe, mon, O.runnableLeft)
+    // not before the resource has stopped there
+    for (const stop of rsc.actions.filter((a) => a.task === 'stop' && a.intervalMs === 0 && a.node === stopNode)) {
+      if (!stop.optional && !mon.optional && !rsc.managed) mon.optional = true
+      if (!stop.runnable) mon.runnable = false
+      if (rsc.managed) newOrdering(ws, {rsc, task: 'stop', action: stop}, {action: mon}, O.impliesThen | O.runnableLeft)
+    }
+    if (!stopNode.online || stopNode.unclean) mon.runnable = false
+  }
+}
+
+/** pcmk__new_cancel_action: its key is the cancelled operation's (an action already under that key becomes the cancel) */
+function cancelAction(ws: WorkingSet, rsc: Rsc, op: OpConfig, node: SNode): Action {
+  const key = `${rsc.id}_${op.name}_${op.intervalMs}`
+  const a = customAction(ws, rsc, 'cancel', node, false, op.intervalMs, true, key)
+  a.task = 'cancel'
+  return a
 }
 
 export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
@@ -184,11 +260,43 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
     colocate: (d, p, score) => newColocation(ws, 'resource-with-container', undefined, score, d, p, undefined, undefined),
   })
   avoidRemoteNodes(ws, rsc)
+  if ((rsc.utilization?.size ?? 0) > 0 && ws.options.placementStrategy !== 'default') utilizationConstraints(ws, rsc)
   let top = rsc
   while (top.parent && top.parent.variant !== 'bundle') top = top.parent
   if (top.promotable || rsc.role > Role.Unpromoted) {
     orderResourceActions(ws, rsc, 'demote', rsc, 'stop', O.promotedImpliesFirst)
     orderResourceActions(ws, rsc, 'start', rsc, 'promote', O.runnableLeft)
+  }
+}
+
+/**
+ * With a placement strategy, stops on a node come before starts (and migrations) that need its
+ * capacity: stop -> load_stopped_NODE -> start (pcmk__create_utilization_constraints). The
+ * pseudo-actions are made here; their edges, which only shape the graph and only count on one
+ * node, are added when orderings are applied (orderForLoad), one per node instead of one per
+ * allowed node.
+ */
+function utilizationConstraints(ws: WorkingSet, rsc: Rsc): void {
+  for (const node of new Set([...rsc.runningOn, ...rsc.allowed.keys()])) loadStopped(ws, node)
+  ws.loadOrdered ??= []
+  ws.loadOrdered.push(rsc)
+}
+
+function loadStopped(ws: WorkingSet, node: SNode): Action {
+  const a = clusterPseudoAction(ws, `load_stopped_${node.uname}`)
+  if (!a.node) { a.node = node; a.optional = false }
+  return a
+}
+
+/** The load orderings' edges, on the node each is about (graph-only: they change no flags). */
+export function orderForLoad(ws: WorkingSet): void {
+  for (const rsc of ws.loadOrdered ?? []) {
+    for (const a of rsc.actions) {
+      if (a.intervalMs !== 0 || !a.node) continue
+      if (a.task === 'stop' && rsc.runningOn.includes(a.node)) orderActions(a, loadStopped(ws, a.node), O.load)
+      else if (a.task === 'start' && rsc.allowed.has(a.node)) orderActions(loadStopped(ws, a.node), a, O.load)
+      else if (a.task === 'migrate_to' && rsc.allocatedTo && rsc.allowed.has(rsc.allocatedTo)) orderActions(loadStopped(ws, rsc.allocatedTo), a, O.load)
+    }
   }
 }
 

@@ -5,7 +5,9 @@ import {isFailedRemoteNode} from './remote.js'
 import {bundleCreateProbe} from './bundle.js'
 import {newOrdering} from './constraints.js'
 import {orderVsUnfence} from './fencing.js'
-import {O, type Rsc, type SNode, type WorkingSet} from './types.js'
+import {findCompatibleChild, instanceLocation} from './clone.js'
+import {orderActions} from './ordering.js'
+import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 function topParent(rsc: Rsc): Rsc {
   let r = rsc
@@ -29,7 +31,8 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
     for (const child of rsc.children) {
       if (child.knownOn.has(node) || child.children.some((m) => m.knownOn.has(node))) return false
     }
-    const child = rsc.children.find((c) => c.runningOn.includes(node)) ?? rsc.children[0]
+    // the instance probed here last time, else the one to be started here, else the first (probe_anonymous_clone)
+    const child = rsc.children.find((c) => c.runningOn.includes(node)) ?? rsc.children.find((c) => instanceLocation(c) === node) ?? rsc.children[0]
     return child ? probeOnNode(ws, child, node) : false
   }
   if (rsc.children.length > 0) {
@@ -63,5 +66,87 @@ export function scheduleProbes(ws: WorkingSet): void {
     const probed = node.attrs.get('probe_complete')
     if (probed !== undefined && !/^(true|yes|1|on|y)$/i.test(probed)) continue
     for (const r of ws.resources) probeOnNode(ws, r, node)
+  }
+}
+
+// ------------------------------------------------------------ probe orderings (pcmk__order_probes) --
+
+/** A resource's probes; orderProbes asks for them once per ordering, so they are kept for its run. */
+let probeCache = new Map<Rsc, Action[]>()
+function probesOf(rsc: Rsc): Action[] {
+  let list = probeCache.get(rsc)
+  if (!list) probeCache.set(rsc, list = rsc.actions.filter((a) => a.task === 'monitor' && a.intervalMs === 0))
+  return list
+}
+
+/** Probes on a node come after its unfencing, and only the node's own probes before its shutdown. */
+function probeNeededBefore(probe: Action, then: Action): boolean {
+  if (then.task === 'stonith' && probe.node && then.node === probe.node && then.fenceOp === 'on') return false
+  if (then.task === 'do_shutdown' && probe.node && then.node && probe.node !== then.node) return false
+  return true
+}
+
+/** "A stop then B": A's probes come before B too (add_probe_orderings_for_stops). */
+function addProbeOrderingsForStops(ws: WorkingSet): void {
+  for (const o of ws.orderings) {
+    if (o.type === O.none || !o.firstRsc || o.firstRsc === o.thenRsc) continue
+    if ((o.firstAction?.task ?? o.firstTask) !== 'stop' || (o.firstAction && o.firstAction.intervalMs !== 0)) continue
+    if (o.thenRsc && o.firstRsc.container === o.thenRsc && (o.thenAction?.task ?? o.thenTask) === 'stop') continue
+    let flags: number = O.optional | (o.type & (O.applyFirstNonMigratable | O.sameNode))
+    if (o.type === O.antiColocation) flags = o.type
+    const probes = probesOf(o.firstRsc)
+    if (probes.length === 0) continue
+    const thens = o.thenAction ? [o.thenAction] : o.thenRsc ? o.thenRsc.actions.filter((a) => a.task === o.thenTask && a.intervalMs === 0) : []
+    for (const probe of probes) for (const then of thens) if (probeNeededBefore(probe, then)) orderActions(probe, then, flags)
+  }
+}
+
+/**
+ * "Probe then X" where X is a start or promote of another primitive: the probe also comes before
+ * that primitive's stop or demote (a restart), followed through groups and clones
+ * (add_restart_orderings_for_probe).
+ */
+function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set<Action>): void {
+  if (!probe.rsc || probe.rsc.variant !== 'primitive' || probe.task !== 'monitor' || tracking.has(after)) return
+  tracking.add(after)
+  const afterRsc = after.rsc
+  if (afterRsc && afterRsc.variant === 'primitive' && probe.rsc !== afterRsc) {
+    const task = after.task === 'start' ? 'stop' : after.task === 'promote' ? 'demote' : undefined
+    if (task) for (const then of afterRsc.actions.filter((a) => a.task === task && a.intervalMs === 0)) if (!then.pseudo) orderActions(probe, then, O.optional)
+  }
+  let compatible: Rsc | undefined
+  const interleave = afterRsc?.variant === 'clone' && afterRsc.interleave
+  if (interleave) compatible = findCompatibleChild(probe.rsc, afterRsc!, Role.Unknown, false)
+  for (const e of [...after.after].reverse()) {
+    if (!(e.type & O.impliesThen)) {
+      // only into the members of a group or (non-interleaved, or the compatible instance of an interleaved) clone
+      const next = e.action.rsc
+      if (!afterRsc || afterRsc.variant === 'primitive' || probe.rsc.parent === afterRsc || !next || next.variant !== 'primitive' && next.variant !== 'group'
+        || afterRsc !== next.parent) continue
+      if (afterRsc.variant === 'clone' && interleave && (!compatible || compatible !== next)) continue
+    }
+    addRestartOrderingsForProbe(probe, e.action, tracking)
+  }
+}
+
+function addRestartOrderingsForRsc(rsc: Rsc): void {
+  if (rsc.variant !== 'primitive') {
+    for (const c of rsc.children) addRestartOrderingsForRsc(c)
+    return
+  }
+  for (const probe of probesOf(rsc)) {
+    for (const then of [...probe.after].reverse()) addRestartOrderingsForProbe(probe, then.action, new Set())
+  }
+}
+
+/** pcmk__order_probes */
+export function orderProbes(ws: WorkingSet): void {
+  // no action is created while probes are ordered
+  probeCache = new Map()
+  try {
+    for (const r of ws.resources) addRestartOrderingsForRsc(r)
+    addProbeOrderingsForStops(ws)
+  } finally {
+    probeCache = new Map()
   }
 }

@@ -120,6 +120,7 @@ function opConfigs(prim: M.Primitive, ws: WorkingSet): OpConfig[] {
       name: op.name,
       intervalMs: intervalMs(op.interval) ?? 0,
       role: roleFromText(get('role')),
+      ...(op.attributes.role !== undefined ? {configuredRole: roleFromText(op.attributes.role)} : {}),
       onFail: get('on-fail'),
       enabled: get('enabled') === undefined ? true : isTrue(get('enabled')),
       timeout: get('timeout'),

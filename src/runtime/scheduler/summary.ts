@@ -32,7 +32,8 @@ function findActions(rsc: Rsc, task: string, node: SNode | null): Action | undef
   const key = opKey(rsc.id, task, 0)
   // find_actions() returns matches oldest first, and gives a node-less action the node asked for
   let found: Action | undefined
-  for (const a of [...rsc.actions].reverse()) {
+  for (let i = rsc.actions.length - 1; i >= 0; i--) {
+    const a = rsc.actions[i]
     if (a.uuid !== key) continue
     if (node === null) found = a
     else if (a.node === undefined) { a.node = node; found = a }

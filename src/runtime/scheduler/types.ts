@@ -71,6 +71,8 @@ export interface OpConfig {
   name: string
   intervalMs: number
   role: Role
+  /** the role the op element names, when it names one (recurring actions tell "none" from Started) */
+  configuredRole?: Role
   onFail?: string
   enabled: boolean
   timeout?: string
@@ -118,6 +120,8 @@ export const O = {
   impliesFirstMigratable: 1 << 19,
   pseudoLeft: 1 << 20,
   applyFirstNonMigratable: 1 << 21,
+  /** utilization: a stop frees capacity before a start on that node (pe_order_load; graph only) */
+  load: 1 << 22,
 } as const
 
 export interface ActionEdge {
@@ -151,6 +155,10 @@ export interface Action {
   migrateRunnable?: boolean
   /** a stop that cleans up after a completed migration */
   dangling?: boolean
+  /** in the graph even when optional (pe_action_print_always) */
+  printAlways?: boolean
+  /** a recurring operation to restart with new parameters (pe_action_reschedule) */
+  reschedule?: boolean
 }
 
 export interface Ordering {
@@ -299,6 +307,8 @@ export interface Rsc {
   partialMigrationTarget?: SNode
   /** sources of migrations that completed but were never stopped there */
   danglingMigrations?: SNode[]
+  /** recurring operations (task_interval) the history shows active, per node (process_recurring) */
+  activeRecurring?: Map<SNode, Set<string>>
   /** rsc_ticket dependencies */
   tickets?: RscTicket[]
   /** a bundle's connection: may run on a remote node, and only prefers its container's host (pe_rsc_allow_remote_remotes) */
@@ -351,6 +361,10 @@ export interface ClusterOptions {
   enableUnfencing: boolean
   /** default, utilization, minimal or balanced */
   placementStrategy: string
+  /** concurrent-fencing (2.1.5 default false: fencing actions are chained) */
+  concurrentFencing: boolean
+  /** stop-orphan-actions: cancel recurring operations no longer configured */
+  stopOrphanActions: boolean
 }
 
 export interface WorkingSet {
@@ -380,6 +394,8 @@ export interface WorkingSet {
   scoresLog: string[]
   showScores: boolean
   errors: string[]
+  /** primitives whose stops and starts are ordered through load_stopped_NODE (placement strategies) */
+  loadOrdered?: Rsc[]
   /** templates and tags constraints may name, with the resources they stand for */
   references?: Map<string, string[]>
   /** configuration checks that wait until resources are assigned (bundle connections addressed by their host's name) */

@@ -42,6 +42,8 @@ export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
     shutdownLockLimitMs: intervalMs(o.get('shutdown-lock-limit')) ?? 0,
     enableUnfencing: providesUnfencing(cib),
     placementStrategy: (o.get('placement-strategy') ?? 'default').toLowerCase(),
+    concurrentFencing: isTrue(o.get('concurrent-fencing')),
+    stopOrphanActions: o.has('stop-orphan-actions') ? isTrue(o.get('stop-orphan-actions')) : true,
   }
 }
 
@@ -642,10 +644,45 @@ function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): voi
   const st: HistoryState = {onFail: 'ignore'}
   const ops = sortOps(lrm.operations.map(toEntry))
   for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
+  recordActiveRecurring(rsc, node, ops)
   processRscState(ws, rsc, node, st.onFail)
   const req = targetRole(rsc)
   if (req !== undefined && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) rsc.nextRole = req
   if (saved > rsc.role) rsc.role = saved
+}
+
+/** Where the last start (or what implies one) and the last successful stop are in the sorted history (calculate_active_ops). */
+function activeRange(ops: OpEntry[]): {start: number; stop: number} {
+  let start = -1
+  let stop = -1
+  let impliedMonitorStart = -1
+  let impliedCloneStart = -1
+  ops.forEach((e, i) => {
+    if (e.task === 'stop' && e.status === 0) stop = i
+    else if (e.task === 'start' || e.task === 'migrate_from') start = i
+    else if (impliedMonitorStart <= stop && e.task === 'monitor') {
+      if (e.rc === 0 || e.rc === 8) impliedMonitorStart = i
+    } else if (e.task === 'promote' || e.task === 'demote') impliedCloneStart = i
+  })
+  if (start === -1) start = impliedCloneStart !== -1 ? impliedCloneStart : impliedMonitorStart
+  return {start, stop}
+}
+
+/**
+ * The recurring operations the history shows active on a node (process_recurring): they make the
+ * scheduler's recurring monitors optional there, and cancellable.
+ */
+function recordActiveRecurring(rsc: Rsc, node: SNode, ops: OpEntry[]): void {
+  if (!node.online) return
+  const {start, stop} = activeRange(ops)
+  ops.forEach((e, i) => {
+    if (start < stop && i <= stop) return
+    if (i < start || e.intervalMs === 0 || e.status === -1) return
+    rsc.activeRecurring ??= new Map()
+    let keys = rsc.activeRecurring.get(node)
+    if (!keys) rsc.activeRecurring.set(node, keys = new Set())
+    keys.add(`${e.task}_${e.intervalMs}`)
+  })
 }
 
 function orphanResource(ws: WorkingSet, lrm: M.LrmResource): Rsc {
@@ -828,8 +865,21 @@ function blockFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e?: OpEntry): boole
 }
 
 /** Sum of a resource's fail counts on a node (pe_get_failcount); `effective` drops expired ones. */
+/** A node's fail-count and last-failure attribute names (most nodes have none: failCount is asked for every resource on every node). */
+const failureKeysCache = new WeakMap<Map<string, string>, {size: number; keys: string[]}>()
+function failureAttrs(node: SNode): Array<[string, string]> {
+  let cached = failureKeysCache.get(node.attrs)
+  if (!cached || cached.size !== node.attrs.size) {
+    cached = {size: node.attrs.size, keys: [...node.attrs.keys()].filter((k) => k.startsWith('fail-count-') || k.startsWith('last-failure-'))}
+    failureKeysCache.set(node.attrs, cached)
+  }
+  return cached.keys.map((k) => [k, node.attrs.get(k) ?? ''])
+}
+
 export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = true, e?: OpEntry): number {
   const base = rsc.unique ? rsc.id : rsc.id.replace(/:\d+$/, '')
+  const attrs = failureAttrs(node).filter(([k]) => k.includes(base))
+  if (attrs.length === 0) return 0
   let total = 0
   let lastFailure = 0
   const suffix = rsc.unique ? '' : '(:\\d+)?'
@@ -839,7 +889,7 @@ export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = tru
   const old = featureSetBefore(ws.cib.attributes.crm_feature_set, [3, 0, 13])
   const legacy = old ? new RegExp(`^fail-count-${escapeRe(base)}${suffix}$`) : null
   const legacyLast = old ? new RegExp(`^last-failure-${escapeRe(base)}${suffix}$`) : null
-  for (const [k, v] of node.attrs) {
+  for (const [k, v] of attrs) {
     if (re.test(k) || legacy?.test(k)) total = addScore(total, parseScoreText(v, 0))
     else if (lre.test(k) || legacyLast?.test(k)) lastFailure = Math.max(lastFailure, Number(v) || 0)
   }

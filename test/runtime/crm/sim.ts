@@ -606,7 +606,8 @@ export class SimCluster {
 
   /** What hakit's scheduler would still do with the recorded CIB (empty once settled): runnable graph actions. */
   pendingActions(): string[] {
-    return schedule(this.recordedCib(), {now: this.now}).actions.filter((a) => !a.pseudo).map((a) => `${a.task} ${a.resource ?? ''} ${a.interval} ${a.node ?? ''}`)
+    // do_shutdown: the controller sends a leaving node's shutdown itself, once nothing runs there
+    return schedule(this.recordedCib(), {now: this.now}).actions.filter((a) => !a.pseudo && a.task !== 'do_shutdown').map((a) => `${a.task} ${a.resource ?? ''} ${a.interval} ${a.node ?? ''}`)
   }
 }
 

@@ -1,0 +1,118 @@
+/**
+ * Compares hakit's action graph with crm_simulate's transition graph (-G). Ids differ between
+ * the two, so an action is named by its operation key and node (`rsc:0_start_0@node1`; pseudo
+ * events carry no node in Pacemaker's graph, fencing names its target) and an edge by the pair
+ * of names "first -> then".
+ */
+import type {XmlElement} from '../../../src/formats/cib/xml.js'
+import {parseXmlTree} from '../../../src/formats/cib/xml.js'
+import type {GraphAction, Transition} from '../../../src/runtime/scheduler/index.js'
+
+export interface NamedGraph {
+  actions: Set<string>
+  edges: Set<string>
+}
+
+function oracleName(el: XmlElement): string {
+  const key = el.attrs.internal_operation_key ?? el.attrs.operation_key ?? el.attrs.operation
+  const node = el.name === 'pseudo_event' && el.attrs.operation !== 'stonith' ? '' : el.attrs.on_node ?? ''
+  return `${el.attrs.operation}:${key}@${node}`
+}
+
+/** crm_simulate's graph XML → names (an empty text is an empty graph). */
+export function oracleNamedGraph(xml: string): NamedGraph {
+  const g: NamedGraph = {actions: new Set(), edges: new Set()}
+  if (xml.trim() === '') return g
+  const root = parseXmlTree(xml, 'graph.xml')
+  for (const synapse of root.children.filter((c) => c.name === 'synapse')) {
+    const set = synapse.children.find((c) => c.name === 'action_set')
+    const action = set?.children.find((c) => c.name !== '#comment')
+    if (!action) continue
+    const then = oracleName(action)
+    g.actions.add(then)
+    for (const trigger of synapse.children.find((c) => c.name === 'inputs')?.children ?? []) {
+      for (const first of trigger.children) if (first.name !== '#comment') g.edges.add(`${oracleName(first)} -> ${then}`)
+    }
+  }
+  return g
+}
+
+export function hakitName(a: Pick<GraphAction, 'key' | 'task' | 'pseudo' | 'node'>): string {
+  return `${a.task}:${a.key}@${a.pseudo && a.task !== 'stonith' ? '' : a.node ?? ''}`
+}
+
+/** hakit's graph → names; an input may be an action outside the graph (one that cannot run), named from the working set. */
+export function hakitNamedGraph(t: Transition): NamedGraph {
+  const byId = new Map<number, string>()
+  for (const a of t.workingSet.actions) {
+    byId.set(a.id, hakitName({key: a.uuid, task: a.task, pseudo: a.pseudo, node: a.node?.uname ?? null}))
+  }
+  const g: NamedGraph = {actions: new Set(), edges: new Set()}
+  for (const a of t.actions) {
+    g.actions.add(hakitName(a))
+    for (const d of a.after) g.edges.add(`${byId.get(d) ?? `#${d}`} -> ${hakitName(a)}`)
+  }
+  return g
+}
+
+export interface GraphDiff {
+  missingActions: string[]
+  extraActions: string[]
+  missingEdges: string[]
+  extraEdges: string[]
+}
+
+/** What hakit lacks (missing) and adds (extra) against the oracle. */
+export function diffGraphs(expected: NamedGraph, got: NamedGraph): GraphDiff {
+  const minus = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x)).sort()
+  return {
+    missingActions: minus(expected.actions, got.actions),
+    extraActions: minus(got.actions, expected.actions),
+    missingEdges: minus(expected.edges, got.edges),
+    extraEdges: minus(got.edges, expected.edges),
+  }
+}
+
+export const sameGraph = (d: GraphDiff): boolean =>
+  d.missingActions.length + d.extraActions.length + d.missingEdges.length + d.extraEdges.length === 0
+
+/** One line: the first difference of each kind. */
+export function describeDiff(d: GraphDiff): string {
+  const parts: string[] = []
+  if (d.missingActions.length) parts.push(`missing ${d.missingActions.length} action(s), e.g. ${d.missingActions[0]}`)
+  if (d.extraActions.length) parts.push(`extra ${d.extraActions.length} action(s), e.g. ${d.extraActions[0]}`)
+  if (d.missingEdges.length) parts.push(`missing ${d.missingEdges.length} edge(s), e.g. ${d.missingEdges[0]}`)
+  if (d.extraEdges.length) parts.push(`extra ${d.extraEdges.length} edge(s), e.g. ${d.extraEdges[0]}`)
+  return parts.join('; ')
+}
+
+/**
+ * The oracle graph without its per-instance notification operations (`rsc:0_pre_notify_start_0`
+ * on a node), each replaced by edges from its inputs to what waits for it: hakit's controller
+ * sends those notifications itself when it executes the clone-level notify pseudo-action, so
+ * this is the graph hakit is meant to equal apart from them (a diagnostic figure).
+ */
+export function withoutInstanceNotifications(g: NamedGraph): NamedGraph {
+  const isInstanceNotify = (name: string) => name.startsWith('notify:') && !name.endsWith('@')
+  const after = new Map<string, string[]>()
+  const push = (map: Map<string, string[]>, key: string, value: string) => {
+    const list = map.get(key)
+    if (list) list.push(value)
+    else map.set(key, [value])
+  }
+  for (const e of g.edges) {
+    const [first, then] = e.split(' -> ')
+    push(after, first, then)
+  }
+  // what a contracted action leads to, through chains of contracted actions
+  const successors = (name: string, seen = new Set<string>()): string[] =>
+    (after.get(name) ?? []).flatMap((s) => (!isInstanceNotify(s) ? [s] : seen.has(s) ? [] : (seen.add(s), successors(s, seen))))
+  const out: NamedGraph = {actions: new Set([...g.actions].filter((a) => !isInstanceNotify(a))), edges: new Set()}
+  for (const e of g.edges) {
+    const [first, then] = e.split(' -> ')
+    if (isInstanceNotify(first)) continue
+    if (!isInstanceNotify(then)) out.edges.add(e)
+    else for (const s of successors(then)) out.edges.add(`${first} -> ${s}`)
+  }
+  return out
+}
