@@ -124,45 +124,44 @@ function executionDate(cib: M.Cib): number | undefined {
  * shows. Cheaper than schedule() on large CIBs.
  */
 export function unpackCluster(input: M.Cib, opts: ScheduleOptions = {}): WorkingSet {
-  const expanded = expandTemplates(input)
-  const ws = newWorkingSet(expandGuestNodes(expanded.cib), opts)
-  ws.references = expanded.references
+  const ws = workingSetFor(input, opts)
   current = ws
   try {
-    unpackNodes(ws)
-    unpackNodeUtilization(ws)
-    buildResources(ws)
-    linkContainers(ws)
-    linkRemoteConnections(ws)
-    for (const r of ws.resources) initAllowed(ws, r)
-    unpackStatus(ws)
-    applyNodeHealth(ws)
-    unpackConstraints(ws)
+    unpack(ws)
     return ws
   } finally {
     current = null
   }
 }
 
+/** Templates and guest nodes expanded, then a working set for the result. */
+function workingSetFor(input: M.Cib, opts: ScheduleOptions): WorkingSet {
+  const expanded = expandTemplates(input)
+  const ws = newWorkingSet(expandGuestNodes(expanded.cib), opts)
+  ws.references = expanded.references
+  return ws
+}
+
+/** What crm_mon and the scheduler both read: nodes, resources, their status, node health, constraints. */
+function unpack(ws: WorkingSet): void {
+  unpackNodes(ws)
+  unpackNodeUtilization(ws)
+  buildResources(ws)
+  linkContainers(ws)
+  linkRemoteConnections(ws)
+  for (const r of ws.resources) initAllowed(ws, r)
+  bundleAllowedNodes(ws)
+  unpackStatus(ws)
+  applyNodeHealth(ws)
+  unpackConstraints(ws)
+}
+
 /** Runs the whole pipeline on one CIB. */
 export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
-  const expanded = expandTemplates(input)
-  const references = expanded.references
-  const cib = expandGuestNodes(expanded.cib)
-  const ws = newWorkingSet(cib, opts)
-  ws.references = references
+  const ws = workingSetFor(input, opts)
   current = ws
   try {
-    unpackNodes(ws)
-    unpackNodeUtilization(ws)
-    buildResources(ws)
-    linkContainers(ws)
-    linkRemoteConnections(ws)
-    for (const r of ws.resources) initAllowed(ws, r)
-    bundleAllowedNodes(ws)
-    unpackStatus(ws)
-    applyNodeHealth(ws)
-    unpackConstraints(ws)
+    unpack(ws)
     applyNodeCriteria(ws)
     for (const r of ws.resources) r.fns.internalConstraints(r)
     handleRscConfigChanges(ws, (n) => nodeAvailable(n, 0, false))
