@@ -5,17 +5,15 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {haveCommand, projectRoot, runCli} from '../../helpers/cli.js'
-import {CrmLab} from '../../runtime/crm/crm-lab.js'
+import {haveCommand, runCli} from '../../helpers/cli.js'
+import {CrmLab, crmLabUnavailable, ONE_DUMMY_CIB} from '../../runtime/crm/crm-lab.js'
 
-const haveDummy = existsSync('/usr/lib/ocf/resource.d/pacemaker/Dummy')
-const built = existsSync(join(projectRoot, 'dist', 'bundle'))
-const skip = !haveDummy ? 'ocf:pacemaker:Dummy is not installed (pacemaker-resource-agents)' : !built ? 'dist/ is not built (npm run build)' : false
+const skip = crmLabUnavailable()
 
-const crm = ['node n1', 'node n2', 'primitive d1 ocf:pacemaker:Dummy op monitor interval=10s timeout=20s', 'property stonith-enabled=false', 'property dc-deadtime=5s'].join('\n') + '\n'
+const crm = ONE_DUMMY_CIB
 
 const summary = (text: string) => {
   const lines = text.split('\n')

@@ -16,6 +16,16 @@ import {crmStatus, queryLiveCibXml, submitCibChange, type CrmStatus} from '../..
 import type {CibOp} from '../../../src/runtime/crm/cib-ops.js'
 import {projectRoot} from '../../helpers/cli.js'
 
+/** Why the loopback lab cannot run here, or false: it needs the real Dummy agent and the built CLI. */
+export function crmLabUnavailable(): string | false {
+  if (!existsSync('/usr/lib/ocf/resource.d/pacemaker/Dummy')) return 'ocf:pacemaker:Dummy is not installed (pacemaker-resource-agents)'
+  if (!existsSync(join(projectRoot, 'dist', 'bundle'))) return 'dist/ is not built (npm run build)'
+  return false
+}
+
+/** A two-node CIB in crm syntax with one Dummy d1 (monitor every 10 s), no fencing, dc-deadtime 5 s. */
+export const ONE_DUMMY_CIB = ['node n1', 'node n2', 'primitive d1 ocf:pacemaker:Dummy op monitor interval=10s timeout=20s', 'property stonith-enabled=false', 'property dc-deadtime=5s'].join('\n') + '\n'
+
 export interface CrmLabOptions {
   nodes?: string[]
   /** The CIB every node starts from (crm syntax or XML); without it no --cib is given. */

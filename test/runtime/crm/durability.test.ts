@@ -11,14 +11,14 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CibStore} from '../../../src/runtime/crm/cib-store.js'
 import {cibVersion} from '../../../src/runtime/crm/cib-ops.js'
 import {projectRoot} from '../../helpers/cli.js'
 import {prng} from '../../helpers/prng.js'
-import {CrmLab} from './crm-lab.js'
+import {CrmLab, crmLabUnavailable} from './crm-lab.js'
 
 const storeIterations = Number(process.env.HAKIT_DURABILITY_ITERATIONS ?? 20)
 const daemonIterations = Number(process.env.HAKIT_DURABILITY_DAEMON_ITERATIONS ?? 3)
@@ -85,9 +85,7 @@ test(`the CIB store survives kill -9 mid-write (${storeIterations} kills, seed $
   }
 })
 
-const haveDummy = existsSync('/usr/lib/ocf/resource.d/pacemaker/Dummy')
-const built = existsSync(join(projectRoot, 'dist', 'bundle'))
-const skipDaemons = !built ? 'dist/ is not built (npm run build)' : !haveDummy ? 'ocf:pacemaker:Dummy is not installed' : false
+const skipDaemons = crmLabUnavailable()
 
 test(`two daemons: kill -9 of a node while changes stream into it (${daemonIterations} kills, seed ${seed})`, {skip: skipDaemons}, async () => {
   const lab = new CrmLab({cib: ['node n1', 'node n2', 'property stonith-enabled=false', 'property dc-deadtime=5s'].join('\n') + '\n'})

@@ -7,17 +7,13 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {existsSync} from 'node:fs'
-import {join} from 'node:path'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
-import {projectRoot, runCli} from '../../helpers/cli.js'
-import {CrmLab} from './crm-lab.js'
+import {runCli} from '../../helpers/cli.js'
+import {CrmLab, crmLabUnavailable, ONE_DUMMY_CIB} from './crm-lab.js'
 
-const haveDummy = existsSync('/usr/lib/ocf/resource.d/pacemaker/Dummy')
-const built = existsSync(join(projectRoot, 'dist', 'bundle'))
-const skip = !haveDummy ? 'ocf:pacemaker:Dummy is not installed (pacemaker-resource-agents)' : !built ? 'dist/ is not built (npm run build)' : false
+const skip = crmLabUnavailable()
 
-const crm = ['node n1', 'node n2', 'primitive d1 ocf:pacemaker:Dummy op monitor interval=10s timeout=20s', 'property stonith-enabled=false', 'property dc-deadtime=5s'].join('\n') + '\n'
+const crm = ONE_DUMMY_CIB
 
 test('live refresh: the history comes back through a new probe, and nothing is left to do', {skip}, async () => {
   const lab = new CrmLab({cib: crm})
