@@ -9,6 +9,10 @@
 //   node bench/crm-lab.mjs --full            + resource-fail, split-brain
 //   node bench/crm-lab.mjs --runs 3          medians over N runs (interleaved hakit / pacemaker)
 //   node bench/crm-lab.mjs --token 1000      Corosync token (ms; consensus 1.2 × token); hakit deadtime follows
+//   node bench/crm-lab.mjs --baseline DIR    also runs the hakit of another checkout (DIR/bench/hblab-crm-shim.sh,
+//                                            built) in the same run: a before/after column
+//   node bench/crm-lab.mjs --idle-seconds 60 RSS/CPU at idle window (default 30; 0: no idle measurement)
+//   node bench/crm-lab.mjs --only idle       just the idle measurement (--only kill-primary: one scenario)
 //
 // Needs root, corosync + pacemaker and hblab (../shared/tools/hblab); otherwise it says why and exits 0.
 import {spawnSync} from 'node:child_process'
@@ -27,18 +31,24 @@ const token = Number(flag('--token', 3000))
 const consensus = Math.round(token * 1.2)
 const deadtimeMs = token + consensus
 const shim = join(root, 'bench', 'hblab-crm-shim.sh')
+const baseline = flag('--baseline', undefined)
+const IMPLS = baseline ? ['hakit', 'baseline', 'pacemaker'] : ['hakit', 'pacemaker']
 
 // scenario → metrics worth comparing (hblab's scenario files name them)
 const SCENARIOS = {
   coldstart: ['resources_up_ms', 'vip_reachable_ms'],
-  'kill-primary': ['detect_ms', 'takeover_ms', 'vip_reachable_ms', 'detect_to_rsc_ms'],
+  // dead_to_served_ms: node declared dead (hakit) / membership without it (Corosync) → client served
+  // dead_to_dispatch_ms (hakit only): declared dead → first start dispatched, from the survivor's ha-log
+  'kill-primary': ['detect_ms', 'takeover_ms', 'vip_reachable_ms', 'detect_to_rsc_ms', 'dead_to_served_ms', 'dead_to_dispatch_ms'],
   'graceful-stop': ['release_ms', 'takeover_ms', 'vip_reachable_ms', 'outage_ms'],
   standby: ['standby_ms', 'vip_switch_ms', 'standby_outage_ms'],
   'resource-fail': ['fail_ms', 'failover_ms', 'vip_reachable_ms'],
   'split-brain': ['detect_ms', 'dual_hold_ms', 'settled_ms'],
 }
 const QUICK = ['coldstart', 'kill-primary', 'graceful-stop', 'standby']
-const chosen = full ? Object.keys(SCENARIOS) : QUICK
+const only = flag('--only', undefined)
+const chosen = only ? (only === 'idle' ? [] : [only]) : full ? Object.keys(SCENARIOS) : QUICK
+const idleSeconds = Number(flag('--idle-seconds', 30))
 
 function skip(why) {
   console.log(`crm-lab: skipped (${why})`)
@@ -49,7 +59,7 @@ function runScenario(impl, scenario) {
   const out = mkdtempSync(join(tmpdir(), `bench-crmlab-${impl}-`))
   // heartbeat syntax for hakit's ha.cf; for Pacemaker they only size hblab's waits
   const timing = ['--keepalive', `${Math.max(100, Math.round(token / 4))}ms`, '--deadtime', `${deadtimeMs}ms`, '--warntime', `${Math.round(deadtimeMs / 2)}ms`, '--initdead', String(Math.ceil((2 * deadtimeMs) / 1000))]
-  const implArgs = impl === 'pacemaker' ? ['--impl', 'pacemaker', '--token', String(token), '--consensus', String(consensus)] : ['--impl', 'hakit', '--hakit-cmd', shim]
+  const implArgs = impl === 'pacemaker' ? ['--impl', 'pacemaker', '--token', String(token), '--consensus', String(consensus)] : ['--impl', 'hakit', '--hakit-cmd', impl === 'baseline' ? join(baseline, 'bench', 'hblab-crm-shim.sh') : shim]
   const r = spawnSync(hblab, ['run', scenario, ...timing, ...implArgs, '-q', '--out', out], {
     encoding: 'utf8',
     env: {...process.env, HBLAB_PREFIX: process.env.HBLAB_PREFIX ?? 'hblabcrm'},
@@ -61,9 +71,32 @@ function runScenario(impl, scenario) {
   } catch {
     result = undefined
   }
+  const dispatch = impl === 'pacemaker' ? null : deadToDispatch(out)
   if (!process.env.CRM_LAB_KEEP) rmSync(out, {recursive: true, force: true})
   if (!result) return {ok: false, exit: r.status, holder: '?', metrics: {}, why: r.stderr.split('\n').slice(-3).join(' ')}
-  return {ok: result.summary.ok, exit: r.status, holder: result.summary.holder, metrics: {...result.summary}}
+  const metrics = {...result.summary}
+  if (typeof metrics.detect_ms === 'number' && typeof metrics.vip_reachable_ms === 'number') metrics.dead_to_served_ms = metrics.vip_reachable_ms - metrics.detect_ms
+  if (dispatch !== null) metrics.dead_to_dispatch_ms = dispatch
+  return {ok: result.summary.ok, exit: r.status, holder: result.summary.holder, metrics}
+}
+
+// hakit's own reaction time (issue 13: under 50 ms): in a survivor's ha-log (hblab stamps each
+// line with ms), from the peer declared dead to the first start dispatched after it
+function deadToDispatch(out) {
+  for (const node of ['n2', 'n1']) {
+    let lines
+    try {
+      lines = readFileSync(join(out, 'nodes', node, 'ha-log.ts'), 'utf8').split('\n').filter((l) => !l.includes('[stdout]'))
+    } catch {
+      continue
+    }
+    const dead = lines.find((l) => /: node \S+: is dead/.test(l))
+    if (!dead) continue
+    const t0 = Number(dead.split(' ')[0])
+    const start = lines.find((l) => Number(l.split(' ')[0]) >= t0 && /Initiating start operation/.test(l))
+    if (start) return Number(start.split(' ')[0]) - t0
+  }
+  return null
 }
 
 function median(values) {
@@ -79,9 +112,9 @@ for (const bin of ['/usr/sbin/corosync', '/usr/sbin/pacemakerd']) if (!existsSyn
 
 const results = {}
 for (const scenario of chosen) {
-  results[scenario] = {hakit: [], pacemaker: []}
+  results[scenario] = Object.fromEntries(IMPLS.map((impl) => [impl, []]))
   for (let i = 0; i < runs; i++) {
-    for (const impl of ['hakit', 'pacemaker']) {
+    for (const impl of IMPLS) {
       const t0 = Date.now()
       const r = runScenario(impl, scenario)
       results[scenario][impl].push(r)
@@ -90,18 +123,46 @@ for (const scenario of chosen) {
   }
 }
 
-const rows = [['scenario', 'metric (ms)', 'hakit', 'pacemaker', 'hakit/pacemaker']]
+const rows = [['scenario', 'metric (ms)', 'hakit', 'pacemaker', 'hakit/pacemaker', ...(baseline ? ['baseline hakit', 'baseline/pacemaker'] : [])]]
+const ratio = (a, b) => (a !== null && b !== null && b > 0 ? (a / b).toFixed(2) : '–')
 for (const scenario of chosen) {
   const hk = results[scenario].hakit
   const pm = results[scenario].pacemaker
-  rows.push([scenario, 'final placement', hk.map((r) => r.holder).join(','), pm.map((r) => r.holder).join(','), hk.every((r, i) => r.holder === pm[i]?.holder) ? 'same' : 'DIFFERENT'])
+  const bl = results[scenario].baseline ?? []
+  const holders = (list) => list.map((r) => r.holder).join(',')
+  rows.push([scenario, 'final placement', holders(hk), holders(pm), hk.every((r, i) => r.holder === pm[i]?.holder) ? 'same' : 'DIFFERENT', ...(baseline ? [holders(bl), ''] : [])])
   for (const metric of SCENARIOS[scenario]) {
     const a = median(hk.map((r) => r.metrics[metric]))
     const b = median(pm.map((r) => r.metrics[metric]))
-    const ratio = a !== null && b !== null && b > 0 ? (a / b).toFixed(2) : '–'
-    rows.push(['', metric, a ?? 'never', b ?? 'never', ratio])
+    const c = median(bl.map((r) => r.metrics[metric]))
+    rows.push(['', metric, a ?? 'never', b ?? 'never', ratio(a, b), ...(baseline ? [c ?? 'never', ratio(c, b)] : [])])
   }
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)))
-console.log(`\ncrm-lab: hblab scenarios, hakit CRM vs Corosync + Pacemaker, median of ${runs} run(s) each; detection: Corosync token ${token} ms + consensus ${consensus} ms = hakit deadtime ${deadtimeMs} ms; host load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`)
+console.log(`\ncrm-lab: hblab scenarios, hakit CRM vs Corosync + Pacemaker${baseline ? ` (baseline: ${baseline})` : ''}, median of ${runs} run(s) each; detection: Corosync token ${token} ms + consensus ${consensus} ms = hakit deadtime ${deadtimeMs} ms; host load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`)
 for (const row of rows) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join('  '))
+
+// RSS and CPU at idle of both stacks: two nodes, the same Dummy group, measured after it runs
+if (idleSeconds > 0) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'crm-lab-idle.ts'), '--seconds', String(idleSeconds)], {cwd: root, encoding: 'utf8', timeout: 600_000})
+  let idle
+  try {
+    idle = JSON.parse(r.stdout.trim().split('\n').pop())
+  } catch {
+    console.log(`\nidle: measurement failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`)
+  }
+  if (idle) {
+    console.log(`\nidle, ${idle.seconds} s, 2 nodes, group of 3 ocf:pacemaker:Dummy with 10 s monitors (per node; Pacemaker: corosync + pacemakerd + 6 pacemaker-* daemons); host load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`)
+    const idleRows = [['stack', 'node', 'processes', 'RSS MB', 'daemon CPU %', 'agents CPU %']]
+    for (const stack of ['hakit', 'pacemaker']) {
+      if (typeof idle[stack] === 'string') idleRows.push([stack, `not measured: ${idle[stack]}`, '', '', '', ''])
+      else for (const n of idle[stack]) idleRows.push([stack, n.node, n.processes, n.rssMb, n.daemonCpuPct, n.agentsCpuPct])
+    }
+    const sum = (stack, key) => (Array.isArray(idle[stack]) ? idle[stack].reduce((a, n) => a + n[key], 0) : null)
+    const rss = [sum('hakit', 'rssMb'), sum('pacemaker', 'rssMb')]
+    const cpu = [sum('hakit', 'daemonCpuPct'), sum('pacemaker', 'daemonCpuPct')]
+    if (rss[1]) idleRows.push(['hakit/pacemaker', 'both nodes', '', (rss[0] / rss[1]).toFixed(2), cpu[1] ? (cpu[0] / cpu[1]).toFixed(2) : '–', ''])
+    const w = idleRows[0].map((_, i) => Math.max(...idleRows.map((row) => String(row[i]).length)))
+    for (const row of idleRows) console.log(row.map((c, i) => String(c).padEnd(w[i])).join('  '))
+  }
+}

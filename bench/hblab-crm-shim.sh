@@ -27,7 +27,14 @@ run)
 	nd=$(dirname "$confdir")
 	stick=0
 	grep -Eq '^[[:space:]]*auto_failback[[:space:]]+(off|no|false)' "$confdir/ha.cf" && stick=200
-	python3 "$hb/lib/pcmk.py" cib --out "$nd/hakit-crm-cib.xml" --stickiness $stick --monitor "${HBLAB_CRM_MONITOR:-10s}" >/dev/null
+	# one CIB per lab run, made by the first node (hblab makes Pacemaker's before it boots the nodes:
+	# not on the cold start's critical path either); written aside and renamed, so a node never reads half
+	shared="$(dirname "$nd")/hakit-crm-cib-$stick-${HBLAB_CRM_MONITOR:-10s}.xml"
+	if [ ! -s "$shared" ]; then
+		python3 "$hb/lib/pcmk.py" cib --out "$shared.$$" --stickiness $stick --monitor "${HBLAB_CRM_MONITOR:-10s}" >/dev/null
+		mv -f "$shared.$$" "$shared"
+	fi
+	cp "$shared" "$nd/hakit-crm-cib.xml"
 	# OCF providers: the host's plus the lab's hblab (a tmpfs in this private mount namespace)
 	rd="$nd/ocf-root"
 	mkdir -p "$rd"

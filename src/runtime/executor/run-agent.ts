@@ -3,8 +3,8 @@
  * its own process group (a timeout or cancel kills everything it forked:
  * SIGTERM, then SIGKILL after a grace period), bounded capture of stdout
  * and stderr (an agent printing megabytes keeps only the tail), and no
- * waiting for EOF beyond a short drain once the agent itself has exited (a
- * daemon it started may keep the pipes open forever).
+ * waiting for EOF once the agent itself has exited and its pipes are quiet
+ * (a daemon it started may keep them open forever).
  */
 import {spawn} from 'node:child_process'
 
@@ -20,7 +20,7 @@ export interface AgentProcessOptions {
   maxCaptureBytes?: number
   /** Keep the first maxCaptureBytes instead of the last (meta-data, list output). */
   keepHead?: boolean
-  /** After the agent exits, read leftovers from pipes still held open by its children this long. */
+  /** After the agent exits, read leftovers from pipes still held open by its children at most this long (it stops sooner once nothing more arrives). */
   drainMs?: number
   signal?: AbortSignal
 }
@@ -46,9 +46,12 @@ class BoundedBuffer {
   private chunks: Buffer[] = []
   private size = 0
   dropped = 0
+  /** Bytes pushed so far (kept or not). */
+  received = 0
   constructor(private readonly limit: number, private readonly keepHead: boolean) {}
 
   push(chunk: Buffer): void {
+    this.received += chunk.length
     if (this.keepHead) {
       const room = this.limit - this.size
       if (room <= 0) {
@@ -153,17 +156,24 @@ export function runAgentProcess(file: string, args: string[], options: AgentProc
     }
     child.once('error', (error: NodeJS.ErrnoException) => finish(null, null, error.code ?? error.message))
     child.once('exit', (code, signal) => {
-      // Both pipes at EOF: done. Otherwise a background child holds them; drain briefly, then stop reading.
-      let open = 2
-      const closed = () => {
-        if (--open === 0) finish(code, signal)
+      // Both pipes at EOF: done. Otherwise a background child holds them (IPaddr2's send_arp, a
+      // daemon the agent started): what the agent wrote before it exited is already in the pipes,
+      // so read until a loop turn brings nothing new, as Pacemaker's executor reads what is there
+      // at the child's exit and stops; never longer than drainMs.
+      const atEof = () => child.stdout!.readableEnded && child.stderr!.readableEnded
+      if (atEof()) return finish(code, signal)
+      child.stdout!.once('end', () => atEof() && finish(code, signal))
+      child.stderr!.once('end', () => atEof() && finish(code, signal))
+      exitTimer = setTimeout(() => finish(code, signal), options.drainMs ?? 200)
+      let seen = -1
+      const quiet = () => {
+        if (settled) return
+        const now = out.received + err.received
+        if (now === seen) return finish(code, signal)
+        seen = now
+        setImmediate(quiet)
       }
-      if (child.stdout!.readableEnded) open--
-      else child.stdout!.once('end', closed)
-      if (child.stderr!.readableEnded) open--
-      else child.stderr!.once('end', closed)
-      if (open === 0) finish(code, signal)
-      else exitTimer = setTimeout(() => finish(code, signal), options.drainMs ?? 200)
+      setImmediate(quiet)
     })
   })
 }
