@@ -13,10 +13,10 @@
  *                                         the connection kept open (crm_mon's live view)
  * The socket is mode 0600: only the daemon's user (root) may change the CIB.
  */
-import {chmodSync, existsSync, mkdirSync, unlinkSync} from 'node:fs'
-import {createConnection, createServer, type Server, type Socket} from 'node:net'
-import {dirname, join} from 'node:path'
+import {createConnection, type Server} from 'node:net'
+import {join} from 'node:path'
 import {UserError} from '../../core/errors.js'
+import {listenLineSocket} from '../line-socket.js'
 import {VERSION_CONFLICT, type CibOp} from './cib-ops.js'
 import type {AttributeEntry, AttributeLifetime} from '../executor/types.js'
 
@@ -77,63 +77,16 @@ export interface CrmBackend {
 
 type Wire = {ok: true; xml?: string; status?: CrmStatus; version?: string; watch?: CrmWatchEvent} & AttributeAnswer | {ok: false; error: string}
 
-async function answers(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection(path)
-    s.once('connect', () => {
-      s.destroy()
-      resolve(true)
-    })
-    s.once('error', () => resolve(false))
-  })
-}
-
 export async function startCrmSocket(path: string, backend: CrmBackend): Promise<Server> {
-  mkdirSync(dirname(path), {recursive: true, mode: 0o755})
-  if (existsSync(path)) {
-    if (await answers(path)) throw new Error(`another hakit daemon is already listening on ${path}`)
-    unlinkSync(path)
-  }
-  const server = createServer((socket) => serve(socket, backend))
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(path, () => {
-      chmodSync(path, 0o600)
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  server.on('close', () => {
-    try {
-      unlinkSync(path)
-    } catch {
-      // already gone
-    }
-  })
-  return server
-}
-
-function serve(socket: Socket, backend: CrmBackend): void {
-  let buffer = ''
-  socket.setEncoding('utf8')
-  socket.setTimeout(120_000, () => socket.destroy())
-  socket.on('error', () => socket.destroy())
-  socket.on('data', (chunk: string) => {
-    buffer += chunk
-    if (buffer.length > MAX_REQUEST) return reply(socket, {ok: false, error: 'request too large'})
-    const newline = buffer.indexOf('\n')
-    if (newline < 0) return
-    const line = buffer.slice(0, newline)
-    buffer = ''
+  return listenLineSocket(path, {dirMode: 0o755, idleTimeoutMs: 120_000, maxRequest: MAX_REQUEST}, (line, socket) => {
     if (/"op"\s*:\s*"watch"/.test(line) && backend.watch) {
       // a watcher keeps its connection: one line per change until it goes away
       socket.setTimeout(0)
       const stop = backend.watch((event) => socket.write(JSON.stringify({ok: true, watch: event}) + '\n'))
       socket.on('close', stop)
-      return
+      return undefined
     }
-    socket.pause()
-    answer(line, backend).then((wire) => reply(socket, wire), (error: Error) => reply(socket, {ok: false, error: error.message}))
+    return answer(line, backend)
   })
 }
 
@@ -159,10 +112,6 @@ async function answer(line: string, backend: CrmBackend): Promise<Wire> {
     default:
       return {ok: false, error: `unknown request ${(request as {op?: string}).op}`}
   }
-}
-
-function reply(socket: Socket, wire: Wire): void {
-  socket.end(JSON.stringify(wire) + '\n')
 }
 
 /** Sends one request and returns the answer; UserError when nobody answers. */

@@ -6,10 +6,10 @@
  * the cl_status sub-commands, rendered here from the daemon's status report
  * with cl_status's wording and exit codes).
  */
-import {createConnection, createServer, type Server, type Socket} from 'node:net'
-import {chmodSync, existsSync, mkdirSync, unlinkSync} from 'node:fs'
-import {dirname, join} from 'node:path'
+import {createConnection, type Server} from 'node:net'
+import {join} from 'node:path'
 import type {FailoverSnapshot} from './failover.js'
+import {listenLineSocket} from '../line-socket.js'
 
 export const SOCKET_NAME = 'hakit-legacy.sock'
 /**
@@ -90,54 +90,9 @@ type Wire = {ok: true; reply?: OperatorReply; status?: StatusReport} | {ok: fals
  * Listens on `socketPath`. A stale socket file is replaced; a socket that a
  * running daemon still answers on is an error (two daemons on one state dir).
  */
-export async function startOperatorServer(socketPath: string, backend: OperatorBackend): Promise<Server> {
-  // a directory we create is ours alone; an existing one keeps the mode its admin gave it
-  mkdirSync(dirname(socketPath), {recursive: true, mode: 0o700})
-  if (existsSync(socketPath)) {
-    if (await answers(socketPath)) throw new Error(`another hakit daemon is already listening on ${socketPath}`)
-    unlinkSync(socketPath)
-  }
-  const server = createServer((socket) => serve(socket, backend))
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    // Only the daemon's user may talk to it. The socket file is created inside listen() (synchronously),
-    // so a tight umask around that call leaves no moment in which it is open to others; chmod for certainty.
-    const umask = process.umask(0o177)
-    try {
-      server.listen(socketPath, () => {
-        chmodSync(socketPath, 0o600)
-        server.off('error', reject)
-        resolve()
-      })
-    } finally {
-      process.umask(umask)
-    }
-  })
-  server.on('close', () => {
-    try {
-      unlinkSync(socketPath)
-    } catch {
-      // already gone
-    }
-  })
-  return server
-}
-
-function serve(socket: Socket, backend: OperatorBackend): void {
-  let buffer = ''
-  socket.setEncoding('utf8')
-  socket.setTimeout(10_000, () => socket.destroy())
-  socket.on('error', () => socket.destroy())
-  socket.on('data', (chunk: string) => {
-    buffer += chunk
-    if (buffer.length > MAX_REQUEST) return reply(socket, {ok: false, error: 'request too large'})
-    const newline = buffer.indexOf('\n')
-    if (newline < 0) return
-    const line = buffer.slice(0, newline)
-    buffer = ''
-    socket.pause()
-    answer(line, backend).then((wire) => reply(socket, wire), (error: Error) => reply(socket, {ok: false, error: error.message}))
-  })
+export function startOperatorServer(socketPath: string, backend: OperatorBackend): Promise<Server> {
+  // a directory created here is the daemon's alone
+  return listenLineSocket(socketPath, {dirMode: 0o700, idleTimeoutMs: 10_000, maxRequest: MAX_REQUEST}, (line) => answer(line, backend))
 }
 
 async function answer(line: string, backend: OperatorBackend): Promise<Wire> {
@@ -155,22 +110,6 @@ async function answer(line: string, backend: OperatorBackend): Promise<Wire> {
     case 'attach': return backend.attach ? {ok: true, reply: await backend.attach()} : {ok: false, error: 'this daemon cannot attach'}
     default: return {ok: false, error: 'unknown request'}
   }
-}
-
-function reply(socket: Socket, wire: Wire): void {
-  if (socket.destroyed) return
-  socket.end(`${JSON.stringify(wire)}\n`)
-}
-
-function answers(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection(socketPath)
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
 }
 
 export class DaemonNotRunning extends Error {}
