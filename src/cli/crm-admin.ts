@@ -6,6 +6,7 @@
  */
 import {Args, Flags} from '@oclif/core'
 import {UserError} from '../core/errors.js'
+import {HakitCommand} from './base-command.js'
 import type {Cib} from '../formats/cib/model.js'
 import type {AdminEdit} from '../runtime/crm/admin/edit.js'
 
@@ -177,6 +178,33 @@ export function splitStatementArgv(raw: string[]): {flagArgs: string[]; words: s
     else words.push(w)
   }
   return {flagArgs, words}
+}
+
+/** The help of the statements that merge NAME=VALUE pairs into a set: property, rsc_defaults, op_defaults. */
+export function nvSetStatementDescription(what: string, keyword: string, defaultSetId: string): string {
+  return `${what} (crm configure ${keyword}): the statement in crmsh's syntax, as \`crm configure ${keyword} [ID:] NAME=VALUE…\`.
+The pairs are merged into the set with that id (default: crmsh's ${defaultSetId}); other pairs stay. The result is verified (new errors refuse the commit unless --force) and committed as one versioned change.
+
+${CONFIGURE_HELP}`
+}
+
+/**
+ * Base of the `crm configure KEYWORD …` statement commands: the statement is taken verbatim from
+ * the command line (splitStatementArgv) and committed by runConfigureStatement. A subclass gives
+ * its keyword, help texts and its statement argument's description.
+ */
+export abstract class ConfigureStatementCommand extends HakitCommand {
+  /** crmsh's keyword that begins the statement (primitive, group, …, op_defaults). */
+  static statement: string
+  static override strict = false
+  static override flags = configureFlags
+
+  async run(): Promise<void> {
+    const command = this.constructor as typeof ConfigureStatementCommand
+    const {flagArgs, words} = splitStatementArgv(this.argv)
+    const {flags} = await this.parse(command, flagArgs)
+    await runConfigureStatement(flags, command.statement, words)
+  }
 }
 
 /** `crm configure primitive|group|…|property …`: one statement from the command line. */
