@@ -159,6 +159,18 @@ function bootstrapSet(cib: Cib): NvSet {
   return set
 }
 
+/** Copies `values` into `into`; whether anything changed. */
+function assignChanged(into: Record<string, string>, values: Record<string, string>): boolean {
+  let changed = false
+  for (const [k, v] of Object.entries(values)) {
+    if (into[k] !== v) {
+      into[k] = v
+      changed = true
+    }
+  }
+  return changed
+}
+
 /**
  * Applies one operation in place and bumps the version as Pacemaker does.
  * The same (cib, op, meta) gives the same result on every node.
@@ -255,27 +267,10 @@ function applyWithoutVersion(cib: Cib, op: CibOp): boolean {
       const changed = setPairs(set, op.attributes, (name) => `nodes-${node.id}-${name}`)
       return changed
     }
-    case 'cib-attributes': {
-      let changed = false
-      for (const [k, v] of Object.entries(op.attributes)) {
-        if (cib.attributes[k] !== v) {
-          cib.attributes[k] = v
-          changed = true
-        }
-      }
-      return changed
-    }
-    case 'node-state': {
-      const state = nodeState(cib, op.id, op.uname)
-      let changed = false
-      for (const [k, v] of Object.entries(op.attributes)) {
-        if (state.attributes[k] !== v) {
-          state.attributes[k] = v
-          changed = true
-        }
-      }
-      return changed
-    }
+    case 'cib-attributes':
+      return assignChanged(cib.attributes, op.attributes)
+    case 'node-state':
+      return assignChanged(nodeState(cib, op.id, op.uname).attributes, op.attributes)
     case 'node-lrm': {
       const state = nodeState(cib, op.id, op.uname)
       state.lrmResources = structuredClone(op.lrm)
