@@ -224,26 +224,8 @@ function applyWithoutVersion(cib: Cib, op: CibOp): boolean {
       Object.assign(cib, {...normal, status: cib.status, attributes: cib.attributes})
       return printCibXml({...cib, status: []}) !== before
     }
-    case 'set-cluster-options': {
-      const set = bootstrapSet(cib)
-      let changed = false
-      for (const [name, value] of Object.entries(op.options)) {
-        const i = set.pairs.findIndex((p) => p.name === name)
-        if (value === undefined) {
-          if (i >= 0) {
-            set.pairs.splice(i, 1)
-            changed = true
-          }
-        } else if (i < 0) {
-          set.pairs.push({id: `cib-bootstrap-options-${name}`, name, value})
-          changed = true
-        } else if (set.pairs[i]!.value !== value) {
-          set.pairs[i]!.value = value
-          changed = true
-        }
-      }
-      return changed
-    }
+    case 'set-cluster-options':
+      return setPairs(bootstrapSet(cib), op.options, (name) => `cib-bootstrap-options-${name}`)
     case 'ensure-nodes': {
       let changed = false
       for (const n of op.nodes) {
