@@ -138,6 +138,12 @@ export class CrmLab {
     return readdirSync(dir).map((f) => /^Dummy-(.+)\.state$/.exec(f)?.[1]).filter((r): r is string => r !== undefined).sort()
   }
 
+  /** Polls until `rsc` is active on exactly one node; returns that node. */
+  async activeOnce(rsc: string): Promise<string> {
+    await this.waitFor(`${rsc} active once`, () => (this.placement().get(rsc) ?? []).length === 1)
+    return this.placement().get(rsc)![0]!
+  }
+
   /** resource → nodes it is active on. */
   placement(): Map<string, string[]> {
     const map = new Map<string, string[]>()
