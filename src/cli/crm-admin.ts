@@ -202,7 +202,8 @@ export abstract class ConfigureStatementCommand extends HakitCommand {
   async run(): Promise<void> {
     const command = this.constructor as typeof ConfigureStatementCommand
     const {flagArgs, words} = splitStatementArgv(this.argv)
-    const {flags} = await this.parse(command, flagArgs)
+    // oclif's parse copies only a class's own static properties: name the inherited ones
+    const {flags} = await this.parse({args: command.args, flags: command.flags, strict: command.strict}, flagArgs)
     await runConfigureStatement(flags, command.statement, words)
   }
 }
