@@ -147,6 +147,38 @@ export async function runResourceAttribute(
   await runAdminEdit(flags, (cib) => (args.action === 'set' ? edit.setResourceAttribute(cib, args.resource, kind, args.name, args.value!) : edit.deleteResourceAttribute(cib, args.resource, kind, args.name)))
 }
 
+/** The positional arguments `crm node attribute|utilization` share. */
+export const nodeAttributeArgs = {
+  node: Args.string({description: 'node', required: true}),
+  action: Args.string({description: 'set, delete or show', required: true, options: ['set', 'delete', 'show', 'get']}),
+  name: Args.string({description: 'attribute name', required: true}),
+  value: Args.string({description: 'value (set)'}),
+}
+
+/**
+ * `crm node attribute|utilization NODE set|delete|show NAME [VALUE]`: show prints crm_attribute's
+ * `scope=… name=… value=…` (exit 105 when unset); set and delete change the CIB file or the live
+ * cluster. `lifetime` reboot (attributes only): the transient attribute in the status section.
+ */
+export async function runNodeAttribute(
+  kind: 'attribute' | 'utilization',
+  args: {node: string; action: string; name: string; value?: string},
+  flags: {cib?: string; socket?: string; lifetime?: string},
+  print: (text: string) => void,
+): Promise<void> {
+  const edit = await import('../runtime/crm/admin/edit.js')
+  const lifetime = (flags.lifetime ?? 'forever') as 'forever' | 'reboot'
+  const set = kind === 'attribute' ? 'instance_attributes' : 'utilization'
+  if (args.action === 'show' || args.action === 'get') {
+    const value = edit.getNodeAttribute(await readAdminCib(flags), args.node, args.name, lifetime, set)
+    if (value === undefined) throw new UserError(`node ${args.node} has no ${kind} ${args.name}`, edit.EXIT_NO_SUCH_OBJECT)
+    print(`scope=${lifetime === 'reboot' ? 'status' : 'nodes'}  name=${args.name} value=${value}`)
+    return
+  }
+  if (args.action === 'set' && args.value === undefined) throw new UserError('set needs a VALUE', 64)
+  await runAdminEdit(flags, (cib) => edit.setNodeAttribute(cib, args.node, args.name, args.action === 'set' ? args.value : undefined, lifetime, set))
+}
+
 export const CONFIGURE_HELP = `EXIT CODES
   0    committed (or nothing to change)
   1    refused (crmsh's ERROR: an id that exists, a member of another group, new verification errors, a running resource)
