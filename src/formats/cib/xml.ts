@@ -54,8 +54,12 @@ export interface XmlElement {
  * when it finds a problem, fast-xml-parser's validator names it precisely.
  */
 export function parseXmlTree(text: string, file: string): XmlElement {
+  return scanXml(text, file)
+}
+
+function scanXml(text: string, file: string, memo?: CibReadMemo): XmlElement {
   try {
-    return new XmlScanner(text).document()
+    return new XmlScanner(text, memo).document()
   } catch (error) {
     if (!(error instanceof XmlSyntaxError)) throw error
     // The validator names most problems better; it knows nothing of our depth and character limits.
@@ -111,6 +115,85 @@ function positionOf(text: string, offset: number): {line: number; column: number
   return {line, column: offset - before.lastIndexOf('\n')}
 }
 
+/**
+ * What reading a CIB that keeps changing a little can reuse from the previous read: crm status's
+ * live view reads the whole CIB again on every change, and mostly one resource's history changed.
+ * The big repeated elements (resources, executor histories) are remembered by their exact text;
+ * one whose text did not change is neither scanned nor turned into a model again, and the read
+ * returns the same objects as before. So a CIB read with a memo shares objects with the reads
+ * before and after it: only a reader that never changes what it gets may use one.
+ * Kept: what the last successful read met (a failed read leaves the memo as it was).
+ */
+export class CibReadMemo {
+  private static readonly NAMES = ['lrm_resource', 'primitive', 'group', 'clone', 'master']
+  private previous = new Map<string, XmlElement>()
+  private current = new Map<string, XmlElement>()
+  /** The model each remembered element was read as (primitive, group, clone or lrm_resource). */
+  private readonly models = new WeakMap<XmlElement, unknown>()
+  /** How many elements the last read took from the memo, and how many it had to read (for tests). */
+  stats = {reused: 0, read: 0}
+
+  /** The remembered element name that starts at `<` offset `at`, if any. */
+  nameAt(text: string, at: number): string | undefined {
+    const first = text.charCodeAt(at + 1)
+    // l, p, g, c, m: cheap rejection of every other element
+    if (first !== 108 && first !== 112 && first !== 103 && first !== 99 && first !== 109) return undefined
+    for (const name of CibReadMemo.NAMES) {
+      if (!text.startsWith(name, at + 1)) continue
+      const after = text.charCodeAt(at + 1 + name.length)
+      // a space, tab, CR, LF, '>' or '/' ends the name
+      if (after === 32 || after === 9 || after === 10 || after === 13 || after === 62 || after === 47) return name
+    }
+    return undefined
+  }
+
+  /**
+   * The element starting at `at` if the same text was read before. Its text is taken up to the
+   * first closing tag of its name: when that is not where the element really ends, the text
+   * cannot equal a remembered element's, which always is one whole element.
+   */
+  recall(text: string, at: number, name: string): {el: XmlElement; end: number} | undefined {
+    const close = `</${name}>`
+    const closeAt = text.indexOf(close, at)
+    if (closeAt < 0) return undefined
+    const end = closeAt + close.length
+    const key = text.slice(at, end)
+    const el = this.previous.get(key) ?? this.current.get(key)
+    if (!el) return undefined
+    this.current.set(key, el)
+    this.stats.reused++
+    return {el, end}
+  }
+
+  remember(key: string, el: XmlElement): void {
+    this.current.set(key, el)
+    this.stats.read++
+  }
+
+  model<T>(el: XmlElement, read: (el: XmlElement) => T): T {
+    const known = this.models.get(el)
+    if (known !== undefined) return known as T
+    const model = read(el)
+    this.models.set(el, model)
+    return model
+  }
+
+  begin(): void {
+    this.current = new Map()
+    this.stats = {reused: 0, read: 0}
+  }
+
+  /** The read succeeded: what it met is what the next read may reuse. */
+  commit(): void {
+    this.previous = this.current
+    this.current = new Map()
+  }
+
+  abandon(): void {
+    this.current = new Map()
+  }
+}
+
 const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y
 const ATTRIBUTE = /\s+([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y
 const SPACE = /\s*/y
@@ -141,7 +224,10 @@ function isXmlChar(code: number): boolean {
 class XmlScanner {
   i = 0
   depth = 0
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly memo?: CibReadMemo,
+  ) {}
 
   fail(message: string, at = this.i): never {
     throw new XmlSyntaxError(message, at)
@@ -189,9 +275,19 @@ class XmlScanner {
   element(): XmlElement {
     const start = this.i
     if (++this.depth > MAX_XML_DEPTH) throw new XmlSyntaxError(`elements nested more than ${MAX_XML_DEPTH} deep`, start, true)
+    const memoName = this.memo?.nameAt(this.text, start)
+    if (memoName !== undefined) {
+      const seen = this.memo!.recall(this.text, start, memoName)
+      if (seen) {
+        this.i = seen.end
+        this.depth--
+        return seen.el
+      }
+    }
     const el = this.elementBody(start)
     this.depth--
     elementOffsets.set(el, start)
+    if (memoName !== undefined) this.memo!.remember(this.text.slice(start, this.i), el)
     return el
   }
 
@@ -288,6 +384,7 @@ class Reader {
   constructor(
     readonly file: string,
     readonly text?: string,
+    readonly memo?: CibReadMemo,
   ) {}
 
   /** A structural problem at element `el` (line 1, column 1 when its position is unknown). */
@@ -441,6 +538,10 @@ class Reader {
   }
 
   primitive(el: XmlElement): Primitive {
+    return this.memo ? this.memo.model(el, (e) => this.primitiveRead(e)) : this.primitiveRead(el)
+  }
+
+  primitiveRead(el: XmlElement): Primitive {
     const {id, class: cls, provider, type, description, ...rest} = el.attrs
     const p: Primitive = {
       kind: 'primitive',
@@ -466,6 +567,10 @@ class Reader {
   }
 
   group(el: XmlElement): Group {
+    return this.memo ? this.memo.model(el, (e) => this.groupRead(e)) : this.groupRead(el)
+  }
+
+  groupRead(el: XmlElement): Group {
     const {id, description, ...rest} = el.attrs
     const g: Group = {kind: 'group', id: id ?? this.need(el, 'id'), metaAttributes: [], children: []}
     if (description !== undefined) g.description = description
@@ -480,6 +585,10 @@ class Reader {
   }
 
   clone(el: XmlElement): Clone {
+    return this.memo ? this.memo.model(el, (e) => this.cloneRead(e)) : this.cloneRead(el)
+  }
+
+  cloneRead(el: XmlElement): Clone {
     const {id, description, ...rest} = el.attrs
     const metaAttributes: NvSet[] = []
     const instanceAttributes: NvSet[] = []
@@ -604,6 +713,10 @@ class Reader {
   }
 
   lrmResource(el: XmlElement): LrmResource {
+    return this.memo ? this.memo.model(el, (e) => this.lrmResourceRead(e)) : this.lrmResourceRead(el)
+  }
+
+  lrmResourceRead(el: XmlElement): LrmResource {
     const {id, class: cls, provider, type, ...rest} = el.attrs
     const r: LrmResource = {id: id ?? this.need(el, 'id'), class: cls ?? '', type: type ?? '', operations: []}
     if (provider !== undefined) r.provider = provider
@@ -654,8 +767,18 @@ export function readXmlFragment(el: XmlElement, file: string, text?: string): Xm
 }
 
 /** Reads CIB XML text into the model; bad XML or structure → UserError naming the file (and line:col for syntax). */
-export function parseCibXml(text: string, file: string): Cib {
-  return new Reader(file, text).cib(parseXmlTree(text, file))
+export function parseCibXml(text: string, file: string, memo?: CibReadMemo): Cib {
+  if (!memo) return new Reader(file, text).cib(parseXmlTree(text, file))
+  memo.begin()
+  try {
+    const cib = new Reader(file, text, memo).cib(scanXml(text, file, memo))
+    memo.commit()
+    return cib
+  } catch {
+    memo.abandon()
+    // reused elements carry positions in an earlier text: a plain read names the right place
+    return parseCibXml(text, file)
+  }
 }
 
 // ---------------------------------------------------------------------------
