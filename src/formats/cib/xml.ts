@@ -118,16 +118,24 @@ function positionOf(text: string, offset: number): {line: number; column: number
 /**
  * What reading a CIB that keeps changing a little can reuse from the previous read: crm status's
  * live view reads the whole CIB again on every change, and mostly one resource's history changed.
- * The big repeated elements (resources, executor histories) are remembered by their exact text;
- * one whose text did not change is neither scanned nor turned into a model again, and the read
- * returns the same objects as before. So a CIB read with a memo shares objects with the reads
- * before and after it: only a reader that never changes what it gets may use one.
- * Kept: what the last successful read met (a failed read leaves the memo as it was).
+ * The big repeated elements (resources, executor histories) of the last read are remembered in
+ * document order with their place in its text; an element of the new text that is, character
+ * for character, one of the next few remembered ones is neither scanned nor turned into a model
+ * again: the read returns the same objects as before. So a CIB read with a memo shares objects
+ * with the reads before and after it: only a reader that never changes what it gets may use one.
+ * Comparing with the element expected next (equal lengths first) costs far less than hashing
+ * every element's text; an element inserted, changed or removed only shifts the expectation.
  */
 export class CibReadMemo {
   private static readonly NAMES = ['lrm_resource', 'primitive', 'group', 'clone', 'master']
-  private previous = new Map<string, XmlElement>()
-  private current = new Map<string, XmlElement>()
+  /** How far ahead of the expected element a match is looked for (elements removed in one change). */
+  private static readonly LOOKAHEAD = 64
+  /** The last successful read: its text and its remembered elements in document order. */
+  private previous: {text: string; seen: Seen[]} = {text: '', seen: []}
+  private text = ''
+  private current: Seen[] = []
+  /** Where in previous.seen the next element is expected. */
+  private cursor = 0
   /** The model each remembered element was read as (primitive, group, clone or lrm_resource). */
   private readonly models = new WeakMap<XmlElement, unknown>()
   /** How many elements the last read took from the memo, and how many it had to read (for tests). */
@@ -148,7 +156,7 @@ export class CibReadMemo {
   }
 
   /**
-   * The element starting at `at` if the same text was read before. Its text is taken up to the
+   * The element starting at `at` if the last read had the same text. Its text is taken up to the
    * first closing tag of its name: when that is not where the element really ends, the text
    * cannot equal a remembered element's, which always is one whole element.
    */
@@ -157,16 +165,33 @@ export class CibReadMemo {
     const closeAt = text.indexOf(close, at)
     if (closeAt < 0) return undefined
     const end = closeAt + close.length
-    const key = text.slice(at, end)
-    const el = this.previous.get(key) ?? this.current.get(key)
-    if (!el) return undefined
-    this.current.set(key, el)
-    this.stats.reused++
-    return {el, end}
+    const {text: before, seen} = this.previous
+    const last = Math.min(seen.length, this.cursor + CibReadMemo.LOOKAHEAD)
+    let candidate: string | undefined
+    for (let k = this.cursor; k < last; k++) {
+      const s = seen[k]!
+      if (s.end - s.at !== end - at || s.el === undefined) continue
+      candidate ??= text.slice(at, end)
+      if (candidate !== before.slice(s.at, s.end)) continue
+      this.cursor = s.after
+      this.current.push({at, end, el: s.el, after: this.current.length + 1})
+      this.stats.reused++
+      return {el: s.el, end}
+    }
+    return undefined
   }
 
-  remember(key: string, el: XmlElement): void {
-    this.current.set(key, el)
+  /** An element read anew: its place in document order now, completed by done() at its end. */
+  open(at: number): Seen {
+    const s: Seen = {at, end: at, after: 0}
+    this.current.push(s)
+    return s
+  }
+
+  done(s: Seen, end: number, el: XmlElement): void {
+    s.end = end
+    s.el = el
+    s.after = this.current.length
     this.stats.read++
   }
 
@@ -178,20 +203,30 @@ export class CibReadMemo {
     return model
   }
 
-  begin(): void {
-    this.current = new Map()
+  begin(text: string): void {
+    this.text = text
+    this.current = []
+    this.cursor = 0
     this.stats = {reused: 0, read: 0}
   }
 
   /** The read succeeded: what it met is what the next read may reuse. */
   commit(): void {
-    this.previous = this.current
-    this.current = new Map()
+    this.previous = {text: this.text, seen: this.current}
+    this.current = []
   }
 
   abandon(): void {
-    this.current = new Map()
+    this.current = []
   }
+}
+
+/** A remembered element: where it was in the text, and the index in document order after its own remembered descendants. */
+interface Seen {
+  at: number
+  end: number
+  el?: XmlElement
+  after: number
 }
 
 const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y
@@ -284,10 +319,11 @@ class XmlScanner {
         return seen.el
       }
     }
+    const seen = memoName !== undefined ? this.memo!.open(start) : undefined
     const el = this.elementBody(start)
     this.depth--
     elementOffsets.set(el, start)
-    if (memoName !== undefined) this.memo!.remember(this.text.slice(start, this.i), el)
+    if (seen) this.memo!.done(seen, this.i, el)
     return el
   }
 
@@ -769,7 +805,7 @@ export function readXmlFragment(el: XmlElement, file: string, text?: string): Xm
 /** Reads CIB XML text into the model; bad XML or structure → UserError naming the file (and line:col for syntax). */
 export function parseCibXml(text: string, file: string, memo?: CibReadMemo): Cib {
   if (!memo) return new Reader(file, text).cib(parseXmlTree(text, file))
-  memo.begin()
+  memo.begin(text)
   try {
     const cib = new Reader(file, text, memo).cib(scanXml(text, file, memo))
     memo.commit()
