@@ -5,9 +5,10 @@
  * directory converted on the fly.
  */
 import {spawn} from 'node:child_process'
+import {statSync} from 'node:fs'
 import {stat} from 'node:fs/promises'
 import {UserError} from '../core/errors.js'
-import {readSource, describeFsError} from '../core/read-source.js'
+import {readRegularFileSync, readSource, describeFsError} from '../core/read-source.js'
 import type {Cib} from '../formats/cib/model.js'
 import type {CibReadMemo} from '../formats/cib/xml.js'
 import type {CibSourceResolver} from './source-resolver.js'
@@ -57,6 +58,11 @@ export async function parseConfigText(text: string, file: string, memo?: CibRead
  * same file again and again (the live view) reuses what did not change; see CibReadMemo.
  */
 export async function loadCib(spec: string, memo?: CibReadMemo): Promise<LoadedCib> {
+  // a reader that reads one file on every change (the live view): a regular file in one go
+  if (memo && spec !== '-' && statSync(spec, {throwIfNoEntry: false})?.isFile()) {
+    const {file, text} = readRegularFileSync(spec)
+    return {...(await parseConfigText(text, file, memo)), label: file}
+  }
   if (spec !== '-') {
     let info: {isDirectory: boolean} | undefined
     try {
