@@ -18,6 +18,7 @@ import type {
   Constraint,
   Group,
   LocationConstraint,
+  LrmOperation,
   LrmResource,
   Node,
   NodeState,
@@ -870,10 +871,11 @@ function reserveIds(cib: Cib, ids: IdAllocator): void {
 
 class Writer {
   readonly ids = new IdAllocator()
-  out: string[] = []
+  /** What is written so far, a line at a time with its newline (appending is cheaper than joining thousands of lines). */
+  text = ''
 
   line(depth: number, text: string): void {
-    this.out.push(`${'  '.repeat(depth)}${text}`)
+    this.text += indent(depth) + text + '\n'
   }
 
   open(depth: number, name: string, attrs: Record<string, string | undefined>, hasChildren: boolean): void {
@@ -1060,7 +1062,7 @@ class Writer {
       for (const r of s.lrmResources) {
         this.open(depth + 3, 'lrm_resource', {id: r.id, class: r.class, provider: r.provider, type: r.type, ...r.otherAttributes}, r.operations.length > 0)
         if (r.operations.length === 0) continue
-        for (const op of r.operations) this.open(depth + 4, 'lrm_rsc_op', orderIdFirst({...op.attributes, id: op.id, operation: op.operation}), false)
+        for (const op of r.operations) this.line(depth + 4, `<lrm_rsc_op${operationAttrText(op)}/>`)
         this.close(depth + 3, 'lrm_resource')
       }
       this.line(depth + 2, '</lrm_resources>')
@@ -1077,10 +1079,11 @@ class Writer {
   }
 
   section(depth: number, name: string, body: () => void): void {
-    const start = this.out.length
+    const start = this.text.length
     this.line(depth, `<${name}>`)
+    const opened = this.text.length
     body()
-    if (this.out.length === start + 1) this.out[start] = `${'  '.repeat(depth)}<${name}/>`
+    if (this.text.length === opened) this.text = `${this.text.slice(0, start)}${indent(depth)}<${name}/>\n`
     else this.close(depth, name)
   }
 
@@ -1114,7 +1117,7 @@ class Writer {
     })
     this.raw(1, cib.otherSections, 'cib')
     this.line(0, '</cib>')
-    return this.out.join('\n') + '\n'
+    return this.text
   }
 }
 
@@ -1133,6 +1136,34 @@ function orderIdFirst(attrs: Record<string, string | undefined>): Record<string,
   return {id, ...rest}
 }
 
+/**
+ * An lrm_rsc_op's attributes as attrText(orderIdFirst({...attributes, id, operation})) writes
+ * them — id first, then the recorded ones in their order, operation in its place (else last) —
+ * without the two copies of a 17-attribute object: a CIB's status is mostly these, and every
+ * replicated change prints the whole CIB for its digest.
+ */
+const INDENTS = Array.from({length: 16}, (_, depth) => '  '.repeat(depth))
+function indent(depth: number): string {
+  return INDENTS[depth] ?? '  '.repeat(depth)
+}
+
+function operationAttrText(op: LrmOperation): string {
+  let s = ` id="${escapeAttr(op.id)}"`
+  let operationWritten = false
+  const a = op.attributes
+  for (const k in a) {
+    if (k === 'id') continue
+    let v: string | undefined = a[k]
+    if (k === 'operation') {
+      v = op.operation
+      operationWritten = true
+    }
+    if (v !== undefined) s += ` ${k}="${escapeAttr(v)}"`
+  }
+  if (!operationWritten) s += ` operation="${escapeAttr(op.operation)}"`
+  return s
+}
+
 function attrText(attrs: Record<string, string | undefined>): string {
   let s = ''
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) s += ` ${k}="${escapeAttr(v)}"`
@@ -1144,7 +1175,7 @@ export function printConfigElementXml(item: Resource | Constraint): string {
   const w = new Writer()
   if (item.kind === 'primitive' || item.kind === 'group' || item.kind === 'clone') w.resource(0, item)
   else w.constraint(0, item)
-  return w.out.join('\n') + '\n'
+  return w.text
 }
 
 /** One attribute set wrapped in its section (`<rsc_defaults>`, `<op_defaults>`, `<crm_config>`), for crm `xml` statements. */
@@ -1153,7 +1184,7 @@ export function printDefaultsSetXml(section: 'crm_config' | 'rsc_defaults' | 'op
   w.line(0, `<${section}>`)
   w.nvset(1, section === 'crm_config' ? 'cluster_property_set' : 'meta_attributes', set, idBase)
   w.line(0, `</${section}>`)
-  return w.out.join('\n') + '\n'
+  return w.text
 }
 
 /** Writes the model as CIB XML, filling in readable ids where the model has none. */
