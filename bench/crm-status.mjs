@@ -6,7 +6,8 @@
 //  2. the live view's redraw latency: `hakit crm status` in a 120x50 pseudo-terminal (`script`) on a CIB
 //     file; time from the file's change to the new frame on the terminal (target: 50 ms), median;
 //  3. the same on a running one-node `hakit run --crm` (loopback): time from an operation result sent
-//     to the daemon's socket to the new frame.
+//     to the daemon's socket to the new frame;
+//  4. the CPU one redraw of the file view costs, in this process (steadier than latency under load).
 // `node bench/crm-status.mjs --baseline DIR` (or HAKIT_BENCH_BASELINE=DIR) also measures another built
 // checkout's views (and daemon), interleaved change by change with this one: a before/after ratio.
 // The machine is shared: figures are same-run ratios and medians. Only processes it started are
@@ -180,6 +181,54 @@ async function redrawFile(resources) {
 }
 
 /**
+ * The CPU one redraw of a CIB file's live view costs (read, render, frame), in this process with a
+ * stand-in terminal: steadier than the latency on a loaded machine. Interleaved per implementation.
+ */
+async function redrawCpu(resources) {
+  const {PassThrough, Writable} = await import('node:stream')
+  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
+  const views = []
+  for (const [label, cliRoot] of IMPLS) {
+    const dist = join(cliRoot, 'dist')
+    const {CibReadMemo} = await import(join(dist, 'formats', 'cib', 'xml.js'))
+    const {loadTarget} = await import(join(dist, 'runtime', 'crm', 'admin', 'apply.js'))
+    const live = await import(join(dist, 'cli', 'crm-status-live.js'))
+    const file = join(work, `cpu-${label}.xml`)
+    writeFileSync(file, cib(resources, 1))
+    // an older checkout has no memo: its view reads the CIB as it always did
+    const memo = CibReadMemo ? new CibReadMemo() : undefined
+    const v = {label, file, epoch: 1, total: 0, frame: undefined, trigger: undefined}
+    const out = new Writable({write(chunk, _enc, cb) { if (String(chunk).includes('\x1b[2J')) v.frame?.(); cb() }})
+    out.columns = 120
+    out.rows = 50
+    v.input = new PassThrough()
+    const subscribed = new Promise((resolve) => (v.subscribed = resolve))
+    const source = {read: () => loadTarget({kind: 'file', path: file}, memo), readMayBePartial: true, async subscribe(onChange) { v.trigger = onChange; v.subscribed(); return () => {} }}
+    v.running = live.runLiveStatus(source, {}, out, v.input)
+    await subscribed
+    views.push(v)
+  }
+  const CHANGES = 40
+  const WARMUP = 10
+  for (let i = 0; i < WARMUP + CHANGES; i++) {
+    for (const v of views) {
+      writeFileSync(v.file, cib(resources, ++v.epoch))
+      const drawn = new Promise((r) => (v.frame = r))
+      const before = cpu()
+      v.trigger()
+      await drawn
+      if (i >= WARMUP) v.total += cpu() - before
+    }
+  }
+  for (const v of views) {
+    v.input.write('q')
+    await v.running
+  }
+  const per = views.map((v) => v.total / CHANGES)
+  console.log(`live view of a CIB file, CPU per redraw (read, render, frame; in-process, ${CHANGES} changes each): ${views.map((v, k) => `${v.label} ${per[k].toFixed(1)} ms`).join(', ')}${views.length > 1 ? `, this/baseline ${(per[0] / per[1]).toFixed(2)}` : ''}`)
+}
+
+/**
  * The view of a running one-node `hakit run --crm` (loopback, its own port): the resources are
  * unmanaged (maintenance-mode) and never probed (probe_complete=false), so the daemon runs no
  * agent; their history (a start each) is loaded as a join would load it. Each change is one
@@ -254,6 +303,7 @@ try {
   if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) console.log('redraw: skipped (no script command)')
   else {
     if (!process.argv.includes('--daemon-only')) {
+      await redrawCpu(RESOURCES)
       await redrawFile(20)
       await redrawFile(RESOURCES)
     }
