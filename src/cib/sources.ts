@@ -5,10 +5,12 @@
  * directory converted on the fly.
  */
 import {spawn} from 'node:child_process'
+import {statSync} from 'node:fs'
 import {stat} from 'node:fs/promises'
 import {UserError} from '../core/errors.js'
-import {readSource, describeFsError} from '../core/read-source.js'
+import {readRegularFileSync, readSource, describeFsError} from '../core/read-source.js'
 import type {Cib} from '../formats/cib/model.js'
+import type {CibReadMemo} from '../formats/cib/xml.js'
 import type {CibSourceResolver} from './source-resolver.js'
 
 export type {CibSourceResolver} from './source-resolver.js'
@@ -41,18 +43,26 @@ export function looksLikeXml(text: string): boolean {
   return /^\s*</.test(text.replace(/^\uFEFF/, ''))
 }
 
-/** Parses text as CIB XML or crm syntax, detected by content. */
-export async function parseConfigText(text: string, file: string): Promise<{cib: Cib; kind: 'xml' | 'crm'}> {
+/** Parses text as CIB XML or crm syntax, detected by content; `memo` (XML only): see CibReadMemo. */
+export async function parseConfigText(text: string, file: string, memo?: CibReadMemo): Promise<{cib: Cib; kind: 'xml' | 'crm'}> {
   if (looksLikeXml(text)) {
     const {parseCibXml} = await import('../formats/cib/xml.js')
-    return {cib: parseCibXml(text, file), kind: 'xml'}
+    return {cib: parseCibXml(text, file, memo), kind: 'xml'}
   }
   const {parseCrm} = await import('../formats/crm/parse.js')
   return {cib: parseCrm(text, file), kind: 'crm'}
 }
 
-/** Loads a CIB from a file path, `-`, or a registered source kind. */
-export async function loadCib(spec: string): Promise<LoadedCib> {
+/**
+ * Loads a CIB from a file path, `-`, or a registered source kind. `memo`: a reader that reads the
+ * same file again and again (the live view) reuses what did not change; see CibReadMemo.
+ */
+export async function loadCib(spec: string, memo?: CibReadMemo): Promise<LoadedCib> {
+  // a reader that reads one file on every change (the live view): a regular file in one go
+  if (memo && spec !== '-' && statSync(spec, {throwIfNoEntry: false})?.isFile()) {
+    const {file, text} = readRegularFileSync(spec)
+    return {...(await parseConfigText(text, file, memo)), label: file}
+  }
   if (spec !== '-') {
     let info: {isDirectory: boolean} | undefined
     try {
@@ -66,7 +76,7 @@ export async function loadCib(spec: string): Promise<LoadedCib> {
     if (info?.isDirectory) throw new UserError(`${spec}: is a directory; expected a CIB XML or crm file`)
   }
   const {file, text} = await readSource(spec)
-  const parsed = await parseConfigText(text, file)
+  const parsed = await parseConfigText(text, file, memo)
   return {...parsed, label: file}
 }
 

@@ -9,6 +9,7 @@ import {statSync, watch as watchFile} from 'node:fs'
 import type {ChalkInstance} from 'chalk'
 import type {Cib} from '../formats/cib/model.js'
 import type {CrmWatchEvent} from '../runtime/crm/socket.js'
+import type {WatchedCib} from '../runtime/crm/watched-cib.js'
 import type {StatusOptions} from '../runtime/crm/status-view.js'
 import {colorLevelFor, makeChalk} from './color.js'
 
@@ -96,12 +97,31 @@ export function fileSource(path: string, read: () => Promise<Cib>): LiveSource {
   }
 }
 
+/**
+ * The running cluster: the daemon streams its CIB (whole, then each change as one operation),
+ * so a redraw applies the change instead of reading the whole CIB; `read` (the whole CIB over
+ * the socket) serves a daemon that does not stream, or a change that does not follow.
+ */
 export function socketSource(socket: string, read: () => Promise<Cib>): LiveSource {
+  let watched: WatchedCib | undefined
   return {
-    read,
+    async read() {
+      const held = watched?.current()
+      if (held) return held
+      // read whole: an older daemon's CIB is only shown (read-only); a streamed one is changed in place
+      if (!watched?.streaming) return read()
+      const own = structuredClone(await read())
+      watched.reset(own)
+      return watched.current() ?? own
+    },
     async subscribe(onChange, onEnd) {
       const {watchCrm} = await import('../runtime/crm/socket.js')
-      return watchCrm(socket, onChange, onEnd)
+      const {WatchedCib} = await import('../runtime/crm/watched-cib.js')
+      const stream = (watched = new WatchedCib())
+      return watchCrm(socket, (event) => {
+        stream.accept(event)
+        onChange(event)
+      }, onEnd, true)
     },
   }
 }

@@ -1,3 +1,4 @@
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
 import {constants, type FileHandle, open, stat} from 'node:fs/promises'
 import {UserError} from './errors.js'
 
@@ -47,6 +48,46 @@ export async function readSourceBytes(file: string, limit = MAX_SOURCE_BYTES): P
     throw new UserError(`${file}: ${describeFsError(error)}`)
   } finally {
     await handle.close().catch(() => {})
+  }
+}
+
+/**
+ * readSource for a regular file, without handing each step to the thread pool: for a reader that
+ * reads one file again on every change of it (crm status's live view), where a loaded machine
+ * makes every round trip between threads cost. Same refusals and messages as readSource.
+ */
+export function readRegularFileSync(file: string, limit = MAX_SOURCE_BYTES): SourceText {
+  let fd: number
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
+  } catch (error) {
+    throw new UserError(`${file}: ${describeFsError(error)}`)
+  }
+  try {
+    const info = fstatSync(fd)
+    if (info.isDirectory()) throw new UserError(`${file}: is a directory, expected a file`)
+    if (!info.isFile()) throw new UserError(`${file}: is a ${kindOf(info)}, expected a regular file`)
+    // the size stat gives, and one byte more to see a file that grew meanwhile
+    let bytes = Buffer.allocUnsafe(Math.min(info.size, limit) + 1)
+    let total = 0
+    for (;;) {
+      if (total === bytes.length) {
+        if (total > limit) throw tooLarge(file, bytes, limit, 'file')
+        const bigger = Buffer.allocUnsafe(Math.min(bytes.length * 2, limit + 1))
+        bytes.copy(bigger, 0, 0, total)
+        bytes = bigger
+      }
+      const n = readSync(fd, bytes, total, bytes.length - total, null)
+      if (n === 0) break
+      total += n
+    }
+    if (total > limit) throw tooLarge(file, bytes.subarray(0, total), limit, 'file')
+    return {file, text: decodeText(file, bytes.subarray(0, total))}
+  } catch (error) {
+    if (error instanceof UserError) throw error
+    throw new UserError(`${file}: ${describeFsError(error)}`)
+  } finally {
+    closeSync(fd)
   }
 }
 

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, test} from 'node:test'
 import {UserError} from '../../src/core/errors.js'
-import {readSource, readSourceBytes} from '../../src/core/read-source.js'
+import {readRegularFileSync, readSource, readSourceBytes} from '../../src/core/read-source.js'
 import {runCli} from '../helpers/cli.js'
 
 const work = mkdtempSync(join(tmpdir(), `hakit-read-${process.pid}-`))
@@ -35,6 +35,20 @@ test('what is read is bounded: past the limit names the position where it was cr
   // a file whose size stat cannot be trusted (/proc says 0) is still read, and only up to the limit
   assert.match((await readSource('/proc/self/status')).text, /^Name:/m)
   assert.match(await refusal(readSourceBytes('/proc/self/status', 10)), /status:1:11: file is too large/)
+})
+
+test('the live view\'s synchronous reader reads and refuses as readSource does', async () => {
+  const files: Record<string, string | Buffer> = {plain: 'ab\ncdef\n', binary: Buffer.from('ab\n\0c'), latin1: Buffer.from([0x61, 0x0a, 0xe9, 0x0a]), empty: ''}
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(work, name), content)
+  const sync = (file: string) => refusal((async () => readRegularFileSync(file))())
+  for (const file of [...Object.keys(files).map((f) => join(work, f)), work, '/dev/zero', join(work, 'missing')]) {
+    assert.equal(await sync(file), await refusal(readSource(file)), file)
+  }
+  assert.equal(readRegularFileSync(join(work, 'plain')).text, 'ab\ncdef\n')
+  assert.equal(readRegularFileSync(join(work, 'empty')).text, '')
+  assert.match(await refusal((async () => readRegularFileSync(join(work, 'plain'), 5))()), /plain:2:3: file is too large: it goes past the 5-byte limit here$/)
+  // a size stat cannot be trusted: still read whole
+  assert.match(readRegularFileSync('/proc/self/status').text, /^Name:.*\n[^]*VmRSS/m)
 })
 
 test('a pipe (/dev/stdin fed by a pipe, as with <(…)) is read like standard input', () => {

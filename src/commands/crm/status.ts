@@ -58,10 +58,13 @@ ENVIRONMENT
     } as const
     const {readAdminCib} = await import('../../cli/crm-admin.js')
     if (!flags['one-shot'] && format === 'text' && process.stdout.isTTY && process.stdin.isTTY) {
-      const {resolveAdminTarget} = await import('../../runtime/crm/admin/apply.js')
+      const {resolveAdminTarget, loadTarget} = await import('../../runtime/crm/admin/apply.js')
+      const {CibReadMemo} = await import('../../formats/cib/xml.js')
       const live = await import('../../cli/crm-status-live.js')
       const target = await resolveAdminTarget(flags.cib, flags.socket)
-      const read = () => readAdminCib(flags)
+      // every redraw reads the whole CIB again: the memo re-reads only what changed
+      const memo = new CibReadMemo()
+      const read = () => loadTarget(target, memo)
       await live.runLiveStatus(target.kind === 'file' ? live.fileSource(target.path, read) : live.socketSource(target.socket, read), options)
       return
     }

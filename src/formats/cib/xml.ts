@@ -18,6 +18,7 @@ import type {
   Constraint,
   Group,
   LocationConstraint,
+  LrmOperation,
   LrmResource,
   Node,
   NodeState,
@@ -54,8 +55,12 @@ export interface XmlElement {
  * when it finds a problem, fast-xml-parser's validator names it precisely.
  */
 export function parseXmlTree(text: string, file: string): XmlElement {
+  return scanXml(text, file)
+}
+
+function scanXml(text: string, file: string, memo?: CibReadMemo): XmlElement {
   try {
-    return new XmlScanner(text).document()
+    return new XmlScanner(text, memo).document()
   } catch (error) {
     if (!(error instanceof XmlSyntaxError)) throw error
     // The validator names most problems better; it knows nothing of our depth and character limits.
@@ -111,6 +116,120 @@ function positionOf(text: string, offset: number): {line: number; column: number
   return {line, column: offset - before.lastIndexOf('\n')}
 }
 
+/**
+ * What reading a CIB that keeps changing a little can reuse from the previous read: crm status's
+ * live view reads the whole CIB again on every change, and mostly one resource's history changed.
+ * The big repeated elements (resources, executor histories) of the last read are remembered in
+ * document order with their place in its text; an element of the new text that is, character
+ * for character, one of the next few remembered ones is neither scanned nor turned into a model
+ * again: the read returns the same objects as before. So a CIB read with a memo shares objects
+ * with the reads before and after it: only a reader that never changes what it gets may use one.
+ * Comparing with the element expected next (equal lengths first) costs far less than hashing
+ * every element's text; an element inserted, changed or removed only shifts the expectation.
+ */
+export class CibReadMemo {
+  private static readonly NAMES = ['lrm_resource', 'primitive', 'group', 'clone', 'master']
+  /** How far ahead of the expected element a match is looked for (elements removed in one change). */
+  private static readonly LOOKAHEAD = 64
+  /** The last successful read: its text and its remembered elements in document order. */
+  private previous: {text: string; seen: Seen[]} = {text: '', seen: []}
+  private text = ''
+  private current: Seen[] = []
+  /** Where in previous.seen the next element is expected. */
+  private cursor = 0
+  /** The model each remembered element was read as (primitive, group, clone or lrm_resource). */
+  private readonly models = new WeakMap<XmlElement, unknown>()
+  /** How many elements the last read took from the memo, and how many it had to read (for tests). */
+  stats = {reused: 0, read: 0}
+
+  /** The remembered element name that starts at `<` offset `at`, if any. */
+  nameAt(text: string, at: number): string | undefined {
+    const first = text.charCodeAt(at + 1)
+    // l, p, g, c, m: cheap rejection of every other element
+    if (first !== 108 && first !== 112 && first !== 103 && first !== 99 && first !== 109) return undefined
+    for (const name of CibReadMemo.NAMES) {
+      if (!text.startsWith(name, at + 1)) continue
+      const after = text.charCodeAt(at + 1 + name.length)
+      // a space, tab, CR, LF, '>' or '/' ends the name
+      if (after === 32 || after === 9 || after === 10 || after === 13 || after === 62 || after === 47) return name
+    }
+    return undefined
+  }
+
+  /**
+   * The element starting at `at` if the last read had the same text. Its text is taken up to the
+   * first closing tag of its name: when that is not where the element really ends, the text
+   * cannot equal a remembered element's, which always is one whole element.
+   */
+  recall(text: string, at: number, name: string): {el: XmlElement; end: number} | undefined {
+    const close = `</${name}>`
+    const closeAt = text.indexOf(close, at)
+    if (closeAt < 0) return undefined
+    const end = closeAt + close.length
+    const {text: before, seen} = this.previous
+    const last = Math.min(seen.length, this.cursor + CibReadMemo.LOOKAHEAD)
+    let candidate: string | undefined
+    for (let k = this.cursor; k < last; k++) {
+      const s = seen[k]!
+      if (s.end - s.at !== end - at || s.el === undefined) continue
+      candidate ??= text.slice(at, end)
+      if (candidate !== before.slice(s.at, s.end)) continue
+      this.cursor = s.after
+      this.current.push({at, end, el: s.el, after: this.current.length + 1})
+      this.stats.reused++
+      return {el: s.el, end}
+    }
+    return undefined
+  }
+
+  /** An element read anew: its place in document order now, completed by done() at its end. */
+  open(at: number): Seen {
+    const s: Seen = {at, end: at, after: 0}
+    this.current.push(s)
+    return s
+  }
+
+  done(s: Seen, end: number, el: XmlElement): void {
+    s.end = end
+    s.el = el
+    s.after = this.current.length
+    this.stats.read++
+  }
+
+  model<T>(el: XmlElement, read: (el: XmlElement) => T): T {
+    const known = this.models.get(el)
+    if (known !== undefined) return known as T
+    const model = read(el)
+    this.models.set(el, model)
+    return model
+  }
+
+  begin(text: string): void {
+    this.text = text
+    this.current = []
+    this.cursor = 0
+    this.stats = {reused: 0, read: 0}
+  }
+
+  /** The read succeeded: what it met is what the next read may reuse. */
+  commit(): void {
+    this.previous = {text: this.text, seen: this.current}
+    this.current = []
+  }
+
+  abandon(): void {
+    this.current = []
+  }
+}
+
+/** A remembered element: where it was in the text, and the index in document order after its own remembered descendants. */
+interface Seen {
+  at: number
+  end: number
+  el?: XmlElement
+  after: number
+}
+
 const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y
 const ATTRIBUTE = /\s+([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y
 const SPACE = /\s*/y
@@ -141,7 +260,10 @@ function isXmlChar(code: number): boolean {
 class XmlScanner {
   i = 0
   depth = 0
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly memo?: CibReadMemo,
+  ) {}
 
   fail(message: string, at = this.i): never {
     throw new XmlSyntaxError(message, at)
@@ -189,9 +311,20 @@ class XmlScanner {
   element(): XmlElement {
     const start = this.i
     if (++this.depth > MAX_XML_DEPTH) throw new XmlSyntaxError(`elements nested more than ${MAX_XML_DEPTH} deep`, start, true)
+    const memoName = this.memo?.nameAt(this.text, start)
+    if (memoName !== undefined) {
+      const seen = this.memo!.recall(this.text, start, memoName)
+      if (seen) {
+        this.i = seen.end
+        this.depth--
+        return seen.el
+      }
+    }
+    const seen = memoName !== undefined ? this.memo!.open(start) : undefined
     const el = this.elementBody(start)
     this.depth--
     elementOffsets.set(el, start)
+    if (seen) this.memo!.done(seen, this.i, el)
     return el
   }
 
@@ -288,6 +421,7 @@ class Reader {
   constructor(
     readonly file: string,
     readonly text?: string,
+    readonly memo?: CibReadMemo,
   ) {}
 
   /** A structural problem at element `el` (line 1, column 1 when its position is unknown). */
@@ -441,6 +575,10 @@ class Reader {
   }
 
   primitive(el: XmlElement): Primitive {
+    return this.memo ? this.memo.model(el, (e) => this.primitiveRead(e)) : this.primitiveRead(el)
+  }
+
+  primitiveRead(el: XmlElement): Primitive {
     const {id, class: cls, provider, type, description, ...rest} = el.attrs
     const p: Primitive = {
       kind: 'primitive',
@@ -466,6 +604,10 @@ class Reader {
   }
 
   group(el: XmlElement): Group {
+    return this.memo ? this.memo.model(el, (e) => this.groupRead(e)) : this.groupRead(el)
+  }
+
+  groupRead(el: XmlElement): Group {
     const {id, description, ...rest} = el.attrs
     const g: Group = {kind: 'group', id: id ?? this.need(el, 'id'), metaAttributes: [], children: []}
     if (description !== undefined) g.description = description
@@ -480,6 +622,10 @@ class Reader {
   }
 
   clone(el: XmlElement): Clone {
+    return this.memo ? this.memo.model(el, (e) => this.cloneRead(e)) : this.cloneRead(el)
+  }
+
+  cloneRead(el: XmlElement): Clone {
     const {id, description, ...rest} = el.attrs
     const metaAttributes: NvSet[] = []
     const instanceAttributes: NvSet[] = []
@@ -604,6 +750,10 @@ class Reader {
   }
 
   lrmResource(el: XmlElement): LrmResource {
+    return this.memo ? this.memo.model(el, (e) => this.lrmResourceRead(e)) : this.lrmResourceRead(el)
+  }
+
+  lrmResourceRead(el: XmlElement): LrmResource {
     const {id, class: cls, provider, type, ...rest} = el.attrs
     const r: LrmResource = {id: id ?? this.need(el, 'id'), class: cls ?? '', type: type ?? '', operations: []}
     if (provider !== undefined) r.provider = provider
@@ -654,8 +804,18 @@ export function readXmlFragment(el: XmlElement, file: string, text?: string): Xm
 }
 
 /** Reads CIB XML text into the model; bad XML or structure → UserError naming the file (and line:col for syntax). */
-export function parseCibXml(text: string, file: string): Cib {
-  return new Reader(file, text).cib(parseXmlTree(text, file))
+export function parseCibXml(text: string, file: string, memo?: CibReadMemo): Cib {
+  if (!memo) return new Reader(file, text).cib(parseXmlTree(text, file))
+  memo.begin(text)
+  try {
+    const cib = new Reader(file, text, memo).cib(scanXml(text, file, memo))
+    memo.commit()
+    return cib
+  } catch {
+    memo.abandon()
+    // reused elements carry positions in an earlier text: a plain read names the right place
+    return parseCibXml(text, file)
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -711,10 +871,11 @@ function reserveIds(cib: Cib, ids: IdAllocator): void {
 
 class Writer {
   readonly ids = new IdAllocator()
-  out: string[] = []
+  /** What is written so far, a line at a time with its newline (appending is cheaper than joining thousands of lines). */
+  text = ''
 
   line(depth: number, text: string): void {
-    this.out.push(`${'  '.repeat(depth)}${text}`)
+    this.text += indent(depth) + text + '\n'
   }
 
   open(depth: number, name: string, attrs: Record<string, string | undefined>, hasChildren: boolean): void {
@@ -901,7 +1062,7 @@ class Writer {
       for (const r of s.lrmResources) {
         this.open(depth + 3, 'lrm_resource', {id: r.id, class: r.class, provider: r.provider, type: r.type, ...r.otherAttributes}, r.operations.length > 0)
         if (r.operations.length === 0) continue
-        for (const op of r.operations) this.open(depth + 4, 'lrm_rsc_op', orderIdFirst({...op.attributes, id: op.id, operation: op.operation}), false)
+        for (const op of r.operations) this.line(depth + 4, `<lrm_rsc_op${operationAttrText(op)}/>`)
         this.close(depth + 3, 'lrm_resource')
       }
       this.line(depth + 2, '</lrm_resources>')
@@ -918,10 +1079,11 @@ class Writer {
   }
 
   section(depth: number, name: string, body: () => void): void {
-    const start = this.out.length
+    const start = this.text.length
     this.line(depth, `<${name}>`)
+    const opened = this.text.length
     body()
-    if (this.out.length === start + 1) this.out[start] = `${'  '.repeat(depth)}<${name}/>`
+    if (this.text.length === opened) this.text = `${this.text.slice(0, start)}${indent(depth)}<${name}/>\n`
     else this.close(depth, name)
   }
 
@@ -955,7 +1117,7 @@ class Writer {
     })
     this.raw(1, cib.otherSections, 'cib')
     this.line(0, '</cib>')
-    return this.out.join('\n') + '\n'
+    return this.text
   }
 }
 
@@ -974,6 +1136,34 @@ function orderIdFirst(attrs: Record<string, string | undefined>): Record<string,
   return {id, ...rest}
 }
 
+/**
+ * An lrm_rsc_op's attributes as attrText(orderIdFirst({...attributes, id, operation})) writes
+ * them — id first, then the recorded ones in their order, operation in its place (else last) —
+ * without the two copies of a 17-attribute object: a CIB's status is mostly these, and every
+ * replicated change prints the whole CIB for its digest.
+ */
+const INDENTS = Array.from({length: 16}, (_, depth) => '  '.repeat(depth))
+function indent(depth: number): string {
+  return INDENTS[depth] ?? '  '.repeat(depth)
+}
+
+function operationAttrText(op: LrmOperation): string {
+  let s = ` id="${escapeAttr(op.id)}"`
+  let operationWritten = false
+  const a = op.attributes
+  for (const k in a) {
+    if (k === 'id') continue
+    let v: string | undefined = a[k]
+    if (k === 'operation') {
+      v = op.operation
+      operationWritten = true
+    }
+    if (v !== undefined) s += ` ${k}="${escapeAttr(v)}"`
+  }
+  if (!operationWritten) s += ` operation="${escapeAttr(op.operation)}"`
+  return s
+}
+
 function attrText(attrs: Record<string, string | undefined>): string {
   let s = ''
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) s += ` ${k}="${escapeAttr(v)}"`
@@ -985,7 +1175,7 @@ export function printConfigElementXml(item: Resource | Constraint): string {
   const w = new Writer()
   if (item.kind === 'primitive' || item.kind === 'group' || item.kind === 'clone') w.resource(0, item)
   else w.constraint(0, item)
-  return w.out.join('\n') + '\n'
+  return w.text
 }
 
 /** One attribute set wrapped in its section (`<rsc_defaults>`, `<op_defaults>`, `<crm_config>`), for crm `xml` statements. */
@@ -994,7 +1184,7 @@ export function printDefaultsSetXml(section: 'crm_config' | 'rsc_defaults' | 'op
   w.line(0, `<${section}>`)
   w.nvset(1, section === 'crm_config' ? 'cluster_property_set' : 'meta_attributes', set, idBase)
   w.line(0, `</${section}>`)
-  return w.out.join('\n') + '\n'
+  return w.text
 }
 
 /** Writes the model as CIB XML, filling in readable ids where the model has none. */

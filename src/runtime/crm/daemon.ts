@@ -28,6 +28,7 @@ import {HbMessage} from '../messaging/message.js'
 import {LocalExecutor} from '../executor/executor.js'
 import type {Executor, OpRequest, OpResult, RecurringHandle} from '../executor/types.js'
 import {cibVersion, formatVersion, normalizeCib, type CibOp} from './cib-ops.js'
+import {eventForCibWatcher, type ReplicaChange} from './watched-cib.js'
 import {CibStore} from './cib-store.js'
 import {loadCrmDaemonConfig, type CrmDaemonConfig, type CrmDaemonOptions} from './config.js'
 import {Controller} from './controller.js'
@@ -139,8 +140,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     paths: {heartbeatConfigDir: config.configDir, ...(process.env.HAKIT_FENCE_AGENT_DIR ? {fenceDir: process.env.HAKIT_FENCE_AGENT_DIR} : {})},
   })
   const machine = new CrmNode({localNode: config.node, nodes: config.nodes, dcVersion: version, dcDeadtimeMs: options.dcDeadtimeMs}, cib)
-  /** crm status live views subscribed over the socket (the watch request) */
-  const watchers = new Set<(event: CrmWatchEvent) => void>()
+  /** crm status live views subscribed over the socket (the watch request); `sent`: the CIB version a CIB watcher holds */
+  const watchers = new Set<{send: (event: CrmWatchEvent) => void; withCib: boolean; sent?: string}>()
   const controller = new Controller({localNode: config.node, controllerUuid: randomUUID()})
   let controllerActive = false
   let finished = false
@@ -219,8 +220,9 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           if (shutdownWanted && a.dc && a.dc !== config.node && a.state === 'not-dc') sendController(a.dc, {kind: 'shutdown-request'})
           break
         case 'cib-changed':
+          // the live views first: the controller's planning can take a while on a large CIB
+          notifyWatchers({change: a.change && {...a.change, to: a.version}})
           if (controllerActive) controllerFeed({type: 'cib-changed', cib: structuredClone(machine.cib)})
-          notifyWatchers()
           break
         case 'reply':
           replies.get(a.id)?.({ok: a.ok, ...(a.error ? {error: a.error} : {}), ...(a.version ? {version: formatVersion(a.version)} : {})})
@@ -541,10 +543,13 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     const snap = controllerActive ? controller.snapshot() : undefined
     return {version: formatVersion(cibVersion(machine.cib)), ...(snap ? {transition: {id: snap.transitionId, inFlight: snap.inFlight}} : {})}
   }
-  function notifyWatchers(): void {
+  /** Tells every live view; one that holds the CIB gets the change, or the whole CIB (eventForCibWatcher). */
+  function notifyWatchers(cibChanged?: {change?: ReplicaChange}): void {
     if (watchers.size === 0) return
     const event = watchEvent()
-    for (const w of watchers) w(event)
+    let xml: string | undefined
+    const whole = () => (xml ??= printCibXml(machine.cib))
+    for (const w of watchers) w.send(w.withCib ? eventForCibWatcher(w, event, cibChanged, whole) : event)
   }
   const status = (): CrmStatus => ({
     node: config.node, state: machine.state, ...(machine.dc ? {dc: machine.dc} : {}), members: [...machine.members],
@@ -556,10 +561,15 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     status,
     submit: (change: CibOp) => submit(change, 'cibadmin'),
     attribute: attributeRequestFromTools,
-    watch: (listener: (event: CrmWatchEvent) => void) => {
-      watchers.add(listener)
-      listener(watchEvent())
-      return () => watchers.delete(listener)
+    watch: (listener: (event: CrmWatchEvent) => void, withCib = false) => {
+      const watcher = {send: listener, withCib, sent: undefined as string | undefined}
+      watchers.add(watcher)
+      const event = watchEvent()
+      if (withCib) {
+        watcher.sent = event.version
+        listener({...event, cib: printCibXml(machine.cib)})
+      } else listener(event)
+      return () => watchers.delete(watcher)
     },
   }
   const servers: Server[] = []

@@ -81,8 +81,8 @@ export type CrmNodeAction =
   /** `daemon`: which of Pacemaker 1.x's daemons would have said it (the CIB manager, or the controller). */
   | {type: 'log'; level: LogLevel; text: string; daemon: 'cib' | 'crmd'}
   | {type: 'state'; state: CrmState; previous: CrmState; dc?: string}
-  /** The local replica changed. */
-  | {type: 'cib-changed'; configChanged: boolean; version: CibVersion}
+  /** The local replica changed; `change`: by that one operation from `change.from` (not given for a whole CIB). */
+  | {type: 'cib-changed'; configChanged: boolean; version: CibVersion; change?: {from: CibVersion; op: CibOp; meta: ChangeMeta}}
   | {type: 'reply'; id: string; ok: boolean; error?: string; version?: CibVersion}
   /** DC only: a tool deleted a resource's history (crm resource cleanup/refresh): the controller must forget and re-probe it. */
   | {type: 'history-deleted'; nodeId: string; rscId: string}
@@ -459,7 +459,7 @@ export class CrmNode {
     if (result.configChanged) this.persist()
     this.cibLog('debug', `Completed ${op.op} from ${origin}/${client}: version=${formatVersion(to)}`)
     this.send({crm: 'cib-update', from, to, op, meta: this.meta(origin, client), digest: cibDigest(this.cib), ...(id ? {origin, id} : {})})
-    this.out.push({type: 'cib-changed', configChanged: result.configChanged, version: to})
+    this.out.push({type: 'cib-changed', configChanged: result.configChanged, version: to, change: {from, op, meta: this.meta(origin, client)}})
     if (op.op === 'lrm-delete') this.out.push({type: 'history-deleted', nodeId: op.id, rscId: op.resource})
     if (id && origin === this.localNode) this.out.push({type: 'reply', id, ok: true, version: to})
   }
@@ -503,7 +503,7 @@ export class CrmNode {
       this.send({crm: 'resync-request', version: msg.from}, from)
     }
     if (configChanged) this.persist()
-    this.out.push({type: 'cib-changed', configChanged, version: msg.to})
+    this.out.push({type: 'cib-changed', configChanged, version: msg.to, change: {from: msg.from, op: msg.op, meta: msg.meta}})
     this.resolvePending(msg.origin, msg.id)
   }
 

@@ -11,13 +11,16 @@
  *                                          agents' tools (attrd_updater, crm_attribute), through attrd
  *   {"op":"watch"}                      → one {"ok":true,"watch":{…}} line now and one on every CIB change,
  *                                         the connection kept open (crm_mon's live view)
+ *   {"op":"watch","cib":true}           → the same, and the events carry the CIB: the whole of it (`cib`, XML)
+ *                                         first, then each change as the operation every replica applies
+ *                                         (`change`), the whole again when a change is not one operation
  * The socket is mode 0600: only the daemon's user (root) may change the CIB.
  */
 import {createConnection, type Server} from 'node:net'
 import {join} from 'node:path'
 import {UserError} from '../../core/errors.js'
 import {listenLineSocket} from '../line-socket.js'
-import {VERSION_CONFLICT, type CibOp} from './cib-ops.js'
+import {VERSION_CONFLICT, type ChangeMeta, type CibOp} from './cib-ops.js'
 import type {AttributeEntry, AttributeLifetime} from '../executor/types.js'
 
 /** CRM_EX_OLD: cibadmin's exit code when the CIB moved on under a change. */
@@ -58,36 +61,61 @@ export type AttributeRequest =
 export type AttributeAnswer = {value?: string; entries?: AttributeEntry[]}
 
 
-/** What a watcher is told on every change: the CIB version and, on the DC, the transition in progress. */
+/**
+ * What a watcher is told on every change: the CIB version and, on the DC, the transition in progress.
+ * A watcher that asked for the CIB also gets it: `cib` (the whole CIB's XML) or `change` (what turns
+ * the CIB it was sent last into this version; applyCibOp with `meta`, then the version `to`).
+ */
 export interface CrmWatchEvent {
   version: string
   transition?: {id: number; inFlight: string[]}
+  cib?: string
+  change?: CibChange
 }
 
-export type CrmRequest = {op: 'query'} | {op: 'status'} | {op: 'submit'; change: CibOp} | {op: 'attribute'; request: AttributeRequest} | {op: 'watch'}
+/** One replicated change: applied to the CIB at version `from`, it gives the CIB at version `to`. */
+export interface CibChange {
+  from: string
+  to: string
+  op: CibOp
+  meta: ChangeMeta
+}
+
+export type CrmRequest = {op: 'query'} | {op: 'status'} | {op: 'submit'; change: CibOp} | {op: 'attribute'; request: AttributeRequest} | {op: 'watch'; cib?: boolean}
 
 export interface CrmBackend {
   query(): string
   status(): CrmStatus
   submit(change: CibOp): Promise<{ok: boolean; error?: string; version?: string}>
   attribute?(request: AttributeRequest): Promise<AttributeAnswer>
-  /** Calls the listener now and on every CIB change; returns the unsubscribe function. */
-  watch?(listener: (event: CrmWatchEvent) => void): () => void
+  /** Calls the listener now and on every CIB change (with the CIB when `withCib`); returns the unsubscribe function. */
+  watch?(listener: (event: CrmWatchEvent) => void, withCib?: boolean): () => void
 }
 
 type Wire = {ok: true; xml?: string; status?: CrmStatus; version?: string; watch?: CrmWatchEvent} & AttributeAnswer | {ok: false; error: string}
 
 export async function startCrmSocket(path: string, backend: CrmBackend): Promise<Server> {
   return listenLineSocket(path, {dirMode: 0o755, idleTimeoutMs: 120_000, maxRequest: MAX_REQUEST}, (line, socket) => {
-    if (/"op"\s*:\s*"watch"/.test(line) && backend.watch) {
+    const watch = /"op"\s*:\s*"watch"/.test(line) ? parseWatchRequest(line) : undefined
+    if (watch && backend.watch) {
       // a watcher keeps its connection: one line per change until it goes away
       socket.setTimeout(0)
-      const stop = backend.watch((event) => socket.write(JSON.stringify({ok: true, watch: event}) + '\n'))
+      const withCib = watch.cib === true
+      const stop = backend.watch((event) => socket.write(JSON.stringify({ok: true, watch: event}) + '\n'), withCib)
       socket.on('close', stop)
       return undefined
     }
     return answer(line, backend)
   })
+}
+
+function parseWatchRequest(line: string): Extract<CrmRequest, {op: 'watch'}> | undefined {
+  try {
+    const request = JSON.parse(line) as CrmRequest
+    return request.op === 'watch' ? request : undefined
+  } catch {
+    return undefined
+  }
 }
 
 async function answer(line: string, backend: CrmBackend): Promise<Wire> {
@@ -145,14 +173,14 @@ export async function crmRequest(path: string, request: CrmRequest, timeoutMs = 
  * Subscribes to the daemon's changes: onEvent for the first state and every change after it.
  * Resolves once subscribed; returns the function that ends the subscription.
  */
-export async function watchCrm(path: string, onEvent: (event: CrmWatchEvent) => void, onEnd: (error?: Error) => void): Promise<() => void> {
+export async function watchCrm(path: string, onEvent: (event: CrmWatchEvent) => void, onEnd: (error?: Error) => void, withCib = false): Promise<() => void> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(path)
     let buffer = ''
     let subscribed = false
     socket.setEncoding('utf8')
     socket.on('connect', () => {
-      socket.write(JSON.stringify({op: 'watch'}) + '\n')
+      socket.write(JSON.stringify({op: 'watch', ...(withCib ? {cib: true} : {})}) + '\n')
       subscribed = true
       resolve(() => socket.destroy())
     })

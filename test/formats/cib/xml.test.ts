@@ -139,3 +139,17 @@ test('elements hakit does not model are kept verbatim and survive XML and crm ro
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('an executor history entry is written id first, then its attributes in their order, the operation in its place (else last)', () => {
+  const cib = emptyCib()
+  cib.status = [{id: '1', uname: 'n1', attributes: {id: '1', uname: 'n1'}, transientAttributes: [], lrmResources: [{id: 'd', class: 'ocf', provider: 'pacemaker', type: 'Dummy', operations: [
+    {id: 'd_last_0', operation: 'start', attributes: {operation_key: 'd_start_0', operation: 'stale', 'call-id': '3', id: 'stale-id', 'exit-reason': 'a "quoted" <reason> & more'}},
+    {id: 'd_monitor_10000', operation: 'monitor', attributes: {'call-id': '4', interval: '10000'}},
+  ]}]}]
+  const lines = printCibXml(cib).split('\n').filter((l) => l.includes('<lrm_rsc_op'))
+  assert.deepEqual(lines.map((l) => l.trim()), [
+    '<lrm_rsc_op id="d_last_0" operation_key="d_start_0" operation="start" call-id="3" exit-reason="a &quot;quoted&quot; &lt;reason&gt; &amp; more"/>',
+    '<lrm_rsc_op id="d_monitor_10000" call-id="4" interval="10000" operation="monitor"/>',
+  ])
+  assert.deepEqual(parseCibXml(printCibXml(cib), 'x').status[0]!.lrmResources[0]!.operations[0]!.attributes['exit-reason'], 'a "quoted" <reason> & more')
+})

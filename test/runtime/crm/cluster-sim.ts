@@ -46,6 +46,8 @@ export interface SimOptions {
   fragmentBytes?: number
   /** Initial CIB for a node's first start. */
   initialCib?: (node: string) => Cib
+  /** Sees every action a node's machine gives, with that node's replica as it is after them. */
+  observe?: (node: string, action: CrmNodeAction, cib: Cib) => void
 }
 
 export class CrmSim {
@@ -156,6 +158,7 @@ export class CrmSim {
   private apply(n: SimNode, actions: CrmNodeAction[]): void {
     const [lo, hi] = this.options.delay ?? [1, 5]
     for (const a of actions) {
+      if (this.options.observe && n.machine) this.options.observe(n.name, a, n.machine.cib)
       switch (a.type) {
         case 'send': {
           // small fragments, so whole CIBs travel in pieces as large ones do on real media

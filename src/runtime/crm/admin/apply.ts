@@ -4,6 +4,7 @@
  * local socket as the same CibOps every replica applies).
  */
 import type {Cib} from '../../../formats/cib/model.js'
+import type {CibReadMemo} from '../../../formats/cib/xml.js'
 import {applyCibOp, cibVersion, ctimeString, formatVersion, setCibVersion, VERSION_CONFLICT} from '../cib-ops.js'
 import type {AdminEdit} from './edit.js'
 
@@ -17,10 +18,11 @@ export async function resolveAdminTarget(cibFlag: string | undefined, socketFlag
   return {kind: 'live', socket: resolveCrmSocket(socketFlag, env)}
 }
 
-export async function loadTarget(target: AdminTarget): Promise<Cib> {
+/** The target's CIB; `memo` for a reader that reads it again on every change (see CibReadMemo). */
+export async function loadTarget(target: AdminTarget, memo?: CibReadMemo): Promise<Cib> {
   if (target.kind === 'file') {
     const {loadCib} = await import('../../../cib/sources.js')
-    return (await loadCib(target.path)).cib
+    return (await loadCib(target.path, memo)).cib
   }
   const {queryLiveCibXml} = await import('../socket.js')
   const {parseCibXml} = await import('../../../formats/cib/xml.js')
@@ -33,7 +35,7 @@ export async function loadTarget(target: AdminTarget): Promise<Cib> {
     if (error instanceof UserError) throw new UserError(error.message, 102)
     throw error
   }
-  return parseCibXml(xml, 'live CIB')
+  return parseCibXml(xml, 'live CIB', memo)
 }
 
 /** The CIB file contents after an edit: configuration change ⇒ epoch+1, each status change ⇒ num_updates+1. */
