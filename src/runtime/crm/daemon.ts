@@ -505,16 +505,22 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
 
   // ---- membership and messages
   const reassembler = new Reassembler()
-  const membership = (): {type: 'membership'; live: string[]; dead: string[]} => {
+  /**
+   * `died`: the node the messaging layer has just declared dead. Only that declaration makes the cluster
+   * layer forget a node: a node still marked dead from earlier may already have spoken the CRM protocol
+   * again (its messages can arrive before its next status packet revives it), and another node's status
+   * change must not make us forget it a second time.
+   */
+  const membership = (died?: string): {type: 'membership'; live: string[]; dead: string[]} => {
     const others = config.nodes.filter((n) => n !== config.node)
     return {
       type: 'membership',
       live: others.filter((n) => ['up', 'active'].includes(cluster.nodeStatus(n) ?? 'init')),
-      dead: others.filter((n) => cluster.nodeStatus(n) === 'dead'),
+      dead: died ? [died] : [],
     }
   }
-  cluster.on('node-status', (e: {node: string}) => {
-    if (e.node !== config.node) feed(membership())
+  cluster.on('node-status', (e: {node: string; status: string}) => {
+    if (e.node !== config.node) feed(membership(e.status === 'dead' ? e.node : undefined))
   })
   cluster.on('comms-up', () => {
     cluster.setLocalStatus('active')

@@ -169,8 +169,10 @@ export class CrmNode {
           this.peers.delete(n)
           this.leaving.delete(n)
         }
-        // tell newly seen nodes what we are (a pending node elects once everyone says pending; a DC offers)
-        if (arrived.length > 0) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})})
+        // tell newly seen nodes what we are (a pending node elects once everyone says pending; a DC offers),
+        // and ask them to say what they are: we forgot them when they were reported dead, and a node that
+        // never noticed our side lose it (a partition seen from one side only) would not speak to us again
+        if (arrived.length > 0) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {}), hello: true})
         this.updateMembers()
         break
       }
@@ -623,8 +625,10 @@ export class CrmNode {
   private onAnnounce(from: string, msg: Extract<CrmMessage, {crm: 'announce'}>, previous: CrmState | 'unknown' | undefined): void {
     const restarted = msg.state === 'pending' && previous !== undefined && previous !== 'pending' && previous !== 'starting'
     // a node that starts (or restarts faster than the messaging layer noticed) learns who is here
-    // (two pending nodes answer each other once: no reply to a pending node already known as pending)
-    if (msg.state === 'pending' && !(this.state === 'pending' && previous === 'pending')) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})}, from)
+    // (two pending nodes answer each other once: no reply to a pending node already known as pending),
+    // and so does a node that asks (hello)
+    const answer = msg.hello || (msg.state === 'pending' && !(this.state === 'pending' && previous === 'pending'))
+    if (answer) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})}, from)
     if (from === this.dc && restarted) {
       this.log('warn', `Our DC node (${from}) restarted`)
       this.callElection('DC restarted')

@@ -31,7 +31,7 @@ interface SimNode {
 
 type Event =
   | {at: number; kind: 'deliver'; from: string; to: string; fields: Record<string, string>}
-  | {at: number; kind: 'membership'; node: string}
+  | {at: number; kind: 'membership'; node: string; died?: string}
   | {at: number; kind: 'tick'; node: string}
 type Pending = Event & {seq: number}
 
@@ -124,6 +124,16 @@ export class CrmSim {
   heal(): void {
     for (const n of this.nodes.values()) n.partition = 0
     this.membershipChanged()
+  }
+
+  /**
+   * `name`'s messaging layer alone declares `peer` dead (one-way loss, or `name` stalled past deadtime),
+   * and sees it alive again a detection delay later; `peer` notices nothing. Messages keep flowing.
+   */
+  blip(name: string, peer: string): void {
+    const detect = this.options.detectMs ?? 50
+    this.push({at: this.now, kind: 'membership', node: name, died: peer})
+    this.push({at: this.now + detect, kind: 'membership', node: name})
   }
 
   private membershipChanged(): void {
@@ -219,7 +229,9 @@ export class CrmSim {
         const msg = target.reassembler.accept(next.from, (k) => next.fields[k])
         if (msg) this.apply(target, target.machine.feed({type: 'message', from: next.from, msg, ...clock}))
       } else if (next.kind === 'membership') {
-        this.apply(target, target.machine.feed({type: 'membership', ...this.membershipOf(target.name), ...clock}))
+        const membership = this.membershipOf(target.name)
+        if (next.died) membership.live = membership.live.filter((n) => n !== next.died)
+        this.apply(target, target.machine.feed({type: 'membership', live: membership.live, dead: next.died ? [next.died] : membership.dead, ...clock}))
       } else {
         if (this.tickAt.get(target.name) === next.at) this.tickAt.delete(target.name)
         if (target.machine.nextDeadline() > this.now) continue
