@@ -325,6 +325,15 @@ export class CrmNode {
           this.becomeDc()
           break
         case 'lost':
+          if (this.state === 'not-dc' && this.dc && a.to !== this.dc && this.members.includes(this.dc)) {
+            // A vote from another node while our DC is alive: it may be a round that is already over
+            // (the vote arrived late, after a heal), and waiting for its winner's offer would leave us
+            // without a DC until election-timeout. The voter has our no-vote; we keep our DC. If the
+            // voter does become DC, its offer meets the two-DC rule below (discard, elect).
+            this.log('info', `Conceded to ${a.to}, keeping DC ${this.dc} until ${a.to} offers`)
+            this.election.feed({type: 'dc-found'})
+            break
+          }
           if (this.state === 'dc') this.releaseDc()
           this.setState('election')
           break

@@ -9,7 +9,7 @@ import type {Cib} from '../../../src/formats/cib/model.js'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {cibVersion, setCibVersion, type CibOp} from '../../../src/runtime/crm/cib-ops.js'
 import {CrmNode, type CrmNodeAction, type CrmNodeConfig} from '../../../src/runtime/crm/node.js'
-import {encodeCrmMessages, Reassembler} from '../../../src/runtime/crm/protocol.js'
+import {encodeCrmMessages, Reassembler, type CrmMessage} from '../../../src/runtime/crm/protocol.js'
 import {prng} from '../../helpers/prng.js'
 
 
@@ -134,6 +134,16 @@ export class CrmSim {
     const detect = this.options.detectMs ?? 50
     this.push({at: this.now, kind: 'membership', node: name, died: peer})
     this.push({at: this.now + detect, kind: 'membership', node: name})
+  }
+
+  /** A message from `from` to `to` that the network delivered late (after everything already queued on that link). */
+  inject(from: string, to: string, msg: CrmMessage): void {
+    for (const fields of encodeCrmMessages(msg, to, this.options.fragmentBytes ?? 400)) {
+      const key = `${from}>${to}`
+      const at = Math.max(this.now + 1, this.lastDelivery.get(key) ?? 0)
+      this.lastDelivery.set(key, at)
+      this.push({at, kind: 'deliver', from, to, fields})
+    }
   }
 
   private membershipChanged(): void {

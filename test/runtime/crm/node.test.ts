@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {cibDigest, cibVersion, clusterOption, formatVersion, setCibVersion} from '../../../src/runtime/crm/cib-ops.js'
+import {CRM_FEATURE_SET, DEFAULT_ELECTION_TIMEOUT_MS} from '../../../src/runtime/crm/node.js'
 import {CrmSim} from './cluster-sim.js'
 
 /** Invariants of a settled, fully connected cluster; returns the DC. */
@@ -190,6 +191,24 @@ test('a node that alone declared a peer dead (the peer noticed nothing) counts i
       sim.run()
       assertSettled(sim, `seed ${seed}: after ${who} alone lost and regained ${peer}`)
     }
+  }
+})
+
+test('a vote that arrives late (its round already over) does not take a follower away from its live DC', () => {
+  // CI's three-node heal: n1 voted against n2, lost, and followed n2; n1's vote reached n3 only after that
+  // (n3 had declared n1 dead). n3 conceded to n1 and waited for an offer n1 never sent: no DC on n3
+  // until election-timeout. With the real election-timeout here, the test fails if that wait happens.
+  for (let seed = 1; seed <= 10; seed++) {
+    const names = ['n1', 'n2', 'n3']
+    const sim = new CrmSim(names, {seed, config: {electionTimeoutMs: DEFAULT_ELECTION_TIMEOUT_MS}})
+    for (const n of names) sim.start(n)
+    sim.run()
+    const dc = assertSettled(sim, `seed ${seed} start`)
+    const [voter, follower] = names.filter((n) => n !== dc) as [string, string]
+    // a vote of the voter's that beats the follower, from a round the follower never saw
+    sim.inject(voter, follower, {crm: 'vote', round: 1, creds: {featureSet: CRM_FEATURE_SET, uptimeMs: 1e9, name: voter}})
+    sim.run(10_000)
+    assertSettled(sim, `seed ${seed}: after ${follower} got ${voter}'s late vote`)
   }
 })
 
