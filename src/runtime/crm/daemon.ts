@@ -26,8 +26,9 @@ import {DaemonLog, type DaemonLogLevel} from '../daemon-log.js'
 import {HeartbeatCluster} from '../membership/cluster.js'
 import {HbMessage} from '../messaging/message.js'
 import {LocalExecutor} from '../executor/executor.js'
-import type {Executor, OpRequest, OpResult, RecurringHandle} from '../executor/types.js'
+import {ExecStatus, type Executor, type OpRequest, type OpResult, type RecurringHandle} from '../executor/types.js'
 import {cibVersion, formatVersion, normalizeCib, type CibOp} from './cib-ops.js'
+import {resultEntries} from './history.js'
 import {CibStore} from './cib-store.js'
 import {loadCrmDaemonConfig, type CrmDaemonConfig, type CrmDaemonOptions} from './config.js'
 import {Controller} from './controller.js'
@@ -356,6 +357,11 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     executor.execute(request).then(
       (result) => {
         log('notice', `Result of ${request.action} operation for ${request.rscId} on ${config.node}: ${result.classification.text} | rc=${result.rc}`)
+        // kept by the cluster layer until the replica shows it: if this report is lost with its DC, the next join carries it
+        if (result.status !== ExecStatus.Cancelled && request.action !== 'notify') {
+          const {class: cls, provider, type} = request.agent
+          feed({type: 'executed', resource: {id: request.rscId, class: cls, ...(provider !== undefined ? {provider} : {}), type}, ops: resultEntries(result, config.node, result.transitionKey ?? request.transitionKey ?? '')})
+        }
         reportResult(result)
       },
       (error: Error) => log('error', `executor: ${error.message}`),
@@ -394,10 +400,15 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   const onController = (from: string, payload: ControllerWire): void => {
     switch (payload.kind) {
       case 'execute':
-        runLocal(payload.request)
-        break
       case 'cancel':
-        cancelLocal(payload.rscId, payload.action, payload.intervalMs)
+        // only the DC we follow gives orders: one that lost DC status (a stalled node waking up, a heal)
+        // may still send its transition's actions
+        if (from !== machine.dc) {
+          log('warn', `Discarding ${payload.kind === 'execute' ? `${payload.request.action} of ${payload.request.rscId}` : `cancel of ${payload.rscId}`} from ${from}: our DC is ${machine.dc ?? 'not known'}`)
+          break
+        }
+        if (payload.kind === 'execute') runLocal(payload.request)
+        else cancelLocal(payload.rscId, payload.action, payload.intervalMs)
         break
       case 'op-result':
         controllerFeed({type: 'op-result', node: from, result: payload.result})

@@ -5,7 +5,8 @@
  * events after a detection delay, partitions, kills, restarts from the
  * persisted CIB. No sockets, no timers: everything runs in one call.
  */
-import type {Cib} from '../../../src/formats/cib/model.js'
+import type {Cib, LrmOperation} from '../../../src/formats/cib/model.js'
+import type {LrmResourceRef} from '../../../src/runtime/crm/controller-types.js'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {cibVersion, setCibVersion, type CibOp} from '../../../src/runtime/crm/cib-ops.js'
 import {CrmNode, type CrmNodeAction, type CrmNodeConfig} from '../../../src/runtime/crm/node.js'
@@ -134,6 +135,12 @@ export class CrmSim {
     const detect = this.options.detectMs ?? 50
     this.push({at: this.now, kind: 'membership', node: name, died: peer})
     this.push({at: this.now + detect, kind: 'membership', node: name})
+  }
+
+  /** `name`'s executor finished an operation (history entries as the daemon builds them). */
+  executed(name: string, resource: LrmResourceRef, ops: LrmOperation[]): void {
+    const n = this.node(name)
+    if (n.machine) this.apply(n, n.machine.feed({type: 'executed', resource, ops, now: this.now, cpuMs: n.cpuMs}))
   }
 
   /** A message from `from` to `to` that the network delivered late (after everything already queued on that link). */

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {cibDigest, cibVersion, clusterOption, formatVersion, setCibVersion} from '../../../src/runtime/crm/cib-ops.js'
 import {CRM_FEATURE_SET, DEFAULT_ELECTION_TIMEOUT_MS} from '../../../src/runtime/crm/node.js'
+import {historyEntry} from '../../../src/runtime/crm/history.js'
 import {CrmSim} from './cluster-sim.js'
 
 /** Invariants of a settled, fully connected cluster; returns the DC. */
@@ -209,6 +210,34 @@ test('a vote that arrives late (its round already over) does not take a follower
     sim.inject(voter, follower, {crm: 'vote', round: 1, creds: {featureSet: CRM_FEATURE_SET, uptimeMs: 1e9, name: voter}})
     sim.run(10_000)
     assertSettled(sim, `seed ${seed}: after ${follower} got ${voter}'s late vote`)
+  }
+})
+
+test('a result whose report was lost with its DC reaches the next DC at join; once recorded (and cleaned up) it is not reported again', () => {
+  // Under load a stalled DC ordered a start on a follower and lost DC status before recording the result;
+  // the follower joined the next DC with the replica's view of itself, so the resource ran there unknown
+  // to the cluster (and once more elsewhere).
+  for (let seed = 1; seed <= 5; seed++) {
+    const names = ['n1', 'n2', 'n3']
+    const sim = new CrmSim(names, {seed})
+    for (const n of names) sim.start(n)
+    sim.run()
+    const dc = assertSettled(sim, `seed ${seed} start`)
+    const follower = names.find((n) => n !== dc)!
+    const history = (n: string, on: string) => sim.node(n).machine!.cib.status.find((s) => s.id === on)?.lrmResources.find((r) => r.id === 'dx')
+    const entry = historyEntry({rscId: 'dx', node: follower, task: 'start', intervalMs: 0, transitionKey: '7:3:0:lost-dc', callId: 41, rc: 0, opStatus: 0, exitReason: '', lastRcChange: 1, execTimeMs: 5, queueTimeMs: 0, opDigest: 'd'})
+    sim.executed(follower, {id: 'dx', class: 'ocf', provider: 'pacemaker', type: 'Dummy'}, [entry])
+    sim.kill(dc)
+    sim.run()
+    const next = assertSettled(sim, `seed ${seed} after the DC died`)
+    assert.equal(history(next, follower)?.operations[0]?.attributes['call-id'], '41', `seed ${seed}: the new DC knows the start on ${follower}`)
+    // a cleanup deletes it; the next join must not bring it back
+    sim.submit(next, {op: 'lrm-delete', id: follower, resource: 'dx'})
+    sim.run()
+    sim.start(dc)
+    sim.run()
+    const last = assertSettled(sim, `seed ${seed} after the old DC came back`)
+    assert.equal(history(last, follower), undefined, `seed ${seed}: the cleaned-up history stays deleted`)
   }
 })
 
