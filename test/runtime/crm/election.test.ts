@@ -43,7 +43,7 @@ test('three nodes, every first vote and no-vote of the election lost once: one w
   const uptime: Record<string, number> = {a: 300, b: 100, c: 200}
   for (const lose of [false, true]) {
     const nodes = new Map(names.map((n) => [n, new Election(n, names)]))
-    const queue: Array<{from: string; to: string; a: ElectionAction}> = []
+    const queue: Array<{from: string; to: string; a: Extract<ElectionAction, {type: 'vote' | 'no-vote'}>}> = []
     const dropped = new Set<string>()
     let won: string | undefined
     const post = (from: string, actions: ElectionAction[]) => {
