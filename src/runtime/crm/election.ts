@@ -151,10 +151,11 @@ export class Election {
     const own = this.phase === 'candidate' && this.mine ? this.mine : e.mine
     const {result, reason} = compareCredentials(e.creds, own)
     if (result > 0) {
-      // The voter beats us: it gets our no-vote, as in Pacemaker's election_count_vote. If we already
-      // conceded to someone even better we stay with that one — it out-votes the voter itself; staying
-      // silent instead left the voter waiting for us while our winner had conceded to the voter.
-      if (this.phase === 'conceded' && this.winner && compareCredentials(this.winner.creds, e.creds).result > 0) return [{type: 'no-vote', to: e.from, round: e.round}]
+      // The voter beats us; if we already conceded to someone even better, that one wins anyway: no
+      // answer. (With a consistent membership the better one out-votes the voter too; in a partial
+      // partition, where the two cannot hear each other, our no-vote would let both win and both count
+      // us for quorum.)
+      if (this.phase === 'conceded' && this.winner && compareCredentials(this.winner.creds, e.creds).result > 0) return []
       this.phase = 'conceded'
       this.winner = {name: e.from, creds: e.creds}
       this.noVotes.clear()

@@ -84,13 +84,3 @@ test('three nodes, every first vote and no-vote of the election lost once: one w
   }
 })
 
-test('a node that conceded to a strong winner still answers a weaker voter that beats it with a no-vote (it stays with its winner)', () => {
-  const b = new Election('b', ['a', 'b', 'c'])
-  b.feed({type: 'vote', from: 'c', round: 1, creds: creds('c', 500), now: 0, mine: creds('b', 100)})
-  assert.equal(b.phase, 'conceded')
-  const out = b.feed({type: 'vote', from: 'a', round: 1, creds: creds('a', 300), now: 1, mine: creds('b', 100)})
-  assert.deepEqual(out, [{type: 'no-vote', to: 'a', round: 1}], 'a gets b\'s no-vote: a must not wait for it')
-  assert.equal(b.phase, 'conceded')
-  // c, the winner, still has b's vote when it votes again
-  assert.ok(b.feed({type: 'vote', from: 'c', round: 2, creds: creds('c', 500), now: 2, mine: creds('b', 100)}).some((x) => x.type === 'no-vote' && x.to === 'c'))
-})
