@@ -6,13 +6,10 @@
 // one CPU. Targets from the issue: RSS under 100 MB, daemon CPU under 1 %.
 // No Pacemaker reference here (its lab needs root and namespaces: see
 // test/helpers/pacemaker-lab.ts). Only processes it started are ended, by PID.
-import {spawn} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {existsSync, readFileSync, readdirSync, rmSync} from 'node:fs'
+import {join} from 'node:path'
+import {loopbackCrmCluster, startCrmNodes} from './lib/crm-loopback.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name)
   return i >= 0 ? process.argv[i + 1] : fallback
@@ -23,24 +20,12 @@ if (!existsSync('/usr/lib/ocf/resource.d/pacemaker/Dummy')) {
   console.log('skipped: ocf:pacemaker:Dummy is not installed')
   process.exit(0)
 }
-const net = 100 + Math.floor(Math.random() * 150)
-const port = 20_000 + Math.floor(Math.random() * 20_000)
-const work = mkdtempSync(join(tmpdir(), 'hakit-crm-idle-'))
-const nodes = ['n1', 'n2'].map((name, i) => ({name, address: `127.0.${net}.${i + 2}`, dir: join(work, name)}))
+const {work, nodes, cibFile} = loopbackCrmCluster({
+  prefix: 'hakit-crm-idle-', key: 'hakit-crm-idle',
+  timing: ['keepalive 1', 'deadtime 10', 'warntime 5', 'initdead 20'],
+  crm: [...Array.from({length: RESOURCES}, (_, i) => `primitive d${i} ocf:pacemaker:Dummy op monitor interval=10s timeout=20s`), 'property stonith-enabled=false'],
+})
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-const cibFile = join(work, 'cluster.crm')
-writeFileSync(cibFile, [...nodes.map((n) => `node ${n.name}`),
-  ...Array.from({length: RESOURCES}, (_, i) => `primitive d${i} ocf:pacemaker:Dummy op monitor interval=10s timeout=20s`),
-  'property stonith-enabled=false'].join('\n') + '\n')
-for (const node of nodes) {
-  const etc = join(node.dir, 'ha.d')
-  mkdirSync(etc, {recursive: true})
-  mkdirSync(join(node.dir, 'run'), {recursive: true})
-  writeFileSync(join(etc, 'ha.cf'), [`logfile ${join(node.dir, 'ha-log')}`, 'keepalive 1', 'deadtime 10', 'warntime 5', 'initdead 20', `udpport ${port}`,
-    ...nodes.map((n) => `ucast lo ${n.address}`), 'crm respawn', ...nodes.map((n) => `node ${n.name}`)].join('\n') + '\n')
-  writeFileSync(join(etc, 'authkeys'), 'auth 1\n1 sha1 hakit-crm-idle\n')
-  chmodSync(join(etc, 'authkeys'), 0o600)
-}
 
 const sample = (pid) => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
@@ -51,11 +36,7 @@ const running = () => nodes.flatMap((n) => readdirSync(join(n.dir, 'run')).filte
 
 let failed = false
 try {
-  for (const node of nodes) {
-    node.proc = spawn(process.execPath, [join(root, 'bin', 'run.js'), 'run', '--crm', '--config-dir', join(node.dir, 'ha.d'), '--node', node.name,
-      '--state-dir', join(node.dir, 'state'), '--bind', node.address, '--socket', join(node.dir, 'state', 'hakit-crm.sock'), '--cib', cibFile],
-    {stdio: 'ignore', env: {...process.env, HA_VARRUN: join(node.dir, 'run')}})
-  }
+  startCrmNodes(nodes, cibFile)
   const started = Date.now()
   while (running() < RESOURCES && Date.now() - started < 120_000) await sleep(200)
   if (running() < RESOURCES) throw new Error(`only ${running()} of ${RESOURCES} resources started`)

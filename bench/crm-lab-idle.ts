@@ -5,14 +5,12 @@
 // cluster daemons (hakit: the one process; Pacemaker: corosync, pacemakerd and the six
 // pacemaker-* daemons), their own CPU, and the CPU of the agents they ran (reaped children).
 // Prints one JSON line: {hakit: [...per node], pacemaker: [...per node], seconds}.
-import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {spawnSync} from 'node:child_process'
+import {existsSync, readFileSync, readdirSync, rmSync} from 'node:fs'
+import {join} from 'node:path'
 import {pacemakerLabUnavailable, startPacemakerLab} from '../test/helpers/pacemaker-lab.js'
+import {loopbackCrmCluster, startCrmNodes} from './lib/crm-loopback.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 30)
 const TICK_MS = 10 // USER_HZ 100
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -53,25 +51,13 @@ async function measure(nodes: Array<{name: string; pids: () => number[]}>): Prom
 }
 
 async function hakit(): Promise<NodeFigures[]> {
-  const net = 100 + Math.floor(Math.random() * 150)
-  const port = 20_000 + Math.floor(Math.random() * 20_000)
-  const work = mkdtempSync(join(tmpdir(), 'hakit-crm-lab-idle-'))
-  const nodes = ['n1', 'n2'].map((name, i) => ({name, address: `127.0.${net}.${i + 2}`, dir: join(work, name), proc: undefined as ChildProcess | undefined}))
-  const cibFile = join(work, 'cluster.crm')
-  writeFileSync(cibFile, [...nodes.map((n) => `node ${n.name}`), ...GROUP.map((id) => `primitive ${id} ocf:pacemaker:Dummy op monitor interval=10s timeout=20s`),
-    `group g ${GROUP.join(' ')}`, 'location g-on-n1 g 100: n1', 'property stonith-enabled=false'].join('\n') + '\n')
+  const {work, nodes, cibFile} = loopbackCrmCluster({
+    prefix: 'hakit-crm-lab-idle-', key: 'hakit-crm-lab-idle',
+    timing: ['keepalive 750ms', 'deadtime 6600ms', 'warntime 3300ms', 'initdead 14'],
+    crm: [...GROUP.map((id) => `primitive ${id} ocf:pacemaker:Dummy op monitor interval=10s timeout=20s`), `group g ${GROUP.join(' ')}`, 'location g-on-n1 g 100: n1', 'property stonith-enabled=false'],
+  })
   try {
-    for (const node of nodes) {
-      const etc = join(node.dir, 'ha.d')
-      mkdirSync(etc, {recursive: true})
-      mkdirSync(join(node.dir, 'run'), {recursive: true})
-      writeFileSync(join(etc, 'ha.cf'), [`logfile ${join(node.dir, 'ha-log')}`, 'keepalive 750ms', 'deadtime 6600ms', 'warntime 3300ms', 'initdead 14', `udpport ${port}`,
-        ...nodes.map((n) => `ucast lo ${n.address}`), 'crm respawn', ...nodes.map((n) => `node ${n.name}`)].join('\n') + '\n')
-      writeFileSync(join(etc, 'authkeys'), 'auth 1\n1 sha1 hakit-crm-lab-idle\n')
-      chmodSync(join(etc, 'authkeys'), 0o600)
-      node.proc = spawn(process.execPath, [join(root, 'bin', 'run.js'), 'run', '--crm', '--config-dir', etc, '--node', node.name, '--state-dir', join(node.dir, 'state'),
-        '--bind', node.address, '--socket', join(node.dir, 'state', 'hakit-crm.sock'), '--cib', cibFile], {stdio: 'ignore', env: {...process.env, HA_VARRUN: join(node.dir, 'run')}})
-    }
+    startCrmNodes(nodes, cibFile)
     const running = () => readdirSync(join(nodes[0]!.dir, 'run')).filter((f) => /^Dummy-.*\.state$/.test(f)).length
     const started = Date.now()
     while (running() < GROUP.length && Date.now() - started < 120_000) await sleep(200)

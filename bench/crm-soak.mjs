@@ -17,10 +17,11 @@
 //
 // Figures depend on the host's load (other work shares the CPUs): the output states it.
 import {spawn, spawnSync} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {cpus, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {loopbackCrmCluster, startCrmNodes} from './lib/crm-loopback.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
@@ -58,24 +59,12 @@ process.on('exit', stopLoad)
 
 // ---- 1. soak on loopback
 const GROUP = ['d1', 'd2', 'd3']
-const net = 100 + Math.floor(Math.random() * 150)
-const port = 20_000 + Math.floor(Math.random() * 20_000)
-const work = mkdtempSync(join(tmpdir(), 'hakit-crm-soak-'))
-const nodes = ['n1', 'n2'].map((name, i) => ({name, address: `127.0.${net}.${i + 2}`, dir: join(work, name)}))
-const cibFile = join(work, 'cluster.crm')
-writeFileSync(cibFile, [...nodes.map((n) => `node ${n.name}`),
-  ...GROUP.map((id) => `primitive ${id} ocf:pacemaker:Dummy op monitor interval=10s timeout=20s`),
-  `group g ${GROUP.join(' ')}`, 'location g-on-n1 g 100: n1', 'property stonith-enabled=false'].join('\n') + '\n')
-for (const node of nodes) {
-  const etc = join(node.dir, 'ha.d')
-  mkdirSync(etc, {recursive: true})
-  mkdirSync(join(node.dir, 'run'), {recursive: true})
-  writeFileSync(join(etc, 'ha.cf'), [`logfile ${join(node.dir, 'ha-log')}`, `keepalive ${KEEPALIVE_MS}ms`, `deadtime ${DEADTIME_MS}ms`,
-    `warntime ${WARNTIME_MS}ms`, 'initdead 2', `udpport ${port}`, ...nodes.map((n) => `ucast lo ${n.address}`), 'crm respawn',
-    ...nodes.map((n) => `node ${n.name}`)].join('\n') + '\n')
-  writeFileSync(join(etc, 'authkeys'), 'auth 1\n1 sha1 hakit-crm-soak\n')
-  chmodSync(join(etc, 'authkeys'), 0o600)
-}
+const {work, nodes, cibFile} = loopbackCrmCluster({
+  prefix: 'hakit-crm-soak-', key: 'hakit-crm-soak',
+  timing: [`keepalive ${KEEPALIVE_MS}ms`, `deadtime ${DEADTIME_MS}ms`, `warntime ${WARNTIME_MS}ms`, 'initdead 2'],
+  crm: [...GROUP.map((id) => `primitive ${id} ocf:pacemaker:Dummy op monitor interval=10s timeout=20s`),
+    `group g ${GROUP.join(' ')}`, 'location g-on-n1 g 100: n1', 'property stonith-enabled=false'],
+})
 const holding = (node) => GROUP.filter((id) => existsSync(join(node.dir, 'run', `Dummy-${id}.state`)))
 const logOf = (node) => (existsSync(join(node.dir, 'ha-log')) ? readFileSync(join(node.dir, 'ha-log'), 'utf8') : '')
 // what a false failover leaves in a survivor's log
@@ -84,11 +73,7 @@ const FALSE_FAILOVER = /is dead|Link \S+ dead|Our DC node \(\S+\) left|state is 
 let failed = false
 const report = []
 try {
-  for (const node of nodes) {
-    node.proc = spawn(process.execPath, [join(root, 'bin', 'run.js'), 'run', '--crm', '--config-dir', join(node.dir, 'ha.d'), '--node', node.name,
-      '--state-dir', join(node.dir, 'state'), '--bind', node.address, '--socket', join(node.dir, 'state', 'hakit-crm.sock'), '--cib', cibFile],
-    {stdio: 'ignore', env: {...process.env, HA_VARRUN: join(node.dir, 'run')}})
-  }
+  startCrmNodes(nodes, cibFile)
   const started = Date.now()
   while (holding(nodes[0]).length < GROUP.length && Date.now() - started < 120_000) await sleep(100)
   if (holding(nodes[0]).length < GROUP.length) throw new Error(`the group did not start on n1 within 120 s (n1 holds ${holding(nodes[0]).join(',') || 'nothing'})`)

@@ -10,19 +10,14 @@
 // false (exit 1) when the client never saw a node it waited for.
 //
 //   node scripts/demo-cluster.mjs            (also exported: runDemoCluster())
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {bold, demoAddresses, exited, killPid, running, servicePid, showHakit, sleep, spawnHakit, startProbe, writeNodeConfig} from './demo-lib.mjs'
+import {bold, demoAddresses, demoNodes, powerCut, showHakit, sleep, spawnHakit, startProbe, stopDemo, writeNodeConfig} from './demo-lib.mjs'
 
 export async function runDemoCluster({out = (line) => console.log(line)} = {}) {
   const addrs = demoAddresses()
-  const {net, port, httpPort, vip} = addrs
-  const work = mkdtempSync(join(tmpdir(), 'hakit-demo-cluster-'))
-  const nodes = ['n1', 'n2'].map((name, i) => ({name, address: `127.0.${net}.${i + 2}`, dir: join(work, name), proc: undefined}))
-  const t0 = Date.now()
-  const stamp = () => `+${((Date.now() - t0) / 1000).toFixed(2)}s`
+  const {port, httpPort, vip} = addrs
+  const {work, nodes, t0, stamp} = demoNodes(addrs, 'hakit-demo-cluster-')
   for (const node of nodes) writeNodeConfig(node, nodes, addrs)
 
   const hakitArgs = (node) => ['run', '--legacy', '--config-dir', join(node.dir, 'ha.d'), '--node', node.name,
@@ -49,11 +44,7 @@ export async function runDemoCluster({out = (line) => console.log(line)} = {}) {
     await sleep(Math.max(0, 2500 - (Date.now() - t0)))
     out(bold(`  ${stamp()} power cut of n1 (SIGKILL its daemon and its service)`))
     const killedAt = Date.now()
-    killPid(nodes[0].proc.pid, 'SIGKILL')
-    const pid = servicePid(nodes[0])
-    if (pid) killPid(pid, 'SIGKILL')
-    await exited(nodes[0].proc)
-    rmSync(join(nodes[0].dir, 'demo-http.pid'), {force: true})
+    await powerCut(nodes[0])
     if (await waitServed('n2')) out(`  takeover: n2 serves ${Date.now() - killedAt} ms after the power cut (deadtime 500 ms)`)
     hakit(nodes[1], ['status', 'rscstatus'])
 
@@ -66,19 +57,7 @@ export async function runDemoCluster({out = (line) => console.log(line)} = {}) {
   } finally {
     await probe.stop()
     out(`  ${stamp()} stopping both daemons (SIGTERM: each releases what it holds)`)
-    for (const node of [...nodes].reverse()) {
-      if (!running(node.proc)) continue
-      killPid(node.proc.pid, 'SIGTERM')
-      const timer = setTimeout(() => killPid(node.proc.pid, 'SIGKILL'), 10_000)
-      await exited(node.proc)
-      clearTimeout(timer)
-    }
-    for (const node of nodes) {
-      const pid = servicePid(node)
-      if (pid) killPid(pid, 'SIGKILL')
-    }
-    if (process.env.HAKIT_DEMO_KEEP) out(`  kept ${work}`)
-    else rmSync(work, {recursive: true, force: true})
+    await stopDemo({nodes, work, out, graceMs: 10_000})
   }
   return probe.allServed
 }

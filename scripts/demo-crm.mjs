@@ -8,11 +8,10 @@
 // Resolves false (exit 1) when the client never saw a node it waited for.
 //
 //   node scripts/demo-crm.mjs            (also exported: runCrmDemo())
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {bold, demoAddresses, exited, killPid, running, servicePid, showHakit, sleep, spawnHakit, startProbe, writeNodeConfig} from './demo-lib.mjs'
+import {bold, demoAddresses, demoNodes, powerCut, showHakit, sleep, spawnHakit, startProbe, stopDemo, writeNodeConfig} from './demo-lib.mjs'
 
 const RESOURCE = 'svc_DemoHttp'
 
@@ -31,11 +30,8 @@ export function asHeartbeatClass(crm, spec) {
 
 export async function runCrmDemo({out = (line) => console.log(line)} = {}) {
   const addrs = demoAddresses()
-  const {net, port, httpPort, vip} = addrs
-  const work = mkdtempSync(join(tmpdir(), 'hakit-demo-crm-'))
-  const nodes = ['n1', 'n2'].map((name, i) => ({name, address: `127.0.${net}.${i + 2}`, dir: join(work, name), proc: undefined}))
-  const t0 = Date.now()
-  const stamp = () => `+${((Date.now() - t0) / 1000).toFixed(2)}s`
+  const {httpPort, vip} = addrs
+  const {work, nodes, t0, stamp} = demoNodes(addrs, 'hakit-demo-crm-')
   for (const node of nodes) writeNodeConfig(node, nodes, addrs, {deadtime: '1'})
   const socketOf = (node) => join(node.dir, 'state', 'hakit-crm.sock')
   // the commands talk to a node's daemon over its socket; CIB_file would redirect them to a file
@@ -65,11 +61,7 @@ export async function runCrmDemo({out = (line) => console.log(line)} = {}) {
 
     out(bold(`  ${stamp()} power cut of n1 (SIGKILL its daemon and its service)`))
     const cutAt = Date.now()
-    killPid(nodes[0].proc.pid, 'SIGKILL')
-    const pid = servicePid(nodes[0])
-    if (pid) killPid(pid, 'SIGKILL')
-    await exited(nodes[0].proc)
-    rmSync(join(nodes[0].dir, 'demo-http.pid'), {force: true})
+    await powerCut(nodes[0])
     if (await probe.waitServed('n2')) out(`  recovery: n2 serves ${Date.now() - cutAt} ms after the power cut (deadtime 1 s, then the DC's transition)`)
     crm(nodes[1], ['status', '-1'])
 
@@ -92,19 +84,7 @@ export async function runCrmDemo({out = (line) => console.log(line)} = {}) {
   } finally {
     await probe.stop()
     out(`  ${stamp()} stopping both daemons (SIGTERM: each stops what it runs)`)
-    for (const node of [...nodes].reverse()) {
-      if (!running(node.proc)) continue
-      killPid(node.proc.pid, 'SIGTERM')
-      const timer = setTimeout(() => killPid(node.proc.pid, 'SIGKILL'), 20_000)
-      await exited(node.proc)
-      clearTimeout(timer)
-    }
-    for (const node of nodes) {
-      const pid = servicePid(node)
-      if (pid) killPid(pid, 'SIGKILL')
-    }
-    if (process.env.HAKIT_DEMO_KEEP) out(`  kept ${work}`)
-    else rmSync(work, {recursive: true, force: true})
+    await stopDemo({nodes, work, out, graceMs: 20_000})
     out(`  CRM demo done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   }
   return probe.allServed

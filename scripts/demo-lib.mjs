@@ -2,8 +2,9 @@
 // share: the loopback addresses and files of two nodes, the HTTP client probe,
 // and ending the processes they started (by PID).
 import {spawn, spawnSync} from 'node:child_process'
-import {chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {request} from 'node:http'
+import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -16,6 +17,18 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 export function demoAddresses() {
   const net = 100 + Math.floor(Math.random() * 150)
   return {net, port: 20_000 + Math.floor(Math.random() * 20_000), httpPort: 8000 + Math.floor(Math.random() * 1000), vip: `127.0.${net}.100`}
+}
+
+/**
+ * A demo's two nodes n1 and n2 (127.0.NET.2 and .3), each with its directory
+ * in a new temp directory `work`, and `stamp()`: the time since the start.
+ */
+export function demoNodes({net}, prefix) {
+  const work = mkdtempSync(join(tmpdir(), prefix))
+  const nodes = ['n1', 'n2'].map((name, i) => ({name, address: `127.0.${net}.${i + 2}`, dir: join(work, name), proc: undefined}))
+  const t0 = Date.now()
+  const stamp = () => `+${((Date.now() - t0) / 1000).toFixed(2)}s`
+  return {work, nodes, t0, stamp}
 }
 
 /** ha.cf (extra lines added), authkeys 0600, haresources and the DemoHttp script in each node's DIR/ha.d. */
@@ -70,6 +83,36 @@ export function killPid(pid, signal) {
   } catch {
     // already gone
   }
+}
+
+/** A power cut of a node: SIGKILL of its daemon and of its service (whose pid file goes too). */
+export async function powerCut(node) {
+  killPid(node.proc.pid, 'SIGKILL')
+  const pid = servicePid(node)
+  if (pid) killPid(pid, 'SIGKILL')
+  await exited(node.proc)
+  rmSync(join(node.dir, 'demo-http.pid'), {force: true})
+}
+
+/**
+ * The end of a demo: each daemon still running gets SIGTERM (SIGKILL after
+ * graceMs), a service left behind SIGKILL; the temp directory is removed
+ * unless HAKIT_DEMO_KEEP is set.
+ */
+export async function stopDemo({nodes, work, out, graceMs}) {
+  for (const node of [...nodes].reverse()) {
+    if (!running(node.proc)) continue
+    killPid(node.proc.pid, 'SIGTERM')
+    const timer = setTimeout(() => killPid(node.proc.pid, 'SIGKILL'), graceMs)
+    await exited(node.proc)
+    clearTimeout(timer)
+  }
+  for (const node of nodes) {
+    const pid = servicePid(node)
+    if (pid) killPid(pid, 'SIGKILL')
+  }
+  if (process.env.HAKIT_DEMO_KEEP) out(`  kept ${work}`)
+  else rmSync(work, {recursive: true, force: true})
 }
 
 export const exited = (proc) => new Promise((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', resolve)))

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages hakit's tests use as judges and peers
 # (Pacemaker tools, crmsh, pcs, corosync, the real Heartbeat, resource agents,
-# drbd-utils, socat) when they are missing. Needs root and apt; elsewhere it
-# says what is missing and the tests that need those tools skip.
+# drbd-utils, socat; zsh for the zsh completion test) when they are missing.
+# Needs root and apt; elsewhere it says what is missing and the tests that
+# need those tools skip.
 set -u
-packages=(pacemaker-cli-utils pacemaker pacemaker-resource-agents fence-agents crmsh pcs corosync heartbeat resource-agents drbd-utils socat iproute2 net-tools iputils-ping)
+packages=(pacemaker-cli-utils pacemaker pacemaker-resource-agents fence-agents crmsh pcs corosync heartbeat resource-agents drbd-utils socat iproute2 net-tools iputils-ping zsh)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

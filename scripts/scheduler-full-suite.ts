@@ -11,16 +11,15 @@
  * case's features outside the basic subset, or the first differing line) and
  * full-known-failures-status.json (the first differing line of each status section).
  */
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseCibXml} from '../src/formats/cib/xml.js'
 import {schedule} from '../src/runtime/scheduler/index.js'
-import {clusterStatus} from '../src/runtime/scheduler/status-text.js'
-import {sectionLines, transitionSummaryLines} from '../test/runtime/scheduler/summary-lines.js'
+import {transitionSummaryLines} from '../test/runtime/scheduler/summary-lines.js'
+import {fullSuiteDir as suite, runFullSuite} from '../test/runtime/scheduler/full-suite-cases.js'
+import {sharedDir as shared} from '../test/helpers/cli.js'
 
 const root = new URL('..', import.meta.url).pathname
-const shared = join(root, '..', 'shared')
-const suite = join(shared, 'corpus', 'scheduler-full')
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const lib: any = await import(join(shared, 'tools', 'scheduler', 'sched-lib.mjs'))
 
@@ -30,48 +29,12 @@ const listFeature = args.includes('--list') ? args[args.indexOf('--list') + 1] :
 
 interface Row {name: string; ok: boolean; features: string[]; detail: string; current: string; revised: string}
 
-/** The first differing line of two line lists, or '' when they are equal. */
-function firstDifference(expected: string[], got: string[]): string {
-  const i = got.findIndex((l, k) => l !== expected[k])
-  if (got.length === expected.length && i < 0) return ''
-  const k = i < 0 ? got.length : i
-  return `line ${k + 1}: expected ${JSON.stringify(expected[k] ?? '(end)')}, got ${JSON.stringify(got[k] ?? '(end)')}`
-}
-
-function trimBlank(lines: string[]): string[] {
-  const out = lines.map((l) => l.trimEnd())
-  while (out.length > 0 && out[0] === '') out.shift()
-  while (out.length > 0 && out[out.length - 1] === '') out.pop()
-  return out
-}
-const rows: Row[] = []
-for (const name of readdirSync(suite).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4)).sort()) {
-  const summaryFile = join(suite, `${name}.summary`)
-  if (!existsSync(summaryFile)) continue
-  const summaryText = readFileSync(summaryFile, 'utf8')
-  const expected = transitionSummaryLines(summaryText)
-  if (expected === null) continue
-  const xml = readFileSync(join(suite, `${name}.xml`), 'utf8')
-  const parsed = lib.parseSummaryText(summaryText)
-  const features: string[] = lib.classifyCib(lib.parseXml(xml), parsed.actions, {name}).exclude
-  let detail = ''
-  let current = ''
-  let revised = ''
-  try {
-    const t = schedule(parseCibXml(xml, name))
-    current = firstDifference(sectionLines(summaryText, 'Current cluster status:') ?? [], trimBlank(clusterStatus(t.workingSet, false)))
-    revised = firstDifference(sectionLines(summaryText, 'Revised Cluster Status:') ?? [], trimBlank(clusterStatus(t.workingSet, true)))
-    const got = t.summaryLines
-    const i = got.findIndex((l, k) => l !== expected[k])
-    if (got.length !== expected.length || i >= 0) {
-      const k = i < 0 ? got.length : i
-      detail = `line ${k + 1}: expected ${JSON.stringify((expected[k] ?? '(end)').trim())}, got ${JSON.stringify((got[k] ?? '(end)').trim())}`
-    }
-  } catch (error) {
-    detail = current = revised = `threw ${(error as Error).message}`
-  }
-  rows.push({name, ok: detail === '', features, detail, current, revised})
-}
+const rows: Row[] = runFullSuite().map((o) => ({
+  name: o.name,
+  ok: o.summary === '',
+  features: lib.classifyCib(lib.parseXml(o.xml), lib.parseSummaryText(o.summaryText).actions, {name: o.name}).exclude as string[],
+  detail: o.summary, current: o.current, revised: o.revised,
+}))
 
 const byFeature = new Map<string, {total: number; ok: number; onlyThis: number}>()
 const bump = (f: string, r: Row) => {

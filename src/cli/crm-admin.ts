@@ -6,6 +6,7 @@
  */
 import {Args, Flags} from '@oclif/core'
 import {UserError} from '../core/errors.js'
+import {HakitCommand} from './base-command.js'
 import type {Cib} from '../formats/cib/model.js'
 import type {AdminEdit} from '../runtime/crm/admin/edit.js'
 
@@ -146,6 +147,38 @@ export async function runResourceAttribute(
   await runAdminEdit(flags, (cib) => (args.action === 'set' ? edit.setResourceAttribute(cib, args.resource, kind, args.name, args.value!) : edit.deleteResourceAttribute(cib, args.resource, kind, args.name)))
 }
 
+/** The positional arguments `crm node attribute|utilization` share. */
+export const nodeAttributeArgs = {
+  node: Args.string({description: 'node', required: true}),
+  action: Args.string({description: 'set, delete or show', required: true, options: ['set', 'delete', 'show', 'get']}),
+  name: Args.string({description: 'attribute name', required: true}),
+  value: Args.string({description: 'value (set)'}),
+}
+
+/**
+ * `crm node attribute|utilization NODE set|delete|show NAME [VALUE]`: show prints crm_attribute's
+ * `scope=… name=… value=…` (exit 105 when unset); set and delete change the CIB file or the live
+ * cluster. `lifetime` reboot (attributes only): the transient attribute in the status section.
+ */
+export async function runNodeAttribute(
+  kind: 'attribute' | 'utilization',
+  args: {node: string; action: string; name: string; value?: string},
+  flags: {cib?: string; socket?: string; lifetime?: string},
+  print: (text: string) => void,
+): Promise<void> {
+  const edit = await import('../runtime/crm/admin/edit.js')
+  const lifetime = (flags.lifetime ?? 'forever') as 'forever' | 'reboot'
+  const set = kind === 'attribute' ? 'instance_attributes' : 'utilization'
+  if (args.action === 'show' || args.action === 'get') {
+    const value = edit.getNodeAttribute(await readAdminCib(flags), args.node, args.name, lifetime, set)
+    if (value === undefined) throw new UserError(`node ${args.node} has no ${kind} ${args.name}`, edit.EXIT_NO_SUCH_OBJECT)
+    print(`scope=${lifetime === 'reboot' ? 'status' : 'nodes'}  name=${args.name} value=${value}`)
+    return
+  }
+  if (args.action === 'set' && args.value === undefined) throw new UserError('set needs a VALUE', 64)
+  await runAdminEdit(flags, (cib) => edit.setNodeAttribute(cib, args.node, args.name, args.action === 'set' ? args.value : undefined, lifetime, set))
+}
+
 export const CONFIGURE_HELP = `EXIT CODES
   0    committed (or nothing to change)
   1    refused (crmsh's ERROR: an id that exists, a member of another group, new verification errors, a running resource)
@@ -177,6 +210,34 @@ export function splitStatementArgv(raw: string[]): {flagArgs: string[]; words: s
     else words.push(w)
   }
   return {flagArgs, words}
+}
+
+/** The help of the statements that merge NAME=VALUE pairs into a set: property, rsc_defaults, op_defaults. */
+export function nvSetStatementDescription(what: string, keyword: string, defaultSetId: string): string {
+  return `${what} (crm configure ${keyword}): the statement in crmsh's syntax, as \`crm configure ${keyword} [ID:] NAME=VALUE…\`.
+The pairs are merged into the set with that id (default: crmsh's ${defaultSetId}); other pairs stay. The result is verified (new errors refuse the commit unless --force) and committed as one versioned change.
+
+${CONFIGURE_HELP}`
+}
+
+/**
+ * Base of the `crm configure KEYWORD …` statement commands: the statement is taken verbatim from
+ * the command line (splitStatementArgv) and committed by runConfigureStatement. A subclass gives
+ * its keyword, help texts and its statement argument's description.
+ */
+export abstract class ConfigureStatementCommand extends HakitCommand {
+  /** crmsh's keyword that begins the statement (primitive, group, …, op_defaults). */
+  static statement: string
+  static override strict = false
+  static override flags = configureFlags
+
+  async run(): Promise<void> {
+    const command = this.constructor as typeof ConfigureStatementCommand
+    const {flagArgs, words} = splitStatementArgv(this.argv)
+    // oclif's parse copies only a class's own static properties: name the inherited ones
+    const {flags} = await this.parse({args: command.args, flags: command.flags, strict: command.strict}, flagArgs)
+    await runConfigureStatement(flags, command.statement, words)
+  }
 }
 
 /** `crm configure primitive|group|…|property …`: one statement from the command line. */

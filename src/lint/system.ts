@@ -1,5 +1,6 @@
-import {accessSync, constants, readdirSync, readFileSync, statSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
+import {executableState, findExecutable, type ExecutableState} from '../core/fs-probe.js'
 
 /**
  * What the linter may look at on the machine: where resource scripts live,
@@ -49,33 +50,11 @@ function listInterfaces(): string[] | undefined {
   }
 }
 
-export type FileState = 'ok' | 'missing' | 'not-executable'
-
-function executableState(path: string): FileState {
-  try {
-    if (!statSync(path).isFile()) return 'missing'
-  } catch {
-    return 'missing'
-  }
-  try {
-    accessSync(path, constants.X_OK)
-    return 'ok'
-  } catch {
-    return 'not-executable'
-  }
-}
+export type FileState = ExecutableState
 
 /** Finds a resource script the way ResourceManager's scriptpath() does: first regular executable file wins. */
 export function findScript(view: SystemView, name: string): {state: FileState; path?: string} {
-  if (name.includes('/') || name === '' || name === '.' || name === '..') return {state: 'missing'}
-  let found: {state: FileState; path?: string} = {state: 'missing'}
-  for (const dir of view.resourceDirs) {
-    const path = join(dir, name)
-    const state = executableState(path)
-    if (state === 'ok') return {state, path}
-    if (state === 'not-executable' && found.state === 'missing') found = {state, path}
-  }
-  return found
+  return findExecutable(view.resourceDirs, name)
 }
 
 /** Every script name available in the resource directories (for did-you-mean). */

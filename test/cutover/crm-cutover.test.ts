@@ -20,50 +20,18 @@
  */
 import {test, type TestContext} from 'node:test'
 import assert from 'node:assert/strict'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {convertBundle} from '../../src/converters/bundle.js'
-import {cutoverPlan, stepCommands, type CutoverPlan, type CutoverStep} from '../../src/converters/emit/cutover.js'
-import {parseHaCf} from '../../src/formats/hacf/parse.js'
-import {parseHaresources} from '../../src/formats/haresources/parse.js'
-import {parseAuthkeys} from '../../src/formats/authkeys/parse.js'
+import {stepCommands, type CutoverPlan, type CutoverStep} from '../../src/converters/emit/cutover.js'
 import type {Cib} from '../../src/formats/cib/model.js'
 import {parseCibXml} from '../../src/formats/cib/xml.js'
 import {clusterOption} from '../../src/runtime/crm/cib-ops.js'
 import {crmStatus, queryLiveCibXml, type CrmStatus} from '../../src/runtime/crm/socket.js'
 import {schedule} from '../../src/runtime/scheduler/index.js'
-import {cutoverLabUnavailable, startCutoverLab, VIP, type CutoverLab, type LabNode, type Probe} from './lab.js'
-
-const VIP2 = '10.204.0.101'
-const HARESOURCES = `n1 IPaddr::${VIP}/24/hb0 hakitweb\nn2 IPaddr2::${VIP2}/24/hb0`
-/** Where each converted primitive must run: where v1 runs it. */
-const EXPECTED_NODE: Record<string, string> = {ip_10_204_0_100: 'n1', svc_hakitweb: 'n1', ip_10_204_0_101: 'n2'}
-const PROBE_EVERY_MS = 50
+import {cutoverLabUnavailable, startCutoverLab, VIP, type CutoverLab, type LabNode} from './lab.js'
+import {addressesInPlace, EXPECTED_NODE, HARESOURCES, outageMs, PROBE_EVERY_MS, sitePlan, startServedSite, VIP2, webPid, withLab} from './site.js'
 
 const shq = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`
-
-function outageMs(probes: Probe[]): number {
-  let total = 0
-  let downSince: number | undefined
-  for (const p of probes) {
-    if (!p.ok) downSince ??= p.start
-    else if (downSince !== undefined) {
-      total += p.start - downSince
-      downSince = undefined
-    }
-  }
-  if (downSince !== undefined) total += probes.at(-1)!.end - downSince
-  return total
-}
-
-function webPid(lab: CutoverLab, node: LabNode): string {
-  return lab.sh(node, 'cat /run/hakitweb.pid 2>/dev/null').stdout.trim()
-}
-
-function addressesInPlace(lab: CutoverLab): boolean {
-  const [n1, n2] = lab.nodes as [LabNode, LabNode]
-  return lab.hasVip(n1) && !lab.hasVip(n2) && lab.hasVip(n2, VIP2) && !lab.hasVip(n1, VIP2)
-}
 
 function legacySettled(lab: CutoverLab): boolean {
   return lab.nodes.every((node) => /resources held here: local/.test(lab.sh(node, 'hakit status').stdout))
@@ -110,26 +78,22 @@ async function startLegacyCluster(t: TestContext): Promise<{lab: CutoverLab; ser
     return undefined
   }
   const lab = await startCutoverLab(HARESOURCES)
-  const [n1, n2] = lab.nodes as [LabNode, LabNode]
-  lab.startLegacy(n1)
-  lab.startLegacy(n2)
-  await lab.waitFor('the legacy runtime to start each group on its node', 120_000, () => addressesInPlace(lab) && webPid(lab, n1) !== '' && legacySettled(lab))
-  lab.startProber(PROBE_EVERY_MS, 300)
-  await lab.waitFor('the client to be served by n1', 30_000, () => lab.probes().some((p) => p.ok && p.detail === 'n1'))
-  return {lab, servedFrom: lab.probes().find((p) => p.ok)!.start, pidBefore: webPid(lab, n1)}
+  return {lab, ...await startServedSite(lab, (node) => lab.startLegacy(node), () => legacySettled(lab))}
 }
 
-/** The site's generated plan (what MIGRATION.md prints), converted from n1's /etc/ha.d. */
-function sitePlan(lab: CutoverLab): CutoverPlan {
-  const haDir = join(lab.nodes[0]!.dir, 'ha.d')
-  const read = (f: string) => ({text: readFileSync(join(haDir, f), 'utf8'), file: join('/etc/ha.d', f)})
-  const bundle = convertBundle({
-    haresources: parseHaresources(read('haresources').text, read('haresources').file).model,
-    hacf: parseHaCf(read('ha.cf').text, read('ha.cf').file).model,
-    authkeys: parseAuthkeys(read('authkeys').text, read('authkeys').file).model,
-    expectResources: true,
-  })
-  return cutoverPlan(bundle, {dir: '/etc/ha.d'})
+/** Polls a node's live CIB until `check` holds (a generous deadline: the machine is loaded). */
+async function waitForLiveCib(lab: CutoverLab, node: LabNode, what: string, check: (cib: Cib) => boolean): Promise<Cib> {
+  let cib = await liveCib(node)
+  for (const deadline = Date.now() + 120_000; !check(cib); cib = await liveCib(node)) {
+    assert.ok(Date.now() < deadline, `no ${what} within 120 s: ${history(cib).join(', ')}\n${lab.logTail()}`)
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  return cib
+}
+
+/** A recurring monitor (not only the probe) recorded for every one of `ids`. */
+function monitored(cib: Cib, ids: string[]): boolean {
+  return ids.every((id) => history(cib).some((h) => h.startsWith(`${id} monitor/`) && !/monitor\/0@/.test(h)))
 }
 
 /**
@@ -200,24 +164,44 @@ async function cutOver(lab: CutoverLab, plan: CutoverPlan, log: string[]): Promi
   })
 }
 
+/**
+ * The plan's rollback to the legacy daemon from where the test left the cluster, and its checks:
+ * both daemons adopt their groups (nothing started, stopped or taken over), no CRM daemon is left,
+ * the web server keeps its PID, no probe fails. `label` names the rollback in the diagnostic.
+ */
+async function rollBackToLegacy(t: TestContext, lab: CutoverLab, plan: CutoverPlan, log: string[], site: {servedFrom: number; pidBefore: string}, label: string, noProbeFailed: string): Promise<void> {
+  const legacyLogBefore = lab.nodes.map((node) => lab.legacyLog(node).length)
+  const rollbackStart = Date.now()
+  await runSteps(lab, plan, plan.crmRollback, log)
+  await lab.waitFor('both legacy daemons to hold their own group', 120_000, () => legacySettled(lab))
+  const rollbackEnd = Date.now()
+  await new Promise((r) => setTimeout(r, 2000))
+  assert.ok(addressesInPlace(lab))
+  assert.equal(webPid(lab, lab.nodes[0]!), site.pidBefore, 'the web server kept its PID')
+  for (const [i, node] of lab.nodes.entries()) {
+    assert.doesNotMatch(lab.legacyLog(node).slice(legacyLogBefore[i]), /Releasing resource group|Taking over|Resources being acquired|Running \S+ .* (start|stop)$/m, `${node.name}: the legacy daemon adopted the running groups, started, stopped and took over nothing`)
+    assert.equal(await crmState(node), undefined, `no CRM daemon left on ${node.name}`)
+  }
+  const probes = (await lab.stopProber()).filter((p) => p.start >= site.servedFrom)
+  const rollback = probes.filter((p) => p.start >= rollbackStart)
+  t.diagnostic(`${label}: ${Math.round((rollbackEnd - rollbackStart) / 1000)} s, ${rollback.length} probes, ${rollback.filter((p) => !p.ok).length} failed, outage ${outageMs(rollback)} ms`)
+  assert.deepEqual(probes.filter((p) => !p.ok), [], noProbeFailed)
+  assert.ok(probes.every((p) => p.detail === 'n1'))
+}
+
 test('cut-over from hakit run --legacy to hakit run --crm, one node at a time: no failed probe, groups adopted in place, then a power failure moves the group', {timeout: 900_000}, async (t) => {
   const started = await startLegacyCluster(t)
   if (!started) return
   const {lab, servedFrom, pidBefore} = started
   const [n1, n2] = lab.nodes as [LabNode, LabNode]
   const log: string[] = []
-  try {
+  await withLab(lab, log, async () => {
     const cutoverStart = Date.now()
     await cutOver(lab, sitePlan(lab), log)
     const cutoverEnd = Date.now()
 
     // managed now: recurring monitors on every resource, where v1 ran it
-    const monitored = (c: Cib): boolean => Object.keys(EXPECTED_NODE).every((id) => history(c).some((h) => h.startsWith(`${id} monitor/`) && !/monitor\/0@/.test(h)))
-    let cib = await liveCib(n1)
-    for (const deadline = Date.now() + 120_000; !monitored(cib); cib = await liveCib(n1)) {
-      assert.ok(Date.now() < deadline, `no recurring monitor on every resource within 120 s: ${history(cib).join(', ')}\n${lab.logTail()}`)
-      await new Promise((r) => setTimeout(r, 500))
-    }
+    const cib = await waitForLiveCib(lab, n1, 'recurring monitor on every resource', (c) => monitored(c, Object.keys(EXPECTED_NODE)))
     assert.equal(clusterOption(cib, 'maintenance-mode'), 'false')
     assert.deepEqual(activeOn(cib), Object.fromEntries(Object.entries(EXPECTED_NODE).map(([id, n]) => [id, [n]])))
     const ops = history(cib)
@@ -247,84 +231,33 @@ test('cut-over from hakit run --legacy to hakit run --crm, one node at a time: n
     assert.ok(lab.hasVip(n2) && lab.hasVip(n2, VIP2))
     const served = lab.probes().filter((p) => p.start > lostAt)
     t.diagnostic(`power failure of n1 after the cut-over: the group moved to n2 (${served.filter((p) => !p.ok).length} of ${served.length} probes failed meanwhile: the failover, deadtime 4 s)`)
-  } catch (error) {
-    process.stderr.write(`${log.join('\n')}\n`)
-    throw error
-  } finally {
-    await lab.stopProber()
-    lab.stop()
-  }
+  })
 })
 
 test('rollback after the cut-over: hakit cutover --to legacy on each node, no failed probe, nothing restarted', {timeout: 900_000}, async (t) => {
   const started = await startLegacyCluster(t)
   if (!started) return
-  const {lab, servedFrom, pidBefore} = started
-  const [n1] = lab.nodes as [LabNode, LabNode]
+  const {lab} = started
   const log: string[] = []
-  try {
+  await withLab(lab, log, async () => {
     const plan = sitePlan(lab)
     await cutOver(lab, plan, log)
-    const legacyLogBefore = lab.nodes.map((node) => lab.legacyLog(node).length)
-    const rollbackStart = Date.now()
-    await runSteps(lab, plan, plan.crmRollback, log)
-    await lab.waitFor('both legacy daemons to hold their own group', 120_000, () => legacySettled(lab))
-    const rollbackEnd = Date.now()
-    await new Promise((r) => setTimeout(r, 2000))
-    assert.ok(addressesInPlace(lab))
-    assert.equal(webPid(lab, n1), pidBefore, 'the web server kept its PID')
-    for (const [i, node] of lab.nodes.entries()) {
-      assert.doesNotMatch(lab.legacyLog(node).slice(legacyLogBefore[i]), /Releasing resource group|Taking over|Resources being acquired|Running \S+ .* (start|stop)$/m, `${node.name}: the legacy daemon adopted the running groups, started, stopped and took over nothing`)
-      assert.equal((await crmState(node)), undefined, `no CRM daemon left on ${node.name}`)
-    }
-    const probes = (await lab.stopProber()).filter((p) => p.start >= servedFrom)
-    const rollback = probes.filter((p) => p.start >= rollbackStart)
-    t.diagnostic(`hakit run --crm → hakit run --legacy rollback: ${Math.round((rollbackEnd - rollbackStart) / 1000)} s, ${rollback.length} probes, ${rollback.filter((p) => !p.ok).length} failed, outage ${outageMs(rollback)} ms`)
-    assert.deepEqual(probes.filter((p) => !p.ok), [], 'no probe failed, cut-over and rollback')
-    assert.ok(probes.every((p) => p.detail === 'n1'))
-  } catch (error) {
-    process.stderr.write(`${log.join('\n')}\n`)
-    throw error
-  } finally {
-    await lab.stopProber()
-    lab.stop()
-  }
+    await rollBackToLegacy(t, lab, plan, log, started, 'hakit run --crm → hakit run --legacy rollback', 'no probe failed, cut-over and rollback')
+  })
 })
 
 test('rollback half way: n1 already on the CRM runtime, n2 still on the detached legacy daemon; back to legacy with no failed probe', {timeout: 900_000}, async (t) => {
   const started = await startLegacyCluster(t)
   if (!started) return
-  const {lab, servedFrom, pidBefore} = started
+  const {lab} = started
   const [n1] = lab.nodes as [LabNode, LabNode]
   const log: string[] = []
-  try {
+  await withLab(lab, log, async () => {
     const plan = sitePlan(lab)
     await runSteps(lab, plan, plan.toCrm.filter((s) => s.id === 'crm-detach' || s.id === 'crm-switch-n1'), log)
     assert.deepEqual((await crmState(n1))?.members, ['n1'])
-    const legacyLogBefore = lab.nodes.map((node) => lab.legacyLog(node).length)
-    const rollbackStart = Date.now()
-    await runSteps(lab, plan, plan.crmRollback, log)
-    await lab.waitFor('both legacy daemons to hold their own group', 120_000, () => legacySettled(lab))
-    const rollbackEnd = Date.now()
-    await new Promise((r) => setTimeout(r, 2000))
-    assert.ok(addressesInPlace(lab))
-    assert.equal(webPid(lab, n1), pidBefore, 'the web server kept its PID')
-    for (const [i, node] of lab.nodes.entries()) {
-      assert.doesNotMatch(lab.legacyLog(node).slice(legacyLogBefore[i]), /Releasing resource group|Taking over|Resources being acquired|Running \S+ .* (start|stop)$/m, `${node.name}: nothing started, stopped or taken over`)
-      assert.equal(await crmState(node), undefined, `no CRM daemon left on ${node.name}`)
-    }
-    const probes = (await lab.stopProber()).filter((p) => p.start >= servedFrom)
-    const rollback = probes.filter((p) => p.start >= rollbackStart)
-    t.diagnostic(`half-way rollback (n1 on the CRM runtime) to hakit run --legacy: ${Math.round((rollbackEnd - rollbackStart) / 1000)} s, ${rollback.length} probes, ${rollback.filter((p) => !p.ok).length} failed, outage ${outageMs(rollback)} ms`)
-    assert.deepEqual(probes.filter((p) => !p.ok), [], 'no probe failed')
-    assert.ok(probes.every((p) => p.detail === 'n1'))
-  } catch (error) {
-    process.stderr.write(`${log.join('\n')}\n`)
-    throw error
-  } finally {
-    await lab.stopProber()
-    lab.stop()
-  }
+    await rollBackToLegacy(t, lab, plan, log, started, 'half-way rollback (n1 on the CRM runtime) to hakit run --legacy', 'no probe failed')
+  })
 })
 
 test('three nodes: hakit cutover one node at a time while the others still run the legacy daemon; no failed probe, every group managed where it ran', {timeout: 900_000}, async (t) => {
@@ -336,13 +269,8 @@ test('three nodes: hakit cutover one node at a time while the others still run t
   const [n1, n2, n3] = lab.nodes as [LabNode, LabNode, LabNode]
   const inPlace = (): boolean => lab.nodes.every((node) => [VIP, VIP2, VIP3].every((vip, i) => lab.hasVip(node, vip) === (node === lab.nodes[i])))
   const log: string[] = []
-  try {
-    for (const node of lab.nodes) lab.startLegacy(node)
-    await lab.waitFor('the legacy runtime to start each group on its node', 120_000, () => inPlace() && webPid(lab, n1) !== '' && legacySettled(lab))
-    lab.startProber(PROBE_EVERY_MS, 300)
-    await lab.waitFor('the client to be served by n1', 30_000, () => lab.probes().some((p) => p.ok && p.detail === 'n1'))
-    const servedFrom = lab.probes().find((p) => p.ok)!.start
-    const pidBefore = webPid(lab, n1)
+  await withLab(lab, log, async () => {
+    const {servedFrom, pidBefore} = await startServedSite(lab, (node) => lab.startLegacy(node), () => legacySettled(lab), inPlace)
     const plan = sitePlan(lab)
     assert.deepEqual(plan.toCrm.map((s) => s.id), ['crm-detach', 'crm-switch-n1', 'crm-switch-n2', 'crm-switch-n3', 'crm-finish', 'crm-boot'])
     const start = Date.now()
@@ -356,12 +284,7 @@ test('three nodes: hakit cutover one node at a time while the others still run t
       assert.ok(inPlace(), `${step.id}: every address where v1 put it`)
     })
     const end = Date.now()
-    const monitored = (c: Cib): boolean => Object.keys(expected).every((id) => history(c).some((h) => h.startsWith(`${id} monitor/`) && !/monitor\/0@/.test(h)))
-    let cib = await liveCib(n3)
-    for (const deadline = Date.now() + 120_000; !monitored(cib); cib = await liveCib(n3)) {
-      assert.ok(Date.now() < deadline, `no recurring monitor on every resource within 120 s: ${history(cib).join(', ')}\n${lab.logTail()}`)
-      await new Promise((r) => setTimeout(r, 500))
-    }
+    const cib = await waitForLiveCib(lab, n3, 'recurring monitor on every resource', (c) => monitored(c, Object.keys(expected)))
     assert.deepEqual(activeOn(cib, expected), Object.fromEntries(Object.entries(expected).map(([id, n]) => [id, [n]])))
     assert.deepEqual(history(cib).filter((h) => !/ monitor\//.test(h)), [], 'only probes and monitors in the operation history')
     // a probe that finds a resource running is recorded twice, as Pacemaker does (_last_0 and _last_failure_0: it expected "not running")
@@ -375,13 +298,7 @@ test('three nodes: hakit cutover one node at a time while the others still run t
     t.diagnostic(`three nodes, hakit run --legacy → hakit run --crm: ${Math.round((end - start) / 1000)} s, ${probes.length} probes, ${failed.length} failed, outage ${outageMs(probes)} ms`)
     assert.deepEqual(failed, [], 'no probe failed')
     assert.ok(probes.every((p) => p.detail === 'n1'))
-  } catch (error) {
-    process.stderr.write(`${log.join('\n')}\n`)
-    throw error
-  } finally {
-    await lab.stopProber()
-    lab.stop()
-  }
+  })
 })
 
 /** The admin's edited conversion for the DRBD-style site: the disk (statefuldisk here, drbddisk on a real site) is a promotable clone the group follows. */
@@ -416,7 +333,7 @@ test('a DRBD-style site (a promotable disk, Stateful in place of drbd): the CRM 
   const [n1, n2] = lab.nodes as [LabNode, LabNode]
   const disk = (node: LabNode): string => lab.sh(node, 'cat /run/hakit-disk 2>/dev/null').stdout.trim()
   const log: string[] = []
-  try {
+  await withLab(lab, log, async () => {
     for (const node of lab.nodes) {
       writeFileSync(join(node.dir, 'ha.d', 'resource.d', 'statefuldisk'), `#!/bin/sh
 # statefuldisk FILE start|stop|status: the disk's role in FILE, as Stateful reads it (drbddisk: drbdadm primary/secondary)
@@ -429,14 +346,9 @@ exit 0
 `, {mode: 0o755})
       // the drbd service at boot: every node's disk is there, secondary
       writeFileSync(join(node.dir, 'run', 'hakit-disk'), 'Unpromoted\n')
-      lab.startLegacy(node)
     }
-    await lab.waitFor('the legacy runtime to start each group on its node', 120_000, () => addressesInPlace(lab) && webPid(lab, n1) !== '' && legacySettled(lab))
+    const {servedFrom, pidBefore} = await startServedSite(lab, (node) => lab.startLegacy(node), () => legacySettled(lab))
     assert.deepEqual([disk(n1), disk(n2)], ['Promoted', 'Unpromoted'])
-    lab.startProber(PROBE_EVERY_MS, 300)
-    await lab.waitFor('the client to be served by n1', 30_000, () => lab.probes().some((p) => p.ok && p.detail === 'n1'))
-    const servedFrom = lab.probes().find((p) => p.ok)!.start
-    const pidBefore = webPid(lab, n1)
     const cibFile = join(lab.dir, 'edited-cib.xml')
     writeFileSync(cibFile, promotableCibXml())
     const plan = sitePlan(lab)
@@ -444,13 +356,8 @@ exit 0
     await runSteps(lab, plan, plan.toCrm.map((s) => ({...s, commands: s.commands.map((c) => (c.run === 'hakit cutover --to crm' ? {...c, run: `hakit cutover --to crm --cib ${cibFile}`} : c))})), log)
     const end = Date.now()
     const expected: Record<string, string> = {ip_10_204_0_100: 'n1', svc_hakitweb: 'n1', ip_10_204_0_101: 'n2'}
-    const settled = (c: Cib): boolean => Object.keys(expected).every((id) => history(c).some((h) => h.startsWith(`${id} monitor/`) && !/monitor\/0@/.test(h))) &&
-      ['n1', 'n2'].every((n) => history(c).some((h) => /^disk monitor\/1[01]000@/.test(h) && h.endsWith(`@${n}`)))
-    let cib = await liveCib(n1)
-    for (const deadline = Date.now() + 120_000; !settled(cib); cib = await liveCib(n1)) {
-      assert.ok(Date.now() < deadline, `no recurring monitors within 120 s: ${history(cib).join(', ')}\n${lab.logTail()}`)
-      await new Promise((r) => setTimeout(r, 500))
-    }
+    const settled = (c: Cib): boolean => monitored(c, Object.keys(expected)) && ['n1', 'n2'].every((n) => history(c).some((h) => /^disk monitor\/1[01]000@/.test(h) && h.endsWith(`@${n}`)))
+    const cib = await waitForLiveCib(lab, n1, 'recurring monitors', settled)
     const placement = schedule(cib).placement
     const roles = Object.fromEntries(placement.filter((p) => p.resource.startsWith('disk')).map((p) => [p.current ?? '-', p.role]))
     assert.deepEqual(roles, {n1: 'Promoted', n2: 'Unpromoted'}, 'the disk Promoted where v1 made it primary')
@@ -462,11 +369,5 @@ exit 0
     const failed = probes.filter((p) => !p.ok)
     t.diagnostic(`promotable disk, hakit run --legacy → hakit run --crm: ${Math.round((end - start) / 1000)} s, ${probes.length} probes, ${failed.length} failed, outage ${outageMs(probes)} ms`)
     assert.deepEqual(failed, [], 'no probe failed')
-  } catch (error) {
-    process.stderr.write(`${log.join('\n')}\n`)
-    throw error
-  } finally {
-    await lab.stopProber()
-    lab.stop()
-  }
+  })
 })

@@ -21,34 +21,9 @@ import {test, type TestContext} from 'node:test'
 import assert from 'node:assert/strict'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {convertBundle} from '../../src/converters/bundle.js'
-import {cutoverPlan, stepCommands, type CutoverPlan, type CutoverStep} from '../../src/converters/emit/cutover.js'
-import {parseHaCf} from '../../src/formats/hacf/parse.js'
-import {parseHaresources} from '../../src/formats/haresources/parse.js'
-import {parseAuthkeys} from '../../src/formats/authkeys/parse.js'
-import {cutoverLabUnavailable, startCutoverLab, VIP, type CutoverLab, type LabNode, type Probe} from './lab.js'
-
-// n1 serves the probed web service; n2 holds a second address (IPaddr2 shorthand), so both nodes hold a group
-const VIP2 = '10.204.0.101'
-const HARESOURCES = `n1 IPaddr::${VIP}/24/hb0 hakitweb\nn2 IPaddr2::${VIP2}/24/hb0`
-/** Where each converted primitive must run: where v1 runs it. */
-const EXPECTED_NODE: Record<string, string> = {ip_10_204_0_100: 'n1', svc_hakitweb: 'n1', ip_10_204_0_101: 'n2'}
-const PROBE_EVERY_MS = 50
-
-/** Lost service: from each failed probe's launch to the launch of the next successful one, summed. */
-function outageMs(probes: Probe[]): number {
-  let total = 0
-  let downSince: number | undefined
-  for (const p of probes) {
-    if (!p.ok) downSince ??= p.start
-    else if (downSince !== undefined) {
-      total += p.start - downSince
-      downSince = undefined
-    }
-  }
-  if (downSince !== undefined) total += probes.at(-1)!.end - downSince
-  return total
-}
+import {stepCommands, type CutoverPlan, type CutoverStep} from '../../src/converters/emit/cutover.js'
+import {cutoverLabUnavailable, startCutoverLab, type CutoverLab, type LabNode} from './lab.js'
+import {addressesInPlace, EXPECTED_NODE, HARESOURCES, outageMs, PROBE_EVERY_MS, sitePlan, startServedSite, webPid, withLab} from './site.js'
 
 /** Runs one plan step on the nodes, as an admin would; returns each command's output, in order. */
 async function runStep(lab: CutoverLab, plan: CutoverPlan, step: CutoverStep, log: string[]): Promise<string[]> {
@@ -106,10 +81,6 @@ function locatedOn(output: string): string[] {
   return [...new Set([...output.matchAll(/is running on: (\S+)/g)].map((m) => m[1]!))]
 }
 
-function webPid(lab: CutoverLab, node: LabNode): string {
-  return lab.sh(node, 'cat /run/hakitweb.pid 2>/dev/null').stdout.trim()
-}
-
 type V1 = 'hakit' | 'heartbeat'
 
 /** Whether each node's v1 runtime is out of transition and holds its own group (rscstatus local). */
@@ -118,12 +89,6 @@ function v1Settled(lab: CutoverLab, impl: V1): boolean {
     const held = impl === 'hakit' ? /resources held here: (\S+)/.exec(lab.sh(node, 'hakit status').stdout)?.[1] : lab.exec(node, ['cl_status', 'rscstatus']).stdout.trim()
     return held === 'local'
   })
-}
-
-/** Each address on the node v1 gave it, and only there. */
-function addressesInPlace(lab: CutoverLab): boolean {
-  const [n1, n2] = lab.nodes as [LabNode, LabNode]
-  return lab.hasVip(n1) && !lab.hasVip(n2) && lab.hasVip(n2, VIP2) && !lab.hasVip(n1, VIP2)
 }
 
 /**
@@ -137,26 +102,12 @@ async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollba
   const log: string[] = []
   const startV1 = (node: LabNode) => (impl === 'hakit' ? lab.startLegacy(node) : lab.startHeartbeat(node))
   const v1Log = (node: LabNode) => (impl === 'hakit' ? lab.legacyLog(node) : lab.haLog(node))
-  try {
+  await withLab(lab, log, async () => {
     const [n1, n2] = lab.nodes as [LabNode, LabNode]
-    startV1(n1)
-    startV1(n2)
-    await lab.waitFor('the v1 runtime to start each group on its node', 120_000, () => addressesInPlace(lab) && webPid(lab, n1) !== '' && v1Settled(lab, impl))
-    lab.startProber(PROBE_EVERY_MS, 300)
-    await lab.waitFor('the client to be served by n1', 30_000, () => lab.probes().some((p) => p.ok && p.detail === 'n1'))
-    const servedFrom = lab.probes().find((p) => p.ok)!.start
-    const pidBefore = webPid(lab, n1)
+    const {servedFrom, pidBefore} = await startServedSite(lab, startV1, () => v1Settled(lab, impl))
 
     // The site's conversion, as the admin gets it (read from n1's /etc/ha.d)
-    const haDir = join(n1.dir, 'ha.d')
-    const read = (f: string) => ({text: readFileSync(join(haDir, f), 'utf8'), file: join('/etc/ha.d', f)})
-    const bundle = convertBundle({
-      haresources: parseHaresources(read('haresources').text, read('haresources').file).model,
-      hacf: parseHaCf(read('ha.cf').text, read('ha.cf').file).model,
-      authkeys: parseAuthkeys(read('authkeys').text, read('authkeys').file).model,
-      expectResources: true,
-    })
-    const plan = cutoverPlan(bundle, {dir: '/etc/ha.d', out: '/run/hakit-pacemaker'})
+    const plan = sitePlan(lab, {out: '/run/hakit-pacemaker'})
     assert.deepEqual(plan.nodes, ['n1', 'n2'])
     assert.deepEqual(plan.units.map((u) => u.node), ['n1', 'n2'])
 
@@ -277,13 +228,7 @@ async function cutover(t: TestContext, impl: V1, path: 'through' | 'early-rollba
     const rollbackProbes = all.filter((p) => p.start >= rollbackStart)
     t.diagnostic(`rollback to ${impl}: ${Math.round((rollbackEnd - rollbackStart) / 1000)} s, ${rollbackProbes.length} probes, ${rollbackProbes.filter((p) => !p.ok).length} failed, outage ${outageMs(rollbackProbes)} ms`)
     assert.deepEqual(all.filter((p) => p.start >= servedFrom && !p.ok), [], 'no probe failed during the rollback')
-  } catch (error) {
-    process.stderr.write(`${log.join('\n')}\n`)
-    throw error
-  } finally {
-    await lab.stopProber()
-    lab.stop()
-  }
+  })
 }
 
 test('cut-over from hakit run --legacy to Pacemaker with the generated steps: no failed probe, resources adopted in place, and back', {timeout: 600_000}, (t) => cutover(t, 'hakit'))

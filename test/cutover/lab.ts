@@ -2,41 +2,29 @@
  * The cut-over lab: two nodes that run `hakit run --legacy` first and Corosync
  * + Pacemaker later, on the same "machines", and a client probing the service
  * on the virtual IP. Each node is its own network, PID, mount and UTS
- * namespaces (node-init.sh is its PID 1 and gives it private /etc/ha.d,
- * /etc/init.d, /etc/corosync, /var/lib/pacemaker, /run, ...); the nodes and
- * the client hang on a bridge in the client's namespace. Nothing on the host
- * is touched; stop() SIGKILLs each node's init by PID (ending every process
- * of the node), deletes the namespaces and the scratch directory; a run that
- * was SIGKILLed is cleaned up by the next one. Needs root,
+ * namespaces (test/helpers/lab-node.sh, mode cutover, is its PID 1 and gives
+ * it private /etc/ha.d, /etc/init.d, /etc/corosync, /var/lib/pacemaker, /run,
+ * ...); the nodes and the client hang on a bridge in the client's namespace.
+ * Nothing on the host is touched; stop() and the sweep of a SIGKILLed run's
+ * leftovers are test/helpers/namespace-lab.ts's. Needs root,
  * heartbeat (its resource.d scripts; the daemon for the real-Heartbeat case),
  * resource-agents, corosync and pacemaker.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {haveCommand, isRoot, projectRoot} from '../helpers/cli.js'
+import {giveToHacluster, makeDirs, NamespaceLab, PACEMAKER_NODE_DIRS, runOrThrow as run, sweepStaleLabs, type ExecResult, type LabNode} from '../helpers/namespace-lab.js'
+
+export type {ExecResult, LabNode}
 
 const here = dirname(fileURLToPath(import.meta.url))
 const SUBNET = '10.204.0'
 export const VIP = `${SUBNET}.100`
 export const PORT = 8080
 const NODE_PATH = '/run/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-
-export interface LabNode {
-  name: string
-  address: string
-  netns: string
-  dir: string
-  initPid?: number
-}
-
-export interface ExecResult {
-  status: number | null
-  stdout: string
-  stderr: string
-}
 
 /** One client probe: when it was sent and answered, and by which node (or why not). */
 export interface Probe {
@@ -57,11 +45,6 @@ export function cutoverLabUnavailable(): string | undefined {
   }
   if (!existsSync(join(projectRoot, 'dist', 'bundle'))) return 'hakit is not built (npm run build)'
   return undefined
-}
-
-function run(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, {encoding: 'utf8'})
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim() || `exit ${r.status}`}`)
 }
 
 /** The LSB init script of the service: a web server on VIP:PORT answering with the node name. */
@@ -101,24 +84,14 @@ esac
 `
 }
 
-export class CutoverLab {
-  readonly nodes: LabNode[]
+export class CutoverLab extends NamespaceLab {
   readonly client: string
   private prober?: ChildProcess
-  private stopped = false
-  private readonly onExit = (): void => this.stop()
-  private readonly onSignal = (): void => {
-    this.stop()
-    process.exit(130)
-  }
 
-  constructor(readonly dir: string, readonly haresources: string, names: string[] = ['n1', 'n2']) {
+  constructor(dir: string, readonly haresources: string, names: string[] = ['n1', 'n2']) {
     const tag = `hkco${process.pid}`
+    super(dir, names.map((name, i) => ({name, address: `${SUBNET}.${i + 1}`, netns: `${tag}-${name}`, dir: join(dir, name)})), {label: 'cutover lab', extraNetns: [`${tag}-c`], pollMs: 200})
     this.client = `${tag}-c`
-    this.nodes = names.map((name, i) => ({name, address: `${SUBNET}.${i + 1}`, netns: `${tag}-${name}`, dir: join(dir, name)}))
-    process.on('exit', this.onExit)
-    process.on('SIGINT', this.onSignal)
-    process.on('SIGTERM', this.onSignal)
   }
 
   node(name: string): LabNode {
@@ -127,13 +100,7 @@ export class CutoverLab {
 
   /** Runs a command inside a node (all its namespaces), as an admin logged in there would; `hakit` is on its PATH. */
   exec(node: LabNode, argv: string[], timeoutMs = 60_000): ExecResult {
-    if (node.initPid === undefined) throw new Error(`${node.name} is not running`)
-    const r = spawnSync('nsenter', ['-t', String(node.initPid), '-m', '-u', '-n', '-p', '--', ...argv], {
-      encoding: 'utf8',
-      env: {...process.env, PATH: NODE_PATH, NO_COLOR: '1'},
-      timeout: timeoutMs,
-    })
-    return {status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? ''}
+    return this.nsenter(node, argv, {path: NODE_PATH, env: {NO_COLOR: '1'}, timeoutMs})
   }
 
   sh(node: LabNode, script: string, timeoutMs?: number): ExecResult {
@@ -144,15 +111,6 @@ export class CutoverLab {
   daemon(node: LabNode, command: string, log: string): void {
     const r = this.sh(node, `setsid sh -c '${command.replaceAll("'", "'\\''")}' </dev/null >>${log} 2>&1 &`)
     if (r.status !== 0) throw new Error(`cannot start ${command} on ${node.name}: ${r.stderr}`)
-  }
-
-  async waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<number> {
-    const start = Date.now()
-    while (!check()) {
-      if (Date.now() - start > timeoutMs) throw new Error(`cutover lab: timed out after ${timeoutMs} ms waiting for ${what}\n${this.logTail()}`)
-      await new Promise((r) => setTimeout(r, 200))
-    }
-    return Date.now() - start
   }
 
   hasVip(node: LabNode, address = VIP): boolean {
@@ -266,48 +224,17 @@ export class CutoverLab {
   }
 
   logTail(): string {
-    const out: string[] = []
-    for (const n of this.nodes) {
-      for (const f of ['init.err', 'legacy.out', 'crm.out', 'heartbeat.out', 'log/ha-log', 'blocked.log', 'corosync.out', 'pacemakerd.out', 'log/corosync.log', 'log/pacemaker.log']) {
-        const p = join(n.dir, f)
-        if (!existsSync(p)) continue
-        const lines = readFileSync(p, 'utf8').trim().split('\n').slice(-10)
-        if (lines.join('').trim()) out.push(`--- ${n.name} ${f}`, ...lines)
-      }
-    }
-    return out.join('\n')
+    return this.tails(['init.err', 'legacy.out', 'crm.out', 'heartbeat.out', 'log/ha-log', 'blocked.log', 'corosync.out', 'pacemakerd.out', 'log/corosync.log', 'log/pacemaker.log'], 10)
   }
 
-  stop(): void {
-    if (this.stopped) return
-    this.stopped = true
-    process.off('exit', this.onExit)
-    process.off('SIGINT', this.onSignal)
-    process.off('SIGTERM', this.onSignal)
+  protected override beforeStop(): void {
     if (this.prober?.pid !== undefined && this.prober.exitCode === null) this.prober.kill('SIGKILL')
-    for (const n of this.nodes) {
-      if (n.initPid === undefined) continue
-      try {
-        process.kill(n.initPid, 'SIGKILL')
-      } catch {
-        // already gone
-      }
-    }
-    for (const n of this.nodes) {
-      for (let i = 0; i < 40 && n.initPid !== undefined && existsSync(`/proc/${n.initPid}`); i++) spawnSync('sleep', ['0.05'])
-      spawnSync('ip', ['netns', 'del', n.netns])
-    }
-    spawnSync('ip', ['netns', 'del', this.client])
-    if (process.env.HAKIT_LAB_KEEP) process.stderr.write(`cutover lab: kept ${this.dir}\n`)
-    else rmSync(this.dir, {recursive: true, force: true})
   }
 }
 
 function prepareNode(lab: CutoverLab, node: LabNode): void {
   const d = node.dir
-  for (const sub of ['corosync', 'corosync-lib', 'pacemaker/cib', 'pacemaker/pengine', 'pacemaker/blackbox', 'pacemaker/cores', 'log', 'run/bin', 'init.d', 'state', 'hblib']) {
-    mkdirSync(join(d, sub), {recursive: true})
-  }
+  makeDirs(d, [...PACEMAKER_NODE_DIRS, 'run/bin', 'init.d', 'state', 'hblib'])
   // the node's /etc/ha.d: the installed scripts (resource.d, shellfuncs, harc, rc.d) and this site's configuration
   cpSync('/etc/ha.d', join(d, 'ha.d'), {recursive: true})
   const others = lab.nodes.map((n) => `ucast hb0 ${n.address}`)
@@ -319,48 +246,12 @@ function prepareNode(lab: CutoverLab, node: LabNode): void {
   writeFileSync(join(d, 'run', 'bin', 'hakit'), `#!/bin/sh\nexec ${process.execPath} ${join(projectRoot, 'bin', 'run.js')} "$@"\n`, {mode: 0o755})
   writeFileSync(join(d, 'blocked.sh'), `#!/bin/sh\necho "blocked: $0 $*" >>${join(d, 'blocked.log')}\nexit 1\n`, {mode: 0o755})
   writeFileSync(join(d, 'hosts'), `127.0.0.1\tlocalhost\n${lab.nodes.map((n) => `${n.address}\t${n.name}`).join('\n')}\n`)
-  const uid = Number(spawnSync('id', ['-u', 'hacluster'], {encoding: 'utf8'}).stdout.trim())
-  const gid = Number(spawnSync('getent', ['group', 'haclient'], {encoding: 'utf8'}).stdout.split(':')[2])
-  for (const sub of ['pacemaker', 'pacemaker/cib', 'pacemaker/pengine', 'pacemaker/blackbox', 'pacemaker/cores', 'log']) chownSync(join(d, sub), uid, gid)
-  chmodSync(join(d, 'log'), 0o770)
-  chmodSync(d, 0o711)
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/**
- * Removes what a SIGKILLed earlier run left behind: namespaces and scratch directories named after
- * a test process that no longer exists (their processes are killed by PID, from `ip netns pids`).
- */
-function sweepStaleLabs(): void {
-  const list = spawnSync('ip', ['netns', 'list'], {encoding: 'utf8'}).stdout
-  for (const m of list.matchAll(/^(hkco(\d+)-\w+)\b/gm)) {
-    if (pidAlive(Number(m[2]))) continue
-    for (const pid of spawnSync('ip', ['netns', 'pids', m[1]!], {encoding: 'utf8'}).stdout.split(/\s+/).filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL')
-      } catch {
-        // gone already
-      }
-    }
-    spawnSync('ip', ['netns', 'del', m[1]!])
-  }
-  for (const name of readdirSync(tmpdir())) {
-    const m = /^hakit-cutover-lab-(\d+)-/.exec(name)
-    if (m && !pidAlive(Number(m[1]))) rmSync(join(tmpdir(), name), {recursive: true, force: true})
-  }
+  giveToHacluster(d)
 }
 
 /** Builds the topology and boots the nodes (default n1 and n2; no daemon running yet). */
 export async function startCutoverLab(haresources: string, names?: string[]): Promise<CutoverLab> {
-  sweepStaleLabs()
+  sweepStaleLabs(/^(hkco(\d+)-\w+)\b/gm, /^hakit-cutover-lab-(\d+)-/)
   const dir = mkdtempSync(join(tmpdir(), `hakit-cutover-lab-${process.pid}-`))
   chmodSync(dir, 0o711)
   const lab = new CutoverLab(dir, haresources, names)
@@ -379,16 +270,8 @@ export async function startCutoverLab(haresources: string, names?: string[]): Pr
       run('ip', ['-n', n.netns, 'addr', 'add', `${n.address}/24`, 'dev', 'hb0'])
       run('ip', ['-n', n.netns, 'link', 'set', 'hb0', 'up'])
     }
-    for (const n of lab.nodes) {
-      prepareNode(lab, n)
-      const err = openSync(join(n.dir, 'init.err'), 'a')
-      spawn('ip', ['netns', 'exec', n.netns, 'unshare', '--mount', '--uts', '--pid', '--fork', '--propagation', 'private', '--', 'bash', join(here, 'node-init.sh'), n.dir, n.name], {stdio: ['ignore', err, err]}).unref()
-    }
-    for (const n of lab.nodes) {
-      const pidFile = join(n.dir, 'init.pid')
-      await lab.waitFor(`${n.name} to boot`, 15_000, () => existsSync(pidFile))
-      n.initPid = Number(readFileSync(pidFile, 'utf8').trim())
-    }
+    for (const n of lab.nodes) prepareNode(lab, n)
+    await lab.bootNodes('cutover')
     return lab
   } catch (error) {
     lab.stop()

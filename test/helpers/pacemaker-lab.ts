@@ -2,39 +2,24 @@
  * A real Corosync 3 + Pacemaker 2.1 cluster of one or two nodes for tests,
  * each node a small "machine" made of namespaces: its own network namespace
  * (interface hb0, nodes joined by a veth pair), and PID + mount + UTS
- * namespaces whose init (pacemaker-lab-node.sh) bind-mounts private
+ * namespaces whose init (lab-node.sh, mode pacemaker) bind-mounts private
  * directories over /etc/corosync, /var/lib/{corosync,pacemaker},
- * /var/log/pacemaker, /run, /etc/hosts and a tmpfs over /dev/shm. Nothing on
- * the host is touched; stop() (also run on exit and on SIGINT/SIGTERM) kills
- * each node's init by PID — which ends every process of the node — deletes
- * the network namespaces and removes the scratch directory. A run that was
- * SIGKILLed cannot clean up: the next start removes what it left behind.
+ * /var/log/pacemaker, /run, /etc/hosts and a tmpfs over /dev/shm, then runs
+ * corosync and pacemakerd. Nothing on the host is touched; stop() and the
+ * sweep of a SIGKILLed run's leftovers are namespace-lab.ts's.
  * Needs root and Debian's corosync, pacemaker and pacemaker-cli-utils.
  */
-import {spawn, spawnSync} from 'node:child_process'
-import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {chmodSync, existsSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir, userInfo} from 'node:os'
-import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {join} from 'node:path'
 import {haveCommand, isRoot} from './cli.js'
+import {giveToHacluster, makeDirs, NamespaceLab, PACEMAKER_NODE_DIRS, runOrThrow as sh, sweepStaleLabs, type ExecResult, type LabNode} from './namespace-lab.js'
 
-const NODE_INIT = join(dirname(fileURLToPath(import.meta.url)), 'pacemaker-lab-node.sh')
+export type {ExecResult, LabNode}
+
 const SUBNET = '10.78.0'
 const NODE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-
-export interface LabNode {
-  name: string
-  address: string
-  netns: string
-  dir: string
-  initPid?: number
-}
-
-export interface ExecResult {
-  status: number | null
-  stdout: string
-  stderr: string
-}
 
 /** Why a lab cannot run here, or undefined when it can. */
 export function pacemakerLabUnavailable(): string | undefined {
@@ -47,11 +32,6 @@ export function pacemakerLabUnavailable(): string | undefined {
     if (!existsSync(dir)) return `${dir} missing (pacemaker/corosync not installed)`
   }
   return undefined
-}
-
-function sh(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, {encoding: 'utf8'})
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim() || `exit ${r.status}`}`)
 }
 
 function corosyncConf(nodes: LabNode[]): string {
@@ -96,141 +76,34 @@ const SEED_CIB = `<cib validate-with="pacemaker-3.9" epoch="1" admin_epoch="0" n
 </cib>
 `
 
-export class PacemakerLab {
-  readonly nodes: LabNode[]
-  private stopped = false
-  private readonly onSignal = (): void => {
-    this.stop()
-    process.exit(130)
-  }
-
-  private readonly onExit = (): void => this.stop()
-
-  constructor(readonly dir: string, count: number) {
+export class PacemakerLab extends NamespaceLab {
+  constructor(dir: string, count: number) {
     const tag = `hakit-lab-${process.pid}`
-    this.nodes = Array.from({length: count}, (_, i) => ({
+    super(dir, Array.from({length: count}, (_, i) => ({
       name: `n${i + 1}`,
       address: `${SUBNET}.${i + 1}`,
       netns: `${tag}-n${i + 1}`,
       dir: join(dir, `n${i + 1}`),
-    }))
-    process.on('exit', this.onExit)
-    process.on('SIGINT', this.onSignal)
-    process.on('SIGTERM', this.onSignal)
+    })), {label: 'pacemaker lab', pollMs: 250})
   }
 
   /** Runs a command inside a node (all its namespaces), as an administrator logged in there would. */
   exec(node: LabNode, argv: string[], options: {env?: NodeJS.ProcessEnv; timeoutMs?: number} = {}): ExecResult {
-    if (node.initPid === undefined) throw new Error(`${node.name} is not running`)
-    const r = spawnSync('nsenter', ['-t', String(node.initPid), '-m', '-u', '-n', '-p', '--', ...argv], {
-      encoding: 'utf8',
-      // a node's own standard PATH, whatever the test process has put in front of its own
-      env: {...process.env, PATH: NODE_PATH, ...options.env},
-      timeout: options.timeoutMs ?? 30_000,
-    })
-    return {status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? ''}
+    return this.nsenter(node, argv, {path: NODE_PATH, env: options.env, timeoutMs: options.timeoutMs ?? 30_000})
   }
 
-  /** Polls `check` every 250 ms until it returns true; throws after timeoutMs, naming `what`. */
-  async waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<number> {
-    const start = Date.now()
-    while (!check()) {
-      if (Date.now() - start > timeoutMs) throw new Error(`pacemaker lab: timed out after ${timeoutMs} ms waiting for ${what}\n${this.logTail()}`)
-      await new Promise((r) => setTimeout(r, 250))
-    }
-    return Date.now() - start
-  }
-
-  /** The last lines of every node's logs, for failure messages. */
   logTail(): string {
-    const out: string[] = []
-    for (const n of this.nodes) {
-      for (const f of ['init.err', 'corosync.out', 'pacemakerd.out', 'log/corosync.log', 'log/pacemaker.log']) {
-        const p = join(n.dir, f)
-        if (!existsSync(p)) continue
-        const lines = readFileSync(p, 'utf8').trim().split('\n').slice(-8)
-        if (lines.join('').trim()) out.push(`--- ${n.name} ${f}`, ...lines)
-      }
-    }
-    return out.join('\n')
-  }
-
-  /** Kills every node (one SIGKILL to its init), deletes the namespaces and the scratch directory. Idempotent. */
-  stop(): void {
-    if (this.stopped) return
-    this.stopped = true
-    process.off('exit', this.onExit)
-    process.off('SIGINT', this.onSignal)
-    process.off('SIGTERM', this.onSignal)
-    for (const n of this.nodes) {
-      if (n.initPid !== undefined) {
-        try {
-          process.kill(n.initPid, 'SIGKILL')
-        } catch {
-          // already gone
-        }
-      }
-    }
-    for (const n of this.nodes) {
-      // the namespace's processes must be gone before the mounts under dir are (they are private to the node)
-      for (let i = 0; i < 40 && n.initPid !== undefined && existsSync(`/proc/${n.initPid}`); i++) spawnSync('sleep', ['0.05'])
-      spawnSync('ip', ['netns', 'del', n.netns])
-    }
-    // HAKIT_LAB_KEEP=1 keeps the nodes' logs for a post-mortem
-    if (process.env.HAKIT_LAB_KEEP) process.stderr.write(`pacemaker lab: kept ${this.dir}\n`)
-    else rmSync(this.dir, {recursive: true, force: true})
+    return this.tails(['init.err', 'corosync.out', 'pacemakerd.out', 'log/corosync.log', 'log/pacemaker.log'], 8)
   }
 }
 
 function prepareNode(node: LabNode, nodes: LabNode[]): void {
   const d = node.dir
-  for (const sub of ['corosync', 'corosync-lib', 'pacemaker/cib', 'pacemaker/pengine', 'pacemaker/blackbox', 'pacemaker/cores', 'log', 'run']) {
-    mkdirSync(join(d, sub), {recursive: true})
-  }
+  makeDirs(d, PACEMAKER_NODE_DIRS)
   writeFileSync(join(d, 'corosync', 'corosync.conf'), corosyncConf(nodes))
   writeFileSync(join(d, 'hosts'), `127.0.0.1\tlocalhost\n${nodes.map((n) => `${n.address}\t${n.name}`).join('\n')}\n`)
   writeFileSync(join(d, 'pacemaker', 'cib', 'cib.xml'), SEED_CIB, {mode: 0o600})
-  // Pacemaker's daemons run as hacluster:haclient
-  const uid = Number(spawnSync('id', ['-u', 'hacluster'], {encoding: 'utf8'}).stdout.trim())
-  const gid = Number(spawnSync('getent', ['group', 'haclient'], {encoding: 'utf8'}).stdout.split(':')[2])
-  for (const sub of ['pacemaker', 'pacemaker/cib', 'pacemaker/pengine', 'pacemaker/blackbox', 'pacemaker/cores', 'pacemaker/cib/cib.xml', 'log']) {
-    chownSync(join(d, sub), uid, gid)
-  }
-  chmodSync(join(d, 'log'), 0o770)
-  chmodSync(d, 0o711)
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/**
- * Removes what a SIGKILLed earlier run left behind: the namespaces and scratch
- * directories named after a test process that no longer exists (each node's
- * processes are killed by PID, found with `ip netns pids`).
- */
-function sweepStaleLabs(): void {
-  const list = spawnSync('ip', ['netns', 'list'], {encoding: 'utf8'}).stdout
-  for (const m of list.matchAll(/^(hakit-lab-(\d+)-n\d+)\b/gm)) {
-    if (pidAlive(Number(m[2]))) continue
-    for (const pid of spawnSync('ip', ['netns', 'pids', m[1]!], {encoding: 'utf8'}).stdout.split(/\s+/).filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL')
-      } catch {
-        // gone already
-      }
-    }
-    spawnSync('ip', ['netns', 'del', m[1]!])
-  }
-  for (const name of readdirSync(tmpdir())) {
-    const m = /^hakit-pcmk-lab-(\d+)-/.exec(name)
-    if (m && !pidAlive(Number(m[1]))) rmSync(join(tmpdir(), name), {recursive: true, force: true})
-  }
+  giveToHacluster(d, ['pacemaker/cib/cib.xml'])
 }
 
 /**
@@ -240,7 +113,7 @@ function sweepStaleLabs(): void {
  */
 export async function startPacemakerLab(count: 1 | 2, timeoutMs = 120_000): Promise<PacemakerLab> {
   if (userInfo().uid !== 0) throw new Error('pacemaker lab needs root')
-  sweepStaleLabs()
+  sweepStaleLabs(/^(hakit-lab-(\d+)-n\d+)\b/gm, /^hakit-pcmk-lab-(\d+)-/)
   const dir = mkdtempSync(join(tmpdir(), `hakit-pcmk-lab-${process.pid}-`))
   chmodSync(dir, 0o711) // the hacluster daemons must reach their directories
   const lab = new PacemakerLab(dir, count)
@@ -257,19 +130,8 @@ export async function startPacemakerLab(count: 1 | 2, timeoutMs = 120_000): Prom
       sh('ip', ['-n', n.netns, 'link', 'set', 'hb0', 'up'])
     }
     if (!b) sh('ip', ['-n', a!.netns, 'link', 'set', 'hb0-peer', 'up'])
-    for (const n of lab.nodes) {
-      prepareNode(n, lab.nodes)
-      const err = openSync(join(n.dir, 'init.err'), 'a')
-      const child = spawn('ip', ['netns', 'exec', n.netns, 'unshare', '--mount', '--uts', '--pid', '--fork', '--propagation', 'private', '--', 'bash', NODE_INIT, n.dir, n.name], {
-        stdio: ['ignore', err, err],
-      })
-      child.unref()
-    }
-    for (const n of lab.nodes) {
-      const pidFile = join(n.dir, 'init.pid')
-      await lab.waitFor(`${n.name} to boot`, 15_000, () => existsSync(pidFile))
-      n.initPid = Number(readFileSync(pidFile, 'utf8').trim())
-    }
+    for (const n of lab.nodes) prepareNode(n, lab.nodes)
+    await lab.bootNodes('pacemaker')
     const names = lab.nodes.map((n) => n.name)
     await lab.waitFor('every node online and a DC', timeoutMs, () => {
       const mon = lab.exec(lab.nodes[0]!, ['crm_mon', '-1', '--output-as=xml'])

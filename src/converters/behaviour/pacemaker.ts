@@ -6,7 +6,7 @@
  */
 import type {Cib, Primitive, Resource} from '../../formats/cib/model.js'
 import {applyInjections} from '../../runtime/scheduler/inject.js'
-import {CRM_FEATURE_SET} from '../../runtime/crm/history.js'
+import {CRM_FEATURE_SET} from '../../formats/cib/model.js'
 import {schedule} from '../../runtime/scheduler/index.js'
 
 export interface ClusterState {

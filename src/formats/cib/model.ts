@@ -236,6 +236,9 @@ export interface Cib {
   statusSections?: RawSection[]
 }
 
+/** The CRM feature set Pacemaker 2.1.5 writes and passes to agents (`pacemakerd --features`: v3.16.1). */
+export const CRM_FEATURE_SET = '3.16.1'
+
 export function emptyCib(): Cib {
   return {
     attributes: {'validate-with': 'pacemaker-3.9', epoch: '1', admin_epoch: '0', num_updates: '0'},

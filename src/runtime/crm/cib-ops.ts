@@ -159,6 +159,18 @@ function bootstrapSet(cib: Cib): NvSet {
   return set
 }
 
+/** Copies `values` into `into`; whether anything changed. */
+function assignChanged(into: Record<string, string>, values: Record<string, string>): boolean {
+  let changed = false
+  for (const [k, v] of Object.entries(values)) {
+    if (into[k] !== v) {
+      into[k] = v
+      changed = true
+    }
+  }
+  return changed
+}
+
 /**
  * Applies one operation in place and bumps the version as Pacemaker does.
  * The same (cib, op, meta) gives the same result on every node.
@@ -212,26 +224,8 @@ function applyWithoutVersion(cib: Cib, op: CibOp): boolean {
       Object.assign(cib, {...normal, status: cib.status, attributes: cib.attributes})
       return printCibXml({...cib, status: []}) !== before
     }
-    case 'set-cluster-options': {
-      const set = bootstrapSet(cib)
-      let changed = false
-      for (const [name, value] of Object.entries(op.options)) {
-        const i = set.pairs.findIndex((p) => p.name === name)
-        if (value === undefined) {
-          if (i >= 0) {
-            set.pairs.splice(i, 1)
-            changed = true
-          }
-        } else if (i < 0) {
-          set.pairs.push({id: `cib-bootstrap-options-${name}`, name, value})
-          changed = true
-        } else if (set.pairs[i]!.value !== value) {
-          set.pairs[i]!.value = value
-          changed = true
-        }
-      }
-      return changed
-    }
+    case 'set-cluster-options':
+      return setPairs(bootstrapSet(cib), op.options, (name) => `cib-bootstrap-options-${name}`)
     case 'ensure-nodes': {
       let changed = false
       for (const n of op.nodes) {
@@ -255,27 +249,10 @@ function applyWithoutVersion(cib: Cib, op: CibOp): boolean {
       const changed = setPairs(set, op.attributes, (name) => `nodes-${node.id}-${name}`)
       return changed
     }
-    case 'cib-attributes': {
-      let changed = false
-      for (const [k, v] of Object.entries(op.attributes)) {
-        if (cib.attributes[k] !== v) {
-          cib.attributes[k] = v
-          changed = true
-        }
-      }
-      return changed
-    }
-    case 'node-state': {
-      const state = nodeState(cib, op.id, op.uname)
-      let changed = false
-      for (const [k, v] of Object.entries(op.attributes)) {
-        if (state.attributes[k] !== v) {
-          state.attributes[k] = v
-          changed = true
-        }
-      }
-      return changed
-    }
+    case 'cib-attributes':
+      return assignChanged(cib.attributes, op.attributes)
+    case 'node-state':
+      return assignChanged(nodeState(cib, op.id, op.uname).attributes, op.attributes)
     case 'node-lrm': {
       const state = nodeState(cib, op.id, op.uname)
       state.lrmResources = structuredClone(op.lrm)

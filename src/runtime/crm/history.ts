@@ -9,10 +9,10 @@
 import {createHash} from 'node:crypto'
 import type * as M from '../../formats/cib/model.js'
 import type {LrmResourceRef, StatusChange} from './controller-types.js'
+import {CRM_FEATURE_SET} from '../../formats/cib/model.js'
 import {ExecStatus, type OpResult} from '../executor/types.js'
 
-/** The CRM feature set Pacemaker 2.1.5 writes (crm_feature_set). */
-export const CRM_FEATURE_SET = '3.16.1'
+export {CRM_FEATURE_SET}
 
 /** `<rsc>_<task>_<interval ms>` — Pacemaker's operation key. */
 export function operationKey(rscId: string, task: string, intervalMs: number): string {

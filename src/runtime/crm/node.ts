@@ -30,7 +30,7 @@ import {JoinRound} from './join.js'
 import type {CrmMessage, CrmState} from './protocol.js'
 import {Quorum} from './quorum.js'
 
-export const CRM_FEATURE_SET = '3.16.1'
+import {CRM_FEATURE_SET} from '../../formats/cib/model.js'
 export const DEFAULT_DC_DEADTIME_MS = 20_000
 /** The cib-bootstrap-options `cluster-infrastructure` the DC writes. */
 export const CLUSTER_INFRASTRUCTURE = 'hakit'

@@ -1,14 +1,14 @@
 /**
  * Where agents live, per class, and what is installed: the lookups behind
  * the executor, `hakit crm ra` and the did-you-mean of a missing agent.
- * The heartbeat class reuses the v1 runtime's script lookup
- * (ResourceManager.locate): the config dir's resource.d, then
- * /etc/ha.d/resource.d, then /etc/init.d.
+ * The heartbeat class uses the v1 runtime's script lookup (findExecutable,
+ * as ResourceManager.locate and the linter): the config dir's resource.d,
+ * then /etc/ha.d/resource.d, then /etc/init.d.
  */
-import {accessSync, constants, readdirSync, readFileSync, statSync} from 'node:fs'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {spawnSync} from 'node:child_process'
-import {ResourceManager} from '../legacy/resource-manager.js'
+import {executableState, findExecutable} from '../../core/fs-probe.js'
 import {STANDARD_RESOURCE_DIRS} from '../../lint/system.js'
 import {closest} from '../../lint/suggest.js'
 import {RESOURCE_CLASSES, type AgentRef, type ResourceClass} from './types.js'
@@ -31,20 +31,6 @@ export type Located =
   | {state: 'missing'; suggestion?: string; detail: string}
   | {state: 'not-executable'; path: string}
   | {state: 'unavailable'; detail: string}
-
-function fileState(path: string): 'ok' | 'missing' | 'not-executable' {
-  try {
-    if (!statSync(path).isFile()) return 'missing'
-  } catch {
-    return 'missing'
-  }
-  try {
-    accessSync(path, constants.X_OK)
-    return 'ok'
-  } catch {
-    return 'not-executable'
-  }
-}
 
 function listDir(dir: string): string[] {
   try {
@@ -93,7 +79,7 @@ export function ocfProviders(paths: AgentPaths = DEFAULT_PATHS): string[] {
 }
 
 function executablesIn(dir: string): string[] {
-  return listDir(dir).filter((n) => fileState(join(dir, n)) === 'ok')
+  return listDir(dir).filter((n) => executableState(join(dir, n)) === 'ok')
 }
 
 function systemdUnits(): string[] {
@@ -133,14 +119,14 @@ export function locateAgent(agent: AgentRef, paths: AgentPaths = DEFAULT_PATHS):
       const providers = ocfProviders(paths)
       if (!providers.includes(agent.provider)) return missing(`OCF provider "${agent.provider}"`, agent.provider, providers)
       const path = join(paths.ocfRoot, 'resource.d', agent.provider, type)
-      const state = fileState(path)
+      const state = executableState(path)
       if (state === 'ok') return {state, path, via: 'ocf'}
       if (state === 'not-executable') return {state, path}
       return missing(`${path}`, type, listAgents('ocf', agent.provider, paths))
     }
     case 'lsb': {
       const path = join(paths.initDir, type)
-      const state = fileState(path)
+      const state = executableState(path)
       if (state === 'ok') return {state, path, via: 'lsb'}
       if (state === 'not-executable') return {state, path}
       return missing(path, type, listAgents('lsb', undefined, paths))
@@ -156,17 +142,16 @@ export function locateAgent(agent: AgentRef, paths: AgentPaths = DEFAULT_PATHS):
       return missing(join(paths.initDir, type), type, listAgents('service', undefined, paths))
     }
     case 'heartbeat': {
-      const path = new ResourceManager({resourceDirs: heartbeatDirs(paths)}).locate(type)
-      if (path) return {state: 'ok', path, via: 'heartbeat'}
-      const notExec = heartbeatDirs(paths).map((d) => join(d, type)).find((p) => fileState(p) === 'not-executable')
-      if (notExec) return {state: 'not-executable', path: notExec}
+      const found = findExecutable(heartbeatDirs(paths), type)
+      if (found.state === 'ok') return {state: 'ok', path: found.path!, via: 'heartbeat'}
+      if (found.state === 'not-executable') return {state: 'not-executable', path: found.path!}
       return missing(`heartbeat resource script "${type}" (searched ${heartbeatDirs(paths).join(', ')})`, type, listAgents('heartbeat', undefined, paths))
     }
     case 'stonith': {
       // Only fence_* names: stonith:reboot must never run /usr/sbin/reboot.
       if (/^fence_[A-Za-z0-9_.-]+$/.test(type)) {
         const path = join(paths.fenceDir, type)
-        const state = fileState(path)
+        const state = executableState(path)
         if (state === 'ok') return {state, path, via: 'fence'}
         if (state === 'not-executable') return {state, path}
       }

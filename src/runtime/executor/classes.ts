@@ -8,8 +8,8 @@ import {interpretStatusOutput, scriptEnvironment} from '../legacy/resource-manag
 import {lsbToOcf} from './rc.js'
 import {ExecStatus, OcfRc, type NotifySet, type OpRequest} from './types.js'
 import type {AgentProcessResult} from './run-agent.js'
+import {CRM_FEATURE_SET} from '../../formats/cib/model.js'
 
-export const CRM_FEATURE_SET = '3.16.1'
 export const EXIT_REASON_PREFIX = 'ocf-exit-reason:'
 
 export interface Invocation {

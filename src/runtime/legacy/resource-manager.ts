@@ -7,8 +7,7 @@
  * stop that cannot be made to work is reported to the caller instead of
  * rebooting the machine.
  */
-import {statSync, accessSync, constants} from 'node:fs'
-import {join} from 'node:path'
+import {findExecutable} from '../../core/fs-probe.js'
 import {groupLine, resourceToken, type LegacyGroup, type LegacyResource} from './types.js'
 import {runProcess} from './process.js'
 
@@ -83,18 +82,8 @@ export class ResourceManager {
 
   /** Finds a script as Heartbeat does: a regular, executable file in the first directory that has one. */
   locate(script: string): string | undefined {
-    if (script === '' || script.includes('/')) return undefined
-    for (const dir of this.options.resourceDirs) {
-      const path = join(dir, script)
-      try {
-        if (!statSync(path).isFile()) continue
-        accessSync(path, constants.X_OK)
-        return path
-      } catch {
-        continue
-      }
-    }
-    return undefined
+    const found = findExecutable(this.options.resourceDirs, script)
+    return found.state === 'ok' ? found.path : undefined
   }
 
   /** Runs `<script> <args...> <action>` with a timeout that kills its whole process group. */

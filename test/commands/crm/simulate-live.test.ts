@@ -30,8 +30,7 @@ test('-L simulates on the running cluster: settled, nothing to do; a failed hold
   try {
     lab.start('n1')
     lab.start('n2')
-    await lab.waitFor('d1 active once', () => (lab.placement().get('d1') ?? []).length === 1)
-    const holder = lab.placement().get('d1')![0]!
+    const holder = await lab.activeOnce('d1')
     const other = holder === 'n1' ? 'n2' : 'n1'
     const socket = lab.node('n1').socket
     let settled = ''

@@ -6,7 +6,7 @@
  * Dummy run" is "which node's run dir has its state file". Daemons are real
  * processes (bin/run.js over dist/); everything started is killed by PID.
  */
-import {spawn, type ChildProcess} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -15,6 +15,7 @@ import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {crmStatus, queryLiveCibXml, submitCibChange, type CrmStatus} from '../../../src/runtime/crm/socket.js'
 import type {CibOp} from '../../../src/runtime/crm/cib-ops.js'
 import {projectRoot} from '../../helpers/cli.js'
+import {isRunning, startDaemon, stopDaemon, waitUntil} from '../../helpers/daemon.js'
 
 /** Why the loopback lab cannot run here, or false: it needs the real Dummy agent and the built CLI. */
 export function crmLabUnavailable(): string | false {
@@ -107,17 +108,9 @@ export class CrmLab {
   /** Starts a node's daemon; `crmFlag: false` leaves the runtime to ha.cf's `crm respawn`. */
   start(name: string, options: {crmFlag?: boolean} = {}): void {
     const node = this.node(name)
-    node.output = ''
     const args = ['run', ...(options.crmFlag === false ? [] : ['--crm']), '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', node.socket, ...(this.options.cib !== undefined ? ['--cib', this.cibFile] : [])]
     const command = [process.execPath, join(projectRoot, 'bin', 'run.js'), ...args]
-    const [file, ...argv] = this.options.launch ? this.options.launch(name, command) : command
-    const proc = spawn(file, argv, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {...process.env, NO_COLOR: '1', HA_VARRUN: node.runDir, HAKIT_PE_INPUTS: join(node.root, 'pe')},
-    })
-    proc.stdout!.on('data', (d: Buffer) => (node.output += d.toString()))
-    proc.stderr!.on('data', (d: Buffer) => (node.output += d.toString()))
-    node.proc = proc
+    startDaemon(node, this.options.launch ? this.options.launch(name, command) : command, {HA_VARRUN: node.runDir, HAKIT_PE_INPUTS: join(node.root, 'pe')})
   }
 
   kill9(name: string): void {
@@ -131,19 +124,11 @@ export class CrmLab {
   }
 
   async stop(name: string, timeoutMs = 90_000): Promise<number | null> {
-    const proc = this.node(name).proc
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return proc?.exitCode ?? null
-    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
-    proc.kill('SIGTERM')
-    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs)
-    const code = await exited
-    clearTimeout(timer)
-    return code
+    return stopDaemon(this.node(name).proc, timeoutMs)
   }
 
   running(name: string): boolean {
-    const proc = this.node(name).proc
-    return proc !== undefined && proc.exitCode === null && proc.signalCode === null
+    return isRunning(this.node(name).proc)
   }
 
   /** Dummy resources active on a node (their state files in its HA_VARRUN). */
@@ -151,6 +136,12 @@ export class CrmLab {
     const dir = this.node(name).runDir
     if (!existsSync(dir)) return []
     return readdirSync(dir).map((f) => /^Dummy-(.+)\.state$/.exec(f)?.[1]).filter((r): r is string => r !== undefined).sort()
+  }
+
+  /** Polls until `rsc` is active on exactly one node; returns that node. */
+  async activeOnce(rsc: string): Promise<string> {
+    await this.waitFor(`${rsc} active once`, () => (this.placement().get(rsc) ?? []).length === 1)
+    return this.placement().get(rsc)![0]!
   }
 
   /** resource → nodes it is active on. */
@@ -187,13 +178,7 @@ export class CrmLab {
 
   /** Polls until `check` holds or the timeout passes. */
   async waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-    const end = Date.now() + timeoutMs
-    while (Date.now() < end) {
-      if (await check()) return
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    if (await check()) return
-    throw new Error(`timed out waiting for ${what}\n${this.describe()}`)
+    await waitUntil(what, check, {timeoutMs, intervalMs: 100, describe: () => this.describe()})
   }
 
   describe(): string {

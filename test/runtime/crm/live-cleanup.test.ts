@@ -20,8 +20,7 @@ test('live refresh: the history comes back through a new probe, and nothing is l
   try {
     lab.start('n1')
     lab.start('n2')
-    await lab.waitFor('d1 active once', () => (lab.placement().get('d1') ?? []).length === 1)
-    const holder = lab.placement().get('d1')![0]!
+    const holder = await lab.activeOnce('d1')
     const knownOnHolder = async () => {
       const cib = await lab.cib('n1')
       const t = schedule(cib)

@@ -74,7 +74,7 @@ test('live: two concurrent edits from the same version — one commits, the othe
   try {
     lab.start('n1')
     lab.start('n2')
-    await lab.waitFor('d1 active once', () => (lab.placement().get('d1') ?? []).length === 1)
+    await lab.activeOnce('d1')
     const n1 = {kind: 'live' as const, socket: lab.node('n1').socket}
     const n2 = {kind: 'live' as const, socket: lab.node('n2').socket}
     // both admins read the CIB before either commits (one through each node)
@@ -123,7 +123,7 @@ test('live: configure statements, --wait, restart; delete refuses a running reso
   try {
     lab.start('n1')
     lab.start('n2')
-    await lab.waitFor('d1 active once', () => (lab.placement().get('d1') ?? []).length === 1)
+    await lab.activeOnce('d1')
     const socket = lab.node('n1').socket
     const hakit = (...args: string[]) => runCli(['crm', ...args, '--socket', socket], {env: {CIB_file: ''}})
     const ok = (...args: string[]) => {

@@ -29,8 +29,7 @@ test('live: move → converges to the target; clear removes the constraint; stan
   try {
     lab.start('n1')
     lab.start('n2')
-    await lab.waitFor('d1 active once', () => (lab.placement().get('d1') ?? []).length === 1)
-    const first = lab.placement().get('d1')![0]!
+    const first = await lab.activeOnce('d1')
     const other = first === 'n1' ? 'n2' : 'n1'
     const socket = lab.node('n1').socket
     const hakit = (...args: string[]) => {

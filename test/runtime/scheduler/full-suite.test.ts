@@ -13,62 +13,21 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {haveCommand, sharedDir} from '../../helpers/cli.js'
+import {haveCommand} from '../../helpers/cli.js'
 import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
-import {clusterStatus} from '../../../src/runtime/scheduler/status-text.js'
-import {sectionLines, transitionSummaryLines} from './summary-lines.js'
+import {transitionSummaryLines} from './summary-lines.js'
+import {fullSuiteDir as suite, runFullSuite, type SuiteCaseOutcome} from './full-suite-cases.js'
 
-const suite = join(sharedDir, 'corpus', 'scheduler-full')
 const knownFailures: Record<string, string> = JSON.parse(readFileSync(new URL('full-known-failures.json', import.meta.url), 'utf8'))
 const knownStatus: {current: Record<string, string>; revised: Record<string, string>} = JSON.parse(readFileSync(new URL('full-known-failures-status.json', import.meta.url), 'utf8'))
 const ARTIFACT = 'suite artifact:'
 
-/** The first differing line of two line lists, or '' when they are equal. */
-function firstDifference(expected: string[], got: string[]): string {
-  const i = got.findIndex((l, k) => l !== expected[k])
-  if (got.length === expected.length && i < 0) return ''
-  const k = i < 0 ? got.length : i
-  return `line ${k + 1}: expected ${JSON.stringify(expected[k] ?? '(end)')}, got ${JSON.stringify(got[k] ?? '(end)')}`
-}
-
-function trimBlank(lines: string[]): string[] {
-  const out = lines.map((l) => l.trimEnd())
-  while (out.length > 0 && out[0] === '') out.shift()
-  while (out.length > 0 && out[out.length - 1] === '') out.pop()
-  return out
-}
-
-interface Outcome {summary: string; current: string; revised: string}
-
-function runSuite(): Map<string, Outcome> {
-  const out = new Map<string, Outcome>()
-  for (const name of readdirSync(suite).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4)).sort()) {
-    const summaryFile = join(suite, `${name}.summary`)
-    if (!existsSync(summaryFile)) continue
-    const text = readFileSync(summaryFile, 'utf8')
-    const expected = transitionSummaryLines(text)
-    if (expected === null) continue
-    try {
-      const file = join(suite, `${name}.xml`)
-      const t = schedule(parseCibXml(readFileSync(file, 'utf8'), file))
-      out.set(name, {
-        summary: firstDifference(expected, t.summaryLines),
-        current: firstDifference(sectionLines(text, 'Current cluster status:') ?? [], trimBlank(clusterStatus(t.workingSet, false))),
-        revised: firstDifference(sectionLines(text, 'Revised Cluster Status:') ?? [], trimBlank(clusterStatus(t.workingSet, true))),
-      })
-    } catch (error) {
-      const detail = `threw ${(error as Error).stack}`
-      out.set(name, {summary: detail, current: detail, revised: detail})
-    }
-  }
-  return out
-}
-
+type Outcome = Pick<SuiteCaseOutcome, 'summary' | 'current' | 'revised'>
 let cached: Map<string, Outcome> | undefined
-const outcomes = () => (cached ??= runSuite())
+const outcomes = () => (cached ??= new Map(runFullSuite().map((o) => [o.name, o])))
 
 /** Checks one comparison against its known-failures list, both ways. */
 function checkList(t: {diagnostic: (m: string) => void}, what: keyof Outcome, known: Record<string, string>, label: string): void {

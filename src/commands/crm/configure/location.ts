@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
-import {HakitCommand} from '../../../cli/base-command.js'
-import {CONFIGURE_HELP, configureFlags, splitStatementArgv} from '../../../cli/crm-admin.js'
+import {CONFIGURE_HELP, ConfigureStatementCommand} from '../../../cli/crm-admin.js'
 
 /** `crm configure location ID RSC {SCORE: NODE | rule …} [role=ROLE] [resource-discovery=…]` */
-export default class CrmConfigureLocation extends HakitCommand {
+export default class CrmConfigureLocation extends ConfigureStatementCommand {
+  static override statement = 'location'
   static override summary = 'Create a location constraint (crm configure location)'
   static override description = `Create a location constraint (crm configure location): the statement in crmsh's syntax, as \`crm configure location ID RSC {SCORE: NODE | rule …} [role=ROLE] [resource-discovery=…]\`.
 An id that exists already is refused (crmsh: "Found existing … with same ID"); load update replaces objects instead. The result is verified (new errors refuse the commit unless --force) and committed as one versioned change.
@@ -13,14 +13,5 @@ ${CONFIGURE_HELP}`
     '<%= config.bin %> crm configure location loc-web g-web 100: n1',
     '<%= config.bin %> crm configure location loc-ping g-web rule -inf: not_defined pingd or pingd lte 0',
   ]
-  static override strict = false
   static override args = {statement: Args.string({description: 'ID RSC {SCORE: NODE | rule …} [role=ROLE] [resource-discovery=…]', required: false})}
-  static override flags = configureFlags
-
-  async run(): Promise<void> {
-    const {flagArgs, words} = splitStatementArgv(this.argv)
-    const {flags} = await this.parse(CrmConfigureLocation, flagArgs)
-    const {runConfigureStatement} = await import('../../../cli/crm-admin.js')
-    await runConfigureStatement(flags, 'location', words)
-  }
 }

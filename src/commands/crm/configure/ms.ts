@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
-import {HakitCommand} from '../../../cli/base-command.js'
-import {CONFIGURE_HELP, configureFlags, splitStatementArgv} from '../../../cli/crm-admin.js'
+import {CONFIGURE_HELP, ConfigureStatementCommand} from '../../../cli/crm-admin.js'
 
 /** `crm configure ms ID RSC [meta …]` */
-export default class CrmConfigureMs extends HakitCommand {
+export default class CrmConfigureMs extends ConfigureStatementCommand {
+  static override statement = 'ms'
   static override summary = 'Create a promotable clone (crm configure ms; a <master> as crmsh 4.4.1 writes it)'
   static override description = `Create a promotable clone (crm configure ms; a <master> as crmsh 4.4.1 writes it): the statement in crmsh's syntax, as \`crm configure ms ID RSC [meta …]\`.
 An id that exists already is refused (crmsh: "Found existing … with same ID"); load update replaces objects instead. The result is verified (new errors refuse the commit unless --force) and committed as one versioned change.
@@ -12,14 +12,5 @@ ${CONFIGURE_HELP}`
   static override examples = [
     '<%= config.bin %> crm configure ms ms-db db meta promoted-max=1 notify=true',
   ]
-  static override strict = false
   static override args = {statement: Args.string({description: 'ID RSC [meta …]', required: false})}
-  static override flags = configureFlags
-
-  async run(): Promise<void> {
-    const {flagArgs, words} = splitStatementArgv(this.argv)
-    const {flags} = await this.parse(CrmConfigureMs, flagArgs)
-    const {runConfigureStatement} = await import('../../../cli/crm-admin.js')
-    await runConfigureStatement(flags, 'ms', words)
-  }
 }

@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
-import {HakitCommand} from '../../../cli/base-command.js'
-import {CONFIGURE_HELP, configureFlags, splitStatementArgv} from '../../../cli/crm-admin.js'
+import {CONFIGURE_HELP, ConfigureStatementCommand} from '../../../cli/crm-admin.js'
 
 /** `crm configure order ID [KIND:|SCORE:] FIRST[:ACTION] THEN[:ACTION] [symmetrical=…]` */
-export default class CrmConfigureOrder extends HakitCommand {
+export default class CrmConfigureOrder extends ConfigureStatementCommand {
+  static override statement = 'order'
   static override summary = 'Create an order constraint (crm configure order)'
   static override description = `Create an order constraint (crm configure order): the statement in crmsh's syntax, as \`crm configure order ID [KIND:|SCORE:] FIRST[:ACTION] THEN[:ACTION] [symmetrical=…]\`.
 An id that exists already is refused (crmsh: "Found existing … with same ID"); load update replaces objects instead. The result is verified (new errors refuse the commit unless --force) and committed as one versioned change.
@@ -12,14 +12,5 @@ ${CONFIGURE_HELP}`
   static override examples = [
     '<%= config.bin %> crm configure order ord-web Mandatory: ms-db:promote g-web:start',
   ]
-  static override strict = false
   static override args = {statement: Args.string({description: 'ID [KIND:|SCORE:] FIRST[:ACTION] THEN[:ACTION] [symmetrical=…]', required: false})}
-  static override flags = configureFlags
-
-  async run(): Promise<void> {
-    const {flagArgs, words} = splitStatementArgv(this.argv)
-    const {flags} = await this.parse(CrmConfigureOrder, flagArgs)
-    const {runConfigureStatement} = await import('../../../cli/crm-admin.js')
-    await runConfigureStatement(flags, 'order', words)
-  }
 }

@@ -1,20 +1,7 @@
-import {Args, Flags} from '@oclif/core'
-import {HakitCommand} from '../../../cli/base-command.js'
-import {FORCE_HELP} from '../../../cli/force-help.js'
+import {ForceCommand} from '../../../cli/force-help.js'
 
-export default class CrmResourceValidate extends HakitCommand {
+export default class CrmResourceValidate extends ForceCommand {
+  static override action = 'validate' as const
   static override summary = 'Run validate-all of a CIB resource here, outside any cluster (crm_resource --validate)'
-  static override description = FORCE_HELP
   static override examples = ['<%= config.bin %> crm resource validate p_ip --cib cib.xml']
-  static override args = {resource: Args.string({description: 'resource id', required: true})}
-  static override flags = {
-    cib: Flags.string({description: 'CIB XML or crm file (default: $CIB_file, else the running cluster)'}),
-    verbose: Flags.boolean({char: 'V', description: 'also show validate-all output'}),
-  }
-
-  async run(): Promise<void> {
-    const {args, flags} = await this.parse(CrmResourceValidate)
-    const {runForceCommand} = await import('../../../cli/force-command.js')
-    await runForceCommand('validate', args.resource, flags.cib, flags.verbose)
-  }
 }

@@ -4,11 +4,12 @@
  * UDP port, and the harmless `Marker` resource script. Daemons run as real
  * processes (bin/run.js over dist/); everything started is killed by PID.
  */
-import {spawn, type ChildProcess} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
 import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fixturesDir, projectRoot, runCli, type CliResult} from '../../../helpers/cli.js'
+import {isRunning, startDaemon, stopDaemon, waitUntil} from '../../../helpers/daemon.js'
 
 export interface LabOptions {
   nodes?: string[]
@@ -83,14 +84,7 @@ export class Lab {
 
   start(name: string, extraArgs: string[] = []): void {
     const node = this.node(name)
-    node.output = ''
-    const proc = spawn(process.execPath, [join(projectRoot, 'bin', 'run.js'), 'run', '--legacy', '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', join(node.stateDir, 'hakit-legacy.sock'), ...extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {...process.env, NO_COLOR: '1'},
-    })
-    proc.stdout!.on('data', (d: Buffer) => (node.output += d.toString()))
-    proc.stderr!.on('data', (d: Buffer) => (node.output += d.toString()))
-    node.proc = proc
+    startDaemon(node, [process.execPath, join(projectRoot, 'bin', 'run.js'), 'run', '--legacy', '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', join(node.stateDir, 'hakit-legacy.sock'), ...extraArgs])
   }
 
   /** SIGKILL (a crash/power cut of the daemon: its resources keep running, as after a real crash they would be gone with the machine). */
@@ -106,19 +100,11 @@ export class Lab {
 
   /** SIGTERM and wait for the exit; returns the exit code. */
   async stop(name: string, timeoutMs = 60_000): Promise<number | null> {
-    const proc = this.node(name).proc
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return proc?.exitCode ?? null
-    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
-    proc.kill('SIGTERM')
-    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs)
-    const code = await exited
-    clearTimeout(timer)
-    return code
+    return stopDaemon(this.node(name).proc, timeoutMs)
   }
 
   running(name: string): boolean {
-    const proc = this.node(name).proc
-    return proc !== undefined && proc.exitCode === null && proc.signalCode === null
+    return isRunning(this.node(name).proc)
   }
 
   /** Resources (Marker names) running on a node right now. */
@@ -160,13 +146,7 @@ export class Lab {
 
   /** Polls until `check` holds or the timeout passes. */
   async waitFor(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
-    const end = Date.now() + timeoutMs
-    while (Date.now() < end) {
-      if (check()) return
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    if (check()) return
-    throw new Error(`timed out waiting for ${what}\n${this.describe()}`)
+    await waitUntil(what, check, {timeoutMs, intervalMs: 50, describe: () => this.describe()})
   }
 
   describe(): string {

@@ -1,0 +1,48 @@
+/**
+ * What the loopback labs (test/runtime/crm/crm-lab.ts, test/runtime/legacy/daemon/lab.ts) do with
+ * the daemons they start: spawn one with its output collected, stop it (SIGTERM, then SIGKILL by
+ * PID after a deadline), and poll for a condition with a generous deadline.
+ */
+import {spawn, type ChildProcess} from 'node:child_process'
+
+/** A lab node's daemon: its process and everything it printed since it was started. */
+export interface DaemonSlot {
+  proc?: ChildProcess
+  output: string
+}
+
+/** Starts `command` in the background (NO_COLOR set); its stdout and stderr are appended to `slot.output`. */
+export function startDaemon(slot: DaemonSlot, command: readonly string[], env: NodeJS.ProcessEnv = {}): void {
+  slot.output = ''
+  const [file, ...argv] = command
+  const proc = spawn(file!, argv, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1', ...env}})
+  proc.stdout!.on('data', (d: Buffer) => (slot.output += d.toString()))
+  proc.stderr!.on('data', (d: Buffer) => (slot.output += d.toString()))
+  slot.proc = proc
+}
+
+export function isRunning(proc: ChildProcess | undefined): boolean {
+  return proc !== undefined && proc.exitCode === null && proc.signalCode === null
+}
+
+/** SIGTERM and wait for the exit (SIGKILL after timeoutMs); the exit code, at once when it has ended already. */
+export async function stopDaemon(proc: ChildProcess | undefined, timeoutMs: number): Promise<number | null> {
+  if (!proc || !isRunning(proc)) return proc?.exitCode ?? null
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
+  proc.kill('SIGTERM')
+  const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs)
+  const code = await exited
+  clearTimeout(timer)
+  return code
+}
+
+/** Polls every intervalMs until `check` holds; past the deadline (and one last check) throws, with `describe()`. */
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, options: {timeoutMs: number; intervalMs: number; describe: () => string}): Promise<void> {
+  const end = Date.now() + options.timeoutMs
+  while (Date.now() < end) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, options.intervalMs))
+  }
+  if (await check()) return
+  throw new Error(`timed out waiting for ${what}\n${options.describe()}`)
+}
