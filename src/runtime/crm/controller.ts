@@ -35,8 +35,8 @@ import type {
 import {historyId, missingMonitors, notifyInfo, notifyTargets, onFailFor, opRequest} from './controller-ops.js'
 import {fenceExecutor, fencePlan, fenceRetryDelay} from './fencer.js'
 import {
-  applyStatusChanges, CRM_FEATURE_SET, entryFromResult, failCountName, findNodeState, getTransientAttr, historyEntry, judgeResult, lastFailureName,
-  nodeIdOf, normalisedRc, opDigest, parseTransitionKey, pendingEntry, setTransientAttr, transientAttrs, transitionKey,
+  applyStatusChanges, CRM_FEATURE_SET, failCountName, findNodeState, getTransientAttr, judgeResult, lastFailureName,
+  nodeIdOf, opDigest, parseTransitionKey, pendingEntry, resultEntries, setTransientAttr, transientAttrs, transitionKey,
 } from './history.js'
 
 const DEFAULT_TIMERS: ControllerTimers = {fenceRetryMs: 1_000, fenceRetryMaxMs: 60_000}
@@ -862,17 +862,7 @@ export class Controller {
     this.log(verdict === 'failed' ? 'warning' : 'notice', `Result of ${r.action} operation for ${r.rscId} on ${node}: ${text}${r.exitReason ? ` (${r.exitReason})` : ''} | call=${r.callId} key=${r.operationKey} rc=${r.rc}`)
     const changes: StatusChange[] = []
     if (ref) {
-      const input = entryFromResult(r, node, key)
-      if (!input.opDigest) input.opDigest = inf?.digest ?? ''
-      const entry = historyEntry(input)
-      Object.assign(entry.attributes, inf?.extra)
-      changes.push({kind: 'record-op', node, resource: ref, op: entry})
-      const failedOp = r.status !== ExecStatus.Done || normalisedRc(r.action, r.rc) !== target
-      if (failedOp) {
-        const failure = historyEntry(input, `${r.rscId}_last_failure_0`)
-        Object.assign(failure.attributes, inf?.extra)
-        changes.push({kind: 'record-op', node, resource: ref, op: failure})
-      }
+      for (const op of resultEntries({...r, targetRc: target}, node, key, {fallbackDigest: inf?.digest, extra: inf?.extra})) changes.push({kind: 'record-op', node, resource: ref, op})
     }
     this.update(changes)
     const isProbe = r.action === 'monitor' && r.intervalMs === 0

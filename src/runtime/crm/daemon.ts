@@ -26,9 +26,10 @@ import {DaemonLog, type DaemonLogLevel} from '../daemon-log.js'
 import {HeartbeatCluster} from '../membership/cluster.js'
 import {HbMessage} from '../messaging/message.js'
 import {LocalExecutor} from '../executor/executor.js'
-import type {Executor, OpRequest, OpResult, RecurringHandle} from '../executor/types.js'
+import {ExecStatus, type Executor, type OpRequest, type OpResult, type RecurringHandle} from '../executor/types.js'
 import {cibVersion, formatVersion, normalizeCib, type CibOp} from './cib-ops.js'
 import {eventForCibWatcher, type ReplicaChange} from './watched-cib.js'
+import {resultEntries} from './history.js'
 import {CibStore} from './cib-store.js'
 import {loadCrmDaemonConfig, type CrmDaemonConfig, type CrmDaemonOptions} from './config.js'
 import {Controller} from './controller.js'
@@ -358,6 +359,11 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     executor.execute(request).then(
       (result) => {
         log('notice', `Result of ${request.action} operation for ${request.rscId} on ${config.node}: ${result.classification.text} | rc=${result.rc}`)
+        // kept by the cluster layer until the replica shows it: if this report is lost with its DC, the next join carries it
+        if (result.status !== ExecStatus.Cancelled && request.action !== 'notify') {
+          const {class: cls, provider, type} = request.agent
+          feed({type: 'executed', resource: {id: request.rscId, class: cls, ...(provider !== undefined ? {provider} : {}), type}, ops: resultEntries(result, config.node, result.transitionKey ?? request.transitionKey ?? '')})
+        }
         reportResult(result)
       },
       (error: Error) => log('error', `executor: ${error.message}`),
@@ -396,10 +402,15 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   const onController = (from: string, payload: ControllerWire): void => {
     switch (payload.kind) {
       case 'execute':
-        runLocal(payload.request)
-        break
       case 'cancel':
-        cancelLocal(payload.rscId, payload.action, payload.intervalMs)
+        // only the DC we follow gives orders: one that lost DC status (a stalled node waking up, a heal)
+        // may still send its transition's actions
+        if (from !== machine.dc) {
+          log('warn', `Discarding ${payload.kind === 'execute' ? `${payload.request.action} of ${payload.request.rscId}` : `cancel of ${payload.rscId}`} from ${from}: our DC is ${machine.dc ?? 'not known'}`)
+          break
+        }
+        if (payload.kind === 'execute') runLocal(payload.request)
+        else cancelLocal(payload.rscId, payload.action, payload.intervalMs)
         break
       case 'op-result':
         controllerFeed({type: 'op-result', node: from, result: payload.result})
@@ -507,16 +518,22 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
 
   // ---- membership and messages
   const reassembler = new Reassembler()
-  const membership = (): {type: 'membership'; live: string[]; dead: string[]} => {
+  /**
+   * `died`: the node the messaging layer has just declared dead. Only that declaration makes the cluster
+   * layer forget a node: a node still marked dead from earlier may already have spoken the CRM protocol
+   * again (its messages can arrive before its next status packet revives it), and another node's status
+   * change must not make us forget it a second time.
+   */
+  const membership = (died?: string): {type: 'membership'; live: string[]; dead: string[]} => {
     const others = config.nodes.filter((n) => n !== config.node)
     return {
       type: 'membership',
       live: others.filter((n) => ['up', 'active'].includes(cluster.nodeStatus(n) ?? 'init')),
-      dead: others.filter((n) => cluster.nodeStatus(n) === 'dead'),
+      dead: died ? [died] : [],
     }
   }
-  cluster.on('node-status', (e: {node: string}) => {
-    if (e.node !== config.node) feed(membership())
+  cluster.on('node-status', (e: {node: string; status: string}) => {
+    if (e.node !== config.node) feed(membership(e.status === 'dead' ? e.node : undefined))
   })
   cluster.on('comms-up', () => {
     cluster.setLocalStatus('active')

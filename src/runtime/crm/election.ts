@@ -21,6 +21,13 @@ export interface Credentials {
 
 export type ElectionLoss = 'Version' | 'Uptime' | 'Host name'
 
+/**
+ * A candidate that has not won sends its vote again this often. Pacemaker needs no such thing on
+ * Corosync's reliable ordered delivery; Heartbeat's messaging loses what a node sends to a peer it has
+ * (for the moment) declared dead, and a lost vote or no-vote would hold the election until election-timeout.
+ */
+export const VOTE_RESEND_MS = 2_000
+
 function compareFeatureSets(a: string, b: string): number {
   const pa = a.split('.').map(Number)
   const pb = b.split('.').map(Number)
@@ -72,6 +79,8 @@ export class Election {
   private winner?: {name: string; creds: Credentials}
   private members: string[]
   private deadline = Infinity
+  /** Candidate: when to send the vote again (a vote lost on the way would hold the election until election-timeout). */
+  private resendAt = Infinity
 
   constructor(
     readonly localNode: string,
@@ -83,7 +92,8 @@ export class Election {
   }
 
   nextDeadline(): number {
-    return this.phase === 'idle' ? Infinity : this.deadline
+    if (this.phase === 'idle') return Infinity
+    return this.phase === 'candidate' ? Math.min(this.deadline, this.resendAt) : this.deadline
   }
 
   feed(e: ElectionEvent): ElectionAction[] {
@@ -109,6 +119,11 @@ export class Election {
         this.noVotes.clear()
         return []
       case 'tick':
+        if (this.phase === 'candidate' && this.mine && e.now >= this.resendAt && e.now < this.deadline) {
+          // the same round and credentials again, to everyone: answers are idempotent
+          this.resendAt = e.now + VOTE_RESEND_MS
+          return [{type: 'vote', round: this.round, creds: this.mine}]
+        }
         if (this.phase === 'idle' || e.now < this.deadline) return []
         return [{type: 'log', level: 'warn', text: `election-DC round ${this.round} timed out: calling it again`}, ...this.vote(e.now, e.mine)]
     }
@@ -121,6 +136,7 @@ export class Election {
     this.winner = undefined
     this.noVotes.clear()
     this.deadline = now + this.timeoutMs
+    this.resendAt = now + VOTE_RESEND_MS
     return [{type: 'vote', round: this.round, creds: mine}, ...this.checkWon()]
   }
 
@@ -135,7 +151,10 @@ export class Election {
     const own = this.phase === 'candidate' && this.mine ? this.mine : e.mine
     const {result, reason} = compareCredentials(e.creds, own)
     if (result > 0) {
-      // the voter beats us; if we already conceded to someone even better, that one wins anyway
+      // The voter beats us; if we already conceded to someone even better, that one wins anyway: no
+      // answer. (With a consistent membership the better one out-votes the voter too; in a partial
+      // partition, where the two cannot hear each other, our no-vote would let both win and both count
+      // us for quorum.)
       if (this.phase === 'conceded' && this.winner && compareCredentials(this.winner.creds, e.creds).result > 0) return []
       this.phase = 'conceded'
       this.winner = {name: e.from, creds: e.creds}

@@ -117,6 +117,20 @@ export function entryFromResult(r: OpResult, node: string, key: string): History
   }
 }
 
+/**
+ * The history entries one result writes: its own (`rsc_last_0`, or the recurring operation's) and, when
+ * it failed (not done, or not the rc the transition key expected), `rsc_last_failure_0` as well.
+ */
+export function resultEntries(r: OpResult, node: string, key: string, opts: {fallbackDigest?: string; extra?: Record<string, string>} = {}): M.LrmOperation[] {
+  const input = entryFromResult(r, node, key)
+  if (!input.opDigest) input.opDigest = opts.fallbackDigest ?? ''
+  const target = r.targetRc ?? parseTransitionKey(key)?.targetRc ?? 0
+  const failed = r.status !== ExecStatus.Done || normalisedRc(r.action, r.rc) !== target
+  const entries = [historyEntry(input), ...(failed ? [historyEntry(input, `${r.rscId}_last_failure_0`)] : [])]
+  for (const e of entries) Object.assign(e.attributes, opts.extra)
+  return entries
+}
+
 /** fail-count-<rsc>#<task>_<interval> and last-failure-… (reference §3.3). */
 export function failCountName(rscId: string, task: string, intervalMs: number): string {
   return `fail-count-${rscId}#${task}_${intervalMs}`

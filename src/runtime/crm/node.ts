@@ -17,7 +17,7 @@
  * persisted (the `persist` action comes before the messages that
  * acknowledge them, and the driver performs actions in order).
  */
-import type {Cib, LrmResource} from '../../formats/cib/model.js'
+import type {Cib, LrmOperation, LrmResource} from '../../formats/cib/model.js'
 import {parseCibXml, printCibXml} from '../../formats/cib/xml.js'
 import {parseInterval} from '../../formats/cib/values.js'
 import {
@@ -25,6 +25,7 @@ import {
   type CibOp, type CibVersion, type ChangeMeta,
 } from './cib-ops.js'
 import {Election, type Credentials, type ElectionAction} from './election.js'
+import type {LrmResourceRef} from './controller-types.js'
 import {JoinRound} from './join.js'
 import type {CrmMessage, CrmState} from './protocol.js'
 import {Quorum} from './quorum.js'
@@ -70,6 +71,12 @@ export type CrmNodeEvent = Clock &
     | {type: 'submit'; id: string; op: CibOp; client: string}
     | {type: 'tick'}
     | {type: 'shutdown'}
+    /**
+     * The local executor finished a one-shot operation (start, stop, promote, probe…): its history
+     * entries. Until the replica records them, this node's join confirmations carry them, so a result
+     * whose report was lost with a DC (the DC changed while the operation ran) still reaches the next DC.
+     */
+    | {type: 'executed'; resource: LrmResourceRef; ops: LrmOperation[]}
   )
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warn' | 'error' | 'crit'
@@ -130,6 +137,8 @@ export class CrmNode {
    * this node runs (Pacemaker's join_ack carries the executor's history, not the CIB's).
    */
   private offerHistory?: {join: number; dc: string; lrm: LrmResource[]}
+  /** Local results the replica does not show yet, by resource id and history entry id. */
+  private readonly unrecorded = new Map<string, {resource: LrmResourceRef; op: LrmOperation}>()
   private out: CrmNodeAction[] = []
   private clock: Clock = {now: 0, cpuMs: 0}
 
@@ -169,8 +178,10 @@ export class CrmNode {
           this.peers.delete(n)
           this.leaving.delete(n)
         }
-        // tell newly seen nodes what we are (a pending node elects once everyone says pending; a DC offers)
-        if (arrived.length > 0) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})})
+        // tell newly seen nodes what we are (a pending node elects once everyone says pending; a DC offers),
+        // and ask them to say what they are: we forgot them when they were reported dead, and a node that
+        // never noticed our side lose it (a partition seen from one side only) would not speak to us again
+        if (arrived.length > 0) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {}), hello: true})
         this.updateMembers()
         break
       }
@@ -187,7 +198,11 @@ export class CrmNode {
         this.send({crm: 'leaving'})
         this.setState('stopping')
         break
+      case 'executed':
+        for (const op of e.ops) this.unrecorded.set(`${e.resource.id}\0${op.id}`, {resource: e.resource, op})
+        break
     }
+    if (this.unrecorded.size > 0) this.forgetRecorded()
     return this.out
   }
 
@@ -323,6 +338,15 @@ export class CrmNode {
           this.becomeDc()
           break
         case 'lost':
+          if (this.state === 'not-dc' && this.dc && a.to !== this.dc && this.members.includes(this.dc)) {
+            // A vote from another node while our DC is alive: it may be a round that is already over
+            // (the vote arrived late, after a heal), and waiting for its winner's offer would leave us
+            // without a DC until election-timeout. The voter has our no-vote; we keep our DC. If the
+            // voter does become DC, its offer meets the two-DC rule below (discard, elect).
+            this.log('info', `Conceded to ${a.to}, keeping DC ${this.dc} until ${a.to} offers`)
+            this.election.feed({type: 'dc-found'})
+            break
+          }
           if (this.state === 'dc') this.releaseDc()
           this.setState('election')
           break
@@ -404,7 +428,7 @@ export class CrmNode {
       round.finalize(n)
       if (n !== this.localNode) this.send({crm: 'join-ack', join: round.id}, n)
     }
-    this.confirm(this.localNode, round.id, this.localHistory())
+    this.confirm(this.localNode, round.id, this.withUnrecorded(this.localHistory()))
     for (const held of this.heldRequests.splice(0)) this.dcApply(held.op, held.origin, held.client, held.id)
   }
 
@@ -417,7 +441,33 @@ export class CrmNode {
       this.joinedOnce = true
       return []
     }
-    return structuredClone(this.cib.status.find((s) => s.id === nodeIdOf(this.cib, this.localNode))?.lrmResources ?? [])
+    return structuredClone(this.ownState()?.lrmResources ?? [])
+  }
+
+  private ownState(): Cib['status'][number] | undefined {
+    return this.cib.status.find((s) => s.id === nodeIdOf(this.cib, this.localNode))
+  }
+
+  /** Local results the replica now shows (same entry, same call) need no more reporting. */
+  private forgetRecorded(): void {
+    const own = this.ownState()?.lrmResources
+    for (const [key, {resource, op}] of this.unrecorded) {
+      const recorded = own?.find((r) => r.id === resource.id)?.operations.find((o) => o.id === op.id)
+      if (recorded && recorded.attributes['call-id'] === op.attributes['call-id'] && recorded.attributes['transition-key'] === op.attributes['transition-key']) this.unrecorded.delete(key)
+    }
+  }
+
+  /** A join confirmation's history: `base` with the local results no DC has recorded yet. */
+  private withUnrecorded(base: LrmResource[]): LrmResource[] {
+    const lrm = structuredClone(base)
+    for (const {resource, op} of this.unrecorded.values()) {
+      let r = lrm.find((x) => x.id === resource.id)
+      if (!r) lrm.push((r = {...resource, operations: []}))
+      const i = r.operations.findIndex((o) => o.id === op.id)
+      if (i >= 0) r.operations[i] = structuredClone(op)
+      else r.operations.push(structuredClone(op))
+    }
+    return lrm
   }
 
   private confirm(node: string, join: number, lrm: LrmResource[]): void {
@@ -592,7 +642,7 @@ export class CrmNode {
         {
           const snapshot = this.offerHistory
           const lrm = snapshot && snapshot.join === msg.join && snapshot.dc === from ? snapshot.lrm : this.localHistory()
-          this.send({crm: 'join-confirm', join: msg.join, lrm}, from)
+          this.send({crm: 'join-confirm', join: msg.join, lrm: this.withUnrecorded(lrm)}, from)
         }
         for (const [id, p] of this.pending) this.send({crm: 'cib-request', id, op: p.op, client: p.client}, from)
         return
@@ -623,8 +673,10 @@ export class CrmNode {
   private onAnnounce(from: string, msg: Extract<CrmMessage, {crm: 'announce'}>, previous: CrmState | 'unknown' | undefined): void {
     const restarted = msg.state === 'pending' && previous !== undefined && previous !== 'pending' && previous !== 'starting'
     // a node that starts (or restarts faster than the messaging layer noticed) learns who is here
-    // (two pending nodes answer each other once: no reply to a pending node already known as pending)
-    if (msg.state === 'pending' && !(this.state === 'pending' && previous === 'pending')) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})}, from)
+    // (two pending nodes answer each other once: no reply to a pending node already known as pending),
+    // and so does a node that asks (hello)
+    const answer = msg.hello || (msg.state === 'pending' && !(this.state === 'pending' && previous === 'pending'))
+    if (answer) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {})}, from)
     if (from === this.dc && restarted) {
       this.log('warn', `Our DC node (${from}) restarted`)
       this.callElection('DC restarted')

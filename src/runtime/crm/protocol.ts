@@ -20,8 +20,11 @@ const COMPRESS_ABOVE = 1024
 export type CrmState = 'starting' | 'pending' | 'election' | 'dc' | 'not-dc' | 'stopping'
 
 export type CrmMessage =
-  /** "This is my state": sent at start, to newly seen members, and by a pending node to ask for a DC. */
-  | {crm: 'announce'; state: CrmState; dc?: string}
+  /**
+   * "This is my state": sent at start, to newly seen members, and by a pending node to ask for a DC.
+   * With `hello`, every receiver answers with its own announce: the sender may have forgotten them.
+   */
+  | {crm: 'announce'; state: CrmState; dc?: string; hello?: true}
   | {crm: 'vote'; round: number; creds: Credentials}
   | {crm: 'no-vote'; round: number}
   | {crm: 'join-offer'; join: number}

@@ -5,11 +5,12 @@
  * events after a detection delay, partitions, kills, restarts from the
  * persisted CIB. No sockets, no timers: everything runs in one call.
  */
-import type {Cib} from '../../../src/formats/cib/model.js'
+import type {Cib, LrmOperation} from '../../../src/formats/cib/model.js'
+import type {LrmResourceRef} from '../../../src/runtime/crm/controller-types.js'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {cibVersion, setCibVersion, type CibOp} from '../../../src/runtime/crm/cib-ops.js'
 import {CrmNode, type CrmNodeAction, type CrmNodeConfig} from '../../../src/runtime/crm/node.js'
-import {encodeCrmMessages, Reassembler} from '../../../src/runtime/crm/protocol.js'
+import {encodeCrmMessages, Reassembler, type CrmMessage} from '../../../src/runtime/crm/protocol.js'
 import {prng} from '../../helpers/prng.js'
 
 
@@ -31,7 +32,7 @@ interface SimNode {
 
 type Event =
   | {at: number; kind: 'deliver'; from: string; to: string; fields: Record<string, string>}
-  | {at: number; kind: 'membership'; node: string}
+  | {at: number; kind: 'membership'; node: string; died?: string}
   | {at: number; kind: 'tick'; node: string}
 type Pending = Event & {seq: number}
 
@@ -128,6 +129,32 @@ export class CrmSim {
     this.membershipChanged()
   }
 
+  /**
+   * `name`'s messaging layer alone declares `peer` dead (one-way loss, or `name` stalled past deadtime),
+   * and sees it alive again a detection delay later; `peer` notices nothing. Messages keep flowing.
+   */
+  blip(name: string, peer: string): void {
+    const detect = this.options.detectMs ?? 50
+    this.push({at: this.now, kind: 'membership', node: name, died: peer})
+    this.push({at: this.now + detect, kind: 'membership', node: name})
+  }
+
+  /** `name`'s executor finished an operation (history entries as the daemon builds them). */
+  executed(name: string, resource: LrmResourceRef, ops: LrmOperation[]): void {
+    const n = this.node(name)
+    if (n.machine) this.apply(n, n.machine.feed({type: 'executed', resource, ops, now: this.now, cpuMs: n.cpuMs}))
+  }
+
+  /** A message from `from` to `to` that the network delivered late (after everything already queued on that link). */
+  inject(from: string, to: string, msg: CrmMessage): void {
+    for (const fields of encodeCrmMessages(msg, to, this.options.fragmentBytes ?? 400)) {
+      const key = `${from}>${to}`
+      const at = Math.max(this.now + 1, this.lastDelivery.get(key) ?? 0)
+      this.lastDelivery.set(key, at)
+      this.push({at, kind: 'deliver', from, to, fields})
+    }
+  }
+
   private membershipChanged(): void {
     const detect = this.options.detectMs ?? 50
     for (const n of this.names) {
@@ -222,7 +249,9 @@ export class CrmSim {
         const msg = target.reassembler.accept(next.from, (k) => next.fields[k])
         if (msg) this.apply(target, target.machine.feed({type: 'message', from: next.from, msg, ...clock}))
       } else if (next.kind === 'membership') {
-        this.apply(target, target.machine.feed({type: 'membership', ...this.membershipOf(target.name), ...clock}))
+        const membership = this.membershipOf(target.name)
+        if (next.died) membership.live = membership.live.filter((n) => n !== next.died)
+        this.apply(target, target.machine.feed({type: 'membership', live: membership.live, dead: next.died ? [next.died] : membership.dead, ...clock}))
       } else {
         if (this.tickAt.get(target.name) === next.at) this.tickAt.delete(target.name)
         if (target.machine.nextDeadline() > this.now) continue

@@ -6,7 +6,7 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {Election, type Credentials} from '../../../src/runtime/crm/election.js'
+import {Election, VOTE_RESEND_MS, type Credentials, type ElectionAction} from '../../../src/runtime/crm/election.js'
 
 const creds = (name: string, uptimeMs: number): Credentials => ({featureSet: '3.16.1', uptimeMs, name})
 
@@ -36,3 +36,51 @@ test('a candidate does not answer a stronger voter with a vote: it concedes', ()
   assert.deepEqual(out.filter((x) => x.type === 'vote'), [])
   assert.ok(out.some((x) => x.type === 'no-vote' && x.to === 'b'))
 })
+
+test('three nodes, every first vote and no-vote of the election lost once: one winner long before election-timeout', () => {
+  // A cold start stalled under load with a candidate waiting for a no-vote that never came: votes are sent again.
+  const names = ['a', 'b', 'c']
+  const uptime: Record<string, number> = {a: 300, b: 100, c: 200}
+  for (const lose of [false, true]) {
+    const nodes = new Map(names.map((n) => [n, new Election(n, names)]))
+    const queue: Array<{from: string; to: string; a: Extract<ElectionAction, {type: 'vote' | 'no-vote'}>}> = []
+    const dropped = new Set<string>()
+    let won: string | undefined
+    const post = (from: string, actions: ElectionAction[]) => {
+      for (const a of actions) {
+        if (a.type === 'won') won = from
+        if (a.type !== 'vote' && a.type !== 'no-vote') continue
+        for (const to of names) {
+          if (to === from || (a.to && a.to !== to)) continue
+          const key = `${from}>${to}:${a.type}`
+          if (lose && !dropped.has(key)) {
+            dropped.add(key)
+            continue
+          }
+          queue.push({from, to, a})
+        }
+      }
+    }
+    // b and c vote first; b hears c, c hears a (a's broadcast reaches b only after b conceded to c)
+    post('b', nodes.get('b')!.feed({type: 'call', now: 0, mine: creds('b', uptime.b!), reason: 't'}))
+    post('c', nodes.get('c')!.feed({type: 'call', now: 0, mine: creds('c', uptime.c!), reason: 't'}))
+    post('a', nodes.get('a')!.feed({type: 'call', now: 1, mine: creds('a', uptime.a!), reason: 't'}))
+    queue.sort((x, y) => (x.from === 'a' ? 1 : 0) - (y.from === 'a' ? 1 : 0))
+    let now = 2
+    while (!won && now < 60_000) {
+      const m = queue.shift()
+      if (!m) {
+        now += 500
+        for (const n of names) post(n, nodes.get(n)!.feed({type: 'tick', now, mine: creds(n, uptime[n]!)}))
+        continue
+      }
+      const target = nodes.get(m.to)!
+      post(m.to, m.a.type === 'vote'
+        ? target.feed({type: 'vote', from: m.from, round: m.a.round, creds: m.a.creds, now, mine: creds(m.to, uptime[m.to]!)})
+        : target.feed({type: 'no-vote', from: m.from, round: m.a.round}))
+    }
+    assert.equal(won, 'a', `lose=${lose}: a (the best) wins`)
+    assert.ok(now < 10 * VOTE_RESEND_MS, `lose=${lose}: won at ${now} ms of simulated time, far below election-timeout`)
+  }
+})
+

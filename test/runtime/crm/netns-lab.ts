@@ -211,7 +211,12 @@ export class NetnsCrmLab {
       await new Promise((r) => setTimeout(r, 250))
     }
     if (await check()) return
-    throw new Error(`timed out waiting for ${what}\n${this.describe(extra())}`)
+    // what each daemon says of itself: which node is stuck in which state is the first thing to know
+    const states = await Promise.all(this.options.nodes.map(async (n) => {
+      const s = await this.status(n)
+      return `${n}: ${s ? `${s.state} dc=${s.dc ?? '-'} members=${s.members.join(',')} quorum=${s.quorum} version=${s.version}${s.controller ? ` ${s.controller}` : ''}` : 'no answer'}`
+    }))
+    throw new Error(`timed out waiting for ${what}\n${states.join('\n')}\n${this.describe(extra())}`)
   }
 
   teardown(): void {

@@ -182,7 +182,7 @@ test('ocf:pacemaker:ping clone: pingd through attrd (the agent\'s dampening, rep
   }
 })
 
-test('three nodes: partition (one DC per side, the quorate side runs everything, the lone node stops) and heal (one DC, CIBs equal, everything active once)', {skip, timeout: 900_000}, async () => {
+test('three nodes: partition (one DC per side, the quorate side runs everything, the lone node stops) and heal (one DC, CIBs equal, everything active once); a daemon stalled past deadtime rejoins', {skip, timeout: 900_000}, async () => {
   const nodes = ['n1', 'n2', 'n3']
   const lab = new NetnsCrmLab({nodes, cib: ''})
   try {
@@ -217,6 +217,18 @@ test('three nodes: partition (one DC per side, the quorate side runs everything,
     assert.equal(dcs.size, 1, 'one DC after the heal')
     const cibs = await Promise.all(nodes.map(async (n) => (await simulateLive(lab, n)).summary))
     for (const summary of cibs) assert.deepEqual(summary, [], 'every replica: crm_simulate plans nothing')
+
+    // a daemon stalls past deadtime (as under heavy load): the others declare it dead, and when it runs
+    // again it finds every heartbeat late and declares them dead too, for a moment; one cluster again after
+    for (const stalled of [(await lab.status('n1'))!.dc!, 'n3']) {
+      const [pid] = lab.pids(stalled, 'run.js')
+      assert.ok(pid, `${stalled}'s daemon`)
+      process.kill(pid, 'SIGSTOP')
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      process.kill(pid, 'SIGCONT')
+      await lab.waitFor(`one cluster again after ${stalled} stalled, everything once, web on n1`, async () =>
+        (await oneCluster()) && activeOnce(nodes) && lab.holders(vip).join() === 'n1' && lab.http(vip) === 'n1')
+    }
   } finally {
     lab.teardown()
   }

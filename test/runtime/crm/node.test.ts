@@ -3,6 +3,9 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {cibDigest, cibVersion, clusterOption, formatVersion, setCibVersion} from '../../../src/runtime/crm/cib-ops.js'
+import {CRM_FEATURE_SET} from '../../../src/formats/cib/model.js'
+import {DEFAULT_ELECTION_TIMEOUT_MS} from '../../../src/runtime/crm/node.js'
+import {historyEntry} from '../../../src/runtime/crm/history.js'
 import {CrmSim} from './cluster-sim.js'
 
 /** Invariants of a settled, fully connected cluster; returns the DC. */
@@ -171,6 +174,71 @@ test('partition: one DC per side; heal: one DC, CIBs converge', () => {
     sim.run()
     assertSettled(sim, `seed ${seed} healed`)
     for (const n of sim.up()) assert.equal(clusterOption(n.machine!.cib, 'majority-change'), 'yes', `seed ${seed} ${n.name}: the newer CIB won`)
+  }
+})
+
+test('a node that alone declared a peer dead (the peer noticed nothing) counts it as a member again once it is back', () => {
+  // The three-node heal in CI: under load n1 saw late heartbeats and declared n3 dead, n3 saw nothing
+  // wrong; n1 forgot n3 and waited for n3 to speak the protocol again, which n3 had no reason to do.
+  for (let seed = 1; seed <= 10; seed++) {
+    const names = ['n1', 'n2', 'n3']
+    const sim = new CrmSim(names, {seed})
+    for (const n of names) sim.start(n)
+    sim.run()
+    const dc = assertSettled(sim, `seed ${seed} start`)
+    const others = names.filter((n) => n !== dc)
+    // as the DC forgetting a follower, as a follower forgetting the DC, as a follower forgetting a follower
+    for (const [who, peer] of [[dc, others[0]!], [others[0]!, dc], [others[0]!, others[1]!]] as const) {
+      sim.blip(who, peer)
+      sim.run()
+      assertSettled(sim, `seed ${seed}: after ${who} alone lost and regained ${peer}`)
+    }
+  }
+})
+
+test('a vote that arrives late (its round already over) does not take a follower away from its live DC', () => {
+  // CI's three-node heal: n1 voted against n2, lost, and followed n2; n1's vote reached n3 only after that
+  // (n3 had declared n1 dead). n3 conceded to n1 and waited for an offer n1 never sent: no DC on n3
+  // until election-timeout. With the real election-timeout here, the test fails if that wait happens.
+  for (let seed = 1; seed <= 10; seed++) {
+    const names = ['n1', 'n2', 'n3']
+    const sim = new CrmSim(names, {seed, config: {electionTimeoutMs: DEFAULT_ELECTION_TIMEOUT_MS}})
+    for (const n of names) sim.start(n)
+    sim.run()
+    const dc = assertSettled(sim, `seed ${seed} start`)
+    const [voter, follower] = names.filter((n) => n !== dc) as [string, string]
+    // a vote of the voter's that beats the follower, from a round the follower never saw
+    sim.inject(voter, follower, {crm: 'vote', round: 1, creds: {featureSet: CRM_FEATURE_SET, uptimeMs: 1e9, name: voter}})
+    sim.run(10_000)
+    assertSettled(sim, `seed ${seed}: after ${follower} got ${voter}'s late vote`)
+  }
+})
+
+test('a result whose report was lost with its DC reaches the next DC at join; once recorded (and cleaned up) it is not reported again', () => {
+  // Under load a stalled DC ordered a start on a follower and lost DC status before recording the result;
+  // the follower joined the next DC with the replica's view of itself, so the resource ran there unknown
+  // to the cluster (and once more elsewhere).
+  for (let seed = 1; seed <= 5; seed++) {
+    const names = ['n1', 'n2', 'n3']
+    const sim = new CrmSim(names, {seed})
+    for (const n of names) sim.start(n)
+    sim.run()
+    const dc = assertSettled(sim, `seed ${seed} start`)
+    const follower = names.find((n) => n !== dc)!
+    const history = (n: string, on: string) => sim.node(n).machine!.cib.status.find((s) => s.id === on)?.lrmResources.find((r) => r.id === 'dx')
+    const entry = historyEntry({rscId: 'dx', node: follower, task: 'start', intervalMs: 0, transitionKey: '7:3:0:lost-dc', callId: 41, rc: 0, opStatus: 0, exitReason: '', lastRcChange: 1, execTimeMs: 5, queueTimeMs: 0, opDigest: 'd'})
+    sim.executed(follower, {id: 'dx', class: 'ocf', provider: 'pacemaker', type: 'Dummy'}, [entry])
+    sim.kill(dc)
+    sim.run()
+    const next = assertSettled(sim, `seed ${seed} after the DC died`)
+    assert.equal(history(next, follower)?.operations[0]?.attributes['call-id'], '41', `seed ${seed}: the new DC knows the start on ${follower}`)
+    // a cleanup deletes it; the next join must not bring it back
+    sim.submit(next, {op: 'lrm-delete', id: follower, resource: 'dx'})
+    sim.run()
+    sim.start(dc)
+    sim.run()
+    const last = assertSettled(sim, `seed ${seed} after the old DC came back`)
+    assert.equal(history(last, follower), undefined, `seed ${seed}: the cleaned-up history stays deleted`)
   }
 })
 
