@@ -108,6 +108,18 @@ export function revisedState(r: Rsc): {nodes: SNode[]; role: Role} {
   return {nodes, role}
 }
 
+/**
+ * A Pacemaker Remote connection with a reconnect interval keeps its failure after its stop: the
+ * failed monitor stays in the history of the node that ran it (clear_past_failure leaves
+ * on-fail=reset_remote alone then), so the re-unpacked connection is stopped yet FAILED — unless
+ * that node is fenced, which wipes its history.
+ */
+function failureOutlivesStop(ws: WorkingSet, r: Rsc): boolean {
+  if (!r.isRemoteConnection || r.container || !(r.remoteReconnectMs! > 0) || !r.failed) return false
+  const fenced = (n: SNode) => ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
+  return r.runningOn.length > 0 && r.runningOn.every((n) => !fenced(n) && !(n.unpackedUnclean ?? n.unclean))
+}
+
 /** No executed action changes the resource: the revised status shows it as it was. */
 function unchanged(r: Rsc): boolean {
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
@@ -151,9 +163,10 @@ function failedProbeResult(ws: WorkingSet, r: Rsc, node?: SNode): string | undef
 
 const PENDING_STATE: Record<string, string> = {start: 'Starting', stop: 'Stopping', migrate_to: 'Migrating', migrate_from: 'Migrating', promote: 'Promoting', demote: 'Demoting'}
 
+/** uber_parent's promotable flag: the topmost parent below a bundle (a bundle's child clone counts). */
 function promotableParent(r: Rsc): boolean {
   let top = r
-  while (top.parent) top = top.parent
+  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
   return top.promotable
 }
 
@@ -174,6 +187,7 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
     const role = state.role
     if (at && role <= Role.Stopped) return `Stopped ${at.uname}${disabled(r) ? ' (disabled)' : ''}`
     if (!node || role <= Role.Stopped) {
+      if (failureOutlivesStop(ws, r)) return 'FAILED'
       const probe = failedProbeResult(ws, r)
       return `Stopped${probe ? ` (${probe}) ` : ''}${disabled(r) ? ' (disabled)' : ''}`
     }
