@@ -508,15 +508,13 @@ function migrationHooks(ws: WorkingSet): MigrationHooks {
 function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node)
   if (!node.running.includes(rsc)) node.running.push(rsc)
-  // Parents (groups, clones) are active where their children are.
-  let p = rsc.parent
-  while (p) {
-    if (!p.runningOn.includes(node)) p.runningOn.push(node)
-    p = p.parent
-  }
   if (rsc.variant === 'primitive' && node.maintenance) rsc.managed = false
-  // Unmanaged resources stay where they are
-  if (!rsc.managed) { resourceLocation(ws, rsc, node, INFINITY); return }
+  // Unmanaged resources stay where they are, and make their parents active there only on an online node
+  if (!rsc.managed) {
+    resourceLocation(ws, rsc, node, INFINITY)
+    if (node.online) for (let p = rsc.parent; p; p = p.parent) if (!p.runningOn.includes(node)) p.runningOn.push(node)
+    return
+  }
   if (rsc.variant === 'primitive' && isMultiplyActive(rsc)) {
     if (rsc.recovery === 'stop_only') {
       // make sure it does not come up again
@@ -527,6 +525,8 @@ function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
       if (rsc.parent?.variant === 'group' && rsc.parent.recovery === 'block') rsc.parent.children.forEach(block)
     }
   }
+  // Parents (groups, clones) are active where their children are.
+  for (let p = rsc.parent; p; p = p.parent) if (!p.runningOn.includes(node)) p.runningOn.push(node)
 }
 
 /** is_multiply_active: active on more than one node (clean nodes only, unless it needs fencing) */
