@@ -323,22 +323,22 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   return lines
 }
 
-/** native_active: running on an unclean node, an online one, or anywhere when unmanaged */
-function nativeActive(r: Rsc): boolean {
-  return r.runningOn.some((n) => (n.unpackedUnclean ?? n.unclean) || (n.unpackedOnline ?? n.online) || !(r.unpacked?.managed ?? r.managed))
-}
-
 /**
  * resource_list skips a collective resource that is partially active yet runs nowhere: its only
- * active members are unmanaged (blocked), and native_add_running does not make the parent active
- * where an unmanaged member runs.
+ * active members are unmanaged (blocked) on nodes that are not online, where native_add_running
+ * does not make the parent active.
  */
-function activeOnlyUnmanaged(r: Rsc): boolean {
-  if (r.variant === 'primitive' || r.bundle || r.runningOn.length > 0) return false
+function activeOnlyUnmanaged(ws: WorkingSet, r: Rsc, revised: boolean): boolean {
+  if (r.variant === 'primitive' || r.bundle) return false
   const members: Rsc[] = []
   const walk = (x: Rsc) => (x.variant === 'primitive' ? members.push(x) : x.children.forEach(walk))
   walk(r)
-  return members.some(nativeActive)
+  const where = (m: Rsc) => (revised ? revisedState(m).nodes : m.runningOn)
+  const managed = (m: Rsc) => m.unpacked?.managed ?? m.managed
+  // native_active: on an unclean node, an online one, or anywhere when unmanaged
+  const active = members.some((m) => where(m).some((n) => { const s = nodeState(ws, n, revised); return s.unclean || s.online || !managed(m) }))
+  const parentActive = members.some((m) => where(m).some((n) => managed(m) || nodeState(ws, n, revised).online))
+  return active && !parentActive
 }
 
 export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
@@ -348,7 +348,7 @@ export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
   // crm_simulate lists resources as unpacked: by priority (stable), then orphans
   const byPriority = ws.configOrder.map((r, i) => ({r, i})).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i).map((x) => x.r)
   const order = [...byPriority, ...resources.filter((r) => !ws.configOrder.includes(r))]
-  for (const r of order) if (resources.includes(r) && !activeOnlyUnmanaged(r)) lines.push(...resourceLines(ws, r, '    ', revised))
+  for (const r of order) if (resources.includes(r) && !activeOnlyUnmanaged(ws, r, revised)) lines.push(...resourceLines(ws, r, '    ', revised))
   if (resources.length === 0) lines.push('    * No resources')
   return lines
 }
