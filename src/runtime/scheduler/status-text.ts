@@ -97,12 +97,17 @@ export function revisedState(r: Rsc): {nodes: SNode[]; role: Role} {
   }
   // a migration whose start is a pseudo-action ends on the migration target
   for (const a of r.actions) if (a.task === 'start' && a.pseudo && executes(a) && a.node && done('migrate_from', a.node) && !nodes.includes(a.node)) nodes.push(a.node)
+  // a pending start or promote (call-id -1) sorts after every result and, unless a result took
+  // its history entry's id, makes the resource active there again when re-unpacked
+  const pending = r.pendingTask
+  const pendingActive = pending?.kept === true && (pending.task === 'start' || pending.task === 'promote')
+  if (pendingActive && !nodes.includes(pending.node)) nodes.push(pending.node)
   if (nodes.length === 0) return {nodes, role: Role.Stopped}
   let role = r.role <= Role.Stopped || !r.runningOn.some((n) => nodes.includes(n)) ? Role.Started : r.role
   // in execution order: a demote, a (re)start from scratch, a promote
   if (done('demote')) role = Role.Unpromoted
   if (nodes.some((n) => done('start', n))) role = Role.Started
-  if (done('promote')) role = Role.Promoted
+  if (done('promote') || (pendingActive && pending.task === 'promote')) role = Role.Promoted
   // a started instance of a promotable clone is shown as Unpromoted (native_displayable_role)
   if (role === Role.Started && promotableParent(r)) role = Role.Unpromoted
   return {nodes, role}
@@ -170,12 +175,9 @@ function promotableParent(r: Rsc): boolean {
   return top.promotable
 }
 
-/** The pending operation shown for a primitive; once the transition ran, an action executed where it was pending supersedes it. */
+/** The pending operation shown for a primitive: crm_simulate shows them in the current status only. */
 function pendingTask(r: Rsc, revised: boolean): string | undefined {
-  const p = r.pendingTask
-  if (!p) return undefined
-  if (revised && r.actions.some((a) => a.node === p.node && executes(a) && !a.pseudo)) return undefined
-  return p.task
+  return revised ? undefined : r.pendingTask?.task
 }
 
 /** `at`: the node to show (a bundle shows its child where the replica's container is). */
@@ -192,13 +194,21 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
       return `Stopped${probe ? ` (${probe}) ` : ''}${disabled(r) ? ' (disabled)' : ''}`
     }
     const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : '', r.failureIgnored ? 'failure ignored' : ''].filter(Boolean)
-    return `${ROLE_NAMES[role === Role.Unknown ? Role.Started : role]} ${node.uname}${flags.length ? ` (${flags.join(', ')})` : ''}`
+    const roleText = ROLE_NAMES[role === Role.Unknown ? Role.Started : role]
+    const flagText = flags.length ? ` (${flags.join(', ')})` : ''
+    // still active on several nodes (a pending start that outlives a stop): the list, in status order
+    if (at === undefined && state.nodes.length > 1) {
+      const list = [...state.nodes].sort((a, b) => ws.nodes.indexOf(a) - ws.nodes.indexOf(b)).map((n) => n.uname).join(' ')
+      return `${roleText}${flagText} [ ${list} ]`
+    }
+    return `${roleText} ${node.uname}${flagText}`
   }
   // pcmk__native_output_string
   const multiple = r.runningOn.length > 1
   const was = r.unpacked ?? {managed: r.managed, block: r.block, lockNode: r.lockNode}
   // crm_mon -n (showNode false) names no node at all: no UNCLEAN/LOCKED flag, no node list
-  const node = multiple || !showNode ? undefined : ((at !== undefined ? at : r.runningOn[0]) ?? was.lockNode)
+  // pe__current_node, else where a (non-probe) operation is pending, else the lock node
+  const node = multiple || !showNode ? undefined : ((at !== undefined ? at : (r.runningOn[0] ?? r.pendingTask?.node)) ?? was.lockNode)
   const words: string[] = []
   if (r.orphan) words.push('ORPHANED')
   if (r.failed) {

@@ -253,7 +253,8 @@ export interface Rsc {
   /** node where a pending start/op was seen */
   pendingNode?: SNode
   /** the first pending operation in the history (probes aside): shown as Starting, (Monitoring) … */
-  pendingTask?: {task: string; node: SNode}
+  /** the operation in progress shown as Starting, Stopping …; `kept`: its history entry has an id crm_simulate's injected results do not overwrite (not <rsc>_last_0) */
+  pendingTask?: {task: string; node: SNode; kept: boolean}
   /** target-role Stopped or similar explicit next role */
   explicitNextRole: boolean
   /** per-node location scores for the promoted role */

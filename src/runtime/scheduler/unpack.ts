@@ -186,22 +186,75 @@ function toEntry(op: M.LrmOperation): OpEntry {
   }
 }
 
-/** Sort by call-id like sort_op_by_callid (pending -1 entries last). */
-function sortOps(ops: OpEntry[]): OpEntry[] {
-  return ops.map((e, i) => ({e, i})).sort((x, y) => {
-    const a = x.e.callId
-    const b = y.e.callId
-    if (a === -1 && b === -1) return x.i - y.i
-    if (a === -1) return 1
-    if (b === -1) return -1
-    if (a !== b) return a - b
-    // the same operation as history entry and as last failure: order by last change
-    const la = x.e.lastRcChange
-    const lb = y.e.lastRcChange
+/** decode_transition_magic: "status:rc;action:transition:target:uuid" → transition id and uuid, or undefined. */
+function transitionOf(magic: string | undefined): {uuid: string; id: number} | undefined {
+  const m = /^\s*[-+]?\d+:[-+]?\d+;([-+]?\d+):([-+]?\d+):([-+]?\d+):(\S{1,36})/.exec(magic ?? '')
+  return m ? {id: Number(m[2]), uuid: m[4]} : undefined
+}
+
+/**
+ * pe__is_newer_op (same node by default): by call-id; entries of one operation by last change;
+ * a pending entry (call-id -1) against a finished one by the transition in its magic — a
+ * pending start that an older transition sent is superseded by a later stop.
+ */
+function compareOps(x: OpEntry, y: OpEntry): number {
+  const ax = x.op.attributes
+  const ay = y.op.attributes
+  const sameNode = ax.on_node === undefined || ay.on_node === undefined || ax.on_node.toLowerCase() === ay.on_node.toLowerCase()
+  if (sameNode && x.op.id === y.op.id) return 0 // duplicate entries
+  const a = x.callId
+  const b = y.callId
+  if (a === -1 && b === -1) return 0
+  if (sameNode && a >= 0 && a < b) return -1
+  if (sameNode && b >= 0 && a > b) return 1
+  if (a >= 0 && b >= 0 && (!sameNode || a === b)) {
+    const la = ax['last-rc-change'] !== undefined ? Number(ax['last-rc-change']) : -1
+    const lb = ay['last-rc-change'] !== undefined ? Number(ay['last-rc-change']) : -1
     if (la >= 0 && la < lb) return -1
     if (lb >= 0 && la > lb) return 1
-    return x.i - y.i
-  }).map((x) => x.e)
+    return 0
+  }
+  const ta = transitionOf(ax['transition-magic'])
+  const tb = transitionOf(ay['transition-magic'])
+  if (!ta || !tb) return 0
+  if (ta.uuid.toLowerCase() !== tb.uuid.toLowerCase() || ta.id === tb.id) {
+    if (b === -1) return -1
+    if (a === -1) return 1
+  } else if ((ta.id >= 0 && ta.id < tb.id) || tb.id === -1) return -1
+  else if ((tb.id >= 0 && ta.id > tb.id) || ta.id === -1) return 1
+  return 0
+}
+
+/** the transition uuid crm_simulate's injected results carry (FAKE_TE_ID), with transition id -1 */
+const FAKE_TE_ID = 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx'
+
+/**
+ * Does a pending entry still come last once crm_simulate has recorded a result for the resource
+ * on that node? Not if the result takes its id (<rsc>_last_0), nor if it has a call-id (the
+ * result gets a higher one), nor if it names an older transition of the same fake uuid.
+ */
+function outlivesInjectedResult(e: OpEntry): boolean {
+  if (e.callId !== -1 || /_last(_failure)?_0$/.test(e.op.id)) return false
+  const t = transitionOf(e.op.attributes['transition-magic'])
+  return t !== undefined && (t.uuid.toLowerCase() !== FAKE_TE_ID || t.id === -1)
+}
+
+/** g_list_sort's merge sort (the first half has floor(n/2) entries; ties keep the first half's): the order sort_op_by_callid gives even where the comparison is not a total order. */
+function glistSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
+  if (list.length < 2) return list
+  const half = Math.floor(list.length / 2)
+  const l1 = glistSort(list.slice(0, half), cmp)
+  const l2 = glistSort(list.slice(half), cmp)
+  const out: T[] = []
+  let i = 0
+  let j = 0
+  while (i < l1.length && j < l2.length) out.push(cmp(l1[i], l2[j]) <= 0 ? l1[i++] : l2[j++])
+  return [...out, ...l1.slice(i), ...l2.slice(j)]
+}
+
+/** The history of one resource on one node in the order unpack_lrm_resource processes it. */
+function sortOps(ops: OpEntry[]): OpEntry[] {
+  return glistSort(ops, compareOps)
 }
 
 const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7, restart_container: 8, reset_remote: 9}
@@ -419,7 +472,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
       if (task === 'start') { setActive(rsc); rsc.pendingNode = node }
       else if (task === 'promote') rsc.role = Role.Promoted
       // pending probes are not shown
-      if (!rsc.pendingTask && (e.intervalMs !== 0 || task !== 'monitor')) rsc.pendingTask = {task, node}
+      if (!rsc.pendingTask && (e.intervalMs !== 0 || task !== 'monitor')) rsc.pendingTask = {task, node, kept: outlivesInjectedResult(e)}
       return
     case 0:
       updateResourceState(ws, rsc, node, e, rc, st, false)
