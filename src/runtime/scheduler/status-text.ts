@@ -283,7 +283,10 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   let activeInstances = 0
   for (const inst of instances) {
     const members = prims(inst)
-    const partiallyActive = members.some((m) => where(m).length > 0)
+    // native_active: on a node that is online or unclean, or anywhere when unmanaged (a failed
+    // guest node that is merely offline does not count)
+    const activeOn = (m: Rsc, n: SNode) => { const st = nodeState(ws, n, revised); return st.online || st.unclean || !(m.unpacked?.managed ?? m.managed) }
+    const partiallyActive = members.some((m) => where(m).some((n) => activeOn(m, n)))
     // an instance with an operation in progress is shown on its own
     if (inst.variant === 'primitive' && pendingTask(inst, revised) !== undefined) {
       for (const n of where(inst)) used.add(n)
