@@ -851,6 +851,28 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
   return rsc
 }
 
+/**
+ * handle_orphaned_container_fillers: an orphan whose history names its container (the
+ * lrm_resource's container attribute) runs inside it; an orphaned connection that does makes its
+ * remote node a guest node.
+ */
+function mapOrphanedContainerFillers(ws: WorkingSet, lrms: M.LrmResource[]): void {
+  for (const lrm of lrms) {
+    const containerId = lrm.otherAttributes?.container
+    if (containerId === undefined) continue
+    const container = ws.byId.get(containerId)
+    const rsc = ws.orphans.find((r) => r.id === lrm.id)
+    if (!container || !rsc || rsc.container) continue
+    rsc.container = container
+    ;(container.fillers ??= []).push(rsc)
+    const node = rsc.isRemoteConnection ? ws.nodeByName.get(rsc.id) : undefined
+    if (node?.remoteRsc === rsc) {
+      node.guest = true
+      node.attrs.set('#kind', 'container')
+    }
+  }
+}
+
 export function unpackStatus(ws: WorkingSet): void {
   for (const ns of ws.cib.status) unpackNodeState(ws, ns)
   const done = new Set<SNode>()
@@ -871,6 +893,7 @@ export function unpackStatus(ws: WorkingSet): void {
       }
       done.add(node)
       for (const lrm of ns.lrmResources) unpackLrmResource(ws, node, lrm)
+      mapOrphanedContainerFillers(ws, ns.lrmResources)
       progress = true
     }
     return progress
