@@ -217,7 +217,7 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
   } else {
     // an operation still in progress shows as Starting, Stopping … (native_pending_state)
     const pending = pendingTask(r, nodesRevised)
-    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role === Role.Started && promotableParent(r) ? Role.Unpromoted : r.role]
+    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role < Role.Stopped ? Role.Started : r.role === Role.Started && promotableParent(r) ? Role.Unpromoted : r.role]
     words.push(PENDING_STATE[pending ?? ''] ?? roleText)
   }
   if (node) words.push(node.uname)
@@ -300,7 +300,8 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     const fullyActive = members.every((m) => where(m).length > 0)
     const nodes = new Set(members.flatMap(where))
     const location = fullyActive && nodes.size === 1 ? [...nodes][0] : undefined
-    if (!troubled && location && !(!location.online && location.unclean)) {
+    const locationState = location && nodeState(ws, location, revised)
+    if (!troubled && location && locationState && !(!locationState.online && locationState.unclean)) {
       const role = Math.max(...members.map(roleOf))
       if (role > Role.Unpromoted) promoted.push(location)
       else started.push(location)
@@ -316,7 +317,7 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   if (r.cloneMax > activeInstances) {
     // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
     // a bundle's guest node is never discovered: a resource has it by default only if <nodes> had it before the bundle was unpacked
-    const byDefault = (n: SNode) => !n.bundleOwner || (n.bundleNodeConfigured === true && ws.configOrder.indexOf(n.bundleOwner) > ws.configOrder.indexOf(r))
+    const byDefault = (n: SNode) => n.fromOrphanConnection !== true && (!n.bundleOwner || (n.bundleNodeConfigured === true && ws.configOrder.indexOf(n.bundleOwner) > ws.configOrder.indexOf(r)))
     const candidates = ws.options.symmetric ? ws.nodes.filter(byDefault) : [...r.knownOn]
     // native_add_running: an unmanaged instance on an offline node does not make the clone active there
     const clonePrimitives = instances.flatMap(prims)

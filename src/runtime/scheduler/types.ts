@@ -63,6 +63,8 @@ export interface SNode {
   /** a bundle's guest node: its bundle, and whether <nodes> configures it too (resources get it by default only then, and only before the bundle) */
   bundleOwner?: Rsc
   bundleNodeConfigured?: boolean
+  /** created while unpacking the status, for an orphaned connection: no resource had it when resources were unpacked */
+  fromOrphanConnection?: boolean
 }
 
 export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote' | 'reset_remote' | 'restart_container'

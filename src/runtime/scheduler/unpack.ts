@@ -761,6 +761,7 @@ function orphanRemoteNode(ws: WorkingSet, rsc: Rsc): void {
     node = {
       id: rsc.id, uname: rsc.id, attrs, online: false, unclean: false, unseen: true, standby: false, standbyOnFail: false, pending: false,
       shutdown: false, expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy, remote: true,
+      fromOrphanConnection: true,
     }
     ws.nodes.push(node)
     ws.nodes.sort((a, b) => numericCompare(a.uname, b.uname))
