@@ -358,7 +358,9 @@ function activeOnlyUnmanaged(ws: WorkingSet, r: Rsc, revised: boolean): boolean 
 export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
   const lines = ['  * Node List:', ...nodeLines(ws, revised), '', '  * Full List of Resources:']
   // the implicit connections of guest nodes (meta internal_rsc) are not listed
-  const resources = ws.resources.filter((r) => (!r.orphan || (revised ? false : r.runningOn.length > 0)) && r.meta.get('internal_rsc') !== 'true')
+  // (an orphan is listed while it is active: once the transition ran, only where it could not be stopped)
+  const orphanActive = (r: Rsc) => (revised ? r.variant === 'primitive' && revisedState(r).nodes.some((n) => { const st = nodeState(ws, n, true); return st.online || st.unclean || !r.managed }) : r.runningOn.length > 0)
+  const resources = ws.resources.filter((r) => (!r.orphan || orphanActive(r)) && r.meta.get('internal_rsc') !== 'true')
   // crm_simulate lists resources as unpacked: by priority (stable), then orphans
   const byPriority = ws.configOrder.map((r, i) => ({r, i})).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i).map((x) => x.r)
   const order = [...byPriority, ...resources.filter((r) => !ws.configOrder.includes(r))]
