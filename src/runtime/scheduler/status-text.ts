@@ -33,7 +33,7 @@ function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean
   // (a guest node's "fencing" is a pseudo-action: its container's recovery)
   const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
   // a Pacemaker Remote or guest node is up exactly when its connection runs
-  const connectionUp = revised && n.remoteRsc ? revisedState(n.remoteRsc).nodes.length > 0 : undefined
+  const connectionUp = revised && n.remoteRsc ? revisedState(ws, n.remoteRsc).nodes.length > 0 : undefined
   // a remote node whose connection failed stays unclean while the connection is down, fenced or not
   // (the failure stays in the connection's history: determine_remote_online_status)
   const failedConnection = revised && !n.guest && n.remoteRsc?.failed === true
@@ -54,7 +54,7 @@ function nodeLines(ws: WorkingSet, revised: boolean): string[] {
     if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
       // after the transition, "with active resources" means what still runs there
-      const running = revised ? allPrimitivesOf(ws).filter((r) => revisedState(r).nodes.includes(n)) : n.running
+      const running = revised ? allPrimitivesOf(ws).filter((r) => revisedState(ws, r).nodes.includes(n)) : n.running
       const status = nodeStatus({...n, online, pending, running}, unclean)
       out.push(`    * ${kind} ${n.uname}: ${status}${health < 0 ? ' (health is RED)' : health === 0 ? ' (health is YELLOW)' : ''}`)
     } else if (online) {
@@ -87,10 +87,11 @@ function executes(a: Action): boolean {
  * Where a primitive is, and in which role, once the transition has run: only the actions that
  * actually execute count — a blocked start leaves it stopped, a blocked stop leaves it running.
  */
-export function revisedState(r: Rsc): {nodes: SNode[]; role: Role} {
+export function revisedState(ws: WorkingSet, r: Rsc): {nodes: SNode[]; role: Role} {
   if (!r.managed) return {nodes: [...r.runningOn], role: r.role}
   const done = (task: string, node?: SNode) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && executes(a) && (!node || a.node === node))
-  const nodes = r.runningOn.filter((n) => !done('stop', n) && !(done('migrate_to', n)))
+  // (fencing a node wipes its history: nothing runs there any more)
+  const nodes = r.runningOn.filter((n) => !done('stop', n) && !(done('migrate_to', n)) && !fencedInTransition(ws, n))
   for (const a of r.actions) {
     if (a.intervalMs !== 0 || !executes(a) || !a.node) continue
     if ((a.task === 'start' && !a.pseudo) || a.task === 'migrate_from') if (!nodes.includes(a.node)) nodes.push(a.node)
@@ -125,8 +126,14 @@ function failureOutlivesStop(ws: WorkingSet, r: Rsc): boolean {
   return r.runningOn.length > 0 && r.runningOn.every((n) => !fenced(n) && !(n.unpackedUnclean ?? n.unclean))
 }
 
+/** An executed fencing (not a guest's container recovery) takes the node down. */
+function fencedInTransition(ws: WorkingSet, n: SNode): boolean {
+  return ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
+}
+
 /** No executed action changes the resource: the revised status shows it as it was. */
-function unchanged(r: Rsc): boolean {
+function unchanged(ws: WorkingSet, r: Rsc): boolean {
+  if (r.runningOn.some((n) => fencedInTransition(ws, n))) return false
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
 }
 
@@ -182,9 +189,9 @@ function pendingTask(r: Rsc, revised: boolean): string | undefined {
 
 /** `at`: the node to show (a bundle shows its child where the replica's container is). */
 function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised = revised, showNode = true, at?: SNode | null): string {
-  if (revised && unchanged(r)) return primitiveState(ws, r, false, true, showNode, at)
+  if (revised && unchanged(ws, r)) return primitiveState(ws, r, false, true, showNode, at)
   if (revised) {
-    const state = revisedState(r)
+    const state = revisedState(ws, r)
     const node = at !== undefined ? at : state.nodes[0]
     const role = state.role
     if (at && role <= Role.Stopped) return `Stopped ${at.uname}${disabled(r) ? ' (disabled)' : ''}`
@@ -257,7 +264,7 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   // implicit resources (a guest node's connection) are not listed
   if (r.variant === 'primitive' && isTrue(r.meta.get('internal_rsc'))) return []
   if (r.bundle) {
-    const where = (c: Rsc) => (revised ? revisedState(c).nodes[0] : c.runningOn[0]) ?? null
+    const where = (c: Rsc) => (revised ? revisedState(ws, c).nodes[0] : c.runningOn[0]) ?? null
     return bundleStatusLines(r, indent, (rsc, container) => `(${agent(rsc)}):\t ${primitiveState(ws, rsc, revised, revised, true, where(container))}`)
   }
   if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(ws, r, revised)}`]
@@ -275,8 +282,8 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   }
   // pe__clone_default: troubled instances one by one, the others as Promoted/Started lists, then Stopped nodes
   const prims = (i: Rsc): Rsc[] => (i.variant === 'group' ? i.children : [i])
-  const where = (p: Rsc): SNode[] => (revised ? revisedState(p).nodes : p.runningOn)
-  const roleOf = (p: Rsc): Role => (revised ? revisedState(p).role : p.role)
+  const where = (p: Rsc): SNode[] => (revised ? revisedState(ws, p).nodes : p.runningOn)
+  const roleOf = (p: Rsc): Role => (revised ? revisedState(ws, p).role : p.role)
   const promoted: SNode[] = []
   const started: SNode[] = []
   const used = new Set<SNode>()
@@ -296,7 +303,7 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     if (!partiallyActive) continue
     // (an unmanaged instance on an offline node does not count, as in native_add_running)
     for (const m of members) for (const n of where(m)) if ((m.unpacked?.managed ?? m.managed) || nodeState(ws, n, revised).online) used.add(n)
-    const troubled = (!revised || members.every(unchanged)) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !(m.unpacked?.managed ?? m.managed)))
+    const troubled = (!revised || members.every((m) => unchanged(ws, m))) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !(m.unpacked?.managed ?? m.managed)))
     const fullyActive = members.every((m) => where(m).length > 0)
     const nodes = new Set(members.flatMap(where))
     const location = fullyActive && nodes.size === 1 ? [...nodes][0] : undefined
@@ -347,7 +354,7 @@ function activeOnlyUnmanaged(ws: WorkingSet, r: Rsc, revised: boolean): boolean 
   const members: Rsc[] = []
   const walk = (x: Rsc) => (x.variant === 'primitive' ? members.push(x) : x.children.forEach(walk))
   walk(r)
-  const where = (m: Rsc) => (revised ? revisedState(m).nodes : m.runningOn)
+  const where = (m: Rsc) => (revised ? revisedState(ws, m).nodes : m.runningOn)
   const managed = (m: Rsc) => m.unpacked?.managed ?? m.managed
   // native_active: on an unclean node, an online one, or anywhere when unmanaged
   const active = members.some((m) => where(m).some((n) => { const s = nodeState(ws, n, revised); return s.unclean || s.online || !managed(m) }))
@@ -359,7 +366,7 @@ export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
   const lines = ['  * Node List:', ...nodeLines(ws, revised), '', '  * Full List of Resources:']
   // the implicit connections of guest nodes (meta internal_rsc) are not listed
   // (an orphan is listed while it is active: once the transition ran, only where it could not be stopped)
-  const orphanActive = (r: Rsc) => (revised ? r.variant === 'primitive' && revisedState(r).nodes.some((n) => { const st = nodeState(ws, n, true); return st.online || st.unclean || !r.managed }) : r.runningOn.length > 0)
+  const orphanActive = (r: Rsc) => (revised ? r.variant === 'primitive' && revisedState(ws, r).nodes.some((n) => { const st = nodeState(ws, n, true); return st.online || st.unclean || !r.managed }) : r.runningOn.length > 0)
   const resources = ws.resources.filter((r) => (!r.orphan || orphanActive(r)) && r.meta.get('internal_rsc') !== 'true')
   // crm_simulate lists resources as unpacked: by priority (stable), then orphans
   const byPriority = ws.configOrder.map((r, i) => ({r, i})).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i).map((x) => x.r)
