@@ -91,7 +91,7 @@ export function revisedState(ws: WorkingSet, r: Rsc): {nodes: SNode[]; role: Rol
   if (!r.managed) return {nodes: [...r.runningOn], role: r.role}
   const done = (task: string, node?: SNode) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && executes(a) && (!node || a.node === node))
   // (fencing a node wipes its history: nothing runs there any more)
-  const nodes = r.runningOn.filter((n) => !done('stop', n) && !(done('migrate_to', n)) && !fencedInTransition(ws, n))
+  const nodes = r.runningOn.filter((n) => (!done('stop', n) || duplicateHistory(ws, r, n)) && !(done('migrate_to', n)) && !fencedInTransition(ws, n))
   for (const a of r.actions) {
     if (a.intervalMs !== 0 || !executes(a) || !a.node) continue
     if ((a.task === 'start' && !a.pseudo) || a.task === 'migrate_from') if (!nodes.includes(a.node)) nodes.push(a.node)
@@ -124,6 +124,17 @@ function failureOutlivesStop(ws: WorkingSet, r: Rsc): boolean {
   if (!r.isRemoteConnection || r.container || !(r.remoteReconnectMs! > 0) || !r.failed) return false
   const fenced = (n: SNode) => ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
   return r.runningOn.length > 0 && r.runningOn.every((n) => !fenced(n) && !(n.unpackedUnclean ?? n.unclean))
+}
+
+/**
+ * Two lrm_resource entries of the resource on one node (old status sections have them):
+ * crm_simulate finds no single entry to record a result in and adds a third, so the entry that
+ * made the resource active there still does.
+ */
+function duplicateHistory(ws: WorkingSet, r: Rsc, n: SNode): boolean {
+  const id = r.cloneName ?? r.id
+  const ns = ws.cib.status.find((x) => x.uname === n.uname)
+  return (ns?.lrmResources.filter((l) => l.id === id).length ?? 0) > 1
 }
 
 /** An executed fencing (not a guest's container recovery) takes the node down. */
