@@ -36,7 +36,7 @@ function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean
   const connectionUp = revised && n.remoteRsc ? revisedState(ws, n.remoteRsc).nodes.length > 0 : undefined
   // a remote node whose connection failed stays unclean while the connection is down, fenced or not
   // (the failure stays in the connection's history: determine_remote_online_status)
-  const failedConnection = revised && !n.guest && n.remoteRsc?.failed === true
+  const failedConnection = revised && !n.guest && n.remoteRsc !== undefined && n.remoteRsc.failed && failureSurvivesResults(ws, n.remoteRsc) && !unchanged(ws, n.remoteRsc)
   const unclean = connectionUp !== true && (failedConnection || (!fenced && (n.unpackedUnclean ?? n.unclean)))
   const pending = !fenced && n.pending
   // (a fenced remote node whose connection comes back is up again)
@@ -115,13 +115,33 @@ export function revisedState(ws: WorkingSet, r: Rsc): {nodes: SNode[]; role: Rol
 }
 
 /**
+ * Does the resource's recorded failure survive crm_simulate's new results? Not when it is only
+ * in a <rsc>_last_0 entry (a failed start recorded so), which the next result overwrites.
+ */
+function failureSurvivesResults(ws: WorkingSet, r: Rsc): boolean {
+  for (const ns of ws.cib.status) {
+    for (const lrm of ns.lrmResources) {
+      if (lrm.id !== r.id) continue
+      for (const op of lrm.operations) {
+        const a = op.attributes
+        const rc = Number(a['rc-code'] ?? 0)
+        const targetText = (a['transition-key'] ?? '').split(':')[2]
+        const target = targetText !== undefined && /^-?\d+$/.test(targetText) ? Number(targetText) : 0
+        if (op.id === `${r.id}_last_failure_0` || (op.id !== `${r.id}_last_0` && a['op-status'] !== '-1' && rc !== target)) return true
+      }
+    }
+  }
+  return false
+}
+
+/**
  * A Pacemaker Remote connection with a reconnect interval keeps its failure after its stop: the
  * failed monitor stays in the history of the node that ran it (clear_past_failure leaves
  * on-fail=reset_remote alone then), so the re-unpacked connection is stopped yet FAILED — unless
  * that node is fenced, which wipes its history.
  */
 function failureOutlivesStop(ws: WorkingSet, r: Rsc): boolean {
-  if (!r.isRemoteConnection || r.container || !(r.remoteReconnectMs! > 0) || !r.failed) return false
+  if (!r.isRemoteConnection || r.container || !(r.remoteReconnectMs! > 0) || !r.failed || !failureSurvivesResults(ws, r)) return false
   const fenced = (n: SNode) => ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
   return r.runningOn.length > 0 && r.runningOn.every((n) => !fenced(n) && !(n.unpackedUnclean ?? n.unclean))
 }
