@@ -33,7 +33,9 @@ function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean
   // (a guest node's "fencing" is a pseudo-action: its container's recovery)
   const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
   // a Pacemaker Remote or guest node is up exactly when its connection runs
-  const connectionUp = revised && n.remoteRsc ? revisedState(ws, n.remoteRsc).nodes.length > 0 : undefined
+  // (a guest whose connection and container no executed action touches stays as it was unpacked)
+  const untouchedGuest = revised && n.guest === true && n.remoteRsc !== undefined && unchanged(ws, n.remoteRsc) && (!n.remoteRsc.container || unchanged(ws, n.remoteRsc.container))
+  const connectionUp = untouchedGuest ? (n.unpackedOnline ?? n.online) : revised && n.remoteRsc ? revisedState(ws, n.remoteRsc).nodes.length > 0 : undefined
   // a remote node whose connection failed stays unclean while the connection is down, fenced or not
   // (the failure stays in the connection's history: determine_remote_online_status)
   const failedConnection = revised && !n.guest && n.remoteRsc !== undefined && n.remoteRsc.failed && failureSurvivesResults(ws, n.remoteRsc) && !unchanged(ws, n.remoteRsc)
