@@ -356,7 +356,7 @@ function bundleAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNode | n
     const host = replica.container.allocatedTo
     if (replica.remote && host?.remote && host.remoteRsc) {
       // a nested connection must run where the host's own connection runs
-      newColocation(ws, 'child-remote-with-docker-remote', undefined, INFINITY, replica.remote, host.remoteRsc, undefined, undefined)
+      newColocation(ws, 'child-remote-with-docker-remote', undefined, INFINITY, replica.remote, host.remoteRsc, undefined, undefined, true)
     }
     replica.remote?.fns.assign(replica.remote, prefer)
     const child = replica.child
@@ -449,7 +449,7 @@ function bundleInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
       replica.ip.fns.internalConstraints(replica.ip)
       order(replica.ip, 'start', container, 'start', O.runnableLeft | O.preserve)
       order(container, 'stop', replica.ip, 'stop', O.impliesFirst | O.preserve)
-      newColocation(ws, 'ip-with-docker', undefined, INFINITY, replica.ip, container, undefined, undefined)
+      newColocation(ws, 'ip-with-docker', undefined, INFINITY, replica.ip, container, undefined, undefined, true)
     }
     // the connection is ordered and colocated with its container as a resource in a container
     replica.remote?.fns.internalConstraints(replica.remote)

@@ -257,7 +257,7 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   orderRestartVsUnfence(ws, rsc)
   containerConstraints(ws, rsc, {
     order: (f, ft, t, tt, type) => orderResourceActions(ws, f, ft, t, tt, type),
-    colocate: (d, p, score) => newColocation(ws, 'resource-with-container', undefined, score, d, p, undefined, undefined),
+    colocate: (d, p, score) => newColocation(ws, 'resource-with-container', undefined, score, d, p, undefined, undefined, true),
   })
   avoidRemoteNodes(ws, rsc)
   if ((rsc.utilization?.size ?? 0) > 0 && ws.options.placementStrategy !== 'default') utilizationConstraints(ws, rsc)

@@ -88,6 +88,8 @@ export interface Colocation {
   dependentRole: Role
   primaryRole: Role
   nodeAttribute?: string
+  /** whether the dependent influences where an active primary goes (influence, else the dependent's critical) */
+  influence: boolean
 }
 
 export interface LocationRule {
