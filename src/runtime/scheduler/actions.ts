@@ -153,7 +153,7 @@ export function shutdownAction(ws: WorkingSet, node: SNode): Action {
   return a
 }
 
-/** The fencing action for a node (created on first use; the first reason wins). */
+/** The fencing action for a node (created on first use; the first reason wins); it becomes required only if the node can be fenced (pe_fence_op). */
 export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: string | undefined, op = ws.options.stonithAction): Action {
   let a = ws.fenceActions.find((f) => f.node === node && f.fenceOp === op)
   if (!a) {
@@ -164,7 +164,7 @@ export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: 
     ws.fenceActions.push(a)
   }
   if (reason !== undefined && a.reason === undefined) a.reason = reason
-  if (!optional) a.optional = false
+  if (!optional && canFence(ws, node)) a.optional = false
   return a
 }
 
