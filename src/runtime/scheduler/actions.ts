@@ -145,6 +145,14 @@ export function clusterPseudoAction(ws: WorkingSet, key: string): Action {
 }
 const clusterPseudoActions = new WeakMap<WorkingSet, Map<string, Action>>()
 
+/** A node's request to be probed again (probe_complete=false): the controller re-probes it, nothing waits for it. */
+export function reprobeAction(ws: WorkingSet, node: SNode): Action {
+  const a = newAction(ws, undefined, 'probe_again', `probe_again-${node.uname}`, node, 0)
+  a.optional = false
+  a.needsNothing = true
+  return a
+}
+
 /** A node's clean shutdown (pcmk__new_shutdown_action); it waits for the stops there. */
 export function shutdownAction(ws: WorkingSet, node: SNode): Action {
   const a = newAction(ws, undefined, 'do_shutdown', `do_shutdown-${node.uname}`, node, 0)

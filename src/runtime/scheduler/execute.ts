@@ -52,6 +52,8 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
       const target = action.node!.uname
       lines.push(`  * Fencing ${target} (${action.fenceOp ?? 'reboot'})`)
       if (action.fenceOp !== 'on') fenceNode(cib, target)
+    } else if (action.task === 'probe_again') {
+      // crm_simulate neither lists nor records a re-probe request
     } else if (!action.rsc) {
       lines.push(`  * Cluster action:  ${action.task} on ${action.node?.uname ?? ''}`)
     } else {

@@ -1,5 +1,5 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
-import {customAction, fenceNode} from './actions.js'
+import {customAction, fenceNode, reprobeAction} from './actions.js'
 import {currentNode} from './placement.js'
 import {isFailedRemoteNode} from './remote.js'
 import {bundleCreateProbe} from './bundle.js'
@@ -19,9 +19,15 @@ function instanceNumber(rsc: Rsc): number {
   return Number(/:(\d+)$/.exec(rsc.id)?.[1] ?? 0)
 }
 
+/** pe__resource_contains_guest_node: a guest node's connection runs inside this resource */
+function containsGuestNode(rsc: Rsc): boolean {
+  return (rsc.fillers ?? []).some((f) => f.isRemoteConnection === true)
+}
+
 function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
-  // remote nodes run neither fence devices nor remote connections
+  // remote nodes run neither fence devices nor remote connections, and guest nodes no guest's container
   if (node.remote && (rsc.isFenceDevice || rsc.isRemoteConnection)) return false
+  if (node.guest && containsGuestNode(rsc)) return false
   if (rsc.bundle) return bundleCreateProbe(ws, rsc, node, (part) => probeOnNode(ws, part, node))
   // a bundle's guest node is discovered for the replica's child only
   if (node.bundleReplica && rsc.children.length === 0 && rsc.discoverMode?.get(node) !== 2) return false
@@ -64,7 +70,10 @@ export function scheduleProbes(ws: WorkingSet): void {
     }
     if (node.unclean) continue
     const probed = node.attrs.get('probe_complete')
-    if (probed !== undefined && !/^(true|yes|1|on|y)$/i.test(probed)) continue
+    if (probed !== undefined && !/^(true|yes|1|on|y)$/i.test(probed)) {
+      reprobeAction(ws, node)
+      continue
+    }
     for (const r of ws.resources) probeOnNode(ws, r, node)
   }
 }
