@@ -24,6 +24,12 @@ function containsGuestNode(rsc: Rsc): boolean {
   return (rsc.fillers ?? []).some((f) => f.isRemoteConnection === true)
 }
 
+/** guest_resource_will_stop: an approximation, made before the guest's actions exist */
+function guestWillStop(node: SNode, guest: Rsc): boolean {
+  return node.remoteRequiresReset === true || node.unclean || guest.failed || guest.nextRole === Role.Stopped
+    || (guest.role > Role.Stopped && guest.allocatedTo !== undefined && guest.allocatedTo !== null && !guest.runningOn.includes(guest.allocatedTo))
+}
+
 function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   // remote nodes run neither fence devices nor remote connections, and guest nodes no guest's container
   if (node.remote && (rsc.isFenceDevice || rsc.isRemoteConnection)) return false
@@ -46,11 +52,24 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
     for (const c of rsc.children) if (probeOnNode(ws, c, node)) any = true
     return any
   }
+  // a resource inside a container is known through its container
+  if (rsc.container && !rsc.isRemoteConnection) return false
   if (rsc.orphan) return false
   if (rsc.knownOn.has(node)) return false
   const top0 = topParent(rsc)
   if ((rsc.exclusiveDiscover || top0.exclusiveDiscover) && (!rsc.allowed.has(node) || rsc.discoverMode?.get(node) !== 2)) return false
   if (rsc.discoverMode?.get(node) === 1) return false
+  const guest = node.guest ? node.remoteRsc?.container : undefined
+  if (guest && guest.role === Role.Stopped) {
+    // nothing is active in a stopped guest: start only once the guest's host has been probed (probe_then_start)
+    if (guest.allocatedTo && !guest.knownOn.has(guest.allocatedTo)) newOrdering(ws, {rsc: guest, task: 'monitor'}, {rsc: top0, task: 'start'}, O.optional)
+    return false
+  }
+  if (guest && guestWillStop(node, guest)) {
+    // in case the guest restarts, start after its stop
+    newOrdering(ws, {rsc: guest, task: 'stop'}, {rsc: top0, task: 'start'}, O.optional)
+    return false
+  }
   const probe = customAction(ws, rsc, 'monitor', node, false, 0)
   probe.optional = false
   orderVsUnfence(ws, rsc, node, probe, O.optional)
