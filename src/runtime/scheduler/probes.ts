@@ -117,14 +117,17 @@ function probeNeededBefore(probe: Action, then: Action): boolean {
 /** "A stop then B": A's probes come before B too (add_probe_orderings_for_stops). */
 function addProbeOrderingsForStops(ws: WorkingSet): void {
   for (const o of ws.orderings) {
-    if (o.type === O.none || !o.firstRsc || o.firstRsc === o.thenRsc) continue
+    // (pcmk__new_ordering takes a side's resource from its action when none is given)
+    const firstRsc = o.firstRsc ?? o.firstAction?.rsc
+    const thenRsc = o.thenRsc ?? o.thenAction?.rsc
+    if (o.type === O.none || !firstRsc || firstRsc === thenRsc) continue
     if ((o.firstAction?.task ?? o.firstTask) !== 'stop' || (o.firstAction && o.firstAction.intervalMs !== 0)) continue
-    if (o.thenRsc && o.firstRsc.container === o.thenRsc && (o.thenAction?.task ?? o.thenTask) === 'stop') continue
+    if (thenRsc && firstRsc.container === thenRsc && (o.thenAction?.task ?? o.thenTask) === 'stop') continue
     let flags: number = O.optional | (o.type & (O.applyFirstNonMigratable | O.sameNode))
     if (o.type === O.antiColocation) flags = o.type
-    const probes = probesOf(o.firstRsc)
+    const probes = probesOf(firstRsc)
     if (probes.length === 0) continue
-    const thens = o.thenAction ? [o.thenAction] : o.thenRsc ? o.thenRsc.actions.filter((a) => a.task === o.thenTask && a.intervalMs === 0) : []
+    const thens = o.thenAction ? [o.thenAction] : thenRsc ? thenRsc.actions.filter((a) => a.task === o.thenTask && a.intervalMs === 0) : []
     for (const probe of probes) for (const then of thens) if (probeNeededBefore(probe, then)) orderActions(probe, then, flags)
   }
 }
