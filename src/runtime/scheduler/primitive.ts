@@ -141,6 +141,8 @@ export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
   } else {
     rsc.stopUnexpected = false
   }
+  // an already pending start is represented in the graph (create_pending_start)
+  if ((rsc.pendingNode || rsc.startPending) && rsc.allocatedTo) startAction(ws, rsc, rsc.allocatedTo, true).printAlways = true
   if (isMoving) {
     // nothing more
   } else if (rsc.failed) {
