@@ -7,6 +7,7 @@ import {newOrdering} from './constraints.js'
 import {orderVsUnfence} from './fencing.js'
 import {findCompatibleChild, instanceLocation} from './clone.js'
 import {orderActions} from './ordering.js'
+import {isTrue} from './scores.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 function topParent(rsc: Rsc): Rsc {
@@ -88,6 +89,9 @@ export function scheduleProbes(ws: WorkingSet): void {
       continue
     }
     if (node.unclean) continue
+    // resource-discovery-enabled=false counts on guest nodes, and on remote nodes when fencing is enabled (unpack_handle_remote_attrs)
+    const discovery = node.attrs.get('resource-discovery-enabled')
+    if (node.remote && discovery !== undefined && !isTrue(discovery) && (node.guest || ws.options.stonithEnabled)) continue
     const probed = node.attrs.get('probe_complete')
     if (probed !== undefined && !/^(true|yes|1|on|y)$/i.test(probed)) {
       reprobeAction(ws, node)
