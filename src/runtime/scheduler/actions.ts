@@ -52,12 +52,12 @@ export function updateRunnable(ws: WorkingSet, a: Action, forGraph: boolean): vo
   const node = a.node
   if (!node) {
     a.runnable = false
-  } else if (!node.online) {
+  } else if (!a.onDc && !node.online) {
     a.runnable = false
     if (a.rsc.managed && forGraph && a.task === 'stop' && !node.unclean) {
       fenceNode(ws, node, 'stop is unrunnable', false)
     }
-  } else if (node.pending) {
+  } else if (!a.onDc && node.pending) {
     a.runnable = false
   } else if (a.needsNothing) {
     a.reason = undefined
@@ -100,6 +100,7 @@ export function customAction(ws: WorkingSet, rsc: Rsc, task: string, node: SNode
   let a = save ? findAction(rsc, uuid, node) : undefined
   if (!a) {
     a = newAction(ws, rsc, task, uuid, node ?? undefined, intervalMs)
+    if (task === 'lrm_delete') a.onDc = true
     if (!save) {
       ws.actions.pop()
       rsc.actions.pop()

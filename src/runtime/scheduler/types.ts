@@ -161,6 +161,8 @@ export interface Action {
   dangling?: boolean
   /** in the graph even when optional (pe_action_print_always) */
   printAlways?: boolean
+  /** runs on the DC whatever the node's state (pe_action_dc: lrm_delete, a CIB-only history clean-up) */
+  onDc?: boolean
   /** a recurring operation to restart with new parameters (pe_action_reschedule) */
   reschedule?: boolean
 }
