@@ -375,6 +375,8 @@ export interface ClusterOptions {
 }
 
 export interface WorkingSet {
+  /** recurring operations whose failure expired: rescheduled as if their restart digest changed */
+  rescheduleAfterFailureTimeout?: Set<M.LrmOperation>
   cib: M.Cib
   now: number
   options: ClusterOptions

@@ -457,7 +457,12 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   }
   if (expired && rc !== target) {
     if (e.intervalMs === 0) return
-    if (node.online && !node.unclean) return
+    if (node.online && !node.unclean) {
+      // an expired failure of a recurring operation: reschedule it (Pacemaker forces a restart
+      // digest of "calculated-failure-timeout" so that pcmk__check_action_config does)
+      ;(ws.rescheduleAfterFailureTimeout ??= new Set()).add(e.op)
+      return
+    }
   }
   if (maskable && maskedProbe) {
     updateResourceState(ws, rsc, node, e, target, st, true)
