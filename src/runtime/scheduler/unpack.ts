@@ -4,7 +4,8 @@
  * failures) — Pacemaker's lib/pengine/unpack.c.
  */
 import type * as M from '../../formats/cib/model.js'
-import {canFence, clearFailcount, demoteAction, fenceNode, stopAction} from './actions.js'
+import {canFence, clearFailcount, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
+import {orderActions} from './ordering.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
@@ -12,7 +13,7 @@ import {lastFailureParamsChanged} from './digests.js'
 import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
-import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {type ClusterOptions, O, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
   const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options', (rule) => evalRule(rule, null, {now}))
@@ -371,6 +372,17 @@ function waitForRemoteFencing(ws: WorkingSet, rsc: Rsc, e: OpEntry): boolean {
 }
 
 /**
+ * A scheduled fail-count clearing; a remote connection's (with a reconnect interval, fencing
+ * enabled) waits for any fencing of its remote node (order_after_remote_fencing).
+ */
+function clearFailure(ws: WorkingSet, rsc: Rsc, node: SNode): void {
+  const clear = clearFailcount(ws, rsc, node)
+  if (!ws.options.stonithEnabled || !rsc.remoteReconnectMs) return
+  const remote = ws.nodeByName.get(rsc.id)
+  if (remote) orderActions(fenceOp(ws, remote, true, undefined), clear, O.impliesThen)
+}
+
+/**
  * check_operation_expiry: is this (failed) history entry older than failure-timeout? A fail count
  * that has expired, or a last failure of a connection with a reconnect interval, is cleared.
  */
@@ -391,7 +403,7 @@ function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
       clear = true // "reconnect interval is set"
     }
   }
-  if (clear) clearFailcount(ws, rsc, node)
+  if (clear) clearFailure(ws, rsc, node)
   if (expired && e.intervalMs === 0 && e.task === 'monitor' && [0, 7, 8, 190, 191].includes(e.rc)) expired = false
   return expired
 }
@@ -406,7 +418,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   const isProbe = task === 'monitor' && e.intervalMs === 0
   const expired = status !== 7 && isExpired(ws, rsc, node, e)
   // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
-  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) clearFailcount(ws, rsc, node)
+  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
   // remap_operation
   if (task === 'monitor' && (rc === 190 || rc === 191)) {
     if (!node.shutdown || node.online) recordFailedOp(ws, e.op, node, rsc)
