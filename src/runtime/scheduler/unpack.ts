@@ -847,7 +847,10 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
   if (!rsc || rsc.orphan && !rsc.configured) {
     const base = id.replace(/:\d+$/, '')
     const zero = ws.byId.get(`${base}:0`)
-    if (zero && !zero.unique && !(zero.parent?.unique)) {
+    // only an anonymous clone's instance stands for every instance number (unpack_find_resource)
+    let top = zero
+    while (top?.parent && top.parent.variant !== 'bundle') top = top.parent
+    if (zero && top?.variant === 'clone' && !top.unique) {
       rsc = zero
       parent = banTarget(zero)
     } else if (!rsc) return undefined
