@@ -78,7 +78,9 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   if (top.variant !== 'clone') top = rsc
   let flags: number = O.optional
   if (!probe.runnable && rsc.runningOn.length === 0) flags |= O.runnableLeft
+  // start or reload the parent after probing the resource
   newOrdering(ws, {rsc, action: probe}, {rsc: top, task: 'start'}, flags)
+  if (top === rsc) newOrdering(ws, {rsc, action: probe}, {rsc, task: 'reload-agent'}, O.optional)
   return true
 }
 
