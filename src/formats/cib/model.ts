@@ -65,6 +65,10 @@ export interface Primitive {
   metaAttributes: NvSet[]
   utilization: NvSet[]
   operations: Operation[]
+  /** `<operations id="…">`: the id of the operation set, which other primitives may reference */
+  operationsId?: string
+  /** `<operations id-ref="…"/>`: the operations are those of the set with that id (then operations is empty) */
+  operationsRef?: string
   description?: string
   /** Other XML attributes of <primitive> kept verbatim (template, …). */
   otherAttributes?: Record<string, string>

@@ -597,7 +597,11 @@ class Reader {
       if (c.name === 'instance_attributes') p.instanceAttributes.push(this.nvset(c))
       else if (c.name === 'meta_attributes') p.metaAttributes.push(this.nvset(c))
       else if (c.name === 'utilization') p.utilization.push(this.nvset(c))
-      else if (c.name === 'operations') p.operations.push(...elements(c).filter((o) => o.name === 'op').map((o) => this.operation(o)))
+      else if (c.name === 'operations') {
+        if (c.attrs['id-ref'] !== undefined) p.operationsRef = c.attrs['id-ref']
+        if (c.attrs.id !== undefined) p.operationsId = c.attrs.id
+        p.operations.push(...elements(c).filter((o) => o.name === 'op').map((o) => this.operation(o)))
+      }
       else (p.otherElements ??= []).push(printXmlTree(c).trimEnd())
     }
     return p
@@ -946,16 +950,18 @@ class Writer {
 
   primitive(depth: number, p: Primitive): void {
     const attrs = {id: p.id, class: p.class || undefined, provider: p.provider, type: p.type || undefined, description: p.description, ...p.otherAttributes}
-    const has = p.instanceAttributes.length + p.metaAttributes.length + p.utilization.length + p.operations.length + (p.otherElements?.length ?? 0) > 0
+    const has = p.instanceAttributes.length + p.metaAttributes.length + p.utilization.length + p.operations.length + (p.otherElements?.length ?? 0) > 0 || p.operationsRef !== undefined
     this.open(depth, 'primitive', attrs, has)
     if (!has) return
     this.nvsets(depth + 1, 'instance_attributes', p.instanceAttributes, `${p.id}-instance_attributes`)
     this.nvsets(depth + 1, 'meta_attributes', p.metaAttributes, `${p.id}-meta_attributes`)
     this.nvsets(depth + 1, 'utilization', p.utilization, `${p.id}-utilization`)
     if (p.operations.length > 0) {
-      this.line(depth + 1, '<operations>')
+      this.open(depth + 1, 'operations', {id: p.operationsId}, true)
       for (const op of p.operations) this.operation(depth + 2, op, p.id)
-      this.line(depth + 1, '</operations>')
+      this.close(depth + 1, 'operations')
+    } else if (p.operationsRef !== undefined) {
+      this.open(depth + 1, 'operations', {'id-ref': p.operationsRef}, false)
     }
     this.rawLines(depth + 1, p.otherElements)
     this.close(depth, 'primitive')

@@ -557,7 +557,7 @@ export class Controller {
       else if (g.task === 'stonith') kind = 'fence'
       else if (g.pseudo) kind = g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
       else if (g.task === 'cancel' && rsc && g.node) kind = 'cancel'
-      else if (g.task === 'delete' && rsc && g.node) kind = 'delete'
+      else if ((g.task === 'delete' || g.task === 'lrm_delete') && rsc && g.node) kind = 'delete'
       else if (rsc && rsc.variant === 'primitive' && g.node) kind = 'op'
       const deps = [...g.after]
       if (kind === 'op' && g.interval > 0) {

@@ -52,12 +52,12 @@ export function updateRunnable(ws: WorkingSet, a: Action, forGraph: boolean): vo
   const node = a.node
   if (!node) {
     a.runnable = false
-  } else if (!node.online) {
+  } else if (!a.onDc && !node.online) {
     a.runnable = false
     if (a.rsc.managed && forGraph && a.task === 'stop' && !node.unclean) {
       fenceNode(ws, node, 'stop is unrunnable', false)
     }
-  } else if (node.pending) {
+  } else if (!a.onDc && node.pending) {
     a.runnable = false
   } else if (a.needsNothing) {
     a.reason = undefined
@@ -100,6 +100,7 @@ export function customAction(ws: WorkingSet, rsc: Rsc, task: string, node: SNode
   let a = save ? findAction(rsc, uuid, node) : undefined
   if (!a) {
     a = newAction(ws, rsc, task, uuid, node ?? undefined, intervalMs)
+    if (task === 'lrm_delete') a.onDc = true
     if (!save) {
       ws.actions.pop()
       rsc.actions.pop()
@@ -145,6 +146,14 @@ export function clusterPseudoAction(ws: WorkingSet, key: string): Action {
 }
 const clusterPseudoActions = new WeakMap<WorkingSet, Map<string, Action>>()
 
+/** A node's request to be probed again (probe_complete=false): the controller re-probes it, nothing waits for it. */
+export function reprobeAction(ws: WorkingSet, node: SNode): Action {
+  const a = newAction(ws, undefined, 'probe_again', `probe_again-${node.uname}`, node, 0)
+  a.optional = false
+  a.needsNothing = true
+  return a
+}
+
 /** A node's clean shutdown (pcmk__new_shutdown_action); it waits for the stops there. */
 export function shutdownAction(ws: WorkingSet, node: SNode): Action {
   const a = newAction(ws, undefined, 'do_shutdown', `do_shutdown-${node.uname}`, node, 0)
@@ -153,7 +162,7 @@ export function shutdownAction(ws: WorkingSet, node: SNode): Action {
   return a
 }
 
-/** The fencing action for a node (created on first use; the first reason wins). */
+/** The fencing action for a node (created on first use; the first reason wins); it becomes required only if the node can be fenced (pe_fence_op). */
 export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: string | undefined, op = ws.options.stonithAction): Action {
   let a = ws.fenceActions.find((f) => f.node === node && f.fenceOp === op)
   if (!a) {
@@ -164,7 +173,7 @@ export function fenceOp(ws: WorkingSet, node: SNode, optional: boolean, reason: 
     ws.fenceActions.push(a)
   }
   if (reason !== undefined && a.reason === undefined) a.reason = reason
-  if (!optional) a.optional = false
+  if (!optional && canFence(ws, node)) a.optional = false
   return a
 }
 

@@ -123,13 +123,26 @@ export function bundleNodesAfter(ws: WorkingSet, position: number): number {
     .reduce((sum, b) => sum + Array.from({length: b.nreplicas}, (_, i) => `${b.id}-${i}`).filter((name) => !configured.has(name)).length, 0)
 }
 
+/**
+ * next_ip: sscanf("%u.%u.%u.%u") of the last address (blanks before each number, a sign, text
+ * after the fourth ignored, unsigned wrap-around), the next IPv4 address; IPv6 and anything else
+ * has none (2.1.5 does not support IPv6 ranges).
+ */
 function nextIp(last: string): string | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(last)
+  const m = /^\s*([+-]?\d+)\.\s*([+-]?\d+)\.\s*([+-]?\d+)\.\s*([+-]?\d+)/.exec(last)
   if (!m) return undefined
-  const [o1, o2, o3, o4] = m.slice(1).map(Number)
+  const unsigned = (text: string) => {
+    const v = BigInt(text)
+    const max = 2n ** 64n - 1n // strtoul saturates; %u keeps the low 32 bits
+    return Number(((v > max ? max : v < -max ? -max : v) % 2n ** 32n + 2n ** 32n) % 2n ** 32n)
+  }
+  const [o1, o2, o3, o4] = m.slice(1).map(unsigned)
   if (o3 > 253) return undefined
-  return o4 > 253 ? `${o1}.${o2}.${o3 + 1}.1` : `${o1}.${o2}.${o3}.${o4 + 1}`
+  return o4 > 253 ? `${o1}.${o2}.${(o3 + 1) >>> 0}.1` : `${o1}.${o2}.${o3}.${(o4 + 1) >>> 0}`
 }
+
+/** printf's "%s" of a NULL address */
+const NULL_TEXT = '(null)'
 
 const pair = (name: string, value: string): M.NvPair => ({name, value})
 
@@ -199,11 +212,13 @@ function portsOf(cfg: BundleConfig, withChild: boolean): BundleConfig['ports'] {
   return [...cfg.ports, {source: port, target: port}]
 }
 
-function ipPrimitive(cfg: BundleConfig, ipaddr: string): M.Primitive {
-  const params = [pair('ip', ipaddr)]
+/** create_ip_resource: made for every replica once a range is set, even one left without an address (its id then says "(null)") */
+function ipPrimitive(cfg: BundleConfig, ipaddr: string | undefined): M.Primitive {
+  const params = ipaddr !== undefined ? [pair('ip', ipaddr)] : []
   if (cfg.hostInterface !== undefined) params.push(pair('nic', cfg.hostInterface))
   params.push(pair('cidr_netmask', cfg.hostNetmask ?? '32'))
-  return implicitPrimitive(`${cfg.id}-ip-${ipaddr}`.replace(/[^A-Za-z0-9_.-]/g, '.'), 'heartbeat', 'IPaddr2', params, [], [op('monitor', '60s')])
+  // crm_xml_sanitize_id replaces only ':' and '#'
+  return implicitPrimitive(`${cfg.id}-ip-${ipaddr ?? NULL_TEXT}`.replace(/[:#]/g, '.'), 'heartbeat', 'IPaddr2', params, [], [op('monitor', '60s')])
 }
 
 /** pe_create_remote_xml: the connection to the guest node inside a container */
@@ -242,8 +257,9 @@ function buildBundle(ws: WorkingSet, cfg: BundleConfig): Rsc {
     if (cfg.ipRangeStart) {
       ip = last === undefined ? cfg.ipRangeStart : nextIp(last)
       last = ip
-      if (ip !== undefined && cfg.agent !== 'rkt') hostOptions += cfg.addHost ? ` --add-host=${cfg.id}-${i}:${ip}` : ` --hosts-entry=${ip}=${cfg.id}-${i}`
-      else if (ip !== undefined) hostOptions += ` --hosts-entry=${ip}=${cfg.id}-${i}`
+      const text = ip ?? NULL_TEXT
+      if (cfg.agent !== 'rkt') hostOptions += cfg.addHost ? ` --add-host=${cfg.id}-${i}:${text}` : ` --hosts-entry=${text}=${cfg.id}-${i}`
+      else hostOptions += ` --hosts-entry=${text}=${cfg.id}-${i}`
     }
     addresses.push(ip)
   }
@@ -253,7 +269,7 @@ function buildBundle(ws: WorkingSet, cfg: BundleConfig): Rsc {
     const container = buildPrimitive(ws, containerPrimitive(cfg, i, ipaddr, hostOptions, child !== undefined), bundle)
     bundle.children.push(container)
     const replica: BundleReplica = {offset: i, container, ...(ipaddr !== undefined ? {ipaddr} : {})}
-    if (ipaddr !== undefined) {
+    if (cfg.ipRangeStart) {
       replica.ip = buildPrimitive(ws, ipPrimitive(cfg, ipaddr), bundle)
       bundle.children.push(replica.ip)
     }
@@ -356,7 +372,7 @@ function bundleAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNode | n
     const host = replica.container.allocatedTo
     if (replica.remote && host?.remote && host.remoteRsc) {
       // a nested connection must run where the host's own connection runs
-      newColocation(ws, 'child-remote-with-docker-remote', undefined, INFINITY, replica.remote, host.remoteRsc, undefined, undefined)
+      newColocation(ws, 'child-remote-with-docker-remote', undefined, INFINITY, replica.remote, host.remoteRsc, undefined, undefined, true)
     }
     replica.remote?.fns.assign(replica.remote, prefer)
     const child = replica.child
@@ -449,7 +465,7 @@ function bundleInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
       replica.ip.fns.internalConstraints(replica.ip)
       order(replica.ip, 'start', container, 'start', O.runnableLeft | O.preserve)
       order(container, 'stop', replica.ip, 'stop', O.impliesFirst | O.preserve)
-      newColocation(ws, 'ip-with-docker', undefined, INFINITY, replica.ip, container, undefined, undefined)
+      newColocation(ws, 'ip-with-docker', undefined, INFINITY, replica.ip, container, undefined, undefined, true)
     }
     // the connection is ordered and colocated with its container as a resource in a container
     replica.remote?.fns.internalConstraints(replica.remote)

@@ -10,7 +10,7 @@ import {expandConstraintReferences} from './references.js'
 import {evalRule} from './rules.js'
 import {unpackRscTicket, unpackTicketStates} from './tickets.js'
 import {addThisWith, addWithThis} from './placement.js'
-import {INFINITY, isFalse, parseScoreText} from './scores.js'
+import {INFINITY, isFalse, isTrue, parseScoreText} from './scores.js'
 import {type Action, type Colocation, O, type Rsc, Role, roleFromText, type WorkingSet} from './types.js'
 
 export function newOrdering(ws: WorkingSet, first: {rsc?: Rsc; task?: string; action?: Action}, then: {rsc?: Rsc; task?: string; action?: Action}, type: number): void {
@@ -31,9 +31,20 @@ function roleOf(text: string | undefined): Role {
   return r === Role.Started ? Role.Unknown : r
 }
 
-export function newColocation(ws: WorkingSet, id: string, nodeAttribute: string | undefined, score: number, dependent: Rsc | undefined, primary: Rsc | undefined, dRole: string | undefined, pRole: string | undefined): void {
+/** unpack_influence: the influence option as a boolean, else (absent or invalid) the dependent's critical meta attribute */
+function unpackInfluence(text: string | undefined, dependent: Rsc): boolean {
+  if (isTrue(text)) return true
+  if (isFalse(text)) return false
+  return dependent.critical
+}
+
+/** `influence`: the constraint's influence option (a string), or a fixed value for implicit colocations */
+export function newColocation(ws: WorkingSet, id: string, nodeAttribute: string | undefined, score: number, dependent: Rsc | undefined, primary: Rsc | undefined, dRole: string | undefined, pRole: string | undefined, influence?: string | boolean): void {
   if (score === 0 || !dependent || !primary) return
-  const c: Colocation = {id, dependent, primary, score, dependentRole: roleOf(dRole), primaryRole: roleOf(pRole), nodeAttribute}
+  const c: Colocation = {
+    id, dependent, primary, score, dependentRole: roleOf(dRole), primaryRole: roleOf(pRole), nodeAttribute,
+    influence: typeof influence === 'boolean' ? influence : unpackInfluence(influence, dependent),
+  }
   addThisWith(dependent, c)
   addWithThis(primary, c)
   ws.colocations.push(c)
@@ -111,9 +122,10 @@ function isSequential(set: M.ResourceSet): boolean {
 
 function unpackColocation(ws: WorkingSet, c: M.ColocationConstraint): void {
   const score = parseScoreText(c.score, 0)
+  const influence = c.otherAttributes?.influence
   const sets = c.resourceSets ?? []
   if (sets.length === 0) {
-    newColocation(ws, c.id, c.nodeAttribute, score, findConstraintResource(ws, c.rsc ?? ''), findConstraintResource(ws, c.withRsc ?? ''), c.rscRole, c.withRscRole)
+    newColocation(ws, c.id, c.nodeAttribute, score, findConstraintResource(ws, c.rsc ?? ''), findConstraintResource(ws, c.withRsc ?? ''), c.rscRole, c.withRscRole, influence)
     return
   }
   let last: M.ResourceSet | undefined
@@ -125,12 +137,12 @@ function unpackColocation(ws: WorkingSet, c: M.ColocationConstraint): void {
     if (local !== 0 && isSequential(set)) {
       if (local > 0 && !listed) {
         let withR: Rsc | undefined
-        for (const r of rs) { if (withR) newColocation(ws, set.id ?? c.id, undefined, local, r, withR, set.role, set.role); withR = r }
+        for (const r of rs) { if (withR) newColocation(ws, set.id ?? c.id, undefined, local, r, withR, set.role, set.role, influence); withR = r }
       } else if (local > 0) {
-        for (let i = 1; i < rs.length; i++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i - 1], rs[i], set.role, set.role)
+        for (let i = 1; i < rs.length; i++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i - 1], rs[i], set.role, set.role, influence)
       } else {
         // every member anti-colocated with every member before it
-        for (let i = 0; i < rs.length; i++) for (let j = 0; j < i; j++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i], rs[j], set.role, set.role)
+        for (let i = 0; i < rs.length; i++) for (let j = 0; j < i; j++) newColocation(ws, set.id ?? c.id, undefined, local, rs[i], rs[j], set.role, set.role, influence)
       }
     }
     if (last) {
@@ -139,10 +151,10 @@ function unpackColocation(ws: WorkingSet, c: M.ColocationConstraint): void {
       const seq2 = isSequential(set)
       const r1 = seq1 ? s1[0] : undefined
       const r2 = seq2 ? rs[rs.length - 1] : undefined
-      if (r1 && r2) newColocation(ws, c.id, undefined, score, r1, r2, last.role, set.role)
-      else if (r1) for (const b of rs) newColocation(ws, c.id, undefined, score, r1, b, last.role, set.role)
-      else if (r2) for (const a of s1) newColocation(ws, c.id, undefined, score, a, r2, last.role, set.role)
-      else for (const a of s1) for (const b of rs) newColocation(ws, c.id, undefined, score, a, b, last.role, set.role)
+      if (r1 && r2) newColocation(ws, c.id, undefined, score, r1, r2, last.role, set.role, influence)
+      else if (r1) for (const b of rs) newColocation(ws, c.id, undefined, score, r1, b, last.role, set.role, influence)
+      else if (r2) for (const a of s1) newColocation(ws, c.id, undefined, score, a, r2, last.role, set.role, influence)
+      else for (const a of s1) for (const b of rs) newColocation(ws, c.id, undefined, score, a, b, last.role, set.role, influence)
     }
     last = set
   }

@@ -90,6 +90,7 @@ function secureDigestMatches(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpe
 
 /** rsc_action_digest_cmp */
 function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): DigestResult {
+  if (ws.rescheduleAfterFailureTimeout?.has(op)) return 'restart'
   const a = op.attributes
   const task = a.operation ?? op.operation
   const interval = Number(a.interval ?? 0)

@@ -52,8 +52,15 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
       const target = action.node!.uname
       lines.push(`  * Fencing ${target} (${action.fenceOp ?? 'reboot'})`)
       if (action.fenceOp !== 'on') fenceNode(cib, target)
+    } else if (action.task === 'probe_again') {
+      // crm_simulate neither lists nor records a re-probe request
     } else if (!action.rsc) {
       lines.push(`  * Cluster action:  ${action.task} on ${action.node?.uname ?? ''}`)
+    } else if (action.task === 'clear_failcount' || action.task === 'lrm_delete') {
+      // controller tasks: listed with the resource's id as the graph names it (an anonymous instance by its base id)
+      const r = action.rsc
+      const id = r.orphan && r.cloneName ? r.cloneName : r.unique ? r.id : r.id.replace(/:\d+$/, '')
+      lines.push(`  * Cluster action:  ${action.task} for ${id} on ${action.node?.uname ?? ''}`)
     } else {
       const name = action.rsc.id
       const node = action.node!.uname

@@ -15,7 +15,7 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
   const attrs = (pairs: Record<string, string | undefined>) =>
     Object.entries(pairs).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${escapeAttr(v!)}"`).join('')
   const head = (a: Action) => {
-    const element = a.pseudo ? 'pseudo_event' : a.rsc ? 'rsc_op' : 'crm_event'
+    const element = a.pseudo ? 'pseudo_event' : a.rsc && !['clear_failcount', 'lrm_delete'].includes(a.task) ? 'rsc_op' : 'crm_event'
     const on = a.pseudo && !a.node ? {} : {on_node: a.node?.uname, on_node_uuid: a.node?.id}
     return {element, open: `<${element}${attrs({id: String(a.id), operation: a.task, operation_key: a.uuid, ...on})}`}
   }

@@ -238,6 +238,7 @@ function inGraph(a: Action): boolean {
   if (a.rsc && !a.rsc.managed && a.task !== 'monitor' && a.intervalMs === 0) return false
   if (a.pseudo || a.task === 'stonith' || a.task === 'do_shutdown') return true
   if (!a.node) return false
+  if (a.onDc) return true
   if (a.node.guest && !a.node.remoteRequiresReset) return true
   return a.node.online && !a.node.unclean
 }

@@ -311,11 +311,13 @@ function applyThisWith(ws: WorkingSet, rsc: Rsc, c: Colocation): void {
 
 /**
  * pcmk__colocation_has_influence: a bundle's connection does not move its clean, active
- * container (moving the container interrupts the service, moving the connection does not).
+ * container (moving the container interrupts the service, moving the connection does not);
+ * otherwise the dependent influences the primary if the colocation says so (influence, else the
+ * dependent's critical) or the primary is not active yet.
  */
 export function colocationHasInfluence(c: Colocation, rsc: Rsc = c.primary): boolean {
   if (c.dependent.allowRemoteRemotes && !rsc.failed && rsc.runningOn.length === 1) return false
-  return true
+  return c.influence || rsc.runningOn.length === 0
 }
 
 function applyWithThis(rsc: Rsc, c: Colocation): void {

@@ -141,6 +141,8 @@ export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
   } else {
     rsc.stopUnexpected = false
   }
+  // an already pending start is represented in the graph (create_pending_start)
+  if ((rsc.pendingNode || rsc.startPending) && rsc.allocatedTo) startAction(ws, rsc, rsc.allocatedTo, true).printAlways = true
   if (isMoving) {
     // nothing more
   } else if (rsc.failed) {
@@ -257,7 +259,7 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   orderRestartVsUnfence(ws, rsc)
   containerConstraints(ws, rsc, {
     order: (f, ft, t, tt, type) => orderResourceActions(ws, f, ft, t, tt, type),
-    colocate: (d, p, score) => newColocation(ws, 'resource-with-container', undefined, score, d, p, undefined, undefined),
+    colocate: (d, p, score) => newColocation(ws, 'resource-with-container', undefined, score, d, p, undefined, undefined, true),
   })
   avoidRemoteNodes(ws, rsc)
   if ((rsc.utilization?.size ?? 0) > 0 && ws.options.placementStrategy !== 'default') utilizationConstraints(ws, rsc)

@@ -1,5 +1,5 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
-import {customAction, fenceNode} from './actions.js'
+import {customAction, fenceNode, reprobeAction} from './actions.js'
 import {currentNode} from './placement.js'
 import {isFailedRemoteNode} from './remote.js'
 import {bundleCreateProbe} from './bundle.js'
@@ -7,6 +7,7 @@ import {newOrdering} from './constraints.js'
 import {orderVsUnfence} from './fencing.js'
 import {findCompatibleChild, instanceLocation} from './clone.js'
 import {orderActions} from './ordering.js'
+import {isTrue} from './scores.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 function topParent(rsc: Rsc): Rsc {
@@ -19,9 +20,21 @@ function instanceNumber(rsc: Rsc): number {
   return Number(/:(\d+)$/.exec(rsc.id)?.[1] ?? 0)
 }
 
+/** pe__resource_contains_guest_node: a guest node's connection runs inside this resource */
+function containsGuestNode(rsc: Rsc): boolean {
+  return (rsc.fillers ?? []).some((f) => f.isRemoteConnection === true)
+}
+
+/** guest_resource_will_stop: an approximation, made before the guest's actions exist */
+function guestWillStop(node: SNode, guest: Rsc): boolean {
+  return node.remoteRequiresReset === true || node.unclean || guest.failed || guest.nextRole === Role.Stopped
+    || (guest.role > Role.Stopped && guest.allocatedTo !== undefined && guest.allocatedTo !== null && !guest.runningOn.includes(guest.allocatedTo))
+}
+
 function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
-  // remote nodes run neither fence devices nor remote connections
+  // remote nodes run neither fence devices nor remote connections, and guest nodes no guest's container
   if (node.remote && (rsc.isFenceDevice || rsc.isRemoteConnection)) return false
+  if (node.guest && containsGuestNode(rsc)) return false
   if (rsc.bundle) return bundleCreateProbe(ws, rsc, node, (part) => probeOnNode(ws, part, node))
   // a bundle's guest node is discovered for the replica's child only
   if (node.bundleReplica && rsc.children.length === 0 && rsc.discoverMode?.get(node) !== 2) return false
@@ -40,11 +53,24 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
     for (const c of rsc.children) if (probeOnNode(ws, c, node)) any = true
     return any
   }
+  // a resource inside a container is known through its container
+  if (rsc.container && !rsc.isRemoteConnection) return false
   if (rsc.orphan) return false
   if (rsc.knownOn.has(node)) return false
   const top0 = topParent(rsc)
   if ((rsc.exclusiveDiscover || top0.exclusiveDiscover) && (!rsc.allowed.has(node) || rsc.discoverMode?.get(node) !== 2)) return false
   if (rsc.discoverMode?.get(node) === 1) return false
+  const guest = node.guest ? node.remoteRsc?.container : undefined
+  if (guest && guest.role === Role.Stopped) {
+    // nothing is active in a stopped guest: start only once the guest's host has been probed (probe_then_start)
+    if (guest.allocatedTo && !guest.knownOn.has(guest.allocatedTo)) newOrdering(ws, {rsc: guest, task: 'monitor'}, {rsc: top0, task: 'start'}, O.optional)
+    return false
+  }
+  if (guest && guestWillStop(node, guest)) {
+    // in case the guest restarts, start after its stop
+    newOrdering(ws, {rsc: guest, task: 'stop'}, {rsc: top0, task: 'start'}, O.optional)
+    return false
+  }
   const probe = customAction(ws, rsc, 'monitor', node, false, 0)
   probe.optional = false
   orderVsUnfence(ws, rsc, node, probe, O.optional)
@@ -52,7 +78,9 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   if (top.variant !== 'clone') top = rsc
   let flags: number = O.optional
   if (!probe.runnable && rsc.runningOn.length === 0) flags |= O.runnableLeft
+  // start or reload the parent after probing the resource
   newOrdering(ws, {rsc, action: probe}, {rsc: top, task: 'start'}, flags)
+  if (top === rsc) newOrdering(ws, {rsc, action: probe}, {rsc, task: 'reload-agent'}, O.optional)
   return true
 }
 
@@ -63,8 +91,14 @@ export function scheduleProbes(ws: WorkingSet): void {
       continue
     }
     if (node.unclean) continue
+    // resource-discovery-enabled=false counts on guest nodes, and on remote nodes when fencing is enabled (unpack_handle_remote_attrs)
+    const discovery = node.attrs.get('resource-discovery-enabled')
+    if (node.remote && discovery !== undefined && !isTrue(discovery) && (node.guest || ws.options.stonithEnabled)) continue
     const probed = node.attrs.get('probe_complete')
-    if (probed !== undefined && !/^(true|yes|1|on|y)$/i.test(probed)) continue
+    if (probed !== undefined && !/^(true|yes|1|on|y)$/i.test(probed)) {
+      reprobeAction(ws, node)
+      continue
+    }
     for (const r of ws.resources) probeOnNode(ws, r, node)
   }
 }
@@ -89,14 +123,17 @@ function probeNeededBefore(probe: Action, then: Action): boolean {
 /** "A stop then B": A's probes come before B too (add_probe_orderings_for_stops). */
 function addProbeOrderingsForStops(ws: WorkingSet): void {
   for (const o of ws.orderings) {
-    if (o.type === O.none || !o.firstRsc || o.firstRsc === o.thenRsc) continue
+    // (pcmk__new_ordering takes a side's resource from its action when none is given)
+    const firstRsc = o.firstRsc ?? o.firstAction?.rsc
+    const thenRsc = o.thenRsc ?? o.thenAction?.rsc
+    if (o.type === O.none || !firstRsc || firstRsc === thenRsc) continue
     if ((o.firstAction?.task ?? o.firstTask) !== 'stop' || (o.firstAction && o.firstAction.intervalMs !== 0)) continue
-    if (o.thenRsc && o.firstRsc.container === o.thenRsc && (o.thenAction?.task ?? o.thenTask) === 'stop') continue
+    if (thenRsc && firstRsc.container === thenRsc && (o.thenAction?.task ?? o.thenTask) === 'stop') continue
     let flags: number = O.optional | (o.type & (O.applyFirstNonMigratable | O.sameNode))
     if (o.type === O.antiColocation) flags = o.type
-    const probes = probesOf(o.firstRsc)
+    const probes = probesOf(firstRsc)
     if (probes.length === 0) continue
-    const thens = o.thenAction ? [o.thenAction] : o.thenRsc ? o.thenRsc.actions.filter((a) => a.task === o.thenTask && a.intervalMs === 0) : []
+    const thens = o.thenAction ? [o.thenAction] : thenRsc ? thenRsc.actions.filter((a) => a.task === o.thenTask && a.intervalMs === 0) : []
     for (const probe of probes) for (const then of thens) if (probeNeededBefore(probe, then)) orderActions(probe, then, flags)
   }
 }

@@ -50,9 +50,34 @@ function expandResource(r: M.Resource, tpls: Map<string, M.Primitive>, derived: 
 /** What constraints may name besides resources: templates and tags, each with the ids they stand for. */
 export type References = Map<string, string[]>
 
-/** The CIB with templates applied to the primitives that use them, and the template and tag references. */
-export function expandTemplates(cib: M.Cib): {cib: M.Cib; references: References} {
-  const tpls = templates(cib)
+function primitivesOf(r: M.Resource): M.Primitive[] {
+  if (r.kind === 'primitive') return [r]
+  if (r.kind === 'group') return r.children
+  return primitivesOf(r.child)
+}
+
+function mapPrimitives(r: M.Resource, f: (p: M.Primitive) => M.Primitive): M.Resource {
+  if (r.kind === 'primitive') return f(r)
+  if (r.kind === 'group') return {...r, children: r.children.map(f)}
+  return {...r, child: mapPrimitives(r.child, f) as M.Primitive | M.Group}
+}
+
+/** `<operations id-ref="X"/>` (expand_idref): the operations of the set with id X, wherever it is defined. */
+function resolveOperationRefs(cib: M.Cib, tpls: Map<string, M.Primitive>): M.Cib {
+  const all = [...cib.resources.flatMap(primitivesOf), ...tpls.values()]
+  if (!all.some((p) => p.operationsRef !== undefined)) return cib
+  const sets = new Map<string, M.Operation[]>()
+  for (const p of all) if (p.operationsId !== undefined && p.operations.length > 0 && !sets.has(p.operationsId)) sets.set(p.operationsId, p.operations)
+  const resolve = (p: M.Primitive): M.Primitive =>
+    p.operationsRef !== undefined && p.operations.length === 0 ? {...p, operations: sets.get(p.operationsRef) ?? []} : p
+  for (const [id, t] of tpls) tpls.set(id, resolve(t))
+  return {...cib, resources: cib.resources.map((r) => mapPrimitives(r, resolve))}
+}
+
+/** The CIB with operation-set references resolved, templates applied to the primitives that use them, and the template and tag references. */
+export function expandTemplates(input: M.Cib): {cib: M.Cib; references: References} {
+  const tpls = templates(input)
+  const cib = resolveOperationRefs(input, tpls)
   const references: References = new Map()
   for (const id of tpls.keys()) references.set(id, [])
   const expanded = tpls.size > 0 ? {...cib, resources: cib.resources.map((r) => expandResource(r, tpls, references))} : cib

@@ -4,6 +4,7 @@
  * node comes back or the lock expires (unpack_shutdown_lock, pcmk__primitive_shutdown_lock).
  */
 import type * as M from '../../formats/cib/model.js'
+import {customAction} from './actions.js'
 import {INFINITY} from './scores.js'
 import {type Rsc, type SNode, type WorkingSet} from './types.js'
 import {resourceLocation} from './unpack.js'
@@ -13,7 +14,11 @@ export function unpackShutdownLock(ws: WorkingSet, lrm: M.LrmResource, rsc: Rsc,
   const recorded = Number(lrm.otherAttributes?.['shutdown-lock'] ?? 0)
   if (!recorded) return
   const limitS = ws.options.shutdownLockLimitMs / 1000
-  if (limitS > 0 && ws.now / 1000 > recorded + limitS) return
+  if (limitS > 0 && ws.now / 1000 > recorded + limitS) {
+    // an expired lock: the node's history of the resource is forgotten (pe__clear_resource_history)
+    customAction(ws, rsc, 'lrm_delete', node, false)
+    return
+  }
   rsc.lockNode = node
 }
 

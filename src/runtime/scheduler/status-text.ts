@@ -33,10 +33,12 @@ function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean
   // (a guest node's "fencing" is a pseudo-action: its container's recovery)
   const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
   // a Pacemaker Remote or guest node is up exactly when its connection runs
-  const connectionUp = revised && n.remoteRsc ? revisedState(n.remoteRsc).nodes.length > 0 : undefined
+  // (a guest whose connection and container no executed action touches stays as it was unpacked)
+  const untouchedGuest = revised && n.guest === true && n.remoteRsc !== undefined && unchanged(ws, n.remoteRsc) && (!n.remoteRsc.container || unchanged(ws, n.remoteRsc.container))
+  const connectionUp = untouchedGuest ? (n.unpackedOnline ?? n.online) : revised && n.remoteRsc ? revisedState(ws, n.remoteRsc).nodes.length > 0 : undefined
   // a remote node whose connection failed stays unclean while the connection is down, fenced or not
   // (the failure stays in the connection's history: determine_remote_online_status)
-  const failedConnection = revised && !n.guest && n.remoteRsc?.failed === true
+  const failedConnection = revised && !n.guest && n.remoteRsc !== undefined && n.remoteRsc.failed && failureSurvivesResults(ws, n.remoteRsc) && !unchanged(ws, n.remoteRsc)
   const unclean = connectionUp !== true && (failedConnection || (!fenced && (n.unpackedUnclean ?? n.unclean)))
   const pending = !fenced && n.pending
   // (a fenced remote node whose connection comes back is up again)
@@ -54,7 +56,7 @@ function nodeLines(ws: WorkingSet, revised: boolean): string[] {
     if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
       // after the transition, "with active resources" means what still runs there
-      const running = revised ? allPrimitivesOf(ws).filter((r) => revisedState(r).nodes.includes(n)) : n.running
+      const running = revised ? allPrimitivesOf(ws).filter((r) => revisedState(ws, r).nodes.includes(n)) : n.running
       const status = nodeStatus({...n, online, pending, running}, unclean)
       out.push(`    * ${kind} ${n.uname}: ${status}${health < 0 ? ' (health is RED)' : health === 0 ? ' (health is YELLOW)' : ''}`)
     } else if (online) {
@@ -87,29 +89,84 @@ function executes(a: Action): boolean {
  * Where a primitive is, and in which role, once the transition has run: only the actions that
  * actually execute count — a blocked start leaves it stopped, a blocked stop leaves it running.
  */
-export function revisedState(r: Rsc): {nodes: SNode[]; role: Role} {
+export function revisedState(ws: WorkingSet, r: Rsc): {nodes: SNode[]; role: Role} {
   if (!r.managed) return {nodes: [...r.runningOn], role: r.role}
   const done = (task: string, node?: SNode) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && executes(a) && (!node || a.node === node))
-  const nodes = r.runningOn.filter((n) => !done('stop', n) && !(done('migrate_to', n)))
+  // (fencing a node wipes its history: nothing runs there any more)
+  const nodes = r.runningOn.filter((n) => (!done('stop', n) || duplicateHistory(ws, r, n)) && !(done('migrate_to', n)) && !fencedInTransition(ws, n))
   for (const a of r.actions) {
     if (a.intervalMs !== 0 || !executes(a) || !a.node) continue
     if ((a.task === 'start' && !a.pseudo) || a.task === 'migrate_from') if (!nodes.includes(a.node)) nodes.push(a.node)
   }
   // a migration whose start is a pseudo-action ends on the migration target
   for (const a of r.actions) if (a.task === 'start' && a.pseudo && executes(a) && a.node && done('migrate_from', a.node) && !nodes.includes(a.node)) nodes.push(a.node)
+  // a pending start or promote (call-id -1) sorts after every result and, unless a result took
+  // its history entry's id, makes the resource active there again when re-unpacked
+  const pending = r.pendingTask
+  const pendingActive = pending?.kept === true && (pending.task === 'start' || pending.task === 'promote')
+  if (pendingActive && !nodes.includes(pending.node)) nodes.push(pending.node)
   if (nodes.length === 0) return {nodes, role: Role.Stopped}
   let role = r.role <= Role.Stopped || !r.runningOn.some((n) => nodes.includes(n)) ? Role.Started : r.role
   // in execution order: a demote, a (re)start from scratch, a promote
   if (done('demote')) role = Role.Unpromoted
   if (nodes.some((n) => done('start', n))) role = Role.Started
-  if (done('promote')) role = Role.Promoted
+  if (done('promote') || (pendingActive && pending.task === 'promote')) role = Role.Promoted
   // a started instance of a promotable clone is shown as Unpromoted (native_displayable_role)
   if (role === Role.Started && promotableParent(r)) role = Role.Unpromoted
   return {nodes, role}
 }
 
+/**
+ * Does the resource's recorded failure survive crm_simulate's new results? Not when it is only
+ * in a <rsc>_last_0 entry (a failed start recorded so), which the next result overwrites.
+ */
+function failureSurvivesResults(ws: WorkingSet, r: Rsc): boolean {
+  for (const ns of ws.cib.status) {
+    for (const lrm of ns.lrmResources) {
+      if (lrm.id !== r.id) continue
+      for (const op of lrm.operations) {
+        const a = op.attributes
+        const rc = Number(a['rc-code'] ?? 0)
+        const targetText = (a['transition-key'] ?? '').split(':')[2]
+        const target = targetText !== undefined && /^-?\d+$/.test(targetText) ? Number(targetText) : 0
+        if (op.id === `${r.id}_last_failure_0` || (op.id !== `${r.id}_last_0` && a['op-status'] !== '-1' && rc !== target)) return true
+      }
+    }
+  }
+  return false
+}
+
+/**
+ * A Pacemaker Remote connection with a reconnect interval keeps its failure after its stop: the
+ * failed monitor stays in the history of the node that ran it (clear_past_failure leaves
+ * on-fail=reset_remote alone then), so the re-unpacked connection is stopped yet FAILED — unless
+ * that node is fenced, which wipes its history.
+ */
+function failureOutlivesStop(ws: WorkingSet, r: Rsc): boolean {
+  if (!r.isRemoteConnection || r.container || !(r.remoteReconnectMs! > 0) || !r.failed || !failureSurvivesResults(ws, r)) return false
+  const fenced = (n: SNode) => ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
+  return r.runningOn.length > 0 && r.runningOn.every((n) => !fenced(n) && !(n.unpackedUnclean ?? n.unclean))
+}
+
+/**
+ * Two lrm_resource entries of the resource on one node (old status sections have them):
+ * crm_simulate finds no single entry to record a result in and adds a third, so the entry that
+ * made the resource active there still does.
+ */
+function duplicateHistory(ws: WorkingSet, r: Rsc, n: SNode): boolean {
+  const id = r.cloneName ?? r.id
+  const ns = ws.cib.status.find((x) => x.uname === n.uname)
+  return (ns?.lrmResources.filter((l) => l.id === id).length ?? 0) > 1
+}
+
+/** An executed fencing (not a guest's container recovery) takes the node down. */
+function fencedInTransition(ws: WorkingSet, n: SNode): boolean {
+  return ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
+}
+
 /** No executed action changes the resource: the revised status shows it as it was. */
-function unchanged(r: Rsc): boolean {
+function unchanged(ws: WorkingSet, r: Rsc): boolean {
+  if (r.runningOn.some((n) => fencedInTransition(ws, n))) return false
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
 }
 
@@ -151,40 +208,47 @@ function failedProbeResult(ws: WorkingSet, r: Rsc, node?: SNode): string | undef
 
 const PENDING_STATE: Record<string, string> = {start: 'Starting', stop: 'Stopping', migrate_to: 'Migrating', migrate_from: 'Migrating', promote: 'Promoting', demote: 'Demoting'}
 
+/** uber_parent's promotable flag: the topmost parent below a bundle (a bundle's child clone counts). */
 function promotableParent(r: Rsc): boolean {
   let top = r
-  while (top.parent) top = top.parent
+  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
   return top.promotable
 }
 
-/** The pending operation shown for a primitive; once the transition ran, an action executed where it was pending supersedes it. */
+/** The pending operation shown for a primitive: crm_simulate shows them in the current status only. */
 function pendingTask(r: Rsc, revised: boolean): string | undefined {
-  const p = r.pendingTask
-  if (!p) return undefined
-  if (revised && r.actions.some((a) => a.node === p.node && executes(a) && !a.pseudo)) return undefined
-  return p.task
+  return revised ? undefined : r.pendingTask?.task
 }
 
 /** `at`: the node to show (a bundle shows its child where the replica's container is). */
 function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised = revised, showNode = true, at?: SNode | null): string {
-  if (revised && unchanged(r)) return primitiveState(ws, r, false, true, showNode, at)
+  if (revised && unchanged(ws, r)) return primitiveState(ws, r, false, true, showNode, at)
   if (revised) {
-    const state = revisedState(r)
+    const state = revisedState(ws, r)
     const node = at !== undefined ? at : state.nodes[0]
     const role = state.role
     if (at && role <= Role.Stopped) return `Stopped ${at.uname}${disabled(r) ? ' (disabled)' : ''}`
     if (!node || role <= Role.Stopped) {
+      if (failureOutlivesStop(ws, r)) return 'FAILED'
       const probe = failedProbeResult(ws, r)
       return `Stopped${probe ? ` (${probe}) ` : ''}${disabled(r) ? ' (disabled)' : ''}`
     }
     const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : '', r.failureIgnored ? 'failure ignored' : ''].filter(Boolean)
-    return `${ROLE_NAMES[role === Role.Unknown ? Role.Started : role]} ${node.uname}${flags.length ? ` (${flags.join(', ')})` : ''}`
+    const roleText = ROLE_NAMES[role === Role.Unknown ? Role.Started : role]
+    const flagText = flags.length ? ` (${flags.join(', ')})` : ''
+    // still active on several nodes (a pending start that outlives a stop): the list, in status order
+    if (at === undefined && state.nodes.length > 1) {
+      const list = [...state.nodes].sort((a, b) => ws.nodes.indexOf(a) - ws.nodes.indexOf(b)).map((n) => n.uname).join(' ')
+      return `${roleText}${flagText} [ ${list} ]`
+    }
+    return `${roleText} ${node.uname}${flagText}`
   }
   // pcmk__native_output_string
   const multiple = r.runningOn.length > 1
   const was = r.unpacked ?? {managed: r.managed, block: r.block, lockNode: r.lockNode}
   // crm_mon -n (showNode false) names no node at all: no UNCLEAN/LOCKED flag, no node list
-  const node = multiple || !showNode ? undefined : ((at !== undefined ? at : r.runningOn[0]) ?? was.lockNode)
+  // pe__current_node, else where a (non-probe) operation is pending, else the lock node
+  const node = multiple || !showNode ? undefined : ((at !== undefined ? at : (r.runningOn[0] ?? r.pendingTask?.node)) ?? was.lockNode)
   const words: string[] = []
   if (r.orphan) words.push('ORPHANED')
   if (r.failed) {
@@ -193,7 +257,7 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
   } else {
     // an operation still in progress shows as Starting, Stopping … (native_pending_state)
     const pending = pendingTask(r, nodesRevised)
-    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role <= Role.Stopped ? Role.Started : r.role === Role.Started && promotableParent(r) ? Role.Unpromoted : r.role]
+    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role < Role.Stopped ? Role.Started : r.role === Role.Started && promotableParent(r) ? Role.Unpromoted : r.role]
     words.push(PENDING_STATE[pending ?? ''] ?? roleText)
   }
   if (node) words.push(node.uname)
@@ -233,7 +297,7 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   // implicit resources (a guest node's connection) are not listed
   if (r.variant === 'primitive' && isTrue(r.meta.get('internal_rsc'))) return []
   if (r.bundle) {
-    const where = (c: Rsc) => (revised ? revisedState(c).nodes[0] : c.runningOn[0]) ?? null
+    const where = (c: Rsc) => (revised ? revisedState(ws, c).nodes[0] : c.runningOn[0]) ?? null
     return bundleStatusLines(r, indent, (rsc, container) => `(${agent(rsc)}):\t ${primitiveState(ws, rsc, revised, revised, true, where(container))}`)
   }
   if (r.variant === 'primitive') return [`${indent}* ${r.unique ? r.id : r.id.replace(/:\d+$/, '')}\t(${agent(r)}):\t ${primitiveState(ws, r, revised)}`]
@@ -251,15 +315,18 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   }
   // pe__clone_default: troubled instances one by one, the others as Promoted/Started lists, then Stopped nodes
   const prims = (i: Rsc): Rsc[] => (i.variant === 'group' ? i.children : [i])
-  const where = (p: Rsc): SNode[] => (revised ? revisedState(p).nodes : p.runningOn)
-  const roleOf = (p: Rsc): Role => (revised ? revisedState(p).role : p.role)
+  const where = (p: Rsc): SNode[] => (revised ? revisedState(ws, p).nodes : p.runningOn)
+  const roleOf = (p: Rsc): Role => (revised ? revisedState(ws, p).role : p.role)
   const promoted: SNode[] = []
   const started: SNode[] = []
   const used = new Set<SNode>()
   let activeInstances = 0
   for (const inst of instances) {
     const members = prims(inst)
-    const partiallyActive = members.some((m) => where(m).length > 0)
+    // native_active: on a node that is online or unclean, or anywhere when unmanaged (a failed
+    // guest node that is merely offline does not count)
+    const activeOn = (m: Rsc, n: SNode) => { const st = nodeState(ws, n, revised); return st.online || st.unclean || !(m.unpacked?.managed ?? m.managed) }
+    const partiallyActive = members.some((m) => where(m).some((n) => activeOn(m, n)))
     // an instance with an operation in progress is shown on its own
     if (inst.variant === 'primitive' && pendingTask(inst, revised) !== undefined) {
       for (const n of where(inst)) used.add(n)
@@ -269,11 +336,12 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     if (!partiallyActive) continue
     // (an unmanaged instance on an offline node does not count, as in native_add_running)
     for (const m of members) for (const n of where(m)) if ((m.unpacked?.managed ?? m.managed) || nodeState(ws, n, revised).online) used.add(n)
-    const troubled = (!revised || members.every(unchanged)) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !(m.unpacked?.managed ?? m.managed)))
+    const troubled = (!revised || members.every((m) => unchanged(ws, m))) && (members.some((m) => m.orphan || m.failed) || members.some((m) => !(m.unpacked?.managed ?? m.managed)))
     const fullyActive = members.every((m) => where(m).length > 0)
     const nodes = new Set(members.flatMap(where))
     const location = fullyActive && nodes.size === 1 ? [...nodes][0] : undefined
-    if (!troubled && location && !(!location.online && location.unclean)) {
+    const locationState = location && nodeState(ws, location, revised)
+    if (!troubled && location && locationState && !(!locationState.online && locationState.unclean)) {
       const role = Math.max(...members.map(roleOf))
       if (role > Role.Unpromoted) promoted.push(location)
       else started.push(location)
@@ -289,7 +357,7 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   if (r.cloneMax > activeInstances) {
     // the status is printed from the unpacked state: all nodes when symmetric, else where the clone is known
     // a bundle's guest node is never discovered: a resource has it by default only if <nodes> had it before the bundle was unpacked
-    const byDefault = (n: SNode) => !n.bundleOwner || (n.bundleNodeConfigured === true && ws.configOrder.indexOf(n.bundleOwner) > ws.configOrder.indexOf(r))
+    const byDefault = (n: SNode) => n.fromOrphanConnection !== true && (!n.bundleOwner || (n.bundleNodeConfigured === true && ws.configOrder.indexOf(n.bundleOwner) > ws.configOrder.indexOf(r)))
     const candidates = ws.options.symmetric ? ws.nodes.filter(byDefault) : [...r.knownOn]
     // native_add_running: an unmanaged instance on an offline node does not make the clone active there
     const clonePrimitives = instances.flatMap(prims)
@@ -309,14 +377,34 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   return lines
 }
 
+/**
+ * resource_list skips a collective resource that is partially active yet runs nowhere: its only
+ * active members are unmanaged (blocked) on nodes that are not online, where native_add_running
+ * does not make the parent active.
+ */
+function activeOnlyUnmanaged(ws: WorkingSet, r: Rsc, revised: boolean): boolean {
+  if (r.variant === 'primitive' || r.bundle) return false
+  const members: Rsc[] = []
+  const walk = (x: Rsc) => (x.variant === 'primitive' ? members.push(x) : x.children.forEach(walk))
+  walk(r)
+  const where = (m: Rsc) => (revised ? revisedState(ws, m).nodes : m.runningOn)
+  const managed = (m: Rsc) => m.unpacked?.managed ?? m.managed
+  // native_active: on an unclean node, an online one, or anywhere when unmanaged
+  const active = members.some((m) => where(m).some((n) => { const s = nodeState(ws, n, revised); return s.unclean || s.online || !managed(m) }))
+  const parentActive = members.some((m) => where(m).some((n) => managed(m) || nodeState(ws, n, revised).online))
+  return active && !parentActive
+}
+
 export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
   const lines = ['  * Node List:', ...nodeLines(ws, revised), '', '  * Full List of Resources:']
   // the implicit connections of guest nodes (meta internal_rsc) are not listed
-  const resources = ws.resources.filter((r) => (!r.orphan || (revised ? false : r.runningOn.length > 0)) && r.meta.get('internal_rsc') !== 'true')
+  // (an orphan is listed while it is active: once the transition ran, only where it could not be stopped)
+  const orphanActive = (r: Rsc) => (revised ? r.variant === 'primitive' && revisedState(ws, r).nodes.some((n) => { const st = nodeState(ws, n, true); return st.online || st.unclean || !r.managed }) : r.runningOn.length > 0)
+  const resources = ws.resources.filter((r) => (!r.orphan || orphanActive(r)) && r.meta.get('internal_rsc') !== 'true')
   // crm_simulate lists resources as unpacked: by priority (stable), then orphans
   const byPriority = ws.configOrder.map((r, i) => ({r, i})).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i).map((x) => x.r)
   const order = [...byPriority, ...resources.filter((r) => !ws.configOrder.includes(r))]
-  for (const r of order) if (resources.includes(r)) lines.push(...resourceLines(ws, r, '    ', revised))
+  for (const r of order) if (resources.includes(r) && !activeOnlyUnmanaged(ws, r, revised)) lines.push(...resourceLines(ws, r, '    ', revised))
   if (resources.length === 0) lines.push('    * No resources')
   return lines
 }

@@ -63,6 +63,8 @@ export interface SNode {
   /** a bundle's guest node: its bundle, and whether <nodes> configures it too (resources get it by default only then, and only before the bundle) */
   bundleOwner?: Rsc
   bundleNodeConfigured?: boolean
+  /** created while unpacking the status, for an orphaned connection: no resource had it when resources were unpacked */
+  fromOrphanConnection?: boolean
 }
 
 export type OnFail = 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence' | 'demote' | 'reset_remote' | 'restart_container'
@@ -86,6 +88,8 @@ export interface Colocation {
   dependentRole: Role
   primaryRole: Role
   nodeAttribute?: string
+  /** whether the dependent influences where an active primary goes (influence, else the dependent's critical) */
+  influence: boolean
 }
 
 export interface LocationRule {
@@ -157,6 +161,8 @@ export interface Action {
   dangling?: boolean
   /** in the graph even when optional (pe_action_print_always) */
   printAlways?: boolean
+  /** runs on the DC whatever the node's state (pe_action_dc: lrm_delete, a CIB-only history clean-up) */
+  onDc?: boolean
   /** a recurring operation to restart with new parameters (pe_action_reschedule) */
   reschedule?: boolean
 }
@@ -253,7 +259,8 @@ export interface Rsc {
   /** node where a pending start/op was seen */
   pendingNode?: SNode
   /** the first pending operation in the history (probes aside): shown as Starting, (Monitoring) … */
-  pendingTask?: {task: string; node: SNode}
+  /** the operation in progress shown as Starting, Stopping …; `kept`: its history entry has an id crm_simulate's injected results do not overwrite (not <rsc>_last_0) */
+  pendingTask?: {task: string; node: SNode; kept: boolean}
   /** target-role Stopped or similar explicit next role */
   explicitNextRole: boolean
   /** per-node location scores for the promoted role */
@@ -368,6 +375,8 @@ export interface ClusterOptions {
 }
 
 export interface WorkingSet {
+  /** recurring operations whose failure expired: rescheduled as if their restart digest changed */
+  rescheduleAfterFailureTimeout?: Set<M.LrmOperation>
   cib: M.Cib
   now: number
   options: ClusterOptions

@@ -4,7 +4,8 @@
  * failures) — Pacemaker's lib/pengine/unpack.c.
  */
 import type * as M from '../../formats/cib/model.js'
-import {canFence, clearFailcount, demoteAction, fenceNode, stopAction} from './actions.js'
+import {canFence, clearFailcount, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
+import {orderActions} from './ordering.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
@@ -12,7 +13,7 @@ import {lastFailureParamsChanged} from './digests.js'
 import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
-import {type ClusterOptions, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {type ClusterOptions, O, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
   const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options', (rule) => evalRule(rule, null, {now}))
@@ -186,22 +187,75 @@ function toEntry(op: M.LrmOperation): OpEntry {
   }
 }
 
-/** Sort by call-id like sort_op_by_callid (pending -1 entries last). */
-function sortOps(ops: OpEntry[]): OpEntry[] {
-  return ops.map((e, i) => ({e, i})).sort((x, y) => {
-    const a = x.e.callId
-    const b = y.e.callId
-    if (a === -1 && b === -1) return x.i - y.i
-    if (a === -1) return 1
-    if (b === -1) return -1
-    if (a !== b) return a - b
-    // the same operation as history entry and as last failure: order by last change
-    const la = x.e.lastRcChange
-    const lb = y.e.lastRcChange
+/** decode_transition_magic: "status:rc;action:transition:target:uuid" → transition id and uuid, or undefined. */
+function transitionOf(magic: string | undefined): {uuid: string; id: number} | undefined {
+  const m = /^\s*[-+]?\d+:[-+]?\d+;([-+]?\d+):([-+]?\d+):([-+]?\d+):(\S{1,36})/.exec(magic ?? '')
+  return m ? {id: Number(m[2]), uuid: m[4]} : undefined
+}
+
+/**
+ * pe__is_newer_op (same node by default): by call-id; entries of one operation by last change;
+ * a pending entry (call-id -1) against a finished one by the transition in its magic — a
+ * pending start that an older transition sent is superseded by a later stop.
+ */
+function compareOps(x: OpEntry, y: OpEntry): number {
+  const ax = x.op.attributes
+  const ay = y.op.attributes
+  const sameNode = ax.on_node === undefined || ay.on_node === undefined || ax.on_node.toLowerCase() === ay.on_node.toLowerCase()
+  if (sameNode && x.op.id === y.op.id) return 0 // duplicate entries
+  const a = x.callId
+  const b = y.callId
+  if (a === -1 && b === -1) return 0
+  if (sameNode && a >= 0 && a < b) return -1
+  if (sameNode && b >= 0 && a > b) return 1
+  if (a >= 0 && b >= 0 && (!sameNode || a === b)) {
+    const la = ax['last-rc-change'] !== undefined ? Number(ax['last-rc-change']) : -1
+    const lb = ay['last-rc-change'] !== undefined ? Number(ay['last-rc-change']) : -1
     if (la >= 0 && la < lb) return -1
     if (lb >= 0 && la > lb) return 1
-    return x.i - y.i
-  }).map((x) => x.e)
+    return 0
+  }
+  const ta = transitionOf(ax['transition-magic'])
+  const tb = transitionOf(ay['transition-magic'])
+  if (!ta || !tb) return 0
+  if (ta.uuid.toLowerCase() !== tb.uuid.toLowerCase() || ta.id === tb.id) {
+    if (b === -1) return -1
+    if (a === -1) return 1
+  } else if ((ta.id >= 0 && ta.id < tb.id) || tb.id === -1) return -1
+  else if ((tb.id >= 0 && ta.id > tb.id) || ta.id === -1) return 1
+  return 0
+}
+
+/** the transition uuid crm_simulate's injected results carry (FAKE_TE_ID), with transition id -1 */
+const FAKE_TE_ID = 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx'
+
+/**
+ * Does a pending entry still come last once crm_simulate has recorded a result for the resource
+ * on that node? Not if the result takes its id (<rsc>_last_0), nor if it has a call-id (the
+ * result gets a higher one), nor if it names an older transition of the same fake uuid.
+ */
+function outlivesInjectedResult(e: OpEntry): boolean {
+  if (e.callId !== -1 || /_last(_failure)?_0$/.test(e.op.id)) return false
+  const t = transitionOf(e.op.attributes['transition-magic'])
+  return t !== undefined && (t.uuid.toLowerCase() !== FAKE_TE_ID || t.id === -1)
+}
+
+/** g_list_sort's merge sort (the first half has floor(n/2) entries; ties keep the first half's): the order sort_op_by_callid gives even where the comparison is not a total order. */
+function glistSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
+  if (list.length < 2) return list
+  const half = Math.floor(list.length / 2)
+  const l1 = glistSort(list.slice(0, half), cmp)
+  const l2 = glistSort(list.slice(half), cmp)
+  const out: T[] = []
+  let i = 0
+  let j = 0
+  while (i < l1.length && j < l2.length) out.push(cmp(l1[i], l2[j]) <= 0 ? l1[i++] : l2[j++])
+  return [...out, ...l1.slice(i), ...l2.slice(j)]
+}
+
+/** The history of one resource on one node in the order unpack_lrm_resource processes it. */
+function sortOps(ops: OpEntry[]): OpEntry[] {
+  return glistSort(ops, compareOps)
 }
 
 const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7, restart_container: 8, reset_remote: 9}
@@ -318,6 +372,17 @@ function waitForRemoteFencing(ws: WorkingSet, rsc: Rsc, e: OpEntry): boolean {
 }
 
 /**
+ * A scheduled fail-count clearing; a remote connection's (with a reconnect interval, fencing
+ * enabled) waits for any fencing of its remote node (order_after_remote_fencing).
+ */
+function clearFailure(ws: WorkingSet, rsc: Rsc, node: SNode): void {
+  const clear = clearFailcount(ws, rsc, node)
+  if (!ws.options.stonithEnabled || !rsc.remoteReconnectMs) return
+  const remote = ws.nodeByName.get(rsc.id)
+  if (remote) orderActions(fenceOp(ws, remote, true, undefined), clear, O.impliesThen)
+}
+
+/**
  * check_operation_expiry: is this (failed) history entry older than failure-timeout? A fail count
  * that has expired, or a last failure of a connection with a reconnect interval, is cleared.
  */
@@ -338,7 +403,7 @@ function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
       clear = true // "reconnect interval is set"
     }
   }
-  if (clear) clearFailcount(ws, rsc, node)
+  if (clear) clearFailure(ws, rsc, node)
   if (expired && e.intervalMs === 0 && e.task === 'monitor' && [0, 7, 8, 190, 191].includes(e.rc)) expired = false
   return expired
 }
@@ -353,7 +418,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   const isProbe = task === 'monitor' && e.intervalMs === 0
   const expired = status !== 7 && isExpired(ws, rsc, node, e)
   // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
-  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) clearFailcount(ws, rsc, node)
+  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
   // remap_operation
   if (task === 'monitor' && (rc === 190 || rc === 191)) {
     if (!node.shutdown || node.online) recordFailedOp(ws, e.op, node, rsc)
@@ -404,7 +469,12 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   }
   if (expired && rc !== target) {
     if (e.intervalMs === 0) return
-    if (node.online && !node.unclean) return
+    if (node.online && !node.unclean) {
+      // an expired failure of a recurring operation: reschedule it (Pacemaker forces a restart
+      // digest of "calculated-failure-timeout" so that pcmk__check_action_config does)
+      ;(ws.rescheduleAfterFailureTimeout ??= new Set()).add(e.op)
+      return
+    }
   }
   if (maskable && maskedProbe) {
     updateResourceState(ws, rsc, node, e, target, st, true)
@@ -419,7 +489,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
       if (task === 'start') { setActive(rsc); rsc.pendingNode = node }
       else if (task === 'promote') rsc.role = Role.Promoted
       // pending probes are not shown
-      if (!rsc.pendingTask && (e.intervalMs !== 0 || task !== 'monitor')) rsc.pendingTask = {task, node}
+      if (!rsc.pendingTask && (e.intervalMs !== 0 || task !== 'monitor')) rsc.pendingTask = {task, node, kept: outlivesInjectedResult(e)}
       return
     case 0:
       updateResourceState(ws, rsc, node, e, rc, st, false)
@@ -508,15 +578,13 @@ function migrationHooks(ws: WorkingSet): MigrationHooks {
 function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node)
   if (!node.running.includes(rsc)) node.running.push(rsc)
-  // Parents (groups, clones) are active where their children are.
-  let p = rsc.parent
-  while (p) {
-    if (!p.runningOn.includes(node)) p.runningOn.push(node)
-    p = p.parent
-  }
   if (rsc.variant === 'primitive' && node.maintenance) rsc.managed = false
-  // Unmanaged resources stay where they are
-  if (!rsc.managed) { resourceLocation(ws, rsc, node, INFINITY); return }
+  // Unmanaged resources stay where they are, and make their parents active there only on an online node
+  if (!rsc.managed) {
+    resourceLocation(ws, rsc, node, INFINITY)
+    if (node.online) for (let p = rsc.parent; p; p = p.parent) if (!p.runningOn.includes(node)) p.runningOn.push(node)
+    return
+  }
   if (rsc.variant === 'primitive' && isMultiplyActive(rsc)) {
     if (rsc.recovery === 'stop_only') {
       // make sure it does not come up again
@@ -527,6 +595,8 @@ function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
       if (rsc.parent?.variant === 'group' && rsc.parent.recovery === 'block') rsc.parent.children.forEach(block)
     }
   }
+  // Parents (groups, clones) are active where their children are.
+  for (let p = rsc.parent; p; p = p.parent) if (!p.runningOn.includes(node)) p.runningOn.push(node)
 }
 
 /** is_multiply_active: active on more than one node (clean nodes only, unless it needs fencing) */
@@ -708,6 +778,7 @@ function orphanRemoteNode(ws: WorkingSet, rsc: Rsc): void {
     node = {
       id: rsc.id, uname: rsc.id, attrs, online: false, unclean: false, unseen: true, standby: false, standbyOnFail: false, pending: false,
       shutdown: false, expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy, remote: true,
+      fromOrphanConnection: true,
     }
     ws.nodes.push(node)
     ws.nodes.sort((a, b) => numericCompare(a.uname, b.uname))
@@ -776,7 +847,10 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
   if (!rsc || rsc.orphan && !rsc.configured) {
     const base = id.replace(/:\d+$/, '')
     const zero = ws.byId.get(`${base}:0`)
-    if (zero && !zero.unique && !(zero.parent?.unique)) {
+    // only an anonymous clone's instance stands for every instance number (unpack_find_resource)
+    let top = zero
+    while (top?.parent && top.parent.variant !== 'bundle') top = top.parent
+    if (zero && top?.variant === 'clone' && !top.unique) {
       rsc = zero
       parent = banTarget(zero)
     } else if (!rsc) return undefined
@@ -796,6 +870,28 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
   }
   if (rsc && rsc.id !== id) rsc.cloneName = id
   return rsc
+}
+
+/**
+ * handle_orphaned_container_fillers: an orphan whose history names its container (the
+ * lrm_resource's container attribute) runs inside it; an orphaned connection that does makes its
+ * remote node a guest node.
+ */
+function mapOrphanedContainerFillers(ws: WorkingSet, lrms: M.LrmResource[]): void {
+  for (const lrm of lrms) {
+    const containerId = lrm.otherAttributes?.container
+    if (containerId === undefined) continue
+    const container = ws.byId.get(containerId)
+    const rsc = ws.orphans.find((r) => r.id === lrm.id)
+    if (!container || !rsc || rsc.container) continue
+    rsc.container = container
+    ;(container.fillers ??= []).push(rsc)
+    const node = rsc.isRemoteConnection ? ws.nodeByName.get(rsc.id) : undefined
+    if (node?.remoteRsc === rsc) {
+      node.guest = true
+      node.attrs.set('#kind', 'container')
+    }
+  }
 }
 
 export function unpackStatus(ws: WorkingSet): void {
@@ -818,6 +914,7 @@ export function unpackStatus(ws: WorkingSet): void {
       }
       done.add(node)
       for (const lrm of ns.lrmResources) unpackLrmResource(ws, node, lrm)
+      mapOrphanedContainerFillers(ws, ns.lrmResources)
       progress = true
     }
     return progress

@@ -153,3 +153,23 @@ test('an executor history entry is written id first, then its attributes in thei
   ])
   assert.deepEqual(parseCibXml(printCibXml(cib), 'x').status[0]!.lrmResources[0]!.operations[0]!.attributes['exit-reason'], 'a "quoted" <reason> & more')
 })
+
+test('<operations id-ref>: kept on a round trip, and the scheduler uses the referenced operations', async () => {
+  const {schedule} = await import('../../../src/runtime/scheduler/index.js')
+  const text = `<cib><configuration><crm_config><cluster_property_set id="o"><nvpair id="o-1" name="stonith-enabled" value="false"/><nvpair id="o-2" name="no-quorum-policy" value="ignore"/></cluster_property_set></crm_config><nodes><node id="1" uname="n1"/></nodes><resources>
+<primitive id="A" class="ocf" provider="heartbeat" type="Dummy"><operations id="dummy-ops"><op id="A-mon" name="monitor" interval="10s"/></operations></primitive>
+<primitive id="B" class="ocf" provider="heartbeat" type="Dummy"><operations id-ref="dummy-ops"/></primitive>
+</resources><constraints/></configuration><status><node_state id="1" uname="n1" in_ccm="true" crmd="online" join="member" expected="member"/></status></cib>`
+  const cib = parseCibXml(text, 'ops.xml')
+  const b = cib.resources.find((r) => r.id === 'B')
+  assert.ok(b && b.kind === 'primitive')
+  assert.equal(b.operationsRef, 'dummy-ops')
+  assert.deepEqual(b.operations, [])
+  const printed = printCibXml(cib)
+  assert.match(printed, /<operations id="dummy-ops">/)
+  assert.match(printed, /<operations id-ref="dummy-ops"\/>/)
+  assert.deepEqual(parseCibXml(printed, 'again.xml').resources, cib.resources)
+  // both resources get the 10 s monitor once started
+  const monitors = schedule(cib).actions.filter((a) => a.key.endsWith('_monitor_10000')).map((a) => a.key).sort()
+  assert.deepEqual(monitors, ['A_monitor_10000', 'B_monitor_10000'])
+})

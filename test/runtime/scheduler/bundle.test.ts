@@ -134,6 +134,23 @@ test('same Transition Summary and status as crm_simulate for a fresh start of th
   assert.deepEqual(clusterStatus(got.workingSet, false), status.slice(from, to - 1))
 })
 
+test('address ranges crm_simulate cannot step through (IPv6, text after an IPv4 address): same resources, summary and status', (t) => {
+  for (const start of ['fd00::10', ' 10.0.0.254/24']) {
+    const text = fixtureText.replace('ip-range-start="192.168.122.131"', `ip-range-start="${start}"`)
+    const out = crmSimulate(text)
+    if (out === null) {
+      t.skip('crm_simulate not installed (or failed on the fixture)')
+      return
+    }
+    const got = run(text)
+    assert.deepEqual(got.summaryLines, transitionSummaryLines(out), start)
+    const status = out.split('\n')
+    const from = status.indexOf('Current cluster status:') + 1
+    const to = status.indexOf('Transition Summary:')
+    assert.deepEqual(clusterStatus(got.workingSet, false), status.slice(from, to - 1), start)
+  }
+})
+
 test('a running container recorded with our digest is not restarted by crm_simulate', (t) => {
   const ws = run(fixtureText).workingSet
   const docker = ws.byId.get('web-docker-0')!
