@@ -43,10 +43,12 @@ const SCENARIOS = {
   // dead_to_served_ms: node declared dead (hakit) / membership without it (Corosync) → client served
   // dead_to_dispatch_ms (hakit only): declared dead → first start dispatched, from the survivor's ha-log
   'kill-primary': ['detect_ms', 'takeover_ms', 'vip_reachable_ms', 'detect_to_rsc_ms', 'dead_to_served_ms', 'dead_to_dispatch_ms'],
-  'graceful-stop': ['release_ms', 'takeover_ms', 'vip_reachable_ms', 'outage_ms'],
-  standby: ['standby_ms', 'vip_switch_ms', 'standby_outage_ms'],
+  // service_gap_ms: the HTTP server stopped (found dead) → its start begun where it comes back, from
+  // the agents' own ms stamps (the client's outage comes in steps of its 100 ms probe period)
+  'graceful-stop': ['release_ms', 'takeover_ms', 'vip_reachable_ms', 'outage_ms', 'service_gap_ms'],
+  standby: ['standby_ms', 'vip_switch_ms', 'standby_outage_ms', 'service_gap_ms'],
   // failed_to_served_ms: the failed monitor (the agent's own log line) → client served again
-  'monitor-fail': ['detect_ms', 'restart_ms', 'kill_to_served_ms', 'failed_to_served_ms'],
+  'monitor-fail': ['detect_ms', 'restart_ms', 'kill_to_served_ms', 'failed_to_served_ms', 'service_gap_ms'],
   'resource-fail': ['fail_ms', 'failover_ms', 'vip_reachable_ms'],
   'split-brain': ['detect_ms', 'dual_hold_ms', 'settled_ms'],
 }
@@ -107,6 +109,8 @@ function runScenario(impl, scenario) {
   const metrics = {...result.summary}
   if (typeof metrics.detect_ms === 'number' && typeof metrics.vip_reachable_ms === 'number') metrics.dead_to_served_ms = metrics.vip_reachable_ms - metrics.detect_ms
   if (dispatch !== null) metrics.dead_to_dispatch_ms = dispatch
+  const gap = serviceGap(result.timeline ?? [], scenario)
+  if (gap !== null) metrics.service_gap_ms = gap
   return {ok: result.summary.ok, exit: r.status, holder: result.summary.holder, metrics}
 }
 
@@ -127,6 +131,18 @@ function deadToDispatch(out) {
     if (start) return Number(start.split(' ')[0]) - t0
   }
   return null
+}
+
+// From the scenario's action (standby, SIGTERM, the kill) on: the HTTP server stopped, or its monitor
+// found it dead → its start begun on the node that serves next (probe.log events, the agents' stamps)
+function serviceGap(timeline, scenario) {
+  const action = {standby: 'standby', 'graceful-stop': 'sigterm', 'monitor-fail': 'service_kill'}[scenario]
+  if (!action) return null
+  const anchor = timeline.find((e) => e.source === 'harness' && e.event === action)
+  const isHttp = (e, event, detail = 'http') => e.source === 'probe' && e.event === event && e.detail.startsWith(detail)
+  const gone = anchor && timeline.find((e) => e.t_ms >= anchor.t_ms && (scenario === 'monitor-fail' ? isHttp(e, 'monitor', 'http stopped') : isHttp(e, 'stop')))
+  const back = gone && timeline.find((e) => e.t_ms >= gone.t_ms && isHttp(e, 'start'))
+  return back ? back.t_ms - gone.t_ms : null
 }
 
 function median(values) {
