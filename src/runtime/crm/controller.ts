@@ -670,13 +670,7 @@ export class Controller {
     }
   }
 
-  /**
-   * A recurring operation's first run waits while a start, stop, promote, demote or migration of
-   * this transition on the same node runs or is ready to run: nothing waits for the monitor, and on
-   * a loaded machine it takes CPU from the agent the service is waiting for (in the lab, the HTTP
-   * server's start took 237 ms beside three monitors of the group's other members, 74 ms alone).
-   * Pacemaker fires them side by side. Held at most MAX_RECURRING_HOLD_MS (a timer re-drives).
-   */
+  /** Nodes where a start, stop, promote, demote or migration of this transition runs or is ready to run. */
   private nodesChangingState(t: RunningTransition): Set<string> {
     const nodes = new Set<string>()
     for (const o of t.actions.values()) {
@@ -686,6 +680,13 @@ export class Controller {
     return nodes
   }
 
+  /**
+   * A recurring operation's first run waits while its node is changing state (nodesChangingState):
+   * nothing waits for the monitor, and on a loaded machine it takes CPU from the agent the service
+   * is waiting for (in the lab, the HTTP server's start took 237 ms beside three monitors of the
+   * group's other members, 74 ms alone). Pacemaker fires them side by side. Held at most
+   * MAX_RECURRING_HOLD_MS (a timer re-drives).
+   */
   private holdRecurring(t: RunningTransition, a: RunAction, now: number): boolean {
     a.heldSince ??= now
     if (now - a.heldSince >= MAX_RECURRING_HOLD_MS) return false
