@@ -682,10 +682,9 @@ export class Controller {
 
   /**
    * A recurring operation's first run waits while its node is changing state (nodesChangingState):
-   * nothing waits for the monitor, and on a loaded machine it takes CPU from the agent the service
-   * is waiting for (in the lab, the HTTP server's start took 237 ms beside three monitors of the
-   * group's other members, 74 ms alone). Pacemaker fires them side by side. Held at most
-   * MAX_RECURRING_HOLD_MS (a timer re-drives).
+   * nothing waits for the monitor, and on a loaded machine it takes CPU from the agents the service
+   * is waiting for (docs/faults.md: a group's takeover in the lab). Pacemaker fires them side by
+   * side. Held at most MAX_RECURRING_HOLD_MS (a timer re-drives).
    */
   private holdRecurring(t: RunningTransition, a: RunAction, now: number): boolean {
     a.heldSince ??= now
