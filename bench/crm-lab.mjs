@@ -5,18 +5,21 @@
 // namespaces with a client probing HTTP on the virtual IP; hakit through bench/hblab-crm-shim.sh.
 // The same detection timeout on both: hakit deadtime = Corosync token + consensus.
 //
-//   npm run bench -- crm-lab                 coldstart, kill-primary, graceful-stop, standby, 1 run each
+//   npm run bench -- crm-lab                 coldstart, kill-primary, graceful-stop, standby, monitor-fail, 1 run each
 //   node bench/crm-lab.mjs --full            + resource-fail, split-brain
 //   node bench/crm-lab.mjs --runs 3          medians over N runs (interleaved hakit / pacemaker)
 //   node bench/crm-lab.mjs --token 1000      Corosync token (ms; consensus 1.2 × token); hakit deadtime follows
 //   node bench/crm-lab.mjs --baseline DIR    also runs the hakit of another checkout (DIR/bench/hblab-crm-shim.sh,
 //                                            built) in the same run: a before/after column
 //   node bench/crm-lab.mjs --idle-seconds 60 RSS/CPU at idle window (default 30; 0: no idle measurement)
-//   node bench/crm-lab.mjs --only idle       just the idle measurement (--only kill-primary: one scenario)
+//   node bench/crm-lab.mjs --only idle       just the idle measurement (--only kill-primary,standby: those scenarios)
+//
+// monitor-fail is hakit's own scenario (bench/hblab-scenarios/): the shared hblab is read-only, so
+// the bench runs a private copy of its script with the shared lib/ and scenarios plus ours.
 //
 // Needs root, corosync + pacemaker and hblab (../shared/tools/hblab); otherwise it says why and exits 0.
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -40,14 +43,25 @@ const SCENARIOS = {
   // dead_to_served_ms: node declared dead (hakit) / membership without it (Corosync) → client served
   // dead_to_dispatch_ms (hakit only): declared dead → first start dispatched, from the survivor's ha-log
   'kill-primary': ['detect_ms', 'takeover_ms', 'vip_reachable_ms', 'detect_to_rsc_ms', 'dead_to_served_ms', 'dead_to_dispatch_ms'],
-  'graceful-stop': ['release_ms', 'takeover_ms', 'vip_reachable_ms', 'outage_ms'],
-  standby: ['standby_ms', 'vip_switch_ms', 'standby_outage_ms'],
+  // service_gap_ms: the HTTP server stopped (found dead) → its start begun where it comes back, from
+  // the agents' own ms stamps (the client's outage comes in steps of its 100 ms probe period)
+  'graceful-stop': ['release_ms', 'takeover_ms', 'vip_reachable_ms', 'outage_ms', 'service_gap_ms'],
+  standby: ['standby_ms', 'vip_switch_ms', 'standby_outage_ms', 'service_gap_ms'],
+  // failed_to_served_ms: the failed monitor (the agent's own log line) → client served again
+  'monitor-fail': ['detect_ms', 'restart_ms', 'kill_to_served_ms', 'failed_to_served_ms', 'service_gap_ms'],
   'resource-fail': ['fail_ms', 'failover_ms', 'vip_reachable_ms'],
   'split-brain': ['detect_ms', 'dual_hold_ms', 'settled_ms'],
 }
-const QUICK = ['coldstart', 'kill-primary', 'graceful-stop', 'standby']
+const QUICK = ['coldstart', 'kill-primary', 'graceful-stop', 'standby', 'monitor-fail']
+// the monitor's interval in the monitor-fail scenario (both stacks): the kill lands at a random
+// point of it, so a short one keeps the run short; the other scenarios keep hblab's 10 s
+const MONITOR_FAIL_INTERVAL = '2s'
 const only = flag('--only', undefined)
-const chosen = only ? (only === 'idle' ? [] : [only]) : full ? Object.keys(SCENARIOS) : QUICK
+const chosen = only ? (only === 'idle' ? [] : only.split(',')) : full ? Object.keys(SCENARIOS) : QUICK
+for (const s of chosen) if (!SCENARIOS[s]) {
+  console.error(`crm-lab: unknown scenario ${s} (${Object.keys(SCENARIOS).join(', ')})`)
+  process.exit(2)
+}
 const idleSeconds = Number(flag('--idle-seconds', 30))
 
 function skip(why) {
@@ -55,14 +69,32 @@ function skip(why) {
   process.exit(0)
 }
 
+// A private hblab: its script copied (it finds lib/ and scenarios/ beside itself), the shared lib/
+// linked, the shared scenarios and bench/hblab-scenarios/*.sh linked into scenarios/.
+function privateHblab() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-crmlab-hblab-'))
+  const shared = dirname(hblab)
+  copyFileSync(hblab, join(dir, 'hblab'))
+  chmodSync(join(dir, 'hblab'), 0o755)
+  symlinkSync(join(shared, 'lib'), join(dir, 'lib'))
+  mkdirSync(join(dir, 'scenarios'))
+  const ours = join(root, 'bench', 'hblab-scenarios')
+  for (const from of [join(shared, 'scenarios'), ours]) {
+    for (const f of readdirSync(from)) if (f.endsWith('.sh')) symlinkSync(join(from, f), join(dir, 'scenarios', f))
+  }
+  return dir
+}
+
 function runScenario(impl, scenario) {
   const out = mkdtempSync(join(tmpdir(), `bench-crmlab-${impl}-`))
   // heartbeat syntax for hakit's ha.cf; for Pacemaker they only size hblab's waits
   const timing = ['--keepalive', `${Math.max(100, Math.round(token / 4))}ms`, '--deadtime', `${deadtimeMs}ms`, '--warntime', `${Math.round(deadtimeMs / 2)}ms`, '--initdead', String(Math.ceil((2 * deadtimeMs) / 1000))]
   const implArgs = impl === 'pacemaker' ? ['--impl', 'pacemaker', '--token', String(token), '--consensus', String(consensus)] : ['--impl', 'hakit', '--hakit-cmd', impl === 'baseline' ? join(baseline, 'bench', 'hblab-crm-shim.sh') : shim]
-  const r = spawnSync(hblab, ['run', scenario, ...timing, ...implArgs, '-q', '--out', out], {
+  const monitorFail = scenario === 'monitor-fail'
+  if (monitorFail && impl === 'pacemaker') implArgs.push('--monitor-interval', MONITOR_FAIL_INTERVAL)
+  const r = spawnSync(join(labDir, 'hblab'), ['run', scenario, ...timing, ...implArgs, '-q', '--out', out], {
     encoding: 'utf8',
-    env: {...process.env, HBLAB_PREFIX: process.env.HBLAB_PREFIX ?? 'hblabcrm'},
+    env: {...process.env, HBLAB_PREFIX: process.env.HBLAB_PREFIX ?? 'hblabcrm', ...(monitorFail ? {HBLAB_CRM_MONITOR: MONITOR_FAIL_INTERVAL} : {})},
     timeout: 600_000,
   })
   let result
@@ -77,6 +109,8 @@ function runScenario(impl, scenario) {
   const metrics = {...result.summary}
   if (typeof metrics.detect_ms === 'number' && typeof metrics.vip_reachable_ms === 'number') metrics.dead_to_served_ms = metrics.vip_reachable_ms - metrics.detect_ms
   if (dispatch !== null) metrics.dead_to_dispatch_ms = dispatch
+  const gap = serviceGap(result.timeline ?? [], scenario)
+  if (gap !== null) metrics.service_gap_ms = gap
   return {ok: result.summary.ok, exit: r.status, holder: result.summary.holder, metrics}
 }
 
@@ -99,6 +133,18 @@ function deadToDispatch(out) {
   return null
 }
 
+// From the scenario's action (standby, SIGTERM, the kill) on: the HTTP server stopped, or its monitor
+// found it dead → its start begun on the node that serves next (probe.log events, the agents' stamps)
+function serviceGap(timeline, scenario) {
+  const action = {standby: 'standby', 'graceful-stop': 'sigterm', 'monitor-fail': 'service_kill'}[scenario]
+  if (!action) return null
+  const anchor = timeline.find((e) => e.source === 'harness' && e.event === action)
+  const isHttp = (e, event, detail = 'http') => e.source === 'probe' && e.event === event && e.detail.startsWith(detail)
+  const gone = anchor && timeline.find((e) => e.t_ms >= anchor.t_ms && (scenario === 'monitor-fail' ? isHttp(e, 'monitor', 'http stopped') : isHttp(e, 'stop')))
+  const back = gone && timeline.find((e) => e.t_ms >= gone.t_ms && isHttp(e, 'start'))
+  return back ? back.t_ms - gone.t_ms : null
+}
+
 function median(values) {
   const v = values.filter((x) => typeof x === 'number').sort((a, b) => a - b)
   if (v.length === 0) return null
@@ -110,6 +156,8 @@ if (!existsSync(hblab)) skip(`no hblab at ${hblab}`)
 if (!existsSync(join(root, 'dist', 'bundle'))) skip('dist/ not built: npm run build')
 for (const bin of ['/usr/sbin/corosync', '/usr/sbin/pacemakerd']) if (!existsSync(bin)) skip(`${bin} missing (corosync and pacemaker packages)`)
 
+const labDir = privateHblab()
+process.on('exit', () => rmSync(labDir, {recursive: true, force: true}))
 const results = {}
 for (const scenario of chosen) {
   results[scenario] = Object.fromEntries(IMPLS.map((impl) => [impl, []]))
@@ -139,7 +187,7 @@ for (const scenario of chosen) {
   }
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)))
-console.log(`\ncrm-lab: hblab scenarios, hakit CRM vs Corosync + Pacemaker${baseline ? ` (baseline: ${baseline})` : ''}, median of ${runs} run(s) each; detection: Corosync token ${token} ms + consensus ${consensus} ms = hakit deadtime ${deadtimeMs} ms; host load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`)
+console.log(`\ncrm-lab: hblab scenarios, hakit CRM vs Corosync + Pacemaker${baseline ? ` (baseline: ${baseline})` : ''}, median of ${runs} run(s) each; detection: Corosync token ${token} ms + consensus ${consensus} ms = hakit deadtime ${deadtimeMs} ms${chosen.includes('monitor-fail') ? `; monitor-fail: monitor interval ${MONITOR_FAIL_INTERVAL} on both` : ''}; host load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`)
 for (const row of rows) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join('  '))
 
 // RSS and CPU at idle of both stacks: two nodes, the same Dummy group, measured after it runs

@@ -41,6 +41,8 @@ import {
 
 const DEFAULT_TIMERS: ControllerTimers = {fenceRetryMs: 1_000, fenceRetryMaxMs: 60_000}
 const INFINITY_TEXT = 'INFINITY'
+/** Longest a recurring operation's first run waits behind its node's starts and stops (see holdRecurring). */
+const MAX_RECURRING_HOLD_MS = 2_000
 /** Consecutive "complete, plan again" rounds without an outside event before we stop trusting the loop. */
 const MAX_SETTLE_ROUNDS = 10
 
@@ -58,6 +60,8 @@ interface RunAction {
   parts?: Set<string>
   /** fence: the request id */
   fenceId?: string
+  /** recurring op: since when it has been held behind state changes on its node */
+  heldSince?: number
 }
 
 interface RunningTransition {
@@ -615,6 +619,7 @@ export class Controller {
     let progress = true
     while (progress && !t.aborted) {
       progress = false
+      const changing = this.nodesChangingState(t)
       for (const id of t.order) {
         if (t.aborted) return
         const a = t.actions.get(id)!
@@ -647,6 +652,7 @@ export class Controller {
             break
           case 'op': {
             const rscId = historyId(a.rsc!)
+            if (a.g.interval > 0 && changing.has(a.node!) && this.holdRecurring(t, a, now)) break
             if (this.busy(a.node!, rscId)) break
             if (this.settings!.batchLimit > 0 && inFlight >= this.settings!.batchLimit) break
             this.fireOp(t, a, now)
@@ -662,6 +668,30 @@ export class Controller {
         }
       }
     }
+  }
+
+  /** Nodes where a start, stop, promote, demote or migration of this transition runs or is ready to run. */
+  private nodesChangingState(t: RunningTransition): Set<string> {
+    const nodes = new Set<string>()
+    for (const o of t.actions.values()) {
+      if (o.kind !== 'op' || o.g.interval !== 0 || nodes.has(o.node!)) continue
+      if (o.state === 'in-flight' || (o.state === 'waiting' && this.depsDone(t, o))) nodes.add(o.node!)
+    }
+    return nodes
+  }
+
+  /**
+   * A recurring operation's first run waits while its node is changing state (nodesChangingState):
+   * nothing waits for the monitor, and on a loaded machine it takes CPU from the agents the service
+   * is waiting for (docs/faults.md: a group's takeover in the lab). Pacemaker fires them side by
+   * side. Held at most MAX_RECURRING_HOLD_MS (a timer re-drives).
+   */
+  private holdRecurring(t: RunningTransition, a: RunAction, now: number): boolean {
+    a.heldSince ??= now
+    if (now - a.heldSince >= MAX_RECURRING_HOLD_MS) return false
+    const timer = `recurring-hold:${t.id}`
+    if (!this.activeTimers.has(timer)) this.setTimer(timer, a.heldSince + MAX_RECURRING_HOLD_MS)
+    return true
   }
 
   private cancelRecurring(node: string, rscId: string, except?: string): StatusChange[] {
@@ -920,6 +950,8 @@ export class Controller {
       this.abort('Recheck timer')
       return
     }
+    // the held recurring operations are looked at again by drive(), which follows every event
+    if (timer.startsWith('recurring-hold:')) return
     if (timer.startsWith('fence-retry:')) {
       this.fenceBackoff.delete(timer.slice('fence-retry:'.length))
       this.abort('Fencing retry')

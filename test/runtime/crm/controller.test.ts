@@ -385,6 +385,35 @@ test('batch-limit caps the operations in flight', () => {
   assertSettled(sim)
 })
 
+test('a recurring monitor waits while its node starts the next member of a group; every monitor runs once the starts are done', () => {
+  const group = `<group id="g">${dummy('a')}${dummy('b')}${dummy('c')}</group>`
+  const sim = new SimCluster({cib: cibXml({resources: group})})
+  sim.start()
+  sim.run()
+  const where = sim.activeOn('a')[0]
+  // "rsc action" of what ran there, probes left out
+  const here = sim.executed.filter((e) => e.startsWith(`${where} `) && !/ monitor 0$/.test(e)).map((e) => e.split(' ').slice(1, 3).join(' '))
+  assert.deepEqual(here.filter((e) => e.endsWith('start')), ['a start', 'b start', 'c start'])
+  const lastStart = here.indexOf('c start')
+  for (const m of ['a monitor', 'b monitor', 'c monitor']) assert.ok(here.indexOf(m) > lastStart, `${m} after the group's last start (${here.join(', ')})`)
+  assertSettled(sim)
+})
+
+test('a held recurring monitor runs anyway after 2 s when a start of its node does not finish', () => {
+  const group = `<group id="g">${dummy('a')}${dummy('b')}</group>`
+  const sim = new SimCluster({cib: cibXml({resources: group, options: {'cluster-delay': '5s'}})})
+  sim.lostOps.push({rscId: 'b', action: 'start'})
+  sim.start()
+  sim.run(3_000)
+  const where = sim.activeOn('a')[0]
+  assert.ok(sim.requests.some((r) => r.node === where && r.request.rscId === 'a' && r.request.intervalMs > 0), 'a\'s monitor ran within 3 s')
+  assert.ok(sim.controller.snapshot().inFlight.includes(`b_start_0@${where}`), 'while the start of b is still in flight')
+  sim.run(60_000)
+  assert.equal(sim.lostOps.length, 0, 'the start of b was lost')
+  assert.ok(sim.logs.some((l) => l.includes('did not send start result')), 'the lost start timed out')
+  assertSettled(sim)
+})
+
 test('transition-delay: the scheduler runs only when the delay has passed after the last event', () => {
   const sim = new SimCluster({cib: cibXml({resources: dummy('d1'), options: {'transition-delay': '2s'}})})
   sim.start()
