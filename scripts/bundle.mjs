@@ -20,7 +20,7 @@ function jsFiles(dir) {
 }
 
 await build({
-  entryPoints: [join(dist, 'cli', 'entry.js'), join(dist, 'cli', 'not-found.js'), ...jsFiles(join(dist, 'commands'))],
+  entryPoints: [join(dist, 'cli', 'entry.js'), join(dist, 'cli', 'not-found.js'), join(dist, 'cli', 'help.js'), ...jsFiles(join(dist, 'commands'))],
   outdir: join(dist, 'bundle'),
   outbase: dist,
   bundle: true,
