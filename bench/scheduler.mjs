@@ -154,6 +154,9 @@ function timeProcess(cmd, argv) {
   return {wall, cpu, status: r.status, stdout: r.stdout}
 }
 
+const cliWithV8Defaults = `const {execute} = await import(${JSON.stringify(path.join(root, 'dist', 'bundle', 'cli', 'entry.js'))}); `
+  + `await execute({dir: ${JSON.stringify(`file://${path.join(root, 'bin', 'run.js')}`)}, args: process.argv.slice(1)})`
+
 const rows = []
 try {
   for (const n of sizes) {
@@ -185,6 +188,10 @@ try {
         for (let i = 0; i < 3; i++) cli.push(timeProcess(process.execPath, [path.join(root, 'bin', 'run.js'), 'crm', 'simulate', '-x', file, '-R']))
         row.cliWall = median(cli.map((c) => c.wall))
         row.cliCpu = haveTime ? median(cli.map((c) => c.cpu)) : undefined
+        // the same bundle started without bin/run.js's V8 setting (its optimising compiler at the default eagerness)
+        const v8Defaults = []
+        for (let i = 0; i < 3; i++) v8Defaults.push(timeProcess(process.execPath, ['--input-type=module', '-e', cliWithV8Defaults, 'crm', 'simulate', '-x', file, '-R']))
+        row.defaultsCpu = haveTime ? median(v8Defaults.map((c) => c.cpu)) : undefined
       }
       rows.push(row)
       console.error(`  measured ${n} ${name}`)
@@ -200,10 +207,10 @@ try {
   const cliRows = rows.filter((r) => r.cliWall !== undefined)
   if (cliRows.length) {
     console.log('\nfresh CLI process (node bin/run.js crm simulate -x F -R, median of 3) vs crm_simulate -x F -R (once), same run')
-    console.log('primitives  scenario           hakit wall  crm_sim wall  ratio   hakit cpu  crm_sim cpu  ratio')
+    console.log('primitives  scenario           hakit wall  crm_sim wall  ratio   hakit cpu  crm_sim cpu  ratio   cpu with V8 defaults (ratio)')
     for (const r of cliRows) {
       const cpuRatio = r.cliCpu !== undefined && r.oracleCpu ? (r.cliCpu / r.oracleCpu).toFixed(3) : '-'
-      console.log(`${String(r.n).padStart(10)}  ${r.scenario.padEnd(17)} ${ms(r.cliWall)}  ${ms(r.crmWall)}  ${(r.cliWall / r.crmWall).toFixed(3).padStart(6)}  ${ms(r.cliCpu)}  ${ms(r.oracleCpu)}  ${cpuRatio.padStart(6)}`)
+      console.log(`${String(r.n).padStart(10)}  ${r.scenario.padEnd(17)} ${ms(r.cliWall)}  ${ms(r.crmWall)}  ${(r.cliWall / r.crmWall).toFixed(3).padStart(6)}  ${ms(r.cliCpu)}  ${ms(r.oracleCpu)}  ${cpuRatio.padStart(6)}  ${ms(r.defaultsCpu)} (${r.defaultsCpu && r.oracleCpu ? (r.defaultsCpu / r.oracleCpu).toFixed(3) : '-'})`)
     }
   }
   const byScenario = new Map()

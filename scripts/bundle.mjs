@@ -19,8 +19,17 @@ function jsFiles(dir) {
   })
 }
 
+// `import … from '@oclif/core'` → dist/cli/oclif-core.js, which takes the same names from oclif's
+// sub-paths (src/cli/oclif-core.ts says why); the shim's own sub-path imports resolve normally.
+const oclifSubPaths = {
+  name: 'oclif-sub-paths',
+  setup(b) {
+    b.onResolve({filter: /^@oclif\/core$/}, () => ({path: join(dist, 'cli', 'oclif-core.js')}))
+  },
+}
+
 await build({
-  entryPoints: [join(dist, 'cli', 'entry.js'), join(dist, 'cli', 'not-found.js'), ...jsFiles(join(dist, 'commands'))],
+  entryPoints: [join(dist, 'cli', 'entry.js'), join(dist, 'cli', 'not-found.js'), join(dist, 'cli', 'help.js'), ...jsFiles(join(dist, 'commands'))],
   outdir: join(dist, 'bundle'),
   outbase: dist,
   bundle: true,
@@ -34,5 +43,6 @@ await build({
   external: ['serialport', '@serialport/*', 'typescript', 'ts-node', 'tsx'],
   // Bundled CommonJS (oclif) calls require() for Node built-ins.
   banner: {js: "import {createRequire as __hakitCreateRequire} from 'node:module'; const require = __hakitCreateRequire(import.meta.url);"},
+  plugins: [oclifSubPaths],
   logLevel: 'warning',
 })

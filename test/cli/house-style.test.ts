@@ -69,6 +69,30 @@ test('an unknown command or subcommand: one line, a did-you-mean, exit 127', {sk
   assert.doesNotMatch(far.stderr, /Did you mean/)
 })
 
+test('help for an unknown command or topic answers as the unknown command does: did-you-mean, exit 127', {skip}, () => {
+  for (const [argv, expected] of [
+    [['help', 'lnt'], /^hakit: 'lnt' is not a hakit command\. Did you mean 'lint'\?/],
+    [['lnt', '--help'], /^hakit: 'lnt' is not a hakit command\. Did you mean 'lint'\?/],
+    [['help', 'crm', 'resourc'], /Did you mean 'crm resource'\?/],
+    [['crm', 'resourc', '-h'], /Did you mean 'crm resource'\?/],
+  ] as Array<[string[], RegExp]>) {
+    const r = runCli(argv)
+    assert.equal(r.status, 127, `${argv.join(' ')}: ${r.stderr}`)
+    assert.match(r.stderr, expected)
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr)
+    assert.equal(r.stdout, '')
+  }
+  // known commands and topics still get their help, through `help` as through --help
+  for (const words of [['crm', 'resource', 'move'], ['crm'], ['lint', 'hacf']]) {
+    const viaHelp = runCli(['help', ...words])
+    assert.equal(viaHelp.status, 0, viaHelp.stderr)
+    assert.equal(viaHelp.stdout, runCli([...words, '--help']).stdout)
+  }
+  const root = runCli(['help'])
+  assert.equal(root.status, 0)
+  assert.match(root.stdout, /^TOPICS$/m)
+})
+
 test('suggestCommand compares word by word at the typed depth', () => {
   const known = ['lint:hacf', 'lint:all', 'crm:resource:move', 'crm:resource:ban', 'crm:status', 'crm_mon'].map((id) => id.split(':'))
   assert.deepEqual(suggestCommand(['crm', 'resourc'], known), ['crm', 'resource'])
