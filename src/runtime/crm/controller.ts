@@ -44,7 +44,7 @@ const INFINITY_TEXT = 'INFINITY'
 /** Consecutive "complete, plan again" rounds without an outside event before we stop trusting the loop. */
 const MAX_SETTLE_ROUNDS = 10
 
-type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster' | 'cancel' | 'delete'
+type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster' | 'cancel' | 'delete' | 'clear-failcount'
 
 interface RunAction {
   g: GraphAction
@@ -552,8 +552,8 @@ export class Controller {
       const wa = wsActions.get(g.id)
       const rsc = g.resource ? t.workingSet.byId.get(g.resource) : undefined
       let kind: RunKind = 'cluster'
-      // clear_failcount is a controller task, not an agent operation (expired counts are cleared by expireFailures)
-      if (g.task === 'clear_failcount') kind = 'cluster'
+      // clear_failcount is a controller task, not an agent operation
+      if (g.task === 'clear_failcount') kind = rsc && g.node ? 'clear-failcount' : 'cluster'
       else if (g.task === 'stonith') kind = 'fence'
       else if (g.pseudo) kind = g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
       else if (g.task === 'cancel' && rsc && g.node) kind = 'cancel'
@@ -635,6 +635,12 @@ export class Controller {
             progress = true
             break
           }
+          case 'clear-failcount':
+            // no-wait, as Pacemaker's (CRM_meta_op_no_wait): done once the clear is sent
+            this.clearFailcount(a.node!, historyId(a.rsc!))
+            a.state = 'done'
+            progress = true
+            break
           case 'cancel':
             // the scheduler's cancellation of a recurring operation: done as soon as asked
             this.update(this.cancelRecurringOp(a.node!, historyId(a.rsc!), a.g.key, a.g.interval))
@@ -662,6 +668,21 @@ export class Controller {
         }
       }
     }
+  }
+
+  /**
+   * The scheduler's clear_failcount (a failure that expired, or was recorded with parameters that
+   * changed since), as Pacemaker's controller does it (handle_failcount_op): every fail count and
+   * last-failure time of the resource on that node is cleared through attrd, and its last_failure_0
+   * history entry is erased. Without this the scheduler asks for the same clear after every transition.
+   */
+  private clearFailcount(node: string, rscId: string): void {
+    const names = [...transientAttrs(this.view!, node).keys()].filter((n) => n.startsWith(`fail-count-${rscId}#`) || n.startsWith(`last-failure-${rscId}#`))
+    const failure = findNodeState(this.view!, node)?.lrmResources.find((r) => r.id === rscId)?.operations.some((o) => o.id === `${rscId}_last_failure_0`)
+    if (names.length === 0 && !failure) return
+    this.log('notice', `Clearing failure of ${rscId} on ${node}: clear_failcount scheduled`)
+    for (const name of names) this.setAttr(node, name, null)
+    if (failure) this.update([{kind: 'delete-op', node, rscId, opId: `${rscId}_last_failure_0`}])
   }
 
   private cancelRecurring(node: string, rscId: string, except?: string): StatusChange[] {
