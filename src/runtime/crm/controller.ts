@@ -28,6 +28,7 @@ import {type GraphAction, schedule, type Transition} from '../scheduler/index.js
 import {cloneOf, nvsetValues} from '../scheduler/resources.js'
 import {intervalMs, isTrue, parseScoreText} from '../scheduler/scores.js'
 import type {Action, Rsc, WorkingSet} from '../scheduler/types.js'
+import {operationDigests} from '../executor/digest.js'
 import {ExecStatus, type NotifyInfo, type OpResult} from '../executor/types.js'
 import type {
   ControllerAction, ControllerConfig, ControllerEvent, ControllerSnapshot, ControllerTimers, LogLevel, LrmResourceRef, StatusChange,
@@ -36,7 +37,7 @@ import {historyId, missingMonitors, notifyInfo, notifyTargets, onFailFor, opRequ
 import {fenceExecutor, fencePlan, fenceRetryDelay} from './fencer.js'
 import {
   applyStatusChanges, CRM_FEATURE_SET, entryFromResult, failCountName, findNodeState, getTransientAttr, historyEntry, judgeResult, lastFailureName,
-  nodeIdOf, normalisedRc, opDigest, parseTransitionKey, pendingEntry, setTransientAttr, transientAttrs, transitionKey,
+  nodeIdOf, normalisedRc, parseTransitionKey, pendingEntry, setTransientAttr, transientAttrs, transitionKey,
 } from './history.js'
 
 const DEFAULT_TIMERS: ControllerTimers = {fenceRetryMs: 1_000, fenceRetryMaxMs: 60_000}
@@ -747,7 +748,8 @@ export class Controller {
         request.opMeta = {...request.opMeta, ...extra}
       }
     }
-    const digest = opDigest(request.params, interval, request.timeoutMs)
+    // as the executor digests it (its OCF_CHECK_LEVEL included): what a pending entry records
+    const digest = operationDigests(request).opDigest
     if (this.settings!.recordPending && interval === 0) {
       const pending = pendingEntry(rscId, node, task, interval, key, digest, Math.floor(now / 1000))
       Object.assign(pending.attributes, extra)
