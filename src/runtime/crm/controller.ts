@@ -1095,13 +1095,17 @@ export class Controller {
   /**
    * Nodes that asked to leave and run no managed resource any more may go (crm_event do_shutdown).
    * Unmanaged ones (maintenance-mode, is-managed=false) stay running, as with Pacemaker: that is
-   * how a node leaves without touching its services (hakit cutover --to legacy).
+   * how a node leaves without touching its services (hakit cutover --to legacy). A blocked one
+   * (a failed stop without fencing) keeps the node until the failure is cleaned up, or until the
+   * node's own shutdown-escalation.
    */
   private sendShutdowns(t: Transition): void {
     for (const node of this.shuttingDown) {
       if (this.shutdownSent.has(node) || !this.members.has(node)) continue
       const sn = t.workingSet.nodeByName.get(node)
-      if (!sn || sn.running.some((r) => r.managed)) continue
+      // a blocked resource (its stop failed without fencing) holds the node: Pacemaker orders its stop,
+      // which cannot run, before the shutdown (pcmk__order_stops_before_shutdown)
+      if (!sn || sn.running.some((r) => r.managed || r.block)) continue
       if (t.actions.some((a) => a.node === node && !a.pseudo && a.task !== 'do_shutdown')) continue
       this.shutdownSent.add(node)
       this.log('notice', `Initiating do_shutdown operation on ${node}`)
