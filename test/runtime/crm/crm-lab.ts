@@ -41,6 +41,8 @@ export interface CrmLabOptions {
   iface?: string
   /** Wraps a node's daemon command, e.g. to run it inside the node's network namespace. */
   launch?: (node: string, command: string[]) => string[]
+  /** Extra environment of every daemon (e.g. HAKIT_FENCE_AGENT_DIR). */
+  env?: Record<string, string>
 }
 
 export interface CrmLabNode {
@@ -113,7 +115,7 @@ export class CrmLab {
     const [file, ...argv] = this.options.launch ? this.options.launch(name, command) : command
     const proc = spawn(file, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {...process.env, NO_COLOR: '1', HA_VARRUN: node.runDir, HAKIT_PE_INPUTS: join(node.root, 'pe')},
+      env: {...process.env, ...this.options.env, NO_COLOR: '1', HA_VARRUN: node.runDir, HAKIT_PE_INPUTS: join(node.root, 'pe')},
     })
     proc.stdout!.on('data', (d: Buffer) => (node.output += d.toString()))
     proc.stderr!.on('data', (d: Buffer) => (node.output += d.toString()))
