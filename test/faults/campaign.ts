@@ -192,7 +192,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     report.violations.push(`${text}\n  replay: seed ${options.seed}, steps:\n${report.steps.map((s, i) => `    ${i + 1}. ${s}`).join('\n')}`)
   }
   const crm = (node: Node, ...args: string[]) => runCli(['crm', ...args, '--socket', lab.node(node).socket], {env: {CIB_file: ''}})
-  const crmWithInput = (node: Node, input: string, ...args: string[]) => runCli(['crm', ...args, '--socket', lab.node(node).socket], {env: {CIB_file: ''}, input})
+  /** `crm configure load update FILE` with these statements (a file: `load update -` reads nothing here) */
+  const loadUpdate = (node: Node, statements: string) => {
+    const file = join(lab.root, 'load-update.crm')
+    writeFileSync(file, statements)
+    return crm(node, 'configure', 'load', 'update', file)
+  }
   /** A node's daemon starts (power on); the switch learns its PID. */
   const powerOn = (n: Node) => {
     lab.start(n)
@@ -351,13 +356,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       const n = upNodes().find((x) => lab.active(x).includes(rsc))!
       const via = pick(upNodes())
       // the stop sleeps 20 s, its timeout is 5 s: the executor kills it and reports a timeout
-      const a = crmWithInput(via, `${primitive(rsc, 20)}\n`, 'configure', 'load', 'update', '-')
+      const a = loadUpdate(via, `${primitive(rsc, 20)}\n`)
       const b = crm(via, 'resource', 'stop', rsc)
       if (a.status === 0) model.hungStop = {rsc, node: n}
       return `stop of ${rsc} on ${n} hangs past its timeout (op_sleep=20, timeout 5 s; crm resource stop from ${via}: exit ${a.status}/${b.status})` }},
     {name: 'hung stop cleared', weight: 3, when: () => model.hungStop !== undefined && upNodes().length >= 2, run: async () => {
       const {rsc, node: n} = model.hungStop!; const via = pick(upNodes())
-      const a = crmWithInput(via, `${primitive(rsc)}\n`, 'configure', 'load', 'update', '-')
+      const a = loadUpdate(via, `${primitive(rsc)}\n`)
       const b = crm(via, 'resource', 'start', rsc); const c = crm(via, 'resource', 'cleanup', rsc)
       if (a.status === 0) model.hungStop = undefined
       return `hung stop of ${rsc} (on ${n}) cleared, started and cleaned up (from ${via}: exit ${a.status}/${b.status}/${c.status})` }},

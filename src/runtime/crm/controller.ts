@@ -531,7 +531,11 @@ export class Controller {
     for (const m of missing) {
       graph.push({id: nextId++, task: 'monitor', key: `${m.rsc.id}_monitor_${m.intervalMs}`, resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
     }
-    if (graph.length === 0 && this.settleCheck) {
+    const wsActions = new Map<number, Action>(t.workingSet.actions.map((a) => [a.id, a]))
+    const kinds = new Map(graph.map((g) => [g.id, this.runKind(g, t.workingSet, wsActions.get(g.id))]))
+    // pseudo-actions alone change nothing (a group's stop and start whose members are all blocked):
+    // Pacemaker runs such a graph once and goes idle, so they do not make the check below re-plan
+    if (this.settleCheck && [...kinds.values()].every((k) => k === 'pseudo')) {
       // the check after a completed transition found nothing: as Pacemaker, nothing was computed
       this.transition = null
       this.log('debug', 'Scheduler confirms the cluster has settled')
@@ -546,20 +550,11 @@ export class Controller {
       this.log('notice', `Transition ${id} (Complete=0, Pending=0, Fired=0, Skipped=0, Incomplete=0): Complete`)
       return
     }
-    const wsActions = new Map<number, Action>(t.workingSet.actions.map((a) => [a.id, a]))
     const actions = new Map<number, RunAction>()
     const graphIds = new Set(graph.map((g) => g.id))
     for (const g of graph) {
-      const wa = wsActions.get(g.id)
       const rsc = g.resource ? t.workingSet.byId.get(g.resource) : undefined
-      let kind: RunKind = 'cluster'
-      // clear_failcount is a controller task, not an agent operation
-      if (g.task === 'clear_failcount') kind = rsc && g.node ? 'clear-failcount' : 'cluster'
-      else if (g.task === 'stonith') kind = 'fence'
-      else if (g.pseudo) kind = g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
-      else if (g.task === 'cancel' && rsc && g.node) kind = 'cancel'
-      else if (g.task === 'delete' && rsc && g.node) kind = 'delete'
-      else if (rsc && rsc.variant === 'primitive' && g.node) kind = 'op'
+      const kind = kinds.get(g.id)!
       const deps = [...g.after]
       if (kind === 'op' && g.interval > 0) {
         // a recurring monitor runs after the start/promote/demote of its resource on that node
@@ -572,6 +567,19 @@ export class Controller {
     this.transition = {id, ws: t.workingSet, actions, order: graph.map((g) => g.id), aborted: false}
     this.setState('S_TRANSITION_ENGINE')
     this.fire(this.transition, now)
+  }
+
+  /** How the controller carries out a graph action. */
+  private runKind(g: GraphAction, ws: WorkingSet, wa: Action | undefined): RunKind {
+    const rsc = g.resource ? ws.byId.get(g.resource) : undefined
+    // clear_failcount is a controller task, not an agent operation
+    if (g.task === 'clear_failcount') return rsc && g.node ? 'clear-failcount' : 'cluster'
+    if (g.task === 'stonith') return 'fence'
+    if (g.pseudo) return g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
+    if (g.task === 'cancel' && rsc && g.node) return 'cancel'
+    if (g.task === 'delete' && rsc && g.node) return 'delete'
+    if (rsc && rsc.variant === 'primitive' && g.node) return 'op'
+    return 'cluster'
   }
 
   private transitionInFlight(id: number): number {
