@@ -5,29 +5,35 @@
  * ocf:pacemaker:Dummy resources and a group. A seeded random sequence of
  * faults — power cut (kill -9), restart, graceful stop, link cut and re-plug,
  * partition and heal, standby/online, a monitor failure (the resource's state
- * vanishes: rc 7), a start failure (Dummy's fail_start_on), a CIB change from
- * a random node, a reboot with a stale CIB, cleanup — and after every step,
+ * vanishes: rc 7), a start failure (Dummy's fail_start_on), a hung stop (the
+ * stop sleeps past its timeout), a CIB change from a random node, a reboot
+ * with a stale CIB, cleanup — and after every step,
  * once the cluster settles, the audits of Pacemaker's CTS:
  *   - every partition has exactly one DC, and its members agree on it;
  *   - no primitive is active on two nodes (no-quorum-policy=stop: only the
  *     quorate partition runs resources);
  *   - the CIBs of a partition are equal, and a heal never lets an older
  *     version win;
- *   - the cluster settles within the bound (its DC's CIB plans nothing);
+ *   - the cluster settles within the bound (its DC's CIB plans nothing: no
+ *     start, stop, monitor or clean-up, blocked actions aside);
  *   - every active resource is one the cluster knows it started (the DC's
  *     status section shows it active there);
  *   - no error-level log line that the injected fault does not explain.
+ * With `fencing`, stonith is enabled with a fence device that really cuts a
+ * node's power in the lab (fence-agents/fence_campaign_switch): lost nodes,
+ * isolated ones and a node whose stop hung are fenced before their resources
+ * are recovered; the campaign sees the node down and counts the fencing.
  * A violation carries the seed and the step list to replay it.
  * Root only (namespaces); the namespaces carry this process's pid.
  */
 import {spawnSync} from 'node:child_process'
-import {cpSync, existsSync, readdirSync, rmSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseCibXml} from '../../src/formats/cib/xml.js'
 import {schedule} from '../../src/runtime/scheduler/index.js'
 import {prng} from '../helpers/prng.js'
-import {runCli} from '../helpers/cli.js'
+import {projectRoot, runCli} from '../helpers/cli.js'
 import {CrmLab} from '../runtime/crm/crm-lab.js'
 
 export const NODES = ['n1', 'n2', 'n3'] as const
@@ -39,6 +45,8 @@ export interface CampaignOptions {
   steps: number
   /** How long one step may take to settle (ms). */
   settleBoundMs?: number
+  /** stonith enabled, with a fence device that cuts a lab node's power */
+  fencing?: boolean
   log?: (line: string) => void
 }
 
@@ -49,34 +57,47 @@ export interface CampaignReport {
   violations: string[]
   settleMs: number[]
   errorLines: number
+  /** fencings the cluster carried out (the switch's record) */
+  fenced: string[]
 }
 
 const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], {encoding: 'utf8'})
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-const CIB = `node n1
+/** d2–d4: the start failure's and the hung stop's targets; their stop has a short timeout (a hung one fails fast). */
+const primitive = (id: string, stopSleep?: number) => `primitive ${id} ocf:pacemaker:Dummy op monitor interval=3s timeout=20s` +
+  (['d2', 'd3', 'd4'].includes(id) ? ` op stop interval=0 timeout=5s${stopSleep ? ` op_sleep=${stopSleep}` : ''}` : '')
+const TARGETS = ['d2', 'd3', 'd4']
+
+function campaignCib(fencing: string | undefined): string {
+  return `node n1
 node n2
 node n3
-primitive d1 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
-primitive d2 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
-primitive d3 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
-primitive d4 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
-primitive d5 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
-primitive d6 ocf:pacemaker:Dummy op monitor interval=3s timeout=20s
+${['d1', 'd2', 'd3', 'd4', 'd5', 'd6'].map((id) => primitive(id)).join('\n')}
 group g d5 d6
 location d1-prefers-n1 d1 50: n1
-property stonith-enabled=false
+${fencing ? `primitive fencing stonith:fence_campaign_switch params switch_dir=${fencing} pcmk_host_list="n1 n2 n3" op monitor interval=10s
+property stonith-enabled=true
+property stonith-action=off` : 'property stonith-enabled=false'}
 property no-quorum-policy=stop
 property dc-deadtime=5s
 rsc_defaults resource-stickiness=10
 `
-const PRIMITIVES = ['d1', 'd2', 'd3', 'd4', 'd5', 'd6']
+}
+const FENCE_AGENT_DIR = join(projectRoot, 'test', 'faults', 'fence-agents')
 
 /** Error lines a fault explains: the resource failures it injects, and a node's peers going away. */
 const EXPLAINED = [
   /not running|Result of (monitor|start|probe)|fail_start_on|unknown error|failed|Failed|fail count|fail-count/,
   /lost|dead|Dead|partition|no quorum|quorum|timed out|Timed out|Node .* left|retransmit|not a member/,
 ]
+
+/**
+ * A node whose power was cut while it wrote its CIB finds the file and its signature disagree at
+ * the next start, and falls back to its last valid backup (the durability test measures that
+ * window): an error line, explained when that node lost power since it last started.
+ */
+const TORN_WRITE = /was manually modified or damaged \(digest mismatch/
 
 /** Whether a command line tool is present (the campaign needs ip and unshare). */
 export function campaignSkipReason(isRoot: boolean, built: boolean): string | false {
@@ -146,6 +167,10 @@ interface Model {
   startFails: Map<Node, string>
   /** a copy of a node's CIB directory from earlier in the campaign */
   snapshot?: {node: Node; dir: string; epoch: number}
+  /** a resource whose stop is made to hang, and the node it ran on when it was asked to stop */
+  hungStop?: {rsc: string; node: Node}
+  /** nodes whose power was cut (or that were fenced) since they last started */
+  crashed: Set<Node>
   /** highest (admin_epoch, epoch) any node reported */
   highest: [number, number]
 }
@@ -158,20 +183,53 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
   const log = options.log ?? (() => {})
   const bound = options.settleBoundMs ?? 120_000
-  const report: CampaignReport = {seed: options.seed, steps: [], faults: {}, violations: [], settleMs: [], errorLines: 0}
+  const report: CampaignReport = {seed: options.seed, steps: [], faults: {}, violations: [], settleMs: [], errorLines: 0, fenced: []}
   const network = new Network()
   network.destroy()
   network.create()
+  // the power switch: the fence agent reads each node's daemon PID and run directory from here
+  const switchDir = options.fencing ? join(tmpdir(), `hakit-faults-switch-${process.pid}`) : undefined
+  if (switchDir) { rmSync(switchDir, {recursive: true, force: true}); mkdirSync(switchDir) }
   const lab = new CrmLab({
-    nodes: [...NODES], cib: CIB, iface: 'hb0', addresses: NODES.map((n) => network.address(n)), keepalive: '200ms', deadtime: '2',
+    nodes: [...NODES], cib: campaignCib(switchDir), iface: 'hb0', addresses: NODES.map((n) => network.address(n)), keepalive: '200ms', deadtime: '2',
     launch: (node, command) => ['ip', 'netns', 'exec', network.ns[node as Node], 'unshare', '--uts', 'sh', '-c', `hostname ${node} && exec "$0" "$@"`, ...command],
+    ...(switchDir ? {env: {HAKIT_FENCE_AGENT_DIR: FENCE_AGENT_DIR}} : {}),
   })
-  const model: Model = {up: new Set(), startFails: new Map(), highest: [0, 0]}
+  const model: Model = {up: new Set(), startFails: new Map(), highest: [0, 0], crashed: new Set()}
   const logOffsets = new Map<Node, number>()
   const violation = (text: string) => {
     report.violations.push(`${text}\n  replay: seed ${options.seed}, steps:\n${report.steps.map((s, i) => `    ${i + 1}. ${s}`).join('\n')}`)
   }
   const crm = (node: Node, ...args: string[]) => runCli(['crm', ...args, '--socket', lab.node(node).socket], {env: {CIB_file: ''}})
+  /** `crm configure load update FILE` with these statements (a file: `load update -` reads nothing here) */
+  const loadUpdate = (node: Node, statements: string) => {
+    const file = join(lab.root, 'load-update.crm')
+    writeFileSync(file, statements)
+    return crm(node, 'configure', 'load', 'update', file)
+  }
+  /** A node's daemon starts (power on); the switch learns its PID. */
+  const powerOn = (n: Node) => {
+    lab.start(n)
+    model.up.add(n)
+    if (switchDir) writeFileSync(join(switchDir, n), `${lab.node(n).proc!.pid} ${lab.node(n).runDir}\n`)
+  }
+  /** Nodes the cluster fenced (the switch cut their power) are down from now on. */
+  const noticeFencing = () => {
+    if (!switchDir) return
+    const record = join(switchDir, 'record')
+    const lines = existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').filter(Boolean) : []
+    for (const line of lines.slice(report.fenced.length)) {
+      report.fenced.push(line)
+      log(`  fencing: ${line}`)
+    }
+    for (const n of NODES) {
+      if (model.up.has(n) && !lab.running(n)) {
+        model.up.delete(n)
+        model.crashed.add(n)
+        report.steps.push(`(${n} powered off by fencing)`)
+      }
+    }
+  }
 
   /** The groups of running nodes that can talk to each other. */
   const components = (): Node[][] => {
@@ -186,6 +244,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
 
   /** One audit pass; returns what is not (yet) right, or [] when settled and sound. */
   const audit = async (): Promise<{unsettled: string[]; broken: string[]}> => {
+    noticeFencing()
     const unsettled: string[] = []
     const broken: string[] = []
     for (const comp of components()) {
@@ -201,8 +260,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       if (dcStatus.controller !== 'S_IDLE') { unsettled.push(`${comp.join(',')}: the DC's controller is ${dcStatus.controller ?? 'not running (join)'}`); continue }
       const cib = parseCibXml(await lab.cibXml(dc), `CIB of ${dc}`)
       const transition = schedule(cib)
-      const pending = transition.summary.filter((a) => !(a as {blocked?: boolean}).blocked)
-      if (pending.length > 0) { unsettled.push(`${comp.join(',')}: the DC still plans ${pending.map((a) => `${a.action} ${a.resource}`).join(', ')}`); continue }
+      // every runnable action counts (recurring monitors and clean-ups too), as crm_simulate's
+      // "Executing Cluster Transition" would list them; a leaving node's shutdown is the controller's
+      const pending = transition.actions.filter((a) => !a.pseudo && a.runnable && a.task !== 'do_shutdown')
+      if (pending.length > 0) { unsettled.push(`${comp.join(',')}: the DC still plans ${pending.map((a) => `${a.task} ${a.resource ?? ''}${a.interval ? `/${a.interval}` : ''} on ${a.node ?? '?'}`).join(', ')}`); continue }
       // the status section knows every active resource
       for (const n of comp) {
         for (const rsc of lab.active(n)) {
@@ -238,7 +299,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       if (comps.length === 1 && comp.length === model.up.size && older(ae, model.highest)) violation(`after "${step}": the joined cluster runs CIB ${v.join('.')}, older than ${model.highest.join('.')} seen before`)
       if (older(model.highest, ae)) model.highest = ae
     }
-    // error lines the faults do not explain
+    // error lines the faults do not explain (a crashed node's restart is read now: its flag goes after)
     for (const n of NODES) {
       const text = lab.log(n)
       const from = logOffsets.get(n) ?? 0
@@ -247,8 +308,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         // the log level field of the Heartbeat-stack format: "crmd: [pid]: ERROR: …"
         if (!/\]: (ERROR|error|crit|CRIT|emerg):/.test(line)) continue
         report.errorLines++
+        if (TORN_WRITE.test(line) && model.crashed.has(n)) continue
         if (!EXPLAINED.some((re) => re.test(line))) violation(`after "${step}": unexplained error on ${n}: ${line.trim()}`)
       }
+      if (model.up.has(n)) model.crashed.delete(n)
     }
   }
 
@@ -265,11 +328,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const allOnMain = () => NODES.every((n) => network.link[n] === 'br0')
   const steps: Step[] = [
     {name: 'power cut', weight: 3, when: () => upNodes().length >= 2, run: async () => {
-      const n = pick(upNodes()); lab.powerOff(n); await lab.exited(n); model.up.delete(n); return `power cut of ${n} (kill -9)` }},
+      const n = pick(upNodes()); lab.powerOff(n); await lab.exited(n); model.up.delete(n); model.crashed.add(n); return `power cut of ${n} (kill -9)` }},
     {name: 'restart', weight: 4, when: () => downNodes().length > 0, run: async () => {
-      const n = pick(downNodes()); lab.start(n); model.up.add(n); return `restart ${n}` }},
+      const n = pick(downNodes()); powerOn(n); return `restart ${n}` }},
     {name: 'graceful stop', weight: 2, when: () => upNodes().length >= 2, run: async () => {
-      const n = pick(upNodes()); await lab.stop(n); model.up.delete(n)
+      // a node holding a blocked resource (its stop hung) does not shut down: Pacemaker waits for
+      // that stop until shutdown-escalation (20 min); the administrator clears the hang first
+      // (the cluster's view counts, not the state file: a stop killed at its timeout may have removed it)
+      const n = pick(upNodes().filter((x) => !(model.hungStop?.node === x && !options.fencing)))
+      if (n === undefined) return 'graceful stop skipped (only the node holding a hung stop)'
+      await lab.stop(n); model.up.delete(n)
       for (const f of readdirSync(lab.node(n).runDir)) if (/^Dummy-/.test(f)) return `graceful stop of ${n} (left ${f} behind)`
       return `graceful stop of ${n}` }},
     {name: 'link cut', weight: 2, when: () => allOnMain() && upNodes().length === 3, run: async () => {
@@ -286,7 +354,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       const n = pick(upNodes().filter((x) => lab.active(x).length > 0)); const rsc = pick(lab.active(n))
       rmSync(join(lab.node(n).runDir, `Dummy-${rsc}.state`), {force: true}); return `monitor failure of ${rsc} on ${n} (state file removed)` }},
     {name: 'start failure', weight: 2, when: () => model.startFails.size === 0 && upNodes().length >= 2, run: async () => {
-      const n = pick(NODES); const rsc = pick(['d2', 'd3', 'd4']); const via = pick(upNodes())
+      const n = pick(NODES); const rsc = pick(TARGETS.filter((r) => r !== model.hungStop?.rsc)); const via = pick(upNodes())
       const r = crm(via, 'resource', 'param', rsc, 'set', 'fail_start_on', n)
       if (r.status === 0) model.startFails.set(n, rsc)
       return `start of ${rsc} fails on ${n} (fail_start_on, from ${via}: exit ${r.status})` }},
@@ -295,6 +363,22 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       const a = crm(via, 'resource', 'param', rsc, 'delete', 'fail_start_on'); const b = crm(via, 'resource', 'cleanup', rsc)
       if (a.status === 0) model.startFails.delete(n)
       return `start failure of ${rsc} on ${n} cleared and cleaned up (from ${via}: exit ${a.status}/${b.status})` }},
+    {name: 'hung stop', weight: 2, when: () => !model.hungStop && upNodes().length >= 2 && allOnMain()
+        && TARGETS.some((r) => ![...model.startFails.values()].includes(r) && upNodes().some((n) => lab.active(n).includes(r))), run: async () => {
+      const rsc = pick(TARGETS.filter((r) => ![...model.startFails.values()].includes(r) && upNodes().some((n) => lab.active(n).includes(r))))
+      const n = upNodes().find((x) => lab.active(x).includes(rsc))!
+      const via = pick(upNodes())
+      // the stop sleeps 20 s, its timeout is 5 s: the executor kills it and reports a timeout
+      const a = loadUpdate(via, `${primitive(rsc, 20)}\n`)
+      const b = crm(via, 'resource', 'stop', rsc)
+      if (a.status === 0) model.hungStop = {rsc, node: n}
+      return `stop of ${rsc} on ${n} hangs past its timeout (op_sleep=20, timeout 5 s; crm resource stop from ${via}: exit ${a.status}/${b.status})` }},
+    {name: 'hung stop cleared', weight: 3, when: () => model.hungStop !== undefined && upNodes().length >= 2, run: async () => {
+      const {rsc, node: n} = model.hungStop!; const via = pick(upNodes())
+      const a = loadUpdate(via, `${primitive(rsc)}\n`)
+      const b = crm(via, 'resource', 'start', rsc); const c = crm(via, 'resource', 'cleanup', rsc)
+      if (a.status === 0) model.hungStop = undefined
+      return `hung stop of ${rsc} (on ${n}) cleared, started and cleaned up (from ${via}: exit ${a.status}/${b.status}/${c.status})` }},
     {name: 'CIB change', weight: 3, when: () => upNodes().length >= 1, run: async () => {
       const via = pick(upNodes()); const mark = String(report.steps.length + 1)
       try { await lab.submit(via, {op: 'set-cluster-options', options: {'campaign-mark': mark}}); return `CIB change campaign-mark=${mark} from ${via}` }
@@ -303,15 +387,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       const via = pick(upNodes()); const r = crm(via, 'resource', 'cleanup'); return `cleanup of every resource (from ${via}: exit ${r.status})` }},
     {name: 'stale reboot', weight: 1, when: () => model.snapshot !== undefined && model.up.has(model.snapshot.node) && upNodes().length >= 2, run: async () => {
       const {node: n, dir, epoch} = model.snapshot!
-      lab.powerOff(n); await lab.exited(n)
+      lab.powerOff(n); await lab.exited(n); model.crashed.add(n)
       rmSync(join(lab.node(n).stateDir, 'cib'), {recursive: true, force: true})
       cpSync(dir, join(lab.node(n).stateDir, 'cib'), {recursive: true})
-      lab.start(n); model.snapshot = undefined
+      powerOn(n); model.snapshot = undefined
       return `reboot of ${n} with a stale CIB (epoch ${epoch} from earlier)` }},
   ]
 
   try {
-    for (const n of NODES) { lab.start(n); model.up.add(n) }
+    for (const n of NODES) powerOn(n)
     report.steps.push('cold start of n1, n2, n3')
     await settle('cold start')
     snapshot(pick(NODES))
@@ -331,7 +415,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     }
     // the end: everything back, healed and settled
     for (const n of NODES) if (network.link[n] !== 'br0') network.set(n, 'br0')
-    for (const n of downNodes()) { lab.start(n); model.up.add(n) }
+    for (const n of downNodes()) powerOn(n)
     report.steps.push('final: every node up and connected')
     await settle('final: every node up and connected')
     const versions = new Set(await Promise.all(NODES.map(async (n) => (await lab.status(n))?.version)))
@@ -347,6 +431,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     }
     await lab.cleanup()
     network.destroy()
+    if (switchDir) rmSync(switchDir, {recursive: true, force: true})
   }
   return report
 }

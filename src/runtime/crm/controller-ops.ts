@@ -73,7 +73,11 @@ export function opRequest(ws: WorkingSet, rsc: Rsc, task: string, interval: numb
     for (const [k, v] of Object.entries(opEl.attributes)) if (k !== 'id' && k !== 'name' && k !== 'interval' && k !== 'timeout') opMeta[k] = v
     for (const [k, v] of nvsetValues(opEl.metaAttributes)) if (k !== 'timeout') opMeta[k] = v
   }
-  const checkLevel = opEl ? nvsetValues(opEl.instanceAttributes).get('OCF_CHECK_LEVEL') : undefined
+  // the op's own instance attributes are parameters of that operation, over the resource's
+  // (Pacemaker's action->extra; OCF_CHECK_LEVEL is exported without the OCF_RESKEY_ prefix)
+  const opParams = opEl ? nvsetValues(opEl.instanceAttributes) : new Map<string, string>()
+  const checkLevel = opParams.get('OCF_CHECK_LEVEL')
+  opParams.delete('OCF_CHECK_LEVEL')
   const startDelay = intervalMs(opMeta['start-delay'])
   const clone = cloneOf(rsc)
   const nodeId = ws.nodeByName.get(node)?.id ?? node
@@ -83,7 +87,7 @@ export function opRequest(ws: WorkingSet, rsc: Rsc, task: string, interval: numb
     action: task,
     intervalMs: interval,
     timeoutMs: opTimeoutMs(ws, rsc, task, interval),
-    params: instanceParams(ws, rsc, node),
+    params: {...instanceParams(ws, rsc, node), ...Object.fromEntries(opParams)},
     node: {name: node, id: nodeId},
     transitionKey: key,
     targetRc: targetRc(rsc, task, interval),

@@ -28,6 +28,7 @@ import {type GraphAction, schedule, type Transition} from '../scheduler/index.js
 import {cloneOf, nvsetValues} from '../scheduler/resources.js'
 import {intervalMs, isTrue, parseScoreText} from '../scheduler/scores.js'
 import type {Action, Rsc, WorkingSet} from '../scheduler/types.js'
+import {operationDigests} from '../executor/digest.js'
 import {ExecStatus, type NotifyInfo, type OpResult} from '../executor/types.js'
 import type {
   ControllerAction, ControllerConfig, ControllerEvent, ControllerSnapshot, ControllerTimers, LogLevel, LrmResourceRef, StatusChange,
@@ -46,7 +47,7 @@ const MAX_RECURRING_HOLD_MS = 2_000
 /** Consecutive "complete, plan again" rounds without an outside event before we stop trusting the loop. */
 const MAX_SETTLE_ROUNDS = 10
 
-type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster' | 'cancel' | 'delete'
+type RunKind = 'pseudo' | 'op' | 'fence' | 'notify' | 'cluster' | 'cancel' | 'delete' | 'clear-failcount'
 
 interface RunAction {
   g: GraphAction
@@ -534,7 +535,11 @@ export class Controller {
     for (const m of missing) {
       graph.push({id: nextId++, task: 'monitor', key: `${m.rsc.id}_monitor_${m.intervalMs}`, resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
     }
-    if (graph.length === 0 && this.settleCheck) {
+    const wsActions = new Map<number, Action>(t.workingSet.actions.map((a) => [a.id, a]))
+    const kinds = new Map(graph.map((g) => [g.id, this.runKind(g, t.workingSet, wsActions.get(g.id))]))
+    // pseudo-actions alone change nothing (a group's stop and start whose members are all blocked):
+    // Pacemaker runs such a graph once and goes idle, so they do not make the check below re-plan
+    if (this.settleCheck && [...kinds.values()].every((k) => k === 'pseudo')) {
       // the check after a completed transition found nothing: as Pacemaker, nothing was computed
       this.transition = null
       this.log('debug', 'Scheduler confirms the cluster has settled')
@@ -549,20 +554,11 @@ export class Controller {
       this.log('notice', `Transition ${id} (Complete=0, Pending=0, Fired=0, Skipped=0, Incomplete=0): Complete`)
       return
     }
-    const wsActions = new Map<number, Action>(t.workingSet.actions.map((a) => [a.id, a]))
     const actions = new Map<number, RunAction>()
     const graphIds = new Set(graph.map((g) => g.id))
     for (const g of graph) {
-      const wa = wsActions.get(g.id)
       const rsc = g.resource ? t.workingSet.byId.get(g.resource) : undefined
-      let kind: RunKind = 'cluster'
-      // clear_failcount is a controller task, not an agent operation (expired counts are cleared by expireFailures)
-      if (g.task === 'clear_failcount') kind = 'cluster'
-      else if (g.task === 'stonith') kind = 'fence'
-      else if (g.pseudo) kind = g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
-      else if (g.task === 'cancel' && rsc && g.node) kind = 'cancel'
-      else if ((g.task === 'delete' || g.task === 'lrm_delete') && rsc && g.node) kind = 'delete'
-      else if (rsc && rsc.variant === 'primitive' && g.node) kind = 'op'
+      const kind = kinds.get(g.id)!
       const deps = [...g.after]
       if (kind === 'op' && g.interval > 0) {
         // a recurring monitor runs after the start/promote/demote of its resource on that node
@@ -575,6 +571,19 @@ export class Controller {
     this.transition = {id, ws: t.workingSet, actions, order: graph.map((g) => g.id), aborted: false}
     this.setState('S_TRANSITION_ENGINE')
     this.fire(this.transition, now)
+  }
+
+  /** How the controller carries out a graph action. */
+  private runKind(g: GraphAction, ws: WorkingSet, wa: Action | undefined): RunKind {
+    const rsc = g.resource ? ws.byId.get(g.resource) : undefined
+    // clear_failcount is a controller task, not an agent operation
+    if (g.task === 'clear_failcount') return rsc && g.node ? 'clear-failcount' : 'cluster'
+    if (g.task === 'stonith') return 'fence'
+    if (g.pseudo) return g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
+    if (g.task === 'cancel' && rsc && g.node) return 'cancel'
+    if ((g.task === 'delete' || g.task === 'lrm_delete') && rsc && g.node) return 'delete'
+    if (rsc && rsc.variant === 'primitive' && g.node) return 'op'
+    return 'cluster'
   }
 
   private transitionInFlight(id: number): number {
@@ -640,6 +649,12 @@ export class Controller {
             progress = true
             break
           }
+          case 'clear-failcount':
+            // no-wait, as Pacemaker's (CRM_meta_op_no_wait): done once the clear is sent
+            this.clearFailcount(a.node!, historyId(a.rsc!))
+            a.state = 'done'
+            progress = true
+            break
           case 'cancel':
             // the scheduler's cancellation of a recurring operation: done as soon as asked
             this.update(this.cancelRecurringOp(a.node!, historyId(a.rsc!), a.g.key, a.g.interval))
@@ -692,6 +707,21 @@ export class Controller {
     const timer = `recurring-hold:${t.id}`
     if (!this.activeTimers.has(timer)) this.setTimer(timer, a.heldSince + MAX_RECURRING_HOLD_MS)
     return true
+  }
+
+  /**
+   * The scheduler's clear_failcount (a failure that expired, or was recorded with parameters that
+   * changed since), as Pacemaker's controller does it (handle_failcount_op): every fail count and
+   * last-failure time of the resource on that node is cleared through attrd, and its last_failure_0
+   * history entry is erased. Without this the scheduler asks for the same clear after every transition.
+   */
+  private clearFailcount(node: string, rscId: string): void {
+    const names = [...transientAttrs(this.view!, node).keys()].filter((n) => n.startsWith(`fail-count-${rscId}#`) || n.startsWith(`last-failure-${rscId}#`))
+    const failure = findNodeState(this.view!, node)?.lrmResources.find((r) => r.id === rscId)?.operations.some((o) => o.id === `${rscId}_last_failure_0`)
+    if (names.length === 0 && !failure) return
+    this.log('notice', `Clearing failure of ${rscId} on ${node}: clear_failcount scheduled`)
+    for (const name of names) this.setAttr(node, name, null)
+    if (failure) this.update([{kind: 'delete-op', node, rscId, opId: `${rscId}_last_failure_0`}])
   }
 
   private cancelRecurring(node: string, rscId: string, except?: string): StatusChange[] {
@@ -756,7 +786,8 @@ export class Controller {
         request.opMeta = {...request.opMeta, ...extra}
       }
     }
-    const digest = opDigest(request.params, interval, request.timeoutMs)
+    // as the executor digests it (its OCF_CHECK_LEVEL included): what a pending entry records
+    const digest = operationDigests(request).opDigest
     if (this.settings!.recordPending && interval === 0) {
       const pending = pendingEntry(rscId, node, task, interval, key, digest, Math.floor(now / 1000))
       Object.assign(pending.attributes, extra)
@@ -1094,13 +1125,17 @@ export class Controller {
   /**
    * Nodes that asked to leave and run no managed resource any more may go (crm_event do_shutdown).
    * Unmanaged ones (maintenance-mode, is-managed=false) stay running, as with Pacemaker: that is
-   * how a node leaves without touching its services (hakit cutover --to legacy).
+   * how a node leaves without touching its services (hakit cutover --to legacy). A blocked one
+   * (a failed stop without fencing) keeps the node until the failure is cleaned up, or until the
+   * node's own shutdown-escalation.
    */
   private sendShutdowns(t: Transition): void {
     for (const node of this.shuttingDown) {
       if (this.shutdownSent.has(node) || !this.members.has(node)) continue
       const sn = t.workingSet.nodeByName.get(node)
-      if (!sn || sn.running.some((r) => r.managed)) continue
+      // a blocked resource (its stop failed without fencing) holds the node: Pacemaker orders its stop,
+      // which cannot run, before the shutdown (pcmk__order_stops_before_shutdown)
+      if (!sn || sn.running.some((r) => r.managed || r.block)) continue
       if (t.actions.some((a) => a.node === node && !a.pseudo && a.task !== 'do_shutdown')) continue
       this.shutdownSent.add(node)
       this.log('notice', `Initiating do_shutdown operation on ${node}`)

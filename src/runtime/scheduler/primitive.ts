@@ -141,7 +141,8 @@ export function primitiveCreateActions(ws: WorkingSet, rsc: Rsc): void {
   } else {
     rsc.stopUnexpected = false
   }
-  // an already pending start is represented in the graph (create_pending_start)
+  // create_pending_start: a start already pending (in the history, or after an agent change) is
+  // represented by an optional start where the resource is placed, which what depends on it can require
   if ((rsc.pendingNode || rsc.startPending) && rsc.allocatedTo) startAction(ws, rsc, rsc.allocatedTo, true).printAlways = true
   if (isMoving) {
     // nothing more

@@ -42,6 +42,8 @@ export interface CrmLabOptions {
   iface?: string
   /** Wraps a node's daemon command, e.g. to run it inside the node's network namespace. */
   launch?: (node: string, command: string[]) => string[]
+  /** Extra environment of every daemon (e.g. HAKIT_FENCE_AGENT_DIR). */
+  env?: Record<string, string>
 }
 
 export interface CrmLabNode {
@@ -110,7 +112,7 @@ export class CrmLab {
     const node = this.node(name)
     const args = ['run', ...(options.crmFlag === false ? [] : ['--crm']), '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', node.socket, ...(this.options.cib !== undefined ? ['--cib', this.cibFile] : [])]
     const command = [process.execPath, join(projectRoot, 'bin', 'run.js'), ...args]
-    startDaemon(node, this.options.launch ? this.options.launch(name, command) : command, {HA_VARRUN: node.runDir, HAKIT_PE_INPUTS: join(node.root, 'pe')})
+    startDaemon(node, this.options.launch ? this.options.launch(name, command) : command, {...this.options.env, HA_VARRUN: node.runDir, HAKIT_PE_INPUTS: join(node.root, 'pe')})
   }
 
   kill9(name: string): void {

@@ -18,7 +18,8 @@ import type * as M from '../../../src/formats/cib/model.js'
 import {parseCibXml, printCibXml} from '../../../src/formats/cib/xml.js'
 import {Controller} from '../../../src/runtime/crm/controller.js'
 import type {ControllerAction, ControllerEvent, FenceLevel, OpRequest, OpResult} from '../../../src/runtime/crm/controller-types.js'
-import {applyStatusChanges, nodeIdOf, opDigest, setTransientAttr} from '../../../src/runtime/crm/history.js'
+import {applyStatusChanges, nodeIdOf, setTransientAttr} from '../../../src/runtime/crm/history.js'
+import {operationDigests} from '../../../src/runtime/executor/digest.js'
 import {ExecStatus} from '../../../src/runtime/executor/types.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
 import {prng as mulberry32} from '../../helpers/prng.js'
@@ -381,7 +382,7 @@ export class SimCluster {
     return {
       rscId: request.rscId, action: request.action, intervalMs: request.intervalMs, operationKey: `${request.rscId}_${request.action}_${request.intervalMs}`,
       callId: n.callId, rc, status, exitReason: '', execTimeMs: 1, queueTimeMs: 0, lastRun: Math.floor(this.now / 1000), lastRcChange,
-      opDigest: opDigest(request.params, request.intervalMs, request.timeoutMs), transitionKey: request.transitionKey, targetRc: request.targetRc ?? 0,
+      opDigest: operationDigests(request).opDigest, transitionKey: request.transitionKey, targetRc: request.targetRc ?? 0,
       classification: {class: rc === (request.targetRc ?? 0) ? 'ok' : 'soft', failed: rc !== (request.targetRc ?? 0), text: String(rc)},
       stdoutTail: '', stderrTail: '',
     }
