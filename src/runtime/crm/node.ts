@@ -136,7 +136,7 @@ export class CrmNode {
    * stale, view of our node) before it asks for our confirmation, and the confirmation must report what
    * this node runs (Pacemaker's join_ack carries the executor's history, not the CIB's).
    */
-  private offerHistory?: {join: number; dc: string; lrm: LrmResource[]}
+  private offerHistory?: {join: number; dc: string; lrm: LrmResource[]; first: boolean}
   /** Local results the replica does not show yet, by resource id and history entry id. */
   private readonly unrecorded = new Map<string, {resource: LrmResourceRef; op: LrmOperation}>()
   private out: CrmNodeAction[] = []
@@ -428,7 +428,8 @@ export class CrmNode {
       round.finalize(n)
       if (n !== this.localNode) this.send({crm: 'join-ack', join: round.id}, n)
     }
-    this.confirm(this.localNode, round.id, this.withUnrecorded(this.localHistory()))
+    const first = !this.joinedOnce
+    this.confirm(this.localNode, round.id, this.withUnrecorded(this.localHistory()), first)
     for (const held of this.heldRequests.splice(0)) this.dcApply(held.op, held.origin, held.client, held.id)
   }
 
@@ -470,11 +471,19 @@ export class CrmNode {
     return lrm
   }
 
-  private confirm(node: string, join: number, lrm: LrmResource[]): void {
+  private confirm(node: string, join: number, lrm: LrmResource[], first: boolean): void {
     const round = this.round
     if (!round || round.id !== join || !round.confirm(node)) return
     const id = nodeIdOf(this.cib, node)
-    this.dcApply({op: 'node-lrm', id, uname: node, lrm}, this.localNode, 'crmd')
+    if (first && this.joined.has(node)) {
+      // it restarted faster than anyone noticed: a new node to the controller, its attributes gone
+      this.joined.delete(node)
+      this.dcApply({op: 'clear-transient', id}, this.localNode, 'crmd')
+    }
+    // A node that joined under this DC re-confirms with what its replica showed at the offer, which can
+    // lag the DC: results recorded while the round was open would be lost, and the controller (told only
+    // of new joins) would no longer agree with the CIB. The DC's record of it stays.
+    if (!this.joined.has(node)) this.dcApply({op: 'node-lrm', id, uname: node, lrm}, this.localNode, 'crmd')
     this.dcApply({op: 'node-state', id, uname: node, attributes: {in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member'}}, this.localNode, 'crmd')
     if (!this.joined.has(node)) {
       this.joined.add(node)
@@ -641,13 +650,13 @@ export class CrmNode {
         if (from !== this.dc) return
         {
           const snapshot = this.offerHistory
-          const lrm = snapshot && snapshot.join === msg.join && snapshot.dc === from ? snapshot.lrm : this.localHistory()
-          this.send({crm: 'join-confirm', join: msg.join, lrm: this.withUnrecorded(lrm)}, from)
+          const current = snapshot && snapshot.join === msg.join && snapshot.dc === from ? snapshot : {first: !this.joinedOnce, lrm: this.localHistory()}
+          this.send({crm: 'join-confirm', join: msg.join, lrm: this.withUnrecorded(current.lrm), ...(current.first ? {first: true as const} : {})}, from)
         }
         for (const [id, p] of this.pending) this.send({crm: 'cib-request', id, op: p.op, client: p.client}, from)
         return
       case 'join-confirm':
-        if (this.state === 'dc') this.confirm(from, msg.join, msg.lrm)
+        if (this.state === 'dc') this.confirm(from, msg.join, msg.lrm, msg.first === true)
         return
       case 'cib-request':
         if (this.state === 'dc') this.dcApply(msg.op, from, msg.client, msg.id)
@@ -735,7 +744,8 @@ export class CrmNode {
     }
     this.electionActions(this.election.feed({type: 'dc-found'}))
     this.setState('not-dc', from)
-    this.offerHistory = {join, dc: from, lrm: this.localHistory()}
+    const first = !this.joinedOnce
+    this.offerHistory = {join, dc: from, lrm: this.localHistory(), first}
     this.send({crm: 'join-request', join, version: cibVersion(this.cib)}, from)
   }
 

@@ -35,7 +35,8 @@ export type CrmMessage =
   /** A whole CIB (configuration and status) from the DC: at join, or to resync one node. */
   | {crm: 'cib-full'; join?: number; xml: string; digest: string}
   | {crm: 'join-ack'; join: number}
-  | {crm: 'join-confirm'; join: number; lrm: LrmResource[]}
+  /** `first`: this process's first confirmation (it ran nothing yet; a restart the DC may not have noticed). */
+  | {crm: 'join-confirm'; join: number; lrm: LrmResource[]; first?: true}
   /** Any node → DC: please apply this change. */
   | {crm: 'cib-request'; id: string; op: CibOp; client: string}
   /** DC → all: apply this change (in this order); `from`/`to` versions and the digest after it. */

@@ -242,6 +242,44 @@ test('a result whose report was lost with its DC reaches the next DC at join; on
   }
 })
 
+test('a member re-confirming under the same DC does not erase what the DC recorded while the round was open; a restart nobody noticed is a new join', () => {
+  // The fault campaign (seed 408): probe results recorded during a join round vanished from the CIB when
+  // a member re-confirmed with its replica as of the offer, while the controller kept them.
+  for (let seed = 1; seed <= 5; seed++) {
+    const names = ['n1', 'n2', 'n3']
+    let watched = ''
+    let offered = false
+    const joined: string[] = []
+    const sim = new CrmSim(names, {seed, observe: (node, a) => {
+      if (node === watched && a.type === 'send' && a.msg.crm === 'join-request') offered = true
+      if (a.type === 'node-joined') joined.push(a.node)
+    }})
+    for (const n of names) sim.start(n)
+    sim.run()
+    const dc = assertSettled(sim, `seed ${seed} start`)
+    const [follower, other] = names.filter((n) => n !== dc) as [string, string]
+    sim.kill(other)
+    sim.run()
+    watched = follower
+    sim.start(other)
+    for (let i = 0; i < 5000 && !offered; i++) sim.run(1)
+    assert.ok(offered, `seed ${seed}: ${follower} answered the new round's offer`)
+    const record = historyEntry({rscId: 'dy', node: follower, task: 'monitor', intervalMs: 0, transitionKey: '3:9:7:probe', callId: 77, rc: 7, opStatus: 0, exitReason: '', lastRcChange: 1, execTimeMs: 5, queueTimeMs: 0, opDigest: 'd'})
+    sim.submit(dc, {op: 'lrm-op', id: follower, uname: follower, resource: {id: 'dy', class: 'ocf', provider: 'pacemaker', type: 'Dummy'}, record})
+    sim.run()
+    assertSettled(sim, `seed ${seed} after the round`)
+    const kept = sim.node(dc).machine!.cib.status.find((s) => s.id === follower)?.lrmResources.find((r) => r.id === 'dy')
+    assert.equal(kept?.operations[0]?.attributes['call-id'], '77', `seed ${seed}: the probe recorded during the round is still in the CIB`)
+    // a restart faster than the messaging layer noticed: the first confirmation of the new process is a join
+    joined.length = 0
+    sim.kill(follower)
+    sim.start(follower)
+    sim.run()
+    assertSettled(sim, `seed ${seed} after ${follower}'s quick restart`)
+    assert.ok(joined.includes(follower), `seed ${seed}: the DC's controller hears of ${follower}'s new join`)
+  }
+})
+
 test('a replica that diverges is resynchronised from the DC', () => {
   const names = ['n1', 'n2']
   const sim = new CrmSim(names, {seed: 17})
