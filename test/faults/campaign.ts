@@ -173,6 +173,12 @@ interface Model {
   crashed: Set<Node>
   /** highest (admin_epoch, epoch) any node reported */
   highest: [number, number]
+  /**
+   * The (admin_epoch, epoch) each node last held. A node that goes down keeps it on disk and brings it
+   * back: a joined cluster must not run an older one than any of its nodes held (a change made in an
+   * isolated partition that then stopped comes back only with that node).
+   */
+  held: Map<Node, [number, number]>
 }
 
 const versionOf = (v: string | undefined): [number, number, number] => (v ?? '0.0.0').split('.').map(Number) as [number, number, number]
@@ -195,7 +201,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     launch: (node, command) => ['ip', 'netns', 'exec', network.ns[node as Node], 'unshare', '--uts', 'sh', '-c', `hostname ${node} && exec "$0" "$@"`, ...command],
     ...(switchDir ? {env: {HAKIT_FENCE_AGENT_DIR: FENCE_AGENT_DIR}} : {}),
   })
-  const model: Model = {up: new Set(), startFails: new Map(), highest: [0, 0], crashed: new Set()}
+  const model: Model = {up: new Set(), startFails: new Map(), highest: [0, 0], held: new Map(), crashed: new Set()}
   const logOffsets = new Map<Node, number>()
   const violation = (text: string) => {
     report.violations.push(`${text}\n  replay: seed ${options.seed}, steps:\n${report.steps.map((s, i) => `    ${i + 1}. ${s}`).join('\n')}`)
@@ -291,12 +297,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     report.settleMs.push(Date.now() - start)
     if (last.unsettled.length > 0) { violation(`after "${step}" the cluster did not settle within ${bound / 1000} s: ${last.unsettled.join('; ')}`); return }
     for (const b of last.broken) violation(`after "${step}": ${b}`)
-    // versions: equal inside a partition; after a heal never older than what any side had
+    // versions: equal inside a partition; after a heal never older than what any of its nodes held
     const comps = components()
     for (const comp of comps) {
       const v = versionOf((await lab.status(comp[0]))?.version)
       const ae: [number, number] = [v[0], v[1]]
-      if (comps.length === 1 && comp.length === model.up.size && older(ae, model.highest)) violation(`after "${step}": the joined cluster runs CIB ${v.join('.')}, older than ${model.highest.join('.')} seen before`)
+      const before = comp.map((n) => model.held.get(n) ?? ([0, 0] as [number, number])).reduce((a, b) => (older(a, b) ? b : a))
+      if (comps.length === 1 && comp.length === model.up.size && older(ae, before)) violation(`after "${step}": the joined cluster runs CIB ${v.join('.')}, older than ${before.join('.')} one of its nodes held`)
+      for (const n of comp) model.held.set(n, ae)
       if (older(model.highest, ae)) model.highest = ae
     }
     // error lines the faults do not explain (a crashed node's restart is read now: its flag goes after)
@@ -390,6 +398,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       lab.powerOff(n); await lab.exited(n); model.crashed.add(n)
       rmSync(join(lab.node(n).stateDir, 'cib'), {recursive: true, force: true})
       cpSync(dir, join(lab.node(n).stateDir, 'cib'), {recursive: true})
+      model.held.delete(n) // its disk is older now: it brings nothing newer back
       powerOn(n); model.snapshot = undefined
       return `reboot of ${n} with a stale CIB (epoch ${epoch} from earlier)` }},
   ]
