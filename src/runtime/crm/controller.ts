@@ -37,7 +37,7 @@ import {historyId, missingMonitors, notifyInfo, notifyTargets, onFailFor, opRequ
 import {fenceExecutor, fencePlan, fenceRetryDelay} from './fencer.js'
 import {
   applyStatusChanges, CRM_FEATURE_SET, failCountName, findNodeState, getTransientAttr, judgeResult, lastFailureName,
-  nodeIdOf, opDigest, parseTransitionKey, pendingEntry, resultEntries, setTransientAttr, transientAttrs, transitionKey,
+  lrmResourceRef, nodeIdOf, opDigest, parseTransitionKey, pendingEntry, resultEntries, setTransientAttr, transientAttrs, transitionKey,
 } from './history.js'
 
 const DEFAULT_TIMERS: ControllerTimers = {fenceRetryMs: 1_000, fenceRetryMaxMs: 60_000}
@@ -761,7 +761,7 @@ export class Controller {
     const request = opRequest(t.ws, rsc, task, interval, node, '', notify)
     const key = transitionKey(a.g.id, t.id, request.targetRc ?? 0, this.config.controllerUuid)
     request.transitionKey = key
-    const ref: LrmResourceRef = {id: rscId, class: request.agent.class, ...(request.agent.provider !== undefined ? {provider: request.agent.provider} : {}), type: request.agent.type}
+    const ref = lrmResourceRef(rscId, request.agent)
     const changes: StatusChange[] = []
     if (task === 'stop' || task === 'promote' || task === 'demote' || task === 'migrate_to') changes.push(...this.cancelRecurring(node, rscId))
     if (interval > 0) {

@@ -29,7 +29,7 @@ import {LocalExecutor} from '../executor/executor.js'
 import {ExecStatus, type Executor, type OpRequest, type OpResult, type RecurringHandle} from '../executor/types.js'
 import {cibVersion, formatVersion, normalizeCib, type CibOp} from './cib-ops.js'
 import {eventForCibWatcher, type ReplicaChange} from './watched-cib.js'
-import {resultEntries} from './history.js'
+import {lrmResourceRef, resultEntries} from './history.js'
 import {CibStore} from './cib-store.js'
 import {loadCrmDaemonConfig, type CrmDaemonConfig, type CrmDaemonOptions} from './config.js'
 import {Controller} from './controller.js'
@@ -361,8 +361,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
         log('notice', `Result of ${request.action} operation for ${request.rscId} on ${config.node}: ${result.classification.text} | rc=${result.rc}`)
         // kept by the cluster layer until the replica shows it: if this report is lost with its DC, the next join carries it
         if (result.status !== ExecStatus.Cancelled && request.action !== 'notify') {
-          const {class: cls, provider, type} = request.agent
-          feed({type: 'executed', resource: {id: request.rscId, class: cls, ...(provider !== undefined ? {provider} : {}), type}, ops: resultEntries(result, config.node, result.transitionKey ?? request.transitionKey ?? '')})
+          feed({type: 'executed', resource: lrmResourceRef(request.rscId, request.agent), ops: resultEntries(result, config.node, result.transitionKey ?? request.transitionKey ?? '')})
         }
         reportResult(result)
       },

@@ -10,7 +10,7 @@ import {createHash} from 'node:crypto'
 import type * as M from '../../formats/cib/model.js'
 import type {LrmResourceRef, StatusChange} from './controller-types.js'
 import {CRM_FEATURE_SET} from '../../formats/cib/model.js'
-import {ExecStatus, type OpResult} from '../executor/types.js'
+import {ExecStatus, type AgentRef, type OpResult} from '../executor/types.js'
 
 export {CRM_FEATURE_SET}
 
@@ -129,6 +129,11 @@ export function resultEntries(r: OpResult, node: string, key: string, opts: {fal
   const entries = [historyEntry(input), ...(failed ? [historyEntry(input, `${r.rscId}_last_failure_0`)] : [])]
   for (const e of entries) Object.assign(e.attributes, opts.extra)
   return entries
+}
+
+/** The <lrm_resource> identity of an operation's resource: its history id and agent. */
+export function lrmResourceRef(id: string, agent: AgentRef): LrmResourceRef {
+  return {id, class: agent.class, ...(agent.provider !== undefined ? {provider: agent.provider} : {}), type: agent.type}
 }
 
 /** fail-count-<rsc>#<task>_<interval> and last-failure-… (reference §3.3). */

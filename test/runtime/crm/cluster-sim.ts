@@ -147,12 +147,15 @@ export class CrmSim {
 
   /** A message from `from` to `to` that the network delivered late (after everything already queued on that link). */
   inject(from: string, to: string, msg: CrmMessage): void {
-    for (const fields of encodeCrmMessages(msg, to, this.options.fragmentBytes ?? 400)) {
-      const key = `${from}>${to}`
-      const at = Math.max(this.now + 1, this.lastDelivery.get(key) ?? 0)
-      this.lastDelivery.set(key, at)
-      this.push({at, kind: 'deliver', from, to, fields})
-    }
+    for (const fields of encodeCrmMessages(msg, to, this.options.fragmentBytes ?? 400)) this.queueDelivery(from, to, fields, 1)
+  }
+
+  /** Queues one datagram on a link, after everything already queued there (each link keeps its order). */
+  private queueDelivery(from: string, to: string, fields: Record<string, string>, delay: number): void {
+    const key = `${from}>${to}`
+    const at = Math.max(this.now + delay, this.lastDelivery.get(key) ?? 0)
+    this.lastDelivery.set(key, at)
+    this.push({at, kind: 'deliver', from, to, fields})
   }
 
   private membershipChanged(): void {
@@ -192,10 +195,7 @@ export class CrmSim {
           for (const fields of encodeCrmMessages(a.msg, a.to, this.options.fragmentBytes ?? 400)) {
             for (const to of this.names) {
               if (to === n.name || (a.to && a.to !== to) || !this.connected(n.name, to)) continue
-              const key = `${n.name}>${to}`
-              const at = Math.max(this.now + lo + Math.floor(this.random() * (hi - lo + 1)), this.lastDelivery.get(key) ?? 0)
-              this.lastDelivery.set(key, at)
-              this.push({at, kind: 'deliver', from: n.name, to, fields})
+              this.queueDelivery(n.name, to, fields, lo + Math.floor(this.random() * (hi - lo + 1)))
             }
           }
           break
