@@ -61,10 +61,11 @@ export function crmMeta(request: OpRequest): Record<string, string> {
   const notify = request.notify
   if (notify) {
     if (notify.type) meta.CRM_meta_notify_type = meta.CRM_meta_notify_key_type = notify.type
+    if (notify.keyType) meta.CRM_meta_notify_key_type = notify.keyType
     if (notify.operation) {
       meta.CRM_meta_notify_operation = notify.operation
       // The key names the notification pseudo-action: post-notifications follow the "done" action (start → running).
-      meta.CRM_meta_notify_key_operation = notify.type === 'post' ? POST_KEY_OPERATION[notify.operation] : notify.operation
+      meta.CRM_meta_notify_key_operation = notify.keyOperation ?? (notify.type === 'post' ? POST_KEY_OPERATION[notify.operation] : notify.operation)
     }
     const list = (items: string[] | undefined) => (items && items.length > 0 ? items.join(' ') : ' ')
     for (const set of NOTIFY_SETS) {

@@ -44,6 +44,9 @@ export type NotifySet =
 export interface NotifyInfo {
   type?: 'pre' | 'post'
   operation?: 'start' | 'stop' | 'promote' | 'demote'
+  /** The key of the notification pseudo-action it belongs to (`post`/`running`); derived from type and operation when absent. */
+  keyType?: string
+  keyOperation?: string
   /** Instance names (`p:0 p:1`) and node names per set; missing or empty sets are exported as " ". */
   sets: Partial<Record<NotifySet, {resources?: string[]; unames?: string[]}>>
 }
