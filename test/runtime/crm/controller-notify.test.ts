@@ -1,0 +1,84 @@
+/**
+ * Clone notifications as the controller delivers them: it executes the notify actions of the
+ * scheduler's graph, one per instance and node, with the variables the graph gives. Judged
+ * against Pacemaker: for the same CIB, every operation of the controller's transition must be one
+ * of crm_simulate's transition graph and carry the CRM_meta_notify_* variables that graph gives it
+ * (which pacemaker-execd passes to the agent as OCF_RESKEY_CRM_meta_notify_*).
+ */
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {parseXmlTree, printCibXml} from '../../../src/formats/cib/xml.js'
+import type * as M from '../../../src/formats/cib/model.js'
+import {crmMeta} from '../../../src/runtime/executor/classes.js'
+import {parseTransitionKey} from '../../../src/runtime/crm/history.js'
+import {cibXml, drbdPattern} from './cibs.js'
+import {SimCluster} from './sim.js'
+
+const haveCrmSimulate = spawnSync('sh', ['-c', 'command -v crm_simulate'], {encoding: 'utf8'}).status === 0
+
+type Variables = Record<string, string>
+
+/** crm_simulate's graph for a CIB: "task instance@node type-operation" → its CRM_meta_notify_* attributes, for every agent operation. */
+function pacemakerOperations(cib: M.Cib): Map<string, Variables> {
+  const dir = mkdtempSync(join(tmpdir(), `hakit-notify-${process.pid}-`))
+  try {
+    writeFileSync(join(dir, 'cib.xml'), printCibXml(cib))
+    spawnSync('crm_simulate', ['-x', join(dir, 'cib.xml'), '-S', '-Q', '-G', join(dir, 'graph.xml')], {encoding: 'utf8', timeout: 120_000})
+    const out = new Map<string, Variables>()
+    for (const synapse of parseXmlTree(readFileSync(join(dir, 'graph.xml'), 'utf8'), 'graph.xml').children) {
+      const op = synapse.children.find((c) => c.name === 'action_set')?.children.find((c) => c.name === 'rsc_op')
+      if (!op) continue
+      const instance = op.children.find((c) => c.name === 'primitive')?.attrs['long-id'] ?? op.children.find((c) => c.name === 'primitive')?.attrs.id
+      const attributes = op.children.find((c) => c.name === 'attributes')?.attrs ?? {}
+      const interval = attributes.CRM_meta_interval ?? '0'
+      const key = `${op.attrs.operation}_${interval} ${instance}@${op.attrs.on_node} ${attributes.CRM_meta_notify_type ?? ''}-${attributes.CRM_meta_notify_operation ?? ''}`
+      out.set(key, notifyVariables(attributes))
+    }
+    return out
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+function notifyVariables(meta: Variables): Variables {
+  return Object.fromEntries(Object.entries(meta).filter(([k]) => k.startsWith('CRM_meta_notify_')).sort(([a], [b]) => (a < b ? -1 : 1)))
+}
+
+test('a promotable clone with notify=true: the controller runs the graph\'s notifications with crm_simulate\'s variables (promoted node to standby)', {skip: haveCrmSimulate ? false : 'crm_simulate (pacemaker-cli-utils) not installed'}, () => {
+  const d = drbdPattern()
+  const sim = new SimCluster({cib: cibXml({nodes: ['n1', 'n2', 'n3'], resources: d.resources, constraints: d.constraints})})
+  sim.start()
+  sim.run()
+  const promoted = ['n1', 'n2', 'n3'].filter((n) => sim.roleOn(n, 'state') === 'Promoted')
+  assert.equal(promoted.length, 1, 'one promoted instance')
+  const before = sim.requests.length
+  sim.reconfigure((cib) => {
+    const node = cib.nodes.find((n) => n.uname === promoted[0])!
+    node.instanceAttributes.push({id: `nodes-${node.id}`, pairs: [{id: `nodes-${node.id}-standby`, name: 'standby', value: 'on'}]})
+  })
+  // the CIB the controller's next transition is computed from
+  const expected = pacemakerOperations(sim.recordedCib())
+  sim.run()
+
+  const requests = sim.requests.slice(before)
+  const first = Math.min(...requests.map((r) => parseTransitionKey(r.request.transitionKey)!.transitionId))
+  const got = new Map<string, Variables>()
+  for (const {node, request} of requests) {
+    if (parseTransitionKey(request.transitionKey)!.transitionId !== first || request.clone === undefined) continue
+    const meta = crmMeta(request)
+    got.set(`${request.action}_${request.intervalMs} ${request.rscId}:${request.clone.instance}@${node} ${meta.CRM_meta_notify_type ?? ''}-${meta.CRM_meta_notify_operation ?? ''}`, notifyVariables(meta))
+  }
+  const cloneOps = new Map([...expected].filter(([key]) => / state:\d+@/.test(key)))
+  const demoteRound = [...cloneOps.keys()].filter((k) => /^notify_0 .* (pre|post)-demote$/.test(k)).sort()
+  assert.equal(demoteRound.length, 6, `crm_simulate notifies the three instances before and after the demotion: ${demoteRound.join(', ')}`)
+  // Stateful's demote changes the promotion scores: the transition stops there and is planned again (so does Pacemaker's)
+  assert.deepEqual([...got.keys()].filter((k) => /-demote$/.test(k)).sort(), demoteRound, 'the demotion\'s notifications were sent')
+  for (const [key, variables] of got) {
+    assert.ok(cloneOps.has(key), `${key}: in crm_simulate's graph (${[...cloneOps.keys()].join(', ')})`)
+    assert.deepEqual(variables, cloneOps.get(key), `${key}: the notification variables crm_simulate's graph gives`)
+  }
+})
