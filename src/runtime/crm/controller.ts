@@ -26,7 +26,7 @@
 import type * as M from '../../formats/cib/model.js'
 import {type GraphAction, schedule, type Transition} from '../scheduler/index.js'
 import {nvsetValues} from '../scheduler/resources.js'
-import {intervalMs, isTrue, parseScoreText} from '../scheduler/scores.js'
+import {INFINITY, intervalMs, isTrue, parseScoreText} from '../scheduler/scores.js'
 import type {Rsc, WorkingSet} from '../scheduler/types.js'
 import {operationDigests} from '../executor/digest.js'
 import {ExecStatus, type OpResult} from '../executor/types.js'
@@ -625,12 +625,13 @@ export class Controller {
 
   private fire(t: RunningTransition, now: number): void {
     let progress = true
-    while (progress && !t.aborted) {
+    while (progress) {
       progress = false
       const changing = this.nodesChangingState(t)
       for (const id of t.order) {
-        if (t.aborted) return
         const a = t.actions.get(id)!
+        // an aborted transition still completes what has priority INFINITY (a clone's post notifications, as Pacemaker's abort_priority)
+        if (t.aborted && (a.g.priority ?? 0) < INFINITY) continue
         if (a.state !== 'waiting' || !this.depsDone(t, a)) continue
         const inFlight = this.inflight.size + this.inflightFences.size
         switch (a.kind) {

@@ -561,11 +561,14 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
   }
   const start = newPseudo(ws, clone, 'start', !st.starting, true)
   const started = newPseudo(ws, clone, 'running', !st.starting, false)
+  // the graph's "complete" points keep firing after an abort (synapse priority INFINITY)
+  started.priority = INFINITY
   if (st.active || st.starting) started.runnable = true
   const startNotify = notificationPseudoOps(ws, clone, 'start', start, started)
   const stop = newPseudo(ws, clone, 'stop', !st.stopping, true)
   if (allowDependentMigrations) stop.migrateRunnable = true
   const stopped = newPseudo(ws, clone, 'stopped', !st.stopping, true)
+  stopped.priority = INFINITY
   const stopNotify = notificationPseudoOps(ws, clone, 'stop', stop, stopped)
   if (startNotify && stopNotify) orderActions(stopNotify.postDone!, startNotify.pre!, O.optional)
   let promoteNotify: NotifyData | undefined
@@ -585,9 +588,11 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
     for (const child of clone.children) { child.fns.createActions(child); roleChange(child, rc) }
     const promote = newPseudo(ws, clone, 'promote', !rc.promoting, true)
     const promoted = newPseudo(ws, clone, 'promoted', !rc.promoting, true)
+    promoted.priority = INFINITY
     promoteNotify = notificationPseudoOps(ws, clone, 'promote', promote, promoted)
     const demote = newPseudo(ws, clone, 'demote', !rc.demoting, true)
     const demoted = newPseudo(ws, clone, 'demoted', !rc.demoting, true)
+    demoted.priority = INFINITY
     demoteNotify = notificationPseudoOps(ws, clone, 'demote', demote, demoted)
     if (promoteNotify && demoteNotify && startNotify && stopNotify) {
       // one notification round after the other: stops, starts and demotions before promotions (pe__create_promotable_pseudo_ops)

@@ -56,6 +56,8 @@ export interface GraphAction {
    * the starts, stops, promotions and demotions they are about (the lists).
    */
   notifyMeta?: Record<string, string>
+  /** INFINITY for what still runs once the transition is aborted: clone "post" notifications and "running"/"stopped"/… pseudo-actions */
+  priority?: number
 }
 
 export interface Placement {
@@ -288,6 +290,7 @@ function graphActions(ws: WorkingSet): GraphAction[] {
       id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
       pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),
       ...(a.notifyMeta ? {notifyMeta: Object.fromEntries(a.notifyMeta)} : {}),
+      ...(a.priority ? {priority: a.priority} : {}),
     }
   })
   const byId = new Map(nodes.map((n) => [n.id, n]))

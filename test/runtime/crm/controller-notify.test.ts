@@ -11,11 +11,11 @@ import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {parseXmlTree, printCibXml} from '../../../src/formats/cib/xml.js'
+import {parseCibXml, parseXmlTree, printCibXml} from '../../../src/formats/cib/xml.js'
 import type * as M from '../../../src/formats/cib/model.js'
 import {crmMeta} from '../../../src/runtime/executor/classes.js'
-import {parseTransitionKey} from '../../../src/runtime/crm/history.js'
-import {cibXml, drbdPattern} from './cibs.js'
+import {parseTransitionKey, setTransientAttr} from '../../../src/runtime/crm/history.js'
+import {cibXml, drbdPattern, dummy} from './cibs.js'
 import {SimCluster} from './sim.js'
 
 const haveCrmSimulate = spawnSync('sh', ['-c', 'command -v crm_simulate'], {encoding: 'utf8'}).status === 0
@@ -81,4 +81,30 @@ test('a promotable clone with notify=true: the controller runs the graph\'s noti
     assert.ok(cloneOps.has(key), `${key}: in crm_simulate's graph (${[...cloneOps.keys()].join(', ')})`)
     assert.deepEqual(variables, cloneOps.get(key), `${key}: the notification variables crm_simulate's graph gives`)
   }
+})
+
+test('an aborted transition still sends the post notifications of what completed (priority INFINITY, as Pacemaker)', () => {
+  const clone = `<clone id="cl"><meta_attributes id="cl-meta"><nvpair id="cl-notify" name="notify" value="true"/></meta_attributes>${dummy('p')}</clone>`
+  const sim = new SimCluster({cib: cibXml({nodes: ['n1', 'n2', 'n3'], resources: clone})})
+  sim.start()
+  sim.run()
+  assert.deepEqual(sim.activeOn('p').sort(), ['n1', 'n2', 'n3'])
+  const before = sim.requests.length
+  sim.reconfigure((cib) => {
+    cib.constraints.push(...parseCibXml(cibXml({resources: '', constraints: `<rsc_location id="cl-not-n1" rsc="cl" node="n1" score="-INFINITY"/>`}), 'ban.xml').constraints)
+  })
+  // until the stop on n1 is under way, then a status change aborts the transition
+  for (let i = 0; i < 1000 && !sim.requests.slice(before).some((r) => r.request.action === 'stop'); i++) sim.runSteps(1)
+  const stop = sim.requests.slice(before).find((r) => r.request.action === 'stop')
+  assert.equal(stop?.node, 'n1', 'the instance on n1 is being stopped')
+  setTransientAttr(sim.cib, 'n2', 'unrelated', '1')
+  sim.deliver({type: 'cib-changed', now: sim.now, cib: structuredClone(sim.cib)})
+  assert.ok(sim.logs.some((l) => /Transition \d+ aborted/.test(l)), 'the transition was aborted while the stop ran')
+  sim.run()
+  const transition = parseTransitionKey(stop!.request.transitionKey)!.transitionId
+  const post = sim.requests.slice(before).filter((r) => r.request.action === 'notify' && r.request.notify?.type === 'post' && r.request.notify.operation === 'stop')
+  assert.deepEqual(post.map((r) => r.node).sort(), ['n2', 'n3'], 'post-stop notifications to the instances that keep running')
+  assert.ok(post.every((r) => parseTransitionKey(r.request.transitionKey)!.transitionId === transition), 'sent by the aborted transition')
+  assert.deepEqual(post[0]!.request.notify!.sets.stop?.unames, ['n1'], 'CRM_meta_notify_stop_uname')
+  assert.deepEqual(sim.activeOn('p').sort(), ['n2', 'n3'])
 })
