@@ -111,24 +111,27 @@ const NOTIFY_SETS: ReadonlySet<string> = new Set<NotifySet>(['active', 'inactive
 /**
  * The notification data of a graph action (its notify_* meta-attributes, as the scheduler made
  * them) in the executor's terms: type and operation for a notify action, the instance and node
- * lists (`notify_<set>_resource` / `_uname`, " " when empty) for every notified operation.
+ * lists (`notify_<set>_resource` / `_uname`, " " when empty) for every notified operation —
+ * exactly the variables the graph gives, no more.
  */
 export function notifyInfoFromMeta(meta: Record<string, string>): NotifyInfo {
   const sets: NotifyInfo['sets'] = {}
   for (const [name, value] of Object.entries(meta)) {
     const m = /^notify_([a-z]+)_(resource|uname)$/.exec(name)
-    if (!m || !NOTIFY_SETS.has(m[1]) || value.trim() === '') continue
+    if (!m || !NOTIFY_SETS.has(m[1])) continue
     const set = (sets[m[1] as NotifySet] ??= {})
-    if (m[2] === 'resource') set.resources = value.trim().split(/\s+/)
-    else set.unames = value.trim().split(/\s+/)
+    const items = value.trim() === '' ? [] : value.trim().split(/\s+/)
+    if (m[2] === 'resource') set.resources = items
+    else set.unames = items
   }
-  const info: NotifyInfo = {sets}
+  const info: NotifyInfo = {sets, onlyListed: true}
   const type = meta.notify_type
   const operation = meta.notify_operation
   if (type === 'pre' || type === 'post') info.type = type
   if (operation === 'start' || operation === 'stop' || operation === 'promote' || operation === 'demote') info.operation = operation
   if (meta.notify_key_type !== undefined) info.keyType = meta.notify_key_type
   if (meta.notify_key_operation !== undefined) info.keyOperation = meta.notify_key_operation
+  if (meta.notify_all_hosts !== undefined) info.allHosts = meta.notify_all_hosts.trim() === '' ? [] : meta.notify_all_hosts.trim().split(/\s+/)
   return info
 }
 

@@ -8,12 +8,16 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseCibXml, parseXmlTree, printCibXml} from '../../../src/formats/cib/xml.js'
 import type * as M from '../../../src/formats/cib/model.js'
 import {crmMeta} from '../../../src/runtime/executor/classes.js'
+import type {OpRequest} from '../../../src/runtime/executor/types.js'
+import {notifyInfoFromMeta} from '../../../src/runtime/crm/controller-ops.js'
+import {schedule} from '../../../src/runtime/scheduler/index.js'
+import {sharedDir} from '../../helpers/cli.js'
 import {parseTransitionKey, setTransientAttr} from '../../../src/runtime/crm/history.js'
 import {cibXml, drbdPattern, dummy} from './cibs.js'
 import {SimCluster} from './sim.js'
@@ -107,4 +111,23 @@ test('an aborted transition still sends the post notifications of what completed
   assert.ok(post.every((r) => parseTransitionKey(r.request.transitionKey)!.transitionId === transition), 'sent by the aborted transition')
   assert.deepEqual(post[0]!.request.notify!.sets.stop?.unames, ['n1'], 'CRM_meta_notify_stop_uname')
   assert.deepEqual(sim.activeOn('p').sort(), ['n2', 'n3'])
+})
+
+test('every notification variable of the scheduler\'s graph reaches the agent unchanged (Pacemaker\'s suite, clones with notify=true)', (t) => {
+  const dir = join(sharedDir, 'corpus', 'scheduler-full')
+  if (!existsSync(dir)) return void t.skip(`${dir} not present`)
+  let actions = 0
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.xml')).sort()) {
+    const text = readFileSync(join(dir, file), 'utf8')
+    if (!/name="notify" value="true"/.test(text)) continue
+    for (const g of schedule(parseCibXml(text, file)).actions) {
+      if (!g.notifyMeta || g.pseudo) continue
+      actions++
+      const request: OpRequest = {rscId: g.resource ?? '', agent: {class: 'ocf', provider: 'pacemaker', type: 'Stateful'}, action: g.task, intervalMs: 0, timeoutMs: 20_000, params: {}, notify: notifyInfoFromMeta(g.notifyMeta)}
+      const passed = notifyVariables(crmMeta(request))
+      const graph = notifyVariables(Object.fromEntries(Object.entries(g.notifyMeta).map(([k, v]) => [`CRM_meta_${k}`, v])))
+      assert.deepEqual(passed, graph, `${file}: ${g.key} on ${g.node}`)
+    }
+  }
+  assert.ok(actions > 300, `notify actions and notified operations checked: ${actions}`)
 })
