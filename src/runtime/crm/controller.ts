@@ -615,7 +615,12 @@ export class Controller {
   }
 
   private depsDone(t: RunningTransition, a: RunAction): boolean {
-    return a.deps.every((d) => t.actions.get(d)?.state === 'done')
+    // what has priority INFINITY (a clone's post notifications) also follows an input that failed (pcmk__update_graph)
+    const failedCounts = (a.g.priority ?? 0) >= INFINITY
+    return a.deps.every((d) => {
+      const state = t.actions.get(d)?.state
+      return state === 'done' || (failedCounts && state === 'failed')
+    })
   }
 
   private busy(node: string, rscId: string): boolean {

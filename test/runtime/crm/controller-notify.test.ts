@@ -131,3 +131,17 @@ test('every notification variable of the scheduler\'s graph reaches the agent un
   }
   assert.ok(actions > 300, `notify actions and notified operations checked: ${actions}`)
 })
+
+test('a failed start: the transition stops, and the clone\'s post-start notifications still go out (priority INFINITY follows a failed input, as Pacemaker)', () => {
+  const clone = `<clone id="cl"><meta_attributes id="cl-meta"><nvpair id="cl-notify" name="notify" value="true"/></meta_attributes>${dummy('p')}</clone>`
+  const sim = new SimCluster({cib: cibXml({nodes: ['n1', 'n2', 'n3'], resources: clone})})
+  sim.failRules.push({node: 'n2', rscId: 'p', action: 'start', rc: 1})
+  sim.start()
+  sim.run()
+  const firstStart = sim.requests.find((r) => r.request.action === 'start')!
+  const transition = parseTransitionKey(firstStart.request.transitionKey)!.transitionId
+  const post = sim.requests.filter((r) => r.request.action === 'notify' && r.request.notify?.type === 'post' && r.request.notify.operation === 'start'
+    && parseTransitionKey(r.request.transitionKey)!.transitionId === transition)
+  assert.deepEqual(post.map((r) => r.node).sort(), ['n1', 'n2', 'n3'], 'the first transition\'s post-start notifications, despite the failed start on n2')
+  assert.ok(sim.logs.some((l) => /aborted: Event failed|aborted: Action failed/.test(l)), 'the failure aborted the transition')
+})
