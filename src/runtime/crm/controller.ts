@@ -667,6 +667,7 @@ export class Controller {
             progress = true
             break
           case 'notify':
+            if (this.settings!.batchLimit > 0 && inFlight >= this.settings!.batchLimit) break
             if (!this.fireNotify(t, a, now)) break
             progress = true
             break
