@@ -231,6 +231,18 @@ function orderMonitorsAfterNotifications(clone: Rsc): void {
   }
 }
 
+/**
+ * A clone's pseudo-actions take their instances' flags once more before they go into the graph
+ * (clone_expand): e.g. `clone_promoted` turns unrunnable when the one promotion it waited for
+ * was blocked after the orderings were last walked. A bundle's clone is expanded the same way.
+ */
+function refreshCloneActionFlags(ws: WorkingSet): void {
+  for (const r of ws.resources) {
+    const clone = r.variant === 'clone' ? r : r.bundle?.child
+    if (clone) for (const a of clone.actions) clone.fns.actionFlags(a, null)
+  }
+}
+
 /** Whether an action goes into the transition graph (should_add_action_to_graph). */
 function inGraph(a: Action): boolean {
   if (!a.runnable || (a.optional && !a.printAlways)) return false
@@ -289,6 +301,7 @@ function loadLoop(then: Action, first: Action, type: number): boolean {
  * (a required action that cannot run): 'then' then never fires, as in Pacemaker.
  */
 function graphActions(ws: WorkingSet): GraphAction[] {
+  refreshCloneActionFlags(ws)
   for (const clone of ws.byId.values()) if (clone.variant === 'clone' && clone.notify && !clone.parent) orderMonitorsAfterNotifications(clone)
   const scheduled = ws.actions.filter(inGraph)
   const nodes = scheduled.map((a) => {
