@@ -4,7 +4,7 @@
  * failures) — Pacemaker's lib/pengine/unpack.c.
  */
 import type * as M from '../../formats/cib/model.js'
-import {canFence, clearFailcount, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
+import {canFence, clearFailcount, customAction, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
 import {orderActions} from './ordering.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
@@ -714,7 +714,7 @@ function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): voi
   const st: HistoryState = {onFail: 'ignore'}
   const ops = sortOps(lrm.operations.map(toEntry))
   for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
-  recordActiveRecurring(rsc, node, ops)
+  recordActiveRecurring(ws, rsc, node, ops)
   processRscState(ws, rsc, node, st.onFail)
   const req = targetRole(rsc)
   if (req !== undefined && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) rsc.nextRole = req
@@ -740,9 +740,11 @@ function activeRange(ops: OpEntry[]): {start: number; stop: number} {
 
 /**
  * The recurring operations the history shows active on a node (process_recurring): they make the
- * scheduler's recurring monitors optional there, and cancellable.
+ * scheduler's recurring monitors optional there, and cancellable. Pacemaker creates each as an
+ * optional action right here, so it is older than every scheduled action: the last one the
+ * final pass over all orderings visits (that pass goes newest first), after the start it follows.
  */
-function recordActiveRecurring(rsc: Rsc, node: SNode, ops: OpEntry[]): void {
+function recordActiveRecurring(ws: WorkingSet, rsc: Rsc, node: SNode, ops: OpEntry[]): void {
   if (!node.online) return
   const {start, stop} = activeRange(ops)
   ops.forEach((e, i) => {
@@ -752,6 +754,7 @@ function recordActiveRecurring(rsc: Rsc, node: SNode, ops: OpEntry[]): void {
     let keys = rsc.activeRecurring.get(node)
     if (!keys) rsc.activeRecurring.set(node, keys = new Set())
     keys.add(`${e.task}_${e.intervalMs}`)
+    customAction(ws, rsc, e.task, node, true, e.intervalMs)
   })
 }
 
