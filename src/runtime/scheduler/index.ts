@@ -22,7 +22,7 @@ import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
 import {buildResources, setBundleBuilder, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
-import {type Action, O, Role, type Rsc, type WorkingSet} from './types.js'
+import {type Action, type ActionEdge, O, Role, type Rsc, type WorkingSet} from './types.js'
 import {orderActions} from './ordering.js'
 import {failCount, setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
 
@@ -278,21 +278,25 @@ function inputInGraph(then: Action, first: Action, type: number): boolean {
 
 /**
  * A load ordering into a migrate_to that closes a loop (two resources migrating past each other)
- * is dropped, as pcmk__disable_invalid_orderings does: the graph must stay acyclic.
+ * is disabled, as pcmk__disable_invalid_orderings does before the graph is built: actions newest
+ * first, each one's inputs newest first, so of two such orderings only the one found first goes
+ * (the other closes no loop any more). The graph must stay acyclic.
  */
-function loadLoop(then: Action, first: Action, type: number): boolean {
-  if (type !== O.load || then.task !== 'migrate_to') return false
-  const seen = new Set<Action>()
-  const reaches = (from: Action): boolean => {
-    if (from === then) return true
-    if (seen.has(from)) return false
-    seen.add(from)
-    const merged = new Map<Action, number>()
-    for (const e of from.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
-    for (const [input, t] of merged) if (inputInGraph(from, input, t) && reaches(input)) return true
-    return false
+function disableLoadLoops(ws: WorkingSet): void {
+  for (const action of [...ws.actions].reverse()) {
+    if (!action.rsc || action.task !== 'migrate_to') continue
+    for (const input of [...action.before].reverse()) {
+      if (input.type === O.load && hasLoop(action, input)) input.type = O.none
+    }
   }
-  return reaches(first)
+}
+
+/** pcmk__graph_has_loop: whether following the inputs that go into the graph from `input` leads back to `init`. */
+function hasLoop(init: Action, input: ActionEdge, from: Action = init, seen = new Set<Action>()): boolean {
+  if (seen.has(input.action) || !inputInGraph(from, input.action, input.type)) return false
+  if (input.action === init) return true
+  seen.add(input.action)
+  return [...input.action.before].reverse().some((e) => hasLoop(init, e, input.action, seen))
 }
 
 /**
@@ -301,6 +305,7 @@ function loadLoop(then: Action, first: Action, type: number): boolean {
  * (a required action that cannot run): 'then' then never fires, as in Pacemaker.
  */
 function graphActions(ws: WorkingSet): GraphAction[] {
+  disableLoadLoops(ws)
   refreshCloneActionFlags(ws)
   for (const clone of ws.byId.values()) if (clone.variant === 'clone' && clone.notify && !clone.parent) orderMonitorsAfterNotifications(clone)
   const scheduled = ws.actions.filter(inGraph)
@@ -308,7 +313,7 @@ function graphActions(ws: WorkingSet): GraphAction[] {
     // duplicate orderings between the same two actions count as one, their flags merged
     const merged = new Map<Action, number>()
     for (const e of a.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
-    const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type) && !loadLoop(a, first, type)).map(([first]) => first.id)
+    const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type)).map(([first]) => first.id)
     return {
       id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
       pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),
