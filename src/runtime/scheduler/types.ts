@@ -126,6 +126,8 @@ export const O = {
   applyFirstNonMigratable: 1 << 21,
   /** utilization: a stop frees capacity before a start on that node (pe_order_load; graph only) */
   load: 1 << 22,
+  /** kind=Serialize (pe_order_serialize_only): implies nothing, yet an unrunnable 'first' stays an input in the graph */
+  serializeOnly: 1 << 23,
 } as const
 
 export interface ActionEdge {
