@@ -488,6 +488,11 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     case -1:
       if (task === 'start') { setActive(rsc); rsc.pendingNode = node }
       else if (task === 'promote') rsc.role = Role.Promoted
+      else if (task === 'migrate_to' && node.unclean) {
+        // a migration in flight from a node that must be fenced: the target may hold it, stop it there
+        const target = ws.nodeByName.get(e.op.attributes.migrate_target ?? '')
+        if (target) stopAction(ws, rsc, target, false)
+      }
       // pending probes are not shown
       if (!rsc.pendingTask && (e.intervalMs !== 0 || task !== 'monitor')) rsc.pendingTask = {task, node, kept: outlivesInjectedResult(e)}
       return
