@@ -277,16 +277,18 @@ function inputInGraph(then: Action, first: Action, type: number): boolean {
 }
 
 /**
- * A load ordering into a migrate_to that closes a loop (two resources migrating past each other)
- * is disabled, as pcmk__disable_invalid_orderings does before the graph is built: actions newest
- * first, each one's inputs newest first, so of two such orderings only the one found first goes
- * (the other closes no loop any more). The graph must stay acyclic.
+ * Orderings the graph must not carry are disabled before it is built (pcmk__disable_invalid_orderings;
+ * actions newest first, each one's inputs newest first):
+ * - a constraint between a resource inside a guest node and the guest's own container;
+ * - a load ordering into a migrate_to that closes a loop (two resources migrating past each
+ *   other): of two such only the one found first goes (the other closes no loop any more).
  */
-function disableLoadLoops(ws: WorkingSet): void {
+function disableInvalidOrderings(ws: WorkingSet): void {
   for (const action of [...ws.actions].reverse()) {
-    if (!action.rsc || action.task !== 'migrate_to') continue
     for (const input of [...action.before].reverse()) {
-      if (input.type === O.load && hasLoop(action, input)) input.type = O.none
+      const guestContainer = input.action.node?.remoteRsc?.container
+      if (!(input.type & O.preserve) && input.action.rsc && action.rsc && guestContainer === action.rsc) input.type = O.none
+      else if (input.type === O.load && action.rsc && action.task === 'migrate_to' && hasLoop(action, input)) input.type = O.none
     }
   }
 }
@@ -305,7 +307,7 @@ function hasLoop(init: Action, input: ActionEdge, from: Action = init, seen = ne
  * (a required action that cannot run): 'then' then never fires, as in Pacemaker.
  */
 function graphActions(ws: WorkingSet): GraphAction[] {
-  disableLoadLoops(ws)
+  disableInvalidOrderings(ws)
   refreshCloneActionFlags(ws)
   for (const clone of ws.byId.values()) if (clone.variant === 'clone' && clone.notify && !clone.parent) orderMonitorsAfterNotifications(clone)
   const scheduled = ws.actions.filter(inGraph)
