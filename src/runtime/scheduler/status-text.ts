@@ -251,13 +251,14 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
   const node = multiple || !showNode ? undefined : ((at !== undefined ? at : (r.runningOn[0] ?? r.pendingTask?.node)) ?? was.lockNode)
   const words: string[] = []
   if (r.orphan) words.push('ORPHANED')
+  const role = was.role ?? r.role
   if (r.failed) {
     words.push('FAILED')
-    if (r.role > Role.Unpromoted) words.push(ROLE_NAMES[r.role])
+    if (role > Role.Unpromoted) words.push(ROLE_NAMES[role])
   } else {
     // an operation still in progress shows as Starting, Stopping … (native_pending_state)
     const pending = pendingTask(r, nodesRevised)
-    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role < Role.Stopped ? Role.Started : r.role === Role.Started && promotableParent(r) ? Role.Unpromoted : r.role]
+    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[role < Role.Stopped ? Role.Started : role === Role.Started && promotableParent(r) ? Role.Unpromoted : role]
     words.push(PENDING_STATE[pending ?? ''] ?? roleText)
   }
   if (node) words.push(node.uname)
@@ -316,7 +317,7 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   // pe__clone_default: troubled instances one by one, the others as Promoted/Started lists, then Stopped nodes
   const prims = (i: Rsc): Rsc[] => (i.variant === 'group' ? i.children : [i])
   const where = (p: Rsc): SNode[] => (revised ? revisedState(ws, p).nodes : p.runningOn)
-  const roleOf = (p: Rsc): Role => (revised ? revisedState(ws, p).role : p.role)
+  const roleOf = (p: Rsc): Role => (revised ? revisedState(ws, p).role : p.unpacked?.role ?? p.role)
   const promoted: SNode[] = []
   const started: SNode[] = []
   const used = new Set<SNode>()

@@ -294,7 +294,7 @@ export interface Rsc {
   /** the node a shutdown lock keeps it on */
   lockNode?: SNode
   /** flags as unpacked from the status, before constraints and scheduling change them (the current status shows these) */
-  unpacked?: {managed: boolean; block: boolean; lockNode?: SNode}
+  unpacked?: {managed: boolean; block: boolean; lockNode?: SNode; role?: Role}
   /** the resource this one runs inside (meta container) */
   container?: Rsc
   /** the resources that run inside this one */

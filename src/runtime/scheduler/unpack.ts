@@ -935,7 +935,8 @@ export function unpackStatus(ws: WorkingSet): void {
     if (!done.has(node)) remoteOnlineStatus(node)
   }
   for (const node of ws.nodes) { node.unpackedOnline = node.online; node.unpackedUnclean = node.unclean }
-  const snapshot = (r: Rsc) => { r.unpacked = {managed: r.managed, block: r.block, lockNode: r.lockNode}; r.children.forEach(snapshot) }
+  // (the role too: printing the transition summary turns an active yet Stopped resource Started, as LogActions does)
+  const snapshot = (r: Rsc) => { r.unpacked = {managed: r.managed, block: r.block, lockNode: r.lockNode, role: r.role}; r.children.forEach(snapshot) }
   ws.resources.forEach(snapshot)
 }
 
