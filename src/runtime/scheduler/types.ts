@@ -269,6 +269,8 @@ export interface Rsc {
   promotedLocations: LocationRule[]
   /** resources with history on a node but unknown to the configuration */
   configured: boolean
+  /** nodes its failure (on-fail=fence) fences; a later success does not clear such a failure */
+  fencedByFailure?: Set<SNode>
   /** has a failed probe/monitor history; used for display */
   failedOn: Set<SNode>
   /** on-fail=ignore failures seen (display "failure ignored") */

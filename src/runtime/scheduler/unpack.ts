@@ -645,6 +645,7 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
       break
     case 'fence':
       fenceNode(ws, node, `${rsc.id} failed there`, false)
+      ;(rsc.fencedByFailure ??= new Set()).add(node)
       break
     case 'standby':
       node.standby = true
