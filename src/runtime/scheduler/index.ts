@@ -284,8 +284,10 @@ function inputInGraph(then: Action, first: Action, type: number): boolean {
  *   other): of two such only the one found first goes (the other closes no loop any more).
  */
 function disableInvalidOrderings(ws: WorkingSet): void {
-  for (const action of [...ws.actions].reverse()) {
-    for (const input of [...action.before].reverse()) {
+  for (let i = ws.actions.length - 1; i >= 0; i--) {
+    const action = ws.actions[i]
+    for (let j = action.before.length - 1; j >= 0; j--) {
+      const input = action.before[j]
       const guestContainer = input.action.node?.remoteRsc?.container
       if (!(input.type & O.preserve) && input.action.rsc && action.rsc && guestContainer === action.rsc) input.type = O.none
       else if (input.type === O.load && action.rsc && action.task === 'migrate_to' && hasLoop(action, input)) input.type = O.none
