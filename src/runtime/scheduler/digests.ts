@@ -88,8 +88,11 @@ function secureDigestMatches(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpe
   return operationDigest(secure) === recorded
 }
 
-/** rsc_action_digest_cmp */
-function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): DigestResult {
+/**
+ * rsc_action_digest_cmp; with `sanitizedOnly`, a change only in private parameters (the secure
+ * digest still matches) counts as none, as pcmk__check_action_config's only_sanitized_changed does.
+ */
+function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation, sanitizedOnly = true): DigestResult {
   if (ws.rescheduleAfterFailureTimeout?.has(op)) return 'restart'
   const a = op.attributes
   const task = a.operation ?? op.operation
@@ -106,7 +109,7 @@ function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperatio
   if (recordedRestart !== undefined && operationDigest(restart) !== recordedRestart) result = 'restart'
   else if (recorded === undefined) result = 'unknown'
   else if (recorded !== operationDigest(all)) result = hasExtra ? 'restart' : 'all'
-  if (result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
+  if (sanitizedOnly && result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
   return result
 }
 
@@ -302,6 +305,7 @@ export function handleRscConfigChanges(ws: WorkingSet, nodeAvailable: (n: SNode)
 export function lastFailureParamsChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
   const task = op.attributes.operation ?? op.operation
   if (task !== 'start' && task !== 'monitor') return false
-  const result = compareDigests(ws, rsc, node, op)
+  // rsc_action_digest_cmp alone: the sanitized-only allowance is pcmk__check_action_config's, not check_operation_expiry's
+  const result = compareDigests(ws, rsc, node, op, false)
   return result === 'restart' || result === 'all'
 }

@@ -16,7 +16,8 @@ function orderStopVsFencing(ws: WorkingSet, rsc: Rsc, stonith: Action): void {
   let top = rsc
   while (top.parent && top.parent.variant !== 'bundle') top = top.parent
   const stops = rsc.actions.filter((a) => a.task === 'stop' && a.node === target && a.intervalMs === 0)
-  const parentStop = top.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
+  // find_first_action walks Pacemaker's newest-first list: the stop created last
+  const parentStop = top.actions.findLast((a) => a.task === 'stop' && a.intervalMs === 0)
   for (const a of stops) {
     a.pseudo = true
     a.runnable = true
