@@ -24,7 +24,7 @@
 // the bench runs a private copy of its script with the shared lib/ and scenarios plus ours.
 //
 // Needs root, corosync + pacemaker and hblab (../shared/tools/hblab); otherwise it says why and exits 0.
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -100,11 +100,15 @@ function runScenario(impl, scenario) {
   const implArgs = impl === 'pacemaker' ? ['--impl', 'pacemaker', '--token', String(token), '--consensus', String(consensus)] : ['--impl', 'hakit', '--hakit-cmd', impl === 'baseline' ? join(baseline, 'bench', 'hblab-crm-shim.sh') : shim]
   const monitorFail = scenario === 'monitor-fail'
   if (monitorFail && impl === 'pacemaker') implArgs.push('--monitor-interval', MONITOR_FAIL_INTERVAL)
+  const prefix = process.env.HBLAB_PREFIX ?? 'hblabcrm'
+  // the daemons' CPU during the run, for the timeline (bench/lib/cpu-sampler.mjs)
+  const sampler = FAULTS[scenario] && timelines ? spawn(process.execPath, [join(root, 'bench', 'lib', 'cpu-sampler.mjs'), '--prefix', prefix, '--out', join(out, 'cpu.tsv')], {stdio: 'ignore'}) : undefined
   const r = spawnSync(join(labDir, 'hblab'), ['run', scenario, ...timing, ...implArgs, '-q', '--out', out], {
     encoding: 'utf8',
-    env: {...process.env, HBLAB_PREFIX: process.env.HBLAB_PREFIX ?? 'hblabcrm', ...(monitorFail ? {HBLAB_CRM_MONITOR: MONITOR_FAIL_INTERVAL} : {})},
+    env: {...process.env, HBLAB_PREFIX: prefix, ...(monitorFail ? {HBLAB_CRM_MONITOR: MONITOR_FAIL_INTERVAL} : {})},
     timeout: 600_000,
   })
+  if (sampler) stopSampler(sampler, join(out, 'cpu.tsv'))
   let result
   try {
     result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))
@@ -122,6 +126,21 @@ function runScenario(impl, scenario) {
   const gap = serviceGap(result.timeline ?? [], scenario)
   if (gap !== null) metrics.service_gap_ms = gap
   return {ok: result.summary.ok, exit: r.status, holder: result.summary.holder, metrics, timeline}
+}
+
+/** SIGTERM to the sampler this run started, then (synchronously: the bench blocks on hblab) until it wrote its end mark. */
+function stopSampler(sampler, file) {
+  try {
+    process.kill(sampler.pid, 'SIGTERM')
+  } catch {
+    return
+  }
+  const until = Date.now() + 3000
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  while (Date.now() < until) {
+    if (existsSync(file) && readFileSync(file, 'utf8').endsWith('#end\n')) return
+    Atomics.wait(pause, 0, 0, 20)
+  }
 }
 
 // hakit's own reaction time (issue 13: under 50 ms): in a survivor's ha-log (hblab stamps each

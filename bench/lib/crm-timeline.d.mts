@@ -28,6 +28,8 @@ export interface TimelineSummary {
   agentsMs: number
   betweenMs: number
   runs: number
+  /** CPU ms of the cluster daemons (both nodes) from the first run to the end, when the run has cpu.tsv. */
+  daemonCpuMs: number | null
 }
 
 export interface RunTimeline {

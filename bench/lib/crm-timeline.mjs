@@ -127,6 +127,30 @@ function changeSeen(outDir, impl, nodes, after) {
   return first
 }
 
+/** The cluster daemons (not agents, not the admin command): hakit's `run`, Corosync and Pacemaker's. */
+const isDaemon = (comm, cmdline) => (comm === 'node' && / run /.test(cmdline)) || /^(corosync|pacemaker)/.test(comm)
+
+/**
+ * CPU ms the daemons used between two moments, from cpu.tsv (bench/lib/cpu-sampler.mjs: cumulative
+ * per process, a line when it changed, 20 ms samples, 10 ms ticks); null without the file.
+ */
+function daemonCpu(outDir, from, to) {
+  const lines = readLines(join(outDir, 'cpu.tsv')).filter((l) => l && !l.startsWith('#'))
+  if (lines.length === 0) return null
+  const at = new Map() // pid → {before, until}
+  for (const line of lines) {
+    const [t, , pid, comm, cpu, cmdline = ''] = line.split('\t')
+    if (!isDaemon(comm, cmdline)) continue
+    const entry = at.get(pid) ?? {before: null, first: Number(cpu), until: null}
+    if (Number(t) <= from) entry.before = Number(cpu)
+    if (Number(t) <= to) entry.until = Number(cpu)
+    at.set(pid, entry)
+  }
+  let total = 0
+  for (const e of at.values()) if (e.until !== null) total += e.until - (e.before ?? e.first)
+  return total
+}
+
 function harnessEvent(outDir, event) {
   for (const line of readLines(join(outDir, 'events.tsv'))) {
     const f = line.split('\t')
@@ -197,7 +221,10 @@ export function runTimeline(outDir, impl, scenario) {
   return {
     fault: faultEvent,
     steps,
-    summary: {windowMs, beforeFirstMs: beforeFirst, changeSeenMs: seen === null ? null : seen - fault.t, fromFirstMs: windowMs - beforeFirst, agentsMs: busy, betweenMs: windowMs - beforeFirst - busy, runs: inWindow.length},
+    summary: {
+      windowMs, beforeFirstMs: beforeFirst, changeSeenMs: seen === null ? null : seen - fault.t, fromFirstMs: windowMs - beforeFirst, agentsMs: busy, betweenMs: windowMs - beforeFirst - busy, runs: inWindow.length,
+      daemonCpuMs: daemonCpu(outDir, inWindow[0].start, back.end),
+    },
   }
 }
 
@@ -253,7 +280,8 @@ export function formatTimelines(scenario, byStack, totalRuns) {
     const m = byStack[s].summary
     const seen = m.changeSeenMs === null || m.changeSeenMs === undefined ? '' : ` (the DC saw the admin command's change at +${m.changeSeenMs})`
     const share = m.fromFirstMs > 0 ? ` (agents ${Math.round((100 * m.agentsMs) / m.fromFirstMs)} %)` : ''
-    out.push(`  ${s}: fault → last member started ${m.windowMs} ms: ${firstWhat} ${m.beforeFirstMs}${seen}; first run → last member started ${m.fromFirstMs} = in agents ${m.agentsMs} (${m.runs} runs) + between runs (decisions, messages, overhead) ${m.betweenMs}${share}`)
+    const cpu = m.daemonCpuMs === null || m.daemonCpuMs === undefined ? '' : `; the daemons' CPU meanwhile ${m.daemonCpuMs} ms`
+    out.push(`  ${s}: fault → last member started ${m.windowMs} ms: ${firstWhat} ${m.beforeFirstMs}${seen}; first run → last member started ${m.fromFirstMs} = in agents ${m.agentsMs} (${m.runs} runs) + between runs (decisions, messages, overhead) ${m.betweenMs}${share}${cpu}`)
   }
   // the outage the client sees starts with the first run (the server's stop, or its failed monitor)
   const pm = byStack.pacemaker?.summary
@@ -262,6 +290,7 @@ export function formatTimelines(scenario, byStack, totalRuns) {
     out.push(`  first run → last member started: ${ratios.join(', ')}; floor ${(pm.agentsMs / pm.fromFirstMs).toFixed(2)} (Pacemaker's agent time alone: a stack with nothing between runs and agents as fast as Pacemaker's)`)
   }
   out.push('  at: the run\'s start; ran: its time in the agent; gap: since the previous run ended; stamp: the agent\'s own probe.log stamp (vip, IPaddr2, stamps nothing: its run comes from the executor\'s log only)')
+  if (stacks.some((s) => typeof byStack[s].summary.daemonCpuMs === 'number')) out.push('  daemons\' CPU: hakit\'s run processes / corosync + pacemaker-*, both nodes, sampled every 20 ms from /proc (10 ms ticks)')
   out.push('  sources: pacemaker-execd\'s own ms stamps (pacemaker.log); hakit: its executor\'s "Result of" log line as it arrived (hblab polls every 10 ms: ±10 ms per step) minus the exec time it reports')
   return out
 }

@@ -106,7 +106,23 @@ describe('crm-lab timeline', () => {
     const t = runTimeline(dir, 'hakit', 'graceful-stop')!
     assert.deepEqual(t.steps.map((s) => [s.key, s.offset, s.ran, s.gap]), [['start alpha n2', 100, 100, 100], ['start beta n2', 150, 100, -50], ['start http n2', 300, 100, 50]])
     // 100..250 busy, 250..300 idle, 300..400 busy
-    assert.deepEqual(t.summary, {windowMs: 400, beforeFirstMs: 100, changeSeenMs: null, fromFirstMs: 300, agentsMs: 250, betweenMs: 50, runs: 3})
+    assert.deepEqual(t.summary, {windowMs: 400, beforeFirstMs: 100, changeSeenMs: null, fromFirstMs: 300, agentsMs: 250, betweenMs: 50, runs: 3, daemonCpuMs: null})
+  })
+
+  it('the daemons\' CPU from the first run to the end, from the sampler\'s cumulative per-process lines', () => {
+    const dir = hakitDir('cpu', ['1000\tn1\tharness\tsigterm\tpid=8'], {n2: [result(1200, 'start', 'alpha', 'n2', 100), result(1400, 'start', 'http', 'n2', 100)]})
+    writeFileSync(join(dir, 'cpu.tsv'), [
+      '1000\tn1\t8\tnode\t500\tnode /x/bin/run.js run --crm --node n1',
+      '1090\tn1\t8\tnode\t520\tnode /x/bin/run.js run --crm --node n1', // the window opens at 1100 (alpha's start)
+      '1150\tn1\t8\tnode\t560\tnode /x/bin/run.js run --crm --node n1',
+      '1380\tn2\t9\tnode\t40\tnode /x/bin/run.js run --crm --node n2', // first seen inside the window: counts from there
+      '1390\tn2\t9\tnode\t70\tnode /x/bin/run.js run --crm --node n2',
+      '1200\tn1\t30\tnode\t300\tnode /x/bin/run.js crm node standby n1', // the admin command is no daemon
+      '1200\tn2\t31\tpython3\t900\tpython3 httpvip.py', // nor an agent's server
+      '1450\tn1\t8\tnode\t700\tnode /x/bin/run.js run --crm --node n1', // after the window
+      '#end',
+    ].join('\n') + '\n')
+    assert.equal(runTimeline(dir, 'hakit', 'graceful-stop')!.summary.daemonCpuMs, 40 + 30)
   })
 
   it('no timeline when the last member never started again, or the scenario has no such fault', () => {
