@@ -8,10 +8,11 @@
 //    "R A (call N, PID P) exited with status S (execution time T ms ...)" lines with their own ms
 //    stamps (libqb: a few ms of granularity); a failed recurring monitor from the controller's
 //    "Result of monitor operation ..." line.
-//  - hakit: nodes/NODE/ha-log.ts, the executor's "Result of A operation for R on NODE: ... | rc=N
-//    exec-time=Tms" line: its arrival stamp (hblab polls the log every 10 ms) is the end, minus the
-//    exec time the start (hakit logs whole seconds, so ±10 ms per step); without exec-time (an older
-//    hakit) the "Requesting local execution" line's arrival is the start.
+//  - hakit: nodes/NODE/ha-log.ts (hakit logs whole seconds; hblab stamps each line on arrival, polling
+//    every 10 ms, later under load): the run's start is the earlier of the "Requesting local execution"
+//    line's arrival and the "Result of A operation for R on NODE: ... | rc=N exec-time=Tms" line's
+//    arrival minus T (both stamps can only be late), its end that start plus T; without exec-time (an
+//    older hakit) the two arrivals.
 //  - IPaddr2 (vip) does not stamp; the other agents' stamps (Probe, HttpVip in probe.log) are exact
 //    but taken after the agent's shell started, so they fall a few ms inside the run.
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
@@ -87,9 +88,13 @@ function hakitRuns(node, lines) {
     if (m && m[3] === node) {
       const key = `${m[2]} ${m[1]}`
       const execMs = m[6] === undefined ? null : Number(m[6])
-      const start = execMs !== null ? t - execMs : (requested.get(key) ?? null)
+      const request = requested.get(key) ?? null
       requested.delete(key)
-      runs.push({node, rsc: m[2], op: m[1], start, end: t, execMs, ok: m[5] === '0' || (m[1] === 'monitor' && m[5] === '7')})
+      // both arrival stamps are late, never early: the earlier of the two estimates of the start is the closer
+      let start = request
+      if (execMs !== null) start = request === null ? t - execMs : Math.min(request, t - execMs)
+      const end = execMs !== null && start !== null ? start + execMs : t
+      runs.push({node, rsc: m[2], op: m[1], start, end, execMs, ok: m[5] === '0' || (m[1] === 'monitor' && m[5] === '7')})
       continue
     }
     // a failed recurring monitor: the controller's line (on the DC, not necessarily this node)
@@ -291,6 +296,6 @@ export function formatTimelines(scenario, byStack, totalRuns) {
   }
   out.push('  at: the run\'s start; ran: its time in the agent; gap: since the previous run ended; stamp: the agent\'s own probe.log stamp (vip, IPaddr2, stamps nothing: its run comes from the executor\'s log only)')
   if (stacks.some((s) => typeof byStack[s].summary.daemonCpuMs === 'number')) out.push('  daemons\' CPU: hakit\'s run processes / corosync + pacemaker-*, both nodes, sampled every 20 ms from /proc (10 ms ticks)')
-  out.push('  sources: pacemaker-execd\'s own ms stamps (pacemaker.log); hakit: its executor\'s "Result of" log line as it arrived (hblab polls every 10 ms: ±10 ms per step) minus the exec time it reports')
+  out.push('  sources: pacemaker-execd\'s own ms stamps (pacemaker.log); hakit: its executor\'s request and result lines as they arrived (hblab polls every 10 ms) and the exec time it logs: starts ~0–10 ms late, run times exact')
   return out
 }

@@ -51,13 +51,15 @@ describe('crm-lab timeline', () => {
     const t = runTimeline(dir, 'hakit', 'graceful-stop')!
     assert.deepEqual(t.steps.map((s) => s.key), GROUP_MOVE)
     assertConsistent(t)
-    // "Result of stop operation for http on n1: ok | rc=0 exec-time=74ms": its arrival is the end, minus 74 ms the start
+    // "Result of stop operation for http on n1: ok | rc=0 exec-time=74ms": it ran 74 ms, from the earlier of
+    // the request's arrival and the result's arrival minus 74 ms
     const log = readFileSync(join(dir, 'nodes', 'n1', 'ha-log.ts'), 'utf8').split('\n')
     const result = log.find((l) => /Result of stop operation for http on n1: ok \| rc=0 exec-time=/.test(l))!
+    const request = log.find((l) => /Requesting local execution of stop operation for http on n1/.test(l))!
     const execMs = Number(/exec-time=(\d+)ms/.exec(result)![1])
     const stop = t.steps[0]!
     assert.equal(stop.ran, execMs)
-    assert.equal(stop.offset, Number(result.split(' ')[0]) - execMs - faultAt(dir, 'sigterm'))
+    assert.equal(stop.offset, Math.min(Number(request.split(' ')[0]), Number(result.split(' ')[0]) - execMs) - faultAt(dir, 'sigterm'))
     // IPaddr2 stamps nothing; Probe and HttpVip do
     assert.deepEqual(t.steps.filter((s) => s.stampOffset === null).map((s) => s.key), ['stop vip n1', 'start vip n2'])
   })
@@ -123,6 +125,16 @@ describe('crm-lab timeline', () => {
       '#end',
     ].join('\n') + '\n')
     assert.equal(runTimeline(dir, 'hakit', 'graceful-stop')!.summary.daemonCpuMs, 40 + 30)
+  })
+
+  it('hakit: a result line that arrived late does not move its run; the request line\'s arrival bounds the start', () => {
+    const request = (t: number, rsc: string) => `${t} Dec  6 09:00:00 n2 crmd: [8]: info: Requesting local execution of start operation for ${rsc} on n2 | transition_key=1:1:0:x`
+    const dir = hakitDir('late', ['1000\tn1\tharness\tsigterm\tpid=8'], {
+      // beta's result came 25 ms after the request although it ran 10 ms (hblab's poll starved under load)
+      n2: [request(1100, 'beta'), result(1135, 'start', 'beta', 'n2', 10), request(1140, 'http'), result(1245, 'start', 'http', 'n2', 100)],
+    })
+    const t = runTimeline(dir, 'hakit', 'graceful-stop')!
+    assert.deepEqual(t.steps.map((s) => [s.key, s.offset, s.ran, s.gap]), [['start beta n2', 100, 10, 100], ['start http n2', 140, 100, 30]])
   })
 
   it('no timeline when the last member never started again, or the scenario has no such fault', () => {
