@@ -294,7 +294,7 @@ export function formatTimelines(scenario, byStack, totalRuns) {
     const ratios = stacks.filter((s) => s !== 'pacemaker').map((s) => `${s}/pacemaker ${(byStack[s].summary.fromFirstMs / pm.fromFirstMs).toFixed(2)}`)
     out.push(`  first run → last member started: ${ratios.join(', ')}; floor ${(pm.agentsMs / pm.fromFirstMs).toFixed(2)} (Pacemaker's agent time alone: a stack with nothing between runs and agents as fast as Pacemaker's)`)
   }
-  out.push('  at: the run\'s start; ran: its time in the agent; gap: since the previous run ended; stamp: the agent\'s own probe.log stamp (vip, IPaddr2, stamps nothing: its run comes from the executor\'s log only)')
+  out.push('  at: the run\'s start; ran: its time in the agent; gap: since the previous run ended; stamp: the agent\'s own probe.log stamp (vip, IPaddr2, stamps nothing: its run comes from the executor\'s log only); over several runs each figure is its own median, so the parts need not add up')
   if (stacks.some((s) => typeof byStack[s].summary.daemonCpuMs === 'number')) out.push('  daemons\' CPU: hakit\'s run processes / corosync + pacemaker-*, both nodes, sampled every 20 ms from /proc (10 ms ticks)')
   out.push('  sources: pacemaker-execd\'s own ms stamps (pacemaker.log); hakit: its executor\'s request and result lines as they arrived (hblab polls every 10 ms) and the exec time it logs: starts ~0–10 ms late, run times exact')
   return out
