@@ -75,10 +75,16 @@ function sample() {
   if (lines) appendFileSync(out, lines)
 }
 
+// never outlive the bench that started it (a bench killed mid-run leaves no sampler behind)
+const parent = process.ppid
+const watchParent = setInterval(() => {
+  if (process.ppid !== parent) process.exit(0)
+}, 1000)
 discover()
 const discovering = setInterval(discover, 500)
 const sampling = setInterval(sample, 20)
 process.on('SIGTERM', () => {
+  clearInterval(watchParent)
   clearInterval(discovering)
   clearInterval(sampling)
   sample()
