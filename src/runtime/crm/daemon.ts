@@ -27,7 +27,8 @@ import {HeartbeatCluster} from '../membership/cluster.js'
 import {HbMessage} from '../messaging/message.js'
 import {LocalExecutor} from '../executor/executor.js'
 import {ExecStatus, type Executor, type OpRequest, type OpResult, type RecurringHandle} from '../executor/types.js'
-import {cibVersion, formatVersion, normalizeCib, type CibOp} from './cib-ops.js'
+import {parseInterval} from '../../formats/cib/values.js'
+import {cibVersion, clusterOption, formatVersion, normalizeCib, type CibOp} from './cib-ops.js'
 import {eventForCibWatcher, type ReplicaChange} from './watched-cib.js'
 import {lrmResourceRef, resultEntries} from './history.js'
 import {CibStore} from './cib-store.js'
@@ -48,7 +49,7 @@ export interface CrmStartOptions extends CrmDaemonOptions {
   version?: string
   /** Overrides the CIB's dc-deadtime (tests). */
   dcDeadtimeMs?: number
-  /** How long a graceful stop waits for the DC to stop this node's resources (shutdown-escalation, 20 min). */
+  /** Overrides the CIB's shutdown-escalation: how long a graceful stop waits for the DC to stop this node's resources. */
   shutdownEscalationMs?: number
   /** The executor (default: a LocalExecutor for this node). */
   executor?: Executor
@@ -73,6 +74,9 @@ type ControllerWire =
   | {kind: 'shutdown-request'}
   | {kind: 'shutdown-ok'}
   | {kind: 'attrd'; message: AttrdMessage}
+
+/** Pacemaker's default shutdown-escalation. */
+const DEFAULT_SHUTDOWN_ESCALATION_MS = 20 * 60_000
 
 /** How long a join round may hold the DC's scheduling (Pacemaker's crmd-integration-timeout, 3 min). */
 const JOIN_HOLD_LIMIT_MS = 180_000
@@ -628,7 +632,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   const stop = (): void => {
     if (shutdownWanted || finished) return
     shutdownWanted = true
-    const escalation = options.shutdownEscalationMs ?? 20 * 60_000
+    // the cluster option as this node's replica has it when the stop begins (Pacemaker's controller reads it from the CIB too)
+    const escalation = options.shutdownEscalationMs ?? parseInterval(clusterOption(machine.cib, 'shutdown-escalation')) ?? DEFAULT_SHUTDOWN_ESCALATION_MS
     log('notice', `Initiating controller shutdown sequence | limit=${escalation}ms`)
     const dc = machine.dc
     if (machine.state === 'dc' && controllerActive) controllerFeed({type: 'shutdown-request', node: config.node})
