@@ -208,7 +208,7 @@ export class Controller {
   handle(event: ControllerEvent): ControllerAction[] {
     this.out = []
     this.now = event.now
-    if (event.type === 'became-dc') this.becomeDc(event.cib, event.members, event.quorate)
+    if (event.type === 'became-dc') this.becomeDc(event.cib, event.members, event.quorate, event.fenced ?? [])
     else if (event.type === 'lost-dc') this.loseDc()
     else if (this.isDc && this.view) {
       switch (event.type) {
@@ -279,7 +279,7 @@ export class Controller {
 
   // ------------------------------------------------------------- membership
 
-  private becomeDc(cib: M.Cib, members: string[], quorate: boolean): void {
+  private becomeDc(cib: M.Cib, members: string[], quorate: boolean, fenced: string[]): void {
     this.isDc = true
     this.integrating = false
     this.fsaState = 'S_IDLE'
@@ -299,6 +299,12 @@ export class Controller {
       if (ns.attributes.in_ccm === 'true' || ns.attributes.crmd === 'online') {
         changes.push({kind: 'node-state', node: uname, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'do_state_transition', join: 'down'}})
       }
+    }
+    // fenced while nobody recorded it: cleanly down, as after our own fencing (Pacemaker's execute_stonith_cleanup)
+    for (const target of fenced) {
+      if (this.members.has(target)) continue
+      this.log('notice', `Marking ${target}, target of a previous stonith action, as clean`)
+      changes.push(...fencedNodeState(target))
     }
     this.update(changes)
     this.replanNeeded = true
@@ -1036,10 +1042,7 @@ export class Controller {
         this.cancelTimer(op.timer)
         this.failRunAction(op.transitionId, op.actionId)
       }
-      this.update([
-        {kind: 'node-state', node: f.target, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'send_stonith_update', join: 'down', expected: 'down'}},
-        {kind: 'erase-node', node: f.target},
-      ])
+      this.update(fencedNodeState(f.target))
       this.confirmRunAction(f.transitionId, f.actionId)
       return
     }
@@ -1142,4 +1145,12 @@ export class Controller {
       this.out.push({type: 'shutdown-node', node})
     }
   }
+}
+
+/** A fenced node's status (send_stonith_update): cleanly down, its history and attributes erased. */
+function fencedNodeState(node: string): StatusChange[] {
+  return [
+    {kind: 'node-state', node, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'send_stonith_update', join: 'down', expected: 'down'}},
+    {kind: 'erase-node', node},
+  ]
 }

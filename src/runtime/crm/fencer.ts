@@ -175,3 +175,34 @@ export class FenceRun {
     this.device = 0
   }
 }
+
+/**
+ * Successful fencings this node learnt of while it was not DC (Pacemaker's stonith cleanup list,
+ * fed by the fencer's result broadcast). A DC that fenced itself, or that died before it recorded a
+ * fencing it ordered, never writes the result to the CIB: the next DC would see the node lost
+ * uncleanly and fence it again. The new DC takes this list and marks those nodes cleanly down.
+ * A target seen gone from the membership and then back is no longer a fenced node.
+ */
+export class FencedNodes {
+  /** target → whether it has been seen out of the membership since */
+  private readonly targets = new Map<string, boolean>()
+
+  record(target: string): void {
+    this.targets.set(target, false)
+  }
+
+  /** Called with the current members whenever they may have changed. */
+  membership(members: ReadonlySet<string>): void {
+    for (const [target, seenGone] of this.targets) {
+      if (!members.has(target)) this.targets.set(target, true)
+      else if (seenGone) this.targets.delete(target)
+    }
+  }
+
+  /** On becoming DC: the fenced nodes that are not members now; the list is emptied (the DC records them). */
+  takeover(members: ReadonlySet<string>): string[] {
+    const fenced = [...this.targets.keys()].filter((t) => !members.has(t)).sort()
+    this.targets.clear()
+    return fenced
+  }
+}
