@@ -228,7 +228,7 @@ export class Controller {
           break
         case 'op-result': this.opResult(event.node, event.result, event.now); break
         case 'timer-fired': this.timerFired(event.timer, event.now); break
-        case 'fence-result': this.fenceResult(event.id, event.ok, event.reason, event.executedBy); break
+        case 'fence-result': this.fenceResult(event.id, event.ok, event.reason, event.executedBy, event.target); break
         case 'cleanup': this.cleanup(event.rscId, event.node, event.refresh === true); break
       }
     }
@@ -1024,9 +1024,18 @@ export class Controller {
     return max
   }
 
-  private fenceResult(id: string, ok: boolean, reason: string | undefined, executedBy: string | undefined): void {
+  private fenceResult(id: string, ok: boolean, reason: string | undefined, executedBy: string | undefined, target?: string): void {
     const f = this.inflightFences.get(id)
-    if (!f) return
+    if (!f) {
+      // a fencing this DC did not ask for (a previous DC's, or one it stopped waiting for): a success is
+      // recorded all the same, as Pacemaker's DC does, so the node is not fenced again
+      if (ok && target && !this.members.has(target)) {
+        this.log('notice', `Peer ${target} was terminated by ${executedBy ?? 'another node'} (not our request): OK`)
+        this.update(fencedNodeState(target))
+        this.abort('External Fencing Operation')
+      }
+      return
+    }
     this.inflightFences.delete(id)
     if (f.timer) this.cancelTimer(f.timer)
     const by = executedBy ?? this.config.localNode

@@ -19,7 +19,8 @@ function runningCluster() {
   const xml = cibXml({
     nodes: ['n1', 'n2'], stonith: true,
     resources: fenceDevice('fencing', ['n1', 'n2']) + dummy('d1') + dummy('d2'),
-    constraints: '<rsc_location id="d1-n1" rsc="d1" node="n1" score="100"/><rsc_location id="d2-n2" rsc="d2" node="n2" score="100"/>',
+    // the fence device runs on n2 already: the new DC has nothing in flight but its fencing
+    constraints: '<rsc_location id="d1-n1" rsc="d1" node="n1" score="100"/><rsc_location id="d2-n2" rsc="d2" node="n2" score="100"/><rsc_location id="f-n2" rsc="fencing" node="n2" score="100"/>',
   })
   const sim = new SimCluster({cib: xml, dc: 'n1'})
   sim.start()
@@ -54,6 +55,21 @@ test('a new DC that knows n1 was fenced marks it clean and recovers d1 at once; 
   // Pacemaker reads the new DC's CIB the same way: n1 is down, nothing to fence
   const judged = crmSimulate(dc.snapshot().cib!)
   if (judged) assert.ok(!judged.summary.some((l) => /Fence/.test(l)) && !/UNCLEAN/.test(judged.output), `crm_simulate plans no fencing:\n${judged.output}`)
+})
+
+test('a success for a fencing the DC did not ask for (the previous DC\'s) is recorded: the node counts as fenced, its resources recover', () => {
+  const sim = runningCluster()
+  const dc = new Controller({localNode: 'n2', controllerUuid: 'c0ffee00-0000-0000-0000-000000000004'})
+  const first = takeOver(sim, undefined, dc)
+  const own = first.find((a) => a.type === 'fence')
+  assert.ok(own && own.type === 'fence' && own.target === 'n1')
+  // our own attempt fails (back-off); meanwhile the old DC's request, run elsewhere, succeeded
+  const failed = dc.handle({type: 'fence-result', now: sim.now + 11_000, id: own.id, target: 'n1', ok: false, reason: 'device busy', executedBy: 'n2'})
+  assert.deepEqual(starts(failed), [])
+  const late = dc.handle({type: 'fence-result', now: sim.now + 11_500, id: 'previous-dc:7:stonith-n1-reboot', target: 'n1', ok: true, executedBy: 'n2'})
+  assert.ok(late.some((a) => a.type === 'log' && /Peer n1 was terminated by n2 \(not our request\): OK/.test(a.message)))
+  assert.deepEqual(fences(late), [], 'not fenced again')
+  assert.deepEqual(starts(late), ['d1@n2'])
 })
 
 test('a fenced node that is a member again at takeover is left alone', () => {
