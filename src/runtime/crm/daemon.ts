@@ -227,6 +227,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
             attrdFeed({type: 'writer', isWriter: false})
           }
           if (shutdownWanted && a.dc && a.dc !== config.node && a.state === 'not-dc') sendController(a.dc, {kind: 'shutdown-request'})
+          if (a.dc && a.dc !== config.node && a.state === 'not-dc') fencedNodes.following(a.dc)
           break
         case 'cib-changed':
           // the live views first: the controller's planning can take a while on a large CIB
@@ -261,7 +262,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           if (!controllerActive && machine.state === 'dc') {
             log('notice', `State transition S_FINALIZE_JOIN -> S_POLICY_ENGINE | input=I_FINALIZED`)
             controllerActive = true
-            controllerFeed({type: 'became-dc', cib: structuredClone(machine.cib), members: [...machine.members], quorate: machine.quorum.state.have, fenced: fencedNodes.takeover(new Set(machine.members))})
+            controllerFeed({type: 'became-dc', cib: structuredClone(machine.cib), members: [...machine.members], quorate: machine.quorum.state.have, fenced: fencedNodes.takeover(new Set(machine.members), Date.now())})
             attrdFeed({type: 'writer', isWriter: true})
             if (shutdownWanted) controllerFeed({type: 'shutdown-request', node: config.node})
           }
@@ -423,7 +424,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     }
     if (!result.ok) return
     log('notice', `Peer ${result.target} was terminated by ${result.executedBy}${from === config.node ? '' : ` (reported by ${from})`}: OK${result.target === machine.dc ? ' (it was our DC)' : ''}`)
-    fencedNodes.record(result.target)
+    fencedNodes.record(result.target, Date.now(), machine.dc)
   }
 
   const onController = (from: string, payload: ControllerWire): void => {

@@ -10,7 +10,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {Controller} from '../../../src/runtime/crm/controller.js'
 import type {ControllerAction} from '../../../src/runtime/crm/controller-types.js'
-import {FencedNodes} from '../../../src/runtime/crm/fencer.js'
+import {FENCED_NODE_MEMORY_MS, FencedNodes} from '../../../src/runtime/crm/fencer.js'
 import {cibXml, dummy, fenceDevice} from './cibs.js'
 import {crmSimulate, SimCluster} from './sim.js'
 
@@ -77,19 +77,30 @@ test('a fenced node that is a member again at takeover is left alone', () => {
   assert.ok(!actions.some((a) => a.type === 'log' && /Marking n2/.test(a.message)))
 })
 
-test('FencedNodes: kept until the target is seen gone and back; a takeover hands over the non-members and empties the list', () => {
+test('FencedNodes: good until the target is back, another DC is followed, or 5 minutes have passed; a takeover hands over the non-members once', () => {
   const list = new FencedNodes()
-  list.record('n1')
+  const t0 = 1_800_000_000_000
+  list.record('n1', t0, 'n1')
   // the result can arrive before the messaging layer declares the target dead: still a member, still fenced
   list.membership(new Set(['n1', 'n2']))
-  assert.deepEqual(list.takeover(new Set(['n2'])), ['n1'])
-  assert.deepEqual(list.takeover(new Set(['n2'])), [], 'handed over once')
+  assert.deepEqual(list.takeover(new Set(['n2']), t0 + 5_000), ['n1'])
+  assert.deepEqual(list.takeover(new Set(['n2']), t0 + 6_000), [], 'handed over once')
 
-  list.record('n1')
+  list.record('n1', t0, 'n1')
   list.membership(new Set(['n2'])) // gone
   list.membership(new Set(['n1', 'n2'])) // back: rebooted and rejoined
-  assert.deepEqual(list.takeover(new Set(['n2'])), [], 'a rejoined node is not a fenced one any more')
+  assert.deepEqual(list.takeover(new Set(['n2']), t0 + 5_000), [], 'a rejoined node is not a fenced one any more')
 
-  list.record('n3')
-  assert.deepEqual(list.takeover(new Set(['n2', 'n3'])), [], 'a member at takeover is not marked')
+  list.record('n3', t0, 'n1')
+  assert.deepEqual(list.takeover(new Set(['n2', 'n3']), t0 + 5_000), [], 'a member at takeover is not marked')
+
+  list.record('n1', t0, 'n1')
+  list.following('n3')
+  assert.deepEqual(list.takeover(new Set(['n2']), t0 + 5_000), [], 'another DC took over: it heard the same result')
+  list.record('n1', t0, 'n3')
+  list.following('n3')
+  assert.deepEqual(list.takeover(new Set(['n2']), t0 + 5_000), ['n1'], 'still the DC it was heard under')
+
+  list.record('n1', t0, undefined)
+  assert.deepEqual(list.takeover(new Set(['n2']), t0 + FENCED_NODE_MEMORY_MS + 1), [], 'too old to be the fencing the last DC missed')
 })
