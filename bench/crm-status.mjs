@@ -108,8 +108,10 @@ async function oneShot() {
 
 /** A live view in a 120x50 pseudo-terminal (`script`); frames are counted in the terminal's log. */
 class LiveView {
+  static count = 0
   constructor(name, cliRoot, args, env) {
-    this.log = join(work, `typescript-${name}`)
+    // a terminal log of its own (--resources 20 draws the 20-resource file view twice: a shared log counted old frames)
+    this.log = join(work, `typescript-${name}-${++LiveView.count}`)
     this.child = track(spawn('script', ['-qfc', `${process.execPath} ${join(cliRoot, 'bin', 'run.js')} crm status ${args}`, this.log], {
       env: {...process.env, NO_COLOR: '1', COLUMNS: '120', LINES: '50', ...env}, stdio: ['pipe', 'ignore', 'ignore'],
     }))
