@@ -40,7 +40,8 @@ exit $rc
 `
 
 test('the DC fences itself: fenced once, and the next DC recovers its resources without fencing it again', {skip, timeout: 300_000}, async () => {
-  const lab = new CrmLab({cib: '', env: {}})
+  // deadtime 3 s: the fence agent's result is in long before the survivor could declare the killed DC dead
+  const lab = new CrmLab({cib: '', env: {}, deadtime: '3'})
   const agents = join(lab.root, 'fence-agents')
   mkdirSync(agents, {recursive: true})
   writeFileSync(join(agents, 'fence_hakit_power'), POWER_AGENT)
