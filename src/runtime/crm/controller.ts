@@ -206,7 +206,7 @@ export class Controller {
   handle(event: ControllerEvent): ControllerAction[] {
     this.out = []
     this.now = event.now
-    if (event.type === 'became-dc') this.becomeDc(event.cib, event.members, event.quorate)
+    if (event.type === 'became-dc') this.becomeDc(event.cib, event.members, event.quorate, event.fenced ?? [])
     else if (event.type === 'lost-dc') this.loseDc()
     else if (this.isDc && this.view) {
       switch (event.type) {
@@ -226,7 +226,7 @@ export class Controller {
           break
         case 'op-result': this.opResult(event.node, event.result, event.now); break
         case 'timer-fired': this.timerFired(event.timer, event.now); break
-        case 'fence-result': this.fenceResult(event.id, event.ok, event.reason, event.executedBy); break
+        case 'fence-result': this.fenceResult(event.id, event.ok, event.reason, event.executedBy, event.target); break
         case 'cleanup': this.cleanup(event.rscId, event.node, event.refresh === true); break
       }
     }
@@ -277,7 +277,7 @@ export class Controller {
 
   // ------------------------------------------------------------- membership
 
-  private becomeDc(cib: M.Cib, members: string[], quorate: boolean): void {
+  private becomeDc(cib: M.Cib, members: string[], quorate: boolean, fenced: string[]): void {
     this.isDc = true
     this.integrating = false
     this.fsaState = 'S_IDLE'
@@ -297,6 +297,12 @@ export class Controller {
       if (ns.attributes.in_ccm === 'true' || ns.attributes.crmd === 'online') {
         changes.push({kind: 'node-state', node: uname, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'do_state_transition', join: 'down'}})
       }
+    }
+    // fenced while nobody recorded it: cleanly down, as after our own fencing (Pacemaker's execute_stonith_cleanup)
+    for (const target of fenced) {
+      if (this.members.has(target)) continue
+      this.log('notice', `Marking ${target}, target of a previous stonith action, as clean`)
+      changes.push(...fencedNodeState(target))
     }
     this.update(changes)
     this.replanNeeded = true
@@ -1022,9 +1028,18 @@ export class Controller {
     return max
   }
 
-  private fenceResult(id: string, ok: boolean, reason: string | undefined, executedBy: string | undefined): void {
+  private fenceResult(id: string, ok: boolean, reason: string | undefined, executedBy: string | undefined, target?: string): void {
     const f = this.inflightFences.get(id)
-    if (!f) return
+    if (!f) {
+      // a fencing this DC did not ask for (a previous DC's, or one it stopped waiting for): a success is
+      // recorded all the same, as Pacemaker's DC does, so the node is not fenced again
+      if (ok && target && !this.members.has(target)) {
+        this.log('notice', `Peer ${target} was terminated by ${executedBy ?? 'another node'} (not our request): OK`)
+        this.update(fencedNodeState(target))
+        this.abort('External Fencing Operation')
+      }
+      return
+    }
     this.inflightFences.delete(id)
     if (f.timer) this.cancelTimer(f.timer)
     const by = executedBy ?? this.config.localNode
@@ -1040,10 +1055,7 @@ export class Controller {
         this.cancelTimer(op.timer)
         this.failRunAction(op.transitionId, op.actionId)
       }
-      this.update([
-        {kind: 'node-state', node: f.target, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'send_stonith_update', join: 'down', expected: 'down'}},
-        {kind: 'erase-node', node: f.target},
-      ])
+      this.update(fencedNodeState(f.target))
       this.confirmRunAction(f.transitionId, f.actionId)
       return
     }
@@ -1146,4 +1158,12 @@ export class Controller {
       this.out.push({type: 'shutdown-node', node})
     }
   }
+}
+
+/** A fenced node's status (send_stonith_update): cleanly down, its history and attributes erased. */
+function fencedNodeState(node: string): StatusChange[] {
+  return [
+    {kind: 'node-state', node, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'send_stonith_update', join: 'down', expected: 'down'}},
+    {kind: 'erase-node', node},
+  ]
 }

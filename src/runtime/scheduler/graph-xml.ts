@@ -17,7 +17,9 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
   const head = (a: Action) => {
     const element = a.pseudo ? 'pseudo_event' : a.rsc && !['clear_failcount', 'lrm_delete'].includes(a.task) ? 'rsc_op' : 'crm_event'
     const on = a.pseudo && !a.node ? {} : {on_node: a.node?.uname, on_node_uuid: a.node?.id}
-    return {element, open: `<${element}${attrs({id: String(a.id), operation: a.task, operation_key: a.uuid, ...on})}`}
+    // lrm_delete is a CIB-only clean-up of the history (an expired shutdown lock): the DC does it, whatever the node's state
+    const mode = a.task === 'lrm_delete' ? {mode: 'cib'} : {}
+    return {element, open: `<${element}${attrs({...mode, id: String(a.id), operation: a.task, operation_key: a.uuid, ...on})}`}
   }
   const lines = [`<transition_graph${attrs({
     'cluster-delay': option('cluster-delay', '60s'), 'stonith-timeout': option('stonith-timeout', '60s'),
