@@ -10,7 +10,7 @@ import {releaseCapacity} from './utilization.js'
 import {customAction, pseudoAction} from './actions.js'
 import {orderResourceActions} from './constraints.js'
 import {
-  addColocatedNodeScores, addThisWith, colocationHasInfluence, addWithThis, applyLocation, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
+  addColocatedNodeScores, addThisWith, colocationHasInfluence, addWithThis, applyLocation, assignResource, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
 } from './placement.js'
 import {newestFirst, orderActions, updateActionForOrderings, updateOrderedActions} from './ordering.js'
 import {addScores, INFINITY} from './scores.js'
@@ -428,7 +428,8 @@ function setInstanceRoles(ws: WorkingSet, clone: Rsc): void {
 
 // ------------------------------------------------------------ colocation --
 
-function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: SNode; weight: number}>, merge: boolean): void {
+/** node_list_exclude: nodes not in the list get -INFINITY (merging the list's weights if asked), listed nodes missing get -INFINITY too */
+export function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: SNode; weight: number}>, merge: boolean): void {
   for (const [node, w] of allowed) {
     const other = list.find((x) => x.node === node)
     if (!other) allowed.set(node, -INFINITY)
@@ -493,9 +494,8 @@ function cloneApplyColocScore(ws: WorkingSet, dependent: Rsc, primary: Rsc, c: C
   if (interleave) {
     const pi = findCompatibleChild(dependent, primary, Role.Unknown, false)
     if (pi) dependent.fns.applyColocScore(dependent, pi, c, true)
-    else if (c.score >= INFINITY) {
-      dependent.allowed.forEach((_w, n) => dependent.allowed.set(n, -INFINITY))
-    }
+    // no instance to pair with: the dependent is stopped ("Cannot pair")
+    else if (c.score >= INFINITY) assignResource(ws, dependent, null, true)
     return
   }
   if (c.score >= INFINITY) {

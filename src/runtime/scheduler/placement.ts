@@ -266,6 +266,12 @@ export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | nul
   return true
 }
 
+/** pcmk__assign_resource: assigns a resource (each primitive under it) to a node, or to none (stopped). */
+export function assignResource(ws: WorkingSet, rsc: Rsc, node: SNode | null, force: boolean): void {
+  if (rsc.children.length === 0) finalizeAssignment(ws, rsc, node, force)
+  else for (const child of rsc.children) assignResource(ws, child, node, force)
+}
+
 function unassign(rsc: Rsc): void {
   if (rsc.allocatedTo) {
     rsc.allocatedTo.numResources--
