@@ -344,8 +344,8 @@ export function bundleAllowedNodes(ws: WorkingSet): void {
 }
 
 /**
- * Whether a resource's allowed nodes hold a bundle's guest node once the resources are unpacked,
- * and with which score (undefined: not at all). Pacemaker creates the node while it unpacks its
+ * A node's score in a resource's allowed nodes once the resources are unpacked (undefined: not
+ * there at all): the node's own weight, except where bundles are concerned. Pacemaker creates the node while it unpacks its
  * bundle (create_remote_resource: weight -INFINITY, never discovered), and the symmetric default
  * (pe__unpack_resource, resource_node_score) skips never-discovered nodes and exclusive
  * resources; so what holds the node depends on what was unpacked before it existed:
@@ -358,9 +358,13 @@ export function bundleAllowedNodes(ws: WorkingSet): void {
  * Guest connections in an asymmetric cluster take every node existing at their unpack
  * ("remote_connection_default", which does not skip never-discovered nodes).
  */
-export function bundleNodeDefault(ws: WorkingSet, rsc: Rsc, node: SNode, late: boolean): number | undefined {
+export function defaultNodeScore(ws: WorkingSet, rsc: Rsc, node: SNode, late: boolean): number | undefined {
   const owner = node.bundleOwner
-  if (!owner?.bundle) return -INFINITY
+  if (!owner?.bundle) {
+    // a bundle's connection bans the remote and guest nodes it holds when created (create_remote_resource)
+    const bundleConnection = rsc.parent?.bundle?.replicas.some((r) => r.remote === rsc) === true
+    return bundleConnection && node.remote ? -INFINITY : node.weight ?? 0
+  }
   const symmetric = ws.options.symmetric
   if (late) return symmetric ? undefined : -INFINITY
   const configured = node.bundleNodeConfigured === true

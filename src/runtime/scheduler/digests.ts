@@ -88,8 +88,12 @@ function secureDigestMatches(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpe
   return operationDigest(secure) === recorded
 }
 
-/** rsc_action_digest_cmp */
-function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): DigestResult {
+/**
+ * rsc_action_digest_cmp; with `sanitized`, a difference in sensitive parameters only counts as a
+ * match (only_sanitized_changed, which pcmk__check_action_config applies and
+ * should_clear_for_param_change does not).
+ */
+function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation, sanitized = true): DigestResult {
   if (ws.rescheduleAfterFailureTimeout?.has(op)) return 'restart'
   const a = op.attributes
   const task = a.operation ?? op.operation
@@ -106,7 +110,7 @@ function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperatio
   if (recordedRestart !== undefined && operationDigest(restart) !== recordedRestart) result = 'restart'
   else if (recorded === undefined) result = 'unknown'
   else if (recorded !== operationDigest(all)) result = hasExtra ? 'restart' : 'all'
-  if (result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
+  if (sanitized && result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
   return result
 }
 
@@ -302,6 +306,6 @@ export function handleRscConfigChanges(ws: WorkingSet, nodeAvailable: (n: SNode)
 export function lastFailureParamsChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
   const task = op.attributes.operation ?? op.operation
   if (task !== 'start' && task !== 'monitor') return false
-  const result = compareDigests(ws, rsc, node, op)
+  const result = compareDigests(ws, rsc, node, op, false)
   return result === 'restart' || result === 'all'
 }

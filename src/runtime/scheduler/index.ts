@@ -4,7 +4,7 @@
  * follows Pacemaker 2.1.5's pcmk__schedule_actions().
  */
 import type * as M from '../../formats/cib/model.js'
-import {bundleAllowedNodes, bundleNodeDefault, bundleNodesAfter, buildBundles, makeBundleMethods} from './bundle.js'
+import {bundleAllowedNodes, bundleNodesAfter, buildBundles, defaultNodeScore, makeBundleMethods} from './bundle.js'
 import {makeCloneMethods} from './clone.js'
 import {unpackConstraints} from './constraints.js'
 import {scheduleFencing} from './fencing.js'
@@ -85,7 +85,7 @@ function initAllowed(ws: WorkingSet, rsc: Rsc, late = false): void {
   const guestConnection = rsc.prim?.class === 'ocf' && rsc.prim.provider === 'pacemaker' && rsc.prim.type === 'remote' && rsc.meta.has('container')
   if (ws.options.symmetric || guestConnection) {
     for (const n of ws.nodes) {
-      const score = n.bundleReplica ? bundleNodeDefault(ws, rsc, n, late) : n.weight ?? 0
+      const score = defaultNodeScore(ws, rsc, n, late)
       if (score !== undefined) rsc.allowed.set(n, score)
     }
   }

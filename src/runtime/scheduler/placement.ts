@@ -239,7 +239,12 @@ export function addColocatedNodeScores(rsc: Rsc, nodes: Map<SNode, number> | nul
 
 // ------------------------------------------------------------ primitives --
 
-export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | null, force: boolean): boolean {
+/**
+ * pcmk__finalize_assignment. The chosen node's weight is kept as Pacemaker's copy of the chosen
+ * node has it: the resource's score there when chosen from its allowed nodes, `chosenWeight`
+ * when the node comes from elsewhere (an unmanaged resource's current node).
+ */
+export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | null, force: boolean, chosenWeight?: number): boolean {
   if (!force && chosen) {
     const w = rsc.allowed.get(chosen) ?? 0
     // the graph may assume that a guest node's connection will come up
@@ -260,7 +265,7 @@ export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | nul
     return false
   }
   rsc.allocatedTo = chosen
-  rsc.allocatedWeight = rsc.allowed.get(chosen) ?? 0
+  rsc.allocatedWeight = chosenWeight ?? rsc.allowed.get(chosen) ?? 0
   chosen.numResources++
   consumeCapacity(chosen, rsc)
   return true
@@ -351,7 +356,9 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
   if (ws.options.stonithEnabled && !ws.options.haveStonithResource) rsc.managed = false
   if (!rsc.managed) {
     rsc.nextRole = rsc.role
-    finalizeAssignment(ws, rsc, currentNode(rsc), true)
+    // pe__current_node: the node itself, whose weight is its own (-INFINITY once offline or shutting down, unpack_status)
+    const current = currentNode(rsc)
+    finalizeAssignment(ws, rsc, current, true, current && (!current.online || current.shutdown) ? -INFINITY : current?.weight ?? 0)
   } else if (ws.options.stopAll) {
     finalizeAssignment(ws, rsc, null, true)
   } else if (rsc.provisional && assignBestNode(ws, rsc, prefer)) {
