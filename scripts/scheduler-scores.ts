@@ -9,6 +9,9 @@
  * --live           compares with crm_simulate itself rather than the fixture
  * --write-known-failures  rewrites test/runtime/scheduler/scores-known-failures.json (first differing line)
  * --list FEATURE   lists the failing cases using FEATURE ('basic': using none)
+ * --mutations N [--seed S] [--all-cases] [--allowed-only] [--keep DIR]  instead: N mutated suite cases (bundle cases unless
+ *                  --all-cases; mutate.ts's MUTATIONS and ALLOWED_NODE_MUTATIONS, or only the latter) against crm_simulate;
+ *                  --keep writes the CIBs that differ into DIR
  * Prints the match count and the failing cases per feature (classifyCib of ../shared/tools/scheduler).
  */
 import {execFileSync} from 'node:child_process'
@@ -16,7 +19,9 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {sharedDir as shared} from '../test/helpers/cli.js'
 import {firstDifference, fullSuiteCases, fullSuiteDir as suite} from '../test/runtime/scheduler/full-suite-cases.js'
-import {crmSimulateScoreLines, hakitScoreLines, inputHash, readScoresFixture, writeScoresFixture, type ScoresFixture} from '../test/runtime/scheduler/scores-oracle.js'
+import {crmSimulateScoreLines, hakitScoreLines, inputHash, readScoresFixture, runScoreMutations, writeScoresFixture, type ScoresFixture} from '../test/runtime/scheduler/scores-oracle.js'
+import {ALLOWED_NODE_MUTATIONS, MUTATIONS} from '../test/runtime/scheduler/mutate.js'
+import {BUNDLE_CASE} from '../test/runtime/scheduler/mutation-run.js'
 
 const root = new URL('..', import.meta.url).pathname
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,6 +31,21 @@ process.stdout.on('error', () => process.exit(0)) // piped into head
 const args = process.argv.slice(2)
 const listFeature = args.includes('--list') ? args[args.indexOf('--list') + 1] : undefined
 const cases = fullSuiteCases()
+
+if (args.includes('--mutations')) {
+  const count = Number(args[args.indexOf('--mutations') + 1])
+  const seed = args.includes('--seed') ? Number(args[args.indexOf('--seed') + 1]) : 1
+  const mutations = args.includes('--allowed-only') ? ALLOWED_NODE_MUTATIONS : [...MUTATIONS, ...ALLOWED_NODE_MUTATIONS]
+  const names = cases.map((c) => c.name).filter((name) => args.includes('--all-cases') || BUNDLE_CASE.test(name))
+  const r = runScoreMutations(suite, seed, count, names, mutations)
+  console.log(`mutated cases, seed ${seed}: score lines identical on ${r.ok}/${r.total} (${Object.entries(r.byMutation).map(([m, n]) => `${m} ${n}`).join(', ')})`)
+  const keep = args.includes('--keep') ? args[args.indexOf('--keep') + 1] : undefined
+  r.mismatches.forEach((m, i) => {
+    console.log(`${m.case} [${m.mutation}] ${m.detail}`)
+    if (keep) writeFileSync(join(keep, `${i}-${m.case}`), m.cib)
+  })
+  process.exit(0)
+}
 
 if (args.includes('--write-fixture')) {
   const version = execFileSync('crm_simulate', ['--version'], {encoding: 'utf8'}).split('\n')[0].trim()

@@ -118,15 +118,11 @@ export function cmpInstance(a: Rsc, b: Rsc): number {
   return instanceNumber(a) - instanceNumber(b)
 }
 
-/** The weight Pacemaker gives a node itself: -INFINITY once it is known to be down or leaving. */
-function nodeBaseWeight(n: SNode): number {
-  return !n.unseen && (!n.online || n.shutdown) ? -INFINITY : 0
-}
-
 /** Prefer the instance whose current node scores higher with the clone's colocations applied. */
 function cmpByColocation(a: Rsc, na: SNode, b: Rsc, nb: SNode): number {
   const score = (inst: Rsc, node: SNode) => {
-    let table: Map<SNode, number> | null = new Map([[node, nodeBaseWeight(node)]])
+    // new_node_table: the current node with its own weight
+    let table: Map<SNode, number> | null = new Map([[node, node.weight ?? 0]])
     const parent = inst.parent!
     for (const c of parent.thisWith) table = addColocatedNodeScores(c.primary, table, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: false, nonNegative: false}) ?? table
     for (const c of parent.withThis) table = addColocatedNodeScores(c.dependent, table, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: false, nonNegative: true}) ?? table

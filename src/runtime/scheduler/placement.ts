@@ -356,9 +356,9 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
   if (ws.options.stonithEnabled && !ws.options.haveStonithResource) rsc.managed = false
   if (!rsc.managed) {
     rsc.nextRole = rsc.role
-    // pe__current_node: the node itself, whose weight is its own (-INFINITY once offline or shutting down, unpack_status)
+    // pe__current_node: the node itself, with its own weight
     const current = currentNode(rsc)
-    finalizeAssignment(ws, rsc, current, true, current && (!current.online || current.shutdown) ? -INFINITY : current?.weight ?? 0)
+    finalizeAssignment(ws, rsc, current, true, current?.weight ?? 0)
   } else if (ws.options.stopAll) {
     finalizeAssignment(ws, rsc, null, true)
   } else if (rsc.provisional && assignBestNode(ws, rsc, prefer)) {
@@ -413,11 +413,11 @@ export function groupAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNo
   const last = rsc.children[rsc.children.length - 1]
   for (const c of rsc.withThis) addWithThis(last, c)
   rsc.withThis = []
+  // the group's node is the first node any member is assigned to (a member placed nowhere is skipped)
   let firstNode: SNode | null = null
-  let firstDone = false
   for (const member of rsc.children) {
     const node = member.fns.assign(member, prefer)
-    if (!firstDone) { firstNode = node; firstDone = true }
+    firstNode ??= node
   }
   rsc.nextRole = first.nextRole
   rsc.allocating = false

@@ -23,7 +23,10 @@ export function roleFromText(text: string | undefined): Role {
 export interface SNode {
   id: string
   uname: string
-  /** the node's own score (the deprecated `score` attribute of <node>): where every resource's score on it starts */
+  /**
+   * the node's own score (the deprecated `score` attribute of <node>): where every resource's score
+   * on it starts; -INFINITY once its status says it is offline or shutting down (as node->weight)
+   */
   weight?: number
   /** Node attributes for rules: instance attributes, transient attributes, #uname, #id, #kind, #is_dc. */
   attrs: Map<string, string>

@@ -153,6 +153,8 @@ function unpackNodeState(ws: WorkingSet, ns: M.NodeState): void {
   node.unseen = false
   const online = nodeOnline(ws, ns, node)
   node.online = online
+  // an offline or shutting-down node is out of contention: copies of it made from now on start at -INFINITY (determine_online_status)
+  if (!online || node.shutdown) node.weight = -INFINITY
   if (!ws.options.haveQuorum && node.online && ws.options.noQuorumPolicy === 'suicide') {
     fenceNode(ws, node, 'cluster does not have quorum', false)
   }
@@ -575,14 +577,18 @@ function migrationHooks(ws: WorkingSet): MigrationHooks {
   return {addRunning: (rsc, node) => addRunning(ws, rsc, node)}
 }
 
+/** native_add_running: a resource (and, through it, its parents) is active on a node. */
 function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
-  if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node)
-  if (!node.running.includes(rsc)) node.running.push(rsc)
+  if (rsc.runningOn.includes(node)) return
+  rsc.runningOn.push(node)
+  if (rsc.variant === 'primitive' && !node.running.includes(rsc)) node.running.push(rsc)
   if (rsc.variant === 'primitive' && node.maintenance) rsc.managed = false
-  // Unmanaged resources stay where they are, and make their parents active there only on an online node
+  // Unmanaged resources stay where they are, and make their parents active there only on an online
+  // node — appended without checking, as Pacemaker does: a parent can list a node twice, which
+  // makes it count as more multiply active when clone instances are ordered (pcmk__cmp_instance)
   if (!rsc.managed) {
     resourceLocation(ws, rsc, node, INFINITY)
-    if (node.online) for (let p = rsc.parent; p; p = p.parent) if (!p.runningOn.includes(node)) p.runningOn.push(node)
+    if (node.online) for (let p = rsc.parent; p; p = p.parent) p.runningOn.push(node)
     return
   }
   if (rsc.variant === 'primitive' && isMultiplyActive(rsc)) {
@@ -596,7 +602,7 @@ function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
     }
   }
   // Parents (groups, clones) are active where their children are.
-  for (let p = rsc.parent; p; p = p.parent) if (!p.runningOn.includes(node)) p.runningOn.push(node)
+  if (rsc.parent) addRunning(ws, rsc.parent, node)
 }
 
 /** is_multiply_active: active on more than one node (clean nodes only, unless it needs fencing) */

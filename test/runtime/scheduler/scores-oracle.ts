@@ -12,13 +12,16 @@
  */
 import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {fixturesDir} from '../../helpers/cli.js'
-import {parseCibXml} from '../../../src/formats/cib/xml.js'
+import {parseCibXml, parseXmlTree, printXmlTree} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
+import {prng} from '../../helpers/prng.js'
+import {type Mutation} from './mutate.js'
+import {firstDifference} from './full-suite-cases.js'
 
 export const isScoreLine = (l: string): boolean => / (allocation|promotion) score on /.test(l)
 
@@ -80,4 +83,49 @@ export function writeScoresFixture(fixture: ScoresFixture, file = scoresFixtureF
   const tmp = `${file}.${process.pid}.tmp`
   writeFileSync(tmp, gzipSync(`${out.join('\n')}\n`, {level: 9}))
   renameSync(tmp, file)
+}
+
+export interface ScoreMutationResult {
+  total: number
+  ok: number
+  mismatches: Array<{case: string; mutation: string; detail: string; cib: string}>
+  /** cases run per mutation */
+  byMutation: Record<string, number>
+}
+
+/**
+ * Mutated suite cases (one random mutation each, seeded) through crm_simulate -s -S and hakit:
+ * the score lines must be equal. Inputs crm_simulate prints no score for are skipped.
+ */
+export function runScoreMutations(suite: string, seed: number, count: number, cases: string[], mutations: Mutation[]): ScoreMutationResult {
+  const rnd = prng(seed)
+  const names = cases.map((c) => `${c}.xml`)
+  const dir = mkdtempSync(join(tmpdir(), `hakit-scores-mut-${process.pid}-`))
+  const result: ScoreMutationResult = {total: 0, ok: 0, mismatches: [], byMutation: {}}
+  try {
+    for (let tries = 0; result.total < count && tries < count * 5; tries++) {
+      const file = names[Math.floor(rnd() * names.length)]
+      const tree = parseXmlTree(readFileSync(join(suite, file), 'utf8'), file)
+      const mutation = mutations[Math.floor(rnd() * mutations.length)]
+      if (!mutation.apply(tree, rnd)) continue
+      const text = printXmlTree(tree)
+      const path = join(dir, `${tries}-${file}`)
+      writeFileSync(path, text)
+      const expected = crmSimulateScoreLines(path)
+      if (expected.length === 0) continue
+      result.total++
+      result.byMutation[mutation.name] = (result.byMutation[mutation.name] ?? 0) + 1
+      let detail: string
+      try {
+        detail = firstDifference(expected, hakitScoreLines(text, path))
+      } catch (error) {
+        detail = `threw ${(error as Error).message}`
+      }
+      if (detail === '') result.ok++
+      else result.mismatches.push({case: file, mutation: mutation.name, detail, cib: text})
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+  return result
 }
