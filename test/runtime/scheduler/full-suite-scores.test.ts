@@ -13,13 +13,21 @@
  * Cases that differ are listed in scores-known-failures.json with the first differing line; a
  * new difference fails the test, and so does a listed case that now matches (the list only
  * shrinks). `scripts/scheduler-scores.ts --write-known-failures` rewrites it.
+ *
+ * A second test mutates suite cases with bundles at random (seeded; what decides which nodes a
+ * resource's scores list: the symmetric default, unpack order, guest nodes <nodes> configures,
+ * exclusive discovery, and mutate.ts's other mutations) and compares with the installed
+ * crm_simulate itself; `scripts/scheduler-scores.ts --mutations N --seed S` runs more.
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {haveCommand} from '../../helpers/cli.js'
 import {firstDifference, fullSuiteCases, fullSuiteDir as suite} from './full-suite-cases.js'
-import {hakitScoreLines, inputHash, readScoresFixture, scoresFixtureFile} from './scores-oracle.js'
+import {ALLOWED_NODE_MUTATIONS, MUTATIONS} from './mutate.js'
+import {BUNDLE_CASE} from './mutation-run.js'
+import {hakitScoreLines, inputHash, readScoresFixture, runScoreMutations, scoresFixtureFile} from './scores-oracle.js'
 
 const known: Record<string, string> = JSON.parse(readFileSync(new URL('scores-known-failures.json', import.meta.url), 'utf8'))
 
@@ -61,4 +69,21 @@ test('full scheduler suite: --show-scores lines as the installed crm_simulate -s
   assert.ok(lines > 50_000, `the fixture holds only ${lines} score lines`)
   assert.deepEqual(unexpected, [], 'cases whose score lines differ and are not in scores-known-failures.json')
   assert.deepEqual(nowPassing, [], 'cases whose score lines now match: remove them from scores-known-failures.json')
+})
+
+test('mutated suite cases with bundles: --show-scores lines as the installed crm_simulate prints them (seed 1)', (t) => {
+  if (!existsSync(suite)) {
+    t.skip('scheduler-full corpus not present')
+    return
+  }
+  if (!haveCommand('crm_simulate')) {
+    t.skip('crm_simulate not installed')
+    return
+  }
+  const names = fullSuiteCases().map((c) => c.name).filter((name) => BUNDLE_CASE.test(name))
+  const r = runScoreMutations(suite, 1, 40, names, [...MUTATIONS, ...ALLOWED_NODE_MUTATIONS])
+  t.diagnostic(`score lines identical on ${r.ok}/${r.total} mutated cases`)
+  assert.ok(r.total >= 30, `only ${r.total} mutated cases ran`)
+  assert.ok(Object.keys(r.byMutation).some((m) => ALLOWED_NODE_MUTATIONS.some((a) => a.name === m)), 'no allowed-node mutation ran')
+  assert.deepEqual(r.mismatches.map((m) => `${m.case} [${m.mutation}] ${m.detail}`), [])
 })
