@@ -11,16 +11,20 @@ function anyManaged(r: Rsc): boolean {
 
 function orderStopVsFencing(rsc: Rsc, stonith: Action): void {
   const target = stonith.node!
-  const implicit = rsc.needs === 'fencing'
+  // a guest node's "fencing" is its container's stop: what it implies always comes after it
+  const implicit = rsc.needs === 'fencing' || (target.remote === true && target.remoteRsc?.container !== undefined)
+  // uber_parent: the top-most parent below a bundle
   let top = rsc
   while (top.parent && top.parent.variant !== 'bundle') top = top.parent
+  // inside a bundle, the stop itself is ordered through its parent's stop (ordering it directly makes a loop)
+  const bundled = top.parent !== undefined
   const stops = rsc.actions.filter((a) => a.task === 'stop' && a.node === target && a.intervalMs === 0)
   const parentStop = top.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
   for (const a of stops) {
     a.pseudo = true
     a.runnable = true
     if (implicit) {
-      orderActions(stonith, a, O.preserve)
+      if (!bundled) orderActions(stonith, a, O.preserve)
       if (parentStop) orderActions(stonith, parentStop, O.preserve)
     }
   }
@@ -28,7 +32,8 @@ function orderStopVsFencing(rsc: Rsc, stonith: Action): void {
     if (!a.node!.online || a.node!.unclean || rsc.failed) {
       a.pseudo = true
       a.runnable = true
-      if (implicit) orderActions(stonith, a, O.preserve | O.optional)
+      // a bundled demote is ordered through its parent's implied stop
+      if (implicit && !bundled) orderActions(stonith, a, O.preserve | O.optional)
     }
   }
 }
