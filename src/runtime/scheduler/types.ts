@@ -411,5 +411,7 @@ export interface WorkingSet {
   /** templates and tags constraints may name, with the resources they stand for */
   references?: Map<string, string[]>
   /** configuration checks that wait until resources are assigned (bundle connections addressed by their host's name) */
-  deferredParamChecks?: Array<{rsc: Rsc; node: SNode; op: M.LrmOperation}>
+  deferredParamChecks?: Array<{rsc: Rsc; node: SNode; op: M.LrmOperation; lastFailure?: boolean}>
+  /** containers of failed bundled resources, stopped where they run once all history is read (stop_needed) */
+  stopNeeded?: Rsc[]
 }

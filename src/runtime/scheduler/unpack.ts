@@ -7,9 +7,10 @@ import type * as M from '../../formats/cib/model.js'
 import {canFence, clearFailcount, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
 import {orderActions} from './ordering.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
-import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
+import {addCloneInstance, allPrimitives, isBundled, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
-import {lastFailureParamsChanged} from './digests.js'
+import {shouldClearForParamChange} from './digests.js'
+import {currentNode} from './placement.js'
 import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
@@ -420,7 +421,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   const isProbe = task === 'monitor' && e.intervalMs === 0
   const expired = status !== 7 && isExpired(ws, rsc, node, e)
   // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
-  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
+  if (!expired && e.op.id.endsWith('_last_failure_0') && shouldClearForParamChange(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
   // remap_operation
   if (task === 'monitor' && (rc === 190 || rc === 191)) {
     if (!node.shutdown || node.online) recordFailedOp(ws, e.op, node, rsc)
@@ -664,7 +665,9 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
     case 'restart_container':
       rsc.failed = true
       rsc.stopFlag = true
-      if (rsc.container) stopAction(ws, rsc.container, node, false)
+      // a bundle's connection may run elsewhere than its container: stop the container where it runs, once that is known
+      if (rsc.container && isBundled(rsc)) (ws.stopNeeded ??= []).unshift(rsc.container)
+      else if (rsc.container) stopAction(ws, rsc.container, node, false)
       else if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) stopAction(ws, rsc, node, false)
       break
     case 'reset_remote': {
@@ -927,6 +930,11 @@ export function unpackStatus(ws: WorkingSet): void {
   }
   while (pass(false)) { /* another pass: remote histories may depend on this one */ }
   pass(ws.options.stonithEnabled)
+  for (const container of ws.stopNeeded ?? []) {
+    const node = currentNode(container)
+    if (node) stopAction(ws, container, node, false)
+  }
+  ws.stopNeeded = []
   for (const node of ws.nodes) {
     if (!node.remote) continue
     if (node.shutdown && node.remoteRsc) node.remoteRsc.nextRole = Role.Stopped
