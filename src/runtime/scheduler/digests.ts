@@ -89,11 +89,10 @@ function secureDigestMatches(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpe
 }
 
 /**
- * rsc_action_digest_cmp; with `sanitized`, a difference in sensitive parameters only counts as a
- * match (only_sanitized_changed, which pcmk__check_action_config applies and
- * should_clear_for_param_change does not).
+ * rsc_action_digest_cmp; with `sanitizedOnly`, a change only in private parameters (the secure
+ * digest still matches) counts as none, as pcmk__check_action_config's only_sanitized_changed does.
  */
-function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation, sanitized = true): DigestResult {
+function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation, sanitizedOnly = true): DigestResult {
   if (ws.rescheduleAfterFailureTimeout?.has(op)) return 'restart'
   const a = op.attributes
   const task = a.operation ?? op.operation
@@ -110,7 +109,7 @@ function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperatio
   if (recordedRestart !== undefined && operationDigest(restart) !== recordedRestart) result = 'restart'
   else if (recorded === undefined) result = 'unknown'
   else if (recorded !== operationDigest(all)) result = hasExtra ? 'restart' : 'all'
-  if (sanitized && result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
+  if (sanitizedOnly && result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
   return result
 }
 
@@ -305,16 +304,17 @@ export function handleRscConfigChanges(ws: WorkingSet, nodeAvailable: (n: SNode)
 }
 
 
-/** A start or monitor failure recorded with other parameters (rsc_action_digest_cmp without only_sanitized_changed). */
-function lastFailureParamsChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
+/** should_clear_for_param_change: a start or monitor failure recorded with other parameters */
+export function lastFailureParamsChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
   const task = op.attributes.operation ?? op.operation
   if (task !== 'start' && task !== 'monitor') return false
+  // rsc_action_digest_cmp alone: the sanitized-only allowance is pcmk__check_action_config's, not check_operation_expiry's
   const result = compareDigests(ws, rsc, node, op, false)
   return result === 'restart' || result === 'all'
 }
 
 /**
- * should_clear_for_param_change: whether a last failure's fail count is to be cleared now; a
+ * Whether a last failure's fail count is to be cleared now (should_clear_for_param_change); a
  * bundle connection addressed by its host's name is checked once resources are assigned
  * (runDeferredParamChecks), and answers false here.
  */

@@ -2,7 +2,6 @@
 import {canFence, fenceOp, shutdownAction} from './actions.js'
 import {newOrdering} from './constraints.js'
 import {orderActions} from './ordering.js'
-import {isBundled, topParent} from './resources.js'
 import {O, type Action, type Rsc, type SNode, type WorkingSet} from './types.js'
 
 function anyManaged(r: Rsc): boolean {
@@ -14,9 +13,10 @@ function orderStopVsFencing(rsc: Rsc, stonith: Action): void {
   const target = stonith.node!
   // a guest node's "fencing" is its container's stop: what it implies always comes after it
   const implicit = rsc.needs === 'fencing' || (target.remote === true && target.remoteRsc?.container !== undefined)
-  const top = topParent(rsc)
-  // inside a bundle, the stop itself is ordered through its parent's stop (ordering it directly makes a loop)
-  const bundled = isBundled(rsc)
+  let top = rsc
+  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
+  // inside a bundle (pe_rsc_is_bundled), the stop itself is ordered through its parent's stop (ordering it directly makes a loop)
+  const bundled = top.parent !== undefined
   const stops = rsc.actions.filter((a) => a.task === 'stop' && a.node === target && a.intervalMs === 0)
   const parentStop = top.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
   for (const a of stops) {

@@ -261,7 +261,7 @@ export function orderRemoteConnectionActions(ws: WorkingSet, hooks: RemoteOrderi
   if (!ws.nodes.some((n) => n.remote)) return
   // Pacemaker walks its (newest-first) action list
   for (const action of [...ws.actions].reverse()) {
-    // a connection's fail count is cleared before the connection starts again
+    // a connection's fail count is cleared before it starts again in this transition
     if (action.rsc?.isRemoteConnection && action.task === 'clear_failcount') {
       hooks.order({rsc: action.rsc, action}, {rsc: action.rsc, task: 'start'}, O.optional)
       continue
