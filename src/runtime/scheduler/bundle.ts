@@ -479,18 +479,20 @@ function bundleCreateActions(ws: WorkingSet, rsc: Rsc): void {
   }
   newPseudo(ws, rsc, 'start', !st.starting, true)
   const started = newPseudo(ws, rsc, 'running', !st.starting, false)
+  // the graph's "complete" points keep firing after an abort (synapse priority INFINITY)
+  started.priority = INFINITY
   if (st.active || st.starting) started.runnable = true
   const stop = newPseudo(ws, rsc, 'stop', !st.stopping, true)
   if (allowDependentMigrations) stop.migrateRunnable = true
-  newPseudo(ws, rsc, 'stopped', !st.stopping, true)
+  newPseudo(ws, rsc, 'stopped', !st.stopping, true).priority = INFINITY
   const clone = data.child
   if (clone) {
     clone.fns.createActions(clone)
     if (clone.promotable) {
       pseudoAction(ws, rsc, 'promote', true)
-      pseudoAction(ws, rsc, 'promoted', true)
+      pseudoAction(ws, rsc, 'promoted', true).priority = INFINITY
       pseudoAction(ws, rsc, 'demote', true)
-      pseudoAction(ws, rsc, 'demoted', true)
+      pseudoAction(ws, rsc, 'demoted', true).priority = INFINITY
     }
   }
 }

@@ -7,7 +7,8 @@
 import {requirePromotionTickets} from './tickets.js'
 import {scoreText} from './scores.js'
 import {releaseCapacity} from './utilization.js'
-import {customAction, pseudoAction} from './actions.js'
+import {pseudoAction} from './actions.js'
+import {type NotifyData, notificationPseudoOps} from './notifications.js'
 import {orderResourceActions} from './constraints.js'
 import {
   addColocatedNodeScores, addThisWith, colocationHasInfluence, addWithThis, applyLocation, assignResource, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
@@ -541,31 +542,6 @@ export function newPseudo(ws: WorkingSet, rsc: Rsc, task: string, optional: bool
   return a
 }
 
-/** A clone-level notification pseudo-action ("notify" or "notified"), unrunnable unless made so. */
-function notifyPseudo(ws: WorkingSet, clone: Rsc, action: Action, task: 'notify' | 'notified', type: string): Action {
-  const a = customAction(ws, clone, task, null, action.optional, 0, true, `${clone.id}_${type}_notify_${action.task}_0`)
-  a.pseudo = true
-  return a
-}
-
-/** Notification boundaries around a clone action (pe__clone_notif_pseudo_ops). */
-function notificationOps(ws: WorkingSet, clone: Rsc, action: Action, complete: Action): {pre: Action; postDone: Action} {
-  const pre = notifyPseudo(ws, clone, action, 'notify', 'pre')
-  pre.runnable = true
-  const preDone = notifyPseudo(ws, clone, action, 'notified', 'confirmed-pre')
-  preDone.runnable = true
-  orderActions(pre, preDone, O.optional)
-  orderActions(preDone, action, O.optional)
-  const post = notifyPseudo(ws, clone, complete, 'notify', 'post')
-  post.runnable = complete.runnable
-  const postDone = notifyPseudo(ws, clone, complete, 'notified', 'confirmed-post')
-  postDone.runnable = complete.runnable
-  orderActions(complete, post, O.impliesThen)
-  orderActions(post, postDone, O.impliesThen)
-  orderActions(preDone, post, O.optional)
-  return {pre, postDone}
-}
-
 export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
   const st = {stopping: false, starting: false, active: false}
   // migrations of resources ordered after this clone can go ahead unless an instance restarts
@@ -581,13 +557,18 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
   }
   const start = newPseudo(ws, clone, 'start', !st.starting, true)
   const started = newPseudo(ws, clone, 'running', !st.starting, false)
+  // the graph's "complete" points keep firing after an abort (synapse priority INFINITY)
+  started.priority = INFINITY
   if (st.active || st.starting) started.runnable = true
-  const startNotify = clone.notify ? notificationOps(ws, clone, start, started) : undefined
+  const startNotify = notificationPseudoOps(ws, clone, 'start', start, started)
   const stop = newPseudo(ws, clone, 'stop', !st.stopping, true)
   if (allowDependentMigrations) stop.migrateRunnable = true
   const stopped = newPseudo(ws, clone, 'stopped', !st.stopping, true)
-  const stopNotify = clone.notify ? notificationOps(ws, clone, stop, stopped) : undefined
-  if (startNotify && stopNotify) orderActions(stopNotify.postDone, startNotify.pre, O.optional)
+  stopped.priority = INFINITY
+  const stopNotify = notificationPseudoOps(ws, clone, 'stop', stop, stopped)
+  if (startNotify && stopNotify) orderActions(stopNotify.postDone!, startNotify.pre!, O.optional)
+  let promoteNotify: NotifyData | undefined
+  let demoteNotify: NotifyData | undefined
   if (clone.ordered) {
     let lastStop: Action | undefined
     let lastStart: Action | undefined
@@ -603,20 +584,24 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
     for (const child of clone.children) { child.fns.createActions(child); roleChange(child, rc) }
     const promote = newPseudo(ws, clone, 'promote', !rc.promoting, true)
     const promoted = newPseudo(ws, clone, 'promoted', !rc.promoting, true)
-    const promoteNotify = clone.notify ? notificationOps(ws, clone, promote, promoted) : undefined
+    promoted.priority = INFINITY
+    promoteNotify = notificationPseudoOps(ws, clone, 'promote', promote, promoted)
     const demote = newPseudo(ws, clone, 'demote', !rc.demoting, true)
     const demoted = newPseudo(ws, clone, 'demoted', !rc.demoting, true)
-    const demoteNotify = clone.notify ? notificationOps(ws, clone, demote, demoted) : undefined
+    demoted.priority = INFINITY
+    demoteNotify = notificationPseudoOps(ws, clone, 'demote', demote, demoted)
     if (promoteNotify && demoteNotify && startNotify && stopNotify) {
       // one notification round after the other: stops, starts and demotions before promotions (pe__create_promotable_pseudo_ops)
-      orderActions(stopNotify.postDone, promoteNotify.pre, O.optional)
-      orderActions(startNotify.postDone, promoteNotify.pre, O.optional)
-      orderActions(demoteNotify.postDone, promoteNotify.pre, O.optional)
-      orderActions(demoteNotify.postDone, startNotify.pre, O.optional)
-      orderActions(demoteNotify.postDone, stopNotify.pre, O.optional)
+      orderActions(stopNotify.postDone!, promoteNotify.pre!, O.optional)
+      orderActions(startNotify.postDone!, promoteNotify.pre!, O.optional)
+      orderActions(demoteNotify.postDone!, promoteNotify.pre!, O.optional)
+      orderActions(demoteNotify.postDone!, startNotify.pre!, O.optional)
+      orderActions(demoteNotify.postDone!, stopNotify.pre!, O.optional)
     }
     for (const child of clone.children) child.priority = clone.priority
   }
+  // the per-instance notify actions are made when the graph is built (clone_expand)
+  if (clone.notify) clone.notifications = [startNotify, stopNotify, promoteNotify, demoteNotify].filter((n) => n !== undefined)
 }
 
 function uniqueRequired(rsc: Rsc, task: string): Action | undefined {

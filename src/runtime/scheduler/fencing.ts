@@ -1,6 +1,7 @@
 /** Fencing of unclean nodes and what it implies for resources on them (pcmk_sched_fencing.c). */
 import {canFence, fenceOp, shutdownAction} from './actions.js'
 import {newOrdering} from './constraints.js'
+import {orderNotificationsAfterFencing} from './notifications.js'
 import {orderActions} from './ordering.js'
 import {O, type Action, type Rsc, type SNode, type WorkingSet} from './types.js'
 
@@ -9,7 +10,7 @@ function anyManaged(r: Rsc): boolean {
   return r.children.some(anyManaged)
 }
 
-function orderStopVsFencing(rsc: Rsc, stonith: Action): void {
+function orderStopVsFencing(ws: WorkingSet, rsc: Rsc, stonith: Action): void {
   const target = stonith.node!
   // a guest node's "fencing" is its container's stop: what it implies always comes after it
   const implicit = rsc.needs === 'fencing' || (target.remote === true && target.remoteRsc?.container !== undefined)
@@ -26,6 +27,7 @@ function orderStopVsFencing(rsc: Rsc, stonith: Action): void {
       if (!bundled) orderActions(stonith, a, O.preserve)
       if (parentStop) orderActions(stonith, parentStop, O.preserve)
     }
+    if (rsc.notify) orderNotificationsAfterFencing(ws, a, rsc, stonith)
   }
   for (const a of rsc.actions.filter((x) => x.task === 'demote' && x.node === target && x.intervalMs === 0)) {
     if (!a.node!.online || a.node!.unclean || rsc.failed) {
@@ -49,12 +51,12 @@ function orderStartVsFencing(rsc: Rsc, stonith: Action): void {
   }
 }
 
-function rscStonithOrdering(rsc: Rsc, stonith: Action): void {
+function rscStonithOrdering(ws: WorkingSet, rsc: Rsc, stonith: Action): void {
   if (rsc.children.length > 0) {
-    for (const c of rsc.children) rscStonithOrdering(c, stonith)
+    for (const c of rsc.children) rscStonithOrdering(ws, c, stonith)
   } else if (rsc.managed) {
     orderStartVsFencing(rsc, stonith)
-    orderStopVsFencing(rsc, stonith)
+    orderStopVsFencing(ws, rsc, stonith)
   }
 }
 
@@ -103,14 +105,14 @@ export function scheduleFencing(ws: WorkingSet): void {
     if (node.guest) {
       if (node.remoteRequiresReset && haveManaged && canFenceGuest(ws, node)) {
         const f = fenceGuestNode(ws, node)
-        for (const r of ws.resources) rscStonithOrdering(r, f)
+        for (const r of ws.resources) rscStonithOrdering(ws, r, f)
       }
       continue
     }
     const isDc = ws.options.dcUuid === node.id
     if (haveManaged && node.unclean && canFence(ws, node)) {
       const f = fenceOp(ws, node, false, 'node is unclean')
-      for (const r of ws.resources) rscStonithOrdering(r, f)
+      for (const r of ws.resources) rscStonithOrdering(ws, r, f)
       if (isDc) dcDown = f
       else {
         // without concurrent fencing, one fencing after the other

@@ -32,12 +32,15 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     if (a.node && !a.pseudo) meta.CRM_meta_on_node_uuid = a.node.id
     if (a.intervalMs > 0) meta.CRM_meta_interval = String(a.intervalMs)
     if (a.task === 'stonith') meta.CRM_meta_stonith_action = a.fenceOp ?? 'reboot'
-    lines.push(`  <synapse id="${i}">`, '    <action_set>', `      ${open}>`)
+    for (const [name, value] of a.notifyMeta ?? []) meta[`CRM_meta_${name}`] = value
+    lines.push(`  <synapse id="${i}"${a.priority ? ` priority="${a.priority}"` : ''}>`, '    <action_set>', `      ${open}>`)
     if (a.rsc && !a.pseudo) {
       const prim = a.rsc.prim
       lines.push(`        <primitive${attrs({id: a.rsc.id, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)
     }
-    lines.push(`        <attributes${attrs(meta)}/>`, `      </${element}>`, '    </action_set>')
+    // attributes in name order, as Pacemaker sorts them
+    const sortedMeta = Object.fromEntries(Object.entries(meta).sort(([x], [y]) => (x < y ? -1 : 1)))
+    lines.push(`        <attributes${attrs(sortedMeta)}/>`, `      </${element}>`, '    </action_set>')
     const inputs = step.after.map((d) => byId.get(d)).filter((d): d is Action => d !== undefined)
     if (inputs.length === 0) lines.push('    <inputs/>')
     else {

@@ -6,6 +6,7 @@
 import type * as M from '../../formats/cib/model.js'
 import {bundleAllowedNodes, bundleNodesAfter, buildBundles, defaultNodeScore, makeBundleMethods} from './bundle.js'
 import {makeCloneMethods} from './clone.js'
+import {createNotifications} from './notifications.js'
 import {unpackConstraints} from './constraints.js'
 import {scheduleFencing} from './fencing.js'
 import {makeGroupMethods} from './group.js'
@@ -22,8 +23,7 @@ import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
 import {buildResources, setBundleBuilder, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
-import {type Action, O, Role, type Rsc, type WorkingSet} from './types.js'
-import {orderActions} from './ordering.js'
+import {type Action, O, type Rsc, type WorkingSet} from './types.js'
 import {failCount, setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
 
 export type {SummaryAction} from './summary.js'
@@ -50,6 +50,14 @@ export interface GraphAction {
   reason?: string
   /** ids of actions that must complete first */
   after: number[]
+  /**
+   * Clone notifications: the notify_* meta-attributes (CRM_meta_notify_* in Pacemaker's graph) of
+   * a per-instance notify action (notify_type, notify_operation and the instance/node lists) and of
+   * the starts, stops, promotions and demotions they are about (the lists).
+   */
+  notifyMeta?: Record<string, string>
+  /** INFINITY for what still runs once the transition is aborted: clone "post" notifications and "running"/"stopped"/… pseudo-actions */
+  priority?: number
 }
 
 export interface Placement {
@@ -203,38 +211,20 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
   }
 }
 
-const NOTIFY_COMPLETE: Record<string, string> = {start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted'}
-
-function leaves(rsc: Rsc): Rsc[] {
-  return rsc.children.length === 0 ? [rsc] : rsc.children.flatMap(leaves)
-}
-
 /**
- * A clone instance's recurring monitors wait for the clone's "post" notifications to be
- * confirmed, for each instance that is notified afterwards (new_post_notify_action, called when
- * Pacemaker puts a clone's notifications into the graph).
+ * What clone_expand does before a clone's actions go into the graph: the clone-level actions take
+ * their instances' flags once more (a notification about starts none of which can run cannot run
+ * either), then the per-instance notify actions are made.
  */
-function orderMonitorsAfterNotifications(clone: Rsc): void {
-  const instances = leaves(clone)
-  for (const [task, complete] of Object.entries(NOTIFY_COMPLETE)) {
-    const postDone = clone.actions.find((a) => a.uuid === `${clone.id}_confirmed-post_notify_${complete}_0`)
-    if (!postDone) continue
-    // no start (promote, demote) anywhere: no notification for it
-    if (task !== 'stop' && !instances.some((r) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && !a.optional && a.node))) continue
-    for (const rsc of instances) {
-      let notified = false
-      if ((task === 'stop' || task === 'demote') && rsc.role !== Role.Stopped) {
-        const stop = rsc.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
-        for (const node of rsc.runningOn) {
-          if (stop?.pseudo && (node.unclean || node.remoteRequiresReset)) continue
-          if (task === 'demote' || !stop || stop.optional) notified = true
-        }
-      }
-      if ((task === 'start' || task === 'promote') && rsc.nextRole !== Role.Stopped && rsc.allocatedTo) notified = true
-      if (!notified) continue
-      for (const mon of rsc.actions) if (mon.intervalMs > 0 && mon.task !== 'cancel') orderActions(postDone, mon, O.optional)
+function expandClones(ws: WorkingSet): void {
+  const visit = (rsc: Rsc) => {
+    if (rsc.variant === 'clone') {
+      for (const a of [...rsc.actions].reverse()) rsc.fns.actionFlags(a, null)
+      for (const n of rsc.notifications ?? []) createNotifications(ws, rsc, n)
     }
+    rsc.children.forEach(visit)
   }
+  ws.resources.forEach(visit)
 }
 
 /** Whether an action goes into the transition graph (should_add_action_to_graph). */
@@ -295,7 +285,7 @@ function loadLoop(then: Action, first: Action, type: number): boolean {
  * (a required action that cannot run): 'then' then never fires, as in Pacemaker.
  */
 function graphActions(ws: WorkingSet): GraphAction[] {
-  for (const clone of ws.byId.values()) if (clone.variant === 'clone' && clone.notify && !clone.parent) orderMonitorsAfterNotifications(clone)
+  expandClones(ws)
   const scheduled = ws.actions.filter(inGraph)
   const nodes = scheduled.map((a) => {
     // duplicate orderings between the same two actions count as one, their flags merged
@@ -305,6 +295,8 @@ function graphActions(ws: WorkingSet): GraphAction[] {
     return {
       id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
       pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),
+      ...(a.notifyMeta ? {notifyMeta: Object.fromEntries(a.notifyMeta)} : {}),
+      ...(a.priority ? {priority: a.priority} : {}),
     }
   })
   const byId = new Map(nodes.map((n) => [n.id, n]))

@@ -116,8 +116,9 @@ function actionForOrdering(a: Action): Action {
   const remap: Record<string, string> = {stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted'}
   const task = remap[a.task]
   if (!task) return a
-  // for clones with notifications, what follows waits for the notifications to be confirmed
-  const uuid = rsc.notify && !rsc.parent && rsc.variant === 'clone' ? `${rsc.id}_confirmed-post_notify_${task}_0` : `${rsc.id}_${task}_0`
+  // for clones with notifications (top-level, or a bundle's), what follows waits for the notifications to be confirmed
+  const notified = rsc.notify && rsc.variant === 'clone' && (!rsc.parent || rsc.parent.variant === 'bundle')
+  const uuid = notified ? `${rsc.id}_confirmed-post_notify_${task}_0` : `${rsc.id}_${task}_0`
   return newestFirst(rsc.actions).find((x) => x.uuid === uuid) ?? a
 }
 

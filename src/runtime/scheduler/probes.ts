@@ -40,6 +40,11 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   if (node.bundleReplica && rsc.children.length === 0 && rsc.discoverMode?.get(node) !== 2) return false
   // Probing a clone puts its instances back in instance-number order (clone_create_probe)
   if (rsc.variant === 'clone') rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
+  if (rsc.variant === 'clone' && rsc.exclusiveDiscover && rsc.allowed.has(node) && rsc.discoverMode?.get(node) !== 2) {
+    // not a node to discover it on: no longer one it may run on either, so its notifications leave it out of the available nodes
+    rsc.allowed.delete(node)
+    return false
+  }
   if (rsc.variant === 'clone' && !rsc.unique) {
     for (const child of rsc.children) {
       if (child.knownOn.has(node) || child.children.some((m) => m.knownOn.has(node))) return false

@@ -4,6 +4,7 @@
  * (lib/pengine + lib/pacemaker) with plain objects.
  */
 import type * as M from '../../formats/cib/model.js'
+import type {NotifyData} from './notifications.js'
 import type {RscTicket} from './tickets.js'
 
 export enum Role { Unknown = 0, Stopped = 1, Started = 2, Unpromoted = 3, Promoted = 4 }
@@ -168,6 +169,10 @@ export interface Action {
   onDc?: boolean
   /** a recurring operation to restart with new parameters (pe_action_reschedule) */
   reschedule?: boolean
+  /** clone notifications: the notify_* meta-attributes (notify actions, and the operations they are about) */
+  notifyMeta?: Map<string, string>
+  /** the graph's synapse priority (clone "post" notifications: INFINITY) */
+  priority?: number
 }
 
 export interface Ordering {
@@ -274,8 +279,10 @@ export interface Rsc {
   failedOn: Set<SNode>
   /** on-fail=ignore failures seen (display "failure ignored") */
   failureIgnored: boolean
-  /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
+  /** meta notify=true: clone notifications */
   notify?: boolean
+  /** a clone's notification data for its start, stop, promote and demote (clone_expand makes their notify actions in that order) */
+  notifications?: NotifyData[]
   /** maintenance (resource meta or cluster maintenance-mode): unmanaged, nothing scheduled */
   maintenance?: boolean
   /** resource-discovery of location constraints per node: 0 always, 1 never, 2 exclusive */
