@@ -358,7 +358,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     }
     executor.execute(request).then(
       (result) => {
-        log('notice', `Result of ${request.action} operation for ${request.rscId} on ${config.node}: ${result.classification.text} | rc=${result.rc}`)
+        // exec-time/queue-time as pacemaker-execd logs them: where an outage's time goes (bench/crm-lab.mjs's timeline)
+        log('notice', `Result of ${request.action} operation for ${request.rscId} on ${config.node}: ${result.classification.text} | rc=${result.rc} exec-time=${result.execTimeMs}ms queue-time=${result.queueTimeMs}ms`)
         // kept by the cluster layer until the replica shows it: if this report is lost with its DC, the next join carries it
         if (result.status !== ExecStatus.Cancelled && request.action !== 'notify') {
           feed({type: 'executed', resource: lrmResourceRef(request.rscId, request.agent), ops: resultEntries(result, config.node, result.transitionKey ?? request.transitionKey ?? '')})

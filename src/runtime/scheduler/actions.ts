@@ -24,9 +24,9 @@ function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: str
 export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | null): Action | undefined {
   for (const a of rsc.actions) {
     if (a.uuid !== uuid) continue
-    if (node === undefined || node === null) {
-      if (a.node === undefined) return a
-    } else if (a.node === node) return a
+    // no node named: any node's action under that key (find_actions ignores the node then)
+    if (node === undefined || node === null) return a
+    else if (a.node === node) return a
     else if (a.node === undefined && !a.pseudo) {
       // an action created without a node is taken over by the first lookup that names one (find_actions)
       a.node = node

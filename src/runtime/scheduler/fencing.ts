@@ -19,7 +19,8 @@ function orderStopVsFencing(ws: WorkingSet, rsc: Rsc, stonith: Action): void {
   // inside a bundle (pe_rsc_is_bundled), the stop itself is ordered through its parent's stop (ordering it directly makes a loop)
   const bundled = top.parent !== undefined
   const stops = rsc.actions.filter((a) => a.task === 'stop' && a.node === target && a.intervalMs === 0)
-  const parentStop = top.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
+  // find_first_action walks Pacemaker's newest-first list: the stop created last
+  const parentStop = top.actions.findLast((a) => a.task === 'stop' && a.intervalMs === 0)
   for (const a of stops) {
     a.pseudo = true
     a.runnable = true

@@ -23,7 +23,7 @@ import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
 import {buildResources, setBundleBuilder, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
-import {type Action, O, type Rsc, type WorkingSet} from './types.js'
+import {type Action, type ActionEdge, O, type Rsc, type WorkingSet} from './types.js'
 import {failCount, setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
 
 export type {SummaryAction} from './summary.js'
@@ -223,6 +223,8 @@ function expandClones(ws: WorkingSet): void {
       for (const n of rsc.notifications ?? []) createNotifications(ws, rsc, n)
     }
     rsc.children.forEach(visit)
+    // a bundle's clone is not among its children (containers, addresses, connections) but is expanded too
+    if (rsc.bundle?.child) visit(rsc.bundle.child)
   }
   ws.resources.forEach(visit)
 }
@@ -261,22 +263,30 @@ function inputInGraph(then: Action, first: Action, type: number): boolean {
 }
 
 /**
- * A load ordering into a migrate_to that closes a loop (two resources migrating past each other)
- * is dropped, as pcmk__disable_invalid_orderings does: the graph must stay acyclic.
+ * Orderings the graph must not carry are disabled before it is built (pcmk__disable_invalid_orderings;
+ * actions newest first, each one's inputs newest first):
+ * - a constraint between a resource inside a guest node and the guest's own container;
+ * - a load ordering into a migrate_to that closes a loop (two resources migrating past each
+ *   other): of two such only the one found first goes (the other closes no loop any more).
  */
-function loadLoop(then: Action, first: Action, type: number): boolean {
-  if (type !== O.load || then.task !== 'migrate_to') return false
-  const seen = new Set<Action>()
-  const reaches = (from: Action): boolean => {
-    if (from === then) return true
-    if (seen.has(from)) return false
-    seen.add(from)
-    const merged = new Map<Action, number>()
-    for (const e of from.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
-    for (const [input, t] of merged) if (inputInGraph(from, input, t) && reaches(input)) return true
-    return false
+function disableInvalidOrderings(ws: WorkingSet): void {
+  for (let i = ws.actions.length - 1; i >= 0; i--) {
+    const action = ws.actions[i]
+    for (let j = action.before.length - 1; j >= 0; j--) {
+      const input = action.before[j]
+      const guestContainer = input.action.node?.remoteRsc?.container
+      if (!(input.type & O.preserve) && input.action.rsc && action.rsc && guestContainer === action.rsc) input.type = O.none
+      else if (input.type === O.load && action.rsc && action.task === 'migrate_to' && hasLoop(action, input)) input.type = O.none
+    }
   }
-  return reaches(first)
+}
+
+/** pcmk__graph_has_loop: whether following the inputs that go into the graph from `input` leads back to `init`. */
+function hasLoop(init: Action, input: ActionEdge, from: Action = init, seen = new Set<Action>()): boolean {
+  if (seen.has(input.action) || !inputInGraph(from, input.action, input.type)) return false
+  if (input.action === init) return true
+  seen.add(input.action)
+  return [...input.action.before].reverse().some((e) => hasLoop(init, e, input.action, seen))
 }
 
 /**
@@ -285,13 +295,14 @@ function loadLoop(then: Action, first: Action, type: number): boolean {
  * (a required action that cannot run): 'then' then never fires, as in Pacemaker.
  */
 function graphActions(ws: WorkingSet): GraphAction[] {
+  disableInvalidOrderings(ws)
   expandClones(ws)
   const scheduled = ws.actions.filter(inGraph)
   const nodes = scheduled.map((a) => {
     // duplicate orderings between the same two actions count as one, their flags merged
     const merged = new Map<Action, number>()
     for (const e of a.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
-    const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type) && !loadLoop(a, first, type)).map(([first]) => first.id)
+    const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type)).map(([first]) => first.id)
     return {
       id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
       pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),

@@ -130,6 +130,8 @@ export const O = {
   applyFirstNonMigratable: 1 << 21,
   /** utilization: a stop frees capacity before a start on that node (pe_order_load; graph only) */
   load: 1 << 22,
+  /** kind=Serialize (pe_order_serialize_only): implies nothing, yet an unrunnable 'first' stays an input in the graph */
+  serializeOnly: 1 << 23,
 } as const
 
 export interface ActionEdge {
@@ -275,6 +277,8 @@ export interface Rsc {
   promotedLocations: LocationRule[]
   /** resources with history on a node but unknown to the configuration */
   configured: boolean
+  /** nodes its failure (on-fail=fence) fences; a later success does not clear such a failure */
+  fencedByFailure?: Set<SNode>
   /** has a failed probe/monitor history; used for display */
   failedOn: Set<SNode>
   /** on-fail=ignore failures seen (display "failure ignored") */
@@ -302,7 +306,7 @@ export interface Rsc {
   /** the node a shutdown lock keeps it on */
   lockNode?: SNode
   /** flags as unpacked from the status, before constraints and scheduling change them (the current status shows these) */
-  unpacked?: {managed: boolean; block: boolean; lockNode?: SNode}
+  unpacked?: {managed: boolean; block: boolean; lockNode?: SNode; role?: Role}
   /** the resource this one runs inside (meta container) */
   container?: Rsc
   /** the resources that run inside this one */

@@ -4,7 +4,7 @@
  * failures) — Pacemaker's lib/pengine/unpack.c.
  */
 import type * as M from '../../formats/cib/model.js'
-import {canFence, clearFailcount, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
+import {canFence, clearFailcount, customAction, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
 import {orderActions} from './ordering.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
 import {addCloneInstance, allPrimitives, isBundled, nvsetValues, targetRole} from './resources.js'
@@ -491,6 +491,11 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     case -1:
       if (task === 'start') { setActive(rsc); rsc.pendingNode = node }
       else if (task === 'promote') rsc.role = Role.Promoted
+      else if (task === 'migrate_to' && node.unclean) {
+        // a migration in flight from a node that must be fenced: the target may hold it, stop it there
+        const target = ws.nodeByName.get(e.op.attributes.migrate_target ?? '')
+        if (target) stopAction(ws, rsc, target, false)
+      }
       // pending probes are not shown
       if (!rsc.pendingTask && (e.intervalMs !== 0 || task !== 'monitor')) rsc.pendingTask = {task, node, kept: outlivesInjectedResult(e)}
       return
@@ -647,6 +652,7 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
       break
     case 'fence':
       fenceNode(ws, node, `${rsc.id} failed there`, false)
+      ;(rsc.fencedByFailure ??= new Set()).add(node)
       break
     case 'standby':
       node.standby = true
@@ -723,7 +729,7 @@ function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): voi
   const st: HistoryState = {onFail: 'ignore'}
   const ops = sortOps(lrm.operations.map(toEntry))
   for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
-  recordActiveRecurring(rsc, node, ops)
+  recordActiveRecurring(ws, rsc, node, ops)
   processRscState(ws, rsc, node, st.onFail)
   const req = targetRole(rsc)
   if (req !== undefined && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) rsc.nextRole = req
@@ -749,9 +755,11 @@ function activeRange(ops: OpEntry[]): {start: number; stop: number} {
 
 /**
  * The recurring operations the history shows active on a node (process_recurring): they make the
- * scheduler's recurring monitors optional there, and cancellable.
+ * scheduler's recurring monitors optional there, and cancellable. Pacemaker creates each as an
+ * optional action right here, so it is older than every scheduled action: the last one the
+ * final pass over all orderings visits (that pass goes newest first), after the start it follows.
  */
-function recordActiveRecurring(rsc: Rsc, node: SNode, ops: OpEntry[]): void {
+function recordActiveRecurring(ws: WorkingSet, rsc: Rsc, node: SNode, ops: OpEntry[]): void {
   if (!node.online) return
   const {start, stop} = activeRange(ops)
   ops.forEach((e, i) => {
@@ -761,6 +769,7 @@ function recordActiveRecurring(rsc: Rsc, node: SNode, ops: OpEntry[]): void {
     let keys = rsc.activeRecurring.get(node)
     if (!keys) rsc.activeRecurring.set(node, keys = new Set())
     keys.add(`${e.task}_${e.intervalMs}`)
+    customAction(ws, rsc, e.task, node, true, e.intervalMs)
   })
 }
 
@@ -941,7 +950,8 @@ export function unpackStatus(ws: WorkingSet): void {
     if (!done.has(node)) remoteOnlineStatus(node)
   }
   for (const node of ws.nodes) { node.unpackedOnline = node.online; node.unpackedUnclean = node.unclean }
-  const snapshot = (r: Rsc) => { r.unpacked = {managed: r.managed, block: r.block, lockNode: r.lockNode}; r.children.forEach(snapshot) }
+  // (the role too: printing the transition summary turns an active yet Stopped resource Started, as LogActions does)
+  const snapshot = (r: Rsc) => { r.unpacked = {managed: r.managed, block: r.block, lockNode: r.lockNode, role: r.role}; r.children.forEach(snapshot) }
   ws.resources.forEach(snapshot)
 }
 

@@ -36,7 +36,7 @@ export function firstDifference(expected: string[], got: string[]): string {
   return `line ${k + 1}: expected ${JSON.stringify(expected[k] ?? '(end)')}, got ${JSON.stringify(got[k] ?? '(end)')}`
 }
 
-function trimBlank(lines: string[]): string[] {
+export function trimBlank(lines: string[]): string[] {
   const out = lines.map((l) => l.trimEnd())
   while (out.length > 0 && out[0] === '') out.shift()
   while (out.length > 0 && out[out.length - 1] === '') out.pop()
