@@ -11,7 +11,7 @@ import {pseudoAction} from './actions.js'
 import {type NotifyData, notificationPseudoOps} from './notifications.js'
 import {orderResourceActions} from './constraints.js'
 import {
-  addColocatedNodeScores, addThisWith, colocationHasInfluence, addWithThis, applyLocation, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
+  addColocatedNodeScores, addThisWith, colocationHasInfluence, addWithThis, applyLocation, assignResource, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
 } from './placement.js'
 import {newestFirst, orderActions, updateActionForOrderings, updateOrderedActions} from './ordering.js'
 import {addScores, INFINITY} from './scores.js'
@@ -119,15 +119,11 @@ export function cmpInstance(a: Rsc, b: Rsc): number {
   return instanceNumber(a) - instanceNumber(b)
 }
 
-/** The weight Pacemaker gives a node itself: -INFINITY once it is known to be down or leaving. */
-function nodeBaseWeight(n: SNode): number {
-  return !n.unseen && (!n.online || n.shutdown) ? -INFINITY : 0
-}
-
 /** Prefer the instance whose current node scores higher with the clone's colocations applied. */
 function cmpByColocation(a: Rsc, na: SNode, b: Rsc, nb: SNode): number {
   const score = (inst: Rsc, node: SNode) => {
-    let table: Map<SNode, number> | null = new Map([[node, nodeBaseWeight(node)]])
+    // new_node_table: the current node with its own weight
+    let table: Map<SNode, number> | null = new Map([[node, node.weight ?? 0]])
     const parent = inst.parent!
     for (const c of parent.thisWith) table = addColocatedNodeScores(c.primary, table, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: false, nonNegative: false}) ?? table
     for (const c of parent.withThis) table = addColocatedNodeScores(c.dependent, table, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: false, nonNegative: true}) ?? table
@@ -429,7 +425,8 @@ function setInstanceRoles(ws: WorkingSet, clone: Rsc): void {
 
 // ------------------------------------------------------------ colocation --
 
-function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: SNode; weight: number}>, merge: boolean): void {
+/** node_list_exclude: nodes not in the list get -INFINITY (merging the list's weights if asked), listed nodes missing get -INFINITY too */
+export function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: SNode; weight: number}>, merge: boolean): void {
   for (const [node, w] of allowed) {
     const other = list.find((x) => x.node === node)
     if (!other) allowed.set(node, -INFINITY)
@@ -494,9 +491,8 @@ function cloneApplyColocScore(ws: WorkingSet, dependent: Rsc, primary: Rsc, c: C
   if (interleave) {
     const pi = findCompatibleChild(dependent, primary, Role.Unknown, false)
     if (pi) dependent.fns.applyColocScore(dependent, pi, c, true)
-    else if (c.score >= INFINITY) {
-      dependent.allowed.forEach((_w, n) => dependent.allowed.set(n, -INFINITY))
-    }
+    // no instance to pair with: the dependent is stopped ("Cannot pair")
+    else if (c.score >= INFINITY) assignResource(ws, dependent, null, true)
     return
   }
   if (c.score >= INFINITY) {

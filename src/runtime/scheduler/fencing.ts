@@ -12,9 +12,12 @@ function anyManaged(r: Rsc): boolean {
 
 function orderStopVsFencing(ws: WorkingSet, rsc: Rsc, stonith: Action): void {
   const target = stonith.node!
-  const implicit = rsc.needs === 'fencing'
+  // a guest node's "fencing" is its container's stop: what it implies always comes after it
+  const implicit = rsc.needs === 'fencing' || (target.remote === true && target.remoteRsc?.container !== undefined)
   let top = rsc
   while (top.parent && top.parent.variant !== 'bundle') top = top.parent
+  // inside a bundle (pe_rsc_is_bundled), the stop itself is ordered through its parent's stop (ordering it directly makes a loop)
+  const bundled = top.parent !== undefined
   const stops = rsc.actions.filter((a) => a.task === 'stop' && a.node === target && a.intervalMs === 0)
   // find_first_action walks Pacemaker's newest-first list: the stop created last
   const parentStop = top.actions.findLast((a) => a.task === 'stop' && a.intervalMs === 0)
@@ -22,7 +25,7 @@ function orderStopVsFencing(ws: WorkingSet, rsc: Rsc, stonith: Action): void {
     a.pseudo = true
     a.runnable = true
     if (implicit) {
-      orderActions(stonith, a, O.preserve)
+      if (!bundled) orderActions(stonith, a, O.preserve)
       if (parentStop) orderActions(stonith, parentStop, O.preserve)
     }
     if (rsc.notify) orderNotificationsAfterFencing(ws, a, rsc, stonith)
@@ -31,7 +34,8 @@ function orderStopVsFencing(ws: WorkingSet, rsc: Rsc, stonith: Action): void {
     if (!a.node!.online || a.node!.unclean || rsc.failed) {
       a.pseudo = true
       a.runnable = true
-      if (implicit) orderActions(stonith, a, O.preserve | O.optional)
+      // a bundled demote is ordered through its parent's implied stop
+      if (implicit && !bundled) orderActions(stonith, a, O.preserve | O.optional)
     }
   }
 }

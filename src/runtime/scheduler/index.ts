@@ -87,14 +87,20 @@ variantMethods.clone = makeCloneMethods(getWs)
 variantMethods.bundle = makeBundleMethods(getWs)
 setBundleBuilder(buildBundles, bundleNodesAfter)
 
-function initAllowed(ws: WorkingSet, rsc: Rsc): void {
+/** The symmetric default (or a guest connection's default) of a resource and its children; `late` when made while reading the status. */
+function initAllowed(ws: WorkingSet, rsc: Rsc, late = false): void {
   // guest connections may run wherever their container can, even in an asymmetric cluster
   const guestConnection = rsc.prim?.class === 'ocf' && rsc.prim.provider === 'pacemaker' && rsc.prim.type === 'remote' && rsc.meta.has('container')
-  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, defaultNodeScore(n, n.weight ?? 0))
-  for (const c of rsc.children) initAllowed(ws, c)
+  if (ws.options.symmetric || guestConnection) {
+    for (const n of ws.nodes) {
+      const score = defaultNodeScore(ws, rsc, n, late)
+      if (score !== undefined) rsc.allowed.set(n, score)
+    }
+  }
+  for (const c of rsc.children) initAllowed(ws, c, late)
 }
 
-setInitAllowed(initAllowed)
+setInitAllowed((ws, rsc) => initAllowed(ws, rsc, true))
 setOrphanFactory((ws, prim, meta) => {
   const rsc: Rsc = {
     id: prim.id, variant: 'primitive', fns: variantMethods.primitive, children: [], cls: prim.class, provider: prim.provider, type: prim.type,
@@ -107,7 +113,7 @@ setOrphanFactory((ws, prim, meta) => {
     failedOn: new Set(), failureIgnored: false,
   }
   ws.byId.set(rsc.id, rsc)
-  initAllowed(ws, rsc)
+  initAllowed(ws, rsc, true)
   return rsc
 })
 

@@ -24,7 +24,10 @@ export function roleFromText(text: string | undefined): Role {
 export interface SNode {
   id: string
   uname: string
-  /** the node's own score (the deprecated `score` attribute of <node>): where every resource's score on it starts */
+  /**
+   * the node's own score (the deprecated `score` attribute of <node>): where every resource's score
+   * on it starts; -INFINITY once its status says it is offline or shutting down (as node->weight)
+   */
   weight?: number
   /** Node attributes for rules: instance attributes, transient attributes, #uname, #id, #kind, #is_dc. */
   attrs: Map<string, string>
@@ -419,5 +422,7 @@ export interface WorkingSet {
   /** templates and tags constraints may name, with the resources they stand for */
   references?: Map<string, string[]>
   /** configuration checks that wait until resources are assigned (bundle connections addressed by their host's name) */
-  deferredParamChecks?: Array<{rsc: Rsc; node: SNode; op: M.LrmOperation}>
+  deferredParamChecks?: Array<{rsc: Rsc; node: SNode; op: M.LrmOperation; lastFailure?: boolean}>
+  /** containers of failed bundled resources, stopped where they run once all history is read (stop_needed) */
+  stopNeeded?: Rsc[]
 }
