@@ -3,7 +3,9 @@
  * node under a temp dir, ucast on `lo` with each node bound to its own
  * 127.0.x.y, a random UDP port, and the real ocf:pacemaker:Dummy agent with
  * a per-node HA_VARRUN (Dummy keeps its state file there), so "where does
- * Dummy run" is "which node's run dir has its state file". Daemons are real
+ * Dummy run" is "which node's run dir has its state file", and a per-node
+ * HA_RSCTMP (heartbeat agents' pseudo-resource files: Delay, ...; shared, they
+ * would make one node's resource look active on all). Daemons are real
  * processes (bin/run.js over dist/); everything started is killed by PID.
  */
 import type {ChildProcess} from 'node:child_process'
@@ -86,6 +88,7 @@ export class CrmLab {
     mkdirSync(node.configDir, {recursive: true})
     mkdirSync(node.stateDir, {recursive: true})
     mkdirSync(node.runDir, {recursive: true})
+    mkdirSync(join(node.root, 'rsctmp'), {recursive: true})
     const lines = [
       `logfile ${join(node.root, 'ha-log')}`,
       `keepalive ${o.keepalive ?? '100ms'}`,
@@ -112,7 +115,7 @@ export class CrmLab {
     const node = this.node(name)
     const args = ['run', ...(options.crmFlag === false ? [] : ['--crm']), '--config-dir', node.configDir, '--node', name, '--state-dir', node.stateDir, '--bind', node.address, '--socket', node.socket, ...(this.options.cib !== undefined ? ['--cib', this.cibFile] : [])]
     const command = [process.execPath, join(projectRoot, 'bin', 'run.js'), ...args]
-    startDaemon(node, this.options.launch ? this.options.launch(name, command) : command, {...this.options.env, HA_VARRUN: node.runDir, HAKIT_PE_INPUTS: join(node.root, 'pe')})
+    startDaemon(node, this.options.launch ? this.options.launch(name, command) : command, {...this.options.env, HA_VARRUN: node.runDir, HA_RSCTMP: this.rscTmpDir(name), HAKIT_PE_INPUTS: join(node.root, 'pe')})
   }
 
   kill9(name: string): void {
@@ -122,7 +125,12 @@ export class CrmLab {
   /** A power cut: the daemon dies and the node's resources vanish with it. */
   powerOff(name: string): void {
     this.kill9(name)
-    for (const f of readdirSync(this.node(name).runDir)) rmSync(join(this.node(name).runDir, f), {force: true})
+    for (const dir of [this.node(name).runDir, this.rscTmpDir(name)]) for (const f of readdirSync(dir)) rmSync(join(dir, f), {force: true})
+  }
+
+  /** The node's HA_RSCTMP (emptied by a power cut, as a reboot empties /run). */
+  rscTmpDir(name: string): string {
+    return join(this.node(name).root, 'rsctmp')
   }
 
   async stop(name: string, timeoutMs = 90_000): Promise<number | null> {
