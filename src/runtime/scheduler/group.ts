@@ -74,7 +74,7 @@ export function groupActionFlags(action: Action, node: SNode | null): Flags {
   const flags = {optional: true, runnable: true}
   for (const member of action.rsc!.children) {
     const task = MEMBER_TASK[action.task] ?? action.task
-    const ma = [...member.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
+    const ma = member.actions.findLast((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
     if (ma) {
       const mf = member.fns.actionFlags(ma, node)
       if (flags.optional && !mf.optional) { flags.optional = false; action.optional = false }
@@ -89,7 +89,7 @@ export function groupActionFlags(action: Action, node: SNode | null): Flags {
 export function groupUpdateOrderedActions(ws: WorkingSet, first: Action, then: Action, node: SNode | null, flags: Flags, filter: Flags, type: number): number {
   let changed = updateOrderedActions(ws, first, then, node, flags, filter, type)
   for (const member of then.rsc!.children) {
-    const ma = [...member.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
+    const ma = member.actions.findLast((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
     if (ma) changed |= member.fns.updateOrderedActions(first, ma, node, flags, filter, type)
   }
   return changed

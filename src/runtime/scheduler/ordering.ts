@@ -92,9 +92,10 @@ export function applyOrderings(ws: WorkingSet): void {
   // Pacemaker prepends new orderings and reverses the list before applying: creation order.
   for (const o of ws.orderings) applyOne(ws, o)
   orderForLoad(ws)
-  for (const a of newestFirst(ws.actions)) blockColocationDependents(ws, a)
+  // newest first; an action created meanwhile is appended and not visited (as over a copy)
+  for (let i = ws.actions.length - 1; i >= 0; i--) blockColocationDependents(ws, ws.actions[i])
   orderProbes(ws)
-  for (const a of newestFirst(ws.actions)) updateActionForOrderings(ws, a)
+  for (let i = ws.actions.length - 1; i >= 0; i--) updateActionForOrderings(ws, ws.actions[i])
 }
 
 // ------------------------------------------------------------ propagation --
@@ -113,12 +114,14 @@ function actionForOrdering(a: Action): Action {
   const rsc = a.rsc
   if (!rsc || rsc.variant === 'primitive') return a
   if (a.intervalMs > 0 || a.uuid.includes('notify')) return a
-  const remap: Record<string, string> = {stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted'}
-  const task = remap[a.task]
+  const task = ORDERING_TASK[a.task]
   if (!task) return a
   // for clones with notifications, what follows waits for the notifications to be confirmed
   const uuid = rsc.notify && !rsc.parent && rsc.variant === 'clone' ? `${rsc.id}_confirmed-post_notify_${task}_0` : `${rsc.id}_${task}_0`
-  return newestFirst(rsc.actions).find((x) => x.uuid === uuid) ?? a
+  return rsc.actions.findLast((x) => x.uuid === uuid) ?? a
+}
+const ORDERING_TASK: Record<string, string | undefined> = {
+  stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted',
 }
 
 function isParent(child: Rsc, parent: Rsc): boolean {
@@ -143,7 +146,9 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     if (then.requiredRunnableBefore === 0) then.requiredRunnableBefore = 1
     then.runnable = false
   }
-  for (const other of newestFirst(then.before)) {
+  // newest first; edges added meanwhile are appended and not visited (as over a copy)
+  for (let i = then.before.length - 1; i >= 0; i--) {
+    const other = then.before[i]
     let first = other.action
     let thenNode = then.node ?? null
     let firstNode = first.node ?? null
@@ -166,7 +171,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
       other.type = O.none
     }
     if (changed & CHANGED_FIRST) {
-      for (const e of newestFirst(first.after)) updateActionForOrderings(ws, e.action, depth + 1)
+      for (let k = first.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, first.after[k].action, depth + 1)
       updateActionForOrderings(ws, first, depth + 1)
     }
   }
@@ -177,7 +182,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
   if (changed & CHANGED_THEN) {
     if (wasRunnable && !then.runnable) blockColocationDependents(ws, then)
     updateActionForOrderings(ws, then, depth + 1)
-    for (const e of newestFirst(then.after)) updateActionForOrderings(ws, e.action, depth + 1)
+    for (let k = then.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, then.after[k].action, depth + 1)
   }
 }
 
@@ -236,9 +241,9 @@ function clearBecause(a: Action, flag: 'optional' | 'runnable' | 'migrateRunnabl
   }
 }
 
-/** The flags whose change makes Pacemaker re-process an action's orderings. */
-function flagState(a: Action): string {
-  return `${a.optional}${a.runnable}${a.migrateRunnable === true}${a.pseudo}`
+/** The flags whose change makes Pacemaker re-process an action's orderings, as one number. */
+function flagState(a: Action): number {
+  return (a.optional ? 1 : 0) | (a.runnable ? 2 : 0) | (a.migrateRunnable === true ? 4 : 0) | (a.pseudo ? 8 : 0)
 }
 
 function handleAsymmetric(first: Action, then: Action): void {
@@ -303,7 +308,7 @@ export function updateOrderedActions(ws: WorkingSet, first: Action, then: Action
 // ------------------------------------------------------------ colocation blocking --
 
 function findFirstAction(rsc: Rsc, task: string): Action | undefined {
-  return newestFirst(rsc.actions).find((a) => a.task === task && a.intervalMs === 0)
+  return rsc.actions.findLast((a) => a.task === task && a.intervalMs === 0)
 }
 
 function markActionBlocked(ws: WorkingSet, rsc: Rsc, task: string, reason: Rsc): void {

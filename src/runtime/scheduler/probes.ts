@@ -154,7 +154,9 @@ function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set
   let compatible: Rsc | undefined
   const interleave = afterRsc?.variant === 'clone' && afterRsc.interleave
   if (interleave) compatible = findCompatibleChild(probe.rsc, afterRsc!, Role.Unknown, false)
-  for (const e of [...after.after].reverse()) {
+  // newest first; edges added meanwhile are appended and not visited (as over a copy)
+  for (let i = after.after.length - 1; i >= 0; i--) {
+    const e = after.after[i]
     if (!(e.type & O.impliesThen)) {
       // only into the members of a group or (non-interleaved, or the compatible instance of an interleaved) clone
       const next = e.action.rsc
@@ -172,7 +174,7 @@ function addRestartOrderingsForRsc(rsc: Rsc): void {
     return
   }
   for (const probe of probesOf(rsc)) {
-    for (const then of [...probe.after].reverse()) addRestartOrderingsForProbe(probe, then.action, new Set())
+    for (let i = probe.after.length - 1; i >= 0; i--) addRestartOrderingsForProbe(probe, probe.after[i].action, new Set())
   }
 }
 
