@@ -9,21 +9,34 @@ export function opKey(rscId: string, task: string, intervalMs = 0): string {
 }
 
 
-function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: string, node: SNode | undefined, intervalMs: number): Action {
+/**
+ * A resource's actions by operation key, each list in creation order: findAction looks an action up
+ * by key once per lookup, and big clusters ask for thousands (a probe per resource and node).
+ */
+const actionsByKey = new WeakMap<Rsc, Map<string, Action[]>>()
+
+function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: string, node: SNode | undefined, intervalMs: number, save = true): Action {
   const a: Action = {
     id: ws.actionSeq++, rsc, task, uuid, node, intervalMs, optional: true, runnable: true, pseudo: false,
     requiresAny: false, runnableBefore: 0, requiredRunnableBefore: 0, before: [], after: [],
     // only starts and promotes need quorum or fencing (unpack_operation)
     needsNothing: !(task === 'start' || task === 'promote') || rsc?.needs === 'nothing',
   }
+  if (!save) return a
   ws.actions.push(a)
-  if (rsc) rsc.actions.push(a)
+  if (rsc) {
+    rsc.actions.push(a)
+    let byKey = actionsByKey.get(rsc)
+    if (!byKey) actionsByKey.set(rsc, byKey = new Map())
+    const same = byKey.get(uuid)
+    if (same) same.push(a)
+    else byKey.set(uuid, [a])
+  }
   return a
 }
 
 export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | null): Action | undefined {
-  for (const a of rsc.actions) {
-    if (a.uuid !== uuid) continue
+  for (const a of actionsByKey.get(rsc)?.get(uuid) ?? []) {
     if (node === undefined || node === null) {
       if (a.node === undefined) return a
     } else if (a.node === node) return a
@@ -99,12 +112,8 @@ export function customAction(ws: WorkingSet, rsc: Rsc, task: string, node: SNode
   const uuid = key ?? opKey(rsc.id, task, intervalMs)
   let a = save ? findAction(rsc, uuid, node) : undefined
   if (!a) {
-    a = newAction(ws, rsc, task, uuid, node ?? undefined, intervalMs)
+    a = newAction(ws, rsc, task, uuid, node ?? undefined, intervalMs, save)
     if (task === 'lrm_delete') a.onDc = true
-    if (!save) {
-      ws.actions.pop()
-      rsc.actions.pop()
-    }
   }
   if (a.node && !a.pseudo && !rsc.managed && intervalMs === 0) a.optional = true
   else if (!optional) a.optional = false
