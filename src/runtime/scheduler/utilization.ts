@@ -56,12 +56,24 @@ export function releaseCapacity(node: SNode, rsc: Rsc): void {
 
 /** pcmk__compare_node_capacities: negative when node1 has more free capacity */
 export function compareNodeCapacities(node1: SNode, node2: SNode): number {
+  // (called for every pair of nodes compared while sorting: no closures, no empty maps)
   let result = 0
-  const u1 = node1.utilization ?? new Map<string, number>()
-  const u2 = node2.utilization ?? new Map<string, number>()
-  const cmp = (c1: number, c2: number) => { if (c1 > c2) result--; else if (c1 < c2) result++ }
-  for (const [k, v] of u1) cmp(v, u2.get(k) ?? 0)
-  for (const [k, v] of u2) if (!u1.has(k)) cmp(0, v)
+  const u1 = node1.utilization
+  const u2 = node2.utilization
+  if (u1) {
+    for (const [k, c1] of u1) {
+      const c2 = u2?.get(k) ?? 0
+      if (c1 > c2) result--
+      else if (c1 < c2) result++
+    }
+  }
+  if (u2) {
+    for (const [k, c2] of u2) {
+      if (u1?.has(k)) continue
+      if (c2 < 0) result--
+      else if (c2 > 0) result++
+    }
+  }
   return result
 }
 
