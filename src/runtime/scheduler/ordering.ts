@@ -56,12 +56,15 @@ function rscState(rsc: Rsc): Role {
 }
 
 function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: Ordering): void {
-  const thens = o.thenAction ? [o.thenAction] : actionsByTask(thenRsc, o.thenTask ?? '')
-  if (thens.length === 0) return
   // the stop that cleans up a dangling migration does not force the resource's own start
   const type = first?.dangling && first.rsc === thenRsc ? o.type & ~O.impliesThen : o.type
   if (!first && !(type & O.impliesThen)) return
-  for (const t of thens) {
+  if (o.thenAction) {
+    if (first) orderActions(first, o.thenAction, type)
+    else o.thenAction.runnable = false
+    return
+  }
+  for (const t of actionsByTask(thenRsc, o.thenTask ?? '')) {
     if (first) orderActions(first, t, type)
     else t.runnable = false
   }
@@ -69,7 +72,13 @@ function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: 
 
 function applyOne(ws: WorkingSet, o: Ordering): void {
   if (o.firstRsc) {
-    let firsts = o.firstAction ? [o.firstAction] : actionsByTask(o.firstRsc, o.firstTask ?? '')
+    if (o.firstAction) {
+      // (one 'first' named: the common case, a probe's orderings)
+      const thenRsc = o.thenRsc ?? o.thenAction?.rsc
+      if (!thenRsc) { if (o.thenAction) orderActions(o.firstAction, o.thenAction, o.type) } else orderAfter(ws, o.firstAction, thenRsc, o)
+      return
+    }
+    let firsts = actionsByTask(o.firstRsc, o.firstTask ?? '')
     if (firsts.length === 0) {
       // (pcmk__new_ordering takes 'then's resource from its action when none is named)
       if (o.firstRsc === (o.thenRsc ?? o.thenAction?.rsc)) return
@@ -191,38 +200,36 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   let type = typeIn
   let node = then.node ?? null
   if (type & O.impliesThenOnNode) { type = (type & ~O.impliesThenOnNode) | O.impliesThen; node = first.node ?? null }
-  const upd = (filter: Flags, t: number, flags: Flags): number => {
-    if (then.rsc) return then.rsc.fns.updateOrderedActions(first, then, node, flags, filter, t)
-    return 0
-  }
+  const thenRsc = then.rsc
+  const upd = (filter: Flags, t: number, flags: Flags): number => thenRsc!.fns.updateOrderedActions(first, then, node, flags, filter, t)
   if (type & O.impliesThen) {
-    if (then.rsc) changed |= upd({optional: true, runnable: false}, O.impliesThen, {optional: ff.optional, runnable: false})
+    if (thenRsc) changed |= upd(OPTIONAL, O.impliesThen, {optional: ff.optional, runnable: false})
     else if (!ff.optional && then.optional) { then.optional = false; changed |= CHANGED_THEN }
   }
-  if ((type & O.restart) && then.rsc) changed |= upd({optional: true, runnable: true}, O.restart, ff)
+  if ((type & O.restart) && thenRsc) changed |= upd(OPTIONAL_RUNNABLE, O.restart, ff)
   if (type & O.impliesFirst) {
-    if (first.rsc) changed |= first.rsc.fns.updateOrderedActions(first, then, node, ff, {optional: true, runnable: false}, O.impliesFirst)
+    if (first.rsc) changed |= first.rsc.fns.updateOrderedActions(first, then, node, ff, OPTIONAL, O.impliesFirst)
     else if (!ff.optional && first.runnable) { first.runnable = false; changed |= CHANGED_FIRST }
   }
-  if ((type & O.promotedImpliesFirst) && then.rsc) changed |= upd({optional: true, runnable: false}, O.promotedImpliesFirst, {optional: ff.optional, runnable: false})
+  if ((type & O.promotedImpliesFirst) && thenRsc) changed |= upd(OPTIONAL, O.promotedImpliesFirst, {optional: ff.optional, runnable: false})
   if (type & O.oneOrMore) {
-    if (then.rsc) changed |= upd({optional: false, runnable: true}, O.oneOrMore, ff)
+    if (thenRsc) changed |= upd(RUNNABLE, O.oneOrMore, ff)
     else if (ff.runnable) {
       then.runnableBefore++
       if (then.runnableBefore >= then.requiredRunnableBefore && !then.runnable) { then.runnable = true; changed |= CHANGED_THEN }
     }
   }
-  if ((type & O.probe) && then.rsc) {
-    if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) { /* ignore: first is stopping */ } else changed |= upd({optional: false, runnable: true}, O.runnableLeft, ff)
+  if ((type & O.probe) && thenRsc) {
+    if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) { /* ignore: first is stopping */ } else changed |= upd(RUNNABLE, O.runnableLeft, ff)
   }
   if (type & O.runnableLeft) {
-    if (then.rsc) changed |= upd({optional: false, runnable: true}, O.runnableLeft, ff)
+    if (thenRsc) changed |= upd(RUNNABLE, O.runnableLeft, ff)
     else if (!ff.runnable && then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
   }
-  if ((type & O.impliesFirstMigratable) && then.rsc) changed |= upd({optional: true, runnable: false}, O.impliesFirstMigratable, ff)
-  if ((type & O.pseudoLeft) && then.rsc) changed |= upd({optional: true, runnable: false}, O.pseudoLeft, ff)
-  if ((type & O.optional) && then.rsc) changed |= upd({optional: false, runnable: true}, O.optional, ff)
-  if ((type & O.asymmetrical) && then.rsc) changed |= upd({optional: false, runnable: true}, O.asymmetrical, ff)
+  if ((type & O.impliesFirstMigratable) && thenRsc) changed |= upd(OPTIONAL, O.impliesFirstMigratable, ff)
+  if ((type & O.pseudoLeft) && thenRsc) changed |= upd(OPTIONAL, O.pseudoLeft, ff)
+  if ((type & O.optional) && thenRsc) changed |= upd(RUNNABLE, O.optional, ff)
+  if ((type & O.asymmetrical) && thenRsc) changed |= upd(RUNNABLE, O.asymmetrical, ff)
   // a required 'first' puts 'then' in the graph even when it stays optional (and the other way round)
   if (first.runnable && (typeIn & O.impliesThenPrinted) && !ff.optional) then.printAlways = true
   if ((typeIn & O.impliesFirstPrinted) && !tf.optional) first.printAlways = true
@@ -231,6 +238,11 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   }
   return changed
 }
+
+// the filters of updateOrderedActions (which flags an ordering may change), shared: never modified
+const OPTIONAL: Readonly<Flags> = {optional: true, runnable: false}
+const RUNNABLE: Readonly<Flags> = {optional: false, runnable: true}
+const OPTIONAL_RUNNABLE: Readonly<Flags> = {optional: true, runnable: true}
 
 function clearBecause(a: Action, flag: 'optional' | 'runnable' | 'migrateRunnable', reason: Action): void {
   if (!a[flag]) return

@@ -149,7 +149,8 @@ function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set
   const afterRsc = after.rsc
   if (afterRsc && afterRsc.variant === 'primitive' && probe.rsc !== afterRsc) {
     const task = after.task === 'start' ? 'stop' : after.task === 'promote' ? 'demote' : undefined
-    if (task) for (const then of afterRsc.actions.filter((a) => a.task === task && a.intervalMs === 0)) if (!then.pseudo) orderActions(probe, then, O.optional)
+    // (every action is looked at first, as over a filtered copy: orderActions adds edges, not actions)
+    if (task) for (const then of afterRsc.actions) if (then.task === task && then.intervalMs === 0 && !then.pseudo) orderActions(probe, then, O.optional)
   }
   let compatible: Rsc | undefined
   const interleave = afterRsc?.variant === 'clone' && afterRsc.interleave
@@ -168,13 +169,19 @@ function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set
   }
 }
 
+const tracking = new Set<Action>()
+
 function addRestartOrderingsForRsc(rsc: Rsc): void {
   if (rsc.variant !== 'primitive') {
     for (const c of rsc.children) addRestartOrderingsForRsc(c)
     return
   }
   for (const probe of probesOf(rsc)) {
-    for (let i = probe.after.length - 1; i >= 0; i--) addRestartOrderingsForProbe(probe, probe.after[i].action, new Set())
+    for (let i = probe.after.length - 1; i >= 0; i--) {
+      // one walk per edge (the set is reused: thousands of walks on big clusters)
+      tracking.clear()
+      addRestartOrderingsForProbe(probe, probe.after[i].action, tracking)
+    }
   }
 }
 
@@ -187,5 +194,6 @@ export function orderProbes(ws: WorkingSet): void {
     addProbeOrderingsForStops(ws)
   } finally {
     probeCache = new Map()
+    tracking.clear()
   }
 }
