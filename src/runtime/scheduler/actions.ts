@@ -36,7 +36,10 @@ function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: str
 }
 
 export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | null): Action | undefined {
-  for (const a of actionsByKey.get(rsc)?.get(uuid) ?? []) {
+  const same = actionsByKey.get(rsc)?.get(uuid)
+  if (!same) return undefined
+  for (let i = 0; i < same.length; i++) {
+    const a = same[i]
     if (node === undefined || node === null) {
       if (a.node === undefined) return a
     } else if (a.node === node) return a

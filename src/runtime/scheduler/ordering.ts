@@ -16,7 +16,8 @@ const CHANGED_FIRST = 2
  */
 function orderActions(first: Action, then: Action, type: number): boolean {
   if (type === O.none || first === then) return false
-  for (const e of first.after) if (e.action === then && (e.type & type) !== 0) return false
+  const after = first.after
+  for (let i = 0; i < after.length; i++) if (after[i].action === then && (after[i].type & type) !== 0) return false
   first.after.push({action: then, type})
   then.before.push({action: first, type})
   return true
@@ -64,9 +65,10 @@ function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: 
     else o.thenAction.runnable = false
     return
   }
-  for (const t of actionsByTask(thenRsc, o.thenTask ?? '')) {
-    if (first) orderActions(first, t, type)
-    else t.runnable = false
+  const thens = actionsByTask(thenRsc, o.thenTask ?? '')
+  for (let i = 0; i < thens.length; i++) {
+    if (first) orderActions(first, thens[i], type)
+    else thens[i].runnable = false
   }
 }
 

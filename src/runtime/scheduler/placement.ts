@@ -41,7 +41,12 @@ export function currentNode(rsc: Rsc): SNode | null {
 
 /** Sorts candidate nodes by preference (compare_nodes). */
 export function sortNodes(nodes: Array<[SNode, number]>, active: SNode | null): Array<[SNode, number]> {
-  return nodes.sort(([n1, w1], [n2, w2]) => {
+  // (indexing, not destructuring: destructuring walks an iterator, which allocates in cold code)
+  return nodes.sort((e1, e2) => {
+    const n1 = e1[0]
+    const w1 = e1[1]
+    const n2 = e2[0]
+    const w2 = e2[1]
     const a = nodeAvailable(n1, w1, false) ? w1 : -INFINITY
     const b = nodeAvailable(n2, w2, false) ? w2 : -INFINITY
     if (a > b) return -1
@@ -176,13 +181,13 @@ export function applyColocToPriority(dependent: Rsc, primary: Rsc, c: Colocation
  */
 function bestNodeScoresByAttr(rsc: Rsc, attr: string): Map<string, number> {
   const best = new Map<string, number>()
-  for (const [node, w] of rsc.allowed) {
-    if (!nodeAvailable(node, w, false)) continue
+  rsc.allowed.forEach((w, node) => {
+    if (!nodeAvailable(node, w, false)) return
     const value = node.attrs.get(attr)
-    if (value === undefined) continue
+    if (value === undefined) return
     const b = best.get(value) ?? -INFINITY
     if (w > b) best.set(value, w)
-  }
+  })
   return best
 }
 

@@ -122,7 +122,9 @@ function probeNeededBefore(probe: Action, then: Action): boolean {
 
 /** "A stop then B": A's probes come before B too (add_probe_orderings_for_stops). */
 function addProbeOrderingsForStops(ws: WorkingSet): void {
-  for (const o of ws.orderings) {
+  // (indexed: tens of thousands of orderings, looked at by cold code)
+  for (let i = 0; i < ws.orderings.length; i++) {
+    const o = ws.orderings[i]
     // (pcmk__new_ordering takes a side's resource from its action when none is given)
     const firstRsc = o.firstRsc ?? o.firstAction?.rsc
     const thenRsc = o.thenRsc ?? o.thenAction?.rsc
@@ -150,7 +152,13 @@ function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set
   if (afterRsc && afterRsc.variant === 'primitive' && probe.rsc !== afterRsc) {
     const task = after.task === 'start' ? 'stop' : after.task === 'promote' ? 'demote' : undefined
     // (every action is looked at first, as over a filtered copy: orderActions adds edges, not actions)
-    if (task) for (const then of afterRsc.actions) if (then.task === task && then.intervalMs === 0 && !then.pseudo) orderActions(probe, then, O.optional)
+    const actions = afterRsc.actions
+    if (task) {
+      for (let i = 0; i < actions.length; i++) {
+        const then = actions[i]
+        if (then.task === task && then.intervalMs === 0 && !then.pseudo) orderActions(probe, then, O.optional)
+      }
+    }
   }
   let compatible: Rsc | undefined
   const interleave = afterRsc?.variant === 'clone' && afterRsc.interleave
