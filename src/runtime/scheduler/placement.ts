@@ -19,6 +19,13 @@ export function nodeAvailable(node: SNode, weight: number | undefined, considerS
   return true
 }
 
+/** A copy of a node-score table (forEach: new Map(table) walks an iterator, which allocates per entry in cold code). */
+export function copyScores(scores: Map<SNode, number>): Map<SNode, number> {
+  const copy = new Map<SNode, number>()
+  scores.forEach((w, n) => copy.set(n, w))
+  return copy
+}
+
 export function anyNodeAvailable(nodes: Map<SNode, number>): boolean {
   for (const [n, w] of nodes) if (w >= 0 && nodeAvailable(n, w, false)) return true
   return false
@@ -194,19 +201,20 @@ function bestNodeScoresByAttr(rsc: Rsc, attr: string): Map<string, number> {
 function addNodeScoresMatchingAttr(nodes: Map<SNode, number>, rsc: Rsc, attr: string | undefined, factor: number, onlyPositive: boolean): void {
   const a = attr ?? '#uname'
   const bestByValue = bestNodeScoresByAttr(rsc, a)
-  for (const [node, w] of nodes) {
+  // (forEach: only the entry being visited is set, which is what for…of over the map did)
+  nodes.forEach((w, node) => {
     const value = nodeAttr(node, a)
     const score = value === undefined ? -INFINITY : bestByValue.get(value) ?? -INFINITY
-    if (factor < 0 && score < 0) continue
-    if (w === INFINITY_HACK) continue
+    if (factor < 0 && score < 0) return
+    if (w === INFINITY_HACK) return
     const f = factor * score
     let weight = Math.trunc(f < 0 ? f - 0.5 : f + 0.5)
     if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : factor < 0 ? -1 : 0
     const ns = addScores(weight, w)
-    if (onlyPositive && ns < 0 && w > 0) { nodes.set(node, INFINITY_HACK); continue }
-    if (onlyPositive && ns < 0 && w === 0) continue
+    if (onlyPositive && ns < 0 && w > 0) { nodes.set(node, INFINITY_HACK); return }
+    if (onlyPositive && ns < 0 && w === 0) return
     nodes.set(node, ns)
-  }
+  })
 }
 
 export interface MergeFlags {
@@ -223,12 +231,12 @@ export function addColocatedNodeScores(rsc: Rsc, nodes: Map<SNode, number> | nul
   if (rsc.variant === 'group') {
     if (rsc.children.length === 0) { rsc.merging = false; return nodes }
     const member = nodes === null ? rsc.children[rsc.children.length - 1] : rsc.children[0]
-    work = addColocatedNodeScores(member, nodes === null ? null : new Map(nodes), attr, factor, flags)
+    work = addColocatedNodeScores(member, nodes === null ? null : copyScores(nodes), attr, factor, flags)
     if (work === null) { rsc.merging = false; return nodes }
   } else if (nodes === null) {
-    work = new Map(rsc.allowed)
+    work = copyScores(rsc.allowed)
   } else {
-    work = new Map(nodes)
+    work = copyScores(nodes)
     addNodeScoresMatchingAttr(work, rsc, attr, factor, flags.nonNegative)
   }
   if (anyNodeAvailable(work)) {

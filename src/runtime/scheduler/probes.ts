@@ -20,6 +20,11 @@ function instanceNumber(rsc: Rsc): number {
   return Number(/:(\d+)$/.exec(rsc.id)?.[1] ?? 0)
 }
 
+function inInstanceOrder(instances: Rsc[]): boolean {
+  for (let i = 1; i < instances.length; i++) if (instanceNumber(instances[i - 1]) > instanceNumber(instances[i])) return false
+  return true
+}
+
 /** pe__resource_contains_guest_node: a guest node's connection runs inside this resource */
 function containsGuestNode(rsc: Rsc): boolean {
   return (rsc.fillers ?? []).some((f) => f.isRemoteConnection === true)
@@ -39,7 +44,8 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   // a bundle's guest node is discovered for the replica's child only
   if (node.bundleReplica && rsc.children.length === 0 && rsc.discoverMode?.get(node) !== 2) return false
   // Probing a clone puts its instances back in instance-number order (clone_create_probe)
-  if (rsc.variant === 'clone') rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
+  // (a stable sort leaves sorted instances as they are: sort only when they are not)
+  if (rsc.variant === 'clone' && !inInstanceOrder(rsc.children)) rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
   if (rsc.variant === 'clone' && !rsc.unique) {
     for (const child of rsc.children) {
       if (child.knownOn.has(node) || child.children.some((m) => m.knownOn.has(node))) return false

@@ -139,7 +139,9 @@ function addUtilization(rsc: Rsc, all: Rsc[], into: Map<string, number>): void {
   }
 }
 
-function haveEnoughCapacity(node: SNode, needed: Map<string, number>): boolean {
+const NO_UTILIZATION: ReadonlyMap<string, number> = new Map()
+
+function haveEnoughCapacity(node: SNode, needed: ReadonlyMap<string, number>): boolean {
   let enough = true
   needed.forEach((v, k) => { if (v > (node.utilization?.get(k) ?? 0)) enough = false })
   return enough
@@ -159,18 +161,25 @@ export function banInsufficientCapacity(ws: WorkingSet, rsc: Rsc, available: (n:
   let anyCapable = false
   let mostCapable: SNode | null = null
   // the first of equally capable nodes wins: walk them in Pacemaker's table order
-  const byId = new Map([...rsc.allowed.keys()].map((n) => [n.id, n]))
-  const inTableOrder = hashTableOrder([...byId.keys()]).map((id) => byId.get(id)!)
-  for (const node of inTableOrder) {
+  const ids: string[] = []
+  const byId = new Map<string, SNode>()
+  rsc.allowed.forEach((_w, n) => {
+    if (!byId.has(n.id)) ids.push(n.id)
+    byId.set(n.id, n)
+  })
+  const inTableOrder = hashTableOrder(ids)
+  for (let i = 0; i < inTableOrder.length; i++) {
+    const node = byId.get(inTableOrder[i])!
     const w = rsc.allowed.get(node)!
     if (!available(node, w)) continue
     if (haveEnoughCapacity(node, needed)) anyCapable = true
     if (!mostCapable || compareNodeCapacities(node, mostCapable) < 0) mostCapable = node
   }
-  const own = new Map(rsc.utilization ?? [])
-  for (const [node, w] of [...rsc.allowed]) {
-    if (!available(node, w)) continue
+  const own = rsc.utilization ?? NO_UTILIZATION
+  // banning sets the score of the node being visited only (no node is added): no copy needed
+  rsc.allowed.forEach((w, node) => {
+    if (!available(node, w)) return
     if (!haveEnoughCapacity(node, anyCapable ? needed : own)) resourceLocation(ws, rsc, node, -INFINITY)
-  }
+  })
   return anyCapable ? null : mostCapable
 }
