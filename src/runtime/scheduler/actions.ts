@@ -52,6 +52,19 @@ export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | nul
   return undefined
 }
 
+/**
+ * The newest one-off action of rsc for this task, on this node unless node is null. (A plain loop:
+ * groups and clones ask once per member and ordering, mostly from cold code.)
+ */
+export function newestAction(rsc: Rsc, task: string, node: SNode | null): Action | undefined {
+  const actions = rsc.actions
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const a = actions[i]
+    if (a.task === task && a.intervalMs === 0 && (node === null || a.node === node)) return a
+  }
+  return undefined
+}
+
 /** Actions of rsc with this task (any node, or a given node). */
 export function resourceActions(rsc: Rsc, task: string, node?: SNode | null, requireNode = false): Action[] {
   return rsc.actions.filter((a) => a.task === task && a.intervalMs === 0
