@@ -154,6 +154,7 @@ function addProbeOrderingsForStops(ws: WorkingSet): void {
 function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set<Action>): void {
   if (!probe.rsc || probe.rsc.variant !== 'primitive' || probe.task !== 'monitor' || tracking.has(after)) return
   tracking.add(after)
+  if (after.task === 'monitor' && after.intervalMs === 0) walkSawProbe = true
   const afterRsc = after.rsc
   if (afterRsc && afterRsc.variant === 'primitive' && probe.rsc !== afterRsc) {
     const task = after.task === 'start' ? 'stop' : after.task === 'promote' ? 'demote' : undefined
@@ -162,7 +163,10 @@ function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set
     if (task) {
       for (let i = 0; i < actions.length; i++) {
         const then = actions[i]
-        if (then.task === task && then.intervalMs === 0 && !then.pseudo) orderActions(probe, then, O.optional)
+        if (then.task === task && then.intervalMs === 0 && !then.pseudo) {
+          orderActions(probe, then, O.optional)
+          walkOrdered.push(then)
+        }
       }
     }
   }
@@ -184,17 +188,37 @@ function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set
 }
 
 const tracking = new Set<Action>()
+/** What the current walk ordered after its probe, and whether it passed through a probe. */
+let walkOrdered: Action[] = []
+let walkSawProbe = false
 
+/**
+ * The walks of a resource's probes (one per node) from the same action take the same path and
+ * order the probe before the same actions: the walk reads only the resource, and the edges out of
+ * the actions it passes, and adds edges out of its own probe only. So the first walk from an
+ * action is recorded and replayed for the resource's other probes — unless it passed through a
+ * probe, whose edges the other walks change.
+ */
 function addRestartOrderingsForRsc(rsc: Rsc): void {
   if (rsc.variant !== 'primitive') {
     for (const c of rsc.children) addRestartOrderingsForRsc(c)
     return
   }
+  const recorded = new Map<Action, Action[]>()
   for (const probe of probesOf(rsc)) {
     for (let i = probe.after.length - 1; i >= 0; i--) {
+      const from = probe.after[i].action
+      const known = recorded.get(from)
+      if (known) {
+        for (let k = 0; k < known.length; k++) orderActions(probe, known[k], O.optional)
+        continue
+      }
       // one walk per edge (the set is reused: thousands of walks on big clusters)
       tracking.clear()
-      addRestartOrderingsForProbe(probe, probe.after[i].action, tracking)
+      walkOrdered = []
+      walkSawProbe = false
+      addRestartOrderingsForProbe(probe, from, tracking)
+      if (!walkSawProbe) recorded.set(from, walkOrdered)
     }
   }
 }
@@ -209,5 +233,6 @@ export function orderProbes(ws: WorkingSet): void {
   } finally {
     probeCache = new Map()
     tracking.clear()
+    walkOrdered = []
   }
 }
