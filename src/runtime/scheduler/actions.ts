@@ -35,6 +35,12 @@ function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: str
   return a
 }
 
+/** A resource's actions with this operation key, oldest first (shared: do not change). */
+export function actionsWithKey(rsc: Rsc, uuid: string): readonly Action[] {
+  return actionsByKey.get(rsc)?.get(uuid) ?? NO_ACTIONS
+}
+const NO_ACTIONS: readonly Action[] = []
+
 export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | null): Action | undefined {
   const same = actionsByKey.get(rsc)?.get(uuid)
   if (!same) return undefined

@@ -102,16 +102,18 @@ export function sortResourcesForUtilization(ws: WorkingSet, colocatedScores: (r:
   const nodes = sortNodes([...ws.nodes])
   const scores = new Map(ws.resources.map((r) => [r, colocatedScores(r)]))
   const weight = (r: Rsc, n: SNode | null) => (n ? scores.get(r)!.get(n) ?? -INFINITY : -INFINITY)
-  ws.resources = ws.resources.map((r, i) => ({r, i})).sort((x, y) => {
+  // each resource's sort keys computed once, not once per comparison: the same comparisons
+  const keyed = ws.resources.map((r, i) => ({
+    r, i, onCurrent: weight(r, r.runningOn.length > 0 ? current(r) : null), byNode: nodes.map((n) => weight(r, n)),
+  }))
+  ws.resources = keyed.sort((x, y) => {
     const a = x.r
     const b = y.r
     if (a.priority !== b.priority) return b.priority - a.priority
-    const wa = weight(a, a.runningOn.length > 0 ? current(a) : null)
-    const wb = weight(b, b.runningOn.length > 0 ? current(b) : null)
-    if (wa !== wb) return wa > wb ? -1 : 1
-    for (const n of nodes) {
-      const na = weight(a, n)
-      const nb = weight(b, n)
+    if (x.onCurrent !== y.onCurrent) return x.onCurrent > y.onCurrent ? -1 : 1
+    for (let k = 0; k < nodes.length; k++) {
+      const na = x.byNode[k]
+      const nb = y.byNode[k]
       if (na !== nb) return na > nb ? -1 : 1
     }
     return x.i - y.i
