@@ -82,8 +82,8 @@ setBundleBuilder(buildBundles, bundleNodesAfter)
 function initAllowed(ws: WorkingSet, rsc: Rsc): void {
   // guest connections may run wherever their container can, even in an asymmetric cluster
   const guestConnection = rsc.prim?.class === 'ocf' && rsc.prim.provider === 'pacemaker' && rsc.prim.type === 'remote' && rsc.meta.has('container')
-  if (ws.options.symmetric || guestConnection) for (const n of ws.nodes) rsc.allowed.set(n, defaultNodeScore(n, n.weight ?? 0))
-  for (const c of rsc.children) initAllowed(ws, c)
+  if (ws.options.symmetric || guestConnection) for (let i = 0; i < ws.nodes.length; i++) rsc.allowed.set(ws.nodes[i], defaultNodeScore(ws.nodes[i], ws.nodes[i].weight ?? 0))
+  for (let i = 0; i < rsc.children.length; i++) initAllowed(ws, rsc.children[i])
 }
 
 setInitAllowed(initAllowed)

@@ -101,7 +101,7 @@ function applyOne(ws: WorkingSet, o: Ordering): void {
 
 export function applyOrderings(ws: WorkingSet): void {
   // Pacemaker prepends new orderings and reverses the list before applying: creation order.
-  for (const o of ws.orderings) applyOne(ws, o)
+  for (let i = 0; i < ws.orderings.length; i++) applyOne(ws, ws.orderings[i])
   orderForLoad(ws)
   // newest first; an action created meanwhile is appended and not visited (as over a copy)
   for (let i = ws.actions.length - 1; i >= 0; i--) blockColocationDependents(ws, ws.actions[i])

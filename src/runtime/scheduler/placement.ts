@@ -117,7 +117,7 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   if (rsc.failcountCleared?.has(node)) return
   // a container's fail count includes the failures of the resources inside it (pe_fc_fillers)
   let fc = failCount(ws, rsc, node)
-  for (const filler of rsc.fillers ?? []) fc = addScores(fc, failCount(ws, filler, node))
+  if (rsc.fillers) for (const filler of rsc.fillers) fc = addScores(fc, failCount(ws, filler, node))
   if (fc <= 0) return
   let ban = rsc
   if (!rsc.unique) { while (ban.parent && ban.parent.variant !== 'bundle') ban = ban.parent }
@@ -160,13 +160,13 @@ export function applyColocToWeights(dependent: Rsc, primary: Rsc, c: Colocation)
   let value: string | undefined
   if (primary.allocatedTo) value = primary.allocatedTo.attrs.get(attr)
   else if (c.score < 0) return
-  const work = new Map(dependent.allowed)
-  for (const [node, w] of work) {
+  const work = copyScores(dependent.allowed)
+  work.forEach((w, node) => {
     if (!primary.allocatedTo) work.set(node, addScores(-c.score, w))
     else if (node.attrs.get(attr) === value) {
       if (c.score < INFINITY) work.set(node, addScores(c.score, w))
     } else if (c.score >= INFINITY) work.set(node, addScores(-c.score, w))
-  }
+  })
   if (c.score <= -INFINITY || c.score >= INFINITY || anyNodeAvailable(work)) dependent.allowed = work
 }
 

@@ -142,7 +142,9 @@ function addProbeOrderingsForStops(ws: WorkingSet): void {
     const probes = probesOf(firstRsc)
     if (probes.length === 0) continue
     const thens = o.thenAction ? [o.thenAction] : thenRsc ? thenRsc.actions.filter((a) => a.task === o.thenTask && a.intervalMs === 0) : []
-    for (const probe of probes) for (const then of thens) if (probeNeededBefore(probe, then)) orderActions(probe, then, flags)
+    for (let p = 0; p < probes.length; p++) {
+      for (let t = 0; t < thens.length; t++) if (probeNeededBefore(probes[p], thens[t])) orderActions(probes[p], thens[t], flags)
+    }
   }
 }
 
