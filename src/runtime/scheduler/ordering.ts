@@ -167,6 +167,10 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     if (then.rsc?.variant === 'group' && then.task === 'start') thenNode = rscLocation(then.rsc) ?? thenNode
     if ((other.type & O.sameNode) && firstNode && thenNode && firstNode !== thenNode) { other.type = O.none; continue }
     changed &= ~CHANGED_FIRST
+    // An optional (or load) ordering between primitives, or actions of no resource, changes no
+    // flags (their flag functions only read, and the primitive update ignores these types): the
+    // common case on big clusters, a probe before a start or a restart's stop.
+    if ((other.type & ~(O.optional | O.load)) === 0 && (!first.rsc || first.rsc.variant === 'primitive') && (!then.rsc || then.rsc.variant === 'primitive')) continue
     if (first.rsc && (other.type & O.thenCancelsFirst) && !then.optional) {
       // a required 'then' (a stop) cancels 'first' (an agent reload)
       other.action.optional = true
