@@ -34,7 +34,7 @@ function newestFirst<T>(list: T[]): T[] {
  * list has grown.
  */
 const taskIndex = new WeakMap<Rsc, {length: number; byTask: Map<string, Action[]>}>()
-function actionsByTask(rsc: Rsc, task: string): Action[] {
+function actionsByTask(rsc: Rsc, task: string): readonly Action[] {
   let index = taskIndex.get(rsc)
   if (!index || index.length !== rsc.actions.length) {
     index = {length: rsc.actions.length, byTask: new Map()}
@@ -46,8 +46,9 @@ function actionsByTask(rsc: Rsc, task: string): Action[] {
     }
     taskIndex.set(rsc, index)
   }
-  return index.byTask.get(task) ?? []
+  return index.byTask.get(task) ?? NO_ACTIONS
 }
+const NO_ACTIONS: readonly Action[] = []
 
 function rscState(rsc: Rsc): Role {
   if (rsc.children.length === 0) return rsc.role
