@@ -170,8 +170,16 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     changed &= ~CHANGED_FIRST
     // An optional (or load) ordering between primitives, or actions of no resource, changes no
     // flags (their flag functions only read, and the primitive update ignores these types): the
-    // common case on big clusters, a probe before a start or a restart's stop.
-    if ((other.type & ~(O.optional | O.load)) === 0 && (!first.rsc || first.rsc.variant === 'primitive') && (!then.rsc || then.rsc.variant === 'primitive')) continue
+    // common case on big clusters, a probe before a start or a restart's stop. Into a group's
+    // action the same holds for the update (the group's and its primitive members'); only the
+    // group's flag function has an effect (it takes the members' flags onto the group's action).
+    if ((other.type & ~(O.optional | O.load)) === 0 && (!first.rsc || first.rsc.variant === 'primitive')) {
+      if (!then.rsc || then.rsc.variant === 'primitive') continue
+      if (then.rsc.variant === 'group') {
+        actionFlags(then, firstNode)
+        continue
+      }
+    }
     if (first.rsc && (other.type & O.thenCancelsFirst) && !then.optional) {
       // a required 'then' (a stop) cancels 'first' (an agent reload)
       other.action.optional = true
