@@ -301,7 +301,9 @@ function assignBestNode(ws: WorkingSet, rsc: Rsc, preferIn: SNode | null): boole
   const mostFree = banInsufficientCapacity(ws, rsc, (n, w) => nodeAvailable(n, w, true), (d, p, c) => colocationAffects(d, p, c, true) === 'location')
   const prefer = preferIn ?? mostFree
   if (!rsc.provisional) return rsc.allocatedTo !== null
-  const nodes = sortNodes([...rsc.allowed.entries()], currentNode(rsc))
+  const entries: Array<[SNode, number]> = []
+  rsc.allowed.forEach((w, n) => entries.push([n, w])) // (no iterator results, unlike a spread)
+  const nodes = sortNodes(entries, currentNode(rsc))
   const best = nodes[0]
   let chosen: [SNode, number] | undefined
   if (prefer && best) {
