@@ -13,16 +13,23 @@
 //                                            built) in the same run: a before/after column
 //   node bench/crm-lab.mjs --idle-seconds 60 RSS/CPU at idle window (default 30; 0: no idle measurement)
 //   node bench/crm-lab.mjs --only idle       just the idle measurement (--only kill-primary,standby: those scenarios)
+//   node bench/crm-lab.mjs --no-timeline     without the per-scenario timelines under the table
+//   CRM_LAB_KEEP=1 node bench/crm-lab.mjs    keep every run's hblab out dir (its path is printed)
+//
+// Under the table, for graceful-stop, standby and monitor-fail: where the outage's time goes, per
+// stack (bench/lib/crm-timeline.mjs): every agent run from the fault until the group's last member
+// is started again, and the window split into before the first run / in agents / between runs.
 //
 // monitor-fail is hakit's own scenario (bench/hblab-scenarios/): the shared hblab is read-only, so
 // the bench runs a private copy of its script with the shared lib/ and scenarios plus ours.
 //
 // Needs root, corosync + pacemaker and hblab (../shared/tools/hblab); otherwise it says why and exits 0.
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {FAULTS, formatTimelines, medianTimeline, runTimeline} from './lib/crm-timeline.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const hblab = process.env.HBLAB ?? join(root, '..', 'shared', 'tools', 'hblab', 'hblab')
@@ -63,6 +70,7 @@ for (const s of chosen) if (!SCENARIOS[s]) {
   process.exit(2)
 }
 const idleSeconds = Number(flag('--idle-seconds', 30))
+const timelines = !args.includes('--no-timeline')
 
 function skip(why) {
   console.log(`crm-lab: skipped (${why})`)
@@ -92,11 +100,15 @@ function runScenario(impl, scenario) {
   const implArgs = impl === 'pacemaker' ? ['--impl', 'pacemaker', '--token', String(token), '--consensus', String(consensus)] : ['--impl', 'hakit', '--hakit-cmd', impl === 'baseline' ? join(baseline, 'bench', 'hblab-crm-shim.sh') : shim]
   const monitorFail = scenario === 'monitor-fail'
   if (monitorFail && impl === 'pacemaker') implArgs.push('--monitor-interval', MONITOR_FAIL_INTERVAL)
+  const prefix = process.env.HBLAB_PREFIX ?? 'hblabcrm'
+  // the daemons' CPU during the run, for the timeline (bench/lib/cpu-sampler.mjs)
+  const sampler = FAULTS[scenario] && timelines ? spawn(process.execPath, [join(root, 'bench', 'lib', 'cpu-sampler.mjs'), '--prefix', prefix, '--out', join(out, 'cpu.tsv')], {stdio: 'ignore'}) : undefined
   const r = spawnSync(join(labDir, 'hblab'), ['run', scenario, ...timing, ...implArgs, '-q', '--out', out], {
     encoding: 'utf8',
-    env: {...process.env, HBLAB_PREFIX: process.env.HBLAB_PREFIX ?? 'hblabcrm', ...(monitorFail ? {HBLAB_CRM_MONITOR: MONITOR_FAIL_INTERVAL} : {})},
+    env: {...process.env, HBLAB_PREFIX: prefix, ...(monitorFail ? {HBLAB_CRM_MONITOR: MONITOR_FAIL_INTERVAL} : {})},
     timeout: 600_000,
   })
+  if (sampler) stopSampler(sampler, join(out, 'cpu.tsv'))
   let result
   try {
     result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))
@@ -104,14 +116,31 @@ function runScenario(impl, scenario) {
     result = undefined
   }
   const dispatch = impl === 'pacemaker' ? null : deadToDispatch(out)
-  if (!process.env.CRM_LAB_KEEP) rmSync(out, {recursive: true, force: true})
-  if (!result) return {ok: false, exit: r.status, holder: '?', metrics: {}, why: r.stderr.split('\n').slice(-3).join(' ')}
+  const timeline = FAULTS[scenario] ? runTimeline(out, impl === 'pacemaker' ? 'pacemaker' : 'hakit', scenario) : null
+  if (process.env.CRM_LAB_KEEP) process.stderr.write(`  kept ${out}\n`)
+  else rmSync(out, {recursive: true, force: true})
+  if (!result) return {ok: false, exit: r.status, holder: '?', metrics: {}, timeline, why: r.stderr.split('\n').slice(-3).join(' ')}
   const metrics = {...result.summary}
   if (typeof metrics.detect_ms === 'number' && typeof metrics.vip_reachable_ms === 'number') metrics.dead_to_served_ms = metrics.vip_reachable_ms - metrics.detect_ms
   if (dispatch !== null) metrics.dead_to_dispatch_ms = dispatch
   const gap = serviceGap(result.timeline ?? [], scenario)
   if (gap !== null) metrics.service_gap_ms = gap
-  return {ok: result.summary.ok, exit: r.status, holder: result.summary.holder, metrics}
+  return {ok: result.summary.ok, exit: r.status, holder: result.summary.holder, metrics, timeline}
+}
+
+/** SIGTERM to the sampler this run started, then (synchronously: the bench blocks on hblab) until it wrote its end mark. */
+function stopSampler(sampler, file) {
+  try {
+    process.kill(sampler.pid, 'SIGTERM')
+  } catch {
+    return
+  }
+  const until = Date.now() + 3000
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  while (Date.now() < until) {
+    if (existsSync(file) && readFileSync(file, 'utf8').endsWith('#end\n')) return
+    Atomics.wait(pause, 0, 0, 20)
+  }
 }
 
 // hakit's own reaction time (issue 13: under 50 ms): in a survivor's ha-log (hblab stamps each
@@ -189,6 +218,13 @@ for (const scenario of chosen) {
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)))
 console.log(`\ncrm-lab: hblab scenarios, hakit CRM vs Corosync + Pacemaker${baseline ? ` (baseline: ${baseline})` : ''}, median of ${runs} run(s) each; detection: Corosync token ${token} ms + consensus ${consensus} ms = hakit deadtime ${deadtimeMs} ms${chosen.includes('monitor-fail') ? `; monitor-fail: monitor interval ${MONITOR_FAIL_INTERVAL} on both` : ''}; host load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`)
 for (const row of rows) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join('  '))
+if (timelines) {
+  for (const scenario of chosen) {
+    if (!FAULTS[scenario]) continue
+    const byStack = Object.fromEntries(IMPLS.map((impl) => [impl, medianTimeline(results[scenario][impl].map((r) => r.timeline))]))
+    for (const line of formatTimelines(scenario, byStack, runs)) console.log(line)
+  }
+}
 
 // RSS and CPU at idle of both stacks: two nodes, the same Dummy group, measured after it runs
 if (idleSeconds > 0) {

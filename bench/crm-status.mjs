@@ -11,10 +11,10 @@
 // `node bench/crm-status.mjs --baseline DIR` (or HAKIT_BENCH_BASELINE=DIR) also measures another built
 // checkout's views (and daemon), interleaved change by change with this one: a before/after ratio.
 // The machine is shared: figures are same-run ratios and medians. Only processes it started are
-// ended, by PID.
+// ended, by PID — also when it stops early (a reader closing the pipe, `| head`; a signal; an error).
 import {spawn, spawnSync} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {constants, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -30,6 +30,26 @@ const BASELINE = arg('--baseline', process.env.HAKIT_BENCH_BASELINE)
 const IMPLS = [['this', root], ...(BASELINE ? [['baseline', BASELINE]] : [])]
 const work = mkdtempSync(join(tmpdir(), 'hakit-bench-status-'))
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+// Every child process still running (daemons, the views' terminals): whatever way this process
+// ends, none outlives it. The normal path stops them itself; this is for the early exits.
+const children = new Set()
+function track(proc) {
+  children.add(proc)
+  proc.once('exit', () => children.delete(proc))
+  return proc
+}
+process.on('exit', () => {
+  for (const proc of children) proc.kill('SIGKILL')
+  try { rmSync(work, {recursive: true, force: true}) } catch { /* a killed daemon may still be writing: best effort */ }
+})
+// A reader that closed the pipe (`| head`): nothing more can be reported. Without this handler the
+// EPIPE error killed the bench at its next line, before its finally blocks stopped the daemons.
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE') throw error
+  process.exit(0)
+})
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(128 + constants.signals[signal]))
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 function cib(resources, epoch) {
@@ -88,11 +108,13 @@ async function oneShot() {
 
 /** A live view in a 120x50 pseudo-terminal (`script`); frames are counted in the terminal's log. */
 class LiveView {
+  static count = 0
   constructor(name, cliRoot, args, env) {
-    this.log = join(work, `typescript-${name}`)
-    this.child = spawn('script', ['-qfc', `${process.execPath} ${join(cliRoot, 'bin', 'run.js')} crm status ${args}`, this.log], {
+    // a terminal log of its own (--resources 20 draws the 20-resource file view twice: a shared log counted old frames)
+    this.log = join(work, `typescript-${name}-${++LiveView.count}`)
+    this.child = track(spawn('script', ['-qfc', `${process.execPath} ${join(cliRoot, 'bin', 'run.js')} crm status ${args}`, this.log], {
       env: {...process.env, NO_COLOR: '1', COLUMNS: '120', LINES: '50', ...env}, stdio: ['pipe', 'ignore', 'ignore'],
-    })
+    }))
     this.seen = 0
     this.count = 0
     this.tail = ''
@@ -247,9 +269,9 @@ async function redrawDaemon(resources) {
       const prims = Array.from({length: resources}, (_, i) => `<primitive id="d${i}" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="d${i}-mon" name="monitor" interval="10s"/></operations></primitive>`)
       writeFileSync(join(dir, 'cib.xml'), `<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0"><configuration><crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/><nvpair id="o2" name="maintenance-mode" value="true"/><nvpair id="o3" name="dc-deadtime" value="2s"/></cluster_property_set></crm_config><nodes><node id="n1" uname="n1"><instance_attributes id="n1-ia"><nvpair id="n1-ia-pc" name="probe_complete" value="false"/></instance_attributes></node></nodes><resources>${prims.join('\n')}</resources><constraints/></configuration><status/></cib>`)
       const socket = join(dir, 'state', 'crm.sock')
-      const proc = spawn(process.execPath, [join(cliRoot, 'bin', 'run.js'), 'run', '--crm', '--config-dir', join(dir, 'ha.d'), '--node', 'n1', '--state-dir', join(dir, 'state'), '--bind', address, '--socket', socket, '--cib', join(dir, 'cib.xml')], {
+      const proc = track(spawn(process.execPath, [join(cliRoot, 'bin', 'run.js'), 'run', '--crm', '--config-dir', join(dir, 'ha.d'), '--node', 'n1', '--state-dir', join(dir, 'state'), '--bind', address, '--socket', socket, '--cib', join(dir, 'cib.xml')], {
         stdio: 'ignore', env: {...process.env, NO_COLOR: '1', HA_VARRUN: join(dir, 'run')},
-      })
+      }))
       daemons.push({label, cliRoot, dir, socket, proc, call: 100_000})
     }
     const op = (i, call, rc = 0) => ({

@@ -88,9 +88,13 @@ if (args.includes('--write-known-failures')) {
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`)
   // the status sections' lists: the first differing line of each failing case
   const status = {current: {} as Record<string, string>, revised: {} as Record<string, string>}
+  const statusFile = join(root, 'test', 'runtime', 'scheduler', 'full-known-failures-status.json')
+  const previousStatus: typeof status = JSON.parse(readFileSync(statusFile, 'utf8'))
+  const keep = (section: 'current' | 'revised', name: string, detail: string) =>
+    previousStatus[section][name]?.startsWith('suite artifact:') ? previousStatus[section][name] : detail
   for (const r of rows) {
-    if (r.current) status.current[r.name] = r.current
-    if (r.revised) status.revised[r.name] = r.revised
+    if (r.current) status.current[r.name] = keep('current', r.name, r.current)
+    if (r.revised) status.revised[r.name] = keep('revised', r.name, r.revised)
   }
-  writeFileSync(join(root, 'test', 'runtime', 'scheduler', 'full-known-failures-status.json'), `${JSON.stringify(status, null, 2)}\n`)
+  writeFileSync(statusFile, `${JSON.stringify(status, null, 2)}\n`)
 }

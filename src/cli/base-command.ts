@@ -1,7 +1,12 @@
 import {Command} from '@oclif/core'
+import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {UserError} from '../core/errors.js'
 import type {Finding} from '../core/findings.js'
 import {emitJson} from './json.js'
+
+/** oclif's FlagOutput/ArgOutput (not exported by its interfaces). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Output = {[name: string]: any}
 
 /**
  * Base for every hakit command: a UserError becomes one line on stderr and
@@ -10,6 +15,19 @@ import {emitJson} from './json.js'
  * hakit bugs and keep oclif's handling (stack shown with DEBUG=*).
  */
 export abstract class HakitCommand extends Command {
+  /**
+   * oclif fills a missing argument from standard input when stdin is not a terminal: it drained a
+   * pipe meant for `-` (`… | hakit crm configure load update -` read nothing and applied nothing)
+   * and took piped text for an optional argument. Every hakit command reads `-` itself.
+   */
+  protected override async parse<F extends Output, B extends Output, A extends Output>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
+    const input = options ?? (this.ctor as unknown as Input<F, B, A>)
+    // as oclif reads them: args and strict from the class's own statics, flags also inherited
+    const own = {...input}
+    const args = own.args && Object.fromEntries(Object.entries(own.args).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
+    return super.parse({...own, args, flags: input.flags, baseFlags: input.baseFlags, enableJsonFlag: input.enableJsonFlag} as Input<F, B, A>, argv)
+  }
+
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof UserError) {
       process.stderr.write(`hakit: ${error.message}\n`)

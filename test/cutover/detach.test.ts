@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {FailoverMachine, type FailoverAction} from '../../src/runtime/legacy/failover.js'
 import {runDetachCommand, startOperatorServer, type OperatorBackend, type StatusReport} from '../../src/runtime/legacy/operator.js'
-import {Sim} from '../runtime/legacy/sim.js'
+import {FailoverSim as Sim} from '../../src/runtime/legacy/failover-sim.js'
 
 const TWO = [{key: 'g1', ownerNode: 'n1'}, {key: 'g2', ownerNode: 'n2'}]
 

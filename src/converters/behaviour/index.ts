@@ -117,7 +117,7 @@ export function checkBehaviour(input: BehaviourInput): BehaviourReport {
   } else if (all.length >= 2) {
     const [alone, ...others] = all as [string, ...string[]]
     const sim = cold()
-    sim.partition([[alone], others])
+    sim.partition([alone], others)
     sim.settle()
     const sides = [[alone], others]
     const quorate = (side: string[]) => all.length === 2 || side.length * 2 > all.length

@@ -7,7 +7,7 @@
 import type * as M from '../../formats/cib/model.js'
 import {cloneOf, nvsetValues, resourceParams} from '../scheduler/resources.js'
 import {intervalMs} from '../scheduler/scores.js'
-import {type Action, type OpConfig, type Rsc, Role, type WorkingSet} from '../scheduler/types.js'
+import {type OpConfig, type Rsc, Role, type WorkingSet} from '../scheduler/types.js'
 import type {NotifyInfo, NotifySet, OpRequest, ResourceClass} from '../executor/types.js'
 
 export const DEFAULT_OP_TIMEOUT_MS = 20_000
@@ -106,54 +106,33 @@ export function opRequest(ws: WorkingSet, rsc: Rsc, task: string, interval: numb
   return req
 }
 
-/** The primitive instances of a clone. */
-export function cloneInstances(clone: Rsc): Rsc[] {
-  const out: Rsc[] = []
-  const visit = (r: Rsc): void => { if (r.variant === 'primitive') out.push(r); else r.children.forEach(visit) }
-  clone.children.forEach(visit)
-  return out
-}
+const NOTIFY_SETS: ReadonlySet<string> = new Set<NotifySet>(['active', 'inactive', 'available', 'all', 'start', 'stop', 'promote', 'demote', 'promoted', 'unpromoted', 'master', 'slave'])
 
 /**
- * The notification variables of a clone for one operation (pre or post),
- * from the scheduler's view: who is active, inactive, being started, stopped,
- * promoted or demoted in this transition.
+ * The notification data of a graph action (its notify_* meta-attributes, as the scheduler made
+ * them) in the executor's terms: type and operation for a notify action, the instance and node
+ * lists (`notify_<set>_resource` / `_uname`, " " when empty) for every notified operation —
+ * exactly the variables the graph gives, no more.
  */
-export function notifyInfo(ws: WorkingSet, clone: Rsc, graph: ReadonlySet<number>, type?: 'pre' | 'post', operation?: NotifyInfo['operation']): NotifyInfo {
+export function notifyInfoFromMeta(meta: Record<string, string>): NotifyInfo {
   const sets: NotifyInfo['sets'] = {}
-  const add = (set: NotifySet, rsc: Rsc, uname: string): void => {
-    const s = (sets[set] ??= {resources: [], unames: []})
-    s.resources!.push(rsc.id)
-    s.unames!.push(uname)
+  for (const [name, value] of Object.entries(meta)) {
+    const m = /^notify_([a-z]+)_(resource|uname)$/.exec(name)
+    if (!m || !NOTIFY_SETS.has(m[1])) continue
+    const set = (sets[m[1] as NotifySet] ??= {})
+    const items = value.trim() === '' ? [] : value.trim().split(/\s+/)
+    if (m[2] === 'resource') set.resources = items
+    else set.unames = items
   }
-  for (const inst of cloneInstances(clone)) {
-    const here = inst.runningOn[0]?.uname
-    if (here !== undefined) {
-      add('active', inst, here)
-      if (inst.role === Role.Promoted) { add('promoted', inst, here); add('master', inst, here) }
-      else { add('unpromoted', inst, here); add('slave', inst, here) }
-    } else {
-      add('inactive', inst, inst.allocatedTo?.uname ?? '')
-    }
-    add('all', inst, here ?? inst.allocatedTo?.uname ?? '')
-    if (inst.allocatedTo) add('available', inst, inst.allocatedTo.uname)
-    for (const a of inst.actions as Action[]) {
-      if (!graph.has(a.id) || a.intervalMs !== 0 || !a.node) continue
-      if (a.task === 'start' || a.task === 'stop' || a.task === 'promote' || a.task === 'demote') add(a.task, inst, a.node.uname)
-    }
-  }
-  // every action of a notify=true clone carries the sets; only notify actions carry type and operation
-  return type !== undefined && operation !== undefined ? {type, operation, sets} : {sets}
-}
-
-/** Where a clone's notify goes: pre — instances active now; post — instances active after the transition. */
-export function notifyTargets(clone: Rsc, type: 'pre' | 'post', upNodes: ReadonlySet<string>): Array<{rsc: Rsc; node: string}> {
-  const out: Array<{rsc: Rsc; node: string}> = []
-  for (const inst of cloneInstances(clone)) {
-    const node = type === 'pre' ? inst.runningOn[0]?.uname : (inst.nextRole > Role.Stopped || inst.nextRole === Role.Unknown) ? inst.allocatedTo?.uname : undefined
-    if (node !== undefined && upNodes.has(node)) out.push({rsc: inst, node})
-  }
-  return out
+  const info: NotifyInfo = {sets, onlyListed: true}
+  const type = meta.notify_type
+  const operation = meta.notify_operation
+  if (type === 'pre' || type === 'post') info.type = type
+  if (operation === 'start' || operation === 'stop' || operation === 'promote' || operation === 'demote') info.operation = operation
+  if (meta.notify_key_type !== undefined) info.keyType = meta.notify_key_type
+  if (meta.notify_key_operation !== undefined) info.keyOperation = meta.notify_key_operation
+  if (meta.notify_all_hosts !== undefined) info.allHosts = meta.notify_all_hosts.trim() === '' ? [] : meta.notify_all_hosts.trim().split(/\s+/)
+  return info
 }
 
 /**

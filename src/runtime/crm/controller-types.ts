@@ -39,7 +39,8 @@ export type CibSection = 'configuration' | 'status' | 'attributes'
 
 export type ControllerEvent =
   /** This node won the election: the full CIB (after join/sync) and the nodes that are members now. */
-  | {type: 'became-dc'; now: number; cib: M.Cib; members: string[]; quorate: boolean}
+  /** `fenced`: nodes whose fencing succeeded while there was no DC to record it (a DC that fenced itself or died first). */
+  | {type: 'became-dc'; now: number; cib: M.Cib; members: string[]; quorate: boolean; fenced?: string[]}
   /** Another node is DC now, or this node is shutting down: forget transitions, cancel timers. */
   | {type: 'lost-dc'; now: number}
   /** The replicated CIB changed (configuration, node attributes, node_state, ...). */

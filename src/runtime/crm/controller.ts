@@ -25,15 +25,15 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {type GraphAction, schedule, type Transition} from '../scheduler/index.js'
-import {cloneOf, nvsetValues} from '../scheduler/resources.js'
-import {intervalMs, isTrue, parseScoreText} from '../scheduler/scores.js'
-import type {Action, Rsc, WorkingSet} from '../scheduler/types.js'
+import {nvsetValues} from '../scheduler/resources.js'
+import {INFINITY, intervalMs, isTrue, parseScoreText} from '../scheduler/scores.js'
+import type {Rsc, WorkingSet} from '../scheduler/types.js'
 import {operationDigests} from '../executor/digest.js'
-import {ExecStatus, type NotifyInfo, type OpResult} from '../executor/types.js'
+import {ExecStatus, type OpResult} from '../executor/types.js'
 import type {
   ControllerAction, ControllerConfig, ControllerEvent, ControllerSnapshot, ControllerTimers, LogLevel, LrmResourceRef, StatusChange,
 } from './controller-types.js'
-import {historyId, missingMonitors, notifyInfo, notifyTargets, onFailFor, opRequest} from './controller-ops.js'
+import {historyId, missingMonitors, notifyInfoFromMeta, onFailFor, opRequest} from './controller-ops.js'
 import {fenceExecutor, fencePlan, fenceRetryDelay} from './fencer.js'
 import {
   applyStatusChanges, CRM_FEATURE_SET, failCountName, findNodeState, getTransientAttr, judgeResult, lastFailureName,
@@ -57,8 +57,6 @@ interface RunAction {
   /** op: where and on what (history id) it runs */
   node?: string
   rsc?: Rsc
-  /** notify: the notification ops still running */
-  parts?: Set<string>
   /** fence: the request id */
   fenceId?: string
   /** recurring op: since when it has been held behind state changes on its node */
@@ -208,7 +206,7 @@ export class Controller {
   handle(event: ControllerEvent): ControllerAction[] {
     this.out = []
     this.now = event.now
-    if (event.type === 'became-dc') this.becomeDc(event.cib, event.members, event.quorate)
+    if (event.type === 'became-dc') this.becomeDc(event.cib, event.members, event.quorate, event.fenced ?? [])
     else if (event.type === 'lost-dc') this.loseDc()
     else if (this.isDc && this.view) {
       switch (event.type) {
@@ -228,7 +226,7 @@ export class Controller {
           break
         case 'op-result': this.opResult(event.node, event.result, event.now); break
         case 'timer-fired': this.timerFired(event.timer, event.now); break
-        case 'fence-result': this.fenceResult(event.id, event.ok, event.reason, event.executedBy); break
+        case 'fence-result': this.fenceResult(event.id, event.ok, event.reason, event.executedBy, event.target); break
         case 'cleanup': this.cleanup(event.rscId, event.node, event.refresh === true); break
       }
     }
@@ -279,7 +277,7 @@ export class Controller {
 
   // ------------------------------------------------------------- membership
 
-  private becomeDc(cib: M.Cib, members: string[], quorate: boolean): void {
+  private becomeDc(cib: M.Cib, members: string[], quorate: boolean, fenced: string[]): void {
     this.isDc = true
     this.integrating = false
     this.fsaState = 'S_IDLE'
@@ -299,6 +297,12 @@ export class Controller {
       if (ns.attributes.in_ccm === 'true' || ns.attributes.crmd === 'online') {
         changes.push({kind: 'node-state', node: uname, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'do_state_transition', join: 'down'}})
       }
+    }
+    // fenced while nobody recorded it: cleanly down, as after our own fencing (Pacemaker's execute_stonith_cleanup)
+    for (const target of fenced) {
+      if (this.members.has(target)) continue
+      this.log('notice', `Marking ${target}, target of a previous stonith action, as clean`)
+      changes.push(...fencedNodeState(target))
     }
     this.update(changes)
     this.replanNeeded = true
@@ -535,8 +539,7 @@ export class Controller {
     for (const m of missing) {
       graph.push({id: nextId++, task: 'monitor', key: `${m.rsc.id}_monitor_${m.intervalMs}`, resource: m.rsc.id, node: m.node, interval: m.intervalMs, pseudo: false, runnable: true, after: []})
     }
-    const wsActions = new Map<number, Action>(t.workingSet.actions.map((a) => [a.id, a]))
-    const kinds = new Map(graph.map((g) => [g.id, this.runKind(g, t.workingSet, wsActions.get(g.id))]))
+    const kinds = new Map(graph.map((g) => [g.id, this.runKind(g, t.workingSet)]))
     // pseudo-actions alone change nothing (a group's stop and start whose members are all blocked):
     // Pacemaker runs such a graph once and goes idle, so they do not make the check below re-plan
     if (this.settleCheck && [...kinds.values()].every((k) => k === 'pseudo')) {
@@ -574,12 +577,14 @@ export class Controller {
   }
 
   /** How the controller carries out a graph action. */
-  private runKind(g: GraphAction, ws: WorkingSet, wa: Action | undefined): RunKind {
+  private runKind(g: GraphAction, ws: WorkingSet): RunKind {
     const rsc = g.resource ? ws.byId.get(g.resource) : undefined
     // clear_failcount is a controller task, not an agent operation
     if (g.task === 'clear_failcount') return rsc && g.node ? 'clear-failcount' : 'cluster'
     if (g.task === 'stonith') return 'fence'
-    if (g.pseudo) return g.task === 'notify' && rsc?.variant === 'clone' && rsc.notify && /_(pre|post)_notify_/.test(wa?.uuid ?? '') ? 'notify' : 'pseudo'
+    if (g.pseudo) return 'pseudo'
+    // a clone instance's notification: an agent call, never recorded in the history
+    if (g.task === 'notify' && rsc && g.node) return 'notify'
     if (g.task === 'cancel' && rsc && g.node) return 'cancel'
     if ((g.task === 'delete' || g.task === 'lrm_delete') && rsc && g.node) return 'delete'
     if (rsc && rsc.variant === 'primitive' && g.node) return 'op'
@@ -616,7 +621,12 @@ export class Controller {
   }
 
   private depsDone(t: RunningTransition, a: RunAction): boolean {
-    return a.deps.every((d) => t.actions.get(d)?.state === 'done')
+    // what has priority INFINITY (a clone's post notifications) also follows an input that failed (pcmk__update_graph)
+    const failedCounts = (a.g.priority ?? 0) >= INFINITY
+    return a.deps.every((d) => {
+      const state = t.actions.get(d)?.state
+      return state === 'done' || (failedCounts && state === 'failed')
+    })
   }
 
   private busy(node: string, rscId: string): boolean {
@@ -626,12 +636,13 @@ export class Controller {
 
   private fire(t: RunningTransition, now: number): void {
     let progress = true
-    while (progress && !t.aborted) {
+    while (progress) {
       progress = false
       const changing = this.nodesChangingState(t)
       for (const id of t.order) {
-        if (t.aborted) return
         const a = t.actions.get(id)!
+        // an aborted transition still completes what has priority INFINITY (a clone's post notifications, as Pacemaker's abort_priority)
+        if (t.aborted && (a.g.priority ?? 0) < INFINITY) continue
         if (a.state !== 'waiting' || !this.depsDone(t, a)) continue
         const inFlight = this.inflight.size + this.inflightFences.size
         switch (a.kind) {
@@ -662,7 +673,8 @@ export class Controller {
             progress = true
             break
           case 'notify':
-            this.fireNotify(t, a, now)
+            if (this.settings!.batchLimit > 0 && inFlight >= this.settings!.batchLimit) break
+            if (!this.fireNotify(t, a, now)) break
             progress = true
             break
           case 'op': {
@@ -756,8 +768,7 @@ export class Controller {
     const task = a.g.task
     const interval = a.g.interval
     const rscId = historyId(rsc)
-    const clone = cloneOf(rsc)
-    const notify = clone?.notify ? notifyInfo(t.ws, clone, new Set(t.actions.keys())) : undefined
+    const notify = a.g.notifyMeta ? notifyInfoFromMeta(a.g.notifyMeta) : undefined
     const request = opRequest(t.ws, rsc, task, interval, node, '', notify)
     const key = transitionKey(a.g.id, t.id, request.targetRc ?? 0, this.config.controllerUuid)
     request.transitionKey = key
@@ -806,31 +817,34 @@ export class Controller {
     this.out.push({type: 'execute', node, request})
   }
 
-  private fireNotify(t: RunningTransition, a: RunAction, now: number): void {
-    const clone = a.rsc!
-    const uuid = t.ws.actions.find((x) => x.id === a.g.id)?.uuid ?? ''
-    const m = /_(pre|post)_notify_([a-z]+)_0$/.exec(uuid)
-    const type = (m?.[1] ?? 'pre') as 'pre' | 'post'
-    const opName = ({running: 'start', stopped: 'stop', promoted: 'promote', demoted: 'demote'} as Record<string, string>)[m?.[2] ?? ''] ?? m?.[2] ?? 'start'
-    const info: NotifyInfo = notifyInfo(t.ws, clone, new Set(t.actions.keys()), type, opName as NotifyInfo['operation'])
-    a.parts = new Set()
-    for (const {rsc, node} of notifyTargets(clone, type, this.members)) {
-      const rscId = historyId(rsc)
-      const id = `${node}|${rscId}|notify|0`
-      if (this.inflight.has(id)) continue
-      const key = transitionKey(a.g.id, t.id, 0, this.config.controllerUuid)
-      const request = opRequest(t.ws, rsc, 'notify', 0, node, key, info)
-      request.opMeta = {...request.opMeta, notify_type: type, notify_operation: opName}
-      const timer = `action:${t.id}:${a.g.id}:${node}:${rscId}`
-      this.inflight.set(id, {
-        node, rscId, ref: {id: rscId, class: request.agent.class, type: request.agent.type}, task: 'notify', interval: 0, key, transitionId: t.id,
-        actionId: a.g.id, digest: '', onFail: 'ignore', timer, notify: true,
-      })
-      a.parts.add(id)
-      this.setTimer(timer, now + request.timeoutMs + this.settings!.clusterDelayMs)
-      this.out.push({type: 'execute', node, request})
+  /**
+   * One instance's notification, as the graph gives it (notify_type, notify_operation and the
+   * instance/node lists of the whole transition). False while the instance is busy on that node.
+   */
+  private fireNotify(t: RunningTransition, a: RunAction, now: number): boolean {
+    const rsc = a.rsc!
+    const node = a.node!
+    if (!this.members.has(node)) {
+      // the node left since the graph was computed: nobody there to tell (the transition will be replanned)
+      a.state = 'done'
+      return true
     }
-    a.state = a.parts.size > 0 ? 'in-flight' : 'done'
+    const rscId = historyId(rsc)
+    const id = `${node}|${rscId}|notify|0`
+    if (this.inflight.has(id)) return false
+    const key = transitionKey(a.g.id, t.id, 0, this.config.controllerUuid)
+    const info = notifyInfoFromMeta(a.g.notifyMeta ?? {})
+    const request = opRequest(t.ws, rsc, 'notify', 0, node, key, info)
+    request.opMeta = {...request.opMeta, ...(info.type ? {notify_type: info.type} : {}), ...(info.operation ? {notify_operation: info.operation} : {})}
+    const timer = `action:${t.id}:${a.g.id}`
+    this.inflight.set(id, {
+      node, rscId, ref: {id: rscId, class: request.agent.class, type: request.agent.type}, task: 'notify', interval: 0, key, transitionId: t.id,
+      actionId: a.g.id, digest: '', onFail: 'ignore', timer, notify: true,
+    })
+    a.state = 'in-flight'
+    this.setTimer(timer, now + request.timeoutMs + this.settings!.clusterDelayMs)
+    this.out.push({type: 'execute', node, request})
+    return true
   }
 
   private fireFence(t: RunningTransition, a: RunAction, now: number): void {
@@ -864,15 +878,11 @@ export class Controller {
     this.abort('Action failed')
   }
 
-  private confirmRunAction(transitionId: number, actionId: number, partId?: string): void {
+  private confirmRunAction(transitionId: number, actionId: number): void {
     const t = this.transition
     if (!t || t.id !== transitionId) return
     const a = t.actions.get(actionId)
     if (!a || a.state !== 'in-flight') return
-    if (partId !== undefined && a.parts) {
-      a.parts.delete(partId)
-      if (a.parts.size > 0) return
-    }
     a.state = 'done'
   }
 
@@ -915,7 +925,7 @@ export class Controller {
       this.cancelTimer(inf.timer)
     }
     if (r.action === 'notify') {
-      if (matched) this.confirmRunAction(inf.transitionId, inf.actionId, id)
+      if (matched) this.confirmRunAction(inf.transitionId, inf.actionId)
       return
     }
     if (r.status === ExecStatus.Cancelled) return
@@ -1018,9 +1028,18 @@ export class Controller {
     return max
   }
 
-  private fenceResult(id: string, ok: boolean, reason: string | undefined, executedBy: string | undefined): void {
+  private fenceResult(id: string, ok: boolean, reason: string | undefined, executedBy: string | undefined, target?: string): void {
     const f = this.inflightFences.get(id)
-    if (!f) return
+    if (!f) {
+      // a fencing this DC did not ask for (a previous DC's, or one it stopped waiting for): a success is
+      // recorded all the same, as Pacemaker's DC does, so the node is not fenced again
+      if (ok && target && !this.members.has(target)) {
+        this.log('notice', `Peer ${target} was terminated by ${executedBy ?? 'another node'} (not our request): OK`)
+        this.update(fencedNodeState(target))
+        this.abort('External Fencing Operation')
+      }
+      return
+    }
     this.inflightFences.delete(id)
     if (f.timer) this.cancelTimer(f.timer)
     const by = executedBy ?? this.config.localNode
@@ -1036,10 +1055,7 @@ export class Controller {
         this.cancelTimer(op.timer)
         this.failRunAction(op.transitionId, op.actionId)
       }
-      this.update([
-        {kind: 'node-state', node: f.target, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'send_stonith_update', join: 'down', expected: 'down'}},
-        {kind: 'erase-node', node: f.target},
-      ])
+      this.update(fencedNodeState(f.target))
       this.confirmRunAction(f.transitionId, f.actionId)
       return
     }
@@ -1142,4 +1158,12 @@ export class Controller {
       this.out.push({type: 'shutdown-node', node})
     }
   }
+}
+
+/** A fenced node's status (send_stonith_update): cleanly down, its history and attributes erased. */
+function fencedNodeState(node: string): StatusChange[] {
+  return [
+    {kind: 'node-state', node, attributes: {in_ccm: 'false', crmd: 'offline', 'crm-debug-origin': 'send_stonith_update', join: 'down', expected: 'down'}},
+    {kind: 'erase-node', node},
+  ]
 }

@@ -27,12 +27,14 @@ import {HeartbeatCluster} from '../membership/cluster.js'
 import {HbMessage} from '../messaging/message.js'
 import {LocalExecutor} from '../executor/executor.js'
 import {ExecStatus, type Executor, type OpRequest, type OpResult, type RecurringHandle} from '../executor/types.js'
-import {cibVersion, formatVersion, normalizeCib, type CibOp} from './cib-ops.js'
+import {parseInterval} from '../../formats/cib/values.js'
+import {cibVersion, clusterOption, formatVersion, normalizeCib, type CibOp} from './cib-ops.js'
 import {eventForCibWatcher, type ReplicaChange} from './watched-cib.js'
 import {lrmResourceRef, resultEntries} from './history.js'
 import {CibStore} from './cib-store.js'
 import {loadCrmDaemonConfig, type CrmDaemonConfig, type CrmDaemonOptions} from './config.js'
 import {Controller} from './controller.js'
+import {FencedNodes} from './fencer.js'
 import {Attrd, type AttrdAction, type AttrdEvent, type AttrdMessage} from './attrd.js'
 import {AttrdAttributeStore} from './attrd-store.js'
 import type {ControllerAction, ControllerEvent, FenceLevel} from './controller-types.js'
@@ -48,7 +50,7 @@ export interface CrmStartOptions extends CrmDaemonOptions {
   version?: string
   /** Overrides the CIB's dc-deadtime (tests). */
   dcDeadtimeMs?: number
-  /** How long a graceful stop waits for the DC to stop this node's resources (shutdown-escalation, 20 min). */
+  /** Overrides the CIB's shutdown-escalation: how long a graceful stop waits for the DC to stop this node's resources. */
   shutdownEscalationMs?: number
   /** The executor (default: a LocalExecutor for this node). */
   executor?: Executor
@@ -73,6 +75,9 @@ type ControllerWire =
   | {kind: 'shutdown-request'}
   | {kind: 'shutdown-ok'}
   | {kind: 'attrd'; message: AttrdMessage}
+
+/** Pacemaker's default shutdown-escalation. */
+const DEFAULT_SHUTDOWN_ESCALATION_MS = 20 * 60_000
 
 /** How long a join round may hold the DC's scheduling (Pacemaker's crmd-integration-timeout, 3 min). */
 const JOIN_HOLD_LIMIT_MS = 180_000
@@ -144,6 +149,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   /** crm status live views subscribed over the socket (the watch request); `sent`: the CIB version a CIB watcher holds */
   const watchers = new Set<{send: (event: CrmWatchEvent) => void; withCib: boolean; sent?: string}>()
   const controller = new Controller({localNode: config.node, controllerUuid: randomUUID()})
+  /** Fencings that succeeded while this node was not DC: a next DC here marks them clean instead of fencing again. */
+  const fencedNodes = new FencedNodes()
   let controllerActive = false
   let finished = false
   let resolveDone!: (code: number) => void
@@ -198,6 +205,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
 
   const perform = async (actions: CrmNodeAction[]): Promise<void> => {
     attrdMembership()
+    fencedNodes.membership(new Set(machine.members))
     for (const a of actions) {
       switch (a.type) {
         case 'send':
@@ -219,6 +227,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
             attrdFeed({type: 'writer', isWriter: false})
           }
           if (shutdownWanted && a.dc && a.dc !== config.node && a.state === 'not-dc') sendController(a.dc, {kind: 'shutdown-request'})
+          if (a.dc && a.dc !== config.node && a.state === 'not-dc') fencedNodes.following(a.dc)
           break
         case 'cib-changed':
           // the live views first: the controller's planning can take a while on a large CIB
@@ -253,7 +262,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           if (!controllerActive && machine.state === 'dc') {
             log('notice', `State transition S_FINALIZE_JOIN -> S_POLICY_ENGINE | input=I_FINALIZED`)
             controllerActive = true
-            controllerFeed({type: 'became-dc', cib: structuredClone(machine.cib), members: [...machine.members], quorate: machine.quorum.state.have})
+            controllerFeed({type: 'became-dc', cib: structuredClone(machine.cib), members: [...machine.members], quorate: machine.quorum.state.have, fenced: fencedNodes.takeover(new Set(machine.members), Date.now())})
             attrdFeed({type: 'writer', isWriter: true})
             if (shutdownWanted) controllerFeed({type: 'shutdown-request', node: config.node})
           }
@@ -321,7 +330,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           attrdFeed({type: 'update', node: a.node, name: a.name, value: a.value, origin: config.node})
           break
         case 'fence':
-          if (a.executor === config.node) void fenceLocal(a.id, a.target, a.levels).then((r) => controllerFeed({type: 'fence-result', id: a.id, target: a.target, ...r, executedBy: config.node}))
+          if (a.executor === config.node) void fenceLocal(a.id, a.target, a.levels).then((r) => announceFenceResult({id: a.id, target: a.target, ...r}))
           else sendController(a.executor, {kind: 'fence', id: a.id, target: a.target, action: a.action, levels: a.levels, timeoutMs: a.timeoutMs})
           break
         case 'shutdown-node':
@@ -358,7 +367,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     }
     executor.execute(request).then(
       (result) => {
-        log('notice', `Result of ${request.action} operation for ${request.rscId} on ${config.node}: ${result.classification.text} | rc=${result.rc}`)
+        // exec-time/queue-time as pacemaker-execd logs them: where an outage's time goes (bench/crm-lab.mjs's timeline)
+        log('notice', `Result of ${request.action} operation for ${request.rscId} on ${config.node}: ${result.classification.text} | rc=${result.rc} exec-time=${result.execTimeMs}ms queue-time=${result.queueTimeMs}ms`)
         // kept by the cluster layer until the replica shows it: if this report is lost with its DC, the next join carries it
         if (result.status !== ExecStatus.Cancelled && request.action !== 'notify') {
           feed({type: 'executed', resource: lrmResourceRef(request.rscId, request.agent), ops: resultEntries(result, config.node, result.transitionKey ?? request.transitionKey ?? '')})
@@ -398,6 +408,26 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     return {ok: false, reason}
   }
 
+  type FenceOutcome = {id: string; target: string; ok: boolean; reason?: string}
+  /**
+   * A fencing this node ran: its result goes to every node, as Pacemaker's fencer broadcasts it.
+   * The DC that asked may be gone (it fenced itself, or died meanwhile): the others remember the
+   * success, and whoever becomes DC next records it instead of fencing the node again.
+   */
+  const announceFenceResult = (outcome: FenceOutcome): void => {
+    sendController(undefined, {kind: 'fence-result', ...outcome, executedBy: config.node})
+    fenceResultHeard(config.node, {...outcome, executedBy: config.node})
+  }
+  const fenceResultHeard = (from: string, result: FenceOutcome & {executedBy: string}): void => {
+    if (controllerActive) {
+      controllerFeed({type: 'fence-result', ...result})
+      return
+    }
+    if (!result.ok) return
+    log('notice', `Peer ${result.target} was terminated by ${result.executedBy}${from === config.node ? '' : ` (reported by ${from})`}: OK${result.target === machine.dc ? ' (it was our DC)' : ''}`)
+    fencedNodes.record(result.target, Date.now(), machine.dc)
+  }
+
   const onController = (from: string, payload: ControllerWire): void => {
     switch (payload.kind) {
       case 'execute':
@@ -415,14 +445,10 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
         controllerFeed({type: 'op-result', node: from, result: payload.result})
         break
       case 'fence':
-        void fenceLocal(payload.id, payload.target, payload.levels).then((r) => {
-          const dc = machine.dc
-          if (dc === config.node) controllerFeed({type: 'fence-result', id: payload.id, target: payload.target, ...r, executedBy: config.node})
-          else if (dc) sendController(dc, {kind: 'fence-result', id: payload.id, target: payload.target, ...r, executedBy: config.node})
-        })
+        void fenceLocal(payload.id, payload.target, payload.levels).then((r) => announceFenceResult({id: payload.id, target: payload.target, ...r}))
         break
       case 'fence-result':
-        controllerFeed({type: 'fence-result', id: payload.id, target: payload.target, ok: payload.ok, ...(payload.reason ? {reason: payload.reason} : {}), executedBy: payload.executedBy})
+        fenceResultHeard(from, {id: payload.id, target: payload.target, ok: payload.ok, ...(payload.reason ? {reason: payload.reason} : {}), executedBy: payload.executedBy})
         break
       case 'shutdown-request':
         controllerFeed({type: 'shutdown-request', node: from})
@@ -628,7 +654,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   const stop = (): void => {
     if (shutdownWanted || finished) return
     shutdownWanted = true
-    const escalation = options.shutdownEscalationMs ?? 20 * 60_000
+    // the cluster option as this node's replica has it when the stop begins (Pacemaker's controller reads it from the CIB too)
+    const escalation = options.shutdownEscalationMs ?? parseInterval(clusterOption(machine.cib, 'shutdown-escalation')) ?? DEFAULT_SHUTDOWN_ESCALATION_MS
     log('notice', `Initiating controller shutdown sequence | limit=${escalation}ms`)
     const dc = machine.dc
     if (machine.state === 'dc' && controllerActive) controllerFeed({type: 'shutdown-request', node: config.node})

@@ -175,3 +175,44 @@ export class FenceRun {
     this.device = 0
   }
 }
+
+/** How long a fencing nobody recorded is remembered: past an election and a join round, not longer. */
+export const FENCED_NODE_MEMORY_MS = 5 * 60_000
+
+/**
+ * Successful fencings this node learnt of while it was not DC (Pacemaker's stonith cleanup list,
+ * fed by the fencer's result broadcast). A DC that fenced itself, or that died before it recorded a
+ * fencing it ordered, never writes the result to the CIB: the next DC would see the node lost
+ * uncleanly and fence it again. The new DC takes this list and marks those nodes cleanly down.
+ * An entry is only good until the next DC is in place, so it is forgotten when the target is seen
+ * gone and back, when this node follows another DC than the one it followed when it heard the
+ * result (that DC heard the same broadcast), and after FENCED_NODE_MEMORY_MS.
+ */
+export class FencedNodes {
+  private readonly targets = new Map<string, {at: number; dc: string | undefined; seenGone: boolean}>()
+
+  /** `dc`: the DC this node follows as it hears the result (undefined: none). */
+  record(target: string, now: number, dc: string | undefined): void {
+    this.targets.set(target, {at: now, dc, seenGone: false})
+  }
+
+  /** Called with the current members whenever they may have changed. */
+  membership(members: ReadonlySet<string>): void {
+    for (const [target, entry] of this.targets) {
+      if (!members.has(target)) entry.seenGone = true
+      else if (entry.seenGone) this.targets.delete(target)
+    }
+  }
+
+  /** This node now follows `dc` (another node): it records what it heard of before it, if anything needs it. */
+  following(dc: string): void {
+    for (const [target, entry] of this.targets) if (entry.dc !== dc) this.targets.delete(target)
+  }
+
+  /** On becoming DC: the fenced nodes that are not members now; the list is emptied (the DC records them). */
+  takeover(members: ReadonlySet<string>, now: number): string[] {
+    const fenced = [...this.targets].filter(([t, e]) => !members.has(t) && now - e.at <= FENCED_NODE_MEMORY_MS).map(([t]) => t).sort()
+    this.targets.clear()
+    return fenced
+  }
+}

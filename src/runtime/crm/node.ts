@@ -711,10 +711,12 @@ export class CrmNode {
 
   private onLeaving(from: string): void {
     this.log('info', `Node ${from} is leaving the cluster (shutdown)`)
-    if (this.state === 'dc') this.dcApply({op: 'node-state', id: nodeIdOf(this.cib, from), uname: from, attributes: {expected: 'down'}}, this.localNode, 'crmd')
     this.leaving.add(from)
     this.leftCleanly.add(from)
+    // the controller hears of the loss before any CIB change about the node: a change first would have it
+    // schedule with the leaving node still a member (its attributes already dropped) and move things back there
     this.updateMembers()
+    if (this.state === 'dc') this.dcApply({op: 'node-state', id: nodeIdOf(this.cib, from), uname: from, attributes: {expected: 'down'}}, this.localNode, 'crmd')
   }
 
   private onOffer(from: string, join: number): void {

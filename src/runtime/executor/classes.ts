@@ -61,18 +61,23 @@ export function crmMeta(request: OpRequest): Record<string, string> {
   const notify = request.notify
   if (notify) {
     if (notify.type) meta.CRM_meta_notify_type = meta.CRM_meta_notify_key_type = notify.type
+    if (notify.keyType) meta.CRM_meta_notify_key_type = notify.keyType
     if (notify.operation) {
       meta.CRM_meta_notify_operation = notify.operation
       // The key names the notification pseudo-action: post-notifications follow the "done" action (start → running).
-      meta.CRM_meta_notify_key_operation = notify.type === 'post' ? POST_KEY_OPERATION[notify.operation] : notify.operation
+      meta.CRM_meta_notify_key_operation = notify.keyOperation ?? (notify.type === 'post' ? POST_KEY_OPERATION[notify.operation] : notify.operation)
     }
     const list = (items: string[] | undefined) => (items && items.length > 0 ? items.join(' ') : ' ')
-    for (const set of NOTIFY_SETS) {
-      meta[`CRM_meta_notify_${set}_resource`] = list(notify.sets[set]?.resources)
-      meta[`CRM_meta_notify_${set}_uname`] = list(notify.sets[set]?.unames)
+    const put = (name: string, items: string[] | undefined) => {
+      if (items !== undefined || !notify.onlyListed) meta[`CRM_meta_notify_${name}`] = list(items)
     }
-    meta.CRM_meta_notify_inactive_resource = list(notify.sets.inactive?.resources)
-    for (const set of ['all', 'available'] as const) meta[`CRM_meta_notify_${set}_uname`] = list(notify.sets[set]?.unames)
+    for (const set of NOTIFY_SETS) {
+      put(`${set}_resource`, notify.sets[set]?.resources)
+      put(`${set}_uname`, notify.sets[set]?.unames)
+    }
+    put('inactive_resource', notify.sets.inactive?.resources)
+    for (const set of ['all', 'available'] as const) put(`${set}_uname`, notify.sets[set]?.unames)
+    if (notify.allHosts) meta.CRM_meta_notify_all_hosts = list(notify.allHosts)
   }
   return meta
 }

@@ -44,6 +44,17 @@ export type NotifySet =
 export interface NotifyInfo {
   type?: 'pre' | 'post'
   operation?: 'start' | 'stop' | 'promote' | 'demote'
+  /** The key of the notification pseudo-action it belongs to (`post`/`running`); derived from type and operation when absent. */
+  keyType?: string
+  keyOperation?: string
+  /**
+   * Only the listed lists are exported (an empty one as " "), as a transition graph gives them; otherwise
+   * a missing list is exported as " " too. (A notification Pacemaker makes only because a fencing
+   * implied a stop carries just the stop lists.)
+   */
+  onlyListed?: boolean
+  /** container-attribute-target=host: every node, a guest node by its host's name (`CRM_meta_notify_all_hosts`) */
+  allHosts?: string[]
   /** Instance names (`p:0 p:1`) and node names per set; missing or empty sets are exported as " ". */
   sets: Partial<Record<NotifySet, {resources?: string[]; unames?: string[]}>>
 }

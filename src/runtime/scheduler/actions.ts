@@ -46,9 +46,9 @@ export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | nul
   if (!same) return undefined
   for (let i = 0; i < same.length; i++) {
     const a = same[i]
-    if (node === undefined || node === null) {
-      if (a.node === undefined) return a
-    } else if (a.node === node) return a
+    // no node named: any node's action under that key (find_actions ignores the node then)
+    if (node === undefined || node === null) return a
+    else if (a.node === node) return a
     else if (a.node === undefined && !a.pseudo) {
       // an action created without a node is taken over by the first lookup that names one (find_actions)
       a.node = node

@@ -13,10 +13,10 @@ import type * as M from '../../formats/cib/model.js'
 import {parseXmlTree, readXmlFragment, type XmlElement} from '../../formats/cib/xml.js'
 import {pseudoAction} from './actions.js'
 import {
-  childTask, cloneUpdateOrderedActions, cmpInstance, distributeChildren, instanceStatus, newPseudo, rscRole, stableSort, summaryActionFlags,
+  childTask, cloneUpdateOrderedActions, cmpInstance, distributeChildren, instanceStatus, newPseudo, nodeListExclude, rscRole, stableSort, summaryActionFlags,
 } from './clone.js'
 import {newColocation, newOrdering, orderResourceActions} from './constraints.js'
-import {applyLocation, currentNode, logScores, sortNodes} from './placement.js'
+import {applyLocation, assignResource, currentNode, logScores, sortNodes} from './placement.js'
 import {buildClone, buildPrimitive, mergedMeta, newRsc, resourceParams} from './resources.js'
 import {addScores, INFINITY, isTrue} from './scores.js'
 import {failCount} from './unpack.js'
@@ -343,9 +343,55 @@ export function bundleAllowedNodes(ws: WorkingSet): void {
   }
 }
 
-/** What initAllowed gives a node: -INFINITY for a bundle's guest node, `otherwise` for the others. */
-export function defaultNodeScore(node: SNode, otherwise = 0): number {
-  return node.bundleReplica ? -INFINITY : otherwise
+/**
+ * A node's score in a resource's allowed nodes once the resources are unpacked (undefined: not
+ * there at all): the node's own weight, except where bundles are concerned. Pacemaker creates the node while it unpacks its
+ * bundle (create_remote_resource: weight -INFINITY, never discovered), and the symmetric default
+ * (pe__unpack_resource, resource_node_score) skips never-discovered nodes and exclusive
+ * resources; so what holds the node depends on what was unpacked before it existed:
+ *   - a node <nodes> configures exists from the start: what is unpacked before its bundle gets
+ *     it (score 0), and disallow_node then sets -INFINITY in the top-level resources already
+ *     unpacked — not in the bundle's own containers and IPs, whose copies keep 0;
+ *   - the bundle's child clone gets each of its guest nodes at -INFINITY, each instance only its
+ *     own guest node (bundleAllowedNodes); a connection bans every remote or guest node it holds;
+ *   - resources created later (orphans, instances found in the history) never get one.
+ * Guest connections in an asymmetric cluster take every node existing at their unpack
+ * ("remote_connection_default", which does not skip never-discovered nodes).
+ */
+export function defaultNodeScore(ws: WorkingSet, rsc: Rsc, node: SNode, late: boolean): number | undefined {
+  const owner = node.bundleOwner
+  if (!owner?.bundle) {
+    // a bundle's connection bans the remote and guest nodes it holds when created (create_remote_resource)
+    const bundleConnection = rsc.parent?.bundle?.replicas.some((r) => r.remote === rsc) === true
+    return bundleConnection && node.remote ? -INFINITY : node.weight ?? 0
+  }
+  const symmetric = ws.options.symmetric
+  if (late) return symmetric ? undefined : -INFINITY
+  const configured = node.bundleNodeConfigured === true
+  let top = rsc
+  while (top.parent) top = top.parent
+  const position = (r: Rsc) => ws.configOrder.indexOf(r)
+  const createdAfter = position(owner) > position(top) // the node's bundle is unpacked after rsc's top-level resource
+  const replicas = top.bundle?.replicas ?? []
+  const remoteIndex = replicas.findIndex((r) => r.remote === rsc)
+  if (!symmetric) {
+    // only guest connections are here; a bundle's own connection i sees its nodes 0..i
+    if (remoteIndex >= 0 && top === owner) return configured || replicas.findIndex((r) => r.node === node) <= remoteIndex ? -INFINITY : undefined
+    return configured || !createdAfter ? -INFINITY : undefined
+  }
+  if (!top.bundle || top !== owner) {
+    // a bundle's instances keep only their own guest node
+    const instance = top.bundle && rsc !== top.bundle.child && rsc.parent !== undefined && rsc.parent !== top
+    return configured && createdAfter && !instance ? -INFINITY : undefined
+  }
+  // rsc is part of the node's own bundle
+  if (!configured) return rsc === top.bundle.child ? -INFINITY : undefined
+  const k = replicas.findIndex((r) => r.node === node)
+  if (rsc === top.bundle.child) return -INFINITY
+  const i = replicas.findIndex((r) => r.container === rsc || r.ip === rsc)
+  if (i >= 0) return k >= i ? 0 : undefined
+  if (remoteIndex >= 0) return k > remoteIndex ? -INFINITY : undefined
+  return undefined
 }
 
 // ------------------------------------------------------------ assignment --
@@ -358,40 +404,52 @@ function thresholdReached(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   return fc > 0 && rsc.migrationThreshold - fc <= 0
 }
 
-/** pcmk__bundle_allocate: containers like clone instances, then each replica's IP, connection and child, then the child clone. */
+/**
+ * pcmk__bundle_allocate: containers like clone instances, then each replica's IP, connection and
+ * child, then the child clone. Pacemaker does not check whether the bundle is placed already:
+ * a placed bundle assigned again (as the primary of another colocation) logs its scores again
+ * and sets its children's weights again; the rest is a no-op on parts already placed.
+ */
 function bundleAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNode | null {
   const data = rsc.bundle!
-  if (!rsc.provisional || rsc.allocating) return null
+  if (rsc.allocating) return null
+  const placed = !rsc.provisional
   rsc.allocating = true
   if (ws.showScores) logScores(ws, rsc, 'pcmk__bundle_allocate')
-  const nodes = sortNodes([...rsc.allowed.entries()], null).map(([n]) => n)
-  const containers = stableSort(data.replicas.map((r) => r.container), cmpInstance)
-  distributeChildren(ws, rsc, nodes, data.nreplicas, data.replicasPerHost, containers)
+  if (!placed) {
+    const nodes = sortNodes([...rsc.allowed.entries()], null).map(([n]) => n)
+    const containers = stableSort(data.replicas.map((r) => r.container), cmpInstance)
+    distributeChildren(ws, rsc, nodes, data.nreplicas, data.replicasPerHost, containers)
+  }
   for (const replica of data.replicas) {
-    replica.ip?.fns.assign(replica.ip, prefer)
-    const host = replica.container.allocatedTo
-    if (replica.remote && host?.remote && host.remoteRsc) {
-      // a nested connection must run where the host's own connection runs
-      newColocation(ws, 'child-remote-with-docker-remote', undefined, INFINITY, replica.remote, host.remoteRsc, undefined, undefined, true)
+    if (!placed) {
+      replica.ip?.fns.assign(replica.ip, prefer)
+      const host = replica.container.allocatedTo
+      if (replica.remote && host?.remote && host.remoteRsc) {
+        // a nested connection must run where the host's own connection runs
+        newColocation(ws, 'child-remote-with-docker-remote', undefined, INFINITY, replica.remote, host.remoteRsc, undefined, undefined, true)
+      }
+      replica.remote?.fns.assign(replica.remote, prefer)
     }
-    replica.remote?.fns.assign(replica.remote, prefer)
     const child = replica.child
     if (child && replica.node) {
       for (const n of [...child.allowed.keys()]) {
         if (n !== replica.node) child.allowed.set(n, -INFINITY)
         else if (!thresholdReached(ws, child, n)) child.allowed.set(n, INFINITY)
       }
-      const clone = child.parent!
-      clone.allocating = true
-      child.fns.assign(child, replica.node)
-      clone.allocating = false
+      if (!placed) {
+        const clone = child.parent!
+        clone.allocating = true
+        child.fns.assign(child, replica.node)
+        clone.allocating = false
+      }
     }
   }
   const clone = data.child
   if (clone) {
     const guestNodes = new Set(data.replicas.map((r) => r.node))
     for (const n of [...clone.allowed.keys()]) clone.allowed.set(n, guestNodes.has(n) ? 0 : -INFINITY)
-    clone.fns.assign(clone, prefer)
+    if (!placed) clone.fns.assign(clone, prefer)
   }
   rsc.allocating = false
   rsc.provisional = false
@@ -421,18 +479,20 @@ function bundleCreateActions(ws: WorkingSet, rsc: Rsc): void {
   }
   newPseudo(ws, rsc, 'start', !st.starting, true)
   const started = newPseudo(ws, rsc, 'running', !st.starting, false)
+  // the graph's "complete" points keep firing after an abort (synapse priority INFINITY)
+  started.priority = INFINITY
   if (st.active || st.starting) started.runnable = true
   const stop = newPseudo(ws, rsc, 'stop', !st.stopping, true)
   if (allowDependentMigrations) stop.migrateRunnable = true
-  newPseudo(ws, rsc, 'stopped', !st.stopping, true)
+  newPseudo(ws, rsc, 'stopped', !st.stopping, true).priority = INFINITY
   const clone = data.child
   if (clone) {
     clone.fns.createActions(clone)
     if (clone.promotable) {
       pseudoAction(ws, rsc, 'promote', true)
-      pseudoAction(ws, rsc, 'promoted', true)
+      pseudoAction(ws, rsc, 'promoted', true).priority = INFINITY
       pseudoAction(ws, rsc, 'demote', true)
-      pseudoAction(ws, rsc, 'demoted', true)
+      pseudoAction(ws, rsc, 'demoted', true).priority = INFINITY
     }
   }
 }
@@ -527,9 +587,8 @@ function bundleApplyColocScore(ws: WorkingSet, dependent: Rsc, primary: Rsc, c: 
   if (c.dependent.variant === 'clone' || c.dependent.variant === 'bundle') {
     const pair = compatibleReplica(dependent, primary)
     if (pair) dependent.fns.applyColocScore(dependent, pair, c, true)
-    else if (c.score >= INFINITY) {
-      for (const n of [...dependent.allowed.keys()]) dependent.allowed.set(n, -INFINITY)
-    }
+    // no replica to pair with: the dependent is stopped ("Cannot pair")
+    else if (c.score >= INFINITY) assignResource(ws, dependent, null, true)
     return
   }
   const chosen: SNode[] = []
@@ -543,11 +602,8 @@ function bundleApplyColocScore(ws: WorkingSet, dependent: Rsc, primary: Rsc, c: 
     if (c.primaryRole >= Role.Promoted && (!replica.child || rscRole(replica.child, false) < Role.Promoted)) continue
     chosen.push(node)
   }
-  if (c.score >= INFINITY) {
-    // node_list_exclude without merging: only the nodes of the chosen containers stay
-    for (const [n] of dependent.allowed) if (!chosen.includes(n)) dependent.allowed.set(n, -INFINITY)
-  }
-  void ws
+  // only the nodes of the chosen containers stay
+  if (c.score >= INFINITY) nodeListExclude(dependent.allowed, chosen.map((node) => ({node, weight: 0})), false)
 }
 
 /** pcmk__bundle_rsc_location: the bundle, its containers and IPs; role-specific ones also the child */

@@ -7,10 +7,11 @@
 import {requirePromotionTickets} from './tickets.js'
 import {scoreText} from './scores.js'
 import {releaseCapacity} from './utilization.js'
-import {customAction, newestAction, pseudoAction} from './actions.js'
+import {newestAction, pseudoAction} from './actions.js'
+import {type NotifyData, notificationPseudoOps} from './notifications.js'
 import {orderResourceActions} from './constraints.js'
 import {
-  addColocatedNodeScores, addThisWith, colocationHasInfluence, addWithThis, applyLocation, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
+  addColocatedNodeScores, addThisWith, colocationHasInfluence, addWithThis, applyLocation, assignResource, currentNode, logScores, finalizeAssignment, nodeAvailable, sortNodes,
 } from './placement.js'
 import {newestFirst, orderActions, updateActionForOrderings, updateOrderedActions} from './ordering.js'
 import {addScores, INFINITY} from './scores.js'
@@ -118,15 +119,11 @@ export function cmpInstance(a: Rsc, b: Rsc): number {
   return instanceNumber(a) - instanceNumber(b)
 }
 
-/** The weight Pacemaker gives a node itself: -INFINITY once it is known to be down or leaving. */
-function nodeBaseWeight(n: SNode): number {
-  return !n.unseen && (!n.online || n.shutdown) ? -INFINITY : 0
-}
-
 /** Prefer the instance whose current node scores higher with the clone's colocations applied. */
 function cmpByColocation(a: Rsc, na: SNode, b: Rsc, nb: SNode): number {
   const score = (inst: Rsc, node: SNode) => {
-    let table: Map<SNode, number> | null = new Map([[node, nodeBaseWeight(node)]])
+    // new_node_table: the current node with its own weight
+    let table: Map<SNode, number> | null = new Map([[node, node.weight ?? 0]])
     const parent = inst.parent!
     for (const c of parent.thisWith) table = addColocatedNodeScores(c.primary, table, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: false, nonNegative: false}) ?? table
     for (const c of parent.withThis) table = addColocatedNodeScores(c.dependent, table, c.nodeAttribute, c.score / INFINITY, {thisWith: false, active: false, nonNegative: true}) ?? table
@@ -428,7 +425,8 @@ function setInstanceRoles(ws: WorkingSet, clone: Rsc): void {
 
 // ------------------------------------------------------------ colocation --
 
-function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: SNode; weight: number}>, merge: boolean): void {
+/** node_list_exclude: nodes not in the list get -INFINITY (merging the list's weights if asked), listed nodes missing get -INFINITY too */
+export function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: SNode; weight: number}>, merge: boolean): void {
   for (const [node, w] of allowed) {
     const other = list.find((x) => x.node === node)
     if (!other) allowed.set(node, -INFINITY)
@@ -493,9 +491,8 @@ function cloneApplyColocScore(ws: WorkingSet, dependent: Rsc, primary: Rsc, c: C
   if (interleave) {
     const pi = findCompatibleChild(dependent, primary, Role.Unknown, false)
     if (pi) dependent.fns.applyColocScore(dependent, pi, c, true)
-    else if (c.score >= INFINITY) {
-      dependent.allowed.forEach((_w, n) => dependent.allowed.set(n, -INFINITY))
-    }
+    // no instance to pair with: the dependent is stopped ("Cannot pair")
+    else if (c.score >= INFINITY) assignResource(ws, dependent, null, true)
     return
   }
   if (c.score >= INFINITY) {
@@ -545,31 +542,6 @@ export function newPseudo(ws: WorkingSet, rsc: Rsc, task: string, optional: bool
   return a
 }
 
-/** A clone-level notification pseudo-action ("notify" or "notified"), unrunnable unless made so. */
-function notifyPseudo(ws: WorkingSet, clone: Rsc, action: Action, task: 'notify' | 'notified', type: string): Action {
-  const a = customAction(ws, clone, task, null, action.optional, 0, true, `${clone.id}_${type}_notify_${action.task}_0`)
-  a.pseudo = true
-  return a
-}
-
-/** Notification boundaries around a clone action (pe__clone_notif_pseudo_ops). */
-function notificationOps(ws: WorkingSet, clone: Rsc, action: Action, complete: Action): {pre: Action; postDone: Action} {
-  const pre = notifyPseudo(ws, clone, action, 'notify', 'pre')
-  pre.runnable = true
-  const preDone = notifyPseudo(ws, clone, action, 'notified', 'confirmed-pre')
-  preDone.runnable = true
-  orderActions(pre, preDone, O.optional)
-  orderActions(preDone, action, O.optional)
-  const post = notifyPseudo(ws, clone, complete, 'notify', 'post')
-  post.runnable = complete.runnable
-  const postDone = notifyPseudo(ws, clone, complete, 'notified', 'confirmed-post')
-  postDone.runnable = complete.runnable
-  orderActions(complete, post, O.impliesThen)
-  orderActions(post, postDone, O.impliesThen)
-  orderActions(preDone, post, O.optional)
-  return {pre, postDone}
-}
-
 export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
   const st = {stopping: false, starting: false, active: false}
   // migrations of resources ordered after this clone can go ahead unless an instance restarts
@@ -585,13 +557,18 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
   }
   const start = newPseudo(ws, clone, 'start', !st.starting, true)
   const started = newPseudo(ws, clone, 'running', !st.starting, false)
+  // the graph's "complete" points keep firing after an abort (synapse priority INFINITY)
+  started.priority = INFINITY
   if (st.active || st.starting) started.runnable = true
-  const startNotify = clone.notify ? notificationOps(ws, clone, start, started) : undefined
+  const startNotify = notificationPseudoOps(ws, clone, 'start', start, started)
   const stop = newPseudo(ws, clone, 'stop', !st.stopping, true)
   if (allowDependentMigrations) stop.migrateRunnable = true
   const stopped = newPseudo(ws, clone, 'stopped', !st.stopping, true)
-  const stopNotify = clone.notify ? notificationOps(ws, clone, stop, stopped) : undefined
-  if (startNotify && stopNotify) orderActions(stopNotify.postDone, startNotify.pre, O.optional)
+  stopped.priority = INFINITY
+  const stopNotify = notificationPseudoOps(ws, clone, 'stop', stop, stopped)
+  if (startNotify && stopNotify) orderActions(stopNotify.postDone!, startNotify.pre!, O.optional)
+  let promoteNotify: NotifyData | undefined
+  let demoteNotify: NotifyData | undefined
   if (clone.ordered) {
     let lastStop: Action | undefined
     let lastStart: Action | undefined
@@ -607,20 +584,24 @@ export function cloneCreateActions(ws: WorkingSet, clone: Rsc): void {
     for (const child of clone.children) { child.fns.createActions(child); roleChange(child, rc) }
     const promote = newPseudo(ws, clone, 'promote', !rc.promoting, true)
     const promoted = newPseudo(ws, clone, 'promoted', !rc.promoting, true)
-    const promoteNotify = clone.notify ? notificationOps(ws, clone, promote, promoted) : undefined
+    promoted.priority = INFINITY
+    promoteNotify = notificationPseudoOps(ws, clone, 'promote', promote, promoted)
     const demote = newPseudo(ws, clone, 'demote', !rc.demoting, true)
     const demoted = newPseudo(ws, clone, 'demoted', !rc.demoting, true)
-    const demoteNotify = clone.notify ? notificationOps(ws, clone, demote, demoted) : undefined
+    demoted.priority = INFINITY
+    demoteNotify = notificationPseudoOps(ws, clone, 'demote', demote, demoted)
     if (promoteNotify && demoteNotify && startNotify && stopNotify) {
       // one notification round after the other: stops, starts and demotions before promotions (pe__create_promotable_pseudo_ops)
-      orderActions(stopNotify.postDone, promoteNotify.pre, O.optional)
-      orderActions(startNotify.postDone, promoteNotify.pre, O.optional)
-      orderActions(demoteNotify.postDone, promoteNotify.pre, O.optional)
-      orderActions(demoteNotify.postDone, startNotify.pre, O.optional)
-      orderActions(demoteNotify.postDone, stopNotify.pre, O.optional)
+      orderActions(stopNotify.postDone!, promoteNotify.pre!, O.optional)
+      orderActions(startNotify.postDone!, promoteNotify.pre!, O.optional)
+      orderActions(demoteNotify.postDone!, promoteNotify.pre!, O.optional)
+      orderActions(demoteNotify.postDone!, startNotify.pre!, O.optional)
+      orderActions(demoteNotify.postDone!, stopNotify.pre!, O.optional)
     }
     for (const child of clone.children) child.priority = clone.priority
   }
+  // the per-instance notify actions are made when the graph is built (clone_expand)
+  if (clone.notify) clone.notifications = [startNotify, stopNotify, promoteNotify, demoteNotify].filter((n) => n !== undefined)
 }
 
 function uniqueRequired(rsc: Rsc, task: string): Action | undefined {

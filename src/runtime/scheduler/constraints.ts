@@ -166,6 +166,7 @@ type Kind = 'Mandatory' | 'Optional' | 'Serialize'
 
 function orderFlags(kind: Kind, firstTask: string, symmetry: 'asymmetric' | 'symmetric' | 'inverse'): number {
   let flags: number = O.optional
+  if (kind === 'Serialize') flags |= O.serializeOnly
   if (kind === 'Mandatory') {
     if (symmetry === 'asymmetric') flags |= O.asymmetrical
     else if (symmetry === 'symmetric') {
@@ -259,7 +260,11 @@ function unpackOrderSets(ws: WorkingSet, c: M.OrderConstraint, sets: M.ResourceS
     const action = set.action ?? 'start'
     const sequential = set.sequential === undefined || /^(true|yes|1|on|y)$/i.test(set.sequential)
     const rs = members(set)
-    if (rs.length > 1 && sequential) {
+    if (rs.length > 1 && setKind === 'Serialize') {
+      // each member before every later one, however the set is marked sequential
+      const flags = orderFlags(setKind, action, setSymmetry)
+      for (let i = 0; i < rs.length; i++) for (let j = i + 1; j < rs.length; j++) orderResourceActions(ws, rs[i], action, rs[j], action, flags)
+    } else if (rs.length > 1 && sequential) {
       const flags = orderFlags(setKind, action, setSymmetry)
       for (let i = 1; i < rs.length; i++) orderResourceActions(ws, rs[i - 1], action, rs[i], action, flags)
       const inverse = INVERT[action]

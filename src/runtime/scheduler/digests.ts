@@ -97,8 +97,11 @@ function secureDigestMatches(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpe
   return operationDigest(secure) === recorded
 }
 
-/** rsc_action_digest_cmp */
-function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): DigestResult {
+/**
+ * rsc_action_digest_cmp; with `sanitizedOnly`, a change only in private parameters (the secure
+ * digest still matches) counts as none, as pcmk__check_action_config's only_sanitized_changed does.
+ */
+function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation, sanitizedOnly = true): DigestResult {
   if (ws.rescheduleAfterFailureTimeout?.has(op)) return 'restart'
   const a = op.attributes
   const task = a.operation ?? op.operation
@@ -115,7 +118,7 @@ function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperatio
   if (recordedRestart !== undefined && operationDigest(restart) !== recordedRestart) result = 'restart'
   else if (recorded === undefined) result = 'unknown'
   else if (recorded !== operationDigest(all)) result = hasExtra ? 'restart' : 'all'
-  if (result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
+  if (sanitizedOnly && result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
   return result
 }
 
@@ -273,9 +276,12 @@ function checkActiveOp(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation
   if (failCount(ws, rsc, node) !== 0 && definitionChanged(ws, rsc, node, op)) clearFailcount(ws, rsc, node)
 }
 
-/** The checks deferred until resources are assigned (pe__foreach_param_check). */
+/** The checks deferred until resources are assigned (pe__foreach_param_check, check_params). */
 export function runDeferredParamChecks(ws: WorkingSet): void {
-  for (const {rsc, node, op} of ws.deferredParamChecks ?? []) checkActiveOp(ws, rsc, node, op)
+  for (const {rsc, node, op, lastFailure} of ws.deferredParamChecks ?? []) {
+    if (!lastFailure) checkActiveOp(ws, rsc, node, op)
+    else if (lastFailureParamsChanged(ws, rsc, node, op)) clearFailcount(ws, rsc, node)
+  }
   ws.deferredParamChecks = []
 }
 
@@ -311,6 +317,22 @@ export function handleRscConfigChanges(ws: WorkingSet, nodeAvailable: (n: SNode)
 export function lastFailureParamsChanged(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
   const task = op.attributes.operation ?? op.operation
   if (task !== 'start' && task !== 'monitor') return false
-  const result = compareDigests(ws, rsc, node, op)
+  // rsc_action_digest_cmp alone: the sanitized-only allowance is pcmk__check_action_config's, not check_operation_expiry's
+  const result = compareDigests(ws, rsc, node, op, false)
   return result === 'restart' || result === 'all'
+}
+
+/**
+ * Whether a last failure's fail count is to be cleared now (should_clear_for_param_change); a
+ * bundle connection addressed by its host's name is checked once resources are assigned
+ * (runDeferredParamChecks), and answers false here.
+ */
+export function shouldClearForParamChange(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperation): boolean {
+  const task = op.attributes.operation ?? op.operation
+  if (task !== 'start' && task !== 'monitor') return false
+  if (needsBundleRemoteName(ws, rsc)) {
+    (ws.deferredParamChecks ??= []).push({rsc, node, op, lastFailure: true})
+    return false
+  }
+  return lastFailureParamsChanged(ws, rsc, node, op)
 }

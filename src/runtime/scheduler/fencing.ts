@@ -1,6 +1,7 @@
 /** Fencing of unclean nodes and what it implies for resources on them (pcmk_sched_fencing.c). */
 import {canFence, fenceOp, shutdownAction} from './actions.js'
 import {newOrdering} from './constraints.js'
+import {orderNotificationsAfterFencing} from './notifications.js'
 import {orderActions} from './ordering.js'
 import {O, type Action, type Rsc, type SNode, type WorkingSet} from './types.js'
 
@@ -9,26 +10,32 @@ function anyManaged(r: Rsc): boolean {
   return r.children.some(anyManaged)
 }
 
-function orderStopVsFencing(rsc: Rsc, stonith: Action): void {
+function orderStopVsFencing(ws: WorkingSet, rsc: Rsc, stonith: Action): void {
   const target = stonith.node!
-  const implicit = rsc.needs === 'fencing'
+  // a guest node's "fencing" is its container's stop: what it implies always comes after it
+  const implicit = rsc.needs === 'fencing' || (target.remote === true && target.remoteRsc?.container !== undefined)
   let top = rsc
   while (top.parent && top.parent.variant !== 'bundle') top = top.parent
+  // inside a bundle (pe_rsc_is_bundled), the stop itself is ordered through its parent's stop (ordering it directly makes a loop)
+  const bundled = top.parent !== undefined
   const stops = rsc.actions.filter((a) => a.task === 'stop' && a.node === target && a.intervalMs === 0)
-  const parentStop = top.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
+  // find_first_action walks Pacemaker's newest-first list: the stop created last
+  const parentStop = top.actions.findLast((a) => a.task === 'stop' && a.intervalMs === 0)
   for (const a of stops) {
     a.pseudo = true
     a.runnable = true
     if (implicit) {
-      orderActions(stonith, a, O.preserve)
+      if (!bundled) orderActions(stonith, a, O.preserve)
       if (parentStop) orderActions(stonith, parentStop, O.preserve)
     }
+    if (rsc.notify) orderNotificationsAfterFencing(ws, a, rsc, stonith)
   }
   for (const a of rsc.actions.filter((x) => x.task === 'demote' && x.node === target && x.intervalMs === 0)) {
     if (!a.node!.online || a.node!.unclean || rsc.failed) {
       a.pseudo = true
       a.runnable = true
-      if (implicit) orderActions(stonith, a, O.preserve | O.optional)
+      // a bundled demote is ordered through its parent's implied stop
+      if (implicit && !bundled) orderActions(stonith, a, O.preserve | O.optional)
     }
   }
 }
@@ -45,12 +52,12 @@ function orderStartVsFencing(rsc: Rsc, stonith: Action): void {
   }
 }
 
-function rscStonithOrdering(rsc: Rsc, stonith: Action): void {
+function rscStonithOrdering(ws: WorkingSet, rsc: Rsc, stonith: Action): void {
   if (rsc.children.length > 0) {
-    for (const c of rsc.children) rscStonithOrdering(c, stonith)
+    for (const c of rsc.children) rscStonithOrdering(ws, c, stonith)
   } else if (rsc.managed) {
     orderStartVsFencing(rsc, stonith)
-    orderStopVsFencing(rsc, stonith)
+    orderStopVsFencing(ws, rsc, stonith)
   }
 }
 
@@ -99,14 +106,14 @@ export function scheduleFencing(ws: WorkingSet): void {
     if (node.guest) {
       if (node.remoteRequiresReset && haveManaged && canFenceGuest(ws, node)) {
         const f = fenceGuestNode(ws, node)
-        for (const r of ws.resources) rscStonithOrdering(r, f)
+        for (const r of ws.resources) rscStonithOrdering(ws, r, f)
       }
       continue
     }
     const isDc = ws.options.dcUuid === node.id
     if (haveManaged && node.unclean && canFence(ws, node)) {
       const f = fenceOp(ws, node, false, 'node is unclean')
-      for (const r of ws.resources) rscStonithOrdering(r, f)
+      for (const r of ws.resources) rscStonithOrdering(ws, r, f)
       if (isDc) dcDown = f
       else {
         // without concurrent fencing, one fencing after the other

@@ -17,7 +17,9 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
   const head = (a: Action) => {
     const element = a.pseudo ? 'pseudo_event' : a.rsc && !['clear_failcount', 'lrm_delete'].includes(a.task) ? 'rsc_op' : 'crm_event'
     const on = a.pseudo && !a.node ? {} : {on_node: a.node?.uname, on_node_uuid: a.node?.id}
-    return {element, open: `<${element}${attrs({id: String(a.id), operation: a.task, operation_key: a.uuid, ...on})}`}
+    // lrm_delete is a CIB-only clean-up of the history (an expired shutdown lock): the DC does it, whatever the node's state
+    const mode = a.task === 'lrm_delete' ? {mode: 'cib'} : {}
+    return {element, open: `<${element}${attrs({...mode, id: String(a.id), operation: a.task, operation_key: a.uuid, ...on})}`}
   }
   const lines = [`<transition_graph${attrs({
     'cluster-delay': option('cluster-delay', '60s'), 'stonith-timeout': option('stonith-timeout', '60s'),
@@ -32,12 +34,15 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     if (a.node && !a.pseudo) meta.CRM_meta_on_node_uuid = a.node.id
     if (a.intervalMs > 0) meta.CRM_meta_interval = String(a.intervalMs)
     if (a.task === 'stonith') meta.CRM_meta_stonith_action = a.fenceOp ?? 'reboot'
-    lines.push(`  <synapse id="${i}">`, '    <action_set>', `      ${open}>`)
+    for (const [name, value] of a.notifyMeta ?? []) meta[`CRM_meta_${name}`] = value
+    lines.push(`  <synapse id="${i}"${a.priority ? ` priority="${a.priority}"` : ''}>`, '    <action_set>', `      ${open}>`)
     if (a.rsc && !a.pseudo) {
       const prim = a.rsc.prim
       lines.push(`        <primitive${attrs({id: a.rsc.id, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)
     }
-    lines.push(`        <attributes${attrs(meta)}/>`, `      </${element}>`, '    </action_set>')
+    // attributes in name order, as Pacemaker sorts them
+    const sortedMeta = Object.fromEntries(Object.entries(meta).sort(([x], [y]) => (x < y ? -1 : 1)))
+    lines.push(`        <attributes${attrs(sortedMeta)}/>`, `      </${element}>`, '    </action_set>')
     const inputs = step.after.map((d) => byId.get(d)).filter((d): d is Action => d !== undefined)
     if (inputs.length === 0) lines.push('    <inputs/>')
     else {

@@ -6,6 +6,7 @@
 import type * as M from '../../formats/cib/model.js'
 import {bundleAllowedNodes, bundleNodesAfter, buildBundles, defaultNodeScore, makeBundleMethods} from './bundle.js'
 import {makeCloneMethods} from './clone.js'
+import {createNotifications} from './notifications.js'
 import {unpackConstraints} from './constraints.js'
 import {scheduleFencing} from './fencing.js'
 import {makeGroupMethods} from './group.js'
@@ -22,8 +23,7 @@ import {makePrimitiveMethods} from './primitive.js'
 import {scheduleProbes} from './probes.js'
 import {buildResources, setBundleBuilder, variantMethods} from './resources.js'
 import {type SummaryAction, transitionSummary} from './summary.js'
-import {type Action, O, Role, type Rsc, type WorkingSet} from './types.js'
-import {orderActions} from './ordering.js'
+import {type Action, type ActionEdge, O, type Rsc, type WorkingSet} from './types.js'
 import {failCount, setInitAllowed, setOrphanFactory, unpackNodes, unpackOptions, unpackStatus} from './unpack.js'
 
 export type {SummaryAction} from './summary.js'
@@ -50,6 +50,14 @@ export interface GraphAction {
   reason?: string
   /** ids of actions that must complete first */
   after: number[]
+  /**
+   * Clone notifications: the notify_* meta-attributes (CRM_meta_notify_* in Pacemaker's graph) of
+   * a per-instance notify action (notify_type, notify_operation and the instance/node lists) and of
+   * the starts, stops, promotions and demotions they are about (the lists).
+   */
+  notifyMeta?: Record<string, string>
+  /** INFINITY for what still runs once the transition is aborted: clone "post" notifications and "running"/"stopped"/… pseudo-actions */
+  priority?: number
 }
 
 export interface Placement {
@@ -79,14 +87,20 @@ variantMethods.clone = makeCloneMethods(getWs)
 variantMethods.bundle = makeBundleMethods(getWs)
 setBundleBuilder(buildBundles, bundleNodesAfter)
 
-function initAllowed(ws: WorkingSet, rsc: Rsc): void {
+/** The symmetric default (or a guest connection's default) of a resource and its children; `late` when made while reading the status. */
+function initAllowed(ws: WorkingSet, rsc: Rsc, late = false): void {
   // guest connections may run wherever their container can, even in an asymmetric cluster
   const guestConnection = rsc.prim?.class === 'ocf' && rsc.prim.provider === 'pacemaker' && rsc.prim.type === 'remote' && rsc.meta.has('container')
-  if (ws.options.symmetric || guestConnection) for (let i = 0; i < ws.nodes.length; i++) rsc.allowed.set(ws.nodes[i], defaultNodeScore(ws.nodes[i], ws.nodes[i].weight ?? 0))
-  for (let i = 0; i < rsc.children.length; i++) initAllowed(ws, rsc.children[i])
+  if (ws.options.symmetric || guestConnection) {
+    for (const n of ws.nodes) {
+      const score = defaultNodeScore(ws, rsc, n, late)
+      if (score !== undefined) rsc.allowed.set(n, score)
+    }
+  }
+  for (const c of rsc.children) initAllowed(ws, c, late)
 }
 
-setInitAllowed(initAllowed)
+setInitAllowed((ws, rsc) => initAllowed(ws, rsc, true))
 setOrphanFactory((ws, prim, meta) => {
   const rsc: Rsc = {
     id: prim.id, variant: 'primitive', fns: variantMethods.primitive, children: [], cls: prim.class, provider: prim.provider, type: prim.type,
@@ -99,7 +113,7 @@ setOrphanFactory((ws, prim, meta) => {
     failedOn: new Set(), failureIgnored: false,
   }
   ws.byId.set(rsc.id, rsc)
-  initAllowed(ws, rsc)
+  initAllowed(ws, rsc, true)
   return rsc
 })
 
@@ -197,38 +211,22 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
   }
 }
 
-const NOTIFY_COMPLETE: Record<string, string> = {start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted'}
-
-function leaves(rsc: Rsc): Rsc[] {
-  return rsc.children.length === 0 ? [rsc] : rsc.children.flatMap(leaves)
-}
-
 /**
- * A clone instance's recurring monitors wait for the clone's "post" notifications to be
- * confirmed, for each instance that is notified afterwards (new_post_notify_action, called when
- * Pacemaker puts a clone's notifications into the graph).
+ * What clone_expand does before a clone's actions go into the graph: the clone-level actions take
+ * their instances' flags once more (a notification about starts none of which can run cannot run
+ * either), then the per-instance notify actions are made.
  */
-function orderMonitorsAfterNotifications(clone: Rsc): void {
-  const instances = leaves(clone)
-  for (const [task, complete] of Object.entries(NOTIFY_COMPLETE)) {
-    const postDone = clone.actions.find((a) => a.uuid === `${clone.id}_confirmed-post_notify_${complete}_0`)
-    if (!postDone) continue
-    // no start (promote, demote) anywhere: no notification for it
-    if (task !== 'stop' && !instances.some((r) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && !a.optional && a.node))) continue
-    for (const rsc of instances) {
-      let notified = false
-      if ((task === 'stop' || task === 'demote') && rsc.role !== Role.Stopped) {
-        const stop = rsc.actions.find((a) => a.task === 'stop' && a.intervalMs === 0)
-        for (const node of rsc.runningOn) {
-          if (stop?.pseudo && (node.unclean || node.remoteRequiresReset)) continue
-          if (task === 'demote' || !stop || stop.optional) notified = true
-        }
-      }
-      if ((task === 'start' || task === 'promote') && rsc.nextRole !== Role.Stopped && rsc.allocatedTo) notified = true
-      if (!notified) continue
-      for (const mon of rsc.actions) if (mon.intervalMs > 0 && mon.task !== 'cancel') orderActions(postDone, mon, O.optional)
+function expandClones(ws: WorkingSet): void {
+  const visit = (rsc: Rsc) => {
+    if (rsc.variant === 'clone') {
+      for (const a of [...rsc.actions].reverse()) rsc.fns.actionFlags(a, null)
+      for (const n of rsc.notifications ?? []) createNotifications(ws, rsc, n)
     }
+    rsc.children.forEach(visit)
+    // a bundle's clone is not among its children (containers, addresses, connections) but is expanded too
+    if (rsc.bundle?.child) visit(rsc.bundle.child)
   }
+  ws.resources.forEach(visit)
 }
 
 /** Whether an action goes into the transition graph (should_add_action_to_graph). */
@@ -265,22 +263,30 @@ function inputInGraph(then: Action, first: Action, type: number): boolean {
 }
 
 /**
- * A load ordering into a migrate_to that closes a loop (two resources migrating past each other)
- * is dropped, as pcmk__disable_invalid_orderings does: the graph must stay acyclic.
+ * Orderings the graph must not carry are disabled before it is built (pcmk__disable_invalid_orderings;
+ * actions newest first, each one's inputs newest first):
+ * - a constraint between a resource inside a guest node and the guest's own container;
+ * - a load ordering into a migrate_to that closes a loop (two resources migrating past each
+ *   other): of two such only the one found first goes (the other closes no loop any more).
  */
-function loadLoop(then: Action, first: Action, type: number): boolean {
-  if (type !== O.load || then.task !== 'migrate_to') return false
-  const seen = new Set<Action>()
-  const reaches = (from: Action): boolean => {
-    if (from === then) return true
-    if (seen.has(from)) return false
-    seen.add(from)
-    const merged = new Map<Action, number>()
-    for (const e of from.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
-    for (const [input, t] of merged) if (inputInGraph(from, input, t) && reaches(input)) return true
-    return false
+function disableInvalidOrderings(ws: WorkingSet): void {
+  for (let i = ws.actions.length - 1; i >= 0; i--) {
+    const action = ws.actions[i]
+    for (let j = action.before.length - 1; j >= 0; j--) {
+      const input = action.before[j]
+      const guestContainer = input.action.node?.remoteRsc?.container
+      if (!(input.type & O.preserve) && input.action.rsc && action.rsc && guestContainer === action.rsc) input.type = O.none
+      else if (input.type === O.load && action.rsc && action.task === 'migrate_to' && hasLoop(action, input)) input.type = O.none
+    }
   }
-  return reaches(first)
+}
+
+/** pcmk__graph_has_loop: whether following the inputs that go into the graph from `input` leads back to `init`. */
+function hasLoop(init: Action, input: ActionEdge, from: Action = init, seen = new Set<Action>()): boolean {
+  if (seen.has(input.action) || !inputInGraph(from, input.action, input.type)) return false
+  if (input.action === init) return true
+  seen.add(input.action)
+  return [...input.action.before].reverse().some((e) => hasLoop(init, e, input.action, seen))
 }
 
 /**
@@ -289,16 +295,19 @@ function loadLoop(then: Action, first: Action, type: number): boolean {
  * (a required action that cannot run): 'then' then never fires, as in Pacemaker.
  */
 function graphActions(ws: WorkingSet): GraphAction[] {
-  for (const clone of ws.byId.values()) if (clone.variant === 'clone' && clone.notify && !clone.parent) orderMonitorsAfterNotifications(clone)
+  disableInvalidOrderings(ws)
+  expandClones(ws)
   const scheduled = ws.actions.filter(inGraph)
   const nodes = scheduled.map((a) => {
     // duplicate orderings between the same two actions count as one, their flags merged
     const merged = new Map<Action, number>()
     for (const e of a.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
-    const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type) && !loadLoop(a, first, type)).map(([first]) => first.id)
+    const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type)).map(([first]) => first.id)
     return {
       id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
       pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),
+      ...(a.notifyMeta ? {notifyMeta: Object.fromEntries(a.notifyMeta)} : {}),
+      ...(a.priority ? {priority: a.priority} : {}),
     }
   })
   const byId = new Map(nodes.map((n) => [n.id, n]))

@@ -128,8 +128,9 @@ function actionForOrdering(a: Action): Action {
   if (a.intervalMs > 0 || a.uuid.includes('notify')) return a
   const task = ORDERING_TASK[a.task]
   if (!task) return a
-  // for clones with notifications, what follows waits for the notifications to be confirmed
-  const uuid = rsc.notify && !rsc.parent && rsc.variant === 'clone' ? `${rsc.id}_confirmed-post_notify_${task}_0` : `${rsc.id}_${task}_0`
+  // for clones with notifications (top-level, or a bundle's), what follows waits for the notifications to be confirmed
+  const notified = rsc.notify && rsc.variant === 'clone' && (!rsc.parent || rsc.parent.variant === 'bundle')
+  const uuid = notified ? `${rsc.id}_confirmed-post_notify_${task}_0` : `${rsc.id}_${task}_0`
   return rsc.actions.findLast((x) => x.uuid === uuid) ?? a
 }
 const ORDERING_TASK: Record<string, string | undefined> = {

@@ -262,7 +262,12 @@ export function addColocatedNodeScores(rsc: Rsc, nodes: Map<SNode, number> | nul
 
 // ------------------------------------------------------------ primitives --
 
-export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | null, force: boolean): boolean {
+/**
+ * pcmk__finalize_assignment. The chosen node's weight is kept as Pacemaker's copy of the chosen
+ * node has it: the resource's score there when chosen from its allowed nodes, `chosenWeight`
+ * when the node comes from elsewhere (an unmanaged resource's current node).
+ */
+export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | null, force: boolean, chosenWeight?: number): boolean {
   if (!force && chosen) {
     const w = rsc.allowed.get(chosen) ?? 0
     // the graph may assume that a guest node's connection will come up
@@ -283,10 +288,16 @@ export function finalizeAssignment(ws: WorkingSet, rsc: Rsc, chosen: SNode | nul
     return false
   }
   rsc.allocatedTo = chosen
-  rsc.allocatedWeight = rsc.allowed.get(chosen) ?? 0
+  rsc.allocatedWeight = chosenWeight ?? rsc.allowed.get(chosen) ?? 0
   chosen.numResources++
   consumeCapacity(chosen, rsc)
   return true
+}
+
+/** pcmk__assign_resource: assigns a resource (each primitive under it) to a node, or to none (stopped). */
+export function assignResource(ws: WorkingSet, rsc: Rsc, node: SNode | null, force: boolean): void {
+  if (rsc.children.length === 0) finalizeAssignment(ws, rsc, node, force)
+  else for (const child of rsc.children) assignResource(ws, child, node, force)
 }
 
 function unassign(rsc: Rsc): void {
@@ -370,7 +381,9 @@ export function primitiveAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null):
   if (ws.options.stonithEnabled && !ws.options.haveStonithResource) rsc.managed = false
   if (!rsc.managed) {
     rsc.nextRole = rsc.role
-    finalizeAssignment(ws, rsc, currentNode(rsc), true)
+    // pe__current_node: the node itself, with its own weight
+    const current = currentNode(rsc)
+    finalizeAssignment(ws, rsc, current, true, current?.weight ?? 0)
   } else if (ws.options.stopAll) {
     finalizeAssignment(ws, rsc, null, true)
   } else if (rsc.provisional && assignBestNode(ws, rsc, prefer)) {
@@ -425,11 +438,11 @@ export function groupAssign(ws: WorkingSet, rsc: Rsc, prefer: SNode | null): SNo
   const last = rsc.children[rsc.children.length - 1]
   for (const c of rsc.withThis) addWithThis(last, c)
   rsc.withThis = []
+  // the group's node is the first node any member is assigned to (a member placed nowhere is skipped)
   let firstNode: SNode | null = null
-  let firstDone = false
   for (const member of rsc.children) {
     const node = member.fns.assign(member, prefer)
-    if (!firstDone) { firstNode = node; firstDone = true }
+    firstNode ??= node
   }
   rsc.nextRole = first.nextRole
   rsc.allocating = false

@@ -36,6 +36,11 @@ function guestWillStop(node: SNode, guest: Rsc): boolean {
     || (guest.role > Role.Stopped && guest.allocatedTo !== undefined && guest.allocatedTo !== null && !guest.runningOn.includes(guest.allocatedTo))
 }
 
+/** rsc_known_on: some primitive of the resource has a recorded state on the node */
+function knownOn(rsc: Rsc, node: SNode): boolean {
+  return rsc.children.length > 0 ? rsc.children.some((c) => knownOn(c, node)) : rsc.knownOn.has(node)
+}
+
 function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   // remote nodes run neither fence devices nor remote connections, and guest nodes no guest's container
   if (node.remote && (rsc.isFenceDevice || rsc.isRemoteConnection)) return false
@@ -46,12 +51,15 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   // Probing a clone puts its instances back in instance-number order (clone_create_probe)
   // (a stable sort leaves sorted instances as they are: sort only when they are not)
   if (rsc.variant === 'clone' && !inInstanceOrder(rsc.children)) rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
+  if (rsc.variant === 'clone' && rsc.exclusiveDiscover && rsc.allowed.has(node) && rsc.discoverMode?.get(node) !== 2) {
+    // not a node to discover it on: no longer one it may run on either, so its notifications leave it out of the available nodes
+    rsc.allowed.delete(node)
+    return false
+  }
   if (rsc.variant === 'clone' && !rsc.unique) {
-    for (const child of rsc.children) {
-      if (child.knownOn.has(node) || child.children.some((m) => m.knownOn.has(node))) return false
-    }
-    // the instance probed here last time, else the one to be started here, else the first (probe_anonymous_clone)
-    const child = rsc.children.find((c) => c.runningOn.includes(node)) ?? rsc.children.find((c) => instanceLocation(c) === node) ?? rsc.children[0]
+    // the instance probed here last time, else the one to be started here, else the first
+    // (probe_anonymous_clone); members of it whose state here is known are not probed again
+    const child = rsc.children.find((c) => knownOn(c, node)) ?? rsc.children.find((c) => instanceLocation(c) === node) ?? rsc.children[0]
     return child ? probeOnNode(ws, child, node) : false
   }
   if (rsc.children.length > 0) {

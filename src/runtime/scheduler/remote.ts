@@ -261,6 +261,11 @@ export function orderRemoteConnectionActions(ws: WorkingSet, hooks: RemoteOrderi
   if (!ws.nodes.some((n) => n.remote)) return
   // Pacemaker walks its (newest-first) action list
   for (const action of [...ws.actions].reverse()) {
+    // a connection's fail count is cleared before it starts again in this transition
+    if (action.rsc?.isRemoteConnection && action.task === 'clear_failcount') {
+      hooks.order({rsc: action.rsc, action}, {rsc: action.rsc, task: 'start'}, O.optional)
+      continue
+    }
     if (!action.rsc || !action.node || !action.node.remote || action.pseudo) continue
     const conn = action.node.remoteRsc
     if (!conn) continue

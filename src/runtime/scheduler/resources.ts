@@ -258,6 +258,9 @@ export function topParent(rsc: Rsc): Rsc {
   return r
 }
 
+/** pe_rsc_is_bundled: part of a bundle */
+export const isBundled = (rsc: Rsc): boolean => topParent(rsc).parent !== undefined
+
 export function allPrimitives(rsc: Rsc): Rsc[] {
   if (rsc.variant === 'primitive') return [rsc]
   return rsc.children.flatMap(allPrimitives)

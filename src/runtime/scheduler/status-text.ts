@@ -93,7 +93,8 @@ export function revisedState(ws: WorkingSet, r: Rsc): {nodes: SNode[]; role: Rol
   if (!r.managed) return {nodes: [...r.runningOn], role: r.role}
   const done = (task: string, node?: SNode) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && executes(a) && (!node || a.node === node))
   // (fencing a node wipes its history: nothing runs there any more)
-  const nodes = r.runningOn.filter((n) => (!done('stop', n) || duplicateHistory(ws, r, n)) && !(done('migrate_to', n)) && !fencedInTransition(ws, n))
+  const stale = staleGuestHistory(ws, r)
+  const nodes = r.runningOn.filter((n) => (!done('stop', n) || duplicateHistory(ws, r, n) || stale.includes(n)) && !(done('migrate_to', n)) && !fencedInTransition(ws, n))
   for (const a of r.actions) {
     if (a.intervalMs !== 0 || !executes(a) || !a.node) continue
     if ((a.task === 'start' && !a.pseudo) || a.task === 'migrate_from') if (!nodes.includes(a.node)) nodes.push(a.node)
@@ -111,6 +112,8 @@ export function revisedState(ws: WorkingSet, r: Rsc): {nodes: SNode[]; role: Rol
   if (done('demote')) role = Role.Unpromoted
   if (nodes.some((n) => done('start', n))) role = Role.Started
   if (done('promote') || (pendingActive && pending.task === 'promote')) role = Role.Promoted
+  // a guest's untouched history still holds the role it had there (unpack keeps the highest)
+  if (stale.length > 0) role = Math.max(role, r.unpacked?.role ?? r.role)
   // a started instance of a promotable clone is shown as Unpromoted (native_displayable_role)
   if (role === Role.Started && promotableParent(r)) role = Role.Unpromoted
   return {nodes, role}
@@ -157,6 +160,38 @@ function duplicateHistory(ws: WorkingSet, r: Rsc, n: SNode): boolean {
   const id = r.cloneName ?? r.id
   const ns = ws.cib.status.find((x) => x.uname === n.uname)
   return (ns?.lrmResources.filter((l) => l.id === id).length ?? 0) > 1
+}
+
+/**
+ * Guest nodes where the resource's history outlives the transition: a guest's "fencing" is a
+ * pseudo-action (its container's recovery) that crm_simulate records nothing for, and neither
+ * does it for the pseudo stop it implies, so the re-unpacked history still has the resource
+ * active there unless a real stop ran there.
+ */
+function staleGuestHistory(ws: WorkingSet, r: Rsc): SNode[] {
+  if (r.children.length > 0 || !r.managed) return []
+  return r.runningOn.filter((n) => n.guest === true
+    && ws.fenceActions.some((a) => a.node === n && a.pseudo && executes(a))
+    && !r.actions.some((a) => a.task === 'stop' && a.node === n && a.intervalMs === 0 && !a.pseudo && executes(a)))
+}
+
+/**
+ * The guest nodes that unpacking the executed history fences again because of this resource: it
+ * is still active there while the guest is down (unpack fails it and fences the guest), or its
+ * failure there had on-fail=fence (no later success clears that).
+ */
+function guestsFencedAgain(ws: WorkingSet, r: Rsc): SNode[] {
+  return staleGuestHistory(ws, r).filter((n) => !nodeState(ws, n, true).online || r.fencedByFailure?.has(n) === true)
+}
+
+/** Failed in the re-unpacked history: what fences its guest again. */
+function revisedFailed(ws: WorkingSet, r: Rsc): boolean {
+  return guestsFencedAgain(ws, r).length > 0
+}
+
+/** A container whose guest node is fenced again is failed again (pe_fence_node on a guest). */
+function containerFencedAgain(ws: WorkingSet, container: Rsc): boolean {
+  return allPrimitivesOf(ws).some((r) => guestsFencedAgain(ws, r).some((n) => n.remoteRsc?.container === container))
 }
 
 /** An executed fencing (not a guest's container recovery) takes the node down. */
@@ -227,6 +262,13 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
     const state = revisedState(ws, r)
     const node = at !== undefined ? at : state.nodes[0]
     const role = state.role
+    if (revisedFailed(ws, r) || containerFencedAgain(ws, r)) {
+      // pcmk__native_output_string for a failed resource: its role above Unpromoted, its node or node list
+      const words = ['FAILED', ...(role > Role.Unpromoted ? [ROLE_NAMES[role]] : [])]
+      if (at !== undefined) return [...words, ...(at ? [at.uname] : [])].join(' ')
+      const list = [...state.nodes].sort((a, b) => ws.nodes.indexOf(a) - ws.nodes.indexOf(b)).map((n) => n.uname)
+      return list.length > 1 ? `${words.join(' ')} [ ${list.join(' ')} ]` : [...words, ...list].join(' ')
+    }
     if (at && role <= Role.Stopped) return `Stopped ${at.uname}${disabled(r) ? ' (disabled)' : ''}`
     if (!node || role <= Role.Stopped) {
       if (failureOutlivesStop(ws, r)) return 'FAILED'
@@ -251,13 +293,14 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
   const node = multiple || !showNode ? undefined : ((at !== undefined ? at : (r.runningOn[0] ?? r.pendingTask?.node)) ?? was.lockNode)
   const words: string[] = []
   if (r.orphan) words.push('ORPHANED')
+  const role = was.role ?? r.role
   if (r.failed) {
     words.push('FAILED')
-    if (r.role > Role.Unpromoted) words.push(ROLE_NAMES[r.role])
+    if (role > Role.Unpromoted) words.push(ROLE_NAMES[role])
   } else {
     // an operation still in progress shows as Starting, Stopping … (native_pending_state)
     const pending = pendingTask(r, nodesRevised)
-    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[r.role < Role.Stopped ? Role.Started : r.role === Role.Started && promotableParent(r) ? Role.Unpromoted : r.role]
+    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[role < Role.Stopped ? Role.Started : role === Role.Started && promotableParent(r) ? Role.Unpromoted : role]
     words.push(PENDING_STATE[pending ?? ''] ?? roleText)
   }
   if (node) words.push(node.uname)
@@ -316,7 +359,7 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
   // pe__clone_default: troubled instances one by one, the others as Promoted/Started lists, then Stopped nodes
   const prims = (i: Rsc): Rsc[] => (i.variant === 'group' ? i.children : [i])
   const where = (p: Rsc): SNode[] => (revised ? revisedState(ws, p).nodes : p.runningOn)
-  const roleOf = (p: Rsc): Role => (revised ? revisedState(ws, p).role : p.role)
+  const roleOf = (p: Rsc): Role => (revised ? revisedState(ws, p).role : p.unpacked?.role ?? p.role)
   const promoted: SNode[] = []
   const started: SNode[] = []
   const used = new Set<SNode>()
@@ -362,7 +405,9 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     // native_add_running: an unmanaged instance on an offline node does not make the clone active there
     const clonePrimitives = instances.flatMap(prims)
     const cloneActiveOn = (n: SNode) => clonePrimitives.some((p) => p.runningOn.includes(n) && ((p.unpacked?.managed ?? p.managed) || (n.unpackedOnline ?? n.online)))
-    const stopped = candidates.filter((n) => !(revised ? used.has(n) : cloneActiveOn(n))).sort((a, b) => numericCompare(a.uname, b.uname))
+    // (once the transition has run: where an instance is left active, listed or not — e.g. in a guest's stale history)
+    const revisedActiveOn = (n: SNode) => used.has(n) || clonePrimitives.some((p) => where(p).includes(n) && ((p.unpacked?.managed ?? p.managed) || nodeState(ws, n, true).online))
+    const stopped = candidates.filter((n) => !(revised ? revisedActiveOn(n) : cloneActiveOn(n))).sort((a, b) => numericCompare(a.uname, b.uname))
     // one list per state, a failed probe's result naming its own (the states in order)
     const byState = new Map<string, string[]>()
     for (const n of stopped) {

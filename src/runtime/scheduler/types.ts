@@ -4,6 +4,7 @@
  * (lib/pengine + lib/pacemaker) with plain objects.
  */
 import type * as M from '../../formats/cib/model.js'
+import type {NotifyData} from './notifications.js'
 import type {RscTicket} from './tickets.js'
 
 export enum Role { Unknown = 0, Stopped = 1, Started = 2, Unpromoted = 3, Promoted = 4 }
@@ -23,7 +24,10 @@ export function roleFromText(text: string | undefined): Role {
 export interface SNode {
   id: string
   uname: string
-  /** the node's own score (the deprecated `score` attribute of <node>): where every resource's score on it starts */
+  /**
+   * the node's own score (the deprecated `score` attribute of <node>): where every resource's score
+   * on it starts; -INFINITY once its status says it is offline or shutting down (as node->weight)
+   */
   weight?: number
   /** Node attributes for rules: instance attributes, transient attributes, #uname, #id, #kind, #is_dc. */
   attrs: Map<string, string>
@@ -126,6 +130,8 @@ export const O = {
   applyFirstNonMigratable: 1 << 21,
   /** utilization: a stop frees capacity before a start on that node (pe_order_load; graph only) */
   load: 1 << 22,
+  /** kind=Serialize (pe_order_serialize_only): implies nothing, yet an unrunnable 'first' stays an input in the graph */
+  serializeOnly: 1 << 23,
 } as const
 
 export interface ActionEdge {
@@ -165,6 +171,10 @@ export interface Action {
   onDc?: boolean
   /** a recurring operation to restart with new parameters (pe_action_reschedule) */
   reschedule?: boolean
+  /** clone notifications: the notify_* meta-attributes (notify actions, and the operations they are about) */
+  notifyMeta?: Map<string, string>
+  /** the graph's synapse priority (clone "post" notifications: INFINITY) */
+  priority?: number
 }
 
 export interface Ordering {
@@ -267,12 +277,16 @@ export interface Rsc {
   promotedLocations: LocationRule[]
   /** resources with history on a node but unknown to the configuration */
   configured: boolean
+  /** nodes its failure (on-fail=fence) fences; a later success does not clear such a failure */
+  fencedByFailure?: Set<SNode>
   /** has a failed probe/monitor history; used for display */
   failedOn: Set<SNode>
   /** on-fail=ignore failures seen (display "failure ignored") */
   failureIgnored: boolean
-  /** meta notify=true: clone notifications (their pseudo-actions matter for ordering) */
+  /** meta notify=true: clone notifications */
   notify?: boolean
+  /** a clone's notification data for its start, stop, promote and demote (clone_expand makes their notify actions in that order) */
+  notifications?: NotifyData[]
   /** maintenance (resource meta or cluster maintenance-mode): unmanaged, nothing scheduled */
   maintenance?: boolean
   /** resource-discovery of location constraints per node: 0 always, 1 never, 2 exclusive */
@@ -292,7 +306,7 @@ export interface Rsc {
   /** the node a shutdown lock keeps it on */
   lockNode?: SNode
   /** flags as unpacked from the status, before constraints and scheduling change them (the current status shows these) */
-  unpacked?: {managed: boolean; block: boolean; lockNode?: SNode}
+  unpacked?: {managed: boolean; block: boolean; lockNode?: SNode; role?: Role}
   /** the resource this one runs inside (meta container) */
   container?: Rsc
   /** the resources that run inside this one */
@@ -408,5 +422,7 @@ export interface WorkingSet {
   /** templates and tags constraints may name, with the resources they stand for */
   references?: Map<string, string[]>
   /** configuration checks that wait until resources are assigned (bundle connections addressed by their host's name) */
-  deferredParamChecks?: Array<{rsc: Rsc; node: SNode; op: M.LrmOperation}>
+  deferredParamChecks?: Array<{rsc: Rsc; node: SNode; op: M.LrmOperation; lastFailure?: boolean}>
+  /** containers of failed bundled resources, stopped where they run once all history is read (stop_needed) */
+  stopNeeded?: Rsc[]
 }

@@ -4,12 +4,13 @@
  * failures) — Pacemaker's lib/pengine/unpack.c.
  */
 import type * as M from '../../formats/cib/model.js'
-import {canFence, clearFailcount, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
+import {canFence, clearFailcount, customAction, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
 import {orderActions} from './ordering.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
-import {addCloneInstance, allPrimitives, nvsetValues, targetRole} from './resources.js'
+import {addCloneInstance, allPrimitives, isBundled, nvsetValues, targetRole} from './resources.js'
 import {evalRule} from './rules.js'
-import {lastFailureParamsChanged} from './digests.js'
+import {shouldClearForParamChange} from './digests.js'
+import {currentNode} from './placement.js'
 import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatus} from './remote.js'
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
@@ -153,6 +154,8 @@ function unpackNodeState(ws: WorkingSet, ns: M.NodeState): void {
   node.unseen = false
   const online = nodeOnline(ws, ns, node)
   node.online = online
+  // an offline or shutting-down node is out of contention: copies of it made from now on start at -INFINITY (determine_online_status)
+  if (!online || node.shutdown) node.weight = -INFINITY
   if (!ws.options.haveQuorum && node.online && ws.options.noQuorumPolicy === 'suicide') {
     fenceNode(ws, node, 'cluster does not have quorum', false)
   }
@@ -418,7 +421,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   const isProbe = task === 'monitor' && e.intervalMs === 0
   const expired = status !== 7 && isExpired(ws, rsc, node, e)
   // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
-  if (!expired && e.op.id.endsWith('_last_failure_0') && lastFailureParamsChanged(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
+  if (!expired && e.op.id.endsWith('_last_failure_0') && shouldClearForParamChange(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
   // remap_operation
   if (task === 'monitor' && (rc === 190 || rc === 191)) {
     if (!node.shutdown || node.online) recordFailedOp(ws, e.op, node, rsc)
@@ -488,6 +491,11 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
     case -1:
       if (task === 'start') { setActive(rsc); rsc.pendingNode = node }
       else if (task === 'promote') rsc.role = Role.Promoted
+      else if (task === 'migrate_to' && node.unclean) {
+        // a migration in flight from a node that must be fenced: the target may hold it, stop it there
+        const target = ws.nodeByName.get(e.op.attributes.migrate_target ?? '')
+        if (target) stopAction(ws, rsc, target, false)
+      }
       // pending probes are not shown
       if (!rsc.pendingTask && (e.intervalMs !== 0 || task !== 'monitor')) rsc.pendingTask = {task, node, kept: outlivesInjectedResult(e)}
       return
@@ -575,14 +583,18 @@ function migrationHooks(ws: WorkingSet): MigrationHooks {
   return {addRunning: (rsc, node) => addRunning(ws, rsc, node)}
 }
 
+/** native_add_running: a resource (and, through it, its parents) is active on a node. */
 function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
-  if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node)
-  if (!node.running.includes(rsc)) node.running.push(rsc)
+  if (rsc.runningOn.includes(node)) return
+  rsc.runningOn.push(node)
+  if (rsc.variant === 'primitive' && !node.running.includes(rsc)) node.running.push(rsc)
   if (rsc.variant === 'primitive' && node.maintenance) rsc.managed = false
-  // Unmanaged resources stay where they are, and make their parents active there only on an online node
+  // Unmanaged resources stay where they are, and make their parents active there only on an online
+  // node — appended without checking, as Pacemaker does: a parent can list a node twice, which
+  // makes it count as more multiply active when clone instances are ordered (pcmk__cmp_instance)
   if (!rsc.managed) {
     resourceLocation(ws, rsc, node, INFINITY)
-    if (node.online) for (let p = rsc.parent; p; p = p.parent) if (!p.runningOn.includes(node)) p.runningOn.push(node)
+    if (node.online) for (let p = rsc.parent; p; p = p.parent) p.runningOn.push(node)
     return
   }
   if (rsc.variant === 'primitive' && isMultiplyActive(rsc)) {
@@ -596,7 +608,7 @@ function addRunning(ws: WorkingSet, rsc: Rsc, node: SNode): void {
     }
   }
   // Parents (groups, clones) are active where their children are.
-  for (let p = rsc.parent; p; p = p.parent) if (!p.runningOn.includes(node)) p.runningOn.push(node)
+  if (rsc.parent) addRunning(ws, rsc.parent, node)
 }
 
 /** is_multiply_active: active on more than one node (clean nodes only, unless it needs fencing) */
@@ -640,6 +652,7 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
       break
     case 'fence':
       fenceNode(ws, node, `${rsc.id} failed there`, false)
+      ;(rsc.fencedByFailure ??= new Set()).add(node)
       break
     case 'standby':
       node.standby = true
@@ -658,7 +671,9 @@ function processRscState(ws: WorkingSet, rsc: Rsc, node: SNode, onFailIn: FailSt
     case 'restart_container':
       rsc.failed = true
       rsc.stopFlag = true
-      if (rsc.container) stopAction(ws, rsc.container, node, false)
+      // a bundle's connection may run elsewhere than its container: stop the container where it runs, once that is known
+      if (rsc.container && isBundled(rsc)) (ws.stopNeeded ??= []).unshift(rsc.container)
+      else if (rsc.container) stopAction(ws, rsc.container, node, false)
       else if (rsc.role !== Role.Stopped && rsc.role !== Role.Unknown) stopAction(ws, rsc, node, false)
       break
     case 'reset_remote': {
@@ -714,7 +729,7 @@ function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): voi
   const st: HistoryState = {onFail: 'ignore'}
   const ops = sortOps(lrm.operations.map(toEntry))
   for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
-  recordActiveRecurring(rsc, node, ops)
+  recordActiveRecurring(ws, rsc, node, ops)
   processRscState(ws, rsc, node, st.onFail)
   const req = targetRole(rsc)
   if (req !== undefined && (rsc.nextRole === Role.Unknown || req < rsc.nextRole)) rsc.nextRole = req
@@ -740,9 +755,11 @@ function activeRange(ops: OpEntry[]): {start: number; stop: number} {
 
 /**
  * The recurring operations the history shows active on a node (process_recurring): they make the
- * scheduler's recurring monitors optional there, and cancellable.
+ * scheduler's recurring monitors optional there, and cancellable. Pacemaker creates each as an
+ * optional action right here, so it is older than every scheduled action: the last one the
+ * final pass over all orderings visits (that pass goes newest first), after the start it follows.
  */
-function recordActiveRecurring(rsc: Rsc, node: SNode, ops: OpEntry[]): void {
+function recordActiveRecurring(ws: WorkingSet, rsc: Rsc, node: SNode, ops: OpEntry[]): void {
   if (!node.online) return
   const {start, stop} = activeRange(ops)
   ops.forEach((e, i) => {
@@ -752,6 +769,7 @@ function recordActiveRecurring(rsc: Rsc, node: SNode, ops: OpEntry[]): void {
     let keys = rsc.activeRecurring.get(node)
     if (!keys) rsc.activeRecurring.set(node, keys = new Set())
     keys.add(`${e.task}_${e.intervalMs}`)
+    customAction(ws, rsc, e.task, node, true, e.intervalMs)
   })
 }
 
@@ -921,13 +939,19 @@ export function unpackStatus(ws: WorkingSet): void {
   }
   while (pass(false)) { /* another pass: remote histories may depend on this one */ }
   pass(ws.options.stonithEnabled)
+  for (const container of ws.stopNeeded ?? []) {
+    const node = currentNode(container)
+    if (node) stopAction(ws, container, node, false)
+  }
+  ws.stopNeeded = []
   for (const node of ws.nodes) {
     if (!node.remote) continue
     if (node.shutdown && node.remoteRsc) node.remoteRsc.nextRole = Role.Stopped
     if (!done.has(node)) remoteOnlineStatus(node)
   }
   for (const node of ws.nodes) { node.unpackedOnline = node.online; node.unpackedUnclean = node.unclean }
-  const snapshot = (r: Rsc) => { r.unpacked = {managed: r.managed, block: r.block, lockNode: r.lockNode}; r.children.forEach(snapshot) }
+  // (the role too: printing the transition summary turns an active yet Stopped resource Started, as LogActions does)
+  const snapshot = (r: Rsc) => { r.unpacked = {managed: r.managed, block: r.block, lockNode: r.lockNode, role: r.role}; r.children.forEach(snapshot) }
   ws.resources.forEach(snapshot)
 }
 

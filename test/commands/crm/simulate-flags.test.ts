@@ -8,7 +8,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {spawnSync} from 'node:child_process'
-import {fixturesDir, haveCommand, runCli} from '../../helpers/cli.js'
+import {fixturesDir, haveCommand, runCli, sharedDir} from '../../helpers/cli.js'
 
 const groups = join(fixturesDir, 'scheduler', 'two-groups.xml')
 const unclean = join(fixturesDir, 'scheduler', 'node-unclean.xml')
@@ -134,6 +134,21 @@ test('-G writes the transition graph in Pacemaker\'s XML: the same actions as cr
     spawnSync('crm_simulate', ['-x', unclean, '-R', '-G', join(dir, 'real.xml')], {encoding: 'utf8'})
     const keys = (text: string) => actions(text).filter((m) => m[1] !== 'pseudo_event').map((m) => `${m[3]}@${m[4] ?? ''}`).sort()
     assert.deepEqual(keys(xml), keys(readFileSync(join(dir, 'real.xml'), 'utf8')))
+  })
+})
+
+test('-G: a cluster action\'s crm_event as crm_simulate writes it — lrm_delete (an expired shutdown lock) is mode="cib"', (t) => {
+  const cib = join(sharedDir, 'corpus', 'scheduler-full', 'shutdown-lock-expiration.xml')
+  withDir((dir) => {
+    const r = runCli(['crm', 'simulate', '-x', cib, '-S', '-G', join(dir, 'ours.xml')])
+    assert.equal(r.status, 0, r.stderr)
+    // a crm_event's attributes without its id (ids differ between the two graphs)
+    const events = (text: string) => [...text.matchAll(/<action_set>\s*<crm_event ([^>]*)>/g)].map((m) => m[1]!.replace(/ ?\bid="\d+"/, '').trim()).sort()
+    const ours = events(readFileSync(join(dir, 'ours.xml'), 'utf8'))
+    assert.deepEqual(ours, ['mode="cib" operation="lrm_delete" operation_key="rsc2_lrm_delete_0" on_node="node2" on_node_uuid="2"'])
+    if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+    spawnSync('crm_simulate', ['-x', cib, '-S', '-G', join(dir, 'real.xml')], {encoding: 'utf8'})
+    assert.deepEqual(ours, events(readFileSync(join(dir, 'real.xml'), 'utf8')))
   })
 })
 

@@ -27,6 +27,8 @@ test('live refresh: the history comes back through a new probe, and nothing is l
       return t.workingSet.byId.get('d1')?.runningOn.some((n) => n.uname === holder) === true && t.summary.length === 0
     }
     await lab.waitFor('the CIB shows d1 where it runs, nothing planned', knownOnHolder)
+    // the executor logged the start's result (before reporting it) with its run and queue times, as pacemaker-execd does (bench/crm-lab.mjs reads them for its timeline)
+    assert.match(lab.log(holder), new RegExp(`Result of start operation for d1 on ${holder}: ok \\| rc=0 exec-time=\\d+ms queue-time=\\d+ms`))
     const r = runCli(['crm', 'resource', 'refresh', 'd1', '--socket', lab.node('n1').socket], {env: {CIB_file: ''}})
     assert.equal(r.status, 0, r.stderr)
     await lab.waitFor('d1 re-probed on its node after the refresh', async () => {

@@ -269,3 +269,26 @@ test('a daemon frozen past deadtime (SIGSTOP 2.5 s): each side takes the other\'
     await lab.cleanup()
   }
 })
+
+test('two nodes: graceful stop of the node the resources prefer: the survivor takes them once and never schedules them back onto the leaving node', {skip}, async () => {
+  const resources = ['d1', 'd2']
+  // a preference for n1 (as `auto_failback on` converts to): a leaving n1 that still looked eligible would get them back
+  const crm = config(['n1', 'n2'], resources, 'group g d1 d2\nlocation prefer-n1 g 100: n1')
+  const lab = new CrmLab({nodes: ['n1', 'n2'], cib: crm})
+  try {
+    for (const n of ['n1', 'n2']) lab.start(n)
+    await settled(lab, resources, 'cold start')
+    await lab.waitFor('the group on n1', () => resources.every((r) => lab.placement().get(r)?.[0] === 'n1'))
+    const logSize = lab.log('n2').length
+    assert.equal(await lab.stop('n1'), 0, lab.describe())
+    await settled(lab, resources, 'after graceful stop of n1')
+    const after = lab.log('n2').slice(logSize)
+    // n2 starts each resource once; nothing moves back to n1 or is stopped on n2 again
+    const backToN1 = after.split('\n').filter((l) => /Calculated transition .*->\s*n1\b/.test(l))
+    assert.deepEqual(backToN1, [], 'no transition places anything on the leaving node')
+    const stopsOnN2 = after.split('\n').filter((l) => /Initiating stop operation \S+ locally on n2/.test(l))
+    assert.deepEqual(stopsOnN2, [], 'nothing taken over is stopped again on the survivor')
+  } finally {
+    await lab.cleanup()
+  }
+})

@@ -29,7 +29,7 @@ const readCib = (path: string): Cib => parseCibXml(readFileSync(path, 'utf8'), p
 type Step = string[]
 
 /** Runs the steps with crmsh on one copy and hakit on another; the last step's outputs and statuses are returned. */
-function both(source: string, steps: Step[], files: Record<string, string> = {}): {judged: Cib; ours: Cib; judgeStatus: number | null; ourStatus: number | null; stdout: string; stderr: string; dir: string} {
+function both(source: string, steps: Step[], files: Record<string, string> = {}, input?: string): {judged: Cib; ours: Cib; judgeStatus: number | null; ourStatus: number | null; stdout: string; stderr: string; dir: string} {
   const dir = mkdtempSync(join(tmpdir(), `hakit-ops-configure-${process.pid}-`))
   const judgedPath = join(dir, 'crmsh.xml')
   const oursPath = join(dir, 'hakit.xml')
@@ -42,8 +42,10 @@ function both(source: string, steps: Step[], files: Record<string, string> = {})
   let stderr = ''
   for (const [i, step] of steps.entries()) {
     const words = step.map((w) => w.replace('@DIR', dir))
-    const j = spawnSync('crm', words, {encoding: 'utf8', env: {...process.env, CIB_file: judgedPath}})
-    const r = runCli(['crm', ...words], {env: {CIB_file: oursPath}})
+    // the last step's standard input (`load … -`), the same for both
+    const stdin = i === steps.length - 1 ? input : undefined
+    const j = spawnSync('crm', words, {encoding: 'utf8', env: {...process.env, CIB_file: judgedPath}, input: stdin})
+    const r = runCli(['crm', ...words], {env: {CIB_file: oursPath}, input: stdin})
     judgeStatus = j.status
     ourStatus = r.status
     stdout = r.stdout
@@ -71,7 +73,20 @@ const updateFile = [
 
 const replaceFile = ['primitive x ocf:pacemaker:Dummy op monitor interval=10s timeout=20s', 'property cib-bootstrap-options: stonith-enabled=false'].join('\n') + '\n'
 
-const cases: Array<{name: string; steps: Step[]; files?: Record<string, string>}> = [
+// bug-1573's configuration as crmsh shows it, without group_11 (and its members and location), with a new primitive
+const pushFile = [
+  'node 50e1f0d4-391f-4d48-a087-98972f612b8b: xen-c:member',
+  'node 6a0b1629-ab27-47c7-a6a4-461c94e477f2: xen-b:member',
+  'primitive IPaddr_192_168_1_101 IPaddr op monitor interval=5s timeout=5s params ip=192.168.1.101',
+  'primitive apache_2 apache op monitor interval=120s timeout=60s params configfile="/etc/apache2/apache2.conf"',
+  'primitive extra ocf:pacemaker:Dummy',
+  'group group_1 IPaddr_192_168_1_101 apache_2',
+  'location rsc_location_group_1 group_1 rule 100: #uname eq xen-b',
+  'property cib-bootstrap-options: symmetric-cluster=true no_quorum-policy=stop stonith-enabled=false stonith-action=reboot stop-orphan-resources=true stop-orphan-actions=true transition-idle-timeout=5min last-lrm-refresh=1179263353',
+  'op_defaults op_defaults-meta_attributes: timeout=15s',
+].join('\n') + '\n'
+
+const cases: Array<{name: string; steps: Step[]; files?: Record<string, string>; input?: string}> = [
   {name: 'primitive with params, meta, op', steps: [['configure', 'primitive', 'd9', 'ocf:pacemaker:Dummy', 'params', 'fake=a b', 'meta', 'target-role=Stopped', 'op', 'monitor', 'interval=10s', 'timeout=20s']]},
   {name: 'group of new primitives', steps: [
     ['configure', 'primitive', 'd8', 'ocf:pacemaker:Dummy'], ['configure', 'primitive', 'd9', 'ocf:pacemaker:Dummy'],
@@ -111,11 +126,16 @@ const cases: Array<{name: string; steps: Step[]; files?: Record<string, string>}
   {name: 'load update of a group with fewer members: the dropped member stays at the top level', steps: [['configure', 'load', 'update', '@DIR/group.crm']], files: {'group.crm': 'group group_1 apache_2\n'}},
   {name: 'load update from CIB XML', steps: [['configure', 'load', 'xml', 'update', '@DIR/update.xml']], files: {'update.xml': '<cib><configuration><crm_config/><nodes/><resources><primitive id="x1" class="ocf" provider="pacemaker" type="Dummy"/></resources><constraints><rsc_location id="l-x1" rsc="x1" node="xen-b" score="10"/></constraints></configuration></cib>\n'}},
   {name: 'load replace: the configuration becomes the file, nodes stay', steps: [['configure', 'load', 'replace', '@DIR/replace.crm']], files: {'replace.crm': replaceFile}},
+  // `-` is standard input (oclif used to drain it for a missing optional argument: nothing was applied, exit 0)
+  {name: 'load update - reads standard input', steps: [['configure', 'load', 'update', '-']], input: updateFile},
+  {name: 'load replace - reads standard input', steps: [['configure', 'load', 'replace', '-']], input: replaceFile},
+  {name: 'load push: what the file changes or adds is applied, what it leaves out deleted (hanging constraints too)', steps: [['configure', 'load', 'push', '@DIR/push.crm']], files: {'push.crm': pushFile}},
+  {name: 'load push - reads standard input', steps: [['configure', 'load', 'push', '-']], input: pushFile},
 ]
 
 for (const c of cases) {
   test(`crm configure: ${c.name} — as crmsh`, {skip}, () => {
-    const r = both(groupCib, c.steps, c.files)
+    const r = both(groupCib, c.steps, c.files, c.input)
     try {
       assert.equal(r.judgeStatus, 0, 'crmsh accepted the last step')
       assert.equal(r.ourStatus, 0, `hakit accepted the last step: ${r.stderr}`)
@@ -153,6 +173,13 @@ for (const c of refusals) {
     }
   })
 }
+
+test('piped text is not taken for a missing optional argument (show prints everything, not "object … does not exist")', () => {
+  const r = runCli(['crm', 'configure', 'show'], {env: {CIB_file: groupCib}, input: 'group_11\n'})
+  assert.equal(r.status, 0, r.stderr)
+  assert.match(r.stdout, /^group group_1 /m)
+  assert.match(r.stdout, /^group group_11 /m)
+})
 
 test('a statement that does not parse names command line:line:column, exit 2', () => {
   const r = runCli(['crm', 'configure', 'primitive', 'x'], {env: {CIB_file: groupCib}})

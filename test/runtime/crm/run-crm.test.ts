@@ -167,3 +167,29 @@ test('a first start without --cib converts haresources in memory (findings logge
     await lab.cleanup()
   }
 })
+
+test('shutdown-escalation is read from the CIB: a stop that outlasts it does not hold SIGTERM for 20 minutes', {skip}, async () => {
+  // slow's stop takes 150 s (Delay's stopdelay); the cluster allows a graceful stop 3 s
+  const lab = new CrmLab({
+    cib: ['node n1', 'node n2', 'primitive slow ocf:heartbeat:Delay params startdelay=0 stopdelay=150 mondelay=0 op stop timeout=200s interval=0',
+      'location slow-on-n1 slow 100: n1', 'property stonith-enabled=false', 'property dc-deadtime=2s', 'property shutdown-escalation=3s'].join('\n') + '\n',
+  })
+  try {
+    lab.start('n1')
+    lab.start('n2')
+    await lab.waitFor('slow started on n1', async () => {
+      const cib = await lab.cib('n1').catch(() => undefined)
+      const history = cib?.status.find((s) => s.id === 'n1')?.lrmResources.find((r) => r.id === 'slow')
+      return !!history?.operations.some((o) => o.attributes.operation_key === 'slow_start_0' && o.attributes['rc-code'] === '0')
+    })
+    const exited = lab.exited('n1')
+    lab.node('n1').proc!.kill('SIGTERM')
+    // well before the stop could end (150 s), and far before the default 20 min
+    const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 60_000))])
+    assert.equal(code, 0, lab.describe())
+    assert.match(lab.node('n1').output, /Initiating controller shutdown sequence \| limit=3000ms/)
+    assert.match(lab.node('n1').output, /Shutdown escalation: leaving after 3000ms without the DC's confirmation/)
+  } finally {
+    await lab.cleanup()
+  }
+})

@@ -1,7 +1,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import {Sim} from './sim.js'
+import {FailoverSim as Sim} from '../../../src/runtime/legacy/failover-sim.js'
 
 /**
  * Random histories of failures and operator commands on 2- and 3-node

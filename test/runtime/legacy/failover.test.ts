@@ -1,7 +1,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {FailoverMachine} from '../../../src/runtime/legacy/failover.js'
-import {Sim} from './sim.js'
+import {FailoverSim as Sim} from '../../../src/runtime/legacy/failover-sim.js'
 
 const TWO = [{key: 'g1', ownerNode: 'n1'}, {key: 'g2', ownerNode: 'n2'}]
 

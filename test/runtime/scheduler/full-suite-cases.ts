@@ -36,22 +36,30 @@ export function firstDifference(expected: string[], got: string[]): string {
   return `line ${k + 1}: expected ${JSON.stringify(expected[k] ?? '(end)')}, got ${JSON.stringify(got[k] ?? '(end)')}`
 }
 
-function trimBlank(lines: string[]): string[] {
+export function trimBlank(lines: string[]): string[] {
   const out = lines.map((l) => l.trimEnd())
   while (out.length > 0 && out[0] === '') out.shift()
   while (out.length > 0 && out[out.length - 1] === '') out.pop()
   return out
 }
 
-/** Every case that has a .summary with a Transition Summary, by name, scheduled and compared. */
-export function runFullSuite(suite = fullSuiteDir): SuiteCaseOutcome[] {
-  const out: SuiteCaseOutcome[] = []
+/** The suite's cases (sorted by name): those with a .summary that has a Transition Summary. */
+export function fullSuiteCases(suite = fullSuiteDir): Array<{name: string; summaryText: string; expected: string[]}> {
+  const out: Array<{name: string; summaryText: string; expected: string[]}> = []
   for (const name of readdirSync(suite).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4)).sort()) {
     const summaryFile = join(suite, `${name}.summary`)
     if (!existsSync(summaryFile)) continue
     const summaryText = readFileSync(summaryFile, 'utf8')
     const expected = transitionSummaryLines(summaryText)
-    if (expected === null) continue
+    if (expected !== null) out.push({name, summaryText, expected})
+  }
+  return out
+}
+
+/** Every case that has a .summary with a Transition Summary, by name, scheduled and compared. */
+export function runFullSuite(suite = fullSuiteDir): SuiteCaseOutcome[] {
+  const out: SuiteCaseOutcome[] = []
+  for (const {name, summaryText, expected} of fullSuiteCases(suite)) {
     const file = join(suite, `${name}.xml`)
     const xml = readFileSync(file, 'utf8')
     try {

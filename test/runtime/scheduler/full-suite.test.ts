@@ -18,8 +18,9 @@ import {join} from 'node:path'
 import {haveCommand} from '../../helpers/cli.js'
 import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
-import {transitionSummaryLines} from './summary-lines.js'
-import {fullSuiteDir as suite, runFullSuite, type SuiteCaseOutcome} from './full-suite-cases.js'
+import {clusterStatus} from '../../../src/runtime/scheduler/status-text.js'
+import {sectionLines, transitionSummaryLines} from './summary-lines.js'
+import {firstDifference, fullSuiteDir as suite, runFullSuite, type SuiteCaseOutcome, trimBlank} from './full-suite-cases.js'
 
 const knownFailures: Record<string, string> = JSON.parse(readFileSync(new URL('full-known-failures.json', import.meta.url), 'utf8'))
 const knownStatus: {current: Record<string, string>; revised: Record<string, string>} = JSON.parse(readFileSync(new URL('full-known-failures-status.json', import.meta.url), 'utf8'))
@@ -85,7 +86,13 @@ test('full scheduler suite: cases whose .summary is a harness artifact match the
     const real = spawnSync('crm_simulate', ['-x', file, '-S'], {encoding: 'utf8'})
     const expected = transitionSummaryLines(real.stdout)
     assert.ok(expected, `${name}: crm_simulate printed no Transition Summary: ${real.stderr}`)
-    const got = schedule(parseCibXml(readFileSync(file, 'utf8'), file)).summaryLines
-    assert.deepEqual(got, expected, `${name}: hakit differs from the installed crm_simulate`)
+    const transition = schedule(parseCibXml(readFileSync(file, 'utf8'), file))
+    assert.deepEqual(transition.summaryLines, expected, `${name}: hakit differs from the installed crm_simulate`)
+    // the status sections too, where their lists name the case a suite artifact
+    for (const [section, heading, revised] of [['current', 'Current cluster status:', false], ['revised', 'Revised Cluster Status:', true]] as const) {
+      if (!knownStatus[section][name]?.startsWith(ARTIFACT)) continue
+      const diff = firstDifference(sectionLines(real.stdout, heading) ?? [], trimBlank(clusterStatus(transition.workingSet, revised)))
+      assert.equal(diff, '', `${name}: the ${heading} section differs from the installed crm_simulate`)
+    }
   }
 })

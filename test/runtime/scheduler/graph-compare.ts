@@ -43,12 +43,14 @@ export function hakitName(a: Pick<GraphAction, 'key' | 'task' | 'pseudo' | 'node
 
 /** hakit's graph → names; an input may be an action outside the graph (one that cannot run), named from the working set. */
 export function hakitNamedGraph(t: Transition): NamedGraph {
+  // the graph first: building it adds the per-instance notify actions to the working set
+  const graph = t.actions
   const byId = new Map<number, string>()
   for (const a of t.workingSet.actions) {
     byId.set(a.id, hakitName({key: a.uuid, task: a.task, pseudo: a.pseudo, node: a.node?.uname ?? null}))
   }
   const g: NamedGraph = {actions: new Set(), edges: new Set()}
-  for (const a of t.actions) {
+  for (const a of graph) {
     g.actions.add(hakitName(a))
     for (const d of a.after) g.edges.add(`${byId.get(d) ?? `#${d}`} -> ${hakitName(a)}`)
   }
@@ -87,32 +89,24 @@ export function describeDiff(d: GraphDiff): string {
 }
 
 /**
- * The oracle graph without its per-instance notification operations (`rsc:0_pre_notify_start_0`
- * on a node), each replaced by edges from its inputs to what waits for it: hakit's controller
- * sends those notifications itself when it executes the clone-level notify pseudo-action, so
- * this is the graph hakit is meant to equal apart from them (a diagnostic figure).
+ * The clone notification variables (CRM_meta_notify_*) of every action both graphs have, where
+ * crm_simulate's carries any: one line per action whose variables differ (the first variable
+ * that does), empty when all agree.
  */
-export function withoutInstanceNotifications(g: NamedGraph): NamedGraph {
-  const isInstanceNotify = (name: string) => name.startsWith('notify:') && !name.endsWith('@')
-  const after = new Map<string, string[]>()
-  const push = (map: Map<string, string[]>, key: string, value: string) => {
-    const list = map.get(key)
-    if (list) list.push(value)
-    else map.set(key, [value])
-  }
-  for (const e of g.edges) {
-    const [first, then] = e.split(' -> ')
-    push(after, first, then)
-  }
-  // what a contracted action leads to, through chains of contracted actions
-  const successors = (name: string, seen = new Set<string>()): string[] =>
-    (after.get(name) ?? []).flatMap((s) => (!isInstanceNotify(s) ? [s] : seen.has(s) ? [] : (seen.add(s), successors(s, seen))))
-  const out: NamedGraph = {actions: new Set([...g.actions].filter((a) => !isInstanceNotify(a))), edges: new Set()}
-  for (const e of g.edges) {
-    const [first, then] = e.split(' -> ')
-    if (isInstanceNotify(first)) continue
-    if (!isInstanceNotify(then)) out.edges.add(e)
-    else for (const s of successors(then)) out.edges.add(`${first} -> ${s}`)
+export function diffNotifyVariables(xml: string, t: Transition): string[] {
+  if (!xml.includes('CRM_meta_notify_')) return []
+  const got = new Map(t.actions.map((a) => [hakitName(a), a.notifyMeta ?? {}]))
+  const out: string[] = []
+  for (const synapse of parseXmlTree(xml, 'graph.xml').children.filter((c) => c.name === 'synapse')) {
+    const action = synapse.children.find((c) => c.name === 'action_set')?.children.find((c) => c.name !== '#comment')
+    if (!action) continue
+    const attributes = action.children.find((c) => c.name === 'attributes')?.attrs ?? {}
+    const expected = new Map(Object.entries(attributes).filter(([k]) => k.startsWith('CRM_meta_notify_')).map(([k, v]) => [k.slice('CRM_meta_'.length), v]))
+    const mine = got.get(oracleName(action))
+    if (expected.size === 0 || !mine) continue
+    const names = [...new Set([...expected.keys(), ...Object.keys(mine)])].sort()
+    const first = names.find((n) => expected.get(n) !== mine[n])
+    if (first) out.push(`${oracleName(action)}: ${first}=${JSON.stringify(mine[first] ?? null)}, crm_simulate ${JSON.stringify(expected.get(first) ?? null)}`)
   }
   return out
 }

@@ -7,7 +7,6 @@
 import {type XmlElement} from '../../../src/formats/cib/xml.js'
 import {prng} from '../../helpers/prng.js'
 
-
 function* walk(el: XmlElement): Generator<XmlElement> {
   yield el
   for (const c of el.children) yield* walk(c)
@@ -92,6 +91,62 @@ export const MUTATIONS: Mutation[] = [
     const p = pick(rnd, primitives(cib))
     if (!p) return false
     setNvpair(p, 'meta_attributes', `${p.attrs.id}-mut-meta`, 'allow-migrate', rnd() < 0.5 ? 'true' : 'false')
+    return true
+  }},
+]
+
+const resourcesSection = (cib: XmlElement) => child(child(cib, 'configuration')!, 'resources')
+const nodesSection = (cib: XmlElement) => child(child(cib, 'configuration')!, 'nodes')
+/** the guest node names a bundle with a primitive creates (its id, "-", the replica number) */
+const bundleGuestNames = (cib: XmlElement) => (resourcesSection(cib)?.children ?? []).filter((b) => b.name === 'bundle' && child(b, 'primitive'))
+  .flatMap((b) => {
+    const agent = b.children.find((c) => ['docker', 'podman', 'rkt'].includes(c.name))
+    const replicas = Number(agent?.attrs.replicas ?? agent?.attrs['promoted-max'] ?? agent?.attrs.masters ?? 1) || 1
+    return Array.from({length: replicas}, (_, i) => `${b.attrs.id}-${i}`)
+  })
+
+/**
+ * Mutations of what decides which nodes a resource's allowed nodes hold and with which default
+ * score (--show-scores prints every one): the symmetric default, the order bundles are unpacked
+ * in, guest nodes that <nodes> configures, exclusive resource discovery.
+ */
+export const ALLOWED_NODE_MUTATIONS: Mutation[] = [
+  {name: 'asymmetric cluster', apply(cib) {
+    const cfg = crmConfig(cib)
+    const set = cfg?.children.find((c) => c.name === 'cluster_property_set')
+    if (!set) return false
+    setNvpair(cfg!, 'cluster_property_set', set.attrs.id ?? 'cib-bootstrap-options', 'symmetric-cluster', 'false')
+    return true
+  }},
+  {name: 'bundle guest node configured', apply(cib, rnd) {
+    const nodesEl = nodesSection(cib)
+    const configured = new Set((nodesEl?.children ?? []).map((n) => n.attrs.uname))
+    const name = pick(rnd, bundleGuestNames(cib).filter((n) => !configured.has(n)))
+    if (!nodesEl || !name) return false
+    nodesEl.children.push({name: 'node', attrs: {id: name, type: 'remote', uname: name}, children: []})
+    return true
+  }},
+  {name: 'bundle guest node unconfigured', apply(cib, rnd) {
+    const nodesEl = nodesSection(cib)
+    const guests = new Set(bundleGuestNames(cib))
+    const n = pick(rnd, (nodesEl?.children ?? []).filter((x) => x.name === 'node' && guests.has(x.attrs.uname)))
+    if (!nodesEl || !n) return false
+    nodesEl.children.splice(nodesEl.children.indexOf(n), 1)
+    return true
+  }},
+  {name: 'resource moved first or last', apply(cib, rnd) {
+    const section = resourcesSection(cib)
+    const r = pick(rnd, (section?.children ?? []).filter((c) => ['bundle', 'primitive', 'group', 'clone', 'master'].includes(c.name)))
+    if (!section || !r) return false
+    section.children.splice(section.children.indexOf(r), 1)
+    if (rnd() < 0.5) section.children.unshift(r)
+    else section.children.push(r)
+    return true
+  }},
+  {name: 'exclusive discovery dropped', apply(cib, rnd) {
+    const loc = pick(rnd, [...walk(cib)].filter((e) => e.name === 'rsc_location' && e.attrs['resource-discovery'] !== undefined))
+    if (!loc) return false
+    delete loc.attrs['resource-discovery']
     return true
   }},
 ]

@@ -6,10 +6,10 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fixturesDir, haveCommand} from '../../helpers/cli.js'
+import {fixturesDir, haveCommand, sharedDir} from '../../helpers/cli.js'
 import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
 import {hashTableOrder} from '../../../src/runtime/scheduler/ghash.js'
@@ -148,4 +148,17 @@ test('revised status: an unclean node no device can fence stays UNCLEAN, a fence
   const revised = (x: string) => clusterStatus(schedule(parseCibXml(x, 'test.xml')).workingSet, true).join('\n')
   assert.match(revised(xml(false)), /Node node1: UNCLEAN \(offline\)/)
   assert.match(revised(xml(true)), /OFFLINE: \[ node1 \]/)
+})
+
+test("a remote connection's fail count is cleared before the connection starts again (pcmk__order_remote_connection_actions)", (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'remote-fence-unclean.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  // a changed parameter of the failed connection clears its fail count and restarts it
+  const xml = readFileSync(file, 'utf8').replace('<primitive class="ocf" id="remote1" provider="pacemaker" type="remote">',
+    '<primitive class="ocf" id="remote1" provider="pacemaker" type="remote"><instance_attributes id="remote1-p"><nvpair id="remote1-p-x" name="changed" value="1"/></instance_attributes>')
+  const graph = schedule(parseCibXml(xml, file)).actions
+  const clear = graph.find((a) => a.key === 'remote1_clear_failcount_0')
+  const start = graph.find((a) => a.key === 'remote1_start_0')
+  assert.ok(clear && start, 'both the clearing and the start are in the graph')
+  assert.ok(start.after.includes(clear.id), 'the start waits for the clearing')
 })

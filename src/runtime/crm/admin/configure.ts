@@ -294,6 +294,8 @@ export interface DeleteOptions {
   /** Resources active now (crmsh refuses to delete a running, managed primitive or clone). */
   running: Set<string>
   force?: boolean
+  /** Skip ids that are gone (an edit's removed constraint that an earlier deletion took with it as hanging). */
+  missingOk?: boolean
 }
 
 export function deleteObjects(cib: Cib, ids: string[], options: DeleteOptions): AdminEdit {
@@ -319,7 +321,7 @@ export function deleteObjects(cib: Cib, ids: string[], options: DeleteOptions): 
         done = true
       }
     }
-    if (!done) throw new UserError(`object ${id} does not exist`, REFUSED)
+    if (!done && !options.missingOk) throw new UserError(`object ${id} does not exist`, REFUSED)
   }
   return {cib: next, configChanged: configurationText(next) !== configurationText(cib), statusOps: [], notes}
 }
@@ -406,7 +408,7 @@ export function applyEditedText(cib: Cib, original: string, edited: string, file
   let edit: AdminEdit = {cib, configChanged: false, statusOps: [], notes: []}
   if (changed.length > 0) edit = loadConfiguration(cib, changed.map((st) => st.source).join('\n') + '\n', file, 'update', {replaceSets: true})
   if (removed.length > 0) {
-    const gone = deleteObjects(edit.cib, removed, options)
+    const gone = deleteObjects(edit.cib, removed, {...options, missingOk: true})
     edit = {...gone, notes: [...edit.notes, ...gone.notes]}
   }
   return {...edit, configChanged: configurationText(edit.cib) !== configurationText(cib)}

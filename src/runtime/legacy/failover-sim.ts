@@ -1,17 +1,20 @@
 /**
- * A deterministic cluster simulator for failover.ts: N machines, a message
- * bus that can be partitioned, a fake resource manager per node, a virtual
- * clock. Tests drive membership by hand (as the membership layer would) and
- * assert placements and invariants.
+ * A deterministic cluster of failover.ts machines: N nodes, a message bus that
+ * can be partitioned, a resource manager per node whose starts succeed unless
+ * told to fail, a virtual clock. Pure (no I/O). The caller drives membership
+ * as the membership layer would (start, kill, reboot, partition, heal). Used by
+ * the legacy runtime's tests (placements and invariants) and by `hakit convert`'s
+ * behaviour check (converters/behaviour/v1.ts: every node speaking Heartbeat's
+ * protocol).
  */
-import {FailoverMachine, type AutoFailback, type FailoverAction, type FailoverConfig, type FailoverEvent, type Message} from '../../../src/runtime/legacy/failover.js'
+import {FailoverMachine, type AutoFailback, type FailoverAction, type FailoverConfig, type FailoverEvent, type Message} from './failover.js'
 
-export interface SimNodeOptions {
+export interface FailoverSimNodeOptions {
   impl?: 'hakit' | 'heartbeat'
   failStart?: string[]
 }
 
-interface SimNode {
+export interface FailoverSimNode {
   name: string
   impl: 'hakit' | 'heartbeat'
   machine: FailoverMachine
@@ -31,9 +34,9 @@ interface SimNode {
 
 type Queued = {node: string; event: FailoverEvent}
 
-export class Sim {
+export class FailoverSim {
   now = 0
-  readonly nodes = new Map<string, SimNode>()
+  readonly nodes = new Map<string, FailoverSimNode>()
   private queue: Queued[] = []
   /** Nodes that can talk to each other: side id per node. */
   private side = new Map<string, number>()
@@ -49,7 +52,7 @@ export class Sim {
   constructor(
     readonly names: string[],
     readonly groups: Array<{key: string; ownerNode: string}>,
-    private readonly options: {autoFailback?: AutoFailback; stonith?: boolean; ipfail?: boolean; perNode?: Record<string, SimNodeOptions>; timers?: FailoverConfig['timers']} = {},
+    private readonly options: {autoFailback?: AutoFailback; stonith?: boolean; ipfail?: boolean; perNode?: Record<string, FailoverSimNodeOptions>; timers?: FailoverConfig['timers']} = {},
   ) {
     for (const name of names) this.boot(name, false)
   }
@@ -73,7 +76,7 @@ export class Sim {
     this.side.set(name, 0)
   }
 
-  node(name: string): SimNode {
+  node(name: string): FailoverSimNode {
     return this.nodes.get(name)!
   }
 
@@ -142,7 +145,7 @@ export class Sim {
     if (!this.node(to).up || from === to) return
     this.push(to, {type: 'message', from, msg})
     // the membership layer: a node still heard a dead time after its shutdone contradicts the notice
-    if (msg.t === 'shutdone') this.later.push({at: this.now + Sim.DEADTIME_MS, from, to, boot: this.node(from).boot})
+    if (msg.t === 'shutdone') this.later.push({at: this.now + FailoverSim.DEADTIME_MS, from, to, boot: this.node(from).boot})
   }
 
   /** The dead time the simulated membership layer applies. */
@@ -216,7 +219,7 @@ export class Sim {
     }
   }
 
-  private apply(node: SimNode, actions: FailoverAction[]): void {
+  private apply(node: FailoverSimNode, actions: FailoverAction[]): void {
     for (const action of actions) {
       switch (action.type) {
         case 'log': node.logs.push(`${action.level}: ${action.text}`); break
