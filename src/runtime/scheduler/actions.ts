@@ -9,21 +9,43 @@ export function opKey(rscId: string, task: string, intervalMs = 0): string {
 }
 
 
-function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: string, node: SNode | undefined, intervalMs: number): Action {
+/**
+ * A resource's actions by operation key, each list in creation order: findAction looks an action up
+ * by key once per lookup, and big clusters ask for thousands (a probe per resource and node).
+ */
+const actionsByKey = new WeakMap<Rsc, Map<string, Action[]>>()
+
+function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: string, node: SNode | undefined, intervalMs: number, save = true): Action {
   const a: Action = {
     id: ws.actionSeq++, rsc, task, uuid, node, intervalMs, optional: true, runnable: true, pseudo: false,
     requiresAny: false, runnableBefore: 0, requiredRunnableBefore: 0, before: [], after: [],
     // only starts and promotes need quorum or fencing (unpack_operation)
     needsNothing: !(task === 'start' || task === 'promote') || rsc?.needs === 'nothing',
   }
+  if (!save) return a
   ws.actions.push(a)
-  if (rsc) rsc.actions.push(a)
+  if (rsc) {
+    rsc.actions.push(a)
+    let byKey = actionsByKey.get(rsc)
+    if (!byKey) actionsByKey.set(rsc, byKey = new Map())
+    const same = byKey.get(uuid)
+    if (same) same.push(a)
+    else byKey.set(uuid, [a])
+  }
   return a
 }
 
+/** A resource's actions with this operation key, oldest first (shared: do not change). */
+export function actionsWithKey(rsc: Rsc, uuid: string): readonly Action[] {
+  return actionsByKey.get(rsc)?.get(uuid) ?? NO_ACTIONS
+}
+const NO_ACTIONS: readonly Action[] = []
+
 export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | null): Action | undefined {
-  for (const a of rsc.actions) {
-    if (a.uuid !== uuid) continue
+  const same = actionsByKey.get(rsc)?.get(uuid)
+  if (!same) return undefined
+  for (let i = 0; i < same.length; i++) {
+    const a = same[i]
     // no node named: any node's action under that key (find_actions ignores the node then)
     if (node === undefined || node === null) return a
     else if (a.node === node) return a
@@ -32,6 +54,19 @@ export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | nul
       a.node = node
       return a
     }
+  }
+  return undefined
+}
+
+/**
+ * The newest one-off action of rsc for this task, on this node unless node is null. (A plain loop:
+ * groups and clones ask once per member and ordering, mostly from cold code.)
+ */
+export function newestAction(rsc: Rsc, task: string, node: SNode | null): Action | undefined {
+  const actions = rsc.actions
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const a = actions[i]
+    if (a.task === task && a.intervalMs === 0 && (node === null || a.node === node)) return a
   }
   return undefined
 }
@@ -99,12 +134,8 @@ export function customAction(ws: WorkingSet, rsc: Rsc, task: string, node: SNode
   const uuid = key ?? opKey(rsc.id, task, intervalMs)
   let a = save ? findAction(rsc, uuid, node) : undefined
   if (!a) {
-    a = newAction(ws, rsc, task, uuid, node ?? undefined, intervalMs)
+    a = newAction(ws, rsc, task, uuid, node ?? undefined, intervalMs, save)
     if (task === 'lrm_delete') a.onDc = true
-    if (!save) {
-      ws.actions.pop()
-      rsc.actions.pop()
-    }
   }
   if (a.node && !a.pseudo && !rsc.managed && intervalMs === 0) a.optional = true
   else if (!optional) a.optional = false

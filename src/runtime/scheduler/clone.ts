@@ -7,7 +7,7 @@
 import {requirePromotionTickets} from './tickets.js'
 import {scoreText} from './scores.js'
 import {releaseCapacity} from './utilization.js'
-import {pseudoAction} from './actions.js'
+import {newestAction, pseudoAction} from './actions.js'
 import {type NotifyData, notificationPseudoOps} from './notifications.js'
 import {orderResourceActions} from './constraints.js'
 import {
@@ -676,7 +676,7 @@ export function summaryActionFlags(action: Action, children: Rsc[], node: SNode 
   const flags = {optional: true, runnable: true}
   let anyRunnable = false
   for (const child of children) {
-    const ca = [...child.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (child.children.length > 0 || node === null || a.node === node))
+    const ca = newestAction(child, task, child.children.length > 0 ? null : node)
     if (!ca) continue
     const cf = child.fns.actionFlags(ca, node)
     if (flags.optional && !cf.optional) { flags.optional = false; action.optional = false }
@@ -720,8 +720,8 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
       const thenReplica = replicaOfContainer(then.rsc!, thenChild, node)
       const firstRsc = first.task.includes('stop') && firstReplica?.child ? firstReplica.child : firstChild
       const thenRsc = then.task.includes('mote') && thenReplica?.child ? thenReplica.child : thenChild
-      const fa = [...firstRsc.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
-      const ta = [...thenRsc.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
+      const fa = newestAction(firstRsc, task, node)
+      const ta = newestAction(thenRsc, then.task, node)
       if (!fa || !ta) continue
       if (orderActions(fa, ta, type)) changed |= 3
       changed |= thenChild.fns.updateOrderedActions(fa, ta, node, firstChild.fns.actionFlags(fa, node), filter, type)
@@ -730,7 +730,7 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
   }
   changed |= updateOrderedActions(ws, first, then, node, flags, filter, type)
   for (const child of instancesOf(then.rsc!)) {
-    const ca = [...child.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
+    const ca = newestAction(child, then.task, node)
     if (!ca) continue
     let cc = 0
     if (child.fns.actionFlags(ca, node).runnable) cc = child.fns.updateOrderedActions(first, ca, node, flags, filter, type)

@@ -23,8 +23,17 @@ function escapeAttr(v: string): string {
 /** calculate_operation_digest: MD5 of the sorted <parameters/> element as Pacemaker prints it */
 export function operationDigest(params: Map<string, string>): string {
   const attrs = [...params.keys()].sort().map((k) => ` ${k}="${escapeAttr(params.get(k)!)}"`).join('')
-  return createHash('md5').update(` <parameters${attrs}/>\n`).digest('hex')
+  const text = ` <parameters${attrs}/>\n`
+  // many operations share their parameters (a resource's history on every node, resources of one
+  // agent): each text is hashed once
+  let digest = digestMemo.get(text)
+  if (digest === undefined) {
+    if (digestMemo.size >= 4096) digestMemo.clear()
+    digestMemo.set(text, digest = createHash('md5').update(text).digest('hex'))
+  }
+  return digest
 }
+const digestMemo = new Map<string, string>()
 
 
 /** The parameters an operation is digested over (calculate_main_digest, pcmk__filter_op_for_digest). */

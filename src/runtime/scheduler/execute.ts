@@ -129,11 +129,29 @@ function fenceNode(cib: M.Cib, uname: string): void {
 }
 
 /** Writes an action's result as the controller records it (pcmk__create_history_xml's ids). */
+/**
+ * The first history entry with this id in a node's list (as find would return), through an index
+ * of the list: every executed action records its result, and a node's list grows to every
+ * resource probed there. Entries are only appended; the index is rebuilt if the list changed otherwise.
+ */
+function lrmResourceById(list: M.LrmResource[], id: string): M.LrmResource | undefined {
+  let index = lrmIndex.get(list)
+  if (!index || index.length !== list.length) {
+    // entries appended since: index those; otherwise index the whole list again
+    const from = index && index.length < list.length ? index.length : 0
+    const byId = index && from > 0 ? index.byId : new Map<string, M.LrmResource>()
+    for (let i = from; i < list.length; i++) if (!byId.has(list[i].id)) byId.set(list[i].id, list[i])
+    lrmIndex.set(list, index = {length: list.length, byId})
+  }
+  return index.byId.get(id)
+}
+const lrmIndex = new WeakMap<M.LrmResource[], {length: number; byId: Map<string, M.LrmResource>}>()
+
 function recordResult(cib: M.Cib, action: Action, r: {rc: number; target: number; callId: number; now: number; digest: string}): string[] {
   const rsc = action.rsc!
   const node = action.node!.uname
   const ns = nodeState(cib, node)
-  let lrm = ns.lrmResources.find((x) => x.id === rsc.id)
+  let lrm = lrmResourceById(ns.lrmResources, rsc.id)
   if (!lrm) {
     lrm = {id: rsc.id, class: rsc.cls ?? rsc.prim?.class ?? 'ocf', provider: rsc.provider ?? rsc.prim?.provider, type: rsc.type ?? rsc.prim?.type ?? '', operations: []}
     ns.lrmResources.push(lrm)

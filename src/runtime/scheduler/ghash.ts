@@ -67,8 +67,24 @@ function resize(t: Table, count: number): void {
   }
 }
 
-/** The order in which a table built by inserting these keys, in this order, is iterated. */
-export function hashTableOrder(keys: string[]): string[] {
+/**
+ * The order in which a table built by inserting these keys, in this order, is iterated. The same
+ * keys come back often (a resource's allowed nodes, once per resource): the answer is kept, and
+ * shared — callers must not change it.
+ */
+export function hashTableOrder(keys: readonly string[]): readonly string[] {
+  const memoKey = keys.join('\0')
+  let order = orderMemo.get(memoKey)
+  if (!order) {
+    // a long-lived process (the daemon) sees few distinct node sets; bound the memo anyway
+    if (orderMemo.size >= 256) orderMemo.clear()
+    orderMemo.set(memoKey, order = computeHashTableOrder(keys))
+  }
+  return order
+}
+const orderMemo = new Map<string, readonly string[]>()
+
+function computeHashTableOrder(keys: readonly string[]): string[] {
   const t: Table = {size: 0, mod: 0, mask: 0, hashes: [], keys: [], occupied: 0}
   setShift(t, MIN_SHIFT)
   t.hashes = new Array(t.size).fill(0)

@@ -1,5 +1,5 @@
 /** Groups: pseudo-actions around members, implicit member ordering and colocation (pcmk_sched_group.c). */
-import {pseudoAction} from './actions.js'
+import {newestAction, pseudoAction} from './actions.js'
 import {newColocation, orderResourceActions} from './constraints.js'
 import {groupApplyColocScore, groupApplyLocation, groupAssign} from './placement.js'
 import {updateOrderedActions} from './ordering.js'
@@ -72,9 +72,11 @@ const MEMBER_TASK: Record<string, string> = {stopped: 'stop', running: 'start', 
 
 export function groupActionFlags(action: Action, node: SNode | null): Flags {
   const flags = {optional: true, runnable: true}
-  for (const member of action.rsc!.children) {
-    const task = MEMBER_TASK[action.task] ?? action.task
-    const ma = [...member.actions].reverse().find((a) => a.task === task && a.intervalMs === 0 && (node === null || a.node === node))
+  const members = action.rsc!.children
+  const task = MEMBER_TASK[action.task] ?? action.task
+  for (let i = 0; i < members.length; i++) {
+    const member = members[i]
+    const ma = newestAction(member, task, node)
     if (ma) {
       const mf = member.fns.actionFlags(ma, node)
       if (flags.optional && !mf.optional) { flags.optional = false; action.optional = false }
@@ -88,9 +90,10 @@ export function groupActionFlags(action: Action, node: SNode | null): Flags {
 
 export function groupUpdateOrderedActions(ws: WorkingSet, first: Action, then: Action, node: SNode | null, flags: Flags, filter: Flags, type: number): number {
   let changed = updateOrderedActions(ws, first, then, node, flags, filter, type)
-  for (const member of then.rsc!.children) {
-    const ma = [...member.actions].reverse().find((a) => a.task === then.task && a.intervalMs === 0 && (node === null || a.node === node))
-    if (ma) changed |= member.fns.updateOrderedActions(first, ma, node, flags, filter, type)
+  const members = then.rsc!.children
+  for (let i = 0; i < members.length; i++) {
+    const ma = newestAction(members[i], then.task, node)
+    if (ma) changed |= members[i].fns.updateOrderedActions(first, ma, node, flags, filter, type)
   }
   return changed
 }

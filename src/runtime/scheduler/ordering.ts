@@ -16,7 +16,8 @@ const CHANGED_FIRST = 2
  */
 function orderActions(first: Action, then: Action, type: number): boolean {
   if (type === O.none || first === then) return false
-  for (const e of first.after) if (e.action === then && (e.type & type) !== 0) return false
+  const after = first.after
+  for (let i = 0; i < after.length; i++) if (after[i].action === then && (after[i].type & type) !== 0) return false
   first.after.push({action: then, type})
   then.before.push({action: first, type})
   return true
@@ -33,7 +34,7 @@ function newestFirst<T>(list: T[]): T[] {
  * list has grown.
  */
 const taskIndex = new WeakMap<Rsc, {length: number; byTask: Map<string, Action[]>}>()
-function actionsByTask(rsc: Rsc, task: string): Action[] {
+function actionsByTask(rsc: Rsc, task: string): readonly Action[] {
   let index = taskIndex.get(rsc)
   if (!index || index.length !== rsc.actions.length) {
     index = {length: rsc.actions.length, byTask: new Map()}
@@ -45,8 +46,9 @@ function actionsByTask(rsc: Rsc, task: string): Action[] {
     }
     taskIndex.set(rsc, index)
   }
-  return index.byTask.get(task) ?? []
+  return index.byTask.get(task) ?? NO_ACTIONS
 }
+const NO_ACTIONS: readonly Action[] = []
 
 function rscState(rsc: Rsc): Role {
   if (rsc.children.length === 0) return rsc.role
@@ -56,20 +58,30 @@ function rscState(rsc: Rsc): Role {
 }
 
 function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: Ordering): void {
-  const thens = o.thenAction ? [o.thenAction] : actionsByTask(thenRsc, o.thenTask ?? '')
-  if (thens.length === 0) return
   // the stop that cleans up a dangling migration does not force the resource's own start
   const type = first?.dangling && first.rsc === thenRsc ? o.type & ~O.impliesThen : o.type
   if (!first && !(type & O.impliesThen)) return
-  for (const t of thens) {
-    if (first) orderActions(first, t, type)
-    else t.runnable = false
+  if (o.thenAction) {
+    if (first) orderActions(first, o.thenAction, type)
+    else o.thenAction.runnable = false
+    return
+  }
+  const thens = actionsByTask(thenRsc, o.thenTask ?? '')
+  for (let i = 0; i < thens.length; i++) {
+    if (first) orderActions(first, thens[i], type)
+    else thens[i].runnable = false
   }
 }
 
 function applyOne(ws: WorkingSet, o: Ordering): void {
   if (o.firstRsc) {
-    let firsts = o.firstAction ? [o.firstAction] : actionsByTask(o.firstRsc, o.firstTask ?? '')
+    if (o.firstAction) {
+      // (one 'first' named: the common case, a probe's orderings)
+      const thenRsc = o.thenRsc ?? o.thenAction?.rsc
+      if (!thenRsc) { if (o.thenAction) orderActions(o.firstAction, o.thenAction, o.type) } else orderAfter(ws, o.firstAction, thenRsc, o)
+      return
+    }
+    let firsts = actionsByTask(o.firstRsc, o.firstTask ?? '')
     if (firsts.length === 0) {
       // (pcmk__new_ordering takes 'then's resource from its action when none is named)
       if (o.firstRsc === (o.thenRsc ?? o.thenAction?.rsc)) return
@@ -90,11 +102,12 @@ function applyOne(ws: WorkingSet, o: Ordering): void {
 
 export function applyOrderings(ws: WorkingSet): void {
   // Pacemaker prepends new orderings and reverses the list before applying: creation order.
-  for (const o of ws.orderings) applyOne(ws, o)
+  for (let i = 0; i < ws.orderings.length; i++) applyOne(ws, ws.orderings[i])
   orderForLoad(ws)
-  for (const a of newestFirst(ws.actions)) blockColocationDependents(ws, a)
+  // newest first; an action created meanwhile is appended and not visited (as over a copy)
+  for (let i = ws.actions.length - 1; i >= 0; i--) blockColocationDependents(ws, ws.actions[i])
   orderProbes(ws)
-  for (const a of newestFirst(ws.actions)) updateActionForOrderings(ws, a)
+  for (let i = ws.actions.length - 1; i >= 0; i--) updateActionForOrderings(ws, ws.actions[i])
 }
 
 // ------------------------------------------------------------ propagation --
@@ -113,13 +126,15 @@ function actionForOrdering(a: Action): Action {
   const rsc = a.rsc
   if (!rsc || rsc.variant === 'primitive') return a
   if (a.intervalMs > 0 || a.uuid.includes('notify')) return a
-  const remap: Record<string, string> = {stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted'}
-  const task = remap[a.task]
+  const task = ORDERING_TASK[a.task]
   if (!task) return a
   // for clones with notifications (top-level, or a bundle's), what follows waits for the notifications to be confirmed
   const notified = rsc.notify && rsc.variant === 'clone' && (!rsc.parent || rsc.parent.variant === 'bundle')
   const uuid = notified ? `${rsc.id}_confirmed-post_notify_${task}_0` : `${rsc.id}_${task}_0`
-  return newestFirst(rsc.actions).find((x) => x.uuid === uuid) ?? a
+  return rsc.actions.findLast((x) => x.uuid === uuid) ?? a
+}
+const ORDERING_TASK: Record<string, string | undefined> = {
+  stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted',
 }
 
 function isParent(child: Rsc, parent: Rsc): boolean {
@@ -144,7 +159,9 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     if (then.requiredRunnableBefore === 0) then.requiredRunnableBefore = 1
     then.runnable = false
   }
-  for (const other of newestFirst(then.before)) {
+  // newest first; edges added meanwhile are appended and not visited (as over a copy)
+  for (let i = then.before.length - 1; i >= 0; i--) {
+    const other = then.before[i]
     let first = other.action
     let thenNode = then.node ?? null
     let firstNode = first.node ?? null
@@ -152,6 +169,18 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     if (then.rsc?.variant === 'group' && then.task === 'start') thenNode = rscLocation(then.rsc) ?? thenNode
     if ((other.type & O.sameNode) && firstNode && thenNode && firstNode !== thenNode) { other.type = O.none; continue }
     changed &= ~CHANGED_FIRST
+    // An optional (or load) ordering between primitives, or actions of no resource, changes no
+    // flags (their flag functions only read, and the primitive update ignores these types): the
+    // common case on big clusters, a probe before a start or a restart's stop. Into a group's
+    // action the same holds for the update (the group's and its primitive members'); only the
+    // group's flag function has an effect (it takes the members' flags onto the group's action).
+    if ((other.type & ~(O.optional | O.load)) === 0 && (!first.rsc || first.rsc.variant === 'primitive')) {
+      if (!then.rsc || then.rsc.variant === 'primitive') continue
+      if (then.rsc.variant === 'group') {
+        actionFlags(then, firstNode)
+        continue
+      }
+    }
     if (first.rsc && (other.type & O.thenCancelsFirst) && !then.optional) {
       // a required 'then' (a stop) cancels 'first' (an agent reload)
       other.action.optional = true
@@ -167,7 +196,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
       other.type = O.none
     }
     if (changed & CHANGED_FIRST) {
-      for (const e of newestFirst(first.after)) updateActionForOrderings(ws, e.action, depth + 1)
+      for (let k = first.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, first.after[k].action, depth + 1)
       updateActionForOrderings(ws, first, depth + 1)
     }
   }
@@ -178,7 +207,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
   if (changed & CHANGED_THEN) {
     if (wasRunnable && !then.runnable) blockColocationDependents(ws, then)
     updateActionForOrderings(ws, then, depth + 1)
-    for (const e of newestFirst(then.after)) updateActionForOrderings(ws, e.action, depth + 1)
+    for (let k = then.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, then.after[k].action, depth + 1)
   }
 }
 
@@ -187,38 +216,36 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   let type = typeIn
   let node = then.node ?? null
   if (type & O.impliesThenOnNode) { type = (type & ~O.impliesThenOnNode) | O.impliesThen; node = first.node ?? null }
-  const upd = (filter: Flags, t: number, flags: Flags): number => {
-    if (then.rsc) return then.rsc.fns.updateOrderedActions(first, then, node, flags, filter, t)
-    return 0
-  }
+  const thenRsc = then.rsc
+  const upd = (filter: Flags, t: number, flags: Flags): number => thenRsc!.fns.updateOrderedActions(first, then, node, flags, filter, t)
   if (type & O.impliesThen) {
-    if (then.rsc) changed |= upd({optional: true, runnable: false}, O.impliesThen, {optional: ff.optional, runnable: false})
+    if (thenRsc) changed |= upd(OPTIONAL, O.impliesThen, {optional: ff.optional, runnable: false})
     else if (!ff.optional && then.optional) { then.optional = false; changed |= CHANGED_THEN }
   }
-  if ((type & O.restart) && then.rsc) changed |= upd({optional: true, runnable: true}, O.restart, ff)
+  if ((type & O.restart) && thenRsc) changed |= upd(OPTIONAL_RUNNABLE, O.restart, ff)
   if (type & O.impliesFirst) {
-    if (first.rsc) changed |= first.rsc.fns.updateOrderedActions(first, then, node, ff, {optional: true, runnable: false}, O.impliesFirst)
+    if (first.rsc) changed |= first.rsc.fns.updateOrderedActions(first, then, node, ff, OPTIONAL, O.impliesFirst)
     else if (!ff.optional && first.runnable) { first.runnable = false; changed |= CHANGED_FIRST }
   }
-  if ((type & O.promotedImpliesFirst) && then.rsc) changed |= upd({optional: true, runnable: false}, O.promotedImpliesFirst, {optional: ff.optional, runnable: false})
+  if ((type & O.promotedImpliesFirst) && thenRsc) changed |= upd(OPTIONAL, O.promotedImpliesFirst, {optional: ff.optional, runnable: false})
   if (type & O.oneOrMore) {
-    if (then.rsc) changed |= upd({optional: false, runnable: true}, O.oneOrMore, ff)
+    if (thenRsc) changed |= upd(RUNNABLE, O.oneOrMore, ff)
     else if (ff.runnable) {
       then.runnableBefore++
       if (then.runnableBefore >= then.requiredRunnableBefore && !then.runnable) { then.runnable = true; changed |= CHANGED_THEN }
     }
   }
-  if ((type & O.probe) && then.rsc) {
-    if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) { /* ignore: first is stopping */ } else changed |= upd({optional: false, runnable: true}, O.runnableLeft, ff)
+  if ((type & O.probe) && thenRsc) {
+    if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) { /* ignore: first is stopping */ } else changed |= upd(RUNNABLE, O.runnableLeft, ff)
   }
   if (type & O.runnableLeft) {
-    if (then.rsc) changed |= upd({optional: false, runnable: true}, O.runnableLeft, ff)
+    if (thenRsc) changed |= upd(RUNNABLE, O.runnableLeft, ff)
     else if (!ff.runnable && then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
   }
-  if ((type & O.impliesFirstMigratable) && then.rsc) changed |= upd({optional: true, runnable: false}, O.impliesFirstMigratable, ff)
-  if ((type & O.pseudoLeft) && then.rsc) changed |= upd({optional: true, runnable: false}, O.pseudoLeft, ff)
-  if ((type & O.optional) && then.rsc) changed |= upd({optional: false, runnable: true}, O.optional, ff)
-  if ((type & O.asymmetrical) && then.rsc) changed |= upd({optional: false, runnable: true}, O.asymmetrical, ff)
+  if ((type & O.impliesFirstMigratable) && thenRsc) changed |= upd(OPTIONAL, O.impliesFirstMigratable, ff)
+  if ((type & O.pseudoLeft) && thenRsc) changed |= upd(OPTIONAL, O.pseudoLeft, ff)
+  if ((type & O.optional) && thenRsc) changed |= upd(RUNNABLE, O.optional, ff)
+  if ((type & O.asymmetrical) && thenRsc) changed |= upd(RUNNABLE, O.asymmetrical, ff)
   // a required 'first' puts 'then' in the graph even when it stays optional (and the other way round)
   if (first.runnable && (typeIn & O.impliesThenPrinted) && !ff.optional) then.printAlways = true
   if ((typeIn & O.impliesFirstPrinted) && !tf.optional) first.printAlways = true
@@ -227,6 +254,11 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   }
   return changed
 }
+
+// the filters of updateOrderedActions (which flags an ordering may change), shared: never modified
+const OPTIONAL: Readonly<Flags> = {optional: true, runnable: false}
+const RUNNABLE: Readonly<Flags> = {optional: false, runnable: true}
+const OPTIONAL_RUNNABLE: Readonly<Flags> = {optional: true, runnable: true}
 
 function clearBecause(a: Action, flag: 'optional' | 'runnable' | 'migrateRunnable', reason: Action): void {
   if (!a[flag]) return
@@ -237,9 +269,9 @@ function clearBecause(a: Action, flag: 'optional' | 'runnable' | 'migrateRunnabl
   }
 }
 
-/** The flags whose change makes Pacemaker re-process an action's orderings. */
-function flagState(a: Action): string {
-  return `${a.optional}${a.runnable}${a.migrateRunnable === true}${a.pseudo}`
+/** The flags whose change makes Pacemaker re-process an action's orderings, as one number. */
+function flagState(a: Action): number {
+  return (a.optional ? 1 : 0) | (a.runnable ? 2 : 0) | (a.migrateRunnable === true ? 4 : 0) | (a.pseudo ? 8 : 0)
 }
 
 function handleAsymmetric(first: Action, then: Action): void {
@@ -304,7 +336,7 @@ export function updateOrderedActions(ws: WorkingSet, first: Action, then: Action
 // ------------------------------------------------------------ colocation blocking --
 
 function findFirstAction(rsc: Rsc, task: string): Action | undefined {
-  return newestFirst(rsc.actions).find((a) => a.task === task && a.intervalMs === 0)
+  return rsc.actions.findLast((a) => a.task === task && a.intervalMs === 0)
 }
 
 function markActionBlocked(ws: WorkingSet, rsc: Rsc, task: string, reason: Rsc): void {

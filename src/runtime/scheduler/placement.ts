@@ -19,6 +19,13 @@ export function nodeAvailable(node: SNode, weight: number | undefined, considerS
   return true
 }
 
+/** A copy of a node-score table (forEach: new Map(table) walks an iterator, which allocates per entry in cold code). */
+export function copyScores(scores: Map<SNode, number>): Map<SNode, number> {
+  const copy = new Map<SNode, number>()
+  scores.forEach((w, n) => copy.set(n, w))
+  return copy
+}
+
 export function anyNodeAvailable(nodes: Map<SNode, number>): boolean {
   for (const [n, w] of nodes) if (w >= 0 && nodeAvailable(n, w, false)) return true
   return false
@@ -41,7 +48,12 @@ export function currentNode(rsc: Rsc): SNode | null {
 
 /** Sorts candidate nodes by preference (compare_nodes). */
 export function sortNodes(nodes: Array<[SNode, number]>, active: SNode | null): Array<[SNode, number]> {
-  return nodes.sort(([n1, w1], [n2, w2]) => {
+  // (indexing, not destructuring: destructuring walks an iterator, which allocates in cold code)
+  return nodes.sort((e1, e2) => {
+    const n1 = e1[0]
+    const w1 = e1[1]
+    const n2 = e2[0]
+    const w2 = e2[1]
     const a = nodeAvailable(n1, w1, false) ? w1 : -INFINITY
     const b = nodeAvailable(n2, w2, false) ? w2 : -INFINITY
     if (a > b) return -1
@@ -105,7 +117,7 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   if (rsc.failcountCleared?.has(node)) return
   // a container's fail count includes the failures of the resources inside it (pe_fc_fillers)
   let fc = failCount(ws, rsc, node)
-  for (const filler of rsc.fillers ?? []) fc = addScores(fc, failCount(ws, filler, node))
+  if (rsc.fillers) for (const filler of rsc.fillers) fc = addScores(fc, failCount(ws, filler, node))
   if (fc <= 0) return
   let ban = rsc
   if (!rsc.unique) { while (ban.parent && ban.parent.variant !== 'bundle') ban = ban.parent }
@@ -148,13 +160,13 @@ export function applyColocToWeights(dependent: Rsc, primary: Rsc, c: Colocation)
   let value: string | undefined
   if (primary.allocatedTo) value = primary.allocatedTo.attrs.get(attr)
   else if (c.score < 0) return
-  const work = new Map(dependent.allowed)
-  for (const [node, w] of work) {
+  const work = copyScores(dependent.allowed)
+  work.forEach((w, node) => {
     if (!primary.allocatedTo) work.set(node, addScores(-c.score, w))
     else if (node.attrs.get(attr) === value) {
       if (c.score < INFINITY) work.set(node, addScores(c.score, w))
     } else if (c.score >= INFINITY) work.set(node, addScores(-c.score, w))
-  }
+  })
   if (c.score <= -INFINITY || c.score >= INFINITY || anyNodeAvailable(work)) dependent.allowed = work
 }
 
@@ -170,28 +182,39 @@ export function applyColocToPriority(dependent: Rsc, primary: Rsc, c: Colocation
   dependent.priority = addScores(mult * c.score, dependent.priority)
 }
 
-function bestNodeScoreMatchingAttr(rsc: Rsc, attr: string, value: string | undefined): number {
-  let best = -INFINITY
-  for (const [node, w] of rsc.allowed) {
-    if (w > best && nodeAvailable(node, w, false) && value !== undefined && node.attrs.get(attr) === value) best = w
-  }
+/**
+ * The best score of rsc's available allowed nodes for each value of the attribute (at least
+ * -INFINITY): one pass over rsc's nodes instead of one per node scored (best_node_score_matching_attr).
+ */
+function bestNodeScoresByAttr(rsc: Rsc, attr: string): Map<string, number> {
+  const best = new Map<string, number>()
+  rsc.allowed.forEach((w, node) => {
+    if (!nodeAvailable(node, w, false)) return
+    const value = node.attrs.get(attr)
+    if (value === undefined) return
+    const b = best.get(value) ?? -INFINITY
+    if (w > b) best.set(value, w)
+  })
   return best
 }
 
 function addNodeScoresMatchingAttr(nodes: Map<SNode, number>, rsc: Rsc, attr: string | undefined, factor: number, onlyPositive: boolean): void {
   const a = attr ?? '#uname'
-  for (const [node, w] of nodes) {
-    const score = bestNodeScoreMatchingAttr(rsc, a, nodeAttr(node, a))
-    if (factor < 0 && score < 0) continue
-    if (w === INFINITY_HACK) continue
+  const bestByValue = bestNodeScoresByAttr(rsc, a)
+  // (forEach: only the entry being visited is set, which is what for…of over the map did)
+  nodes.forEach((w, node) => {
+    const value = nodeAttr(node, a)
+    const score = value === undefined ? -INFINITY : bestByValue.get(value) ?? -INFINITY
+    if (factor < 0 && score < 0) return
+    if (w === INFINITY_HACK) return
     const f = factor * score
     let weight = Math.trunc(f < 0 ? f - 0.5 : f + 0.5)
     if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : factor < 0 ? -1 : 0
     const ns = addScores(weight, w)
-    if (onlyPositive && ns < 0 && w > 0) { nodes.set(node, INFINITY_HACK); continue }
-    if (onlyPositive && ns < 0 && w === 0) continue
+    if (onlyPositive && ns < 0 && w > 0) { nodes.set(node, INFINITY_HACK); return }
+    if (onlyPositive && ns < 0 && w === 0) return
     nodes.set(node, ns)
-  }
+  })
 }
 
 export interface MergeFlags {
@@ -208,12 +231,12 @@ export function addColocatedNodeScores(rsc: Rsc, nodes: Map<SNode, number> | nul
   if (rsc.variant === 'group') {
     if (rsc.children.length === 0) { rsc.merging = false; return nodes }
     const member = nodes === null ? rsc.children[rsc.children.length - 1] : rsc.children[0]
-    work = addColocatedNodeScores(member, nodes === null ? null : new Map(nodes), attr, factor, flags)
+    work = addColocatedNodeScores(member, nodes === null ? null : copyScores(nodes), attr, factor, flags)
     if (work === null) { rsc.merging = false; return nodes }
   } else if (nodes === null) {
-    work = new Map(rsc.allowed)
+    work = copyScores(rsc.allowed)
   } else {
-    work = new Map(nodes)
+    work = copyScores(nodes)
     addNodeScoresMatchingAttr(work, rsc, attr, factor, flags.nonNegative)
   }
   if (anyNodeAvailable(work)) {
@@ -289,7 +312,9 @@ function assignBestNode(ws: WorkingSet, rsc: Rsc, preferIn: SNode | null): boole
   const mostFree = banInsufficientCapacity(ws, rsc, (n, w) => nodeAvailable(n, w, true), (d, p, c) => colocationAffects(d, p, c, true) === 'location')
   const prefer = preferIn ?? mostFree
   if (!rsc.provisional) return rsc.allocatedTo !== null
-  const nodes = sortNodes([...rsc.allowed.entries()], currentNode(rsc))
+  const entries: Array<[SNode, number]> = []
+  rsc.allowed.forEach((w, n) => entries.push([n, w])) // (no iterator results, unlike a spread)
+  const nodes = sortNodes(entries, currentNode(rsc))
   const best = nodes[0]
   let chosen: [SNode, number] | undefined
   if (prefer && best) {

@@ -280,7 +280,9 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
  * allowed node.
  */
 function utilizationConstraints(ws: WorkingSet, rsc: Rsc): void {
-  for (const node of new Set([...rsc.runningOn, ...rsc.allowed.keys()])) loadStopped(ws, node)
+  // (a node named twice is made once: loadStopped makes each node's pseudo-action on its first call)
+  for (let i = 0; i < rsc.runningOn.length; i++) loadStopped(ws, rsc.runningOn[i])
+  rsc.allowed.forEach((_w, node) => loadStopped(ws, node))
   ws.loadOrdered ??= []
   ws.loadOrdered.push(rsc)
 }

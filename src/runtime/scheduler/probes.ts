@@ -20,6 +20,11 @@ function instanceNumber(rsc: Rsc): number {
   return Number(/:(\d+)$/.exec(rsc.id)?.[1] ?? 0)
 }
 
+function inInstanceOrder(instances: Rsc[]): boolean {
+  for (let i = 1; i < instances.length; i++) if (instanceNumber(instances[i - 1]) > instanceNumber(instances[i])) return false
+  return true
+}
+
 /** pe__resource_contains_guest_node: a guest node's connection runs inside this resource */
 function containsGuestNode(rsc: Rsc): boolean {
   return (rsc.fillers ?? []).some((f) => f.isRemoteConnection === true)
@@ -44,7 +49,8 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   // a bundle's guest node is discovered for the replica's child only
   if (node.bundleReplica && rsc.children.length === 0 && rsc.discoverMode?.get(node) !== 2) return false
   // Probing a clone puts its instances back in instance-number order (clone_create_probe)
-  if (rsc.variant === 'clone') rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
+  // (a stable sort leaves sorted instances as they are: sort only when they are not)
+  if (rsc.variant === 'clone' && !inInstanceOrder(rsc.children)) rsc.children.sort((a, b) => instanceNumber(a) - instanceNumber(b))
   if (rsc.variant === 'clone' && rsc.exclusiveDiscover && rsc.allowed.has(node) && rsc.discoverMode?.get(node) !== 2) {
     // not a node to discover it on: no longer one it may run on either, so its notifications leave it out of the available nodes
     rsc.allowed.delete(node)
@@ -130,7 +136,9 @@ function probeNeededBefore(probe: Action, then: Action): boolean {
 
 /** "A stop then B": A's probes come before B too (add_probe_orderings_for_stops). */
 function addProbeOrderingsForStops(ws: WorkingSet): void {
-  for (const o of ws.orderings) {
+  // (indexed: tens of thousands of orderings, looked at by cold code)
+  for (let i = 0; i < ws.orderings.length; i++) {
+    const o = ws.orderings[i]
     // (pcmk__new_ordering takes a side's resource from its action when none is given)
     const firstRsc = o.firstRsc ?? o.firstAction?.rsc
     const thenRsc = o.thenRsc ?? o.thenAction?.rsc
@@ -142,7 +150,9 @@ function addProbeOrderingsForStops(ws: WorkingSet): void {
     const probes = probesOf(firstRsc)
     if (probes.length === 0) continue
     const thens = o.thenAction ? [o.thenAction] : thenRsc ? thenRsc.actions.filter((a) => a.task === o.thenTask && a.intervalMs === 0) : []
-    for (const probe of probes) for (const then of thens) if (probeNeededBefore(probe, then)) orderActions(probe, then, flags)
+    for (let p = 0; p < probes.length; p++) {
+      for (let t = 0; t < thens.length; t++) if (probeNeededBefore(probes[p], thens[t])) orderActions(probes[p], thens[t], flags)
+    }
   }
 }
 
@@ -154,15 +164,28 @@ function addProbeOrderingsForStops(ws: WorkingSet): void {
 function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set<Action>): void {
   if (!probe.rsc || probe.rsc.variant !== 'primitive' || probe.task !== 'monitor' || tracking.has(after)) return
   tracking.add(after)
+  if (after.task === 'monitor' && after.intervalMs === 0) walkSawProbe = true
   const afterRsc = after.rsc
   if (afterRsc && afterRsc.variant === 'primitive' && probe.rsc !== afterRsc) {
     const task = after.task === 'start' ? 'stop' : after.task === 'promote' ? 'demote' : undefined
-    if (task) for (const then of afterRsc.actions.filter((a) => a.task === task && a.intervalMs === 0)) if (!then.pseudo) orderActions(probe, then, O.optional)
+    // (every action is looked at first, as over a filtered copy: orderActions adds edges, not actions)
+    const actions = afterRsc.actions
+    if (task) {
+      for (let i = 0; i < actions.length; i++) {
+        const then = actions[i]
+        if (then.task === task && then.intervalMs === 0 && !then.pseudo) {
+          orderActions(probe, then, O.optional)
+          walkOrdered.push(then)
+        }
+      }
+    }
   }
   let compatible: Rsc | undefined
   const interleave = afterRsc?.variant === 'clone' && afterRsc.interleave
   if (interleave) compatible = findCompatibleChild(probe.rsc, afterRsc!, Role.Unknown, false)
-  for (const e of [...after.after].reverse()) {
+  // newest first; edges added meanwhile are appended and not visited (as over a copy)
+  for (let i = after.after.length - 1; i >= 0; i--) {
+    const e = after.after[i]
     if (!(e.type & O.impliesThen)) {
       // only into the members of a group or (non-interleaved, or the compatible instance of an interleaved) clone
       const next = e.action.rsc
@@ -174,13 +197,39 @@ function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set
   }
 }
 
+const tracking = new Set<Action>()
+/** What the current walk ordered after its probe, and whether it passed through a probe. */
+let walkOrdered: Action[] = []
+let walkSawProbe = false
+
+/**
+ * The walks of a resource's probes (one per node) from the same action take the same path and
+ * order the probe before the same actions: the walk reads only the resource, and the edges out of
+ * the actions it passes, and adds edges out of its own probe only. So the first walk from an
+ * action is recorded and replayed for the resource's other probes — unless it passed through a
+ * probe, whose edges the other walks change.
+ */
 function addRestartOrderingsForRsc(rsc: Rsc): void {
   if (rsc.variant !== 'primitive') {
     for (const c of rsc.children) addRestartOrderingsForRsc(c)
     return
   }
+  const recorded = new Map<Action, Action[]>()
   for (const probe of probesOf(rsc)) {
-    for (const then of [...probe.after].reverse()) addRestartOrderingsForProbe(probe, then.action, new Set())
+    for (let i = probe.after.length - 1; i >= 0; i--) {
+      const from = probe.after[i].action
+      const known = recorded.get(from)
+      if (known) {
+        for (let k = 0; k < known.length; k++) orderActions(probe, known[k], O.optional)
+        continue
+      }
+      // one walk per edge (the set is reused: thousands of walks on big clusters)
+      tracking.clear()
+      walkOrdered = []
+      walkSawProbe = false
+      addRestartOrderingsForProbe(probe, from, tracking)
+      if (!walkSawProbe) recorded.set(from, walkOrdered)
+    }
   }
 }
 
@@ -193,5 +242,7 @@ export function orderProbes(ws: WorkingSet): void {
     addProbeOrderingsForStops(ws)
   } finally {
     probeCache = new Map()
+    tracking.clear()
+    walkOrdered = []
   }
 }

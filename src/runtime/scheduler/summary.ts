@@ -3,7 +3,7 @@
  * Summary:" (pcmk_output.c rsc_action_default / rsc_action_item), as text
  * lines and as corpus-shaped action records.
  */
-import {opKey} from './actions.js'
+import {actionsWithKey, opKey} from './actions.js'
 import {bundleSummaryOrder} from './bundle.js'
 import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
@@ -32,9 +32,9 @@ function findActions(rsc: Rsc, task: string, node: SNode | null): Action | undef
   const key = opKey(rsc.id, task, 0)
   // find_actions() returns matches oldest first, and gives a node-less action the node asked for
   let found: Action | undefined
-  for (let i = rsc.actions.length - 1; i >= 0; i--) {
-    const a = rsc.actions[i]
-    if (a.uuid !== key) continue
+  const same = actionsWithKey(rsc, key)
+  for (let i = same.length - 1; i >= 0; i--) {
+    const a = same[i]
     if (node === null) found = a
     else if (a.node === undefined) { a.node = node; found = a }
     else if (a.node === node) found = a

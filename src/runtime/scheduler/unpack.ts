@@ -988,18 +988,20 @@ function blockFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e?: OpEntry): boole
 /** Sum of a resource's fail counts on a node (pe_get_failcount); `effective` drops expired ones. */
 /** A node's fail-count and last-failure attribute names (most nodes have none: failCount is asked for every resource on every node). */
 const failureKeysCache = new WeakMap<Map<string, string>, {size: number; keys: string[]}>()
-function failureAttrs(node: SNode): Array<[string, string]> {
+function failureKeys(node: SNode): string[] {
   let cached = failureKeysCache.get(node.attrs)
   if (!cached || cached.size !== node.attrs.size) {
     cached = {size: node.attrs.size, keys: [...node.attrs.keys()].filter((k) => k.startsWith('fail-count-') || k.startsWith('last-failure-'))}
     failureKeysCache.set(node.attrs, cached)
   }
-  return cached.keys.map((k) => [k, node.attrs.get(k) ?? ''])
+  return cached.keys
 }
 
 export function failCount(ws: WorkingSet, rsc: Rsc, node: SNode, effective = true, e?: OpEntry): number {
+  const keys = failureKeys(node)
+  if (keys.length === 0) return 0
   const base = rsc.unique ? rsc.id : rsc.id.replace(/:\d+$/, '')
-  const attrs = failureAttrs(node).filter(([k]) => k.includes(base))
+  const attrs = keys.filter((k) => k.includes(base)).map((k): [string, string] => [k, node.attrs.get(k) ?? ''])
   if (attrs.length === 0) return 0
   let total = 0
   let lastFailure = 0

@@ -56,14 +56,42 @@ export function releaseCapacity(node: SNode, rsc: Rsc): void {
 
 /** pcmk__compare_node_capacities: negative when node1 has more free capacity */
 export function compareNodeCapacities(node1: SNode, node2: SNode): number {
+  // (called for every pair of nodes compared while sorting, mostly as cold code: indexed loops
+  // over the attribute names allocate nothing, for…of and forEach do)
   let result = 0
-  const u1 = node1.utilization ?? new Map<string, number>()
-  const u2 = node2.utilization ?? new Map<string, number>()
-  const cmp = (c1: number, c2: number) => { if (c1 > c2) result--; else if (c1 < c2) result++ }
-  for (const [k, v] of u1) cmp(v, u2.get(k) ?? 0)
-  for (const [k, v] of u2) if (!u1.has(k)) cmp(0, v)
+  const u1 = node1.utilization
+  const u2 = node2.utilization
+  if (u1) {
+    const keys = capacityNames(u1)
+    for (let i = 0; i < keys.length; i++) {
+      const c1 = u1.get(keys[i])!
+      const c2 = u2?.get(keys[i]) ?? 0
+      if (c1 > c2) result--
+      else if (c1 < c2) result++
+    }
+  }
+  if (u2) {
+    const keys = capacityNames(u2)
+    for (let i = 0; i < keys.length; i++) {
+      if (u1?.has(keys[i])) continue
+      const c2 = u2.get(keys[i])!
+      if (c2 < 0) result--
+      else if (c2 > 0) result++
+    }
+  }
   return result
 }
+
+/**
+ * A node's capacity attribute names, in the map's order. Capacities are only ever set, never
+ * deleted, so the names change exactly when the size does.
+ */
+function capacityNames(capacity: Map<string, number>): string[] {
+  let names = capacityNamesCache.get(capacity)
+  if (!names || names.length !== capacity.size) capacityNamesCache.set(capacity, names = [...capacity.keys()])
+  return names
+}
+const capacityNamesCache = new WeakMap<Map<string, number>, string[]>()
 
 /**
  * pcmk__sort_resources (non-default strategies only): after priority, the resource with the
@@ -74,16 +102,18 @@ export function sortResourcesForUtilization(ws: WorkingSet, colocatedScores: (r:
   const nodes = sortNodes([...ws.nodes])
   const scores = new Map(ws.resources.map((r) => [r, colocatedScores(r)]))
   const weight = (r: Rsc, n: SNode | null) => (n ? scores.get(r)!.get(n) ?? -INFINITY : -INFINITY)
-  ws.resources = ws.resources.map((r, i) => ({r, i})).sort((x, y) => {
+  // each resource's sort keys computed once, not once per comparison: the same comparisons
+  const keyed = ws.resources.map((r, i) => ({
+    r, i, onCurrent: weight(r, r.runningOn.length > 0 ? current(r) : null), byNode: nodes.map((n) => weight(r, n)),
+  }))
+  ws.resources = keyed.sort((x, y) => {
     const a = x.r
     const b = y.r
     if (a.priority !== b.priority) return b.priority - a.priority
-    const wa = weight(a, a.runningOn.length > 0 ? current(a) : null)
-    const wb = weight(b, b.runningOn.length > 0 ? current(b) : null)
-    if (wa !== wb) return wa > wb ? -1 : 1
-    for (const n of nodes) {
-      const na = weight(a, n)
-      const nb = weight(b, n)
+    if (x.onCurrent !== y.onCurrent) return x.onCurrent > y.onCurrent ? -1 : 1
+    for (let k = 0; k < nodes.length; k++) {
+      const na = x.byNode[k]
+      const nb = y.byNode[k]
       if (na !== nb) return na > nb ? -1 : 1
     }
     return x.i - y.i
@@ -130,9 +160,12 @@ function addUtilization(rsc: Rsc, all: Rsc[], into: Map<string, number>): void {
   }
 }
 
-function haveEnoughCapacity(node: SNode, needed: Map<string, number>): boolean {
-  for (const [k, v] of needed) if (v > (node.utilization?.get(k) ?? 0)) return false
-  return true
+const NO_UTILIZATION: ReadonlyMap<string, number> = new Map()
+
+function haveEnoughCapacity(node: SNode, needed: ReadonlyMap<string, number>): boolean {
+  let enough = true
+  needed.forEach((v, k) => { if (v > (node.utilization?.get(k) ?? 0)) enough = false })
+  return enough
 }
 
 /**
@@ -149,18 +182,25 @@ export function banInsufficientCapacity(ws: WorkingSet, rsc: Rsc, available: (n:
   let anyCapable = false
   let mostCapable: SNode | null = null
   // the first of equally capable nodes wins: walk them in Pacemaker's table order
-  const byId = new Map([...rsc.allowed.keys()].map((n) => [n.id, n]))
-  const inTableOrder = hashTableOrder([...byId.keys()]).map((id) => byId.get(id)!)
-  for (const node of inTableOrder) {
+  const ids: string[] = []
+  const byId = new Map<string, SNode>()
+  rsc.allowed.forEach((_w, n) => {
+    if (!byId.has(n.id)) ids.push(n.id)
+    byId.set(n.id, n)
+  })
+  const inTableOrder = hashTableOrder(ids)
+  for (let i = 0; i < inTableOrder.length; i++) {
+    const node = byId.get(inTableOrder[i])!
     const w = rsc.allowed.get(node)!
     if (!available(node, w)) continue
     if (haveEnoughCapacity(node, needed)) anyCapable = true
     if (!mostCapable || compareNodeCapacities(node, mostCapable) < 0) mostCapable = node
   }
-  const own = new Map(rsc.utilization ?? [])
-  for (const [node, w] of [...rsc.allowed]) {
-    if (!available(node, w)) continue
+  const own = rsc.utilization ?? NO_UTILIZATION
+  // banning sets the score of the node being visited only (no node is added): no copy needed
+  rsc.allowed.forEach((w, node) => {
+    if (!available(node, w)) return
     if (!haveEnoughCapacity(node, anyCapable ? needed : own)) resourceLocation(ws, rsc, node, -INFINITY)
-  }
+  })
   return anyCapable ? null : mostCapable
 }
