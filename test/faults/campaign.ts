@@ -35,6 +35,7 @@ import {schedule} from '../../src/runtime/scheduler/index.js'
 import {prng} from '../helpers/prng.js'
 import {projectRoot, runCli} from '../helpers/cli.js'
 import {CrmLab} from '../runtime/crm/crm-lab.js'
+import {HeldVersions, errorLines, explained} from './audit.js'
 
 export const NODES = ['n1', 'n2', 'n3'] as const
 type Node = (typeof NODES)[number]
@@ -85,19 +86,6 @@ rsc_defaults resource-stickiness=10
 `
 }
 const FENCE_AGENT_DIR = join(projectRoot, 'test', 'faults', 'fence-agents')
-
-/** Error lines a fault explains: the resource failures it injects, and a node's peers going away. */
-const EXPLAINED = [
-  /not running|Result of (monitor|start|probe)|fail_start_on|unknown error|failed|Failed|fail count|fail-count/,
-  /lost|dead|Dead|partition|no quorum|quorum|timed out|Timed out|Node .* left|retransmit|not a member/,
-]
-
-/**
- * A node whose power was cut while it wrote its CIB finds the file and its signature disagree at
- * the next start, and falls back to its last valid backup (the durability test measures that
- * window): an error line, explained when that node lost power since it last started.
- */
-const TORN_WRITE = /was manually modified or damaged \(digest mismatch/
 
 /** Whether a command line tool is present (the campaign needs ip and unshare). */
 export function campaignSkipReason(isRoot: boolean, built: boolean): string | false {
@@ -171,18 +159,9 @@ interface Model {
   hungStop?: {rsc: string; node: Node}
   /** nodes whose power was cut (or that were fenced) since they last started */
   crashed: Set<Node>
-  /** highest (admin_epoch, epoch) any node reported */
-  highest: [number, number]
-  /**
-   * The (admin_epoch, epoch) each node last held. A node that goes down keeps it on disk and brings it
-   * back: a joined cluster must not run an older one than any of its nodes held (a change made in an
-   * isolated partition that then stopped comes back only with that node).
-   */
-  held: Map<Node, [number, number]>
+  /** what each node last held: an older CIB never wins (audit.ts) */
+  versions: HeldVersions
 }
-
-const versionOf = (v: string | undefined): [number, number, number] => (v ?? '0.0.0').split('.').map(Number) as [number, number, number]
-const older = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1])
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
   const random = prng(options.seed)
@@ -201,7 +180,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     launch: (node, command) => ['ip', 'netns', 'exec', network.ns[node as Node], 'unshare', '--uts', 'sh', '-c', `hostname ${node} && exec "$0" "$@"`, ...command],
     ...(switchDir ? {env: {HAKIT_FENCE_AGENT_DIR: FENCE_AGENT_DIR}} : {}),
   })
-  const model: Model = {up: new Set(), startFails: new Map(), highest: [0, 0], held: new Map(), crashed: new Set()}
+  const model: Model = {up: new Set(), startFails: new Map(), versions: new HeldVersions(), crashed: new Set()}
   const logOffsets = new Map<Node, number>()
   const violation = (text: string) => {
     report.violations.push(`${text}\n  replay: seed ${options.seed}, steps:\n${report.steps.map((s, i) => `    ${i + 1}. ${s}`).join('\n')}`)
@@ -297,27 +276,17 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     report.settleMs.push(Date.now() - start)
     if (last.unsettled.length > 0) { violation(`after "${step}" the cluster did not settle within ${bound / 1000} s: ${last.unsettled.join('; ')}`); return }
     for (const b of last.broken) violation(`after "${step}": ${b}`)
-    // versions: equal inside a partition; after a heal never older than what any of its nodes held
-    const comps = components()
-    for (const comp of comps) {
-      const v = versionOf((await lab.status(comp[0]))?.version)
-      const ae: [number, number] = [v[0], v[1]]
-      const before = comp.map((n) => model.held.get(n) ?? ([0, 0] as [number, number])).reduce((a, b) => (older(a, b) ? b : a))
-      if (comps.length === 1 && comp.length === model.up.size && older(ae, before)) violation(`after "${step}": the joined cluster runs CIB ${v.join('.')}, older than ${before.join('.')} one of its nodes held`)
-      for (const n of comp) model.held.set(n, ae)
-      if (older(model.highest, ae)) model.highest = ae
-    }
+    // versions: equal inside a partition (the audit); after a heal never older than what any of its nodes held
+    const partitions = await Promise.all(components().map(async (nodes) => ({nodes: nodes as string[], version: (await lab.status(nodes[0]))?.version})))
+    for (const v of model.versions.check(partitions, model.up.size)) violation(`after "${step}": ${v}`)
     // error lines the faults do not explain (a crashed node's restart is read now: its flag goes after)
     for (const n of NODES) {
       const text = lab.log(n)
       const from = logOffsets.get(n) ?? 0
       logOffsets.set(n, text.length)
-      for (const line of text.slice(from).split('\n')) {
-        // the log level field of the Heartbeat-stack format: "crmd: [pid]: ERROR: …"
-        if (!/\]: (ERROR|error|crit|CRIT|emerg):/.test(line)) continue
+      for (const line of errorLines(text.slice(from))) {
         report.errorLines++
-        if (TORN_WRITE.test(line) && model.crashed.has(n)) continue
-        if (!EXPLAINED.some((re) => re.test(line))) violation(`after "${step}": unexplained error on ${n}: ${line.trim()}`)
+        if (!explained(line, model.crashed.has(n))) violation(`after "${step}": unexplained error on ${n}: ${line.trim()}`)
       }
       if (model.up.has(n)) model.crashed.delete(n)
     }
@@ -327,7 +296,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     const dir = join(lab.root, `snapshot-${n}`)
     rmSync(dir, {recursive: true, force: true})
     cpSync(join(lab.node(n).stateDir, 'cib'), dir, {recursive: true})
-    model.snapshot = {node: n, dir, epoch: model.highest[1]}
+    model.snapshot = {node: n, dir, epoch: model.versions.highest[1]}
   }
 
   type Step = {name: string; weight: number; when: () => boolean; run: () => Promise<string>}
@@ -398,7 +367,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       lab.powerOff(n); await lab.exited(n); model.crashed.add(n)
       rmSync(join(lab.node(n).stateDir, 'cib'), {recursive: true, force: true})
       cpSync(dir, join(lab.node(n).stateDir, 'cib'), {recursive: true})
-      model.held.delete(n) // its disk is older now: it brings nothing newer back
+      model.versions.forget(n) // its disk is older now: it brings nothing newer back
       powerOn(n); model.snapshot = undefined
       return `reboot of ${n} with a stale CIB (epoch ${epoch} from earlier)` }},
   ]
