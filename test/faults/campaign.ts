@@ -85,6 +85,8 @@ property dc-deadtime=5s
 rsc_defaults resource-stickiness=10
 `
 }
+/** How long a graceful stop may take before the daemon is killed (moving resources away on a loaded machine). */
+const STOP_DEADLINE_MS = 120_000
 const FENCE_AGENT_DIR = join(projectRoot, 'test', 'faults', 'fence-agents')
 
 /** Whether a command line tool is present (the campaign needs ip and unshare). */
@@ -159,6 +161,8 @@ interface Model {
   hungStop?: {rsc: string; node: Node}
   /** nodes whose power was cut (or that were fenced) since they last started */
   crashed: Set<Node>
+  /** nodes stopped gracefully (exit 0, every node connected, no hung stop on them) and not started since: never to be fenced */
+  leftCleanly: Set<Node>
   /** what each node last held: an older CIB never wins (audit.ts) */
   versions: HeldVersions
 }
@@ -180,7 +184,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     launch: (node, command) => ['ip', 'netns', 'exec', network.ns[node as Node], 'unshare', '--uts', 'sh', '-c', `hostname ${node} && exec "$0" "$@"`, ...command],
     ...(switchDir ? {env: {HAKIT_FENCE_AGENT_DIR: FENCE_AGENT_DIR}} : {}),
   })
-  const model: Model = {up: new Set(), startFails: new Map(), versions: new HeldVersions(), crashed: new Set()}
+  const model: Model = {up: new Set(), startFails: new Map(), versions: new HeldVersions(), crashed: new Set(), leftCleanly: new Set()}
   const logOffsets = new Map<Node, number>()
   const violation = (text: string) => {
     report.violations.push(`${text}\n  replay: seed ${options.seed}, steps:\n${report.steps.map((s, i) => `    ${i + 1}. ${s}`).join('\n')}`)
@@ -194,8 +198,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   }
   /** A node's daemon starts (power on); the switch learns its PID. */
   const powerOn = (n: Node) => {
+    noticeFencing() // a fencing of the node while it was off is counted against its last stop
     lab.start(n)
     model.up.add(n)
+    model.leftCleanly.delete(n)
     if (switchDir) writeFileSync(join(switchDir, n), `${lab.node(n).proc!.pid} ${lab.node(n).runDir}\n`)
   }
   /** Nodes the cluster fenced (the switch cut their power) are down from now on. */
@@ -206,6 +212,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     for (const line of lines.slice(report.fenced.length)) {
       report.fenced.push(line)
       log(`  fencing: ${line}`)
+      // a node that left cleanly is down, not lost: fencing it is wrong (Pacemaker reads expected="down")
+      const target = /^ok \S+ (\S+) /.exec(line)?.[1] as Node | undefined
+      if (target && model.leftCleanly.has(target)) violation(`${target} was fenced after it had stopped gracefully: ${line}`)
     }
     for (const n of NODES) {
       if (model.up.has(n) && !lab.running(n)) {
@@ -232,8 +241,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     noticeFencing()
     const unsettled: string[] = []
     const broken: string[] = []
+    // what each node said at the start of the pass: compared again at its end
+    const fingerprint = (s: Awaited<ReturnType<typeof lab.status>>) => (s ? `${s.dc} ${[...s.members].sort().join('+')} ${s.version} ${s.controller}` : 'no answer')
+    const seen = new Map<Node, string>()
     for (const comp of components()) {
       const statuses = await Promise.all(comp.map((n) => lab.status(n)))
+      comp.forEach((n, i) => seen.set(n, fingerprint(statuses[i])))
       if (statuses.some((s) => !s)) { unsettled.push(`${comp.join(',')}: a node does not answer`); continue }
       const dcs = new Set(statuses.map((s) => s!.dc))
       if (dcs.size !== 1 || !comp.includes([...dcs][0] as Node)) { unsettled.push(`${comp.join(',')}: DC ${[...dcs].join('/')}`); continue }
@@ -262,6 +275,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       if (where.length > 1) broken.push(`${rsc} active on ${where.join(' and ')}`)
       for (const n of where) if (!model.up.has(n as Node)) broken.push(`${rsc} active on ${n}, which is down`)
     }
+    // The reads above take a while (the DC's CIB is scheduled): a cluster that moved meanwhile (on a loaded
+    // machine, a node that missed its peers' heartbeats past deadtime) was not settled when the files were
+    // read. Its findings count only from a pass where every node still says the same at the end.
+    if (unsettled.length === 0) {
+      for (const [n, before] of seen) {
+        const after = fingerprint(await lab.status(n))
+        if (after !== before) unsettled.push(`${n} changed during the audit: ${before} → ${after}`)
+      }
+    }
     return {unsettled, broken}
   }
 
@@ -274,6 +296,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       await sleep(300)
     }
     report.settleMs.push(Date.now() - start)
+    noticeFencing() // a fencing recorded while the pass ran
     if (last.unsettled.length > 0) { violation(`after "${step}" the cluster did not settle within ${bound / 1000} s: ${last.unsettled.join('; ')}`); return }
     for (const b of last.broken) violation(`after "${step}": ${b}`)
     // versions: equal inside a partition (the audit); after a heal never older than what any of its nodes held
@@ -314,9 +337,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       // (the cluster's view counts, not the state file: a stop killed at its timeout may have removed it)
       const n = pick(upNodes().filter((x) => !(model.hungStop?.node === x && !options.fencing)))
       if (n === undefined) return 'graceful stop skipped (only the node holding a hung stop)'
-      await lab.stop(n); model.up.delete(n)
+      // a clean leave unless the daemon had to be killed at lab.stop's deadline (its exit code is no
+      // guide: a wrong fencing kills it during its last moments, after it told its peers it leaves)
+      const clean = allOnMain() && model.hungStop?.node !== n
+      const asked = Date.now()
+      const code = await lab.stop(n, STOP_DEADLINE_MS); model.up.delete(n)
+      if (clean && Date.now() - asked < STOP_DEADLINE_MS) model.leftCleanly.add(n)
       for (const f of readdirSync(lab.node(n).runDir)) if (/^Dummy-/.test(f)) return `graceful stop of ${n} (left ${f} behind)`
-      return `graceful stop of ${n}` }},
+      return `graceful stop of ${n} (exit ${code})` }},
     {name: 'link cut', weight: 2, when: () => allOnMain() && upNodes().length === 3, run: async () => {
       const n = pick(upNodes()); network.set(n, 'down'); return `link of ${n} cut` }},
     {name: 'partition', weight: 2, when: () => allOnMain() && upNodes().length === 3, run: async () => {
