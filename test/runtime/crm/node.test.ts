@@ -210,6 +210,30 @@ test('a DC that stops gracefully records itself expected down: the next DC does 
   }
 })
 
+test('at a heal, a follower of a DC it still hears discards the other partition\'s DC\'s offer (and an election merges the two)', () => {
+  // Fault campaign, session 3 (seed 9): after a heal a follower took the isolated DC's offer while its own DC was
+  // alive; that DC counted it for quorum and started a resource the other DC ran. Pacemaker's update_dc discards it.
+  for (let seed = 1; seed <= 5; seed++) {
+    const names = ['n1', 'n2', 'n3']
+    const sim = new CrmSim(names, {seed})
+    for (const n of names) sim.start(n)
+    sim.run()
+    sim.partition([['n1'], ['n2', 'n3']])
+    sim.run()
+    const majorityDc = ['n2', 'n3'].find((n) => sim.node(n).machine!.state === 'dc')!
+    const follower = majorityDc === 'n2' ? 'n3' : 'n2'
+    assert.equal(sim.node('n1').machine!.state, 'dc', `seed ${seed}: the isolated n1 is DC of its own partition`)
+    assert.equal(sim.node(follower).machine!.dc, majorityDc)
+    // the heal: n1's offer reaches the follower before anyone's membership has changed
+    sim.heal()
+    sim.inject('n1', follower, {crm: 'join-offer', join: 1000})
+    sim.run(5)
+    assert.notEqual(sim.node(follower).machine!.dc, 'n1', `seed ${seed}: ${follower} did not take n1's offer while it heard its DC ${majorityDc}`)
+    sim.run()
+    assertSettled(sim, `seed ${seed}: after the heal`)
+  }
+})
+
 test('a node that alone declared a peer dead (the peer noticed nothing) counts it as a member again once it is back', () => {
   // The three-node heal in CI: under load n1 saw late heartbeats and declared n3 dead, n3 saw nothing
   // wrong; n1 forgot n3 and waited for n3 to speak the protocol again, which n3 had no reason to do.
