@@ -35,6 +35,7 @@ import {schedule} from '../../src/runtime/scheduler/index.js'
 import {prng} from '../helpers/prng.js'
 import {projectRoot, runCli} from '../helpers/cli.js'
 import {CrmLab} from '../runtime/crm/crm-lab.js'
+import {HeldVersions, errorLines, explained} from './audit.js'
 
 export const NODES = ['n1', 'n2', 'n3'] as const
 type Node = (typeof NODES)[number]
@@ -84,20 +85,9 @@ property dc-deadtime=5s
 rsc_defaults resource-stickiness=10
 `
 }
+/** How long a graceful stop may take before the daemon is killed (moving resources away on a loaded machine). */
+const STOP_DEADLINE_MS = 120_000
 const FENCE_AGENT_DIR = join(projectRoot, 'test', 'faults', 'fence-agents')
-
-/** Error lines a fault explains: the resource failures it injects, and a node's peers going away. */
-const EXPLAINED = [
-  /not running|Result of (monitor|start|probe)|fail_start_on|unknown error|failed|Failed|fail count|fail-count/,
-  /lost|dead|Dead|partition|no quorum|quorum|timed out|Timed out|Node .* left|retransmit|not a member/,
-]
-
-/**
- * A node whose power was cut while it wrote its CIB finds the file and its signature disagree at
- * the next start, and falls back to its last valid backup (the durability test measures that
- * window): an error line, explained when that node lost power since it last started.
- */
-const TORN_WRITE = /was manually modified or damaged \(digest mismatch/
 
 /** Whether a command line tool is present (the campaign needs ip and unshare). */
 export function campaignSkipReason(isRoot: boolean, built: boolean): string | false {
@@ -171,18 +161,11 @@ interface Model {
   hungStop?: {rsc: string; node: Node}
   /** nodes whose power was cut (or that were fenced) since they last started */
   crashed: Set<Node>
-  /** highest (admin_epoch, epoch) any node reported */
-  highest: [number, number]
-  /**
-   * The (admin_epoch, epoch) each node last held. A node that goes down keeps it on disk and brings it
-   * back: a joined cluster must not run an older one than any of its nodes held (a change made in an
-   * isolated partition that then stopped comes back only with that node).
-   */
-  held: Map<Node, [number, number]>
+  /** nodes stopped gracefully (exit 0, every node connected, no hung stop on them) and not started since: never to be fenced */
+  leftCleanly: Set<Node>
+  /** what each node last held: an older CIB never wins (audit.ts) */
+  versions: HeldVersions
 }
-
-const versionOf = (v: string | undefined): [number, number, number] => (v ?? '0.0.0').split('.').map(Number) as [number, number, number]
-const older = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1])
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
   const random = prng(options.seed)
@@ -201,7 +184,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     launch: (node, command) => ['ip', 'netns', 'exec', network.ns[node as Node], 'unshare', '--uts', 'sh', '-c', `hostname ${node} && exec "$0" "$@"`, ...command],
     ...(switchDir ? {env: {HAKIT_FENCE_AGENT_DIR: FENCE_AGENT_DIR}} : {}),
   })
-  const model: Model = {up: new Set(), startFails: new Map(), highest: [0, 0], held: new Map(), crashed: new Set()}
+  const model: Model = {up: new Set(), startFails: new Map(), versions: new HeldVersions(), crashed: new Set(), leftCleanly: new Set()}
   const logOffsets = new Map<Node, number>()
   const violation = (text: string) => {
     report.violations.push(`${text}\n  replay: seed ${options.seed}, steps:\n${report.steps.map((s, i) => `    ${i + 1}. ${s}`).join('\n')}`)
@@ -215,8 +198,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   }
   /** A node's daemon starts (power on); the switch learns its PID. */
   const powerOn = (n: Node) => {
+    noticeFencing() // a fencing of the node while it was off is counted against its last stop
     lab.start(n)
     model.up.add(n)
+    model.leftCleanly.delete(n)
     if (switchDir) writeFileSync(join(switchDir, n), `${lab.node(n).proc!.pid} ${lab.node(n).runDir}\n`)
   }
   /** Nodes the cluster fenced (the switch cut their power) are down from now on. */
@@ -227,6 +212,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     for (const line of lines.slice(report.fenced.length)) {
       report.fenced.push(line)
       log(`  fencing: ${line}`)
+      // a node that left cleanly is down, not lost: fencing it is wrong (Pacemaker reads expected="down")
+      const target = /^ok \S+ (\S+) /.exec(line)?.[1] as Node | undefined
+      if (target && model.leftCleanly.has(target)) violation(`${target} was fenced after it had stopped gracefully: ${line}`)
     }
     for (const n of NODES) {
       if (model.up.has(n) && !lab.running(n)) {
@@ -253,8 +241,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     noticeFencing()
     const unsettled: string[] = []
     const broken: string[] = []
+    // what each node said at the start of the pass: compared again at its end
+    const fingerprint = (s: Awaited<ReturnType<typeof lab.status>>) => (s ? `${s.dc} ${[...s.members].sort().join('+')} ${s.version} ${s.controller}` : 'no answer')
+    const seen = new Map<Node, string>()
     for (const comp of components()) {
       const statuses = await Promise.all(comp.map((n) => lab.status(n)))
+      comp.forEach((n, i) => seen.set(n, fingerprint(statuses[i])))
       if (statuses.some((s) => !s)) { unsettled.push(`${comp.join(',')}: a node does not answer`); continue }
       const dcs = new Set(statuses.map((s) => s!.dc))
       if (dcs.size !== 1 || !comp.includes([...dcs][0] as Node)) { unsettled.push(`${comp.join(',')}: DC ${[...dcs].join('/')}`); continue }
@@ -283,6 +275,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       if (where.length > 1) broken.push(`${rsc} active on ${where.join(' and ')}`)
       for (const n of where) if (!model.up.has(n as Node)) broken.push(`${rsc} active on ${n}, which is down`)
     }
+    // The reads above take a while (the DC's CIB is scheduled): a cluster that moved meanwhile (on a loaded
+    // machine, a node that missed its peers' heartbeats past deadtime) was not settled when the files were
+    // read. Its findings count only from a pass where every node still says the same at the end.
+    if (unsettled.length === 0) {
+      for (const [n, before] of seen) {
+        const after = fingerprint(await lab.status(n))
+        if (after !== before) unsettled.push(`${n} changed during the audit: ${before} → ${after}`)
+      }
+    }
     return {unsettled, broken}
   }
 
@@ -295,29 +296,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       await sleep(300)
     }
     report.settleMs.push(Date.now() - start)
+    noticeFencing() // a fencing recorded while the pass ran
     if (last.unsettled.length > 0) { violation(`after "${step}" the cluster did not settle within ${bound / 1000} s: ${last.unsettled.join('; ')}`); return }
     for (const b of last.broken) violation(`after "${step}": ${b}`)
-    // versions: equal inside a partition; after a heal never older than what any of its nodes held
-    const comps = components()
-    for (const comp of comps) {
-      const v = versionOf((await lab.status(comp[0]))?.version)
-      const ae: [number, number] = [v[0], v[1]]
-      const before = comp.map((n) => model.held.get(n) ?? ([0, 0] as [number, number])).reduce((a, b) => (older(a, b) ? b : a))
-      if (comps.length === 1 && comp.length === model.up.size && older(ae, before)) violation(`after "${step}": the joined cluster runs CIB ${v.join('.')}, older than ${before.join('.')} one of its nodes held`)
-      for (const n of comp) model.held.set(n, ae)
-      if (older(model.highest, ae)) model.highest = ae
-    }
+    // versions: equal inside a partition (the audit); after a heal never older than what any of its nodes held
+    const partitions = await Promise.all(components().map(async (nodes) => ({nodes: nodes as string[], version: (await lab.status(nodes[0]))?.version})))
+    for (const v of model.versions.check(partitions, model.up.size)) violation(`after "${step}": ${v}`)
     // error lines the faults do not explain (a crashed node's restart is read now: its flag goes after)
     for (const n of NODES) {
       const text = lab.log(n)
       const from = logOffsets.get(n) ?? 0
       logOffsets.set(n, text.length)
-      for (const line of text.slice(from).split('\n')) {
-        // the log level field of the Heartbeat-stack format: "crmd: [pid]: ERROR: …"
-        if (!/\]: (ERROR|error|crit|CRIT|emerg):/.test(line)) continue
+      for (const line of errorLines(text.slice(from))) {
         report.errorLines++
-        if (TORN_WRITE.test(line) && model.crashed.has(n)) continue
-        if (!EXPLAINED.some((re) => re.test(line))) violation(`after "${step}": unexplained error on ${n}: ${line.trim()}`)
+        if (!explained(line, model.crashed.has(n))) violation(`after "${step}": unexplained error on ${n}: ${line.trim()}`)
       }
       if (model.up.has(n)) model.crashed.delete(n)
     }
@@ -327,7 +319,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     const dir = join(lab.root, `snapshot-${n}`)
     rmSync(dir, {recursive: true, force: true})
     cpSync(join(lab.node(n).stateDir, 'cib'), dir, {recursive: true})
-    model.snapshot = {node: n, dir, epoch: model.highest[1]}
+    model.snapshot = {node: n, dir, epoch: model.versions.highest[1]}
   }
 
   type Step = {name: string; weight: number; when: () => boolean; run: () => Promise<string>}
@@ -345,9 +337,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       // (the cluster's view counts, not the state file: a stop killed at its timeout may have removed it)
       const n = pick(upNodes().filter((x) => !(model.hungStop?.node === x && !options.fencing)))
       if (n === undefined) return 'graceful stop skipped (only the node holding a hung stop)'
-      await lab.stop(n); model.up.delete(n)
+      // a clean leave unless the daemon had to be killed at lab.stop's deadline (its exit code is no
+      // guide: a wrong fencing kills it during its last moments, after it told its peers it leaves)
+      const clean = allOnMain() && model.hungStop?.node !== n
+      const asked = Date.now()
+      const code = await lab.stop(n, STOP_DEADLINE_MS); model.up.delete(n)
+      if (clean && Date.now() - asked < STOP_DEADLINE_MS) model.leftCleanly.add(n)
       for (const f of readdirSync(lab.node(n).runDir)) if (/^Dummy-/.test(f)) return `graceful stop of ${n} (left ${f} behind)`
-      return `graceful stop of ${n}` }},
+      return `graceful stop of ${n} (exit ${code})` }},
     {name: 'link cut', weight: 2, when: () => allOnMain() && upNodes().length === 3, run: async () => {
       const n = pick(upNodes()); network.set(n, 'down'); return `link of ${n} cut` }},
     {name: 'partition', weight: 2, when: () => allOnMain() && upNodes().length === 3, run: async () => {
@@ -398,7 +395,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       lab.powerOff(n); await lab.exited(n); model.crashed.add(n)
       rmSync(join(lab.node(n).stateDir, 'cib'), {recursive: true, force: true})
       cpSync(dir, join(lab.node(n).stateDir, 'cib'), {recursive: true})
-      model.held.delete(n) // its disk is older now: it brings nothing newer back
+      model.versions.forget(n) // its disk is older now: it brings nothing newer back
       powerOn(n); model.snapshot = undefined
       return `reboot of ${n} with a stale CIB (epoch ${epoch} from earlier)` }},
   ]

@@ -148,7 +148,10 @@ export class Election {
       this.deadline = e.now + this.timeoutMs
       return [{type: 'no-vote', to: e.from, round: e.round}]
     }
-    const own = this.phase === 'candidate' && this.mine ? this.mine : e.mine
+    // A node in an election (candidate, or conceded after voting) judges by the credentials it voted with:
+    // the voter compared them with its own snapshot, and CPU time since then must not turn the verdict (a
+    // conceded node that took itself for better stayed silent, and the voter waited until election-timeout).
+    const own = this.phase !== 'idle' && this.mine ? this.mine : e.mine
     const {result, reason} = compareCredentials(e.creds, own)
     if (result > 0) {
       // The voter beats us; if we already conceded to someone even better, that one wins anyway: no
@@ -157,6 +160,7 @@ export class Election {
       // us for quorum.)
       if (this.phase === 'conceded' && this.winner && compareCredentials(this.winner.creds, e.creds).result > 0) return []
       this.phase = 'conceded'
+      this.mine = own // what we were judged by: later votes of this election are compared with it too
       this.winner = {name: e.from, creds: e.creds}
       this.noVotes.clear()
       this.deadline = e.now + this.timeoutMs

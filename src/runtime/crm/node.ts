@@ -195,6 +195,10 @@ export class CrmNode {
         this.tick()
         break
       case 'shutdown':
+        // A DC leaving records itself expected down, as Pacemaker's DC does when it releases the role at
+        // shutdown (do_dc_release): the next DC must see a clean leave, not a lost node to fence.
+        // (A follower's is written by its DC when the follower's `leaving` arrives.)
+        if (this.state === 'dc') this.dcApply({op: 'node-state', id: nodeIdOf(this.cib, this.localNode), uname: this.localNode, attributes: {expected: 'down'}}, this.localNode, 'crmd')
         this.send({crm: 'leaving'})
         this.setState('stopping')
         break

@@ -7,6 +7,7 @@ import {CRM_FEATURE_SET} from '../../../src/formats/cib/model.js'
 import {DEFAULT_ELECTION_TIMEOUT_MS} from '../../../src/runtime/crm/node.js'
 import {historyEntry} from '../../../src/runtime/crm/history.js'
 import {CrmSim} from './cluster-sim.js'
+import {schedule} from '../../../src/runtime/scheduler/index.js'
 
 /** Invariants of a settled, fully connected cluster; returns the DC. */
 function assertSettled(sim: CrmSim, label: string): string {
@@ -174,6 +175,62 @@ test('partition: one DC per side; heal: one DC, CIBs converge', () => {
     sim.run()
     assertSettled(sim, `seed ${seed} healed`)
     for (const n of sim.up()) assert.equal(clusterOption(n.machine!.cib, 'majority-change'), 'yes', `seed ${seed} ${n.name}: the newer CIB won`)
+  }
+})
+
+test('a DC that stops gracefully records itself expected down: the next DC does not take it for lost (no fencing)', () => {
+  // Fault campaign with fencing (seed 501, first step): the DC was stopped gracefully and the next DC fenced it,
+  // "peer is no longer part of the cluster" — its node_state still said expected="member". Pacemaker's DC writes
+  // expected="down" for itself when it releases the DC role at shutdown (do_dc_release); a follower's is
+  // written by the DC when it leaves.
+  for (let seed = 1; seed <= 5; seed++) {
+    const names = ['n1', 'n2', 'n3']
+    const sim = new CrmSim(names, {seed})
+    for (const n of names) sim.start(n)
+    sim.run()
+    const dc = assertSettled(sim, `seed ${seed} start`)
+    const follower = names.find((n) => n !== dc)!
+    sim.stop(dc)
+    sim.run()
+    const next = assertSettled(sim, `seed ${seed}: after the DC ${dc} stopped`)
+    sim.stop(names.find((n) => n !== dc && n !== next)!)
+    sim.run()
+    assertSettled(sim, `seed ${seed}: after a follower stopped too`)
+    const cib = structuredClone(sim.node(next).machine!.cib)
+    for (const gone of names.filter((n) => n !== next)) {
+      const state = cib.status.find((s) => s.id === gone)
+      assert.equal(state?.attributes.expected, 'down', `seed ${seed}: ${gone} (${gone === dc ? 'the old DC' : 'a follower'}) left cleanly: expected=down`)
+      assert.equal(state?.attributes.in_ccm, 'false', `seed ${seed}: ${gone} offline`)
+    }
+    // with fencing enabled, hakit's scheduler (the crm_simulate port) takes neither node for unclean
+    cib.crmConfig[0]!.pairs.push({id: 'cib-bootstrap-options-stonith-enabled', name: 'stonith-enabled', value: 'true'})
+    const ws = schedule(cib).workingSet
+    const unclean = names.filter((n) => ws.nodeByName.get(n)?.unclean)
+    assert.deepEqual(unclean, [], `seed ${seed}: no node to fence (${dc} and ${follower} left cleanly)`)
+  }
+})
+
+test('at a heal, a follower of a DC it still hears discards the other partition\'s DC\'s offer (and an election merges the two)', () => {
+  // Fault campaign, session 3 (seed 9): after a heal a follower took the isolated DC's offer while its own DC was
+  // alive; that DC counted it for quorum and started a resource the other DC ran. Pacemaker's update_dc discards it.
+  for (let seed = 1; seed <= 5; seed++) {
+    const names = ['n1', 'n2', 'n3']
+    const sim = new CrmSim(names, {seed})
+    for (const n of names) sim.start(n)
+    sim.run()
+    sim.partition([['n1'], ['n2', 'n3']])
+    sim.run()
+    const majorityDc = ['n2', 'n3'].find((n) => sim.node(n).machine!.state === 'dc')!
+    const follower = majorityDc === 'n2' ? 'n3' : 'n2'
+    assert.equal(sim.node('n1').machine!.state, 'dc', `seed ${seed}: the isolated n1 is DC of its own partition`)
+    assert.equal(sim.node(follower).machine!.dc, majorityDc)
+    // the heal: n1's offer reaches the follower before anyone's membership has changed
+    sim.heal()
+    sim.inject('n1', follower, {crm: 'join-offer', join: 1000})
+    sim.run(5)
+    assert.notEqual(sim.node(follower).machine!.dc, 'n1', `seed ${seed}: ${follower} did not take n1's offer while it heard its DC ${majorityDc}`)
+    sim.run()
+    assertSettled(sim, `seed ${seed}: after the heal`)
   }
 })
 
