@@ -9,12 +9,12 @@
 import {mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {parseCibXml, parseXmlTree, printXmlTree} from '../src/formats/cib/xml.js'
+import {parseCibXml} from '../src/formats/cib/xml.js'
 import {schedule} from '../src/runtime/scheduler/index.js'
 import {prng} from '../test/helpers/prng.js'
 import {describeDiff, diffGraphs, hakitNamedGraph, oracleNamedGraph, sameGraph} from '../test/runtime/scheduler/graph-compare.js'
 import {oracleGraph} from '../test/runtime/scheduler/graph-oracle.js'
-import {MUTATIONS} from '../test/runtime/scheduler/mutate.js'
+import {drawMutatedCases, MUTATIONS} from '../test/runtime/scheduler/mutate.js'
 import {BUNDLE_CASE} from '../test/runtime/scheduler/mutation-run.js'
 
 process.stdout.on('error', () => process.exit(0)) // piped into head
@@ -30,17 +30,10 @@ const dir = mkdtempSync(join(tmpdir(), `hakit-graph-mut-${process.pid}-`))
 let total = 0
 let same = 0
 try {
-  for (let i = 0, tries = 0; i < count && tries < count * 5; tries++) {
-    const file = cases[Math.floor(rnd() * cases.length)]
-    const tree = parseXmlTree(readFileSync(join(suite, file), 'utf8'), file)
-    const mutation = MUTATIONS[Math.floor(rnd() * MUTATIONS.length)]
-    if (!mutation.apply(tree, rnd)) continue
-    const text = printXmlTree(tree)
-    const path = join(dir, `${i}-${file}`)
-    writeFileSync(path, text)
+  for (const {file, mutation, text, path} of drawMutatedCases(suite, cases, MUTATIONS, rnd, dir, count * 5)) {
+    if (total >= count) break
     const oracle = oracleGraph(path)
     if (oracle === '') continue // crm_simulate could not handle this input
-    i++
     total++
     let detail: string
     try {
@@ -53,7 +46,7 @@ try {
     console.log(`${file} + ${mutation.name}: ${detail}`)
     if (save) {
       mkdirSync(save, {recursive: true})
-      writeFileSync(join(save, `${i}-${mutation.name.replace(/\W+/g, '-')}-${file}`), text)
+      writeFileSync(join(save, `${total}-${mutation.name.replace(/\W+/g, '-')}-${file}`), text)
     }
   }
 } finally {

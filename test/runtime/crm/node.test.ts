@@ -6,7 +6,7 @@ import {cibDigest, cibVersion, clusterOption, formatVersion, setCibVersion} from
 import {CRM_FEATURE_SET} from '../../../src/formats/cib/model.js'
 import {DEFAULT_ELECTION_TIMEOUT_MS} from '../../../src/runtime/crm/node.js'
 import {historyEntry} from '../../../src/runtime/crm/history.js'
-import {CrmSim} from './cluster-sim.js'
+import {CrmSim, type SimOptions} from './cluster-sim.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
 
 /** Invariants of a settled, fully connected cluster; returns the DC. */
@@ -32,6 +32,14 @@ function assertSettled(sim: CrmSim, label: string): string {
   }
   assert.deepEqual(sim.violations, [], `${label}: no CIB went backwards`)
   return dc
+}
+
+/** A simulated cluster of `names`, started and settled: the simulation and its DC. */
+function startSettled(names: string[], options: SimOptions, label: string): {sim: CrmSim; dc: string} {
+  const sim = new CrmSim(names, options)
+  for (const n of names) sim.start(n)
+  sim.run()
+  return {sim, dc: assertSettled(sim, label)}
 }
 
 test('cold start of 2 and 3 nodes: one DC, every node joined, CIBs equal, nodes and quorum recorded', () => {
@@ -84,10 +92,7 @@ test('three nodes: one survivor has no quorum', () => {
 test('kill of the DC: the survivors elect a new one at once; kill of a non-DC keeps the DC', () => {
   for (let seed = 1; seed <= 15; seed++) {
     const names = ['n1', 'n2', 'n3']
-    const sim = new CrmSim(names, {seed})
-    for (const n of names) sim.start(n)
-    sim.run()
-    const dc = assertSettled(sim, `seed ${seed} start`)
+    const {sim, dc} = startSettled(names, {seed}, `seed ${seed} start`)
     sim.kill(dc)
     sim.run(1000) // well under dc-deadtime: losing the DC triggers the election directly
     const dc2 = assertSettled(sim, `seed ${seed} after killing the DC`)
@@ -160,9 +165,7 @@ test('a node with a newer CIB (edited offline) supplies it at join even though i
 test('partition: one DC per side; heal: one DC, CIBs converge', () => {
   for (let seed = 1; seed <= 10; seed++) {
     const names = ['n1', 'n2', 'n3']
-    const sim = new CrmSim(names, {seed})
-    for (const n of names) sim.start(n)
-    sim.run()
+    const {sim} = startSettled(names, {seed}, `seed ${seed} start`)
     sim.partition([['n1'], ['n2', 'n3']])
     sim.run()
     const dcs = sim.up().filter((n) => n.machine!.state === 'dc').map((n) => n.name).sort()
@@ -185,10 +188,7 @@ test('a DC that stops gracefully records itself expected down: the next DC does 
   // written by the DC when it leaves.
   for (let seed = 1; seed <= 5; seed++) {
     const names = ['n1', 'n2', 'n3']
-    const sim = new CrmSim(names, {seed})
-    for (const n of names) sim.start(n)
-    sim.run()
-    const dc = assertSettled(sim, `seed ${seed} start`)
+    const {sim, dc} = startSettled(names, {seed}, `seed ${seed} start`)
     const follower = names.find((n) => n !== dc)!
     sim.stop(dc)
     sim.run()
@@ -215,9 +215,7 @@ test('at a heal, a follower of a DC it still hears discards the other partition\
   // alive; that DC counted it for quorum and started a resource the other DC ran. Pacemaker's update_dc discards it.
   for (let seed = 1; seed <= 5; seed++) {
     const names = ['n1', 'n2', 'n3']
-    const sim = new CrmSim(names, {seed})
-    for (const n of names) sim.start(n)
-    sim.run()
+    const {sim} = startSettled(names, {seed}, `seed ${seed} start`)
     sim.partition([['n1'], ['n2', 'n3']])
     sim.run()
     const majorityDc = ['n2', 'n3'].find((n) => sim.node(n).machine!.state === 'dc')!
@@ -239,10 +237,7 @@ test('a node that alone declared a peer dead (the peer noticed nothing) counts i
   // wrong; n1 forgot n3 and waited for n3 to speak the protocol again, which n3 had no reason to do.
   for (let seed = 1; seed <= 10; seed++) {
     const names = ['n1', 'n2', 'n3']
-    const sim = new CrmSim(names, {seed})
-    for (const n of names) sim.start(n)
-    sim.run()
-    const dc = assertSettled(sim, `seed ${seed} start`)
+    const {sim, dc} = startSettled(names, {seed}, `seed ${seed} start`)
     const others = names.filter((n) => n !== dc)
     // as the DC forgetting a follower, as a follower forgetting the DC, as a follower forgetting a follower
     for (const [who, peer] of [[dc, others[0]!], [others[0]!, dc], [others[0]!, others[1]!]] as const) {
@@ -259,10 +254,7 @@ test('a vote that arrives late (its round already over) does not take a follower
   // until election-timeout. With the real election-timeout here, the test fails if that wait happens.
   for (let seed = 1; seed <= 10; seed++) {
     const names = ['n1', 'n2', 'n3']
-    const sim = new CrmSim(names, {seed, config: {electionTimeoutMs: DEFAULT_ELECTION_TIMEOUT_MS}})
-    for (const n of names) sim.start(n)
-    sim.run()
-    const dc = assertSettled(sim, `seed ${seed} start`)
+    const {sim, dc} = startSettled(names, {seed, config: {electionTimeoutMs: DEFAULT_ELECTION_TIMEOUT_MS}}, `seed ${seed} start`)
     const [voter, follower] = names.filter((n) => n !== dc) as [string, string]
     // a vote of the voter's that beats the follower, from a round the follower never saw
     sim.inject(voter, follower, {crm: 'vote', round: 1, creds: {featureSet: CRM_FEATURE_SET, uptimeMs: 1e9, name: voter}})
@@ -277,10 +269,7 @@ test('a result whose report was lost with its DC reaches the next DC at join; on
   // to the cluster (and once more elsewhere).
   for (let seed = 1; seed <= 5; seed++) {
     const names = ['n1', 'n2', 'n3']
-    const sim = new CrmSim(names, {seed})
-    for (const n of names) sim.start(n)
-    sim.run()
-    const dc = assertSettled(sim, `seed ${seed} start`)
+    const {sim, dc} = startSettled(names, {seed}, `seed ${seed} start`)
     const follower = names.find((n) => n !== dc)!
     const history = (n: string, on: string) => sim.node(n).machine!.cib.status.find((s) => s.id === on)?.lrmResources.find((r) => r.id === 'dx')
     const entry = historyEntry({rscId: 'dx', node: follower, task: 'start', intervalMs: 0, transitionKey: '7:3:0:lost-dc', callId: 41, rc: 0, opStatus: 0, exitReason: '', lastRcChange: 1, execTimeMs: 5, queueTimeMs: 0, opDigest: 'd'})
@@ -307,13 +296,10 @@ test('a member re-confirming under the same DC does not erase what the DC record
     let watched = ''
     let offered = false
     const joined: string[] = []
-    const sim = new CrmSim(names, {seed, observe: (node, a) => {
+    const {sim, dc} = startSettled(names, {seed, observe: (node, a) => {
       if (node === watched && a.type === 'send' && a.msg.crm === 'join-request') offered = true
       if (a.type === 'node-joined') joined.push(a.node)
-    }})
-    for (const n of names) sim.start(n)
-    sim.run()
-    const dc = assertSettled(sim, `seed ${seed} start`)
+    }}, `seed ${seed} start`)
     const [follower, other] = names.filter((n) => n !== dc) as [string, string]
     sim.kill(other)
     sim.run()

@@ -4,7 +4,9 @@
  * tickets, maintenance, placement strategy and capacities, target roles, resource parameters)
  * on the XML tree, so that both schedulers read exactly the same file.
  */
-import {type XmlElement} from '../../../src/formats/cib/xml.js'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {parseXmlTree, printXmlTree, type XmlElement} from '../../../src/formats/cib/xml.js'
 import {prng} from '../../helpers/prng.js'
 
 function* walk(el: XmlElement): Generator<XmlElement> {
@@ -150,3 +152,30 @@ export const ALLOWED_NODE_MUTATIONS: Mutation[] = [
     return true
   }},
 ]
+
+export interface MutatedCase {
+  /** The suite case's file name. */
+  file: string
+  mutation: Mutation
+  /** The mutated CIB, also written to `path`. */
+  text: string
+  path: string
+}
+
+/**
+ * Mutated suite cases, drawn at random (a case, then a mutation that applies to it) and written
+ * to `dir`, at most `maxTries` draws. The caller stops when it has enough: what it judges and how
+ * many it keeps is its own, the random sequence for a seed is the same for every caller.
+ */
+export function* drawMutatedCases(suite: string, files: string[], mutations: Mutation[], rnd: () => number, dir: string, maxTries: number): Generator<MutatedCase> {
+  for (let tries = 0; tries < maxTries; tries++) {
+    const file = files[Math.floor(rnd() * files.length)]!
+    const tree = parseXmlTree(readFileSync(join(suite, file), 'utf8'), file)
+    const mutation = mutations[Math.floor(rnd() * mutations.length)]!
+    if (!mutation.apply(tree, rnd)) continue
+    const text = printXmlTree(tree)
+    const path = join(dir, `${tries}-${file}`)
+    writeFileSync(path, text)
+    yield {file, mutation, text, path}
+  }
+}

@@ -1,11 +1,11 @@
 /** Runs mutated suite CIBs through crm_simulate and this scheduler and compares the Transition Summary lines. */
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {parseCibXml, parseXmlTree, printXmlTree} from '../../../src/formats/cib/xml.js'
+import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
-import {MUTATIONS} from './mutate.js'
+import {drawMutatedCases, MUTATIONS} from './mutate.js'
 import {prng} from '../../helpers/prng.js'
 import {transitionSummaryLines} from './summary-lines.js'
 
@@ -27,18 +27,11 @@ export function runMutations(suite: string, seed: number, count: number, cases_ 
   const dir = mkdtempSync(join(tmpdir(), `hakit-sched-mut-${process.pid}-`))
   const result: MutationResult = {total: 0, ok: 0, mismatches: []}
   try {
-    for (let i = 0, tries = 0; i < count && tries < count * 5; tries++) {
-      const file = cases[Math.floor(rnd() * cases.length)]
-      const tree = parseXmlTree(readFileSync(join(suite, file), 'utf8'), file)
-      const mutation = MUTATIONS[Math.floor(rnd() * MUTATIONS.length)]
-      if (!mutation.apply(tree, rnd)) continue
-      const text = printXmlTree(tree)
-      const path = join(dir, `${i}-${file}`)
-      writeFileSync(path, text)
+    for (const {file, mutation, text, path} of drawMutatedCases(suite, cases, MUTATIONS, rnd, dir, count * 5)) {
+      if (result.total >= count) break
       const r = spawnSync('crm_simulate', ['-x', path, '-S'], {encoding: 'utf8', timeout: 60_000})
       const expected = r.status === 0 ? transitionSummaryLines(r.stdout) : null
       if (expected === null) continue // crm_simulate could not handle this input
-      i++
       result.total++
       let got: string[] = []
       try {

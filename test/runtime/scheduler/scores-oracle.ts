@@ -17,10 +17,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {fixturesDir} from '../../helpers/cli.js'
-import {parseCibXml, parseXmlTree, printXmlTree} from '../../../src/formats/cib/xml.js'
+import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
 import {prng} from '../../helpers/prng.js'
-import {type Mutation} from './mutate.js'
+import {drawMutatedCases, type Mutation} from './mutate.js'
 import {firstDifference} from './full-suite-cases.js'
 
 export const isScoreLine = (l: string): boolean => / (allocation|promotion) score on /.test(l)
@@ -103,14 +103,8 @@ export function runScoreMutations(suite: string, seed: number, count: number, ca
   const dir = mkdtempSync(join(tmpdir(), `hakit-scores-mut-${process.pid}-`))
   const result: ScoreMutationResult = {total: 0, ok: 0, mismatches: [], byMutation: {}}
   try {
-    for (let tries = 0; result.total < count && tries < count * 5; tries++) {
-      const file = names[Math.floor(rnd() * names.length)]
-      const tree = parseXmlTree(readFileSync(join(suite, file), 'utf8'), file)
-      const mutation = mutations[Math.floor(rnd() * mutations.length)]
-      if (!mutation.apply(tree, rnd)) continue
-      const text = printXmlTree(tree)
-      const path = join(dir, `${tries}-${file}`)
-      writeFileSync(path, text)
+    for (const {file, mutation, text, path} of drawMutatedCases(suite, names, mutations, rnd, dir, count * 5)) {
+      if (result.total >= count) break
       const expected = crmSimulateScoreLines(path)
       if (expected.length === 0) continue
       result.total++
