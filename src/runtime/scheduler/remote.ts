@@ -250,11 +250,16 @@ function applyContainerOrdering(action: Action, hooks: RemoteOrderingHooks): voi
   } else if (task === 'stop' || task === 'demote') {
     if (!container.failed) hooks.order({rsc: action.rsc, action}, {rsc: conn, task: 'stop'}, O.preserve)
   } else if (action.intervalMs > 0) {
-    startThen(conn, O.impliesThen)
+    // Pacemaker skips recurring actions whose task it has no enum value for (a monitor's cancel):
+    // ordered after the connection's start, a cancel before a demote would block the demote
+    if (KNOWN_TASKS.has(task)) startThen(conn, O.impliesThen)
   } else {
     startThen(conn, O.none)
   }
 }
+
+// the tasks text2task knows; any other maps to no_action
+const KNOWN_TASKS = new Set(['stop', 'stopped', 'start', 'running', 'do_shutdown', 'stonith', 'monitor', 'notify', 'notified', 'promote', 'demote', 'promoted', 'demoted'])
 
 /** pcmk__order_remote_connection_actions (remote nodes; guest containers are not modelled) */
 export function orderRemoteConnectionActions(ws: WorkingSet, hooks: RemoteOrderingHooks): void {
