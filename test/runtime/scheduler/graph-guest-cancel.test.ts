@@ -8,13 +8,11 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
-import {parseCibXml} from '../../../src/formats/cib/xml.js'
-import {schedule} from '../../../src/runtime/scheduler/index.js'
-import {fullSuiteCases, fullSuiteDir as suite} from './full-suite-cases.js'
-import {hakitNamedGraph, oracleNamedGraph} from './graph-compare.js'
-import {haveCrmSimulate, oracleGraph} from './graph-oracle.js'
+import {existsSync} from 'node:fs'
+import {fullSuiteDir as suite} from './full-suite-cases.js'
+import type {NamedGraph} from './graph-compare.js'
+import {haveCrmSimulate} from './graph-oracle.js'
+import {suiteGraphs} from './suite-graphs.js'
 
 const isCancel = (name: string) => name.startsWith('cancel:')
 const touchesCancel = (edge: string) => edge.split(' -> ').some(isCancel)
@@ -24,22 +22,15 @@ test('cancels of recurring monitors in suite cases with bundles: the same action
   if (!haveCrmSimulate()) return t.skip('crm_simulate not installed')
   const differing: string[] = []
   let cancels = 0
-  for (const c of fullSuiteCases()) {
-    const file = join(suite, `${c.name}.xml`)
-    const xml = readFileSync(file, 'utf8')
-    if (!xml.includes('<bundle')) continue
-    const oracle = oracleGraph(file)
-    if (!oracle.includes('operation="cancel"')) continue
-    const expected = oracleNamedGraph(oracle)
-    const got = hakitNamedGraph(schedule(parseCibXml(xml, file)))
-    const pick = (g: typeof got) => ({
-      actions: [...g.actions].filter(isCancel).sort(),
-      edges: [...g.edges].filter(touchesCancel).sort(),
-    })
+  const pick = (g: NamedGraph) => ({
+    actions: [...g.actions].filter(isCancel).sort(),
+    edges: [...g.edges].filter(touchesCancel).sort(),
+  })
+  for (const {name, expected, got} of suiteGraphs((xml) => xml.includes('<bundle'), 'operation="cancel"')) {
     const want = pick(expected)
     const have = pick(got)
     cancels += want.actions.length
-    if (JSON.stringify(want) !== JSON.stringify(have)) differing.push(`${c.name}: expected ${JSON.stringify(want)}, got ${JSON.stringify(have)}`)
+    if (JSON.stringify(want) !== JSON.stringify(have)) differing.push(`${name}: expected ${JSON.stringify(want)}, got ${JSON.stringify(have)}`)
   }
   t.diagnostic(`${cancels} cancel actions in crm_simulate's graphs of suite cases with bundles`)
   assert.ok(cancels > 0, 'no bundle case cancels a monitor: the check checks nothing')

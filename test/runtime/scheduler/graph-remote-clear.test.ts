@@ -1,19 +1,16 @@
 /**
- * One ordering of the action graph judged edge by edge on the whole scheduler suite, for cases
- * whose graph still differs elsewhere (graph.test.ts compares whole graphs): a remote
+ * One ordering of the action graph judged edge by edge on the whole scheduler suite (graph.test.ts
+ * compares whole graphs; this names the ordering when it breaks): a remote
  * connection's fail-count clearing comes before the connection's start
  * (pcmk__order_remote_connection_actions). Every such edge crm_simulate -G draws (graphs cached
  * by graph-oracle.ts) must be in hakit's graph, and hakit must draw none it does not.
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
-import {parseCibXml} from '../../../src/formats/cib/xml.js'
-import {schedule} from '../../../src/runtime/scheduler/index.js'
-import {fullSuiteCases, fullSuiteDir as suite} from './full-suite-cases.js'
-import {hakitNamedGraph, oracleNamedGraph} from './graph-compare.js'
-import {haveCrmSimulate, oracleGraph} from './graph-oracle.js'
+import {existsSync} from 'node:fs'
+import {fullSuiteDir as suite} from './full-suite-cases.js'
+import {haveCrmSimulate} from './graph-oracle.js'
+import {suiteGraphs} from './suite-graphs.js'
 
 const clearThenStart = (edge: string) => {
   const m = /^clear_failcount:(.+)_clear_failcount_0@\S* -> start:(.+)_start_0@/.exec(edge)
@@ -25,16 +22,12 @@ test("a remote connection's fail count is cleared before it starts, as crm_simul
   if (!haveCrmSimulate()) return t.skip('crm_simulate not installed')
   const differing: string[] = []
   let edges = 0
-  for (const c of fullSuiteCases()) {
-    const file = join(suite, `${c.name}.xml`)
-    const xml = readFileSync(file, 'utf8')
-    if (!xml.includes('ocf:pacemaker:remote') && !/type="remote"/.test(xml) && !xml.includes('<bundle')) continue
-    const oracle = oracleGraph(file)
-    if (!oracle.includes('clear_failcount')) continue
-    const expected = [...oracleNamedGraph(oracle).edges].filter(clearThenStart).sort()
-    const got = [...hakitNamedGraph(schedule(parseCibXml(xml, file))).edges].filter(clearThenStart).sort()
+  const remote = (xml: string) => xml.includes('ocf:pacemaker:remote') || /type="remote"/.test(xml) || xml.includes('<bundle')
+  for (const {name, expected: oracle, got: hakit} of suiteGraphs(remote, 'clear_failcount')) {
+    const expected = [...oracle.edges].filter(clearThenStart).sort()
+    const got = [...hakit.edges].filter(clearThenStart).sort()
     edges += expected.length
-    if (JSON.stringify(expected) !== JSON.stringify(got)) differing.push(`${c.name}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`)
+    if (JSON.stringify(expected) !== JSON.stringify(got)) differing.push(`${name}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`)
   }
   t.diagnostic(`${edges} clear_failcount -> start edges in crm_simulate's graphs`)
   assert.ok(edges > 0, 'no suite case has such an edge: the check checks nothing')
