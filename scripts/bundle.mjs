@@ -4,7 +4,8 @@
 // Lazy `await import()`s inside commands stay lazy (separate chunks).
 // Native or optional packages stay external.
 import {build} from 'esbuild'
-import {readdirSync, statSync} from 'node:fs'
+import {readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
 import {join, dirname} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -46,3 +47,8 @@ await build({
   plugins: [oclifSubPaths],
   logLevel: 'warning',
 })
+
+// The bundle's stamp: a startup snapshot (scripts/snapshot/build.mjs) built from another bundle is stale.
+const stamp = createHash('sha256')
+for (const file of jsFiles(join(dist, 'bundle')).sort()) stamp.update(file.slice(dist.length)).update(readFileSync(file))
+writeFileSync(join(dist, 'bundle', 'stamp'), stamp.digest('hex').slice(0, 32))

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Builds hakit's V8 startup snapshot (docs/scheduler.md, "Start-up"): one CommonJS bundle of the CLI
+// (oclif, every command, help and hook, from tsc's dist/) whose evaluated modules node saves in
+// dist/snapshot/hakit.blob; bin/hakit starts from it. Stamped with the bundle's stamp and the node
+// that built it (the blob is per node binary): bin/hakit and main.mjs fall back to the ordinary
+// start when either differs. Usage: node scripts/snapshot/build.mjs (after tsc and scripts/bundle.mjs).
+import {build} from 'esbuild'
+import {spawnSync} from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {createRequire, isBuiltin} from 'node:module'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = path.join(here, '..', '..')
+const dist = path.join(root, 'dist')
+const out = path.join(dist, 'snapshot')
+
+function jsFiles(dir) {
+  return fs.readdirSync(dir).flatMap((name) => {
+    const file = path.join(dir, name)
+    if (fs.statSync(file).isDirectory()) return jsFiles(file)
+    return name.endsWith('.js') ? [file] : []
+  })
+}
+
+function packageName(file) {
+  const parts = file.split(path.sep)
+  const at = parts.lastIndexOf('node_modules') + 1
+  return parts[at].startsWith('@') ? `${parts[at]}/${parts[at + 1]}` : parts[at]
+}
+
+const stampFile = path.join(dist, 'bundle', 'stamp')
+if (!fs.existsSync(stampFile)) throw new Error(`${stampFile} missing: run scripts/bundle.mjs first`)
+const stamp = fs.readFileSync(stampFile, 'utf8')
+
+// What oclif loads by path (commands, help class, hook), under the path it asks for (the ESM
+// bundle's, relative to the package). Lazy: oclif and the commands read the environment while
+// loading (terminal width, colour support, DEBUG...), so they are evaluated at run time only.
+const loaded = [path.join(dist, 'cli', 'help.js'), path.join(dist, 'cli', 'not-found.js'), ...jsFiles(path.join(dist, 'commands'))]
+const registry = loaded.map((file) => `${JSON.stringify(path.relative(root, file).replace(/^dist\//, 'dist/bundle/').split(path.sep).join('/'))}: () => import(${JSON.stringify(file)})`)
+// The warm-up: hakit's scheduler on small CIBs while building, so that the snapshot holds the
+// bytecode of what a schedule runs (V8 keeps compiled functions in a snapshot). Library code only.
+// The CIBs: bench/scheduler.mjs's cluster (groups, clones, migration, utilization) at 64 primitives:
+// fresh start, one node in standby, one node lost.
+const warmDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakit-snapshot-warm-'))
+const made = spawnSync(process.execPath, [path.join(root, 'bench', 'scheduler.mjs'), '--sizes', '64', '--oracle-max', '0', '--keep', warmDir], {encoding: 'utf8'})
+if (made.status !== 0) throw new Error(`bench/scheduler.mjs (the warm-up CIBs) failed:\n${made.stderr}`)
+const warmCibs = ['fresh.xml', 'steady-1-standby.xml', 'steady-1-lost.xml'].map((name) => path.join(warmDir, '64', name))
+const entry = `import {installMain} from ${JSON.stringify(path.join(here, 'main.mjs'))}
+installMain({
+  stamp: ${JSON.stringify(stamp)},
+  execute: async (options) => (await import(${JSON.stringify(path.join(dist, 'cli', 'entry.js'))})).execute(options),
+  modules: {${registry.join(',\n')}},
+  warm: async () => {
+    const {runSimulateCommand} = await import(${JSON.stringify(path.join(dist, 'cib', 'simulate-run.js'))})
+    for (const xmlFile of ${JSON.stringify(warmCibs)}) (await runSimulateCommand({xmlFile, live: false, execute: false})).render()
+  },
+})
+`
+
+fs.rmSync(out, {recursive: true, force: true})
+fs.mkdirSync(out, {recursive: true})
+const externals = [/^serialport$/, /^@serialport\//, /^typescript$/, /^ts-node$/, /^tsx$/]
+const moduleLoader = path.join(here, 'module-loader.cjs')
+const oclifIndex = createRequire(path.join(root, 'package.json')).resolve('@oclif/core')
+const script = path.join(out, 'hakit.cjs')
+await build({
+  stdin: {contents: entry, resolveDir: root, sourcefile: 'snapshot-entry.mjs'},
+  outfile: script,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  external: ['serialport', '@serialport/*', 'typescript', 'ts-node', 'tsx'],  // as scripts/bundle.mjs
+  // the snapshot's own require() knows only node's built-ins; the rest resolves from the package
+  banner: {js: `var __hakitBuiltinRequire = require; require = (id) => { try { return __hakitBuiltinRequire(id) } catch { return __hakitBuiltinRequire('node:module').createRequire(globalThis[Symbol.for('hakit.snapshot')].root + '/package.json')(id) } };`},
+  define: {'import.meta.url': 'globalThis.__hakitBundleUrl'},
+  plugins: [{
+    name: 'snapshot-paths',
+    setup(b) {
+      // each package's modules note their evaluation (main.mjs checks, while building, which ran)
+      b.onLoad({filter: /[\\/]node_modules[\\/].*\.(c|m)?js$/}, (args) => ({
+        contents: `${fs.readFileSync(args.path, 'utf8')}\n;(globalThis[Symbol.for('hakit.snapshot.evaluated')] ??= new Set()).add(${JSON.stringify(packageName(args.path))});\n`,
+        loader: 'js',
+      }))
+      // a snapshot cannot import(): a dynamic import of a built-in or an external package
+      // (readline, serialport...) becomes a require() at run time
+      b.onResolve({filter: /.*/}, (args) => (args.kind === 'dynamic-import' && (isBuiltin(args.path) || externals.some((e) => e.test(args.path))) ? {path: args.path, namespace: 'required-at-run-time'} : undefined))
+      b.onLoad({filter: /.*/, namespace: 'required-at-run-time'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path)})`, loader: 'js'}))
+      b.onResolve({filter: /^@oclif\/core$/}, () => ({path: path.join(dist, 'cli', 'oclif-core.js')}))
+      b.onResolve({filter: /^oclif-module-loader$/}, () => ({path: path.join(path.dirname(oclifIndex), 'module-loader.js')}))
+      b.onResolve({filter: /\/module-loader$/}, (args) => (args.importer.startsWith(path.dirname(oclifIndex)) ? {path: moduleLoader} : undefined))
+    },
+  }],
+  logLevel: 'error',
+})
+
+const blob = path.join(out, 'hakit.blob')
+const snapshotted = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], {cwd: out, encoding: 'utf8'})
+fs.rmSync(warmDir, {recursive: true, force: true})
+if (snapshotted.status !== 0) throw new Error(`building the snapshot failed:\n${snapshotted.stderr}`)
+// Packages evaluated while building keep the state they computed then: only ones that read no
+// environment at load time may be (review a package before adding it here).
+const evaluatedOk = new Set(['fast-xml-parser'])
+const {evaluated} = JSON.parse(snapshotted.stdout.trim().split('\n').at(-1))
+const unreviewed = evaluated.filter((name) => !evaluatedOk.has(name))
+if (unreviewed.length) throw new Error(`the snapshot's warm-up evaluated ${unreviewed.join(', ')}: check them for environment read at load time (scripts/snapshot/build.mjs)`)
+// bin/hakit's check that `node` is this binary: its path, and its mtime on the marker file
+const marker = path.join(out, 'node')
+fs.writeFileSync(marker, `${process.execPath}\n`)
+const touched = spawnSync('touch', ['-r', process.execPath, marker])
+if (touched.status !== 0) throw new Error(`touch -r ${process.execPath} ${marker} failed`)
