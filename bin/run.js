@@ -10,5 +10,7 @@ const [first, second] = process.argv.slice(2)
 const longLived = first === 'run' || first === 'crm_mon' || (first === 'crm' && (second === 'status' || second === 'mon'))
 if (!longLived) v8.setFlagsFromString('--interrupt-budget=1056000')
 
+// HAKIT_START_TRACE: which start ran (bin/hakit may start from a V8 snapshot instead; tests check it)
+if (process.env.HAKIT_START_TRACE) process.stderr.write('hakit start: ordinary\n')
 const {execute} = await import('../dist/bundle/cli/entry.js')
 await execute({dir: import.meta.url})

@@ -12,9 +12,12 @@ export interface CliResult {
   stderr: string
 }
 
-/** Runs the built CLI (bin/run.js, dist/) as a user would, without colour unless asked. */
+/**
+ * Runs the built CLI as a user would (bin/hakit, the command npm links: from the startup snapshot
+ * when there is a current one, else bin/run.js), without colour unless asked.
+ */
 export function runCli(args: string[], options: {env?: NodeJS.ProcessEnv; input?: string; cwd?: string} = {}): CliResult {
-  const result = spawnSync(process.execPath, [join(projectRoot, 'bin', 'run.js'), ...args], {
+  const result = spawnSync(join(projectRoot, 'bin', 'hakit'), args, {
     encoding: 'utf8',
     env: {...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env},
     input: options.input,
