@@ -23,10 +23,14 @@ export function readStamp(root) {
 
 export function installMain({execute, modules, stamp, warm}) {
   snapshot.modules = modules
+  // while building; straight to the file descriptors: no process.stdout made before the snapshot
   warm().then(() => {
     const evaluated = [...(globalThis[Symbol.for('hakit.snapshot.evaluated')] ?? [])].sort()
-    console.log(JSON.stringify({evaluated}))
-  }).catch((error) => { console.error(error); process.exitCode = 1 })
+    fs.writeSync(1, `${JSON.stringify({evaluated})}\n`)
+  }).catch((error) => {
+    fs.writeSync(2, `${error?.stack ?? error}\n`)
+    process.exitCode = 1
+  })
   const builtBy = process.version
   v8.startupSnapshot.setDeserializeMainFunction(async () => {
     const bin = path.resolve(process.argv[1])

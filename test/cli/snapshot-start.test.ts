@@ -10,8 +10,8 @@ import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {fixturesDir, projectRoot, sharedDir} from '../helpers/cli.js'
+import {dirname, join} from 'node:path'
+import {fixturesDir, haveCommand, projectRoot, sharedDir} from '../helpers/cli.js'
 
 const built = existsSync(join(projectRoot, 'dist', 'snapshot', 'hakit.blob'))
 const skip = built ? false : 'needs `npm run build` (dist/snapshot/hakit.blob)'
@@ -63,6 +63,31 @@ test('lint, convert, help, errors: byte-identical from the snapshot', {skip}, ()
   assertSameOutput(['crm', 'simulate', '--help'])
   assertSameOutput(['lnt'])
   assertSameOutput(['crm', 'simulate', '-x', join(fixturesDir, 'no-such.xml')])
+})
+
+test('terminal width, colours and DEBUG are read at run time, not frozen in the snapshot', {skip: skip || (!haveCommand('script') && 'needs script(1)')}, () => {
+  // script(1) gives the command a terminal of the width asked for
+  const inTerminal = (bin: string, columns: number, args: string) =>
+    spawnSync('script', ['-qc', `stty cols ${columns}; ${bin} ${args}`, '/dev/null'], {encoding: 'utf8', cwd: projectRoot, timeout: 120_000, env: {...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, HAKIT_START_TRACE: undefined}}).stdout
+  const hakitBin = join(projectRoot, 'bin', 'hakit')
+  const runJs = `${process.execPath} ${join(projectRoot, 'bin', 'run.js')}`
+  const widest = (text: string) => Math.max(...text.replace(/\u001b\[[0-9;]*m|\r/g, '').split('\n').map((l) => l.trimEnd().length))
+  const help = new Map<number, string>()
+  for (const columns of [60, 200]) {
+    help.set(columns, inTerminal(hakitBin, columns, 'crm simulate --help'))
+    assert.equal(help.get(columns), inTerminal(runJs, columns, 'crm simulate --help'), `help at ${columns} columns`)
+  }
+  // wrapped to the terminal of the run, not to the build's
+  assert.ok(widest(help.get(200)!) > 150, 'wide terminal, long lines')
+  assert.ok(help.get(60)!.split('\n').length > help.get(200)!.split('\n').length + 10, 'narrow terminal, more lines')
+  const authkeys = join(mkdtempSync(join(tmpdir(), `hakit-snapshot-tty-${process.pid}-`)), 'authkeys')
+  writeFileSync(authkeys, 'auth 1\n1 crc\n', {mode: 0o600})
+  const coloured = inTerminal(hakitBin, 100, `lint authkeys ${authkeys}`)
+  assert.match(coloured, /\u001b\[/, 'colours on a terminal')
+  assert.equal(coloured, inTerminal(runJs, 100, `lint authkeys ${authkeys}`))
+  rmSync(dirname(authkeys), {recursive: true, force: true})
+  const debug = run([hakitBin, '--version'], {DEBUG: 'oclif:main'})
+  assert.match(debug.stderr, /oclif:main/, 'DEBUG read at run time')
 })
 
 test('the long-lived commands keep the ordinary start', {skip}, () => {
