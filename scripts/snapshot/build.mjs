@@ -45,6 +45,7 @@ const registry = loaded.map((file) => `${JSON.stringify(path.relative(root, file
 // The CIBs: bench/scheduler.mjs's cluster (groups, clones, migration, utilization) at 64 primitives:
 // fresh start, one node in standby, one node lost.
 const warmDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakit-snapshot-warm-'))
+process.on('exit', () => fs.rmSync(warmDir, {recursive: true, force: true}))
 const made = spawnSync(process.execPath, [path.join(root, 'bench', 'scheduler.mjs'), '--sizes', '64', '--oracle-max', '0', '--keep', warmDir], {encoding: 'utf8'})
 if (made.status !== 0) throw new Error(`bench/scheduler.mjs (the warm-up CIBs) failed:\n${made.stderr}`)
 const warmCibs = ['fresh.xml', 'steady-1-standby.xml', 'steady-1-lost.xml'].map((name) => path.join(warmDir, '64', name))
@@ -60,12 +61,14 @@ installMain({
 })
 `
 
-fs.rmSync(out, {recursive: true, force: true})
+// made in a scratch directory, then renamed into place: a hakit started meanwhile sees old or new files
 fs.mkdirSync(out, {recursive: true})
+const scratch = fs.mkdtempSync(path.join(out, '.build-'))
+process.on('exit', () => fs.rmSync(scratch, {recursive: true, force: true}))
 const externals = [/^serialport$/, /^@serialport\//, /^typescript$/, /^ts-node$/, /^tsx$/]
 const moduleLoader = path.join(here, 'module-loader.cjs')
 const oclifIndex = createRequire(path.join(root, 'package.json')).resolve('@oclif/core')
-const script = path.join(out, 'hakit.cjs')
+const script = path.join(scratch, 'hakit.cjs')
 await build({
   stdin: {contents: entry, resolveDir: root, sourcefile: 'snapshot-entry.mjs'},
   outfile: script,
@@ -98,9 +101,8 @@ await build({
   logLevel: 'error',
 })
 
-const blob = path.join(out, 'hakit.blob')
-const snapshotted = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], {cwd: out, encoding: 'utf8'})
-fs.rmSync(warmDir, {recursive: true, force: true})
+const blob = path.join(scratch, 'hakit.blob')
+const snapshotted = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], {cwd: scratch, encoding: 'utf8'})
 if (snapshotted.status !== 0) throw new Error(`building the snapshot failed:\n${snapshotted.stderr}`)
 // Packages evaluated while building keep the state they computed then: only ones that read no
 // environment at load time may be (review a package before adding it here).
@@ -109,7 +111,8 @@ const {evaluated} = JSON.parse(snapshotted.stdout.trim().split('\n').at(-1))
 const unreviewed = evaluated.filter((name) => !evaluatedOk.has(name))
 if (unreviewed.length) throw new Error(`the snapshot's warm-up evaluated ${unreviewed.join(', ')}: check them for environment read at load time (scripts/snapshot/build.mjs)`)
 // bin/hakit's check that `node` is this binary: its path, and its mtime on the marker file
-const marker = path.join(out, 'node')
+const marker = path.join(scratch, 'node')
 fs.writeFileSync(marker, `${process.execPath}\n`)
 const touched = spawnSync('touch', ['-r', process.execPath, marker])
 if (touched.status !== 0) throw new Error(`touch -r ${process.execPath} ${marker} failed`)
+for (const name of ['hakit.cjs', 'hakit.blob', 'node']) fs.renameSync(path.join(scratch, name), path.join(out, name))
