@@ -12,7 +12,7 @@
 // Printed: hakit's scheduler in process (parse + schedule, CPU time, median of 3 after a warm-up) at
 // every size; crm_simulate -R once per CIB up to --oracle-max primitives (it is slow: minutes at
 // 2 000 on a loaded machine); whether the Transition Summaries agree; hakit as a fresh CLI
-// process (`node bin/run.js crm simulate -x F -R`, what an admin runs; median of 3) at the sizes
+// process (`bin/hakit crm simulate -x F -R`, what an admin runs; median of 3) at the sizes
 // crm_simulate runs, against that crm_simulate -R run (wall, and CPU time via /usr/bin/time);
 // the growth per doubling. All ratios are same-run figures: the machine is shared, absolute times are noise.
 //
@@ -185,7 +185,7 @@ try {
         row.match = !cmp ? 'no oracle output' : cmp.ordered ? 'exact' : cmp.unordered ? 'order' : `DIFF (${cmp.missing.length} missing, ${cmp.extra.length} extra)`
         // the CLI as a fresh process (CPU time where /usr/bin/time exists)
         const cli = []
-        for (let i = 0; i < 3; i++) cli.push(timeProcess(process.execPath, [path.join(root, 'bin', 'run.js'), 'crm', 'simulate', '-x', file, '-R']))
+        for (let i = 0; i < 3; i++) cli.push(timeProcess(path.join(root, 'bin', 'hakit'), ['crm', 'simulate', '-x', file, '-R']))
         row.cliWall = median(cli.map((c) => c.wall))
         row.cliCpu = haveTime ? median(cli.map((c) => c.cpu)) : undefined
         // the same bundle started without bin/run.js's V8 setting (its optimising compiler at the default eagerness)
@@ -206,7 +206,7 @@ try {
   }
   const cliRows = rows.filter((r) => r.cliWall !== undefined)
   if (cliRows.length) {
-    console.log('\nfresh CLI process (node bin/run.js crm simulate -x F -R, median of 3) vs crm_simulate -x F -R (once), same run')
+    console.log('\nfresh CLI process (bin/hakit crm simulate -x F -R: the installed command, from its startup snapshot when built; median of 3) vs crm_simulate -x F -R (once), same run')
     console.log('primitives  scenario           hakit wall  crm_sim wall  ratio   hakit cpu  crm_sim cpu  ratio   cpu with V8 defaults (ratio)')
     for (const r of cliRows) {
       const cpuRatio = r.cliCpu !== undefined && r.oracleCpu ? (r.cliCpu / r.oracleCpu).toFixed(3) : '-'
