@@ -472,8 +472,9 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
         fenceRequested(payload.id, payload.target, payload.action, payload.levels)
         break
       case 'fence-result':
-        performFencer(fencer.feed({type: 'heard', id: payload.id, target: payload.target, ...(payload.action ? {action: payload.action} : {}), ok: payload.ok, executedBy: payload.executedBy, now: Date.now()}))
+        // the controller first: a request of ours the fencer answers from this result is then already confirmed
         fenceResultHeard(from, {id: payload.id, target: payload.target, ok: payload.ok, ...(payload.reason ? {reason: payload.reason} : {}), executedBy: payload.executedBy})
+        performFencer(fencer.feed({type: 'heard', id: payload.id, target: payload.target, ...(payload.action ? {action: payload.action} : {}), ok: payload.ok, executedBy: payload.executedBy, now: Date.now()}))
         break
       case 'shutdown-request':
         controllerFeed({type: 'shutdown-request', node: from})
