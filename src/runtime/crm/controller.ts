@@ -176,6 +176,8 @@ export class Controller {
   private settleRounds = 0
   private readonly inflight = new Map<string, InFlightOp>()
   private readonly inflightFences = new Map<string, InFlightFence>()
+  /** our fencing requests confirmed from another request's success: their own answers are expected late */
+  private readonly mergedFences = new Set<string>()
   /** node → history id → "task_interval" → the transition key it was started with */
   private readonly recurring = new Map<string, Map<string, Map<string, string>>>()
   /** attribute writes asked of attrd and not yet seen in a CIB from the daemon: "node\0name" → value */
@@ -318,6 +320,7 @@ export class Controller {
     this.transition = null
     this.inflight.clear()
     this.inflightFences.clear()
+    this.mergedFences.clear()
     this.recurring.clear()
     this.pendingAttrs.clear()
     this.replanNeeded = false
@@ -1029,7 +1032,21 @@ export class Controller {
   }
 
   private fenceResult(id: string, ok: boolean, reason: string | undefined, executedBy: string | undefined, target?: string): void {
+    if (this.mergedFences.delete(id)) {
+      this.log('info', `Fencing request ${id} answered (${ok ? 'OK' : reason ?? 'Error'}) after it was confirmed from another request's result`)
+      return
+    }
     const f = this.inflightFences.get(id)
+    const own = !f && ok && target !== undefined ? [...this.inflightFences.values()].find((x) => x.target === target && x.action !== 'on') : undefined
+    if (own) {
+      // Another request's success fenced the node ours is fencing (the previous DC's, run on its own or
+      // by another node): ours is confirmed from it, as the fencer answers duplicate requests. What our
+      // fencer does with our request (it answers it from that result, or its run ends) comes later.
+      this.log('notice', `Peer ${own.target} was terminated by ${executedBy ?? 'another node'} for request ${id}: confirming our request ${own.id} from that result`)
+      this.mergedFences.add(own.id)
+      this.fenceSucceeded(own, executedBy)
+      return
+    }
     if (!f) {
       // a fencing this DC did not ask for (a previous DC's, or one it stopped waiting for): a success is
       // recorded all the same, as Pacemaker's DC does, so the node is not fenced again
@@ -1040,25 +1057,12 @@ export class Controller {
       }
       return
     }
-    this.inflightFences.delete(id)
-    if (f.timer) this.cancelTimer(f.timer)
-    const by = executedBy ?? this.config.localNode
     if (ok) {
-      this.log('notice', `Peer ${f.target} was terminated (${f.action}) by ${by} on behalf of pacemaker-controld.${this.config.localNode}: OK`)
-      this.fenceFailures.delete(f.target)
-      this.members.delete(f.target)
-      this.recurring.delete(f.target)
-      this.eraseAttrsPending(f.target)
-      for (const [opId, op] of this.inflight) {
-        if (op.node !== f.target) continue
-        this.inflight.delete(opId)
-        this.cancelTimer(op.timer)
-        this.failRunAction(op.transitionId, op.actionId)
-      }
-      this.update(fencedNodeState(f.target))
-      this.confirmRunAction(f.transitionId, f.actionId)
+      this.fenceSucceeded(f, executedBy)
       return
     }
+    this.inflightFences.delete(id)
+    if (f.timer) this.cancelTimer(f.timer)
     const failures = (this.fenceFailures.get(f.target) ?? 0) + 1
     this.fenceFailures.set(f.target, failures)
     this.log('error', `Peer ${f.target} was not terminated (${f.action}) by ${executedBy ?? 'anyone'} on behalf of pacemaker-controld.${this.config.localNode}: ${reason ?? 'Error'}`)
@@ -1070,6 +1074,25 @@ export class Controller {
     }
     const delay = fenceRetryDelay(failures, this.timers.fenceRetryMs, this.timers.fenceRetryMaxMs)
     this.setTimer(`fence-retry:${f.target}`, this.now + delay)
+  }
+
+  /** Our request `f` succeeded (by its own run, or confirmed from another request's): the node is cleanly down. */
+  private fenceSucceeded(f: InFlightFence, executedBy: string | undefined): void {
+    this.inflightFences.delete(f.id)
+    if (f.timer) this.cancelTimer(f.timer)
+    this.log('notice', `Peer ${f.target} was terminated (${f.action}) by ${executedBy ?? this.config.localNode} on behalf of pacemaker-controld.${this.config.localNode}: OK`)
+    this.fenceFailures.delete(f.target)
+    this.members.delete(f.target)
+    this.recurring.delete(f.target)
+    this.eraseAttrsPending(f.target)
+    for (const [opId, op] of this.inflight) {
+      if (op.node !== f.target) continue
+      this.inflight.delete(opId)
+      this.cancelTimer(op.timer)
+      this.failRunAction(op.transitionId, op.actionId)
+    }
+    this.update(fencedNodeState(f.target))
+    this.confirmRunAction(f.transitionId, f.actionId)
   }
 
   // ----------------------------------------------------- failures and timers

@@ -34,7 +34,7 @@ import {lrmResourceRef, resultEntries} from './history.js'
 import {CibStore} from './cib-store.js'
 import {loadCrmDaemonConfig, type CrmDaemonConfig, type CrmDaemonOptions} from './config.js'
 import {Controller} from './controller.js'
-import {FencedNodes} from './fencer.js'
+import {FencedNodes, Fencer, type FencerAction} from './fencer.js'
 import {Attrd, type AttrdAction, type AttrdEvent, type AttrdMessage} from './attrd.js'
 import {AttrdAttributeStore} from './attrd-store.js'
 import type {ControllerAction, ControllerEvent, FenceLevel} from './controller-types.js'
@@ -71,7 +71,7 @@ type ControllerWire =
   | {kind: 'cancel'; rscId: string; action: string; intervalMs: number}
   | {kind: 'op-result'; result: OpResult}
   | {kind: 'fence'; id: string; target: string; action: string; levels: FenceLevel[]; timeoutMs: number}
-  | {kind: 'fence-result'; id: string; target: string; ok: boolean; reason?: string; executedBy: string}
+  | {kind: 'fence-result'; id: string; target: string; action?: string; ok: boolean; reason?: string; executedBy: string}
   | {kind: 'shutdown-request'}
   | {kind: 'shutdown-ok'}
   | {kind: 'attrd'; message: AttrdMessage}
@@ -151,6 +151,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   const controller = new Controller({localNode: config.node, controllerUuid: randomUUID()})
   /** Fencings that succeeded while this node was not DC: a next DC here marks them clean instead of fencing again. */
   const fencedNodes = new FencedNodes()
+  /** This node's fencer: answers a request for a node already fenced from that result, merges duplicates. */
+  const fencer = new Fencer(config.node)
   let controllerActive = false
   let finished = false
   let resolveDone!: (code: number) => void
@@ -206,6 +208,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
   const perform = async (actions: CrmNodeAction[]): Promise<void> => {
     attrdMembership()
     fencedNodes.membership(new Set(machine.members))
+    fencer.feed({type: 'membership', members: new Set(machine.members)})
     for (const a of actions) {
       switch (a.type) {
         case 'send':
@@ -330,7 +333,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
           attrdFeed({type: 'update', node: a.node, name: a.name, value: a.value, origin: config.node})
           break
         case 'fence':
-          if (a.executor === config.node) void fenceLocal(a.id, a.target, a.levels).then((r) => announceFenceResult({id: a.id, target: a.target, ...r}))
+          if (a.executor === config.node) fenceRequested(a.id, a.target, a.action, a.levels)
           else sendController(a.executor, {kind: 'fence', id: a.id, target: a.target, action: a.action, levels: a.levels, timeoutMs: a.timeoutMs})
           break
         case 'shutdown-node':
@@ -392,6 +395,8 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     for (const level of levels) {
       let ok = true
       for (const device of level.devices) {
+        // answered meanwhile (another node's run fenced the target): the devices left are not run
+        if (!fencer.open(id)) return {ok: true}
         const result = await executor.execute(device.request)
         if (result.rc !== 0) {
           ok = false
@@ -408,15 +413,34 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     return {ok: false, reason}
   }
 
-  type FenceOutcome = {id: string; target: string; ok: boolean; reason?: string}
+  type FenceOutcome = {id: string; target: string; action?: string; ok: boolean; reason?: string}
+  const fenceLevels = new Map<string, {action: string; levels: FenceLevel[]}>()
+  /** A DC asks this node to fence: the fencer runs it, or answers it from a fencing done or in progress. */
+  const fenceRequested = (id: string, target: string, action: string, levels: FenceLevel[]): void => {
+    fenceLevels.set(id, {action, levels})
+    performFencer(fencer.feed({type: 'request', id, target, action, now: Date.now()}))
+  }
+  const performFencer = (actions: FencerAction[]): void => {
+    for (const a of actions) {
+      if (a.type === 'log') log(a.level, a.text)
+      else if (a.type === 'run') {
+        void fenceLocal(a.id, a.target, fenceLevels.get(a.id)?.levels ?? [])
+          .then((r) => performFencer(fencer.feed({type: 'run-done', id: a.id, ...r, now: Date.now()})))
+      } else {
+        const action = fenceLevels.get(a.id)?.action
+        fenceLevels.delete(a.id)
+        announceFenceResult({id: a.id, target: a.target, ...(action ? {action} : {}), ok: a.ok, ...(a.reason ? {reason: a.reason} : {})}, a.executedBy)
+      }
+    }
+  }
   /**
-   * A fencing this node ran: its result goes to every node, as Pacemaker's fencer broadcasts it.
+   * A fencing this node ran (or answered): its result goes to every node, as Pacemaker's fencer broadcasts it.
    * The DC that asked may be gone (it fenced itself, or died meanwhile): the others remember the
    * success, and whoever becomes DC next records it instead of fencing the node again.
    */
-  const announceFenceResult = (outcome: FenceOutcome): void => {
-    sendController(undefined, {kind: 'fence-result', ...outcome, executedBy: config.node})
-    fenceResultHeard(config.node, {...outcome, executedBy: config.node})
+  const announceFenceResult = (outcome: FenceOutcome, executedBy: string): void => {
+    sendController(undefined, {kind: 'fence-result', ...outcome, executedBy})
+    fenceResultHeard(config.node, {...outcome, executedBy})
   }
   const fenceResultHeard = (from: string, result: FenceOutcome & {executedBy: string}): void => {
     if (controllerActive) {
@@ -445,10 +469,12 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
         controllerFeed({type: 'op-result', node: from, result: payload.result})
         break
       case 'fence':
-        void fenceLocal(payload.id, payload.target, payload.levels).then((r) => announceFenceResult({id: payload.id, target: payload.target, ...r}))
+        fenceRequested(payload.id, payload.target, payload.action, payload.levels)
         break
       case 'fence-result':
+        // the controller first: a request of ours the fencer answers from this result is then already confirmed
         fenceResultHeard(from, {id: payload.id, target: payload.target, ok: payload.ok, ...(payload.reason ? {reason: payload.reason} : {}), executedBy: payload.executedBy})
+        performFencer(fencer.feed({type: 'heard', id: payload.id, target: payload.target, ...(payload.action ? {action: payload.action} : {}), ok: payload.ok, executedBy: payload.executedBy, now: Date.now()}))
         break
       case 'shutdown-request':
         controllerFeed({type: 'shutdown-request', node: from})

@@ -216,3 +216,130 @@ export class FencedNodes {
     return fenced
   }
 }
+
+/** Actions that power a node down: a success of either leaves it without its resources. */
+const isPowerDown = (action: string): boolean => action === 'reboot' || action === 'off'
+
+export type FencerEvent =
+  /** A DC asks this node to fence `target` (its `fence` action, or the wire message from the DC). */
+  | {type: 'request'; id: string; target: string; action: string; now: number}
+  /** This node's own run of request `id` ended. */
+  | {type: 'run-done'; id: string; ok: boolean; reason?: string; now: number}
+  /** A fencing result another node broadcast. */
+  | {type: 'heard'; id: string; target: string; action?: string; ok: boolean; executedBy: string; now: number}
+  /** The current members, whenever they may have changed. */
+  | {type: 'membership'; members: ReadonlySet<string>}
+
+export type FencerAction =
+  /** Run the request's fence devices (then report `run-done`). */
+  | {type: 'run'; id: string; target: string}
+  /** The request's result: broadcast it with the request's id. `answeredFrom`: the request or fencing whose result it is. */
+  | {type: 'answer'; id: string; target: string; ok: boolean; reason?: string; executedBy: string; answeredFrom: string}
+  | {type: 'log'; level: 'notice' | 'info'; text: string}
+
+interface FencerRequest {
+  id: string
+  target: string
+  action: string
+  /** this node runs its devices; otherwise it waits for `mergedInto`'s run */
+  running: boolean
+  mergedInto?: string
+}
+
+interface FencerSuccess {
+  id: string
+  action: string
+  executedBy: string
+  at: number
+  /** the target was seen out of the membership since: its return means it is not fenced any more */
+  seenGone: boolean
+}
+
+/**
+ * This node's fencer (pacemaker-fenced's duplicate handling), pure: it never powers a node down twice
+ * for one loss. A request for a target whose fencing already succeeded — the target not a member now,
+ * not seen back since, within FENCED_NODE_MEMORY_MS — is answered from that result (a new DC that
+ * asks again for what the previous DC's request did); a request for a target this node is already
+ * fencing waits for that run and takes its result, success or failure (Pacemaker's merge of duplicate
+ * requests); a success another node reports for the target of a request still running here answers
+ * it at once (the devices not started yet are not run). Deliberate difference: Pacemaker merges only
+ * while the first request's originator is alive; here the first run is this node's own, so its result
+ * is certain to come whoever asked for it.
+ */
+export class Fencer {
+  private readonly requests = new Map<string, FencerRequest>()
+  private readonly successes = new Map<string, FencerSuccess>()
+  private members: ReadonlySet<string> = new Set()
+
+  constructor(readonly localNode: string) {}
+
+  /** Is the request still waiting for its result (a run may stop between devices when not)? */
+  open(id: string): boolean {
+    return this.requests.has(id)
+  }
+
+  feed(e: FencerEvent): FencerAction[] {
+    switch (e.type) {
+      case 'request': return this.request(e)
+      case 'run-done': return this.runDone(e)
+      case 'heard': return this.heard(e)
+      case 'membership': this.membership(e.members); return []
+    }
+  }
+
+  private request(e: Extract<FencerEvent, {type: 'request'}>): FencerAction[] {
+    if (this.requests.has(e.id)) return []
+    const done = this.successes.get(e.target)
+    if (done && isPowerDown(e.action) && !this.members.has(e.target) && e.now - done.at <= FENCED_NODE_MEMORY_MS) {
+      return [
+        {type: 'log', level: 'notice', text: `Operation ${e.action} targeting ${e.target} (${e.id}): answered from ${done.id} (${done.action} by ${done.executedBy}, ${Math.round((e.now - done.at) / 1000)}s ago; not back since)`},
+        {type: 'answer', id: e.id, target: e.target, ok: true, executedBy: done.executedBy, answeredFrom: done.id},
+      ]
+    }
+    const running = isPowerDown(e.action) ? [...this.requests.values()].find((r) => r.running && r.target === e.target && isPowerDown(r.action)) : undefined
+    if (running) {
+      this.requests.set(e.id, {id: e.id, target: e.target, action: e.action, running: false, mergedInto: running.id})
+      return [{type: 'log', level: 'notice', text: `Merging fencing action '${e.action}' targeting ${e.target} (${e.id}) with the request in progress ${running.id}`}]
+    }
+    this.requests.set(e.id, {id: e.id, target: e.target, action: e.action, running: true})
+    return [{type: 'run', id: e.id, target: e.target}]
+  }
+
+  private runDone(e: Extract<FencerEvent, {type: 'run-done'}>): FencerAction[] {
+    const run = this.requests.get(e.id)
+    if (!run) return [{type: 'log', level: 'info', text: `Fencing run ${e.id} ended after its request was answered`}]
+    if (e.ok) this.succeeded(run.target, e.id, run.action, this.localNode, e.now)
+    return this.answerWith(run, e.ok, e.reason, this.localNode, e.id)
+  }
+
+  private heard(e: Extract<FencerEvent, {type: 'heard'}>): FencerAction[] {
+    if (!e.ok) return []
+    this.succeeded(e.target, e.id, e.action ?? 'reboot', e.executedBy, e.now)
+    const run = [...this.requests.values()].find((r) => r.running && r.target === e.target && isPowerDown(r.action))
+    if (!run) return []
+    return [
+      {type: 'log', level: 'notice', text: `${e.target} was fenced by ${e.executedBy} (${e.id}) while ${run.id} was in progress: answering it from that result`},
+      ...this.answerWith(run, true, undefined, e.executedBy, e.id),
+    ]
+  }
+
+  /** Answers `run` and every request merged into it with one result. */
+  private answerWith(run: FencerRequest, ok: boolean, reason: string | undefined, executedBy: string, from: string): FencerAction[] {
+    const answered = [run, ...[...this.requests.values()].filter((r) => r.mergedInto === run.id)]
+    for (const r of answered) this.requests.delete(r.id)
+    return answered.map((r) => ({type: 'answer', id: r.id, target: r.target, ok, ...(reason ? {reason} : {}), executedBy, answeredFrom: from}))
+  }
+
+  private succeeded(target: string, id: string, action: string, executedBy: string, now: number): void {
+    if (!isPowerDown(action)) return
+    this.successes.set(target, {id, action, executedBy, at: now, seenGone: !this.members.has(target)})
+  }
+
+  private membership(members: ReadonlySet<string>): void {
+    this.members = members
+    for (const [target, s] of this.successes) {
+      if (!members.has(target)) s.seenGone = true
+      else if (s.seenGone) this.successes.delete(target)
+    }
+  }
+}

@@ -104,3 +104,20 @@ test('FencedNodes: good until the target is back, another DC is followed, or 5 m
   list.record('n1', t0, undefined)
   assert.deepEqual(list.takeover(new Set(['n2']), t0 + FENCED_NODE_MEMORY_MS + 1), [], 'too old to be the fencing the last DC missed')
 })
+
+test('a success for the node our own fencing is still fencing confirms ours at once; our own answer, when it comes, changes nothing', () => {
+  const sim = runningCluster()
+  const dc = new Controller({localNode: 'n2', controllerUuid: 'c0ffee00-0000-0000-0000-000000000005'})
+  const own = takeOver(sim, undefined, dc).find((a) => a.type === 'fence')
+  assert.ok(own && own.type === 'fence' && own.target === 'n1')
+  // the previous DC's request for n1, run by n2's fencer, succeeds while ours is in flight
+  const merged = dc.handle({type: 'fence-result', now: sim.now + 11_000, id: 'previous-dc:7:stonith-n1-reboot', target: 'n1', ok: true, executedBy: 'n2'})
+  assert.ok(merged.some((a) => a.type === 'log' && a.message.includes(`confirming our request ${own.id} from that result`)), merged.filter((a) => a.type === 'log').map((a) => a.type === 'log' && a.message).join('\n'))
+  assert.deepEqual(fences(merged), [], 'no fencing asked again')
+  assert.deepEqual(starts(merged), ['d1@n2'], 'd1 recovers without waiting for our own request')
+  assert.deepEqual(dc.snapshot().inFlight.filter((x) => x.startsWith('stonith')), [])
+  // the fencer answers our request from the same result: nothing more to record, nothing to re-plan
+  const answer = dc.handle({type: 'fence-result', now: sim.now + 11_200, id: own.id, target: 'n1', ok: true, executedBy: 'n2'})
+  assert.deepEqual(answer.filter((a) => a.type === 'cib-update' || a.type === 'fence' || a.type === 'execute'), [])
+  assert.ok(!answer.some((a) => a.type === 'log' && /not our request|Transition .* aborted/.test(a.message)), 'not taken for an external fencing')
+})

@@ -121,3 +121,15 @@ test('a node that conceded judges a later vote by the credentials it voted with,
   }
   assert.equal(winner, 'n3', 'n3 wins with the no-votes of n1 and n2, long before election-timeout')
 })
+
+test('a node that has just won and then gets a weaker vote calls a new round, as Pacemaker 2.1.5 does (election_count_vote → election_start → I_ELECTION), and wins it again', () => {
+  const a = new Election('a', ['a', 'b'])
+  a.feed({type: 'call', now: 0, mine: creds('a', 500), reason: 'test'})
+  assert.ok(a.feed({type: 'no-vote', from: 'b', round: 1}).some((x) => x.type === 'won'))
+  // b's own vote, cast before it saw a's, arrives after a won
+  const late = a.feed({type: 'vote', from: 'b', round: 1, creds: creds('b', 100), now: 5, mine: creds('a', 510)})
+  const again = late.find((x) => x.type === 'vote')
+  assert.ok(again && again.type === 'vote' && again.to === undefined && again.round === 2, `a new round, broadcast: ${JSON.stringify(late)}`)
+  assert.equal(a.phase, 'candidate')
+  assert.ok(a.feed({type: 'no-vote', from: 'b', round: 2}).some((x) => x.type === 'won'), 'the same winner')
+})
