@@ -220,9 +220,30 @@ function failedProbeResult(ws: WorkingSet, r: Rsc, node?: SNode): string | undef
   let top = r
   while (top.parent) top = top.parent
   const id = top.variant === 'clone' ? (top.children[0]?.id.replace(/:\d+$/, '') ?? top.id) : r.id
+  const probes = failedProbes(ws)
+  for (let i = 0; i < probes.length; i++) {
+    const {host, on, rc, a} = probes[i]
+    if (!(host.unpackedOnline ?? host.online)) continue
+    if (node && on.toLowerCase() !== node.uname.toLowerCase()) continue
+    if (probes[i].rscId !== id) continue
+    const changed = a['last-rc-change']
+    if (r.failureTimeoutMs > 0 && changed !== undefined && ws.now >= Number(changed) * 1000 + r.failureTimeoutMs) continue
+    return OCF_RESULT[rc] ?? 'unknown'
+  }
+  return undefined
+}
+
+/**
+ * The status's masked probe failures naming their node, in status order: asked for once per
+ * stopped resource, and the status of a big cluster has thousands of entries, seldom any of these.
+ */
+function failedProbes(ws: WorkingSet): FailedProbe[] {
+  let list = failedProbesOf.get(ws)
+  if (list) return list
+  list = []
   for (const ns of ws.cib.status) {
     const host = ws.nodeByName.get(ns.uname ?? '')
-    if (!host || !(host.unpackedOnline ?? host.online)) continue
+    if (!host) continue
     for (const lrm of ns.lrmResources) {
       for (const op of lrm.operations) {
         const a = op.attributes
@@ -230,16 +251,16 @@ function failedProbeResult(ws: WorkingSet, r: Rsc, node?: SNode): string | undef
         const rc = Number(a['rc-code'] ?? 0)
         if (rc !== 5 && rc !== 2 && a['op-status'] !== '7') continue
         const on = a.on_node
-        if (on === undefined || (node && on.toLowerCase() !== node.uname.toLowerCase())) continue
-        if ((a.operation_key ?? op.id).replace(/_monitor_0$/, '') !== id) continue
-        const changed = a['last-rc-change']
-        if (r.failureTimeoutMs > 0 && changed !== undefined && ws.now >= Number(changed) * 1000 + r.failureTimeoutMs) continue
-        return OCF_RESULT[rc] ?? 'unknown'
+        if (on === undefined) continue
+        list.push({host, on, rc, a, rscId: (a.operation_key ?? op.id).replace(/_monitor_0$/, '')})
       }
     }
   }
-  return undefined
+  failedProbesOf.set(ws, list)
+  return list
 }
+interface FailedProbe { host: SNode; on: string; rc: number; a: Record<string, string | undefined>; rscId: string }
+const failedProbesOf = new WeakMap<WorkingSet, FailedProbe[]>()
 
 const PENDING_STATE: Record<string, string> = {start: 'Starting', stop: 'Stopping', migrate_to: 'Migrating', migrate_from: 'Migrating', promote: 'Promoting', demote: 'Demoting'}
 
