@@ -137,6 +137,11 @@ const ORDERING_TASK: Record<string, string | undefined> = {
   stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted',
 }
 
+function allPrimitives(list: Rsc[]): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i].variant !== 'primitive') return false
+  return true
+}
+
 function isParent(child: Rsc, parent: Rsc): boolean {
   let p = child.parent
   while (p) { if (p === parent) return true; p = p.parent }
@@ -160,6 +165,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     then.runnable = false
   }
   // newest first; edges added meanwhile are appended and not visited (as over a copy)
+  let groupFlagsTaken = false
   for (let i = then.before.length - 1; i >= 0; i--) {
     const other = then.before[i]
     let first = other.action
@@ -174,13 +180,23 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     // common case on big clusters, a probe before a start or a restart's stop. Into a group's
     // action the same holds for the update (the group's and its primitive members'); only the
     // group's flag function has an effect (it takes the members' flags onto the group's action).
+    // Into a clone of primitives likewise: the clone's update and its instances' are the generic
+    // one, which an optional ordering leaves alone; only the clone's flag function (for no node,
+    // then for first's node) has an effect.
     if ((other.type & ~(O.optional | O.load)) === 0 && (!first.rsc || first.rsc.variant === 'primitive')) {
       if (!then.rsc || then.rsc.variant === 'primitive') continue
       if (then.rsc.variant === 'group') {
+        // (a group's flags ignore the node: once taken, taking them again right after changes nothing)
+        if (!groupFlagsTaken) actionFlags(then, firstNode)
+        groupFlagsTaken = true
+        continue
+      }
+      if (then.rsc.variant === 'clone' && !then.rsc.bundle && allPrimitives(then.rsc.children)) {
         actionFlags(then, firstNode)
         continue
       }
     }
+    groupFlagsTaken = false
     if (first.rsc && (other.type & O.thenCancelsFirst) && !then.optional) {
       // a required 'then' (a stop) cancels 'first' (an agent reload)
       other.action.optional = true
