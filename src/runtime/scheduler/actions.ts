@@ -21,6 +21,10 @@ function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: str
     requiresAny: false, runnableBefore: 0, requiredRunnableBefore: 0, before: [], after: [],
     // only starts and promotes need quorum or fencing (unpack_operation)
     needsNothing: !(task === 'start' || task === 'promote') || rsc?.needs === 'nothing',
+    // every optional field present from the start: all actions share one shape, so the hot (and
+    // mostly cold, not yet optimised) code reading them sees one object layout, not a dozen
+    reason: undefined, fenceOp: undefined, migrateRunnable: undefined, dangling: undefined, printAlways: undefined,
+    onDc: undefined, reschedule: undefined, notifyMeta: undefined, priority: undefined,
   }
   if (!save) return a
   ws.actions.push(a)
