@@ -1,5 +1,5 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
-import {customAction, fenceNode, reprobeAction} from './actions.js'
+import {actionsWithKey, customAction, fenceNode, opKey, reprobeAction} from './actions.js'
 import {currentNode} from './placement.js'
 import {isFailedRemoteNode} from './remote.js'
 import {bundleCreateProbe} from './bundle.js'
@@ -94,7 +94,9 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   if (!probe.runnable && rsc.runningOn.length === 0) flags |= O.runnableLeft
   // start or reload the parent after probing the resource
   newOrdering(ws, {rsc, action: probe}, {rsc: top, task: 'start'}, flags)
-  if (top === rsc) newOrdering(ws, {rsc, action: probe}, {rsc, task: 'reload-agent'}, O.optional)
+  // (an agent reload is scheduled while the history is checked, before probes: without one the
+  // ordering would order nothing, and big clusters have a probe per resource and node)
+  if (top === rsc && actionsWithKey(rsc, opKey(rsc.id, 'reload-agent')).length > 0) newOrdering(ws, {rsc, action: probe}, {rsc, task: 'reload-agent'}, O.optional)
   return true
 }
 
