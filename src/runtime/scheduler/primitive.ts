@@ -288,10 +288,15 @@ function utilizationConstraints(ws: WorkingSet, rsc: Rsc): void {
 }
 
 function loadStopped(ws: WorkingSet, node: SNode): Action {
-  const a = clusterPseudoAction(ws, `load_stopped_${node.uname}`)
+  // (by node: asked for once per resource and allowed node, a key built each time cost more)
+  let a = loadStoppedOf.get(node)
+  if (a) return a
+  a = clusterPseudoAction(ws, `load_stopped_${node.uname}`)
   if (!a.node) { a.node = node; a.optional = false }
+  loadStoppedOf.set(node, a)
   return a
 }
+const loadStoppedOf = new WeakMap<SNode, Action>()
 
 /** The load orderings' edges, on the node each is about (graph-only: they change no flags). */
 export function orderForLoad(ws: WorkingSet): void {
