@@ -735,7 +735,7 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
     let cc = 0
     if (child.fns.actionFlags(ca, node).runnable) cc = child.fns.updateOrderedActions(first, ca, node, flags, filter, type)
     changed |= cc
-    if (cc & 1) for (const e of newestFirst(ca.after)) updateActionForOrderings(ws, e.action)
+    if (cc & 1) for (const e of newestFirst(ca.after)) updateActionForOrderings(ws, e.then)
   }
   return changed
 }

@@ -274,8 +274,8 @@ function disableInvalidOrderings(ws: WorkingSet): void {
     const action = ws.actions[i]
     for (let j = action.before.length - 1; j >= 0; j--) {
       const input = action.before[j]
-      const guestContainer = input.action.node?.remoteRsc?.container
-      if (!(input.type & O.preserve) && input.action.rsc && action.rsc && guestContainer === action.rsc) input.type = O.none
+      const guestContainer = input.first.node?.remoteRsc?.container
+      if (!(input.type & O.preserve) && input.first.rsc && action.rsc && guestContainer === action.rsc) input.type = O.none
       else if (input.type === O.load && action.rsc && action.task === 'migrate_to' && hasLoop(action, input)) input.type = O.none
     }
   }
@@ -283,10 +283,10 @@ function disableInvalidOrderings(ws: WorkingSet): void {
 
 /** pcmk__graph_has_loop: whether following the inputs that go into the graph from `input` leads back to `init`. */
 function hasLoop(init: Action, input: ActionEdge, from: Action = init, seen = new Set<Action>()): boolean {
-  if (seen.has(input.action) || !inputInGraph(from, input.action, input.type)) return false
-  if (input.action === init) return true
-  seen.add(input.action)
-  return [...input.action.before].reverse().some((e) => hasLoop(init, e, input.action, seen))
+  if (seen.has(input.first) || !inputInGraph(from, input.first, input.type)) return false
+  if (input.first === init) return true
+  seen.add(input.first)
+  return [...input.first.before].reverse().some((e) => hasLoop(init, e, input.first, seen))
 }
 
 /**
@@ -301,7 +301,7 @@ function graphActions(ws: WorkingSet): GraphAction[] {
   const nodes = scheduled.map((a) => {
     // duplicate orderings between the same two actions count as one, their flags merged
     const merged = new Map<Action, number>()
-    for (const e of a.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
+    for (const e of a.before) merged.set(e.first, (merged.get(e.first) ?? 0) | e.type)
     const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type)).map(([first]) => first.id)
     return {
       id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,

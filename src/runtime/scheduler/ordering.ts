@@ -5,7 +5,7 @@
 import {customAction, setReason} from './actions.js'
 import {orderForLoad} from './primitive.js'
 import {orderProbes} from './probes.js'
-import {type Action, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {type Action, type ActionEdge, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 const CHANGED_THEN = 1
 const CHANGED_FIRST = 2
@@ -17,9 +17,10 @@ const CHANGED_FIRST = 2
 function orderActions(first: Action, then: Action, type: number): boolean {
   if (type === O.none || first === then) return false
   const after = first.after
-  for (let i = 0; i < after.length; i++) if (after[i].action === then && (after[i].type & type) !== 0) return false
-  first.after.push({action: then, type})
-  then.before.push({action: first, type})
+  for (let i = 0; i < after.length; i++) if (after[i].then === then && (after[i].addedType & type) !== 0) return false
+  const edge: ActionEdge = {first, then, type, addedType: type}
+  after.push(edge)
+  then.before.push(edge)
   return true
 }
 
@@ -168,7 +169,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
   let groupFlagsTaken = false
   for (let i = then.before.length - 1; i >= 0; i--) {
     const other = then.before[i]
-    let first = other.action
+    let first = other.first
     let thenNode = then.node ?? null
     let firstNode = first.node ?? null
     if (first.rsc?.variant === 'group' && first.task === 'start') firstNode = rscLocation(first.rsc) ?? firstNode
@@ -199,11 +200,11 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     groupFlagsTaken = false
     if (first.rsc && (other.type & O.thenCancelsFirst) && !then.optional) {
       // a required 'then' (a stop) cancels 'first' (an agent reload)
-      other.action.optional = true
+      other.first.optional = true
       if (first.task === 'reload-agent') first.rsc.reload = false
     }
     if (first.rsc && then.rsc && first.rsc !== then.rsc && !isParent(then.rsc, first.rsc)) first = actionForOrdering(first)
-    if (first === other.action) {
+    if (first === other.first) {
       const ff = actionFlags(first, thenNode)
       const tf = actionFlags(then, firstNode)
       changed |= updateForOrderingFlags(ws, first, then, ff, tf, other.type)
@@ -212,7 +213,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
       other.type = O.none
     }
     if (changed & CHANGED_FIRST) {
-      for (let k = first.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, first.after[k].action, depth + 1)
+      for (let k = first.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, first.after[k].then, depth + 1)
       updateActionForOrderings(ws, first, depth + 1)
     }
   }
@@ -223,7 +224,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
   if (changed & CHANGED_THEN) {
     if (wasRunnable && !then.runnable) blockColocationDependents(ws, then)
     updateActionForOrderings(ws, then, depth + 1)
-    for (let k = then.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, then.after[k].action, depth + 1)
+    for (let k = then.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, then.after[k].then, depth + 1)
   }
 }
 

@@ -188,14 +188,14 @@ function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set
   // newest first; edges added meanwhile are appended and not visited (as over a copy)
   for (let i = after.after.length - 1; i >= 0; i--) {
     const e = after.after[i]
-    if (!(e.type & O.impliesThen)) {
+    if (!(e.addedType & O.impliesThen)) {
       // only into the members of a group or (non-interleaved, or the compatible instance of an interleaved) clone
-      const next = e.action.rsc
+      const next = e.then.rsc
       if (!afterRsc || afterRsc.variant === 'primitive' || probe.rsc.parent === afterRsc || !next || next.variant !== 'primitive' && next.variant !== 'group'
         || afterRsc !== next.parent) continue
       if (afterRsc.variant === 'clone' && interleave && (!compatible || compatible !== next)) continue
     }
-    addRestartOrderingsForProbe(probe, e.action, tracking)
+    addRestartOrderingsForProbe(probe, e.then, tracking)
   }
 }
 
@@ -219,7 +219,7 @@ function addRestartOrderingsForRsc(rsc: Rsc): void {
   const recorded = new Map<Action, Action[]>()
   for (const probe of probesOf(rsc)) {
     for (let i = probe.after.length - 1; i >= 0; i--) {
-      const from = probe.after[i].action
+      const from = probe.after[i].then
       const known = recorded.get(from)
       if (known) {
         for (let k = 0; k < known.length; k++) orderActions(probe, known[k], O.optional)

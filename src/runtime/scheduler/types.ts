@@ -134,9 +134,17 @@ export const O = {
   serializeOnly: 1 << 23,
 } as const
 
+/**
+ * An ordering between two actions, listed in then.before and first.after (one object for both
+ * lists: big clusters have 100 000). `type` holds the flags as 'then' sees them (the update and the
+ * graph's checks disable or change them there); `addedType` the flags it was added with, which
+ * 'first' keeps seeing (Pacemaker keeps one copy in each list).
+ */
 export interface ActionEdge {
-  action: Action
+  first: Action
+  then: Action
   type: number
+  readonly addedType: number
 }
 
 export interface Action {
