@@ -823,7 +823,7 @@ function findInInstance(inst: Rsc, base: string): Rsc | undefined {
   return undefined
 }
 
-function findAnonymousClone(ws: WorkingSet, node: SNode, parent: Rsc, base: string, cloneCfg: M.Clone): Rsc {
+function findAnonymousClone(ws: WorkingSet, node: SNode, parent: Rsc, base: string): Rsc {
   let rsc: Rsc | undefined
   let inactive: Rsc | undefined
   let skipInactive = false
@@ -846,6 +846,8 @@ function findAnonymousClone(ws: WorkingSet, node: SNode, parent: Rsc, base: stri
   // Without fencing, an unclean node should not use up an instance number (unless there is one per node anyway)
   if (rsc && rsc.needs !== 'fencing' && (!node.online || node.unclean) && parent.cloneMax !== ws.nodes.length) rsc = undefined
   if (!rsc) {
+    // (its configuration looked up only here: history entries of clones are many, new instances few)
+    const cloneCfg = ws.cib.resources.find((r) => r.id === parent.id) as M.Clone
     const inst = addCloneInstance(ws, parent, cloneCfg, parent.children.length)
     const mark = (r: Rsc) => { r.orphan = true; for (const c of r.children) mark(c) }
     if (parent.children.length > parent.cloneMax) mark(inst)
@@ -883,8 +885,7 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
     if (rsc && rsc.variant !== 'primitive') rsc = findInInstance(rsc, id.replace(/:\d+$/, ''))
     if (!rsc) return undefined
   } else if (parent && parent.variant === 'clone' && !parent.unique) {
-    const cfg = ws.cib.resources.find((r) => r.id === parent!.id) as M.Clone
-    rsc = findAnonymousClone(ws, node, parent, id.replace(/:\d+$/, ''), cfg)
+    rsc = findAnonymousClone(ws, node, parent, id.replace(/:\d+$/, ''))
   }
   if (rsc && rsc.id !== id) rsc.cloneName = id
   return rsc
