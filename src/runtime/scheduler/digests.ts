@@ -7,7 +7,7 @@
  */
 import {createHash} from 'node:crypto'
 import type * as M from '../../formats/cib/model.js'
-import {clearFailcount, customAction} from './actions.js'
+import {cancelAction, clearFailcount, customAction} from './actions.js'
 import {bundleRemoteName, needsBundleRemoteName} from './bundle.js'
 import {failCount} from './unpack.js'
 import {triggerUnfencing} from './fencing.js'
@@ -152,8 +152,7 @@ function sortedByCallId(ops: M.LrmOperation[]): M.LrmOperation[] {
 
 /** pcmk__schedule_cancel: stop a recurring operation on a node, after any stop there */
 function scheduleCancel(ws: WorkingSet, rsc: Rsc, task: string, interval: number, node: SNode): void {
-  const cancel = customAction(ws, rsc, 'cancel', node, false, interval, true, `${rsc.id}_${task}_${interval}`)
-  cancel.task = 'cancel'
+  const cancel = cancelAction(ws, rsc, task, interval, node)
   newOrdering(ws, {rsc, task: 'stop'}, {action: cancel}, O.optional)
 }
 

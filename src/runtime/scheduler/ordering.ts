@@ -2,7 +2,7 @@
  * Applying orderings to actions and propagating "required" and "runnable"
  * through them (pcmk_sched_ordering.c, pcmk_sched_actions.c).
  */
-import {customAction, setReason} from './actions.js'
+import {actionsWithTask, customAction, setReason} from './actions.js'
 import {orderForLoad} from './primitive.js'
 import {orderProbes} from './probes.js'
 import {type Action, type ActionEdge, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
@@ -29,27 +29,6 @@ function newestFirst<T>(list: T[]): T[] {
   return [...list].reverse()
 }
 
-/**
- * A resource's one-off actions by task, indexed: orderings look them up once each, and big
- * clusters have many orderings. Actions are only ever appended, so the index is rebuilt when the
- * list has grown.
- */
-const taskIndex = new WeakMap<Rsc, {length: number; byTask: Map<string, Action[]>}>()
-function actionsByTask(rsc: Rsc, task: string): readonly Action[] {
-  let index = taskIndex.get(rsc)
-  if (!index || index.length !== rsc.actions.length) {
-    index = {length: rsc.actions.length, byTask: new Map()}
-    for (const a of rsc.actions) {
-      if (a.intervalMs !== 0) continue
-      const list = index.byTask.get(a.task)
-      if (list) list.push(a)
-      else index.byTask.set(a.task, [a])
-    }
-    taskIndex.set(rsc, index)
-  }
-  return index.byTask.get(task) ?? NO_ACTIONS
-}
-const NO_ACTIONS: readonly Action[] = []
 
 function rscState(rsc: Rsc): Role {
   if (rsc.children.length === 0) return rsc.role
@@ -67,7 +46,7 @@ function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: 
     else o.thenAction.runnable = false
     return
   }
-  const thens = actionsByTask(thenRsc, o.thenTask ?? '')
+  const thens = actionsWithTask(thenRsc, o.thenTask ?? '')
   for (let i = 0; i < thens.length; i++) {
     if (first) orderActions(first, thens[i], type)
     else thens[i].runnable = false
@@ -82,7 +61,7 @@ function applyOne(ws: WorkingSet, o: Ordering): void {
       if (!thenRsc) { if (o.thenAction) orderActions(o.firstAction, o.thenAction, o.type) } else orderAfter(ws, o.firstAction, thenRsc, o)
       return
     }
-    let firsts = actionsByTask(o.firstRsc, o.firstTask ?? '')
+    let firsts = actionsWithTask(o.firstRsc, o.firstTask ?? '')
     if (firsts.length === 0) {
       // (pcmk__new_ordering takes 'then's resource from its action when none is named)
       if (o.firstRsc === (o.thenRsc ?? o.thenAction?.rsc)) return

@@ -1,5 +1,5 @@
 /** Primitive resources: actions for role changes, implicit orderings (pcmk_sched_primitive.c). */
-import {clusterPseudoAction, customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
+import {cancelAction, clusterPseudoAction, customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
 import {newColocation, newOrdering, orderResourceActions} from './constraints.js'
 import {avoidRemoteNodes, containerConstraints} from './remote.js'
 import {orderRestartVsUnfence, orderStopVsUnfence, orderVsUnfence} from './fencing.js'
@@ -203,7 +203,7 @@ function recurringForActive(ws: WorkingSet, rsc: Rsc, start: Action, node: SNode
   if (roleMismatch) {
     if (optional) {
       // it runs for the role the resource leaves: cancel it before that change
-      const cancel = cancelAction(ws, rsc, op, node)
+      const cancel = cancelAction(ws, rsc, op.name, op.intervalMs, node)
       const after = rsc.role === Role.Promoted ? 'demote'
         : rsc.role === Role.Started || rsc.role === Role.Unpromoted ? (rsc.nextRole === Role.Promoted ? 'promote' : rsc.nextRole === Role.Stopped ? 'stop' : undefined)
           : undefined
@@ -228,7 +228,7 @@ function recurringForInactive(ws: WorkingSet, rsc: Rsc, node: SNode | null, op: 
     if (node === stopNode) {
       // where it will run, a Stopped-role monitor still running is cancelled before the start
       if (activeOnNode(rsc, op, node) || recurringActions(rsc, key, node).length > 0) {
-        const cancel = cancelAction(ws, rsc, op, node)
+        const cancel = cancelAction(ws, rsc, op.name, op.intervalMs, node)
         if (rsc.nextRole === Role.Started || rsc.nextRole === Role.Unpromoted) newOrdering(ws, {action: cancel}, {rsc, task: 'start'}, O.runnableLeft)
       }
       continue
@@ -244,14 +244,6 @@ function recurringForInactive(ws: WorkingSet, rsc: Rsc, node: SNode | null, op: 
     }
     if (!stopNode.online || stopNode.unclean) mon.runnable = false
   }
-}
-
-/** pcmk__new_cancel_action: its key is the cancelled operation's (an action already under that key becomes the cancel) */
-function cancelAction(ws: WorkingSet, rsc: Rsc, op: OpConfig, node: SNode): Action {
-  const key = `${rsc.id}_${op.name}_${op.intervalMs}`
-  const a = customAction(ws, rsc, 'cancel', node, false, op.intervalMs, true, key)
-  a.task = 'cancel'
-  return a
 }
 
 export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
