@@ -35,7 +35,7 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     if (a.intervalMs > 0) meta.CRM_meta_interval = String(a.intervalMs)
     if (a.task === 'stonith') meta.CRM_meta_stonith_action = a.fenceOp ?? 'reboot'
     for (const [name, value] of a.notifyMeta ?? []) meta[`CRM_meta_${name}`] = value
-    lines.push(`  <synapse id="${i}"${a.priority ? ` priority="${a.priority}"` : ''}>`, '    <action_set>', `      ${open}>`)
+    lines.push(`  <synapse id="${i}"${step.priority ? ` priority="${step.priority}"` : ''}>`, '    <action_set>', `      ${open}>`)
     if (a.rsc && !a.pseudo) {
       const prim = a.rsc.prim
       lines.push(`        <primitive${attrs({id: a.rsc.id, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)

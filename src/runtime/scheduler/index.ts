@@ -56,7 +56,11 @@ export interface GraphAction {
    * the starts, stops, promotions and demotions they are about (the lists).
    */
   notifyMeta?: Record<string, string>
-  /** INFINITY for what still runs once the transition is aborted: clone "post" notifications and "running"/"stopped"/… pseudo-actions */
+  /**
+   * The synapse priority, when above 0: the resource's `priority` meta attribute (as scheduling left
+   * it), or INFINITY for what still runs once the transition is aborted: clone "post" notifications
+   * and "running"/"stopped"/… pseudo-actions
+   */
   priority?: number
 }
 
@@ -307,7 +311,7 @@ function graphActions(ws: WorkingSet): GraphAction[] {
       id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
       pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),
       ...(a.notifyMeta ? {notifyMeta: Object.fromEntries(a.notifyMeta)} : {}),
-      ...(a.priority ? {priority: a.priority} : {}),
+      ...(synapsePriority(a) > 0 ? {priority: synapsePriority(a)} : {}),
     }
   })
   const byId = new Map(nodes.map((n) => [n.id, n]))
@@ -323,6 +327,14 @@ function graphActions(ws: WorkingSet): GraphAction[] {
   }
   for (const n of nodes) visit(n, new Set())
   return out
+}
+
+/**
+ * The synapse priority (create_graph_synapse): the resource's `priority` as scheduling left it, or
+ * the action's own when higher (INFINITY for what an aborted transition still completes).
+ */
+function synapsePriority(a: Action): number {
+  return Math.max(a.rsc?.priority ?? 0, a.priority ?? 0)
 }
 
 const ROLE = ['Unknown', 'Stopped', 'Started', 'Unpromoted', 'Promoted']

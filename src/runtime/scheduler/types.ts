@@ -173,7 +173,7 @@ export interface Action {
   reschedule?: boolean
   /** clone notifications: the notify_* meta-attributes (notify actions, and the operations they are about) */
   notifyMeta?: Map<string, string>
-  /** the graph's synapse priority (clone "post" notifications: INFINITY) */
+  /** the action's own priority (clone "post" notifications: INFINITY); the graph's synapse takes the resource's when higher */
   priority?: number
 }
 
