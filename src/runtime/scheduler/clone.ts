@@ -33,7 +33,7 @@ export function instancesOf(rsc: Rsc): Rsc[] {
 }
 
 /** The clone (or bundle) an instance belongs to: instances (and bundle containers) are its direct children. */
-function topParent(rsc: Rsc): Rsc {
+function owningClone(rsc: Rsc): Rsc {
   return rsc.parent ?? rsc
 }
 
@@ -100,7 +100,7 @@ export function cmpInstance(a: Rsc, b: Rsc): number {
   const av2 = nodeAvailable(node2, 0, false)
   if (av1 && !av2) return -1
   if (!av1 && av2) return 1
-  const clone = topParent(a)
+  const clone = owningClone(a)
   node1 = clone.allowed.has(node1) ? node1 : null
   node2 = clone.allowed.has(node2) ? node2 : null
   if (!node1 && !node2) return 0
@@ -141,7 +141,7 @@ function canRunInstance(ws: WorkingSet, rsc: Rsc, node: SNode | null, limit: num
     for (const n of [...rsc.allowed.keys()]) canRunInstance(ws, rsc, n, limit)
     return
   }
-  const clone = topParent(rsc)
+  const clone = owningClone(rsc)
   if (nodeAvailable(node, 0, false) && !rsc.orphan && clone.allowed.has(node)) {
     const w = clone.allowed.get(node)!
     if (w >= 0 && cloneCount(clone, node) < limit) return
@@ -166,7 +166,7 @@ function unassign(rsc: Rsc): void {
 function allocateInstance(ws: WorkingSet, rsc: Rsc, prefer: SNode | null, allColoc: boolean, limit: number): SNode | null {
   if (!rsc.provisional) return instanceLocation(rsc)
   if (rsc.allocating) return null
-  const clone = topParent(rsc)
+  const clone = owningClone(rsc)
   appendParentColocation(clone, rsc, allColoc)
   if (prefer) {
     const w = rsc.allowed.get(prefer)

@@ -6,6 +6,7 @@ import {customAction, setReason} from './actions.js'
 import {orderForLoad} from './primitive.js'
 import {orderProbes} from './probes.js'
 import {type Action, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {topParent} from './resources.js'
 
 const CHANGED_THEN = 1
 const CHANGED_FIRST = 2
@@ -356,8 +357,7 @@ export function blockColocationDependents(ws: WorkingSet, action: Action): void 
   const isStart = action.task === 'start'
   if (!isStart && action.task !== 'promote') return
   if (!action.rsc) return
-  let rsc = action.rsc
-  while (rsc.parent && rsc.parent.variant !== 'bundle') rsc = rsc.parent
+  let rsc = topParent(action.rsc)
   // a bundle's part: the bundle as a whole must be unable to start
   if (rsc.parent) rsc = rsc.parent
   if (rsc.withThis.length === 0) return

@@ -9,6 +9,7 @@ import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
 import {nodeHealth} from './health.js'
 import {isTrue, numericCompare} from './scores.js'
+import {topParent} from './resources.js'
 
 function allPrimitivesOf(ws: WorkingSet): Rsc[] {
   const out: Rsc[] = []
@@ -115,7 +116,7 @@ export function revisedState(ws: WorkingSet, r: Rsc): {nodes: SNode[]; role: Rol
   // a guest's untouched history still holds the role it had there (unpack keeps the highest)
   if (stale.length > 0) role = Math.max(role, r.unpacked?.role ?? r.role)
   // a started instance of a promotable clone is shown as Unpromoted (native_displayable_role)
-  if (role === Role.Started && promotableParent(r)) role = Role.Unpromoted
+  if (role === Role.Started && topParent(r).promotable) role = Role.Unpromoted
   return {nodes, role}
 }
 
@@ -243,13 +244,6 @@ function failedProbeResult(ws: WorkingSet, r: Rsc, node?: SNode): string | undef
 
 const PENDING_STATE: Record<string, string> = {start: 'Starting', stop: 'Stopping', migrate_to: 'Migrating', migrate_from: 'Migrating', promote: 'Promoting', demote: 'Demoting'}
 
-/** uber_parent's promotable flag: the topmost parent below a bundle (a bundle's child clone counts). */
-function promotableParent(r: Rsc): boolean {
-  let top = r
-  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
-  return top.promotable
-}
-
 /** The pending operation shown for a primitive: crm_simulate shows them in the current status only. */
 function pendingTask(r: Rsc, revised: boolean): string | undefined {
   return revised ? undefined : r.pendingTask?.task
@@ -300,7 +294,7 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
   } else {
     // an operation still in progress shows as Starting, Stopping … (native_pending_state)
     const pending = pendingTask(r, nodesRevised)
-    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[role < Role.Stopped ? Role.Started : role === Role.Started && promotableParent(r) ? Role.Unpromoted : role]
+    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[role < Role.Stopped ? Role.Started : role === Role.Started && topParent(r).promotable ? Role.Unpromoted : role]
     words.push(PENDING_STATE[pending ?? ''] ?? roleText)
   }
   if (node) words.push(node.uname)

@@ -7,7 +7,7 @@ import type * as M from '../../formats/cib/model.js'
 import {canFence, clearFailcount, customAction, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
 import {orderActions} from './ordering.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
-import {addCloneInstance, allPrimitives, isBundled, nvsetValues, targetRole} from './resources.js'
+import {addCloneInstance, allPrimitives, isBundled, nvsetValues, targetRole, topParent} from './resources.js'
 import {evalRule} from './rules.js'
 import {shouldClearForParamChange} from './digests.js'
 import {currentNode} from './placement.js'
@@ -414,7 +414,7 @@ function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
 function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: HistoryState): void {
   const task = e.task
   if (task === 'notify' || task === 'meta-data') return
-  const parent = rsc.unique ? rsc : banTarget(rsc)
+  const parent = rsc.unique ? rsc : topParent(rsc)
   let rc = e.rc
   let status = e.status
   const target = e.targetRc
@@ -541,12 +541,6 @@ function checkRecoverable(ws: WorkingSet, rsc: Rsc, node: SNode, task: string): 
   rsc.block = true
 }
 
-function banTarget(rsc: Rsc): Rsc {
-  let r = rsc
-  while (r.parent && r.parent.variant !== 'bundle') r = r.parent
-  return r
-}
-
 function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: number, st: HistoryState): void {
   const task = e.task
   const isProbe = task === 'monitor' && e.intervalMs === 0
@@ -569,7 +563,7 @@ function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: nu
   if (failRole !== Role.Started && rsc.nextRole < failRole) rsc.nextRole = failRole
   if (failRole === Role.Stopped) {
     let failRsc = rsc
-    const top = banTarget(rsc)
+    const top = topParent(rsc)
     if (top.variant === 'clone' && !top.unique) failRsc = top
     const ban = (r: Rsc) => {
       r.allowed = new Map(ws.nodes.map((n) => [n, -INFINITY]))
@@ -866,16 +860,15 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
     const base = id.replace(/:\d+$/, '')
     const zero = ws.byId.get(`${base}:0`)
     // only an anonymous clone's instance stands for every instance number (unpack_find_resource)
-    let top = zero
-    while (top?.parent && top.parent.variant !== 'bundle') top = top.parent
+    const top = zero && topParent(zero)
     if (zero && top?.variant === 'clone' && !top.unique) {
       rsc = zero
-      parent = banTarget(zero)
+      parent = top
     } else if (!rsc) return undefined
   } else if (rsc.variant !== 'primitive') {
     return undefined
   } else {
-    parent = banTarget(rsc)
+    parent = topParent(rsc)
   }
   if (parent && parent.variant === 'clone' && !parent.unique && parent.parent?.bundle) {
     // a bundle's child: the instance of the replica whose guest node this is
