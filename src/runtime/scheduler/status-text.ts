@@ -47,17 +47,31 @@ function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean
   return {fenced: fenced && !connectionUp && !failedConnection, unclean, pending, online}
 }
 
+/** The primitives on each node once the transition has run (each primitive's revised state found once). */
+function runningAfterTransition(ws: WorkingSet): Map<SNode, Rsc[]> {
+  const out = new Map<SNode, Rsc[]>()
+  for (const r of allPrimitivesOf(ws)) {
+    for (const n of new Set(revisedState(ws, r).nodes)) {
+      const list = out.get(n)
+      if (list) list.push(r)
+      else out.set(n, [r])
+    }
+  }
+  return out
+}
+
 /** node_list_text: nodes in a special state one per line, the others in Online/OFFLINE/Remote/Guest lists */
 function nodeLines(ws: WorkingSet, revised: boolean): string[] {
   const lists = {Online: [] as string[], OFFLINE: [] as string[], RemoteOnline: [] as string[], RemoteOFFLINE: [] as string[], GuestOnline: [] as string[]}
   const out: string[] = []
+  let runningAfter: Map<SNode, Rsc[]> | undefined // found when a listed node first needs it
   for (const n of ws.nodes) {
     const {fenced, unclean, pending, online} = nodeState(ws, n, revised)
     const health = nodeHealth(ws, n)
     if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
       // after the transition, "with active resources" means what still runs there
-      const running = revised ? allPrimitivesOf(ws).filter((r) => revisedState(ws, r).nodes.includes(n)) : n.running
+      const running = revised ? (runningAfter ??= runningAfterTransition(ws)).get(n) ?? [] : n.running
       const status = nodeStatus({...n, online, pending, running}, unclean)
       out.push(`    * ${kind} ${n.uname}: ${status}${health < 0 ? ' (health is RED)' : health === 0 ? ' (health is YELLOW)' : ''}`)
     } else if (online) {
