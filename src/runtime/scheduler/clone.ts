@@ -65,7 +65,8 @@ function isFailed(rsc: Rsc): boolean {
   return rsc.failed || rsc.children.some(isFailed)
 }
 
-function isBlocked(rsc: Rsc): boolean {
+/** is_set_recursive(pe_rsc_block): the resource or anything in it is blocked */
+export function isBlocked(rsc: Rsc): boolean {
   return rsc.block || rsc.children.some(isBlocked)
 }
 
@@ -435,6 +436,11 @@ export function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: 
   for (const x of list) if (!allowed.has(x.node)) allowed.set(x.node, -INFINITY)
 }
 
+/**
+ * find_compatible_child (a bundle's compatible_replica too): the instance (a bundle's container)
+ * on `local`'s node, or on the first of its allowed nodes that has one; blocked instances and,
+ * with a filter, other roles do not count.
+ */
 export function findCompatibleChild(local: Rsc, clone: Rsc, filter: Role, current: boolean): Rsc | undefined {
   const localNode = current ? currentNode(local) : instanceLocation(local)
   const byNode = (node: SNode) => instancesOf(clone).find((c) => {
