@@ -261,6 +261,15 @@ function sortOps(ops: OpEntry[]): OpEntry[] {
   return glistSort(ops, compareOps)
 }
 
+/**
+ * rsc_history_as_list: the history as the configuration check walks it — the entries prepended
+ * (last in the XML first), then sorted by sort_op_by_callid, so that of two entries of one call
+ * (<rsc>_last_0 and <rsc>_last_failure_0) the one written first in the XML ends up last.
+ */
+export function historyForConfigCheck(ops: M.LrmOperation[]): M.LrmOperation[] {
+  return sortOps([...ops].reverse().map(toEntry)).map((e) => e.op)
+}
+
 const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7, restart_container: 8, reset_remote: 9}
 const MIGRATE_RANK = 3
 type FailStrategy = OnFail | 'migrate'

@@ -15,6 +15,8 @@ import {schedule} from '../../../src/runtime/scheduler/index.js'
 import {hashTableOrder} from '../../../src/runtime/scheduler/ghash.js'
 import {clusterStatus} from '../../../src/runtime/scheduler/status-text.js'
 import {transitionSummaryLines} from './summary-lines.js'
+import {describeDiff, diffGraphs, hakitNamedGraph, oracleNamedGraph, sameGraph} from './graph-compare.js'
+import {oracleGraph} from './graph-oracle.js'
 
 const dummy = (id: string, inner = '') => `<primitive id="${id}" class="ocf" provider="pacemaker" type="Dummy">${inner}</primitive>`
 const util = (id: string, cpu: number) => `<utilization id="${id}-u"><nvpair id="${id}-u-cpu" name="cpu" value="${cpu}"/></utilization>`
@@ -161,4 +163,25 @@ test("a remote connection's fail count is cleared before the connection starts a
   const start = graph.find((a) => a.key === 'remote1_start_0')
   assert.ok(clear && start, 'both the clearing and the start are in the graph')
   assert.ok(start.after.includes(clear.id), 'the start waits for the clearing')
+})
+
+test('the configuration check walks a history as rsc_history_as_list orders it: of two entries of one call, the first in the XML is the last', (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'multiple-active-block-group.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  // node3 holds dummy_last_0 (with a restart digest) then dummy_last_failure_0 (without), both
+  // call 20: the check reads dummy_last_0, so a changed parameter means a reload, which a blocked
+  // resource skips; reading the failure instead forced a restart (a required group start)
+  const xml = readFileSync(file, 'utf8').replace('<primitive id="dummy" class="ocf" provider="heartbeat" type="DummyTimeout">',
+    '<primitive id="dummy" class="ocf" provider="heartbeat" type="DummyTimeout"><instance_attributes id="dummy-p"><nvpair id="dummy-p-x" name="changed" value="1"/></instance_attributes>')
+  const transition = schedule(parseCibXml(xml, file))
+  assert.deepEqual(transition.actions.filter((a) => a.task === 'start').map((a) => a.key), [])
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+  try {
+    writeFileSync(join(dir, 'cib.xml'), xml)
+    const d = diffGraphs(oracleNamedGraph(oracleGraph(join(dir, 'cib.xml'))), hakitNamedGraph(transition))
+    assert.ok(sameGraph(d), describeDiff(d))
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
 })
