@@ -256,18 +256,19 @@ function glistSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
   return [...out, ...l1.slice(i), ...l2.slice(j)]
 }
 
-/** The history of one resource on one node in the order unpack_lrm_resource processes it. */
-function sortOps(ops: OpEntry[]): OpEntry[] {
-  return glistSort(ops, compareOps)
+/**
+ * The history of one resource on one node in Pacemaker's order (unpack_lrm_resource,
+ * rsc_history_as_list): the entries prepended (the last in the XML first), then sorted by
+ * sort_op_by_callid — so of two entries it ranks equal (both pending, or <rsc>_last_0 and
+ * <rsc>_last_failure_0 of one call) the one written first in the XML comes last.
+ */
+function sortedHistory(ops: M.LrmOperation[]): OpEntry[] {
+  return glistSort([...ops].reverse().map(toEntry), compareOps)
 }
 
-/**
- * rsc_history_as_list: the history as the configuration check walks it — the entries prepended
- * (last in the XML first), then sorted by sort_op_by_callid, so that of two entries of one call
- * (<rsc>_last_0 and <rsc>_last_failure_0) the one written first in the XML ends up last.
- */
+/** The history as the configuration check walks it (rsc_history_as_list). */
 export function historyForConfigCheck(ops: M.LrmOperation[]): M.LrmOperation[] {
-  return sortOps([...ops].reverse().map(toEntry)).map((e) => e.op)
+  return sortedHistory(ops).map((e) => e.op)
 }
 
 const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7, restart_container: 8, reset_remote: 9}
@@ -730,7 +731,7 @@ function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): voi
   const saved = rsc.role
   rsc.role = Role.Unknown
   const st: HistoryState = {onFail: 'ignore'}
-  const ops = sortOps(lrm.operations.map(toEntry))
+  const ops = sortedHistory(lrm.operations)
   for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
   recordActiveRecurring(ws, rsc, node, ops)
   processRscState(ws, rsc, node, st.onFail)

@@ -185,3 +185,31 @@ test('the configuration check walks a history as rsc_history_as_list orders it: 
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('unpacking walks a history as unpack_lrm_resource orders it: of two pending entries, the first in the XML is the last', (t) => {
+  const pending = (id: string, task: string, interval: number, action: number) =>
+    `<lrm_rsc_op id="${id}" operation_key="rsc1_${task}_${interval}" operation="${task}" crm_feature_set="3.16.1" transition-key="${action}:1:0:${'a'.repeat(8)}" transition-magic="-1:193;${action}:1:0:${'a'.repeat(8)}" call-id="-1" rc-code="193" op-status="-1" interval="${interval}" last-rc-change="1700000000" exec-time="0" queue-time="0" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8"/>`
+  const start = pending('rsc1_last_0', 'start', 0, 2)
+  const monitor = pending('rsc1_monitor_10000', 'monitor', 10000, 3)
+  const xml = (entries: string) => cibXml({
+    featureSet: '3.16.1',
+    resources: dummy('rsc1', '<operations><op id="rsc1-mon" name="monitor" interval="10s"/></operations>'),
+    status: `<node_state id="node1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="node1"><lrm_resources><lrm_resource id="rsc1" class="ocf" provider="pacemaker" type="Dummy">${entries}</lrm_resource></lrm_resources></lrm></node_state>`
+      + '<node_state id="node2" uname="node2" in_ccm="true" crmd="online" join="member" expected="member"/>',
+  })
+  const line = (cib: string) => clusterStatus(schedule(parseCibXml(cib, 'test.xml')).workingSet, false).find((l) => l.includes('rsc1'))?.trim()
+  // (pe__is_newer_op ranks two pending entries equal: the list's own order decides which is the pending operation)
+  const cases: Array<[string, string]> = [[start + monitor, '* rsc1\t(ocf:pacemaker:Dummy):\t Started node1 (Monitoring)'], [monitor + start, '* rsc1\t(ocf:pacemaker:Dummy):\t Starting node1']]
+  for (const [entries, expected] of cases) assert.equal(line(xml(entries)), expected)
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+  try {
+    for (const [entries, expected] of cases) {
+      writeFileSync(join(dir, 'cib.xml'), xml(entries))
+      const real = spawnSync('crm_simulate', ['-x', join(dir, 'cib.xml')], {encoding: 'utf8'})
+      assert.ok(real.stdout.split('\n').map((l) => l.trim()).includes(expected), real.stdout)
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
