@@ -429,9 +429,11 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   let status = e.status
   const target = e.targetRc
   const isProbe = task === 'monitor' && e.intervalMs === 0
-  const expired = status !== 7 && isExpired(ws, rsc, node, e)
+  // check_operation_expiry, which an entry of an agent not installed skips
+  const checked = status !== 7
+  const expired = checked && isExpired(ws, rsc, node, e)
   // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
-  if (!expired && e.op.id.endsWith('_last_failure_0') && shouldClearForParamChange(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
+  if (checked && !expired && e.op.id.endsWith('_last_failure_0') && shouldClearForParamChange(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
   // remap_operation
   if (task === 'monitor' && (rc === 190 || rc === 191)) {
     if (!node.shutdown || node.online) recordFailedOp(ws, e.op, node, rsc)

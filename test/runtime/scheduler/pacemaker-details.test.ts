@@ -176,6 +176,11 @@ test('the configuration check walks a history as rsc_history_as_list orders it: 
   const transition = schedule(parseCibXml(xml, file))
   assert.deepEqual(transition.actions.filter((a) => a.task === 'start').map((a) => a.key), [])
   if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
+})
+
+/** hakit's action graph for the CIB text equals crm_simulate -G's (actions, edges, priorities). */
+function assertSameGraphAsCrmSimulate(xml: string, transition: ReturnType<typeof schedule>): void {
   const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
   try {
     writeFileSync(join(dir, 'cib.xml'), xml)
@@ -184,6 +189,19 @@ test('the configuration check walks a history as rsc_history_as_list orders it: 
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
+}
+
+test('a failure of an agent not installed keeps its fail count when parameters change (check_operation_expiry is skipped)', (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'not-installed-agent.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  // rsc2's last failure on sles11-1 is a monitor whose agent was not installed (op-status 7)
+  const xml = readFileSync(file, 'utf8').replace('<primitive class="ocf" id="rsc2" provider="pacemaker" type="Dummy">',
+    '<primitive class="ocf" id="rsc2" provider="pacemaker" type="Dummy"><instance_attributes id="rsc2-p"><nvpair id="rsc2-p-x" name="changed" value="1"/></instance_attributes>')
+  assert.notEqual(xml, readFileSync(file, 'utf8'))
+  const transition = schedule(parseCibXml(xml, file))
+  assert.deepEqual(transition.actions.filter((a) => a.task === 'clear_failcount').map((a) => a.key), [])
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
 })
 
 test('unpacking walks a history as unpack_lrm_resource orders it: of two pending entries, the first in the XML is the last', (t) => {
