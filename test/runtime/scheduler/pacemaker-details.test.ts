@@ -231,3 +231,20 @@ test('unpacking walks a history as unpack_lrm_resource orders it: of two pending
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test("a bundle connection's probe is not ordered after its container's start when the container is stopping (pe_order_probe dropped)", (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'bundle-order-stop-clone.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  // redis stopped: storage-clone loses its promoted dependency, so the running galera containers stop, and their start cannot run
+  const ordered = '<nvpair id="redis-meta_attributes-ordered" name="ordered" value="true"/>'
+  const xml = readFileSync(file, 'utf8').replace(ordered, `${ordered}<nvpair id="redis-stopped" name="target-role" value="Stopped"/>`)
+  assert.notEqual(xml, readFileSync(file, 'utf8'))
+  const transition = schedule(parseCibXml(xml, file))
+  const byId = new Map(transition.workingSet.actions.map((a) => [a.id, a]))
+  const probes = transition.actions.filter((a) => a.key === 'galera-bundle-1_monitor_0')
+  assert.equal(probes.length, 2, 'the connection is probed on the two other nodes')
+  const containerStartToProbe = probes.flatMap((probe) => probe.after.map((id) => byId.get(id)!.uuid)).filter((key) => key === 'galera-bundle-docker-1_start_0')
+  assert.deepEqual(containerStartToProbe, [])
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
+})
