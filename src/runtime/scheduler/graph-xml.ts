@@ -42,7 +42,12 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     }
     // attributes in name order, as Pacemaker sorts them
     const sortedMeta = Object.fromEntries(Object.entries(meta).sort(([x], [y]) => (x < y ? -1 : 1)))
-    lines.push(`        <attributes${attrs(sortedMeta)}/>`, `      </${element}>`, '    </action_set>')
+    lines.push(`        <attributes${attrs(sortedMeta)}/>`)
+    if (a.maintenanceNodes) {
+      // add_maintenance_nodes: each remote node's new maintenance mode
+      lines.push('        <maintenance>', ...a.maintenanceNodes.map((n) => `          <node${attrs({id: n.id, node_in_maintenance: n.maintenance ? '1' : '0'})}/>`), '        </maintenance>')
+    }
+    lines.push(`      </${element}>`, '    </action_set>')
     const inputs = step.after.map((d) => byId.get(d)).filter((d): d is Action => d !== undefined)
     if (inputs.length === 0) lines.push('    <inputs/>')
     else {

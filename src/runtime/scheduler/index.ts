@@ -15,7 +15,7 @@ import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
 import {expandGuestNodes, linkContainers, linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
 import {newOrdering} from './constraints.js'
-import {clearFailcountsIfOrphaned, fenceNode} from './actions.js'
+import {clearFailcountsIfOrphaned, clusterPseudoAction, fenceNode} from './actions.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
 import {handleRscConfigChanges, runDeferredParamChecks} from './digests.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
@@ -62,6 +62,8 @@ export interface GraphAction {
    * and "running"/"stopped"/… pseudo-actions
    */
   priority?: number
+  /** maintenance_nodes: the remote and guest nodes whose maintenance mode changes (the controller tells them) */
+  maintenanceNodes?: Array<{id: string; maintenance: boolean}>
 }
 
 export interface Placement {
@@ -301,6 +303,7 @@ function hasLoop(init: Action, input: ActionEdge, from: Action = init, seen = ne
 function graphActions(ws: WorkingSet): GraphAction[] {
   disableInvalidOrderings(ws)
   expandClones(ws)
+  addMaintenanceUpdate(ws)
   const scheduled = ws.actions.filter(inGraph)
   const nodes = scheduled.map((a) => {
     // duplicate orderings between the same two actions count as one, their flags merged
@@ -312,6 +315,7 @@ function graphActions(ws: WorkingSet): GraphAction[] {
       pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),
       ...(a.notifyMeta ? {notifyMeta: Object.fromEntries(a.notifyMeta)} : {}),
       ...(synapsePriority(a) > 0 ? {priority: synapsePriority(a)} : {}),
+      ...(a.maintenanceNodes ? {maintenanceNodes: a.maintenanceNodes} : {}),
     }
   })
   const byId = new Map(nodes.map((n) => [n.id, n]))
@@ -327,6 +331,20 @@ function graphActions(ws: WorkingSet): GraphAction[] {
   }
   for (const n of nodes) visit(n, new Set())
   return out
+}
+
+/**
+ * add_maintenance_update: when a remote or guest node's maintenance mode is not what the
+ * controller last told it (node_in_maintenance), a pseudo-action in the graph carries the new
+ * modes (`maintenanceNodes`) for the controller to pass on.
+ */
+function addMaintenanceUpdate(ws: WorkingSet): void {
+  const changed = ws.nodes.filter((n) => n.remote && (n.maintenance ? 1 : 0) !== (n.remoteMaintenance ?? 0))
+  if (changed.length === 0) return
+  const a = clusterPseudoAction(ws, 'maintenance_nodes')
+  a.optional = false
+  a.printAlways = true
+  a.maintenanceNodes = changed.map((n) => ({id: n.id, maintenance: n.maintenance === true}))
 }
 
 /**

@@ -933,6 +933,7 @@ export function unpackStatus(ws: WorkingSet): void {
       } else if (!ws.options.stonithEnabled && !ws.options.shutdownLock && !node.online) continue
       if (node.remote) {
         remoteOnlineStatus(node)
+        node.remoteMaintenance = Math.max(0, parseInt(ns.attributes.node_in_maintenance ?? '0', 10) || 0)
         remoteAttributes(node, nvsetValues(ns.transientAttributes))
       }
       done.add(node)

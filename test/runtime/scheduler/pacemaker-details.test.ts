@@ -14,6 +14,7 @@ import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
 import {hashTableOrder} from '../../../src/runtime/scheduler/ghash.js'
 import {clusterStatus} from '../../../src/runtime/scheduler/status-text.js'
+import {printTransitionGraphXml} from '../../../src/runtime/scheduler/graph-xml.js'
 import {transitionSummaryLines} from './summary-lines.js'
 import {describeDiff, diffGraphs, hakitNamedGraph, oracleNamedGraph, sameGraph} from './graph-compare.js'
 import {oracleGraph} from './graph-oracle.js'
@@ -247,4 +248,37 @@ test("a bundle connection's probe is not ordered after its container's start whe
   assert.deepEqual(containerStartToProbe, [])
   if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
   assertSameGraphAsCrmSimulate(xml, transition)
+})
+
+test("a remote node's new maintenance mode goes to the controller in the graph (maintenance_nodes, add_maintenance_update)", (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'remote-start-fail.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  const original = readFileSync(file, 'utf8')
+  const connection = '<primitive class="ocf" id="rhel7-auto4" provider="pacemaker" type="remote">'
+  const state = '<node_state id="rhel7-auto4" remote_node="true"'
+  const cases = [
+    // the connection in maintenance: its node enters maintenance mode
+    {xml: original.replace(connection, `${connection}<meta_attributes id="c-m"><nvpair id="c-m-x" name="maintenance" value="true"/></meta_attributes>`), mode: '1'},
+    // the controller last told the node it was in maintenance: it leaves it
+    {xml: original.replace(state, `${state} node_in_maintenance="1"`), mode: '0'},
+    {xml: original, mode: undefined},
+  ]
+  const maintenanceBlock = (graphXml: string) => /<maintenance>[\s\S]*?<\/maintenance>/.exec(graphXml)?.[0].replace(/\s+/g, ' ')
+  for (const {xml, mode} of cases) {
+    assert.ok(mode === undefined || xml !== original)
+    const transition = schedule(parseCibXml(xml, file))
+    const update = transition.actions.filter((a) => a.key === 'maintenance_nodes')
+    assert.equal(update.length, mode === undefined ? 0 : 1)
+    const written = printTransitionGraphXml(transition.workingSet, transition.actions)
+    assert.equal(maintenanceBlock(written), mode && `<maintenance> <node id="rhel7-auto4" node_in_maintenance="${mode}"/> </maintenance>`)
+    if (!haveCommand('crm_simulate')) continue
+    assertSameGraphAsCrmSimulate(xml, transition)
+    const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+    try {
+      writeFileSync(join(dir, 'cib.xml'), xml)
+      assert.equal(maintenanceBlock(written), maintenanceBlock(oracleGraph(join(dir, 'cib.xml'))))
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  }
 })
