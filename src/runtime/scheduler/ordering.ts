@@ -6,6 +6,7 @@ import {actionsWithTask, customAction, setReason} from './actions.js'
 import {orderForLoad} from './primitive.js'
 import {orderProbes} from './probes.js'
 import {type Action, type ActionEdge, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {topParent} from './resources.js'
 
 const CHANGED_THEN = 1
 const CHANGED_FIRST = 2
@@ -186,7 +187,7 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     if (first === other.first) {
       const ff = actionFlags(first, thenNode)
       const tf = actionFlags(then, firstNode)
-      changed |= updateForOrderingFlags(ws, first, then, ff, tf, other.type)
+      changed |= updateForOrderingFlags(ws, first, then, ff, tf, other)
     } else if (orderActions(first, then, other.type)) {
       changed |= CHANGED_THEN
       other.type = O.none
@@ -207,9 +208,9 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
   }
 }
 
-function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff: Flags, tf: Flags, typeIn: number): number {
+function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff: Flags, tf: Flags, edge: ActionEdge): number {
   let changed = 0
-  let type = typeIn
+  let type = edge.type
   let node = then.node ?? null
   if (type & O.impliesThenOnNode) { type = (type & ~O.impliesThenOnNode) | O.impliesThen; node = first.node ?? null }
   const thenRsc = then.rsc
@@ -232,7 +233,9 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
     }
   }
   if ((type & O.probe) && thenRsc) {
-    if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) { /* ignore: first is stopping */ } else changed |= upd(RUNNABLE, O.runnableLeft, ff)
+    // first is stopping: the ordering goes (out of the graph too), and nothing below applies
+    if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) edge.type = type = O.none
+    else changed |= upd(RUNNABLE, O.runnableLeft, ff)
   }
   if (type & O.runnableLeft) {
     if (thenRsc) changed |= upd(RUNNABLE, O.runnableLeft, ff)
@@ -243,8 +246,8 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   if ((type & O.optional) && thenRsc) changed |= upd(RUNNABLE, O.optional, ff)
   if ((type & O.asymmetrical) && thenRsc) changed |= upd(RUNNABLE, O.asymmetrical, ff)
   // a required 'first' puts 'then' in the graph even when it stays optional (and the other way round)
-  if (first.runnable && (typeIn & O.impliesThenPrinted) && !ff.optional) then.printAlways = true
-  if ((typeIn & O.impliesFirstPrinted) && !tf.optional) first.printAlways = true
+  if (first.runnable && (edge.type & O.impliesThenPrinted) && !ff.optional) then.printAlways = true
+  if ((edge.type & O.impliesFirstPrinted) && !tf.optional) first.printAlways = true
   if ((type & (O.impliesThen | O.impliesFirst | O.restart)) && first.rsc && !first.rsc.managed && first.rsc.block && !first.runnable && first.task === 'stop') {
     if (then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
   }
@@ -352,8 +355,7 @@ export function blockColocationDependents(ws: WorkingSet, action: Action): void 
   const isStart = action.task === 'start'
   if (!isStart && action.task !== 'promote') return
   if (!action.rsc) return
-  let rsc = action.rsc
-  while (rsc.parent && rsc.parent.variant !== 'bundle') rsc = rsc.parent
+  let rsc = topParent(action.rsc)
   // a bundle's part: the bundle as a whole must be unable to start
   if (rsc.parent) rsc = rsc.parent
   if (rsc.withThis.length === 0) return

@@ -7,6 +7,7 @@ import {abortDanglingMigration, canMigrate, createMigrationActions} from './migr
 import {applyLocation, currentNode, primitiveApplyColocScore, primitiveAssign} from './placement.js'
 import {orderActions, updateOrderedActions} from './ordering.js'
 import {type Action, O, type OpConfig, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet} from './types.js'
+import {topParent} from './resources.js'
 
 type TransitionFn = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => void
 
@@ -256,9 +257,7 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   })
   avoidRemoteNodes(ws, rsc)
   if ((rsc.utilization?.size ?? 0) > 0 && ws.options.placementStrategy !== 'default') utilizationConstraints(ws, rsc)
-  let top = rsc
-  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
-  if (top.promotable || rsc.role > Role.Unpromoted) {
+  if (topParent(rsc).promotable || rsc.role > Role.Unpromoted) {
     orderResourceActions(ws, rsc, 'demote', rsc, 'stop', O.promotedImpliesFirst)
     orderResourceActions(ws, rsc, 'start', rsc, 'promote', O.runnableLeft)
   }

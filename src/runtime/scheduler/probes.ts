@@ -9,12 +9,7 @@ import {findCompatibleChild, instanceLocation} from './clone.js'
 import {orderActions} from './ordering.js'
 import {isTrue} from './scores.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
-
-function topParent(rsc: Rsc): Rsc {
-  let r = rsc
-  while (r.parent && r.parent.variant !== 'bundle') r = r.parent
-  return r
-}
+import {topParent} from './resources.js'
 
 function instanceNumber(rsc: Rsc): number {
   return Number(/:(\d+)$/.exec(rsc.id)?.[1] ?? 0)
