@@ -15,12 +15,32 @@ export function opKey(rscId: string, task: string, intervalMs = 0): string {
  */
 const actionsByKey = new WeakMap<Rsc, Map<string, Action[]>>()
 
+/**
+ * A resource's one-off actions (interval 0) by task, each list in creation order: orderings name
+ * their actions by resource and task. Kept as actions are made, and when one changes its task
+ * (setActionTask: an action under a cancelled operation's key becomes the cancel).
+ */
+const oneOffByTask = new WeakMap<Rsc, Map<string, Action[]>>()
+
+function addToList<K>(index: Map<K, Action[]>, key: K, a: Action): void {
+  const list = index.get(key)
+  if (!list) { index.set(key, [a]); return }
+  // in creation order (ids grow): a retasked action goes where a scan of rsc.actions would find it
+  let i = list.length
+  while (i > 0 && list[i - 1].id > a.id) i--
+  list.splice(i, 0, a)
+}
+
 function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: string, node: SNode | undefined, intervalMs: number, save = true): Action {
   const a: Action = {
     id: ws.actionSeq++, rsc, task, uuid, node, intervalMs, optional: true, runnable: true, pseudo: false,
     requiresAny: false, runnableBefore: 0, requiredRunnableBefore: 0, before: [], after: [],
     // only starts and promotes need quorum or fencing (unpack_operation)
     needsNothing: !(task === 'start' || task === 'promote') || rsc?.needs === 'nothing',
+    // every optional field present from the start: all actions share one shape, so the hot (and
+    // mostly cold, not yet optimised) code reading them sees one object layout, not a dozen
+    reason: undefined, fenceOp: undefined, migrateRunnable: undefined, dangling: undefined, printAlways: undefined,
+    onDc: undefined, reschedule: undefined, notifyMeta: undefined, priority: undefined,
   }
   if (!save) return a
   ws.actions.push(a)
@@ -31,7 +51,39 @@ function newAction(ws: WorkingSet, rsc: Rsc | undefined, task: string, uuid: str
     const same = byKey.get(uuid)
     if (same) same.push(a)
     else byKey.set(uuid, [a])
+    if (intervalMs === 0) {
+      let byTask = oneOffByTask.get(rsc)
+      if (!byTask) oneOffByTask.set(rsc, byTask = new Map())
+      addToList(byTask, task, a)
+    }
   }
+  return a
+}
+
+/** A resource's one-off actions with this task, oldest first (shared: do not change). */
+export function actionsWithTask(rsc: Rsc, task: string): readonly Action[] {
+  return oneOffByTask.get(rsc)?.get(task) ?? NO_ACTIONS
+}
+
+/** Changes an action's task, keeping the by-task index right (the key stays). */
+export function setActionTask(a: Action, task: string): void {
+  if (a.task === task) return
+  const byTask = a.rsc && a.intervalMs === 0 ? oneOffByTask.get(a.rsc) : undefined
+  const old = byTask?.get(a.task)
+  if (byTask && old?.includes(a)) {
+    old.splice(old.indexOf(a), 1)
+    addToList(byTask, task, a)
+  }
+  a.task = task
+}
+
+/**
+ * pcmk__new_cancel_action: cancels a recurring operation on a node. The cancel takes the
+ * operation's key, so an action already under that key (the operation itself) becomes the cancel.
+ */
+export function cancelAction(ws: WorkingSet, rsc: Rsc, opName: string, intervalMs: number, node: SNode): Action {
+  const a = customAction(ws, rsc, 'cancel', node, false, intervalMs, true, opKey(rsc.id, opName, intervalMs))
+  setActionTask(a, 'cancel')
   return a
 }
 

@@ -13,7 +13,8 @@ import type * as M from '../../formats/cib/model.js'
 import {parseXmlTree, readXmlFragment, type XmlElement} from '../../formats/cib/xml.js'
 import {pseudoAction} from './actions.js'
 import {
-  childTask, cloneUpdateOrderedActions, cmpInstance, distributeChildren, instanceStatus, newPseudo, nodeListExclude, rscRole, stableSort, summaryActionFlags,
+  childTask, cloneUpdateOrderedActions, cmpInstance, distributeChildren, findCompatibleChild, instanceStatus, isBlocked, newPseudo, nodeListExclude, rscRole, stableSort,
+  summaryActionFlags,
 } from './clone.js'
 import {newColocation, newOrdering, orderResourceActions} from './constraints.js'
 import {applyLocation, assignResource, currentNode, logScores, sortNodes} from './placement.js'
@@ -563,29 +564,14 @@ function bundleActionFlags(action: Action, node: SNode | null): Flags {
 
 // ------------------------------------------------------------ colocation --
 
-function isBlockedRecursive(rsc: Rsc): boolean {
-  return rsc.block || rsc.children.some(isBlockedRecursive)
-}
-
-/** compatible_replica: the container on the dependent's (current or best) node */
-function compatibleReplica(dependent: Rsc, bundle: Rsc): Rsc | undefined {
-  const onNode = (node: SNode) => bundle.bundle!.replicas.map((r) => r.container).find((c) => !isBlockedRecursive(c) && c.allocatedTo === node)
-  const active = dependent.allocatedTo
-  if (active) return onNode(active)
-  for (const [n] of sortNodes([...dependent.allowed.entries()], null)) {
-    const pair = onNode(n)
-    if (pair) return pair
-  }
-  return undefined
-}
-
 /** pcmk__bundle_apply_coloc_score: the bundle is only ever the primary (its colocations go to its containers) */
 function bundleApplyColocScore(ws: WorkingSet, dependent: Rsc, primary: Rsc, c: Colocation, forDependent: boolean): void {
   if (forDependent) return
   if (primary.provisional) return
   const data = primary.bundle!
   if (c.dependent.variant === 'clone' || c.dependent.variant === 'bundle') {
-    const pair = compatibleReplica(dependent, primary)
+    // compatible_replica: the container on the dependent's (assigned or best) node
+    const pair = findCompatibleChild(dependent, primary, Role.Unknown, false)
     if (pair) dependent.fns.applyColocScore(dependent, pair, c, true)
     // no replica to pair with: the dependent is stopped ("Cannot pair")
     else if (c.score >= INFINITY) assignResource(ws, dependent, null, true)
@@ -598,7 +584,7 @@ function bundleApplyColocScore(ws: WorkingSet, dependent: Rsc, primary: Rsc, c: 
       continue
     }
     const node = replica.container.allocatedTo
-    if (!node || isBlockedRecursive(replica.container)) continue
+    if (!node || isBlocked(replica.container)) continue
     if (c.primaryRole >= Role.Promoted && (!replica.child || rscRole(replica.child, false) < Role.Promoted)) continue
     chosen.push(node)
   }

@@ -33,7 +33,7 @@ export function instancesOf(rsc: Rsc): Rsc[] {
 }
 
 /** The clone (or bundle) an instance belongs to: instances (and bundle containers) are its direct children. */
-function topParent(rsc: Rsc): Rsc {
+function owningClone(rsc: Rsc): Rsc {
   return rsc.parent ?? rsc
 }
 
@@ -65,7 +65,8 @@ function isFailed(rsc: Rsc): boolean {
   return rsc.failed || rsc.children.some(isFailed)
 }
 
-function isBlocked(rsc: Rsc): boolean {
+/** is_set_recursive(pe_rsc_block): the resource or anything in it is blocked */
+export function isBlocked(rsc: Rsc): boolean {
   return rsc.block || rsc.children.some(isBlocked)
 }
 
@@ -100,7 +101,7 @@ export function cmpInstance(a: Rsc, b: Rsc): number {
   const av2 = nodeAvailable(node2, 0, false)
   if (av1 && !av2) return -1
   if (!av1 && av2) return 1
-  const clone = topParent(a)
+  const clone = owningClone(a)
   node1 = clone.allowed.has(node1) ? node1 : null
   node2 = clone.allowed.has(node2) ? node2 : null
   if (!node1 && !node2) return 0
@@ -141,7 +142,7 @@ function canRunInstance(ws: WorkingSet, rsc: Rsc, node: SNode | null, limit: num
     for (const n of [...rsc.allowed.keys()]) canRunInstance(ws, rsc, n, limit)
     return
   }
-  const clone = topParent(rsc)
+  const clone = owningClone(rsc)
   if (nodeAvailable(node, 0, false) && !rsc.orphan && clone.allowed.has(node)) {
     const w = clone.allowed.get(node)!
     if (w >= 0 && cloneCount(clone, node) < limit) return
@@ -166,7 +167,7 @@ function unassign(rsc: Rsc): void {
 function allocateInstance(ws: WorkingSet, rsc: Rsc, prefer: SNode | null, allColoc: boolean, limit: number): SNode | null {
   if (!rsc.provisional) return instanceLocation(rsc)
   if (rsc.allocating) return null
-  const clone = topParent(rsc)
+  const clone = owningClone(rsc)
   appendParentColocation(clone, rsc, allColoc)
   if (prefer) {
     const w = rsc.allowed.get(prefer)
@@ -435,6 +436,11 @@ export function nodeListExclude(allowed: Map<SNode, number>, list: Array<{node: 
   for (const x of list) if (!allowed.has(x.node)) allowed.set(x.node, -INFINITY)
 }
 
+/**
+ * find_compatible_child (a bundle's compatible_replica too): the instance (a bundle's container)
+ * on `local`'s node, or on the first of its allowed nodes that has one; blocked instances and,
+ * with a filter, other roles do not count.
+ */
 export function findCompatibleChild(local: Rsc, clone: Rsc, filter: Role, current: boolean): Rsc | undefined {
   const localNode = current ? currentNode(local) : instanceLocation(local)
   const byNode = (node: SNode) => instancesOf(clone).find((c) => {
@@ -735,7 +741,7 @@ export function cloneUpdateOrderedActions(ws: WorkingSet, first: Action, then: A
     let cc = 0
     if (child.fns.actionFlags(ca, node).runnable) cc = child.fns.updateOrderedActions(first, ca, node, flags, filter, type)
     changed |= cc
-    if (cc & 1) for (const e of newestFirst(ca.after)) updateActionForOrderings(ws, e.action)
+    if (cc & 1) for (const e of newestFirst(ca.after)) updateActionForOrderings(ws, e.then)
   }
   return changed
 }

@@ -7,9 +7,9 @@
  */
 import {createHash} from 'node:crypto'
 import type * as M from '../../formats/cib/model.js'
-import {clearFailcount, customAction} from './actions.js'
+import {cancelAction, clearFailcount, customAction} from './actions.js'
 import {bundleRemoteName, needsBundleRemoteName} from './bundle.js'
-import {failCount} from './unpack.js'
+import {failCount, historyForConfigCheck} from './unpack.js'
 import {triggerUnfencing} from './fencing.js'
 import {newOrdering} from './constraints.js'
 import {nvsetValues, resourceParams} from './resources.js'
@@ -141,19 +141,9 @@ function activeOps(ops: M.LrmOperation[]): {start: number; stop: number} {
   return {start, stop}
 }
 
-function sortedByCallId(ops: M.LrmOperation[]): M.LrmOperation[] {
-  return ops.map((op, i) => ({op, i, id: Number(op.attributes['call-id'] ?? 0)})).sort((x, y) => {
-    if (x.id === -1 && y.id === -1) return x.i - y.i
-    if (x.id === -1) return 1
-    if (y.id === -1) return -1
-    return x.id - y.id || x.i - y.i
-  }).map((x) => x.op)
-}
-
 /** pcmk__schedule_cancel: stop a recurring operation on a node, after any stop there */
 function scheduleCancel(ws: WorkingSet, rsc: Rsc, task: string, interval: number, node: SNode): void {
-  const cancel = customAction(ws, rsc, 'cancel', node, false, interval, true, `${rsc.id}_${task}_${interval}`)
-  cancel.task = 'cancel'
+  const cancel = cancelAction(ws, rsc, task, interval, node)
   newOrdering(ws, {rsc, task: 'stop'}, {action: cancel}, O.optional)
 }
 
@@ -250,7 +240,7 @@ function processRscHistory(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmReso
     return
   }
   if (agentChanged(ws, rsc, node, lrm, true)) scheduleCleanup(ws, rsc, node)
-  const ops = sortedByCallId(lrm.operations)
+  const ops = historyForConfigCheck(lrm.operations)
   const {start, stop} = activeOps(ops)
   if (start < stop) return
   ops.forEach((op, i) => {

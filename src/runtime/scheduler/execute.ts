@@ -15,6 +15,8 @@ import type {Action, WorkingSet} from './types.js'
 export interface GraphStep {
   id: number
   after: number[]
+  /** the synapse priority, when above 0 */
+  priority?: number
 }
 
 export interface ExecutionResult {

@@ -4,6 +4,7 @@ import {newOrdering} from './constraints.js'
 import {orderNotificationsAfterFencing} from './notifications.js'
 import {orderActions} from './ordering.js'
 import {O, type Action, type Rsc, type SNode, type WorkingSet} from './types.js'
+import {topParent} from './resources.js'
 
 function anyManaged(r: Rsc): boolean {
   if (r.managed) return true
@@ -14,8 +15,7 @@ function orderStopVsFencing(ws: WorkingSet, rsc: Rsc, stonith: Action): void {
   const target = stonith.node!
   // a guest node's "fencing" is its container's stop: what it implies always comes after it
   const implicit = rsc.needs === 'fencing' || (target.remote === true && target.remoteRsc?.container !== undefined)
-  let top = rsc
-  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
+  const top = topParent(rsc)
   // inside a bundle (pe_rsc_is_bundled), the stop itself is ordered through its parent's stop (ordering it directly makes a loop)
   const bundled = top.parent !== undefined
   const stops = rsc.actions.filter((a) => a.task === 'stop' && a.node === target && a.intervalMs === 0)

@@ -35,14 +35,19 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     if (a.intervalMs > 0) meta.CRM_meta_interval = String(a.intervalMs)
     if (a.task === 'stonith') meta.CRM_meta_stonith_action = a.fenceOp ?? 'reboot'
     for (const [name, value] of a.notifyMeta ?? []) meta[`CRM_meta_${name}`] = value
-    lines.push(`  <synapse id="${i}"${a.priority ? ` priority="${a.priority}"` : ''}>`, '    <action_set>', `      ${open}>`)
+    lines.push(`  <synapse id="${i}"${step.priority ? ` priority="${step.priority}"` : ''}>`, '    <action_set>', `      ${open}>`)
     if (a.rsc && !a.pseudo) {
       const prim = a.rsc.prim
       lines.push(`        <primitive${attrs({id: a.rsc.id, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)
     }
     // attributes in name order, as Pacemaker sorts them
     const sortedMeta = Object.fromEntries(Object.entries(meta).sort(([x], [y]) => (x < y ? -1 : 1)))
-    lines.push(`        <attributes${attrs(sortedMeta)}/>`, `      </${element}>`, '    </action_set>')
+    lines.push(`        <attributes${attrs(sortedMeta)}/>`)
+    if (a.maintenanceNodes) {
+      // add_maintenance_nodes: each remote node's new maintenance mode
+      lines.push('        <maintenance>', ...a.maintenanceNodes.map((n) => `          <node${attrs({id: n.id, node_in_maintenance: n.maintenance ? '1' : '0'})}/>`), '        </maintenance>')
+    }
+    lines.push(`      </${element}>`, '    </action_set>')
     const inputs = step.after.map((d) => byId.get(d)).filter((d): d is Action => d !== undefined)
     if (inputs.length === 0) lines.push('    <inputs/>')
     else {

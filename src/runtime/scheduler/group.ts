@@ -5,6 +5,7 @@ import {groupApplyColocScore, groupApplyLocation, groupAssign} from './placement
 import {updateOrderedActions} from './ordering.js'
 import {type Action, type Flags, O, type Rsc, type SNode, type VariantMethods, type WorkingSet} from './types.js'
 import {INFINITY} from './scores.js'
+import {topParent} from './resources.js'
 
 export function groupCreateActions(ws: WorkingSet, rsc: Rsc): void {
   for (const m of rsc.children) m.fns.createActions(m)
@@ -16,9 +17,7 @@ export function groupInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   orderResourceActions(ws, rsc, 'stop', rsc, 'stopped', O.runnableLeft)
   orderResourceActions(ws, rsc, 'stopped', rsc, 'start', O.optional)
   orderResourceActions(ws, rsc, 'start', rsc, 'running', O.runnableLeft)
-  let top = rsc
-  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
-  const promotable = top.promotable
+  const promotable = topParent(rsc).promotable
   let previous: Rsc | undefined
   let lastActive: Rsc | undefined
   for (const member of rsc.children) {

@@ -15,7 +15,7 @@ import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
 import {expandGuestNodes, linkContainers, linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
 import {newOrdering} from './constraints.js'
-import {clearFailcountsIfOrphaned, fenceNode} from './actions.js'
+import {clearFailcountsIfOrphaned, clusterPseudoAction, fenceNode} from './actions.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
 import {handleRscConfigChanges, runDeferredParamChecks} from './digests.js'
 import {sortResourcesForUtilization, unpackNodeUtilization} from './utilization.js'
@@ -56,8 +56,14 @@ export interface GraphAction {
    * the starts, stops, promotions and demotions they are about (the lists).
    */
   notifyMeta?: Record<string, string>
-  /** INFINITY for what still runs once the transition is aborted: clone "post" notifications and "running"/"stopped"/… pseudo-actions */
+  /**
+   * The synapse priority, when above 0: the resource's `priority` meta attribute (as scheduling left
+   * it), or INFINITY for what still runs once the transition is aborted: clone "post" notifications
+   * and "running"/"stopped"/… pseudo-actions
+   */
   priority?: number
+  /** maintenance_nodes: the remote and guest nodes whose maintenance mode changes (the controller tells them) */
+  maintenanceNodes?: Array<{id: string; maintenance: boolean}>
 }
 
 export interface Placement {
@@ -274,8 +280,8 @@ function disableInvalidOrderings(ws: WorkingSet): void {
     const action = ws.actions[i]
     for (let j = action.before.length - 1; j >= 0; j--) {
       const input = action.before[j]
-      const guestContainer = input.action.node?.remoteRsc?.container
-      if (!(input.type & O.preserve) && input.action.rsc && action.rsc && guestContainer === action.rsc) input.type = O.none
+      const guestContainer = input.first.node?.remoteRsc?.container
+      if (!(input.type & O.preserve) && input.first.rsc && action.rsc && guestContainer === action.rsc) input.type = O.none
       else if (input.type === O.load && action.rsc && action.task === 'migrate_to' && hasLoop(action, input)) input.type = O.none
     }
   }
@@ -283,10 +289,10 @@ function disableInvalidOrderings(ws: WorkingSet): void {
 
 /** pcmk__graph_has_loop: whether following the inputs that go into the graph from `input` leads back to `init`. */
 function hasLoop(init: Action, input: ActionEdge, from: Action = init, seen = new Set<Action>()): boolean {
-  if (seen.has(input.action) || !inputInGraph(from, input.action, input.type)) return false
-  if (input.action === init) return true
-  seen.add(input.action)
-  return [...input.action.before].reverse().some((e) => hasLoop(init, e, input.action, seen))
+  if (seen.has(input.first) || !inputInGraph(from, input.first, input.type)) return false
+  if (input.first === init) return true
+  seen.add(input.first)
+  return [...input.first.before].reverse().some((e) => hasLoop(init, e, input.first, seen))
 }
 
 /**
@@ -297,17 +303,19 @@ function hasLoop(init: Action, input: ActionEdge, from: Action = init, seen = ne
 function graphActions(ws: WorkingSet): GraphAction[] {
   disableInvalidOrderings(ws)
   expandClones(ws)
+  addMaintenanceUpdate(ws)
   const scheduled = ws.actions.filter(inGraph)
   const nodes = scheduled.map((a) => {
     // duplicate orderings between the same two actions count as one, their flags merged
     const merged = new Map<Action, number>()
-    for (const e of a.before) merged.set(e.action, (merged.get(e.action) ?? 0) | e.type)
+    for (const e of a.before) merged.set(e.first, (merged.get(e.first) ?? 0) | e.type)
     const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type)).map(([first]) => first.id)
     return {
       id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
       pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),
       ...(a.notifyMeta ? {notifyMeta: Object.fromEntries(a.notifyMeta)} : {}),
-      ...(a.priority ? {priority: a.priority} : {}),
+      ...(synapsePriority(a) > 0 ? {priority: synapsePriority(a)} : {}),
+      ...(a.maintenanceNodes ? {maintenanceNodes: a.maintenanceNodes} : {}),
     }
   })
   const byId = new Map(nodes.map((n) => [n.id, n]))
@@ -323,6 +331,28 @@ function graphActions(ws: WorkingSet): GraphAction[] {
   }
   for (const n of nodes) visit(n, new Set())
   return out
+}
+
+/**
+ * add_maintenance_update: when a remote or guest node's maintenance mode is not what the
+ * controller last told it (node_in_maintenance), a pseudo-action in the graph carries the new
+ * modes (`maintenanceNodes`) for the controller to pass on.
+ */
+function addMaintenanceUpdate(ws: WorkingSet): void {
+  const changed = ws.nodes.filter((n) => n.remote && (n.maintenance ? 1 : 0) !== (n.remoteMaintenance ?? 0))
+  if (changed.length === 0) return
+  const a = clusterPseudoAction(ws, 'maintenance_nodes')
+  a.optional = false
+  a.printAlways = true
+  a.maintenanceNodes = changed.map((n) => ({id: n.id, maintenance: n.maintenance === true}))
+}
+
+/**
+ * The synapse priority (create_graph_synapse): the resource's `priority` as scheduling left it, or
+ * the action's own when higher (INFINITY for what an aborted transition still completes).
+ */
+function synapsePriority(a: Action): number {
+  return Math.max(a.rsc?.priority ?? 0, a.priority ?? 0)
 }
 
 const ROLE = ['Unknown', 'Stopped', 'Started', 'Unpromoted', 'Promoted']

@@ -6,7 +6,7 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {customAction, startAction, stopAction} from './actions.js'
-import {newOrdering} from './constraints.js'
+import {newOrdering, orderResourceActions} from './constraints.js'
 import {O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 
 /** pcmk__rsc_can_migrate */
@@ -50,7 +50,7 @@ function isParent(child: Rsc, parent: Rsc): boolean {
   return false
 }
 
-/** pcmk__order_migration_equivalents: what an ordering between two resources means for their migrations. */
+/** pcmk__order_migration_equivalents: what an ordering between two resources means for their migrations (called for every ordering: no closure in it, one would be made on each call). */
 export function orderMigrationEquivalents(ws: WorkingSet, order: Ordering): void {
   const first = order.firstRsc ?? order.firstAction?.rsc
   const then = order.thenRsc ?? order.thenAction?.rsc
@@ -60,25 +60,24 @@ export function orderMigrationEquivalents(ws: WorkingSet, order: Ordering): void
   if (!firstMigratable && !thenMigratable) return
   const firstTask = order.firstAction?.task ?? order.firstTask
   const thenTask = order.thenAction?.task ?? order.thenTask
-  const add = (fRsc: Rsc, fTask: string, tRsc: Rsc, tTask: string, type: number) => newOrdering(ws, {rsc: fRsc, task: fTask}, {rsc: tRsc, task: tTask}, type)
   if (firstTask === 'start' && thenTask === 'start') {
     let flags: number = O.optional
-    if (firstMigratable && thenMigratable) add(first, 'migrate_from', then, 'migrate_to', flags)
+    if (firstMigratable && thenMigratable) orderResourceActions(ws, first, 'migrate_from', then, 'migrate_to', flags)
     if (thenMigratable) {
       if (firstMigratable) flags |= O.applyFirstNonMigratable
-      add(first, 'start', then, 'migrate_to', flags)
+      orderResourceActions(ws, first, 'start', then, 'migrate_to', flags)
     }
   } else if (thenMigratable && firstTask === 'stop' && thenTask === 'stop') {
     let flags: number = O.optional
     if (firstMigratable) flags |= O.applyFirstNonMigratable
-    add(first, 'stop', then, 'migrate_to', flags)
-    if (then.partialMigrationTarget) add(first, 'stop', then, 'migrate_from', flags)
+    orderResourceActions(ws, first, 'stop', then, 'migrate_to', flags)
+    if (then.partialMigrationTarget) orderResourceActions(ws, first, 'stop', then, 'migrate_from', flags)
   } else if (firstTask === 'promote' && thenTask === 'start') {
-    if (thenMigratable) add(first, 'promote', then, 'migrate_to', O.optional)
+    if (thenMigratable) orderResourceActions(ws, first, 'promote', then, 'migrate_to', O.optional)
   } else if (firstTask === 'demote' && thenTask === 'stop') {
     if (thenMigratable) {
-      add(first, 'demote', then, 'migrate_to', O.optional)
-      if (then.partialMigrationTarget) add(first, 'demote', then, 'migrate_from', O.optional)
+      orderResourceActions(ws, first, 'demote', then, 'migrate_to', O.optional)
+      if (then.partialMigrationTarget) orderResourceActions(ws, first, 'demote', then, 'migrate_from', O.optional)
     }
   }
 }

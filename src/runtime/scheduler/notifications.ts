@@ -13,6 +13,7 @@ import {customAction} from './actions.js'
 import {orderActions} from './ordering.js'
 import {INFINITY, numericCompare} from './scores.js'
 import {type Action, O, Role, type Rsc, type SNode, type WorkingSet} from './types.js'
+import {topParent} from './resources.js'
 
 /** One instance (and where it is or goes) in a notification list. */
 interface Entry {
@@ -261,13 +262,6 @@ export function createNotifications(ws: WorkingSet, clone: Rsc, n: NotifyData | 
   collectResourceData(clone, true, n)
   addNotifyKeys(ws, clone, n)
   createNotifyActions(ws, clone, n)
-}
-
-/** The resource a clone instance's notifications belong to (uber_parent: the clone, below a bundle). */
-function topParent(rsc: Rsc): Rsc {
-  let top = rsc
-  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
-  return top
 }
 
 /**

@@ -2,10 +2,11 @@
  * Applying orderings to actions and propagating "required" and "runnable"
  * through them (pcmk_sched_ordering.c, pcmk_sched_actions.c).
  */
-import {customAction, setReason} from './actions.js'
+import {actionsWithTask, customAction, setReason} from './actions.js'
 import {orderForLoad} from './primitive.js'
 import {orderProbes} from './probes.js'
-import {type Action, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {type Action, type ActionEdge, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {topParent} from './resources.js'
 
 const CHANGED_THEN = 1
 const CHANGED_FIRST = 2
@@ -17,9 +18,10 @@ const CHANGED_FIRST = 2
 function orderActions(first: Action, then: Action, type: number): boolean {
   if (type === O.none || first === then) return false
   const after = first.after
-  for (let i = 0; i < after.length; i++) if (after[i].action === then && (after[i].type & type) !== 0) return false
-  first.after.push({action: then, type})
-  then.before.push({action: first, type})
+  for (let i = 0; i < after.length; i++) if (after[i].then === then && (after[i].addedType & type) !== 0) return false
+  const edge: ActionEdge = {first, then, type, addedType: type}
+  after.push(edge)
+  then.before.push(edge)
   return true
 }
 
@@ -28,27 +30,6 @@ function newestFirst<T>(list: T[]): T[] {
   return [...list].reverse()
 }
 
-/**
- * A resource's one-off actions by task, indexed: orderings look them up once each, and big
- * clusters have many orderings. Actions are only ever appended, so the index is rebuilt when the
- * list has grown.
- */
-const taskIndex = new WeakMap<Rsc, {length: number; byTask: Map<string, Action[]>}>()
-function actionsByTask(rsc: Rsc, task: string): readonly Action[] {
-  let index = taskIndex.get(rsc)
-  if (!index || index.length !== rsc.actions.length) {
-    index = {length: rsc.actions.length, byTask: new Map()}
-    for (const a of rsc.actions) {
-      if (a.intervalMs !== 0) continue
-      const list = index.byTask.get(a.task)
-      if (list) list.push(a)
-      else index.byTask.set(a.task, [a])
-    }
-    taskIndex.set(rsc, index)
-  }
-  return index.byTask.get(task) ?? NO_ACTIONS
-}
-const NO_ACTIONS: readonly Action[] = []
 
 function rscState(rsc: Rsc): Role {
   if (rsc.children.length === 0) return rsc.role
@@ -66,7 +47,7 @@ function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: 
     else o.thenAction.runnable = false
     return
   }
-  const thens = actionsByTask(thenRsc, o.thenTask ?? '')
+  const thens = actionsWithTask(thenRsc, o.thenTask ?? '')
   for (let i = 0; i < thens.length; i++) {
     if (first) orderActions(first, thens[i], type)
     else thens[i].runnable = false
@@ -81,7 +62,7 @@ function applyOne(ws: WorkingSet, o: Ordering): void {
       if (!thenRsc) { if (o.thenAction) orderActions(o.firstAction, o.thenAction, o.type) } else orderAfter(ws, o.firstAction, thenRsc, o)
       return
     }
-    let firsts = actionsByTask(o.firstRsc, o.firstTask ?? '')
+    let firsts = actionsWithTask(o.firstRsc, o.firstTask ?? '')
     if (firsts.length === 0) {
       // (pcmk__new_ordering takes 'then's resource from its action when none is named)
       if (o.firstRsc === (o.thenRsc ?? o.thenAction?.rsc)) return
@@ -137,6 +118,11 @@ const ORDERING_TASK: Record<string, string | undefined> = {
   stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted',
 }
 
+function allPrimitives(list: Rsc[]): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i].variant !== 'primitive') return false
+  return true
+}
+
 function isParent(child: Rsc, parent: Rsc): boolean {
   let p = child.parent
   while (p) { if (p === parent) return true; p = p.parent }
@@ -160,9 +146,10 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     then.runnable = false
   }
   // newest first; edges added meanwhile are appended and not visited (as over a copy)
+  let groupFlagsTaken = false
   for (let i = then.before.length - 1; i >= 0; i--) {
     const other = then.before[i]
-    let first = other.action
+    let first = other.first
     let thenNode = then.node ?? null
     let firstNode = first.node ?? null
     if (first.rsc?.variant === 'group' && first.task === 'start') firstNode = rscLocation(first.rsc) ?? firstNode
@@ -174,29 +161,39 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     // common case on big clusters, a probe before a start or a restart's stop. Into a group's
     // action the same holds for the update (the group's and its primitive members'); only the
     // group's flag function has an effect (it takes the members' flags onto the group's action).
+    // Into a clone of primitives likewise: the clone's update and its instances' are the generic
+    // one, which an optional ordering leaves alone; only the clone's flag function (for no node,
+    // then for first's node) has an effect.
     if ((other.type & ~(O.optional | O.load)) === 0 && (!first.rsc || first.rsc.variant === 'primitive')) {
       if (!then.rsc || then.rsc.variant === 'primitive') continue
       if (then.rsc.variant === 'group') {
+        // (a group's flags ignore the node: once taken, taking them again right after changes nothing)
+        if (!groupFlagsTaken) actionFlags(then, firstNode)
+        groupFlagsTaken = true
+        continue
+      }
+      if (then.rsc.variant === 'clone' && !then.rsc.bundle && allPrimitives(then.rsc.children)) {
         actionFlags(then, firstNode)
         continue
       }
     }
+    groupFlagsTaken = false
     if (first.rsc && (other.type & O.thenCancelsFirst) && !then.optional) {
       // a required 'then' (a stop) cancels 'first' (an agent reload)
-      other.action.optional = true
+      other.first.optional = true
       if (first.task === 'reload-agent') first.rsc.reload = false
     }
     if (first.rsc && then.rsc && first.rsc !== then.rsc && !isParent(then.rsc, first.rsc)) first = actionForOrdering(first)
-    if (first === other.action) {
+    if (first === other.first) {
       const ff = actionFlags(first, thenNode)
       const tf = actionFlags(then, firstNode)
-      changed |= updateForOrderingFlags(ws, first, then, ff, tf, other.type)
+      changed |= updateForOrderingFlags(ws, first, then, ff, tf, other)
     } else if (orderActions(first, then, other.type)) {
       changed |= CHANGED_THEN
       other.type = O.none
     }
     if (changed & CHANGED_FIRST) {
-      for (let k = first.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, first.after[k].action, depth + 1)
+      for (let k = first.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, first.after[k].then, depth + 1)
       updateActionForOrderings(ws, first, depth + 1)
     }
   }
@@ -207,13 +204,13 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
   if (changed & CHANGED_THEN) {
     if (wasRunnable && !then.runnable) blockColocationDependents(ws, then)
     updateActionForOrderings(ws, then, depth + 1)
-    for (let k = then.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, then.after[k].action, depth + 1)
+    for (let k = then.after.length - 1; k >= 0; k--) updateActionForOrderings(ws, then.after[k].then, depth + 1)
   }
 }
 
-function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff: Flags, tf: Flags, typeIn: number): number {
+function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff: Flags, tf: Flags, edge: ActionEdge): number {
   let changed = 0
-  let type = typeIn
+  let type = edge.type
   let node = then.node ?? null
   if (type & O.impliesThenOnNode) { type = (type & ~O.impliesThenOnNode) | O.impliesThen; node = first.node ?? null }
   const thenRsc = then.rsc
@@ -236,7 +233,9 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
     }
   }
   if ((type & O.probe) && thenRsc) {
-    if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) { /* ignore: first is stopping */ } else changed |= upd(RUNNABLE, O.runnableLeft, ff)
+    // first is stopping: the ordering goes (out of the graph too), and nothing below applies
+    if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) edge.type = type = O.none
+    else changed |= upd(RUNNABLE, O.runnableLeft, ff)
   }
   if (type & O.runnableLeft) {
     if (thenRsc) changed |= upd(RUNNABLE, O.runnableLeft, ff)
@@ -247,8 +246,8 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   if ((type & O.optional) && thenRsc) changed |= upd(RUNNABLE, O.optional, ff)
   if ((type & O.asymmetrical) && thenRsc) changed |= upd(RUNNABLE, O.asymmetrical, ff)
   // a required 'first' puts 'then' in the graph even when it stays optional (and the other way round)
-  if (first.runnable && (typeIn & O.impliesThenPrinted) && !ff.optional) then.printAlways = true
-  if ((typeIn & O.impliesFirstPrinted) && !tf.optional) first.printAlways = true
+  if (first.runnable && (edge.type & O.impliesThenPrinted) && !ff.optional) then.printAlways = true
+  if ((edge.type & O.impliesFirstPrinted) && !tf.optional) first.printAlways = true
   if ((type & (O.impliesThen | O.impliesFirst | O.restart)) && first.rsc && !first.rsc.managed && first.rsc.block && !first.runnable && first.task === 'stop') {
     if (then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
   }
@@ -356,8 +355,7 @@ export function blockColocationDependents(ws: WorkingSet, action: Action): void 
   const isStart = action.task === 'start'
   if (!isStart && action.task !== 'promote') return
   if (!action.rsc) return
-  let rsc = action.rsc
-  while (rsc.parent && rsc.parent.variant !== 'bundle') rsc = rsc.parent
+  let rsc = topParent(action.rsc)
   // a bundle's part: the bundle as a whole must be unable to start
   if (rsc.parent) rsc = rsc.parent
   if (rsc.withThis.length === 0) return

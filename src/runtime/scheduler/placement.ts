@@ -9,6 +9,7 @@ import {failCount, resourceLocation} from './unpack.js'
 import {applyShutdownLocks} from './shutdown-lock.js'
 import {remoteConnectionAssigned} from './remote.js'
 import {type Colocation, type LocationRule, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {topParent} from './resources.js'
 
 /** Used to mark a node unusable while merging colocated scores. */
 const INFINITY_HACK = INFINITY * -100
@@ -89,9 +90,7 @@ export function applyLocation(rsc: Rsc, loc: LocationRule): void {
 
 /** apply_exclusive_discovery: with resource-discovery=exclusive, only the nodes named for discovery may run it */
 function applyExclusiveDiscovery(rsc: Rsc, node: SNode): void {
-  let top = rsc
-  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
-  if (!rsc.exclusiveDiscover && !top.exclusiveDiscover) return
+  if (!rsc.exclusiveDiscover && !topParent(rsc).exclusiveDiscover) return
   for (const c of rsc.children) applyExclusiveDiscovery(c, node)
   if (rsc.allowed.has(node) && rsc.discoverMode?.get(node) !== 2) rsc.allowed.set(node, -INFINITY)
 }
@@ -119,8 +118,7 @@ function checkFailureThreshold(ws: WorkingSet, rsc: Rsc, node: SNode): void {
   let fc = failCount(ws, rsc, node)
   if (rsc.fillers) for (const filler of rsc.fillers) fc = addScores(fc, failCount(ws, filler, node))
   if (fc <= 0) return
-  let ban = rsc
-  if (!rsc.unique) { while (ban.parent && ban.parent.variant !== 'bundle') ban = ban.parent }
+  const ban = rsc.unique ? rsc : topParent(rsc)
   if (rsc.migrationThreshold - fc <= 0) resourceLocation(ws, ban, node, -INFINITY)
 }
 

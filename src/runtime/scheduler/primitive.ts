@@ -1,5 +1,5 @@
 /** Primitive resources: actions for role changes, implicit orderings (pcmk_sched_primitive.c). */
-import {clusterPseudoAction, customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
+import {cancelAction, clusterPseudoAction, customAction, demoteAction, promoteAction, resourceActions, setReason, startAction, stopAction} from './actions.js'
 import {newColocation, newOrdering, orderResourceActions} from './constraints.js'
 import {avoidRemoteNodes, containerConstraints} from './remote.js'
 import {orderRestartVsUnfence, orderStopVsUnfence, orderVsUnfence} from './fencing.js'
@@ -7,6 +7,7 @@ import {abortDanglingMigration, canMigrate, createMigrationActions} from './migr
 import {applyLocation, currentNode, primitiveApplyColocScore, primitiveAssign} from './placement.js'
 import {orderActions, updateOrderedActions} from './ordering.js'
 import {type Action, O, type OpConfig, type Rsc, Role, type SNode, type VariantMethods, type WorkingSet} from './types.js'
+import {topParent} from './resources.js'
 
 type TransitionFn = (ws: WorkingSet, rsc: Rsc, node: SNode | null, optional: boolean) => void
 
@@ -203,7 +204,7 @@ function recurringForActive(ws: WorkingSet, rsc: Rsc, start: Action, node: SNode
   if (roleMismatch) {
     if (optional) {
       // it runs for the role the resource leaves: cancel it before that change
-      const cancel = cancelAction(ws, rsc, op, node)
+      const cancel = cancelAction(ws, rsc, op.name, op.intervalMs, node)
       const after = rsc.role === Role.Promoted ? 'demote'
         : rsc.role === Role.Started || rsc.role === Role.Unpromoted ? (rsc.nextRole === Role.Promoted ? 'promote' : rsc.nextRole === Role.Stopped ? 'stop' : undefined)
           : undefined
@@ -228,7 +229,7 @@ function recurringForInactive(ws: WorkingSet, rsc: Rsc, node: SNode | null, op: 
     if (node === stopNode) {
       // where it will run, a Stopped-role monitor still running is cancelled before the start
       if (activeOnNode(rsc, op, node) || recurringActions(rsc, key, node).length > 0) {
-        const cancel = cancelAction(ws, rsc, op, node)
+        const cancel = cancelAction(ws, rsc, op.name, op.intervalMs, node)
         if (rsc.nextRole === Role.Started || rsc.nextRole === Role.Unpromoted) newOrdering(ws, {action: cancel}, {rsc, task: 'start'}, O.runnableLeft)
       }
       continue
@@ -246,14 +247,6 @@ function recurringForInactive(ws: WorkingSet, rsc: Rsc, node: SNode | null, op: 
   }
 }
 
-/** pcmk__new_cancel_action: its key is the cancelled operation's (an action already under that key becomes the cancel) */
-function cancelAction(ws: WorkingSet, rsc: Rsc, op: OpConfig, node: SNode): Action {
-  const key = `${rsc.id}_${op.name}_${op.intervalMs}`
-  const a = customAction(ws, rsc, 'cancel', node, false, op.intervalMs, true, key)
-  a.task = 'cancel'
-  return a
-}
-
 export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   if (!rsc.managed) return
   orderResourceActions(ws, rsc, 'stop', rsc, 'start', O.optional | O.impliesThen | O.restart)
@@ -264,9 +257,7 @@ export function primitiveInternalConstraints(ws: WorkingSet, rsc: Rsc): void {
   })
   avoidRemoteNodes(ws, rsc)
   if ((rsc.utilization?.size ?? 0) > 0 && ws.options.placementStrategy !== 'default') utilizationConstraints(ws, rsc)
-  let top = rsc
-  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
-  if (top.promotable || rsc.role > Role.Unpromoted) {
+  if (topParent(rsc).promotable || rsc.role > Role.Unpromoted) {
     orderResourceActions(ws, rsc, 'demote', rsc, 'stop', O.promotedImpliesFirst)
     orderResourceActions(ws, rsc, 'start', rsc, 'promote', O.runnableLeft)
   }
@@ -288,10 +279,15 @@ function utilizationConstraints(ws: WorkingSet, rsc: Rsc): void {
 }
 
 function loadStopped(ws: WorkingSet, node: SNode): Action {
-  const a = clusterPseudoAction(ws, `load_stopped_${node.uname}`)
+  // (by node: asked for once per resource and allowed node, a key built each time cost more)
+  let a = loadStoppedOf.get(node)
+  if (a) return a
+  a = clusterPseudoAction(ws, `load_stopped_${node.uname}`)
   if (!a.node) { a.node = node; a.optional = false }
+  loadStoppedOf.set(node, a)
   return a
 }
+const loadStoppedOf = new WeakMap<SNode, Action>()
 
 /** The load orderings' edges, on the node each is about (graph-only: they change no flags). */
 export function orderForLoad(ws: WorkingSet): void {

@@ -1,5 +1,5 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
-import {customAction, fenceNode, reprobeAction} from './actions.js'
+import {actionsWithKey, customAction, fenceNode, opKey, reprobeAction} from './actions.js'
 import {currentNode} from './placement.js'
 import {isFailedRemoteNode} from './remote.js'
 import {bundleCreateProbe} from './bundle.js'
@@ -9,12 +9,7 @@ import {findCompatibleChild, instanceLocation} from './clone.js'
 import {orderActions} from './ordering.js'
 import {isTrue} from './scores.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
-
-function topParent(rsc: Rsc): Rsc {
-  let r = rsc
-  while (r.parent && r.parent.variant !== 'bundle') r = r.parent
-  return r
-}
+import {topParent} from './resources.js'
 
 function instanceNumber(rsc: Rsc): number {
   return Number(/:(\d+)$/.exec(rsc.id)?.[1] ?? 0)
@@ -94,7 +89,9 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
   if (!probe.runnable && rsc.runningOn.length === 0) flags |= O.runnableLeft
   // start or reload the parent after probing the resource
   newOrdering(ws, {rsc, action: probe}, {rsc: top, task: 'start'}, flags)
-  if (top === rsc) newOrdering(ws, {rsc, action: probe}, {rsc, task: 'reload-agent'}, O.optional)
+  // (an agent reload is scheduled while the history is checked, before probes: without one the
+  // ordering would order nothing, and big clusters have a probe per resource and node)
+  if (top === rsc && actionsWithKey(rsc, opKey(rsc.id, 'reload-agent')).length > 0) newOrdering(ws, {rsc, action: probe}, {rsc, task: 'reload-agent'}, O.optional)
   return true
 }
 
@@ -186,14 +183,14 @@ function addRestartOrderingsForProbe(probe: Action, after: Action, tracking: Set
   // newest first; edges added meanwhile are appended and not visited (as over a copy)
   for (let i = after.after.length - 1; i >= 0; i--) {
     const e = after.after[i]
-    if (!(e.type & O.impliesThen)) {
+    if (!(e.addedType & O.impliesThen)) {
       // only into the members of a group or (non-interleaved, or the compatible instance of an interleaved) clone
-      const next = e.action.rsc
+      const next = e.then.rsc
       if (!afterRsc || afterRsc.variant === 'primitive' || probe.rsc.parent === afterRsc || !next || next.variant !== 'primitive' && next.variant !== 'group'
         || afterRsc !== next.parent) continue
       if (afterRsc.variant === 'clone' && interleave && (!compatible || compatible !== next)) continue
     }
-    addRestartOrderingsForProbe(probe, e.action, tracking)
+    addRestartOrderingsForProbe(probe, e.then, tracking)
   }
 }
 
@@ -217,7 +214,7 @@ function addRestartOrderingsForRsc(rsc: Rsc): void {
   const recorded = new Map<Action, Action[]>()
   for (const probe of probesOf(rsc)) {
     for (let i = probe.after.length - 1; i >= 0; i--) {
-      const from = probe.after[i].action
+      const from = probe.after[i].then
       const known = recorded.get(from)
       if (known) {
         for (let k = 0; k < known.length; k++) orderActions(probe, known[k], O.optional)

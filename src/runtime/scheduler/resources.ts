@@ -69,8 +69,7 @@ export function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<s
     rsc.maintenance = true
   }
   // Only clone instances can be anonymous; everything else is globally unique.
-  let top: Rsc | undefined = parent
-  while (top?.parent && top.parent.variant !== 'bundle') top = top.parent
+  const top = parent && topParent(parent)
   if (top?.variant === 'clone') {
     rsc.unique = isTrue(meta.get('globally-unique'))
     rsc.promotable = top.promotable
@@ -251,7 +250,10 @@ export function buildResources(ws: WorkingSet): void {
   ws.configOrder = top
 }
 
-/** The primitive that holds a clone instance's config (for history lookup). */
+/**
+ * uber_parent: the topmost parent below a bundle (a bundle's own child counts as the top; the
+ * resource itself when it has no parent) — the clone of an instance, its group member's clone.
+ */
 export function topParent(rsc: Rsc): Rsc {
   let r = rsc
   while (r.parent && r.parent.variant !== 'bundle') r = r.parent

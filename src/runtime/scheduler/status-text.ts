@@ -9,6 +9,7 @@ import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
 import {nodeHealth} from './health.js'
 import {isTrue, numericCompare} from './scores.js'
+import {topParent} from './resources.js'
 
 function allPrimitivesOf(ws: WorkingSet): Rsc[] {
   const out: Rsc[] = []
@@ -46,17 +47,31 @@ function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean
   return {fenced: fenced && !connectionUp && !failedConnection, unclean, pending, online}
 }
 
+/** The primitives on each node once the transition has run (each primitive's revised state found once). */
+function runningAfterTransition(ws: WorkingSet): Map<SNode, Rsc[]> {
+  const out = new Map<SNode, Rsc[]>()
+  for (const r of allPrimitivesOf(ws)) {
+    for (const n of new Set(revisedState(ws, r).nodes)) {
+      const list = out.get(n)
+      if (list) list.push(r)
+      else out.set(n, [r])
+    }
+  }
+  return out
+}
+
 /** node_list_text: nodes in a special state one per line, the others in Online/OFFLINE/Remote/Guest lists */
 function nodeLines(ws: WorkingSet, revised: boolean): string[] {
   const lists = {Online: [] as string[], OFFLINE: [] as string[], RemoteOnline: [] as string[], RemoteOFFLINE: [] as string[], GuestOnline: [] as string[]}
   const out: string[] = []
+  let runningAfter: Map<SNode, Rsc[]> | undefined // found when a listed node first needs it
   for (const n of ws.nodes) {
     const {fenced, unclean, pending, online} = nodeState(ws, n, revised)
     const health = nodeHealth(ws, n)
     if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
       // after the transition, "with active resources" means what still runs there
-      const running = revised ? allPrimitivesOf(ws).filter((r) => revisedState(ws, r).nodes.includes(n)) : n.running
+      const running = revised ? (runningAfter ??= runningAfterTransition(ws)).get(n) ?? [] : n.running
       const status = nodeStatus({...n, online, pending, running}, unclean)
       out.push(`    * ${kind} ${n.uname}: ${status}${health < 0 ? ' (health is RED)' : health === 0 ? ' (health is YELLOW)' : ''}`)
     } else if (online) {
@@ -115,7 +130,7 @@ export function revisedState(ws: WorkingSet, r: Rsc): {nodes: SNode[]; role: Rol
   // a guest's untouched history still holds the role it had there (unpack keeps the highest)
   if (stale.length > 0) role = Math.max(role, r.unpacked?.role ?? r.role)
   // a started instance of a promotable clone is shown as Unpromoted (native_displayable_role)
-  if (role === Role.Started && promotableParent(r)) role = Role.Unpromoted
+  if (role === Role.Started && topParent(r).promotable) role = Role.Unpromoted
   return {nodes, role}
 }
 
@@ -220,9 +235,30 @@ function failedProbeResult(ws: WorkingSet, r: Rsc, node?: SNode): string | undef
   let top = r
   while (top.parent) top = top.parent
   const id = top.variant === 'clone' ? (top.children[0]?.id.replace(/:\d+$/, '') ?? top.id) : r.id
+  const probes = failedProbes(ws)
+  for (let i = 0; i < probes.length; i++) {
+    const {host, on, rc, a} = probes[i]
+    if (!(host.unpackedOnline ?? host.online)) continue
+    if (node && on.toLowerCase() !== node.uname.toLowerCase()) continue
+    if (probes[i].rscId !== id) continue
+    const changed = a['last-rc-change']
+    if (r.failureTimeoutMs > 0 && changed !== undefined && ws.now >= Number(changed) * 1000 + r.failureTimeoutMs) continue
+    return OCF_RESULT[rc] ?? 'unknown'
+  }
+  return undefined
+}
+
+/**
+ * The status's masked probe failures naming their node, in status order: asked for once per
+ * stopped resource, and the status of a big cluster has thousands of entries, seldom any of these.
+ */
+function failedProbes(ws: WorkingSet): FailedProbe[] {
+  let list = failedProbesOf.get(ws)
+  if (list) return list
+  list = []
   for (const ns of ws.cib.status) {
     const host = ws.nodeByName.get(ns.uname ?? '')
-    if (!host || !(host.unpackedOnline ?? host.online)) continue
+    if (!host) continue
     for (const lrm of ns.lrmResources) {
       for (const op of lrm.operations) {
         const a = op.attributes
@@ -230,25 +266,18 @@ function failedProbeResult(ws: WorkingSet, r: Rsc, node?: SNode): string | undef
         const rc = Number(a['rc-code'] ?? 0)
         if (rc !== 5 && rc !== 2 && a['op-status'] !== '7') continue
         const on = a.on_node
-        if (on === undefined || (node && on.toLowerCase() !== node.uname.toLowerCase())) continue
-        if ((a.operation_key ?? op.id).replace(/_monitor_0$/, '') !== id) continue
-        const changed = a['last-rc-change']
-        if (r.failureTimeoutMs > 0 && changed !== undefined && ws.now >= Number(changed) * 1000 + r.failureTimeoutMs) continue
-        return OCF_RESULT[rc] ?? 'unknown'
+        if (on === undefined) continue
+        list.push({host, on, rc, a, rscId: (a.operation_key ?? op.id).replace(/_monitor_0$/, '')})
       }
     }
   }
-  return undefined
+  failedProbesOf.set(ws, list)
+  return list
 }
+interface FailedProbe { host: SNode; on: string; rc: number; a: Record<string, string | undefined>; rscId: string }
+const failedProbesOf = new WeakMap<WorkingSet, FailedProbe[]>()
 
 const PENDING_STATE: Record<string, string> = {start: 'Starting', stop: 'Stopping', migrate_to: 'Migrating', migrate_from: 'Migrating', promote: 'Promoting', demote: 'Demoting'}
-
-/** uber_parent's promotable flag: the topmost parent below a bundle (a bundle's child clone counts). */
-function promotableParent(r: Rsc): boolean {
-  let top = r
-  while (top.parent && top.parent.variant !== 'bundle') top = top.parent
-  return top.promotable
-}
 
 /** The pending operation shown for a primitive: crm_simulate shows them in the current status only. */
 function pendingTask(r: Rsc, revised: boolean): string | undefined {
@@ -300,7 +329,7 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
   } else {
     // an operation still in progress shows as Starting, Stopping … (native_pending_state)
     const pending = pendingTask(r, nodesRevised)
-    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[role < Role.Stopped ? Role.Started : role === Role.Started && promotableParent(r) ? Role.Unpromoted : role]
+    const roleText = r.runningOn.length === 0 ? 'Stopped' : ROLE_NAMES[role < Role.Stopped ? Role.Started : role === Role.Started && topParent(r).promotable ? Role.Unpromoted : role]
     words.push(PENDING_STATE[pending ?? ''] ?? roleText)
   }
   if (node) words.push(node.uname)

@@ -171,7 +171,12 @@ export function transitionSummary(ws: WorkingSet): {lines: string[]; actions: Su
 
 function printSummary(ws: WorkingSet, p: Printer): Printer {
   // Node actions: Pacemaker prepends to its action list, so the newest comes first.
-  const nodeActions = ws.actions.filter((a) => !a.rsc && !a.optional && (a.task === 'stonith' || a.task === 'do_shutdown')).reverse()
+  // (a loop, not filter: no callback per action, and big clusters have tens of thousands)
+  const nodeActions: Action[] = []
+  for (let i = ws.actions.length - 1; i >= 0; i--) {
+    const a = ws.actions[i]
+    if (!a.rsc && !a.optional && (a.task === 'stonith' || a.task === 'do_shutdown')) nodeActions.push(a)
+  }
   for (const a of nodeActions) {
     if (a.task === 'stonith') {
       const op = a.fenceOp ?? 'reboot'

@@ -58,6 +58,8 @@ export interface SNode {
   remoteWasFenced?: boolean
   /** maintenance mode: resources on it are left alone */
   maintenance?: boolean
+  /** a remote or guest node's maintenance mode as the controller last told it (node_in_maintenance) */
+  remoteMaintenance?: number
   /** the cluster's placement-strategy (node comparisons need it) */
   strategy?: string
   /** remaining capacity (utilization attributes) */
@@ -134,9 +136,17 @@ export const O = {
   serializeOnly: 1 << 23,
 } as const
 
+/**
+ * An ordering between two actions, listed in then.before and first.after (one object for both
+ * lists: big clusters have 100 000). `type` holds the flags as 'then' sees them (the update and the
+ * graph's checks disable or change them there); `addedType` the flags it was added with, which
+ * 'first' keeps seeing (Pacemaker keeps one copy in each list).
+ */
 export interface ActionEdge {
-  action: Action
+  first: Action
+  then: Action
   type: number
+  readonly addedType: number
 }
 
 export interface Action {
@@ -173,7 +183,9 @@ export interface Action {
   reschedule?: boolean
   /** clone notifications: the notify_* meta-attributes (notify actions, and the operations they are about) */
   notifyMeta?: Map<string, string>
-  /** the graph's synapse priority (clone "post" notifications: INFINITY) */
+  /** maintenance_nodes: the remote and guest nodes whose maintenance mode changes */
+  maintenanceNodes?: Array<{id: string; maintenance: boolean}>
+  /** the action's own priority (clone "post" notifications: INFINITY); the graph's synapse takes the resource's when higher */
   priority?: number
 }
 

@@ -7,7 +7,7 @@ import type * as M from '../../formats/cib/model.js'
 import {canFence, clearFailcount, customAction, demoteAction, fenceNode, fenceOp, stopAction} from './actions.js'
 import {orderActions} from './ordering.js'
 import {type MigrationHooks, unpackMigrateFromFailure, unpackMigrateToFailure, unpackMigrateToSuccess} from './migration.js'
-import {addCloneInstance, allPrimitives, isBundled, nvsetValues, targetRole} from './resources.js'
+import {addCloneInstance, allPrimitives, isBundled, nvsetValues, targetRole, topParent} from './resources.js'
 import {evalRule} from './rules.js'
 import {shouldClearForParamChange} from './digests.js'
 import {currentNode} from './placement.js'
@@ -256,9 +256,19 @@ function glistSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
   return [...out, ...l1.slice(i), ...l2.slice(j)]
 }
 
-/** The history of one resource on one node in the order unpack_lrm_resource processes it. */
-function sortOps(ops: OpEntry[]): OpEntry[] {
-  return glistSort(ops, compareOps)
+/**
+ * The history of one resource on one node in Pacemaker's order (unpack_lrm_resource,
+ * rsc_history_as_list): the entries prepended (the last in the XML first), then sorted by
+ * sort_op_by_callid — so of two entries it ranks equal (both pending, or <rsc>_last_0 and
+ * <rsc>_last_failure_0 of one call) the one written first in the XML comes last.
+ */
+function sortedHistory(ops: M.LrmOperation[]): OpEntry[] {
+  return glistSort([...ops].reverse().map(toEntry), compareOps)
+}
+
+/** The history as the configuration check walks it (rsc_history_as_list). */
+export function historyForConfigCheck(ops: M.LrmOperation[]): M.LrmOperation[] {
+  return sortedHistory(ops).map((e) => e.op)
 }
 
 const FAIL_RANK: Record<OnFail, number> = {ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7, restart_container: 8, reset_remote: 9}
@@ -414,14 +424,16 @@ function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
 function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: HistoryState): void {
   const task = e.task
   if (task === 'notify' || task === 'meta-data') return
-  const parent = rsc.unique ? rsc : banTarget(rsc)
+  const parent = rsc.unique ? rsc : topParent(rsc)
   let rc = e.rc
   let status = e.status
   const target = e.targetRc
   const isProbe = task === 'monitor' && e.intervalMs === 0
-  const expired = status !== 7 && isExpired(ws, rsc, node, e)
+  // check_operation_expiry, which an entry of an agent not installed skips
+  const checked = status !== 7
+  const expired = checked && isExpired(ws, rsc, node, e)
   // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
-  if (!expired && e.op.id.endsWith('_last_failure_0') && shouldClearForParamChange(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
+  if (checked && !expired && e.op.id.endsWith('_last_failure_0') && shouldClearForParamChange(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
   // remap_operation
   if (task === 'monitor' && (rc === 190 || rc === 191)) {
     if (!node.shutdown || node.online) recordFailedOp(ws, e.op, node, rsc)
@@ -541,12 +553,6 @@ function checkRecoverable(ws: WorkingSet, rsc: Rsc, node: SNode, task: string): 
   rsc.block = true
 }
 
-function banTarget(rsc: Rsc): Rsc {
-  let r = rsc
-  while (r.parent && r.parent.variant !== 'bundle') r = r.parent
-  return r
-}
-
 function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: number, st: HistoryState): void {
   const task = e.task
   const isProbe = task === 'monitor' && e.intervalMs === 0
@@ -569,7 +575,7 @@ function unpackFailure(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, rc: nu
   if (failRole !== Role.Started && rsc.nextRole < failRole) rsc.nextRole = failRole
   if (failRole === Role.Stopped) {
     let failRsc = rsc
-    const top = banTarget(rsc)
+    const top = topParent(rsc)
     if (top.variant === 'clone' && !top.unique) failRsc = top
     const ban = (r: Rsc) => {
       r.allowed = new Map(ws.nodes.map((n) => [n, -INFINITY]))
@@ -727,7 +733,7 @@ function unpackLrmResource(ws: WorkingSet, node: SNode, lrm: M.LrmResource): voi
   const saved = rsc.role
   rsc.role = Role.Unknown
   const st: HistoryState = {onFail: 'ignore'}
-  const ops = sortOps(lrm.operations.map(toEntry))
+  const ops = sortedHistory(lrm.operations)
   for (const e of ops) unpackRscOp(ws, rsc, node, e, st)
   recordActiveRecurring(ws, rsc, node, ops)
   processRscState(ws, rsc, node, st.onFail)
@@ -823,7 +829,7 @@ function findInInstance(inst: Rsc, base: string): Rsc | undefined {
   return undefined
 }
 
-function findAnonymousClone(ws: WorkingSet, node: SNode, parent: Rsc, base: string, cloneCfg: M.Clone): Rsc {
+function findAnonymousClone(ws: WorkingSet, node: SNode, parent: Rsc, base: string): Rsc {
   let rsc: Rsc | undefined
   let inactive: Rsc | undefined
   let skipInactive = false
@@ -846,6 +852,8 @@ function findAnonymousClone(ws: WorkingSet, node: SNode, parent: Rsc, base: stri
   // Without fencing, an unclean node should not use up an instance number (unless there is one per node anyway)
   if (rsc && rsc.needs !== 'fencing' && (!node.online || node.unclean) && parent.cloneMax !== ws.nodes.length) rsc = undefined
   if (!rsc) {
+    // (its configuration looked up only here: history entries of clones are many, new instances few)
+    const cloneCfg = ws.cib.resources.find((r) => r.id === parent.id) as M.Clone
     const inst = addCloneInstance(ws, parent, cloneCfg, parent.children.length)
     const mark = (r: Rsc) => { r.orphan = true; for (const c of r.children) mark(c) }
     if (parent.children.length > parent.cloneMax) mark(inst)
@@ -866,16 +874,15 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
     const base = id.replace(/:\d+$/, '')
     const zero = ws.byId.get(`${base}:0`)
     // only an anonymous clone's instance stands for every instance number (unpack_find_resource)
-    let top = zero
-    while (top?.parent && top.parent.variant !== 'bundle') top = top.parent
+    const top = zero && topParent(zero)
     if (zero && top?.variant === 'clone' && !top.unique) {
       rsc = zero
-      parent = banTarget(zero)
+      parent = top
     } else if (!rsc) return undefined
   } else if (rsc.variant !== 'primitive') {
     return undefined
   } else {
-    parent = banTarget(rsc)
+    parent = topParent(rsc)
   }
   if (parent && parent.variant === 'clone' && !parent.unique && parent.parent?.bundle) {
     // a bundle's child: the instance of the replica whose guest node this is
@@ -883,8 +890,7 @@ function findResourceForHistory(ws: WorkingSet, node: SNode, id: string): Rsc | 
     if (rsc && rsc.variant !== 'primitive') rsc = findInInstance(rsc, id.replace(/:\d+$/, ''))
     if (!rsc) return undefined
   } else if (parent && parent.variant === 'clone' && !parent.unique) {
-    const cfg = ws.cib.resources.find((r) => r.id === parent!.id) as M.Clone
-    rsc = findAnonymousClone(ws, node, parent, id.replace(/:\d+$/, ''), cfg)
+    rsc = findAnonymousClone(ws, node, parent, id.replace(/:\d+$/, ''))
   }
   if (rsc && rsc.id !== id) rsc.cloneName = id
   return rsc
@@ -928,6 +934,7 @@ export function unpackStatus(ws: WorkingSet): void {
       } else if (!ws.options.stonithEnabled && !ws.options.shutdownLock && !node.online) continue
       if (node.remote) {
         remoteOnlineStatus(node)
+        node.remoteMaintenance = Math.max(0, parseInt(ns.attributes.node_in_maintenance ?? '0', 10) || 0)
         remoteAttributes(node, nvsetValues(ns.transientAttributes))
       }
       done.add(node)

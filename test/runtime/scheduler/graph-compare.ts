@@ -2,7 +2,8 @@
  * Compares hakit's action graph with crm_simulate's transition graph (-G). Ids differ between
  * the two, so an action is named by its operation key and node (`rsc:0_start_0@node1`; pseudo
  * events carry no node in Pacemaker's graph, fencing names its target) and an edge by the pair
- * of names "first -> then".
+ * of names "first -> then". Each action's synapse priority is compared too (what an aborted
+ * transition still runs).
  */
 import type {XmlElement} from '../../../src/formats/cib/xml.js'
 import {parseXmlTree} from '../../../src/formats/cib/xml.js'
@@ -11,6 +12,8 @@ import type {GraphAction, Transition} from '../../../src/runtime/scheduler/index
 export interface NamedGraph {
   actions: Set<string>
   edges: Set<string>
+  /** the synapse priority of every action that has one (absent: 0) */
+  priorities: Map<string, number>
 }
 
 function oracleName(el: XmlElement): string {
@@ -21,7 +24,7 @@ function oracleName(el: XmlElement): string {
 
 /** crm_simulate's graph XML → names (an empty text is an empty graph). */
 export function oracleNamedGraph(xml: string): NamedGraph {
-  const g: NamedGraph = {actions: new Set(), edges: new Set()}
+  const g: NamedGraph = {actions: new Set(), edges: new Set(), priorities: new Map()}
   if (xml.trim() === '') return g
   const root = parseXmlTree(xml, 'graph.xml')
   for (const synapse of root.children.filter((c) => c.name === 'synapse')) {
@@ -30,6 +33,7 @@ export function oracleNamedGraph(xml: string): NamedGraph {
     if (!action) continue
     const then = oracleName(action)
     g.actions.add(then)
+    if (synapse.attrs.priority !== undefined) g.priorities.set(then, Number(synapse.attrs.priority))
     for (const trigger of synapse.children.find((c) => c.name === 'inputs')?.children ?? []) {
       for (const first of trigger.children) if (first.name !== '#comment') g.edges.add(`${oracleName(first)} -> ${then}`)
     }
@@ -49,9 +53,10 @@ export function hakitNamedGraph(t: Transition): NamedGraph {
   for (const a of t.workingSet.actions) {
     byId.set(a.id, hakitName({key: a.uuid, task: a.task, pseudo: a.pseudo, node: a.node?.uname ?? null}))
   }
-  const g: NamedGraph = {actions: new Set(), edges: new Set()}
+  const g: NamedGraph = {actions: new Set(), edges: new Set(), priorities: new Map()}
   for (const a of graph) {
     g.actions.add(hakitName(a))
+    if (a.priority) g.priorities.set(hakitName(a), a.priority)
     for (const d of a.after) g.edges.add(`${byId.get(d) ?? `#${d}`} -> ${hakitName(a)}`)
   }
   return g
@@ -62,6 +67,8 @@ export interface GraphDiff {
   extraActions: string[]
   missingEdges: string[]
   extraEdges: string[]
+  /** actions both graphs have whose synapse priorities differ: `name: got P, crm_simulate Q` */
+  priorities: string[]
 }
 
 /** What hakit lacks (missing) and adds (extra) against the oracle. */
@@ -72,11 +79,13 @@ export function diffGraphs(expected: NamedGraph, got: NamedGraph): GraphDiff {
     extraActions: minus(got.actions, expected.actions),
     missingEdges: minus(expected.edges, got.edges),
     extraEdges: minus(got.edges, expected.edges),
+    priorities: [...expected.actions].filter((a) => got.actions.has(a) && (expected.priorities.get(a) ?? 0) !== (got.priorities.get(a) ?? 0)).sort()
+      .map((a) => `${a}: ${got.priorities.get(a) ?? 0}, crm_simulate ${expected.priorities.get(a) ?? 0}`),
   }
 }
 
 export const sameGraph = (d: GraphDiff): boolean =>
-  d.missingActions.length + d.extraActions.length + d.missingEdges.length + d.extraEdges.length === 0
+  d.missingActions.length + d.extraActions.length + d.missingEdges.length + d.extraEdges.length + d.priorities.length === 0
 
 /** One line: the first difference of each kind. */
 export function describeDiff(d: GraphDiff): string {
@@ -85,6 +94,7 @@ export function describeDiff(d: GraphDiff): string {
   if (d.extraActions.length) parts.push(`extra ${d.extraActions.length} action(s), e.g. ${d.extraActions[0]}`)
   if (d.missingEdges.length) parts.push(`missing ${d.missingEdges.length} edge(s), e.g. ${d.missingEdges[0]}`)
   if (d.extraEdges.length) parts.push(`extra ${d.extraEdges.length} edge(s), e.g. ${d.extraEdges[0]}`)
+  if (d.priorities.length) parts.push(`${d.priorities.length} synapse priorit${d.priorities.length === 1 ? 'y differs' : 'ies differ'}, e.g. ${d.priorities[0]}`)
   return parts.join('; ')
 }
 

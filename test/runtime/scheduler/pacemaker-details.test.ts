@@ -14,7 +14,10 @@ import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {schedule} from '../../../src/runtime/scheduler/index.js'
 import {hashTableOrder} from '../../../src/runtime/scheduler/ghash.js'
 import {clusterStatus} from '../../../src/runtime/scheduler/status-text.js'
+import {printTransitionGraphXml} from '../../../src/runtime/scheduler/graph-xml.js'
 import {transitionSummaryLines} from './summary-lines.js'
+import {describeDiff, diffGraphs, hakitNamedGraph, oracleNamedGraph, sameGraph} from './graph-compare.js'
+import {oracleGraph} from './graph-oracle.js'
 
 const dummy = (id: string, inner = '') => `<primitive id="${id}" class="ocf" provider="pacemaker" type="Dummy">${inner}</primitive>`
 const util = (id: string, cpu: number) => `<utilization id="${id}-u"><nvpair id="${id}-u-cpu" name="cpu" value="${cpu}"/></utilization>`
@@ -161,4 +164,121 @@ test("a remote connection's fail count is cleared before the connection starts a
   const start = graph.find((a) => a.key === 'remote1_start_0')
   assert.ok(clear && start, 'both the clearing and the start are in the graph')
   assert.ok(start.after.includes(clear.id), 'the start waits for the clearing')
+})
+
+test('the configuration check walks a history as rsc_history_as_list orders it: of two entries of one call, the first in the XML is the last', (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'multiple-active-block-group.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  // node3 holds dummy_last_0 (with a restart digest) then dummy_last_failure_0 (without), both
+  // call 20: the check reads dummy_last_0, so a changed parameter means a reload, which a blocked
+  // resource skips; reading the failure instead forced a restart (a required group start)
+  const xml = readFileSync(file, 'utf8').replace('<primitive id="dummy" class="ocf" provider="heartbeat" type="DummyTimeout">',
+    '<primitive id="dummy" class="ocf" provider="heartbeat" type="DummyTimeout"><instance_attributes id="dummy-p"><nvpair id="dummy-p-x" name="changed" value="1"/></instance_attributes>')
+  const transition = schedule(parseCibXml(xml, file))
+  assert.deepEqual(transition.actions.filter((a) => a.task === 'start').map((a) => a.key), [])
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
+})
+
+/** hakit's action graph for the CIB text equals crm_simulate -G's (actions, edges, priorities). */
+function assertSameGraphAsCrmSimulate(xml: string, transition: ReturnType<typeof schedule>): void {
+  const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+  try {
+    writeFileSync(join(dir, 'cib.xml'), xml)
+    const d = diffGraphs(oracleNamedGraph(oracleGraph(join(dir, 'cib.xml'))), hakitNamedGraph(transition))
+    assert.ok(sameGraph(d), describeDiff(d))
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+test('a failure of an agent not installed keeps its fail count when parameters change (check_operation_expiry is skipped)', (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'not-installed-agent.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  // rsc2's last failure on sles11-1 is a monitor whose agent was not installed (op-status 7)
+  const xml = readFileSync(file, 'utf8').replace('<primitive class="ocf" id="rsc2" provider="pacemaker" type="Dummy">',
+    '<primitive class="ocf" id="rsc2" provider="pacemaker" type="Dummy"><instance_attributes id="rsc2-p"><nvpair id="rsc2-p-x" name="changed" value="1"/></instance_attributes>')
+  assert.notEqual(xml, readFileSync(file, 'utf8'))
+  const transition = schedule(parseCibXml(xml, file))
+  assert.deepEqual(transition.actions.filter((a) => a.task === 'clear_failcount').map((a) => a.key), [])
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
+})
+
+test('unpacking walks a history as unpack_lrm_resource orders it: of two pending entries, the first in the XML is the last', (t) => {
+  const pending = (id: string, task: string, interval: number, action: number) =>
+    `<lrm_rsc_op id="${id}" operation_key="rsc1_${task}_${interval}" operation="${task}" crm_feature_set="3.16.1" transition-key="${action}:1:0:${'a'.repeat(8)}" transition-magic="-1:193;${action}:1:0:${'a'.repeat(8)}" call-id="-1" rc-code="193" op-status="-1" interval="${interval}" last-rc-change="1700000000" exec-time="0" queue-time="0" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8"/>`
+  const start = pending('rsc1_last_0', 'start', 0, 2)
+  const monitor = pending('rsc1_monitor_10000', 'monitor', 10000, 3)
+  const xml = (entries: string) => cibXml({
+    featureSet: '3.16.1',
+    resources: dummy('rsc1', '<operations><op id="rsc1-mon" name="monitor" interval="10s"/></operations>'),
+    status: `<node_state id="node1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="node1"><lrm_resources><lrm_resource id="rsc1" class="ocf" provider="pacemaker" type="Dummy">${entries}</lrm_resource></lrm_resources></lrm></node_state>`
+      + '<node_state id="node2" uname="node2" in_ccm="true" crmd="online" join="member" expected="member"/>',
+  })
+  const line = (cib: string) => clusterStatus(schedule(parseCibXml(cib, 'test.xml')).workingSet, false).find((l) => l.includes('rsc1'))?.trim()
+  // (pe__is_newer_op ranks two pending entries equal: the list's own order decides which is the pending operation)
+  const cases: Array<[string, string]> = [[start + monitor, '* rsc1\t(ocf:pacemaker:Dummy):\t Started node1 (Monitoring)'], [monitor + start, '* rsc1\t(ocf:pacemaker:Dummy):\t Starting node1']]
+  for (const [entries, expected] of cases) assert.equal(line(xml(entries)), expected)
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+  try {
+    for (const [entries, expected] of cases) {
+      writeFileSync(join(dir, 'cib.xml'), xml(entries))
+      const real = spawnSync('crm_simulate', ['-x', join(dir, 'cib.xml')], {encoding: 'utf8'})
+      assert.ok(real.stdout.split('\n').map((l) => l.trim()).includes(expected), real.stdout)
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test("a bundle connection's probe is not ordered after its container's start when the container is stopping (pe_order_probe dropped)", (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'bundle-order-stop-clone.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  // redis stopped: storage-clone loses its promoted dependency, so the running galera containers stop, and their start cannot run
+  const ordered = '<nvpair id="redis-meta_attributes-ordered" name="ordered" value="true"/>'
+  const xml = readFileSync(file, 'utf8').replace(ordered, `${ordered}<nvpair id="redis-stopped" name="target-role" value="Stopped"/>`)
+  assert.notEqual(xml, readFileSync(file, 'utf8'))
+  const transition = schedule(parseCibXml(xml, file))
+  const byId = new Map(transition.workingSet.actions.map((a) => [a.id, a]))
+  const probes = transition.actions.filter((a) => a.key === 'galera-bundle-1_monitor_0')
+  assert.equal(probes.length, 2, 'the connection is probed on the two other nodes')
+  const containerStartToProbe = probes.flatMap((probe) => probe.after.map((id) => byId.get(id)!.uuid)).filter((key) => key === 'galera-bundle-docker-1_start_0')
+  assert.deepEqual(containerStartToProbe, [])
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
+})
+
+test("a remote node's new maintenance mode goes to the controller in the graph (maintenance_nodes, add_maintenance_update)", (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'remote-start-fail.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  const original = readFileSync(file, 'utf8')
+  const connection = '<primitive class="ocf" id="rhel7-auto4" provider="pacemaker" type="remote">'
+  const state = '<node_state id="rhel7-auto4" remote_node="true"'
+  const cases = [
+    // the connection in maintenance: its node enters maintenance mode
+    {xml: original.replace(connection, `${connection}<meta_attributes id="c-m"><nvpair id="c-m-x" name="maintenance" value="true"/></meta_attributes>`), mode: '1'},
+    // the controller last told the node it was in maintenance: it leaves it
+    {xml: original.replace(state, `${state} node_in_maintenance="1"`), mode: '0'},
+    {xml: original, mode: undefined},
+  ]
+  const maintenanceBlock = (graphXml: string) => /<maintenance>[\s\S]*?<\/maintenance>/.exec(graphXml)?.[0].replace(/\s+/g, ' ')
+  for (const {xml, mode} of cases) {
+    assert.ok(mode === undefined || xml !== original)
+    const transition = schedule(parseCibXml(xml, file))
+    const update = transition.actions.filter((a) => a.key === 'maintenance_nodes')
+    assert.equal(update.length, mode === undefined ? 0 : 1)
+    const written = printTransitionGraphXml(transition.workingSet, transition.actions)
+    assert.equal(maintenanceBlock(written), mode && `<maintenance> <node id="rhel7-auto4" node_in_maintenance="${mode}"/> </maintenance>`)
+    if (!haveCommand('crm_simulate')) continue
+    assertSameGraphAsCrmSimulate(xml, transition)
+    const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+    try {
+      writeFileSync(join(dir, 'cib.xml'), xml)
+      assert.equal(maintenanceBlock(written), maintenanceBlock(oracleGraph(join(dir, 'cib.xml'))))
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  }
 })
