@@ -45,6 +45,8 @@ property startup-fencing=false
   writeFileSync(haCf, readFileSync(haCf, 'utf8').replace(/^deadtime .*$/m, 'deadtime 1'))
   const record = join(switchDir, 'record')
   const fencings = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').filter(Boolean) : [])
+  /** Fencings of a healthy node, or by the isolated one. */
+  const wrongFencings = () => fencings().filter((l) => / n[23] /.test(l) || / by=n1$/.test(l))
   const powerOn = (n: string) => {
     lab.start(n)
     writeFileSync(join(switchDir, n), `${lab.node(n).proc!.pid} ${lab.node(n).runDir}\n`)
@@ -68,6 +70,7 @@ property startup-fencing=false
     const logBefore = lab.log('n1').length
     network.set('n1', 'down')
     await lab.waitFor('n2 and n3 have one DC between them, with quorum, and n1 is powered off', async () => {
+      if (wrongFencings().length > 0) return true // the assertions below say what went wrong
       const [s2, s3] = await Promise.all([lab.status('n2'), lab.status('n3')])
       return !lab.running('n1') && s2 !== undefined && s3 !== undefined && s2.dc === s3.dc && ['n2', 'n3'].includes(s2.dc ?? '') &&
         [...s2.members].sort().join() === 'n2,n3' && [...s3.members].sort().join() === 'n2,n3' && s2.quorum && s3.quorum
@@ -75,7 +78,7 @@ property startup-fencing=false
 
     const done = fencings()
     assert.ok(lab.running('n2') && lab.running('n3'), `the healthy nodes run (fencings: ${done.join('; ')})`)
-    assert.deepEqual(done.filter((l) => / n[23] /.test(l) || / by=n1$/.test(l)), [], 'the isolated DC fenced nobody, and nobody fenced a healthy node')
+    assert.deepEqual(wrongFencings(), [], 'the isolated DC fenced nobody, and nobody fenced a healthy node')
     assert.ok(done.some((l) => /^ok off n1 by=n[23]$/.test(l)), `the quorate side fenced n1: ${done.join('; ')}`)
     const n1Log = lab.log('n1').slice(logBefore)
     assert.match(n1Log, /Node n2 lost \(.*\); waiting for n3/, 'n1 held n2\'s loss while n3 was in doubt')
