@@ -16,9 +16,9 @@ const KEEPALIVE_MS = 200
 const DEADTIME_MS = 2000
 
 /** A settled cluster of `size` nodes (the rule on unless `rule` is false): its DC's machine and the other nodes. */
-function settledDc(size: number, rule = true, seed = 7): {machine: CrmNode; dc: string; others: string[]; start: number} {
+function settledDc(size: number, rule = true, seed = 7, deadtimeMs = DEADTIME_MS): {machine: CrmNode; dc: string; others: string[]; start: number} {
   const names = Array.from({length: size}, (_, i) => `n${i + 1}`)
-  const sim = new CrmSim(names, {seed, config: rule ? {peerDeadtimeMs: DEADTIME_MS} : {}})
+  const sim = new CrmSim(names, {seed, config: rule ? {peerDeadtimeMs: deadtimeMs} : {}})
   for (const n of names) sim.start(n)
   sim.run()
   const dc = names.find((n) => sim.node(n).machine!.state === 'dc')!
@@ -128,60 +128,62 @@ test('a held node heard again before its loss is acted on is lost, then asked to
  * silent peers are lost in the one change at the last declaration (a lone kill: at its own declaration, no
  * wait); the survivors keep the quorum they have.
  */
-test('property: silent peers are lost together at the last declaration, never with a silent peer counted; healthy peers cause no wait', () => {
-  const spec = fc.record({
-    size: fc.constantFrom(3, 5),
-    seed: fc.integer({min: 1, max: 1000}),
-    silentMask: fc.integer({min: 1, max: 15}),
-    spreads: fc.array(fc.integer({min: 0, max: DEADTIME_MS / 2 - 1}), {minLength: 4, maxLength: 4}),
-    lags: fc.array(fc.integer({min: 0, max: 50}), {minLength: 4, maxLength: 4}),
-    phases: fc.array(fc.integer({min: 0, max: KEEPALIVE_MS - 1}), {minLength: 4, maxLength: 4}),
-    jitter: fc.array(fc.integer({min: 0, max: DEADTIME_MS / 2 - KEEPALIVE_MS - 60}), {minLength: 40, maxLength: 40}),
+for (const [KEEPALIVE_MS, DEADTIME_MS] of [[200, 2000], [100, 500]] as const) {
+  test(`property (keepalive ${KEEPALIVE_MS} ms, deadtime ${DEADTIME_MS} ms): silent peers are lost together at the last declaration, never with a silent peer counted; healthy peers cause no wait`, () => {
+    const spec = fc.record({
+      size: fc.constantFrom(3, 5),
+      seed: fc.integer({min: 1, max: 1000}),
+      silentMask: fc.integer({min: 1, max: 15}),
+      spreads: fc.array(fc.integer({min: 0, max: DEADTIME_MS / 2 - 1}), {minLength: 4, maxLength: 4}),
+      lags: fc.array(fc.integer({min: 0, max: 50}), {minLength: 4, maxLength: 4}),
+      phases: fc.array(fc.integer({min: 0, max: KEEPALIVE_MS - 1}), {minLength: 4, maxLength: 4}),
+      jitter: fc.array(fc.integer({min: 0, max: DEADTIME_MS / 2 - KEEPALIVE_MS - 60}), {minLength: 40, maxLength: 40}),
+    })
+    fc.assert(fc.property(spec, ({size, seed, silentMask, spreads, lags, phases, jitter}) => {
+      const {machine, dc, others, start} = settledDc(size, true, seed, DEADTIME_MS)
+      const silent = others.filter((_, i) => silentMask & (1 << i))
+      if (silent.length === 0) return
+      const healthy = others.filter((n) => !silent.includes(n))
+      const cut = start + DEADTIME_MS
+      const lastHeard = new Map(silent.map((n) => [n, cut - spreads[others.indexOf(n)]!]))
+      // each healthy peer's packets: every keepalive, each one late by some jitter
+      const beats = new Map(healthy.map((n) => {
+        const times: number[] = []
+        let at = start + phases[others.indexOf(n)]!
+        for (let i = 0; at < cut + 3 * DEADTIME_MS; i++) {
+          times.push(at)
+          at += KEEPALIVE_MS + jitter[(i + others.indexOf(n) * 7) % jitter.length]!
+        }
+        return [n, times]
+      }))
+      const heardAt = (n: string, t: number) => lastHeard.get(n) ?? Math.max(...beats.get(n)!.filter((b) => b <= t))
+      const declarations = silent.map((n) => ({at: lastHeard.get(n)! + DEADTIME_MS + lags[others.indexOf(n)]!, node: n})).sort((x, y) => x.at - y.at)
+      const packets = healthy.flatMap((n) => beats.get(n)!.filter((b) => b > cut).map((at) => ({at, node: n})))
+      const events = [...declarations.map((d) => ({...d, kind: 'dead' as const})), ...packets.map((p) => ({...p, kind: 'heard' as const}))]
+        .sort((x, y) => x.at - y.at)
+      const declared = new Set<string>()
+      const lostAt = new Map<string, number>()
+      const quorateAfter = 1 + healthy.length > size / 2
+      for (const e of events) {
+        let actions: CrmNodeAction[] = []
+        if (e.kind === 'dead') {
+          declared.add(e.node)
+          const heard = Object.fromEntries(others.map((n) => [n, heardAt(n, e.at)]))
+          actions = feed(machine, e.at, {type: 'membership', live: others.filter((n) => !declared.has(n)), dead: [e.node], heard})
+        } else if (machine.holdingLosses) {
+          actions = feed(machine, e.at, {type: 'heard', node: e.node}) // the daemon feeds packets only while losses wait
+        }
+        for (const n of lostIn(actions)) lostAt.set(n, e.at)
+        if (lostIn(actions).length > 0) {
+          const stale = silent.filter((n) => machine.members.includes(n))
+          assert.deepEqual(stale, [], `lost ${lostIn(actions).join(',')} at ${e.at} with silent ${stale.join(',')} still counted`)
+          assertNoStaleQuorum(actions, true, quorateAfter, `at ${e.at}`)
+        }
+      }
+      const last = declarations.at(-1)!.at
+      for (const n of silent) assert.equal(lostAt.get(n), last, `${n} lost at the last declaration (${last}), not ${lostAt.get(n)}`)
+      assert.deepEqual([...machine.members].sort(), [dc, ...healthy].sort())
+      assert.equal(machine.quorum.state.have, quorateAfter)
+    }), {numRuns: 60, seed: 901})
   })
-  fc.assert(fc.property(spec, ({size, seed, silentMask, spreads, lags, phases, jitter}) => {
-    const {machine, dc, others, start} = settledDc(size, true, seed)
-    const silent = others.filter((_, i) => silentMask & (1 << i))
-    if (silent.length === 0) return
-    const healthy = others.filter((n) => !silent.includes(n))
-    const cut = start + DEADTIME_MS
-    const lastHeard = new Map(silent.map((n) => [n, cut - spreads[others.indexOf(n)]!]))
-    // each healthy peer's packets: every keepalive, each one late by some jitter
-    const beats = new Map(healthy.map((n) => {
-      const times: number[] = []
-      let at = start + phases[others.indexOf(n)]!
-      for (let i = 0; at < cut + 3 * DEADTIME_MS; i++) {
-        times.push(at)
-        at += KEEPALIVE_MS + jitter[(i + others.indexOf(n) * 7) % jitter.length]!
-      }
-      return [n, times]
-    }))
-    const heardAt = (n: string, t: number) => lastHeard.get(n) ?? Math.max(...beats.get(n)!.filter((b) => b <= t))
-    const declarations = silent.map((n) => ({at: lastHeard.get(n)! + DEADTIME_MS + lags[others.indexOf(n)]!, node: n})).sort((x, y) => x.at - y.at)
-    const packets = healthy.flatMap((n) => beats.get(n)!.filter((b) => b > cut).map((at) => ({at, node: n})))
-    const events = [...declarations.map((d) => ({...d, kind: 'dead' as const})), ...packets.map((p) => ({...p, kind: 'heard' as const}))]
-      .sort((x, y) => x.at - y.at)
-    const declared = new Set<string>()
-    const lostAt = new Map<string, number>()
-    const quorateAfter = 1 + healthy.length > size / 2
-    for (const e of events) {
-      let actions: CrmNodeAction[] = []
-      if (e.kind === 'dead') {
-        declared.add(e.node)
-        const heard = Object.fromEntries(others.map((n) => [n, heardAt(n, e.at)]))
-        actions = feed(machine, e.at, {type: 'membership', live: others.filter((n) => !declared.has(n)), dead: [e.node], heard})
-      } else if (machine.holdingLosses) {
-        actions = feed(machine, e.at, {type: 'heard', node: e.node}) // the daemon feeds packets only while losses wait
-      }
-      for (const n of lostIn(actions)) lostAt.set(n, e.at)
-      if (lostIn(actions).length > 0) {
-        const stale = silent.filter((n) => machine.members.includes(n))
-        assert.deepEqual(stale, [], `lost ${lostIn(actions).join(',')} at ${e.at} with silent ${stale.join(',')} still counted`)
-        assertNoStaleQuorum(actions, true, quorateAfter, `at ${e.at}`)
-      }
-    }
-    const last = declarations.at(-1)!.at
-    for (const n of silent) assert.equal(lostAt.get(n), last, `${n} lost at the last declaration (${last}), not ${lostAt.get(n)}`)
-    assert.deepEqual([...machine.members].sort(), [dc, ...healthy].sort())
-    assert.equal(machine.quorum.state.have, quorateAfter)
-  }), {numRuns: 60, seed: 901})
-})
+}
