@@ -315,7 +315,7 @@ export class CrmNode {
       }
       return
     }
-    if (doubt.length > 0) this.log('warn', `Acting on the loss of ${lost.join(', ')} although ${doubt.join(', ')} ${doubt.length > 1 ? 'were' : 'was'} not heard for ${Math.round(hold.limitMs)} ms after it`)
+    if (doubt.length > 0) this.log('warn', `Acting on the loss of ${lost.join(', ')} although ${doubt.join(', ')} ${doubt.length > 1 ? 'were' : 'was'} neither heard nor declared dead within ${Math.round(hold.limitMs)} ms`)
     else if (this.awaited) this.log('notice', `Acting on the loss of ${lost.join(', ')}: the membership has settled`)
     this.awaited = ''
     const {revived} = hold.release()
