@@ -7,7 +7,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const kills = process.argv[process.argv.indexOf('--kills') + 1] || '10'
+const kills = process.argv.includes('--kills') ? process.argv[process.argv.indexOf('--kills') + 1] : '10'
 let failed = false
 for (const busy of ['0', '2']) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'loss-hold-lab.ts'), '--kills', kills, '--busy', busy], {cwd: root, stdio: 'inherit', timeout: 1_800_000})
