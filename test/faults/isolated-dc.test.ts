@@ -2,7 +2,7 @@
  * Issue 13, the fault campaign's seed 901 as a short, deterministic regression (root: namespaces).
  * Three real `hakit run --crm` daemons with fencing (the campaign's power switch). The DC's link is
  * cut. Its peers fall silent at the same instant, but Heartbeat declares each on its own timer: here
- * n2 advertises a 1 s dead time and n3 3 s, so the DC declares n2 dead two seconds before n3. Acting on
+ * n2 advertises a 2 s dead time and n3 6 s, so the DC declares n2 dead four seconds before n3. Acting on
  * n2's loss with n3 still counted (2 of 3 votes, a quorum it no longer has) made the isolated DC fence
  * the healthy n2. The DC must wait until the membership has settled (n3 heard again, or lost too) and
  * fence nobody; n2 and n3 keep one DC with quorum, and it is they who fence the isolated node.
@@ -36,13 +36,14 @@ property dc-deadtime=5s
 property startup-fencing=false
 `
   const lab = new CrmLab({
-    nodes: [...NODES], cib, iface: 'hb0', addresses: NODES.map((n) => network.address(n)), keepalive: '200ms', deadtime: '3',
+    nodes: [...NODES], cib, iface: 'hb0', addresses: NODES.map((n) => network.address(n)), keepalive: '200ms', deadtime: '6',
     launch: (node, command) => ['ip', 'netns', 'exec', network.ns[node as (typeof NODES)[number]], 'unshare', '--uts', 'sh', '-c', `hostname ${node} && exec "$0" "$@"`, ...command],
     env: {HAKIT_FENCE_AGENT_DIR: FENCE_AGENT_DIR},
   })
-  // n2 advertises a shorter dead time: its peers declare it dead first, two seconds before n3
+  // n2 advertises a shorter dead time: its peers declare it dead first, four seconds before n3 (2 s:
+  // long enough that a loaded machine does not make n2 look dead before the fault)
   const haCf = join(lab.node('n2').configDir, 'ha.cf')
-  writeFileSync(haCf, readFileSync(haCf, 'utf8').replace(/^deadtime .*$/m, 'deadtime 1'))
+  writeFileSync(haCf, readFileSync(haCf, 'utf8').replace(/^deadtime .*$/m, 'deadtime 2'))
   const record = join(switchDir, 'record')
   const fencings = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').filter(Boolean) : [])
   /** Fencings of a healthy node, or by the isolated one. */
