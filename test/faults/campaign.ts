@@ -87,7 +87,8 @@ rsc_defaults resource-stickiness=10
 }
 /** How long a graceful stop may take before the daemon is killed (moving resources away on a loaded machine). */
 const STOP_DEADLINE_MS = 120_000
-const FENCE_AGENT_DIR = join(projectRoot, 'test', 'faults', 'fence-agents')
+/** Where the lab's power switch (fence_campaign_switch) lives: the daemons' HAKIT_FENCE_AGENT_DIR. */
+export const FENCE_AGENT_DIR = join(projectRoot, 'test', 'faults', 'fence-agents')
 
 /** Whether a command line tool is present (the campaign needs ip and unshare). */
 export function campaignSkipReason(isRoot: boolean, built: boolean): string | false {
@@ -98,7 +99,8 @@ export function campaignSkipReason(isRoot: boolean, built: boolean): string | fa
   return false
 }
 
-class Network {
+/** The lab's network: one namespace per node, a switch namespace with two bridges; ports move between them. */
+export class Network {
   readonly id = `hf${process.pid % 100000}`
   readonly sw = `${this.id}-sw`
   readonly net = `10.${150 + (process.pid % 50)}.${process.pid % 250}`
@@ -213,8 +215,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       report.fenced.push(line)
       log(`  fencing: ${line}`)
       // a node that left cleanly is down, not lost: fencing it is wrong (Pacemaker reads expected="down")
-      const target = /^ok \S+ (\S+) /.exec(line)?.[1] as Node | undefined
+      const [, target, by] = (/^ok \S+ (\S+) by=(\S+)/.exec(line) ?? []) as Array<Node | undefined>
       if (target && model.leftCleanly.has(target)) violation(`${target} was fenced after it had stopped gracefully: ${line}`)
+      // without quorum a partition fences only nodes in its own membership (Pacemaker's pe_can_fence):
+      // a node cut off from the majority that fences one outside its reach acted on a stale quorum (seed 901)
+      const reach = by ? components().find((c) => c.includes(by)) : undefined
+      if (target && reach && !reach.includes(target) && reach.length <= NODES.length / 2) {
+        violation(`${by} fenced ${target} from a partition without quorum (${reach.join(', ')}): ${line}`)
+      }
     }
     for (const n of NODES) {
       if (model.up.has(n) && !lab.running(n)) {

@@ -14,6 +14,7 @@
  * Pacemaker 1.x's daemon names (`crmd:`, `cib:`) and Pacemaker's wording.
  */
 import {randomUUID} from 'node:crypto'
+import {performance} from 'node:perf_hooks'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Server} from 'node:net'
@@ -145,7 +146,7 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
     baseEnv: {...process.env, HAKIT_ATTRD_SOCKET: sockets[0]!},
     paths: {heartbeatConfigDir: config.configDir, ...(process.env.HAKIT_FENCE_AGENT_DIR ? {fenceDir: process.env.HAKIT_FENCE_AGENT_DIR} : {})},
   })
-  const machine = new CrmNode({localNode: config.node, nodes: config.nodes, dcVersion: version, dcDeadtimeMs: options.dcDeadtimeMs}, cib)
+  const machine = new CrmNode({localNode: config.node, nodes: config.nodes, dcVersion: version, dcDeadtimeMs: options.dcDeadtimeMs, peerDeadtimeMs: cluster.timings.deadtimeMs}, cib)
   /** crm status live views subscribed over the socket (the watch request); `sent`: the CIB version a CIB watcher holds */
   const watchers = new Set<{send: (event: CrmWatchEvent) => void; withCib: boolean; sent?: string}>()
   const controller = new Controller({localNode: config.node, controllerUuid: randomUUID()})
@@ -575,16 +576,28 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
    * again (its messages can arrive before its next status packet revives it), and another node's status
    * change must not make us forget it a second time.
    */
-  const membership = (died?: string): {type: 'membership'; live: string[]; dead: string[]} => {
+  const membership = (died?: string): {type: 'membership'; live: string[]; dead: string[]; heard: Record<string, number>} => {
     const others = config.nodes.filter((n) => n !== config.node)
+    // when each node was last heard, on the machine's clock (the messaging layer's is monotonic)
+    const monotonicToWall = Date.now() - performance.now()
+    const heard: Record<string, number> = {}
+    for (const n of others) {
+      const at = cluster.lastHeardAt(n)
+      if (at !== undefined) heard[n] = at + monotonicToWall
+    }
     return {
       type: 'membership',
       live: others.filter((n) => ['up', 'active'].includes(cluster.nodeStatus(n) ?? 'init')),
       dead: died ? [died] : [],
+      heard,
     }
   }
   cluster.on('node-status', (e: {node: string; status: string}) => {
     if (e.node !== config.node) feed(membership(e.status === 'dead' ? e.node : undefined))
+  })
+  // a node loss waits until every member still counted is heard again (node.ts, loss-hold.ts): tell it
+  cluster.on('message', (_msg: HbMessage, info: {from: string; self?: boolean}) => {
+    if (!info.self && machine.holdingLosses) feed({type: 'heard', node: info.from})
   })
   cluster.on('comms-up', () => {
     cluster.setLocalStatus('active')

@@ -28,6 +28,7 @@ import {Election, type Credentials, type ElectionAction} from './election.js'
 import type {LrmResourceRef} from './controller-types.js'
 import {JoinRound} from './join.js'
 import type {CrmMessage, CrmState} from './protocol.js'
+import {LossHold} from './loss-hold.js'
 import {Quorum} from './quorum.js'
 
 import {CRM_FEATURE_SET} from '../../formats/cib/model.js'
@@ -46,6 +47,12 @@ export interface CrmNodeConfig {
   /** Overrides the CIB's dc-deadtime. */
   dcDeadtimeMs?: number
   electionTimeoutMs?: number
+  /**
+   * The messaging layer's dead time (ms). Given, a member's loss is acted on only once the membership
+   * has settled (loss-hold.ts): every member still counted heard after the lost node fell silent, or
+   * lost with it in one change. The membership events then carry when each node was last heard.
+   */
+  peerDeadtimeMs?: number
   /** votequorum overrides (tests). */
   twoNode?: boolean
   waitForAll?: boolean
@@ -65,7 +72,9 @@ export type CrmNodeEvent = Clock &
      * only those nodes are taken as gone (a node not yet reported either way, but heard on this
      * protocol, stays); without it every node not listed is gone.
      */
-    | {type: 'membership'; live: string[]; dead?: string[]}
+    | {type: 'membership'; live: string[]; dead?: string[]; heard?: Record<string, number>}
+    /** A packet from `node` arrived (the driver feeds these while `holdingLosses`). */
+    | {type: 'heard'; node: string}
     | {type: 'message'; from: string; msg: CrmMessage}
     /** A local client (controller, operator socket) asks for a change; answered by a `reply` action with the same id. */
     | {type: 'submit'; id: string; op: CibOp; client: string}
@@ -141,6 +150,10 @@ export class CrmNode {
   private readonly unrecorded = new Map<string, {resource: LrmResourceRef; op: LrmOperation}>()
   private out: CrmNodeAction[] = []
   private clock: Clock = {now: 0, cpuMs: 0}
+  /** Members declared dead, not acted on until the membership has settled (with `peerDeadtimeMs`). */
+  private readonly lossHold?: LossHold
+  /** The members the held losses last waited for (logged when it changes). */
+  private awaited = ''
 
   constructor(config: CrmNodeConfig, cib: Cib) {
     this.config = {featureSet: CRM_FEATURE_SET, ...config}
@@ -148,6 +161,12 @@ export class CrmNode {
     this.members = [config.localNode]
     this.quorum = new Quorum({nodes: config.nodes, twoNode: config.twoNode, waitForAll: config.waitForAll})
     this.election = new Election(config.localNode, this.members, config.electionTimeoutMs ?? DEFAULT_ELECTION_TIMEOUT_MS)
+    if (config.peerDeadtimeMs !== undefined) this.lossHold = new LossHold(config.peerDeadtimeMs)
+  }
+
+  /** Losses wait for the membership to settle: the driver feeds `heard` events meanwhile. */
+  get holdingLosses(): boolean {
+    return (this.lossHold?.size ?? 0) > 0
   }
 
   get localNode(): string {
@@ -155,7 +174,7 @@ export class CrmNode {
   }
 
   nextDeadline(): number {
-    return Math.min(this.state === 'pending' ? this.dcDeadline : Infinity, this.election.nextDeadline())
+    return Math.min(this.state === 'pending' ? this.dcDeadline : Infinity, this.election.nextDeadline(), this.lossHold?.deadline() ?? Infinity)
   }
 
   feed(e: CrmNodeEvent): CrmNodeAction[] {
@@ -167,24 +186,34 @@ export class CrmNode {
         this.start(e.cib)
         break
       case 'membership': {
+        for (const [n, at] of Object.entries(e.heard ?? {})) this.lossHold?.noteHeard(n.toLowerCase(), at)
         const reported = e.live.map((n) => n.toLowerCase()).filter((n) => n !== this.localNode)
         const dead = e.dead?.map((n) => n.toLowerCase())
         const gone = [...this.live].filter((n) => (dead ? dead.includes(n) : !reported.includes(n)))
         const live = new Set([...(dead ? [...this.live].filter((n) => !gone.includes(n)) : []), ...reported])
         const arrived = [...live].filter((n) => !this.live.has(n))
-        this.live = live
-        // a node that died must speak the protocol again before it counts as a member
-        for (const n of gone) {
-          this.peers.delete(n)
-          this.leaving.delete(n)
+        // a member's loss waits until the membership has settled (settleLosses); it stays counted meanwhile
+        const held = this.lossHold ? gone.filter((n) => this.members.includes(n)) : []
+        for (const n of held) {
+          this.lossHold!.hold(n, this.clock.now)
+          live.add(n)
         }
+        for (const n of reported) this.lossHold?.revive(n)
+        this.live = live
+        for (const n of gone) if (!held.includes(n)) this.forget(n)
         // tell newly seen nodes what we are (a pending node elects once everyone says pending; a DC offers),
         // and ask them to say what they are: we forgot them when they were reported dead, and a node that
         // never noticed our side lose it (a partition seen from one side only) would not speak to us again
-        if (arrived.length > 0) this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {}), hello: true})
+        if (arrived.length > 0) this.hello()
+        this.settleLosses()
         this.updateMembers()
         break
       }
+      case 'heard':
+        this.lossHold?.noteHeard(e.node.toLowerCase(), e.now)
+        this.settleLosses()
+        this.updateMembers()
+        break
       case 'message':
         this.message(e.from.toLowerCase(), e.msg)
         break
@@ -192,6 +221,8 @@ export class CrmNode {
         this.submit(e.id, e.op, e.client)
         break
       case 'tick':
+        this.settleLosses()
+        this.updateMembers()
         this.tick()
         break
       case 'shutdown':
@@ -250,6 +281,51 @@ export class CrmNode {
   }
 
   // ------------------------------------------------------------------ start, membership
+
+  /** A node that died must speak the protocol again before it counts as a member. */
+  private forget(node: string): void {
+    this.peers.delete(node)
+    this.leaving.delete(node)
+  }
+
+  private hello(): void {
+    this.send({crm: 'announce', state: this.state, ...(this.dc ? {dc: this.dc} : {}), hello: true})
+  }
+
+  /**
+   * Acts on the held losses once every member still counted was heard after they fell silent (or the
+   * wait's bound passed); the caller then updates the membership: every loss of the batch in one change.
+   */
+  private settleLosses(): void {
+    const hold = this.lossHold
+    if (!hold || hold.size === 0) return
+    const lost = hold.nodes()
+    const doubt = hold.inDoubt(this.members.filter((n) => n !== this.localNode))
+    const now = this.clock.now
+    const ago = (n: string) => {
+      const at = hold.lastHeard(n)
+      return at === undefined ? 'never heard' : `last heard ${Math.round(now - at)} ms ago`
+    }
+    if (doubt.length > 0 && now < hold.deadline()) {
+      const key = `${lost.join()}|${doubt.join()}`
+      if (key !== this.awaited) {
+        this.awaited = key
+        this.log('notice', `Node ${lost.join(', ')} lost (${lost.map(ago).join(', ')}); waiting for ${doubt.join(', ')} (${doubt.map(ago).join(', ')}) before acting: ` +
+          `${doubt.length > 1 ? 'they were' : 'it was'} not heard since, and may have fallen silent for the same reason (our own link)`)
+      }
+      return
+    }
+    if (doubt.length > 0) this.log('warn', `Acting on the loss of ${lost.join(', ')} although ${doubt.join(', ')} ${doubt.length > 1 ? 'were' : 'was'} neither heard nor declared dead within ${Math.round(hold.limitMs)} ms`)
+    else if (this.awaited) this.log('notice', `Acting on the loss of ${lost.join(', ')}: the membership has settled`)
+    this.awaited = ''
+    const {revived} = hold.release()
+    for (const n of lost) {
+      this.forget(n)
+      if (!revived.includes(n)) this.live.delete(n)
+    }
+    // a node heard again while its loss waited is lost and found again, as if reported so in turn
+    if (revived.length > 0) this.hello()
+  }
 
   private start(cib: Cib): void {
     this.cib = cib
@@ -606,6 +682,15 @@ export class CrmNode {
   private message(from: string, msg: CrmMessage): void {
     if (from === this.localNode) return
     if (!this.config.nodes.includes(from)) return
+    if (this.lossHold) {
+      // a member the held losses wait for may have just spoken
+      this.lossHold.noteHeard(from, this.clock.now)
+      this.lossHold.revive(from)
+      if (this.lossHold.size > 0) {
+        this.settleLosses()
+        this.updateMembers()
+      }
+    }
     // a node we hear from is alive, even if the messaging layer has not reported it up yet;
     // like any newly seen node it learns our state
     if (!this.live.has(from)) {

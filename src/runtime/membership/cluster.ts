@@ -303,6 +303,11 @@ export class HeartbeatCluster extends EventEmitter {
     return (this.peers.get(name.toLowerCase()) ?? this.peers.get(name))?.links.map((l) => ({...l})) ?? []
   }
 
+  /** When a packet from a node was last accepted (performance.now() ms); undefined = never heard. */
+  lastHeardAt(name: string): number | undefined {
+    return (this.peers.get(name.toLowerCase()) ?? this.peers.get(name))?.lastHeard
+  }
+
   /** The dead interval currently applied to a node (ms). */
   deadIntervalFor(name: string): number {
     const p = this.peers.get(name)

@@ -1,0 +1,100 @@
+/**
+ * Acting on a node loss only once the membership has settled (issue 13, seed 901).
+ *
+ * Heartbeat's messaging layer declares each peer dead on its own timer; Corosync forms a new
+ * membership in one step. A node whose own link is cut sees its peers die one by one, a few
+ * milliseconds apart: acting on the first loss with the others still counted gives it a quorum it
+ * no longer has (an isolated DC then fenced a healthy node). Acting on the losses together needs
+ * no consensus round, only this rule:
+ *
+ *   X was last heard at L. A member M still counted vouches for the connectivity only if it was
+ *   heard at or after L + deadtime/2: M's packets then got through well after X's stopped, so
+ *   whatever silenced X did not silence M. A member not heard since is "in doubt": X's loss waits
+ *   until M is heard (then X's loss is applied alone) or M is declared dead too (then both go in
+ *   one membership change, and quorum is computed once, without the stale member).
+ *
+ * Half the dead time is the point between the two cases it tells apart: when X alone stops (kill -9)
+ * and is declared dead at L + deadtime, every healthy member was heard within about a keepalive
+ * before that; when our link is cut, every peer fell silent within about a keepalive after L. It
+ * costs nothing in the first case while members' packets arrive less than deadtime/2 − keepalive
+ * late (800 ms with keepalive 200 ms / deadtime 2 s, 150 ms in sub-second mode 100 ms / 500 ms), and
+ * the wait is bounded by the in-doubt member's own dead time. `limitMs` bounds it anyway (a stall
+ * of our own suspends death verdicts for a while; the losses must still be acted on some time).
+ *
+ * Pure: the caller passes the times (its clock) and decides what a release means.
+ */
+export class LossHold {
+  /** The last time each node was heard (the caller's clock). */
+  private readonly heard = new Map<string, number>()
+  /** Losses declared but not acted on yet: when the node was last heard, when it was declared dead. */
+  private readonly held = new Map<string, {lastHeard: number; declaredAt: number}>()
+  /** Held nodes heard again after their declaration: on release they are lost and found again. */
+  private readonly revived = new Set<string>()
+
+  constructor(
+    /** The messaging layer's dead time (ms). */
+    readonly deadtimeMs: number,
+    /** The longest a loss may wait for the membership to settle (ms after its declaration). */
+    readonly limitMs = 2 * deadtimeMs,
+  ) {}
+
+  get size(): number {
+    return this.held.size
+  }
+
+  isHeld(node: string): boolean {
+    return this.held.has(node)
+  }
+
+  /** The held losses, in the order declared. */
+  nodes(): string[] {
+    return [...this.held.keys()]
+  }
+
+  /** A packet from `node` arrived at `at`. */
+  noteHeard(node: string, at: number): void {
+    if (at > (this.heard.get(node) ?? -Infinity)) this.heard.set(node, at)
+  }
+
+  /** A held node is alive again (the messaging layer reports it, or it spoke): it is lost and found again on release. */
+  revive(node: string): void {
+    if (this.held.has(node)) this.revived.add(node)
+  }
+
+  lastHeard(node: string): number | undefined {
+    return this.heard.get(node)
+  }
+
+  /** The messaging layer declared `node` dead at `now`. */
+  hold(node: string, now: number): void {
+    // declared again after it came back: a new silence; otherwise the first declaration stands
+    if (this.held.has(node) && !this.revived.has(node)) return
+    this.held.set(node, {lastHeard: this.heard.get(node) ?? -Infinity, declaredAt: now})
+    this.revived.delete(node)
+  }
+
+  /** Up to when the losses wait for a member to be heard: the latest silence among them, plus half a dead time. */
+  threshold(): number {
+    return Math.max(...[...this.held.values()].map((h) => h.lastHeard)) + this.deadtimeMs / 2
+  }
+
+  /** The members (held ones left out) not heard since the threshold: the held losses wait for them. */
+  inDoubt(members: string[]): string[] {
+    if (this.held.size === 0) return []
+    const threshold = this.threshold()
+    return members.filter((m) => !this.held.has(m) && (this.heard.get(m) ?? -Infinity) < threshold)
+  }
+
+  /** When the oldest held loss must be acted on whatever the members say. */
+  deadline(): number {
+    return this.held.size === 0 ? Infinity : Math.min(...[...this.held.values()].map((h) => h.declaredAt)) + this.limitMs
+  }
+
+  /** Empties the hold: which of its nodes were heard again meanwhile. */
+  release(): {revived: string[]} {
+    const revived = [...this.revived]
+    this.held.clear()
+    this.revived.clear()
+    return {revived}
+  }
+}
