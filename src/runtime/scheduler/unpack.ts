@@ -15,6 +15,7 @@ import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatu
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
 import {type ClusterOptions, O, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {glistSort} from './ghash.js'
 
 export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
   const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options', (rule) => evalRule(rule, null, {now}))
@@ -241,19 +242,6 @@ function outlivesInjectedResult(e: OpEntry): boolean {
   if (e.callId !== -1 || /_last(_failure)?_0$/.test(e.op.id)) return false
   const t = transitionOf(e.op.attributes['transition-magic'])
   return t !== undefined && (t.uuid.toLowerCase() !== FAKE_TE_ID || t.id === -1)
-}
-
-/** g_list_sort's merge sort (the first half has floor(n/2) entries; ties keep the first half's): the order sort_op_by_callid gives even where the comparison is not a total order. */
-function glistSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
-  if (list.length < 2) return list
-  const half = Math.floor(list.length / 2)
-  const l1 = glistSort(list.slice(0, half), cmp)
-  const l2 = glistSort(list.slice(half), cmp)
-  const out: T[] = []
-  let i = 0
-  let j = 0
-  while (i < l1.length && j < l2.length) out.push(cmp(l1[i], l2[j]) <= 0 ? l1[i++] : l2[j++])
-  return [...out, ...l1.slice(i), ...l2.slice(j)]
 }
 
 /**

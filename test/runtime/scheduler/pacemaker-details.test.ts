@@ -282,3 +282,17 @@ test("a remote node's new maintenance mode goes to the controller in the graph (
     }
   }
 })
+
+test('balanced placement: equal nodes sorted as g_list_sort sorts the allowed-node table (the capacity comparison is not transitive)', (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'load-stopped-loop-2.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  // xfc0 with 12 CPUs: for xu-test11 xfc3 beats xfc1 on capacity, xfc0 ties xfc3 and wins on resource count,
+  // and xfc1 ties xfc0 and wins on resource count: a cycle, so the first node depends on which pairs the
+  // merge sort compares, from the table's order
+  const xml = readFileSync(file, 'utf8').replace('<nvpair name="cpu" value="4" id="xfc0-utilization-cpu"/>', '<nvpair name="cpu" value="12" id="xfc0-utilization-cpu"/>')
+  assert.notEqual(xml, readFileSync(file, 'utf8'))
+  const transition = schedule(parseCibXml(xml, file))
+  assert.equal(transition.placement.find((p) => p.resource === 'xu-test11')?.next, 'xfc0')
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
+})
