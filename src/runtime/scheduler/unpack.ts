@@ -385,7 +385,8 @@ function clearFailure(ws: WorkingSet, rsc: Rsc, node: SNode): void {
 
 /**
  * check_operation_expiry: is this (failed) history entry older than failure-timeout? A fail count
- * that has expired, or a last failure of a connection with a reconnect interval, is cleared.
+ * that has expired, a last failure of a connection with a reconnect interval, or a last failure
+ * recorded under other parameters, is cleared.
  */
 function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
   let expired = false
@@ -404,6 +405,9 @@ function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
       clear = true // "reconnect interval is set"
     }
   }
+  // a failure recorded with other parameters than today's has its fail count cleared
+  // (should_clear_for_param_change; an expired entry is not checked, even a probe's kept below)
+  if (!expired && e.op.id.endsWith('_last_failure_0') && shouldClearForParamChange(ws, rsc, node, e.op)) clear = true
   if (clear) clearFailure(ws, rsc, node)
   if (expired && e.intervalMs === 0 && e.task === 'monitor' && [0, 7, 8, 190, 191].includes(e.rc)) expired = false
   return expired
@@ -418,10 +422,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   const target = e.targetRc
   const isProbe = task === 'monitor' && e.intervalMs === 0
   // check_operation_expiry, which an entry of an agent not installed skips
-  const checked = status !== 7
-  const expired = checked && isExpired(ws, rsc, node, e)
-  // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
-  if (checked && !expired && e.op.id.endsWith('_last_failure_0') && shouldClearForParamChange(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
+  const expired = status !== 7 && isExpired(ws, rsc, node, e)
   // remap_operation
   if (task === 'monitor' && (rc === 190 || rc === 191)) {
     if (!node.shutdown || node.online) recordFailedOp(ws, e.op, node, rsc)

@@ -296,3 +296,16 @@ test('balanced placement: equal nodes sorted as g_list_sort sorts the allowed-no
   if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
   assertSameGraphAsCrmSimulate(xml, transition)
 })
+
+test('an expired last failure is not checked for changed parameters, even a probe kept as not expired (check_operation_expiry)', (t) => {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'promoted-partially-demoted-group.xml')
+  if (!existsSync(file)) return t.skip(`${file} not present`)
+  // vip-165's last failure on sd01-1 is a probe that found it running, long past its failure-timeout
+  const params = '<instance_attributes id="vip-165-instance_attributes">'
+  const xml = readFileSync(file, 'utf8').replace(params, `${params}<nvpair id="vip-165-changed" name="changed" value="1"/>`)
+  assert.notEqual(xml, readFileSync(file, 'utf8'))
+  const transition = schedule(parseCibXml(xml, file))
+  assert.deepEqual(transition.actions.filter((a) => a.key === 'vip-165_clear_failcount_0').map((a) => a.node), [])
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
+})
