@@ -107,3 +107,20 @@ function computeHashTableOrder(keys: readonly string[]): string[] {
   }
   return t.keys.filter((k): k is string => k !== undefined)
 }
+
+/**
+ * g_list_sort's merge sort (the first half has floor(n/2) entries; ties keep the first half's): the
+ * order Pacemaker's sorts give even where the comparison is not a total order (sort_op_by_callid;
+ * compare_nodes under the balanced strategy, whose capacity comparison is not transitive).
+ */
+export function glistSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
+  if (list.length < 2) return list
+  const half = Math.floor(list.length / 2)
+  const l1 = glistSort(list.slice(0, half), cmp)
+  const l2 = glistSort(list.slice(half), cmp)
+  const out: T[] = []
+  let i = 0
+  let j = 0
+  while (i < l1.length && j < l2.length) out.push(cmp(l1[i], l2[j]) <= 0 ? l1[i++] : l2[j++])
+  return [...out, ...l1.slice(i), ...l2.slice(j)]
+}

@@ -10,6 +10,7 @@ import {applyShutdownLocks} from './shutdown-lock.js'
 import {remoteConnectionAssigned} from './remote.js'
 import {type Colocation, type LocationRule, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 import {topParent} from './resources.js'
+import {glistSort, hashTableOrder} from './ghash.js'
 
 /** Used to mark a node unusable while merging colocated scores. */
 const INFINITY_HACK = INFINITY * -100
@@ -50,7 +51,7 @@ export function currentNode(rsc: Rsc): SNode | null {
 /** Sorts candidate nodes by preference (compare_nodes). */
 export function sortNodes(nodes: Array<[SNode, number]>, active: SNode | null): Array<[SNode, number]> {
   // (indexing, not destructuring: destructuring walks an iterator, which allocates in cold code)
-  return nodes.sort((e1, e2) => {
+  const compare = (e1: [SNode, number], e2: [SNode, number]): number => {
     const n1 = e1[0]
     const w1 = e1[1]
     const n2 = e2[0]
@@ -72,7 +73,10 @@ export function sortNodes(nodes: Array<[SNode, number]>, active: SNode | null): 
       if (active === n2) return 1
     }
     return strcmp(n1.uname, n2.uname)
-  })
+  }
+  // the balanced strategy's capacity comparison is not transitive: the order then depends on
+  // g_list_sort's merge order (any stable sort gives the same result for a total order)
+  return nodes.length > 0 && nodes[0][0].strategy === 'balanced' ? glistSort(nodes, compare) : nodes.sort(compare)
 }
 
 export function applyLocation(rsc: Rsc, loc: LocationRule): void {
@@ -306,13 +310,25 @@ function unassign(rsc: Rsc): void {
   }
 }
 
+/**
+ * The allowed nodes in the order g_hash_table_get_values lists them (the table's order, reversed:
+ * it prepends), which decides the balanced strategy's non-transitive sort; other strategies sort
+ * to a total order, where the table order does not matter.
+ */
+function allowedInTableOrder(rsc: Rsc): Array<[SNode, number]> {
+  const entries: Array<[SNode, number]> = []
+  rsc.allowed.forEach((w, n) => entries.push([n, w])) // (no iterator results, unlike a spread)
+  if (entries.length === 0 || entries[0][0].strategy !== 'balanced') return entries
+  const byId = new Map(entries.map((e) => [e[0].id, e]))
+  if (byId.size < entries.length) return entries // (two nodes of one id: no table order to follow)
+  return hashTableOrder([...byId.keys()]).map((id) => byId.get(id)!).reverse()
+}
+
 function assignBestNode(ws: WorkingSet, rsc: Rsc, preferIn: SNode | null): boolean {
   const mostFree = banInsufficientCapacity(ws, rsc, (n, w) => nodeAvailable(n, w, true), (d, p, c) => colocationAffects(d, p, c, true) === 'location')
   const prefer = preferIn ?? mostFree
   if (!rsc.provisional) return rsc.allocatedTo !== null
-  const entries: Array<[SNode, number]> = []
-  rsc.allowed.forEach((w, n) => entries.push([n, w])) // (no iterator results, unlike a spread)
-  const nodes = sortNodes(entries, currentNode(rsc))
+  const nodes = sortNodes(allowedInTableOrder(rsc), currentNode(rsc))
   const best = nodes[0]
   let chosen: [SNode, number] | undefined
   if (prefer && best) {

@@ -15,6 +15,7 @@ import {isRemoteConnection, remoteAttributes, remoteNodeNames, remoteOnlineStatu
 import {unpackShutdownLock} from './shutdown-lock.js'
 import {INFINITY, intervalMs, isTrue, numericCompare, parseScoreText} from './scores.js'
 import {type ClusterOptions, O, type OnFail, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
+import {glistSort} from './ghash.js'
 
 export function unpackOptions(cib: M.Cib, now: number): ClusterOptions {
   const o = nvsetValues(cib.crmConfig, new Map(), 'cib-bootstrap-options', (rule) => evalRule(rule, null, {now}))
@@ -243,19 +244,6 @@ function outlivesInjectedResult(e: OpEntry): boolean {
   return t !== undefined && (t.uuid.toLowerCase() !== FAKE_TE_ID || t.id === -1)
 }
 
-/** g_list_sort's merge sort (the first half has floor(n/2) entries; ties keep the first half's): the order sort_op_by_callid gives even where the comparison is not a total order. */
-function glistSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
-  if (list.length < 2) return list
-  const half = Math.floor(list.length / 2)
-  const l1 = glistSort(list.slice(0, half), cmp)
-  const l2 = glistSort(list.slice(half), cmp)
-  const out: T[] = []
-  let i = 0
-  let j = 0
-  while (i < l1.length && j < l2.length) out.push(cmp(l1[i], l2[j]) <= 0 ? l1[i++] : l2[j++])
-  return [...out, ...l1.slice(i), ...l2.slice(j)]
-}
-
 /**
  * The history of one resource on one node in Pacemaker's order (unpack_lrm_resource,
  * rsc_history_as_list): the entries prepended (the last in the XML first), then sorted by
@@ -397,7 +385,8 @@ function clearFailure(ws: WorkingSet, rsc: Rsc, node: SNode): void {
 
 /**
  * check_operation_expiry: is this (failed) history entry older than failure-timeout? A fail count
- * that has expired, or a last failure of a connection with a reconnect interval, is cleared.
+ * that has expired, a last failure of a connection with a reconnect interval, or a last failure
+ * recorded under other parameters, is cleared.
  */
 function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
   let expired = false
@@ -416,6 +405,9 @@ function isExpired(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry): boolean {
       clear = true // "reconnect interval is set"
     }
   }
+  // a failure recorded with other parameters than today's has its fail count cleared
+  // (should_clear_for_param_change; an expired entry is not checked, even a probe's kept below)
+  if (!expired && e.op.id.endsWith('_last_failure_0') && shouldClearForParamChange(ws, rsc, node, e.op)) clear = true
   if (clear) clearFailure(ws, rsc, node)
   if (expired && e.intervalMs === 0 && e.task === 'monitor' && [0, 7, 8, 190, 191].includes(e.rc)) expired = false
   return expired
@@ -430,10 +422,7 @@ function unpackRscOp(ws: WorkingSet, rsc: Rsc, node: SNode, e: OpEntry, st: Hist
   const target = e.targetRc
   const isProbe = task === 'monitor' && e.intervalMs === 0
   // check_operation_expiry, which an entry of an agent not installed skips
-  const checked = status !== 7
-  const expired = checked && isExpired(ws, rsc, node, e)
-  // a failure recorded with other parameters than today's has its fail count cleared (should_clear_for_param_change)
-  if (checked && !expired && e.op.id.endsWith('_last_failure_0') && shouldClearForParamChange(ws, rsc, node, e.op)) clearFailure(ws, rsc, node)
+  const expired = status !== 7 && isExpired(ws, rsc, node, e)
   // remap_operation
   if (task === 'monitor' && (rc === 190 || rc === 191)) {
     if (!node.shutdown || node.online) recordFailedOp(ws, e.op, node, rsc)

@@ -166,14 +166,24 @@ test("a remote connection's fail count is cleared before the connection starts a
   assert.ok(start.after.includes(clear.id), 'the start waits for the clearing')
 })
 
+/** A suite case with one piece of its text replaced (undefined without the corpus); the piece must be there. */
+function editedSuiteCase(name: string, from: string, to: string): {file: string; xml: string} | undefined {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', `${name}.xml`)
+  if (!existsSync(file)) return undefined
+  const original = readFileSync(file, 'utf8')
+  const xml = original.replace(from, to)
+  assert.notEqual(xml, original, `${name}: no ${from}`)
+  return {file, xml}
+}
+
 test('the configuration check walks a history as rsc_history_as_list orders it: of two entries of one call, the first in the XML is the last', (t) => {
-  const file = join(sharedDir, 'corpus', 'scheduler-full', 'multiple-active-block-group.xml')
-  if (!existsSync(file)) return t.skip(`${file} not present`)
   // node3 holds dummy_last_0 (with a restart digest) then dummy_last_failure_0 (without), both
   // call 20: the check reads dummy_last_0, so a changed parameter means a reload, which a blocked
   // resource skips; reading the failure instead forced a restart (a required group start)
-  const xml = readFileSync(file, 'utf8').replace('<primitive id="dummy" class="ocf" provider="heartbeat" type="DummyTimeout">',
+  const edited = editedSuiteCase('multiple-active-block-group', '<primitive id="dummy" class="ocf" provider="heartbeat" type="DummyTimeout">',
     '<primitive id="dummy" class="ocf" provider="heartbeat" type="DummyTimeout"><instance_attributes id="dummy-p"><nvpair id="dummy-p-x" name="changed" value="1"/></instance_attributes>')
+  if (!edited) return t.skip('scheduler-full corpus not present')
+  const {file, xml} = edited
   const transition = schedule(parseCibXml(xml, file))
   assert.deepEqual(transition.actions.filter((a) => a.task === 'start').map((a) => a.key), [])
   if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
@@ -193,12 +203,11 @@ function assertSameGraphAsCrmSimulate(xml: string, transition: ReturnType<typeof
 }
 
 test('a failure of an agent not installed keeps its fail count when parameters change (check_operation_expiry is skipped)', (t) => {
-  const file = join(sharedDir, 'corpus', 'scheduler-full', 'not-installed-agent.xml')
-  if (!existsSync(file)) return t.skip(`${file} not present`)
   // rsc2's last failure on sles11-1 is a monitor whose agent was not installed (op-status 7)
-  const xml = readFileSync(file, 'utf8').replace('<primitive class="ocf" id="rsc2" provider="pacemaker" type="Dummy">',
+  const edited = editedSuiteCase('not-installed-agent', '<primitive class="ocf" id="rsc2" provider="pacemaker" type="Dummy">',
     '<primitive class="ocf" id="rsc2" provider="pacemaker" type="Dummy"><instance_attributes id="rsc2-p"><nvpair id="rsc2-p-x" name="changed" value="1"/></instance_attributes>')
-  assert.notEqual(xml, readFileSync(file, 'utf8'))
+  if (!edited) return t.skip('scheduler-full corpus not present')
+  const {file, xml} = edited
   const transition = schedule(parseCibXml(xml, file))
   assert.deepEqual(transition.actions.filter((a) => a.task === 'clear_failcount').map((a) => a.key), [])
   if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
@@ -234,12 +243,11 @@ test('unpacking walks a history as unpack_lrm_resource orders it: of two pending
 })
 
 test("a bundle connection's probe is not ordered after its container's start when the container is stopping (pe_order_probe dropped)", (t) => {
-  const file = join(sharedDir, 'corpus', 'scheduler-full', 'bundle-order-stop-clone.xml')
-  if (!existsSync(file)) return t.skip(`${file} not present`)
   // redis stopped: storage-clone loses its promoted dependency, so the running galera containers stop, and their start cannot run
   const ordered = '<nvpair id="redis-meta_attributes-ordered" name="ordered" value="true"/>'
-  const xml = readFileSync(file, 'utf8').replace(ordered, `${ordered}<nvpair id="redis-stopped" name="target-role" value="Stopped"/>`)
-  assert.notEqual(xml, readFileSync(file, 'utf8'))
+  const edited = editedSuiteCase('bundle-order-stop-clone', ordered, `${ordered}<nvpair id="redis-stopped" name="target-role" value="Stopped"/>`)
+  if (!edited) return t.skip('scheduler-full corpus not present')
+  const {file, xml} = edited
   const transition = schedule(parseCibXml(xml, file))
   const byId = new Map(transition.workingSet.actions.map((a) => [a.id, a]))
   const probes = transition.actions.filter((a) => a.key === 'galera-bundle-1_monitor_0')
@@ -281,4 +289,29 @@ test("a remote node's new maintenance mode goes to the controller in the graph (
       rmSync(dir, {recursive: true, force: true})
     }
   }
+})
+
+test('balanced placement: equal nodes sorted as g_list_sort sorts the allowed-node table (the capacity comparison is not transitive)', (t) => {
+  // xfc0 with 12 CPUs: for xu-test11 xfc3 beats xfc1 on capacity, xfc0 ties xfc3 and wins on resource count,
+  // and xfc1 ties xfc0 and wins on resource count: a cycle, so the first node depends on which pairs the
+  // merge sort compares, from the table's order
+  const edited = editedSuiteCase('load-stopped-loop-2', '<nvpair name="cpu" value="4" id="xfc0-utilization-cpu"/>', '<nvpair name="cpu" value="12" id="xfc0-utilization-cpu"/>')
+  if (!edited) return t.skip('scheduler-full corpus not present')
+  const {file, xml} = edited
+  const transition = schedule(parseCibXml(xml, file))
+  assert.equal(transition.placement.find((p) => p.resource === 'xu-test11')?.next, 'xfc0')
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
+})
+
+test('an expired last failure is not checked for changed parameters, even a probe kept as not expired (check_operation_expiry)', (t) => {
+  // vip-165's last failure on sd01-1 is a probe that found it running, long past its failure-timeout
+  const params = '<instance_attributes id="vip-165-instance_attributes">'
+  const edited = editedSuiteCase('promoted-partially-demoted-group', params, `${params}<nvpair id="vip-165-changed" name="changed" value="1"/>`)
+  if (!edited) return t.skip('scheduler-full corpus not present')
+  const {file, xml} = edited
+  const transition = schedule(parseCibXml(xml, file))
+  assert.deepEqual(transition.actions.filter((a) => a.key === 'vip-165_clear_failcount_0').map((a) => a.node), [])
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
 })
