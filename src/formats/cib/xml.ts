@@ -230,24 +230,14 @@ interface Seen {
   after: number
 }
 
-// Names are ASCII here ([A-Za-z_:][-A-Za-z0-9_:.]*), as in every CIB Pacemaker writes.
-function isNameStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58
+const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y
+const SPACE_TO_TAG = /[ \t\r\n]*</y
+function onlySpaceUntil(text: string, from: number, lt: number): boolean {
+  SPACE_TO_TAG.lastIndex = from
+  return SPACE_TO_TAG.test(text) && SPACE_TO_TAG.lastIndex === lt + 1
 }
 function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46
-}
-/** Space, tab, LF, CR: what separates attributes in practice. */
-function isAsciiSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13
-}
-/** \v, \f or a non-ASCII character: possibly whitespace to \s. */
-function mayBeOtherSpace(c: number): boolean {
-  return c === 11 || c === 12 || c >= 0xa0
-}
-function isAsciiSpaceOnly(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isAsciiSpace(text.charCodeAt(i))) return false
-  return true
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58 || c === 45 || c === 46
 }
 const ATTRIBUTE = /\s+([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y
 const SPACE = /\s*/y
@@ -288,74 +278,9 @@ class XmlScanner {
   }
 
   skipSpace(): void {
-    const text = this.text
-    let i = this.i
-    while (isAsciiSpace(text.charCodeAt(i))) i++
-    if (mayBeOtherSpace(text.charCodeAt(i))) {
-      // \s also matches \v, \f and Unicode spaces: the regex decides those rare cases
-      SPACE.lastIndex = i
-      SPACE.exec(text)
-      i = SPACE.lastIndex
-    }
-    this.i = i
-  }
-
-  /** The end of the name starting at `at` (`at` itself when there is none). */
-  nameEnd(at: number): number {
-    const text = this.text
-    if (!isNameStart(text.charCodeAt(at))) return at
-    let i = at + 1
-    while (isNameChar(text.charCodeAt(i))) i++
-    return i
-  }
-
-  /**
-   * The attribute at this.i (what ATTRIBUTE matches), scanned by character codes; anything
-   * unusual (Unicode spaces, a '<' or no closing quote in a value…) goes to the regex, so the
-   * result is always the regex's. Returns false where the regex would not match.
-   */
-  attribute(attrs: Record<string, string>): boolean {
-    const text = this.text
-    const first = text.charCodeAt(this.i)
-    if (first === 62 || first === 47) return false // '>' or '/' right after the name or value
-    let i = this.i
-    while (isAsciiSpace(text.charCodeAt(i))) i++
-    const nameAt = i
-    const nameEnd = this.nameEnd(nameAt)
-    if (nameEnd === nameAt || nameAt === this.i) return this.attributeByRegex(attrs)
-    i = nameEnd
-    while (isAsciiSpace(text.charCodeAt(i))) i++
-    if (text.charCodeAt(i) !== 61) return this.attributeByRegex(attrs) // '='
-    i++
-    while (isAsciiSpace(text.charCodeAt(i))) i++
-    const quote = text.charCodeAt(i)
-    if (quote !== 34 && quote !== 39) return this.attributeByRegex(attrs)
-    const valueAt = i + 1
-    let valueEnd = valueAt
-    for (;;) {
-      const c = text.charCodeAt(valueEnd)
-      if (c === quote) break
-      if (c === 60 || Number.isNaN(c)) return this.attributeByRegex(attrs) // '<' or end of text
-      valueEnd++
-    }
-    this.addAttribute(attrs, text.slice(nameAt, nameEnd), text.slice(valueAt, valueEnd), valueAt)
-    this.i = valueEnd + 1
-    return true
-  }
-
-  attributeByRegex(attrs: Record<string, string>): boolean {
-    ATTRIBUTE.lastIndex = this.i
-    const a = ATTRIBUTE.exec(this.text)
-    if (!a) return false
-    const value = a[2] ?? a[3]
-    this.addAttribute(attrs, a[1], value, ATTRIBUTE.lastIndex - 1 - value.length)
-    this.i = ATTRIBUTE.lastIndex
-    return true
-  }
-
-  addAttribute(attrs: Record<string, string>, name: string, value: string, valueAt: number): void {
-    if (Object.hasOwn(attrs, name)) this.fail(`attribute ${name} repeated`)
-    attrs[name] = decodeEntities(value, valueAt)
+    SPACE.lastIndex = this.i
+    SPACE.exec(this.text)
+    this.i = SPACE.lastIndex
   }
 
   document(): XmlElement {
@@ -413,12 +338,21 @@ class XmlScanner {
 
   elementBody(start: number): XmlElement {
     this.i++ // <
-    const nameEnd = this.nameEnd(this.i)
-    if (nameEnd === this.i) this.fail('expected an element name')
-    const name = this.text.slice(this.i, nameEnd)
-    this.i = nameEnd
+    NAME.lastIndex = this.i
+    const m = NAME.exec(this.text)
+    if (!m) this.fail('expected an element name')
+    const name = m[0]
+    this.i = NAME.lastIndex
     const attrs: Record<string, string> = {}
-    while (this.attribute(attrs));
+    for (;;) {
+      ATTRIBUTE.lastIndex = this.i
+      const a = ATTRIBUTE.exec(this.text)
+      if (!a) break
+      if (Object.hasOwn(attrs, a[1])) this.fail(`attribute ${a[1]} repeated`)
+      const value = a[2] ?? a[3]
+      attrs[a[1]] = decodeEntities(value, ATTRIBUTE.lastIndex - 1 - value.length)
+      this.i = ATTRIBUTE.lastIndex
+    }
     this.skipSpace()
     if (this.text.startsWith('/>', this.i)) {
       this.i += 2
@@ -432,7 +366,7 @@ class XmlScanner {
       const lt = this.text.indexOf('<', this.i)
       if (lt < 0) this.fail(`<${name}> is not closed`, start)
       // whitespace before any text is trimmed anyway: skip it without copying
-      if (lt > this.i && (text !== '' || !isAsciiSpaceOnly(this.text, this.i, lt))) text += decodeEntities(this.text.slice(this.i, lt), this.i)
+      if (lt > this.i && (text !== '' || !onlySpaceUntil(this.text, this.i, lt))) text += decodeEntities(this.text.slice(this.i, lt), this.i)
       this.i = lt
       if (this.text.startsWith('</', lt)) {
         this.i = lt + 2
