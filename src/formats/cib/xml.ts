@@ -278,6 +278,9 @@ class XmlScanner {
   }
 
   skipSpace(): void {
+    const c = this.text.charCodeAt(this.i)
+    // mostly a '>', '/' or name follows: no regex needed (\s is only ≤ 32 or ≥ 0xa0)
+    if (c > 32 && c < 0xa0) return
     SPACE.lastIndex = this.i
     SPACE.exec(this.text)
     this.i = SPACE.lastIndex
