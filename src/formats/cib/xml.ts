@@ -231,6 +231,14 @@ interface Seen {
 }
 
 const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y
+const SPACE_TO_TAG = /[ \t\r\n]*</y
+function onlySpaceUntil(text: string, from: number, lt: number): boolean {
+  SPACE_TO_TAG.lastIndex = from
+  return SPACE_TO_TAG.test(text) && SPACE_TO_TAG.lastIndex === lt + 1
+}
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58 || c === 45 || c === 46
+}
 const ATTRIBUTE = /\s+([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y
 const SPACE = /\s*/y
 const NAMED_ENTITIES: Record<string, string> = {lt: '<', gt: '>', amp: '&', quot: '"', apos: "'"}
@@ -270,6 +278,9 @@ class XmlScanner {
   }
 
   skipSpace(): void {
+    const c = this.text.charCodeAt(this.i)
+    // mostly a '>', '/' or name follows: no regex needed (\s is only ≤ 32 or ≥ 0xa0)
+    if (c > 32 && c < 0xa0) return
     SPACE.lastIndex = this.i
     SPACE.exec(this.text)
     this.i = SPACE.lastIndex
@@ -357,14 +368,13 @@ class XmlScanner {
     for (;;) {
       const lt = this.text.indexOf('<', this.i)
       if (lt < 0) this.fail(`<${name}> is not closed`, start)
-      if (lt > this.i) text += decodeEntities(this.text.slice(this.i, lt), this.i)
+      // whitespace before any text is trimmed anyway: skip it without copying
+      if (lt > this.i && (text !== '' || !onlySpaceUntil(this.text, this.i, lt))) text += decodeEntities(this.text.slice(this.i, lt), this.i)
       this.i = lt
       if (this.text.startsWith('</', lt)) {
         this.i = lt + 2
-        NAME.lastIndex = this.i
-        const close = NAME.exec(this.text)
-        if (!close || close[0] !== name) this.fail(`expected </${name}>`, lt)
-        this.i = NAME.lastIndex
+        if (!this.text.startsWith(name, this.i) || isNameChar(this.text.charCodeAt(this.i + name.length))) this.fail(`expected </${name}>`, lt)
+        this.i += name.length
         this.skipSpace()
         if (this.text[this.i] !== '>') this.fail(`malformed closing tag </${name}>`)
         this.i++
