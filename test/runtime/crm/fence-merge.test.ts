@@ -11,13 +11,13 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {projectRoot, runCli} from '../../helpers/cli.js'
-import {CrmLab, crmLabUnavailable} from './crm-lab.js'
+import {runCli} from '../../helpers/cli.js'
+import {crmLabUnavailable} from './crm-lab.js'
+import {recordingAgent, startFencingPair} from './fencing-pair.js'
 
 const skip = crmLabUnavailable()
-const recordingAgent = join(projectRoot, 'test', 'fixtures', 'crm', 'fence-agents', 'fence_hakit_test')
 
 /** off/reboot: notes its start, waits while $lab_root/gate exists (at most 120 s), records through fence_hakit_test, cuts the target's power. */
 const GATED_POWER_AGENT = `#!/bin/sh
@@ -50,31 +50,10 @@ exit $rc
 `
 
 test('the DC dies while the other node fences it: the new DC\'s request for the same fencing merges into the run in progress, the node is fenced once', {skip, timeout: 300_000}, async () => {
-  const lab = new CrmLab({cib: '', env: {}, deadtime: '3'})
-  const agents = join(lab.root, 'fence-agents')
-  mkdirSync(agents, {recursive: true})
-  writeFileSync(join(agents, 'fence_hakit_gated'), GATED_POWER_AGENT)
-  chmodSync(join(agents, 'fence_hakit_gated'), 0o755)
-  const record = join(lab.root, 'fencing.record')
+  const {lab, record, dc, survivor} = await startFencingPair('fence_hakit_gated', GATED_POWER_AGENT)
   const gate = join(lab.root, 'gate')
-  writeFileSync(lab.cibFile, [
-    'node n1', 'node n2',
-    `primitive fencing stonith:fence_hakit_gated params record=${record} lab_root=${lab.root} pcmk_host_list="n1 n2" op monitor interval=10s`,
-    'primitive d1 ocf:pacemaker:Dummy op monitor interval=5s', 'primitive d2 ocf:pacemaker:Dummy op monitor interval=5s',
-    'location d1-on-n1 d1 100: n1', 'location d2-on-n2 d2 100: n2',
-    'property stonith-enabled=true', 'property startup-fencing=false', 'property dc-deadtime=2s',
-  ].join('\n') + '\n')
-  Object.assign(lab.options, {env: {HAKIT_FENCE_AGENT_DIR: agents}})
   const fencingsOf = (node: string) => (existsSync(record) ? readFileSync(record, 'utf8') : '').split('\n').filter((l) => new RegExp(`^ok (reboot|off) ${node} `).test(l))
   try {
-    for (const n of ['n1', 'n2']) {
-      lab.start(n)
-      writeFileSync(join(lab.root, n, 'pid'), String(lab.node(n).proc!.pid))
-    }
-    await lab.waitFor('d1 on n1, d2 on n2', () => lab.placement().get('d1')?.join() === 'n1' && lab.placement().get('d2')?.join() === 'n2')
-    const dc = (await lab.status('n1'))?.dc
-    assert.ok(dc === 'n1' || dc === 'n2', `a DC: ${dc}`)
-    const survivor = dc === 'n1' ? 'n2' : 'n1'
     writeFileSync(gate, '')
     const fenceIt = runCli(['crm', 'node', 'fence', dc, '--force', '--socket', lab.node(survivor).socket])
     assert.equal(fenceIt.status, 0, fenceIt.stderr)

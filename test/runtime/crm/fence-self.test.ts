@@ -10,13 +10,12 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
-import {projectRoot, runCli} from '../../helpers/cli.js'
-import {CrmLab, crmLabUnavailable} from './crm-lab.js'
+import {readFileSync} from 'node:fs'
+import {runCli} from '../../helpers/cli.js'
+import {crmLabUnavailable} from './crm-lab.js'
+import {recordingAgent, startFencingPair} from './fencing-pair.js'
 
 const skip = crmLabUnavailable()
-const recordingAgent = join(projectRoot, 'test', 'fixtures', 'crm', 'fence-agents', 'fence_hakit_test')
 
 /** fence_hakit_test (records the request) and then the power switch of the lab node it targets. */
 const POWER_AGENT = `#!/bin/sh
@@ -40,31 +39,8 @@ exit $rc
 `
 
 test('the DC fences itself: fenced once, and the next DC recovers its resources without fencing it again', {skip, timeout: 300_000}, async () => {
-  // deadtime 3 s: the fence agent's result is in long before the survivor could declare the killed DC dead
-  const lab = new CrmLab({cib: '', env: {}, deadtime: '3'})
-  const agents = join(lab.root, 'fence-agents')
-  mkdirSync(agents, {recursive: true})
-  writeFileSync(join(agents, 'fence_hakit_power'), POWER_AGENT)
-  chmodSync(join(agents, 'fence_hakit_power'), 0o755)
-  const record = join(lab.root, 'fencing.record')
-  writeFileSync(lab.cibFile, [
-    'node n1', 'node n2',
-    `primitive fencing stonith:fence_hakit_power params record=${record} lab_root=${lab.root} pcmk_host_list="n1 n2" op monitor interval=10s`,
-    'primitive d1 ocf:pacemaker:Dummy op monitor interval=5s', 'primitive d2 ocf:pacemaker:Dummy op monitor interval=5s',
-    'location d1-on-n1 d1 100: n1', 'location d2-on-n2 d2 100: n2',
-    'property stonith-enabled=true', 'property startup-fencing=false', 'property dc-deadtime=2s',
-  ].join('\n') + '\n')
-  // the agents' directory is inside the lab's root, known once the lab exists
-  Object.assign(lab.options, {env: {HAKIT_FENCE_AGENT_DIR: agents}})
+  const {lab, record, dc, survivor} = await startFencingPair('fence_hakit_power', POWER_AGENT)
   try {
-    for (const n of ['n1', 'n2']) {
-      lab.start(n)
-      writeFileSync(join(lab.root, n, 'pid'), String(lab.node(n).proc!.pid))
-    }
-    await lab.waitFor('d1 on n1, d2 on n2', () => lab.placement().get('d1')?.join() === 'n1' && lab.placement().get('d2')?.join() === 'n2')
-    const dc = (await lab.status('n1'))?.dc
-    assert.ok(dc === 'n1' || dc === 'n2', `a DC: ${dc}`)
-    const survivor = dc === 'n1' ? 'n2' : 'n1'
     const fenceIt = runCli(['crm', 'node', 'fence', dc, '--force', '--socket', lab.node(survivor).socket])
     assert.equal(fenceIt.status, 0, fenceIt.stderr)
 
