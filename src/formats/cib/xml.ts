@@ -63,9 +63,10 @@ function scanXml(text: string, file: string, memo?: CibReadMemo): XmlElement {
     return new XmlScanner(text, memo).document()
   } catch (error) {
     if (!(error instanceof XmlSyntaxError)) throw error
-    // The validator names most problems better; it knows nothing of our depth and character limits.
+    // The validator names most problems better; it knows nothing of our depth and character limits,
+    // and for some input (an unterminated comment) it gives no column: then our scanner's verdict stands.
     const check = error.ours ? true : validateQuietly(text)
-    if (check !== true) {
+    if (check !== true && Number.isInteger(check.err.line) && Number.isInteger(check.err.col)) {
       const {line, col, msg} = check.err
       throw new UserError(`malformed XML: ${msg}`, 2, {file, line, column: col})
     }

@@ -43,6 +43,8 @@ test('XML syntax: entities, CDATA, comments, declaration; errors with positions'
   assert.match(bad('<cib a="1" a="2"/>'), /^b\.xml:1:\d+: malformed XML: .*[Aa]ttribute.*repeated/)
   assert.match(bad('<cib>\n<x v="a & b"/></cib>'), /^b\.xml:2:\d+: malformed XML/)
   assert.match(bad('<cib/><cib/>'), /^b\.xml:1:\d+: malformed XML/)
+  // fast-xml-parser's validator gives no column for an unterminated comment (the fuzz campaign's case 572)
+  assert.match(bad('<!-- a comment that never ends <cib>\n  <configuration/>\n</cib>'), /^b\.xml:1:1: malformed XML: missing -->/)
   assert.match(bad('<nodes/>'), /^b\.xml:1:1: root element is <nodes>, expected <cib>/)
   // structural errors name the element's line and column
   assert.match(bad('<cib><configuration><resources>\n  <primitive id="p" type="Dummy"/></resources></configuration></cib>'), /^b\.xml:2:3: <primitive id="p"> has no class attribute/)
