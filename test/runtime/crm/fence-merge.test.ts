@@ -15,22 +15,14 @@ import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {runCli} from '../../helpers/cli.js'
 import {crmLabUnavailable} from './crm-lab.js'
-import {recordingAgent, startFencingPair} from './fencing-pair.js'
+import {READ_FENCE_REQUEST, recordingAgent, startFencingPair} from './fencing-pair.js'
 
 const skip = crmLabUnavailable()
 
 /** off/reboot: notes its start, waits while $lab_root/gate exists (at most 120 s), records through fence_hakit_test, cuts the target's power. */
 const GATED_POWER_AGENT = `#!/bin/sh
 input=$(cat)
-action=reboot; target=; lab_root=
-for line in $input; do
-  case "$line" in
-    action=*|option=*) action=\${line#*=} ;;
-    port=*|plug=*) target=\${line#*=} ;;
-    nodename=*) [ -n "$target" ] || target=\${line#*=} ;;
-    lab_root=*) lab_root=\${line#*=} ;;
-  esac
-done
+${READ_FENCE_REQUEST}
 power_down=no
 { [ "$action" = reboot ] || [ "$action" = off ]; } && [ -n "$target" ] && [ -n "$lab_root" ] && power_down=yes
 if [ $power_down = yes ]; then

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {runCli} from '../../helpers/cli.js'
 import {crmLabUnavailable} from './crm-lab.js'
-import {recordingAgent, startFencingPair} from './fencing-pair.js'
+import {READ_FENCE_REQUEST, recordingAgent, startFencingPair} from './fencing-pair.js'
 
 const skip = crmLabUnavailable()
 
@@ -22,15 +22,7 @@ const POWER_AGENT = `#!/bin/sh
 input=$(cat)
 printf '%s\\n' "$input" | ${recordingAgent}
 rc=$?
-action=reboot; target=; lab_root=
-for line in $input; do
-  case "$line" in
-    action=*|option=*) action=\${line#*=} ;;
-    port=*|plug=*) target=\${line#*=} ;;
-    nodename=*) [ -n "$target" ] || target=\${line#*=} ;;
-    lab_root=*) lab_root=\${line#*=} ;;
-  esac
-done
+${READ_FENCE_REQUEST}
 if [ $rc -eq 0 ] && [ -n "$target" ] && [ -n "$lab_root" ] && { [ "$action" = reboot ] || [ "$action" = off ]; }; then
   kill -9 "$(cat "$lab_root/$target/pid")" 2>/dev/null
   rm -f "$lab_root/$target/run/"*

@@ -12,6 +12,17 @@ import {CrmLab} from './crm-lab.js'
 /** The tests' recording agent: appends `ok <action> <target> by=<node>` to its `record` parameter. */
 export const recordingAgent = join(projectRoot, 'test', 'fixtures', 'crm', 'fence-agents', 'fence_hakit_test')
 
+/** Shell: reads a fence agent's request from $input (key=value lines) into $action, $target and $lab_root. */
+export const READ_FENCE_REQUEST = `action=reboot; target=; lab_root=
+for line in $input; do
+  case "$line" in
+    action=*|option=*) action=\${line#*=} ;;
+    port=*|plug=*) target=\${line#*=} ;;
+    nodename=*) [ -n "$target" ] || target=\${line#*=} ;;
+    lab_root=*) lab_root=\${line#*=} ;;
+  esac
+done`
+
 export interface FencingPair {
   lab: CrmLab
   /** The recording agent's file. */
