@@ -188,6 +188,18 @@ export const FENCED_NODE_MEMORY_MS = 5 * 60_000
  * gone and back, when this node follows another DC than the one it followed when it heard the
  * result (that DC heard the same broadcast), and after FENCED_NODE_MEMORY_MS.
  */
+/**
+ * Keeps a fenced target's entry until the target is seen out of the membership and then back in it:
+ * a node that came back is not fenced any more. Called with the current members whenever they may
+ * have changed.
+ */
+function forgetReturnedTargets(entries: Map<string, {seenGone: boolean}>, members: ReadonlySet<string>): void {
+  for (const [target, entry] of entries) {
+    if (!members.has(target)) entry.seenGone = true
+    else if (entry.seenGone) entries.delete(target)
+  }
+}
+
 export class FencedNodes {
   private readonly targets = new Map<string, {at: number; dc: string | undefined; seenGone: boolean}>()
 
@@ -198,10 +210,7 @@ export class FencedNodes {
 
   /** Called with the current members whenever they may have changed. */
   membership(members: ReadonlySet<string>): void {
-    for (const [target, entry] of this.targets) {
-      if (!members.has(target)) entry.seenGone = true
-      else if (entry.seenGone) this.targets.delete(target)
-    }
+    forgetReturnedTargets(this.targets, members)
   }
 
   /** This node now follows `dc` (another node): it records what it heard of before it, if anything needs it. */
@@ -337,9 +346,6 @@ export class Fencer {
 
   private membership(members: ReadonlySet<string>): void {
     this.members = members
-    for (const [target, s] of this.successes) {
-      if (!members.has(target)) s.seenGone = true
-      else if (s.seenGone) this.successes.delete(target)
-    }
+    forgetReturnedTargets(this.successes, members)
   }
 }
