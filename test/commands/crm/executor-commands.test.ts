@@ -5,7 +5,7 @@
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {haveCommand, runCli} from '../../helpers/cli.js'
@@ -74,8 +74,13 @@ describe('hakit crm ra', () => {
 describe('hakit crm resource force-*', () => {
   let dir: string
   let cib: string
+  const rsctmp = process.env.HA_RSCTMP
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'hakit-force-'))
+    // the agents' state files (Delay, Dummy without a state parameter) in our own directory, not
+    // /run/resource-agents: a run interrupted mid-test leaves nothing that a later run would find
+    process.env.HA_RSCTMP = join(dir, 'rsctmp')
+    mkdirSync(process.env.HA_RSCTMP)
     cib = join(dir, 'cib.xml')
     writeFileSync(cib, `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
   <configuration><crm_config/><nodes/>
@@ -99,7 +104,11 @@ describe('hakit crm resource force-*', () => {
 </cib>
 `)
   })
-  after(() => rmSync(dir, {recursive: true, force: true}))
+  after(() => {
+    if (rsctmp === undefined) delete process.env.HA_RSCTMP
+    else process.env.HA_RSCTMP = rsctmp
+    rmSync(dir, {recursive: true, force: true})
+  })
 
   test('start, check, stop, check: crm_resource wording and exit codes', () => {
     const seq: [string, number, string][] = [
