@@ -112,15 +112,26 @@ function computeHashTableOrder(keys: readonly string[]): string[] {
  * g_list_sort's merge sort (the first half has floor(n/2) entries; ties keep the first half's): the
  * order Pacemaker's sorts give even where the comparison is not a total order (sort_op_by_callid;
  * compare_nodes under the balanced strategy, whose capacity comparison is not transitive).
+ * Sorts `list` in place and returns it.
  */
 export function glistSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
-  if (list.length < 2) return list
-  const half = Math.floor(list.length / 2)
-  const l1 = glistSort(list.slice(0, half), cmp)
-  const l2 = glistSort(list.slice(half), cmp)
-  const out: T[] = []
-  let i = 0
-  let j = 0
-  while (i < l1.length && j < l2.length) out.push(cmp(l1[i], l2[j]) <= 0 ? l1[i++] : l2[j++])
-  return [...out, ...l1.slice(i), ...l2.slice(j)]
+  // in place with one scratch array: the same comparisons, in the same order, as merging copies
+  // of the halves, without allocating arrays at every level (the scheduler sorts a resource's
+  // nodes for every resource, mostly as cold code, where allocation is much of the cost)
+  if (list.length > 1) mergeSort(list, new Array<T>(list.length), 0, list.length, cmp)
+  return list
+}
+
+function mergeSort<T>(list: T[], scratch: T[], from: number, to: number, cmp: (a: T, b: T) => number): void {
+  const mid = from + Math.floor((to - from) / 2)
+  if (mid - from > 1) mergeSort(list, scratch, from, mid, cmp)
+  if (to - mid > 1) mergeSort(list, scratch, mid, to, cmp)
+  // the first half moves aside; the merge then writes over it, never past the second half's next entry
+  for (let k = from; k < mid; k++) scratch[k] = list[k]
+  let i = from
+  let j = mid
+  let out = from
+  while (i < mid && j < to) list[out++] = cmp(scratch[i], list[j]) <= 0 ? scratch[i++] : list[j++]
+  while (i < mid) list[out++] = scratch[i++]
+  // what is left of the second half is already in place
 }
