@@ -76,7 +76,54 @@ export function sortNodes(nodes: Array<[SNode, number]>, active: SNode | null): 
   }
   // the balanced strategy's capacity comparison is not transitive: the order then depends on
   // g_list_sort's merge order (any stable sort gives the same result for a total order)
-  return nodes.length > 0 && nodes[0][0].strategy === 'balanced' ? glistSort(nodes, compare) : nodes.sort(compare)
+  return nodes.length > 0 && nodes[0][0].strategy === 'balanced' ? sortNodesBalanced(nodes, active) : nodes.sort(compare)
+}
+
+interface BalancedKey {entry: [SNode, number]; score: number; capacities: number[]}
+
+/**
+ * compare_nodes under the balanced strategy (every node of a working set has the same strategy),
+ * in g_list_sort's merge order. What a comparison reads does not change while sorting, so each
+ * node's score and capacities are looked up once per sort, not once per comparison: the
+ * capacities as one array over the names any of these nodes has (a name a node lacks counts as
+ * 0, which is what pcmk__compare_node_capacities's two loops amount to).
+ */
+function sortNodesBalanced(nodes: Array<[SNode, number]>, active: SNode | null): Array<[SNode, number]> {
+  const names: string[] = []
+  for (let i = 0; i < nodes.length; i++) {
+    nodes[i][0].utilization?.forEach((_v, name) => { if (!names.includes(name)) names.push(name) })
+  }
+  const keys: BalancedKey[] = []
+  for (let i = 0; i < nodes.length; i++) {
+    const entry = nodes[i]
+    const node = entry[0]
+    const capacities: number[] = []
+    for (let k = 0; k < names.length; k++) capacities.push(node.utilization?.get(names[k]) ?? 0)
+    keys.push({entry, score: nodeAvailable(node, entry[1], false) ? entry[1] : -INFINITY, capacities})
+  }
+  glistSort(keys, (k1, k2) => {
+    if (k1.score > k2.score) return -1
+    if (k1.score < k2.score) return 1
+    let c = 0
+    const c1 = k1.capacities
+    const c2 = k2.capacities
+    for (let k = 0; k < c1.length; k++) {
+      if (c1[k] > c2[k]) c--
+      else if (c1[k] < c2[k]) c++
+    }
+    if (c !== 0) return c < 0 ? -1 : 1
+    const n1 = k1.entry[0]
+    const n2 = k2.entry[0]
+    if (n1.numResources < n2.numResources) return -1
+    if (n1.numResources > n2.numResources) return 1
+    if (active) {
+      if (active === n1) return -1
+      if (active === n2) return 1
+    }
+    return strcmp(n1.uname, n2.uname)
+  })
+  for (let i = 0; i < keys.length; i++) nodes[i] = keys[i].entry
+  return nodes
 }
 
 export function applyLocation(rsc: Rsc, loc: LocationRule): void {
