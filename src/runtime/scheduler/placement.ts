@@ -79,6 +79,8 @@ export function sortNodes(nodes: Array<[SNode, number]>, active: SNode | null): 
   return nodes.length > 0 && nodes[0][0].strategy === 'balanced' ? sortNodesBalanced(nodes, active) : nodes.sort(compare)
 }
 
+const sortStable = <T>(list: T[], cmp: (a: T, b: T) => number): T[] => list.sort(cmp)
+
 interface BalancedKey {entry: [SNode, number]; score: number; capacities: number[]}
 
 /**
@@ -101,7 +103,12 @@ function sortNodesBalanced(nodes: Array<[SNode, number]>, active: SNode | null):
     for (let k = 0; k < names.length; k++) capacities.push(node.utilization?.get(names[k]) ?? 0)
     keys.push({entry, score: nodeAvailable(node, entry[1], false) ? entry[1] : -INFINITY, capacities})
   }
-  glistSort(keys, (k1, k2) => {
+  // with one capacity name (or none) the comparison is a total preorder (each step compares one
+  // number or name), where every stable sort gives g_list_sort's result: the built-in sort then
+  // does the merging as compiled code, not as cold script. With two or more names it is not
+  // transitive (who has more of which), and only g_list_sort's own merge order gives Pacemaker's.
+  const sort = names.length <= 1 ? sortStable : glistSort
+  sort(keys, (k1, k2) => {
     if (k1.score > k2.score) return -1
     if (k1.score < k2.score) return 1
     let c = 0
