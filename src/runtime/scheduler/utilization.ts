@@ -179,28 +179,32 @@ export function banInsufficientCapacity(ws: WorkingSet, rsc: Rsc, available: (n:
   if (!colocated.includes(rsc)) colocated.push(rsc)
   const needed = new Map<string, number>()
   for (const r of colocated) addUtilization(r, colocated, needed)
-  let anyCapable = false
-  let mostCapable: SNode | null = null
-  // the first of equally capable nodes wins: walk them in Pacemaker's table order
-  const ids: string[] = []
+  // Pacemaker's table of allowed nodes is keyed by id: it holds the last node of an id
   const byId = new Map<string, SNode>()
-  rsc.allowed.forEach((_w, n) => {
-    if (!byId.has(n.id)) ids.push(n.id)
-    byId.set(n.id, n)
+  rsc.allowed.forEach((_w, n) => byId.set(n.id, n))
+  let anyCapable = false
+  byId.forEach((node) => {
+    if (!anyCapable && available(node, rsc.allowed.get(node)!) && haveEnoughCapacity(node, needed)) anyCapable = true
   })
-  const inTableOrder = hashTableOrder(ids)
-  for (let i = 0; i < inTableOrder.length; i++) {
-    const node = byId.get(inTableOrder[i])!
-    const w = rsc.allowed.get(node)!
-    if (!available(node, w)) continue
-    if (haveEnoughCapacity(node, needed)) anyCapable = true
-    if (!mostCapable || compareNodeCapacities(node, mostCapable) < 0) mostCapable = node
-  }
+  // the node with the most free capacity matters only when no node can hold them all
+  const mostCapable = anyCapable ? null : mostCapableNode(rsc, byId, available)
   const own = rsc.utilization ?? NO_UTILIZATION
   // banning sets the score of the node being visited only (no node is added): no copy needed
   rsc.allowed.forEach((w, node) => {
     if (!available(node, w)) return
     if (!haveEnoughCapacity(node, anyCapable ? needed : own)) resourceLocation(ws, rsc, node, -INFINITY)
   })
-  return anyCapable ? null : mostCapable
+  return mostCapable
+}
+
+function mostCapableNode(rsc: Rsc, byId: Map<string, SNode>, available: (n: SNode, w: number) => boolean): SNode | null {
+  // the first of equally capable nodes wins: walk them in Pacemaker's table order
+  const inTableOrder = hashTableOrder([...byId.keys()])
+  let mostCapable: SNode | null = null
+  for (let i = 0; i < inTableOrder.length; i++) {
+    const node = byId.get(inTableOrder[i])!
+    if (!available(node, rsc.allowed.get(node)!)) continue
+    if (!mostCapable || compareNodeCapacities(node, mostCapable) < 0) mostCapable = node
+  }
+  return mostCapable
 }
