@@ -1,5 +1,5 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
-import {actionsWithKey, customAction, fenceNode, opKey, reprobeAction} from './actions.js'
+import {actionsWithTask, customAction, fenceNode, opKey, reprobeAction} from './actions.js'
 import {currentNode} from './placement.js'
 import {isFailedRemoteNode} from './remote.js'
 import {bundleCreateProbe} from './bundle.js'
@@ -11,8 +11,17 @@ import {isTrue} from './scores.js'
 import {type Action, O, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
 import {topParent} from './resources.js'
 
+/** The number after an instance id's last colon ("rsc:3" → 3), else 0. */
 function instanceNumber(rsc: Rsc): number {
-  return Number(/:(\d+)$/.exec(rsc.id)?.[1] ?? 0)
+  // (no regular expression: asked twice per clone and node, and a match allocates)
+  const id = rsc.id
+  const colon = id.lastIndexOf(':')
+  if (colon < 0 || colon === id.length - 1) return 0
+  for (let i = colon + 1; i < id.length; i++) {
+    const c = id.charCodeAt(i)
+    if (c < 48 || c > 57) return 0
+  }
+  return Number(id.slice(colon + 1))
 }
 
 function inInstanceOrder(instances: Rsc[]): boolean {
@@ -80,22 +89,41 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
     newOrdering(ws, {rsc: guest, task: 'stop'}, {rsc: top0, task: 'start'}, O.optional)
     return false
   }
-  const probe = customAction(ws, rsc, 'monitor', node, false, 0)
+  const probe = customAction(ws, rsc, 'monitor', node, false, 0, true, probeKey(rsc))
   probe.optional = false
   orderVsUnfence(ws, rsc, node, probe, O.optional)
-  let top = topParent(rsc)
-  if (top.variant !== 'clone') top = rsc
+  const top = top0.variant === 'clone' ? top0 : rsc
   let flags: number = O.optional
   if (!probe.runnable && rsc.runningOn.length === 0) flags |= O.runnableLeft
   // start or reload the parent after probing the resource
   newOrdering(ws, {rsc, action: probe}, {rsc: top, task: 'start'}, flags)
   // (an agent reload is scheduled while the history is checked, before probes: without one the
   // ordering would order nothing, and big clusters have a probe per resource and node)
-  if (top === rsc && actionsWithKey(rsc, opKey(rsc.id, 'reload-agent')).length > 0) newOrdering(ws, {rsc, action: probe}, {rsc, task: 'reload-agent'}, O.optional)
+  // (by task: the key rsc_reload-agent_0 is only ever a reload-agent's, and no key is built per probe)
+  if (top === rsc && actionsWithTask(rsc, 'reload-agent').length > 0) newOrdering(ws, {rsc, action: probe}, {rsc, task: 'reload-agent'}, O.optional)
   return true
 }
 
+/**
+ * A resource's probe key (rsc_monitor_0), made once per resource for a run of scheduleProbes: all
+ * its probes (one per node) share the one string, and the by-key index hashes it once.
+ */
+let probeKeys = new Map<Rsc, string>()
+function probeKey(rsc: Rsc): string {
+  let key = probeKeys.get(rsc)
+  if (key === undefined) probeKeys.set(rsc, key = opKey(rsc.id, 'monitor', 0))
+  return key
+}
+
 export function scheduleProbes(ws: WorkingSet): void {
+  try {
+    probeNodes(ws)
+  } finally {
+    probeKeys = new Map()
+  }
+}
+
+function probeNodes(ws: WorkingSet): void {
   for (const node of ws.nodes) {
     if (!node.online) {
       if (isFailedRemoteNode(node, currentNode)) fenceNode(ws, node, 'the connection is unrecoverable', false)
@@ -116,13 +144,12 @@ export function scheduleProbes(ws: WorkingSet): void {
 
 // ------------------------------------------------------------ probe orderings (pcmk__order_probes) --
 
-/** A resource's probes; orderProbes asks for them once per ordering, so they are kept for its run. */
-let probeCache = new Map<Rsc, Action[]>()
-function probesOf(rsc: Rsc): Action[] {
-  let list = probeCache.get(rsc)
-  if (!list) probeCache.set(rsc, list = rsc.actions.filter((a) => a.task === 'monitor' && a.intervalMs === 0))
-  return list
+/** A resource's probes (its one-off monitors), oldest first, from the by-task index. */
+function probesOf(rsc: Rsc): readonly Action[] {
+  return actionsWithTask(rsc, 'monitor')
 }
+
+const NO_ACTIONS: readonly Action[] = []
 
 /** Probes on a node come after its unfencing, and only the node's own probes before its shutdown. */
 function probeNeededBefore(probe: Action, then: Action): boolean {
@@ -146,7 +173,12 @@ function addProbeOrderingsForStops(ws: WorkingSet): void {
     if (o.type === O.antiColocation) flags = o.type
     const probes = probesOf(firstRsc)
     if (probes.length === 0) continue
-    const thens = o.thenAction ? [o.thenAction] : thenRsc ? thenRsc.actions.filter((a) => a.task === o.thenTask && a.intervalMs === 0) : []
+    if (o.thenAction) {
+      for (let p = 0; p < probes.length; p++) if (probeNeededBefore(probes[p], o.thenAction)) orderActions(probes[p], o.thenAction, flags)
+      continue
+    }
+    // (no action is created meanwhile: the index's list stays as it is while it is walked)
+    const thens = thenRsc && o.thenTask !== undefined ? actionsWithTask(thenRsc, o.thenTask) : NO_ACTIONS
     for (let p = 0; p < probes.length; p++) {
       for (let t = 0; t < thens.length; t++) if (probeNeededBefore(probes[p], thens[t])) orderActions(probes[p], thens[t], flags)
     }
@@ -232,13 +264,10 @@ function addRestartOrderingsForRsc(rsc: Rsc): void {
 
 /** pcmk__order_probes */
 export function orderProbes(ws: WorkingSet): void {
-  // no action is created while probes are ordered
-  probeCache = new Map()
   try {
     for (const r of ws.resources) addRestartOrderingsForRsc(r)
     addProbeOrderingsForStops(ws)
   } finally {
-    probeCache = new Map()
     tracking.clear()
     walkOrdered = []
   }

@@ -5,6 +5,11 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {parseCibXml} from '../../../src/formats/cib/xml.js'
+import {simulate} from '../../../src/runtime/scheduler/simulate.js'
+import {sharedDir} from '../../helpers/cli.js'
 import type * as M from '../../../src/formats/cib/model.js'
 import {emptyCib} from '../../../src/formats/cib/model.js'
 import {actionsWithKey, actionsWithTask, cancelAction, customAction, setActionTask} from '../../../src/runtime/scheduler/actions.js'
@@ -67,4 +72,29 @@ test('a cancel takes over the recurring operation under its key', () => {
   assert.equal(cancel.optional, false, 'a cancel is required')
   assert.deepEqual(actionsWithKey(rsc, 'r_monitor_10000'), [cancel])
   assertIndexMatchesScan(rsc, ['monitor', 'cancel'])
+})
+
+test('after whole runs, the indexes list what a scan of each resource\'s actions finds (probe orderings read them)', () => {
+  // the probe cases of Pacemaker's suite: clones, groups, bundles, remote and guest nodes
+  const suite = join(sharedDir, 'corpus', 'scheduler-full')
+  const cases = readdirSync(suite).filter((f) => f.endsWith('.xml') && f.includes('probe')).sort()
+  assert.ok(cases.length >= 10, `probe cases in ${suite}`)
+  let probes = 0
+  for (const file of cases) {
+    const ws = simulate(parseCibXml(readFileSync(join(suite, file), 'utf8'), file), {now: Date.parse('2026-01-01T00:00:00Z')}).transition.workingSet
+    const rscs = new Set<Rsc>()
+    for (const a of ws.actions) if (a.rsc) rscs.add(a.rsc)
+    for (const rsc of rscs) {
+      const scan = scanned(rsc)
+      for (const [task, list] of scan) assert.deepEqual(actionsWithTask(rsc, task).map((a) => a.id), list.map((a) => a.id), `${file}: ${rsc.id} task ${task}`)
+      for (const a of rsc.actions) {
+        assert.deepEqual(actionsWithKey(rsc, a.uuid).map((x) => x.id), rsc.actions.filter((x) => x.uuid === a.uuid).map((x) => x.id), `${file}: ${rsc.id} key ${a.uuid}`)
+        if (a.task === 'monitor' && a.intervalMs === 0) {
+          probes++
+          assert.equal(a.uuid, `${rsc.id}_monitor_0`, `${file}: a probe's key`)
+        }
+      }
+    }
+  }
+  assert.ok(probes > 100, `probes made: ${probes}`)
 })
