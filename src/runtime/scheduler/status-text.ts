@@ -34,9 +34,11 @@ function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean
   // (a guest node's "fencing" is a pseudo-action: its container's recovery)
   const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
   // a Pacemaker Remote or guest node is up exactly when its connection runs
-  // (a guest whose connection and container no executed action touches stays as it was unpacked)
-  const untouchedGuest = revised && n.guest === true && n.remoteRsc !== undefined && unchanged(ws, n.remoteRsc) && (!n.remoteRsc.container || unchanged(ws, n.remoteRsc.container))
-  const connectionUp = untouchedGuest ? (n.unpackedOnline ?? n.online) : revised && n.remoteRsc ? revisedState(ws, n.remoteRsc).nodes.length > 0 : undefined
+  // (one whose connection, and a guest's container, no executed action touches stays as it was
+  // unpacked: re-unpacking the same history finds the same role and failure, e.g. an unmanaged
+  // failed connection keeps its node offline: determine_remote_online_status)
+  const untouched = revised && n.remoteRsc !== undefined && unchanged(ws, n.remoteRsc) && (!n.remoteRsc.container || unchanged(ws, n.remoteRsc.container))
+  const connectionUp = untouched ? (n.unpackedOnline ?? n.online) : revised && n.remoteRsc ? revisedState(ws, n.remoteRsc).nodes.length > 0 : undefined
   // a remote node whose connection failed stays unclean while the connection is down, fenced or not
   // (the failure stays in the connection's history: determine_remote_online_status)
   const failedConnection = revised && !n.guest && n.remoteRsc !== undefined && n.remoteRsc.failed && failureSurvivesResults(ws, n.remoteRsc) && !unchanged(ws, n.remoteRsc)
@@ -105,7 +107,11 @@ function executes(a: Action): boolean {
  * actually execute count — a blocked start leaves it stopped, a blocked stop leaves it running.
  */
 export function revisedState(ws: WorkingSet, r: Rsc): {nodes: SNode[]; role: Role} {
-  if (!r.managed) return {nodes: [...r.runningOn], role: r.role}
+  // no action of an unmanaged resource runs, but fencing a node wipes its history there
+  if (!r.managed) {
+    const nodes = r.runningOn.filter((n) => !fencedInTransition(ws, n))
+    return {nodes, role: nodes.length > 0 ? r.role : Role.Stopped}
+  }
   const done = (task: string, node?: SNode) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && executes(a) && (!node || a.node === node))
   // (fencing a node wipes its history: nothing runs there any more)
   const stale = staleGuestHistory(ws, r)
@@ -302,7 +308,8 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
     if (!node || role <= Role.Stopped) {
       if (failureOutlivesStop(ws, r)) return 'FAILED'
       const probe = failedProbeResult(ws, r)
-      return `Stopped${probe ? ` (${probe}) ` : ''}${disabled(r) ? ' (disabled)' : ''}`
+      const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : ''].filter(Boolean)
+      return `Stopped${probe ? ` (${probe}) ` : ''}${flags.length ? ` (${flags.join(', ')})` : ''}`
     }
     const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : '', r.failureIgnored ? 'failure ignored' : ''].filter(Boolean)
     const roleText = ROLE_NAMES[role === Role.Unknown ? Role.Started : role]
