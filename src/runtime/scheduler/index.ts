@@ -203,12 +203,13 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     applyOrderings(ws)
     const summary = transitionSummary(ws)
     let graph: GraphAction[] | undefined
+    let placement: Placement[] | undefined
     return {
       summary: summary.actions,
       summaryLines: summary.lines,
-      // built when first asked for: the text output does not need it
+      // built when first asked for: the text output needs neither
       get actions() { return graph ??= graphActions(ws) },
-      placement: placements(ws),
+      get placement() { return placement ??= placements(ws) },
       scores: ws.scoresLog,
       workingSet: ws,
     }
