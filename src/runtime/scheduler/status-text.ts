@@ -212,7 +212,11 @@ function revisedFailed(ws: WorkingSet, r: Rsc): boolean {
 
 /** A container whose guest node is fenced again is failed again (pe_fence_node on a guest). */
 function containerFencedAgain(ws: WorkingSet, container: Rsc): boolean {
-  return allPrimitivesOf(ws).some((r) => guestsFencedAgain(ws, r).some((n) => n.remoteRsc?.container === container))
+  // only the container of a guest whose "fencing" ran (staleGuestHistory): this is asked for every
+  // primitive, and the walk over every primitive is for those few
+  const guests = ws.nodes.filter((n) => n.guest === true && n.remoteRsc?.container === container)
+  if (!guests.some((n) => ws.fenceActions.some((a) => a.node === n && a.pseudo && executes(a)))) return false
+  return allPrimitivesOf(ws).some((r) => guestsFencedAgain(ws, r).some((n) => guests.includes(n)))
 }
 
 /** An executed fencing (not a guest's container recovery) takes the node down. */
@@ -223,8 +227,9 @@ function fencedInTransition(ws: WorkingSet, n: SNode): boolean {
 /** No executed action changes the resource: the revised status shows it as it was. */
 function unchanged(ws: WorkingSet, r: Rsc): boolean {
   if (r.runningOn.some((n) => fencedInTransition(ws, n))) return false
-  return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
+  return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && STATE_CHANGING_TASKS.has(a.task))
 }
+const STATE_CHANGING_TASKS = new Set(['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'])
 
 const OCF_RESULT: Record<number, string> = {
   0: 'ok', 1: 'error', 2: 'invalid parameter', 3: 'unimplemented feature', 4: 'insufficient privileges', 5: 'not installed',
