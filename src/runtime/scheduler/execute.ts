@@ -20,8 +20,12 @@ export interface GraphStep {
 }
 
 export interface ExecutionResult {
-  /** The CIB with every executed action's result recorded. */
-  cib: M.Cib
+  /**
+   * The CIB with every executed action's result recorded: built when first asked for (crm_simulate
+   * -O, or a failed action's rescheduling), from the input CIB and the working set, which do not
+   * change once the transition is computed. The text output does not need it.
+   */
+  readonly cib: M.Cib
   /** The lines of crm_simulate's "Executing Cluster Transition:" list, as it prints them. */
   lines: string[]
   /** Operation keys (rsc_task_interval@node) of the actions that were made to fail. */
@@ -36,15 +40,21 @@ export function parseOpFailSpec(spec: string): {key: string; node: string; rc: n
   return m ? {key: m[1], node: m[2], rc: Number(m[3])} : undefined
 }
 
+/** An executed action's effect on the status: a fencing, or a resource action's result. */
+interface Outcome { action: Action; rc: number; target: number }
+
+/** Controller tasks the executor lists but records no result for. */
+const UNRECORDED_TASKS = new Set(['delete', 'meta-data', 'notify', 'clear_failcount'])
+
 export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep[], opts: {failures?: string[]; now?: number} = {}): ExecutionResult {
-  const cib: M.Cib = structuredClone(input)
   const byId = new Map(ws.actions.map((a) => [a.id, a]))
   const failures = (opts.failures ?? []).map((spec) => ({spec, parsed: parseOpFailSpec(spec)}))
   const now = Math.floor((opts.now ?? ws.now) / 1000)
   const lines: string[] = []
   const failed: string[] = []
-  const confirmed = new Set<number>()
-  let callId = maxCallId(cib)
+  // what the executed actions write into the status, in execution order (recorded into a copy of
+  // the input only when the CIB is asked for: thousands of results, each with its digest)
+  const outcomes: Outcome[] = []
   let aborted = false
 
   const fire = (action: Action): void => {
@@ -53,7 +63,7 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
     } else if (action.task === 'stonith') {
       const target = action.node!.uname
       lines.push(`  * Fencing ${target} (${action.fenceOp ?? 'reboot'})`)
-      if (action.fenceOp !== 'on') fenceNode(cib, target)
+      if (action.fenceOp !== 'on') outcomes.push({action, rc: 0, target: 0})
     } else if (action.task === 'probe_again') {
       // crm_simulate neither lists nor records a re-probe request
     } else if (!action.rsc) {
@@ -67,15 +77,17 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
       const name = action.rsc.id
       const node = action.node!.uname
       lines.push(`  * Resource action: ${name.padEnd(15)} ${action.task}${action.intervalMs > 0 ? `=${action.intervalMs}` : ''} on ${node}`)
-      if (['delete', 'meta-data', 'notify', 'clear_failcount'].includes(action.task)) return
+      if (UNRECORDED_TASKS.has(action.task)) return
       const target = action.task === 'monitor' && action.intervalMs === 0 ? expectedProbeResult(action) : 0
       const key = `${name}_${action.task}_${action.intervalMs}`
-      const failure = failures.find((f) => f.parsed && f.parsed.node === node && (f.parsed.key === key || f.parsed.key === `${name.replace(/:\d+$/, '')}_${action.task}_${action.intervalMs}`))
+      const failure = failures.length === 0 ? undefined : failures.find((f) => f.parsed && f.parsed.node === node && (f.parsed.key === key || f.parsed.key === `${name.replace(/:\d+$/, '')}_${action.task}_${action.intervalMs}`))
       const rc = failure ? failure.parsed!.rc : target
       if (failure) lines.push(`Pretending action ${action.id} failed with rc=${rc}`)
-      const digest = recordedOpDigest(ws, action.rsc, action.node!, action.task, action.intervalMs)
-      const injected = recordResult(cib, action, {rc, target, callId: ++callId, now, digest})
-      lines.push(...injected.map((l) => `  * ${l}`))
+      outcomes.push({action, rc, target})
+      // crm_simulate counts a failure unless the agent said "running" or a probe "not running"
+      if (!(rc === 0 || (rc === 7 && action.intervalMs === 0))) {
+        lines.push(...failCountLines(nodeStateId(input, node), name, action.task, action.intervalMs, now).map((l) => `  * ${l}`))
+      }
       if (failure && rc !== target) {
         failed.push(`${key}@${node}`)
         aborted = true
@@ -83,21 +95,57 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
     }
   }
 
-  // crm_simulate's passes over the graph: a synapse fires once all its inputs are confirmed.
+  // crm_simulate's passes over the graph: a synapse fires once all its inputs are confirmed (and is
+  // confirmed at once: a later synapse of the same pass may fire on it). Each pass walks only the
+  // synapses not fired yet, and each synapse counts its inputs not confirmed yet.
+  const unconfirmed = new Map<number, number>()
+  const waiting = new Map<number, GraphStep[]>()
+  for (const step of graph) {
+    const inputs = new Set(step.after)
+    unconfirmed.set(step.id, inputs.size)
+    for (const d of inputs) {
+      const list = waiting.get(d)
+      if (list) list.push(step)
+      else waiting.set(d, [step])
+    }
+  }
+  const confirmed = new Set<number>()
+  let pending = graph
   let progress = true
   while (progress && !aborted) {
     progress = false
-    for (const step of graph) {
+    const notFired: GraphStep[] = []
+    for (const step of pending) {
       if (aborted) break
-      if (confirmed.has(step.id) || !step.after.every((d) => confirmed.has(d))) continue
-      const action = byId.get(step.id)
-      if (!action) continue
+      const action = unconfirmed.get(step.id) === 0 && !confirmed.has(step.id) ? byId.get(step.id) : undefined
+      if (!action) { notFired.push(step); continue }
       fire(action)
       confirmed.add(step.id)
+      for (const next of waiting.get(step.id) ?? []) unconfirmed.set(next.id, unconfirmed.get(next.id)! - 1)
       progress = true
     }
+    pending = notFired
   }
-  return {cib, lines, failed, skipped: graph.length - confirmed.size}
+  let cib: M.Cib | undefined
+  return {
+    get cib() { return cib ??= recordOutcomes(input, ws, outcomes, now) },
+    lines, failed, skipped: graph.length - confirmed.size,
+  }
+}
+
+/** The input CIB with the executed actions' outcomes written into its status, in execution order. */
+function recordOutcomes(input: M.Cib, ws: WorkingSet, outcomes: Outcome[], now: number): M.Cib {
+  const cib: M.Cib = structuredClone(input)
+  let callId = maxCallId(cib)
+  for (const {action, rc, target} of outcomes) {
+    if (action.task === 'stonith') {
+      fenceNode(cib, action.node!.uname)
+      continue
+    }
+    const digest = recordedOpDigest(ws, action.rsc!, action.node!, action.task, action.intervalMs)
+    recordResult(cib, action, {rc, target, callId: ++callId, now, digest})
+  }
+  return cib
 }
 
 /** A probe expects "not running" unless the resource is known to run there (as the graph's target rc says). */
@@ -130,7 +178,6 @@ function fenceNode(cib: M.Cib, uname: string): void {
   ns.transientAttributes = []
 }
 
-/** Writes an action's result as the controller records it (pcmk__create_history_xml's ids). */
 /**
  * The first history entry with this id in a node's list (as find would return), through an index
  * of the list: every executed action records its result, and a node's list grows to every
@@ -149,7 +196,8 @@ function lrmResourceById(list: M.LrmResource[], id: string): M.LrmResource | und
 }
 const lrmIndex = new WeakMap<M.LrmResource[], {length: number; byId: Map<string, M.LrmResource>}>()
 
-function recordResult(cib: M.Cib, action: Action, r: {rc: number; target: number; callId: number; now: number; digest: string}): string[] {
+/** Writes an action's result as the controller records it (pcmk__create_history_xml's ids). */
+function recordResult(cib: M.Cib, action: Action, r: {rc: number; target: number; callId: number; now: number; digest: string}): void {
   const rsc = action.rsc!
   const node = action.node!.uname
   const ns = nodeState(cib, node)
@@ -182,11 +230,11 @@ function recordResult(cib: M.Cib, action: Action, r: {rc: number; target: number
     else lrm.operations.push(op)
   }
   // crm_simulate counts a failure unless the agent said "running" or a probe "not running"
-  return r.rc === 0 || (r.rc === 7 && action.intervalMs === 0) ? [] : injectFailCount(ns, rsc.id, action.task, action.intervalMs, r.now)
+  if (!(r.rc === 0 || (r.rc === 7 && action.intervalMs === 0))) injectFailCount(ns, rsc.id, action.task, action.intervalMs, r.now)
 }
 
-/** Bumps the fail count as crm_simulate does ("value++") and reports it in its words. */
-function injectFailCount(ns: M.NodeState, rscId: string, task: string, intervalMs: number, now: number): string[] {
+/** Bumps the fail count as crm_simulate does ("value++"). */
+function injectFailCount(ns: M.NodeState, rscId: string, task: string, intervalMs: number, now: number): void {
   if (ns.transientAttributes.length === 0) ns.transientAttributes.push({id: `status-${ns.id}`, pairs: []})
   const set = ns.transientAttributes[0]
   const put = (name: string, value: (old: string | undefined) => string) => {
@@ -194,9 +242,19 @@ function injectFailCount(ns: M.NodeState, rscId: string, task: string, intervalM
     if (p) p.value = value(p.value)
     else set.pairs.push({id: `status-${ns.id}-${name}`, name, value: value(undefined)})
   }
-  const failCount = `fail-count-${rscId}#${task}_${intervalMs}`
-  const lastFailure = `last-failure-${rscId}#${task}_${intervalMs}`
-  put(failCount, (old) => old === 'INFINITY' ? old : String((Number(old) || 0) + 1))
-  put(lastFailure, () => String(now))
-  return [`Injecting attribute ${failCount}=value++ into /node_state '${ns.id}'`, `Injecting attribute ${lastFailure}=${now} into /node_state '${ns.id}'`]
+  put(`fail-count-${rscId}#${task}_${intervalMs}`, (old) => old === 'INFINITY' ? old : String((Number(old) || 0) + 1))
+  put(`last-failure-${rscId}#${task}_${intervalMs}`, () => String(now))
+}
+
+/** The fail count's injection in crm_simulate's words. */
+function failCountLines(nodeId: string, rscId: string, task: string, intervalMs: number, now: number): string[] {
+  return [
+    `Injecting attribute fail-count-${rscId}#${task}_${intervalMs}=value++ into /node_state '${nodeId}'`,
+    `Injecting attribute last-failure-${rscId}#${task}_${intervalMs}=${now} into /node_state '${nodeId}'`,
+  ]
+}
+
+/** The id of a node's node_state: its entry's, else (an entry made for it) its node's, else its name. */
+function nodeStateId(cib: M.Cib, uname: string): string {
+  return cib.status.find((s) => s.uname === uname)?.id ?? cib.nodes.find((n) => n.uname === uname)?.id ?? uname
 }

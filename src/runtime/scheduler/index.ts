@@ -203,12 +203,13 @@ export function schedule(input: M.Cib, opts: ScheduleOptions = {}): Transition {
     applyOrderings(ws)
     const summary = transitionSummary(ws)
     let graph: GraphAction[] | undefined
+    let placement: Placement[] | undefined
     return {
       summary: summary.actions,
       summaryLines: summary.lines,
-      // built when first asked for: the text output does not need it
+      // built when first asked for: the text output needs neither
       get actions() { return graph ??= graphActions(ws) },
-      placement: placements(ws),
+      get placement() { return placement ??= placements(ws) },
       scores: ws.scoresLog,
       workingSet: ws,
     }
@@ -276,8 +277,12 @@ function inputInGraph(then: Action, first: Action, type: number): boolean {
  *   other): of two such only the one found first goes (the other closes no loop any more).
  */
 function disableInvalidOrderings(ws: WorkingSet): void {
+  // (tens of thousands of orderings in a big cluster: only a resource's actions can lose one, and
+  // only a migrate_to unless some node is a guest with a container)
+  const guests = ws.nodes.some((n) => Boolean(n.remoteRsc?.container))
   for (let i = ws.actions.length - 1; i >= 0; i--) {
     const action = ws.actions[i]
+    if (!action.rsc || (!guests && action.task !== 'migrate_to')) continue
     for (let j = action.before.length - 1; j >= 0; j--) {
       const input = action.before[j]
       const guestContainer = input.first.node?.remoteRsc?.container
@@ -304,32 +309,48 @@ function graphActions(ws: WorkingSet): GraphAction[] {
   disableInvalidOrderings(ws)
   expandClones(ws)
   addMaintenanceUpdate(ws)
-  const scheduled = ws.actions.filter(inGraph)
-  const nodes = scheduled.map((a) => {
+  const nodes: GraphAction[] = []
+  for (const a of ws.actions) {
+    if (!inGraph(a)) continue
     // duplicate orderings between the same two actions count as one, their flags merged
-    const merged = new Map<Action, number>()
-    for (const e of a.before) merged.set(e.first, (merged.get(e.first) ?? 0) | e.type)
-    const after = [...merged].filter(([first, type]) => inputInGraph(a, first, type)).map(([first]) => first.id)
-    return {
-      id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
-      pseudo: a.pseudo, runnable: a.runnable, ...(a.reason ? {reason: a.reason} : {}), after: after.sort((x, y) => x - y),
-      ...(a.notifyMeta ? {notifyMeta: Object.fromEntries(a.notifyMeta)} : {}),
-      ...(synapsePriority(a) > 0 ? {priority: synapsePriority(a)} : {}),
-      ...(a.maintenanceNodes ? {maintenanceNodes: a.maintenanceNodes} : {}),
+    // (most actions have at most one input: no map for those)
+    let after: number[]
+    if (a.before.length === 0) after = []
+    else if (a.before.length === 1) after = inputInGraph(a, a.before[0].first, a.before[0].type) ? [a.before[0].first.id] : []
+    else {
+      const merged = new Map<Action, number>()
+      for (const e of a.before) merged.set(e.first, (merged.get(e.first) ?? 0) | e.type)
+      after = []
+      for (const [first, type] of merged) if (inputInGraph(a, first, type)) after.push(first.id)
+      after.sort((x, y) => x - y)
     }
-  })
+    // (the optional fields set one by one, in this order: the JSON output lists them so)
+    const n: GraphAction = {
+      id: a.id, task: a.task, key: a.uuid, resource: a.rsc?.id ?? null, node: a.node?.uname ?? null, interval: a.intervalMs,
+      pseudo: a.pseudo, runnable: a.runnable,
+    } as GraphAction
+    if (a.reason) n.reason = a.reason
+    n.after = after
+    if (a.notifyMeta) n.notifyMeta = Object.fromEntries(a.notifyMeta)
+    const priority = synapsePriority(a)
+    if (priority > 0) n.priority = priority
+    if (a.maintenanceNodes) n.maintenanceNodes = a.maintenanceNodes
+    nodes.push(n)
+  }
   const byId = new Map(nodes.map((n) => [n.id, n]))
   const done = new Set<number>()
   const out: GraphAction[] = []
-  const visit = (n: GraphAction, stack: Set<number>) => {
+  // (one stack for every walk: each walk leaves it empty)
+  const stack = new Set<number>()
+  const visit = (n: GraphAction) => {
     if (done.has(n.id) || stack.has(n.id)) return
     stack.add(n.id)
-    for (const d of n.after) { const dep = byId.get(d); if (dep) visit(dep, stack) }
+    for (const d of n.after) { const dep = byId.get(d); if (dep) visit(dep) }
     stack.delete(n.id)
     done.add(n.id)
     out.push(n)
   }
-  for (const n of nodes) visit(n, new Set())
+  for (const n of nodes) visit(n)
   return out
 }
 

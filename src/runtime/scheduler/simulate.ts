@@ -35,8 +35,8 @@ export interface Simulation {
   failed: string[]
   /** The CIB the scheduler ran on: the input with the injections (crm_simulate -I). */
   inputCib: M.Cib
-  /** The CIB after the injections and, with execute, the executed results (crm_simulate -O). */
-  outputCib: M.Cib
+  /** The CIB after the injections and, with execute, the executed results (crm_simulate -O; built when first asked for). */
+  readonly outputCib: M.Cib
 }
 
 export function simulate(input: M.Cib, opts: SimulateOptions = {}): Simulation {
@@ -48,16 +48,13 @@ export function simulate(input: M.Cib, opts: SimulateOptions = {}): Simulation {
   const sim: Simulation = {currentStatus: clusterStatus(before, false), modifications: injected?.report ?? [], transition, failed: [], inputCib: cib, outputCib: cib}
   if (!opts.execute) return sim
   const run = executeTransition(cib, transition.workingSet, transition.actions, {failures: opts.failures, now: opts.now})
-  sim.executing = run.lines
-  sim.failed = run.failed
-  sim.outputCib = run.cib
   // Without injected failures the scheduler's own projection of the outcome is used: it matches
   // crm_simulate on more of Pacemaker's suite than re-reading the executed CIB does while the graph's
   // ordering edges are not yet Pacemaker's (then some actions of a cyclic graph never fire).
-  sim.revisedStatus = run.failed.length > 0 || run.skipped > 0 && (opts.failures?.length ?? 0) > 0
+  const revisedStatus = run.failed.length > 0 || run.skipped > 0 && (opts.failures?.length ?? 0) > 0
     ? clusterStatus(schedule(run.cib, {now: opts.now}).workingSet, false)
     : clusterStatus(transition.workingSet, true)
-  return sim
+  return {...sim, executing: run.lines, failed: run.failed, revisedStatus, get outputCib() { return run.cib }}
 }
 
 /** The text crm_simulate prints for a simulation. */

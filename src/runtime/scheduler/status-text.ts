@@ -34,9 +34,11 @@ function nodeState(ws: WorkingSet, n: SNode, revised: boolean): {fenced: boolean
   // (a guest node's "fencing" is a pseudo-action: its container's recovery)
   const fenced = revised && ws.fenceActions.some((a) => a.node === n && executes(a) && !a.pseudo && a.fenceOp !== 'on')
   // a Pacemaker Remote or guest node is up exactly when its connection runs
-  // (a guest whose connection and container no executed action touches stays as it was unpacked)
-  const untouchedGuest = revised && n.guest === true && n.remoteRsc !== undefined && unchanged(ws, n.remoteRsc) && (!n.remoteRsc.container || unchanged(ws, n.remoteRsc.container))
-  const connectionUp = untouchedGuest ? (n.unpackedOnline ?? n.online) : revised && n.remoteRsc ? revisedState(ws, n.remoteRsc).nodes.length > 0 : undefined
+  // (one whose connection, and a guest's container, no executed action touches stays as it was
+  // unpacked: re-unpacking the same history finds the same role and failure, e.g. an unmanaged
+  // failed connection keeps its node offline: determine_remote_online_status)
+  const untouched = revised && n.remoteRsc !== undefined && unchanged(ws, n.remoteRsc) && (!n.remoteRsc.container || unchanged(ws, n.remoteRsc.container))
+  const connectionUp = untouched ? (n.unpackedOnline ?? n.online) : revised && n.remoteRsc ? revisedState(ws, n.remoteRsc).nodes.length > 0 : undefined
   // a remote node whose connection failed stays unclean while the connection is down, fenced or not
   // (the failure stays in the connection's history: determine_remote_online_status)
   const failedConnection = revised && !n.guest && n.remoteRsc !== undefined && n.remoteRsc.failed && failureSurvivesResults(ws, n.remoteRsc) && !unchanged(ws, n.remoteRsc)
@@ -105,7 +107,11 @@ function executes(a: Action): boolean {
  * actually execute count — a blocked start leaves it stopped, a blocked stop leaves it running.
  */
 export function revisedState(ws: WorkingSet, r: Rsc): {nodes: SNode[]; role: Role} {
-  if (!r.managed) return {nodes: [...r.runningOn], role: r.role}
+  // no action of an unmanaged resource runs, but fencing a node wipes its history there
+  if (!r.managed) {
+    const nodes = r.runningOn.filter((n) => !fencedInTransition(ws, n))
+    return {nodes, role: nodes.length > 0 ? r.role : Role.Stopped}
+  }
   const done = (task: string, node?: SNode) => r.actions.some((a) => a.task === task && a.intervalMs === 0 && executes(a) && (!node || a.node === node))
   // (fencing a node wipes its history: nothing runs there any more)
   const stale = staleGuestHistory(ws, r)
@@ -206,7 +212,11 @@ function revisedFailed(ws: WorkingSet, r: Rsc): boolean {
 
 /** A container whose guest node is fenced again is failed again (pe_fence_node on a guest). */
 function containerFencedAgain(ws: WorkingSet, container: Rsc): boolean {
-  return allPrimitivesOf(ws).some((r) => guestsFencedAgain(ws, r).some((n) => n.remoteRsc?.container === container))
+  // only the container of a guest whose "fencing" ran (staleGuestHistory): this is asked for every
+  // primitive, and the walk over every primitive is for those few
+  const guests = ws.nodes.filter((n) => n.guest === true && n.remoteRsc?.container === container)
+  if (!guests.some((n) => ws.fenceActions.some((a) => a.node === n && a.pseudo && executes(a)))) return false
+  return allPrimitivesOf(ws).some((r) => guestsFencedAgain(ws, r).some((n) => guests.includes(n)))
 }
 
 /** An executed fencing (not a guest's container recovery) takes the node down. */
@@ -217,8 +227,9 @@ function fencedInTransition(ws: WorkingSet, n: SNode): boolean {
 /** No executed action changes the resource: the revised status shows it as it was. */
 function unchanged(ws: WorkingSet, r: Rsc): boolean {
   if (r.runningOn.some((n) => fencedInTransition(ws, n))) return false
-  return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && ['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'].includes(a.task))
+  return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && STATE_CHANGING_TASKS.has(a.task))
 }
+const STATE_CHANGING_TASKS = new Set(['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'])
 
 const OCF_RESULT: Record<number, string> = {
   0: 'ok', 1: 'error', 2: 'invalid parameter', 3: 'unimplemented feature', 4: 'insufficient privileges', 5: 'not installed',
@@ -302,7 +313,8 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
     if (!node || role <= Role.Stopped) {
       if (failureOutlivesStop(ws, r)) return 'FAILED'
       const probe = failedProbeResult(ws, r)
-      return `Stopped${probe ? ` (${probe}) ` : ''}${disabled(r) ? ' (disabled)' : ''}`
+      const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : ''].filter(Boolean)
+      return `Stopped${probe ? ` (${probe}) ` : ''}${flags.length ? ` (${flags.join(', ')})` : ''}`
     }
     const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : '', r.failureIgnored ? 'failure ignored' : ''].filter(Boolean)
     const roleText = ROLE_NAMES[role === Role.Unknown ? Role.Started : role]

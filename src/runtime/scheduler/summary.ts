@@ -3,7 +3,7 @@
  * Summary:" (pcmk_output.c rsc_action_default / rsc_action_item), as text
  * lines and as corpus-shaped action records.
  */
-import {actionsWithKey, opKey} from './actions.js'
+import {actionsWithTask} from './actions.js'
 import {bundleSummaryOrder} from './bundle.js'
 import {currentNode} from './placement.js'
 import {type Action, type Rsc, Role, ROLE_NAMES, type SNode, type WorkingSet} from './types.js'
@@ -21,18 +21,29 @@ export interface SummaryAction {
   op?: string
 }
 
+/** A resource's line, formatted once the column widths are known. */
+interface Item {
+  change: string
+  rscId: string
+  details: string
+  reason: string | undefined
+}
+
 interface Printer {
-  lines: string[]
+  /** fence and shutdown lines as printed, then the resources' items */
+  nodeLines: string[]
+  items: Item[]
   actions: SummaryAction[]
   rscWidth: number
   detailWidth: number
 }
 
 function findActions(rsc: Rsc, task: string, node: SNode | null): Action | undefined {
-  const key = opKey(rsc.id, task, 0)
   // find_actions() returns matches oldest first, and gives a node-less action the node asked for
+  // (the one-off actions of a task are exactly those under the key rsc_task_0: the task index
+  // spares building and hashing that key, thousands of times in a big cluster)
   let found: Action | undefined
-  const same = actionsWithKey(rsc, key)
+  const same = actionsWithTask(rsc, task)
   for (let i = same.length - 1; i >= 0; i--) {
     const a = same[i]
     if (node === null) found = a
@@ -90,7 +101,7 @@ function item(p: Printer, change: string, rsc: Rsc, origin: SNode | null, destin
   else if (source.reason) { reason = `due to ${source.reason}`; rec.reason = source.reason }
   else if (!action.runnable) { reason = 'blocked'; rec.blocked = true }
   rec.node = rec.from && rec.to ? (rec.from === rec.to ? rec.from : null) : (rec.from ?? rec.to)
-  p.lines.push(`  * ${change.padEnd(8)}   ${rsc.id.padEnd(p.rscWidth)}   ( ${details.padStart(p.detailWidth)} )${reason ? `  ${reason}` : ''}`)
+  p.items.push({change, rscId: rsc.id, details, reason})
   p.actions.push(rec)
 }
 
@@ -163,13 +174,18 @@ function outputActions(p: Printer, rsc: Rsc): void {
 
 export function transitionSummary(ws: WorkingSet): {lines: string[]; actions: SummaryAction[]} {
   // crm_simulate's column widths are static variables that only grow, and the scheduler logs every
-  // action (log_all_actions) before the summary is printed: the printed lines start with the widths
-  // that pass reached.
-  const log = printSummary(ws, {lines: [], actions: [], rscWidth: 5, detailWidth: 5})
-  return printSummary(ws, {lines: [], actions: [], rscWidth: log.rscWidth, detailWidth: log.detailWidth})
+  // action (log_all_actions) before the summary is printed: the printed lines use the widths that
+  // pass reached, its final ones (no line can widen them further). One pass, formatted at the end,
+  // gives those lines: the second pass met the same items (its lookups find what the first one's did).
+  const p = collectSummary(ws, {nodeLines: [], items: [], actions: [], rscWidth: 5, detailWidth: 5})
+  const lines = p.nodeLines
+  for (const {change, rscId, details, reason} of p.items) {
+    lines.push(`  * ${change.padEnd(8)}   ${rscId.padEnd(p.rscWidth)}   ( ${details.padStart(p.detailWidth)} )${reason ? `  ${reason}` : ''}`)
+  }
+  return {lines, actions: p.actions}
 }
 
-function printSummary(ws: WorkingSet, p: Printer): Printer {
+function collectSummary(ws: WorkingSet, p: Printer): Printer {
   // Node actions: Pacemaker prepends to its action list, so the newest comes first.
   // (a loop, not filter: no callback per action, and big clusters have tens of thousands)
   const nodeActions: Action[] = []
@@ -182,10 +198,10 @@ function printSummary(ws: WorkingSet, p: Printer): Printer {
       const op = a.fenceOp ?? 'reboot'
       const container = a.node!.guest ? a.node!.remoteRsc?.container : undefined
       const target = container ? `${a.node!.uname} (resource: ${container.id})` : a.node!.uname
-      if (a.reason) p.lines.push(`  * Fence (${op}) ${target} '${a.reason}'`)
+      if (a.reason) p.nodeLines.push(`  * Fence (${op}) ${target} '${a.reason}'`)
       p.actions.push({action: 'fence', resource: null, node: a.node!.uname, from: null, to: null, op, ...(a.reason ? {reason: a.reason} : {})})
     } else if (a.reason) {
-      p.lines.push(`  * Shutdown ${a.node!.uname} '${a.reason}'`)
+      p.nodeLines.push(`  * Shutdown ${a.node!.uname} '${a.reason}'`)
       p.actions.push({action: 'shutdown', resource: null, node: a.node!.uname, from: null, to: null, reason: a.reason})
     }
   }

@@ -15,7 +15,8 @@ import {schedule} from '../../../src/runtime/scheduler/index.js'
 import {hashTableOrder} from '../../../src/runtime/scheduler/ghash.js'
 import {clusterStatus} from '../../../src/runtime/scheduler/status-text.js'
 import {printTransitionGraphXml} from '../../../src/runtime/scheduler/graph-xml.js'
-import {transitionSummaryLines} from './summary-lines.js'
+import {renderSimulation, simulate} from '../../../src/runtime/scheduler/simulate.js'
+import {sectionLines, transitionSummaryLines} from './summary-lines.js'
 import {describeDiff, diffGraphs, hakitNamedGraph, oracleNamedGraph, sameGraph} from './graph-compare.js'
 import {oracleGraph} from './graph-oracle.js'
 
@@ -314,4 +315,46 @@ test('an expired last failure is not checked for changed parameters, even a prob
   assert.deepEqual(transition.actions.filter((a) => a.key === 'vip-165_clear_failcount_0').map((a) => a.node), [])
   if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
   assertSameGraphAsCrmSimulate(xml, transition)
+})
+
+test('revised status: an unmanaged failed remote connection keeps its node OFFLINE (maintenance); fencing its host wipes its history (determine_remote_online_status)', (t) => {
+  // remote1's connection runs on node1, unmanaged, and its recurring monitor failed there: the
+  // remote node is offline (failed connection) and in maintenance (unmanaged connection)
+  // (feature set 3.16.1, the installed Pacemaker's: crm_simulate -S refuses to record results in a newer CIB)
+  const op = (id: string, key: string, task: string, interval: number, rc: number, callId: number) =>
+    `<lrm_rsc_op id="${id}" operation_key="${key}" operation="${task}" crm_feature_set="3.16.1" transition-key="1:1:0:x" transition-magic="0:${rc};1:1:0:x" call-id="${callId}" rc-code="${rc}" op-status="0" interval="${interval}" last-rc-change="1700000000" exec-time="1" queue-time="0" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8"/>`
+  const connection = '<lrm_resource id="remote1" class="ocf" provider="pacemaker" type="remote">'
+    + op('remote1_last_0', 'remote1_start_0', 'start', 0, 0, 2) + op('remote1_monitor_60000', 'remote1_monitor_60000', 'monitor', 60000, 1, 3)
+    + op('remote1_last_failure_0', 'remote1_monitor_60000', 'monitor', 60000, 1, 3) + '</lrm_resource>'
+  const xml = (hostLost: boolean) => cibXml({
+    featureSet: '3.16.1',
+    options: {'stonith-enabled': String(hostLost)},
+    resources: '<primitive id="fence" class="stonith" type="fence_xvm"/>'
+      + `<primitive id="remote1" class="ocf" provider="pacemaker" type="remote">${meta('remote1', {'is-managed': 'false'})}<operations><op id="remote1-mon" name="monitor" interval="60s"/></operations></primitive>`
+      + dummy('rsc1'),
+    status: (hostLost ? '<node_state id="node1" uname="node1" in_ccm="false" crmd="offline" join="down" expected="member">' : '<node_state id="node1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member">')
+      + `<lrm id="node1"><lrm_resources>${connection}</lrm_resources></lrm></node_state>`
+      + '<node_state id="node2" uname="node2" in_ccm="true" crmd="online" join="member" expected="member"/>'
+      + `<node_state id="remote1" uname="remote1" remote_node="true"><lrm id="remote1"><lrm_resources><lrm_resource id="rsc1" class="ocf" provider="pacemaker" type="Dummy">${op('rsc1_last_0', 'rsc1_start_0', 'start', 0, 0, 2)}</lrm_resource></lrm_resources></lrm></node_state>`,
+  })
+  const revisedOf = (text: string) => sectionLines(text, 'Revised Cluster Status:') ?? []
+  const hakit = (cib: string) => renderSimulation(simulate(parseCibXml(cib, 'test.xml'), {execute: true}))
+  for (const [hostLost, connectionLine] of [[false, 'FAILED node1 (unmanaged)'], [true, 'Stopped (unmanaged)']] as const) {
+    const revised = revisedOf(hakit(xml(hostLost)))
+    assert.ok(revised.includes('    * RemoteNode remote1: OFFLINE (maintenance)'), revised.join('\n'))
+    assert.ok(revised.includes(`    * remote1\t(ocf:pacemaker:remote):\t ${connectionLine}`), revised.join('\n'))
+  }
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+  try {
+    for (const hostLost of [false, true]) {
+      writeFileSync(join(dir, 'cib.xml'), xml(hostLost))
+      const real = spawnSync('crm_simulate', ['-x', join(dir, 'cib.xml'), '-S'], {encoding: 'utf8'})
+      const ours = hakit(xml(hostLost))
+      assert.deepEqual(sectionLines(ours, 'Current cluster status:'), sectionLines(real.stdout, 'Current cluster status:'))
+      assert.deepEqual(revisedOf(ours), revisedOf(real.stdout), real.stdout)
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
 })
