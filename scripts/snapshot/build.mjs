@@ -49,7 +49,12 @@ process.on('exit', () => fs.rmSync(warmDir, {recursive: true, force: true}))
 const made = spawnSync(process.execPath, [path.join(root, 'bench', 'scheduler.mjs'), '--sizes', '64', '--oracle-max', '0', '--keep', warmDir], {encoding: 'utf8'})
 if (made.status !== 0) throw new Error(`bench/scheduler.mjs (the warm-up CIBs) failed:\n${made.stderr}`)
 const warmCibs = ['fresh.xml', 'steady-1-standby.xml', 'steady-1-lost.xml'].map((name) => path.join(warmDir, '64', name))
-const entry = `import {installMain} from ${JSON.stringify(path.join(here, 'main.mjs'))}
+// Node's own modules that the CLI's start requires (process.moduleLoadList at exit, `--version` and
+// `crm simulate`): loaded while building, they come deserialized instead of compiled per run. They
+// keep no environment-dependent state at load (the streams and terminals are made at run time).
+const builtinsPreloaded = ['os', 'tty', 'perf_hooks', 'readline', 'readline/promises', 'process']
+const entry = `for (const id of ${JSON.stringify(builtinsPreloaded)}) require(id)
+import {installMain} from ${JSON.stringify(path.join(here, 'main.mjs'))}
 installMain({
   stamp: ${JSON.stringify(stamp)},
   execute: async (options) => (await import(${JSON.stringify(path.join(dist, 'cli', 'entry.js'))})).execute(options),
