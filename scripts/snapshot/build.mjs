@@ -72,6 +72,23 @@ const scratch = fs.mkdtempSync(path.join(out, '.build-'))
 process.on('exit', () => fs.rmSync(scratch, {recursive: true, force: true}))
 const externals = [/^serialport$/, /^@serialport\//, /^typescript$/, /^ts-node$/, /^tsx$/]
 const moduleLoader = path.join(here, 'module-loader.cjs')
+// Changes to a package's code in this bundle, each the same behaviour, cheaper: [file in the package,
+// text replaced, replacement]. The build fails when the file or the text is missing (a new version).
+const patches = [
+  // the commands' order without ICU's collator where it is known (scripts/snapshot/command-order.cjs)
+  ['@oclif/core/lib/config/plugin.js', '.sort((a, b) => a.id.localeCompare(b.id))', `.sort(require(${JSON.stringify(path.join(here, 'command-order.cjs'))}).byCommandId())`],
+]
+const patchesApplied = new Set()
+function patched(file, contents) {
+  for (const patch of patches) {
+    const [suffix, text, replacement] = patch
+    if (!file.split(path.sep).join('/').endsWith(`/node_modules/${suffix}`)) continue
+    if (!contents.includes(text)) throw new Error(`${file}: no ${JSON.stringify(text)} to replace (scripts/snapshot/build.mjs, patches)`)
+    contents = contents.replace(text, replacement)
+    patchesApplied.add(patch)
+  }
+  return contents
+}
 const oclifIndex = createRequire(path.join(root, 'package.json')).resolve('@oclif/core')
 const script = path.join(scratch, 'hakit.cjs')
 await build({
@@ -91,7 +108,7 @@ await build({
     setup(b) {
       // each package's modules note their evaluation (main.mjs checks, while building, which ran)
       b.onLoad({filter: /[\\/]node_modules[\\/].*\.(c|m)?js$/}, (args) => ({
-        contents: `${fs.readFileSync(args.path, 'utf8')}\n;(globalThis[Symbol.for('hakit.snapshot.evaluated')] ??= new Set()).add(${JSON.stringify(packageName(args.path))});\n`,
+        contents: `${patched(args.path, fs.readFileSync(args.path, 'utf8'))}\n;(globalThis[Symbol.for('hakit.snapshot.evaluated')] ??= new Set()).add(${JSON.stringify(packageName(args.path))});\n`,
         loader: 'js',
       }))
       // a snapshot cannot import(): a dynamic import of a built-in or an external package
@@ -105,6 +122,8 @@ await build({
   }],
   logLevel: 'error',
 })
+
+for (const [suffix] of patches.filter((patch) => !patchesApplied.has(patch))) throw new Error(`${suffix} is no longer in the bundle: its patch in scripts/snapshot/build.mjs is stale`)
 
 const blob = path.join(scratch, 'hakit.blob')
 const snapshotted = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], {cwd: scratch, encoding: 'utf8'})
