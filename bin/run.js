@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import v8 from 'node:v8'
 
+// bin/hakit starts node without NODE_EXTRA_CA_CERTS (parsed at every start; hakit uses no TLS): back
+// into the environment that hakit's own child processes inherit
+const extraCaCerts = process.env.HAKIT_NODE_EXTRA_CA_CERTS
+if (extraCaCerts !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = extraCaCerts
+  delete process.env.HAKIT_NODE_EXTRA_CA_CERTS
+}
+
 // Most hakit runs are one-shot and short: at V8's default eagerness its optimising compiler spends
 // more CPU than it saves before the process exits (crm simulate -x CIB -R: about 30 % less CPU at
 // 1 000 primitives with 16 times the default budget, 12 % less at 8 000; bench/scheduler.mjs shows both).

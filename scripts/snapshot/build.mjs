@@ -49,12 +49,26 @@ process.on('exit', () => fs.rmSync(warmDir, {recursive: true, force: true}))
 const made = spawnSync(process.execPath, [path.join(root, 'bench', 'scheduler.mjs'), '--sizes', '64', '--oracle-max', '0', '--keep', warmDir], {encoding: 'utf8'})
 if (made.status !== 0) throw new Error(`bench/scheduler.mjs (the warm-up CIBs) failed:\n${made.stderr}`)
 const warmCibs = ['fresh.xml', 'steady-1-standby.xml', 'steady-1-lost.xml'].map((name) => path.join(warmDir, '64', name))
-const entry = `import {installMain} from ${JSON.stringify(path.join(here, 'main.mjs'))}
+// Node's own modules that the CLI's start requires (process.moduleLoadList at exit, `--version` and
+// `crm simulate`): loaded while building, they come deserialized instead of compiled per run. They
+// keep no environment-dependent state at load (the streams and terminals are made at run time).
+const builtinsPreloaded = ['os', 'tty', 'perf_hooks', 'readline', 'readline/promises', 'process']
+// Packages that oclif loads on every start, evaluated while building instead of compiled and run per
+// run. Reviewed (version in node_modules, 2026-12): their module-level code reads no environment
+// (env, argv, cwd, home, terminals, time, randomness) — only constants, process.platform, or caches
+// that start empty. Not these: supports-color, ansis, debug, clean-stack, oclif's own modules
+// (terminal width, colours, DEBUG, HOME); minimatch (__MINIMATCH_TESTING_PLATFORM__); tinyglobby
+// (TINYGLOBBY_DEBUG); brace-expansion (Math.random() at load).
+const preEvaluated = ['ejs', 'ms', 'escape-string-regexp', 'indent-string', 'ansi-regex', 'strip-ansi', 'is-fullwidth-code-point', 'emoji-regex',
+  'string-width', 'ansi-styles', 'wrap-ansi', 'get-package-type', 'cli-spinners', 'widest-line', 'picomatch', 'fdir', 'lilconfig', 'wordwrap']
+const entry = `for (const id of ${JSON.stringify(builtinsPreloaded)}) require(id)
+import {installMain} from ${JSON.stringify(path.join(here, 'main.mjs'))}
 installMain({
   stamp: ${JSON.stringify(stamp)},
   execute: async (options) => (await import(${JSON.stringify(path.join(dist, 'cli', 'entry.js'))})).execute(options),
   modules: {${registry.join(',\n')}},
   warm: async () => {
+    ${preEvaluated.map((name) => `require(${JSON.stringify(name)})`).join('\n    ')}  // require: the CommonJS files oclif loads
     const {runSimulateCommand} = await import(${JSON.stringify(path.join(dist, 'cib', 'simulate-run.js'))})
     for (const xmlFile of ${JSON.stringify(warmCibs)}) (await runSimulateCommand({xmlFile, live: false, execute: false})).render()
   },
@@ -67,6 +81,23 @@ const scratch = fs.mkdtempSync(path.join(out, '.build-'))
 process.on('exit', () => fs.rmSync(scratch, {recursive: true, force: true}))
 const externals = [/^serialport$/, /^@serialport\//, /^typescript$/, /^ts-node$/, /^tsx$/]
 const moduleLoader = path.join(here, 'module-loader.cjs')
+// Changes to a package's code in this bundle, each the same behaviour, cheaper: [file in the package,
+// text replaced, replacement]. The build fails when the file or the text is missing (a new version).
+const patches = [
+  // the commands' order without ICU's collator where it is known (scripts/snapshot/command-order.cjs)
+  ['@oclif/core/lib/config/plugin.js', '.sort((a, b) => a.id.localeCompare(b.id))', `.sort(require(${JSON.stringify(path.join(here, 'command-order.cjs'))}).byCommandId())`],
+]
+const patchesApplied = new Set()
+function patched(file, contents) {
+  for (const patch of patches) {
+    const [suffix, text, replacement] = patch
+    if (!file.split(path.sep).join('/').endsWith(`/node_modules/${suffix}`)) continue
+    if (!contents.includes(text)) throw new Error(`${file}: no ${JSON.stringify(text)} to replace (scripts/snapshot/build.mjs, patches)`)
+    contents = contents.replace(text, replacement)
+    patchesApplied.add(patch)
+  }
+  return contents
+}
 const oclifIndex = createRequire(path.join(root, 'package.json')).resolve('@oclif/core')
 const script = path.join(scratch, 'hakit.cjs')
 await build({
@@ -79,14 +110,14 @@ await build({
   minify: true,
   external: ['serialport', '@serialport/*', 'typescript', 'ts-node', 'tsx'],  // as scripts/bundle.mjs
   // the snapshot's own require() knows only node's built-ins; the rest resolves from the package
-  banner: {js: `var __hakitBuiltinRequire = require; require = (id) => { try { return __hakitBuiltinRequire(id) } catch { return __hakitBuiltinRequire('node:module').createRequire(globalThis[Symbol.for('hakit.snapshot')].root + '/package.json')(id) } };`},
+  banner: {js: `var __hakitBuiltinRequire = require; require = (id) => { try { return __hakitBuiltinRequire(id) } catch (error) { const root = globalThis[Symbol.for('hakit.snapshot')].root; if (!root) throw error; return __hakitBuiltinRequire('node:module').createRequire(root + '/package.json')(id) } };`},
   define: {'import.meta.url': 'globalThis.__hakitBundleUrl'},
   plugins: [{
     name: 'snapshot-paths',
     setup(b) {
       // each package's modules note their evaluation (main.mjs checks, while building, which ran)
       b.onLoad({filter: /[\\/]node_modules[\\/].*\.(c|m)?js$/}, (args) => ({
-        contents: `${fs.readFileSync(args.path, 'utf8')}\n;(globalThis[Symbol.for('hakit.snapshot.evaluated')] ??= new Set()).add(${JSON.stringify(packageName(args.path))});\n`,
+        contents: `${patched(args.path, fs.readFileSync(args.path, 'utf8'))}\n;(globalThis[Symbol.for('hakit.snapshot.evaluated')] ??= new Set()).add(${JSON.stringify(packageName(args.path))});\n`,
         loader: 'js',
       }))
       // a snapshot cannot import(): a dynamic import of a built-in or an external package
@@ -101,12 +132,14 @@ await build({
   logLevel: 'error',
 })
 
+for (const [suffix] of patches.filter((patch) => !patchesApplied.has(patch))) throw new Error(`${suffix} is no longer in the bundle: its patch in scripts/snapshot/build.mjs is stale`)
+
 const blob = path.join(scratch, 'hakit.blob')
 const snapshotted = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], {cwd: scratch, encoding: 'utf8'})
-if (snapshotted.status !== 0) throw new Error(`building the snapshot failed:\n${snapshotted.stderr}`)
+if (snapshotted.status !== 0) throw new Error(`building the snapshot failed:\n${snapshotted.stderr.split('\n').filter((line) => !/not yet fully verified|may still work in some|To request support|trace-warnings/.test(line)).join('\n')}`)
 // Packages evaluated while building keep the state they computed then: only ones that read no
 // environment at load time may be (review a package before adding it here).
-const evaluatedOk = new Set(['fast-xml-parser'])
+const evaluatedOk = new Set(['fast-xml-parser', ...preEvaluated])
 const {evaluated} = JSON.parse(snapshotted.stdout.trim().split('\n').at(-1))
 const unreviewed = evaluated.filter((name) => !evaluatedOk.has(name))
 if (unreviewed.length) throw new Error(`the snapshot's warm-up evaluated ${unreviewed.join(', ')}: check them for environment read at load time (scripts/snapshot/build.mjs)`)

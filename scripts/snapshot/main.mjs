@@ -33,6 +33,12 @@ export function installMain({execute, modules, stamp, warm}) {
   })
   const builtBy = process.version
   v8.startupSnapshot.setDeserializeMainFunction(async () => {
+    // as bin/run.js: bin/hakit starts node without NODE_EXTRA_CA_CERTS, put back for child processes
+    const extraCaCerts = process.env.HAKIT_NODE_EXTRA_CA_CERTS
+    if (extraCaCerts !== undefined) {
+      process.env.NODE_EXTRA_CA_CERTS = extraCaCerts
+      delete process.env.HAKIT_NODE_EXTRA_CA_CERTS
+    }
     const bin = path.resolve(process.argv[1])
     process.argv[1] = bin
     const root = path.dirname(path.dirname(bin))
