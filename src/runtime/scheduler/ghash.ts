@@ -115,8 +115,6 @@ function computeHashTableOrder(keys: readonly string[]): string[] {
  */
 export function glistSort<T>(list: T[], cmp: (a: T, b: T) => number): T[] {
   if (list.length < 2) return list
-  // two elements, the most common list (an operation history of a start and a monitor): the merge below, without its copies
-  if (list.length === 2) return cmp(list[0]!, list[1]!) <= 0 ? [list[0]!, list[1]!] : [list[1]!, list[0]!]
   const half = Math.floor(list.length / 2)
   const l1 = glistSort(list.slice(0, half), cmp)
   const l2 = glistSort(list.slice(half), cmp)
