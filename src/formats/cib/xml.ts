@@ -102,12 +102,29 @@ class XmlSyntaxError extends Error {
  */
 export const MAX_XML_DEPTH = 256
 
-/** Where each parsed element starts in its text, for messages about it; a side table keeps the tree plain data. */
-const elementOffsets = new WeakMap<XmlElement, number>()
-
-/** The source position of an element from parseXmlTree, if known. */
-export function elementPosition(text: string, el: XmlElement): {line: number; column: number} | undefined {
-  const offset = elementOffsets.get(el)
+/**
+ * The source position of element `el` of the tree parsed from `text` (rooted at `root`), if it is
+ * one of its elements. The scan records no positions (a status section has tens of thousands of
+ * elements, and most reads name none): the text is scanned again, recording them, and the new
+ * tree, which has the same shape, is walked alongside the old one to el's counterpart.
+ */
+export function elementPosition(text: string, root: XmlElement, el: XmlElement): {line: number; column: number} | undefined {
+  const offsets = new Map<XmlElement, number>()
+  let again: XmlElement
+  try {
+    again = new XmlScanner(text, undefined, offsets).document()
+  } catch {
+    return undefined
+  }
+  const find = (a: XmlElement, b: XmlElement): number | undefined => {
+    if (a === el) return offsets.get(b)
+    for (let i = 0; i < a.children.length && i < b.children.length; i++) {
+      const found = find(a.children[i]!, b.children[i]!)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  const offset = find(root, again)
   return offset === undefined ? undefined : positionOf(text, offset)
 }
 
@@ -272,6 +289,8 @@ class XmlScanner {
   constructor(
     readonly text: string,
     readonly memo?: CibReadMemo,
+    /** Where each element starts, when asked for (elementPosition). */
+    readonly offsets?: Map<XmlElement, number>,
   ) {}
 
   fail(message: string, at = this.i): never {
@@ -335,7 +354,7 @@ class XmlScanner {
     const seen = memoName !== undefined ? this.memo!.open(start) : undefined
     const el = this.elementBody(start)
     this.depth--
-    elementOffsets.set(el, start)
+    this.offsets?.set(el, start)
     if (seen) this.memo!.done(seen, this.i, el)
     return el
   }
@@ -435,9 +454,12 @@ class Reader {
     readonly memo?: CibReadMemo,
   ) {}
 
+  /** The tree being read (the root of the elements fail() names). */
+  private root?: XmlElement
+
   /** A structural problem at element `el` (line 1, column 1 when its position is unknown). */
   fail(message: string, el?: XmlElement): never {
-    const at = (el && this.text !== undefined && elementPosition(this.text, el)) || {line: 1, column: 1}
+    const at = (el && this.text !== undefined && this.root && elementPosition(this.text, this.root, el)) || {line: 1, column: 1}
     throw new UserError(message, 2, {file: this.file, ...at})
   }
 
@@ -448,6 +470,7 @@ class Reader {
   }
 
   cib(root: XmlElement): Cib {
+    this.root = root
     if (root.name !== 'cib') this.fail(`root element is <${root.name}>, expected <cib>`, root)
     const cib: Cib = {...emptyCib(), attributes: {...root.attrs}}
     const configuration = elements(root).find((c) => c.name === 'configuration')
@@ -775,14 +798,18 @@ class Reader {
     if (Object.keys(rest).length > 0) r.otherAttributes = rest
     for (const op of elements(el)) {
       if (op.name !== 'lrm_rsc_op') continue
-      r.operations.push({id: this.need(op, 'id'), operation: op.attrs.operation ?? '', attributes: {...op.attrs}})
+      // the model takes the element's attributes object itself: the tree is the reader's alone and never changes
+      r.operations.push({id: this.need(op, 'id'), operation: op.attrs.operation ?? '', attributes: op.attrs})
     }
     return r
   }
 }
 
+/** An element's child elements, comments left out; the children array itself when it holds no comment (callers only read it). */
 function elements(el: XmlElement): XmlElement[] {
-  return el.children.filter((c) => c.name !== '#comment')
+  const children = el.children
+  for (const c of children) if (c.name === '#comment') return children.filter((c) => c.name !== '#comment')
+  return children
 }
 
 function isResourceElement(name: string): boolean {

@@ -97,6 +97,13 @@ function secureDigestMatches(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpe
   return operationDigest(secure) === recorded
 }
 
+/** The parameters of the restart digest: those op-force-restart names (all of them without it). */
+function restartParams(all: Map<string, string>, keep: string | undefined): Map<string, string> {
+  const restart = new Map(all)
+  if (keep !== undefined) for (const k of [...restart.keys()]) if (!keep.includes(` ${k} `)) restart.delete(k)
+  return restart
+}
+
 /**
  * rsc_action_digest_cmp; with `sanitizedOnly`, a change only in private parameters (the secure
  * digest still matches) counts as none, as pcmk__check_action_config's only_sanitized_changed does.
@@ -111,11 +118,8 @@ function compareDigests(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOperatio
   const hasExtra = interval === 0 && opCfg !== undefined && nvsetValues(opCfg.instanceAttributes).size > 0
   let result: DigestResult = 'match'
   const recordedRestart = a['op-restart-digest']
-  const restart = new Map(all)
-  const keep = a['op-force-restart']
-  if (keep !== undefined) for (const k of [...restart.keys()]) if (!keep.includes(` ${k} `)) restart.delete(k)
   const recorded = a['op-digest']
-  if (recordedRestart !== undefined && operationDigest(restart) !== recordedRestart) result = 'restart'
+  if (recordedRestart !== undefined && operationDigest(restartParams(all, a['op-force-restart'])) !== recordedRestart) result = 'restart'
   else if (recorded === undefined) result = 'unknown'
   else if (recorded !== operationDigest(all)) result = hasExtra ? 'restart' : 'all'
   if (sanitizedOnly && result !== 'match' && secureDigestMatches(ws, rsc, node, op, all, interval)) return 'match'
@@ -209,9 +213,7 @@ function checkActionConfig(ws: WorkingSet, rsc: Rsc, node: SNode, op: M.LrmOpera
 
 /** pcmk__rsc_agent_changed: a resource whose class, provider or type changed is restarted */
 function agentChanged(ws: WorkingSet, rsc: Rsc, node: SNode, lrm: M.LrmResource, active: boolean): boolean {
-  const now = [rsc.cls, rsc.provider ?? '', rsc.type]
-  const then = [lrm.class, lrm.provider ?? '', lrm.type]
-  if (now.every((v, i) => v === then[i])) return false
+  if (rsc.cls === lrm.class && (rsc.provider ?? '') === (lrm.provider ?? '') && rsc.type === lrm.type) return false
   triggerUnfencing(ws, rsc, node, 'Device definition changed')
   if (!active) return true
   customAction(ws, rsc, 'stop', node, false)

@@ -19,15 +19,9 @@ export const variantMethods: Record<Variant, VariantMethods> = {} as Record<Vari
  * names a set that goes first regardless (cib-bootstrap-options).
  */
 export function nvsetValues(sets: M.NvSet[], into: Map<string, string> = new Map(), alwaysFirst?: string, accept?: (rule: M.Rule) => boolean): Map<string, string> {
-  const score = (x: M.NvSet) => (x.score === undefined ? 0 : parseScoreText(x.score, 0))
-  const ordered = [...sets].reverse().map((set, i) => ({set, i})).sort((a, b) => {
-    if (alwaysFirst !== undefined) {
-      if (a.set.id === alwaysFirst) return -1
-      if (b.set.id === alwaysFirst) return 1
-    }
-    return score(b.set) - score(a.set) || a.i - b.i
-  })
-  for (const {set} of ordered) {
+  // most lists have no set or one (a resource's instance attributes, op_defaults): nothing to order
+  const ordered = sets.length < 2 ? sets : orderedSets(sets, alwaysFirst)
+  for (const set of ordered) {
     // a set whose rule does not hold contributes nothing
     if (set.rule && accept && !accept(set.rule)) continue
     for (const p of set.pairs) {
@@ -38,6 +32,17 @@ export function nvsetValues(sets: M.NvSet[], into: Map<string, string> = new Map
     }
   }
   return into
+}
+
+function orderedSets(sets: M.NvSet[], alwaysFirst: string | undefined): M.NvSet[] {
+  const score = (x: M.NvSet) => (x.score === undefined ? 0 : parseScoreText(x.score, 0))
+  return [...sets].reverse().map((set, i) => ({set, i})).sort((a, b) => {
+    if (alwaysFirst !== undefined) {
+      if (a.set.id === alwaysFirst) return -1
+      if (b.set.id === alwaysFirst) return 1
+    }
+    return score(b.set) - score(a.set) || a.i - b.i
+  }).map(({set}) => set)
 }
 
 export function newRsc(ws: WorkingSet, id: string, variant: Variant, meta: Map<string, string>, parent?: Rsc): Rsc {

@@ -179,10 +179,12 @@ interface OpEntry {
 function toEntry(op: M.LrmOperation): OpEntry {
   const a = op.attributes
   const tk = a['transition-key'] ?? a['transition-magic']?.split(';')[1]
+  // the third field of action:transition:target:uuid, found without splitting the key
   let targetRc = -1
-  if (tk) {
-    const parts = tk.split(':')
-    if (parts.length >= 3) targetRc = Number(parts[2])
+  const second = tk ? tk.indexOf(':', tk.indexOf(':') + 1) : -1
+  if (tk && second >= 0) {
+    const third = tk.indexOf(':', second + 1)
+    targetRc = Number(third < 0 ? tk.slice(second + 1) : tk.slice(second + 1, third))
   }
   return {
     op, task: a.operation ?? op.operation, callId: Number(a['call-id'] ?? 0), rc: Number(a['rc-code'] ?? 0),
@@ -205,7 +207,7 @@ function transitionOf(magic: string | undefined): {uuid: string; id: number} | u
 function compareOps(x: OpEntry, y: OpEntry): number {
   const ax = x.op.attributes
   const ay = y.op.attributes
-  const sameNode = ax.on_node === undefined || ay.on_node === undefined || ax.on_node.toLowerCase() === ay.on_node.toLowerCase()
+  const sameNode = ax.on_node === undefined || ay.on_node === undefined || ax.on_node === ay.on_node || ax.on_node.toLowerCase() === ay.on_node.toLowerCase()
   if (sameNode && x.op.id === y.op.id) return 0 // duplicate entries
   const a = x.callId
   const b = y.callId

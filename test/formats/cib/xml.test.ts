@@ -49,6 +49,9 @@ test('XML syntax: entities, CDATA, comments, declaration; errors with positions'
   // structural errors name the element's line and column
   assert.match(bad('<cib><configuration><resources>\n  <primitive id="p" type="Dummy"/></resources></configuration></cib>'), /^b\.xml:2:3: <primitive id="p"> has no class attribute/)
   assert.match(bad('<cib><configuration><crm_config><cluster_property_set id="c">\n <bogus/></cluster_property_set></crm_config></configuration></cib>'), /^b\.xml:2:2: unsupported element <bogus>/)
+  // the position is found by scanning again: comments, text and identical elements before it do not mislead it
+  assert.match(bad('<cib><configuration><resources>\n <!-- c --><primitive id="p" class="ocf" type="Dummy"/>\n<primitive id="p" type="Dummy"/></resources></configuration></cib>'), /^b\.xml:3:1: <primitive id="p"> has no class attribute/)
+  assert.match(bad('<cib><configuration/><status><node_state id="1"><lrm><lrm_resources>\n  <lrm_resource id="x"><lrm_rsc_op id="a" operation="start"/>\n <lrm_rsc_op operation="stop"/></lrm_resource></lrm_resources></lrm></node_state></status></cib>'), /^b\.xml:3:2: <lrm_rsc_op> has no id attribute/)
   // limits of the reader, not exceptions: nesting and character references
   const deep = `<cib>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</cib>`
   assert.match(bad(deep), /^b\.xml:1:\d+: malformed XML: elements nested more than 256 deep/)
