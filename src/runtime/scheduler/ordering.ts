@@ -136,24 +136,26 @@ function rscLocation(rsc: Rsc): SNode | null {
 }
 
 export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0): void {
-  if (depth > 2000) return
+  // With no ordering into it, an action's update changes nothing (most actions on big clusters;
+  // a requires-any action is the exception: the update makes it unrunnable until one input runs).
+  if (depth > 2000 || (then.before.length === 0 && !then.requiresAny)) return
   let changed = 0
-  const lastFlags = flagState(then)
+  const lastFlags = then.requiresAny ? flagState(then) : 0
   const wasRunnable = then.runnable
   if (then.requiresAny) {
     then.runnableBefore = 0
     if (then.requiredRunnableBefore === 0) then.requiredRunnableBefore = 1
     then.runnable = false
   }
+  // (then's node, worked out once: nothing below moves a resource)
+  const thenNode = then.rsc?.variant === 'group' && then.task === 'start' ? rscLocation(then.rsc) ?? then.node ?? null : then.node ?? null
   // newest first; edges added meanwhile are appended and not visited (as over a copy)
   let groupFlagsTaken = false
   for (let i = then.before.length - 1; i >= 0; i--) {
     const other = then.before[i]
     let first = other.first
-    let thenNode = then.node ?? null
     let firstNode = first.node ?? null
     if (first.rsc?.variant === 'group' && first.task === 'start') firstNode = rscLocation(first.rsc) ?? firstNode
-    if (then.rsc?.variant === 'group' && then.task === 'start') thenNode = rscLocation(then.rsc) ?? thenNode
     if ((other.type & O.sameNode) && firstNode && thenNode && firstNode !== thenNode) { other.type = O.none; continue }
     changed &= ~CHANGED_FIRST
     // An optional (or load) ordering between primitives, or actions of no resource, changes no
