@@ -135,6 +135,17 @@ function rscLocation(rsc: Rsc): SNode | null {
   return null
 }
 
+// what an optional ordering from a primitive's action does to 'then' (see updateActionForOrderings)
+const PLAIN = 0, GROUP = 1, CLONE_OF_PRIMITIVES = 2, OTHER = 3
+
+function optionalOrderingKind(then: Action): number {
+  const rsc = then.rsc
+  if (!rsc || rsc.variant === 'primitive') return PLAIN
+  if (rsc.variant === 'group') return GROUP
+  if (rsc.variant === 'clone' && !rsc.bundle && allPrimitives(rsc.children)) return CLONE_OF_PRIMITIVES
+  return OTHER
+}
+
 export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0): void {
   // With no ordering into it, an action's update changes nothing (most actions on big clusters;
   // a requires-any action is the exception: the update makes it unrunnable until one input runs).
@@ -149,15 +160,12 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
   }
   // (then's node, worked out once: nothing below moves a resource)
   const thenNode = then.rsc?.variant === 'group' && then.task === 'start' ? rscLocation(then.rsc) ?? then.node ?? null : then.node ?? null
+  const thenKind = optionalOrderingKind(then)
   // newest first; edges added meanwhile are appended and not visited (as over a copy)
   let groupFlagsTaken = false
   for (let i = then.before.length - 1; i >= 0; i--) {
     const other = then.before[i]
     let first = other.first
-    let firstNode = first.node ?? null
-    if (first.rsc?.variant === 'group' && first.task === 'start') firstNode = rscLocation(first.rsc) ?? firstNode
-    if ((other.type & O.sameNode) && firstNode && thenNode && firstNode !== thenNode) { other.type = O.none; continue }
-    changed &= ~CHANGED_FIRST
     // An optional (or load) ordering between primitives, or actions of no resource, changes no
     // flags (their flag functions only read, and the primitive update ignores these types): the
     // common case on big clusters, a probe before a start or a restart's stop. Into a group's
@@ -165,20 +173,25 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     // group's flag function has an effect (it takes the members' flags onto the group's action).
     // Into a clone of primitives likewise: the clone's update and its instances' are the generic
     // one, which an optional ordering leaves alone; only the clone's flag function (for no node,
-    // then for first's node) has an effect.
+    // then for first's node) has an effect. (Such an ordering is not same-node: the check below
+    // cannot drop it; and first, a primitive's action, has its own node.)
     if ((other.type & ~(O.optional | O.load)) === 0 && (!first.rsc || first.rsc.variant === 'primitive')) {
-      if (!then.rsc || then.rsc.variant === 'primitive') continue
-      if (then.rsc.variant === 'group') {
+      if (thenKind === PLAIN) continue
+      if (thenKind === GROUP) {
         // (a group's flags ignore the node: once taken, taking them again right after changes nothing)
-        if (!groupFlagsTaken) actionFlags(then, firstNode)
+        if (!groupFlagsTaken) actionFlags(then, first.node ?? null)
         groupFlagsTaken = true
         continue
       }
-      if (then.rsc.variant === 'clone' && !then.rsc.bundle && allPrimitives(then.rsc.children)) {
-        actionFlags(then, firstNode)
+      if (thenKind === CLONE_OF_PRIMITIVES) {
+        actionFlags(then, first.node ?? null)
         continue
       }
     }
+    let firstNode = first.node ?? null
+    if (first.rsc?.variant === 'group' && first.task === 'start') firstNode = rscLocation(first.rsc) ?? firstNode
+    if ((other.type & O.sameNode) && firstNode && thenNode && firstNode !== thenNode) { other.type = O.none; continue }
+    changed &= ~CHANGED_FIRST
     groupFlagsTaken = false
     if (first.rsc && (other.type & O.thenCancelsFirst) && !then.optional) {
       // a required 'then' (a stop) cancels 'first' (an agent reload)
