@@ -82,13 +82,21 @@ function applyOne(ws: WorkingSet, o: Ordering): void {
 }
 
 export function applyOrderings(ws: WorkingSet): void {
+  // (the lists held in locals: these loops run once, mostly in the interpreter, where every
+  // property read costs; the lists are only appended to, never replaced)
+  const orderings = ws.orderings
+  const actions = ws.actions
   // Pacemaker prepends new orderings and reverses the list before applying: creation order.
-  for (let i = 0; i < ws.orderings.length; i++) applyOne(ws, ws.orderings[i])
+  for (let i = 0; i < orderings.length; i++) applyOne(ws, orderings[i])
   orderForLoad(ws)
   // newest first; an action created meanwhile is appended and not visited (as over a copy)
-  for (let i = ws.actions.length - 1; i >= 0; i--) blockColocationDependents(ws, ws.actions[i])
+  // (only an unrunnable action blocks anything: most are runnable, and skipped without a call)
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const a = actions[i]
+    if (!a.runnable) blockColocationDependents(ws, a)
+  }
   orderProbes(ws)
-  for (let i = ws.actions.length - 1; i >= 0; i--) updateActionForOrderings(ws, ws.actions[i])
+  for (let i = actions.length - 1; i >= 0; i--) updateActionForOrderings(ws, actions[i])
 }
 
 // ------------------------------------------------------------ propagation --
