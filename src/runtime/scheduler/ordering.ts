@@ -38,16 +38,17 @@ function rscState(rsc: Rsc): Role {
   return best
 }
 
-function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: Ordering): void {
+/** Orders `first` (none: an unrunnable one) before then's action, or then's resource's actions with thenTask. */
+function orderAfter(first: Action | undefined, thenRsc: Rsc, type: number, thenAction: Action | undefined, thenTask: string | undefined): void {
   // the stop that cleans up a dangling migration does not force the resource's own start
-  const type = first?.dangling && first.rsc === thenRsc ? o.type & ~O.impliesThen : o.type
+  if (first?.dangling && first.rsc === thenRsc) type &= ~O.impliesThen
   if (!first && !(type & O.impliesThen)) return
-  if (o.thenAction) {
-    if (first) orderActions(first, o.thenAction, type)
-    else o.thenAction.runnable = false
+  if (thenAction) {
+    if (first) orderActions(first, thenAction, type)
+    else thenAction.runnable = false
     return
   }
-  const thens = actionsWithTask(thenRsc, o.thenTask ?? '')
+  const thens = actionsWithTask(thenRsc, thenTask ?? '')
   for (let i = 0; i < thens.length; i++) {
     if (first) orderActions(first, thens[i], type)
     else thens[i].runnable = false
@@ -55,30 +56,36 @@ function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: 
 }
 
 function applyOne(ws: WorkingSet, o: Ordering): void {
-  if (o.firstRsc) {
-    if (o.firstAction) {
+  // (each field read once: this runs for every ordering, mostly in the interpreter)
+  const firstRsc = o.firstRsc
+  const firstAction = o.firstAction
+  const thenAction = o.thenAction
+  const thenRsc = o.thenRsc ?? thenAction?.rsc
+  const type = o.type
+  if (firstRsc) {
+    if (firstAction) {
       // (one 'first' named: the common case, a probe's orderings)
-      const thenRsc = o.thenRsc ?? o.thenAction?.rsc
-      if (!thenRsc) { if (o.thenAction) orderActions(o.firstAction, o.thenAction, o.type) } else orderAfter(ws, o.firstAction, thenRsc, o)
+      if (thenRsc) orderAfter(firstAction, thenRsc, type, thenAction, o.thenTask)
+      else if (thenAction) orderActions(firstAction, thenAction, type)
       return
     }
-    let firsts = actionsWithTask(o.firstRsc, o.firstTask ?? '')
+    let firsts = actionsWithTask(firstRsc, o.firstTask ?? '')
     if (firsts.length === 0) {
       // (pcmk__new_ordering takes 'then's resource from its action when none is named)
-      if (o.firstRsc === (o.thenRsc ?? o.thenAction?.rsc)) return
-      const state = rscState(o.firstRsc)
+      if (firstRsc === thenRsc) return
+      const state = rscState(firstRsc)
       if (state === Role.Stopped && o.firstTask === 'stop') return
       if (state === Role.Unpromoted && o.firstTask === 'demote') return
-      firsts = [customAction(ws, o.firstRsc, o.firstTask ?? '', null, true)]
+      firsts = [customAction(ws, firstRsc, o.firstTask ?? '', null, true)]
     }
-    const thenRsc = o.thenRsc ?? o.thenAction?.rsc
-    for (const f of firsts) {
-      if (!thenRsc) { if (o.thenAction) orderActions(f, o.thenAction, o.type) } else orderAfter(ws, f, thenRsc, o)
+    for (let i = 0; i < firsts.length; i++) {
+      if (thenRsc) orderAfter(firsts[i], thenRsc, type, thenAction, o.thenTask)
+      else if (thenAction) orderActions(firsts[i], thenAction, type)
     }
     return
   }
-  if (o.thenRsc) orderAfter(ws, o.firstAction, o.thenRsc, o)
-  else if (o.firstAction && o.thenAction) orderActions(o.firstAction, o.thenAction, o.type)
+  if (o.thenRsc) orderAfter(firstAction, o.thenRsc, type, thenAction, o.thenTask)
+  else if (firstAction && thenAction) orderActions(firstAction, thenAction, type)
 }
 
 export function applyOrderings(ws: WorkingSet): void {
