@@ -2,7 +2,7 @@
  * Applying orderings to actions and propagating "required" and "runnable"
  * through them (pcmk_sched_ordering.c, pcmk_sched_actions.c).
  */
-import {actionsWithTask, customAction, setReason} from './actions.js'
+import {actionsWithKey, actionsWithTask, customAction, setReason} from './actions.js'
 import {orderForLoad} from './primitive.js'
 import {orderProbes} from './probes.js'
 import {type Action, type ActionEdge, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
@@ -127,7 +127,9 @@ function actionForOrdering(a: Action): Action {
   // for clones with notifications (top-level, or a bundle's), what follows waits for the notifications to be confirmed
   const notified = rsc.notify && rsc.variant === 'clone' && (!rsc.parent || rsc.parent.variant === 'bundle')
   const uuid = notified ? `${rsc.id}_confirmed-post_notify_${task}_0` : `${rsc.id}_${task}_0`
-  return rsc.actions.findLast((x) => x.uuid === uuid) ?? a
+  // the newest of the resource's actions with that key (the by-key index keeps them in creation order)
+  const same = actionsWithKey(rsc, uuid)
+  return same.length > 0 ? same[same.length - 1] : a
 }
 const ORDERING_TASK: Record<string, string | undefined> = {
   stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted',
@@ -243,38 +245,38 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   let type = edge.type
   let node = then.node ?? null
   if (type & O.impliesThenOnNode) { type = (type & ~O.impliesThenOnNode) | O.impliesThen; node = first.node ?? null }
-  const thenRsc = then.rsc
-  const upd = (filter: Flags, t: number, flags: Flags): number => thenRsc!.fns.updateOrderedActions(first, then, node, flags, filter, t)
+  // (then's update, called directly: no closure made per ordering)
+  const upd = then.rsc?.fns.updateOrderedActions
   if (type & O.impliesThen) {
-    if (thenRsc) changed |= upd(OPTIONAL, O.impliesThen, {optional: ff.optional, runnable: false})
+    if (upd) changed |= upd(first, then, node, {optional: ff.optional, runnable: false}, OPTIONAL, O.impliesThen)
     else if (!ff.optional && then.optional) { then.optional = false; changed |= CHANGED_THEN }
   }
-  if ((type & O.restart) && thenRsc) changed |= upd(OPTIONAL_RUNNABLE, O.restart, ff)
+  if ((type & O.restart) && upd) changed |= upd(first, then, node, ff, OPTIONAL_RUNNABLE, O.restart)
   if (type & O.impliesFirst) {
     if (first.rsc) changed |= first.rsc.fns.updateOrderedActions(first, then, node, ff, OPTIONAL, O.impliesFirst)
     else if (!ff.optional && first.runnable) { first.runnable = false; changed |= CHANGED_FIRST }
   }
-  if ((type & O.promotedImpliesFirst) && thenRsc) changed |= upd(OPTIONAL, O.promotedImpliesFirst, {optional: ff.optional, runnable: false})
+  if ((type & O.promotedImpliesFirst) && upd) changed |= upd(first, then, node, {optional: ff.optional, runnable: false}, OPTIONAL, O.promotedImpliesFirst)
   if (type & O.oneOrMore) {
-    if (thenRsc) changed |= upd(RUNNABLE, O.oneOrMore, ff)
+    if (upd) changed |= upd(first, then, node, ff, RUNNABLE, O.oneOrMore)
     else if (ff.runnable) {
       then.runnableBefore++
       if (then.runnableBefore >= then.requiredRunnableBefore && !then.runnable) { then.runnable = true; changed |= CHANGED_THEN }
     }
   }
-  if ((type & O.probe) && thenRsc) {
+  if ((type & O.probe) && upd) {
     // first is stopping: the ordering goes (out of the graph too), and nothing below applies
     if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) edge.type = type = O.none
-    else changed |= upd(RUNNABLE, O.runnableLeft, ff)
+    else changed |= upd(first, then, node, ff, RUNNABLE, O.runnableLeft)
   }
   if (type & O.runnableLeft) {
-    if (thenRsc) changed |= upd(RUNNABLE, O.runnableLeft, ff)
+    if (upd) changed |= upd(first, then, node, ff, RUNNABLE, O.runnableLeft)
     else if (!ff.runnable && then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
   }
-  if ((type & O.impliesFirstMigratable) && thenRsc) changed |= upd(OPTIONAL, O.impliesFirstMigratable, ff)
-  if ((type & O.pseudoLeft) && thenRsc) changed |= upd(OPTIONAL, O.pseudoLeft, ff)
-  if ((type & O.optional) && thenRsc) changed |= upd(RUNNABLE, O.optional, ff)
-  if ((type & O.asymmetrical) && thenRsc) changed |= upd(RUNNABLE, O.asymmetrical, ff)
+  if ((type & O.impliesFirstMigratable) && upd) changed |= upd(first, then, node, ff, OPTIONAL, O.impliesFirstMigratable)
+  if ((type & O.pseudoLeft) && upd) changed |= upd(first, then, node, ff, OPTIONAL, O.pseudoLeft)
+  if ((type & O.optional) && upd) changed |= upd(first, then, node, ff, RUNNABLE, O.optional)
+  if ((type & O.asymmetrical) && upd) changed |= upd(first, then, node, ff, RUNNABLE, O.asymmetrical)
   // a required 'first' puts 'then' in the graph even when it stays optional (and the other way round)
   if (first.runnable && (edge.type & O.impliesThenPrinted) && !ff.optional) then.printAlways = true
   if ((edge.type & O.impliesFirstPrinted) && !tf.optional) first.printAlways = true
