@@ -103,7 +103,11 @@ export function applyOrderings(ws: WorkingSet): void {
     if (!a.runnable) blockColocationDependents(ws, a)
   }
   orderProbes(ws)
-  for (let i = actions.length - 1; i >= 0; i--) updateActionForOrderings(ws, actions[i])
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const a = actions[i]
+    // (the test updateActionForOrderings starts with, made here: most actions have no ordering into them)
+    if (a.before.length > 0 || a.requiresAny) updateActionForOrderings(ws, a)
+  }
 }
 
 // ------------------------------------------------------------ propagation --
