@@ -2,7 +2,7 @@
  * Applying orderings to actions and propagating "required" and "runnable"
  * through them (pcmk_sched_ordering.c, pcmk_sched_actions.c).
  */
-import {actionsWithTask, customAction, setReason} from './actions.js'
+import {actionsWithKey, actionsWithTask, customAction, setReason} from './actions.js'
 import {orderForLoad} from './primitive.js'
 import {orderProbes} from './probes.js'
 import {type Action, type ActionEdge, type Flags, O, type Ordering, type Rsc, Role, type SNode, type WorkingSet} from './types.js'
@@ -38,16 +38,17 @@ function rscState(rsc: Rsc): Role {
   return best
 }
 
-function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: Ordering): void {
+/** Orders `first` (none: an unrunnable one) before then's action, or then's resource's actions with thenTask. */
+function orderAfter(first: Action | undefined, thenRsc: Rsc, type: number, thenAction: Action | undefined, thenTask: string | undefined): void {
   // the stop that cleans up a dangling migration does not force the resource's own start
-  const type = first?.dangling && first.rsc === thenRsc ? o.type & ~O.impliesThen : o.type
+  if (first?.dangling && first.rsc === thenRsc) type &= ~O.impliesThen
   if (!first && !(type & O.impliesThen)) return
-  if (o.thenAction) {
-    if (first) orderActions(first, o.thenAction, type)
-    else o.thenAction.runnable = false
+  if (thenAction) {
+    if (first) orderActions(first, thenAction, type)
+    else thenAction.runnable = false
     return
   }
-  const thens = actionsWithTask(thenRsc, o.thenTask ?? '')
+  const thens = actionsWithTask(thenRsc, thenTask ?? '')
   for (let i = 0; i < thens.length; i++) {
     if (first) orderActions(first, thens[i], type)
     else thens[i].runnable = false
@@ -55,40 +56,58 @@ function orderAfter(ws: WorkingSet, first: Action | undefined, thenRsc: Rsc, o: 
 }
 
 function applyOne(ws: WorkingSet, o: Ordering): void {
-  if (o.firstRsc) {
-    if (o.firstAction) {
+  // (each field read once: this runs for every ordering, mostly in the interpreter)
+  const firstRsc = o.firstRsc
+  const firstAction = o.firstAction
+  const thenAction = o.thenAction
+  const thenRsc = o.thenRsc ?? thenAction?.rsc
+  const type = o.type
+  if (firstRsc) {
+    if (firstAction) {
       // (one 'first' named: the common case, a probe's orderings)
-      const thenRsc = o.thenRsc ?? o.thenAction?.rsc
-      if (!thenRsc) { if (o.thenAction) orderActions(o.firstAction, o.thenAction, o.type) } else orderAfter(ws, o.firstAction, thenRsc, o)
+      if (thenRsc) orderAfter(firstAction, thenRsc, type, thenAction, o.thenTask)
+      else if (thenAction) orderActions(firstAction, thenAction, type)
       return
     }
-    let firsts = actionsWithTask(o.firstRsc, o.firstTask ?? '')
+    let firsts = actionsWithTask(firstRsc, o.firstTask ?? '')
     if (firsts.length === 0) {
       // (pcmk__new_ordering takes 'then's resource from its action when none is named)
-      if (o.firstRsc === (o.thenRsc ?? o.thenAction?.rsc)) return
-      const state = rscState(o.firstRsc)
+      if (firstRsc === thenRsc) return
+      const state = rscState(firstRsc)
       if (state === Role.Stopped && o.firstTask === 'stop') return
       if (state === Role.Unpromoted && o.firstTask === 'demote') return
-      firsts = [customAction(ws, o.firstRsc, o.firstTask ?? '', null, true)]
+      firsts = [customAction(ws, firstRsc, o.firstTask ?? '', null, true)]
     }
-    const thenRsc = o.thenRsc ?? o.thenAction?.rsc
-    for (const f of firsts) {
-      if (!thenRsc) { if (o.thenAction) orderActions(f, o.thenAction, o.type) } else orderAfter(ws, f, thenRsc, o)
+    for (let i = 0; i < firsts.length; i++) {
+      if (thenRsc) orderAfter(firsts[i], thenRsc, type, thenAction, o.thenTask)
+      else if (thenAction) orderActions(firsts[i], thenAction, type)
     }
     return
   }
-  if (o.thenRsc) orderAfter(ws, o.firstAction, o.thenRsc, o)
-  else if (o.firstAction && o.thenAction) orderActions(o.firstAction, o.thenAction, o.type)
+  if (o.thenRsc) orderAfter(firstAction, o.thenRsc, type, thenAction, o.thenTask)
+  else if (firstAction && thenAction) orderActions(firstAction, thenAction, type)
 }
 
 export function applyOrderings(ws: WorkingSet): void {
+  // (the lists held in locals: these loops run once, mostly in the interpreter, where every
+  // property read costs; the lists are only appended to, never replaced)
+  const orderings = ws.orderings
+  const actions = ws.actions
   // Pacemaker prepends new orderings and reverses the list before applying: creation order.
-  for (let i = 0; i < ws.orderings.length; i++) applyOne(ws, ws.orderings[i])
+  for (let i = 0; i < orderings.length; i++) applyOne(ws, orderings[i])
   orderForLoad(ws)
   // newest first; an action created meanwhile is appended and not visited (as over a copy)
-  for (let i = ws.actions.length - 1; i >= 0; i--) blockColocationDependents(ws, ws.actions[i])
+  // (only an unrunnable action blocks anything: most are runnable, and skipped without a call)
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const a = actions[i]
+    if (!a.runnable) blockColocationDependents(ws, a)
+  }
   orderProbes(ws)
-  for (let i = ws.actions.length - 1; i >= 0; i--) updateActionForOrderings(ws, ws.actions[i])
+  for (let i = actions.length - 1; i >= 0; i--) {
+    const a = actions[i]
+    // (the test updateActionForOrderings starts with, made here: most actions have no ordering into them)
+    if (a.before.length > 0 || a.requiresAny) updateActionForOrderings(ws, a)
+  }
 }
 
 // ------------------------------------------------------------ propagation --
@@ -112,7 +131,9 @@ function actionForOrdering(a: Action): Action {
   // for clones with notifications (top-level, or a bundle's), what follows waits for the notifications to be confirmed
   const notified = rsc.notify && rsc.variant === 'clone' && (!rsc.parent || rsc.parent.variant === 'bundle')
   const uuid = notified ? `${rsc.id}_confirmed-post_notify_${task}_0` : `${rsc.id}_${task}_0`
-  return rsc.actions.findLast((x) => x.uuid === uuid) ?? a
+  // the newest of the resource's actions with that key (the by-key index keeps them in creation order)
+  const same = actionsWithKey(rsc, uuid)
+  return same.length > 0 ? same[same.length - 1] : a
 }
 const ORDERING_TASK: Record<string, string | undefined> = {
   stop: 'stopped', start: 'running', promote: 'promoted', demote: 'demoted', stopped: 'stopped', running: 'running', promoted: 'promoted', demoted: 'demoted',
@@ -135,27 +156,37 @@ function rscLocation(rsc: Rsc): SNode | null {
   return null
 }
 
+// what an optional ordering from a primitive's action does to 'then' (see updateActionForOrderings)
+const PLAIN = 0, GROUP = 1, CLONE_OF_PRIMITIVES = 2, OTHER = 3
+
+function optionalOrderingKind(then: Action): number {
+  const rsc = then.rsc
+  if (!rsc || rsc.variant === 'primitive') return PLAIN
+  if (rsc.variant === 'group') return GROUP
+  if (rsc.variant === 'clone' && !rsc.bundle && allPrimitives(rsc.children)) return CLONE_OF_PRIMITIVES
+  return OTHER
+}
+
 export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0): void {
-  if (depth > 2000) return
+  // With no ordering into it, an action's update changes nothing (most actions on big clusters;
+  // a requires-any action is the exception: the update makes it unrunnable until one input runs).
+  if (depth > 2000 || (then.before.length === 0 && !then.requiresAny)) return
   let changed = 0
-  const lastFlags = flagState(then)
+  const lastFlags = then.requiresAny ? flagState(then) : 0
   const wasRunnable = then.runnable
   if (then.requiresAny) {
     then.runnableBefore = 0
     if (then.requiredRunnableBefore === 0) then.requiredRunnableBefore = 1
     then.runnable = false
   }
+  // (then's node, worked out once: nothing below moves a resource)
+  const thenNode = then.rsc?.variant === 'group' && then.task === 'start' ? rscLocation(then.rsc) ?? then.node ?? null : then.node ?? null
+  const thenKind = optionalOrderingKind(then)
   // newest first; edges added meanwhile are appended and not visited (as over a copy)
   let groupFlagsTaken = false
   for (let i = then.before.length - 1; i >= 0; i--) {
     const other = then.before[i]
     let first = other.first
-    let thenNode = then.node ?? null
-    let firstNode = first.node ?? null
-    if (first.rsc?.variant === 'group' && first.task === 'start') firstNode = rscLocation(first.rsc) ?? firstNode
-    if (then.rsc?.variant === 'group' && then.task === 'start') thenNode = rscLocation(then.rsc) ?? thenNode
-    if ((other.type & O.sameNode) && firstNode && thenNode && firstNode !== thenNode) { other.type = O.none; continue }
-    changed &= ~CHANGED_FIRST
     // An optional (or load) ordering between primitives, or actions of no resource, changes no
     // flags (their flag functions only read, and the primitive update ignores these types): the
     // common case on big clusters, a probe before a start or a restart's stop. Into a group's
@@ -163,20 +194,25 @@ export function updateActionForOrderings(ws: WorkingSet, then: Action, depth = 0
     // group's flag function has an effect (it takes the members' flags onto the group's action).
     // Into a clone of primitives likewise: the clone's update and its instances' are the generic
     // one, which an optional ordering leaves alone; only the clone's flag function (for no node,
-    // then for first's node) has an effect.
+    // then for first's node) has an effect. (Such an ordering is not same-node: the check below
+    // cannot drop it; and first, a primitive's action, has its own node.)
     if ((other.type & ~(O.optional | O.load)) === 0 && (!first.rsc || first.rsc.variant === 'primitive')) {
-      if (!then.rsc || then.rsc.variant === 'primitive') continue
-      if (then.rsc.variant === 'group') {
+      if (thenKind === PLAIN) continue
+      if (thenKind === GROUP) {
         // (a group's flags ignore the node: once taken, taking them again right after changes nothing)
-        if (!groupFlagsTaken) actionFlags(then, firstNode)
+        if (!groupFlagsTaken) actionFlags(then, first.node ?? null)
         groupFlagsTaken = true
         continue
       }
-      if (then.rsc.variant === 'clone' && !then.rsc.bundle && allPrimitives(then.rsc.children)) {
-        actionFlags(then, firstNode)
+      if (thenKind === CLONE_OF_PRIMITIVES) {
+        actionFlags(then, first.node ?? null)
         continue
       }
     }
+    let firstNode = first.node ?? null
+    if (first.rsc?.variant === 'group' && first.task === 'start') firstNode = rscLocation(first.rsc) ?? firstNode
+    if ((other.type & O.sameNode) && firstNode && thenNode && firstNode !== thenNode) { other.type = O.none; continue }
+    changed &= ~CHANGED_FIRST
     groupFlagsTaken = false
     if (first.rsc && (other.type & O.thenCancelsFirst) && !then.optional) {
       // a required 'then' (a stop) cancels 'first' (an agent reload)
@@ -213,38 +249,38 @@ function updateForOrderingFlags(ws: WorkingSet, first: Action, then: Action, ff:
   let type = edge.type
   let node = then.node ?? null
   if (type & O.impliesThenOnNode) { type = (type & ~O.impliesThenOnNode) | O.impliesThen; node = first.node ?? null }
-  const thenRsc = then.rsc
-  const upd = (filter: Flags, t: number, flags: Flags): number => thenRsc!.fns.updateOrderedActions(first, then, node, flags, filter, t)
+  // (then's update, called directly: no closure made per ordering)
+  const upd = then.rsc?.fns.updateOrderedActions
   if (type & O.impliesThen) {
-    if (thenRsc) changed |= upd(OPTIONAL, O.impliesThen, {optional: ff.optional, runnable: false})
+    if (upd) changed |= upd(first, then, node, {optional: ff.optional, runnable: false}, OPTIONAL, O.impliesThen)
     else if (!ff.optional && then.optional) { then.optional = false; changed |= CHANGED_THEN }
   }
-  if ((type & O.restart) && thenRsc) changed |= upd(OPTIONAL_RUNNABLE, O.restart, ff)
+  if ((type & O.restart) && upd) changed |= upd(first, then, node, ff, OPTIONAL_RUNNABLE, O.restart)
   if (type & O.impliesFirst) {
     if (first.rsc) changed |= first.rsc.fns.updateOrderedActions(first, then, node, ff, OPTIONAL, O.impliesFirst)
     else if (!ff.optional && first.runnable) { first.runnable = false; changed |= CHANGED_FIRST }
   }
-  if ((type & O.promotedImpliesFirst) && thenRsc) changed |= upd(OPTIONAL, O.promotedImpliesFirst, {optional: ff.optional, runnable: false})
+  if ((type & O.promotedImpliesFirst) && upd) changed |= upd(first, then, node, {optional: ff.optional, runnable: false}, OPTIONAL, O.promotedImpliesFirst)
   if (type & O.oneOrMore) {
-    if (thenRsc) changed |= upd(RUNNABLE, O.oneOrMore, ff)
+    if (upd) changed |= upd(first, then, node, ff, RUNNABLE, O.oneOrMore)
     else if (ff.runnable) {
       then.runnableBefore++
       if (then.runnableBefore >= then.requiredRunnableBefore && !then.runnable) { then.runnable = true; changed |= CHANGED_THEN }
     }
   }
-  if ((type & O.probe) && thenRsc) {
+  if ((type & O.probe) && upd) {
     // first is stopping: the ordering goes (out of the graph too), and nothing below applies
     if (!ff.runnable && first.rsc && first.rsc.runningOn.length > 0) edge.type = type = O.none
-    else changed |= upd(RUNNABLE, O.runnableLeft, ff)
+    else changed |= upd(first, then, node, ff, RUNNABLE, O.runnableLeft)
   }
   if (type & O.runnableLeft) {
-    if (thenRsc) changed |= upd(RUNNABLE, O.runnableLeft, ff)
+    if (upd) changed |= upd(first, then, node, ff, RUNNABLE, O.runnableLeft)
     else if (!ff.runnable && then.runnable) { then.runnable = false; changed |= CHANGED_THEN }
   }
-  if ((type & O.impliesFirstMigratable) && thenRsc) changed |= upd(OPTIONAL, O.impliesFirstMigratable, ff)
-  if ((type & O.pseudoLeft) && thenRsc) changed |= upd(OPTIONAL, O.pseudoLeft, ff)
-  if ((type & O.optional) && thenRsc) changed |= upd(RUNNABLE, O.optional, ff)
-  if ((type & O.asymmetrical) && thenRsc) changed |= upd(RUNNABLE, O.asymmetrical, ff)
+  if ((type & O.impliesFirstMigratable) && upd) changed |= upd(first, then, node, ff, OPTIONAL, O.impliesFirstMigratable)
+  if ((type & O.pseudoLeft) && upd) changed |= upd(first, then, node, ff, OPTIONAL, O.pseudoLeft)
+  if ((type & O.optional) && upd) changed |= upd(first, then, node, ff, RUNNABLE, O.optional)
+  if ((type & O.asymmetrical) && upd) changed |= upd(first, then, node, ff, RUNNABLE, O.asymmetrical)
   // a required 'first' puts 'then' in the graph even when it stays optional (and the other way round)
   if (first.runnable && (edge.type & O.impliesThenPrinted) && !ff.optional) then.printAlways = true
   if ((edge.type & O.impliesFirstPrinted) && !tf.optional) first.printAlways = true
