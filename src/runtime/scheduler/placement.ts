@@ -66,17 +66,22 @@ export function sortNodes(nodes: Array<[SNode, number]>, active: SNode | null): 
       const c = compareNodeCapacities(n1, n2)
       if (c !== 0) return c < 0 ? -1 : 1
     }
-    if (n1.numResources < n2.numResources) return -1
-    if (n1.numResources > n2.numResources) return 1
-    if (active) {
-      if (active === n1) return -1
-      if (active === n2) return 1
-    }
-    return strcmp(n1.uname, n2.uname)
+    return compareLoadActiveName(n1, n2, active)
   }
   // the balanced strategy's capacity comparison is not transitive: the order then depends on
   // g_list_sort's merge order (any stable sort gives the same result for a total order)
   return nodes.length > 0 && nodes[0][0].strategy === 'balanced' ? sortNodesBalanced(nodes, active) : nodes.sort(compare)
+}
+
+/** compare_nodes' last steps: fewer resources first, then the resource's active node, then by name. */
+function compareLoadActiveName(n1: SNode, n2: SNode, active: SNode | null): number {
+  if (n1.numResources < n2.numResources) return -1
+  if (n1.numResources > n2.numResources) return 1
+  if (active) {
+    if (active === n1) return -1
+    if (active === n2) return 1
+  }
+  return strcmp(n1.uname, n2.uname)
 }
 
 const sortStable = <T>(list: T[], cmp: (a: T, b: T) => number): T[] => list.sort(cmp)
@@ -119,15 +124,7 @@ function sortNodesBalanced(nodes: Array<[SNode, number]>, active: SNode | null):
       else if (c1[k] < c2[k]) c++
     }
     if (c !== 0) return c < 0 ? -1 : 1
-    const n1 = k1.entry[0]
-    const n2 = k2.entry[0]
-    if (n1.numResources < n2.numResources) return -1
-    if (n1.numResources > n2.numResources) return 1
-    if (active) {
-      if (active === n1) return -1
-      if (active === n2) return 1
-    }
-    return strcmp(n1.uname, n2.uname)
+    return compareLoadActiveName(k1.entry[0], k2.entry[0], active)
   })
   for (let i = 0; i < keys.length; i++) nodes[i] = keys[i].entry
   return nodes
