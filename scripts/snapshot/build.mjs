@@ -134,8 +134,15 @@ await build({
 
 for (const [suffix] of patches.filter((patch) => !patchesApplied.has(patch))) throw new Error(`${suffix} is no longer in the bundle: its patch in scripts/snapshot/build.mjs is stale`)
 
+// V8 flags of the snapshot start: node refuses a blob built with other flags ("different V8
+// configurations"), so the build and bin/hakit use the same ones (bin/hakit reads them from the
+// marker file below). A one-shot command keeps most of what it allocates to the end (the
+// scheduler's working set: ~30 MB at 1 000 primitives): V8's first old-generation limit made it
+// mark and compact once, with concurrent marking threads, for nothing; at 64 MB it does not
+// (docs/scheduler.md, "Start-up", has the figures).
+const nodeFlags = ['--initial-old-space-size=64']
 const blob = path.join(scratch, 'hakit.blob')
-const snapshotted = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], {cwd: scratch, encoding: 'utf8'})
+const snapshotted = spawnSync(process.execPath, [...nodeFlags, '--snapshot-blob', blob, '--build-snapshot', script], {cwd: scratch, encoding: 'utf8'})
 if (snapshotted.status !== 0) throw new Error(`building the snapshot failed:\n${snapshotted.stderr.split('\n').filter((line) => !/not yet fully verified|may still work in some|To request support|trace-warnings/.test(line)).join('\n')}`)
 // Packages evaluated while building keep the state they computed then: only ones that read no
 // environment at load time may be (review a package before adding it here).
@@ -143,9 +150,10 @@ const evaluatedOk = new Set(['fast-xml-parser', ...preEvaluated])
 const {evaluated} = JSON.parse(snapshotted.stdout.trim().split('\n').at(-1))
 const unreviewed = evaluated.filter((name) => !evaluatedOk.has(name))
 if (unreviewed.length) throw new Error(`the snapshot's warm-up evaluated ${unreviewed.join(', ')}: check them for environment read at load time (scripts/snapshot/build.mjs)`)
-// bin/hakit's check that `node` is this binary: its path, and its mtime on the marker file
+// bin/hakit's check that `node` is this binary: its path, and its mtime on the marker file; then
+// the V8 flags the blob was built with (bin/hakit starts node with them)
 const marker = path.join(scratch, 'node')
-fs.writeFileSync(marker, `${process.execPath}\n`)
+fs.writeFileSync(marker, `${process.execPath}\n${nodeFlags.join(' ')}\n`)
 const touched = spawnSync('touch', ['-r', process.execPath, marker])
 if (touched.status !== 0) throw new Error(`touch -r ${process.execPath} ${marker} failed`)
 for (const name of ['hakit.cjs', 'hakit.blob', 'node']) fs.renameSync(path.join(scratch, name), path.join(out, name))
