@@ -180,15 +180,6 @@ export class FenceRun {
 export const FENCED_NODE_MEMORY_MS = 5 * 60_000
 
 /**
- * Successful fencings this node learnt of while it was not DC (Pacemaker's stonith cleanup list,
- * fed by the fencer's result broadcast). A DC that fenced itself, or that died before it recorded a
- * fencing it ordered, never writes the result to the CIB: the next DC would see the node lost
- * uncleanly and fence it again. The new DC takes this list and marks those nodes cleanly down.
- * An entry is only good until the next DC is in place, so it is forgotten when the target is seen
- * gone and back, when this node follows another DC than the one it followed when it heard the
- * result (that DC heard the same broadcast), and after FENCED_NODE_MEMORY_MS.
- */
-/**
  * Keeps a fenced target's entry until the target is seen out of the membership and then back in it:
  * a node that came back is not fenced any more. Called with the current members whenever they may
  * have changed.
@@ -200,6 +191,15 @@ function forgetReturnedTargets(entries: Map<string, {seenGone: boolean}>, member
   }
 }
 
+/**
+ * Successful fencings this node learnt of while it was not DC (Pacemaker's stonith cleanup list,
+ * fed by the fencer's result broadcast). A DC that fenced itself, or that died before it recorded a
+ * fencing it ordered, never writes the result to the CIB: the next DC would see the node lost
+ * uncleanly and fence it again. The new DC takes this list and marks those nodes cleanly down.
+ * An entry is only good until the next DC is in place, so it is forgotten when the target is seen
+ * gone and back, when this node follows another DC than the one it followed when it heard the
+ * result (that DC heard the same broadcast), and after FENCED_NODE_MEMORY_MS.
+ */
 export class FencedNodes {
   private readonly targets = new Map<string, {at: number; dc: string | undefined; seenGone: boolean}>()
 
