@@ -91,7 +91,8 @@ export function cancelAction(ws: WorkingSet, rsc: Rsc, opName: string, intervalM
 export function actionsWithKey(rsc: Rsc, uuid: string): readonly Action[] {
   return actionsByKey.get(rsc)?.get(uuid) ?? NO_ACTIONS
 }
-const NO_ACTIONS: readonly Action[] = []
+/** The empty action list, shared (do not change). */
+export const NO_ACTIONS: readonly Action[] = []
 
 export function findAction(rsc: Rsc, uuid: string, node: SNode | undefined | null): Action | undefined {
   const same = actionsByKey.get(rsc)?.get(uuid)

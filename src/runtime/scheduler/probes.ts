@@ -1,5 +1,5 @@
 /** Probes (one-shot monitors) of resources whose state on a node is unknown (pcmk_sched_probes.c). */
-import {actionsWithTask, customAction, fenceNode, opKey, reprobeAction} from './actions.js'
+import {actionsWithTask, customAction, fenceNode, NO_ACTIONS, opKey, reprobeAction} from './actions.js'
 import {currentNode} from './placement.js'
 import {isFailedRemoteNode} from './remote.js'
 import {bundleCreateProbe} from './bundle.js'
@@ -105,10 +105,10 @@ function probeOnNode(ws: WorkingSet, rsc: Rsc, node: SNode): boolean {
 }
 
 /**
- * A resource's probe key (rsc_monitor_0), made once per resource for a run of scheduleProbes: all
- * its probes (one per node) share the one string, and the by-key index hashes it once.
+ * A resource's probe key (rsc_monitor_0), made once per resource: all its probes (one per node)
+ * share the one string, and the by-key index hashes it once. (From the id, which never changes.)
  */
-let probeKeys = new Map<Rsc, string>()
+const probeKeys = new WeakMap<Rsc, string>()
 function probeKey(rsc: Rsc): string {
   let key = probeKeys.get(rsc)
   if (key === undefined) probeKeys.set(rsc, key = opKey(rsc.id, 'monitor', 0))
@@ -116,14 +116,6 @@ function probeKey(rsc: Rsc): string {
 }
 
 export function scheduleProbes(ws: WorkingSet): void {
-  try {
-    probeNodes(ws)
-  } finally {
-    probeKeys = new Map()
-  }
-}
-
-function probeNodes(ws: WorkingSet): void {
   for (const node of ws.nodes) {
     if (!node.online) {
       if (isFailedRemoteNode(node, currentNode)) fenceNode(ws, node, 'the connection is unrecoverable', false)
@@ -148,8 +140,6 @@ function probeNodes(ws: WorkingSet): void {
 function probesOf(rsc: Rsc): readonly Action[] {
   return actionsWithTask(rsc, 'monitor')
 }
-
-const NO_ACTIONS: readonly Action[] = []
 
 /** Probes on a node come after its unfencing, and only the node's own probes before its shutdown. */
 function probeNeededBefore(probe: Action, then: Action): boolean {
