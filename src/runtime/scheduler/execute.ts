@@ -9,6 +9,7 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {recordedOpDigest} from './digests.js'
+import {carriesNode} from './graph-xml.js'
 import type {Action, WorkingSet} from './types.js'
 
 /** A graph action as the executor needs it: its id and the ids that must complete first. */
@@ -59,7 +60,8 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
 
   const fire = (action: Action): void => {
     if (action.pseudo) {
-      lines.push(`  * Pseudo action:   ${action.uuid}${action.node ? ` on ${action.node.uname}` : ''}`)
+      // crm_simulate prints the node the graph names: only a (guest node's) fencing has one
+      lines.push(`  * Pseudo action:   ${action.uuid}${action.node && carriesNode(action) ? ` on ${action.node.uname}` : ''}`)
     } else if (action.task === 'stonith') {
       const target = action.node!.uname
       lines.push(`  * Fencing ${target} (${action.fenceOp ?? 'reboot'})`)

@@ -6,6 +6,16 @@ import {escapeAttr} from '../../formats/cib/xml.js'
 import type {GraphStep} from './execute.js'
 import type {Action, WorkingSet} from './types.js'
 
+/**
+ * Whether the graph names the action's node (create_graph_action's needs_node_info): every
+ * action but a pseudo one, except a fencing, whose target is always named (a guest node's is a
+ * pseudo event). A pseudo stop implied by fencing keeps its node in the working set, yet the graph
+ * and crm_simulate's "Pseudo action:" line name none.
+ */
+export function carriesNode(a: Action): boolean {
+  return !a.pseudo || a.task === 'stonith'
+}
+
 export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): string {
   const byId = new Map(ws.actions.map((a) => [a.id, a]))
   const option = (name: string, fallback: string) => {
@@ -16,7 +26,7 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     Object.entries(pairs).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${escapeAttr(v!)}"`).join('')
   const head = (a: Action) => {
     const element = a.pseudo ? 'pseudo_event' : a.rsc && !['clear_failcount', 'lrm_delete'].includes(a.task) ? 'rsc_op' : 'crm_event'
-    const on = a.pseudo && !a.node ? {} : {on_node: a.node?.uname, on_node_uuid: a.node?.id}
+    const on = carriesNode(a) ? {on_node: a.node?.uname, on_node_uuid: a.node?.id} : {}
     // lrm_delete is a CIB-only clean-up of the history (an expired shutdown lock): the DC does it, whatever the node's state
     const mode = a.task === 'lrm_delete' ? {mode: 'cib'} : {}
     return {element, open: `<${element}${attrs({...mode, id: String(a.id), operation: a.task, operation_key: a.uuid, ...on})}`}
@@ -30,8 +40,8 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     if (!a) return
     const {element, open} = head(a)
     const meta: Record<string, string | undefined> = {}
-    if (a.node && !a.pseudo) meta.CRM_meta_on_node = a.node.uname
-    if (a.node && !a.pseudo) meta.CRM_meta_on_node_uuid = a.node.id
+    if (a.node && carriesNode(a)) meta.CRM_meta_on_node = a.node.uname
+    if (a.node && carriesNode(a)) meta.CRM_meta_on_node_uuid = a.node.id
     if (a.intervalMs > 0) meta.CRM_meta_interval = String(a.intervalMs)
     if (a.task === 'stonith') meta.CRM_meta_stonith_action = a.fenceOp ?? 'reboot'
     for (const [name, value] of a.notifyMeta ?? []) meta[`CRM_meta_${name}`] = value

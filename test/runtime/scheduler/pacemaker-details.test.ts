@@ -358,3 +358,38 @@ test('revised status: an unmanaged failed remote connection keeps its node OFFLI
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('a pseudo action names no node in the graph nor in "Executing": a stop implied by fencing, an injected node failure too (create_graph_action)', (t) => {
+  // c7auto4's connection fails on c7auto1 and the remote node is fenced: fake2's stop there is implied; with
+  // --node-fail c7auto1, c7auto1 is fenced too, implying the connection's and fake3's stops. Only a fencing
+  // names its target: a guest node's is a pseudo event too (guest-node-host-dies)
+  const cases = [
+    {name: 'remote-fence-before-reconnect', nodeFail: [] as string[], implied: ['fake2_stop_0']},
+    {name: 'remote-fence-before-reconnect', nodeFail: ['c7auto1'], implied: ['c7auto4_stop_0', 'fake2_stop_0', 'fake3_stop_0']},
+  ]
+  const pseudoLines = (lines: string[]) => lines.filter((l) => l.includes('Pseudo action:')).map((l) => l.trim()).sort()
+  // every action of a graph, named by its element, operation key and the node it names
+  const graphActions = (graphXml: string) => [...graphXml.matchAll(/<action_set>\s*<(\w+) ([^>]*?)\/?>/g)]
+    .map(([, element, attrs]) => `${element} ${/operation_key="([^"]*)"/.exec(attrs)![1]}@${/ on_node="([^"]*)"/.exec(attrs)?.[1] ?? ''}`).sort()
+  const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+  try {
+    for (const {name, nodeFail, implied} of cases) {
+      const file = join(sharedDir, 'corpus', 'scheduler-full', `${name}.xml`)
+      if (!existsSync(file)) return t.skip(`${file} not present`)
+      const sim = simulate(parseCibXml(readFileSync(file, 'utf8'), file), {injections: {nodeFail}, execute: true})
+      const executing = pseudoLines(sim.executing!)
+      for (const key of implied) assert.ok(executing.includes(`* Pseudo action:   ${key}`), `${name} ${nodeFail}: ${executing.join('\n')}`)
+      assert.deepEqual(executing.filter((l) => / on /.test(l) && !l.includes('stonith-')), [], `${name} ${nodeFail}`)
+      const graph = graphActions(printTransitionGraphXml(sim.transition.workingSet, sim.transition.actions))
+      assert.deepEqual(graph.filter((a) => a.startsWith('pseudo_event ') && !a.endsWith('@') && !a.includes(' stonith-')), [], `${name} ${nodeFail}`)
+      if (!haveCommand('crm_simulate')) continue
+      const graphFile = join(dir, 'graph.xml')
+      const real = spawnSync('crm_simulate', ['-x', file, '-S', ...nodeFail.flatMap((n) => ['--node-fail', n]), '-G', graphFile], {encoding: 'utf8'})
+      assert.equal(real.status, 0, real.stderr)
+      assert.deepEqual(executing, pseudoLines(sectionLines(real.stdout, 'Executing Cluster Transition:') ?? []), `${name} ${nodeFail}`)
+      if (name === 'remote-fence-before-reconnect') assert.deepEqual(graph, graphActions(readFileSync(graphFile, 'utf8')), `${name} ${nodeFail}`)
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
