@@ -9,8 +9,8 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {recordedOpDigest} from './digests.js'
-import {carriesNode} from './graph-xml.js'
-import type {Action, WorkingSet} from './types.js'
+import {carriesNode, graphOperationKey, graphResourceIds} from './graph-xml.js'
+import type {Action, Rsc, WorkingSet} from './types.js'
 
 /** A graph action as the executor needs it: its id and the ids that must complete first. */
 export interface GraphStep {
@@ -61,7 +61,7 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
   const fire = (action: Action): void => {
     if (action.pseudo) {
       // crm_simulate prints the node the graph names: only a (guest node's) fencing has one
-      lines.push(`  * Pseudo action:   ${action.uuid}${action.node && carriesNode(action) ? ` on ${action.node.uname}` : ''}`)
+      lines.push(`  * Pseudo action:   ${graphOperationKey(action)}${action.node && carriesNode(action) ? ` on ${action.node.uname}` : ''}`)
     } else if (action.task === 'stonith') {
       const target = action.node!.uname
       lines.push(`  * Fencing ${target} (${action.fenceOp ?? 'reboot'})`)
@@ -78,7 +78,7 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
     } else {
       const name = action.rsc.id
       const node = action.node!.uname
-      lines.push(`  * Resource action: ${name.padEnd(15)} ${action.task}${action.intervalMs > 0 ? `=${action.intervalMs}` : ''} on ${node}`)
+      lines.push(`  * Resource action: ${simulatedName(ws, action.rsc).padEnd(15)} ${action.task}${action.intervalMs > 0 ? `=${action.intervalMs}` : ''} on ${node}`)
       if (UNRECORDED_TASKS.has(action.task)) return
       const target = action.task === 'monitor' && action.intervalMs === 0 ? expectedProbeResult(action) : 0
       const key = `${name}_${action.task}_${action.intervalMs}`
@@ -149,6 +149,31 @@ function recordOutcomes(input: M.Cib, ws: WorkingSet, outcomes: Outcome[], now: 
   }
   return cib
 }
+
+/**
+ * The name crm_simulate shows a resource action under (simulate_resource_action): the graph's
+ * resource id if a resource goes by it (its id or history name, pe_find_resource), else the long id.
+ * So an anonymous instance shows as its configured id once one instance's history is recorded
+ * under that id, and by its instance id otherwise.
+ */
+function simulatedName(ws: WorkingSet, r: Rsc): string {
+  const {id, longId} = graphResourceIds(r)
+  if (longId === undefined || id === r.id || knownName(ws, id)) return id
+  return knownName(ws, longId) ? longId : id
+}
+
+function knownName(ws: WorkingSet, name: string): boolean {
+  if (ws.byId.has(name)) return true
+  let names = historyNames.get(ws)
+  if (!names) {
+    names = new Set()
+    for (const r of ws.byId.values()) if (r.cloneName !== undefined) names.add(r.cloneName)
+    historyNames.set(ws, names)
+  }
+  return names.has(name)
+}
+/** Every resource's history name (clone_name), per working set: the scheduling is done, they no longer change. */
+const historyNames = new WeakMap<WorkingSet, Set<string>>()
 
 /** A probe expects "not running" unless the resource is known to run there (as the graph's target rc says). */
 function expectedProbeResult(action: Action): number {

@@ -359,6 +359,23 @@ test('revised status: an unmanaged failed remote connection keeps its node OFFLI
   }
 })
 
+/** hakit's "Executing Cluster Transition" lines (sorted) and -G actions for a suite case, and crm_simulate's when installed. */
+function executedAndGraph(name: string, nodeFail: string[], dir: string) {
+  const file = join(sharedDir, 'corpus', 'scheduler-full', `${name}.xml`)
+  const sim = simulate(parseCibXml(readFileSync(file, 'utf8'), file), {injections: {nodeFail}, execute: true})
+  // every action of a graph: element, operation key, the instance's own key (when another), the node named
+  const graphActions = (graphXml: string) => [...graphXml.matchAll(/<action_set>\s*<(\w+) ([^>]*?)\/?>/g)].map(([, element, attrs]) => {
+    const attr = (a: string) => new RegExp(` ${a}="([^"]*)"`).exec(attrs)?.[1] ?? ''
+    return `${element} ${attr('operation_key')} ${attr('internal_operation_key')}@${attr('on_node')}`
+  }).sort()
+  const hakit = {executing: [...sim.executing!].sort(), graph: graphActions(printTransitionGraphXml(sim.transition.workingSet, sim.transition.actions))}
+  if (!haveCommand('crm_simulate')) return {hakit}
+  const graphFile = join(dir, 'graph.xml')
+  const real = spawnSync('crm_simulate', ['-x', file, '-S', ...nodeFail.flatMap((n) => ['--node-fail', n]), '-G', graphFile], {encoding: 'utf8'})
+  assert.equal(real.status, 0, real.stderr)
+  return {hakit, real: {executing: [...sectionLines(real.stdout, 'Executing Cluster Transition:') ?? []].sort(), graph: graphActions(readFileSync(graphFile, 'utf8'))}}
+}
+
 test('a pseudo action names no node in the graph nor in "Executing": a stop implied by fencing, an injected node failure too (create_graph_action)', (t) => {
   // c7auto4's connection fails on c7auto1 and the remote node is fenced: fake2's stop there is implied; with
   // --node-fail c7auto1, c7auto1 is fenced too, implying the connection's and fake3's stops. Only a fencing
@@ -366,28 +383,45 @@ test('a pseudo action names no node in the graph nor in "Executing": a stop impl
   const cases = [
     {name: 'remote-fence-before-reconnect', nodeFail: [] as string[], implied: ['fake2_stop_0']},
     {name: 'remote-fence-before-reconnect', nodeFail: ['c7auto1'], implied: ['c7auto4_stop_0', 'fake2_stop_0', 'fake3_stop_0']},
+    {name: 'guest-node-host-dies', nodeFail: [], implied: ['rsc_rhel7-1_stop_0', 'container1_stop_0', 'lxc1_stop_0']},
   ]
-  const pseudoLines = (lines: string[]) => lines.filter((l) => l.includes('Pseudo action:')).map((l) => l.trim()).sort()
-  // every action of a graph, named by its element, operation key and the node it names
-  const graphActions = (graphXml: string) => [...graphXml.matchAll(/<action_set>\s*<(\w+) ([^>]*?)\/?>/g)]
-    .map(([, element, attrs]) => `${element} ${/operation_key="([^"]*)"/.exec(attrs)![1]}@${/ on_node="([^"]*)"/.exec(attrs)?.[1] ?? ''}`).sort()
+  if (!existsSync(join(sharedDir, 'corpus', 'scheduler-full'))) return t.skip('scheduler-full corpus not present')
   const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
   try {
     for (const {name, nodeFail, implied} of cases) {
-      const file = join(sharedDir, 'corpus', 'scheduler-full', `${name}.xml`)
-      if (!existsSync(file)) return t.skip(`${file} not present`)
-      const sim = simulate(parseCibXml(readFileSync(file, 'utf8'), file), {injections: {nodeFail}, execute: true})
-      const executing = pseudoLines(sim.executing!)
-      for (const key of implied) assert.ok(executing.includes(`* Pseudo action:   ${key}`), `${name} ${nodeFail}: ${executing.join('\n')}`)
-      assert.deepEqual(executing.filter((l) => / on /.test(l) && !l.includes('stonith-')), [], `${name} ${nodeFail}`)
-      const graph = graphActions(printTransitionGraphXml(sim.transition.workingSet, sim.transition.actions))
-      assert.deepEqual(graph.filter((a) => a.startsWith('pseudo_event ') && !a.endsWith('@') && !a.includes(' stonith-')), [], `${name} ${nodeFail}`)
-      if (!haveCommand('crm_simulate')) continue
-      const graphFile = join(dir, 'graph.xml')
-      const real = spawnSync('crm_simulate', ['-x', file, '-S', ...nodeFail.flatMap((n) => ['--node-fail', n]), '-G', graphFile], {encoding: 'utf8'})
-      assert.equal(real.status, 0, real.stderr)
-      assert.deepEqual(executing, pseudoLines(sectionLines(real.stdout, 'Executing Cluster Transition:') ?? []), `${name} ${nodeFail}`)
-      if (name === 'remote-fence-before-reconnect') assert.deepEqual(graph, graphActions(readFileSync(graphFile, 'utf8')), `${name} ${nodeFail}`)
+      const {hakit, real} = executedAndGraph(name, nodeFail, dir)
+      const pseudo = hakit.executing.filter((l) => l.includes('Pseudo action:'))
+      for (const key of implied) assert.ok(pseudo.includes(`  * Pseudo action:   ${key}`), `${name} ${nodeFail}: ${pseudo.join('\n')}`)
+      assert.deepEqual(pseudo.filter((l) => / on /.test(l) && !l.includes('stonith-')), [], `${name} ${nodeFail}`)
+      assert.ok(pseudo.includes('  * Pseudo action:   stonith-lxc1-reboot on lxc1') === (name === 'guest-node-host-dies'))
+      assert.deepEqual(hakit.graph.filter((a) => a.startsWith('pseudo_event ') && !a.endsWith('@') && !a.includes(' stonith-')), [], `${name} ${nodeFail}`)
+      if (real) assert.deepEqual(hakit, real, `${name} ${nodeFail}`)
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('an instance recorded under another name is named by it in the graph and in "Executing" (clone_op_key, add_resource_details, simulate_resource_action)', (t) => {
+  // bug-cl-5247: pgsql's instances run as "pgsql" in the history (anonymous, no instance number): the graph names
+  // their actions pgsql_..., the instance key kept as internal_operation_key, a notification after fencing by
+  // the operation notified about (pgsql_post_notify_stop_0, not the key's "stonith"), and crm_simulate shows
+  // "pgsql". clone-no-shuffle: drbd1's history names instances (drbd1:1), no resource is called "drbd1", so
+  // the instance id is shown. reprobe-target_rc: a re-probe request is an executor operation (rsc_op)
+  if (!existsSync(join(sharedDir, 'corpus', 'scheduler-full'))) return t.skip('scheduler-full corpus not present')
+  const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+  try {
+    const cases = [
+      {name: 'bug-cl-5247', executing: ['  * Pseudo action:   pgsql_post_notify_stop_0', '  * Resource action: pgsql           notify on pgsr01'],
+        graph: ['pseudo_event pgsql_notified_0 pgsql:0_confirmed-post_notify_stonith_0@', 'pseudo_event pgsql_stop_0 pgsql:0_stop_0@']},
+      {name: 'clone-no-shuffle', executing: ['  * Resource action: drbd1:1         monitor on dktest1sles10'], graph: []},
+      {name: 'reprobe-target_rc', executing: [], graph: ['rsc_op probe_again-node-0 @node-0']},
+    ]
+    for (const {name, executing, graph} of cases) {
+      const {hakit, real} = executedAndGraph(name, [], dir)
+      for (const line of executing) assert.ok(hakit.executing.includes(line), `${name}: ${line}\n${hakit.executing.join('\n')}`)
+      for (const action of graph) assert.ok(hakit.graph.includes(action), `${name}: ${action}\n${hakit.graph.join('\n')}`)
+      if (real) assert.deepEqual(hakit, real, name)
     }
   } finally {
     rmSync(dir, {recursive: true, force: true})
