@@ -82,7 +82,7 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     if (a.rsc && !a.pseudo) {
       const prim = a.rsc.prim
       const ids = graphResourceIds(a.rsc)
-      lines.push(`        <primitive${attrs({id: ids.id, long_id: ids.longId, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)
+      lines.push(`        <primitive${attrs({id: ids.id, 'long-id': ids.longId, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)
     }
     // attributes in name order, as Pacemaker sorts them
     const sortedMeta = Object.fromEntries(Object.entries(meta).sort(([x], [y]) => (x < y ? -1 : 1)))

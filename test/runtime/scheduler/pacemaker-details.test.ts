@@ -368,12 +368,16 @@ function executedAndGraph(name: string, nodeFail: string[], dir: string) {
     const attr = (a: string) => new RegExp(` ${a}="([^"]*)"`).exec(attrs)?.[1] ?? ''
     return `${element} ${attr('operation_key')} ${attr('internal_operation_key')}@${attr('on_node')}`
   }).sort()
-  const hakit = {executing: [...sim.executing!].sort(), graph: graphActions(printTransitionGraphXml(sim.transition.workingSet, sim.transition.actions))}
+  // the resources the graph's operations name (their id, long-id, agent)
+  const resources = (graphXml: string) => [...new Set(graphXml.match(/<primitive [^>]*?(?=\/?>)/g))].sort()
+  const written = printTransitionGraphXml(sim.transition.workingSet, sim.transition.actions)
+  const hakit = {executing: [...sim.executing!].sort(), graph: graphActions(written), resources: resources(written)}
   if (!haveCommand('crm_simulate')) return {hakit}
   const graphFile = join(dir, 'graph.xml')
   const real = spawnSync('crm_simulate', ['-x', file, '-S', ...nodeFail.flatMap((n) => ['--node-fail', n]), '-G', graphFile], {encoding: 'utf8'})
   assert.equal(real.status, 0, real.stderr)
-  return {hakit, real: {executing: [...sectionLines(real.stdout, 'Executing Cluster Transition:') ?? []].sort(), graph: graphActions(readFileSync(graphFile, 'utf8'))}}
+  const realGraph = readFileSync(graphFile, 'utf8')
+  return {hakit, real: {executing: [...sectionLines(real.stdout, 'Executing Cluster Transition:') ?? []].sort(), graph: graphActions(realGraph), resources: resources(realGraph)}}
 }
 
 test('a pseudo action names no node in the graph nor in "Executing": a stop implied by fencing, an injected node failure too (create_graph_action)', (t) => {
@@ -421,6 +425,7 @@ test('an instance recorded under another name is named by it in the graph and in
       const {hakit, real} = executedAndGraph(name, [], dir)
       for (const line of executing) assert.ok(hakit.executing.includes(line), `${name}: ${line}\n${hakit.executing.join('\n')}`)
       for (const action of graph) assert.ok(hakit.graph.includes(action), `${name}: ${action}\n${hakit.graph.join('\n')}`)
+      if (name === 'bug-cl-5247') assert.ok(hakit.resources.includes('<primitive id="pgsql" long-id="pgsql:1" class="ocf" provider="heartbeat" type="Stateful"'), hakit.resources.join('\n'))
       if (real) assert.deepEqual(hakit, real, name)
     }
   } finally {
