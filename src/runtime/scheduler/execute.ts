@@ -72,8 +72,7 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
       lines.push(`  * Cluster action:  ${action.task} on ${action.node?.uname ?? ''}`)
     } else if (action.task === 'clear_failcount' || action.task === 'lrm_delete') {
       // controller tasks: listed with the resource's id as the graph names it (an anonymous instance by its base id)
-      const r = action.rsc
-      const id = r.orphan && r.cloneName ? r.cloneName : r.unique ? r.id : r.id.replace(/:\d+$/, '')
+      const id = graphResourceIds(action.rsc).id
       lines.push(`  * Cluster action:  ${action.task} for ${id} on ${action.node?.uname ?? ''}`)
     } else {
       const name = action.rsc.id

@@ -39,9 +39,19 @@ export function graphOperationKey(a: Action): string {
  */
 export function graphResourceIds(r: Rsc): {id: string; longId?: string} {
   if (r.orphan && r.cloneName) return {id: r.cloneName, longId: r.id}
-  if (r.unique) return {id: r.id}
+  if (!isAnonymousInstance(r)) return {id: r.id}
   const id = r.id.replace(/:\d+$/, '')
   return {id, longId: r.cloneName && r.cloneName !== id ? r.cloneName : r.id}
+}
+
+/**
+ * Pacemaker's pe_rsc_unique unset: an instance of an anonymous clone; an orphan outside any clone is
+ * unique. (A clone made anonymous for its agents' class, pe__force_anon, keeps the flag on the
+ * instances unpacked before the first such agent: not followed, the graph then names those by base id.)
+ */
+function isAnonymousInstance(r: Rsc): boolean {
+  for (let p = r.parent; p; p = p.parent) if (p.variant === 'clone') return !p.unique
+  return false
 }
 
 export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): string {
