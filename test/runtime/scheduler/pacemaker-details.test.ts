@@ -432,3 +432,21 @@ test('an instance recorded under another name is named by it in the graph and in
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test("an action on an offline guest node is runnable until an ordering says otherwise: a start blocked by its node's connection says so (update_resource_action_runnable)", (t) => {
+  // --node-fail of the only cluster node (whitebox-fail3) or of the bundles' host (bundle-order-stop): the guest
+  // node's connection cannot start, so neither can what is placed there, "due to unrunnable <connection> start"
+  const cases = [
+    {name: 'whitebox-fail3', nodeFail: ['dvossel-laptop2'], line: '  * Start      FAKE    ( 18builder )  due to unrunnable 18builder start (blocked)'},
+    {name: 'bundle-order-stop', nodeFail: ['undercloud'], line: '  * Start      galera:0       (   galera-bundle-0 )  due to unrunnable galera-bundle-0 start (blocked)'},
+  ]
+  if (!existsSync(join(sharedDir, 'corpus', 'scheduler-full'))) return t.skip('scheduler-full corpus not present')
+  for (const {name, nodeFail, line} of cases) {
+    const file = join(sharedDir, 'corpus', 'scheduler-full', `${name}.xml`)
+    const sim = simulate(parseCibXml(readFileSync(file, 'utf8'), file), {injections: {nodeFail}})
+    assert.ok(sim.transition.summaryLines.includes(line), `${name}:\n${sim.transition.summaryLines.join('\n')}`)
+    if (!haveCommand('crm_simulate')) continue
+    const real = spawnSync('crm_simulate', ['-x', file, '-S', ...nodeFail.flatMap((n) => ['--node-fail', n])], {encoding: 'utf8'})
+    assert.deepEqual(sim.transition.summaryLines, transitionSummaryLines(real.stdout), name)
+  }
+})
