@@ -13,7 +13,7 @@ import {makeGroupMethods} from './group.js'
 import {applyNodeHealth} from './health.js'
 import {applyOrderings} from './ordering.js'
 import {expandTemplates} from './references.js'
-import {expandGuestNodes, linkContainers, linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
+import {expandGuestNodes, isRemoteConnection, linkContainers, linkRemoteConnections, orderRemoteConnectionActions} from './remote.js'
 import {newOrdering} from './constraints.js'
 import {clearFailcountsIfOrphaned, clusterPseudoAction, fenceNode} from './actions.js'
 import {addColocatedNodeScores, applyNodeCriteria, currentNode, nodeAvailable, sortNodes} from './placement.js'
@@ -112,7 +112,8 @@ setOrphanFactory((ws, prim, meta) => {
     id: prim.id, variant: 'primitive', fns: variantMethods.primitive, children: [], cls: prim.class, provider: prim.provider, type: prim.type,
     prim, meta, ops: [], priority: 0, stickiness: 0, migrationThreshold: 1_000_000, failureTimeoutMs: 0, managed: true, failed: false,
     stopFlag: false, block: false, orphan: true, unique: false, promotable: false, critical: true, isFenceDevice: prim.class === 'stonith',
-    needs: ws.options.stonithEnabled && prim.class !== 'stonith' ? 'fencing' : 'quorum', provisional: true, allocating: false, merging: false,
+    // unpack_requires: an orphaned connection, like a configured one, needs only quorum (its stop implied by fencing is not ordered after it)
+    needs: ws.options.stonithEnabled && prim.class !== 'stonith' && !isRemoteConnection(prim) ? 'fencing' : 'quorum', provisional: true, allocating: false, merging: false,
     restarting: false, role: 1, nextRole: 0, runningOn: [], knownOn: new Set(), allowed: new Map(), allocatedTo: null, thisWith: [],
     withThis: [], actions: [], cloneMax: 0, cloneNodeMax: 1, promotedMax: 1, promotedNodeMax: 1, interleave: false, ordered: false, colocated: true,
     promotionPriority: 0, sortIndex: ws.resources.length, explicitNextRole: false, promotedLocations: [], configured: false,

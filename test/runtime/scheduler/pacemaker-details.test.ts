@@ -450,3 +450,27 @@ test("an action on an offline guest node is runnable until an ordering says othe
     assert.deepEqual(sim.transition.summaryLines, transitionSummaryLines(real.stdout), name)
   }
 })
+
+test("an orphaned remote connection needs only quorum: its stop implied by its host's fencing is not ordered after the fencing (unpack_requires)", (t) => {
+  // remote1 (remote-orphaned) and lxc1 (whitebox-orphan-ms) are connections no longer configured, running on
+  // 18node1; --node-fail 18node1 fences it, which implies their stops
+  if (!existsSync(join(sharedDir, 'corpus', 'scheduler-full'))) return t.skip('scheduler-full corpus not present')
+  const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+  try {
+    for (const [name, connection] of [['remote-orphaned', 'remote1'], ['whitebox-orphan-ms', 'lxc1']]) {
+      const file = join(sharedDir, 'corpus', 'scheduler-full', `${name}.xml`)
+      const {transition} = simulate(parseCibXml(readFileSync(file, 'utf8'), file), {injections: {nodeFail: ['18node1']}})
+      const graph = hakitNamedGraph(transition)
+      assert.ok(graph.actions.has(`stop:${connection}_stop_0@`), `${name}: the connection's stop is implied`)
+      assert.ok(!graph.edges.has(`stonith:stonith-18node1-reboot@18node1 -> stop:${connection}_stop_0@`), name)
+      if (!haveCommand('crm_simulate')) continue
+      const graphFile = join(dir, 'graph.xml')
+      const real = spawnSync('crm_simulate', ['-x', file, '-S', '--node-fail', '18node1', '-G', graphFile], {encoding: 'utf8'})
+      assert.equal(real.status, 0, real.stderr)
+      const d = diffGraphs(oracleNamedGraph(readFileSync(graphFile, 'utf8')), graph)
+      assert.ok(sameGraph(d), `${name}: ${describeDiff(d)}`)
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
