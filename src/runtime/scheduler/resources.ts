@@ -144,13 +144,15 @@ function setupPrimitive(ws: WorkingSet, rsc: Rsc, prim: M.Primitive): void {
   const req = rsc.meta.get('requires')
   // remote connections migrate unless told otherwise, and need only quorum
   if (prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote' && rsc.meta.get('allow-migrate') === undefined && rsc.meta.get('container') === undefined) rsc.allowMigrate = true
-  if (rsc.isFenceDevice || (prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote' && req === undefined)) rsc.needs = 'quorum'
+  // unpack_requires: a fencing device or a connection needs quorum unless told otherwise (an explicit
+  // requires=fencing, e.g. from rsc_defaults, holds for a device too; unfencing does not)
+  if ((rsc.isFenceDevice || (prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote')) && req === undefined) rsc.needs = 'quorum'
   else if (req === 'nothing') rsc.needs = 'nothing'
   else if (req === 'quorum') rsc.needs = 'quorum'
   else if (req === 'fencing') rsc.needs = 'fencing'
   else if (req === 'unfencing' || (ws.options.enableUnfencing && req === undefined)) {
     // requires=unfencing (the default once a device provides unfencing) needs fencing and unfencing
-    if (ws.options.stonithEnabled) { rsc.needs = 'fencing'; rsc.needsUnfencing = true } else rsc.needs = 'quorum'
+    if (ws.options.stonithEnabled && !rsc.isFenceDevice) { rsc.needs = 'fencing'; rsc.needsUnfencing = true } else rsc.needs = 'quorum'
   } else if (ws.options.stonithEnabled) rsc.needs = 'fencing'
   // without fencing and with no-quorum-policy=ignore, nothing is required to start (unpack_requires)
   else if (ws.options.noQuorumPolicy === 'ignore') rsc.needs = 'nothing'

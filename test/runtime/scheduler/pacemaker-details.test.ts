@@ -474,3 +474,24 @@ test("an orphaned remote connection needs only quorum: its stop implied by its h
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('a fencing device follows an explicit requires=fencing (from rsc_defaults here): its start waits for the fencing (unpack_requires)', (t) => {
+  // order-expired-failure sets requires=fencing in rsc_defaults; its devices (one provides unfencing) need
+  // fencing, not the devices' default quorum: with --node-fail controller-0, their starts follow its fencing
+  if (!existsSync(join(sharedDir, 'corpus', 'scheduler-full'))) return t.skip('scheduler-full corpus not present')
+  const file = join(sharedDir, 'corpus', 'scheduler-full', 'order-expired-failure.xml')
+  const {transition} = simulate(parseCibXml(readFileSync(file, 'utf8'), file), {injections: {nodeFail: ['controller-0']}})
+  const graph = hakitNamedGraph(transition)
+  assert.ok(graph.edges.has('stonith:stonith-controller-0-reboot@controller-0 -> start:stonith-fence_compute-fence-nova_start_0@controller-2'))
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
+  try {
+    const graphFile = join(dir, 'graph.xml')
+    const real = spawnSync('crm_simulate', ['-x', file, '-S', '--node-fail', 'controller-0', '-G', graphFile], {encoding: 'utf8'})
+    assert.equal(real.status, 0, real.stderr)
+    const d = diffGraphs(oracleNamedGraph(readFileSync(graphFile, 'utf8')), graph)
+    assert.ok(sameGraph(d), describeDiff(d))
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
