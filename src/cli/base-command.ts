@@ -2,7 +2,7 @@ import {Command} from '@oclif/core'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {UserError} from '../core/errors.js'
 import type {Finding} from '../core/findings.js'
-import {emitJson} from './json.js'
+import {commandName, emitJson} from './json.js'
 
 /** oclif's FlagOutput/ArgOutput (not exported by its interfaces). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,6 +35,16 @@ export abstract class HakitCommand extends Command {
       process.exitCode = error.exitCode
       return undefined
     }
+    const usage = usageErrorMessage(error)
+    if (usage !== undefined) {
+      // a mistyped flag or argument is bad input like any other: one line and exit 2, not oclif's
+      // boxed message followed by the whole help
+      const id = commandName(this.commandId())
+      process.stderr.write(`hakit: ${id}: ${usage}. See '${this.config.bin} ${id} --help'.\n`)
+      if (this.wantsJson()) emitJson({command: this.commandId(), result: null, exitCode: USAGE_EXIT, error: usage})
+      process.exitCode = USAGE_EXIT
+      return undefined
+    }
     return super.catch(error)
   }
 
@@ -58,4 +68,33 @@ export abstract class HakitCommand extends Command {
   private wantsJson(): boolean {
     return this.argv.includes('--json')
   }
+}
+
+/** Exit code of a command line hakit cannot parse (as oclif's own). */
+export const USAGE_EXIT = 2
+
+/**
+ * The one-line text of an error oclif raised while parsing the command line (unknown flag, missing
+ * or unexpected argument, a flag value it refuses), or undefined for any other error. oclif's
+ * messages span several lines ("The following error occurred:", a list of arguments, "See more
+ * help with --help"); the lines that say something are kept, joined.
+ */
+export function usageErrorMessage(error: Error & {code?: string; oclif?: {exit?: number}; args?: Array<{name?: string}>; flags?: string[]}): string | undefined {
+  const fromParser = (error.oclif !== undefined && error.code !== 'EEXIT') || /^Parsing --/.test(error.message)
+  if (!fromParser) return undefined
+  if (/^Missing \d+ required arg/.test(error.message) && error.args?.length) {
+    const names = error.args.map((a) => (a.name ?? '').toUpperCase())
+    return `missing argument${names.length === 1 ? '' : 's'} ${names.join(' ')}`
+  }
+  if (/^Nonexistent flag/.test(error.message) && error.flags?.length) {
+    return `unknown flag${error.flags.length === 1 ? '' : 's'} ${error.flags.join(', ')}`
+  }
+  const lines = error.message
+    // eslint-disable-next-line no-control-regex
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .replace(/^Parsing (--\S+)\s*\n\s*/, '$1: ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== 'See more help with --help' && !/^The following errors? occurred:$/.test(line))
+  return lines.join('; ').replace(/\.$/, '')
 }
