@@ -69,6 +69,22 @@ test('an unknown command or subcommand: one line, a did-you-mean, exit 127', {sk
   assert.doesNotMatch(far.stderr, /Did you mean/)
 })
 
+test('a word after a command that takes no more arguments is an unexpected argument (exit 2), not an unknown command', {skip}, () => {
+  const cib = join(projectRoot, 'test', 'fixtures', 'cib', 'sample-crmsh.xml')
+  const cases: Array<[string[], string]> = [
+    [['crm', 'verify', cib], `hakit: crm verify: unexpected argument '${cib}'. To read it, give --cib ${cib}. See 'hakit crm verify --help'.\n`],
+    [['crm', 'simulate', cib], `hakit: crm simulate: unexpected argument '${cib}'. To read it, give -x ${cib}. See 'hakit crm simulate --help'.\n`],
+    [['crm_mon', 'web'], "hakit: crm_mon: unexpected argument 'web'. See 'hakit crm_mon --help'.\n"],
+    [['cutover', 'crm', 'now'], "hakit: cutover: unexpected arguments 'crm' 'now'. See 'hakit cutover --help'.\n"],
+  ]
+  for (const [argv, expected] of cases) {
+    const r = runCli(argv)
+    assert.equal(r.status, 2, argv.join(' '))
+    assert.equal(r.stderr, expected)
+    assert.equal(r.stdout, '')
+  }
+})
+
 test('help for an unknown command or topic answers as the unknown command does: did-you-mean, exit 127', {skip}, () => {
   for (const [argv, expected] of [
     [['help', 'lnt'], /^hakit: 'lnt' is not a hakit command\. Did you mean 'lint'\?/],
