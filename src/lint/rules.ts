@@ -94,6 +94,8 @@ export const RULES = {
   // cross-file (`lint all`)
   'all-missing-file': {severity: 'error', varies: true, summary: 'ha.cf or authkeys missing (error); haresources missing while not running Pacemaker (warning)'},
   'file-unreadable': {severity: 'error', summary: 'a file `lint all` could not read (binary, invalid UTF-8, permission, too large); exit code 2'},
+  // worded without "refuses to start" on purpose: `hakit run --legacy` reads past the mark and starts
+  'file-bom': {severity: 'error', summary: 'ha.cf, haresources or authkeys begins with a UTF-8 byte order mark (Windows editors add one): Heartbeat takes it for part of the first word and will not start; hakit itself reads past it'},
 } satisfies Record<string, RuleInfo>
 
 export type RuleId = keyof typeof RULES
