@@ -1,7 +1,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, statSync, existsSync} from 'node:fs'
+import {copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fixturesDir, haveCommand, runCli} from '../../helpers/cli.js'
@@ -131,4 +131,22 @@ test('convert all on a directory without haresources or ha.cf refuses (exit 2)',
   assert.equal(r.status, 2)
   assert.match(r.stderr, /neither haresources nor ha\.cf/)
   assert.ok(!existsSync(join(work, 'nothing')))
+})
+
+test('a haresources saved with DOS line ends converts as meant: no CR in any output, the same resources, a warning (not an error)', () => {
+  const dir = mkdtempSync(join(work, 'crlf-'))
+  copyFileSync(join(fixture('two-lines'), 'ha.cf'), join(dir, 'ha.cf'))
+  const unix = readFileSync(join(fixture('two-lines'), 'haresources'), 'utf8')
+  writeFileSync(join(dir, 'haresources'), unix.replace(/\n/g, '\r\n'))
+  for (const to of ['cib', 'crm', 'pcs']) {
+    const dos = runCli(['convert', 'haresources', dir, '--to', to, '--offline'])
+    const plain = runCli(['convert', 'haresources', fixture('two-lines'), '--to', to, '--offline'])
+    assert.equal(dos.status, 0, dos.stderr)
+    assert.ok(!dos.stdout.includes('\r'), `${to}: a CR in the output`)
+    assert.equal(dos.stdout.replaceAll(dir, 'DIR'), plain.stdout.replaceAll(fixture('two-lines'), 'DIR'), to)
+  }
+  const r = runCli(['convert', 'haresources', dir, '--offline'])
+  // the CR of line 1 ends "httpd", at column 32
+  assert.match(r.stderr, new RegExp(`^${join(dir, 'haresources')}:1:32 warning convert-haresources-crlf `, 'm'))
+  assert.doesNotMatch(r.stderr, / error /)
 })
