@@ -6,7 +6,7 @@
  */
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {projectRoot, runCli} from '../helpers/cli.js'
 import {commandIds} from '../helpers/commands.js'
@@ -44,6 +44,24 @@ test('hakit -h and hakit crm -h are --help', {skip}, () => {
     assert.equal(short.stdout, long.stdout, `hakit ${words.join(' ')} -h`)
     assert.match(long.stdout, /USAGE/)
   }
+})
+
+test('every topic has its own description in package.json, not the summary of a command (oclif\'s fallback)', {skip}, () => {
+  type Topics = Record<string, {description?: string; subtopics?: Topics}>
+  const described = new Set<string>()
+  const walk = (topics: Topics | undefined, base: string[]) => {
+    for (const [name, topic] of Object.entries(topics ?? {})) {
+      if (topic.description) described.add([...base, name].join(' '))
+      walk(topic.subtopics, [...base, name])
+    }
+  }
+  walk(JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).oclif.topics, [])
+  const topics = new Set(commandIds().flatMap((words) => words.slice(0, -1).map((_, i) => words.slice(0, i + 1).join(' '))))
+  assert.ok(topics.has('crm resource'), 'nested topics are covered')
+  assert.deepEqual([...topics].filter((t) => !described.has(t)), [])
+  // and the help shows it
+  const help = runCli(['crm', 'resource', '--help'])
+  assert.match(help.stdout, /^Control resources as crm resource does/)
 })
 
 test('an unknown command or subcommand: one line, a did-you-mean, exit 127', {skip}, () => {
