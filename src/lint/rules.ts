@@ -76,6 +76,7 @@ export const RULES = {
 
   // haresources
   'haresources-empty-group': {severity: 'error', summary: 'a node name with no resources after it'},
+  'haresources-no-groups': {severity: 'warning', summary: 'the file holds no resource group (empty, or only comments): Heartbeat runs but manages no resources'},
   'haresources-comment-in-continuation': {severity: 'error', summary: '`#` on a continued line: ResourceManager keeps it, the words after it become resources'},
   'haresources-continuation-space': {severity: 'warning', summary: '`\\` followed by blanks or CR: the line is not continued'},
   'haresources-trailing-backslash': {severity: 'warning', summary: 'the last line ends with `\\`'},

@@ -65,3 +65,13 @@ test('--offline still recognises a near-miss of a shipped script (drbdisk), but 
   assert.deepEqual(findings.map((f) => `${f.id}:${f.location?.column}`), ['haresources-script-near-miss:13'])
   assert.match(findings[0]!.message, /did you mean "drbddisk"/)
 })
+
+test('a haresources with no group (empty, or comments only) is a warning: Heartbeat manages nothing', () => {
+  for (const text of ['', '# node1 10.0.0.1 httpd\n\n']) {
+    const {model, findings} = parseHaresources(text, 'haresources')
+    const all = [...findings, ...lintHaresources(model)]
+    assert.deepEqual(all.map((f) => `${f.location?.line}:${f.location?.column} ${f.severity} ${f.id}`), ['1:1 warning haresources-no-groups'])
+  }
+  const {model} = parseHaresources('node1 10.0.0.1\n', 'haresources')
+  assert.ok(!lintHaresources(model).some((f) => f.id === 'haresources-no-groups'))
+})
