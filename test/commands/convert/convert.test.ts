@@ -77,6 +77,15 @@ test('convert authkeys writes a 0400 key; crc warns', () => {
   assert.notDeepEqual(readFileSync(join(work, 'k2')), readFileSync(out))
 })
 
+test('convert authkeys: every finding names the file and a line, also those about the file as a whole', () => {
+  const empty = join(work, 'empty-authkeys')
+  writeFileSync(empty, '', {mode: 0o600})
+  const r = runCli(['convert', 'authkeys', empty, '--out', join(work, 'k3')])
+  assert.equal(r.status, 0, r.stderr)
+  const lines = r.stderr.trimEnd().split('\n')
+  assert.deepEqual(lines.map((l) => l.split(' ').slice(0, 3).join(' ')), [`${empty}:1:1 warning convert-authkey-new`, `${empty}:1:1 info convert-authkey-copy`])
+})
+
 test('convert drbd: one promotable clone per resource in every dialect', () => {
   for (const [file, name, hosts] of [['v07.conf', 'drbd0', 2], ['v83.conf', 'r0', 2], ['v84.res', 'data', 2], ['v9.res', 'r9', 3]] as const) {
     const r = runCli(['convert', 'drbd', join(fixture('drbd'), file), '--to', 'crm'])
