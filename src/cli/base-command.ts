@@ -92,9 +92,11 @@ export function usageErrorMessage(error: Error & {code?: string; oclif?: {exit?:
   const lines = error.message
     // eslint-disable-next-line no-control-regex
     .replace(/\x1b\[[0-9;]*m/g, '')
-    .replace(/^Parsing (--\S+)\s*\n\s*/, '$1: ')
+    .replace(/^Parsing (--\S+)\s*\n\s*(.)/, (_, flag: string, first: string) => `${flag}: ${first.toLowerCase()}`)
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && line !== 'See more help with --help' && !/^The following errors? occurred:$/.test(line))
-  return lines.join('; ').replace(/\.$/, '')
+  const text = lines.join('; ').replace(/\.$/, '')
+  // hakit's messages begin in lower case ("Unexpected argument: b" → "unexpected argument: b")
+  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text
 }

@@ -146,11 +146,11 @@ test('every command: a flag it does not know is one line naming the flag and the
 test('the other command-line mistakes oclif finds are one line too, with --json an error envelope', {skip}, () => {
   const cases: Array<[string[], string]> = [
     [['crm', 'resource', 'move'], "hakit: crm resource move: missing argument RESOURCE. See 'hakit crm resource move --help'.\n"],
-    [['lint', 'hacf', 'a', 'b'], "hakit: lint hacf: Unexpected argument: b. See 'hakit lint hacf --help'.\n"],
-    [['convert', 'all', '.'], "hakit: convert all: Missing required flag out. See 'hakit convert all --help'.\n"],
-    [['convert', 'all', '--out'], "hakit: convert all: Flag --out expects a value. See 'hakit convert all --help'.\n"],
-    [['convert', 'all', '--out', 'o', '--init', 'rc'], "hakit: convert all: Expected --init=rc to be one of: lsb, systemd, service. See 'hakit convert all --help'.\n"],
-    [['convert', 'all', '--out', 'o', '--location-score', 'high'], "hakit: convert all: --location-score: Expected an integer but received: high. See 'hakit convert all --help'.\n"],
+    [['lint', 'hacf', 'a', 'b'], "hakit: lint hacf: unexpected argument: b. See 'hakit lint hacf --help'.\n"],
+    [['convert', 'all', '.'], "hakit: convert all: missing required flag out. See 'hakit convert all --help'.\n"],
+    [['convert', 'all', '--out'], "hakit: convert all: flag --out expects a value. See 'hakit convert all --help'.\n"],
+    [['convert', 'all', '--out', 'o', '--init', 'rc'], "hakit: convert all: expected --init=rc to be one of: lsb, systemd, service. See 'hakit convert all --help'.\n"],
+    [['convert', 'all', '--out', 'o', '--location-score', 'high'], "hakit: convert all: --location-score: expected an integer but received: high. See 'hakit convert all --help'.\n"],
   ]
   for (const [argv, expected] of cases) {
     const r = runCli(argv)
