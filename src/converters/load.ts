@@ -128,7 +128,9 @@ function refuseTooManyResources(model: Haresources): void {
  * `explicit` entries win over the directory's.
  */
 export async function legacyPaths(dir: string, explicit: LoadOptions = {}): Promise<LoadOptions> {
-  if (!(await isDirectory(dir))) throw new UserError(`${dir}: not a directory`)
+  if (!(await isDirectory(dir))) {
+    throw new UserError((await pathExists(dir)) ? `${dir}: not a directory (give the Heartbeat configuration directory, e.g. /etc/ha.d)` : `${dir}: no such directory`)
+  }
   const pick = async (name: string) => ((await pathExists(join(dir, name))) ? join(dir, name) : undefined)
   let drbd = explicit.drbd ?? (await pick('drbd.conf'))
   if (!drbd && dir.replace(/\/+$/, '') === '/etc/ha.d' && (await pathExists('/etc/drbd.conf'))) drbd = '/etc/drbd.conf'

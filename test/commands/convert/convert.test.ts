@@ -140,6 +140,11 @@ test('convert all on a directory without haresources or ha.cf refuses (exit 2)',
   assert.equal(r.status, 2)
   assert.match(r.stderr, /neither haresources nor ha\.cf/)
   assert.ok(!existsSync(join(work, 'nothing')))
+  // a directory that is not there is said so; a file where the directory was expected too
+  const missing = join(work, 'no-such-ha.d')
+  assert.equal(runCli(['convert', 'all', missing, '--out', join(work, 'nothing')]).stderr, `hakit: ${missing}: no such directory\n`)
+  const file = join(fixture('two-lines'), 'ha.cf')
+  assert.equal(runCli(['convert', 'all', file, '--out', join(work, 'nothing')]).stderr, `hakit: ${file}: not a directory (give the Heartbeat configuration directory, e.g. /etc/ha.d)\n`)
 })
 
 test('a haresources saved with DOS line ends converts as meant: no CR in any output, the same resources, a warning (not an error)', () => {
