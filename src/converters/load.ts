@@ -68,6 +68,8 @@ async function readParsed<M>(
  */
 function parseHaresourcesAsMeant(text: string, file: string): {model: Haresources; findings: Finding[]} {
   const parsed = parseHaresources(text, file)
+  // a line too long for Heartbeat's own start-up check is read whole here (lint and MIGRATION.md say it)
+  parsed.findings = parsed.findings.filter((f) => f.id !== 'haresources-line-too-long')
   const cr = parsed.findings.find((f) => f.id === 'haresources-crlf')
   if (!cr) return parsed
   const clean = parseHaresources(text.replace(/\r+(?=\n|$)/g, ''), file)
@@ -77,7 +79,7 @@ function parseHaresourcesAsMeant(text: string, file: string): {model: Haresource
     cr.location,
     'haresources has DOS line ends (CR LF): Heartbeat kept the CR in the last word of each line, so that script or address was not found; converted without them. Run dos2unix on the file if Heartbeat still reads it',
   )
-  return {model: clean.model, findings: [note, ...clean.findings]}
+  return {model: clean.model, findings: [note, ...clean.findings.filter((f) => f.id !== 'haresources-line-too-long')]}
 }
 
 /** Loads the named files; missing optional ones are skipped. */

@@ -80,6 +80,7 @@ export const RULES = {
   'haresources-comment-in-continuation': {severity: 'error', summary: '`#` on a continued line: ResourceManager keeps it, the words after it become resources'},
   'haresources-continuation-space': {severity: 'warning', summary: '`\\` followed by blanks or CR: the line is not continued'},
   'haresources-trailing-backslash': {severity: 'warning', summary: 'the last line ends with `\\`'},
+  'haresources-line-too-long': {severity: 'error', summary: 'line longer than 5118 bytes: Heartbeat\'s start-up check reads the rest as a line of its own and takes its first word for a node name ("Bad nodename"): Heartbeat does not start'},
   'haresources-crlf': {severity: 'error', summary: 'DOS line endings: the CR becomes part of the last word of each line'},
   'haresources-node-undeclared': {severity: 'error', summary: 'preferred node not declared by a node line in ha.cf (did-you-mean): Heartbeat refuses to start ("Bad nodename")'},
   'haresources-script-missing': {severity: 'error', live: true, summary: 'resource script not found in resource.d or init.d (did-you-mean, e.g. drbdisk → drbddisk)'},
