@@ -101,6 +101,9 @@ test('a word after a command that takes no more arguments is an unexpected argum
     assert.equal(r.stderr, expected)
     assert.equal(r.stdout, '')
   }
+  const json = runCli(['crm', 'verify', 'x', '--json'])
+  assert.equal(json.status, 2)
+  assert.deepEqual(JSON.parse(json.stdout).error, {message: "unexpected argument 'x'"})
 })
 
 test('help for an unknown command or topic answers as the unknown command does: did-you-mean, exit 127', {skip}, () => {
