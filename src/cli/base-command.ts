@@ -19,9 +19,12 @@ export abstract class HakitCommand extends Command {
    * oclif fills a missing argument from standard input when stdin is not a terminal: it drained a
    * pipe meant for `-` (`… | hakit crm configure load update -` read nothing and applied nothing)
    * and took piped text for an optional argument. Every hakit command reads `-` itself.
+   * oclif also takes the value of `--strict=yes` (a flag without a value) for the next argument:
+   * refused here, naming the flag.
    */
   protected override async parse<F extends Output, B extends Output, A extends Output>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
     const input = options ?? (this.ctor as unknown as Input<F, B, A>)
+    refuseValuesOfSwitches(argv ?? this.argv, {...input.baseFlags, ...input.flags})
     // as oclif reads them: args and strict from the class's own statics, flags also inherited
     const own = {...input}
     const args = own.args && Object.fromEntries(Object.entries(own.args).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
@@ -67,6 +70,17 @@ export abstract class HakitCommand extends Command {
 
   private wantsJson(): boolean {
     return this.argv.includes('--json')
+  }
+}
+
+/** `--json=yes`: a flag that takes no value given one (oclif would read the value as an argument). */
+function refuseValuesOfSwitches(argv: readonly string[], flags: {[name: string]: {type?: string} | undefined}): void {
+  for (const word of argv) {
+    if (word === '--') return
+    const name = /^--([^=]+)=/.exec(word)?.[1]
+    if (name !== undefined && flags[name]?.type === 'boolean') {
+      throw Object.assign(new Error(`flag --${name} takes no value (${word})`), {oclif: {exit: USAGE_EXIT}})
+    }
   }
 }
 

@@ -153,6 +153,7 @@ test('the other command-line mistakes oclif finds are one line too, with --json 
     [['convert', 'all', '.'], "hakit: convert all: missing required flag out. See 'hakit convert all --help'.\n"],
     [['convert', 'all', '--out'], "hakit: convert all: flag --out expects a value. See 'hakit convert all --help'.\n"],
     [['convert', 'all', '--out', 'o', '--init', 'rc'], "hakit: convert all: expected --init=rc to be one of: lsb, systemd, service. See 'hakit convert all --help'.\n"],
+    [['lint', 'hacf', '--strict=yes', 'ha.cf'], "hakit: lint hacf: flag --strict takes no value (--strict=yes). See 'hakit lint hacf --help'.\n"],
     [['convert', 'all', '--out', 'o', '--location-score', 'high'], "hakit: convert all: --location-score: expected an integer but received: high. See 'hakit convert all --help'.\n"],
   ]
   for (const [argv, expected] of cases) {
