@@ -68,18 +68,15 @@ async function readParsed<M>(
  */
 function parseHaresourcesAsMeant(text: string, file: string): {model: Haresources; findings: Finding[]} {
   const parsed = parseHaresources(text, file)
-  // a line too long for Heartbeat's own start-up check is read whole here (lint and MIGRATION.md say it)
-  parsed.findings = parsed.findings.filter((f) => f.id !== 'haresources-line-too-long')
   const cr = parsed.findings.find((f) => f.id === 'haresources-crlf')
-  if (!cr) return parsed
-  const clean = parseHaresources(text.replace(/\r+(?=\n|$)/g, ''), file)
-  const note = finding(
-    'convert-haresources-crlf',
-    'warning',
-    cr.location,
-    'haresources has DOS line ends (CR LF): Heartbeat kept the CR in the last word of each line, so that script or address was not found; converted without them. Run dos2unix on the file if Heartbeat still reads it',
-  )
-  return {model: clean.model, findings: [note, ...clean.findings.filter((f) => f.id !== 'haresources-line-too-long')]}
+  const read = cr ? parseHaresources(text.replace(/\r+(?=\n|$)/g, ''), file) : parsed
+  // a line too long for Heartbeat's own start-up check is read whole here (lint and MIGRATION.md say it)
+  const findings = read.findings.filter((f) => f.id !== 'haresources-line-too-long')
+  if (cr) {
+    const note = 'haresources has DOS line ends (CR LF): Heartbeat kept the CR in the last word of each line, so that script or address was not found; converted without them. Run dos2unix on the file if Heartbeat still reads it'
+    findings.unshift(finding('convert-haresources-crlf', 'warning', cr.location, note))
+  }
+  return {model: read.model, findings}
 }
 
 /** Loads the named files; missing optional ones are skipped. */
