@@ -177,6 +177,20 @@ function editedSuiteCase(name: string, from: string, to: string): {file: string;
   return {file, xml}
 }
 
+test('an action on a guest node that is offline but needs no reset stays runnable (update_resource_action_runnable): maintenance mode cancels its monitors', (t) => {
+  // on_fail_demote4 in maintenance mode: the guest node lxc2 is offline (its container stopped,
+  // unmanaged), its recurring monitors are cancelled before assignment brings its connection up
+  const options = '<cluster_property_set id="cib-bootstrap-options">'
+  const edited = editedSuiteCase('on_fail_demote4', options, `${options}<nvpair id="hakit-test-maintenance-mode" name="maintenance-mode" value="true"/>`)
+  if (!edited) return t.skip('scheduler-full corpus not present')
+  const {file, xml} = edited
+  const transition = schedule(parseCibXml(xml, file))
+  const cancels = transition.actions.filter((a) => a.task === 'cancel' && a.node === 'lxc2').map((a) => a.key).sort()
+  assert.deepEqual(cancels, ['rsc1:5_monitor_11000', 'rsc2:5_monitor_11000'])
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
+})
+
 test('the configuration check walks a history as rsc_history_as_list orders it: of two entries of one call, the first in the XML is the last', (t) => {
   // node3 holds dummy_last_0 (with a restart digest) then dummy_last_failure_0 (without), both
   // call 20: the check reads dummy_last_0, so a changed parameter means a reload, which a blocked

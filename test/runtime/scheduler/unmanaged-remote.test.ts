@@ -15,8 +15,6 @@ const suite = join(sharedDir, 'corpus', 'scheduler-full')
 
 /** Mutations that still differ, with why (each its own mechanism, not the connection's management). */
 const KNOWN: Record<string, string> = {
-  'on_fail_demote4.xml remote-rhel7-2@rhel7-1 maintenance-mode': 'recurring monitors on the guest node lxc2 are not cancelled (graph)',
-  'on_fail_demote4.xml remote-rhel7-2@rhel7-1 maintenance-mode --node-fail rhel7-1': 'recurring monitors on the guest node lxc2 are not cancelled (graph)',
   'order-expired-failure.xml overcloud-novacompute-1@controller-1 is-managed --node-fail controller-1': "the fencing is not ordered before a fence device's start (graph); post-fencing notifications named *_post_notify_stonith_0",
   'year-2038.xml overcloud-novacompute-1@controller-1 is-managed --node-fail controller-1': "the fencing is not ordered before a fence device's start (graph); post-fencing notifications named *_post_notify_stonith_0",
   'remote-fence-unclean-3.xml overcloud-novacompute-0@overcloud-controller-0 is-managed --node-fail overcloud-controller-0': 'post-fencing notifications named *_post_notify_stonith_0 where crm_simulate names them by the instance history name',
