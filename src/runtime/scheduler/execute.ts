@@ -9,7 +9,6 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {recordedOpDigest} from './digests.js'
-import {graphOperationKey, simulatedResourceName} from './graph-names.js'
 import type {Action, WorkingSet} from './types.js'
 
 /** A graph action as the executor needs it: its id and the ids that must complete first. */
@@ -60,7 +59,7 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
 
   const fire = (action: Action): void => {
     if (action.pseudo) {
-      lines.push(`  * Pseudo action:   ${graphOperationKey(action)}${action.node ? ` on ${action.node.uname}` : ''}`)
+      lines.push(`  * Pseudo action:   ${action.uuid}${action.node ? ` on ${action.node.uname}` : ''}`)
     } else if (action.task === 'stonith') {
       const target = action.node!.uname
       lines.push(`  * Fencing ${target} (${action.fenceOp ?? 'reboot'})`)
@@ -77,7 +76,7 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
     } else {
       const name = action.rsc.id
       const node = action.node!.uname
-      lines.push(`  * Resource action: ${simulatedResourceName(ws, action.rsc).padEnd(15)} ${action.task}${action.intervalMs > 0 ? `=${action.intervalMs}` : ''} on ${node}`)
+      lines.push(`  * Resource action: ${name.padEnd(15)} ${action.task}${action.intervalMs > 0 ? `=${action.intervalMs}` : ''} on ${node}`)
       if (UNRECORDED_TASKS.has(action.task)) return
       const target = action.task === 'monitor' && action.intervalMs === 0 ? expectedProbeResult(action) : 0
       const key = `${name}_${action.task}_${action.intervalMs}`

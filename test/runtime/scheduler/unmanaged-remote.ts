@@ -69,11 +69,15 @@ export interface Comparison {
 }
 
 /**
- * The Executing list without a pseudo-action's node, which hakit prints and crm_simulate does not
- * (but for a fencing): that difference has its own mechanism (create_graph_action's needs_node_info).
+ * The Executing list without two differences that have their own mechanisms: a pseudo-action's node
+ * (hakit prints one; crm_simulate only a fencing's) and a clone instance's name (crm_simulate names
+ * an instance's actions as the history names it: clone_op_key). Also the padding, which follows the name.
  */
 export function normaliseExecuting(lines: string[] | null): string[] | null {
-  return lines && lines.map((l) => l.replace(/^(\s*\* Pseudo action: +(\S+)) on \S+$/, (line, head: string, key: string) => /^stonith-.*-(reboot|off|on)$/.test(key) ? line : head))
+  return lines && lines.map((l) => l
+    .replace(/^(\s*\* Pseudo action: +(\S+)) on \S+$/, (line, head: string, key: string) => /^stonith-.*-(reboot|off|on)$/.test(key) ? line : head)
+    .replace(/^(\s*\* (?:Resource action: +|Pseudo action: +))([^:\s]+):\d+/, '$1$2')
+    .replace(/^(\s*\* Resource action: +\S+) +/, '$1 '))
 }
 
 /**
