@@ -17,16 +17,9 @@ const suite = join(sharedDir, 'corpus', 'scheduler-full')
 
 /** Cases whose list still differs, and why. */
 const KNOWN: Record<string, string> = {
-  'bug-cl-5247': 'post-fencing notifications: crm_simulate names them by the instance history name (clone_op_key: *_post_notify_stop_0, *_notified_0)',
-  'bundle-order-fencing': 'post-fencing notifications named as in the working set (clone_op_key)',
-  'interleave-pseudo-stop': 'post-fencing notifications named as in the working set (clone_op_key)',
-  'remote-recover-all': 'post-fencing notifications named as in the working set (clone_op_key)',
-  'remote-recover-connection': 'post-fencing notifications named as in the working set (clone_op_key)',
-  'remote-recover-no-resources': 'post-fencing notifications named as in the working set (clone_op_key)',
-  'remote-recover-unknown': 'post-fencing notifications named as in the working set (clone_op_key)',
-  'remote-recovery': 'post-fencing notifications named as in the working set (clone_op_key)',
-  'bundle-order-stop-on-remote': "a bundle clone's notifications in another instance order",
-  'cancel-behind-moving-remote': 'a bundle replica started in another pass',
+  'bundle-order-fencing': "a bundle clone's instances walked in another order (its post-fencing notification confirmed a pass early)",
+  'bundle-order-stop-on-remote': "a bundle clone's instances walked in another order (their notifications)",
+  'cancel-behind-moving-remote': "a bundle clone's instances walked in another order (a start a pass late)",
 }
 
 test("every suite case's Executing list in crm_simulate's order (the graph's synapse order)", (t) => {

@@ -69,14 +69,18 @@ export interface Comparison {
 }
 
 /**
- * The Executing list without two differences that have their own mechanisms: a pseudo-action's node
- * (hakit prints one; crm_simulate only a fencing's) and a clone instance's name (crm_simulate names
- * an instance's actions as the history names it: clone_op_key). Also the padding, which follows the name.
+ * The Executing list without the differences that are about names, not order (each its own
+ * mechanism): a pseudo-action's node (crm_simulate prints only a fencing's: create_graph_action's
+ * needs_node_info), and a clone instance known in the history under another name, which crm_simulate
+ * names by that name (clone_op_key, add_resource_details): the instance number is dropped, and a
+ * fencing's post-notifications are keyed by the stop they notify. The padding follows the name.
  */
 export function normaliseExecuting(lines: string[] | null): string[] | null {
   return lines && lines.map((l) => l
     .replace(/^(\s*\* Pseudo action: +(\S+)) on \S+$/, (line, head: string, key: string) => /^stonith-.*-(reboot|off|on)$/.test(key) ? line : head)
     .replace(/^(\s*\* (?:Resource action: +|Pseudo action: +))([^:\s]+):\d+/, '$1$2')
+    .replace(/^(\s*\* Pseudo action: +\S+)_post_notify_stonith_0$/, '$1_post_notify_stop_0')
+    .replace(/^(\s*\* Pseudo action: +\S+)_confirmed-post_notify_stonith_0$/, '$1_notified_0')
     .replace(/^(\s*\* Resource action: +\S+) +/, '$1 '))
 }
 
