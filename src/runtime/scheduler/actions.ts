@@ -141,7 +141,8 @@ export function updateRunnable(ws: WorkingSet, a: Action, forGraph: boolean): vo
   if (!node) {
     a.runnable = false
   } else if (!a.onDc && !node.online && (!node.guest || node.remoteRequiresReset)) {
-    // (a guest node that needs no reset is assumed to come up with its container)
+    // an offline guest node that needs no reset comes up with its container: what runs there waits
+    // on the connection's start through orderings, which say why it cannot run
     a.runnable = false
     if (a.rsc.managed && forGraph && a.task === 'stop' && !node.unclean) {
       fenceNode(ws, node, 'stop is unrunnable', false)
