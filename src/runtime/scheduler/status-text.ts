@@ -227,8 +227,7 @@ function fencedInTransition(ws: WorkingSet, n: SNode): boolean {
 /** No executed action changes the resource: the revised status shows it as it was. */
 function unchanged(ws: WorkingSet, r: Rsc): boolean {
   if (r.runningOn.some((n) => fencedInTransition(ws, n))) return false
-  // an unmanaged resource's one-off actions are not in the graph (should_add_action_to_graph),
-  // even the start an unmanaged failed resource still asks for
+  // an unmanaged resource's actions stay out of the graph, recurring monitors' cancellations aside (should_add_action_to_graph)
   if (!r.managed) return true
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && STATE_CHANGING_TASKS.has(a.task))
 }
