@@ -140,7 +140,9 @@ export function updateRunnable(ws: WorkingSet, a: Action, forGraph: boolean): vo
   const node = a.node
   if (!node) {
     a.runnable = false
-  } else if (!a.onDc && !node.online) {
+  } else if (!a.onDc && !node.online && (!node.guest || node.remoteRequiresReset)) {
+    // an offline guest node that needs no reset comes up with its container: what runs there waits
+    // on the connection's start through orderings, which say why it cannot run
     a.runnable = false
     if (a.rsc.managed && forGraph && a.task === 'stop' && !node.unclean) {
       fenceNode(ws, node, 'stop is unrunnable', false)
