@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import {fileURLToPath} from 'node:url'
 import v8 from 'node:v8'
 
 // bin/hakit starts node without NODE_EXTRA_CA_CERTS (parsed at every start; hakit uses no TLS): back
@@ -21,4 +22,6 @@ if (!longLived) v8.setFlagsFromString('--interrupt-budget=1056000')
 // HAKIT_START_TRACE: which start ran (bin/hakit may start from a V8 snapshot instead; tests check it)
 if (process.env.HAKIT_START_TRACE) process.stderr.write('hakit start: ordinary\n')
 const {execute} = await import('../dist/bundle/cli/entry.js')
-await execute({dir: import.meta.url})
+// hakit has no user plugins: oclif would read ~/.local/share/hakit/package.json at every start (and
+// warn when HOME is another user's, as after `su` without `-`)
+await execute({loadOptions: {root: fileURLToPath(import.meta.url), userPlugins: false}})

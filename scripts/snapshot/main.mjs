@@ -50,7 +50,8 @@ export function installMain({execute, modules, stamp, warm}) {
     globalThis.__hakitBundleUrl = pathToFileURL(path.join(root, 'dist', 'bundle', 'cli', 'entry.js')).href
     // as bin/run.js for one-shot commands (bin/hakit never starts the long-lived ones from here)
     v8.setFlagsFromString('--interrupt-budget=1056000')
-    await execute({dir: pathToFileURL(bin).href})
+    // as bin/run.js: no user plugins to look for in ~/.local/share/hakit
+    await execute({loadOptions: {root: bin, userPlugins: false}})
   })
 }
 

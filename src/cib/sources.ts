@@ -88,6 +88,7 @@ export async function loadCib(spec: string, memo?: CibReadMemo): Promise<LoadedC
 export async function loadLiveCib(): Promise<LoadedCib> {
   const hakit = await loadHakitLiveCib()
   if (hakit) return hakit
+  const {DEFAULT_CRM_SOCKET} = await import('../runtime/crm/socket.js')
   const text = await new Promise<string>((resolve, reject) => {
     const child = spawn('cibadmin', ['-Q'], {stdio: ['ignore', 'pipe', 'pipe']})
     const out: Buffer[] = []
@@ -101,7 +102,10 @@ export async function loadLiveCib(): Promise<LoadedCib> {
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'))
       else {
         const msg = Buffer.concat(err).toString('utf8').trim().split('\n').pop() ?? ''
-        reject(new UserError(`cannot read the live CIB: cibadmin -Q exited ${code}${msg ? `: ${msg}` : ''}`))
+        const why = `cibadmin -Q exited ${code}${msg ? `: ${msg}` : ''}`
+        // CIB_file names the file cibadmin read; without it, no cluster of either kind answered here
+        if (process.env.CIB_file) reject(new UserError(`cannot read the live CIB (CIB_file=${process.env.CIB_file}): ${why}`))
+        else reject(new UserError(`cannot read the live CIB: no hakit CRM daemon runs here (no socket ${DEFAULT_CRM_SOCKET}) and Pacemaker does not answer (${why}); to read a CIB file instead, name it (see --help)`))
       }
     })
   })

@@ -2,7 +2,7 @@ import {Command} from '@oclif/core'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {UserError} from '../core/errors.js'
 import type {Finding} from '../core/findings.js'
-import {emitJson} from './json.js'
+import {commandName, emitJson} from './json.js'
 
 /** oclif's FlagOutput/ArgOutput (not exported by its interfaces). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,9 +19,12 @@ export abstract class HakitCommand extends Command {
    * oclif fills a missing argument from standard input when stdin is not a terminal: it drained a
    * pipe meant for `-` (`… | hakit crm configure load update -` read nothing and applied nothing)
    * and took piped text for an optional argument. Every hakit command reads `-` itself.
+   * oclif also takes the value of `--strict=yes` (a flag without a value) for the next argument:
+   * refused here, naming the flag.
    */
   protected override async parse<F extends Output, B extends Output, A extends Output>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
     const input = options ?? (this.ctor as unknown as Input<F, B, A>)
+    refuseValuesOfSwitches(argv ?? this.argv, {...input.baseFlags, ...input.flags})
     // as oclif reads them: args and strict from the class's own statics, flags also inherited
     const own = {...input}
     const args = own.args && Object.fromEntries(Object.entries(own.args).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
@@ -33,6 +36,16 @@ export abstract class HakitCommand extends Command {
       process.stderr.write(`hakit: ${error.message}\n`)
       if (this.wantsJson()) emitJson({command: this.commandId(), result: null, exitCode: error.exitCode, error: error.message})
       process.exitCode = error.exitCode
+      return undefined
+    }
+    const usage = usageErrorMessage(error)
+    if (usage !== undefined) {
+      // a mistyped flag or argument is bad input like any other: one line and exit 2, not oclif's
+      // boxed message followed by the whole help
+      const id = commandName(this.commandId())
+      process.stderr.write(`hakit: ${id}: ${usage}. See '${this.config.bin} ${id} --help'.\n`)
+      if (this.wantsJson()) emitJson({command: this.commandId(), result: null, exitCode: USAGE_EXIT, error: usage})
+      process.exitCode = USAGE_EXIT
       return undefined
     }
     return super.catch(error)
@@ -58,4 +71,46 @@ export abstract class HakitCommand extends Command {
   private wantsJson(): boolean {
     return this.argv.includes('--json')
   }
+}
+
+/** `--json=yes`: a flag that takes no value given one (oclif would read the value as an argument). */
+function refuseValuesOfSwitches(argv: readonly string[], flags: {[name: string]: {type?: string} | undefined}): void {
+  for (const word of argv) {
+    if (word === '--') return
+    const name = /^--([^=]+)=/.exec(word)?.[1]
+    if (name !== undefined && flags[name]?.type === 'boolean') {
+      throw Object.assign(new Error(`flag --${name} takes no value (${word})`), {oclif: {exit: USAGE_EXIT}})
+    }
+  }
+}
+
+/** Exit code of a command line hakit cannot parse (as oclif's own). */
+export const USAGE_EXIT = 2
+
+/**
+ * The one-line text of an error oclif raised while parsing the command line (unknown flag, missing
+ * or unexpected argument, a flag value it refuses), or undefined for any other error. oclif's
+ * messages span several lines ("The following error occurred:", a list of arguments, "See more
+ * help with --help"); the lines that say something are kept, joined.
+ */
+export function usageErrorMessage(error: Error & {code?: string; oclif?: {exit?: number}; args?: Array<{name?: string}>; flags?: string[]}): string | undefined {
+  const fromParser = (error.oclif !== undefined && error.code !== 'EEXIT') || /^Parsing --/.test(error.message)
+  if (!fromParser) return undefined
+  if (/^Missing \d+ required arg/.test(error.message) && error.args?.length) {
+    const names = error.args.map((a) => (a.name ?? '').toUpperCase())
+    return `missing argument${names.length === 1 ? '' : 's'} ${names.join(' ')}`
+  }
+  if (/^Nonexistent flag/.test(error.message) && error.flags?.length) {
+    return `unknown flag${error.flags.length === 1 ? '' : 's'} ${error.flags.join(', ')}`
+  }
+  const lines = error.message
+    // eslint-disable-next-line no-control-regex
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .replace(/^Parsing (--\S+)\s*\n\s*(.)/, (_, flag: string, first: string) => `${flag}: ${first.toLowerCase()}`)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== 'See more help with --help' && !/^The following errors? occurred:$/.test(line))
+  const text = lines.join('; ').replace(/\.$/, '')
+  // hakit's messages begin in lower case ("Unexpected argument: b" → "unexpected argument: b")
+  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text
 }

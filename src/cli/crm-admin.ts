@@ -8,6 +8,7 @@ import {Args, Flags} from '@oclif/core'
 import {UserError} from '../core/errors.js'
 import {HakitCommand} from './base-command.js'
 import type {Cib} from '../formats/cib/model.js'
+import type {Finding} from '../core/findings.js'
 import type {AdminEdit} from '../runtime/crm/admin/edit.js'
 
 export const adminFlags = {
@@ -58,6 +59,8 @@ export interface AdminRunOptions {
   showDiff?: boolean
   /** --wait: after the commit, wait for the transition it causes and report what ran (live cluster only). */
   wait?: boolean
+  /** The file the change was read from (configure load): its verification errors name their place in it. */
+  source?: {file: string; text: string}
 }
 
 export async function runAdminEdit(
@@ -71,7 +74,7 @@ export async function runAdminEdit(
   const cib = await loadTarget(target)
   const ctx: AdminContext = {now: Date.now(), live: target.kind === 'live', activeOn: async (id) => (await locateResource(cib, id)).map((l) => l.node)}
   const edit = await makeEdit(cib, ctx)
-  if (options.verify && edit.configChanged) await refuseNewErrors(cib, edit.cib, options.force ?? false)
+  if (options.verify && edit.configChanged) await refuseNewErrors(cib, edit.cib, options.force ?? false, options.source)
   if (options.showDiff && edit.configChanged) await printConfigurationDiff(cib, edit.cib)
   const waiter = (options.wait ?? flags.wait) ? await startWait(target, cib, flags['wait-timeout'] ?? 300) : undefined
   await commitEdit(target, edit, ctx.now)
@@ -90,13 +93,15 @@ async function startWait(target: {kind: 'file'; path: string} | {kind: 'live'; s
 }
 
 /** crmsh verifies before committing and refuses on errors; only errors the change introduces count here. */
-async function refuseNewErrors(before: Cib, after: Cib, force: boolean): Promise<void> {
+async function refuseNewErrors(before: Cib, after: Cib, force: boolean, source?: {file: string; text: string}): Promise<void> {
   const {verifyCib, installedAgentDir} = await import('../cib/verify.js')
   const options = {file: 'configuration', agentDir: installedAgentDir()}
   const known = new Set(verifyCib(before, options).filter((f) => f.severity === 'error').map((f) => f.message))
-  const fresh = verifyCib(after, options).filter((f) => f.severity === 'error' && !known.has(f.message))
+  // located in the loaded file (by the ids the messages name), as crm verify --cib FILE locates them
+  const fresh = verifyCib(after, source ? {...options, ...source} : options).filter((f) => f.severity === 'error' && !known.has(f.message))
   if (fresh.length === 0) return
-  process.stderr.write(fresh.map((f) => `ERROR: ${f.message}`).join('\n') + '\n')
+  const where = (f: Finding) => (source && f.location ? `${f.location.file}:${f.location.line}:${f.location.column}: ` : '')
+  process.stderr.write(fresh.map((f) => `ERROR: ${where(f)}${f.message}`).join('\n') + '\n')
   if (force) {
     process.stderr.write('INFO: commit forced\n')
     return

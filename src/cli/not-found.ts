@@ -3,7 +3,9 @@
  * line on stderr and exit 127, with the nearest known command or topic as a
  * suggestion (never a prompt: scripts must not hang).
  */
-import type {Hook} from '@oclif/core'
+import {statSync} from 'node:fs'
+import type {Command, Hook} from '@oclif/core'
+import {emitJson} from './json.js'
 
 export const COMMAND_NOT_FOUND_EXIT = 127
 
@@ -43,6 +45,26 @@ export function suggestCommand(typed: string[], known: Iterable<string[]>): stri
   return best && best.distance <= 2 && best.distance * 2 < typedLength ? best.words : undefined
 }
 
+/** The command (not a topic: no command below it) that the typed words begin with, and how many words name it. */
+function commandPrefix(typed: string[], config: {commands: Command.Loadable[]}): {command: Command.Loadable; depth: number} | undefined {
+  for (let depth = typed.length - 1; depth > 0; depth--) {
+    const id = typed.slice(0, depth).join(':')
+    const command = config.commands.find((c) => !c.hidden && (c.id === id || c.aliases.includes(id)))
+    if (!command) continue
+    const isTopic = config.commands.some((c) => c.id.startsWith(`${command.id}:`))
+    return isTopic ? undefined : {command, depth}
+  }
+  return undefined
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
 const hook: Hook<'command_not_found'> = async function (options) {
   const config = options.config
   const visible = config.commands.filter((c) => !c.hidden)
@@ -55,6 +77,21 @@ const hook: Hook<'command_not_found'> = async function (options) {
   if (typed[0]!.startsWith('-')) {
     // `hakit --frobnicate`: a usage error, not a command name
     process.stderr.write(`${bin}: unknown option '${typed[0]}'. See '${bin} --help'.\n`)
+    this.exit(2)
+  }
+  // `hakit crm verify cib.xml`: a command that takes no (more) arguments, followed by a word. oclif
+  // reports it as an unknown command `crm verify cib.xml`; it is an unexpected argument.
+  const prefix = commandPrefix(typed, config)
+  if (prefix) {
+    const id = typed.slice(0, prefix.depth).join(' ')
+    const extra = typed.slice(prefix.depth)
+    // a file named where the command reads one from a flag (crm verify, crm simulate, crm status …)
+    const fileFlag = ['cib', 'xml-file'].map((name) => prefix.command.flags[name]).find((flag) => flag !== undefined)
+    const hint = fileFlag && extra.length === 1 && isFile(extra[0]!) ? ` To read it, give ${fileFlag.char ? `-${fileFlag.char}` : `--${fileFlag.name}`} ${extra[0]}.` : ''
+    const message = `unexpected argument${extra.length === 1 ? '' : 's'} ${extra.map((w) => `'${w}'`).join(' ')}`
+    process.stderr.write(`${bin}: ${id}: ${message}.${hint} See '${bin} ${id} --help'.\n`)
+    // as the command's own usage errors (base-command.ts): the error envelope when JSON was asked for
+    if (prefix.command.flags.json && [...(options.argv ?? []), ...process.argv].includes('--json')) emitJson({command: prefix.command.id, result: null, exitCode: 2, error: message})
     this.exit(2)
   }
   // the words after the command may be its arguments: try the longest prefix first

@@ -1,6 +1,11 @@
+import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 import {HakitCommand} from '../cli/base-command.js'
 import {UserError} from '../core/errors.js'
+import {pathExists} from '../core/fs-probe.js'
+
+/** The daemons' exit code for a configuration error (runtime/legacy/daemon/config.ts's CONFIG_ERROR_EXIT, not loaded here for one number). */
+const CONFIG_ERROR_EXIT = 6
 
 export default class Run extends HakitCommand {
   static override summary = 'Run the cluster daemon: `--legacy` replaces Heartbeat v1 on an unchanged /etc/ha.d, `--crm` runs a Pacemaker-style cluster from a CIB'
@@ -15,7 +20,8 @@ With --crm (or ha.cf \`crm yes|on|respawn\` / \`pacemaker on|respawn\` and no --
 EXIT CODES
   0  stopped by SIGTERM/SIGINT
   1  could not start (media, socket in use)
-  6  configuration errors (the same findings as hakit lint all), or no valid CIB in the state dir`
+  2  bad flags
+  6  configuration errors (the same findings as hakit lint all, no ha.cf in --config-dir), or no valid CIB in the state dir`
 
   static override examples = [
     {description: 'As the heartbeat service would run', command: '<%= config.bin %> <%= command.id %> --legacy'},
@@ -40,6 +46,12 @@ EXIT CODES
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Run)
+    // both runtimes read ha.cf and authkeys: without them, a configuration error (exit 6, which the
+    // systemd units do not restart on), not a bad command line
+    const haCf = join(flags['config-dir'], 'ha.cf')
+    if (!(await pathExists(haCf))) {
+      throw new UserError(`${haCf}: no such file: hakit run --legacy and --crm read Heartbeat's ha.cf and authkeys from --config-dir (default /etc/ha.d)`, CONFIG_ERROR_EXIT)
+    }
     let crm = flags.crm
     if (!flags.legacy && !crm) {
       const {haCfWantsCrm} = await import('../runtime/crm/config.js')

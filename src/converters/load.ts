@@ -6,7 +6,7 @@
 import {access, constants, stat} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 import {UserError} from '../core/errors.js'
-import type {Finding} from '../core/findings.js'
+import {finding, type Finding} from '../core/findings.js'
 import {readSource} from '../core/read-source.js'
 import {parseAuthkeys, type Authkeys} from '../formats/authkeys/index.js'
 import {loadDrbd} from '../formats/drbd/index.js'
@@ -60,11 +60,30 @@ async function readParsed<M>(
   return parsed.model
 }
 
+/**
+ * haresources as its author meant it. A file saved with DOS line ends keeps a CR at the end of the
+ * last word of each line, where ResourceManager keeps it too (that script or IP address is not found):
+ * converted as-is, `lsb:tomcat\r` reached cib.xml, crm.txt and pcs.sh. The CRs are dropped, and the
+ * parser's error becomes a warning saying so.
+ */
+function parseHaresourcesAsMeant(text: string, file: string): {model: Haresources; findings: Finding[]} {
+  const parsed = parseHaresources(text, file)
+  const cr = parsed.findings.find((f) => f.id === 'haresources-crlf')
+  const read = cr ? parseHaresources(text.replace(/\r+(?=\n|$)/g, ''), file) : parsed
+  // a line too long for Heartbeat's own start-up check is read whole here (lint and MIGRATION.md say it)
+  const findings = read.findings.filter((f) => f.id !== 'haresources-line-too-long')
+  if (cr) {
+    const note = 'haresources has DOS line ends (CR LF): Heartbeat kept the CR in the last word of each line, so that script or address was not found; converted without them. Run dos2unix on the file if Heartbeat still reads it'
+    findings.unshift(finding('convert-haresources-crlf', 'warning', cr.location, note))
+  }
+  return {model: read.model, findings}
+}
+
 /** Loads the named files; missing optional ones are skipped. */
 export async function loadLegacy(paths: LoadOptions): Promise<LegacyInputs> {
   const result: LegacyInputs = {findings: [], files: []}
   if (paths.haresources) {
-    result.haresources = await readParsed(paths.haresources, parseHaresources, result)
+    result.haresources = await readParsed(paths.haresources, parseHaresourcesAsMeant, result)
     refuseTooManyResources(result.haresources)
   }
   if (paths.hacf) result.hacf = await readParsed(paths.hacf, parseHaCf, result)
@@ -108,7 +127,9 @@ function refuseTooManyResources(model: Haresources): void {
  * `explicit` entries win over the directory's.
  */
 export async function legacyPaths(dir: string, explicit: LoadOptions = {}): Promise<LoadOptions> {
-  if (!(await isDirectory(dir))) throw new UserError(`${dir}: not a directory`)
+  if (!(await isDirectory(dir))) {
+    throw new UserError((await pathExists(dir)) ? `${dir}: not a directory (give the Heartbeat configuration directory, e.g. /etc/ha.d)` : `${dir}: no such directory`)
+  }
   const pick = async (name: string) => ((await pathExists(join(dir, name))) ? join(dir, name) : undefined)
   let drbd = explicit.drbd ?? (await pick('drbd.conf'))
   if (!drbd && dir.replace(/\/+$/, '') === '/etc/ha.d' && (await pathExists('/etc/drbd.conf'))) drbd = '/etc/drbd.conf'

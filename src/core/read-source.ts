@@ -7,7 +7,10 @@ export const MAX_SOURCE_BYTES = 32 * 1024 * 1024
 
 export interface SourceText {
   file: string
+  /** The text, without a leading UTF-8 byte order mark. */
   text: string
+  /** The file began with a UTF-8 byte order mark (Heartbeat reads it as part of the first word). */
+  bom?: boolean
 }
 
 /**
@@ -16,7 +19,13 @@ export interface SourceText {
  * (exit code 2: input cannot be read). `-` reads standard input.
  */
 export async function readSource(file: string): Promise<SourceText> {
-  return {file, text: decodeText(file, await readSourceBytes(file))}
+  const bytes = await readSourceBytes(file)
+  return {file, text: decodeText(file, bytes), ...(startsWithBom(bytes) ? {bom: true} : {})}
+}
+
+/** True when the bytes begin with the UTF-8 byte order mark (which decodeText drops). */
+export function startsWithBom(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
 }
 
 /**

@@ -91,7 +91,7 @@ export function lintAuthkeys(model: Authkeys, info: AuthkeysFileInfo = {}): Find
       }
     }
     if (key.rest !== undefined) {
-      findings.push(report('authkeys-ignored-text', key.location, `Heartbeat ignores "${key.rest}" after the key`))
+      findings.push(report('authkeys-ignored-text', key.restLocation ?? key.location, `Heartbeat ignores "${key.rest}" after the key`))
     }
     valid.add(key.index)
   }

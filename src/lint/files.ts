@@ -2,7 +2,7 @@ import {stat} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 import {UserError} from '../core/errors.js'
 import {sortFindings, type Finding} from '../core/findings.js'
-import {readSource} from '../core/read-source.js'
+import {readSource, type SourceText} from '../core/read-source.js'
 import {parseAuthkeys} from '../formats/authkeys/parse.js'
 import {nodeNames, pacemakerEnabled} from '../formats/hacf/accessors.js'
 import {parseHaCf} from '../formats/hacf/parse.js'
@@ -31,6 +31,20 @@ function viewFor(path: string, options: LintPathOptions): SystemView {
 }
 
 
+/** What Heartbeat makes of a byte order mark at the start of each file (it reads raw bytes). */
+const BOM_EFFECT = {
+  'ha.cf': 'the first directive becomes an unknown one ("Illegal directive")',
+  haresources: 'the first node name matches no node ("Bad nodename")',
+  authkeys: 'the first line is an invalid key line ("Auth line [...] is invalid")',
+} as const
+
+/** A file-bom finding when the file began with a UTF-8 byte order mark. */
+function bomFindings(source: SourceText, kind: keyof typeof BOM_EFFECT): Finding[] {
+  if (!source.bom) return []
+  const message = `the file begins with a UTF-8 byte order mark (saved by a Windows editor): Heartbeat reads it as part of the first line, so ${BOM_EFFECT[kind]}, and does not start; save it without the mark (sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)`
+  return [report('file-bom', {file: source.file, line: 1, column: 1}, message)]
+}
+
 /** Reads a sibling file if it can; a sibling that cannot be read is simply not used. */
 async function readSibling(path: string): Promise<string | undefined> {
   try {
@@ -45,7 +59,7 @@ export async function lintAuthkeysPath(path: string, _options: LintPathOptions =
   const source = await readSource(path)
   const info = path === '-' ? {} : await stat(path).then((s) => ({mode: s.mode, uid: s.uid}))
   const {model, findings} = parseAuthkeys(source.text, path)
-  return sortFindings([...findings, ...lintAuthkeys(model, info)])
+  return sortFindings([...bomFindings(source, 'authkeys'), ...findings, ...lintAuthkeys(model, info)])
 }
 
 /** Lints ha.cf; a haresources file next to it is noticed (crm on + haresources). */
@@ -53,7 +67,7 @@ export async function lintHaCfPath(path: string, options: LintPathOptions = {}):
   const source = await readSource(path)
   const {model, findings} = parseHaCf(source.text, path)
   const haresourcesPresent = path !== '-' && (await pathExists(join(dirname(path), 'haresources')))
-  return sortFindings([...findings, ...lintHaCf(model, {haresourcesPresent, system: viewFor(path, options)})])
+  return sortFindings([...bomFindings(source, 'ha.cf'), ...findings, ...lintHaCf(model, {haresourcesPresent, system: viewFor(path, options)})])
 }
 
 /** Lints haresources; node names are checked against the ha.cf next to it when there is one. */
@@ -67,7 +81,7 @@ export async function lintHaresourcesPath(path: string, options: LintPathOptions
     const text = await readSibling(haCfFile)
     if (text !== undefined) haNodes = nodeNames(parseHaCf(text, haCfFile).model)
   }
-  return sortFindings([...findings, ...lintHaresources(model, {haNodes, haCfFile, system: viewFor(path, options)})])
+  return sortFindings([...bomFindings(source, 'haresources'), ...findings, ...lintHaresources(model, {haNodes, haCfFile, system: viewFor(path, options)})])
 }
 
 export interface LintAllOptions extends LintPathOptions {
@@ -95,11 +109,13 @@ export async function lintAll(dir: string, options: LintAllOptions = {}): Promis
   const findings: Finding[] = []
   let unreadable = false
 
-  async function load(name: string): Promise<string | undefined | null> {
+  async function load(name: keyof typeof BOM_EFFECT): Promise<string | undefined | null> {
     const path = join(dir, name)
     if (!(await pathExists(path))) return null
     try {
-      return (await readSource(path)).text
+      const source = await readSource(path)
+      findings.push(...bomFindings(source, name))
+      return source.text
     } catch (error) {
       if (!(error instanceof UserError)) throw error
       unreadable = true

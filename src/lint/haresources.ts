@@ -45,6 +45,11 @@ export function lintHaresources(model: Haresources, context: HaresourcesLintCont
   const nics = (system.interfaces ?? []).filter((name) => name !== 'lo')
   const multiHomed = !system.offline && nics.length > 1
 
+  if (model.groups.length === 0) {
+    // as a missing haresources (lint all's all-missing-file): nothing for Heartbeat to manage
+    findings.push(report('haresources-no-groups', {file: model.file, line: 1, column: 1}, 'no resource group (only blank or comment lines): Heartbeat runs but manages no resources'))
+  }
+
   for (const group of model.groups) {
     if (context.haNodes && !context.haNodes.includes(group.node.toLowerCase())) {
       const hint = didYouMean(group.node, context.haNodes)

@@ -76,9 +76,11 @@ export const RULES = {
 
   // haresources
   'haresources-empty-group': {severity: 'error', summary: 'a node name with no resources after it'},
+  'haresources-no-groups': {severity: 'warning', summary: 'the file holds no resource group (empty, or only comments): Heartbeat runs but manages no resources'},
   'haresources-comment-in-continuation': {severity: 'error', summary: '`#` on a continued line: ResourceManager keeps it, the words after it become resources'},
   'haresources-continuation-space': {severity: 'warning', summary: '`\\` followed by blanks or CR: the line is not continued'},
   'haresources-trailing-backslash': {severity: 'warning', summary: 'the last line ends with `\\`'},
+  'haresources-line-too-long': {severity: 'error', summary: 'line longer than 5118 bytes: Heartbeat\'s start-up check reads the rest as a line of its own and takes its first word for a node name ("Bad nodename"): Heartbeat does not start'},
   'haresources-crlf': {severity: 'error', summary: 'DOS line endings: the CR becomes part of the last word of each line'},
   'haresources-node-undeclared': {severity: 'error', summary: 'preferred node not declared by a node line in ha.cf (did-you-mean): Heartbeat refuses to start ("Bad nodename")'},
   'haresources-script-missing': {severity: 'error', live: true, summary: 'resource script not found in resource.d or init.d (did-you-mean, e.g. drbdisk → drbddisk)'},
@@ -94,6 +96,8 @@ export const RULES = {
   // cross-file (`lint all`)
   'all-missing-file': {severity: 'error', varies: true, summary: 'ha.cf or authkeys missing (error); haresources missing while not running Pacemaker (warning)'},
   'file-unreadable': {severity: 'error', summary: 'a file `lint all` could not read (binary, invalid UTF-8, permission, too large); exit code 2'},
+  // worded without "refuses to start" on purpose: `hakit run --legacy` reads past the mark and starts
+  'file-bom': {severity: 'error', summary: 'ha.cf, haresources or authkeys begins with a UTF-8 byte order mark (Windows editors add one): Heartbeat takes it for part of the first word and will not start; hakit itself reads past it'},
 } satisfies Record<string, RuleInfo>
 
 export type RuleId = keyof typeof RULES

@@ -6,7 +6,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fixturesDir, projectRoot} from '../helpers/cli.js'
@@ -62,4 +62,19 @@ test('start environment: an unreadable NODE_EXTRA_CA_CERTS is left to node (its 
   assert.equal(r.status, 0, r.stderr)
   assert.match(r.stderr, /Ignoring extra certs/)
   assert.equal(r.seen.get('NODE_EXTRA_CA_CERTS'), missing)
+})
+
+test('no user plugins are looked for: a HOME whose oclif data directory cannot be read (su without -) adds no warning, from either start', () => {
+  const home = mkdtempSync(join(tmpdir(), 'hakit-start-home-'))
+  try {
+    // oclif read DATA_DIR/package.json at every start and warned on anything but "no such file"
+    mkdirSync(join(home, '.local', 'share', 'hakit', 'package.json'), {recursive: true})
+    for (const bin of [join(projectRoot, 'bin', 'hakit'), join(projectRoot, 'bin', 'run.js')]) {
+      const r = spawnSync(bin, ['lint', 'authkeys', '/nonexistent/authkeys'], {encoding: 'utf8', env: {...process.env, HOME: home, XDG_DATA_HOME: undefined}, timeout: 120_000})
+      assert.equal(r.status, 2, r.stderr)
+      assert.equal(r.stderr, 'hakit: /nonexistent/authkeys: no such file or directory\n', bin)
+    }
+  } finally {
+    rmSync(home, {recursive: true, force: true})
+  }
 })

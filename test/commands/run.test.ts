@@ -45,3 +45,11 @@ test('hakit run needs --legacy', () => {
   assert.notEqual(r.status, 0)
   assert.match(r.stderr, /legacy/)
 })
+
+test('hakit run without ha.cf in --config-dir: one line, exit 6 (a configuration error: the units do not restart on it), either runtime', () => {
+  for (const runtime of [['--legacy'], ['--crm'], []]) {
+    const r = runCli(['run', ...runtime, '--config-dir', '/nonexistent/ha.d', '--state-dir', '/nonexistent/state'])
+    assert.equal(r.status, 6, `${runtime.join(' ')}: ${r.stderr}`)
+    assert.equal(r.stderr, "hakit: /nonexistent/ha.d/ha.cf: no such file: hakit run --legacy and --crm read Heartbeat's ha.cf and authkeys from --config-dir (default /etc/ha.d)\n")
+  }
+})

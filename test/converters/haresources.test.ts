@@ -173,6 +173,14 @@ test('bare drbddisk means every DRBD resource; a Filesystem on another minor is 
   assert.ok(r.findings.some((f) => f.id === 'convert-drbd-device-mismatch'))
 })
 
+test('a DRBD resource named only by a misspelt script (003: drbdisk::drbd0) is unused, and the finding names that token', () => {
+  const drbd = [{name: 'drbd0', hosts: ['a', 'b'], minors: [0]}]
+  const typo = convertHaresources([line('a', '10.0.0.1', 'drbdisk::drbd0')], {drbd}).findings.find((f) => f.id === 'convert-drbd-unused')
+  assert.match(typo?.message ?? '', /^DRBD resource\(s\) drbd0 are not used in haresources: .* haresources names them as drbdisk::drbd0: only drbddisk::NAME/)
+  const unnamed = convertHaresources([line('a', '10.0.0.1')], {drbd}).findings.find((f) => f.id === 'convert-drbd-unused')
+  assert.doesNotMatch(unnamed?.message ?? 'missing', /names them|missing/)
+})
+
 test('a line holding only drbddisk prefers promoting on its node', () => {
   const r = convertHaresources([line('a', 'drbddisk::r0')])
   const loc = r.cib.constraints.find((c): c is LocationConstraint => c.kind === 'location')!

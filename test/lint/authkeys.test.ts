@@ -56,3 +56,10 @@ test('md5, short keys, placeholders, text after the key, # inside a key', () => 
   assert.deepEqual(ids(`auth 1\n1 sha1 ${GOOD_KEY} # my key\n`), ['authkeys-ignored-text:info'])
   assert.deepEqual(ids(`auth 1\n1 sha1 ${GOOD_KEY}#mine\n`), ['authkeys-hash-in-key:warning'])
 })
+
+test('text after the key is reported where it begins', () => {
+  const {model} = parseAuthkeys(`auth 1\n1  sha1 ${GOOD_KEY}   # my key\n`, 'authkeys')
+  const found = lintAuthkeys(model, {mode: 0o100600, uid: 0}).find((f) => f.id === 'authkeys-ignored-text')
+  assert.deepEqual(found?.location, {file: 'authkeys', line: 2, column: 12 + GOOD_KEY.length})
+  assert.equal(found?.message, 'Heartbeat ignores "# my key" after the key')
+})

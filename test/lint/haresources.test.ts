@@ -65,3 +65,28 @@ test('--offline still recognises a near-miss of a shipped script (drbdisk), but 
   assert.deepEqual(findings.map((f) => `${f.id}:${f.location?.column}`), ['haresources-script-near-miss:13'])
   assert.match(findings[0]!.message, /did you mean "drbddisk"/)
 })
+
+test('a haresources with no group (empty, or comments only) is a warning: Heartbeat manages nothing', () => {
+  for (const text of ['', '# node1 10.0.0.1 httpd\n\n']) {
+    const {model, findings} = parseHaresources(text, 'haresources')
+    const all = [...findings, ...lintHaresources(model)]
+    assert.deepEqual(all.map((f) => `${f.location?.line}:${f.location?.column} ${f.severity} ${f.id}`), ['1:1 warning haresources-no-groups'])
+  }
+  const {model} = parseHaresources('node1 10.0.0.1\n', 'haresources')
+  assert.ok(!lintHaresources(model).some((f) => f.id === 'haresources-no-groups'))
+})
+
+test('a line longer than Heartbeat reads (5118 bytes) is an error when the rest holds a word, even a comment\'s; blanks are not', () => {
+  const tokens = Array.from({length: 700}, (_, i) => `svc${String(i).padStart(4, '0')}`) // 700 × 8 bytes with blanks
+  const long = `node1 ${tokens.join(' ')}\n`
+  const found = lint(long).filter((f) => f.id === 'haresources-line-too-long')
+  assert.equal(found.length, 1)
+  assert.deepEqual(found[0]!.location, {file: 'haresources', line: 1, column: 1})
+  // byte 5118 falls inside a word: the rest of it is what Heartbeat takes for a node name
+  const word = Buffer.from(long).subarray(5118).toString().split(' ')[0]
+  assert.match(found[0]!.message, new RegExp(`^line is ${Buffer.byteLength(long) - 1} bytes long: .* first word "${word}" is no node name \\("Bad nodename"\\)`))
+  assert.ok(!lint(`node1 ${tokens.slice(0, 600).join(' ')}\n`).some((f) => f.id === 'haresources-line-too-long'), '4 806 bytes')
+  // Heartbeat strips nothing before it splits: the rest of a long comment is a word too
+  assert.ok(lint(`node1 10.0.0.1 #${'x'.repeat(6000)}\n`).some((f) => f.id === 'haresources-line-too-long'))
+  assert.ok(!lint(`node1 10.0.0.1${' '.repeat(6000)}\n`).some((f) => f.id === 'haresources-line-too-long'), 'blanks only')
+})

@@ -50,9 +50,9 @@ test('001 annotated: media before udpport (baud too, but no serial line uses it)
 
 test('003 debian: the drbdisk typo, md5 with the sample key, initdead left at its 30 s default', async () => {
   assert.deepEqual(await seedFindings('003-debian-drbd07'), [
-    'authkeys:2 authkeys-ignored-text',
     'authkeys:2 authkeys-md5',
     'authkeys:2 authkeys-placeholder-key',
+    'authkeys:2 authkeys-ignored-text',
     'ha.cf:5 hacf-initdead-short',
     'haresources:1 haresources-ipaddr-nic',
     'haresources:1 haresources-script-missing',

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {HakitCommand} from '../../cli/base-command.js'
 import {CONVERT_EXIT_CODES} from '../../cli/exit-codes.js'
+import {sortFindings} from '../../core/findings.js'
 
 export default class ConvertAuthkeys extends HakitCommand {
   static override summary = 'Make a corosync authkey from heartbeat authkeys'
@@ -32,8 +33,8 @@ ${CONVERT_EXIT_CODES}`
       import('../../cli/convert-output.js'),
     ])
     const inputs = await loadLegacy({authkeys: args.file})
-    const result = convertAuthkeys(selectedAuthKey(inputs.authkeys), {generate: flags.generate})
-    const findings = [...inputs.findings, ...result.findings]
+    const result = convertAuthkeys(selectedAuthKey(inputs.authkeys), {generate: flags.generate, file: args.file})
+    const findings = sortFindings([...inputs.findings, ...result.findings])
     await support.emitConversion({command: this.id!, data: result.key, out: flags.out, mode: AUTHKEY_MODE, json: flags.json, findings})
   }
 }

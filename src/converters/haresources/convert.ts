@@ -100,7 +100,10 @@ class HaresourcesConverter {
     }
     const unused = [...this.drbdInfo.values()].filter((r) => !this.drbdClones.has(r.name))
     if (unused.length > 0) {
-      this.report('info', 'convert-drbd-unused', unused[0]!.location, `DRBD resource(s) ${unused.map((r) => r.name).join(', ')} are not used in haresources: no Pacemaker resource was made; they were started by the drbd init script only.`)
+      // a resource named as the argument of a script that is not drbddisk (003's drbdisk::drbd0 typo)
+      const namedBy = unused.flatMap((r) => lines.flatMap((line) => line.resources.filter((t) => t.args[0] === r.name).map((t) => `${[t.script, ...t.args].join('::')}`)))
+      const hint = namedBy.length > 0 ? ` haresources names them as ${namedBy.join(', ')}: only drbddisk::NAME (and drbdupper::NAME) make a DRBD resource; a misspelt script name?` : ''
+      this.report('info', 'convert-drbd-unused', unused[0]!.location, `DRBD resource(s) ${unused.map((r) => r.name).join(', ')} are not used in haresources: no Pacemaker resource was made; they were started by the drbd init script only.${hint}`)
     }
 
     return {cib: this.cib, findings: this.findings, mappings: this.mappings, units: this.units}

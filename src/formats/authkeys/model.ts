@@ -47,6 +47,7 @@ export interface AuthKey {
   location: SourceLocation
   methodLocation: SourceLocation
   keyLocation?: SourceLocation
+  restLocation?: SourceLocation
 }
 
 export const AUTH_METHODS: readonly AuthMethod[] = ['crc', 'md5', 'sha1']

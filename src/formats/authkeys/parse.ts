@@ -61,7 +61,10 @@ export function parseAuthkeys(text: string, file = 'authkeys'): ParseResult<Auth
       key.key = words[2].text
       key.keyLocation = words[2].location
     }
-    if (words.length > 3) key.rest = body.slice(words[3].location.column - 1 - lead)
+    if (words.length > 3) {
+      key.rest = body.slice(words[3].location.column - 1 - lead)
+      key.restLocation = words[3].location
+    }
     keys.push(key)
     return entries.push({kind: 'key', key})
 

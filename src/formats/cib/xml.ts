@@ -68,10 +68,29 @@ function scanXml(text: string, file: string, memo?: CibReadMemo): XmlElement {
     const check = error.ours ? true : validateQuietly(text)
     if (check !== true && Number.isInteger(check.err.line) && Number.isInteger(check.err.col)) {
       const {line, col, msg} = check.err
+      const open = unclosedElements(msg)
+      if (open) {
+        // the validator lists the elements still open at the end as a JSON array, at the first one's place
+        const end = positionOf(text, text.trimEnd().length)
+        const inside = open.length > 1 ? ` (inside ${open.slice(0, -1).join(' > ')})` : ''
+        throw new UserError(`malformed XML: the file ends with <${open.at(-1)}> still open${inside}: is it cut short?`, 2, {file, ...end})
+      }
       throw new UserError(`malformed XML: ${msg}`, 2, {file, line, column: col})
     }
     const {line, column} = positionOf(text, error.offset)
     throw new UserError(`malformed XML: ${error.message}`, 2, {file, line, column})
+  }
+}
+
+/** The element names of fast-xml-parser's "Invalid '[ "cib", … ]' found." (elements left open), outermost first. */
+function unclosedElements(message: string): string[] | undefined {
+  const listed = /^Invalid '(\[.*\])' found\.$/s.exec(message)
+  if (!listed) return undefined
+  try {
+    const names: unknown = JSON.parse(listed[1]!)
+    return Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string') ? names : undefined
+  } catch {
+    return undefined
   }
 }
 

@@ -25,6 +25,7 @@ import type {
 } from '../cib/model.js'
 import {parseXmlTree, readXmlFragment} from '../cib/xml.js'
 import {tokenize, type Statement, type Token} from './tokenize.js'
+import {didYouMean} from '../../lint/suggest.js'
 
 /** XML attributes of <op>; any other `name=value` after `op` is an op instance attribute (OCF_CHECK_LEVEL). */
 const OP_ATTRIBUTES = new Set(['id', 'name', 'interval', 'description', 'start-delay', 'interval-origin', 'timeout', 'enabled', 'record-pending', 'role', 'requires', 'on-fail'])
@@ -41,6 +42,9 @@ const RESERVED = new Set(['params', 'instance_attributes', 'attributes', 'meta',
 const BINARY_OPS = new Set(['lt', 'gt', 'lte', 'gte', 'eq', 'ne'])
 const UNARY_OPS = new Set(['defined', 'not_defined'])
 const ORDER_KINDS = new Set(['mandatory', 'optional', 'serialize'])
+
+/** The statements statement() reads (a misspelt one gets a did-you-mean). */
+const CRM_STATEMENTS = ['node', 'primitive', 'group', 'clone', 'ms', 'master', 'location', 'colocation', 'collocation', 'order', 'rsc_ticket', 'property', 'rsc_defaults', 'op_defaults', 'xml']
 
 /** A crm configuration parsed into the model (no status section). */
 export function parseCrm(text: string, file: string): Cib {
@@ -137,7 +141,7 @@ class CrmParser {
       case 'xml':
         return this.xml(stmt, head)
       default:
-        this.fail(head, `crm statement "${head.text}" is not supported`)
+        this.fail(head, `crm statement "${head.text}" is not supported${didYouMean(head.text, CRM_STATEMENTS)}`)
     }
   }
 

@@ -13,6 +13,9 @@ interface Located {
   pieces: {offset: number; line: number; column: number}[]
 }
 
+/** What Heartbeat's haresources check reads of a line: fgets(buf, MAXLINE - 1) keeps 5118 characters. */
+const HEARTBEAT_LINE_BYTES = 5118
+
 /**
  * Parses haresources text the way ResourceManager's `ipres` pipeline reads
  * it: strip from `#` to the end of the line, join a line that ends in `\`
@@ -29,6 +32,8 @@ export function parseHaresources(text: string, file = 'haresources'): ParseResul
   if (physical.length > 1 && physical[physical.length - 1] === '') physical.pop()
   const loc = (line: number, column: number): SourceLocation => ({file, line, column})
   let reportedCr = false
+
+  physical.forEach((raw, i) => checkLineLength(raw, i + 1))
 
   for (let i = 0; i < physical.length; i++) {
     const lineNo = i + 1
@@ -101,6 +106,26 @@ export function parseHaresources(text: string, file = 'haresources'): ParseResul
     let piece = line.pieces[0]
     for (const p of line.pieces) if (p.offset <= offset) piece = p
     return loc(piece.line, piece.column + offset - piece.offset)
+  }
+
+  /**
+   * Heartbeat's own haresources check reads lines with fgets into MAXLINE - 1 bytes (5118 characters):
+   * the rest of a longer line is read as a line of its own, and its first word is checked as a node name.
+   */
+  function checkLineLength(lineText: string, lineNo: number): void {
+    const bytes = Buffer.from(lineText)
+    if (bytes.length <= HEARTBEAT_LINE_BYTES) return
+    const rest = bytes.subarray(HEARTBEAT_LINE_BYTES).toString().replace(/^[ \t\r\f\v]+/, '')
+    if (rest === '' || rest.startsWith('#')) return // a blank or comment remainder is skipped
+    const word = rest.split(/[ \t\r\f\v]/)[0]!
+    findings.push(
+      finding(
+        'haresources-line-too-long',
+        'error',
+        loc(lineNo, 1),
+        `line is ${bytes.length} bytes long: Heartbeat's start-up check reads ${HEARTBEAT_LINE_BYTES} bytes of it and the rest as a line of its own, whose first word "${word.slice(0, 40)}" is no node name ("Bad nodename"): Heartbeat does not start; continue the group on the next line with \\`,
+      ),
+    )
   }
 
   function warnBrokenContinuation(lineText: string, lineNo: number): void {

@@ -85,14 +85,15 @@ export async function renderStatusFrom(cib: Cib, ws: WorkingSet, options: Status
     const i = body.indexOf(`  * Node ${n.uname}: standby`)
     if (i >= 0) body[i] = `  * Node ${n.uname}: standby (with active resources)`
   }
-  const split = body.indexOf('')
-  let nodeList = body.slice(0, split)
+  // without nodes there is no Node List (nor its blank line): the body is the resources
+  const split = body[0] === 'Node List:' ? body.indexOf('') : -1
+  let nodeList = body.slice(0, Math.max(split, 0))
   let resources: string[] | undefined = body.slice(split + 1)
   if (options.byNode) {
     nodeList = byNodeLines(ws, nodeList, (r, indent) => primitiveLineWithoutNode(ws, r, indent))
     resources = options.inactive ? inactiveLines(ws, resourceStatusLines) : undefined
   } else if (!options.inactive) resources = activeOnly(resources)
-  const sections = [summaryLines(cib, ws, options.now), nodeList]
+  const sections = [summaryLines(cib, ws, options.now), ...(nodeList.length > 0 ? [nodeList] : [])]
   if (resources) sections.push(resources)
   if (options.attributes) {
     const attrs = nodeAttributes(cib, ws)
@@ -119,6 +120,7 @@ function attributeLine(a: {name: string; value: string; expected?: number}): str
 
 /** -n: every node on its own line with the primitives it runs, without node names. */
 function byNodeLines(ws: WorkingSet, nodeList: string[], line: (r: Rsc, indent: string) => string): string[] {
+  if (ws.nodes.length === 0) return []
   const out = ['Node List:']
   for (const n of ws.nodes) {
     const own = nodeList.find((l) => l.startsWith(`  * ${n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'} ${n.uname}: `))
@@ -222,7 +224,8 @@ function activeOnly(lines: string[]): string[] {
     const block = body.slice(i, j)
     i = j
     if (block.length === 1) {
-      if (!/\t Stopped/.test(head) && !/^\s*\* No resources$/.test(head)) out.push(head)
+      // a group or clone with nothing listed under it (no nodes) is not active
+      if (!/\t Stopped/.test(head) && !/:$/.test(head) && !/^\s*\* No resources$/.test(head)) out.push(head)
       continue
     }
     const kept = block.slice(1).filter((l) => !/\t Stopped/.test(l) && !/^\s*\* Stopped( \([^)]*\))?: \[/.test(l))

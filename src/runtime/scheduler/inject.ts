@@ -11,7 +11,7 @@ export interface Injections {
   nodeDown?: string[]
   nodeFail?: string[]
   standby?: string[]
-  /** RSC_TASK_INTERVAL@NODE[=RC], e.g. vip_monitor_10000@n1=7 (rc defaults to 1) */
+  /** crm_simulate --op-inject (-i): RSC_TASK_INTERVAL@NODE[=RC], e.g. vip_monitor_10000@n1=7 (rc defaults to 1) */
   opFail?: string[]
   /** Sets have-quorum, as crm_simulate's --quorum does. */
   quorum?: boolean
@@ -69,12 +69,12 @@ function findPrimitive(cib: M.Cib, id: string): M.Primitive | undefined {
 
 function injectOpFail(cib: M.Cib, spec: string, now: number, report: string[]): void {
   const m = /^(.+)_([a-z_-]+)_(\d+)@([^=]+)(?:=(-?\d+))?$/.exec(spec)
-  if (!m) throw new UserError(`--op-fail '${spec}': expected RESOURCE_TASK_INTERVAL@NODE[=RC], e.g. vip_monitor_10000@node1=7`)
+  if (!m) throw new UserError(`--op-inject '${spec}': expected RESOURCE_TASK_INTERVAL@NODE[=RC], e.g. vip_monitor_10000@node1=7`)
   const [, rscId, task, interval, uname, rcText] = m
   const rc = rcText === undefined ? 1 : Number(rcText)
   const base = rscId.replace(/:\d+$/, '')
   const prim = findPrimitive(cib, base)
-  if (!prim) throw new UserError(`--op-fail '${spec}': unknown resource '${rscId}'`)
+  if (!prim) throw new UserError(`--op-inject '${spec}': unknown resource '${rscId}'`)
   const ns = nodeState(cib, uname)
   let lrm = ns.lrmResources.find((r) => r.id === rscId)
   if (!lrm) {

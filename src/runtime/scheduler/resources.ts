@@ -199,7 +199,8 @@ export function buildClone(ws: WorkingSet, clone: M.Clone, parent?: Rsc, positio
   rsc.ordered = isTrue(meta.get('ordered'))
   // clone-max defaults to the nodes known when the clone is unpacked: guest nodes of later bundles do not count yet
   const nodes = ws.nodes.length - bundleNodesAfter(ws, position)
-  rsc.cloneMax = parseScoreText(meta.get('clone-max'), nodes)
+  // (but at least 1: clone_unpack's default, so a CIB without nodes still has an instance)
+  rsc.cloneMax = parseScoreText(meta.get('clone-max'), Math.max(1, nodes))
   rsc.cloneNodeMax = parseScoreText(meta.get('clone-node-max'), 1)
   rsc.promotedMax = parseScoreText(meta.get('promoted-max') ?? meta.get('master-max'), 1)
   rsc.promotedNodeMax = parseScoreText(meta.get('promoted-node-max') ?? meta.get('master-node-max'), 1)

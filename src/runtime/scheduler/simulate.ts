@@ -10,6 +10,7 @@ import {executeTransition} from './execute.js'
 import {hasInjections, injectEvents, type Injections} from './inject.js'
 import {schedule, type Transition} from './index.js'
 import {clusterStatus} from './status-text.js'
+import {synapseOrder} from './synapses.js'
 
 export interface SimulateOptions {
   injections?: Injections
@@ -47,7 +48,8 @@ export function simulate(input: M.Cib, opts: SimulateOptions = {}): Simulation {
   const before = injected ? schedule(input, {now: opts.now}).workingSet : transition.workingSet
   const sim: Simulation = {currentStatus: clusterStatus(before, false), modifications: injected?.report ?? [], transition, failed: [], inputCib: cib, outputCib: cib}
   if (!opts.execute) return sim
-  const run = executeTransition(cib, transition.workingSet, transition.actions, {failures: opts.failures, now: opts.now})
+  // (crm_simulate walks the graph's synapses in the order Pacemaker wrote them)
+  const run = executeTransition(cib, transition.workingSet, synapseOrder(transition.workingSet, transition.actions), {failures: opts.failures, now: opts.now})
   // Without injected failures the scheduler's own projection of the outcome is used: it matches
   // crm_simulate on more of Pacemaker's suite than re-reading the executed CIB does while the graph's
   // ordering edges are not yet Pacemaker's (then some actions of a cyclic graph never fire).

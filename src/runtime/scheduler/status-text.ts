@@ -227,6 +227,8 @@ function fencedInTransition(ws: WorkingSet, n: SNode): boolean {
 /** No executed action changes the resource: the revised status shows it as it was. */
 function unchanged(ws: WorkingSet, r: Rsc): boolean {
   if (r.runningOn.some((n) => fencedInTransition(ws, n))) return false
+  // an unmanaged resource's actions stay out of the graph, recurring monitors' cancellations aside (should_add_action_to_graph)
+  if (!r.managed) return true
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && STATE_CHANGING_TASKS.has(a.task))
 }
 const STATE_CHANGING_TASKS = new Set(['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'])
@@ -390,7 +392,8 @@ function resourceLines(ws: WorkingSet, r: Rsc, indent: string, revised: boolean)
     return [`${indent}* Resource Group: ${r.id}${flags.length ? ` (${flags.join(', ')})` : ''}:`, ...r.children.flatMap((c) => resourceLines(ws, c, `${indent}  `, revised))]
   }
   const instances = [...r.children].filter((i) => !i.orphan || i.runningOn.length > 0).sort((a, b) => instanceNumber(a) - instanceNumber(b))
-  const childId = instances[0] ? instances[0].id.replace(/:\d+$/, '') : ''
+  // the configured child's id (every clone has at least instance :0, an orphan with clone-max=0)
+  const childId = (r.children[0]?.id ?? '').replace(/:\d+$/, '')
   const tags = [r.promotable ? 'promotable' : '', r.unique ? 'unique' : '', !(r.unpacked?.managed ?? r.managed) ? 'unmanaged' : '', disabled(r) ? 'disabled' : ''].filter(Boolean)
   const lines = [`${indent}* Clone Set: ${r.id} [${childId}]${tags.length ? ` (${tags.join(', ')})` : ''}:`]
   if (r.unique) {
@@ -482,7 +485,9 @@ function activeOnlyUnmanaged(ws: WorkingSet, r: Rsc, revised: boolean): boolean 
 }
 
 export function clusterStatus(ws: WorkingSet, revised: boolean): string[] {
-  const lines = ['  * Node List:', ...nodeLines(ws, revised), '', '  * Full List of Resources:']
+  // node_list's header is printed only with a node to list: a CIB without nodes has no Node List
+  const nodeList = nodeLines(ws, revised)
+  const lines = [...(nodeList.length > 0 ? ['  * Node List:', ...nodeList, ''] : []), '  * Full List of Resources:']
   // the implicit connections of guest nodes (meta internal_rsc) are not listed
   // (an orphan is listed while it is active: once the transition ran, only where it could not be stopped)
   const orphanActive = (r: Rsc) => (revised ? r.variant === 'primitive' && revisedState(ws, r).nodes.some((n) => { const st = nodeState(ws, n, true); return st.online || st.unclean || !r.managed }) : r.runningOn.length > 0)

@@ -1,7 +1,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, statSync, existsSync} from 'node:fs'
+import {copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fixturesDir, haveCommand, runCli} from '../../helpers/cli.js'
@@ -77,6 +77,15 @@ test('convert authkeys writes a 0400 key; crc warns', () => {
   assert.notDeepEqual(readFileSync(join(work, 'k2')), readFileSync(out))
 })
 
+test('convert authkeys: every finding names the file and a line, also those about the file as a whole', () => {
+  const empty = join(work, 'empty-authkeys')
+  writeFileSync(empty, '', {mode: 0o600})
+  const r = runCli(['convert', 'authkeys', empty, '--out', join(work, 'k3')])
+  assert.equal(r.status, 0, r.stderr)
+  const lines = r.stderr.trimEnd().split('\n')
+  assert.deepEqual(lines.map((l) => l.split(' ').slice(0, 3).join(' ')), [`${empty}:1:1 warning convert-authkey-new`, `${empty}:1:1 info convert-authkey-copy`])
+})
+
 test('convert drbd: one promotable clone per resource in every dialect', () => {
   for (const [file, name, hosts] of [['v07.conf', 'drbd0', 2], ['v83.conf', 'r0', 2], ['v84.res', 'data', 2], ['v9.res', 'r9', 3]] as const) {
     const r = runCli(['convert', 'drbd', join(fixture('drbd'), file), '--to', 'crm'])
@@ -131,4 +140,27 @@ test('convert all on a directory without haresources or ha.cf refuses (exit 2)',
   assert.equal(r.status, 2)
   assert.match(r.stderr, /neither haresources nor ha\.cf/)
   assert.ok(!existsSync(join(work, 'nothing')))
+  // a directory that is not there is said so; a file where the directory was expected too
+  const missing = join(work, 'no-such-ha.d')
+  assert.equal(runCli(['convert', 'all', missing, '--out', join(work, 'nothing')]).stderr, `hakit: ${missing}: no such directory\n`)
+  const file = join(fixture('two-lines'), 'ha.cf')
+  assert.equal(runCli(['convert', 'all', file, '--out', join(work, 'nothing')]).stderr, `hakit: ${file}: not a directory (give the Heartbeat configuration directory, e.g. /etc/ha.d)\n`)
+})
+
+test('a haresources saved with DOS line ends converts as meant: no CR in any output, the same resources, a warning (not an error)', () => {
+  const dir = mkdtempSync(join(work, 'crlf-'))
+  copyFileSync(join(fixture('two-lines'), 'ha.cf'), join(dir, 'ha.cf'))
+  const unix = readFileSync(join(fixture('two-lines'), 'haresources'), 'utf8')
+  writeFileSync(join(dir, 'haresources'), unix.replace(/\n/g, '\r\n'))
+  for (const to of ['cib', 'crm', 'pcs']) {
+    const dos = runCli(['convert', 'haresources', dir, '--to', to, '--offline'])
+    const plain = runCli(['convert', 'haresources', fixture('two-lines'), '--to', to, '--offline'])
+    assert.equal(dos.status, 0, dos.stderr)
+    assert.ok(!dos.stdout.includes('\r'), `${to}: a CR in the output`)
+    assert.equal(dos.stdout.replaceAll(dir, 'DIR'), plain.stdout.replaceAll(fixture('two-lines'), 'DIR'), to)
+  }
+  const r = runCli(['convert', 'haresources', dir, '--offline'])
+  // the CR of line 1 ends "httpd", at column 32
+  assert.match(r.stderr, new RegExp(`^${join(dir, 'haresources')}:1:32 warning convert-haresources-crlf `, 'm'))
+  assert.doesNotMatch(r.stderr, / error /)
 })

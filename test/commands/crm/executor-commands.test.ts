@@ -31,6 +31,16 @@ describe('hakit crm ra', () => {
     assert.equal(bad.stderr.trim(), 'hakit: unknown OCF provider "pacemakr" (did you mean "pacemaker"?)')
   })
 
+  test('list CLASS PROVIDER as crmsh takes it is list CLASS:PROVIDER', () => {
+    const spaced = runCli(['crm', 'ra', 'list', 'ocf', 'pacemaker'])
+    assert.equal(spaced.status, 0, spaced.stderr)
+    assert.equal(spaced.stdout, runCli(['crm', 'ra', 'list', 'ocf:pacemaker']).stdout)
+    assert.notEqual(spaced.stdout, runCli(['crm', 'ra', 'list', 'ocf']).stdout)
+    const twice = runCli(['crm', 'ra', 'list', 'ocf:pacemaker', 'pacemaker'])
+    assert.equal(twice.status, 2)
+    assert.equal(twice.stderr, 'hakit: give the provider once: "ocf:pacemaker" already names one\n')
+  })
+
   test('list gives what crm_resource --list-agents gives', {skip: haveCommand('crm_resource') ? false : 'crm_resource not installed'}, () => {
     for (const spec of ['ocf:heartbeat', 'ocf:pacemaker', 'lsb', 'stonith']) {
       const ours = runCli(['crm', 'ra', 'list', spec])

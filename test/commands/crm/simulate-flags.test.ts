@@ -217,3 +217,10 @@ test('-t sets the time the scheduler runs at: a failure expires after failure-ti
     assert.doesNotMatch(at('2001-09-09T02:46:40Z'), /Move/, 'an hour later the failure has expired: d stays on a')
   })
 })
+
+test('a malformed -i is refused naming --op-inject, the flag it was given to', () => {
+  const bad = runCli(['crm', 'simulate', '-x', groups, '-i', 'child_rsc2_start_0'])
+  assert.equal(bad.status, 2)
+  assert.match(bad.stderr, /--op-inject 'child_rsc2_start_0': expected RESOURCE_TASK_INTERVAL@NODE\[=RC\]/)
+  assert.equal(bad.stderr.trim().split('\n').length, 1)
+})

@@ -1,9 +1,10 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {tmpdir} from 'node:os'
-import {fixturesDir, runCli} from '../../helpers/cli.js'
+import {fixturesDir, haveCommand, runCli} from '../../helpers/cli.js'
 
 test('exit 0 for a valid configuration, 78 with errors (as crm_verify), 2 for unreadable input', () => {
   const ok = runCli(['crm', 'verify', '--cib', join(fixturesDir, 'cib', 'sample-crmsh.xml')])
@@ -44,5 +45,18 @@ test('agents are checked against the installed OCF root by default, with a did-y
     assert.equal(runCli(['crm', 'verify', '--cib', file, '--no-agent-check'], {env: {OCF_ROOT: dir}}).status, 0)
   } finally {
     rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('no CIB named and no cluster on this node: one line that says neither hakit nor Pacemaker answered, exit 2', (t) => {
+  if (existsSync('/run/hakit/crm.sock')) return t.skip('a hakit CRM daemon listens on /run/hakit/crm.sock here')
+  if (!haveCommand('cibadmin')) return t.skip('cibadmin (Pacemaker) is not installed')
+  if (spawnSync('cibadmin', ['-Q'], {env: {...process.env, CIB_file: undefined}}).status === 0) return t.skip('a Pacemaker cluster answers on this node')
+  for (const argv of [['crm', 'verify'], ['crm', 'configure', 'show']]) {
+    const r = runCli(argv, {env: {CIB_file: undefined, HAKIT_CRM_SOCKET: undefined}})
+    assert.equal(r.status, 2, argv.join(' '))
+    assert.equal(r.stderr.split('\n').length, 2, r.stderr)
+    assert.match(r.stderr, /^hakit: cannot read the live CIB: no hakit CRM daemon runs here \(no socket \/run\/hakit\/crm\.sock\) and Pacemaker does not answer \(cibadmin -Q exited \d+/)
+    assert.match(r.stderr, /to read a CIB file instead, name it \(see --help\)\n$/)
   }
 })

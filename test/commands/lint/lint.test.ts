@@ -159,3 +159,35 @@ test('lint all --drbd-conf adds the DRBD findings; a missing one named explicitl
   assert.equal(missing.status, 2)
   assert.match(missing.stdout, /nope\.conf:1:1 error file-unreadable /)
 })
+
+test('a UTF-8 byte order mark (a Windows editor) is an error in each of the three files, at 1:1; without it the same file is clean of it', () => {
+  const BOM = '\ufeff'
+  const hacf = '# cluster\nlogfile /var/log/ha-log\nkeepalive 1\ndeadtime 10\ninitdead 30\nudpport 694\nbcast lo\nauto_failback on\nnode alpha\nnode beta\n'
+  const haresources = 'alpha 10.0.0.10/24/lo\n'
+  const cases: Array<[string, string, string, RegExp]> = [
+    ['hacf', 'ha.cf', hacf, /Illegal directive/],
+    ['haresources', 'haresources', haresources, /Bad nodename/],
+    ['authkeys', 'authkeys', GOOD, /Auth line \[\.\.\.\] is invalid/],
+  ]
+  for (const [command, name, text, effect] of cases) {
+    const dir = mkdtempSync(join(tmp, `bom-${command}-`))
+    writeFileSync(join(dir, 'ha.cf'), hacf)
+    const path = file(join(dir.slice(tmp.length + 1), name), BOM + text)
+    const offline = command === 'authkeys' ? [] : ['--offline'] // authkeys looks at nothing else
+    const r = runCli(['lint', command, path, ...offline])
+    assert.equal(r.status, 1, `${command}: ${r.stdout}`)
+    const line = r.stdout.split('\n').find((l) => l.includes(' file-bom '))
+    assert.ok(line, `${command}: no file-bom finding in\n${r.stdout}`)
+    assert.ok(line.startsWith(`${path}:1:1 error file-bom `), line)
+    assert.match(line, effect)
+    writeFileSync(path, text)
+    assert.doesNotMatch(runCli(['lint', command, path, ...offline]).stdout, /file-bom/, `${command} without the mark`)
+  }
+  // lint all reports it for the file that has it, and only that one
+  const dir = mkdtempSync(join(tmp, 'bom-all-'))
+  file(join(dir.slice(tmp.length + 1), 'ha.cf'), hacf)
+  file(join(dir.slice(tmp.length + 1), 'haresources'), BOM + haresources)
+  file(join(dir.slice(tmp.length + 1), 'authkeys'), GOOD)
+  const all = runCli(['lint', 'all', dir, '--offline'])
+  assert.deepEqual(all.stdout.split('\n').filter((l) => l.includes(' file-bom ')).map((l) => l.split(' ')[0]), [`${join(dir, 'haresources')}:1:1`])
+})

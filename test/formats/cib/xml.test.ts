@@ -43,6 +43,8 @@ test('XML syntax: entities, CDATA, comments, declaration; errors with positions'
   assert.match(bad('<cib a="1" a="2"/>'), /^b\.xml:1:\d+: malformed XML: .*[Aa]ttribute.*repeated/)
   assert.match(bad('<cib>\n<x v="a & b"/></cib>'), /^b\.xml:2:\d+: malformed XML/)
   assert.match(bad('<cib/><cib/>'), /^b\.xml:1:\d+: malformed XML/)
+  // a file cut short: the elements still open, where it ends (the validator said "Invalid '[ "cib", … ]' found." at 1:1)
+  assert.equal(bad('<cib>\n  <configuration>\n    <resources>\n      <primitive id="x"/>\n'), 'b.xml:4:26: malformed XML: the file ends with <resources> still open (inside cib > configuration): is it cut short?')
   // fast-xml-parser's validator gives no column for an unterminated comment (the fuzz campaign's case 572)
   assert.match(bad('<!-- a comment that never ends <cib>\n  <configuration/>\n</cib>'), /^b\.xml:1:1: malformed XML: missing -->/)
   assert.match(bad('<nodes/>'), /^b\.xml:1:1: root element is <nodes>, expected <cib>/)

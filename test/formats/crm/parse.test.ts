@@ -93,6 +93,7 @@ order o2 0: d m
 
 test('errors name file:line:col', () => {
   assert.match(errorOf('primitive a Dummy\nfrobnicate x\n'), /^f\.crm:2:1: crm statement "frobnicate" is not supported/)
+  assert.equal(errorOf('primtive a Dummy\n'), 'f.crm:1:1: crm statement "primtive" is not supported (did you mean "primitive"?)')
   assert.match(errorOf('primitive a Dummy \\\n   params x="unterminated\n'), /^f\.crm:2:13: unterminated " quote/)
   assert.match(errorOf('group g a b\nprimitive a Dummy\n'), /^f\.crm:1:11: group g refers to resource "b", which is not defined/)
   assert.match(errorOf('primitive a ocf:x:y:z\n'), /^f\.crm:1:13: bad resource agent/)

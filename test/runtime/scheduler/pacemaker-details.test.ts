@@ -177,6 +177,20 @@ function editedSuiteCase(name: string, from: string, to: string): {file: string;
   return {file, xml}
 }
 
+test('an action on a guest node that is offline but needs no reset stays runnable (update_resource_action_runnable): maintenance mode cancels its monitors', (t) => {
+  // on_fail_demote4 in maintenance mode: the guest node lxc2 is offline (its container stopped,
+  // unmanaged), its recurring monitors are cancelled before assignment brings its connection up
+  const options = '<cluster_property_set id="cib-bootstrap-options">'
+  const edited = editedSuiteCase('on_fail_demote4', options, `${options}<nvpair id="hakit-test-maintenance-mode" name="maintenance-mode" value="true"/>`)
+  if (!edited) return t.skip('scheduler-full corpus not present')
+  const {file, xml} = edited
+  const transition = schedule(parseCibXml(xml, file))
+  const cancels = transition.actions.filter((a) => a.task === 'cancel' && a.node === 'lxc2').map((a) => a.key).sort()
+  assert.deepEqual(cancels, ['rsc1:5_monitor_11000', 'rsc2:5_monitor_11000'])
+  if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
+  assertSameGraphAsCrmSimulate(xml, transition)
+})
+
 test('the configuration check walks a history as rsc_history_as_list orders it: of two entries of one call, the first in the XML is the last', (t) => {
   // node3 holds dummy_last_0 (with a restart digest) then dummy_last_failure_0 (without), both
   // call 20: the check reads dummy_last_0, so a changed parameter means a reload, which a blocked
@@ -317,7 +331,7 @@ test('an expired last failure is not checked for changed parameters, even a prob
   assertSameGraphAsCrmSimulate(xml, transition)
 })
 
-test('revised status: an unmanaged failed remote connection keeps its node OFFLINE (maintenance); fencing its host wipes its history (determine_remote_online_status)', (t) => {
+test('an unmanaged failed remote connection (is-managed=false or maintenance-mode) keeps its node OFFLINE (maintenance); fencing its host wipes its history (determine_remote_online_status); the Executing list in synapse order', (t) => {
   // remote1's connection runs on node1, unmanaged, and its recurring monitor failed there: the
   // remote node is offline (failed connection) and in maintenance (unmanaged connection)
   // (feature set 3.16.1, the installed Pacemaker's: crm_simulate -S refuses to record results in a newer CIB)
@@ -326,11 +340,13 @@ test('revised status: an unmanaged failed remote connection keeps its node OFFLI
   const connection = '<lrm_resource id="remote1" class="ocf" provider="pacemaker" type="remote">'
     + op('remote1_last_0', 'remote1_start_0', 'start', 0, 0, 2) + op('remote1_monitor_60000', 'remote1_monitor_60000', 'monitor', 60000, 1, 3)
     + op('remote1_last_failure_0', 'remote1_monitor_60000', 'monitor', 60000, 1, 3) + '</lrm_resource>'
-  const xml = (hostLost: boolean) => cibXml({
+  // unmanaged by its own is-managed=false, or by the cluster's maintenance-mode (whose failed
+  // connection still asks for a start that the graph leaves out)
+  const xml = (hostLost: boolean, maintenanceMode: boolean) => cibXml({
     featureSet: '3.16.1',
-    options: {'stonith-enabled': String(hostLost)},
+    options: {'stonith-enabled': String(hostLost), ...(maintenanceMode ? {'maintenance-mode': 'true'} : {})},
     resources: '<primitive id="fence" class="stonith" type="fence_xvm"/>'
-      + `<primitive id="remote1" class="ocf" provider="pacemaker" type="remote">${meta('remote1', {'is-managed': 'false'})}<operations><op id="remote1-mon" name="monitor" interval="60s"/></operations></primitive>`
+      + `<primitive id="remote1" class="ocf" provider="pacemaker" type="remote">${maintenanceMode ? '' : meta('remote1', {'is-managed': 'false'})}<operations><op id="remote1-mon" name="monitor" interval="60s"/></operations></primitive>`
       + dummy('rsc1'),
     status: (hostLost ? '<node_state id="node1" uname="node1" in_ccm="false" crmd="offline" join="down" expected="member">' : '<node_state id="node1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member">')
       + `<lrm id="node1"><lrm_resources>${connection}</lrm_resources></lrm></node_state>`
@@ -338,20 +354,31 @@ test('revised status: an unmanaged failed remote connection keeps its node OFFLI
       + `<node_state id="remote1" uname="remote1" remote_node="true"><lrm id="remote1"><lrm_resources><lrm_resource id="rsc1" class="ocf" provider="pacemaker" type="Dummy">${op('rsc1_last_0', 'rsc1_start_0', 'start', 0, 0, 2)}</lrm_resource></lrm_resources></lrm></node_state>`,
   })
   const revisedOf = (text: string) => sectionLines(text, 'Revised Cluster Status:') ?? []
+  const executingOf = (text: string) => sectionLines(text, 'Executing Cluster Transition:') ?? []
   const hakit = (cib: string) => renderSimulation(simulate(parseCibXml(cib, 'test.xml'), {execute: true}))
-  for (const [hostLost, connectionLine] of [[false, 'FAILED node1 (unmanaged)'], [true, 'Stopped (unmanaged)']] as const) {
-    const revised = revisedOf(hakit(xml(hostLost)))
+  // (with the cluster in maintenance nothing is fenced: the host stays unclean, the connection on it)
+  const variants = [[false, false, 'FAILED node1 (unmanaged)'], [true, false, 'Stopped (unmanaged)'], [false, true, 'FAILED node1 (unmanaged)']] as const
+  for (const [hostLost, maintenanceMode, connectionLine] of variants) {
+    const revised = revisedOf(hakit(xml(hostLost, maintenanceMode)))
     assert.ok(revised.includes('    * RemoteNode remote1: OFFLINE (maintenance)'), revised.join('\n'))
     assert.ok(revised.includes(`    * remote1\t(ocf:pacemaker:remote):\t ${connectionLine}`), revised.join('\n'))
   }
+  // the graph's synapses: each resource's actions newest first, then maintenance_nodes, then the
+  // fencing (pcmk__create_graph), which crm_simulate walks in that order pass by pass
+  const executing = executingOf(hakit(xml(true, false)))
+  assert.deepEqual(executing.map((l) => l.trim().replace(/ +/g, ' ')), [
+    '* Resource action: fence monitor on node2', '* Resource action: remote1 monitor on node2', '* Resource action: rsc1 monitor on node2',
+    '* Pseudo action: maintenance_nodes', '* Fencing node1 (reboot)', '* Resource action: fence start on node2',
+  ])
   if (!haveCommand('crm_simulate')) return t.skip('crm_simulate is not installed')
   const dir = mkdtempSync(join(tmpdir(), `hakit-sched-details-${process.pid}-`))
   try {
-    for (const hostLost of [false, true]) {
-      writeFileSync(join(dir, 'cib.xml'), xml(hostLost))
+    for (const [hostLost, maintenanceMode] of [[false, false], [true, false], [false, true], [true, true]]) {
+      writeFileSync(join(dir, 'cib.xml'), xml(hostLost, maintenanceMode))
       const real = spawnSync('crm_simulate', ['-x', join(dir, 'cib.xml'), '-S'], {encoding: 'utf8'})
-      const ours = hakit(xml(hostLost))
+      const ours = hakit(xml(hostLost, maintenanceMode))
       assert.deepEqual(sectionLines(ours, 'Current cluster status:'), sectionLines(real.stdout, 'Current cluster status:'))
+      assert.deepEqual(executingOf(ours), executingOf(real.stdout), real.stdout)
       assert.deepEqual(revisedOf(ours), revisedOf(real.stdout), real.stdout)
     }
   } finally {

@@ -35,7 +35,7 @@ ${CONFIGURE_HELP}`
     const {text, file} = await readSource(path)
     const crm = looksLikeXml(text) ? await xmlAsCrm(text, file) : text
     if (method !== 'push') {
-      await runAdminEdit(flags, (cib) => loadConfiguration(cib, crm, file, method), {verify: true, force: flags.force})
+      await runAdminEdit(flags, (cib) => loadConfiguration(cib, crm, file, method), {verify: true, force: flags.force, source: {file, text}})
       return
     }
     // crmsh's push is an edit of the whole configuration: what the file changes or adds is applied,
@@ -46,7 +46,7 @@ ${CONFIGURE_HELP}`
         const objects = [...cib.resources.map((r) => r.id), ...cib.constraints.map((c) => c.id)]
         return applyEditedText(cib, printCrm(cib), crm, file, {running: ctx.live ? await runningResources(cib, objects) : new Set(), force: flags.force})
       },
-      {verify: true, force: flags.force},
+      {verify: true, force: flags.force, source: {file, text}},
     )
   }
 }

@@ -81,3 +81,21 @@ test('a refused configuration is reported without the key its findings quote', a
     rmSync(root, {recursive: true, force: true})
   }
 })
+
+test('files saved with a UTF-8 byte order mark: hakit run --legacy reads past it (lint calls it an error for Heartbeat)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'hakit-cfg-bom-'))
+  try {
+    const dir = join(root, 'ha.d')
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'ha.cf'), '\ufeff# saved on Windows\nlogfile /dev/null\nkeepalive 1\ndeadtime 10\ninitdead 30\nudpport 30694\nucast lo 127.0.0.2\nauto_failback on\nnode n1\nnode n2\n')
+    writeFileSync(join(dir, 'haresources'), '\ufeffn1 10.9.9.9\n')
+    writeFileSync(join(dir, 'authkeys'), '\ufeffauth 1\n1 sha1 AnotherSecretKey1234\n', {mode: 0o600})
+    chmodSync(join(dir, 'authkeys'), 0o600)
+    const config = await loadDaemonConfig({configDir: dir, node: 'n1', stateDir: join(root, 'state'), offlineLint: true})
+    assert.deepEqual(config.nodes, ['n1', 'n2'])
+    assert.equal(config.groups.length, 1)
+    assert.equal(config.groups[0]!.ownerNode, 'n1')
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
