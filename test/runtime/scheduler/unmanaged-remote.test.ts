@@ -15,8 +15,6 @@ const suite = join(sharedDir, 'corpus', 'scheduler-full')
 
 /** Mutations that still differ, with why (each its own mechanism, not the connection's management). */
 const KNOWN: Record<string, string> = {
-  'order-expired-failure.xml overcloud-novacompute-1@controller-1 is-managed --node-fail controller-1': "with --node-fail, the fencing is not ordered before the fence devices' starts (graph)",
-  'year-2038.xml overcloud-novacompute-1@controller-1 is-managed --node-fail controller-1': "with --node-fail, the fencing is not ordered before the fence devices' starts (graph)",
   'remote-fence-unclean-3.xml overcloud-novacompute-0@overcloud-controller-0 is-managed --node-fail overcloud-controller-0': "a bundle clone's instances walked in another order (a post-fencing notification confirmed a pass early)",
   'remote-fence-unclean-3.xml overcloud-novacompute-0@overcloud-controller-0 maintenance-mode --node-fail overcloud-controller-0': 'revised status lists a bundle whose only replica is on the unclean host',
   'remote-partial-migrate.xml pcmk_remote5@pcmk3 is-managed --node-fail pcmk3': 'revised status: a resource active on two remote nodes shown on one',
