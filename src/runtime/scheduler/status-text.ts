@@ -227,6 +227,8 @@ function fencedInTransition(ws: WorkingSet, n: SNode): boolean {
 /** No executed action changes the resource: the revised status shows it as it was. */
 function unchanged(ws: WorkingSet, r: Rsc): boolean {
   if (r.runningOn.some((n) => fencedInTransition(ws, n))) return false
+  // an unmanaged resource's actions stay out of the graph, recurring monitors' cancellations aside (should_add_action_to_graph)
+  if (!r.managed) return true
   return !r.actions.some((a) => a.intervalMs === 0 && executes(a) && STATE_CHANGING_TASKS.has(a.task))
 }
 const STATE_CHANGING_TASKS = new Set(['start', 'stop', 'promote', 'demote', 'migrate_to', 'migrate_from'])

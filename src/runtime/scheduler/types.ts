@@ -271,6 +271,8 @@ export interface Rsc {
   ordered: boolean
   /** groups: members colocated (deprecated `collocated` meta, default true) */
   colocated: boolean
+  /** clones: globally-unique ignored for the agent's class (pe__force_anon); Pacemaker still flags the instances unique */
+  forcedAnonymous?: boolean
   /** the id the operation history uses for this instance, when it differs (Pacemaker's clone_name) */
   cloneName?: string
   /** clone instance number (primitive/group inside a clone) */
