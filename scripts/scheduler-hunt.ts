@@ -74,7 +74,7 @@ interface Draw { index: number; file: string; mutation: string; event: NodeEvent
 /** The draws of a seed, in order: the same sequence whether crm_simulate runs or not, so --replay K finds draw K. */
 function* draws(dir: string): Generator<Draw> {
   const rnd = prng(seed)
-  const files = readdirSync(suite).filter((f) => f.endsWith('.xml') && (!only || only.test(f))).sort()
+  const files = readdirSync(suite).filter((f) => f.endsWith('.xml') && !f.startsWith('Makefile') && (!only || only.test(f))).sort()
   let index = 0
   for (const m of drawMutatedCases(suite, files, MUTATIONS, rnd, dir, Number.MAX_SAFE_INTEGER)) {
     const tree = parseXmlTree(m.text, m.file)

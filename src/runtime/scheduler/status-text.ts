@@ -70,11 +70,13 @@ function nodeLines(ws: WorkingSet, revised: boolean): string[] {
   for (const n of ws.nodes) {
     const {fenced, unclean, pending, online} = nodeState(ws, n, revised)
     const health = nodeHealth(ws, n)
-    if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
+    // a fenced node is re-read without its transient attributes: standby or maintenance only as configured
+    const {standby, maintenance} = fenced ? n.configured ?? {standby: false, maintenance: false} : n
+    if (fenced ? standby || maintenance : unclean || pending || (n.standbyOnFail && online) || standby || maintenance || health <= 0) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
       // after the transition, "with active resources" means what still runs there
       const running = revised ? (runningAfter ??= runningAfterTransition(ws)).get(n) ?? [] : n.running
-      const status = nodeStatus({...n, online, pending, running}, unclean)
+      const status = nodeStatus({...n, online, pending, running, standby, maintenance, standbyOnFail: fenced ? false : n.standbyOnFail}, unclean)
       out.push(`    * ${kind} ${n.uname}: ${status}${health < 0 ? ' (health is RED)' : health === 0 ? ' (health is YELLOW)' : ''}`)
     } else if (online) {
       (n.guest ? lists.GuestOnline : n.remote ? lists.RemoteOnline : lists.Online).push(n.uname)

@@ -35,6 +35,8 @@ export interface SNode {
   unclean: boolean
   unseen: boolean
   standby: boolean
+  /** standby and maintenance as the configuration alone sets them: what a fencing, which wipes the transient attributes, leaves */
+  configured?: {standby: boolean; maintenance: boolean}
   standbyOnFail: boolean
   pending: boolean
   shutdown: boolean
