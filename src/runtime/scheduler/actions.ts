@@ -140,7 +140,8 @@ export function updateRunnable(ws: WorkingSet, a: Action, forGraph: boolean): vo
   const node = a.node
   if (!node) {
     a.runnable = false
-  } else if (!a.onDc && !node.online) {
+  } else if (!a.onDc && !node.online && (!node.guest || node.remoteRequiresReset)) {
+    // (a guest node that is down comes up with its container: its actions stay runnable unless it must be reset)
     a.runnable = false
     if (a.rsc.managed && forGraph && a.task === 'stop' && !node.unclean) {
       fenceNode(ws, node, 'stop is unrunnable', false)
