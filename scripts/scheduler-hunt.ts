@@ -48,6 +48,11 @@ const suite = join(sharedDir, 'corpus', 'scheduler-full')
 
 type NodeEvent = {kind: 'node-fail' | 'node-down' | 'standby'; node: string} | undefined
 
+function* walk(el: XmlElement): Generator<XmlElement> {
+  yield el
+  for (const c of el.children) yield* walk(c)
+}
+
 /** The cluster nodes a CIB configures (remote and guest nodes aside). */
 function clusterNodes(tree: XmlElement): string[] {
   const nodes = tree.children.find((c) => c.name === 'configuration')?.children.find((c) => c.name === 'nodes')
@@ -78,10 +83,14 @@ function* draws(dir: string): Generator<Draw> {
   let index = 0
   for (const m of drawMutatedCases(suite, files, MUTATIONS, rnd, dir, Number.MAX_SAFE_INTEGER)) {
     const tree = parseXmlTree(m.text, m.file)
+    // mutate.ts names its nvpairs after the element they go in: after a node id such as "1" that
+    // is no XML ID, and crm_simulate refuses the file (schema validation, exit 78)
+    let renamed = false
+    for (const el of walk(tree)) if (/^[^A-Za-z_].*-mut\b/.test(el.attrs.id ?? '')) { el.attrs.id = `m${el.attrs.id}`; renamed = true }
     const node = clusterNodes(tree)[Math.floor(rnd() * Math.max(1, clusterNodes(tree).length))]
     const roll = rnd()
     let event: NodeEvent
-    let text = m.text
+    let text = renamed ? printXmlTree(tree) : m.text
     if (node && roll < 0.2) event = {kind: 'node-fail', node}
     else if (node && roll < 0.35) event = {kind: 'node-down', node}
     else if (node && roll < 0.5 && putInStandby(tree, node)) { event = {kind: 'standby', node}; text = printXmlTree(tree) }
