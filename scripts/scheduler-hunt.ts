@@ -53,6 +53,17 @@ function* walk(el: XmlElement): Generator<XmlElement> {
   for (const c of el.children) yield* walk(c)
 }
 
+/**
+ * mutate.ts names its nvpairs after the element they go in: after a node id such as "1" that is no
+ * XML ID, and crm_simulate refuses the file (schema validation, exit 78). Such ids get a letter in
+ * front; true when any did.
+ */
+function validMutationIds(tree: XmlElement): boolean {
+  let renamed = false
+  for (const el of walk(tree)) if (/^[^A-Za-z_].*-mut\b/.test(el.attrs.id ?? '')) { el.attrs.id = `m${el.attrs.id}`; renamed = true }
+  return renamed
+}
+
 /** The cluster nodes a CIB configures (remote and guest nodes aside). */
 function clusterNodes(tree: XmlElement): string[] {
   const nodes = tree.children.find((c) => c.name === 'configuration')?.children.find((c) => c.name === 'nodes')
@@ -83,10 +94,7 @@ function* draws(dir: string): Generator<Draw> {
   let index = 0
   for (const m of drawMutatedCases(suite, files, MUTATIONS, rnd, dir, Number.MAX_SAFE_INTEGER)) {
     const tree = parseXmlTree(m.text, m.file)
-    // mutate.ts names its nvpairs after the element they go in: after a node id such as "1" that
-    // is no XML ID, and crm_simulate refuses the file (schema validation, exit 78)
-    let renamed = false
-    for (const el of walk(tree)) if (/^[^A-Za-z_].*-mut\b/.test(el.attrs.id ?? '')) { el.attrs.id = `m${el.attrs.id}`; renamed = true }
+    const renamed = validMutationIds(tree)
     const node = clusterNodes(tree)[Math.floor(rnd() * Math.max(1, clusterNodes(tree).length))]
     const roll = rnd()
     let event: NodeEvent
@@ -118,11 +126,13 @@ function* fingerprintCibs(dir: string, listFile: string): Generator<Draw> {
   }
   let index = 0
   for (const name of names) {
-    const text = name.startsWith('suite/') ? readFileSync(join(suite, name.slice(6)), 'utf8')
+    let text = name.startsWith('suite/') ? readFileSync(join(suite, name.slice(6)), 'utf8')
       : name.startsWith('corpus/') ? readFileSync(join(sharedDir, 'corpus', 'scheduler', name.slice(7)), 'utf8')
         : name.startsWith('bench/') ? readFileSync(join(dir, name), 'utf8') : texts.get(name)
     if (text === undefined) throw new Error(`${name}: not a CIB the fingerprint builds`)
     const path = join(dir, `fp-${index}.xml`)
+    const tree = parseXmlTree(text, name)
+    if (validMutationIds(tree)) text = printXmlTree(tree)
     writeFileSync(path, text)
     yield {index: index++, file: name, mutation: 'as given', event: undefined, text, path}
   }
@@ -141,6 +151,7 @@ function firstDifference(expected: string[], got: string[]): string | undefined 
 
 let orderOnly = 0
 const skippedWhy = new Map<string, number>()
+const skippedNames: string[] = []
 /** crm_simulate lists a pseudo action with a node only for a fencing (action2xml gives other pseudo events no node). */
 const withoutPseudoNode = (l: string) => (/Pseudo action: +stonith-\S+-(reboot|off|on) on /.test(l) ? l : l.replace(/^(\s*\* Pseudo action: .*?) on \S+$/, '$1'))
 
@@ -163,7 +174,7 @@ interface Outcome { sections: Record<string, string>; guess: string }
 /** What differs in one draw, or undefined when crm_simulate could not run it. */
 function compare(d: Draw, dir: string): Outcome | 'skipped' {
   const graphFile = join(dir, `${d.index}.graph.xml`)
-  const real = spawnSync('nice', ['-n', '10', 'crm_simulate', '-x', d.path, '-S', '-G', graphFile, ...eventFlags(d.event)], {encoding: 'utf8', timeout: 120_000})
+  const real = spawnSync('nice', ['-n', '10', 'crm_simulate', '-x', d.path, '-S', '-G', graphFile, ...eventFlags(d.event)], {encoding: 'utf8', timeout: 600_000})
   const expectedSummary = real.status === 0 ? transitionSummaryLines(real.stdout) : null
   if (expectedSummary === null) {
     // why crm_simulate gave nothing to compare: killed by a signal (an assertion aborts it), an exit code, or no summary
@@ -238,6 +249,7 @@ try {
     const o = compare(d, dir)
     if (o === 'skipped') {
       skipped++
+      skippedNames.push(d.file)
       if (replay !== undefined) { console.log(`draw ${d.index}: crm_simulate could not run it`); break }
       continue
     }
@@ -257,7 +269,7 @@ try {
   }
   if (replay === undefined) {
     console.log(`${fingerprintList ? `fingerprint list ${fingerprintList}` : `seed ${seed}`}: ${compared} compared, ${equal} equal (${(100 * equal / Math.max(1, compared)).toFixed(1)} %), ${skipped} skipped (crm_simulate could not run them); ${orderOnly} of the compared list the same executed actions in another order`)
-    if (skippedWhy.size > 0) console.log(`skipped: ${[...skippedWhy].map(([why, n]) => `${n} ${why}`).join(', ')}`)
+    if (skippedWhy.size > 0) console.log(`skipped: ${[...skippedWhy].map(([why, n]) => `${n} ${why}`).join(', ')}${verbose ? ` (${skippedNames.join(' ')})` : ''}`)
     const knownOnly = [...groups].filter(([guess]) => guess.endsWith("(nodefail's)")).reduce((n, [, list]) => n + list.length, 0)
     console.log(`equal apart from pseudo actions listed with a node (another engineer's fix): ${equal + knownOnly} (${(100 * (equal + knownOnly) / Math.max(1, compared)).toFixed(1)} %)`)
     for (const [guess, list] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
