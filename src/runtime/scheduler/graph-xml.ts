@@ -4,6 +4,7 @@
  */
 import {escapeAttr} from '../../formats/cib/xml.js'
 import type {GraphStep} from './execute.js'
+import {graphOperationKey, graphResourceIds} from './graph-names.js'
 import type {Action, WorkingSet} from './types.js'
 
 export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): string {
@@ -19,7 +20,10 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     const on = a.pseudo && !a.node ? {} : {on_node: a.node?.uname, on_node_uuid: a.node?.id}
     // lrm_delete is a CIB-only clean-up of the history (an expired shutdown lock): the DC does it, whatever the node's state
     const mode = a.task === 'lrm_delete' ? {mode: 'cib'} : {}
-    return {element, open: `<${element}${attrs({...mode, id: String(a.id), operation: a.task, operation_key: a.uuid, ...on})}`}
+    // an anonymous instance with a history name: keyed by that name, the scheduler's key kept as internal_operation_key
+    const key = graphOperationKey(a)
+    const keys = key === a.uuid ? {operation_key: key} : {operation_key: key, internal_operation_key: a.uuid}
+    return {element, open: `<${element}${attrs({...mode, id: String(a.id), operation: a.task, ...keys, ...on})}`}
   }
   const lines = [`<transition_graph${attrs({
     'cluster-delay': option('cluster-delay', '60s'), 'stonith-timeout': option('stonith-timeout', '60s'),
@@ -38,7 +42,8 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     lines.push(`  <synapse id="${i}"${step.priority ? ` priority="${step.priority}"` : ''}>`, '    <action_set>', `      ${open}>`)
     if (a.rsc && !a.pseudo) {
       const prim = a.rsc.prim
-      lines.push(`        <primitive${attrs({id: a.rsc.id, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)
+      const {id, longId} = graphResourceIds(a.rsc)
+      lines.push(`        <primitive${attrs({id, 'long-id': longId, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)
     }
     // attributes in name order, as Pacemaker sorts them
     const sortedMeta = Object.fromEntries(Object.entries(meta).sort(([x], [y]) => (x < y ? -1 : 1)))
