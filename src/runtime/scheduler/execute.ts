@@ -9,8 +9,9 @@
  */
 import type * as M from '../../formats/cib/model.js'
 import {recordedOpDigest} from './digests.js'
-import {carriesNode, graphOperationKey, graphResourceIds} from './graph-xml.js'
-import type {Action, Rsc, WorkingSet} from './types.js'
+import {carriesNode} from './graph-xml.js'
+import {executedResourceName, graphOperationKey, graphResourceIds} from './graph-names.js'
+import type {Action, WorkingSet} from './types.js'
 
 /** A graph action as the executor needs it: its id and the ids that must complete first. */
 export interface GraphStep {
@@ -42,7 +43,14 @@ export function parseOpFailSpec(spec: string): {key: string; node: string; rc: n
 }
 
 /** An executed action's effect on the status: a fencing, or a resource action's result. */
-interface Outcome { action: Action; rc: number; target: number }
+interface Outcome {
+  action: Action
+  rc: number
+  target: number
+  /** a resource action's names: the one it was listed under, and the configured one (a new history entry takes it, if none has the first) */
+  name?: string
+  configured?: string
+}
 
 /** Controller tasks the executor lists but records no result for. */
 const UNRECORDED_TASKS = new Set(['delete', 'meta-data', 'notify', 'clear_failcount'])
@@ -75,16 +83,17 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
       const id = graphResourceIds(action.rsc).id
       lines.push(`  * Cluster action:  ${action.task} for ${id} on ${action.node?.uname ?? ''}`)
     } else {
-      const name = action.rsc.id
+      // an anonymous instance by the name its history uses, as the graph gives it
+      const {name, configured} = executedResourceName(ws, action.rsc)
       const node = action.node!.uname
-      lines.push(`  * Resource action: ${simulatedName(ws, action.rsc).padEnd(15)} ${action.task}${action.intervalMs > 0 ? `=${action.intervalMs}` : ''} on ${node}`)
+      lines.push(`  * Resource action: ${name.padEnd(15)} ${action.task}${action.intervalMs > 0 ? `=${action.intervalMs}` : ''} on ${node}`)
       if (UNRECORDED_TASKS.has(action.task)) return
       const target = action.task === 'monitor' && action.intervalMs === 0 ? expectedProbeResult(action) : 0
       const key = `${name}_${action.task}_${action.intervalMs}`
-      const failure = failures.length === 0 ? undefined : failures.find((f) => f.parsed && f.parsed.node === node && (f.parsed.key === key || f.parsed.key === `${name.replace(/:\d+$/, '')}_${action.task}_${action.intervalMs}`))
+      const failure = failures.length === 0 ? undefined : failures.find((f) => f.parsed && f.parsed.node === node && (f.parsed.key === key || f.parsed.key === `${configured}_${action.task}_${action.intervalMs}`))
       const rc = failure ? failure.parsed!.rc : target
       if (failure) lines.push(`Pretending action ${action.id} failed with rc=${rc}`)
-      outcomes.push({action, rc, target})
+      outcomes.push({action, rc, target, name, configured})
       // crm_simulate counts a failure unless the agent said "running" or a probe "not running"
       if (!(rc === 0 || (rc === 7 && action.intervalMs === 0))) {
         lines.push(...failCountLines(nodeStateId(input, node), name, action.task, action.intervalMs, now).map((l) => `  * ${l}`))
@@ -138,41 +147,16 @@ export function executeTransition(input: M.Cib, ws: WorkingSet, graph: GraphStep
 function recordOutcomes(input: M.Cib, ws: WorkingSet, outcomes: Outcome[], now: number): M.Cib {
   const cib: M.Cib = structuredClone(input)
   let callId = maxCallId(cib)
-  for (const {action, rc, target} of outcomes) {
+  for (const {action, rc, target, name, configured} of outcomes) {
     if (action.task === 'stonith') {
       fenceNode(cib, action.node!.uname)
       continue
     }
     const digest = recordedOpDigest(ws, action.rsc!, action.node!, action.task, action.intervalMs)
-    recordResult(cib, action, {rc, target, callId: ++callId, now, digest})
+    recordResult(cib, action, {rc, target, callId: ++callId, now, digest, name: name!, configured: configured!})
   }
   return cib
 }
-
-/**
- * The name crm_simulate shows a resource action under (simulate_resource_action): the graph's
- * resource id if a resource goes by it (its id or history name, pe_find_resource), else the long id.
- * So an anonymous instance shows as its configured id once one instance's history is recorded
- * under that id, and by its instance id otherwise.
- */
-function simulatedName(ws: WorkingSet, r: Rsc): string {
-  const {id, longId} = graphResourceIds(r)
-  if (longId === undefined || id === r.id || knownName(ws, id)) return id
-  return knownName(ws, longId) ? longId : id
-}
-
-function knownName(ws: WorkingSet, name: string): boolean {
-  if (ws.byId.has(name)) return true
-  let names = historyNames.get(ws)
-  if (!names) {
-    names = new Set()
-    for (const r of ws.byId.values()) if (r.cloneName !== undefined) names.add(r.cloneName)
-    historyNames.set(ws, names)
-  }
-  return names.has(name)
-}
-/** Every resource's history name (clone_name), per working set: the scheduling is done, they no longer change. */
-const historyNames = new WeakMap<WorkingSet, Set<string>>()
 
 /** A probe expects "not running" unless the resource is known to run there (as the graph's target rc says). */
 function expectedProbeResult(action: Action): number {
@@ -223,20 +207,22 @@ function lrmResourceById(list: M.LrmResource[], id: string): M.LrmResource | und
 const lrmIndex = new WeakMap<M.LrmResource[], {length: number; byId: Map<string, M.LrmResource>}>()
 
 /** Writes an action's result as the controller records it (pcmk__create_history_xml's ids). */
-function recordResult(cib: M.Cib, action: Action, r: {rc: number; target: number; callId: number; now: number; digest: string}): void {
+function recordResult(cib: M.Cib, action: Action, r: {rc: number; target: number; callId: number; now: number; digest: string; name: string; configured: string}): void {
   const rsc = action.rsc!
   const node = action.node!.uname
   const ns = nodeState(cib, node)
-  let lrm = lrmResourceById(ns.lrmResources, rsc.id)
+  // pcmk__inject_resource_history: the entry under the listed name, else under the configured name, else a new one under the latter
+  let lrm = lrmResourceById(ns.lrmResources, r.name) ?? lrmResourceById(ns.lrmResources, r.configured)
   if (!lrm) {
-    lrm = {id: rsc.id, class: rsc.cls ?? rsc.prim?.class ?? 'ocf', provider: rsc.provider ?? rsc.prim?.provider, type: rsc.type ?? rsc.prim?.type ?? '', operations: []}
+    lrm = {id: r.configured, class: rsc.cls ?? rsc.prim?.class ?? 'ocf', provider: rsc.provider ?? rsc.prim?.provider, type: rsc.type ?? rsc.prim?.type ?? '', operations: []}
     ns.lrmResources.push(lrm)
   }
-  const key = `${rsc.id}_${action.task}_${action.intervalMs}`
+  // the result's keys name the history entry (pcmk__event_from_graph_action)
+  const key = `${lrm.id}_${action.task}_${action.intervalMs}`
   const fails = r.rc !== r.target
   const ids = action.task === 'migrate_to' || action.task === 'migrate_from' ? [key]
-    : fails ? (action.intervalMs === 0 ? [`${rsc.id}_last_failure_0`, `${rsc.id}_last_0`] : [`${rsc.id}_last_failure_0`])
-    : action.intervalMs > 0 ? [key] : [`${rsc.id}_last_0`]
+    : fails ? (action.intervalMs === 0 ? [`${lrm.id}_last_failure_0`, `${lrm.id}_last_0`] : [`${lrm.id}_last_failure_0`])
+    : action.intervalMs > 0 ? [key] : [`${lrm.id}_last_0`]
   const transitionKey = `0:${r.callId}:${r.target}:hakit-simulate`
   for (const id of ids) {
     const attributes: Record<string, string> = {
@@ -256,7 +242,7 @@ function recordResult(cib: M.Cib, action: Action, r: {rc: number; target: number
     else lrm.operations.push(op)
   }
   // crm_simulate counts a failure unless the agent said "running" or a probe "not running"
-  if (!(r.rc === 0 || (r.rc === 7 && action.intervalMs === 0))) injectFailCount(ns, rsc.id, action.task, action.intervalMs, r.now)
+  if (!(r.rc === 0 || (r.rc === 7 && action.intervalMs === 0))) injectFailCount(ns, r.name, action.task, action.intervalMs, r.now)
 }
 
 /** Bumps the fail count as crm_simulate does ("value++"). */

@@ -4,8 +4,8 @@
  */
 import {escapeAttr} from '../../formats/cib/xml.js'
 import type {GraphStep} from './execute.js'
-import {opKey} from './actions.js'
-import type {Action, Rsc, WorkingSet} from './types.js'
+import {graphOperationKey, graphResourceIds} from './graph-names.js'
+import type {Action, WorkingSet} from './types.js'
 
 /**
  * Whether the graph names the action's node (create_graph_action's needs_node_info): every
@@ -15,43 +15,6 @@ import type {Action, Rsc, WorkingSet} from './types.js'
  */
 export function carriesNode(a: Action): boolean {
   return !a.pseudo || a.task === 'stonith'
-}
-
-/**
- * The operation key the graph gives an action (create_graph_action): an instance whose history
- * names it otherwise (clone_name, e.g. an anonymous instance recorded without its number) is named
- * by that name (clone_op_key), its own key kept as internal_operation_key. A notification is named
- * by its type and the operation notified about, a cancel by the operation it cancels.
- */
-export function graphOperationKey(a: Action): string {
-  const name = a.rsc?.cloneName
-  if (!name) return a.uuid
-  if (a.task === 'notify') return `${name}_${a.notifyMeta?.get('notify_type')}_notify_${a.notifyMeta?.get('notify_operation')}_0`
-  // a cancel keeps the cancelled operation's key: RSC_OPNAME_INTERVAL
-  const task = a.task === 'cancel' ? a.uuid.slice(a.rsc!.id.length + 1, a.uuid.length - `_${a.intervalMs}`.length) : a.task
-  return opKey(name, task, a.intervalMs)
-}
-
-/**
- * The ids the graph gives a resource action's resource (add_resource_details): an orphaned instance
- * known by a history name goes by that name, an anonymous instance by its configured id (the long
- * id: the instance, or the history name when that differs), anything else by its own id.
- */
-export function graphResourceIds(r: Rsc): {id: string; longId?: string} {
-  if (r.orphan && r.cloneName) return {id: r.cloneName, longId: r.id}
-  if (!isAnonymousInstance(r)) return {id: r.id}
-  const id = r.id.replace(/:\d+$/, '')
-  return {id, longId: r.cloneName && r.cloneName !== id ? r.cloneName : r.id}
-}
-
-/**
- * Pacemaker's pe_rsc_unique unset: an instance of an anonymous clone; an orphan outside any clone is
- * unique. (A clone made anonymous for its agents' class, pe__force_anon, keeps the flag on the
- * instances unpacked before the first such agent: not followed, the graph then names those by base id.)
- */
-function isAnonymousInstance(r: Rsc): boolean {
-  for (let p = r.parent; p; p = p.parent) if (p.variant === 'clone') return !p.unique
-  return false
 }
 
 export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): string {
@@ -70,6 +33,7 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     const on = carriesNode(a) ? {on_node: a.node?.uname, on_node_uuid: a.node?.id} : {}
     // lrm_delete is a CIB-only clean-up of the history (an expired shutdown lock): the DC does it, whatever the node's state
     const mode = a.task === 'lrm_delete' ? {mode: 'cib'} : {}
+    // an anonymous instance with a history name: keyed by that name, the scheduler's key kept as internal_operation_key
     const key = graphOperationKey(a)
     const keys = key === a.uuid ? {operation_key: key} : {operation_key: key, internal_operation_key: a.uuid}
     return {element, open: `<${element}${attrs({...mode, id: String(a.id), operation: a.task, ...keys, ...on})}`}
@@ -91,8 +55,8 @@ export function printTransitionGraphXml(ws: WorkingSet, graph: GraphStep[]): str
     lines.push(`  <synapse id="${i}"${step.priority ? ` priority="${step.priority}"` : ''}>`, '    <action_set>', `      ${open}>`)
     if (a.rsc && !a.pseudo) {
       const prim = a.rsc.prim
-      const ids = graphResourceIds(a.rsc)
-      lines.push(`        <primitive${attrs({id: ids.id, 'long-id': ids.longId, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)
+      const {id, longId} = graphResourceIds(a.rsc)
+      lines.push(`        <primitive${attrs({id, 'long-id': longId, class: prim?.class ?? a.rsc.cls, provider: prim?.provider ?? a.rsc.provider, type: prim?.type ?? a.rsc.type})}/>`)
     }
     // attributes in name order, as Pacemaker sorts them
     const sortedMeta = Object.fromEntries(Object.entries(meta).sort(([x], [y]) => (x < y ? -1 : 1)))

@@ -209,6 +209,7 @@ export function buildClone(ws: WorkingSet, clone: M.Clone, parent?: Rsc, positio
   const members = clone.child.kind === 'group' ? clone.child.children : [clone.child]
   if (rsc.unique && members.some((p) => !['ocf', 'stonith'].includes(p.class.toLowerCase()))) {
     rsc.unique = false
+    rsc.forcedAnonymous = true
     meta.set('globally-unique', 'false')
     rsc.cloneNodeMax = 1
     rsc.cloneMax = Math.min(rsc.cloneMax, nodes)

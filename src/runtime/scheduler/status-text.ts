@@ -70,11 +70,13 @@ function nodeLines(ws: WorkingSet, revised: boolean): string[] {
   for (const n of ws.nodes) {
     const {fenced, unclean, pending, online} = nodeState(ws, n, revised)
     const health = nodeHealth(ws, n)
-    if (!fenced && (unclean || pending || (n.standbyOnFail && online) || n.standby || n.maintenance || health <= 0)) {
+    // a fenced node is re-read without its transient attributes: standby or maintenance only as configured
+    const {standby, maintenance} = fenced ? n.configured ?? {standby: false, maintenance: false} : n
+    if (fenced ? standby || maintenance : unclean || pending || (n.standbyOnFail && online) || standby || maintenance || health <= 0) {
       const kind = n.guest ? 'GuestNode' : n.remote ? 'RemoteNode' : 'Node'
       // after the transition, "with active resources" means what still runs there
       const running = revised ? (runningAfter ??= runningAfterTransition(ws)).get(n) ?? [] : n.running
-      const status = nodeStatus({...n, online, pending, running}, unclean)
+      const status = nodeStatus({...n, online, pending, running, standby, maintenance, standbyOnFail: fenced ? false : n.standbyOnFail}, unclean)
       out.push(`    * ${kind} ${n.uname}: ${status}${health < 0 ? ' (health is RED)' : health === 0 ? ' (health is YELLOW)' : ''}`)
     } else if (online) {
       (n.guest ? lists.GuestOnline : n.remote ? lists.RemoteOnline : lists.Online).push(n.uname)
@@ -304,23 +306,25 @@ function primitiveState(ws: WorkingSet, r: Rsc, revised: boolean, nodesRevised =
     const state = revisedState(ws, r)
     const node = at !== undefined ? at : state.nodes[0]
     const role = state.role
+    // the flags pcmk__native_output_string adds: the revised status is a re-read of the history,
+    // not a scheduling, so blocked and unmanaged are as unpacking leaves them (a ticket's freeze is not)
+    const was = r.unpacked ?? {managed: r.managed, block: r.block}
+    const flags = [disabled(r) ? 'disabled' : '', was.block ? 'blocked' : !was.managed ? 'unmanaged' : '', r.failureIgnored ? 'failure ignored' : ''].filter(Boolean)
+    const flagText = flags.length ? ` (${flags.join(', ')})` : ''
     if (revisedFailed(ws, r) || containerFencedAgain(ws, r)) {
       // pcmk__native_output_string for a failed resource: its role above Unpromoted, its node or node list
       const words = ['FAILED', ...(role > Role.Unpromoted ? [ROLE_NAMES[role]] : [])]
-      if (at !== undefined) return [...words, ...(at ? [at.uname] : [])].join(' ')
+      if (at !== undefined) return `${[...words, ...(at ? [at.uname] : [])].join(' ')}${flagText}`
       const list = [...state.nodes].sort((a, b) => ws.nodes.indexOf(a) - ws.nodes.indexOf(b)).map((n) => n.uname)
-      return list.length > 1 ? `${words.join(' ')} [ ${list.join(' ')} ]` : [...words, ...list].join(' ')
+      return list.length > 1 ? `${words.join(' ')}${flagText} [ ${list.join(' ')} ]` : `${[...words, ...list].join(' ')}${flagText}`
     }
-    if (at && role <= Role.Stopped) return `Stopped ${at.uname}${disabled(r) ? ' (disabled)' : ''}`
+    if (at && role <= Role.Stopped) return `Stopped ${at.uname}${flagText}`
     if (!node || role <= Role.Stopped) {
-      if (failureOutlivesStop(ws, r)) return 'FAILED'
+      if (failureOutlivesStop(ws, r)) return `FAILED${flagText}`
       const probe = failedProbeResult(ws, r)
-      const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : ''].filter(Boolean)
-      return `Stopped${probe ? ` (${probe}) ` : ''}${flags.length ? ` (${flags.join(', ')})` : ''}`
+      return `Stopped${probe ? ` (${probe}) ` : ''}${flagText}`
     }
-    const flags = [disabled(r) ? 'disabled' : '', !r.managed ? 'unmanaged' : '', r.failureIgnored ? 'failure ignored' : ''].filter(Boolean)
     const roleText = ROLE_NAMES[role === Role.Unknown ? Role.Started : role]
-    const flagText = flags.length ? ` (${flags.join(', ')})` : ''
     // still active on several nodes (a pending start that outlives a stop): the list, in status order
     if (at === undefined && state.nodes.length > 1) {
       const list = [...state.nodes].sort((a, b) => ws.nodes.indexOf(a) - ws.nodes.indexOf(b)).map((n) => n.uname).join(' ')

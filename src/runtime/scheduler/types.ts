@@ -35,6 +35,8 @@ export interface SNode {
   unclean: boolean
   unseen: boolean
   standby: boolean
+  /** standby and maintenance as the configuration alone sets them: what a fencing, which wipes the transient attributes, leaves */
+  configured?: {standby: boolean; maintenance: boolean}
   standbyOnFail: boolean
   pending: boolean
   shutdown: boolean
@@ -271,6 +273,8 @@ export interface Rsc {
   ordered: boolean
   /** groups: members colocated (deprecated `collocated` meta, default true) */
   colocated: boolean
+  /** clones: globally-unique ignored for the agent's class (pe__force_anon); Pacemaker still flags the instances unique */
+  forcedAnonymous?: boolean
   /** the id the operation history uses for this instance, when it differs (Pacemaker's clone_name) */
   cloneName?: string
   /** clone instance number (primitive/group inside a clone) */

@@ -63,6 +63,7 @@ export function unpackNodes(ws: WorkingSet): void {
       expectedUp: false, numResources: 0, countByClone: new Map(), running: [], strategy: ws.options.placementStrategy,
     }
     if (n.otherAttributes?.score !== undefined) node.weight = parseScoreText(n.otherAttributes.score, 0)
+    node.configured = {standby: isTrue(attrs.get('standby')), maintenance: isTrue(attrs.get('maintenance'))}
     attrs.set('#uname', n.uname)
     attrs.set('#id', n.id)
     attrs.set('#kind', 'cluster')

@@ -120,3 +120,15 @@ export function diffNotifyVariables(xml: string, t: Transition): string[] {
   }
   return out
 }
+
+/**
+ * Every resource operation of a graph XML (crm_simulate's or hakit's -G) as its element names it:
+ * operation_key, internal_operation_key, on_node, and the <primitive>'s id and long-id, sorted
+ * (the ids of the synapses differ between the two and are left out).
+ */
+export function graphResourceOperations(xml: string): string[] {
+  const attr = (text: string, name: string) => new RegExp(`(?:^| )${name}="([^"]*)"`).exec(text)?.[1] ?? '-'
+  return [...xml.matchAll(/<action_set>\s*<rsc_op ([^>]*)>\s*<primitive ([^>]*)\/>/g)]
+    .map(([, op, prim]) => `${attr(op, 'operation_key')} ${attr(op, 'internal_operation_key')} ${attr(op, 'on_node')} ${attr(prim, 'id')} ${attr(prim, 'long-id')}`)
+    .sort()
+}
