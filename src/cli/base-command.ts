@@ -84,6 +84,11 @@ function refuseValuesOfSwitches(argv: readonly string[], flags: {[name: string]:
   }
 }
 
+/** "unexpected argument 'b'", "unexpected arguments 'a' 'b'": the words a command line has too many. */
+export function unexpectedArgumentsMessage(words: readonly string[]): string {
+  return `unexpected argument${words.length === 1 ? '' : 's'} ${words.map((w) => `'${w}'`).join(' ')}`
+}
+
 /** Exit code of a command line hakit cannot parse (as oclif's own). */
 export const USAGE_EXIT = 2
 
@@ -93,12 +98,16 @@ export const USAGE_EXIT = 2
  * messages span several lines ("The following error occurred:", a list of arguments, "See more
  * help with --help"); the lines that say something are kept, joined.
  */
-export function usageErrorMessage(error: Error & {code?: string; oclif?: {exit?: number}; args?: Array<{name?: string}>; flags?: string[]}): string | undefined {
+export function usageErrorMessage(error: Error & {code?: string; oclif?: {exit?: number}; args?: Array<{name?: string} | string>; flags?: string[]}): string | undefined {
   const fromParser = (error.oclif !== undefined && error.code !== 'EEXIT') || /^Parsing --/.test(error.message)
   if (!fromParser) return undefined
   if (/^Missing \d+ required arg/.test(error.message) && error.args?.length) {
-    const names = error.args.map((a) => (a.name ?? '').toUpperCase())
+    const names = error.args.map((a) => (typeof a === 'string' ? a : a.name ?? '').toUpperCase())
     return `missing argument${names.length === 1 ? '' : 's'} ${names.join(' ')}`
+  }
+  if (/^Unexpected arguments?:/.test(error.message) && error.args?.length) {
+    // worded as not-found.ts words the extra words of a command that takes no arguments
+    return unexpectedArgumentsMessage(error.args.map(String))
   }
   if (/^Nonexistent flag/.test(error.message) && error.flags?.length) {
     return `unknown flag${error.flags.length === 1 ? '' : 's'} ${error.flags.join(', ')}`

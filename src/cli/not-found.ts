@@ -5,6 +5,7 @@
  */
 import {statSync} from 'node:fs'
 import type {Command, Hook} from '@oclif/core'
+import {unexpectedArgumentsMessage} from './base-command.js'
 import {emitJson} from './json.js'
 
 export const COMMAND_NOT_FOUND_EXIT = 127
@@ -88,7 +89,7 @@ const hook: Hook<'command_not_found'> = async function (options) {
     // a file named where the command reads one from a flag (crm verify, crm simulate, crm status …)
     const fileFlag = ['cib', 'xml-file'].map((name) => prefix.command.flags[name]).find((flag) => flag !== undefined)
     const hint = fileFlag && extra.length === 1 && isFile(extra[0]!) ? ` To read it, give ${fileFlag.char ? `-${fileFlag.char}` : `--${fileFlag.name}`} ${extra[0]}.` : ''
-    const message = `unexpected argument${extra.length === 1 ? '' : 's'} ${extra.map((w) => `'${w}'`).join(' ')}`
+    const message = unexpectedArgumentsMessage(extra)
     process.stderr.write(`${bin}: ${id}: ${message}.${hint} See '${bin} ${id} --help'.\n`)
     // as the command's own usage errors (base-command.ts): the error envelope when JSON was asked for
     if (prefix.command.flags.json && [...(options.argv ?? []), ...process.argv].includes('--json')) emitJson({command: prefix.command.id, result: null, exitCode: 2, error: message})

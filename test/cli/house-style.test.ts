@@ -15,6 +15,16 @@ import {editDistance, suggestCommand} from '../../src/cli/not-found.js'
 const built = existsSync(join(projectRoot, 'dist', 'bundle'))
 const skip = built ? false : 'dist/ is not built (npm run build)'
 
+/** Each command line fails as a usage error: exit 2, exactly the expected line on stderr, nothing on stdout. */
+function assertUsageErrors(cases: Array<[string[], string]>): void {
+  for (const [argv, expected] of cases) {
+    const r = runCli(argv)
+    assert.equal(r.status, 2, argv.join(' '))
+    assert.equal(r.stderr, expected)
+    assert.equal(r.stdout, '')
+  }
+}
+
 test('the commands dir is walked (a sanity check that this test covers something)', () => {
   const ids = commandIds().map((w) => w.join(' '))
   for (const id of ['lint hacf', 'convert all', 'crm resource move', 'crm status', 'run', 'status']) assert.ok(ids.includes(id), id)
@@ -95,12 +105,7 @@ test('a word after a command that takes no more arguments is an unexpected argum
     [['crm_mon', 'web'], "hakit: crm_mon: unexpected argument 'web'. See 'hakit crm_mon --help'.\n"],
     [['cutover', 'crm', 'now'], "hakit: cutover: unexpected arguments 'crm' 'now'. See 'hakit cutover --help'.\n"],
   ]
-  for (const [argv, expected] of cases) {
-    const r = runCli(argv)
-    assert.equal(r.status, 2, argv.join(' '))
-    assert.equal(r.stderr, expected)
-    assert.equal(r.stdout, '')
-  }
+  assertUsageErrors(cases)
   const json = runCli(['crm', 'verify', 'x', '--json'])
   assert.equal(json.status, 2)
   assert.deepEqual(JSON.parse(json.stdout).error, {message: "unexpected argument 'x'"})
@@ -149,19 +154,14 @@ test('every command: a flag it does not know is one line naming the flag and the
 test('the other command-line mistakes oclif finds are one line too, with --json an error envelope', {skip}, () => {
   const cases: Array<[string[], string]> = [
     [['crm', 'resource', 'move'], "hakit: crm resource move: missing argument RESOURCE. See 'hakit crm resource move --help'.\n"],
-    [['lint', 'hacf', 'a', 'b'], "hakit: lint hacf: unexpected argument: b. See 'hakit lint hacf --help'.\n"],
+    [['lint', 'hacf', 'a', 'b'], "hakit: lint hacf: unexpected argument 'b'. See 'hakit lint hacf --help'.\n"],
     [['convert', 'all', '.'], "hakit: convert all: missing required flag out. See 'hakit convert all --help'.\n"],
     [['convert', 'all', '--out'], "hakit: convert all: flag --out expects a value. See 'hakit convert all --help'.\n"],
     [['convert', 'all', '--out', 'o', '--init', 'rc'], "hakit: convert all: expected --init=rc to be one of: lsb, systemd, service. See 'hakit convert all --help'.\n"],
     [['lint', 'hacf', '--strict=yes', 'ha.cf'], "hakit: lint hacf: flag --strict takes no value (--strict=yes). See 'hakit lint hacf --help'.\n"],
     [['convert', 'all', '--out', 'o', '--location-score', 'high'], "hakit: convert all: --location-score: expected an integer but received: high. See 'hakit convert all --help'.\n"],
   ]
-  for (const [argv, expected] of cases) {
-    const r = runCli(argv)
-    assert.equal(r.status, 2, argv.join(' '))
-    assert.equal(r.stderr, expected)
-    assert.equal(r.stdout, '')
-  }
+  assertUsageErrors(cases)
   const json = runCli(['lint', 'hacf', '--json', '--no-such-flag'])
   assert.equal(json.status, 2)
   const envelope = JSON.parse(json.stdout)
