@@ -3,7 +3,9 @@
  * the daemons they start: spawn one with its output collected, stop it (SIGTERM, then SIGKILL by
  * PID after a deadline), and poll for a condition with a generous deadline.
  */
-import {spawn, type ChildProcess} from 'node:child_process'
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {join} from 'node:path'
+import {projectRoot} from './cli.js'
 
 /** A lab node's daemon: its process and everything it printed since it was started. */
 export interface DaemonSlot {
@@ -23,6 +25,20 @@ export function startDaemon(slot: DaemonSlot, command: readonly string[], env: N
 
 export function isRunning(proc: ChildProcess | undefined): boolean {
   return proc !== undefined && proc.exitCode === null && proc.signalCode === null
+}
+
+/** The lab's power cut (test/helpers/kill-tree.sh): the shell fence agents use the same script. */
+export const KILL_TREE_SCRIPT = join(projectRoot, 'test', 'helpers', 'kill-tree.sh')
+
+/**
+ * A power cut of a running daemon: it and every process descended from it (the agents it started and
+ * theirs) are SIGKILLed together, by PID (kill-tree.sh). Nothing to do when it has ended already.
+ */
+export function killTree(proc: ChildProcess | undefined): void {
+  if (!proc || !isRunning(proc) || proc.pid === undefined) return
+  const r = spawnSync('sh', [KILL_TREE_SCRIPT, String(proc.pid)], {encoding: 'utf8'})
+  // the daemon at least must die, whatever happened to the walk
+  if (r.status !== 0) proc.kill('SIGKILL')
 }
 
 /** SIGTERM and wait for the exit (SIGKILL after timeoutMs); the exit code, at once when it has ended already. */

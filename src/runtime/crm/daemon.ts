@@ -576,20 +576,24 @@ export async function startCrmDaemon(options: CrmStartOptions): Promise<RunningC
    * again (its messages can arrive before its next status packet revives it), and another node's status
    * change must not make us forget it a second time.
    */
-  const membership = (died?: string): {type: 'membership'; live: string[]; dead: string[]; heard: Record<string, number>} => {
+  const membership = (died?: string): {type: 'membership'; live: string[]; dead: string[]; heard: Record<string, number>; deadtimes: Record<string, number>} => {
     const others = config.nodes.filter((n) => n !== config.node)
     // when each node was last heard, on the machine's clock (the messaging layer's is monotonic)
     const monotonicToWall = Date.now() - performance.now()
     const heard: Record<string, number> = {}
+    // the dead time the messaging layer applies to each peer (the one it advertises): the loss hold's rule uses it
+    const deadtimes: Record<string, number> = {}
     for (const n of others) {
       const at = cluster.lastHeardAt(n)
       if (at !== undefined) heard[n] = at + monotonicToWall
+      deadtimes[n] = cluster.deadIntervalFor(n.toLowerCase())
     }
     return {
       type: 'membership',
       live: others.filter((n) => ['up', 'active'].includes(cluster.nodeStatus(n) ?? 'init')),
       dead: died ? [died] : [],
       heard,
+      deadtimes,
     }
   }
   cluster.on('node-status', (e: {node: string; status: string}) => {

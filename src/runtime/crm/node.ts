@@ -50,7 +50,8 @@ export interface CrmNodeConfig {
   /**
    * The messaging layer's dead time (ms). Given, a member's loss is acted on only once the membership
    * has settled (loss-hold.ts): every member still counted heard after the lost node fell silent, or
-   * lost with it in one change. The membership events then carry when each node was last heard.
+   * lost with it in one change. The membership events then carry when each node was last heard, and
+   * the dead time each peer advertises (the messaging layer declares a peer dead after its own).
    */
   peerDeadtimeMs?: number
   /** votequorum overrides (tests). */
@@ -72,7 +73,7 @@ export type CrmNodeEvent = Clock &
      * only those nodes are taken as gone (a node not yet reported either way, but heard on this
      * protocol, stays); without it every node not listed is gone.
      */
-    | {type: 'membership'; live: string[]; dead?: string[]; heard?: Record<string, number>}
+    | {type: 'membership'; live: string[]; dead?: string[]; heard?: Record<string, number>; deadtimes?: Record<string, number>}
     /** A packet from `node` arrived (the driver feeds these while `holdingLosses`). */
     | {type: 'heard'; node: string}
     | {type: 'message'; from: string; msg: CrmMessage}
@@ -187,6 +188,7 @@ export class CrmNode {
         break
       case 'membership': {
         for (const [n, at] of Object.entries(e.heard ?? {})) this.lossHold?.noteHeard(n.toLowerCase(), at)
+        for (const [n, ms] of Object.entries(e.deadtimes ?? {})) this.lossHold?.noteDeadtime(n.toLowerCase(), ms)
         const reported = e.live.map((n) => n.toLowerCase()).filter((n) => n !== this.localNode)
         const dead = e.dead?.map((n) => n.toLowerCase())
         const gone = [...this.live].filter((n) => (dead ? dead.includes(n) : !reported.includes(n)))

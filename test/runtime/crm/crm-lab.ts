@@ -17,7 +17,7 @@ import {parseCibXml} from '../../../src/formats/cib/xml.js'
 import {crmStatus, queryLiveCibXml, submitCibChange, type CrmStatus} from '../../../src/runtime/crm/socket.js'
 import type {CibOp} from '../../../src/runtime/crm/cib-ops.js'
 import {projectRoot} from '../../helpers/cli.js'
-import {isRunning, startDaemon, stopDaemon, waitUntil} from '../../helpers/daemon.js'
+import {isRunning, killTree, startDaemon, stopDaemon, waitUntil} from '../../helpers/daemon.js'
 
 /** Why the loopback lab cannot run here, or false: it needs the real Dummy agent and the built CLI. */
 export function crmLabUnavailable(): string | false {
@@ -122,9 +122,13 @@ export class CrmLab {
     this.node(name).proc?.kill('SIGKILL')
   }
 
-  /** A power cut: the daemon dies and the node's resources vanish with it. */
+  /**
+   * A power cut: the daemon and every agent it started (a start, a stop, a fence agent: its whole
+   * process tree) die at once, and the node's resources vanish with them. Killing the daemon alone
+   * left an agent running that could still create a state file or complete a fencing afterwards.
+   */
   powerOff(name: string): void {
-    this.kill9(name)
+    killTree(this.node(name).proc)
     for (const dir of [this.node(name).runDir, this.rscTmpDir(name)]) for (const f of readdirSync(dir)) rmSync(join(dir, f), {force: true})
   }
 
@@ -203,7 +207,7 @@ export class CrmLab {
   }
 
   async cleanup(): Promise<void> {
-    for (const node of this.nodes.values()) if (this.running(node.name)) node.proc!.kill('SIGKILL')
+    for (const node of this.nodes.values()) killTree(node.proc)
     await new Promise((r) => setTimeout(r, 50))
     if (!process.env.HAKIT_KEEP_LAB) rmSync(this.root, {recursive: true, force: true})
   }

@@ -120,11 +120,39 @@ test('a held node heard again before its loss is acted on is lost, then asked to
   assert.deepEqual([...machine.members].sort(), [a, b, dc].sort())
 })
 
+test('a peer advertising a shorter dead time than ours, killed alone, is lost at its declaration: its own dead time sets the rule, not ours', () => {
+  // we run with 6 s, the killed peer advertises 2 s (declared 2 s after its last packet), the healthy one 6 s
+  const ours = 6000
+  const {machine, dc, others: [a, b], start: t} = settledDc(3, true, 7, ours)
+  const actions = feed(machine, t, {type: 'membership', live: [b!], dead: [a!], heard: {[a!]: t - 2000, [b!]: t - KEEPALIVE_MS + 30}, deadtimes: {[a!]: 2000, [b!]: ours}})
+  assert.deepEqual(lostIn(actions), [a], `${b} was heard a keepalive ago, 1.8 s after ${a} fell silent: no doubt about it`)
+  assert.deepEqual(machine.members, [dc, b])
+  assert.equal(machine.quorum.state.have, true)
+  assert.ok(!logsOf(actions).some((l) => l.includes('waiting for')), logsOf(actions).join('\n'))
+})
+
+test('our link is cut and a silent peer advertises a longer dead time than ours: the bound waits for its declaration (no stale quorum)', () => {
+  // ours and a's 2 s, b's 8 s: b is declared 6 s after a, past twice OUR dead time
+  const {machine, dc, others: [a, b], start: t} = settledDc(3)
+  const heard = {[a!]: t - DEADTIME_MS, [b!]: t - DEADTIME_MS + 10}
+  const deadtimes = {[a!]: DEADTIME_MS, [b!]: 8000}
+  assert.deepEqual(lostIn(feed(machine, t, {type: 'membership', live: [b!], dead: [a!], heard, deadtimes})), [])
+  assert.ok(machine.nextDeadline() > t + 6000, `the bound (${machine.nextDeadline() - t} ms) comes after b's declaration`)
+  const ticked = feed(machine, t + 2 * DEADTIME_MS, {type: 'tick'})
+  assert.deepEqual(lostIn(ticked), [], `${a}'s loss still waits for ${b}`)
+  assert.equal(machine.quorum.state.have, true, 'quorum untouched meanwhile')
+  const second = feed(machine, t + 6010, {type: 'membership', live: [], dead: [b!], heard, deadtimes})
+  assert.deepEqual(lostIn(second).sort(), [a, b].sort(), 'both losses in one membership change')
+  assertNoStaleQuorum(second, true, false, 'second declaration')
+  assert.deepEqual(machine.members, [dc])
+})
+
 /**
  * Property: some peers fall silent at one instant (our link, a partition, or a kill), each last heard within
  * less than half a dead time of the others; the rest keep being heard every keepalive, late by up to
- * deadtime/2 − keepalive − 60 ms (the claim's bound: the dead check's 50 ms lag included). Deaths are declared
- * at last-heard + deadtime + up to 50 ms. Then: no loss is acted on while a silent peer is still counted; all
+ * deadtime/2 − keepalive − 60 ms (the claim's bound: the dead check's 50 ms lag included). Each peer
+ * advertises a dead time of 1, 2 or 3 times the base one, and so do we (Heartbeat lets them differ). Deaths
+ * are declared at last-heard + the peer's dead time + up to 50 ms. Then: no loss is acted on while a silent peer is still counted; all
  * silent peers are lost in the one change at the last declaration (a lone kill: at its own declaration, no
  * wait); the survivors keep the quorum they have.
  */
@@ -138,9 +166,12 @@ for (const [KEEPALIVE_MS, DEADTIME_MS] of [[200, 2000], [100, 500]] as const) {
       lags: fc.array(fc.integer({min: 0, max: 50}), {minLength: 4, maxLength: 4}),
       phases: fc.array(fc.integer({min: 0, max: KEEPALIVE_MS - 1}), {minLength: 4, maxLength: 4}),
       jitter: fc.array(fc.integer({min: 0, max: DEADTIME_MS / 2 - KEEPALIVE_MS - 60}), {minLength: 40, maxLength: 40}),
+      ownFactor: fc.constantFrom(1, 2, 3),
+      factors: fc.array(fc.constantFrom(1, 2, 3), {minLength: 4, maxLength: 4}),
     })
-    fc.assert(fc.property(spec, ({size, seed, silentMask, spreads, lags, phases, jitter}) => {
-      const {machine, dc, others, start} = settledDc(size, true, seed, DEADTIME_MS)
+    fc.assert(fc.property(spec, ({size, seed, silentMask, spreads, lags, phases, jitter, ownFactor, factors}) => {
+      const {machine, dc, others, start} = settledDc(size, true, seed, DEADTIME_MS * ownFactor)
+      const deadtimes = Object.fromEntries(others.map((n, i) => [n, DEADTIME_MS * factors[i]!]))
       const silent = others.filter((_, i) => silentMask & (1 << i))
       if (silent.length === 0) return
       const healthy = others.filter((n) => !silent.includes(n))
@@ -150,14 +181,14 @@ for (const [KEEPALIVE_MS, DEADTIME_MS] of [[200, 2000], [100, 500]] as const) {
       const beats = new Map(healthy.map((n) => {
         const times: number[] = []
         let at = start + phases[others.indexOf(n)]!
-        for (let i = 0; at < cut + 3 * DEADTIME_MS; i++) {
+        for (let i = 0; at < cut + 4 * DEADTIME_MS; i++) {
           times.push(at)
           at += KEEPALIVE_MS + jitter[(i + others.indexOf(n) * 7) % jitter.length]!
         }
         return [n, times]
       }))
       const heardAt = (n: string, t: number) => lastHeard.get(n) ?? Math.max(...beats.get(n)!.filter((b) => b <= t))
-      const declarations = silent.map((n) => ({at: lastHeard.get(n)! + DEADTIME_MS + lags[others.indexOf(n)]!, node: n})).sort((x, y) => x.at - y.at)
+      const declarations = silent.map((n) => ({at: lastHeard.get(n)! + deadtimes[n]! + lags[others.indexOf(n)]!, node: n})).sort((x, y) => x.at - y.at)
       const packets = healthy.flatMap((n) => beats.get(n)!.filter((b) => b > cut).map((at) => ({at, node: n})))
       const events = [...declarations.map((d) => ({...d, kind: 'dead' as const})), ...packets.map((p) => ({...p, kind: 'heard' as const}))]
         .sort((x, y) => x.at - y.at)
@@ -169,7 +200,7 @@ for (const [KEEPALIVE_MS, DEADTIME_MS] of [[200, 2000], [100, 500]] as const) {
         if (e.kind === 'dead') {
           declared.add(e.node)
           const heard = Object.fromEntries(others.map((n) => [n, heardAt(n, e.at)]))
-          actions = feed(machine, e.at, {type: 'membership', live: others.filter((n) => !declared.has(n)), dead: [e.node], heard})
+          actions = feed(machine, e.at, {type: 'membership', live: others.filter((n) => !declared.has(n)), dead: [e.node], heard, deadtimes})
         } else if (machine.holdingLosses) {
           actions = feed(machine, e.at, {type: 'heard', node: e.node}) // the daemon feeds packets only while losses wait
         }
