@@ -56,16 +56,26 @@ test('every log line is scrubbed of the authkeys keys, whoever wrote it', () => 
   }
 })
 
-test('a refused configuration is reported without the key its findings quote', async () => {
+/** A temporary root with ha.d/ holding these three files (authkeys mode 0600), removed after `use`. */
+async function withConfigDir(files: {hacf: string; haresources: string; authkeys: string}, use: (root: string, dir: string) => Promise<void>): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'hakit-cfg-'))
   try {
     const dir = join(root, 'ha.d')
     mkdirSync(dir)
-    writeFileSync(join(dir, 'ha.cf'), 'keepalive 1\ndeadtime 10\nudpport 30694\nucast lo 127.0.0.2\nnode n1\nnode n2\n')
-    writeFileSync(join(dir, 'haresources'), 'n1 10.9.9.9\n')
-    // a key line the parser refuses (index "x1"): its finding quotes the whole line, key included
-    writeFileSync(join(dir, 'authkeys'), 'auth 1\n1 sha1 AnotherSecretKey1234\nx1 sha1 TopSecretClusterKey99\n', {mode: 0o600})
+    writeFileSync(join(dir, 'ha.cf'), files.hacf)
+    writeFileSync(join(dir, 'haresources'), files.haresources)
+    writeFileSync(join(dir, 'authkeys'), files.authkeys, {mode: 0o600})
     chmodSync(join(dir, 'authkeys'), 0o600)
+    await use(root, dir)
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+}
+
+test('a refused configuration is reported without the key its findings quote', async () => {
+  // a key line the parser refuses (index "x1"): its finding quotes the whole line, key included
+  const authkeys = 'auth 1\n1 sha1 AnotherSecretKey1234\nx1 sha1 TopSecretClusterKey99\n'
+  await withConfigDir({hacf: 'keepalive 1\ndeadtime 10\nudpport 30694\nucast lo 127.0.0.2\nnode n1\nnode n2\n', haresources: 'n1 10.9.9.9\n', authkeys}, async (root, dir) => {
     let message = ''
     try {
       await loadDaemonConfig({configDir: dir, node: 'n1', stateDir: join(root, 'state'), offlineLint: true})
@@ -77,25 +87,15 @@ test('a refused configuration is reported without the key its findings quote', a
     assert.match(message, /authkeys-syntax invalid key line "x1 sha1 \[secret\]"/)
     assert.ok(!message.includes('TopSecretClusterKey99'), message)
     assert.ok(!existsSync(join(root, 'state')), 'nothing written before the configuration is accepted')
-  } finally {
-    rmSync(root, {recursive: true, force: true})
-  }
+  })
 })
 
 test('files saved with a UTF-8 byte order mark: hakit run --legacy reads past it (lint calls it an error for Heartbeat)', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'hakit-cfg-bom-'))
-  try {
-    const dir = join(root, 'ha.d')
-    mkdirSync(dir)
-    writeFileSync(join(dir, 'ha.cf'), '\ufeff# saved on Windows\nlogfile /dev/null\nkeepalive 1\ndeadtime 10\ninitdead 30\nudpport 30694\nucast lo 127.0.0.2\nauto_failback on\nnode n1\nnode n2\n')
-    writeFileSync(join(dir, 'haresources'), '\ufeffn1 10.9.9.9\n')
-    writeFileSync(join(dir, 'authkeys'), '\ufeffauth 1\n1 sha1 AnotherSecretKey1234\n', {mode: 0o600})
-    chmodSync(join(dir, 'authkeys'), 0o600)
+  const hacf = '\ufeff# saved on Windows\nlogfile /dev/null\nkeepalive 1\ndeadtime 10\ninitdead 30\nudpport 30694\nucast lo 127.0.0.2\nauto_failback on\nnode n1\nnode n2\n'
+  await withConfigDir({hacf, haresources: '\ufeffn1 10.9.9.9\n', authkeys: '\ufeffauth 1\n1 sha1 AnotherSecretKey1234\n'}, async (root, dir) => {
     const config = await loadDaemonConfig({configDir: dir, node: 'n1', stateDir: join(root, 'state'), offlineLint: true})
     assert.deepEqual(config.nodes, ['n1', 'n2'])
     assert.equal(config.groups.length, 1)
     assert.equal(config.groups[0]!.ownerNode, 'n1')
-  } finally {
-    rmSync(root, {recursive: true, force: true})
-  }
+  })
 })
