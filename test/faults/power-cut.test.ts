@@ -14,6 +14,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CrmLab, crmLabUnavailable} from '../runtime/crm/crm-lab.js'
 import {FENCE_AGENT_DIR} from './campaign.js'
+import {processAlive as alive} from '../helpers/daemon.js'
 
 /** Every process descended from `root` (by parent PID in /proc), with its command line. */
 function descendants(root: number): Array<{pid: number; cmdline: string}> {
@@ -48,16 +49,6 @@ function descendants(root: number): Array<{pid: number; cmdline: string}> {
 /** Ends, by PID, processes this test saw started (when an assertion failed before the cut did it). */
 function killLeft(processes: Array<{pid: number}>): void {
   for (const p of processes) if (alive(p.pid)) process.kill(p.pid, 'SIGKILL')
-}
-
-/** Whether a process still runs (a zombie waiting to be reaped does not). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
 }
 
 async function poll(what: string, check: () => boolean, timeoutMs = 90_000): Promise<void> {

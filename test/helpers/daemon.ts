@@ -4,6 +4,7 @@
  * PID after a deadline), and poll for a condition with a generous deadline.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {projectRoot} from './cli.js'
 
@@ -25,6 +26,16 @@ export function startDaemon(slot: DaemonSlot, command: readonly string[], env: N
 
 export function isRunning(proc: ChildProcess | undefined): boolean {
   return proc !== undefined && proc.exitCode === null && proc.signalCode === null
+}
+
+/** Whether a process still runs: alive and not a zombie (pid 1 here may not reap orphans). */
+export function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+  } catch {
+    return false
+  }
 }
 
 /** The lab's power cut (test/helpers/kill-tree.sh): the shell fence agents use the same script. */

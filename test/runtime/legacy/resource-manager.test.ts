@@ -7,6 +7,7 @@ import {spawnSync} from 'node:child_process'
 import {ResourceManager, interpretStatusOutput, scriptEnvironment, type LogLevel} from '../../../src/runtime/legacy/resource-manager.js'
 import {groupFromFields, groupsFromModel, resourceFromToken, type LegacyGroup} from '../../../src/runtime/legacy/types.js'
 import {fixturesDir, isRoot, haveCommand} from '../../helpers/cli.js'
+import {processAlive as alive} from '../../helpers/daemon.js'
 import {parseHaresources} from '../../../src/formats/haresources/parse.js'
 
 const scriptsDir = join(fixturesDir, 'legacy-scripts')
@@ -27,16 +28,6 @@ function setup(options: {timeouts?: {start?: number; stop?: number; status?: num
   const calls = () => (existsSync(join(dir, 'calls.log')) ? readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n') : [])
   const running = (name: string) => existsSync(join(dir, 'state', name))
   return {dir, rm, logs, calls, running, cleanup: () => rmSync(dir, {recursive: true, force: true})}
-}
-
-/** Alive and not a zombie (pid 1 here may not reap orphans). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
 }
 
 test('status output is read as Heartbeat reads it', () => {
