@@ -1,11 +1,8 @@
 import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 import {HakitCommand} from '../cli/base-command.js'
-import {UserError} from '../core/errors.js'
+import {CONFIG_ERROR_EXIT, UserError} from '../core/errors.js'
 import {pathExists} from '../core/fs-probe.js'
-
-/** The daemons' exit code for a configuration error (runtime/legacy/daemon/config.ts's CONFIG_ERROR_EXIT, not loaded here for one number). */
-const CONFIG_ERROR_EXIT = 6
 
 export default class Run extends HakitCommand {
   static override summary = 'Run the cluster daemon: `--legacy` replaces Heartbeat v1 on an unchanged /etc/ha.d, `--crm` runs a Pacemaker-style cluster from a CIB'

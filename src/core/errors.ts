@@ -5,6 +5,9 @@ import {formatLocation, type SourceLocation} from './findings.js'
  * one-line message (no stack) and exit with `exitCode`.
  * Anything else that is thrown is a hakit bug.
  */
+/** Exit code for configuration errors: Heartbeat's LSB "not configured", which the daemons' systemd units do not restart on (RestartPreventExitStatus). */
+export const CONFIG_ERROR_EXIT = 6
+
 export class UserError extends Error {
   constructor(
     message: string,

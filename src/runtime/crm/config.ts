@@ -7,7 +7,7 @@
  */
 import {hostname} from 'node:os'
 import {join, resolve} from 'node:path'
-import {UserError} from '../../core/errors.js'
+import {CONFIG_ERROR_EXIT, UserError} from '../../core/errors.js'
 import type {Finding} from '../../core/findings.js'
 import {pathExists} from '../../core/fs-probe.js'
 import {readSource} from '../../core/read-source.js'
@@ -18,9 +18,6 @@ import {parseHaCf} from '../../formats/hacf/parse.js'
 import {lintAuthkeysPath, lintHaCfPath} from '../../lint/files.js'
 import type {MessagingConfig} from '../messaging/config.js'
 import {messagingConfigFrom} from '../messaging/from-legacy.js'
-
-/** Configuration errors: exit 6 (LSB "not configured"), as the legacy runtime. */
-export const CONFIG_ERROR_EXIT = 6
 
 export interface CrmDaemonOptions {
   configDir: string

@@ -7,7 +7,7 @@
  */
 import {hostname} from 'node:os'
 import {basename, join, resolve} from 'node:path'
-import {UserError} from '../../../core/errors.js'
+import {CONFIG_ERROR_EXIT, UserError} from '../../../core/errors.js'
 import type {Finding} from '../../../core/findings.js'
 import {readSource} from '../../../core/read-source.js'
 import {parseAuthkeys} from '../../../formats/authkeys/parse.js'
@@ -79,9 +79,6 @@ export function formatFinding(f: Finding): string {
   const where = f.location ? `${f.location.file}:${f.location.line}:${f.location.column} ` : ''
   return `${where}${f.severity} ${f.id} ${f.message}`
 }
-
-/** Exit code for configuration errors (Heartbeat's LSB "not configured", and the unit's RestartPreventExitStatus). */
-export const CONFIG_ERROR_EXIT = 6
 
 /**
  * Every word of an authkeys file that may be key material: the third word onwards of each
