@@ -142,11 +142,12 @@ function setupPrimitive(ws: WorkingSet, rsc: Rsc, prim: M.Primitive): void {
   rsc.isFenceDevice = prim.class === 'stonith'
   if (rsc.isFenceDevice) ws.options.haveStonithResource = true
   const req = rsc.meta.get('requires')
+  const remoteConnection = prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote'
   // remote connections migrate unless told otherwise, and need only quorum
-  if (prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote' && rsc.meta.get('allow-migrate') === undefined && rsc.meta.get('container') === undefined) rsc.allowMigrate = true
+  if (remoteConnection && rsc.meta.get('allow-migrate') === undefined && rsc.meta.get('container') === undefined) rsc.allowMigrate = true
   // unpack_requires: a fencing device or a connection needs quorum unless told otherwise (an explicit
   // requires=fencing, e.g. from rsc_defaults, holds for a device too; unfencing does not)
-  if ((rsc.isFenceDevice || (prim.class === 'ocf' && prim.provider === 'pacemaker' && prim.type === 'remote')) && req === undefined) rsc.needs = 'quorum'
+  if ((rsc.isFenceDevice || remoteConnection) && req === undefined) rsc.needs = 'quorum'
   else if (req === 'nothing') rsc.needs = 'nothing'
   else if (req === 'quorum') rsc.needs = 'quorum'
   else if (req === 'fencing') rsc.needs = 'fencing'
