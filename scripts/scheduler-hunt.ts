@@ -32,6 +32,7 @@ import {prng} from '../test/helpers/prng.js'
 import {describeDiff, diffGraphs, graphResourceOperations, hakitNamedGraph, oracleNamedGraph, sameGraph} from '../test/runtime/scheduler/graph-compare.js'
 import {printTransitionGraphXml} from '../src/runtime/scheduler/graph-xml.js'
 import {drawMutatedCases, MUTATIONS} from '../test/runtime/scheduler/mutate.js'
+import {multisetDiff} from '../test/runtime/scheduler/compare.js'
 import {BUNDLE_CASE} from '../test/runtime/scheduler/mutation-run.js'
 import {sectionLines, transitionSummaryLines} from '../test/runtime/scheduler/summary-lines.js'
 
@@ -155,20 +156,6 @@ const skippedNames: string[] = []
 /** crm_simulate lists a pseudo action with a node only for a fencing (action2xml gives other pseudo events no node). */
 const withoutPseudoNode = (l: string) => (/Pseudo action: +stonith-\S+-(reboot|off|on) on /.test(l) ? l : l.replace(/^(\s*\* Pseudo action: .*?) on \S+$/, '$1'))
 
-/** The lines of `expected` that `got` lacks and the other way round, counted with repetition. */
-function multisetDiff(expected: string[], got: string[]): {missing: string[]; extra: string[]} {
-  const left = new Map<string, number>()
-  for (const l of got) left.set(l, (left.get(l) ?? 0) + 1)
-  const missing: string[] = []
-  for (const l of expected) {
-    const n = left.get(l) ?? 0
-    if (n > 0) left.set(l, n - 1)
-    else missing.push(l)
-  }
-  const extra = [...left].flatMap(([l, n]) => Array<string>(n).fill(l))
-  return {missing, extra}
-}
-
 interface Outcome { sections: Record<string, string>; guess: string }
 
 /** What differs in one draw, or undefined when crm_simulate could not run it. */
@@ -197,10 +184,9 @@ function compare(d: Draw, dir: string): Outcome | 'skipped' {
       if (!heading.startsWith('Executing')) { sections[heading.replace(/:$/, '')] = diff; continue }
       // the order of independent actions follows the graph's action ids, which are not Pacemaker's: counted apart
       const {missing, extra} = multisetDiff(e, g)
-      if (missing.length + extra.length === 0) orderOnly++
-      else if (multisetDiff(e, g.map(withoutPseudoNode)).missing.length === 0 && multisetDiff(e, g.map(withoutPseudoNode)).extra.length === 0) {
-        sections['Executing Cluster Transition'] = `pseudo actions listed with a node, e.g. ${extra[0]!.trim()}`
-      }
+      const withoutNodes = missing.length + extra.length === 0 ? undefined : multisetDiff(e, g.map(withoutPseudoNode))
+      if (!withoutNodes) orderOnly++
+      else if (withoutNodes.missing.length + withoutNodes.extra.length === 0) sections['Executing Cluster Transition'] = `pseudo actions listed with a node, e.g. ${extra[0]!.trim()}`
       else sections['Executing Cluster Transition'] = `${missing.length} only in crm_simulate, e.g. ${missing[0]?.trim() ?? '-'}; ${extra.length} only in hakit, e.g. ${extra[0]?.trim() ?? '-'}`
     }
     const summaryDiff = firstDifference(expectedSummary, sim.transition.summaryLines)

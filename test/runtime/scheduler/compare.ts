@@ -26,15 +26,21 @@ export function compareActions(expected: Rec[], actual: object[]): {ordered: boo
   const e = expected.map(canonical)
   const a = (actual as Rec[]).map(canonical)
   const ordered = e.length === a.length && e.every((x, i) => x === a[i])
-  const count = new Map<string, number>()
-  for (const x of e) count.set(x, (count.get(x) ?? 0) + 1)
-  const extra: Rec[] = []
-  for (const x of a) {
-    const c = count.get(x) ?? 0
-    if (c > 0) count.set(x, c - 1)
-    else extra.push(JSON.parse(x) as Rec)
+  const {missing, extra} = multisetDiff(e, a)
+  const parse = (x: string) => JSON.parse(x) as Rec
+  return {ordered, unordered: missing.length === 0 && extra.length === 0, missing: missing.map(parse), extra: extra.map(parse)}
+}
+
+/** The items of `expected` that `got` lacks and the other way round, counted with repetition. */
+export function multisetDiff(expected: readonly string[], got: readonly string[]): {missing: string[]; extra: string[]} {
+  const left = new Map<string, number>()
+  for (const x of got) left.set(x, (left.get(x) ?? 0) + 1)
+  const missing: string[] = []
+  for (const x of expected) {
+    const n = left.get(x) ?? 0
+    if (n > 0) left.set(x, n - 1)
+    else missing.push(x)
   }
-  const missing: Rec[] = []
-  for (const [x, c] of count) for (let k = 0; k < c; k++) missing.push(JSON.parse(x) as Rec)
-  return {ordered, unordered: missing.length === 0 && extra.length === 0, missing, extra}
+  const extra = [...left].flatMap(([x, n]) => Array<string>(n).fill(x))
+  return {missing, extra}
 }
